@@ -1,0 +1,1 @@
+//! Configuration, users and home directories, namespaces, server-side login.

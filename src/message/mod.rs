@@ -1,0 +1,2 @@
+//! RFC 5322 / MIME: the message model, its parser and writer, dates and
+//! transfer encodings.

@@ -1,0 +1,1 @@
+//! Network: TCP with timeouts, TLS, SASL, and the IMAP, POP3, NNTP and SMTP clients.

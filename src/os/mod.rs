@@ -1,0 +1,1 @@
+//! Thin, audited wrappers over the operating system.

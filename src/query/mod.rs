@@ -1,0 +1,1 @@
+//! Search programs, criteria parsing, sort, thread and overview.

@@ -1,0 +1,1 @@
+//! Mailbox drivers and local mailbox formats.
