@@ -23,8 +23,10 @@ static void bh_init (STRING *s,void *data,unsigned long size)
 }
 static char bh_next (STRING *s)
 {
-  bh_setpos (s,s->offset + s->chunksize);
-  return *s->curpos;
+  /* called by SNX for the last octet of a chunk: return it, then refill */
+  char c = *s->curpos++;
+  bh_setpos (s,GETPOS (s));
+  return c;
 }
 static STRINGDRIVER bh_driver = { bh_init,bh_next,bh_setpos };
 
