@@ -7,6 +7,8 @@
 use std::env;
 use std::fs;
 
+mod consts;
+
 const WRAPPER: &str = r#"
 #include "c-client.h"
 #include "imap4r1.h"
@@ -43,7 +45,19 @@ fn main() {
         .raw_line("#![allow(non_camel_case_types, non_snake_case, non_upper_case_globals, dead_code, clippy::all)]")
         .generate()
         .expect("bindgen failed");
-    bindings.write_to_file(&args[2]).expect("write output");
+    let mut text = bindings.to_string();
+    text.push_str("\n// Record names the headers define as macros.\n");
+    let aliases = consts::record_aliases(&include_dir);
+    for line in aliases.lines() {
+        let target = line.rsplit(' ').next().unwrap_or("").trim_end_matches(';');
+        if text.contains(&format!("pub struct {target} ")) {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text.push_str("\n// Integer constants of the headers, as the C compiler evaluates them.\n");
+    text.push_str(&consts::integer_constants(&include_dir));
+    fs::write(&args[2], text).expect("write output");
 }
 
 fn regex_escape(s: &str) -> String {
