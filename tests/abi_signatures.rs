@@ -47,810 +47,810 @@ mod callbacks {
 
 #[test]
 fn exported_functions_have_the_header_signatures() {
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        op: ::std::os::raw::c_long,
-    ) -> *mut ::std::os::raw::c_void = exports::mm_cache;
-    let _: unsafe extern "C" fn(version: *mut ::std::os::raw::c_char) = exports::mail_versioncheck;
-    let _: unsafe extern "C" fn(driver: *mut driver) = exports::mail_link;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        function: ::std::os::raw::c_long,
-        value: *mut ::std::os::raw::c_void,
-    ) -> *mut ::std::os::raw::c_void = exports::mail_parameters;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-        purpose: *mut ::std::os::raw::c_char,
-    ) -> *mut driver = exports::mail_valid;
-    let _: unsafe extern "C" fn(
-        name: *mut ::std::os::raw::c_char,
-        drv: *mut driver,
-        host: *mut ::std::os::raw::c_char,
-        mailbox: *mut ::std::os::raw::c_char,
-    ) -> *mut driver = exports::mail_valid_net;
-    let _: unsafe extern "C" fn(
-        name: *mut ::std::os::raw::c_char,
-        mb: *mut NETMBX,
-    ) -> ::std::os::raw::c_long = exports::mail_valid_net_parse;
-    let _: unsafe extern "C" fn(
-        name: *mut ::std::os::raw::c_char,
-        mb: *mut NETMBX,
-        service: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::mail_valid_net_parse_work;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        ref_: *mut ::std::os::raw::c_char,
-        pat: *mut ::std::os::raw::c_char,
-        contents: *mut ::std::os::raw::c_char,
-    ) = exports::mail_scan;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        ref_: *mut ::std::os::raw::c_char,
-        pat: *mut ::std::os::raw::c_char,
-    ) = exports::mail_list;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        ref_: *mut ::std::os::raw::c_char,
-        pat: *mut ::std::os::raw::c_char,
-    ) = exports::mail_lsub;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::mail_subscribe;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::mail_unsubscribe;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::mail_create;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::mail_delete;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        old: *mut ::std::os::raw::c_char,
-        newname: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::mail_rename;
-    let _: unsafe extern "C" fn(
-        mailbox: *mut ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_utf7_valid;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mbx: *mut ::std::os::raw::c_char,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::mail_status;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mbx: *mut ::std::os::raw::c_char,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::mail_status_default;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        name: *mut ::std::os::raw::c_char,
-        options: ::std::os::raw::c_long,
-    ) -> *mut MAILSTREAM = exports::mail_open;
-    let _: unsafe extern "C" fn(
-        d: *mut driver,
-        stream: *mut MAILSTREAM,
-        name: *mut ::std::os::raw::c_char,
-        options: ::std::os::raw::c_long,
-    ) -> *mut MAILSTREAM = exports::mail_open_work;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        options: ::std::os::raw::c_long,
-    ) -> *mut MAILSTREAM = exports::mail_close_full;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM) -> *mut MAILHANDLE =
-        exports::mail_makehandle;
-    let _: unsafe extern "C" fn(handle: *mut *mut MAILHANDLE) = exports::mail_free_handle;
-    let _: unsafe extern "C" fn(handle: *mut MAILHANDLE) -> *mut MAILSTREAM = exports::mail_stream;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        sequence: *mut ::std::os::raw::c_char,
-        flags: ::std::os::raw::c_long,
-    ) = exports::mail_fetch_fast;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        sequence: *mut ::std::os::raw::c_char,
-        flags: ::std::os::raw::c_long,
-    ) = exports::mail_fetch_flags;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        sequence: *mut ::std::os::raw::c_char,
-        ofn: overview_t,
-    ) = exports::mail_fetch_overview;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        sequence: *mut ::std::os::raw::c_char,
-        ofn: overview_t,
-    ) = exports::mail_fetch_overview_sequence;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM, ofn: overview_t) =
-        exports::mail_fetch_overview_default;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        body: *mut *mut mail_bodystruct,
-        flags: ::std::os::raw::c_long,
-    ) -> *mut ENVELOPE = exports::mail_fetch_structure;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        len: *mut ::std::os::raw::c_ulong,
-        flags: ::std::os::raw::c_long,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_message;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        section: *mut ::std::os::raw::c_char,
-        lines: *mut string_list,
-        len: *mut ::std::os::raw::c_ulong,
-        flags: ::std::os::raw::c_long,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_header;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        section: *mut ::std::os::raw::c_char,
-        len: *mut ::std::os::raw::c_ulong,
-        flags: ::std::os::raw::c_long,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_text;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        section: *mut ::std::os::raw::c_char,
-        len: *mut ::std::os::raw::c_ulong,
-        flags: ::std::os::raw::c_long,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_mime;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        section: *mut ::std::os::raw::c_char,
-        len: *mut ::std::os::raw::c_ulong,
-        flags: ::std::os::raw::c_long,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_body;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        section: *mut ::std::os::raw::c_char,
-        first: ::std::os::raw::c_ulong,
-        last: ::std::os::raw::c_ulong,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::mail_partial_text;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        section: *mut ::std::os::raw::c_char,
-        first: ::std::os::raw::c_ulong,
-        last: ::std::os::raw::c_ulong,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::mail_partial_body;
-    let _: unsafe extern "C" fn(
-        md: *mut GETS_DATA,
-        t: *mut mail_sizedtext,
-        len: *mut ::std::os::raw::c_ulong,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_text_return;
-    let _: unsafe extern "C" fn(
-        md: *mut GETS_DATA,
-        bs: *mut STRING,
-        i: ::std::os::raw::c_ulong,
-        len: *mut ::std::os::raw::c_ulong,
-        flags: ::std::os::raw::c_long,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_string_return;
-    let _: unsafe extern "C" fn(
-        stream: *mut ::std::os::raw::c_void,
-        size: ::std::os::raw::c_ulong,
-        buffer: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::mail_read;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_ulong = exports::mail_uid;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        uid: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_ulong = exports::mail_msgno;
-    let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_char,
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        length: ::std::os::raw::c_long,
-    ) = exports::mail_fetchfrom;
-    let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_char,
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        length: ::std::os::raw::c_long,
-    ) = exports::mail_fetchsubject;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-    ) -> *mut MESSAGECACHE = exports::mail_elt;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        sequence: *mut ::std::os::raw::c_char,
-        flag: *mut ::std::os::raw::c_char,
-        flags: ::std::os::raw::c_long,
-    ) = exports::mail_flag;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        charset: *mut ::std::os::raw::c_char,
-        pgm: *mut search_program,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::mail_search_full;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        charset: *mut ::std::os::raw::c_char,
-        pgm: *mut search_program,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::mail_search_default;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM) -> ::std::os::raw::c_long =
-        exports::mail_ping;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM) = exports::mail_check;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        sequence: *mut ::std::os::raw::c_char,
-        options: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::mail_expunge_full;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        sequence: *mut ::std::os::raw::c_char,
-        mailbox: *mut ::std::os::raw::c_char,
-        options: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::mail_copy_full;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-        flags: *mut ::std::os::raw::c_char,
-        date: *mut ::std::os::raw::c_char,
-        message: *mut STRING,
-    ) -> ::std::os::raw::c_long = exports::mail_append_full;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-        af: append_t,
-        data: *mut ::std::os::raw::c_void,
-    ) -> ::std::os::raw::c_long = exports::mail_append_multiple;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM, gcflags: ::std::os::raw::c_long) =
-        exports::mail_gc;
-    let _: unsafe extern "C" fn(msg: *mut mail_body_message, gcflags: ::std::os::raw::c_long) =
-        exports::mail_gc_msg;
-    let _: unsafe extern "C" fn(body: *mut mail_bodystruct) = exports::mail_gc_body;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        section: *mut ::std::os::raw::c_uchar,
-    ) -> *mut mail_bodystruct = exports::mail_body;
-    let _: unsafe extern "C" fn(
-        string: *mut ::std::os::raw::c_char,
-        elt: *mut MESSAGECACHE,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_date;
-    let _: unsafe extern "C" fn(
-        string: *mut ::std::os::raw::c_char,
-        elt: *mut MESSAGECACHE,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_cdate;
-    let _: unsafe extern "C" fn(
-        elt: *mut MESSAGECACHE,
-        string: *mut ::std::os::raw::c_uchar,
-    ) -> ::std::os::raw::c_long = exports::mail_parse_date;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM, nmsgs: ::std::os::raw::c_ulong) =
-        exports::mail_exists;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM, recent: ::std::os::raw::c_ulong) =
-        exports::mail_recent;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM, msgno: ::std::os::raw::c_ulong) =
-        exports::mail_expunged;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM) = exports::mail_lock;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM) = exports::mail_unlock;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM) = exports::mail_debug;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM) = exports::mail_nodebug;
-    let _: unsafe extern "C" fn(string: *mut ::std::os::raw::c_char, flag: ::std::os::raw::c_long) =
-        exports::mail_dlog;
-    let _: unsafe extern "C" fn(
-        lines: *mut string_list,
-        msglines: *mut string_list,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::mail_match_lines;
-    let _: unsafe extern "C" fn(
-        text: *mut ::std::os::raw::c_char,
-        len: ::std::os::raw::c_ulong,
-        lines: *mut string_list,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_ulong = exports::mail_filter;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        section: *mut ::std::os::raw::c_char,
-        pgm: *mut search_program,
-    ) -> ::std::os::raw::c_long = exports::mail_search_msg;
-    let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_char,
-        st: *mut string_list,
-    ) -> ::std::os::raw::c_long = exports::mail_search_header_text;
-    let _: unsafe extern "C" fn(
-        hdr: *mut mail_sizedtext,
-        st: *mut string_list,
-    ) -> ::std::os::raw::c_long = exports::mail_search_header;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        section: *mut ::std::os::raw::c_char,
-        st: *mut string_list,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::mail_search_text;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        body: *mut mail_bodystruct,
-        prefix: *mut ::std::os::raw::c_char,
-        section: ::std::os::raw::c_ulong,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::mail_search_body;
-    let _: unsafe extern "C" fn(
-        s: *mut mail_sizedtext,
-        charset: *mut ::std::os::raw::c_char,
-        st: *mut *mut string_list,
-    ) -> ::std::os::raw::c_long = exports::mail_search_string;
-    let _: unsafe extern "C" fn(
-        s: *mut mail_sizedtext,
-        st: *mut *mut string_list,
-    ) -> ::std::os::raw::c_long = exports::mail_search_string_work;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        elt: *mut MESSAGECACHE,
-        st: *mut string_list,
-        flag: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::mail_search_keyword;
-    let _: unsafe extern "C" fn(
-        adr: *mut mail_address,
-        st: *mut string_list,
-    ) -> ::std::os::raw::c_long = exports::mail_search_addr;
-    let _: unsafe extern "C" fn(
-        f: readfn_t,
-        stream: *mut ::std::os::raw::c_void,
-        size: ::std::os::raw::c_ulong,
-        md: *mut GETS_DATA,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_search_gets;
-    let _: unsafe extern "C" fn(criteria: *mut ::std::os::raw::c_char) -> *mut search_program =
-        exports::mail_criteria;
-    let _: unsafe extern "C" fn(
-        date: *mut ::std::os::raw::c_ushort,
-        r: *mut *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_int = exports::mail_criteria_date;
-    let _: unsafe extern "C" fn(
-        s: *mut *mut string_list,
-        r: *mut *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_int = exports::mail_criteria_string;
-    let _: unsafe extern "C" fn(
-        year: ::std::os::raw::c_uint,
-        month: ::std::os::raw::c_uint,
-        day: ::std::os::raw::c_uint,
-    ) -> ::std::os::raw::c_ushort = exports::mail_shortdate;
-    let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_char,
-        ret: *mut *mut ::std::os::raw::c_char,
-    ) -> *mut search_set = exports::mail_parse_set;
-    let _: unsafe extern "C" fn(
-        set: *mut search_set,
-        msgno: ::std::os::raw::c_ulong,
-    ) -> *mut search_set = exports::mail_append_set;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        charset: *mut ::std::os::raw::c_char,
-        spg: *mut search_program,
-        pgm: *mut sort_program,
-        flags: ::std::os::raw::c_long,
-    ) -> *mut ::std::os::raw::c_ulong = exports::mail_sort;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        pgm: *mut sort_program,
-        sc: *mut *mut sort_cache,
-        flags: ::std::os::raw::c_long,
-    ) -> *mut ::std::os::raw::c_ulong = exports::mail_sort_cache;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        charset: *mut ::std::os::raw::c_char,
-        spg: *mut search_program,
-        pgm: *mut sort_program,
-        flags: ::std::os::raw::c_long,
-    ) -> *mut ::std::os::raw::c_ulong = exports::mail_sort_msgs;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        pgm: *mut sort_program,
-    ) -> *mut *mut sort_cache = exports::mail_sort_loadcache;
-    let _: unsafe extern "C" fn(
-        t: *mut ::std::os::raw::c_char,
-        ret: *mut *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_uint = exports::mail_strip_subject;
-    let _: unsafe extern "C" fn(s: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
-        exports::mail_strip_subject_wsp;
-    let _: unsafe extern "C" fn(s: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
-        exports::mail_strip_subject_blob;
-    let _: unsafe extern "C" fn(
-        a1: *const ::std::os::raw::c_void,
-        a2: *const ::std::os::raw::c_void,
-    ) -> ::std::os::raw::c_int = exports::mail_sort_compare;
-    let _: unsafe extern "C" fn(elt: *mut MESSAGECACHE) -> ::std::os::raw::c_ulong =
-        exports::mail_longdate;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        type_: *mut ::std::os::raw::c_char,
-        charset: *mut ::std::os::raw::c_char,
-        spg: *mut search_program,
-        flags: ::std::os::raw::c_long,
-    ) -> *mut thread_node = exports::mail_thread;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        type_: *mut ::std::os::raw::c_char,
-        charset: *mut ::std::os::raw::c_char,
-        spg: *mut search_program,
-        flags: ::std::os::raw::c_long,
-        sorter: sorter_t,
-    ) -> *mut thread_node = exports::mail_thread_msgs;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        charset: *mut ::std::os::raw::c_char,
-        spg: *mut search_program,
-        flags: ::std::os::raw::c_long,
-        sorter: sorter_t,
-    ) -> *mut thread_node = exports::mail_thread_orderedsubject;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        charset: *mut ::std::os::raw::c_char,
-        spg: *mut search_program,
-        flags: ::std::os::raw::c_long,
-        sorter: sorter_t,
-    ) -> *mut thread_node = exports::mail_thread_references;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        uid: ::std::os::raw::c_ulong,
-        ov: *mut OVERVIEW,
-        msgno: ::std::os::raw::c_ulong,
-    ) = exports::mail_thread_loadcache;
-    let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_char,
-        ss: *mut *mut ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_thread_parse_msgid;
-    let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_char,
-        flag: ::std::os::raw::c_long,
-    ) -> *mut string_list = exports::mail_thread_parse_references;
-    let _: unsafe extern "C" fn(
-        mother: container_t,
-        daughter: container_t,
-    ) -> ::std::os::raw::c_long = exports::mail_thread_check_child;
-    let _: unsafe extern "C" fn(msg: container_t, ane: container_t) -> container_t =
-        exports::mail_thread_prune_dummy;
-    let _: unsafe extern "C" fn(msg: container_t, ane: container_t) -> container_t =
-        exports::mail_thread_prune_dummy_work;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        con: container_t,
-        flags: ::std::os::raw::c_long,
-    ) -> *mut thread_node = exports::mail_thread_c2node;
-    let _: unsafe extern "C" fn(
-        thr: *mut thread_node,
-        tc: *mut *mut thread_node,
-    ) -> *mut thread_node = exports::mail_thread_sort;
-    let _: unsafe extern "C" fn(
-        a1: *const ::std::os::raw::c_void,
-        a2: *const ::std::os::raw::c_void,
-    ) -> ::std::os::raw::c_int = exports::mail_thread_compare_date;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        sequence: *mut ::std::os::raw::c_uchar,
-    ) -> ::std::os::raw::c_long = exports::mail_sequence;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        sequence: *mut ::std::os::raw::c_uchar,
-    ) -> ::std::os::raw::c_long = exports::mail_uid_sequence;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        flag: *mut ::std::os::raw::c_char,
-        uf: *mut ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_long = exports::mail_parse_flags;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        name: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::mail_usable_network_stream;
-    let _: unsafe extern "C" fn(msgno: ::std::os::raw::c_ulong) -> *mut MESSAGECACHE =
-        exports::mail_new_cache_elt;
-    let _: unsafe extern "C" fn() -> *mut ENVELOPE = exports::mail_newenvelope;
-    let _: unsafe extern "C" fn() -> *mut mail_address = exports::mail_newaddr;
-    let _: unsafe extern "C" fn() -> *mut mail_bodystruct = exports::mail_newbody;
-    let _: unsafe extern "C" fn(body: *mut mail_bodystruct) -> *mut mail_bodystruct =
-        exports::mail_initbody;
-    let _: unsafe extern "C" fn() -> *mut mail_body_parameter = exports::mail_newbody_parameter;
-    let _: unsafe extern "C" fn() -> *mut mail_body_part = exports::mail_newbody_part;
-    let _: unsafe extern "C" fn() -> *mut mail_body_message = exports::mail_newmsg;
-    let _: unsafe extern "C" fn() -> *mut string_list = exports::mail_newstringlist;
-    let _: unsafe extern "C" fn() -> *mut search_program = exports::mail_newsearchpgm;
-    let _: unsafe extern "C" fn(
-        line: *mut ::std::os::raw::c_char,
-        text: *mut ::std::os::raw::c_char,
-    ) -> *mut search_header = exports::mail_newsearchheader;
-    let _: unsafe extern "C" fn() -> *mut search_set = exports::mail_newsearchset;
-    let _: unsafe extern "C" fn() -> *mut search_or = exports::mail_newsearchor;
-    let _: unsafe extern "C" fn() -> *mut search_pgm_list = exports::mail_newsearchpgmlist;
-    let _: unsafe extern "C" fn() -> *mut sort_program = exports::mail_newsortpgm;
-    let _: unsafe extern "C" fn(sc: *mut sort_cache) -> *mut thread_node =
-        exports::mail_newthreadnode;
-    let _: unsafe extern "C" fn() -> *mut acl_list = exports::mail_newacllist;
-    let _: unsafe extern "C" fn() -> *mut annotation = exports::mail_newannotation;
-    let _: unsafe extern "C" fn() -> *mut annotation_value_list = exports::mail_newannotationvalue;
-    let _: unsafe extern "C" fn() -> *mut quota_list = exports::mail_newquotalist;
-    let _: unsafe extern "C" fn(a: *mut *mut annotation) = exports::mail_free_annotation;
-    let _: unsafe extern "C" fn(body: *mut *mut mail_bodystruct) = exports::mail_free_body;
-    let _: unsafe extern "C" fn(body: *mut mail_bodystruct) = exports::mail_free_body_data;
-    let _: unsafe extern "C" fn(parameter: *mut *mut mail_body_parameter) =
-        exports::mail_free_body_parameter;
-    let _: unsafe extern "C" fn(part: *mut *mut mail_body_part) = exports::mail_free_body_part;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM) = exports::mail_free_cache;
-    let _: unsafe extern "C" fn(elt: *mut *mut MESSAGECACHE) = exports::mail_free_elt;
-    let _: unsafe extern "C" fn(env: *mut *mut ENVELOPE) = exports::mail_free_envelope;
-    let _: unsafe extern "C" fn(address: *mut *mut mail_address) = exports::mail_free_address;
-    let _: unsafe extern "C" fn(string: *mut *mut string_list) = exports::mail_free_stringlist;
-    let _: unsafe extern "C" fn(pgm: *mut *mut search_program) = exports::mail_free_searchpgm;
-    let _: unsafe extern "C" fn(hdr: *mut *mut search_header) = exports::mail_free_searchheader;
-    let _: unsafe extern "C" fn(set: *mut *mut search_set) = exports::mail_free_searchset;
-    let _: unsafe extern "C" fn(orl: *mut *mut search_or) = exports::mail_free_searchor;
-    let _: unsafe extern "C" fn(pgl: *mut *mut search_pgm_list) = exports::mail_free_searchpgmlist;
-    let _: unsafe extern "C" fn(n: *mut *mut mail_namespace) = exports::mail_free_namespace;
-    let _: unsafe extern "C" fn(pgm: *mut *mut sort_program) = exports::mail_free_sortpgm;
-    let _: unsafe extern "C" fn(thr: *mut *mut thread_node) = exports::mail_free_threadnode;
-    let _: unsafe extern "C" fn(al: *mut *mut acl_list) = exports::mail_free_acllist;
-    let _: unsafe extern "C" fn(ql: *mut *mut quota_list) = exports::mail_free_quotalist;
-    let _: unsafe extern "C" fn(auth: *mut mail_authenticator) = exports::auth_link;
-    let _: unsafe extern "C" fn(
-        mechanism: *mut ::std::os::raw::c_char,
-        resp: authresponse_t,
-        argc: ::std::os::raw::c_int,
-        argv: *mut *mut ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_char = exports::mail_auth;
-    let _: unsafe extern "C" fn(i: ::std::os::raw::c_ulong) -> *mut mail_authenticator =
-        exports::mail_lookup_auth;
-    let _: unsafe extern "C" fn(
-        mechanism: *mut ::std::os::raw::c_char,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_uint = exports::mail_lookup_auth_name;
-    let _: unsafe extern "C" fn(
-        mb: *mut NETMBX,
-        dv: *mut net_driver,
-        port: ::std::os::raw::c_ulong,
-        ssld: *mut net_driver,
-        ssls: *mut ::std::os::raw::c_char,
-        sslp: ::std::os::raw::c_ulong,
-    ) -> *mut NETSTREAM = exports::net_open;
-    let _: unsafe extern "C" fn(
-        dv: *mut net_driver,
-        host: *mut ::std::os::raw::c_char,
-        service: *mut ::std::os::raw::c_char,
-        port: ::std::os::raw::c_ulong,
-        portoverride: ::std::os::raw::c_ulong,
-        flags: ::std::os::raw::c_ulong,
-    ) -> *mut NETSTREAM = exports::net_open_work;
-    let _: unsafe extern "C" fn(
-        dv: *mut net_driver,
-        mb: *mut NETMBX,
-        service: *mut ::std::os::raw::c_char,
-        usrbuf: *mut ::std::os::raw::c_char,
-    ) -> *mut NETSTREAM = exports::net_aopen;
-    let _: unsafe extern "C" fn(stream: *mut NETSTREAM) -> *mut ::std::os::raw::c_char =
-        exports::net_getline;
-    let _: unsafe extern "C" fn(
-        stream: *mut ::std::os::raw::c_void,
-        size: ::std::os::raw::c_ulong,
-        buffer: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::net_getbuffer;
-    let _: unsafe extern "C" fn(
-        stream: *mut NETSTREAM,
-        string: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::net_soutr;
-    let _: unsafe extern "C" fn(
-        stream: *mut NETSTREAM,
-        string: *mut ::std::os::raw::c_char,
-        size: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_long = exports::net_sout;
-    let _: unsafe extern "C" fn(stream: *mut NETSTREAM) = exports::net_close;
-    let _: unsafe extern "C" fn(stream: *mut NETSTREAM) -> *mut ::std::os::raw::c_char =
-        exports::net_host;
-    let _: unsafe extern "C" fn(stream: *mut NETSTREAM) -> *mut ::std::os::raw::c_char =
-        exports::net_remotehost;
-    let _: unsafe extern "C" fn(stream: *mut NETSTREAM) -> ::std::os::raw::c_ulong =
-        exports::net_port;
-    let _: unsafe extern "C" fn(stream: *mut NETSTREAM) -> *mut ::std::os::raw::c_char =
-        exports::net_localhost;
-    let _: unsafe extern "C" fn(mailbox: *mut ::std::os::raw::c_char) -> ::std::os::raw::c_long =
-        exports::sm_subscribe;
-    let _: unsafe extern "C" fn(mailbox: *mut ::std::os::raw::c_char) -> ::std::os::raw::c_long =
-        exports::sm_unsubscribe;
-    let _: unsafe extern "C" fn(
-        sdb: *mut *mut ::std::os::raw::c_void,
-    ) -> *mut ::std::os::raw::c_char = exports::sm_read;
-    let _: unsafe extern "C" fn() = exports::ssl_onceonlyinit;
-    let _: unsafe extern "C" fn(s: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
-        exports::ssl_start_tls;
-    let _: unsafe extern "C" fn(server: *mut ::std::os::raw::c_char) = exports::ssl_server_init;
-    let _: unsafe extern "C" fn() -> ::std::os::raw::c_int = exports::PBIN;
-    let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_char,
-        n: ::std::os::raw::c_int,
-    ) -> *mut ::std::os::raw::c_char = exports::PSIN;
-    let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_char,
-        n: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_long = exports::PSINR;
-    let _: unsafe extern "C" fn(c: ::std::os::raw::c_int) -> ::std::os::raw::c_int = exports::PBOUT;
-    let _: unsafe extern "C" fn(seconds: ::std::os::raw::c_long) -> ::std::os::raw::c_long =
+    let _: unsafe extern "C" fn(arg1: ::std::os::raw::c_long) -> ::std::os::raw::c_long =
         exports::INWAIT;
-    let _: unsafe extern "C" fn(s: *mut ::std::os::raw::c_char) -> ::std::os::raw::c_int =
-        exports::PSOUT;
-    let _: unsafe extern "C" fn(s: *mut mail_sizedtext) -> ::std::os::raw::c_int = exports::PSOUTR;
+    let _: unsafe extern "C" fn() -> ::std::os::raw::c_int = exports::PBIN;
+    let _: unsafe extern "C" fn(arg1: ::std::os::raw::c_int) -> ::std::os::raw::c_int =
+        exports::PBOUT;
     let _: unsafe extern "C" fn() -> ::std::os::raw::c_int = exports::PFLUSH;
     let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_uchar,
-        pat: *mut ::std::os::raw::c_uchar,
-        delim: ::std::os::raw::c_uchar,
-    ) -> ::std::os::raw::c_long = exports::pmatch_full;
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: ::std::os::raw::c_int,
+    ) -> *mut ::std::os::raw::c_char = exports::PSIN;
     let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_uchar,
-        pat: *mut ::std::os::raw::c_uchar,
-        delim: ::std::os::raw::c_uchar,
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_long = exports::PSINR;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> ::std::os::raw::c_int =
+        exports::PSOUT;
+    let _: unsafe extern "C" fn(arg1: *mut mail_sizedtext) -> ::std::os::raw::c_int =
+        exports::PSOUTR;
+    let _: unsafe extern "C" fn(arg1: *mut mail_authenticator) = exports::auth_link;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_char,
+        arg5: *mut STRING,
+    ) -> ::std::os::raw::c_long = exports::mail_append_full;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: append_t,
+        arg4: *mut ::std::os::raw::c_void,
+    ) -> ::std::os::raw::c_long = exports::mail_append_multiple;
+    let _: unsafe extern "C" fn(
+        arg1: *mut search_set,
+        arg2: ::std::os::raw::c_ulong,
+    ) -> *mut search_set = exports::mail_append_set;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: authresponse_t,
+        arg3: ::std::os::raw::c_int,
+        arg4: *mut *mut ::std::os::raw::c_char,
+    ) -> *mut ::std::os::raw::c_char = exports::mail_auth;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_uchar,
+    ) -> *mut mail_bodystruct = exports::mail_body;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut MESSAGECACHE,
+    ) -> *mut ::std::os::raw::c_char = exports::mail_cdate;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM) = exports::mail_check;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_long,
+    ) -> *mut MAILSTREAM = exports::mail_close_full;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::mail_copy_full;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::mail_create;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> *mut search_program =
+        exports::mail_criteria;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_ushort,
+        arg2: *mut *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_int = exports::mail_criteria_date;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut string_list,
+        arg2: *mut *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_int = exports::mail_criteria_string;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut MESSAGECACHE,
+    ) -> *mut ::std::os::raw::c_char = exports::mail_date;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM) = exports::mail_debug;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::mail_delete;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char, arg2: ::std::os::raw::c_long) =
+        exports::mail_dlog;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+    ) -> *mut MESSAGECACHE = exports::mail_elt;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM, arg2: ::std::os::raw::c_ulong) =
+        exports::mail_exists;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::mail_expunge_full;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM, arg2: ::std::os::raw::c_ulong) =
+        exports::mail_expunged;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_ulong,
+        arg5: ::std::os::raw::c_long,
+    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_body;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_long,
+    ) = exports::mail_fetch_fast;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_long,
+    ) = exports::mail_fetch_flags;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut string_list,
+        arg5: *mut ::std::os::raw::c_ulong,
+        arg6: ::std::os::raw::c_long,
+    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_header;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_ulong,
+        arg4: ::std::os::raw::c_long,
+    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_message;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_ulong,
+        arg5: ::std::os::raw::c_long,
+    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_mime;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: overview_t,
+    ) = exports::mail_fetch_overview;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM, arg2: overview_t) =
+        exports::mail_fetch_overview_default;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: overview_t,
+    ) = exports::mail_fetch_overview_sequence;
+    let _: unsafe extern "C" fn(
+        arg1: *mut GETS_DATA,
+        arg2: *mut STRING,
+        arg3: ::std::os::raw::c_ulong,
+        arg4: *mut ::std::os::raw::c_ulong,
+        arg5: ::std::os::raw::c_long,
+    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_string_return;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut *mut mail_bodystruct,
+        arg4: ::std::os::raw::c_long,
+    ) -> *mut ENVELOPE = exports::mail_fetch_structure;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_ulong,
+        arg5: ::std::os::raw::c_long,
+    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_text;
+    let _: unsafe extern "C" fn(
+        arg1: *mut GETS_DATA,
+        arg2: *mut mail_sizedtext,
+        arg3: *mut ::std::os::raw::c_ulong,
+    ) -> *mut ::std::os::raw::c_char = exports::mail_fetch_text_return;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut MAILSTREAM,
+        arg3: ::std::os::raw::c_ulong,
+        arg4: ::std::os::raw::c_long,
+    ) = exports::mail_fetchfrom;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut MAILSTREAM,
+        arg3: ::std::os::raw::c_ulong,
+        arg4: ::std::os::raw::c_long,
+    ) = exports::mail_fetchsubject;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut string_list,
+        arg4: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_ulong = exports::mail_filter;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: ::std::os::raw::c_long,
+    ) = exports::mail_flag;
+    let _: unsafe extern "C" fn(arg1: *mut *mut acl_list) = exports::mail_free_acllist;
+    let _: unsafe extern "C" fn(arg1: *mut *mut mail_address) = exports::mail_free_address;
+    let _: unsafe extern "C" fn(arg1: *mut *mut annotation) = exports::mail_free_annotation;
+    let _: unsafe extern "C" fn(arg1: *mut *mut mail_bodystruct) = exports::mail_free_body;
+    let _: unsafe extern "C" fn(arg1: *mut mail_bodystruct) = exports::mail_free_body_data;
+    let _: unsafe extern "C" fn(arg1: *mut *mut mail_body_parameter) =
+        exports::mail_free_body_parameter;
+    let _: unsafe extern "C" fn(arg1: *mut *mut mail_body_part) = exports::mail_free_body_part;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM) = exports::mail_free_cache;
+    let _: unsafe extern "C" fn(arg1: *mut *mut MESSAGECACHE) = exports::mail_free_elt;
+    let _: unsafe extern "C" fn(arg1: *mut *mut ENVELOPE) = exports::mail_free_envelope;
+    let _: unsafe extern "C" fn(arg1: *mut *mut MAILHANDLE) = exports::mail_free_handle;
+    let _: unsafe extern "C" fn(arg1: *mut *mut mail_namespace) = exports::mail_free_namespace;
+    let _: unsafe extern "C" fn(arg1: *mut *mut quota_list) = exports::mail_free_quotalist;
+    let _: unsafe extern "C" fn(arg1: *mut *mut search_header) = exports::mail_free_searchheader;
+    let _: unsafe extern "C" fn(arg1: *mut *mut search_or) = exports::mail_free_searchor;
+    let _: unsafe extern "C" fn(arg1: *mut *mut search_program) = exports::mail_free_searchpgm;
+    let _: unsafe extern "C" fn(arg1: *mut *mut search_pgm_list) = exports::mail_free_searchpgmlist;
+    let _: unsafe extern "C" fn(arg1: *mut *mut search_set) = exports::mail_free_searchset;
+    let _: unsafe extern "C" fn(arg1: *mut *mut sort_program) = exports::mail_free_sortpgm;
+    let _: unsafe extern "C" fn(arg1: *mut *mut string_list) = exports::mail_free_stringlist;
+    let _: unsafe extern "C" fn(arg1: *mut *mut thread_node) = exports::mail_free_threadnode;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM, arg2: ::std::os::raw::c_long) =
+        exports::mail_gc;
+    let _: unsafe extern "C" fn(arg1: *mut mail_bodystruct) = exports::mail_gc_body;
+    let _: unsafe extern "C" fn(arg1: *mut mail_body_message, arg2: ::std::os::raw::c_long) =
+        exports::mail_gc_msg;
+    let _: unsafe extern "C" fn(arg1: *mut mail_bodystruct) -> *mut mail_bodystruct =
+        exports::mail_initbody;
+    let _: unsafe extern "C" fn(arg1: *mut driver) = exports::mail_link;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) = exports::mail_list;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM) = exports::mail_lock;
+    let _: unsafe extern "C" fn(arg1: *mut MESSAGECACHE) -> ::std::os::raw::c_ulong =
+        exports::mail_longdate;
+    let _: unsafe extern "C" fn(arg1: ::std::os::raw::c_ulong) -> *mut mail_authenticator =
+        exports::mail_lookup_auth;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_uint = exports::mail_lookup_auth_name;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) = exports::mail_lsub;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM) -> *mut MAILHANDLE =
+        exports::mail_makehandle;
+    let _: unsafe extern "C" fn(
+        arg1: *mut string_list,
+        arg2: *mut string_list,
+        arg3: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::mail_match_lines;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_ulong = exports::mail_msgno;
+    let _: unsafe extern "C" fn(arg1: ::std::os::raw::c_ulong) -> *mut MESSAGECACHE =
+        exports::mail_new_cache_elt;
+    let _: unsafe extern "C" fn() -> *mut acl_list = exports::mail_newacllist;
+    let _: unsafe extern "C" fn() -> *mut mail_address = exports::mail_newaddr;
+    let _: unsafe extern "C" fn() -> *mut annotation = exports::mail_newannotation;
+    let _: unsafe extern "C" fn() -> *mut annotation_value_list = exports::mail_newannotationvalue;
+    let _: unsafe extern "C" fn() -> *mut mail_bodystruct = exports::mail_newbody;
+    let _: unsafe extern "C" fn() -> *mut mail_body_parameter = exports::mail_newbody_parameter;
+    let _: unsafe extern "C" fn() -> *mut mail_body_part = exports::mail_newbody_part;
+    let _: unsafe extern "C" fn() -> *mut ENVELOPE = exports::mail_newenvelope;
+    let _: unsafe extern "C" fn() -> *mut mail_body_message = exports::mail_newmsg;
+    let _: unsafe extern "C" fn() -> *mut quota_list = exports::mail_newquotalist;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> *mut search_header = exports::mail_newsearchheader;
+    let _: unsafe extern "C" fn() -> *mut search_or = exports::mail_newsearchor;
+    let _: unsafe extern "C" fn() -> *mut search_program = exports::mail_newsearchpgm;
+    let _: unsafe extern "C" fn() -> *mut search_pgm_list = exports::mail_newsearchpgmlist;
+    let _: unsafe extern "C" fn() -> *mut search_set = exports::mail_newsearchset;
+    let _: unsafe extern "C" fn() -> *mut sort_program = exports::mail_newsortpgm;
+    let _: unsafe extern "C" fn() -> *mut string_list = exports::mail_newstringlist;
+    let _: unsafe extern "C" fn(arg1: *mut sort_cache) -> *mut thread_node =
+        exports::mail_newthreadnode;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM) = exports::mail_nodebug;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_long,
+    ) -> *mut MAILSTREAM = exports::mail_open;
+    let _: unsafe extern "C" fn(
+        arg1: *mut driver,
+        arg2: *mut MAILSTREAM,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: ::std::os::raw::c_long,
+    ) -> *mut MAILSTREAM = exports::mail_open_work;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_long,
+        arg3: *mut ::std::os::raw::c_void,
+    ) -> *mut ::std::os::raw::c_void = exports::mail_parameters;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MESSAGECACHE,
+        arg2: *mut ::std::os::raw::c_uchar,
+    ) -> ::std::os::raw::c_long = exports::mail_parse_date;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_long = exports::mail_parse_flags;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut *mut ::std::os::raw::c_char,
+    ) -> *mut search_set = exports::mail_parse_set;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: ::std::os::raw::c_ulong,
+        arg5: ::std::os::raw::c_ulong,
+        arg6: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::mail_partial_body;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: ::std::os::raw::c_ulong,
+        arg5: ::std::os::raw::c_ulong,
+        arg6: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::mail_partial_text;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM) -> ::std::os::raw::c_long =
+        exports::mail_ping;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_void,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::mail_read;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM, arg2: ::std::os::raw::c_ulong) =
+        exports::mail_recent;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::mail_rename;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_char,
+    ) = exports::mail_scan;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_address,
+        arg2: *mut string_list,
+    ) -> ::std::os::raw::c_long = exports::mail_search_addr;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut mail_bodystruct,
+        arg4: *mut ::std::os::raw::c_char,
+        arg5: ::std::os::raw::c_ulong,
+        arg6: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::mail_search_body;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut search_program,
+        arg4: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::mail_search_default;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut search_program,
+        arg4: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::mail_search_full;
+    let _: unsafe extern "C" fn(
+        arg1: readfn_t,
+        arg2: *mut ::std::os::raw::c_void,
+        arg3: ::std::os::raw::c_ulong,
+        arg4: *mut GETS_DATA,
+    ) -> *mut ::std::os::raw::c_char = exports::mail_search_gets;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut string_list,
+    ) -> ::std::os::raw::c_long = exports::mail_search_header;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut string_list,
+    ) -> ::std::os::raw::c_long = exports::mail_search_header_text;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut MESSAGECACHE,
+        arg3: *mut string_list,
+        arg4: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::mail_search_keyword;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut search_program,
+    ) -> ::std::os::raw::c_long = exports::mail_search_msg;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut *mut string_list,
+    ) -> ::std::os::raw::c_long = exports::mail_search_string;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut *mut string_list,
+    ) -> ::std::os::raw::c_long = exports::mail_search_string_work;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut string_list,
+        arg5: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::mail_search_text;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_uchar,
+    ) -> ::std::os::raw::c_long = exports::mail_sequence;
+    let _: unsafe extern "C" fn(
+        arg1: ::std::os::raw::c_uint,
+        arg2: ::std::os::raw::c_uint,
+        arg3: ::std::os::raw::c_uint,
+    ) -> ::std::os::raw::c_ushort = exports::mail_shortdate;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut search_program,
+        arg4: *mut sort_program,
+        arg5: ::std::os::raw::c_long,
+    ) -> *mut ::std::os::raw::c_ulong = exports::mail_sort;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut sort_program,
+        arg3: *mut *mut sort_cache,
+        arg4: ::std::os::raw::c_long,
+    ) -> *mut ::std::os::raw::c_ulong = exports::mail_sort_cache;
+    let _: unsafe extern "C" fn(
+        arg1: *const ::std::os::raw::c_void,
+        arg2: *const ::std::os::raw::c_void,
+    ) -> ::std::os::raw::c_int = exports::mail_sort_compare;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut sort_program,
+    ) -> *mut *mut sort_cache = exports::mail_sort_loadcache;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut search_program,
+        arg4: *mut sort_program,
+        arg5: ::std::os::raw::c_long,
+    ) -> *mut ::std::os::raw::c_ulong = exports::mail_sort_msgs;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::mail_status;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::mail_status_default;
+    let _: unsafe extern "C" fn(arg1: *mut MAILHANDLE) -> *mut MAILSTREAM = exports::mail_stream;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_uint = exports::mail_strip_subject;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
+        exports::mail_strip_subject_blob;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
+        exports::mail_strip_subject_wsp;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::mail_subscribe;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut search_program,
+        arg5: ::std::os::raw::c_long,
+    ) -> *mut thread_node = exports::mail_thread;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: container_t,
+        arg3: ::std::os::raw::c_long,
+    ) -> *mut thread_node = exports::mail_thread_c2node;
+    let _: unsafe extern "C" fn(arg1: container_t, arg2: container_t) -> ::std::os::raw::c_long =
+        exports::mail_thread_check_child;
+    let _: unsafe extern "C" fn(
+        arg1: *const ::std::os::raw::c_void,
+        arg2: *const ::std::os::raw::c_void,
+    ) -> ::std::os::raw::c_int = exports::mail_thread_compare_date;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut OVERVIEW,
+        arg4: ::std::os::raw::c_ulong,
+    ) = exports::mail_thread_loadcache;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut search_program,
+        arg5: ::std::os::raw::c_long,
+        arg6: sorter_t,
+    ) -> *mut thread_node = exports::mail_thread_msgs;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut search_program,
+        arg4: ::std::os::raw::c_long,
+        arg5: sorter_t,
+    ) -> *mut thread_node = exports::mail_thread_orderedsubject;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut *mut ::std::os::raw::c_char,
+    ) -> *mut ::std::os::raw::c_char = exports::mail_thread_parse_msgid;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: ::std::os::raw::c_long,
+    ) -> *mut string_list = exports::mail_thread_parse_references;
+    let _: unsafe extern "C" fn(arg1: container_t, arg2: container_t) -> container_t =
+        exports::mail_thread_prune_dummy;
+    let _: unsafe extern "C" fn(arg1: container_t, arg2: container_t) -> container_t =
+        exports::mail_thread_prune_dummy_work;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut search_program,
+        arg4: ::std::os::raw::c_long,
+        arg5: sorter_t,
+    ) -> *mut thread_node = exports::mail_thread_references;
+    let _: unsafe extern "C" fn(
+        arg1: *mut thread_node,
+        arg2: *mut *mut thread_node,
+    ) -> *mut thread_node = exports::mail_thread_sort;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_ulong = exports::mail_uid;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_uchar,
+    ) -> ::std::os::raw::c_long = exports::mail_uid_sequence;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM) = exports::mail_unlock;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::mail_unsubscribe;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::mail_usable_network_stream;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
+        exports::mail_utf7_valid;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) -> *mut driver = exports::mail_valid;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut driver,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_char,
+    ) -> *mut driver = exports::mail_valid_net;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut NETMBX,
+    ) -> ::std::os::raw::c_long = exports::mail_valid_net_parse;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut NETMBX,
+        arg3: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::mail_valid_net_parse_work;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) = exports::mail_versioncheck;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: ::std::os::raw::c_long,
+    ) -> *mut ::std::os::raw::c_void = exports::mm_cache;
+    let _: unsafe extern "C" fn(
+        arg1: *mut net_driver,
+        arg2: *mut NETMBX,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_char,
+    ) -> *mut NETSTREAM = exports::net_aopen;
+    let _: unsafe extern "C" fn(arg1: *mut NETSTREAM) = exports::net_close;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_void,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::net_getbuffer;
+    let _: unsafe extern "C" fn(arg1: *mut NETSTREAM) -> *mut ::std::os::raw::c_char =
+        exports::net_getline;
+    let _: unsafe extern "C" fn(arg1: *mut NETSTREAM) -> *mut ::std::os::raw::c_char =
+        exports::net_host;
+    let _: unsafe extern "C" fn(arg1: *mut NETSTREAM) -> *mut ::std::os::raw::c_char =
+        exports::net_localhost;
+    let _: unsafe extern "C" fn(
+        arg1: *mut NETMBX,
+        arg2: *mut net_driver,
+        arg3: ::std::os::raw::c_ulong,
+        arg4: *mut net_driver,
+        arg5: *mut ::std::os::raw::c_char,
+        arg6: ::std::os::raw::c_ulong,
+    ) -> *mut NETSTREAM = exports::net_open;
+    let _: unsafe extern "C" fn(
+        arg1: *mut net_driver,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: ::std::os::raw::c_ulong,
+        arg5: ::std::os::raw::c_ulong,
+        arg6: ::std::os::raw::c_ulong,
+    ) -> *mut NETSTREAM = exports::net_open_work;
+    let _: unsafe extern "C" fn(arg1: *mut NETSTREAM) -> ::std::os::raw::c_ulong =
+        exports::net_port;
+    let _: unsafe extern "C" fn(arg1: *mut NETSTREAM) -> *mut ::std::os::raw::c_char =
+        exports::net_remotehost;
+    let _: unsafe extern "C" fn(
+        arg1: *mut NETSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_long = exports::net_sout;
+    let _: unsafe extern "C" fn(
+        arg1: *mut NETSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::net_soutr;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut ::std::os::raw::c_void,
+    ) -> *mut ::std::os::raw::c_char = exports::sm_read;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> ::std::os::raw::c_long =
+        exports::sm_subscribe;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> ::std::os::raw::c_long =
+        exports::sm_unsubscribe;
+    let _: unsafe extern "C" fn() = exports::ssl_onceonlyinit;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) = exports::ssl_server_init;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
+        exports::ssl_start_tls;
+    let _: unsafe extern "C" fn(
+        arg1: ::std::os::raw::c_int,
+        arg2: *mut *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::anonymous_login;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_int,
+        arg4: *mut *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::authserver_login;
+    let _: unsafe extern "C" fn(arg1: ::std::os::raw::c_long) -> *mut MAILSTREAM =
+        exports::default_proto;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: *mut ::std::os::raw::c_uchar,
+        arg3: ::std::os::raw::c_uchar,
     ) -> ::std::os::raw::c_long = exports::dmatch;
     let _: unsafe extern "C" fn(
-        function: ::std::os::raw::c_long,
-        value: *mut ::std::os::raw::c_void,
+        arg1: ::std::os::raw::c_long,
+        arg2: *mut ::std::os::raw::c_void,
     ) -> *mut ::std::os::raw::c_void = exports::env_parameters;
-    let _: unsafe extern "C" fn(date: *mut ::std::os::raw::c_char) = exports::rfc822_date;
-    let _: unsafe extern "C" fn(s: *mut ::std::os::raw::c_char, t: *mut ::std::os::raw::c_void) =
-        exports::rfc822_timezone;
-    let _: unsafe extern "C" fn(date: *mut ::std::os::raw::c_char) = exports::internal_date;
-    let _: unsafe extern "C" fn(seconds: ::std::os::raw::c_long) -> ::std::os::raw::c_long =
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) = exports::internal_date;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> *mut ::std::os::raw::c_char = exports::mailboxfile;
+    let _: unsafe extern "C" fn() -> *mut ::std::os::raw::c_char = exports::myhomedir;
+    let _: unsafe extern "C" fn() -> *mut ::std::os::raw::c_char = exports::mylocalhost;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: *mut ::std::os::raw::c_uchar,
+        arg3: ::std::os::raw::c_uchar,
+    ) -> ::std::os::raw::c_long = exports::pmatch_full;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) = exports::rfc822_date;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_void,
+    ) = exports::rfc822_timezone;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_void,
+        arg5: *mut ::std::os::raw::c_void,
+        arg6: *mut ::std::os::raw::c_void,
+        arg7: *mut ::std::os::raw::c_void,
+        arg8: *mut ::std::os::raw::c_void,
+    ) = exports::server_init;
+    let _: unsafe extern "C" fn(arg1: ::std::os::raw::c_long) -> ::std::os::raw::c_long =
         exports::server_input_wait;
     let _: unsafe extern "C" fn(
-        server: *mut ::std::os::raw::c_char,
-        service: *mut ::std::os::raw::c_char,
-        sasl: *mut ::std::os::raw::c_char,
-        clkint: *mut ::std::os::raw::c_void,
-        kodint: *mut ::std::os::raw::c_void,
-        hupint: *mut ::std::os::raw::c_void,
-        trmint: *mut ::std::os::raw::c_void,
-        staint: *mut ::std::os::raw::c_void,
-    ) = exports::server_init;
-    let _: unsafe extern "C" fn(
-        user: *mut ::std::os::raw::c_char,
-        pass: *mut ::std::os::raw::c_char,
-        authuser: *mut ::std::os::raw::c_char,
-        argc: ::std::os::raw::c_int,
-        argv: *mut *mut ::std::os::raw::c_char,
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: ::std::os::raw::c_int,
+        arg5: *mut *mut ::std::os::raw::c_char,
     ) -> ::std::os::raw::c_long = exports::server_login;
     let _: unsafe extern "C" fn(
-        user: *mut ::std::os::raw::c_char,
-        authuser: *mut ::std::os::raw::c_char,
-        argc: ::std::os::raw::c_int,
-        argv: *mut *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::authserver_login;
-    let _: unsafe extern "C" fn(
-        argc: ::std::os::raw::c_int,
-        argv: *mut *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::anonymous_login;
-    let _: unsafe extern "C" fn() -> *mut ::std::os::raw::c_char = exports::mylocalhost;
-    let _: unsafe extern "C" fn() -> *mut ::std::os::raw::c_char = exports::myhomedir;
-    let _: unsafe extern "C" fn(
-        dst: *mut ::std::os::raw::c_char,
-        name: *mut ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_char = exports::mailboxfile;
-    let _: unsafe extern "C" fn(type_: ::std::os::raw::c_long) -> *mut MAILSTREAM =
-        exports::default_proto;
-    let _: unsafe extern "C" fn(date: *mut ::std::os::raw::c_char) = exports::rfc822_fixed_date;
-    let _: unsafe extern "C" fn(
-        user: *mut ::std::os::raw::c_char,
-        home: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::env_init;
-    let _: unsafe extern "C" fn(
-        flags: *mut ::std::os::raw::c_ulong,
-    ) -> *mut ::std::os::raw::c_char = exports::myusername_full;
-    let _: unsafe extern "C" fn() -> *mut ::std::os::raw::c_char = exports::sysinbox;
-    let _: unsafe extern "C" fn(
-        dst: *mut ::std::os::raw::c_char,
-        dir: *mut ::std::os::raw::c_char,
-        name: *mut ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_char = exports::mailboxdir;
-    let _: unsafe extern "C" fn(
-        file: *mut ::std::os::raw::c_char,
-        base: *mut DOTLOCK,
-        fd: ::std::os::raw::c_int,
-    ) -> ::std::os::raw::c_long = exports::dotlock_lock;
-    let _: unsafe extern "C" fn(base: *mut DOTLOCK) -> ::std::os::raw::c_long =
-        exports::dotlock_unlock;
-    let _: unsafe extern "C" fn(
-        lock: *mut ::std::os::raw::c_char,
-        fname: *mut ::std::os::raw::c_char,
-        op: ::std::os::raw::c_int,
-        pid: *mut ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_int = exports::lockname;
-    let _: unsafe extern "C" fn(
-        fd: ::std::os::raw::c_int,
-        lock: *mut ::std::os::raw::c_char,
-        op: ::std::os::raw::c_int,
-    ) -> ::std::os::raw::c_int = exports::lockfd;
-    let _: unsafe extern "C" fn(
-        lock: *mut ::std::os::raw::c_char,
-        sbuf: *mut ::std::os::raw::c_void,
-        op: ::std::os::raw::c_int,
-        pid: *mut ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_int = exports::lock_work;
-    let _: unsafe extern "C" fn(
-        name: *mut ::std::os::raw::c_char,
-        sbuf: *mut ::std::os::raw::c_void,
-    ) -> ::std::os::raw::c_long = exports::chk_notsymlink;
-    let _: unsafe extern "C" fn(fd: ::std::os::raw::c_int, lock: *mut ::std::os::raw::c_char) =
-        exports::unlockfd;
-    let _: unsafe extern "C" fn(
-        mailbox: *mut ::std::os::raw::c_char,
-        path: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::set_mbx_protections;
-    let _: unsafe extern "C" fn(mailbox: *mut ::std::os::raw::c_char) -> ::std::os::raw::c_long =
-        exports::get_dir_protection;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM) -> *mut MAILSTREAM = exports::user_flags;
-    let _: unsafe extern "C" fn(i: ::std::os::raw::c_ulong) -> *mut ::std::os::raw::c_char =
-        exports::default_user_flag;
-    let _: unsafe extern "C" fn(file: *mut ::std::os::raw::c_char, flag: ::std::os::raw::c_long) =
-        exports::dorc;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::path_create;
-    let _: unsafe extern "C" fn(
-        pid: ::std::os::raw::c_int,
-        killreq: ::std::os::raw::c_int,
-        status: *mut ::std::os::raw::c_void,
-    ) = exports::grim_pid_reap_status;
-    let _: unsafe extern "C" fn(
-        fd: ::std::os::raw::c_int,
-        buf: *mut ::std::os::raw::c_char,
-        nbytes: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::safe_write;
-    let _: unsafe extern "C" fn(
-        sig: ::std::os::raw::c_int,
-        action: *mut ::std::os::raw::c_void,
+        arg1: ::std::os::raw::c_int,
+        arg2: *mut ::std::os::raw::c_void,
     ) -> *mut ::std::os::raw::c_void = exports::arm_signal;
     let _: unsafe extern "C" fn(
-        pw: *mut passwd,
-        pass: *mut ::std::os::raw::c_char,
-        argc: ::std::os::raw::c_int,
-        argv: *mut *mut ::std::os::raw::c_char,
+        arg1: *mut passwd,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_int,
+        arg4: *mut *mut ::std::os::raw::c_char,
     ) -> *mut passwd = exports::checkpw;
     let _: unsafe extern "C" fn(
-        pw: *mut passwd,
-        argc: ::std::os::raw::c_int,
-        argv: *mut *mut ::std::os::raw::c_char,
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_void,
+    ) -> ::std::os::raw::c_long = exports::chk_notsymlink;
+    let _: unsafe extern "C" fn(arg1: ::std::os::raw::c_ulong) -> *mut ::std::os::raw::c_char =
+        exports::default_user_flag;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char, arg2: ::std::os::raw::c_long) =
+        exports::dorc;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut DOTLOCK,
+        arg3: ::std::os::raw::c_int,
+    ) -> ::std::os::raw::c_long = exports::dotlock_lock;
+    let _: unsafe extern "C" fn(arg1: *mut DOTLOCK) -> ::std::os::raw::c_long =
+        exports::dotlock_unlock;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::env_init;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> ::std::os::raw::c_long =
+        exports::get_dir_protection;
+    let _: unsafe extern "C" fn(
+        arg1: ::std::os::raw::c_int,
+        arg2: ::std::os::raw::c_int,
+        arg3: *mut ::std::os::raw::c_void,
+    ) = exports::grim_pid_reap_status;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_void,
+        arg3: ::std::os::raw::c_int,
+        arg4: *mut ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_int = exports::lock_work;
+    let _: unsafe extern "C" fn(
+        arg1: ::std::os::raw::c_int,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_int,
+    ) -> ::std::os::raw::c_int = exports::lockfd;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_int,
+        arg4: *mut ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_int = exports::lockname;
+    let _: unsafe extern "C" fn(
+        arg1: *mut passwd,
+        arg2: ::std::os::raw::c_int,
+        arg3: *mut *mut ::std::os::raw::c_char,
     ) -> ::std::os::raw::c_long = exports::loginpw;
     let _: unsafe extern "C" fn(
-        pw: *mut passwd,
-        auser: *mut ::std::os::raw::c_char,
-        user: *mut ::std::os::raw::c_char,
-        home: *mut ::std::os::raw::c_char,
-        argc: ::std::os::raw::c_int,
-        argv: *mut *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::pw_login;
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) -> *mut ::std::os::raw::c_char = exports::mailboxdir;
     let _: unsafe extern "C" fn(
-        reason: ::std::os::raw::c_int,
-        data: *mut ::std::os::raw::c_void,
+        arg1: ::std::os::raw::c_int,
+        arg2: *mut ::std::os::raw::c_void,
     ) -> *mut ::std::os::raw::c_void = exports::mm_blocknotify;
-    let _: unsafe extern "C" fn(size: usize) -> *mut ::std::os::raw::c_void = exports::fs_get;
-    let _: unsafe extern "C" fn(block: *mut *mut ::std::os::raw::c_void, size: usize) =
-        exports::fs_resize;
-    let _: unsafe extern "C" fn(block: *mut *mut ::std::os::raw::c_void) = exports::fs_give;
-    let _: unsafe extern "C" fn(string: *mut ::std::os::raw::c_char) = exports::fatal;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_ulong) -> *mut ::std::os::raw::c_char =
+        exports::myusername_full;
     let _: unsafe extern "C" fn(
-        dst: *mut *mut ::std::os::raw::c_uchar,
-        dstl: *mut ::std::os::raw::c_ulong,
-        src: *mut ::std::os::raw::c_uchar,
-        srcl: ::std::os::raw::c_ulong,
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::path_create;
+    let _: unsafe extern "C" fn(
+        arg1: *mut passwd,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_char,
+        arg5: ::std::os::raw::c_int,
+        arg6: *mut *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::pw_login;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) = exports::rfc822_fixed_date;
+    let _: unsafe extern "C" fn(
+        arg1: ::std::os::raw::c_int,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::safe_write;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::set_mbx_protections;
+    let _: unsafe extern "C" fn() -> *mut ::std::os::raw::c_char = exports::sysinbox;
+    let _: unsafe extern "C" fn(arg1: ::std::os::raw::c_int, arg2: *mut ::std::os::raw::c_char) =
+        exports::unlockfd;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM) -> *mut MAILSTREAM = exports::user_flags;
+    let _: unsafe extern "C" fn(arg1: usize) -> *mut ::std::os::raw::c_void = exports::fs_get;
+    let _: unsafe extern "C" fn(arg1: *mut *mut ::std::os::raw::c_void) = exports::fs_give;
+    let _: unsafe extern "C" fn(arg1: *mut *mut ::std::os::raw::c_void, arg2: usize) =
+        exports::fs_resize;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) = exports::fatal;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut ::std::os::raw::c_uchar,
+        arg2: *mut ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_uchar,
+        arg4: ::std::os::raw::c_ulong,
     ) -> ::std::os::raw::c_ulong = exports::strcrlfcpy;
-    let _: unsafe extern "C" fn(s: *mut STRING) -> ::std::os::raw::c_ulong = exports::strcrlflen;
+    let _: unsafe extern "C" fn(arg1: *mut STRING) -> ::std::os::raw::c_ulong = exports::strcrlflen;
     let _: unsafe extern "C" fn(
         function: ::std::os::raw::c_long,
         value: *mut ::std::os::raw::c_void,
@@ -906,746 +906,744 @@ fn exported_functions_have_the_header_signatures() {
         exports::tcp_canonical;
     let _: unsafe extern "C" fn(host: *mut ::std::os::raw::c_char) -> ::std::os::raw::c_long =
         exports::tcp_isclienthost;
-    let _: unsafe extern "C" fn(type_: ::std::os::raw::c_ushort) -> *mut ::std::os::raw::c_char =
-        exports::rfc822_default_subtype;
     let _: unsafe extern "C" fn(
-        en: *mut *mut ENVELOPE,
-        bdy: *mut *mut mail_bodystruct,
-        s: *mut ::std::os::raw::c_char,
-        i: ::std::os::raw::c_ulong,
-        bs: *mut STRING,
-        host: *mut ::std::os::raw::c_char,
-        depth: ::std::os::raw::c_ulong,
-        flags: ::std::os::raw::c_ulong,
-    ) = exports::rfc822_parse_msg_full;
-    let _: unsafe extern "C" fn(
-        body: *mut mail_bodystruct,
-        bs: *mut STRING,
-        h: *mut ::std::os::raw::c_char,
-        depth: ::std::os::raw::c_ulong,
-        flags: ::std::os::raw::c_ulong,
-    ) = exports::rfc822_parse_content;
-    let _: unsafe extern "C" fn(
-        body: *mut mail_bodystruct,
-        name: *mut ::std::os::raw::c_char,
-        s: *mut ::std::os::raw::c_char,
-    ) = exports::rfc822_parse_content_header;
-    let _: unsafe extern "C" fn(
-        par: *mut *mut mail_body_parameter,
-        text: *mut ::std::os::raw::c_char,
-    ) = exports::rfc822_parse_parameter;
-    let _: unsafe extern "C" fn(
-        lst: *mut *mut mail_address,
-        string: *mut ::std::os::raw::c_char,
-        host: *mut ::std::os::raw::c_char,
-    ) = exports::rfc822_parse_adrlist;
-    let _: unsafe extern "C" fn(
-        lst: *mut *mut mail_address,
-        last: *mut mail_address,
-        string: *mut *mut ::std::os::raw::c_char,
-        defaulthost: *mut ::std::os::raw::c_char,
-        depth: ::std::os::raw::c_ulong,
-    ) -> *mut mail_address = exports::rfc822_parse_address;
-    let _: unsafe extern "C" fn(
-        lst: *mut *mut mail_address,
-        last: *mut mail_address,
-        string: *mut *mut ::std::os::raw::c_char,
-        defaulthost: *mut ::std::os::raw::c_char,
-        depth: ::std::os::raw::c_ulong,
-    ) -> *mut mail_address = exports::rfc822_parse_group;
-    let _: unsafe extern "C" fn(
-        string: *mut *mut ::std::os::raw::c_char,
-        defaulthost: *mut ::std::os::raw::c_char,
-    ) -> *mut mail_address = exports::rfc822_parse_mailbox;
-    let _: unsafe extern "C" fn(end: *mut ::std::os::raw::c_char) -> ::std::os::raw::c_long =
-        exports::rfc822_phraseonly;
-    let _: unsafe extern "C" fn(
-        string: *mut ::std::os::raw::c_char,
-        ret: *mut *mut ::std::os::raw::c_char,
-        defaulthost: *mut ::std::os::raw::c_char,
-    ) -> *mut mail_address = exports::rfc822_parse_routeaddr;
-    let _: unsafe extern "C" fn(
-        string: *mut ::std::os::raw::c_char,
-        ret: *mut *mut ::std::os::raw::c_char,
-        defaulthost: *mut ::std::os::raw::c_char,
-    ) -> *mut mail_address = exports::rfc822_parse_addrspec;
-    let _: unsafe extern "C" fn(
-        string: *mut ::std::os::raw::c_char,
-        end: *mut *mut ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_char = exports::rfc822_parse_domain;
-    let _: unsafe extern "C" fn(
-        string: *mut ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_char = exports::rfc822_parse_phrase;
-    let _: unsafe extern "C" fn(
-        string: *mut ::std::os::raw::c_char,
-        delimiters: *const ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_char = exports::rfc822_parse_word;
-    let _: unsafe extern "C" fn(src: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
-        exports::rfc822_cpy;
-    let _: unsafe extern "C" fn(src: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
-        exports::rfc822_quote;
-    let _: unsafe extern "C" fn(adr: *mut mail_address) -> *mut mail_address =
-        exports::rfc822_cpy_adr;
-    let _: unsafe extern "C" fn(s: *mut *mut ::std::os::raw::c_char) = exports::rfc822_skipws;
-    let _: unsafe extern "C" fn(
-        s: *mut *mut ::std::os::raw::c_char,
-        trim: ::std::os::raw::c_long,
-    ) -> *mut ::std::os::raw::c_char = exports::rfc822_skip_comment;
-    let _: unsafe extern "C" fn(
-        buf: *mut RFC822BUFFER,
-        env: *mut ENVELOPE,
-        body: *mut mail_bodystruct,
-        ok8: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::rfc822_output_full;
-    let _: unsafe extern "C" fn(buf: *mut RFC822BUFFER) -> ::std::os::raw::c_long =
-        exports::rfc822_output_flush;
-    let _: unsafe extern "C" fn(
-        buf: *mut RFC822BUFFER,
-        env: *mut ENVELOPE,
-        body: *mut mail_bodystruct,
-        specials: *const ::std::os::raw::c_char,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::rfc822_output_header;
-    let _: unsafe extern "C" fn(
-        buf: *mut RFC822BUFFER,
-        type_: *mut ::std::os::raw::c_char,
-        resent: ::std::os::raw::c_long,
-        text: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::rfc822_output_header_line;
-    let _: unsafe extern "C" fn(
-        buf: *mut RFC822BUFFER,
-        type_: *mut ::std::os::raw::c_char,
-        resent: ::std::os::raw::c_long,
-        adr: *mut mail_address,
-        specials: *const ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::rfc822_output_address_line;
-    let _: unsafe extern "C" fn(
-        buf: *mut RFC822BUFFER,
-        adr: *mut mail_address,
-        pretty: ::std::os::raw::c_long,
-        specials: *const ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::rfc822_output_address_list;
-    let _: unsafe extern "C" fn(
-        buf: *mut RFC822BUFFER,
-        adr: *mut mail_address,
-    ) -> ::std::os::raw::c_long = exports::rfc822_output_address;
-    let _: unsafe extern "C" fn(
-        buf: *mut RFC822BUFFER,
-        src: *mut ::std::os::raw::c_char,
-        specials: *const ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::rfc822_output_cat;
-    let _: unsafe extern "C" fn(
-        buf: *mut RFC822BUFFER,
-        param: *mut mail_body_parameter,
-    ) -> ::std::os::raw::c_long = exports::rfc822_output_parameter;
-    let _: unsafe extern "C" fn(
-        buf: *mut RFC822BUFFER,
-        stl: *mut string_list,
-    ) -> ::std::os::raw::c_long = exports::rfc822_output_stringlist;
-    let _: unsafe extern "C" fn(
-        buf: *mut RFC822BUFFER,
-        body: *mut mail_bodystruct,
-    ) -> ::std::os::raw::c_long = exports::rfc822_output_body_header;
-    let _: unsafe extern "C" fn(env: *mut ENVELOPE, body: *mut mail_bodystruct) =
-        exports::rfc822_encode_body_7bit;
-    let _: unsafe extern "C" fn(env: *mut ENVELOPE, body: *mut mail_bodystruct) =
-        exports::rfc822_encode_body_8bit;
-    let _: unsafe extern "C" fn(
-        buf: *mut RFC822BUFFER,
-        body: *mut mail_bodystruct,
-    ) -> ::std::os::raw::c_long = exports::rfc822_output_text;
-    let _: unsafe extern "C" fn(
-        src: *mut ::std::os::raw::c_uchar,
-        srcl: ::std::os::raw::c_ulong,
-        len: *mut ::std::os::raw::c_ulong,
-    ) -> *mut ::std::os::raw::c_void = exports::rfc822_base64;
-    let _: unsafe extern "C" fn(
-        src: *mut ::std::os::raw::c_void,
-        srcl: ::std::os::raw::c_ulong,
-        len: *mut ::std::os::raw::c_ulong,
-    ) -> *mut ::std::os::raw::c_uchar = exports::rfc822_binary;
-    let _: unsafe extern "C" fn(
-        src: *mut ::std::os::raw::c_uchar,
-        srcl: ::std::os::raw::c_ulong,
-        len: *mut ::std::os::raw::c_ulong,
-    ) -> *mut ::std::os::raw::c_uchar = exports::rfc822_qprint;
-    let _: unsafe extern "C" fn(
-        src: *mut ::std::os::raw::c_uchar,
-        srcl: ::std::os::raw::c_ulong,
-        len: *mut ::std::os::raw::c_ulong,
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_ulong,
     ) -> *mut ::std::os::raw::c_uchar = exports::rfc822_8bit;
-    let _: unsafe extern "C" fn(
-        header: *mut ::std::os::raw::c_char,
-        env: *mut ENVELOPE,
-        body: *mut mail_bodystruct,
-    ) = exports::rfc822_header;
-    let _: unsafe extern "C" fn(
-        header: *mut *mut ::std::os::raw::c_char,
-        type_: *mut ::std::os::raw::c_char,
-        env: *mut ENVELOPE,
-        text: *mut ::std::os::raw::c_char,
-    ) = exports::rfc822_header_line;
-    let _: unsafe extern "C" fn(
-        header: *mut *mut ::std::os::raw::c_char,
-        type_: *mut ::std::os::raw::c_char,
-        env: *mut ENVELOPE,
-        adr: *mut mail_address,
-    ) = exports::rfc822_address_line;
-    let _: unsafe extern "C" fn(
-        dest: *mut ::std::os::raw::c_char,
-        adr: *mut mail_address,
-        base: *mut ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_char = exports::rfc822_write_address_full;
-    let _: unsafe extern "C" fn(dest: *mut ::std::os::raw::c_char, adr: *mut mail_address) =
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char, arg2: *mut mail_address) =
         exports::rfc822_address;
     let _: unsafe extern "C" fn(
-        dest: *mut ::std::os::raw::c_char,
-        src: *mut ::std::os::raw::c_char,
-        specials: *const ::std::os::raw::c_char,
+        arg1: *mut *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ENVELOPE,
+        arg4: *mut mail_address,
+    ) = exports::rfc822_address_line;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_ulong,
+    ) -> *mut ::std::os::raw::c_void = exports::rfc822_base64;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_void,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_ulong,
+    ) -> *mut ::std::os::raw::c_uchar = exports::rfc822_binary;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *const ::std::os::raw::c_char,
     ) = exports::rfc822_cat;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
+        exports::rfc822_cpy;
+    let _: unsafe extern "C" fn(arg1: *mut mail_address) -> *mut mail_address =
+        exports::rfc822_cpy_adr;
+    let _: unsafe extern "C" fn(arg1: ::std::os::raw::c_ushort) -> *mut ::std::os::raw::c_char =
+        exports::rfc822_default_subtype;
+    let _: unsafe extern "C" fn(arg1: *mut ENVELOPE, arg2: *mut mail_bodystruct) =
+        exports::rfc822_encode_body_7bit;
+    let _: unsafe extern "C" fn(arg1: *mut ENVELOPE, arg2: *mut mail_bodystruct) =
+        exports::rfc822_encode_body_8bit;
     let _: unsafe extern "C" fn(
-        header: *mut *mut ::std::os::raw::c_char,
-        body: *mut mail_bodystruct,
-    ) = exports::rfc822_write_body_header;
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ENVELOPE,
+        arg3: *mut mail_bodystruct,
+    ) = exports::rfc822_header;
     let _: unsafe extern "C" fn(
-        t: *mut ::std::os::raw::c_char,
-        env: *mut ENVELOPE,
-        body: *mut mail_bodystruct,
-        f: soutr_t,
-        s: *mut ::std::os::raw::c_void,
-        ok8bit: ::std::os::raw::c_long,
+        arg1: *mut *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ENVELOPE,
+        arg4: *mut ::std::os::raw::c_char,
+    ) = exports::rfc822_header_line;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ENVELOPE,
+        arg3: *mut mail_bodystruct,
+        arg4: soutr_t,
+        arg5: *mut ::std::os::raw::c_void,
+        arg6: ::std::os::raw::c_long,
     ) -> ::std::os::raw::c_long = exports::rfc822_output;
     let _: unsafe extern "C" fn(
-        body: *mut mail_bodystruct,
-        f: soutr_t,
-        s: *mut ::std::os::raw::c_void,
+        arg1: *mut RFC822BUFFER,
+        arg2: *mut mail_address,
+    ) -> ::std::os::raw::c_long = exports::rfc822_output_address;
+    let _: unsafe extern "C" fn(
+        arg1: *mut RFC822BUFFER,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_long,
+        arg4: *mut mail_address,
+        arg5: *const ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::rfc822_output_address_line;
+    let _: unsafe extern "C" fn(
+        arg1: *mut RFC822BUFFER,
+        arg2: *mut mail_address,
+        arg3: ::std::os::raw::c_long,
+        arg4: *const ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::rfc822_output_address_list;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_bodystruct,
+        arg2: soutr_t,
+        arg3: *mut ::std::os::raw::c_void,
     ) -> ::std::os::raw::c_long = exports::rfc822_output_body;
     let _: unsafe extern "C" fn(
-        function: ::std::os::raw::c_long,
-        value: *mut ::std::os::raw::c_void,
-    ) -> *mut ::std::os::raw::c_void = exports::smtp_parameters;
+        arg1: *mut RFC822BUFFER,
+        arg2: *mut mail_bodystruct,
+    ) -> ::std::os::raw::c_long = exports::rfc822_output_body_header;
     let _: unsafe extern "C" fn(
-        dv: *mut net_driver,
-        hostlist: *mut *mut ::std::os::raw::c_char,
-        service: *mut ::std::os::raw::c_char,
-        port: ::std::os::raw::c_ulong,
-        options: ::std::os::raw::c_long,
-    ) -> *mut SENDSTREAM = exports::smtp_open_full;
-    let _: unsafe extern "C" fn(stream: *mut SENDSTREAM) -> *mut SENDSTREAM = exports::smtp_close;
+        arg1: *mut RFC822BUFFER,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *const ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::rfc822_output_cat;
+    let _: unsafe extern "C" fn(arg1: *mut RFC822BUFFER) -> ::std::os::raw::c_long =
+        exports::rfc822_output_flush;
     let _: unsafe extern "C" fn(
-        stream: *mut SENDSTREAM,
-        type_: *mut ::std::os::raw::c_char,
-        msg: *mut ENVELOPE,
-        body: *mut mail_bodystruct,
+        arg1: *mut RFC822BUFFER,
+        arg2: *mut ENVELOPE,
+        arg3: *mut mail_bodystruct,
+        arg4: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::rfc822_output_full;
+    let _: unsafe extern "C" fn(
+        arg1: *mut RFC822BUFFER,
+        arg2: *mut ENVELOPE,
+        arg3: *mut mail_bodystruct,
+        arg4: *const ::std::os::raw::c_char,
+        arg5: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::rfc822_output_header;
+    let _: unsafe extern "C" fn(
+        arg1: *mut RFC822BUFFER,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_long,
+        arg4: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::rfc822_output_header_line;
+    let _: unsafe extern "C" fn(
+        arg1: *mut RFC822BUFFER,
+        arg2: *mut mail_body_parameter,
+    ) -> ::std::os::raw::c_long = exports::rfc822_output_parameter;
+    let _: unsafe extern "C" fn(
+        arg1: *mut RFC822BUFFER,
+        arg2: *mut string_list,
+    ) -> ::std::os::raw::c_long = exports::rfc822_output_stringlist;
+    let _: unsafe extern "C" fn(
+        arg1: *mut RFC822BUFFER,
+        arg2: *mut mail_bodystruct,
+    ) -> ::std::os::raw::c_long = exports::rfc822_output_text;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut mail_address,
+        arg2: *mut mail_address,
+        arg3: *mut *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_char,
+        arg5: ::std::os::raw::c_ulong,
+    ) -> *mut mail_address = exports::rfc822_parse_address;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) -> *mut mail_address = exports::rfc822_parse_addrspec;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut mail_address,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) = exports::rfc822_parse_adrlist;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_bodystruct,
+        arg2: *mut STRING,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: ::std::os::raw::c_ulong,
+        arg5: ::std::os::raw::c_ulong,
+    ) = exports::rfc822_parse_content;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_bodystruct,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) = exports::rfc822_parse_content_header;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut *mut ::std::os::raw::c_char,
+    ) -> *mut ::std::os::raw::c_char = exports::rfc822_parse_domain;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut mail_address,
+        arg2: *mut mail_address,
+        arg3: *mut *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_char,
+        arg5: ::std::os::raw::c_ulong,
+    ) -> *mut mail_address = exports::rfc822_parse_group;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> *mut mail_address = exports::rfc822_parse_mailbox;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut ENVELOPE,
+        arg2: *mut *mut mail_bodystruct,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: ::std::os::raw::c_ulong,
+        arg5: *mut STRING,
+        arg6: *mut ::std::os::raw::c_char,
+        arg7: ::std::os::raw::c_ulong,
+        arg8: ::std::os::raw::c_ulong,
+    ) = exports::rfc822_parse_msg_full;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut mail_body_parameter,
+        arg2: *mut ::std::os::raw::c_char,
+    ) = exports::rfc822_parse_parameter;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
+        exports::rfc822_parse_phrase;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) -> *mut mail_address = exports::rfc822_parse_routeaddr;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *const ::std::os::raw::c_char,
+    ) -> *mut ::std::os::raw::c_char = exports::rfc822_parse_word;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> ::std::os::raw::c_long =
+        exports::rfc822_phraseonly;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_ulong,
+    ) -> *mut ::std::os::raw::c_uchar = exports::rfc822_qprint;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
+        exports::rfc822_quote;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut ::std::os::raw::c_char,
+        arg2: ::std::os::raw::c_long,
+    ) -> *mut ::std::os::raw::c_char = exports::rfc822_skip_comment;
+    let _: unsafe extern "C" fn(arg1: *mut *mut ::std::os::raw::c_char) = exports::rfc822_skipws;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut mail_address,
+        arg3: *mut ::std::os::raw::c_char,
+    ) -> *mut ::std::os::raw::c_char = exports::rfc822_write_address_full;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut ::std::os::raw::c_char,
+        arg2: *mut mail_bodystruct,
+    ) = exports::rfc822_write_body_header;
+    let _: unsafe extern "C" fn(arg1: *mut SENDSTREAM) -> *mut SENDSTREAM = exports::smtp_close;
+    let _: unsafe extern "C" fn(
+        arg1: *mut SENDSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ENVELOPE,
+        arg4: *mut mail_bodystruct,
     ) -> ::std::os::raw::c_long = exports::smtp_mail;
-    let _: unsafe extern "C" fn(stream: *mut SENDSTREAM) -> ::std::os::raw::c_long =
+    let _: unsafe extern "C" fn(
+        arg1: *mut net_driver,
+        arg2: *mut *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: ::std::os::raw::c_ulong,
+        arg5: ::std::os::raw::c_long,
+    ) -> *mut SENDSTREAM = exports::smtp_open_full;
+    let _: unsafe extern "C" fn(
+        arg1: ::std::os::raw::c_long,
+        arg2: *mut ::std::os::raw::c_void,
+    ) -> *mut ::std::os::raw::c_void = exports::smtp_parameters;
+    let _: unsafe extern "C" fn(arg1: *mut SENDSTREAM) -> ::std::os::raw::c_long =
         exports::smtp_verbose;
+    let _: unsafe extern "C" fn(arg1: *mut SENDSTREAM) -> *mut SENDSTREAM = exports::nntp_close;
     let _: unsafe extern "C" fn(
-        dv: *mut net_driver,
-        hostlist: *mut *mut ::std::os::raw::c_char,
-        service: *mut ::std::os::raw::c_char,
-        port: ::std::os::raw::c_ulong,
-        options: ::std::os::raw::c_long,
-    ) -> *mut SENDSTREAM = exports::nntp_open_full;
-    let _: unsafe extern "C" fn(stream: *mut SENDSTREAM) -> *mut SENDSTREAM = exports::nntp_close;
-    let _: unsafe extern "C" fn(
-        stream: *mut SENDSTREAM,
-        msg: *mut ENVELOPE,
-        body: *mut mail_bodystruct,
+        arg1: *mut SENDSTREAM,
+        arg2: *mut ENVELOPE,
+        arg3: *mut mail_bodystruct,
     ) -> ::std::os::raw::c_long = exports::nntp_mail;
-    let _: unsafe extern "C" fn(script: *mut ::std::os::raw::c_char) -> *mut SCRIPT =
-        exports::utf8_script;
-    let _: unsafe extern "C" fn(charset: *mut ::std::os::raw::c_char) -> *const CHARSET =
-        exports::utf8_charset;
     let _: unsafe extern "C" fn(
-        charset: *mut ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_char = exports::utf8_badcharset;
+        arg1: *mut net_driver,
+        arg2: *mut *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: ::std::os::raw::c_ulong,
+        arg5: ::std::os::raw::c_long,
+    ) -> *mut SENDSTREAM = exports::nntp_open_full;
     let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        charset: *mut ::std::os::raw::c_char,
-        ret: *mut mail_sizedtext,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::utf8_text;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        cs: *const CHARSET,
-        ret: *mut mail_sizedtext,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) -> ::std::os::raw::c_long = exports::utf8_text_cs;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        charset: *mut ::std::os::raw::c_char,
-        ret: *mut mail_sizedtext,
-        errch: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_long = exports::utf8_cstext;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        sc: *mut ::std::os::raw::c_char,
-        ret: *mut mail_sizedtext,
-        dc: *mut ::std::os::raw::c_char,
-        errch: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_long = exports::utf8_cstocstext;
-    let _: unsafe extern "C" fn(
-        charset: *mut ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_ushort = exports::utf8_rmap;
-    let _: unsafe extern "C" fn(cs: *const CHARSET) -> *mut ::std::os::raw::c_ushort =
-        exports::utf8_rmap_cs;
-    let _: unsafe extern "C" fn(
-        cs: *const CHARSET,
-        oldmap: *mut ::std::os::raw::c_ushort,
-    ) -> *mut ::std::os::raw::c_ushort = exports::utf8_rmap_gen;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        rmap: *mut ::std::os::raw::c_ushort,
-        ret: *mut mail_sizedtext,
-        errch: ::std::os::raw::c_ulong,
-        iso2022jp: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::utf8_rmaptext;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        rmap: *mut ::std::os::raw::c_ushort,
-        errch: ::std::os::raw::c_ulong,
-        iso2022jp: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_ulong = exports::utf8_rmapsize;
-    let _: unsafe extern "C" fn(
-        ucs4: *mut ::std::os::raw::c_ulong,
-        len: ::std::os::raw::c_ulong,
-        rmap: *mut ::std::os::raw::c_ushort,
-        ret: *mut mail_sizedtext,
-        errch: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_long = exports::ucs4_rmaptext;
-    let _: unsafe extern "C" fn(
-        ucs4: *mut ::std::os::raw::c_ulong,
-        len: ::std::os::raw::c_ulong,
-        rmap: *mut ::std::os::raw::c_ushort,
-        errch: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_long = exports::ucs4_rmaplen;
-    let _: unsafe extern "C" fn(
-        t: *mut ::std::os::raw::c_uchar,
-        ucs4: *mut ::std::os::raw::c_ulong,
-        len: ::std::os::raw::c_ulong,
-        rmap: *mut ::std::os::raw::c_ushort,
-        errch: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_long = exports::ucs4_rmapbuf;
-    let _: unsafe extern "C" fn(
-        s: *mut *mut ::std::os::raw::c_uchar,
-        i: *mut ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_ulong = exports::utf8_get;
-    let _: unsafe extern "C" fn(
-        s: *mut *mut ::std::os::raw::c_uchar,
-        i: *mut ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_ulong = exports::utf8_get_raw;
-    let _: unsafe extern "C" fn(
-        cs: *mut CHARSET,
-        s: *mut *mut ::std::os::raw::c_uchar,
-        i: *mut ::std::os::raw::c_ulong,
+        arg1: *mut CHARSET,
+        arg2: *mut *mut ::std::os::raw::c_uchar,
+        arg3: *mut ::std::os::raw::c_ulong,
     ) -> ::std::os::raw::c_ulong = exports::ucs4_cs_get;
     let _: unsafe extern "C" fn(
-        charsets: *mut *mut ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_ulong = exports::utf8_csvalidmap;
-    let _: unsafe extern "C" fn(src: *mut mail_sizedtext) -> *const CHARSET =
-        exports::utf8_infercharset;
-    let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_uchar,
-        i: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_long = exports::utf8_validate;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_1byte0;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        tab: *mut ::std::os::raw::c_void,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_1byte;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        tab: *mut ::std::os::raw::c_void,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_1byte8;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        tab: *mut ::std::os::raw::c_void,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_euc;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        tab: *mut ::std::os::raw::c_void,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_dbyte;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        tab: *mut ::std::os::raw::c_void,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_dbyte2;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_sjis;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_2022;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_utf7;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_utf8;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_ucs2;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_ucs4;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        ret: *mut mail_sizedtext,
-        cv: ucs4cn_t,
-        de: ucs4de_t,
-    ) = exports::utf8_text_utf16;
-    let _: unsafe extern "C" fn(c: ::std::os::raw::c_ulong) -> ::std::os::raw::c_ulong =
-        exports::utf8_size;
-    let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_uchar,
-        c: ::std::os::raw::c_ulong,
-    ) -> *mut ::std::os::raw::c_uchar = exports::utf8_put;
-    let _: unsafe extern "C" fn(c: ::std::os::raw::c_ulong) -> ::std::os::raw::c_ulong =
-        exports::ucs4_titlecase;
-    let _: unsafe extern "C" fn(c: ::std::os::raw::c_ulong) -> ::std::os::raw::c_long =
-        exports::ucs4_width;
-    let _: unsafe extern "C" fn(s: *mut ::std::os::raw::c_uchar) -> ::std::os::raw::c_long =
-        exports::utf8_strwidth;
-    let _: unsafe extern "C" fn(utf8: *mut mail_sizedtext) -> ::std::os::raw::c_long =
-        exports::utf8_textwidth;
-    let _: unsafe extern "C" fn(
-        c: ::std::os::raw::c_ulong,
-        more: *mut *mut ::std::os::raw::c_void,
+        arg1: ::std::os::raw::c_ulong,
+        arg2: *mut *mut ::std::os::raw::c_void,
     ) -> ::std::os::raw::c_ulong = exports::ucs4_decompose;
     let _: unsafe extern "C" fn(
-        c: ::std::os::raw::c_ulong,
-        more: *mut *mut ::std::os::raw::c_void,
+        arg1: ::std::os::raw::c_ulong,
+        arg2: *mut *mut ::std::os::raw::c_void,
     ) -> ::std::os::raw::c_ulong = exports::ucs4_decompose_recursive;
-    let _: unsafe extern "C" fn(pgm: *mut search_program, charset: *mut ::std::os::raw::c_char) =
-        exports::utf8_searchpgm;
     let _: unsafe extern "C" fn(
-        src: *mut mail_sizedtext,
-        dst: *mut mail_sizedtext,
-        flags: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::utf8_mime2text;
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: *mut ::std::os::raw::c_ulong,
+        arg3: ::std::os::raw::c_ulong,
+        arg4: *mut ::std::os::raw::c_ushort,
+        arg5: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_long = exports::ucs4_rmapbuf;
     let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_uchar,
-        se: *mut ::std::os::raw::c_uchar,
-        t: *mut *mut ::std::os::raw::c_uchar,
-    ) -> *mut ::std::os::raw::c_uchar = exports::mime2_token;
+        arg1: *mut ::std::os::raw::c_ulong,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_ushort,
+        arg4: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_long = exports::ucs4_rmaplen;
     let _: unsafe extern "C" fn(
-        s: *mut ::std::os::raw::c_uchar,
-        se: *mut ::std::os::raw::c_uchar,
+        arg1: *mut ::std::os::raw::c_ulong,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_ushort,
+        arg4: *mut mail_sizedtext,
+        arg5: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_long = exports::ucs4_rmaptext;
+    let _: unsafe extern "C" fn(arg1: ::std::os::raw::c_ulong) -> ::std::os::raw::c_ulong =
+        exports::ucs4_titlecase;
+    let _: unsafe extern "C" fn(arg1: ::std::os::raw::c_ulong) -> ::std::os::raw::c_long =
+        exports::ucs4_width;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> *mut ::std::os::raw::c_char =
+        exports::utf8_badcharset;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> *const CHARSET =
+        exports::utf8_charset;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut mail_sizedtext,
+        arg4: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_long = exports::utf8_cstext;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut mail_sizedtext,
+        arg4: *mut ::std::os::raw::c_char,
+        arg5: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_long = exports::utf8_cstocstext;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut ::std::os::raw::c_char,
+    ) -> *mut ::std::os::raw::c_ulong = exports::utf8_csvalidmap;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut ::std::os::raw::c_uchar,
+        arg2: *mut ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_ulong = exports::utf8_get;
+    let _: unsafe extern "C" fn(
+        arg1: *mut *mut ::std::os::raw::c_uchar,
+        arg2: *mut ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_ulong = exports::utf8_get_raw;
+    let _: unsafe extern "C" fn(arg1: *mut mail_sizedtext) -> *const CHARSET =
+        exports::utf8_infercharset;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: ::std::os::raw::c_ulong,
+    ) -> *mut ::std::os::raw::c_uchar = exports::utf8_put;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+    ) -> *mut ::std::os::raw::c_ushort = exports::utf8_rmap;
+    let _: unsafe extern "C" fn(arg1: *const CHARSET) -> *mut ::std::os::raw::c_ushort =
+        exports::utf8_rmap_cs;
+    let _: unsafe extern "C" fn(
+        arg1: *const CHARSET,
+        arg2: *mut ::std::os::raw::c_ushort,
+    ) -> *mut ::std::os::raw::c_ushort = exports::utf8_rmap_gen;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut ::std::os::raw::c_ushort,
+        arg3: ::std::os::raw::c_ulong,
+        arg4: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_ulong = exports::utf8_rmapsize;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut ::std::os::raw::c_ushort,
+        arg3: *mut mail_sizedtext,
+        arg4: ::std::os::raw::c_ulong,
+        arg5: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::utf8_rmaptext;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_char) -> *mut SCRIPT =
+        exports::utf8_script;
+    let _: unsafe extern "C" fn(arg1: ::std::os::raw::c_ulong) -> ::std::os::raw::c_ulong =
+        exports::utf8_size;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_uchar) -> ::std::os::raw::c_long =
+        exports::utf8_strwidth;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut mail_sizedtext,
+        arg4: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::utf8_text;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: *mut ::std::os::raw::c_void,
+        arg4: ucs4cn_t,
+        arg5: ucs4de_t,
+    ) = exports::utf8_text_1byte;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: ucs4cn_t,
+        arg4: ucs4de_t,
+    ) = exports::utf8_text_1byte0;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: *mut ::std::os::raw::c_void,
+        arg4: ucs4cn_t,
+        arg5: ucs4de_t,
+    ) = exports::utf8_text_1byte8;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: ucs4cn_t,
+        arg4: ucs4de_t,
+    ) = exports::utf8_text_2022;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *const CHARSET,
+        arg3: *mut mail_sizedtext,
+        arg4: ucs4cn_t,
+        arg5: ucs4de_t,
+    ) -> ::std::os::raw::c_long = exports::utf8_text_cs;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: *mut ::std::os::raw::c_void,
+        arg4: ucs4cn_t,
+        arg5: ucs4de_t,
+    ) = exports::utf8_text_dbyte;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: *mut ::std::os::raw::c_void,
+        arg4: ucs4cn_t,
+        arg5: ucs4de_t,
+    ) = exports::utf8_text_dbyte2;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: *mut ::std::os::raw::c_void,
+        arg4: ucs4cn_t,
+        arg5: ucs4de_t,
+    ) = exports::utf8_text_euc;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: ucs4cn_t,
+        arg4: ucs4de_t,
+    ) = exports::utf8_text_sjis;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: ucs4cn_t,
+        arg4: ucs4de_t,
+    ) = exports::utf8_text_ucs2;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: ucs4cn_t,
+        arg4: ucs4de_t,
+    ) = exports::utf8_text_ucs4;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: ucs4cn_t,
+        arg4: ucs4de_t,
+    ) = exports::utf8_text_utf16;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: ucs4cn_t,
+        arg4: ucs4de_t,
+    ) = exports::utf8_text_utf7;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: ucs4cn_t,
+        arg4: ucs4de_t,
+    ) = exports::utf8_text_utf8;
+    let _: unsafe extern "C" fn(arg1: *mut mail_sizedtext) -> ::std::os::raw::c_long =
+        exports::utf8_textwidth;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_long = exports::utf8_validate;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: *mut ::std::os::raw::c_uchar,
+        arg3: *mut ::std::os::raw::c_uchar,
+        arg4: *mut mail_sizedtext,
+    ) -> ::std::os::raw::c_long = exports::mime2_decode;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: *mut ::std::os::raw::c_uchar,
     ) -> *mut ::std::os::raw::c_uchar = exports::mime2_text;
     let _: unsafe extern "C" fn(
-        e: *mut ::std::os::raw::c_uchar,
-        t: *mut ::std::os::raw::c_uchar,
-        te: *mut ::std::os::raw::c_uchar,
-        txt: *mut mail_sizedtext,
-    ) -> ::std::os::raw::c_long = exports::mime2_decode;
-    let _: unsafe extern "C" fn(src: *mut ::std::os::raw::c_uchar) -> *mut ::std::os::raw::c_uchar =
-        exports::utf8_to_mutf7;
-    let _: unsafe extern "C" fn(src: *mut ::std::os::raw::c_uchar) -> *mut ::std::os::raw::c_uchar =
-        exports::utf8_from_mutf7;
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: *mut ::std::os::raw::c_uchar,
+        arg3: *mut *mut ::std::os::raw::c_uchar,
+    ) -> *mut ::std::os::raw::c_uchar = exports::mime2_token;
     let _: unsafe extern "C" fn(
-        string: *mut ::std::os::raw::c_uchar,
-    ) -> *mut ::std::os::raw::c_uchar = exports::ucase;
+        arg1: *mut ::std::os::raw::c_uchar,
+    ) -> *mut ::std::os::raw::c_uchar = exports::utf8_from_mutf7;
     let _: unsafe extern "C" fn(
-        string: *mut ::std::os::raw::c_uchar,
-    ) -> *mut ::std::os::raw::c_uchar = exports::lcase;
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+        arg3: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::utf8_mime2text;
+    let _: unsafe extern "C" fn(arg1: *mut search_program, arg2: *mut ::std::os::raw::c_char) =
+        exports::utf8_searchpgm;
     let _: unsafe extern "C" fn(
-        string: *const ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_char = exports::cpystr;
+        arg1: *mut ::std::os::raw::c_uchar,
+    ) -> *mut ::std::os::raw::c_uchar = exports::utf8_to_mutf7;
     let _: unsafe extern "C" fn(
-        dst: *mut mail_sizedtext,
-        text: *mut ::std::os::raw::c_char,
-        size: ::std::os::raw::c_ulong,
-    ) -> *mut ::std::os::raw::c_char = exports::cpytxt;
-    let _: unsafe extern "C" fn(
-        dst: *mut mail_sizedtext,
-        src: *mut mail_sizedtext,
-    ) -> *mut ::std::os::raw::c_char = exports::textcpy;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        bs: *mut STRING,
-    ) -> *mut ::std::os::raw::c_char = exports::textcpystring;
-    let _: unsafe extern "C" fn(
-        text: *mut mail_sizedtext,
-        bs: *mut STRING,
-        offset: ::std::os::raw::c_ulong,
-        size: ::std::os::raw::c_ulong,
-    ) -> *mut ::std::os::raw::c_char = exports::textcpyoffstring;
-    let _: unsafe extern "C" fn(valptr: *mut ::std::os::raw::c_ulong) -> ::std::os::raw::c_ulong =
-        exports::find_rightmost_bit;
-    let _: unsafe extern "C" fn(
-        i: ::std::os::raw::c_long,
-        j: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::Min;
-    let _: unsafe extern "C" fn(
-        i: ::std::os::raw::c_long,
-        j: ::std::os::raw::c_long,
+        arg1: ::std::os::raw::c_long,
+        arg2: ::std::os::raw::c_long,
     ) -> ::std::os::raw::c_long = exports::Max;
     let _: unsafe extern "C" fn(
-        base: *mut ::std::os::raw::c_uchar,
-        basec: ::std::os::raw::c_long,
-        pat: *mut ::std::os::raw::c_uchar,
-        patc: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::search;
+        arg1: ::std::os::raw::c_long,
+        arg2: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::Min;
     let _: unsafe extern "C" fn(
-        base: *mut ::std::os::raw::c_uchar,
-        basec: ::std::os::raw::c_long,
-        pat: *mut ::std::os::raw::c_uchar,
-        patc: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::ssearch;
-    let _: unsafe extern "C" fn(size: usize) -> *mut hash_table = exports::hash_create;
-    let _: unsafe extern "C" fn(hashtab: *mut *mut hash_table) = exports::hash_destroy;
-    let _: unsafe extern "C" fn(hashtab: *mut hash_table) = exports::hash_reset;
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: *mut mail_sizedtext,
+    ) -> ::std::os::raw::c_int = exports::compare_csizedtext;
     let _: unsafe extern "C" fn(
-        hashtab: *mut hash_table,
-        key: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_ulong = exports::hash_index;
-    let _: unsafe extern "C" fn(
-        hashtab: *mut hash_table,
-        key: *mut ::std::os::raw::c_char,
-    ) -> *mut *mut ::std::os::raw::c_void = exports::hash_lookup;
-    let _: unsafe extern "C" fn(
-        hashtab: *mut hash_table,
-        key: *mut ::std::os::raw::c_char,
-        data: *mut ::std::os::raw::c_void,
-        extra: ::std::os::raw::c_long,
-    ) -> *mut hash_entry = exports::hash_add;
-    let _: unsafe extern "C" fn(
-        hashtab: *mut hash_table,
-        key: *mut ::std::os::raw::c_char,
-        data: *mut ::std::os::raw::c_void,
-        extra: ::std::os::raw::c_long,
-    ) -> *mut *mut ::std::os::raw::c_void = exports::hash_lookup_and_add;
-    let _: unsafe extern "C" fn(
-        c1: ::std::os::raw::c_uchar,
-        c2: ::std::os::raw::c_uchar,
-    ) -> ::std::os::raw::c_uchar = exports::hex2byte;
-    let _: unsafe extern "C" fn(
-        l1: ::std::os::raw::c_ulong,
-        l2: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_int = exports::compare_ulong;
-    let _: unsafe extern "C" fn(
-        c1: ::std::os::raw::c_uchar,
-        c2: ::std::os::raw::c_uchar,
-    ) -> ::std::os::raw::c_int = exports::compare_uchar;
-    let _: unsafe extern "C" fn(
-        s1: *mut ::std::os::raw::c_uchar,
-        s2: *mut ::std::os::raw::c_uchar,
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: *mut ::std::os::raw::c_uchar,
     ) -> ::std::os::raw::c_int = exports::compare_cstring;
     let _: unsafe extern "C" fn(
-        s1: *mut ::std::os::raw::c_uchar,
-        s2: *mut mail_sizedtext,
-    ) -> ::std::os::raw::c_int = exports::compare_csizedtext;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM) -> *mut IMAPCAP = exports::imap_cap;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM) -> *mut ::std::os::raw::c_char =
-        exports::imap_host;
+        arg1: ::std::os::raw::c_uchar,
+        arg2: ::std::os::raw::c_uchar,
+    ) -> ::std::os::raw::c_int = exports::compare_uchar;
     let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        msgno: ::std::os::raw::c_ulong,
-        seg: *mut ::std::os::raw::c_char,
-        stl: *mut string_list,
-        text: *mut mail_sizedtext,
+        arg1: ::std::os::raw::c_ulong,
+        arg2: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_int = exports::compare_ulong;
+    let _: unsafe extern "C" fn(
+        arg1: *const ::std::os::raw::c_char,
+    ) -> *mut ::std::os::raw::c_char = exports::cpystr;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_ulong,
+    ) -> *mut ::std::os::raw::c_char = exports::cpytxt;
+    let _: unsafe extern "C" fn(arg1: *mut ::std::os::raw::c_ulong) -> ::std::os::raw::c_ulong =
+        exports::find_rightmost_bit;
+    let _: unsafe extern "C" fn(
+        arg1: *mut hash_table,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_void,
+        arg4: ::std::os::raw::c_long,
+    ) -> *mut hash_entry = exports::hash_add;
+    let _: unsafe extern "C" fn(arg1: usize) -> *mut hash_table = exports::hash_create;
+    let _: unsafe extern "C" fn(arg1: *mut *mut hash_table) = exports::hash_destroy;
+    let _: unsafe extern "C" fn(
+        arg1: *mut hash_table,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_ulong = exports::hash_index;
+    let _: unsafe extern "C" fn(
+        arg1: *mut hash_table,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> *mut *mut ::std::os::raw::c_void = exports::hash_lookup;
+    let _: unsafe extern "C" fn(
+        arg1: *mut hash_table,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_void,
+        arg4: ::std::os::raw::c_long,
+    ) -> *mut *mut ::std::os::raw::c_void = exports::hash_lookup_and_add;
+    let _: unsafe extern "C" fn(arg1: *mut hash_table) = exports::hash_reset;
+    let _: unsafe extern "C" fn(
+        arg1: ::std::os::raw::c_uchar,
+        arg2: ::std::os::raw::c_uchar,
+    ) -> ::std::os::raw::c_uchar = exports::hex2byte;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+    ) -> *mut ::std::os::raw::c_uchar = exports::lcase;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: ::std::os::raw::c_long,
+        arg3: *mut ::std::os::raw::c_uchar,
+        arg4: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::search;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: ::std::os::raw::c_long,
+        arg3: *mut ::std::os::raw::c_uchar,
+        arg4: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::ssearch;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut mail_sizedtext,
+    ) -> *mut ::std::os::raw::c_char = exports::textcpy;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut STRING,
+        arg3: ::std::os::raw::c_ulong,
+        arg4: ::std::os::raw::c_ulong,
+    ) -> *mut ::std::os::raw::c_char = exports::textcpyoffstring;
+    let _: unsafe extern "C" fn(
+        arg1: *mut mail_sizedtext,
+        arg2: *mut STRING,
+    ) -> *mut ::std::os::raw::c_char = exports::textcpystring;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+    ) -> *mut ::std::os::raw::c_uchar = exports::ucase;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut string_list,
+        arg5: *mut mail_sizedtext,
     ) -> ::std::os::raw::c_long = exports::imap_cache;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM) -> *mut IMAPCAP = exports::imap_cap;
     let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-        id: *mut ::std::os::raw::c_char,
-        rights: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::imap_setacl;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-        id: *mut ::std::os::raw::c_char,
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
     ) -> ::std::os::raw::c_long = exports::imap_deleteacl;
     let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
     ) -> ::std::os::raw::c_long = exports::imap_getacl;
     let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-        id: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::imap_listrights;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::imap_myrights;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        qroot: *mut ::std::os::raw::c_char,
-        limits: *mut string_list,
-    ) -> ::std::os::raw::c_long = exports::imap_setquota;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        qroot: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::imap_getquota;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::imap_getquotaroot;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-        entries: *mut string_list,
-        attributes: *mut string_list,
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut string_list,
+        arg4: *mut string_list,
     ) -> ::std::os::raw::c_long = exports::imap_getannotation;
     let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        annotation: *mut annotation,
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::imap_getquota;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::imap_getquotaroot;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM) -> *mut ::std::os::raw::c_char =
+        exports::imap_host;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::imap_listrights;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::imap_myrights;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::imap_setacl;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut annotation,
     ) -> ::std::os::raw::c_long = exports::imap_setannotation;
     let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        ref_: *mut ::std::os::raw::c_char,
-        pat: *mut ::std::os::raw::c_char,
-        contents: *mut ::std::os::raw::c_char,
-    ) = exports::dummy_scan;
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut string_list,
+    ) -> ::std::os::raw::c_long = exports::imap_setquota;
     let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        ref_: *mut ::std::os::raw::c_char,
-        pat: *mut ::std::os::raw::c_char,
-    ) = exports::dummy_list;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        ref_: *mut ::std::os::raw::c_char,
-        pat: *mut ::std::os::raw::c_char,
-    ) = exports::dummy_lsub;
-    let _: unsafe extern "C" fn(
-        dtb: *mut driver,
-        name: *mut ::std::os::raw::c_char,
-        contents: *mut ::std::os::raw::c_char,
-        csiz: ::std::os::raw::c_ulong,
-        fsiz: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_long = exports::scan_contents;
-    let _: unsafe extern "C" fn(
-        name: *mut ::std::os::raw::c_char,
-        contents: *mut ::std::os::raw::c_char,
-        csiz: ::std::os::raw::c_ulong,
-        fsiz: ::std::os::raw::c_ulong,
-    ) -> ::std::os::raw::c_long = exports::dummy_scan_contents;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::dummy_create;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        path: *mut ::std::os::raw::c_char,
-        dirmode: ::std::os::raw::c_long,
-    ) -> ::std::os::raw::c_long = exports::dummy_create_path;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        mailbox: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::dummy_delete;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        old: *mut ::std::os::raw::c_char,
-        newname: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::dummy_rename;
-    let _: unsafe extern "C" fn(
-        dst: *mut ::std::os::raw::c_char,
-        name: *mut ::std::os::raw::c_char,
-    ) -> *mut ::std::os::raw::c_char = exports::dummy_file;
-    let _: unsafe extern "C" fn(
-        tmp: *mut ::std::os::raw::c_char,
-        ref_: *mut ::std::os::raw::c_char,
-        pat: *mut ::std::os::raw::c_char,
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
     ) -> ::std::os::raw::c_long = exports::dummy_canonicalize;
     let _: unsafe extern "C" fn(
-        fmt: *mut ::std::os::raw::c_char,
-        text: *mut ::std::os::raw::c_char,
-        errflg: ::std::os::raw::c_long,
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::dummy_create;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_long,
+    ) -> ::std::os::raw::c_long = exports::dummy_create_path;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::dummy_delete;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+    ) -> *mut ::std::os::raw::c_char = exports::dummy_file;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) = exports::dummy_list;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) = exports::dummy_lsub;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::dummy_rename;
+    let _: unsafe extern "C" fn(
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_char,
+    ) = exports::dummy_scan;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_ulong,
+        arg4: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_long = exports::dummy_scan_contents;
+    let _: unsafe extern "C" fn(
+        arg1: *mut driver,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: *mut ::std::os::raw::c_char,
+        arg4: ::std::os::raw::c_ulong,
+        arg5: ::std::os::raw::c_ulong,
+    ) -> ::std::os::raw::c_long = exports::scan_contents;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_uchar,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_ulong,
+        arg4: *mut ::std::os::raw::c_ulong,
+    ) = exports::newsrc_check_uid;
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM, arg2: ::std::os::raw::c_int) -> *mut FILE =
+        exports::newsrc_create;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_long,
     ) -> ::std::os::raw::c_long = exports::newsrc_error;
-    let _: unsafe extern "C" fn(
-        name: *mut ::std::os::raw::c_char,
-        f1: *mut FILE,
-        f2: *mut FILE,
-    ) -> ::std::os::raw::c_long = exports::newsrc_write_error;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        notify: ::std::os::raw::c_int,
-    ) -> *mut FILE = exports::newsrc_create;
-    let _: unsafe extern "C" fn(
-        f: *mut FILE,
-        group: *mut ::std::os::raw::c_char,
-        state: ::std::os::raw::c_char,
-        nl: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::newsrc_newstate;
-    let _: unsafe extern "C" fn(
-        f: *mut FILE,
-        stream: *mut MAILSTREAM,
-        nl: *mut ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::newsrc_newmessages;
-    let _: unsafe extern "C" fn(stream: *mut MAILSTREAM, pattern: *mut ::std::os::raw::c_char) =
+    let _: unsafe extern "C" fn(arg1: *mut MAILSTREAM, arg2: *mut ::std::os::raw::c_char) =
         exports::newsrc_lsub;
     let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        group: *mut ::std::os::raw::c_char,
-        state: ::std::os::raw::c_char,
-    ) -> ::std::os::raw::c_long = exports::newsrc_update;
+        arg1: *mut FILE,
+        arg2: *mut MAILSTREAM,
+        arg3: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::newsrc_newmessages;
     let _: unsafe extern "C" fn(
-        group: *mut ::std::os::raw::c_char,
-        stream: *mut MAILSTREAM,
+        arg1: *mut FILE,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_char,
+        arg4: *mut ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::newsrc_newstate;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut MAILSTREAM,
     ) -> ::std::os::raw::c_long = exports::newsrc_read;
     let _: unsafe extern "C" fn(
-        group: *mut ::std::os::raw::c_char,
-        stream: *mut MAILSTREAM,
-    ) -> ::std::os::raw::c_long = exports::newsrc_write;
-    let _: unsafe extern "C" fn(
-        stream: *mut MAILSTREAM,
-        group: *mut ::std::os::raw::c_char,
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
     ) -> *mut ::std::os::raw::c_char = exports::newsrc_state;
     let _: unsafe extern "C" fn(
-        state: *mut ::std::os::raw::c_uchar,
-        uid: ::std::os::raw::c_ulong,
-        recent: *mut ::std::os::raw::c_ulong,
-        unseen: *mut ::std::os::raw::c_ulong,
-    ) = exports::newsrc_check_uid;
+        arg1: *mut MAILSTREAM,
+        arg2: *mut ::std::os::raw::c_char,
+        arg3: ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_long = exports::newsrc_update;
     let _: unsafe extern "C" fn(
-        stream: *mut ::std::os::raw::c_void,
-        count: ::std::os::raw::c_ulong,
-        buffer: *mut ::std::os::raw::c_char,
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut MAILSTREAM,
+    ) -> ::std::os::raw::c_long = exports::newsrc_write;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_char,
+        arg2: *mut FILE,
+        arg3: *mut FILE,
+    ) -> ::std::os::raw::c_long = exports::newsrc_write_error;
+    let _: unsafe extern "C" fn(
+        arg1: *mut ::std::os::raw::c_void,
+        arg2: ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_char,
     ) -> ::std::os::raw::c_long = exports::netmsg_read;
     let _: unsafe extern "C" fn(
-        stream: *mut NETSTREAM,
-        size: *mut ::std::os::raw::c_ulong,
-        hsiz: *mut ::std::os::raw::c_ulong,
+        arg1: *mut NETSTREAM,
+        arg2: *mut ::std::os::raw::c_ulong,
+        arg3: *mut ::std::os::raw::c_ulong,
     ) -> *mut FILE = exports::netmsg_slurp;
     // 416 prototypes checked; the check is this function compiling.
 }
