@@ -8,6 +8,8 @@ message.  See docs/testing.md, "Differential corpus test".
 
 Environment:
   DIFF_SELFTEST=1   use the original library on both sides (harness check)
+  DIFF_INCLUDE=dir  headers to build dump with (default /usr/include/c-client;
+                    <repo>/include must work too)
   DIFF_USER=name    user to run dump as when started as root (cloudsdk)
   DIFF_JOBS=n       parallel batches (default: number of CPUs)
   DIFF_FILTER=s     only corpus files whose path contains s
@@ -56,7 +58,7 @@ def corpus_files():
 def build_dump(dest):
     src = os.path.join(HERE, "dump.c")
     cmd = ["gcc", "-O2", "-Wall", "-Wno-unused-parameter",
-           "-I/usr/include/c-client", src, "-o", dest, "-lc-client"]
+           "-I" + os.environ.get("DIFF_INCLUDE", "/usr/include/c-client"), src, "-o", dest, "-lc-client"]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         sys.stderr.write(r.stderr)

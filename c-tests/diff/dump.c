@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "c-client.h"
-#include "utf8aux.h"
 #include "msgsplit.h"
 
 /* ---- output helpers ---- */
