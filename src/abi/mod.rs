@@ -3,10 +3,15 @@
 //! catches panics so none crosses into C.
 
 pub mod bindings;
+pub mod cache;
 pub mod callbacks;
 pub mod data;
+pub mod dummy;
 pub mod memory;
 pub mod misc;
+pub mod params;
+pub mod registry;
+pub mod stream;
 mod stubs;
 
 use std::os::raw::{c_char, c_long};
