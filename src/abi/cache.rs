@@ -48,7 +48,11 @@ pub unsafe fn cache_call(stream: *mut MAILSTREAM, msgno: c_ulong, op: c_long) ->
 /// `stream` must be a live stream whose cache was made by this function;
 /// `msgno` must be within the cache for the per-message operations.
 #[no_mangle]
-pub unsafe extern "C" fn mm_cache(stream: *mut MAILSTREAM, msgno: c_ulong, op: c_long) -> *mut c_void {
+pub unsafe extern "C" fn mm_cache(
+    stream: *mut MAILSTREAM,
+    msgno: c_ulong,
+    op: c_long,
+) -> *mut c_void {
     // SAFETY (whole body): per the contract; slot arrays hold `cachesize`
     // entries.
     unsafe {
@@ -252,7 +256,10 @@ pub unsafe extern "C" fn mail_recent(stream: *mut MAILSTREAM, recent: c_ulong) {
             (*stream).recent = recent;
         } else {
             log_text(
-                &format!("Non-existent recent message(s) {recent}, nmsgs={}", (*stream).nmsgs),
+                &format!(
+                    "Non-existent recent message(s) {recent}, nmsgs={}",
+                    (*stream).nmsgs
+                ),
                 ERROR,
             );
         }
@@ -269,7 +276,10 @@ pub unsafe extern "C" fn mail_expunged(stream: *mut MAILSTREAM, msgno: c_ulong) 
     unsafe {
         if msgno > (*stream).nmsgs {
             log_text(
-                &format!("Expunge of non-existent message {msgno}, nmsgs={}", (*stream).nmsgs),
+                &format!(
+                    "Expunge of non-existent message {msgno}, nmsgs={}",
+                    (*stream).nmsgs
+                ),
                 ERROR,
             );
             return;
@@ -412,14 +422,15 @@ fn gc_body(body: *mut BODY, depth: usize) {
                     part = (*part).next;
                 }
             }
-            TYPEMESSAGE => {
-                if super::memory::c_bytes(b.subtype) == Some(b"RFC822") && !b.nested.msg.is_null() {
-                    let nested = b.nested.msg;
-                    if !(*nested).lines.is_null() {
-                        mail_free_stringlist(&mut (*nested).lines);
-                    }
-                    gc_msg(nested, GC_TEXTS, depth + 1);
+            TYPEMESSAGE
+                if super::memory::c_bytes(b.subtype) == Some(b"RFC822")
+                    && !b.nested.msg.is_null() =>
+            {
+                let nested = b.nested.msg;
+                if !(*nested).lines.is_null() {
+                    mail_free_stringlist(&mut (*nested).lines);
                 }
+                gc_msg(nested, GC_TEXTS, depth + 1);
             }
             _ => {}
         }

@@ -17,7 +17,9 @@ use std::ptr::null_mut;
 
 fn env_string(code: c_long) -> Option<Vec<u8>> {
     // SAFETY: a GET of a string setting returns NULL or a C string we own.
-    unsafe { c_bytes(mail_parameters(null_mut(), code, null_mut()) as *const c_char).map(<[u8]>::to_vec) }
+    unsafe {
+        c_bytes(mail_parameters(null_mut(), code, null_mut()) as *const c_char).map(<[u8]>::to_vec)
+    }
 }
 
 /// The user's login name and home directory from the password database,
@@ -34,7 +36,10 @@ fn user() -> Option<(Vec<u8>, Vec<u8>)> {
         if pw.is_null() {
             return None;
         }
-        (c_bytes((*pw).pw_name)?.to_vec(), c_bytes((*pw).pw_dir)?.to_vec())
+        (
+            c_bytes((*pw).pw_name)?.to_vec(),
+            c_bytes((*pw).pw_dir)?.to_vec(),
+        )
     };
     let set = |code: c_long, v: &[u8]| {
         let c = CString::new(v.to_vec()).unwrap_or_default();
@@ -141,7 +146,8 @@ pub unsafe extern "C" fn dummy_valid(name: *mut c_char) -> *mut DRIVER {
 pub extern "C" fn dummy_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
     if function == GET_INBOXPATH && !value.is_null() {
         // SAFETY: callers pass a MAILTMPLEN buffer for GET_INBOXPATH.
-        return unsafe { dummy_file(value as *mut c_char, c"INBOX".as_ptr() as *mut c_char) } as *mut c_void;
+        return unsafe { dummy_file(value as *mut c_char, c"INBOX".as_ptr() as *mut c_char) }
+            as *mut c_void;
     }
     null_mut()
 }
@@ -209,7 +215,11 @@ pub unsafe extern "C" fn dummy_open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM 
 
 fn errno_text(code: i32) -> Vec<u8> {
     // SAFETY: strerror returns a valid C string (static or thread-local).
-    unsafe { c_bytes(libc::strerror(code)).unwrap_or(b"Unknown error").to_vec() }
+    unsafe {
+        c_bytes(libc::strerror(code))
+            .unwrap_or(b"Unknown error")
+            .to_vec()
+    }
 }
 
 /// `dummy_close`: nothing to release.
@@ -273,7 +283,11 @@ pub unsafe extern "C" fn dummy_check(stream: *mut MAILSTREAM) {
 
 /// `dummy_expunge`: an empty mailbox has nothing to expunge.
 #[no_mangle]
-pub extern "C" fn dummy_expunge(_stream: *mut MAILSTREAM, _sequence: *mut c_char, _options: c_long) -> c_long {
+pub extern "C" fn dummy_expunge(
+    _stream: *mut MAILSTREAM,
+    _sequence: *mut c_char,
+    _options: c_long,
+) -> c_long {
     1
 }
 

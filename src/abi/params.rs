@@ -129,7 +129,11 @@ fn set(e: &Entry, value: *mut c_void) -> *mut c_void {
                 Some(bytes) => c_string_from(bytes),
                 None => null_mut(),
             };
-            let mut old = if store::is_set(e) { store::value(e) as *mut c_void } else { null_mut() };
+            let mut old = if store::is_set(e) {
+                store::value(e) as *mut c_void
+            } else {
+                null_mut()
+            };
             store::store(e, copy as usize);
             // SAFETY: stored strings are our own fs_get copies.
             unsafe { fs_give(&mut old) };
@@ -157,7 +161,12 @@ pub fn cache_manager() -> mailcache_t {
     }
     // SAFETY: the word is an address of a cache function installed through
     // SET_CACHE (or our own mm_cache).
-    Some(unsafe { std::mem::transmute::<usize, unsafe extern "C" fn(*mut MAILSTREAM, std::os::raw::c_ulong, c_long) -> *mut c_void>(w) })
+    Some(unsafe {
+        std::mem::transmute::<
+            usize,
+            unsafe extern "C" fn(*mut MAILSTREAM, std::os::raw::c_ulong, c_long) -> *mut c_void,
+        >(w)
+    })
 }
 
 /// A hook word from the core table (NULL if none).
@@ -175,7 +184,11 @@ pub fn ssl_available() -> bool {
 ///
 /// # Safety
 /// `d` must be a live driver object.
-pub unsafe fn driver_parameters(d: *mut DRIVER, function: c_long, value: *mut c_void) -> *mut c_void {
+pub unsafe fn driver_parameters(
+    d: *mut DRIVER,
+    function: c_long,
+    value: *mut c_void,
+) -> *mut c_void {
     // SAFETY: per the contract; the hook follows the C signature.
     unsafe {
         if let Some(f) = (*d).parameters {
@@ -218,17 +231,29 @@ pub unsafe extern "C" fn mail_parameters(
     })
 }
 
-unsafe fn parameters(mut stream: *mut MAILSTREAM, function: c_long, value: *mut c_void) -> *mut c_void {
+unsafe fn parameters(
+    mut stream: *mut MAILSTREAM,
+    function: c_long,
+    value: *mut c_void,
+) -> *mut c_void {
     let not_permitted = |name: &str| -> ! { fatal(&format!("{name} not permitted")) };
     // SAFETY (whole body): stream is NULL or live; driver and authenticator
     // objects in the chains are static.
     unsafe {
-        let dtb = if stream.is_null() { null_mut() } else { (*stream).dtb };
+        let dtb = if stream.is_null() {
+            null_mut()
+        } else {
+            (*stream).dtb
+        };
         match function {
             SET_INBOXPATH => not_permitted("SET_INBOXPATH"),
             GET_INBOXPATH => {
                 if stream.is_null() {
-                    stream = super::stream::mail_open(null_mut(), c"INBOX".as_ptr() as *mut c_char, OP_PROTOTYPE);
+                    stream = super::stream::mail_open(
+                        null_mut(),
+                        c"INBOX".as_ptr() as *mut c_char,
+                        OP_PROTOTYPE,
+                    );
                 }
                 if !stream.is_null() && !(*stream).dtb.is_null() {
                     return driver_parameters((*stream).dtb, function, value);
@@ -264,7 +289,11 @@ unsafe fn parameters(mut stream: *mut MAILSTREAM, function: c_long, value: *mut 
             DISABLE_DEBUG => not_permitted("DISABLE_DEBUG"),
             SET_DIRFMTTEST => not_permitted("SET_DIRFMTTEST"),
             GET_DIRFMTTEST => {
-                let r = if dtb.is_null() { null_mut() } else { driver_parameters(dtb, function, null_mut()) };
+                let r = if dtb.is_null() {
+                    null_mut()
+                } else {
+                    driver_parameters(dtb, function, null_mut())
+                };
                 if r.is_null() {
                     not_permitted("GET_DIRFMTTEST");
                 }
@@ -285,7 +314,10 @@ unsafe fn parameters(mut stream: *mut MAILSTREAM, function: c_long, value: *mut 
                 }
                 d as *mut c_void
             }
-            ENABLE_AUTHENTICATOR | DISABLE_AUTHENTICATOR | UNHIDE_AUTHENTICATOR | HIDE_AUTHENTICATOR => {
+            ENABLE_AUTHENTICATOR
+            | DISABLE_AUTHENTICATOR
+            | UNHIDE_AUTHENTICATOR
+            | HIDE_AUTHENTICATOR => {
                 let a = registry::find_authenticator(value as *const c_char);
                 if !a.is_null() {
                     match function {
@@ -359,12 +391,23 @@ unsafe fn external_auth_id(function: c_long, value: *mut c_void) -> *mut c_void 
         // SAFETY: value is a C string or NULL; ID holds our own copy.
         unsafe {
             if !value.is_null() {
-                ID.store(super::misc::cpystr(value as *const c_char), Ordering::Release);
-                parameters(null_mut(), UNHIDE_AUTHENTICATOR, c"EXTERNAL".as_ptr() as *mut c_void);
+                ID.store(
+                    super::misc::cpystr(value as *const c_char),
+                    Ordering::Release,
+                );
+                parameters(
+                    null_mut(),
+                    UNHIDE_AUTHENTICATOR,
+                    c"EXTERNAL".as_ptr() as *mut c_void,
+                );
             } else {
                 let mut old = ID.swap(null_mut(), Ordering::AcqRel) as *mut c_void;
                 fs_give(&mut old);
-                parameters(null_mut(), HIDE_AUTHENTICATOR, c"EXTERNAL".as_ptr() as *mut c_void);
+                parameters(
+                    null_mut(),
+                    HIDE_AUTHENTICATOR,
+                    c"EXTERNAL".as_ptr() as *mut c_void,
+                );
             }
         }
     }
@@ -465,23 +508,53 @@ pub extern "C" fn mmdf_parameters(function: c_long, value: *mut c_void) -> *mut 
     null_mut()
 }
 
+extern "C" {
+    fn mix_dirfmttest(name: *mut c_char) -> c_long;
+    fn mx_dirfmttest(name: *mut c_char) -> c_long;
+    fn mh_dirfmttest(name: *mut c_char) -> c_long;
+    fn mix_scan_contents(
+        name: *mut c_char,
+        contents: *mut c_char,
+        csiz: std::os::raw::c_ulong,
+        fsiz: std::os::raw::c_ulong,
+    ) -> c_long;
+    fn mx_scan_contents(
+        name: *mut c_char,
+        contents: *mut c_char,
+        csiz: std::os::raw::c_ulong,
+        fsiz: std::os::raw::c_ulong,
+    ) -> c_long;
+}
+
 macro_rules! home_inbox_driver {
-    ($($name:ident),*) => {$(
-        /// Driver parameters: only the INBOX path (`~/INBOX`) so far.
+    ($($name:ident $(, $dirfmt:ident, $scan:ident)?;)*) => {$(
+        /// Driver parameters: the INBOX path (`~/INBOX`) and, for the
+        /// directory formats, their directory test and content scanner.
         #[no_mangle]
         pub extern "C" fn $name(function: c_long, value: *mut c_void) -> *mut c_void {
-            if function == GET_INBOXPATH {
-                return inbox_path(value, false);
+            match function {
+                GET_INBOXPATH => inbox_path(value, false),
+                $(GET_DIRFMTTEST => $dirfmt as *const () as *mut c_void,
+                GET_SCANCONTENTS => $scan as *const () as *mut c_void,)?
+                _ => null_mut(),
             }
-            null_mut()
         }
     )*};
 }
-home_inbox_driver!(mbx_parameters, mtx_parameters, tenex_parameters, mix_parameters, mx_parameters);
+home_inbox_driver! {
+    mbx_parameters;
+    mtx_parameters;
+    tenex_parameters;
+    mix_parameters, mix_dirfmttest, mix_scan_contents;
+    mx_parameters, mx_dirfmttest, mx_scan_contents;
+}
 
 /// `mh_parameters`: the MH profile and path settings.
 #[no_mangle]
 pub extern "C" fn mh_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
+    if function == GET_DIRFMTTEST {
+        return mh_dirfmttest as *const () as *mut c_void;
+    }
     owned(Owner::Mh, function, value).unwrap_or(null_mut())
 }
 

@@ -50,7 +50,10 @@ pub unsafe fn same_name(a: *const c_char, b: *const c_char) -> bool {
 }
 
 /// Finds a linked driver by name (case-insensitive).
-pub fn find_driver(name: *const c_char) -> *mut DRIVER {
+///
+/// # Safety
+/// `name` must be NULL or NUL-terminated.
+pub unsafe fn find_driver(name: *const c_char) -> *mut DRIVER {
     let mut d = drivers();
     // SAFETY: the chain holds only driver objects passed to mail_link,
     // which live for the whole process.
@@ -63,7 +66,10 @@ pub fn find_driver(name: *const c_char) -> *mut DRIVER {
 }
 
 /// Finds a linked authenticator by name (case-insensitive).
-pub fn find_authenticator(name: *const c_char) -> *mut AUTHENTICATOR {
+///
+/// # Safety
+/// `name` must be NULL or NUL-terminated.
+pub unsafe fn find_authenticator(name: *const c_char) -> *mut AUTHENTICATOR {
     let mut a = authenticators();
     // SAFETY: as for drivers, the chain holds static objects.
     unsafe {

@@ -67,7 +67,11 @@ fn fill_netmbx(mb: &mut NETMBX, n: &NetMailbox) {
 /// # Safety
 /// `name` and `service` must be NUL-terminated; `mb` must be writable.
 #[no_mangle]
-pub unsafe extern "C" fn mail_valid_net_parse_work(name: *mut c_char, mb: *mut NETMBX, service: *mut c_char) -> c_long {
+pub unsafe extern "C" fn mail_valid_net_parse_work(
+    name: *mut c_char,
+    mb: *mut NETMBX,
+    service: *mut c_char,
+) -> c_long {
     super::guard("mail_valid_net_parse_work", 0, || {
         // SAFETY: per the contract.
         unsafe {
@@ -105,7 +109,12 @@ pub unsafe extern "C" fn mail_valid_net_parse(name: *mut c_char, mb: *mut NETMBX
 /// `name` NUL-terminated, `drv` a live driver, `host`/`mailbox` NULL or
 /// buffers of NETMAXHOST/NETMAXMBX bytes.
 #[no_mangle]
-pub unsafe extern "C" fn mail_valid_net(name: *mut c_char, drv: *mut DRIVER, host: *mut c_char, mailbox: *mut c_char) -> *mut DRIVER {
+pub unsafe extern "C" fn mail_valid_net(
+    name: *mut c_char,
+    drv: *mut DRIVER,
+    host: *mut c_char,
+    mailbox: *mut c_char,
+) -> *mut DRIVER {
     // SAFETY: per the contract.
     unsafe {
         let mut mb: NETMBX = std::mem::zeroed();
@@ -131,14 +140,22 @@ pub unsafe extern "C" fn mail_valid_net(name: *mut c_char, drv: *mut DRIVER, hos
 /// # Safety
 /// `stream` NULL or live; `mailbox` and `purpose` NUL-terminated or NULL.
 #[no_mangle]
-pub unsafe extern "C" fn mail_valid(stream: *mut MAILSTREAM, mailbox: *mut c_char, purpose: *mut c_char) -> *mut DRIVER {
+pub unsafe extern "C" fn mail_valid(
+    stream: *mut MAILSTREAM,
+    mailbox: *mut c_char,
+    purpose: *mut c_char,
+) -> *mut DRIVER {
     super::guard("mail_valid", null_mut(), || {
         // SAFETY: per the contract.
         unsafe { valid(stream, mailbox, purpose) }
     })
 }
 
-unsafe fn valid(stream: *mut MAILSTREAM, mailbox: *mut c_char, purpose: *mut c_char) -> *mut DRIVER {
+unsafe fn valid(
+    stream: *mut MAILSTREAM,
+    mailbox: *mut c_char,
+    purpose: *mut c_char,
+) -> *mut DRIVER {
     // SAFETY (whole body): per mail_valid's contract; chain of static drivers.
     unsafe {
         let name = c_bytes(mailbox).unwrap_or(b"");
@@ -154,7 +171,8 @@ unsafe fn valid(stream: *mut MAILSTREAM, mailbox: *mut c_char, purpose: *mut c_c
             let mut d = drivers();
             while !d.is_null() {
                 let flags = (*d).flags as c_long;
-                let skip = flags & DR_DISABLE != 0 || (flags & DR_LOCAL != 0 && name.first() == Some(&b'{'));
+                let skip = flags & DR_DISABLE != 0
+                    || (flags & DR_LOCAL != 0 && name.first() == Some(&b'{'));
                 if !skip {
                     if let Some(check) = (*d).valid {
                         if !check(mailbox).is_null() {
@@ -166,13 +184,29 @@ unsafe fn valid(stream: *mut MAILSTREAM, mailbox: *mut c_char, purpose: *mut c_c
                 d = (*d).next;
             }
         }
-        if !factory.is_null() && !stream.is_null() && !(*stream).dtb.is_null() && (*stream).dtb != factory && c_bytes((*(*stream).dtb).name) != Some(b"dummy") {
-            factory = if c_bytes((*factory).name) == Some(b"dummy") { (*stream).dtb } else { null_mut() };
+        if !factory.is_null()
+            && !stream.is_null()
+            && !(*stream).dtb.is_null()
+            && (*stream).dtb != factory
+            && c_bytes((*(*stream).dtb).name) != Some(b"dummy")
+        {
+            factory = if c_bytes((*factory).name) == Some(b"dummy") {
+                (*stream).dtb
+            } else {
+                null_mut()
+            };
         }
         if factory.is_null() {
             if let Some(p) = purpose {
-                let why: &[u8] = if name.first() == Some(&b'{') { b"invalid remote specification" } else { b"no such mailbox" };
-                log(&cat(&[b"Can't ", p, b" ", cut(name, 80), b": ", why]), ERROR);
+                let why: &[u8] = if name.first() == Some(&b'{') {
+                    b"invalid remote specification"
+                } else {
+                    b"no such mailbox"
+                };
+                log(
+                    &cat(&[b"Can't ", p, b" ", cut(name, 80), b": ", why]),
+                    ERROR,
+                );
             }
         }
         factory
@@ -188,7 +222,11 @@ fn ascii_prefix(name: &[u8], prefix: &str) -> bool {
 /// # Safety
 /// `stream` NULL or live; `name` NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn mail_open(stream: *mut MAILSTREAM, name: *mut c_char, options: c_long) -> *mut MAILSTREAM {
+pub unsafe extern "C" fn mail_open(
+    stream: *mut MAILSTREAM,
+    name: *mut c_char,
+    options: c_long,
+) -> *mut MAILSTREAM {
     super::guard("mail_open", null_mut(), || {
         // SAFETY: per the contract.
         unsafe { open(stream, name, options) }
@@ -207,7 +245,14 @@ unsafe fn open(stream: *mut MAILSTREAM, name: *mut c_char, options: c_long) -> *
         if options & OP_PROTOTYPE != 0 && ascii_prefix(n, "#driver.") {
             let rest = cut(&n[8..], 80);
             let Some(end) = rest.iter().position(|&c| matches!(c, b'/' | b'\\' | b':')) else {
-                log(&cat(&[b"Can't resolve mailbox ", cut(n, 80), b": bad driver syntax"]), ERROR);
+                log(
+                    &cat(&[
+                        b"Can't resolve mailbox ",
+                        cut(n, 80),
+                        b": bad driver syntax",
+                    ]),
+                    ERROR,
+                );
                 return mail_close_full(stream, 0);
             };
             let mut want = rest[..end].to_vec();
@@ -222,10 +267,17 @@ unsafe fn open(stream: *mut MAILSTREAM, name: *mut c_char, options: c_long) -> *
                     }
                 };
             }
-            log(&cat(&[b"Can't resolve mailbox ", cut(n, 80), b": unknown driver"]), ERROR);
+            log(
+                &cat(&[b"Can't resolve mailbox ", cut(n, 80), b": unknown driver"]),
+                ERROR,
+            );
             return mail_close_full(stream, 0);
         }
-        let purpose = if options & OP_SILENT != 0 { null_mut() } else { c"open mailbox".as_ptr() as *mut c_char };
+        let purpose = if options & OP_SILENT != 0 {
+            null_mut()
+        } else {
+            c"open mailbox".as_ptr() as *mut c_char
+        };
         let d = valid(null_mut(), name, purpose);
         if d.is_null() {
             stream
@@ -240,12 +292,24 @@ unsafe fn open(stream: *mut MAILSTREAM, name: *mut c_char, options: c_long) -> *
 /// # Safety
 /// `d` a live driver; `stream` NULL or live; `name` NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn mail_open_work(d: *mut DRIVER, stream: *mut MAILSTREAM, name: *mut c_char, options: c_long) -> *mut MAILSTREAM {
+pub unsafe extern "C" fn mail_open_work(
+    d: *mut DRIVER,
+    stream: *mut MAILSTREAM,
+    name: *mut c_char,
+    options: c_long,
+) -> *mut MAILSTREAM {
     // SAFETY (whole body): per the contract.
     unsafe {
         let Some(open) = (*d).open else {
-            super::report_unavailable(&format!("mail_open ({} driver)", String::from_utf8_lossy(c_bytes((*d).name).unwrap_or(b"?"))));
-            return if stream.is_null() { null_mut() } else { mail_close_full(stream, 0) };
+            super::report_unavailable(&format!(
+                "mail_open ({} driver)",
+                String::from_utf8_lossy(c_bytes((*d).name).unwrap_or(b"?"))
+            ));
+            return if stream.is_null() {
+                null_mut()
+            } else {
+                mail_close_full(stream, 0)
+            };
         };
         if options & OP_PROTOTYPE != 0 {
             return open(null_mut());
@@ -278,7 +342,10 @@ pub unsafe extern "C" fn mail_open_work(d: *mut DRIVER, stream: *mut MAILSTREAM,
                     && mail_valid_net_parse((*stream).mailbox, &mut mb) != 0
                 {
                     let host = c_bytes(mb.host.as_ptr()).unwrap_or(b"");
-                    log(&cat(&[b"Closing connection to ", cut(host, 80)]), NIL as c_long);
+                    log(
+                        &cat(&[b"Closing connection to ", cut(host, 80)]),
+                        NIL as c_long,
+                    );
                 }
                 stream = mail_close_full(stream, 0);
             }
@@ -339,7 +406,10 @@ unsafe fn give<T>(p: *mut *mut T) {
 /// # Safety
 /// `stream` NULL or live.
 #[no_mangle]
-pub unsafe extern "C" fn mail_close_full(stream: *mut MAILSTREAM, options: c_long) -> *mut MAILSTREAM {
+pub unsafe extern "C" fn mail_close_full(
+    stream: *mut MAILSTREAM,
+    options: c_long,
+) -> *mut MAILSTREAM {
     if stream.is_null() {
         return null_mut();
     }
@@ -380,15 +450,25 @@ pub unsafe extern "C" fn mail_close_full(stream: *mut MAILSTREAM, options: c_lon
 /// # Safety
 /// `stream` NULL or live; `name` NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn mail_usable_network_stream(stream: *mut MAILSTREAM, name: *mut c_char) -> c_long {
+pub unsafe extern "C" fn mail_usable_network_stream(
+    stream: *mut MAILSTREAM,
+    name: *mut c_char,
+) -> c_long {
     // SAFETY: per the contract.
     unsafe {
-        if stream.is_null() || (*stream).dtb.is_null() || ((*(*stream).dtb).flags as c_long & DR_LOCAL) != 0 {
+        if stream.is_null()
+            || (*stream).dtb.is_null()
+            || ((*(*stream).dtb).flags as c_long & DR_LOCAL) != 0
+        {
             return 0;
         }
         let ssl = ssl_available();
         let parse = |p: *mut c_char| c_bytes(p).and_then(|b| parse_net_mailbox(b, b"imap", ssl));
-        let (Some(n), Some(s), Some(o)) = (parse(name), parse((*stream).mailbox), parse((*stream).original_mailbox)) else {
+        let (Some(n), Some(s), Some(o)) = (
+            parse(name),
+            parse((*stream).mailbox),
+            parse((*stream).original_mailbox),
+        ) else {
             return 0;
         };
         let anonymous = (*stream).anonymous() != 0;
@@ -443,7 +523,11 @@ pub unsafe extern "C" fn mail_nodebug(stream: *mut MAILSTREAM) {
 #[no_mangle]
 pub unsafe extern "C" fn mail_dlog(string: *mut c_char, flag: c_long) {
     let show = flag == 0 || number(Owner::Mail, GET_DEBUGSENSITIVE) != 0;
-    let text = if show { string } else { c"<suppressed>".as_ptr() as *mut c_char };
+    let text = if show {
+        string
+    } else {
+        c"<suppressed>".as_ptr() as *mut c_char
+    };
     // SAFETY: a valid C string for the application's callback.
     unsafe { mm_dlog(text) };
 }
@@ -453,12 +537,24 @@ fn list_args_ok(what: &str, reference: Option<&[u8]>, pattern: &[u8]) -> bool {
     let too_long = NETMAXMBX as usize;
     if let Some(r) = reference {
         if r.len() > too_long {
-            log(&cat(&[format!("Invalid {what} reference specification: ").as_bytes(), cut(r, 80)]), ERROR);
+            log(
+                &cat(&[
+                    format!("Invalid {what} reference specification: ").as_bytes(),
+                    cut(r, 80),
+                ]),
+                ERROR,
+            );
             return false;
         }
     }
     if pattern.len() > too_long {
-        log(&cat(&[format!("Invalid {what} pattern specification: ").as_bytes(), cut(pattern, 80)]), ERROR);
+        log(
+            &cat(&[
+                format!("Invalid {what} pattern specification: ").as_bytes(),
+                cut(pattern, 80),
+            ]),
+            ERROR,
+        );
         return false;
     }
     true
@@ -491,7 +587,8 @@ unsafe fn list_like(
         let mut missing: Vec<String> = Vec::new();
         let mut run = |d: *mut DRIVER, s: *mut MAILSTREAM| match pick(&*d) {
             Some(f) => f(s, reference, pattern),
-            None => missing.push(String::from_utf8_lossy(c_bytes((*d).name).unwrap_or(b"?")).into_owned()),
+            None => missing
+                .push(String::from_utf8_lossy(c_bytes((*d).name).unwrap_or(b"?")).into_owned()),
         };
         if !stream.is_null() && !(*stream).dtb.is_null() {
             let d = (*stream).dtb;
@@ -519,7 +616,11 @@ unsafe fn list_like(
 /// # Safety
 /// `stream` NULL or live; strings NUL-terminated (`ref` may be NULL).
 #[no_mangle]
-pub unsafe extern "C" fn mail_list(stream: *mut MAILSTREAM, reference: *mut c_char, pat: *mut c_char) {
+pub unsafe extern "C" fn mail_list(
+    stream: *mut MAILSTREAM,
+    reference: *mut c_char,
+    pat: *mut c_char,
+) {
     // SAFETY: forwarded contract.
     unsafe { list_like("LIST", "mail_list", stream, reference, pat, |d| d.list) }
 }
@@ -529,7 +630,11 @@ pub unsafe extern "C" fn mail_list(stream: *mut MAILSTREAM, reference: *mut c_ch
 /// # Safety
 /// As `mail_list`.
 #[no_mangle]
-pub unsafe extern "C" fn mail_lsub(stream: *mut MAILSTREAM, reference: *mut c_char, pat: *mut c_char) {
+pub unsafe extern "C" fn mail_lsub(
+    stream: *mut MAILSTREAM,
+    reference: *mut c_char,
+    pat: *mut c_char,
+) {
     // SAFETY: forwarded contract.
     unsafe { list_like("LSUB", "mail_lsub", stream, reference, pat, |d| d.lsub) }
 }
@@ -539,7 +644,12 @@ pub unsafe extern "C" fn mail_lsub(stream: *mut MAILSTREAM, reference: *mut c_ch
 /// # Safety
 /// As `mail_list`; `contents` NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn mail_scan(stream: *mut MAILSTREAM, reference: *mut c_char, pat: *mut c_char, contents: *mut c_char) {
+pub unsafe extern "C" fn mail_scan(
+    stream: *mut MAILSTREAM,
+    reference: *mut c_char,
+    pat: *mut c_char,
+    contents: *mut c_char,
+) {
     // SAFETY (whole body): as mail_list.
     unsafe {
         let p = c_bytes(pat).unwrap_or(b"");
@@ -548,10 +658,16 @@ pub unsafe extern "C" fn mail_scan(stream: *mut MAILSTREAM, reference: *mut c_ch
             return;
         }
         let remote = p.first() == Some(&b'{') || r.and_then(|r| r.first()) == Some(&b'{');
-        let reference = if p.first() == Some(&b'{') { null_mut() } else { reference };
+        let reference = if p.first() == Some(&b'{') {
+            null_mut()
+        } else {
+            reference
+        };
         if !stream.is_null() {
             let d = (*stream).dtb;
-            if !d.is_null() && !(((*d).flags as c_long & DR_LOCAL) != 0 && remote) {
+            let local = !d.is_null() && ((*d).flags as c_long & DR_LOCAL) != 0;
+            let eligible = !(d.is_null() || local && remote);
+            if eligible {
                 if let Some(scan) = (*d).scan {
                     scan(stream, reference, pat, contents);
                 }
@@ -576,10 +692,18 @@ pub unsafe extern "C" fn mail_scan(stream: *mut MAILSTREAM, reference: *mut c_ch
 /// # Safety
 /// `stream` NULL or live; `mbx` NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn mail_status(stream: *mut MAILSTREAM, mbx: *mut c_char, flags: c_long) -> c_long {
+pub unsafe extern "C" fn mail_status(
+    stream: *mut MAILSTREAM,
+    mbx: *mut c_char,
+    flags: c_long,
+) -> c_long {
     // SAFETY (whole body): per the contract.
     unsafe {
-        let dtb = valid(stream, mbx, c"get status of mailbox".as_ptr() as *mut c_char);
+        let dtb = valid(
+            stream,
+            mbx,
+            c"get status of mailbox".as_ptr() as *mut c_char,
+        );
         if dtb.is_null() {
             return 0;
         }
@@ -609,7 +733,11 @@ pub unsafe extern "C" fn mail_status(stream: *mut MAILSTREAM, mbx: *mut c_char, 
 /// # Safety
 /// `stream` NULL or live; `mbx` NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn mail_status_default(stream: *mut MAILSTREAM, mbx: *mut c_char, flags: c_long) -> c_long {
+pub unsafe extern "C" fn mail_status_default(
+    stream: *mut MAILSTREAM,
+    mbx: *mut c_char,
+    flags: c_long,
+) -> c_long {
     // SAFETY (whole body): per the contract.
     unsafe {
         let mut tstream = null_mut();
@@ -693,7 +821,10 @@ pub unsafe extern "C" fn mail_delete(stream: *mut MAILSTREAM, mailbox: *mut c_ch
         if dtb.is_null() {
             return 0;
         }
-        if c_bytes(mailbox).unwrap_or(b"").eq_ignore_ascii_case(b"INBOX") {
+        if c_bytes(mailbox)
+            .unwrap_or(b"")
+            .eq_ignore_ascii_case(b"INBOX")
+        {
             log(b"Can't delete INBOX", ERROR);
             return 0;
         }
@@ -712,7 +843,11 @@ pub unsafe extern "C" fn mail_delete(stream: *mut MAILSTREAM, mailbox: *mut c_ch
 /// # Safety
 /// `stream` NULL or live; names NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn mail_rename(stream: *mut MAILSTREAM, old: *mut c_char, newname: *mut c_char) -> c_long {
+pub unsafe extern "C" fn mail_rename(
+    stream: *mut MAILSTREAM,
+    old: *mut c_char,
+    newname: *mut c_char,
+) -> c_long {
     // SAFETY: per the contract.
     unsafe {
         let dtb = valid(stream, old, c"rename mailbox".as_ptr() as *mut c_char);
@@ -721,8 +856,19 @@ pub unsafe extern "C" fn mail_rename(stream: *mut MAILSTREAM, old: *mut c_char, 
         }
         let o = c_bytes(old).unwrap_or(b"");
         let n = c_bytes(newname).unwrap_or(b"");
-        if !matches!(o.first(), Some(b'{') | Some(b'#')) && !valid(null_mut(), newname, null_mut()).is_null() {
-            log(&cat(&[b"Can't rename ", cut(o, 80), b": mailbox ", cut(n, 80), b" already exists"]), ERROR);
+        if !matches!(o.first(), Some(b'{') | Some(b'#'))
+            && !valid(null_mut(), newname, null_mut()).is_null()
+        {
+            log(
+                &cat(&[
+                    b"Can't rename ",
+                    cut(o, 80),
+                    b": mailbox ",
+                    cut(n, 80),
+                    b" already exists",
+                ]),
+                ERROR,
+            );
             return 0;
         }
         match (*dtb).mbxren {
@@ -749,7 +895,11 @@ pub unsafe extern "C" fn mail_create(stream: *mut MAILSTREAM, mailbox: *mut c_ch
             return 0;
         }
         if name.len() >= MAX_NAME {
-            let why: &[u8] = if name.first() == Some(&b'{') { b"invalid remote specification" } else { b"no such mailbox" };
+            let why: &[u8] = if name.first() == Some(&b'{') {
+                b"invalid remote specification"
+            } else {
+                b"no such mailbox"
+            };
             log(&cat(&[b"Can't create ", cut(name, 80), b": ", why]), ERROR);
             return 0;
         }
@@ -762,9 +912,19 @@ pub unsafe extern "C" fn mail_create(stream: *mut MAILSTREAM, mailbox: *mut c_ch
         let d;
         if ascii_prefix(name, "#driver.") {
             let rest = &name[8..];
-            let end = rest.iter().position(|&c| matches!(c, b'/' | b'\\' | b':')).filter(|&e| e > 0);
+            let end = rest
+                .iter()
+                .position(|&c| matches!(c, b'/' | b'\\' | b':'))
+                .filter(|&e| e > 0);
             let Some(end) = end else {
-                log(&cat(&[b"Can't create mailbox ", cut(name, 80), b": bad driver syntax"]), ERROR);
+                log(
+                    &cat(&[
+                        b"Can't create mailbox ",
+                        cut(name, 80),
+                        b": bad driver syntax",
+                    ]),
+                    ERROR,
+                );
                 return 0;
             };
             let mut want = rest[..end].to_vec();
@@ -774,7 +934,10 @@ pub unsafe extern "C" fn mail_create(stream: *mut MAILSTREAM, mailbox: *mut c_ch
                 found = (*found).next;
             }
             if found.is_null() {
-                log(&cat(&[b"Can't create mailbox ", cut(name, 80), b": unknown driver"]), ERROR);
+                log(
+                    &cat(&[b"Can't create mailbox ", cut(name, 80), b": unknown driver"]),
+                    ERROR,
+                );
                 return 0;
             }
             d = found;
@@ -789,7 +952,14 @@ pub unsafe extern "C" fn mail_create(stream: *mut MAILSTREAM, mailbox: *mut c_ch
         } else {
             // The default format for new local mailboxes comes with the
             // mailbox-format drivers; none is available yet.
-            log(&cat(&[b"Can't create mailbox ", cut(name, 80), b": indeterminate format"]), ERROR);
+            log(
+                &cat(&[
+                    b"Can't create mailbox ",
+                    cut(name, 80),
+                    b": indeterminate format",
+                ]),
+                ERROR,
+            );
             return 0;
         }
         match (*d).create {

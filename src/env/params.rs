@@ -178,7 +178,7 @@ pub static TABLE: &[Entry] = table! {
     Imap 442 443 Word 0;            // IMAPTRYSSL
     Imap 454 455 Word 20;           // FETCHLOOKAHEADLIMIT
     Imap 452 - Word 10;             // IDLETIMEOUT (minutes; fixed)
-    Imap 576 577 Echo 0;            // ANNOTATION: SET only echoes
+    Imap 576 577 Word 0;            // ANNOTATION
     // pop3.c
     Pop3 400 401 Word 3;            // MAXLOGINTRIALS
     Pop3 410 411 Word 0;            // POP3PORT
@@ -234,7 +234,10 @@ pub fn value(entry: &Entry) -> usize {
 
 /// Stores a word for an entry, returning the previous one.
 pub fn store(entry: &Entry, word: usize) -> usize {
-    with_values(|v| v.insert((entry.owner, entry.get), word).unwrap_or(entry.default))
+    with_values(|v| {
+        v.insert((entry.owner, entry.get), word)
+            .unwrap_or(entry.default)
+    })
 }
 
 /// Whether a value was ever stored for an entry.
@@ -267,7 +270,9 @@ mod tests {
         for e in TABLE {
             let same: Vec<_> = TABLE
                 .iter()
-                .filter(|o| o.owner == e.owner && (o.get == e.get || (o.set.is_some() && o.set == e.set)))
+                .filter(|o| {
+                    o.owner == e.owner && (o.get == e.get || (o.set.is_some() && o.set == e.set))
+                })
                 .collect();
             assert_eq!(same.len(), 1, "duplicate code {} in {:?}", e.get, e.owner);
             if let Some(s) = e.set {

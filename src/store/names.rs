@@ -70,7 +70,14 @@ fn strtoul(s: &[u8]) -> (u64, usize) {
     if overflow {
         return (u64::MAX, i);
     }
-    (if negative { value.wrapping_neg() } else { value }, i)
+    (
+        if negative {
+            value.wrapping_neg()
+        } else {
+            value
+        },
+        i,
+    )
 }
 
 /// Parses `{host[:port][/switch[=value]]...}mailbox`. `default_service`
@@ -141,10 +148,11 @@ fn parse_switches(text: &[u8], mb: &mut NetMailbox, ssl: bool) -> Option<()> {
             }
             b'/' => {
                 let tail = text.get(t..).unwrap_or(&[]);
-                let (switch, delim) = match tail.iter().position(|&b| matches!(b, b'/' | b':' | b'=')) {
-                    Some(p) => (&tail[..p], tail[p]),
-                    None => (tail, 0),
-                };
+                let (switch, delim) =
+                    match tail.iter().position(|&b| matches!(b, b'/' | b':' | b'=')) {
+                        Some(p) => (&tail[..p], tail[p]),
+                        None => (tail, 0),
+                    };
                 t += switch.len() + 1;
                 c = delim;
                 if c == b'=' {
@@ -188,11 +196,20 @@ fn parse_switches(text: &[u8], mb: &mut NetMailbox, ssl: bool) -> Option<()> {
                         Some(p) => value[..p].to_vec(),
                         None => value,
                     };
-                    if eq_nocase(switch, "service") && value.len() < MAX_SERVICE && mb.service.is_empty() {
+                    if eq_nocase(switch, "service")
+                        && value.len() < MAX_SERVICE
+                        && mb.service.is_empty()
+                    {
                         mb.service = value.to_ascii_lowercase();
-                    } else if eq_nocase(switch, "user") && value.len() < MAX_USER && mb.user.is_empty() {
+                    } else if eq_nocase(switch, "user")
+                        && value.len() < MAX_USER
+                        && mb.user.is_empty()
+                    {
                         mb.user = value;
-                    } else if eq_nocase(switch, "authuser") && value.len() < MAX_USER && mb.authuser.is_empty() {
+                    } else if eq_nocase(switch, "authuser")
+                        && value.len() < MAX_USER
+                        && mb.authuser.is_empty()
+                    {
                         mb.authuser = value;
                     } else {
                         return None;
@@ -240,9 +257,15 @@ fn flag_switch(s: &[u8], mb: &mut NetMailbox, ssl: bool) -> Option<()> {
         // Accepted for compatibility; validation is the default.
     } else if !mb.service.is_empty() {
         return None;
-    } else if ["imap", "nntp", "pop3", "smtp", "submit"].iter().any(|n| eq_nocase(s, n)) {
+    } else if ["imap", "nntp", "pop3", "smtp", "submit"]
+        .iter()
+        .any(|n| eq_nocase(s, n))
+    {
         mb.service = s.to_ascii_lowercase();
-    } else if ["imap2", "imap2bis", "imap4", "imap4rev1"].iter().any(|n| eq_nocase(s, n)) {
+    } else if ["imap2", "imap2bis", "imap4", "imap4rev1"]
+        .iter()
+        .any(|n| eq_nocase(s, n))
+    {
         mb.service = b"imap".to_vec();
     } else if eq_nocase(s, "pop") {
         mb.service = b"pop3".to_vec();
