@@ -63,8 +63,28 @@ drivers! {
     unixdriver, unixproto, "unix", 0x9106;
     newsdriver, newsproto, "news", 0x24078;
     philedriver, phileproto, "phile", 0x412;
-    dummydriver, dummyproto, "dummy", 0x6;
 }
+
+// The dummy driver has its methods (src/abi/dummy.rs).
+#[no_mangle]
+pub static mut dummydriver: DRIVER = DRIVER {
+    valid: Some(super::dummy::dummy_valid),
+    parameters: Some(super::dummy::dummy_parameters),
+    status: Some(super::stream::mail_status_default),
+    open: Some(super::dummy::dummy_open),
+    close: Some(super::dummy::dummy_close),
+    ping: Some(super::dummy::dummy_ping),
+    check: Some(super::dummy::dummy_check),
+    expunge: Some(super::dummy::dummy_expunge),
+    ..driver(c_str!("dummy"), 0x6)
+};
+/// Prototype stream of the dummy driver.
+#[no_mangle]
+pub static mut dummyproto: MAILSTREAM = MAILSTREAM {
+    dtb: addr_of_mut!(dummydriver),
+    // SAFETY: MAILSTREAM is plain C data; all-zero is empty.
+    ..unsafe { std::mem::zeroed() }
+};
 
 const fn authenticator(name: *mut c_char, flags: c_long) -> AUTHENTICATOR {
     AUTHENTICATOR {

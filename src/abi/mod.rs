@@ -3,18 +3,29 @@
 //! catches panics so none crosses into C.
 
 pub mod bindings;
+pub mod cache;
 pub mod callbacks;
 pub mod data;
+pub mod dummy;
 pub mod memory;
 pub mod misc;
+pub mod params;
+pub mod registry;
+pub mod stream;
 pub mod stubs;
 
 /// Every exported function by name, whatever module defines it (used by the
 /// generated signature test, tests/abi_signatures.rs).
 #[doc(hidden)]
 pub mod exports {
+    pub use super::cache::*;
+    pub use super::data::*;
+    pub use super::dummy::*;
     pub use super::memory::*;
     pub use super::misc::*;
+    pub use super::params::*;
+    pub use super::registry::*;
+    pub use super::stream::*;
     pub use super::stubs::*;
 }
 

@@ -1,1 +1,3 @@
-//! Mailbox drivers and local mailbox formats.
+//! Mailbox stores: name resolution and the local formats.
+
+pub mod names;

@@ -1,0 +1,298 @@
+//! The dummy driver: what a local name is when no mailbox format claims
+//! it — an empty file, a directory, or the not-yet-created INBOX. It can
+//! be opened (as an empty mailbox) and pinged; when the file acquires a
+//! real format, ping switches the stream over to that format's driver.
+
+use super::bindings::*;
+use super::cache::{mail_exists, mail_recent};
+use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
+use super::params::mail_parameters;
+use super::stream::{mail_close_full, mail_open, snarf_interval};
+use crate::env::params::Owner;
+use crate::store::names::{local_mailbox_file, LocalName};
+use std::ffi::CString;
+use std::os::raw::{c_char, c_long, c_void};
+use std::os::unix::ffi::OsStrExt;
+use std::ptr::null_mut;
+
+fn env_string(code: c_long) -> Option<Vec<u8>> {
+    // SAFETY: a GET of a string setting returns NULL or a C string we own.
+    unsafe {
+        c_bytes(mail_parameters(null_mut(), code, null_mut()) as *const c_char).map(<[u8]>::to_vec)
+    }
+}
+
+/// The user's login name and home directory from the password database,
+/// recorded in the environment settings the first time they are needed
+/// (as the original's environment initialisation does).
+fn user() -> Option<(Vec<u8>, Vec<u8>)> {
+    if let (Some(name), Some(home)) = (env_string(GET_USERNAME), env_string(GET_HOMEDIR)) {
+        return Some((name, home));
+    }
+    // SAFETY: getpwuid returns NULL or a pointer to static storage that we
+    // copy out of before any other passwd call.
+    let (name, home) = unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        if pw.is_null() {
+            return None;
+        }
+        (
+            c_bytes((*pw).pw_name)?.to_vec(),
+            c_bytes((*pw).pw_dir)?.to_vec(),
+        )
+    };
+    let set = |code: c_long, v: &[u8]| {
+        let c = CString::new(v.to_vec()).unwrap_or_default();
+        // SAFETY: SET of a copied-string setting with a valid C string.
+        unsafe { mail_parameters(null_mut(), code, c.as_ptr() as *mut c_void) };
+    };
+    if env_string(GET_USERNAME).is_none() {
+        set(SET_USERNAME, &name);
+    }
+    if env_string(GET_HOMEDIR).is_none() {
+        set(SET_HOMEDIR, &home);
+    }
+    Some((env_string(GET_USERNAME)?, env_string(GET_HOMEDIR)?))
+}
+
+/// The user's home directory.
+pub fn home_dir() -> Option<Vec<u8>> {
+    user().map(|(_, home)| home)
+}
+
+/// The system INBOX: SET_SYSINBOX, else the user's spool file.
+pub fn system_inbox() -> Option<Vec<u8>> {
+    if let Some(s) = env_string(GET_SYSINBOX) {
+        return Some(s);
+    }
+    let (name, _) = user()?;
+    let mut path = b"/var/mail/".to_vec();
+    path.extend_from_slice(&name);
+    Some(path)
+}
+
+/// The file a local name maps to (INBOX: the system inbox).
+fn mailbox_path(name: &[u8]) -> Option<Vec<u8>> {
+    match local_mailbox_file(name, &home_dir()?)? {
+        LocalName::Inbox => system_inbox(),
+        LocalName::Path(p) => Some(p),
+    }
+}
+
+fn file_type(path: &[u8]) -> Option<std::fs::Metadata> {
+    std::fs::metadata(std::ffi::OsStr::from_bytes(path)).ok()
+}
+
+/// `dummy_file`: writes the file of mailbox `name` into `dst`
+/// (MAILTMPLEN bytes) and returns `dst`, or NULL for a name that maps to
+/// no file.
+///
+/// # Safety
+/// `dst` must have MAILTMPLEN bytes; `name` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn dummy_file(dst: *mut c_char, name: *mut c_char) -> *mut c_char {
+    // SAFETY: per the contract.
+    let Some(name) = (unsafe { c_bytes(name) }) else {
+        return null_mut();
+    };
+    match mailbox_path(name) {
+        Some(p) if p.len() < MAILTMPLEN as usize && !dst.is_null() => {
+            // SAFETY: room checked above.
+            unsafe {
+                std::ptr::copy_nonoverlapping(p.as_ptr(), dst as *mut u8, p.len());
+                *dst.add(p.len()) = 0;
+            }
+            dst
+        }
+        _ => null_mut(),
+    }
+}
+
+fn dummy() -> *mut DRIVER {
+    // Through the symbol, so a program's copy-relocated object is the one
+    // used.
+    std::ptr::addr_of_mut!(super::data::dummydriver)
+}
+
+/// `dummy_valid`: claims existing files and directories, and INBOX.
+///
+/// # Safety
+/// `name` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn dummy_valid(name: *mut c_char) -> *mut DRIVER {
+    // SAFETY: per the contract.
+    let Some(n) = (unsafe { c_bytes(name) }) else {
+        return null_mut();
+    };
+    if n.is_empty() || n[0] == b'{' {
+        return null_mut();
+    }
+    let Some(home) = home_dir() else {
+        return null_mut();
+    };
+    match local_mailbox_file(n, &home) {
+        None => null_mut(),
+        // INBOX is always selectable: it may simply not exist yet.
+        Some(LocalName::Inbox) => dummy(),
+        Some(LocalName::Path(p)) => match file_type(&p) {
+            Some(m) if m.is_file() || m.is_dir() => dummy(),
+            _ => null_mut(),
+        },
+    }
+}
+
+/// `dummy_parameters`: only the INBOX path.
+#[no_mangle]
+pub extern "C" fn dummy_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
+    if function == GET_INBOXPATH && !value.is_null() {
+        // SAFETY: callers pass a MAILTMPLEN buffer for GET_INBOXPATH.
+        return unsafe { dummy_file(value as *mut c_char, c"INBOX".as_ptr() as *mut c_char) }
+            as *mut c_void;
+    }
+    null_mut()
+}
+
+/// `dummy_open`: opens an empty file (or a missing INBOX) as an empty
+/// mailbox; NULL stream gives the prototype.
+///
+/// # Safety
+/// `stream` NULL or a stream being opened by mail_open.
+#[no_mangle]
+pub unsafe extern "C" fn dummy_open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
+    if stream.is_null() {
+        return std::ptr::addr_of_mut!(super::data::dummyproto);
+    }
+    // SAFETY: per the contract.
+    unsafe {
+        let s = &mut *stream;
+        let mbx = c_bytes(s.mailbox).unwrap_or(b"").to_vec();
+        let shown = &mbx[..mbx.len().min(80)];
+        let mut err: Vec<u8> = Vec::new();
+        match mailbox_path(&mbx) {
+            None => {
+                err.extend_from_slice(b"Can't open this name: ");
+                err.extend_from_slice(shown);
+            }
+            Some(path) => match std::fs::File::open(std::ffi::OsStr::from_bytes(&path)) {
+                Err(e) => {
+                    if !mbx.eq_ignore_ascii_case(b"INBOX") {
+                        let text = errno_text(e.raw_os_error().unwrap_or(0));
+                        err.extend_from_slice(&text[..text.len().min(80)]);
+                        err.extend_from_slice(b": ");
+                        err.extend_from_slice(shown);
+                    }
+                }
+                Ok(f) => {
+                    let meta = f.metadata().ok();
+                    if !meta.as_ref().is_some_and(|m| m.is_file()) {
+                        err.extend_from_slice(b"Can't open ");
+                        err.extend_from_slice(shown);
+                        err.extend_from_slice(b": not a selectable mailbox");
+                    } else if meta.is_some_and(|m| m.len() > 0) {
+                        err.extend_from_slice(b"Can't open ");
+                        err.extend_from_slice(shown);
+                        err.extend_from_slice(b" (file ");
+                        err.extend_from_slice(&path[..path.len().min(80)]);
+                        err.extend_from_slice(b"): not in valid mailbox format");
+                    }
+                }
+            },
+        }
+        if !err.is_empty() {
+            let level = if s.silent() != 0 { WARN } else { ERROR };
+            super::log(&String::from_utf8_lossy(&err), level);
+            return null_mut();
+        }
+        if s.silent() == 0 {
+            mail_exists(stream, 0);
+            mail_recent(stream, 0);
+            s.uid_validity = libc::time(null_mut()) as std::os::raw::c_ulong;
+        }
+        s.set_inbox(1);
+        stream
+    }
+}
+
+fn errno_text(code: i32) -> Vec<u8> {
+    // SAFETY: strerror returns a valid C string (static or thread-local).
+    unsafe {
+        c_bytes(libc::strerror(code))
+            .unwrap_or(b"Unknown error")
+            .to_vec()
+    }
+}
+
+/// `dummy_close`: nothing to release.
+#[no_mangle]
+pub extern "C" fn dummy_close(_stream: *mut MAILSTREAM, _options: c_long) {}
+
+/// `dummy_ping`: every snarf interval, checks whether the file has become
+/// a real mailbox and, if so, re-opens the stream with its driver.
+///
+/// # Safety
+/// `stream` a live dummy stream.
+#[no_mangle]
+pub unsafe extern "C" fn dummy_ping(stream: *mut MAILSTREAM) -> c_long {
+    // SAFETY: per the contract; stream records are plain C data that the
+    // original also moves with memcpy.
+    unsafe {
+        let now = libc::time(null_mut()) as i64;
+        let s = &mut *stream;
+        if now < s.gensym as i64 + snarf_interval() {
+            return 1;
+        }
+        let proto = mail_open(null_mut(), s.mailbox, OP_PROTOTYPE);
+        let test = if !proto.is_null() && (*proto).dtb != s.dtb {
+            mail_open(null_mut(), s.mailbox, 0)
+        } else {
+            null_mut()
+        };
+        if test.is_null() {
+            s.gensym = now as std::os::raw::c_ulong;
+            return 1;
+        }
+        (*test).original_mailbox = s.original_mailbox;
+        s.original_mailbox = null_mut();
+        (*test).sparep = s.sparep;
+        s.sparep = null_mut();
+        (*test).sequence = s.sequence;
+        // Close a copy of the old stream, then move the new one in place so
+        // the application's pointer stays valid.
+        let size = std::mem::size_of::<MAILSTREAM>();
+        let old = fs_get(size) as *mut MAILSTREAM;
+        std::ptr::copy_nonoverlapping(stream, old, 1);
+        mail_close_full(old, 0);
+        std::ptr::copy_nonoverlapping(test, stream, 1);
+        let mut t = test as *mut c_void;
+        fs_give(&mut t);
+        (*stream).recent = (*stream).nmsgs;
+        mail_exists(stream, (*stream).nmsgs);
+        1
+    }
+}
+
+/// `dummy_check`: same as ping.
+///
+/// # Safety
+/// As `dummy_ping`.
+#[no_mangle]
+pub unsafe extern "C" fn dummy_check(stream: *mut MAILSTREAM) {
+    // SAFETY: forwarded contract.
+    unsafe { dummy_ping(stream) };
+}
+
+/// `dummy_expunge`: an empty mailbox has nothing to expunge.
+#[no_mangle]
+pub extern "C" fn dummy_expunge(
+    _stream: *mut MAILSTREAM,
+    _sequence: *mut c_char,
+    _options: c_long,
+) -> c_long {
+    1
+}
+
+// Keeps helpers that tests and later drivers use from being reported unused.
+#[allow(dead_code)]
+fn _uses() -> (Owner, fn(&[u8]) -> *mut c_char) {
+    (Owner::Env, c_string_from)
+}
