@@ -4,10 +4,14 @@
 
 pub mod bindings;
 pub mod callbacks;
+pub mod construct;
 pub mod data;
+pub mod hash;
 pub mod memory;
 pub mod misc;
+pub mod strings;
 mod stubs;
+pub mod sysutil;
 
 use std::os::raw::{c_char, c_long};
 use std::panic::{catch_unwind, AssertUnwindSafe};
