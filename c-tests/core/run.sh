@@ -68,7 +68,7 @@ differential() {  # name, args...
 
 declare -A PROGS=(
   [t_misc]=t_misc.c [t_hash]=t_hash.c [t_string]=t_string.c
-  [t_construct]=t_construct.c [t_deep]=t_deep.c
+  [t_construct]=t_construct.c [t_deep]=t_deep.c [t_sys]=t_sys.c
 )
 for name in "${!PROGS[@]}"; do
   if build "$name" "${PROGS[$name]}" "" && check_loader "$name"; then :; else bad "build $name"; fi
@@ -82,6 +82,7 @@ differential t_string "$WORK"
 differential t_string_nopie "$WORK"
 differential t_construct
 differential t_deep 2000
+differential t_sys "$WORK"
 
 # Ours only: sizes that would overflow a recursive free.
 out=$(run_ours "$TMP/t_deep" 200000 2>&1)
