@@ -8,7 +8,7 @@ use super::bindings::*;
 use super::callbacks::{mm_exists, mm_expunged, mm_log};
 use super::memory::{fs_get, fs_give, fs_resize};
 use super::params::{cache_manager, hook};
-use super::registry::fatal;
+use super::sysutil::fatal_message as fatal;
 use std::os::raw::{c_char, c_long, c_ulong, c_void};
 use std::ptr::null_mut;
 
@@ -178,7 +178,7 @@ pub unsafe extern "C" fn mail_free_elt(elt: *mut *mut MESSAGECACHE) {
             let count = (*e).lockcount().wrapping_sub(1);
             (*e).set_lockcount(count);
             if count == 0 {
-                mail_gc_msg(&mut (*e).private.msg, GC_ENV | GC_TEXTS);
+                super::construct::mail_gc_msg(&mut (*e).private.msg, GC_ENV | GC_TEXTS);
                 let free_spare = hook(GET_FREEELTSPAREP);
                 if free_spare != 0 && !(*e).sparep.is_null() {
                     let f: unsafe extern "C" fn(*mut *mut c_void) = std::mem::transmute(free_spare);
@@ -348,93 +348,9 @@ pub unsafe extern "C" fn mail_gc(stream: *mut MAILSTREAM, gcflags: c_long) {
         for i in 1..=s.nmsgs {
             let elt = cache_call(stream, i, CH_ELT) as *mut MESSAGECACHE;
             if !elt.is_null() {
-                mail_gc_msg(&mut (*elt).private.msg, gcflags);
+                super::construct::mail_gc_msg(&mut (*elt).private.msg, gcflags);
             }
         }
     }
 }
 
-/// `mail_gc_msg`: frees the parsed and/or text parts of one message.
-///
-/// # Safety
-/// `msg` must point to a MESSAGE whose parts are library allocations.
-#[no_mangle]
-pub unsafe extern "C" fn mail_gc_msg(msg: *mut MESSAGE, gcflags: c_long) {
-    gc_msg(msg, gcflags, 0);
-}
-
-/// Nesting bound: a hostile message cannot make collection recurse deeper.
-const MAX_DEPTH: usize = 64;
-
-fn gc_msg(msg: *mut MESSAGE, gcflags: c_long, depth: usize) {
-    if msg.is_null() {
-        return;
-    }
-    // SAFETY: per mail_gc_msg's contract.
-    unsafe {
-        let m = &mut *msg;
-        if gcflags & GC_ENV != 0 {
-            if !m.env.is_null() {
-                mail_free_envelope(&mut m.env);
-            }
-            if !m.body.is_null() {
-                mail_free_body(&mut m.body);
-            }
-        }
-        if gcflags & GC_TEXTS != 0 {
-            give(&mut m.full.text.data);
-            if !m.header.text.data.is_null() {
-                if !m.lines.is_null() {
-                    mail_free_stringlist(&mut m.lines);
-                }
-                give(&mut m.header.text.data);
-            }
-            give(&mut m.text.text.data);
-            if !m.body.is_null() {
-                gc_body(m.body, depth + 1);
-            }
-        }
-    }
-}
-
-/// `mail_gc_body`: frees the cached texts of a body tree.
-///
-/// # Safety
-/// `body` must point to a BODY tree of library allocations.
-#[no_mangle]
-pub unsafe extern "C" fn mail_gc_body(body: *mut BODY) {
-    gc_body(body, 0);
-}
-
-fn gc_body(body: *mut BODY, depth: usize) {
-    if body.is_null() || depth > MAX_DEPTH {
-        return;
-    }
-    // SAFETY: per mail_gc_body's contract; the union member read matches
-    // the body type as in the original.
-    unsafe {
-        let b = &mut *body;
-        match b.type_ as std::os::raw::c_int {
-            TYPEMULTIPART => {
-                let mut part = b.nested.part;
-                while !part.is_null() {
-                    gc_body(&mut (*part).body, depth + 1);
-                    part = (*part).next;
-                }
-            }
-            TYPEMESSAGE
-                if super::memory::c_bytes(b.subtype) == Some(b"RFC822")
-                    && !b.nested.msg.is_null() =>
-            {
-                let nested = b.nested.msg;
-                if !(*nested).lines.is_null() {
-                    mail_free_stringlist(&mut (*nested).lines);
-                }
-                gc_msg(nested, GC_TEXTS, depth + 1);
-            }
-            _ => {}
-        }
-        give(&mut b.mime.text.data);
-        give(&mut b.contents.text.data);
-    }
-}

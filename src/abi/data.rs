@@ -9,6 +9,7 @@
 #![allow(non_upper_case_globals)]
 
 use super::bindings::*;
+use super::strings;
 use std::os::raw::{c_char, c_long};
 use std::ptr::{addr_of_mut, null_mut};
 
@@ -108,24 +109,26 @@ pub static mut auth_pla: AUTHENTICATOR = authenticator(c_str!("PLAIN"), 0x1000_0
 #[no_mangle]
 pub static mut auth_log: AUTHENTICATOR = authenticator(c_str!("LOGIN"), 0x1000_0000);
 
-/// String drivers: the methods are filled in by the STRING implementation.
+/// String drivers. Programs may copy these records into themselves (copy
+/// relocations) or define their own `file_string`; STRINGs always go
+/// through the `dtb` they were initialised with.
 #[no_mangle]
 pub static mut mail_string: STRINGDRIVER = STRINGDRIVER {
-    init: None,
-    next: None,
-    setpos: None,
+    init: Some(strings::mail_string_init),
+    next: Some(strings::mail_string_next),
+    setpos: Some(strings::mail_string_setpos),
 };
 #[no_mangle]
 pub static mut file_string: STRINGDRIVER = STRINGDRIVER {
-    init: None,
-    next: None,
-    setpos: None,
+    init: Some(strings::file_string_init),
+    next: Some(strings::file_string_next),
+    setpos: Some(strings::file_string_setpos),
 };
 #[no_mangle]
 pub static mut fd_string: STRINGDRIVER = STRINGDRIVER {
-    init: None,
-    next: None,
-    setpos: None,
+    init: Some(strings::fd_string_init),
+    next: Some(strings::fd_string_next),
+    setpos: Some(strings::fd_string_setpos),
 };
 
 /// Body type names, indexed by TYPE*; unknown names met while parsing are

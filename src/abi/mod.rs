@@ -5,28 +5,36 @@
 pub mod bindings;
 pub mod cache;
 pub mod callbacks;
+pub mod construct;
 pub mod data;
 pub mod dummy;
+pub mod hash;
 pub mod memory;
 pub mod misc;
 pub mod params;
 pub mod registry;
 pub mod stream;
+pub mod strings;
 pub mod stubs;
+pub mod sysutil;
 
 /// Every exported function by name, whatever module defines it (used by the
 /// generated signature test, tests/abi_signatures.rs).
 #[doc(hidden)]
 pub mod exports {
     pub use super::cache::*;
+    pub use super::construct::*;
     pub use super::data::*;
     pub use super::dummy::*;
+    pub use super::hash::*;
     pub use super::memory::*;
     pub use super::misc::*;
     pub use super::params::*;
     pub use super::registry::*;
     pub use super::stream::*;
+    pub use super::strings::*;
     pub use super::stubs::*;
+    pub use super::sysutil::*;
 }
 
 use std::os::raw::{c_char, c_long};

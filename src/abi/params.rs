@@ -5,7 +5,8 @@
 
 use super::bindings::*;
 use super::memory::{c_bytes, c_string_from, fs_give};
-use super::registry::{self, fatal};
+use super::registry;
+use super::sysutil::fatal_message as fatal;
 use crate::env::params::{self as store, Entry, Kind, Op, Owner};
 use std::os::raw::{c_char, c_long, c_void};
 use std::ptr::null_mut;

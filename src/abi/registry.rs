@@ -5,7 +5,7 @@
 //! copies of our own.
 
 use super::bindings::*;
-use super::callbacks::mm_fatal;
+use super::sysutil::fatal_message as fatal;
 use std::os::raw::{c_char, c_long, c_uint, c_ulong, c_void};
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
@@ -26,15 +26,6 @@ pub fn authenticators() -> *mut AUTHENTICATOR {
     AUTHENTICATORS.load(Ordering::Acquire)
 }
 
-/// Ends the process after telling the application, as the original's
-/// `fatal` does (it is used only where the original gives up too).
-pub fn fatal(text: &str) -> ! {
-    let mut owned: Vec<u8> = text.bytes().filter(|&b| b != 0).collect();
-    owned.push(0);
-    // SAFETY: NUL-terminated buffer alive across the call.
-    unsafe { mm_fatal(owned.as_mut_ptr() as *mut c_char) };
-    std::process::abort();
-}
 
 /// ASCII case-insensitive comparison of a C string with a C string, as
 /// the original's `compare_cstring` (NULL never matches).
