@@ -5,6 +5,8 @@
 pub mod bindings;
 pub mod callbacks;
 pub mod data;
+pub mod dates;
+pub mod encodings;
 pub mod memory;
 pub mod misc;
 pub mod stubs;
@@ -13,6 +15,8 @@ pub mod stubs;
 /// generated signature test, tests/abi_signatures.rs).
 #[doc(hidden)]
 pub mod exports {
+    pub use super::dates::*;
+    pub use super::encodings::*;
     pub use super::memory::*;
     pub use super::misc::*;
     pub use super::stubs::*;
