@@ -241,6 +241,11 @@ fn compile_probe() -> Result<PathBuf, String> {
 }
 
 fn run_probe(exe: &Path, inputs: &[Vec<u8>]) -> Vec<String> {
+    run_probe_on(exe, inputs, None)
+}
+
+/// Runs the probe, against our library when `lib` names its directory.
+fn run_probe_on(exe: &Path, inputs: &[Vec<u8>], lib: Option<&Path>) -> Vec<String> {
     let mut cmd = if is_root() {
         let mut c = Command::new("runuser");
         c.args(["-u", "cloudsdk", "--"]).arg(exe);
@@ -249,6 +254,9 @@ fn run_probe(exe: &Path, inputs: &[Vec<u8>]) -> Vec<String> {
         Command::new(exe)
     };
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped());
+    if let Some(lib) = lib {
+        cmd.env("LD_LIBRARY_PATH", lib);
+    }
     let mut child = cmd.spawn().expect("run probe");
     let mut stdin = child.stdin.take().unwrap();
     let mut data = String::new();
@@ -352,4 +360,44 @@ fn encodings_match_original_on_corpus() {
         return;
     };
     compare("corpus files and blocks", &inputs);
+}
+
+/// The probe linked to the original, run against our library (build/lib
+/// from `make`): results, lengths and logged warnings must be the original's.
+#[test]
+fn our_library_matches_original_through_the_c_abi() {
+    let exe = match build_probe() {
+        Ok(p) => p,
+        Err(why) => {
+            eprintln!("SKIP: {why}");
+            return;
+        }
+    };
+    let lib = repo().join("build/lib");
+    if !lib.join("libc-client.so.2007e").exists() {
+        eprintln!("SKIP: build/lib/libc-client.so.2007e not built (run make)");
+        return;
+    }
+    let mut inputs = listed_inputs();
+    inputs.extend(generated_inputs());
+    if let Some(c) = corpus_inputs() {
+        inputs.extend(c);
+    }
+    let c = run_probe(&exe, &inputs);
+    let ours = run_probe_on(&exe, &inputs, Some(&lib));
+    assert_eq!(c.len(), ours.len(), "record counts differ");
+    let bad = c.iter().zip(&ours).filter(|(a, b)| a != b).count();
+    if let Some((a, b)) = c.iter().zip(&ours).find(|(a, b)| a != b) {
+        panic!(
+            "{bad} of {} records differ; first:\n  original: {}\n  ours:     {}",
+            c.len(),
+            a.chars().take(300).collect::<String>(),
+            b.chars().take(300).collect::<String>()
+        );
+    }
+    eprintln!(
+        "ABI encodings: {} inputs, {} records identical",
+        inputs.len(),
+        c.len()
+    );
 }

@@ -4,8 +4,8 @@
  *   fields    each line is "day month year hours minutes seconds zocc zh zm";
  *             prints mail_date, mail_cdate, mail_longdate, mail_shortdate
  *   criteria  each line is the argument of a SINCE search key
- *   now       prints rfc822_date (with and without zone text),
- *             rfc822_fixed_date and internal_date once
+ *   now       prints rfc822_date, rfc822_fixed_date, internal_date, then
+ *             rfc822_date without zone text (set through mail_parameters)
  * Every output line is one record; the Rust side prints the same format. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,10 +40,10 @@ int main (int argc,char *argv[])
   if (!strcmp (mode,"now")) {
     char tmp[MAILTMPLEN];
     rfc822_date (tmp); printf ("%s\n",tmp);
-    mail_parameters (NIL,SET_DISABLE822TZTEXT,(void *) 1);
-    rfc822_date (tmp); printf ("%s\n",tmp);
     rfc822_fixed_date (tmp); printf ("%s\n",tmp);
     internal_date (tmp); printf ("%s\n",tmp);
+    mail_parameters (NIL,SET_DISABLE822TZTEXT,(void *) 1);
+    rfc822_date (tmp); printf ("%s\n",tmp);
     return 0;
   }
   while ((n = getline (&line,&cap,stdin)) >= 0) {
