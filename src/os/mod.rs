@@ -1,1 +1,3 @@
 //! Thin, audited wrappers over the operating system.
+
+pub mod clock;
