@@ -99,11 +99,17 @@ fn answer(req: &str) -> String {
         "W" => {
             let lo = u32::from_str_radix(args[0], 16).unwrap();
             let hi = u32::from_str_radix(args[1], 16).unwrap();
-            (lo..=hi).map(|c| format!("{:x} ", utf8::width(c))).collect()
+            (lo..=hi)
+                .map(|c| format!("{:x} ", utf8::width(c)))
+                .collect()
         }
         "U" | "F" => {
             let d = unhex(args[0]);
-            let r = if cmd == "U" { charset::to_mutf7(&d) } else { charset::from_mutf7(&d) };
+            let r = if cmd == "U" {
+                charset::to_mutf7(&d)
+            } else {
+                charset::from_mutf7(&d)
+            };
             r.map_or("!".into(), |v| hex(&v))
         }
         "V" => utf8::validate(&unhex(args[0])).to_string(),
@@ -151,7 +157,9 @@ fn run(oracle: &Path, reqs: &[(String, String)]) -> BTreeMap<String, (usize, usi
         if got == want {
             t.0 += 1;
         } else if bad.len() < 10 {
-            bad.push(format!("{cat}: {req}\n  original: {want}\n  ours:     {got}"));
+            bad.push(format!(
+                "{cat}: {req}\n  original: {want}\n  ours:     {got}"
+            ));
         }
     }
     for (cat, (ok, n)) in &tally {
@@ -175,7 +183,9 @@ impl Rng {
     }
     fn bytes(&mut self, max: usize, alphabet: &[u8]) -> Vec<u8> {
         let n = self.below(max + 1);
-        (0..n).map(|_| alphabet[self.below(alphabet.len())]).collect()
+        (0..n)
+            .map(|_| alphabet[self.below(alphabet.len())])
+            .collect()
     }
 }
 
@@ -208,7 +218,10 @@ fn registry_matches() {
     let mut reqs: Vec<(String, String)> = Vec::new();
     for c in registry::CHARSETS {
         reqs.push(("lookup".into(), format!("L {}", c.name)));
-        reqs.push(("lookup".into(), format!("L {}", c.name.to_ascii_lowercase())));
+        reqs.push((
+            "lookup".into(),
+            format!("L {}", c.name.to_ascii_lowercase()),
+        ));
     }
     for n in ["utf8", "latin1", "x", "ISO-8859-12", "UTF-8*en"] {
         reqs.push(("lookup".into(), format!("L {n}")));
@@ -222,12 +235,18 @@ fn single_byte_all_octets() {
     let mut reqs = Vec::new();
     let all: Vec<u8> = (0..=255).collect();
     for c in registry::CHARSETS {
-        if !matches!(c.kind, CsType::OneByte | CsType::OneByte8 | CsType::OneByte0 | CsType::Ascii) {
+        if !matches!(
+            c.kind,
+            CsType::OneByte | CsType::OneByte8 | CsType::OneByte0 | CsType::Ascii
+        ) {
             continue;
         }
         for b in 0..=255u8 {
             reqs.push((c.name.to_string(), format!("T {} 0 {}", c.name, hex(&[b]))));
-            reqs.push((format!("{}/cs_get", c.name), format!("S {} {}", c.name, hex(&[b]))));
+            reqs.push((
+                format!("{}/cs_get", c.name),
+                format!("S {} {}", c.name, hex(&[b])),
+            ));
         }
         reqs.push((c.name.to_string(), format!("T {} 6 {}", c.name, hex(&all))));
         reqs.push((c.name.to_string(), format!("T {} 2 {}", c.name, hex(&all))));
@@ -240,7 +259,14 @@ fn single_byte_all_octets() {
 #[test]
 fn double_byte_all_pairs() {
     let Some(o) = oracle() else { return };
-    let names = ["GBK", "CN-GB-12345", "BIG5", "EUC-KR", "EUC-JP", "SHIFT_JIS"];
+    let names = [
+        "GBK",
+        "CN-GB-12345",
+        "BIG5",
+        "EUC-KR",
+        "EUC-JP",
+        "SHIFT_JIS",
+    ];
     let mut reqs = Vec::new();
     for n in names {
         for a in 0x80..=0xffu8 {
@@ -289,7 +315,10 @@ fn random_text_every_charset() {
                 continue;
             }
             let flags = [0, 2, 4, 6][k % 4];
-            reqs.push((c.name.to_string(), format!("T {} {flags} {}", c.name, hex(&d))));
+            reqs.push((
+                c.name.to_string(),
+                format!("T {} {flags} {}", c.name, hex(&d)),
+            ));
         }
     }
     for k in 0..3000 {
@@ -307,12 +336,16 @@ fn iso2022_designations() {
     let Some(o) = oracle() else { return };
     let mut reqs = Vec::new();
     // every final octet after every designation form, then sample text
-    for inter in ["(", ")", "*", "+", ",", "-", ".", "/", "$", "$(", "$)", "$*", "$+", "$,", "$-"] {
+    for inter in [
+        "(", ")", "*", "+", ",", "-", ".", "/", "$", "$(", "$)", "$*", "$+", "$,", "$-",
+    ] {
         for fin in 0x20..0x80u8 {
             let mut d = vec![0x1b];
             d.extend_from_slice(inter.as_bytes());
             d.push(fin);
-            d.extend_from_slice(b"\x21\x21\x30\x21\x5c\x7e\x0e\x41\x60\x0f\x1bN\x41\xa1\xb0\xc1\xfe");
+            d.extend_from_slice(
+                b"\x21\x21\x30\x21\x5c\x7e\x0e\x41\x60\x0f\x1bN\x41\xa1\xb0\xc1\xfe",
+            );
             reqs.push(("ISO-2022".into(), format!("T ISO-2022-JP 0 {}", hex(&d))));
         }
     }
@@ -359,7 +392,10 @@ fn cstext_round_trips() {
     for c in registry::CHARSETS {
         for s in &samples {
             for errch in [0u32, 0x3f, 0x2121] {
-                reqs.push((format!("cstext {}", c.name), format!("C {} {errch} {}", c.name, hex(s))));
+                reqs.push((
+                    format!("cstext {}", c.name),
+                    format!("C {} {errch} {}", c.name, hex(s)),
+                ));
             }
         }
         for _ in 0..5 {
@@ -368,7 +404,10 @@ fn cstext_round_trips() {
                 let cp = char::from_u32(rng.below(0x10000) as u32).unwrap_or('x');
                 s.extend_from_slice(cp.to_string().as_bytes());
             }
-            reqs.push((format!("cstext {}", c.name), format!("C {} 63 {}", c.name, hex(&s))));
+            reqs.push((
+                format!("cstext {}", c.name),
+                format!("C {} 63 {}", c.name, hex(&s)),
+            ));
         }
     }
     run(&o, &reqs);
@@ -397,7 +436,12 @@ fn modified_utf7() {
         reqs.push(("from_mutf7".into(), format!("F {}", hex(&d))));
     }
     for _ in 0..1000 {
-        let d = rng.bytes(8, &[b'a', b'&', 0xc3, 0xa9, 0xe6, 0x97, 0xa5, 0xf0, 0x9f, 0x98, 0x80]);
+        let d = rng.bytes(
+            8,
+            &[
+                b'a', b'&', 0xc3, 0xa9, 0xe6, 0x97, 0xa5, 0xf0, 0x9f, 0x98, 0x80,
+            ],
+        );
         if !d.contains(&0) {
             reqs.push(("to_mutf7".into(), format!("U {}", hex(&d))));
         }
@@ -436,7 +480,13 @@ fn mime_cases() -> Vec<Vec<u8>> {
         b"=?utf-8?q?ab?=",
         b"=?utf-8?q?a?=x",
     ];
-    fixed.into_iter().map(|s| s.to_vec()).collect()
+    let mut v: Vec<Vec<u8>> = fixed.into_iter().map(|s| s.to_vec()).collect();
+    // lengths around the 75-octet encoded-word limit
+    for n in 60..70 {
+        v.push(format!("=?utf-8?q?{}?= x", "a".repeat(n)).into_bytes());
+        v.push(format!("=?utf-8?b?{}?=", "QUFB".repeat(n / 4)).into_bytes());
+    }
+    v
 }
 
 #[test]
@@ -451,9 +501,35 @@ fn mime2text_cases_and_random() {
     }
     // random splices of encoded-word fragments
     let frags: Vec<&[u8]> = vec![
-        b"=?", b"?=", b"?q?", b"?Q?", b"?b?", b"?B?", b"utf-8", b"iso-8859-1", b"koi8-r*ru",
-        b"=C3=A9", b"=E9", b"_", b" ", b"\t", b"\r\n ", b"\n", b"YWJj", b"6Q==", b"==", b"=",
-        b"?", b"x", b"abc", b"\xe9", b"(", b".", b"\x00", b"=?utf-8?q?z?=", b"=?gbk?b?1tDOxA==?=",
+        b"=?",
+        b"?=",
+        b"?q?",
+        b"?Q?",
+        b"?b?",
+        b"?B?",
+        b"utf-8",
+        b"iso-8859-1",
+        b"koi8-r*ru",
+        b"=C3=A9",
+        b"=E9",
+        b"_",
+        b" ",
+        b"\t",
+        b"\r\n ",
+        b"\n",
+        b"YWJj",
+        b"6Q==",
+        b"==",
+        b"=",
+        b"?",
+        b"x",
+        b"abc",
+        b"\xe9",
+        b"(",
+        b".",
+        b"\x00",
+        b"=?utf-8?q?z?=",
+        b"=?gbk?b?1tDOxA==?=",
     ];
     let mut rng = Rng(99);
     for _ in 0..20000 {

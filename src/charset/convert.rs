@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::registry::{charset, CsTable, CsType, DbSet, EucParam, Charset, KANA_8};
+use super::registry::{charset, Charset, CsTable, CsType, DbSet, EucParam, KANA_8};
 use super::tables::{self, Table16};
 use super::utf8::{self, U8G_ENDSTRG, U8G_ENDSTRI, U8G_ERROR, U8G_NOTUTF8};
 use super::UBOGON;
@@ -32,7 +32,11 @@ impl Canon {
         self.titlecase || self.decompose
     }
     fn expand(self, c: u32) -> Vec<u32> {
-        let c = if self.titlecase { utf8::titlecase(c) } else { c };
+        let c = if self.titlecase {
+            utf8::titlecase(c)
+        } else {
+            c
+        };
         let mut v = if self.decompose {
             utf8::decompose_recursive(c)
         } else {
@@ -54,7 +58,10 @@ struct Out {
 
 impl Out {
     fn new(cap: usize, canon: Canon) -> Out {
-        Out { buf: Vec::with_capacity(cap), canon }
+        Out {
+            buf: Vec::with_capacity(cap),
+            canon,
+        }
     }
     /// The BMP-only writer used by most converters.
     fn bmp(&mut self, c: u32) {
@@ -113,9 +120,9 @@ pub fn text_cs<'a>(src: &'a [u8], cs: &Charset, canon: Canon) -> Cow<'a, [u8]> {
                 out.bmp(c);
             }
         }
-        (CsType::OneByte8, CsTable::Single(t)) => {
-            src.iter().for_each(|&b| out.bmp(u32::from(t.get(usize::from(b)))))
-        }
+        (CsType::OneByte8, CsTable::Single(t)) => src
+            .iter()
+            .for_each(|&b| out.bmp(u32::from(t.get(usize::from(b))))),
         (CsType::Euc, CsTable::Double(set)) => euc(src, set.params(), &mut out),
         (CsType::DByte, CsTable::Double(set)) => dbyte(src, set, &mut out),
         (CsType::DByte2, CsTable::Double(set)) => dbyte2(src, set.params(), &mut out),
@@ -185,8 +192,14 @@ fn euc(src: &[u8], p: &[EucParam], out: &mut Out) {
                         } else {
                             let v = lookup(p1, (ku * u32::from(p1.max_ten) + ten) as usize);
                             // JIS X 0212 rows below 10 fill holes of JIS X 0208.
-                            if v == UBOGON && ku > 0 && ku < 10 && p3.table.is_some() && p3.base_ten != 0 {
-                                let row = ku.wrapping_sub(u32::from(p3.base_ku) - u32::from(p1.base_ku));
+                            if v == UBOGON
+                                && ku > 0
+                                && ku < 10
+                                && p3.table.is_some()
+                                && p3.base_ten != 0
+                            {
+                                let row =
+                                    ku.wrapping_sub(u32::from(p3.base_ku) - u32::from(p1.base_ku));
                                 lookup(p3, (row * u32::from(p3.max_ten) + ten) as usize)
                             } else {
                                 v
@@ -354,7 +367,9 @@ fn sjis(src: &[u8], out: &mut Out) {
 }
 
 fn utf16(src: &[u8], out: &mut Out) {
-    let mut units = src.chunks_exact(2).map(|p| (u32::from(p[0]) << 8) | u32::from(p[1]));
+    let mut units = src
+        .chunks_exact(2)
+        .map(|p| (u32::from(p[0]) << 8) | u32::from(p[1]));
     let mut left = src.len() / 2;
     while let Some(mut c) = units.next() {
         left -= 1;
@@ -744,7 +759,9 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
                 c
             } else {
                 let p = set.params();
-                let Some(c1) = next(&mut pos) else { return U8G_ENDSTRI };
+                let Some(c1) = next(&mut pos) else {
+                    return U8G_ENDSTRI;
+                };
                 if c1 & 0x80 == 0 {
                     return U8G_NOTUTF8;
                 }
@@ -755,10 +772,15 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
                             return U8G_NOTUTF8;
                         }
                         if q.base_ten != 0 {
-                            let Some(c2) = next(&mut pos) else { return U8G_ENDSTRI };
+                            let Some(c2) = next(&mut pos) else {
+                                return U8G_ENDSTRI;
+                            };
                             let ku = (c1 & 0x7f).wrapping_sub(u32::from(q.base_ku)) & 0xff;
                             let ten = (c2 & 0x7f).wrapping_sub(u32::from(q.base_ten)) & 0xff;
-                            if c2 & 0x80 != 0 && ku < u32::from(q.max_ku) && ten < u32::from(q.max_ten) {
+                            if c2 & 0x80 != 0
+                                && ku < u32::from(q.max_ku)
+                                && ten < u32::from(q.max_ten)
+                            {
                                 lookup(q, (ku * u32::from(q.max_ten) + ten) as usize)
                             } else {
                                 return U8G_NOTUTF8;
@@ -778,8 +800,14 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
                             return U8G_NOTUTF8;
                         }
                         let v = lookup(p1, (ku * u32::from(p1.max_ten) + ten) as usize);
-                        if v == UBOGON && ku > 0 && ku < 10 && p3.table.is_some() && p3.base_ten != 0 {
-                            let row = ku.wrapping_sub(u32::from(p3.base_ku) - u32::from(p1.base_ku));
+                        if v == UBOGON
+                            && ku > 0
+                            && ku < 10
+                            && p3.table.is_some()
+                            && p3.base_ten != 0
+                        {
+                            let row =
+                                ku.wrapping_sub(u32::from(p3.base_ku) - u32::from(p1.base_ku));
                             lookup(p3, (row * u32::from(p3.max_ten) + ten) as usize)
                         } else {
                             v
@@ -793,7 +821,9 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
                 c
             } else {
                 let p1 = &set.params()[0];
-                let Some(c1) = next(&mut pos) else { return U8G_ENDSTRI };
+                let Some(c1) = next(&mut pos) else {
+                    return U8G_ENDSTRI;
+                };
                 let ku = c.wrapping_sub(u32::from(p1.base_ku)) & 0xff;
                 let ten = c1.wrapping_sub(u32::from(p1.base_ten)) & 0xff;
                 if ku < u32::from(p1.max_ku) && ten < u32::from(p1.max_ten) {
@@ -810,12 +840,18 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
                 let p = set.params();
                 let (p1, p2) = (&p[0], &p[1]);
                 let row = u32::from(p1.max_ten) + u32::from(p2.max_ten);
-                let Some(c1) = next(&mut pos) else { return U8G_ENDSTRI };
+                let Some(c1) = next(&mut pos) else {
+                    return U8G_ENDSTRI;
+                };
                 let q = if c1 & 0x80 != 0 { p2 } else { p1 };
                 let ku = c.wrapping_sub(u32::from(q.base_ku)) & 0xff;
                 let ten = c1.wrapping_sub(u32::from(q.base_ten)) & 0xff;
                 if ku < u32::from(q.max_ku) && ten < u32::from(q.max_ten) {
-                    let off = if c1 & 0x80 != 0 { u32::from(p1.max_ten) } else { 0 };
+                    let off = if c1 & 0x80 != 0 {
+                        u32::from(p1.max_ten)
+                    } else {
+                        0
+                    };
                     lookup(p1, (ku * row + off + ten) as usize)
                 } else {
                     return U8G_NOTUTF8;
@@ -832,7 +868,9 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
             } else if (0xa1..0xe0).contains(&c) {
                 c + KANA_8
             } else {
-                let Some(c1) = next(&mut pos) else { return U8G_ENDSTRI };
+                let Some(c1) = next(&mut pos) else {
+                    return U8G_ENDSTRI;
+                };
                 let (a, b) = sjis_to_jis(c, c1);
                 // The original leaves its result unset on this path (a
                 // bug); the table value is returned here.
@@ -840,7 +878,9 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
             }
         }
         (CsType::Ucs2, _) => {
-            let Some(c1) = next(&mut pos) else { return U8G_ENDSTRI };
+            let Some(c1) = next(&mut pos) else {
+                return U8G_ENDSTRI;
+            };
             (c << 8) | c1
         }
         (CsType::Ucs4, _) => {
@@ -858,7 +898,9 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
             v
         }
         (CsType::Utf16, _) => {
-            let Some(c1) = next(&mut pos) else { return U8G_ENDSTRI };
+            let Some(c1) = next(&mut pos) else {
+                return U8G_ENDSTRI;
+            };
             let mut v = (c << 8) | c1;
             if (0xd800..=0xdfff).contains(&v) {
                 if v > 0xdbff || buf.len() - pos < 2 {

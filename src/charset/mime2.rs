@@ -254,11 +254,7 @@ pub fn mime2text_log<'a>(
                     c = b'\n';
                 }
                 match c {
-                    b'=' => {
-                        if at(t + 1) == b'?' {
-                            s = t - 1;
-                        }
-                    }
+                    b'=' if at(t + 1) == b'?' => s = t - 1,
                     b'\n' => {
                         if matches!(at(t + 1), b' ' | b'\t') {
                             loop {

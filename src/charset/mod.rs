@@ -14,7 +14,9 @@ pub mod utf8;
 /// The replacement character the original substitutes for bad input.
 pub const UBOGON: u32 = 0xfffd;
 
-pub use convert::{cs_get, infer_charset, text, text_cs, Canon, U8T_CANONICAL, U8T_CASECANON, U8T_DECOMPOSE};
+pub use convert::{
+    cs_get, infer_charset, text, text_cs, Canon, U8T_CANONICAL, U8T_CASECANON, U8T_DECOMPOSE,
+};
 pub use mime2::{mime2text, mime2text_log};
 pub use mutf7::{from_mutf7, to_mutf7, utf7_invalid};
 pub use registry::{charset, Charset, CsType, CHARSETS, SCRIPTS};

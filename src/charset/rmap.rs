@@ -15,7 +15,9 @@ pub const NOCHAR: u16 = 0xffff;
 const BOM: u32 = 0xfeff;
 
 fn dbcs_rows(cs: &Charset, mut f: impl FnMut(u16, u16)) {
-    let CsTable::Double(set) = cs.table else { return };
+    let CsTable::Double(set) = cs.table else {
+        return;
+    };
     let p = set.params();
     let Some(tab) = p[0].table else { return };
     let (bk, bt, mk, mt) = (
@@ -194,7 +196,13 @@ pub fn rmap_text(text: &[u8], rmap: &[u16], errch: u32, iso2022jp: bool) -> Opti
                 if c < 0x80 {
                     out.push(c as u8);
                 } else {
-                    out.extend_from_slice(&[0x1b, b'$', b'B', ((c >> 8) & 0x7f) as u8, (c & 0x7f) as u8]);
+                    out.extend_from_slice(&[
+                        0x1b,
+                        b'$',
+                        b'B',
+                        ((c >> 8) & 0x7f) as u8,
+                        (c & 0x7f) as u8,
+                    ]);
                     mode = 2;
                 }
             }
@@ -234,7 +242,11 @@ pub enum CsToCs {
 pub fn cstocstext(src: &[u8], sc: Option<&[u8]>, dc: &[u8], errch: u32) -> Option<CsToCs> {
     let dcs = charset(dc)?;
     let iso = dcs.kind == CsType::Iso2022 && dcs.name.eq_ignore_ascii_case("ISO-2022-JP");
-    let map = if iso { rmap(charset(b"EUC-JP")?)? } else { rmap(dcs)? };
+    let map = if iso {
+        rmap(charset(b"EUC-JP")?)?
+    } else {
+        rmap(dcs)?
+    };
     let scs = match sc {
         Some(n) if !n.is_empty() => charset(n)?,
         _ => infer_charset(src)?,
@@ -265,7 +277,11 @@ pub fn csvalidmap(charsets: &[&[u8]]) -> Option<Vec<u64>> {
     }
     for (k, name) in charsets.iter().enumerate() {
         let csi = k + 1;
-        let name: &[u8] = if name.eq_ignore_ascii_case(b"ISO-2022-JP") { b"EUC-JP" } else { name };
+        let name: &[u8] = if name.eq_ignore_ascii_case(b"ISO-2022-JP") {
+            b"EUC-JP"
+        } else {
+            name
+        };
         let cs = charset(name)?;
         if !mappable(cs.kind) {
             return None;
