@@ -28,6 +28,13 @@ fn unhex(h: &str) -> Vec<u8> {
 /// Build the oracle program, or `None` (with a message) if the original
 /// library or a C compiler is missing.
 fn oracle() -> Option<PathBuf> {
+    // Built once: tests run in parallel and must not rewrite the binary
+    // while another runs it.
+    static BUILT: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(build_oracle).clone()
+}
+
+fn build_oracle() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     if !Path::new("/usr/include/c-client/c-client.h").exists() {
         eprintln!("SKIP: original c-client headers not installed");

@@ -8,6 +8,7 @@ pub mod data;
 pub mod memory;
 pub mod misc;
 pub mod stubs;
+pub mod utf8;
 
 /// Every exported function by name, whatever module defines it (used by the
 /// generated signature test, tests/abi_signatures.rs).
@@ -16,6 +17,7 @@ pub mod exports {
     pub use super::memory::*;
     pub use super::misc::*;
     pub use super::stubs::*;
+    pub use super::utf8::*;
 }
 
 use std::os::raw::{c_char, c_long};
