@@ -19,6 +19,7 @@ pub mod stream;
 pub mod strings;
 pub mod stubs;
 pub mod sysutil;
+pub mod utf8;
 
 /// Every exported function by name, whatever module defines it (used by the
 /// generated signature test, tests/abi_signatures.rs).
@@ -39,6 +40,7 @@ pub mod exports {
     pub use super::strings::*;
     pub use super::stubs::*;
     pub use super::sysutil::*;
+    pub use super::utf8::*;
 }
 
 use std::os::raw::{c_char, c_long};

@@ -1,0 +1,922 @@
+//! Conversion of charset-labelled text to UTF-8 (`utf8_text`,
+//! `utf8_text_cs`, `utf8_infercharset`, `ucs4_cs_get`), reproducing the
+//! original's handling of every malformed input.
+
+use std::borrow::Cow;
+
+use super::registry::{charset, Charset, CsTable, CsType, DbSet, EucParam, KANA_8};
+use super::tables::{self, Table16};
+use super::utf8::{self, U8G_ENDSTRG, U8G_ENDSTRI, U8G_ERROR, U8G_NOTUTF8};
+use super::UBOGON;
+
+/// `U8T_*` flags of `utf8_text`.
+pub const U8T_CASECANON: i64 = 2;
+pub const U8T_DECOMPOSE: i64 = 4;
+pub const U8T_CANONICAL: i64 = U8T_CASECANON | U8T_DECOMPOSE;
+
+/// Canonicalisation applied to every converted character.
+#[derive(Clone, Copy, Default, Debug)]
+pub struct Canon {
+    pub titlecase: bool,
+    pub decompose: bool,
+}
+
+impl Canon {
+    pub fn from_flags(flags: i64) -> Canon {
+        Canon {
+            titlecase: flags & U8T_CASECANON != 0,
+            decompose: flags & U8T_DECOMPOSE != 0,
+        }
+    }
+    fn any(self) -> bool {
+        self.titlecase || self.decompose
+    }
+    fn expand(self, c: u32) -> Vec<u32> {
+        let c = if self.titlecase {
+            utf8::titlecase(c)
+        } else {
+            c
+        };
+        let mut v = if self.decompose {
+            utf8::decompose_recursive(c)
+        } else {
+            vec![c]
+        };
+        // The original stops chasing a decomposition at a zero value.
+        if let Some(z) = v.iter().skip(1).position(|&x| x == 0) {
+            v.truncate(z + 1);
+        }
+        v
+    }
+}
+
+/// Output buffer writing characters as the original does.
+struct Out {
+    buf: Vec<u8>,
+    canon: Canon,
+}
+
+impl Out {
+    fn new(cap: usize, canon: Canon) -> Out {
+        Out {
+            buf: Vec::with_capacity(cap),
+            canon,
+        }
+    }
+    /// The BMP-only writer used by most converters.
+    fn bmp(&mut self, c: u32) {
+        if self.canon.any() {
+            for x in self.canon.expand(c) {
+                utf8::put_bmp(&mut self.buf, x);
+            }
+        } else {
+            utf8::put_bmp(&mut self.buf, c);
+        }
+    }
+    /// The full-range writer (UTF-8, UTF-16, UCS-4 sources).
+    fn full(&mut self, c: u32) {
+        if self.canon.any() {
+            for x in self.canon.expand(c) {
+                utf8::put(&mut self.buf, x);
+            }
+        } else {
+            utf8::put(&mut self.buf, c);
+        }
+    }
+}
+
+/// Convert text to UTF-8 given a charset name (`utf8_text`). A missing or
+/// empty name means "infer". Returns whether a charset was found, and the
+/// result (borrowed when the source is returned unchanged).
+pub fn text<'a>(src: &'a [u8], cs_name: Option<&[u8]>, flags: i64) -> (bool, Cow<'a, [u8]>) {
+    let cs = match cs_name {
+        Some(n) if !n.is_empty() => charset(n),
+        _ => infer_charset(src),
+    };
+    match cs {
+        Some(cs) => (true, text_cs(src, cs, Canon::from_flags(flags))),
+        None => (false, Cow::Borrowed(src)),
+    }
+}
+
+/// Convert text in a known charset to UTF-8 (`utf8_text_cs`).
+pub fn text_cs<'a>(src: &'a [u8], cs: &Charset, canon: Canon) -> Cow<'a, [u8]> {
+    let mut out = Out::new(src.len() + src.len() / 2 + 1, canon);
+    match (cs.kind, cs.table) {
+        (CsType::Ascii, _) | (CsType::Utf8, _) => {
+            if !canon.any() {
+                return Cow::Borrowed(src);
+            }
+            return utf8_to_utf8(src, canon);
+        }
+        (CsType::OneByte0, _) => src.iter().for_each(|&b| out.bmp(u32::from(b))),
+        (CsType::OneByte, CsTable::Single(t)) => {
+            for &b in src {
+                let c = if b & 0x80 != 0 {
+                    u32::from(t.get(usize::from(b & 0x7f)))
+                } else {
+                    u32::from(b)
+                };
+                out.bmp(c);
+            }
+        }
+        (CsType::OneByte8, CsTable::Single(t)) => src
+            .iter()
+            .for_each(|&b| out.bmp(u32::from(t.get(usize::from(b))))),
+        (CsType::Euc, CsTable::Double(set)) => euc(src, set.params(), &mut out),
+        (CsType::DByte, CsTable::Double(set)) => dbyte(src, set, &mut out),
+        (CsType::DByte2, CsTable::Double(set)) => dbyte2(src, set.params(), &mut out),
+        (CsType::Utf7, _) => utf7(src, &mut out),
+        (CsType::Ucs2, _) => {
+            for p in src.chunks_exact(2) {
+                out.bmp((u32::from(p[0]) << 8) | u32::from(p[1]));
+            }
+        }
+        (CsType::Ucs4, _) => {
+            // The original's second pass walks size/2 quads and aborts;
+            // here every whole quad is converted.
+            for q in src.chunks_exact(4) {
+                out.full(u32::from_be_bytes([q[0], q[1], q[2], q[3]]));
+            }
+        }
+        (CsType::Utf16, _) => utf16(src, &mut out),
+        (CsType::Iso2022, _) => iso2022(src, &mut out),
+        (CsType::Sjis, _) => sjis(src, &mut out),
+        // A table-driven type without its table cannot occur in the registry.
+        _ => return Cow::Borrowed(src),
+    }
+    Cow::Owned(out.buf)
+}
+
+fn utf8_to_utf8(src: &[u8], canon: Canon) -> Cow<'_, [u8]> {
+    let mut out = Out::new(src.len() + 16, canon);
+    let mut t = src;
+    while !t.is_empty() {
+        let c = utf8::get(&mut t);
+        if c & U8G_ERROR != 0 {
+            return Cow::Borrowed(src);
+        }
+        out.full(c);
+    }
+    Cow::Owned(out.buf)
+}
+
+fn lookup(p: &EucParam, idx: usize) -> u32 {
+    p.table.map_or(UBOGON, |t| u32::from(t.get(idx)))
+}
+
+fn euc(src: &[u8], p: &[EucParam], out: &mut Out) {
+    let (p1, p2, p3) = (&p[0], &p[1], &p[2]);
+    let n = src.len();
+    let mut i = 0;
+    while i < n {
+        let mut c = u32::from(src[i]);
+        i += 1;
+        if c & 0x80 != 0 {
+            let c1 = if i < n {
+                let b = u32::from(src[i]);
+                i += 1;
+                Some(b)
+            } else {
+                None
+            };
+            c = match c1 {
+                Some(c1) if c1 & 0x80 != 0 => match c {
+                    0x8e => euc_shift(src, &mut i, c1, p2),
+                    0x8f => euc_shift(src, &mut i, c1, p3),
+                    _ => {
+                        let ku = (c & 0x7f).wrapping_sub(u32::from(p1.base_ku));
+                        let ten = (c1 & 0x7f).wrapping_sub(u32::from(p1.base_ten));
+                        if ku >= u32::from(p1.max_ku) || ten >= u32::from(p1.max_ten) {
+                            UBOGON
+                        } else {
+                            let v = lookup(p1, (ku * u32::from(p1.max_ten) + ten) as usize);
+                            // JIS X 0212 rows below 10 fill holes of JIS X 0208.
+                            if v == UBOGON
+                                && ku > 0
+                                && ku < 10
+                                && p3.table.is_some()
+                                && p3.base_ten != 0
+                            {
+                                let row =
+                                    ku.wrapping_sub(u32::from(p3.base_ku) - u32::from(p1.base_ku));
+                                lookup(p3, (row * u32::from(p3.max_ten) + ten) as usize)
+                            } else {
+                                v
+                            }
+                        }
+                    }
+                },
+                _ => UBOGON,
+            };
+        }
+        out.bmp(c);
+    }
+}
+
+/// Character after an EUC single shift (CS2 or CS3).
+fn euc_shift(src: &[u8], i: &mut usize, c1: u32, p: &EucParam) -> u32 {
+    if p.base_ku == 0 {
+        // Not set up: swallow one more byte.
+        if *i < src.len() {
+            *i += 1;
+        }
+        return UBOGON;
+    }
+    if p.base_ten != 0 {
+        if *i >= src.len() {
+            return UBOGON;
+        }
+        let c = u32::from(src[*i]);
+        *i += 1;
+        let ku = (c1 & 0x7f).wrapping_sub(u32::from(p.base_ku));
+        let ten = (c & 0x7f).wrapping_sub(u32::from(p.base_ten));
+        if c & 0x80 != 0 && ku < u32::from(p.max_ku) && ten < u32::from(p.max_ten) {
+            lookup(p, (ku * u32::from(p.max_ten) + ten) as usize)
+        } else {
+            UBOGON
+        }
+    } else if c1 >= u32::from(p.base_ku) && c1 < u32::from(p.max_ku) {
+        c1 + KANA_8
+    } else {
+        UBOGON
+    }
+}
+
+fn dbyte(src: &[u8], set: DbSet, out: &mut Out) {
+    let p1 = &set.params()[0];
+    let n = src.len();
+    let mut i = 0;
+    while i < n {
+        let mut c = u32::from(src[i]);
+        i += 1;
+        if c & 0x80 != 0 {
+            if c == 0x80 && set == DbSet::Gbk {
+                c = 0x20ac; // GBK's single-byte Euro sign
+            } else {
+                let lead = c;
+                c = UBOGON;
+                if i < n {
+                    let c1 = u32::from(src[i]);
+                    i += 1;
+                    let ku = lead.wrapping_sub(u32::from(p1.base_ku));
+                    let ten = c1.wrapping_sub(u32::from(p1.base_ten));
+                    if c1 != 0 && ku < u32::from(p1.max_ku) && ten < u32::from(p1.max_ten) {
+                        c = lookup(p1, (ku * u32::from(p1.max_ten) + ten) as usize);
+                    }
+                }
+            }
+        }
+        out.bmp(c);
+    }
+}
+
+fn dbyte2(src: &[u8], p: &[EucParam], out: &mut Out) {
+    let (p1, p2) = (&p[0], &p[1]);
+    let row = u32::from(p1.max_ten) + u32::from(p2.max_ten);
+    let n = src.len();
+    let mut i = 0;
+    while i < n {
+        let mut c = u32::from(src[i]);
+        i += 1;
+        if c & 0x80 != 0 {
+            let c1 = if i < n {
+                i += 1;
+                u32::from(src[i - 1])
+            } else {
+                0
+            };
+            c = if c1 == 0 {
+                UBOGON
+            } else if c1 & 0x80 != 0 {
+                let ku = c.wrapping_sub(u32::from(p2.base_ku));
+                let ten = c1.wrapping_sub(u32::from(p2.base_ten));
+                if ku < u32::from(p2.max_ku) && ten < u32::from(p2.max_ten) {
+                    lookup(p1, (ku * row + u32::from(p1.max_ten) + ten) as usize)
+                } else {
+                    UBOGON
+                }
+            } else {
+                let ku = c.wrapping_sub(u32::from(p1.base_ku));
+                let ten = c1.wrapping_sub(u32::from(p1.base_ten));
+                if ku < u32::from(p1.max_ku) && ten < u32::from(p1.max_ten) {
+                    lookup(p1, (ku * row + ten) as usize)
+                } else {
+                    UBOGON
+                }
+            };
+        }
+        out.bmp(c);
+    }
+}
+
+/// JIS X 0208 by row and column bytes (7-bit or 8-bit).
+fn jis0208(c: u32, c1: u32) -> u32 {
+    table94(&tables::JIS0208, 84, c, c1, 0x21)
+}
+
+/// A 94-column table indexed by two bytes whose low 7 bits give the row
+/// (from `base_ku`) and column (from 0x21).
+fn table94(t: &Table16, max_ku: u32, c: u32, c1: u32, base_ku: u32) -> u32 {
+    let ku = (c & 0x7f).wrapping_sub(base_ku);
+    let ten = (c1 & 0x7f).wrapping_sub(0x21);
+    if ku < max_ku && ten < 94 {
+        u32::from(t.get((ku * 94 + ten) as usize))
+    } else {
+        UBOGON
+    }
+}
+
+/// Shift-JIS byte pair to JIS row/column bytes, in the original's
+/// unsigned arithmetic.
+fn sjis_to_jis(c: u32, c1: u32) -> (u32, u32) {
+    let mut c = c.wrapping_sub(if c < 0xa0 { 0x70 } else { 0xb0 }) << 1;
+    let c1 = if c1 < 0x9f {
+        c = c.wrapping_sub(1);
+        c1.wrapping_sub(0x1f + u32::from(c1 > 0x7f))
+    } else {
+        c1.wrapping_sub(0x7e)
+    };
+    (c, c1)
+}
+
+fn sjis(src: &[u8], out: &mut Out) {
+    let n = src.len();
+    let mut i = 0;
+    while i < n {
+        let mut c = u32::from(src[i]);
+        i += 1;
+        if c & 0x80 != 0 {
+            if (0xa1..0xe0).contains(&c) {
+                c += KANA_8;
+            } else if i >= n {
+                // The original reads past the end here on its second pass;
+                // its size pass (and this) yield the replacement character.
+                c = UBOGON;
+            } else {
+                let c1 = u32::from(src[i]);
+                i += 1;
+                let (a, b) = sjis_to_jis(c, c1);
+                c = jis0208(a, b);
+            }
+        } else if c == 0x5c {
+            c = 0xa5; // JIS Roman yen sign (overline is left alone)
+        }
+        out.bmp(c);
+    }
+}
+
+fn utf16(src: &[u8], out: &mut Out) {
+    let mut units = src
+        .chunks_exact(2)
+        .map(|p| (u32::from(p[0]) << 8) | u32::from(p[1]));
+    let mut left = src.len() / 2;
+    while let Some(mut c) = units.next() {
+        left -= 1;
+        if (0xd800..=0xdfff).contains(&c) {
+            if c > 0xdbff || left == 0 {
+                c = UBOGON;
+            } else {
+                let d = units.next().unwrap_or(0);
+                left -= 1;
+                c = if (0xdc00..=0xdfff).contains(&d) {
+                    0x10000 + ((c & 0x3ff) << 10) + (d & 0x3ff)
+                } else {
+                    UBOGON
+                };
+            }
+        }
+        out.full(c);
+    }
+}
+
+fn utf7(src: &[u8], out: &mut Out) {
+    #[derive(PartialEq, Clone, Copy)]
+    enum St {
+        Ascii,
+        Plus,
+        Unicode,
+        Minus,
+    }
+    let (mut c1, mut d, mut uc, mut e, mut e1) = (0u32, 0u32, 0u32, 0u32, false);
+    let mut state = St::Ascii;
+    for &b in src {
+        let mut c = u32::from(b);
+        let mut decode = false;
+        match state {
+            St::Plus if c == u32::from(b'-') => {
+                c = u32::from(b'+');
+                state = St::Ascii;
+            }
+            St::Plus | St::Unicode => {
+                if state == St::Plus {
+                    state = St::Unicode;
+                    e = 0;
+                    e1 = false;
+                }
+                decode = true;
+            }
+            St::Minus | St::Ascii => {
+                state = St::Ascii;
+                if c == u32::from(b'+') {
+                    state = St::Plus;
+                }
+            }
+        }
+        if decode {
+            match b {
+                b'-' => state = St::Minus,
+                b'A'..=b'Z' => c -= u32::from(b'A'),
+                b'a'..=b'z' => c = c - u32::from(b'a') + 26,
+                b'0'..=b'9' => c = c - u32::from(b'0') + 52,
+                b'+' => c = 62,
+                b'/' => c = 63,
+                _ => state = St::Ascii, // end of modified BASE64
+            }
+        }
+        match state {
+            St::Unicode => {
+                let pos = e;
+                e += 1;
+                match pos {
+                    0 => c1 = c << 2,
+                    1 => {
+                        d = c1 | (c >> 4);
+                        c1 = c << 4;
+                    }
+                    2 => {
+                        d = c1 | (c >> 2);
+                        c1 = c << 6;
+                    }
+                    _ => {
+                        d = c | c1;
+                        e = 0;
+                    }
+                }
+                if e == 1 {
+                    continue;
+                }
+                if !e1 {
+                    uc = (d & 0xff) << 8;
+                    e1 = true;
+                    continue;
+                }
+                let u = uc | (d & 0xff);
+                e1 = false;
+                // Surrogates are consumed but never written by the original.
+                if (0xd800..=0xdfff).contains(&u) {
+                    continue;
+                }
+                out.bmp(u);
+            }
+            St::Ascii => out.bmp(c),
+            _ => {}
+        }
+    }
+}
+
+// ISO-2022 designations (`I2CS_*`).
+const I2CS_94: u32 = 0x000;
+const I2CS_96: u32 = 0x100;
+const I2CS_MUL: u32 = 0x200;
+const I2CS_94X94: u32 = I2CS_MUL | I2CS_94;
+const I2CS_96X96: u32 = I2CS_MUL | I2CS_96;
+const I2CS_ASCII: u32 = 0x42;
+const I2CS_ISO8859_1: u32 = I2CS_96 | 0x41;
+
+fn iso2022(src: &[u8], out: &mut Out) {
+    #[derive(PartialEq, Clone, Copy)]
+    enum St {
+        Char,
+        Esc,
+        Mul,
+        Int,
+    }
+    let mut state = St::Char;
+    let mut g = [I2CS_ASCII, I2CS_ISO8859_1, I2CS_ASCII, I2CS_ISO8859_1];
+    let (mut gl, mut gr, mut gi) = (0u32, 1u32, 0usize);
+    let n = src.len();
+    let mut i = 0;
+    while i < n {
+        let mut c = u32::from(src[i]);
+        i += 1;
+        match state {
+            St::Esc => match c {
+                0x24 => state = St::Mul,
+                0x4e | 0x8e => gl |= 2 << 2,
+                0x4f | 0x8f => gl |= 3 << 2,
+                0x6e => gl = 2,
+                0x6f => gl = 3,
+                0x7e => gr = 1,
+                0x7d => gr = 2,
+                0x7c => gr = 3,
+                0x28..=0x2b => {
+                    gi = (c - 0x28) as usize;
+                    g[gi] = I2CS_94;
+                    state = St::Int;
+                }
+                0x2c..=0x2f => {
+                    gi = (c - 0x2c) as usize;
+                    g[gi] = I2CS_96;
+                    state = St::Int;
+                }
+                _ => {
+                    // Unknown escape: both octets are passed through raw.
+                    out.buf.push(0x1b);
+                    out.buf.push(c as u8);
+                    state = St::Char;
+                }
+            },
+            St::Mul => match c {
+                0x28..=0x2b => {
+                    gi = (c - 0x28) as usize;
+                    g[gi] = I2CS_94X94;
+                    state = St::Int;
+                }
+                0x2c..=0x2f => {
+                    gi = (c - 0x2c) as usize;
+                    g[gi] = I2CS_96X96;
+                    state = St::Int;
+                }
+                _ => {
+                    // ESC $ F: the 94x94 intermediate was left out.
+                    gi = 0;
+                    g[0] = I2CS_94X94 | c;
+                    state = St::Char;
+                }
+            },
+            St::Int => {
+                state = St::Char;
+                g[gi] |= c;
+            }
+            St::Char => match c {
+                0x1b => state = St::Esc,
+                0x0f => gl = 0,
+                0x0e => gl = 1,
+                0x8e | 0x19 => gl |= 2 << 2,
+                0x8f | 0x1d => gl |= 3 << 2,
+                _ => {
+                    let co = c;
+                    let set = if gl & (3 << 2) != 0 {
+                        let s = g[(gl >> 2) as usize];
+                        gl &= 3;
+                        s
+                    } else if c & 0x80 != 0 {
+                        g[gr as usize]
+                    } else {
+                        g[gl as usize]
+                    };
+                    c &= 0x7f;
+                    c = iso2022_char(set, c, co, src, &mut i);
+                    out.bmp(c);
+                }
+            },
+        }
+    }
+}
+
+/// Interpret one character (7-bit `c`, original octet `co`) in the
+/// designated set, consuming the second octet of multi-byte sets.
+fn iso2022_char(set: u32, c: u32, co: u32, src: &[u8], i: &mut usize) -> u32 {
+    let sb = |t: &Table16| u32::from(t.get(c as usize));
+    match set {
+        0x42 => c,
+        0x41 => {
+            if c == 0x23 {
+                0xa3
+            } else {
+                c
+            }
+        }
+        0x4a | 0x48 => match c {
+            0x5c => 0xa5,
+            0x7e => 0x203e,
+            _ => c,
+        },
+        0x49 => {
+            if (0x21..0x60).contains(&c) {
+                c + (0xff61 - 0x21)
+            } else {
+                c
+            }
+        }
+        0x141 => c | 0x80,
+        0x142 => sb(&tables::ISO8859_2),
+        0x143 => sb(&tables::ISO8859_3),
+        0x144 => sb(&tables::ISO8859_4),
+        0x14c => sb(&tables::ISO8859_5),
+        0x147 => sb(&tables::ISO8859_6),
+        0x146 => sb(&tables::ISO8859_7),
+        0x148 => sb(&tables::ISO8859_8),
+        0x14d => sb(&tables::ISO8859_9),
+        0x154 => sb(&tables::ISO8859_11),
+        0x156 => sb(&tables::ISO8859_10),
+        0x159 => sb(&tables::ISO8859_13),
+        0x15a => sb(&tables::VISCII),
+        0x15c => sb(&tables::ISO8859_14),
+        0x162 => sb(&tables::ISO8859_15),
+        0x166 => sb(&tables::ISO8859_16),
+        _ => {
+            if set & I2CS_MUL != 0 && (0x21..=0x7e).contains(&c) {
+                let c2 = if *i < src.len() {
+                    *i += 1;
+                    u32::from(src[*i - 1])
+                } else {
+                    0
+                };
+                match set {
+                    0x241 => gbk_pair(co | 0x80, c2 | 0x80),
+                    0x240 | 0x242 => jis0208(co, c2),
+                    0x244 => table94(&tables::JIS0212, 76, co, c2, 0x22),
+                    0x243 => ksc_pair(co | 0x80, c2 | 0x80),
+                    0x247 => table94(&tables::CNS1, 94, co, c2, 0x21),
+                    0x248 => table94(&tables::CNS2, 94, co, c2, 0x21),
+                    0x249 => table94(&tables::CNS3, 94, co, c2, 0x21),
+                    0x24a => table94(&tables::CNS4, 94, co, c2, 0x21),
+                    0x24b => table94(&tables::CNS5, 94, co, c2, 0x21),
+                    0x24c => table94(&tables::CNS6, 94, co, c2, 0x21),
+                    0x24d => table94(&tables::CNS7, 94, co, c2, 0x21),
+                    // Unknown multi-byte set: the original glues the octets.
+                    _ => c2 | (co << 8),
+                }
+            } else {
+                co
+            }
+        }
+    }
+}
+
+fn gbk_pair(c: u32, c1: u32) -> u32 {
+    let p = &super::registry::GBK_PARAM;
+    let ku = c.wrapping_sub(u32::from(p.base_ku));
+    let ten = c1.wrapping_sub(u32::from(p.base_ten));
+    if ku < u32::from(p.max_ku) && ten < u32::from(p.max_ten) {
+        lookup(p, (ku * u32::from(p.max_ten) + ten) as usize)
+    } else {
+        UBOGON
+    }
+}
+
+fn ksc_pair(c: u32, c1: u32) -> u32 {
+    let p = &super::registry::KSC_PARAM;
+    let ku = c.wrapping_sub(u32::from(p.base_ku));
+    let ten = c1.wrapping_sub(u32::from(p.base_ten));
+    if ku < u32::from(p.max_ku) && ten < u32::from(p.max_ten) {
+        lookup(p, (ku * u32::from(p.max_ten) + ten) as usize)
+    } else {
+        UBOGON
+    }
+}
+
+/// Guess the charset of unlabelled text (`utf8_infercharset`): ISO-2022-JP
+/// if it has JIS escapes, UTF-8 if its 8-bit octets are valid UTF-8,
+/// US-ASCII if it has none, otherwise unknown.
+pub fn infer_charset(src: &[u8]) -> Option<&'static Charset> {
+    let n = src.len();
+    let at = |i: usize| src.get(i).copied().unwrap_or(0);
+    let mut iso2022jp = false;
+    let mut eightbit: i64 = 0;
+    let mut i = 0usize;
+    while i < n {
+        if src[i] == 0x1b {
+            i += 1;
+            if i < n {
+                match src[i] {
+                    0x24 => {
+                        i += 1;
+                        if i < n {
+                            match src[i] {
+                                0x40 | 0x42 | 0x44 => iso2022jp = true,
+                                _ => return None,
+                            }
+                        }
+                    }
+                    0x28 => {
+                        i += 1;
+                        if i < n {
+                            match src[i] {
+                                0x48 | 0x4a | 0x42 | 0x41 => {}
+                                _ => return None,
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            } else if !iso2022jp && eightbit >= 0 && at(i) & 0x80 != 0 {
+                // Past the end: the original peeks at the octet after the
+                // text, normally its terminating NUL, so nothing happens.
+            }
+        } else if !iso2022jp && eightbit >= 0 && src[i] & 0x80 != 0 {
+            eightbit = utf8::validate(&src[i..]);
+            if eightbit > 0 {
+                i += (eightbit - 1) as usize;
+            }
+        }
+        i += 1;
+    }
+    if iso2022jp {
+        charset(b"ISO-2022-JP")
+    } else if eightbit > 0 {
+        charset(b"UTF-8")
+    } else if eightbit != 0 {
+        None
+    } else {
+        charset(b"US-ASCII")
+    }
+}
+
+/// Decode one character of charset text (`ucs4_cs_get`), advancing `s` on
+/// success; errors are `U8G_*` codes.
+pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
+    let buf = *s;
+    let Some(&c0) = buf.first() else {
+        return U8G_ENDSTRG;
+    };
+    let c = u32::from(c0);
+    let mut pos = 1usize;
+    let next = |pos: &mut usize| -> Option<u32> {
+        let b = buf.get(*pos).copied();
+        if b.is_some() {
+            *pos += 1;
+        }
+        b.map(u32::from)
+    };
+    let ret = match (cs.kind, cs.table) {
+        (CsType::Utf8, _) => return utf8::get(s),
+        (CsType::Ascii, _) if c >= 0x80 => return U8G_NOTUTF8,
+        (CsType::Ascii, _) | (CsType::OneByte0, _) => c,
+        // Note the original's `>`: octet 0x80 maps to itself here.
+        (CsType::OneByte, CsTable::Single(t)) => {
+            if c > 0x80 {
+                u32::from(t.get((c & 0x7f) as usize))
+            } else {
+                c
+            }
+        }
+        (CsType::OneByte8, CsTable::Single(t)) => u32::from(t.get(c as usize)),
+        (CsType::Euc, CsTable::Double(set)) => {
+            if c & 0x80 == 0 {
+                c
+            } else {
+                let p = set.params();
+                let Some(c1) = next(&mut pos) else {
+                    return U8G_ENDSTRI;
+                };
+                if c1 & 0x80 == 0 {
+                    return U8G_NOTUTF8;
+                }
+                match c {
+                    0x8e | 0x8f => {
+                        let q = if c == 0x8e { &p[1] } else { &p[2] };
+                        if q.base_ku == 0 {
+                            return U8G_NOTUTF8;
+                        }
+                        if q.base_ten != 0 {
+                            let Some(c2) = next(&mut pos) else {
+                                return U8G_ENDSTRI;
+                            };
+                            let ku = (c1 & 0x7f).wrapping_sub(u32::from(q.base_ku)) & 0xff;
+                            let ten = (c2 & 0x7f).wrapping_sub(u32::from(q.base_ten)) & 0xff;
+                            if c2 & 0x80 != 0
+                                && ku < u32::from(q.max_ku)
+                                && ten < u32::from(q.max_ten)
+                            {
+                                lookup(q, (ku * u32::from(q.max_ten) + ten) as usize)
+                            } else {
+                                return U8G_NOTUTF8;
+                            }
+                        } else if c1 >= u32::from(q.base_ku) && c1 < u32::from(q.max_ku) {
+                            c1 + KANA_8
+                        } else {
+                            return U8G_NOTUTF8;
+                        }
+                    }
+                    _ => {
+                        let (p1, p3) = (&p[0], &p[2]);
+                        // ku and ten are unsigned char in the original
+                        let ku = (c & 0x7f).wrapping_sub(u32::from(p1.base_ku)) & 0xff;
+                        let ten = (c1 & 0x7f).wrapping_sub(u32::from(p1.base_ten)) & 0xff;
+                        if ku >= u32::from(p1.max_ku) || ten >= u32::from(p1.max_ten) {
+                            return U8G_NOTUTF8;
+                        }
+                        let v = lookup(p1, (ku * u32::from(p1.max_ten) + ten) as usize);
+                        if v == UBOGON
+                            && ku > 0
+                            && ku < 10
+                            && p3.table.is_some()
+                            && p3.base_ten != 0
+                        {
+                            let row =
+                                ku.wrapping_sub(u32::from(p3.base_ku) - u32::from(p1.base_ku));
+                            lookup(p3, (row * u32::from(p3.max_ten) + ten) as usize)
+                        } else {
+                            v
+                        }
+                    }
+                }
+            }
+        }
+        (CsType::DByte, CsTable::Double(set)) => {
+            if c & 0x80 == 0 {
+                c
+            } else {
+                let p1 = &set.params()[0];
+                let Some(c1) = next(&mut pos) else {
+                    return U8G_ENDSTRI;
+                };
+                let ku = c.wrapping_sub(u32::from(p1.base_ku)) & 0xff;
+                let ten = c1.wrapping_sub(u32::from(p1.base_ten)) & 0xff;
+                if ku < u32::from(p1.max_ku) && ten < u32::from(p1.max_ten) {
+                    lookup(p1, (ku * u32::from(p1.max_ten) + ten) as usize)
+                } else {
+                    return U8G_NOTUTF8;
+                }
+            }
+        }
+        (CsType::DByte2, CsTable::Double(set)) => {
+            if c & 0x80 == 0 {
+                c
+            } else {
+                let p = set.params();
+                let (p1, p2) = (&p[0], &p[1]);
+                let row = u32::from(p1.max_ten) + u32::from(p2.max_ten);
+                let Some(c1) = next(&mut pos) else {
+                    return U8G_ENDSTRI;
+                };
+                let q = if c1 & 0x80 != 0 { p2 } else { p1 };
+                let ku = c.wrapping_sub(u32::from(q.base_ku)) & 0xff;
+                let ten = c1.wrapping_sub(u32::from(q.base_ten)) & 0xff;
+                if ku < u32::from(q.max_ku) && ten < u32::from(q.max_ten) {
+                    let off = if c1 & 0x80 != 0 {
+                        u32::from(p1.max_ten)
+                    } else {
+                        0
+                    };
+                    lookup(p1, (ku * row + off + ten) as usize)
+                } else {
+                    return U8G_NOTUTF8;
+                }
+            }
+        }
+        (CsType::Sjis, _) => {
+            if c & 0x80 == 0 {
+                if c == 0x5c {
+                    0xa5
+                } else {
+                    c
+                }
+            } else if (0xa1..0xe0).contains(&c) {
+                c + KANA_8
+            } else {
+                let Some(c1) = next(&mut pos) else {
+                    return U8G_ENDSTRI;
+                };
+                let (a, b) = sjis_to_jis(c, c1);
+                // The original leaves its result unset on this path (a
+                // bug); the table value is returned here.
+                jis0208(a, b)
+            }
+        }
+        (CsType::Ucs2, _) => {
+            let Some(c1) = next(&mut pos) else {
+                return U8G_ENDSTRI;
+            };
+            (c << 8) | c1
+        }
+        (CsType::Ucs4, _) => {
+            if c & 0x80 != 0 {
+                return U8G_NOTUTF8;
+            }
+            if buf.len() - pos < 3 {
+                return U8G_ENDSTRI;
+            }
+            let v = (c << 24)
+                | (u32::from(buf[pos]) << 16)
+                | (u32::from(buf[pos + 1]) << 8)
+                | u32::from(buf[pos + 2]);
+            pos += 3;
+            v
+        }
+        (CsType::Utf16, _) => {
+            let Some(c1) = next(&mut pos) else {
+                return U8G_ENDSTRI;
+            };
+            let mut v = (c << 8) | c1;
+            if (0xd800..=0xdfff).contains(&v) {
+                if v > 0xdbff || buf.len() - pos < 2 {
+                    return U8G_NOTUTF8;
+                }
+                let d = (u32::from(buf[pos]) << 8) | u32::from(buf[pos + 1]);
+                pos += 2;
+                if !(0xdc00..=0xdfff).contains(&d) {
+                    return U8G_NOTUTF8;
+                }
+                v = 0x10000 + ((v & 0x3ff) << 10) + (d & 0x3ff);
+            }
+            v
+        }
+        _ => return U8G_NOTUTF8,
+    };
+    *s = &buf[pos..];
+    ret
+}

@@ -1,0 +1,299 @@
+//! RFC 2047 encoded words in header text (`utf8_mime2text`), with the
+//! original's rules for what counts as an encoded word, which whitespace
+//! between adjacent words disappears, and how bad words fail.
+
+use std::borrow::Cow;
+
+use super::convert::{text, U8T_CANONICAL, U8T_CASECANON};
+use super::utf8;
+
+const MINENCWORD: usize = 9;
+const MAXENCWORD: usize = 75;
+
+fn is_graph(c: u8) -> bool {
+    (0x21..=0x7e).contains(&c)
+}
+
+fn is_lwsp(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Find the `?` ending a token that starts at `s` (`mime2_token`).
+fn token(src: &[u8], s: usize) -> Option<usize> {
+    let mut t = s;
+    // Past the end the original peeks at the octet after the text.
+    while src.get(t).copied().unwrap_or(0) != b'?' {
+        let c = src.get(t).copied()?;
+        if !is_graph(c) || b"()<>@,;:\\\"/[].=".contains(&c) {
+            return None;
+        }
+        t += 1;
+    }
+    Some(t)
+}
+
+/// Find the `?` of the closing `?=` of encoded text starting at `s`
+/// (`mime2_text`).
+fn enc_text(src: &[u8], mut s: usize) -> Option<usize> {
+    let se = src.len();
+    let t = se.checked_sub(1)?;
+    // The scan steps past a non-graphic octet before stopping, as the
+    // original's post-increment does.
+    while s < t && src[s] != b'?' {
+        let g = is_graph(src[s]);
+        s += 1;
+        if !g {
+            break;
+        }
+    }
+    let ok = s < t
+        && src[s] == b'?'
+        && src[s + 1] == b'='
+        && (se == s + 2 || matches!(src[s + 2], b' ' | b'\t' | b'\r' | b'\n'));
+    ok.then_some(s)
+}
+
+fn hex_val(c: u8) -> u8 {
+    // The original's formula, exact even for non-hex input it never sees.
+    if c.is_ascii_digit() {
+        c.wrapping_sub(b'0')
+    } else if c <= b'Z' {
+        c.wrapping_sub(b'A' - 10)
+    } else {
+        c.wrapping_sub(b'a' - 10)
+    }
+}
+
+/// Outcome of BASE64 decoding the way `rfc822_base64` does.
+pub enum Base64 {
+    Ok(Vec<u8>),
+    /// Data after padding: decoding stopped; the offset of the offending
+    /// octet is given so the caller can report it.
+    Truncated(Vec<u8>, usize),
+    Bad,
+}
+
+/// Lenient BASE64 decoding with the original's rules: whitespace and NUL
+/// are skipped, any other junk fails, padding must sit where it belongs.
+pub fn base64_decode(src: &[u8]) -> Base64 {
+    enum K {
+        Data(u8),
+        Wsp,
+        Pad,
+        Junk,
+    }
+    fn kind(b: u8) -> K {
+        match b {
+            b'A'..=b'Z' => K::Data(b - b'A'),
+            b'a'..=b'z' => K::Data(b - b'a' + 26),
+            b'0'..=b'9' => K::Data(b - b'0' + 52),
+            b'+' => K::Data(62),
+            b'/' => K::Data(63),
+            b'=' => K::Pad,
+            0 | 9 | 10 | 12 | 13 | 32 => K::Wsp,
+            _ => K::Junk,
+        }
+    }
+    let mut out = Vec::with_capacity(src.len() * 3 / 4 + 1);
+    let mut cur: u8 = 0;
+    let mut e = 0u32;
+    let mut i = 0;
+    while i < src.len() {
+        let b = src[i];
+        i += 1;
+        match kind(b) {
+            K::Data(c) => {
+                match e {
+                    0 => cur = c << 2,
+                    1 => {
+                        out.push(cur | (c >> 4));
+                        cur = c << 4;
+                    }
+                    2 => {
+                        out.push(cur | (c >> 2));
+                        cur = c << 6;
+                    }
+                    _ => {
+                        out.push(cur | c);
+                        e = 0;
+                        continue;
+                    }
+                }
+                e += 1;
+            }
+            K::Wsp => {}
+            K::Pad => {
+                let pos = e;
+                e += 1;
+                match pos {
+                    3 => {
+                        for (k, &r) in src[i..].iter().enumerate() {
+                            if let K::Data(_) = kind(r) {
+                                return Base64::Truncated(out, i + k);
+                            }
+                        }
+                        return Base64::Ok(out);
+                    }
+                    2 if src.get(i) == Some(&b'=') => {}
+                    _ => return Base64::Bad,
+                }
+            }
+            K::Junk => return Base64::Bad,
+        }
+    }
+    Base64::Ok(out)
+}
+
+/// Decode the text of an encoded word (`mime2_decode`). `log` receives
+/// the original's parse warning for BASE64 data after padding; `rest` is
+/// the header text from the start of the encoded text (for that message).
+fn decode(enc: u8, t: &[u8], rest: &[u8], log: &mut dyn FnMut(&[u8])) -> Option<Vec<u8>> {
+    match enc {
+        b'Q' | b'q' => {
+            let mut out = Vec::with_capacity(t.len());
+            let mut q = 0;
+            while q < t.len() {
+                match t[q] {
+                    b'=' => {
+                        // The hex digits may lie past the encoded text (in
+                        // the closing "?="), where they never qualify.
+                        let h1 = rest.get(q + 1).copied().unwrap_or(0);
+                        let h2 = rest.get(q + 2).copied().unwrap_or(0);
+                        if !h1.is_ascii_hexdigit() || !h2.is_ascii_hexdigit() {
+                            return None;
+                        }
+                        out.push((hex_val(h1) << 4).wrapping_add(hex_val(h2)));
+                        q += 2;
+                    }
+                    b'_' => out.push(b' '),
+                    c => out.push(c),
+                }
+                q += 1;
+            }
+            Some(out)
+        }
+        b'B' | b'b' => match base64_decode(t) {
+            Base64::Ok(v) => Some(v),
+            Base64::Truncated(v, at) => {
+                let tail = &rest[at..];
+                let tail = &tail[..tail.iter().position(|&b| b == 0).unwrap_or(tail.len())];
+                let mut msg = b"Possible data truncation in rfc822_base64(): ".to_vec();
+                msg.extend_from_slice(&tail[..tail.len().min(80)]);
+                if let Some(p) = msg.iter().position(|&b| b == b'\r' || b == b'\n') {
+                    msg.truncate(p);
+                }
+                log(&msg);
+                Some(v)
+            }
+            Base64::Bad => None,
+        },
+        _ => None,
+    }
+}
+
+/// Decode RFC 2047 encoded words in a header line into UTF-8
+/// (`utf8_mime2text`). Returns false (and the source) on a malformed
+/// encoded word; otherwise true and the decoded text, borrowed when
+/// nothing was converted and no canonicalisation was asked for.
+pub fn mime2text(src: &[u8], flags: i64) -> (bool, Cow<'_, [u8]>) {
+    mime2text_log(src, flags, &mut |_| {})
+}
+
+/// [`mime2text`] with a sink for the original's parse warnings.
+pub fn mime2text_log<'a>(
+    src: &'a [u8],
+    flags: i64,
+    log: &mut dyn FnMut(&[u8]),
+) -> (bool, Cow<'a, [u8]>) {
+    let se = src.len();
+    let at = |i: usize| src.get(i).copied().unwrap_or(0);
+    let mut dst: Option<Vec<u8>> = if flags & U8T_CANONICAL != 0 {
+        Some(Vec::with_capacity(se + 16))
+    } else {
+        None
+    };
+    let mut s = 0usize;
+    while s < se {
+        let word = if se - s > MINENCWORD && src[s] == b'=' && src[s + 1] == b'?' {
+            token(src, s + 2).and_then(|ce| {
+                let e = ce + 1;
+                let ee = token(src, e)?;
+                let te = enc_text(src, e + 2)?;
+                (ee == e + 1 && te - s < MAXENCWORD).then_some((ce, e, te))
+            })
+        } else {
+            None
+        };
+        if let Some((ce, e, te)) = word {
+            let t = e + 2;
+            let Some(txt) = decode(src[e], &src[t..te], &src[t..], log) else {
+                return (false, Cow::Borrowed(src));
+            };
+            let mut cs = &src[s + 2..ce];
+            if let Some(star) = cs.iter().position(|&b| b == b'*') {
+                cs = &cs[..star]; // drop the RFC 2231 language tag
+            }
+            let (ok, conv) = text(&txt, Some(cs), flags);
+            let conv = if ok { conv } else { text(&txt, None, flags).1 };
+            let d = dst.get_or_insert_with(|| src[..s].to_vec());
+            d.extend_from_slice(&conv);
+            s = te + 1;
+            // Whitespace (even folded across a line break) between this
+            // word and another encoded word is dropped.
+            let mut t = s + 1;
+            while t < se && matches!(src[t], b' ' | b'\t') {
+                t += 1;
+            }
+            let limit = se as isize - MINENCWORD as isize;
+            if (t as isize) < limit {
+                let mut c = src[t];
+                if c == b'\r' {
+                    if at(t + 1) == b'\n' {
+                        t += 1;
+                    }
+                    c = b'\n';
+                }
+                match c {
+                    b'=' if at(t + 1) == b'?' => s = t - 1,
+                    b'\n' => {
+                        if matches!(at(t + 1), b' ' | b'\t') {
+                            loop {
+                                t += 1;
+                                if !((t as isize) < limit && matches!(at(t + 1), b' ' | b'\t')) {
+                                    break;
+                                }
+                            }
+                            if (t as isize) < limit && at(t + 1) == b'=' && at(t + 2) == b'?' {
+                                s = t;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            // Copy up to and including the next whitespace octet.
+            loop {
+                if let Some(d) = dst.as_mut() {
+                    d.push(if flags & U8T_CASECANON != 0 {
+                        utf8::titlecase(u32::from(src[s])) as u8
+                    } else {
+                        src[s]
+                    });
+                }
+                if is_lwsp(src[s]) {
+                    break;
+                }
+                s += 1;
+                if s >= se {
+                    break;
+                }
+            }
+        }
+        s += 1;
+    }
+    match dst {
+        Some(d) => (true, Cow::Owned(d)),
+        None => (true, Cow::Borrowed(src)),
+    }
+}
