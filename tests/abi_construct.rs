@@ -7,6 +7,7 @@ mod abi_support;
 use c_client::abi::bindings::*;
 use c_client::abi::construct::*;
 use c_client::abi::misc::cpystr;
+use c_client::abi::params::mail_parameters;
 use std::os::raw::c_void;
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -107,8 +108,12 @@ unsafe extern "C" fn env_hook(sparep: *mut *mut c_void) {
 
 #[test]
 fn sparep_hooks_run_for_every_body_and_envelope() {
-    set_free_body_sparep(Some(body_hook));
-    set_free_envelope_sparep(Some(env_hook));
+    // Installed the way an application does, through mail_parameters.
+    // SAFETY: the hooks have the C signatures the codes expect.
+    unsafe {
+        mail_parameters(null_mut(), SET_FREEBODYSPAREP, body_hook as *mut c_void);
+        mail_parameters(null_mut(), SET_FREEENVELOPESPAREP, env_hook as *mut c_void);
+    }
     // SAFETY: records built with the constructors and malloc'ed spareps.
     unsafe {
         let top = mail_newbody();
@@ -135,8 +140,11 @@ fn sparep_hooks_run_for_every_body_and_envelope() {
         mail_free_body(&mut top);
         assert!(top.is_null());
     }
-    set_free_body_sparep(None);
-    set_free_envelope_sparep(None);
+    // SAFETY: clearing the hooks again.
+    unsafe {
+        mail_parameters(null_mut(), SET_FREEBODYSPAREP, null_mut());
+        mail_parameters(null_mut(), SET_FREEENVELOPESPAREP, null_mut());
+    }
     assert_eq!(BODY_HOOK_CALLS.load(Ordering::SeqCst), 5);
     assert_eq!(ENV_HOOK_CALLS.load(Ordering::SeqCst), 1);
 }

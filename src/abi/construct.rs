@@ -18,42 +18,24 @@ use super::bindings::*;
 use super::memory::{fs_get, fs_give};
 use super::misc::cpystr;
 use std::os::raw::{c_char, c_long, c_void};
-use std::sync::Mutex;
 
 // --- Hooks set through mail_parameters ------------------------------------
 
-/// The application's hooks for freeing the `sparep` of envelopes and
-/// bodies (SET_FREEENVELOPESPAREP / SET_FREEBODYSPAREP of
-/// `mail_parameters`, which stores them here).
-static FREE_ENVELOPE_SPAREP: Mutex<freeenvelopesparep_t> = Mutex::new(None);
-static FREE_BODY_SPAREP: Mutex<freebodysparep_t> = Mutex::new(None);
-
-fn read_hook<T: Copy>(m: &Mutex<T>) -> T {
-    *m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn write_hook<T>(m: &Mutex<T>, value: T) {
-    *m.lock().unwrap_or_else(|e| e.into_inner()) = value;
-}
-
-/// The hook `mail_free_envelope` calls for a non-NULL `sparep`.
+/// The application's hook for freeing an envelope's `sparep`
+/// (`SET_FREEENVELOPESPAREP`), read from the parameter table.
 pub fn free_envelope_sparep() -> freeenvelopesparep_t {
-    read_hook(&FREE_ENVELOPE_SPAREP)
+    let word = super::params::hook(GET_FREEENVELOPESPAREP);
+    // SAFETY: a non-zero word was stored by mail_parameters from a function
+    // pointer of this type (or is NULL, which maps to None).
+    unsafe { std::mem::transmute::<usize, freeenvelopesparep_t>(word) }
 }
 
-/// Sets the hook `mail_free_envelope` calls for a non-NULL `sparep`.
-pub fn set_free_envelope_sparep(hook: freeenvelopesparep_t) {
-    write_hook(&FREE_ENVELOPE_SPAREP, hook);
-}
-
-/// The hook `mail_free_body(_data)` calls for a non-NULL `sparep`.
+/// The application's hook for freeing a body's `sparep`
+/// (`SET_FREEBODYSPAREP`), read from the parameter table.
 pub fn free_body_sparep() -> freebodysparep_t {
-    read_hook(&FREE_BODY_SPAREP)
-}
-
-/// Sets the hook `mail_free_body(_data)` calls for a non-NULL `sparep`.
-pub fn set_free_body_sparep(hook: freebodysparep_t) {
-    write_hook(&FREE_BODY_SPAREP, hook);
+    let word = super::params::hook(GET_FREEBODYSPAREP);
+    // SAFETY: as above, for the body hook's type.
+    unsafe { std::mem::transmute::<usize, freebodysparep_t>(word) }
 }
 
 // --- Constructors -------------------------------------------------------------

@@ -8,11 +8,6 @@ use super::bindings::MESSAGECACHE;
 use super::guard;
 use crate::message::date::{self, MailDate, NowFormat};
 use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_ushort, c_void};
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// `mail_parameters(SET_DISABLE822TZTEXT)`: leave the " (ZONE)" comment off
-/// `rfc822_date`. Whoever implements `mail_parameters` sets this.
-pub static NO_822_TZ_TEXT: AtomicBool = AtomicBool::new(false);
 
 /// Longest date string `mail_parse_date` looks at (its work buffer).
 const MAILTMPLEN: usize = 1024;
@@ -294,7 +289,11 @@ fn write_now(name: &str, dst: *mut c_char, fmt: NowFormat) {
 /// `date` must have room for the date (MAILTMPLEN is customary).
 #[no_mangle]
 pub unsafe extern "C" fn rfc822_date(date: *mut c_char) {
-    let zone_text = !NO_822_TZ_TEXT.load(Ordering::Relaxed);
+    // SET_DISABLE822TZTEXT leaves the " (ZONE)" comment off.
+    let zone_text = super::params::number(
+        crate::env::params::Owner::Env,
+        super::bindings::GET_DISABLE822TZTEXT as std::os::raw::c_long,
+    ) == 0;
     write_now("rfc822_date", date, NowFormat::Rfc822 { zone_text });
 }
 
