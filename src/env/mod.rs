@@ -1,1 +1,3 @@
 //! Configuration, users and home directories, namespaces, server-side login.
+
+pub mod config;
