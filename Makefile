@@ -180,7 +180,7 @@ run: demo
 
 # ---- tests ----
 test: all
-	@sh c-tests/lib/run-all.sh
+	@bash c-tests/lib/run-all.sh
 
 bench: all
 	@if [ -x bench/run.sh ] || [ -f bench/run.sh ]; then \

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The shared library exports what the original exports: same names, same
 # kinds (function/object), same data object sizes, nothing extra; the mm_*
 # callbacks stay undefined (the program supplies them) and the static archive

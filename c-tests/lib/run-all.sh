@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # `make test`: cargo test, the bindings freshness check (when libclang is
 # there), then every c-tests/*/run.sh and pine-compat/run.sh, discovered so
 # that new suites join by existing. Prints one line per suite and a last
@@ -78,7 +78,7 @@ for script in c-tests/*/run.sh pine-compat/run.sh; do
     [ -f "$script" ] || continue
     case $script in c-tests/lib/*) continue ;; esac
     name=$(dirname "$script")
-    run_suite "$name" "$LOGDIR/$(echo "$name" | tr / _).log" sh "$script"
+    run_suite "$name" "$LOGDIR/$(echo "$name" | tr / _).log" bash "$script"
 done
 
 echo
