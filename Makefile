@@ -150,6 +150,10 @@ linkage-only: check-knobs
 	sh tools/gen-linkage.sh '$(LINKAGE_OUT)' '$(strip $(DRIVERS))' \
 		'$(strip $(AUTHENTICATORS))' '$(PW_KIND)' '$(SSLTYPE)'
 
+# What a program linking libc-client.a statically needs besides it (rustc's
+# --print native-static-libs for this crate, less -lc).
+STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl
+
 # Installed the way PHP's `./configure --with-imap=PREFIX` looks for it:
 # PREFIX/include/c-client/c-client.h and PREFIX/lib/libc-client.{a,so}.
 install: all
@@ -160,7 +164,7 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libc-client.so
 	cp $(LIBDIR)/libc-client.a $(DESTDIR)$(PREFIX)/lib/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
-		-e 's|@LIBS_PRIVATE@|-lpthread -ldl -lm $(EXTRALDFLAGS)|g' \
+		-e 's|@LIBS_PRIVATE@|$(STATIC_LIBS) $(EXTRALDFLAGS)|g' \
 		ports/c-client.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/c-client.pc
 
 # ---- demo ----
