@@ -168,7 +168,7 @@ install: all
 		ports/c-client.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/c-client.pc
 
 # ---- demo ----
-DEMO_CFLAGS := -g -O1 -Wall -Wno-unused-parameter $(EXTRACFLAGS)
+DEMO_CFLAGS := -g -O1 -Wall -Wno-unused-parameter -Wno-pointer-sign $(EXTRACFLAGS)
 # Until our own headers are in include/, fall back to the original's for the
 # non-generated ones (the record layouts are identical by construction).
 DEMO_INC = -I$(INCDIR) $(if $(wildcard $(INCDIR)/c-client.h),,-I/usr/include/c-client)
