@@ -12,13 +12,13 @@ import re
 import sys
 
 OPAQUE = {"APPENDDATA", "SSLSTREAM", "UNIXFILE", "MMDFFILE", "IMAPARG", "MD5CONTEXT",
-          "IMAPPARSEDREPLY", "TCPSTREAM", "FILE", "struct mix_burp", "struct passwd",
-          "struct sockaddr", "struct dirent", "DOTLOCK", "XOAUTH2_INFO_S", "HTTPSTREAM",
+          "IMAPPARSEDREPLY", "TCPSTREAM", "struct mix_burp",
+          "struct sockaddr", "struct dirent", "XOAUTH2_INFO_S", "HTTPSTREAM",
           "HTTP_PARAM_S", "struct id_list"}
 SCALAR = {"char": "c_char", "int": "c_int", "long": "c_long", "size_t": "usize",
           "unsigned char": "c_uchar", "unsigned int": "c_uint", "unsigned long": "c_ulong",
           "unsigned short": "c_ushort", "void": "c_void", "OM_uint32": "u32",
-          "gss_buffer_desc": "GssBuffer"}
+          "gss_buffer_desc": "GssBuffer", "struct passwd": "passwd", "FILE": "libc::FILE"}
 
 
 def rust_type(c):

@@ -7,7 +7,16 @@ pub mod callbacks;
 pub mod data;
 pub mod memory;
 pub mod misc;
-mod stubs;
+pub mod stubs;
+
+/// Every exported function by name, whatever module defines it (used by the
+/// generated signature test, tests/abi_signatures.rs).
+#[doc(hidden)]
+pub mod exports {
+    pub use super::memory::*;
+    pub use super::misc::*;
+    pub use super::stubs::*;
+}
 
 use std::os::raw::{c_char, c_long};
 use std::panic::{catch_unwind, AssertUnwindSafe};
