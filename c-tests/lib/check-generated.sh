@@ -16,7 +16,7 @@ if ! ls /usr/lib/llvm-*/lib/libclang*.so* /usr/lib/*/libclang*.so* >/dev/null 2>
 fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-if ! cargo run -q --release -p gen-bindings -- include "$out"; then
+if ! cargo run -q -p gen-bindings -- include "$out"; then
     echo "check-generated: tools/gen-bindings failed"
     exit 1
 fi
