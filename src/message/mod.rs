@@ -1,2 +1,8 @@
 //! RFC 5322 / MIME: the message model, its parser and writer, dates and
 //! transfer encodings.
+
+pub mod address;
+pub mod lex;
+pub mod model;
+pub mod parse;
+pub mod write;
