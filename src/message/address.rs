@@ -380,10 +380,11 @@ pub fn parse_addrspec(
         e += 1;
         b[e] = b'@';
     }
-    let mut end: Option<usize> = Some(e);
+    let mut end: Option<usize>;
     if at(b, e) != b'@' {
         end = Some(t);
     } else {
+        end = Some(e + 1);
         let d = parse_domain(b, e + 1, &mut end, env);
         adr.host = Some(d.unwrap_or_else(|| ERRHOST.to_vec()));
     }

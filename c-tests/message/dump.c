@@ -1,0 +1,164 @@
+/* Differential dumper for the RFC 2822 engine: prints, in a fixed text
+ * format, what the library's parser and writer make of test inputs.
+ * Usage: dump adr FILE   (one address list per line)
+ *        dump msg FILE   (one message)
+ * The Rust tests print the same format from the Rust core. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "c-client.h"
+
+static void esc(const char *s)
+{
+  if (!s) { fputs("(nil)", stdout); return; }
+  putchar('"');
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+    if (*p == '\\' || *p == '"') printf("\\%c", *p);
+    else if (*p >= 0x20 && *p < 0x7f) putchar(*p);
+    else printf("\\x%02x", *p);
+  }
+  putchar('"');
+}
+
+static void adrs(const char *tag, ADDRESS *a)
+{
+  printf("%s:", tag);
+  for (; a; a = a->next) {
+    printf(" [");
+    esc(a->personal); putchar('|'); esc(a->adl); putchar('|');
+    esc(a->mailbox); putchar('|'); esc(a->host);
+    putchar(']');
+  }
+  putchar('\n');
+}
+
+static void params(const char *tag, PARAMETER *p)
+{
+  printf("%s:", tag);
+  for (; p; p = p->next) { putchar(' '); esc(p->attribute); putchar('='); esc(p->value); }
+  putchar('\n');
+}
+
+static void envdump(ENVELOPE *e, int d);
+static void bodydump(BODY *b, int d)
+{
+  STRINGLIST *l;
+  PART *p;
+  printf("%*sBODY type=%u enc=%u sub=", d, "", b->type, b->encoding);
+  esc(b->subtype);
+  printf(" lines=%lu bytes=%lu coff=%lu csize=%lu moff=%lu msize=%lu\n",
+         b->size.lines, b->size.bytes, b->contents.offset, b->contents.text.size,
+         b->mime.offset, b->mime.text.size);
+  printf("%*s", d, ""); params("param", b->parameter);
+  printf("%*sid=", d, ""); esc(b->id); printf(" desc="); esc(b->description);
+  printf(" loc="); esc(b->location); printf(" md5="); esc(b->md5);
+  printf(" disp="); esc(b->disposition.type); putchar('\n');
+  printf("%*s", d, ""); params("dparam", b->disposition.parameter);
+  printf("%*slang:", d, "");
+  if (!b->language) printf(" (nil)");
+  for (l = b->language; l; l = l->next) { putchar(' '); esc((char *) l->text.data); }
+  putchar('\n');
+  if (b->type == TYPEMULTIPART)
+    for (p = b->nested.part; p; p = p->next) bodydump(&p->body, d + 2);
+  else if (b->type == TYPEMESSAGE && b->nested.msg) {
+    MESSAGE *m = b->nested.msg;
+    printf("%*sMSG full=%lu/%lu hdr=%lu/%lu text=%lu/%lu\n", d, "",
+           m->full.offset, m->full.text.size, m->header.offset, m->header.text.size,
+           m->text.offset, m->text.text.size);
+    if (m->env) envdump(m->env, d + 2);
+    if (m->body) bodydump(m->body, d + 2);
+  }
+}
+
+static void envdump(ENVELOPE *e, int d)
+{
+  printf("%*sENV date=", d, ""); esc((char *) e->date);
+  printf(" subject="); esc(e->subject); putchar('\n');
+  printf("%*sirt=", d, ""); esc(e->in_reply_to); printf(" mid="); esc(e->message_id);
+  printf(" ng="); esc(e->newsgroups); printf(" fu="); esc(e->followup_to);
+  printf(" ref="); esc(e->references); putchar('\n');
+  printf("%*s", d, ""); adrs("from", e->from);
+  printf("%*s", d, ""); adrs("sender", e->sender);
+  printf("%*s", d, ""); adrs("reply_to", e->reply_to);
+  printf("%*s", d, ""); adrs("to", e->to);
+  printf("%*s", d, ""); adrs("cc", e->cc);
+  printf("%*s", d, ""); adrs("bcc", e->bcc);
+}
+
+static char *slurp(const char *fn, size_t *len)
+{
+  FILE *f = fopen(fn, "rb");
+  char *buf;
+  if (!f) { perror(fn); exit(2); }
+  fseek(f, 0, SEEK_END); *len = ftell(f); fseek(f, 0, SEEK_SET);
+  buf = malloc(*len + 1);
+  if (fread(buf, 1, *len, f) != *len) exit(2);
+  buf[*len] = '\0';
+  fclose(f);
+  return buf;
+}
+
+int main(int argc, char **argv)
+{
+  size_t len;
+  char *text;
+  if (argc != 3) return 2;
+  text = slurp(argv[2], &len);
+  if (!strcmp(argv[1], "adr")) {
+    char *line = text, *nl;
+    for (; *line; line = nl ? nl + 1 : line + strlen(line)) {
+      char out[SENDBUFLEN], work[SENDBUFLEN];
+      ADDRESS *a = NIL;
+      if ((nl = strchr(line, '\n'))) *nl = '\0';
+      printf("INPUT "); esc(line); putchar('\n');
+      strcpy(work, line);
+      rfc822_parse_adrlist(&a, work, "dflt.host");
+      adrs("adr", a);
+      out[0] = '\0';
+      rfc822_write_address(out, a);
+      printf("write "); esc(out); putchar('\n');
+      strcpy(out, "To: ");
+      rfc822_write_address_full(out + 4, a, out);
+      printf("pretty "); esc(out); putchar('\n');
+      mail_free_address(&a);
+      if (!nl) break;
+    }
+  } else {
+    ENVELOPE *env = NIL;
+    BODY *body = NIL;
+    STRING bs;
+    char *p, hdr[SENDBUFLEN];
+    size_t hl = len;
+    for (p = text; *p; p++) {
+      if (p[0] == '\n' && p[1] == '\n') { hl = p + 2 - text; break; }
+      if (p[0] == '\r' && p[1] == '\n' && p[2] == '\r' && p[3] == '\n') { hl = p + 4 - text; break; }
+    }
+    INIT(&bs, mail_string, text + hl, len - hl);
+    rfc822_parse_msg_full(&env, &body, text, hl, &bs, "dflt.host", 0, 0);
+    envdump(env, 0);
+    bodydump(body, 0);
+    p = hdr; *p = '\0';
+    rfc822_write_body_header(&p, body);
+    printf("bodyheader "); esc(hdr); putchar('\n');
+    hdr[0] = '\0';
+    rfc822_header(hdr, env, body);
+    printf("header "); esc(hdr); putchar('\n');
+  }
+  return 0;
+}
+
+void mm_log(char *string, long errflg) { printf("LOG %ld ", errflg); esc(string); putchar('\n'); }
+void mm_dlog(char *string) {}
+void mm_searched(MAILSTREAM *s, unsigned long n) {}
+void mm_exists(MAILSTREAM *s, unsigned long n) {}
+void mm_expunged(MAILSTREAM *s, unsigned long n) {}
+void mm_flags(MAILSTREAM *s, unsigned long n) {}
+void mm_notify(MAILSTREAM *s, char *str, long e) {}
+void mm_list(MAILSTREAM *s, int d, char *m, long a) {}
+void mm_lsub(MAILSTREAM *s, int d, char *m, long a) {}
+void mm_status(MAILSTREAM *s, char *m, MAILSTATUS *st) {}
+void mm_login(NETMBX *mb, char *u, char *p, long t) {}
+void mm_critical(MAILSTREAM *s) {}
+void mm_nocritical(MAILSTREAM *s) {}
+long mm_diskerror(MAILSTREAM *s, long e, long serious) { return 0; }
+void mm_fatal(char *string) { printf("FATAL %s\n", string); }

@@ -1,0 +1,370 @@
+//! Differential check of the RFC 2822 engine against the original library:
+//! `c-tests/message/dump.c`, built against the installed original, and the
+//! Rust dumper below print the same text format for the inputs under
+//! `tests/data/message/`; the outputs must be identical.
+
+use c_client::message::model::*;
+use c_client::message::{address, parse, write};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn esc(o: &mut String, s: Option<&[u8]>) {
+    let Some(s) = s else {
+        o.push_str("(nil)");
+        return;
+    };
+    o.push('"');
+    for &c in s.iter().take_while(|&&c| c != 0) {
+        if c == b'\\' || c == b'"' {
+            o.push('\\');
+            o.push(c as char);
+        } else if (0x20..0x7f).contains(&c) {
+            o.push(c as char);
+        } else {
+            let _ = write!(o, "\\x{c:02x}");
+        }
+    }
+    o.push('"');
+}
+
+fn adrs(o: &mut String, tag: &str, list: &[Address]) {
+    o.push_str(tag);
+    o.push(':');
+    for a in list {
+        o.push_str(" [");
+        esc(o, a.personal.as_deref());
+        o.push('|');
+        esc(o, a.adl.as_deref());
+        o.push('|');
+        esc(o, a.mailbox.as_deref());
+        o.push('|');
+        esc(o, a.host.as_deref());
+        o.push(']');
+    }
+    o.push('\n');
+}
+
+fn params(o: &mut String, tag: &str, list: &[Parameter]) {
+    o.push_str(tag);
+    o.push(':');
+    for p in list {
+        o.push(' ');
+        esc(o, Some(&p.attribute));
+        o.push('=');
+        esc(o, p.value.as_deref());
+    }
+    o.push('\n');
+}
+
+fn ind(d: usize) -> String {
+    " ".repeat(d)
+}
+
+fn bodydump(o: &mut String, b: &Body, d: usize) {
+    let _ = write!(o, "{}BODY type={} enc={} sub=", ind(d), b.type_, b.encoding);
+    esc(o, b.subtype.as_deref());
+    let _ = writeln!(
+        o,
+        " lines={} bytes={} coff={} csize={} moff={} msize={}",
+        b.size_lines, b.size_bytes, b.contents.offset, b.contents.size, b.mime.offset, b.mime.size
+    );
+    o.push_str(&ind(d));
+    params(o, "param", &b.parameter);
+    let _ = write!(o, "{}id=", ind(d));
+    esc(o, b.id.as_deref());
+    o.push_str(" desc=");
+    esc(o, b.description.as_deref());
+    o.push_str(" loc=");
+    esc(o, b.location.as_deref());
+    o.push_str(" md5=");
+    esc(o, b.md5.as_deref());
+    o.push_str(" disp=");
+    esc(o, b.disposition_type.as_deref());
+    o.push('\n');
+    o.push_str(&ind(d));
+    params(o, "dparam", &b.disposition_parameter);
+    let _ = write!(o, "{}lang:", ind(d));
+    match &b.language {
+        None => o.push_str(" (nil)"),
+        Some(l) => {
+            for s in l {
+                o.push(' ');
+                esc(o, Some(s));
+            }
+        }
+    }
+    o.push('\n');
+    match &b.nested {
+        Nested::Parts(parts) if b.type_ == TYPEMULTIPART => {
+            for p in parts {
+                bodydump(o, p, d + 2);
+            }
+        }
+        Nested::Msg(m) if b.type_ == TYPEMESSAGE => {
+            let _ = writeln!(
+                o,
+                "{}MSG full={}/{} hdr={}/{} text={}/{}",
+                ind(d),
+                m.full.offset,
+                m.full.size,
+                m.header.offset,
+                m.header.size,
+                m.text.offset,
+                m.text.size
+            );
+            if let Some(e) = &m.env {
+                envdump(o, e, d + 2);
+            }
+            if let Some(b) = &m.body {
+                bodydump(o, b, d + 2);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn envdump(o: &mut String, e: &Envelope, d: usize) {
+    let _ = write!(o, "{}ENV date=", ind(d));
+    esc(o, e.date.as_deref());
+    o.push_str(" subject=");
+    esc(o, e.subject.as_deref());
+    o.push('\n');
+    let _ = write!(o, "{}irt=", ind(d));
+    esc(o, e.in_reply_to.as_deref());
+    o.push_str(" mid=");
+    esc(o, e.message_id.as_deref());
+    o.push_str(" ng=");
+    esc(o, e.newsgroups.as_deref());
+    o.push_str(" fu=");
+    esc(o, e.followup_to.as_deref());
+    o.push_str(" ref=");
+    esc(o, e.references.as_deref());
+    o.push('\n');
+    for (tag, l) in [
+        ("from", &e.from),
+        ("sender", &e.sender),
+        ("reply_to", &e.reply_to),
+        ("to", &e.to),
+        ("cc", &e.cc),
+        ("bcc", &e.bcc),
+    ] {
+        o.push_str(&ind(d));
+        adrs(o, tag, l);
+    }
+}
+
+fn logs(o: &mut String, c: &mut Collect) {
+    for w in c.warnings.drain(..) {
+        o.push_str("LOG 3 ");
+        esc(o, Some(&w));
+        o.push('\n');
+    }
+}
+
+fn rust_adr(text: &[u8]) -> String {
+    let mut o = String::new();
+    let mut lines: Vec<&[u8]> = text.split(|&c| c == b'\n').collect();
+    if text.ends_with(b"\n") {
+        lines.pop();
+    }
+    for line in lines {
+        let line = line.split(|&c| c == 0).next().unwrap_or_default();
+        o.push_str("INPUT ");
+        esc(&mut o, Some(line));
+        o.push('\n');
+        let mut c = Collect::default();
+        let list = address::parse_adrlist_new(line, Some(b"dflt.host"), &mut c);
+        logs(&mut o, &mut c);
+        adrs(&mut o, "adr", &list);
+        let mut out = Vec::new();
+        write::write_address_full(&mut out, &list, 0);
+        o.push_str("write ");
+        esc(&mut o, Some(&out));
+        o.push('\n');
+        let mut out = b"To: ".to_vec();
+        write::write_address_full(&mut out, &list, 4);
+        o.push_str("pretty ");
+        esc(&mut o, Some(&out));
+        o.push('\n');
+    }
+    o
+}
+
+/// Split as dump.c does: the header runs through the first blank line.
+fn split(text: &[u8]) -> usize {
+    let n = text.iter().position(|&c| c == 0).unwrap_or(text.len());
+    for p in 0..n {
+        if text[p..].starts_with(b"\n\n") {
+            return p + 2;
+        }
+        if text[p..].starts_with(b"\r\n\r\n") {
+            return p + 4;
+        }
+    }
+    text.len()
+}
+
+fn rust_msg(text: &[u8]) -> String {
+    let mut o = String::new();
+    let mut c = Collect::default();
+    let hl = split(text);
+    let (env, body) = parse::parse_msg_full(
+        &text[..hl],
+        Some(parse::BodyText {
+            data: &text[hl..],
+            base: 0,
+        }),
+        Some(b"dflt.host"),
+        0,
+        0,
+        &mut c,
+    );
+    logs(&mut o, &mut c);
+    let body = body.expect("body requested");
+    envdump(&mut o, &env, 0);
+    bodydump(&mut o, &body, 0);
+    let mut h = Vec::new();
+    write::output_body_header(&mut h, &body, &c.types, &c.encodings);
+    o.push_str("bodyheader ");
+    esc(&mut o, Some(&h));
+    o.push('\n');
+    let mut h = Vec::new();
+    write::output_header(&mut h, &env, Some(&body), false, &c.types, &c.encodings);
+    o.push_str("header ");
+    esc(&mut o, Some(&h));
+    o.push('\n');
+    o
+}
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/message")
+}
+
+/// Build the C dumper against the original; `None` (with a message) when
+/// the original's headers or library are not installed.
+fn build_oracle() -> Option<PathBuf> {
+    if !Path::new("/usr/include/c-client/c-client.h").exists() {
+        eprintln!("SKIP: original c-client headers not installed");
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("msgdiff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let exe = dir.join("dump");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("c-tests/message/dump.c");
+    let st = Command::new("cc")
+        .args(["-O1", "-w", "-o"])
+        .arg(&exe)
+        .arg(&src)
+        .args(["-I/usr/include/c-client", "-lc-client"])
+        .status()
+        .ok()?;
+    if !st.success() {
+        eprintln!("SKIP: could not build the oracle dumper");
+        return None;
+    }
+    Some(exe)
+}
+
+fn run_oracle(exe: &Path, mode: &str, input: &Path) -> Vec<u8> {
+    // The original is run as an ordinary user when we are root.
+    let dir = exe.parent().expect("exe dir");
+    let copy = dir.join(format!(
+        "{mode}-{}",
+        input.file_name().expect("name").to_string_lossy()
+    ));
+    std::fs::copy(input, &copy).expect("copy input");
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
+    let out = if is_root && Path::new("/usr/sbin/runuser").exists() {
+        use std::os::unix::fs::PermissionsExt;
+        for p in [dir, exe, copy.as_path()] {
+            let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755));
+        }
+        Command::new("runuser")
+            .args(["-u", "cloudsdk", "--"])
+            .arg(exe)
+            .arg(mode)
+            .arg(&copy)
+            .output()
+    } else {
+        Command::new(exe).arg(mode).arg(&copy).output()
+    }
+    .expect("run oracle");
+    assert!(
+        out.status.success(),
+        "oracle failed on {}: {}",
+        input.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn first_diff(a: &str, b: &str) -> String {
+    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        if x != y {
+            return format!("line {}:\n  C:    {x}\n  Rust: {y}", i + 1);
+        }
+    }
+    format!(
+        "length differs: C {} lines, Rust {} lines",
+        a.lines().count(),
+        b.lines().count()
+    )
+}
+
+#[test]
+fn addresses_match_original() {
+    let Some(exe) = build_oracle() else { return };
+    let input = data_dir().join("addresses.txt");
+    let c = String::from_utf8(run_oracle(&exe, "adr", &input)).expect("utf8");
+    let r = rust_adr(&std::fs::read(&input).expect("read"));
+    // Compare input by input, to report how many agree.
+    let blocks = |s: &str| -> Vec<String> {
+        s.split("INPUT ")
+            .filter(|b| !b.is_empty())
+            .map(|b| b.to_string())
+            .collect()
+    };
+    let (cb, rb) = (blocks(&c), blocks(&r));
+    assert_eq!(cb.len(), rb.len());
+    let bad: Vec<String> = cb
+        .iter()
+        .zip(&rb)
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| first_diff(a, b))
+        .collect();
+    eprintln!(
+        "addresses: {}/{} identical to the original",
+        cb.len() - bad.len(),
+        cb.len()
+    );
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn messages_match_original() {
+    let Some(exe) = build_oracle() else { return };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir().join("msg"))
+        .expect("msg dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let mut bad = Vec::new();
+    for f in &files {
+        let c = String::from_utf8_lossy(&run_oracle(&exe, "msg", f)).into_owned();
+        let r = rust_msg(&std::fs::read(f).expect("read"));
+        if c != r {
+            bad.push(format!("{}: {}", f.display(), first_diff(&c, &r)));
+        }
+    }
+    eprintln!(
+        "messages: {}/{} identical to the original",
+        files.len() - bad.len(),
+        files.len()
+    );
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
