@@ -206,8 +206,11 @@ fn split(text: &[u8]) -> usize {
 }
 
 fn rust_msg(text: &[u8]) -> String {
+    rust_msg_with(text, &mut Collect::default())
+}
+
+fn rust_msg_with(text: &[u8], c: &mut Collect) -> String {
     let mut o = String::new();
-    let mut c = Collect::default();
     let hl = split(text);
     let (env, body) = parse::parse_msg_full(
         &text[..hl],
@@ -218,9 +221,9 @@ fn rust_msg(text: &[u8]) -> String {
         Some(b"dflt.host"),
         0,
         0,
-        &mut c,
+        c,
     );
-    logs(&mut o, &mut c);
+    logs(&mut o, c);
     let body = body.expect("body requested");
     envdump(&mut o, &env, 0);
     bodydump(&mut o, &body, 0);
@@ -367,4 +370,255 @@ fn messages_match_original() {
         files.len()
     );
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// A small deterministic generator (xorshift64*), so runs are repeatable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, v: &[&'a [u8]]) -> &'a [u8] {
+        v[self.below(v.len())]
+    }
+}
+
+const NAMES: &[&[u8]] = &[
+    b"From",
+    b"To",
+    b"Cc",
+    b"Bcc",
+    b"Sender",
+    b"Reply-To",
+    b">From",
+    b"Subject",
+    b"Date",
+    b"Message-ID",
+    b"In-Reply-To",
+    b"References",
+    b"Newsgroups",
+    b"Followup-To",
+    b"MIME-Version",
+    b"Content-Type",
+    b"Content-Transfer-Encoding",
+    b"Content-ID",
+    b"Content-Description",
+    b"Content-Disposition",
+    b"Content-Language",
+    b"Content-Location",
+    b"Content-MD5",
+    b"X-Foo",
+    b"content-type",
+    b"CONTENT-TYPE",
+    b"Content-Type ",
+    b"Content-type\t",
+];
+
+const TOKENS: &[&[u8]] = &[
+    b"a@b",
+    b"user",
+    b"@",
+    b"host.com",
+    b"<",
+    b">",
+    b"\"",
+    b"\"q s\"",
+    b"(",
+    b")",
+    b"(c)",
+    b",",
+    b";",
+    b":",
+    b".",
+    b" ",
+    b"\t",
+    b"\r\n ",
+    b"\n ",
+    b"\n\t",
+    b"[1.2.3.4]",
+    b"[",
+    b"]",
+    b"\\",
+    b"text/plain",
+    b"multipart/mixed",
+    b"message/rfc822",
+    b"multipart/digest",
+    b"; boundary=",
+    b"b1",
+    b"\"b1\"",
+    b"=",
+    b"charset=utf-8",
+    b"base64",
+    b"quoted-printable",
+    b"8bit",
+    b"x-foo",
+    b"1.0",
+    b"Group:",
+    b"\x1b$B",
+    b"\x1b(B",
+    b"\xe9",
+    b"at",
+    b"name*0=",
+    b"attachment",
+    b"en",
+    b"foo/bar",
+    b"<x@y>",
+    b"Name",
+    b"\r",
+    b"\x00",
+    b"--",
+    b"b2",
+    b"video/x",
+    b"binary",
+    b"7BIT",
+];
+
+fn gen_header(r: &mut Rng, out: &mut Vec<u8>, nested_ok: bool) {
+    let n = r.below(6);
+    for _ in 0..n {
+        let name = r.pick(NAMES);
+        out.extend_from_slice(name);
+        out.extend_from_slice(b": ");
+        let k = 1 + r.below(6);
+        for _ in 0..k {
+            out.extend_from_slice(r.pick(TOKENS));
+        }
+        out.push(b'\n');
+    }
+    if nested_ok && r.below(2) == 0 {
+        out.extend_from_slice(b"MIME-Version: 1.0\n");
+    }
+    match r.below(5) {
+        0 => {
+            let b = r.pick(&[b"b1", b"b2", b"-", b"x y"]);
+            out.extend_from_slice(b"Content-Type: multipart/");
+            out.extend_from_slice(r.pick(&[b"mixed", b"digest", b"alternative"]));
+            out.extend_from_slice(b"; boundary=\"");
+            out.extend_from_slice(b);
+            out.extend_from_slice(b"\"\n");
+        }
+        1 => out.extend_from_slice(b"Content-Type: message/rfc822\n"),
+        2 => out.extend_from_slice(b"Content-Type: text/plain; charset=us-ascii\n"),
+        _ => {}
+    }
+}
+
+fn gen_body(r: &mut Rng, out: &mut Vec<u8>, depth: usize) {
+    let parts = r.below(4);
+    if r.below(3) == 0 {
+        out.extend_from_slice(b"preamble\n");
+    }
+    for _ in 0..parts {
+        out.extend_from_slice(b"--");
+        out.extend_from_slice(r.pick(&[b"b1", b"b2", b"-", b"x y", b"b1 ", b"b1--"]));
+        out.extend_from_slice(r.pick(&[b"\n", b"\r\n", b" \n", b"x\n"]));
+        if depth < 4 {
+            gen_header(r, out, depth < 3);
+        }
+        out.extend_from_slice(r.pick(&[b"\n", b"\r\n", b""]));
+        if depth < 4 && r.below(2) == 0 {
+            gen_body(r, out, depth + 1);
+        } else {
+            for _ in 0..r.below(4) {
+                out.extend_from_slice(r.pick(&[
+                    b"text line\n",
+                    b"\xe9\xe8\n",
+                    b"\x1b$B$!\x1b(B\n",
+                    b"a\r\n",
+                    b"x",
+                ]));
+            }
+        }
+    }
+    if r.below(2) == 0 {
+        out.extend_from_slice(b"--");
+        out.extend_from_slice(r.pick(&[b"b1", b"b2", b"-"]));
+        out.extend_from_slice(b"--\n");
+    }
+    if r.below(2) == 0 {
+        out.extend_from_slice(b"epilogue\n");
+    }
+}
+
+fn gen_message(r: &mut Rng) -> Vec<u8> {
+    let mut m = Vec::new();
+    gen_header(r, &mut m, true);
+    m.extend_from_slice(r.pick(&[b"\n", b"\r\n"]));
+    gen_body(r, &mut m, 0);
+    // A few random edits on top.
+    for _ in 0..r.below(4) {
+        if m.is_empty() {
+            break;
+        }
+        let at = r.below(m.len());
+        match r.below(3) {
+            0 => {
+                m.remove(at);
+            }
+            1 => m.insert(
+                at,
+                r.pick(&[b"\n", b"\r", b"-", b" ", b"\t", b";", b"\""])[0],
+            ),
+            _ => m[at] = r.pick(&[b"\n", b"-", b":", b"("])[0],
+        }
+    }
+    m.truncate(6000);
+    m
+}
+
+#[test]
+fn random_messages_match_original() {
+    let Some(exe) = build_oracle() else { return };
+    let count: usize = std::env::var("MSG_RANDOM_COUNT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    let seed: u64 = std::env::var("MSG_RANDOM_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5eed_1234);
+    let mut r = Rng(seed | 1);
+    let msgs: Vec<Vec<u8>> = (0..count).map(|_| gen_message(&mut r)).collect();
+    let mut file = Vec::new();
+    for m in &msgs {
+        file.extend_from_slice(format!("{}\n", m.len()).as_bytes());
+        file.extend_from_slice(m);
+    }
+    let dir = exe.parent().expect("dir").to_path_buf();
+    let path = dir.join("random-records");
+    std::fs::write(&path, &file).expect("write");
+    let c = String::from_utf8_lossy(&run_oracle(&exe, "msgs", &path)).into_owned();
+    let cblocks: Vec<&str> = c.split("\x01MSG ").filter(|b| !b.is_empty()).collect();
+    assert_eq!(cblocks.len(), msgs.len(), "oracle output is incomplete");
+    // One parser state for the whole run, like the one C process: type and
+    // encoding names learnt from one message stay for the next.
+    let mut state = Collect::default();
+    let mut bad = Vec::new();
+    for (i, (m, cb)) in msgs.iter().zip(&cblocks).enumerate() {
+        let r = format!("{}\n{}", m.len(), rust_msg_with(m, &mut state));
+        if *cb != r {
+            bad.push(format!(
+                "message #{i} {:?}:\n{}",
+                String::from_utf8_lossy(m),
+                first_diff(cb, &r)
+            ));
+        }
+    }
+    eprintln!(
+        "random messages: {}/{} identical to the original",
+        msgs.len() - bad.len(),
+        msgs.len()
+    );
+    assert!(
+        bad.is_empty(),
+        "{}",
+        bad.iter().take(3).cloned().collect::<Vec<_>>().join("\n")
+    );
 }

@@ -98,32 +98,9 @@ static char *slurp(const char *fn, size_t *len)
   return buf;
 }
 
-int main(int argc, char **argv)
+static void onemsg(char *text, size_t len)
 {
-  size_t len;
-  char *text;
-  if (argc != 3) return 2;
-  text = slurp(argv[2], &len);
-  if (!strcmp(argv[1], "adr")) {
-    char *line = text, *nl;
-    for (; *line; line = nl ? nl + 1 : line + strlen(line)) {
-      char out[SENDBUFLEN], work[SENDBUFLEN];
-      ADDRESS *a = NIL;
-      if ((nl = strchr(line, '\n'))) *nl = '\0';
-      printf("INPUT "); esc(line); putchar('\n');
-      strcpy(work, line);
-      rfc822_parse_adrlist(&a, work, "dflt.host");
-      adrs("adr", a);
-      out[0] = '\0';
-      rfc822_write_address(out, a);
-      printf("write "); esc(out); putchar('\n');
-      strcpy(out, "To: ");
-      rfc822_write_address_full(out + 4, a, out);
-      printf("pretty "); esc(out); putchar('\n');
-      mail_free_address(&a);
-      if (!nl) break;
-    }
-  } else {
+  {
     ENVELOPE *env = NIL;
     BODY *body = NIL;
     STRING bs;
@@ -143,7 +120,51 @@ int main(int argc, char **argv)
     hdr[0] = '\0';
     rfc822_header(hdr, env, body);
     printf("header "); esc(hdr); putchar('\n');
+    mail_free_envelope(&env);
+    mail_free_body(&body);
+    fflush(stdout);
   }
+}
+
+int main(int argc, char **argv)
+{
+  size_t len;
+  char *text;
+  if (argc != 3) return 2;
+  text = slurp(argv[2], &len);
+  if (!strcmp(argv[1], "msgs")) {	/* records: "<len>\n<bytes>" */
+    char *p = text, *end = text + len;
+    while (p < end) {
+      size_t n = strtoul(p, &p, 10);
+      char *rec = malloc(n + 1);
+      memcpy(rec, ++p, n);
+      rec[n] = '\0';
+      p += n;
+      printf("\001MSG %lu\n", (unsigned long) n);
+      fflush(stdout);
+      onemsg(rec, n);
+      free(rec);
+    }
+  } else if (!strcmp(argv[1], "adr")) {
+    char *line = text, *nl;
+    for (; *line; line = nl ? nl + 1 : line + strlen(line)) {
+      char out[SENDBUFLEN], work[SENDBUFLEN];
+      ADDRESS *a = NIL;
+      if ((nl = strchr(line, '\n'))) *nl = '\0';
+      printf("INPUT "); esc(line); putchar('\n');
+      strcpy(work, line);
+      rfc822_parse_adrlist(&a, work, "dflt.host");
+      adrs("adr", a);
+      out[0] = '\0';
+      rfc822_write_address(out, a);
+      printf("write "); esc(out); putchar('\n');
+      strcpy(out, "To: ");
+      rfc822_write_address_full(out + 4, a, out);
+      printf("pretty "); esc(out); putchar('\n');
+      mail_free_address(&a);
+      if (!nl) break;
+    }
+  } else onemsg(text, len);
   return 0;
 }
 
