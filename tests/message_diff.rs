@@ -247,6 +247,11 @@ fn data_dir() -> PathBuf {
 /// Build the C dumper against the original; `None` (with a message) when
 /// the original's headers or library are not installed.
 fn build_oracle() -> Option<PathBuf> {
+    static ORACLE: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    ORACLE.get_or_init(build_oracle_once).clone()
+}
+
+fn build_oracle_once() -> Option<PathBuf> {
     if !Path::new("/usr/include/c-client/c-client.h").exists() {
         eprintln!("SKIP: original c-client headers not installed");
         return None;
@@ -621,4 +626,82 @@ fn random_messages_match_original() {
         "{}",
         bad.iter().take(3).cloned().collect::<Vec<_>>().join("\n")
     );
+}
+
+fn deep_multipart(levels: usize) -> Vec<u8> {
+    let mut m = b"From: a@b\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"L0\"\n\n".to_vec();
+    for i in 1..=levels {
+        m.extend_from_slice(format!("--L{}\nContent-Type: multipart/mixed; boundary=\"L{}\"\n\n", i - 1, i).as_bytes());
+    }
+    m.extend_from_slice(format!("--L{levels}\n\ninnermost\n").as_bytes());
+    for i in (0..=levels).rev() {
+        m.extend_from_slice(format!("--L{i}--\n").as_bytes());
+    }
+    m
+}
+
+fn deep_rfc822(levels: usize) -> Vec<u8> {
+    let mut m = Vec::new();
+    for i in 0..levels {
+        m.extend_from_slice(format!("From: l{i}@x\nMIME-Version: 1.0\nContent-Type: message/rfc822\n\n").as_bytes());
+    }
+    m.extend_from_slice(b"Subject: bottom\n\nbody\n");
+    m
+}
+
+#[test]
+fn deep_nesting_matches_original() {
+    let Some(exe) = build_oracle() else { return };
+    let dir = exe.parent().expect("dir").to_path_buf();
+    let cases = [
+        ("deep-multipart-60", deep_multipart(60)),
+        ("deep-rfc822-60", deep_rfc822(60)),
+        ("deep-group", {
+            let mut m = b"To: ".to_vec();
+            for i in 0..60 {
+                m.extend_from_slice(format!("g{i}: ").as_bytes());
+            }
+            m.extend_from_slice(b"x@y\n\nbody\n");
+            m
+        }),
+        ("deep-comment", {
+            let mut m = b"From: a@b ".to_vec();
+            m.extend(std::iter::repeat_n(b'(', 500));
+            m.extend(std::iter::repeat_n(b')', 499));
+            m.extend_from_slice(b"\n\nbody\n");
+            m
+        }),
+    ];
+    for (name, m) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, &m).expect("write");
+        let c = String::from_utf8_lossy(&run_oracle(&exe, "msg", &path)).into_owned();
+        let r = rust_msg(&m);
+        assert!(c == r, "{name}: {}", first_diff(&c, &r));
+    }
+}
+
+/// Far deeper than the original's limits: must finish quickly, without
+/// deep recursion, and stop descending at MAXMIMEDEPTH.
+#[test]
+fn extreme_nesting_is_bounded() {
+    for m in [deep_multipart(10_000), deep_rfc822(10_000)] {
+        let out = rust_msg(&m);
+        let depth = out.lines().filter(|l| l.trim_start().starts_with("BODY")).count();
+        assert!(depth <= 60, "descended {depth} levels");
+        assert!(out.contains("Ignoring excessively deep MIME recursion"));
+    }
+    let mut a = b"x@y ".to_vec();
+    a.extend(std::iter::repeat_n(b'(', 1_000_000));
+    let mut c = Collect::default();
+    let list = address::parse_adrlist_new(&a, Some(b"h"), &mut c);
+    assert_eq!(list[0].mailbox.as_deref(), Some(&b"x"[..]));
+    assert!(c.warnings.iter().any(|w| w.starts_with(b"Unterminated comment")));
+    // "a . b . c ..." makes the original recurse once per part.
+    let mut d = b"u@a".to_vec();
+    for _ in 0..200_000 {
+        d.extend_from_slice(b" . \\\\x");
+    }
+    let list = address::parse_adrlist_new(&d, Some(b"h"), &mut Collect::default());
+    assert!(list[0].host.as_ref().is_some_and(|h| h.len() > 200_000));
 }
