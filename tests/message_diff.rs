@@ -210,6 +210,10 @@ fn rust_msg(text: &[u8]) -> String {
 }
 
 fn rust_msg_with(text: &[u8], c: &mut Collect) -> String {
+    rust_msg_opt(text, c, true)
+}
+
+fn rust_msg_opt(text: &[u8], c: &mut Collect, writer: bool) -> String {
     let mut o = String::new();
     let hl = split(text);
     let (env, body) = parse::parse_msg_full(
@@ -227,6 +231,9 @@ fn rust_msg_with(text: &[u8], c: &mut Collect) -> String {
     let body = body.expect("body requested");
     envdump(&mut o, &env, 0);
     bodydump(&mut o, &body, 0);
+    if !writer {
+        return o;
+    }
     let mut h = Vec::new();
     write::output_body_header(&mut h, &body, &c.types, &c.encodings);
     o.push_str("bodyheader ");
@@ -629,9 +636,17 @@ fn random_messages_match_original() {
 }
 
 fn deep_multipart(levels: usize) -> Vec<u8> {
-    let mut m = b"From: a@b\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"L0\"\n\n".to_vec();
+    let mut m = b"From: a@b\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"L0\"\n\n"
+        .to_vec();
     for i in 1..=levels {
-        m.extend_from_slice(format!("--L{}\nContent-Type: multipart/mixed; boundary=\"L{}\"\n\n", i - 1, i).as_bytes());
+        m.extend_from_slice(
+            format!(
+                "--L{}\nContent-Type: multipart/mixed; boundary=\"L{}\"\n\n",
+                i - 1,
+                i
+            )
+            .as_bytes(),
+        );
     }
     m.extend_from_slice(format!("--L{levels}\n\ninnermost\n").as_bytes());
     for i in (0..=levels).rev() {
@@ -643,7 +658,9 @@ fn deep_multipart(levels: usize) -> Vec<u8> {
 fn deep_rfc822(levels: usize) -> Vec<u8> {
     let mut m = Vec::new();
     for i in 0..levels {
-        m.extend_from_slice(format!("From: l{i}@x\nMIME-Version: 1.0\nContent-Type: message/rfc822\n\n").as_bytes());
+        m.extend_from_slice(
+            format!("From: l{i}@x\nMIME-Version: 1.0\nContent-Type: message/rfc822\n\n").as_bytes(),
+        );
     }
     m.extend_from_slice(b"Subject: bottom\n\nbody\n");
     m
@@ -687,7 +704,10 @@ fn deep_nesting_matches_original() {
 fn extreme_nesting_is_bounded() {
     for m in [deep_multipart(10_000), deep_rfc822(10_000)] {
         let out = rust_msg(&m);
-        let depth = out.lines().filter(|l| l.trim_start().starts_with("BODY")).count();
+        let depth = out
+            .lines()
+            .filter(|l| l.trim_start().starts_with("BODY"))
+            .count();
         assert!(depth <= 60, "descended {depth} levels");
         assert!(out.contains("Ignoring excessively deep MIME recursion"));
     }
@@ -696,7 +716,10 @@ fn extreme_nesting_is_bounded() {
     let mut c = Collect::default();
     let list = address::parse_adrlist_new(&a, Some(b"h"), &mut c);
     assert_eq!(list[0].mailbox.as_deref(), Some(&b"x"[..]));
-    assert!(c.warnings.iter().any(|w| w.starts_with(b"Unterminated comment")));
+    assert!(c
+        .warnings
+        .iter()
+        .any(|w| w.starts_with(b"Unterminated comment")));
     // "a . b . c ..." makes the original recurse once per part.
     let mut d = b"u@a".to_vec();
     for _ in 0..200_000 {
@@ -704,4 +727,131 @@ fn extreme_nesting_is_bounded() {
     }
     let list = address::parse_adrlist_new(&d, Some(b"h"), &mut Collect::default());
     assert!(list[0].host.as_ref().is_some_and(|h| h.len() > 200_000));
+}
+
+/// The shared corpus, one record per file; `None` when it is absent.
+fn corpus_records() -> Option<Vec<Vec<u8>>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !root.is_dir() {
+        eprintln!("SKIP: ../shared/corpus is missing");
+        return None;
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![root];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).ok()?.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !matches!(
+                p.file_name().and_then(|n| n.to_str()),
+                Some("MANIFEST.sha256" | "README.md")
+            ) {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    Some(files.iter().filter_map(|f| std::fs::read(f).ok()).collect())
+}
+
+fn write_records(path: &Path, msgs: &[Vec<u8>]) {
+    let mut file = Vec::new();
+    for m in msgs {
+        file.extend_from_slice(format!("{}\n", m.len()).as_bytes());
+        file.extend_from_slice(m);
+    }
+    std::fs::write(path, &file).expect("write records");
+}
+
+#[test]
+fn corpus_matches_original() {
+    let Some(exe) = build_oracle() else { return };
+    let Some(msgs) = corpus_records() else { return };
+    let path = exe.parent().expect("dir").join("corpus-records");
+    write_records(&path, &msgs);
+    let c = String::from_utf8_lossy(&run_oracle(&exe, "msgsp", &path)).into_owned();
+    let cblocks: Vec<&str> = c.split("\x01MSG ").filter(|b| !b.is_empty()).collect();
+    assert_eq!(cblocks.len(), msgs.len(), "oracle output is incomplete");
+    let mut state = Collect::default();
+    let mut bad = Vec::new();
+    for (i, (m, cb)) in msgs.iter().zip(&cblocks).enumerate() {
+        let r = format!("{}\n{}", m.len(), rust_msg_opt(m, &mut state, false));
+        if *cb != r {
+            bad.push(format!("corpus file #{i}: {}", first_diff(cb, &r)));
+        }
+    }
+    eprintln!(
+        "corpus: {}/{} identical to the original",
+        msgs.len() - bad.len(),
+        msgs.len()
+    );
+    assert!(
+        bad.is_empty(),
+        "{}",
+        bad.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
+
+/// Parse speed against the original over the corpus (run with
+/// `cargo test --release --test message_diff -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn corpus_speed_against_original() {
+    let Some(exe) = build_oracle() else { return };
+    let Some(msgs) = corpus_records() else { return };
+    let rounds = 5;
+    let path = exe.parent().expect("dir").join("bench-records");
+    write_records(&path, &msgs);
+    let out = Command::new(&exe)
+        .env("BENCH_ROUNDS", rounds.to_string())
+        .arg("bench")
+        .arg(&path)
+        .output()
+        .expect("run bench");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let c_secs: f64 = stdout
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .parse()
+        .expect("seconds");
+    // CPU time of this thread (the machine may be shared and loaded).
+    let cpu = || -> f64 {
+        let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+        s.split_whitespace()
+            .next()
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1e9
+    };
+    let t0 = cpu();
+    let mut n = 0usize;
+    for _ in 0..rounds {
+        for m in &msgs {
+            let mut c = Collect::default();
+            let hl = split(m);
+            let (e, b) = parse::parse_msg_full(
+                &m[..hl],
+                Some(parse::BodyText {
+                    data: &m[hl..],
+                    base: 0,
+                }),
+                Some(b"dflt.host"),
+                0,
+                0,
+                &mut c,
+            );
+            n += e.from.len() + b.map_or(0, |b| b.size_lines as usize);
+        }
+    }
+    let r_secs = cpu() - t0;
+    let bytes: usize = msgs.iter().map(|m| m.len()).sum::<usize>() * rounds;
+    eprintln!(
+        "corpus parse, {} messages x {rounds}: original {c_secs:.3}s CPU, ours {r_secs:.3}s CPU, ratio {:.2}x ({:.0} MB/s) [{n}]",
+        msgs.len(),
+        c_secs / r_secs,
+        bytes as f64 / r_secs / 1e6
+    );
 }

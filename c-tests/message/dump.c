@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "c-client.h"
 
 static void esc(const char *s)
@@ -98,6 +99,9 @@ static char *slurp(const char *fn, size_t *len)
   return buf;
 }
 
+static int nowrite = 0;
+static int quiet = 0;		/* benchmark: no log output */		/* parse and dump only (no 16K writer limit) */
+
 static void onemsg(char *text, size_t len)
 {
   {
@@ -114,12 +118,14 @@ static void onemsg(char *text, size_t len)
     rfc822_parse_msg_full(&env, &body, text, hl, &bs, "dflt.host", 0, 0);
     envdump(env, 0);
     bodydump(body, 0);
+    if (!nowrite) {
     p = hdr; *p = '\0';
     rfc822_write_body_header(&p, body);
     printf("bodyheader "); esc(hdr); putchar('\n');
     hdr[0] = '\0';
     rfc822_header(hdr, env, body);
     printf("header "); esc(hdr); putchar('\n');
+    }
     mail_free_envelope(&env);
     mail_free_body(&body);
     fflush(stdout);
@@ -132,6 +138,37 @@ int main(int argc, char **argv)
   char *text;
   if (argc != 3) return 2;
   text = slurp(argv[2], &len);
+  if (!strcmp(argv[1], "bench")) {	/* parse every record N times, silently */
+    struct timespec t0, t1;
+    int rounds;
+    quiet = 1;
+    rounds = atoi(getenv("BENCH_ROUNDS") ? getenv("BENCH_ROUNDS") : "5");
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    for (int r = 0; r < rounds; r++) {
+      char *p = text, *end = text + len;
+      while (p < end) {
+        size_t n = strtoul(p, &p, 10), hl = n;
+        char *rec = ++p, *q;
+        ENVELOPE *env = NIL;
+        BODY *body = NIL;
+        STRING bs;
+        p += n;
+        for (q = rec; q < rec + n; q++) {
+          if (q[0] == '\n' && q[1] == '\n') { hl = q + 2 - rec; break; }
+          if (q[0] == '\r' && q[1] == '\n' && q[2] == '\r' && q[3] == '\n') { hl = q + 4 - rec; break; }
+          if (!*q) break;
+        }
+        INIT(&bs, mail_string, rec + hl, n - hl);
+        rfc822_parse_msg_full(&env, &body, rec, hl, &bs, "dflt.host", 0, 0);
+        mail_free_envelope(&env);
+        mail_free_body(&body);
+      }
+    }
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    printf("%.6f\n", (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+    return 0;
+  }
+  if (!strcmp(argv[1], "msgsp")) nowrite = 1, argv[1] = "msgs";
   if (!strcmp(argv[1], "msgs")) {	/* records: "<len>\n<bytes>" */
     char *p = text, *end = text + len;
     while (p < end) {
@@ -168,7 +205,7 @@ int main(int argc, char **argv)
   return 0;
 }
 
-void mm_log(char *string, long errflg) { printf("LOG %ld ", errflg); esc(string); putchar('\n'); }
+void mm_log(char *string, long errflg) { if (quiet) return; printf("LOG %ld ", errflg); esc(string); putchar('\n'); }
 void mm_dlog(char *string) {}
 void mm_searched(MAILSTREAM *s, unsigned long n) {}
 void mm_exists(MAILSTREAM *s, unsigned long n) {}

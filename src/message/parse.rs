@@ -135,11 +135,9 @@ fn parse_header(
             s += 1;
             match c {
                 b'\r' if at(h, s) == b'\n' => {}
-                b'\r' | b'\n' => {
-                    if at(h, s) != b' ' && at(h, s) != b'\t' {
-                        c = 0;
-                    }
-                }
+                // A line end that is not followed by a blank ends the line.
+                b'\r' | b'\n' if at(h, s) != b' ' && at(h, s) != b'\t' => c = 0,
+                b'\r' | b'\n' => {}
                 b'\t' => line.push(b' '),
                 _ => {} // 0: ends the C string
             }
@@ -472,23 +470,33 @@ pub fn parse_parameter(
     }
 }
 
+/// Index of the first ESC or 8-bit byte in `s` (or its length).
+fn first_esc_or_8bit(s: &[u8]) -> usize {
+    // 8-bit bytes: test whole blocks with the word-at-a-time `is_ascii`.
+    let mut high = s.len();
+    for (bi, block) in s.chunks(4096).enumerate() {
+        if !block.is_ascii() {
+            high = bi * 4096 + block.iter().position(|&b| b >= 0x80).unwrap_or(block.len());
+            break;
+        }
+    }
+    memchr::memchr(0x1b, &s[..high]).unwrap_or(high)
+}
+
 fn count_lf(d: &[u8], from: usize, n: u64) -> u64 {
     let end = (from as u64 + n).min(d.len() as u64) as usize;
     let from = from.min(end);
     memchr::memchr_iter(b'\n', &d[from..end]).count() as u64
 }
 
-/// `strcrlflen`: size once bare LFs become CRLF.
+/// `strcrlflen`: size once bare LFs become CRLF (an LF right after a CR is
+/// already part of a CRLF).
 fn crlf_len(bs: &Str<'_>) -> u64 {
-    let mut i = bs.size();
     let end = bs.end.min(bs.d.len());
     let d = &bs.d[bs.pos.min(end)..end];
-    for p in memchr::memchr_iter(b'\n', d) {
-        if p == 0 || d[p - 1] != b'\r' {
-            i += 1;
-        }
-    }
-    i
+    let lf = memchr::memchr_iter(b'\n', d).count() as u64;
+    let crlf = memchr::memmem::find_iter(d, b"\r\n").count() as u64;
+    bs.size() + lf - crlf
 }
 
 /// `rfc822_parse_content`: parse the body at the cursor of `bs`.
@@ -519,6 +527,19 @@ fn parse_content(
             if body.parameter.is_empty() {
                 let mut value: Option<&'static [u8]> = None;
                 while i > 0 {
+                    if value.is_none() {
+                        // Skip plain 7-bit bytes in bulk: only ESC and 8-bit
+                        // bytes can decide the charset.
+                        let end = (bs.pos as u64 + i).min(bs.d.len() as u64) as usize;
+                        let win = &bs.d[bs.pos.min(end)..end];
+                        let k = first_esc_or_8bit(win);
+                        if k > 0 {
+                            body.size_lines += memchr::memchr_iter(b'\n', &win[..k]).count() as u64;
+                            bs.pos += k;
+                            i -= k as u64;
+                            continue;
+                        }
+                    }
                     i -= 1;
                     let mut c = bs.snx();
                     if value.is_none() {
@@ -571,15 +592,29 @@ fn parse_content(
                     ev.log_parse(b"Ignoring nested encoding of message contents");
                 }
                 let start = bs.pos;
-                let mut c = b'\n';
-                let mut j: u64 = 0;
-                while i > j && (c != b'\n' || bs.chr() != b'\n') {
-                    let c1 = bs.snx();
-                    if c1 != b'\r' {
-                        c = c1;
+                // Hunt for the blank line: stop before an LF that follows an
+                // LF with only CRs between (or the start), as the original's
+                // byte loop does; whole lines are skipped with memchr.
+                let limit = (start as u64 + i) as usize;
+                let mut p = start;
+                loop {
+                    while p < limit && at(bs.d, p) == b'\r' {
+                        p += 1;
                     }
-                    j += 1;
+                    if p >= limit || at(bs.d, p) == b'\n' {
+                        break;
+                    }
+                    let win = &bs.d[p.min(bs.d.len())..limit.min(bs.d.len())];
+                    match memchr::memchr(b'\n', win) {
+                        Some(k) => p += k + 1,
+                        None => {
+                            p = limit;
+                            break;
+                        }
+                    }
                 }
+                let mut j = (p - start) as u64;
+                bs.pos = p;
                 if i > j {
                     bs.snx();
                     j += 1;
@@ -775,18 +810,16 @@ fn parse_multipart(
         if i == 0 {
             part.subtype = Some(default_subtype(part.type_).to_vec());
             match part.type_ {
-                TYPETEXT => {
-                    if part.parameter.is_empty() {
-                        let v: &[u8] = if part.encoding == ENC7BIT {
-                            b"US-ASCII"
-                        } else {
-                            b"X-UNKNOWN"
-                        };
-                        part.parameter.push(Parameter {
-                            attribute: b"CHARSET".to_vec(),
-                            value: Some(v.to_vec()),
-                        });
-                    }
+                TYPETEXT if part.parameter.is_empty() => {
+                    let v: &[u8] = if part.encoding == ENC7BIT {
+                        b"US-ASCII"
+                    } else {
+                        b"X-UNKNOWN"
+                    };
+                    part.parameter.push(Parameter {
+                        attribute: b"CHARSET".to_vec(),
+                        value: Some(v.to_vec()),
+                    });
                 }
                 TYPEMESSAGE => part.nested = Nested::Msg(Box::default()),
                 _ => {}
