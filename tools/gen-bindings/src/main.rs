@@ -2,10 +2,16 @@
 //! constants) from the project's own headers in `include/`, so that the C
 //! headers stay the single source of truth for layouts.
 //!
-//! Usage: gen-bindings <include-dir> <output-file>
+//! It also writes `tests/abi_signatures.rs` (next to the output's crate),
+//! which checks at compile time that every export matches its prototype.
+//!
+//! Usage: gen-bindings <include-dir> <output-file> [<signature-test-file>]
 
 use std::env;
 use std::fs;
+
+mod consts;
+mod signatures;
 
 const WRAPPER: &str = r#"
 #include "c-client.h"
@@ -15,10 +21,19 @@ const WRAPPER: &str = r#"
 #include "pseudo.h"
 "#;
 
+/// Headers with prototypes only (no public records): checked for
+/// signatures, left out of the record views.
+const PROTOTYPE_ONLY: &str = r#"
+#include <stdio.h>
+#include "dummy.h"
+#include "newsrc.h"
+#include "netmsg.h"
+"#;
+
 fn main() {
     let args: Vec<String> = env::args().collect();
-    if args.len() != 3 {
-        eprintln!("usage: gen-bindings <include-dir> <output-file>");
+    if args.len() != 3 && args.len() != 4 {
+        eprintln!("usage: gen-bindings <include-dir> <output-file> [<signature-test-file>]");
         std::process::exit(2);
     }
     let include_dir = fs::canonicalize(&args[1]).expect("include dir");
@@ -43,7 +58,45 @@ fn main() {
         .raw_line("#![allow(non_camel_case_types, non_snake_case, non_upper_case_globals, dead_code, clippy::all)]")
         .generate()
         .expect("bindgen failed");
-    bindings.write_to_file(&args[2]).expect("write output");
+    let mut text = bindings.to_string();
+    text.push_str("\n// Record names the headers define as macros.\n");
+    let aliases = consts::record_aliases(&include_dir);
+    for line in aliases.lines() {
+        let target = line.rsplit(' ').next().unwrap_or("").trim_end_matches(';');
+        if text.contains(&format!("pub struct {target} ")) {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text.push_str("\n// Integer constants of the headers, as the C compiler evaluates them.\n");
+    text.push_str(&consts::integer_constants(&include_dir));
+    fs::write(&args[2], text).expect("write output");
+    if let Some(test_file) = args.get(3) {
+        let prototypes = bindgen::Builder::default()
+            .header_contents("c_client_wrapper.h", &format!("{WRAPPER}{PROTOTYPE_ONLY}"))
+            .clang_arg(format!("-I{include_str}"))
+            .allowlist_file(&file_pattern)
+            .blocklist_type(".*")
+            .blocklist_var(".*")
+            .layout_tests(false)
+            .generate_comments(false)
+            .generate()
+            .expect("bindgen failed");
+        fs::write(test_file, signatures::check_file(&prototypes.to_string()))
+            .expect("write signature test");
+        rustfmt(test_file);
+    }
+    rustfmt(&args[2]);
+}
+
+/// Formats a generated file the way `cargo fmt` leaves committed files, so
+/// a regenerated file compares equal to the committed one.
+fn rustfmt(path: &str) {
+    let status = std::process::Command::new("rustfmt")
+        .args(["--edition", "2021", path])
+        .status()
+        .expect("run rustfmt");
+    assert!(status.success(), "rustfmt failed on {path}");
 }
 
 fn regex_escape(s: &str) -> String {

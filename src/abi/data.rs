@@ -1,0 +1,216 @@
+//! The data objects the original exports, with its exact sizes: programs
+//! copy-relocate drivers, authenticators and string drivers into
+//! themselves, so size and layout are part of the ABI.
+//!
+//! Driver and authenticator method slots are filled in by the modules that
+//! implement them; until then a slot is NULL and the dispatch layer reports
+//! the operation as not available instead of calling through it.
+
+#![allow(non_upper_case_globals)]
+
+use super::bindings::*;
+use std::os::raw::{c_char, c_long};
+use std::ptr::{addr_of_mut, null_mut};
+
+/// A C string literal as the `char *` the original's records hold.
+macro_rules! c_str {
+    ($s:expr) => {
+        concat!($s, "\0").as_ptr() as *mut c_char
+    };
+}
+
+const fn driver(name: *mut c_char, flags: u64) -> DRIVER {
+    // SAFETY: DRIVER is plain C data (pointers, integers and optional
+    // function pointers); all-zero is its valid empty value.
+    let empty: DRIVER = unsafe { std::mem::zeroed() };
+    DRIVER {
+        name,
+        flags,
+        next: null_mut(),
+        ..empty
+    }
+}
+
+macro_rules! drivers {
+    ($($driver:ident, $proto:ident, $name:expr, $flags:expr;)*) => {
+        $(
+            #[no_mangle]
+            pub static mut $driver: DRIVER = driver(c_str!($name), $flags);
+            /// Prototype stream of the driver (what `OP_PROTOTYPE` returns).
+            #[no_mangle]
+            pub static mut $proto: MAILSTREAM = MAILSTREAM {
+                dtb: addr_of_mut!($driver),
+                // SAFETY: MAILSTREAM is plain C data; all-zero is empty.
+                ..unsafe { std::mem::zeroed() }
+            };
+        )*
+    };
+}
+
+// Flags are the original's DR_* combinations for each driver.
+drivers! {
+    mboxdriver, mboxproto, "mbox", 0x8106;
+    imapdriver, imapproto, "imap", 0x10a4c;
+    nntpdriver, nntpproto, "nntp", 0x17a78;
+    pop3driver, pop3proto, "pop3", 0x6624;
+    mixdriver, mixproto, "mix", 0x60326;
+    mxdriver, mxproto, "mx", 0x20326;
+    mbxdriver, mbxproto, "mbx", 0x306;
+    tenexdriver, tenexproto, "tenex", 0x506;
+    mtxdriver, mtxproto, "mtx", 0x706;
+    mhdriver, mhproto, "mh", 0x20466;
+    mmdfdriver, mmdfproto, "mmdf", 0x9106;
+    unixdriver, unixproto, "unix", 0x9106;
+    newsdriver, newsproto, "news", 0x24078;
+    philedriver, phileproto, "phile", 0x412;
+    dummydriver, dummyproto, "dummy", 0x6;
+}
+
+const fn authenticator(name: *mut c_char, flags: c_long) -> AUTHENTICATOR {
+    AUTHENTICATOR {
+        flags,
+        name,
+        valid: None,
+        client: None,
+        server: None,
+        next: null_mut(),
+    }
+}
+
+#[no_mangle]
+pub static mut auth_gss: AUTHENTICATOR = authenticator(c_str!("GSSAPI"), 0x3);
+#[no_mangle]
+pub static mut auth_ext: AUTHENTICATOR = authenticator(c_str!("EXTERNAL"), 0x1000_0003);
+#[no_mangle]
+pub static mut auth_md5: AUTHENTICATOR = authenticator(c_str!("CRAM-MD5"), 0x1);
+#[no_mangle]
+pub static mut auth_pla: AUTHENTICATOR = authenticator(c_str!("PLAIN"), 0x1000_0002);
+#[no_mangle]
+pub static mut auth_log: AUTHENTICATOR = authenticator(c_str!("LOGIN"), 0x1000_0000);
+
+/// String drivers: the methods are filled in by the STRING implementation.
+#[no_mangle]
+pub static mut mail_string: STRINGDRIVER = STRINGDRIVER {
+    init: None,
+    next: None,
+    setpos: None,
+};
+#[no_mangle]
+pub static mut file_string: STRINGDRIVER = STRINGDRIVER {
+    init: None,
+    next: None,
+    setpos: None,
+};
+#[no_mangle]
+pub static mut fd_string: STRINGDRIVER = STRINGDRIVER {
+    init: None,
+    next: None,
+    setpos: None,
+};
+
+/// Body type names, indexed by TYPE*; unknown names met while parsing are
+/// added in the free slots at run time, as the original does.
+#[no_mangle]
+pub static mut body_types: [*mut c_char; TYPEMAX as usize + 1] = {
+    let mut t = [null_mut(); TYPEMAX as usize + 1];
+    t[TYPETEXT as usize] = c_str!("TEXT");
+    t[TYPEMULTIPART as usize] = c_str!("MULTIPART");
+    t[TYPEMESSAGE as usize] = c_str!("MESSAGE");
+    t[TYPEAPPLICATION as usize] = c_str!("APPLICATION");
+    t[TYPEAUDIO as usize] = c_str!("AUDIO");
+    t[TYPEIMAGE as usize] = c_str!("IMAGE");
+    t[TYPEVIDEO as usize] = c_str!("VIDEO");
+    t[TYPEMODEL as usize] = c_str!("MODEL");
+    t[TYPEOTHER as usize] = c_str!("X-UNKNOWN");
+    t
+};
+
+/// Content-transfer-encoding names, indexed by ENC*; extended at run time.
+#[no_mangle]
+pub static mut body_encodings: [*mut c_char; ENCMAX as usize + 1] = {
+    let mut t = [null_mut(); ENCMAX as usize + 1];
+    t[ENC7BIT as usize] = c_str!("7BIT");
+    t[ENC8BIT as usize] = c_str!("8BIT");
+    t[ENCBINARY as usize] = c_str!("BINARY");
+    t[ENCBASE64 as usize] = c_str!("BASE64");
+    t[ENCQUOTEDPRINTABLE as usize] = c_str!("QUOTED-PRINTABLE");
+    t[ENCOTHER as usize] = c_str!("X-UNKNOWN");
+    t
+};
+
+/// Day and month abbreviations used in dates.
+#[no_mangle]
+pub static mut days: [*const c_char; 7] = [
+    c_str!("Sun"),
+    c_str!("Mon"),
+    c_str!("Tue"),
+    c_str!("Wed"),
+    c_str!("Thu"),
+    c_str!("Fri"),
+    c_str!("Sat"),
+];
+#[no_mangle]
+pub static mut months: [*const c_char; 12] = [
+    c_str!("Jan"),
+    c_str!("Feb"),
+    c_str!("Mar"),
+    c_str!("Apr"),
+    c_str!("May"),
+    c_str!("Jun"),
+    c_str!("Jul"),
+    c_str!("Aug"),
+    c_str!("Sep"),
+    c_str!("Oct"),
+    c_str!("Nov"),
+    c_str!("Dec"),
+];
+
+// Character classes of RFC 822 (and MIME tokens): the characters that force
+// quoting. Control characters 1-31 and DEL are special in all of them.
+macro_rules! with_controls {
+    ($s:expr) => {
+        concat!(
+            $s,
+            "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10",
+            "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f\0"
+        )
+        .as_ptr() as *const c_char
+    };
+}
+#[no_mangle]
+pub static mut specials: *const c_char = with_controls!(" ()<>@,;:\\\"[].");
+#[no_mangle]
+pub static mut rspecials: *const c_char = with_controls!("()<>@,;:\\\"[].");
+#[no_mangle]
+pub static mut wspecials: *const c_char = with_controls!(" ()<>@,;:\\\"[]");
+#[no_mangle]
+pub static mut tspecials: *const c_char = with_controls!(" ()<>@,;:\\\"[]/?=");
+
+/// Separator line of MMDF mailboxes.
+#[no_mangle]
+pub static mut mmdfhdr: *mut c_char = c_str!("\x01\x01\x01\x01\n");
+
+/// Largest positive `int`, used by callers as "no limit".
+#[no_mangle]
+pub static mut maxposint: c_long = i32::MAX as c_long;
+
+/// Our own notice in place of the original's copyright text (see
+/// docs/deviations.md).
+#[no_mangle]
+pub static mut UW_copyright: *mut c_char = c_str!(
+    "c-client compatible library: a memory-safe reimplementation of the UW IMAP toolkit's c-client.\nLicensed under the Apache License, Version 2.0.\n"
+);
+
+/// The pseudo-message that keeps folder metadata at the front of some
+/// mailbox formats: sender, name and subject identify it to both libraries.
+#[no_mangle]
+pub static mut pseudo_from: *mut c_char = c_str!("MAILER-DAEMON");
+#[no_mangle]
+pub static mut pseudo_name: *mut c_char = c_str!("Mail System Internal Data");
+#[no_mangle]
+pub static mut pseudo_subject: *mut c_char =
+    c_str!("DON'T DELETE THIS MESSAGE -- FOLDER INTERNAL DATA");
+#[no_mangle]
+pub static mut pseudo_msg: *mut c_char = c_str!(
+    "This message holds the folder's internal data (such as message UIDs and\nkeywords) and is not real mail. Mail software creates it automatically;\nif it is deleted, that data is lost and recreated with initial values."
+);
