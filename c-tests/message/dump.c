@@ -99,6 +99,22 @@ static char *slurp(const char *fn, size_t *len)
   return buf;
 }
 
+/* A memory string driver of our own (the same behaviour as the library's
+ * mail_string), so the dumper does not depend on the library's. */
+static void ms_init(STRING *s, void *data, unsigned long size)
+{
+  s->chunk = s->curpos = (char *) (s->data = data);
+  s->size = s->chunksize = s->cursize = size;
+  s->data1 = s->offset = 0;
+}
+static char ms_next(STRING *s) { return *s->curpos++; }
+static void ms_setpos(STRING *s, unsigned long i)
+{
+  s->curpos = s->chunk + i;
+  s->cursize = s->size - i;
+}
+static STRINGDRIVER memstring = { ms_init, ms_next, ms_setpos };
+
 static int nowrite = 0;
 static int quiet = 0;		/* benchmark: no log output */		/* parse and dump only (no 16K writer limit) */
 
@@ -114,7 +130,7 @@ static void onemsg(char *text, size_t len)
       if (p[0] == '\n' && p[1] == '\n') { hl = p + 2 - text; break; }
       if (p[0] == '\r' && p[1] == '\n' && p[2] == '\r' && p[3] == '\n') { hl = p + 4 - text; break; }
     }
-    INIT(&bs, mail_string, text + hl, len - hl);
+    INIT(&bs, memstring, text + hl, len - hl);
     rfc822_parse_msg_full(&env, &body, text, hl, &bs, "dflt.host", 0, 0);
     envdump(env, 0);
     bodydump(body, 0);
@@ -126,8 +142,10 @@ static void onemsg(char *text, size_t len)
     rfc822_header(hdr, env, body);
     printf("header "); esc(hdr); putchar('\n');
     }
+#ifndef NOFREE
     mail_free_envelope(&env);
     mail_free_body(&body);
+#endif
     fflush(stdout);
   }
 }
@@ -158,7 +176,7 @@ int main(int argc, char **argv)
           if (q[0] == '\r' && q[1] == '\n' && q[2] == '\r' && q[3] == '\n') { hl = q + 4 - rec; break; }
           if (!*q) break;
         }
-        INIT(&bs, mail_string, rec + hl, n - hl);
+        INIT(&bs, memstring, rec + hl, n - hl);
         rfc822_parse_msg_full(&env, &body, rec, hl, &bs, "dflt.host", 0, 0);
         mail_free_envelope(&env);
         mail_free_body(&body);
@@ -198,7 +216,9 @@ int main(int argc, char **argv)
       strcpy(out, "To: ");
       rfc822_write_address_full(out + 4, a, out);
       printf("pretty "); esc(out); putchar('\n');
+#ifndef NOFREE
       mail_free_address(&a);
+#endif
       if (!nl) break;
     }
   } else onemsg(text, len);

@@ -7,6 +7,7 @@ pub mod callbacks;
 pub mod data;
 pub mod memory;
 pub mod misc;
+pub mod rfc822;
 pub mod stubs;
 
 /// Every exported function by name, whatever module defines it (used by the
@@ -15,6 +16,7 @@ pub mod stubs;
 pub mod exports {
     pub use super::memory::*;
     pub use super::misc::*;
+    pub use super::rfc822::*;
     pub use super::stubs::*;
 }
 

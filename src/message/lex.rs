@@ -12,6 +12,14 @@ use super::model::ParseEnv;
 pub struct CharSet([bool; 256]);
 
 impl CharSet {
+    /// A set from the bytes of a C specials string.
+    pub fn from_bytes(s: &[u8]) -> CharSet {
+        let mut t = [false; 256];
+        for &c in s {
+            t[c as usize] = true;
+        }
+        CharSet(t)
+    }
     pub fn contains(&self, c: u8) -> bool {
         self.0[c as usize]
     }

@@ -1,0 +1,685 @@
+//! C exports of the RFC 2822/MIME engine (`rfc822.c` of the original):
+//! converts between the C records and the safe core's model and calls it.
+//!
+//! Records handed to the caller are allocated with `fs_get` and zero-filled
+//! exactly as `mail_newaddr`/`mail_newenvelope`/`mail_newbody` make them, so
+//! the `mail_free_*` routines can free them.
+
+use super::bindings::*;
+use super::callbacks;
+use super::memory::{c_bytes, c_string_from, fs_get};
+use crate::message::model::{
+    Address, Body, Envelope, NameTable, Nested, Parameter, ParseEnv, PartText,
+};
+use crate::message::{address, lex, parse, write};
+use std::os::raw::{c_char, c_ulong, c_ushort};
+use std::ptr::{addr_of, addr_of_mut, null_mut};
+
+/// A zero-filled record from the C allocator.
+fn zalloc<T>() -> *mut T {
+    let p = fs_get(std::mem::size_of::<T>()) as *mut T;
+    // SAFETY: `p` is a fresh block of the size of T; all-zero is a valid
+    // value for these plain C records (pointers NULL, numbers 0).
+    unsafe { std::ptr::write_bytes(p, 0, 1) };
+    p
+}
+
+fn opt_c(s: Option<&[u8]>) -> *mut c_char {
+    s.map_or(null_mut(), c_string_from)
+}
+
+/// SAFETY contract for the readers below: every pointer is NULL or points to
+/// a valid record / NUL-terminated string of the original's layout.
+unsafe fn opt_rust(s: *const c_char) -> Option<Vec<u8>> {
+    // SAFETY: forwarded contract.
+    unsafe { c_bytes(s) }.map(<[u8]>::to_vec)
+}
+
+fn addresses_to_c(list: &[Address]) -> *mut ADDRESS {
+    let mut head: *mut ADDRESS = null_mut();
+    for a in list.iter().rev() {
+        let p = zalloc::<ADDRESS>();
+        // SAFETY: `p` is a fresh, zeroed ADDRESS.
+        unsafe {
+            (*p).personal = opt_c(a.personal.as_deref());
+            (*p).adl = opt_c(a.adl.as_deref());
+            (*p).mailbox = opt_c(a.mailbox.as_deref());
+            (*p).host = opt_c(a.host.as_deref());
+            (*p).error = opt_c(a.error.as_deref());
+            (*p).orcpt.type_ = opt_c(a.orcpt_type.as_deref());
+            (*p).orcpt.addr = opt_c(a.orcpt_addr.as_deref());
+            (*p).next = head;
+        }
+        head = p;
+    }
+    head
+}
+
+/// Appends `list` to the C list `*lst`.
+unsafe fn append_addresses(lst: *mut *mut ADDRESS, list: &[Address]) {
+    let new = addresses_to_c(list);
+    // SAFETY: `lst` is a valid pointer to a (possibly NULL) list head.
+    unsafe {
+        let mut tail = lst;
+        while !(*tail).is_null() {
+            tail = addr_of_mut!((**tail).next);
+        }
+        *tail = new;
+    }
+}
+
+unsafe fn addresses_from_c(mut p: *const ADDRESS) -> Vec<Address> {
+    let mut v = Vec::new();
+    // SAFETY: per the contract, each node is a valid ADDRESS.
+    unsafe {
+        while !p.is_null() {
+            v.push(Address {
+                personal: opt_rust((*p).personal),
+                adl: opt_rust((*p).adl),
+                mailbox: opt_rust((*p).mailbox),
+                host: opt_rust((*p).host),
+                error: opt_rust((*p).error),
+                orcpt_type: opt_rust((*p).orcpt.type_),
+                orcpt_addr: opt_rust((*p).orcpt.addr),
+            });
+            p = (*p).next;
+        }
+    }
+    v
+}
+
+fn params_to_c(list: &[Parameter]) -> *mut PARAMETER {
+    let mut head: *mut PARAMETER = null_mut();
+    for p in list.iter().rev() {
+        let c = zalloc::<PARAMETER>();
+        // SAFETY: fresh zeroed record.
+        unsafe {
+            (*c).attribute = c_string_from(&p.attribute);
+            (*c).value = opt_c(p.value.as_deref());
+            (*c).next = head;
+        }
+        head = c;
+    }
+    head
+}
+
+unsafe fn params_from_c(mut p: *const PARAMETER) -> Vec<Parameter> {
+    let mut v = Vec::new();
+    // SAFETY: per the contract.
+    unsafe {
+        while !p.is_null() {
+            v.push(Parameter {
+                attribute: opt_rust((*p).attribute).unwrap_or_default(),
+                value: opt_rust((*p).value),
+            });
+            p = (*p).next;
+        }
+    }
+    v
+}
+
+fn stringlist_to_c(list: &[Vec<u8>]) -> *mut STRINGLIST {
+    let mut head: *mut STRINGLIST = null_mut();
+    for s in list.iter().rev() {
+        let c = zalloc::<STRINGLIST>();
+        // SAFETY: fresh zeroed record.
+        unsafe {
+            (*c).text.data = c_string_from(s) as *mut u8;
+            (*c).text.size = s.len() as c_ulong;
+            (*c).next = head;
+        }
+        head = c;
+    }
+    head
+}
+
+unsafe fn stringlist_from_c(mut p: *const STRINGLIST) -> Vec<Vec<u8>> {
+    let mut v = Vec::new();
+    // SAFETY: per the contract; text.data/size describe the string.
+    unsafe {
+        while !p.is_null() {
+            let d = (*p).text.data;
+            v.push(if d.is_null() {
+                Vec::new()
+            } else {
+                std::slice::from_raw_parts(d, (*p).text.size as usize).to_vec()
+            });
+            p = (*p).next;
+        }
+    }
+    v
+}
+
+fn envelope_to_c(e: &Envelope) -> *mut ENVELOPE {
+    let p = zalloc::<ENVELOPE>();
+    // SAFETY: fresh zeroed record.
+    unsafe {
+        (*p).set_incomplete(e.incomplete as u32);
+        (*p).set_imapenvonly(e.imapenvonly as u32);
+        (*p).remail = opt_c(e.remail.as_deref());
+        (*p).return_path = addresses_to_c(&e.return_path);
+        (*p).date = opt_c(e.date.as_deref()) as *mut u8;
+        (*p).from = addresses_to_c(&e.from);
+        (*p).sender = addresses_to_c(&e.sender);
+        (*p).reply_to = addresses_to_c(&e.reply_to);
+        (*p).subject = opt_c(e.subject.as_deref());
+        (*p).to = addresses_to_c(&e.to);
+        (*p).cc = addresses_to_c(&e.cc);
+        (*p).bcc = addresses_to_c(&e.bcc);
+        (*p).in_reply_to = opt_c(e.in_reply_to.as_deref());
+        (*p).message_id = opt_c(e.message_id.as_deref());
+        (*p).newsgroups = opt_c(e.newsgroups.as_deref());
+        (*p).followup_to = opt_c(e.followup_to.as_deref());
+        (*p).references = opt_c(e.references.as_deref());
+    }
+    p
+}
+
+unsafe fn envelope_from_c(p: *const ENVELOPE) -> Envelope {
+    // SAFETY: per the contract.
+    unsafe {
+        Envelope {
+            incomplete: (*p).incomplete() != 0,
+            imapenvonly: (*p).imapenvonly() != 0,
+            remail: opt_rust((*p).remail),
+            return_path: addresses_from_c((*p).return_path),
+            date: opt_rust((*p).date as *const c_char),
+            from: addresses_from_c((*p).from),
+            sender: addresses_from_c((*p).sender),
+            reply_to: addresses_from_c((*p).reply_to),
+            subject: opt_rust((*p).subject),
+            to: addresses_from_c((*p).to),
+            cc: addresses_from_c((*p).cc),
+            bcc: addresses_from_c((*p).bcc),
+            in_reply_to: opt_rust((*p).in_reply_to),
+            message_id: opt_rust((*p).message_id),
+            newsgroups: opt_rust((*p).newsgroups),
+            followup_to: opt_rust((*p).followup_to),
+            references: opt_rust((*p).references),
+        }
+    }
+}
+
+fn parttext_to_c(t: &PartText, c: &mut mail_body_text) {
+    c.offset = t.offset as c_ulong;
+    c.text.size = t.size as c_ulong;
+    c.text.data = t
+        .data
+        .as_deref()
+        .map_or(null_mut(), |d| c_string_from(d) as *mut u8);
+}
+
+/// Fills the zeroed C body `c` from `b` (nesting is bounded by the parser's
+/// MAXMIMEDEPTH, so the recursion is too).
+unsafe fn body_fill_c(b: &Body, c: *mut BODY) {
+    // SAFETY: `c` is a valid, zeroed BODY.
+    unsafe {
+        (*c).type_ = b.type_;
+        (*c).encoding = b.encoding;
+        (*c).subtype = opt_c(b.subtype.as_deref());
+        (*c).parameter = params_to_c(&b.parameter);
+        (*c).id = opt_c(b.id.as_deref());
+        (*c).description = opt_c(b.description.as_deref());
+        (*c).disposition.type_ = opt_c(b.disposition_type.as_deref());
+        (*c).disposition.parameter = params_to_c(&b.disposition_parameter);
+        (*c).language = b.language.as_deref().map_or(null_mut(), stringlist_to_c);
+        (*c).location = opt_c(b.location.as_deref());
+        parttext_to_c(&b.mime, &mut (*c).mime);
+        parttext_to_c(&b.contents, &mut (*c).contents);
+        (*c).size.lines = b.size_lines as c_ulong;
+        (*c).size.bytes = b.size_bytes as c_ulong;
+        (*c).md5 = opt_c(b.md5.as_deref());
+        match &b.nested {
+            Nested::None => {}
+            Nested::Parts(parts) => {
+                let mut head: *mut PART = null_mut();
+                for p in parts.iter().rev() {
+                    let part = zalloc::<PART>();
+                    body_fill_c(p, addr_of_mut!((*part).body));
+                    (*part).next = head;
+                    head = part;
+                }
+                (*c).nested.part = head;
+            }
+            Nested::Msg(m) => {
+                let msg = zalloc::<MESSAGE>();
+                (*msg).env = m.env.as_deref().map_or(null_mut(), envelope_to_c);
+                (*msg).body = match m.body.as_deref() {
+                    Some(nb) => {
+                        let cb = zalloc::<BODY>();
+                        body_fill_c(nb, cb);
+                        cb
+                    }
+                    None => null_mut(),
+                };
+                parttext_to_c(&m.full, &mut (*msg).full);
+                parttext_to_c(&m.header, &mut (*msg).header);
+                parttext_to_c(&m.text, &mut (*msg).text);
+                (*c).nested.msg = msg;
+            }
+        }
+    }
+}
+
+/// Bound on nesting when reading a body built by the application.
+const MAX_C_BODY_DEPTH: usize = 1000;
+
+unsafe fn body_from_c(c: *const BODY, depth: usize) -> Body {
+    // SAFETY: per the contract.
+    unsafe {
+        let mut b = Body {
+            type_: (*c).type_,
+            encoding: (*c).encoding,
+            subtype: opt_rust((*c).subtype),
+            parameter: params_from_c((*c).parameter),
+            id: opt_rust((*c).id),
+            description: opt_rust((*c).description),
+            disposition_type: opt_rust((*c).disposition.type_),
+            disposition_parameter: params_from_c((*c).disposition.parameter),
+            language: if (*c).language.is_null() {
+                None
+            } else {
+                Some(stringlist_from_c((*c).language))
+            },
+            location: opt_rust((*c).location),
+            md5: opt_rust((*c).md5),
+            size_lines: (*c).size.lines,
+            size_bytes: (*c).size.bytes,
+            ..Body::default()
+        };
+        if depth < MAX_C_BODY_DEPTH && b.type_ == crate::message::model::TYPEMULTIPART {
+            let mut parts = Vec::new();
+            let mut p = (*c).nested.part as *const PART;
+            while !p.is_null() {
+                parts.push(body_from_c(addr_of!((*p).body), depth + 1));
+                p = (*p).next;
+            }
+            b.nested = Nested::Parts(parts);
+        }
+        b
+    }
+}
+
+/// The process-wide `body_types` / `body_encodings` arrays as name tables.
+struct CTable {
+    types: bool,
+}
+
+impl CTable {
+    fn slot(&self, i: usize) -> Option<*mut *mut c_char> {
+        // SAFETY: taking the address of the exported arrays without creating
+        // references; the library is single-threaded per the original's model.
+        unsafe {
+            if self.types {
+                let t = addr_of_mut!(super::data::body_types);
+                (i < (*t).len()).then(|| (t as *mut *mut c_char).add(i))
+            } else {
+                let t = addr_of_mut!(super::data::body_encodings);
+                (i < (*t).len()).then(|| (t as *mut *mut c_char).add(i))
+            }
+        }
+    }
+}
+
+impl NameTable for CTable {
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        let s = self.slot(i)?;
+        // SAFETY: slots hold NULL or NUL-terminated names that live for the
+        // process (never freed once installed).
+        unsafe { c_bytes(*s) }
+    }
+    fn set(&mut self, i: usize, name: Vec<u8>) {
+        if let Some(s) = self.slot(i) {
+            // SAFETY: `s` points into the exported array; the new name is
+            // malloc'ed and kept for the life of the process, as in C.
+            unsafe { *s = c_string_from(&name) };
+        }
+    }
+    fn max(&self) -> usize {
+        if self.types {
+            TYPEMAX as usize
+        } else {
+            ENCMAX as usize
+        }
+    }
+}
+
+/// The parser's surroundings in the C world: `mm_log(…, PARSE)` and the
+/// exported tables.
+struct CEnv {
+    types: CTable,
+    encodings: CTable,
+}
+
+impl CEnv {
+    fn new() -> Self {
+        CEnv {
+            types: CTable { types: true },
+            encodings: CTable { types: false },
+        }
+    }
+}
+
+impl ParseEnv for CEnv {
+    fn log_parse(&mut self, msg: &[u8]) {
+        let mut m: Vec<u8> = msg.iter().copied().take_while(|&c| c != 0).collect();
+        m.push(0);
+        // SAFETY: NUL-terminated and alive across the call.
+        unsafe { callbacks::mm_log(m.as_mut_ptr() as *mut c_char, PARSE) };
+    }
+    fn body_types(&mut self) -> &mut dyn NameTable {
+        &mut self.types
+    }
+    fn body_encodings(&mut self) -> &mut dyn NameTable {
+        &mut self.encodings
+    }
+}
+
+/// Reads the rest of a STRING (from its position to its size) through its
+/// driver, as the original's SNX does. Returns the bytes and the start
+/// position.
+unsafe fn read_string(s: *mut STRING) -> (Vec<u8>, u64) {
+    // SAFETY: `s` is a valid, initialised STRING with a driver.
+    unsafe {
+        let pos = (*s).offset + ((*s).curpos as usize - (*s).chunk as usize) as u64;
+        let total = (*s).size.saturating_sub(pos);
+        let mut v = Vec::with_capacity(total as usize);
+        for _ in 0..total {
+            (*s).cursize = (*s).cursize.wrapping_sub(1);
+            let c = if (*s).cursize != 0 {
+                let c = *(*s).curpos;
+                (*s).curpos = (*s).curpos.add(1);
+                c
+            } else {
+                match (*(*s).dtb).next {
+                    Some(next) => next(s),
+                    None => 0,
+                }
+            };
+            v.push(c as u8);
+        }
+        (v, pos)
+    }
+}
+
+/// `rfc822_parse_msg_full`.
+///
+/// # Safety
+/// As the original: valid pointers, `s` of `i` bytes, `bs` an initialised
+/// STRING (when `bdy` is non-NULL).
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_parse_msg_full(
+    en: *mut *mut ENVELOPE,
+    bdy: *mut *mut BODY,
+    s: *mut c_char,
+    i: c_ulong,
+    bs: *mut STRING,
+    host: *mut c_char,
+    depth: c_ulong,
+    flags: c_ulong,
+) {
+    super::guard("rfc822_parse_msg_full", (), || {
+        // SAFETY: forwarded contract of the caller.
+        unsafe {
+            let header: &[u8] = if s.is_null() {
+                &[]
+            } else {
+                std::slice::from_raw_parts(s as *const u8, i as usize)
+            };
+            let body = if bdy.is_null() || bs.is_null() {
+                None
+            } else {
+                Some(read_string(bs))
+            };
+            let mut env = CEnv::new();
+            let (e, b) = parse::parse_msg_full(
+                header,
+                body.as_ref().map(|(d, base)| parse::BodyText {
+                    data: d,
+                    base: *base,
+                }),
+                c_bytes(host),
+                depth,
+                flags,
+                &mut env,
+            );
+            if !en.is_null() {
+                *en = envelope_to_c(&e);
+            }
+            if !bdy.is_null() {
+                let cb = zalloc::<BODY>();
+                if let Some(b) = &b {
+                    body_fill_c(b, cb);
+                }
+                *bdy = cb;
+            }
+        }
+    })
+}
+
+/// `rfc822_parse_adrlist`. Like the original, the parse may write into
+/// `string` (ties off words and comments); those writes are copied back.
+///
+/// # Safety
+/// `lst` valid; `string` NULL or a writable NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_parse_adrlist(
+    lst: *mut *mut ADDRESS,
+    string: *mut c_char,
+    host: *mut c_char,
+) {
+    super::guard("rfc822_parse_adrlist", (), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let Some(text) = c_bytes(string) else { return };
+            let len = text.len();
+            let mut buf = lex::buffer(text);
+            let mut list = Vec::new();
+            let mut env = CEnv::new();
+            address::parse_adrlist_buf(&mut list, &mut buf, c_bytes(host), &mut env);
+            std::ptr::copy_nonoverlapping(buf.as_ptr(), string as *mut u8, len);
+            if !lst.is_null() {
+                append_addresses(lst, &list);
+            }
+        }
+    })
+}
+
+/// Appends `bytes` at the end of the C string `dest` and NUL-terminates,
+/// as the legacy writers do; the original calls fatal() past SENDBUFLEN.
+unsafe fn legacy_append(dest: *mut c_char, bytes: &[u8]) -> *mut c_char {
+    if bytes.len() >= SENDBUFLEN as usize - 1 {
+        let mut m = b"rfc822.c legacy routine buffer overflow\0".to_vec();
+        // SAFETY: NUL-terminated message; mm_fatal is the last word.
+        unsafe { callbacks::mm_fatal(m.as_mut_ptr() as *mut c_char) };
+        std::process::abort();
+    }
+    // SAFETY: the caller's buffer has room (the original's contract).
+    unsafe {
+        let start = dest.add(libc::strlen(dest));
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), start as *mut u8, bytes.len());
+        *start.add(bytes.len()) = 0;
+        start.add(bytes.len())
+    }
+}
+
+/// `rfc822_write_address_full`.
+///
+/// # Safety
+/// `dest` a writable NUL-terminated buffer with room; `base` NULL or a
+/// pointer into the same buffer at or before `dest`.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_write_address_full(
+    dest: *mut c_char,
+    adr: *mut ADDRESS,
+    base: *mut c_char,
+) -> *mut c_char {
+    super::guard("rfc822_write_address_full", dest, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let list = addresses_from_c(adr);
+            let col = if base.is_null() {
+                0
+            } else {
+                (dest as isize - base as isize) as i64
+            };
+            let mut out = Vec::new();
+            write::write_address_full(&mut out, &list, col);
+            legacy_append(dest, &out)
+        }
+    })
+}
+
+/// `rfc822_address`: one route-address appended to `dest`.
+///
+/// # Safety
+/// As `rfc822_write_address_full`.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_address(dest: *mut c_char, adr: *mut ADDRESS) {
+    super::guard("rfc822_address", (), || {
+        // SAFETY: forwarded contract; only the first address is used.
+        unsafe {
+            if adr.is_null() {
+                return;
+            }
+            let one = addresses_from_c(adr).into_iter().next().unwrap_or_default();
+            let mut out = Vec::new();
+            write::output_address(&mut out, &one);
+            legacy_append(dest, &out);
+        }
+    })
+}
+
+/// `rfc822_cat`.
+///
+/// # Safety
+/// `dest` writable with room; `src` NUL-terminated; `specials` NULL or a
+/// NUL-terminated set.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_cat(dest: *mut c_char, src: *mut c_char, specials: *const c_char) {
+    super::guard("rfc822_cat", (), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let src = c_bytes(src).unwrap_or_default();
+            let set = c_bytes(specials).map(lex::CharSet::from_bytes);
+            let mut out = Vec::new();
+            write::output_cat(&mut out, src, set.as_ref());
+            legacy_append(dest, &out);
+        }
+    })
+}
+
+/// `rfc822_write_body_header`.
+///
+/// # Safety
+/// `dst` points to a pointer into a writable buffer with room.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_write_body_header(dst: *mut *mut c_char, body: *mut BODY) {
+    super::guard("rfc822_write_body_header", (), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let b = body_from_c(body, 0);
+            let env = CEnv::new();
+            let mut out = Vec::new();
+            write::output_body_header(&mut out, &b, &env.types, &env.encodings);
+            *dst = legacy_append(*dst, &out);
+        }
+    })
+}
+
+/// `rfc822_header`.
+///
+/// # Safety
+/// `header` a writable buffer of SENDBUFLEN bytes; `env` valid.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_header(header: *mut c_char, env: *mut ENVELOPE, body: *mut BODY) {
+    super::guard("rfc822_header", (), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            *header = 0;
+            let e = envelope_from_c(env);
+            let b = if body.is_null() {
+                None
+            } else {
+                Some(body_from_c(body, 0))
+            };
+            let t = CEnv::new();
+            let mut out = Vec::new();
+            write::output_header(&mut out, &e, b.as_ref(), false, &t.types, &t.encodings);
+            legacy_append(header, &out);
+        }
+    })
+}
+
+/// `rfc822_default_subtype`: a static name.
+#[no_mangle]
+pub extern "C" fn rfc822_default_subtype(type_: c_ushort) -> *mut c_char {
+    static NAMES: [&[u8]; 6] = [
+        b"PLAIN\0",
+        b"MIXED\0",
+        b"RFC822\0",
+        b"OCTET-STREAM\0",
+        b"BASIC\0",
+        b"UNKNOWN\0",
+    ];
+    let s = lex::default_subtype(type_);
+    let n = NAMES
+        .iter()
+        .find(|n| &n[..n.len() - 1] == s)
+        .unwrap_or(&NAMES[5]);
+    n.as_ptr() as *mut c_char
+}
+
+/// `rfc822_cpy`: malloc'ed, unquoted copy.
+///
+/// # Safety
+/// `src` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_cpy(src: *mut c_char) -> *mut c_char {
+    super::guard("rfc822_cpy", null_mut(), || {
+        // SAFETY: forwarded contract.
+        let s = unsafe { c_bytes(src) }.unwrap_or_default();
+        c_string_from(&lex::unquote(s))
+    })
+}
+
+/// `rfc822_quote`: unquote in place.
+///
+/// # Safety
+/// `src` a writable NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_quote(src: *mut c_char) -> *mut c_char {
+    super::guard("rfc822_quote", src, || {
+        // SAFETY: forwarded contract; the result is never longer.
+        unsafe {
+            if let Some(s) = c_bytes(src) {
+                let u = lex::unquote(s);
+                std::ptr::copy_nonoverlapping(u.as_ptr(), src as *mut u8, u.len());
+                *src.add(u.len()) = 0;
+            }
+        }
+        src
+    })
+}
+
+/// `rfc822_cpy_adr`: copy of personal, adl, mailbox and host of each entry.
+///
+/// # Safety
+/// `adr` NULL or a valid list.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_cpy_adr(adr: *mut ADDRESS) -> *mut ADDRESS {
+    super::guard("rfc822_cpy_adr", null_mut(), || {
+        // SAFETY: forwarded contract.
+        let list: Vec<Address> = unsafe { addresses_from_c(adr) }
+            .into_iter()
+            .map(|a| Address {
+                personal: a.personal,
+                adl: a.adl,
+                mailbox: a.mailbox,
+                host: a.host,
+                ..Address::default()
+            })
+            .collect();
+        addresses_to_c(&list)
+    })
+}
