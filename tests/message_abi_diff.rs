@@ -65,7 +65,11 @@ fn run(exe: &Path, libdir: Option<&Path>, mode: &str, input: &Path) -> Vec<u8> {
 fn c_exports_match_original() {
     let Some((exe, ours)) = setup() else { return };
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/message");
-    let mut inputs: Vec<(&str, PathBuf)> = vec![("adr", data.join("addresses.txt"))];
+    let mut inputs: Vec<(&str, PathBuf)> = vec![
+        ("adr", data.join("addresses.txt")),
+        ("scan", data.join("scan.txt")),
+        ("scan", data.join("addresses.txt")),
+    ];
     let mut msgs: Vec<PathBuf> = std::fs::read_dir(data.join("msg"))
         .expect("msg dir")
         .map(|e| e.expect("entry").path())

@@ -186,6 +186,37 @@ int main(int argc, char **argv)
     printf("%.6f\n", (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
     return 0;
   }
+  if (!strcmp(argv[1], "scan")) {	/* the low-level scanners, per line */
+    char *line = text, *nl;
+    for (; *line; line = nl ? nl + 1 : line + strlen(line)) {
+      char w[SENDBUFLEN], *p, *e;
+      ADDRESS *a;
+      long n = 0;
+      if ((nl = strchr(line, '\n'))) *nl = '\0';
+      printf("INPUT "); esc(line); putchar('\n');
+#define OFF(x) ((x) ? (long) ((x) - w) : -1L)
+      strcpy(w, line); p = w; rfc822_skipws(&p);
+      printf("skipws %ld ", OFF(p)); esc(w); putchar('\n');
+      strcpy(w, line); printf("word %ld ", OFF(rfc822_parse_word(w, NIL))); esc(w); putchar('\n');
+      strcpy(w, line); printf("tword %ld\n", OFF(rfc822_parse_word(w, "()<>@,;:\\\"[]/?= ")));
+      strcpy(w, line); printf("phrase %ld ", OFF(rfc822_parse_phrase(w))); esc(w); putchar('\n');
+      strcpy(w, line); printf("phraseonly %ld\n", rfc822_phraseonly(w));
+      strcpy(w, line);
+      if (*w == '(') { p = w; e = rfc822_skip_comment(&p, LONGT); printf("comment %ld %ld ", OFF(e), OFF(p)); esc(w); putchar('\n'); }
+      strcpy(w, line); e = w; p = rfc822_parse_domain(w, &e);
+      printf("domain "); esc(p); printf(" %ld\n", OFF(e));
+      strcpy(w, line); p = w; a = rfc822_parse_mailbox(&p, "dh");
+      adrs("mailbox", a); printf("rest %ld\n", OFF(p));
+      strcpy(w, line); e = w; a = rfc822_parse_addrspec(w, &e, "dh");
+      adrs("addrspec", a); printf("rest %ld\n", OFF(e));
+      strcpy(w, line); e = w; a = rfc822_parse_routeaddr(w, &e, "dh");
+      adrs("routeaddr", a); printf("rest %ld\n", OFF(e));
+      p = cpystr(line); printf("cpy "); esc(rfc822_cpy(p)); printf(" quote "); esc(rfc822_quote(p)); putchar('\n');
+      (void) n;
+      if (!nl) break;
+    }
+    return 0;
+  }
   if (!strcmp(argv[1], "msgsp")) nowrite = 1, argv[1] = "msgs";
   if (!strcmp(argv[1], "msgs")) {	/* records: "<len>\n<bytes>" */
     char *p = text, *end = text + len;

@@ -683,3 +683,250 @@ pub unsafe extern "C" fn rfc822_cpy_adr(adr: *mut ADDRESS) -> *mut ADDRESS {
         addresses_to_c(&list)
     })
 }
+
+/// Runs a core scanner over a copy of the caller's C string `s` (as a
+/// NUL-terminated working buffer) and copies the scanner's in-place writes
+/// back, as the original scans and writes the caller's string directly.
+/// Positions the scanner returns are indices from `s`.
+unsafe fn on_cstring<R>(s: *mut c_char, f: impl FnOnce(&mut [u8], &mut CEnv) -> R) -> Option<R> {
+    // SAFETY: `s` is NULL or a writable NUL-terminated string.
+    unsafe {
+        let text = c_bytes(s)?;
+        let len = text.len();
+        let mut buf = lex::buffer(text);
+        let mut env = CEnv::new();
+        let r = f(&mut buf, &mut env);
+        std::ptr::copy_nonoverlapping(buf.as_ptr(), s as *mut u8, len);
+        Some(r)
+    }
+}
+
+/// `rfc822_skipws`.
+///
+/// # Safety
+/// `s` points to a writable NUL-terminated string pointer.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_skipws(s: *mut *mut c_char) {
+    super::guard("rfc822_skipws", (), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            if s.is_null() {
+                return;
+            }
+            let base = *s;
+            if let Some(p) = on_cstring(base, |b, e| {
+                let mut p = 0;
+                lex::skipws(b, &mut p, e);
+                p
+            }) {
+                *s = base.add(p);
+            }
+        }
+    })
+}
+
+/// `rfc822_skip_comment`.
+///
+/// # Safety
+/// `s` points to a pointer at an open parenthesis of a writable string.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_skip_comment(
+    s: *mut *mut c_char,
+    trim: std::os::raw::c_long,
+) -> *mut c_char {
+    super::guard("rfc822_skip_comment", null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            if s.is_null() {
+                return null_mut();
+            }
+            let base = *s;
+            match on_cstring(base, |b, e| {
+                let mut p = 0;
+                let r = lex::skip_comment(b, &mut p, trim != 0, e);
+                (r, p)
+            }) {
+                Some((Some(r), p)) => {
+                    *s = base.add(p);
+                    base.add(r)
+                }
+                _ => null_mut(),
+            }
+        }
+    })
+}
+
+/// `rfc822_parse_word`.
+///
+/// # Safety
+/// `s` NULL or a writable NUL-terminated string; `delimiters` NULL or a
+/// NUL-terminated set.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_parse_word(
+    s: *mut c_char,
+    delimiters: *const c_char,
+) -> *mut c_char {
+    super::guard("rfc822_parse_word", null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let set = c_bytes(delimiters).map(lex::CharSet::from_bytes);
+            match on_cstring(s, |b, e| lex::parse_word(b, Some(0), set.as_ref(), e)) {
+                Some(Some(p)) => s.add(p),
+                _ => null_mut(),
+            }
+        }
+    })
+}
+
+/// `rfc822_parse_phrase`.
+///
+/// # Safety
+/// `s` NULL or a writable NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_parse_phrase(s: *mut c_char) -> *mut c_char {
+    super::guard("rfc822_parse_phrase", null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            match on_cstring(s, |b, e| lex::parse_phrase(b, Some(0), e)) {
+                Some(Some(p)) => s.add(p),
+                _ => null_mut(),
+            }
+        }
+    })
+}
+
+/// `rfc822_phraseonly`.
+///
+/// # Safety
+/// `end` a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_phraseonly(end: *mut c_char) -> std::os::raw::c_long {
+    super::guard("rfc822_phraseonly", 0, || {
+        // SAFETY: forwarded contract.
+        let b = unsafe { c_bytes(end) }
+            .map(lex::buffer)
+            .unwrap_or_else(|| vec![0]);
+        address::phraseonly(&b, 0) as std::os::raw::c_long
+    })
+}
+
+/// `rfc822_parse_domain`.
+///
+/// # Safety
+/// `string` a writable NUL-terminated string; `end` a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_parse_domain(
+    string: *mut c_char,
+    end: *mut *mut c_char,
+) -> *mut c_char {
+    super::guard("rfc822_parse_domain", null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let r = on_cstring(string, |b, e| {
+                let mut en = None;
+                let d = address::parse_domain(b, 0, &mut en, e);
+                (d, en)
+            });
+            let Some((d, en)) = r else { return null_mut() };
+            if !end.is_null() {
+                if let Some(p) = en {
+                    *end = string.add(p);
+                }
+            }
+            opt_c(d.as_deref())
+        }
+    })
+}
+
+/// `rfc822_parse_mailbox`.
+///
+/// # Safety
+/// `string` points to a pointer to a writable NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_parse_mailbox(
+    string: *mut *mut c_char,
+    host: *mut c_char,
+) -> *mut ADDRESS {
+    super::guard("rfc822_parse_mailbox", null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            if string.is_null() {
+                return null_mut();
+            }
+            let base = *string;
+            let h = c_bytes(host).map(<[u8]>::to_vec);
+            let r = on_cstring(base, |b, e| {
+                let mut pos = Some(0);
+                let a = address::parse_mailbox(b, &mut pos, h.as_deref(), e);
+                (a, pos)
+            });
+            let Some((a, pos)) = r else { return null_mut() };
+            *string = pos.map_or(null_mut(), |p| base.add(p));
+            a.map_or(null_mut(), |a| addresses_to_c(&a))
+        }
+    })
+}
+
+/// `rfc822_parse_addrspec`.
+///
+/// # Safety
+/// `string` a writable NUL-terminated string; `ret` a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_parse_addrspec(
+    string: *mut c_char,
+    ret: *mut *mut c_char,
+    host: *mut c_char,
+) -> *mut ADDRESS {
+    super::guard("rfc822_parse_addrspec", null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let h = c_bytes(host).map(<[u8]>::to_vec);
+            let r = on_cstring(string, |b, e| {
+                let mut r = None;
+                let a = address::parse_addrspec(b, Some(0), &mut r, h.as_deref(), e);
+                (a, r)
+            });
+            let Some((Some(a), r)) = r else {
+                return null_mut();
+            };
+            if !ret.is_null() {
+                *ret = r.map_or(null_mut(), |p| string.add(p));
+            }
+            addresses_to_c(&[a])
+        }
+    })
+}
+
+/// `rfc822_parse_routeaddr`.
+///
+/// # Safety
+/// As `rfc822_parse_addrspec`.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_parse_routeaddr(
+    string: *mut c_char,
+    ret: *mut *mut c_char,
+    host: *mut c_char,
+) -> *mut ADDRESS {
+    super::guard("rfc822_parse_routeaddr", null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let h = c_bytes(host).map(<[u8]>::to_vec);
+            let prior = if ret.is_null() { None } else { Some(*ret) };
+            let r = on_cstring(string, |b, e| {
+                let mut r = None;
+                let a = address::parse_routeaddr(b, Some(0), &mut r, h.as_deref(), e);
+                (a, r)
+            });
+            let Some((Some(a), r)) = r else {
+                if let Some(p) = prior {
+                    *ret = p;
+                }
+                return null_mut();
+            };
+            if !ret.is_null() {
+                *ret = r.map_or(null_mut(), |p| string.add(p));
+            }
+            addresses_to_c(&a)
+        }
+    })
+}
