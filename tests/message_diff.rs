@@ -244,6 +244,22 @@ fn rust_msg_opt(text: &[u8], c: &mut Collect, writer: bool) -> String {
     o.push_str("header ");
     esc(&mut o, Some(&h));
     o.push('\n');
+    // dump.c's buffered writer: a 200-byte RFC822BUFFER flushed when full
+    // and once at the end.
+    let mut h = Vec::new();
+    write::output_header(&mut h, &env, Some(&body), true, &c.types, &c.encodings);
+    write::output_address_list(&mut h, &env.to, 4);
+    o.push_str("output ");
+    let mut rest = &h[..];
+    while rest.len() >= 200 {
+        o.push('[');
+        esc(&mut o, Some(&rest[..200]));
+        o.push(']');
+        rest = &rest[200..];
+    }
+    o.push('[');
+    esc(&mut o, Some(rest));
+    o.push_str("]\n");
     o
 }
 

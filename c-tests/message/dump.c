@@ -115,6 +115,12 @@ static void ms_setpos(STRING *s, unsigned long i)
 }
 static STRINGDRIVER memstring = { ms_init, ms_next, ms_setpos };
 
+static long chunk_out(void *stream, char *string)
+{
+  fputs("[", stdout); esc(string); fputs("]", stdout);
+  return LONGT;
+}
+
 static int nowrite = 0;
 static int quiet = 0;		/* benchmark: no log output */		/* parse and dump only (no 16K writer limit) */
 
@@ -141,6 +147,17 @@ static void onemsg(char *text, size_t len)
     hdr[0] = '\0';
     rfc822_header(hdr, env, body);
     printf("header "); esc(hdr); putchar('\n');
+    {				/* the buffered writer with a small buffer */
+      char small[201];
+      RFC822BUFFER buf;
+      buf.f = chunk_out; buf.s = NIL;
+      buf.end = (buf.beg = buf.cur = small) + 200;
+      printf("output ");
+      rfc822_output_header(&buf, env, body, NIL, LONGT);
+      rfc822_output_address_list(&buf, env->to, 4, NIL);
+      rfc822_output_flush(&buf);
+      putchar('\n');
+    }
     }
 #ifndef NOFREE
     mail_free_envelope(&env);

@@ -930,3 +930,293 @@ pub unsafe extern "C" fn rfc822_parse_routeaddr(
         }
     })
 }
+
+/// Writes `bytes` into an `RFC822BUFFER` as the original's
+/// `rfc822_output_data` does: fill, flush through `buf->f` whenever full.
+/// Returns false when a flush fails (the rest is then not written).
+unsafe fn buf_put(buf: *mut RFC822BUFFER, mut bytes: &[u8]) -> bool {
+    // SAFETY: `buf` is a valid buffer with beg <= cur <= end and a guard
+    // byte at `end`, as the original requires of its callers.
+    unsafe {
+        while !bytes.is_empty() {
+            let room = ((*buf).end as usize).saturating_sub((*buf).cur as usize);
+            let n = room.min(bytes.len());
+            if n > 0 {
+                std::ptr::copy_nonoverlapping(bytes.as_ptr(), (*buf).cur as *mut u8, n);
+                (*buf).cur = (*buf).cur.add(n);
+                bytes = &bytes[n..];
+            }
+            if (!bytes.is_empty() || (*buf).cur == (*buf).end) && rfc822_output_flush(buf) == 0 {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// `rfc822_output_flush`.
+///
+/// # Safety
+/// `buf` a valid RFC822BUFFER.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_output_flush(buf: *mut RFC822BUFFER) -> std::os::raw::c_long {
+    super::guard("rfc822_output_flush", 0, || {
+        // SAFETY: forwarded contract; `cur` may equal `end` (guard byte).
+        unsafe {
+            *(*buf).cur = 0;
+            (*buf).cur = (*buf).beg;
+            match (*buf).f {
+                Some(f) => f((*buf).s, (*buf).beg),
+                None => 0,
+            }
+        }
+    })
+}
+
+/// Runs a core writer and feeds its output into `buf`.
+unsafe fn buf_write(buf: *mut RFC822BUFFER, f: impl FnOnce(&mut Vec<u8>)) -> std::os::raw::c_long {
+    let mut out = Vec::new();
+    f(&mut out);
+    // SAFETY: forwarded contract of the exports below.
+    unsafe { buf_put(buf, &out) as std::os::raw::c_long }
+}
+
+/// `rfc822_output_address_list`. Folding is computed on the bytes written,
+/// as the original computes it from its buffer pointers.
+///
+/// # Safety
+/// `buf` valid; `adr` NULL or a valid list.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_output_address_list(
+    buf: *mut RFC822BUFFER,
+    adr: *mut ADDRESS,
+    pretty: std::os::raw::c_long,
+    _specials: *const c_char,
+) -> std::os::raw::c_long {
+    super::guard("rfc822_output_address_list", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let list = addresses_from_c(adr);
+            buf_write(buf, |o| write::output_address_list(o, &list, pretty))
+        }
+    })
+}
+
+/// `rfc822_output_address`.
+///
+/// # Safety
+/// `buf` valid; `adr` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_output_address(
+    buf: *mut RFC822BUFFER,
+    adr: *mut ADDRESS,
+) -> std::os::raw::c_long {
+    super::guard("rfc822_output_address", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            if adr.is_null() {
+                return 1;
+            }
+            let one = addresses_from_c(adr).into_iter().next().unwrap_or_default();
+            buf_write(buf, |o| write::output_address(o, &one))
+        }
+    })
+}
+
+/// `rfc822_output_cat`.
+///
+/// # Safety
+/// `buf` valid; `src` NUL-terminated; `specials` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_output_cat(
+    buf: *mut RFC822BUFFER,
+    src: *mut c_char,
+    specials: *const c_char,
+) -> std::os::raw::c_long {
+    super::guard("rfc822_output_cat", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let src = c_bytes(src).unwrap_or_default().to_vec();
+            let set = c_bytes(specials).map(lex::CharSet::from_bytes);
+            buf_write(buf, |o| write::output_cat(o, &src, set.as_ref()))
+        }
+    })
+}
+
+/// `rfc822_output_parameter`.
+///
+/// # Safety
+/// `buf` valid; `param` NULL or a valid list.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_output_parameter(
+    buf: *mut RFC822BUFFER,
+    param: *mut PARAMETER,
+) -> std::os::raw::c_long {
+    super::guard("rfc822_output_parameter", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let p = params_from_c(param);
+            buf_write(buf, |o| write::output_parameter(o, &p))
+        }
+    })
+}
+
+/// `rfc822_output_stringlist`.
+///
+/// # Safety
+/// `buf` valid; `stl` NULL or a valid list.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_output_stringlist(
+    buf: *mut RFC822BUFFER,
+    stl: *mut STRINGLIST,
+) -> std::os::raw::c_long {
+    super::guard("rfc822_output_stringlist", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let l = stringlist_from_c(stl);
+            buf_write(buf, |o| write::output_stringlist(o, &l))
+        }
+    })
+}
+
+/// `rfc822_output_body_header`.
+///
+/// # Safety
+/// `buf` and `body` valid.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_output_body_header(
+    buf: *mut RFC822BUFFER,
+    body: *mut BODY,
+) -> std::os::raw::c_long {
+    super::guard("rfc822_output_body_header", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let b = body_from_c(body, 0);
+            let t = CEnv::new();
+            buf_write(buf, |o| {
+                write::output_body_header(o, &b, &t.types, &t.encodings)
+            })
+        }
+    })
+}
+
+/// `rfc822_output_header` (phrases always quoted with the phrase specials,
+/// as the original does whatever `specials` says).
+///
+/// # Safety
+/// `buf` and `env` valid; `body` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_output_header(
+    buf: *mut RFC822BUFFER,
+    env: *mut ENVELOPE,
+    body: *mut BODY,
+    _specials: *const c_char,
+    flags: std::os::raw::c_long,
+) -> std::os::raw::c_long {
+    super::guard("rfc822_output_header", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let e = envelope_from_c(env);
+            let b = if body.is_null() {
+                None
+            } else {
+                Some(body_from_c(body, 0))
+            };
+            let t = CEnv::new();
+            buf_write(buf, |o| {
+                write::output_header(o, &e, b.as_ref(), flags != 0, &t.types, &t.encodings)
+            })
+        }
+    })
+}
+
+/// `rfc822_output_header_line`.
+///
+/// # Safety
+/// `buf` valid; `type_` and `text` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_output_header_line(
+    buf: *mut RFC822BUFFER,
+    type_: *mut c_char,
+    resent: std::os::raw::c_long,
+    text: *mut c_char,
+) -> std::os::raw::c_long {
+    super::guard("rfc822_output_header_line", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let k = c_bytes(type_).unwrap_or_default().to_vec();
+            let t = c_bytes(text).map(<[u8]>::to_vec);
+            buf_write(buf, |o| {
+                write::output_header_line(o, &k, resent != 0, t.as_deref())
+            })
+        }
+    })
+}
+
+/// `rfc822_output_address_line`.
+///
+/// # Safety
+/// `buf` valid; `type_` NUL-terminated; `adr` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_output_address_line(
+    buf: *mut RFC822BUFFER,
+    type_: *mut c_char,
+    resent: std::os::raw::c_long,
+    adr: *mut ADDRESS,
+    _specials: *const c_char,
+) -> std::os::raw::c_long {
+    super::guard("rfc822_output_address_line", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let k = c_bytes(type_).unwrap_or_default().to_vec();
+            let l = addresses_from_c(adr);
+            buf_write(buf, |o| write::output_address_line(o, &k, resent != 0, &l))
+        }
+    })
+}
+
+/// `rfc822_header_line` (legacy): resent when `env->remail` is non-NULL.
+///
+/// # Safety
+/// `header` points to a pointer into a writable buffer with room.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_header_line(
+    header: *mut *mut c_char,
+    type_: *mut c_char,
+    env: *mut ENVELOPE,
+    text: *mut c_char,
+) {
+    super::guard("rfc822_header_line", (), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let k = c_bytes(type_).unwrap_or_default().to_vec();
+            let t = c_bytes(text).map(<[u8]>::to_vec);
+            let mut out = Vec::new();
+            write::output_header_line(&mut out, &k, !(*env).remail.is_null(), t.as_deref());
+            *header = legacy_append(*header, &out);
+        }
+    })
+}
+
+/// `rfc822_address_line` (legacy).
+///
+/// # Safety
+/// As `rfc822_header_line`; `adr` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn rfc822_address_line(
+    header: *mut *mut c_char,
+    type_: *mut c_char,
+    env: *mut ENVELOPE,
+    adr: *mut ADDRESS,
+) {
+    super::guard("rfc822_address_line", (), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let k = c_bytes(type_).unwrap_or_default().to_vec();
+            let l = addresses_from_c(adr);
+            let mut out = Vec::new();
+            write::output_address_line(&mut out, &k, !(*env).remail.is_null(), &l);
+            *header = legacy_append(*header, &out);
+        }
+    })
+}
