@@ -15,6 +15,7 @@ pub mod memory;
 pub mod misc;
 pub mod params;
 pub mod registry;
+pub mod rfc822;
 pub mod stream;
 pub mod strings;
 pub mod stubs;
@@ -36,6 +37,7 @@ pub mod exports {
     pub use super::misc::*;
     pub use super::params::*;
     pub use super::registry::*;
+    pub use super::rfc822::*;
     pub use super::stream::*;
     pub use super::strings::*;
     pub use super::stubs::*;

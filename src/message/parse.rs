@@ -1,0 +1,895 @@
+//! Message and MIME structure parsing (`rfc822_parse_msg_full`,
+//! `rfc822_parse_content`, `rfc822_parse_content_header`,
+//! `rfc822_parse_parameter`) with the original's sizes, offsets and
+//! warnings.
+
+use super::address::parse_adrlist_buf;
+use super::lex::{
+    at, buffer, cpy_range, cstr, default_subtype, parse_phrase, parse_word, skipws, trunc,
+    TSPECIALS,
+};
+use super::model::*;
+
+/// The body text being parsed: the original's `STRING`, reduced to a byte
+/// slice read with a cursor. `base` is the position (`GETPOS`) of `d[0]`.
+struct Str<'a> {
+    d: &'a [u8],
+    pos: usize,
+    /// Current end (`bs->size`), as an index into `d`.
+    end: usize,
+    base: u64,
+}
+
+impl Str<'_> {
+    #[inline]
+    fn snx(&mut self) -> u8 {
+        let c = at(self.d, self.pos);
+        self.pos += 1;
+        c
+    }
+    #[inline]
+    fn chr(&self) -> u8 {
+        at(self.d, self.pos)
+    }
+    #[inline]
+    fn getpos(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+    fn size(&self) -> u64 {
+        self.end.saturating_sub(self.pos) as u64
+    }
+}
+
+/// The body to parse with a message: its bytes and the offset the original
+/// would report for its first byte (`GETPOS` of the `STRING`, usually 0).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyText<'a> {
+    pub data: &'a [u8],
+    pub base: u64,
+}
+
+/// `rfc822_parse_msg_full`: parse `header` into an envelope and, when
+/// `body` is given, the body structure. `host` of `None` becomes BADHOST.
+pub fn parse_msg_full(
+    header: &[u8],
+    body: Option<BodyText<'_>>,
+    host: Option<&[u8]>,
+    depth: u64,
+    flags: u64,
+    env: &mut dyn ParseEnv,
+) -> (Envelope, Option<Body>) {
+    let mut bdy = body.map(|_| Body::default());
+    let e = parse_header(header, bdy.as_mut(), host.unwrap_or(BADHOST), env);
+    if let (Some(b), Some(t)) = (bdy.as_mut(), body) {
+        let mut bs = Str {
+            d: t.data,
+            pos: 0,
+            end: t.data.len(),
+            base: t.base,
+        };
+        parse_content(b, &mut bs, host.unwrap_or(BADHOST), depth, flags, env);
+    }
+    (e, bdy)
+}
+
+/// Copy of an address list as `rfc822_cpy_adr` makes it.
+fn cpy_adr(list: &[Address]) -> Vec<Address> {
+    list.iter()
+        .map(|a| Address {
+            personal: a.personal.clone(),
+            adl: a.adl.clone(),
+            mailbox: a.mailbox.clone(),
+            host: a.host.clone(),
+            ..Address::default()
+        })
+        .collect()
+}
+
+/// ASCII case-insensitive search for "\nMIME-Version" in `hay` (misc.c
+/// `search`).
+fn has_mime_version(hay: &[u8]) -> bool {
+    const PAT: &[u8] = b"\nmime-version";
+    memchr::memchr_iter(b'\n', hay)
+        .any(|i| hay.len() - i >= PAT.len() && hay[i..i + PAT.len()].eq_ignore_ascii_case(PAT))
+}
+
+fn squeeze_spaces(v: &[u8]) -> Vec<u8> {
+    v.iter().copied().filter(|&c| c != b' ').collect()
+}
+
+/// The header half of `rfc822_parse_msg_full`.
+fn parse_header(
+    h: &[u8],
+    mut body: Option<&mut Body>,
+    host: &[u8],
+    ev: &mut dyn ParseEnv,
+) -> Envelope {
+    let mut env = Envelope::default();
+    let mut s = 0usize;
+    let mut i = h.len();
+    let mut mimep: i8 = -1;
+    let mut line: Vec<u8> = Vec::with_capacity(256);
+    while i > 0 && at(h, s) != b'\n' {
+        line.clear();
+        let mut c = b' ';
+        // Collect one logical (unfolded) line.
+        while i > 0 && c != 0 {
+            // Fast path: a run of ordinary bytes.
+            let run_end = (s + i).min(h.len());
+            let run = &h[s.min(run_end)..run_end];
+            let n = run
+                .iter()
+                .position(|&b| matches!(b, b'\r' | b'\n' | b'\t' | 0))
+                .unwrap_or(run.len());
+            if n > 0 {
+                line.extend_from_slice(&run[..n]);
+                s += n;
+                i -= n;
+                c = run[n - 1];
+                if i == 0 {
+                    break;
+                }
+                continue;
+            }
+            c = at(h, s);
+            s += 1;
+            match c {
+                b'\r' if at(h, s) == b'\n' => {}
+                // A line end that is not followed by a blank ends the line.
+                b'\r' | b'\n' if at(h, s) != b' ' && at(h, s) != b'\t' => c = 0,
+                b'\r' | b'\n' => {}
+                b'\t' => line.push(b' '),
+                _ => {} // 0: ends the C string
+            }
+            i -= 1;
+        }
+        let Some(colon) = memchr::memchr(b':', &line) else {
+            continue;
+        };
+        let mut d = colon + 1;
+        while at(&line, d) == b' ' {
+            d += 1;
+        }
+        let mut nend = colon;
+        while nend > 1 && line[nend - 1] == b' ' {
+            nend -= 1;
+        }
+        let mut name = line[..nend].to_vec();
+        name.make_ascii_uppercase();
+        let value = &line[d.min(line.len())..];
+        ev.parse_line(&mut env, &name, value, host);
+        let rest = name.get(1..).unwrap_or_default();
+        let adr = |list: &mut Vec<Address>, ev: &mut dyn ParseEnv| {
+            let mut b = buffer(value);
+            parse_adrlist_buf(list, &mut b, Some(host), ev);
+        };
+        match name.first().copied().unwrap_or(0) {
+            b'>' if rest == b"FROM" => adr(&mut env.from, ev),
+            b'B' if rest == b"CC" => adr(&mut env.bcc, ev),
+            b'C' => {
+                if rest == b"C" {
+                    adr(&mut env.cc, ev);
+                } else if name.len() >= 8 && &name[1..8] == b"ONTENT-" {
+                    if let Some(b) = body.as_deref_mut() {
+                        let sub = &name[8..];
+                        if mimep == -1 {
+                            let from = s - 1;
+                            let hay = &h[from.min(h.len())..(from + i).min(h.len())];
+                            mimep = has_mime_version(hay) as i8;
+                            if mimep == 0
+                                && (sub == b"TRANSFER-ENCODING"
+                                    || (sub == b"TYPE" && value.contains(&b'/')))
+                            {
+                                ev.log_parse(
+                                    b"Warning: MIME header encountered in non-MIME message",
+                                );
+                                mimep = 1;
+                            }
+                        }
+                        if mimep == 1 {
+                            parse_content_header(b, sub, value, ev);
+                        }
+                    }
+                }
+            }
+            b'D' if env.date.is_none() && rest == b"ATE" => env.date = Some(value.to_vec()),
+            b'F' => {
+                if rest == b"ROM" {
+                    adr(&mut env.from, ev);
+                } else if rest == b"OLLOWUP-TO" {
+                    env.followup_to = Some(squeeze_spaces(value));
+                }
+            }
+            b'I' if env.in_reply_to.is_none() && rest == b"N-REPLY-TO" => {
+                env.in_reply_to = Some(value.to_vec())
+            }
+            b'M' => {
+                if env.message_id.is_none() && rest == b"ESSAGE-ID" {
+                    env.message_id = Some(value.to_vec());
+                } else if rest == b"IME-VERSION" {
+                    let mut b = buffer(value);
+                    if let Some(t) = parse_phrase(&mut b, Some(0), ev) {
+                        b[t] = 0;
+                    }
+                    let mut p = 0;
+                    skipws(&mut b, &mut p, ev);
+                    let v = cstr(&b, p);
+                    if v != b"1.0" && v != b"RFC-XXXX" {
+                        ev.log_parse(b"Warning: message has unknown MIME version");
+                    }
+                    mimep = 1;
+                }
+            }
+            b'N' if env.newsgroups.is_none() && rest == b"EWSGROUPS" => {
+                env.newsgroups = Some(squeeze_spaces(value))
+            }
+            b'R' => {
+                if rest == b"EPLY-TO" {
+                    adr(&mut env.reply_to, ev);
+                } else if env.references.is_none() && rest == b"EFERENCES" {
+                    env.references = Some(value.to_vec());
+                }
+            }
+            b'S' => {
+                if env.subject.is_none() && rest == b"UBJECT" {
+                    env.subject = Some(value.to_vec());
+                } else if rest == b"ENDER" {
+                    adr(&mut env.sender, ev);
+                }
+            }
+            b'T' if rest == b"O" => adr(&mut env.to, ev),
+            _ => {}
+        }
+    }
+    if env.sender.is_empty() {
+        env.sender = cpy_adr(&env.from);
+    }
+    if env.reply_to.is_empty() {
+        env.reply_to = cpy_adr(&env.from);
+    }
+    env
+}
+
+/// Look `name` up in a type/encoding table, adding it when there is room,
+/// as the original does. Returns the index or `None` on overflow.
+fn table_index(t: &mut dyn NameTable, name: &[u8]) -> Result<usize, ()> {
+    let max = t.max();
+    let mut i = 0;
+    while i <= max {
+        match t.get(i) {
+            None => break,
+            Some(n) if n.eq_ignore_ascii_case(name) => return Ok(i),
+            Some(_) => i += 1,
+        }
+    }
+    if i > max {
+        Err(())
+    } else {
+        t.set(i, name.to_ascii_uppercase());
+        Ok(i | (1 << 31))
+    }
+}
+
+fn log_fmt(ev: &mut dyn ParseEnv, pre: &[u8], tail: &[u8], n: usize) {
+    let mut m = pre.to_vec();
+    m.extend_from_slice(trunc(tail, n));
+    ev.log_parse(&m);
+}
+
+/// `rfc822_parse_content_header`: apply one `Content-<name>: value` header
+/// (`name` is what follows "Content-", upper-cased).
+pub fn parse_content_header(body: &mut Body, name: &[u8], value: &[u8], ev: &mut dyn ParseEnv) {
+    let mut b = buffer(value);
+    let mut s = 0usize;
+    skipws(&mut b, &mut s, ev);
+    let name = match memchr::memchr(b' ', name) {
+        Some(n) => &name[..n],
+        None => name,
+    };
+    let rest = name.get(1..).unwrap_or_default();
+    match name.first().copied().unwrap_or(0) {
+        b'I' if rest == b"D" && body.id.is_none() => body.id = Some(cstr(&b, s).to_vec()),
+        b'D' => {
+            if rest == b"ESCRIPTION" && body.description.is_none() {
+                body.description = Some(cstr(&b, s).to_vec());
+            }
+            if rest == b"ISPOSITION" && body.disposition_type.is_none() {
+                let Some(n) = parse_word(&mut b, Some(s), Some(&TSPECIALS), ev) else {
+                    return;
+                };
+                let mut t = cstr(&b[..n], s).to_vec();
+                t.make_ascii_uppercase();
+                body.disposition_type = Some(t);
+                let mut n = n;
+                skipws(&mut b, &mut n, ev);
+                parse_parameter(&mut body.disposition_parameter, &mut b, Some(n), ev);
+            }
+        }
+        b'L' => {
+            if rest == b"ANGUAGE" && body.language.is_none() {
+                let mut s = Some(s);
+                let mut langs: Vec<Vec<u8>> = Vec::new();
+                while let Some(p) = s {
+                    let Some(n) = parse_word(&mut b, Some(p), Some(&TSPECIALS), ev) else {
+                        break;
+                    };
+                    let mut l = cstr(&b[..n], p).to_vec();
+                    l.make_ascii_uppercase();
+                    langs.push(l);
+                    let mut n = n;
+                    skipws(&mut b, &mut n, ev);
+                    if at(&b, n) == b',' {
+                        let mut q = n + 1;
+                        skipws(&mut b, &mut q, ev);
+                        s = Some(q);
+                    } else {
+                        s = None;
+                    }
+                }
+                if !langs.is_empty() {
+                    body.language = Some(langs);
+                }
+            } else if rest == b"OCATION" && body.location.is_none() {
+                body.location = Some(cstr(&b, s).to_vec());
+            }
+        }
+        b'M' if rest == b"D5" && body.md5.is_none() => body.md5 = Some(cstr(&b, s).to_vec()),
+        b'T' => {
+            if rest == b"YPE" && body.subtype.is_none() && body.parameter.is_empty() {
+                let Some(n) = parse_word(&mut b, Some(s), Some(&TSPECIALS), ev) else {
+                    return;
+                };
+                let tname = cpy_range(&b, s, n);
+                match table_index(ev.body_types(), &tname) {
+                    Err(()) => {
+                        body.type_ = TYPEOTHER;
+                        log_fmt(ev, b"MIME type table overflow: ", &tname, 100);
+                    }
+                    Ok(i) => {
+                        body.type_ = (i & 0xffff) as u16;
+                        if i & (1 << 31) != 0 {
+                            log_fmt(ev, b"Unknown MIME type: ", &tname.to_ascii_uppercase(), 100);
+                        }
+                    }
+                }
+                let mut n = n;
+                skipws(&mut b, &mut n, ev);
+                let mut name = Some(n);
+                if at(&b, n) == b'/' {
+                    let mut s2 = n + 1;
+                    name = parse_word(&mut b, Some(s2), Some(&TSPECIALS), ev);
+                    match name {
+                        Some(e) => {
+                            let keep = b[e];
+                            b[e] = 0;
+                            skipws(&mut b, &mut s2, ev);
+                            b[e] = keep;
+                            let mut st = cpy_range(&b, s2, e);
+                            st.make_ascii_uppercase();
+                            body.subtype = Some(st);
+                            let mut e = e;
+                            skipws(&mut b, &mut e, ev);
+                            name = Some(e);
+                        }
+                        None => {
+                            let mut p = s2;
+                            skipws(&mut b, &mut p, ev);
+                            name = Some(p);
+                        }
+                    }
+                }
+                parse_parameter(&mut body.parameter, &mut b, name, ev);
+            } else if rest == b"RANSFER-ENCODING" {
+                let Some(n) = parse_word(&mut b, Some(s), Some(&TSPECIALS), ev) else {
+                    return;
+                };
+                let ename = cpy_range(&b, s, n);
+                match table_index(ev.body_encodings(), &ename) {
+                    Err(()) => {
+                        body.encoding = ENCOTHER;
+                        log_fmt(ev, b"MIME encoding table overflow: ", &ename, 100);
+                    }
+                    Ok(i) => {
+                        body.encoding = (i & 0xffff) as u16;
+                        if i & (1 << 31) != 0 {
+                            log_fmt(
+                                ev,
+                                b"Unknown MIME transfer encoding: ",
+                                &ename.to_ascii_uppercase(),
+                                100,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `rfc822_parse_parameter` over the working buffer from position `text`.
+pub fn parse_parameter(
+    par: &mut Vec<Parameter>,
+    b: &mut [u8],
+    mut text: Option<usize>,
+    ev: &mut dyn ParseEnv,
+) {
+    while let Some(t) = text {
+        if at(b, t) != b';' {
+            break;
+        }
+        let mut s = t + 1;
+        text = parse_word(b, Some(s), Some(&TSPECIALS), ev);
+        let Some(mut t) = text else { break };
+        let keep = b[t];
+        b[t] = 0;
+        skipws(b, &mut s, ev);
+        if at(b, s) == 0 {
+            b[t] = keep;
+            continue;
+        }
+        let mut attribute = cstr(b, s).to_vec();
+        attribute.make_ascii_uppercase();
+        b[t] = keep;
+        skipws(b, &mut t, ev);
+        text = Some(t);
+        let mut value = None;
+        if at(b, t) == b'=' {
+            let mut s = t + 1;
+            text = parse_word(b, Some(s), Some(&TSPECIALS), ev);
+            if let Some(mut t) = text {
+                let keep = b[t];
+                b[t] = 0;
+                skipws(b, &mut s, ev);
+                if at(b, s) != 0 {
+                    value = Some(super::lex::cpy(b, s));
+                }
+                b[t] = keep;
+                skipws(b, &mut t, ev);
+                text = Some(t);
+            }
+        }
+        if value.is_none() {
+            log_fmt(ev, b"Missing parameter value: ", &attribute, 80);
+            value = Some(b"MISSING_PARAMETER_VALUE".to_vec());
+        }
+        par.push(Parameter { attribute, value });
+    }
+    match text {
+        None => ev.log_parse(b"Missing parameter"),
+        Some(t) if at(b, t) != 0 => {
+            let tail = cstr(b, t).to_vec();
+            log_fmt(
+                ev,
+                b"Unexpected characters at end of parameters: ",
+                &tail,
+                80,
+            );
+        }
+        _ => {}
+    }
+}
+
+/// Index of the first ESC or 8-bit byte in `s` (or its length).
+fn first_esc_or_8bit(s: &[u8]) -> usize {
+    // 8-bit bytes: test whole blocks with the word-at-a-time `is_ascii`.
+    let mut high = s.len();
+    for (bi, block) in s.chunks(4096).enumerate() {
+        if !block.is_ascii() {
+            high = bi * 4096 + block.iter().position(|&b| b >= 0x80).unwrap_or(block.len());
+            break;
+        }
+    }
+    memchr::memchr(0x1b, &s[..high]).unwrap_or(high)
+}
+
+fn count_lf(d: &[u8], from: usize, n: u64) -> u64 {
+    let end = (from as u64 + n).min(d.len() as u64) as usize;
+    let from = from.min(end);
+    memchr::memchr_iter(b'\n', &d[from..end]).count() as u64
+}
+
+/// `strcrlflen`: size once bare LFs become CRLF (an LF right after a CR is
+/// already part of a CRLF).
+fn crlf_len(bs: &Str<'_>) -> u64 {
+    let end = bs.end.min(bs.d.len());
+    let d = &bs.d[bs.pos.min(end)..end];
+    let lf = memchr::memchr_iter(b'\n', d).count() as u64;
+    let crlf = memchr::memmem::find_iter(d, b"\r\n").count() as u64;
+    bs.size() + lf - crlf
+}
+
+/// `rfc822_parse_content`: parse the body at the cursor of `bs`.
+fn parse_content(
+    body: &mut Body,
+    bs: &mut Str<'_>,
+    h: &[u8],
+    depth: u64,
+    flags: u64,
+    ev: &mut dyn ParseEnv,
+) {
+    if depth > MAXMIMEDEPTH {
+        body.type_ = TYPETEXT;
+        ev.log_parse(b"Ignoring excessively deep MIME recursion");
+    }
+    if body.subtype.is_none() {
+        body.subtype = Some(default_subtype(body.type_).to_vec());
+    }
+    body.contents.offset = bs.getpos();
+    let mut i = bs.size();
+    body.size_bytes = i;
+    body.contents.size = i;
+    if flags & DR_CRLF == 0 {
+        body.size_bytes = crlf_len(bs);
+    }
+    match body.type_ {
+        TYPETEXT => {
+            if body.parameter.is_empty() {
+                let mut value: Option<&'static [u8]> = None;
+                while i > 0 {
+                    if value.is_none() {
+                        // Skip plain 7-bit bytes in bulk: only ESC and 8-bit
+                        // bytes can decide the charset.
+                        let end = (bs.pos as u64 + i).min(bs.d.len() as u64) as usize;
+                        let win = &bs.d[bs.pos.min(end)..end];
+                        let k = first_esc_or_8bit(win);
+                        if k > 0 {
+                            body.size_lines += memchr::memchr_iter(b'\n', &win[..k]).count() as u64;
+                            bs.pos += k;
+                            i -= k as u64;
+                            continue;
+                        }
+                    }
+                    i -= 1;
+                    let mut c = bs.snx();
+                    if value.is_none() {
+                        let mut jis = false;
+                        if c == 0x1b && i > 0 {
+                            i -= 1;
+                            c = bs.snx();
+                            if c == b'$' && i > 0 {
+                                i -= 1;
+                                c = bs.snx();
+                                jis = c == b'B' || c == b'@';
+                            }
+                        }
+                        if jis {
+                            value = Some(&b"ISO-2022-JP"[..]);
+                        } else if c & 0x80 != 0 {
+                            value = Some(&b"X-UNKNOWN"[..]);
+                        }
+                    } else {
+                        // Charset known: only lines remain to count.
+                        body.size_lines += (c == b'\n') as u64 + count_lf(bs.d, bs.pos, i);
+                        bs.pos += i as usize;
+                        i = 0;
+                        continue;
+                    }
+                    if c == b'\n' {
+                        body.size_lines += 1;
+                    }
+                }
+                let value = match value {
+                    Some(v) => v,
+                    None => match body.encoding {
+                        ENC7BIT | ENC8BIT | ENCBINARY => &b"US-ASCII"[..],
+                        _ => &b"X-UNKNOWN"[..],
+                    },
+                };
+                body.parameter.push(Parameter {
+                    attribute: b"CHARSET".to_vec(),
+                    value: Some(value.to_vec()),
+                });
+            } else {
+                body.size_lines += count_lf(bs.d, bs.pos, i);
+                bs.pos += i as usize;
+            }
+        }
+        TYPEMESSAGE => {
+            if body.subtype.as_deref() == Some(b"RFC822") {
+                let mut msg = Box::<Message>::default();
+                if !matches!(body.encoding, ENC7BIT | ENC8BIT | ENCBINARY) {
+                    ev.log_parse(b"Ignoring nested encoding of message contents");
+                }
+                let start = bs.pos;
+                // Hunt for the blank line: stop before an LF that follows an
+                // LF with only CRs between (or the start), as the original's
+                // byte loop does; whole lines are skipped with memchr.
+                let limit = (start as u64 + i) as usize;
+                let mut p = start;
+                loop {
+                    while p < limit && at(bs.d, p) == b'\r' {
+                        p += 1;
+                    }
+                    if p >= limit || at(bs.d, p) == b'\n' {
+                        break;
+                    }
+                    let win = &bs.d[p.min(bs.d.len())..limit.min(bs.d.len())];
+                    match memchr::memchr(b'\n', win) {
+                        Some(k) => p += k + 1,
+                        None => {
+                            p = limit;
+                            break;
+                        }
+                    }
+                }
+                let mut j = (p - start) as u64;
+                bs.pos = p;
+                if i > j {
+                    bs.snx();
+                    j += 1;
+                }
+                msg.header.size = j;
+                msg.text.size = body.contents.size - j;
+                msg.text.offset = bs.getpos();
+                msg.full.offset = body.contents.offset;
+                msg.header.offset = body.contents.offset;
+                msg.full.size = body.contents.size;
+                let hdr_end = (start + j as usize).min(bs.d.len());
+                let hdr = &bs.d[start.min(hdr_end)..hdr_end];
+                bs.pos = start + j as usize;
+                let mut nb = Body::default();
+                let e = parse_header(hdr, Some(&mut nb), h, ev);
+                parse_content(&mut nb, bs, h, depth + 1, flags, ev);
+                msg.env = Some(Box::new(e));
+                msg.body = Some(Box::new(nb));
+                bs.pos = start;
+                body.nested = Nested::Msg(msg);
+            }
+            body.size_lines += count_lf(bs.d, bs.pos, i);
+            bs.pos += i as usize;
+        }
+        TYPEMULTIPART => parse_multipart(body, bs, h, depth, flags, i, ev),
+        _ => {}
+    }
+}
+
+/// The multipart branch of `rfc822_parse_content`.
+fn parse_multipart(
+    body: &mut Body,
+    bs: &mut Str<'_>,
+    h: &[u8],
+    depth: u64,
+    flags: u64,
+    mut i: u64,
+    ev: &mut dyn ParseEnv,
+) {
+    if !matches!(body.encoding, ENC7BIT | ENC8BIT | ENCBINARY) {
+        ev.log_parse(b"Ignoring nested encoding of multipart contents");
+    }
+    let digest = body.subtype.as_deref() == Some(b"DIGEST");
+    let cookie: Vec<u8> = body
+        .parameter
+        .iter()
+        .find(|p| p.attribute == b"BOUNDARY" && p.value.is_some())
+        .and_then(|p| p.value.clone())
+        .map(|v| cstr(&v, 0).to_vec())
+        .unwrap_or_else(|| b"-".to_vec());
+    let j = cookie.len() as u64 + 2;
+    let mut c = b'\n';
+    let mut parts: Vec<Body> = Vec::new();
+    let mut cur: Option<usize> = None;
+    // `i` is unsigned in the original; every decrement below is guarded so
+    // it cannot wrap, as analysis of the original shows it never does.
+    'scan: while i > j {
+        let m = bs.getpos().saturating_sub(1);
+        let mut at_line = c == b'\n';
+        if c == b'\r' {
+            if bs.chr() == b'\n' {
+                c = bs.snx();
+                i -= 1;
+            }
+            at_line = i != 0;
+        } else if c != b'\n' {
+            // Ordinary byte: skip ahead to the next CR or LF, stopping
+            // where the scan would stop (i == j).
+            let room = (i - j) as usize;
+            let lim = (bs.pos + room).min(bs.d.len());
+            let win = &bs.d[bs.pos.min(lim)..lim];
+            match memchr::memchr2(b'\r', b'\n', win) {
+                Some(k) => {
+                    c = win[k];
+                    bs.pos += k + 1;
+                    i -= k as u64 + 1;
+                }
+                None => {
+                    bs.pos += room;
+                    i = j;
+                }
+            }
+            continue 'scan;
+        }
+        if !at_line {
+            continue;
+        }
+        // At the start of a line: "--" then the cookie?
+        if i == 0 {
+            continue;
+        }
+        i -= 1;
+        c = bs.snx();
+        if c != b'-' {
+            continue;
+        }
+        if i == 0 {
+            continue;
+        }
+        i -= 1;
+        c = bs.snx();
+        if c != b'-' {
+            continue;
+        }
+        let mut k = j - 2;
+        if k > 0 {
+            let mut ci = 0usize;
+            loop {
+                if i == 0 {
+                    break;
+                }
+                i -= 1;
+                c = bs.snx();
+                if cookie[ci] != c {
+                    break;
+                }
+                ci += 1;
+                k -= 1;
+                if k == 0 {
+                    break;
+                }
+            }
+        }
+        if k > 0 {
+            continue;
+        }
+        c = if i > 0 {
+            i -= 1;
+            bs.snx()
+        } else {
+            b'\n'
+        };
+        if c == b'-' {
+            if i > 0 {
+                i -= 1;
+                c = bs.snx();
+                let ok = c == b'-'
+                    && if i > 0 {
+                        i -= 1;
+                        c = bs.snx();
+                        c == b'\r' || c == b'\n'
+                    } else {
+                        true
+                    };
+                if ok {
+                    if let Some(p) = cur {
+                        let part = &mut parts[p];
+                        part.mime.size = m.saturating_sub(part.mime.offset);
+                    }
+                    cur = None;
+                    i = 1;
+                }
+            }
+            continue;
+        }
+        while c == b' ' || c == b'\t' {
+            c = if i > 0 {
+                i -= 1;
+                bs.snx()
+            } else {
+                b'\n'
+            };
+        }
+        if c == b'\r' && i > 0 && bs.chr() == b'\n' {
+            c = bs.snx();
+            i -= 1;
+        }
+        if c == b'\r' || c == b'\n' {
+            if let Some(p) = cur {
+                let part = &mut parts[p];
+                part.mime.size = m.saturating_sub(part.mime.offset);
+            }
+            let mut nb = Body::default();
+            if digest {
+                nb.type_ = TYPEMESSAGE;
+            }
+            nb.mime.offset = bs.getpos();
+            parts.push(nb);
+            cur = Some(parts.len() - 1);
+        }
+    }
+    if let Some(p) = cur {
+        let pos = bs.getpos();
+        let part = &mut parts[p];
+        part.mime.size = i + pos.saturating_sub(part.mime.offset);
+    }
+    if parts.is_empty() {
+        parts.push(Body::default());
+    }
+    let mut line: Vec<u8> = Vec::with_capacity(256);
+    for part in parts.iter_mut() {
+        let mut i = part.mime.size;
+        if i == 0 {
+            part.subtype = Some(default_subtype(part.type_).to_vec());
+            match part.type_ {
+                TYPETEXT if part.parameter.is_empty() => {
+                    let v: &[u8] = if part.encoding == ENC7BIT {
+                        b"US-ASCII"
+                    } else {
+                        b"X-UNKNOWN"
+                    };
+                    part.parameter.push(Parameter {
+                        attribute: b"CHARSET".to_vec(),
+                        value: Some(v.to_vec()),
+                    });
+                }
+                TYPEMESSAGE => part.nested = Nested::Msg(Box::default()),
+                _ => {}
+            }
+            continue;
+        }
+        bs.pos = (part.mime.offset - bs.base) as usize;
+        while i > 0 && bs.chr() != b'\r' && bs.chr() != b'\n' {
+            line.clear();
+            let mut c = b' ';
+            while c != 0 {
+                let c1 = bs.snx();
+                match c1 {
+                    b'\r' | b'\n' => {
+                        if c1 == b'\r' && i > 0 && bs.chr() == b'\n' {
+                            bs.snx();
+                            i -= 1;
+                        }
+                        if i == 0 || (bs.chr() != b' ' && bs.chr() != b'\t') {
+                            c = 0;
+                        }
+                    }
+                    b'\t' | b' ' => {
+                        if c != b' ' {
+                            c = b' ';
+                            line.push(c);
+                        }
+                    }
+                    _ => {
+                        c = c1;
+                        line.push(c);
+                    }
+                }
+                if i == 0 {
+                    c = 0;
+                } else {
+                    i -= 1;
+                    if i == 0 {
+                        c = 0;
+                    }
+                }
+            }
+            // The line is a C string: it ends at the first NUL.
+            let l = cstr(&line, 0);
+            if l.len() >= 8 && l[..8].eq_ignore_ascii_case(b"content-") {
+                if let Some(colon) = memchr::memchr(b':', &l[8..]) {
+                    let mut name = l[8..8 + colon].to_vec();
+                    name.make_ascii_uppercase();
+                    let mut v = 8 + colon + 1;
+                    while at(l, v) == b' ' {
+                        v += 1;
+                    }
+                    let value = l[v.min(l.len())..].to_vec();
+                    parse_content_header(part, &name, &value, ev);
+                }
+            }
+        }
+        if i > 0 && bs.chr() == b'\r' {
+            i -= 1;
+            bs.snx();
+        }
+        if i > 0 && bs.chr() == b'\n' {
+            i -= 1;
+            bs.snx();
+        }
+        let saved = bs.end;
+        bs.end = bs.pos + i as usize;
+        part.mime.size -= i;
+        parse_content(part, bs, h, depth + 1, flags, ev);
+        bs.end = saved;
+    }
+    body.nested = Nested::Parts(parts);
+}
