@@ -353,4 +353,3 @@ pub unsafe extern "C" fn mail_gc(stream: *mut MAILSTREAM, gcflags: c_long) {
         }
     }
 }
-

@@ -26,7 +26,6 @@ pub fn authenticators() -> *mut AUTHENTICATOR {
     AUTHENTICATORS.load(Ordering::Acquire)
 }
 
-
 /// ASCII case-insensitive comparison of a C string with a C string, as
 /// the original's `compare_cstring` (NULL never matches).
 ///
