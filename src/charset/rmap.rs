@@ -374,13 +374,16 @@ pub fn csvalidmap(charsets: &[&[u8]]) -> Option<Vec<u64>> {
 }
 
 /// Length of UCS-4 text converted through a reverse map (`ucs4_rmaplen`):
-/// BOMs are skipped; `None` if a character is outside the BMP or unmapped
-/// with no substitute.
+/// BOMs are skipped; `None` if a character is outside the BMP (whatever
+/// `errch` is) or unmapped with no substitute.
 pub fn ucs4_rmap_len(ucs4: &[u64], rmap: &[u16], errch: u64) -> Option<usize> {
     let mut n = 0;
     for &u in ucs4 {
         if u == u64::from(BOM) {
             continue;
+        }
+        if u > 0xffff {
+            return None;
         }
         let c = match ucs4_rmap_one(u, rmap) {
             Some(c) => c,
