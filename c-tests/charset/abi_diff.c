@@ -538,6 +538,51 @@ static void test_utf7_valid(int rounds) {
   }
 }
 
+/* Records and tables the application builds itself: the converters must
+ * read the tables they are handed, not the library's own. */
+static void test_custom(int rounds) {
+  static unsigned short tab[256];
+  static struct utf8_eucparam ep[3];
+  CHARSET c[4];
+  int k, r, m;
+  c[0] = *utf8_charset("KOI8-R");
+  memcpy(tab, c[0].tab, 128 * sizeof(unsigned short));
+  tab[5] = 0x263a; tab[6] = UBOGON; tab[7] = 0x41;
+  c[0].tab = tab; c[0].name = "X-MINE-1";
+  c[1] = *utf8_charset("EUC-KR");
+  memcpy(ep, c[1].tab, sizeof(struct utf8_eucparam));
+  ep[0].max_ku = 40;
+  c[1].tab = ep; c[1].name = "X-MINE-2";
+  c[2] = *utf8_charset("EUC-JP");
+  c[2].name = "X-MINE-3";
+  c[3] = *utf8_charset("BIG5");
+  c[3].name = "X-MINE-4";
+  for (k = 0; k < 4; k++) {
+    unsigned short *map = utf8_rmap_gen(&c[k], NIL);
+    printf("custom rmap %s: %016llx\n", c[k].name, map ? map_hash(map) : 0ULL);
+    if (map) fs_give((void **) &map);
+    for (r = 0; r < rounds; r++) {
+      SIZEDTEXT t, o;
+      unsigned long i, n, ch;
+      unsigned char *s;
+      t.data = buf;
+      t.size = gen_text(&c[k], buf, 60);
+      for (m = 0; m < NCANON; m++) {
+        memset(&o, 0, sizeof o);
+        printf("custom text_cs %s %d %d: %ld ", c[k].name, r, m,
+               utf8_text_cs(&t, &c[k], &o, CVS[m], DES[m]));
+        phex(o.data, o.size);
+        putchar('\n');
+        if (o.data != t.data) fs_give((void **) &o.data);
+      }
+      printf("custom cs_get %s %d:", c[k].name, r);
+      for (s = buf, i = n = t.size; i && !((ch = ucs4_cs_get(&c[k], &s, &i)) & U8G_ERROR);)
+        printf(" %lx", ch);
+      printf(" @%ld\n", (long) (s - buf));
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   int rounds = argc > 1 ? atoi(argv[1]) : 12;
   all = utf8_charset(NIL);
@@ -553,6 +598,7 @@ int main(int argc, char **argv) {
   test_searchpgm();
   test_mime2(rounds);
   test_utf7_valid(rounds);
+  test_custom(rounds);
   printf("end\n");
   return 0;
 }

@@ -10,7 +10,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 OURS="$ROOT/build/lib"
 CINC=${CINC:-/usr/include/c-client}
-ROUNDS=${ROUNDS:-12}
+ROUNDS=${ROUNDS:-60}
 
 have_orig=
 for f in /usr/lib/libc-client.so.2007e /usr/lib/*/libc-client.so.2007e; do
