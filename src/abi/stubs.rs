@@ -747,17 +747,4 @@ not_available! {
     fn unix_xstatus(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut MESSAGECACHE, _a3: c_ulong, _a4: c_long) -> c_ulong = 0;
     fn unlockfd(_a0: c_int, _a1: *mut c_char);
     fn user_flags(_a0: *mut MAILSTREAM) -> *mut MAILSTREAM = std::ptr::null_mut();
-    fn utf8_text_1byte(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: *mut c_void, _a3: ucs4cn_t, _a4: ucs4de_t);
-    fn utf8_text_1byte0(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_1byte8(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: *mut c_void, _a3: ucs4cn_t, _a4: ucs4de_t);
-    fn utf8_text_2022(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_dbyte(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: *mut c_void, _a3: ucs4cn_t, _a4: ucs4de_t);
-    fn utf8_text_dbyte2(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: *mut c_void, _a3: ucs4cn_t, _a4: ucs4de_t);
-    fn utf8_text_euc(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: *mut c_void, _a3: ucs4cn_t, _a4: ucs4de_t);
-    fn utf8_text_sjis(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_ucs2(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_ucs4(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_utf16(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_utf7(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_utf8(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
 }
