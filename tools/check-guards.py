@@ -259,7 +259,7 @@ def classify(fn, table):
             return None, "delegating call with non-trivial arguments"
         target = resolve(fn, call[0], table)
         if target is None:
-            return None, f"delegates to {call[0]}, which is not a function in src/abi"
+            return None, f"delegates to {call[0]}, which is not a function in the checked files"
         return "delegating", target
     return None, None
 

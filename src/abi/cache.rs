@@ -25,6 +25,12 @@ fn zeroed_block(size: usize) -> *mut c_void {
     p
 }
 
+/// Bytes of a slot array of `count` pointers; saturating, so an absurd
+/// count fails in fs_get (fatal) instead of wrapping to a small block.
+fn slot_bytes(count: c_ulong) -> usize {
+    (count as usize).saturating_mul(std::mem::size_of::<*mut c_void>())
+}
+
 unsafe fn give<T>(p: *mut *mut T) {
     // SAFETY: p points to a malloc'ed pointer or NULL.
     unsafe { fs_give(p as *mut *mut c_void) };
@@ -75,14 +81,14 @@ pub unsafe extern "C" fn mm_cache(
                 }
                 CH_SIZE => {
                     if s.cache.is_null() {
-                        s.cachesize = msgno + CACHEINCREMENT as c_ulong;
-                        let n = s.cachesize as usize * std::mem::size_of::<*mut c_void>();
+                        s.cachesize = msgno.saturating_add(CACHEINCREMENT as c_ulong);
+                        let n = slot_bytes(s.cachesize);
                         s.cache = zeroed_block(n) as *mut *mut MESSAGECACHE;
                         s.sc = zeroed_block(n) as *mut *mut SORTCACHE;
                     } else if msgno > s.cachesize {
                         let old = s.cachesize as usize;
-                        s.cachesize = msgno + CACHEINCREMENT as c_ulong;
-                        let n = s.cachesize as usize * std::mem::size_of::<*mut c_void>();
+                        s.cachesize = msgno.saturating_add(CACHEINCREMENT as c_ulong);
+                        let n = slot_bytes(s.cachesize);
                         fs_resize(&mut s.cache as *mut _ as *mut *mut c_void, n);
                         fs_resize(&mut s.sc as *mut _ as *mut *mut c_void, n);
                         for i in old..s.cachesize as usize {

@@ -38,8 +38,11 @@ unsafe fn slots(tab: *mut HASHTAB) -> *mut *mut HASHENT {
 #[no_mangle]
 pub extern "C" fn hash_create(size: usize) -> *mut HASHTAB {
     super::guard("hash_create", std::ptr::null_mut(), || {
-        let bytes = std::mem::size_of::<usize>()
-            + buckets(size).saturating_mul(std::mem::size_of::<*mut HASHENT>());
+        // Saturating: an absurd size must fail in fs_get (fatal, as in the
+        // original), not wrap to a small block that is then overrun.
+        let bytes = buckets(size)
+            .saturating_mul(std::mem::size_of::<*mut HASHENT>())
+            .saturating_add(std::mem::size_of::<usize>());
         let tab = fs_get(bytes) as *mut HASHTAB;
         // SAFETY: `tab` is a fresh block of `bytes` bytes.
         unsafe {
