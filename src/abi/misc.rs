@@ -180,7 +180,7 @@ pub extern "C" fn Max(i: c_long, j: c_long) -> c_long {
 
 /// Whether `pat` occurs in `base`, comparing bytes through `fold`.
 /// Horspool's skip rule keeps the usual case fast.
-pub fn find_folded(base: &[u8], pat: &[u8], fold: fn(u8) -> u8) -> bool {
+pub fn find_folded(base: &[u8], pat: &[u8], fold: impl Fn(u8) -> u8) -> bool {
     let m = pat.len();
     if m == 0 {
         return true;
@@ -229,7 +229,7 @@ unsafe fn run_search(
     basec: c_long,
     pat: *const u8,
     patc: c_long,
-    fold: fn(u8) -> u8,
+    fold: impl Fn(u8) -> u8,
 ) -> c_long {
     if let Some(answer) = search_args(base, basec, pat, patc) {
         return answer as c_long;

@@ -59,6 +59,7 @@ pub struct GssBuffer {
 /// Runs `body`, turning a panic into `failure` plus an error report, so no
 /// unwinding ever reaches the C caller. `name` is only formatted on the
 /// panic path: the normal path costs the call and nothing else.
+#[inline]
 pub fn guard<R>(name: &str, failure: R, body: impl FnOnce() -> R) -> R {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(value) => value,
