@@ -25,6 +25,12 @@ fn zeroed_block(size: usize) -> *mut c_void {
     p
 }
 
+/// Bytes of a slot array of `count` pointers; saturating, so an absurd
+/// count fails in fs_get (fatal) instead of wrapping to a small block.
+fn slot_bytes(count: c_ulong) -> usize {
+    (count as usize).saturating_mul(std::mem::size_of::<*mut c_void>())
+}
+
 unsafe fn give<T>(p: *mut *mut T) {
     // SAFETY: p points to a malloc'ed pointer or NULL.
     unsafe { fs_give(p as *mut *mut c_void) };
@@ -53,113 +59,117 @@ pub unsafe extern "C" fn mm_cache(
     msgno: c_ulong,
     op: c_long,
 ) -> *mut c_void {
-    // SAFETY (whole body): per the contract; slot arrays hold `cachesize`
-    // entries.
-    unsafe {
-        let s = &mut *stream;
-        let slot = (msgno as usize).wrapping_sub(1);
-        match op {
-            CH_INIT => {
-                if !s.cache.is_null() {
-                    while s.cachesize > 0 {
-                        mm_cache(stream, s.cachesize, CH_FREE);
-                        mm_cache(stream, s.cachesize, CH_FREESORTCACHE);
-                        s.cachesize -= 1;
+    super::guard("mm_cache", std::ptr::null_mut(), || {
+        // SAFETY (whole body): per the contract; slot arrays hold `cachesize`
+        // entries.
+        unsafe {
+            let s = &mut *stream;
+            let slot = (msgno as usize).wrapping_sub(1);
+            match op {
+                CH_INIT => {
+                    if !s.cache.is_null() {
+                        while s.cachesize > 0 {
+                            mm_cache(stream, s.cachesize, CH_FREE);
+                            mm_cache(stream, s.cachesize, CH_FREESORTCACHE);
+                            s.cachesize -= 1;
+                        }
+                        give(&mut s.cache);
+                        give(&mut s.sc);
+                        s.nmsgs = 0;
                     }
-                    give(&mut s.cache);
-                    give(&mut s.sc);
-                    s.nmsgs = 0;
+                    null_mut()
                 }
-                null_mut()
-            }
-            CH_SIZE => {
-                if s.cache.is_null() {
-                    s.cachesize = msgno + CACHEINCREMENT as c_ulong;
-                    let n = s.cachesize as usize * std::mem::size_of::<*mut c_void>();
-                    s.cache = zeroed_block(n) as *mut *mut MESSAGECACHE;
-                    s.sc = zeroed_block(n) as *mut *mut SORTCACHE;
-                } else if msgno > s.cachesize {
-                    let old = s.cachesize as usize;
-                    s.cachesize = msgno + CACHEINCREMENT as c_ulong;
-                    let n = s.cachesize as usize * std::mem::size_of::<*mut c_void>();
-                    fs_resize(&mut s.cache as *mut _ as *mut *mut c_void, n);
-                    fs_resize(&mut s.sc as *mut _ as *mut *mut c_void, n);
-                    for i in old..s.cachesize as usize {
-                        *s.cache.add(i) = null_mut();
-                        *s.sc.add(i) = null_mut();
+                CH_SIZE => {
+                    if s.cache.is_null() {
+                        s.cachesize = msgno.saturating_add(CACHEINCREMENT as c_ulong);
+                        let n = slot_bytes(s.cachesize);
+                        s.cache = zeroed_block(n) as *mut *mut MESSAGECACHE;
+                        s.sc = zeroed_block(n) as *mut *mut SORTCACHE;
+                    } else if msgno > s.cachesize {
+                        let old = s.cachesize as usize;
+                        s.cachesize = msgno.saturating_add(CACHEINCREMENT as c_ulong);
+                        let n = slot_bytes(s.cachesize);
+                        fs_resize(&mut s.cache as *mut _ as *mut *mut c_void, n);
+                        fs_resize(&mut s.sc as *mut _ as *mut *mut c_void, n);
+                        for i in old..s.cachesize as usize {
+                            *s.cache.add(i) = null_mut();
+                            *s.sc.add(i) = null_mut();
+                        }
                     }
+                    null_mut()
                 }
-                null_mut()
-            }
-            CH_MAKEELT | CH_ELT => {
-                if op == CH_MAKEELT && (*s.cache.add(slot)).is_null() {
-                    *s.cache.add(slot) = mail_new_cache_elt(msgno);
-                }
-                *s.cache.add(slot) as *mut c_void
-            }
-            CH_SORTCACHE => {
-                let p = s.sc.add(slot);
-                if (*p).is_null() {
-                    *p = zeroed_block(std::mem::size_of::<SORTCACHE>()) as *mut SORTCACHE;
-                }
-                *p as *mut c_void
-            }
-            CH_FREE => {
-                mail_free_elt(s.cache.add(slot));
-                null_mut()
-            }
-            CH_FREESORTCACHE => {
-                let p = s.sc.add(slot);
-                if !(*p).is_null() {
-                    let sc = &mut **p;
-                    give(&mut sc.from);
-                    give(&mut sc.to);
-                    give(&mut sc.cc);
-                    give(&mut sc.subject);
-                    if sc.unique != sc.message_id {
-                        give(&mut sc.unique);
+                CH_MAKEELT | CH_ELT => {
+                    if op == CH_MAKEELT && (*s.cache.add(slot)).is_null() {
+                        *s.cache.add(slot) = mail_new_cache_elt(msgno);
                     }
-                    give(&mut sc.message_id);
-                    if !sc.references.is_null() {
-                        mail_free_stringlist(&mut sc.references);
-                    }
-                    give(p);
+                    *s.cache.add(slot) as *mut c_void
                 }
-                null_mut()
-            }
-            CH_EXPUNGE => {
-                // Slide everything above the expunged slot down one place.
-                let mut i = slot;
-                let mut m = msgno;
-                while m < s.nmsgs {
-                    let elt = *s.cache.add(m as usize);
-                    *s.cache.add(i) = elt;
-                    if !elt.is_null() {
-                        (*elt).msgno = m;
+                CH_SORTCACHE => {
+                    let p = s.sc.add(slot);
+                    if (*p).is_null() {
+                        *p = zeroed_block(std::mem::size_of::<SORTCACHE>()) as *mut SORTCACHE;
                     }
-                    *s.sc.add(i) = *s.sc.add(m as usize);
-                    i += 1;
-                    m += 1;
+                    *p as *mut c_void
                 }
-                *s.cache.add(i) = null_mut();
-                *s.sc.add(i) = null_mut();
-                null_mut()
+                CH_FREE => {
+                    mail_free_elt(s.cache.add(slot));
+                    null_mut()
+                }
+                CH_FREESORTCACHE => {
+                    let p = s.sc.add(slot);
+                    if !(*p).is_null() {
+                        let sc = &mut **p;
+                        give(&mut sc.from);
+                        give(&mut sc.to);
+                        give(&mut sc.cc);
+                        give(&mut sc.subject);
+                        if sc.unique != sc.message_id {
+                            give(&mut sc.unique);
+                        }
+                        give(&mut sc.message_id);
+                        if !sc.references.is_null() {
+                            mail_free_stringlist(&mut sc.references);
+                        }
+                        give(p);
+                    }
+                    null_mut()
+                }
+                CH_EXPUNGE => {
+                    // Slide everything above the expunged slot down one place.
+                    let mut i = slot;
+                    let mut m = msgno;
+                    while m < s.nmsgs {
+                        let elt = *s.cache.add(m as usize);
+                        *s.cache.add(i) = elt;
+                        if !elt.is_null() {
+                            (*elt).msgno = m;
+                        }
+                        *s.sc.add(i) = *s.sc.add(m as usize);
+                        i += 1;
+                        m += 1;
+                    }
+                    *s.cache.add(i) = null_mut();
+                    *s.sc.add(i) = null_mut();
+                    null_mut()
+                }
+                _ => fatal("Bad mm_cache op"),
             }
-            _ => fatal("Bad mm_cache op"),
         }
-    }
+    })
 }
 
 /// `mail_new_cache_elt`: a zeroed element owned once by the cache.
 #[no_mangle]
 pub extern "C" fn mail_new_cache_elt(msgno: c_ulong) -> *mut MESSAGECACHE {
-    let elt = zeroed_block(std::mem::size_of::<MESSAGECACHE>()) as *mut MESSAGECACHE;
-    // SAFETY: freshly allocated and zeroed element.
-    unsafe {
-        (*elt).set_lockcount(1);
-        (*elt).msgno = msgno;
-    }
-    elt
+    super::guard("mail_new_cache_elt", std::ptr::null_mut(), || {
+        let elt = zeroed_block(std::mem::size_of::<MESSAGECACHE>()) as *mut MESSAGECACHE;
+        // SAFETY: freshly allocated and zeroed element.
+        unsafe {
+            (*elt).set_lockcount(1);
+            (*elt).msgno = msgno;
+        }
+        elt
+    })
 }
 
 /// `mail_free_elt`: drops one reference; frees the element with the last.
@@ -168,28 +178,31 @@ pub extern "C" fn mail_new_cache_elt(msgno: c_ulong) -> *mut MESSAGECACHE {
 /// `elt` must point to an element pointer (or NULL) made by this library.
 #[no_mangle]
 pub unsafe extern "C" fn mail_free_elt(elt: *mut *mut MESSAGECACHE) {
-    // SAFETY: per the contract.
-    unsafe {
-        if elt.is_null() {
-            return;
-        }
-        let e = *elt;
-        if !e.is_null() {
-            let count = (*e).lockcount().wrapping_sub(1);
-            (*e).set_lockcount(count);
-            if count == 0 {
-                super::construct::mail_gc_msg(&mut (*e).private.msg, GC_ENV | GC_TEXTS);
-                let free_spare = hook(GET_FREEELTSPAREP);
-                if free_spare != 0 && !(*e).sparep.is_null() {
-                    let f: unsafe extern "C" fn(*mut *mut c_void) = std::mem::transmute(free_spare);
-                    f(&mut (*e).sparep);
-                }
-                give(elt);
+    super::guard("mail_free_elt", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            if elt.is_null() {
                 return;
             }
+            let e = *elt;
+            if !e.is_null() {
+                let count = (*e).lockcount().wrapping_sub(1);
+                (*e).set_lockcount(count);
+                if count == 0 {
+                    super::construct::mail_gc_msg(&mut (*e).private.msg, GC_ENV | GC_TEXTS);
+                    let free_spare = hook(GET_FREEELTSPAREP);
+                    if free_spare != 0 && !(*e).sparep.is_null() {
+                        let f: unsafe extern "C" fn(*mut *mut c_void) =
+                            std::mem::transmute(free_spare);
+                        f(&mut (*e).sparep);
+                    }
+                    give(elt);
+                    return;
+                }
+            }
+            *elt = null_mut();
         }
-        *elt = null_mut();
-    }
+    })
 }
 
 /// `mail_elt`: the cache element of a message (made if needed); a message
@@ -199,18 +212,20 @@ pub unsafe extern "C" fn mail_free_elt(elt: *mut *mut MESSAGECACHE) {
 /// `stream` must be live.
 #[no_mangle]
 pub unsafe extern "C" fn mail_elt(stream: *mut MAILSTREAM, msgno: c_ulong) -> *mut MESSAGECACHE {
-    // SAFETY: per the contract.
-    unsafe {
-        if msgno < 1 || msgno > (*stream).nmsgs {
-            let mbx = super::memory::c_bytes((*stream).mailbox).unwrap_or(b"???");
-            let mbx = String::from_utf8_lossy(&mbx[..mbx.len().min(80)]).into_owned();
-            fatal(&format!(
-                "Bad msgno {msgno} in mail_elt, nmsgs = {}, mbx={mbx}",
-                (*stream).nmsgs
-            ));
+    super::guard("mail_elt", std::ptr::null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe {
+            if msgno < 1 || msgno > (*stream).nmsgs {
+                let mbx = super::memory::c_bytes((*stream).mailbox).unwrap_or(b"???");
+                let mbx = String::from_utf8_lossy(&mbx[..mbx.len().min(80)]).into_owned();
+                fatal(&format!(
+                    "Bad msgno {msgno} in mail_elt, nmsgs = {}, mbx={mbx}",
+                    (*stream).nmsgs
+                ));
+            }
+            cache_call(stream, msgno, CH_MAKEELT) as *mut MESSAGECACHE
         }
-        cache_call(stream, msgno, CH_MAKEELT) as *mut MESSAGECACHE
-    }
+    })
 }
 
 fn log_text(text: &str, level: c_long) {
@@ -226,22 +241,24 @@ fn log_text(text: &str, level: c_long) {
 /// `stream` must be live.
 #[no_mangle]
 pub unsafe extern "C" fn mail_exists(stream: *mut MAILSTREAM, nmsgs: c_ulong) {
-    let mut nmsgs = nmsgs;
-    if nmsgs > MAXMESSAGES {
-        log_text(
-            &format!("Mailbox has more messages ({nmsgs}) exist than maximum ({MAXMESSAGES})"),
-            ERROR,
-        );
-        nmsgs = MAXMESSAGES;
-    }
-    // SAFETY: per the contract.
-    unsafe {
-        cache_call(stream, nmsgs, CH_SIZE);
-        (*stream).nmsgs = nmsgs;
-        if (*stream).silent() == 0 {
-            mm_exists(stream, nmsgs);
+    super::guard("mail_exists", (), || {
+        let mut nmsgs = nmsgs;
+        if nmsgs > MAXMESSAGES {
+            log_text(
+                &format!("Mailbox has more messages ({nmsgs}) exist than maximum ({MAXMESSAGES})"),
+                ERROR,
+            );
+            nmsgs = MAXMESSAGES;
         }
-    }
+        // SAFETY: per the contract.
+        unsafe {
+            cache_call(stream, nmsgs, CH_SIZE);
+            (*stream).nmsgs = nmsgs;
+            if (*stream).silent() == 0 {
+                mm_exists(stream, nmsgs);
+            }
+        }
+    })
 }
 
 /// `mail_recent`: `recent` of the messages are new.
@@ -250,20 +267,22 @@ pub unsafe extern "C" fn mail_exists(stream: *mut MAILSTREAM, nmsgs: c_ulong) {
 /// `stream` must be live.
 #[no_mangle]
 pub unsafe extern "C" fn mail_recent(stream: *mut MAILSTREAM, recent: c_ulong) {
-    // SAFETY: per the contract.
-    unsafe {
-        if recent <= (*stream).nmsgs {
-            (*stream).recent = recent;
-        } else {
-            log_text(
-                &format!(
-                    "Non-existent recent message(s) {recent}, nmsgs={}",
-                    (*stream).nmsgs
-                ),
-                ERROR,
-            );
+    super::guard("mail_recent", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            if recent <= (*stream).nmsgs {
+                (*stream).recent = recent;
+            } else {
+                log_text(
+                    &format!(
+                        "Non-existent recent message(s) {recent}, nmsgs={}",
+                        (*stream).nmsgs
+                    ),
+                    ERROR,
+                );
+            }
         }
-    }
+    })
 }
 
 /// `mail_expunged`: message `msgno` is gone; later messages move down.
@@ -272,37 +291,39 @@ pub unsafe extern "C" fn mail_recent(stream: *mut MAILSTREAM, recent: c_ulong) {
 /// `stream` must be live.
 #[no_mangle]
 pub unsafe extern "C" fn mail_expunged(stream: *mut MAILSTREAM, msgno: c_ulong) {
-    // SAFETY: per the contract.
-    unsafe {
-        if msgno > (*stream).nmsgs {
-            log_text(
-                &format!(
-                    "Expunge of non-existent message {msgno}, nmsgs={}",
-                    (*stream).nmsgs
-                ),
-                ERROR,
-            );
-            return;
-        }
-        let elt = cache_call(stream, msgno, CH_ELT) as *mut MESSAGECACHE;
-        if (*stream).silent() == 0 {
-            mm_expunged(stream, msgno);
-        }
-        if !elt.is_null() {
-            (*elt).msgno = 0;
-            cache_call(stream, msgno, CH_FREE);
-            cache_call(stream, msgno, CH_FREESORTCACHE);
-        }
-        cache_call(stream, msgno, CH_EXPUNGE);
-        (*stream).nmsgs -= 1;
-        if (*stream).msgno != 0 {
-            if (*stream).scache() != 0 {
-                mail_gc(stream, GC_ENV | GC_TEXTS);
-            } else {
-                (*stream).msgno = 0;
+    super::guard("mail_expunged", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            if msgno > (*stream).nmsgs {
+                log_text(
+                    &format!(
+                        "Expunge of non-existent message {msgno}, nmsgs={}",
+                        (*stream).nmsgs
+                    ),
+                    ERROR,
+                );
+                return;
+            }
+            let elt = cache_call(stream, msgno, CH_ELT) as *mut MESSAGECACHE;
+            if (*stream).silent() == 0 {
+                mm_expunged(stream, msgno);
+            }
+            if !elt.is_null() {
+                (*elt).msgno = 0;
+                cache_call(stream, msgno, CH_FREE);
+                cache_call(stream, msgno, CH_FREESORTCACHE);
+            }
+            cache_call(stream, msgno, CH_EXPUNGE);
+            (*stream).nmsgs -= 1;
+            if (*stream).msgno != 0 {
+                if (*stream).scache() != 0 {
+                    mail_gc(stream, GC_ENV | GC_TEXTS);
+                } else {
+                    (*stream).msgno = 0;
+                }
             }
         }
-    }
+    })
 }
 
 /// `mail_free_cache`: garbage-collects everything and empties the cache.
@@ -311,11 +332,13 @@ pub unsafe extern "C" fn mail_expunged(stream: *mut MAILSTREAM, msgno: c_ulong) 
 /// `stream` must be live.
 #[no_mangle]
 pub unsafe extern "C" fn mail_free_cache(stream: *mut MAILSTREAM) {
-    // SAFETY: per the contract.
-    unsafe {
-        mail_gc(stream, GC_ELT | GC_ENV | GC_TEXTS);
-        cache_call(stream, 0, CH_INIT);
-    }
+    super::guard("mail_free_cache", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            mail_gc(stream, GC_ELT | GC_ENV | GC_TEXTS);
+            cache_call(stream, 0, CH_INIT);
+        }
+    })
 }
 
 /// `mail_gc`: frees cached envelopes/bodies and/or texts.
@@ -324,32 +347,34 @@ pub unsafe extern "C" fn mail_free_cache(stream: *mut MAILSTREAM) {
 /// `stream` must be live.
 #[no_mangle]
 pub unsafe extern "C" fn mail_gc(stream: *mut MAILSTREAM, gcflags: c_long) {
-    // SAFETY: per the contract; the driver's gc hook has the C signature.
-    unsafe {
-        let s = &mut *stream;
-        if !s.dtb.is_null() {
-            if let Some(gc) = (*s.dtb).gc {
-                gc(stream, gcflags);
+    super::guard("mail_gc", (), || {
+        // SAFETY: per the contract; the driver's gc hook has the C signature.
+        unsafe {
+            let s = &mut *stream;
+            if !s.dtb.is_null() {
+                if let Some(gc) = (*s.dtb).gc {
+                    gc(stream, gcflags);
+                }
+            }
+            s.msgno = 0;
+            if gcflags & GC_ENV != 0 {
+                if !s.env.is_null() {
+                    mail_free_envelope(&mut s.env);
+                }
+                if !s.body.is_null() {
+                    mail_free_body(&mut s.body);
+                }
+            }
+            if gcflags & GC_TEXTS != 0 {
+                give(&mut s.text.data);
+                s.text.size = 0;
+            }
+            for i in 1..=s.nmsgs {
+                let elt = cache_call(stream, i, CH_ELT) as *mut MESSAGECACHE;
+                if !elt.is_null() {
+                    super::construct::mail_gc_msg(&mut (*elt).private.msg, gcflags);
+                }
             }
         }
-        s.msgno = 0;
-        if gcflags & GC_ENV != 0 {
-            if !s.env.is_null() {
-                mail_free_envelope(&mut s.env);
-            }
-            if !s.body.is_null() {
-                mail_free_body(&mut s.body);
-            }
-        }
-        if gcflags & GC_TEXTS != 0 {
-            give(&mut s.text.data);
-            s.text.size = 0;
-        }
-        for i in 1..=s.nmsgs {
-            let elt = cache_call(stream, i, CH_ELT) as *mut MESSAGECACHE;
-            if !elt.is_null() {
-                super::construct::mail_gc_msg(&mut (*elt).private.msg, gcflags);
-            }
-        }
-    }
+    })
 }

@@ -57,7 +57,7 @@ macro_rules! zeroed_constructors {
             $(#[$doc])*
             #[no_mangle]
             pub extern "C" fn $name() -> *mut $ty {
-                zeroed::<$ty>()
+                super::guard(stringify!($name), std::ptr::null_mut(), zeroed::<$ty>)
             }
         )*
     };
@@ -97,32 +97,38 @@ zeroed_constructors! {
 /// `body` must be NULL or point to a writable BODY.
 #[no_mangle]
 pub unsafe extern "C" fn mail_initbody(body: *mut BODY) -> *mut BODY {
-    if body.is_null() {
-        return body;
-    }
-    // SAFETY: `body` is a writable BODY per the contract.
-    unsafe {
-        std::ptr::write_bytes(body as *mut u8, 0, std::mem::size_of::<BODY>());
-        (*body).type_ = TYPETEXT as u16;
-        (*body).encoding = ENC7BIT as u16;
-    }
-    body
+    super::guard("mail_initbody", std::ptr::null_mut(), || {
+        if body.is_null() {
+            return body;
+        }
+        // SAFETY: `body` is a writable BODY per the contract.
+        unsafe {
+            std::ptr::write_bytes(body as *mut u8, 0, std::mem::size_of::<BODY>());
+            (*body).type_ = TYPETEXT as u16;
+            (*body).encoding = ENC7BIT as u16;
+        }
+        body
+    })
 }
 
 /// `mail_newbody`: a body with `mail_initbody`'s defaults.
 #[no_mangle]
 pub extern "C" fn mail_newbody() -> *mut BODY {
-    // SAFETY: a fresh BODY-sized block.
-    unsafe { mail_initbody(fs_get(std::mem::size_of::<BODY>()) as *mut BODY) }
+    super::guard("mail_newbody", std::ptr::null_mut(), || {
+        // SAFETY: a fresh BODY-sized block.
+        unsafe { mail_initbody(fs_get(std::mem::size_of::<BODY>()) as *mut BODY) }
+    })
 }
 
 /// `mail_newbody_part`: a part whose body has `mail_initbody`'s defaults.
 #[no_mangle]
 pub extern "C" fn mail_newbody_part() -> *mut PART {
-    let part = zeroed::<PART>();
-    // SAFETY: `part` is a fresh, zeroed PART.
-    unsafe { mail_initbody(std::ptr::addr_of_mut!((*part).body)) };
-    part
+    super::guard("mail_newbody_part", std::ptr::null_mut(), || {
+        let part = zeroed::<PART>();
+        // SAFETY: `part` is a fresh, zeroed PART.
+        unsafe { mail_initbody(std::ptr::addr_of_mut!((*part).body)) };
+        part
+    })
 }
 
 /// `mail_newsearchheader`: a HEADER criterion with copies of the field
@@ -135,49 +141,57 @@ pub unsafe extern "C" fn mail_newsearchheader(
     line: *mut c_char,
     text: *mut c_char,
 ) -> *mut SEARCHHEADER {
-    let hdr = zeroed::<SEARCHHEADER>();
-    // SAFETY: `hdr` is fresh; the strings per the contract.
-    unsafe {
-        for (dst, src) in [(&mut (*hdr).line, line), (&mut (*hdr).text, text)] {
-            dst.data = cpystr(src) as *mut u8;
-            dst.size = if src.is_null() {
-                0
-            } else {
-                libc::strlen(src) as std::os::raw::c_ulong
-            };
+    super::guard("mail_newsearchheader", std::ptr::null_mut(), || {
+        let hdr = zeroed::<SEARCHHEADER>();
+        // SAFETY: `hdr` is fresh; the strings per the contract.
+        unsafe {
+            for (dst, src) in [(&mut (*hdr).line, line), (&mut (*hdr).text, text)] {
+                dst.data = cpystr(src) as *mut u8;
+                dst.size = if src.is_null() {
+                    0
+                } else {
+                    libc::strlen(src) as std::os::raw::c_ulong
+                };
+            }
         }
-    }
-    hdr
+        hdr
+    })
 }
 
 /// `mail_newsearchor`: an OR of two empty search programs.
 #[no_mangle]
 pub extern "C" fn mail_newsearchor() -> *mut SEARCHOR {
-    let or = zeroed::<SEARCHOR>();
-    // SAFETY: `or` is fresh.
-    unsafe {
-        (*or).first = mail_newsearchpgm();
-        (*or).second = mail_newsearchpgm();
-    }
-    or
+    super::guard("mail_newsearchor", std::ptr::null_mut(), || {
+        let or = zeroed::<SEARCHOR>();
+        // SAFETY: `or` is fresh.
+        unsafe {
+            (*or).first = mail_newsearchpgm();
+            (*or).second = mail_newsearchpgm();
+        }
+        or
+    })
 }
 
 /// `mail_newsearchpgmlist`: a list element holding an empty program.
 #[no_mangle]
 pub extern "C" fn mail_newsearchpgmlist() -> *mut SEARCHPGMLIST {
-    let list = zeroed::<SEARCHPGMLIST>();
-    // SAFETY: `list` is fresh.
-    unsafe { (*list).pgm = mail_newsearchpgm() };
-    list
+    super::guard("mail_newsearchpgmlist", std::ptr::null_mut(), || {
+        let list = zeroed::<SEARCHPGMLIST>();
+        // SAFETY: `list` is fresh.
+        unsafe { (*list).pgm = mail_newsearchpgm() };
+        list
+    })
 }
 
 /// `mail_newthreadnode`: a thread node pointing at `sc`.
 #[no_mangle]
 pub extern "C" fn mail_newthreadnode(sc: *mut SORTCACHE) -> *mut THREADNODE {
-    let node = zeroed::<THREADNODE>();
-    // SAFETY: `node` is fresh.
-    unsafe { (*node).sc = sc };
-    node
+    super::guard("mail_newthreadnode", std::ptr::null_mut(), || {
+        let node = zeroed::<THREADNODE>();
+        // SAFETY: `node` is fresh.
+        unsafe { (*node).sc = sc };
+        node
+    })
 }
 
 // --- The free engine ------------------------------------------------------
@@ -599,14 +613,16 @@ macro_rules! destructor {
         /// built from C-heap blocks that nothing else frees.
         #[no_mangle]
         pub unsafe extern "C" fn $name(p: *mut *mut $ty) {
-            // SAFETY: per the contract above.
-            if let Some($slot) = unsafe { p.as_mut() } {
-                if !$slot.is_null() {
-                    // SAFETY: per the contract above.
-                    unsafe { $body };
-                    *$slot = std::ptr::null_mut();
+            super::guard(stringify!($name), (), || {
+                // SAFETY: per the contract above.
+                if let Some($slot) = unsafe { p.as_mut() } {
+                    if !$slot.is_null() {
+                        // SAFETY: per the contract above.
+                        unsafe { $body };
+                        *$slot = std::ptr::null_mut();
+                    }
                 }
-            }
+            })
         }
     };
 }
@@ -726,15 +742,17 @@ destructor! {
 /// `body` must be NULL or a valid BODY built from C-heap blocks.
 #[no_mangle]
 pub unsafe extern "C" fn mail_free_body_data(body: *mut BODY) {
-    // SAFETY: per the contract.
-    if let Some(b) = unsafe { body.as_mut() } {
-        let mut stack = Vec::new();
+    super::guard("mail_free_body_data", (), || {
         // SAFETY: per the contract.
-        unsafe {
-            body_data(b, &mut stack);
-            run(stack);
+        if let Some(b) = unsafe { body.as_mut() } {
+            let mut stack = Vec::new();
+            // SAFETY: per the contract.
+            unsafe {
+                body_data(b, &mut stack);
+                run(stack);
+            }
         }
-    }
+    })
 }
 
 /// `mail_gc_msg`: drops a message's envelope/body (GC_ENV) and cached
@@ -744,8 +762,10 @@ pub unsafe extern "C" fn mail_free_body_data(body: *mut BODY) {
 /// `msg` must be NULL or a valid MESSAGE built from C-heap blocks.
 #[no_mangle]
 pub unsafe extern "C" fn mail_gc_msg(msg: *mut MESSAGE, gcflags: c_long) {
-    // SAFETY: per the contract.
-    unsafe { run(vec![Job::Msg(msg, gcflags)]) };
+    super::guard("mail_gc_msg", (), || {
+        // SAFETY: per the contract.
+        unsafe { run(vec![Job::Msg(msg, gcflags)]) };
+    })
 }
 
 /// `mail_gc_body`: drops the cached texts of a body tree.
@@ -754,6 +774,8 @@ pub unsafe extern "C" fn mail_gc_msg(msg: *mut MESSAGE, gcflags: c_long) {
 /// `body` must be NULL or a valid BODY built from C-heap blocks.
 #[no_mangle]
 pub unsafe extern "C" fn mail_gc_body(body: *mut BODY) {
-    // SAFETY: per the contract.
-    unsafe { run(vec![Job::GcBody(body)]) };
+    super::guard("mail_gc_body", (), || {
+        // SAFETY: per the contract.
+        unsafe { run(vec![Job::GcBody(body)]) };
+    })
 }

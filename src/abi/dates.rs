@@ -138,7 +138,7 @@ pub unsafe extern "C" fn mail_longdate(elt: *mut MESSAGECACHE) -> c_ulong {
 
 #[no_mangle]
 pub extern "C" fn mail_shortdate(year: c_uint, month: c_uint, day: c_uint) -> c_ushort {
-    date::short_date(year, month, day)
+    guard("mail_shortdate", 0, || date::short_date(year, month, day))
 }
 
 /// `strtok_r` as glibc does it, on caller memory.
@@ -273,42 +273,44 @@ pub unsafe extern "C" fn mail_criteria_date(date: *mut c_ushort, r: *mut *mut c_
     })
 }
 
-fn write_now(name: &str, dst: *mut c_char, fmt: NowFormat) {
-    guard(name, (), || {
-        if dst.is_null() {
-            return;
-        }
-        let text = date::now(fmt);
-        // SAFETY: the original's callers pass a buffer of MAILTMPLEN bytes;
-        // the longest output is 31 bytes plus a 53-byte zone comment.
-        unsafe { put_cstr(dst, &text) };
-    })
+fn write_now(dst: *mut c_char, fmt: NowFormat) {
+    if dst.is_null() {
+        return;
+    }
+    let text = date::now(fmt);
+    // SAFETY: the original's callers pass a buffer of MAILTMPLEN bytes;
+    // the longest output is 31 bytes plus a 53-byte zone comment.
+    unsafe { put_cstr(dst, &text) };
 }
 
 /// # Safety
 /// `date` must have room for the date (MAILTMPLEN is customary).
 #[no_mangle]
 pub unsafe extern "C" fn rfc822_date(date: *mut c_char) {
-    // SET_DISABLE822TZTEXT leaves the " (ZONE)" comment off.
-    let zone_text = super::params::number(
-        crate::env::params::Owner::Env,
-        super::bindings::GET_DISABLE822TZTEXT as std::os::raw::c_long,
-    ) == 0;
-    write_now("rfc822_date", date, NowFormat::Rfc822 { zone_text });
+    guard("rfc822_date", (), || {
+        // SET_DISABLE822TZTEXT leaves the " (ZONE)" comment off.
+        let zone_text = super::params::number(
+            crate::env::params::Owner::Env,
+            super::bindings::GET_DISABLE822TZTEXT as std::os::raw::c_long,
+        ) == 0;
+        write_now(date, NowFormat::Rfc822 { zone_text });
+    })
 }
 
 /// # Safety
 /// `date` must have room for the date.
 #[no_mangle]
 pub unsafe extern "C" fn rfc822_fixed_date(date: *mut c_char) {
-    write_now("rfc822_fixed_date", date, NowFormat::Fixed);
+    guard("rfc822_fixed_date", (), || {
+        write_now(date, NowFormat::Fixed)
+    })
 }
 
 /// # Safety
 /// `date` must have room for the date.
 #[no_mangle]
 pub unsafe extern "C" fn internal_date(date: *mut c_char) {
-    write_now("internal_date", date, NowFormat::Internal);
+    guard("internal_date", (), || write_now(date, NowFormat::Internal))
 }
 
 /// Appends " (ZONE)" for the `struct tm` at `t` to the string `s`.

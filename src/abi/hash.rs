@@ -37,15 +37,20 @@ unsafe fn slots(tab: *mut HASHTAB) -> *mut *mut HASHENT {
 /// `hash_create`: an empty table of `size` buckets.
 #[no_mangle]
 pub extern "C" fn hash_create(size: usize) -> *mut HASHTAB {
-    let bytes = std::mem::size_of::<usize>()
-        + buckets(size).saturating_mul(std::mem::size_of::<*mut HASHENT>());
-    let tab = fs_get(bytes) as *mut HASHTAB;
-    // SAFETY: `tab` is a fresh block of `bytes` bytes.
-    unsafe {
-        std::ptr::write_bytes(tab as *mut u8, 0, bytes);
-        (*tab).size = size;
-    }
-    tab
+    super::guard("hash_create", std::ptr::null_mut(), || {
+        // Saturating: an absurd size must fail in fs_get (fatal, as in the
+        // original), not wrap to a small block that is then overrun.
+        let bytes = buckets(size)
+            .saturating_mul(std::mem::size_of::<*mut HASHENT>())
+            .saturating_add(std::mem::size_of::<usize>());
+        let tab = fs_get(bytes) as *mut HASHTAB;
+        // SAFETY: `tab` is a fresh block of `bytes` bytes.
+        unsafe {
+            std::ptr::write_bytes(tab as *mut u8, 0, bytes);
+            (*tab).size = size;
+        }
+        tab
+    })
 }
 
 /// `hash_reset`: frees every entry (not the keys or data) and empties the
@@ -55,23 +60,25 @@ pub extern "C" fn hash_create(size: usize) -> *mut HASHTAB {
 /// `hashtab` must be NULL or a table made by `hash_create`.
 #[no_mangle]
 pub unsafe extern "C" fn hash_reset(hashtab: *mut HASHTAB) {
-    if hashtab.is_null() {
-        return;
-    }
-    // SAFETY: per the contract the table has buckets(size) slots whose
-    // chains were allocated by hash_add.
-    unsafe {
-        let table = slots(hashtab);
-        for i in 0..buckets((*hashtab).size) {
-            let mut ent = *table.add(i);
-            *table.add(i) = std::ptr::null_mut();
-            while !ent.is_null() {
-                let next = (*ent).next;
-                fs_give(std::ptr::addr_of_mut!(ent) as *mut *mut c_void);
-                ent = next;
+    super::guard("hash_reset", (), || {
+        if hashtab.is_null() {
+            return;
+        }
+        // SAFETY: per the contract the table has buckets(size) slots whose
+        // chains were allocated by hash_add.
+        unsafe {
+            let table = slots(hashtab);
+            for i in 0..buckets((*hashtab).size) {
+                let mut ent = *table.add(i);
+                *table.add(i) = std::ptr::null_mut();
+                while !ent.is_null() {
+                    let next = (*ent).next;
+                    fs_give(std::ptr::addr_of_mut!(ent) as *mut *mut c_void);
+                    ent = next;
+                }
             }
         }
-    }
+    })
 }
 
 /// `hash_destroy`: resets and frees the table, clearing the caller's
@@ -81,14 +88,16 @@ pub unsafe extern "C" fn hash_reset(hashtab: *mut HASHTAB) {
 /// `hashtab` must be NULL or point to NULL or a table from `hash_create`.
 #[no_mangle]
 pub unsafe extern "C" fn hash_destroy(hashtab: *mut *mut HASHTAB) {
-    // SAFETY: per the contract.
-    unsafe {
-        if hashtab.is_null() || (*hashtab).is_null() {
-            return;
+    super::guard("hash_destroy", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            if hashtab.is_null() || (*hashtab).is_null() {
+                return;
+            }
+            hash_reset(*hashtab);
+            fs_give(hashtab as *mut *mut c_void);
         }
-        hash_reset(*hashtab);
-        fs_give(hashtab as *mut *mut c_void);
-    }
+    })
 }
 
 /// `hash_index`: the bucket of `key`.
@@ -97,15 +106,17 @@ pub unsafe extern "C" fn hash_destroy(hashtab: *mut *mut HASHTAB) {
 /// `hashtab` a table from `hash_create`, `key` NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn hash_index(hashtab: *mut HASHTAB, key: *mut c_char) -> c_ulong {
-    if hashtab.is_null() || key.is_null() {
-        return 0;
-    }
-    // SAFETY: per the contract.
-    let (size, key) = unsafe { ((*hashtab).size, std::ffi::CStr::from_ptr(key).to_bytes()) };
-    match size {
-        0 => 0,
-        n => key_hash(key) % n as u64,
-    }
+    super::guard("hash_index", 0, || {
+        if hashtab.is_null() || key.is_null() {
+            return 0;
+        }
+        // SAFETY: per the contract.
+        let (size, key) = unsafe { ((*hashtab).size, std::ffi::CStr::from_ptr(key).to_bytes()) };
+        match size {
+            0 => 0,
+            n => key_hash(key) % n as u64,
+        }
+    })
 }
 
 /// The entry for `key` in its bucket, or NULL.
@@ -134,18 +145,20 @@ unsafe fn find(hashtab: *mut HASHTAB, key: *mut c_char, bucket: c_ulong) -> *mut
 /// As for [`hash_index`].
 #[no_mangle]
 pub unsafe extern "C" fn hash_lookup(hashtab: *mut HASHTAB, key: *mut c_char) -> *mut *mut c_void {
-    if hashtab.is_null() || key.is_null() {
-        return std::ptr::null_mut();
-    }
-    // SAFETY: per the contract.
-    unsafe {
-        let ent = find(hashtab, key, hash_index(hashtab, key));
-        if ent.is_null() {
-            std::ptr::null_mut()
-        } else {
-            std::ptr::addr_of_mut!((*ent).data) as *mut *mut c_void
+    super::guard("hash_lookup", std::ptr::null_mut(), || {
+        if hashtab.is_null() || key.is_null() {
+            return std::ptr::null_mut();
         }
-    }
+        // SAFETY: per the contract.
+        unsafe {
+            let ent = find(hashtab, key, hash_index(hashtab, key));
+            if ent.is_null() {
+                std::ptr::null_mut()
+            } else {
+                std::ptr::addr_of_mut!((*ent).data) as *mut *mut c_void
+            }
+        }
+    })
 }
 
 /// Makes an entry with `1 + extra` zeroed data slots, the first set to
@@ -188,11 +201,13 @@ pub unsafe extern "C" fn hash_add(
     data: *mut c_void,
     extra: c_long,
 ) -> *mut HASHENT {
-    if hashtab.is_null() || key.is_null() {
-        return std::ptr::null_mut();
-    }
-    // SAFETY: per the contract.
-    unsafe { insert(hashtab, key, data, extra, hash_index(hashtab, key)) }
+    super::guard("hash_add", std::ptr::null_mut(), || {
+        if hashtab.is_null() || key.is_null() {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: per the contract.
+        unsafe { insert(hashtab, key, data, extra, hash_index(hashtab, key)) }
+    })
 }
 
 /// `hash_lookup_and_add`: the data slots of `key`, adding it when absent.
@@ -206,18 +221,20 @@ pub unsafe extern "C" fn hash_lookup_and_add(
     data: *mut c_void,
     extra: c_long,
 ) -> *mut *mut c_void {
-    if hashtab.is_null() || key.is_null() {
-        return std::ptr::null_mut();
-    }
-    // SAFETY: per the contract.
-    unsafe {
-        let bucket = hash_index(hashtab, key);
-        let mut ent = find(hashtab, key, bucket);
-        if ent.is_null() {
-            ent = insert(hashtab, key, data, extra, bucket);
+    super::guard("hash_lookup_and_add", std::ptr::null_mut(), || {
+        if hashtab.is_null() || key.is_null() {
+            return std::ptr::null_mut();
         }
-        std::ptr::addr_of_mut!((*ent).data) as *mut *mut c_void
-    }
+        // SAFETY: per the contract.
+        unsafe {
+            let bucket = hash_index(hashtab, key);
+            let mut ent = find(hashtab, key, bucket);
+            if ent.is_null() {
+                ent = insert(hashtab, key, data, extra, bucket);
+            }
+            std::ptr::addr_of_mut!((*ent).data) as *mut *mut c_void
+        }
+    })
 }
 
 #[cfg(test)]

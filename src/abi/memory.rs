@@ -7,6 +7,7 @@ use std::os::raw::{c_char, c_void};
 
 /// `fs_get`: like malloc, but never returns NULL — the original calls
 /// `fatal` when memory runs out, and so do we.
+// no-panic: malloc, and on failure mm_fatal + abort (never unwinds).
 #[no_mangle]
 pub extern "C" fn fs_get(size: usize) -> *mut c_void {
     // SAFETY: malloc may be called with any size; a zero size still gets a
@@ -22,6 +23,7 @@ pub extern "C" fn fs_get(size: usize) -> *mut c_void {
 ///
 /// # Safety
 /// `block` must point to a pointer obtained from the C allocator (or NULL).
+// no-panic: a NULL check and realloc; failure goes to mm_fatal + abort.
 #[no_mangle]
 pub unsafe extern "C" fn fs_resize(block: *mut *mut c_void, size: usize) {
     if block.is_null() {
@@ -40,6 +42,7 @@ pub unsafe extern "C" fn fs_resize(block: *mut *mut c_void, size: usize) {
 ///
 /// # Safety
 /// `block` must point to a pointer obtained from the C allocator (or NULL).
+// no-panic: a NULL check and free.
 #[no_mangle]
 pub unsafe extern "C" fn fs_give(block: *mut *mut c_void) {
     if block.is_null() {

@@ -13,11 +13,13 @@ use std::os::raw::{c_char, c_int, c_long, c_uchar, c_ulong, c_void};
 /// `string` must be NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn cpystr(string: *const c_char) -> *mut c_char {
-    // SAFETY: forwarded contract of the caller.
-    match unsafe { c_bytes(string) } {
-        Some(bytes) => c_string_from(bytes),
-        None => std::ptr::null_mut(),
-    }
+    super::guard("cpystr", std::ptr::null_mut(), || {
+        // SAFETY: forwarded contract of the caller.
+        match unsafe { c_bytes(string) } {
+            Some(bytes) => c_string_from(bytes),
+            None => std::ptr::null_mut(),
+        }
+    })
 }
 
 /// Replaces the text of `dst` by a NUL-terminated copy of `len` bytes at
@@ -56,11 +58,13 @@ pub unsafe extern "C" fn cpytxt(
     text: *mut c_char,
     size: c_ulong,
 ) -> *mut c_char {
-    // SAFETY: per the contract.
-    match unsafe { dst.as_mut() } {
-        Some(dst) => unsafe { set_sized_text(dst, text as *const u8, size) },
-        None => std::ptr::null_mut(),
-    }
+    super::guard("cpytxt", std::ptr::null_mut(), || {
+        // SAFETY: per the contract.
+        match unsafe { dst.as_mut() } {
+            Some(dst) => unsafe { set_sized_text(dst, text as *const u8, size) },
+            None => std::ptr::null_mut(),
+        }
+    })
 }
 
 /// `textcpy`: copies sized text `src` into `dst` (old text freed).
@@ -69,19 +73,21 @@ pub unsafe extern "C" fn cpytxt(
 /// Both must be valid SIZEDTEXTs; `dst->data` NULL or malloc'ed.
 #[no_mangle]
 pub unsafe extern "C" fn textcpy(dst: *mut SIZEDTEXT, src: *mut SIZEDTEXT) -> *mut c_char {
-    // SAFETY: per the contract; the source is read before the destination
-    // is freed, so textcpy(x, x) copies rather than reading freed memory.
-    unsafe {
-        let (Some(src), false) = (src.as_ref().copied(), dst.is_null()) else {
-            return std::ptr::null_mut();
-        };
-        if !src.data.is_null() && (*dst).data == src.data {
-            // Same block: copy it before the old text is freed.
-            let copy = std::slice::from_raw_parts(src.data, src.size as usize).to_vec();
-            return set_sized_text(&mut *dst, copy.as_ptr(), src.size);
+    super::guard("textcpy", std::ptr::null_mut(), || {
+        // SAFETY: per the contract; the source is read before the destination
+        // is freed, so textcpy(x, x) copies rather than reading freed memory.
+        unsafe {
+            let (Some(src), false) = (src.as_ref().copied(), dst.is_null()) else {
+                return std::ptr::null_mut();
+            };
+            if !src.data.is_null() && (*dst).data == src.data {
+                // Same block: copy it before the old text is freed.
+                let copy = std::slice::from_raw_parts(src.data, src.size as usize).to_vec();
+                return set_sized_text(&mut *dst, copy.as_ptr(), src.size);
+            }
+            set_sized_text(&mut *dst, src.data, src.size)
         }
-        set_sized_text(&mut *dst, src.data, src.size)
-    }
+    })
 }
 
 /// Applies `map` to each byte of a NUL-terminated string in place.
@@ -110,8 +116,10 @@ unsafe fn map_in_place(s: *mut c_uchar, map: fn(u8) -> u8) -> *mut c_uchar {
 /// `s` must be NULL or a writable NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn ucase(s: *mut c_uchar) -> *mut c_uchar {
-    // SAFETY: forwarded contract.
-    unsafe { map_in_place(s, |c| c.to_ascii_uppercase()) }
+    super::guard("ucase", std::ptr::null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe { map_in_place(s, |c| c.to_ascii_uppercase()) }
+    })
 }
 
 /// `lcase`: ASCII letters to lower case, in place.
@@ -120,8 +128,10 @@ pub unsafe extern "C" fn ucase(s: *mut c_uchar) -> *mut c_uchar {
 /// `s` must be NULL or a writable NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn lcase(s: *mut c_uchar) -> *mut c_uchar {
-    // SAFETY: forwarded contract.
-    unsafe { map_in_place(s, |c| c.to_ascii_lowercase()) }
+    super::guard("lcase", std::ptr::null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe { map_in_place(s, |c| c.to_ascii_lowercase()) }
+    })
 }
 
 /// The original's bit search: the index of the lowest set bit of the low
@@ -143,22 +153,26 @@ pub fn rightmost_bit(value: u64) -> (u64, u64) {
 /// `valptr` must point to a writable unsigned long.
 #[no_mangle]
 pub unsafe extern "C" fn find_rightmost_bit(valptr: *mut c_ulong) -> c_ulong {
-    // SAFETY: per the contract.
-    let Some(v) = (unsafe { valptr.as_mut() }) else {
-        return 0xffff_ffff;
-    };
-    let (bit, rest) = rightmost_bit(*v);
-    *v = rest;
-    bit
+    super::guard("find_rightmost_bit", 0, || {
+        // SAFETY: per the contract.
+        let Some(v) = (unsafe { valptr.as_mut() }) else {
+            return 0xffff_ffff;
+        };
+        let (bit, rest) = rightmost_bit(*v);
+        *v = rest;
+        bit
+    })
 }
 
 /// `Min` (programs' `min` is renamed to it by the headers).
+// no-panic: one integer comparison.
 #[no_mangle]
 pub extern "C" fn Min(i: c_long, j: c_long) -> c_long {
     i.min(j)
 }
 
 /// `Max` (programs' `max` is renamed to it by the headers).
+// no-panic: one integer comparison.
 #[no_mangle]
 pub extern "C" fn Max(i: c_long, j: c_long) -> c_long {
     i.max(j)
@@ -166,7 +180,7 @@ pub extern "C" fn Max(i: c_long, j: c_long) -> c_long {
 
 /// Whether `pat` occurs in `base`, comparing bytes through `fold`.
 /// Horspool's skip rule keeps the usual case fast.
-pub fn find_folded(base: &[u8], pat: &[u8], fold: fn(u8) -> u8) -> bool {
+pub fn find_folded(base: &[u8], pat: &[u8], fold: impl Fn(u8) -> u8) -> bool {
     let m = pat.len();
     if m == 0 {
         return true;
@@ -215,7 +229,7 @@ unsafe fn run_search(
     basec: c_long,
     pat: *const u8,
     patc: c_long,
-    fold: fn(u8) -> u8,
+    fold: impl Fn(u8) -> u8,
 ) -> c_long {
     if let Some(answer) = search_args(base, basec, pat, patc) {
         return answer as c_long;
@@ -241,8 +255,10 @@ pub unsafe extern "C" fn search(
     pat: *mut c_uchar,
     patc: c_long,
 ) -> c_long {
-    // SAFETY: forwarded contract.
-    unsafe { run_search(base, basec, pat, patc, |c| c.to_ascii_lowercase()) }
+    super::guard("search", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe { run_search(base, basec, pat, patc, |c| c.to_ascii_lowercase()) }
+    })
 }
 
 /// `ssearch`: whether `pat` occurs in `base`, byte for byte.
@@ -256,8 +272,10 @@ pub unsafe extern "C" fn ssearch(
     pat: *mut c_uchar,
     patc: c_long,
 ) -> c_long {
-    // SAFETY: forwarded contract.
-    unsafe { run_search(base, basec, pat, patc, |c| c) }
+    super::guard("ssearch", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe { run_search(base, basec, pat, patc, |c| c) }
+    })
 }
 
 /// The value of a hex digit as the original computes it: digits from '0',
@@ -274,6 +292,7 @@ fn nybble(c: u8) -> u8 {
 }
 
 /// `hex2byte`: two hex digits to a byte.
+// no-panic: wrapping byte arithmetic only (nybble uses wrapping_sub).
 #[no_mangle]
 pub extern "C" fn hex2byte(c1: c_uchar, c2: c_uchar) -> c_uchar {
     (nybble(c1) << 4).wrapping_add(nybble(c2))
@@ -288,12 +307,14 @@ fn ordering_to_int(o: Ordering) -> c_int {
 }
 
 /// `compare_ulong`: -1, 0 or 1.
+// no-panic: one integer comparison.
 #[no_mangle]
 pub extern "C" fn compare_ulong(l1: c_ulong, l2: c_ulong) -> c_int {
     ordering_to_int(l1.cmp(&l2))
 }
 
 /// `compare_uchar`: -1, 0 or 1, ASCII letters compared as lower case.
+// no-panic: ASCII folding and one comparison.
 #[no_mangle]
 pub extern "C" fn compare_uchar(c1: c_uchar, c2: c_uchar) -> c_int {
     ordering_to_int(c1.to_ascii_lowercase().cmp(&c2.to_ascii_lowercase()))
@@ -313,14 +334,16 @@ pub fn compare_folded(a: &[u8], b: &[u8]) -> c_int {
 /// Each argument NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn compare_cstring(s1: *mut c_uchar, s2: *mut c_uchar) -> c_int {
-    // SAFETY: forwarded contract.
-    let (a, b) = unsafe { (c_bytes(s1 as *const c_char), c_bytes(s2 as *const c_char)) };
-    match (a, b) {
-        (None, None) => 0,
-        (None, Some(_)) => -1,
-        (Some(_), None) => 1,
-        (Some(a), Some(b)) => compare_folded(a, b),
-    }
+    super::guard("compare_cstring", 0, || {
+        // SAFETY: forwarded contract.
+        let (a, b) = unsafe { (c_bytes(s1 as *const c_char), c_bytes(s2 as *const c_char)) };
+        match (a, b) {
+            (None, None) => 0,
+            (None, Some(_)) => -1,
+            (Some(_), None) => 1,
+            (Some(a), Some(b)) => compare_folded(a, b),
+        }
+    })
 }
 
 /// `compare_csizedtext`: a C string against sized text, case-independent;
@@ -331,22 +354,24 @@ pub unsafe extern "C" fn compare_cstring(s1: *mut c_uchar, s2: *mut c_uchar) -> 
 /// `size` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn compare_csizedtext(s1: *mut c_uchar, s2: *mut SIZEDTEXT) -> c_int {
-    // SAFETY: forwarded contract.
-    let (a, b) = unsafe { (c_bytes(s1 as *const c_char), s2.as_ref()) };
-    match (a, b) {
-        (None, None) => 0,
-        (None, Some(_)) => -1,
-        (Some(_), None) => 1,
-        (Some(a), Some(b)) => {
-            let text: &[u8] = if b.data.is_null() || b.size == 0 {
-                &[]
-            } else {
-                // SAFETY: the SIZEDTEXT holds `size` bytes per the contract.
-                unsafe { std::slice::from_raw_parts(b.data, b.size as usize) }
-            };
-            compare_folded(a, text)
+    super::guard("compare_csizedtext", 0, || {
+        // SAFETY: forwarded contract.
+        let (a, b) = unsafe { (c_bytes(s1 as *const c_char), s2.as_ref()) };
+        match (a, b) {
+            (None, None) => 0,
+            (None, Some(_)) => -1,
+            (Some(_), None) => 1,
+            (Some(a), Some(b)) => {
+                let text: &[u8] = if b.data.is_null() || b.size == 0 {
+                    &[]
+                } else {
+                    // SAFETY: the SIZEDTEXT holds `size` bytes per the contract.
+                    unsafe { std::slice::from_raw_parts(b.data, b.size as usize) }
+                };
+                compare_folded(a, text)
+            }
         }
-    }
+    })
 }
 
 #[cfg(test)]

@@ -59,24 +59,56 @@ pub struct GssBuffer {
 }
 
 /// Runs `body`, turning a panic into `failure` plus an error report, so no
-/// unwinding ever reaches the C caller.
+/// unwinding ever reaches the C caller. `name` is only formatted on the
+/// panic path: the normal path costs the call and nothing else.
+#[inline]
 pub fn guard<R>(name: &str, failure: R, body: impl FnOnce() -> R) -> R {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(value) => value,
-        Err(_) => {
-            log_error(&format!("{name}: internal error, operation abandoned"));
+        Err(payload) => {
+            // A payload whose destructor panics would unwind from here;
+            // drop it under a second catch and forget whatever that throws.
+            if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+                std::mem::forget(again);
+            }
+            report_internal_error(name);
             failure
         }
     }
 }
 
+/// The report of a caught panic, "<name>: internal error, operation
+/// abandoned", written without any step that can panic.
+fn report_internal_error(name: &str) {
+    const TAIL: &[u8] = b": internal error, operation abandoned";
+    let mut text = Vec::new();
+    if text.try_reserve_exact(name.len() + TAIL.len()).is_ok() {
+        text.extend_from_slice(name.as_bytes());
+        text.extend_from_slice(TAIL);
+    }
+    log_bytes(&text, bindings::ERROR as c_long);
+}
+
 /// Reports `text` to the application through `mm_log` with level `errflg`.
+/// Never panics: exports use it on their failure paths and the stubs call
+/// it outside any guard.
 pub fn log(text: &str, errflg: c_long) {
-    // Interior NULs cannot be passed through a C string; cut there.
-    let bytes = text.as_bytes();
+    log_bytes(text.as_bytes(), errflg);
+}
+
+/// `log` for bytes: cut at the first NUL (a C string cannot carry one).
+fn log_bytes(bytes: &[u8], errflg: c_long) {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    let mut owned = Vec::with_capacity(end + 1);
-    owned.extend_from_slice(&bytes[..end]);
+    let (text, _) = bytes.split_at(end);
+    let mut owned = Vec::new();
+    // A message too large to copy is dropped rather than aborting for it.
+    if owned
+        .try_reserve_exact(text.len().saturating_add(1))
+        .is_err()
+    {
+        return;
+    }
+    owned.extend_from_slice(text);
     owned.push(0);
     // SAFETY: `owned` is NUL-terminated and lives across the call; the
     // application's mm_log may not keep the pointer (documented contract).
@@ -89,20 +121,26 @@ pub fn log_error(text: &str) {
 }
 
 /// What every function that is not implemented yet does: say so, once per
-/// call, at ERROR level.
+/// call, at ERROR level. Never panics (the stubs rely on it).
 pub fn report_unavailable(name: &str) {
     thread_local! {
         static REPORTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
     // An application's mm_log may itself call library functions (PHP's
     // calls cpystr); never let a report recurse into another report.
-    if REPORTING.with(|r| r.replace(true)) {
+    // `try_with` because `with` panics once the thread's locals are gone
+    // (a stub called from another thread-local's destructor).
+    if REPORTING.try_with(|r| r.replace(true)).unwrap_or(true) {
         return;
     }
-    log_error(&format!(
-        "{name}: not available in this version of c-client"
-    ));
-    REPORTING.with(|r| r.set(false));
+    const TAIL: &[u8] = b": not available in this version of c-client";
+    let mut text = Vec::new();
+    if text.try_reserve_exact(name.len() + TAIL.len()).is_ok() {
+        text.extend_from_slice(name.as_bytes());
+        text.extend_from_slice(TAIL);
+        log_bytes(&text, bindings::ERROR as c_long);
+    }
+    let _ = REPORTING.try_with(|r| r.set(false));
 }
 
 /// Defines exports for functions that are not implemented yet: each logs
@@ -110,6 +148,7 @@ pub fn report_unavailable(name: &str) {
 macro_rules! not_available {
     ($( fn $name:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty = $default:expr)?; )*) => {
         $(
+            // no-panic: moves the arguments away and calls report_unavailable, which cannot panic.
             #[no_mangle]
             pub extern "C" fn $name($($arg: $ty),*) $(-> $ret)? {
                 $( let _ = $arg; )*

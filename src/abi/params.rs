@@ -419,49 +419,57 @@ unsafe fn external_auth_id(function: c_long, value: *mut c_void) -> *mut c_void 
 /// protections, locking, namespaces).
 #[no_mangle]
 pub extern "C" fn env_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
-    if function == GET_NAMESPACE {
-        return std::ptr::addr_of_mut!(NAMESPACES) as *mut c_void;
-    }
-    owned(Owner::Env, function, value).unwrap_or(null_mut())
+    super::guard("env_parameters", std::ptr::null_mut(), || {
+        if function == GET_NAMESPACE {
+            return std::ptr::addr_of_mut!(NAMESPACES) as *mut c_void;
+        }
+        owned(Owner::Env, function, value).unwrap_or(null_mut())
+    })
 }
 
 /// `tcp_parameters`: timeouts and remote-shell settings.
 #[no_mangle]
 pub extern "C" fn tcp_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
-    owned(Owner::Tcp, function, value).unwrap_or(null_mut())
+    super::guard("tcp_parameters", std::ptr::null_mut(), || {
+        owned(Owner::Tcp, function, value).unwrap_or(null_mut())
+    })
 }
 
 /// `smtp_parameters`.
 #[no_mangle]
 pub extern "C" fn smtp_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
-    owned(Owner::Smtp, function, value).unwrap_or(null_mut())
+    super::guard("smtp_parameters", std::ptr::null_mut(), || {
+        owned(Owner::Smtp, function, value).unwrap_or(null_mut())
+    })
 }
 
 /// `imap_parameters`. Stream-dependent codes need an IMAP session, which
 /// this version does not have yet, so they answer NIL.
 #[no_mangle]
 pub extern "C" fn imap_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
-    match function {
+    super::guard("imap_parameters", std::ptr::null_mut(), || match function {
         SET_FETCHLOOKAHEAD => fatal("SET_FETCHLOOKAHEAD not permitted"),
         SET_IDLETIMEOUT => fatal("SET_IDLETIMEOUT not permitted"),
         GET_NAMESPACE | GET_THREADERS | GET_FETCHLOOKAHEAD => null_mut(),
         _ => owned(Owner::Imap, function, value).unwrap_or(null_mut()),
-    }
+    })
 }
 
 /// `pop3_parameters`.
 #[no_mangle]
 pub extern "C" fn pop3_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
-    owned(Owner::Pop3, function, value).unwrap_or(null_mut())
+    super::guard("pop3_parameters", std::ptr::null_mut(), || {
+        owned(Owner::Pop3, function, value).unwrap_or(null_mut())
+    })
 }
 
 /// `nntp_parameters`. Stream-dependent codes answer NIL until NNTP exists.
 #[no_mangle]
 pub extern "C" fn nntp_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
-    match function {
+    super::guard("nntp_parameters", std::ptr::null_mut(), || match function {
         GET_NEWSRC | ENABLE_DEBUG | DISABLE_DEBUG => null_mut(),
         _ => owned(Owner::Nntp, function, value).unwrap_or(null_mut()),
-    }
+    })
 }
 
 /// Writes the INBOX path of a driver into the caller's buffer `dst`.
@@ -494,19 +502,23 @@ fn inbox_path(dst: *mut c_void, system: bool) -> *mut c_void {
 /// `unix_parameters` (shared by mbox): INBOX path and the "From " widget.
 #[no_mangle]
 pub extern "C" fn unix_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
-    if function == GET_INBOXPATH {
-        return inbox_path(value, true);
-    }
-    owned(Owner::Unix, function, value).unwrap_or(null_mut())
+    super::guard("unix_parameters", std::ptr::null_mut(), || {
+        if function == GET_INBOXPATH {
+            return inbox_path(value, true);
+        }
+        owned(Owner::Unix, function, value).unwrap_or(null_mut())
+    })
 }
 
 /// `mmdf_parameters`.
 #[no_mangle]
 pub extern "C" fn mmdf_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
-    if function == GET_INBOXPATH {
-        return inbox_path(value, true);
-    }
-    null_mut()
+    super::guard("mmdf_parameters", std::ptr::null_mut(), || {
+        if function == GET_INBOXPATH {
+            return inbox_path(value, true);
+        }
+        null_mut()
+    })
 }
 
 extern "C" {
@@ -533,12 +545,12 @@ macro_rules! home_inbox_driver {
         /// directory formats, their directory test and content scanner.
         #[no_mangle]
         pub extern "C" fn $name(function: c_long, value: *mut c_void) -> *mut c_void {
-            match function {
+            super::guard(stringify!($name), null_mut(), || match function {
                 GET_INBOXPATH => inbox_path(value, false),
                 $(GET_DIRFMTTEST => $dirfmt as *const () as *mut c_void,
                 GET_SCANCONTENTS => $scan as *const () as *mut c_void,)?
                 _ => null_mut(),
-            }
+            })
         }
     )*};
 }
@@ -553,23 +565,28 @@ home_inbox_driver! {
 /// `mh_parameters`: the MH profile and path settings.
 #[no_mangle]
 pub extern "C" fn mh_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
-    if function == GET_DIRFMTTEST {
-        return mh_dirfmttest as *const () as *mut c_void;
-    }
-    owned(Owner::Mh, function, value).unwrap_or(null_mut())
+    super::guard("mh_parameters", std::ptr::null_mut(), || {
+        if function == GET_DIRFMTTEST {
+            return mh_dirfmttest as *const () as *mut c_void;
+        }
+        owned(Owner::Mh, function, value).unwrap_or(null_mut())
+    })
 }
 
 /// `news_parameters`: only the newsrc name, from the environment.
 #[no_mangle]
 pub extern "C" fn news_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
-    if function == GET_NEWSRC {
-        env_parameters(function, value)
-    } else {
-        null_mut()
-    }
+    super::guard("news_parameters", std::ptr::null_mut(), || {
+        if function == GET_NEWSRC {
+            env_parameters(function, value)
+        } else {
+            null_mut()
+        }
+    })
 }
 
 /// `phile_parameters`: the phile driver has none.
+// no-panic: returns NULL.
 #[no_mangle]
 pub extern "C" fn phile_parameters(_function: c_long, _value: *mut c_void) -> *mut c_void {
     null_mut()

@@ -76,10 +76,10 @@ pub unsafe fn find_authenticator(name: *const c_char) -> *mut AUTHENTICATOR {
 /// `driver` must point to a DRIVER that lives for the rest of the process.
 #[no_mangle]
 pub unsafe extern "C" fn mail_link(driver: *mut DRIVER) {
-    if driver.is_null() {
-        return;
-    }
     super::guard("mail_link", (), || {
+        if driver.is_null() {
+            return;
+        }
         // SAFETY: every element of the chain is a live driver object; we
         // only walk `next` and write the last one's `next`.
         unsafe {
@@ -105,50 +105,54 @@ pub unsafe extern "C" fn mail_link(driver: *mut DRIVER) {
 /// `auth` must point to an AUTHENTICATOR living for the rest of the process.
 #[no_mangle]
 pub unsafe extern "C" fn auth_link(auth: *mut AUTHENTICATOR) {
-    if auth.is_null() {
-        return;
-    }
-    // SAFETY: `auth` is valid per the contract; its `valid` hook takes no
-    // arguments.
-    unsafe {
-        if let Some(valid) = (*auth).valid {
-            if valid() == 0 {
-                return;
-            }
+    super::guard("auth_link", (), || {
+        if auth.is_null() {
+            return;
         }
-        let head = authenticators();
-        if head.is_null() {
-            AUTHENTICATORS.store(auth, Ordering::Release);
-        } else {
-            let mut a = head;
-            while !(*a).next.is_null() {
-                a = (*a).next;
+        // SAFETY: `auth` is valid per the contract; its `valid` hook takes no
+        // arguments.
+        unsafe {
+            if let Some(valid) = (*auth).valid {
+                if valid() == 0 {
+                    return;
+                }
             }
-            (*a).next = auth;
+            let head = authenticators();
+            if head.is_null() {
+                AUTHENTICATORS.store(auth, Ordering::Release);
+            } else {
+                let mut a = head;
+                while !(*a).next.is_null() {
+                    a = (*a).next;
+                }
+                (*a).next = auth;
+            }
+            (*auth).next = null_mut();
         }
-        (*auth).next = null_mut();
-    }
+    })
 }
 
 /// `mail_lookup_auth`: the i-th (1-based) linked authenticator, or NULL.
 #[no_mangle]
 pub extern "C" fn mail_lookup_auth(i: c_ulong) -> *mut AUTHENTICATOR {
-    let mut a = authenticators();
-    let mut i = i;
-    // SAFETY: walking the chain of static authenticator objects. Like the
-    // original, index 0 counts as "wrap around" (it decrements first).
-    unsafe {
-        loop {
-            if a.is_null() {
-                return a;
+    super::guard("mail_lookup_auth", std::ptr::null_mut(), || {
+        let mut a = authenticators();
+        let mut i = i;
+        // SAFETY: walking the chain of static authenticator objects. Like the
+        // original, index 0 counts as "wrap around" (it decrements first).
+        unsafe {
+            loop {
+                if a.is_null() {
+                    return a;
+                }
+                i = i.wrapping_sub(1);
+                if i == 0 {
+                    return a;
+                }
+                a = (*a).next;
             }
-            i = i.wrapping_sub(1);
-            if i == 0 {
-                return a;
-            }
-            a = (*a).next;
         }
-    }
+    })
 }
 
 /// `mail_lookup_auth_name`: 1-based index of the enabled client
@@ -158,23 +162,25 @@ pub extern "C" fn mail_lookup_auth(i: c_ulong) -> *mut AUTHENTICATOR {
 /// `mechanism` must be NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn mail_lookup_auth_name(mechanism: *mut c_char, flags: c_long) -> c_uint {
-    let mut a = authenticators();
-    let mut i: c_uint = 1;
-    // SAFETY: chain of static objects; names are C strings.
-    unsafe {
-        while !a.is_null() {
-            if (*a).client.is_some()
-                && (flags & !(*a).flags) == 0
-                && ((*a).flags & AU_DISABLE) == 0
-                && same_name((*a).name, mechanism)
-            {
-                return i;
+    super::guard("mail_lookup_auth_name", 0, || {
+        let mut a = authenticators();
+        let mut i: c_uint = 1;
+        // SAFETY: chain of static objects; names are C strings.
+        unsafe {
+            while !a.is_null() {
+                if (*a).client.is_some()
+                    && (flags & !(*a).flags) == 0
+                    && ((*a).flags & AU_DISABLE) == 0
+                    && same_name((*a).name, mechanism)
+                {
+                    return i;
+                }
+                i += 1;
+                a = (*a).next;
             }
-            i += 1;
-            a = (*a).next;
         }
-    }
-    0
+        0
+    })
 }
 
 /// `mail_versioncheck`: the application's headers must be this version.
@@ -183,14 +189,16 @@ pub unsafe extern "C" fn mail_lookup_auth_name(mechanism: *mut c_char, flags: c_
 /// `version` must be NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn mail_versioncheck(version: *mut c_char) {
-    // SAFETY: per the contract.
-    let app = unsafe { super::memory::c_bytes(version) }.unwrap_or(b"");
-    if app != VERSION.as_bytes() {
-        let app: String = String::from_utf8_lossy(&app[..app.len().min(100)]).into_owned();
-        fatal(&format!(
-            "c-client library version skew, app={app} library={VERSION}"
-        ));
-    }
+    super::guard("mail_versioncheck", (), || {
+        // SAFETY: per the contract.
+        let app = unsafe { super::memory::c_bytes(version) }.unwrap_or(b"");
+        if app != VERSION.as_bytes() {
+            let app: String = String::from_utf8_lossy(&app[..app.len().min(100)]).into_owned();
+            fatal(&format!(
+                "c-client library version skew, app={app} library={VERSION}"
+            ));
+        }
+    })
 }
 
 /// Stand-in network driver registered by `ssl_onceonlyinit` so that SSL
@@ -207,8 +215,10 @@ unsafe extern "C" fn ssl_open_unavailable(
     _service: *mut c_char,
     _port: c_ulong,
 ) -> *mut c_void {
-    super::report_unavailable("ssl_open");
-    null_mut()
+    super::guard("ssl_open_unavailable", std::ptr::null_mut(), || {
+        super::report_unavailable("ssl_open");
+        null_mut()
+    })
 }
 
 unsafe extern "C" fn ssl_start_unavailable(
@@ -216,25 +226,29 @@ unsafe extern "C" fn ssl_start_unavailable(
     _host: *mut c_char,
     _flags: c_ulong,
 ) -> *mut c_void {
-    super::report_unavailable("ssl_start");
-    null_mut()
+    super::guard("ssl_start_unavailable", std::ptr::null_mut(), || {
+        super::report_unavailable("ssl_start");
+        null_mut()
+    })
 }
 
 /// `ssl_onceonlyinit`: registers the SSL driver and start hook once.
 #[no_mangle]
 pub extern "C" fn ssl_onceonlyinit() {
-    static DONE: AtomicBool = AtomicBool::new(false);
-    if DONE.swap(true, Ordering::AcqRel) {
-        return;
-    }
-    let driver = std::ptr::addr_of_mut!(SSL_DRIVER) as *mut c_void;
-    // SAFETY: mail_parameters with SET codes that store the given words.
-    unsafe {
-        super::params::mail_parameters(null_mut(), SET_SSLDRIVER, driver);
-        super::params::mail_parameters(
-            null_mut(),
-            SET_SSLSTART,
-            ssl_start_unavailable as *mut c_void,
-        );
-    }
+    super::guard("ssl_onceonlyinit", (), || {
+        static DONE: AtomicBool = AtomicBool::new(false);
+        if DONE.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let driver = std::ptr::addr_of_mut!(SSL_DRIVER) as *mut c_void;
+        // SAFETY: mail_parameters with SET codes that store the given words.
+        unsafe {
+            super::params::mail_parameters(null_mut(), SET_SSLDRIVER, driver);
+            super::params::mail_parameters(
+                null_mut(),
+                SET_SSLSTART,
+                ssl_start_unavailable as *mut c_void,
+            );
+        }
+    })
 }

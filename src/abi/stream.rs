@@ -98,8 +98,10 @@ pub unsafe extern "C" fn mail_valid_net_parse_work(
 /// As `mail_valid_net_parse_work`.
 #[no_mangle]
 pub unsafe extern "C" fn mail_valid_net_parse(name: *mut c_char, mb: *mut NETMBX) -> c_long {
-    // SAFETY: forwarded contract.
-    unsafe { mail_valid_net_parse_work(name, mb, c"imap".as_ptr() as *mut c_char) }
+    super::guard("mail_valid_net_parse", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe { mail_valid_net_parse_work(name, mb, c"imap".as_ptr() as *mut c_char) }
+    })
 }
 
 /// `mail_valid_net`: `drv` if `name` is a network name for its service;
@@ -115,23 +117,25 @@ pub unsafe extern "C" fn mail_valid_net(
     host: *mut c_char,
     mailbox: *mut c_char,
 ) -> *mut DRIVER {
-    // SAFETY: per the contract.
-    unsafe {
-        let mut mb: NETMBX = std::mem::zeroed();
-        if mail_valid_net_parse(name, &mut mb) == 0
-            || drv.is_null()
-            || c_bytes(mb.service.as_ptr()) != c_bytes((*drv).name)
-        {
-            return null_mut();
+    super::guard("mail_valid_net", std::ptr::null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe {
+            let mut mb: NETMBX = std::mem::zeroed();
+            if mail_valid_net_parse(name, &mut mb) == 0
+                || drv.is_null()
+                || c_bytes(mb.service.as_ptr()) != c_bytes((*drv).name)
+            {
+                return null_mut();
+            }
+            if !host.is_null() {
+                libc::strcpy(host, mb.host.as_ptr());
+            }
+            if !mailbox.is_null() {
+                libc::strcpy(mailbox, mb.mailbox.as_ptr());
+            }
+            drv
         }
-        if !host.is_null() {
-            libc::strcpy(host, mb.host.as_ptr());
-        }
-        if !mailbox.is_null() {
-            libc::strcpy(mailbox, mb.mailbox.as_ptr());
-        }
-        drv
-    }
+    })
 }
 
 /// `mail_valid`: the driver that handles `mailbox`, or NULL (with an
@@ -298,101 +302,103 @@ pub unsafe extern "C" fn mail_open_work(
     name: *mut c_char,
     options: c_long,
 ) -> *mut MAILSTREAM {
-    // SAFETY (whole body): per the contract.
-    unsafe {
-        let Some(open) = (*d).open else {
-            super::report_unavailable(&format!(
-                "mail_open ({} driver)",
-                String::from_utf8_lossy(c_bytes((*d).name).unwrap_or(b"?"))
-            ));
-            return if stream.is_null() {
-                null_mut()
-            } else {
-                mail_close_full(stream, 0)
+    super::guard("mail_open_work", std::ptr::null_mut(), || {
+        // SAFETY (whole body): per the contract.
+        unsafe {
+            let Some(open) = (*d).open else {
+                super::report_unavailable(&format!(
+                    "mail_open ({} driver)",
+                    String::from_utf8_lossy(c_bytes((*d).name).unwrap_or(b"?"))
+                ));
+                return if stream.is_null() {
+                    null_mut()
+                } else {
+                    mail_close_full(stream, 0)
+                };
             };
-        };
-        if options & OP_PROTOTYPE != 0 {
-            return open(null_mut());
-        }
-        // Copy first: the caller may be re-opening with stream->mailbox.
-        let name = cpystr(name);
-        let flags = (*d).flags as c_long;
-        let mut stream = stream;
-        if !stream.is_null() {
-            if (*stream).dtb == d
-                && flags & DR_RECYCLE != 0
-                && (flags & DR_HALFOPEN != 0 || options & OP_HALFOPEN == 0)
-                && mail_usable_network_stream(stream, name) != 0
-            {
-                if flags & DR_XPOINT != 0 {
-                    mail_check(stream);
-                }
-                mail_free_cache(stream);
-                give(&mut (*stream).mailbox);
-                give(&mut (*stream).original_mailbox);
-                for f in (*stream).user_flags.iter_mut() {
-                    give(f);
-                }
-            } else {
-                let sdtb = (*stream).dtb;
-                let mut mb: NETMBX = std::mem::zeroed();
-                if (*stream).silent() == 0
-                    && !sdtb.is_null()
-                    && ((*sdtb).flags as c_long & DR_LOCAL) == 0
-                    && mail_valid_net_parse((*stream).mailbox, &mut mb) != 0
-                {
-                    let host = c_bytes(mb.host.as_ptr()).unwrap_or(b"");
-                    log(
-                        &cat(&[b"Closing connection to ", cut(host, 80)]),
-                        NIL as c_long,
-                    );
-                }
-                stream = mail_close_full(stream, 0);
+            if options & OP_PROTOTYPE != 0 {
+                return open(null_mut());
             }
-        } else if options & OP_HALFOPEN != 0 && flags & DR_HALFOPEN == 0 {
-            let mut n = name;
-            give(&mut n);
-            return null_mut();
+            // Copy first: the caller may be re-opening with stream->mailbox.
+            let name = cpystr(name);
+            let flags = (*d).flags as c_long;
+            let mut stream = stream;
+            if !stream.is_null() {
+                if (*stream).dtb == d
+                    && flags & DR_RECYCLE != 0
+                    && (flags & DR_HALFOPEN != 0 || options & OP_HALFOPEN == 0)
+                    && mail_usable_network_stream(stream, name) != 0
+                {
+                    if flags & DR_XPOINT != 0 {
+                        mail_check(stream);
+                    }
+                    mail_free_cache(stream);
+                    give(&mut (*stream).mailbox);
+                    give(&mut (*stream).original_mailbox);
+                    for f in (*stream).user_flags.iter_mut() {
+                        give(f);
+                    }
+                } else {
+                    let sdtb = (*stream).dtb;
+                    let mut mb: NETMBX = std::mem::zeroed();
+                    if (*stream).silent() == 0
+                        && !sdtb.is_null()
+                        && ((*sdtb).flags as c_long & DR_LOCAL) == 0
+                        && mail_valid_net_parse((*stream).mailbox, &mut mb) != 0
+                    {
+                        let host = c_bytes(mb.host.as_ptr()).unwrap_or(b"");
+                        log(
+                            &cat(&[b"Closing connection to ", cut(host, 80)]),
+                            NIL as c_long,
+                        );
+                    }
+                    stream = mail_close_full(stream, 0);
+                }
+            } else if options & OP_HALFOPEN != 0 && flags & DR_HALFOPEN == 0 {
+                let mut n = name;
+                give(&mut n);
+                return null_mut();
+            }
+            if stream.is_null() {
+                let size = std::mem::size_of::<MAILSTREAM>();
+                stream = fs_get(size) as *mut MAILSTREAM;
+                std::ptr::write_bytes(stream as *mut u8, 0, size);
+                cache_call(stream, 0, CH_INIT);
+            }
+            let s = &mut *stream;
+            s.dtb = d;
+            s.original_mailbox = name;
+            s.mailbox = cpystr(name);
+            s.set_inbox(0);
+            s.set_lock(0);
+            let opt = |bit: c_long| c_uint::from(options & bit != 0);
+            s.set_debug(opt(OP_DEBUG));
+            s.set_rdonly(opt(OP_READONLY));
+            s.set_anonymous(opt(OP_ANONYMOUS));
+            s.set_scache(opt(OP_SHORTCACHE));
+            s.set_silent(opt(OP_SILENT));
+            s.set_halfopen(opt(OP_HALFOPEN));
+            s.set_secure(opt(OP_SECURE));
+            s.set_tryssl(opt(OP_TRYSSL));
+            s.set_mulnewsrc(opt(OP_MULNEWSRC));
+            s.set_nokod(opt(OP_NOKOD));
+            s.set_sniff(opt(OP_SNIFF));
+            s.set_perm_seen(0);
+            s.set_perm_deleted(0);
+            s.set_perm_flagged(0);
+            s.set_perm_answered(0);
+            s.set_perm_draft(0);
+            s.set_kwd_create(0);
+            s.set_uid_nosticky(c_uint::from(flags & DR_NOSTICKY != 0));
+            s.uid_last = 0;
+            s.uid_validity = libc::time(null_mut()) as std::os::raw::c_ulong;
+            if open(stream).is_null() {
+                mail_close_full(stream, 0)
+            } else {
+                stream
+            }
         }
-        if stream.is_null() {
-            let size = std::mem::size_of::<MAILSTREAM>();
-            stream = fs_get(size) as *mut MAILSTREAM;
-            std::ptr::write_bytes(stream as *mut u8, 0, size);
-            cache_call(stream, 0, CH_INIT);
-        }
-        let s = &mut *stream;
-        s.dtb = d;
-        s.original_mailbox = name;
-        s.mailbox = cpystr(name);
-        s.set_inbox(0);
-        s.set_lock(0);
-        let opt = |bit: c_long| c_uint::from(options & bit != 0);
-        s.set_debug(opt(OP_DEBUG));
-        s.set_rdonly(opt(OP_READONLY));
-        s.set_anonymous(opt(OP_ANONYMOUS));
-        s.set_scache(opt(OP_SHORTCACHE));
-        s.set_silent(opt(OP_SILENT));
-        s.set_halfopen(opt(OP_HALFOPEN));
-        s.set_secure(opt(OP_SECURE));
-        s.set_tryssl(opt(OP_TRYSSL));
-        s.set_mulnewsrc(opt(OP_MULNEWSRC));
-        s.set_nokod(opt(OP_NOKOD));
-        s.set_sniff(opt(OP_SNIFF));
-        s.set_perm_seen(0);
-        s.set_perm_deleted(0);
-        s.set_perm_flagged(0);
-        s.set_perm_answered(0);
-        s.set_perm_draft(0);
-        s.set_kwd_create(0);
-        s.set_uid_nosticky(c_uint::from(flags & DR_NOSTICKY != 0));
-        s.uid_last = 0;
-        s.uid_validity = libc::time(null_mut()) as std::os::raw::c_ulong;
-        if open(stream).is_null() {
-            mail_close_full(stream, 0)
-        } else {
-            stream
-        }
-    }
+    })
 }
 
 unsafe fn give<T>(p: *mut *mut T) {
@@ -410,38 +416,40 @@ pub unsafe extern "C" fn mail_close_full(
     stream: *mut MAILSTREAM,
     options: c_long,
 ) -> *mut MAILSTREAM {
-    if stream.is_null() {
-        return null_mut();
-    }
-    // SAFETY: per the contract.
-    unsafe {
-        let s = &mut *stream;
-        if !s.dtb.is_null() {
-            match (*s.dtb).close {
-                Some(close) => close(stream, options),
-                None => super::report_unavailable("mail_close (driver close)"),
+    super::guard("mail_close_full", std::ptr::null_mut(), || {
+        if stream.is_null() {
+            return null_mut();
+        }
+        // SAFETY: per the contract.
+        unsafe {
+            let s = &mut *stream;
+            if !s.dtb.is_null() {
+                match (*s.dtb).close {
+                    Some(close) => close(stream, options),
+                    None => super::report_unavailable("mail_close (driver close)"),
+                }
+            }
+            s.dtb = null_mut();
+            give(&mut s.mailbox);
+            give(&mut s.original_mailbox);
+            give(&mut s.snarf.name);
+            s.sequence = s.sequence.wrapping_add(1);
+            for f in s.user_flags.iter_mut() {
+                give(f);
+            }
+            mail_free_cache(stream);
+            let free_spare = hook(GET_FREESTREAMSPAREP);
+            if free_spare != 0 && !s.sparep.is_null() {
+                let f: unsafe extern "C" fn(*mut *mut c_void) = std::mem::transmute(free_spare);
+                f(&mut s.sparep);
+            }
+            if s.use_ == 0 {
+                let mut p = stream;
+                give(&mut p);
             }
         }
-        s.dtb = null_mut();
-        give(&mut s.mailbox);
-        give(&mut s.original_mailbox);
-        give(&mut s.snarf.name);
-        s.sequence = s.sequence.wrapping_add(1);
-        for f in s.user_flags.iter_mut() {
-            give(f);
-        }
-        mail_free_cache(stream);
-        let free_spare = hook(GET_FREESTREAMSPAREP);
-        if free_spare != 0 && !s.sparep.is_null() {
-            let f: unsafe extern "C" fn(*mut *mut c_void) = std::mem::transmute(free_spare);
-            f(&mut s.sparep);
-        }
-        if s.use_ == 0 {
-            let mut p = stream;
-            give(&mut p);
-        }
-    }
-    null_mut()
+        null_mut()
+    })
 }
 
 /// `mail_usable_network_stream`: whether a network stream can be reused
@@ -454,35 +462,38 @@ pub unsafe extern "C" fn mail_usable_network_stream(
     stream: *mut MAILSTREAM,
     name: *mut c_char,
 ) -> c_long {
-    // SAFETY: per the contract.
-    unsafe {
-        if stream.is_null()
-            || (*stream).dtb.is_null()
-            || ((*(*stream).dtb).flags as c_long & DR_LOCAL) != 0
-        {
-            return 0;
+    super::guard("mail_usable_network_stream", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            if stream.is_null()
+                || (*stream).dtb.is_null()
+                || ((*(*stream).dtb).flags as c_long & DR_LOCAL) != 0
+            {
+                return 0;
+            }
+            let ssl = ssl_available();
+            let parse =
+                |p: *mut c_char| c_bytes(p).and_then(|b| parse_net_mailbox(b, b"imap", ssl));
+            let (Some(n), Some(s), Some(o)) = (
+                parse(name),
+                parse((*stream).mailbox),
+                parse((*stream).original_mailbox),
+            ) else {
+                return 0;
+            };
+            let anonymous = (*stream).anonymous() != 0;
+            // Host names are compared as given: canonicalising through DNS
+            // belongs to the TCP layer, which is not available yet.
+            let same = |m: &NetMailbox| {
+                m.host.eq_ignore_ascii_case(&n.host)
+                    && m.service == n.service
+                    && (n.port == 0 || m.port == n.port)
+                    && n.anonymous == anonymous
+                    && (n.user.is_empty() || m.user == n.user)
+            };
+            c_long::from(same(&s) || same(&o))
         }
-        let ssl = ssl_available();
-        let parse = |p: *mut c_char| c_bytes(p).and_then(|b| parse_net_mailbox(b, b"imap", ssl));
-        let (Some(n), Some(s), Some(o)) = (
-            parse(name),
-            parse((*stream).mailbox),
-            parse((*stream).original_mailbox),
-        ) else {
-            return 0;
-        };
-        let anonymous = (*stream).anonymous() != 0;
-        // Host names are compared as given: canonicalising through DNS
-        // belongs to the TCP layer, which is not available yet.
-        let same = |m: &NetMailbox| {
-            m.host.eq_ignore_ascii_case(&n.host)
-                && m.service == n.service
-                && (n.port == 0 || m.port == n.port)
-                && n.anonymous == anonymous
-                && (n.user.is_empty() || m.user == n.user)
-        };
-        c_long::from(same(&s) || same(&o))
-    }
+    })
 }
 
 /// `mail_debug`: turns on protocol telemetry for the stream.
@@ -491,13 +502,15 @@ pub unsafe extern "C" fn mail_usable_network_stream(
 /// `stream` live.
 #[no_mangle]
 pub unsafe extern "C" fn mail_debug(stream: *mut MAILSTREAM) {
-    // SAFETY: per the contract.
-    unsafe {
-        (*stream).set_debug(1);
-        if !(*stream).dtb.is_null() {
-            driver_parameters((*stream).dtb, ENABLE_DEBUG, stream as *mut c_void);
+    super::guard("mail_debug", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            (*stream).set_debug(1);
+            if !(*stream).dtb.is_null() {
+                driver_parameters((*stream).dtb, ENABLE_DEBUG, stream as *mut c_void);
+            }
         }
-    }
+    })
 }
 
 /// `mail_nodebug`: turns protocol telemetry off.
@@ -506,13 +519,15 @@ pub unsafe extern "C" fn mail_debug(stream: *mut MAILSTREAM) {
 /// `stream` live.
 #[no_mangle]
 pub unsafe extern "C" fn mail_nodebug(stream: *mut MAILSTREAM) {
-    // SAFETY: per the contract.
-    unsafe {
-        (*stream).set_debug(0);
-        if !(*stream).dtb.is_null() {
-            driver_parameters((*stream).dtb, DISABLE_DEBUG, stream as *mut c_void);
+    super::guard("mail_nodebug", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            (*stream).set_debug(0);
+            if !(*stream).dtb.is_null() {
+                driver_parameters((*stream).dtb, DISABLE_DEBUG, stream as *mut c_void);
+            }
         }
-    }
+    })
 }
 
 /// `mail_dlog`: passes telemetry to `mm_dlog`, hiding sensitive lines
@@ -522,14 +537,16 @@ pub unsafe extern "C" fn mail_nodebug(stream: *mut MAILSTREAM) {
 /// `string` NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn mail_dlog(string: *mut c_char, flag: c_long) {
-    let show = flag == 0 || number(Owner::Mail, GET_DEBUGSENSITIVE) != 0;
-    let text = if show {
-        string
-    } else {
-        c"<suppressed>".as_ptr() as *mut c_char
-    };
-    // SAFETY: a valid C string for the application's callback.
-    unsafe { mm_dlog(text) };
+    super::guard("mail_dlog", (), || {
+        let show = flag == 0 || number(Owner::Mail, GET_DEBUGSENSITIVE) != 0;
+        let text = if show {
+            string
+        } else {
+            c"<suppressed>".as_ptr() as *mut c_char
+        };
+        // SAFETY: a valid C string for the application's callback.
+        unsafe { mm_dlog(text) };
+    })
 }
 
 /// Checks a LIST/LSUB/SCAN reference and pattern as the original does.
@@ -621,8 +638,10 @@ pub unsafe extern "C" fn mail_list(
     reference: *mut c_char,
     pat: *mut c_char,
 ) {
-    // SAFETY: forwarded contract.
-    unsafe { list_like("LIST", "mail_list", stream, reference, pat, |d| d.list) }
+    super::guard("mail_list", (), || {
+        // SAFETY: forwarded contract.
+        unsafe { list_like("LIST", "mail_list", stream, reference, pat, |d| d.list) }
+    })
 }
 
 /// `mail_lsub`.
@@ -635,8 +654,10 @@ pub unsafe extern "C" fn mail_lsub(
     reference: *mut c_char,
     pat: *mut c_char,
 ) {
-    // SAFETY: forwarded contract.
-    unsafe { list_like("LSUB", "mail_lsub", stream, reference, pat, |d| d.lsub) }
+    super::guard("mail_lsub", (), || {
+        // SAFETY: forwarded contract.
+        unsafe { list_like("LSUB", "mail_lsub", stream, reference, pat, |d| d.lsub) }
+    })
 }
 
 /// `mail_scan`: LIST restricted to mailboxes containing `contents`.
@@ -650,41 +671,43 @@ pub unsafe extern "C" fn mail_scan(
     pat: *mut c_char,
     contents: *mut c_char,
 ) {
-    // SAFETY (whole body): as mail_list.
-    unsafe {
-        let p = c_bytes(pat).unwrap_or(b"");
-        let r = c_bytes(reference);
-        if !list_args_ok("LIST", r, p) {
-            return;
-        }
-        let remote = p.first() == Some(&b'{') || r.and_then(|r| r.first()) == Some(&b'{');
-        let reference = if p.first() == Some(&b'{') {
-            null_mut()
-        } else {
-            reference
-        };
-        if !stream.is_null() {
-            let d = (*stream).dtb;
-            let local = !d.is_null() && ((*d).flags as c_long & DR_LOCAL) != 0;
-            let eligible = !(d.is_null() || local && remote);
-            if eligible {
-                if let Some(scan) = (*d).scan {
-                    scan(stream, reference, pat, contents);
-                }
+    super::guard("mail_scan", (), || {
+        // SAFETY (whole body): as mail_list.
+        unsafe {
+            let p = c_bytes(pat).unwrap_or(b"");
+            let r = c_bytes(reference);
+            if !list_args_ok("LIST", r, p) {
+                return;
             }
-            return;
-        }
-        let mut d = drivers();
-        while !d.is_null() {
-            let flags = (*d).flags as c_long;
-            if flags & DR_DISABLE == 0 && !(flags & DR_LOCAL != 0 && remote) {
-                if let Some(scan) = (*d).scan {
-                    scan(null_mut(), reference, pat, contents);
+            let remote = p.first() == Some(&b'{') || r.and_then(|r| r.first()) == Some(&b'{');
+            let reference = if p.first() == Some(&b'{') {
+                null_mut()
+            } else {
+                reference
+            };
+            if !stream.is_null() {
+                let d = (*stream).dtb;
+                let local = !d.is_null() && ((*d).flags as c_long & DR_LOCAL) != 0;
+                let eligible = !(d.is_null() || local && remote);
+                if eligible {
+                    if let Some(scan) = (*d).scan {
+                        scan(stream, reference, pat, contents);
+                    }
                 }
+                return;
             }
-            d = (*d).next;
+            let mut d = drivers();
+            while !d.is_null() {
+                let flags = (*d).flags as c_long;
+                if flags & DR_DISABLE == 0 && !(flags & DR_LOCAL != 0 && remote) {
+                    if let Some(scan) = (*d).scan {
+                        scan(null_mut(), reference, pat, contents);
+                    }
+                }
+                d = (*d).next;
+            }
         }
-    }
+    })
 }
 
 /// `mail_status`: reports a mailbox's status through `mm_status`.
@@ -697,35 +720,37 @@ pub unsafe extern "C" fn mail_status(
     mbx: *mut c_char,
     flags: c_long,
 ) -> c_long {
-    // SAFETY (whole body): per the contract.
-    unsafe {
-        let dtb = valid(
-            stream,
-            mbx,
-            c"get status of mailbox".as_ptr() as *mut c_char,
-        );
-        if dtb.is_null() {
-            return 0;
-        }
-        let mut stream = stream;
-        if !stream.is_null() {
-            let name = c_bytes(mbx);
-            if dtb != (*stream).dtb
-                || (((*dtb).flags as c_long & DR_LOCAL) != 0
-                    && name != c_bytes((*stream).mailbox)
-                    && name != c_bytes((*stream).original_mailbox))
-            {
-                stream = null_mut();
+    super::guard("mail_status", 0, || {
+        // SAFETY (whole body): per the contract.
+        unsafe {
+            let dtb = valid(
+                stream,
+                mbx,
+                c"get status of mailbox".as_ptr() as *mut c_char,
+            );
+            if dtb.is_null() {
+                return 0;
+            }
+            let mut stream = stream;
+            if !stream.is_null() {
+                let name = c_bytes(mbx);
+                if dtb != (*stream).dtb
+                    || (((*dtb).flags as c_long & DR_LOCAL) != 0
+                        && name != c_bytes((*stream).mailbox)
+                        && name != c_bytes((*stream).original_mailbox))
+                {
+                    stream = null_mut();
+                }
+            }
+            match (*dtb).status {
+                Some(status) => status(stream, mbx, flags),
+                None => {
+                    super::report_unavailable("mail_status (driver status)");
+                    0
+                }
             }
         }
-        match (*dtb).status {
-            Some(status) => status(stream, mbx, flags),
-            None => {
-                super::report_unavailable("mail_status (driver status)");
-                0
-            }
-        }
-    }
+    })
 }
 
 /// `mail_status_default`: status by opening the mailbox and counting.
@@ -738,36 +763,38 @@ pub unsafe extern "C" fn mail_status_default(
     mbx: *mut c_char,
     flags: c_long,
 ) -> c_long {
-    // SAFETY (whole body): per the contract.
-    unsafe {
-        let mut tstream = null_mut();
-        let mut stream = stream;
-        if stream.is_null() {
-            tstream = mail_open(null_mut(), mbx, OP_READONLY | OP_SILENT);
-            if tstream.is_null() {
-                return 0;
+    super::guard("mail_status_default", 0, || {
+        // SAFETY (whole body): per the contract.
+        unsafe {
+            let mut tstream = null_mut();
+            let mut stream = stream;
+            if stream.is_null() {
+                tstream = mail_open(null_mut(), mbx, OP_READONLY | OP_SILENT);
+                if tstream.is_null() {
+                    return 0;
+                }
+                stream = tstream;
             }
-            stream = tstream;
-        }
-        let mut status: MAILSTATUS = std::mem::zeroed();
-        status.flags = flags;
-        status.messages = (*stream).nmsgs;
-        status.recent = (*stream).recent;
-        if flags & SA_UNSEEN != 0 {
-            for i in 1..=(*stream).nmsgs {
-                if (*mail_elt(stream, i)).seen() == 0 {
-                    status.unseen += 1;
+            let mut status: MAILSTATUS = std::mem::zeroed();
+            status.flags = flags;
+            status.messages = (*stream).nmsgs;
+            status.recent = (*stream).recent;
+            if flags & SA_UNSEEN != 0 {
+                for i in 1..=(*stream).nmsgs {
+                    if (*mail_elt(stream, i)).seen() == 0 {
+                        status.unseen += 1;
+                    }
                 }
             }
+            status.uidnext = (*stream).uid_last + 1;
+            status.uidvalidity = (*stream).uid_validity;
+            mm_status(stream, mbx, &mut status);
+            if !tstream.is_null() {
+                mail_close_full(tstream, 0);
+            }
+            1
         }
-        status.uidnext = (*stream).uid_last + 1;
-        status.uidvalidity = (*stream).uid_validity;
-        mm_status(stream, mbx, &mut status);
-        if !tstream.is_null() {
-            mail_close_full(tstream, 0);
-        }
-        1
-    }
+    })
 }
 
 /// `mail_ping`: keeps the stream alive and learns of new mail. (Snarfing
@@ -777,19 +804,21 @@ pub unsafe extern "C" fn mail_status_default(
 /// `stream` NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn mail_ping(stream: *mut MAILSTREAM) -> c_long {
-    // SAFETY: per the contract.
-    unsafe {
-        if stream.is_null() || (*stream).dtb.is_null() {
-            return 0;
-        }
-        match (*(*stream).dtb).ping {
-            Some(ping) => ping(stream),
-            None => {
-                super::report_unavailable("mail_ping (driver ping)");
-                0
+    super::guard("mail_ping", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            if stream.is_null() || (*stream).dtb.is_null() {
+                return 0;
+            }
+            match (*(*stream).dtb).ping {
+                Some(ping) => ping(stream),
+                None => {
+                    super::report_unavailable("mail_ping (driver ping)");
+                    0
+                }
             }
         }
-    }
+    })
 }
 
 /// `mail_check`: checkpoints the mailbox.
@@ -798,15 +827,17 @@ pub unsafe extern "C" fn mail_ping(stream: *mut MAILSTREAM) -> c_long {
 /// `stream` live.
 #[no_mangle]
 pub unsafe extern "C" fn mail_check(stream: *mut MAILSTREAM) {
-    // SAFETY: per the contract.
-    unsafe {
-        if !(*stream).dtb.is_null() {
-            match (*(*stream).dtb).check {
-                Some(check) => check(stream),
-                None => super::report_unavailable("mail_check (driver check)"),
+    super::guard("mail_check", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            if !(*stream).dtb.is_null() {
+                match (*(*stream).dtb).check {
+                    Some(check) => check(stream),
+                    None => super::report_unavailable("mail_check (driver check)"),
+                }
             }
         }
-    }
+    })
 }
 
 /// `mail_delete`: deletes a mailbox (never INBOX).
@@ -815,27 +846,29 @@ pub unsafe extern "C" fn mail_check(stream: *mut MAILSTREAM) {
 /// `stream` NULL or live; `mailbox` NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn mail_delete(stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
-    // SAFETY: per the contract.
-    unsafe {
-        let dtb = valid(stream, mailbox, c"delete mailbox".as_ptr() as *mut c_char);
-        if dtb.is_null() {
-            return 0;
-        }
-        if c_bytes(mailbox)
-            .unwrap_or(b"")
-            .eq_ignore_ascii_case(b"INBOX")
-        {
-            log(b"Can't delete INBOX", ERROR);
-            return 0;
-        }
-        match (*dtb).mbxdel {
-            Some(f) => f(stream, mailbox),
-            None => {
-                super::report_unavailable("mail_delete (driver delete)");
-                0
+    super::guard("mail_delete", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            let dtb = valid(stream, mailbox, c"delete mailbox".as_ptr() as *mut c_char);
+            if dtb.is_null() {
+                return 0;
+            }
+            if c_bytes(mailbox)
+                .unwrap_or(b"")
+                .eq_ignore_ascii_case(b"INBOX")
+            {
+                log(b"Can't delete INBOX", ERROR);
+                return 0;
+            }
+            match (*dtb).mbxdel {
+                Some(f) => f(stream, mailbox),
+                None => {
+                    super::report_unavailable("mail_delete (driver delete)");
+                    0
+                }
             }
         }
-    }
+    })
 }
 
 /// `mail_rename`: renames a mailbox unless the new name exists.
@@ -848,37 +881,39 @@ pub unsafe extern "C" fn mail_rename(
     old: *mut c_char,
     newname: *mut c_char,
 ) -> c_long {
-    // SAFETY: per the contract.
-    unsafe {
-        let dtb = valid(stream, old, c"rename mailbox".as_ptr() as *mut c_char);
-        if dtb.is_null() {
-            return 0;
-        }
-        let o = c_bytes(old).unwrap_or(b"");
-        let n = c_bytes(newname).unwrap_or(b"");
-        if !matches!(o.first(), Some(b'{') | Some(b'#'))
-            && !valid(null_mut(), newname, null_mut()).is_null()
-        {
-            log(
-                &cat(&[
-                    b"Can't rename ",
-                    cut(o, 80),
-                    b": mailbox ",
-                    cut(n, 80),
-                    b" already exists",
-                ]),
-                ERROR,
-            );
-            return 0;
-        }
-        match (*dtb).mbxren {
-            Some(f) => f(stream, old, newname),
-            None => {
-                super::report_unavailable("mail_rename (driver rename)");
-                0
+    super::guard("mail_rename", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            let dtb = valid(stream, old, c"rename mailbox".as_ptr() as *mut c_char);
+            if dtb.is_null() {
+                return 0;
+            }
+            let o = c_bytes(old).unwrap_or(b"");
+            let n = c_bytes(newname).unwrap_or(b"");
+            if !matches!(o.first(), Some(b'{') | Some(b'#'))
+                && !valid(null_mut(), newname, null_mut()).is_null()
+            {
+                log(
+                    &cat(&[
+                        b"Can't rename ",
+                        cut(o, 80),
+                        b": mailbox ",
+                        cut(n, 80),
+                        b" already exists",
+                    ]),
+                    ERROR,
+                );
+                return 0;
+            }
+            match (*dtb).mbxren {
+                Some(f) => f(stream, old, newname),
+                None => {
+                    super::report_unavailable("mail_rename (driver rename)");
+                    0
+                }
             }
         }
-    }
+    })
 }
 
 /// `mail_create`: creates a mailbox with the driver the name selects.
@@ -887,89 +922,91 @@ pub unsafe extern "C" fn mail_rename(
 /// `stream` NULL or live; `mailbox` NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn mail_create(stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
-    // SAFETY (whole body): per the contract.
-    unsafe {
-        let name = c_bytes(mailbox).unwrap_or(b"");
-        if name.iter().any(|&c| c == b'\r' || c == b'\n') {
-            log(b"Can't create mailbox with such a name", ERROR);
-            return 0;
-        }
-        if name.len() >= MAX_NAME {
-            let why: &[u8] = if name.first() == Some(&b'{') {
-                b"invalid remote specification"
+    super::guard("mail_create", 0, || {
+        // SAFETY (whole body): per the contract.
+        unsafe {
+            let name = c_bytes(mailbox).unwrap_or(b"");
+            if name.iter().any(|&c| c == b'\r' || c == b'\n') {
+                log(b"Can't create mailbox with such a name", ERROR);
+                return 0;
+            }
+            if name.len() >= MAX_NAME {
+                let why: &[u8] = if name.first() == Some(&b'{') {
+                    b"invalid remote specification"
+                } else {
+                    b"no such mailbox"
+                };
+                log(&cat(&[b"Can't create ", cut(name, 80), b": ", why]), ERROR);
+                return 0;
+            }
+            if name.eq_ignore_ascii_case(b"INBOX") {
+                log(b"Can't create INBOX", ERROR);
+                return 0;
+            }
+            let mut stream = stream;
+            let mut mailbox = mailbox;
+            let d;
+            if ascii_prefix(name, "#driver.") {
+                let rest = &name[8..];
+                let end = rest
+                    .iter()
+                    .position(|&c| matches!(c, b'/' | b'\\' | b':'))
+                    .filter(|&e| e > 0);
+                let Some(end) = end else {
+                    log(
+                        &cat(&[
+                            b"Can't create mailbox ",
+                            cut(name, 80),
+                            b": bad driver syntax",
+                        ]),
+                        ERROR,
+                    );
+                    return 0;
+                };
+                let mut want = rest[..end].to_vec();
+                want.push(0);
+                let mut found = drivers();
+                while !found.is_null() && c_bytes((*found).name) != Some(&want[..end]) {
+                    found = (*found).next;
+                }
+                if found.is_null() {
+                    log(
+                        &cat(&[b"Can't create mailbox ", cut(name, 80), b": unknown driver"]),
+                        ERROR,
+                    );
+                    return 0;
+                }
+                d = found;
+                mailbox = mailbox.add(8 + end + 1);
+            } else if (!stream.is_null() && !(*stream).dtb.is_null()) || {
+                matches!(name.first(), Some(b'{') | Some(b'#')) && {
+                    stream = mail_open(null_mut(), mailbox, OP_PROTOTYPE | OP_SILENT);
+                    !stream.is_null()
+                }
+            } {
+                d = (*stream).dtb;
             } else {
-                b"no such mailbox"
-            };
-            log(&cat(&[b"Can't create ", cut(name, 80), b": ", why]), ERROR);
-            return 0;
-        }
-        if name.eq_ignore_ascii_case(b"INBOX") {
-            log(b"Can't create INBOX", ERROR);
-            return 0;
-        }
-        let mut stream = stream;
-        let mut mailbox = mailbox;
-        let d;
-        if ascii_prefix(name, "#driver.") {
-            let rest = &name[8..];
-            let end = rest
-                .iter()
-                .position(|&c| matches!(c, b'/' | b'\\' | b':'))
-                .filter(|&e| e > 0);
-            let Some(end) = end else {
+                // The default format for new local mailboxes comes with the
+                // mailbox-format drivers; none is available yet.
                 log(
                     &cat(&[
                         b"Can't create mailbox ",
                         cut(name, 80),
-                        b": bad driver syntax",
+                        b": indeterminate format",
                     ]),
                     ERROR,
                 );
                 return 0;
-            };
-            let mut want = rest[..end].to_vec();
-            want.push(0);
-            let mut found = drivers();
-            while !found.is_null() && c_bytes((*found).name) != Some(&want[..end]) {
-                found = (*found).next;
             }
-            if found.is_null() {
-                log(
-                    &cat(&[b"Can't create mailbox ", cut(name, 80), b": unknown driver"]),
-                    ERROR,
-                );
-                return 0;
-            }
-            d = found;
-            mailbox = mailbox.add(8 + end + 1);
-        } else if (!stream.is_null() && !(*stream).dtb.is_null()) || {
-            matches!(name.first(), Some(b'{') | Some(b'#')) && {
-                stream = mail_open(null_mut(), mailbox, OP_PROTOTYPE | OP_SILENT);
-                !stream.is_null()
-            }
-        } {
-            d = (*stream).dtb;
-        } else {
-            // The default format for new local mailboxes comes with the
-            // mailbox-format drivers; none is available yet.
-            log(
-                &cat(&[
-                    b"Can't create mailbox ",
-                    cut(name, 80),
-                    b": indeterminate format",
-                ]),
-                ERROR,
-            );
-            return 0;
-        }
-        match (*d).create {
-            Some(f) => f(stream, mailbox),
-            None => {
-                super::report_unavailable("mail_create (driver create)");
-                0
+            match (*d).create {
+                Some(f) => f(stream, mailbox),
+                None => {
+                    super::report_unavailable("mail_create (driver create)");
+                    0
+                }
             }
         }
-    }
+    })
 }
 
 /// Keeps `mail_parameters` reachable for the dummy driver's ping.

@@ -19,34 +19,36 @@ fn errno() -> c_int {
 /// `buf` must be readable for `nbytes` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn safe_write(fd: c_int, buf: *mut c_char, nbytes: c_long) -> c_long {
-    let mut left = nbytes;
-    let mut at = buf as *const u8;
-    while left > 0 {
-        // SAFETY: `at` stays within the caller's `nbytes` bytes.
-        let n = unsafe {
-            libc::write(
-                fd,
-                at as *const libc::c_void,
-                left.min(WRITE_CHUNK) as usize,
-            )
-        };
-        if n < 0 {
-            if errno() == libc::EINTR {
-                continue;
+    super::guard("safe_write", 0, || {
+        let mut left = nbytes;
+        let mut at = buf as *const u8;
+        while left > 0 {
+            // SAFETY: `at` stays within the caller's `nbytes` bytes.
+            let n = unsafe {
+                libc::write(
+                    fd,
+                    at as *const libc::c_void,
+                    left.min(WRITE_CHUNK) as usize,
+                )
+            };
+            if n < 0 {
+                if errno() == libc::EINTR {
+                    continue;
+                }
+                return n as c_long;
             }
-            return n as c_long;
+            if n == 0 {
+                // A write that accepts nothing would make the original spin
+                // for ever; report it as an I/O error instead.
+                // SAFETY: errno is this thread's.
+                unsafe { *libc::__errno_location() = libc::EIO };
+                return -1;
+            }
+            left -= n as c_long;
+            at = at.wrapping_add(n as usize);
         }
-        if n == 0 {
-            // A write that accepts nothing would make the original spin
-            // for ever; report it as an I/O error instead.
-            // SAFETY: errno is this thread's.
-            unsafe { *libc::__errno_location() = libc::EIO };
-            return -1;
-        }
-        left -= n as c_long;
-        at = at.wrapping_add(n as usize);
-    }
-    nbytes
+        nbytes
+    })
 }
 
 /// Reports `text` through mm_log at WARN and syslog at LOG_ERR.
@@ -73,49 +75,51 @@ const NFS_SUPER_MAGIC: i64 = 0x6969;
 /// is refused.
 #[no_mangle]
 pub extern "C" fn safe_flock(fd: c_int, op: c_int) -> c_int {
-    let mut fs: libc::statfs = unsafe {
-        // SAFETY: statfs is plain C data; zero is a valid value.
-        std::mem::zeroed()
-    };
-    let status = loop {
-        // SAFETY: `fs` is a writable statfs record.
-        let e = unsafe { libc::fstatfs(fd, &mut fs) };
-        if e == 0 || errno() != libc::EINTR {
-            break e;
+    super::guard("safe_flock", 0, || {
+        let mut fs: libc::statfs = unsafe {
+            // SAFETY: statfs is plain C data; zero is a valid value.
+            std::mem::zeroed()
+        };
+        let status = loop {
+            // SAFETY: `fs` is a writable statfs record.
+            let e = unsafe { libc::fstatfs(fd, &mut fs) };
+            if e == 0 || errno() != libc::EINTR {
+                break e;
+            }
+        };
+        if status != 0 || fs.f_type as i64 == NFS_SUPER_MAGIC {
+            return 0;
         }
-    };
-    if status != 0 || fs.f_type as i64 == NFS_SUPER_MAGIC {
-        return 0;
-    }
-    let mut logged = false;
-    // SAFETY (loop body): flock has no memory arguments.
-    while unsafe { libc::flock(fd, op) } != 0 {
-        let err = errno();
-        match err {
-            libc::EINTR => {}
-            libc::ENOLCK => {
-                let text = format!(
-                    "File locking failure: {}",
-                    std::io::Error::from_raw_os_error(err)
-                );
-                warn_and_syslog(&text, !logged);
-                logged = true;
-                if op & libc::LOCK_NB != 0 {
-                    return -1;
+        let mut logged = false;
+        // SAFETY (loop body): flock has no memory arguments.
+        while unsafe { libc::flock(fd, op) } != 0 {
+            let err = errno();
+            match err {
+                libc::EINTR => {}
+                libc::ENOLCK => {
+                    let text = format!(
+                        "File locking failure: {}",
+                        std::io::Error::from_raw_os_error(err)
+                    );
+                    warn_and_syslog(&text, !logged);
+                    logged = true;
+                    if op & libc::LOCK_NB != 0 {
+                        return -1;
+                    }
+                    std::thread::sleep(std::time::Duration::from_secs(5));
                 }
-                std::thread::sleep(std::time::Duration::from_secs(5));
-            }
-            libc::EWOULDBLOCK if op & libc::LOCK_NB != 0 => return -1,
-            _ => {
-                let text = format!(
-                    "Unexpected file locking failure: {}",
-                    std::io::Error::from_raw_os_error(err)
-                );
-                fatal_message(&text);
+                libc::EWOULDBLOCK if op & libc::LOCK_NB != 0 => return -1,
+                _ => {
+                    let text = format!(
+                        "Unexpected file locking failure: {}",
+                        std::io::Error::from_raw_os_error(err)
+                    );
+                    fatal_message(&text);
+                }
             }
         }
-    }
-    0
+        0
+    })
 }
 
 /// Hands `text` to mm_fatal, logs it, and aborts (the library's own
@@ -142,15 +146,19 @@ pub fn fatal_message(text: &str) -> ! {
 /// `string` must be NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn fatal(string: *mut c_char) {
-    // SAFETY: per the contract.
-    let bytes = unsafe { super::memory::c_bytes(string) }.unwrap_or(b"");
-    // Hand the caller's own pointer to mm_fatal, as the original does.
-    if !string.is_null() {
-        // SAFETY: the caller's NUL-terminated string.
-        unsafe { mm_fatal(string) };
-        let shown: String = String::from_utf8_lossy(bytes).chars().take(100).collect();
-        syslog(libc::LOG_ALERT, &format!("IMAP toolkit crash: {shown}"));
-        std::process::abort();
-    }
-    fatal_message(&String::from_utf8_lossy(bytes));
+    super::guard("fatal", (), || {
+        // SAFETY: per the contract.
+        let bytes = unsafe { super::memory::c_bytes(string) }.unwrap_or(b"");
+        // Hand the caller's own pointer to mm_fatal, as the original does.
+        if !string.is_null() {
+            // SAFETY: the caller's NUL-terminated string.
+            unsafe { mm_fatal(string) };
+            let shown: String = String::from_utf8_lossy(bytes).chars().take(100).collect();
+            syslog(libc::LOG_ALERT, &format!("IMAP toolkit crash: {shown}"));
+            std::process::abort();
+        }
+        fatal_message(&String::from_utf8_lossy(bytes));
+    });
+    // Callers rely on fatal never returning, even if reporting failed.
+    std::process::abort()
 }
