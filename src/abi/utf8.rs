@@ -351,72 +351,86 @@ pub unsafe extern "C" fn utf8_get_raw(s: *mut *mut c_uchar, i: *mut c_ulong) -> 
 
 #[no_mangle]
 pub extern "C" fn utf8_size(c: c_ulong) -> c_ulong {
-    if c > 0xffff_ffff {
-        0
-    } else {
-        u8core::size(c as u32) as c_ulong
-    }
+    guard("utf8_size", 0, || {
+        if c > 0xffff_ffff {
+            0
+        } else {
+            u8core::size(c as u32) as c_ulong
+        }
+    })
 }
 
 /// # Safety
 /// `s` must have room for `utf8_size(c)` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn utf8_put(s: *mut c_uchar, c: c_ulong) -> *mut c_uchar {
-    let mut v = Vec::with_capacity(6);
-    if c <= 0xffff_ffff {
-        u8core::put(&mut v, c as u32);
-    }
-    // SAFETY: the caller provides room for the encoded size.
-    unsafe {
-        std::ptr::copy_nonoverlapping(v.as_ptr(), s, v.len());
-        s.add(v.len())
-    }
+    guard("utf8_put", std::ptr::null_mut(), || {
+        let mut v = Vec::with_capacity(6);
+        if c <= 0xffff_ffff {
+            u8core::put(&mut v, c as u32);
+        }
+        // SAFETY: the caller provides room for the encoded size.
+        unsafe {
+            std::ptr::copy_nonoverlapping(v.as_ptr(), s, v.len());
+            s.add(v.len())
+        }
+    })
 }
 
 /// # Safety
 /// `s` must point to `i` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn utf8_validate(s: *mut c_uchar, i: c_ulong) -> c_long {
-    if s.is_null() {
-        return -1;
-    }
-    // SAFETY: caller's contract.
-    let d = unsafe { std::slice::from_raw_parts(s, i as usize) };
-    u8core::validate(d) as c_long
+    guard("utf8_validate", -1, || {
+        if s.is_null() {
+            return -1;
+        }
+        // SAFETY: caller's contract.
+        let d = unsafe { std::slice::from_raw_parts(s, i as usize) };
+        u8core::validate(d) as c_long
+    })
 }
 
 #[no_mangle]
 pub extern "C" fn ucs4_width(c: c_ulong) -> c_long {
-    if c > 0xffff_ffff {
-        return u8core::U4W_NOTUNCD as c_long;
-    }
-    u8core::width(c as u32) as c_long
+    guard("ucs4_width", u8core::U4W_NOTUNCD as c_long, || {
+        if c > 0xffff_ffff {
+            return u8core::U4W_NOTUNCD as c_long;
+        }
+        u8core::width(c as u32) as c_long
+    })
 }
 
 #[no_mangle]
 pub extern "C" fn ucs4_titlecase(c: c_ulong) -> c_ulong {
-    if c > 0xffff_ffff {
-        return c;
-    }
-    c_ulong::from(u8core::titlecase(c as u32))
+    guard("ucs4_titlecase", c, || {
+        if c > 0xffff_ffff {
+            return c;
+        }
+        c_ulong::from(u8core::titlecase(c as u32))
+    })
 }
 
 /// # Safety
 /// `s` must be a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn utf8_strwidth(s: *mut c_uchar) -> c_long {
-    // SAFETY: caller's contract.
-    let d = unsafe { c_bytes(s as *const c_char) }.unwrap_or(b"");
-    u8core::str_width(d) as c_long
+    guard("utf8_strwidth", 0, || {
+        // SAFETY: caller's contract.
+        let d = unsafe { c_bytes(s as *const c_char) }.unwrap_or(b"");
+        u8core::str_width(d) as c_long
+    })
 }
 
 /// # Safety
 /// `utf8` must be a valid SIZEDTEXT.
 #[no_mangle]
 pub unsafe extern "C" fn utf8_textwidth(utf8: *mut SIZEDTEXT) -> c_long {
-    // SAFETY: caller's contract.
-    let d = unsafe { sized(utf8) }.unwrap_or(&[]);
-    u8core::text_width(d) as c_long
+    guard("utf8_textwidth", 0, || {
+        // SAFETY: caller's contract.
+        let d = unsafe { sized(utf8) }.unwrap_or(&[]);
+        u8core::text_width(d) as c_long
+    })
 }
 
 /// # Safety

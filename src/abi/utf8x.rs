@@ -283,10 +283,12 @@ macro_rules! per_type_plain {
             cv: ucs4cn_t,
             de: ucs4de_t,
         ) {
-            // SAFETY: forwarded contract; these types take no table.
-            unsafe {
-                per_type(stringify!($name), text, ret, source_from($kind, std::ptr::null()), cv, de)
-            }
+            guard(stringify!($name), (), || {
+                // SAFETY: forwarded contract; these types take no table.
+                unsafe {
+                    per_type(stringify!($name), text, ret, source_from($kind, std::ptr::null()), cv, de)
+                }
+            })
         }
     )*};
 }
@@ -315,8 +317,10 @@ macro_rules! per_type_table {
             cv: ucs4cn_t,
             de: ucs4de_t,
         ) {
-            // SAFETY: forwarded contract.
-            unsafe { per_type(stringify!($name), text, ret, source_from($kind, tab), cv, de) }
+            guard(stringify!($name), (), || {
+                // SAFETY: forwarded contract.
+                unsafe { per_type(stringify!($name), text, ret, source_from($kind, tab), cv, de) }
+            })
         }
     )*};
 }
@@ -339,27 +343,29 @@ pub unsafe extern "C" fn utf8_text_cs(
     cv: ucs4cn_t,
     de: ucs4de_t,
 ) -> c_long {
-    if text.is_null() || ret.is_null() || cs.is_null() {
-        return 0;
-    }
-    // SAFETY: caller's contract.
-    unsafe {
-        (*ret).data = (*text).data;
-        (*ret).size = (*text).size;
-        match (*cs).type_ {
-            CT_ASCII | CT_UTF8 => {
-                if cv.is_some() || de.is_some() {
-                    per_type("utf8_text_cs", text, ret, Some(Source::Utf8), cv, de);
-                }
-            }
-            CT_1BYTE0 | CT_1BYTE | CT_1BYTE8 | CT_EUC | CT_DBYTE | CT_DBYTE2 | CT_UTF7
-            | CT_UCS2 | CT_UCS4 | CT_UTF16 | CT_2022 | CT_SJIS => {
-                per_type("utf8_text_cs", text, ret, source_of_record(cs), cv, de);
-            }
-            _ => return 0,
+    guard("utf8_text_cs", 0, || {
+        if text.is_null() || ret.is_null() || cs.is_null() {
+            return 0;
         }
-    }
-    1
+        // SAFETY: caller's contract.
+        unsafe {
+            (*ret).data = (*text).data;
+            (*ret).size = (*text).size;
+            match (*cs).type_ {
+                CT_ASCII | CT_UTF8 => {
+                    if cv.is_some() || de.is_some() {
+                        per_type("utf8_text_cs", text, ret, Some(Source::Utf8), cv, de);
+                    }
+                }
+                CT_1BYTE0 | CT_1BYTE | CT_1BYTE8 | CT_EUC | CT_DBYTE | CT_DBYTE2 | CT_UTF7
+                | CT_UCS2 | CT_UCS4 | CT_UTF16 | CT_2022 | CT_SJIS => {
+                    per_type("utf8_text_cs", text, ret, source_of_record(cs), cv, de);
+                }
+                _ => return 0,
+            }
+        }
+        1
+    })
 }
 
 /// # Safety
@@ -506,40 +512,45 @@ fn rmap_cache() -> std::sync::MutexGuard<'static, RmapCache> {
 /// `charset` NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn utf8_rmap(charset: *mut c_char) -> *mut c_ushort {
-    {
-        let cache = rmap_cache();
-        if cache.cs != 0 {
-            let cs = cache.cs as *const CHARSET;
-            // SAFETY: the cached record is a valid CHARSET; `charset` per
-            // the caller's contract.
-            if unsafe { compare_cstring(charset as *mut c_uchar, (*cs).name as *mut c_uchar) } == 0
-            {
-                return cache.map as *mut c_ushort;
+    guard("utf8_rmap", std::ptr::null_mut(), || {
+        {
+            let cache = rmap_cache();
+            if cache.cs != 0 {
+                let cs = cache.cs as *const CHARSET;
+                // SAFETY: the cached record is a valid CHARSET; `charset` per
+                // the caller's contract.
+                if unsafe { compare_cstring(charset as *mut c_uchar, (*cs).name as *mut c_uchar) }
+                    == 0
+                {
+                    return cache.map as *mut c_ushort;
+                }
             }
         }
-    }
-    // SAFETY: forwarded contract.
-    unsafe { utf8_rmap_cs(utf8_charset(charset)) }
+        // SAFETY: forwarded contract.
+        unsafe { utf8_rmap_cs(utf8_charset(charset)) }
+    })
 }
 
 /// # Safety
 /// `cs` NULL or a valid CHARSET record that stays valid while cached.
 #[no_mangle]
 pub unsafe extern "C" fn utf8_rmap_cs(cs: *const CHARSET) -> *mut c_ushort {
-    if cs.is_null() {
-        return std::ptr::null_mut();
-    }
-    let mut cache = rmap_cache();
-    if cache.cs == cs as usize {
-        return cache.map as *mut c_ushort;
-    }
-    // SAFETY: caller's contract; the old map is ours to recycle.
-    let map = unsafe { utf8_rmap_gen(cs, cache.map as *mut c_ushort) };
-    if !map.is_null() {
-        cache.cs = cs as usize;
-        cache.map = map as usize;
-    }
-    map
+    guard("utf8_rmap_cs", std::ptr::null_mut(), || {
+        if cs.is_null() {
+            return std::ptr::null_mut();
+        }
+        let mut cache = rmap_cache();
+        if cache.cs == cs as usize {
+            return cache.map as *mut c_ushort;
+        }
+        // SAFETY: caller's contract; the old map is ours to recycle.
+        let map = unsafe { utf8_rmap_gen(cs, cache.map as *mut c_ushort) };
+        if !map.is_null() {
+            cache.cs = cs as usize;
+            cache.map = map as usize;
+        }
+        map
+    })
 }
 
 /// # Safety
@@ -735,23 +746,25 @@ pub unsafe extern "C" fn utf8_cstext(
     ret: *mut SIZEDTEXT,
     errch: c_ulong,
 ) -> c_long {
-    // SAFETY: caller's contract throughout.
-    unsafe {
-        let iso = compare_cstring(
-            charset as *mut c_uchar,
-            c"ISO-2022-JP".as_ptr() as *mut c_uchar,
-        ) == 0;
-        let rmap = utf8_rmap(if iso {
-            c"EUC-JP".as_ptr() as *mut c_char
-        } else {
-            charset
-        });
-        if rmap.is_null() {
-            0
-        } else {
-            utf8_rmaptext(text, rmap, ret, errch, c_long::from(iso))
+    guard("utf8_cstext", 0, || {
+        // SAFETY: caller's contract throughout.
+        unsafe {
+            let iso = compare_cstring(
+                charset as *mut c_uchar,
+                c"ISO-2022-JP".as_ptr() as *mut c_uchar,
+            ) == 0;
+            let rmap = utf8_rmap(if iso {
+                c"EUC-JP".as_ptr() as *mut c_char
+            } else {
+                charset
+            });
+            if rmap.is_null() {
+                0
+            } else {
+                utf8_rmaptext(text, rmap, ret, errch, c_long::from(iso))
+            }
         }
-    }
+    })
 }
 
 /// # Safety
@@ -764,53 +777,55 @@ pub unsafe extern "C" fn utf8_cstocstext(
     dc: *mut c_char,
     errch: c_ulong,
 ) -> c_long {
-    if dc.is_null() || src.is_null() || dst.is_null() {
-        return 0;
-    }
-    // SAFETY: caller's contract throughout; records come from this library.
-    unsafe {
-        let dcs = utf8_charset(dc);
-        if dcs.is_null() {
+    guard("utf8_cstocstext", 0, || {
+        if dc.is_null() || src.is_null() || dst.is_null() {
             return 0;
         }
-        let iso = (*dcs).type_ == CT_2022
-            && compare_cstring(
-                (*dcs).name as *mut c_uchar,
-                c"ISO-2022-JP".as_ptr() as *mut c_uchar,
-            ) == 0;
-        let rmap = if iso {
-            utf8_rmap(c"EUC-JP".as_ptr() as *mut c_char)
-        } else {
-            utf8_rmap_cs(dcs)
-        };
-        if rmap.is_null() {
-            return 0;
+        // SAFETY: caller's contract throughout; records come from this library.
+        unsafe {
+            let dcs = utf8_charset(dc);
+            if dcs.is_null() {
+                return 0;
+            }
+            let iso = (*dcs).type_ == CT_2022
+                && compare_cstring(
+                    (*dcs).name as *mut c_uchar,
+                    c"ISO-2022-JP".as_ptr() as *mut c_uchar,
+                ) == 0;
+            let rmap = if iso {
+                utf8_rmap(c"EUC-JP".as_ptr() as *mut c_char)
+            } else {
+                utf8_rmap_cs(dcs)
+            };
+            if rmap.is_null() {
+                return 0;
+            }
+            let scs = if !sc.is_null() && *sc != 0 {
+                utf8_charset(sc)
+            } else {
+                utf8_infercharset(src)
+            };
+            if scs.is_null() {
+                return 0;
+            }
+            if (*scs).type_ == (*dcs).type_ && (*scs).tab == (*dcs).tab {
+                (*dst).data = (*src).data;
+                (*dst).size = (*src).size;
+                return 1;
+            }
+            let mut utf8 = SIZEDTEXT {
+                data: std::ptr::null_mut(),
+                size: 0,
+            };
+            let ok = utf8_text_cs(src, scs, &mut utf8, None, None) != 0
+                && utf8_rmaptext(&mut utf8, rmap, dst, errch, c_long::from(iso)) != 0;
+            if !utf8.data.is_null() && utf8.data != (*src).data && utf8.data != (*dst).data {
+                let mut p = utf8.data as *mut c_void;
+                fs_give(&mut p);
+            }
+            c_long::from(ok)
         }
-        let scs = if !sc.is_null() && *sc != 0 {
-            utf8_charset(sc)
-        } else {
-            utf8_infercharset(src)
-        };
-        if scs.is_null() {
-            return 0;
-        }
-        if (*scs).type_ == (*dcs).type_ && (*scs).tab == (*dcs).tab {
-            (*dst).data = (*src).data;
-            (*dst).size = (*src).size;
-            return 1;
-        }
-        let mut utf8 = SIZEDTEXT {
-            data: std::ptr::null_mut(),
-            size: 0,
-        };
-        let ok = utf8_text_cs(src, scs, &mut utf8, None, None) != 0
-            && utf8_rmaptext(&mut utf8, rmap, dst, errch, c_long::from(iso)) != 0;
-        if !utf8.data.is_null() && utf8.data != (*src).data && utf8.data != (*dst).data {
-            let mut p = utf8.data as *mut c_void;
-            fs_give(&mut p);
-        }
-        c_long::from(ok)
-    }
+    })
 }
 
 /// # Safety
@@ -949,64 +964,68 @@ pub unsafe extern "C" fn mime2_token(
     se: *mut c_uchar,
     t: *mut *mut c_uchar,
 ) -> *mut c_uchar {
-    if s.is_null() || t.is_null() {
-        return std::ptr::null_mut();
-    }
-    let mut p = s;
-    // SAFETY: only addresses below `se` are read (the original also peeks
-    // at `se` itself; the text there is not the caller's to give).
-    let found = unsafe {
-        loop {
-            if p >= se {
-                break false;
-            }
-            let c = *p;
-            if c == b'?' {
-                break true;
-            }
-            if !is_graph(c) || b"()<>@,;:\\\"/[].=".contains(&c) {
-                break false;
-            }
-            p = p.add(1);
+    guard("mime2_token", std::ptr::null_mut(), || {
+        if s.is_null() || t.is_null() {
+            return std::ptr::null_mut();
         }
-    };
-    // SAFETY: caller's contract.
-    unsafe { *t = p };
-    if found {
-        s
-    } else {
-        std::ptr::null_mut()
-    }
+        let mut p = s;
+        // SAFETY: only addresses below `se` are read (the original also peeks
+        // at `se` itself; the text there is not the caller's to give).
+        let found = unsafe {
+            loop {
+                if p >= se {
+                    break false;
+                }
+                let c = *p;
+                if c == b'?' {
+                    break true;
+                }
+                if !is_graph(c) || b"()<>@,;:\\\"/[].=".contains(&c) {
+                    break false;
+                }
+                p = p.add(1);
+            }
+        };
+        // SAFETY: caller's contract.
+        unsafe { *t = p };
+        if found {
+            s
+        } else {
+            std::ptr::null_mut()
+        }
+    })
 }
 
 /// # Safety
 /// `s`..`se` readable.
 #[no_mangle]
 pub unsafe extern "C" fn mime2_text(s: *mut c_uchar, se: *mut c_uchar) -> *mut c_uchar {
-    if s.is_null() || se.is_null() || se <= s {
-        return std::ptr::null_mut();
-    }
-    // SAFETY: every read is below `se`.
-    unsafe {
-        let t = se.sub(1);
-        let mut p = s;
-        while p < t && *p != b'?' {
-            let c = *p;
-            p = p.add(1);
-            if !is_graph(c) {
-                break;
+    guard("mime2_text", std::ptr::null_mut(), || {
+        if s.is_null() || se.is_null() || se <= s {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: every read is below `se`.
+        unsafe {
+            let t = se.sub(1);
+            let mut p = s;
+            while p < t && *p != b'?' {
+                let c = *p;
+                p = p.add(1);
+                if !is_graph(c) {
+                    break;
+                }
+            }
+            if p < t
+                && *p == b'?'
+                && *p.add(1) == b'='
+                && (se == p.add(2) || matches!(*p.add(2), b' ' | b'\t' | b'\r' | b'\n'))
+            {
+                p
+            } else {
+                std::ptr::null_mut()
             }
         }
-        if p < t
-            && *p == b'?'
-            && *p.add(1) == b'='
-            && (se == p.add(2) || matches!(*p.add(2), b' ' | b'\t' | b'\r' | b'\n'))
-        {
-            p
-        } else {
-            std::ptr::null_mut()
-        }
-    }
+    })
 }
 
 /// # Safety
@@ -1058,12 +1077,14 @@ pub unsafe extern "C" fn mime2_decode(
 /// `mailbox` NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn mail_utf7_valid(mailbox: *mut c_char) -> *mut c_char {
-    // SAFETY: caller's contract.
-    let name = unsafe { c_bytes(mailbox) }.unwrap_or(b"");
-    match utf7_invalid(name) {
-        None => std::ptr::null_mut(),
-        Some(msg) => static_message(msg),
-    }
+    guard("mail_utf7_valid", std::ptr::null_mut(), || {
+        // SAFETY: caller's contract.
+        let name = unsafe { c_bytes(mailbox) }.unwrap_or(b"");
+        match utf7_invalid(name) {
+            None => std::ptr::null_mut(),
+            Some(msg) => static_message(msg),
+        }
+    })
 }
 
 /// A message as a C string that lives for the whole process (the original
