@@ -147,7 +147,7 @@ unsafe fn walk(body: *mut BODY, mut visit: impl FnMut(*mut BODY)) {
         }
         visit(b);
         // SAFETY: `b` is a valid body of the caller's tree.
-        if unsafe { (*b).type_ } as i32 == TYPEMULTIPART as i32 && depth < MAX_TREE_DEPTH {
+        if unsafe { (*b).type_ } as i32 == TYPEMULTIPART && depth < MAX_TREE_DEPTH {
             // SAFETY: as above.
             for p in unsafe { parts_of(b) }.into_iter().rev() {
                 stack.push((p, depth + 1));

@@ -71,14 +71,17 @@ pub fn output_cat(out: &mut dyn Sink, src: &[u8], specials: Option<&CharSet>) {
         out.put(src);
         return;
     }
-    out.put(&[b'"']);
-    for &c in src {
-        if c == b'\\' || c == b'"' {
-            out.put(&[b'\\']);
-        }
-        out.put(&[c]);
+    out.put(b"\"");
+    // Runs between quote/backslash characters go out whole.
+    let mut rest = src;
+    while let Some(i) = rest.iter().position(|&c| c == b'\\' || c == b'"') {
+        out.put(&rest[..i]);
+        out.put(b"\\");
+        out.put(&rest[i..=i]);
+        rest = &rest[i + 1..];
     }
-    out.put(&[b'"']);
+    out.put(rest);
+    out.put(b"\"");
 }
 
 /// `rfc822_output_address`: mailbox@host of one address (nothing for a
@@ -89,7 +92,7 @@ pub fn output_address(out: &mut dyn Sink, adr: &Address) {
     };
     output_cat(out, adr.mailbox.as_deref().unwrap_or_default(), None);
     if host.first() != Some(&b'@') {
-        out.put(&[b'@']);
+        out.put(b"@");
         output_cat(out, host, None);
     }
 }
@@ -110,7 +113,7 @@ pub fn output_address_list(out: &mut dyn Sink, list: &[Address], mut pretty: i64
                         output_cat(out, p, Some(&RSPECIALS));
                         out.put(b" <");
                         output_address(out, adr);
-                        out.put(&[b'>']);
+                        out.put(b">");
                     }
                     _ => output_address(out, adr),
                 }
@@ -123,7 +126,7 @@ pub fn output_address_list(out: &mut dyn Sink, list: &[Address], mut pretty: i64
             out.put(b": ");
             n += 1;
         } else if n != 0 {
-            out.put(&[b';']);
+            out.put(b";");
             n -= 1;
             if n == 0 && next_has_mailbox {
                 out.put(b", ");
@@ -179,7 +182,7 @@ pub fn output_parameter(out: &mut dyn Sink, params: &[Parameter]) {
     for p in params {
         out.put(b"; ");
         out.put(&p.attribute);
-        out.put(&[b'=']);
+        out.put(b"=");
         output_cat(
             out,
             p.value.as_deref().unwrap_or_default(),
@@ -208,7 +211,7 @@ pub fn output_body_header(
 ) {
     out.put(b"Content-Type: ");
     out.put(types.get(body.type_ as usize).unwrap_or_default());
-    out.put(&[b'/']);
+    out.put(b"/");
     out.put(
         body.subtype
             .as_deref()
