@@ -556,6 +556,33 @@ static void hooks(void)
   mail_free_body(&b);
 }
 
+/* ours only: a tree deeper than the original's stack allows */
+static long count_out(void *stream, char *string)
+{
+  *(unsigned long *) stream += strlen(string);
+  return LONGT;
+}
+static void deep(int levels)
+{
+  BODY *top = mail_newbody(), *b = top;
+  unsigned long n = 0;
+  int i;
+  for (i = 0; i < levels; i++) {
+    PART *p;
+    b->type = TYPEMULTIPART;
+    b->parameter = param("BOUNDARY", "d", NIL);
+    p = add_part(b);
+    b = &p->body;
+  }
+  b->type = TYPETEXT;
+  b->encoding = ENCBINARY;
+  set_text(b, "leaf", 4);
+  rfc822_encode_body_7bit(NIL, top);
+  printf("deep %d: output %ld", levels, rfc822_output_body(top, count_out, &n));
+  printf(" bytes %lu\n", n);
+  mail_free_body(&top);
+}
+
 int main(int argc, char **argv)
 {
   const char *what = argc > 1 ? argv[1] : "";
@@ -567,6 +594,7 @@ int main(int argc, char **argv)
   else if (!strcmp(what, "content")) content();
   else if (!strcmp(what, "pieces")) pieces();
   else if (!strcmp(what, "hooks")) hooks();
+  else if (!strcmp(what, "deep")) deep(argc > 2 ? atoi(argv[2]) : 100000);
   else { fprintf(stderr, "usage: %s compose N|legacy|encode|content|pieces|hooks\n", argv[0]); return 2; }
   fflush(stdout);
   return 0;

@@ -96,7 +96,7 @@ fn new_boundary() -> Vec<u8> {
 
 /// Bound on walking application-built trees (the original recurses without
 /// limit); parts deeper than this are left alone.
-const MAX_TREE_DEPTH: usize = 10_000;
+const MAX_TREE_DEPTH: usize = 1_000;
 
 /// Does this parameter list have an attribute spelled exactly "BOUNDARY"?
 unsafe fn find_boundary(mut p: *mut PARAMETER) -> *mut PARAMETER {
