@@ -8,7 +8,7 @@ use c_client::message::{parse, write};
 
 fn text(subtype: &str, data: &str) -> Body {
     Body {
-        type_: TYPETEXT as u16,
+        type_: TYPETEXT,
         subtype: Some(subtype.as_bytes().to_vec()),
         contents: PartText {
             data: Some(data.as_bytes().to_vec()),
@@ -20,7 +20,7 @@ fn text(subtype: &str, data: &str) -> Body {
 
 fn multipart(subtype: &str, cookie: &str, parts: Vec<Body>) -> Body {
     Body {
-        type_: TYPEMULTIPART as u16,
+        type_: TYPEMULTIPART,
         subtype: Some(subtype.as_bytes().to_vec()),
         parameter: vec![Parameter {
             attribute: b"BOUNDARY".to_vec(),
