@@ -23,6 +23,7 @@ pub mod strings;
 pub mod stubs;
 pub mod sysutil;
 pub mod utf8;
+pub mod utf8x;
 
 /// Every exported function by name, whatever module defines it (used by the
 /// generated signature test, tests/abi_signatures.rs).
@@ -47,6 +48,7 @@ pub mod exports {
     pub use super::stubs::*;
     pub use super::sysutil::*;
     pub use super::utf8::*;
+    pub use super::utf8x::*;
 }
 
 use std::os::raw::{c_char, c_long};

@@ -238,7 +238,6 @@ not_available! {
     fn mail_uid_sequence(_a0: *mut MAILSTREAM, _a1: *mut c_uchar) -> c_long = 0;
     fn mail_unlock(_a0: *mut MAILSTREAM);
     fn mail_unsubscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
-    fn mail_utf7_valid(_a0: *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn mailboxdir(_a0: *mut c_char, _a1: *mut c_char, _a2: *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn mailboxfile(_a0: *mut c_char, _a1: *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn mbox_append(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
@@ -316,9 +315,6 @@ not_available! {
     fn mh_text(_a0: *mut MAILSTREAM, _a1: c_ulong, _a2: *mut STRING, _a3: c_long) -> c_long = 0;
     fn mh_unsubscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn mh_valid(_a0: *mut c_char) -> *mut DRIVER = std::ptr::null_mut();
-    fn mime2_decode(_a0: *mut c_uchar, _a1: *mut c_uchar, _a2: *mut c_uchar, _a3: *mut SIZEDTEXT) -> c_long = 0;
-    fn mime2_text(_a0: *mut c_uchar, _a1: *mut c_uchar) -> *mut c_uchar = std::ptr::null_mut();
-    fn mime2_token(_a0: *mut c_uchar, _a1: *mut c_uchar, _a2: *mut *mut c_uchar) -> *mut c_uchar = std::ptr::null_mut();
     fn mix_abort(_a0: *mut MAILSTREAM);
     fn mix_addset(_a0: *mut *mut SEARCHSET, _a1: c_ulong, _a2: c_ulong) -> c_long = 0;
     fn mix_append(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
@@ -706,12 +702,6 @@ not_available! {
     fn tenex_text(_a0: *mut MAILSTREAM, _a1: c_ulong, _a2: *mut STRING, _a3: c_long) -> c_long = 0;
     fn tenex_update_status(_a0: *mut MAILSTREAM, _a1: c_ulong, _a2: c_long);
     fn tenex_valid(_a0: *mut c_char) -> *mut DRIVER = std::ptr::null_mut();
-    fn ucs4_cs_get(_a0: *mut CHARSET, _a1: *mut *mut c_uchar, _a2: *mut c_ulong) -> c_ulong = 0;
-    fn ucs4_decompose(_a0: c_ulong, _a1: *mut *mut c_void) -> c_ulong = 0;
-    fn ucs4_decompose_recursive(_a0: c_ulong, _a1: *mut *mut c_void) -> c_ulong = 0;
-    fn ucs4_rmapbuf(_a0: *mut c_uchar, _a1: *mut c_ulong, _a2: c_ulong, _a3: *mut c_ushort, _a4: c_ulong) -> c_long = 0;
-    fn ucs4_rmaplen(_a0: *mut c_ulong, _a1: c_ulong, _a2: *mut c_ushort, _a3: c_ulong) -> c_long = 0;
-    fn ucs4_rmaptext(_a0: *mut c_ulong, _a1: c_ulong, _a2: *mut c_ushort, _a3: *mut SIZEDTEXT, _a4: c_ulong) -> c_long = 0;
     fn unix_abort(_a0: *mut MAILSTREAM);
     fn unix_append(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
     fn unix_append_msgs(_a0: *mut MAILSTREAM, _a1: *mut libc::FILE, _a2: *mut libc::FILE, _a3: *mut SEARCHSET) -> c_int = 0;
@@ -746,25 +736,4 @@ not_available! {
     fn unix_xstatus(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut MESSAGECACHE, _a3: c_ulong, _a4: c_long) -> c_ulong = 0;
     fn unlockfd(_a0: c_int, _a1: *mut c_char);
     fn user_flags(_a0: *mut MAILSTREAM) -> *mut MAILSTREAM = std::ptr::null_mut();
-    fn utf8_cstocstext(_a0: *mut SIZEDTEXT, _a1: *mut c_char, _a2: *mut SIZEDTEXT, _a3: *mut c_char, _a4: c_ulong) -> c_long = 0;
-    fn utf8_csvalidmap(_a0: *mut *mut c_char) -> *mut c_ulong = std::ptr::null_mut();
-    fn utf8_rmap(_a0: *mut c_char) -> *mut c_ushort = std::ptr::null_mut();
-    fn utf8_rmap_cs(_a0: *const CHARSET) -> *mut c_ushort = std::ptr::null_mut();
-    fn utf8_rmap_gen(_a0: *const CHARSET, _a1: *mut c_ushort) -> *mut c_ushort = std::ptr::null_mut();
-    fn utf8_rmapsize(_a0: *mut SIZEDTEXT, _a1: *mut c_ushort, _a2: c_ulong, _a3: c_long) -> c_ulong = 0;
-    fn utf8_rmaptext(_a0: *mut SIZEDTEXT, _a1: *mut c_ushort, _a2: *mut SIZEDTEXT, _a3: c_ulong, _a4: c_long) -> c_long = 0;
-    fn utf8_searchpgm(_a0: *mut SEARCHPGM, _a1: *mut c_char);
-    fn utf8_text_1byte(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: *mut c_void, _a3: ucs4cn_t, _a4: ucs4de_t);
-    fn utf8_text_1byte0(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_1byte8(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: *mut c_void, _a3: ucs4cn_t, _a4: ucs4de_t);
-    fn utf8_text_2022(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_dbyte(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: *mut c_void, _a3: ucs4cn_t, _a4: ucs4de_t);
-    fn utf8_text_dbyte2(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: *mut c_void, _a3: ucs4cn_t, _a4: ucs4de_t);
-    fn utf8_text_euc(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: *mut c_void, _a3: ucs4cn_t, _a4: ucs4de_t);
-    fn utf8_text_sjis(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_ucs2(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_ucs4(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_utf16(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_utf7(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
-    fn utf8_text_utf8(_a0: *mut SIZEDTEXT, _a1: *mut SIZEDTEXT, _a2: ucs4cn_t, _a3: ucs4de_t);
 }

@@ -2,9 +2,7 @@
 //! that turn C arguments into slices, call `crate::charset`, and hand back
 //! results allocated with `fs_get` as the original does.
 
-use super::bindings::{
-    __BindgenBitfieldUnit, ucs4cn_t, ucs4de_t, utf8_eucparam, CHARSET, SCRIPT, SIZEDTEXT,
-};
+use super::bindings::{__BindgenBitfieldUnit, utf8_eucparam, CHARSET, SCRIPT, SIZEDTEXT};
 use super::guard;
 use super::memory::{c_bytes, c_string_from};
 use crate::charset::{self, registry, utf8 as u8core, Canon};
@@ -37,6 +35,10 @@ fn leak_table(t: &registry::EucParam) -> *mut c_void {
         }
         None => std::ptr::null_mut(),
     }
+}
+
+pub(super) fn c_tables_charsets() -> &'static [CHARSET] {
+    &c_tables().charsets
 }
 
 fn c_tables() -> &'static CTables {
@@ -121,7 +123,7 @@ fn c_tables() -> &'static CTables {
 }
 
 /// The registry entry behind a C record of ours.
-fn core_charset(cs: *const CHARSET) -> Option<&'static registry::Charset> {
+pub(super) fn core_charset(cs: *const CHARSET) -> Option<&'static registry::Charset> {
     let t = c_tables();
     let base = t.charsets.as_ptr();
     let idx = (cs as usize).checked_sub(base as usize)? / std::mem::size_of::<CHARSET>();
@@ -144,7 +146,7 @@ fn c_record(cs: &'static registry::Charset) -> *const CHARSET {
 ///
 /// # Safety
 /// `t` must be NULL or point to a SIZEDTEXT whose data holds `size` bytes.
-unsafe fn sized<'a>(t: *const SIZEDTEXT) -> Option<&'a [u8]> {
+pub(super) unsafe fn sized<'a>(t: *const SIZEDTEXT) -> Option<&'a [u8]> {
     if t.is_null() {
         return None;
     }
@@ -162,7 +164,7 @@ unsafe fn sized<'a>(t: *const SIZEDTEXT) -> Option<&'a [u8]> {
 ///
 /// # Safety
 /// `ret` must be writable; `src` is the caller's source text.
-unsafe fn store(ret: *mut SIZEDTEXT, src: *const SIZEDTEXT, out: Cow<'_, [u8]>) {
+pub(super) unsafe fn store(ret: *mut SIZEDTEXT, src: *const SIZEDTEXT, out: Cow<'_, [u8]>) {
     // SAFETY: per the contract.
     let r = unsafe { &mut *ret };
     match out {
@@ -271,38 +273,6 @@ pub unsafe extern "C" fn utf8_text(
     })
 }
 
-/// Canonicalisation requested through function pointers: only presence
-/// matters (the original's own title-case and decomposition functions are
-/// the only ones it is used with).
-fn canon_of(cv: ucs4cn_t, de: ucs4de_t) -> Canon {
-    Canon {
-        titlecase: cv.is_some(),
-        decompose: de.is_some(),
-    }
-}
-
-/// # Safety
-/// `text`, `ret` valid SIZEDTEXTs; `cs` a record returned by this library.
-#[no_mangle]
-pub unsafe extern "C" fn utf8_text_cs(
-    text: *mut SIZEDTEXT,
-    cs: *const CHARSET,
-    ret: *mut SIZEDTEXT,
-    cv: ucs4cn_t,
-    de: ucs4de_t,
-) -> c_long {
-    guard("utf8_text_cs", 0, || {
-        // SAFETY: caller's contract.
-        let (Some(src), Some(core)) = (unsafe { sized(text) }, core_charset(cs)) else {
-            return 0;
-        };
-        let out = charset::text_cs(src, core, canon_of(cv, de));
-        // SAFETY: caller's contract.
-        unsafe { store(ret, text, out) };
-        1
-    })
-}
-
 /// # Safety
 /// `src`, `dst` valid SIZEDTEXTs.
 #[no_mangle]
@@ -325,40 +295,6 @@ pub unsafe extern "C" fn utf8_mime2text(
         // SAFETY: caller's contract.
         unsafe { store(dst, src, out) };
         ok as c_long
-    })
-}
-
-/// # Safety
-/// `text`, `ret` valid SIZEDTEXTs; `charset` NUL-terminated.
-#[no_mangle]
-pub unsafe extern "C" fn utf8_cstext(
-    text: *mut SIZEDTEXT,
-    charset: *mut c_char,
-    ret: *mut SIZEDTEXT,
-    errch: c_ulong,
-) -> c_long {
-    guard("utf8_cstext", 0, || {
-        // SAFETY: caller's contract.
-        let (Some(src), Some(name)) = (unsafe { sized(text) }, unsafe { c_bytes(charset) }) else {
-            return 0;
-        };
-        match charset::cstext(src, name, errch as u32) {
-            Some(v) => {
-                // SAFETY: caller's contract.
-                unsafe { store(ret, text, Cow::Owned(v)) };
-                1
-            }
-            None => {
-                if !ret.is_null() {
-                    // SAFETY: caller's contract.
-                    unsafe {
-                        (*ret).data = std::ptr::null_mut();
-                        (*ret).size = 0;
-                    }
-                }
-                0
-            }
-        }
     })
 }
 

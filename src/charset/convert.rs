@@ -31,54 +31,203 @@ impl Canon {
     fn any(self) -> bool {
         self.titlecase || self.decompose
     }
-    fn expand(self, c: u32) -> Vec<u32> {
+}
+
+/// What is done to each decoded character before it is written: the
+/// library's own title case / decomposition ([`Canon`]) or, through the C
+/// interface, the caller's conversion functions.
+pub trait Canonicalize {
+    /// Whether any conversion applies (else characters go out unchanged).
+    fn active(&self) -> bool;
+    /// Hand `emit` the character(s) that replace `c`.
+    fn expand(&mut self, c: u32, emit: &mut dyn FnMut(u32));
+}
+
+impl Canonicalize for Canon {
+    fn active(&self) -> bool {
+        self.any()
+    }
+    fn expand(&mut self, c: u32, emit: &mut dyn FnMut(u32)) {
         let c = if self.titlecase {
             utf8::titlecase(c)
         } else {
             c
         };
-        let mut v = if self.decompose {
-            utf8::decompose_recursive(c)
-        } else {
-            vec![c]
-        };
-        // The original stops chasing a decomposition at a zero value.
-        if let Some(z) = v.iter().skip(1).position(|&x| x == 0) {
-            v.truncate(z + 1);
+        if !self.decompose {
+            return emit(c);
         }
-        v
+        let v = utf8::decompose_recursive(c);
+        emit(v[0]);
+        // The original stops chasing a decomposition at a zero value.
+        for &x in v.iter().skip(1).take_while(|&&x| x != 0) {
+            emit(x);
+        }
+    }
+}
+
+/// A 16-bit conversion table as a converter sees it.
+#[derive(Clone, Copy)]
+pub enum Tab<'a> {
+    /// No table.
+    None,
+    /// One of the library's own tables.
+    Static(&'static Table16),
+    /// A table supplied by the caller.
+    Slice(&'a [u16]),
+    /// Not a table but a value added to a single-byte code (the EUC
+    /// single-shift "offset form").
+    Offset(u32),
+}
+
+impl Tab<'_> {
+    fn get(&self, i: usize) -> u32 {
+        match self {
+            Tab::Static(t) => u32::from(t.get(i)),
+            Tab::Slice(s) => s.get(i).map_or(UBOGON, |&v| u32::from(v)),
+            Tab::None | Tab::Offset(_) => UBOGON,
+        }
+    }
+    fn is_some(&self) -> bool {
+        !matches!(self, Tab::None)
+    }
+    fn offset(&self) -> u32 {
+        match self {
+            Tab::Offset(o) => *o,
+            _ => 0,
+        }
+    }
+}
+
+/// Row/column layout of a double-byte plane with its table.
+#[derive(Clone, Copy)]
+pub struct DbParam<'a> {
+    pub base_ku: u8,
+    pub base_ten: u8,
+    pub max_ku: u8,
+    pub max_ten: u8,
+    pub tab: Tab<'a>,
+}
+
+impl DbParam<'static> {
+    /// The library's own plane description.
+    pub fn of(p: &EucParam) -> DbParam<'static> {
+        DbParam {
+            base_ku: p.base_ku,
+            base_ten: p.base_ten,
+            max_ku: p.max_ku,
+            max_ten: p.max_ten,
+            tab: match p.table {
+                Some(t) => Tab::Static(t),
+                // The kana plane of EUC-JP is in offset form.
+                None if p.base_ten == 0 && p.base_ku != 0 => Tab::Offset(KANA_8),
+                None => Tab::None,
+            },
+        }
+    }
+}
+
+/// A charset type with the tables it needs: everything a converter reads.
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    Ascii,
+    Utf8,
+    OneByte0,
+    OneByte(Tab<'a>),
+    OneByte8(Tab<'a>),
+    Euc([DbParam<'a>; 3]),
+    /// The flag marks the GBK table, whose lone octet 0x80 is the Euro.
+    DByte(DbParam<'a>, bool),
+    DByte2([DbParam<'a>; 2]),
+    Utf7,
+    Ucs2,
+    Ucs4,
+    Utf16,
+    Iso2022,
+    Sjis,
+}
+
+const NO_PARAM: DbParam<'static> = DbParam {
+    base_ku: 0,
+    base_ten: 0,
+    max_ku: 0,
+    max_ten: 0,
+    tab: Tab::None,
+};
+
+impl Source<'static> {
+    /// The source description of a registry charset (`None` for a type the
+    /// converters do not know).
+    pub fn of(cs: &Charset) -> Option<Source<'static>> {
+        let single = |t: CsTable| match t {
+            CsTable::Single(t) => Tab::Static(t),
+            _ => Tab::None,
+        };
+        let params = |t: CsTable| -> [DbParam<'static>; 3] {
+            let mut a = [NO_PARAM; 3];
+            if let CsTable::Double(set) = t {
+                for (d, p) in a.iter_mut().zip(set.params()) {
+                    *d = DbParam::of(p);
+                }
+            }
+            a
+        };
+        Some(match cs.kind {
+            CsType::Ascii => Source::Ascii,
+            CsType::Utf8 => Source::Utf8,
+            CsType::OneByte0 => Source::OneByte0,
+            CsType::OneByte => Source::OneByte(single(cs.table)),
+            CsType::OneByte8 => Source::OneByte8(single(cs.table)),
+            CsType::Euc => Source::Euc(params(cs.table)),
+            CsType::DByte => Source::DByte(
+                params(cs.table)[0],
+                matches!(cs.table, CsTable::Double(DbSet::Gbk)),
+            ),
+            CsType::DByte2 => {
+                let p = params(cs.table);
+                Source::DByte2([p[0], p[1]])
+            }
+            CsType::Utf7 => Source::Utf7,
+            CsType::Ucs2 => Source::Ucs2,
+            CsType::Ucs4 => Source::Ucs4,
+            CsType::Utf16 => Source::Utf16,
+            CsType::Iso2022 => Source::Iso2022,
+            CsType::Sjis => Source::Sjis,
+            #[allow(unreachable_patterns)]
+            _ => return None,
+        })
     }
 }
 
 /// Output buffer writing characters as the original does.
-struct Out {
+struct Out<'c> {
     buf: Vec<u8>,
-    canon: Canon,
+    canon: &'c mut dyn Canonicalize,
+    active: bool,
 }
 
-impl Out {
-    fn new(cap: usize, canon: Canon) -> Out {
+impl<'c> Out<'c> {
+    fn new(cap: usize, canon: &'c mut dyn Canonicalize) -> Out<'c> {
+        let active = canon.active();
         Out {
             buf: Vec::with_capacity(cap),
             canon,
+            active,
         }
     }
     /// The BMP-only writer used by most converters.
     fn bmp(&mut self, c: u32) {
-        if self.canon.any() {
-            for x in self.canon.expand(c) {
-                utf8::put_bmp(&mut self.buf, x);
-            }
+        if self.active {
+            let buf = &mut self.buf;
+            self.canon.expand(c, &mut |x| utf8::put_bmp(buf, x));
         } else {
             utf8::put_bmp(&mut self.buf, c);
         }
     }
     /// The full-range writer (UTF-8, UTF-16, UCS-4 sources).
     fn full(&mut self, c: u32) {
-        if self.canon.any() {
-            for x in self.canon.expand(c) {
-                utf8::put(&mut self.buf, x);
-            }
+        if self.active {
+            let buf = &mut self.buf;
+            self.canon.expand(c, &mut |x| utf8::put(buf, x));
         } else {
             utf8::put(&mut self.buf, c);
         }
@@ -100,72 +249,75 @@ pub fn text<'a>(src: &'a [u8], cs_name: Option<&[u8]>, flags: i64) -> (bool, Cow
 }
 
 /// Convert text in a known charset to UTF-8 (`utf8_text_cs`).
-pub fn text_cs<'a>(src: &'a [u8], cs: &Charset, canon: Canon) -> Cow<'a, [u8]> {
+pub fn text_cs<'a>(src: &'a [u8], cs: &Charset, mut canon: Canon) -> Cow<'a, [u8]> {
+    let Some(source) = Source::of(cs) else {
+        return Cow::Borrowed(src);
+    };
+    if matches!(source, Source::Ascii | Source::Utf8) && !canon.any() {
+        return Cow::Borrowed(src);
+    }
+    match decode(src, &source, &mut canon) {
+        Some(v) => Cow::Owned(v),
+        None => Cow::Borrowed(src),
+    }
+}
+
+/// Convert `src` described by `source` to UTF-8, passing every character
+/// through `canon` (the per-type `utf8_text_*` converters). `None` means the
+/// source is returned unchanged (invalid UTF-8 from an ASCII/UTF-8 source).
+pub fn decode(src: &[u8], source: &Source<'_>, canon: &mut dyn Canonicalize) -> Option<Vec<u8>> {
     let mut out = Out::new(src.len() + src.len() / 2 + 1, canon);
-    match (cs.kind, cs.table) {
-        (CsType::Ascii, _) | (CsType::Utf8, _) => {
-            if !canon.any() {
-                return Cow::Borrowed(src);
+    match source {
+        Source::Ascii | Source::Utf8 => {
+            let mut t = src;
+            while !t.is_empty() {
+                let c = utf8::get(&mut t);
+                if c & U8G_ERROR != 0 {
+                    return None;
+                }
+                out.full(c);
             }
-            return utf8_to_utf8(src, canon);
         }
-        (CsType::OneByte0, _) => src.iter().for_each(|&b| out.bmp(u32::from(b))),
-        (CsType::OneByte, CsTable::Single(t)) => {
+        Source::OneByte0 => src.iter().for_each(|&b| out.bmp(u32::from(b))),
+        Source::OneByte(t) => {
             for &b in src {
                 let c = if b & 0x80 != 0 {
-                    u32::from(t.get(usize::from(b & 0x7f)))
+                    t.get(usize::from(b & 0x7f))
                 } else {
                     u32::from(b)
                 };
                 out.bmp(c);
             }
         }
-        (CsType::OneByte8, CsTable::Single(t)) => src
-            .iter()
-            .for_each(|&b| out.bmp(u32::from(t.get(usize::from(b))))),
-        (CsType::Euc, CsTable::Double(set)) => euc(src, set.params(), &mut out),
-        (CsType::DByte, CsTable::Double(set)) => dbyte(src, set, &mut out),
-        (CsType::DByte2, CsTable::Double(set)) => dbyte2(src, set.params(), &mut out),
-        (CsType::Utf7, _) => utf7(src, &mut out),
-        (CsType::Ucs2, _) => {
+        Source::OneByte8(t) => src.iter().for_each(|&b| out.bmp(t.get(usize::from(b)))),
+        Source::Euc(p) => euc(src, p, &mut out),
+        Source::DByte(p, gbk) => dbyte(src, p, *gbk, &mut out),
+        Source::DByte2(p) => dbyte2(src, p, &mut out),
+        Source::Utf7 => utf7(src, &mut out),
+        Source::Ucs2 => {
             for p in src.chunks_exact(2) {
                 out.bmp((u32::from(p[0]) << 8) | u32::from(p[1]));
             }
         }
-        (CsType::Ucs4, _) => {
+        Source::Ucs4 => {
             // The original's second pass walks size/2 quads and aborts;
             // here every whole quad is converted.
             for q in src.chunks_exact(4) {
                 out.full(u32::from_be_bytes([q[0], q[1], q[2], q[3]]));
             }
         }
-        (CsType::Utf16, _) => utf16(src, &mut out),
-        (CsType::Iso2022, _) => iso2022(src, &mut out),
-        (CsType::Sjis, _) => sjis(src, &mut out),
-        // A table-driven type without its table cannot occur in the registry.
-        _ => return Cow::Borrowed(src),
+        Source::Utf16 => utf16(src, &mut out),
+        Source::Iso2022 => iso2022(src, &mut out),
+        Source::Sjis => sjis(src, &mut out),
     }
-    Cow::Owned(out.buf)
+    Some(out.buf)
 }
 
-fn utf8_to_utf8(src: &[u8], canon: Canon) -> Cow<'_, [u8]> {
-    let mut out = Out::new(src.len() + 16, canon);
-    let mut t = src;
-    while !t.is_empty() {
-        let c = utf8::get(&mut t);
-        if c & U8G_ERROR != 0 {
-            return Cow::Borrowed(src);
-        }
-        out.full(c);
-    }
-    Cow::Owned(out.buf)
+fn lookup(p: &DbParam<'_>, idx: usize) -> u32 {
+    p.tab.get(idx)
 }
 
-fn lookup(p: &EucParam, idx: usize) -> u32 {
-    p.table.map_or(UBOGON, |t| u32::from(t.get(idx)))
-}
-
-fn euc(src: &[u8], p: &[EucParam], out: &mut Out) {
+fn euc(src: &[u8], p: &[DbParam<'_>; 3], out: &mut Out) {
     let (p1, p2, p3) = (&p[0], &p[1], &p[2]);
     let n = src.len();
     let mut i = 0;
@@ -195,12 +347,17 @@ fn euc(src: &[u8], p: &[EucParam], out: &mut Out) {
                             if v == UBOGON
                                 && ku > 0
                                 && ku < 10
-                                && p3.table.is_some()
+                                && p3.tab.is_some()
                                 && p3.base_ten != 0
                             {
-                                let row =
-                                    ku.wrapping_sub(u32::from(p3.base_ku) - u32::from(p1.base_ku));
-                                lookup(p3, (row * u32::from(p3.max_ten) + ten) as usize)
+                                let row = ku.wrapping_sub(
+                                    u32::from(p3.base_ku).wrapping_sub(u32::from(p1.base_ku)),
+                                );
+                                lookup(
+                                    p3,
+                                    row.wrapping_mul(u32::from(p3.max_ten)).wrapping_add(ten)
+                                        as usize,
+                                )
                             } else {
                                 v
                             }
@@ -215,7 +372,7 @@ fn euc(src: &[u8], p: &[EucParam], out: &mut Out) {
 }
 
 /// Character after an EUC single shift (CS2 or CS3).
-fn euc_shift(src: &[u8], i: &mut usize, c1: u32, p: &EucParam) -> u32 {
+fn euc_shift(src: &[u8], i: &mut usize, c1: u32, p: &DbParam<'_>) -> u32 {
     if p.base_ku == 0 {
         // Not set up: swallow one more byte.
         if *i < src.len() {
@@ -237,21 +394,20 @@ fn euc_shift(src: &[u8], i: &mut usize, c1: u32, p: &EucParam) -> u32 {
             UBOGON
         }
     } else if c1 >= u32::from(p.base_ku) && c1 < u32::from(p.max_ku) {
-        c1 + KANA_8
+        c1.wrapping_add(p.tab.offset())
     } else {
         UBOGON
     }
 }
 
-fn dbyte(src: &[u8], set: DbSet, out: &mut Out) {
-    let p1 = &set.params()[0];
+fn dbyte(src: &[u8], p1: &DbParam<'_>, gbk: bool, out: &mut Out) {
     let n = src.len();
     let mut i = 0;
     while i < n {
         let mut c = u32::from(src[i]);
         i += 1;
         if c & 0x80 != 0 {
-            if c == 0x80 && set == DbSet::Gbk {
+            if c == 0x80 && gbk {
                 c = 0x20ac; // GBK's single-byte Euro sign
             } else {
                 let lead = c;
@@ -271,7 +427,7 @@ fn dbyte(src: &[u8], set: DbSet, out: &mut Out) {
     }
 }
 
-fn dbyte2(src: &[u8], p: &[EucParam], out: &mut Out) {
+fn dbyte2(src: &[u8], p: &[DbParam<'_>; 2], out: &mut Out) {
     let (p1, p2) = (&p[0], &p[1]);
     let row = u32::from(p1.max_ten) + u32::from(p2.max_ten);
     let n = src.len();
@@ -647,7 +803,7 @@ fn iso2022_char(set: u32, c: u32, co: u32, src: &[u8], i: &mut usize) -> u32 {
 }
 
 fn gbk_pair(c: u32, c1: u32) -> u32 {
-    let p = &super::registry::GBK_PARAM;
+    let p = &DbParam::of(&super::registry::GBK_PARAM);
     let ku = c.wrapping_sub(u32::from(p.base_ku));
     let ten = c1.wrapping_sub(u32::from(p.base_ten));
     if ku < u32::from(p.max_ku) && ten < u32::from(p.max_ten) {
@@ -658,7 +814,7 @@ fn gbk_pair(c: u32, c1: u32) -> u32 {
 }
 
 fn ksc_pair(c: u32, c1: u32) -> u32 {
-    let p = &super::registry::KSC_PARAM;
+    let p = &DbParam::of(&super::registry::KSC_PARAM);
     let ku = c.wrapping_sub(u32::from(p.base_ku));
     let ten = c1.wrapping_sub(u32::from(p.base_ten));
     if ku < u32::from(p.max_ku) && ten < u32::from(p.max_ten) {
@@ -728,6 +884,14 @@ pub fn infer_charset(src: &[u8]) -> Option<&'static Charset> {
 /// Decode one character of charset text (`ucs4_cs_get`), advancing `s` on
 /// success; errors are `U8G_*` codes.
 pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
+    match Source::of(cs) {
+        Some(src) => cs_get_src(&src, s),
+        None => U8G_NOTUTF8,
+    }
+}
+
+/// [`cs_get`] for a charset described by its type and tables.
+pub fn cs_get_src(source: &Source<'_>, s: &mut &[u8]) -> u32 {
     let buf = *s;
     let Some(&c0) = buf.first() else {
         return U8G_ENDSTRG;
@@ -741,24 +905,23 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
         }
         b.map(u32::from)
     };
-    let ret = match (cs.kind, cs.table) {
-        (CsType::Utf8, _) => return utf8::get(s),
-        (CsType::Ascii, _) if c >= 0x80 => return U8G_NOTUTF8,
-        (CsType::Ascii, _) | (CsType::OneByte0, _) => c,
+    let ret = match source {
+        Source::Utf8 => return utf8::get(s),
+        Source::Ascii if c >= 0x80 => return U8G_NOTUTF8,
+        Source::Ascii | Source::OneByte0 => c,
         // Note the original's `>`: octet 0x80 maps to itself here.
-        (CsType::OneByte, CsTable::Single(t)) => {
+        Source::OneByte(t) => {
             if c > 0x80 {
-                u32::from(t.get((c & 0x7f) as usize))
+                t.get((c & 0x7f) as usize)
             } else {
                 c
             }
         }
-        (CsType::OneByte8, CsTable::Single(t)) => u32::from(t.get(c as usize)),
-        (CsType::Euc, CsTable::Double(set)) => {
+        Source::OneByte8(t) => t.get(c as usize),
+        Source::Euc(p) => {
             if c & 0x80 == 0 {
                 c
             } else {
-                let p = set.params();
                 let Some(c1) = next(&mut pos) else {
                     return U8G_ENDSTRI;
                 };
@@ -786,7 +949,7 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
                                 return U8G_NOTUTF8;
                             }
                         } else if c1 >= u32::from(q.base_ku) && c1 < u32::from(q.max_ku) {
-                            c1 + KANA_8
+                            c1.wrapping_add(q.tab.offset())
                         } else {
                             return U8G_NOTUTF8;
                         }
@@ -800,15 +963,15 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
                             return U8G_NOTUTF8;
                         }
                         let v = lookup(p1, (ku * u32::from(p1.max_ten) + ten) as usize);
-                        if v == UBOGON
-                            && ku > 0
-                            && ku < 10
-                            && p3.table.is_some()
-                            && p3.base_ten != 0
+                        if v == UBOGON && ku > 0 && ku < 10 && p3.tab.is_some() && p3.base_ten != 0
                         {
-                            let row =
-                                ku.wrapping_sub(u32::from(p3.base_ku) - u32::from(p1.base_ku));
-                            lookup(p3, (row * u32::from(p3.max_ten) + ten) as usize)
+                            let row = ku.wrapping_sub(
+                                u32::from(p3.base_ku).wrapping_sub(u32::from(p1.base_ku)),
+                            );
+                            lookup(
+                                p3,
+                                row.wrapping_mul(u32::from(p3.max_ten)).wrapping_add(ten) as usize,
+                            )
                         } else {
                             v
                         }
@@ -816,11 +979,10 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
                 }
             }
         }
-        (CsType::DByte, CsTable::Double(set)) => {
+        Source::DByte(p1, _) => {
             if c & 0x80 == 0 {
                 c
             } else {
-                let p1 = &set.params()[0];
                 let Some(c1) = next(&mut pos) else {
                     return U8G_ENDSTRI;
                 };
@@ -833,11 +995,10 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
                 }
             }
         }
-        (CsType::DByte2, CsTable::Double(set)) => {
+        Source::DByte2(p) => {
             if c & 0x80 == 0 {
                 c
             } else {
-                let p = set.params();
                 let (p1, p2) = (&p[0], &p[1]);
                 let row = u32::from(p1.max_ten) + u32::from(p2.max_ten);
                 let Some(c1) = next(&mut pos) else {
@@ -858,7 +1019,7 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
                 }
             }
         }
-        (CsType::Sjis, _) => {
+        Source::Sjis => {
             if c & 0x80 == 0 {
                 if c == 0x5c {
                     0xa5
@@ -877,13 +1038,13 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
                 jis0208(a, b)
             }
         }
-        (CsType::Ucs2, _) => {
+        Source::Ucs2 => {
             let Some(c1) = next(&mut pos) else {
                 return U8G_ENDSTRI;
             };
             (c << 8) | c1
         }
-        (CsType::Ucs4, _) => {
+        Source::Ucs4 => {
             if c & 0x80 != 0 {
                 return U8G_NOTUTF8;
             }
@@ -897,7 +1058,7 @@ pub fn cs_get(cs: &Charset, s: &mut &[u8]) -> u32 {
             pos += 3;
             v
         }
-        (CsType::Utf16, _) => {
+        Source::Utf16 => {
             let Some(c1) = next(&mut pos) else {
                 return U8G_ENDSTRI;
             };

@@ -147,7 +147,7 @@ pub fn base64_decode(src: &[u8]) -> Base64 {
 /// Decode the text of an encoded word (`mime2_decode`). `log` receives
 /// the original's parse warning for BASE64 data after padding; `rest` is
 /// the header text from the start of the encoded text (for that message).
-fn decode(enc: u8, t: &[u8], rest: &[u8], log: &mut dyn FnMut(&[u8])) -> Option<Vec<u8>> {
+pub fn decode(enc: u8, t: &[u8], rest: &[u8], log: &mut dyn FnMut(&[u8])) -> Option<Vec<u8>> {
     match enc {
         b'Q' | b'q' => {
             let mut out = Vec::with_capacity(t.len());

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::convert::{infer_charset, text_cs, Canon};
-use super::registry::{charset, Charset, CsTable, CsType, CHARSETS, JIS_PARAM};
+use super::convert::{infer_charset, text_cs, Canon, DbParam, Source, Tab};
+use super::registry::{charset, Charset, CsType, CHARSETS, JIS_PARAM};
 use super::tables;
 use super::utf8::{self, U8GM_NONBMP};
 use super::UBOGON;
@@ -14,103 +14,148 @@ use super::UBOGON;
 pub const NOCHAR: u16 = 0xffff;
 const BOM: u32 = 0xfeff;
 
-fn dbcs_rows(cs: &Charset, mut f: impl FnMut(u16, u16)) {
-    let CsTable::Double(set) = cs.table else {
-        return;
-    };
-    let p = set.params();
-    let Some(tab) = p[0].table else { return };
-    let (bk, bt, mk, mt) = (
-        u32::from(p[0].base_ku),
-        u32::from(p[0].base_ten),
-        u32::from(p[0].max_ku),
-        u32::from(p[0].max_ten),
-    );
-    match cs.kind {
-        CsType::Euc | CsType::DByte => {
-            let high = if cs.kind == CsType::Euc { 0x8080 } else { 0 };
-            for ku in 0..mk {
-                for ten in 0..mt {
-                    let u = tab.get((ku * mt + ten) as usize);
-                    if u32::from(u) != UBOGON {
-                        f(u, (((ku + bk) << 8) + ten + bt + high) as u16);
-                    }
-                }
-            }
+/// Why a reverse map cannot be built.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RmapError {
+    /// Not a character set this mapping supports (Unicode forms, ISO 2022).
+    Unsupported,
+    /// A two-plane table whose planes disagree on their rows (the original
+    /// aborts with "ku definition error for CT_DBYTE2 charset").
+    Dbyte2Ku,
+}
+
+/// Every mapped cell of a double-byte source, as (code point, charset code).
+fn dbcs_rows(source: &Source<'_>, mut f: impl FnMut(u16, u16)) -> Result<(), RmapError> {
+    let cell = |p: &DbParam<'_>, i: u32| -> u16 {
+        match p.tab {
+            Tab::Static(t) => t.get(i as usize),
+            Tab::Slice(s) => s.get(i as usize).copied().unwrap_or(UBOGON as u16),
+            _ => UBOGON as u16,
         }
-        CsType::DByte2 => {
-            let (bt2, mt2) = (u32::from(p[1].base_ten), u32::from(p[1].max_ten));
+    };
+    let (p, high) = match source {
+        Source::Euc(p) => (&p[0], 0x8080),
+        Source::DByte(p, _) => (p, 0),
+        Source::DByte2(pp) => {
+            let (p, p2) = (&pp[0], &pp[1]);
+            if p.base_ku != p2.base_ku || p.max_ku != p2.max_ku {
+                return Err(RmapError::Dbyte2Ku);
+            }
+            let (bk, bt, mk, mt) = (
+                u32::from(p.base_ku),
+                u32::from(p.base_ten),
+                u32::from(p.max_ku),
+                u32::from(p.max_ten),
+            );
+            let (bt2, mt2) = (u32::from(p2.base_ten), u32::from(p2.max_ten));
             let m = mt + mt2;
             for ku in 0..mk {
                 for ten in 0..mt {
-                    let u = tab.get((ku * m + ten) as usize);
+                    let u = cell(p, ku * m + ten);
                     if u32::from(u) != UBOGON {
                         f(u, (((ku + bk) << 8) + ten + bt) as u16);
                     }
                 }
                 for ten in 0..mt2 {
-                    let u = tab.get((ku * m + mt + ten) as usize);
+                    let u = cell(p, ku * m + mt + ten);
                     if u32::from(u) != UBOGON {
                         f(u, (((ku + bk) << 8) + ten + bt2) as u16);
                     }
                 }
             }
+            return Ok(());
         }
-        _ => {}
+        _ => return Ok(()),
+    };
+    let (bk, bt, mk, mt) = (
+        u32::from(p.base_ku),
+        u32::from(p.base_ten),
+        u32::from(p.max_ku),
+        u32::from(p.max_ten),
+    );
+    for ku in 0..mk {
+        for ten in 0..mt {
+            let u = cell(p, ku * mt + ten);
+            if u32::from(u) != UBOGON {
+                f(u, (((ku + bk) << 8) + ten + bt + high) as u16);
+            }
+        }
     }
+    Ok(())
 }
 
-/// Whether the charset can be reverse mapped at all.
-fn mappable(kind: CsType) -> bool {
+/// Whether the charset type can be reverse mapped at all.
+fn mappable(source: &Source<'_>) -> bool {
     matches!(
-        kind,
-        CsType::Ascii
-            | CsType::OneByte0
-            | CsType::OneByte
-            | CsType::OneByte8
-            | CsType::Euc
-            | CsType::DByte
-            | CsType::DByte2
-            | CsType::Sjis
+        source,
+        Source::Ascii
+            | Source::OneByte0
+            | Source::OneByte(_)
+            | Source::OneByte8(_)
+            | Source::Euc(_)
+            | Source::DByte(..)
+            | Source::DByte2(_)
+            | Source::Sjis
     )
+}
+
+fn one_byte(t: &Tab<'_>, i: usize) -> u16 {
+    match t {
+        Tab::Static(t) => t.get(i),
+        Tab::Slice(s) => s.get(i).copied().unwrap_or(UBOGON as u16),
+        _ => UBOGON as u16,
+    }
 }
 
 /// Build the 65536-entry map from BMP code point to charset code
 /// (`utf8_rmap_gen`); later table entries win, as in the original.
 pub fn rmap_gen(cs: &Charset) -> Option<Vec<u16>> {
-    if !mappable(cs.kind) {
-        return None;
-    }
+    let source = Source::of(cs)?;
     let mut rmap = vec![NOCHAR; 65536];
-    for (i, r) in rmap.iter_mut().enumerate().take(128) {
-        *r = i as u16;
+    rmap_fill(&mut rmap, &source).ok()?;
+    Some(rmap)
+}
+
+/// Fill `rmap` (65536 entries) with the reverse map of `source`. On error
+/// the map is untouched.
+pub fn rmap_fill(rmap: &mut [u16], source: &Source<'_>) -> Result<(), RmapError> {
+    if !mappable(source) || rmap.len() < 65536 {
+        return Err(RmapError::Unsupported);
     }
-    match (cs.kind, cs.table) {
-        (CsType::OneByte0, _) => {
+    if let Source::DByte2(p) = source {
+        if p[0].base_ku != p[1].base_ku || p[0].max_ku != p[1].max_ku {
+            return Err(RmapError::Dbyte2Ku);
+        }
+    }
+    for (i, r) in rmap.iter_mut().enumerate() {
+        *r = if i < 128 { i as u16 } else { NOCHAR };
+    }
+    match source {
+        Source::OneByte0 => {
             for (i, r) in rmap.iter_mut().enumerate().take(256).skip(128) {
                 *r = i as u16;
             }
         }
-        (CsType::OneByte, CsTable::Single(t)) => {
+        Source::OneByte(t) => {
             for i in 128..256u16 {
-                let u = t.get(usize::from(i & 0x7f));
+                let u = one_byte(t, usize::from(i & 0x7f));
                 if u32::from(u) != UBOGON {
                     rmap[usize::from(u)] = i;
                 }
             }
         }
-        (CsType::OneByte8, CsTable::Single(t)) => {
+        Source::OneByte8(t) => {
             for i in 0..256u16 {
-                let u = t.get(usize::from(i));
+                let u = one_byte(t, usize::from(i));
                 if u32::from(u) != UBOGON {
                     rmap[usize::from(u)] = i;
                 }
             }
         }
-        (CsType::Euc, _) | (CsType::DByte, _) | (CsType::DByte2, _) => {
-            dbcs_rows(cs, |u, code| rmap[usize::from(u)] = code);
+        Source::Euc(_) | Source::DByte(..) | Source::DByte2(_) => {
+            dbcs_rows(source, |u, code| rmap[usize::from(u)] = code)?;
         }
-        (CsType::Sjis, _) => {
+        Source::Sjis => {
             let p = &JIS_PARAM[0];
             for ku in 0..u32::from(p.max_ku) {
                 for ten in 0..u32::from(p.max_ten) {
@@ -145,7 +190,7 @@ pub fn rmap_gen(cs: &Charset) -> Option<Vec<u16>> {
     if rmap[0xa0] == NOCHAR {
         rmap[0xa0] = rmap[0x20];
     }
-    Some(rmap)
+    Ok(())
 }
 
 /// Cached reverse map of a registry charset (`utf8_rmap_cs`).
@@ -166,7 +211,7 @@ pub fn rmap(cs: &'static Charset) -> Option<Arc<Vec<u16>>> {
 /// unmapped characters (0: fail instead). Invalid UTF-8 and characters
 /// beyond the BMP always fail. With `iso2022jp`, JIS codes are written in
 /// ISO-2022-JP form.
-pub fn rmap_text(text: &[u8], rmap: &[u16], errch: u32, iso2022jp: bool) -> Option<Vec<u8>> {
+pub fn rmap_text(text: &[u8], rmap: &[u16], errch: u64, iso2022jp: bool) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() + 4);
     let mut mode = if iso2022jp { 1 } else { 0 };
     let mut s = text;
@@ -178,8 +223,8 @@ pub fn rmap_text(text: &[u8], rmap: &[u16], errch: u32, iso2022jp: bool) -> Opti
         if u & U8GM_NONBMP != 0 {
             return None;
         }
-        let mut c = u32::from(rmap.get(u as usize).copied().unwrap_or(NOCHAR));
-        if c == u32::from(NOCHAR) {
+        let mut c = u64::from(rmap.get(u as usize).copied().unwrap_or(NOCHAR));
+        if c == u64::from(NOCHAR) {
             if errch == 0 {
                 return None;
             }
@@ -228,7 +273,7 @@ pub fn cstext(text: &[u8], cs_name: &[u8], errch: u32) -> Option<Vec<u8>> {
     let iso = cs_name.eq_ignore_ascii_case(b"ISO-2022-JP");
     let cs = charset(if iso { b"EUC-JP" } else { cs_name })?;
     let map = rmap(cs)?;
-    rmap_text(text, &map, errch, iso)
+    rmap_text(text, &map, u64::from(errch), iso)
 }
 
 /// Result of [`cstocstext`]: unchanged source or converted text.
@@ -255,7 +300,7 @@ pub fn cstocstext(src: &[u8], sc: Option<&[u8]>, dc: &[u8], errch: u32) -> Optio
         return Some(CsToCs::Same);
     }
     let utf8 = text_cs(src, scs, Canon::default());
-    rmap_text(&utf8, &map, errch, iso).map(CsToCs::Converted)
+    rmap_text(&utf8, &map, u64::from(errch), iso).map(CsToCs::Converted)
 }
 
 /// Validity map of BMP code points for a list of charsets
@@ -283,34 +328,35 @@ pub fn csvalidmap(charsets: &[&[u8]]) -> Option<Vec<u64>> {
             name
         };
         let cs = charset(name)?;
-        if !mappable(cs.kind) {
+        let source = Source::of(cs)?;
+        if !mappable(&source) {
             return None;
         }
         // `1 << csi` on a 64-bit long; beyond that the bit is lost.
         let csb: u64 = if csi < 64 { 1u64 << csi } else { 0 };
         ret[..128].iter_mut().for_each(|v| *v |= csb);
-        match (cs.kind, cs.table) {
-            (CsType::OneByte0, _) => ret[128..256].iter_mut().for_each(|v| *v |= csb),
-            (CsType::OneByte, CsTable::Single(t)) => {
+        match &source {
+            Source::OneByte0 => ret[128..256].iter_mut().for_each(|v| *v |= csb),
+            Source::OneByte(t) => {
                 for i in 0..128 {
-                    let u = t.get(i);
+                    let u = one_byte(t, i);
                     if u32::from(u) != UBOGON {
                         ret[usize::from(u)] |= csb;
                     }
                 }
             }
-            (CsType::OneByte8, CsTable::Single(t)) => {
+            Source::OneByte8(t) => {
                 for i in 0..256 {
-                    let u = t.get(i);
+                    let u = one_byte(t, i);
                     if u32::from(u) != UBOGON {
                         ret[usize::from(u)] |= csb;
                     }
                 }
             }
-            (CsType::Euc, _) | (CsType::DByte, _) | (CsType::DByte2, _) => {
-                dbcs_rows(cs, |u, _| ret[usize::from(u)] |= csb);
+            Source::Euc(_) | Source::DByte(..) | Source::DByte2(_) => {
+                dbcs_rows(&source, |u, _| ret[usize::from(u)] |= csb).ok()?;
             }
-            (CsType::Sjis, _) => {
+            Source::Sjis => {
                 for i in 0..(84 * 94) {
                     let u = tables::JIS0208.get(i);
                     if u32::from(u) != UBOGON {
@@ -325,4 +371,53 @@ pub fn csvalidmap(charsets: &[&[u8]]) -> Option<Vec<u64>> {
         }
     }
     Some(ret)
+}
+
+/// Length of UCS-4 text converted through a reverse map (`ucs4_rmaplen`):
+/// BOMs are skipped; `None` if a character is outside the BMP (whatever
+/// `errch` is) or unmapped with no substitute.
+pub fn ucs4_rmap_len(ucs4: &[u64], rmap: &[u16], errch: u64) -> Option<usize> {
+    let mut n = 0;
+    for &u in ucs4 {
+        if u == u64::from(BOM) {
+            continue;
+        }
+        if u > 0xffff {
+            return None;
+        }
+        let c = match ucs4_rmap_one(u, rmap) {
+            Some(c) => c,
+            None if errch != 0 => errch,
+            None => return None,
+        };
+        n += if c > 0xff { 2 } else { 1 };
+    }
+    Some(n)
+}
+
+/// UCS-4 text converted through a reverse map, unmapped characters
+/// replaced by `errch` (`ucs4_rmapbuf`, without the terminating NUL).
+pub fn ucs4_rmap_buf(ucs4: &[u64], rmap: &[u16], errch: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ucs4.len());
+    for &u in ucs4 {
+        if u == u64::from(BOM) {
+            continue;
+        }
+        let c = ucs4_rmap_one(u, rmap).unwrap_or(errch);
+        if c > 0xff {
+            out.push((c >> 8) as u8);
+        }
+        out.push(c as u8);
+    }
+    out
+}
+
+fn ucs4_rmap_one(u: u64, rmap: &[u16]) -> Option<u64> {
+    if u > 0xffff {
+        return None;
+    }
+    match rmap.get(u as usize).copied() {
+        Some(c) if c != NOCHAR => Some(u64::from(c)),
+        _ => None,
+    }
 }
