@@ -16,6 +16,8 @@ pub mod misc;
 pub mod params;
 pub mod registry;
 pub mod rfc822;
+pub mod rfc822_output;
+pub mod rfc822_parse;
 pub mod stream;
 pub mod strings;
 pub mod stubs;
@@ -39,6 +41,8 @@ pub mod exports {
     pub use super::params::*;
     pub use super::registry::*;
     pub use super::rfc822::*;
+    pub use super::rfc822_output::*;
+    pub use super::rfc822_parse::*;
     pub use super::stream::*;
     pub use super::strings::*;
     pub use super::stubs::*;

@@ -16,7 +16,7 @@ use std::os::raw::{c_char, c_ulong, c_ushort};
 use std::ptr::{addr_of, addr_of_mut, null_mut};
 
 /// A zero-filled record from the C allocator.
-fn zalloc<T>() -> *mut T {
+pub(super) fn zalloc<T>() -> *mut T {
     let p = fs_get(std::mem::size_of::<T>()) as *mut T;
     // SAFETY: `p` is a fresh block of the size of T; all-zero is a valid
     // value for these plain C records (pointers NULL, numbers 0).
@@ -24,18 +24,18 @@ fn zalloc<T>() -> *mut T {
     p
 }
 
-fn opt_c(s: Option<&[u8]>) -> *mut c_char {
+pub(super) fn opt_c(s: Option<&[u8]>) -> *mut c_char {
     s.map_or(null_mut(), c_string_from)
 }
 
 /// SAFETY contract for the readers below: every pointer is NULL or points to
 /// a valid record / NUL-terminated string of the original's layout.
-unsafe fn opt_rust(s: *const c_char) -> Option<Vec<u8>> {
+pub(super) unsafe fn opt_rust(s: *const c_char) -> Option<Vec<u8>> {
     // SAFETY: forwarded contract.
     unsafe { c_bytes(s) }.map(<[u8]>::to_vec)
 }
 
-fn addresses_to_c(list: &[Address]) -> *mut ADDRESS {
+pub(super) fn addresses_to_c(list: &[Address]) -> *mut ADDRESS {
     let mut head: *mut ADDRESS = null_mut();
     for a in list.iter().rev() {
         let p = zalloc::<ADDRESS>();
@@ -56,7 +56,7 @@ fn addresses_to_c(list: &[Address]) -> *mut ADDRESS {
 }
 
 /// Appends `list` to the C list `*lst`.
-unsafe fn append_addresses(lst: *mut *mut ADDRESS, list: &[Address]) {
+pub(super) unsafe fn append_addresses(lst: *mut *mut ADDRESS, list: &[Address]) {
     let new = addresses_to_c(list);
     // SAFETY: `lst` is a valid pointer to a (possibly NULL) list head.
     unsafe {
@@ -68,7 +68,7 @@ unsafe fn append_addresses(lst: *mut *mut ADDRESS, list: &[Address]) {
     }
 }
 
-unsafe fn addresses_from_c(mut p: *const ADDRESS) -> Vec<Address> {
+pub(super) unsafe fn addresses_from_c(mut p: *const ADDRESS) -> Vec<Address> {
     let mut v = Vec::new();
     // SAFETY: per the contract, each node is a valid ADDRESS.
     unsafe {
@@ -88,7 +88,7 @@ unsafe fn addresses_from_c(mut p: *const ADDRESS) -> Vec<Address> {
     v
 }
 
-fn params_to_c(list: &[Parameter]) -> *mut PARAMETER {
+pub(super) fn params_to_c(list: &[Parameter]) -> *mut PARAMETER {
     let mut head: *mut PARAMETER = null_mut();
     for p in list.iter().rev() {
         let c = zalloc::<PARAMETER>();
@@ -103,7 +103,7 @@ fn params_to_c(list: &[Parameter]) -> *mut PARAMETER {
     head
 }
 
-unsafe fn params_from_c(mut p: *const PARAMETER) -> Vec<Parameter> {
+pub(super) unsafe fn params_from_c(mut p: *const PARAMETER) -> Vec<Parameter> {
     let mut v = Vec::new();
     // SAFETY: per the contract.
     unsafe {
@@ -118,7 +118,7 @@ unsafe fn params_from_c(mut p: *const PARAMETER) -> Vec<Parameter> {
     v
 }
 
-fn stringlist_to_c(list: &[Vec<u8>]) -> *mut STRINGLIST {
+pub(super) fn stringlist_to_c(list: &[Vec<u8>]) -> *mut STRINGLIST {
     let mut head: *mut STRINGLIST = null_mut();
     for s in list.iter().rev() {
         let c = zalloc::<STRINGLIST>();
@@ -133,7 +133,7 @@ fn stringlist_to_c(list: &[Vec<u8>]) -> *mut STRINGLIST {
     head
 }
 
-unsafe fn stringlist_from_c(mut p: *const STRINGLIST) -> Vec<Vec<u8>> {
+pub(super) unsafe fn stringlist_from_c(mut p: *const STRINGLIST) -> Vec<Vec<u8>> {
     let mut v = Vec::new();
     // SAFETY: per the contract; text.data/size describe the string.
     unsafe {
@@ -150,7 +150,7 @@ unsafe fn stringlist_from_c(mut p: *const STRINGLIST) -> Vec<Vec<u8>> {
     v
 }
 
-fn envelope_to_c(e: &Envelope) -> *mut ENVELOPE {
+pub(super) fn envelope_to_c(e: &Envelope) -> *mut ENVELOPE {
     let p = zalloc::<ENVELOPE>();
     // SAFETY: fresh zeroed record.
     unsafe {
@@ -175,7 +175,7 @@ fn envelope_to_c(e: &Envelope) -> *mut ENVELOPE {
     p
 }
 
-unsafe fn envelope_from_c(p: *const ENVELOPE) -> Envelope {
+pub(super) unsafe fn envelope_from_c(p: *const ENVELOPE) -> Envelope {
     // SAFETY: per the contract.
     unsafe {
         Envelope {
@@ -211,7 +211,7 @@ fn parttext_to_c(t: &PartText, c: &mut mail_body_text) {
 
 /// Fills the zeroed C body `c` from `b` (nesting is bounded by the parser's
 /// MAXMIMEDEPTH, so the recursion is too).
-unsafe fn body_fill_c(b: &Body, c: *mut BODY) {
+pub(super) unsafe fn body_fill_c(b: &Body, c: *mut BODY) {
     // SAFETY: `c` is a valid, zeroed BODY.
     unsafe {
         (*c).type_ = b.type_;
@@ -264,7 +264,7 @@ unsafe fn body_fill_c(b: &Body, c: *mut BODY) {
 /// Bound on nesting when reading a body built by the application.
 const MAX_C_BODY_DEPTH: usize = 1000;
 
-unsafe fn body_from_c(c: *const BODY, depth: usize) -> Body {
+pub(super) unsafe fn body_from_c(c: *const BODY, depth: usize) -> Body {
     // SAFETY: per the contract.
     unsafe {
         let mut b = Body {
@@ -301,7 +301,7 @@ unsafe fn body_from_c(c: *const BODY, depth: usize) -> Body {
 }
 
 /// The process-wide `body_types` / `body_encodings` arrays as name tables.
-struct CTable {
+pub(super) struct CTable {
     types: bool,
 }
 
@@ -346,13 +346,13 @@ impl NameTable for CTable {
 
 /// The parser's surroundings in the C world: `mm_log(…, PARSE)` and the
 /// exported tables.
-struct CEnv {
-    types: CTable,
-    encodings: CTable,
+pub(super) struct CEnv {
+    pub(super) types: CTable,
+    pub(super) encodings: CTable,
 }
 
 impl CEnv {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         CEnv {
             types: CTable { types: true },
             encodings: CTable { types: false },
@@ -373,12 +373,18 @@ impl ParseEnv for CEnv {
     fn body_encodings(&mut self) -> &mut dyn NameTable {
         &mut self.encodings
     }
+    fn parse_line(&mut self, env: &mut Envelope, name: &[u8], value: &[u8], host: &[u8]) {
+        super::rfc822_parse::call_parseline(env, name, value, host);
+    }
+    fn parse_phrase(&mut self, phrase: &[u8], host: &[u8]) -> Option<Vec<Address>> {
+        super::rfc822_parse::call_parsephrase(phrase, host)
+    }
 }
 
 /// Reads the rest of a STRING (from its position to its size) through its
 /// driver, as the original's SNX does. Returns the bytes and the start
 /// position.
-unsafe fn read_string(s: *mut STRING) -> (Vec<u8>, u64) {
+pub(super) unsafe fn read_string(s: *mut STRING) -> (Vec<u8>, u64) {
     // SAFETY: `s` is a valid, initialised STRING with a driver.
     unsafe {
         let pos = (*s).offset + ((*s).curpos as usize - (*s).chunk as usize) as u64;
@@ -688,7 +694,10 @@ pub unsafe extern "C" fn rfc822_cpy_adr(adr: *mut ADDRESS) -> *mut ADDRESS {
 /// NUL-terminated working buffer) and copies the scanner's in-place writes
 /// back, as the original scans and writes the caller's string directly.
 /// Positions the scanner returns are indices from `s`.
-unsafe fn on_cstring<R>(s: *mut c_char, f: impl FnOnce(&mut [u8], &mut CEnv) -> R) -> Option<R> {
+pub(super) unsafe fn on_cstring<R>(
+    s: *mut c_char,
+    f: impl FnOnce(&mut [u8], &mut CEnv) -> R,
+) -> Option<R> {
     // SAFETY: `s` is NULL or a writable NUL-terminated string.
     unsafe {
         let text = c_bytes(s)?;
@@ -931,29 +940,6 @@ pub unsafe extern "C" fn rfc822_parse_routeaddr(
     })
 }
 
-/// Writes `bytes` into an `RFC822BUFFER` as the original's
-/// `rfc822_output_data` does: fill, flush through `buf->f` whenever full.
-/// Returns false when a flush fails (the rest is then not written).
-unsafe fn buf_put(buf: *mut RFC822BUFFER, mut bytes: &[u8]) -> bool {
-    // SAFETY: `buf` is a valid buffer with beg <= cur <= end and a guard
-    // byte at `end`, as the original requires of its callers.
-    unsafe {
-        while !bytes.is_empty() {
-            let room = ((*buf).end as usize).saturating_sub((*buf).cur as usize);
-            let n = room.min(bytes.len());
-            if n > 0 {
-                std::ptr::copy_nonoverlapping(bytes.as_ptr(), (*buf).cur as *mut u8, n);
-                (*buf).cur = (*buf).cur.add(n);
-                bytes = &bytes[n..];
-            }
-            if (!bytes.is_empty() || (*buf).cur == (*buf).end) && rfc822_output_flush(buf) == 0 {
-                return false;
-            }
-        }
-        true
-    }
-}
-
 /// `rfc822_output_flush`.
 ///
 /// # Safety
@@ -973,12 +959,16 @@ pub unsafe extern "C" fn rfc822_output_flush(buf: *mut RFC822BUFFER) -> std::os:
     })
 }
 
-/// Runs a core writer and feeds its output into `buf`.
-unsafe fn buf_write(buf: *mut RFC822BUFFER, f: impl FnOnce(&mut Vec<u8>)) -> std::os::raw::c_long {
-    let mut out = Vec::new();
-    f(&mut out);
+/// Runs a core writer straight into `buf` (so that folding measures with
+/// the buffer's own positions, as the original does).
+unsafe fn buf_write(
+    buf: *mut RFC822BUFFER,
+    f: impl FnOnce(&mut dyn write::Sink),
+) -> std::os::raw::c_long {
     // SAFETY: forwarded contract of the exports below.
-    unsafe { buf_put(buf, &out) as std::os::raw::c_long }
+    let mut sink = unsafe { super::rfc822_output::RfcBuf::new(buf) };
+    f(&mut sink);
+    write::Sink::ok(&sink) as std::os::raw::c_long
 }
 
 /// `rfc822_output_address_list`. Folding is computed on the bytes written,

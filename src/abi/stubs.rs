@@ -612,17 +612,6 @@ not_available! {
     fn PSOUT(_a0: *mut c_char) -> c_int = 0;
     fn PSOUTR(_a0: *mut SIZEDTEXT) -> c_int = 0;
     fn pw_login(_a0: *mut passwd, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut c_char, _a4: c_int, _a5: *mut *mut c_char) -> c_long = 0;
-    fn rfc822_encode_body_7bit(_a0: *mut ENVELOPE, _a1: *mut BODY);
-    fn rfc822_encode_body_8bit(_a0: *mut ENVELOPE, _a1: *mut BODY);
-    fn rfc822_output(_a0: *mut c_char, _a1: *mut ENVELOPE, _a2: *mut BODY, _a3: soutr_t, _a4: *mut c_void, _a5: c_long) -> c_long = 0;
-    fn rfc822_output_body(_a0: *mut BODY, _a1: soutr_t, _a2: *mut c_void) -> c_long = 0;
-    fn rfc822_output_full(_a0: *mut RFC822BUFFER, _a1: *mut ENVELOPE, _a2: *mut BODY, _a3: c_long) -> c_long = 0;
-    fn rfc822_output_text(_a0: *mut RFC822BUFFER, _a1: *mut BODY) -> c_long = 0;
-    fn rfc822_parse_address(_a0: *mut *mut ADDRESS, _a1: *mut ADDRESS, _a2: *mut *mut c_char, _a3: *mut c_char, _a4: c_ulong) -> *mut ADDRESS = std::ptr::null_mut();
-    fn rfc822_parse_content(_a0: *mut BODY, _a1: *mut STRING, _a2: *mut c_char, _a3: c_ulong, _a4: c_ulong);
-    fn rfc822_parse_content_header(_a0: *mut BODY, _a1: *mut c_char, _a2: *mut c_char);
-    fn rfc822_parse_group(_a0: *mut *mut ADDRESS, _a1: *mut ADDRESS, _a2: *mut *mut c_char, _a3: *mut c_char, _a4: c_ulong) -> *mut ADDRESS = std::ptr::null_mut();
-    fn rfc822_parse_parameter(_a0: *mut *mut PARAMETER, _a1: *mut c_char);
     fn scan_contents(_a0: *mut DRIVER, _a1: *mut c_char, _a2: *mut c_char, _a3: c_ulong, _a4: c_ulong) -> c_long = 0;
     fn server_init(_a0: *mut c_char, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut c_void, _a4: *mut c_void, _a5: *mut c_void, _a6: *mut c_void, _a7: *mut c_void);
     fn server_input_wait(_a0: c_long) -> c_long = 0;

@@ -893,3 +893,24 @@ fn parse_multipart(
     }
     body.nested = Nested::Parts(parts);
 }
+
+/// `rfc822_parse_content` for a body whose content headers are already
+/// applied (as the C export is used): `text` holds the body bytes from
+/// position `text.base` on. `host` of `None` becomes BADHOST for nested
+/// messages, as there.
+pub fn parse_content_of(
+    body: &mut Body,
+    text: BodyText<'_>,
+    host: Option<&[u8]>,
+    depth: u64,
+    flags: u64,
+    env: &mut dyn ParseEnv,
+) {
+    let mut bs = Str {
+        d: text.data,
+        pos: 0,
+        end: text.data.len(),
+        base: text.base,
+    };
+    parse_content(body, &mut bs, host.unwrap_or(BADHOST), depth, flags, env);
+}
