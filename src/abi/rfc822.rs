@@ -620,20 +620,22 @@ pub unsafe extern "C" fn rfc822_header(header: *mut c_char, env: *mut ENVELOPE, 
 /// `rfc822_default_subtype`: a static name.
 #[no_mangle]
 pub extern "C" fn rfc822_default_subtype(type_: c_ushort) -> *mut c_char {
-    static NAMES: [&[u8]; 6] = [
-        b"PLAIN\0",
-        b"MIXED\0",
-        b"RFC822\0",
-        b"OCTET-STREAM\0",
-        b"BASIC\0",
-        b"UNKNOWN\0",
-    ];
-    let s = lex::default_subtype(type_);
-    let n = NAMES
-        .iter()
-        .find(|n| &n[..n.len() - 1] == s)
-        .unwrap_or(&NAMES[5]);
-    n.as_ptr() as *mut c_char
+    guard("rfc822_default_subtype", std::ptr::null_mut(), || {
+        static NAMES: [&[u8]; 6] = [
+            b"PLAIN\0",
+            b"MIXED\0",
+            b"RFC822\0",
+            b"OCTET-STREAM\0",
+            b"BASIC\0",
+            b"UNKNOWN\0",
+        ];
+        let s = lex::default_subtype(type_);
+        let n = NAMES
+            .iter()
+            .find(|n| &n[..n.len() - 1] == s)
+            .unwrap_or(&NAMES[5]);
+        n.as_ptr() as *mut c_char
+    })
 }
 
 /// `rfc822_cpy`: malloc'ed, unquoted copy.
