@@ -620,7 +620,7 @@ pub unsafe extern "C" fn rfc822_header(header: *mut c_char, env: *mut ENVELOPE, 
 /// `rfc822_default_subtype`: a static name.
 #[no_mangle]
 pub extern "C" fn rfc822_default_subtype(type_: c_ushort) -> *mut c_char {
-    guard("rfc822_default_subtype", std::ptr::null_mut(), || {
+    super::guard("rfc822_default_subtype", std::ptr::null_mut(), || {
         static NAMES: [&[u8]; 6] = [
             b"PLAIN\0",
             b"MIXED\0",
