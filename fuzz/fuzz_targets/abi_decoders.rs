@@ -29,7 +29,7 @@ fn sized(data: &mut [u8]) -> SIZEDTEXT {
 }
 
 unsafe fn free_result(ret: &SIZEDTEXT, src: *const u8) {
-    if !ret.data.is_null() && ret.data as *const u8 != src {
+    if !ret.data.is_null() && !std::ptr::eq(ret.data, src) {
         // SAFETY: a new block from the library.
         unsafe { cb::give(ret.data) };
     }
