@@ -5,6 +5,7 @@
 #   make run             build, then build and run the C demo (demo/ccdemo.c)
 #   make test            cargo test + every c-tests/*/run.sh + pine-compat/run.sh
 #   make install PREFIX=/usr/local [DESTDIR=...]
+#   make fuzz [FUZZ_SECONDS=20]   every fuzz target for a bounded time
 #   make bench | check-generated | linkage-only | config | clean
 #
 # Knobs (see docs/ports.md): PASSWDTYPE, EXTRAAUTHENTICATORS, EXTRADRIVERS,
@@ -201,3 +202,11 @@ check-generated:
 clean:
 	rm -rf $(BUILD)
 	$(CARGO) clean
+
+# ---- fuzzing ----
+# Every cargo-fuzz target in fuzz/ for FUZZ_SECONDS each (tools/run-fuzz.sh);
+# .ci/run calls it after `make test`.
+FUZZ_SECONDS ?= 20
+.PHONY: fuzz
+fuzz:
+	bash tools/run-fuzz.sh $(FUZZ_SECONDS)

@@ -13,7 +13,10 @@ fuzz_target!(|data: &[u8]| {
     let mut env = Collect::default();
     let (e, b) = parse::parse_msg_full(
         &data[..hl],
-        Some(parse::BodyText { data: &data[hl..], base: 0 }),
+        Some(parse::BodyText {
+            data: &data[hl..],
+            base: 0,
+        }),
         Some(b"fuzz.host"),
         0,
         (data.len() as u64 & 1) << 9,

@@ -3,7 +3,9 @@ use libfuzzer_sys::fuzz_target;
 
 // First byte picks a charset and flags, the rest is the text.
 fuzz_target!(|data: &[u8]| {
-    let Some((&sel, text)) = data.split_first() else { return };
+    let Some((&sel, text)) = data.split_first() else {
+        return;
+    };
     let list = c_client::charset::CHARSETS;
     let cs = &list[usize::from(sel) % list.len()];
     let flags = i64::from(sel & 6);

@@ -1,0 +1,105 @@
+#!/bin/bash
+# Builds every cargo-fuzz target in fuzz/ and runs each for a bounded time.
+#
+#   tools/run-fuzz.sh [seconds-per-target] [target...]     (default 20 s, all)
+#
+# Works on the stable toolchain: cargo fuzz needs nightly-only flags
+# (-Zsanitizer=address), which RUSTC_BOOTSTRAP=1 unlocks on stable.
+# Seeds come from the project's own test data (tests/data), written into
+# fuzz/corpus/<target>/ (not tracked); ../shared/corpus, when present, is an
+# extra read-only seed directory. A crash, timeout or out-of-memory fails the
+# target and prints the reproducer path (fuzz/artifacts/<target>/...).
+# Last line: "N passed, N failed", one count per target.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT/fuzz" || exit 1
+SECS=${1:-20}
+shift $(($# > 0 ? 1 : 0))
+export RUSTC_BOOTSTRAP=1
+# Per-input time limit (s) before libFuzzer calls it a hang.
+INPUT_TIMEOUT=${FUZZ_INPUT_TIMEOUT:-10}
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "cargo-fuzz missing: installing it"
+    cargo install cargo-fuzz --locked || { echo "0 passed, 1 failed"; exit 1; }
+fi
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo fuzz list)
+
+# Longest input worth trying, per target (bytes).
+max_len() {
+    case $1 in
+    parse_date) echo 256 ;;
+    parse_adrlist | adrlist_roundtrip) echo 4096 ;;
+    parse_message) echo 65536 ;;
+    *) echo 16384 ;;
+    esac
+}
+
+# Seeds from tests/data: whole messages for everything, one file per address
+# line for the address targets, the Date: values for the date parser.
+seed() {
+    dir=corpus/$1
+    mkdir -p "$dir"
+    data=$ROOT/tests/data/message
+    for f in "$data"/msg/*; do [ -f "$f" ] && cp "$f" "$dir/msg-$(basename "$f")"; done
+    case $1 in
+    parse_adrlist | adrlist_roundtrip)
+        n=0
+        while IFS= read -r line; do
+            n=$((n + 1))
+            printf '%s' "$line" >"$dir/adr-$n"
+        done <"$data/addresses.txt"
+        ;;
+    parse_date)
+        n=0
+        grep -ahi '^Date:' "$data"/msg/* | sed 's/^[Dd][Aa][Tt][Ee]: *//' | while IFS= read -r line; do
+            n=$((n + 1))
+            printf '%s' "$line" >"$dir/date-$n"
+        done
+        ;;
+    esac
+}
+
+echo "=== building fuzz targets (RUSTC_BOOTSTRAP=1, $(cargo --version))"
+t0=$(date +%s)
+mkdir -p artifacts
+if ! cargo fuzz build -O --debug-assertions >artifacts/build.log 2>&1; then
+    tail -n 30 artifacts/build.log
+    echo "build failed"
+    echo "0 passed, ${#targets[@]} failed"
+    exit 1
+fi
+echo "built in $(($(date +%s) - t0))s"
+
+extra=()
+[ -d "$ROOT/../shared/corpus" ] && extra=("$ROOT/../shared/corpus")
+
+pass=0
+fail=0
+for t in "${targets[@]}"; do
+    seed "$t"
+    log=$ROOT/fuzz/artifacts/$t.log
+    mkdir -p "artifacts/$t"
+    echo "=== $t (${SECS}s, max_len $(max_len "$t"))"
+    cargo fuzz run -O --debug-assertions "$t" "corpus/$t" "${extra[@]}" -- \
+        -max_total_time="$SECS" -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
+        -timeout="$INPUT_TIMEOUT" -print_final_stats=1 \
+        >"$log" 2>&1
+    rc=$?
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1)
+    if [ "$rc" -eq 0 ]; then
+        pass=$((pass + 1))
+        echo "ok   - $t: ${execs:-?} execs, $cov"
+    else
+        fail=$((fail + 1))
+        repro=$(grep -oE 'artifacts/[^ ]*/(crash|timeout|oom|leak|slow-unit)-[0-9a-f]+' "$log" | tail -n 1)
+        echo "FAIL - $t: exit $rc; reproducer: ${repro:+fuzz/$repro} (log $log)"
+        grep -E '^(==[0-9]+==ERROR|thread .* panicked|SUMMARY)' "$log" | head -n 5
+    fi
+done
+echo "(fuzz: $(($(date +%s) - t0))s including the build)"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
