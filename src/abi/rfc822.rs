@@ -375,14 +375,35 @@ impl ParseEnv for CEnv {
     }
 }
 
-/// Reads the rest of a STRING (from its position to its size) through its
-/// driver, as the original's SNX does. Returns the bytes and the start
-/// position.
-unsafe fn read_string(s: *mut STRING) -> (Vec<u8>, u64) {
+type StringNext = unsafe extern "C" fn(*mut STRING) -> c_char;
+
+/// The rest of a STRING (from its position to its size), read as the
+/// original's SNX would read it, and its start position. The STRING is left
+/// where that byte-by-byte read leaves it.
+///
+/// When every byte comes straight from memory (the current chunk holds all
+/// of them, or the driver is `mail_string`, whose `next` hands out the byte
+/// under the cursor), the bytes are borrowed in place instead of copied.
+unsafe fn read_string<'a>(s: *mut STRING) -> (std::borrow::Cow<'a, [u8]>, u64) {
     // SAFETY: `s` is a valid, initialised STRING with a driver.
     unsafe {
-        let pos = (*s).offset + ((*s).curpos as usize - (*s).chunk as usize) as u64;
+        let at = ((*s).curpos as usize).wrapping_sub((*s).chunk as usize) as u64;
+        let pos = (*s).offset + at;
         let total = (*s).size.saturating_sub(pos);
+        let direct = (*s).cursize > total
+            // A false "no" (duplicated function addresses) only costs a copy.
+            || ((*(*s).dtb).next.is_some_and(|f| {
+                std::ptr::fn_addr_eq(f, super::strings::mail_string_next as StringNext)
+            })
+                && (*s).offset == 0
+                && !(*s).chunk.is_null()
+                && at.checked_add(total).is_some_and(|e| e <= (*s).chunksize));
+        if direct {
+            let d = std::slice::from_raw_parts((*s).curpos as *const u8, total as usize);
+            (*s).curpos = (*s).curpos.add(total as usize);
+            (*s).cursize = (*s).cursize.wrapping_sub(total);
+            return (std::borrow::Cow::Borrowed(d), pos);
+        }
         let mut v = Vec::with_capacity(total as usize);
         for _ in 0..total {
             (*s).cursize = (*s).cursize.wrapping_sub(1);
@@ -398,7 +419,7 @@ unsafe fn read_string(s: *mut STRING) -> (Vec<u8>, u64) {
             };
             v.push(c as u8);
         }
-        (v, pos)
+        (std::borrow::Cow::Owned(v), pos)
     }
 }
 
