@@ -97,6 +97,60 @@ fn squeeze_spaces(v: &[u8]) -> Vec<u8> {
     v.iter().copied().filter(|&c| c != b' ').collect()
 }
 
+/// The header line starting at `s` when it needs no unfolding: it ends in
+/// LF or CRLF, the next line does not continue it, and it holds no tab, CR
+/// or NUL. Returns the line (without its end) and where the next begins.
+fn plain_line(h: &[u8], s: usize) -> Option<(&[u8], usize)> {
+    let rest = h.get(s..)?;
+    let lf = memchr::memchr(b'\n', rest)?;
+    if matches!(at(h, s + lf + 1), b' ' | b'\t') {
+        return None;
+    }
+    let l = &rest[..lf];
+    let l = l.strip_suffix(b"\r").unwrap_or(l);
+    if memchr::memchr3(b'\r', b'\t', 0, l).is_some() {
+        return None;
+    }
+    Some((l, s + lf + 1))
+}
+
+/// Collect one logical (unfolded) header line from `h[*s..]` into `line`,
+/// as the original's byte loop does: CRLF and folding line ends vanish, a
+/// tab becomes a space, a line end not followed by a blank (or a NUL) ends
+/// the line.
+fn collect_line(h: &[u8], s: &mut usize, i: &mut usize, line: &mut Vec<u8>) {
+    line.clear();
+    let mut c = b' ';
+    while *i > 0 && c != 0 {
+        // Fast path: a run of ordinary bytes.
+        let run_end = (*s + *i).min(h.len());
+        let run = &h[(*s).min(run_end)..run_end];
+        let n = memchr::memchr3(b'\r', b'\n', b'\t', run).unwrap_or(run.len());
+        let n = memchr::memchr(0, &run[..n]).unwrap_or(n);
+        if n > 0 {
+            line.extend_from_slice(&run[..n]);
+            *s += n;
+            *i -= n;
+            c = run[n - 1];
+            if *i == 0 {
+                break;
+            }
+            continue;
+        }
+        c = at(h, *s);
+        *s += 1;
+        match c {
+            b'\r' if at(h, *s) == b'\n' => {}
+            // A line end that is not followed by a blank ends the line.
+            b'\r' | b'\n' if at(h, *s) != b' ' && at(h, *s) != b'\t' => c = 0,
+            b'\r' | b'\n' => {}
+            b'\t' => line.push(b' '),
+            _ => {} // 0: ends the C string
+        }
+        *i -= 1;
+    }
+}
+
 /// The header half of `rfc822_parse_msg_full`.
 fn parse_header(
     h: &[u8],
@@ -108,41 +162,19 @@ fn parse_header(
     let mut s = 0usize;
     let mut i = h.len();
     let mut mimep: i8 = -1;
-    let mut line: Vec<u8> = Vec::with_capacity(256);
+    let mut buf: Vec<u8> = Vec::new();
+    let mut name: Vec<u8> = Vec::new();
     while i > 0 && at(h, s) != b'\n' {
-        line.clear();
-        let mut c = b' ';
-        // Collect one logical (unfolded) line.
-        while i > 0 && c != 0 {
-            // Fast path: a run of ordinary bytes.
-            let run_end = (s + i).min(h.len());
-            let run = &h[s.min(run_end)..run_end];
-            let n = run
-                .iter()
-                .position(|&b| matches!(b, b'\r' | b'\n' | b'\t' | 0))
-                .unwrap_or(run.len());
-            if n > 0 {
-                line.extend_from_slice(&run[..n]);
-                s += n;
-                i -= n;
-                c = run[n - 1];
-                if i == 0 {
-                    break;
-                }
-                continue;
-            }
-            c = at(h, s);
-            s += 1;
-            match c {
-                b'\r' if at(h, s) == b'\n' => {}
-                // A line end that is not followed by a blank ends the line.
-                b'\r' | b'\n' if at(h, s) != b' ' && at(h, s) != b'\t' => c = 0,
-                b'\r' | b'\n' => {}
-                b'\t' => line.push(b' '),
-                _ => {} // 0: ends the C string
-            }
-            i -= 1;
-        }
+        let line: &[u8] = if let Some((l, next)) = plain_line(h, s) {
+            // An unfolded line without tabs, lone CRs or NULs is its own
+            // unfolded form: use it in place.
+            i -= next - s;
+            s = next;
+            l
+        } else {
+            collect_line(h, &mut s, &mut i, &mut buf);
+            &buf
+        };
         let Some(colon) = memchr::memchr(b':', &line) else {
             continue;
         };
@@ -154,7 +186,8 @@ fn parse_header(
         while nend > 1 && line[nend - 1] == b' ' {
             nend -= 1;
         }
-        let mut name = line[..nend].to_vec();
+        name.clear();
+        name.extend_from_slice(&line[..nend]);
         name.make_ascii_uppercase();
         let value = &line[d.min(line.len())..];
         ev.parse_line(&mut env, &name, value, host);
