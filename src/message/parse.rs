@@ -175,11 +175,11 @@ fn parse_header(
             collect_line(h, &mut s, &mut i, &mut buf);
             &buf
         };
-        let Some(colon) = memchr::memchr(b':', &line) else {
+        let Some(colon) = memchr::memchr(b':', line) else {
             continue;
         };
         let mut d = colon + 1;
-        while at(&line, d) == b' ' {
+        while at(line, d) == b' ' {
             d += 1;
         }
         let mut nend = colon;
