@@ -210,8 +210,10 @@ fn parttext_to_c(t: &PartText, c: &mut mail_body_text) {
 }
 
 /// Fills the zeroed C body `c` from `b` (nesting is bounded by the parser's
-/// MAXMIMEDEPTH, so the recursion is too).
-unsafe fn body_fill_c(b: &Body, c: *mut BODY) {
+/// MAXMIMEDEPTH, so the recursion is too). A multipart whose parts were
+/// handed over while parsing (empty `Nested::Parts`) takes the most recently
+/// finished C part list from `done` (see `CEnv`).
+unsafe fn body_fill_c(b: &Body, c: *mut BODY, done: &mut Vec<*mut PART>) {
     // SAFETY: `c` is a valid, zeroed BODY.
     unsafe {
         (*c).type_ = b.type_;
@@ -231,11 +233,14 @@ unsafe fn body_fill_c(b: &Body, c: *mut BODY) {
         (*c).md5 = opt_c(b.md5.as_deref());
         match &b.nested {
             Nested::None => {}
+            Nested::Parts(parts) if parts.is_empty() && b.type_ == TYPEMULTIPART as u16 => {
+                (*c).nested.part = done.pop().unwrap_or(null_mut());
+            }
             Nested::Parts(parts) => {
                 let mut head: *mut PART = null_mut();
                 for p in parts.iter().rev() {
                     let part = zalloc::<PART>();
-                    body_fill_c(p, addr_of_mut!((*part).body));
+                    body_fill_c(p, addr_of_mut!((*part).body), done);
                     (*part).next = head;
                     head = part;
                 }
@@ -247,7 +252,7 @@ unsafe fn body_fill_c(b: &Body, c: *mut BODY) {
                 (*msg).body = match m.body.as_deref() {
                     Some(nb) => {
                         let cb = zalloc::<BODY>();
-                        body_fill_c(nb, cb);
+                        body_fill_c(nb, cb, done);
                         cb
                     }
                     None => null_mut(),
@@ -346,9 +351,20 @@ impl NameTable for CTable {
 
 /// The parser's surroundings in the C world: `mm_log(…, PARSE)` and the
 /// exported tables.
+///
+/// Multipart parts are converted as soon as the parser hands them over, so
+/// the Rust and C forms of a long part list never coexist: `open` holds the
+/// (head, tail) of each multipart's C list being built, innermost last;
+/// `done` the finished lists not yet attached to their multipart. A
+/// multipart's list is finished just before that multipart is itself
+/// converted (as a part of its parent, or at the end), and any list finished
+/// in between is attached already, so the last finished list is the right
+/// one.
 struct CEnv {
     types: CTable,
     encodings: CTable,
+    open: Vec<(*mut PART, *mut PART)>,
+    done: Vec<*mut PART>,
 }
 
 impl CEnv {
@@ -356,6 +372,20 @@ impl CEnv {
         CEnv {
             types: CTable { types: true },
             encodings: CTable { types: false },
+            open: Vec::new(),
+            done: Vec::new(),
+        }
+    }
+}
+
+impl Drop for CEnv {
+    /// Lists never attached (only when a parse was cut short) are freed.
+    fn drop(&mut self) {
+        let open = self.open.drain(..).map(|(h, _)| h);
+        for mut head in open.chain(self.done.drain(..)).collect::<Vec<_>>() {
+            // SAFETY: each list was built by take_part from fs_get'd PARTs
+            // and is referenced from nowhere else.
+            unsafe { super::construct::mail_free_body_part(&mut head) };
         }
     }
 }
@@ -372,6 +402,38 @@ impl ParseEnv for CEnv {
     }
     fn body_encodings(&mut self) -> &mut dyn NameTable {
         &mut self.encodings
+    }
+    fn streams_parts(&self) -> bool {
+        true
+    }
+    fn begin_parts(&mut self) {
+        self.open.push((null_mut(), null_mut()));
+    }
+    fn take_part(&mut self, part: Body) {
+        let p = zalloc::<PART>();
+        // SAFETY: `p` is a fresh, zeroed PART; the tail of the open list is
+        // a PART built here whose `next` is still NULL.
+        unsafe {
+            body_fill_c(&part, addr_of_mut!((*p).body), &mut self.done);
+            drop(part);
+            match self.open.last_mut() {
+                Some((head, tail)) => {
+                    if tail.is_null() {
+                        *head = p;
+                    } else {
+                        (**tail).next = p;
+                    }
+                    *tail = p;
+                }
+                // Outside begin_parts/end_parts: keep it as a list of one.
+                None => self.done.push(p),
+            }
+        }
+    }
+    fn end_parts(&mut self) {
+        if let Some((head, _)) = self.open.pop() {
+            self.done.push(head);
+        }
     }
 }
 
@@ -470,7 +532,7 @@ pub unsafe extern "C" fn rfc822_parse_msg_full(
             if !bdy.is_null() {
                 let cb = zalloc::<BODY>();
                 if let Some(b) = &b {
-                    body_fill_c(b, cb);
+                    body_fill_c(b, cb, &mut env.done);
                 }
                 *bdy = cb;
             }

@@ -690,6 +690,17 @@ fn parse_content(
     }
 }
 
+/// A part found by the boundary scan of a multipart.
+#[derive(Default)]
+struct Span {
+    /// `mime.offset`: where the part's MIME header starts.
+    offset: u64,
+    /// `mime.size` before the header is taken off.
+    size: u64,
+    /// In a multipart/digest: the part defaults to MESSAGE.
+    digest: bool,
+}
+
 /// The multipart branch of `rfc822_parse_content`.
 fn parse_multipart(
     body: &mut Body,
@@ -713,7 +724,9 @@ fn parse_multipart(
         .unwrap_or_else(|| b"-".to_vec());
     let j = cookie.len() as u64 + 2;
     let mut c = b'\n';
-    let mut parts: Vec<Body> = Vec::new();
+    // First pass: where each part's MIME header starts and how long the
+    // part is; the parts are built in the second pass, one at a time.
+    let mut parts: Vec<Span> = Vec::new();
     let mut cur: Option<usize> = None;
     // `i` is unsigned in the original; every decrement below is guarded so
     // it cannot wrap, as analysis of the original shows it never does.
@@ -808,7 +821,7 @@ fn parse_multipart(
                 if ok {
                     if let Some(p) = cur {
                         let part = &mut parts[p];
-                        part.mime.size = m.saturating_sub(part.mime.offset);
+                        part.size = m.saturating_sub(part.offset);
                     }
                     cur = None;
                     i = 1;
@@ -831,118 +844,236 @@ fn parse_multipart(
         if c == b'\r' || c == b'\n' {
             if let Some(p) = cur {
                 let part = &mut parts[p];
-                part.mime.size = m.saturating_sub(part.mime.offset);
+                part.size = m.saturating_sub(part.offset);
             }
-            let mut nb = Body::default();
-            if digest {
-                nb.type_ = TYPEMESSAGE;
-            }
-            nb.mime.offset = bs.getpos();
-            parts.push(nb);
+            parts.push(Span {
+                offset: bs.getpos(),
+                size: 0,
+                digest,
+            });
             cur = Some(parts.len() - 1);
         }
     }
     if let Some(p) = cur {
         let pos = bs.getpos();
         let part = &mut parts[p];
-        part.mime.size = i + pos.saturating_sub(part.mime.offset);
+        part.size = i + pos.saturating_sub(part.offset);
     }
     if parts.is_empty() {
-        parts.push(Body::default());
+        parts.push(Span::default());
     }
     let mut line: Vec<u8> = Vec::with_capacity(256);
-    for part in parts.iter_mut() {
-        let mut i = part.mime.size;
-        if i == 0 {
-            part.subtype = Some(default_subtype(part.type_).to_vec());
-            match part.type_ {
-                TYPETEXT if part.parameter.is_empty() => {
-                    let v: &[u8] = if part.encoding == ENC7BIT {
-                        b"US-ASCII"
-                    } else {
-                        b"X-UNKNOWN"
-                    };
-                    part.parameter.push(Parameter {
-                        attribute: b"CHARSET".to_vec(),
-                        value: Some(v.to_vec()),
-                    });
-                }
-                TYPEMESSAGE => part.nested = Nested::Msg(Box::default()),
-                _ => {}
-            }
-            continue;
+    let stream = ev.streams_parts();
+    let mut bodies: Vec<Body> = Vec::with_capacity(if stream { 0 } else { parts.len() });
+    if stream {
+        ev.begin_parts();
+    }
+    for sp in &parts {
+        let mut part = Body::default();
+        if sp.digest {
+            part.type_ = TYPEMESSAGE;
         }
-        bs.pos = (part.mime.offset - bs.base) as usize;
-        while i > 0 && bs.chr() != b'\r' && bs.chr() != b'\n' {
-            line.clear();
-            let mut c = b' ';
-            while c != 0 {
-                let c1 = bs.snx();
-                match c1 {
-                    b'\r' | b'\n' => {
-                        if c1 == b'\r' && i > 0 && bs.chr() == b'\n' {
-                            bs.snx();
-                            i -= 1;
-                        }
-                        if i == 0 || (bs.chr() != b' ' && bs.chr() != b'\t') {
-                            c = 0;
-                        }
-                    }
-                    b'\t' | b' ' => {
-                        if c != b' ' {
-                            c = b' ';
-                            line.push(c);
-                        }
-                    }
-                    _ => {
-                        c = c1;
-                        line.push(c);
-                    }
-                }
-                if i == 0 {
-                    c = 0;
+        part.mime.offset = sp.offset;
+        part.mime.size = sp.size;
+        parse_part(&mut part, bs, h, depth, flags, &mut line, ev);
+        if stream {
+            ev.take_part(part);
+        } else {
+            bodies.push(part);
+        }
+    }
+    if stream {
+        ev.end_parts();
+    }
+    body.nested = Nested::Parts(bodies);
+}
+
+/// One part of a multipart (second pass): its MIME header, then its
+/// contents. `part.mime` holds where the part starts and its length.
+fn parse_part(
+    part: &mut Body,
+    bs: &mut Str<'_>,
+    h: &[u8],
+    depth: u64,
+    flags: u64,
+    line: &mut Vec<u8>,
+    ev: &mut dyn ParseEnv,
+) {
+    let mut i = part.mime.size;
+    if i == 0 {
+        part.subtype = Some(default_subtype(part.type_).to_vec());
+        match part.type_ {
+            TYPETEXT if part.parameter.is_empty() => {
+                let v: &[u8] = if part.encoding == ENC7BIT {
+                    b"US-ASCII"
                 } else {
-                    i -= 1;
-                    if i == 0 {
+                    b"X-UNKNOWN"
+                };
+                part.parameter.push(Parameter {
+                    attribute: b"CHARSET".to_vec(),
+                    value: Some(v.to_vec()),
+                });
+            }
+            TYPEMESSAGE => part.nested = Nested::Msg(Box::default()),
+            _ => {}
+        }
+        return;
+    }
+    bs.pos = (part.mime.offset - bs.base) as usize;
+    while i > 0 && bs.chr() != b'\r' && bs.chr() != b'\n' {
+        line.clear();
+        let mut c = b' ';
+        while c != 0 {
+            let c1 = bs.snx();
+            match c1 {
+                b'\r' | b'\n' => {
+                    if c1 == b'\r' && i > 0 && bs.chr() == b'\n' {
+                        bs.snx();
+                        i -= 1;
+                    }
+                    if i == 0 || (bs.chr() != b' ' && bs.chr() != b'\t') {
                         c = 0;
                     }
                 }
-            }
-            // The line is a C string: it ends at the first NUL.
-            let l = cstr(&line, 0);
-            if l.len() >= 8 && l[..8].eq_ignore_ascii_case(b"content-") {
-                if let Some(colon) = memchr::memchr(b':', &l[8..]) {
-                    let mut name = l[8..8 + colon].to_vec();
-                    name.make_ascii_uppercase();
-                    let mut v = 8 + colon + 1;
-                    while at(l, v) == b' ' {
-                        v += 1;
+                b'\t' | b' ' => {
+                    if c != b' ' {
+                        c = b' ';
+                        line.push(c);
                     }
-                    let value = l[v.min(l.len())..].to_vec();
-                    parse_content_header(part, &name, &value, ev);
+                }
+                _ => {
+                    c = c1;
+                    line.push(c);
+                }
+            }
+            if i == 0 {
+                c = 0;
+            } else {
+                i -= 1;
+                if i == 0 {
+                    c = 0;
                 }
             }
         }
-        if i > 0 && bs.chr() == b'\r' {
-            i -= 1;
-            bs.snx();
+        // The line is a C string: it ends at the first NUL.
+        let l = cstr(line, 0);
+        if l.len() >= 8 && l[..8].eq_ignore_ascii_case(b"content-") {
+            if let Some(colon) = memchr::memchr(b':', &l[8..]) {
+                let mut name = l[8..8 + colon].to_vec();
+                name.make_ascii_uppercase();
+                let mut v = 8 + colon + 1;
+                while at(l, v) == b' ' {
+                    v += 1;
+                }
+                let value = l[v.min(l.len())..].to_vec();
+                parse_content_header(part, &name, &value, ev);
+            }
         }
-        if i > 0 && bs.chr() == b'\n' {
-            i -= 1;
-            bs.snx();
-        }
-        let saved = bs.end;
-        bs.end = bs.pos + i as usize;
-        part.mime.size -= i;
-        parse_content(part, bs, h, depth + 1, flags, ev);
-        bs.end = saved;
     }
-    body.nested = Nested::Parts(parts);
+    if i > 0 && bs.chr() == b'\r' {
+        i -= 1;
+        bs.snx();
+    }
+    if i > 0 && bs.chr() == b'\n' {
+        i -= 1;
+        bs.snx();
+    }
+    let saved = bs.end;
+    bs.end = bs.pos + i as usize;
+    part.mime.size -= i;
+    parse_content(part, bs, h, depth + 1, flags, ev);
+    bs.end = saved;
 }
 
 #[cfg(test)]
 mod tests {
-    use super::bare_lf_count;
+    use super::{bare_lf_count, parse_msg_full, BodyText};
+    use crate::message::model::*;
+
+    /// Receives parts one by one and puts the tree back together by the
+    /// rule the C ABI relies on: a multipart left empty takes the most
+    /// recently finished list.
+    #[derive(Default)]
+    struct Streamed {
+        inner: Collect,
+        open: Vec<Vec<Body>>,
+        done: Vec<Vec<Body>>,
+    }
+
+    fn attach(b: &mut Body, done: &mut Vec<Vec<Body>>) {
+        match &mut b.nested {
+            Nested::Parts(p) if p.is_empty() && b.type_ == TYPEMULTIPART => {
+                *p = done.pop().expect("a finished list for this multipart");
+            }
+            Nested::Msg(m) => {
+                if let Some(nb) = m.body.as_deref_mut() {
+                    attach(nb, done);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    impl ParseEnv for Streamed {
+        fn log_parse(&mut self, msg: &[u8]) {
+            self.inner.log_parse(msg);
+        }
+        fn body_types(&mut self) -> &mut dyn NameTable {
+            &mut self.inner.types
+        }
+        fn body_encodings(&mut self) -> &mut dyn NameTable {
+            &mut self.inner.encodings
+        }
+        fn streams_parts(&self) -> bool {
+            true
+        }
+        fn begin_parts(&mut self) {
+            self.open.push(Vec::new());
+        }
+        fn take_part(&mut self, mut part: Body) {
+            attach(&mut part, &mut self.done);
+            self.open.last_mut().expect("inside a multipart").push(part);
+        }
+        fn end_parts(&mut self) {
+            let list = self.open.pop().expect("inside a multipart");
+            self.done.push(list);
+        }
+    }
+
+    #[test]
+    fn streamed_parts_rebuild_the_same_tree() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/message/msg");
+        let mut msgs: Vec<Vec<u8>> = std::fs::read_dir(dir)
+            .expect("tests/data/message/msg")
+            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .collect();
+        // Multiparts in a message in a multipart, and a digest, nested.
+        msgs.push(
+            b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=a\n\n\
+              --a\nContent-Type: message/rfc822\n\n\
+              Subject: in\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=b\n\n\
+              --b\n\none\n--b\nContent-Type: multipart/digest; boundary=c\n\n\
+              --c\n\nSubject: d\n\nx\n--c--\n--b--\n\
+              --a\nContent-Type: multipart/mixed; boundary=e\n\n--e\n\ny\n--e--\n\
+              --a\n\nlast\n--a--\n"
+                .to_vec(),
+        );
+        assert!(msgs.len() > 10);
+        for m in &msgs {
+            let split = memchr::memmem::find(m, b"\n\n").map_or(m.len(), |k| k + 2);
+            let (h, t) = m.split_at(split);
+            let text = Some(BodyText { data: t, base: 0 });
+            let mut plain = Collect::default();
+            let (e1, b1) = parse_msg_full(h, text, None, 0, 0, &mut plain);
+            let mut st = Streamed::default();
+            let (e2, mut b2) = parse_msg_full(h, text, None, 0, 0, &mut st);
+            attach(b2.as_mut().unwrap(), &mut st.done);
+            assert!(st.open.is_empty() && st.done.is_empty());
+            assert_eq!(e1, e2);
+            assert_eq!(b1, b2, "{}", String::from_utf8_lossy(m));
+            assert_eq!(plain.warnings, st.inner.warnings);
+        }
+    }
 
     /// The byte-by-byte rule of `strcrlflen`: a CR swallows an LF right
     /// after it; any other LF is bare.
