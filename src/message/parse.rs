@@ -691,7 +691,7 @@ fn parse_content(
 }
 
 /// A part found by the boundary scan of a multipart.
-#[derive(Default)]
+#[derive(Default, Clone, Copy)]
 struct Span {
     /// `mime.offset`: where the part's MIME header starts.
     offset: u64,
@@ -724,10 +724,20 @@ fn parse_multipart(
         .unwrap_or_else(|| b"-".to_vec());
     let j = cookie.len() as u64 + 2;
     let mut c = b'\n';
-    // First pass: where each part's MIME header starts and how long the
-    // part is; the parts are built in the second pass, one at a time.
-    let mut parts: Vec<Span> = Vec::new();
-    let mut cur: Option<usize> = None;
+    // The boundary scan finds where each part's MIME header starts; a part
+    // is parsed as soon as the next delimiter gives its length (the scan
+    // logs nothing, so warnings keep the original's order), and nothing
+    // but the current part is held.
+    let mut out = PartSink {
+        stream: ev.streams_parts(),
+        bodies: Vec::new(),
+        line: Vec::new(),
+        any: false,
+    };
+    if out.stream {
+        ev.begin_parts();
+    }
+    let mut cur: Option<Span> = None;
     // `i` is unsigned in the original; every decrement below is guarded so
     // it cannot wrap, as analysis of the original shows it never does.
     'scan: while i > j {
@@ -819,11 +829,10 @@ fn parse_multipart(
                         true
                     };
                 if ok {
-                    if let Some(p) = cur {
-                        let part = &mut parts[p];
-                        part.size = m.saturating_sub(part.offset);
+                    if let Some(mut p) = cur.take() {
+                        p.size = m.saturating_sub(p.offset);
+                        out.emit(p, bs, h, depth, flags, ev);
                     }
-                    cur = None;
                     i = 1;
                 }
             }
@@ -842,50 +851,68 @@ fn parse_multipart(
             i -= 1;
         }
         if c == b'\r' || c == b'\n' {
-            if let Some(p) = cur {
-                let part = &mut parts[p];
-                part.size = m.saturating_sub(part.offset);
+            if let Some(mut p) = cur.take() {
+                p.size = m.saturating_sub(p.offset);
+                out.emit(p, bs, h, depth, flags, ev);
             }
-            parts.push(Span {
+            cur = Some(Span {
                 offset: bs.getpos(),
                 size: 0,
                 digest,
             });
-            cur = Some(parts.len() - 1);
         }
     }
-    if let Some(p) = cur {
-        let pos = bs.getpos();
-        let part = &mut parts[p];
-        part.size = i + pos.saturating_sub(part.offset);
+    if let Some(mut p) = cur {
+        p.size = i + bs.getpos().saturating_sub(p.offset);
+        out.emit(p, bs, h, depth, flags, ev);
     }
-    if parts.is_empty() {
-        parts.push(Span::default());
+    if !out.any {
+        out.emit(Span::default(), bs, h, depth, flags, ev);
     }
-    let mut line: Vec<u8> = Vec::with_capacity(256);
-    let stream = ev.streams_parts();
-    let mut bodies: Vec<Body> = Vec::with_capacity(if stream { 0 } else { parts.len() });
-    if stream {
-        ev.begin_parts();
+    if out.stream {
+        ev.end_parts();
     }
-    for sp in &parts {
+    body.nested = Nested::Parts(out.bodies);
+}
+
+/// Where a multipart's finished parts go: to the `ParseEnv` one by one when
+/// it streams them, else into the list.
+struct PartSink {
+    stream: bool,
+    bodies: Vec<Body>,
+    /// Reused buffer for the parts' MIME header lines.
+    line: Vec<u8>,
+    any: bool,
+}
+
+impl PartSink {
+    /// Build and parse the part `sp`, then hand it on. The scan's cursor is
+    /// kept.
+    fn emit(
+        &mut self,
+        sp: Span,
+        bs: &mut Str<'_>,
+        h: &[u8],
+        depth: u64,
+        flags: u64,
+        ev: &mut dyn ParseEnv,
+    ) {
         let mut part = Body::default();
         if sp.digest {
             part.type_ = TYPEMESSAGE;
         }
         part.mime.offset = sp.offset;
         part.mime.size = sp.size;
-        parse_part(&mut part, bs, h, depth, flags, &mut line, ev);
-        if stream {
+        let pos = bs.pos;
+        parse_part(&mut part, bs, h, depth, flags, &mut self.line, ev);
+        bs.pos = pos;
+        self.any = true;
+        if self.stream {
             ev.take_part(part);
         } else {
-            bodies.push(part);
+            self.bodies.push(part);
         }
     }
-    if stream {
-        ev.end_parts();
-    }
-    body.nested = Nested::Parts(bodies);
 }
 
 /// One part of a multipart (second pass): its MIME header, then its
