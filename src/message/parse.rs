@@ -516,33 +516,26 @@ fn first_esc_or_8bit(s: &[u8]) -> usize {
     memchr::memchr(0x1b, &s[..high]).unwrap_or(high)
 }
 
-fn count_lf(d: &[u8], from: usize, n: u64) -> u64 {
-    let end = (from as u64 + n).min(d.len() as u64) as usize;
-    let from = from.min(end);
-    memchr::memchr_iter(b'\n', &d[from..end]).count() as u64
-}
-
-/// `strcrlflen`: size once bare LFs become CRLF (an LF right after a CR is
-/// already part of a CRLF).
-fn crlf_len(bs: &Str<'_>) -> u64 {
-    let end = bs.end.min(bs.d.len());
-    let d = &bs.d[bs.pos.min(end)..end];
-    bs.size() + bare_lf_count(d)
-}
-
-/// Number of LFs in `d` not preceded by a CR. Compares byte pairs in
-/// blocks with a byte-wide counter, a loop the compiler vectorises.
-fn bare_lf_count(d: &[u8]) -> u64 {
-    let Some(&first) = d.first() else { return 0 };
-    let mut n = (first == b'\n') as u64;
+/// The LFs in `d`, and those of them not preceded by a CR (what
+/// `strcrlflen` adds: an LF right after a CR is already part of a CRLF).
+/// Compares byte pairs in blocks with byte-wide counters, a loop the
+/// compiler vectorises.
+fn lf_counts(d: &[u8]) -> (u64, u64) {
+    let Some(&first) = d.first() else {
+        return (0, 0);
+    };
+    let (mut lf, mut bare) = ((first == b'\n') as u64, (first == b'\n') as u64);
     for (prev, cur) in d[..d.len() - 1].chunks(255).zip(d[1..].chunks(255)) {
-        let mut k: u8 = 0;
+        let (mut l, mut b): (u8, u8) = (0, 0);
         for (&p, &c) in prev.iter().zip(cur) {
-            k += ((c == b'\n') & (p != b'\r')) as u8;
+            let is_lf = c == b'\n';
+            l += is_lf as u8;
+            b += (is_lf & (p != b'\r')) as u8;
         }
-        n += k as u64;
+        lf += l as u64;
+        bare += b as u64;
     }
-    n
+    (lf, bare)
 }
 
 /// `rfc822_parse_content`: parse the body at the cursor of `bs`.
@@ -565,11 +558,21 @@ fn parse_content(
     let mut i = bs.size();
     body.size_bytes = i;
     body.contents.size = i;
+    // Text and message bodies count their lines (every LF of the contents),
+    // and without DR_CRLF the size counts each bare LF twice: one pass
+    // gives both.
+    let counts = if flags & DR_CRLF == 0 || matches!(body.type_, TYPETEXT | TYPEMESSAGE) {
+        let end = bs.end.min(bs.d.len());
+        lf_counts(&bs.d[bs.pos.min(end)..end])
+    } else {
+        (0, 0)
+    };
     if flags & DR_CRLF == 0 {
-        body.size_bytes = crlf_len(bs);
+        body.size_bytes = i + counts.1;
     }
     match body.type_ {
         TYPETEXT => {
+            body.size_lines += counts.0;
             if body.parameter.is_empty() {
                 let mut value: Option<&'static [u8]> = None;
                 while i > 0 {
@@ -580,7 +583,6 @@ fn parse_content(
                         let win = &bs.d[bs.pos.min(end)..end];
                         let k = first_esc_or_8bit(win);
                         if k > 0 {
-                            body.size_lines += memchr::memchr_iter(b'\n', &win[..k]).count() as u64;
                             bs.pos += k;
                             i -= k as u64;
                             continue;
@@ -605,14 +607,9 @@ fn parse_content(
                             value = Some(&b"X-UNKNOWN"[..]);
                         }
                     } else {
-                        // Charset known: only lines remain to count.
-                        body.size_lines += (c == b'\n') as u64 + count_lf(bs.d, bs.pos, i);
+                        // Charset known (lines are counted already).
                         bs.pos += i as usize;
                         i = 0;
-                        continue;
-                    }
-                    if c == b'\n' {
-                        body.size_lines += 1;
                     }
                 }
                 let value = match value {
@@ -627,7 +624,6 @@ fn parse_content(
                     value: Some(value.to_vec()),
                 });
             } else {
-                body.size_lines += count_lf(bs.d, bs.pos, i);
                 bs.pos += i as usize;
             }
         }
@@ -682,7 +678,7 @@ fn parse_content(
                 bs.pos = start;
                 body.nested = Nested::Msg(msg);
             }
-            body.size_lines += count_lf(bs.d, bs.pos, i);
+            body.size_lines += counts.0;
             bs.pos += i as usize;
         }
         TYPEMULTIPART => parse_multipart(body, bs, h, depth, flags, i, ev),
@@ -1014,7 +1010,7 @@ fn parse_part(
 
 #[cfg(test)]
 mod tests {
-    use super::{bare_lf_count, parse_msg_full, BodyText};
+    use super::{lf_counts, parse_msg_full, BodyText};
     use crate::message::model::*;
 
     /// Receives parts one by one and puts the tree back together by the
@@ -1118,7 +1114,7 @@ mod tests {
     }
 
     #[test]
-    fn bare_lf_count_matches_the_byte_rule() {
+    fn lf_counts_match_the_byte_rule() {
         // Lengths around the 255-byte blocks, with LFs, CRs and CRLFs at
         // every phase, including block edges.
         let mut seed = 7u32;
@@ -1130,10 +1126,11 @@ mod tests {
                         [b'\r', b'\n', b'a', b'\n'][(seed >> 16) as usize % 4]
                     })
                     .collect();
-                assert_eq!(bare_lf_count(&d), reference(&d), "{d:?}");
+                let lf = d.iter().filter(|&&c| c == b'\n').count() as u64;
+                assert_eq!(lf_counts(&d), (lf, reference(&d)), "{d:?}");
             }
         }
-        assert_eq!(bare_lf_count(b"\n"), 1);
-        assert_eq!(bare_lf_count(b"\r\n\r\r\n\n"), 1);
+        assert_eq!(lf_counts(b"\n"), (1, 1));
+        assert_eq!(lf_counts(b"\r\n\r\r\n\n"), (3, 1));
     }
 }
