@@ -719,6 +719,12 @@ fn parse_multipart(
         .map(|v| cstr(&v, 0).to_vec())
         .unwrap_or_else(|| b"-".to_vec());
     let j = cookie.len() as u64 + 2;
+    let mut delim = b"--".to_vec();
+    delim.extend_from_slice(&cookie);
+    let finder = memchr::memmem::Finder::new(&delim);
+    // The jump below relies on the cookie holding no line end (true of any
+    // parameter parsed from a header line).
+    let jump = memchr::memchr2(b'\r', b'\n', &cookie).is_none();
     let mut c = b'\n';
     // The boundary scan finds where each part's MIME header starts; a part
     // is parsed as soon as the next delimiter gives its length (the scan
@@ -746,16 +752,23 @@ fn parse_multipart(
             }
             at_line = i != 0;
         } else if c != b'\n' {
-            // Ordinary byte: skip ahead to the next CR or LF, stopping
-            // where the scan would stop (i == j).
+            // Ordinary byte. Only a line start followed by "--" and the
+            // cookie can change anything, so go straight to the line end
+            // before the next such text, in the state the byte loop reaches
+            // there, or to where the scan stops (i == j) if none comes first.
             let room = (i - j) as usize;
             let lim = (bs.pos + room).min(bs.d.len());
-            let win = &bs.d[bs.pos.min(lim)..lim];
-            match memchr::memchr2(b'\r', b'\n', win) {
-                Some(k) => {
-                    c = win[k];
-                    bs.pos += k + 1;
-                    i -= k as u64 + 1;
+            let next = if jump {
+                delimiter_line_end(bs.d, bs.pos, lim, &finder)
+            } else {
+                let win = &bs.d[bs.pos.min(lim)..lim];
+                memchr::memchr2(b'\r', b'\n', win).map(|k| bs.pos + k)
+            };
+            match next {
+                Some(p) => {
+                    c = bs.d[p];
+                    i -= (p + 1 - bs.pos) as u64;
+                    bs.pos = p + 1;
                 }
                 None => {
                     bs.pos += room;
@@ -869,6 +882,34 @@ fn parse_multipart(
         ev.end_parts();
     }
     body.nested = Nested::Parts(out.bodies);
+}
+
+/// For the multipart scan at `pos` (just after an ordinary byte): the CR or
+/// LF before `lim` that the scan takes as the line end preceding the next
+/// `delim` ("--" and the cookie) that starts a line. A CRLF counts from its
+/// CR, as the scan consumes both at once. Line ends not followed by the
+/// delimiter are skipped: at them the scan changes nothing (the cookie holds
+/// no CR or LF, so no match can swallow a line end).
+fn delimiter_line_end(
+    d: &[u8],
+    pos: usize,
+    lim: usize,
+    finder: &memchr::memmem::Finder<'_>,
+) -> Option<usize> {
+    let from = pos + 1;
+    for q in finder.find_iter(d.get(from..)?).map(|k| from + k) {
+        let mut p = q - 1;
+        if p >= lim {
+            return None;
+        }
+        match d[p] {
+            b'\n' if p > pos && d[p - 1] == b'\r' => p -= 1,
+            b'\n' | b'\r' => {}
+            _ => continue,
+        }
+        return Some(p);
+    }
+    None
 }
 
 /// Where a multipart's finished parts go: to the `ParseEnv` one by one when
