@@ -175,7 +175,8 @@ fn parse_header(
             collect_line(h, &mut s, &mut i, &mut buf);
             &buf
         };
-        let Some(colon) = memchr::memchr(b':', line) else {
+        // Names are short: a plain loop beats a SIMD search set-up.
+        let Some(colon) = line.iter().position(|&c| c == b':') else {
             continue;
         };
         let mut d = colon + 1;
