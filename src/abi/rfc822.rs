@@ -210,8 +210,10 @@ fn parttext_to_c(t: &PartText, c: &mut mail_body_text) {
 }
 
 /// Fills the zeroed C body `c` from `b` (nesting is bounded by the parser's
-/// MAXMIMEDEPTH, so the recursion is too).
-pub(super) unsafe fn body_fill_c(b: &Body, c: *mut BODY) {
+/// MAXMIMEDEPTH, so the recursion is too). A multipart whose parts were
+/// handed over while parsing (empty `Nested::Parts`) takes the most recently
+/// finished C part list from `done` (see `CEnv`).
+pub(super) unsafe fn body_fill_c(b: &Body, c: *mut BODY, done: &mut Vec<*mut PART>) {
     // SAFETY: `c` is a valid, zeroed BODY.
     unsafe {
         (*c).type_ = b.type_;
@@ -231,11 +233,14 @@ pub(super) unsafe fn body_fill_c(b: &Body, c: *mut BODY) {
         (*c).md5 = opt_c(b.md5.as_deref());
         match &b.nested {
             Nested::None => {}
+            Nested::Parts(parts) if parts.is_empty() && b.type_ == TYPEMULTIPART as u16 => {
+                (*c).nested.part = done.pop().unwrap_or(null_mut());
+            }
             Nested::Parts(parts) => {
                 let mut head: *mut PART = null_mut();
                 for p in parts.iter().rev() {
                     let part = zalloc::<PART>();
-                    body_fill_c(p, addr_of_mut!((*part).body));
+                    body_fill_c(p, addr_of_mut!((*part).body), done);
                     (*part).next = head;
                     head = part;
                 }
@@ -247,7 +252,7 @@ pub(super) unsafe fn body_fill_c(b: &Body, c: *mut BODY) {
                 (*msg).body = match m.body.as_deref() {
                     Some(nb) => {
                         let cb = zalloc::<BODY>();
-                        body_fill_c(nb, cb);
+                        body_fill_c(nb, cb, done);
                         cb
                     }
                     None => null_mut(),
@@ -346,9 +351,20 @@ impl NameTable for CTable {
 
 /// The parser's surroundings in the C world: `mm_log(…, PARSE)` and the
 /// exported tables.
+///
+/// Multipart parts are converted as soon as the parser hands them over, so
+/// the Rust and C forms of a long part list never coexist: `open` holds the
+/// (head, tail) of each multipart's C list being built, innermost last;
+/// `done` the finished lists not yet attached to their multipart. A
+/// multipart's list is finished just before that multipart is itself
+/// converted (as a part of its parent, or at the end), and any list finished
+/// in between is attached already, so the last finished list is the right
+/// one.
 pub(super) struct CEnv {
     pub(super) types: CTable,
     pub(super) encodings: CTable,
+    open: Vec<(*mut PART, *mut PART)>,
+    pub(super) done: Vec<*mut PART>,
 }
 
 impl CEnv {
@@ -356,6 +372,20 @@ impl CEnv {
         CEnv {
             types: CTable { types: true },
             encodings: CTable { types: false },
+            open: Vec::new(),
+            done: Vec::new(),
+        }
+    }
+}
+
+impl Drop for CEnv {
+    /// Lists never attached (only when a parse was cut short) are freed.
+    fn drop(&mut self) {
+        let open = self.open.drain(..).map(|(h, _)| h);
+        for mut head in open.chain(self.done.drain(..)).collect::<Vec<_>>() {
+            // SAFETY: each list was built by take_part from fs_get'd PARTs
+            // and is referenced from nowhere else.
+            unsafe { super::construct::mail_free_body_part(&mut head) };
         }
     }
 }
@@ -379,16 +409,69 @@ impl ParseEnv for CEnv {
     fn parse_phrase(&mut self, phrase: &[u8], host: &[u8]) -> Option<Vec<Address>> {
         super::rfc822_parse::call_parsephrase(phrase, host)
     }
+    fn streams_parts(&self) -> bool {
+        true
+    }
+    fn begin_parts(&mut self) {
+        self.open.push((null_mut(), null_mut()));
+    }
+    fn take_part(&mut self, part: Body) {
+        let p = zalloc::<PART>();
+        // SAFETY: `p` is a fresh, zeroed PART; the tail of the open list is
+        // a PART built here whose `next` is still NULL.
+        unsafe {
+            body_fill_c(&part, addr_of_mut!((*p).body), &mut self.done);
+            drop(part);
+            match self.open.last_mut() {
+                Some((head, tail)) => {
+                    if tail.is_null() {
+                        *head = p;
+                    } else {
+                        (**tail).next = p;
+                    }
+                    *tail = p;
+                }
+                // Outside begin_parts/end_parts: keep it as a list of one.
+                None => self.done.push(p),
+            }
+        }
+    }
+    fn end_parts(&mut self) {
+        if let Some((head, _)) = self.open.pop() {
+            self.done.push(head);
+        }
+    }
 }
 
-/// Reads the rest of a STRING (from its position to its size) through its
-/// driver, as the original's SNX does. Returns the bytes and the start
-/// position.
-pub(super) unsafe fn read_string(s: *mut STRING) -> (Vec<u8>, u64) {
+type StringNext = unsafe extern "C" fn(*mut STRING) -> c_char;
+
+/// The rest of a STRING (from its position to its size), read as the
+/// original's SNX would read it, and its start position. The STRING is left
+/// where that byte-by-byte read leaves it.
+///
+/// When every byte comes straight from memory (the current chunk holds all
+/// of them, or the driver is `mail_string`, whose `next` hands out the byte
+/// under the cursor), the bytes are borrowed in place instead of copied.
+pub(super) unsafe fn read_string<'a>(s: *mut STRING) -> (std::borrow::Cow<'a, [u8]>, u64) {
     // SAFETY: `s` is a valid, initialised STRING with a driver.
     unsafe {
-        let pos = (*s).offset + ((*s).curpos as usize - (*s).chunk as usize) as u64;
+        let at = ((*s).curpos as usize).wrapping_sub((*s).chunk as usize) as u64;
+        let pos = (*s).offset + at;
         let total = (*s).size.saturating_sub(pos);
+        let direct = (*s).cursize > total
+            // A false "no" (duplicated function addresses) only costs a copy.
+            || ((*(*s).dtb).next.is_some_and(|f| {
+                std::ptr::fn_addr_eq(f, super::strings::mail_string_next as StringNext)
+            })
+                && (*s).offset == 0
+                && !(*s).chunk.is_null()
+                && at.checked_add(total).is_some_and(|e| e <= (*s).chunksize));
+        if direct {
+            let d = std::slice::from_raw_parts((*s).curpos as *const u8, total as usize);
+            (*s).curpos = (*s).curpos.add(total as usize);
+            (*s).cursize = (*s).cursize.wrapping_sub(total);
+            return (std::borrow::Cow::Borrowed(d), pos);
+        }
         let mut v = Vec::with_capacity(total as usize);
         for _ in 0..total {
             (*s).cursize = (*s).cursize.wrapping_sub(1);
@@ -404,7 +487,7 @@ pub(super) unsafe fn read_string(s: *mut STRING) -> (Vec<u8>, u64) {
             };
             v.push(c as u8);
         }
-        (v, pos)
+        (std::borrow::Cow::Owned(v), pos)
     }
 }
 
@@ -455,7 +538,7 @@ pub unsafe extern "C" fn rfc822_parse_msg_full(
             if !bdy.is_null() {
                 let cb = zalloc::<BODY>();
                 if let Some(b) = &b {
-                    body_fill_c(b, cb);
+                    body_fill_c(b, cb, &mut env.done);
                 }
                 *bdy = cb;
             }

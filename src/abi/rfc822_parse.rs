@@ -80,11 +80,16 @@ pub(super) fn call_parsephrase(phrase: &[u8], host: &[u8]) -> Option<Vec<Address
 
 /// Moves the nested structure of `b` into the C body `c` (whose own nested
 /// pointer is overwritten, as the original overwrites it).
-unsafe fn set_nested(c: *mut BODY, nested: Nested) {
+///
+/// A multipart whose parts the parser streamed into `done` (see `CEnv`)
+/// takes its finished C part list from there, so the carrier keeps the
+/// body's type.
+unsafe fn set_nested(c: *mut BODY, type_: u16, nested: Nested, done: &mut Vec<*mut PART>) {
     if matches!(nested, Nested::None) {
         return;
     }
     let carrier = Body {
+        type_,
         nested,
         ..Body::default()
     };
@@ -93,7 +98,7 @@ unsafe fn set_nested(c: *mut BODY, nested: Nested) {
     // from `carrier` besides empty fields, and the block is freed after the
     // pointer is moved out. `c` is valid per the callers' contract.
     unsafe {
-        body_fill_c(&carrier, tmp);
+        body_fill_c(&carrier, tmp, done);
         (*c).nested = (*tmp).nested;
         let mut sub = (*tmp).subtype as *mut c_void;
         fs_give(&mut sub);
@@ -144,7 +149,7 @@ pub unsafe extern "C" fn rfc822_parse_content(
             (*body).contents.text.size = b.contents.size as c_ulong;
             (*body).size.bytes = b.size_bytes as c_ulong;
             (*body).size.lines = b.size_lines as c_ulong;
-            set_nested(body, b.nested);
+            set_nested(body, b.type_, b.nested, &mut env.done);
         }
     })
 }

@@ -543,11 +543,18 @@ pub fn parse_domain(
         env.log_parse(b"Missing or invalid host name after @");
         return None;
     };
-    // Accumulated text of each nesting level, innermost last.
-    let mut levels: Vec<Vec<u8>> = vec![cpy_range(b, string, t)];
-    let mut last_end = t;
+    let first = cpy_range(b, string, t);
     let mut pos = t;
     skipws(b, &mut pos, env);
+    if at(b, pos) != b'.' {
+        // One level (dots inside a word are part of it): the folding below
+        // would hand back `first` unchanged.
+        *end = Some(t);
+        return Some(first);
+    }
+    // Accumulated text of each nesting level, innermost last.
+    let mut levels: Vec<Vec<u8>> = vec![first];
+    let mut last_end = t;
     let mut failed = false;
     while at(b, pos) == b'.' {
         match domain_part(b, pos + 1, env) {

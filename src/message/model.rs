@@ -242,6 +242,18 @@ pub trait ParseEnv {
     fn parse_phrase(&mut self, _phrase: &[u8], _host: &[u8]) -> Option<Vec<Address>> {
         None
     }
+    /// True to receive multipart parts one by one as they are parsed
+    /// instead of in `Nested::Parts` (a caller that converts them then never
+    /// holds a whole list twice). For each multipart the parser calls
+    /// `begin_parts`, `take_part` for every part in order (each complete,
+    /// with its own multiparts already handed over the same way), then
+    /// `end_parts`, and leaves the multipart's `Nested::Parts` empty.
+    fn streams_parts(&self) -> bool {
+        false
+    }
+    fn begin_parts(&mut self) {}
+    fn take_part(&mut self, _part: Body) {}
+    fn end_parts(&mut self) {}
 }
 
 /// A self-contained `ParseEnv` for Rust callers and tests: records warnings

@@ -97,6 +97,60 @@ fn squeeze_spaces(v: &[u8]) -> Vec<u8> {
     v.iter().copied().filter(|&c| c != b' ').collect()
 }
 
+/// The header line starting at `s` when it needs no unfolding: it ends in
+/// LF or CRLF, the next line does not continue it, and it holds no tab, CR
+/// or NUL. Returns the line (without its end) and where the next begins.
+fn plain_line(h: &[u8], s: usize) -> Option<(&[u8], usize)> {
+    let rest = h.get(s..)?;
+    let lf = memchr::memchr(b'\n', rest)?;
+    if matches!(at(h, s + lf + 1), b' ' | b'\t') {
+        return None;
+    }
+    let l = &rest[..lf];
+    let l = l.strip_suffix(b"\r").unwrap_or(l);
+    if memchr::memchr3(b'\r', b'\t', 0, l).is_some() {
+        return None;
+    }
+    Some((l, s + lf + 1))
+}
+
+/// Collect one logical (unfolded) header line from `h[*s..]` into `line`,
+/// as the original's byte loop does: CRLF and folding line ends vanish, a
+/// tab becomes a space, a line end not followed by a blank (or a NUL) ends
+/// the line.
+fn collect_line(h: &[u8], s: &mut usize, i: &mut usize, line: &mut Vec<u8>) {
+    line.clear();
+    let mut c = b' ';
+    while *i > 0 && c != 0 {
+        // Fast path: a run of ordinary bytes.
+        let run_end = (*s + *i).min(h.len());
+        let run = &h[(*s).min(run_end)..run_end];
+        let n = memchr::memchr3(b'\r', b'\n', b'\t', run).unwrap_or(run.len());
+        let n = memchr::memchr(0, &run[..n]).unwrap_or(n);
+        if n > 0 {
+            line.extend_from_slice(&run[..n]);
+            *s += n;
+            *i -= n;
+            c = run[n - 1];
+            if *i == 0 {
+                break;
+            }
+            continue;
+        }
+        c = at(h, *s);
+        *s += 1;
+        match c {
+            b'\r' if at(h, *s) == b'\n' => {}
+            // A line end that is not followed by a blank ends the line.
+            b'\r' | b'\n' if at(h, *s) != b' ' && at(h, *s) != b'\t' => c = 0,
+            b'\r' | b'\n' => {}
+            b'\t' => line.push(b' '),
+            _ => {} // 0: ends the C string
+        }
+        *i -= 1;
+    }
+}
+
 /// The header half of `rfc822_parse_msg_full`.
 fn parse_header(
     h: &[u8],
@@ -108,53 +162,33 @@ fn parse_header(
     let mut s = 0usize;
     let mut i = h.len();
     let mut mimep: i8 = -1;
-    let mut line: Vec<u8> = Vec::with_capacity(256);
+    let mut buf: Vec<u8> = Vec::new();
+    let mut name: Vec<u8> = Vec::new();
     while i > 0 && at(h, s) != b'\n' {
-        line.clear();
-        let mut c = b' ';
-        // Collect one logical (unfolded) line.
-        while i > 0 && c != 0 {
-            // Fast path: a run of ordinary bytes.
-            let run_end = (s + i).min(h.len());
-            let run = &h[s.min(run_end)..run_end];
-            let n = run
-                .iter()
-                .position(|&b| matches!(b, b'\r' | b'\n' | b'\t' | 0))
-                .unwrap_or(run.len());
-            if n > 0 {
-                line.extend_from_slice(&run[..n]);
-                s += n;
-                i -= n;
-                c = run[n - 1];
-                if i == 0 {
-                    break;
-                }
-                continue;
-            }
-            c = at(h, s);
-            s += 1;
-            match c {
-                b'\r' if at(h, s) == b'\n' => {}
-                // A line end that is not followed by a blank ends the line.
-                b'\r' | b'\n' if at(h, s) != b' ' && at(h, s) != b'\t' => c = 0,
-                b'\r' | b'\n' => {}
-                b'\t' => line.push(b' '),
-                _ => {} // 0: ends the C string
-            }
-            i -= 1;
-        }
-        let Some(colon) = memchr::memchr(b':', &line) else {
+        let line: &[u8] = if let Some((l, next)) = plain_line(h, s) {
+            // An unfolded line without tabs, lone CRs or NULs is its own
+            // unfolded form: use it in place.
+            i -= next - s;
+            s = next;
+            l
+        } else {
+            collect_line(h, &mut s, &mut i, &mut buf);
+            &buf
+        };
+        // Names are short: a plain loop beats a SIMD search set-up.
+        let Some(colon) = line.iter().position(|&c| c == b':') else {
             continue;
         };
         let mut d = colon + 1;
-        while at(&line, d) == b' ' {
+        while at(line, d) == b' ' {
             d += 1;
         }
         let mut nend = colon;
         while nend > 1 && line[nend - 1] == b' ' {
             nend -= 1;
         }
-        let mut name = line[..nend].to_vec();
+        name.clear();
+        name.extend_from_slice(&line[..nend]);
         name.make_ascii_uppercase();
         let value = &line[d.min(line.len())..];
         ev.parse_line(&mut env, &name, value, host);
@@ -483,20 +517,26 @@ fn first_esc_or_8bit(s: &[u8]) -> usize {
     memchr::memchr(0x1b, &s[..high]).unwrap_or(high)
 }
 
-fn count_lf(d: &[u8], from: usize, n: u64) -> u64 {
-    let end = (from as u64 + n).min(d.len() as u64) as usize;
-    let from = from.min(end);
-    memchr::memchr_iter(b'\n', &d[from..end]).count() as u64
-}
-
-/// `strcrlflen`: size once bare LFs become CRLF (an LF right after a CR is
-/// already part of a CRLF).
-fn crlf_len(bs: &Str<'_>) -> u64 {
-    let end = bs.end.min(bs.d.len());
-    let d = &bs.d[bs.pos.min(end)..end];
-    let lf = memchr::memchr_iter(b'\n', d).count() as u64;
-    let crlf = memchr::memmem::find_iter(d, b"\r\n").count() as u64;
-    bs.size() + lf - crlf
+/// The LFs in `d`, and those of them not preceded by a CR (what
+/// `strcrlflen` adds: an LF right after a CR is already part of a CRLF).
+/// Compares byte pairs in blocks with byte-wide counters, a loop the
+/// compiler vectorises.
+fn lf_counts(d: &[u8]) -> (u64, u64) {
+    let Some(&first) = d.first() else {
+        return (0, 0);
+    };
+    let (mut lf, mut bare) = ((first == b'\n') as u64, (first == b'\n') as u64);
+    for (prev, cur) in d[..d.len() - 1].chunks(255).zip(d[1..].chunks(255)) {
+        let (mut l, mut b): (u8, u8) = (0, 0);
+        for (&p, &c) in prev.iter().zip(cur) {
+            let is_lf = c == b'\n';
+            l += is_lf as u8;
+            b += (is_lf & (p != b'\r')) as u8;
+        }
+        lf += l as u64;
+        bare += b as u64;
+    }
+    (lf, bare)
 }
 
 /// `rfc822_parse_content`: parse the body at the cursor of `bs`.
@@ -519,11 +559,21 @@ fn parse_content(
     let mut i = bs.size();
     body.size_bytes = i;
     body.contents.size = i;
+    // Text and message bodies count their lines (every LF of the contents),
+    // and without DR_CRLF the size counts each bare LF twice: one pass
+    // gives both.
+    let counts = if flags & DR_CRLF == 0 || matches!(body.type_, TYPETEXT | TYPEMESSAGE) {
+        let end = bs.end.min(bs.d.len());
+        lf_counts(&bs.d[bs.pos.min(end)..end])
+    } else {
+        (0, 0)
+    };
     if flags & DR_CRLF == 0 {
-        body.size_bytes = crlf_len(bs);
+        body.size_bytes = i + counts.1;
     }
     match body.type_ {
         TYPETEXT => {
+            body.size_lines += counts.0;
             if body.parameter.is_empty() {
                 let mut value: Option<&'static [u8]> = None;
                 while i > 0 {
@@ -534,7 +584,6 @@ fn parse_content(
                         let win = &bs.d[bs.pos.min(end)..end];
                         let k = first_esc_or_8bit(win);
                         if k > 0 {
-                            body.size_lines += memchr::memchr_iter(b'\n', &win[..k]).count() as u64;
                             bs.pos += k;
                             i -= k as u64;
                             continue;
@@ -559,14 +608,9 @@ fn parse_content(
                             value = Some(&b"X-UNKNOWN"[..]);
                         }
                     } else {
-                        // Charset known: only lines remain to count.
-                        body.size_lines += (c == b'\n') as u64 + count_lf(bs.d, bs.pos, i);
+                        // Charset known (lines are counted already).
                         bs.pos += i as usize;
                         i = 0;
-                        continue;
-                    }
-                    if c == b'\n' {
-                        body.size_lines += 1;
                     }
                 }
                 let value = match value {
@@ -581,7 +625,6 @@ fn parse_content(
                     value: Some(value.to_vec()),
                 });
             } else {
-                body.size_lines += count_lf(bs.d, bs.pos, i);
                 bs.pos += i as usize;
             }
         }
@@ -636,12 +679,23 @@ fn parse_content(
                 bs.pos = start;
                 body.nested = Nested::Msg(msg);
             }
-            body.size_lines += count_lf(bs.d, bs.pos, i);
+            body.size_lines += counts.0;
             bs.pos += i as usize;
         }
         TYPEMULTIPART => parse_multipart(body, bs, h, depth, flags, i, ev),
         _ => {}
     }
+}
+
+/// A part found by the boundary scan of a multipart.
+#[derive(Default, Clone, Copy)]
+struct Span {
+    /// `mime.offset`: where the part's MIME header starts.
+    offset: u64,
+    /// `mime.size` before the header is taken off.
+    size: u64,
+    /// In a multipart/digest: the part defaults to MESSAGE.
+    digest: bool,
 }
 
 /// The multipart branch of `rfc822_parse_content`.
@@ -666,9 +720,27 @@ fn parse_multipart(
         .map(|v| cstr(&v, 0).to_vec())
         .unwrap_or_else(|| b"-".to_vec());
     let j = cookie.len() as u64 + 2;
+    let mut delim = b"--".to_vec();
+    delim.extend_from_slice(&cookie);
+    let finder = memchr::memmem::Finder::new(&delim);
+    // The jump below relies on the cookie holding no line end (true of any
+    // parameter parsed from a header line).
+    let jump = memchr::memchr2(b'\r', b'\n', &cookie).is_none();
     let mut c = b'\n';
-    let mut parts: Vec<Body> = Vec::new();
-    let mut cur: Option<usize> = None;
+    // The boundary scan finds where each part's MIME header starts; a part
+    // is parsed as soon as the next delimiter gives its length (the scan
+    // logs nothing, so warnings keep the original's order), and nothing
+    // but the current part is held.
+    let mut out = PartSink {
+        stream: ev.streams_parts(),
+        bodies: Vec::new(),
+        line: Vec::new(),
+        any: false,
+    };
+    if out.stream {
+        ev.begin_parts();
+    }
+    let mut cur: Option<Span> = None;
     // `i` is unsigned in the original; every decrement below is guarded so
     // it cannot wrap, as analysis of the original shows it never does.
     'scan: while i > j {
@@ -681,16 +753,23 @@ fn parse_multipart(
             }
             at_line = i != 0;
         } else if c != b'\n' {
-            // Ordinary byte: skip ahead to the next CR or LF, stopping
-            // where the scan would stop (i == j).
+            // Ordinary byte. Only a line start followed by "--" and the
+            // cookie can change anything, so go straight to the line end
+            // before the next such text, in the state the byte loop reaches
+            // there, or to where the scan stops (i == j) if none comes first.
             let room = (i - j) as usize;
             let lim = (bs.pos + room).min(bs.d.len());
-            let win = &bs.d[bs.pos.min(lim)..lim];
-            match memchr::memchr2(b'\r', b'\n', win) {
-                Some(k) => {
-                    c = win[k];
-                    bs.pos += k + 1;
-                    i -= k as u64 + 1;
+            let next = if jump {
+                delimiter_line_end(bs.d, bs.pos, lim, &finder)
+            } else {
+                let win = &bs.d[bs.pos.min(lim)..lim];
+                memchr::memchr2(b'\r', b'\n', win).map(|k| bs.pos + k)
+            };
+            match next {
+                Some(p) => {
+                    c = bs.d[p];
+                    i -= (p + 1 - bs.pos) as u64;
+                    bs.pos = p + 1;
                 }
                 None => {
                     bs.pos += room;
@@ -760,11 +839,10 @@ fn parse_multipart(
                         true
                     };
                 if ok {
-                    if let Some(p) = cur {
-                        let part = &mut parts[p];
-                        part.mime.size = m.saturating_sub(part.mime.offset);
+                    if let Some(mut p) = cur.take() {
+                        p.size = m.saturating_sub(p.offset);
+                        out.emit(p, bs, h, depth, flags, ev);
                     }
-                    cur = None;
                     i = 1;
                 }
             }
@@ -783,115 +861,193 @@ fn parse_multipart(
             i -= 1;
         }
         if c == b'\r' || c == b'\n' {
-            if let Some(p) = cur {
-                let part = &mut parts[p];
-                part.mime.size = m.saturating_sub(part.mime.offset);
+            if let Some(mut p) = cur.take() {
+                p.size = m.saturating_sub(p.offset);
+                out.emit(p, bs, h, depth, flags, ev);
             }
-            let mut nb = Body::default();
-            if digest {
-                nb.type_ = TYPEMESSAGE;
-            }
-            nb.mime.offset = bs.getpos();
-            parts.push(nb);
-            cur = Some(parts.len() - 1);
+            cur = Some(Span {
+                offset: bs.getpos(),
+                size: 0,
+                digest,
+            });
         }
     }
-    if let Some(p) = cur {
-        let pos = bs.getpos();
-        let part = &mut parts[p];
-        part.mime.size = i + pos.saturating_sub(part.mime.offset);
+    if let Some(mut p) = cur {
+        p.size = i + bs.getpos().saturating_sub(p.offset);
+        out.emit(p, bs, h, depth, flags, ev);
     }
-    if parts.is_empty() {
-        parts.push(Body::default());
+    if !out.any {
+        out.emit(Span::default(), bs, h, depth, flags, ev);
     }
-    let mut line: Vec<u8> = Vec::with_capacity(256);
-    for part in parts.iter_mut() {
-        let mut i = part.mime.size;
-        if i == 0 {
-            part.subtype = Some(default_subtype(part.type_).to_vec());
-            match part.type_ {
-                TYPETEXT if part.parameter.is_empty() => {
-                    let v: &[u8] = if part.encoding == ENC7BIT {
-                        b"US-ASCII"
-                    } else {
-                        b"X-UNKNOWN"
-                    };
-                    part.parameter.push(Parameter {
-                        attribute: b"CHARSET".to_vec(),
-                        value: Some(v.to_vec()),
-                    });
-                }
-                TYPEMESSAGE => part.nested = Nested::Msg(Box::default()),
-                _ => {}
-            }
-            continue;
+    if out.stream {
+        ev.end_parts();
+    }
+    body.nested = Nested::Parts(out.bodies);
+}
+
+/// For the multipart scan at `pos` (just after an ordinary byte): the CR or
+/// LF before `lim` that the scan takes as the line end preceding the next
+/// `delim` ("--" and the cookie) that starts a line. A CRLF counts from its
+/// CR, as the scan consumes both at once. Line ends not followed by the
+/// delimiter are skipped: at them the scan changes nothing (the cookie holds
+/// no CR or LF, so no match can swallow a line end).
+fn delimiter_line_end(
+    d: &[u8],
+    pos: usize,
+    lim: usize,
+    finder: &memchr::memmem::Finder<'_>,
+) -> Option<usize> {
+    let from = pos + 1;
+    for q in finder.find_iter(d.get(from..)?).map(|k| from + k) {
+        let mut p = q - 1;
+        if p >= lim {
+            return None;
         }
-        bs.pos = (part.mime.offset - bs.base) as usize;
-        while i > 0 && bs.chr() != b'\r' && bs.chr() != b'\n' {
-            line.clear();
-            let mut c = b' ';
-            while c != 0 {
-                let c1 = bs.snx();
-                match c1 {
-                    b'\r' | b'\n' => {
-                        if c1 == b'\r' && i > 0 && bs.chr() == b'\n' {
-                            bs.snx();
-                            i -= 1;
-                        }
-                        if i == 0 || (bs.chr() != b' ' && bs.chr() != b'\t') {
-                            c = 0;
-                        }
-                    }
-                    b'\t' | b' ' => {
-                        if c != b' ' {
-                            c = b' ';
-                            line.push(c);
-                        }
-                    }
-                    _ => {
-                        c = c1;
-                        line.push(c);
-                    }
-                }
-                if i == 0 {
-                    c = 0;
+        match d[p] {
+            b'\n' if p > pos && d[p - 1] == b'\r' => p -= 1,
+            b'\n' | b'\r' => {}
+            _ => continue,
+        }
+        return Some(p);
+    }
+    None
+}
+
+/// Where a multipart's finished parts go: to the `ParseEnv` one by one when
+/// it streams them, else into the list.
+struct PartSink {
+    stream: bool,
+    bodies: Vec<Body>,
+    /// Reused buffer for the parts' MIME header lines.
+    line: Vec<u8>,
+    any: bool,
+}
+
+impl PartSink {
+    /// Build and parse the part `sp`, then hand it on. The scan's cursor is
+    /// kept.
+    fn emit(
+        &mut self,
+        sp: Span,
+        bs: &mut Str<'_>,
+        h: &[u8],
+        depth: u64,
+        flags: u64,
+        ev: &mut dyn ParseEnv,
+    ) {
+        let mut part = Body::default();
+        if sp.digest {
+            part.type_ = TYPEMESSAGE;
+        }
+        part.mime.offset = sp.offset;
+        part.mime.size = sp.size;
+        let pos = bs.pos;
+        parse_part(&mut part, bs, h, depth, flags, &mut self.line, ev);
+        bs.pos = pos;
+        self.any = true;
+        if self.stream {
+            ev.take_part(part);
+        } else {
+            self.bodies.push(part);
+        }
+    }
+}
+
+/// One part of a multipart (second pass): its MIME header, then its
+/// contents. `part.mime` holds where the part starts and its length.
+fn parse_part(
+    part: &mut Body,
+    bs: &mut Str<'_>,
+    h: &[u8],
+    depth: u64,
+    flags: u64,
+    line: &mut Vec<u8>,
+    ev: &mut dyn ParseEnv,
+) {
+    let mut i = part.mime.size;
+    if i == 0 {
+        part.subtype = Some(default_subtype(part.type_).to_vec());
+        match part.type_ {
+            TYPETEXT if part.parameter.is_empty() => {
+                let v: &[u8] = if part.encoding == ENC7BIT {
+                    b"US-ASCII"
                 } else {
-                    i -= 1;
-                    if i == 0 {
+                    b"X-UNKNOWN"
+                };
+                part.parameter.push(Parameter {
+                    attribute: b"CHARSET".to_vec(),
+                    value: Some(v.to_vec()),
+                });
+            }
+            TYPEMESSAGE => part.nested = Nested::Msg(Box::default()),
+            _ => {}
+        }
+        return;
+    }
+    bs.pos = (part.mime.offset - bs.base) as usize;
+    while i > 0 && bs.chr() != b'\r' && bs.chr() != b'\n' {
+        line.clear();
+        let mut c = b' ';
+        while c != 0 {
+            let c1 = bs.snx();
+            match c1 {
+                b'\r' | b'\n' => {
+                    if c1 == b'\r' && i > 0 && bs.chr() == b'\n' {
+                        bs.snx();
+                        i -= 1;
+                    }
+                    if i == 0 || (bs.chr() != b' ' && bs.chr() != b'\t') {
                         c = 0;
                     }
                 }
-            }
-            // The line is a C string: it ends at the first NUL.
-            let l = cstr(&line, 0);
-            if l.len() >= 8 && l[..8].eq_ignore_ascii_case(b"content-") {
-                if let Some(colon) = memchr::memchr(b':', &l[8..]) {
-                    let mut name = l[8..8 + colon].to_vec();
-                    name.make_ascii_uppercase();
-                    let mut v = 8 + colon + 1;
-                    while at(l, v) == b' ' {
-                        v += 1;
+                b'\t' | b' ' => {
+                    if c != b' ' {
+                        c = b' ';
+                        line.push(c);
                     }
-                    let value = l[v.min(l.len())..].to_vec();
-                    parse_content_header(part, &name, &value, ev);
+                }
+                _ => {
+                    c = c1;
+                    line.push(c);
+                }
+            }
+            if i == 0 {
+                c = 0;
+            } else {
+                i -= 1;
+                if i == 0 {
+                    c = 0;
                 }
             }
         }
-        if i > 0 && bs.chr() == b'\r' {
-            i -= 1;
-            bs.snx();
+        // The line is a C string: it ends at the first NUL.
+        let l = cstr(line, 0);
+        if l.len() >= 8 && l[..8].eq_ignore_ascii_case(b"content-") {
+            if let Some(colon) = memchr::memchr(b':', &l[8..]) {
+                let mut name = l[8..8 + colon].to_vec();
+                name.make_ascii_uppercase();
+                let mut v = 8 + colon + 1;
+                while at(l, v) == b' ' {
+                    v += 1;
+                }
+                let value = l[v.min(l.len())..].to_vec();
+                parse_content_header(part, &name, &value, ev);
+            }
         }
-        if i > 0 && bs.chr() == b'\n' {
-            i -= 1;
-            bs.snx();
-        }
-        let saved = bs.end;
-        bs.end = bs.pos + i as usize;
-        part.mime.size -= i;
-        parse_content(part, bs, h, depth + 1, flags, ev);
-        bs.end = saved;
     }
-    body.nested = Nested::Parts(parts);
+    if i > 0 && bs.chr() == b'\r' {
+        i -= 1;
+        bs.snx();
+    }
+    if i > 0 && bs.chr() == b'\n' {
+        i -= 1;
+        bs.snx();
+    }
+    let saved = bs.end;
+    bs.end = bs.pos + i as usize;
+    part.mime.size -= i;
+    parse_content(part, bs, h, depth + 1, flags, ev);
+    bs.end = saved;
 }
 
 /// `rfc822_parse_content` for a body whose content headers are already
@@ -913,4 +1069,131 @@ pub fn parse_content_of(
         base: text.base,
     };
     parse_content(body, &mut bs, host.unwrap_or(BADHOST), depth, flags, env);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{lf_counts, parse_msg_full, BodyText};
+    use crate::message::model::*;
+
+    /// Receives parts one by one and puts the tree back together by the
+    /// rule the C ABI relies on: a multipart left empty takes the most
+    /// recently finished list.
+    #[derive(Default)]
+    struct Streamed {
+        inner: Collect,
+        open: Vec<Vec<Body>>,
+        done: Vec<Vec<Body>>,
+    }
+
+    fn attach(b: &mut Body, done: &mut Vec<Vec<Body>>) {
+        match &mut b.nested {
+            Nested::Parts(p) if p.is_empty() && b.type_ == TYPEMULTIPART => {
+                *p = done.pop().expect("a finished list for this multipart");
+            }
+            Nested::Msg(m) => {
+                if let Some(nb) = m.body.as_deref_mut() {
+                    attach(nb, done);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    impl ParseEnv for Streamed {
+        fn log_parse(&mut self, msg: &[u8]) {
+            self.inner.log_parse(msg);
+        }
+        fn body_types(&mut self) -> &mut dyn NameTable {
+            &mut self.inner.types
+        }
+        fn body_encodings(&mut self) -> &mut dyn NameTable {
+            &mut self.inner.encodings
+        }
+        fn streams_parts(&self) -> bool {
+            true
+        }
+        fn begin_parts(&mut self) {
+            self.open.push(Vec::new());
+        }
+        fn take_part(&mut self, mut part: Body) {
+            attach(&mut part, &mut self.done);
+            self.open.last_mut().expect("inside a multipart").push(part);
+        }
+        fn end_parts(&mut self) {
+            let list = self.open.pop().expect("inside a multipart");
+            self.done.push(list);
+        }
+    }
+
+    #[test]
+    fn streamed_parts_rebuild_the_same_tree() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/message/msg");
+        let mut msgs: Vec<Vec<u8>> = std::fs::read_dir(dir)
+            .expect("tests/data/message/msg")
+            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .collect();
+        // Multiparts in a message in a multipart, and a digest, nested.
+        msgs.push(
+            b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=a\n\n\
+              --a\nContent-Type: message/rfc822\n\n\
+              Subject: in\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=b\n\n\
+              --b\n\none\n--b\nContent-Type: multipart/digest; boundary=c\n\n\
+              --c\n\nSubject: d\n\nx\n--c--\n--b--\n\
+              --a\nContent-Type: multipart/mixed; boundary=e\n\n--e\n\ny\n--e--\n\
+              --a\n\nlast\n--a--\n"
+                .to_vec(),
+        );
+        assert!(msgs.len() > 10);
+        for m in &msgs {
+            let split = memchr::memmem::find(m, b"\n\n").map_or(m.len(), |k| k + 2);
+            let (h, t) = m.split_at(split);
+            let text = Some(BodyText { data: t, base: 0 });
+            let mut plain = Collect::default();
+            let (e1, b1) = parse_msg_full(h, text, None, 0, 0, &mut plain);
+            let mut st = Streamed::default();
+            let (e2, mut b2) = parse_msg_full(h, text, None, 0, 0, &mut st);
+            attach(b2.as_mut().unwrap(), &mut st.done);
+            assert!(st.open.is_empty() && st.done.is_empty());
+            assert_eq!(e1, e2);
+            assert_eq!(b1, b2, "{}", String::from_utf8_lossy(m));
+            assert_eq!(plain.warnings, st.inner.warnings);
+        }
+    }
+
+    /// The byte-by-byte rule of `strcrlflen`: a CR swallows an LF right
+    /// after it; any other LF is bare.
+    fn reference(d: &[u8]) -> u64 {
+        let (mut n, mut k) = (0, 0);
+        while k < d.len() {
+            match d[k] {
+                b'\r' if d.get(k + 1) == Some(&b'\n') => k += 1,
+                b'\n' => n += 1,
+                _ => {}
+            }
+            k += 1;
+        }
+        n
+    }
+
+    #[test]
+    fn lf_counts_match_the_byte_rule() {
+        // Lengths around the 255-byte blocks, with LFs, CRs and CRLFs at
+        // every phase, including block edges.
+        let mut seed = 7u32;
+        for len in [0usize, 1, 2, 3, 254, 255, 256, 257, 510, 511, 1000] {
+            for _ in 0..20 {
+                let d: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                        [b'\r', b'\n', b'a', b'\n'][(seed >> 16) as usize % 4]
+                    })
+                    .collect();
+                let lf = d.iter().filter(|&&c| c == b'\n').count() as u64;
+                assert_eq!(lf_counts(&d), (lf, reference(&d)), "{d:?}");
+            }
+        }
+        assert_eq!(lf_counts(b"\n"), (1, 1));
+        assert_eq!(lf_counts(b"\r\n\r\r\n\n"), (3, 1));
+    }
 }
