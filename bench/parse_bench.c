@@ -17,24 +17,16 @@
 #include "c-client.h"
 #include "../c-tests/diff/msgsplit.h"
 
+#define MM_OWN_LOG
+#define MM_OWN_NOTIFY
+#define MM_OWN_FATAL
+#include "../c-tests/lib/mm_callbacks.h"
+
 static unsigned long nlogs;	/* parser warnings; counted, not printed */
 
 void mm_log (char *string,long errflg) { nlogs++; }
 void mm_notify (MAILSTREAM *stream,char *string,long errflg) { nlogs++; }
-void mm_dlog (char *string) { }
 void mm_fatal (char *string) { fprintf (stderr,"FATAL: %s\n",string); }
-void mm_searched (MAILSTREAM *stream,unsigned long number) { }
-void mm_exists (MAILSTREAM *stream,unsigned long number) { }
-void mm_expunged (MAILSTREAM *stream,unsigned long number) { }
-void mm_flags (MAILSTREAM *stream,unsigned long number) { }
-void mm_list (MAILSTREAM *stream,int delimiter,char *name,long attributes) { }
-void mm_lsub (MAILSTREAM *stream,int delimiter,char *name,long attributes) { }
-void mm_status (MAILSTREAM *stream,char *mailbox,MAILSTATUS *status) { }
-void mm_login (NETMBX *mb,char *user,char *pwd,long trial)
-{ *user = *pwd = '\0'; }
-void mm_critical (MAILSTREAM *stream) { }
-void mm_nocritical (MAILSTREAM *stream) { }
-long mm_diskerror (MAILSTREAM *stream,long errcode,long serious) { return T; }
 
 typedef struct { char *hdr,*txt; size_t hlen,tlen; } prepared;
 

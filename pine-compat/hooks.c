@@ -27,20 +27,10 @@ static void result (int good,const char *what,long set,void *got,void *want)
 }
 
 /* ---- the application's callbacks (quiet, as a test harness) ---- */
-void mm_searched (MAILSTREAM *s,unsigned long n) {}
-void mm_exists (MAILSTREAM *s,unsigned long n) {}
-void mm_expunged (MAILSTREAM *s,unsigned long n) {}
-void mm_flags (MAILSTREAM *s,unsigned long n) {}
-void mm_notify (MAILSTREAM *s,char *t,long e) {}
-void mm_list (MAILSTREAM *s,int d,char *n,long a) {}
-void mm_lsub (MAILSTREAM *s,int d,char *n,long a) {}
-void mm_status (MAILSTREAM *s,char *m,MAILSTATUS *st) {}
+#define MM_OWN_LOG
+#define MM_OWN_FATAL
+#include "../c-tests/lib/mm_callbacks.h"
 void mm_log (char *t,long e) { if (getenv ("HOOKS_VERBOSE")) printf ("  log: %s\n",t); }
-void mm_dlog (char *t) {}
-void mm_login (NETMBX *mb,char *u,char *p,long t) { *u = *p = '\0'; }
-void mm_critical (MAILSTREAM *s) {}
-void mm_nocritical (MAILSTREAM *s) {}
-long mm_diskerror (MAILSTREAM *s,long e,long serious) { return T; }
 void mm_fatal (char *t) { printf ("  fatal: %s\n",t); }
 
 /* ---- hooks of the kinds Pine installs ---- */

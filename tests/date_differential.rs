@@ -13,13 +13,12 @@ use c_client::message::date::{
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod common;
+use common::{compile_oracle, oracle_command, our_lib, repo, run_with_input};
+
 const CHILD_INPUT: &str = "DATE_DIFF_CHILD_INPUT";
 const CHILD_OUTPUT: &str = "DATE_DIFF_CHILD_OUTPUT";
 const CHILD_MODE: &str = "DATE_DIFF_CHILD_MODE";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn fields(e: &MailDate) -> String {
     format!(
@@ -124,14 +123,6 @@ fn split_lines(input: &[u8]) -> Vec<&[u8]> {
 
 // --- running the original -------------------------------------------------
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
 /// The probe, compiled once per test process.
 fn build_probe() -> Result<PathBuf, String> {
     static PROBE: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
@@ -140,43 +131,17 @@ fn build_probe() -> Result<PathBuf, String> {
 
 /// Compiles the probe against the original, or says why it cannot.
 fn compile_probe() -> Result<PathBuf, String> {
-    if !Path::new("/usr/include/c-client/c-client.h").exists() {
-        return Err("original c-client headers not installed".into());
-    }
-    let dir = std::env::temp_dir().join(format!("ccl-date-diff-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    set_mode(&dir, 0o755);
-    let exe = dir.join("dates_diff");
-    let out = Command::new("gcc")
-        .arg("-I/usr/include/c-client")
-        .arg(repo().join("c-tests/unit/dates/dates_diff.c"))
-        .arg("-o")
-        .arg(&exe)
-        .arg("-lc-client")
-        .output()
-        .map_err(|e| format!("gcc: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "probe does not compile: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(exe)
-}
-
-fn set_mode(p: &Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
+    compile_oracle(
+        "gcc",
+        &[],
+        "c-tests/unit/dates/dates_diff.c",
+        "ccl-date-diff",
+        "dates_diff",
+    )
 }
 
 fn run_probe(exe: &Path, mode: &str, input: &[u8], tz: Option<&str>) -> Vec<String> {
     run_probe_on(exe, mode, input, tz, None)
-}
-
-/// Our library as built by `make` (build/lib), if present.
-fn our_lib() -> Option<PathBuf> {
-    let dir = repo().join("build/lib");
-    dir.join("libc-client.so.2007e").exists().then_some(dir)
 }
 
 /// Runs the probe, against our library when `lib` names its directory.
@@ -187,31 +152,15 @@ fn run_probe_on(
     tz: Option<&str>,
     lib: Option<&Path>,
 ) -> Vec<String> {
-    let mut cmd = if is_root() {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "cloudsdk", "--"]).arg(exe);
-        c
-    } else {
-        Command::new(exe)
-    };
-    cmd.arg(mode).stdin(Stdio::piped()).stdout(Stdio::piped());
+    let mut cmd = oracle_command(exe);
+    cmd.arg(mode);
     if let Some(tz) = tz {
         cmd.env("TZ", tz);
     }
     if let Some(lib) = lib {
         cmd.env("LD_LIBRARY_PATH", lib);
     }
-    let mut child = cmd.spawn().expect("run probe");
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        use std::io::Write;
-        let _ = stdin.write_all(&data);
-    });
-    let out = child.wait_with_output().expect("probe output");
-    writer.join().unwrap();
-    assert!(out.status.success(), "probe failed: {:?}", out.status);
-    String::from_utf8_lossy(&out.stdout)
+    String::from_utf8_lossy(&run_with_input(cmd, input.to_vec()))
         .lines()
         .map(str::to_owned)
         .collect()

@@ -10,14 +10,12 @@
 use c_client::message::encoding::{base64_decode, base64_encode, qprint_decode, qprint_encode};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
+mod common;
+use common::{compile_oracle, oracle_command, our_lib, repo, run_with_input};
 
 /// mm_log level the original uses for these warnings.
 const PARSE: u32 = 3;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn hex(b: &[u8]) -> String {
     let mut s = String::with_capacity(b.len() * 2);
@@ -201,43 +199,19 @@ fn corpus_inputs() -> Option<Vec<Vec<u8>>> {
 
 // --- running the original -------------------------------------------------
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
 fn build_probe() -> Result<PathBuf, String> {
     static PROBE: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
     PROBE.get_or_init(compile_probe).clone()
 }
 
 fn compile_probe() -> Result<PathBuf, String> {
-    use std::os::unix::fs::PermissionsExt;
-    if !Path::new("/usr/include/c-client/c-client.h").exists() {
-        return Err("original c-client headers not installed".into());
-    }
-    let dir = std::env::temp_dir().join(format!("ccl-enc-diff-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755));
-    let exe = dir.join("encodings_diff");
-    let out = Command::new("gcc")
-        .arg("-I/usr/include/c-client")
-        .arg(repo().join("c-tests/unit/encodings/encodings_diff.c"))
-        .arg("-o")
-        .arg(&exe)
-        .arg("-lc-client")
-        .output()
-        .map_err(|e| format!("gcc: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "probe does not compile: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(exe)
+    compile_oracle(
+        "gcc",
+        &[],
+        "c-tests/unit/encodings/encodings_diff.c",
+        "ccl-enc-diff",
+        "encodings_diff",
+    )
 }
 
 fn run_probe(exe: &Path, inputs: &[Vec<u8>]) -> Vec<String> {
@@ -246,32 +220,16 @@ fn run_probe(exe: &Path, inputs: &[Vec<u8>]) -> Vec<String> {
 
 /// Runs the probe, against our library when `lib` names its directory.
 fn run_probe_on(exe: &Path, inputs: &[Vec<u8>], lib: Option<&Path>) -> Vec<String> {
-    let mut cmd = if is_root() {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "cloudsdk", "--"]).arg(exe);
-        c
-    } else {
-        Command::new(exe)
-    };
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped());
+    let mut cmd = oracle_command(exe);
     if let Some(lib) = lib {
         cmd.env("LD_LIBRARY_PATH", lib);
     }
-    let mut child = cmd.spawn().expect("run probe");
-    let mut stdin = child.stdin.take().unwrap();
     let mut data = String::new();
     for i in inputs {
         data.push_str(&hex(i));
         data.push('\n');
     }
-    let writer = std::thread::spawn(move || {
-        use std::io::Write;
-        let _ = stdin.write_all(data.as_bytes());
-    });
-    let out = child.wait_with_output().expect("probe output");
-    writer.join().unwrap();
-    assert!(out.status.success(), "probe failed: {:?}", out.status);
-    String::from_utf8(out.stdout)
+    String::from_utf8(run_with_input(cmd, data.into_bytes()))
         .unwrap()
         .lines()
         .map(str::to_owned)
@@ -373,11 +331,10 @@ fn our_library_matches_original_through_the_c_abi() {
             return;
         }
     };
-    let lib = repo().join("build/lib");
-    if !lib.join("libc-client.so.2007e").exists() {
+    let Some(lib) = our_lib() else {
         eprintln!("SKIP: build/lib/libc-client.so.2007e not built (run make)");
         return;
-    }
+    };
     let mut inputs = listed_inputs();
     inputs.extend(generated_inputs());
     if let Some(c) = corpus_inputs() {

@@ -9,6 +9,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::{compile_oracle, is_root};
+
 fn esc(o: &mut String, s: Option<&[u8]>) {
     let Some(s) = s else {
         o.push_str("(nil)");
@@ -275,26 +278,15 @@ fn build_oracle() -> Option<PathBuf> {
 }
 
 fn build_oracle_once() -> Option<PathBuf> {
-    if !Path::new("/usr/include/c-client/c-client.h").exists() {
-        eprintln!("SKIP: original c-client headers not installed");
-        return None;
-    }
-    let dir = std::env::temp_dir().join(format!("msgdiff-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).ok()?;
-    let exe = dir.join("dump");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("c-tests/message/dump.c");
-    let st = Command::new("cc")
-        .args(["-O1", "-w", "-o"])
-        .arg(&exe)
-        .arg(&src)
-        .args(["-I/usr/include/c-client", "-lc-client"])
-        .status()
-        .ok()?;
-    if !st.success() {
-        eprintln!("SKIP: could not build the oracle dumper");
-        return None;
-    }
-    Some(exe)
+    compile_oracle(
+        "cc",
+        &["-O1", "-w"],
+        "c-tests/message/dump.c",
+        "msgdiff",
+        "dump",
+    )
+    .map_err(|why| eprintln!("SKIP: {why}"))
+    .ok()
 }
 
 fn run_oracle(exe: &Path, mode: &str, input: &Path) -> Vec<u8> {
@@ -305,12 +297,7 @@ fn run_oracle(exe: &Path, mode: &str, input: &Path) -> Vec<u8> {
         input.file_name().expect("name").to_string_lossy()
     ));
     std::fs::copy(input, &copy).expect("copy input");
-    let is_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| o.stdout == b"0\n")
-        .unwrap_or(false);
-    let out = if is_root && Path::new("/usr/sbin/runuser").exists() {
+    let out = if is_root() && Path::new("/usr/sbin/runuser").exists() {
         use std::os::unix::fs::PermissionsExt;
         for p in [dir, exe, copy.as_path()] {
             let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755));

@@ -16,24 +16,14 @@
 #include "c-client.h"
 
 /* ---- application callbacks (the library needs them to link) ---- */
+#define MM_OWN_LOG
+#define MM_OWN_FATAL
+#include "../lib/mm_callbacks.h"
 static char logbuf[4096];
-void mm_searched(MAILSTREAM *s, unsigned long n) {}
-void mm_exists(MAILSTREAM *s, unsigned long n) {}
-void mm_expunged(MAILSTREAM *s, unsigned long n) {}
-void mm_flags(MAILSTREAM *s, unsigned long n) {}
-void mm_notify(MAILSTREAM *s, char *str, long e) {}
-void mm_list(MAILSTREAM *s, int d, char *m, long a) {}
-void mm_lsub(MAILSTREAM *s, int d, char *m, long a) {}
-void mm_status(MAILSTREAM *s, char *m, MAILSTATUS *st) {}
 void mm_log(char *str, long e) {
   size_t l = strlen(logbuf);
   snprintf(logbuf + l, sizeof logbuf - l, "[%ld:%s]", e, str);
 }
-void mm_dlog(char *str) {}
-void mm_login(NETMBX *mb, char *u, char *p, long t) {}
-void mm_critical(MAILSTREAM *s) {}
-void mm_nocritical(MAILSTREAM *s) {}
-long mm_diskerror(MAILSTREAM *s, long e, long serious) { return 1; }
 void mm_fatal(char *str) { printf("FATAL %s\n", str); }
 
 /* ---- helpers ---- */

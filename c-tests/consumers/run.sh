@@ -130,21 +130,7 @@ if make -s --no-print-directory -C "$CCT_ROOT" install PREFIX="$P" >"$CCT_TMP/in
     if [ -f "$P/include/c-client/c-client.h" ]; then
         cat >"$CCT_TMP/conf.c" <<'PROG'
 #include "c-client.h"
-void mm_searched (MAILSTREAM *s,unsigned long n) {}
-void mm_exists (MAILSTREAM *s,unsigned long n) {}
-void mm_expunged (MAILSTREAM *s,unsigned long n) {}
-void mm_flags (MAILSTREAM *s,unsigned long n) {}
-void mm_notify (MAILSTREAM *s,char *t,long e) {}
-void mm_list (MAILSTREAM *s,int d,char *n,long a) {}
-void mm_lsub (MAILSTREAM *s,int d,char *n,long a) {}
-void mm_status (MAILSTREAM *s,char *m,MAILSTATUS *st) {}
-void mm_log (char *t,long e) {}
-void mm_dlog (char *t) {}
-void mm_login (NETMBX *mb,char *u,char *p,long t) {}
-void mm_critical (MAILSTREAM *s) {}
-void mm_nocritical (MAILSTREAM *s) {}
-long mm_diskerror (MAILSTREAM *s,long e,long serious) { return NIL; }
-void mm_fatal (char *t) {}
+#include "mm_callbacks.h"
 int main (void)
 {
   SIZEDTEXT src, dst;
@@ -156,9 +142,9 @@ int main (void)
 }
 PROG
         check "a PHP-configure-style program links with -lc-client (shared)" \
-            sh -c "cc -w $pc -o '$CCT_TMP/conf_so' '$CCT_TMP/conf.c' $pc"
+            sh -c "cc -w $pc -I'$CCT_ROOT/c-tests/lib' -o '$CCT_TMP/conf_so' '$CCT_TMP/conf.c' $pc"
         check "a PHP-configure-style program links with libc-client.a (static)" \
-            sh -c "cc -w -I'$P/include/c-client' -o '$CCT_TMP/conf_a' '$CCT_TMP/conf.c' '$P/lib/libc-client.a' \$(PKG_CONFIG_PATH='$P/lib/pkgconfig' pkg-config --static --libs-only-l c-client | sed 's/-lc-client//')"
+            sh -c "cc -w -I'$P/include/c-client' -I'$CCT_ROOT/c-tests/lib' -o '$CCT_TMP/conf_a' '$CCT_TMP/conf.c' '$P/lib/libc-client.a' \$(PKG_CONFIG_PATH='$P/lib/pkgconfig' pkg-config --static --libs-only-l c-client | sed 's/-lc-client//')"
     else
         skip "PHP-configure-style link test: no c-client.h in include/ yet"
     fi

@@ -8,20 +8,15 @@
 #include "fdstring.h"
 #include "flstring.h"
 
-void mm_searched (MAILSTREAM *s,unsigned long n) {}
-void mm_exists (MAILSTREAM *s,unsigned long n) {}
-void mm_expunged (MAILSTREAM *s,unsigned long n) {}
-void mm_flags (MAILSTREAM *s,unsigned long n) {}
+/* The shared silent callbacks, except those that print what they get. */
+#define MM_OWN_NOTIFY
+#define MM_OWN_LOG
+#define MM_OWN_DLOG
+#define MM_OWN_FATAL
+#include "../lib/mm_callbacks.h"
 void mm_notify (MAILSTREAM *s,char *t,long e) { printf ("notify: %s\n",t); }
-void mm_list (MAILSTREAM *s,int d,char *n,long a) {}
-void mm_lsub (MAILSTREAM *s,int d,char *n,long a) {}
-void mm_status (MAILSTREAM *s,char *m,MAILSTATUS *st) {}
 void mm_log (char *t,long e) { printf ("log[%ld]: %s\n",e,t); }
 void mm_dlog (char *t) { printf ("dlog: %s\n",t); }
-void mm_login (NETMBX *mb,char *u,char *p,long t) { *u = *p = '\0'; }
-void mm_critical (MAILSTREAM *s) {}
-void mm_nocritical (MAILSTREAM *s) {}
-long mm_diskerror (MAILSTREAM *s,long c,long serious) { return 1; }
 void mm_fatal (char *t) { printf ("fatal: %s\n",t); fflush (stdout); }
 
 /* Prints bytes with non-printables escaped. */

@@ -9,20 +9,21 @@
 #include <string.h>
 #include "c-client.h"
 
-void mm_searched (MAILSTREAM *s,unsigned long n) {}
-void mm_exists (MAILSTREAM *s,unsigned long n) {}
-void mm_expunged (MAILSTREAM *s,unsigned long n) {}
-void mm_flags (MAILSTREAM *s,unsigned long n) {}
+/* The shared silent callbacks, except those that print what they get. */
+#define MM_OWN_NOTIFY
+#define MM_OWN_LIST
+#define MM_OWN_LSUB
+#define MM_OWN_STATUS
+#define MM_OWN_LOG
+#define MM_OWN_DLOG
+#define MM_OWN_FATAL
+#include "../lib/mm_callbacks.h"
 void mm_notify (MAILSTREAM *s,char *t,long e) { printf ("notify: %s\n",t); }
 void mm_list (MAILSTREAM *s,int d,char *n,long a) { printf ("list: %s\n",n); }
 void mm_lsub (MAILSTREAM *s,int d,char *n,long a) { printf ("lsub: %s\n",n); }
 void mm_status (MAILSTREAM *s,char *m,MAILSTATUS *st) { printf ("status\n"); }
 void mm_log (char *t,long e) { printf ("log[%ld]: %.200s\n",e,t); }
 void mm_dlog (char *t) { printf ("dlog: %.200s\n",t); }
-void mm_login (NETMBX *mb,char *u,char *p,long t) { *u = *p = '\0'; }
-void mm_critical (MAILSTREAM *s) {}
-void mm_nocritical (MAILSTREAM *s) {}
-long mm_diskerror (MAILSTREAM *s,long c,long serious) { return 1; }
 void mm_fatal (char *t) { printf ("fatal: %s\n",t); fflush (stdout); }
 
 #define NN(p) ((p) ? "ptr" : "NIL")

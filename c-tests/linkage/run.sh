@@ -138,28 +138,14 @@ if [ -f "$CCT_LIBDIR/libc-client.so" ]; then
         cat >"$W/prog_$cfgname.c" <<'PROG'
 #include "c-client.h"
 #include "linkage.h"
-void mm_searched (MAILSTREAM *s,unsigned long n) {}
-void mm_exists (MAILSTREAM *s,unsigned long n) {}
-void mm_expunged (MAILSTREAM *s,unsigned long n) {}
-void mm_flags (MAILSTREAM *s,unsigned long n) {}
-void mm_notify (MAILSTREAM *s,char *t,long e) {}
-void mm_list (MAILSTREAM *s,int d,char *n,long a) {}
-void mm_lsub (MAILSTREAM *s,int d,char *n,long a) {}
-void mm_status (MAILSTREAM *s,char *m,MAILSTATUS *st) {}
-void mm_log (char *t,long e) {}
-void mm_dlog (char *t) {}
-void mm_login (NETMBX *mb,char *u,char *p,long t) {}
-void mm_critical (MAILSTREAM *s) {}
-void mm_nocritical (MAILSTREAM *s) {}
-long mm_diskerror (MAILSTREAM *s,long e,long serious) { return NIL; }
-void mm_fatal (char *t) {}
+#include "mm_callbacks.h"
 int main (void)
 {
 #include "linkage.c"
   return 0;
 }
 PROG
-        if cc -w -I"$W/$cfgname" $inc -o "$W/prog_$cfgname" "$W/prog_$cfgname.c" -L"$CCT_LIBDIR" -lc-client >"$W/cc_$cfgname.log" 2>&1; then
+        if cc -w -I"$W/$cfgname" $inc -I"$CCT_ROOT/c-tests/lib" -o "$W/prog_$cfgname" "$W/prog_$cfgname.c" -L"$CCT_LIBDIR" -lc-client >"$W/cc_$cfgname.log" 2>&1; then
             ok "linkage files ($cfgname) compile and link against our library"
         else
             fail "linkage files ($cfgname) do not compile/link: $(head -n 5 "$W/cc_$cfgname.log")"

@@ -8,6 +8,12 @@
 #include <string.h>
 #include <time.h>
 #include "c-client.h"
+/* Callbacks: the shared silent ones, but this program's mm_log and mm_fatal
+ * (defined at the end). */
+#define MM_OWN_LOG
+#define MM_OWN_FATAL
+#define MM_DISKERROR_RESULT NIL
+#include "../lib/mm_callbacks.h"
 
 static void esc(const char *s)
 {
@@ -274,17 +280,4 @@ int main(int argc, char **argv)
 }
 
 void mm_log(char *string, long errflg) { if (quiet) return; printf("LOG %ld ", errflg); esc(string); putchar('\n'); }
-void mm_dlog(char *string) {}
-void mm_searched(MAILSTREAM *s, unsigned long n) {}
-void mm_exists(MAILSTREAM *s, unsigned long n) {}
-void mm_expunged(MAILSTREAM *s, unsigned long n) {}
-void mm_flags(MAILSTREAM *s, unsigned long n) {}
-void mm_notify(MAILSTREAM *s, char *str, long e) {}
-void mm_list(MAILSTREAM *s, int d, char *m, long a) {}
-void mm_lsub(MAILSTREAM *s, int d, char *m, long a) {}
-void mm_status(MAILSTREAM *s, char *m, MAILSTATUS *st) {}
-void mm_login(NETMBX *mb, char *u, char *p, long t) {}
-void mm_critical(MAILSTREAM *s) {}
-void mm_nocritical(MAILSTREAM *s) {}
-long mm_diskerror(MAILSTREAM *s, long e, long serious) { return 0; }
 void mm_fatal(char *string) { printf("FATAL %s\n", string); }

@@ -3,7 +3,7 @@
 //! counted by level so a target can check that bad input gives at most
 //! warnings.
 #![allow(non_snake_case, clippy::missing_safety_doc)]
-use std::os::raw::{c_char, c_int, c_long, c_ulong, c_void};
+use std::os::raw::{c_char, c_long, c_void};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// mm_log calls with a level worse than a warning (ERROR, BYE, or unknown).
@@ -21,46 +21,12 @@ pub extern "C" fn mm_notify(_st: *mut c_void, s: *mut c_char, level: c_long) {
     mm_log(s, level)
 }
 #[no_mangle]
-pub extern "C" fn mm_dlog(_s: *mut c_char) {}
-#[no_mangle]
 pub extern "C" fn mm_fatal(_s: *mut c_char) {
     SEVERE.fetch_add(1, Ordering::Relaxed);
 }
-#[no_mangle]
-pub extern "C" fn mm_searched(_st: *mut c_void, _n: c_ulong) {}
-#[no_mangle]
-pub extern "C" fn mm_exists(_st: *mut c_void, _n: c_ulong) {}
-#[no_mangle]
-pub extern "C" fn mm_expunged(_st: *mut c_void, _n: c_ulong) {}
-#[no_mangle]
-pub extern "C" fn mm_flags(_st: *mut c_void, _n: c_ulong) {}
-#[no_mangle]
-pub extern "C" fn mm_list(_st: *mut c_void, _d: c_int, _n: *mut c_char, _a: c_long) {}
-#[no_mangle]
-pub extern "C" fn mm_lsub(_st: *mut c_void, _d: c_int, _n: *mut c_char, _a: c_long) {}
-#[no_mangle]
-pub extern "C" fn mm_status(_st: *mut c_void, _m: *mut c_char, _s: *mut c_void) {}
-#[no_mangle]
-pub unsafe extern "C" fn mm_login(
-    _mb: *mut c_void,
-    user: *mut c_char,
-    pwd: *mut c_char,
-    _t: c_long,
-) {
-    // SAFETY: the library passes writable buffers.
-    unsafe {
-        *user = 0;
-        *pwd = 0;
-    }
-}
-#[no_mangle]
-pub extern "C" fn mm_critical(_st: *mut c_void) {}
-#[no_mangle]
-pub extern "C" fn mm_nocritical(_st: *mut c_void) {}
-#[no_mangle]
-pub extern "C" fn mm_diskerror(_st: *mut c_void, _e: c_long, _s: c_long) -> c_long {
-    1
-}
+// The silent rest, shared with the test binaries.
+#[path = "../../tests/abi_support/silent_callbacks.rs"]
+mod silent_callbacks;
 
 /// Frees a block the library returned (malloc'ed, as fs_get makes them).
 pub unsafe fn give<T>(p: *mut T) {

@@ -4,6 +4,7 @@
 
 use super::bindings::SIZEDTEXT;
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
+use crate::message::encoding::hex_nybble;
 use std::cmp::Ordering;
 use std::os::raw::{c_char, c_int, c_long, c_uchar, c_ulong, c_void};
 
@@ -278,24 +279,11 @@ pub unsafe extern "C" fn ssearch(
     })
 }
 
-/// The value of a hex digit as the original computes it: digits from '0',
-/// anything up to 'Z' from 'A', the rest from 'a' (no validation; callers
-/// check with isxdigit first), wrapping like unsigned char arithmetic.
-fn nybble(c: u8) -> u8 {
-    if c.is_ascii_digit() {
-        c.wrapping_sub(b'0')
-    } else if c <= b'Z' {
-        c.wrapping_sub(b'A' - 10)
-    } else {
-        c.wrapping_sub(b'a' - 10)
-    }
-}
-
 /// `hex2byte`: two hex digits to a byte.
-// no-panic: wrapping byte arithmetic only (nybble uses wrapping_sub).
+// no-panic: wrapping byte arithmetic only (hex_nybble uses wrapping_sub).
 #[no_mangle]
 pub extern "C" fn hex2byte(c1: c_uchar, c2: c_uchar) -> c_uchar {
-    (nybble(c1) << 4).wrapping_add(nybble(c2))
+    (hex_nybble(c1) << 4).wrapping_add(hex_nybble(c2))
 }
 
 fn ordering_to_int(o: Ordering) -> c_int {

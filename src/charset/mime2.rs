@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use super::convert::{text, U8T_CANONICAL, U8T_CASECANON};
 use super::utf8;
+use crate::message::encoding::{base64_scan, base64_truncation_warning, hex_nybble};
 
 const MINENCWORD: usize = 9;
 const MAXENCWORD: usize = 75;
@@ -53,102 +54,13 @@ fn enc_text(src: &[u8], mut s: usize) -> Option<usize> {
     ok.then_some(s)
 }
 
-fn hex_val(c: u8) -> u8 {
-    // The original's formula, exact even for non-hex input it never sees.
-    if c.is_ascii_digit() {
-        c.wrapping_sub(b'0')
-    } else if c <= b'Z' {
-        c.wrapping_sub(b'A' - 10)
-    } else {
-        c.wrapping_sub(b'a' - 10)
-    }
-}
-
-/// Outcome of BASE64 decoding the way `rfc822_base64` does.
-pub enum Base64 {
-    Ok(Vec<u8>),
-    /// Data after padding: decoding stopped; the offset of the offending
-    /// octet is given so the caller can report it.
-    Truncated(Vec<u8>, usize),
-    Bad,
-}
-
-/// Lenient BASE64 decoding with the original's rules: whitespace and NUL
-/// are skipped, any other junk fails, padding must sit where it belongs.
-pub fn base64_decode(src: &[u8]) -> Base64 {
-    enum K {
-        Data(u8),
-        Wsp,
-        Pad,
-        Junk,
-    }
-    fn kind(b: u8) -> K {
-        match b {
-            b'A'..=b'Z' => K::Data(b - b'A'),
-            b'a'..=b'z' => K::Data(b - b'a' + 26),
-            b'0'..=b'9' => K::Data(b - b'0' + 52),
-            b'+' => K::Data(62),
-            b'/' => K::Data(63),
-            b'=' => K::Pad,
-            0 | 9 | 10 | 12 | 13 | 32 => K::Wsp,
-            _ => K::Junk,
-        }
-    }
-    let mut out = Vec::with_capacity(src.len() * 3 / 4 + 1);
-    let mut cur: u8 = 0;
-    let mut e = 0u32;
-    let mut i = 0;
-    while i < src.len() {
-        let b = src[i];
-        i += 1;
-        match kind(b) {
-            K::Data(c) => {
-                match e {
-                    0 => cur = c << 2,
-                    1 => {
-                        out.push(cur | (c >> 4));
-                        cur = c << 4;
-                    }
-                    2 => {
-                        out.push(cur | (c >> 2));
-                        cur = c << 6;
-                    }
-                    _ => {
-                        out.push(cur | c);
-                        e = 0;
-                        continue;
-                    }
-                }
-                e += 1;
-            }
-            K::Wsp => {}
-            K::Pad => {
-                let pos = e;
-                e += 1;
-                match pos {
-                    3 => {
-                        for (k, &r) in src[i..].iter().enumerate() {
-                            if let K::Data(_) = kind(r) {
-                                return Base64::Truncated(out, i + k);
-                            }
-                        }
-                        return Base64::Ok(out);
-                    }
-                    2 if src.get(i) == Some(&b'=') => {}
-                    _ => return Base64::Bad,
-                }
-            }
-            K::Junk => return Base64::Bad,
-        }
-    }
-    Base64::Ok(out)
-}
-
 /// Decode the text of an encoded word (`mime2_decode`). `log` receives
 /// the original's parse warning for BASE64 data after padding; `rest` is
 /// the header text from the start of the encoded text (for that message).
 pub fn decode(enc: u8, t: &[u8], rest: &[u8], log: &mut dyn FnMut(&[u8])) -> Option<Vec<u8>> {
     match enc {
+        // Not `rfc822_qprint`: in a word '_' is a space and a bad escape
+        // fails the whole word instead of being copied with a warning.
         b'Q' | b'q' => {
             let mut out = Vec::with_capacity(t.len());
             let mut q = 0;
@@ -162,7 +74,7 @@ pub fn decode(enc: u8, t: &[u8], rest: &[u8], log: &mut dyn FnMut(&[u8])) -> Opt
                         if !h1.is_ascii_hexdigit() || !h2.is_ascii_hexdigit() {
                             return None;
                         }
-                        out.push((hex_val(h1) << 4).wrapping_add(hex_val(h2)));
+                        out.push((hex_nybble(h1) << 4).wrapping_add(hex_nybble(h2)));
                         q += 2;
                     }
                     b'_' => out.push(b' '),
@@ -172,21 +84,15 @@ pub fn decode(enc: u8, t: &[u8], rest: &[u8], log: &mut dyn FnMut(&[u8])) -> Opt
             }
             Some(out)
         }
-        b'B' | b'b' => match base64_decode(t) {
-            Base64::Ok(v) => Some(v),
-            Base64::Truncated(v, at) => {
-                let tail = &rest[at..];
-                let tail = &tail[..tail.iter().position(|&b| b == 0).unwrap_or(tail.len())];
-                let mut msg = b"Possible data truncation in rfc822_base64(): ".to_vec();
-                msg.extend_from_slice(&tail[..tail.len().min(80)]);
-                if let Some(p) = msg.iter().position(|&b| b == b'\r' || b == b'\n') {
-                    msg.truncate(p);
-                }
-                log(&msg);
-                Some(v)
+        b'B' | b'b' => {
+            let (v, trailing) = base64_scan(t)?;
+            if let Some(at) = trailing {
+                // The original quotes the header from there on, which runs
+                // past the encoded word into the rest of the line.
+                log(&base64_truncation_warning(rest, at));
             }
-            Base64::Bad => None,
-        },
+            Some(v)
+        }
         _ => None,
     }
 }

@@ -52,10 +52,19 @@ fn b64_class(c: u8) -> B64 {
 /// Data characters after the end padding are ignored with a warning.
 /// A trailing partial group without padding is dropped silently.
 pub fn base64_decode(src: &[u8]) -> Option<Decoded> {
-    let mut out = Decoded {
-        data: Vec::with_capacity(src.len() / 4 * 3 + 3),
-        warnings: Vec::new(),
-    };
+    let (data, trailing) = base64_scan(src)?;
+    let warnings = trailing
+        .map(|at| vec![base64_truncation_warning(src, at)])
+        .unwrap_or_default();
+    Some(Decoded { data, warnings })
+}
+
+/// The decoding rules of `rfc822_base64` without the reporting: the data,
+/// and the offset of the first data character after the end padding if
+/// there is one. Shared with RFC 2047 decoding (`charset::mime2`), which
+/// quotes the rest of the header line rather than the encoded text alone.
+pub fn base64_scan(src: &[u8]) -> Option<(Vec<u8>, Option<usize>)> {
+    let mut data = Vec::with_capacity(src.len() / 4 * 3 + 3);
     let mut pos = 0u8; // position within the current 4-character group
     let mut acc: u8 = 0; // the byte being assembled
     let mut i = 0usize;
@@ -67,14 +76,14 @@ pub fn base64_decode(src: &[u8]) -> Option<Decoded> {
                 match pos {
                     0 => acc = v << 2,
                     1 => {
-                        out.data.push(acc | (v >> 4));
+                        data.push(acc | (v >> 4));
                         acc = v << 4;
                     }
                     2 => {
-                        out.data.push(acc | (v >> 2));
+                        data.push(acc | (v >> 2));
                         acc = v << 6;
                     }
-                    _ => out.data.push(acc | v),
+                    _ => data.push(acc | v),
                 }
                 pos = if pos == 3 { 0 } else { pos + 1 };
             }
@@ -83,20 +92,11 @@ pub fn base64_decode(src: &[u8]) -> Option<Decoded> {
                 3 => {
                     // End of data: anything but space, junk or padding after
                     // it means something was appended to the encoded text.
-                    if let Some(k) = src[i..]
+                    let trailing = src[i..]
                         .iter()
                         .position(|&b| matches!(b64_class(b), B64::Data(_)))
-                    {
-                        let mut msg = b"Possible data truncation in rfc822_base64(): ".to_vec();
-                        let q = quote(src, i + k);
-                        let cut = q
-                            .iter()
-                            .position(|&b| b == b'\r' || b == b'\n')
-                            .unwrap_or(q.len());
-                        msg.extend_from_slice(&q[..cut]);
-                        out.warnings.push(msg);
-                    }
-                    return Some(out);
+                        .map(|k| i + k);
+                    return Some((data, trailing));
                 }
                 // "==" ends a group of two; the second '=' is taken next
                 // round, at position 3.
@@ -106,7 +106,20 @@ pub fn base64_decode(src: &[u8]) -> Option<Decoded> {
             B64::Junk => return None,
         }
     }
-    Some(out)
+    Some((data, None))
+}
+
+/// The original's warning for data after BASE64 padding, quoting `text`
+/// from `at` up to 80 bytes, a NUL or a line break.
+pub fn base64_truncation_warning(text: &[u8], at: usize) -> Vec<u8> {
+    let mut msg = b"Possible data truncation in rfc822_base64(): ".to_vec();
+    let q = quote(text, at);
+    let cut = q
+        .iter()
+        .position(|&b| b == b'\r' || b == b'\n')
+        .unwrap_or(q.len());
+    msg.extend_from_slice(&q[..cut]);
+    msg
 }
 
 const B64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -150,11 +163,18 @@ pub fn base64_encode(src: &[u8]) -> Vec<u8> {
     out
 }
 
-fn hex_value(c: u8) -> u8 {
-    match c {
-        b'0'..=b'9' => c - b'0',
-        b'A'..=b'F' => c - b'A' + 10,
-        _ => c.wrapping_sub(b'a').wrapping_add(10),
+/// The value of a hex digit as the original computes it (its `hex2byte`
+/// formula): digits from '0', anything up to 'Z' from 'A', the rest from
+/// 'a', wrapping like unsigned char arithmetic. No validation: callers
+/// check with `is_ascii_hexdigit` first, except the C export `hex2byte`,
+/// which must give the original's value for any input.
+pub fn hex_nybble(c: u8) -> u8 {
+    if c.is_ascii_digit() {
+        c.wrapping_sub(b'0')
+    } else if c <= b'Z' {
+        c.wrapping_sub(b'A' - 10)
+    } else {
+        c.wrapping_sub(b'a' - 10)
     }
 }
 
@@ -201,7 +221,7 @@ pub fn qprint_decode(src: &[u8]) -> Decoded {
                         }
                         match e {
                             Some(e) if e != 0 && e.is_ascii_hexdigit() => {
-                                d.push((hex_value(c) << 4).wrapping_add(hex_value(e)));
+                                d.push((hex_nybble(c) << 4).wrapping_add(hex_nybble(e)));
                             }
                             _ => {
                                 if !bad {
