@@ -443,6 +443,9 @@ pub(super) struct CEnv {
     pub(super) encodings: CTable,
     open: Vec<(*mut PART, *mut PART)>,
     pub(super) done: Vec<*mut PART>,
+    /// The `GET_PARSELINE` hook, read at the first header line: the
+    /// original reads it once per `rfc822_parse_msg_full` too.
+    parseline: Option<usize>,
 }
 
 impl CEnv {
@@ -452,6 +455,7 @@ impl CEnv {
             encodings: CTable { types: false },
             open: Vec::new(),
             done: Vec::new(),
+            parseline: None,
         }
     }
 }
@@ -482,7 +486,10 @@ impl ParseEnv for CEnv {
         &mut self.encodings
     }
     fn parse_line(&mut self, env: &mut Envelope, name: &[u8], value: &[u8], host: &[u8]) {
-        super::rfc822_parse::call_parseline(env, name, value, host);
+        let w = *self
+            .parseline
+            .get_or_insert_with(|| super::params::hook(GET_PARSELINE));
+        super::rfc822_parse::call_parseline(w, env, name, value, host);
     }
     fn parse_phrase(&mut self, phrase: &[u8], host: &[u8]) -> Option<Vec<Address>> {
         super::rfc822_parse::call_parsephrase(phrase, host)

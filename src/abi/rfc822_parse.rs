@@ -21,9 +21,9 @@ use std::ptr::{addr_of_mut, null_mut};
 
 /// Calls the application's `parseline_t` (SET_PARSELINE) for one header
 /// line. The hook gets an ENVELOPE record holding what has been parsed so
-/// far; what it changes there is taken back into the parse.
-pub(super) fn call_parseline(env: &mut Envelope, name: &[u8], value: &[u8], host: &[u8]) {
-    let w = params::hook(GET_PARSELINE);
+/// far; what it changes there is taken back into the parse. `w` is the
+/// hook word (`GET_PARSELINE`), 0 when none is set.
+pub(super) fn call_parseline(w: usize, env: &mut Envelope, name: &[u8], value: &[u8], host: &[u8]) {
     if w == 0 {
         return;
     }
