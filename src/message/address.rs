@@ -116,7 +116,12 @@ pub fn parse_address(
         return true;
     }
     if let Some(adrs) = parse_mailbox(b, string, host, env) {
-        list.extend(adrs);
+        if list.is_empty() {
+            // The usual single address: keep its vector instead of copying.
+            *list = adrs;
+        } else {
+            list.extend(adrs);
+        }
         return true;
     }
     if string.is_some() {

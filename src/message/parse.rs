@@ -162,8 +162,10 @@ fn parse_header(
     let mut s = 0usize;
     let mut i = h.len();
     let mut mimep: i8 = -1;
-    let mut buf: Vec<u8> = Vec::new();
-    let mut name: Vec<u8> = Vec::new();
+    // Sized for typical folded lines and header names, so that they rarely
+    // grow.
+    let mut buf: Vec<u8> = Vec::with_capacity(h.len().min(512));
+    let mut name: Vec<u8> = Vec::with_capacity(64);
     while i > 0 && at(h, s) != b'\n' {
         let line: &[u8] = if let Some((l, next)) = plain_line(h, s) {
             // An unfolded line without tabs, lone CRs or NULs is its own
