@@ -15,6 +15,86 @@ use crate::message::{address, lex, parse, write};
 use std::os::raw::{c_char, c_ulong, c_ushort};
 use std::ptr::{addr_of, addr_of_mut, null_mut};
 
+/// The process heap for Rust allocations: the C library's malloc itself, so
+/// that a byte vector built by the parser can become a C string the
+/// application frees with `free()` (see `vec_to_c`) instead of being copied.
+/// `std::alloc::System` is malloc-based too, but its contract forbids mixing
+/// it with `free`; this allocator makes that mixing part of its definition.
+mod heap {
+    use std::alloc::{GlobalAlloc, Layout};
+
+    /// Alignment every malloc block has on the platforms we build for.
+    const MALLOC_ALIGN: usize = 16;
+
+    pub struct CHeap;
+
+    // SAFETY: every block comes from malloc/realloc/posix_memalign and goes
+    // back through free/realloc, which is what they require; small
+    // alignments are met by malloc's own, larger ones by posix_memalign.
+    unsafe impl GlobalAlloc for CHeap {
+        unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+            if l.align() <= MALLOC_ALIGN && l.align() <= l.size() {
+                // SAFETY: any size may be asked of malloc.
+                unsafe { libc::malloc(l.size()) as *mut u8 }
+            } else {
+                let mut p: *mut libc::c_void = std::ptr::null_mut();
+                let align = l.align().max(std::mem::size_of::<usize>());
+                // SAFETY: `align` is a power of two and a multiple of the
+                // pointer size, as posix_memalign requires.
+                match unsafe { libc::posix_memalign(&mut p, align, l.size()) } {
+                    0 => p as *mut u8,
+                    _ => std::ptr::null_mut(),
+                }
+            }
+        }
+        unsafe fn dealloc(&self, p: *mut u8, _l: Layout) {
+            // SAFETY: `p` came from `alloc`/`realloc` above.
+            unsafe { libc::free(p as *mut libc::c_void) }
+        }
+        unsafe fn realloc(&self, p: *mut u8, l: Layout, new_size: usize) -> *mut u8 {
+            if l.align() <= MALLOC_ALIGN && l.align() <= new_size {
+                // SAFETY: `p` came from malloc or posix_memalign with an
+                // alignment malloc also gives, so realloc may move it.
+                unsafe { libc::realloc(p as *mut libc::c_void, new_size) as *mut u8 }
+            } else {
+                // SAFETY: the layout is valid (the caller's contract).
+                let new_l = unsafe { Layout::from_size_align_unchecked(new_size, l.align()) };
+                // SAFETY: as for `alloc`; the old block holds `l.size()`
+                // bytes and the new one at least `new_size`.
+                unsafe {
+                    let n = self.alloc(new_l);
+                    if !n.is_null() {
+                        std::ptr::copy_nonoverlapping(p, n, l.size().min(new_size));
+                        self.dealloc(p, l);
+                    }
+                    n
+                }
+            }
+        }
+    }
+
+    #[global_allocator]
+    static HEAP: CHeap = CHeap;
+}
+
+/// Hands a byte vector to C as a NUL-terminated string the application may
+/// `free()`: no copy, the vector's own block is used.
+pub(super) fn vec_to_c(mut v: Vec<u8>) -> *mut c_char {
+    if v.len() == v.capacity() {
+        // No room for the NUL: growing would be a realloc, dearer than a
+        // fresh exact block (the core leaves room where it can, see
+        // `lex::owned`).
+        return c_string_from(&v);
+    }
+    v.push(0);
+    // The block came from malloc (see `heap`); from here C owns it.
+    std::mem::ManuallyDrop::new(v).as_mut_ptr() as *mut c_char
+}
+
+pub(super) fn opt_vec_c(s: Option<Vec<u8>>) -> *mut c_char {
+    s.map_or(null_mut(), vec_to_c)
+}
+
 /// A zero-filled record from the C allocator.
 pub(super) fn zalloc<T>() -> *mut T {
     let p = fs_get(std::mem::size_of::<T>()) as *mut T;
@@ -35,19 +115,19 @@ pub(super) unsafe fn opt_rust(s: *const c_char) -> Option<Vec<u8>> {
     unsafe { c_bytes(s) }.map(<[u8]>::to_vec)
 }
 
-pub(super) fn addresses_to_c(list: &[Address]) -> *mut ADDRESS {
+pub(super) fn addresses_to_c(list: Vec<Address>) -> *mut ADDRESS {
     let mut head: *mut ADDRESS = null_mut();
-    for a in list.iter().rev() {
+    for a in list.into_iter().rev() {
         let p = zalloc::<ADDRESS>();
         // SAFETY: `p` is a fresh, zeroed ADDRESS.
         unsafe {
-            (*p).personal = opt_c(a.personal.as_deref());
-            (*p).adl = opt_c(a.adl.as_deref());
-            (*p).mailbox = opt_c(a.mailbox.as_deref());
-            (*p).host = opt_c(a.host.as_deref());
-            (*p).error = opt_c(a.error.as_deref());
-            (*p).orcpt.type_ = opt_c(a.orcpt_type.as_deref());
-            (*p).orcpt.addr = opt_c(a.orcpt_addr.as_deref());
+            (*p).personal = opt_vec_c(a.personal);
+            (*p).adl = opt_vec_c(a.adl);
+            (*p).mailbox = opt_vec_c(a.mailbox);
+            (*p).host = opt_vec_c(a.host);
+            (*p).error = opt_vec_c(a.error);
+            (*p).orcpt.type_ = opt_vec_c(a.orcpt_type);
+            (*p).orcpt.addr = opt_vec_c(a.orcpt_addr);
             (*p).next = head;
         }
         head = p;
@@ -56,7 +136,7 @@ pub(super) fn addresses_to_c(list: &[Address]) -> *mut ADDRESS {
 }
 
 /// Appends `list` to the C list `*lst`.
-pub(super) unsafe fn append_addresses(lst: *mut *mut ADDRESS, list: &[Address]) {
+pub(super) unsafe fn append_addresses(lst: *mut *mut ADDRESS, list: Vec<Address>) {
     let new = addresses_to_c(list);
     // SAFETY: `lst` is a valid pointer to a (possibly NULL) list head.
     unsafe {
@@ -88,14 +168,14 @@ pub(super) unsafe fn addresses_from_c(mut p: *const ADDRESS) -> Vec<Address> {
     v
 }
 
-pub(super) fn params_to_c(list: &[Parameter]) -> *mut PARAMETER {
+pub(super) fn params_to_c(list: Vec<Parameter>) -> *mut PARAMETER {
     let mut head: *mut PARAMETER = null_mut();
-    for p in list.iter().rev() {
+    for p in list.into_iter().rev() {
         let c = zalloc::<PARAMETER>();
         // SAFETY: fresh zeroed record.
         unsafe {
-            (*c).attribute = c_string_from(&p.attribute);
-            (*c).value = opt_c(p.value.as_deref());
+            (*c).attribute = vec_to_c(p.attribute);
+            (*c).value = opt_vec_c(p.value);
             (*c).next = head;
         }
         head = c;
@@ -118,14 +198,14 @@ pub(super) unsafe fn params_from_c(mut p: *const PARAMETER) -> Vec<Parameter> {
     v
 }
 
-pub(super) fn stringlist_to_c(list: &[Vec<u8>]) -> *mut STRINGLIST {
+pub(super) fn stringlist_to_c(list: Vec<Vec<u8>>) -> *mut STRINGLIST {
     let mut head: *mut STRINGLIST = null_mut();
-    for s in list.iter().rev() {
+    for s in list.into_iter().rev() {
         let c = zalloc::<STRINGLIST>();
         // SAFETY: fresh zeroed record.
         unsafe {
-            (*c).text.data = c_string_from(s) as *mut u8;
             (*c).text.size = s.len() as c_ulong;
+            (*c).text.data = vec_to_c(s) as *mut u8;
             (*c).next = head;
         }
         head = c;
@@ -150,27 +230,27 @@ pub(super) unsafe fn stringlist_from_c(mut p: *const STRINGLIST) -> Vec<Vec<u8>>
     v
 }
 
-pub(super) fn envelope_to_c(e: &Envelope) -> *mut ENVELOPE {
+pub(super) fn envelope_to_c(e: Envelope) -> *mut ENVELOPE {
     let p = zalloc::<ENVELOPE>();
     // SAFETY: fresh zeroed record.
     unsafe {
         (*p).set_incomplete(e.incomplete as u32);
         (*p).set_imapenvonly(e.imapenvonly as u32);
-        (*p).remail = opt_c(e.remail.as_deref());
-        (*p).return_path = addresses_to_c(&e.return_path);
-        (*p).date = opt_c(e.date.as_deref()) as *mut u8;
-        (*p).from = addresses_to_c(&e.from);
-        (*p).sender = addresses_to_c(&e.sender);
-        (*p).reply_to = addresses_to_c(&e.reply_to);
-        (*p).subject = opt_c(e.subject.as_deref());
-        (*p).to = addresses_to_c(&e.to);
-        (*p).cc = addresses_to_c(&e.cc);
-        (*p).bcc = addresses_to_c(&e.bcc);
-        (*p).in_reply_to = opt_c(e.in_reply_to.as_deref());
-        (*p).message_id = opt_c(e.message_id.as_deref());
-        (*p).newsgroups = opt_c(e.newsgroups.as_deref());
-        (*p).followup_to = opt_c(e.followup_to.as_deref());
-        (*p).references = opt_c(e.references.as_deref());
+        (*p).remail = opt_vec_c(e.remail);
+        (*p).return_path = addresses_to_c(e.return_path);
+        (*p).date = opt_vec_c(e.date) as *mut u8;
+        (*p).from = addresses_to_c(e.from);
+        (*p).sender = addresses_to_c(e.sender);
+        (*p).reply_to = addresses_to_c(e.reply_to);
+        (*p).subject = opt_vec_c(e.subject);
+        (*p).to = addresses_to_c(e.to);
+        (*p).cc = addresses_to_c(e.cc);
+        (*p).bcc = addresses_to_c(e.bcc);
+        (*p).in_reply_to = opt_vec_c(e.in_reply_to);
+        (*p).message_id = opt_vec_c(e.message_id);
+        (*p).newsgroups = opt_vec_c(e.newsgroups);
+        (*p).followup_to = opt_vec_c(e.followup_to);
+        (*p).references = opt_vec_c(e.references);
     }
     p
 }
@@ -200,45 +280,42 @@ pub(super) unsafe fn envelope_from_c(p: *const ENVELOPE) -> Envelope {
     }
 }
 
-fn parttext_to_c(t: &PartText, c: &mut mail_body_text) {
+fn parttext_to_c(t: PartText, c: &mut mail_body_text) {
     c.offset = t.offset as c_ulong;
     c.text.size = t.size as c_ulong;
-    c.text.data = t
-        .data
-        .as_deref()
-        .map_or(null_mut(), |d| c_string_from(d) as *mut u8);
+    c.text.data = opt_vec_c(t.data) as *mut u8;
 }
 
 /// Fills the zeroed C body `c` from `b` (nesting is bounded by the parser's
 /// MAXMIMEDEPTH, so the recursion is too). A multipart whose parts were
 /// handed over while parsing (empty `Nested::Parts`) takes the most recently
 /// finished C part list from `done` (see `CEnv`).
-pub(super) unsafe fn body_fill_c(b: &Body, c: *mut BODY, done: &mut Vec<*mut PART>) {
+pub(super) unsafe fn body_fill_c(b: Body, c: *mut BODY, done: &mut Vec<*mut PART>) {
     // SAFETY: `c` is a valid, zeroed BODY.
     unsafe {
         (*c).type_ = b.type_;
         (*c).encoding = b.encoding;
-        (*c).subtype = opt_c(b.subtype.as_deref());
-        (*c).parameter = params_to_c(&b.parameter);
-        (*c).id = opt_c(b.id.as_deref());
-        (*c).description = opt_c(b.description.as_deref());
-        (*c).disposition.type_ = opt_c(b.disposition_type.as_deref());
-        (*c).disposition.parameter = params_to_c(&b.disposition_parameter);
-        (*c).language = b.language.as_deref().map_or(null_mut(), stringlist_to_c);
-        (*c).location = opt_c(b.location.as_deref());
-        parttext_to_c(&b.mime, &mut (*c).mime);
-        parttext_to_c(&b.contents, &mut (*c).contents);
+        (*c).subtype = opt_vec_c(b.subtype);
+        (*c).parameter = params_to_c(b.parameter);
+        (*c).id = opt_vec_c(b.id);
+        (*c).description = opt_vec_c(b.description);
+        (*c).disposition.type_ = opt_vec_c(b.disposition_type);
+        (*c).disposition.parameter = params_to_c(b.disposition_parameter);
+        (*c).language = b.language.map_or(null_mut(), stringlist_to_c);
+        (*c).location = opt_vec_c(b.location);
+        parttext_to_c(b.mime, &mut (*c).mime);
+        parttext_to_c(b.contents, &mut (*c).contents);
         (*c).size.lines = b.size_lines as c_ulong;
         (*c).size.bytes = b.size_bytes as c_ulong;
-        (*c).md5 = opt_c(b.md5.as_deref());
-        match &b.nested {
+        (*c).md5 = opt_vec_c(b.md5);
+        match b.nested {
             Nested::None => {}
             Nested::Parts(parts) if parts.is_empty() && b.type_ == TYPEMULTIPART as u16 => {
                 (*c).nested.part = done.pop().unwrap_or(null_mut());
             }
             Nested::Parts(parts) => {
                 let mut head: *mut PART = null_mut();
-                for p in parts.iter().rev() {
+                for p in parts.into_iter().rev() {
                     let part = zalloc::<PART>();
                     body_fill_c(p, addr_of_mut!((*part).body), done);
                     (*part).next = head;
@@ -248,18 +325,19 @@ pub(super) unsafe fn body_fill_c(b: &Body, c: *mut BODY, done: &mut Vec<*mut PAR
             }
             Nested::Msg(m) => {
                 let msg = zalloc::<MESSAGE>();
-                (*msg).env = m.env.as_deref().map_or(null_mut(), envelope_to_c);
-                (*msg).body = match m.body.as_deref() {
+                let m = *m;
+                (*msg).env = m.env.map_or(null_mut(), |e| envelope_to_c(*e));
+                (*msg).body = match m.body {
                     Some(nb) => {
                         let cb = zalloc::<BODY>();
-                        body_fill_c(nb, cb, done);
+                        body_fill_c(*nb, cb, done);
                         cb
                     }
                     None => null_mut(),
                 };
-                parttext_to_c(&m.full, &mut (*msg).full);
-                parttext_to_c(&m.header, &mut (*msg).header);
-                parttext_to_c(&m.text, &mut (*msg).text);
+                parttext_to_c(m.full, &mut (*msg).full);
+                parttext_to_c(m.header, &mut (*msg).header);
+                parttext_to_c(m.text, &mut (*msg).text);
                 (*c).nested.msg = msg;
             }
         }
@@ -365,6 +443,9 @@ pub(super) struct CEnv {
     pub(super) encodings: CTable,
     open: Vec<(*mut PART, *mut PART)>,
     pub(super) done: Vec<*mut PART>,
+    /// The `GET_PARSELINE` hook, read at the first header line: the
+    /// original reads it once per `rfc822_parse_msg_full` too.
+    parseline: Option<usize>,
 }
 
 impl CEnv {
@@ -374,6 +455,7 @@ impl CEnv {
             encodings: CTable { types: false },
             open: Vec::new(),
             done: Vec::new(),
+            parseline: None,
         }
     }
 }
@@ -404,7 +486,10 @@ impl ParseEnv for CEnv {
         &mut self.encodings
     }
     fn parse_line(&mut self, env: &mut Envelope, name: &[u8], value: &[u8], host: &[u8]) {
-        super::rfc822_parse::call_parseline(env, name, value, host);
+        let w = *self
+            .parseline
+            .get_or_insert_with(|| super::params::hook(GET_PARSELINE));
+        super::rfc822_parse::call_parseline(w, env, name, value, host);
     }
     fn parse_phrase(&mut self, phrase: &[u8], host: &[u8]) -> Option<Vec<Address>> {
         super::rfc822_parse::call_parsephrase(phrase, host)
@@ -420,8 +505,7 @@ impl ParseEnv for CEnv {
         // SAFETY: `p` is a fresh, zeroed PART; the tail of the open list is
         // a PART built here whose `next` is still NULL.
         unsafe {
-            body_fill_c(&part, addr_of_mut!((*p).body), &mut self.done);
-            drop(part);
+            body_fill_c(part, addr_of_mut!((*p).body), &mut self.done);
             match self.open.last_mut() {
                 Some((head, tail)) => {
                     if tail.is_null() {
@@ -533,11 +617,11 @@ pub unsafe extern "C" fn rfc822_parse_msg_full(
                 &mut env,
             );
             if !en.is_null() {
-                *en = envelope_to_c(&e);
+                *en = envelope_to_c(e);
             }
             if !bdy.is_null() {
                 let cb = zalloc::<BODY>();
-                if let Some(b) = &b {
+                if let Some(b) = b {
                     body_fill_c(b, cb, &mut env.done);
                 }
                 *bdy = cb;
@@ -568,7 +652,7 @@ pub unsafe extern "C" fn rfc822_parse_adrlist(
             address::parse_adrlist_buf(&mut list, &mut buf, c_bytes(host), &mut env);
             std::ptr::copy_nonoverlapping(buf.as_ptr(), string as *mut u8, len);
             if !lst.is_null() {
-                append_addresses(lst, &list);
+                append_addresses(lst, list);
             }
         }
     })
@@ -771,7 +855,7 @@ pub unsafe extern "C" fn rfc822_cpy_adr(adr: *mut ADDRESS) -> *mut ADDRESS {
                 ..Address::default()
             })
             .collect();
-        addresses_to_c(&list)
+        addresses_to_c(list)
     })
 }
 
@@ -956,7 +1040,7 @@ pub unsafe extern "C" fn rfc822_parse_mailbox(
             });
             let Some((a, pos)) = r else { return null_mut() };
             *string = pos.map_or(null_mut(), |p| base.add(p));
-            a.map_or(null_mut(), |a| addresses_to_c(&a))
+            a.map_or(null_mut(), addresses_to_c)
         }
     })
 }
@@ -986,7 +1070,7 @@ pub unsafe extern "C" fn rfc822_parse_addrspec(
             if !ret.is_null() {
                 *ret = r.map_or(null_mut(), |p| string.add(p));
             }
-            addresses_to_c(&[a])
+            addresses_to_c(vec![a])
         }
     })
 }
@@ -1020,7 +1104,7 @@ pub unsafe extern "C" fn rfc822_parse_routeaddr(
             if !ret.is_null() {
                 *ret = r.map_or(null_mut(), |p| string.add(p));
             }
-            addresses_to_c(&a)
+            addresses_to_c(a)
         }
     })
 }

@@ -21,9 +21,9 @@ use std::ptr::{addr_of_mut, null_mut};
 
 /// Calls the application's `parseline_t` (SET_PARSELINE) for one header
 /// line. The hook gets an ENVELOPE record holding what has been parsed so
-/// far; what it changes there is taken back into the parse.
-pub(super) fn call_parseline(env: &mut Envelope, name: &[u8], value: &[u8], host: &[u8]) {
-    let w = params::hook(GET_PARSELINE);
+/// far; what it changes there is taken back into the parse. `w` is the
+/// hook word (`GET_PARSELINE`), 0 when none is set.
+pub(super) fn call_parseline(w: usize, env: &mut Envelope, name: &[u8], value: &[u8], host: &[u8]) {
     if w == 0 {
         return;
     }
@@ -37,7 +37,7 @@ pub(super) fn call_parseline(env: &mut Envelope, name: &[u8], value: &[u8], host
         let mut n = lex::buffer(name);
         let mut v = lex::buffer(value);
         let mut h = lex::buffer(host);
-        let mut c = envelope_to_c(env);
+        let mut c = envelope_to_c(std::mem::take(env));
         f(
             c,
             n.as_mut_ptr() as *mut c_char,
@@ -98,7 +98,7 @@ unsafe fn set_nested(c: *mut BODY, type_: u16, nested: Nested, done: &mut Vec<*m
     // from `carrier` besides empty fields, and the block is freed after the
     // pointer is moved out. `c` is valid per the callers' contract.
     unsafe {
-        body_fill_c(&carrier, tmp, done);
+        body_fill_c(carrier, tmp, done);
         (*c).nested = (*tmp).nested;
         let mut sub = (*tmp).subtype as *mut c_void;
         fs_give(&mut sub);
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn rfc822_parse_content(
                 (*body).subtype = opt_c(b.subtype.as_deref());
             }
             if !had_params && !b.parameter.is_empty() {
-                (*body).parameter = params_to_c(&b.parameter);
+                (*body).parameter = params_to_c(std::mem::take(&mut b.parameter));
             }
             (*body).contents.offset = b.contents.offset as c_ulong;
             (*body).contents.text.size = b.contents.size as c_ulong;
@@ -198,13 +198,14 @@ pub unsafe extern "C" fn rfc822_parse_content_header(
             fill!((*body).location, b.location);
             fill!((*body).md5, b.md5);
             if (*body).parameter.is_null() {
-                (*body).parameter = params_to_c(&b.parameter);
+                (*body).parameter = params_to_c(std::mem::take(&mut b.parameter));
             }
             if (*body).disposition.parameter.is_null() {
-                (*body).disposition.parameter = params_to_c(&b.disposition_parameter);
+                (*body).disposition.parameter =
+                    params_to_c(std::mem::take(&mut b.disposition_parameter));
             }
             if (*body).language.is_null() {
-                if let Some(l) = &b.language {
+                if let Some(l) = b.language.take() {
                     (*body).language = stringlist_to_c(l);
                 }
             }
@@ -240,7 +241,7 @@ pub unsafe extern "C" fn rfc822_parse_parameter(par: *mut *mut PARAMETER, text: 
             while !(*tail).is_null() {
                 tail = addr_of_mut!((**tail).next);
             }
-            *tail = params_to_c(&list);
+            *tail = params_to_c(list);
         }
     })
 }
@@ -290,7 +291,7 @@ unsafe fn address_step(
                 null_mut()
             };
         }
-        let head = addresses_to_c(&list);
+        let head = addresses_to_c(list);
         if (*lst).is_null() {
             *lst = head;
         } else if !last.is_null() {

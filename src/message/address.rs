@@ -6,7 +6,7 @@
 //! stand for C `char *` that may be NIL.
 
 use super::lex::{at, cpy, cpy_range, cstr, parse_phrase, parse_word, skip_comment, skipws, trunc};
-use super::lex::{unquote, LITERAL, WSPECIALS};
+use super::lex::{owned, unquote, LITERAL, WSPECIALS};
 use super::model::{Address, ParseEnv, ERRHOST, MAXGROUPDEPTH};
 
 fn log_with(env: &mut dyn ParseEnv, prefix: &[u8], tail: &[u8]) {
@@ -116,7 +116,12 @@ pub fn parse_address(
         return true;
     }
     if let Some(adrs) = parse_mailbox(b, string, host, env) {
-        list.extend(adrs);
+        if list.is_empty() {
+            // The usual single address: keep its vector instead of copying.
+            *list = adrs;
+        } else {
+            list.extend(adrs);
+        }
         return true;
     }
     if string.is_some() {
@@ -389,7 +394,7 @@ pub fn parse_addrspec(
         adr.host = Some(d.unwrap_or_else(|| ERRHOST.to_vec()));
     }
     if adr.host.is_none() {
-        adr.host = host.map(|h| h.to_vec());
+        adr.host = host.map(owned);
     }
     if let Some(mut e) = end {
         while at(b, e) == b' ' {

@@ -311,12 +311,21 @@ pub fn parse_phrase(b: &mut [u8], s: Option<usize>, env: &mut dyn ParseEnv) -> O
     }
 }
 
+/// A model string copied from `s`, with one byte of spare room: the C ABI
+/// hands such a vector to the application as a C string in place (adding
+/// the NUL) instead of copying it.
+pub fn owned(s: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(s.len() + 1);
+    v.extend_from_slice(s);
+    v
+}
+
 /// `rfc822_quote`: remove double quotes and backslash quoting.
 pub fn unquote(src: &[u8]) -> Vec<u8> {
     if !src.iter().any(|&c| c == b'\\' || c == b'"') {
-        return src.to_vec();
+        return owned(src);
     }
-    let mut out = Vec::with_capacity(src.len());
+    let mut out = Vec::with_capacity(src.len() + 1);
     let mut i = 0;
     while i < src.len() {
         match src[i] {

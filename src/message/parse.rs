@@ -5,7 +5,7 @@
 
 use super::address::parse_adrlist_buf;
 use super::lex::{
-    at, buffer, cpy_range, cstr, default_subtype, parse_phrase, parse_word, skipws, trunc,
+    at, buffer, cpy_range, cstr, default_subtype, owned, parse_phrase, parse_word, skipws, trunc,
     TSPECIALS,
 };
 use super::model::*;
@@ -76,10 +76,10 @@ pub fn parse_msg_full(
 fn cpy_adr(list: &[Address]) -> Vec<Address> {
     list.iter()
         .map(|a| Address {
-            personal: a.personal.clone(),
-            adl: a.adl.clone(),
-            mailbox: a.mailbox.clone(),
-            host: a.host.clone(),
+            personal: a.personal.as_deref().map(owned),
+            adl: a.adl.as_deref().map(owned),
+            mailbox: a.mailbox.as_deref().map(owned),
+            host: a.host.as_deref().map(owned),
             ..Address::default()
         })
         .collect()
@@ -162,8 +162,10 @@ fn parse_header(
     let mut s = 0usize;
     let mut i = h.len();
     let mut mimep: i8 = -1;
-    let mut buf: Vec<u8> = Vec::new();
-    let mut name: Vec<u8> = Vec::new();
+    // Sized for typical folded lines and header names, so that they rarely
+    // grow.
+    let mut buf: Vec<u8> = Vec::with_capacity(h.len().min(512));
+    let mut name: Vec<u8> = Vec::with_capacity(64);
     while i > 0 && at(h, s) != b'\n' {
         let line: &[u8] = if let Some((l, next)) = plain_line(h, s) {
             // An unfolded line without tabs, lone CRs or NULs is its own
@@ -226,7 +228,7 @@ fn parse_header(
                     }
                 }
             }
-            b'D' if env.date.is_none() && rest == b"ATE" => env.date = Some(value.to_vec()),
+            b'D' if env.date.is_none() && rest == b"ATE" => env.date = Some(owned(value)),
             b'F' => {
                 if rest == b"ROM" {
                     adr(&mut env.from, ev);
@@ -235,11 +237,11 @@ fn parse_header(
                 }
             }
             b'I' if env.in_reply_to.is_none() && rest == b"N-REPLY-TO" => {
-                env.in_reply_to = Some(value.to_vec())
+                env.in_reply_to = Some(owned(value))
             }
             b'M' => {
                 if env.message_id.is_none() && rest == b"ESSAGE-ID" {
-                    env.message_id = Some(value.to_vec());
+                    env.message_id = Some(owned(value));
                 } else if rest == b"IME-VERSION" {
                     let mut b = buffer(value);
                     if let Some(t) = parse_phrase(&mut b, Some(0), ev) {
@@ -261,12 +263,12 @@ fn parse_header(
                 if rest == b"EPLY-TO" {
                     adr(&mut env.reply_to, ev);
                 } else if env.references.is_none() && rest == b"EFERENCES" {
-                    env.references = Some(value.to_vec());
+                    env.references = Some(owned(value));
                 }
             }
             b'S' => {
                 if env.subject.is_none() && rest == b"UBJECT" {
-                    env.subject = Some(value.to_vec());
+                    env.subject = Some(owned(value));
                 } else if rest == b"ENDER" {
                     adr(&mut env.sender, ev);
                 }
@@ -322,16 +324,16 @@ pub fn parse_content_header(body: &mut Body, name: &[u8], value: &[u8], ev: &mut
     };
     let rest = name.get(1..).unwrap_or_default();
     match name.first().copied().unwrap_or(0) {
-        b'I' if rest == b"D" && body.id.is_none() => body.id = Some(cstr(&b, s).to_vec()),
+        b'I' if rest == b"D" && body.id.is_none() => body.id = Some(owned(cstr(&b, s))),
         b'D' => {
             if rest == b"ESCRIPTION" && body.description.is_none() {
-                body.description = Some(cstr(&b, s).to_vec());
+                body.description = Some(owned(cstr(&b, s)));
             }
             if rest == b"ISPOSITION" && body.disposition_type.is_none() {
                 let Some(n) = parse_word(&mut b, Some(s), Some(&TSPECIALS), ev) else {
                     return;
                 };
-                let mut t = cstr(&b[..n], s).to_vec();
+                let mut t = owned(cstr(&b[..n], s));
                 t.make_ascii_uppercase();
                 body.disposition_type = Some(t);
                 let mut n = n;
@@ -347,7 +349,7 @@ pub fn parse_content_header(body: &mut Body, name: &[u8], value: &[u8], ev: &mut
                     let Some(n) = parse_word(&mut b, Some(p), Some(&TSPECIALS), ev) else {
                         break;
                     };
-                    let mut l = cstr(&b[..n], p).to_vec();
+                    let mut l = owned(cstr(&b[..n], p));
                     l.make_ascii_uppercase();
                     langs.push(l);
                     let mut n = n;
@@ -364,10 +366,10 @@ pub fn parse_content_header(body: &mut Body, name: &[u8], value: &[u8], ev: &mut
                     body.language = Some(langs);
                 }
             } else if rest == b"OCATION" && body.location.is_none() {
-                body.location = Some(cstr(&b, s).to_vec());
+                body.location = Some(owned(cstr(&b, s)));
             }
         }
-        b'M' if rest == b"D5" && body.md5.is_none() => body.md5 = Some(cstr(&b, s).to_vec()),
+        b'M' if rest == b"D5" && body.md5.is_none() => body.md5 = Some(owned(cstr(&b, s))),
         b'T' => {
             if rest == b"YPE" && body.subtype.is_none() && body.parameter.is_empty() {
                 let Some(n) = parse_word(&mut b, Some(s), Some(&TSPECIALS), ev) else {
@@ -462,7 +464,7 @@ pub fn parse_parameter(
             b[t] = keep;
             continue;
         }
-        let mut attribute = cstr(b, s).to_vec();
+        let mut attribute = owned(cstr(b, s));
         attribute.make_ascii_uppercase();
         b[t] = keep;
         skipws(b, &mut t, ev);
@@ -553,7 +555,7 @@ fn parse_content(
         ev.log_parse(b"Ignoring excessively deep MIME recursion");
     }
     if body.subtype.is_none() {
-        body.subtype = Some(default_subtype(body.type_).to_vec());
+        body.subtype = Some(owned(default_subtype(body.type_)));
     }
     body.contents.offset = bs.getpos();
     let mut i = bs.size();
@@ -621,8 +623,8 @@ fn parse_content(
                     },
                 };
                 body.parameter.push(Parameter {
-                    attribute: b"CHARSET".to_vec(),
-                    value: Some(value.to_vec()),
+                    attribute: owned(b"CHARSET"),
+                    value: Some(owned(value)),
                 });
             } else {
                 bs.pos += i as usize;
@@ -966,7 +968,7 @@ fn parse_part(
 ) {
     let mut i = part.mime.size;
     if i == 0 {
-        part.subtype = Some(default_subtype(part.type_).to_vec());
+        part.subtype = Some(owned(default_subtype(part.type_)));
         match part.type_ {
             TYPETEXT if part.parameter.is_empty() => {
                 let v: &[u8] = if part.encoding == ENC7BIT {
@@ -975,8 +977,8 @@ fn parse_part(
                     b"X-UNKNOWN"
                 };
                 part.parameter.push(Parameter {
-                    attribute: b"CHARSET".to_vec(),
-                    value: Some(v.to_vec()),
+                    attribute: owned(b"CHARSET"),
+                    value: Some(owned(v)),
                 });
             }
             TYPEMESSAGE => part.nested = Nested::Msg(Box::default()),
