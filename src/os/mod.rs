@@ -1,3 +1,4 @@
 //! Thin, audited wrappers over the operating system.
 
 pub mod clock;
+pub mod heap;
