@@ -312,6 +312,45 @@ fn log_fmt(ev: &mut dyn ParseEnv, pre: &[u8], tail: &[u8], n: usize) {
     ev.log_parse(&m);
 }
 
+/// Which run-time name table a MIME name is looked up in.
+#[derive(Clone, Copy)]
+enum NameKind {
+    Type,
+    Encoding,
+}
+
+/// The number of a body type or transfer-encoding name, adding the name to
+/// its table when new, with the original's PARSE messages for a new name
+/// and for a full table (which gives the "other" number).
+fn name_index(ev: &mut dyn ParseEnv, kind: NameKind, name: &[u8]) -> u16 {
+    let (found, other, overflow, unknown): (_, u16, &[u8], &[u8]) = match kind {
+        NameKind::Type => (
+            table_index(ev.body_types(), name),
+            TYPEOTHER,
+            b"MIME type table overflow: ",
+            b"Unknown MIME type: ",
+        ),
+        NameKind::Encoding => (
+            table_index(ev.body_encodings(), name),
+            ENCOTHER,
+            b"MIME encoding table overflow: ",
+            b"Unknown MIME transfer encoding: ",
+        ),
+    };
+    match found {
+        Err(()) => {
+            log_fmt(ev, overflow, name, 100);
+            other
+        }
+        Ok(i) => {
+            if i & (1 << 31) != 0 {
+                log_fmt(ev, unknown, &name.to_ascii_uppercase(), 100);
+            }
+            (i & 0xffff) as u16
+        }
+    }
+}
+
 /// `rfc822_parse_content_header`: apply one `Content-<name>: value` header
 /// (`name` is what follows "Content-", upper-cased).
 pub fn parse_content_header(body: &mut Body, name: &[u8], value: &[u8], ev: &mut dyn ParseEnv) {
@@ -376,18 +415,7 @@ pub fn parse_content_header(body: &mut Body, name: &[u8], value: &[u8], ev: &mut
                     return;
                 };
                 let tname = cpy_range(&b, s, n);
-                match table_index(ev.body_types(), &tname) {
-                    Err(()) => {
-                        body.type_ = TYPEOTHER;
-                        log_fmt(ev, b"MIME type table overflow: ", &tname, 100);
-                    }
-                    Ok(i) => {
-                        body.type_ = (i & 0xffff) as u16;
-                        if i & (1 << 31) != 0 {
-                            log_fmt(ev, b"Unknown MIME type: ", &tname.to_ascii_uppercase(), 100);
-                        }
-                    }
-                }
+                body.type_ = name_index(ev, NameKind::Type, &tname);
                 let mut n = n;
                 skipws(&mut b, &mut n, ev);
                 let mut name = Some(n);
@@ -420,23 +448,7 @@ pub fn parse_content_header(body: &mut Body, name: &[u8], value: &[u8], ev: &mut
                     return;
                 };
                 let ename = cpy_range(&b, s, n);
-                match table_index(ev.body_encodings(), &ename) {
-                    Err(()) => {
-                        body.encoding = ENCOTHER;
-                        log_fmt(ev, b"MIME encoding table overflow: ", &ename, 100);
-                    }
-                    Ok(i) => {
-                        body.encoding = (i & 0xffff) as u16;
-                        if i & (1 << 31) != 0 {
-                            log_fmt(
-                                ev,
-                                b"Unknown MIME transfer encoding: ",
-                                &ename.to_ascii_uppercase(),
-                                100,
-                            );
-                        }
-                    }
-                }
+                body.encoding = name_index(ev, NameKind::Encoding, &ename);
             }
         }
         _ => {}
