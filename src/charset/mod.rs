@@ -2,6 +2,7 @@
 //! modified UTF-7 mailbox names. Behaviour follows the original c-client
 //! exactly, including its treatment of malformed input (see
 //! `docs/charsets.md` for the few deliberate deviations).
+#![forbid(unsafe_code)]
 
 pub mod convert;
 pub mod mime2;

@@ -1,4 +1,6 @@
 //! Configuration, users and home directories, namespaces, server-side login.
+#![forbid(unsafe_code)]
 
 pub mod config;
 pub mod params;
+pub mod user;

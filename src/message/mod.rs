@@ -1,5 +1,6 @@
 //! RFC 5322 / MIME: the message model, its parser and writer, dates and
 //! transfer encodings.
+#![forbid(unsafe_code)]
 
 pub mod address;
 pub mod date;

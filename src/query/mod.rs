@@ -1,1 +1,2 @@
 //! Search programs, criteria parsing, sort, thread and overview.
+#![forbid(unsafe_code)]

@@ -1,3 +1,9 @@
-//! Mailbox stores: name resolution and the local formats.
+//! Mailbox stores: name resolution, the driver traits and the local formats.
+#![forbid(unsafe_code)]
 
+pub mod events;
+pub mod flags;
+pub mod lock;
+pub mod mailbox;
 pub mod names;
+pub mod registry;

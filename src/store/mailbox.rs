@@ -1,0 +1,167 @@
+//! The shape every mailbox driver has: a [`Driver`] that recognises names
+//! and works on whole mailboxes, and a [`Mailbox`] that is one open
+//! session on a mailbox.
+//!
+//! Messages are numbered from 1 as in IMAP; a [`Mailbox`] keeps the state of
+//! each message ([`MessageInfo`]) and is the source of truth for it. The C
+//! adapter mirrors that state into the application's message cache after
+//! every call, and turns the reported [`Events`] into `mm_*` callbacks.
+
+use super::events::{Events, Status};
+use super::flags::Flags;
+use crate::message::date::MailDate;
+use std::borrow::Cow;
+
+/// Why an operation failed. The text is what the original logs (the adapter
+/// passes it to `mm_log` at ERROR level unless the driver already logged).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub text: Vec<u8>,
+    /// True when the driver has already reported the failure through
+    /// [`Events::log`], so the adapter must not log it again.
+    pub reported: bool,
+}
+
+impl Error {
+    pub fn new(text: impl Into<Vec<u8>>) -> Self {
+        Error {
+            text: text.into(),
+            reported: false,
+        }
+    }
+    /// A failure the driver has already logged.
+    pub fn reported() -> Self {
+        Error {
+            text: Vec::new(),
+            reported: true,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What a mailbox knows of one message, mirrored into `MESSAGECACHE`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MessageInfo {
+    pub uid: u32,
+    pub flags: Flags,
+    /// Bit `i` set: keyword `i` of [`Mailbox::keywords`].
+    pub keywords: u32,
+    pub internal_date: MailDate,
+    /// RFC822.SIZE: the message's size with CRLF line ends.
+    pub size: u32,
+}
+
+/// How to open a mailbox (the `OP_*` options that reach a driver).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenOptions {
+    pub read_only: bool,
+    /// Report nothing (`OP_SILENT`): an internal stream, e.g. for copying.
+    pub silent: bool,
+    /// Don't take the session lock (`OP_SHORTCACHE`-style quick looks).
+    pub debug: bool,
+    /// The name was INBOX (the stream's `inbox` bit).
+    pub inbox: bool,
+}
+
+/// One message to append.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppendMessage {
+    /// Flags to store (`\Seen` ... `\Draft`).
+    pub flags: Flags,
+    /// Keyword names to store (created in the target when allowed).
+    pub keywords: Vec<Vec<u8>>,
+    /// The internal date; `None` means "now".
+    pub date: Option<MailDate>,
+    /// The message, normally with CRLF line ends as c-client passes it.
+    pub message: Vec<u8>,
+}
+
+/// Which messages an operation applies to, already resolved to numbers.
+pub type MsgSet<'a> = &'a [u32];
+
+/// One open mailbox.
+pub trait Mailbox {
+    /// Name of the driver (`"unix"`, `"dummy"` ...), as in `DRIVER.name`.
+    fn driver_name(&self) -> &'static str;
+    /// Number of messages.
+    fn count(&self) -> u32;
+    /// State of message `msgno` (1-based; callers keep it in range).
+    fn info(&self, msgno: u32) -> &MessageInfo;
+    fn uid_validity(&self) -> u32;
+    /// Last UID assigned.
+    fn uid_last(&self) -> u32;
+    /// The mailbox's keywords, in bit order.
+    fn keywords(&self) -> &[Vec<u8>];
+    /// Whether a new keyword may be created by setting it.
+    fn can_create_keywords(&self) -> bool {
+        !self.read_only()
+    }
+    /// Which flags are permanent (the `perm_*` bits).
+    fn permanent_flags(&self) -> Flags {
+        if self.read_only() {
+            Flags::NONE
+        } else {
+            Flags::SETTABLE
+        }
+    }
+    fn read_only(&self) -> bool;
+
+    /// The header of `msgno` with CRLF line ends, ending with the blank
+    /// line, as the driver presents it (bookkeeping headers removed).
+    fn header(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>>;
+    /// The body of `msgno` with CRLF line ends. Does not mark it seen: the
+    /// caller does, through [`Mailbox::store_flags`].
+    fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>>;
+
+    /// Replaces the flags and keywords of each message of `set`. Reports
+    /// `flags` for each message that changed unless `silent`.
+    fn store_flags(
+        &mut self,
+        set: MsgSet,
+        flags: Flags,
+        keywords: u32,
+        silent: bool,
+        ev: &mut dyn Events,
+    ) -> Result<()>;
+    /// Index of keyword `name`, creating it if allowed and there is room.
+    fn keyword_index(&mut self, name: &[u8], create: bool) -> Option<usize>;
+
+    /// Looks for changes (new mail, changes by others). `Ok(false)` means
+    /// the mailbox is gone and the stream is dead.
+    fn ping(&mut self, ev: &mut dyn Events) -> Result<bool>;
+    /// Writes pending changes (a checkpoint).
+    fn check(&mut self, ev: &mut dyn Events) -> Result<()>;
+    /// Removes the `\Deleted` messages (only those in `set` when given),
+    /// reporting `expunged` for each; returns how many were removed.
+    fn expunge(&mut self, set: Option<MsgSet>, ev: &mut dyn Events) -> Result<u32>;
+    /// Copies the messages of `set` into mailbox `target` (whatever its
+    /// driver: the caller passes a way to append there).
+    fn messages_for_copy(&mut self, set: MsgSet, ev: &mut dyn Events)
+        -> Result<Vec<AppendMessage>>;
+    /// Ends the session, writing pending changes (and expunging if asked).
+    fn close(&mut self, expunge: bool, ev: &mut dyn Events);
+}
+
+/// A mailbox format or protocol: recognises names and works on mailboxes.
+pub trait Driver: Sync {
+    /// Name of the driver, as in `DRIVER.name`.
+    fn name(&self) -> &'static str;
+    /// Whether `name` is a mailbox of this driver.
+    fn valid(&self, name: &[u8]) -> bool;
+    /// Opens `name`.
+    fn open(
+        &self,
+        name: &[u8],
+        options: OpenOptions,
+        ev: &mut dyn Events,
+    ) -> Result<Box<dyn Mailbox>>;
+    fn create(&self, name: &[u8], ev: &mut dyn Events) -> Result<()>;
+    fn delete(&self, name: &[u8], ev: &mut dyn Events) -> Result<()>;
+    fn rename(&self, old: &[u8], new: &[u8], ev: &mut dyn Events) -> Result<()>;
+    /// Appends `messages` to mailbox `name` as one operation: all or none.
+    fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events)
+        -> Result<()>;
+    /// Counts for STATUS without opening a stream the caller sees.
+    fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status>;
+}
