@@ -36,3 +36,10 @@ pub fn system_inbox() -> Option<Vec<u8>> {
 pub fn mailbox_file(name: &[u8]) -> Option<LocalName> {
     crate::store::names::local_mailbox_file(name, &home_dir()?)
 }
+
+/// Login name of the account with numeric id `uid`, for drivers that name
+/// a file's owner. SKELETON: the environment work fills this in from the
+/// password database.
+pub fn user_name_of(_uid: u32) -> Option<Vec<u8>> {
+    None
+}

@@ -10,6 +10,7 @@
 use super::events::{Events, Status};
 use super::flags::Flags;
 use crate::message::date::MailDate;
+use crate::message::model::{Body, Envelope};
 use std::borrow::Cow;
 
 /// Why an operation failed. The text is what the original logs (the adapter
@@ -114,6 +115,13 @@ pub trait Mailbox {
     /// caller does, through [`Mailbox::store_flags`].
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>>;
 
+    /// The envelope and body structure, for a driver that makes them itself
+    /// rather than having them parsed from `header` and `text` (the
+    /// original's `structure` slot). None: parse them as usual.
+    fn structure(&mut self, _msgno: u32) -> Option<(Envelope, Body)> {
+        None
+    }
+
     /// Replaces the flags and keywords of each message of `set`. Reports
     /// `flags` for each message that changed unless `silent`.
     fn store_flags(
@@ -160,8 +168,7 @@ pub trait Driver: Sync {
     fn delete(&self, name: &[u8], ev: &mut dyn Events) -> Result<()>;
     fn rename(&self, old: &[u8], new: &[u8], ev: &mut dyn Events) -> Result<()>;
     /// Appends `messages` to mailbox `name` as one operation: all or none.
-    fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events)
-        -> Result<()>;
+    fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()>;
     /// Counts for STATUS without opening a stream the caller sees.
     fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status>;
 }

@@ -6,4 +6,5 @@ pub mod flags;
 pub mod lock;
 pub mod mailbox;
 pub mod names;
+pub mod phile;
 pub mod registry;
