@@ -62,24 +62,22 @@ pub fn classify(data: &[u8]) -> Option<(TextKind, u64)> {
         match c {
             b'\n' => lines += 1,
             b'\r' => kind.has_cr = true,
-            0x1b => {
-                if at(i + 1) == b'$' {
-                    let (second, third) = (at(i + 2), at(i + 3));
-                    let cn_tail = matches!(third, b'I'..=b'M');
-                    // The original's cases for ')' and '*' fall through to
-                    // the later ones, so their tests apply as well.
-                    match second {
-                        b'B' | b'@' => kind.iso2022_jp = true,
-                        b')' => match third {
-                            b'A' | b'E' | b'G' | b'H' => kind.iso2022_cn = true,
-                            b'C' => kind.iso2022_kr = true,
-                            _ if cn_tail => kind.iso2022_cn = true,
-                            _ => {}
-                        },
-                        b'*' if third == b'H' || cn_tail => kind.iso2022_cn = true,
-                        b'+' if cn_tail => kind.iso2022_cn = true,
+            0x1b if at(i + 1) == b'$' => {
+                let (second, third) = (at(i + 2), at(i + 3));
+                let cn_tail = matches!(third, b'I'..=b'M');
+                // The original's cases for ')' and '*' fall through to
+                // the later ones, so their tests apply as well.
+                match second {
+                    b'B' | b'@' => kind.iso2022_jp = true,
+                    b')' => match third {
+                        b'A' | b'E' | b'G' | b'H' => kind.iso2022_cn = true,
+                        b'C' => kind.iso2022_kr = true,
+                        _ if cn_tail => kind.iso2022_cn = true,
                         _ => {}
-                    }
+                    },
+                    b'*' if third == b'H' || cn_tail => kind.iso2022_cn = true,
+                    b'+' if cn_tail => kind.iso2022_cn = true,
+                    _ => {}
                 }
             }
             0..=6 | 16..=26 | 28..=31 | 127 => return None,
