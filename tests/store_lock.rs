@@ -95,7 +95,9 @@ fn dot_lock_waits_for_the_holder() {
     let name = m.display();
     assert_eq!(
         ev.logged(Level::Warn),
-        [format!("Mailbox {name} is locked, will override in 60 seconds...")]
+        [format!(
+            "Mailbox {name} is locked, will override in 60 seconds..."
+        )]
     );
     drop(second);
 }
@@ -111,7 +113,9 @@ fn stale_dot_lock_is_overridden() {
     let name = m.display();
     assert_eq!(
         ev.logged(Level::Warn),
-        [format!("Mailbox {name} is locked, will override in 0 seconds...")]
+        [format!(
+            "Mailbox {name} is locked, will override in 0 seconds..."
+        )]
     );
     assert_eq!(
         ev.logged(Level::Info),
@@ -219,14 +223,27 @@ fn session_lock_is_named_from_device_and_inode() {
 
     let opts = options(5, &s.0);
     let mut ev = Recorder::new();
-    let held = lock_work(meta.dev(), meta.ino(), libc::LOCK_EX | libc::LOCK_NB, &opts, &mut ev).unwrap();
+    let held = lock_work(
+        meta.dev(),
+        meta.ino(),
+        libc::LOCK_EX | libc::LOCK_NB,
+        &opts,
+        &mut ev,
+    )
+    .unwrap();
     let name = session_lock_name(&opts.session_dir, meta.dev(), meta.ino());
     assert_eq!(held.name(), name);
     let lmeta = fs::metadata(std::str::from_utf8(&name).unwrap()).unwrap();
     assert_eq!(lmeta.mode() & 0o777, 0o666);
     // A second open file cannot share an exclusive session lock; the file
     // names no PID yet.
-    let again = lock_work(meta.dev(), meta.ino(), libc::LOCK_EX | libc::LOCK_NB, &opts, &mut ev);
+    let again = lock_work(
+        meta.dev(),
+        meta.ino(),
+        libc::LOCK_EX | libc::LOCK_NB,
+        &opts,
+        &mut ev,
+    );
     assert_eq!(again.unwrap_err(), SessionRefused::Held { pid: None });
     held.unlock_shared();
     assert!(fs::metadata(std::str::from_utf8(&name).unwrap()).is_err());
@@ -241,7 +258,13 @@ fn session_lock_is_named_from_device_and_inode() {
         .read_to_string(&mut text)
         .unwrap();
     assert_eq!(text, std::process::id().to_string());
-    let refused = lock_work(meta.dev(), meta.ino(), libc::LOCK_EX | libc::LOCK_NB, &opts, &mut ev);
+    let refused = lock_work(
+        meta.dev(),
+        meta.ino(),
+        libc::LOCK_EX | libc::LOCK_NB,
+        &opts,
+        &mut ev,
+    );
     assert_eq!(
         refused.unwrap_err(),
         SessionRefused::Held {
@@ -282,7 +305,8 @@ fn kiss_of_death_makes_the_holder_surrender() {
     let opts = options(5, &s.0);
     // This process answers SIGUSR2 by raising the flag instead of dying.
     lock::accept_kiss_of_death();
-    let holder = session_lock_for(id, SessionRequest::default(), &opts, &mut Recorder::new()).unwrap();
+    let holder =
+        session_lock_for(id, SessionRequest::default(), &opts, &mut Recorder::new()).unwrap();
     assert!(!holder.surrender_requested());
     let opts2 = opts.clone();
     let newcomer = std::thread::spawn(move || {
@@ -315,9 +339,14 @@ fn mailbox_lock_for_a_read_takes_dot_lock_and_flock() {
     let mut ev = Recorder::new();
     let mut open = OpenOptions::new();
     open.read(true);
-    let locked =
-        lock::lock_mailbox_file_with(&bytes(&m), &open, FlockKind::Shared, &options(5, &s.0), &mut ev)
-            .unwrap();
+    let locked = lock::lock_mailbox_file_with(
+        &bytes(&m),
+        &open,
+        FlockKind::Shared,
+        &options(5, &s.0),
+        &mut ev,
+    )
+    .unwrap();
     assert!(lock_path(&m).exists());
     assert!(locked.dot_lock().is_some());
     let other = File::open(&m).unwrap();

@@ -51,7 +51,10 @@ pub fn is_nfs(fd: RawFd) -> Option<bool> {
             // SAFETY: fstatfs returned 0, so it initialised the buffer
             // (and it started zeroed anyway).
             let sf = unsafe { buf.assume_init() };
-            return Some(sf.f_type as i64 == NFS_SUPER_MAGIC);
+            // f_type's width differs between architectures.
+            #[allow(clippy::unnecessary_cast)]
+            let kind = sf.f_type as i64;
+            return Some(kind == NFS_SUPER_MAGIC);
         }
         if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
             return None;

@@ -132,7 +132,10 @@ pub enum LockNameState {
 
 /// Checks that `name` is not a symbolic link (`chk_notsymlink`); a symlink
 /// is logged as the original does. Also returns the metadata when found.
-pub fn check_not_symlink(name: &[u8], ev: &mut dyn Events) -> (LockNameState, Option<fs::Metadata>) {
+pub fn check_not_symlink(
+    name: &[u8],
+    ev: &mut dyn Events,
+) -> (LockNameState, Option<fs::Metadata>) {
     match fs::symlink_metadata(path(name)) {
         Err(_) => (LockNameState::Absent, None),
         Ok(m) if m.file_type().is_symlink() => {
@@ -288,10 +291,7 @@ impl DotLock {
     /// lock, the (read, write) pipe ends. For the C `DOTLOCK`.
     pub fn into_raw_parts(mut self) -> (Vec<u8>, Option<(OwnedFd, OwnedFd)>) {
         self.released = true;
-        let pipes = self
-            .helper
-            .take()
-            .map(|p| (p.from_helper, p.to_helper));
+        let pipes = self.helper.take().map(|p| (p.from_helper, p.to_helper));
         (std::mem::take(&mut self.path), pipes)
     }
 
@@ -349,7 +349,8 @@ pub fn dot_lock_with(
         }
         match create_exclusive(&lock) {
             Create::Created => {
-                let _ = fs::set_permissions(path(&lock), fs::Permissions::from_mode(opts.lock_mode));
+                let _ =
+                    fs::set_permissions(path(&lock), fs::Permissions::from_mode(opts.lock_mode));
                 return Ok(DotLock {
                     path: lock,
                     helper: None,
@@ -406,7 +407,8 @@ pub fn dot_lock_with(
                     &message(&[b"Mailbox ", at_most_80(mailbox), b" lock overridden"]),
                     Level::Info,
                 );
-                let _ = fs::set_permissions(path(&lock), fs::Permissions::from_mode(opts.lock_mode));
+                let _ =
+                    fs::set_permissions(path(&lock), fs::Permissions::from_mode(opts.lock_mode));
                 return Ok(DotLock {
                     path: lock,
                     helper: None,
@@ -496,7 +498,8 @@ fn lock_through_helper(
     opts: &LockOptions,
 ) -> Option<sys::HelperPipes> {
     let pipes = sys::spawn_lock_helper(program, fd, mailbox).ok()?;
-    let verdict = sys::read_byte_within(&pipes.from_helper, opts.timeout_minutes.saturating_mul(60));
+    let verdict =
+        sys::read_byte_within(&pipes.from_helper, opts.timeout_minutes.saturating_mul(60));
     (verdict == Some(b'+')).then_some(pipes)
 }
 
@@ -897,14 +900,17 @@ pub fn lock_work(
             });
         }
         // The name must still lead to this very file, unshared by links.
-        let same = fs::symlink_metadata(path(&name)).ok().zip(file.metadata().ok());
+        let same = fs::symlink_metadata(path(&name))
+            .ok()
+            .zip(file.metadata().ok());
         if let Some((named, held)) = same {
             if !named.file_type().is_symlink()
                 && named.dev() == held.dev()
                 && named.ino() == held.ino()
                 && held.nlink() == 1
             {
-                let _ = fs::set_permissions(path(&name), fs::Permissions::from_mode(SHARED_LOCK_MODE));
+                let _ =
+                    fs::set_permissions(path(&name), fs::Permissions::from_mode(SHARED_LOCK_MODE));
                 return Ok(SessionLock {
                     name,
                     file: Some(file),
@@ -1076,6 +1082,52 @@ mod tests {
         l.release();
         let l2 = flock(&f, FlockKind::Shared, true).unwrap();
         drop(l2);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn mlock_helper_holds_the_lock_until_told() {
+        let program = b"/usr/bin/mlock";
+        if !path(program).exists() {
+            eprintln!("skipped: no /usr/bin/mlock");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("lock-mlock-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let mailbox = dir.join("box");
+        fs::write(&mailbox, b"x").unwrap();
+        let file = File::open(&mailbox).unwrap();
+        let name = mailbox.as_os_str().as_bytes().to_vec();
+        let opts = LockOptions {
+            timeout_minutes: 1,
+            lock_mode: 0o666,
+            warn_on_lock_failure: true,
+            closed_box: false,
+            session_dir: b"/tmp".to_vec(),
+            lock_program: Some(program.to_vec()),
+        };
+        let pipes = lock_through_helper(program, file.as_raw_fd(), &name, &opts);
+        let lock = dot_lock_name(&name);
+        let Some(pipes) = pipes else {
+            // mlock refuses unless it runs setgid mail (it is when installed).
+            eprintln!("skipped: mlock did not take the lock here");
+            fs::remove_dir_all(&dir).unwrap();
+            return;
+        };
+        assert!(path(&lock).exists());
+        let held = DotLock {
+            path: lock.clone(),
+            helper: Some(pipes),
+            released: false,
+        };
+        assert!(held.through_helper());
+        assert!(held.release());
+        let mut waited = 0;
+        while path(&lock).exists() && waited < 50 {
+            std::thread::sleep(Duration::from_millis(100));
+            waited += 1;
+        }
+        assert!(!path(&lock).exists(), "mlock did not remove the lock");
         fs::remove_dir_all(&dir).unwrap();
     }
 }
