@@ -54,6 +54,12 @@ static void listing (void)
 
 static void handler (int sig) {}
 
+static void *notify (int reason,void *data)
+{
+  printf ("  blocknotify %d\n",reason);
+  return data;
+}
+
 int main (int argc,char *argv[])
 {
   char lock[MAILTMPLEN],lock2[MAILTMPLEN];
@@ -189,6 +195,12 @@ int main (int argc,char *argv[])
     sigaction (SIGUSR1,NIL,&sa);
     printf ("  flags restart %d\n",!!(sa.sa_flags & SA_RESTART));
   }
+  printf ("block notification around a blocking lock\n");
+  mail_parameters (NIL,SET_BLOCKNOTIFY,(void *) notify);
+  fd = lockname (lock,"box",LOCK_EX,&pid);
+  fd2 = lockname (lock2,"box",LOCK_SH|LOCK_NB,&pid);
+  printf ("  %d %d\n",fd >= 0,fd2);
+  unlockfd (fd,lock);
   printf ("lock protection %lo\n",(long) mail_parameters (NIL,GET_LOCKPROTECTION,NIL));
   listing ();
   return 0;

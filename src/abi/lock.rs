@@ -4,9 +4,10 @@
 //! `DOTLOCK` record. Reports go to `mm_log` as they happen, since the
 //! original warns while it waits for a lock.
 
-use super::bindings::{DOTLOCK, MAILTMPLEN};
+use super::bindings::{BLOCK_FILELOCK, BLOCK_NONE, DOTLOCK, GET_BLOCKNOTIFY, MAILTMPLEN};
 use super::callbacks;
 use super::memory::c_bytes;
+use crate::env::params::{self, Owner};
 use crate::os::lock as sys;
 use crate::store::events::{Events, Level, Status};
 use crate::store::lock::{self as core, Create, DotLockRefused, LockNameState, LockOptions};
@@ -75,6 +76,31 @@ unsafe fn dev_ino(sb: *const c_void) -> (u64, u64) {
     (st.st_dev, st.st_ino)
 }
 
+extern "C" {
+    fn mm_blocknotify(reason: c_int, data: *mut c_void) -> *mut c_void;
+}
+
+/// Tells the application's block-notify hook (`SET_BLOCKNOTIFY`) that we
+/// are about to wait for a file lock, or are done. The library's own
+/// default ignores file locks, so only a hook the program set is called.
+fn block_notify(reason: c_int) {
+    let Some(entry) = params::entry(Owner::Env, GET_BLOCKNOTIFY) else {
+        return;
+    };
+    if !params::is_set(entry) {
+        return;
+    }
+    let word = params::value(entry);
+    if word == 0 || word == mm_blocknotify as *const () as usize {
+        return;
+    }
+    // SAFETY: a non-zero BLOCKNOTIFY word is the address of the
+    // application's `blocknotify_t` function, stored by mail_parameters.
+    let hook: extern "C" fn(c_int, *mut c_void) -> *mut c_void =
+        unsafe { std::mem::transmute::<usize, _>(word) };
+    hook(reason, std::ptr::null_mut());
+}
+
 /// Runs `lock_work` and converts its answer to the C convention.
 ///
 /// # Safety
@@ -87,7 +113,15 @@ unsafe fn lock_work_c(lock: *mut c_char, dev: u64, ino: u64, op: c_int, pid: *mu
     let opts = LockOptions::current();
     // SAFETY: per the contract.
     unsafe { put_name(lock, &core::session_lock_name(&opts.session_dir, dev, ino)) };
-    match core::lock_work(dev, ino, op, &opts, &mut Immediate) {
+    let blocking = op & sys::LOCK_NB == 0;
+    if blocking {
+        block_notify(BLOCK_FILELOCK);
+    }
+    let outcome = core::lock_work(dev, ino, op, &opts, &mut Immediate);
+    if blocking {
+        block_notify(BLOCK_NONE);
+    }
+    match outcome {
         Ok(held) => {
             let (_, file) = held.into_raw_parts();
             file.map_or(-1, |f| f.into_raw_fd())
