@@ -302,3 +302,24 @@ pub fn strerror(errno: i32) -> Vec<u8> {
         std::ffi::CStr::from_ptr(p).to_bytes().to_vec()
     }
 }
+
+pub use libc::{LOG_CRIT, LOG_ERR, LOG_INFO};
+
+/// One line to the system log at `priority` (with the program's
+/// `openlog` facility, as the original's lock warnings).
+pub fn syslog(priority: i32, text: &[u8]) {
+    let line: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|&b| b != 0)
+        .chain([0])
+        .collect();
+    // SAFETY: "%s" with one NUL-terminated string that outlives the call.
+    unsafe {
+        libc::syslog(
+            priority,
+            c"%s".as_ptr(),
+            line.as_ptr().cast::<libc::c_char>(),
+        )
+    };
+}

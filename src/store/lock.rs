@@ -140,6 +140,13 @@ pub fn check_not_symlink(
         Err(_) => (LockNameState::Absent, None),
         Ok(m) if m.file_type().is_symlink() => {
             ev.log(b"symbolic link on lock name", Level::Error);
+            sys::syslog(
+                sys::LOG_CRIT,
+                &message(&[
+                    b"SECURITY PROBLEM: symbolic link on lock name: ",
+                    at_most_80(name),
+                ]),
+            );
             (LockNameState::Symlink, Some(m))
         }
         Ok(m) => (LockNameState::Links(m.nlink()), Some(m)),
@@ -591,6 +598,7 @@ pub fn safe_flock(fd: RawFd, op: i32, ev: &mut dyn Events) -> io::Result<()> {
         // the lock in both cases.
         return Ok(());
     }
+    let mut logged = false;
     loop {
         let Err(e) = sys::flock_raw(fd, op) else {
             return Ok(());
@@ -598,10 +606,12 @@ pub fn safe_flock(fd: RawFd, op: i32, ev: &mut dyn Events) -> io::Result<()> {
         match e.raw_os_error() {
             Some(libc::EINTR) => {}
             Some(libc::ENOLCK) => {
-                ev.log(
-                    &message(&[b"File locking failure: ", &error_text(&e)]),
-                    Level::Warn,
-                );
+                let text = message(&[b"File locking failure: ", &error_text(&e)]);
+                ev.log(&text, Level::Warn);
+                if !logged {
+                    logged = true;
+                    sys::syslog(sys::LOG_ERR, &text);
+                }
                 if op & sys::LOCK_NB != 0 {
                     return Err(e);
                 }
@@ -865,6 +875,13 @@ pub fn lock_work(
                 LockNameState::Symlink => return Err(SessionRefused::Unusable),
                 LockNameState::Links(_) => {
                     ev.log(b"hard link to lock name", Level::Error);
+                    sys::syslog(
+                        sys::LOG_CRIT,
+                        &message(&[
+                            b"SECURITY PROBLEM: hard link to lock name: ",
+                            at_most_80(&name),
+                        ]),
+                    );
                     return Err(SessionRefused::Unusable);
                 }
             };
@@ -875,19 +892,34 @@ pub fn lock_work(
         };
         let file = match file {
             Ok(f) => f,
-            Err(_) => {
+            Err(e) => {
+                sys::syslog(
+                    sys::LOG_INFO,
+                    &message(&[
+                        b"Mailbox lock file ",
+                        &name,
+                        b" open failure: ",
+                        &error_text(&e),
+                    ]),
+                );
                 if !opts.closed_box {
                     let dir = &opts.session_dir;
-                    if let Ok(m) = fs::metadata(path(dir)) {
-                        if m.mode() & 0o1777 != 0o1777 {
-                            ev.log(
-                                &message(&[
-                                    b"Can't lock for write: ",
-                                    at_most_80(dir),
-                                    b" must have 1777 protection",
-                                ]),
-                                Level::Warn,
-                            );
+                    match fs::metadata(path(dir)) {
+                        Err(e) => sys::syslog(
+                            sys::LOG_CRIT,
+                            &message(&[b"SYSTEM ERROR: no ", dir, b": ", &error_text(&e)]),
+                        ),
+                        Ok(m) => {
+                            if m.mode() & 0o1777 != 0o1777 {
+                                ev.log(
+                                    &message(&[
+                                        b"Can't lock for write: ",
+                                        at_most_80(dir),
+                                        b" must have 1777 protection",
+                                    ]),
+                                    Level::Warn,
+                                );
+                            }
                         }
                     }
                 }
