@@ -286,6 +286,55 @@ pub unsafe extern "C" fn crexcl(name: *mut c_char) -> c_long {
     })
 }
 
+/// Records a held dot-lock in a C `DOTLOCK` (name and, for an `mlock`
+/// lock, its pipes), giving up its ownership; None records "no lock".
+/// For exports that hand dot-locks to C (`unix_lock`, `mmdf_lock`).
+pub(crate) fn store_dotlock(base: &mut DOTLOCK, held: Option<core::DotLock>) {
+    base.pipei = -1;
+    base.pipeo = -1;
+    let Some(held) = held else {
+        base.lock[0] = 0;
+        return;
+    };
+    let (name, pipes) = held.into_raw_parts();
+    // SAFETY: the record's lock buffer is MAILTMPLEN bytes.
+    unsafe { put_name(base.lock.as_mut_ptr(), &name) };
+    if let Some((from_helper, to_helper)) = pipes {
+        base.pipei = from_helper.into_raw_fd();
+        base.pipeo = to_helper.into_raw_fd();
+    }
+}
+
+/// Takes back the dot-lock a `DOTLOCK` records (None if it records none);
+/// the record's descriptors then belong to the result.
+pub(crate) fn take_dotlock(base: &mut DOTLOCK) -> Option<core::DotLock> {
+    if base.lock[0] == 0 {
+        return None;
+    }
+    let end = base
+        .lock
+        .iter()
+        .position(|&c| c == 0)
+        .unwrap_or(base.lock.len());
+    let name: Vec<u8> = base.lock[..end].iter().map(|&c| c as u8).collect();
+    let pipes = if base.pipei >= 0 && base.pipeo >= 0 {
+        // SAFETY: descriptors a dot-lock handed over in this record
+        // (store_dotlock / dotlock_lock); the record gives them back to be
+        // closed, and we mark them gone below.
+        unsafe {
+            Some((
+                OwnedFd::from_raw_fd(base.pipei),
+                OwnedFd::from_raw_fd(base.pipeo),
+            ))
+        }
+    } else {
+        None
+    };
+    base.pipei = -1;
+    base.pipeo = -1;
+    Some(core::DotLock::from_raw_parts(name, pipes))
+}
+
 /// `dotlock_lock`: the `.lock` of `file`, recorded in `base`.
 ///
 /// # Safety
@@ -309,11 +358,7 @@ pub unsafe extern "C" fn dotlock_lock(file: *mut c_char, base: *mut DOTLOCK, fd:
         let open_fd = (fd >= 0).then_some(fd);
         match core::dot_lock_with(name, open_fd, &LockOptions::current(), &mut Immediate) {
             Ok(held) => {
-                let (_, pipes) = held.into_raw_parts();
-                if let Some((from_helper, to_helper)) = pipes {
-                    base.pipei = from_helper.into_raw_fd();
-                    base.pipeo = to_helper.into_raw_fd();
-                }
+                store_dotlock(base, Some(held));
                 1
             }
             Err(DotLockRefused::Symlink) => 0,
@@ -337,27 +382,10 @@ pub unsafe extern "C" fn dotlock_unlock(base: *mut DOTLOCK) -> c_long {
         }
         // SAFETY: per the contract.
         let base = unsafe { &mut *base };
-        if base.lock[0] == 0 {
-            return 1;
+        match take_dotlock(base) {
+            Some(held) => c_long::from(held.release()),
+            None => 1,
         }
-        // SAFETY: the buffer holds a NUL-terminated name (dotlock_lock
-        // wrote it).
-        let name = unsafe { c_bytes(base.lock.as_ptr()) }
-            .unwrap_or(b"")
-            .to_vec();
-        let pipes = if base.pipei >= 0 && base.pipeo >= 0 {
-            // SAFETY: the descriptors dotlock_lock handed over in `base`;
-            // the record gives them back to us to close.
-            unsafe {
-                Some((
-                    OwnedFd::from_raw_fd(base.pipei),
-                    OwnedFd::from_raw_fd(base.pipeo),
-                ))
-            }
-        } else {
-            None
-        };
-        c_long::from(core::DotLock::from_raw_parts(name, pipes).release())
     })
 }
 

@@ -659,6 +659,18 @@ impl LockedMailbox {
         self.dot.as_ref()
     }
 
+    /// The open file and the dot-lock, for callers that keep them apart
+    /// (the C `unix_lock` hands the dot-lock back in a `DOTLOCK`).
+    /// The `flock` stays on the file.
+    pub fn into_parts(self) -> (File, Option<DotLock>) {
+        (self.file, self.dot)
+    }
+
+    /// Reassembles a locked mailbox from [`LockedMailbox::into_parts`].
+    pub fn from_parts(file: File, dot: Option<DotLock>) -> Self {
+        LockedMailbox { file, dot }
+    }
+
     /// Releases the `flock` and the dot-lock, keeping the file open.
     pub fn unlock(mut self) -> File {
         let _ = safe_flock(self.file.as_raw_fd(), sys::LOCK_UN, &mut NoEvents);
