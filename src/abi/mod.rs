@@ -11,6 +11,7 @@ pub mod dates;
 pub mod dummy;
 pub mod encodings;
 pub mod hash;
+pub mod lock;
 pub mod memory;
 pub mod misc;
 pub mod params;
@@ -36,6 +37,7 @@ pub mod exports {
     pub use super::dummy::*;
     pub use super::encodings::*;
     pub use super::hash::*;
+    pub use super::lock::*;
     pub use super::memory::*;
     pub use super::misc::*;
     pub use super::params::*;
@@ -101,7 +103,7 @@ pub fn log(text: &str, errflg: c_long) {
 }
 
 /// `log` for bytes: cut at the first NUL (a C string cannot carry one).
-fn log_bytes(bytes: &[u8], errflg: c_long) {
+pub(crate) fn log_bytes(bytes: &[u8], errflg: c_long) {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     let (text, _) = bytes.split_at(end);
     let mut owned = Vec::new();

@@ -11,7 +11,6 @@ use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_ushort, c_
 not_available! {
     fn anonymous_login(_a0: c_int, _a1: *mut *mut c_char) -> c_long = 0;
     fn apop_login(_a0: *mut c_char, _a1: *mut c_char, _a2: *mut c_char, _a3: c_int, _a4: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn arm_signal(_a0: c_int, _a1: *mut c_void) -> *mut c_void = std::ptr::null_mut();
     fn auth_external_client(_a0: authchallenge_t, _a1: authrespond_t, _a2: *mut c_char, _a3: *mut NETMBX, _a4: *mut c_void, _a5: *mut c_ulong, _a6: *mut c_char) -> c_long = 0;
     fn auth_external_server(_a0: authresponse_t, _a1: c_int, _a2: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn auth_gssapi_client(_a0: authchallenge_t, _a1: authrespond_t, _a2: *mut c_char, _a3: *mut NETMBX, _a4: *mut c_void, _a5: *mut c_ulong, _a6: *mut c_char) -> c_long = 0;
@@ -28,14 +27,10 @@ not_available! {
     fn auth_plain_server(_a0: authresponse_t, _a1: c_int, _a2: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn authserver_login(_a0: *mut c_char, _a1: *mut c_char, _a2: c_int, _a3: *mut *mut c_char) -> c_long = 0;
     fn checkpw(_a0: *mut passwd, _a1: *mut c_char, _a2: c_int, _a3: *mut *mut c_char) -> *mut passwd = std::ptr::null_mut();
-    fn chk_notsymlink(_a0: *mut c_char, _a1: *mut c_void) -> c_long = 0;
-    fn crexcl(_a0: *mut c_char) -> c_long = 0;
     fn default_proto(_a0: c_long) -> *mut MAILSTREAM = std::ptr::null_mut();
     fn default_user_flag(_a0: c_ulong) -> *mut c_char = std::ptr::null_mut();
     fn dmatch(_a0: *mut c_uchar, _a1: *mut c_uchar, _a2: c_uchar) -> c_long = 0;
     fn dorc(_a0: *mut c_char, _a1: c_long);
-    fn dotlock_lock(_a0: *mut c_char, _a1: *mut DOTLOCK, _a2: c_int) -> c_long = 0;
-    fn dotlock_unlock(_a0: *mut DOTLOCK) -> c_long = 0;
     fn dummy_append(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
     fn dummy_canonicalize(_a0: *mut c_char, _a1: *mut c_char, _a2: *mut c_char) -> c_long = 0;
     fn dummy_copy(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: c_long) -> c_long = 0;
@@ -158,9 +153,6 @@ not_available! {
     fn kerberos_login(_a0: *mut c_char, _a1: *mut c_char, _a2: c_int, _a3: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn kerberos_server_valid() -> c_long = 0;
     fn kerberos_try_kinit(_a0: u32) -> c_long = 0;
-    fn lock_work(_a0: *mut c_char, _a1: *mut c_void, _a2: c_int, _a3: *mut c_long) -> c_int = 0;
-    fn lockfd(_a0: c_int, _a1: *mut c_char, _a2: c_int) -> c_int = 0;
-    fn lockname(_a0: *mut c_char, _a1: *mut c_char, _a2: c_int, _a3: *mut c_long) -> c_int = 0;
     fn loginpw(_a0: *mut passwd, _a1: c_int, _a2: *mut *mut c_char) -> c_long = 0;
     fn mail_append_full(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut c_char, _a4: *mut STRING) -> c_long = 0;
     fn mail_append_multiple(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
@@ -734,6 +726,5 @@ not_available! {
     fn unix_valid(_a0: *mut c_char) -> *mut DRIVER = std::ptr::null_mut();
     fn unix_write(_a0: *mut c_void, _a1: *mut c_char, _a2: c_ulong);
     fn unix_xstatus(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut MESSAGECACHE, _a3: c_ulong, _a4: c_long) -> c_ulong = 0;
-    fn unlockfd(_a0: c_int, _a1: *mut c_char);
     fn user_flags(_a0: *mut MAILSTREAM) -> *mut MAILSTREAM = std::ptr::null_mut();
 }

@@ -97,9 +97,10 @@ pub extern "C" fn safe_flock(fd: c_int, op: c_int) -> c_int {
             match err {
                 libc::EINTR => {}
                 libc::ENOLCK => {
+                    // strerror's text, as the original (io::Error adds "(os error N)").
                     let text = format!(
                         "File locking failure: {}",
-                        std::io::Error::from_raw_os_error(err)
+                        String::from_utf8_lossy(&crate::os::lock::strerror(err))
                     );
                     warn_and_syslog(&text, !logged);
                     logged = true;
@@ -112,7 +113,7 @@ pub extern "C" fn safe_flock(fd: c_int, op: c_int) -> c_int {
                 _ => {
                     let text = format!(
                         "Unexpected file locking failure: {}",
-                        std::io::Error::from_raw_os_error(err)
+                        String::from_utf8_lossy(&crate::os::lock::strerror(err))
                     );
                     fatal_message(&text);
                 }
