@@ -2,8 +2,10 @@
 #![forbid(unsafe_code)]
 
 pub mod events;
+pub mod fetch;
 pub mod flags;
 pub mod lock;
 pub mod mailbox;
 pub mod names;
 pub mod registry;
+pub mod sequence;
