@@ -11,6 +11,8 @@ pub mod dates;
 pub mod dummy;
 pub mod encodings;
 pub mod hash;
+pub mod mail;
+pub mod mail_flags;
 pub mod memory;
 pub mod misc;
 pub mod params;
@@ -36,6 +38,8 @@ pub mod exports {
     pub use super::dummy::*;
     pub use super::encodings::*;
     pub use super::hash::*;
+    pub use super::mail::*;
+    pub use super::mail_flags::*;
     pub use super::memory::*;
     pub use super::misc::*;
     pub use super::params::*;

@@ -49,9 +49,7 @@ fn warning(prefix: &[u8], s: &[u8]) -> Vec<u8> {
 /// control, space, non-ASCII, wildcard, quoted-special or atom/resp-special.
 fn creatable(name: &[u8]) -> bool {
     name.iter().all(|&c| {
-        c > b' '
-            && c < 0x7f
-            && !matches!(c, b'*' | b'%' | b'"' | b'\\' | b'(' | b')' | b'{' | b']')
+        c > b' ' && c < 0x7f && !matches!(c, b'*' | b'%' | b'"' | b'\\' | b'(' | b')' | b'{' | b']')
     })
 }
 
@@ -94,8 +92,7 @@ pub fn parse_flags(
                 b"ANSWERED" => bits::ANSWERED,
                 b"DRAFT" => bits::DRAFT,
                 _ => {
-                    out.warnings
-                        .push(warning(b"Unsupported system flag: ", t));
+                    out.warnings.push(warning(b"Unsupported system flag: ", t));
                     0
                 }
             };
@@ -293,13 +290,26 @@ mod tests {
 
     #[test]
     fn system_flags_any_case_and_lists() {
-        let p = parse("(\\seen \\DELETED \\Flagged \\answered \\Draft)", &[], false);
+        let p = parse(
+            "(\\seen \\DELETED \\Flagged \\answered \\Draft)",
+            &[],
+            false,
+        );
         assert_eq!(p.system, 0x2f);
         assert!(p.warnings.is_empty());
         let p = parse("\\Recent", &[], false);
         assert_eq!(p.system, 0);
-        assert_eq!(p.warnings, vec![b"Unsupported system flag: \\Recent".to_vec()]);
-        assert_eq!(parse("()", &[], true), ParsedFlags { may_create: true, ..Default::default() });
+        assert_eq!(
+            p.warnings,
+            vec![b"Unsupported system flag: \\Recent".to_vec()]
+        );
+        assert_eq!(
+            parse("()", &[], true),
+            ParsedFlags {
+                may_create: true,
+                ..Default::default()
+            }
+        );
     }
 
     #[test]
@@ -308,7 +318,10 @@ mod tests {
             assert_eq!(parse_flags(bad.as_bytes(), &[], true), Err("Bad flag list"));
         }
         let long = "a".repeat(1024);
-        assert_eq!(parse_flags(long.as_bytes(), &[], true), Err("Bad flag list"));
+        assert_eq!(
+            parse_flags(long.as_bytes(), &[], true),
+            Err("Bad flag list")
+        );
         assert!(parse_flags(&long.as_bytes()[1..], &[], false).is_ok());
     }
 
@@ -356,9 +369,15 @@ mod tests {
     #[test]
     fn filtering_keeps_or_drops_fields_with_continuations() {
         let h = "From: a\r\nSubject: x\r\n  more\r\nTo: b\r\n\r\n";
-        assert_eq!(filter(h, &["subject"], false), "Subject: x\r\n  more\r\n\r\n");
+        assert_eq!(
+            filter(h, &["subject"], false),
+            "Subject: x\r\n  more\r\n\r\n"
+        );
         assert_eq!(filter(h, &["SUBJECT"], true), "From: a\r\nTo: b\r\n\r\n");
-        assert_eq!(filter(h, &["from", "to"], false), "From: a\r\nTo: b\r\n\r\n");
+        assert_eq!(
+            filter(h, &["from", "to"], false),
+            "From: a\r\nTo: b\r\n\r\n"
+        );
         assert_eq!(filter(h, &[], false), "\r\n");
         // No final line end: the copy stops at the end of the text...
         assert_eq!(filter("A: 1\nB: 2", &["b"], false), "B: 2");
@@ -375,7 +394,11 @@ mod tests {
         assert!(lines_match(Some(&[b"x"]), None, true));
         assert!(!lines_match(None, Some(cached), false));
         assert!(!lines_match(Some(&[b"from"]), Some(cached), true));
-        assert!(lines_match(Some(&[b"from", b"SUBJECT"]), Some(cached), false));
+        assert!(lines_match(
+            Some(&[b"from", b"SUBJECT"]),
+            Some(cached),
+            false
+        ));
         assert!(!lines_match(Some(&[b"from", b"to"]), Some(cached), false));
     }
 

@@ -315,10 +315,7 @@ mod tests {
         assert_eq!(strtoul(b"-0"), (0, 2));
         assert_eq!(strtoul(b"- 1"), (0, 0));
         assert_eq!(strtoul(b"x"), (0, 0));
-        assert_eq!(
-            msgnos("99999999999999999999999", 3).1,
-            Some(OUT_OF_RANGE)
-        );
+        assert_eq!(msgnos("99999999999999999999999", 3).1, Some(OUT_OF_RANGE));
         let (items, err, _) = uids("99999999999999999999999", 3);
         assert_eq!((items, err), (vec![Item::One(u64::MAX)], None));
     }
@@ -327,7 +324,10 @@ mod tests {
     fn uid_sets() {
         use Item::*;
         let (items, err, stars) = uids("7:*,2,*", 40);
-        assert_eq!((items, err, stars), (vec![Range(7, 40), One(2), One(40)], None, 2));
+        assert_eq!(
+            (items, err, stars),
+            (vec![Range(7, 40), One(2), One(40)], None, 2)
+        );
         assert_eq!(uids("0", 4).1, Some(UID_ZERO));
         assert_eq!(uids("1:0", 4).1, Some(UID_RANGE_INVALID));
         assert_eq!(uids("1:2;", 4).1, Some(UID_RANGE_SYNTAX));
@@ -341,7 +341,10 @@ mod tests {
 
     #[test]
     fn searchsets() {
-        assert_eq!(parse_searchset(b"1:3,5 rest"), Some((vec![(1, 3), (5, 0)], 5)));
+        assert_eq!(
+            parse_searchset(b"1:3,5 rest"),
+            Some((vec![(1, 3), (5, 0)], 5))
+        );
         assert_eq!(parse_searchset(b"4"), Some((vec![(4, 0)], 1)));
         assert_eq!(parse_searchset(b"0"), None);
         assert_eq!(parse_searchset(b"1:"), None);
