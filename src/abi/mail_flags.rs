@@ -455,7 +455,7 @@ unsafe extern "C" fn append_single(
     date: *mut *mut c_char,
     message: *mut *mut STRING,
 ) -> c_long {
-    super::guard("mail_append_full", 0, || {
+    super::guard("append_single", 0, || {
         // SAFETY: `data` is the package of mail_append_full, alive for the
         // whole append; the out-pointers come from the driver.
         unsafe {
