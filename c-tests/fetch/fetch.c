@@ -263,6 +263,49 @@ static long b_msgdata (MAILSTREAM *stream, unsigned long msgno, char *section, u
   return NIL;
 }
 
+/* ---- driver C: driver A's methods, but texts come through a STRING driver
+ * of the program's own that hands out 7-byte chunks ---- */
+#define CHUNK 7
+static void chunk_setpos (STRING *s, unsigned long i)
+{
+  if (i > s->size) i = s->size;
+  s->offset = (i / CHUNK) * CHUNK;
+  s->chunk = (char *) s->data + s->offset;
+  s->chunksize = (s->size - s->offset < CHUNK) ? s->size - s->offset : CHUNK;
+  s->curpos = s->chunk + (i - s->offset);
+  s->cursize = s->chunksize - (i - s->offset);
+}
+static void chunk_init (STRING *s, void *data, unsigned long size)
+{
+  s->data = data; s->data1 = 0; s->size = size;
+  chunk_setpos (s, 0);
+}
+static char chunk_next (STRING *s)
+{
+  char c = *s->curpos++;
+  chunk_setpos (s, GETPOS (s));
+  return c;
+}
+static STRINGDRIVER chunk_string = {chunk_init, chunk_next, chunk_setpos};
+DRIVER driverC;
+static MAILSTREAM protoC = {&driverC};
+static DRIVER *c_valid (char *name) { return strncmp (name, "#chnk/", 6) ? NIL : &driverC; }
+static MAILSTREAM *c_open (MAILSTREAM *stream)
+{
+  unsigned long i;
+  if (!stream) return &protoC;
+  printf ("C.open %s\n", stream->mailbox);
+  mail_exists (stream, NMSGS);
+  for (i = 1; i <= NMSGS; i++) mail_elt (stream, i)->private.uid = i;
+  return stream;
+}
+static long c_text (MAILSTREAM *stream, unsigned long msgno, STRING *bs, long flags)
+{
+  printf ("C.text %lu flags=%lx\n", msgno, flags);
+  INIT (bs, chunk_string, msg[msgno - 1] + hdrlen[msgno - 1], msglen[msgno - 1] - hdrlen[msgno - 1]);
+  return T;
+}
+
 DRIVER driverA = {
   "testa", 0, NIL, a_valid, x_parameters, NIL, NIL, NIL, NIL, NIL, NIL, NIL, NIL, NIL,
   a_open, x_close, a_fast, a_msgflags, a_overview, NIL, x_header, x_text, NIL, NIL, NIL,
@@ -272,6 +315,12 @@ DRIVER driverB = {
   "testb", 0, NIL, b_valid, x_parameters, NIL, NIL, NIL, NIL, NIL, NIL, NIL, NIL, NIL,
   b_open, x_close, NIL, NIL, NIL, NIL, x_header, x_text, b_msgdata, b_uid, NIL,
   b_flag, NIL, NIL, NIL, NIL, x_ping, x_check, x_expunge, x_copy, x_append, NIL
+};
+
+DRIVER driverC = {
+  "testc", 0, NIL, c_valid, x_parameters, NIL, NIL, NIL, NIL, NIL, NIL, NIL, NIL, NIL,
+  c_open, x_close, NIL, NIL, NIL, NIL, x_header, c_text, NIL, NIL, NIL,
+  NIL, NIL, NIL, NIL, NIL, x_ping, x_check, x_expunge, x_copy, x_append, NIL
 };
 
 /* ---- printing structures ---- */
@@ -419,6 +468,7 @@ int main (int argc, char **argv)
   load ();
   mail_link (&driverA);
   mail_link (&driverB);
+  mail_link (&driverC);
   s = mail_open (NIL, "#test/box", NIL);
   if (!s) { printf ("open failed\n"); return 1; }
   printf ("opened %s nmsgs=%lu\n", s->dtb->name, s->nmsgs);
@@ -683,6 +733,38 @@ int main (int argc, char **argv)
   r = mail_fetch_text (t, 1, NIL, &len, NIL); show ("  B cached unpeeked", r, len);
   for (i = 1; i <= NMSGS; i++) show_elt (t, i);
   mail_fetch_overview (t, "102:104", ofn);
+  mail_close (t);
+
+  printf ("== chunked driver\n");
+  t = mail_open (NIL, "#chnk/box", NIL);
+  if (!t) { printf ("open C failed\n"); return 1; }
+  for (i = 1; i <= NMSGS; i++) {
+    r = mail_fetch_message (t, i, &len, FT_PEEK); show ("  C message", r, len);
+    show_elt (t, i);
+  }
+  env = mail_fetch_structure (t, 2, &body, NIL);
+  show_body ("", body, 0);
+  r = mail_fetch_text (t, 2, NIL, &len, FT_PEEK); show ("  C text", r, len);
+  r = mail_fetch_text (t, 2, "2", &len, FT_PEEK); show ("  C text 2", r, len);
+  r = mail_fetch_header (t, 2, "2", NIL, &len, FT_PEEK); show ("  C header 2", r, len);
+  r = mail_fetch_header (t, 2, "2", lines_of ("subject", "FROM"), &len, FT_PEEK); show ("  C header 2 lines", r, len);
+  r = mail_fetch_body (t, 2, "2.1", &len, FT_PEEK); show ("  C body 2.1", r, len);
+  r = mail_fetch_body (t, 2, "3", &len, FT_PEEK); show ("  C body 3", r, len);
+  r = mail_fetch_mime (t, 2, "3", &len, FT_PEEK); show ("  C mime 3", r, len);
+  r = mail_fetch_body (t, 2, "2.0", &len, FT_PEEK); show ("  C body 2.0", r, len);
+  r = mail_fetch_body (t, 2, "1", &len, FT_PEEK | FT_RETURNSTRINGSTRUCT);
+  printf ("C returnstringstruct ret=%s len=%lu size=%lu pos=%lu\n", r ? "text" : "NULL", len,
+          SIZE (&t->private.string), GETPOS (&t->private.string));
+  mail_parameters (NIL, SET_GETS, (void *) mygets);
+  printf ("C partial %ld\n", mail_partial_text (t, 2, NIL, 10, 30, FT_PEEK));
+  printf ("C partial %ld\n", mail_partial_text (t, 2, "2", 5, 0, FT_PEEK));
+  printf ("C partial %ld\n", mail_partial_body (t, 2, "2.2", 1, 6, FT_PEEK));
+  r = mail_fetch_body (t, 2, "3", &len, FT_PEEK); show ("  C gets body 3", r, len);
+  r = mail_fetch_text (t, 3, NIL, &len, FT_PEEK); show ("  C gets text", r, len);
+  r = mail_fetch_message (t, 5, &len, FT_PEEK); show ("  C gets message", r, len);
+  mail_parameters (NIL, SET_GETS, NIL);
+  r = mail_fetch_body (t, 1, "1", &len, NIL); show ("  C body unpeeked", r, len);
+  show_elt (t, 1);
   mail_close (t);
 
   printf ("== close\n");
