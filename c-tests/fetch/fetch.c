@@ -456,6 +456,23 @@ static long two_messages (MAILSTREAM *s, void *data, char **flags, char **date, 
   return T;
 }
 
+/* The program's cache manager: the library's own, counted, so the number
+ * of cache operations each part causes is compared too. */
+static unsigned long cache_ops[CH_EXPUNGE + 1];
+static void *counting_cache (MAILSTREAM *stream, unsigned long msgno, long op)
+{
+  if (op >= 0 && op <= CH_EXPUNGE) cache_ops[op]++;
+  return mm_cache (stream, msgno, op);
+}
+static void sect (const char *name)
+{
+  long op;
+  printf ("cache ops:");
+  for (op = 0; op <= CH_EXPUNGE; op++)
+    if (cache_ops[op]) { printf (" %ld=%lu", op, cache_ops[op]); cache_ops[op] = 0; }
+  printf ("\n%s\n", name);
+}
+
 int main (int argc, char **argv)
 {
   MAILSTREAM *s, *t;
@@ -466,6 +483,7 @@ int main (int argc, char **argv)
   char *r;
   setvbuf (stdout, NULL, _IOLBF, 0);
   load ();
+  mail_parameters (NIL, SET_CACHE, (void *) counting_cache);
   mail_link (&driverA);
   mail_link (&driverB);
   mail_link (&driverC);
@@ -473,7 +491,7 @@ int main (int argc, char **argv)
   if (!s) { printf ("open failed\n"); return 1; }
   printf ("opened %s nmsgs=%lu\n", s->dtb->name, s->nmsgs);
 
-  printf ("== structure\n");
+  sect ("== structure");
   env = mail_fetch_structure (s, 4, NIL, NIL);       /* envelope only, size unknown */
   show_env ("", env);
   show_elt (s, 4);
@@ -489,7 +507,7 @@ int main (int argc, char **argv)
   printf ("by uid 25: %s\n", (env = mail_fetch_structure (s, 25, NIL, FT_UID)) ? s_(env->subject) : "NULL");
   { ENVELOPE *e2 = mail_fetchenvelope (s, 3); printf ("fetchenvelope 3: %s\n", s_(e2->subject)); }
 
-  printf ("== sections\n");
+  sect ("== sections");
   for (i = 1; i <= NMSGS; i++) {
     mail_fetch_structure (s, i, &body, NIL);
     nsec = 0;
@@ -519,7 +537,7 @@ int main (int argc, char **argv)
     r = mail_fetch_body (s, i, "", &len, FT_PEEK); show ("  body ''", r, len);
     r = mail_fetch_message (s, i, &len, FT_PEEK); show ("  message", r, len);
   }
-  printf ("== bad sections\n");
+  sect ("== bad sections");
   {
     static char *bad[] = {"9", "1.9", "1.", ".1", "1..1", "abc", "HEADER", "TEXT", "1.HEADER",
                           "2.1.1", "2.2.3", "0.1", "3.0", "1.0", "2.3.1", "5.2", "5.1.1.1", NIL};
@@ -546,7 +564,7 @@ int main (int argc, char **argv)
     r = mail_fetch_message (s, 21, &len, FT_UID); show ("  uid 21 message", r, len);
   }
 
-  printf ("== header lines\n");
+  sect ("== header lines");
   {
     STRINGLIST *l1 = lines_of ("subject", "X-LONG"), *l2 = lines_of ("From", NIL);
     r = mail_fetch_header (s, 1, NIL, l1, &len, FT_PEEK); show ("  lines", r, len);
@@ -568,7 +586,7 @@ int main (int argc, char **argv)
     }
   }
 
-  printf ("== partial and mailgets\n");
+  sect ("== partial and mailgets");
   mail_parameters (NIL, SET_GETS, (void *) mygets);
   printf ("partial text %ld\n", mail_partial_text (s, 1, NIL, 5, 10, FT_PEEK));
   printf ("partial text %ld\n", mail_partial_text (s, 1, NIL, 0, 0, FT_PEEK));
@@ -588,7 +606,7 @@ int main (int argc, char **argv)
   r = mail_fetch_text (s, 1, NIL, &len, FT_PEEK | FT_RETURNSTRINGSTRUCT);
   printf ("returnstringstruct ret=%s len=%lu size=%lu\n", r ? "text" : "NULL", len, SIZE (&s->private.string));
 
-  printf ("== seen side effect\n");
+  sect ("== seen side effect");
   show_elt (s, 1);
   r = mail_fetch_body (s, 1, "1", &len, NIL); show ("  body 1 unpeeked", r, len);
   show_elt (s, 1);
@@ -598,7 +616,7 @@ int main (int argc, char **argv)
   r = mail_fetch_mime (s, 3, "1", &len, NIL); show ("  mime unpeeked", r, len);
   for (i = 1; i <= NMSGS; i++) show_elt (s, i);
 
-  printf ("== fast, flags, overview\n");
+  sect ("== fast, flags, overview");
   mail_fetch_fast (s, "1:3", FT_UID);
   mail_fetch_flags (s, "2", NIL);
   mail_fetch_overview (s, "10:30,50", ofn);
@@ -613,7 +631,7 @@ int main (int argc, char **argv)
     mail_fetchsubject (f, s, 4, 40); printf ("subject40 '%s'\n", f);
   }
 
-  printf ("== sequences\n");
+  sect ("== sequences");
   {
     static char *seqs[] = {"1", "1,3", "2:4", "4:2", "*", "3:*", "*:2", "1,2,", "", "0", "6", "1:6",
                            "1:0", "x", "1;2", "1:2x", "1,x", "2: 3", "1:+2", "1:-1", "99999999999999999999", NIL};
@@ -629,7 +647,7 @@ int main (int argc, char **argv)
     putchar ('\n');
   }
 
-  printf ("== flags\n");
+  sect ("== flags");
   {
     static char *fl[] = {"\\Flagged $Work", "(\\Answered Important \\Draft)", "(\\Seen", "\\Seen)", "()",
                          "\\Recent", "bad(flag", "a  b", "\\DELETED", "k\351y", NIL};
@@ -654,7 +672,7 @@ int main (int argc, char **argv)
     printf ("parse 'Fresh' -> %lx\n", mail_parse_flags (s, "Fresh", &uf));
   }
 
-  printf ("== handles, lock\n");
+  sect ("== handles, lock");
   {
     MAILHANDLE *h = mail_makehandle (s);
     printf ("use=%d stream ok=%d\n", s->use, mail_stream (h) == s);
@@ -663,7 +681,7 @@ int main (int argc, char **argv)
     mail_lock (s); printf ("locked %d\n", s->lock); mail_unlock (s); printf ("locked %d\n", s->lock);
   }
 
-  printf ("== sets\n");
+  sect ("== sets");
   {
     char *end = NIL; SEARCHSET *set, *x;
     set = mail_parse_set ("1:3,5,7:9 rest", &end);
@@ -677,7 +695,7 @@ int main (int argc, char **argv)
     mail_free_searchset (&set);
   }
 
-  printf ("== copy, expunge, append\n");
+  sect ("== copy, expunge, append");
   printf ("copy %ld\n", mail_copy_full (s, "1:2", "#test/other", CP_MOVE));
   printf ("copy uid %ld\n", mail_copy (s, "10", "#test/other"));
   printf ("expunge %ld\n", mail_expunge_full (s, "1:2", 0));
@@ -700,7 +718,7 @@ int main (int argc, char **argv)
   printf ("ping %ld\n", mail_ping (s));
   mail_check (s);
 
-  printf ("== driver B\n");
+  sect ("== driver B");
   t = mail_open (NIL, "#flag/box", NIL);
   if (!t) { printf ("open B failed\n"); return 1; }
   env = mail_fetch_structure (t, 2, NIL, NIL);
@@ -735,7 +753,7 @@ int main (int argc, char **argv)
   mail_fetch_overview (t, "102:104", ofn);
   mail_close (t);
 
-  printf ("== chunked driver\n");
+  sect ("== chunked driver");
   t = mail_open (NIL, "#chnk/box", NIL);
   if (!t) { printf ("open C failed\n"); return 1; }
   for (i = 1; i <= NMSGS; i++) {
@@ -767,8 +785,9 @@ int main (int argc, char **argv)
   show_elt (t, 1);
   mail_close (t);
 
-  printf ("== close\n");
+  sect ("== close");
   mail_close (s);
+  sect ("== end");
   printf ("done\n");
   return 0;
 }
