@@ -648,6 +648,9 @@ pub unsafe extern "C" fn mail_filter(
         // SAFETY: per the contract: len + 1 writable bytes; the list's texts
         // do not overlap the header text.
         unsafe {
+            if text.is_null() {
+                return 0;
+            }
             let buf = std::slice::from_raw_parts_mut(text as *mut u8, len as usize + 1);
             let names = list_texts(lines);
             core::filter_header(buf, len as usize, &names, flags & FT_NOT != 0) as c_ulong
