@@ -678,6 +678,7 @@ int main (int argc, char **argv)
     printf ("use=%d stream ok=%d\n", s->use, mail_stream (h) == s);
     mail_free_handle (&h);
     printf ("use=%d handle=%p\n", s->use, (void *) h);
+    printf ("default_proto create=%s append=%s\n", default_proto (NIL)->dtb->name, default_proto (T)->dtb->name);
     mail_lock (s); printf ("locked %d\n", s->lock); mail_unlock (s); printf ("locked %d\n", s->lock);
   }
 
@@ -783,7 +784,13 @@ int main (int argc, char **argv)
   mail_parameters (NIL, SET_GETS, NIL);
   r = mail_fetch_body (t, 1, "1", &len, NIL); show ("  C body unpeeked", r, len);
   show_elt (t, 1);
-  mail_close (t);
+  {
+    MAILHANDLE *h = mail_makehandle (t);
+    mail_close (t);                    /* the handle keeps the dead stream */
+    printf ("after close: stream %s use=%d\n", mail_stream (h) ? "alive" : "gone", h->stream->use);
+    mail_free_handle (&h);
+    printf ("handle freed: %s\n", h ? "no" : "yes");
+  }
 
   sect ("== close");
   mail_close (s);
