@@ -9,6 +9,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
 have_test_user || skip_suite "test user $CCT_USER does not exist"
+[ -f "$CCT_ORIG_INC/c-client.h" ] && [ -f "$CCT_ORIG_SO" ] || skip_suite "the original library (oracle) is not installed"
 [ -f "$CCT_LIBDIR/libc-client.so.2007e" ] || (cd "$CCT_ROOT" && make lib >/dev/null) \
     || { echo "0 passed, 1 failed"; exit 1; }
 user_tmpdir
