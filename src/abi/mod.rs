@@ -12,6 +12,8 @@ pub mod dummy;
 pub mod encodings;
 pub mod hash;
 pub mod lock;
+pub mod mail;
+pub mod mail_flags;
 pub mod memory;
 pub mod misc;
 pub mod params;
@@ -38,6 +40,8 @@ pub mod exports {
     pub use super::encodings::*;
     pub use super::hash::*;
     pub use super::lock::*;
+    pub use super::mail::*;
+    pub use super::mail_flags::*;
     pub use super::memory::*;
     pub use super::misc::*;
     pub use super::params::*;
