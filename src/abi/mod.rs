@@ -10,6 +10,7 @@ pub mod data;
 pub mod dates;
 pub mod dummy;
 pub mod encodings;
+pub mod env;
 pub mod hash;
 pub mod memory;
 pub mod misc;
@@ -35,6 +36,7 @@ pub mod exports {
     pub use super::dates::*;
     pub use super::dummy::*;
     pub use super::encodings::*;
+    pub use super::env::*;
     pub use super::hash::*;
     pub use super::memory::*;
     pub use super::misc::*;
@@ -101,7 +103,7 @@ pub fn log(text: &str, errflg: c_long) {
 }
 
 /// `log` for bytes: cut at the first NUL (a C string cannot carry one).
-fn log_bytes(bytes: &[u8], errflg: c_long) {
+pub(crate) fn log_bytes(bytes: &[u8], errflg: c_long) {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     let (text, _) = bytes.split_at(end);
     let mut owned = Vec::new();

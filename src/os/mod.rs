@@ -2,3 +2,6 @@
 
 pub mod clock;
 pub mod heap;
+pub mod host;
+pub mod syslog;
+pub mod user;
