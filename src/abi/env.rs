@@ -374,15 +374,41 @@ unsafe fn driver_proto(d: *mut DRIVER) -> Option<*mut MAILSTREAM> {
         return None;
     }
     // SAFETY: a linked driver; open(NULL) answers its prototype.
-    unsafe { (*d).open.map(|open| open(null_mut())) }
+    if let Some(open) = unsafe { (*d).open } {
+        // SAFETY: as above.
+        let p = unsafe { open(null_mut()) };
+        return (!p.is_null()).then_some(p);
+    }
+    // A driver whose methods are not written yet: its prototype object,
+    // which is what its open(NULL) will answer.
+    use super::data::*;
+    let known: [(*mut DRIVER, *mut MAILSTREAM); 15] = [
+        (addr_of_mut!(mboxdriver), addr_of_mut!(mboxproto)),
+        (addr_of_mut!(imapdriver), addr_of_mut!(imapproto)),
+        (addr_of_mut!(nntpdriver), addr_of_mut!(nntpproto)),
+        (addr_of_mut!(pop3driver), addr_of_mut!(pop3proto)),
+        (addr_of_mut!(mixdriver), addr_of_mut!(mixproto)),
+        (addr_of_mut!(mxdriver), addr_of_mut!(mxproto)),
+        (addr_of_mut!(mbxdriver), addr_of_mut!(mbxproto)),
+        (addr_of_mut!(tenexdriver), addr_of_mut!(tenexproto)),
+        (addr_of_mut!(mtxdriver), addr_of_mut!(mtxproto)),
+        (addr_of_mut!(mhdriver), addr_of_mut!(mhproto)),
+        (addr_of_mut!(mmdfdriver), addr_of_mut!(mmdfproto)),
+        (addr_of_mut!(unixdriver), addr_of_mut!(unixproto)),
+        (addr_of_mut!(newsdriver), addr_of_mut!(newsproto)),
+        (addr_of_mut!(philedriver), addr_of_mut!(phileproto)),
+        (addr_of_mut!(dummydriver), addr_of_mut!(dummyproto)),
+    ];
+    known.iter().find(|(k, _)| *k == d).map(|&(_, p)| p)
 }
 
 unsafe fn resolve(choice: Option<FormatChoice>, append: bool) -> *mut MAILSTREAM {
     // SAFETY (whole body): drivers are static.
     unsafe {
         match choice {
-            None | Some(FormatChoice::SystemStandard) => standard_proto(),
-            Some(FormatChoice::Invalid) => null_mut(),
+            // Before env_init a program has no prototypes at all.
+            None | Some(FormatChoice::Invalid) => null_mut(),
+            Some(FormatChoice::SystemStandard) => standard_proto(),
             Some(FormatChoice::SameAsInbox) => inbox_proto(!append).unwrap_or_else(standard_proto),
             Some(FormatChoice::Driver(name)) => {
                 let c = CString::new(name).unwrap_or_default();

@@ -97,7 +97,9 @@ pub enum NamespaceList {
 }
 
 /// A mailbox format chosen by `set new-mailbox-format` or `set
-/// empty-mailbox-format`; the C layer turns it into a prototype stream.
+/// empty-mailbox-format`, or the standard one `env_init` installs; the C
+/// layer turns it into a prototype stream. No choice at all (before
+/// `env_init`) means no prototype.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FormatChoice {
     /// The port's standard format.
@@ -258,6 +260,13 @@ fn init_locked(st: &mut State, user: Option<&[u8]>, home: Option<&[u8]>) -> Resu
         return Err(Fatal("env_init called twice!"));
     }
     st.namespaces = [None; 3];
+    // Prototypes exist from here on; the configuration may change them.
+    for format in [&mut st.create_format, &mut st.append_format] {
+        if format.is_none() {
+            *format = Some(FormatChoice::SystemStandard);
+        }
+    }
+    st.format_version += 1;
     // The user name must be known before the system file is read: some of
     // its settings only apply to a logged-in user.
     set_env_string(code::USERNAME, user.unwrap_or(ANONYMOUS_USER));
