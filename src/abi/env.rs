@@ -54,8 +54,11 @@ fn register_host() {
     user::set_host(&HOST);
 }
 
+// Not guarded so that the load-time hook keeps no path to mm_log alive in
+// programs that link the library without defining the callbacks.
+// no-panic: stores a reference once (OnceLock::set), nothing else.
 extern "C" fn register_host_at_load() {
-    register_host();
+    user::set_host(&HOST);
 }
 
 // Registers the C layer's answers when the library is loaded, so the
@@ -314,7 +317,12 @@ pub unsafe extern "C" fn set_mbx_protections(mailbox: *mut c_char, path: *mut c_
     super::guard("set_mbx_protections", 0, || {
         use std::os::unix::fs::PermissionsExt;
         // SAFETY: per the contract.
-        let (m, p) = unsafe { (c_bytes(mailbox).unwrap_or(b""), c_bytes(path).unwrap_or(b"")) };
+        let (m, p) = unsafe {
+            (
+                c_bytes(mailbox).unwrap_or(b""),
+                c_bytes(path).unwrap_or(b""),
+            )
+        };
         let p = std::ffi::OsStr::from_bytes(p);
         let dir = std::fs::metadata(p)
             .ok()
@@ -358,7 +366,8 @@ fn standard_proto() -> *mut MAILSTREAM {
 unsafe fn inbox_proto(mbox_as_unix: bool) -> Option<*mut MAILSTREAM> {
     // SAFETY: mail_valid with a constant name; drivers are static.
     unsafe {
-        let mut d = super::stream::mail_valid(null_mut(), c"INBOX".as_ptr() as *mut c_char, null_mut());
+        let mut d =
+            super::stream::mail_valid(null_mut(), c"INBOX".as_ptr() as *mut c_char, null_mut());
         if d.is_null() || c_bytes((*d).name) == Some(b"dummy") {
             return None;
         }
@@ -412,7 +421,8 @@ unsafe fn resolve(choice: Option<FormatChoice>, append: bool) -> *mut MAILSTREAM
             Some(FormatChoice::SameAsInbox) => inbox_proto(!append).unwrap_or_else(standard_proto),
             Some(FormatChoice::Driver(name)) => {
                 let c = CString::new(name).unwrap_or_default();
-                driver_proto(super::registry::find_driver(c.as_ptr())).unwrap_or_else(standard_proto)
+                driver_proto(super::registry::find_driver(c.as_ptr()))
+                    .unwrap_or_else(standard_proto)
             }
         }
     }
@@ -430,7 +440,12 @@ pub extern "C" fn default_proto(kind: c_long) -> *mut MAILSTREAM {
             _ => {
                 drop(cached);
                 // SAFETY: resolution only reads static driver objects.
-                let resolved = unsafe { (resolve(create, false) as usize, resolve(append, true) as usize) };
+                let resolved = unsafe {
+                    (
+                        resolve(create, false) as usize,
+                        resolve(append, true) as usize,
+                    )
+                };
                 cached = PROTOS.lock().unwrap_or_else(|e| e.into_inner());
                 *cached = Some((version, resolved.0, resolved.1));
                 resolved

@@ -78,7 +78,8 @@ fn word(e: &Entry) -> usize {
 
 /// The C copies of string settings handed to programs, by owner and GET
 /// code: the version of the core's value each copies, and its address.
-static C_COPIES: Mutex<Option<HashMap<(Owner, c_long), (u64, usize)>>> = Mutex::new(None);
+type CopyMap = HashMap<(Owner, c_long), (u64, usize)>;
+static C_COPIES: Mutex<Option<CopyMap>> = Mutex::new(None);
 
 /// A C copy of string setting `get` of `owner` (NULL for NIL). The copy
 /// stays valid until the value changes, like the original's own string,

@@ -353,7 +353,10 @@ mod tests {
     fn strings_are_versioned() {
         let (v0, _) = string_versioned(Owner::Mh, 532);
         set_string(Owner::Mh, 532, Some(b"/x"));
-        assert_eq!(string_versioned(Owner::Mh, 532), (v0 + 1, Some(b"/x".to_vec())));
+        assert_eq!(
+            string_versioned(Owner::Mh, 532),
+            (v0 + 1, Some(b"/x".to_vec()))
+        );
         set_string(Owner::Mh, 532, None);
         assert_eq!(string(Owner::Mh, 532), None);
     }

@@ -389,12 +389,22 @@ mod tests {
         );
         let mut st = user::state();
         read(&mut st, Some(&name), false);
-        assert_eq!(st.user_flags, vec![b"Work".to_vec(), b"Home".to_vec(), b"Later".to_vec()]);
+        assert_eq!(
+            st.user_flags,
+            vec![b"Work".to_vec(), b"Home".to_vec(), b"Later".to_vec()]
+        );
         assert_eq!(st.mail_subdir.as_deref(), Some(&b"Mail"[..]));
         assert_eq!(st.black_box_dir, None);
         assert_eq!(
             st.pending_log.last().map(|(t, _)| t.clone()),
-            Some([b"Unknown new mailbox format in ".to_vec(), name.clone(), b": nosuch".to_vec()].concat())
+            Some(
+                [
+                    b"Unknown new mailbox format in ".to_vec(),
+                    name.clone(),
+                    b": nosuch".to_vec()
+                ]
+                .concat()
+            )
         );
         drop(st);
         assert_eq!(env_number(500), 640);

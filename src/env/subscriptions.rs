@@ -149,8 +149,14 @@ mod tests {
         assert!(subscribe(b"a/b").0);
         let (ok, msg) = subscribe(b"a/b");
         assert!(!ok);
-        assert_eq!(msg.unwrap().0, b"Already subscribed to mailbox a/b".to_vec());
-        assert_eq!(std::fs::read(list_path()).unwrap(), b"INBOX\na/b\n".to_vec());
+        assert_eq!(
+            msg.unwrap().0,
+            b"Already subscribed to mailbox a/b".to_vec()
+        );
+        assert_eq!(
+            std::fs::read(list_path()).unwrap(),
+            b"INBOX\na/b\n".to_vec()
+        );
         let (ok, msg) = unsubscribe(b"zz");
         assert!(!ok);
         assert_eq!(msg.unwrap().0, b"Not subscribed to mailbox zz".to_vec());

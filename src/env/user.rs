@@ -409,7 +409,11 @@ pub fn user_name() -> Option<Vec<u8>> {
 pub fn user_full_name() -> Option<Vec<u8>> {
     let name = user_name()?;
     let pw = crate::os::user::by_name(&name)?;
-    let end = pw.gecos.iter().position(|&b| b == b',').unwrap_or(pw.gecos.len());
+    let end = pw
+        .gecos
+        .iter()
+        .position(|&b| b == b',')
+        .unwrap_or(pw.gecos.len());
     Some(pw.gecos[..end].to_vec())
 }
 
@@ -818,7 +822,10 @@ pub(crate) mod tests {
         assert_eq!(mailbox_file_name(b"~/a/b"), Some(b"/h/me/a/b".to_vec()));
         assert_eq!(mailbox_file_name(b"INBOX"), Some(Vec::new()));
         assert_eq!(mailbox_file_name(b"iNbOx"), Some(Vec::new()));
-        assert_eq!(mailbox_file_name(b"INBOXes"), Some(b"/h/me/INBOXes".to_vec()));
+        assert_eq!(
+            mailbox_file_name(b"INBOXes"),
+            Some(b"/h/me/INBOXes".to_vec())
+        );
         assert_eq!(mailbox_file(b"inbox"), Some(LocalName::Inbox));
     }
 
@@ -839,7 +846,12 @@ pub(crate) mod tests {
             b"#mhinbox",
             b"#ftp/x",
         ] {
-            assert_eq!(mailbox_file_name(bad), None, "{}", String::from_utf8_lossy(bad));
+            assert_eq!(
+                mailbox_file_name(bad),
+                None,
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
         set_env_string(code::SYSINBOX, b"/spool/me");
         assert_eq!(mailbox_file_name(b"/spool/me"), Some(b"/spool/me".to_vec()));
@@ -853,10 +865,16 @@ pub(crate) mod tests {
         state().restrict = 0;
         assert_eq!(mailbox_file_name(b"/etc/x"), Some(b"/etc/x".to_vec()));
         assert_eq!(mailbox_file_name(b"a/../b"), Some(b"/h/me/a/../b".to_vec()));
-        assert_eq!(mailbox_file_name(b"~root/inbox"), Some(b"/root/INBOX".to_vec()));
+        assert_eq!(
+            mailbox_file_name(b"~root/inbox"),
+            Some(b"/root/INBOX".to_vec())
+        );
         assert_eq!(mailbox_file_name(b"~no such user/x"), None);
         state().mail_subdir = Some(b"Mail".to_vec());
-        assert_eq!(mailbox_file_name(b"~root/x"), Some(b"/root/Mail/x".to_vec()));
+        assert_eq!(
+            mailbox_file_name(b"~root/x"),
+            Some(b"/root/Mail/x".to_vec())
+        );
     }
 
     #[test]
@@ -866,7 +884,10 @@ pub(crate) mod tests {
         set_env_string(code::PUBLICHOME, b"/pub");
         set_env_string(code::SHAREDHOME, b"/sh");
         assert_eq!(mailbox_file_name(b"#FTP/x"), Some(b"/ftp/x".to_vec()));
-        assert_eq!(mailbox_file_name(b"#public/inbox"), Some(b"/pub/INBOX".to_vec()));
+        assert_eq!(
+            mailbox_file_name(b"#public/inbox"),
+            Some(b"/pub/INBOX".to_vec())
+        );
         assert_eq!(mailbox_file_name(b"#Shared/y"), Some(b"/sh/y".to_vec()));
         assert_eq!(mailbox_file_name(b"#shared/../y"), None);
         state().anonymous = true;
@@ -904,6 +925,9 @@ pub(crate) mod tests {
     #[test]
     fn canonical_host_keeps_domain_literals() {
         assert_eq!(canonical_host(b"[127.0.0.1]"), b"[127.0.0.1]".to_vec());
-        assert_eq!(canonical_host(b"no-such-host.invalid"), b"no-such-host.invalid".to_vec());
+        assert_eq!(
+            canonical_host(b"no-such-host.invalid"),
+            b"no-such-host.invalid".to_vec()
+        );
     }
 }
