@@ -132,7 +132,7 @@ static void hostile (void)
  * arguments; each logs "not available" and returns its failure value. */
 static void stubs (void)
 {
-  printf ("default_user_flag=%s\n",NN (default_user_flag (99)));
+  printf ("mail_fetch_text=%s\n",NN (mail_fetch_text (NIL,0,NIL,NIL,-1)));
   printf ("mail_fetch_structure=%s\n",
           NN (mail_fetch_structure (NIL,0,NIL,-1)));
   printf ("mail_search_full=%ld\n",mail_search_full (NIL,NIL,NIL,-1));
