@@ -111,6 +111,12 @@ static void identity (void)
    * libraries' answers, and show that it is non-empty. */
   show ("mylocalhost",mylocalhost ());
   show ("GET_LOCALHOST",mail_parameters (NIL,GET_LOCALHOST,NIL));
+  show ("tcp_canonical(localhost)",tcp_canonical ("localhost"));
+  show ("tcp_canonical(LocalHost)",tcp_canonical ("LocalHost"));
+  show ("tcp_canonical([127.0.0.1])",tcp_canonical ("[127.0.0.1]"));
+  show ("tcp_canonical(VM)",tcp_canonical ("VM"));
+  show ("tcp_canonical(no-such-host.invalid)",tcp_canonical ("no-such-host.invalid"));
+  show ("tcp_canonical(NO-SUCH.invalid)",tcp_canonical ("NO-SUCH.invalid"));
 }
 
 static void extras (void)

@@ -182,6 +182,36 @@ pub extern "C" fn mylocalhost() -> *mut c_char {
     })
 }
 
+/// The buffer tcp_canonical answers in when the name changed (the
+/// original answers in the resolver's own storage).
+static mut CANONICAL: [u8; MAILTMPLEN as usize] = [0; MAILTMPLEN as usize];
+
+/// `tcp_canonical`: the canonical form of host `name`; `name` itself for
+/// a domain literal or a name the resolver does not know.
+///
+/// # Safety
+/// `name` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn tcp_canonical(name: *mut c_char) -> *mut c_char {
+    super::guard("tcp_canonical", name, || {
+        // SAFETY: per the contract.
+        let Some(n) = (unsafe { c_bytes(name) }) else {
+            return name;
+        };
+        let canonical = user::canonical_host(n);
+        if canonical == n {
+            return name;
+        }
+        // SAFETY: the buffer is ours; into_buffer checks its size.
+        let r = unsafe { into_buffer(addr_of_mut!(CANONICAL) as *mut c_char, &canonical) };
+        if r.is_null() {
+            name
+        } else {
+            r
+        }
+    })
+}
+
 /// `sysinbox`: the system inbox file.
 #[no_mangle]
 pub extern "C" fn sysinbox() -> *mut c_char {

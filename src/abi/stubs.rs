@@ -633,7 +633,6 @@ not_available! {
     fn ssl_start_tls(_a0: *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn tcp_abort(_a0: *mut c_void) -> c_long = 0;
     fn tcp_aopen(_a0: *mut NETMBX, _a1: *mut c_char, _a2: *mut c_char) -> *mut c_void = std::ptr::null_mut();
-    fn tcp_canonical(_a0: *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn tcp_clientaddr() -> *mut c_char = std::ptr::null_mut();
     fn tcp_clienthost() -> *mut c_char = std::ptr::null_mut();
     fn tcp_clientport() -> c_long = 0;
