@@ -385,7 +385,7 @@ mod tests {
         let (p, name) = write(
             b"I accept the risk\nset keywords Work, Home,,Later\nSET Mailbox-Protection 0640\n\
               set mail-subdirectory Mail\nset chroot-server 1\nset black-box-directory /bb\n\
-              set from-widget header-only\nset maximum-login-trials 7\nset new-mailbox-format nosuch\n",
+              set from-widget header-only\nset lookahead 33\nset new-mailbox-format nosuch\n",
         );
         let mut st = user::state();
         read(&mut st, Some(&name), false);
@@ -410,8 +410,8 @@ mod tests {
         assert_eq!(env_number(500), 640);
         assert_eq!(env_number(code::CHROOTSERVER), 0);
         assert_eq!(params::number(Owner::Unix, 506), 0);
-        assert_eq!(params::number(Owner::Imap, 400), 7);
-        params::set_everywhere(401, 3);
+        assert_eq!(params::number(Owner::Imap, 402), 33);
+        params::set_everywhere(403, 20);
         params::set_everywhere(507, 1);
         set_env_word(500, 0o600);
         std::fs::remove_file(p).unwrap();
