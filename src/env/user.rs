@@ -723,6 +723,44 @@ pub fn unrestricted<R>(f: impl FnOnce(&[u8]) -> R) -> R {
     r
 }
 
+/// Minutes after which a dot-lock is considered stale (`set
+/// dot-lock-file-timeout`, `SET_LOCKTIMEOUT`).
+pub fn lock_timeout_minutes() -> i64 {
+    params::number(Owner::Env, 544)
+}
+
+/// Mode of dot-lock files (`SET_LOCKPROTECTION`).
+pub fn lock_protection() -> u32 {
+    params::number(Owner::Env, 504) as u32
+}
+
+/// Whether a dot-lock that cannot be made is reported ("Mailbox
+/// vulnerable - ..."); `set disable-lock-warning` turns it off.
+pub fn lock_warnings() -> bool {
+    params::number(Owner::Env, 518) != 0
+}
+
+/// Whether this is a closed-box (chroot) server.
+pub fn closed_box() -> bool {
+    env_flag(code::CHROOTSERVER)
+}
+
+/// Whether names beginning with a dot are left out of listings.
+pub fn hide_dot_files() -> bool {
+    params::number(Owner::Env, 548) != 0
+}
+
+/// Whether the user wants no UIDs or keywords kept in mailbox files
+/// (`set disable-unix-UIDs-and-keywords`).
+pub fn user_has_no_life() -> bool {
+    params::number(Owner::Env, 536) != 0
+}
+
+/// How deep LIST recurses (`SET_LISTMAXLEVEL`).
+pub fn list_max_level() -> i64 {
+    params::number(Owner::Env, 520)
+}
+
 /// The namespace a mailbox name starts with, for protections.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Space {
@@ -920,6 +958,18 @@ pub(crate) mod tests {
         assert_eq!(mailbox_protection(b"x", Some(0o2755)), 0o2700);
         assert_eq!(mailbox_protection(b"#ftp/x", Some(0o755)), 0o755);
         assert_eq!(mailbox_protection(b"#shared/x", None), 0o660);
+    }
+
+    #[test]
+    fn lock_settings_have_the_original_defaults() {
+        let _g = logged_in(b"me", b"/h/me");
+        assert_eq!(lock_timeout_minutes(), 5);
+        assert_eq!(lock_protection(), 0o666);
+        assert!(lock_warnings());
+        assert!(!closed_box());
+        assert!(!hide_dot_files());
+        assert!(!user_has_no_life());
+        assert_eq!(list_max_level(), 20);
     }
 
     #[test]
