@@ -961,6 +961,51 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn env_init_sets_up_each_kind_of_user() {
+        let _g = logged_in(b"x", b"/x");
+        params::set_string(Owner::Env, code::USERNAME, None);
+        // A closed-box server: the home is the root of the jail.
+        assert_eq!(env_init(Some(b"u"), None), Ok(true));
+        assert_eq!(home_dir(), Some(Vec::new()));
+        assert_eq!(system_inbox(), Some(b"INBOX".to_vec()));
+        assert_eq!(namespaces(), [Some(NamespaceList::Home), None, None]);
+        assert_eq!(user_name_full(), Ok((b"u".to_vec(), LoginState::LoggedIn)));
+        assert_eq!(
+            env_init(Some(b"u"), None),
+            Err(Fatal("env_init called twice!"))
+        );
+        // Anonymous: the anonymous home, #ftp and friends only.
+        *state() = State::new();
+        params::set_string(Owner::Env, code::USERNAME, None);
+        params::set_string(Owner::Env, code::SYSINBOX, None);
+        assert_eq!(env_init(None, Some(b"/ignored")), Ok(true));
+        let home = join(config::MAILSPOOL.as_bytes(), b"anonymous");
+        assert_eq!(home_dir(), Some(home.clone()));
+        assert_eq!(system_inbox(), Some(join(&home, b"INBOX")));
+        assert_eq!(namespaces(), [None, None, Some(NamespaceList::Ftp)]);
+        assert_eq!(
+            user_name_full(),
+            Ok((b"nobody".to_vec(), LoginState::Anonymous))
+        );
+        assert_eq!(mailbox_file_name(b"INBOX"), Some(join(&home, b"INBOX")));
+        // An ordinary user with a home: other users by ~, then #shared.
+        *state() = State::new();
+        params::set_string(Owner::Env, code::USERNAME, None);
+        params::set_string(Owner::Env, code::SYSINBOX, None);
+        assert_eq!(env_init(Some(b"u"), Some(b"/h/u")), Ok(true));
+        assert_eq!(
+            namespaces(),
+            [
+                Some(NamespaceList::Home),
+                Some(NamespaceList::UnixOther),
+                Some(NamespaceList::Shared)
+            ]
+        );
+        assert!(env_string(code::NEWSRC).is_some());
+        assert_eq!(format_choices().1, Some(FormatChoice::SystemStandard));
+    }
+
+    #[test]
     fn lock_settings_have_the_original_defaults() {
         let _g = logged_in(b"me", b"/h/me");
         assert_eq!(lock_timeout_minutes(), 5);
