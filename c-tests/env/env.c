@@ -150,6 +150,23 @@ static void extras (void)
   }
 }
 
+/* The default block-notify hook stops the alarm clock around sensitive
+ * code and restarts it after. */
+static void blocknotify (void)
+{
+  void *left;
+  alarm (100);
+  left = mm_blocknotify (BLOCK_SENSITIVE,NIL);
+  printf ("blocknotify sensitive -> %ld, alarm now %u\n",(long) left,alarm (0));
+  printf ("blocknotify nonsensitive -> %ld",(long) mm_blocknotify (BLOCK_NONSENSITIVE,(void *) 50));
+  printf (", alarm now %u\n",alarm (0));
+  printf ("blocknotify nonsensitive(0) -> %ld, alarm %u\n",
+          (long) mm_blocknotify (BLOCK_NONSENSITIVE,NIL),alarm (0));
+  printf ("blocknotify dnslookup -> %ld\n",(long) mm_blocknotify (BLOCK_DNSLOOKUP,(void *) 7));
+  printf ("GET_BLOCKNOTIFY is mm_blocknotify: %s\n",
+          mail_parameters (NIL,GET_BLOCKNOTIFY,NIL) == (void *) mm_blocknotify ? "yes" : "no");
+}
+
 static void dump_list (void)
 {
   char path[MAILTMPLEN];
@@ -234,6 +251,9 @@ int main (int argc,char **argv)
   names ();
   settings ();
   extras ();
-  if (!strcmp (mode,"names")) subscriptions ();
+  if (!strcmp (mode,"names")) {
+    subscriptions ();
+    blocknotify ();
+  }
   return 0;
 }

@@ -653,3 +653,21 @@ pub unsafe extern "C" fn mail_unsubscribe(stream: *mut MAILSTREAM, mailbox: *mut
         }
     })
 }
+
+/// `mm_blocknotify`, the default block-notify hook: stops the alarm clock
+/// while the library is in code that must not be interrupted (answering
+/// the seconds that were left) and restarts it afterwards.
+#[no_mangle]
+pub extern "C" fn mm_blocknotify(reason: c_int, data: *mut c_void) -> *mut c_void {
+    super::guard("mm_blocknotify", data, || match reason {
+        BLOCK_SENSITIVE => crate::os::clock::alarm(0) as usize as *mut c_void,
+        BLOCK_NONSENSITIVE => {
+            let seconds = data as usize;
+            if seconds != 0 {
+                crate::os::clock::alarm(seconds as u32);
+            }
+            data
+        }
+        _ => data,
+    })
+}

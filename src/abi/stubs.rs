@@ -352,7 +352,6 @@ not_available! {
     fn mix_thread(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut SEARCHPGM, _a4: c_long) -> *mut THREADNODE = std::ptr::null_mut();
     fn mix_unsubscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn mix_valid(_a0: *mut c_char) -> *mut DRIVER = std::ptr::null_mut();
-    fn mm_blocknotify(_a0: c_int, _a1: *mut c_void) -> *mut c_void = std::ptr::null_mut();
     fn mmdf_abort(_a0: *mut MAILSTREAM);
     fn mmdf_append(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
     fn mmdf_append_msgs(_a0: *mut MAILSTREAM, _a1: *mut libc::FILE, _a2: *mut libc::FILE, _a3: *mut SEARCHSET) -> c_int = 0;
