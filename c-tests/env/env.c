@@ -205,6 +205,25 @@ static void subscriptions (void)
     printf ("sm_unsubscribe(%s) %ld\n",unsubs[i],sm_unsubscribe (unsubs[i]));
     dump_list ();
   }
+  /* A list written by hand: a line longer than the original's 1023-byte
+   * reads, and a last line without its newline. */
+  {
+    char path[MAILTMPLEN];
+    FILE *f;
+    int j;
+    sprintf (path,"%s/.mailboxlist",myhomedir ());
+    f = fopen (path,"w");
+    fputs ("first\n",f);
+    for (j = 0; j < 1500; j++) putc ('a' + j % 26,f);
+    fputs ("\nsecond\nunfinished",f);
+    fclose (f);
+    walk ();
+    printf ("sm_subscribe(tail) %ld\n",sm_subscribe ("tail"));
+    dump_list ();
+    printf ("sm_unsubscribe(second) %ld\n",sm_unsubscribe ("second"));
+    dump_list ();
+    walk ();
+  }
   printf ("mail_subscribe(nosuch) %ld\n",mail_subscribe (NIL,"nosuch"));
   printf ("mail_subscribe(a\\nb) %ld\n",mail_subscribe (NIL,"a\nb"));
   printf ("mail_unsubscribe(nosuch) %ld\n",mail_unsubscribe (NIL,"nosuch"));

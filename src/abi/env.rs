@@ -128,8 +128,9 @@ pub unsafe extern "C" fn env_init(user: *mut c_char, home: *mut c_char) -> c_lon
 }
 
 /// The C string handed out for a user name found while initialisation is
-/// blocked (the original hands out the password entry's own storage).
-static BLOCKED_NAME: Mutex<usize> = Mutex::new(0);
+/// blocked (the original hands out the password entry's own storage): the
+/// name and its copy, kept while the name stays the same.
+static BLOCKED_NAME: Mutex<Option<(Vec<u8>, usize)>> = Mutex::new(None);
 
 /// `myusername_full`: the user name; `flags` gets MU_LOGGEDIN,
 /// MU_NOTLOGGEDIN or MU_ANONYMOUS.
@@ -151,11 +152,16 @@ pub unsafe extern "C" fn myusername_full(flags: *mut c_ulong) -> *mut c_char {
             return c_copy(Owner::Env, GET_USERNAME);
         }
         let mut slot = BLOCKED_NAME.lock().unwrap_or_else(|e| e.into_inner());
-        let copy = c_string_from(&name);
-        // The previous copy stays allocated: a program may still hold it,
-        // as it could hold the C library's passwd storage.
-        *slot = copy as usize;
-        copy
+        match &*slot {
+            Some((kept, copy)) if *kept == name => *copy as *mut c_char,
+            _ => {
+                // A previous copy stays allocated: a program may still hold
+                // it, as it could hold the C library's passwd storage.
+                let copy = c_string_from(&name);
+                *slot = Some((name, copy as usize));
+                copy
+            }
+        }
     })
 }
 
