@@ -432,8 +432,9 @@ fn home_locked(st: &mut State) -> Vec<u8> {
 
 /// The home directory (`myhomedir`), None when it is not known.
 pub fn home_dir() -> Option<Vec<u8>> {
-    let home = home_dir_or_empty();
-    (!home.is_empty() || env_string(code::HOMEDIR).is_some()).then_some(home)
+    let mut st = state();
+    home_locked(&mut st);
+    env_string(code::HOMEDIR)
 }
 
 /// This host's name (`mylocalhost`): the setting, else the canonical form
