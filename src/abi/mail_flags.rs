@@ -595,7 +595,7 @@ unsafe fn append_multiple(
         }
         let mut stream = stream;
         if stream.is_null() {
-            stream = default_proto(0);
+            stream = super::env::default_proto(0);
             if !stream.is_null()
                 && !(*stream).dtb.is_null()
                 && driver_append((*stream).dtb, stream, mailbox, af, data) != 0
@@ -616,18 +616,6 @@ unsafe fn append_multiple(
         );
         0
     }
-}
-
-/// `default_proto`: the prototype stream of the format for new mailboxes
-/// (`type` 0) or for appends to empty files (non-zero). Both are the
-/// port's default, the unix format; the CREATEPROTO/APPENDPROTO settings
-/// of the environment are not stored yet.
-#[no_mangle]
-pub extern "C" fn default_proto(r#type: c_long) -> *mut MAILSTREAM {
-    super::guard("default_proto", null_mut(), || {
-        let _ = r#type;
-        std::ptr::addr_of_mut!(super::data::unixproto)
-    })
 }
 
 /// `mail_parse_set`: a searchset at the start of `s`; `*ret` is set past

@@ -10,6 +10,7 @@ pub mod data;
 pub mod dates;
 pub mod dummy;
 pub mod encodings;
+pub mod env;
 pub mod hash;
 pub mod lock;
 pub mod mail;
@@ -38,6 +39,7 @@ pub mod exports {
     pub use super::dates::*;
     pub use super::dummy::*;
     pub use super::encodings::*;
+    pub use super::env::*;
     pub use super::hash::*;
     pub use super::lock::*;
     pub use super::mail::*;

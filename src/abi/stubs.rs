@@ -27,9 +27,7 @@ not_available! {
     fn auth_plain_server(_a0: authresponse_t, _a1: c_int, _a2: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn authserver_login(_a0: *mut c_char, _a1: *mut c_char, _a2: c_int, _a3: *mut *mut c_char) -> c_long = 0;
     fn checkpw(_a0: *mut passwd, _a1: *mut c_char, _a2: c_int, _a3: *mut *mut c_char) -> *mut passwd = std::ptr::null_mut();
-    fn default_user_flag(_a0: c_ulong) -> *mut c_char = std::ptr::null_mut();
     fn dmatch(_a0: *mut c_uchar, _a1: *mut c_uchar, _a2: c_uchar) -> c_long = 0;
-    fn dorc(_a0: *mut c_char, _a1: c_long);
     fn dummy_append(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
     fn dummy_canonicalize(_a0: *mut c_char, _a1: *mut c_char, _a2: *mut c_char) -> c_long = 0;
     fn dummy_copy(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: c_long) -> c_long = 0;
@@ -44,8 +42,6 @@ not_available! {
     fn dummy_scan(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut c_char);
     fn dummy_scan_contents(_a0: *mut c_char, _a1: *mut c_char, _a2: c_ulong, _a3: c_ulong) -> c_long = 0;
     fn dummy_subscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
-    fn env_init(_a0: *mut c_char, _a1: *mut c_char) -> c_long = 0;
-    fn get_dir_protection(_a0: *mut c_char) -> c_long = 0;
     fn grim_pid_reap_status(_a0: c_int, _a1: c_int, _a2: *mut c_void);
     fn hmac_md5(_a0: *mut c_char, _a1: c_ulong, _a2: *mut c_char, _a3: c_ulong) -> *mut c_char = std::ptr::null_mut();
     fn imap_acl_work(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut *mut c_void) -> c_long = 0;
@@ -176,7 +172,6 @@ not_available! {
     fn mail_strip_subject(_a0: *mut c_char, _a1: *mut *mut c_char) -> c_uint = 0;
     fn mail_strip_subject_blob(_a0: *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn mail_strip_subject_wsp(_a0: *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn mail_subscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn mail_thread(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut SEARCHPGM, _a4: c_long) -> *mut THREADNODE = std::ptr::null_mut();
     fn mail_thread_c2node(_a0: *mut MAILSTREAM, _a1: container_t, _a2: c_long) -> *mut THREADNODE = std::ptr::null_mut();
     fn mail_thread_check_child(_a0: container_t, _a1: container_t) -> c_long = 0;
@@ -190,9 +185,6 @@ not_available! {
     fn mail_thread_prune_dummy_work(_a0: container_t, _a1: container_t) -> container_t = std::ptr::null_mut();
     fn mail_thread_references(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut SEARCHPGM, _a3: c_long, _a4: sorter_t) -> *mut THREADNODE = std::ptr::null_mut();
     fn mail_thread_sort(_a0: *mut THREADNODE, _a1: *mut *mut THREADNODE) -> *mut THREADNODE = std::ptr::null_mut();
-    fn mail_unsubscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
-    fn mailboxdir(_a0: *mut c_char, _a1: *mut c_char, _a2: *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn mailboxfile(_a0: *mut c_char, _a1: *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn mbox_append(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
     fn mbox_check(_a0: *mut MAILSTREAM);
     fn mbox_create(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
@@ -314,7 +306,6 @@ not_available! {
     fn mix_thread(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut SEARCHPGM, _a4: c_long) -> *mut THREADNODE = std::ptr::null_mut();
     fn mix_unsubscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn mix_valid(_a0: *mut c_char) -> *mut DRIVER = std::ptr::null_mut();
-    fn mm_blocknotify(_a0: c_int, _a1: *mut c_void) -> *mut c_void = std::ptr::null_mut();
     fn mmdf_abort(_a0: *mut MAILSTREAM);
     fn mmdf_append(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
     fn mmdf_append_msgs(_a0: *mut MAILSTREAM, _a1: *mut libc::FILE, _a2: *mut libc::FILE, _a3: *mut SEARCHSET) -> c_int = 0;
@@ -409,9 +400,6 @@ not_available! {
     fn mx_unlockindex(_a0: *mut MAILSTREAM);
     fn mx_unsubscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn mx_valid(_a0: *mut c_char) -> *mut DRIVER = std::ptr::null_mut();
-    fn myhomedir() -> *mut c_char = std::ptr::null_mut();
-    fn mylocalhost() -> *mut c_char = std::ptr::null_mut();
-    fn myusername_full(_a0: *mut c_ulong) -> *mut c_char = std::ptr::null_mut();
     fn net_aopen(_a0: *mut NETDRIVER, _a1: *mut NETMBX, _a2: *mut c_char, _a3: *mut c_char) -> *mut NETSTREAM = std::ptr::null_mut();
     fn net_close(_a0: *mut NETSTREAM);
     fn net_getbuffer(_a0: *mut c_void, _a1: c_ulong, _a2: *mut c_char) -> c_long = 0;
@@ -509,7 +497,6 @@ not_available! {
     fn nntp_thread(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut SEARCHPGM, _a4: c_long) -> *mut THREADNODE = std::ptr::null_mut();
     fn nntp_unsubscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn nntp_valid(_a0: *mut c_char) -> *mut DRIVER = std::ptr::null_mut();
-    fn path_create(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn PBIN() -> c_int = 0;
     fn PBOUT(_a0: c_int) -> c_int = 0;
     fn PFLUSH() -> c_int = 0;
@@ -569,10 +556,6 @@ not_available! {
     fn server_init(_a0: *mut c_char, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut c_void, _a4: *mut c_void, _a5: *mut c_void, _a6: *mut c_void, _a7: *mut c_void);
     fn server_input_wait(_a0: c_long) -> c_long = 0;
     fn server_login(_a0: *mut c_char, _a1: *mut c_char, _a2: *mut c_char, _a3: c_int, _a4: *mut *mut c_char) -> c_long = 0;
-    fn set_mbx_protections(_a0: *mut c_char, _a1: *mut c_char) -> c_long = 0;
-    fn sm_read(_a0: *mut *mut c_void) -> *mut c_char = std::ptr::null_mut();
-    fn sm_subscribe(_a0: *mut c_char) -> c_long = 0;
-    fn sm_unsubscribe(_a0: *mut c_char) -> c_long = 0;
     fn smtp_auth(_a0: *mut SENDSTREAM, _a1: *mut NETMBX, _a2: *mut c_char) -> c_long = 0;
     fn smtp_challenge(_a0: *mut c_void, _a1: *mut c_ulong) -> *mut c_void = std::ptr::null_mut();
     fn smtp_close(_a0: *mut SENDSTREAM) -> *mut SENDSTREAM = std::ptr::null_mut();
@@ -601,10 +584,8 @@ not_available! {
     fn ssl_sout(_a0: *mut c_void, _a1: *mut c_char, _a2: c_ulong) -> c_long = 0;
     fn ssl_soutr(_a0: *mut c_void, _a1: *mut c_char) -> c_long = 0;
     fn ssl_start_tls(_a0: *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn sysinbox() -> *mut c_char = std::ptr::null_mut();
     fn tcp_abort(_a0: *mut c_void) -> c_long = 0;
     fn tcp_aopen(_a0: *mut NETMBX, _a1: *mut c_char, _a2: *mut c_char) -> *mut c_void = std::ptr::null_mut();
-    fn tcp_canonical(_a0: *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn tcp_clientaddr() -> *mut c_char = std::ptr::null_mut();
     fn tcp_clienthost() -> *mut c_char = std::ptr::null_mut();
     fn tcp_clientport() -> c_long = 0;
@@ -687,5 +668,4 @@ not_available! {
     fn unix_valid(_a0: *mut c_char) -> *mut DRIVER = std::ptr::null_mut();
     fn unix_write(_a0: *mut c_void, _a1: *mut c_char, _a2: c_ulong);
     fn unix_xstatus(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut MESSAGECACHE, _a3: c_ulong, _a4: c_long) -> c_ulong = 0;
-    fn user_flags(_a0: *mut MAILSTREAM) -> *mut MAILSTREAM = std::ptr::null_mut();
 }

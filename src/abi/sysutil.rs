@@ -60,9 +60,7 @@ fn warn_and_syslog(text: &str, syslog_too: bool) {
 }
 
 fn syslog(priority: c_int, text: &str) {
-    let msg: Vec<u8> = text.bytes().filter(|&b| b != 0).chain([0]).collect();
-    // SAFETY: both strings are NUL-terminated; "%s" takes one string.
-    unsafe { libc::syslog(priority, c"%s".as_ptr(), msg.as_ptr() as *const c_char) };
+    crate::os::syslog::log(priority, text.as_bytes());
 }
 
 /// NFS's filesystem magic: flock there is a no-op, as in the original

@@ -3,3 +3,6 @@
 pub mod clock;
 pub mod heap;
 pub mod lock;
+pub mod host;
+pub mod syslog;
+pub mod user;
