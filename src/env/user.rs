@@ -824,6 +824,12 @@ pub fn mailbox_protection(mailbox: &[u8], directory: Option<u32>) -> u32 {
     mode
 }
 
+/// Login name of the account with numeric id `uid`, for drivers that name
+/// a file's owner.
+pub fn user_name_of(uid: u32) -> Option<Vec<u8>> {
+    crate::os::user::by_uid(uid).map(|p| p.name)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -1026,11 +1032,4 @@ pub(crate) mod tests {
             b"no-such-host.invalid".to_vec()
         );
     }
-}
-
-/// Login name of the account with numeric id `uid`, for drivers that name
-/// a file's owner. SKELETON: the environment work fills this in from the
-/// password database.
-pub fn user_name_of(_uid: u32) -> Option<Vec<u8>> {
-    None
 }
