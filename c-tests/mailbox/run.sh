@@ -54,7 +54,7 @@ dump_case() {
     else
         bad "$label: no library of ours to compare"
     fi
-    set -- $(echo "$counts" | sed 's/[a-z]*=//g')
+    set -- $(echo "$counts" | sed 's/[a-z]*=//g') 0 0 0
     BOXES=$((BOXES + $1)) MSGS=$((MSGS + $2)) SECTIONS=$((SECTIONS + $3))
 }
 BOXES=0 MSGS=0 SECTIONS=0
@@ -76,7 +76,9 @@ if [ -d "$CORPUS" ]; then
         name=$(echo "$rel" | tr '/' '_')
         rm -rf "$src"
         mkdir -p "$src"
-        cp "$f" "$src/$name"
+        # -p: files the unix and MMDF drivers reject open as one message
+        # (phile driver), dated by the file's mtime: keep the corpus's.
+        cp -p "$f" "$src/$name"
         dump_case "corpus $rel" "$src" "$name"
         n=$((n + 1))
     done < <(find "$CORPUS" -type f ! -name '*.sha256' ! -name 'README*' ! -name 'UPSTREAM-LICENSE*' | LC_ALL=C sort)
