@@ -97,3 +97,28 @@ compare() {
 
 # masked FILE [OPTIONS]: FILE with run-dependent parts masked (tools.py mask).
 masked() { _f=$1; shift; python3 "$MBX_DIR/tools.py" mask "$@" "$_f"; }
+
+MASK_OPTS=""
+# same_files LABEL DIR-A DIR-B: the same file names, and the same bytes
+# after masking with tools.py mask $MASK_OPTS.
+same_files() {
+    local la lb n nd f
+    la=$(cd "$2" && find . | LC_ALL=C sort)
+    lb=$(cd "$3" && find . | LC_ALL=C sort)
+    if [ "$la" != "$lb" ]; then
+        bad "$1: different files: $(diff <(echo "$la") <(echo "$lb") | grep '^[<>]' | head -n 4 | tr '\n' ' ')"
+        return
+    fi
+    n=0 nd=0
+    for f in $(cd "$2" && find . -type f | LC_ALL=C sort); do
+        n=$((n + 1))
+        cmp -s "$2/$f" "$3/$f" && continue
+        if ! cmp -s <(masked "$2/$f" $MASK_OPTS) <(masked "$3/$f" $MASK_OPTS); then
+            nd=$((nd + 1))
+            echo "     $f differs:"
+            diff -a <(masked "$2/$f" $MASK_OPTS) <(masked "$3/$f" $MASK_OPTS) | head -n 8 | cut -c1-200 | sed 's/^/       /'
+        fi
+    done
+    if [ "$nd" = 0 ]; then ok "$1: $n files identical"; else bad "$1: $nd of $n files differ"; fi
+}
+

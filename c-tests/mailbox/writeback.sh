@@ -32,27 +32,6 @@ build ops || { bad "build ops.c"; finish; }
 LIBS="orig orig2"
 [ "$HAVE_OURS" = 1 ] && LIBS="$LIBS ours" || bad "no library of ours at $OURS_LIB"
 
-# same_files LABEL DIR-A DIR-B: the same file names, and the same masked bytes.
-same_files() {
-    local la lb n nd f
-    la=$(cd "$2" && find . | LC_ALL=C sort)
-    lb=$(cd "$3" && find . | LC_ALL=C sort)
-    if [ "$la" != "$lb" ]; then
-        bad "$1: different files: $(diff <(echo "$la") <(echo "$lb") | grep '^[<>]' | head -n 4 | tr '\n' ' ')"
-        return
-    fi
-    n=0 nd=0
-    for f in $(cd "$2" && find . -type f | LC_ALL=C sort); do
-        n=$((n + 1))
-        if ! cmp -s <(masked "$2/$f") <(masked "$3/$f"); then
-            nd=$((nd + 1))
-            echo "     $f differs:"
-            diff -a <(masked "$2/$f") <(masked "$3/$f") | head -n 8 | cut -c1-200 | sed 's/^/       /'
-        fi
-    done
-    if [ "$nd" = 0 ]; then ok "$1: $n files identical"; else bad "$1: $nd of $n files differ"; fi
-}
-
 # readback LABEL DIR: dump every file of DIR (a home) with the original and
 # with ours; the dumps must be identical.
 readback() {
