@@ -66,6 +66,12 @@ fresh_home() {
     # Corpus files are read-only; a mailbox the user cannot write opens
     # read-only whatever the program asks.
     chmod -R u+w "$H"
+    # Fixed access times: whether a mailbox lists as \Marked (new mail)
+    # compares them with the modification times, and reading the source
+    # for the copy moves its access time. Access time := modification time.
+    find "$H" -type f | while IFS= read -r _f; do
+        touch -a -d "@$(stat -c %Y "$_f")" "$_f"
+    done
     [ -n "$RUNUSER" ] && chown -R "$RUNUSER" "$H"
     return 0
 }
