@@ -2,7 +2,7 @@
 # ../consumers-mail/run.sh). Source it after setting HERE.
 #
 # Our library: $OURS_LIB (a directory holding libc-client.so.2007e),
-# default build/lib of this checkout. The original: the installed
+# default build/lib of this checkout; "original" for a self-test. The original: the installed
 # /usr/lib/libc-client.so.2007e, used with an empty LD_LIBRARY_PATH.
 #
 # Every program runs as an ordinary user (cloudsdk when we are root: the
@@ -45,8 +45,13 @@ trap 'rm -rf "$W"' EXIT
 H="$W/home"
 mkdir -p "$W/bin" "$W/lib" "$W/out"
 
-# Our library, staged where the test user can read it.
-if [ -e "$OURS_LIB/libc-client.so.2007e" ]; then
+# Our library, staged where the test user can read it. OURS_LIB=original
+# stages the original instead: every comparison must then pass (checks the
+# suites themselves).
+if [ "$OURS_LIB" = original ]; then
+    cp -P /usr/lib/libc-client.so.2007e* "$W/lib/"
+    HAVE_OURS=1
+elif [ -e "$OURS_LIB/libc-client.so.2007e" ]; then
     cp -P "$OURS_LIB"/libc-client.so* "$W/lib/"
     HAVE_OURS=1
 else

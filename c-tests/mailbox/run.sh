@@ -14,9 +14,11 @@
 #       single-message corpus file appended into one unix and one MMDF
 #       mailbox.
 # Self-checks: the original's dump of everything is made twice and must be
-# identical. Nothing is normalised except, inside dump.c, a UID validity
-# equal to the time of the run (a mailbox without stored UIDs gets the
-# present time), printed as "<now>".
+# identical; OURS_LIB=original must pass everything. Nothing is normalised
+# except, inside dump.c, a UID validity equal to the time of the run (a
+# mailbox without stored UIDs gets the present time), printed as "<now>";
+# and the copies keep the corpus files' mtimes, with access time set to
+# the mtime (see lib.sh).
 # Last line: "N passed, M failed" (N, M count cases).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
