@@ -3,8 +3,12 @@
  * Built once against the original's headers (cc -I/usr/include/c-client
  * dump.c -lc-client) and run against two libraries chosen with
  * LD_LIBRARY_PATH; run.sh and writeback.sh compare the outputs byte for
- * byte. Nothing printed depends on addresses; texts are printed as length
- * plus an FNV-1a hash so that a 9,000-message mbox gives a manageable dump.
+ * byte. Printed: stream fields; mail_fetch_fast and mail_fetch_flags over
+ * the dumped range; per message UID, flags, keywords, internal date,
+ * size, mail_fetch_overview, envelope, body tree and every section's
+ * texts; every mm_* callback in order. Nothing printed depends on
+ * addresses; texts are printed as length plus an FNV-1a hash so that a
+ * 9,000-message mbox gives a manageable dump.
  *
  * usage: dump [-w] [-s] [-p] [-l] [-m MAX] MAILBOX...
  *   -w      open read-write (default read-only)
@@ -217,6 +221,26 @@ static unsigned long sections (MAILSTREAM *stream,unsigned long n,
 
 static unsigned long total_sections;
 
+/* mail_fetch_overview's callback. */
+static void overview (MAILSTREAM *stream,unsigned long uid,OVERVIEW *ov,
+		      unsigned long msgno)
+{
+  printf (" overview uid=%lu msgno=%lu",uid,msgno);
+  if (!ov) {
+    puts (" NIL");
+    return;
+  }
+  fputs (" subject=",stdout); str (ov->subject);
+  fputs (" date=",stdout); str (ov->date);
+  fputs (" message_id=",stdout); str (ov->message_id);
+  fputs (" references=",stdout); str (ov->references);
+  printf (" octets=%lu lines=%lu xref=",ov->optional.octets,
+	  ov->optional.lines);
+  str (ov->optional.xref);
+  putchar ('\n');
+  addresses ("overview from",ov->from);
+}
+
 static void message (MAILSTREAM *stream,unsigned long n,int private)
 {
   MESSAGECACHE *e;
@@ -228,6 +252,15 @@ static void message (MAILSTREAM *stream,unsigned long n,int private)
   printf ("--- MSG %lu\n",n);
   uid = mail_uid (stream,n);
   printf (" uid=%lu msgno(uid)=%lu\n",uid,mail_msgno (stream,uid));
+  /* What mail_fetch_fast (called for all messages at open) left. */
+  e = mail_elt (stream,n);
+  printf (" fast size=%lu",e->rfc822_size);
+  flags (stream,e);
+  mail_date (tmp,e);
+  fputs (" date=",stdout); str (tmp);
+  putchar ('\n');
+  sprintf (tmp,"%lu",n);
+  mail_fetch_overview (stream,tmp,overview);
   env = mail_fetch_structure (stream,n,&b,NIL);
   e = mail_elt (stream,n);
   printf (" elt msgno=%lu size=%lu",e->msgno,e->rfc822_size);
@@ -311,6 +344,14 @@ int main (int argc,char *argv[])
     else {
       boxes++;
       streamdata (stream);
+      if (stream->nmsgs) {
+	char seq[64];
+	sprintf (seq,"1:%lu",stream->nmsgs < max ? stream->nmsgs : max);
+	printf ("fetch_fast %s\n",seq);
+	mail_fetch_fast (stream,seq,NIL);
+	printf ("fetch_flags %s\n",seq);
+	mail_fetch_flags (stream,seq,NIL);
+      }
       for (n = 1; n <= stream->nmsgs && n <= max; n++) {
 	message (stream,n,private);
 	total++;
