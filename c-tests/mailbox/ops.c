@@ -8,6 +8,10 @@
  *          copies and moves between, renames and deletes mailboxes named
  *          FORMAT-*, all relative to HOME, printing every call's result
  *          and every callback.
+ *        ops session NAME
+ *          A read-write session on an existing mailbox NAME: keywords,
+ *          flags, \Deleted, copies of the first messages into a new unix
+ *          and a new MMDF mailbox, expunge, checkpoint, close.
  *        ops gen FORMAT NAME LISTFILE
  *          Creates NAME in FORMAT and appends every file named in LISTFILE
  *          (one path a line) as a message, with a date and flags derived
@@ -346,6 +350,30 @@ static void script (void)
   status (box ("dir/inner"));
 }
 
+/* --------------------------------------------------------- session */
+
+static void session (const char *name)
+{
+  MAILSTREAM *s;
+  char seq[64];
+  if (!(s = openbox (name,NIL))) return;
+  if (s->nmsgs >= 1) flag (s,"1","\\Flagged $Junk Custom1",ST_SET);
+  if (s->nmsgs >= 2) flag (s,"2","\\Deleted",ST_SET);
+  if (s->nmsgs >= 3) flag (s,"3","\\Answered \\Seen Custom2",ST_SET);
+  if (s->nmsgs >= 1) flag (s,"1","Custom1",NIL);
+  if (s->nmsgs) {
+    sprintf (seq,"1:%lu",s->nmsgs < 3 ? s->nmsgs : 3);
+    CALL ("create copy-unix",mail_create (NIL,"copy-unix"));
+    CALL ("copy to copy-unix",mail_copy_full (s,seq,"copy-unix",NIL));
+    CALL ("create copy-mmdf",mail_create (NIL,"#driver.mmdf/copy-mmdf"));
+    CALL ("copy to copy-mmdf",mail_copy_full (s,seq,"copy-mmdf",NIL));
+  }
+  CALL ("expunge",mail_expunge_full (s,NIL,NIL));
+  CALL ("check",(mail_check (s),0));
+  summary (s);
+  closebox (s,NIL);
+}
+
 /* ------------------------------------------------------------- gen */
 
 static void gen (const char *name,const char *listfile)
@@ -400,12 +428,14 @@ int main (int argc,char *argv[])
     fmt = argv[2];
     script ();
   }
+  else if (argc == 3 && !strcmp (argv[1],"session")) session (argv[2]);
   else if (argc == 5 && !strcmp (argv[1],"gen")) {
     fmt = argv[2];
     gen (argv[3],argv[4]);
   }
   else {
-    fprintf (stderr,"usage: ops script FORMAT | ops gen FORMAT NAME LIST\n");
+    fprintf (stderr,"usage: ops script FORMAT | ops session NAME |"
+	     " ops gen FORMAT NAME LIST\n");
     return 2;
   }
   return 0;

@@ -14,9 +14,11 @@
 #   3. Read-write sessions on real mailboxes: every mbox/MMDF file of
 #      ../shared/corpus (skipped when absent) is opened read-write by dump
 #      -w -s -m 3 (UIDs assigned, \Seen set on the first three messages by
-#      fetching them, then closed, which rewrites the file) with each
-#      library; dumps and resulting files are compared, and the rewritten
-#      files are read back by the other library.
+#      fetching them, then closed, which rewrites the file), then by ops
+#      session (keywords, flags, \Deleted, copies of three messages into a
+#      new unix and a new MMDF mailbox, expunge, checkpoint) with each
+#      library; outputs and resulting files are compared, and the files
+#      are read back by the other library.
 # Self-check: the original runs every step twice; both runs must agree.
 #
 # Masked in files (tools.py mask), because they are the time of the run:
@@ -95,6 +97,8 @@ if [ -d "$CORPUS" ]; then
         for lib in $LIBS; do
             fresh_home "$d/src"
             in_home "${lib%2}" "$W/bin/dump" -w -s -m 3 "$name" >"$d/out-$lib" 2>&1
+            echo "exit $?" >>"$d/out-$lib"
+            in_home "${lib%2}" "$W/bin/ops" session "$name" >>"$d/out-$lib" 2>&1
             echo "exit $?" >>"$d/out-$lib"
             cp -a "$H" "$d/res-$lib"
         done
