@@ -52,11 +52,13 @@ static void text (const char *label,const char *s,unsigned long len)
 
 /* UID validity of a mailbox without a stored one is the time it was
  * opened, which differs between two runs: shown as "<now>" when it lies
- * between this program's start and the present. */
+ * between this program's start (or $MBX_SINCE, when a script runs several
+ * programs in a row on the same files) and the present. */
 static void validity (unsigned long v)
 {
-  if (v >= (unsigned long) started && v <= (unsigned long) time (0))
-    fputs ("<now>",stdout);
+  const char *since = getenv ("MBX_SINCE");
+  unsigned long from = since ? strtoul (since,NIL,10) : (unsigned long) started;
+  if (v >= from && v <= (unsigned long) time (0)) fputs ("<now>",stdout);
   else printf ("%lu",v);
 }
 

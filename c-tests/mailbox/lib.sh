@@ -18,6 +18,7 @@ OURS_LIB=${OURS_LIB:-$ROOT/build/lib}
 # elsewhere).
 CORPUS=${CORPUS:-$ROOT/../shared/corpus}
 PASS=0
+MBX_SINCE=
 FAIL=0
 
 ok() { PASS=$((PASS + 1)); echo "ok   $*"; }
@@ -88,9 +89,9 @@ in_home() {
     _lp=$(lib_path "$1")
     shift
     if [ -n "$RUNUSER" ]; then
-        (cd "$H" && runuser -u "$RUNUSER" -- timeout -k 5 "${MBX_TIMEOUT:-600}" env HOME="$H" LD_LIBRARY_PATH="$_lp" "$@")
+        (cd "$H" && runuser -u "$RUNUSER" -- timeout -k 5 "${MBX_TIMEOUT:-600}" env HOME="$H" LD_LIBRARY_PATH="$_lp" ${MBX_SINCE:+MBX_SINCE="$MBX_SINCE"} "$@")
     else
-        (cd "$H" && timeout -k 5 "${MBX_TIMEOUT:-600}" env HOME="$H" LD_LIBRARY_PATH="$_lp" "$@")
+        (cd "$H" && timeout -k 5 "${MBX_TIMEOUT:-600}" env HOME="$H" LD_LIBRARY_PATH="$_lp" ${MBX_SINCE:+MBX_SINCE="$MBX_SINCE"} "$@")
     fi
 }
 

@@ -96,11 +96,14 @@ if [ -d "$CORPUS" ]; then
         echo "$rel" >"$d/rel"
         for lib in $LIBS; do
             fresh_home "$d/src"
+            # Validities made by the dump are "<now>" for the ops after it too.
+            MBX_SINCE=$(date +%s)
             in_home "${lib%2}" "$W/bin/dump" -w -s -m 3 "$name" >"$d/out-$lib" 2>&1
             echo "exit $?" >>"$d/out-$lib"
             in_home "${lib%2}" "$W/bin/ops" session "$name" >>"$d/out-$lib" 2>&1
             echo "exit $?" >>"$d/out-$lib"
             cp -a "$H" "$d/res-$lib"
+            MBX_SINCE=
         done
     done < <(find "$CORPUS" -type f ! -name '*.sha256' ! -name 'README*' ! -name 'UPSTREAM-LICENSE*' | LC_ALL=C sort)
     sleep 1
