@@ -60,8 +60,6 @@ drivers! {
     tenexdriver, tenexproto, "tenex", 0x506;
     mtxdriver, mtxproto, "mtx", 0x706;
     mhdriver, mhproto, "mh", 0x20466;
-    mmdfdriver, mmdfproto, "mmdf", 0x9106;
-    unixdriver, unixproto, "unix", 0x9106;
     newsdriver, newsproto, "news", 0x24078;
     philedriver, phileproto, "phile", 0x412;
 }
@@ -71,12 +69,21 @@ drivers! {
 pub static mut dummydriver: DRIVER = DRIVER {
     valid: Some(super::dummy::dummy_valid),
     parameters: Some(super::dummy::dummy_parameters),
+    scan: Some(super::dummy::dummy_scan),
+    list: Some(super::dummy::dummy_list),
+    lsub: Some(super::dummy::dummy_lsub),
+    subscribe: Some(super::dummy::dummy_subscribe),
+    create: Some(super::dummy::dummy_create),
+    mbxdel: Some(super::dummy::dummy_delete),
+    mbxren: Some(super::dummy::dummy_rename),
     status: Some(super::stream::mail_status_default),
     open: Some(super::dummy::dummy_open),
     close: Some(super::dummy::dummy_close),
     ping: Some(super::dummy::dummy_ping),
     check: Some(super::dummy::dummy_check),
     expunge: Some(super::dummy::dummy_expunge),
+    copy: Some(super::dummy::dummy_copy),
+    append: Some(super::dummy::dummy_append),
     ..driver(c_str!("dummy"), 0x6)
 };
 /// Prototype stream of the dummy driver.
@@ -86,6 +93,23 @@ pub static mut dummyproto: MAILSTREAM = MAILSTREAM {
     // SAFETY: MAILSTREAM is plain C data; all-zero is empty.
     ..unsafe { std::mem::zeroed() }
 };
+
+// Drivers implemented in the core (src/store), reached through
+// src/abi/bridge.rs: one invocation per driver. Flags as in drivers! above.
+super::bridge::core_driver!(unixdriver, unixproto, "unix", 0x9106, {
+    valid: unix_valid, parameters: super::params::unix_parameters, scan: unix_scan,
+    list: unix_list, lsub: unix_lsub, create: unix_create, delete: unix_delete,
+    rename: unix_rename, open: unix_open, close: unix_close, header: unix_header,
+    text: unix_text, flagmsg: unix_flagmsg, ping: unix_ping, check: unix_check,
+    expunge: unix_expunge, copy: unix_copy, append: unix_append,
+});
+super::bridge::core_driver!(mmdfdriver, mmdfproto, "mmdf", 0x9106, {
+    valid: mmdf_valid, parameters: super::params::mmdf_parameters, scan: mmdf_scan,
+    list: mmdf_list, lsub: mmdf_lsub, create: mmdf_create, delete: mmdf_delete,
+    rename: mmdf_rename, open: mmdf_open, close: mmdf_close, header: mmdf_header,
+    text: mmdf_text, flagmsg: mmdf_flagmsg, ping: mmdf_ping, check: mmdf_check,
+    expunge: mmdf_expunge, copy: mmdf_copy, append: mmdf_append,
+});
 
 const fn authenticator(name: *mut c_char, flags: c_long) -> AUTHENTICATOR {
     AUTHENTICATOR {

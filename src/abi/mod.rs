@@ -3,6 +3,7 @@
 //! catches panics so none crosses into C.
 
 pub mod bindings;
+pub mod bridge;
 pub mod cache;
 pub mod callbacks;
 pub mod construct;
@@ -101,7 +102,7 @@ pub fn log(text: &str, errflg: c_long) {
 }
 
 /// `log` for bytes: cut at the first NUL (a C string cannot carry one).
-fn log_bytes(bytes: &[u8], errflg: c_long) {
+pub(crate) fn log_bytes(bytes: &[u8], errflg: c_long) {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     let (text, _) = bytes.split_at(end);
     let mut owned = Vec::new();

@@ -478,9 +478,9 @@ fn inbox_path(dst: *mut c_void, system: bool) -> *mut c_void {
         return null_mut();
     }
     let path = if system {
-        super::dummy::system_inbox()
+        crate::env::user::system_inbox()
     } else {
-        super::dummy::home_dir().map(|mut h| {
+        crate::env::user::home_dir().map(|mut h| {
             h.extend_from_slice(b"/INBOX");
             h
         })

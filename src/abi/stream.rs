@@ -217,6 +217,16 @@ unsafe fn valid(
     }
 }
 
+/// The driver that claims `mailbox` (as `mail_valid` with no stream and
+/// no message), or NULL.
+///
+/// # Safety
+/// `mailbox` NUL-terminated.
+pub unsafe fn claiming_driver(mailbox: *mut c_char) -> *mut DRIVER {
+    // SAFETY: forwarded contract.
+    unsafe { valid(null_mut(), mailbox, null_mut()) }
+}
+
 fn ascii_prefix(name: &[u8], prefix: &str) -> bool {
     name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }

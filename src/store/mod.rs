@@ -1,9 +1,11 @@
 //! Mailbox stores: name resolution, the driver traits and the local formats.
 #![forbid(unsafe_code)]
 
+pub mod dummy;
 pub mod events;
 pub mod flags;
 pub mod lock;
 pub mod mailbox;
 pub mod names;
+pub mod pattern;
 pub mod registry;
