@@ -1,6 +1,7 @@
 //! Mailbox stores: name resolution, the driver traits and the local formats.
 #![forbid(unsafe_code)]
 
+pub mod dispatch;
 pub mod dummy;
 pub mod events;
 pub mod flags;
