@@ -236,10 +236,15 @@ unsafe fn mirror_new(stream: *mut MAILSTREAM, n: u32) {
         let Some(l) = local(stream) else { return };
         let known = (*stream).nmsgs as u32;
         let last = n.min(l.mailbox.count());
-        if known < last {
-            // mail_elt needs the cache sized for the new messages.
-            super::cache::cache_call(stream, c_ulong::from(last), CH_SIZE);
+        if known >= last {
+            return;
         }
+        // Grow the stream silently first (mail_elt serves only messages the
+        // stream has), as the original's parsers do.
+        let silent = (*stream).silent();
+        (*stream).set_silent(1);
+        mail_exists(stream, c_ulong::from(last));
+        (*stream).set_silent(silent);
         for m in known + 1..=last {
             mirror(stream, l, m);
         }
@@ -904,7 +909,7 @@ unsafe extern "C" fn feed_next(
     date: *mut *mut c_char,
     message: *mut *mut STRING,
 ) -> c_long {
-    super::guard("append feed", 0, || {
+    super::guard("feed_next", 0, || {
         // SAFETY: `data` is the Feed passed to mail_append_multiple below;
         // the out-pointers are the caller's.
         unsafe {

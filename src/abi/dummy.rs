@@ -16,6 +16,8 @@ use std::os::raw::{c_char, c_long, c_uchar, c_ulong, c_void};
 use std::ptr::null_mut;
 
 extern "C" {
+    fn mail_sequence(stream: *mut MAILSTREAM, sequence: *mut c_uchar) -> c_long;
+    fn mail_uid_sequence(stream: *mut MAILSTREAM, sequence: *mut c_uchar) -> c_long;
     fn sm_subscribe(mailbox: *mut c_char) -> c_long;
     fn default_proto(type_: c_long) -> *mut MAILSTREAM;
 }
@@ -309,10 +311,6 @@ pub unsafe extern "C" fn dummy_copy(
     _mailbox: *mut c_char,
     options: c_long,
 ) -> c_long {
-    extern "C" {
-        fn mail_sequence(stream: *mut MAILSTREAM, sequence: *mut c_uchar) -> c_long;
-        fn mail_uid_sequence(stream: *mut MAILSTREAM, sequence: *mut c_uchar) -> c_long;
-    }
     super::guard("dummy_copy", 0, || {
         // SAFETY: per the contract.
         let valid = unsafe {

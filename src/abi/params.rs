@@ -126,7 +126,11 @@ fn set(e: &Entry, value: *mut c_void) -> *mut c_void {
         }
         Kind::CopiedString | Kind::CopiedStringQuietSet => {
             // SAFETY: a caller-supplied C string or NULL.
-            let copy = match unsafe { c_bytes(value as *const c_char) } {
+            let bytes = unsafe { c_bytes(value as *const c_char) };
+            if e.owner == Owner::Env {
+                crate::env::user::record_setting(e.get, bytes);
+            }
+            let copy = match bytes {
                 Some(bytes) => c_string_from(bytes),
                 None => null_mut(),
             };

@@ -53,7 +53,8 @@ pub fn no_driver(name: &[u8], purpose: &[u8]) -> Vec<u8> {
 /// Whether a local-only driver is asked about `name` (network names go to
 /// network drivers only).
 pub fn driver_may_see(name: &[u8], driver_is_local: bool, disabled: bool) -> bool {
-    !disabled && !(driver_is_local && name.first() == Some(&b'{'))
+    let remote = name.first() == Some(&b'{');
+    !(disabled || driver_is_local && remote)
 }
 
 /// With a stream open on `current`, a name another driver (`found`)
