@@ -62,8 +62,10 @@ pub extern "C" fn mm_lsub(_s: *mut MAILSTREAM, _d: c_int, n: *mut c_char, a: c_l
     hear(format!("lsub {} {a}", text(n)));
 }
 #[no_mangle]
-pub extern "C" fn mm_status(_s: *mut MAILSTREAM, m: *mut c_char, st: *mut MAILSTATUS) {
-    // SAFETY: a status record from the library.
+/// # Safety
+/// `st` a status record from the library.
+pub unsafe extern "C" fn mm_status(_s: *mut MAILSTREAM, m: *mut c_char, st: *mut MAILSTATUS) {
+    // SAFETY: per the contract.
     let st = unsafe { &*st };
     hear(format!("status {} {} {}", text(m), st.flags, st.messages));
 }
@@ -419,7 +421,7 @@ fn a_core_driver_behind_the_exported_driver_object() {
         assert_eq!(appended.len(), 2);
         assert_eq!(appended[0].flags, Flags::SEEN.union(Flags::FLAGGED));
         assert_eq!(appended[0].keywords, vec![b"Work".to_vec()]);
-        let date = appended[0].date.clone().expect("a date");
+        let date = appended[0].date.expect("a date");
         assert_eq!(
             (
                 date.day,
