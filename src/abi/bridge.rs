@@ -280,13 +280,15 @@ unsafe fn mirror(stream: *mut MAILSTREAM, l: &Local, msgno: u32) {
     }
 }
 
-/// Mirrors every message.
+/// Mirrors every message, and the mailbox-wide fields (new keywords, the
+/// last UID, a session turned read-only).
 ///
 /// # Safety
 /// `stream` live.
 unsafe fn mirror_all(stream: *mut MAILSTREAM) {
     // SAFETY: per the contract; the cache holds nmsgs elements.
     unsafe {
+        describe(stream);
         let Some(l) = local(stream) else { return };
         let n = ((*stream).nmsgs as u32).min(l.mailbox.count());
         for m in 1..=n {
