@@ -15,6 +15,7 @@ use super::cache::{mail_elt, mail_exists, mail_expunged, mail_recent};
 use super::callbacks::{mm_critical, mm_diskerror, mm_flags, mm_list, mm_lsub};
 use super::callbacks::{mm_nocritical, mm_notify, mm_status};
 use super::memory::{c_bytes, c_string_from};
+use super::registry::drivers;
 use crate::message::date::MailDate;
 use crate::store::events::{Event, Events, Level, Recorder, Status};
 use crate::store::flags::Flags;
@@ -395,6 +396,99 @@ pub unsafe fn valid(
     }
 }
 
+/// The driver chain as the core dummy driver sees it.
+pub struct CChain;
+
+/// The enabled directory-format driver that claims `name`, and its test
+/// for the files it owns.
+fn dirfmt_test(name: &[u8]) -> dirfmttest_t {
+    let mut cname = name.to_vec();
+    cname.push(0);
+    // SAFETY: walking the chain of live driver objects; their slots follow
+    // the DRIVER contract.
+    unsafe {
+        let mut d = drivers();
+        while !d.is_null() {
+            let flags = (*d).flags as c_long;
+            if flags & DR_DISABLE == 0 && flags & DR_DIRFMT != 0 {
+                if let (Some(valid), Some(open)) = ((*d).valid, (*d).open) {
+                    if !valid(cname.as_mut_ptr() as *mut c_char).is_null() {
+                        let proto = open(null_mut());
+                        let test =
+                            super::params::mail_parameters(proto, GET_DIRFMTTEST, null_mut());
+                        if !test.is_null() {
+                            return std::mem::transmute::<*mut c_void, dirfmttest_t>(test);
+                        }
+                    }
+                }
+            }
+            d = (*d).next;
+        }
+    }
+    None
+}
+
+impl crate::store::dummy::Chain for CChain {
+    fn claimed_by(&mut self, name: &[u8]) -> Option<Vec<u8>> {
+        let mut cname = name.to_vec();
+        cname.push(0);
+        // SAFETY: a NUL-terminated copy; the result is a live driver.
+        unsafe {
+            let d = super::stream::claiming_driver(cname.as_mut_ptr() as *mut c_char);
+            d.as_ref().and_then(|d| c_bytes(d.name)).map(<[u8]>::to_vec)
+        }
+    }
+    fn directory_format(&mut self, name: &[u8]) -> bool {
+        dirfmt_test(name).is_some()
+    }
+    fn directory_format_owns(&mut self, dir: &[u8], entry: &[u8]) -> bool {
+        let Some(test) = dirfmt_test(dir) else {
+            return false;
+        };
+        let mut e = entry.to_vec();
+        e.push(0);
+        // SAFETY: the driver's test takes a NUL-terminated name.
+        unsafe { test(e.as_mut_ptr() as *mut c_char) != 0 }
+    }
+    fn scan_contents(
+        &mut self,
+        driver: Option<&[u8]>,
+        path: &[u8],
+        contents: &[u8],
+        size: u64,
+    ) -> bool {
+        let scanner = driver.and_then(|name| {
+            let mut n = name.to_vec();
+            n.push(0);
+            // SAFETY: a live driver found by name; its parameters slot
+            // follows the DRIVER contract.
+            unsafe {
+                let d = super::registry::find_driver(n.as_ptr() as *const c_char);
+                let f = d.as_ref().and_then(|d| d.parameters)?;
+                let sc = f(GET_SCANCONTENTS, null_mut());
+                (!sc.is_null()).then(|| std::mem::transmute::<*mut c_void, scancontents_t>(sc))?
+            }
+        });
+        match scanner {
+            Some(f) => {
+                let (mut p, mut c) = (path.to_vec(), contents.to_vec());
+                p.push(0);
+                c.push(0);
+                // SAFETY: NUL-terminated copies for the driver's scanner.
+                unsafe {
+                    f(
+                        p.as_mut_ptr() as *mut c_char,
+                        c.as_mut_ptr() as *mut c_char,
+                        contents.len() as c_ulong,
+                        size as c_ulong,
+                    ) != 0
+                }
+            }
+            None => crate::store::dummy::scan_file(path, contents, size),
+        }
+    }
+}
+
 /// `scan`/`list`/`lsub`: a local format lists through the dummy driver's
 /// file-system walk, and only for a stream of its own (with no stream the
 /// dummy driver itself answers).
@@ -407,10 +501,24 @@ pub unsafe fn scan(
     pattern: *mut c_char,
     contents: *mut c_char,
 ) {
-    if !stream.is_null() {
-        // SAFETY: forwarded contract.
-        unsafe { super::dummy::dummy_scan(null_mut(), reference, pattern, contents) };
+    if stream.is_null() {
+        return;
     }
+    // SAFETY: per the contract.
+    let (r, p, c) = unsafe {
+        (
+            c_bytes(reference),
+            c_bytes(pattern).unwrap_or(b""),
+            c_bytes(contents),
+        )
+    };
+    // The dummy driver's walk, reported with no stream, as the original's.
+    // SAFETY: NULL stream.
+    unsafe {
+        with_sink(null_mut(), |ev| {
+            crate::store::dummy::scan(&mut CChain, r, p, c, ev)
+        })
+    };
 }
 
 /// See [`scan`].
@@ -418,10 +526,18 @@ pub unsafe fn scan(
 /// # Safety
 /// As [`scan`].
 pub unsafe fn lsub(stream: *mut MAILSTREAM, reference: *mut c_char, pattern: *mut c_char) {
-    if !stream.is_null() {
-        // SAFETY: forwarded contract.
-        unsafe { super::dummy::dummy_lsub(null_mut(), reference, pattern) };
+    if stream.is_null() {
+        return;
     }
+    // SAFETY: per the contract.
+    let (r, p) = unsafe { (c_bytes(reference), c_bytes(pattern).unwrap_or(b"")) };
+    let subscribed = crate::store::dummy::subscriptions();
+    // SAFETY: NULL stream, as the original's.
+    unsafe {
+        with_sink(null_mut(), |ev| {
+            crate::store::dummy::lsub(r, p, &subscribed, ev)
+        })
+    };
 }
 
 /// `create`.

@@ -4,11 +4,11 @@
 //! acquires a format. Also the LIST wildcard matchers.
 
 use super::bindings::*;
-use super::bridge::deliver;
+use super::bridge::{deliver, CChain};
 use super::cache::{mail_exists, mail_recent};
 use super::memory::{c_bytes, fs_get, fs_give};
-use super::registry::drivers;
-use super::stream::{claiming_driver, mail_close_full, mail_open, snarf_interval};
+use super::stream::{mail_close_full, mail_open};
+use crate::env::params::{number, Owner};
 use crate::store::dummy as core;
 use crate::store::events::{Events, Level, Recorder};
 use crate::store::pattern;
@@ -31,99 +31,6 @@ fn recorded<R>(stream: *mut MAILSTREAM, f: impl FnOnce(&mut Recorder) -> R) -> R
     // to mm_list and friends.
     unsafe { deliver(stream, rec.take()) };
     r
-}
-
-/// The driver chain as the core dummy driver sees it.
-struct CChain;
-
-/// The enabled directory-format driver that claims `name`, and its test
-/// for the files it owns.
-fn dirfmt_test(name: &[u8]) -> dirfmttest_t {
-    let mut cname = name.to_vec();
-    cname.push(0);
-    // SAFETY: walking the chain of live driver objects; their slots follow
-    // the DRIVER contract.
-    unsafe {
-        let mut d = drivers();
-        while !d.is_null() {
-            let flags = (*d).flags as c_long;
-            if flags & DR_DISABLE == 0 && flags & DR_DIRFMT != 0 {
-                if let (Some(valid), Some(open)) = ((*d).valid, (*d).open) {
-                    if !valid(cname.as_mut_ptr() as *mut c_char).is_null() {
-                        let proto = open(null_mut());
-                        let test =
-                            super::params::mail_parameters(proto, GET_DIRFMTTEST, null_mut());
-                        if !test.is_null() {
-                            return std::mem::transmute::<*mut c_void, dirfmttest_t>(test);
-                        }
-                    }
-                }
-            }
-            d = (*d).next;
-        }
-    }
-    None
-}
-
-impl core::Chain for CChain {
-    fn claimed_by(&mut self, name: &[u8]) -> Option<Vec<u8>> {
-        let mut cname = name.to_vec();
-        cname.push(0);
-        // SAFETY: a NUL-terminated copy; the result is a live driver.
-        unsafe {
-            let d = claiming_driver(cname.as_mut_ptr() as *mut c_char);
-            d.as_ref().and_then(|d| c_bytes(d.name)).map(<[u8]>::to_vec)
-        }
-    }
-    fn directory_format(&mut self, name: &[u8]) -> bool {
-        dirfmt_test(name).is_some()
-    }
-    fn directory_format_owns(&mut self, dir: &[u8], entry: &[u8]) -> bool {
-        let Some(test) = dirfmt_test(dir) else {
-            return false;
-        };
-        let mut e = entry.to_vec();
-        e.push(0);
-        // SAFETY: the driver's test takes a NUL-terminated name.
-        unsafe { test(e.as_mut_ptr() as *mut c_char) != 0 }
-    }
-    fn scan_contents(
-        &mut self,
-        driver: Option<&[u8]>,
-        path: &[u8],
-        contents: &[u8],
-        size: u64,
-    ) -> bool {
-        let scanner = driver.and_then(|name| {
-            let mut n = name.to_vec();
-            n.push(0);
-            // SAFETY: a live driver found by name; its parameters slot
-            // follows the DRIVER contract.
-            unsafe {
-                let d = super::registry::find_driver(n.as_ptr() as *const c_char);
-                let f = d.as_ref().and_then(|d| d.parameters)?;
-                let sc = f(GET_SCANCONTENTS, null_mut());
-                (!sc.is_null()).then(|| std::mem::transmute::<*mut c_void, scancontents_t>(sc))?
-            }
-        });
-        match scanner {
-            Some(f) => {
-                let (mut p, mut c) = (path.to_vec(), contents.to_vec());
-                p.push(0);
-                c.push(0);
-                // SAFETY: NUL-terminated copies for the driver's scanner.
-                unsafe {
-                    f(
-                        p.as_mut_ptr() as *mut c_char,
-                        c.as_mut_ptr() as *mut c_char,
-                        contents.len() as c_ulong,
-                        size as c_ulong,
-                    ) != 0
-                }
-            }
-            None => core::scan_file(path, contents, size),
-        }
-    }
 }
 
 /// Copies `p` into the caller's MAILTMPLEN buffer `dst`.
@@ -242,7 +149,7 @@ pub unsafe extern "C" fn dummy_ping(stream: *mut MAILSTREAM) -> c_long {
         unsafe {
             let now = libc::time(null_mut()) as i64;
             let s = &mut *stream;
-            if now < s.gensym as i64 + snarf_interval() {
+            if now < s.gensym as i64 + number(Owner::Mail, GET_SNARFINTERVAL) {
                 return 1;
             }
             let proto = mail_open(null_mut(), s.mailbox, OP_PROTOTYPE);

@@ -8,7 +8,7 @@ use super::cache::{cache_call, mail_elt, mail_free_cache};
 use super::callbacks::{mm_dlog, mm_status};
 use super::memory::{c_bytes, fs_get, fs_give};
 use super::misc::cpystr;
-use super::params::{driver_parameters, hook, mail_parameters, number, ssl_available};
+use super::params::{driver_parameters, hook, number, ssl_available};
 use super::registry::drivers;
 use crate::env::params::Owner;
 use crate::store::dispatch::{self, DriverPrefix, PrefixUse};
@@ -339,11 +339,14 @@ pub unsafe extern "C" fn mail_open_work(
             let flags = (*d).flags as c_long;
             let mut stream = stream;
             if !stream.is_null() {
-                if (*stream).dtb == d
-                    && flags & DR_RECYCLE != 0
-                    && (flags & DR_HALFOPEN != 0 || options & OP_HALFOPEN == 0)
-                    && mail_usable_network_stream(stream, name) != 0
-                {
+                let reuse = dispatch::may_recycle(
+                    (*stream).dtb == d,
+                    flags & DR_RECYCLE != 0,
+                    flags & DR_HALFOPEN != 0,
+                    options & OP_HALFOPEN != 0,
+                    || mail_usable_network_stream(stream, name) != 0,
+                );
+                if reuse {
                     if flags & DR_XPOINT != 0 {
                         mail_check(stream);
                     }
@@ -497,16 +500,10 @@ pub unsafe extern "C" fn mail_usable_network_stream(
                 return 0;
             };
             let anonymous = (*stream).anonymous() != 0;
-            // Host names are compared as given: canonicalising through DNS
-            // belongs to the TCP layer, which is not available yet.
-            let same = |m: &NetMailbox| {
-                m.host.eq_ignore_ascii_case(&n.host)
-                    && m.service == n.service
-                    && (n.port == 0 || m.port == n.port)
-                    && n.anonymous == anonymous
-                    && (n.user.is_empty() || m.user == n.user)
-            };
-            c_long::from(same(&s) || same(&o))
+            c_long::from(
+                dispatch::same_server(&s, &n, anonymous)
+                    || dispatch::same_server(&o, &n, anonymous),
+            )
         }
     })
 }
@@ -959,10 +956,4 @@ pub unsafe extern "C" fn mail_create(stream: *mut MAILSTREAM, mailbox: *mut c_ch
             }
         }
     })
-}
-
-/// Keeps `mail_parameters` reachable for the dummy driver's ping.
-pub fn snarf_interval() -> c_long {
-    // SAFETY: GET with a NULL stream only reads a stored number.
-    unsafe { mail_parameters(null_mut(), GET_SNARFINTERVAL, null_mut()) as c_long }
 }

@@ -4,6 +4,8 @@
 //! the messages for each refusal. The C adapter walks the driver chain and
 //! asks here what to do.
 
+use super::names::NetMailbox;
+
 /// Longest mailbox name the original validates at all (NETMAXHOST +
 /// 2 * NETMAXUSER + NETMAXMBX + NETMAXSRV + 50).
 pub const MAX_NAME: usize = 256 + 2 * 65 + 256 + 21 + 50;
@@ -190,6 +192,32 @@ pub fn missing_lister_matters(reference: Option<&[u8]>, pattern: &[u8]) -> bool 
     let starts = |s: &[u8], p: &[u8]| s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p);
     let special = |s: &[u8]| s.first() == Some(&b'{') || starts(s, b"#mh/") || starts(s, b"#news.");
     special(pattern) || reference.is_some_and(special)
+}
+
+/// Whether `mail_open` may reuse the caller's stream for the new name
+/// rather than closing it: same driver, a driver that recycles streams,
+/// a half-open only where the driver allows one, and (asked last, as it
+/// costs most) a stream usable for the name.
+pub fn may_recycle(
+    same_driver: bool,
+    driver_recycles: bool,
+    driver_halfopens: bool,
+    want_halfopen: bool,
+    usable: impl FnOnce() -> bool,
+) -> bool {
+    same_driver && driver_recycles && (driver_halfopens || !want_halfopen) && usable()
+}
+
+/// Whether a stream opened as `open` serves the network name `wanted`:
+/// same host (as given: canonicalising through DNS is the TCP layer's),
+/// service, port (when one is asked), anonymity, and user (when one is
+/// asked).
+pub fn same_server(open: &NetMailbox, wanted: &NetMailbox, anonymous: bool) -> bool {
+    open.host.eq_ignore_ascii_case(&wanted.host)
+        && open.service == wanted.service
+        && (wanted.port == 0 || open.port == wanted.port)
+        && wanted.anonymous == anonymous
+        && (wanted.user.is_empty() || open.user == wanted.user)
 }
 
 /// `mail_delete` refuses INBOX itself.
