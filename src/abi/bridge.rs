@@ -817,9 +817,27 @@ pub unsafe fn flagmsg(stream: *mut MAILSTREAM, elt: *mut MESSAGECACHE) {
         f = f.with(Flags::ANSWERED, e.answered() != 0);
         f = f.with(Flags::DRAFT, e.draft() != 0);
         f = f.with(Flags::RECENT, e.recent() != 0);
-        let keywords = e.user_flags as u32;
+        // The element's bits index the stream's keyword names, which the
+        // generic layer may have just extended; the core numbers its own.
+        let named: Vec<Option<Vec<u8>>> = (*stream)
+            .user_flags
+            .iter()
+            .map(|&p| c_bytes(p).map(<[u8]>::to_vec))
+            .collect();
+        let bits = e.user_flags;
         with_mailbox(stream, |mb, ev| {
             if m >= 1 && m <= mb.count() {
+                let mut keywords = 0u32;
+                for (i, name) in named.iter().enumerate() {
+                    if bits & (1 << i) == 0 {
+                        continue;
+                    }
+                    let index = name.as_deref().and_then(|n| mb.keyword_index(n, true));
+                    match index {
+                        Some(k) if k < 32 => keywords |= 1 << k,
+                        _ => {}
+                    }
+                }
                 if let Err(e) = mb.store_flags(&[m], f, keywords, true, ev) {
                     report(&e);
                 }
