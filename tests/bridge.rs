@@ -455,3 +455,26 @@ fn a_core_driver_behind_the_exported_driver_object() {
         assert_eq!(heard(), vec!["log 0 closed"]);
     }
 }
+
+#[test]
+fn append_flag_lists_parse_as_the_original_does() {
+    use c_client::abi::bridge::parse_append_flags;
+    use c_client::store::events::{Level, Recorder};
+    let mut rec = Recorder::new();
+    let (f, k) = parse_append_flags(b"(\\Seen \\recent work Work  bad\"q \\Draft)", &mut rec);
+    assert_eq!(f, Flags::SEEN.union(Flags::DRAFT));
+    assert_eq!(k, vec![b"work".to_vec()]);
+    assert_eq!(
+        rec.logged(Level::Warn),
+        [
+            "Unsupported system flag: \\recent",
+            "Empty flag invalid",
+            "Invalid flag: bad\"q"
+        ]
+    );
+    let (f, k) = parse_append_flags(b"(\\Seen", &mut rec);
+    assert_eq!((f, k.len()), (Flags::NONE, 0));
+    assert_eq!(rec.logged(Level::Error), ["Bad flag list"]);
+    let (f, _) = parse_append_flags(b"\\Answered", &mut rec);
+    assert_eq!(f, Flags::ANSWERED);
+}

@@ -1141,34 +1141,55 @@ unsafe fn read_string(s: *mut STRING) -> Vec<u8> {
     }
 }
 
-/// Parses an append's flag list as the original does: system flags by
-/// name (any case), the other atoms as keywords; parentheses ignored.
-/// Err with the message for an unknown system flag.
-pub fn parse_append_flags(text: &[u8]) -> Result<(Flags, Vec<Vec<u8>>), Vec<u8>> {
-    let inner = text
-        .strip_prefix(b"(")
-        .and_then(|t| t.strip_suffix(b")"))
-        .unwrap_or(text);
+/// Parses an append's flag list as the original's `mail_parse_flags`
+/// does: an optional parenthesised list of atoms split at single spaces;
+/// system flags by name (any case), other atoms keywords (duplicates
+/// folded, any case). Problems are logged and the flag skipped; a bad list
+/// gives no flags at all. Whether a keyword exists or may be created is
+/// the target mailbox's decision.
+pub fn parse_append_flags(text: &[u8], ev: &mut dyn Events) -> (Flags, Vec<Vec<u8>>) {
     let mut flags = Flags::NONE;
-    let mut keywords = Vec::new();
-    for atom in inner.split(|&c| c == b' ').filter(|a| !a.is_empty()) {
+    let mut keywords: Vec<Vec<u8>> = Vec::new();
+    if text.is_empty() {
+        return (flags, keywords);
+    }
+    let open = text[0] == b'(';
+    let close = text[text.len() - 1] == b')';
+    if open != close || text.len() >= MAILTMPLEN as usize {
+        ev.log(b"Bad flag list", Level::Error);
+        return (flags, keywords);
+    }
+    let inner = if open { &text[1..text.len() - 1] } else { text };
+    let warn = |ev: &mut dyn Events, what: &[u8], atom: &[u8]| {
+        ev.log(&[what, &atom[..atom.len().min(80)]].concat(), Level::Warn);
+    };
+    let mut rest = inner;
+    while !rest.is_empty() {
+        let (atom, next) = match rest.iter().position(|&c| c == b' ') {
+            Some(p) => (&rest[..p], &rest[p + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
         if atom.first() == Some(&b'\\') {
             match Flags::by_name(atom) {
                 Some(f) if f != Flags::RECENT => flags = flags.union(f),
-                _ => {
-                    let mut m = b"Unsupported system flag: ".to_vec();
-                    m.extend_from_slice(&atom[..atom.len().min(80)]);
-                    return Err(m);
-                }
+                _ => warn(ev, b"Unsupported system flag: ", atom),
             }
-        } else if !keywords
+        } else if keywords.iter().any(|k| k.eq_ignore_ascii_case(atom)) {
+        } else if atom.is_empty() {
+            ev.log(b"Empty flag invalid", Level::Warn);
+        } else if atom.len() > MAXUSERFLAG as usize {
+            warn(ev, b"Unknown flag: ", atom);
+        } else if atom
             .iter()
-            .any(|k: &Vec<u8>| k.eq_ignore_ascii_case(atom))
+            .any(|&c| c <= b' ' || c >= 0x7f || b"*%\"\\(){]".contains(&c))
         {
+            warn(ev, b"Invalid flag: ", atom);
+        } else {
             keywords.push(atom.to_vec());
         }
     }
-    Ok((flags, keywords))
+    (flags, keywords)
 }
 
 /// `append`: collects every message from the application's callback, then
@@ -1199,13 +1220,9 @@ pub unsafe fn append(
             if message.is_null() {
                 break;
             }
-            let (f, keywords) = match parse_append_flags(c_bytes(flags).unwrap_or(b"")) {
-                Ok(v) => v,
-                Err(m) => {
-                    super::log_bytes(&m, ERROR);
-                    return 0;
-                }
-            };
+            let (f, keywords) = with_sink(stream, |ev| {
+                parse_append_flags(c_bytes(flags).unwrap_or(b""), ev)
+            });
             let date = match c_bytes(date) {
                 None | Some(b"") => None,
                 Some(text) => match crate::message::date::parse_date(text) {
@@ -1218,6 +1235,10 @@ pub unsafe fn append(
                     }
                 },
             };
+            if super::strings::size(message) == 0 {
+                super::log_bytes(b"Append of zero-length message", ERROR);
+                return 0;
+            }
             messages.push(AppendMessage {
                 flags: f,
                 keywords,
