@@ -199,6 +199,25 @@ int main (int argc, char **argv)
     mail_close (s);
   }
 
+  printf ("-- driver prefix\n");
+  {
+    static char *protos[] = { "#driver.DUMMY/x", "#driver.dummy", "#driver./x", "#DRIVER.dummy:y",
+                              "#driver.nosuch/x", NIL };
+    for (i = 0; protos[i]; i++) {
+      s = mail_open (NIL, protos[i], OP_PROTOTYPE);
+      printf ("prototype %s -> %s\n", protos[i], s ? s->dtb->name : "NIL");
+    }
+    printf ("create upper %ld\n", mail_create (NIL, "#driver.DUMMY/x"));
+    printf ("create empty %ld\n", mail_create (NIL, "#driver./x"));
+    printf ("create no delimiter %ld\n", mail_create (NIL, "#driver.dummy"));
+    sprintf (box, "#driver.dummy/%s/viaprefix", base);
+    printf ("create via prefix %ld\n", mail_create (NIL, box));
+    exists ("%s/viaprefix");
+    printf ("create INBOX %ld\n", mail_create (NIL, "inbox"));
+    printf ("create newline %ld\n", mail_create (NIL, "a\nb"));
+    printf ("delete newline %ld\n", mail_delete (NIL, "a\rb"));
+  }
+
   printf ("-- lsub\n");
   {
     FILE *f = fopen (".mailboxlist", "w");
