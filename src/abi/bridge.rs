@@ -1250,40 +1250,17 @@ pub unsafe fn append(
     }
 }
 
-/// Generates the exports of a core-backed driver and its `DRIVER` and
-/// prototype objects. Each `slot: export` pair names the export generated
-/// for the slot (`parameters` names an existing function); `status` is
-/// always mail_status_default.
+/// Generates a core-backed driver's `DRIVER` and prototype objects, and
+/// its exports. Each entry is `slot: new name` (generate export `name` for
+/// that slot, from the template below) or `slot: use name` (fill the slot
+/// with an existing function in scope, e.g. another driver's export or
+/// `mail_status_default`). Slot names are the `DRIVER` field names.
 macro_rules! core_driver {
-    ($driver:ident, $proto:ident, $name:literal, $flags:expr, {
-        valid: $valid:ident, parameters: $parameters:path, scan: $scan:ident,
-        list: $list:ident, lsub: $lsub:ident, create: $create:ident,
-        delete: $delete:ident, rename: $rename:ident, open: $open:ident,
-        close: $close:ident, header: $header:ident, text: $text:ident,
-        flagmsg: $flagmsg:ident, ping: $ping:ident, check: $check:ident,
-        expunge: $expunge:ident, copy: $copy:ident, append: $append:ident $(,)?
-    }) => {
+    ($driver:ident, $proto:ident, $name:literal, $flags:expr,
+     { $($slot:ident: $how:ident $f:ident),* $(,)? }) => {
         #[no_mangle]
         pub static mut $driver: DRIVER = DRIVER {
-            valid: Some($valid),
-            parameters: Some($parameters),
-            scan: Some($scan),
-            list: Some($list),
-            lsub: Some($lsub),
-            create: Some($create),
-            mbxdel: Some($delete),
-            mbxren: Some($rename),
-            status: Some(super::stream::mail_status_default),
-            open: Some($open),
-            close: Some($close),
-            header: Some($header),
-            text: Some($text),
-            flagmsg: Some($flagmsg),
-            ping: Some($ping),
-            check: Some($check),
-            expunge: Some($expunge),
-            copy: Some($copy),
-            append: Some($append),
+            $($slot: Some($f),)*
             ..driver(c_str!($name), $flags)
         };
         /// Prototype stream of the driver (what `OP_PROTOTYPE` returns).
@@ -1293,196 +1270,186 @@ macro_rules! core_driver {
             // SAFETY: MAILSTREAM is plain C data; all-zero is empty.
             ..unsafe { std::mem::zeroed() }
         };
-
+        $( $crate::abi::bridge::core_driver!(@$how $slot $f $name $driver $proto); )*
+    };
+    (@use $slot:ident $f:ident $name:literal $driver:ident $proto:ident) => {};
+    (@new valid $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `name` NULL or NUL-terminated.
         #[no_mangle]
-        pub unsafe extern "C" fn $valid(name: *mut c_char) -> *mut DRIVER {
-            super::guard(stringify!($valid), std::ptr::null_mut(), || {
+        pub unsafe extern "C" fn $f(name: *mut c_char) -> *mut DRIVER {
+            super::guard(stringify!($f), std::ptr::null_mut(), || {
                 let core = crate::store::registry::driver($name);
                 // SAFETY: forwarded contract; the object is ours (or the
                 // program's copy the symbol resolves to).
                 unsafe { super::bridge::valid(core, std::ptr::addr_of_mut!($driver), name) }
             })
         }
+    };
+    (@new scan $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// Strings NULL or NUL-terminated.
         #[no_mangle]
-        pub unsafe extern "C" fn $scan(
-            stream: *mut MAILSTREAM,
-            r: *mut c_char,
-            p: *mut c_char,
-            c: *mut c_char,
-        ) {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, r: *mut c_char, p: *mut c_char, c: *mut c_char) {
             // SAFETY: forwarded contract.
-            super::guard(stringify!($scan), (), || unsafe {
-                super::bridge::scan(stream, r, p, c)
-            })
+            super::guard(stringify!($f), (), || unsafe { super::bridge::scan(stream, r, p, c) })
         }
+    };
+    (@new list $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// Strings NULL or NUL-terminated.
         #[no_mangle]
-        pub unsafe extern "C" fn $list(stream: *mut MAILSTREAM, r: *mut c_char, p: *mut c_char) {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, r: *mut c_char, p: *mut c_char) {
             // SAFETY: forwarded contract.
-            super::guard(stringify!($list), (), || unsafe {
+            super::guard(stringify!($f), (), || unsafe {
                 super::bridge::scan(stream, r, p, std::ptr::null_mut())
             })
         }
+    };
+    (@new lsub $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// Strings NULL or NUL-terminated.
         #[no_mangle]
-        pub unsafe extern "C" fn $lsub(stream: *mut MAILSTREAM, r: *mut c_char, p: *mut c_char) {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, r: *mut c_char, p: *mut c_char) {
             // SAFETY: forwarded contract.
-            super::guard(stringify!($lsub), (), || unsafe {
-                super::bridge::lsub(stream, r, p)
-            })
+            super::guard(stringify!($f), (), || unsafe { super::bridge::lsub(stream, r, p) })
         }
+    };
+    (@new create $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` NULL or live; `name` NUL-terminated.
         #[no_mangle]
-        pub unsafe extern "C" fn $create(stream: *mut MAILSTREAM, name: *mut c_char) -> c_long {
-            super::guard(stringify!($create), 0, || {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, name: *mut c_char) -> c_long {
+            super::guard(stringify!($f), 0, || {
                 let core = crate::store::registry::driver($name);
                 // SAFETY: forwarded contract.
                 unsafe { super::bridge::create(core, stream, name) }
             })
         }
+    };
+    (@new mbxdel $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` NULL or live; `name` NUL-terminated.
         #[no_mangle]
-        pub unsafe extern "C" fn $delete(stream: *mut MAILSTREAM, name: *mut c_char) -> c_long {
-            super::guard(stringify!($delete), 0, || {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, name: *mut c_char) -> c_long {
+            super::guard(stringify!($f), 0, || {
                 let core = crate::store::registry::driver($name);
                 // SAFETY: forwarded contract.
                 unsafe { super::bridge::delete(core, stream, name) }
             })
         }
+    };
+    (@new mbxren $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` NULL or live; names NUL-terminated.
         #[no_mangle]
-        pub unsafe extern "C" fn $rename(
-            stream: *mut MAILSTREAM,
-            old: *mut c_char,
-            new: *mut c_char,
-        ) -> c_long {
-            super::guard(stringify!($rename), 0, || {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, old: *mut c_char, new: *mut c_char) -> c_long {
+            super::guard(stringify!($f), 0, || {
                 let core = crate::store::registry::driver($name);
                 // SAFETY: forwarded contract.
                 unsafe { super::bridge::rename(core, stream, old, new) }
             })
         }
+    };
+    (@new open $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` NULL or being opened.
         #[no_mangle]
-        pub unsafe extern "C" fn $open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
-            super::guard(stringify!($open), std::ptr::null_mut(), || {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
+            super::guard(stringify!($f), std::ptr::null_mut(), || {
                 let core = crate::store::registry::driver($name);
                 // SAFETY: forwarded contract.
                 unsafe { super::bridge::open(core, std::ptr::addr_of_mut!($proto), stream) }
             })
         }
+    };
+    (@new close $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` live.
         #[no_mangle]
-        pub unsafe extern "C" fn $close(stream: *mut MAILSTREAM, options: c_long) {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, options: c_long) {
             // SAFETY: forwarded contract.
-            super::guard(stringify!($close), (), || unsafe {
-                super::bridge::close(stream, options)
-            })
+            super::guard(stringify!($f), (), || unsafe { super::bridge::close(stream, options) })
         }
+    };
+    (@new header $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` live; `length` NULL or writable.
         #[no_mangle]
-        pub unsafe extern "C" fn $header(
-            stream: *mut MAILSTREAM,
-            msgno: std::os::raw::c_ulong,
-            length: *mut std::os::raw::c_ulong,
-            flags: c_long,
-        ) -> *mut c_char {
-            super::guard(stringify!($header), std::ptr::null_mut(), || {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, msgno: std::os::raw::c_ulong, length: *mut std::os::raw::c_ulong, flags: c_long) -> *mut c_char {
+            super::guard(stringify!($f), std::ptr::null_mut(), || {
                 // SAFETY: forwarded contract.
                 unsafe { super::bridge::header(stream, msgno, length, flags) }
             })
         }
+    };
+    (@new text $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` live; `bs` writable.
         #[no_mangle]
-        pub unsafe extern "C" fn $text(
-            stream: *mut MAILSTREAM,
-            msgno: std::os::raw::c_ulong,
-            bs: *mut STRING,
-            flags: c_long,
-        ) -> c_long {
-            super::guard(stringify!($text), 0, || {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, msgno: std::os::raw::c_ulong, bs: *mut STRING, flags: c_long) -> c_long {
+            super::guard(stringify!($f), 0, || {
                 // SAFETY: forwarded contract.
                 unsafe { super::bridge::text(stream, msgno, bs, flags) }
             })
         }
+    };
+    (@new flagmsg $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` live; `elt` its element.
         #[no_mangle]
-        pub unsafe extern "C" fn $flagmsg(stream: *mut MAILSTREAM, elt: *mut MESSAGECACHE) {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, elt: *mut MESSAGECACHE) {
             // SAFETY: forwarded contract.
-            super::guard(stringify!($flagmsg), (), || unsafe {
-                super::bridge::flagmsg(stream, elt)
-            })
+            super::guard(stringify!($f), (), || unsafe { super::bridge::flagmsg(stream, elt) })
         }
+    };
+    (@new ping $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` live.
         #[no_mangle]
-        pub unsafe extern "C" fn $ping(stream: *mut MAILSTREAM) -> c_long {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM) -> c_long {
             // SAFETY: forwarded contract.
-            super::guard(stringify!($ping), 0, || unsafe {
-                super::bridge::ping(stream)
-            })
+            super::guard(stringify!($f), 0, || unsafe { super::bridge::ping(stream) })
         }
+    };
+    (@new check $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` live.
         #[no_mangle]
-        pub unsafe extern "C" fn $check(stream: *mut MAILSTREAM) {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM) {
             // SAFETY: forwarded contract.
-            super::guard(stringify!($check), (), || unsafe {
-                super::bridge::check(stream)
-            })
+            super::guard(stringify!($f), (), || unsafe { super::bridge::check(stream) })
         }
+    };
+    (@new expunge $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` live; `sequence` NULL or NUL-terminated.
         #[no_mangle]
-        pub unsafe extern "C" fn $expunge(
-            stream: *mut MAILSTREAM,
-            sequence: *mut c_char,
-            options: c_long,
-        ) -> c_long {
-            super::guard(stringify!($expunge), 0, || {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, sequence: *mut c_char, options: c_long) -> c_long {
+            super::guard(stringify!($f), 0, || {
                 // SAFETY: forwarded contract.
                 unsafe { super::bridge::expunge(stream, sequence, options) }
             })
         }
+    };
+    (@new copy $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` live; strings NUL-terminated.
         #[no_mangle]
-        pub unsafe extern "C" fn $copy(
-            stream: *mut MAILSTREAM,
-            sequence: *mut c_char,
-            mailbox: *mut c_char,
-            options: c_long,
-        ) -> c_long {
-            super::guard(stringify!($copy), 0, || {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, sequence: *mut c_char, mailbox: *mut c_char, options: c_long) -> c_long {
+            super::guard(stringify!($f), 0, || {
                 let core = crate::store::registry::driver($name);
                 // SAFETY: forwarded contract.
                 unsafe { super::bridge::copy(core, stream, sequence, mailbox, options) }
             })
         }
+    };
+    (@new append $f:ident $name:literal $driver:ident $proto:ident) => {
         /// # Safety
         /// `stream` NULL or live; `mailbox` NUL-terminated.
         #[no_mangle]
-        pub unsafe extern "C" fn $append(
-            stream: *mut MAILSTREAM,
-            mailbox: *mut c_char,
-            af: append_t,
-            data: *mut std::os::raw::c_void,
-        ) -> c_long {
-            super::guard(stringify!($append), 0, || {
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, mailbox: *mut c_char, af: append_t, data: *mut std::os::raw::c_void) -> c_long {
+            super::guard(stringify!($f), 0, || {
                 let core = crate::store::registry::driver($name);
                 // SAFETY: forwarded contract.
                 unsafe { super::bridge::append(core, stream, mailbox, af, data) }

@@ -95,20 +95,27 @@ pub static mut dummyproto: MAILSTREAM = MAILSTREAM {
 };
 
 // Drivers implemented in the core (src/store), reached through
-// src/abi/bridge.rs: one invocation per driver. Flags as in drivers! above.
+// src/abi/bridge.rs: one invocation per driver, its slots as in the
+// original's DRIVER object (`new` generates the export, `use` reuses one).
+use super::params::{mmdf_parameters, unix_parameters};
+use super::stream::mail_status_default;
 super::bridge::core_driver!(unixdriver, unixproto, "unix", 0x9106, {
-    valid: unix_valid, parameters: super::params::unix_parameters, scan: unix_scan,
-    list: unix_list, lsub: unix_lsub, create: unix_create, delete: unix_delete,
-    rename: unix_rename, open: unix_open, close: unix_close, header: unix_header,
-    text: unix_text, flagmsg: unix_flagmsg, ping: unix_ping, check: unix_check,
-    expunge: unix_expunge, copy: unix_copy, append: unix_append,
+    valid: new unix_valid, parameters: use unix_parameters, scan: new unix_scan,
+    list: new unix_list, lsub: new unix_lsub, create: new unix_create,
+    mbxdel: new unix_delete, mbxren: new unix_rename, status: use mail_status_default,
+    open: new unix_open, close: new unix_close, header: new unix_header,
+    text: new unix_text, flagmsg: new unix_flagmsg, ping: new unix_ping,
+    check: new unix_check, expunge: new unix_expunge, copy: new unix_copy,
+    append: new unix_append,
 });
 super::bridge::core_driver!(mmdfdriver, mmdfproto, "mmdf", 0x9106, {
-    valid: mmdf_valid, parameters: super::params::mmdf_parameters, scan: mmdf_scan,
-    list: mmdf_list, lsub: mmdf_lsub, create: mmdf_create, delete: mmdf_delete,
-    rename: mmdf_rename, open: mmdf_open, close: mmdf_close, header: mmdf_header,
-    text: mmdf_text, flagmsg: mmdf_flagmsg, ping: mmdf_ping, check: mmdf_check,
-    expunge: mmdf_expunge, copy: mmdf_copy, append: mmdf_append,
+    valid: new mmdf_valid, parameters: use mmdf_parameters, scan: new mmdf_scan,
+    list: new mmdf_list, lsub: new mmdf_lsub, create: new mmdf_create,
+    mbxdel: new mmdf_delete, mbxren: new mmdf_rename, status: use mail_status_default,
+    open: new mmdf_open, close: new mmdf_close, header: new mmdf_header,
+    text: new mmdf_text, flagmsg: new mmdf_flagmsg, ping: new mmdf_ping,
+    check: new mmdf_check, expunge: new mmdf_expunge, copy: new mmdf_copy,
+    append: new mmdf_append,
 });
 
 const fn authenticator(name: *mut c_char, flags: c_long) -> AUTHENTICATOR {
