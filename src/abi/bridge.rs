@@ -988,20 +988,28 @@ pub unsafe fn copy(
             return 0;
         }
         let set = marked(stream);
-        let messages = match with_mailbox(stream, |mb, ev| mb.messages_for_copy(&set, ev)) {
-            Some(Ok(m)) => m,
-            Some(Err(e)) => {
-                report(&e);
-                return 0;
-            }
-            None => return 0,
-        };
         let Some(name) = c_bytes(mailbox) else {
             return 0;
         };
-        let done = match target(mailbox, this) {
-            Target::Core(d) => with_sink(stream, |ev| ok(d.append(name, &messages, ev))),
-            Target::C => append_through_c(stream, mailbox, messages),
+        // The driver's own copy first (it judges the target itself), else
+        // its messages appended through the target's driver.
+        let done = match with_mailbox(stream, |mb, ev| mb.copy_to(&set, name, ev)) {
+            Some(Some(r)) => ok(r),
+            Some(None) => {
+                let messages = match with_mailbox(stream, |mb, ev| mb.messages_for_copy(&set, ev)) {
+                    Some(Ok(m)) => m,
+                    Some(Err(e)) => {
+                        report(&e);
+                        return 0;
+                    }
+                    None => return 0,
+                };
+                match target(mailbox, this) {
+                    Target::Core(d) => with_sink(stream, |ev| ok(d.append(name, &messages, ev))),
+                    Target::C => append_through_c(stream, mailbox, messages),
+                }
+            }
+            None => return 0,
         };
         if done != 0 && options & CP_MOVE != 0 {
             with_mailbox(stream, |mb, ev| {
