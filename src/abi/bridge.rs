@@ -141,6 +141,14 @@ fn c_text(text: &[u8]) -> Vec<u8> {
     v
 }
 
+/// Events about the messages of an open stream.
+fn is_message_event(e: &Event) -> bool {
+    matches!(
+        e,
+        Event::Exists(_) | Event::Recent(_) | Event::Expunged(_) | Event::Flags(_)
+    )
+}
+
 /// Delivers recorded events to the application, in order. `Exists` and
 /// `Expunged` go through the cache notifications so the cache follows;
 /// each message's state is mirrored before the program hears of it.
@@ -149,6 +157,10 @@ fn c_text(text: &[u8]) -> Vec<u8> {
 /// `stream` NULL (events not tied to a stream) or live.
 pub unsafe fn deliver(stream: *mut MAILSTREAM, events: Vec<Event>) {
     for event in events {
+        if stream.is_null() && is_message_event(&event) {
+            // Nothing to tell them about.
+            continue;
+        }
         // SAFETY (whole match): the application's callbacks with valid C
         // strings that outlive each call; stream per the contract.
         unsafe {
@@ -355,14 +367,18 @@ unsafe fn with_mailbox<R>(
     }
 }
 
-/// Runs a mailbox-level core call (no open stream) and delivers its events.
+/// Runs a mailbox-level core call (append, create, ...) and delivers its
+/// events. Message events there come from the driver's own internal
+/// sessions (silent in the original) and are not the caller's stream's:
+/// they are dropped.
 ///
 /// # Safety
 /// `stream` NULL or live.
 unsafe fn with_sink<R>(stream: *mut MAILSTREAM, f: impl FnOnce(&mut Sink) -> R) -> R {
     let mut sink = Sink::new(stream);
     let r = f(&mut sink);
-    let events = sink.recorder.take();
+    let mut events = sink.recorder.take();
+    events.retain(|e| !is_message_event(e));
     // SAFETY: per the contract.
     unsafe { deliver(stream, events) };
     r
