@@ -16,6 +16,11 @@ use crate::store::names::{parse_net_mailbox, NetMailbox};
 use std::os::raw::{c_char, c_long, c_uint, c_void};
 use std::ptr::null_mut;
 
+extern "C" {
+    // The environment's prototypes for new mailboxes (another module).
+    fn default_proto(kind: c_long) -> *mut MAILSTREAM;
+}
+
 fn log(text: &[u8], level: c_long) {
     super::log(&String::from_utf8_lossy(text), level);
 }
@@ -940,10 +945,20 @@ pub unsafe extern "C" fn mail_create(stream: *mut MAILSTREAM, mailbox: *mut c_ch
                     } {
                         d = (*stream).dtb;
                     } else {
-                        // The default format for new local mailboxes comes with
-                        // the mailbox-format drivers (default_proto).
-                        log(&dispatch::indeterminate_format(name), ERROR);
-                        return 0;
+                        // A local name gets the default format for new
+                        // mailboxes (the environment's create prototype).
+                        let proto = if name.first() == Some(&b'{') {
+                            null_mut()
+                        } else {
+                            default_proto(0)
+                        };
+                        match proto.as_ref() {
+                            Some(p) if !p.dtb.is_null() => d = p.dtb,
+                            _ => {
+                                log(&dispatch::indeterminate_format(name), ERROR);
+                                return 0;
+                            }
+                        }
                     }
                 }
             }
