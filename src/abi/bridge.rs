@@ -367,6 +367,28 @@ unsafe fn with_mailbox<R>(
     }
 }
 
+/// [`with_mailbox`] for a call that reads the stream's messages on behalf
+/// of another mailbox (copy): message events then come from the driver's
+/// internal session on the target and are dropped.
+///
+/// # Safety
+/// `stream` NULL or live.
+unsafe fn with_mailbox_quiet<R>(
+    stream: *mut MAILSTREAM,
+    f: impl FnOnce(&mut dyn Mailbox, &mut Sink) -> R,
+) -> Option<R> {
+    // SAFETY: per the contract.
+    unsafe {
+        let l = local(stream)?;
+        let mut sink = Sink::new(stream);
+        let r = f(l.mailbox.as_mut(), &mut sink);
+        let mut events = sink.recorder.take();
+        events.retain(|e| !is_message_event(e));
+        deliver(stream, events);
+        Some(r)
+    }
+}
+
 /// Runs a mailbox-level core call (append, create, ...) and delivers its
 /// events. Message events there come from the driver's own internal
 /// sessions (silent in the original) and are not the caller's stream's:
@@ -654,13 +676,17 @@ pub unsafe fn open(
         })) as *mut c_void;
         s.set_inbox(options.inbox.into());
         describe(stream);
-        // The core reports the counts as events; a silent open reports
-        // none, so the stream learns them here.
+        // The core reports the counts as events; a silent open may report
+        // none, so the stream learns them here (the count first: a recent
+        // count never exceeds it).
         let announced = events.iter().any(|e| matches!(e, Event::Exists(_)));
-        deliver(stream, events);
+        let recent_told = events.iter().any(|e| matches!(e, Event::Recent(_)));
         if !announced {
             mirror_new(stream, count);
             mail_exists(stream, c_ulong::from(count));
+        }
+        deliver(stream, events);
+        if !recent_told {
             let recent = (1..=count)
                 .filter(|&m| {
                     local(stream).is_some_and(|l| l.mailbox.info(m).flags.contains(Flags::RECENT))
@@ -1009,17 +1035,18 @@ pub unsafe fn copy(
         };
         // The driver's own copy first (it judges the target itself), else
         // its messages appended through the target's driver.
-        let done = match with_mailbox(stream, |mb, ev| mb.copy_to(&set, name, ev)) {
+        let done = match with_mailbox_quiet(stream, |mb, ev| mb.copy_to(&set, name, ev)) {
             Some(Some(r)) => ok(r),
             Some(None) => {
-                let messages = match with_mailbox(stream, |mb, ev| mb.messages_for_copy(&set, ev)) {
-                    Some(Ok(m)) => m,
-                    Some(Err(e)) => {
-                        report(&e);
-                        return 0;
-                    }
-                    None => return 0,
-                };
+                let messages =
+                    match with_mailbox_quiet(stream, |mb, ev| mb.messages_for_copy(&set, ev)) {
+                        Some(Ok(m)) => m,
+                        Some(Err(e)) => {
+                            report(&e);
+                            return 0;
+                        }
+                        None => return 0,
+                    };
                 match target(mailbox, this) {
                     Target::Core(d) => with_sink(stream, |ev| ok(d.append(name, &messages, ev))),
                     Target::C => append_through_c(stream, mailbox, messages),
