@@ -2,7 +2,8 @@
 //! attributes, a symlink loop, LSUB superiors, create/delete/rename and
 //! their messages, open refusals. Events are watched with a Recorder.
 
-use c_client::env::user;
+mod abi_support;
+
 use c_client::store::dummy::{self, Chain};
 use c_client::store::events::{attributes as latt, Event, Level, Recorder};
 use std::fs;
@@ -62,7 +63,14 @@ fn the_dummy_driver_over_a_scratch_home() {
     fs::write(home.join("t/dir/sub/b"), b"NEEDLE\n").unwrap();
     symlink(".", home.join("t/dir/loop")).unwrap();
     symlink("self", home.join("t/self")).unwrap();
-    user::record_setting(203, Some(home.as_os_str().as_encoded_bytes()));
+    // The home: through env_init where the environment has it (as the
+    // original, it serves root only so), else from HOME when the
+    // environment is first asked (this test binary asks nothing before).
+    std::env::set_var("HOME", &home);
+    let user = std::ffi::CString::new("tester").unwrap();
+    let dir = std::ffi::CString::new(home.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: NUL-terminated strings that outlive the call.
+    unsafe { c_client::abi::exports::env_init(user.as_ptr() as *mut _, dir.as_ptr() as *mut _) };
 
     // `%` stays on one level; directories are \NoSelect with children info.
     let top = listed(None, "t/%", None);
