@@ -735,12 +735,16 @@ pub unsafe extern "C" fn mail_status(
             }
             let mut stream = stream;
             if !stream.is_null() {
-                let name = c_bytes(mbx);
-                if dtb != (*stream).dtb
-                    || (((*dtb).flags as c_long & DR_LOCAL) != 0
-                        && name != c_bytes((*stream).mailbox)
-                        && name != c_bytes((*stream).original_mailbox))
-                {
+                let keep = dispatch::status_uses_stream(
+                    dtb == (*stream).dtb,
+                    ((*dtb).flags as c_long & DR_LOCAL) != 0,
+                    c_bytes(mbx),
+                    [
+                        c_bytes((*stream).mailbox),
+                        c_bytes((*stream).original_mailbox),
+                    ],
+                );
+                if !keep {
                     stream = null_mut();
                 }
             }

@@ -220,6 +220,18 @@ pub fn same_server(open: &NetMailbox, wanted: &NetMailbox, anonymous: bool) -> b
         && (wanted.user.is_empty() || open.user == wanted.user)
 }
 
+/// Whether `mail_status` asks about `name` through the caller's stream: it
+/// must be the same driver's, and a local driver's stream must be open on
+/// that very name (as given or as opened).
+pub fn status_uses_stream(
+    same_driver: bool,
+    local: bool,
+    name: Option<&[u8]>,
+    stream_names: [Option<&[u8]>; 2],
+) -> bool {
+    same_driver && (!local || stream_names.contains(&name))
+}
+
 /// `mail_delete` refuses INBOX itself.
 pub fn delete_refused(name: &[u8]) -> Option<Vec<u8>> {
     name.eq_ignore_ascii_case(b"INBOX")
