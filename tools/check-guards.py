@@ -241,7 +241,7 @@ def classify(fn, table):
     if call and call[0].split("::")[-1] == "guard":
         # The name argument: a literal equal to the function's own name.
         orig = strip_unsafe_orig(fn)
-        first = re.match(r'\s*("([^"\\]*)"|stringify!\(\$name\))\s*,', orig[call[2]:]) if orig else None
+        first = re.match(r'\s*("([^"\\]*)"|stringify!\((\$\w+)\))\s*,', orig[call[2]:]) if orig else None
         if not fn.extern:
             return "guarded", None  # a helper: its guard may name its caller
         if not first:
@@ -250,6 +250,10 @@ def classify(fn, table):
         if literal is None:
             if fn.macro is None:
                 return "guard-name", "stringify! outside a macro"
+            # The metavariable must be the one that names the function
+            # (`$name` is the usual one).
+            if first.group(3) != "$name" and first.group(3) != fn.name:
+                return "guard-name", f"guard names {first.group(3)}, not {fn.name}"
         elif literal != fn.name:
             return "guard-name", f'guard names "{literal}", not "{fn.name}"'
         return "guarded", None

@@ -60,8 +60,6 @@ drivers! {
     tenexdriver, tenexproto, "tenex", 0x506;
     mtxdriver, mtxproto, "mtx", 0x706;
     mhdriver, mhproto, "mh", 0x20466;
-    mmdfdriver, mmdfproto, "mmdf", 0x9106;
-    unixdriver, unixproto, "unix", 0x9106;
     newsdriver, newsproto, "news", 0x24078;
     philedriver, phileproto, "phile", 0x412;
 }
@@ -71,12 +69,21 @@ drivers! {
 pub static mut dummydriver: DRIVER = DRIVER {
     valid: Some(super::dummy::dummy_valid),
     parameters: Some(super::dummy::dummy_parameters),
+    scan: Some(super::dummy::dummy_scan),
+    list: Some(super::dummy::dummy_list),
+    lsub: Some(super::dummy::dummy_lsub),
+    subscribe: Some(super::dummy::dummy_subscribe),
+    create: Some(super::dummy::dummy_create),
+    mbxdel: Some(super::dummy::dummy_delete),
+    mbxren: Some(super::dummy::dummy_rename),
     status: Some(super::stream::mail_status_default),
     open: Some(super::dummy::dummy_open),
     close: Some(super::dummy::dummy_close),
     ping: Some(super::dummy::dummy_ping),
     check: Some(super::dummy::dummy_check),
     expunge: Some(super::dummy::dummy_expunge),
+    copy: Some(super::dummy::dummy_copy),
+    append: Some(super::dummy::dummy_append),
     ..driver(c_str!("dummy"), 0x6)
 };
 /// Prototype stream of the dummy driver.
@@ -86,6 +93,30 @@ pub static mut dummyproto: MAILSTREAM = MAILSTREAM {
     // SAFETY: MAILSTREAM is plain C data; all-zero is empty.
     ..unsafe { std::mem::zeroed() }
 };
+
+// Drivers implemented in the core (src/store), reached through
+// src/abi/bridge.rs: one invocation per driver, its slots as in the
+// original's DRIVER object (`new` generates the export, `use` reuses one).
+use super::params::{mmdf_parameters, unix_parameters};
+use super::stream::mail_status_default;
+super::bridge::core_driver!(unixdriver, unixproto, "unix", 0x9106, {
+    valid: new unix_valid, parameters: use unix_parameters, scan: new unix_scan,
+    list: new unix_list, lsub: new unix_lsub, create: new unix_create,
+    mbxdel: new unix_delete, mbxren: new unix_rename, status: use mail_status_default,
+    open: new unix_open, close: new unix_close, header: new unix_header,
+    text: new unix_text, flagmsg: new unix_flagmsg, ping: new unix_ping,
+    check: new unix_check, expunge: new unix_expunge, copy: new unix_copy,
+    append: new unix_append,
+});
+super::bridge::core_driver!(mmdfdriver, mmdfproto, "mmdf", 0x9106, {
+    valid: new mmdf_valid, parameters: use mmdf_parameters, scan: new mmdf_scan,
+    list: new mmdf_list, lsub: new mmdf_lsub, create: new mmdf_create,
+    mbxdel: new mmdf_delete, mbxren: new mmdf_rename, status: use mail_status_default,
+    open: new mmdf_open, close: new mmdf_close, header: new mmdf_header,
+    text: new mmdf_text, flagmsg: new mmdf_flagmsg, ping: new mmdf_ping,
+    check: new mmdf_check, expunge: new mmdf_expunge, copy: new mmdf_copy,
+    append: new mmdf_append,
+});
 
 const fn authenticator(name: *mut c_char, flags: c_long) -> AUTHENTICATOR {
     AUTHENTICATOR {

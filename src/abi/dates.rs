@@ -26,7 +26,7 @@ fn read_fields(elt: &MESSAGECACHE) -> MailDate {
     )
 }
 
-fn write_fields(elt: &mut MESSAGECACHE, d: &MailDate) {
+pub(super) fn write_fields(elt: &mut MESSAGECACHE, d: &MailDate) {
     elt.set_day(d.day.into());
     elt.set_month(d.month.into());
     elt.set_year(d.year.into());

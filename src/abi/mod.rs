@@ -3,6 +3,7 @@
 //! catches panics so none crosses into C.
 
 pub mod bindings;
+pub mod bridge;
 pub mod cache;
 pub mod callbacks;
 pub mod construct;

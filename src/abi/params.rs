@@ -224,7 +224,6 @@ pub unsafe fn driver_parameters(
             b"mtx" => mtx_parameters(function, value),
             b"mmdf" => mmdf_parameters(function, value),
             b"news" => news_parameters(function, value),
-            b"dummy" => super::dummy::dummy_parameters(function, value),
             _ => null_mut(),
         }
     }

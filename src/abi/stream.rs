@@ -8,12 +8,18 @@ use super::cache::{cache_call, mail_elt, mail_free_cache};
 use super::callbacks::{mm_dlog, mm_status};
 use super::memory::{c_bytes, fs_get, fs_give};
 use super::misc::cpystr;
-use super::params::{driver_parameters, hook, mail_parameters, number, ssl_available};
+use super::params::{driver_parameters, hook, number, ssl_available};
 use super::registry::drivers;
 use crate::env::params::Owner;
+use crate::store::dispatch::{self, DriverPrefix, PrefixUse};
 use crate::store::names::{parse_net_mailbox, NetMailbox};
 use std::os::raw::{c_char, c_long, c_uint, c_void};
 use std::ptr::null_mut;
+
+extern "C" {
+    // The environment's prototypes for new mailboxes (another module).
+    fn default_proto(kind: c_long) -> *mut MAILSTREAM;
+}
 
 fn log(text: &[u8], level: c_long) {
     super::log(&String::from_utf8_lossy(text), level);
@@ -28,8 +34,10 @@ fn cat(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
 }
 
-/// Longest mailbox name the original validates at all.
-const MAX_NAME: usize = (NETMAXHOST + NETMAXUSER * 2 + NETMAXMBX + NETMAXSRV + 50) as usize;
+// The core's limit is the original's, computed from the C constants.
+const _: () = assert!(
+    dispatch::MAX_NAME == (NETMAXHOST + NETMAXUSER * 2 + NETMAXMBX + NETMAXSRV + 50) as usize
+);
 
 fn copy_field(dst: &mut [c_char], src: &[u8]) {
     let n = src.len().min(dst.len() - 1);
@@ -164,61 +172,81 @@ unsafe fn valid(
     unsafe {
         let name = c_bytes(mailbox).unwrap_or(b"");
         let purpose = c_bytes(purpose);
-        if name.iter().any(|&c| c == b'\r' || c == b'\n') {
-            if let Some(p) = purpose {
-                log(&cat(&[b"Can't ", p, b" with such a name"]), ERROR);
-            }
-            return null_mut();
-        }
         let mut factory = null_mut();
-        if name.len() < MAX_NAME {
-            let mut d = drivers();
-            while !d.is_null() {
-                let flags = (*d).flags as c_long;
-                let skip = flags & DR_DISABLE != 0
-                    || (flags & DR_LOCAL != 0 && name.first() == Some(&b'{'));
-                if !skip {
-                    if let Some(check) = (*d).valid {
-                        if !check(mailbox).is_null() {
-                            factory = d;
-                            break;
+        match dispatch::check_name(name, purpose) {
+            dispatch::NameCheck::Refused(text) => {
+                if let Some(t) = text {
+                    log(&t, ERROR);
+                }
+                return null_mut();
+            }
+            dispatch::NameCheck::TooLong => {}
+            dispatch::NameCheck::Ok => {
+                let mut d = drivers();
+                while !d.is_null() {
+                    let flags = (*d).flags as c_long;
+                    let seen = dispatch::driver_may_see(
+                        name,
+                        flags & DR_LOCAL != 0,
+                        flags & DR_DISABLE != 0,
+                    );
+                    if seen {
+                        if let Some(check) = (*d).valid {
+                            if !check(mailbox).is_null() {
+                                factory = d;
+                                break;
+                            }
                         }
                     }
+                    d = (*d).next;
                 }
-                d = (*d).next;
             }
         }
-        if !factory.is_null()
-            && !stream.is_null()
-            && !(*stream).dtb.is_null()
-            && (*stream).dtb != factory
-            && c_bytes((*(*stream).dtb).name) != Some(b"dummy")
-        {
-            factory = if c_bytes((*factory).name) == Some(b"dummy") {
-                (*stream).dtb
-            } else {
-                null_mut()
+        if !factory.is_null() && !stream.is_null() && !(*stream).dtb.is_null() {
+            let current = (*stream).dtb;
+            let cname = c_bytes((*current).name).unwrap_or(b"");
+            let fname = c_bytes((*factory).name).unwrap_or(b"");
+            factory = match dispatch::reconcile(cname, fname, current == factory) {
+                Some(n) if n.as_ptr() == cname.as_ptr() => current,
+                Some(_) => factory,
+                None => null_mut(),
             };
         }
         if factory.is_null() {
             if let Some(p) = purpose {
-                let why: &[u8] = if name.first() == Some(&b'{') {
-                    b"invalid remote specification"
-                } else {
-                    b"no such mailbox"
-                };
-                log(
-                    &cat(&[b"Can't ", p, b" ", cut(name, 80), b": ", why]),
-                    ERROR,
-                );
+                log(&dispatch::no_driver(name, p), ERROR);
             }
         }
         factory
     }
 }
 
-fn ascii_prefix(name: &[u8], prefix: &str) -> bool {
-    name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+/// The driver that claims `mailbox` (as `mail_valid` with no stream and
+/// no message), or NULL.
+///
+/// # Safety
+/// `mailbox` NUL-terminated.
+pub unsafe fn claiming_driver(mailbox: *mut c_char) -> *mut DRIVER {
+    // SAFETY: forwarded contract.
+    unsafe { valid(null_mut(), mailbox, null_mut()) }
+}
+
+/// The linked driver a `#driver.` prefix names, or NULL.
+///
+/// # Safety
+/// Walks the chain of live driver objects.
+unsafe fn named_driver(wanted: &[u8], usage: PrefixUse) -> *mut DRIVER {
+    let mut d = drivers();
+    // SAFETY: the chain holds live driver objects with C-string names.
+    unsafe {
+        while !d.is_null() {
+            if dispatch::prefix_names(usage, c_bytes((*d).name).unwrap_or(b""), wanted) {
+                return d;
+            }
+            d = (*d).next;
+        }
+    }
+    null_mut()
 }
 
 /// `mail_open`: opens `name`, recycling `stream` when possible.
@@ -241,41 +269,33 @@ unsafe fn open(stream: *mut MAILSTREAM, name: *mut c_char, options: c_long) -> *
     // SAFETY (whole body): per mail_open's contract.
     unsafe {
         let n = c_bytes(name).unwrap_or(b"");
-        if ascii_prefix(n, "#move") || ascii_prefix(n, "#pop") {
+        if dispatch::is_snarf_name(n) {
             // Snarfing needs message copying, which is not available yet.
             super::report_unavailable("mail_open (#move/#pop)");
             return stream;
         }
-        if options & OP_PROTOTYPE != 0 && ascii_prefix(n, "#driver.") {
-            let rest = cut(&n[8..], 80);
-            let Some(end) = rest.iter().position(|&c| matches!(c, b'/' | b'\\' | b':')) else {
-                log(
-                    &cat(&[
-                        b"Can't resolve mailbox ",
-                        cut(n, 80),
-                        b": bad driver syntax",
-                    ]),
-                    ERROR,
-                );
-                return mail_close_full(stream, 0);
-            };
-            let mut want = rest[..end].to_vec();
-            want.push(0);
-            let d = super::registry::find_driver(want.as_ptr() as *const c_char);
-            if !d.is_null() {
-                return match (*d).open {
-                    Some(open) => open(null_mut()),
-                    None => {
-                        super::report_unavailable("mail_open (driver prototype)");
-                        null_mut()
+        if options & OP_PROTOTYPE != 0 {
+            match dispatch::driver_prefix(n, PrefixUse::Prototype) {
+                DriverPrefix::None => {}
+                DriverPrefix::BadSyntax(text) => {
+                    log(&text, ERROR);
+                    return mail_close_full(stream, 0);
+                }
+                DriverPrefix::Named { driver, .. } => {
+                    let d = named_driver(driver, PrefixUse::Prototype);
+                    if d.is_null() {
+                        log(&dispatch::unknown_driver(n, PrefixUse::Prototype), ERROR);
+                        return mail_close_full(stream, 0);
                     }
-                };
+                    return match (*d).open {
+                        Some(open) => open(null_mut()),
+                        None => {
+                            super::report_unavailable("mail_open (driver prototype)");
+                            null_mut()
+                        }
+                    };
+                }
             }
-            log(
-                &cat(&[b"Can't resolve mailbox ", cut(n, 80), b": unknown driver"]),
-                ERROR,
-            );
-            return mail_close_full(stream, 0);
         }
         let purpose = if options & OP_SILENT != 0 {
             null_mut()
@@ -324,11 +344,14 @@ pub unsafe extern "C" fn mail_open_work(
             let flags = (*d).flags as c_long;
             let mut stream = stream;
             if !stream.is_null() {
-                if (*stream).dtb == d
-                    && flags & DR_RECYCLE != 0
-                    && (flags & DR_HALFOPEN != 0 || options & OP_HALFOPEN == 0)
-                    && mail_usable_network_stream(stream, name) != 0
-                {
+                let reuse = dispatch::may_recycle(
+                    (*stream).dtb == d,
+                    flags & DR_RECYCLE != 0,
+                    flags & DR_HALFOPEN != 0,
+                    options & OP_HALFOPEN != 0,
+                    || mail_usable_network_stream(stream, name) != 0,
+                );
+                if reuse {
                     if flags & DR_XPOINT != 0 {
                         mail_check(stream);
                     }
@@ -482,16 +505,10 @@ pub unsafe extern "C" fn mail_usable_network_stream(
                 return 0;
             };
             let anonymous = (*stream).anonymous() != 0;
-            // Host names are compared as given: canonicalising through DNS
-            // belongs to the TCP layer, which is not available yet.
-            let same = |m: &NetMailbox| {
-                m.host.eq_ignore_ascii_case(&n.host)
-                    && m.service == n.service
-                    && (n.port == 0 || m.port == n.port)
-                    && n.anonymous == anonymous
-                    && (n.user.is_empty() || m.user == n.user)
-            };
-            c_long::from(same(&s) || same(&o))
+            c_long::from(
+                dispatch::same_server(&s, &n, anonymous)
+                    || dispatch::same_server(&o, &n, anonymous),
+            )
         }
     })
 }
@@ -551,30 +568,13 @@ pub unsafe extern "C" fn mail_dlog(string: *mut c_char, flag: c_long) {
 
 /// Checks a LIST/LSUB/SCAN reference and pattern as the original does.
 fn list_args_ok(what: &str, reference: Option<&[u8]>, pattern: &[u8]) -> bool {
-    let too_long = NETMAXMBX as usize;
-    if let Some(r) = reference {
-        if r.len() > too_long {
-            log(
-                &cat(&[
-                    format!("Invalid {what} reference specification: ").as_bytes(),
-                    cut(r, 80),
-                ]),
-                ERROR,
-            );
-            return false;
+    match dispatch::list_arguments(what, reference, pattern) {
+        Ok(()) => true,
+        Err(text) => {
+            log(&text, ERROR);
+            false
         }
     }
-    if pattern.len() > too_long {
-        log(
-            &cat(&[
-                format!("Invalid {what} pattern specification: ").as_bytes(),
-                cut(pattern, 80),
-            ]),
-            ERROR,
-        );
-        return false;
-    }
-    true
 }
 
 type ListFn = unsafe extern "C" fn(*mut MAILSTREAM, *mut c_char, *mut c_char);
@@ -594,7 +594,8 @@ unsafe fn list_like(
         let pat = c_bytes(pattern).unwrap_or(b"");
         let mut reference = reference;
         let r = c_bytes(reference);
-        let remote = pat.first() == Some(&b'{') || r.and_then(|r| r.first()) == Some(&b'{');
+        let remote = dispatch::list_is_remote(r, pat);
+        let report_missing = dispatch::missing_lister_matters(r, pat);
         if !list_args_ok(what, r, pat) {
             return;
         }
@@ -604,8 +605,9 @@ unsafe fn list_like(
         let mut missing: Vec<String> = Vec::new();
         let mut run = |d: *mut DRIVER, s: *mut MAILSTREAM| match pick(&*d) {
             Some(f) => f(s, reference, pattern),
-            None => missing
+            None if report_missing => missing
                 .push(String::from_utf8_lossy(c_bytes((*d).name).unwrap_or(b"?")).into_owned()),
+            None => {}
         };
         if !stream.is_null() && !(*stream).dtb.is_null() {
             let d = (*stream).dtb;
@@ -679,7 +681,7 @@ pub unsafe extern "C" fn mail_scan(
             if !list_args_ok("LIST", r, p) {
                 return;
             }
-            let remote = p.first() == Some(&b'{') || r.and_then(|r| r.first()) == Some(&b'{');
+            let remote = dispatch::list_is_remote(r, p);
             let reference = if p.first() == Some(&b'{') {
                 null_mut()
             } else {
@@ -733,12 +735,16 @@ pub unsafe extern "C" fn mail_status(
             }
             let mut stream = stream;
             if !stream.is_null() {
-                let name = c_bytes(mbx);
-                if dtb != (*stream).dtb
-                    || (((*dtb).flags as c_long & DR_LOCAL) != 0
-                        && name != c_bytes((*stream).mailbox)
-                        && name != c_bytes((*stream).original_mailbox))
-                {
+                let keep = dispatch::status_uses_stream(
+                    dtb == (*stream).dtb,
+                    ((*dtb).flags as c_long & DR_LOCAL) != 0,
+                    c_bytes(mbx),
+                    [
+                        c_bytes((*stream).mailbox),
+                        c_bytes((*stream).original_mailbox),
+                    ],
+                );
+                if !keep {
                     stream = null_mut();
                 }
             }
@@ -853,11 +859,8 @@ pub unsafe extern "C" fn mail_delete(stream: *mut MAILSTREAM, mailbox: *mut c_ch
             if dtb.is_null() {
                 return 0;
             }
-            if c_bytes(mailbox)
-                .unwrap_or(b"")
-                .eq_ignore_ascii_case(b"INBOX")
-            {
-                log(b"Can't delete INBOX", ERROR);
+            if let Some(text) = dispatch::delete_refused(c_bytes(mailbox).unwrap_or(b"")) {
+                log(&text, ERROR);
                 return 0;
             }
             match (*dtb).mbxdel {
@@ -890,19 +893,10 @@ pub unsafe extern "C" fn mail_rename(
             }
             let o = c_bytes(old).unwrap_or(b"");
             let n = c_bytes(newname).unwrap_or(b"");
-            if !matches!(o.first(), Some(b'{') | Some(b'#'))
+            if dispatch::rename_checks_target(o)
                 && !valid(null_mut(), newname, null_mut()).is_null()
             {
-                log(
-                    &cat(&[
-                        b"Can't rename ",
-                        cut(o, 80),
-                        b": mailbox ",
-                        cut(n, 80),
-                        b" already exists",
-                    ]),
-                    ERROR,
-                );
+                log(&dispatch::rename_target_exists(o, n), ERROR);
                 return 0;
             }
             match (*dtb).mbxren {
@@ -926,77 +920,51 @@ pub unsafe extern "C" fn mail_create(stream: *mut MAILSTREAM, mailbox: *mut c_ch
         // SAFETY (whole body): per the contract.
         unsafe {
             let name = c_bytes(mailbox).unwrap_or(b"");
-            if name.iter().any(|&c| c == b'\r' || c == b'\n') {
-                log(b"Can't create mailbox with such a name", ERROR);
-                return 0;
-            }
-            if name.len() >= MAX_NAME {
-                let why: &[u8] = if name.first() == Some(&b'{') {
-                    b"invalid remote specification"
-                } else {
-                    b"no such mailbox"
-                };
-                log(&cat(&[b"Can't create ", cut(name, 80), b": ", why]), ERROR);
-                return 0;
-            }
-            if name.eq_ignore_ascii_case(b"INBOX") {
-                log(b"Can't create INBOX", ERROR);
+            if let Some(text) = dispatch::create_refused(name) {
+                log(&text, ERROR);
                 return 0;
             }
             let mut stream = stream;
             let mut mailbox = mailbox;
             let d;
-            if ascii_prefix(name, "#driver.") {
-                let rest = &name[8..];
-                let end = rest
-                    .iter()
-                    .position(|&c| matches!(c, b'/' | b'\\' | b':'))
-                    .filter(|&e| e > 0);
-                let Some(end) = end else {
-                    log(
-                        &cat(&[
-                            b"Can't create mailbox ",
-                            cut(name, 80),
-                            b": bad driver syntax",
-                        ]),
-                        ERROR,
-                    );
-                    return 0;
-                };
-                let mut want = rest[..end].to_vec();
-                want.push(0);
-                let mut found = drivers();
-                while !found.is_null() && c_bytes((*found).name) != Some(&want[..end]) {
-                    found = (*found).next;
-                }
-                if found.is_null() {
-                    log(
-                        &cat(&[b"Can't create mailbox ", cut(name, 80), b": unknown driver"]),
-                        ERROR,
-                    );
+            match dispatch::driver_prefix(name, PrefixUse::Create) {
+                DriverPrefix::BadSyntax(text) => {
+                    log(&text, ERROR);
                     return 0;
                 }
-                d = found;
-                mailbox = mailbox.add(8 + end + 1);
-            } else if (!stream.is_null() && !(*stream).dtb.is_null()) || {
-                matches!(name.first(), Some(b'{') | Some(b'#')) && {
-                    stream = mail_open(null_mut(), mailbox, OP_PROTOTYPE | OP_SILENT);
-                    !stream.is_null()
+                DriverPrefix::Named { driver, rest } => {
+                    d = named_driver(driver, PrefixUse::Create);
+                    if d.is_null() {
+                        log(&dispatch::unknown_driver(name, PrefixUse::Create), ERROR);
+                        return 0;
+                    }
+                    mailbox = mailbox.add(rest);
                 }
-            } {
-                d = (*stream).dtb;
-            } else {
-                // The default format for new local mailboxes comes with the
-                // mailbox-format drivers; none is available yet.
-                log(
-                    &cat(&[
-                        b"Can't create mailbox ",
-                        cut(name, 80),
-                        b": indeterminate format",
-                    ]),
-                    ERROR,
-                );
-                return 0;
+                DriverPrefix::None => {
+                    if (!stream.is_null() && !(*stream).dtb.is_null()) || {
+                        matches!(name.first(), Some(b'{') | Some(b'#')) && {
+                            stream = mail_open(null_mut(), mailbox, OP_PROTOTYPE | OP_SILENT);
+                            !stream.is_null()
+                        }
+                    } {
+                        d = (*stream).dtb;
+                    } else {
+                        // A local name gets the default format for new
+                        // mailboxes (the environment's create prototype).
+                        let proto = if name.first() == Some(&b'{') {
+                            null_mut()
+                        } else {
+                            default_proto(0)
+                        };
+                        match proto.as_ref() {
+                            Some(p) if !p.dtb.is_null() => d = p.dtb,
+                            _ => {
+                                log(&dispatch::indeterminate_format(name), ERROR);
+                                return 0;
+                            }
+                        }
+                    }
+                }
             }
             match (*d).create {
                 Some(f) => f(stream, mailbox),
@@ -1007,10 +975,4 @@ pub unsafe extern "C" fn mail_create(stream: *mut MAILSTREAM, mailbox: *mut c_ch
             }
         }
     })
-}
-
-/// Keeps `mail_parameters` reachable for the dummy driver's ping.
-pub fn snarf_interval() -> c_long {
-    // SAFETY: GET with a NULL stream only reads a stored number.
-    unsafe { mail_parameters(null_mut(), GET_SNARFINTERVAL, null_mut()) as c_long }
 }

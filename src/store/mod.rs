@@ -1,6 +1,8 @@
 //! Mailbox stores: name resolution, the driver traits and the local formats.
 #![forbid(unsafe_code)]
 
+pub mod dispatch;
+pub mod dummy;
 pub mod events;
 pub mod fetch;
 pub mod flags;
@@ -8,5 +10,6 @@ pub mod lock;
 pub mod mailbox;
 pub mod names;
 pub mod phile;
+pub mod pattern;
 pub mod registry;
 pub mod sequence;
