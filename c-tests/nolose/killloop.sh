@@ -18,6 +18,7 @@ args() {
     case $OP in
         append)  echo "append $B.box $REL/pristine.src" ;;
         flags)   echo "flags $B.box" ;;
+        keywords) echo "keywords $B.box" ;;
         expunge) echo "expunge $B.box" ;;
         copy)    echo "copy $B.src $B.box" ;;
         rename)  echo "rename $B.box $B.renamed" ;;

@@ -1,5 +1,7 @@
 #!/bin/bash
-# Kill trials: for each operation (append, flag change + checkpoint,
+# Kill trials: for each operation (append, flag change + checkpoint
+# (flags: system flags, which fit in the space the original reserves in
+# its status headers; keywords: a long keyword, so every message moves),
 # expunge, copy to another mailbox, rename) run TRIALS times a writer on
 # library L, SIGKILLed after a random delay once it is about to start the
 # operation (delays uniform over 1.25 x a clean run's duration, so most
@@ -10,7 +12,7 @@
 # messages marked deleted may go).
 #
 #   KILL_TRIALS=200          trials per operation
-#   KILL_OPS="append flags expunge copy rename"
+#   KILL_OPS="append flags keywords expunge copy rename"
 #   KILL_MESSAGES=3000       messages in the mailbox (corpus messages when
 #                            ../shared/corpus is there, else synthetic)
 #   OURS_LIB=dir|original    library L (default build/lib)
@@ -20,7 +22,7 @@ set -u
 NL_HERE=$(cd "$(dirname "$0")" && pwd)
 . "$NL_HERE/lib.sh"
 TRIALS=${KILL_TRIALS:-200}
-OPS=${KILL_OPS:-append flags expunge copy rename}
+OPS=${KILL_OPS:-append flags keywords expunge copy rename}
 NMSG=${KILL_MESSAGES:-3000}
 nl_setup kill
 cp "$NL_HERE/killloop.sh" "$W/"; chmod a+rx "$W/killloop.sh"

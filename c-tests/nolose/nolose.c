@@ -8,7 +8,8 @@
  *                              trailing NULs/newlines/CRs dropped), read-only
  *   nolose touch BOX           open read-write, checkpoint, close
  *   nolose append BOX SRC      load SRC, then append all of it to BOX at once
- *   nolose flags BOX           flag every message, then checkpoint
+ *   nolose flags BOX           four flags on every message, then checkpoint
+ *   nolose keywords BOX        a long keyword on every message, checkpoint
  *   nolose expunge BOX         delete messages 1, 11, 21, ..., then expunge
  *   nolose copy SRC DST        copy every message of SRC to DST
  *   nolose rename OLD NEW      rename the mailbox
@@ -156,12 +157,19 @@ static int append (char *box,char *src)
   return ok ? 0 : 1;
 }
 
-static int flags (char *box)
+/* flags set on every message by "flags": system flags fit in the space
+   the original leaves in its status headers; "keywords" adds a keyword
+   too long for it, so that every message moves */
+static const char *flag_list = "\\Seen \\Flagged \\Answered \\Draft";
+static const char *keyword_list =
+  "\\Seen \\Flagged $NoloseKeywordLongerThanTheReservedSpace";
+
+static int flags (char *box,const char *list)
 {
   MAILSTREAM *s = open_box (box,NIL);
   double t0;
   if (s->rdonly) { fprintf (stderr,"opened read-only\n"); return 2; }
-  mail_setflag (s,"1:*","\\Flagged \\Answered");
+  mail_setflag (s,"1:*",(char *) list);
   printf ("READY\n"); fflush (stdout);
   t0 = now_us ();
   mail_check (s);
@@ -228,12 +236,14 @@ int main (int argc,char **argv)
   if (argc == 3 && !strcmp (argv[1],"sums")) return sums (argv[2]);
   if (argc == 3 && !strcmp (argv[1],"touch")) return touch (argv[2]);
   if (argc == 4 && !strcmp (argv[1],"append")) return append (argv[2],argv[3]);
-  if (argc == 3 && !strcmp (argv[1],"flags")) return flags (argv[2]);
+  if (argc == 3 && !strcmp (argv[1],"flags")) return flags (argv[2],flag_list);
+  if (argc == 3 && !strcmp (argv[1],"keywords"))
+    return flags (argv[2],keyword_list);
   if (argc == 3 && !strcmp (argv[1],"expunge")) return expunge (argv[2]);
   if (argc == 4 && !strcmp (argv[1],"copy")) return copy (argv[2],argv[3]);
   if (argc == 4 && !strcmp (argv[1],"rename"))
     return rename_box (argv[2],argv[3]);
-  fprintf (stderr,"usage: nolose sums|touch|append|flags|expunge|copy|rename"
+  fprintf (stderr,"usage: nolose sums|touch|append|flags|keywords|expunge|copy|rename"
 	   " ARGS (see the source)\n");
   return 64;
 }
