@@ -64,23 +64,30 @@ O "$W/nolose" sums "$B.box" > "$out/before" 2>"$out/log" || { echo "RESULT $OP e
 if [ "$OP" = expunge ]; then awk 'NR % 10 == 1 { print $1 }' "$out/before"; fi > "$out/tolerated"
 nbefore=$(wc -l < "$out/before")
 
-# One clean run: the operation must work and lose nothing; its duration
-# sets the range of the random kill delays.
-L "$W/nolose" $(args) > "$out/clean.out" 2> "$out/clean.err"
-rc=$?
-us=$(sed -n 's/^DONE //p' "$out/clean.out")
-if [ $rc != 0 ] || [ -z "$us" ]; then
-    echo "$OP: the operation fails with library L (exit $rc):"
-    head -5 "$out/clean.err"
-    echo "RESULT $OP trials 0 clean-run failed"
-    exit 1
-fi
-if ! cmpline=$(check); then
-    echo "$OP: a clean (not killed) run already loses mail: $cmpline"
-    echo "RESULT $OP trials 0 clean-run lost mail"
-    exit 1
-fi
-echo "$OP: clean run ${us} us on $nbefore messages: $cmpline"
+# Three clean runs: the operation must work and lose nothing; the fastest
+# sets the range of the random kill delays (the machine is shared: a slow
+# run would put most kills after the end).
+us=""
+for clean in 1 2 3; do
+    reset
+    L "$W/nolose" $(args) > "$out/clean.out" 2> "$out/clean.err"
+    rc=$?
+    t=$(sed -n 's/^DONE //p' "$out/clean.out")
+    if [ $rc != 0 ] || [ -z "$t" ]; then
+        echo "$OP: the operation fails with library L (exit $rc):"
+        head -5 "$out/clean.err"
+        echo "RESULT $OP trials 0 clean-run failed"
+        exit 1
+    fi
+    if ! cmpline=$(check); then
+        echo "$OP: a clean (not killed) run already loses mail: $cmpline"
+        echo "RESULT $OP trials 0 clean-run lost mail"
+        exit 1
+    fi
+    [ -z "$us" ] || [ "$t" -lt "$us" ] && us=$t
+done
+t=0
+echo "$OP: clean run ${us} us (fastest of 3) on $nbefore messages: $cmpline"
 # delays uniform over [0, 1.25 x duration]: most kills land inside
 range=$(( us * 5 / 4 + 1 ))
 
