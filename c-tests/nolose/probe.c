@@ -6,6 +6,8 @@
  *   probe behind BOX NEWFILE   read-only open, fetch message 1, then replace
  *                              BOX's bytes with NEWFILE's (in place, as
  *                              another program would), ping, fetch all
+ *   probe behindrw BOX NEWFILE the same read-write, then flag all and
+ *                              checkpoint
  *   probe list REF PATTERN     mail_list
  *
  * Prints "open ok N" / "open failed", one line per message ("msg ID
@@ -92,8 +94,9 @@ int main (int argc,char **argv)
       mail_close (s);
     }
   }
-  else if (argc == 4 && !strcmp (argv[1],"behind")) {
-    if ((s = open_box (argv[2],OP_READONLY))) {
+  else if (argc == 4 && (!strcmp (argv[1],"behind") ||
+			 !strcmp (argv[1],"behindrw"))) {
+    if ((s = open_box (argv[2],strcmp (argv[1],"behind") ? NIL : OP_READONLY))) {
       unsigned long len;
       char buf[65536];
       int in,out;
@@ -112,6 +115,11 @@ int main (int argc,char **argv)
       fflush (stdout);
       if (s->nmsgs) printf ("after ping %lu messages\n",s->nmsgs);
       fetch_all (s);
+      if (!s->rdonly && s->nmsgs) {	/* a session that goes on writing */
+	mail_setflag (s,"1:*","\\Flagged");
+	mail_check (s);
+	printf ("checkpoint done\n");
+      }
       mail_close (s);
     }
   }
