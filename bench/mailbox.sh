@@ -89,7 +89,7 @@ syscalls() {
         on && !/^[0-9]+ +\+\+\+ / && !/resumed>/ { n++ }
         END { print n + 0 }' "$NL_HOME/trace.$1" 2>/dev/null
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a + 0 == 0) print "-"; else printf "%.2f", b / a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" || b == "-" || a + 0 == 0) print "-"; else printf "%.2f", b / a }'; }
 
 echo "mailbox benchmark: original vs ${ours_label:-nothing}; best of $ROUNDS round(s); inputs:$inputs"
 printf '%-10s %-8s %8s %10s %10s %6s %10s %10s %6s %9s %9s %6s\n' input step messages \
@@ -136,7 +136,7 @@ for in in $inputs; do
         fi
     done
     oc=$(sed -n 's/^CHECKSUM //p' "$W/o0.out"); uc=$(sed -n 's/^CHECKSUM //p' "$W/u0.out" 2>/dev/null)
-    [ -n "$ours_dir" ] && [ "$oc" != "$uc" ] && echo "  note ($in): fetched data differ (checksum $oc vs ${uc:-none})"
+    [ -n "$ours_dir" ] && [ -n "$uc" ] && [ "$oc" != "$uc" ] && echo "  note ($in): fetched data differ (checksum $oc vs ${uc:-none})"
     U rm -f "trace.ostrace" "trace.ustrace"
     rm -f "$W"/o*.out "$W"/u*.out
 done
