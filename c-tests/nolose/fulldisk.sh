@@ -78,6 +78,8 @@ op() {
         U cmp -s "$REL/box" "$W/box.pristine" && echo "  $name: mailbox byte-identical afterwards" ||
             echo "  $name: mailbox bytes differ afterwards (messages intact)"
     fi
+    # exit 2: the writer could not even open its mailbox
+    [ $rc = 2 ] && fail "$name: L cannot open the mailbox (exit 2)"
     case $name in
         append|copy)
             [ $rc = 1 ] && ok "$name: L says the operation failed" || fail "$name: L exit $rc on a full disk (want 1: failed)"
