@@ -92,6 +92,7 @@ syscalls() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" || b == "-" || a + 0 == 0) print "-"; else printf "%.2f", b / a }'; }
 
 echo "mailbox benchmark: original vs ${ours_label:-nothing}; best of $ROUNDS round(s); inputs:$inputs"
+echo "(seconds: wall time of the step; rss: peak KB at its end; sc/m: system calls a message, strace -f)"
 printf '%-10s %-8s %8s %10s %10s %6s %10s %10s %6s %9s %9s %6s\n' input step messages \
     orig_s ours_s ratio orig_rss ours_rss ratio orig_sc/m ours_sc/m ratio
 for in in $inputs; do
@@ -103,7 +104,9 @@ for in in $inputs; do
     done
     # system calls a message do not need the largest inputs (strace slows
     # the 100k mailbox to minutes)
+    traced=0
     if [ $strace_ok = 1 ] && [ "$(value o0 open messages)" -le "$STRACE_MAX" ] 2>/dev/null; then
+        traced=1
         run "$NL_ORIG_DIR" "$in" ostrace strace
         [ -n "$ours_dir" ] && run "$ours_dir" "$in" ustrace strace
     fi
@@ -120,7 +123,7 @@ for in in $inputs; do
         orss=$(value o0 $step maxrss_kb); urss=$(value u0 $step maxrss_kb)
         osc="-"; usc="-"
         case $step in flag|expunge|copy)
-            if [ $strace_ok = 1 ] && [ -n "$msgs" ] && [ "$msgs" -gt 0 ]; then
+            if [ $traced = 1 ] && [ -n "$msgs" ] && [ "$msgs" -gt 0 ]; then
                 osc=$(awk -v c="$(syscalls ostrace $step)" -v m="$msgs" 'BEGIN { printf "%.2f", c / m }')
                 [ -n "$ours_dir" ] && [ -n "$(value ustrace $step messages)" ] &&
                     usc=$(awk -v c="$(syscalls ustrace $step)" -v m="$msgs" 'BEGIN { printf "%.2f", c / m }')
