@@ -1,8 +1,8 @@
 #!/bin/bash
 # One operation's kill trials; started by killtrials.sh as the test user in
 # $HOME, with W (programs), REL (scratch folder, HOME-relative), LDIR
-# (library L), ORIG (the original's directory), TRIALS, OP in the
-# environment.  Prints what it finds, then a last line
+# (library L), ORIG (the original's directory), TRIALS, OP, NL_KEEP in
+# the environment.  Prints what it finds, then a last line
 #   RESULT op trials T mid M after A finished F noready R pass P fail X lost L damaged D padded Q locks K
 set -u
 L() { env LD_LIBRARY_PATH="$LDIR" "$@"; }
@@ -117,10 +117,10 @@ while [ $t -lt "$TRIALS" ]; do
         if [ $shown -lt 5 ]; then
             shown=$((shown + 1))
             echo "  trial $t: killed $where after ${delay} us: $res"
-            if [ $shown = 1 ]; then
+            if [ $shown = 1 ] && [ -n "${NL_KEEP:-}" ]; then
                 keep="$out/failed-trial-$t"
                 mkdir -p "$keep"; cp "$B".* "$keep"/ 2>/dev/null
-                echo "  (mailbox kept as ~/$keep while NL_KEEP is set)"
+                echo "  (mailbox kept as ~/$keep)"
             fi
         fi
     fi

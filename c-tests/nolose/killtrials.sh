@@ -46,7 +46,7 @@ nl_checker_selftest
 start=$(date +%s)
 for op in $OPS; do
     t0=$(date +%s)
-    U env W="$W" REL="$REL" LDIR="$LDIR" ORIG="$NL_ORIG_DIR" TRIALS="$TRIALS" OP="$op" \
+    U env W="$W" REL="$REL" LDIR="$LDIR" ORIG="$NL_ORIG_DIR" TRIALS="$TRIALS" OP="$op" NL_KEEP="${NL_KEEP:-}" \
         bash "$W/killloop.sh" > "$W/$op.log" 2>&1
     grep -v '^RESULT' "$W/$op.log"
     res=$(grep '^RESULT' "$W/$op.log")
