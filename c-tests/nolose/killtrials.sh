@@ -15,6 +15,7 @@
 #   KILL_OPS="append flags keywords expunge copy rename"
 #   KILL_MESSAGES=3000       messages in the mailbox (corpus messages when
 #                            ../shared/corpus is there, else synthetic)
+#   KILL_FORMAT=unix|mmdf    format of the mailboxes (default unix)
 #   OURS_LIB=dir|original    library L (default build/lib)
 #   NL_KEEP=1                keep the scratch folders (and failed mailboxes)
 # Each trial is one test; the last line is "N passed, M failed".
@@ -27,15 +28,20 @@ NL_HERE=$(cd "$(dirname "$0")" && pwd)
 TRIALS=${KILL_TRIALS:-200}
 OPS=${KILL_OPS:-append flags keywords expunge copy rename}
 NMSG=${KILL_MESSAGES:-3000}
+FORMAT=${KILL_FORMAT:-unix}
+case $FORMAT in unix|mmdf) ;; *) echo "KILL_FORMAT must be unix or mmdf"; exit 2 ;; esac
 nl_setup kill
 cp "$NL_HERE/killloop.sh" "$W/"; chmod a+rx "$W/killloop.sh"
-echo "kill trials: library L = $LLABEL; $TRIALS trials per operation; $NMSG messages"
+echo "kill trials: library L = $LLABEL; $TRIALS trials per operation; $NMSG messages; $FORMAT format"
 [ -n "$(nl_corpus_mbox)" ] && echo "messages from $(nl_corpus_mbox)" || echo "no corpus: synthetic messages"
 
 # pristine mailboxes, brought into the original's own form (UIDs assigned,
 # status headers written) so each trial measures the operation alone
 nl_generate "$NMSG" "$W/pristine.box" 1
 nl_generate $((NMSG / 3)) "$W/pristine.src" 2
+if [ "$FORMAT" = mmdf ]; then
+    for f in box src; do nl_to_mmdf < "$W/pristine.$f" > "$W/pristine.$f.mmdf"; mv "$W/pristine.$f.mmdf" "$W/pristine.$f"; done
+fi
 chmod a+r "$W"/pristine.*
 U cp "$W/pristine.box" "$W/pristine.src" "$REL/"
 UO "$W/nolose" touch "$REL/pristine.box" 2>/dev/null

@@ -166,3 +166,11 @@ nl_checker_selftest() {
         else fail "checker on $_name: want '$_want', got '$_got'"; fi
     done
 }
+
+# nl_to_mmdf < MBOX > MMDF: the same messages in MMDF form (each between
+# two ^A^A^A^A lines; the "From " line kept, as c-client writes it).
+nl_to_mmdf() {
+    awk '/^From [^ ]+ +(Mon|Tue|Wed|Thu|Fri|Sat|Sun) / { if (n++) printf "\001\001\001\001\n"; printf "\001\001\001\001\n" }
+         { print }
+         END { if (n) printf "\001\001\001\001\n" }'
+}
