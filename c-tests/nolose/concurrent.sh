@@ -1,8 +1,8 @@
 #!/bin/bash
 # Concurrent delivery: tmail and dmail (uw-mailutils, linked with
 # libc-client.so.2007e; LD_LIBRARY_PATH picks the library) deliver
-# CONC_MESSAGES messages (default 300, alternating tmail/dmail) one after
-# another into a mailbox that already holds 100 messages, while churn.c
+# CONC_MESSAGES messages (default 300: the odd ones by tmail, the even ones
+# by dmail, both at once) into a mailbox that already holds 100 messages, while churn.c
 # keeps opening it read-write, setting \Seen, checkpointing and expunging
 # the non-new messages whose Message-ID carries ".x@" (every third one).
 #   direction 1: deliveries on the original, churn on library L
@@ -24,14 +24,17 @@ echo "concurrent delivery: library L = $LLABEL; $N deliveries a direction"
 nl_generate 100 "$W/seed" seed
 chmod a+r "$W/seed"
 
-# deliverer, run as the test user: K from 1 to N, odd ones by tmail (CRLF
-# input, user+folder), even ones by dmail (+folder); prints "OK id" or
+# deliverer, run as the test user: K from 1 to N of one parity, odd ones
+# by tmail (CRLF input, user+folder), even ones by dmail (+folder); two run
+# at once, so the deliveries also race each other; prints "OK id" or
 # "FAIL id rc"
 cat > "$W/deliver.sh" <<'EOF'
-box=$1; n=$2; tag=$3
-k=0
-while [ $k -lt "$n" ]; do
-    k=$((k + 1))
+box=$1; n=$2; tag=$3; parity=$4
+k=$parity
+[ "$k" = 0 ] && k=2
+k=$((k - 2))
+while [ $((k + 2)) -le "$n" ]; do
+    k=$((k + 2))
     id="<conc.$tag.$k$( [ $((k % 3)) = 0 ] && echo .x)@nolose.test>"
     msg="From: Deliverer <d@example.org>
 To: $(id -un)@example.org
@@ -64,7 +67,11 @@ direction() {
     UL true  # warm up runuser
     U env LD_LIBRARY_PATH="$clib" "$W/churn" "$box" "$box.stop" > "$W/$name.churn" 2>&1 &
     churn_pid=$!
-    U env LD_LIBRARY_PATH="$dlib" bash "$W/deliver.sh" "$box" "$N" "$name" > "$W/$name.deliver"
+    U env LD_LIBRARY_PATH="$dlib" bash "$W/deliver.sh" "$box" "$N" "$name" 1 > "$W/$name.deliver.1" &
+    d1=$!
+    U env LD_LIBRARY_PATH="$dlib" bash "$W/deliver.sh" "$box" "$N" "$name" 0 > "$W/$name.deliver.0"
+    wait $d1
+    cat "$W/$name.deliver.1" "$W/$name.deliver.0" > "$W/$name.deliver"
     U touch "$box.stop"
     wait $churn_pid
     UO "$W/nolose" sums "$box" > "$W/$name.final" 2> "$W/$name.final.err"
