@@ -13,12 +13,14 @@
 #   expunge  every tenth message expunged (the file shrinks): may succeed
 # Each time the mailbox (and source) must keep every message byte for
 # byte (checker on the original; for expunge the deleted ones may go).
+# FULL_FORMAT=mmdf uses MMDF mailboxes instead of unix ones.
 # What the original reports is printed for each.  OURS_LIB=original
 # validates the suite.  Last line "N passed, M failed".
 set -u
 NL_HERE=$(cd "$(dirname "$0")" && pwd)
 . "$NL_HERE/lib.sh"
 NMSG=${FULL_MESSAGES:-2000}
+FORMAT=${FULL_FORMAT:-unix}     # or mmdf
 is_root || skip_suite "fulldisk needs root to mount a tmpfs (run it as root; the programs run as $CCT_USER)"
 have_test_user || skip_suite "test user $CCT_USER does not exist"
 MNT=$(mktemp -d /tmp/nolose-full.XXXXXX)
@@ -31,9 +33,12 @@ chown "$CCT_USER" "$MNT"
 NL_HOME=$MNT      # names stay HOME-relative: HOME is the small file system
 nl_setup full
 trap 'nl_cleanup; umount "$MNT" && rmdir "$MNT"' EXIT
-echo "full disk: library L = $LLABEL; 32 MB tmpfs at $MNT as HOME; $NMSG messages"
+echo "full disk: library L = $LLABEL; 32 MB tmpfs at $MNT as HOME; $NMSG messages; $FORMAT format"
 nl_generate "$NMSG" "$W/box" full
 nl_generate $((NMSG / 2)) "$W/src" fsrc
+if [ "$FORMAT" = mmdf ]; then
+    for f in box src; do nl_to_mmdf < "$W/$f" > "$W/$f.mmdf"; mv "$W/$f.mmdf" "$W/$f"; done
+fi
 chmod a+r "$W/box" "$W/src"
 # original's own form first (UIDs, status), on the real disk
 cp "$W/box" "$W/src" "$BOXDIR/" && chown "$CCT_USER" "$BOXDIR/box" "$BOXDIR/src"
