@@ -126,7 +126,8 @@ case_() {
             # read-write session may add its status headers: compare
             # messages then)
             snapshot > "$W/snap.after"
-            if U cmp -s "$C/$name" "$2"; then ok "$name: the other program's content left alone"
+            if ! grep -q '^replaced' "$W/ours.out"; then fail "$name: L did not open the mailbox (nothing replaced)"
+            elif U cmp -s "$C/$name" "$2"; then ok "$name: the other program's content left alone"
             elif [ "$kind" = behindrw ] && UO "$W/nolose" sums "$2" > "$W/sums.new" 2>/dev/null &&
                  UO "$W/nolose" sums "$C/$name" > "$W/sums.now" 2>/dev/null &&
                  r=$(nl_compare "$W/sums.new" "$W/sums.now"); then
