@@ -1,0 +1,118 @@
+#!/bin/bash
+# Concurrent delivery: tmail and dmail (uw-mailutils, linked with
+# libc-client.so.2007e; LD_LIBRARY_PATH picks the library) deliver
+# CONC_MESSAGES messages (default 300: the odd ones by tmail, the even ones
+# by dmail, both at once) into a mailbox that already holds 100 messages, while churn.c
+# keeps opening it read-write, setting \Seen, checkpointing and expunging
+# the non-new messages whose Message-ID carries ".x@" (every third one).
+#   direction 1: deliveries on the original, churn on library L
+#   direction 2: deliveries on library L, churn on the original
+# Afterwards (read with the original): every message delivered with exit 0
+# and every earlier message is there exactly once, unless churn marked it
+# for expunge (then at most once); nothing is there twice.
+# OURS_LIB=original validates the suite.  Last line "N passed, M failed".
+set -u
+NL_HERE=$(cd "$(dirname "$0")" && pwd)
+. "$NL_HERE/lib.sh"
+N=${CONC_MESSAGES:-300}
+command -v tmail >/dev/null && command -v dmail >/dev/null ||
+    skip_suite "tmail/dmail (uw-mailutils) are not installed"
+nl_setup conc
+nl_cc churn "$NL_HERE/churn.c" -lc-client
+chmod a+rx "$W/churn"
+echo "concurrent delivery: library L = $LLABEL; $N deliveries a direction"
+nl_generate 100 "$W/seed" seed
+chmod a+r "$W/seed"
+
+# deliverer, run as the test user: K from 1 to N of one parity, odd ones
+# by tmail (CRLF input, user+folder), even ones by dmail (+folder); two run
+# at once, so the deliveries also race each other; prints "OK id" or
+# "FAIL id rc"
+cat > "$W/deliver.sh" <<'EOF'
+box=$1; n=$2; tag=$3; parity=$4
+k=$parity
+[ "$k" = 0 ] && k=2
+k=$((k - 2))
+while [ $((k + 2)) -le "$n" ]; do
+    k=$((k + 2))
+    id="<conc.$tag.$k$( [ $((k % 3)) = 0 ] && echo .x)@nolose.test>"
+    msg="From: Deliverer <d@example.org>
+To: $(id -un)@example.org
+Subject: concurrent $tag $k
+Message-ID: $id
+Date: Mon, 1 Jan 2001 00:00:00 +0000
+
+body of message $k
+From a line that looks like a separator inside the body
+end of $k"
+    if [ $((k % 2)) = 1 ]; then
+        printf '%s\n' "$msg" | sed 's/$/\r/' | tmail "$(id -un)+$box" > /dev/null 2>>"$box.deliver.err"
+    else
+        printf '%s\n' "$msg" | dmail "+$box" > /dev/null 2>>"$box.deliver.err"
+    fi
+    rc=$?
+    if [ $rc = 0 ]; then echo "OK $id"; else echo "FAIL $id $rc"; fi
+done
+EOF
+chmod a+r "$W/deliver.sh"
+
+# direction NAME DELIVER-LIB CHURN-LIB
+direction() {
+    name=$1; dlib=$2; clib=$3
+    box=$REL/$name
+    U sh -c "cp '$W/seed' '$box' && chmod 600 '$box'"
+    UO "$W/nolose" touch "$box" 2>/dev/null      # the seeds are no longer new
+    UO "$W/nolose" sums "$box" > "$W/$name.seed" 2>/dev/null
+    t0=$(date +%s)
+    UL true  # warm up runuser
+    U env LD_LIBRARY_PATH="$clib" "$W/churn" "$box" "$box.stop" > "$W/$name.churn" 2>&1 &
+    churn_pid=$!
+    U env LD_LIBRARY_PATH="$dlib" bash "$W/deliver.sh" "$box" "$N" "$name" 1 > "$W/$name.deliver.1" &
+    d1=$!
+    U env LD_LIBRARY_PATH="$dlib" bash "$W/deliver.sh" "$box" "$N" "$name" 0 > "$W/$name.deliver.0"
+    wait $d1
+    cat "$W/$name.deliver.1" "$W/$name.deliver.0" > "$W/$name.deliver"
+    U touch "$box.stop"
+    wait $churn_pid
+    UO "$W/nolose" sums "$box" > "$W/$name.final" 2> "$W/$name.final.err"
+    src=$?
+    rounds=$(grep -c '^ROUND' "$W/$name.churn"); bad=$(grep -c 'open failed' "$W/$name.churn")
+    okd=$(grep -c '^OK' "$W/$name.deliver"); faild=$(grep -c '^FAIL' "$W/$name.deliver")
+    echo "$name: $okd delivered, $faild refused; churn $rounds rounds ($bad could not open); $(($(date +%s) - t0))s"
+    grep -v '^ROUND\|^EXPUNGE' "$W/$name.churn" | sort | uniq -c | sort -rn | head -3 | sed 's/^/  churn said: /'
+    [ -s "$BOXDIR/$name.deliver.err" ] && sort "$BOXDIR/$name.deliver.err" | uniq -c | sort -rn | head -3 | sed 's/^/  deliveries said: /'
+    if [ $src != 0 ]; then fail "$name: the original cannot read the mailbox afterwards"; return; fi
+    [ "$faild" = 0 ] && ok "$name: every delivery succeeded" || fail "$name: $faild deliveries refused"
+    [ "$rounds" -gt 1 ] && [ "$bad" -lt "$rounds" ] && ok "$name: churn ran ($rounds rounds)" ||
+        fail "$name: churn did not work ($rounds rounds, $bad failed opens)"
+    awk -v expfile="$W/$name.churn" -v seed="$W/$name.seed" '
+        BEGIN {
+            while ((getline l < expfile) > 0) if (l ~ /^EXPUNGE /) { split(l, f, " "); marked[f[2]] = 1 }
+            while ((getline l < seed) > 0) { split(l, f, " "); want[f[1]] = 1 }
+        }
+        FNR == NR { if ($1 == "OK") want[$2] = 1; else refused[$2] = 1; next }
+        { have[$1]++ }
+        END {
+            for (id in want) {
+                if (!(id in have) && !(id in marked)) { lost++; if (lost <= 3) print "  lost " id }
+            }
+            for (id in have) {
+                if (have[id] > 1) { dup++; if (dup <= 3) print "  twice " id }
+                if (!(id in want) && !(id in refused)) stray++
+                if (id in marked) kept++
+            }
+            for (id in marked) if (!(id in have)) gone++
+            printf "RESULT lost %d dup %d stray %d expunged %d marked-but-kept %d\n", lost, dup, stray, gone, kept
+        }' "$W/$name.deliver" "$W/$name.final" > "$W/$name.result"
+    grep -v '^RESULT' "$W/$name.result"
+    res=$(grep '^RESULT' "$W/$name.result"); set -- $res
+    echo "  $name: messages lost $3, duplicated $5, unknown $7; expunged as asked $9, marked but still there ${11}"
+    [ "$3" = 0 ] && ok "$name: nothing lost" || fail "$name: $3 messages lost"
+    [ "$5" = 0 ] && ok "$name: nothing duplicated" || fail "$name: $5 messages duplicated"
+    [ "$7" = 0 ] && ok "$name: nothing unknown appeared" || fail "$name: $7 unknown messages"
+    [ "$9" -gt 0 ] && ok "$name: expunges happened ($9)" || fail "$name: churn expunged nothing"
+}
+
+direction deliver-original-churn-L "$NL_ORIG_DIR" "$LDIR"
+direction deliver-L-churn-original "$LDIR" "$NL_ORIG_DIR"
+finish

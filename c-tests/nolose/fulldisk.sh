@@ -1,0 +1,108 @@
+#!/bin/bash
+# Full disk: a small tmpfs (mounted here, so this suite needs root; it is
+# skipped with a message otherwise) becomes the test user's HOME; a mailbox
+# of FULL_MESSAGES messages (default 2000) and a source mailbox go there,
+# then a filler file takes every free byte.  With library L, as the test
+# user:
+#   append   the source appended to the mailbox  -> must fail, report it
+#   flags    \Seen \Flagged \Answered \Draft on all + checkpoint: fits in
+#            the space the original reserves: may succeed
+#   keywords a long keyword on all + checkpoint: the file must grow
+#                                                -> must report an error
+#   copy     the source copied into the mailbox  -> must fail, report it
+#   expunge  every tenth message expunged (the file shrinks): may succeed
+# Each time the mailbox (and source) must keep every message byte for
+# byte (checker on the original; for expunge the deleted ones may go).
+# FULL_FORMAT=mmdf uses MMDF mailboxes instead of unix ones.
+# What the original reports is printed for each.  OURS_LIB=original
+# validates the suite.  Last line "N passed, M failed".
+set -u
+NL_HERE=$(cd "$(dirname "$0")" && pwd)
+. "$NL_HERE/lib.sh"
+NMSG=${FULL_MESSAGES:-2000}
+FORMAT=${FULL_FORMAT:-unix}     # or mmdf
+is_root || skip_suite "fulldisk needs root to mount a tmpfs (run it as root; the programs run as $CCT_USER)"
+have_test_user || skip_suite "test user $CCT_USER does not exist"
+MNT=$(mktemp -d /tmp/nolose-full.XXXXXX)
+if ! mount -t tmpfs -o size=32m,mode=755 tmpfs "$MNT" 2>"$MNT.err"; then
+    rmdir "$MNT"; skip_suite "cannot mount a tmpfs: $(cat "$MNT.err")"
+fi
+rm -f "$MNT.err"
+trap 'umount "$MNT"; rmdir "$MNT"' EXIT
+chown "$CCT_USER" "$MNT"
+NL_HOME=$MNT      # names stay HOME-relative: HOME is the small file system
+nl_setup full
+trap 'nl_cleanup; umount "$MNT" && rmdir "$MNT"' EXIT
+echo "full disk: library L = $LLABEL; 32 MB tmpfs at $MNT as HOME; $NMSG messages; $FORMAT format"
+nl_generate "$NMSG" "$W/box" full
+nl_generate $((NMSG / 2)) "$W/src" fsrc
+if [ "$FORMAT" = mmdf ]; then
+    for f in box src; do nl_to_mmdf < "$W/$f" > "$W/$f.mmdf"; mv "$W/$f.mmdf" "$W/$f"; done
+fi
+chmod a+r "$W/box" "$W/src"
+# original's own form first (UIDs, status), on the real disk
+cp "$W/box" "$W/src" "$BOXDIR/" && chown "$CCT_USER" "$BOXDIR/box" "$BOXDIR/src"
+UO "$W/nolose" touch "$REL/box" 2>/dev/null
+UO "$W/nolose" touch "$REL/src" 2>/dev/null
+cp "$BOXDIR/box" "$W/box.pristine"; cp "$BOXDIR/src" "$W/src.pristine"
+chmod a+r "$W"/*.pristine
+UO "$W/nolose" sums "$REL/box" > "$W/before.box" 2>/dev/null
+UO "$W/nolose" sums "$REL/src" > "$W/before.src" 2>/dev/null
+awk 'NR % 10 == 1 { print $1 }' "$W/before.box" > "$W/tolerated.expunge"
+
+# fill: fresh mailbox and source, then a filler up to ENOSPC
+fill() {
+    U sh -c "rm -f '$REL'/*; cp '$W/box.pristine' '$REL/box'; cp '$W/src.pristine' '$REL/src';
+             dd if=/dev/zero of='$REL/filler' bs=4k 2>/dev/null; dd if=/dev/zero of='$REL/filler2' bs=1 2>/dev/null; true"
+    df -k "$MNT" | awk 'NR == 2 { print $4 }'
+}
+
+# op NAME ARGS...: the writer on library L with the disk full
+op() {
+    name=$1; shift
+    # what the original says in the same place
+    fill >/dev/null
+    UO "$W/nolose" "$@" > /dev/null 2> "$W/$name.orig.err"
+    orc=$?
+    osaid=$(head -3 "$W/$name.orig.err" | tr '\n' ';')
+    echo "  $name: original: exit $orc: ${osaid:-(nothing said)}"
+    free=$(fill)
+    UL "$W/nolose" "$@" > "$W/$name.out" 2> "$W/$name.err"
+    rc=$?
+    said=$(head -3 "$W/$name.err" | tr '\n' ';')
+    [ "$LDIR" = "$NL_ORIG_DIR" ] || echo "  $name: L: exit $rc: ${said:-(nothing said)}"
+    U rm -f "$REL/filler" "$REL/filler2"
+    # the mailbox and source keep their messages
+    tol=/dev/null; [ "$name" = expunge ] && tol=$W/tolerated.expunge
+    UO "$W/nolose" sums "$REL/box" > "$W/after.box" 2>/dev/null || { fail "$name: the original cannot read the mailbox afterwards"; return; }
+    if r=$(nl_compare "$W/before.box" "$W/after.box" "$tol"); then ok "$name: mailbox intact on a full disk ($r)"
+    else fail "$name: mailbox damaged on a full disk: $r"; fi
+    UO "$W/nolose" sums "$REL/src" > "$W/after.src" 2>/dev/null
+    if r=$(nl_compare "$W/before.src" "$W/after.src"); then :; else fail "$name: source damaged: $r"; fi
+    if [ "$name" != expunge ]; then
+        U cmp -s "$REL/box" "$W/box.pristine" && echo "  $name: mailbox byte-identical afterwards" ||
+            echo "  $name: mailbox bytes differ afterwards (messages intact)"
+    fi
+    # exit 2: the writer could not even open its mailbox
+    [ $rc = 2 ] && fail "$name: L cannot open the mailbox (exit 2)"
+    case $name in
+        append|copy)
+            [ $rc = 1 ] && ok "$name: L says the operation failed" || fail "$name: L exit $rc on a full disk (want 1: failed)"
+            [ -n "$said" ] && ok "$name: L reported an error" || fail "$name: L said nothing" ;;
+        flags)
+            echo "  $name: L exit $rc (fits in reserved space: may succeed)" ;;
+        keywords)
+            if grep -q 'mm_diskerror\|mm_log ERROR\|mm_log WARN' "$W/$name.err"; then ok "$name: L reported the failed checkpoint"
+            else fail "$name: L reported nothing for a checkpoint that cannot grow the file"; fi ;;
+        expunge)
+            echo "  $name: L exit $rc (a shrinking rewrite may succeed)" ;;
+    esac
+    echo "  ($free KB were free before the operation)"
+}
+
+op append append "$REL/box" "$REL/src"
+op flags flags "$REL/box"
+op keywords keywords "$REL/box"
+op copy copy "$REL/src" "$REL/box"
+op expunge expunge "$REL/box"
+finish
