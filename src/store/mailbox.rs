@@ -160,8 +160,7 @@ pub trait Driver: Sync {
     fn delete(&self, name: &[u8], ev: &mut dyn Events) -> Result<()>;
     fn rename(&self, old: &[u8], new: &[u8], ev: &mut dyn Events) -> Result<()>;
     /// Appends `messages` to mailbox `name` as one operation: all or none.
-    fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events)
-        -> Result<()>;
+    fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()>;
     /// Counts for STATUS without opening a stream the caller sees.
     fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status>;
 }

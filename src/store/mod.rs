@@ -7,3 +7,4 @@ pub mod lock;
 pub mod mailbox;
 pub mod names;
 pub mod registry;
+pub mod unix;
