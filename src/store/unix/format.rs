@@ -759,6 +759,9 @@ pub fn strip_cr(raw: &[u8]) -> Vec<u8> {
 pub fn filter_internal(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
     let mut src = 0;
+    // While nothing has been dropped the original filters in place, and
+    // then a last line without LF keeps the LF it puts after the text.
+    let mut in_place = true;
     while src < text.len() {
         let name = filter_name(&text[src..]);
         let name_len = name.len();
@@ -774,13 +777,18 @@ pub fn filter_internal(text: &[u8]) -> Vec<u8> {
                 break;
             }
         }
-        if !drop {
+        if drop {
+            in_place = false;
+        } else {
             let start = out.len();
             out.extend_from_slice(&text[src..end]);
             for b in &mut out[start..start + name_len] {
                 if *b == 0 {
                     *b = b' ';
                 }
+            }
+            if in_place && end == text.len() && text[end - 1] != b'\n' {
+                out.push(b'\n');
             }
         }
         src = end;
@@ -1093,15 +1101,9 @@ impl AppendWriter {
             }
             if line_start {
                 match chunk[0] {
-                    b'F' => {
-                        if chunk.len() > 4 && chunk.starts_with(b"From ") {
-                            out.push(b'>');
-                        }
-                    }
-                    b'S' | b's' => {
-                        if self.in_header && shadows_internal(&chunk) {
-                            out.extend_from_slice(b"X-Original-");
-                        }
+                    b'F' if chunk.len() > 4 && chunk.starts_with(b"From ") => out.push(b'>'),
+                    b'S' | b's' if self.in_header && shadows_internal(&chunk) => {
+                        out.extend_from_slice(b"X-Original-");
                     }
                     b'X' | b'x' => {
                         if self.in_header && shadows_internal(&chunk) {

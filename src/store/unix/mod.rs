@@ -158,6 +158,17 @@ fn set_times(file: &File, atime: i64, mtime: i64) -> bool {
     .is_ok()
 }
 
+/// A mailbox as a rewrite would store it.
+#[derive(Debug)]
+struct Rendered {
+    bytes: Vec<u8>,
+    msgs: Vec<Message>,
+    /// Message numbers to report expunged, in order.
+    expunged: Vec<u32>,
+    recent: u32,
+    pseudo: bool,
+}
+
 /// One message of an open mailbox.
 #[derive(Clone, Debug)]
 struct Message {
@@ -396,8 +407,22 @@ impl UnixMailbox {
         set: Option<MsgSet>,
         ev: &mut dyn Events,
     ) -> Option<u32> {
-        let now = Now::current();
-        let host = user::local_host();
+        let r = self.render(expunge, set, &Now::current(), &user::local_host());
+        if self.commit(file, &self.data, &r.bytes, ev).is_err() {
+            // The old view stays: nothing was lost, the next checkpoint retries.
+            return None;
+        }
+        let nexp = r.expunged.len() as u32;
+        self.apply(r, ev);
+        let t = Self::now_secs();
+        if set_times(file, t, t - 1) {
+            self.filetime = t - 1;
+        }
+        Some(nexp)
+    }
+
+    /// The mailbox as a rewrite stores it, without touching the file.
+    fn render(&self, expunge: bool, set: Option<MsgSet>, now: &Now, host: &[u8]) -> Rendered {
         let in_set = |n: u32| set.is_none_or(|s| s.contains(&n));
         let will_go =
             |m: &Message, n: u32| expunge && m.info.flags.contains(Flags::DELETED) && in_set(n);
@@ -406,40 +431,45 @@ impl UnixMailbox {
             .iter()
             .enumerate()
             .any(|(i, m)| !will_go(m, i as u32 + 1));
-        if !any_kept && !self.st.pseudo {
-            self.st.pseudo = true;
-        }
-        let old = std::mem::take(&mut self.data);
+        // An empty mailbox keeps its data in a pseudo-message.
+        let pseudo = self.st.pseudo || !any_kept;
+        let old = &self.data;
         let mut out = Vec::with_capacity(old.len() + 4096);
-        if self.st.pseudo {
-            out.extend_from_slice(&format::pseudo_message(&self.st, &now, &host));
+        if pseudo {
+            out.extend_from_slice(&format::pseudo_message(&self.st, now, host));
         }
-        let mut base = !self.st.pseudo;
-        let mut nexp = 0u32;
+        let mut base = !pseudo;
         let mut recent = self.recent;
         let mut kept = Vec::with_capacity(self.msgs.len());
         let mut expunged = Vec::new();
-        for (i, m) in std::mem::take(&mut self.msgs).into_iter().enumerate() {
-            if will_go(&m, i as u32 + 1) {
+        for (i, m) in self.msgs.iter().enumerate() {
+            if will_go(m, i as u32 + 1) {
                 if m.info.flags.contains(Flags::RECENT) {
                     recent -= 1;
                 }
                 // Numbers shift down as messages go.
-                expunged.push(i as u32 + 1 - nexp);
-                nexp += 1;
+                expunged.push(i as u32 + 1 - expunged.len() as u32);
                 continue;
             }
-            kept.push(self.write_message(&old, m, base, &mut out));
+            kept.push(self.write_message(old, m.clone(), base, &mut out));
             base = false;
         }
-        self.msgs = kept;
-        if let Err(e) = self.commit(file, &old, &out, ev) {
-            // Nothing written or the write could not finish: keep the old view.
-            self.data = old;
-            let _ = e;
-            return None;
+        Rendered {
+            bytes: out,
+            msgs: kept,
+            expunged,
+            recent,
+            pseudo,
         }
-        self.data = out;
+    }
+
+    /// Takes a rendered mailbox as the current state, reporting what went.
+    fn apply(&mut self, r: Rendered, ev: &mut dyn Events) {
+        self.data = r.bytes;
+        self.msgs = r.msgs;
+        self.st.pseudo = r.pseudo;
+        let expunged = r.expunged;
+        let recent = r.recent;
         for n in expunged {
             if !self.silent {
                 ev.expunged(n);
@@ -452,11 +482,6 @@ impl UnixMailbox {
             ev.exists(self.msgs.len() as u32);
         }
         ev.recent(recent);
-        let t = Self::now_secs();
-        if set_times(file, t, t - 1) {
-            self.filetime = t - 1;
-        }
-        Some(nexp)
     }
 
     /// Appends message `m` in its rewritten form to `out`, deciding as the
@@ -1075,20 +1100,14 @@ impl Driver for UnixDriver {
     }
 
     fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status> {
-        let mut mb = match UnixMailbox::open_path(
-            mailbox_path(name)
-                .ok_or_else(|| Error::new(msg(&[b"Can't open - invalid name: ", s80(name)])))?,
-            OpenOptions {
-                read_only: true,
-                silent: true,
-                ..Default::default()
-            },
-            false,
-            ev,
-        ) {
-            Ok(mb) => mb,
-            Err(e) => return Err(e),
+        let path = mailbox_path(name)
+            .ok_or_else(|| Error::new(msg(&[b"Can't open - invalid name: ", s80(name)])))?;
+        let quiet = OpenOptions {
+            read_only: true,
+            silent: true,
+            ..Default::default()
         };
+        let mut mb = UnixMailbox::open_path(path, quiet, false, ev)?;
         let unseen = mb
             .msgs
             .iter()
@@ -1262,3 +1281,6 @@ fn write_at_end(path: &[u8], bytes: &[u8], ev: &mut dyn Events) -> Result<()> {
     drop(dot);
     result
 }
+
+#[cfg(test)]
+mod tests;
