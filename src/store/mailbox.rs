@@ -139,6 +139,19 @@ pub trait Mailbox {
     /// driver: the caller passes a way to append there).
     fn messages_for_copy(&mut self, set: MsgSet, ev: &mut dyn Events)
         -> Result<Vec<AppendMessage>>;
+    /// Copies the messages of `set` into mailbox `target` the driver's own
+    /// way (as the original's per-driver copy does: the Berkeley driver
+    /// writes its stored form, keeps the "From " line, and judges the
+    /// target itself). `None`: not handled here, and the caller appends
+    /// [`Mailbox::messages_for_copy`] through the target's driver.
+    fn copy_to(
+        &mut self,
+        _set: MsgSet,
+        _target: &[u8],
+        _ev: &mut dyn Events,
+    ) -> Option<Result<()>> {
+        None
+    }
     /// Ends the session, writing pending changes (and expunging if asked).
     fn close(&mut self, expunge: bool, ev: &mut dyn Events);
 }

@@ -669,6 +669,117 @@ impl UnixMailbox {
         Ok(mb)
     }
 
+    /// The messages of `set` (in message order) as `unix_copy` writes them
+    /// into another Berkeley mailbox: the "From " line as stored, the header
+    /// and text without CRs, and status lines with the next UIDs of the
+    /// target when it could be opened for writing (`target_last`).
+    fn copy_bytes(&self, set: MsgSet, mut target_last: Option<&mut u32>) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, m) in self.msgs.iter().enumerate() {
+            if !set.contains(&(i as u32 + 1)) {
+                continue;
+            }
+            let l = &m.layout;
+            out.extend_from_slice(&self.data[l.offset..l.header_start()]);
+            let header = format::stored_header(&self.data, l);
+            let mut j = header.len();
+            if j >= 2 && header[j - 2] == b'\n' {
+                j -= 1;
+            }
+            out.extend_from_slice(&header[..j]);
+            let uid = match target_last.as_deref_mut() {
+                Some(last) => {
+                    *last = last.wrapping_add(1);
+                    Some(*last)
+                }
+                None => None,
+            };
+            out.extend_from_slice(&format::xstatus(
+                &self.st,
+                m.info.flags,
+                m.info.keywords,
+                uid.unwrap_or(0),
+                m.info.flags.contains(Flags::RECENT),
+                self.appending,
+                false,
+                uid.is_some(),
+            ));
+            let t = l.text_start();
+            out.extend_from_slice(&format::strip_cr(&self.data[t..t + l.text_len]));
+            out.push(b'\n');
+        }
+        out
+    }
+
+    /// `unix_copy`.
+    fn copy_work(&mut self, set: MsgSet, target: &[u8], ev: &mut dyn Events) -> Result<()> {
+        match probe(target) {
+            Probe::Valid | Probe::Empty => {}
+            Probe::Missing if !target.eq_ignore_ascii_case(b"INBOX") => {
+                ev.notify(b"[TRYCREATE] Must create mailbox before copy", Level::Info);
+                return Err(Error::reported());
+            }
+            Probe::Missing | Probe::Denied => {
+                // The original makes a missing INBOX and then still fails.
+                if let (true, Some(path)) =
+                    (target.eq_ignore_ascii_case(b"INBOX"), mailbox_path(target))
+                {
+                    if !path_of(&path).exists() {
+                        let _ = UnixDriver::create_file(&path, ev);
+                    }
+                }
+                return Err(fail(
+                    ev,
+                    &msg(&[b"Can't access destination: ", s80(target)]),
+                ));
+            }
+            Probe::BadName => {
+                return Err(fail(
+                    ev,
+                    &msg(&[b"Invalid UNIX-format mailbox name: ", s80(target)]),
+                ))
+            }
+            Probe::NotUnix => {
+                return Err(fail(
+                    ev,
+                    &msg(&[b"Not a UNIX-format mailbox: ", s80(target)]),
+                ))
+            }
+        }
+        let Some(path) = mailbox_path(target) else {
+            return Err(fail(
+                ev,
+                &msg(&[b"Invalid UNIX-format mailbox name: ", s80(target)]),
+            ));
+        };
+        let writable = OpenOptions {
+            silent: true,
+            ..Default::default()
+        };
+        let mut tstream = UnixMailbox::open_path(path.clone(), writable, false, ev)
+            .ok()
+            .filter(|mb| !mb.read_only());
+        ev.critical(true);
+        let bytes = self.copy_bytes(set, tstream.as_mut().map(|t| &mut t.st.uid_last));
+        let result = write_at_end(
+            &path,
+            &bytes,
+            ev,
+            "Can't open destination mailbox: ",
+            "Message copy failed: ",
+        );
+        if let Some(t) = tstream.as_mut() {
+            if t.st.uid_validity == 0 {
+                t.st.uid_validity = Self::now_secs() as u32;
+            }
+            t.st.dirty = true;
+            t.appending = true;
+            t.close(false, ev);
+        }
+        ev.critical(false);
+        result
+    }
+
     /// The raw stored bytes of message `msgno` (From line to the end of its
     /// text), for copying between Berkeley mailboxes.
     pub fn stored(&self, msgno: u32) -> &[u8] {
@@ -857,6 +968,10 @@ impl Mailbox for UnixMailbox {
                 }
             })
             .collect())
+    }
+
+    fn copy_to(&mut self, set: MsgSet, target: &[u8], ev: &mut dyn Events) -> Option<Result<()>> {
+        Some(self.copy_work(set, target, ev))
     }
 
     fn close(&mut self, expunge: bool, ev: &mut dyn Events) {
@@ -1221,7 +1336,13 @@ fn append(name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Resul
     )
     .ok()
     .filter(|mb| !mb.read_only());
-    let result = write_at_end(&path, &stored, ev);
+    let result = write_at_end(
+        &path,
+        &stored,
+        ev,
+        "Can't open append mailbox: ",
+        "Message append failed: ",
+    );
     if let Some(mb) = session.as_mut() {
         if mb.st.uid_validity == 0 {
             mb.st.uid_validity = UnixMailbox::now_secs() as u32;
@@ -1242,13 +1363,19 @@ fn now_date() -> MailDate {
 
 /// Appends `bytes` to the mailbox file under its locks; on failure the file
 /// is cut back to its old size.
-fn write_at_end(path: &[u8], bytes: &[u8], ev: &mut dyn Events) -> Result<()> {
+fn write_at_end(
+    path: &[u8],
+    bytes: &[u8],
+    ev: &mut dyn Events,
+    open_failed: &str,
+    write_failed: &str,
+) -> Result<()> {
     let dot = lock::dot_lock(path, ev);
     let file = match std::fs::OpenOptions::new().append(true).open(path_of(path)) {
         Ok(f) => f,
         Err(e) => {
             drop(dot);
-            let text = format!("Can't open append mailbox: {}", error_text(&e));
+            let text = format!("{}{}", open_failed, error_text(&e));
             return Err(fail(ev, text.as_bytes()));
         }
     };
@@ -1263,7 +1390,7 @@ fn write_at_end(path: &[u8], bytes: &[u8], ev: &mut dyn Events) -> Result<()> {
             Ok(())
         }
         Err(e) => {
-            let text = format!("Message append failed: {}", error_text(&e));
+            let text = format!("{}{}", write_failed, error_text(&e));
             ev.log(text.as_bytes(), Level::Error);
             let _ = file.set_len(old_size);
             if let Some(m) = meta {

@@ -598,3 +598,26 @@ fn hand_made_cases_match_the_original() {
         );
     }
 }
+
+#[test]
+fn copy_writes_what_the_original_copies() {
+    // D: messages 1:2 of C copied into a mailbox made by mail_create, then
+    // rewritten when the original's target session closed.
+    let (source, _) = load(&data_file("C.mbx"));
+    let mut last = 0;
+    let copied = source.copy_bytes(&[2, 1], Some(&mut last));
+    assert_eq!(last, 2);
+    let mut target = format::create_pseudo(&fixed_now(), b"vm", &[]);
+    target.extend_from_slice(&copied);
+    let mut ev = Recorder::new();
+    let mb = load_with(target, MailboxState::new(), true, &mut ev);
+    assert_eq!(mb.count(), 2);
+    let r = render(&mb, false);
+    let d = data_file("D.mbx");
+    let messages = |b: &[u8]| b[b.windows(15).position(|w| w == b"\n\nFrom cloudsdk").unwrap()..].to_vec();
+    assert_eq!(String::from_utf8_lossy(&messages(&r.bytes)), String::from_utf8_lossy(&messages(&d)));
+    // Without a writable target there is no "O" and no X-UID.
+    let plain = String::from_utf8(source.copy_bytes(&[1], None)).unwrap();
+    assert!(plain.contains("\nStatus: \nX-Status: A\nX-Keywords: work $Label1"), "{plain}");
+    assert!(!plain.contains("X-UID: 1") && plain.ends_with("\n\nbody\n>From me to you\n>From quoted\nFrom\n\n\n"), "{plain}");
+}
