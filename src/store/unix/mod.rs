@@ -521,7 +521,8 @@ impl UnixMailbox {
         if j < 2 || header[j - 2] == b'\n' {
             j = j.saturating_sub(1);
         }
-        let header_lf_len = j.min(l.header_lf_len.max(j));
+        // The original makes the recorded size match what it wrote (or dies).
+        let header_lf_len = j;
         out.extend_from_slice(&header[..j]);
         out.extend_from_slice(&status);
         let header_len = j + status.len();
@@ -1411,3 +1412,30 @@ fn write_at_end(
 
 #[cfg(test)]
 mod tests;
+
+/// Parses `data` as a whole mailbox file and renders the file a checkpoint
+/// would write (pseudo-message dated `now`, host `host`), without any file
+/// or lock: the message count and the bytes, or None when the data does not
+/// parse. For fuzzing and tests.
+pub fn rewritten(data: &[u8], now: &Now, host: &[u8]) -> Option<(u32, Vec<u8>)> {
+    let mut mb = UnixMailbox {
+        path: Vec::new(),
+        data: data.to_vec(),
+        filetime: 0,
+        msgs: Vec::new(),
+        st: MailboxState::new(),
+        recent: 0,
+        appending: false,
+        session: None,
+        silent: true,
+        sniff: false,
+        dead: false,
+        kwd_create: false,
+    };
+    let mut ev = crate::store::events::Recorder::new();
+    if !mb.absorb(0, &mut ev) {
+        return None;
+    }
+    let r = mb.render(false, None, now, host);
+    Some((mb.count(), r.bytes))
+}

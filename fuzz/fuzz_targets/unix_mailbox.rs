@@ -1,0 +1,29 @@
+#![no_main]
+//! Any bytes as a Berkeley mailbox file: parsing, the client views of every
+//! message and a rewrite must not panic; the rewritten file must parse
+//! again, with at least as many messages (removing CRs can only turn a line
+//! into a "From " line, never the reverse).
+use c_client::store::unix::format::{self, MailboxState, Now};
+use c_client::store::unix::rewritten;
+use c_client::store::events::Recorder;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let mut st = MailboxState::new();
+    let mut ev = Recorder::new();
+    if let Ok(out) = format::parse(data, 0, 0, 0, &mut st, false, &mut ev) {
+        for m in &out.messages {
+            let _ = format::client_header(data, &m.layout);
+            let _ = format::client_text(data, &m.layout);
+        }
+    }
+    let now = Now {
+        secs: 1_000_000_000,
+        ctime: b"Sun Sep  9 01:46:40 2001".to_vec(),
+        fixed: b"09 Sep 2001 01:46:40 +0000".to_vec(),
+    };
+    if let Some((count, bytes)) = rewritten(data, &now, b"host") {
+        let (again, _) = rewritten(&bytes, &now, b"host").expect("a rewrite parses");
+        assert!(again >= count, "{again} < {count}");
+    }
+});
