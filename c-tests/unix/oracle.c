@@ -10,6 +10,7 @@
  *   B  A opened read-write, flags and keywords changed, checkpointed
  *   C  B expunged
  *   D  messages 1:2 of C copied into a mailbox made with mail_create
+ *   E  a copy of C with two messages appended (known and unknown keywords)
  * Events and log lines go to stdout. */
 #include "../stream/common.h"
 #include "linkage.h"
@@ -135,9 +136,24 @@ int main (int argc, char **argv)
   mail_close (s);
   sprintf (path, "%s/D.mbx", base);
   copy_file (path, "D");
+  printf ("-- E\n");
+  {
+    char from[700], to[700], buf[65536];
+    size_t n;
+    FILE *in, *out;
+    sprintf (from, "%s/C.mbx", outdir);
+    sprintf (to, "%s/E.mbx", base);
+    in = fopen (from, "rb"); out = fopen (to, "wb");
+    while ((n = fread (buf, 1, sizeof buf, in)) > 0) fwrite (buf, 1, n, out);
+    fclose (in); fclose (out);
+    append (to, "Subject: six\r\n\r\nsix\r\n", 21, "work \\Seen", "1-Apr-2023 01:02:03 +0000");
+    append (to, "Subject: seven\r\n\r\nseven", 23, "($Label1 unknownkw)", "2-Apr-2023 01:02:03 +0000");
+    copy_file (to, "E");
+  }
   report (base, "A");
   report (base, "B");
   report (base, "C");
   report (base, "D");
+  report (base, "E");
   return 0;
 }

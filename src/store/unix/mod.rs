@@ -87,10 +87,15 @@ pub enum Probe {
 /// Looks at mailbox `name` as `unix_valid` does, keeping the file's access
 /// and modification times (the "marked" state) when reading it.
 pub fn probe(name: &[u8]) -> Probe {
-    let Some(path) = mailbox_path(name) else {
-        return Probe::BadName;
-    };
-    let meta = match std::fs::metadata(path_of(&path)) {
+    match mailbox_path(name) {
+        Some(path) => probe_path(&path),
+        None => Probe::BadName,
+    }
+}
+
+/// [`probe`] of a file.
+fn probe_path(path: &[u8]) -> Probe {
+    let meta = match std::fs::metadata(path_of(path)) {
         Ok(m) => m,
         Err(e) => {
             return match e.kind() {
@@ -103,7 +108,7 @@ pub fn probe(name: &[u8]) -> Probe {
     if meta.len() == 0 {
         return Probe::Empty;
     }
-    let file = match File::open(path_of(&path)) {
+    let file = match File::open(path_of(path)) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return Probe::Denied,
         Err(_) => return Probe::NotUnix,
@@ -641,7 +646,12 @@ impl UnixMailbox {
         };
         if !options.read_only {
             if let Ok(f) = File::open(path_of(&mb.path)) {
-                mb.session = lock::session_lock(&f, ev);
+                // Internal sessions never send the kiss of death.
+                mb.session = if options.silent {
+                    lock::session_lock_quiet(&f, ev)
+                } else {
+                    lock::session_lock(&f, ev)
+                };
             }
             if mb.session.is_some() {
                 let writable = std::fs::OpenOptions::new()
@@ -1244,17 +1254,31 @@ impl Driver for UnixDriver {
 /// `unix_append`: writes the messages at the end of the file in one go
 /// (all or none), then lets a writable session assign their UIDs.
 fn append(name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()> {
+    let Some(path) = mailbox_path(name) else {
+        let text = msg(&[b"Invalid UNIX-format mailbox name: ", s80(name)]);
+        return Err(fail(ev, &text));
+    };
+    let user_name = user::user_name().unwrap_or_default();
+    append_at(&path, name, messages, &user_name, &user::local_host(), ev)
+}
+
+/// [`append`] to the file `path` (`name` for messages), as `user`@`host`.
+fn append_at(
+    path: &[u8],
+    name: &[u8],
+    messages: &[AppendMessage],
+    user_name: &[u8],
+    host: &[u8],
+    ev: &mut dyn Events,
+) -> Result<()> {
     let quiet = OpenOptions {
         read_only: true,
         silent: true,
         ..Default::default()
     };
-    let Some(path) = mailbox_path(name) else {
-        let text = msg(&[b"Invalid UNIX-format mailbox name: ", s80(name)]);
-        return Err(fail(ev, &text));
-    };
+    let path = path.to_vec();
     // Keywords known to the target, for turning names into the stored list.
-    let keywords: MailboxState = match probe(name) {
+    let keywords: MailboxState = match probe_path(&path) {
         Probe::Valid => match UnixMailbox::open_path(path.clone(), quiet, true, ev) {
             Ok(mb) => mb.st.clone(),
             Err(_) => {
@@ -1284,8 +1308,6 @@ fn append(name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Resul
         }
         Probe::NotUnix => return Err(fail(ev, &msg(&[b"Not a UNIX-format mailbox: ", s80(name)]))),
     };
-    let user_name = user::user_name().unwrap_or_default();
-    let host = user::local_host();
     let mut stored = Vec::new();
     let mut writer = format::AppendWriter::default();
     for m in messages {
@@ -1315,8 +1337,8 @@ fn append(name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Resul
             .collect();
         writer.write(
             &mut stored,
-            &user_name,
-            &host,
+            user_name,
+            host,
             cdate.as_bytes(),
             m.flags,
             &names,

@@ -705,3 +705,55 @@ fn load_or_skip(data: &[u8]) -> (UnixMailbox, Recorder) {
     let mb = load_with(data.to_vec(), MailboxState::new(), false, &mut ev);
     (mb, ev)
 }
+
+#[test]
+fn append_to_a_file_writes_what_the_original_appends() {
+    // E: two appends to a copy of C, the first with a known keyword, the
+    // second with a known and an unknown one.
+    let dir = std::env::temp_dir().join(format!("unix-append-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("E");
+    std::fs::write(&path, data_file("C.mbx")).unwrap();
+    let path = path.as_os_str().as_bytes().to_vec();
+    let e = data_file("E.mbx");
+    let sender = e
+        .split(|&c| c == b'\n')
+        .find(|l| l.starts_with(b"From cloudsdk@"))
+        .unwrap();
+    let sender = sender.split(|&c| c == b' ').nth(1).unwrap();
+    let at = sender.iter().position(|&c| c == b'@').unwrap();
+    let (user, host) = (&sender[..at], &sender[at + 1..]);
+    let one = |text: &[u8], flags, keywords: &[&[u8]], date: &str| AppendMessage {
+        flags,
+        keywords: keywords.iter().map(|k| k.to_vec()).collect(),
+        date: Some(crate::message::date::parse_date(date.as_bytes()).unwrap()),
+        message: text.to_vec(),
+    };
+    let mut ev = Recorder::new();
+    let six = one(
+        b"Subject: six\r\n\r\nsix\r\n",
+        Flags::SEEN,
+        &[b"work"],
+        "1-Apr-2023 01:02:03 +0000",
+    );
+    append_at(&path, b"E", &[six], user, host, &mut ev).unwrap();
+    assert!(ev.logged(Level::Warn).is_empty());
+    let seven = one(
+        b"Subject: seven\r\n\r\nseven",
+        Flags::NONE,
+        &[b"$Label1", b"unknownkw"],
+        "2-Apr-2023 01:02:03 +0000",
+    );
+    append_at(&path, b"E", &[seven], user, host, &mut ev).unwrap();
+    assert_eq!(ev.logged(Level::Warn), vec!["Unknown flag: unknownkw"]);
+    assert_eq!(
+        String::from_utf8_lossy(&std::fs::read(path_of(&path)).unwrap()),
+        String::from_utf8_lossy(&e)
+    );
+    // A zero-length message fails the whole append.
+    let empty = one(b"", Flags::NONE, &[], "2-Apr-2023 01:02:03 +0000");
+    assert!(append_at(&path, b"E", &[empty], user, host, &mut ev).is_err());
+    assert_eq!(std::fs::read(path_of(&path)).unwrap(), e);
+    check_against_report("E");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
