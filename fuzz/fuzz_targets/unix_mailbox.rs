@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
         secs: 1_000_000_000,
         ctime: b"Sun Sep  9 01:46:40 2001".to_vec(),
         fixed: b"09 Sep 2001 01:46:40 +0000".to_vec(),
+        rfc822: b"Sun, 9 Sep 2001 01:46:40 +0000 (UTC)".to_vec(),
     };
     if let Some((count, bytes)) = rewritten(data, &now, b"host") {
         let (again, _) = rewritten(&bytes, &now, b"host").expect("a rewrite parses");

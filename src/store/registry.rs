@@ -10,4 +10,4 @@ pub fn driver(name: &str) -> Option<&'static dyn Driver> {
 }
 
 /// Every core driver. Each driver module adds its static here.
-static DRIVERS: &[&'static dyn Driver] = &[&super::unix::UNIX];
+static DRIVERS: &[&'static dyn Driver] = &[&super::unix::UNIX, &super::unix::MMDF];

@@ -13,6 +13,58 @@ pub const MAX_KEYWORD_LEN: usize = 50;
 /// The original's scratch buffer size, which bounds some scans.
 const MAILTMPLEN: usize = 1024;
 
+/// The MMDF format's message delimiter line.
+pub const MMDF_DELIMITER: &[u8] = b"\x01\x01\x01\x01\n";
+
+/// The two formats this code serves: Berkeley mailboxes ("unix"), where a
+/// "From " line starts each message and a newline ends it, and MMDF, where
+/// a line of four ^A brackets each message (whose "From " line is optional).
+/// Status headers, UIDs and the pseudo-message are the same in both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Kind {
+    #[default]
+    Unix,
+    Mmdf,
+}
+
+impl Kind {
+    /// The driver name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Unix => "unix",
+            Kind::Mmdf => "mmdf",
+        }
+    }
+    /// The format's name in messages ("Not a UNIX-format mailbox").
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Unix => "UNIX",
+            Kind::Mmdf => "MMDF",
+        }
+    }
+    /// What precedes each stored message's "From " line.
+    pub fn prefix(self) -> &'static [u8] {
+        match self {
+            Kind::Unix => b"",
+            Kind::Mmdf => MMDF_DELIMITER,
+        }
+    }
+    /// What follows each stored message.
+    pub fn trailer(self) -> &'static [u8] {
+        match self {
+            Kind::Unix => b"\n",
+            Kind::Mmdf => MMDF_DELIMITER,
+        }
+    }
+    /// Whether the first bytes of a file are this format's.
+    pub fn looks_valid(self, head: &[u8]) -> bool {
+        match self {
+            Kind::Unix => looks_valid(head),
+            Kind::Mmdf => head.starts_with(MMDF_DELIMITER),
+        }
+    }
+}
+
 /// Sender, name and texts of the folder's internal-data pseudo-message.
 pub const PSEUDO_FROM: &str = "MAILER-DAEMON";
 pub const PSEUDO_NAME: &str = "Mail System Internal Data";
@@ -363,6 +415,237 @@ fn filter_name(line: &[u8]) -> &[u8] {
         n += 1;
     }
     &line[..n]
+}
+
+/// [`parse`] for either format; `mtime` (the file's modification time)
+/// dates MMDF messages that have no "From " line.
+#[allow(clippy::too_many_arguments)]
+pub fn parse_with(
+    kind: Kind,
+    mtime: i64,
+    d: &[u8],
+    start: usize,
+    existing: u32,
+    prev_uid: u32,
+    st: &mut MailboxState,
+    sniff: bool,
+    ev: &mut dyn Events,
+) -> Result<ParseOutcome, ParseError> {
+    match kind {
+        Kind::Unix => parse(d, start, existing, prev_uid, st, sniff, ev),
+        Kind::Mmdf => parse_mmdf(mtime, d, start, existing, prev_uid, st, sniff, ev),
+    }
+}
+
+/// A line as the MMDF reader returns it, and where the next one starts: a
+/// line ending in a delimiter is cut before it, its last byte becoming LF.
+fn mmdf_line(d: &[u8], pos: usize) -> (std::borrow::Cow<'_, [u8]>, usize) {
+    let le = line_end(d, pos);
+    if le - pos > 6 && &d[le - 5..le] == MMDF_DELIMITER {
+        let mut v = d[pos..le - 5].to_vec();
+        if let Some(last) = v.last_mut() {
+            *last = b'\n';
+        }
+        (std::borrow::Cow::Owned(v), le - 5)
+    } else {
+        (std::borrow::Cow::Borrowed(&d[pos..le]), le)
+    }
+}
+
+/// The date of an MMDF message without a "From " line: the file's
+/// modification time, in UTC.
+fn file_date(mtime: i64) -> MailDate {
+    let t = crate::os::clock::utc(mtime).unwrap_or_default();
+    MailDate::from_fields(
+        t.mday as u32,
+        (t.mon + 1) as u32,
+        (t.year + 1900 - date::BASEYEAR as i32) as u32,
+        t.hour as u32,
+        t.min as u32,
+        t.sec as u32,
+        false,
+        0,
+        0,
+    )
+}
+
+/// Parses MMDF data (`mmdf_parse`); see [`parse`].
+#[allow(clippy::too_many_arguments)]
+fn parse_mmdf(
+    mtime: i64,
+    d: &[u8],
+    start: usize,
+    existing: u32,
+    mut prev_uid: u32,
+    st: &mut MailboxState,
+    sniff: bool,
+    ev: &mut dyn Events,
+) -> Result<ParseOutcome, ParseError> {
+    let mut out = ParseOutcome::default();
+    let mut pos = start;
+    while pos < d.len() && matches!(d[pos], b'\n' | b'\r' | b' ' | b'\t') {
+        pos += 1;
+    }
+    if pos >= d.len() {
+        return Ok(out);
+    }
+    let mut j = pos;
+    let (first, np) = mmdf_line(d, pos);
+    let mut s = first.into_owned();
+    pos = np;
+    let mut nmsgs = existing;
+    let mut retain = true;
+    loop {
+        if !(!s.is_empty() && s.starts_with(MMDF_DELIMITER)) {
+            let tail = &d[j..];
+            let n = tail
+                .iter()
+                .take(20)
+                .position(|&b| b == 0)
+                .unwrap_or(tail.len().min(20));
+            let mut text = b"Unexpected changes to mailbox (try restarting): ".to_vec();
+            text.extend_from_slice(&tail[..n]);
+            // Perhaps the delimiter just before is the start of this one.
+            let mut recovered = false;
+            if !s.is_empty() && j > MMDF_DELIMITER.len() {
+                j -= MMDF_DELIMITER.len();
+                let (again, np) = mmdf_line(d, j);
+                if again.starts_with(MMDF_DELIMITER) {
+                    s = again.into_owned();
+                    pos = np;
+                    recovered = true;
+                }
+            }
+            if !recovered {
+                return Err(ParseError::Unexpected(text));
+            }
+        }
+        nmsgs += 1;
+        let mut m = ParsedMessage::default();
+        let mut recent = true;
+        m.layout.offset = j;
+        let mut special = s.len();
+        let (line, np) = mmdf_line(d, pos);
+        pos = np;
+        let from = if line.is_empty() {
+            None
+        } else {
+            valid_from(&line, 0)
+        };
+        let suppressed = match from {
+            Some(f) => {
+                special += line.len();
+                m.date = match from_line_date(&line, f) {
+                    Ok(date) => date,
+                    Err((text, partial)) => {
+                        let mut msg = b"Unable to parse internal date: ".to_vec();
+                        msg.extend_from_slice(&text);
+                        ev.log(&msg, Level::Warn);
+                        partial
+                    }
+                };
+                None
+            }
+            None => {
+                m.date = file_date(mtime);
+                Some(line.into_owned())
+            }
+        };
+        m.layout.from_len = special;
+        let mut header_lf: usize = 0;
+        let mut size: u64 = 0;
+        let mut pending = suppressed;
+        let mut last_len;
+        loop {
+            let before = pos;
+            let l = match pending.take() {
+                Some(l) => l,
+                None => {
+                    let (l, np) = mmdf_line(d, pos);
+                    pos = np;
+                    l.into_owned()
+                }
+            };
+            last_len = l.len();
+            if l.starts_with(MMDF_DELIMITER) {
+                // A delimiter in the header ends the message here.
+                pos = before;
+                header_lf += 1;
+                break;
+            }
+            if !l.is_empty() {
+                let keep = header_line(
+                    &l,
+                    &mut m,
+                    &mut recent,
+                    nmsgs,
+                    &mut prev_uid,
+                    &mut retain,
+                    out.pseudo_seen,
+                    st,
+                    ev,
+                );
+                if let Some(pseudo) = keep.pseudo {
+                    out.pseudo_seen |= pseudo;
+                }
+                if keep.count {
+                    let k = l.iter().filter(|&&c| c != b'\r').count();
+                    header_lf += k;
+                    size += k as u64 + 1;
+                }
+            }
+            if l.is_empty() || blank(&l) {
+                break;
+            }
+        }
+        if last_len > 0 {
+            header_lf = header_lf.saturating_sub(1);
+        }
+        m.layout.header_lf_len = header_lf;
+        if (nmsgs > 1 || !out.pseudo_seen) && m.uid == 0 {
+            st.uid_last = st.uid_last.wrapping_add(1);
+            m.uid = st.uid_last;
+            prev_uid = m.uid;
+            m.dirty = true;
+        } else {
+            m.dirty = recent;
+        }
+        let text_start = pos;
+        m.layout.header_len = text_start - m.layout.header_start();
+        let mut text_end = pos;
+        if last_len > 0 {
+            loop {
+                let (l, np) = mmdf_line(d, pos);
+                last_len = l.len();
+                if l.is_empty() {
+                    break;
+                }
+                pos = np;
+                if l.starts_with(MMDF_DELIMITER) {
+                    break;
+                }
+                let crs = memchr::memchr_iter(b'\r', &l).count() as u64;
+                let lfs = memchr::memchr_iter(b'\n', &l).count() as u64;
+                size = size + l.len() as u64 - crs + lfs;
+                text_end = pos;
+            }
+        }
+        m.layout.text_len = text_end - text_start;
+        m.size = size as u32;
+        out.messages.push(m);
+        out.recent.push(recent);
+        if last_len == 0 {
+            break;
+        }
+        j = pos;
+        let (next, np) = mmdf_line(d, pos);
+        pos = np;
+        s = next.into_owned();
+        if sniff || s.is_empty() {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 /// Parses the messages in `d[start..]` (`unix_parse`): `existing` is the
@@ -894,6 +1177,8 @@ pub struct Now {
     pub ctime: Vec<u8>,
     /// rfc822_fixed_date text: "06 Dec 2026 02:50:21 +0000".
     pub fixed: Vec<u8>,
+    /// rfc822_date text: "Sun, 6 Dec 2026 02:50:21 +0000 (UTC)".
+    pub rfc822: Vec<u8>,
 }
 
 impl Now {
@@ -905,6 +1190,7 @@ impl Now {
             secs,
             ctime: ctime_text(&local),
             fixed: date::now(date::NowFormat::Fixed),
+            rfc822: date::now(date::NowFormat::Rfc822 { zone_text: true }),
         }
     }
 }
@@ -962,6 +1248,40 @@ pub fn pseudo_message(st: &MailboxState, now: &Now, host: &[u8]) -> Vec<u8> {
     s.extend_from_slice(PSEUDO_MSG.as_bytes());
     s.extend_from_slice(b"\n\n");
     s
+}
+
+/// [`pseudo_message`] in the stored form of `kind`.
+pub fn pseudo_message_kind(kind: Kind, st: &MailboxState, now: &Now, host: &[u8]) -> Vec<u8> {
+    wrap(kind, pseudo_message(st, now, host))
+}
+
+/// Turns a Berkeley-form pseudo-message (ending in its blank line) into
+/// the MMDF form: delimiter, message, delimiter.
+fn wrap(kind: Kind, unix: Vec<u8>) -> Vec<u8> {
+    match kind {
+        Kind::Unix => unix,
+        Kind::Mmdf => [MMDF_DELIMITER, &unix[..unix.len() - 1], MMDF_DELIMITER].concat(),
+    }
+}
+
+/// [`create_pseudo`] in the stored form of `kind` (MMDF dates it with the
+/// RFC 822 date where the Berkeley form has the fixed-width one).
+pub fn create_pseudo_kind(
+    kind: Kind,
+    now: &Now,
+    host: &[u8],
+    default_keywords: &[Vec<u8>],
+) -> Vec<u8> {
+    match kind {
+        Kind::Unix => create_pseudo(now, host, default_keywords),
+        Kind::Mmdf => {
+            let like = Now {
+                fixed: now.rfc822.clone(),
+                ..now.clone()
+            };
+            wrap(kind, create_pseudo(&like, host, default_keywords))
+        }
+    }
 }
 
 /// The pseudo-message `unix_create` writes into a new mailbox: like the
@@ -1027,15 +1347,23 @@ fn shadows_internal(line: &[u8]) -> bool {
 #[derive(Debug)]
 pub struct AppendWriter {
     in_header: bool,
+    kind: Kind,
 }
 
 impl Default for AppendWriter {
     fn default() -> Self {
-        AppendWriter { in_header: true }
+        AppendWriter::new(Kind::Unix)
     }
 }
 
 impl AppendWriter {
+    pub fn new(kind: Kind) -> Self {
+        AppendWriter {
+            in_header: true,
+            kind,
+        }
+    }
+
     /// Appends one message in stored form to `out` (`unix_append_msgs`):
     /// the "From user@host date" line, the status lines, then the message
     /// with CRs removed, NULs turned to 0x80, "From " lines quoted with
@@ -1053,6 +1381,8 @@ impl AppendWriter {
         uid: Option<u32>,
         message: &[u8],
     ) {
+        let mmdf = self.kind == Kind::Mmdf;
+        out.extend_from_slice(self.kind.prefix());
         out.extend_from_slice(b"From ");
         out.extend_from_slice(user);
         out.push(b'@');
@@ -1094,14 +1424,20 @@ impl AppendWriter {
         let mut line_start = true;
         while pos < text.len() {
             let le = line_end(&text, pos).min(pos + MAILTMPLEN - 1);
-            let chunk = strip_cr(&text[pos..le]);
+            let mut chunk = strip_cr(&text[pos..le]);
+            if mmdf {
+                // MMDF also drops ^A, so no text can look like a delimiter.
+                chunk.retain(|&c| c != 1);
+            }
             pos = le;
             if chunk.is_empty() {
                 continue;
             }
             if line_start {
                 match chunk[0] {
-                    b'F' if chunk.len() > 4 && chunk.starts_with(b"From ") => out.push(b'>'),
+                    b'F' if !mmdf && chunk.len() > 4 && chunk.starts_with(b"From ") => {
+                        out.push(b'>')
+                    }
                     b'S' | b's' if self.in_header && shadows_internal(&chunk) => {
                         out.extend_from_slice(b"X-Original-");
                     }
@@ -1109,9 +1445,12 @@ impl AppendWriter {
                         if self.in_header && shadows_internal(&chunk) {
                             out.extend_from_slice(b"X-Original-");
                         }
-                        // The original falls through to the blank-line case
-                        // here, so any X- line ends the header handling.
-                        self.in_header = false;
+                        // The Berkeley original falls through to the
+                        // blank-line case here, so any X- line ends the
+                        // header handling; MMDF's does not.
+                        if !mmdf {
+                            self.in_header = false;
+                        }
                     }
                     b'\n' => self.in_header = false,
                     _ => {}
@@ -1119,6 +1458,9 @@ impl AppendWriter {
             }
             out.extend_from_slice(&chunk);
             line_start = chunk.last() == Some(&b'\n');
+        }
+        if mmdf {
+            out.extend_from_slice(MMDF_DELIMITER);
         }
     }
 }

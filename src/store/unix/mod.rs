@@ -18,7 +18,7 @@ use crate::store::mailbox::{
     AppendMessage, Driver, Error, Mailbox, MessageInfo, MsgSet, OpenOptions, Result,
 };
 use crate::store::names::LocalName;
-use format::{Layout, MailboxState, Now};
+use format::{Kind, Layout, MailboxState, Now};
 use std::borrow::Cow;
 use std::fs::{File, FileTimes};
 use std::os::unix::ffi::OsStrExt;
@@ -26,12 +26,15 @@ use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt, Per
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The "unix" driver.
+/// The "unix" driver, or the "mmdf" one (same code, other delimiters).
 #[derive(Debug)]
-pub struct UnixDriver;
+pub struct UnixDriver {
+    kind: Kind,
+}
 
-/// The driver object the registry lists.
-pub static UNIX: UnixDriver = UnixDriver;
+/// The driver objects the registry lists.
+pub static UNIX: UnixDriver = UnixDriver { kind: Kind::Unix };
+pub static MMDF: UnixDriver = UnixDriver { kind: Kind::Mmdf };
 
 /// strerror(3) text of an I/O error.
 fn error_text(e: &std::io::Error) -> String {
@@ -86,15 +89,15 @@ pub enum Probe {
 
 /// Looks at mailbox `name` as `unix_valid` does, keeping the file's access
 /// and modification times (the "marked" state) when reading it.
-pub fn probe(name: &[u8]) -> Probe {
+pub fn probe(kind: Kind, name: &[u8]) -> Probe {
     match mailbox_path(name) {
-        Some(path) => probe_path(&path),
+        Some(path) => probe_path(kind, &path),
         None => Probe::BadName,
     }
 }
 
 /// [`probe`] of a file.
-fn probe_path(path: &[u8]) -> Probe {
+fn probe_path(kind: Kind, path: &[u8]) -> Probe {
     let meta = match std::fs::metadata(path_of(path)) {
         Ok(m) => m,
         Err(e) => {
@@ -115,7 +118,7 @@ fn probe_path(path: &[u8]) -> Probe {
     };
     let mut head = vec![0u8; 1023];
     let valid = match read_some(&file, &mut head) {
-        Ok(n) => format::looks_valid(&head[..n]),
+        Ok(n) => kind.looks_valid(&head[..n]),
         Err(_) => false,
     };
     if meta.ctime() > meta.atime() || meta.mtime() > meta.atime() {
@@ -186,6 +189,10 @@ struct Message {
 /// An open Berkeley mailbox.
 #[derive(Debug)]
 pub struct UnixMailbox {
+    kind: Kind,
+    /// The file's modification time when last parsed (dates MMDF messages
+    /// without a "From " line).
+    mtime: i64,
     /// The file (canonical name).
     path: Vec<u8>,
     /// The file's bytes as of the last parse.
@@ -306,6 +313,7 @@ impl UnixMailbox {
                     return false;
                 }
             }
+            self.mtime = meta.mtime();
             if !self.absorb(old, ev) {
                 return false;
             }
@@ -323,7 +331,9 @@ impl UnixMailbox {
     fn absorb(&mut self, start: usize, ev: &mut dyn Events) -> bool {
         let existing = self.msgs.len() as u32;
         let prev_uid = self.msgs.last().map_or(0, |m| m.info.uid);
-        let outcome = match format::parse(
+        let outcome = match format::parse_with(
+            self.kind,
+            self.mtime,
             &self.data,
             start,
             existing,
@@ -441,7 +451,7 @@ impl UnixMailbox {
         let old = &self.data;
         let mut out = Vec::with_capacity(old.len() + 4096);
         if pseudo {
-            out.extend_from_slice(&format::pseudo_message(&self.st, now, host));
+            out.extend_from_slice(&format::pseudo_message_kind(self.kind, &self.st, now, host));
         }
         let mut base = !pseudo;
         let mut recent = self.recent;
@@ -509,7 +519,7 @@ impl UnixMailbox {
         if unchanged {
             let end = l.text_start() + l.text_len;
             out.extend_from_slice(&old[l.offset..end]);
-            out.push(b'\n');
+            self.keep_trailer(old, end, out);
             m.layout.offset = cur;
             return m;
         }
@@ -537,11 +547,13 @@ impl UnixMailbox {
             let text = format::strip_cr(&old[old_text..old_text + l.text_len]);
             text_len = text.len();
             out.extend_from_slice(&text);
+            out.extend_from_slice(self.kind.trailer());
         } else {
             text_len = l.text_len;
-            out.extend_from_slice(&old[old_text..old_text + l.text_len]);
+            let end = old_text + l.text_len;
+            out.extend_from_slice(&old[old_text..end]);
+            self.keep_trailer(old, end, out);
         }
-        out.push(b'\n');
         m.layout = Layout {
             offset: cur,
             from_len,
@@ -551,6 +563,22 @@ impl UnixMailbox {
         };
         m.dirty = false;
         m
+    }
+
+    /// The end of a message whose stored bytes stay: a Berkeley message
+    /// gets its newline (written if it was missing); the MMDF original
+    /// leaves the delimiter's bytes as they are (zeros past the old end,
+    /// where it extended the file).
+    fn keep_trailer(&self, old: &[u8], end: usize, out: &mut Vec<u8>) {
+        match self.kind {
+            Kind::Unix => out.push(b'\n'),
+            Kind::Mmdf => {
+                let want = format::MMDF_DELIMITER.len();
+                let have = &old[end.min(old.len())..(end + want).min(old.len())];
+                out.extend_from_slice(have);
+                out.resize(out.len() + want - have.len(), 0);
+            }
+        }
     }
 
     /// Puts `new` into the file in place of `old`: extend, overwrite from
@@ -625,12 +653,15 @@ impl UnixMailbox {
 
     /// Opens the mailbox at `path` (canonical file name).
     fn open_path(
+        kind: Kind,
         path: Vec<u8>,
         options: OpenOptions,
         sniff: bool,
         ev: &mut dyn Events,
     ) -> Result<UnixMailbox> {
         let mut mb = UnixMailbox {
+            kind,
+            mtime: 0,
             path,
             data: Vec::new(),
             filetime: 0,
@@ -717,14 +748,14 @@ impl UnixMailbox {
             ));
             let t = l.text_start();
             out.extend_from_slice(&format::strip_cr(&self.data[t..t + l.text_len]));
-            out.push(b'\n');
+            out.extend_from_slice(self.kind.trailer());
         }
         out
     }
 
     /// `unix_copy`.
     fn copy_work(&mut self, set: MsgSet, target: &[u8], ev: &mut dyn Events) -> Result<()> {
-        match probe(target) {
+        match probe(self.kind, target) {
             Probe::Valid | Probe::Empty => {}
             Probe::Missing if !target.eq_ignore_ascii_case(b"INBOX") => {
                 ev.notify(b"[TRYCREATE] Must create mailbox before copy", Level::Info);
@@ -736,7 +767,7 @@ impl UnixMailbox {
                     (target.eq_ignore_ascii_case(b"INBOX"), mailbox_path(target))
                 {
                     if !path_of(&path).exists() {
-                        let _ = UnixDriver::create_file(&path, ev);
+                        let _ = UnixDriver::create_file(self.kind, &path, ev);
                     }
                 }
                 return Err(fail(
@@ -747,27 +778,36 @@ impl UnixMailbox {
             Probe::BadName => {
                 return Err(fail(
                     ev,
-                    &msg(&[b"Invalid UNIX-format mailbox name: ", s80(target)]),
+                    &msg(&[
+                        format!("Invalid {}-format mailbox name: ", self.kind.label()).as_bytes(),
+                        s80(target),
+                    ]),
                 ))
             }
             Probe::NotUnix => {
                 return Err(fail(
                     ev,
-                    &msg(&[b"Not a UNIX-format mailbox: ", s80(target)]),
+                    &msg(&[
+                        format!("Not a {}-format mailbox: ", self.kind.label()).as_bytes(),
+                        s80(target),
+                    ]),
                 ))
             }
         }
         let Some(path) = mailbox_path(target) else {
             return Err(fail(
                 ev,
-                &msg(&[b"Invalid UNIX-format mailbox name: ", s80(target)]),
+                &msg(&[
+                    format!("Invalid {}-format mailbox name: ", self.kind.label()).as_bytes(),
+                    s80(target),
+                ]),
             ));
         };
         let writable = OpenOptions {
             silent: true,
             ..Default::default()
         };
-        let mut tstream = UnixMailbox::open_path(path.clone(), writable, false, ev)
+        let mut tstream = UnixMailbox::open_path(self.kind, path.clone(), writable, false, ev)
             .ok()
             .filter(|mb| !mb.read_only());
         ev.critical(true);
@@ -801,7 +841,7 @@ impl UnixMailbox {
 
 impl Mailbox for UnixMailbox {
     fn driver_name(&self) -> &'static str {
-        "unix"
+        self.kind.name()
     }
     fn count(&self) -> u32 {
         self.msgs.len() as u32
@@ -1002,7 +1042,7 @@ impl Mailbox for UnixMailbox {
 impl UnixDriver {
     /// `unix_create` for a resolved file: makes the directories, the file,
     /// and writes the pseudo-message.
-    fn create_file(path: &[u8], ev: &mut dyn Events) -> Result<()> {
+    fn create_file(kind: Kind, path: &[u8], ev: &mut dyn Events) -> Result<()> {
         let p = path_of(path);
         if let Some(dir) = p.parent() {
             if !dir.as_os_str().is_empty() && !dir.is_dir() {
@@ -1055,7 +1095,7 @@ impl UnixDriver {
         // The original creates it with umask 0: exactly the mailbox mode.
         let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
         let now = Now::current();
-        let data = format::create_pseudo(&now, &user::local_host(), &[]);
+        let data = format::create_pseudo_kind(kind, &now, &user::local_host(), &[]);
         if let Err(e) = file.write_all_at(&data, 0) {
             let _ = std::fs::remove_file(p);
             let text = msg(&[
@@ -1185,11 +1225,11 @@ impl UnixDriver {
 
 impl Driver for UnixDriver {
     fn name(&self) -> &'static str {
-        "unix"
+        self.kind.name()
     }
 
     fn valid(&self, name: &[u8]) -> bool {
-        probe(name) == Probe::Valid
+        probe(self.kind, name) == Probe::Valid
     }
 
     fn open(
@@ -1202,7 +1242,9 @@ impl Driver for UnixDriver {
             let text = msg(&[b"Can't open - invalid name: ", s80(name)]);
             return Err(fail(ev, &text));
         };
-        Ok(Box::new(UnixMailbox::open_path(path, options, false, ev)?))
+        Ok(Box::new(UnixMailbox::open_path(
+            self.kind, path, options, false, ev,
+        )?))
     }
 
     fn create(&self, name: &[u8], ev: &mut dyn Events) -> Result<()> {
@@ -1210,7 +1252,7 @@ impl Driver for UnixDriver {
             let text = msg(&[b"Can't create ", s80(name), b": invalid name"]);
             return Err(fail(ev, &text));
         };
-        Self::create_file(&path, ev)
+        Self::create_file(self.kind, &path, ev)
     }
 
     fn delete(&self, name: &[u8], ev: &mut dyn Events) -> Result<()> {
@@ -1222,7 +1264,7 @@ impl Driver for UnixDriver {
     }
 
     fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()> {
-        append(name, messages, ev)
+        append(self.kind, name, messages, ev)
     }
 
     fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status> {
@@ -1233,7 +1275,7 @@ impl Driver for UnixDriver {
             silent: true,
             ..Default::default()
         };
-        let mut mb = UnixMailbox::open_path(path, quiet, false, ev)?;
+        let mut mb = UnixMailbox::open_path(self.kind, path, quiet, false, ev)?;
         let unseen = mb
             .msgs
             .iter()
@@ -1253,17 +1295,29 @@ impl Driver for UnixDriver {
 
 /// `unix_append`: writes the messages at the end of the file in one go
 /// (all or none), then lets a writable session assign their UIDs.
-fn append(name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()> {
+fn append(kind: Kind, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()> {
     let Some(path) = mailbox_path(name) else {
-        let text = msg(&[b"Invalid UNIX-format mailbox name: ", s80(name)]);
+        let text = msg(&[
+            format!("Invalid {}-format mailbox name: ", kind.label()).as_bytes(),
+            s80(name),
+        ]);
         return Err(fail(ev, &text));
     };
     let user_name = user::user_name().unwrap_or_default();
-    append_at(&path, name, messages, &user_name, &user::local_host(), ev)
+    append_at(
+        kind,
+        &path,
+        name,
+        messages,
+        &user_name,
+        &user::local_host(),
+        ev,
+    )
 }
 
 /// [`append`] to the file `path` (`name` for messages), as `user`@`host`.
 fn append_at(
+    kind: Kind,
     path: &[u8],
     name: &[u8],
     messages: &[AppendMessage],
@@ -1278,8 +1332,8 @@ fn append_at(
     };
     let path = path.to_vec();
     // Keywords known to the target, for turning names into the stored list.
-    let keywords: MailboxState = match probe_path(&path) {
-        Probe::Valid => match UnixMailbox::open_path(path.clone(), quiet, true, ev) {
+    let keywords: MailboxState = match probe_path(kind, &path) {
+        Probe::Valid => match UnixMailbox::open_path(kind, path.clone(), quiet, true, ev) {
             Ok(mb) => mb.st.clone(),
             Err(_) => {
                 let text = msg(&[b"Unable to examine mailbox for APPEND: ", s80(name)]);
@@ -1295,7 +1349,7 @@ fn append_at(
         }
         Probe::Missing | Probe::Empty => {
             if !Path::new(std::ffi::OsStr::from_bytes(&path)).exists() {
-                let _ = UnixDriver::create_file(&path, ev);
+                let _ = UnixDriver::create_file(kind, &path, ev);
             }
             MailboxState::new()
         }
@@ -1303,13 +1357,24 @@ fn append_at(
         Probe::BadName => {
             return Err(fail(
                 ev,
-                &msg(&[b"Invalid UNIX-format mailbox name: ", s80(name)]),
+                &msg(&[
+                    format!("Invalid {}-format mailbox name: ", kind.label()).as_bytes(),
+                    s80(name),
+                ]),
             ))
         }
-        Probe::NotUnix => return Err(fail(ev, &msg(&[b"Not a UNIX-format mailbox: ", s80(name)]))),
+        Probe::NotUnix => {
+            return Err(fail(
+                ev,
+                &msg(&[
+                    format!("Not a {}-format mailbox: ", kind.label()).as_bytes(),
+                    s80(name),
+                ]),
+            ))
+        }
     };
     let mut stored = Vec::new();
-    let mut writer = format::AppendWriter::default();
+    let mut writer = format::AppendWriter::new(kind);
     for m in messages {
         let when = m.date.unwrap_or_else(now_date);
         let cdate = date::ctime_date(&when);
@@ -1349,6 +1414,7 @@ fn append_at(
     ev.critical(true);
     // A writable session on the target, to assign UIDs afterwards.
     let mut session = UnixMailbox::open_path(
+        kind,
         path.clone(),
         OpenOptions {
             silent: true,
@@ -1440,7 +1506,14 @@ mod tests;
 /// or lock: the message count and the bytes, or None when the data does not
 /// parse. For fuzzing and tests.
 pub fn rewritten(data: &[u8], now: &Now, host: &[u8]) -> Option<(u32, Vec<u8>)> {
+    rewritten_kind(Kind::Unix, data, now, host)
+}
+
+/// [`rewritten`] for either format.
+pub fn rewritten_kind(kind: Kind, data: &[u8], now: &Now, host: &[u8]) -> Option<(u32, Vec<u8>)> {
     let mut mb = UnixMailbox {
+        kind,
+        mtime: 0,
         path: Vec::new(),
         data: data.to_vec(),
         filetime: 0,

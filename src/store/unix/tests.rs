@@ -14,6 +14,8 @@ fn data_file(name: &str) -> Vec<u8> {
 /// A mailbox over bytes held in memory, as after opening a file with them.
 fn load_with(data: Vec<u8>, st: MailboxState, appending: bool, ev: &mut Recorder) -> UnixMailbox {
     let mut mb = UnixMailbox {
+        kind: Kind::Unix,
+        mtime: 0,
         path: Vec::new(),
         data,
         filetime: 0,
@@ -42,6 +44,7 @@ fn fixed_now() -> Now {
         secs: 1_000_000_000,
         ctime: b"Sun Sep  9 01:46:40 2001".to_vec(),
         fixed: b"09 Sep 2001 01:46:40 +0000".to_vec(),
+        rfc822: b"Sun, 9 Sep 2001 01:46:40 +0000 (UTC)".to_vec(),
     }
 }
 
@@ -281,6 +284,7 @@ fn file_session_checkpoints_and_expunges_in_place() {
     std::fs::write(&path, data_file("B.mbx")).unwrap();
     let mut ev = Recorder::new();
     let mut mb = UnixMailbox::open_path(
+        Kind::Unix,
         path.as_os_str().as_bytes().to_vec(),
         OpenOptions::default(),
         false,
@@ -492,6 +496,8 @@ fn hand_made_cases_match_the_original() {
             .collect();
         let mut ev = Recorder::new();
         let mut mb = UnixMailbox {
+            kind: Kind::Unix,
+            mtime: 0,
             path: Vec::new(),
             data: input.clone(),
             filetime: 0,
@@ -736,7 +742,7 @@ fn append_to_a_file_writes_what_the_original_appends() {
         &[b"work"],
         "1-Apr-2023 01:02:03 +0000",
     );
-    append_at(&path, b"E", &[six], user, host, &mut ev).unwrap();
+    append_at(Kind::Unix, &path, b"E", &[six], user, host, &mut ev).unwrap();
     assert!(ev.logged(Level::Warn).is_empty());
     let seven = one(
         b"Subject: seven\r\n\r\nseven",
@@ -744,7 +750,7 @@ fn append_to_a_file_writes_what_the_original_appends() {
         &[b"$Label1", b"unknownkw"],
         "2-Apr-2023 01:02:03 +0000",
     );
-    append_at(&path, b"E", &[seven], user, host, &mut ev).unwrap();
+    append_at(Kind::Unix, &path, b"E", &[seven], user, host, &mut ev).unwrap();
     assert_eq!(ev.logged(Level::Warn), vec!["Unknown flag: unknownkw"]);
     assert_eq!(
         String::from_utf8_lossy(&std::fs::read(path_of(&path)).unwrap()),
@@ -752,7 +758,7 @@ fn append_to_a_file_writes_what_the_original_appends() {
     );
     // A zero-length message fails the whole append.
     let empty = one(b"", Flags::NONE, &[], "2-Apr-2023 01:02:03 +0000");
-    assert!(append_at(&path, b"E", &[empty], user, host, &mut ev).is_err());
+    assert!(append_at(Kind::Unix, &path, b"E", &[empty], user, host, &mut ev).is_err());
     assert_eq!(std::fs::read(path_of(&path)).unwrap(), e);
     check_against_report("E");
     std::fs::remove_dir_all(&dir).unwrap();
