@@ -2,10 +2,10 @@
  * log lines, then what the library sees (same format as oracle.c's
  * reports), and closes it (which checkpoints when anything is dirty).
  *
- *   cases <mailbox name> */
+ *   cases <mailbox name> [mmdf] */
 #include "../stream/common.h"
 #include "linkage.h"
-extern DRIVER unixdriver;
+extern DRIVER unixdriver, mmdfdriver;
 
 static void hex (const char *tag, unsigned char *s, unsigned long len)
 {
@@ -25,7 +25,7 @@ int main (int argc, char **argv)
 #include "linkage.c"
   /* Straight to the unix driver, as unix_copy/unix_append do, so files it
      would not recognise are opened too. */
-  s = mail_open_work (&unixdriver, NIL, argv[1], NIL);
+  s = mail_open_work (argc > 2 ? &mmdfdriver : &unixdriver, NIL, argv[1], NIL);
   if (!s) { printf ("open failed\n"); return 0; }
   printf ("driver %s nmsgs %lu recent %lu validity %lu last %lu\n", s->dtb->name,
           s->nmsgs, s->recent, s->uid_validity, s->uid_last);

@@ -1,7 +1,10 @@
 /* Makes Berkeley mailbox files with the library it runs against and
  * reports what the library sees in them, for the unix driver's tests.
  *
- *   oracle <home-relative dir>
+ *   oracle <home-relative dir> [mmdf]
+ *
+ * With "mmdf" the mailboxes are made MMDF ones with mail_create (so each
+ * starts with the pseudo-message) and the stage files are called M<stage>.
  *
  * Stages (each file copied to <dir>/out/<stage>.mbx, each followed by a
  * report <stage>.txt made from a fresh read-only open of the copy):
@@ -17,13 +20,14 @@
 #include <sys/stat.h>
 
 static char outdir[512];
+static int mmdf = 0;
 
 static void copy_file (const char *from, const char *stage)
 {
   char to[700], buf[65536];
   size_t n;
   FILE *in = fopen (from, "rb"), *out;
-  sprintf (to, "%s/%s.mbx", outdir, stage);
+  sprintf (to, "%s/%s%s.mbx", outdir, mmdf ? "M" : "", stage);
   out = fopen (to, "wb");
   if (!in || !out) { printf ("cannot copy %s\n", from); exit (1); }
   while ((n = fread (buf, 1, sizeof buf, in)) > 0) fwrite (buf, 1, n, out);
@@ -46,9 +50,9 @@ static void report (const char *base, const char *stage)
   unsigned long i, len;
   int k;
   FILE *f;
-  sprintf (name, "%s/%s.mbx", outdir, stage);
+  sprintf (name, "%s/%s%s.mbx", outdir, mmdf ? "M" : "", stage);
   s = mail_open (NIL, name, OP_READONLY);
-  sprintf (path, "%s/%s.txt", outdir, stage);
+  sprintf (path, "%s/%s%s.txt", outdir, mmdf ? "M" : "", stage);
   f = fopen (path, "w");
   if (!s) { fprintf (f, "open failed\n"); fclose (f); return; }
   fprintf (f, "driver %s nmsgs %lu recent %lu validity %lu last %lu\n", s->dtb->name,
@@ -89,12 +93,18 @@ int main (int argc, char **argv)
   MAILSTREAM *s;
   const char *base = argc > 1 ? argv[1] : ".";
   setvbuf (stdout, NULL, _IOLBF, 0);
+  mmdf = argc > 2 && !strcmp (argv[2], "mmdf");
   sprintf (outdir, "%s/out", base);
   mkdir (outdir, 0700);
 #include "linkage.c"
   sprintf (box, "%s/A.mbx", base);
   sprintf (box2, "%s/D.mbx", base);
-  fclose (fopen (box, "w"));
+  if (mmdf) {
+    char made[700];
+    sprintf (made, "#driver.mmdf/%s", box);
+    printf ("create %ld\n", mail_create (NIL, made));
+  }
+  else fclose (fopen (box, "w"));
   append (box, "From: a@b\r\nSubject: one\r\n\r\nHello\r\n", 34, "\\Seen",
           "01-Jan-2020 10:00:00 +0100");
   {
@@ -131,7 +141,12 @@ int main (int argc, char **argv)
   mail_expunge (s);
   copy_file (path, "C");
   printf ("-- D\n");
-  printf ("create %ld\n", mail_create (NIL, box2));
+  if (mmdf) {
+    char made[700];
+    sprintf (made, "#driver.mmdf/%s", box2);
+    printf ("create %ld\n", mail_create (NIL, made));
+  }
+  else printf ("create %ld\n", mail_create (NIL, box2));
   printf ("copy %ld\n", mail_copy (s, "1:2", box2));
   mail_close (s);
   sprintf (path, "%s/D.mbx", base);
@@ -141,7 +156,7 @@ int main (int argc, char **argv)
     char from[700], to[700], buf[65536];
     size_t n;
     FILE *in, *out;
-    sprintf (from, "%s/C.mbx", outdir);
+    sprintf (from, "%s/%sC.mbx", outdir, mmdf ? "M" : "");
     sprintf (to, "%s/E.mbx", base);
     in = fopen (from, "rb"); out = fopen (to, "wb");
     while ((n = fread (buf, 1, sizeof buf, in)) > 0) fwrite (buf, 1, n, out);

@@ -16,13 +16,19 @@ scratch="$user_home/$rel"
 $runas sh -c "rm -rf '$scratch' && mkdir -p '$scratch' && cd '$user_home' && HOME='$user_home' TZ=UTC '$work/oracle' '$rel'" > "$work/events.txt" 2>&1
 mkdir -p "$out"
 cp "$scratch"/out/* "$out"/
+# The same stages in MMDF format.
+$runas sh -c "rm -rf '$scratch' && mkdir -p '$scratch' && cd '$user_home' && HOME='$user_home' TZ=UTC '$work/oracle' '$rel' mmdf" > "$work/mevents.txt" 2>&1
+cp "$scratch"/out/* "$out"/
+cp "$work/mevents.txt" "$out"/mmdf-events.txt
 # The hand-made cases: each opened read-write, reported, closed.
 cc -w -I/usr/include/c-client -o "$work/cases" "$here/cases.c" -lc-client || { echo "0 passed, 1 failed"; exit 1; }
 chmod 755 "$work" "$work/cases"
 for f in "$out"/cases/*.in; do
   c=$(basename "$f" .in)
-  $runas sh -c "cat > '$scratch/$c.mbx'" < "$f"
-  $runas sh -c "cd '$user_home' && HOME='$user_home' TZ=UTC '$work/cases' '$rel/$c.mbx'" > "$out/cases/$c.txt" 2>&1
+  # A fixed modification time: MMDF dates messages without "From " by it.
+  $runas sh -c "cat > '$scratch/$c.mbx' && touch -d @1000000000 '$scratch/$c.mbx'" < "$f"
+  case $c in mmdf-*) format=mmdf ;; *) format= ;; esac
+  $runas sh -c "cd '$user_home' && HOME='$user_home' TZ=UTC '$work/cases' '$rel/$c.mbx' $format" > "$out/cases/$c.txt" 2>&1
   $runas cat "$scratch/$c.mbx" > "$out/cases/$c.out"
 done
 cp "$work/events.txt" "$out"/events.txt

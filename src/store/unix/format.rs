@@ -107,6 +107,12 @@ pub struct FromLine {
 /// end with one of the ctime-like date forms, optionally followed by
 /// " remote from host".
 pub fn valid_from(d: &[u8], s: usize) -> Option<FromLine> {
+    valid_from_line(d, s, true)
+}
+
+/// [`valid_from`]; `cr_ok` says whether a CR before the LF is allowed (the
+/// MMDF driver's copy of the test does not allow it).
+fn valid_from_line(d: &[u8], s: usize, cr_ok: bool) -> Option<FromLine> {
     if !d.get(s..)?.starts_with(b"From ") {
         return None;
     }
@@ -116,7 +122,7 @@ pub fn valid_from(d: &[u8], s: usize) -> Option<FromLine> {
     }
     let base = s as isize;
     let mut x = nl as isize;
-    if at(d, x - 1) == b'\r' {
+    if cr_ok && at(d, x - 1) == b'\r' {
         x -= 1;
     }
     if x - base >= 41 {
@@ -530,7 +536,7 @@ fn parse_mmdf(
         let from = if line.is_empty() {
             None
         } else {
-            valid_from(&line, 0)
+            valid_from_line(&line, 0, false)
         };
         let suppressed = match from {
             Some(f) => {
