@@ -502,7 +502,7 @@ fn parse_mmdf(
     let mut nmsgs = existing;
     let mut retain = true;
     loop {
-        if !(!s.is_empty() && s.starts_with(MMDF_DELIMITER)) {
+        if !s.starts_with(MMDF_DELIMITER) {
             let tail = &d[j..];
             let n = tail
                 .iter()
