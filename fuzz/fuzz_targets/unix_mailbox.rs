@@ -1,17 +1,20 @@
 #![no_main]
-//! Any bytes as a Berkeley mailbox file: parsing, the client views of every
-//! message and a rewrite must not panic; the rewritten file must parse
-//! again, with at least as many messages (removing CRs can only turn a line
-//! into a "From " line, never the reverse).
-use c_client::store::unix::format::{self, MailboxState, Now};
-use c_client::store::unix::rewritten;
+//! Any bytes as a Berkeley (first byte even) or MMDF (odd) mailbox file:
+//! parsing, the client views of every message and a rewrite must not
+//! panic; the rewritten file must parse again, with at least as many
+//! messages (removing CRs can only turn a line into a "From " line, never
+//! the reverse).
+use c_client::store::unix::format::{self, Kind, MailboxState, Now};
+use c_client::store::unix::rewritten_kind;
 use c_client::store::events::Recorder;
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(|input: &[u8]| {
+    let Some((&selector, data)) = input.split_first() else { return };
+    let kind = if selector & 1 == 0 { Kind::Unix } else { Kind::Mmdf };
     let mut st = MailboxState::new();
     let mut ev = Recorder::new();
-    if let Ok(out) = format::parse(data, 0, 0, 0, &mut st, false, &mut ev) {
+    if let Ok(out) = format::parse_with(kind, 0, data, 0, 0, 0, &mut st, false, &mut ev) {
         for m in &out.messages {
             let _ = format::client_header(data, &m.layout);
             let _ = format::client_text(data, &m.layout);
@@ -23,8 +26,8 @@ fuzz_target!(|data: &[u8]| {
         fixed: b"09 Sep 2001 01:46:40 +0000".to_vec(),
         rfc822: b"Sun, 9 Sep 2001 01:46:40 +0000 (UTC)".to_vec(),
     };
-    if let Some((count, bytes)) = rewritten(data, &now, b"host") {
-        let (again, _) = rewritten(&bytes, &now, b"host").expect("a rewrite parses");
+    if let Some((count, bytes)) = rewritten_kind(kind, data, &now, b"host") {
+        let (again, _) = rewritten_kind(kind, &bytes, &now, b"host").expect("a rewrite parses");
         assert!(again >= count, "{again} < {count}");
     }
 });

@@ -677,7 +677,7 @@ fn copy_writes_what_the_original_copies() {
 /// and rewrite without panicking, and the rewrite must parse back.
 #[test]
 fn mutated_files_never_panic() {
-    let mut seeds: Vec<Vec<u8>> = ["A.mbx", "B.mbx", "D.mbx"]
+    let mut seeds: Vec<Vec<u8>> = ["A.mbx", "B.mbx", "D.mbx", "MA.mbx", "MD.mbx"]
         .iter()
         .map(|n| data_file(n))
         .collect();
@@ -694,7 +694,7 @@ fn mutated_files_never_panic() {
         x ^= x << 17;
         (x % n.max(1) as u64) as usize
     };
-    let alphabet = b"From \r\n\0:XS-UIDtatus";
+    let alphabet = b"From \r\n\0\x01:XS-UIDtatus";
     for round in 0..3000 {
         let mut d = seeds[round % seeds.len()].clone();
         d.truncate(4096);
@@ -710,7 +710,12 @@ fn mutated_files_never_panic() {
                 }
                 2 => {
                     let i = next(d.len() + 1);
-                    d.splice(i..i, b"\nFrom x Wed Dec  2 05:53:22 1992\n".iter().copied());
+                    let piece: &[u8] = if next(2) == 0 {
+                        b"\nFrom x Wed Dec  2 05:53:22 1992\n"
+                    } else {
+                        format::MMDF_DELIMITER
+                    };
+                    d.splice(i..i, piece.iter().copied());
                 }
                 _ => {
                     let i = next(d.len() + 1);
@@ -718,14 +723,20 @@ fn mutated_files_never_panic() {
                 }
             }
         }
-        if let Some((count, bytes)) = rewritten(&d, &fixed_now(), b"host") {
-            let (again, _) = rewritten(&bytes, &fixed_now(), b"host").expect("a rewrite parses");
+        let kind = if round % 2 == 0 {
+            Kind::Unix
+        } else {
+            Kind::Mmdf
+        };
+        if let Some((count, bytes)) = rewritten_kind(kind, &d, &fixed_now(), b"host") {
+            let (again, _) =
+                rewritten_kind(kind, &bytes, &fixed_now(), b"host").expect("a rewrite parses");
             assert!(
                 again >= count,
                 "{again} < {count} for {:?}",
                 String::from_utf8_lossy(&d)
             );
-            let (mut mb, _) = load_or_skip(&d);
+            let (mut mb, _) = load_kind(kind, &d);
             let mut ev = Recorder::new();
             for n in 1..=mb.count() {
                 let _ = mb.header(n, &mut ev);
@@ -733,12 +744,6 @@ fn mutated_files_never_panic() {
             }
         }
     }
-}
-
-fn load_or_skip(data: &[u8]) -> (UnixMailbox, Recorder) {
-    let mut ev = Recorder::new();
-    let mb = load_with(data.to_vec(), MailboxState::new(), false, &mut ev);
-    (mb, ev)
 }
 
 #[test]
