@@ -1145,7 +1145,8 @@ impl UnixDriver {
         // Lock out other sessions while the file goes.
         let handle = File::open(path_of(&file));
         let session = match &handle {
-            Ok(f) => lock::session_lock(f, ev),
+            // Only to see whether a session holds it: no kiss of death.
+            Ok(f) => lock::session_lock_quiet(f, ev),
             Err(_) => None,
         };
         if handle.is_ok() && session.is_none() {

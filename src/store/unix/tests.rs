@@ -938,3 +938,40 @@ fn mmdf_append_to_a_file_matches_the_original() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn created_mailboxes_hold_only_the_pseudo_message() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("unix-create-test-{}", std::process::id()));
+    for kind in [Kind::Unix, Kind::Mmdf] {
+        let path = dir.join(kind.name()).join("sub").join("box");
+        let path = path.as_os_str().as_bytes().to_vec();
+        let mut ev = Recorder::new();
+        UnixDriver::create_file(kind, &path, &mut ev).unwrap();
+        let meta = std::fs::metadata(path_of(&path)).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        let data = std::fs::read(path_of(&path)).unwrap();
+        assert!(kind.looks_valid(&data));
+        let (mb, parse_ev) = load_kind(kind, &data);
+        assert_eq!((mb.count(), mb.uid_last()), (0, 0));
+        assert!(mb.st.pseudo);
+        assert!(parse_ev.logged(Level::Info).is_empty());
+        let text = String::from_utf8(data).unwrap();
+        assert!(text.contains(&format!(
+            "\nX-IMAP: {:010} 0000000000\nStatus: RO\n\n",
+            mb.uid_validity()
+        )));
+        assert!(text.ends_with(match kind {
+            Kind::Unix => "initial values.\n\n",
+            Kind::Mmdf => "initial values.\n\x01\x01\x01\x01\n",
+        }));
+        // Creating it again fails as the original does.
+        assert!(UnixDriver::create_file(kind, &path, &mut ev).is_err());
+        assert!(
+            ev.logged(Level::Error)[0].ends_with(": File exists"),
+            "{:?}",
+            ev.events
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
