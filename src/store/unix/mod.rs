@@ -166,6 +166,17 @@ fn set_times(file: &File, atime: i64, mtime: i64) -> bool {
     .is_ok()
 }
 
+/// Which of `count` messages a set names (numbers out of range ignored).
+fn members(set: MsgSet, count: usize) -> Vec<bool> {
+    let mut chosen = vec![false; count];
+    for &n in set {
+        if n >= 1 && (n as usize) <= count {
+            chosen[n as usize - 1] = true;
+        }
+    }
+    chosen
+}
+
 /// A mailbox as a rewrite would store it.
 #[derive(Debug)]
 struct Rendered {
@@ -438,7 +449,8 @@ impl UnixMailbox {
 
     /// The mailbox as a rewrite stores it, without touching the file.
     fn render(&self, expunge: bool, set: Option<MsgSet>, now: &Now, host: &[u8]) -> Rendered {
-        let in_set = |n: u32| set.is_none_or(|s| s.contains(&n));
+        let chosen = set.map(|s| members(s, self.msgs.len()));
+        let in_set = |n: u32| chosen.as_ref().is_none_or(|c| c[n as usize - 1]);
         let will_go =
             |m: &Message, n: u32| expunge && m.info.flags.contains(Flags::DELETED) && in_set(n);
         let any_kept = self
@@ -717,8 +729,9 @@ impl UnixMailbox {
     /// target when it could be opened for writing (`target_last`).
     fn copy_bytes(&self, set: MsgSet, mut target_last: Option<&mut u32>) -> Vec<u8> {
         let mut out = Vec::new();
+        let chosen = members(set, self.msgs.len());
         for (i, m) in self.msgs.iter().enumerate() {
-            if !set.contains(&(i as u32 + 1)) {
+            if !chosen[i] {
                 continue;
             }
             let l = &m.layout;
@@ -884,7 +897,10 @@ impl Mailbox for UnixMailbox {
         ev: &mut dyn Events,
     ) -> Result<()> {
         for &n in set {
-            let Some(m) = self.msgs.get_mut(n as usize - 1) else {
+            let Some(m) = (n as usize)
+                .checked_sub(1)
+                .and_then(|i| self.msgs.get_mut(i))
+            else {
                 continue;
             };
             let new = Flags((flags.0 & Flags::SETTABLE.0) | (m.info.flags.0 & Flags::RECENT.0));
