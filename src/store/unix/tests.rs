@@ -501,7 +501,7 @@ fn corpus_mailboxes_match_the_original() {
 /// (events and report) and <case>.out (the file after its close); returns
 /// how many cases there were.
 fn check_case_dir(dir: &str) -> usize {
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
+    let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .flatten()
         .filter_map(|e| {
