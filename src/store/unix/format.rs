@@ -1071,7 +1071,15 @@ pub fn filter_internal(text: &[u8]) -> Vec<u8> {
         } else {
             let start = out.len();
             out.extend_from_slice(&text[src..end]);
-            for b in &mut out[start..start + name_len] {
+            // The scan turns each NUL it reads into a space, including a
+            // NUL that ends the name (one past it, unless the scan hit its
+            // length limit first).
+            let scanned = if name_len < (text.len() - src).min(MAILTMPLEN - 1) {
+                name_len + 1
+            } else {
+                name_len
+            };
+            for b in &mut out[start..start + scanned] {
                 if *b == 0 {
                     *b = b' ';
                 }
