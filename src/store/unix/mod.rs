@@ -15,7 +15,7 @@ use crate::store::events::{Events, Level, Status};
 use crate::store::flags::{Flags, MAX_KEYWORDS};
 use crate::store::lock::{self, FlockKind, SessionLock};
 use crate::store::mailbox::{
-    AppendMessage, Driver, Error, Mailbox, MessageInfo, MsgSet, OpenOptions, Result,
+    AppendMessage, Driver, Error, Mailbox, MessageInfo, MsgSet, OpenOptions, Result, UidMap,
 };
 use crate::store::names::LocalName;
 use format::{Kind, Layout, MailboxState, Now};
@@ -767,7 +767,13 @@ impl UnixMailbox {
     }
 
     /// `unix_copy`.
-    fn copy_work(&mut self, set: MsgSet, target: &[u8], ev: &mut dyn Events) -> Result<()> {
+    fn copy_work(
+        &mut self,
+        set: MsgSet,
+        target: &[u8],
+        want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Result<Option<UidMap>> {
         match probe(self.kind, target) {
             Probe::Valid | Probe::Empty => {}
             Probe::Missing if !target.eq_ignore_ascii_case(b"INBOX") => {
@@ -823,8 +829,20 @@ impl UnixMailbox {
         let mut tstream = UnixMailbox::open_path(self.kind, path.clone(), writable, false, ev)
             .ok()
             .filter(|mb| !mb.read_only());
+        if want_uids && tstream.is_none() {
+            let text = msg(&[b"Unable to write-open mailbox for COPYUID: ", s80(target)]);
+            ev.log(&text, Level::Warn);
+        }
         ev.critical(true);
+        let first_uid = tstream
+            .as_ref()
+            .map_or(0, |t| t.st.uid_last.wrapping_add(1));
         let bytes = self.copy_bytes(set, tstream.as_mut().map(|t| &mut t.st.uid_last));
+        let chosen = members(set, self.msgs.len());
+        let source: Vec<u32> = (0..self.msgs.len())
+            .filter(|&i| chosen[i])
+            .map(|i| self.msgs[i].info.uid)
+            .collect();
         let result = write_at_end(
             &path,
             &bytes,
@@ -832,16 +850,26 @@ impl UnixMailbox {
             "Can't open destination mailbox: ",
             "Message copy failed: ",
         );
+        let mut uids = None;
         if let Some(t) = tstream.as_mut() {
             if t.st.uid_validity == 0 {
                 t.st.uid_validity = Self::now_secs() as u32;
+            }
+            if want_uids && result.is_ok() {
+                uids = Some(UidMap {
+                    validity: t.st.uid_validity,
+                    dest: (0..source.len() as u32)
+                        .map(|k| first_uid.wrapping_add(k))
+                        .collect(),
+                    source,
+                });
             }
             t.st.dirty = true;
             t.appending = true;
             t.close(false, ev);
         }
         ev.critical(false);
-        result
+        result.map(|()| uids)
     }
 
     /// The raw stored bytes of message `msgno` (From line to the end of its
@@ -1037,8 +1065,14 @@ impl Mailbox for UnixMailbox {
             .collect())
     }
 
-    fn copy_to(&mut self, set: MsgSet, target: &[u8], ev: &mut dyn Events) -> Option<Result<()>> {
-        Some(self.copy_work(set, target, ev))
+    fn copy_to(
+        &mut self,
+        set: MsgSet,
+        target: &[u8],
+        want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Option<Result<Option<UidMap>>> {
+        Some(self.copy_work(set, target, want_uids, ev))
     }
 
     fn close(&mut self, expunge: bool, ev: &mut dyn Events) {
@@ -1281,7 +1315,17 @@ impl Driver for UnixDriver {
     }
 
     fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()> {
-        append(self.kind, name, messages, ev)
+        append(self.kind, name, messages, false, ev).map(|_| ())
+    }
+
+    fn append_uids(
+        &self,
+        name: &[u8],
+        messages: &[AppendMessage],
+        want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Result<Option<UidMap>> {
+        append(self.kind, name, messages, want_uids, ev)
     }
 
     fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status> {
@@ -1312,7 +1356,13 @@ impl Driver for UnixDriver {
 
 /// `unix_append`: writes the messages at the end of the file in one go
 /// (all or none), then lets a writable session assign their UIDs.
-fn append(kind: Kind, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()> {
+fn append(
+    kind: Kind,
+    name: &[u8],
+    messages: &[AppendMessage],
+    want_uids: bool,
+    ev: &mut dyn Events,
+) -> Result<Option<UidMap>> {
     let Some(path) = mailbox_path(name) else {
         let text = msg(&[
             format!("Invalid {}-format mailbox name: ", kind.label()).as_bytes(),
@@ -1328,6 +1378,7 @@ fn append(kind: Kind, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Even
         messages,
         &user_name,
         &user::local_host(),
+        want_uids,
         ev,
     )
 }
@@ -1340,8 +1391,9 @@ fn append_at(
     messages: &[AppendMessage],
     user_name: &[u8],
     host: &[u8],
+    want_uids: bool,
     ev: &mut dyn Events,
-) -> Result<()> {
+) -> Result<Option<UidMap>> {
     let quiet = OpenOptions {
         read_only: true,
         silent: true,
@@ -1442,6 +1494,10 @@ fn append_at(
     )
     .ok()
     .filter(|mb| !mb.read_only());
+    if want_uids && session.is_none() {
+        let text = msg(&[b"Unable to re-open mailbox for APPENDUID: ", s80(name)]);
+        ev.log(&text, Level::Warn);
+    }
     let result = write_at_end(
         &path,
         &stored,
@@ -1449,16 +1505,28 @@ fn append_at(
         "Can't open append mailbox: ",
         "Message append failed: ",
     );
+    let mut uids = None;
     if let Some(mb) = session.as_mut() {
         if mb.st.uid_validity == 0 {
             mb.st.uid_validity = UnixMailbox::now_secs() as u32;
+        }
+        // The new messages get the next UIDs when this session closes.
+        let first = mb.st.uid_last.wrapping_add(1);
+        if want_uids && result.is_ok() {
+            uids = Some(UidMap {
+                validity: mb.st.uid_validity,
+                source: Vec::new(),
+                dest: (0..messages.len() as u32)
+                    .map(|k| first.wrapping_add(k))
+                    .collect(),
+            });
         }
         mb.st.dirty = true;
         mb.appending = true;
         mb.close(false, ev);
     }
     ev.critical(false);
-    result
+    result.map(|()| uids)
 }
 
 /// The current time as a message date (local zone).

@@ -802,7 +802,13 @@ fn append_to_a_file_writes_what_the_original_appends() {
         &[b"work"],
         "1-Apr-2023 01:02:03 +0000",
     );
-    append_at(Kind::Unix, &path, b"E", &[six], user, host, &mut ev).unwrap();
+    let uids = append_at(Kind::Unix, &path, b"E", &[six], user, host, true, &mut ev)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (uids.validity, uids.dest),
+        (load(&data_file("C.mbx")).0.uid_validity(), vec![6])
+    );
     assert!(ev.logged(Level::Warn).is_empty());
     let seven = one(
         b"Subject: seven\r\n\r\nseven",
@@ -810,7 +816,17 @@ fn append_to_a_file_writes_what_the_original_appends() {
         &[b"$Label1", b"unknownkw"],
         "2-Apr-2023 01:02:03 +0000",
     );
-    append_at(Kind::Unix, &path, b"E", &[seven], user, host, &mut ev).unwrap();
+    append_at(
+        Kind::Unix,
+        &path,
+        b"E",
+        &[seven],
+        user,
+        host,
+        false,
+        &mut ev,
+    )
+    .unwrap();
     assert_eq!(ev.logged(Level::Warn), vec!["Unknown flag: unknownkw"]);
     assert_eq!(
         String::from_utf8_lossy(&std::fs::read(path_of(&path)).unwrap()),
@@ -818,7 +834,17 @@ fn append_to_a_file_writes_what_the_original_appends() {
     );
     // A zero-length message fails the whole append.
     let empty = one(b"", Flags::NONE, &[], "2-Apr-2023 01:02:03 +0000");
-    assert!(append_at(Kind::Unix, &path, b"E", &[empty], user, host, &mut ev).is_err());
+    assert!(append_at(
+        Kind::Unix,
+        &path,
+        b"E",
+        &[empty],
+        user,
+        host,
+        false,
+        &mut ev
+    )
+    .is_err());
     assert_eq!(std::fs::read(path_of(&path)).unwrap(), e);
     check_against_report("E");
     std::fs::remove_dir_all(&dir).unwrap();
@@ -938,6 +964,7 @@ fn mmdf_append_to_a_file_matches_the_original() {
         &[six],
         b"cloudsdk",
         b"vm",
+        false,
         &mut ev,
     )
     .unwrap();
@@ -954,6 +981,7 @@ fn mmdf_append_to_a_file_matches_the_original() {
         &[seven],
         b"cloudsdk",
         b"vm",
+        false,
         &mut ev,
     )
     .unwrap();
