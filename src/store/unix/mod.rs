@@ -1384,6 +1384,7 @@ fn append(
 }
 
 /// [`append`] to the file `path` (`name` for messages), as `user`@`host`.
+#[allow(clippy::too_many_arguments)]
 fn append_at(
     kind: Kind,
     path: &[u8],
