@@ -155,17 +155,25 @@ pub trait Mailbox {
     /// way (as the original's per-driver copy does: the Berkeley driver
     /// writes its stored form, keeps the "From " line, and judges the
     /// target itself). `None`: not handled here, and the caller appends
-    /// [`Mailbox::messages_for_copy`] through the target's driver. With
-    /// `want_uids` (a COPYUID callback is set) the result carries the UIDs
-    /// when the driver could learn them.
+    /// [`Mailbox::messages_for_copy`] through the target's driver.
     fn copy_to(
         &mut self,
         _set: MsgSet,
         _target: &[u8],
-        _want_uids: bool,
         _ev: &mut dyn Events,
-    ) -> Option<Result<Option<UidMap>>> {
+    ) -> Option<Result<()>> {
         None
+    }
+    /// [`Mailbox::copy_to`]; with `want_uids` (a COPYUID callback is set)
+    /// the result also carries the UIDs when the driver could learn them.
+    fn copy_to_uids(
+        &mut self,
+        set: MsgSet,
+        target: &[u8],
+        _want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Option<Result<Option<UidMap>>> {
+        self.copy_to(set, target, ev).map(|r| r.map(|()| None))
     }
     /// Ends the session, writing pending changes (and expunging if asked).
     fn close(&mut self, expunge: bool, ev: &mut dyn Events);

@@ -1065,7 +1065,11 @@ impl Mailbox for UnixMailbox {
             .collect())
     }
 
-    fn copy_to(
+    fn copy_to(&mut self, set: MsgSet, target: &[u8], ev: &mut dyn Events) -> Option<Result<()>> {
+        Some(self.copy_work(set, target, false, ev).map(|_| ()))
+    }
+
+    fn copy_to_uids(
         &mut self,
         set: MsgSet,
         target: &[u8],
