@@ -1,6 +1,7 @@
 //! Network mailbox name parsing and local name mapping (safe core).
 
-use c_client::store::names::{local_mailbox_file, parse_net_mailbox, LocalName};
+use c_client::env::user::mailbox_file;
+use c_client::store::names::{parse_net_mailbox, LocalName};
 
 fn parse(name: &str) -> Option<c_client::store::names::NetMailbox> {
     parse_net_mailbox(name.as_bytes(), b"imap", true)
@@ -95,26 +96,27 @@ fn arbitrary_bytes_never_panic() {
 
 #[test]
 fn local_names() {
+    // The user environment knows the home directory; this test process
+    // sets it up as a program would (the only test here that uses it).
+    c_client::env::user::env_init(Some(b"u"), Some(b"/home/u")).unwrap();
+    assert_eq!(mailbox_file(b"inbox"), Some(LocalName::Inbox));
     assert_eq!(
-        local_mailbox_file(b"inbox", b"/home/u"),
-        Some(LocalName::Inbox)
-    );
-    assert_eq!(
-        local_mailbox_file(b"a/b", b"/home/u"),
+        mailbox_file(b"a/b"),
         Some(LocalName::Path(b"/home/u/a/b".to_vec()))
     );
     assert_eq!(
-        local_mailbox_file(b"~/x", b"/home/u"),
+        mailbox_file(b"~/x"),
         Some(LocalName::Path(b"/home/u/x".to_vec()))
     );
-    for refused in [
-        &b"/etc/passwd"[..],
-        b"../x",
-        b"#news.x",
-        b"{h}x",
-        b"",
-        b"~other/x",
-    ] {
-        assert_eq!(local_mailbox_file(refused, b"/home/u"), None);
+    for refused in [&b"#news.x"[..], b"{h}x", b"", b"~no-such-user/x"] {
+        assert_eq!(mailbox_file(refused), None);
+    }
+    // Debian's restrictBox: nothing outside the home directory.
+    let restricted = [&b"/etc/passwd"[..], b"../x", b"a/../b", b"~root/x"];
+    for name in restricted {
+        assert_eq!(
+            mailbox_file(name).is_none(),
+            c_client::env::config::RESTRICT_BOX
+        );
     }
 }

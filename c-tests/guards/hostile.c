@@ -132,9 +132,8 @@ static void hostile (void)
  * arguments; each logs "not available" and returns its failure value. */
 static void stubs (void)
 {
-  printf ("default_user_flag=%s\n",NN (default_user_flag (99)));
-  printf ("mail_fetch_structure=%s\n",
-          NN (mail_fetch_structure (NIL,0,NIL,-1)));
+  printf ("smtp_open=%s\n",NN (smtp_open (NIL,-1)));
+  printf ("mail_thread=%s\n",NN (mail_thread (NIL,NIL,NIL,NIL,-1)));
   printf ("mail_search_full=%ld\n",mail_search_full (NIL,NIL,NIL,-1));
   printf ("hmac_md5=%s\n",NN (hmac_md5 (NIL,0,NIL,0)));
 }

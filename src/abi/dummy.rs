@@ -6,74 +6,26 @@
 use super::bindings::*;
 use super::cache::{mail_exists, mail_recent};
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
-use super::params::mail_parameters;
 use super::stream::{mail_close_full, mail_open, snarf_interval};
 use crate::env::params::Owner;
-use crate::store::names::{local_mailbox_file, LocalName};
-use std::ffi::CString;
+use crate::store::names::LocalName;
 use std::os::raw::{c_char, c_long, c_void};
 use std::os::unix::ffi::OsStrExt;
 use std::ptr::null_mut;
 
-fn env_string(code: c_long) -> Option<Vec<u8>> {
-    // SAFETY: a GET of a string setting returns NULL or a C string we own.
-    unsafe {
-        c_bytes(mail_parameters(null_mut(), code, null_mut()) as *const c_char).map(<[u8]>::to_vec)
-    }
-}
-
-/// The user's login name and home directory from the password database,
-/// recorded in the environment settings the first time they are needed
-/// (as the original's environment initialisation does).
-fn user() -> Option<(Vec<u8>, Vec<u8>)> {
-    if let (Some(name), Some(home)) = (env_string(GET_USERNAME), env_string(GET_HOMEDIR)) {
-        return Some((name, home));
-    }
-    // SAFETY: getpwuid returns NULL or a pointer to static storage that we
-    // copy out of before any other passwd call.
-    let (name, home) = unsafe {
-        let pw = libc::getpwuid(libc::geteuid());
-        if pw.is_null() {
-            return None;
-        }
-        (
-            c_bytes((*pw).pw_name)?.to_vec(),
-            c_bytes((*pw).pw_dir)?.to_vec(),
-        )
-    };
-    let set = |code: c_long, v: &[u8]| {
-        let c = CString::new(v.to_vec()).unwrap_or_default();
-        // SAFETY: SET of a copied-string setting with a valid C string.
-        unsafe { mail_parameters(null_mut(), code, c.as_ptr() as *mut c_void) };
-    };
-    if env_string(GET_USERNAME).is_none() {
-        set(SET_USERNAME, &name);
-    }
-    if env_string(GET_HOMEDIR).is_none() {
-        set(SET_HOMEDIR, &home);
-    }
-    Some((env_string(GET_USERNAME)?, env_string(GET_HOMEDIR)?))
-}
-
-/// The user's home directory.
+/// The user's home directory, from the user environment.
 pub fn home_dir() -> Option<Vec<u8>> {
-    user().map(|(_, home)| home)
+    crate::env::user::home_dir()
 }
 
-/// The system INBOX: SET_SYSINBOX, else the user's spool file.
+/// The system INBOX, from the user environment.
 pub fn system_inbox() -> Option<Vec<u8>> {
-    if let Some(s) = env_string(GET_SYSINBOX) {
-        return Some(s);
-    }
-    let (name, _) = user()?;
-    let mut path = b"/var/mail/".to_vec();
-    path.extend_from_slice(&name);
-    Some(path)
+    crate::env::user::system_inbox()
 }
 
 /// The file a local name maps to (INBOX: the system inbox).
 fn mailbox_path(name: &[u8]) -> Option<Vec<u8>> {
-    match local_mailbox_file(name, &home_dir()?)? {
+    match crate::env::user::mailbox_file(name)? {
         LocalName::Inbox => system_inbox(),
         LocalName::Path(p) => Some(p),
     }
@@ -130,10 +82,7 @@ pub unsafe extern "C" fn dummy_valid(name: *mut c_char) -> *mut DRIVER {
         if n.is_empty() || n[0] == b'{' {
             return null_mut();
         }
-        let Some(home) = home_dir() else {
-            return null_mut();
-        };
-        match local_mailbox_file(n, &home) {
+        match crate::env::user::mailbox_file(n) {
             None => null_mut(),
             // INBOX is always selectable: it may simply not exist yet.
             Some(LocalName::Inbox) => dummy(),

@@ -10,7 +10,11 @@ pub mod data;
 pub mod dates;
 pub mod dummy;
 pub mod encodings;
+pub mod env;
 pub mod hash;
+pub mod lock;
+pub mod mail;
+pub mod mail_flags;
 pub mod memory;
 pub mod misc;
 pub mod params;
@@ -35,7 +39,11 @@ pub mod exports {
     pub use super::dates::*;
     pub use super::dummy::*;
     pub use super::encodings::*;
+    pub use super::env::*;
     pub use super::hash::*;
+    pub use super::lock::*;
+    pub use super::mail::*;
+    pub use super::mail_flags::*;
     pub use super::memory::*;
     pub use super::misc::*;
     pub use super::params::*;
@@ -101,7 +109,7 @@ pub fn log(text: &str, errflg: c_long) {
 }
 
 /// `log` for bytes: cut at the first NUL (a C string cannot carry one).
-fn log_bytes(bytes: &[u8], errflg: c_long) {
+pub(crate) fn log_bytes(bytes: &[u8], errflg: c_long) {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     let (text, _) = bytes.split_at(end);
     let mut owned = Vec::new();

@@ -8,8 +8,10 @@ use super::memory::{c_bytes, c_string_from, fs_give};
 use super::registry;
 use super::sysutil::fatal_message as fatal;
 use crate::env::params::{self as store, Entry, Kind, Op, Owner};
+use std::collections::HashMap;
 use std::os::raw::{c_char, c_long, c_void};
 use std::ptr::null_mut;
+use std::sync::Mutex;
 
 extern "C" {
     fn mm_blocknotify(reason: std::os::raw::c_int, data: *mut c_void) -> *mut c_void;
@@ -56,10 +58,6 @@ static mut THREAD_LIST: THREADER = THREADER {
     next: std::ptr::addr_of_mut!(THREAD_ORDSUB),
 };
 
-/// The namespace list returned for GET_NAMESPACE without a stream
-/// (personal, other users', shared); filled when namespaces are set up.
-static mut NAMESPACES: [*mut NAMESPACE; 3] = [null_mut(); 3];
-
 /// The current word of an entry, installing defaults that are addresses.
 fn word(e: &Entry) -> usize {
     if !store::is_set(e) {
@@ -68,8 +66,6 @@ fn word(e: &Entry) -> usize {
             (Owner::Mail, GET_SMTPVERBOSE) => Some(super::callbacks::mm_dlog as *const () as usize),
             (Owner::Mail, GET_SERVICENAME) => Some(c"unknown".as_ptr() as usize),
             (Owner::Env, GET_BLOCKNOTIFY) => Some(mm_blocknotify as *const () as usize),
-            (Owner::Env, GET_ANONYMOUSHOME) => Some(c_string_from(b"/var/mail/anonymous") as usize),
-            (Owner::Env, GET_LOCALHOST) => local_host().map(|h| c_string_from(&h) as usize),
             _ => None,
         };
         if let Some(w) = default {
@@ -80,15 +76,30 @@ fn word(e: &Entry) -> usize {
     store::value(e)
 }
 
-fn local_host() -> Option<Vec<u8>> {
-    let mut buf = [0u8; 256];
-    // SAFETY: gethostname writes at most buf.len() bytes into buf.
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr() as *mut c_char, buf.len()) };
-    if rc != 0 {
-        return None;
+/// The C copies of string settings handed to programs, by owner and GET
+/// code: the version of the core's value each copies, and its address.
+type CopyMap = HashMap<(Owner, c_long), (u64, usize)>;
+static C_COPIES: Mutex<Option<CopyMap>> = Mutex::new(None);
+
+/// A C copy of string setting `get` of `owner` (NULL for NIL). The copy
+/// stays valid until the value changes, like the original's own string,
+/// which a SET (or a configuration file) frees.
+pub fn c_copy(owner: Owner, get: c_long) -> *mut c_char {
+    let (version, value) = store::string_versioned(owner, get);
+    let mut guard = C_COPIES.lock().unwrap_or_else(|e| e.into_inner());
+    let copies = guard.get_or_insert_with(HashMap::new);
+    if let Some(&(v, addr)) = copies.get(&(owner, get)) {
+        if v == version {
+            return addr as *mut c_char;
+        }
+        let mut old = addr as *mut c_void;
+        // SAFETY: every address in the map is our own fs_get copy, replaced
+        // here exactly once.
+        unsafe { fs_give(&mut old) };
     }
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    Some(buf[..end].to_vec())
+    let copy = value.as_deref().map_or(null_mut(), c_string_from);
+    copies.insert((owner, get), (version, copy as usize));
+    copy
 }
 
 /// Applies a code to one owner's table; None when the owner does not
@@ -101,6 +112,19 @@ fn owned(owner: Owner, function: c_long, value: *mut c_void) -> Option<*mut c_vo
 }
 
 fn get(e: &Entry) -> *mut c_void {
+    if matches!(e.kind, Kind::CopiedString | Kind::CopiedStringQuietSet) {
+        // Settings the environment fills in when first asked for.
+        match (e.owner, e.get) {
+            (Owner::Env, GET_ANONYMOUSHOME) => {
+                crate::env::user::anonymous_home();
+            }
+            (Owner::Env, GET_LOCALHOST) => {
+                crate::env::user::local_host();
+            }
+            _ => {}
+        }
+        return c_copy(e.owner, e.get) as *mut c_void;
+    }
     let w = word(e);
     match e.kind {
         Kind::Flag => flag(w != 0),
@@ -126,18 +150,9 @@ fn set(e: &Entry, value: *mut c_void) -> *mut c_void {
         }
         Kind::CopiedString | Kind::CopiedStringQuietSet => {
             // SAFETY: a caller-supplied C string or NULL.
-            let copy = match unsafe { c_bytes(value as *const c_char) } {
-                Some(bytes) => c_string_from(bytes),
-                None => null_mut(),
-            };
-            let mut old = if store::is_set(e) {
-                store::value(e) as *mut c_void
-            } else {
-                null_mut()
-            };
-            store::store(e, copy as usize);
-            // SAFETY: stored strings are our own fs_get copies.
-            unsafe { fs_give(&mut old) };
+            let bytes = unsafe { c_bytes(value as *const c_char) };
+            store::set_string(e.owner, e.get, bytes);
+            let copy = c_copy(e.owner, e.get);
             if e.kind == Kind::CopiedString {
                 copy as *mut c_void
             } else {
@@ -421,7 +436,7 @@ unsafe fn external_auth_id(function: c_long, value: *mut c_void) -> *mut c_void 
 pub extern "C" fn env_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
     super::guard("env_parameters", std::ptr::null_mut(), || {
         if function == GET_NAMESPACE {
-            return std::ptr::addr_of_mut!(NAMESPACES) as *mut c_void;
+            return super::env::namespace_list() as *mut c_void;
         }
         owned(Owner::Env, function, value).unwrap_or(null_mut())
     })
@@ -478,9 +493,9 @@ fn inbox_path(dst: *mut c_void, system: bool) -> *mut c_void {
         return null_mut();
     }
     let path = if system {
-        super::dummy::system_inbox()
+        crate::env::user::system_inbox()
     } else {
-        super::dummy::home_dir().map(|mut h| {
+        crate::env::user::home_dir().map(|mut h| {
             h.extend_from_slice(b"/INBOX");
             h
         })

@@ -12,6 +12,7 @@
 
 use super::bindings::{FDDATA, SIZEDTEXT, STRING};
 use super::memory::{fs_get, fs_give};
+use crate::message::encoding::{crlf_convert, crlf_room};
 use std::os::raw::{c_char, c_ulong, c_void};
 
 // --- The header macros, as Rust helpers -------------------------------------
@@ -417,37 +418,6 @@ pub unsafe extern "C" fn textcpyoffstring(
             block as *mut c_char
         }
     })
-}
-
-/// Writes `src` to `out` with every bare LF turned into CRLF (a CRLF pair
-/// stays as it is, a lone CR too). Returns the bytes written; `out` must
-/// have room for `crlf_room(src)`.
-pub fn crlf_convert(src: &[u8], out: &mut [u8]) -> usize {
-    let mut w = 0;
-    let mut r = 0;
-    while r < src.len() {
-        let c = src[r];
-        r += 1;
-        if c == b'\n' {
-            out[w] = b'\r';
-            w += 1;
-        } else if c == b'\r' && r < src.len() && src[r] == b'\n' {
-            out[w] = b'\r';
-            w += 1;
-            out[w] = b'\n';
-            w += 1;
-            r += 1;
-            continue;
-        }
-        out[w] = c;
-        w += 1;
-    }
-    w
-}
-
-/// The most `crlf_convert` can write for `src`: one byte more per LF.
-pub fn crlf_room(src: &[u8]) -> usize {
-    src.len() + src.iter().filter(|&&c| c == b'\n').count()
 }
 
 /// `strcrlfcpy`: copies `src` to `*dst` with LFs made CRLF, reusing `*dst`

@@ -60,9 +60,7 @@ fn warn_and_syslog(text: &str, syslog_too: bool) {
 }
 
 fn syslog(priority: c_int, text: &str) {
-    let msg: Vec<u8> = text.bytes().filter(|&b| b != 0).chain([0]).collect();
-    // SAFETY: both strings are NUL-terminated; "%s" takes one string.
-    unsafe { libc::syslog(priority, c"%s".as_ptr(), msg.as_ptr() as *const c_char) };
+    crate::os::syslog::log(priority, text.as_bytes());
 }
 
 /// NFS's filesystem magic: flock there is a no-op, as in the original
@@ -97,9 +95,10 @@ pub extern "C" fn safe_flock(fd: c_int, op: c_int) -> c_int {
             match err {
                 libc::EINTR => {}
                 libc::ENOLCK => {
+                    // strerror's text, as the original (io::Error adds "(os error N)").
                     let text = format!(
                         "File locking failure: {}",
-                        std::io::Error::from_raw_os_error(err)
+                        String::from_utf8_lossy(&crate::os::lock::strerror(err))
                     );
                     warn_and_syslog(&text, !logged);
                     logged = true;
@@ -112,7 +111,7 @@ pub extern "C" fn safe_flock(fd: c_int, op: c_int) -> c_int {
                 _ => {
                     let text = format!(
                         "Unexpected file locking failure: {}",
-                        std::io::Error::from_raw_os_error(err)
+                        String::from_utf8_lossy(&crate::os::lock::strerror(err))
                     );
                     fatal_message(&text);
                 }

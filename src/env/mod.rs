@@ -3,4 +3,6 @@
 
 pub mod config;
 pub mod params;
+pub mod rc;
+pub mod subscriptions;
 pub mod user;

@@ -1,8 +1,10 @@
 //! The process-wide parameters of `mail_parameters`: which codes exist,
 //! which part of the library owns each, how a SET stores its value and
 //! what a GET returns, with the original's defaults. Values are machine
-//! words (numbers, or addresses the C layer owns); this module never looks
-//! behind an address.
+//! words (numbers, or addresses the C layer owns; this module never looks
+//! behind an address) or, for the copied-string kinds, byte strings this
+//! module owns so the safe core can read them; the C layer hands programs
+//! its own NUL-terminated copies.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -261,6 +263,72 @@ pub fn number(owner: Owner, get: i64) -> i64 {
     })
 }
 
+/// A string setting: its value (None is NIL) and how many times it was
+/// stored, so the C layer knows when its copy is stale.
+type StringSlot = (u64, Option<Vec<u8>>);
+
+static STRINGS: Mutex<Option<HashMap<(Owner, i64), StringSlot>>> = Mutex::new(None);
+
+fn with_strings<R>(f: impl FnOnce(&mut HashMap<(Owner, i64), StringSlot>) -> R) -> R {
+    let mut guard = STRINGS.lock().unwrap_or_else(|e| e.into_inner());
+    f(guard.get_or_insert_with(HashMap::new))
+}
+
+/// The value of string setting `get` of `owner` (None: NIL or never set).
+pub fn string(owner: Owner, get: i64) -> Option<Vec<u8>> {
+    with_strings(|m| m.get(&(owner, get)).and_then(|(_, v)| v.clone()))
+}
+
+/// The value and its version (0: never stored).
+pub fn string_versioned(owner: Owner, get: i64) -> (u64, Option<Vec<u8>>) {
+    with_strings(|m| m.get(&(owner, get)).cloned().unwrap_or((0, None)))
+}
+
+/// Stores string setting `get` of `owner` (None stores NIL).
+pub fn set_string(owner: Owner, get: i64, value: Option<&[u8]>) {
+    with_strings(|m| {
+        let slot = m.entry((owner, get)).or_insert((0, None));
+        slot.0 += 1;
+        slot.1 = value.map(<[u8]>::to_vec);
+    })
+}
+
+/// Stores `value` under SET code `set` in every part that knows the code,
+/// as a `mail_parameters` SET without a stream reaches them: the core's own
+/// table alone when it has the code, else every other part. Flags store
+/// whether the value is non-zero; copied strings are not handled here.
+pub fn set_everywhere(set: i64, value: usize) {
+    let in_core = TABLE
+        .iter()
+        .any(|e| e.owner == Owner::Mail && e.set == Some(set));
+    for e in TABLE.iter().filter(|e| e.set == Some(set)) {
+        if in_core != (e.owner == Owner::Mail) {
+            continue;
+        }
+        match e.kind {
+            Kind::Flag => {
+                store(e, usize::from(value != 0));
+            }
+            Kind::InvertedFlag => {
+                store(e, usize::from(value == 0));
+            }
+            Kind::Word | Kind::KeptString => {
+                store(e, value);
+            }
+            Kind::CopiedString | Kind::CopiedStringQuietSet | Kind::Echo => {}
+        }
+    }
+}
+
+/// Stores a copied string under SET code `set` in every part that knows it.
+pub fn set_string_everywhere(set: i64, value: &[u8]) {
+    for e in TABLE.iter().filter(|e| e.set == Some(set)) {
+        if matches!(e.kind, Kind::CopiedString | Kind::CopiedStringQuietSet) {
+            set_string(e.owner, e.get, Some(value));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +347,27 @@ mod tests {
                 assert_eq!(s, e.get + 1, "SET code of {} is not GET+1", e.get);
             }
         }
+    }
+
+    #[test]
+    fn strings_are_versioned() {
+        let (v0, _) = string_versioned(Owner::Mh, 532);
+        set_string(Owner::Mh, 532, Some(b"/x"));
+        assert_eq!(
+            string_versioned(Owner::Mh, 532),
+            (v0 + 1, Some(b"/x".to_vec()))
+        );
+        set_string(Owner::Mh, 532, None);
+        assert_eq!(string(Owner::Mh, 532), None);
+    }
+
+    #[test]
+    fn set_everywhere_reaches_every_protocol() {
+        set_everywhere(401, 9);
+        for owner in [Owner::Smtp, Owner::Imap, Owner::Pop3, Owner::Nntp] {
+            assert_eq!(number(owner, 400), 9);
+        }
+        set_everywhere(401, 3);
     }
 
     #[test]

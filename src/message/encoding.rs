@@ -291,3 +291,42 @@ pub fn qprint_encode(src: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// Writes `src` to `out` with every bare LF turned into CRLF (a CRLF pair
+/// stays as it is, a lone CR too). Returns the bytes written; `out` must
+/// have room for `crlf_room(src)`.
+pub fn crlf_convert(src: &[u8], out: &mut [u8]) -> usize {
+    let mut w = 0;
+    let mut r = 0;
+    while r < src.len() {
+        let c = src[r];
+        r += 1;
+        if c == b'\n' {
+            out[w] = b'\r';
+            w += 1;
+        } else if c == b'\r' && r < src.len() && src[r] == b'\n' {
+            out[w] = b'\r';
+            w += 1;
+            out[w] = b'\n';
+            w += 1;
+            r += 1;
+            continue;
+        }
+        out[w] = c;
+        w += 1;
+    }
+    w
+}
+
+/// The most `crlf_convert` can write for `src`: one byte more per LF.
+pub fn crlf_room(src: &[u8]) -> usize {
+    src.len() + src.iter().filter(|&&c| c == b'\n').count()
+}
+
+/// `src` with every bare LF made CRLF, as a new vector.
+pub fn to_crlf(src: &[u8]) -> Vec<u8> {
+    let mut out = vec![0; crlf_room(src)];
+    let n = crlf_convert(src, &mut out);
+    out.truncate(n);
+    out
+}

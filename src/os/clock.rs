@@ -38,6 +38,13 @@ pub fn now() -> i64 {
     unsafe { libc::time(std::ptr::null_mut()) as i64 }
 }
 
+/// Sets the process's alarm clock to `seconds` (0 cancels it) and returns
+/// the seconds that were left on the previous one (`alarm`).
+pub fn alarm(seconds: u32) -> u32 {
+    // SAFETY: alarm has no preconditions.
+    unsafe { libc::alarm(seconds) }
+}
+
 /// The local broken-down time of `t` (after `tzset`, like `localtime`).
 pub fn local(t: i64) -> Option<BrokenTime> {
     let tt = t as libc::time_t;

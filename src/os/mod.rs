@@ -2,3 +2,7 @@
 
 pub mod clock;
 pub mod heap;
+pub mod host;
+pub mod lock;
+pub mod syslog;
+pub mod user;

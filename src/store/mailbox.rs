@@ -10,6 +10,7 @@
 use super::events::{Events, Status};
 use super::flags::Flags;
 use crate::message::date::MailDate;
+use crate::message::model::{Body, Envelope};
 use std::borrow::Cow;
 
 /// Why an operation failed. The text is what the original logs (the adapter
@@ -125,6 +126,13 @@ pub trait Mailbox {
     /// The body of `msgno` with CRLF line ends. Does not mark it seen: the
     /// caller does, through [`Mailbox::store_flags`].
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>>;
+
+    /// The envelope and body structure, for a driver that makes them itself
+    /// rather than having them parsed from `header` and `text` (the
+    /// original's `structure` slot). None: parse them as usual.
+    fn structure(&mut self, _msgno: u32) -> Option<(Envelope, Body)> {
+        None
+    }
 
     /// Replaces the flags and keywords of each message of `set`. Reports
     /// `flags` for each message that changed unless `silent`.

@@ -2,9 +2,12 @@
 #![forbid(unsafe_code)]
 
 pub mod events;
+pub mod fetch;
 pub mod flags;
 pub mod lock;
 pub mod mailbox;
 pub mod names;
+pub mod phile;
 pub mod registry;
+pub mod sequence;
 pub mod unix;

@@ -284,30 +284,11 @@ pub enum LocalName {
     Path(Vec<u8>),
 }
 
-/// Maps a local mailbox name to its file, relative to `home`. Names this
-/// build refuses (absolute paths, `..` prefixes, other users' homes and
-/// `#` namespaces, which need configuration we do not have yet) give None.
-pub fn local_mailbox_file(name: &[u8], home: &[u8]) -> Option<LocalName> {
-    if eq_nocase(name, "INBOX") {
-        return Some(LocalName::Inbox);
-    }
-    if name.is_empty() || name.contains(&0) {
-        return None;
-    }
-    match name[0] {
-        b'/' | b'#' | b'{' => None,
-        b'.' if name.starts_with(b"..") => None,
-        b'~' => {
-            let rest = name.strip_prefix(b"~/")?;
-            Some(LocalName::Path(join(home, rest)))
-        }
-        _ => Some(LocalName::Path(join(home, name))),
-    }
-}
-
-fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
-    let mut path = dir.to_vec();
-    path.push(b'/');
-    path.extend_from_slice(name);
-    path
+/// Where a local mailbox name lives. The mapping itself is the user
+/// environment's (`crate::env::user::mailbox_file`, the original's
+/// `mailboxfile`); this forwards to it for callers written against the
+/// earlier interface. `_home` is no longer consulted: the environment knows
+/// the home directory and the mail subdirectory.
+pub fn local_mailbox_file(name: &[u8], _home: &[u8]) -> Option<LocalName> {
+    crate::env::user::mailbox_file(name)
 }

@@ -38,11 +38,7 @@ pub static MMDF: UnixDriver = UnixDriver { kind: Kind::Mmdf };
 
 /// strerror(3) text of an I/O error.
 fn error_text(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" (os error ") {
-        Some(p) => s[..p].to_string(),
-        None => s,
-    }
+    String::from_utf8_lossy(&lock::error_text(e)).into_owned()
 }
 
 fn path_of(p: &[u8]) -> &Path {
@@ -688,14 +684,14 @@ impl UnixMailbox {
             kwd_create: false,
         };
         if !options.read_only {
-            if let Ok(f) = File::open(path_of(&mb.path)) {
-                // Internal sessions never send the kiss of death.
-                mb.session = if options.silent {
-                    lock::session_lock_quiet(&f, ev)
-                } else {
-                    lock::session_lock(&f, ev)
-                };
-            }
+            // Internal (silent) sessions try once and never send the kiss
+            // of death, as the original's OP_SILENT|OP_NOKOD opens.
+            let request = lock::SessionRequest {
+                silent: options.silent,
+                no_kiss_of_death: options.silent,
+            };
+            mb.session =
+                lock::session_lock_path(&mb.path, request, &lock::LockOptions::current(), ev);
             if mb.session.is_some() {
                 let writable = std::fs::OpenOptions::new()
                     .write(true)
@@ -1196,14 +1192,14 @@ impl UnixDriver {
                 None => msg(&[b"Can't delete mailbox ", s80(old), b": invalid name"]),
             });
         };
-        // Lock out other sessions while the file goes.
-        let handle = File::open(path_of(&file));
-        let session = match &handle {
-            // Only to see whether a session holds it: no kiss of death.
-            Ok(f) => lock::session_lock_quiet(f, ev),
-            Err(_) => None,
+        // Lock out other sessions while the file goes: one try, no kiss of
+        // death. (A missing file fails here too, with the same message.)
+        let request = lock::SessionRequest {
+            silent: true,
+            no_kiss_of_death: true,
         };
-        if handle.is_ok() && session.is_none() {
+        let session = lock::session_lock_path(&file, request, &lock::LockOptions::current(), ev);
+        if session.is_none() {
             return Err(msg(&[
                 b"Mailbox ",
                 s80(old),
