@@ -10,4 +10,11 @@ pub fn driver(name: &str) -> Option<&'static dyn Driver> {
 }
 
 /// Every core driver. Each driver module adds its static here.
+#[cfg(feature = "driver-mbox")]
+static DRIVERS: &[&'static dyn Driver] = &[
+    &super::unix::UNIX,
+    &super::unix::MMDF,
+    &super::unix::mbox::MBOX,
+];
+#[cfg(not(feature = "driver-mbox"))]
 static DRIVERS: &[&'static dyn Driver] = &[&super::unix::UNIX, &super::unix::MMDF];

@@ -8,6 +8,7 @@
 //! it under the dot-lock and an `flock`, as the original does.
 
 pub mod format;
+pub mod mbox;
 
 use crate::env::user;
 use crate::message::date::{self, MailDate};
