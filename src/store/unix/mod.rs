@@ -455,8 +455,9 @@ impl UnixMailbox {
             .iter()
             .enumerate()
             .any(|(i, m)| !will_go(m, i as u32 + 1));
-        // An empty mailbox keeps its data in a pseudo-message.
-        let pseudo = self.st.pseudo || !any_kept;
+        // An empty mailbox keeps its data in a pseudo-message (unless the
+        // user wants none).
+        let pseudo = self.st.pseudo || (!any_kept && !user::user_has_no_life());
         let old = &self.data;
         let mut out = Vec::with_capacity(old.len() + 4096);
         if pseudo {
@@ -1145,8 +1146,15 @@ impl UnixDriver {
         };
         // The original creates it with umask 0: exactly the mailbox mode.
         let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
+        if user::user_has_no_life() {
+            // No pseudo-message for users who want none.
+            return Ok(());
+        }
         let now = Now::current();
-        let data = format::create_pseudo_kind(kind, &now, &user::local_host(), &[]);
+        let defaults: Vec<Vec<u8>> = (0..MAX_KEYWORDS)
+            .filter_map(user::default_user_flag)
+            .collect();
+        let data = format::create_pseudo_kind(kind, &now, &user::local_host(), &defaults);
         if let Err(e) = file.write_all_at(&data, 0) {
             let _ = std::fs::remove_file(p);
             let text = msg(&[
