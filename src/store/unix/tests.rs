@@ -1,5 +1,5 @@
 //! Tests of the Berkeley mailbox driver. The files under tests/data/unix
-//! were written by the original library (c-tests/unix/run.sh regenerates
+//! were written by the original library (c-tests/unix/make-data.sh regenerates
 //! them); each comes with the original's report of what it sees in it.
 
 use super::format::{self, AppendWriter, MailboxState, Now};
@@ -488,10 +488,10 @@ fn hand_made_cases_match_the_original() {
 }
 
 /// Mailboxes of the corpus, each opened, reported and closed by the
-/// original (c-tests/unix/corpus.sh makes the directory and runs this with
+/// original (c-tests/unix/run.sh makes the directory and runs this with
 /// UNIX_CORPUS_CASES set): we must see and write the same.
 #[test]
-#[ignore = "needs the original's reports: run c-tests/unix/corpus.sh"]
+#[ignore = "needs the original's reports: run c-tests/unix/run.sh"]
 fn corpus_mailboxes_match_the_original() {
     let dir = std::env::var("UNIX_CORPUS_CASES").expect("UNIX_CORPUS_CASES");
     assert!(check_case_dir(&dir) > 0);
