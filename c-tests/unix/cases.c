@@ -2,7 +2,8 @@
  * log lines, then what the library sees (same format as oracle.c's
  * reports), and closes it (which checkpoints when anything is dirty).
  *
- *   cases <mailbox name> [mmdf] */
+ *   cases <mailbox name> [mmdf]       (NOLIFE=1 in the environment sets
+ *                                      USERHASNOLIFE) */
 #include "../stream/common.h"
 #include "linkage.h"
 extern DRIVER unixdriver, mmdfdriver;
@@ -23,6 +24,8 @@ int main (int argc, char **argv)
   int k;
   setvbuf (stdout, NULL, _IOLBF, 0);
 #include "linkage.c"
+  /* NOLIFE=1: the user wants no UIDs or keywords kept (USERHASNOLIFE). */
+  if (getenv ("NOLIFE")) mail_parameters (NIL, SET_USERHASNOLIFE, (void *) 1);
   /* Straight to the unix driver, as unix_copy/unix_append do, so files it
      would not recognise are opened too. */
   s = mail_open_work (argc > 2 ? &mmdfdriver : &unixdriver, NIL, argv[1], NIL);

@@ -28,7 +28,8 @@ for f in "$out"/cases/*.in; do
   # A fixed modification time: MMDF dates messages without "From " by it.
   $runas sh -c "cat > '$scratch/$c.mbx' && touch -d @1000000000 '$scratch/$c.mbx'" < "$f"
   case $c in mmdf-*) format=mmdf ;; *) format= ;; esac
-  $runas sh -c "cd '$user_home' && HOME='$user_home' TZ=UTC '$work/cases' '$rel/$c.mbx' $format" > "$out/cases/$c.txt" 2>&1
+  case $c in nolife-*) nolife="NOLIFE=1" ;; *) nolife= ;; esac
+  $runas sh -c "cd '$user_home' && HOME='$user_home' TZ=UTC $nolife '$work/cases' '$rel/$c.mbx' $format" > "$out/cases/$c.txt" 2>&1
   $runas cat "$scratch/$c.mbx" > "$out/cases/$c.out"
 done
 cp "$work/events.txt" "$out"/events.txt

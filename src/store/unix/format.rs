@@ -315,6 +315,9 @@ pub struct MailboxState {
     pub dirty: bool,
     /// Changes serious enough that a ping writes them (UIDs assigned).
     pub ddirty: bool,
+    /// UIDs and keywords are not kept (a user with no life, whose mailbox
+    /// had no UID validity): no X-IMAPbase, X-Keywords or X-UID lines.
+    pub nosticky: bool,
 }
 
 impl MailboxState {
@@ -1130,7 +1133,8 @@ pub fn xstatus(
 ) -> Vec<u8> {
     let mut s = Vec::with_capacity(128);
     let mut pad = 50;
-    if base {
+    let sticky = !st.nosticky;
+    if base && sticky {
         s.extend_from_slice(b"X-IMAPbase: ");
         push_num(&mut s, st.uid_validity);
         s.push(b' ');
@@ -1160,23 +1164,26 @@ pub fn xstatus(
             s.push(c);
         }
     }
-    s.extend_from_slice(b"\nX-Keywords:");
-    for bit in 0..MAX_KEYWORDS {
-        if keywords & (1 << bit) != 0 {
-            s.push(b' ');
-            if let Some(k) = st.keywords.get(bit) {
-                s.extend_from_slice(k);
+    s.push(b'\n');
+    if sticky {
+        s.extend_from_slice(b"X-Keywords:");
+        for bit in 0..MAX_KEYWORDS {
+            if keywords & (1 << bit) != 0 {
+                s.push(b' ');
+                if let Some(k) = st.keywords.get(bit) {
+                    s.extend_from_slice(k);
+                }
             }
         }
-    }
-    while s.len() < pad {
-        s.push(b' ');
-    }
-    s.push(b'\n');
-    if with_uid {
-        s.extend_from_slice(b"X-UID: ");
-        push_num(&mut s, uid);
+        while s.len() < pad {
+            s.push(b' ');
+        }
         s.push(b'\n');
+        if with_uid {
+            s.extend_from_slice(b"X-UID: ");
+            push_num(&mut s, uid);
+            s.push(b'\n');
+        }
     }
     s.push(b'\n');
     s
@@ -1356,12 +1363,19 @@ fn shadows_internal(line: &[u8]) -> bool {
     }
 }
 
+/// `GET_FROMWIDGET`.
+const FROM_WIDGET: i64 = 506;
+
 /// State carried across the messages of one append (the original keeps
 /// "still in the first header" for the whole batch).
 #[derive(Debug)]
 pub struct AppendWriter {
     in_header: bool,
     kind: Kind,
+    /// Quote every "From " at the start of a line (the FROMWIDGET
+    /// parameter, default on); off, only those that look like a valid
+    /// message-starting line.
+    from_widget: bool,
 }
 
 impl Default for AppendWriter {
@@ -1375,6 +1389,8 @@ impl AppendWriter {
         AppendWriter {
             in_header: true,
             kind,
+            from_widget: crate::env::params::number(crate::env::params::Owner::Unix, FROM_WIDGET)
+                != 0,
         }
     }
 
@@ -1449,7 +1465,11 @@ impl AppendWriter {
             }
             if line_start {
                 match chunk[0] {
-                    b'F' if !mmdf && chunk.len() > 4 && chunk.starts_with(b"From ") => {
+                    b'F' if !mmdf
+                        && chunk.len() > 4
+                        && chunk.starts_with(b"From ")
+                        && (self.from_widget || valid_from(&chunk, 0).is_some()) =>
+                    {
                         out.push(b'>')
                     }
                     b'S' | b's' if self.in_header && shadows_internal(&chunk) => {

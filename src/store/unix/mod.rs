@@ -390,7 +390,9 @@ impl UnixMailbox {
         }
         if self.st.uid_validity == 0 {
             self.st.uid_validity = Self::now_secs() as u32;
-            if !self.msgs.is_empty() {
+            if user::user_has_no_life() {
+                self.st.nosticky = true;
+            } else if !self.msgs.is_empty() {
                 self.st.dirty = true;
                 self.st.ddirty = true;
                 if !self.st.pseudo {
@@ -717,7 +719,10 @@ impl UnixMailbox {
         if mb.msgs.is_empty() && !mb.silent {
             ev.log(b"Mailbox is empty", Level::Info);
         }
-        mb.kwd_create = mb.session.is_some() && mb.st.keywords[MAX_KEYWORDS - 1].is_empty();
+        // Users with lives get permanent keywords, and may make new ones
+        // while there is room.
+        mb.kwd_create =
+            mb.session.is_some() && !mb.st.nosticky && mb.st.keywords[MAX_KEYWORDS - 1].is_empty();
         Ok(mb)
     }
 
@@ -747,8 +752,19 @@ impl UnixMailbox {
                 }
                 None => None,
             };
+            // Status lines with a UID given are always the sticky kind.
+            let sticky_st;
+            let st = if uid.is_some() && self.st.nosticky {
+                sticky_st = MailboxState {
+                    nosticky: false,
+                    ..self.st.clone()
+                };
+                &sticky_st
+            } else {
+                &self.st
+            };
             out.extend_from_slice(&format::xstatus(
-                &self.st,
+                st,
                 m.info.flags,
                 m.info.keywords,
                 uid.unwrap_or(0),

@@ -511,6 +511,9 @@ fn check_case_dir(dir: &str) -> usize {
                 .map(str::to_string)
         })
         .collect();
+    // Cases made with USERHASNOLIFE set need it set here too: their own
+    // test process (tests/store_unix_nolife.rs).
+    names.retain(|n| !n.starts_with("nolife-"));
     names.sort();
     for name in &names {
         let input = std::fs::read(format!("{dir}/{name}.in")).unwrap();
