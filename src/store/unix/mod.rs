@@ -133,9 +133,15 @@ fn probe_path(kind: Kind, path: &[u8]) -> Probe {
 }
 
 fn read_some(file: &File, buf: &mut [u8]) -> std::io::Result<usize> {
+    read_some_at(file, buf, 0)
+}
+
+/// Fills `buf` from the file at `offset` in large reads; returns how much
+/// was there.
+fn read_some_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
-        match file.read_at(&mut buf[n..], n as u64) {
+        match file.read_at(&mut buf[n..], offset + n as u64) {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -309,10 +315,11 @@ impl UnixMailbox {
             return false;
         }
         if size > old {
+            // Only the new part: what was parsed before is kept in memory.
             self.data.resize(size, 0);
-            match read_some(file, &mut self.data[..]) {
-                Ok(n) if n >= size => {}
-                Ok(n) => self.data.truncate(n.max(old)),
+            match read_some_at(file, &mut self.data[old..], old as u64) {
+                Ok(n) if old + n >= size => {}
+                Ok(n) => self.data.truncate(old + n),
                 Err(e) => {
                     self.data.truncate(old);
                     let text = format!("Mailbox open failed, aborted: {}", error_text(&e));
