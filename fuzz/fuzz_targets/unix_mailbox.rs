@@ -1,9 +1,8 @@
 #![no_main]
 //! Any bytes as a Berkeley (first byte even) or MMDF (odd) mailbox file:
 //! parsing, the client views of every message and a rewrite must not
-//! panic; the rewritten file must parse again, with at least as many
-//! messages (removing CRs can only turn a line into a "From " line, never
-//! the reverse).
+//! panic; without CRs, NULs and ^As a rewrite must read back as the same
+//! number of messages.
 use c_client::store::unix::format::{self, Kind, MailboxState, Now};
 use c_client::store::unix::rewritten_kind;
 use c_client::store::events::Recorder;
@@ -27,7 +26,14 @@ fuzz_target!(|input: &[u8]| {
         rfc822: b"Sun, 9 Sep 2001 01:46:40 +0000 (UTC)".to_vec(),
     };
     if let Some((count, bytes)) = rewritten_kind(kind, data, &now, b"host") {
-        let (again, _) = rewritten_kind(kind, &bytes, &now, b"host").expect("a rewrite parses");
-        assert!(again >= count, "{again} < {count}");
+        let again = rewritten_kind(kind, &bytes, &now, b"host");
+        // Removing CRs can make a "From " line invalid or valid (as in the
+        // original), NULs and ^A are rewritten, and a last line gets its
+        // newline (which can make it a "From " line); without those a
+        // rewrite must read back as the same messages.
+        if data.last() == Some(&b'\n') && !data.iter().any(|&c| c == b'\r' || c == 0 || c == 1) {
+            let (again, _) = again.expect("a rewrite parses");
+            assert_eq!(again, count);
+        }
     }
 });

@@ -1649,6 +1649,11 @@ pub fn rewritten_kind(kind: Kind, data: &[u8], now: &Now, host: &[u8]) -> Option
     if !mb.absorb(0, &mut ev) {
         return None;
     }
+    // A rewrite never happens without a UID validity (an empty file gets
+    // one from whoever writes it first).
+    if mb.st.uid_validity == 0 {
+        mb.st.uid_validity = now.secs as u32;
+    }
     let r = mb.render(false, None, now, host);
     Some((mb.count(), r.bytes))
 }

@@ -782,13 +782,14 @@ fn mutated_files_never_panic() {
             Kind::Mmdf
         };
         if let Some((count, bytes)) = rewritten_kind(kind, &d, &fixed_now(), b"host") {
-            let (again, _) =
-                rewritten_kind(kind, &bytes, &fixed_now(), b"host").expect("a rewrite parses");
-            assert!(
-                again >= count,
-                "{again} < {count} for {:?}",
-                String::from_utf8_lossy(&d)
-            );
+            // Removing CRs can make a "From " line invalid or valid (as in
+            // the original), NULs and ^As are rewritten, a last line gets
+            // its newline; without those a rewrite reads back the same.
+            let again = rewritten_kind(kind, &bytes, &fixed_now(), b"host");
+            if d.last() == Some(&b'\n') && !d.iter().any(|&c| c == b'\r' || c == 0 || c == 1) {
+                let (again, _) = again.expect("a rewrite parses");
+                assert_eq!(again, count, "{:?}", String::from_utf8_lossy(&d));
+            }
             let (mut mb, _) = load_kind(kind, &d);
             let mut ev = Recorder::new();
             for n in 1..=mb.count() {
