@@ -52,6 +52,11 @@ seed() {
             printf '%s' "$line" >"$dir/adr-$n"
         done <"$data/addresses.txt"
         ;;
+    unix_mailbox)
+        for f in "$ROOT"/tests/data/unix/*.mbx "$ROOT"/tests/data/unix/cases/*.in; do
+            [ -f "$f" ] && cp "$f" "$dir/unix-$(basename "$f")"
+        done
+        ;;
     parse_date)
         n=0
         grep -ahi '^Date:' "$data"/msg/* | sed 's/^[Dd][Aa][Tt][Ee]: *//' | while IFS= read -r line; do

@@ -78,6 +78,18 @@ pub struct AppendMessage {
     pub message: Vec<u8>,
 }
 
+/// The UIDs appended or copied messages got (for the APPENDUID and COPYUID
+/// callbacks).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UidMap {
+    /// UID validity of the target mailbox.
+    pub validity: u32,
+    /// UIDs of the source messages (copy only), in order.
+    pub source: Vec<u32>,
+    /// UIDs the new messages got, in the same order.
+    pub dest: Vec<u32>,
+}
+
 /// Which messages an operation applies to, already resolved to numbers.
 pub type MsgSet<'a> = &'a [u32];
 
@@ -160,6 +172,17 @@ pub trait Mailbox {
     ) -> Option<Result<()>> {
         None
     }
+    /// [`Mailbox::copy_to`]; with `want_uids` (a COPYUID callback is set)
+    /// the result also carries the UIDs when the driver could learn them.
+    fn copy_to_uids(
+        &mut self,
+        set: MsgSet,
+        target: &[u8],
+        _want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Option<Result<Option<UidMap>>> {
+        self.copy_to(set, target, ev).map(|r| r.map(|()| None))
+    }
     /// Ends the session, writing pending changes (and expunging if asked).
     fn close(&mut self, expunge: bool, ev: &mut dyn Events);
 }
@@ -182,6 +205,17 @@ pub trait Driver: Sync {
     fn rename(&self, old: &[u8], new: &[u8], ev: &mut dyn Events) -> Result<()>;
     /// Appends `messages` to mailbox `name` as one operation: all or none.
     fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()>;
+    /// [`Driver::append`]; with `want_uids` (an APPENDUID callback is set)
+    /// also the UIDs the messages got, when the driver could learn them.
+    fn append_uids(
+        &self,
+        name: &[u8],
+        messages: &[AppendMessage],
+        _want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Result<Option<UidMap>> {
+        self.append(name, messages, ev).map(|()| None)
+    }
     /// Counts for STATUS without opening a stream the caller sees.
     fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status>;
 }

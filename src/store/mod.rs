@@ -13,3 +13,4 @@ pub mod phile;
 pub mod pattern;
 pub mod registry;
 pub mod sequence;
+pub mod unix;

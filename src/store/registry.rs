@@ -29,4 +29,11 @@ pub fn install(driver: &'static dyn Driver) {
 }
 
 /// Every core driver. Each driver module adds its static here.
-static DRIVERS: &[&'static dyn Driver] = &[];
+#[cfg(feature = "driver-mbox")]
+static DRIVERS: &[&'static dyn Driver] = &[
+    &super::unix::UNIX,
+    &super::unix::MMDF,
+    &super::unix::mbox::MBOX,
+];
+#[cfg(not(feature = "driver-mbox"))]
+static DRIVERS: &[&'static dyn Driver] = &[&super::unix::UNIX, &super::unix::MMDF];

@@ -1,0 +1,1659 @@
+//! The traditional Berkeley mailbox ("unix" driver): one file, messages
+//! separated by "From " lines, flags kept in Status/X-Status/X-Keywords/
+//! X-UID headers and mailbox data in an X-IMAP pseudo-message or an
+//! X-IMAPbase header of the first message.
+//!
+//! The file is loaded whole and kept in memory as of the size last parsed;
+//! messages are byte ranges into it. Every operation on the file reopens
+//! it under the dot-lock and an `flock`, as the original does.
+
+pub mod format;
+pub mod mbox;
+
+use crate::env::user;
+use crate::message::date::{self, MailDate};
+use crate::store::events::{Events, Level, Status};
+use crate::store::flags::{Flags, MAX_KEYWORDS};
+use crate::store::lock::{self, FlockKind, SessionLock};
+use crate::store::mailbox::{
+    AppendMessage, Driver, Error, Mailbox, MessageInfo, MsgSet, OpenOptions, Result, UidMap,
+};
+use crate::store::names::LocalName;
+use format::{Kind, Layout, MailboxState, Now};
+use std::borrow::Cow;
+use std::fs::{File, FileTimes};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The "unix" driver, or the "mmdf" one (same code, other delimiters).
+#[derive(Debug)]
+pub struct UnixDriver {
+    kind: Kind,
+}
+
+/// The driver objects the registry lists.
+pub static UNIX: UnixDriver = UnixDriver { kind: Kind::Unix };
+pub static MMDF: UnixDriver = UnixDriver { kind: Kind::Mmdf };
+
+/// strerror(3) text of an I/O error.
+fn error_text(e: &std::io::Error) -> String {
+    String::from_utf8_lossy(&lock::error_text(e)).into_owned()
+}
+
+fn path_of(p: &[u8]) -> &Path {
+    Path::new(std::ffi::OsStr::from_bytes(p))
+}
+
+/// `dummy_file`: the file of mailbox `name` (INBOX is the system inbox).
+fn mailbox_path(name: &[u8]) -> Option<Vec<u8>> {
+    match user::mailbox_file(name)? {
+        LocalName::Inbox => user::system_inbox(),
+        LocalName::Path(p) => Some(p),
+    }
+}
+
+/// First 80 bytes of a name, as "%.80s" prints it.
+fn s80(name: &[u8]) -> &[u8] {
+    &name[..name.len().min(80)]
+}
+
+fn msg(parts: &[&[u8]]) -> Vec<u8> {
+    parts.concat()
+}
+
+fn fail(ev: &mut dyn Events, text: &[u8]) -> Error {
+    ev.log(text, Level::Error);
+    Error::reported()
+}
+
+/// What `unix_valid` finds at a name (its errno cases).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Probe {
+    Valid,
+    /// An empty file (errno 0).
+    Empty,
+    /// No such file (ENOENT).
+    Missing,
+    /// Not accessible (EACCES).
+    Denied,
+    /// The name maps to no file (EINVAL).
+    BadName,
+    /// Some other file, or another error.
+    NotUnix,
+}
+
+/// Looks at mailbox `name` as `unix_valid` does, keeping the file's access
+/// and modification times (the "marked" state) when reading it.
+pub fn probe(kind: Kind, name: &[u8]) -> Probe {
+    match mailbox_path(name) {
+        Some(path) => probe_path(kind, &path),
+        None => Probe::BadName,
+    }
+}
+
+/// [`probe`] of a file.
+fn probe_path(kind: Kind, path: &[u8]) -> Probe {
+    let meta = match std::fs::metadata(path_of(path)) {
+        Ok(m) => m,
+        Err(e) => {
+            return match e.kind() {
+                std::io::ErrorKind::NotFound => Probe::Missing,
+                std::io::ErrorKind::PermissionDenied => Probe::Denied,
+                _ => Probe::NotUnix,
+            }
+        }
+    };
+    if meta.len() == 0 {
+        return Probe::Empty;
+    }
+    let file = match File::open(path_of(path)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return Probe::Denied,
+        Err(_) => return Probe::NotUnix,
+    };
+    let mut head = vec![0u8; 1023];
+    let valid = match read_some(&file, &mut head) {
+        Ok(n) => kind.looks_valid(&head[..n]),
+        Err(_) => false,
+    };
+    if meta.ctime() > meta.atime() || meta.mtime() > meta.atime() {
+        let _ = file.set_times(
+            FileTimes::new()
+                .set_accessed(system_time(meta.atime()))
+                .set_modified(system_time(meta.mtime())),
+        );
+    }
+    if valid {
+        Probe::Valid
+    } else {
+        Probe::NotUnix
+    }
+}
+
+fn read_some(file: &File, buf: &mut [u8]) -> std::io::Result<usize> {
+    read_some_at(file, buf, 0)
+}
+
+/// Fills `buf` from the file at `offset` in large reads; returns how much
+/// was there.
+fn read_some_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read_at(&mut buf[n..], offset + n as u64) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+fn system_time(secs: i64) -> SystemTime {
+    if secs >= 0 {
+        UNIX_EPOCH + Duration::from_secs(secs as u64)
+    } else {
+        UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
+    }
+}
+
+/// Sets a file's access and modification times (seconds).
+fn set_times(file: &File, atime: i64, mtime: i64) -> bool {
+    file.set_times(
+        FileTimes::new()
+            .set_accessed(system_time(atime))
+            .set_modified(system_time(mtime)),
+    )
+    .is_ok()
+}
+
+/// Which of `count` messages a set names (numbers out of range ignored).
+fn members(set: MsgSet, count: usize) -> Vec<bool> {
+    let mut chosen = vec![false; count];
+    for &n in set {
+        if n >= 1 && (n as usize) <= count {
+            chosen[n as usize - 1] = true;
+        }
+    }
+    chosen
+}
+
+/// A mailbox as a rewrite would store it.
+#[derive(Debug)]
+struct Rendered {
+    bytes: Vec<u8>,
+    msgs: Vec<Message>,
+    /// Message numbers to report expunged, in order.
+    expunged: Vec<u32>,
+    recent: u32,
+    pseudo: bool,
+}
+
+/// One message of an open mailbox.
+#[derive(Clone, Debug)]
+struct Message {
+    layout: Layout,
+    info: MessageInfo,
+    /// Must be written at the next checkpoint.
+    dirty: bool,
+}
+
+/// An open Berkeley mailbox.
+#[derive(Debug)]
+pub struct UnixMailbox {
+    kind: Kind,
+    /// The file's modification time when last parsed (dates MMDF messages
+    /// without a "From " line).
+    mtime: i64,
+    /// The file (canonical name).
+    path: Vec<u8>,
+    /// The file's bytes as of the last parse.
+    data: Vec<u8>,
+    /// Modification time seen last (0: not yet).
+    filetime: i64,
+    msgs: Vec<Message>,
+    st: MailboxState,
+    recent: u32,
+    /// Don't mark recent messages old when rewriting (after an append).
+    appending: bool,
+    /// Held while the session may write; None means read-only.
+    session: Option<SessionLock>,
+    silent: bool,
+    /// Stop after the first message (only keywords are wanted).
+    sniff: bool,
+    /// The file went away or changed beyond repair; the stream is dead.
+    dead: bool,
+    /// Whether keywords may be created.
+    kwd_create: bool,
+}
+
+impl UnixMailbox {
+    fn now_secs() -> i64 {
+        crate::os::clock::now()
+    }
+
+    /// Opens the mailbox file under the dot-lock and an flock of `kind`, and
+    /// runs `work` on it; then sets the file times as the original does on
+    /// unlocking. Err when the file can't be opened (logged, stream dead).
+    fn locked<R>(
+        &mut self,
+        kind: FlockKind,
+        ev: &mut dyn Events,
+        work: impl FnOnce(&mut Self, &File, &mut dyn Events) -> R,
+    ) -> Result<R> {
+        let dot = lock::dot_lock(&self.path, ev);
+        let opened = std::fs::OpenOptions::new()
+            .read(true)
+            .write(self.session.is_some())
+            .open(path_of(&self.path));
+        let file = match opened {
+            Ok(f) => f,
+            Err(e) => {
+                drop(dot);
+                self.dead = true;
+                let text = format!("Mailbox open failed, aborted: {}", error_text(&e));
+                return Err(fail(ev, text.as_bytes()));
+            }
+        };
+        let held = lock::flock(&file, kind, false);
+        let r = work(self, &file, ev);
+        if !self.dead {
+            self.unlock_times(&file);
+        }
+        drop(held);
+        drop(dot);
+        Ok(r)
+    }
+
+    /// The original's time adjustments on unlocking, which keep the
+    /// mailbox's "new mail" (atime < mtime) state right.
+    fn unlock_times(&mut self, file: &File) {
+        let Ok(meta) = file.metadata() else { return };
+        let now = Self::now_secs();
+        let (atime, mtime) = (meta.atime(), meta.mtime());
+        let times = if self.session.is_some() {
+            Some((now, if now > mtime { mtime } else { now - 1 }))
+        } else if self.recent > 0 {
+            if atime >= mtime || atime >= meta.ctime() {
+                let m = if mtime < now { mtime } else { now };
+                Some((m - 1, m))
+            } else {
+                None
+            }
+        } else if atime < mtime || atime < meta.ctime() {
+            Some((now, if now > mtime { mtime } else { now - 1 }))
+        } else {
+            None
+        };
+        if let Some((a, m)) = times {
+            if set_times(file, a, m) {
+                self.filetime = m;
+            }
+        }
+    }
+
+    /// Reads and parses what was added to the file since the last parse
+    /// (`unix_parse`). False when the stream died (logged).
+    fn reparse(&mut self, file: &File, ev: &mut dyn Events) -> bool {
+        let meta = match file.metadata() {
+            Ok(m) => m,
+            Err(e) => {
+                self.dead = true;
+                let text = format!("Mailbox open failed, aborted: {}", error_text(&e));
+                ev.log(text.as_bytes(), Level::Error);
+                return false;
+            }
+        };
+        let size = meta.len() as usize;
+        let old = self.data.len();
+        if size < old {
+            let text = format!("Mailbox shrank from {} to {} bytes, aborted", old, size);
+            ev.log(text.as_bytes(), Level::Error);
+            self.dead = true;
+            return false;
+        }
+        if size > old {
+            // Only the new part: what was parsed before is kept in memory.
+            self.data.resize(size, 0);
+            match read_some_at(file, &mut self.data[old..], old as u64) {
+                Ok(n) if old + n >= size => {}
+                Ok(n) => self.data.truncate(old + n),
+                Err(e) => {
+                    self.data.truncate(old);
+                    let text = format!("Mailbox open failed, aborted: {}", error_text(&e));
+                    ev.log(text.as_bytes(), Level::Error);
+                    self.dead = true;
+                    return false;
+                }
+            }
+            self.mtime = meta.mtime();
+            if !self.absorb(old, ev) {
+                return false;
+            }
+        } else if self.filetime != 0 && self.filetime != meta.mtime() {
+            ev.log(
+                b"New mailbox modification time but apparently no changes",
+                Level::Warn,
+            );
+        }
+        self.filetime = meta.mtime();
+        true
+    }
+
+    /// Parses the data from `start` and adds the messages found.
+    fn absorb(&mut self, start: usize, ev: &mut dyn Events) -> bool {
+        let existing = self.msgs.len() as u32;
+        let prev_uid = self.msgs.last().map_or(0, |m| m.info.uid);
+        let outcome = match format::parse_with(
+            self.kind,
+            self.mtime,
+            &self.data,
+            start,
+            existing,
+            prev_uid,
+            &mut self.st,
+            self.sniff,
+            ev,
+        ) {
+            Ok(o) => o,
+            Err(format::ParseError::Unexpected(text)) => {
+                ev.log(&text, Level::Error);
+                self.dead = true;
+                return false;
+            }
+        };
+        if outcome.messages.is_empty() {
+            return true;
+        }
+        let mut recent = self.recent;
+        for (m, r) in outcome.messages.into_iter().zip(outcome.recent) {
+            if r {
+                recent += 1;
+            }
+            let flags = if r {
+                m.flags.union(Flags::RECENT)
+            } else {
+                m.flags
+            };
+            self.msgs.push(Message {
+                layout: m.layout,
+                info: MessageInfo {
+                    uid: m.uid,
+                    flags,
+                    keywords: m.keywords,
+                    internal_date: m.date,
+                    size: m.size,
+                },
+                dirty: m.dirty,
+            });
+        }
+        if outcome.pseudo_seen {
+            let first = self.msgs.remove(existing as usize);
+            if first.info.flags.contains(Flags::RECENT) {
+                recent -= 1;
+            }
+        }
+        if self.st.uid_validity == 0 {
+            self.st.uid_validity = Self::now_secs() as u32;
+            if user::user_has_no_life() {
+                self.st.nosticky = true;
+            } else if !self.msgs.is_empty() {
+                self.st.dirty = true;
+                self.st.ddirty = true;
+                if !self.st.pseudo {
+                    self.msgs[0].dirty = true;
+                }
+                ev.log(
+                    b"Assigning new unique identifiers to all messages",
+                    Level::Info,
+                );
+            }
+        }
+        self.recent = recent;
+        if !self.silent {
+            ev.exists(self.msgs.len() as u32);
+        }
+        ev.recent(recent);
+        if recent > 0 {
+            self.st.dirty = true;
+        }
+        true
+    }
+
+    /// Writes the mailbox anew (`unix_rewrite`), expunging the deleted
+    /// messages (of `set` when given) if `expunge`. Returns how many were
+    /// expunged, or None when the file could not be written (logged).
+    ///
+    /// Crash safety: like the original, the file is first extended to its
+    /// new size (so a full disk fails before any byte is overwritten) and
+    /// then overwritten in place from the first byte that changes, because
+    /// the mailbox must keep its inode (the session lock is named after it,
+    /// other readers hold it open) and the spool directory may not be
+    /// writable. The old contents stay in memory until the write is done.
+    fn rewrite(
+        &mut self,
+        file: &File,
+        expunge: bool,
+        set: Option<MsgSet>,
+        ev: &mut dyn Events,
+    ) -> Option<u32> {
+        let r = self.render(expunge, set, &Now::current(), &user::local_host());
+        if self.commit(file, &self.data, &r.bytes, ev).is_err() {
+            // The old view stays: nothing was lost, the next checkpoint retries.
+            return None;
+        }
+        let nexp = r.expunged.len() as u32;
+        self.apply(r, ev);
+        let t = Self::now_secs();
+        if set_times(file, t, t - 1) {
+            self.filetime = t - 1;
+        }
+        Some(nexp)
+    }
+
+    /// The mailbox as a rewrite stores it, without touching the file.
+    fn render(&self, expunge: bool, set: Option<MsgSet>, now: &Now, host: &[u8]) -> Rendered {
+        let chosen = set.map(|s| members(s, self.msgs.len()));
+        let in_set = |n: u32| chosen.as_ref().is_none_or(|c| c[n as usize - 1]);
+        let will_go =
+            |m: &Message, n: u32| expunge && m.info.flags.contains(Flags::DELETED) && in_set(n);
+        let any_kept = self
+            .msgs
+            .iter()
+            .enumerate()
+            .any(|(i, m)| !will_go(m, i as u32 + 1));
+        // An empty mailbox keeps its data in a pseudo-message (unless the
+        // user wants none).
+        let pseudo = self.st.pseudo || (!any_kept && !user::user_has_no_life());
+        let old = &self.data;
+        let mut out = Vec::with_capacity(old.len() + 4096);
+        if pseudo {
+            out.extend_from_slice(&format::pseudo_message_kind(self.kind, &self.st, now, host));
+        }
+        let mut base = !pseudo;
+        let mut recent = self.recent;
+        let mut kept = Vec::with_capacity(self.msgs.len());
+        let mut expunged = Vec::new();
+        for (i, m) in self.msgs.iter().enumerate() {
+            if will_go(m, i as u32 + 1) {
+                if m.info.flags.contains(Flags::RECENT) {
+                    recent -= 1;
+                }
+                // Numbers shift down as messages go.
+                expunged.push(i as u32 + 1 - expunged.len() as u32);
+                continue;
+            }
+            kept.push(self.write_message(old, m.clone(), base, &mut out));
+            base = false;
+        }
+        Rendered {
+            bytes: out,
+            msgs: kept,
+            expunged,
+            recent,
+            pseudo,
+        }
+    }
+
+    /// Takes a rendered mailbox as the current state, reporting what went.
+    fn apply(&mut self, r: Rendered, ev: &mut dyn Events) {
+        self.data = r.bytes;
+        self.msgs = r.msgs;
+        self.st.pseudo = r.pseudo;
+        let expunged = r.expunged;
+        let recent = r.recent;
+        for n in expunged {
+            if !self.silent {
+                ev.expunged(n);
+            }
+        }
+        self.st.dirty = false;
+        self.st.ddirty = false;
+        self.recent = recent;
+        if !self.silent {
+            ev.exists(self.msgs.len() as u32);
+        }
+        ev.recent(recent);
+    }
+
+    /// Appends message `m` in its rewritten form to `out`, deciding as the
+    /// original does whether its stored bytes can stay as they are.
+    fn write_message(&self, old: &[u8], mut m: Message, base: bool, out: &mut Vec<u8>) -> Message {
+        let l = m.layout.clone();
+        let status = format::xstatus(
+            &self.st,
+            m.info.flags,
+            m.info.keywords,
+            m.info.uid,
+            m.info.flags.contains(Flags::RECENT),
+            self.appending,
+            base,
+            true,
+        );
+        let cur = out.len();
+        let unchanged =
+            !base && !m.dirty && cur == l.offset && l.header_len == l.header_lf_len + status.len();
+        if unchanged {
+            let end = l.text_start() + l.text_len;
+            out.extend_from_slice(&old[l.offset..end]);
+            self.keep_trailer(old, end, out);
+            m.layout.offset = cur;
+            return m;
+        }
+        let mut from = &old[l.offset..l.header_start()];
+        let squeezed: Vec<u8>;
+        if from.len() >= 2 && from[from.len() - 2] == b'\r' {
+            squeezed = [&from[..from.len() - 2], b"\n"].concat();
+            from = &squeezed;
+        }
+        out.extend_from_slice(from);
+        let from_len = from.len();
+        let header = format::stored_header(old, &l);
+        let mut j = header.len();
+        if j < 2 || header[j - 2] == b'\n' {
+            j = j.saturating_sub(1);
+        }
+        // The original makes the recorded size match what it wrote (or dies).
+        let header_lf_len = j;
+        out.extend_from_slice(&header[..j]);
+        out.extend_from_slice(&status);
+        let header_len = j + status.len();
+        let old_text = l.text_start();
+        let text_len;
+        if out.len() != old_text {
+            let text = format::strip_cr(&old[old_text..old_text + l.text_len]);
+            text_len = text.len();
+            out.extend_from_slice(&text);
+            out.extend_from_slice(self.kind.trailer());
+        } else {
+            text_len = l.text_len;
+            let end = old_text + l.text_len;
+            out.extend_from_slice(&old[old_text..end]);
+            self.keep_trailer(old, end, out);
+        }
+        m.layout = Layout {
+            offset: cur,
+            from_len,
+            header_len,
+            text_len,
+            header_lf_len,
+        };
+        m.dirty = false;
+        m
+    }
+
+    /// The end of a message whose stored bytes stay: a Berkeley message
+    /// gets its newline (written if it was missing); the MMDF original
+    /// leaves the delimiter's bytes as they are (zeros past the old end,
+    /// where it extended the file).
+    fn keep_trailer(&self, old: &[u8], end: usize, out: &mut Vec<u8>) {
+        match self.kind {
+            Kind::Unix => out.push(b'\n'),
+            Kind::Mmdf => {
+                let want = format::MMDF_DELIMITER.len();
+                let have = &old[end.min(old.len())..(end + want).min(old.len())];
+                out.extend_from_slice(have);
+                out.resize(out.len() + want - have.len(), 0);
+            }
+        }
+    }
+
+    /// Puts `new` into the file in place of `old`: extend, overwrite from
+    /// the first difference, truncate, sync.
+    fn commit(
+        &self,
+        file: &File,
+        old: &[u8],
+        new: &[u8],
+        ev: &mut dyn Events,
+    ) -> std::result::Result<(), ()> {
+        if new.len() > old.len() {
+            let zeros = vec![0u8; new.len() - old.len()];
+            loop {
+                match file
+                    .write_all_at(&zeros, old.len() as u64)
+                    .and_then(|_| file.sync_all())
+                {
+                    Ok(()) => break,
+                    Err(e) => {
+                        let _ = file.set_len(old.len() as u64);
+                        let code = e.raw_os_error().unwrap_or(0);
+                        if ev.disk_error(code, false) {
+                            let _ = file.sync_all();
+                            if !self.silent {
+                                let text = format!("Unable to extend mailbox: {}", error_text(&e));
+                                ev.log(text.as_bytes(), Level::Error);
+                            }
+                            return Err(());
+                        }
+                    }
+                }
+            }
+        }
+        let first = old
+            .iter()
+            .zip(new)
+            .position(|(a, b)| a != b)
+            .unwrap_or(old.len().min(new.len()));
+        loop {
+            match file.write_all_at(&new[first..], first as u64) {
+                Ok(()) => break,
+                Err(e) => {
+                    let text = format!("Unable to write to mailbox: {}", error_text(&e));
+                    ev.log(text.as_bytes(), Level::Error);
+                    if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
+                        return Err(());
+                    }
+                }
+            }
+        }
+        let _ = file.set_len(new.len() as u64);
+        let _ = file.sync_all();
+        Ok(())
+    }
+
+    /// Checkpoint: parse, and rewrite if anything changed (`unix_check`).
+    fn checkpoint(&mut self, ev: &mut dyn Events) {
+        if self.dead || self.session.is_none() {
+            return;
+        }
+        let _ = self.locked(FlockKind::Exclusive, ev, |mb, file, ev| {
+            if mb.reparse(file, ev)
+                && mb.st.dirty
+                && mb.rewrite(file, false, None, ev).is_some()
+                && !mb.silent
+            {
+                ev.log(b"Checkpoint completed", Level::Info);
+            }
+        });
+    }
+
+    /// Opens the mailbox at `path` (canonical file name).
+    fn open_path(
+        kind: Kind,
+        path: Vec<u8>,
+        options: OpenOptions,
+        sniff: bool,
+        ev: &mut dyn Events,
+    ) -> Result<UnixMailbox> {
+        let mut mb = UnixMailbox {
+            kind,
+            mtime: 0,
+            path,
+            data: Vec::new(),
+            filetime: 0,
+            msgs: Vec::new(),
+            st: MailboxState::new(),
+            recent: 0,
+            appending: false,
+            session: None,
+            silent: options.silent,
+            sniff,
+            dead: false,
+            kwd_create: false,
+        };
+        if !options.read_only {
+            // Internal (silent) sessions try once and never send the kiss
+            // of death, as the original's OP_SILENT|OP_NOKOD opens.
+            let request = lock::SessionRequest {
+                silent: options.silent,
+                no_kiss_of_death: options.silent,
+            };
+            mb.session =
+                lock::session_lock_path(&mb.path, request, &lock::LockOptions::current(), ev);
+            if mb.session.is_some() {
+                let writable = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path_of(&mb.path));
+                if matches!(&writable, Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied) {
+                    ev.log(
+                        b"Can't get write access to mailbox, access is readonly",
+                        Level::Warn,
+                    );
+                    mb.session = None;
+                }
+            }
+            if options.silent && mb.session.is_none() {
+                return Err(Error::reported());
+            }
+        }
+        mb.locked(FlockKind::Shared, ev, |mb, file, ev| mb.reparse(file, ev))?;
+        if mb.dead {
+            return Err(Error::reported());
+        }
+        if mb.msgs.is_empty() && !mb.silent {
+            ev.log(b"Mailbox is empty", Level::Info);
+        }
+        // Users with lives get permanent keywords, and may make new ones
+        // while there is room.
+        mb.kwd_create =
+            mb.session.is_some() && !mb.st.nosticky && mb.st.keywords[MAX_KEYWORDS - 1].is_empty();
+        Ok(mb)
+    }
+
+    /// The messages of `set` (in message order) as `unix_copy` writes them
+    /// into another Berkeley mailbox: the "From " line as stored, the header
+    /// and text without CRs, and status lines with the next UIDs of the
+    /// target when it could be opened for writing (`target_last`).
+    fn copy_bytes(&self, set: MsgSet, mut target_last: Option<&mut u32>) -> Vec<u8> {
+        let mut out = Vec::new();
+        let chosen = members(set, self.msgs.len());
+        for (i, m) in self.msgs.iter().enumerate() {
+            if !chosen[i] {
+                continue;
+            }
+            let l = &m.layout;
+            out.extend_from_slice(&self.data[l.offset..l.header_start()]);
+            let header = format::stored_header(&self.data, l);
+            let mut j = header.len();
+            if j >= 2 && header[j - 2] == b'\n' {
+                j -= 1;
+            }
+            out.extend_from_slice(&header[..j]);
+            let uid = match target_last.as_deref_mut() {
+                Some(last) => {
+                    *last = last.wrapping_add(1);
+                    Some(*last)
+                }
+                None => None,
+            };
+            // Status lines with a UID given are always the sticky kind.
+            let sticky_st;
+            let st = if uid.is_some() && self.st.nosticky {
+                sticky_st = MailboxState {
+                    nosticky: false,
+                    ..self.st.clone()
+                };
+                &sticky_st
+            } else {
+                &self.st
+            };
+            out.extend_from_slice(&format::xstatus(
+                st,
+                m.info.flags,
+                m.info.keywords,
+                uid.unwrap_or(0),
+                m.info.flags.contains(Flags::RECENT),
+                self.appending,
+                false,
+                uid.is_some(),
+            ));
+            let t = l.text_start();
+            out.extend_from_slice(&format::strip_cr(&self.data[t..t + l.text_len]));
+            out.extend_from_slice(self.kind.trailer());
+        }
+        out
+    }
+
+    /// `unix_copy`.
+    fn copy_work(
+        &mut self,
+        set: MsgSet,
+        target: &[u8],
+        want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Result<Option<UidMap>> {
+        match probe(self.kind, target) {
+            Probe::Valid | Probe::Empty => {}
+            Probe::Missing if !target.eq_ignore_ascii_case(b"INBOX") => {
+                ev.notify(b"[TRYCREATE] Must create mailbox before copy", Level::Info);
+                return Err(Error::reported());
+            }
+            Probe::Missing | Probe::Denied => {
+                // The original makes a missing INBOX and then still fails.
+                if let (true, Some(path)) =
+                    (target.eq_ignore_ascii_case(b"INBOX"), mailbox_path(target))
+                {
+                    if !path_of(&path).exists() {
+                        let _ = UnixDriver::create_file(self.kind, &path, ev);
+                    }
+                }
+                return Err(fail(
+                    ev,
+                    &msg(&[b"Can't access destination: ", s80(target)]),
+                ));
+            }
+            Probe::BadName => {
+                return Err(fail(
+                    ev,
+                    &msg(&[
+                        format!("Invalid {}-format mailbox name: ", self.kind.label()).as_bytes(),
+                        s80(target),
+                    ]),
+                ))
+            }
+            Probe::NotUnix => {
+                return Err(fail(
+                    ev,
+                    &msg(&[
+                        format!("Not a {}-format mailbox: ", self.kind.label()).as_bytes(),
+                        s80(target),
+                    ]),
+                ))
+            }
+        }
+        let Some(path) = mailbox_path(target) else {
+            return Err(fail(
+                ev,
+                &msg(&[
+                    format!("Invalid {}-format mailbox name: ", self.kind.label()).as_bytes(),
+                    s80(target),
+                ]),
+            ));
+        };
+        let writable = OpenOptions {
+            silent: true,
+            ..Default::default()
+        };
+        let mut tstream = UnixMailbox::open_path(self.kind, path.clone(), writable, false, ev)
+            .ok()
+            .filter(|mb| !mb.read_only());
+        if want_uids && tstream.is_none() {
+            let text = msg(&[b"Unable to write-open mailbox for COPYUID: ", s80(target)]);
+            ev.log(&text, Level::Warn);
+        }
+        ev.critical(true);
+        let first_uid = tstream
+            .as_ref()
+            .map_or(0, |t| t.st.uid_last.wrapping_add(1));
+        let bytes = self.copy_bytes(set, tstream.as_mut().map(|t| &mut t.st.uid_last));
+        let chosen = members(set, self.msgs.len());
+        let source: Vec<u32> = (0..self.msgs.len())
+            .filter(|&i| chosen[i])
+            .map(|i| self.msgs[i].info.uid)
+            .collect();
+        let result = write_at_end(
+            &path,
+            &bytes,
+            ev,
+            "Can't open destination mailbox: ",
+            "Message copy failed: ",
+        );
+        let mut uids = None;
+        if let Some(t) = tstream.as_mut() {
+            if t.st.uid_validity == 0 {
+                t.st.uid_validity = Self::now_secs() as u32;
+            }
+            if want_uids && result.is_ok() {
+                uids = Some(UidMap {
+                    validity: t.st.uid_validity,
+                    dest: (0..source.len() as u32)
+                        .map(|k| first_uid.wrapping_add(k))
+                        .collect(),
+                    source,
+                });
+            }
+            t.st.dirty = true;
+            t.appending = true;
+            t.close(false, ev);
+        }
+        ev.critical(false);
+        result.map(|()| uids)
+    }
+
+    /// The raw stored bytes of message `msgno` (From line to the end of its
+    /// text), for copying between Berkeley mailboxes.
+    pub fn stored(&self, msgno: u32) -> &[u8] {
+        let l = &self.msgs[msgno as usize - 1].layout;
+        &self.data[l.offset..l.text_start() + l.text_len]
+    }
+}
+
+impl Mailbox for UnixMailbox {
+    fn driver_name(&self) -> &'static str {
+        self.kind.name()
+    }
+    fn count(&self) -> u32 {
+        self.msgs.len() as u32
+    }
+    fn info(&self, msgno: u32) -> &MessageInfo {
+        &self.msgs[msgno as usize - 1].info
+    }
+    fn uid_validity(&self) -> u32 {
+        self.st.uid_validity
+    }
+    fn uid_last(&self) -> u32 {
+        self.st.uid_last
+    }
+    fn keywords(&self) -> &[Vec<u8>] {
+        self.st.keyword_list()
+    }
+    fn can_create_keywords(&self) -> bool {
+        self.kwd_create
+    }
+    fn read_only(&self) -> bool {
+        self.session.is_none()
+    }
+
+    fn header(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
+        let l = &self.msgs[msgno as usize - 1].layout;
+        Ok(Cow::Owned(format::client_header(&self.data, l)))
+    }
+
+    fn text(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
+        let l = &self.msgs[msgno as usize - 1].layout;
+        Ok(Cow::Owned(format::client_text(&self.data, l)))
+    }
+
+    fn store_flags(
+        &mut self,
+        set: MsgSet,
+        flags: Flags,
+        keywords: u32,
+        silent: bool,
+        ev: &mut dyn Events,
+    ) -> Result<()> {
+        for &n in set {
+            let Some(m) = (n as usize)
+                .checked_sub(1)
+                .and_then(|i| self.msgs.get_mut(i))
+            else {
+                continue;
+            };
+            let new = Flags((flags.0 & Flags::SETTABLE.0) | (m.info.flags.0 & Flags::RECENT.0));
+            let changed = new != m.info.flags || keywords != m.info.keywords;
+            m.info.flags = new;
+            m.info.keywords = keywords;
+            // The original marks every message of the set, changed or not.
+            m.dirty = true;
+            self.st.dirty = true;
+            if changed && !silent {
+                ev.flags(n);
+            }
+        }
+        Ok(())
+    }
+
+    fn keyword_index(&mut self, name: &[u8], create: bool) -> Option<usize> {
+        if let Some(i) = self.st.find_keyword(name) {
+            return Some(i);
+        }
+        let slot = self.st.keywords.iter().position(|k| k.is_empty())?;
+        if !(create && self.kwd_create && format::valid_new_keyword(name)) {
+            return None;
+        }
+        self.st.keywords[slot] = name.to_vec();
+        if slot == MAX_KEYWORDS - 1 {
+            self.kwd_create = false;
+        }
+        Some(slot)
+    }
+
+    fn ping(&mut self, ev: &mut dyn Events) -> Result<bool> {
+        if self.dead {
+            return Ok(false);
+        }
+        let Some(session) = &self.session else {
+            return Ok(true);
+        };
+        if session.surrender_requested() {
+            if self.st.dirty {
+                self.checkpoint(ev);
+            }
+            self.session = None;
+            return Ok(!self.dead);
+        }
+        let size = match std::fs::metadata(path_of(&self.path)) {
+            Ok(m) => m.len() as usize,
+            Err(e) => {
+                let text = format!("Mailbox stat failed, aborted: {}", error_text(&e));
+                ev.log(text.as_bytes(), Level::Error);
+                self.dead = true;
+                return Ok(false);
+            }
+        };
+        if self.st.ddirty || size != self.data.len() {
+            let _ = self.locked(FlockKind::Exclusive, ev, |mb, file, ev| {
+                if mb.reparse(file, ev) && mb.st.ddirty {
+                    mb.rewrite(file, false, None, ev);
+                }
+            });
+        }
+        Ok(!self.dead)
+    }
+
+    fn check(&mut self, ev: &mut dyn Events) -> Result<()> {
+        self.checkpoint(ev);
+        Ok(())
+    }
+
+    fn expunge(&mut self, set: Option<MsgSet>, ev: &mut dyn Events) -> Result<u32> {
+        if self.dead || self.session.is_none() {
+            if !self.silent {
+                ev.log(b"Expunge ignored on readonly mailbox", Level::Warn);
+            }
+            return Ok(0);
+        }
+        let outcome = self.locked(FlockKind::Exclusive, ev, |mb, file, ev| {
+            if !mb.reparse(file, ev) {
+                return None;
+            }
+            if !mb.st.dirty
+                && mb
+                    .msgs
+                    .iter()
+                    .any(|m| m.info.flags.contains(Flags::DELETED))
+            {
+                mb.st.dirty = true;
+            }
+            if !mb.st.dirty {
+                return Some((0, b"No messages deleted, so no update needed".to_vec()));
+            }
+            let n = mb.rewrite(file, true, set, ev)?;
+            Some((
+                n,
+                if n > 0 {
+                    format!("Expunged {} messages", n).into_bytes()
+                } else {
+                    b"Mailbox checkpointed, but no messages expunged".to_vec()
+                },
+            ))
+        })?;
+        match outcome {
+            Some((n, text)) => {
+                if !self.silent {
+                    ev.log(&text, Level::Info);
+                }
+                Ok(n)
+            }
+            None => Ok(0),
+        }
+    }
+
+    fn messages_for_copy(
+        &mut self,
+        set: MsgSet,
+        _ev: &mut dyn Events,
+    ) -> Result<Vec<AppendMessage>> {
+        Ok(set
+            .iter()
+            .map(|&n| {
+                let m = &self.msgs[n as usize - 1];
+                let mut message = format::client_header(&self.data, &m.layout);
+                message.extend_from_slice(&format::client_text(&self.data, &m.layout));
+                AppendMessage {
+                    flags: m.info.flags.minus(Flags::RECENT),
+                    keywords: (0..MAX_KEYWORDS)
+                        .filter(|b| m.info.keywords & (1 << b) != 0)
+                        .map(|b| self.st.keywords[b].clone())
+                        .collect(),
+                    date: Some(m.info.internal_date),
+                    message,
+                }
+            })
+            .collect())
+    }
+
+    fn copy_to(&mut self, set: MsgSet, target: &[u8], ev: &mut dyn Events) -> Option<Result<()>> {
+        Some(self.copy_work(set, target, false, ev).map(|_| ()))
+    }
+
+    fn copy_to_uids(
+        &mut self,
+        set: MsgSet,
+        target: &[u8],
+        want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Option<Result<Option<UidMap>>> {
+        Some(self.copy_work(set, target, want_uids, ev))
+    }
+
+    fn close(&mut self, expunge: bool, ev: &mut dyn Events) {
+        let silent = self.silent;
+        self.silent = true;
+        if expunge {
+            let _ = self.expunge(None, ev);
+        } else if self.st.dirty {
+            self.checkpoint(ev);
+        }
+        self.silent = silent;
+        self.session = None;
+        self.dead = true;
+    }
+}
+
+impl UnixDriver {
+    /// `unix_create` for a resolved file: makes the directories, the file,
+    /// and writes the pseudo-message.
+    fn create_file(kind: Kind, path: &[u8], ev: &mut dyn Events) -> Result<()> {
+        let p = path_of(path);
+        if let Some(dir) = p.parent() {
+            if !dir.as_os_str().is_empty() && !dir.is_dir() {
+                if let Err(e) = std::fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(dir)
+                {
+                    let text = msg(&[
+                        b"Can't create mailbox node ",
+                        s80(path),
+                        b": ",
+                        error_text(&e).as_bytes(),
+                    ]);
+                    return Err(fail(ev, &text));
+                }
+            }
+        }
+        if path.ends_with(b"/") {
+            return match std::fs::DirBuilder::new().mode(0o700).create(p) {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    let text = msg(&[
+                        b"Can't create mailbox node ",
+                        s80(path),
+                        b": ",
+                        error_text(&e).as_bytes(),
+                    ]);
+                    Err(fail(ev, &text))
+                }
+            };
+        }
+        let file = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(p)
+        {
+            Ok(f) => f,
+            Err(e) => {
+                let text = msg(&[
+                    b"Can't create mailbox node ",
+                    s80(path),
+                    b": ",
+                    error_text(&e).as_bytes(),
+                ]);
+                return Err(fail(ev, &text));
+            }
+        };
+        // The original creates it with umask 0: exactly the mailbox mode.
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
+        if user::user_has_no_life() {
+            // No pseudo-message for users who want none.
+            return Ok(());
+        }
+        let now = Now::current();
+        let defaults: Vec<Vec<u8>> = (0..MAX_KEYWORDS)
+            .filter_map(user::default_user_flag)
+            .collect();
+        let data = format::create_pseudo_kind(kind, &now, &user::local_host(), &defaults);
+        if let Err(e) = file.write_all_at(&data, 0) {
+            let _ = std::fs::remove_file(p);
+            let text = msg(&[
+                b"Can't initialize mailbox node ",
+                s80(path),
+                b": ",
+                error_text(&e).as_bytes(),
+            ]);
+            return Err(fail(ev, &text));
+        }
+        Ok(())
+    }
+
+    /// `unix_rename` (delete when `new` is None).
+    fn rename_or_delete(old: &[u8], new: Option<&[u8]>, ev: &mut dyn Events) -> Result<()> {
+        ev.critical(true);
+        let r = Self::rename_work(old, new, ev);
+        ev.critical(false);
+        r.map_err(|text| fail(ev, &text))
+    }
+
+    fn rename_work(
+        old: &[u8],
+        new: Option<&[u8]>,
+        ev: &mut dyn Events,
+    ) -> std::result::Result<(), Vec<u8>> {
+        let file = mailbox_path(old);
+        let target = match new {
+            Some(n) => match user::mailbox_file(n) {
+                Some(LocalName::Path(p)) if !p.is_empty() && !p.ends_with(b"/") => Some(p),
+                _ => None,
+            },
+            None => None,
+        };
+        let (Some(file), true) = (file, new.is_none() || target.is_some()) else {
+            return Err(match new {
+                Some(n) => msg(&[
+                    b"Can't rename mailbox ",
+                    s80(old),
+                    b" to ",
+                    s80(n),
+                    b": invalid name",
+                ]),
+                None => msg(&[b"Can't delete mailbox ", s80(old), b": invalid name"]),
+            });
+        };
+        // Lock out other sessions while the file goes: one try, no kiss of
+        // death. (A missing file fails here too, with the same message.)
+        let request = lock::SessionRequest {
+            silent: true,
+            no_kiss_of_death: true,
+        };
+        let session = lock::session_lock_path(&file, request, &lock::LockOptions::current(), ev);
+        if session.is_none() {
+            return Err(msg(&[
+                b"Mailbox ",
+                s80(old),
+                b" is in use by another process",
+            ]));
+        }
+        let dot = lock::dot_lock(&file, ev);
+        let opened = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path_of(&file));
+        let f = match opened {
+            Ok(f) => f,
+            Err(e) => {
+                drop(dot);
+                return Err(msg(&[
+                    b"Can't lock mailbox ",
+                    s80(old),
+                    b": ",
+                    error_text(&e).as_bytes(),
+                ]));
+            }
+        };
+        let held = lock::flock(&f, FlockKind::Exclusive, false);
+        let result = match (new, target) {
+            (Some(n), Some(t)) => {
+                let tp = path_of(&t);
+                let mut r = Ok(());
+                if let Some(dir) = tp.parent() {
+                    if !dir.as_os_str().is_empty() && !dir.is_dir() {
+                        if let Err(e) = std::fs::DirBuilder::new()
+                            .recursive(true)
+                            .mode(0o700)
+                            .create(dir)
+                        {
+                            r = Err(msg(&[
+                                b"Can't create mailbox node ",
+                                s80(&t),
+                                b": ",
+                                error_text(&e).as_bytes(),
+                            ]));
+                        }
+                    }
+                }
+                r.and_then(|()| {
+                    std::fs::rename(path_of(&file), tp).map_err(|e| {
+                        msg(&[
+                            b"Can't rename mailbox ",
+                            s80(old),
+                            b" to ",
+                            s80(n),
+                            b": ",
+                            error_text(&e).as_bytes(),
+                        ])
+                    })
+                })
+            }
+            _ => std::fs::remove_file(path_of(&file)).map_err(|e| {
+                msg(&[
+                    b"Can't delete mailbox ",
+                    s80(old),
+                    b": ",
+                    error_text(&e).as_bytes(),
+                ])
+            }),
+        };
+        drop(held);
+        drop(f);
+        drop(dot);
+        drop(session);
+        result
+    }
+}
+
+impl Driver for UnixDriver {
+    fn name(&self) -> &'static str {
+        self.kind.name()
+    }
+
+    fn valid(&self, name: &[u8]) -> bool {
+        probe(self.kind, name) == Probe::Valid
+    }
+
+    fn open(
+        &self,
+        name: &[u8],
+        options: OpenOptions,
+        ev: &mut dyn Events,
+    ) -> Result<Box<dyn Mailbox>> {
+        let Some(path) = mailbox_path(name) else {
+            let text = msg(&[b"Can't open - invalid name: ", s80(name)]);
+            return Err(fail(ev, &text));
+        };
+        Ok(Box::new(UnixMailbox::open_path(
+            self.kind, path, options, false, ev,
+        )?))
+    }
+
+    fn create(&self, name: &[u8], ev: &mut dyn Events) -> Result<()> {
+        let Some(path) = mailbox_path(name) else {
+            let text = msg(&[b"Can't create ", s80(name), b": invalid name"]);
+            return Err(fail(ev, &text));
+        };
+        Self::create_file(self.kind, &path, ev)
+    }
+
+    fn delete(&self, name: &[u8], ev: &mut dyn Events) -> Result<()> {
+        Self::rename_or_delete(name, None, ev)
+    }
+
+    fn rename(&self, old: &[u8], new: &[u8], ev: &mut dyn Events) -> Result<()> {
+        Self::rename_or_delete(old, Some(new), ev)
+    }
+
+    fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()> {
+        append(self.kind, name, messages, false, ev).map(|_| ())
+    }
+
+    fn append_uids(
+        &self,
+        name: &[u8],
+        messages: &[AppendMessage],
+        want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Result<Option<UidMap>> {
+        append(self.kind, name, messages, want_uids, ev)
+    }
+
+    fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status> {
+        let path = mailbox_path(name)
+            .ok_or_else(|| Error::new(msg(&[b"Can't open - invalid name: ", s80(name)])))?;
+        let quiet = OpenOptions {
+            read_only: true,
+            silent: true,
+            ..Default::default()
+        };
+        let mut mb = UnixMailbox::open_path(self.kind, path, quiet, false, ev)?;
+        let unseen = mb
+            .msgs
+            .iter()
+            .filter(|m| !m.info.flags.contains(Flags::SEEN))
+            .count() as u32;
+        let st = Status {
+            messages: Some(mb.count()),
+            recent: Some(mb.recent),
+            unseen: Some(unseen),
+            uid_next: Some(mb.st.uid_last.wrapping_add(1)),
+            uid_validity: Some(mb.st.uid_validity),
+        };
+        mb.close(false, ev);
+        Ok(st)
+    }
+}
+
+/// `unix_append`: writes the messages at the end of the file in one go
+/// (all or none), then lets a writable session assign their UIDs.
+fn append(
+    kind: Kind,
+    name: &[u8],
+    messages: &[AppendMessage],
+    want_uids: bool,
+    ev: &mut dyn Events,
+) -> Result<Option<UidMap>> {
+    let Some(path) = mailbox_path(name) else {
+        let text = msg(&[
+            format!("Invalid {}-format mailbox name: ", kind.label()).as_bytes(),
+            s80(name),
+        ]);
+        return Err(fail(ev, &text));
+    };
+    let user_name = user::user_name().unwrap_or_default();
+    append_at(
+        kind,
+        &path,
+        name,
+        messages,
+        &user_name,
+        &user::local_host(),
+        want_uids,
+        ev,
+    )
+}
+
+/// [`append`] to the file `path` (`name` for messages), as `user`@`host`.
+#[allow(clippy::too_many_arguments)]
+fn append_at(
+    kind: Kind,
+    path: &[u8],
+    name: &[u8],
+    messages: &[AppendMessage],
+    user_name: &[u8],
+    host: &[u8],
+    want_uids: bool,
+    ev: &mut dyn Events,
+) -> Result<Option<UidMap>> {
+    let quiet = OpenOptions {
+        read_only: true,
+        silent: true,
+        ..Default::default()
+    };
+    let path = path.to_vec();
+    // Keywords known to the target, for turning names into the stored list.
+    let keywords: MailboxState = match probe_path(kind, &path) {
+        Probe::Valid => match UnixMailbox::open_path(kind, path.clone(), quiet, true, ev) {
+            Ok(mb) => mb.st.clone(),
+            Err(_) => {
+                let text = msg(&[b"Unable to examine mailbox for APPEND: ", s80(name)]);
+                return Err(fail(ev, &text));
+            }
+        },
+        Probe::Missing if !name.eq_ignore_ascii_case(b"INBOX") => {
+            ev.notify(
+                b"[TRYCREATE] Must create mailbox before append",
+                Level::Info,
+            );
+            return Err(Error::reported());
+        }
+        Probe::Missing | Probe::Empty => {
+            if !Path::new(std::ffi::OsStr::from_bytes(&path)).exists() {
+                let _ = UnixDriver::create_file(kind, &path, ev);
+            }
+            MailboxState::new()
+        }
+        Probe::Denied => return Err(fail(ev, &msg(&[b"Can't access destination: ", s80(name)]))),
+        Probe::BadName => {
+            return Err(fail(
+                ev,
+                &msg(&[
+                    format!("Invalid {}-format mailbox name: ", kind.label()).as_bytes(),
+                    s80(name),
+                ]),
+            ))
+        }
+        Probe::NotUnix => {
+            return Err(fail(
+                ev,
+                &msg(&[
+                    format!("Not a {}-format mailbox: ", kind.label()).as_bytes(),
+                    s80(name),
+                ]),
+            ))
+        }
+    };
+    let mut stored = Vec::new();
+    let mut writer = format::AppendWriter::new(kind);
+    for m in messages {
+        let when = m.date.unwrap_or_else(now_date);
+        let cdate = date::ctime_date(&when);
+        if m.message.is_empty() {
+            ev.log(b"Append of zero-length message", Level::Error);
+            return Err(Error::reported());
+        }
+        let mut bits = 0u32;
+        for k in &m.keywords {
+            match keywords.find_keyword(k) {
+                Some(i) => bits |= 1 << i,
+                None => {
+                    let text = if k.is_empty() {
+                        b"Empty flag invalid".to_vec()
+                    } else {
+                        msg(&[b"Unknown flag: ", s80(k)])
+                    };
+                    ev.log(&text, Level::Warn);
+                }
+            }
+        }
+        let names: Vec<&[u8]> = (0..MAX_KEYWORDS)
+            .filter(|b| bits & (1 << b) != 0)
+            .map(|b| keywords.keywords[b].as_slice())
+            .collect();
+        writer.write(
+            &mut stored,
+            user_name,
+            host,
+            cdate.as_bytes(),
+            m.flags,
+            &names,
+            None,
+            &m.message,
+        );
+    }
+    ev.critical(true);
+    // A writable session on the target, to assign UIDs afterwards.
+    let mut session = UnixMailbox::open_path(
+        kind,
+        path.clone(),
+        OpenOptions {
+            silent: true,
+            ..Default::default()
+        },
+        false,
+        ev,
+    )
+    .ok()
+    .filter(|mb| !mb.read_only());
+    if want_uids && session.is_none() {
+        let text = msg(&[b"Unable to re-open mailbox for APPENDUID: ", s80(name)]);
+        ev.log(&text, Level::Warn);
+    }
+    let result = write_at_end(
+        &path,
+        &stored,
+        ev,
+        "Can't open append mailbox: ",
+        "Message append failed: ",
+    );
+    let mut uids = None;
+    if let Some(mb) = session.as_mut() {
+        if mb.st.uid_validity == 0 {
+            mb.st.uid_validity = UnixMailbox::now_secs() as u32;
+        }
+        // The new messages get the next UIDs when this session closes.
+        let first = mb.st.uid_last.wrapping_add(1);
+        if want_uids && result.is_ok() {
+            uids = Some(UidMap {
+                validity: mb.st.uid_validity,
+                source: Vec::new(),
+                dest: (0..messages.len() as u32)
+                    .map(|k| first.wrapping_add(k))
+                    .collect(),
+            });
+        }
+        mb.st.dirty = true;
+        mb.appending = true;
+        mb.close(false, ev);
+    }
+    ev.critical(false);
+    result.map(|()| uids)
+}
+
+/// The current time as a message date (local zone).
+fn now_date() -> MailDate {
+    let text = date::now(date::NowFormat::Rfc822 { zone_text: false });
+    date::parse_date(&text).unwrap_or_else(|d| d)
+}
+
+/// Appends `bytes` to the mailbox file under its locks; on failure the file
+/// is cut back to its old size.
+fn write_at_end(
+    path: &[u8],
+    bytes: &[u8],
+    ev: &mut dyn Events,
+    open_failed: &str,
+    write_failed: &str,
+) -> Result<()> {
+    let dot = lock::dot_lock(path, ev);
+    let file = match std::fs::OpenOptions::new().append(true).open(path_of(path)) {
+        Ok(f) => f,
+        Err(e) => {
+            drop(dot);
+            let text = format!("{}{}", open_failed, error_text(&e));
+            return Err(fail(ev, text.as_bytes()));
+        }
+    };
+    let held = lock::flock(&file, FlockKind::Exclusive, false);
+    let meta = file.metadata().ok();
+    let old_size = meta.as_ref().map_or(0, |m| m.len());
+    let now = UnixMailbox::now_secs();
+    let written = std::io::Write::write_all(&mut &file, bytes).and_then(|_| file.sync_all());
+    let result = match written {
+        Ok(()) => {
+            set_times(&file, now - 1, now);
+            Ok(())
+        }
+        Err(e) => {
+            let text = format!("{}{}", write_failed, error_text(&e));
+            ev.log(text.as_bytes(), Level::Error);
+            let _ = file.set_len(old_size);
+            if let Some(m) = meta {
+                let atime = if m.ctime() > m.atime() || m.mtime() > m.atime() {
+                    m.atime()
+                } else {
+                    now
+                };
+                set_times(&file, atime, now);
+            }
+            Err(Error::reported())
+        }
+    };
+    drop(held);
+    drop(dot);
+    result
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Parses `data` as a whole mailbox file and renders the file a checkpoint
+/// would write (pseudo-message dated `now`, host `host`), without any file
+/// or lock: the message count and the bytes, or None when the data does not
+/// parse. For fuzzing and tests.
+pub fn rewritten(data: &[u8], now: &Now, host: &[u8]) -> Option<(u32, Vec<u8>)> {
+    rewritten_kind(Kind::Unix, data, now, host)
+}
+
+/// [`rewritten`] for either format.
+pub fn rewritten_kind(kind: Kind, data: &[u8], now: &Now, host: &[u8]) -> Option<(u32, Vec<u8>)> {
+    let mut mb = UnixMailbox {
+        kind,
+        mtime: 0,
+        path: Vec::new(),
+        data: data.to_vec(),
+        filetime: 0,
+        msgs: Vec::new(),
+        st: MailboxState::new(),
+        recent: 0,
+        appending: false,
+        session: None,
+        silent: true,
+        sniff: false,
+        dead: false,
+        kwd_create: false,
+    };
+    let mut ev = crate::store::events::Recorder::new();
+    if !mb.absorb(0, &mut ev) {
+        return None;
+    }
+    // A rewrite never happens without a UID validity (an empty file gets
+    // one from whoever writes it first).
+    if mb.st.uid_validity == 0 {
+        mb.st.uid_validity = now.secs as u32;
+    }
+    let r = mb.render(false, None, now, host);
+    Some((mb.count(), r.bytes))
+}
