@@ -45,6 +45,9 @@ pub struct Local {
     header: Vec<u8>,
     /// Backs the STRING the text slot set up last.
     text: Vec<u8>,
+    /// Envelopes and bodies a driver made itself (the structure slot), by
+    /// message number; stream-owned, freed at close.
+    structures: Vec<(u32, *mut ENVELOPE, *mut BODY)>,
 }
 
 /// The core driver a C driver object stands for, by its name.
@@ -673,7 +676,16 @@ pub unsafe fn open(
             mailbox,
             header: Vec::new(),
             text: Vec::new(),
+            structures: Vec::new(),
         })) as *mut c_void;
+        // A driver may show the mailbox under another name (phile: the
+        // file's path; mbox: "mbox").
+        let renamed = local(stream).and_then(|l| l.mailbox.mailbox_name().map(<[u8]>::to_vec));
+        if let Some(n) = renamed {
+            let mut old = s.mailbox as *mut c_void;
+            super::memory::fs_give(&mut old);
+            s.mailbox = c_string_from(&n);
+        }
         s.set_inbox(options.inbox.into());
         describe(stream);
         // The core reports the counts as events; a silent open may report
@@ -716,6 +728,10 @@ pub unsafe fn close(stream: *mut MAILSTREAM, options: c_long) {
         (*stream).local = null_mut();
         let mut l = Box::from_raw(raw);
         l.mailbox.close(expunge, &mut sink);
+        for (_, mut env, mut body) in l.structures.drain(..) {
+            super::construct::mail_free_envelope(&mut env);
+            super::construct::mail_free_body(&mut body);
+        }
         drop(l);
         // Only logs and notices can follow a close.
         let events: Vec<Event> = sink
@@ -768,6 +784,73 @@ pub unsafe fn header(
             *length = (l.header.len() - 1) as c_ulong;
         }
         l.header.as_mut_ptr() as *mut c_char
+    }
+}
+
+/// `structure`: the envelope (and body) a driver makes itself rather than
+/// having them parsed; made once per message and kept by the stream.
+///
+/// # Safety
+/// `stream` live; `body` NULL or writable.
+pub unsafe fn structure(
+    stream: *mut MAILSTREAM,
+    msgno: c_ulong,
+    body: *mut *mut BODY,
+) -> *mut ENVELOPE {
+    // SAFETY: per the contract.
+    unsafe {
+        let Some(l) = local(stream) else {
+            return null_mut();
+        };
+        let m = msgno as u32;
+        let (env, b) = match l.structures.iter().find(|(n, _, _)| *n == m) {
+            Some(&(_, e, b)) => (e, b),
+            None => {
+                let Some((e, b)) = l.mailbox.structure(m) else {
+                    return null_mut();
+                };
+                let env = super::rfc822::envelope_to_c(e);
+                let cbody = super::construct::mail_newbody();
+                super::rfc822::body_fill_c(b, cbody, &mut Vec::new());
+                l.structures.push((m, env, cbody));
+                (env, cbody)
+            }
+        };
+        if !body.is_null() {
+            *body = b;
+        }
+        env
+    }
+}
+
+/// `status` for a driver with its own (not `mail_status_default`): the
+/// core's counts, told with the flags the caller asked for.
+///
+/// # Safety
+/// `stream` NULL or live; `mailbox` NUL-terminated.
+pub unsafe fn status(
+    core: Option<&dyn Driver>,
+    stream: *mut MAILSTREAM,
+    mailbox: *mut c_char,
+    flags: c_long,
+) -> c_long {
+    // SAFETY: per the contract.
+    unsafe {
+        let (Some(d), Some(name)) = (core, c_bytes(mailbox)) else {
+            return 0;
+        };
+        match with_sink(stream, |ev| d.status(name, ev)) {
+            Ok(st) => {
+                let mut status = c_status(&st);
+                status.flags = flags;
+                mm_status(stream, mailbox, &mut status);
+                1
+            }
+            Err(e) => {
+                report(&e);
+                0
+            }
+        }
     }
 }
 
@@ -1431,6 +1514,31 @@ macro_rules! core_driver {
             super::guard(stringify!($f), std::ptr::null_mut(), || {
                 // SAFETY: forwarded contract.
                 unsafe { super::bridge::header(stream, msgno, length, flags) }
+            })
+        }
+    };
+    (@new structure $f:ident $name:literal $driver:ident $proto:ident) => {
+        /// # Safety
+        /// `stream` live; `body` NULL or writable.
+        #[no_mangle]
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, msgno: std::os::raw::c_ulong, body: *mut *mut BODY, flags: c_long) -> *mut ENVELOPE {
+            super::guard(stringify!($f), std::ptr::null_mut(), || {
+                // The original's structure slots ignore the flags.
+                let _ = flags;
+                // SAFETY: forwarded contract.
+                unsafe { super::bridge::structure(stream, msgno, body) }
+            })
+        }
+    };
+    (@new status $f:ident $name:literal $driver:ident $proto:ident) => {
+        /// # Safety
+        /// `stream` NULL or live; `mbx` NUL-terminated.
+        #[no_mangle]
+        pub unsafe extern "C" fn $f(stream: *mut MAILSTREAM, mbx: *mut c_char, flags: c_long) -> c_long {
+            super::guard(stringify!($f), 0, || {
+                let core = crate::store::registry::driver($name);
+                // SAFETY: forwarded contract.
+                unsafe { super::bridge::status(core, stream, mbx, flags) }
             })
         }
     };

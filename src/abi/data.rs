@@ -50,7 +50,6 @@ macro_rules! drivers {
 
 // Flags are the original's DR_* combinations for each driver.
 drivers! {
-    mboxdriver, mboxproto, "mbox", 0x8106;
     imapdriver, imapproto, "imap", 0x10a4c;
     nntpdriver, nntpproto, "nntp", 0x17a78;
     pop3driver, pop3proto, "pop3", 0x6624;
@@ -61,7 +60,6 @@ drivers! {
     mtxdriver, mtxproto, "mtx", 0x706;
     mhdriver, mhproto, "mh", 0x20466;
     newsdriver, newsproto, "news", 0x24078;
-    philedriver, phileproto, "phile", 0x412;
 }
 
 // The dummy driver has its methods (src/abi/dummy.rs).
@@ -97,7 +95,8 @@ pub static mut dummyproto: MAILSTREAM = MAILSTREAM {
 // Drivers implemented in the core (src/store), reached through
 // src/abi/bridge.rs: one invocation per driver, its slots as in the
 // original's DRIVER object (`new` generates the export, `use` reuses one).
-use super::params::{mmdf_parameters, unix_parameters};
+use super::dummy::{dummy_create, dummy_delete, dummy_rename};
+use super::params::{mmdf_parameters, phile_parameters, unix_parameters};
 use super::stream::mail_status_default;
 super::bridge::core_driver!(unixdriver, unixproto, "unix", 0x9106, {
     valid: new unix_valid, parameters: use unix_parameters, scan: new unix_scan,
@@ -116,6 +115,25 @@ super::bridge::core_driver!(mmdfdriver, mmdfproto, "mmdf", 0x9106, {
     text: new mmdf_text, flagmsg: new mmdf_flagmsg, ping: new mmdf_ping,
     check: new mmdf_check, expunge: new mmdf_expunge, copy: new mmdf_copy,
     append: new mmdf_append,
+});
+
+super::bridge::core_driver!(mboxdriver, mboxproto, "mbox", 0x8106, {
+    valid: new mbox_valid, parameters: use unix_parameters, scan: use unix_scan,
+    list: use unix_list, lsub: use unix_lsub, create: new mbox_create,
+    mbxdel: new mbox_delete, mbxren: new mbox_rename, status: new mbox_status,
+    open: new mbox_open, close: use unix_close, header: use unix_header,
+    text: use unix_text, flagmsg: use unix_flagmsg, ping: new mbox_ping,
+    check: new mbox_check, expunge: new mbox_expunge, copy: use unix_copy,
+    append: new mbox_append,
+});
+super::bridge::core_driver!(philedriver, phileproto, "phile", 0x412, {
+    valid: new phile_valid, parameters: use phile_parameters, scan: new phile_scan,
+    list: new phile_list, lsub: new phile_lsub, create: use dummy_create,
+    mbxdel: use dummy_delete, mbxren: use dummy_rename, status: new phile_status,
+    open: new phile_open, close: new phile_close, structure: new phile_structure,
+    header: new phile_header, text: new phile_text, ping: new phile_ping,
+    check: new phile_check, expunge: new phile_expunge, copy: new phile_copy,
+    append: new phile_append,
 });
 
 const fn authenticator(name: *mut c_char, flags: c_long) -> AUTHENTICATOR {

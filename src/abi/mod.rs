@@ -19,6 +19,7 @@ pub mod mail_flags;
 pub mod memory;
 pub mod misc;
 pub mod params;
+pub mod phile;
 pub mod registry;
 pub mod rfc822;
 pub mod rfc822_output;
@@ -48,6 +49,7 @@ pub mod exports {
     pub use super::memory::*;
     pub use super::misc::*;
     pub use super::params::*;
+    pub use super::phile::*;
     pub use super::registry::*;
     pub use super::rfc822::*;
     pub use super::rfc822_output::*;

@@ -127,6 +127,12 @@ pub trait Mailbox {
     /// caller does, through [`Mailbox::store_flags`].
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>>;
 
+    /// The name the stream should carry once open, when the driver renames
+    /// it (the original's phile shows the file's path, mbox shows "mbox").
+    fn mailbox_name(&self) -> Option<&[u8]> {
+        None
+    }
+
     /// The envelope and body structure, for a driver that makes them itself
     /// rather than having them parsed from `header` and `text` (the
     /// original's `structure` slot). None: parse them as usual.

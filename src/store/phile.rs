@@ -348,6 +348,9 @@ impl Mailbox for PhileMailbox {
     fn text(&mut self, _msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         Ok(Cow::Borrowed(&self.text))
     }
+    fn mailbox_name(&self) -> Option<&[u8]> {
+        Some(&self.path)
+    }
     fn structure(&mut self, _msgno: u32) -> Option<(Envelope, Body)> {
         Some((self.envelope.clone(), self.body.clone()))
     }

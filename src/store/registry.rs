@@ -34,6 +34,8 @@ static DRIVERS: &[&'static dyn Driver] = &[
     &super::unix::UNIX,
     &super::unix::MMDF,
     &super::unix::mbox::MBOX,
+    &super::phile::PHILE,
 ];
 #[cfg(not(feature = "driver-mbox"))]
-static DRIVERS: &[&'static dyn Driver] = &[&super::unix::UNIX, &super::unix::MMDF];
+static DRIVERS: &[&'static dyn Driver] =
+    &[&super::unix::UNIX, &super::unix::MMDF, &super::phile::PHILE];

@@ -131,6 +131,9 @@ impl MboxMailbox {
 }
 
 impl Mailbox for MboxMailbox {
+    fn mailbox_name(&self) -> Option<&[u8]> {
+        self.inner.mailbox_name()
+    }
     fn driver_name(&self) -> &'static str {
         "mbox"
     }

@@ -902,6 +902,10 @@ impl UnixMailbox {
 }
 
 impl Mailbox for UnixMailbox {
+    /// The stream shows the file's path once open, as the original's does.
+    fn mailbox_name(&self) -> Option<&[u8]> {
+        Some(&self.path)
+    }
     fn driver_name(&self) -> &'static str {
         self.kind.name()
     }
