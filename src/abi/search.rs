@@ -298,8 +298,8 @@ unsafe fn ranges(mut set: *mut SEARCHSET) -> Vec<core::Range> {
         // SAFETY: per the contract.
         unsafe {
             out.push(core::Range {
-                first: (*set).first as u64,
-                last: (*set).last as u64,
+                first: (*set).first,
+                last: (*set).last,
             });
             set = (*set).next;
         }
@@ -366,10 +366,10 @@ unsafe fn search_msg(
     unsafe {
         let p = &*pgm;
         let elt = mail_elt(stream, msgno);
-        if !p.msgno.is_null() && !core::in_set(&ranges(p.msgno), msgno as u64) {
+        if !p.msgno.is_null() && !core::in_set(&ranges(p.msgno), msgno) {
             return false;
         }
-        if !p.uid.is_null() && !core::in_set(&ranges(p.uid), mail_uid(stream, msgno) as u64) {
+        if !p.uid.is_null() && !core::in_set(&ranges(p.uid), mail_uid(stream, msgno)) {
             return false;
         }
         let fk = flag_keys(p);
@@ -395,10 +395,10 @@ unsafe fn search_msg(
             before: p.before,
             on: p.on,
             since: p.since,
-            older: p.older as u64,
-            younger: p.younger as u64,
-            larger: p.larger as u64,
-            smaller: p.smaller as u64,
+            older: p.older,
+            younger: p.younger,
+            larger: p.larger,
+            smaller: p.smaller,
         };
         // Sizes first, then flags, keywords and dates, in the original's order.
         let sizes = core::DateKeys {
@@ -407,7 +407,7 @@ unsafe fn search_msg(
             ..Default::default()
         };
         let date = read_fields(e);
-        if !sizes.admits(e.rfc822_size as u64, &date, 0) {
+        if !sizes.admits(e.rfc822_size, &date, 0) {
             return false;
         }
         let f = core::Flags {
@@ -455,7 +455,7 @@ unsafe fn search_msg(
         while !or.is_null() {
             let o = &*or;
             let first = !o.first.is_null() && search_msg(stream, msgno, section, o.first);
-            if !first && !(!o.second.is_null() && search_msg(stream, msgno, section, o.second)) {
+            if !first && (o.second.is_null() || !search_msg(stream, msgno, section, o.second)) {
                 return false;
             }
             or = o.next;
@@ -719,8 +719,7 @@ pub unsafe extern "C" fn mail_search_keyword(
                 .iter()
                 .map(|&n| c_bytes(n).map(|b| b.to_vec()))
                 .collect();
-            core::keywords_match(&names, (*elt).user_flags as u64, &list_texts(st), flag != 0)
-                as c_long
+            core::keywords_match(&names, (*elt).user_flags, &list_texts(st), flag != 0) as c_long
         }
     })
 }

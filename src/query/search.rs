@@ -72,7 +72,7 @@ impl FlagKeys {
         ];
         pairs
             .iter()
-            .all(|&(set, unset, value)| !(set && !value) && !(unset && value))
+            .all(|&(set, unset, value)| if value { !unset } else { !set })
     }
 }
 
