@@ -410,6 +410,10 @@ static char *criteria[] = {
   "BEFORE 32-Jan-2010", "SUBJECT \"unterminated",
   "SUBJECT {3}\r\nabcd", "TEXT {0}\r\n", "KEYWORD", "ALL  SEEN", " SEEN",
   "UNKNOWNCRITERIONWITHAVERYLONGNAMEBEYONDTHIRTY",
+  "SUBJECT  trip", "SUBJECT trip ", "SUBJECT \"\" SEEN", "SUBJECT \"fw\"d",
+  "BEFORE {10}\r\n1-Jan-2010", "ON \"4-Mar-2009\" FLAGGED", "SUBJECT {0}\r\n SEEN",
+  "subject \"Fwd: trip\"", "X", "SEEN\tFLAGGED", "SUBJECT {3}\r\nfwd",
+  "SINCE 1-jan-2010 before 1-JAN-2012", "ON 4-Mar-09", "BEFORE 2010-01-01",
   NIL
 };
 
