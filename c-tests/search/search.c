@@ -223,8 +223,59 @@ static unsigned short sdate (const char *text)
   return mail_shortdate (elt.year,elt.month,elt.day);
 }
 
+/* mail_search_gets over a text read from memory, the way a low-memory
+ * driver hands a body over. */
+static struct { const char *text; unsigned long pos, asked; } rd;
+static long readmem (void *stream, unsigned long size, char *buffer)
+{
+  memcpy (buffer,rd.text + rd.pos,size);
+  rd.pos += size;
+  rd.asked += size;
+  return T;
+}
+
+static void gets_case (MAILSTREAM *s, const char *name, const char *key,
+		       size_t at, size_t len)
+{
+  GETS_DATA md;
+  char *text = malloc (len + 1);
+  size_t i;
+  for (i = 0; i < len; i++) text[i] = 'a' + (i % 23);
+  text[len] = '\0';
+  if (key) memcpy (text + at,key,strlen (key));
+  rd.text = text; rd.pos = rd.asked = 0;
+  memset (&md,0,sizeof md);
+  md.stream = s; md.msgno = 1; md.what = "TEXT";
+  s->private.search.string = key ? sl (key) : sl ("NEEDLE");
+  s->private.search.result = 99;
+  printf ("== gets %s\nret %s",name,mail_search_gets (readmem,NIL,len,&md) ? "ptr" : "NIL");
+  printf (" result %ld read %lu left %s\n",s->private.search.result,rd.asked,
+	  s->private.search.string ? "keys" : "none");
+  mail_free_stringlist (&s->private.search.string);
+  free (text);
+}
+
 static void programs (MAILSTREAM *s)
 {
+  { /* a text without the key at all */
+    GETS_DATA md;
+    char *text = malloc (3001);
+    memset (text,'q',3000); text[3000] = '\0';
+    rd.text = text; rd.pos = rd.asked = 0;
+    memset (&md,0,sizeof md);
+    md.stream = s; md.msgno = 2; md.what = "1";
+    s->private.search.string = sl ("NEEDLE");
+    printf ("== gets absent\nret %s",mail_search_gets (readmem,NIL,3000,&md) ? "ptr" : "NIL");
+    printf (" result %ld read %lu\n",s->private.search.result,rd.asked);
+    mail_free_stringlist (&s->private.search.string);
+    free (text);
+  }
+  gets_case (s,"across the first boundary","NEEDLE",1020,5000);
+  gets_case (s,"in the third chunk","NEEDLE",2500,5000);
+  gets_case (s,"at the very end","NEEDLE",4994,5000);
+  gets_case (s,"second chunk of two","NEEDLE",1500,1600);
+  /* (a hit in the first chunk is left out: the original then asks the
+   * reader for more bytes than the text has) */
   SEARCHPGM *p;
   SEARCHOR *o;
   SEARCHPGMLIST *n;

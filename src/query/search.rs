@@ -662,6 +662,37 @@ mod tests {
     }
 
     #[test]
+    fn tokenizer_state_is_the_callers() {
+        // The rest of "SUBJECT \"a b\" SEEN" after the criterion.
+        let mut buf = b"\"a b\" SEEN".to_vec();
+        let (got, pos) = criteria_string_at(&mut buf);
+        assert_eq!(got, Some(b"a b".to_vec()));
+        assert_eq!(&buf[pos..], b" SEEN");
+        assert_eq!(buf[4], 0, "the closing quote becomes the terminator");
+        let mut buf = b"{3}\r\nfwd SEEN".to_vec();
+        let (got, pos) = criteria_string_at(&mut buf);
+        assert_eq!((got, &buf[pos..]), (Some(b"fwd".to_vec()), &b"SEEN"[..]));
+        let mut buf = b" leading".to_vec();
+        assert_eq!(criteria_string_at(&mut buf).0, None);
+        let mut buf = Vec::new();
+        assert_eq!(criteria_string_at(&mut buf).0, None);
+    }
+
+    #[test]
+    fn criteria_spacing_and_literals() {
+        assert_eq!(parse_criteria(b"SUBJECT  trip"), Err(b"SUBJECT".to_vec()));
+        let c = parse_criteria(b"SUBJECT {0}\r\n SEEN").unwrap();
+        assert_eq!(strs(&c, StringKey::Subject), vec![Vec::<u8>::new()]);
+        assert!(c.flags.seen);
+        // After a quoted string the tokenizer resumes right after the quote.
+        assert_eq!(parse_criteria(b"SUBJECT \"fw\"d"), Err(b"D".to_vec()));
+        assert_eq!(
+            parse_criteria(b"SEEN\tFLAGGED"),
+            Err(b"SEEN\tFLAGGED".to_vec())
+        );
+    }
+
+    #[test]
     fn criteria_failures_name_the_criterion() {
         assert_eq!(parse_criteria(b"ALL bogus"), Err(b"BOGUS".to_vec()));
         assert_eq!(parse_criteria(b"before notadate"), Err(b"BEFORE".to_vec()));
