@@ -1102,7 +1102,8 @@ const SLOP: usize = 128;
 
 /// `mail_search_gets`: the `mailgets` of a low-memory driver's search;
 /// reads the text in chunks, searching each, records the outcome in the
-/// stream and returns NULL.
+/// stream and returns NULL. Exactly `size` bytes are read in all (after a
+/// hit in the first chunk the original asks for one chunk too many).
 ///
 /// # Safety
 /// `f` reads from `stream`; `md` valid with a live stream.
