@@ -147,7 +147,7 @@ static struct { const char *flags, *date, *text; } msgs[] = {
 };
 #define NMSGS (sizeof msgs / sizeof msgs[0])
 
-static void append_all (void)
+static void append_all (const char *box)
 {
   size_t i;
   for (i = 0; i < NMSGS; i++) {
@@ -473,7 +473,7 @@ static void builtin (void)
   MAILSTREAM *s;
   char **c;
   printf ("create %ld\n",mail_create (NIL,(char *) box));
-  append_all ();
+  append_all (box);
   /* first open: everything recent; close writes status */
   s = mail_open (NIL,(char *) box,NIL);
   if (!s) { printf ("open failed\n"); return; }
@@ -535,7 +535,23 @@ static void builtin (void)
     printf ("== mail_criteria NIL: %s\n",mail_criteria (NIL) ? "pgm" : "NIL");
   }
   programs (s);
+  /* the same messages in an MMDF mailbox: the search is the driver's
+   * generic one there too */
+  printf ("== mmdf copy\ncreate %ld",mail_create (NIL,"#driver.mmdf/srchm"));
+  printf ("\n");
   mail_close (s);
+  append_all ("srchm");
+  if ((s = mail_open (NIL,"srchm",NIL)) != NIL) {
+    static char *mc[] = {
+      "ALL", "SEEN", "RECENT", "DELETED", "KEYWORD kwone", "SUBJECT grüße",
+      "BODY münchen", "TEXT Zed", "BODY naïve", "FROM jürgen", "BEFORE 1-Jan-2010",
+      "BODY Padding", NIL
+    };
+    printf ("== mmdf driver %s nmsgs %lu\n",s->dtb->name,s->nmsgs);
+    for (c = mc; *c; c++) crit (s,*c,NIL,0);
+    crit (s,"SEEN",NIL,SE_UID);
+    mail_close (s);
+  }
 }
 
 static void corpus (char *name)
