@@ -433,6 +433,124 @@ static void programs (MAILSTREAM *s)
   }
 }
 
+/* ---- drivers of the program's own, linked with mail_link ---- */
+/* "lowm": a low-memory driver (texts reach the search through mailgets)
+ * whose fast data comes only from its fast method; "sdrv": a driver with
+ * its own search method. Both serve msgs[] and print every call. */
+DRIVER driverL, driverS;
+static MAILSTREAM protoL = {&driverL}, protoS = {&driverS};
+static DRIVER *l_valid (char *name) { return strncmp (name,"#lowm/",6) ? NIL : &driverL; }
+static DRIVER *s_valid (char *name) { return strncmp (name,"#sdrv/",6) ? NIL : &driverS; }
+static void *x_parameters (long f, void *v) { return NIL; }
+static char *ltext[NMSGS];	/* writable copies: the library may tie off a header */
+static unsigned long hdrsize (unsigned long i)
+{
+  const char *t = msgs[i - 1].text, *e = strstr (t,"\r\n\r\n");
+  return e ? (unsigned long) (e + 4 - t) : strlen (t);
+}
+static MAILSTREAM *l_open (MAILSTREAM *stream)
+{
+  unsigned long i;
+  if (!stream) return &protoL;
+  printf ("%s.open\n",stream->dtb->name);
+  mail_exists (stream,NMSGS);
+  mail_recent (stream,2);
+  for (i = 0; i < NMSGS; i++) if (!ltext[i]) ltext[i] = strdup (msgs[i].text);
+  stream->user_flags[0] = cpystr ("kwone");
+  stream->user_flags[1] = cpystr ("kwtwo");
+  for (i = 1; i <= NMSGS; i++) mail_elt (stream,i)->private.uid = 3 * i;
+  mail_elt (stream,1)->recent = mail_elt (stream,2)->recent = T;
+  return stream;
+}
+static MAILSTREAM *s_open (MAILSTREAM *stream)
+{
+  if (!stream) return &protoS;
+  return l_open (stream);
+}
+static void l_close (MAILSTREAM *stream, long options) { printf ("%s.close\n",stream->dtb->name); }
+static void l_fast (MAILSTREAM *stream, char *seq, long flags)
+{
+  unsigned long i;
+  printf ("%s.fast %s %ld\n",stream->dtb->name,seq,flags);
+  if (mail_sequence (stream,seq)) for (i = 1; i <= stream->nmsgs; i++) {
+    MESSAGECACHE *e = mail_elt (stream,i);
+    const char *f = msgs[i - 1].flags ? msgs[i - 1].flags : "";
+    if (!e->sequence) continue;
+    e->rfc822_size = strlen (msgs[i - 1].text);
+    mail_parse_date (e,(unsigned char *) msgs[i - 1].date);
+    e->seen = strstr (f,"\\Seen") != NIL;
+    e->deleted = strstr (f,"\\Deleted") != NIL;
+    e->flagged = strstr (f,"\\Flagged") != NIL;
+    e->answered = strstr (f,"\\Answered") != NIL;
+    e->draft = strstr (f,"\\Draft") != NIL;
+    e->user_flags = (strstr (f,"kwone") ? 1 : 0) | (strstr (f,"kwtwo") ? 2 : 0);
+    e->valid = T;
+  }
+}
+static char *l_header (MAILSTREAM *stream, unsigned long msgno, unsigned long *len, long flags)
+{
+  printf ("%s.header %lu %lx\n",stream->dtb->name,msgno,flags);
+  *len = hdrsize (msgno);
+  return ltext[msgno - 1];
+}
+static long l_text (MAILSTREAM *stream, unsigned long msgno, STRING *bs, long flags)
+{
+  printf ("%s.text %lu %lx\n",stream->dtb->name,msgno,flags);
+  INIT (bs,mail_string,(void *) (ltext[msgno - 1] + hdrsize (msgno)),
+	strlen (msgs[msgno - 1].text) - hdrsize (msgno));
+  return T;
+}
+static long l_ping (MAILSTREAM *s) { return T; }
+static void l_check (MAILSTREAM *s) { }
+static long s_search (MAILSTREAM *stream, char *charset, SEARCHPGM *pgm, long flags)
+{
+  printf ("sdrv.search charset=%s flags=%ld seen=%d\n",charset ? charset : "NIL",flags,pgm->seen);
+  mm_searched (stream,2);
+  return 7;
+}
+DRIVER driverL = {
+  "lowm", DR_LOWMEM, NIL, l_valid, x_parameters, NIL, NIL, NIL, NIL, NIL, NIL, NIL, NIL, NIL,
+  l_open, l_close, l_fast, NIL, NIL, NIL, l_header, l_text, NIL, NIL, NIL,
+  NIL, NIL, NIL, NIL, NIL, l_ping, l_check, NIL, NIL, NIL, NIL
+};
+DRIVER driverS = {
+  "sdrv", 0, NIL, s_valid, x_parameters, NIL, NIL, NIL, NIL, NIL, NIL, NIL, NIL, NIL,
+  s_open, l_close, l_fast, NIL, NIL, NIL, l_header, l_text, NIL, NIL, NIL,
+  NIL, NIL, s_search, NIL, NIL, l_ping, l_check, NIL, NIL, NIL, NIL
+};
+
+static void drivers (void)
+{
+  static char *lc[] = {
+    "ALL", "SEEN", "UNSEEN UNDELETED", "RECENT", "KEYWORD kwone", "UNKEYWORD kwtwo",
+    "BEFORE 1-Jan-2010", "SINCE 16-Jun-2011", "SUBJECT trip", "FROM jürgen",
+    "BODY münchen", "BODY naïve", "TEXT Zed", "TEXT \"qp part header\"", "BODY Padding",
+    "BODY \"The end\"", "BODY nowhere", "TEXT anne BODY lait", NIL
+  };
+  char **c;
+  MAILSTREAM *s = mail_open (NIL,"#lowm/box",NIL);
+  SEARCHPGM *p;
+  if (!s) { printf ("lowm open failed\n"); return; }
+  for (c = lc; *c; c++) crit (s,*c,NIL,0);
+  crit (s,"SEEN",NIL,SE_UID);
+  p = mail_newsearchpgm (); p->larger = 1000;
+  prog (s,"lowm larger 1000",p,NIL,0);
+  p = mail_newsearchpgm (); p->header = mail_newsearchheader ("Subject","trip");
+  prog (s,"lowm header Subject trip",p,NIL,0);
+  p = mail_newsearchpgm (); p->header = mail_newsearchheader ("Subject","trip");
+  p->from = sl ("bob");
+  prog (s,"lowm header and from",p,NIL,0);
+  mail_close (s);
+  if (!(s = mail_open (NIL,"#sdrv/box",NIL))) { printf ("sdrv open failed\n"); return; }
+  printf ("== sdrv\n");
+  mail_elt (s,3)->searched = T;
+  crit (s,"SEEN",NIL,0);
+  mail_elt (s,3)->searched = T;
+  crit (s,"SEEN","UTF-8",SE_RETAIN | SE_UID);
+  crit (s,"BOGUS",NIL,0);
+  mail_close (s);
+}
+
 static char *criteria[] = {
   "ALL", "", "all", "SEEN", "UNSEEN", "NEW", "OLD", "RECENT", "ANSWERED",
   "UNANSWERED", "DELETED", "UNDELETED", "FLAGGED", "UNFLAGGED",
@@ -584,8 +702,13 @@ int main (int argc, char **argv)
 {
 #include "linkage.c"
   setvbuf (stdout,NIL,_IOLBF,0);
+  mail_link (&driverL);
+  mail_link (&driverS);
   if (argc == 3 && !strcmp (argv[1],"corpus")) corpus (argv[2]);
-  else builtin ();
+  else {
+    builtin ();
+    drivers ();
+  }
   printf ("\ndone\n");
   return 0;
 }
