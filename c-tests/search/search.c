@@ -493,10 +493,34 @@ static char *l_header (MAILSTREAM *stream, unsigned long msgno, unsigned long *l
   *len = hdrsize (msgno);
   return ltext[msgno - 1];
 }
+/* A STRING driver of our own handing out 100-byte chunks: texts that are
+ * not plain memory strings are the ones read through mailgets. */
+#define LCHUNK 100
+static void lchunk_setpos (STRING *s, unsigned long i)
+{
+  if (i > s->size) i = s->size;
+  s->offset = (i / LCHUNK) * LCHUNK;
+  s->chunk = (char *) s->data + s->offset;
+  s->chunksize = (s->size - s->offset < LCHUNK) ? s->size - s->offset : LCHUNK;
+  s->curpos = s->chunk + (i - s->offset);
+  s->cursize = s->chunksize - (i - s->offset);
+}
+static void lchunk_init (STRING *s, void *data, unsigned long size)
+{
+  s->data = data; s->data1 = 0; s->size = size;
+  lchunk_setpos (s,0);
+}
+static char lchunk_next (STRING *s)
+{
+  char c = *s->curpos++;
+  lchunk_setpos (s,GETPOS (s));
+  return c;
+}
+static STRINGDRIVER lchunk_string = {lchunk_init, lchunk_next, lchunk_setpos};
 static long l_text (MAILSTREAM *stream, unsigned long msgno, STRING *bs, long flags)
 {
   printf ("%s.text %lu %lx\n",stream->dtb->name,msgno,flags);
-  INIT (bs,mail_string,(void *) (ltext[msgno - 1] + hdrsize (msgno)),
+  INIT (bs,lchunk_string,(void *) (ltext[msgno - 1] + hdrsize (msgno)),
 	strlen (msgs[msgno - 1].text) - hdrsize (msgno));
   return T;
 }
