@@ -424,6 +424,26 @@ static void programs (MAILSTREAM *s)
     printf ("string latin1 %ld",mail_search_string (&t,"ISO-8859-1",&k));
     printf (" %s\n",k ? "left" : "none left");
     mail_free_stringlist (&k);
+    { /* mail_criteria_string on a caller's strtok_r state */
+      static const char *forms[] = {
+	"SUBJECT \"a b\" rest", "SUBJECT {3}\r\nx y rest", "SUBJECT atom rest",
+	"SUBJECT  two", "SUBJECT", "SUBJECT \"open", "SUBJECT {2}\r\nabc", NIL
+      };
+      const char **f;
+      for (f = forms; *f; f++) {
+	char buf[100], *r, *tok;
+	STRINGLIST *l = NIL;
+	int ok;
+	strcpy (buf,*f);
+	strtok_r (buf," ",&r);
+	ok = mail_criteria_string (&l,&r);
+	printf ("criteria_string %d [%s]",ok,l ? (char *) l->text.data : "-");
+	if (l) printf (" size %lu",l->text.size);
+	tok = strtok_r (NIL," ",&r);
+	printf (" next [%s]\n",tok ? tok : "-");
+	if (l) mail_free_stringlist (&l);
+      }
+    }
     k = sl ("kwone");
     printf ("keyword 4 %ld 1 %ld\n",mail_search_keyword (s,mail_elt (s,4),k,T),
 	    mail_search_keyword (s,mail_elt (s,1),k,T));
