@@ -82,7 +82,7 @@ run "$CCT_TMP/lib" "$CCT_TMP/ours"
 compare built-in
 # The corpus: one real mbox with 8-bit and encoded-word mail.
 corpus_dir="$CCT_ROOT/../shared/corpus"
-[ -d "$corpus_dir" ] || corpus_dir=/work/shared/corpus
+[ -d "$corpus_dir" ] || corpus_dir="$CCT_ROOT/../../shared/corpus"   # from a worktree
 corpus_box="$corpus_dir/linux-mips-archive/linux-mips-2002-2009-i18n.mbox"
 if [ -f "$corpus_box" ]; then
     run "" "$CCT_TMP/orig" corpus corpus.mbox
