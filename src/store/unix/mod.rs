@@ -243,6 +243,9 @@ impl UnixMailbox {
         ev: &mut dyn Events,
         work: impl FnOnce(&mut Self, &File, &mut dyn Events) -> R,
     ) -> Result<R> {
+        // The original's parse goes critical before locking and its callers
+        // leave the critical section after unlocking, on every path.
+        ev.critical(true);
         let dot = lock::dot_lock(&self.path, ev);
         let opened = std::fs::OpenOptions::new()
             .read(true)
@@ -254,7 +257,9 @@ impl UnixMailbox {
                 drop(dot);
                 self.dead = true;
                 let text = format!("Mailbox open failed, aborted: {}", error_text(&e));
-                return Err(fail(ev, text.as_bytes()));
+                let err = fail(ev, text.as_bytes());
+                ev.critical(false);
+                return Err(err);
             }
         };
         let held = lock::flock(&file, kind, false);
@@ -264,6 +269,7 @@ impl UnixMailbox {
         }
         drop(held);
         drop(dot);
+        ev.critical(false);
         Ok(r)
     }
 
