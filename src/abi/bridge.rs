@@ -125,6 +125,30 @@ impl Events for Sink {
         // SAFETY: the application's callback; the stream is the caller's.
         unsafe { mm_diskerror(self.stream, c_long::from(errno), c_long::from(serious)) != 0 }
     }
+    fn append_uids(&mut self, name: &[u8], validity: u32, dest: &[u32]) {
+        self.recorder.append_uids(name, validity, dest)
+    }
+    fn copy_uids(&mut self, name: &[u8], validity: u32, source: &[u32], dest: &[u32]) {
+        self.recorder.copy_uids(name, validity, source, dest)
+    }
+}
+
+/// Whether the application asked for APPENDUID (`GET_APPENDUID`) or
+/// COPYUID (`GET_COPYUID`) answers.
+fn wants_uids(code: c_long) -> bool {
+    super::params::hook(code) != 0
+}
+
+/// A new searchset holding `uids` in order (ranges where they follow on),
+/// which the application's UID callback then owns.
+fn uid_set(uids: &[u32]) -> *mut SEARCHSET {
+    let set = super::construct::mail_newsearchset();
+    let mut tail = set;
+    for &u in uids {
+        // SAFETY: `tail` is the live last element of `set`.
+        tail = unsafe { super::mail_flags::mail_append_set(tail, c_ulong::from(u)) };
+    }
+    set
 }
 
 pub fn level(l: Level) -> c_long {
@@ -213,6 +237,43 @@ pub unsafe fn deliver(stream: *mut MAILSTREAM, events: Vec<Event>) {
                 // Answered synchronously by the sink; a recorder's record of
                 // one has nothing left to deliver.
                 Event::DiskError(..) => {}
+                Event::AppendUids(n, validity, dest) => {
+                    let hook = super::params::hook(GET_APPENDUID);
+                    if hook != 0 {
+                        // SAFETY: the word was installed through
+                        // SET_APPENDUID as an appenduid_t.
+                        let f: unsafe extern "C" fn(*mut c_char, c_ulong, *mut SEARCHSET) =
+                            std::mem::transmute(hook);
+                        let mut n = c_text(&n);
+                        f(
+                            n.as_mut_ptr() as *mut c_char,
+                            c_ulong::from(validity),
+                            uid_set(&dest),
+                        );
+                    }
+                }
+                Event::CopyUids(n, validity, source, dest) => {
+                    let hook = super::params::hook(GET_COPYUID);
+                    if hook != 0 {
+                        // SAFETY: the word was installed through SET_COPYUID
+                        // as a copyuid_t.
+                        let f: unsafe extern "C" fn(
+                            *mut MAILSTREAM,
+                            *mut c_char,
+                            c_ulong,
+                            *mut SEARCHSET,
+                            *mut SEARCHSET,
+                        ) = std::mem::transmute(hook);
+                        let mut n = c_text(&n);
+                        f(
+                            stream,
+                            n.as_mut_ptr() as *mut c_char,
+                            c_ulong::from(validity),
+                            uid_set(&source),
+                            uid_set(&dest),
+                        );
+                    }
+                }
             }
         }
     }
@@ -1118,7 +1179,10 @@ pub unsafe fn copy(
         };
         // The driver's own copy first (it judges the target itself), else
         // its messages appended through the target's driver.
-        let done = match with_mailbox_quiet(stream, |mb, ev| mb.copy_to(&set, name, ev)) {
+        let want_uids = wants_uids(GET_COPYUID);
+        let done = match with_mailbox_quiet(stream, |mb, ev| {
+            mb.copy_to_uids(&set, name, want_uids, ev)
+        }) {
             Some(Some(r)) => ok(r),
             Some(None) => {
                 let messages =
@@ -1380,7 +1444,10 @@ pub unsafe fn append(
                 message: read_string(message),
             });
         }
-        with_sink(stream, |ev| ok(d.append(name, &messages, ev)))
+        let want_uids = wants_uids(GET_APPENDUID);
+        with_sink(stream, |ev| {
+            ok(d.append_uids(name, &messages, want_uids, ev))
+        })
     }
 }
 

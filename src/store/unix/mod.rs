@@ -801,6 +801,8 @@ impl UnixMailbox {
         want_uids: bool,
         ev: &mut dyn Events,
     ) -> Result<Option<UidMap>> {
+        // Users with no life get no UID answers.
+        let want_uids = want_uids && !user::user_has_no_life();
         match probe(self.kind, target) {
             Probe::Valid | Probe::Empty => {}
             Probe::Missing if !target.eq_ignore_ascii_case(b"INBOX") => {
@@ -883,13 +885,15 @@ impl UnixMailbox {
                 t.st.uid_validity = Self::now_secs() as u32;
             }
             if want_uids && result.is_ok() {
-                uids = Some(UidMap {
+                let map = UidMap {
                     validity: t.st.uid_validity,
                     dest: (0..source.len() as u32)
                         .map(|k| first_uid.wrapping_add(k))
                         .collect(),
                     source,
-                });
+                };
+                ev.copy_uids(target, map.validity, &map.source, &map.dest);
+                uids = Some(map);
             }
             t.st.dirty = true;
             t.appending = true;
@@ -1034,11 +1038,12 @@ impl Mailbox for UnixMailbox {
             if !self.silent {
                 ev.log(b"Expunge ignored on readonly mailbox", Level::Warn);
             }
-            return Ok(0);
+            // The original's expunge then answers failure.
+            return Err(Error::reported());
         }
         let outcome = self.locked(FlockKind::Exclusive, ev, |mb, file, ev| {
             if !mb.reparse(file, ev) {
-                return None;
+                return Err(());
             }
             if !mb.st.dirty
                 && mb
@@ -1049,26 +1054,33 @@ impl Mailbox for UnixMailbox {
                 mb.st.dirty = true;
             }
             if !mb.st.dirty {
-                return Some((0, b"No messages deleted, so no update needed".to_vec()));
+                return Ok(Some((
+                    0,
+                    b"No messages deleted, so no update needed".to_vec(),
+                )));
             }
-            let n = mb.rewrite(file, true, set, ev)?;
-            Some((
-                n,
-                if n > 0 {
-                    format!("Expunged {} messages", n).into_bytes()
-                } else {
-                    b"Mailbox checkpointed, but no messages expunged".to_vec()
-                },
-            ))
+            // A failed rewrite was logged; the expunge itself still succeeds.
+            Ok(mb.rewrite(file, true, set, ev).map(|n| {
+                (
+                    n,
+                    if n > 0 {
+                        format!("Expunged {} messages", n).into_bytes()
+                    } else {
+                        b"Mailbox checkpointed, but no messages expunged".to_vec()
+                    },
+                )
+            }))
         })?;
         match outcome {
-            Some((n, text)) => {
+            Ok(Some((n, text))) => {
                 if !self.silent {
                     ev.log(&text, Level::Info);
                 }
                 Ok(n)
             }
-            None => Ok(0),
+            Ok(None) => Ok(0),
+            // The parse failed (logged; the stream is dead).
+            Err(()) => Err(Error::reported()),
         }
     }
 
@@ -1485,8 +1497,10 @@ fn append_at(
             ))
         }
     };
-    let mut stored = Vec::new();
-    let mut writer = format::AppendWriter::new(kind);
+    let want_uids = want_uids && !user::user_has_no_life();
+    // What each message is stored with; written once the target session
+    // (which numbers them when UIDs are wanted) is open.
+    let mut prepared: Vec<(String, Flags, Vec<&[u8]>)> = Vec::with_capacity(messages.len());
     for m in messages {
         let when = m.date.unwrap_or_else(now_date);
         let cdate = date::ctime_date(&when);
@@ -1512,16 +1526,7 @@ fn append_at(
             .filter(|b| bits & (1 << b) != 0)
             .map(|b| keywords.keywords[b].as_slice())
             .collect();
-        writer.write(
-            &mut stored,
-            user_name,
-            host,
-            cdate.as_bytes(),
-            m.flags,
-            &names,
-            None,
-            &m.message,
-        );
+        prepared.push((cdate, m.flags, names));
     }
     ev.critical(true);
     // A writable session on the target, to assign UIDs afterwards.
@@ -1541,6 +1546,31 @@ fn append_at(
         let text = msg(&[b"Unable to re-open mailbox for APPENDUID: ", s80(name)]);
         ev.log(&text, Level::Warn);
     }
+    // With UIDs wanted the messages carry the session's next UIDs.
+    let numbering = if want_uids { session.as_mut() } else { None };
+    let mut uid_last = numbering.as_ref().map(|mb| mb.st.uid_last);
+    let first = uid_last.map(|u| u.wrapping_add(1));
+    let mut stored = Vec::new();
+    let mut writer = format::AppendWriter::new(kind);
+    for ((cdate, flags, names), m) in prepared.iter().zip(messages) {
+        let uid = uid_last.as_mut().map(|u| {
+            *u = u.wrapping_add(1);
+            *u
+        });
+        writer.write(
+            &mut stored,
+            user_name,
+            host,
+            cdate.as_bytes(),
+            *flags,
+            names,
+            uid,
+            &m.message,
+        );
+    }
+    if let (Some(mb), Some(last)) = (numbering, uid_last) {
+        mb.st.uid_last = last;
+    }
     let result = write_at_end(
         &path,
         &stored,
@@ -1553,16 +1583,16 @@ fn append_at(
         if mb.st.uid_validity == 0 {
             mb.st.uid_validity = UnixMailbox::now_secs() as u32;
         }
-        // The new messages get the next UIDs when this session closes.
-        let first = mb.st.uid_last.wrapping_add(1);
-        if want_uids && result.is_ok() {
-            uids = Some(UidMap {
+        if let (Some(first), true) = (first, result.is_ok()) {
+            let map = UidMap {
                 validity: mb.st.uid_validity,
                 source: Vec::new(),
                 dest: (0..messages.len() as u32)
                     .map(|k| first.wrapping_add(k))
                     .collect(),
-            });
+            };
+            ev.append_uids(name, map.validity, &map.dest);
+            uids = Some(map);
         }
         mb.st.dirty = true;
         mb.appending = true;
