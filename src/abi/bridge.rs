@@ -19,7 +19,8 @@ use super::registry::drivers;
 use crate::message::date::MailDate;
 use crate::store::events::{Event, Events, Level, Recorder, Status};
 use crate::store::flags::Flags;
-use crate::store::mailbox::{AppendMessage, Driver, Error, Mailbox, OpenOptions};
+use crate::store::mailbox::Result as StoreResult;
+use crate::store::mailbox::{AppendMessage, AppendSource, Driver, Error, Mailbox, OpenOptions};
 use crate::store::registry;
 use std::os::raw::{c_char, c_int, c_long, c_ulong, c_void};
 use std::ptr::null_mut;
@@ -1390,8 +1391,74 @@ pub fn parse_append_flags(text: &[u8], ev: &mut dyn Events) -> (Flags, Vec<Vec<u
     (flags, keywords)
 }
 
-/// `append`: collects every message from the application's callback, then
-/// appends them all in one core call.
+/// The application's append callback as an append's source: each call
+/// asks it for the next message and checks that message as the original's
+/// drivers do (date, size, then the flag list), reporting through the
+/// driver's events so everything comes in the original's order.
+struct Callback {
+    stream: *mut MAILSTREAM,
+    af: unsafe extern "C" fn(
+        *mut MAILSTREAM,
+        *mut c_void,
+        *mut *mut c_char,
+        *mut *mut c_char,
+        *mut *mut STRING,
+    ) -> c_long,
+    data: *mut c_void,
+    done: bool,
+}
+
+impl AppendSource for Callback {
+    fn next_message(&mut self, ev: &mut dyn Events) -> Option<StoreResult<AppendMessage>> {
+        if self.done {
+            return None;
+        }
+        let mut flags: *mut c_char = null_mut();
+        let mut date: *mut c_char = null_mut();
+        let mut message: *mut STRING = null_mut();
+        // SAFETY: the application's callback with its own data; the
+        // out-pointers are ours; what it returns is valid until its next
+        // call.
+        unsafe {
+            if (self.af)(self.stream, self.data, &mut flags, &mut date, &mut message) == 0 {
+                self.done = true;
+                return Some(Err(Error::reported()));
+            }
+            if message.is_null() {
+                self.done = true;
+                return None;
+            }
+            let date = match c_bytes(date) {
+                None | Some(b"") => None,
+                Some(text) => match crate::message::date::parse_date(text) {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        let mut m = b"Bad date in append: ".to_vec();
+                        m.extend_from_slice(&text[..text.len().min(80)]);
+                        ev.log(&m, Level::Error);
+                        self.done = true;
+                        return Some(Err(Error::reported()));
+                    }
+                },
+            };
+            if super::strings::size(message) == 0 {
+                ev.log(b"Append of zero-length message", Level::Error);
+                self.done = true;
+                return Some(Err(Error::reported()));
+            }
+            let (f, keywords) = parse_append_flags(c_bytes(flags).unwrap_or(b""), ev);
+            Some(Ok(AppendMessage {
+                flags: f,
+                keywords,
+                date: date.map(|d: MailDate| d),
+                message: read_string(message),
+            }))
+        }
+    }
+}
+
+/// `append`: the core driver takes the messages from the application's
+/// callback as it is ready for them.
 ///
 /// # Safety
 /// `stream` NULL or live; `mailbox` NUL-terminated; `af` follows append_t.
@@ -1407,46 +1474,15 @@ pub unsafe fn append(
         let (Some(d), Some(name), Some(af)) = (core, c_bytes(mailbox), af) else {
             return 0;
         };
-        let mut messages = Vec::new();
-        loop {
-            let mut flags: *mut c_char = null_mut();
-            let mut date: *mut c_char = null_mut();
-            let mut message: *mut STRING = null_mut();
-            if af(stream, data, &mut flags, &mut date, &mut message) == 0 {
-                return 0;
-            }
-            if message.is_null() {
-                break;
-            }
-            let (f, keywords) = with_sink(stream, |ev| {
-                parse_append_flags(c_bytes(flags).unwrap_or(b""), ev)
-            });
-            let date = match c_bytes(date) {
-                None | Some(b"") => None,
-                Some(text) => match crate::message::date::parse_date(text) {
-                    Ok(d) => Some(d),
-                    Err(_) => {
-                        let mut m = b"Bad date in append: ".to_vec();
-                        m.extend_from_slice(&text[..text.len().min(80)]);
-                        super::log_bytes(&m, ERROR);
-                        return 0;
-                    }
-                },
-            };
-            if super::strings::size(message) == 0 {
-                super::log_bytes(b"Append of zero-length message", ERROR);
-                return 0;
-            }
-            messages.push(AppendMessage {
-                flags: f,
-                keywords,
-                date: date.map(|d: MailDate| d),
-                message: read_string(message),
-            });
-        }
+        let mut source = Callback {
+            stream,
+            af,
+            data,
+            done: false,
+        };
         let want_uids = wants_uids(GET_APPENDUID);
         with_sink(stream, |ev| {
-            ok(d.append_uids(name, &messages, want_uids, ev))
+            ok(d.append_from(name, &mut source, want_uids, ev))
         })
     }
 }

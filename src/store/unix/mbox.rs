@@ -11,7 +11,7 @@ use crate::store::events::{Events, Level, Status};
 use crate::store::flags::Flags;
 use crate::store::lock::{self, FlockKind};
 use crate::store::mailbox::{
-    AppendMessage, Driver, Mailbox, MessageInfo, MsgSet, OpenOptions, Result, UidMap,
+    AppendMessage, AppendSource, Driver, Mailbox, MessageInfo, MsgSet, OpenOptions, Result, UidMap,
 };
 use std::borrow::Cow;
 use std::os::unix::fs::FileExt;
@@ -289,6 +289,19 @@ impl Driver for MboxDriver {
     ) -> Result<Option<UidMap>> {
         if valid(name) {
             return super::UNIX.append_uids(b"mbox", messages, want_uids, ev);
+        }
+        Err(fail(ev, &msg(&[b"Can't append to that name: ", s80(name)])))
+    }
+
+    fn append_from(
+        &self,
+        name: &[u8],
+        source: &mut dyn AppendSource,
+        want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Result<Option<UidMap>> {
+        if valid(name) {
+            return super::UNIX.append_from(b"mbox", source, want_uids, ev);
         }
         Err(fail(ev, &msg(&[b"Can't append to that name: ", s80(name)])))
     }

@@ -16,7 +16,8 @@ use crate::store::events::{Events, Level, Status};
 use crate::store::flags::{Flags, MAX_KEYWORDS};
 use crate::store::lock::{self, FlockKind, SessionLock};
 use crate::store::mailbox::{
-    AppendMessage, Driver, Error, Mailbox, MessageInfo, MsgSet, OpenOptions, Result, UidMap,
+    AppendMessage, AppendSource, Driver, Error, Mailbox, MessageInfo, MsgSet, OpenOptions, Result,
+    UidMap,
 };
 use crate::store::names::LocalName;
 use format::{Kind, Layout, MailboxState, Now};
@@ -1369,7 +1370,7 @@ impl Driver for UnixDriver {
     }
 
     fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()> {
-        append(self.kind, name, messages, false, ev).map(|_| ())
+        self.append_uids(name, messages, false, ev).map(|_| ())
     }
 
     fn append_uids(
@@ -1379,7 +1380,17 @@ impl Driver for UnixDriver {
         want_uids: bool,
         ev: &mut dyn Events,
     ) -> Result<Option<UidMap>> {
-        append(self.kind, name, messages, want_uids, ev)
+        append(self.kind, name, &mut Given(messages.iter()), want_uids, ev)
+    }
+
+    fn append_from(
+        &self,
+        name: &[u8],
+        source: &mut dyn AppendSource,
+        want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Result<Option<UidMap>> {
+        append(self.kind, name, source, want_uids, ev)
     }
 
     fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status> {
@@ -1413,7 +1424,7 @@ impl Driver for UnixDriver {
 fn append(
     kind: Kind,
     name: &[u8],
-    messages: &[AppendMessage],
+    source: &mut dyn AppendSource,
     want_uids: bool,
     ev: &mut dyn Events,
 ) -> Result<Option<UidMap>> {
@@ -1425,11 +1436,11 @@ fn append(
         return Err(fail(ev, &text));
     };
     let user_name = user::user_name().unwrap_or_default();
-    append_at(
+    append_from_at(
         kind,
         &path,
         name,
-        messages,
+        source,
         &user_name,
         &user::local_host(),
         want_uids,
@@ -1437,13 +1448,50 @@ fn append(
     )
 }
 
-/// [`append`] to the file `path` (`name` for messages), as `user`@`host`.
+/// Messages already at hand, as an append's source.
+struct Given<'a>(std::slice::Iter<'a, AppendMessage>);
+
+impl AppendSource for Given<'_> {
+    fn next_message(&mut self, _ev: &mut dyn Events) -> Option<Result<AppendMessage>> {
+        self.0.next().cloned().map(Ok)
+    }
+}
+
+/// [`append`] of `messages` to the file `path` (`name` for messages), as
+/// `user`@`host`.
+#[cfg(test)]
 #[allow(clippy::too_many_arguments)]
 fn append_at(
     kind: Kind,
     path: &[u8],
     name: &[u8],
     messages: &[AppendMessage],
+    user_name: &[u8],
+    host: &[u8],
+    want_uids: bool,
+    ev: &mut dyn Events,
+) -> Result<Option<UidMap>> {
+    let mut source = Given(messages.iter());
+    append_from_at(
+        kind,
+        path,
+        name,
+        &mut source,
+        user_name,
+        host,
+        want_uids,
+        ev,
+    )
+}
+
+/// [`append_at`] taking the messages from `source` once the target has
+/// been examined, as the original asks the application for them.
+#[allow(clippy::too_many_arguments)]
+fn append_from_at(
+    kind: Kind,
+    path: &[u8],
+    name: &[u8],
+    source: &mut dyn AppendSource,
     user_name: &[u8],
     host: &[u8],
     want_uids: bool,
@@ -1500,8 +1548,10 @@ fn append_at(
     let want_uids = want_uids && !user::user_has_no_life();
     // What each message is stored with; written once the target session
     // (which numbers them when UIDs are wanted) is open.
-    let mut prepared: Vec<(String, Flags, Vec<&[u8]>)> = Vec::with_capacity(messages.len());
-    for m in messages {
+    let mut prepared: Vec<(String, Flags, Vec<&[u8]>)> = Vec::new();
+    let mut messages = Vec::new();
+    while let Some(m) = source.next_message(ev) {
+        let m = m?;
         let when = m.date.unwrap_or_else(now_date);
         let cdate = date::ctime_date(&when);
         if m.message.is_empty() {
@@ -1527,6 +1577,7 @@ fn append_at(
             .map(|b| keywords.keywords[b].as_slice())
             .collect();
         prepared.push((cdate, m.flags, names));
+        messages.push(m);
     }
     ev.critical(true);
     // A writable session on the target, to assign UIDs afterwards.
@@ -1552,7 +1603,7 @@ fn append_at(
     let first = uid_last.map(|u| u.wrapping_add(1));
     let mut stored = Vec::new();
     let mut writer = format::AppendWriter::new(kind);
-    for ((cdate, flags, names), m) in prepared.iter().zip(messages) {
+    for ((cdate, flags, names), m) in prepared.iter().zip(&messages) {
         let uid = uid_last.as_mut().map(|u| {
             *u = u.wrapping_add(1);
             *u
