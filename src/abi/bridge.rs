@@ -344,6 +344,12 @@ unsafe fn mirror(stream: *mut MAILSTREAM, l: &Local, msgno: u32) {
         let elt = mail_elt(stream, c_ulong::from(msgno));
         let Some(e) = elt.as_mut() else { return };
         e.private.uid = c_ulong::from(info.uid);
+        e.rfc822_size = c_ulong::from(info.size);
+        super::dates::write_fields(e, &info.internal_date);
+        if l.mailbox.flags_in_cache() && e.valid() != 0 {
+            // The cache is the only record of the flags once set up.
+            return;
+        }
         let f = info.flags;
         e.set_seen(f.contains(Flags::SEEN).into());
         e.set_deleted(f.contains(Flags::DELETED).into());
@@ -353,8 +359,6 @@ unsafe fn mirror(stream: *mut MAILSTREAM, l: &Local, msgno: u32) {
         e.set_recent(f.contains(Flags::RECENT).into());
         e.set_valid(1);
         e.user_flags = c_ulong::from(info.keywords);
-        e.rfc822_size = c_ulong::from(info.size);
-        super::dates::write_fields(e, &info.internal_date);
     }
 }
 
@@ -933,7 +937,13 @@ pub unsafe fn text(
             return 0;
         }
         let m = msgno as u32;
-        if flags & FT_PEEK == 0 {
+        let in_cache = local(stream).is_some_and(|l| l.mailbox.flags_in_cache());
+        if flags & FT_PEEK == 0 && in_cache {
+            if let Some(e) = mail_elt(stream, msgno).as_mut() {
+                e.set_seen(1);
+            }
+            with_mailbox(stream, |_, ev| ev.flags(m));
+        } else if flags & FT_PEEK == 0 {
             with_mailbox(stream, |mb, ev| {
                 if m >= 1 && m <= mb.count() && !mb.info(m).flags.contains(Flags::SEEN) {
                     let info = mb.info(m).clone();

@@ -127,6 +127,13 @@ pub trait Mailbox {
         }
     }
     fn read_only(&self) -> bool;
+    /// Whether the driver keeps no flags of its own, so the application's
+    /// cache is their only record (the original's phile driver has no flag
+    /// methods: the generic layer changes the cache, and reading a message
+    /// marks it \Seen there and reports it every time).
+    fn flags_in_cache(&self) -> bool {
+        false
+    }
 
     /// The header of `msgno` with CRLF line ends, ending with the blank
     /// line, as the driver presents it (bookkeeping headers removed).
