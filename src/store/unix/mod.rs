@@ -483,6 +483,9 @@ impl UnixMailbox {
         let mut recent = self.recent;
         let mut kept = Vec::with_capacity(self.msgs.len());
         let mut expunged = Vec::new();
+        let last_kept = (0..self.msgs.len())
+            .rev()
+            .find(|&i| !will_go(&self.msgs[i], i as u32 + 1));
         for (i, m) in self.msgs.iter().enumerate() {
             if will_go(m, i as u32 + 1) {
                 if m.info.flags.contains(Flags::RECENT) {
@@ -492,7 +495,8 @@ impl UnixMailbox {
                 expunged.push(i as u32 + 1 - expunged.len() as u32);
                 continue;
             }
-            kept.push(self.write_message(old, m.clone(), base, &mut out));
+            let last = last_kept == Some(i);
+            kept.push(self.write_message(old, m.clone(), base, last, &mut out));
             base = false;
         }
         Rendered {
@@ -527,7 +531,14 @@ impl UnixMailbox {
 
     /// Appends message `m` in its rewritten form to `out`, deciding as the
     /// original does whether its stored bytes can stay as they are.
-    fn write_message(&self, old: &[u8], mut m: Message, base: bool, out: &mut Vec<u8>) -> Message {
+    fn write_message(
+        &self,
+        old: &[u8],
+        mut m: Message,
+        base: bool,
+        last: bool,
+        out: &mut Vec<u8>,
+    ) -> Message {
         let l = m.layout.clone();
         let status = format::xstatus(
             &self.st,
@@ -545,7 +556,7 @@ impl UnixMailbox {
         if unchanged {
             let end = l.text_start() + l.text_len;
             out.extend_from_slice(&old[l.offset..end]);
-            self.keep_trailer(old, end, out);
+            self.keep_trailer(old, end, last, out);
             m.layout.offset = cur;
             return m;
         }
@@ -578,7 +589,7 @@ impl UnixMailbox {
             text_len = l.text_len;
             let end = old_text + l.text_len;
             out.extend_from_slice(&old[old_text..end]);
-            self.keep_trailer(old, end, out);
+            self.keep_trailer(old, end, last, out);
         }
         m.layout = Layout {
             offset: cur,
@@ -595,8 +606,14 @@ impl UnixMailbox {
     /// gets its newline (written if it was missing); the MMDF original
     /// leaves the delimiter's bytes as they are (zeros past the old end,
     /// where it extended the file).
-    fn keep_trailer(&self, old: &[u8], end: usize, out: &mut Vec<u8>) {
+    /// The byte(s) after a message's text that stayed in place. The
+    /// original writes a Berkeley message's closing newline only when the
+    /// next message does not follow one byte on; after the last message it
+    /// never does, so a file that ended without that newline keeps the zero
+    /// byte its extension put there.
+    fn keep_trailer(&self, old: &[u8], end: usize, last: bool, out: &mut Vec<u8>) {
         match self.kind {
+            Kind::Unix if last => out.push(old.get(end).copied().unwrap_or(0)),
             Kind::Unix => out.push(b'\n'),
             Kind::Mmdf => {
                 let want = format::MMDF_DELIMITER.len();
