@@ -19,7 +19,8 @@ use super::registry::drivers;
 use crate::message::date::MailDate;
 use crate::store::events::{Event, Events, Level, Recorder, Status};
 use crate::store::flags::Flags;
-use crate::store::mailbox::{AppendMessage, Driver, Error, Mailbox, OpenOptions};
+use crate::store::mailbox::Result as StoreResult;
+use crate::store::mailbox::{AppendMessage, AppendSource, Driver, Error, Mailbox, OpenOptions};
 use crate::store::registry;
 use std::os::raw::{c_char, c_int, c_long, c_ulong, c_void};
 use std::ptr::null_mut;
@@ -125,6 +126,30 @@ impl Events for Sink {
         // SAFETY: the application's callback; the stream is the caller's.
         unsafe { mm_diskerror(self.stream, c_long::from(errno), c_long::from(serious)) != 0 }
     }
+    fn append_uids(&mut self, name: &[u8], validity: u32, dest: &[u32]) {
+        self.recorder.append_uids(name, validity, dest)
+    }
+    fn copy_uids(&mut self, name: &[u8], validity: u32, source: &[u32], dest: &[u32]) {
+        self.recorder.copy_uids(name, validity, source, dest)
+    }
+}
+
+/// Whether the application asked for APPENDUID (`GET_APPENDUID`) or
+/// COPYUID (`GET_COPYUID`) answers.
+fn wants_uids(code: c_long) -> bool {
+    super::params::hook(code) != 0
+}
+
+/// A new searchset holding `uids` in order (ranges where they follow on),
+/// which the application's UID callback then owns.
+fn uid_set(uids: &[u32]) -> *mut SEARCHSET {
+    let set = super::construct::mail_newsearchset();
+    let mut tail = set;
+    for &u in uids {
+        // SAFETY: `tail` is the live last element of `set`.
+        tail = unsafe { super::mail_flags::mail_append_set(tail, c_ulong::from(u)) };
+    }
+    set
 }
 
 pub fn level(l: Level) -> c_long {
@@ -213,6 +238,43 @@ pub unsafe fn deliver(stream: *mut MAILSTREAM, events: Vec<Event>) {
                 // Answered synchronously by the sink; a recorder's record of
                 // one has nothing left to deliver.
                 Event::DiskError(..) => {}
+                Event::AppendUids(n, validity, dest) => {
+                    let hook = super::params::hook(GET_APPENDUID);
+                    if hook != 0 {
+                        // SAFETY: the word was installed through
+                        // SET_APPENDUID as an appenduid_t.
+                        let f: unsafe extern "C" fn(*mut c_char, c_ulong, *mut SEARCHSET) =
+                            std::mem::transmute(hook);
+                        let mut n = c_text(&n);
+                        f(
+                            n.as_mut_ptr() as *mut c_char,
+                            c_ulong::from(validity),
+                            uid_set(&dest),
+                        );
+                    }
+                }
+                Event::CopyUids(n, validity, source, dest) => {
+                    let hook = super::params::hook(GET_COPYUID);
+                    if hook != 0 {
+                        // SAFETY: the word was installed through SET_COPYUID
+                        // as a copyuid_t.
+                        let f: unsafe extern "C" fn(
+                            *mut MAILSTREAM,
+                            *mut c_char,
+                            c_ulong,
+                            *mut SEARCHSET,
+                            *mut SEARCHSET,
+                        ) = std::mem::transmute(hook);
+                        let mut n = c_text(&n);
+                        f(
+                            stream,
+                            n.as_mut_ptr() as *mut c_char,
+                            c_ulong::from(validity),
+                            uid_set(&source),
+                            uid_set(&dest),
+                        );
+                    }
+                }
             }
         }
     }
@@ -282,6 +344,12 @@ unsafe fn mirror(stream: *mut MAILSTREAM, l: &Local, msgno: u32) {
         let elt = mail_elt(stream, c_ulong::from(msgno));
         let Some(e) = elt.as_mut() else { return };
         e.private.uid = c_ulong::from(info.uid);
+        e.rfc822_size = c_ulong::from(info.size);
+        super::dates::write_fields(e, &info.internal_date);
+        if l.mailbox.flags_in_cache() && e.valid() != 0 {
+            // The cache is the only record of the flags once set up.
+            return;
+        }
         let f = info.flags;
         e.set_seen(f.contains(Flags::SEEN).into());
         e.set_deleted(f.contains(Flags::DELETED).into());
@@ -291,8 +359,6 @@ unsafe fn mirror(stream: *mut MAILSTREAM, l: &Local, msgno: u32) {
         e.set_recent(f.contains(Flags::RECENT).into());
         e.set_valid(1);
         e.user_flags = c_ulong::from(info.keywords);
-        e.rfc822_size = c_ulong::from(info.size);
-        super::dates::write_fields(e, &info.internal_date);
     }
 }
 
@@ -871,7 +937,13 @@ pub unsafe fn text(
             return 0;
         }
         let m = msgno as u32;
-        if flags & FT_PEEK == 0 {
+        let in_cache = local(stream).is_some_and(|l| l.mailbox.flags_in_cache());
+        if flags & FT_PEEK == 0 && in_cache {
+            if let Some(e) = mail_elt(stream, msgno).as_mut() {
+                e.set_seen(1);
+            }
+            with_mailbox(stream, |_, ev| ev.flags(m));
+        } else if flags & FT_PEEK == 0 {
             with_mailbox(stream, |mb, ev| {
                 if m >= 1 && m <= mb.count() && !mb.info(m).flags.contains(Flags::SEEN) {
                     let info = mb.info(m).clone();
@@ -1118,7 +1190,10 @@ pub unsafe fn copy(
         };
         // The driver's own copy first (it judges the target itself), else
         // its messages appended through the target's driver.
-        let done = match with_mailbox_quiet(stream, |mb, ev| mb.copy_to(&set, name, ev)) {
+        let want_uids = wants_uids(GET_COPYUID);
+        let done = match with_mailbox_quiet(stream, |mb, ev| {
+            mb.copy_to_uids(&set, name, want_uids, ev)
+        }) {
             Some(Some(r)) => ok(r),
             Some(None) => {
                 let messages =
@@ -1326,8 +1401,74 @@ pub fn parse_append_flags(text: &[u8], ev: &mut dyn Events) -> (Flags, Vec<Vec<u
     (flags, keywords)
 }
 
-/// `append`: collects every message from the application's callback, then
-/// appends them all in one core call.
+/// The application's append callback as an append's source: each call
+/// asks it for the next message and checks that message as the original's
+/// drivers do (date, size, then the flag list), reporting through the
+/// driver's events so everything comes in the original's order.
+struct Callback {
+    stream: *mut MAILSTREAM,
+    af: unsafe extern "C" fn(
+        *mut MAILSTREAM,
+        *mut c_void,
+        *mut *mut c_char,
+        *mut *mut c_char,
+        *mut *mut STRING,
+    ) -> c_long,
+    data: *mut c_void,
+    done: bool,
+}
+
+impl AppendSource for Callback {
+    fn next_message(&mut self, ev: &mut dyn Events) -> Option<StoreResult<AppendMessage>> {
+        if self.done {
+            return None;
+        }
+        let mut flags: *mut c_char = null_mut();
+        let mut date: *mut c_char = null_mut();
+        let mut message: *mut STRING = null_mut();
+        // SAFETY: the application's callback with its own data; the
+        // out-pointers are ours; what it returns is valid until its next
+        // call.
+        unsafe {
+            if (self.af)(self.stream, self.data, &mut flags, &mut date, &mut message) == 0 {
+                self.done = true;
+                return Some(Err(Error::reported()));
+            }
+            if message.is_null() {
+                self.done = true;
+                return None;
+            }
+            let date = match c_bytes(date) {
+                None | Some(b"") => None,
+                Some(text) => match crate::message::date::parse_date(text) {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        let mut m = b"Bad date in append: ".to_vec();
+                        m.extend_from_slice(&text[..text.len().min(80)]);
+                        ev.log(&m, Level::Error);
+                        self.done = true;
+                        return Some(Err(Error::reported()));
+                    }
+                },
+            };
+            if super::strings::size(message) == 0 {
+                ev.log(b"Append of zero-length message", Level::Error);
+                self.done = true;
+                return Some(Err(Error::reported()));
+            }
+            let (f, keywords) = parse_append_flags(c_bytes(flags).unwrap_or(b""), ev);
+            Some(Ok(AppendMessage {
+                flags: f,
+                keywords,
+                date: date.map(|d: MailDate| d),
+                message: read_string(message),
+            }))
+        }
+    }
+}
+
+/// `append`: the core driver takes the messages from the application's
+/// callback as it is ready for them.
 ///
 /// # Safety
 /// `stream` NULL or live; `mailbox` NUL-terminated; `af` follows append_t.
@@ -1343,44 +1484,16 @@ pub unsafe fn append(
         let (Some(d), Some(name), Some(af)) = (core, c_bytes(mailbox), af) else {
             return 0;
         };
-        let mut messages = Vec::new();
-        loop {
-            let mut flags: *mut c_char = null_mut();
-            let mut date: *mut c_char = null_mut();
-            let mut message: *mut STRING = null_mut();
-            if af(stream, data, &mut flags, &mut date, &mut message) == 0 {
-                return 0;
-            }
-            if message.is_null() {
-                break;
-            }
-            let (f, keywords) = with_sink(stream, |ev| {
-                parse_append_flags(c_bytes(flags).unwrap_or(b""), ev)
-            });
-            let date = match c_bytes(date) {
-                None | Some(b"") => None,
-                Some(text) => match crate::message::date::parse_date(text) {
-                    Ok(d) => Some(d),
-                    Err(_) => {
-                        let mut m = b"Bad date in append: ".to_vec();
-                        m.extend_from_slice(&text[..text.len().min(80)]);
-                        super::log_bytes(&m, ERROR);
-                        return 0;
-                    }
-                },
-            };
-            if super::strings::size(message) == 0 {
-                super::log_bytes(b"Append of zero-length message", ERROR);
-                return 0;
-            }
-            messages.push(AppendMessage {
-                flags: f,
-                keywords,
-                date: date.map(|d: MailDate| d),
-                message: read_string(message),
-            });
-        }
-        with_sink(stream, |ev| ok(d.append(name, &messages, ev)))
+        let mut source = Callback {
+            stream,
+            af,
+            data,
+            done: false,
+        };
+        let want_uids = wants_uids(GET_APPENDUID);
+        with_sink(stream, |ev| {
+            ok(d.append_from(name, &mut source, want_uids, ev))
+        })
     }
 }
 

@@ -67,6 +67,13 @@ pub trait Events {
     /// again (`mm_diskerror`). Unlike the others this needs its answer at
     /// once, so the adapter delivers it synchronously.
     fn disk_error(&mut self, errno: i32, serious: bool) -> bool;
+    /// Appended messages got UIDs `dest` in mailbox `name` (the APPENDUID
+    /// callback). Drivers report it only when asked for the UIDs, at the
+    /// point the original calls the application.
+    fn append_uids(&mut self, _name: &[u8], _validity: u32, _dest: &[u32]) {}
+    /// Messages with UIDs `source` were copied to mailbox `name` as `dest`
+    /// (the COPYUID callback); as [`Events::append_uids`].
+    fn copy_uids(&mut self, _name: &[u8], _validity: u32, _source: &[u32], _dest: &[u32]) {}
 }
 
 /// One recorded event.
@@ -83,6 +90,10 @@ pub enum Event {
     Status(Vec<u8>, Status),
     Critical(bool),
     DiskError(i32, bool),
+    /// Mailbox, UID validity, new UIDs.
+    AppendUids(Vec<u8>, u32, Vec<u32>),
+    /// Mailbox, UID validity, source UIDs, new UIDs.
+    CopyUids(Vec<u8>, u32, Vec<u32>, Vec<u32>),
 }
 
 /// Events kept in order, to be delivered later (the adapter) or inspected
@@ -151,5 +162,17 @@ impl Events for Recorder {
     fn disk_error(&mut self, errno: i32, serious: bool) -> bool {
         self.events.push(Event::DiskError(errno, serious));
         true
+    }
+    fn append_uids(&mut self, name: &[u8], validity: u32, dest: &[u32]) {
+        self.events
+            .push(Event::AppendUids(name.to_vec(), validity, dest.to_vec()));
+    }
+    fn copy_uids(&mut self, name: &[u8], validity: u32, source: &[u32], dest: &[u32]) {
+        self.events.push(Event::CopyUids(
+            name.to_vec(),
+            validity,
+            source.to_vec(),
+            dest.to_vec(),
+        ));
     }
 }

@@ -78,6 +78,14 @@ pub struct AppendMessage {
     pub message: Vec<u8>,
 }
 
+/// Where the messages of an append come from (the application's append
+/// callback, in the adapter).
+pub trait AppendSource {
+    /// The next message, None after the last; Err when the application
+    /// failed or the message is unacceptable (reported through `ev`).
+    fn next_message(&mut self, ev: &mut dyn Events) -> Option<Result<AppendMessage>>;
+}
+
 /// The UIDs appended or copied messages got (for the APPENDUID and COPYUID
 /// callbacks).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -119,6 +127,13 @@ pub trait Mailbox {
         }
     }
     fn read_only(&self) -> bool;
+    /// Whether the driver keeps no flags of its own, so the application's
+    /// cache is their only record (the original's phile driver has no flag
+    /// methods: the generic layer changes the cache, and reading a message
+    /// marks it \Seen there and reports it every time).
+    fn flags_in_cache(&self) -> bool {
+        false
+    }
 
     /// The header of `msgno` with CRLF line ends, ending with the blank
     /// line, as the driver presents it (bookkeeping headers removed).
@@ -221,6 +236,24 @@ pub trait Driver: Sync {
         ev: &mut dyn Events,
     ) -> Result<Option<UidMap>> {
         self.append(name, messages, ev).map(|()| None)
+    }
+    /// [`Driver::append_uids`] with the messages taken one at a time from
+    /// `source` when the driver is ready for them: the original examines
+    /// the target before it asks the application for the first message, so
+    /// what the target and each message report comes in that order. By
+    /// default every message is taken first.
+    fn append_from(
+        &self,
+        name: &[u8],
+        source: &mut dyn AppendSource,
+        want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Result<Option<UidMap>> {
+        let mut messages = Vec::new();
+        while let Some(m) = source.next_message(ev) {
+            messages.push(m?);
+        }
+        self.append_uids(name, &messages, want_uids, ev)
     }
     /// Counts for STATUS without opening a stream the caller sees.
     fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status>;

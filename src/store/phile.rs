@@ -342,6 +342,9 @@ impl Mailbox for PhileMailbox {
     fn read_only(&self) -> bool {
         true
     }
+    fn flags_in_cache(&self) -> bool {
+        true
+    }
     fn header(&mut self, _msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         Ok(Cow::Borrowed(&self.header))
     }

@@ -16,7 +16,8 @@ use crate::store::events::{Events, Level, Status};
 use crate::store::flags::{Flags, MAX_KEYWORDS};
 use crate::store::lock::{self, FlockKind, SessionLock};
 use crate::store::mailbox::{
-    AppendMessage, Driver, Error, Mailbox, MessageInfo, MsgSet, OpenOptions, Result, UidMap,
+    AppendMessage, AppendSource, Driver, Error, Mailbox, MessageInfo, MsgSet, OpenOptions, Result,
+    UidMap,
 };
 use crate::store::names::LocalName;
 use format::{Kind, Layout, MailboxState, Now};
@@ -243,6 +244,9 @@ impl UnixMailbox {
         ev: &mut dyn Events,
         work: impl FnOnce(&mut Self, &File, &mut dyn Events) -> R,
     ) -> Result<R> {
+        // The original's parse goes critical before locking and its callers
+        // leave the critical section after unlocking, on every path.
+        ev.critical(true);
         let dot = lock::dot_lock(&self.path, ev);
         let opened = std::fs::OpenOptions::new()
             .read(true)
@@ -254,7 +258,9 @@ impl UnixMailbox {
                 drop(dot);
                 self.dead = true;
                 let text = format!("Mailbox open failed, aborted: {}", error_text(&e));
-                return Err(fail(ev, text.as_bytes()));
+                let err = fail(ev, text.as_bytes());
+                ev.critical(false);
+                return Err(err);
             }
         };
         let held = lock::flock(&file, kind, false);
@@ -264,6 +270,7 @@ impl UnixMailbox {
         }
         drop(held);
         drop(dot);
+        ev.critical(false);
         Ok(r)
     }
 
@@ -479,6 +486,9 @@ impl UnixMailbox {
         let mut recent = self.recent;
         let mut kept = Vec::with_capacity(self.msgs.len());
         let mut expunged = Vec::new();
+        let last_kept = (0..self.msgs.len())
+            .rev()
+            .find(|&i| !will_go(&self.msgs[i], i as u32 + 1));
         for (i, m) in self.msgs.iter().enumerate() {
             if will_go(m, i as u32 + 1) {
                 if m.info.flags.contains(Flags::RECENT) {
@@ -488,7 +498,8 @@ impl UnixMailbox {
                 expunged.push(i as u32 + 1 - expunged.len() as u32);
                 continue;
             }
-            kept.push(self.write_message(old, m.clone(), base, &mut out));
+            let last = last_kept == Some(i);
+            kept.push(self.write_message(old, m.clone(), base, last, &mut out));
             base = false;
         }
         Rendered {
@@ -523,7 +534,14 @@ impl UnixMailbox {
 
     /// Appends message `m` in its rewritten form to `out`, deciding as the
     /// original does whether its stored bytes can stay as they are.
-    fn write_message(&self, old: &[u8], mut m: Message, base: bool, out: &mut Vec<u8>) -> Message {
+    fn write_message(
+        &self,
+        old: &[u8],
+        mut m: Message,
+        base: bool,
+        last: bool,
+        out: &mut Vec<u8>,
+    ) -> Message {
         let l = m.layout.clone();
         let status = format::xstatus(
             &self.st,
@@ -541,7 +559,7 @@ impl UnixMailbox {
         if unchanged {
             let end = l.text_start() + l.text_len;
             out.extend_from_slice(&old[l.offset..end]);
-            self.keep_trailer(old, end, out);
+            self.keep_trailer(old, end, last, out);
             m.layout.offset = cur;
             return m;
         }
@@ -574,7 +592,7 @@ impl UnixMailbox {
             text_len = l.text_len;
             let end = old_text + l.text_len;
             out.extend_from_slice(&old[old_text..end]);
-            self.keep_trailer(old, end, out);
+            self.keep_trailer(old, end, last, out);
         }
         m.layout = Layout {
             offset: cur,
@@ -591,8 +609,14 @@ impl UnixMailbox {
     /// gets its newline (written if it was missing); the MMDF original
     /// leaves the delimiter's bytes as they are (zeros past the old end,
     /// where it extended the file).
-    fn keep_trailer(&self, old: &[u8], end: usize, out: &mut Vec<u8>) {
+    /// The byte(s) after a message's text that stayed in place. The
+    /// original writes a Berkeley message's closing newline only when the
+    /// next message does not follow one byte on; after the last message it
+    /// never does, so a file that ended without that newline keeps the zero
+    /// byte its extension put there.
+    fn keep_trailer(&self, old: &[u8], end: usize, last: bool, out: &mut Vec<u8>) {
         match self.kind {
+            Kind::Unix if last => out.push(old.get(end).copied().unwrap_or(0)),
             Kind::Unix => out.push(b'\n'),
             Kind::Mmdf => {
                 let want = format::MMDF_DELIMITER.len();
@@ -845,6 +869,8 @@ impl UnixMailbox {
         want_uids: bool,
         ev: &mut dyn Events,
     ) -> Result<Option<UidMap>> {
+        // Users with no life get no UID answers.
+        let want_uids = want_uids && !user::user_has_no_life();
         match probe(self.kind, target) {
             Probe::Valid | Probe::Empty => {}
             Probe::Missing if !target.eq_ignore_ascii_case(b"INBOX") => {
@@ -927,13 +953,15 @@ impl UnixMailbox {
                 t.st.uid_validity = Self::now_secs() as u32;
             }
             if want_uids && result.is_ok() {
-                uids = Some(UidMap {
+                let map = UidMap {
                     validity: t.st.uid_validity,
                     dest: (0..source.len() as u32)
                         .map(|k| first_uid.wrapping_add(k))
                         .collect(),
                     source,
-                });
+                };
+                ev.copy_uids(target, map.validity, &map.source, &map.dest);
+                uids = Some(map);
             }
             t.st.dirty = true;
             t.appending = true;
@@ -1078,11 +1106,12 @@ impl Mailbox for UnixMailbox {
             if !self.silent {
                 ev.log(b"Expunge ignored on readonly mailbox", Level::Warn);
             }
-            return Ok(0);
+            // The original's expunge then answers failure.
+            return Err(Error::reported());
         }
         let outcome = self.locked(FlockKind::Exclusive, ev, |mb, file, ev| {
             if !mb.reparse(file, ev) {
-                return None;
+                return Err(());
             }
             if !mb.st.dirty
                 && mb
@@ -1093,26 +1122,33 @@ impl Mailbox for UnixMailbox {
                 mb.st.dirty = true;
             }
             if !mb.st.dirty {
-                return Some((0, b"No messages deleted, so no update needed".to_vec()));
+                return Ok(Some((
+                    0,
+                    b"No messages deleted, so no update needed".to_vec(),
+                )));
             }
-            let n = mb.rewrite(file, true, set, ev)?;
-            Some((
-                n,
-                if n > 0 {
-                    format!("Expunged {} messages", n).into_bytes()
-                } else {
-                    b"Mailbox checkpointed, but no messages expunged".to_vec()
-                },
-            ))
+            // A failed rewrite was logged; the expunge itself still succeeds.
+            Ok(mb.rewrite(file, true, set, ev).map(|n| {
+                (
+                    n,
+                    if n > 0 {
+                        format!("Expunged {} messages", n).into_bytes()
+                    } else {
+                        b"Mailbox checkpointed, but no messages expunged".to_vec()
+                    },
+                )
+            }))
         })?;
         match outcome {
-            Some((n, text)) => {
+            Ok(Some((n, text))) => {
                 if !self.silent {
                     ev.log(&text, Level::Info);
                 }
                 Ok(n)
             }
-            None => Ok(0),
+            Ok(None) => Ok(0),
+            // The parse failed (logged; the stream is dead).
+            Err(()) => Err(Error::reported()),
         }
     }
 
@@ -1401,7 +1437,7 @@ impl Driver for UnixDriver {
     }
 
     fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()> {
-        append(self.kind, name, messages, false, ev).map(|_| ())
+        self.append_uids(name, messages, false, ev).map(|_| ())
     }
 
     fn append_uids(
@@ -1411,7 +1447,17 @@ impl Driver for UnixDriver {
         want_uids: bool,
         ev: &mut dyn Events,
     ) -> Result<Option<UidMap>> {
-        append(self.kind, name, messages, want_uids, ev)
+        append(self.kind, name, &mut Given(messages.iter()), want_uids, ev)
+    }
+
+    fn append_from(
+        &self,
+        name: &[u8],
+        source: &mut dyn AppendSource,
+        want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Result<Option<UidMap>> {
+        append(self.kind, name, source, want_uids, ev)
     }
 
     fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status> {
@@ -1445,7 +1491,7 @@ impl Driver for UnixDriver {
 fn append(
     kind: Kind,
     name: &[u8],
-    messages: &[AppendMessage],
+    source: &mut dyn AppendSource,
     want_uids: bool,
     ev: &mut dyn Events,
 ) -> Result<Option<UidMap>> {
@@ -1457,11 +1503,11 @@ fn append(
         return Err(fail(ev, &text));
     };
     let user_name = user::user_name().unwrap_or_default();
-    append_at(
+    append_from_at(
         kind,
         &path,
         name,
-        messages,
+        source,
         &user_name,
         &user::local_host(),
         want_uids,
@@ -1469,13 +1515,50 @@ fn append(
     )
 }
 
-/// [`append`] to the file `path` (`name` for messages), as `user`@`host`.
+/// Messages already at hand, as an append's source.
+struct Given<'a>(std::slice::Iter<'a, AppendMessage>);
+
+impl AppendSource for Given<'_> {
+    fn next_message(&mut self, _ev: &mut dyn Events) -> Option<Result<AppendMessage>> {
+        self.0.next().cloned().map(Ok)
+    }
+}
+
+/// [`append`] of `messages` to the file `path` (`name` for messages), as
+/// `user`@`host`.
+#[cfg(test)]
 #[allow(clippy::too_many_arguments)]
 fn append_at(
     kind: Kind,
     path: &[u8],
     name: &[u8],
     messages: &[AppendMessage],
+    user_name: &[u8],
+    host: &[u8],
+    want_uids: bool,
+    ev: &mut dyn Events,
+) -> Result<Option<UidMap>> {
+    let mut source = Given(messages.iter());
+    append_from_at(
+        kind,
+        path,
+        name,
+        &mut source,
+        user_name,
+        host,
+        want_uids,
+        ev,
+    )
+}
+
+/// [`append_at`] taking the messages from `source` once the target has
+/// been examined, as the original asks the application for them.
+#[allow(clippy::too_many_arguments)]
+fn append_from_at(
+    kind: Kind,
+    path: &[u8],
+    name: &[u8],
+    source: &mut dyn AppendSource,
     user_name: &[u8],
     host: &[u8],
     want_uids: bool,
@@ -1529,9 +1612,13 @@ fn append_at(
             ))
         }
     };
-    let mut stored = Vec::new();
-    let mut writer = format::AppendWriter::new(kind);
-    for m in messages {
+    let want_uids = want_uids && !user::user_has_no_life();
+    // What each message is stored with; written once the target session
+    // (which numbers them when UIDs are wanted) is open.
+    let mut prepared: Vec<(String, Flags, Vec<&[u8]>)> = Vec::new();
+    let mut messages = Vec::new();
+    while let Some(m) = source.next_message(ev) {
+        let m = m?;
         let when = m.date.unwrap_or_else(now_date);
         let cdate = date::ctime_date(&when);
         if m.message.is_empty() {
@@ -1556,16 +1643,8 @@ fn append_at(
             .filter(|b| bits & (1 << b) != 0)
             .map(|b| keywords.keywords[b].as_slice())
             .collect();
-        writer.write(
-            &mut stored,
-            user_name,
-            host,
-            cdate.as_bytes(),
-            m.flags,
-            &names,
-            None,
-            &m.message,
-        );
+        prepared.push((cdate, m.flags, names));
+        messages.push(m);
     }
     ev.critical(true);
     // A writable session on the target, to assign UIDs afterwards.
@@ -1585,6 +1664,31 @@ fn append_at(
         let text = msg(&[b"Unable to re-open mailbox for APPENDUID: ", s80(name)]);
         ev.log(&text, Level::Warn);
     }
+    // With UIDs wanted the messages carry the session's next UIDs.
+    let numbering = if want_uids { session.as_mut() } else { None };
+    let mut uid_last = numbering.as_ref().map(|mb| mb.st.uid_last);
+    let first = uid_last.map(|u| u.wrapping_add(1));
+    let mut stored = Vec::new();
+    let mut writer = format::AppendWriter::new(kind);
+    for ((cdate, flags, names), m) in prepared.iter().zip(&messages) {
+        let uid = uid_last.as_mut().map(|u| {
+            *u = u.wrapping_add(1);
+            *u
+        });
+        writer.write(
+            &mut stored,
+            user_name,
+            host,
+            cdate.as_bytes(),
+            *flags,
+            names,
+            uid,
+            &m.message,
+        );
+    }
+    if let (Some(mb), Some(last)) = (numbering, uid_last) {
+        mb.st.uid_last = last;
+    }
     let result = write_at_end(
         &path,
         &stored,
@@ -1597,16 +1701,16 @@ fn append_at(
         if mb.st.uid_validity == 0 {
             mb.st.uid_validity = UnixMailbox::now_secs() as u32;
         }
-        // The new messages get the next UIDs when this session closes.
-        let first = mb.st.uid_last.wrapping_add(1);
-        if want_uids && result.is_ok() {
-            uids = Some(UidMap {
+        if let (Some(first), true) = (first, result.is_ok()) {
+            let map = UidMap {
                 validity: mb.st.uid_validity,
                 source: Vec::new(),
                 dest: (0..messages.len() as u32)
                     .map(|k| first.wrapping_add(k))
                     .collect(),
-            });
+            };
+            ev.append_uids(name, map.validity, &map.dest);
+            uids = Some(map);
         }
         mb.st.dirty = true;
         mb.appending = true;

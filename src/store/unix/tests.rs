@@ -838,6 +838,22 @@ fn append_to_a_file_writes_what_the_original_appends() {
         (load(&data_file("C.mbx")).0.uid_validity(), vec![6])
     );
     assert!(ev.logged(Level::Warn).is_empty());
+    // The APPENDUID answer comes while the append is critical, before the
+    // numbering session's closing checkpoint (itself a critical parse).
+    let events = ev.take();
+    let at = events
+        .iter()
+        .position(|e| matches!(e, Event::AppendUids(n, _, d) if n == b"E" && d == &[6]))
+        .expect("APPENDUID reported");
+    assert_eq!(events[at + 1], Event::Critical(true));
+    assert_eq!(events.last(), Some(&Event::Critical(false)));
+    let entered = |on: bool| events.iter().filter(|e| **e == Event::Critical(on)).count();
+    assert_eq!(entered(true), entered(false));
+    // And the message carries the UID it was given.
+    assert!(std::fs::read(path_of(&path))
+        .unwrap()
+        .windows(9)
+        .any(|w| w == b"X-UID: 6\n"));
     let seven = one(
         b"Subject: seven\r\n\r\nseven",
         Flags::NONE,
@@ -1056,4 +1072,21 @@ fn created_mailboxes_hold_only_the_pseudo_message() {
         );
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The original's rewrite never writes the newline after the last message
+/// when that message's text stays in place: a file that ended right after
+/// the text keeps the zero byte the extension put there, while one with
+/// the newline keeps it.
+#[test]
+fn last_message_in_place_keeps_the_byte_after_it() {
+    let head: &[u8] = b"From a@b Mon Feb  8 02:53:47 1993\nSubject: x\n\
+X-IMAPbase: 1796531541 1\nStatus: RO\nX-Status: \nX-Keywords:                      \n\
+X-UID: 1\n\nline1\nbody--\n";
+    for (file, end) in [(head.to_vec(), 0u8), ([head, b"\n"].concat(), b'\n')] {
+        let (mut mb, _) = load(&file);
+        mb.msgs[0].dirty = true;
+        let r = render(&mb, false);
+        assert_eq!(r.bytes, [head, &[end]].concat());
+    }
 }
