@@ -134,7 +134,7 @@ static void stubs (void)
 {
   printf ("smtp_open=%s\n",NN (smtp_open (NIL,-1)));
   printf ("mail_thread=%s\n",NN (mail_thread (NIL,NIL,NIL,NIL,-1)));
-  printf ("mail_search_full=%ld\n",mail_search_full (NIL,NIL,NIL,-1));
+  printf ("mail_sort=%s\n",NN (mail_sort (NIL,NIL,NIL,NIL,-1)));
   printf ("hmac_md5=%s\n",NN (hmac_md5 (NIL,0,NIL,0)));
 }
 

@@ -12,7 +12,7 @@ use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_ushort, c_
 /// Longest date string `mail_parse_date` looks at (its work buffer).
 const MAILTMPLEN: usize = 1024;
 
-fn read_fields(elt: &MESSAGECACHE) -> MailDate {
+pub(super) fn read_fields(elt: &MESSAGECACHE) -> MailDate {
     MailDate::from_fields(
         elt.day(),
         elt.month(),

@@ -24,6 +24,7 @@ pub mod registry;
 pub mod rfc822;
 pub mod rfc822_output;
 pub mod rfc822_parse;
+pub mod search;
 pub mod stream;
 pub mod strings;
 pub mod stubs;
@@ -54,6 +55,7 @@ pub mod exports {
     pub use super::rfc822::*;
     pub use super::rfc822_output::*;
     pub use super::rfc822_parse::*;
+    pub use super::search::*;
     pub use super::stream::*;
     pub use super::strings::*;
     pub use super::stubs::*;

@@ -211,12 +211,16 @@ pub unsafe extern "C" fn utf8_script(script: *mut c_char) -> *mut SCRIPT {
 }
 
 /// # Safety
-/// `charset` must be a NUL-terminated string.
+/// `charset` must be NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn utf8_badcharset(charset: *mut c_char) -> *mut c_char {
     guard("utf8_badcharset", std::ptr::null_mut(), || {
+        // No charset means US-ASCII, which is always good (searches pass
+        // NULL for "no charset given").
         // SAFETY: caller's contract.
-        let n = unsafe { c_bytes(charset) }.unwrap_or(b"");
+        let Some(n) = (unsafe { c_bytes(charset) }) else {
+            return std::ptr::null_mut();
+        };
         registry::bad_charset_message(n).map_or(std::ptr::null_mut(), |m| c_string_from(&m))
     })
 }

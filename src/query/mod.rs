@@ -1,2 +1,4 @@
 //! Search programs, criteria parsing, sort, thread and overview.
 #![forbid(unsafe_code)]
+
+pub mod search;

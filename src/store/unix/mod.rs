@@ -433,12 +433,11 @@ impl UnixMailbox {
     /// messages (of `set` when given) if `expunge`. Returns how many were
     /// expunged, or None when the file could not be written (logged).
     ///
-    /// Crash safety: like the original, the file is first extended to its
-    /// new size (so a full disk fails before any byte is overwritten) and
-    /// then overwritten in place from the first byte that changes, because
-    /// the mailbox must keep its inode (the session lock is named after it,
-    /// other readers hold it open) and the spool directory may not be
-    /// writable. The old contents stay in memory until the write is done.
+    /// The file is rewritten in place, because the mailbox must keep its
+    /// inode (the session lock is named after it, other readers hold it
+    /// open) and the spool directory may not be writable; see
+    /// [`UnixMailbox::commit`] for how that stays safe when the process
+    /// dies part-way.
     fn rewrite(
         &mut self,
         file: &File,
@@ -447,7 +446,11 @@ impl UnixMailbox {
         ev: &mut dyn Events,
     ) -> Option<u32> {
         let r = self.render(expunge, set, &Now::current(), &user::local_host());
-        if self.commit(file, &self.data, &r.bytes, ev).is_err() {
+        let starts: Vec<usize> = r.msgs.iter().map(|m| m.layout.offset).collect();
+        if self
+            .commit(file, &self.data, &r.bytes, &starts, ev)
+            .is_err()
+        {
             // The old view stays: nothing was lost, the next checkpoint retries.
             return None;
         }
@@ -607,43 +610,90 @@ impl UnixMailbox {
         }
     }
 
-    /// Puts `new` into the file in place of `old`: extend, overwrite from
-    /// the first difference, truncate, sync.
+    /// Puts `new` into the file in place of `old` so that, whenever the
+    /// process dies, every message has one intact copy in the file (a
+    /// duplicate at worst; the original, which overwrites in place from a
+    /// memory buffer, can lose messages there):
+    ///
+    /// 1. the new image from the start of the first changed message (or
+    ///    earlier, when the file grows) is first written after the end of
+    ///    the file, so a full disk fails before anything is overwritten and
+    ///    that copy is whole before step 2 begins;
+    /// 2. the new image is written over the old one from the first
+    ///    changed byte, front to back: what it destroys has its copy from
+    ///    step 1, and where it runs past the old end into the start of that
+    ///    copy, those messages are already whole in front of it;
+    /// 3. the file is cut to the new size, which drops the copy.
+    ///
+    /// `starts` are the offsets in `new` where messages begin.
     fn commit(
         &self,
         file: &File,
         old: &[u8],
         new: &[u8],
+        starts: &[usize],
         ev: &mut dyn Events,
     ) -> std::result::Result<(), ()> {
-        if new.len() > old.len() {
-            let zeros = vec![0u8; new.len() - old.len()];
-            loop {
-                match file
-                    .write_all_at(&zeros, old.len() as u64)
-                    .and_then(|_| file.sync_all())
-                {
-                    Ok(()) => break,
-                    Err(e) => {
-                        let _ = file.set_len(old.len() as u64);
-                        let code = e.raw_os_error().unwrap_or(0);
-                        if ev.disk_error(code, false) {
-                            let _ = file.sync_all();
-                            if !self.silent {
-                                let text = format!("Unable to extend mailbox: {}", error_text(&e));
-                                ev.log(text.as_bytes(), Level::Error);
-                            }
-                            return Err(());
-                        }
-                    }
-                }
-            }
-        }
         let first = old
             .iter()
             .zip(new)
             .position(|(a, b)| a != b)
             .unwrap_or(old.len().min(new.len()));
+        if first == new.len() && old.len() == new.len() {
+            return Ok(());
+        }
+        // Step 1, or only growth (nothing overwritten): what goes past the
+        // old end is written first, and taken back if it cannot all be.
+        let (at, extra): (usize, Vec<u8>) = if first >= old.len() {
+            (first, new[first..].to_vec())
+        } else {
+            let start_at_or_before =
+                |limit: usize| starts.iter().copied().filter(|&s| s <= limit).max();
+            // Where the overwrite reaches past the old end (the file grows),
+            // it runs over the first `grow` bytes of the copy: begin the copy
+            // early enough that those bytes belong to messages that end
+            // before the old end, which step 2 has rewritten by then.
+            let grow = new.len().saturating_sub(old.len());
+            let straddling = start_at_or_before(old.len() - 1).unwrap_or(0);
+            let limit = first.min(straddling.saturating_sub(grow));
+            let copy_from = start_at_or_before(limit).unwrap_or(0);
+            // Only a mailbox too small for that needs the copy put further
+            // out, past the new end, behind a gap.
+            let gap = if grow > 0 && copy_from + grow > straddling {
+                grow
+            } else {
+                usize::from(old.last().is_some_and(|&c| c != b'\n'))
+            };
+            let mut safety = Vec::with_capacity(gap + new.len() - copy_from);
+            safety.resize(gap, b'\n');
+            safety.extend_from_slice(&new[copy_from..]);
+            (old.len(), safety)
+        };
+        loop {
+            match file
+                .write_all_at(&extra, at as u64)
+                .and_then(|_| file.sync_data())
+            {
+                Ok(()) => break,
+                Err(e) => {
+                    let _ = file.set_len(old.len() as u64);
+                    let code = e.raw_os_error().unwrap_or(0);
+                    if ev.disk_error(code, false) {
+                        let _ = file.sync_all();
+                        if !self.silent {
+                            let text = format!("Unable to extend mailbox: {}", error_text(&e));
+                            ev.log(text.as_bytes(), Level::Error);
+                        }
+                        return Err(());
+                    }
+                }
+            }
+        }
+        if first >= old.len() {
+            let _ = file.set_len(new.len() as u64);
+            let _ = file.sync_all();
+            return Ok(());
+        }
         loop {
             match file.write_all_at(&new[first..], first as u64) {
                 Ok(()) => break,
