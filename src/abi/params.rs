@@ -170,7 +170,20 @@ pub fn number(owner: Owner, code: c_long) -> c_long {
 
 /// The cache manager currently installed.
 pub fn cache_manager() -> mailcache_t {
-    let w = store::entry(Owner::Mail, GET_CACHE).map_or(0, word);
+    // Every mail_elt asks: keep the word until a parameter store happens.
+    static KNOWN: Mutex<(u64, usize)> = Mutex::new((u64::MAX, 0));
+    let generation = store::generation();
+    let mut known = KNOWN.lock().unwrap_or_else(|e| e.into_inner());
+    let w = if known.0 == generation {
+        known.1
+    } else {
+        let w = store::entry(Owner::Mail, GET_CACHE).map_or(0, word);
+        // A store meanwhile (installing the default is one) leaves the
+        // generation behind: the next call reads again.
+        *known = (generation, w);
+        w
+    };
+    drop(known);
     if w == 0 {
         // The application cleared it; the original would crash. Fall back.
         return Some(super::cache::mm_cache);
