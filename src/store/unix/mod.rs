@@ -181,6 +181,22 @@ fn members(set: MsgSet, count: usize) -> Vec<bool> {
     chosen
 }
 
+/// Where `a` and `b` first differ (the shorter length when one is a
+/// prefix of the other); compared a block at a time.
+fn first_difference(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 4096;
+    let n = a.len().min(b.len());
+    let mut at = 0;
+    while at + BLOCK <= n && a[at..at + BLOCK] == b[at..at + BLOCK] {
+        at += BLOCK;
+    }
+    a[at..n]
+        .iter()
+        .zip(&b[at..n])
+        .position(|(x, y)| x != y)
+        .map_or(n, |p| at + p)
+}
+
 /// A mailbox as a rewrite would store it.
 #[derive(Debug)]
 struct Rendered {
@@ -634,18 +650,16 @@ impl UnixMailbox {
         starts: &[usize],
         ev: &mut dyn Events,
     ) -> std::result::Result<(), ()> {
-        let first = old
-            .iter()
-            .zip(new)
-            .position(|(a, b)| a != b)
-            .unwrap_or(old.len().min(new.len()));
+        let first = first_difference(old, new);
         if first == new.len() && old.len() == new.len() {
             return Ok(());
         }
         // Step 1, or only growth (nothing overwritten): what goes past the
         // old end is written first, and taken back if it cannot all be.
-        let (at, extra): (usize, Vec<u8>) = if first >= old.len() {
-            (first, new[first..].to_vec())
+        // It is written straight from `new` (behind `gap` newlines), with
+        // no second copy of the image in memory.
+        let (gap, tail): (usize, &[u8]) = if first >= old.len() {
+            (0, &new[first..])
         } else {
             let start_at_or_before =
                 |limit: usize| starts.iter().copied().filter(|&s| s <= limit).max();
@@ -664,14 +678,13 @@ impl UnixMailbox {
             } else {
                 usize::from(old.last().is_some_and(|&c| c != b'\n'))
             };
-            let mut safety = Vec::with_capacity(gap + new.len() - copy_from);
-            safety.resize(gap, b'\n');
-            safety.extend_from_slice(&new[copy_from..]);
-            (old.len(), safety)
+            (gap, &new[copy_from..])
         };
+        let at = if first >= old.len() { first } else { old.len() };
         loop {
             match file
-                .write_all_at(&extra, at as u64)
+                .write_all_at(&vec![b'\n'; gap], at as u64)
+                .and_then(|_| file.write_all_at(tail, (at + gap) as u64))
                 .and_then(|_| file.sync_data())
             {
                 Ok(()) => break,
@@ -930,6 +943,8 @@ impl UnixMailbox {
             "Can't open destination mailbox: ",
             "Message copy failed: ",
         );
+        // The target's rewrite below reads it whole: don't hold this too.
+        drop(bytes);
         let mut uids = None;
         if let Some(t) = tstream.as_mut() {
             if t.st.uid_validity == 0 {
