@@ -1036,21 +1036,34 @@ pub fn to_crlf(raw: &[u8]) -> Vec<u8> {
 /// Removes every CR (the stored form the rewrite uses).
 pub fn strip_cr(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
+    strip_cr_into(raw, &mut out);
+    out
+}
+
+/// [`strip_cr`] appending to `out`.
+pub fn strip_cr_into(raw: &[u8], out: &mut Vec<u8>) {
     let mut rest = raw;
     while let Some(p) = memchr::memchr(b'\r', rest) {
         out.extend_from_slice(&rest[..p]);
         rest = &rest[p + 1..];
     }
     out.extend_from_slice(rest);
-    out
 }
 
 /// Drops the internal header lines (with their continuation lines) from a
 /// header, as the original's line filter does; NULs in a scanned header
 /// name become spaces.
 pub fn filter_internal(text: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len());
+    let mut out = Vec::with_capacity(text.len() + 1);
+    filter_internal_into(text, &mut out);
+    out
+}
+
+/// [`filter_internal`] appending to `out`.
+pub fn filter_internal_into(text: &[u8], out: &mut Vec<u8>) {
     let mut src = 0;
+    // Kept lines are copied in runs, up to the next dropped line.
+    let mut run = 0;
     // While nothing has been dropped the original filters in place, and
     // then a last line without LF keeps the LF it puts after the text.
     let mut in_place = true;
@@ -1070,10 +1083,10 @@ pub fn filter_internal(text: &[u8]) -> Vec<u8> {
             }
         }
         if drop {
+            out.extend_from_slice(&text[run..src]);
+            run = end;
             in_place = false;
         } else {
-            let start = out.len();
-            out.extend_from_slice(&text[src..end]);
             // The scan turns each NUL it reads into a space, including a
             // NUL that ends the name (one past it, unless the scan hit its
             // length limit first).
@@ -1082,18 +1095,24 @@ pub fn filter_internal(text: &[u8]) -> Vec<u8> {
             } else {
                 name_len
             };
-            for b in &mut out[start..start + scanned] {
-                if *b == 0 {
-                    *b = b' ';
+            if text[src..src + scanned].contains(&0) {
+                out.extend_from_slice(&text[run..src]);
+                let start = out.len();
+                out.extend_from_slice(&text[src..end]);
+                for b in &mut out[start..start + scanned] {
+                    if *b == 0 {
+                        *b = b' ';
+                    }
                 }
-            }
-            if in_place && end == text.len() && text[end - 1] != b'\n' {
-                out.push(b'\n');
+                run = end;
             }
         }
         src = end;
     }
-    out
+    out.extend_from_slice(&text[run..]);
+    if in_place && text.last().is_some_and(|&c| c != b'\n') {
+        out.push(b'\n');
+    }
 }
 
 /// The header of a stored message as clients see it (`unix_header`).
@@ -1104,7 +1123,19 @@ pub fn client_header(d: &[u8], l: &Layout) -> Vec<u8> {
 /// The header as the rewrite stores it: CRs removed, internal lines
 /// dropped.
 pub fn stored_header(d: &[u8], l: &Layout) -> Vec<u8> {
-    filter_internal(&strip_cr(&d[l.header_start()..l.text_start()]))
+    let mut out = Vec::new();
+    stored_header_into(d, l, &mut out);
+    out
+}
+
+/// [`stored_header`] appending to `out` (no copy when there is no CR).
+pub fn stored_header_into(d: &[u8], l: &Layout, out: &mut Vec<u8>) {
+    let raw = &d[l.header_start()..l.text_start()];
+    if memchr::memchr(b'\r', raw).is_some() {
+        filter_internal_into(&strip_cr(raw), out);
+    } else {
+        filter_internal_into(raw, out);
+    }
 }
 
 /// The text of a stored message as clients see it (`unix_text`).

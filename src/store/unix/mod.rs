@@ -576,22 +576,23 @@ impl UnixMailbox {
         }
         out.extend_from_slice(from);
         let from_len = from.len();
-        let header = format::stored_header(old, &l);
-        let mut j = header.len();
-        if j < 2 || header[j - 2] == b'\n' {
+        let header_at = out.len();
+        format::stored_header_into(old, &l, out);
+        let mut j = out.len() - header_at;
+        if j < 2 || out[header_at + j - 2] == b'\n' {
             j = j.saturating_sub(1);
         }
         // The original makes the recorded size match what it wrote (or dies).
         let header_lf_len = j;
-        out.extend_from_slice(&header[..j]);
+        out.truncate(header_at + j);
         out.extend_from_slice(&status);
         let header_len = j + status.len();
         let old_text = l.text_start();
         let text_len;
         if out.len() != old_text {
-            let text = format::strip_cr(&old[old_text..old_text + l.text_len]);
-            text_len = text.len();
-            out.extend_from_slice(&text);
+            let text_at = out.len();
+            format::strip_cr_into(&old[old_text..old_text + l.text_len], out);
+            text_len = out.len() - text_at;
             out.extend_from_slice(self.kind.trailer());
         } else {
             text_len = l.text_len;
@@ -816,12 +817,12 @@ impl UnixMailbox {
             }
             let l = &m.layout;
             out.extend_from_slice(&self.data[l.offset..l.header_start()]);
-            let header = format::stored_header(&self.data, l);
-            let mut j = header.len();
-            if j >= 2 && header[j - 2] == b'\n' {
-                j -= 1;
+            let header_at = out.len();
+            format::stored_header_into(&self.data, l, &mut out);
+            let j = out.len() - header_at;
+            if j >= 2 && out[header_at + j - 2] == b'\n' {
+                out.pop();
             }
-            out.extend_from_slice(&header[..j]);
             let uid = match target_last.as_deref_mut() {
                 Some(last) => {
                     *last = last.wrapping_add(1);
@@ -851,7 +852,7 @@ impl UnixMailbox {
                 uid.is_some(),
             ));
             let t = l.text_start();
-            out.extend_from_slice(&format::strip_cr(&self.data[t..t + l.text_len]));
+            format::strip_cr_into(&self.data[t..t + l.text_len], &mut out);
             out.extend_from_slice(self.kind.trailer());
         }
         out
