@@ -768,6 +768,29 @@ pub fn parse(
         let mut next = None;
         if ended {
             while pos < d.len() {
+                // Lines up to the next one starting "From " are text, taken
+                // whole: counted in bulk, the last one deciding the trailer.
+                let candidate = if d[pos..].starts_with(b"From ") {
+                    pos
+                } else {
+                    memchr::memmem::find(&d[pos..], b"\nFrom ").map_or(d.len(), |p| pos + p + 1)
+                };
+                if candidate > pos {
+                    let chunk = &d[pos..candidate];
+                    let crs = memchr::memchr_iter(b'\r', chunk).count() as u64;
+                    let lfs = memchr::memchr_iter(b'\n', chunk).count() as u64;
+                    size = size + chunk.len() as u64 - crs + lfs;
+                    let last_start =
+                        memchr::memrchr(b'\n', &chunk[..chunk.len() - 1]).map_or(0, |p| p + 1);
+                    (k, trail) = match &chunk[last_start..] {
+                        b"\n" => (2, 1),
+                        b"\r\n" => (2, 2),
+                        _ => (0, 0),
+                    };
+                    pos = candidate;
+                    text_end = pos;
+                    continue;
+                }
                 let le = line_end(d, pos);
                 if let Some(f) = valid_from(&d[..le], pos) {
                     next = Some((pos, le, f));
@@ -1061,6 +1084,49 @@ pub fn filter_internal(text: &[u8]) -> Vec<u8> {
 
 /// [`filter_internal`] appending to `out`.
 pub fn filter_internal_into(text: &[u8], out: &mut Vec<u8>) {
+    if memchr::memchr(0, text).is_some() {
+        return filter_internal_scan(text, out);
+    }
+    // Without NULs only header lines that start like an internal name need
+    // a look: every one of them begins with S or X.
+    let could_drop = |at: usize| matches!(text.get(at), Some(b'S' | b's' | b'X' | b'x'));
+    let mut run = 0;
+    let mut dropped = false;
+    // Line starts before this were dropped with a header already.
+    let mut resume = 0;
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text).map(|p| p + 1));
+    for src in starts {
+        if src < resume || !could_drop(src) {
+            continue;
+        }
+        let name = filter_name(&text[src..]);
+        if !INTERNAL_HEADERS
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
+        // The line and its continuation lines.
+        let mut end = src;
+        loop {
+            end = line_end(text, end);
+            if end >= text.len() || !matches!(text[end], b' ' | b'\t') {
+                break;
+            }
+        }
+        out.extend_from_slice(&text[run..src]);
+        run = end;
+        resume = end;
+        dropped = true;
+    }
+    out.extend_from_slice(&text[run..]);
+    if !dropped && text.last().is_some_and(|&c| c != b'\n') {
+        out.push(b'\n');
+    }
+}
+
+/// [`filter_internal_into`] line by line, for headers with NULs.
+fn filter_internal_scan(text: &[u8], out: &mut Vec<u8>) {
     let mut src = 0;
     // Kept lines are copied in runs, up to the next dropped line.
     let mut run = 0;
