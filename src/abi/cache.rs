@@ -223,6 +223,20 @@ pub unsafe extern "C" fn mail_elt(stream: *mut MAILSTREAM, msgno: c_ulong) -> *m
                     (*stream).nmsgs
                 ));
             }
+            // Our own manager with the element already made: read the slot
+            // here (mail_elt runs for every message of every sequence scan).
+            // Addresses compared as words: a mismatch only takes the long way.
+            let installed = cache_manager().map_or(0, |f| f as usize);
+            let s = &*stream;
+            if installed == mm_cache as *const () as usize
+                && !s.cache.is_null()
+                && msgno <= s.cachesize
+            {
+                let elt = *s.cache.add(msgno as usize - 1);
+                if !elt.is_null() {
+                    return elt;
+                }
+            }
             cache_call(stream, msgno, CH_MAKEELT) as *mut MESSAGECACHE
         }
     })

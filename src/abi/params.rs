@@ -11,6 +11,7 @@ use crate::env::params::{self as store, Entry, Kind, Op, Owner};
 use std::collections::HashMap;
 use std::os::raw::{c_char, c_long, c_void};
 use std::ptr::null_mut;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 extern "C" {
@@ -170,7 +171,22 @@ pub fn number(owner: Owner, code: c_long) -> c_long {
 
 /// The cache manager currently installed.
 pub fn cache_manager() -> mailcache_t {
-    let w = store::entry(Owner::Mail, GET_CACHE).map_or(0, word);
+    // Every mail_elt asks: keep the word until a parameter store happens.
+    // (Settings are process-wide and not meant to change under another
+    // thread's calls, as in the original.)
+    static KNOWN_GENERATION: AtomicU64 = AtomicU64::new(u64::MAX);
+    static KNOWN_WORD: AtomicUsize = AtomicUsize::new(0);
+    let generation = store::generation();
+    let w = if KNOWN_GENERATION.load(Ordering::Acquire) == generation {
+        KNOWN_WORD.load(Ordering::Acquire)
+    } else {
+        let w = store::entry(Owner::Mail, GET_CACHE).map_or(0, word);
+        KNOWN_WORD.store(w, Ordering::Release);
+        // A store meanwhile (installing the default is one) leaves the
+        // generation behind: the next call reads again.
+        KNOWN_GENERATION.store(generation, Ordering::Release);
+        w
+    };
     if w == 0 {
         // The application cleared it; the original would crash. Fall back.
         return Some(super::cache::mm_cache);

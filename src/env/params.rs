@@ -7,6 +7,7 @@
 //! its own NUL-terminated copies.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// The part of the library a parameter belongs to. The same code may exist
@@ -234,8 +235,18 @@ pub fn value(entry: &Entry) -> usize {
     with_values(|v| *v.get(&(entry.owner, entry.get)).unwrap_or(&entry.default))
 }
 
+/// Bumped by every store, so hot readers (the cache manager, looked up on
+/// every `mail_elt`) can keep a word and re-read it only after a change.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// How many stores there have been (see [`GENERATION`]).
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
+
 /// Stores a word for an entry, returning the previous one.
 pub fn store(entry: &Entry, word: usize) -> usize {
+    GENERATION.fetch_add(1, Ordering::AcqRel);
     with_values(|v| {
         v.insert((entry.owner, entry.get), word)
             .unwrap_or(entry.default)

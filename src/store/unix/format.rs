@@ -768,6 +768,29 @@ pub fn parse(
         let mut next = None;
         if ended {
             while pos < d.len() {
+                // Lines up to the next one starting "From " are text, taken
+                // whole: counted in bulk, the last one deciding the trailer.
+                let candidate = if d[pos..].starts_with(b"From ") {
+                    pos
+                } else {
+                    memchr::memmem::find(&d[pos..], b"\nFrom ").map_or(d.len(), |p| pos + p + 1)
+                };
+                if candidate > pos {
+                    let chunk = &d[pos..candidate];
+                    let crs = memchr::memchr_iter(b'\r', chunk).count() as u64;
+                    let lfs = memchr::memchr_iter(b'\n', chunk).count() as u64;
+                    size = size + chunk.len() as u64 - crs + lfs;
+                    let last_start =
+                        memchr::memrchr(b'\n', &chunk[..chunk.len() - 1]).map_or(0, |p| p + 1);
+                    (k, trail) = match &chunk[last_start..] {
+                        b"\n" => (2, 1),
+                        b"\r\n" => (2, 2),
+                        _ => (0, 0),
+                    };
+                    pos = candidate;
+                    text_end = pos;
+                    continue;
+                }
                 let le = line_end(d, pos);
                 if let Some(f) = valid_from(&d[..le], pos) {
                     next = Some((pos, le, f));
@@ -1036,21 +1059,77 @@ pub fn to_crlf(raw: &[u8]) -> Vec<u8> {
 /// Removes every CR (the stored form the rewrite uses).
 pub fn strip_cr(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
+    strip_cr_into(raw, &mut out);
+    out
+}
+
+/// [`strip_cr`] appending to `out`.
+pub fn strip_cr_into(raw: &[u8], out: &mut Vec<u8>) {
     let mut rest = raw;
     while let Some(p) = memchr::memchr(b'\r', rest) {
         out.extend_from_slice(&rest[..p]);
         rest = &rest[p + 1..];
     }
     out.extend_from_slice(rest);
-    out
 }
 
 /// Drops the internal header lines (with their continuation lines) from a
 /// header, as the original's line filter does; NULs in a scanned header
 /// name become spaces.
 pub fn filter_internal(text: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len());
+    let mut out = Vec::with_capacity(text.len() + 1);
+    filter_internal_into(text, &mut out);
+    out
+}
+
+/// [`filter_internal`] appending to `out`.
+pub fn filter_internal_into(text: &[u8], out: &mut Vec<u8>) {
+    if memchr::memchr(0, text).is_some() {
+        return filter_internal_scan(text, out);
+    }
+    // Without NULs only header lines that start like an internal name need
+    // a look: every one of them begins with S or X.
+    let could_drop = |at: usize| matches!(text.get(at), Some(b'S' | b's' | b'X' | b'x'));
+    let mut run = 0;
+    let mut dropped = false;
+    // Line starts before this were dropped with a header already.
+    let mut resume = 0;
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text).map(|p| p + 1));
+    for src in starts {
+        if src < resume || !could_drop(src) {
+            continue;
+        }
+        let name = filter_name(&text[src..]);
+        if !INTERNAL_HEADERS
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
+        // The line and its continuation lines.
+        let mut end = src;
+        loop {
+            end = line_end(text, end);
+            if end >= text.len() || !matches!(text[end], b' ' | b'\t') {
+                break;
+            }
+        }
+        out.extend_from_slice(&text[run..src]);
+        run = end;
+        resume = end;
+        dropped = true;
+    }
+    out.extend_from_slice(&text[run..]);
+    if !dropped && text.last().is_some_and(|&c| c != b'\n') {
+        out.push(b'\n');
+    }
+}
+
+/// [`filter_internal_into`] line by line, for headers with NULs.
+fn filter_internal_scan(text: &[u8], out: &mut Vec<u8>) {
     let mut src = 0;
+    // Kept lines are copied in runs, up to the next dropped line.
+    let mut run = 0;
     // While nothing has been dropped the original filters in place, and
     // then a last line without LF keeps the LF it puts after the text.
     let mut in_place = true;
@@ -1070,10 +1149,10 @@ pub fn filter_internal(text: &[u8]) -> Vec<u8> {
             }
         }
         if drop {
+            out.extend_from_slice(&text[run..src]);
+            run = end;
             in_place = false;
         } else {
-            let start = out.len();
-            out.extend_from_slice(&text[src..end]);
             // The scan turns each NUL it reads into a space, including a
             // NUL that ends the name (one past it, unless the scan hit its
             // length limit first).
@@ -1082,18 +1161,24 @@ pub fn filter_internal(text: &[u8]) -> Vec<u8> {
             } else {
                 name_len
             };
-            for b in &mut out[start..start + scanned] {
-                if *b == 0 {
-                    *b = b' ';
+            if text[src..src + scanned].contains(&0) {
+                out.extend_from_slice(&text[run..src]);
+                let start = out.len();
+                out.extend_from_slice(&text[src..end]);
+                for b in &mut out[start..start + scanned] {
+                    if *b == 0 {
+                        *b = b' ';
+                    }
                 }
-            }
-            if in_place && end == text.len() && text[end - 1] != b'\n' {
-                out.push(b'\n');
+                run = end;
             }
         }
         src = end;
     }
-    out
+    out.extend_from_slice(&text[run..]);
+    if in_place && text.last().is_some_and(|&c| c != b'\n') {
+        out.push(b'\n');
+    }
 }
 
 /// The header of a stored message as clients see it (`unix_header`).
@@ -1104,7 +1189,19 @@ pub fn client_header(d: &[u8], l: &Layout) -> Vec<u8> {
 /// The header as the rewrite stores it: CRs removed, internal lines
 /// dropped.
 pub fn stored_header(d: &[u8], l: &Layout) -> Vec<u8> {
-    filter_internal(&strip_cr(&d[l.header_start()..l.text_start()]))
+    let mut out = Vec::new();
+    stored_header_into(d, l, &mut out);
+    out
+}
+
+/// [`stored_header`] appending to `out` (no copy when there is no CR).
+pub fn stored_header_into(d: &[u8], l: &Layout, out: &mut Vec<u8>) {
+    let raw = &d[l.header_start()..l.text_start()];
+    if memchr::memchr(b'\r', raw).is_some() {
+        filter_internal_into(&strip_cr(raw), out);
+    } else {
+        filter_internal_into(raw, out);
+    }
 }
 
 /// The text of a stored message as clients see it (`unix_text`).

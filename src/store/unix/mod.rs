@@ -181,6 +181,22 @@ fn members(set: MsgSet, count: usize) -> Vec<bool> {
     chosen
 }
 
+/// Where `a` and `b` first differ (the shorter length when one is a
+/// prefix of the other); compared a block at a time.
+fn first_difference(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 4096;
+    let n = a.len().min(b.len());
+    let mut at = 0;
+    while at + BLOCK <= n && a[at..at + BLOCK] == b[at..at + BLOCK] {
+        at += BLOCK;
+    }
+    a[at..n]
+        .iter()
+        .zip(&b[at..n])
+        .position(|(x, y)| x != y)
+        .map_or(n, |p| at + p)
+}
+
 /// A mailbox as a rewrite would store it.
 #[derive(Debug)]
 struct Rendered {
@@ -571,22 +587,23 @@ impl UnixMailbox {
         }
         out.extend_from_slice(from);
         let from_len = from.len();
-        let header = format::stored_header(old, &l);
-        let mut j = header.len();
-        if j < 2 || header[j - 2] == b'\n' {
+        let header_at = out.len();
+        format::stored_header_into(old, &l, out);
+        let mut j = out.len() - header_at;
+        if j < 2 || out[header_at + j - 2] == b'\n' {
             j = j.saturating_sub(1);
         }
         // The original makes the recorded size match what it wrote (or dies).
         let header_lf_len = j;
-        out.extend_from_slice(&header[..j]);
+        out.truncate(header_at + j);
         out.extend_from_slice(&status);
         let header_len = j + status.len();
         let old_text = l.text_start();
         let text_len;
         if out.len() != old_text {
-            let text = format::strip_cr(&old[old_text..old_text + l.text_len]);
-            text_len = text.len();
-            out.extend_from_slice(&text);
+            let text_at = out.len();
+            format::strip_cr_into(&old[old_text..old_text + l.text_len], out);
+            text_len = out.len() - text_at;
             out.extend_from_slice(self.kind.trailer());
         } else {
             text_len = l.text_len;
@@ -651,18 +668,16 @@ impl UnixMailbox {
         starts: &[usize],
         ev: &mut dyn Events,
     ) -> std::result::Result<(), ()> {
-        let first = old
-            .iter()
-            .zip(new)
-            .position(|(a, b)| a != b)
-            .unwrap_or(old.len().min(new.len()));
+        let first = first_difference(old, new);
         if first == new.len() && old.len() == new.len() {
             return Ok(());
         }
         // Step 1, or only growth (nothing overwritten): what goes past the
         // old end is written first, and taken back if it cannot all be.
-        let (at, extra): (usize, Vec<u8>) = if first >= old.len() {
-            (first, new[first..].to_vec())
+        // It is written straight from `new` (behind `gap` newlines), with
+        // no second copy of the image in memory.
+        let (gap, tail): (usize, &[u8]) = if first >= old.len() {
+            (0, &new[first..])
         } else {
             let start_at_or_before =
                 |limit: usize| starts.iter().copied().filter(|&s| s <= limit).max();
@@ -681,14 +696,13 @@ impl UnixMailbox {
             } else {
                 usize::from(old.last().is_some_and(|&c| c != b'\n'))
             };
-            let mut safety = Vec::with_capacity(gap + new.len() - copy_from);
-            safety.resize(gap, b'\n');
-            safety.extend_from_slice(&new[copy_from..]);
-            (old.len(), safety)
+            (gap, &new[copy_from..])
         };
+        let at = if first >= old.len() { first } else { old.len() };
         loop {
             match file
-                .write_all_at(&extra, at as u64)
+                .write_all_at(&vec![b'\n'; gap], at as u64)
+                .and_then(|_| file.write_all_at(tail, (at + gap) as u64))
                 .and_then(|_| file.sync_data())
             {
                 Ok(()) => break,
@@ -820,12 +834,12 @@ impl UnixMailbox {
             }
             let l = &m.layout;
             out.extend_from_slice(&self.data[l.offset..l.header_start()]);
-            let header = format::stored_header(&self.data, l);
-            let mut j = header.len();
-            if j >= 2 && header[j - 2] == b'\n' {
-                j -= 1;
+            let header_at = out.len();
+            format::stored_header_into(&self.data, l, &mut out);
+            let j = out.len() - header_at;
+            if j >= 2 && out[header_at + j - 2] == b'\n' {
+                out.pop();
             }
-            out.extend_from_slice(&header[..j]);
             let uid = match target_last.as_deref_mut() {
                 Some(last) => {
                     *last = last.wrapping_add(1);
@@ -855,7 +869,7 @@ impl UnixMailbox {
                 uid.is_some(),
             ));
             let t = l.text_start();
-            out.extend_from_slice(&format::strip_cr(&self.data[t..t + l.text_len]));
+            format::strip_cr_into(&self.data[t..t + l.text_len], &mut out);
             out.extend_from_slice(self.kind.trailer());
         }
         out
@@ -947,6 +961,8 @@ impl UnixMailbox {
             "Can't open destination mailbox: ",
             "Message copy failed: ",
         );
+        // The target's rewrite below reads it whole: don't hold this too.
+        drop(bytes);
         let mut uids = None;
         if let Some(t) = tstream.as_mut() {
             if t.st.uid_validity == 0 {
