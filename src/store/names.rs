@@ -38,48 +38,6 @@ fn eq_nocase(a: &[u8], b: &str) -> bool {
     a.eq_ignore_ascii_case(b.as_bytes())
 }
 
-/// C `strtoul(s, &end, 10)`: leading white space, an optional sign, digits;
-/// returns the value (saturating, negated modulo 2^64 for '-') and the
-/// number of bytes consumed (0 when there are no digits).
-fn strtoul(s: &[u8]) -> (u64, usize) {
-    let mut i = 0;
-    while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
-        i += 1;
-    }
-    let mut negative = false;
-    if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
-        negative = s[i] == b'-';
-        i += 1;
-    }
-    let start = i;
-    let mut value: u64 = 0;
-    let mut overflow = false;
-    while i < s.len() && s[i].is_ascii_digit() {
-        match value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(s[i] - b'0')))
-        {
-            Some(v) => value = v,
-            None => overflow = true,
-        }
-        i += 1;
-    }
-    if i == start {
-        return (0, 0);
-    }
-    if overflow {
-        return (u64::MAX, i);
-    }
-    (
-        if negative {
-            value.wrapping_neg()
-        } else {
-            value
-        },
-        i,
-    )
-}
-
 /// Parses `{host[:port][/switch[=value]]...}mailbox`. `default_service`
 /// fills the service when no switch names one; `ssl_available` says whether
 /// an SSL driver is installed (without one `/ssl`, `/novalidate-cert` and
@@ -137,7 +95,7 @@ fn parse_switches(text: &[u8], mb: &mut NetMailbox, ssl: bool) -> Option<()> {
     loop {
         match c {
             b':' => {
-                let (port, used) = strtoul(text.get(t..).unwrap_or(&[]));
+                let (port, used) = super::sequence::strtoul(text.get(t..).unwrap_or(&[]));
                 if mb.port != 0 || port == 0 {
                     return None;
                 }
