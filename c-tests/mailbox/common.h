@@ -122,6 +122,10 @@ static void attributes (long a)
 }
 void mm_list (MAILSTREAM *stream,int delimiter,char *name,long attr)
 {
+  /* \Marked/\UnMarked compare a mailbox's access and modification times
+   * to the second; a script that writes and lists within one run sees the
+   * original itself answer either way, so such runs ask for them hidden. */
+  if (getenv ("MBX_NOMARK")) attr &= ~(LATT_MARKED | LATT_UNMARKED);
   printf ("CB list delim=%d ",delimiter);
   str (name);
   attributes (attr);

@@ -89,9 +89,9 @@ in_home() {
     _lp=$(lib_path "$1")
     shift
     if [ -n "$RUNUSER" ]; then
-        (cd "$H" && runuser -u "$RUNUSER" -- timeout -k 5 "${MBX_TIMEOUT:-600}" env HOME="$H" LD_LIBRARY_PATH="$_lp" ${MBX_SINCE:+MBX_SINCE="$MBX_SINCE"} "$@")
+        (cd "$H" && runuser -u "$RUNUSER" -- timeout -k 5 "${MBX_TIMEOUT:-600}" env HOME="$H" LD_LIBRARY_PATH="$_lp" ${MBX_SINCE:+MBX_SINCE="$MBX_SINCE"} ${MBX_NOMARK:+MBX_NOMARK="$MBX_NOMARK"} "$@")
     else
-        (cd "$H" && timeout -k 5 "${MBX_TIMEOUT:-600}" env HOME="$H" LD_LIBRARY_PATH="$_lp" ${MBX_SINCE:+MBX_SINCE="$MBX_SINCE"} "$@")
+        (cd "$H" && timeout -k 5 "${MBX_TIMEOUT:-600}" env HOME="$H" LD_LIBRARY_PATH="$_lp" ${MBX_SINCE:+MBX_SINCE="$MBX_SINCE"} ${MBX_NOMARK:+MBX_NOMARK="$MBX_NOMARK"} "$@")
     fi
 }
 

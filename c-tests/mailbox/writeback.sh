@@ -53,7 +53,7 @@ readback() {
 for fmt in unix mmdf; do
     for lib in $LIBS; do
         fresh_home
-        in_home "${lib%2}" "$W/bin/ops" script "$fmt" >"$W/out/ops-$lib" 2>&1
+        MBX_NOMARK=1 in_home "${lib%2}" "$W/bin/ops" script "$fmt" >"$W/out/ops-$lib" 2>&1
         echo "exit $?" >>"$W/out/ops-$lib"
         rm -rf "$W/res-$lib"
         cp -a "$H" "$W/res-$lib"
