@@ -25,10 +25,12 @@ pub mod rfc822;
 pub mod rfc822_output;
 pub mod rfc822_parse;
 pub mod search;
+pub mod sort;
 pub mod stream;
 pub mod strings;
 pub mod stubs;
 pub mod sysutil;
+pub mod thread;
 pub mod utf8;
 pub mod utf8x;
 
@@ -56,6 +58,8 @@ pub mod exports {
     pub use super::rfc822_output::*;
     pub use super::rfc822_parse::*;
     pub use super::search::*;
+    pub use super::sort::*;
+    pub use super::thread::*;
     pub use super::stream::*;
     pub use super::strings::*;
     pub use super::stubs::*;

@@ -6,7 +6,7 @@
 
 use super::bindings::*;
 use super::{not_available, GssBuffer};
-use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_ushort, c_void};
+use std::os::raw::{c_char, c_int, c_long, c_uchar, c_ulong, c_ushort, c_void};
 
 not_available! {
     fn anonymous_login(_a0: c_int, _a1: *mut *mut c_char) -> c_long = 0;
@@ -135,27 +135,10 @@ not_available! {
     fn kerberos_try_kinit(_a0: u32) -> c_long = 0;
     fn loginpw(_a0: *mut passwd, _a1: c_int, _a2: *mut *mut c_char) -> c_long = 0;
     fn mail_auth(_a0: *mut c_char, _a1: authresponse_t, _a2: c_int, _a3: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn mail_sort(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut SEARCHPGM, _a3: *mut SORTPGM, _a4: c_long) -> *mut c_ulong = std::ptr::null_mut();
-    fn mail_sort_cache(_a0: *mut MAILSTREAM, _a1: *mut SORTPGM, _a2: *mut *mut SORTCACHE, _a3: c_long) -> *mut c_ulong = std::ptr::null_mut();
-    fn mail_sort_compare(_a0: *const c_void, _a1: *const c_void) -> c_int = 0;
-    fn mail_sort_loadcache(_a0: *mut MAILSTREAM, _a1: *mut SORTPGM) -> *mut *mut SORTCACHE = std::ptr::null_mut();
-    fn mail_sort_msgs(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut SEARCHPGM, _a3: *mut SORTPGM, _a4: c_long) -> *mut c_ulong = std::ptr::null_mut();
-    fn mail_strip_subject(_a0: *mut c_char, _a1: *mut *mut c_char) -> c_uint = 0;
-    fn mail_strip_subject_blob(_a0: *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn mail_strip_subject_wsp(_a0: *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn mail_thread(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut SEARCHPGM, _a4: c_long) -> *mut THREADNODE = std::ptr::null_mut();
     fn mail_thread_c2node(_a0: *mut MAILSTREAM, _a1: container_t, _a2: c_long) -> *mut THREADNODE = std::ptr::null_mut();
     fn mail_thread_check_child(_a0: container_t, _a1: container_t) -> c_long = 0;
-    fn mail_thread_compare_date(_a0: *const c_void, _a1: *const c_void) -> c_int = 0;
-    fn mail_thread_loadcache(_a0: *mut MAILSTREAM, _a1: c_ulong, _a2: *mut OVERVIEW, _a3: c_ulong);
-    fn mail_thread_msgs(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut SEARCHPGM, _a4: c_long, _a5: sorter_t) -> *mut THREADNODE = std::ptr::null_mut();
-    fn mail_thread_orderedsubject(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut SEARCHPGM, _a3: c_long, _a4: sorter_t) -> *mut THREADNODE = std::ptr::null_mut();
-    fn mail_thread_parse_msgid(_a0: *mut c_char, _a1: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn mail_thread_parse_references(_a0: *mut c_char, _a1: c_long) -> *mut STRINGLIST = std::ptr::null_mut();
     fn mail_thread_prune_dummy(_a0: container_t, _a1: container_t) -> container_t = std::ptr::null_mut();
     fn mail_thread_prune_dummy_work(_a0: container_t, _a1: container_t) -> container_t = std::ptr::null_mut();
-    fn mail_thread_references(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut SEARCHPGM, _a3: c_long, _a4: sorter_t) -> *mut THREADNODE = std::ptr::null_mut();
-    fn mail_thread_sort(_a0: *mut THREADNODE, _a1: *mut *mut THREADNODE) -> *mut THREADNODE = std::ptr::null_mut();
     fn mbx_abort(_a0: *mut MAILSTREAM);
     fn mbx_append(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
     fn mbx_check(_a0: *mut MAILSTREAM);

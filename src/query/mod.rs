@@ -2,3 +2,5 @@
 #![forbid(unsafe_code)]
 
 pub mod search;
+pub mod sort;
+pub mod thread;

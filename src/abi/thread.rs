@@ -1,0 +1,644 @@
+//! Threading a stream (mail.c's thread half): `mail_thread`, the threader
+//! list, ORDEREDSUBJECT (over the sorter) and REFERENCES. Keys live in
+//! the stream's sort cache as programs see them; the tree building is in
+//! `crate::query::thread`.
+
+use super::bindings::*;
+use super::cache::{cache_call, mail_elt};
+use super::construct::{
+    mail_free_address, mail_free_searchpgm, mail_newstringlist, mail_newthreadnode,
+};
+use super::dates::{mail_longdate, mail_parse_date};
+use super::env::mylocalhost;
+use super::mail::{mail_fetch_fast, mail_fetch_overview, mail_fetch_structure};
+use super::mail_flags::mail_uid;
+use super::memory::{c_bytes, c_string_from, fs_give};
+use super::misc::compare_cstring;
+use super::params::{hook, mail_parameters};
+use super::rfc822::{rfc822_parse_phrase, rfc822_parse_routeaddr, rfc822_skipws};
+use super::search::mail_search_full;
+use super::sort::{mail_sort_msgs, strip};
+use crate::query::thread as core;
+use std::os::raw::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
+use std::ptr::null_mut;
+
+/// `mail_thread`: the driver's threader or the generic one.
+///
+/// # Safety
+/// `stream` live; `type_`, `charset` NULL or C strings; `spg` NULL or a
+/// program.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread(
+    stream: *mut MAILSTREAM,
+    type_: *mut c_char,
+    charset: *mut c_char,
+    spg: *mut SEARCHPGM,
+    flags: c_long,
+) -> *mut THREADNODE {
+    super::guard("mail_thread", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe {
+            let mut ret = null_mut();
+            if !(*stream).dtb.is_null() {
+                ret = match (*(*stream).dtb).thread {
+                    Some(f) => f(stream, type_, charset, spg, flags),
+                    None => {
+                        mail_thread_msgs(stream, type_, charset, spg, flags, Some(mail_sort_msgs))
+                    }
+                };
+            }
+            if !spg.is_null() && flags & SE_FREE != 0 {
+                let mut p = spg;
+                mail_free_searchpgm(&mut p);
+            }
+            ret
+        }
+    })
+}
+
+/// `mail_thread_msgs`: dispatches to the named threader of the library's
+/// list, reporting the tree to the THREADRESULTS hook.
+///
+/// # Safety
+/// As `mail_thread`; `sorter` a sorter.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread_msgs(
+    stream: *mut MAILSTREAM,
+    type_: *mut c_char,
+    charset: *mut c_char,
+    spg: *mut SEARCHPGM,
+    flags: c_long,
+    sorter: sorter_t,
+) -> *mut THREADNODE {
+    super::guard("mail_thread_msgs", null_mut(), || {
+        // SAFETY: per the contract; the list is the library's static one.
+        unsafe {
+            let mut t =
+                mail_parameters(null_mut(), GET_THREADERS as c_long, null_mut()) as *mut THREADER;
+            while !t.is_null() {
+                if compare_cstring(type_ as *mut u8, (*t).name as *mut u8) == 0 {
+                    let ret = match (*t).dispatch {
+                        Some(d) => d(stream, charset, spg, flags, sorter),
+                        None => null_mut(),
+                    };
+                    let cb = hook(GET_THREADRESULTS as c_long);
+                    if cb != 0 {
+                        let f: unsafe extern "C" fn(*mut MAILSTREAM, *mut THREADNODE) =
+                            std::mem::transmute(cb);
+                        f(stream, ret);
+                    }
+                    return ret;
+                }
+                t = (*t).next;
+            }
+            super::log("No such thread type", ERROR as c_long);
+            null_mut()
+        }
+    })
+}
+
+/// Builds THREADNODEs for the reachable part of a forest.
+///
+/// # Safety
+/// `scs[i]` the sort cache entry of message `i`; `stream` live.
+unsafe fn to_threadnodes(
+    stream: *mut MAILSTREAM,
+    f: &core::Forest,
+    scs: &[*mut SORTCACHE],
+    flags: c_long,
+) -> *mut THREADNODE {
+    let Some(root) = f.root else {
+        return null_mut();
+    };
+    let mut made: Vec<*mut THREADNODE> = vec![null_mut(); f.nodes.len()];
+    let mut order = Vec::new();
+    let mut stack = vec![root];
+    // SAFETY (whole body): fresh nodes from the constructor; per the contract.
+    unsafe {
+        while let Some(x) = stack.pop() {
+            if !made[x].is_null() {
+                continue;
+            }
+            let n = &f.nodes[x];
+            let sc = n.msg.map_or(null_mut(), |m| scs[m]);
+            let t = mail_newthreadnode(sc);
+            if !sc.is_null() {
+                (*t).num = if flags & SE_UID != 0 {
+                    mail_uid(stream, (*sc).num)
+                } else {
+                    (*sc).num
+                };
+            }
+            made[x] = t;
+            order.push(x);
+            stack.extend(n.branch);
+            stack.extend(n.next);
+        }
+        for &x in &order {
+            let n = &f.nodes[x];
+            (*made[x]).branch = n.branch.map_or(null_mut(), |b| made[b]);
+            (*made[x]).next = n.next.map_or(null_mut(), |c| made[c]);
+        }
+    }
+    made[root]
+}
+
+/// `mail_thread_orderedsubject`: threads of equal base subject, each in
+/// date order under its first message, threads ordered by date.
+///
+/// # Safety
+/// As `mail_thread_msgs`.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread_orderedsubject(
+    stream: *mut MAILSTREAM,
+    charset: *mut c_char,
+    spg: *mut SEARCHPGM,
+    flags: c_long,
+    sorter: sorter_t,
+) -> *mut THREADNODE {
+    super::guard("mail_thread_orderedsubject", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe {
+            let Some(sorter) = sorter else {
+                return null_mut();
+            };
+            let mut pgm: SORTPGM = std::mem::zeroed();
+            let mut pgm2: SORTPGM = std::mem::zeroed();
+            pgm2.function = SORTDATE as i16;
+            pgm.function = SORTSUBJECT as i16;
+            pgm.next = &mut pgm2;
+            let lst = sorter(stream, charset, spg, &mut pgm, flags & !(SE_FREE | SE_UID));
+            if lst.is_null() {
+                return null_mut();
+            }
+            let mut scs = Vec::new();
+            let mut p = lst;
+            while *p != 0 {
+                scs.push(cache_call(stream, *p, CH_SORTCACHE as c_long) as *mut SORTCACHE);
+                p = p.add(1);
+            }
+            let msgs: Vec<core::Msg> = scs
+                .iter()
+                .map(|&s| core::Msg {
+                    num: (*s).num,
+                    date: (*s).date,
+                    subject: c_bytes((*s).subject).unwrap_or(b""),
+                    ..core::Msg::default()
+                })
+                .collect();
+            let order: Vec<usize> = (0..msgs.len()).collect();
+            let forest = core::ordered_subject(&msgs, &order);
+            let ret = to_threadnodes(stream, &forest, &scs, flags);
+            let mut l = lst as *mut c_void;
+            fs_give(&mut l);
+            ret
+        }
+    })
+}
+
+/// Seconds of a parsed date, or None when it does not parse.
+///
+/// # Safety
+/// `t` a C string.
+unsafe fn parsed_date(t: *mut c_char) -> Option<c_ulong> {
+    // SAFETY: per the contract.
+    unsafe {
+        let mut telt: MESSAGECACHE = std::mem::zeroed();
+        (mail_parse_date(&mut telt, t as *mut u8) != 0).then(|| mail_longdate(&mut telt))
+    }
+}
+
+/// Fills what REFERENCES needs of one sort cache entry.
+///
+/// # Safety
+/// `stream` live; `sc` its entries, `i` in range.
+unsafe fn load_entry(stream: *mut MAILSTREAM, sc: &[*mut SORTCACHE], i: usize) {
+    // SAFETY (whole body): per the contract.
+    unsafe {
+        let s = sc[i];
+        let complete = |s: *mut SORTCACHE| {
+            (*s).date != 0
+                && !(*s).subject.is_null()
+                && !(*s).message_id.is_null()
+                && !(*s).references.is_null()
+        };
+        if complete(s) {
+            return;
+        }
+        if !(*stream).dtb.is_null() && (*(*stream).dtb).overview.is_some() {
+            let mut j = i + 1;
+            while j < sc.len() && (*sc[j]).references.is_null() {
+                j += 1;
+            }
+            j -= 1;
+            let mut seq = mail_uid(stream, (*s).num).to_string();
+            if j != i {
+                seq.push_str(&format!(":{}", mail_uid(stream, (*sc[j]).num)));
+            }
+            let seq = std::ffi::CString::new(seq).unwrap_or_default();
+            mail_fetch_overview(
+                stream,
+                seq.as_ptr() as *mut c_char,
+                Some(mail_thread_loadcache),
+            );
+        }
+        if complete(s) {
+            return;
+        }
+        let env = mail_fetch_structure(stream, (*s).num, null_mut(), 0);
+        if !env.is_null() {
+            if (*s).date == 0 && !(*env).date.is_null() {
+                if let Some(d) = parsed_date((*env).date as *mut c_char) {
+                    (*s).date = d;
+                }
+            }
+            if (*s).subject.is_null() && !(*env).subject.is_null() {
+                let (base, refwd) = strip(c_bytes((*env).subject).unwrap_or(b""));
+                (*s).subject = c_string_from(&base);
+                (*s).set_refwd(refwd as c_uint);
+            }
+            if (*s).message_id.is_null() && !(*env).message_id.is_null() && *(*env).message_id != 0
+            {
+                (*s).message_id = mail_thread_parse_msgid((*env).message_id, null_mut());
+            }
+            if (*s).references.is_null() {
+                (*s).references = mail_thread_parse_references((*env).references, 1);
+                if (*s).references.is_null() {
+                    (*s).references = mail_thread_parse_references((*env).in_reply_to, 0);
+                }
+            }
+        }
+        if (*s).date == 0 {
+            (*s).date = (*s).arrival;
+            if (*s).date == 0 {
+                let elt = mail_elt(stream, (*s).num);
+                if (*elt).day() == 0 && (*(*stream).dtb).flags & DR_NOINTDATE as c_ulong == 0 {
+                    let seq = std::ffi::CString::new((*s).num.to_string()).unwrap_or_default();
+                    mail_fetch_fast(stream, seq.as_ptr() as *mut c_char, 0);
+                }
+                (*s).arrival = if (*elt).day() != 0 {
+                    mail_longdate(elt)
+                } else {
+                    1
+                };
+                (*s).date = (*s).arrival;
+            }
+        }
+        if (*s).subject.is_null() {
+            (*s).subject = c_string_from(b"");
+        }
+        if (*s).references.is_null() {
+            (*s).references = mail_newstringlist();
+        }
+        (*s).set_dirty(1);
+    }
+}
+
+/// `mail_thread_references`: RFC 5256 REFERENCES threading.
+///
+/// # Safety
+/// As `mail_thread_msgs`.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread_references(
+    stream: *mut MAILSTREAM,
+    charset: *mut c_char,
+    spg: *mut SEARCHPGM,
+    flags: c_long,
+    _sorter: sorter_t,
+) -> *mut THREADNODE {
+    super::guard("mail_thread_references", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe { references(stream, charset, spg, flags) }
+    })
+}
+
+unsafe fn references(
+    stream: *mut MAILSTREAM,
+    charset: *mut c_char,
+    spg: *mut SEARCHPGM,
+    flags: c_long,
+) -> *mut THREADNODE {
+    // SAFETY (whole body): per mail_thread_references' contract.
+    unsafe {
+        if !spg.is_null() {
+            let silent = (*stream).silent();
+            (*stream).set_silent(1);
+            mail_search_full(stream, charset, spg, 0);
+            (*stream).set_silent(silent);
+        }
+        let mut sc: Vec<*mut SORTCACHE> = Vec::new();
+        for i in 1..=(*stream).nmsgs {
+            if (*mail_elt(stream, i)).searched() != 0 {
+                let s = cache_call(stream, i, CH_SORTCACHE as c_long) as *mut SORTCACHE;
+                (*s).num = i;
+                sc.push(s);
+            }
+        }
+        let host = c_bytes(mylocalhost()).unwrap_or(b"").to_vec();
+        let mbx = c_bytes((*stream).mailbox).unwrap_or(b"").to_vec();
+        let mut generated: Vec<Vec<u8>> = Vec::with_capacity(sc.len());
+        for i in 0..sc.len() {
+            load_entry(stream, &sc, i);
+            let s = sc[i];
+            let mut g = mbx.clone();
+            g.extend_from_slice(
+                format!(
+                    ".{:x}.{:x}@",
+                    (*stream).uid_validity,
+                    mail_uid(stream, (*s).num)
+                )
+                .as_bytes(),
+            );
+            g.extend_from_slice(&host);
+            generated.push(g);
+        }
+        let ids: Vec<Option<&[u8]>> = sc.iter().map(|&s| c_bytes((*s).message_id)).collect();
+        let gens: Vec<&[u8]> = generated.iter().map(Vec::as_slice).collect();
+        let dup = core::duplicate_ids(&ids, &gens);
+        for (k, &s) in sc.iter().enumerate() {
+            if !(*s).unique.is_null() && (*s).unique != (*s).message_id {
+                let mut u = (*s).unique as *mut c_void;
+                fs_give(&mut u);
+            }
+            (*s).unique = if (*s).message_id.is_null() {
+                (*s).message_id = c_string_from(&generated[k]);
+                (*s).message_id
+            } else if dup[k] {
+                c_string_from(&generated[k])
+            } else {
+                (*s).message_id
+            };
+        }
+        let msgs: Vec<core::Msg> = sc
+            .iter()
+            .map(|&s| {
+                let mut refs = Vec::new();
+                let mut st = (*s).references;
+                if !st.is_null() && !(*st).text.data.is_null() {
+                    while !st.is_null() {
+                        let t = &(*st).text;
+                        refs.push(if t.data.is_null() {
+                            &[][..]
+                        } else {
+                            std::slice::from_raw_parts(t.data, t.size as usize)
+                        });
+                        st = (*st).next;
+                    }
+                }
+                core::Msg {
+                    num: (*s).num,
+                    date: (*s).date,
+                    subject: c_bytes((*s).subject).unwrap_or(b""),
+                    refwd: (*s).refwd() != 0,
+                    unique: c_bytes((*s).unique).unwrap_or(b""),
+                    references: refs,
+                }
+            })
+            .collect();
+        let forest = core::with_deep_stack(|| core::references(&msgs));
+        to_threadnodes(stream, &forest, &sc, flags)
+    }
+}
+
+/// `mail_thread_loadcache`: overview callback filling a sort cache entry.
+///
+/// # Safety
+/// `stream` live; `ov` NULL or an overview.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread_loadcache(
+    stream: *mut MAILSTREAM,
+    _uid: c_ulong,
+    ov: *mut OVERVIEW,
+    msgno: c_ulong,
+) {
+    super::guard("mail_thread_loadcache", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            if msgno == 0 || ov.is_null() {
+                return;
+            }
+            let s = cache_call(stream, msgno, CH_SORTCACHE as c_long) as *mut SORTCACHE;
+            let ov = &*ov;
+            if (*s).subject.is_null() && !ov.subject.is_null() {
+                let (base, refwd) = strip(c_bytes(ov.subject).unwrap_or(b""));
+                (*s).subject = c_string_from(&base);
+                (*s).set_refwd(refwd as c_uint);
+                (*s).set_dirty(1);
+            }
+            if (*s).from.is_null() && !ov.from.is_null() && !(*ov.from).mailbox.is_null() {
+                (*s).from = c_string_from(c_bytes((*ov.from).mailbox).unwrap_or(b""));
+                (*s).set_dirty(1);
+            }
+            if (*s).date == 0 && !ov.date.is_null() {
+                if let Some(d) = parsed_date(ov.date) {
+                    (*s).date = d;
+                    (*s).set_dirty(1);
+                }
+            }
+            if (*s).message_id.is_null() && !ov.message_id.is_null() {
+                (*s).message_id = mail_thread_parse_msgid(ov.message_id, null_mut());
+                (*s).set_dirty(1);
+            }
+            if (*s).references.is_null() {
+                (*s).references = mail_thread_parse_references(ov.references, 1);
+                if (*s).references.is_null() {
+                    (*s).references = mail_newstringlist();
+                    (*s).set_dirty(1);
+                }
+            }
+            if (*s).size == 0 && ov.optional.octets != 0 {
+                (*s).size = ov.optional.octets;
+                (*s).set_dirty(1);
+            }
+        }
+    })
+}
+
+/// `mail_thread_parse_msgid`: the first message identifier of `s` as
+/// "mailbox@host" (phrases skipped), and in `*ss` where parsing stopped.
+///
+/// # Safety
+/// `s` NULL or a writable C string; `ss` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread_parse_msgid(
+    s: *mut c_char,
+    ss: *mut *mut c_char,
+) -> *mut c_char {
+    super::guard("mail_thread_parse_msgid", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe {
+            let mut ret = null_mut();
+            let mut t: *mut c_char = null_mut();
+            let mut s = s;
+            if !s.is_null() {
+                rfc822_skipws(&mut s);
+                if *s != b'<' as c_char {
+                    s = rfc822_parse_phrase(s);
+                }
+                if !s.is_null() {
+                    let mut adr = rfc822_parse_routeaddr(
+                        s,
+                        &mut t,
+                        c".MISSING-HOST-NAME.".as_ptr() as *mut c_char,
+                    );
+                    if !adr.is_null() {
+                        if let (Some(m), Some(h)) = (c_bytes((*adr).mailbox), c_bytes((*adr).host))
+                        {
+                            let mut v = m.to_vec();
+                            v.push(b'@');
+                            v.extend_from_slice(h);
+                            ret = c_string_from(&v);
+                        }
+                        mail_free_address(&mut adr);
+                    }
+                }
+            }
+            if !ss.is_null() {
+                *ss = t;
+            }
+            ret
+        }
+    })
+}
+
+/// `mail_thread_parse_references`: the identifiers of a References (all,
+/// with `flag`) or In-Reply-To (the first) field, NULL when none.
+///
+/// # Safety
+/// `s` NULL or a writable C string.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread_parse_references(
+    s: *mut c_char,
+    flag: c_long,
+) -> *mut STRINGLIST {
+    super::guard("mail_thread_parse_references", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe {
+            let mut s = s;
+            let t = mail_thread_parse_msgid(s, &mut s);
+            if t.is_null() {
+                return null_mut();
+            }
+            let ret = mail_newstringlist();
+            (*ret).text.data = t as *mut u8;
+            (*ret).text.size = libc::strlen(t) as c_ulong;
+            if flag != 0 {
+                let mut cur = ret;
+                loop {
+                    let t = mail_thread_parse_msgid(s, &mut s);
+                    if t.is_null() {
+                        break;
+                    }
+                    let n = mail_newstringlist();
+                    (*n).text.data = t as *mut u8;
+                    (*n).text.size = libc::strlen(t) as c_ulong;
+                    (*cur).next = n;
+                    cur = n;
+                }
+            }
+            ret
+        }
+    })
+}
+
+/// Date and number ordering a thread node (a dummy by its first child).
+///
+/// # Safety
+/// `t` a valid node.
+unsafe fn node_key(mut t: *const THREADNODE) -> (c_ulong, c_ulong) {
+    // SAFETY: per the contract.
+    unsafe {
+        while !t.is_null() {
+            let s = (*t).sc;
+            if !s.is_null() {
+                return ((*s).date, (*s).num);
+            }
+            t = (*t).next;
+        }
+    }
+    (0, 0)
+}
+
+/// `mail_thread_compare_date`: qsort comparator of two thread node
+/// pointers by date, then message number.
+///
+/// # Safety
+/// Both point to valid node pointers.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread_compare_date(a1: *const c_void, a2: *const c_void) -> c_int {
+    super::guard("mail_thread_compare_date", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            let k1 = node_key(*(a1 as *const *const THREADNODE));
+            let k2 = node_key(*(a2 as *const *const THREADNODE));
+            match k1.cmp(&k2) {
+                std::cmp::Ordering::Less => -1,
+                std::cmp::Ordering::Equal => 0,
+                std::cmp::Ordering::Greater => 1,
+            }
+        }
+    })
+}
+
+/// Sorts one sibling chain by date, returning its new head.
+///
+/// # Safety
+/// `head` NULL or a valid chain.
+unsafe fn sort_chain(head: *mut THREADNODE, tc: *mut *mut THREADNODE) -> *mut THREADNODE {
+    // SAFETY: per the contract.
+    unsafe {
+        let mut v = Vec::new();
+        let mut cur = head;
+        while !cur.is_null() {
+            v.push(cur);
+            cur = (*cur).branch;
+        }
+        if v.len() > 1 {
+            v.sort_by_key(|&n| node_key(n));
+            for w in v.windows(2) {
+                (*w[0]).branch = w[1];
+            }
+            let last = v[v.len() - 1];
+            (*last).branch = null_mut();
+        }
+        if !tc.is_null() {
+            for (i, &n) in v.iter().enumerate() {
+                *tc.add(i) = n;
+            }
+        }
+        v.first().copied().unwrap_or(null_mut())
+    }
+}
+
+/// `mail_thread_sort`: sorts every level of a thread tree by date
+/// (children before their parents' level), using `tc` as the work vector.
+///
+/// # Safety
+/// `thr` NULL or a valid tree; `tc` NULL or room for the longest level.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread_sort(
+    thr: *mut THREADNODE,
+    tc: *mut *mut THREADNODE,
+) -> *mut THREADNODE {
+    super::guard("mail_thread_sort", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe {
+            let mut pre = Vec::new();
+            let mut stack = vec![thr];
+            while let Some(n) = stack.pop() {
+                if n.is_null() {
+                    continue;
+                }
+                pre.push(n);
+                stack.push((*n).branch);
+                stack.push((*n).next);
+            }
+            for &n in pre.iter().rev() {
+                if !(*n).next.is_null() {
+                    (*n).next = sort_chain((*n).next, tc);
+                }
+            }
+            sort_chain(thr, tc)
+        }
+    })
+}
