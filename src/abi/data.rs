@@ -119,12 +119,35 @@ super::bridge::core_driver!(mmdfdriver, mmdfproto, "mmdf", 0x9106, {
 super::bridge::core_driver!(mbxdriver, mbxproto, "mbx", 0x306, {
     valid: new mbx_valid, parameters: use mbx_parameters, scan: new mbx_scan,
     list: new mbx_list, lsub: new mbx_lsub, create: new mbx_create,
-    mbxdel: new mbx_delete, mbxren: new mbx_rename, status: new mbx_status,
+    mbxdel: new mbx_delete, mbxren: new mbx_rename, status: use mbx_status,
     open: new mbx_open, close: new mbx_close, header: new mbx_header,
     text: new mbx_text, flagmsg: new mbx_flagmsg, ping: new mbx_ping,
     check: new mbx_check, expunge: new mbx_expunge, copy: new mbx_copy,
     append: new mbx_append,
 });
+
+/// `mbx_status`: the counts of the stream when it is open on the mailbox
+/// (the generic layer passes it only then), else of a quiet read-only open.
+///
+/// # Safety
+/// `stream` NULL or live; `mbx` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn mbx_status(
+    stream: *mut MAILSTREAM,
+    mbx: *mut c_char,
+    flags: c_long,
+) -> c_long {
+    super::guard("mbx_status", 0, || {
+        if stream.is_null() {
+            let core = crate::store::registry::driver("mbx");
+            // SAFETY: forwarded contract.
+            unsafe { super::bridge::status(core, stream, mbx, flags) }
+        } else {
+            // SAFETY: forwarded contract; the stream is open on `mbx`.
+            unsafe { mail_status_default(stream, mbx, flags) }
+        }
+    })
+}
 super::bridge::core_driver!(mboxdriver, mboxproto, "mbox", 0x8106, {
     valid: new mbox_valid, parameters: use unix_parameters, scan: use unix_scan,
     list: use unix_list, lsub: use unix_lsub, create: new mbox_create,

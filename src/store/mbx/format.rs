@@ -304,6 +304,35 @@ pub fn header_len(msg: &[u8]) -> usize {
         .map_or(msg.len(), |p| p + 4)
 }
 
+/// A whole file walked as the driver walks it: the block, then each
+/// message line and its size, stopping at the first line that cannot be
+/// read or a message that runs past the end. Returns the block, the
+/// records with their offsets, and the offset and error where it stopped.
+#[allow(clippy::type_complexity)]
+pub fn scan(data: &[u8]) -> Option<(HeaderBlock, Vec<(u64, Record)>, Option<(u64, RecordError)>)> {
+    let block = parse_block(data)?;
+    let mut out = Vec::new();
+    let mut pos = HDRSIZE as u64;
+    let len = data.len() as u64;
+    while pos < len {
+        let rest = &data[pos as usize..];
+        let r = match parse_record(rest) {
+            Ok(r) => r,
+            Err(e) => return Some((block, out, Some((pos, e)))),
+        };
+        let end = pos
+            .checked_add(r.line_len as u64)
+            .and_then(|p| p.checked_add(r.size))
+            .filter(|&e| e <= len);
+        let Some(end) = end else {
+            return Some((block, out, Some((pos, RecordError::Size))));
+        };
+        out.push((pos, r));
+        pos = end;
+    }
+    Some((block, out, None))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -659,6 +659,8 @@ pub struct MbxMailbox {
     flagcheck: bool,
     expok: bool,
     expunged: bool,
+    /// The session lock held between the two halves of a flag change.
+    flag_lock: Option<SessionLock>,
     buffer: Vec<u8>,
 }
 
@@ -721,12 +723,14 @@ impl MbxMailbox {
             flagcheck: false,
             expok: false,
             expunged: false,
+            flag_lock: None,
             buffer: Vec::new(),
         };
         let mut quiet = Quiet::new(ev);
-        let alive = mb.ping(&mut quiet)?;
-        if !alive || mb.file.is_none() {
-            return Err(Error::reported());
+        let alive = mb.ping(&mut quiet);
+        if !matches!(alive, Ok(true)) || mb.file.is_none() {
+            ev.exists(mb.msgs.len() as u32);
+            return Err(alive.err().unwrap_or_else(Error::reported));
         }
         if mb.msgs.is_empty() {
             ev.log(b"Mailbox is empty", Level::Info);
@@ -744,6 +748,9 @@ impl MbxMailbox {
     }
 
     fn abort(&mut self) {
+        if let Some(l) = self.flag_lock.take() {
+            l.unlock_shared();
+        }
         if let Some(f) = self.file.take() {
             flock(&f, sys::LOCK_UN);
         }
@@ -1338,8 +1345,12 @@ impl Mailbox for MbxMailbox {
             .iter()
             .filter_map(|&m| self.msgs.get(m as usize - 1).map(|x| x.info.uid))
             .collect();
-        let Some(ld) = self.flag_begin(ev) else {
-            return Err(Error::reported());
+        let ld = match self.flag_lock.take() {
+            Some(ld) => ld,
+            None => match self.flag_begin(ev) {
+                Some(ld) => ld,
+                None => return Err(Error::reported()),
+            },
         };
         for uid in uids {
             let Some(i) = self.msgs.iter().position(|m| m.info.uid == uid) else {
@@ -1358,6 +1369,21 @@ impl Mailbox for MbxMailbox {
         }
         self.flag_end(ld, ev);
         Ok(())
+    }
+
+    fn before_flags(&mut self, msgno: u32, ev: &mut dyn Events) -> bool {
+        if self.read_only || self.file.is_none() {
+            return false;
+        }
+        if self.flag_lock.is_none() {
+            self.flag_lock = self.flag_begin(ev);
+        }
+        let i = msgno as usize - 1;
+        if self.flag_lock.is_some() && self.flagcheck && i < self.msgs.len() {
+            self.read_flags(i);
+            return true;
+        }
+        false
     }
 
     fn keyword_index(&mut self, name: &[u8], create: bool) -> Option<usize> {
