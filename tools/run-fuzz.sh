@@ -31,6 +31,7 @@ targets=("$@")
 max_len() {
     case $1 in
     parse_date) echo 256 ;;
+    mbx_file) echo 8192 ;;
     parse_adrlist | adrlist_roundtrip) echo 4096 ;;
     parse_message) echo 65536 ;;
     *) echo 16384 ;;
@@ -56,6 +57,23 @@ seed() {
         for f in "$ROOT"/tests/data/unix/*.mbx "$ROOT"/tests/data/unix/cases/*.in; do
             [ -f "$f" ] && cp "$f" "$dir/unix-$(basename "$f")"
         done
+        ;;
+    mbx_file)
+        # Small mbx files: the block and a few messages, as the original writes them.
+        blk=$(printf '*mbx*\r\n6b15a74e00000003\r\nkw1\r\n')
+        printf '%s' "$blk" >"$dir/mbx-block"
+        python3 - "$dir" <<'PY' 2>/dev/null || true
+import sys
+d = sys.argv[1]
+def block(kw, pid):
+    b = b"*mbx*\r\n6b15a74e00000003\r\n" + b"".join(k + b"\r\n" for k in kw) + b"\r\n" * (30 - len(kw))
+    b = b.ljust(2038, b"\0") + (b"%08x\r\n" % pid)
+    return b
+msg = b"Subject: x\r\n\r\nbody\r\n"
+rec = lambda uid, f: b" 1-Feb-2003 04:05:06 +0100,%d;00000001%04x-%08x\r\n" % (len(msg), f, uid) + msg
+open(d + "/mbx-1", "wb").write(block([b"kw1"], 42) + rec(1, 0x11) + rec(2, 0x8012) + rec(3, 0))
+open(d + "/mbx-2", "wb").write(block([], 0) + rec(0, 0))
+PY
         ;;
     parse_date)
         n=0

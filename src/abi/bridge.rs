@@ -1004,6 +1004,20 @@ pub unsafe fn flagmsg(stream: *mut MAILSTREAM, elt: *mut MESSAGECACHE) {
     unsafe {
         let Some(e) = elt.as_ref() else { return };
         if e.valid() == 0 {
+            // The call before the change: a driver that shares its file
+            // may bring the message up to date first.
+            let m = e.msgno as u32;
+            let refreshed = with_mailbox(stream, |mb, ev| {
+                m >= 1 && m <= mb.count() && mb.before_flags(m, ev)
+            });
+            if refreshed == Some(true) {
+                if let Some(l) = local(stream) {
+                    mirror(stream, l, m);
+                }
+                if let Some(e) = elt.as_mut() {
+                    e.set_valid(0);
+                }
+            }
             return;
         }
         let m = e.msgno as u32;

@@ -55,7 +55,6 @@ drivers! {
     pop3driver, pop3proto, "pop3", 0x6624;
     mixdriver, mixproto, "mix", 0x60326;
     mxdriver, mxproto, "mx", 0x20326;
-    mbxdriver, mbxproto, "mbx", 0x306;
     tenexdriver, tenexproto, "tenex", 0x506;
     mtxdriver, mtxproto, "mtx", 0x706;
     mhdriver, mhproto, "mh", 0x20466;
@@ -96,7 +95,7 @@ pub static mut dummyproto: MAILSTREAM = MAILSTREAM {
 // src/abi/bridge.rs: one invocation per driver, its slots as in the
 // original's DRIVER object (`new` generates the export, `use` reuses one).
 use super::dummy::{dummy_create, dummy_delete, dummy_rename};
-use super::params::{mmdf_parameters, phile_parameters, unix_parameters};
+use super::params::{mbx_parameters, mmdf_parameters, phile_parameters, unix_parameters};
 use super::stream::mail_status_default;
 super::bridge::core_driver!(unixdriver, unixproto, "unix", 0x9106, {
     valid: new unix_valid, parameters: use unix_parameters, scan: new unix_scan,
@@ -117,6 +116,38 @@ super::bridge::core_driver!(mmdfdriver, mmdfproto, "mmdf", 0x9106, {
     append: new mmdf_append,
 });
 
+super::bridge::core_driver!(mbxdriver, mbxproto, "mbx", 0x306, {
+    valid: new mbx_valid, parameters: use mbx_parameters, scan: new mbx_scan,
+    list: new mbx_list, lsub: new mbx_lsub, create: new mbx_create,
+    mbxdel: new mbx_delete, mbxren: new mbx_rename, status: use mbx_status,
+    open: new mbx_open, close: new mbx_close, header: new mbx_header,
+    text: new mbx_text, flagmsg: new mbx_flagmsg, ping: new mbx_ping,
+    check: new mbx_check, expunge: new mbx_expunge, copy: new mbx_copy,
+    append: new mbx_append,
+});
+
+/// `mbx_status`: the counts of the stream when it is open on the mailbox
+/// (the generic layer passes it only then), else of a quiet read-only open.
+///
+/// # Safety
+/// `stream` NULL or live; `mbx` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn mbx_status(
+    stream: *mut MAILSTREAM,
+    mbx: *mut c_char,
+    flags: c_long,
+) -> c_long {
+    super::guard("mbx_status", 0, || {
+        if stream.is_null() {
+            let core = crate::store::registry::driver("mbx");
+            // SAFETY: forwarded contract.
+            unsafe { super::bridge::status(core, stream, mbx, flags) }
+        } else {
+            // SAFETY: forwarded contract; the stream is open on `mbx`.
+            unsafe { mail_status_default(stream, mbx, flags) }
+        }
+    })
+}
 super::bridge::core_driver!(mboxdriver, mboxproto, "mbox", 0x8106, {
     valid: new mbox_valid, parameters: use unix_parameters, scan: use unix_scan,
     list: use unix_list, lsub: use unix_lsub, create: new mbox_create,

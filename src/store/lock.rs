@@ -624,7 +624,7 @@ pub fn safe_flock(fd: RawFd, op: i32, ev: &mut dyn Events) -> io::Result<()> {
 }
 
 /// An Events sink that drops everything (for paths with nothing to say).
-struct NoEvents;
+pub struct NoEvents;
 
 impl Events for NoEvents {
     fn exists(&mut self, _: u32) {}

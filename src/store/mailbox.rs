@@ -165,6 +165,13 @@ pub trait Mailbox {
         silent: bool,
         ev: &mut dyn Events,
     ) -> Result<()>;
+    /// Called before a flag change reaches message `msgno` (the first of
+    /// the two `flagmsg` calls): a driver whose file other processes change
+    /// may read the message's flags again here. True when it did (the
+    /// caller then refreshes its copy). By default nothing happens.
+    fn before_flags(&mut self, _msgno: u32, _ev: &mut dyn Events) -> bool {
+        false
+    }
     /// Index of keyword `name`, creating it if allowed and there is room.
     fn keyword_index(&mut self, name: &[u8], create: bool) -> Option<usize>;
 
