@@ -40,6 +40,7 @@ mod tests;
 /// Longest mailbox name (`NETMAXMBX`).
 const MAX_NAME: usize = 256;
 const GET_DIRPROTECTION: i64 = 502;
+const GET_EXPUNGEATPING: i64 = 123;
 
 /// The mix driver.
 #[derive(Debug)]
@@ -324,6 +325,11 @@ impl MixMailbox {
     }
 
     fn ping_work(&mut self, ev: &mut dyn Events) -> bool {
+        // Expunges by others are taken in at a ping when the library
+        // allows it (on by default).
+        if number(Owner::Mail, GET_EXPUNGEATPING) != 0 {
+            self.expok = true;
+        }
         let sflags = !self.internal;
         let ok = self.parse(true, sflags, ev).is_some();
         self.expok = false;
