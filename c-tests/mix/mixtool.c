@@ -14,6 +14,8 @@
  *                               clear SEQ FLAGS | expunge | show | quit;
  *                               "done N" after each
  *   mixtool open BOX            open, report the logs, close (bad input)
+ *   mixtool ops                 create, status, list, rename, delete of mix
+ *                               mailboxes (nested names, INBOX, refusals)
  *
  * mm_log lines are printed with their level, prefixed "log". */
 #include <stdio.h>
@@ -23,6 +25,8 @@
 
 #define MM_OWN_LOG
 #define MM_OWN_NOTIFY
+#define MM_OWN_LIST
+#define MM_OWN_STATUS
 #include "../lib/mm_callbacks.h"
 
 static int quiet_logs = 0;
@@ -33,6 +37,16 @@ void mm_log (char *string,long errflg)
 void mm_notify (MAILSTREAM *stream,char *string,long errflg)
 {
   if (!quiet_logs) printf ("notify %ld %s\n",errflg,string);
+}
+
+void mm_list (MAILSTREAM *stream,int delimiter,char *name,long attributes)
+{
+  printf ("list %c %s %lx\n",delimiter ? delimiter : '0',name,attributes);
+}
+void mm_status (MAILSTREAM *stream,char *mailbox,MAILSTATUS *st)
+{
+  printf ("status %s msgs %lu recent %lu unseen %lu uidnext %lu\n",mailbox,
+	  st->messages,st->recent,st->unseen,st->uidnext);
 }
 
 static unsigned long hash (unsigned char *s,unsigned long n)
@@ -213,6 +227,47 @@ static int do_open (char *box)
   return 0;
 }
 
+static void status (char *box)
+{
+  long r = mail_status (NIL,box,SA_MESSAGES|SA_RECENT|SA_UNSEEN|SA_UIDNEXT);
+  printf ("status %s -> %ld\n",box,r);
+}
+
+static void do_ops (char **files)
+{
+  char *boxes[] = {"#driver.mix/one","#driver.mix/dir/two","#driver.mix/dir/",
+		   "#driver.mix/.mixbad","#driver.mix/one",NIL};
+  int i;
+  for (i = 0; boxes[i]; i++)
+    printf ("create %s -> %ld\n",boxes[i],mail_create (NIL,boxes[i]));
+  printf ("append one -> %ld\n",append_file (NIL,"one",files[0],"(\\Seen)",
+					      dates[3]));
+  printf ("append nosuch -> %ld\n",append_file (NIL,"nosuch",files[0],NIL,
+						 dates[3]));
+  printf ("append dir/two -> %ld\n",append_file (NIL,"dir/two",files[1],NIL,
+						  NIL));
+  status ("one"); status ("dir/two");
+  printf ("list\n"); mail_list (NIL,"","*");
+  printf ("rename one -> dir/three %ld\n",mail_rename (NIL,"one","dir/three"));
+  printf ("rename dir/two -> dir/three %ld\n",
+	  mail_rename (NIL,"dir/two","dir/three"));
+  printf ("rename nosuch -> x %ld\n",mail_rename (NIL,"nosuch","x"));
+  printf ("rename dir/three -> new/deep/four %ld\n",
+	  mail_rename (NIL,"dir/three","new/deep/four"));
+  status ("new/deep/four");
+  printf ("create INBOX -> %ld\n",mail_create (NIL,"#driver.mix/INBOX"));
+  printf ("append INBOX -> %ld\n",append_file (NIL,"INBOX",files[2],NIL,
+						dates[0]));
+  status ("INBOX");
+  printf ("rename INBOX -> oldinbox %ld\n",mail_rename (NIL,"INBOX","oldinbox"));
+  status ("oldinbox"); status ("INBOX");
+  printf ("list\n"); mail_list (NIL,"","*");
+  printf ("delete dir/two -> %ld\n",mail_delete (NIL,"dir/two"));
+  printf ("delete dir/two -> %ld\n",mail_delete (NIL,"dir/two"));
+  printf ("delete new/deep/four -> %ld\n",mail_delete (NIL,"new/deep/four"));
+  printf ("list\n"); mail_list (NIL,"","*");
+}
+
 int main (int argc,char *argv[])
 {
 #include "linkage.c"
@@ -222,5 +277,6 @@ int main (int argc,char *argv[])
   if (!strcmp (argv[1],"dump")) return do_dump (argv[2]);
   if (!strcmp (argv[1],"session")) return do_session (argv[2]);
   if (!strcmp (argv[1],"open")) return do_open (argv[2]);
+  if (!strcmp (argv[1],"ops") && argc > 4) { do_ops (argv + 2); return 0; }
   return 2;
 }

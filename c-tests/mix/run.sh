@@ -131,6 +131,18 @@ else
     bad "the mailbox files differ (times masked)"; diff "$W/out/files-orig" "$W/out/files-ours" | head -n 10
 fi
 
+# ---- create/delete/rename/status/list of mix mailboxes
+for lib in orig ours; do
+    home_from ""
+    run $lib "$W/mixtool" ops $(echo $MSGS | cut -d' ' -f1-3) > "$W/out/ops-$lib" 2>&1
+    (cd "$H" && find . | sort | sed 's/\.mix[0-9a-f]\{8\}$/.mixT/') >> "$W/out/ops-$lib"
+done
+if cmp -s "$W/out/ops-orig" "$W/out/ops-ours"; then
+    ok "create (#driver.mix/), append, status, list, rename (INBOX too), delete: same results, logs and files ($(grep -c ' -> ' "$W/out/ops-orig") operations)"
+else
+    bad "mailbox operations differ"; diff "$W/out/ops-orig" "$W/out/ops-ours" | head -n 10
+fi
+
 # ---- (d) two sessions, one per library
 # pair LIB-A LIB-B OUT: sessions A and B on a copy of the original's box.
 pair() {
@@ -232,18 +244,26 @@ else
 fi
 
 # ---- (f) bad input
-# corrupt NAME SHELL-COMMAND (run in the mailbox directory of a copy of the
-# original's box)
+# corrupt NAME SHELL-COMMAND [loose] (the command runs in the mailbox
+# directory of a copy of the original's box). "loose": what the original
+# shows of data past the end of a file is whatever its buffer held before,
+# so message contents and the bytes quoted in its complaints are left out
+# of the comparison.
 corrupt() {
-    name=$1 cmd=$2
+    name=$1 cmd=$2 loose=${3:-}
     for lib in orig ours; do
         home_from "$W/box-orig"
         (cd "$H/box" && eval "$cmd")
         rm -rf "$W/before"; cp -a "$H/box" "$W/before"
         timeout 20 bash -c "$(declare -f run); W='$W' H='$H' RUNUSER='$RUNUSER'; run $lib '$W/mixtool' open box" > "$W/out/bad-$lib" 2>&1
         rc=$?
+        if [ -n "$loose" ]; then
+            grep -v '^body' "$W/out/bad-$lib" | sed 's/, h=.*//' > "$W/out/loose"
+            mv "$W/out/loose" "$W/out/bad-$lib"
+        fi
         if diff -r "$W/before" "$H/box" >/dev/null 2>&1; then same=1; else same=0; fi
         eval "rc_$lib=$rc same_$lib=$same"
+        [ $lib = orig ] && { rm -rf "$W/after-orig"; cp -a "$H/box" "$W/after-orig"; }
     done
     opened_orig=$(grep -c '^opened' "$W/out/bad-orig")
     opened_ours=$(grep -c '^opened' "$W/out/bad-ours")
@@ -255,9 +275,13 @@ corrupt() {
         bad "$name: ours refused the mailbox but changed its files"
     elif [ "$opened_orig" != "$opened_ours" ]; then
         bad "$name: the original opens the mailbox, ours refuses it"; grep '^log' "$W/out/bad-ours" | head -n 3
+    elif [ "$opened_ours" != 0 ] && ! cmp -s "$W/out/bad-orig" "$W/out/bad-ours"; then
+        bad "$name: both open the mailbox but report differently"; diff "$W/out/bad-orig" "$W/out/bad-ours" | head -n 6
+    elif [ "$opened_ours" != 0 ] && ! diff <(norm "$W/after-orig") <(norm "$H/box") >/dev/null; then
+        bad "$name: both open the mailbox but leave different files"; diff <(norm "$W/after-orig") <(norm "$H/box") | head -n 6
     else
         why=$(grep '^log 2' "$W/out/bad-ours" | head -n 1 | cut -c 7-)
-        ok "$name: no crash, $([ "$opened_ours" = 0 ] && echo "refused, files untouched" || echo "opened as the original does")${why:+ ($why)}"
+        ok "$name: no crash, $([ "$opened_ours" = 0 ] && echo "refused, files untouched" || echo "opened, reported and repaired as the original does")${why:+ ($why)}"
     fi
 }
 corrupt "empty .mixmeta" ': > .mixmeta'
@@ -273,5 +297,12 @@ corrupt ".mixindex UIDs out of order" 'sed -i "3s/^:00000004:/:00000001:/" .mixi
 corrupt ".mixindex missing data file" 'sed -i "2s/:6[0-9a-f]\{7\}:/:00000099:/" .mixindex'
 corrupt "empty .mixindex sequence" 'sed -i "1s/^S.*/Sxyz\r/" .mixindex'
 corrupt ".mixstatus garbage record" 'printf ":zz:\r\n" >> .mixstatus'
-corrupt "data file cut short" 'f=$(ls -a | grep "^\.mix[0-9a-f]" | head -n 1); head -c 2000 $f > t && cat t > $f && rm t'
+corrupt ".mixindex last record without its end" 'head -c -2 .mixindex > t && cat t > .mixindex && rm t'
+corrupt ".mixindex extra CRLF lines" 'printf "\r\n\r\n" >> .mixindex'
+corrupt "empty .mixstatus" ': > .mixstatus'
+corrupt ".mixstatus bad sequence" 'sed -i "1s/^S.*/Snothex\r/" .mixstatus'
+corrupt ".mixstatus truncated" 'head -c 50 .mixstatus > t && cat t > .mixstatus && rm t'
+corrupt "data file message token damaged" 'f=$(ls -a | grep "^\.mix[0-9a-f]" | head -n 1); printf "XXXXX" | dd of=$f bs=1 conv=notrunc 2>/dev/null'
+corrupt ".mixmeta keyword line damaged" 'printf "Kgood  bad\r\n" >> .mixmeta'
+corrupt "data file cut short" 'f=$(ls -a | grep "^\.mix[0-9a-f]" | head -n 1); head -c 2000 $f > t && cat t > $f && rm t' loose
 finish

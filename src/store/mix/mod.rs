@@ -517,7 +517,11 @@ impl MixMailbox {
         let mut curfilesize = 0u64;
         let mut curpos = 0u64;
         loop {
-            let line = match recs.next_record("index") {
+            let next = recs.next_record("index");
+            for w in recs.warnings.drain(..) {
+                ev.log(&w, Level::Warn);
+            }
+            let line = match next {
                 Record::Eof => break,
                 Record::Oversize(b) => {
                     let t = cat(&[b"Oversize mix index record: ", cut(b, 512)]);
@@ -715,7 +719,11 @@ impl MixMailbox {
         let mut updatep = false;
         let mut i = 0usize;
         loop {
-            let line = match recs.next_record("status") {
+            let next = recs.next_record("status");
+            for w in recs.warnings.drain(..) {
+                ev.log(&w, Level::Warn);
+            }
+            let line = match next {
                 Record::Eof => break,
                 Record::Oversize(b) => {
                     let t = cat(&[b"Oversize mix status record: ", cut(b, 512)]);
@@ -1276,6 +1284,16 @@ impl MixMailbox {
         self.data.as_ref().map(|d| &d.1)
     }
 
+    /// Up to `len` bytes at `at` of data file `file` (fewer at its end).
+    fn read_some(&mut self, file: u64, at: u64, len: u64) -> Option<Vec<u8>> {
+        let f = self.data_file(file)?;
+        let size = f.metadata().ok()?.len();
+        let len = len.min(size.saturating_sub(at));
+        let mut buf = vec![0u8; usize::try_from(len).ok()?];
+        f.read_exact_at(&mut buf, at).ok()?;
+        Some(buf)
+    }
+
     fn read_range(&mut self, file: u64, at: u64, len: u64) -> Option<Vec<u8>> {
         let f = self.data_file(file)?;
         let mut buf = vec![0u8; usize::try_from(len).ok()?];
@@ -1319,10 +1337,16 @@ impl Mailbox for MixMailbox {
 
     fn header(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         let m = self.msgs[msgno as usize - 1].clone();
-        let Some(buf) = self.read_range(m.file, m.pos, m.hoff + m.hsize) else {
+        let want = m.hoff + m.hsize;
+        let Some(buf) = self.read_some(m.file, m.pos, want) else {
             return Ok(Cow::Owned(Vec::new()));
         };
-        match check_message_header(&buf, m.uid(), m.hoff as usize) {
+        let checked = if buf.len() as u64 == want {
+            check_message_header(&buf, m.uid(), m.hoff as usize)
+        } else {
+            None
+        };
+        match checked {
             Some(k) => {
                 if k != m.size {
                     let t = format!(
@@ -1337,7 +1361,7 @@ impl Mailbox for MixMailbox {
             }
             None => {
                 let mut h = cut(&buf, 100).to_vec();
-                if let Some(p) = h.iter().position(|&c| c == b'\r' || c == b'\n') {
+                if let Some(p) = h.iter().position(|&c| c == b'\r' || c == b'\n' || c == 0) {
                     h.truncate(p);
                 }
                 let t = cat(&[
@@ -1363,7 +1387,8 @@ impl Mailbox for MixMailbox {
         let m = self.msgs[msgno as usize - 1].clone();
         let at = m.pos + m.hoff + m.hsize;
         let len = m.size.saturating_sub(m.hsize);
-        match self.read_range(m.file, at, len) {
+        // What a short file still holds (the original's read gives no more).
+        match self.read_some(m.file, at, len) {
             Some(b) => Ok(Cow::Owned(b)),
             None => Err(Error::new(b"Error reading mix message text".to_vec())),
         }
