@@ -57,6 +57,10 @@ seed() {
             [ -f "$f" ] && cp "$f" "$dir/unix-$(basename "$f")"
         done
         ;;
+    mix_files)
+        # A small valid mix mailbox: metadata, index, status, data file.
+        printf 'S00000010\r\nV00000010\r\nL00000002\r\nN00000001\r\nKone two\r\n\n--\nS00000010\r\n:00000001:20010101000001+0000:0000000e:00000001:00000000:0000002d:00000008:\r\n\n--\nS00000010\r\n:00000001:00000001:0011:00000010:\r\n\n--\n:msg:00000001:20010101000001+0000:0000000e:\r\nA: b\r\n\r\nbody\r\n' >"$dir/mix-seed"
+        ;;
     parse_date)
         n=0
         grep -ahi '^Date:' "$data"/msg/* | sed 's/^[Dd][Aa][Tt][Ee]: *//' | while IFS= read -r line; do

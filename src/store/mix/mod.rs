@@ -1656,6 +1656,16 @@ impl MixDriver {
     }
 }
 
+/// Opens the mix mailbox in directory `dir` (no name resolution): for
+/// tests and the fuzz target.
+pub fn open_directory(
+    dir: &[u8],
+    options: OpenOptions,
+    ev: &mut dyn Events,
+) -> Result<Box<dyn Mailbox>> {
+    Ok(Box::new(MixMailbox::open_dir(dir.to_vec(), options, ev)?))
+}
+
 /// Messages already at hand, as an append's source.
 struct Given<'a>(std::slice::Iter<'a, AppendMessage>);
 
