@@ -189,6 +189,10 @@ pub fn parse_meta(data: &[u8]) -> Result<Meta, MetaError> {
         };
         let line = &s[..end];
         s = &s[end + 2..];
+        // An empty line leaves the original looking at its line end: junk.
+        if line.is_empty() {
+            return Err(MetaError::Junk);
+        }
         let t = &line[1..];
         let junk = match line[0] {
             b'V' => {
@@ -525,6 +529,7 @@ mod tests {
         assert_eq!(parse_meta(b"S1\r\nV0\r\n"), Err(MetaError::Validity));
         assert_eq!(parse_meta(b"S1\r\nL1"), Err(MetaError::Junk));
         assert_eq!(parse_meta(b"X"), Err(MetaError::Sequence));
+        assert_eq!(parse_meta(b"S1\r\n\r\n"), Err(MetaError::Junk));
     }
 
     #[test]

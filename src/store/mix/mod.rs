@@ -1517,6 +1517,52 @@ impl Mailbox for MixMailbox {
         Ok(out)
     }
 
+    fn copy_to_uids(
+        &mut self,
+        set: MsgSet,
+        target: &[u8],
+        want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Option<Result<Option<UidMap>>> {
+        match probe(target) {
+            Probe::Valid => {}
+            Probe::Missing => {
+                ev.notify(b"[TRYCREATE] Must create mailbox before copy", Level::Info);
+                return Some(Err(Error::reported()));
+            }
+            // Not a mix mailbox: the original hands it to the proxy copy
+            // when the application has one (else refuses); the caller's
+            // append through the target's driver is that.
+            Probe::Other => return None,
+        }
+        let chosen: Vec<u32> = set
+            .iter()
+            .copied()
+            .filter(|&n| self.msgs.get(n as usize - 1).is_some_and(|m| m.size > 0))
+            .collect();
+        let messages = match self.messages_for_copy(&chosen, ev) {
+            Ok(m) => m,
+            Err(e) => return Some(Err(e)),
+        };
+        let source: Vec<u32> = chosen
+            .iter()
+            .map(|&n| self.msgs[n as usize - 1].info.uid)
+            .collect();
+        ev.critical(true);
+        let r = append_work(target, &mut Given(messages.iter()), want_uids, ev);
+        ev.critical(false);
+        Some(r.map(|map| {
+            map.map(|m| {
+                ev.copy_uids(target, m.validity, &source, &m.dest);
+                UidMap {
+                    validity: m.validity,
+                    source,
+                    dest: m.dest,
+                }
+            })
+        }))
+    }
+
     fn close(&mut self, expunge: bool, ev: &mut dyn Events) {
         if self.meta.is_some() {
             let what = if expunge { Exp::Deleted } else { Exp::BurpOnly };
@@ -1824,10 +1870,31 @@ impl Driver for MixDriver {
         want_uids: bool,
         ev: &mut dyn Events,
     ) -> Result<Option<UidMap>> {
+        let map = append_work(name, source, want_uids, ev)?;
+        if let Some(m) = map.as_ref() {
+            ev.append_uids(name, m.validity, &m.dest);
+        }
+        Ok(map)
+    }
+
+    fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status> {
+        status_work(name, ev)
+    }
+}
+
+/// `mix_append`: the messages of `source` appended to mailbox `name` as
+/// one operation; their UIDs when `want_uids`.
+fn append_work(
+    name: &[u8],
+    source: &mut dyn AppendSource,
+    want_uids: bool,
+    ev: &mut dyn Events,
+) -> Result<Option<UidMap>> {
+    {
         match probe(name) {
             Probe::Valid => {}
             Probe::Missing if name.eq_ignore_ascii_case(b"INBOX") => {
-                Self::create_work(b"INBOX", ev)?;
+                MixDriver::create_work(b"INBOX", ev)?;
             }
             Probe::Missing => {
                 ev.notify(
@@ -1935,7 +2002,6 @@ impl Driver for MixDriver {
         mb.close(false, ev);
         let uids = result?;
         if want_uids {
-            ev.append_uids(name, validity, &uids);
             return Ok(Some(UidMap {
                 validity,
                 source: Vec::new(),
@@ -1944,8 +2010,11 @@ impl Driver for MixDriver {
         }
         Ok(None)
     }
+}
 
-    fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status> {
+/// STATUS counts of mailbox `name`, from a read-only session.
+fn status_work(name: &[u8], ev: &mut dyn Events) -> Result<Status> {
+    {
         let Some(dir) = mix_dir(name) else {
             return Err(fail(ev, b"Error opening mix metadata file"));
         };
