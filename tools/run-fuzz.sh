@@ -74,6 +74,9 @@ rec = lambda uid, f: b" 1-Feb-2003 04:05:06 +0100,%d;00000001%04x-%08x\r\n" % (l
 open(d + "/mbx-1", "wb").write(block([b"kw1"], 42) + rec(1, 0x11) + rec(2, 0x8012) + rec(3, 0))
 open(d + "/mbx-2", "wb").write(block([], 0) + rec(0, 0))
 PY
+    mix_files)
+        # A small valid mix mailbox: metadata, index, status, data file.
+        printf 'S00000010\r\nV00000010\r\nL00000002\r\nN00000001\r\nKone two\r\n\n--\nS00000010\r\n:00000001:20010101000001+0000:0000000e:00000001:00000000:0000002d:00000008:\r\n\n--\nS00000010\r\n:00000001:00000001:0011:00000010:\r\n\n--\n:msg:00000001:20010101000001+0000:0000000e:\r\nA: b\r\n\r\nbody\r\n' >"$dir/mix-seed"
         ;;
     parse_date)
         n=0

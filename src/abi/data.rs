@@ -53,7 +53,6 @@ drivers! {
     imapdriver, imapproto, "imap", 0x10a4c;
     nntpdriver, nntpproto, "nntp", 0x17a78;
     pop3driver, pop3proto, "pop3", 0x6624;
-    mixdriver, mixproto, "mix", 0x60326;
     mxdriver, mxproto, "mx", 0x20326;
     tenexdriver, tenexproto, "tenex", 0x506;
     mtxdriver, mtxproto, "mtx", 0x706;
@@ -95,7 +94,7 @@ pub static mut dummyproto: MAILSTREAM = MAILSTREAM {
 // src/abi/bridge.rs: one invocation per driver, its slots as in the
 // original's DRIVER object (`new` generates the export, `use` reuses one).
 use super::dummy::{dummy_create, dummy_delete, dummy_rename};
-use super::params::{mbx_parameters, mmdf_parameters, phile_parameters, unix_parameters};
+use super::params::{mbx_parameters, mix_parameters, mmdf_parameters, phile_parameters, unix_parameters};
 use super::stream::mail_status_default;
 super::bridge::core_driver!(unixdriver, unixproto, "unix", 0x9106, {
     valid: new unix_valid, parameters: use unix_parameters, scan: new unix_scan,
@@ -156,6 +155,17 @@ super::bridge::core_driver!(mboxdriver, mboxproto, "mbox", 0x8106, {
     text: use unix_text, flagmsg: use unix_flagmsg, ping: new mbox_ping,
     check: new mbox_check, expunge: new mbox_expunge, copy: use unix_copy,
     append: new mbox_append,
+});
+// The original's mix driver changes flags through its `flag` slot; ours
+// takes them one message at a time through the generic layer.
+super::bridge::core_driver!(mixdriver, mixproto, "mix", 0x60326, {
+    valid: new mix_valid, parameters: use mix_parameters, scan: new mix_scan,
+    list: new mix_list, lsub: new mix_lsub, create: new mix_create,
+    mbxdel: new mix_delete, mbxren: new mix_rename, status: use mail_status_default,
+    open: new mix_open, close: new mix_close, header: new mix_header,
+    text: new mix_text, flagmsg: use unix_flagmsg, ping: new mix_ping,
+    check: new mix_check, expunge: new mix_expunge, copy: new mix_copy,
+    append: new mix_append,
 });
 super::bridge::core_driver!(philedriver, phileproto, "phile", 0x412, {
     valid: new phile_valid, parameters: use phile_parameters, scan: new phile_scan,

@@ -9,6 +9,7 @@ pub mod flags;
 pub mod lock;
 pub mod mailbox;
 pub mod mbx;
+pub mod mix;
 pub mod names;
 pub mod pattern;
 pub mod phile;

@@ -36,6 +36,7 @@ static DRIVERS: &[&'static dyn Driver] = &[
     &super::unix::mbox::MBOX,
     &super::phile::PHILE,
     &super::mbx::MBX,
+    &super::mix::MIX,
 ];
 #[cfg(not(feature = "driver-mbox"))]
 static DRIVERS: &[&'static dyn Driver] = &[
@@ -43,4 +44,5 @@ static DRIVERS: &[&'static dyn Driver] = &[
     &super::unix::MMDF,
     &super::phile::PHILE,
     &super::mbx::MBX,
+    &super::mix::MIX,
 ];

@@ -1,0 +1,566 @@
+//! The on-disk records of a mix mailbox: the sequence line every control
+//! file starts with, the metadata file, index and status records and the
+//! per-message header in the data files. Pure functions over bytes, so the
+//! parsers can be fuzzed on their own.
+
+use crate::message::date::MailDate;
+
+/// Base of `MailDate::year`.
+pub const BASEYEAR: u32 = 1970;
+/// Prefix of every mix file name.
+pub const MIXNAME: &[u8] = b".mix";
+/// The token at the start of each message in a data file.
+pub const MSGTOK: &[u8] = b":msg:";
+/// Largest metadata file we read (the original's sanity limit).
+pub const METAMAX: u64 = 1024 * 1024 - 1;
+/// Data file size at which a new data file is started.
+pub const DATAROLL: u64 = 1024 * 1024;
+/// Longest keyword (`MAXUSERFLAG`) and most keywords (`NUSERFLAGS`).
+pub const MAXUSERFLAG: usize = 50;
+pub const NUSERFLAGS: usize = 30;
+/// Longest record the original's line reader takes (its buffer, less the
+/// two bytes it keeps for the terminator test).
+pub const RECORDMAX: usize = 65536 - 3;
+
+/// `strtoul(s, &end, 16)` on text known to start with a hex digit: the
+/// value (saturated as strtoul does) and the rest. A leading "0x" is
+/// skipped as strtoul does when a hex digit follows it.
+pub fn hex(s: &[u8]) -> (u64, &[u8]) {
+    let mut s = s;
+    if s.len() > 2 && s[0] == b'0' && (s[1] | 0x20) == b'x' && s[2].is_ascii_hexdigit() {
+        s = &s[2..];
+    }
+    let mut v: u64 = 0;
+    let mut i = 0;
+    while i < s.len() && s[i].is_ascii_hexdigit() {
+        let d = (s[i] as char).to_digit(16).unwrap_or(0) as u64;
+        v = v
+            .checked_mul(16)
+            .and_then(|v| v.checked_add(d))
+            .unwrap_or(u64::MAX);
+        i += 1;
+    }
+    (v, &s[i..])
+}
+
+fn starts_hex(s: &[u8]) -> bool {
+    s.first().is_some_and(u8::is_ascii_hexdigit)
+}
+
+/// The sequence line: `S%08lx` CRLF.
+pub fn seq_line(seq: u64) -> Vec<u8> {
+    format!("S{seq:08x}\r\n").into_bytes()
+}
+
+/// What the record reader found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Record<'a> {
+    Line(&'a [u8]),
+    /// End of the file.
+    Eof,
+    /// A line longer than the reader takes.
+    Oversize(&'a [u8]),
+}
+
+/// Reads records (CRLF- or LF-terminated lines) from a byte buffer the way
+/// the original's record reader does; empty lines are skipped with a
+/// warning, a last line without its end is passed on with a warning.
+pub struct Records<'a> {
+    data: &'a [u8],
+    pos: usize,
+    /// Warnings to log (text), gathered as reading goes.
+    pub warnings: Vec<Vec<u8>>,
+}
+
+impl<'a> Records<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Records {
+            data,
+            pos: 0,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The next record of type `kind` (for the warning texts).
+    pub fn next_record(&mut self, kind: &str) -> Record<'a> {
+        loop {
+            if self.pos >= self.data.len() {
+                return Record::Eof;
+            }
+            let rest = &self.data[self.pos..];
+            match rest.iter().position(|&c| c == b'\n') {
+                Some(n) if n <= RECORDMAX => {
+                    self.pos += n + 1;
+                    let mut line = &rest[..n];
+                    if line.last() == Some(&b'\r') {
+                        line = &line[..line.len() - 1];
+                    }
+                    if !line.is_empty() {
+                        return Record::Line(line);
+                    }
+                    self.warnings
+                        .push(format!("Empty mix {kind} record").into_bytes());
+                }
+                Some(_) => return Record::Oversize(&rest[..RECORDMAX.min(rest.len())]),
+                None if rest.len() > RECORDMAX => return Record::Oversize(&rest[..RECORDMAX]),
+                None => {
+                    self.pos = self.data.len();
+                    let mut w = format!("Truncated mix {kind} record: ").into_bytes();
+                    w.extend_from_slice(&rest[..rest.len().min(512)]);
+                    self.warnings.push(w);
+                    return Record::Line(rest);
+                }
+            }
+        }
+    }
+
+    /// `mix_read_sequence`: the sequence record; 1 for an empty file, None
+    /// when the record is not a sequence.
+    pub fn sequence(&mut self) -> Option<u64> {
+        match self.next_record("sequence") {
+            Record::Eof => Some(1),
+            Record::Line(l) if l[0] == b'S' && starts_hex(&l[1..]) => {
+                let (v, rest) = hex(&l[1..]);
+                rest.is_empty().then_some(v)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// One line of the metadata file, in the order found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MetaLine {
+    Validity(u64),
+    Last(u64),
+    NewMsg(u64),
+    /// The keywords up to the first empty or overlong one.
+    Keywords(Vec<Vec<u8>>),
+    /// Another record letter with nothing after it (ignored).
+    Other,
+}
+
+/// The parsed metadata file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meta {
+    pub seq: u64,
+    pub lines: Vec<MetaLine>,
+}
+
+/// Why the metadata file was refused, as the original words it.
+pub fn meta_error(what: MetaError) -> &'static str {
+    match what {
+        MetaError::Sequence => "Error in mix metadata file sequence record",
+        MetaError::Validity => "Error in mix metadata file UIDVALIDITY record",
+        MetaError::Last => "Error in mix metadata file UIDLAST record",
+        MetaError::NewMsg => "Error in mix metadata file new msg record",
+        MetaError::Junk => "Error in mix metadata record",
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetaError {
+    Sequence,
+    Validity,
+    Last,
+    NewMsg,
+    Junk,
+}
+
+/// Parses the metadata file. The text ends at its first NUL, as the
+/// original reads it into a C string.
+pub fn parse_meta(data: &[u8]) -> Result<Meta, MetaError> {
+    let data = match data.iter().position(|&c| c == 0) {
+        Some(n) => &data[..n],
+        None => data,
+    };
+    if data.first() != Some(&b'S') || !starts_hex(&data[1..]) {
+        return Err(MetaError::Sequence);
+    }
+    let (seq, rest) = hex(&data[1..]);
+    let Some(mut s) = rest.strip_prefix(b"\r\n") else {
+        return Err(MetaError::Sequence);
+    };
+    let mut lines = Vec::new();
+    while !s.is_empty() {
+        let Some(end) = s.windows(2).position(|w| w == b"\r\n") else {
+            // An unterminated line is junk to the original.
+            return Err(MetaError::Junk);
+        };
+        let line = &s[..end];
+        s = &s[end + 2..];
+        // An empty line leaves the original looking at its line end: junk.
+        if line.is_empty() {
+            return Err(MetaError::Junk);
+        }
+        let t = &line[1..];
+        let junk = match line[0] {
+            b'V' => {
+                let (v, r) = hex(t);
+                if !starts_hex(t) || v == 0 {
+                    return Err(MetaError::Validity);
+                }
+                lines.push(MetaLine::Validity(v));
+                r
+            }
+            b'L' => {
+                if !starts_hex(t) {
+                    return Err(MetaError::Last);
+                }
+                let (v, r) = hex(t);
+                lines.push(MetaLine::Last(v));
+                r
+            }
+            b'N' => {
+                if !starts_hex(t) {
+                    return Err(MetaError::NewMsg);
+                }
+                let (v, r) = hex(t);
+                lines.push(MetaLine::NewMsg(v));
+                r
+            }
+            b'K' => {
+                let mut k = Vec::new();
+                let mut rest: Option<&[u8]> = Some(t);
+                while let Some(r) = rest {
+                    if r.is_empty() || k.len() >= NUSERFLAGS {
+                        break;
+                    }
+                    let (word, next) = match r.iter().position(|&c| c == b' ') {
+                        Some(p) => (&r[..p], Some(&r[p + 1..])),
+                        None => (r, None),
+                    };
+                    if word.is_empty() || word.len() > MAXUSERFLAG {
+                        // The original stops at the bad keyword; what
+                        // follows it is then junk.
+                        rest = next;
+                        break;
+                    }
+                    k.push(word.to_vec());
+                    rest = next;
+                }
+                lines.push(MetaLine::Keywords(k));
+                rest.unwrap_or(&[][..])
+            }
+            _ => {
+                lines.push(MetaLine::Other);
+                t
+            }
+        };
+        if !junk.is_empty() {
+            return Err(MetaError::Junk);
+        }
+    }
+    Ok(Meta { seq, lines })
+}
+
+/// The metadata file's text.
+pub fn meta_text(seq: u64, validity: u64, last: u64, newmsg: u64, keywords: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = seq_line(seq);
+    out.extend_from_slice(
+        format!("V{validity:08x}\r\nL{last:08x}\r\nN{newmsg:08x}\r\n").as_bytes(),
+    );
+    if !keywords.is_empty() {
+        out.push(b'K');
+        for (i, k) in keywords.iter().enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            out.extend_from_slice(k);
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// One index record.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexRecord {
+    pub uid: u64,
+    /// Internal date fields as written (full year).
+    pub year: u32,
+    pub month: u32,
+    pub day: u32,
+    pub hours: u32,
+    pub minutes: u32,
+    pub seconds: u32,
+    pub zoccident: bool,
+    pub zhours: u32,
+    pub zminutes: u32,
+    pub size: u64,
+    pub file: u64,
+    pub pos: u64,
+    pub hpos: u64,
+    pub hsize: u64,
+}
+
+impl IndexRecord {
+    /// The internal date as the message cache holds it.
+    pub fn date(&self) -> MailDate {
+        MailDate::from_fields(
+            self.day,
+            self.month,
+            self.year.wrapping_sub(BASEYEAR),
+            self.hours,
+            self.minutes,
+            self.seconds,
+            self.zoccident,
+            self.zhours,
+            self.zminutes,
+        )
+    }
+}
+
+/// Writes the date part `YYYYMMDDHHMMSS+ZZZZ` of a record.
+pub fn date_text(d: &MailDate) -> String {
+    format!(
+        "{:04}{:02}{:02}{:02}{:02}{:02}{}{:02}{:02}",
+        u32::from(d.year) + BASEYEAR,
+        d.month,
+        d.day,
+        d.hours,
+        d.minutes,
+        d.seconds,
+        if d.zoccident { '-' } else { '+' },
+        d.zhours,
+        d.zminutes
+    )
+}
+
+/// Parses an index record (the line without its CRLF). Err gives the
+/// field the original names in its complaint and the text from there.
+pub fn parse_index(line: &[u8]) -> Result<IndexRecord, (&'static str, &[u8])> {
+    let Some(s) = line.strip_prefix(b":") else {
+        return Err(("record", line));
+    };
+    if !starts_hex(s) {
+        return Err(("UID", s));
+    }
+    let (uid, t) = hex(s);
+    if uid == 0 {
+        return Err(("UID", s));
+    }
+    let Some(t) = t.strip_prefix(b":") else {
+        return Err(("internaldate", t));
+    };
+    let ok = t.len() >= 19
+        && t[..14].iter().all(u8::is_ascii_digit)
+        && (t[14] == b'+' || t[14] == b'-')
+        && t[15..19].iter().all(u8::is_ascii_digit);
+    if !ok {
+        return Err(("internaldate", t));
+    }
+    let n = |a: usize, b: usize| -> u32 {
+        t[a..b]
+            .iter()
+            .fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'))
+    };
+    let mut r = IndexRecord {
+        uid,
+        year: n(0, 4),
+        month: n(4, 6),
+        day: n(6, 8),
+        hours: n(8, 10),
+        minutes: n(10, 12),
+        seconds: n(12, 14),
+        zoccident: t[14] == b'-',
+        zhours: n(15, 17),
+        zminutes: n(17, 19),
+        ..Default::default()
+    };
+    let mut s = &t[19..];
+    let fields: [(&'static str, &mut u64); 5] = [
+        ("size", &mut r.size),
+        ("file#", &mut r.file),
+        ("message position", &mut r.pos),
+        ("header position", &mut r.hpos),
+        ("header size", &mut r.hsize),
+    ];
+    for (name, slot) in fields {
+        match s.strip_prefix(b":") {
+            Some(rest) if starts_hex(rest) => {
+                let (v, after) = hex(rest);
+                *slot = v;
+                s = after;
+            }
+            _ => return Err((name, s)),
+        }
+    }
+    if s.first() != Some(&b':') {
+        return Err(("expansion", s));
+    }
+    Ok(r)
+}
+
+/// An index record line.
+pub fn index_line(
+    uid: u64,
+    date: &MailDate,
+    size: u64,
+    file: u64,
+    pos: u64,
+    hpos: u64,
+    hsize: u64,
+) -> Vec<u8> {
+    format!(
+        ":{uid:08x}:{}:{size:08x}:{file:08x}:{pos:08x}:{hpos:08x}:{hsize:08x}:\r\n",
+        date_text(date)
+    )
+    .into_bytes()
+}
+
+/// One status record: UID, keyword bits, system flag bits, modseq.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatusRecord {
+    pub uid: u64,
+    pub user_flags: u64,
+    pub flags: u64,
+    pub modseq: u64,
+}
+
+/// The status file's system flag bits (`fSEEN` ... and `fOLD`).
+pub const F_SEEN: u64 = 1;
+pub const F_DELETED: u64 = 2;
+pub const F_FLAGGED: u64 = 4;
+pub const F_ANSWERED: u64 = 8;
+pub const F_OLD: u64 = 16;
+pub const F_DRAFT: u64 = 32;
+
+/// Parses a status record; None when it is malformed.
+pub fn parse_status(line: &[u8]) -> Option<StatusRecord> {
+    let mut s = line.strip_prefix(b":")?;
+    let mut v = [0u64; 4];
+    for slot in v.iter_mut() {
+        if !starts_hex(s) {
+            return None;
+        }
+        let (x, rest) = hex(s);
+        *slot = x;
+        s = rest.strip_prefix(b":")?;
+    }
+    Some(StatusRecord {
+        uid: v[0],
+        user_flags: v[1],
+        flags: v[2],
+        modseq: v[3],
+    })
+}
+
+/// A status record line.
+pub fn status_line(r: &StatusRecord) -> Vec<u8> {
+    format!(
+        ":{:08x}:{:08x}:{:04x}:{:08x}:\r\n",
+        r.uid, r.user_flags, r.flags, r.modseq
+    )
+    .into_bytes()
+}
+
+/// The header each message has in a data file.
+pub fn message_header(uid: u64, date: &MailDate, size: u64) -> Vec<u8> {
+    let mut out = MSGTOK.to_vec();
+    out.extend_from_slice(format!("{uid:08x}:{}:{size:08x}:\r\n", date_text(date)).as_bytes());
+    out
+}
+
+/// Checks a data file message header as the original does before showing
+/// the message: the token, the UID, and a non-zero size field that ends
+/// before the message. Returns the size it records.
+pub fn check_message_header(buf: &[u8], uid: u64, hoff: usize) -> Option<u64> {
+    let s = buf.strip_prefix(MSGTOK)?;
+    let (u, s) = hex(s);
+    if u != uid {
+        return None;
+    }
+    let s = s.strip_prefix(b":")?;
+    let colon = s.iter().position(|&c| c == b':')?;
+    let s = &s[colon + 1..];
+    let (k, rest) = hex(s);
+    if k == 0 {
+        return None;
+    }
+    rest.strip_prefix(b":")?;
+    let consumed = buf.len() - rest.len();
+    (consumed < hoff).then_some(k)
+}
+
+/// `mix_select`: a data file name (".mix" then hex digits, or nothing);
+/// its number.
+pub fn data_file_number(name: &[u8]) -> Option<u64> {
+    let rest = name.strip_prefix(MIXNAME)?;
+    if !rest.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    Some(if rest.is_empty() { 0 } else { hex(rest).0 })
+}
+
+/// Length of the per-message header in data files.
+pub fn message_header_len() -> u64 {
+    message_header(0, &MailDate::default(), 0).len() as u64
+}
+
+/// Where the header of a message ends: after the first CRLF CRLF, else the
+/// whole message.
+pub fn header_size(msg: &[u8]) -> u64 {
+    match msg.windows(4).position(|w| w == b"\r\n\r\n") {
+        Some(p) => (p + 4) as u64,
+        None => msg.len() as u64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_round_trip() {
+        let k = vec![b"one".to_vec(), b"two".to_vec()];
+        let text = meta_text(0x10, 0x20, 3, 0x20, &k);
+        let m = parse_meta(&text).unwrap();
+        assert_eq!(m.seq, 0x10);
+        assert_eq!(
+            m.lines,
+            vec![
+                MetaLine::Validity(0x20),
+                MetaLine::Last(3),
+                MetaLine::NewMsg(0x20),
+                MetaLine::Keywords(k)
+            ]
+        );
+        assert_eq!(parse_meta(b"S1\r\nV0\r\n"), Err(MetaError::Validity));
+        assert_eq!(parse_meta(b"S1\r\nL1"), Err(MetaError::Junk));
+        assert_eq!(parse_meta(b"X"), Err(MetaError::Sequence));
+        assert_eq!(parse_meta(b"S1\r\n\r\n"), Err(MetaError::Junk));
+    }
+
+    #[test]
+    fn index_round_trip() {
+        let d = MailDate::from_fields(6, 12, 56, 10, 11, 12, true, 5, 0);
+        let line = index_line(7, &d, 100, 0x55, 0, 45, 30);
+        let r = parse_index(&line[..line.len() - 2]).unwrap();
+        assert_eq!(
+            (r.uid, r.size, r.file, r.hpos, r.hsize),
+            (7, 100, 0x55, 45, 30)
+        );
+        assert_eq!(r.date(), d);
+        assert!(parse_index(b":1:2026").is_err());
+    }
+
+    #[test]
+    fn status_and_header() {
+        let r = StatusRecord {
+            uid: 3,
+            user_flags: 5,
+            flags: F_SEEN | F_OLD,
+            modseq: 9,
+        };
+        let l = status_line(&r);
+        assert_eq!(parse_status(&l[..l.len() - 2]), Some(r));
+        let d = MailDate::default();
+        let h = message_header(3, &d, 77);
+        assert_eq!(h.len() as u64, message_header_len());
+        assert_eq!(check_message_header(&h, 3, h.len()), Some(77));
+        assert_eq!(check_message_header(&h, 4, h.len()), None);
+        assert_eq!(data_file_number(b".mix0000001f"), Some(31));
+        assert_eq!(data_file_number(b".mixmeta"), None);
+    }
+}
