@@ -18,6 +18,7 @@ pub mod mail;
 pub mod mail_flags;
 pub mod memory;
 pub mod misc;
+pub mod mx;
 pub mod params;
 pub mod phile;
 pub mod registry;

@@ -35,7 +35,12 @@ static DRIVERS: &[&'static dyn Driver] = &[
     &super::unix::MMDF,
     &super::unix::mbox::MBOX,
     &super::phile::PHILE,
+    &super::mx::MX,
 ];
 #[cfg(not(feature = "driver-mbox"))]
-static DRIVERS: &[&'static dyn Driver] =
-    &[&super::unix::UNIX, &super::unix::MMDF, &super::phile::PHILE];
+static DRIVERS: &[&'static dyn Driver] = &[
+    &super::unix::UNIX,
+    &super::unix::MMDF,
+    &super::phile::PHILE,
+    &super::mx::MX,
+];
