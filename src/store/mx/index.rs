@@ -115,11 +115,7 @@ pub fn parse(data: &[u8]) -> Index {
                             },
                             e3,
                         ));
-                    } else {
-                        s = e2;
                     }
-                } else {
-                    s = e;
                 }
                 match ok {
                     Some((r, e)) => {

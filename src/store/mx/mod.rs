@@ -800,7 +800,9 @@ impl MxDriver {
             dir,
             read_only: options.read_only,
             inbox: options.inbox || name.eq_ignore_ascii_case(b"INBOX"),
-            validity: 0,
+            // A stream's validity is the time it was opened until the
+            // index says otherwise (mail_open_work sets it so).
+            validity: clock::now() as u32,
             last: 0,
             keywords: Vec::new(),
             messages: Vec::new(),
