@@ -53,7 +53,6 @@ drivers! {
     imapdriver, imapproto, "imap", 0x10a4c;
     nntpdriver, nntpproto, "nntp", 0x17a78;
     pop3driver, pop3proto, "pop3", 0x6624;
-    mxdriver, mxproto, "mx", 0x20326;
     tenexdriver, tenexproto, "tenex", 0x506;
     mtxdriver, mtxproto, "mtx", 0x706;
     mhdriver, mhproto, "mh", 0x20466;
@@ -94,7 +93,7 @@ pub static mut dummyproto: MAILSTREAM = MAILSTREAM {
 // src/abi/bridge.rs: one invocation per driver, its slots as in the
 // original's DRIVER object (`new` generates the export, `use` reuses one).
 use super::dummy::{dummy_create, dummy_delete, dummy_rename};
-use super::params::{mbx_parameters, mix_parameters, mmdf_parameters, phile_parameters, unix_parameters};
+use super::params::{mbx_parameters, mix_parameters, mmdf_parameters, mx_parameters, phile_parameters, unix_parameters};
 use super::stream::mail_status_default;
 super::bridge::core_driver!(unixdriver, unixproto, "unix", 0x9106, {
     valid: new unix_valid, parameters: use unix_parameters, scan: new unix_scan,
@@ -175,6 +174,15 @@ super::bridge::core_driver!(philedriver, phileproto, "phile", 0x412, {
     header: new phile_header, text: new phile_text, ping: new phile_ping,
     check: new phile_check, expunge: new phile_expunge, copy: new phile_copy,
     append: new phile_append,
+});
+super::bridge::core_driver!(mxdriver, mxproto, "mx", 0x20326, {
+    valid: new mx_valid, parameters: use mx_parameters, scan: new mx_scan,
+    list: new mx_list, lsub: new mx_lsub, create: new mx_create,
+    mbxdel: new mx_delete, mbxren: new mx_rename, status: use mail_status_default,
+    open: new mx_open, close: new mx_close, header: new mx_header,
+    text: new mx_text, flagmsg: new mx_flagmsg, ping: new mx_ping,
+    check: new mx_check, expunge: new mx_expunge, copy: new mx_copy,
+    append: new mx_append,
 });
 
 const fn authenticator(name: *mut c_char, flags: c_long) -> AUTHENTICATOR {

@@ -19,6 +19,7 @@ pub mod mail_flags;
 pub mod memory;
 pub mod misc;
 pub mod mix;
+pub mod mx;
 pub mod params;
 pub mod phile;
 pub mod registry;

@@ -10,6 +10,7 @@ pub mod lock;
 pub mod mailbox;
 pub mod mbx;
 pub mod mix;
+pub mod mx;
 pub mod names;
 pub mod pattern;
 pub mod phile;

@@ -37,6 +37,7 @@ static DRIVERS: &[&'static dyn Driver] = &[
     &super::phile::PHILE,
     &super::mbx::MBX,
     &super::mix::MIX,
+    &super::mx::MX,
 ];
 #[cfg(not(feature = "driver-mbox"))]
 static DRIVERS: &[&'static dyn Driver] = &[
@@ -45,4 +46,5 @@ static DRIVERS: &[&'static dyn Driver] = &[
     &super::phile::PHILE,
     &super::mbx::MBX,
     &super::mix::MIX,
+    &super::mx::MX,
 ];
