@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod flags;
 pub mod lock;
 pub mod mailbox;
+pub mod maildir;
 pub mod names;
 pub mod pattern;
 pub mod phile;

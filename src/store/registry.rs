@@ -29,13 +29,12 @@ pub fn install(driver: &'static dyn Driver) {
 }
 
 /// Every core driver. Each driver module adds its static here.
-#[cfg(feature = "driver-mbox")]
 static DRIVERS: &[&'static dyn Driver] = &[
     &super::unix::UNIX,
     &super::unix::MMDF,
+    #[cfg(feature = "driver-mbox")]
     &super::unix::mbox::MBOX,
     &super::phile::PHILE,
+    #[cfg(feature = "driver-maildir")]
+    &super::maildir::MAILDIR,
 ];
-#[cfg(not(feature = "driver-mbox"))]
-static DRIVERS: &[&'static dyn Driver] =
-    &[&super::unix::UNIX, &super::unix::MMDF, &super::phile::PHILE];
