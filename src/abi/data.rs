@@ -140,9 +140,11 @@ super::bridge::core_driver!(philedriver, phileproto, "phile", 0x412, {
 // with feature driver-maildir, linked by programs whose linkage.c names it
 // (EXTRADRIVERS=md); see docs/ports.md.
 #[cfg(feature = "driver-maildir")]
+use super::maildir::{md_list, md_lsub, md_scan};
+#[cfg(feature = "driver-maildir")]
 super::bridge::core_driver!(mddriver, mdproto, "md", 0x46, {
-    valid: new md_valid, parameters: use phile_parameters, scan: new md_scan,
-    list: new md_list, lsub: new md_lsub, create: new md_create,
+    valid: new md_valid, parameters: use phile_parameters, scan: use md_scan,
+    list: use md_list, lsub: use md_lsub, create: new md_create,
     mbxdel: new md_delete, mbxren: new md_rename, status: new md_status,
     open: new md_open, close: new md_close, header: new md_header,
     text: new md_text, flagmsg: new md_flagmsg, ping: new md_ping,

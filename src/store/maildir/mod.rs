@@ -996,6 +996,124 @@ impl Mailbox for MaildirBox {
     }
 }
 
+// ---------------------------------------------------------------- LIST
+
+/// Deepest directory level a `#md/` LIST walks below the home directory.
+const LIST_DEPTH: usize = 6;
+
+/// LIST (and, with `subscribed`, LSUB) of `#md/` and `#mc/` names:
+/// Maildirs under the home directory, and the Maildir++ folders of
+/// `~/Maildir` with `/` as the hierarchy delimiter.
+pub fn list(
+    reference: Option<&[u8]>,
+    pattern: &[u8],
+    subscribed: Option<&[Vec<u8>]>,
+    ev: &mut dyn Events,
+) {
+    use super::events::attributes::NOSELECT;
+    use super::pattern::{dmatch, pmatch_full};
+    let mut full = match reference {
+        Some(r) if pattern.first() != Some(&b'#') => text(&[r, pattern]),
+        _ => pattern.to_vec(),
+    };
+    if !(starts_ci(&full, b"#md/") || starts_ci(&full, b"#mc/")) {
+        return;
+    }
+    full[1] = b'm';
+    full[2] = full[2].to_ascii_lowercase();
+    let courier = full[2] == b'c';
+    let emit = |name: &[u8], ev: &mut dyn Events| match subscribed {
+        Some(subs) => {
+            if subs.iter().any(|s| s == name) {
+                ev.lsub(Some(b'/'), name, 0);
+            }
+        }
+        None => ev.list(Some(b'/'), name, 0),
+    };
+    if pattern.is_empty() {
+        if subscribed.is_none() {
+            ev.list(Some(b'/'), b"", NOSELECT);
+        }
+        return;
+    }
+    let Some(home) = user::home_dir() else { return };
+    let maildir = join(&home, b"Maildir");
+    let inbox: &[u8] = if courier { b"#mc/INBOX" } else { b"#md/INBOX" };
+    if is_maildir(&maildir) && pmatch_full(inbox, &full, b'/') {
+        emit(inbox, ev);
+    }
+    if courier {
+        let Ok(rd) = fs::read_dir(os(&maildir)) else {
+            return;
+        };
+        let mut names: Vec<Vec<u8>> = Vec::new();
+        for ent in rd.flatten() {
+            let f = ent.file_name().as_bytes().to_vec();
+            if f.len() < 2 || f[0] != b'.' || f == b".." {
+                continue;
+            }
+            if !is_maildir(&join(&maildir, &f)) {
+                continue;
+            }
+            let shown: Vec<u8> = f[1..]
+                .iter()
+                .map(|&c| if c == b'.' { b'/' } else { c })
+                .collect();
+            names.push(text(&[b"#mc/", &shown]));
+        }
+        names.sort();
+        for n in names {
+            if pmatch_full(&n, &full, b'/') {
+                emit(&n, ev);
+            }
+        }
+        return;
+    }
+    // #md/: walk from the longest wildcard-free directory of the pattern.
+    let rest = &full[4..];
+    let wild = rest
+        .iter()
+        .position(|&c| c == b'*' || c == b'%')
+        .unwrap_or(rest.len());
+    let base = match rest[..wild].iter().rposition(|&c| c == b'/') {
+        Some(i) => &rest[..=i],
+        None => &b""[..],
+    };
+    if !base.is_empty() && !safe_relative(base.strip_suffix(b"/").unwrap_or(base)) {
+        return;
+    }
+    let mut stack: Vec<(Vec<u8>, Vec<u8>, usize)> =
+        vec![(join(&home, base), text(&[b"#md/", base]), 0)];
+    while let Some((dir, shown, depth)) = stack.pop() {
+        let Ok(rd) = fs::read_dir(os(&dir)) else {
+            continue;
+        };
+        let mut entries: Vec<Vec<u8>> = rd
+            .flatten()
+            .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
+            .map(|e| e.file_name().as_bytes().to_vec())
+            .filter(|n| n.first() != Some(&b'.'))
+            .collect();
+        entries.sort();
+        let parent_md = is_maildir(&dir);
+        for e in entries.into_iter().rev() {
+            let path = join(&dir, &e);
+            let name = text(&[&shown, &e]);
+            let md = is_maildir(&path);
+            if md && pmatch_full(&name, &full, b'/') {
+                emit(&name, ev);
+            }
+            if parent_md && (e == b"cur" || e == b"new" || e == b"tmp") {
+                continue;
+            }
+            let sub = text(&[&name, b"/"]);
+            if depth + 1 < LIST_DEPTH && dmatch(&sub, &full, b'/') {
+                stack.push((path, sub, depth + 1));
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------- driver
 
 fn no_such(name: &[u8], what: &[u8]) -> Error {
