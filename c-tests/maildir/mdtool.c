@@ -8,6 +8,9 @@
  *   mdtool dump MAILBOX OUTDIR      one line per message, texts in OUTDIR/<uid>
  *   mdtool flag MAILBOX UIDSET "FLAGS" set|clear
  *   mdtool expunge MAILBOX
+ *   mdtool count MAILBOX            open, print the message count and last UID
+ *   mdtool vanish MAILBOX DIR       open, delete DIR/cur/\* behind the stream's
+ *                                   back, then fetch and ping
  *   mdtool create MAILBOX | delete MAILBOX | status MAILBOX | list REF PATTERN
  *
  * Registers the drivers of the linkage.c it is compiled with (the suite
@@ -143,6 +146,29 @@ int main (int argc,char *argv[])
     MAILSTREAM *s = mail_open (NIL,argv[2],NIL);
     if (!s) return 1;
     mail_expunge (s);
+    mail_close (s);
+    return 0;
+  }
+  if (!strcmp (argv[1],"count")) {
+    MAILSTREAM *s = mail_open (NIL,argv[2],NIL);
+    if (!s) return 1;
+    printf ("count %lu last %lu\n",s->nmsgs,s->uid_last);
+    mail_close (s);
+    return 0;
+  }
+  if (!strcmp (argv[1],"vanish") && argc == 4) {
+    MAILSTREAM *s = mail_open (NIL,argv[2],NIL);
+    char cmd[1200];
+    unsigned long len = 0;
+    char *t;
+    if (!s) return 1;
+    printf ("before %lu\n",s->nmsgs);
+    snprintf (cmd,sizeof cmd,"rm -f '%s'/cur/*",argv[3]);
+    if (system (cmd)) return 1;
+    t = mail_fetch_text (s,1,NIL,&len,FT_PEEK);
+    printf ("fetch %s len %lu\n",(t && len) ? "data" : "empty",len);
+    printf ("ping %ld\n",mail_ping (s));
+    printf ("after %lu\n",s->nmsgs);
     mail_close (s);
     return 0;
   }
