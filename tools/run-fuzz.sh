@@ -57,6 +57,14 @@ seed() {
             [ -f "$f" ] && cp "$f" "$dir/unix-$(basename "$f")"
         done
         ;;
+    maildir_names)
+        printf '\000%s' '1700000000.M12P345.host,S=1234,W=1260:2,FRSab' >"$dir/md-name"
+        printf '\000%s' '1.2.h:2,PTDz' >"$dir/md-name2"
+        printf '\001%s\n%s\n%s\n' '3 V1276528106 N5 G2a3f7b1c6c3d164c5f0000a8ce0e8e1a' \
+            '1 :1276528106.M1P2.host,S=10,W=11' '2 W99 :1276528107.M2P2.host,S=10:2,S' >"$dir/md-uidlist"
+        printf '\001%s\n%s\n' '1 77 3' '1 x.y.z' >"$dir/md-uidlist1"
+        printf '\002%s\n%s\n' '0 $Forwarded' '2 Junk' >"$dir/md-keywords"
+        ;;
     parse_date)
         n=0
         grep -ahi '^Date:' "$data"/msg/* | sed 's/^[Dd][Aa][Tt][Ee]: *//' | while IFS= read -r line; do

@@ -166,12 +166,14 @@ same_dumps "(b) we read what Dovecot delivered and flagged (#mc/Dove)" \
     "$W/b-ours.txt" "$W/b-ours" "$W/b-dove.txt" "$W/b-dove"
 ours flag '#mc/Dove' '1,6' '\Flagged Junk' set 2>>"$W/applog"
 ours flag '#mc/Dove' '4' '\Seen' clear 2>>"$W/applog"
+ours flag '#mc/Dove' '7:8' 'NewKeyword' set 2>>"$W/applog"
 rm -rf "$W/b2-ours" "$W/b2-dove"
 our_dump '#mc/Dove' "$W/b2-ours" > "$W/b2-ours.txt"
 dove_dump Dove "$W/b2-dove" > "$W/b2-dove.txt"
 same_dumps "(b) Dovecot sees our flag changes, UIDs unchanged" \
     "$W/b2-ours.txt" "$W/b2-ours" "$W/b2-dove.txt" "$W/b2-dove"
 check "(b) the flag change reached the file names" grep -q '^uid 1 .*\\Flagged' "$W/b2-dove.txt"
+check "(b) a keyword we created is one Dovecot shows" grep -q '^uid 8 .*NewKeyword' "$W/b2-dove.txt"
 if ours list '' '#mc/*' | grep -qx 'LIST / #mc/Dove'; then ok "LIST #mc/* shows the Maildir++ folder"; else fail "LIST #mc/*"; fi
 dove mailbox create 'Sub.Child' >/dev/null 2>&1
 if ours list '#mc/' '%/%' | grep -qx 'LIST / #mc/Sub/Child'; then ok "LIST shows nested Maildir++ folders"; else fail "LIST #mc/%/%"; fi

@@ -715,6 +715,9 @@ impl MaildirBox {
     }
 
     fn read_message(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<()> {
+        if msgno == 0 || msgno as usize > self.msgs.len() {
+            return Err(Error::new("Bad message number"));
+        }
         let n = msgno as usize - 1;
         let uid = self.msgs[n].info.uid;
         if self.cache.as_ref().is_some_and(|c| c.0 == uid) {
