@@ -211,6 +211,12 @@ if command -v mailutil >/dev/null; then
             ok "(c) $b: Maildir -> unix gives back the original mailbox"
         else fail "(c) $b: Maildir -> unix"; head -n 10 "$W/diff"; fi
     done
+    rm -rf "$W/c4" "$W/c5"
+    our_dump "xfer/mbx/box1" "$W/c4" > "$W/c4.txt"
+    our_dump "#md/xfer/mbx/box1" "$W/c5" > "$W/c5.txt"
+    if [ -s "$W/c4.txt" ] && diff "$W/c4.txt" "$W/c5.txt" >/dev/null && diff -r "$W/c4" "$W/c5" >/dev/null; then
+        ok "a plain name whose directory holds cur/ and new/ opens as that Maildir"
+    else fail "Maildir detection of xfer/mbx/box1"; fi
 else
     skip "(c) mailutil not installed (uw-mailutils)"
 fi
