@@ -499,6 +499,9 @@ pub struct MaildirBox {
     /// The last message read: (uid, header, text).
     cache: Option<(u32, Vec<u8>, Vec<u8>)>,
     first_sync: bool,
+    /// Modification stamps of `cur/`, `new/` and the uidlist at the last
+    /// sync: a ping with the same stamps has nothing to look at.
+    stamp: Option<Vec<(i64, i64, u64)>>,
 }
 
 impl MaildirBox {
@@ -568,8 +571,26 @@ impl MaildirBox {
         moved
     }
 
+    fn current_stamp(&self) -> Vec<(i64, i64, u64)> {
+        [&b"cur"[..], b"new", UIDLIST.as_bytes(), KEYWORDS.as_bytes()]
+            .iter()
+            .map(|sub| {
+                fs::metadata(os(&join(&self.root, sub)))
+                    .map(|m| (m.mtime(), m.mtime_nsec(), m.ino()))
+                    .unwrap_or((0, 0, 0))
+            })
+            .collect()
+    }
+
     /// Brings the session up to date with the disk.
     fn sync(&mut self, ev: &mut dyn Events) -> Result<()> {
+        let stamp = self.current_stamp();
+        self.sync_work(ev)?;
+        self.stamp = Some(stamp);
+        Ok(())
+    }
+
+    fn sync_work(&mut self, ev: &mut dyn Events) -> Result<()> {
         let moved = if self.read_only {
             Vec::new()
         } else {
@@ -901,6 +922,9 @@ impl Mailbox for MaildirBox {
     fn ping(&mut self, ev: &mut dyn Events) -> Result<bool> {
         if !is_dir(&self.root) {
             return Ok(false);
+        }
+        if self.stamp.as_ref() == Some(&self.current_stamp()) {
+            return Ok(true);
         }
         match self.sync(ev) {
             Ok(()) => Ok(true),
@@ -1256,6 +1280,7 @@ pub fn open_dir(
             letters: Vec::new(),
             cache: None,
             first_sync: true,
+            stamp: None,
         };
         if !options.read_only && !is_dir(&join(&b.root, b"tmp")) {
             let _ = fs::DirBuilder::new()
