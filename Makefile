@@ -8,7 +8,7 @@
 #   make fuzz [FUZZ_SECONDS=20]   every fuzz target for a bounded time
 #   make bench | check-generated | linkage-only | config | clean
 #
-# Knobs (see docs/ports.md): PASSWDTYPE, EXTRAAUTHENTICATORS, EXTRADRIVERS,
+# Knobs (see docs/ports.md): PASSWDTYPE, EXTRAAUTHENTICATORS, EXTRADRIVERS, MAILDIR,
 # SSLTYPE, IP, EXTRACFLAGS, EXTRALDFLAGS, plus the port's paths.
 
 SHELL := /bin/sh
@@ -67,8 +67,16 @@ else
 KNOB_ERROR += SSLTYPE=$(SSLTYPE) is unknown (supported: none unix nopwd unix.nopwd).
 endif
 
-ifneq ($(filter-out mbox,$(EXTRADRIVERS)),)
-KNOB_ERROR += EXTRADRIVERS may only name mbox (got: $(EXTRADRIVERS)).
+ifneq ($(filter-out mbox md,$(EXTRADRIVERS)),)
+KNOB_ERROR += EXTRADRIVERS may only name mbox and md (got: $(EXTRADRIVERS)).
+endif
+ifneq ($(filter-out 0 1,$(MAILDIR)),)
+KNOB_ERROR += MAILDIR must be 0 or 1.
+endif
+ifeq ($(MAILDIR),0)
+ifneq ($(filter md,$(EXTRADRIVERS)),)
+KNOB_ERROR += EXTRADRIVERS=md needs MAILDIR=1.
+endif
 endif
 ifneq ($(filter-out gss,$(EXTRAAUTHENTICATORS)),)
 KNOB_ERROR += EXTRAAUTHENTICATORS may only name gss (got: $(EXTRAAUTHENTICATORS)).
@@ -84,6 +92,7 @@ DRIVERS := $(EXTRADRIVERS) $(DEFAULTDRIVERS) dummy
 AUTHENTICATORS := $(EXTRAAUTHENTICATORS) $(DEFAULTAUTHENTICATORS)
 FEATURES := passwd-$(PW_KIND) $(SSL_FEATURE) \
 	$(if $(filter mbox,$(EXTRADRIVERS)),driver-mbox) \
+	$(if $(filter 1,$(MAILDIR)),driver-maildir) \
 	$(if $(filter gss,$(EXTRAAUTHENTICATORS)),auth-gss) \
 	$(if $(filter 1,$(RESTRICTBOX)),restrict-box) \
 	$(if $(filter 6,$(IP)),ipv6)
@@ -119,6 +128,7 @@ config: check-knobs
 	@echo "PASSWDTYPE=$(PASSWDTYPE) (effective: $(PW_EFFECTIVE))"
 	@echo "SSLTYPE=$(SSLTYPE)"
 	@echo "EXTRADRIVERS=$(EXTRADRIVERS)"
+	@echo "MAILDIR=$(MAILDIR)"
 	@echo "EXTRAAUTHENTICATORS=$(EXTRAAUTHENTICATORS)"
 	@echo "IP=$(IP) RESTRICTBOX=$(RESTRICTBOX) CRXTYPE=$(CRXTYPE)"
 	@echo "MAILSPOOL=$(MAILSPOOL) NEWSSPOOL=$(NEWSSPOOL) ACTIVEFILE=$(ACTIVEFILE)"

@@ -4,6 +4,9 @@
 
 # Drivers and authenticators linked in front of the standard lists.
 EXTRADRIVERS ?= mbox
+# 1: build the Maildir driver (mddriver, an addition of ours) into the
+# library; programs use it when their linkage.c names it (EXTRADRIVERS=md).
+MAILDIR ?= 1
 EXTRAAUTHENTICATORS ?=
 # Plaintext password check: std (the port's own method, CHECKPW), pam, pmb, nul.
 PASSWDTYPE ?= std

@@ -23,7 +23,7 @@ out=$1 drivers=$2 auths=$3 passwd=$4 ssltype=$5
 
 # The library exports exactly these objects; naming anything else in
 # linkage.c would give programs an unresolved symbol at link time.
-known_drivers="mbox imap nntp pop3 mix mx mbx tenex mtx mh mmdf unix news phile dummy"
+known_drivers="md mbox imap nntp pop3 mix mx mbx tenex mtx mh mmdf unix news phile dummy"
 known_auths="gss ext md5 pla log"
 
 member() { # member WORD LIST

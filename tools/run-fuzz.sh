@@ -74,9 +74,18 @@ rec = lambda uid, f: b" 1-Feb-2003 04:05:06 +0100,%d;00000001%04x-%08x\r\n" % (l
 open(d + "/mbx-1", "wb").write(block([b"kw1"], 42) + rec(1, 0x11) + rec(2, 0x8012) + rec(3, 0))
 open(d + "/mbx-2", "wb").write(block([], 0) + rec(0, 0))
 PY
+        ;;
     mix_files)
         # A small valid mix mailbox: metadata, index, status, data file.
         printf 'S00000010\r\nV00000010\r\nL00000002\r\nN00000001\r\nKone two\r\n\n--\nS00000010\r\n:00000001:20010101000001+0000:0000000e:00000001:00000000:0000002d:00000008:\r\n\n--\nS00000010\r\n:00000001:00000001:0011:00000010:\r\n\n--\n:msg:00000001:20010101000001+0000:0000000e:\r\nA: b\r\n\r\nbody\r\n' >"$dir/mix-seed"
+        ;;
+    maildir_names)
+        printf '\000%s' '1700000000.M12P345.host,S=1234,W=1260:2,FRSab' >"$dir/md-name"
+        printf '\000%s' '1.2.h:2,PTDz' >"$dir/md-name2"
+        printf '\001%s\n%s\n%s\n' '3 V1276528106 N5 G2a3f7b1c6c3d164c5f0000a8ce0e8e1a' \
+            '1 :1276528106.M1P2.host,S=10,W=11' '2 W99 :1276528107.M2P2.host,S=10:2,S' >"$dir/md-uidlist"
+        printf '\001%s\n%s\n' '1 77 3' '1 x.y.z' >"$dir/md-uidlist1"
+        printf '\002%s\n%s\n' '0 $Forwarded' '2 Junk' >"$dir/md-keywords"
         ;;
     parse_date)
         n=0

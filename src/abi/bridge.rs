@@ -647,6 +647,40 @@ pub unsafe fn lsub(stream: *mut MAILSTREAM, reference: *mut c_char, pattern: *mu
     };
 }
 
+/// LIST/LSUB of the Maildir driver's `#md/` and `#mc/` names (reported
+/// with no stream, as the dummy driver reports), then, for a stream of its
+/// own, the usual walk of local names.
+///
+/// # Safety
+/// Strings NULL or NUL-terminated; `stream` NULL or live.
+#[cfg(feature = "driver-maildir")]
+pub unsafe fn maildir_list(
+    stream: *mut MAILSTREAM,
+    reference: *mut c_char,
+    pattern: *mut c_char,
+    lsub_only: bool,
+) {
+    // SAFETY: per the contract.
+    let (r, p) = unsafe { (c_bytes(reference), c_bytes(pattern).unwrap_or(b"")) };
+    let subscribed = lsub_only.then(crate::store::dummy::subscriptions);
+    // SAFETY: NULL stream.
+    unsafe {
+        with_sink(null_mut(), |ev| {
+            crate::store::maildir::list(r, p, subscribed.as_deref(), ev)
+        })
+    };
+    if !stream.is_null() {
+        // SAFETY: per the contract.
+        unsafe {
+            if lsub_only {
+                lsub(stream, reference, pattern)
+            } else {
+                scan(stream, reference, pattern, null_mut())
+            }
+        }
+    }
+}
+
 /// `create`.
 ///
 /// # Safety

@@ -185,6 +185,22 @@ super::bridge::core_driver!(mxdriver, mxproto, "mx", 0x20326, {
     append: new mx_append,
 });
 
+// The Maildir driver, an addition of ours (the original has none): built
+// with feature driver-maildir, linked by programs whose linkage.c names it
+// (EXTRADRIVERS=md); see docs/ports.md.
+#[cfg(feature = "driver-maildir")]
+use super::maildir::{md_list, md_lsub, md_scan};
+#[cfg(feature = "driver-maildir")]
+super::bridge::core_driver!(mddriver, mdproto, "md", 0x46, {
+    valid: new md_valid, parameters: use phile_parameters, scan: use md_scan,
+    list: use md_list, lsub: use md_lsub, create: new md_create,
+    mbxdel: new md_delete, mbxren: new md_rename, status: new md_status,
+    open: new md_open, close: new md_close, header: new md_header,
+    text: new md_text, flagmsg: new md_flagmsg, ping: new md_ping,
+    check: new md_check, expunge: new md_expunge, copy: new md_copy,
+    append: new md_append,
+});
+
 const fn authenticator(name: *mut c_char, flags: c_long) -> AUTHENTICATOR {
     AUTHENTICATOR {
         flags,

@@ -16,6 +16,8 @@ pub mod hash;
 pub mod lock;
 pub mod mail;
 pub mod mail_flags;
+#[cfg(feature = "driver-maildir")]
+pub mod maildir;
 pub mod memory;
 pub mod misc;
 pub mod mix;

@@ -11,6 +11,7 @@ pub mod mailbox;
 pub mod mbx;
 pub mod mix;
 pub mod mx;
+pub mod maildir;
 pub mod names;
 pub mod pattern;
 pub mod phile;

@@ -29,22 +29,15 @@ pub fn install(driver: &'static dyn Driver) {
 }
 
 /// Every core driver. Each driver module adds its static here.
-#[cfg(feature = "driver-mbox")]
 static DRIVERS: &[&'static dyn Driver] = &[
     &super::unix::UNIX,
     &super::unix::MMDF,
+    #[cfg(feature = "driver-mbox")]
     &super::unix::mbox::MBOX,
     &super::phile::PHILE,
     &super::mbx::MBX,
     &super::mix::MIX,
     &super::mx::MX,
-];
-#[cfg(not(feature = "driver-mbox"))]
-static DRIVERS: &[&'static dyn Driver] = &[
-    &super::unix::UNIX,
-    &super::unix::MMDF,
-    &super::phile::PHILE,
-    &super::mbx::MBX,
-    &super::mix::MIX,
-    &super::mx::MX,
+    #[cfg(feature = "driver-maildir")]
+    &super::maildir::MAILDIR,
 ];
