@@ -189,6 +189,24 @@ fn valid_from_line(d: &[u8], s: usize, cr_ok: bool) -> Option<FromLine> {
 /// text the original builds from it. Err carries that text when it does
 /// not parse (with the fields the parser left).
 pub fn from_line_date(d: &[u8], f: FromLine) -> Result<MailDate, (Vec<u8>, MailDate)> {
+    from_line_date_memo(d, f, &mut DateMemo::default())
+}
+
+/// What one parse remembers between "From " line dates: the local zone
+/// (asked once, not once a message) and the last date text with its
+/// result (consecutive messages often carry the same date).
+#[derive(Debug, Default)]
+pub struct DateMemo {
+    zone: Option<i32>,
+    last: Option<([u8; 27], usize, Result<MailDate, MailDate>)>,
+}
+
+/// [`from_line_date`] through `memo`.
+pub fn from_line_date_memo(
+    d: &[u8],
+    f: FromLine,
+    memo: &mut DateMemo,
+) -> Result<MailDate, (Vec<u8>, MailDate)> {
     let t = |i: isize| at(d, f.end as isize + i);
     let mut ti = f.time;
     let zn = f.zone;
@@ -247,7 +265,15 @@ pub fn from_line_date(d: &[u8], f: FromLine) -> Result<MailDate, (Vec<u8>, MailD
     // The C string ends at the first NUL.
     let text_len = date[..len].iter().position(|&b| b == 0).unwrap_or(len);
     let text = &date[..text_len];
-    date::parse_date(text).map_err(|partial| (text.to_vec(), partial))
+    if let Some((last, n, r)) = &memo.last {
+        if &last[..*n] == text {
+            return r.map_err(|partial| (text.to_vec(), partial));
+        }
+    }
+    let zone = &mut memo.zone;
+    let r = date::parse_date_with(text, || *zone.get_or_insert_with(date::local_zone_now));
+    memo.last = Some((date, text_len, r));
+    r.map_err(|partial| (text.to_vec(), partial))
 }
 
 /// Whether a mailbox file starts like a Berkeley mailbox (`unix_isvalid_fd`):
@@ -491,6 +517,7 @@ fn parse_mmdf(
     ev: &mut dyn Events,
 ) -> Result<ParseOutcome, ParseError> {
     let mut out = ParseOutcome::default();
+    let mut memo = DateMemo::default();
     let mut pos = start;
     while pos < d.len() && matches!(d[pos], b'\n' | b'\r' | b' ' | b'\t') {
         pos += 1;
@@ -544,7 +571,7 @@ fn parse_mmdf(
         let suppressed = match from {
             Some(f) => {
                 special += line.len();
-                m.date = match from_line_date(&line, f) {
+                m.date = match from_line_date_memo(&line, f, &mut memo) {
                     Ok(date) => date,
                     Err((text, partial)) => {
                         let mut msg = b"Unable to parse internal date: ".to_vec();
@@ -696,13 +723,18 @@ pub fn parse(
     };
     let mut nmsgs = existing;
     let mut retain = true;
+    let mut memo = DateMemo::default();
+    let finder = memchr::memmem::Finder::new(b"\nFrom ");
+    // The next CR at or after the header line being looked at (d.len():
+    // none): lines before it are counted without a byte loop.
+    let mut next_cr = 0usize;
     loop {
         nmsgs += 1;
         let mut m = ParsedMessage::default();
         let mut recent = true;
         m.layout.offset = line_start;
         m.layout.from_len = line_stop - line_start;
-        m.date = match from_line_date(&d[..line_stop], from) {
+        m.date = match from_line_date_memo(&d[..line_stop], from, &mut memo) {
             Ok(date) => date,
             Err((text, partial)) => {
                 let mut msg = b"Unable to parse internal date: ".to_vec();
@@ -738,7 +770,17 @@ pub fn parse(
                 out.pseudo_seen |= pseudo;
             }
             if keep.count {
-                let k = line.iter().filter(|&&c| c != b'\r').count();
+                let start = le - line.len();
+                if next_cr < start {
+                    next_cr = memchr::memchr(b'\r', &d[start..]).map_or(d.len(), |p| start + p);
+                }
+                let k = if next_cr >= le {
+                    line.len()
+                } else {
+                    // Look again from the next line on.
+                    next_cr = 0;
+                    line.iter().filter(|&&c| c != b'\r').count()
+                };
                 header_lf += k;
                 size += k as u64 + 1;
             }
@@ -773,7 +815,7 @@ pub fn parse(
                 let candidate = if d[pos..].starts_with(b"From ") {
                     pos
                 } else {
-                    memchr::memmem::find(&d[pos..], b"\nFrom ").map_or(d.len(), |p| pos + p + 1)
+                    finder.find(&d[pos..]).map_or(d.len(), |p| pos + p + 1)
                 };
                 if candidate > pos {
                     let chunk = &d[pos..candidate];

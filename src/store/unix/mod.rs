@@ -339,10 +339,16 @@ impl UnixMailbox {
         }
         if size > old {
             // Only the new part: what was parsed before is kept in memory.
-            self.data.resize(size, 0);
-            match read_some_at(file, &mut self.data[old..], old as u64) {
-                Ok(n) if old + n >= size => {}
-                Ok(n) => self.data.truncate(old + n),
+            // Read into the vector's spare room (no zeroing first).
+            self.data.reserve_exact(size - old);
+            let read = {
+                use std::io::{Read, Seek, SeekFrom};
+                let mut f = file;
+                f.seek(SeekFrom::Start(old as u64))
+                    .and_then(|_| f.take((size - old) as u64).read_to_end(&mut self.data))
+            };
+            match read {
+                Ok(_) => {}
                 Err(e) => {
                     self.data.truncate(old);
                     let text = format!("Mailbox open failed, aborted: {}", error_text(&e));
