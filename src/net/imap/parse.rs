@@ -573,8 +573,6 @@ impl<'a> Cursor<'a> {
             }
             let attribute = self.nastring()?.unwrap_or_else(|| b"UNKNOWN".to_vec());
             let value = Some(self.nastring()?.unwrap_or_else(|| b"UNKNOWN".to_vec()));
-            let mut attribute = attribute;
-            attribute.make_ascii_uppercase();
             v.push(Parameter { attribute, value });
             if v.len() > 10_000 {
                 return err("too many parameters", b"");
@@ -593,10 +591,7 @@ impl<'a> Cursor<'a> {
             return self.skip_value();
         }
         self.bump();
-        b.disposition_type = self.nastring()?.map(|mut s| {
-            s.make_ascii_uppercase();
-            s
-        });
+        b.disposition_type = self.nastring()?;
         b.disposition_parameter = self.parameters()?;
         self.skip_spaces();
         self.expect(b')')
@@ -1038,9 +1033,9 @@ fn parse_with(c: &mut Cursor, env: &mut dyn ParseEnv) -> R<Response> {
         let w = c.atom();
         let cond = cond_of(w).map_or_else(|| err("bad tagged response", w), Ok)?;
         c.skip_spaces();
-        let code = c.code()?;
-        let text = c.text_to_end();
-        return Ok(Response::Tagged(tag, cond, code, text));
+        let full = c.rest().to_vec();
+        let code = c.code().unwrap_or(None);
+        return Ok(Response::Tagged(tag, cond, code, full));
     }
     let first = c.atom().to_vec();
     if first.is_empty() {
@@ -1070,9 +1065,9 @@ fn parse_with(c: &mut Cursor, env: &mut dyn ParseEnv) -> R<Response> {
     let word = first.to_ascii_uppercase();
     if let Some(cond) = cond_of(&word) {
         c.skip_spaces();
-        let code = c.code()?;
-        let text = c.text_to_end();
-        return Ok(Response::Untagged(Untagged::Cond(cond, code, text)));
+        let full = c.rest().to_vec();
+        let code = c.code().unwrap_or(None);
+        return Ok(Response::Untagged(Untagged::Cond(cond, code, full)));
     }
     let u = match &word[..] {
         b"CAPABILITY" => Untagged::Capability(c.words_to_end()),
@@ -1241,7 +1236,7 @@ mod tests {
                 b"A1".to_vec(),
                 Cond::Ok,
                 Some(Code::ReadWrite),
-                b"SELECT completed".to_vec()
+                b"[READ-WRITE] SELECT completed".to_vec()
             )
         );
         assert_eq!(
@@ -1249,7 +1244,7 @@ mod tests {
             Response::Untagged(Untagged::Cond(
                 Cond::Ok,
                 Some(Code::UidValidity(3857529045)),
-                b"UIDs valid".to_vec()
+                b"[UIDVALIDITY 3857529045] UIDs valid".to_vec()
             ))
         );
         match p(&[b"A3 OK [COPYUID 38505 304,319:320 3956:3958] Done"], &[]) {
