@@ -2,3 +2,10 @@
 #![forbid(unsafe_code)]
 
 pub mod imap;
+pub mod sasl;
+pub mod tls;
+pub mod transport;
+
+pub use sasl::{Credentials, Mechanism, SaslClient, SaslError};
+pub use tls::{CertQueryHook, TlsFailure, TlsOptions};
+pub use transport::{Connection, LogHook, LogKind, NetError, OpenOptions, TimeoutHook, Timeouts};
