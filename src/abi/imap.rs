@@ -13,10 +13,9 @@ use super::callbacks::{
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
 use super::rfc822::CEnv;
 use crate::net::imap::parse::{Code, Cond, FetchItem, ThreadNode, Untagged};
-use crate::net::imap::session::{Arg, Broken, Done, Item, Session, TcpWire};
+use crate::net::imap::session::{Arg, Broken, Done, Item, Session};
 use std::os::raw::{c_char, c_long, c_uchar, c_ulong, c_void};
 use std::ptr::{addr_of_mut, null_mut};
-use std::time::Duration;
 
 extern "C" {
     fn mail_valid_net_parse(name: *mut c_char, mb: *mut NETMBX) -> c_long;
@@ -79,6 +78,10 @@ pub struct ImapLocal {
     threaddata: Vec<ThreadNode>,
     got_thread: bool,
     notls: bool,
+    ssl: bool,
+    /// STARTTLS was done.
+    tls: bool,
+    novalidate: bool,
 }
 
 fn level_code(c: Cond) -> c_long {
@@ -130,17 +133,6 @@ struct Reply {
     code: Option<Code>,
     text: Vec<u8>,
     broken: bool,
-}
-
-fn timeout() -> Option<Duration> {
-    let t = super::params::number(crate::env::params::Owner::Tcp, GET_READTIMEOUT as c_long);
-    if t > 0 {
-        Some(Duration::from_secs(t as u64))
-    } else {
-        // The original waits forever when no timeout is set; a hostile or
-        // stalled server must not hang us, so we bound it.
-        Some(Duration::from_secs(120))
-    }
 }
 
 /// Sends a command, applies what came back and returns the reply.
@@ -274,7 +266,7 @@ unsafe fn response(
                 }
                 Code::Capability(_) => ntfy = false,
                 Code::CopyUid(v, src, dst) if *v != 0 => {
-                    ntfy = false;
+                    ntfy = true;
                     let cu = super::params::hook(GET_COPYUID);
                     let mbx = local(stream).and_then(|l| l.appendmailbox.clone());
                     if let (true, Some(m)) = (cu != 0, mbx) {
@@ -290,13 +282,14 @@ unsafe fn response(
                                 a,
                                 b,
                             );
+                            ntfy = false;
                             super::construct::mail_free_searchset(&mut a);
                             super::construct::mail_free_searchset(&mut b);
                         }
                     }
                 }
                 Code::AppendUid(v, dst) if *v != 0 => {
-                    ntfy = false;
+                    ntfy = true;
                     let au = super::params::hook(GET_APPENDUID);
                     let mbx = local(stream).and_then(|l| l.appendmailbox.clone());
                     if let (true, Some(m)) = (au != 0, mbx) {
@@ -305,6 +298,7 @@ unsafe fn response(
                             let mut m = cz(&m);
                             let mut b = set_of(dst);
                             f(m.as_mut_ptr() as *mut c_char, c_ulong::from(*v), b);
+                            ntfy = false;
                             super::construct::mail_free_searchset(&mut b);
                         }
                     }
@@ -316,6 +310,8 @@ unsafe fn response(
                     ntfy = false;
                     s.set_uid_nosticky(1);
                 }
+                // A code without arguments tells nothing by itself.
+                Code::Other(t) if !t.contains(&b' ') => {}
                 Code::Alert | Code::Parse | Code::TryCreate | Code::BadCharset => {}
                 _ => ntfy = true,
             }
@@ -993,22 +989,50 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         } else {
             143
         };
-        if mb.sslflag() != 0 || mb.tlsflag() != 0 {
-            log(
-                b"TLS is not available in this build of the IMAP driver yet",
-                ERROR as c_long,
-            );
-            return null_mut();
-        }
         let host_s = String::from_utf8_lossy(&host).into_owned();
-        let wire = match TcpWire::open(&host_s, port, timeout()) {
-            Ok(w) => w,
+        let tcp = |code: c_long| super::params::number(crate::env::params::Owner::Tcp, code) as i64;
+        let novalidate = mb.novalidate() != 0;
+        let tls_opts = move |name: &str| crate::net::tls::TlsOptions {
+            server_name: name.to_string(),
+            novalidate,
+            ..Default::default()
+        };
+        let opts = crate::net::transport::OpenOptions {
+            host: host_s.clone(),
+            port,
+            timeouts: crate::net::transport::Timeouts::from_secs(
+                tcp(GET_OPENTIMEOUT as c_long),
+                tcp(GET_READTIMEOUT as c_long),
+                tcp(GET_WRITETIMEOUT as c_long),
+                tcp(GET_CLOSETIMEOUT as c_long),
+            ),
+            tls: (mb.sslflag() != 0).then(|| tls_opts(&host_s)),
+            max_line: crate::net::imap::parse::Limits::default().line,
+            log: Some(std::sync::Arc::new(|k, t: &str| {
+                let level = match k {
+                    crate::net::transport::LogKind::Info => 0,
+                    crate::net::transport::LogKind::Warn => WARN as c_long,
+                    crate::net::transport::LogKind::Debug => TCPDEBUG as c_long,
+                };
+                log(t.as_bytes(), level);
+            })),
+            ..Default::default()
+        };
+        let conn = match crate::net::transport::Connection::open(&opts) {
+            Ok(c) => c,
             Err(e) => {
-                let m = format!("Can't connect to {host_s},{port}: {e}");
-                log(m.as_bytes(), ERROR as c_long);
+                log(e.to_string().as_bytes(), ERROR as c_long);
                 return null_mut();
             }
         };
+        // The name the original shows: the canonical name of the host.
+        let host = match crate::net::transport::parse_address(&host_s) {
+            Some(ip) => crate::os::host::reverse_name(&ip)
+                .map(String::into_bytes)
+                .unwrap_or_else(|| host.clone()),
+            None => host.clone(),
+        };
+        let wire = crate::net::imap::session::NetWire(conn);
         let mut session = Session::new(Box::new(wire));
         let mut env = CEnv::new();
         let mut items = Vec::new();
@@ -1016,7 +1040,7 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         drop(env);
         s.local = Box::into_raw(Box::new(ImapLocal {
             session,
-            host: host.clone(),
+            host: host_s.clone().into_bytes(),
             port,
             user: None,
             byeseen: false,
@@ -1027,6 +1051,9 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
             threaddata: Vec::new(),
             got_thread: false,
             notls: mb.notlsflag() != 0,
+            ssl: mb.sslflag() != 0,
+            tls: false,
+            novalidate: mb.novalidate() != 0,
         })) as *mut c_void;
         apply(stream, items);
         let preauth = match greeting {
@@ -1051,6 +1078,40 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
                 close_local(stream, 1);
                 return null_mut();
             }
+            // STARTTLS when the server offers it, unless /notls or /ssl.
+            let starttls = mb.sslflag() == 0
+                && mb.notlsflag() == 0
+                && local(stream).is_some_and(|l| l.session.has(b"STARTTLS"));
+            if starttls {
+                let r = send(stream, "STARTTLS", &[]);
+                if ok(stream, &r) {
+                    let name = String::from_utf8_lossy(&nm_bytes(&mb.host)).into_owned();
+                    let o = tls_opts(&name);
+                    let started = local(stream).map(|l| l.session.start_tls(&o));
+                    if let Some(Err(Broken(t))) = started {
+                        log(&t, ERROR as c_long);
+                        close_local(stream, 1);
+                        return null_mut();
+                    }
+                    if let Some(l) = local(stream) {
+                        l.tls = true;
+                        l.session.capabilities.clear();
+                    }
+                    capability(stream);
+                }
+            } else if mb.tlsflag() != 0 {
+                log(b"Unable to negotiate TLS with this server", ERROR as c_long);
+                close_local(stream, 1);
+                return null_mut();
+            }
+            let mut hostz = [0 as c_char; NETMAXHOST as usize];
+            for (d, &c) in hostz
+                .iter_mut()
+                .zip(host.iter().take(NETMAXHOST as usize - 1))
+            {
+                *d = c as c_char;
+            }
+            mb.host = hostz;
             if !login(stream, &mut mb) {
                 close_local(stream, 1);
                 return null_mut();
@@ -1071,8 +1132,17 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         name.extend_from_slice(&l.host);
         name.extend_from_slice(format!(":{}", l.port).as_bytes());
         name.extend_from_slice(b"/imap");
+        if l.tls {
+            name.extend_from_slice(b"/tls");
+        }
         if l.notls {
             name.extend_from_slice(b"/notls");
+        }
+        if l.ssl {
+            name.extend_from_slice(b"/ssl");
+        }
+        if l.novalidate {
+            name.extend_from_slice(b"/novalidate-cert");
         }
         if s.secure() != 0 {
             name.extend_from_slice(b"/secure");
@@ -1149,6 +1219,14 @@ unsafe fn capability(stream: *mut MAILSTREAM) {
 unsafe fn login(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool {
     // SAFETY: stream live.
     unsafe {
+        let maxt = super::params::number(
+            crate::env::params::Owner::Imap,
+            GET_MAXLOGINTRIALS as c_long,
+        )
+        .max(1);
+        if let Some(r) = sasl_login(stream, mb, maxt) {
+            return r;
+        }
         if (*stream).secure() != 0 {
             log(
                 b"Can't do secure authentication with this server",
@@ -1201,6 +1279,131 @@ unsafe fn login(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool {
                 return false;
             }
         }
+    }
+}
+
+/// AUTHENTICATE with each authenticator the server offers, in the order of
+/// the library's authenticator list, `max` tries each; None when the
+/// server offers none of them (then LOGIN is used).
+unsafe fn sasl_login(stream: *mut MAILSTREAM, mb: &mut NETMBX, max: c_long) -> Option<bool> {
+    use crate::net::sasl::{Credentials, Mechanism, SaslClient};
+    // SAFETY: stream live.
+    unsafe {
+        let caps = local(stream)?.session.capabilities.clone();
+        let offered = |n: &[u8]| {
+            caps.iter().any(|c| {
+                c.len() > 5
+                    && c[..5].eq_ignore_ascii_case(b"AUTH=")
+                    && c[5..].eq_ignore_ascii_case(n)
+            })
+        };
+        let mut mechs = Vec::new();
+        let mut i: c_ulong = 1;
+        loop {
+            let a = super::registry::mail_lookup_auth(i);
+            if a.is_null() || i > 32 {
+                break;
+            }
+            i += 1;
+            let Some(name) = c_bytes((*a).name) else {
+                continue;
+            };
+            if !offered(name) {
+                continue;
+            }
+            let mut z = cz(name);
+            let flags = if (*stream).secure() != 0 {
+                AU_SECURE as c_long
+            } else {
+                0
+            } | if mb.authuser[0] != 0 {
+                AU_AUTHUSER as c_long
+            } else {
+                0
+            };
+            if super::registry::mail_lookup_auth_name(z.as_mut_ptr() as *mut c_char, flags) == 0 {
+                continue;
+            }
+            if let Some(m) = Mechanism::from_name(name) {
+                if m != Mechanism::Gssapi {
+                    mechs.push(m);
+                }
+            }
+        }
+        if mechs.is_empty() {
+            return None;
+        }
+        let mut lsterr: Option<Vec<u8>> = None;
+        for m in mechs {
+            if let Some(e) = lsterr.take() {
+                let mut t =
+                    format!("Retrying using {} authentication after ", m.name()).into_bytes();
+                t.extend_from_slice(&e[..e.len().min(80)]);
+                log(&t, 0);
+            }
+            let mut trial: c_long = 0;
+            loop {
+                if let Some(e) = lsterr.take() {
+                    let mut t = format!("Retrying {} authentication after ", m.name()).into_bytes();
+                    t.extend_from_slice(&e[..e.len().min(80)]);
+                    log(&t, WARN as c_long);
+                }
+                let mut usr = [0 as c_char; MAILTMPLEN as usize];
+                let mut pwd = [0 as c_char; MAILTMPLEN as usize];
+                if m != Mechanism::External {
+                    mm_login(mb, usr.as_mut_ptr(), pwd.as_mut_ptr(), trial);
+                } else {
+                    for (d, &c) in usr.iter_mut().zip(mb.user.iter()) {
+                        *d = c;
+                    }
+                }
+                trial += 1;
+                let user = nm_bytes(&usr);
+                let pass = nm_bytes(&pwd);
+                pwd.iter_mut().for_each(|c| *c = 0);
+                if pass.is_empty() && m != Mechanism::External {
+                    log(b"IMAP Authentication cancelled", ERROR as c_long);
+                    return Some(false);
+                }
+                let creds = Credentials {
+                    user: String::from_utf8_lossy(&user).into_owned(),
+                    authuser: String::from_utf8_lossy(&nm_bytes(&mb.authuser)).into_owned(),
+                    secret: pass,
+                    host: String::from_utf8_lossy(&nm_bytes(&mb.host)).into_owned(),
+                    port: mb.port as u16,
+                };
+                let Ok(mut client) = SaslClient::new(m, creds) else {
+                    break;
+                };
+                let l = local(stream)?;
+                let mut env = CEnv::new();
+                let mut items = Vec::new();
+                let r = l.session.authenticate(&mut client, &mut env, &mut items);
+                drop(env);
+                apply(stream, items);
+                let r = finish(stream, r);
+                if ok(stream, &r) {
+                    if let Some(l) = local(stream) {
+                        l.user = Some(user);
+                    }
+                    return Some(true);
+                }
+                lsterr = Some(r.text.clone());
+                let alive = local(stream).is_some_and(|l| !l.session.dead && !l.byeseen);
+                if !alive || trial >= max {
+                    break;
+                }
+            }
+            if local(stream).is_none_or(|l| l.session.dead) {
+                break;
+            }
+        }
+        if let Some(e) = lsterr {
+            let mut t = b"Can not authenticate to IMAP server: ".to_vec();
+            t.extend_from_slice(&e[..e.len().min(80)]);
+            log(&t, ERROR as c_long);
+        }
+        Some(false)
     }
 }
 

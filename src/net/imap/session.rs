@@ -15,6 +15,49 @@ pub trait Wire {
     /// Exactly `n` bytes.
     fn getbuffer(&mut self, n: usize) -> io::Result<Vec<u8>>;
     fn send(&mut self, b: &[u8]) -> io::Result<()>;
+    /// Starts TLS on the connection (STARTTLS); unsupported by default.
+    fn start_tls(&mut self, _opts: &crate::net::tls::TlsOptions) -> io::Result<()> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "TLS not available",
+        ))
+    }
+}
+
+fn net_err(e: crate::net::transport::NetError) -> io::Error {
+    use crate::net::transport::NetError;
+    match e {
+        NetError::Timeout => io::Error::new(io::ErrorKind::TimedOut, "timed out"),
+        NetError::Closed => io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed"),
+        NetError::LineTooLong => io::Error::new(io::ErrorKind::InvalidData, "line too long"),
+        NetError::Io(e) => e,
+        e => io::Error::other(e.to_string()),
+    }
+}
+
+/// A connection of the transport layer (plain, `/ssl` or after STARTTLS).
+pub struct NetWire(pub crate::net::transport::Connection);
+
+impl Wire for NetWire {
+    fn getline(&mut self, max: usize) -> io::Result<Vec<u8>> {
+        let mut l = self.0.getline().map_err(net_err)?;
+        if l.len() > max {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "line too long"));
+        }
+        if l.last() == Some(&b'\r') {
+            l.pop();
+        }
+        Ok(l)
+    }
+    fn getbuffer(&mut self, n: usize) -> io::Result<Vec<u8>> {
+        self.0.getbuffer(n).map_err(net_err)
+    }
+    fn send(&mut self, b: &[u8]) -> io::Result<()> {
+        self.0.write_all(b).map_err(net_err)
+    }
+    fn start_tls(&mut self, opts: &crate::net::tls::TlsOptions) -> io::Result<()> {
+        self.0.start_tls(opts).map_err(net_err)
+    }
 }
 
 /// A plain TCP connection with read and write timeouts.
@@ -386,6 +429,67 @@ impl Session {
                                 return Err(Broken(b"IMAP server said BYE".to_vec()));
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts TLS under the session.
+    pub fn start_tls(&mut self, opts: &crate::net::tls::TlsOptions) -> Result<(), Broken> {
+        self.wire.start_tls(opts).map_err(|e| {
+            self.dead = true;
+            Broken(e.to_string().into_bytes())
+        })
+    }
+
+    /// AUTHENTICATE with `client`; SASL-IR when the server has it.
+    pub fn authenticate(
+        &mut self,
+        client: &mut crate::net::sasl::SaslClient,
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Done, Broken> {
+        use crate::net::sasl::{decode64, encode64};
+        if self.dead {
+            return Err(Broken(b"IMAP connection lost".to_vec()));
+        }
+        self.tag += 1;
+        let tag = format!("A{:04}", self.tag).into_bytes();
+        let mut line = tag.clone();
+        line.extend_from_slice(b" AUTHENTICATE ");
+        line.extend_from_slice(client.mechanism().name().as_bytes());
+        if self.has(b"SASL-IR") {
+            if let Some(ir) = client.initial_response() {
+                line.push(b' ');
+                if ir.is_empty() {
+                    line.push(b'=');
+                } else {
+                    line.extend_from_slice(encode64(&ir).as_bytes());
+                }
+            }
+        }
+        line.extend_from_slice(b"\r\n");
+        self.wire.send(&line).map_err(|e| self.broke(e))?;
+        loop {
+            match self.read(env, items)? {
+                Response::Continue(text) => {
+                    let reply = match decode64(&text).map(|c| client.step(&c)) {
+                        Some(Ok(r)) => encode64(&r).into_bytes(),
+                        // Cancel the exchange.
+                        _ => b"*".to_vec(),
+                    };
+                    self.send_line(&reply)?;
+                }
+                Response::Tagged(t, cond, code, text) if t == tag => {
+                    return Ok(Done { cond, code, text });
+                }
+                Response::Tagged(..) => {}
+                Response::Untagged(u) => {
+                    let bye = self.note(&u);
+                    items.push(Item::Untagged(u));
+                    if bye {
+                        return Err(Broken(b"IMAP server said BYE".to_vec()));
                     }
                 }
             }
