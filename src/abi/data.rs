@@ -50,7 +50,6 @@ macro_rules! drivers {
 
 // Flags are the original's DR_* combinations for each driver.
 drivers! {
-    imapdriver, imapproto, "imap", 0x10a4c;
     nntpdriver, nntpproto, "nntp", 0x17a78;
     pop3driver, pop3proto, "pop3", 0x6624;
     tenexdriver, tenexproto, "tenex", 0x506;

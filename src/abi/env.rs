@@ -429,7 +429,10 @@ unsafe fn driver_proto(d: *mut DRIVER) -> Option<*mut MAILSTREAM> {
     use super::data::*;
     let known: [(*mut DRIVER, *mut MAILSTREAM); 15] = [
         (addr_of_mut!(mboxdriver), addr_of_mut!(mboxproto)),
-        (addr_of_mut!(imapdriver), addr_of_mut!(imapproto)),
+        (
+            addr_of_mut!(super::imap::imapdriver),
+            addr_of_mut!(super::imap::imapproto),
+        ),
         (addr_of_mut!(nntpdriver), addr_of_mut!(nntpproto)),
         (addr_of_mut!(pop3driver), addr_of_mut!(pop3proto)),
         (addr_of_mut!(mixdriver), addr_of_mut!(mixproto)),

@@ -13,6 +13,7 @@ pub mod dummy;
 pub mod encodings;
 pub mod env;
 pub mod hash;
+pub mod imap;
 pub mod lock;
 pub mod mail;
 pub mod mail_flags;
@@ -50,6 +51,7 @@ pub mod exports {
     pub use super::encodings::*;
     pub use super::env::*;
     pub use super::hash::*;
+    pub use super::imap::*;
     pub use super::lock::*;
     pub use super::mail::*;
     pub use super::mail_flags::*;

@@ -351,6 +351,16 @@ fn name_index(ev: &mut dyn ParseEnv, kind: NameKind, name: &[u8]) -> u16 {
     }
 }
 
+/// The number of body type `name` in the run-time table (added when new).
+pub fn type_index(ev: &mut dyn ParseEnv, name: &[u8]) -> u16 {
+    name_index(ev, NameKind::Type, name)
+}
+
+/// The number of transfer encoding `name` in the run-time table.
+pub fn encoding_index(ev: &mut dyn ParseEnv, name: &[u8]) -> u16 {
+    name_index(ev, NameKind::Encoding, name)
+}
+
 /// `rfc822_parse_content_header`: apply one `Content-<name>: value` header
 /// (`name` is what follows "Content-", upper-cased).
 pub fn parse_content_header(body: &mut Body, name: &[u8], value: &[u8], ev: &mut dyn ParseEnv) {

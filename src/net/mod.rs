@@ -1,2 +1,11 @@
 //! Network: TCP with timeouts, TLS, SASL, and the IMAP, POP3, NNTP and SMTP clients.
 #![forbid(unsafe_code)]
+
+pub mod imap;
+pub mod sasl;
+pub mod tls;
+pub mod transport;
+
+pub use sasl::{Credentials, Mechanism, SaslClient, SaslError};
+pub use tls::{CertQueryHook, TlsFailure, TlsOptions};
+pub use transport::{Connection, LogHook, LogKind, NetError, OpenOptions, TimeoutHook, Timeouts};

@@ -57,6 +57,56 @@ pub fn canonical_name(name: &[u8], any_family: bool) -> Option<Vec<u8>> {
     Some(canonical)
 }
 
+/// The name reverse DNS gives for an address (getnameinfo with NI_NAMEREQD),
+/// None when there is none.
+pub fn reverse_name(ip: &std::net::IpAddr) -> Option<String> {
+    let mut host = [0 as c_char; 1025];
+    let rc = match ip {
+        std::net::IpAddr::V4(v4) => {
+            // SAFETY: an all-zero sockaddr_in is valid; we fill family and address.
+            let mut sa: libc::sockaddr_in = unsafe { std::mem::zeroed() };
+            sa.sin_family = libc::AF_INET as libc::sa_family_t;
+            sa.sin_addr.s_addr = u32::from_ne_bytes(v4.octets());
+            // SAFETY: sa and host are valid for the sizes given.
+            unsafe {
+                libc::getnameinfo(
+                    &sa as *const libc::sockaddr_in as *const libc::sockaddr,
+                    std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+                    host.as_mut_ptr(),
+                    host.len() as libc::socklen_t,
+                    std::ptr::null_mut(),
+                    0,
+                    libc::NI_NAMEREQD,
+                )
+            }
+        }
+        std::net::IpAddr::V6(v6) => {
+            // SAFETY: an all-zero sockaddr_in6 is valid; we fill family and address.
+            let mut sa: libc::sockaddr_in6 = unsafe { std::mem::zeroed() };
+            sa.sin6_family = libc::AF_INET6 as libc::sa_family_t;
+            sa.sin6_addr.s6_addr = v6.octets();
+            // SAFETY: sa and host are valid for the sizes given.
+            unsafe {
+                libc::getnameinfo(
+                    &sa as *const libc::sockaddr_in6 as *const libc::sockaddr,
+                    std::mem::size_of::<libc::sockaddr_in6>() as libc::socklen_t,
+                    host.as_mut_ptr(),
+                    host.len() as libc::socklen_t,
+                    std::ptr::null_mut(),
+                    0,
+                    libc::NI_NAMEREQD,
+                )
+            }
+        }
+    };
+    if rc != 0 {
+        return None;
+    }
+    // SAFETY: getnameinfo succeeded, so host holds a NUL-terminated name.
+    let name = unsafe { CStr::from_ptr(host.as_ptr()) };
+    Some(name.to_string_lossy().into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

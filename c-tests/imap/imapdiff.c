@@ -1,0 +1,350 @@
+/* Differential IMAP client: compiled once against the ORIGINAL headers and
+ * run with each library against the same Dovecot mailbox. Prints every
+ * callback in order, every envelope and body structure, fetched sections,
+ * flags after stores, searches, sort and thread, status, list/lsub,
+ * append/copy/expunge effects, quota and ACL answers.
+ *
+ *   imapdiff PORT            the whole session
+ *   imapdiff PORT populate F...   append files F (LF or CRLF) to INBOX
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "c-client.h"
+#include "imap4r1.h"
+
+#define MM_OWN_SEARCHED
+#define MM_OWN_EXISTS
+#define MM_OWN_EXPUNGED
+#define MM_OWN_FLAGS
+#define MM_OWN_NOTIFY
+#define MM_OWN_LIST
+#define MM_OWN_LSUB
+#define MM_OWN_STATUS
+#define MM_OWN_LOG
+#define MM_OWN_LOGIN
+#include "../lib/mm_callbacks.h"
+
+static int quiet_flags = 0;
+void mm_searched (MAILSTREAM *s,unsigned long n) { printf ("  mm_searched %lu\n",n); }
+void mm_exists (MAILSTREAM *s,unsigned long n) { printf ("  mm_exists %lu\n",n); }
+void mm_expunged (MAILSTREAM *s,unsigned long n) { printf ("  mm_expunged %lu\n",n); }
+void mm_flags (MAILSTREAM *s,unsigned long n) { if (!quiet_flags) printf ("  mm_flags %lu\n",n); }
+void mm_notify (MAILSTREAM *s,char *t,long e) { printf ("  mm_notify %ld %s\n",e,t); }
+void mm_list (MAILSTREAM *s,int d,char *n,long a) { printf ("  mm_list %c %s %ld\n",d ? d : '0',n,a); }
+void mm_lsub (MAILSTREAM *s,int d,char *n,long a) { printf ("  mm_lsub %c %s %ld\n",d ? d : '0',n,a); }
+void mm_status (MAILSTREAM *s,char *m,MAILSTATUS *st)
+{
+  printf ("  mm_status %s flags=%ld msgs=%lu recent=%lu unseen=%lu uidnext=%lu uidvalidity=%lu\n",
+	  m,st->flags,st->messages,st->recent,st->unseen,st->uidnext,st->uidvalidity);
+}
+void mm_log (char *t,long e) { printf ("  mm_log %ld %s\n",e,t); }
+void mm_login (NETMBX *mb,char *user,char *pwd,long trial)
+{
+  printf ("  mm_login host=%s user=%s mailbox=%s service=%s port=%lu trial=%ld\n",
+	  mb->host,mb->user,mb->mailbox,mb->service,mb->port,trial);
+  strcpy (user,mb->user[0] ? mb->user : "alice");
+  strcpy (pwd,!strcmp (user,"alice") ? "alicepw" : "wrong");
+}
+
+static void pquota (MAILSTREAM *s,char *root,QUOTALIST *q)
+{
+  printf ("  quota %s:",root);
+  for (; q; q = q->next) printf (" %s %lu/%lu",q->name,q->usage,q->limit);
+  printf ("\n");
+}
+static void pquotaroot (MAILSTREAM *s,char *mbx,STRINGLIST *r)
+{
+  printf ("  quotaroot %s:",mbx);
+  for (; r; r = r->next) printf (" [%s]",r->text.data);
+  printf ("\n");
+}
+static void pacl (MAILSTREAM *s,char *mbx,ACLLIST *a)
+{
+  printf ("  acl %s:",mbx);
+  for (; a; a = a->next) printf (" %s=%s",a->identifier,a->rights);
+  printf ("\n");
+}
+static void pmyrights (MAILSTREAM *s,char *mbx,char *r) { printf ("  myrights %s %s\n",mbx,r); }
+
+static unsigned long hash (unsigned char *s,unsigned long n)
+{
+  unsigned long h = 5381;
+  while (n--) h = (h * 33) ^ *s++;
+  return h & 0xffffffff;
+}
+
+static void pstr (const char *label,char *s)
+{
+  printf ("%s: %s\n",label,s ? s : "NIL");
+}
+
+static void padr (const char *label,ADDRESS *a)
+{
+  printf ("  %s:",label);
+  if (!a) printf (" NIL");
+  for (; a; a = a->next)
+    printf (" (%s|%s|%s|%s)",a->personal ? a->personal : "NIL",a->adl ? a->adl : "NIL",
+	    a->mailbox ? a->mailbox : "NIL",a->host ? a->host : "NIL");
+  printf ("\n");
+}
+
+static void penv (ENVELOPE *e)
+{
+  if (!e) { printf ("  envelope NIL\n"); return; }
+  printf ("  date: %s\n",e->date ? (char *) e->date : "NIL");
+  printf ("  subject: %s\n",e->subject ? e->subject : "NIL");
+  padr ("from",e->from); padr ("sender",e->sender); padr ("reply_to",e->reply_to);
+  padr ("to",e->to); padr ("cc",e->cc); padr ("bcc",e->bcc);
+  printf ("  in_reply_to: %s\n",e->in_reply_to ? e->in_reply_to : "NIL");
+  printf ("  message_id: %s\n",e->message_id ? e->message_id : "NIL");
+  printf ("  newsgroups: %s\n",e->newsgroups ? e->newsgroups : "NIL");
+  printf ("  followup_to: %s\n",e->followup_to ? e->followup_to : "NIL");
+  printf ("  references: %s\n",e->references ? e->references : "NIL");
+}
+
+static void pbody (MAILSTREAM *stream,unsigned long msgno,BODY *b,char *sec,int depth)
+{
+  PARAMETER *p;
+  PART *pt;
+  int i;
+  char sub[256];
+  if (!b || depth > 40) return;
+  printf ("  body %s: %s/%s enc=%s bytes=%lu lines=%lu",*sec ? sec : "TOP",body_types[b->type],
+	  b->subtype ? b->subtype : "NIL",body_encodings[b->encoding],b->size.bytes,b->size.lines);
+  for (p = b->parameter; p; p = p->next) printf (" %s=%s",p->attribute,p->value ? p->value : "NIL");
+  if (b->id) printf (" id=%s",b->id);
+  if (b->description) printf (" desc=%s",b->description);
+  if (b->disposition.type) {
+    printf (" disp=%s",b->disposition.type);
+    for (p = b->disposition.parameter; p; p = p->next) printf (" %s=%s",p->attribute,p->value ? p->value : "NIL");
+  }
+  if (b->language) printf (" lang=%s",b->language->text.data);
+  if (b->location) printf (" loc=%s",b->location);
+  if (b->md5) printf (" md5=%s",b->md5);
+  printf ("\n");
+  if (b->type == TYPEMULTIPART) {
+    for (i = 1,pt = b->nested.part; pt; pt = pt->next,i++) {
+      sprintf (sub,*sec ? "%s.%d" : "%s%d",sec,i);
+      pbody (stream,msgno,&pt->body,sub,depth + 1);
+    }
+  }
+  else {
+    unsigned long len = 0;
+    char *t;
+    char s2[300];
+    if (!*sec) strcpy (sub,"1"); else strcpy (sub,sec);
+    t = mail_fetchbody_full (stream,msgno,sub,&len,FT_PEEK);
+    printf ("  section %s: len=%lu hash=%08lx\n",sub,len,t ? hash ((unsigned char *) t,len) : 0);
+    if (*sec) {
+      sprintf (s2,"%s.MIME",sub);
+      t = mail_fetchbody_full (stream,msgno,s2,&len,FT_PEEK);
+      printf ("  section %s: len=%lu hash=%08lx\n",s2,len,t ? hash ((unsigned char *) t,len) : 0);
+    }
+    if (b->type == TYPEMESSAGE && b->subtype && !strcmp (b->subtype,"RFC822") && b->nested.msg) {
+      penv (b->nested.msg->env);
+      sprintf (s2,"%s.HEADER",sub);
+      t = mail_fetchbody_full (stream,msgno,s2,&len,FT_PEEK);
+      printf ("  section %s: len=%lu hash=%08lx\n",s2,len,t ? hash ((unsigned char *) t,len) : 0);
+      pbody (stream,msgno,b->nested.msg->body,sub,depth + 1);
+    }
+  }
+}
+
+static void pflags (MAILSTREAM *stream)
+{
+  unsigned long i;
+  for (i = 1; i <= stream->nmsgs; i++) {
+    MESSAGECACHE *e = mail_elt (stream,i);
+    printf ("  flags %lu: %s%s%s%s%s%s user=%lx\n",i,e->seen ? "S" : "-",e->deleted ? "D" : "-",
+	    e->flagged ? "F" : "-",e->answered ? "A" : "-",e->draft ? "T" : "-",e->recent ? "R" : "-",
+	    e->user_flags);
+  }
+}
+
+static void dosearch (MAILSTREAM *stream,char *charset,char *crit,long flags)
+{
+  printf ("search %s [%s] %ld\n",charset ? charset : "NIL",crit,flags);
+  mail_search_full (stream,charset,mail_criteria (crit),flags | SE_FREE);
+}
+
+static STRING *amsg;
+static long once;
+static long appender (MAILSTREAM *stream,void *data,char **flags,char **date,STRING **message)
+{
+  static STRING s;
+  char *m = (char *) data;
+  if (once++) { *message = NIL; return T; }
+  INIT (&s,mail_string,m,strlen (m));
+  *flags = "\\Flagged \\Draft";
+  *date = "05-Dec-2026 10:11:12 +0100";
+  *message = &s;
+  return T;
+}
+
+static void pthread (THREADNODE *t,int depth)
+{
+  for (; t; t = t->branch) {
+    printf ("%*s%lu\n",depth * 2 + 2,"",t->num);
+    if (t->next) pthread (t->next,depth + 1);
+  }
+}
+
+int main (int argc,char **argv)
+{
+  char name[512],srv[256],box[512];
+  MAILSTREAM *stream;
+  unsigned long i;
+  int port;
+#include "linkage.c"
+  if (argc < 2) return 2;
+  port = atoi (argv[1]);
+  sprintf (srv,"{127.0.0.1:%d/imap/notls/user=alice}",port);
+  sprintf (name,"%sINBOX",srv);
+  mail_parameters (NIL,SET_QUOTA,(void *) pquota);
+  mail_parameters (NIL,SET_QUOTAROOT,(void *) pquotaroot);
+  mail_parameters (NIL,SET_ACL,(void *) pacl);
+  mail_parameters (NIL,SET_MYRIGHTS,(void *) pmyrights);
+  if (argc > 2 && !strcmp (argv[2],"populate")) {
+    int k;
+    for (k = 3; k < argc; k++) {
+      FILE *f = fopen (argv[k],"rb");
+      char *buf,*out;
+      long n,j,o = 0;
+      STRING s;
+      if (!f) continue;
+      fseek (f,0,SEEK_END); n = ftell (f); fseek (f,0,SEEK_SET);
+      buf = malloc (n + 1); out = malloc (2 * n + 3);
+      n = fread (buf,1,n,f); fclose (f);
+      for (j = 0; j < n; j++) {
+	if (buf[j] == '\n' && (j == 0 || buf[j-1] != '\r')) out[o++] = '\r';
+	out[o++] = buf[j];
+      }
+      INIT (&s,mail_string,out,o);
+      if (!mail_append_full (NIL,name,NIL,"01-Jan-2020 00:00:00 +0000",&s))
+	fprintf (stderr,"append of %s failed\n",argv[k]);
+      free (buf); free (out);
+    }
+    return 0;
+  }
+
+  printf ("== open\n");
+  if (!(stream = mail_open (NIL,name,NIL))) { printf ("open failed\n"); return 1; }
+  printf ("mailbox=%s nmsgs=%lu recent=%lu uid_last=%lu rdonly=%d perm=%d%d%d%d%d kwd=%d\n",
+	  stream->mailbox,stream->nmsgs,stream->recent,stream->uid_last,stream->rdonly,
+	  stream->perm_seen,stream->perm_deleted,stream->perm_flagged,stream->perm_answered,
+	  stream->perm_draft,stream->kwd_create);
+  printf ("== messages\n");
+  for (i = 1; i <= stream->nmsgs; i++) {
+    BODY *body;
+    ENVELOPE *env;
+    unsigned long len;
+    char *t,date[64];
+    printf ("message %lu\n",i);
+    env = mail_fetchstructure (stream,i,&body);
+    penv (env);
+    pbody (stream,i,body,"",0);
+    t = mail_fetchheader (stream,i);
+    printf ("  header len=%lu hash=%08lx\n",(unsigned long) strlen (t),hash ((unsigned char *) t,strlen (t)));
+    t = mail_fetchtext_full (stream,i,&len,FT_PEEK);
+    printf ("  text len=%lu hash=%08lx\n",len,hash ((unsigned char *) t,len));
+    mail_date (date,mail_elt (stream,i));
+    printf ("  uid=%lu size=%lu date=%s\n",mail_uid (stream,i),mail_elt (stream,i)->rfc822_size,date);
+  }
+  printf ("== full fetch of 1\n");
+  if (stream->nmsgs) {
+    unsigned long len;
+    char *t = mail_fetch_message (stream,1,&len,FT_PEEK);
+    printf ("  message len=%lu hash=%08lx\n",len,hash ((unsigned char *) t,len));
+    t = mail_fetchbody_full (stream,1,"1",&len,NIL);
+    printf ("  body[1] (not peek) len=%lu\n",len);
+  }
+  printf ("== stores\n");
+  mail_setflag_full (stream,"1:3","\\Flagged \\Seen",NIL);
+  mail_clearflag_full (stream,"2","\\Seen",NIL);
+  mail_setflag_full (stream,"4","\\Answered",NIL);
+  mail_setflag_full (stream,"5","$Label1",NIL);
+  mail_fetch_flags (stream,"1:*",NIL);
+  pflags (stream);
+  printf ("== searches\n");
+  dosearch (stream,NIL,"ALL",NIL);
+  dosearch (stream,NIL,"FLAGGED",NIL);
+  dosearch (stream,NIL,"UNSEEN",NIL);
+  dosearch (stream,NIL,"SUBJECT the",NIL);
+  dosearch (stream,NIL,"FROM a",NIL);
+  dosearch (stream,NIL,"TEXT mime",NIL);
+  dosearch (stream,NIL,"BODY test",SE_UID);
+  dosearch (stream,"UTF-8","SUBJECT re",NIL);
+  dosearch (stream,NIL,"SINCE 1-Jan-2000 UNANSWERED",NIL);
+  printf ("== sort\n");
+  {
+    SORTPGM *pg = mail_newsortpgm ();
+    unsigned long *r;
+    pg->function = SORTSUBJECT;
+    r = (*stream->dtb->sort) (stream,NIL,mail_newsearchpgm (),pg,SE_FREE);
+    printf ("  sort subject:");
+    if (r) for (i = 0; r[i]; i++) printf (" %lu",r[i]);
+    printf ("\n");
+    pg = mail_newsortpgm (); pg->function = SORTSIZE; pg->reverse = T;
+    r = (*stream->dtb->sort) (stream,NIL,mail_newsearchpgm (),pg,SE_FREE);
+    printf ("  sort reverse size:");
+    if (r) for (i = 0; r[i]; i++) printf (" %lu",r[i]);
+    printf ("\n");
+  }
+  printf ("== thread\n");
+  {
+    THREADNODE *t = (*stream->dtb->thread) (stream,"REFERENCES",NIL,mail_newsearchpgm (),SE_FREE);
+    pthread (t,0);
+  }
+  printf ("== status\n");
+  mail_status (stream,name,SA_MESSAGES|SA_RECENT|SA_UNSEEN|SA_UIDNEXT|SA_UIDVALIDITY);
+  printf ("== mailboxes\n");
+  sprintf (box,"%sTest1",srv);
+  printf ("create %ld\n",mail_create (stream,box));
+  printf ("subscribe %ld\n",mail_subscribe (stream,box));
+  mail_list (stream,srv,"*");
+  mail_lsub (stream,srv,"*");
+  {
+    char box2[512];
+    sprintf (box2,"%sTest2",srv);
+    printf ("rename %ld\n",mail_rename (stream,box,box2));
+    printf ("create again %ld\n",mail_create (stream,box2));
+    mail_list (stream,srv,"Test%");
+    printf ("copy %ld\n",mail_copy_full (stream,"1:2","Test2",NIL));
+    once = 0;
+    printf ("append %ld\n",mail_append_multiple (stream,box2,appender,
+      "From: Someone <someone@example.com>\r\nTo: alice@example.com\r\nSubject: appended\r\nMessage-ID: <app1@example.com>\r\n\r\nHello there.\r\n"));
+    mail_status (stream,box2,SA_MESSAGES|SA_UNSEEN);
+    printf ("copy to missing %ld\n",mail_copy_full (stream,"1","NoSuchBox",NIL));
+    printf ("unsubscribe %ld\n",mail_unsubscribe (stream,box));
+    printf ("delete %ld\n",mail_delete (stream,box2));
+    printf ("delete missing %ld\n",mail_delete (stream,box2));
+  }
+  printf ("== expunge\n");
+  mail_setflag_full (stream,"3","\\Deleted",NIL);
+  printf ("expunge %ld\n",mail_expunge (stream));
+  printf ("nmsgs=%lu\n",stream->nmsgs);
+  mail_setflag_full (stream,"1","\\Deleted",NIL);
+  printf ("uid expunge %ld\n",mail_expunge_full (stream,"1",NIL));
+  printf ("nmsgs=%lu\n",stream->nmsgs);
+  pflags (stream);
+  printf ("== quota and acl\n");
+  imap_getquotaroot (stream,"INBOX");
+  imap_getacl (stream,"INBOX");
+  imap_myrights (stream,"INBOX");
+  printf ("== ping\n");
+  printf ("ping %ld\n",mail_ping (stream));
+  mail_check (stream);
+  printf ("== close\n");
+  mail_close (stream);
+  printf ("== bad password\n");
+  {
+    char bad[512];
+    sprintf (bad,"{127.0.0.1:%d/imap/notls/user=bob}INBOX",port);
+    stream = mail_open (NIL,bad,NIL);
+    printf ("open %s\n",stream ? "succeeded" : "failed");
+    if (stream) mail_close (stream);
+  }
+  printf ("== done\n");
+  return 0;
+}

@@ -1,0 +1,3046 @@
+//! The `imapdriver` and the `imap_*` exports: the C face of the IMAP client
+//! in `crate::net::imap`. The session and the response parser are safe Rust;
+//! this module turns parsed responses into the application's message cache
+//! and `mm_*` callbacks, in the order the server sent them, once each
+//! command has finished (so a callback that re-enters the library never
+//! finds a half-read response).
+
+use super::bindings::*;
+use super::cache::{mail_elt, mail_exists, mail_expunged, mail_recent};
+use super::callbacks::{
+    mm_flags, mm_list, mm_log, mm_login, mm_lsub, mm_notify, mm_searched, mm_status,
+};
+use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
+use super::rfc822::CEnv;
+use crate::net::imap::parse::{Code, Cond, FetchItem, ThreadNode, Untagged};
+use crate::net::imap::session::{Arg, Broken, Done, Item, Session};
+use std::os::raw::{c_char, c_long, c_uchar, c_ulong, c_void};
+use std::ptr::{addr_of_mut, null_mut};
+
+extern "C" {
+    fn mail_valid_net_parse(name: *mut c_char, mb: *mut NETMBX) -> c_long;
+    fn mail_valid_net(
+        name: *mut c_char,
+        drv: *mut DRIVER,
+        host: *mut c_char,
+        mailbox: *mut c_char,
+    ) -> *mut DRIVER;
+    fn mail_open(stream: *mut MAILSTREAM, name: *mut c_char, options: c_long) -> *mut MAILSTREAM;
+    fn mail_close_full(stream: *mut MAILSTREAM, options: c_long) -> *mut MAILSTREAM;
+    fn mail_usable_network_stream(stream: *mut MAILSTREAM, name: *mut c_char) -> c_long;
+    fn mail_parse_date(elt: *mut MESSAGECACHE, s: *mut c_uchar) -> c_long;
+    fn mail_body(stream: *mut MAILSTREAM, msgno: c_ulong, section: *mut c_uchar) -> *mut BODY;
+    fn mail_sequence(stream: *mut MAILSTREAM, sequence: *mut c_uchar) -> c_long;
+    fn mail_uid_sequence(stream: *mut MAILSTREAM, sequence: *mut c_uchar) -> c_long;
+    fn mail_search_default(
+        stream: *mut MAILSTREAM,
+        charset: *mut c_char,
+        pgm: *mut SEARCHPGM,
+        flags: c_long,
+    ) -> c_long;
+    fn mail_free_envelope(env: *mut *mut ENVELOPE);
+    fn mail_free_body(body: *mut *mut BODY);
+    fn mail_free_threadnode(t: *mut *mut THREADNODE);
+    fn mail_newthreadnode(sc: *mut SORTCACHE) -> *mut THREADNODE;
+    fn mail_newbody() -> *mut BODY;
+    fn mail_newacllist() -> *mut ACLLIST;
+    fn mail_free_acllist(l: *mut *mut ACLLIST);
+    fn mail_newquotalist() -> *mut QUOTALIST;
+    fn mail_free_quotalist(l: *mut *mut QUOTALIST);
+    fn mail_newstringlist() -> *mut STRINGLIST;
+    fn mail_free_stringlist(l: *mut *mut STRINGLIST);
+    fn mail_uid(stream: *mut MAILSTREAM, msgno: c_ulong) -> c_ulong;
+    fn rfc822_parse_msg_full(
+        en: *mut *mut ENVELOPE,
+        bdy: *mut *mut BODY,
+        s: *mut c_char,
+        i: c_ulong,
+        bs: *mut STRING,
+        host: *mut c_char,
+        depth: c_ulong,
+        flags: c_ulong,
+    );
+}
+
+/// What an IMAP stream keeps in `stream->local`.
+pub struct ImapLocal {
+    session: Session,
+    host: Vec<u8>,
+    port: u16,
+    user: Option<Vec<u8>>,
+    byeseen: bool,
+    /// Mailbox of the APPEND/COPY under way (for APPENDUID/COPYUID).
+    appendmailbox: Option<Vec<u8>>,
+    uidsearch: bool,
+    /// `{host...}` prepended to LIST/LSUB names while listing.
+    prefix: Option<Vec<u8>>,
+    sortdata: Vec<c_ulong>,
+    threaddata: Vec<ThreadNode>,
+    got_thread: bool,
+    notls: bool,
+    ssl: bool,
+    /// STARTTLS was done.
+    tls: bool,
+    novalidate: bool,
+}
+
+fn level_code(c: Cond) -> c_long {
+    match c {
+        Cond::Ok | Cond::Preauth => 0,
+        Cond::No => WARN as c_long,
+        Cond::Bad => ERROR as c_long,
+        Cond::Bye => BYE as c_long,
+    }
+}
+
+fn cz(t: &[u8]) -> Vec<u8> {
+    let mut v: Vec<u8> = t.iter().copied().filter(|&c| c != 0).collect();
+    v.push(0);
+    v
+}
+
+fn log(text: &[u8], level: c_long) {
+    let mut t = cz(text);
+    // SAFETY: NUL-terminated, alive across the call.
+    unsafe { mm_log(t.as_mut_ptr() as *mut c_char, level) };
+}
+
+unsafe fn notify(stream: *mut MAILSTREAM, text: &[u8], level: c_long) {
+    let mut t = cz(text);
+    // SAFETY: NUL-terminated, alive across the call; stream live or NULL.
+    unsafe { mm_notify(stream, t.as_mut_ptr() as *mut c_char, level) };
+}
+
+/// The stream's IMAP state.
+///
+/// # Safety
+/// `stream` NULL or live; its `local` NULL or set by [`imap_open`].
+unsafe fn local<'a>(stream: *mut MAILSTREAM) -> Option<&'a mut ImapLocal> {
+    // SAFETY: per the contract; only imap_open stores into `local` of an
+    // imapdriver stream.
+    unsafe {
+        let s = stream.as_mut()?;
+        if s.dtb != addr_of_mut!(imapdriver) {
+            return None;
+        }
+        (s.local as *mut ImapLocal).as_mut()
+    }
+}
+
+/// A finished command as the original sees it: key and text.
+struct Reply {
+    cond: Cond,
+    code: Option<Code>,
+    text: Vec<u8>,
+    broken: bool,
+}
+
+/// Sends a command, applies what came back and returns the reply.
+///
+/// # Safety
+/// `stream` live with IMAP local data.
+unsafe fn send(stream: *mut MAILSTREAM, cmd: &str, args: &[Arg]) -> Reply {
+    // SAFETY: per the contract.
+    unsafe {
+        let Some(l) = local(stream) else {
+            return Reply {
+                cond: Cond::No,
+                code: None,
+                text: b"[CLOSED] IMAP connection lost".to_vec(),
+                broken: true,
+            };
+        };
+        let mut env = CEnv::new();
+        let mut items = Vec::new();
+        let r = l.session.command(cmd, args, &mut env, &mut items);
+        drop(env);
+        apply(stream, items);
+        finish(stream, r)
+    }
+}
+
+unsafe fn finish(stream: *mut MAILSTREAM, r: Result<Done, Broken>) -> Reply {
+    match r {
+        Ok(d) => Reply {
+            cond: d.cond,
+            code: d.code,
+            text: d.text,
+            broken: false,
+        },
+        Err(Broken(_)) => {
+            let text = b"[CLOSED] IMAP connection broken (server response)".to_vec();
+            // SAFETY: stream live.
+            unsafe { notify(stream, &text, BYE as c_long) };
+            Reply {
+                cond: Cond::No,
+                code: None,
+                text,
+                broken: true,
+            }
+        }
+    }
+}
+
+/// `imap_OK`: true for OK; reports NO/BAD as the original.
+unsafe fn ok(stream: *mut MAILSTREAM, r: &Reply) -> bool {
+    // SAFETY: stream live.
+    unsafe {
+        match r.cond {
+            Cond::Ok => {
+                response(stream, r.code.as_ref(), &r.text, 0, false);
+                true
+            }
+            Cond::No => {
+                response(stream, r.code.as_ref(), &r.text, WARN as c_long, false);
+                false
+            }
+            Cond::Bad => {
+                response(stream, r.code.as_ref(), &r.text, ERROR as c_long, false);
+                let mut m = b"IMAP protocol error: ".to_vec();
+                m.extend_from_slice(&r.text[..r.text.len().min(80)]);
+                log(&m, ERROR as c_long);
+                false
+            }
+            c => {
+                let mut m = b"Unexpected IMAP response: ".to_vec();
+                m.extend_from_slice(format!("{c:?}").to_uppercase().as_bytes());
+                m.push(b' ');
+                m.extend_from_slice(&r.text[..r.text.len().min(80)]);
+                log(&m, ERROR as c_long);
+                false
+            }
+        }
+    }
+}
+
+/// `imap_parse_response`: acts on a response code, then tells the
+/// application unless the code was ordinary SELECT data.
+unsafe fn response(
+    stream: *mut MAILSTREAM,
+    code: Option<&Code>,
+    text: &[u8],
+    mut errflg: c_long,
+    mut ntfy: bool,
+) {
+    // SAFETY: stream live.
+    unsafe {
+        let s = &mut *stream;
+        if let Some(code) = code {
+            match code {
+                Code::UidValidity(v) if c_ulong::from(*v) != s.uid_validity => {
+                    ntfy = false;
+                    s.uid_validity = c_ulong::from(*v);
+                    for i in 1..=s.nmsgs {
+                        if let Some(e) = mail_elt(stream, i).as_mut() {
+                            e.private.uid = 0;
+                        }
+                    }
+                }
+                Code::UidNext(n) => {
+                    ntfy = false;
+                    s.uid_last = c_ulong::from(*n).wrapping_sub(1);
+                }
+                Code::PermanentFlags(flags) => {
+                    ntfy = false;
+                    s.set_perm_seen(0);
+                    s.set_perm_deleted(0);
+                    s.set_perm_answered(0);
+                    s.set_perm_draft(0);
+                    s.set_kwd_create(0);
+                    s.perm_user_flags = 0;
+                    for f in flags {
+                        if f.first() == Some(&b'\\') {
+                            match &f.to_ascii_lowercase()[..] {
+                                b"\\seen" => s.set_perm_seen(1),
+                                b"\\deleted" => s.set_perm_deleted(1),
+                                b"\\flagged" => s.set_perm_flagged(1),
+                                b"\\answered" => s.set_perm_answered(1),
+                                b"\\draft" => s.set_perm_draft(1),
+                                b"\\*" => s.set_kwd_create(1),
+                                _ => {}
+                            }
+                        } else {
+                            s.perm_user_flags |= user_flag(stream, f);
+                        }
+                    }
+                }
+                Code::Capability(_) => ntfy = false,
+                Code::CopyUid(v, src, dst) if *v != 0 => {
+                    ntfy = true;
+                    let cu = super::params::hook(GET_COPYUID);
+                    let mbx = local(stream).and_then(|l| l.appendmailbox.clone());
+                    if let (true, Some(m)) = (cu != 0, mbx) {
+                        let f: copyuid_t = std::mem::transmute::<usize, copyuid_t>(cu);
+                        if let Some(f) = f {
+                            let mut m = cz(&m);
+                            let mut a = set_of(src);
+                            let mut b = set_of(dst);
+                            f(
+                                stream,
+                                m.as_mut_ptr() as *mut c_char,
+                                c_ulong::from(*v),
+                                a,
+                                b,
+                            );
+                            ntfy = false;
+                            super::construct::mail_free_searchset(&mut a);
+                            super::construct::mail_free_searchset(&mut b);
+                        }
+                    }
+                }
+                Code::AppendUid(v, dst) if *v != 0 => {
+                    ntfy = true;
+                    let au = super::params::hook(GET_APPENDUID);
+                    let mbx = local(stream).and_then(|l| l.appendmailbox.clone());
+                    if let (true, Some(m)) = (au != 0, mbx) {
+                        let f: appenduid_t = std::mem::transmute::<usize, appenduid_t>(au);
+                        if let Some(f) = f {
+                            let mut m = cz(&m);
+                            let mut b = set_of(dst);
+                            f(m.as_mut_ptr() as *mut c_char, c_ulong::from(*v), b);
+                            ntfy = false;
+                            super::construct::mail_free_searchset(&mut b);
+                        }
+                    }
+                }
+                Code::ReadOnly => s.set_rdonly(1),
+                Code::ReadWrite => s.set_rdonly(0),
+                Code::Parse if errflg == 0 => errflg = PARSE as c_long,
+                Code::Other(t) if t.eq_ignore_ascii_case(b"UIDNOTSTICKY") => {
+                    ntfy = false;
+                    s.set_uid_nosticky(1);
+                }
+                // A code without arguments tells nothing by itself.
+                Code::Other(t) if !t.contains(&b' ') => {}
+                Code::Alert | Code::Parse | Code::TryCreate | Code::BadCharset => {}
+                _ => ntfy = true,
+            }
+        }
+        if ntfy && s.silent() == 0 {
+            notify(stream, text, errflg);
+        }
+    }
+}
+
+/// A SEARCHSET list of `v` (ranges folded).
+fn set_of(v: &[u32]) -> *mut SEARCHSET {
+    let mut head: *mut SEARCHSET = null_mut();
+    let mut tail: *mut SEARCHSET = null_mut();
+    let mut i = 0;
+    while i < v.len() {
+        let mut j = i;
+        while j + 1 < v.len() && v[j + 1] == v[j].wrapping_add(1) {
+            j += 1;
+        }
+        let node = super::construct::mail_newsearchset();
+        // SAFETY: a fresh zeroed SEARCHSET.
+        unsafe {
+            (*node).first = c_ulong::from(v[i]);
+            (*node).last = if j > i { c_ulong::from(v[j]) } else { 0 };
+            if tail.is_null() {
+                head = node;
+            } else {
+                (*tail).next = node;
+            }
+        }
+        tail = node;
+        i = j + 1;
+    }
+    head
+}
+
+/// `imap_parse_user_flag`.
+unsafe fn user_flag(stream: *mut MAILSTREAM, flag: &[u8]) -> c_ulong {
+    // SAFETY: stream live.
+    unsafe {
+        for (i, f) in (*stream).user_flags.iter().enumerate() {
+            if let Some(name) = c_bytes(*f) {
+                if name.eq_ignore_ascii_case(flag) {
+                    return 1 << i;
+                }
+            }
+        }
+    }
+    0
+}
+
+/// Applies untagged responses in order (the original's
+/// `imap_parse_unsolicited`).
+unsafe fn apply(stream: *mut MAILSTREAM, items: Vec<Item>) {
+    for it in items {
+        // SAFETY: stream live throughout; callbacks may re-enter.
+        unsafe {
+            match it {
+                Item::Warning(t) => {
+                    notify(stream, &t, WARN as c_long);
+                    (*stream).set_unhealthy(1);
+                }
+                Item::Untagged(u) => untagged(stream, u),
+            }
+        }
+    }
+}
+
+unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
+    // SAFETY: stream live.
+    unsafe {
+        let nmsgs = (*stream).nmsgs;
+        match u {
+            Untagged::Exists(n) if c_ulong::from(n) >= nmsgs => mail_exists(stream, n.into()),
+            Untagged::Recent(n) if c_ulong::from(n) <= nmsgs => mail_recent(stream, n.into()),
+            Untagged::Expunge(n) if n >= 1 && c_ulong::from(n) <= nmsgs => {
+                mail_expunged(stream, n.into())
+            }
+            Untagged::Exists(_) | Untagged::Recent(_) | Untagged::Expunge(_) => {}
+            Untagged::Fetch(n, items) => {
+                if c_ulong::from(n) <= nmsgs {
+                    fetch_items(stream, n, items);
+                }
+            }
+            Untagged::Flags(flags) => {
+                let s = &mut *stream;
+                for f in flags.iter().filter(|f| f.first() != Some(&b'\\')) {
+                    let mut i = 0;
+                    while i < NUSERFLAGS as usize {
+                        match c_bytes(s.user_flags[i]) {
+                            Some(n) if n.eq_ignore_ascii_case(f) => break,
+                            Some(_) => i += 1,
+                            None => {
+                                s.user_flags[i] = c_string_from(f);
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            Untagged::Search(v) => {
+                let uidsearch = local(stream).is_some_and(|l| l.uidsearch);
+                for i in v.into_iter().filter(|&i| i != 0) {
+                    if uidsearch {
+                        mm_searched(stream, i.into());
+                    } else if c_ulong::from(i) <= (*stream).nmsgs {
+                        if let Some(e) = mail_elt(stream, i.into()).as_mut() {
+                            e.set_searched(1);
+                        }
+                        if (*stream).silent() == 0 {
+                            mm_searched(stream, i.into());
+                        }
+                    }
+                }
+            }
+            Untagged::Sort(v) => {
+                if let Some(l) = local(stream) {
+                    l.sortdata = v
+                        .into_iter()
+                        .filter(|&i| i != 0)
+                        .take(nmsgs as usize)
+                        .map(c_ulong::from)
+                        .collect();
+                }
+            }
+            Untagged::Thread(t) => {
+                if let Some(l) = local(stream) {
+                    l.threaddata = t;
+                    l.got_thread = true;
+                }
+            }
+            Untagged::Status(name, items) => {
+                let mut st: MAILSTATUS = std::mem::zeroed();
+                for (k, v) in items {
+                    let v = c_ulong::from(v);
+                    match &k[..] {
+                        b"MESSAGES" => {
+                            st.flags |= SA_MESSAGES as c_long;
+                            st.messages = v;
+                        }
+                        b"RECENT" => {
+                            st.flags |= SA_RECENT as c_long;
+                            st.recent = v;
+                        }
+                        b"UNSEEN" => {
+                            st.flags |= SA_UNSEEN as c_long;
+                            st.unseen = v;
+                        }
+                        b"UIDNEXT" => {
+                            st.flags |= SA_UIDNEXT as c_long;
+                            st.uidnext = v;
+                        }
+                        b"UIDVALIDITY" => {
+                            st.flags |= SA_UIDVALIDITY as c_long;
+                            st.uidvalidity = v;
+                        }
+                        _ => {}
+                    }
+                }
+                let mbx = c_bytes((*stream).mailbox).unwrap_or(b"");
+                let end = mbx.iter().position(|&c| c == b'}').map_or(0, |i| i + 1);
+                let mut full = mbx[..end].to_vec();
+                full.extend_from_slice(&name);
+                let mut full = cz(&full);
+                mm_status(stream, full.as_mut_ptr() as *mut c_char, &mut st);
+            }
+            Untagged::List {
+                lsub,
+                attributes,
+                delimiter,
+                name,
+            } => {
+                let mut a: c_long = 0;
+                for t in &attributes {
+                    a |= match &t.to_ascii_lowercase()[..] {
+                        b"\\noinferiors" => LATT_NOINFERIORS as c_long,
+                        b"\\noselect" => LATT_NOSELECT as c_long,
+                        b"\\marked" => LATT_MARKED as c_long,
+                        b"\\unmarked" => LATT_UNMARKED as c_long,
+                        b"\\haschildren" => LATT_HASCHILDREN as c_long,
+                        b"\\hasnochildren" => LATT_HASNOCHILDREN as c_long,
+                        _ => 0,
+                    };
+                }
+                let mut full = local(stream)
+                    .and_then(|l| l.prefix.clone())
+                    .unwrap_or_default();
+                full.extend_from_slice(&name);
+                let mut full = cz(&full);
+                let d = std::os::raw::c_int::from(delimiter.unwrap_or(0));
+                if lsub {
+                    mm_lsub(stream, d, full.as_mut_ptr() as *mut c_char, a);
+                } else {
+                    mm_list(stream, d, full.as_mut_ptr() as *mut c_char, a);
+                }
+            }
+            Untagged::Acl(mbx, entries) => {
+                let ar = super::params::hook(GET_ACL);
+                if let Some(f) = std::mem::transmute::<usize, getacl_t>(ar) {
+                    let mut m = cz(&mbx);
+                    let mut head: *mut ACLLIST = null_mut();
+                    let mut tail: *mut ACLLIST = null_mut();
+                    for (id, rights) in entries {
+                        let n = mail_newacllist();
+                        (*n).identifier = c_string_from(&id);
+                        (*n).rights = c_string_from(&rights);
+                        if tail.is_null() {
+                            head = n;
+                        } else {
+                            (*tail).next = n;
+                        }
+                        tail = n;
+                    }
+                    f(stream, m.as_mut_ptr() as *mut c_char, head);
+                    mail_free_acllist(&mut head);
+                }
+            }
+            Untagged::ListRights(mbx, id, req, opt) => {
+                let lr = super::params::hook(GET_LISTRIGHTS);
+                if let Some(f) = std::mem::transmute::<usize, listrights_t>(lr) {
+                    let (mut m, mut i, mut r) = (cz(&mbx), cz(&id), cz(&req));
+                    let mut sl = stringlist(&opt);
+                    f(
+                        stream,
+                        m.as_mut_ptr() as *mut c_char,
+                        i.as_mut_ptr() as *mut c_char,
+                        r.as_mut_ptr() as *mut c_char,
+                        sl,
+                    );
+                    mail_free_stringlist(&mut sl);
+                }
+            }
+            Untagged::MyRights(mbx, rights) => {
+                let mr = super::params::hook(GET_MYRIGHTS);
+                if let Some(f) = std::mem::transmute::<usize, myrights_t>(mr) {
+                    let (mut m, mut r) = (cz(&mbx), cz(&rights));
+                    f(
+                        stream,
+                        m.as_mut_ptr() as *mut c_char,
+                        r.as_mut_ptr() as *mut c_char,
+                    );
+                }
+            }
+            Untagged::Quota(root, res) => {
+                let qt = super::params::hook(GET_QUOTA);
+                if let Some(f) = std::mem::transmute::<usize, quota_t>(qt) {
+                    let mut m = cz(&root);
+                    let mut head: *mut QUOTALIST = null_mut();
+                    let mut tail: *mut QUOTALIST = null_mut();
+                    for (name, usage, limit) in res {
+                        let n = mail_newquotalist();
+                        (*n).name = c_string_from(&name);
+                        (*n).usage = usage as c_ulong;
+                        (*n).limit = limit as c_ulong;
+                        if tail.is_null() {
+                            head = n;
+                        } else {
+                            (*tail).next = n;
+                        }
+                        tail = n;
+                    }
+                    f(stream, m.as_mut_ptr() as *mut c_char, head);
+                    mail_free_quotalist(&mut head);
+                }
+            }
+            Untagged::QuotaRoot(mbx, roots) => {
+                let qr = super::params::hook(GET_QUOTAROOT);
+                if let Some(f) = std::mem::transmute::<usize, quotaroot_t>(qr) {
+                    let mut m = cz(&mbx);
+                    let mut sl = stringlist(&roots);
+                    f(stream, m.as_mut_ptr() as *mut c_char, sl);
+                    mail_free_stringlist(&mut sl);
+                }
+            }
+            Untagged::Cond(cond, code, text) => {
+                if cond == Cond::Bye {
+                    if let Some(l) = local(stream) {
+                        l.byeseen = true;
+                    }
+                }
+                response(stream, code.as_ref(), &text, level_code(cond), true);
+            }
+            Untagged::Capability(_) | Untagged::Namespace(_) => {}
+            Untagged::Other(t) => {
+                let key: Vec<u8> = t.split(|&c| c == b' ').next().unwrap_or(b"").to_vec();
+                let mut m = b"Unexpected untagged message: ".to_vec();
+                m.extend_from_slice(&key[..key.len().min(80)]);
+                notify(stream, &m, WARN as c_long);
+                (*stream).set_unhealthy(1);
+            }
+        }
+    }
+}
+
+fn stringlist(v: &[Vec<u8>]) -> *mut STRINGLIST {
+    let mut head: *mut STRINGLIST = null_mut();
+    let mut tail: *mut STRINGLIST = null_mut();
+    for s in v {
+        // SAFETY: fresh list nodes; data malloc'ed.
+        unsafe {
+            let n = mail_newstringlist();
+            (*n).text.data = c_string_from(s) as *mut c_uchar;
+            (*n).text.size = s.len() as c_ulong;
+            if tail.is_null() {
+                head = n;
+            } else {
+                (*tail).next = n;
+            }
+            tail = n;
+        }
+    }
+    head
+}
+
+/// One FETCH response into the cache.
+unsafe fn fetch_items(stream: *mut MAILSTREAM, msgno: u32, items: Vec<FetchItem>) {
+    // SAFETY: stream live, msgno in range.
+    unsafe {
+        let elt = mail_elt(stream, msgno.into());
+        if elt.is_null() {
+            return;
+        }
+        for it in items {
+            match it {
+                FetchItem::Flags(flags) => {
+                    let e = &mut *elt;
+                    let old = (
+                        e.valid(),
+                        e.seen(),
+                        e.deleted(),
+                        e.flagged(),
+                        e.answered(),
+                        e.draft(),
+                        e.user_flags,
+                    );
+                    e.set_valid(1);
+                    e.user_flags = 0;
+                    e.set_seen(0);
+                    e.set_deleted(0);
+                    e.set_flagged(0);
+                    e.set_answered(0);
+                    e.set_draft(0);
+                    e.set_recent(0);
+                    for f in &flags {
+                        if f.first() == Some(&b'\\') {
+                            match &f.to_ascii_lowercase()[..] {
+                                b"\\seen" => e.set_seen(1),
+                                b"\\deleted" => e.set_deleted(1),
+                                b"\\flagged" => e.set_flagged(1),
+                                b"\\answered" => e.set_answered(1),
+                                b"\\recent" => e.set_recent(1),
+                                b"\\draft" => e.set_draft(1),
+                                _ => {}
+                            }
+                        } else {
+                            e.user_flags |= user_flag(stream, f);
+                        }
+                    }
+                    let new = (
+                        e.valid(),
+                        e.seen(),
+                        e.deleted(),
+                        e.flagged(),
+                        e.answered(),
+                        e.draft(),
+                        e.user_flags,
+                    );
+                    if old.0 == 0 || old != new {
+                        mm_flags(stream, msgno.into());
+                    }
+                }
+                FetchItem::InternalDate(d) => {
+                    let mut z = cz(&d);
+                    if mail_parse_date(elt, z.as_mut_ptr()) == 0 {
+                        let mut m = b"Bogus date: ".to_vec();
+                        m.extend_from_slice(&d[..d.len().min(80)]);
+                        notify(stream, &m, WARN as c_long);
+                        (*stream).set_unhealthy(1);
+                        let mut dflt = cz(b"01-Jan-1970 00:00:00 +0000");
+                        mail_parse_date(elt, dflt.as_mut_ptr());
+                    }
+                }
+                FetchItem::Uid(u) => (*elt).private.uid = u.into(),
+                FetchItem::Size(n) => (*elt).rfc822_size = n.into(),
+                FetchItem::Envelope(e) => {
+                    let slot = &mut (*elt).private.msg.env;
+                    mail_free_envelope(slot);
+                    *slot = super::rfc822::envelope_to_c(*e);
+                }
+                FetchItem::Structure(b) => {
+                    let slot = &mut (*elt).private.msg.body;
+                    mail_free_body(slot);
+                    let cb = mail_newbody();
+                    super::rfc822::body_fill_c(*b, cb, &mut Vec::new());
+                    *slot = cb;
+                }
+                FetchItem::Section {
+                    section,
+                    origin,
+                    data,
+                } => {
+                    if origin.is_some() {
+                        continue;
+                    }
+                    cache(stream, msgno, &section, data.unwrap_or_default());
+                }
+            }
+        }
+    }
+}
+
+fn fs_text(data: &[u8]) -> SIZEDTEXT {
+    let p = fs_get(data.len() + 1) as *mut c_uchar;
+    // SAFETY: p has room for data and a NUL.
+    unsafe {
+        std::ptr::copy_nonoverlapping(data.as_ptr(), p, data.len());
+        *p.add(data.len()) = 0;
+    }
+    SIZEDTEXT {
+        data: p,
+        size: data.len() as c_ulong,
+    }
+}
+
+unsafe fn put(slot: *mut SIZEDTEXT, data: &[u8]) {
+    // SAFETY: slot points into the cache.
+    unsafe {
+        if !(*slot).data.is_null() {
+            fs_give(&mut (*slot).data as *mut *mut c_uchar as *mut *mut c_void);
+        }
+        *slot = fs_text(data);
+    }
+}
+
+/// `imap_cache`: a fetched section into its place in the cache.
+unsafe fn cache(stream: *mut MAILSTREAM, msgno: u32, seg: &[u8], data: Vec<u8>) {
+    // SAFETY: stream live, msgno in range.
+    unsafe {
+        let elt = mail_elt(stream, msgno.into());
+        let is_header = |s: &[u8]| s == b"HEADER" || s == b"0" || s.starts_with(b"HEADER.FIELDS");
+        if is_header(seg) {
+            put(&mut (*elt).private.msg.header.text, &data);
+            mail_free_stringlist(&mut (*elt).private.msg.lines);
+            (*elt).private.msg.lines = field_list(seg);
+            merge_header(
+                stream,
+                &mut (*elt).private.msg.env,
+                &data,
+                seg != b"HEADER" && seg != b"0",
+            );
+            return;
+        }
+        if seg == b"TEXT" {
+            put(&mut (*elt).private.msg.text.text, &data);
+            return;
+        }
+        if seg.is_empty() {
+            put(&mut (*elt).private.msg.full.text, &data);
+            return;
+        }
+        // Nested: split the part number from a trailing specifier.
+        let mut cut = seg.len();
+        let mut i = 0;
+        while i < seg.len() {
+            if seg[i] == b'.'
+                && seg
+                    .get(i + 1)
+                    .is_none_or(|c| c.is_ascii_alphabetic() || *c == b'0')
+            {
+                cut = i;
+                break;
+            }
+            i += 1;
+        }
+        let mut part = cz(&seg[..cut]);
+        let spec = if cut < seg.len() {
+            &seg[cut + 1..]
+        } else {
+            &b""[..]
+        };
+        let b = mail_body(stream, msgno.into(), part.as_mut_ptr());
+        if b.is_null() {
+            let mut m = b"Unknown section number: ".to_vec();
+            m.extend_from_slice(&seg[..cut.min(80)]);
+            notify(stream, &m, WARN as c_long);
+            (*stream).set_unhealthy(1);
+            return;
+        }
+        if spec.is_empty() {
+            put(&mut (*b).contents.text, &data);
+            return;
+        }
+        let is_msg = (*b).type_ == TYPEMESSAGE as u16
+            && c_bytes((*b).subtype) == Some(b"RFC822")
+            && !(*b).nested.msg.is_null();
+        if is_msg && is_header(spec) {
+            let m = (*b).nested.msg;
+            put(&mut (*m).header.text, &data);
+            mail_free_stringlist(&mut (*m).lines);
+            (*m).lines = field_list(spec);
+            merge_header(
+                stream,
+                &mut (*m).env,
+                &data,
+                spec != b"HEADER" && spec != b"0",
+            );
+        } else if is_msg && spec == b"TEXT" {
+            put(&mut (*(*b).nested.msg).text.text, &data);
+        } else if spec == b"MIME" {
+            put(&mut (*b).mime.text, &data);
+        } else {
+            let mut m = b"Unknown section specifier: ".to_vec();
+            m.extend_from_slice(&seg[..seg.len().min(160)]);
+            notify(stream, &m, WARN as c_long);
+            (*stream).set_unhealthy(1);
+        }
+    }
+}
+
+/// The header names of a `HEADER.FIELDS (...)` section (NULL for others);
+/// for `.NOT` the sizes are zeroed so the cache is never reused for them.
+fn field_list(seg: &[u8]) -> *mut STRINGLIST {
+    let Some(open) = seg.iter().position(|&c| c == b'(') else {
+        return null_mut();
+    };
+    let close = seg.iter().rposition(|&c| c == b')').unwrap_or(seg.len());
+    if close <= open {
+        return null_mut();
+    }
+    let names: Vec<Vec<u8>> = seg[open + 1..close]
+        .split(|&c| c == b' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            w.strip_prefix(b"\"")
+                .and_then(|w| w.strip_suffix(b"\""))
+                .unwrap_or(w)
+                .to_vec()
+        })
+        .collect();
+    let list = stringlist(&names);
+    if seg.starts_with(b"HEADER.FIELDS.NOT") {
+        let mut l = list;
+        while !l.is_null() {
+            // SAFETY: nodes of the list just made.
+            unsafe {
+                (*l).text.size = 0;
+                l = (*l).next;
+            }
+        }
+    }
+    list
+}
+
+/// `imap_parse_header`: fields the envelope lacks come from a header.
+unsafe fn merge_header(
+    stream: *mut MAILSTREAM,
+    env: *mut *mut ENVELOPE,
+    hdr: &[u8],
+    partial: bool,
+) {
+    // SAFETY: env points into the cache.
+    unsafe {
+        let mut nenv: *mut ENVELOPE = null_mut();
+        let mut h = cz(hdr);
+        let mut host = cz(&local(stream).map(|l| l.host.clone()).unwrap_or_default());
+        let flags = (*(*stream).dtb).flags;
+        rfc822_parse_msg_full(
+            &mut nenv,
+            null_mut(),
+            h.as_mut_ptr() as *mut c_char,
+            hdr.len() as c_ulong,
+            null_mut(),
+            host.as_mut_ptr() as *mut c_char,
+            0,
+            flags as c_ulong,
+        );
+        if nenv.is_null() {
+            return;
+        }
+        if !(*env).is_null() {
+            let e = &mut **env;
+            if e.newsgroups.is_null() {
+                e.newsgroups = (*nenv).newsgroups;
+                (*nenv).newsgroups = null_mut();
+            }
+            if e.followup_to.is_null() {
+                e.followup_to = (*nenv).followup_to;
+                (*nenv).followup_to = null_mut();
+            }
+            if e.references.is_null() {
+                e.references = (*nenv).references;
+                (*nenv).references = null_mut();
+            }
+            if e.sparep.is_null() {
+                e.sparep = (*nenv).sparep;
+                (*nenv).sparep = null_mut();
+            }
+            mail_free_envelope(&mut nenv);
+            e.set_imapenvonly(0);
+        } else {
+            (*nenv).set_incomplete(partial as u32);
+            *env = nenv;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The driver.
+
+/// `imap_valid`.
+///
+/// # Safety
+/// `name` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_valid(name: *mut c_char) -> *mut DRIVER {
+    super::guard("imap_valid", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe { mail_valid_net(name, addr_of_mut!(imapdriver), null_mut(), null_mut()) }
+    })
+}
+
+fn nm_bytes(b: &[c_char]) -> Vec<u8> {
+    b.iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect()
+}
+
+/// `imap_open`.
+///
+/// # Safety
+/// `stream` NULL (prototype) or a stream being opened by mail_open.
+#[no_mangle]
+pub unsafe extern "C" fn imap_open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
+    super::guard("imap_open", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe { open(stream) }
+    })
+}
+
+unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
+    // SAFETY: per imap_open's contract.
+    unsafe {
+        if stream.is_null() {
+            return addr_of_mut!(imapproto);
+        }
+        let mut mb: NETMBX = std::mem::zeroed();
+        if mail_valid_net_parse((*stream).mailbox, &mut mb) == 0 {
+            return null_mut();
+        }
+        if local(stream).is_some() {
+            // Recycling a connection: start afresh (the original may reuse
+            // it; the application sees the same result).
+            close_local(stream, 0);
+        }
+        let s = &mut *stream;
+        if mb.dbgflag() != 0 {
+            s.set_debug(1);
+        }
+        if mb.readonlyflag() != 0 {
+            s.set_rdonly(1);
+        }
+        if mb.anoflag() != 0 {
+            s.set_anonymous(1);
+        }
+        if mb.secflag() != 0 {
+            s.set_secure(1);
+        }
+        let host = nm_bytes(&mb.host);
+        let port = if mb.port != 0 {
+            mb.port as u16
+        } else if mb.sslflag() != 0 {
+            993
+        } else {
+            143
+        };
+        let host_s = String::from_utf8_lossy(&host).into_owned();
+        let tcp = |code: c_long| super::params::number(crate::env::params::Owner::Tcp, code) as i64;
+        let novalidate = mb.novalidate() != 0;
+        let tls_opts = move |name: &str| crate::net::tls::TlsOptions {
+            server_name: name.to_string(),
+            novalidate,
+            ..Default::default()
+        };
+        let opts = crate::net::transport::OpenOptions {
+            host: host_s.clone(),
+            port,
+            timeouts: crate::net::transport::Timeouts::from_secs(
+                tcp(GET_OPENTIMEOUT as c_long),
+                tcp(GET_READTIMEOUT as c_long),
+                tcp(GET_WRITETIMEOUT as c_long),
+                tcp(GET_CLOSETIMEOUT as c_long),
+            ),
+            tls: (mb.sslflag() != 0).then(|| tls_opts(&host_s)),
+            max_line: crate::net::imap::parse::Limits::default().line,
+            log: Some(std::sync::Arc::new(|k, t: &str| {
+                let level = match k {
+                    crate::net::transport::LogKind::Info => 0,
+                    crate::net::transport::LogKind::Warn => WARN as c_long,
+                    crate::net::transport::LogKind::Debug => TCPDEBUG as c_long,
+                };
+                log(t.as_bytes(), level);
+            })),
+            ..Default::default()
+        };
+        let conn = match crate::net::transport::Connection::open(&opts) {
+            Ok(c) => c,
+            Err(e) => {
+                log(e.to_string().as_bytes(), ERROR as c_long);
+                return null_mut();
+            }
+        };
+        // The name the original shows: the canonical name of the host.
+        let host = match crate::net::transport::parse_address(&host_s) {
+            Some(ip) => crate::os::host::reverse_name(&ip)
+                .map(String::into_bytes)
+                .unwrap_or_else(|| host.clone()),
+            None => host.clone(),
+        };
+        let wire = crate::net::imap::session::NetWire(conn);
+        let mut session = Session::new(Box::new(wire));
+        let mut env = CEnv::new();
+        let mut items = Vec::new();
+        let greeting = session.greeting(&mut env, &mut items);
+        drop(env);
+        s.local = Box::into_raw(Box::new(ImapLocal {
+            session,
+            host: host_s.clone().into_bytes(),
+            port,
+            user: None,
+            byeseen: false,
+            appendmailbox: None,
+            uidsearch: false,
+            prefix: None,
+            sortdata: Vec::new(),
+            threaddata: Vec::new(),
+            got_thread: false,
+            notls: mb.notlsflag() != 0,
+            ssl: mb.sslflag() != 0,
+            tls: false,
+            novalidate: mb.novalidate() != 0,
+        })) as *mut c_void;
+        apply(stream, items);
+        let preauth = match greeting {
+            Ok(d) if d.cond == Cond::Ok => false,
+            Ok(d) if d.cond == Cond::Preauth => true,
+            Ok(d) => {
+                log(&d.text, ERROR as c_long);
+                close_local(stream, 1);
+                return null_mut();
+            }
+            Err(Broken(t)) => {
+                log(&t, ERROR as c_long);
+                close_local(stream, 1);
+                return null_mut();
+            }
+        };
+        if !preauth {
+            if !has_cap(stream) {
+                capability(stream);
+            }
+            if local(stream).is_some_and(|l| l.session.dead) {
+                close_local(stream, 1);
+                return null_mut();
+            }
+            // STARTTLS when the server offers it, unless /notls or /ssl.
+            let starttls = mb.sslflag() == 0
+                && mb.notlsflag() == 0
+                && local(stream).is_some_and(|l| l.session.has(b"STARTTLS"));
+            if starttls {
+                let r = send(stream, "STARTTLS", &[]);
+                if ok(stream, &r) {
+                    let name = String::from_utf8_lossy(&nm_bytes(&mb.host)).into_owned();
+                    let o = tls_opts(&name);
+                    let started = local(stream).map(|l| l.session.start_tls(&o));
+                    if let Some(Err(Broken(t))) = started {
+                        log(&t, ERROR as c_long);
+                        close_local(stream, 1);
+                        return null_mut();
+                    }
+                    if let Some(l) = local(stream) {
+                        l.tls = true;
+                        l.session.capabilities.clear();
+                    }
+                    capability(stream);
+                }
+            } else if mb.tlsflag() != 0 {
+                log(b"Unable to negotiate TLS with this server", ERROR as c_long);
+                close_local(stream, 1);
+                return null_mut();
+            }
+            let mut hostz = [0 as c_char; NETMAXHOST as usize];
+            for (d, &c) in hostz
+                .iter_mut()
+                .zip(host.iter().take(NETMAXHOST as usize - 1))
+            {
+                *d = c as c_char;
+            }
+            mb.host = hostz;
+            if !login(stream, &mut mb) {
+                close_local(stream, 1);
+                return null_mut();
+            }
+        }
+        capability(stream);
+        let s = &mut *stream;
+        s.set_perm_seen(0);
+        s.set_perm_deleted(0);
+        s.set_perm_answered(0);
+        s.set_perm_draft(0);
+        s.perm_user_flags = 0;
+        s.sequence += 1;
+        let Some(l) = local(stream) else {
+            return null_mut();
+        };
+        let mut name = b"{".to_vec();
+        name.extend_from_slice(&l.host);
+        name.extend_from_slice(format!(":{}", l.port).as_bytes());
+        name.extend_from_slice(b"/imap");
+        if l.tls {
+            name.extend_from_slice(b"/tls");
+        }
+        if l.notls {
+            name.extend_from_slice(b"/notls");
+        }
+        if l.ssl {
+            name.extend_from_slice(b"/ssl");
+        }
+        if l.novalidate {
+            name.extend_from_slice(b"/novalidate-cert");
+        }
+        if s.secure() != 0 {
+            name.extend_from_slice(b"/secure");
+        }
+        if s.rdonly() != 0 {
+            name.extend_from_slice(b"/readonly");
+        }
+        if s.anonymous() != 0 {
+            name.extend_from_slice(b"/anonymous");
+        } else if let Some(u) = &l.user {
+            name.extend_from_slice(b"/user=\"");
+            name.extend_from_slice(u);
+            name.push(b'"');
+        }
+        name.push(b'}');
+        let mailbox = nm_bytes(&mb.mailbox);
+        if s.halfopen() == 0 {
+            s.nmsgs = 0;
+            let cmd = if s.rdonly() != 0 { "EXAMINE" } else { "SELECT" };
+            let r = send(stream, cmd, &[Arg::Str(&mailbox)]);
+            if ok(stream, &r) {
+                name.extend_from_slice(&mailbox);
+                let s = &mut *stream;
+                if s.nmsgs == 0 && s.silent() == 0 {
+                    log(b"Mailbox is empty", 0);
+                }
+                s.set_inbox(mailbox.eq_ignore_ascii_case(b"INBOX") as u32);
+            } else {
+                log(&r.text, ERROR as c_long);
+                if super::params::number(
+                    crate::env::params::Owner::Imap,
+                    GET_CLOSEONERROR as c_long,
+                ) != 0
+                    || r.broken
+                {
+                    close_local(stream, 1);
+                    return null_mut();
+                }
+                (*stream).set_halfopen(1);
+            }
+        }
+        if (*stream).halfopen() != 0 {
+            name.extend_from_slice(b"<no_mailbox>");
+            mail_exists(stream, 0);
+            mail_recent(stream, 0);
+        }
+        let s = &mut *stream;
+        let mut old = s.mailbox as *mut c_void;
+        fs_give(&mut old);
+        s.mailbox = c_string_from(&name);
+        if local(stream).is_some_and(|l| l.session.dead) {
+            close_local(stream, 1);
+            return null_mut();
+        }
+        stream
+    }
+}
+
+unsafe fn has_cap(stream: *mut MAILSTREAM) -> bool {
+    // SAFETY: stream live.
+    unsafe { local(stream).is_some_and(|l| !l.session.capabilities.is_empty()) }
+}
+
+unsafe fn capability(stream: *mut MAILSTREAM) {
+    // SAFETY: stream live.
+    unsafe {
+        let r = send(stream, "CAPABILITY", &[]);
+        let _ = r;
+    }
+}
+
+/// Logs in with LOGIN (SASL comes with the transport layer), asking the
+/// application for the password through `mm_login` as the original.
+unsafe fn login(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool {
+    // SAFETY: stream live.
+    unsafe {
+        let maxt = super::params::number(
+            crate::env::params::Owner::Imap,
+            GET_MAXLOGINTRIALS as c_long,
+        )
+        .max(1);
+        if let Some(r) = sasl_login(stream, mb, maxt) {
+            return r;
+        }
+        if (*stream).secure() != 0 {
+            log(
+                b"Can't do secure authentication with this server",
+                ERROR as c_long,
+            );
+            return false;
+        }
+        if local(stream).is_some_and(|l| l.session.has(b"LOGINDISABLED")) {
+            log(
+                b"Server disables LOGIN, no recognized SASL authenticator",
+                ERROR as c_long,
+            );
+            return false;
+        }
+        if mb.authuser[0] != 0 {
+            log(b"Can't do /authuser with this server", ERROR as c_long);
+            return false;
+        }
+        let max = super::params::number(
+            crate::env::params::Owner::Imap,
+            GET_MAXLOGINTRIALS as c_long,
+        )
+        .max(1);
+        let mut trial: c_long = 0;
+        loop {
+            let mut usr = [0 as c_char; MAILTMPLEN as usize];
+            let mut pwd = [0 as c_char; MAILTMPLEN as usize];
+            mm_login(mb, usr.as_mut_ptr(), pwd.as_mut_ptr(), trial);
+            trial += 1;
+            let user = nm_bytes(&usr);
+            let pass = nm_bytes(&pwd);
+            pwd.iter_mut().for_each(|c| *c = 0);
+            if pass.is_empty() {
+                log(b"Login aborted", ERROR as c_long);
+                return false;
+            }
+            let r = send(stream, "LOGIN", &[Arg::Str(&user), Arg::Str(&pass)]);
+            if ok(stream, &r) {
+                if let Some(l) = local(stream) {
+                    l.user = Some(user);
+                }
+                return true;
+            }
+            log(&r.text, WARN as c_long);
+            if trial == max {
+                log(b"Too many login failures", ERROR as c_long);
+            }
+            let alive = local(stream).is_some_and(|l| !l.session.dead && !l.byeseen);
+            if trial >= max || !alive {
+                return false;
+            }
+        }
+    }
+}
+
+/// AUTHENTICATE with each authenticator the server offers, in the order of
+/// the library's authenticator list, `max` tries each; None when the
+/// server offers none of them (then LOGIN is used).
+unsafe fn sasl_login(stream: *mut MAILSTREAM, mb: &mut NETMBX, max: c_long) -> Option<bool> {
+    use crate::net::sasl::{Credentials, Mechanism, SaslClient};
+    // SAFETY: stream live.
+    unsafe {
+        let caps = local(stream)?.session.capabilities.clone();
+        let offered = |n: &[u8]| {
+            caps.iter().any(|c| {
+                c.len() > 5
+                    && c[..5].eq_ignore_ascii_case(b"AUTH=")
+                    && c[5..].eq_ignore_ascii_case(n)
+            })
+        };
+        let mut mechs = Vec::new();
+        let mut i: c_ulong = 1;
+        loop {
+            let a = super::registry::mail_lookup_auth(i);
+            if a.is_null() || i > 32 {
+                break;
+            }
+            i += 1;
+            let Some(name) = c_bytes((*a).name) else {
+                continue;
+            };
+            if !offered(name) {
+                continue;
+            }
+            let mut z = cz(name);
+            let flags = if (*stream).secure() != 0 {
+                AU_SECURE as c_long
+            } else {
+                0
+            } | if mb.authuser[0] != 0 {
+                AU_AUTHUSER as c_long
+            } else {
+                0
+            };
+            if super::registry::mail_lookup_auth_name(z.as_mut_ptr() as *mut c_char, flags) == 0 {
+                continue;
+            }
+            if let Some(m) = Mechanism::from_name(name) {
+                if m != Mechanism::Gssapi {
+                    mechs.push(m);
+                }
+            }
+        }
+        if mechs.is_empty() {
+            return None;
+        }
+        let mut lsterr: Option<Vec<u8>> = None;
+        for m in mechs {
+            if let Some(e) = lsterr.take() {
+                let mut t =
+                    format!("Retrying using {} authentication after ", m.name()).into_bytes();
+                t.extend_from_slice(&e[..e.len().min(80)]);
+                log(&t, 0);
+            }
+            let mut trial: c_long = 0;
+            loop {
+                if let Some(e) = lsterr.take() {
+                    let mut t = format!("Retrying {} authentication after ", m.name()).into_bytes();
+                    t.extend_from_slice(&e[..e.len().min(80)]);
+                    log(&t, WARN as c_long);
+                }
+                let mut usr = [0 as c_char; MAILTMPLEN as usize];
+                let mut pwd = [0 as c_char; MAILTMPLEN as usize];
+                if m != Mechanism::External {
+                    mm_login(mb, usr.as_mut_ptr(), pwd.as_mut_ptr(), trial);
+                } else {
+                    for (d, &c) in usr.iter_mut().zip(mb.user.iter()) {
+                        *d = c;
+                    }
+                }
+                trial += 1;
+                let user = nm_bytes(&usr);
+                let pass = nm_bytes(&pwd);
+                pwd.iter_mut().for_each(|c| *c = 0);
+                if pass.is_empty() && m != Mechanism::External {
+                    log(b"IMAP Authentication cancelled", ERROR as c_long);
+                    return Some(false);
+                }
+                let creds = Credentials {
+                    user: String::from_utf8_lossy(&user).into_owned(),
+                    authuser: String::from_utf8_lossy(&nm_bytes(&mb.authuser)).into_owned(),
+                    secret: pass,
+                    host: String::from_utf8_lossy(&nm_bytes(&mb.host)).into_owned(),
+                    port: mb.port as u16,
+                };
+                let Ok(mut client) = SaslClient::new(m, creds) else {
+                    break;
+                };
+                let l = local(stream)?;
+                let mut env = CEnv::new();
+                let mut items = Vec::new();
+                let r = l.session.authenticate(&mut client, &mut env, &mut items);
+                drop(env);
+                apply(stream, items);
+                let r = finish(stream, r);
+                if ok(stream, &r) {
+                    if let Some(l) = local(stream) {
+                        l.user = Some(user);
+                    }
+                    return Some(true);
+                }
+                lsterr = Some(r.text.clone());
+                let alive = local(stream).is_some_and(|l| !l.session.dead && !l.byeseen);
+                if !alive || trial >= max {
+                    break;
+                }
+            }
+            if local(stream).is_none_or(|l| l.session.dead) {
+                break;
+            }
+        }
+        if let Some(e) = lsterr {
+            let mut t = b"Can not authenticate to IMAP server: ".to_vec();
+            t.extend_from_slice(&e[..e.len().min(80)]);
+            log(&t, ERROR as c_long);
+        }
+        Some(false)
+    }
+}
+
+/// Frees the IMAP state (LOGOUT first unless `quiet` or a BYE was seen).
+unsafe fn close_local(stream: *mut MAILSTREAM, quiet: i32) {
+    // SAFETY: stream live.
+    unsafe {
+        let Some(l) = local(stream) else { return };
+        if quiet == 0 && !l.byeseen && !l.session.dead {
+            let r = send(stream, "LOGOUT", &[]);
+            if !ok(stream, &r) {
+                log(&r.text, WARN as c_long);
+            }
+        }
+        let raw = (*stream).local as *mut ImapLocal;
+        (*stream).local = null_mut();
+        drop(Box::from_raw(raw));
+    }
+}
+
+/// `imap_close`.
+///
+/// # Safety
+/// `stream` live.
+#[no_mangle]
+pub unsafe extern "C" fn imap_close(stream: *mut MAILSTREAM, options: c_long) {
+    super::guard("imap_close", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            let Some(l) = local(stream) else { return };
+            if !l.byeseen && !l.session.dead && options & CL_EXPUNGE as c_long != 0 {
+                send(stream, "CLOSE", &[]);
+            }
+            close_local(stream, 0);
+        }
+    })
+}
+
+/// `imap_structure`: envelope and body of `msgno`, fetched with lookahead.
+///
+/// # Safety
+/// `stream` live; `body` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imap_structure(
+    stream: *mut MAILSTREAM,
+    msgno: c_ulong,
+    body: *mut *mut BODY,
+    flags: c_long,
+) -> *mut ENVELOPE {
+    super::guard("imap_structure", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe { structure(stream, msgno, body, flags) }
+    })
+}
+
+unsafe fn structure(
+    stream: *mut MAILSTREAM,
+    mut msgno: c_ulong,
+    body: *mut *mut BODY,
+    mut flags: c_long,
+) -> *mut ENVELOPE {
+    // SAFETY: per imap_structure's contract.
+    unsafe {
+        let s = &mut *stream;
+        if flags & FT_UID as c_long != 0 {
+            for i in 1..=s.nmsgs {
+                if (*mail_elt(stream, i)).private.uid == msgno {
+                    msgno = i;
+                    flags &= !(FT_UID as c_long);
+                }
+            }
+        }
+        if flags & FT_UID as c_long != 0 {
+            let seq = format!("{msgno}");
+            let att = fetch_atts(
+                true,
+                !body.is_null(),
+                flags & FT_NOHDRS as c_long == 0,
+                true,
+                true,
+            );
+            let r = send(
+                stream,
+                "UID FETCH",
+                &[Arg::Atom(seq.as_bytes()), Arg::Atom(att.as_bytes())],
+            );
+            if !ok(stream, &r) {
+                log(&r.text, ERROR as c_long);
+            }
+            for i in 1..=(*stream).nmsgs {
+                let e = mail_elt(stream, i);
+                if (*e).private.uid == msgno {
+                    if !body.is_null() {
+                        *body = (*e).private.msg.body;
+                    }
+                    return (*e).private.msg.env;
+                }
+            }
+            if !body.is_null() {
+                *body = null_mut();
+            }
+            return null_mut();
+        }
+        if msgno == 0 || msgno > s.nmsgs {
+            return null_mut();
+        }
+        let elt = mail_elt(stream, msgno);
+        let env = &mut (*elt).private.msg.env;
+        let b = &mut (*elt).private.msg.body;
+        let need_env = env.is_null() || (**env).incomplete() != 0;
+        let need_body = !body.is_null() && b.is_null();
+        let mut seq = format!("{msgno}");
+        if flags & FT_NOLOOKAHEAD as c_long == 0 && (need_env || need_body) {
+            let mut k =
+                super::params::number(crate::env::params::Owner::Imap, GET_LOOKAHEAD as c_long);
+            let n = s.nmsgs;
+            let mut i = msgno + 1;
+            while k > 0 && i <= n {
+                if (*mail_elt(stream, i)).private.msg.env.is_null() {
+                    if seq.len() > MAILTMPLEN as usize - 20 {
+                        break;
+                    }
+                    seq.push_str(&format!(",{i}"));
+                    let mut j = i + 1;
+                    k -= 1;
+                    while k > 0 && j <= n && (*mail_elt(stream, j)).private.msg.env.is_null() {
+                        j += 1;
+                        k -= 1;
+                    }
+                    j -= 1;
+                    if i != j {
+                        seq.push_str(&format!(":{j}"));
+                        i = j;
+                    }
+                }
+                i += 1;
+            }
+        }
+        if s.lock() == 0 {
+            let mut tmp = String::new();
+            if (*elt).private.uid == 0 {
+                tmp.push_str(" UID");
+            }
+            if need_env {
+                tmp.push_str(" ENVELOPE");
+                if flags & FT_NOHDRS as c_long == 0 {
+                    tmp.push(' ');
+                    tmp.push_str(HDRS);
+                }
+            }
+            if need_body {
+                tmp.push_str(" BODYSTRUCTURE");
+            }
+            if (*elt).day() == 0 {
+                tmp.push_str(" INTERNALDATE");
+            }
+            if (*elt).rfc822_size == 0 {
+                tmp.push_str(" RFC822.SIZE");
+            }
+            if !tmp.is_empty() {
+                let att = format!("({} FLAGS)", &tmp[1..]);
+                let r = send(
+                    stream,
+                    "FETCH",
+                    &[Arg::Atom(seq.as_bytes()), Arg::Atom(att.as_bytes())],
+                );
+                if !ok(stream, &r) {
+                    log(&r.text, ERROR as c_long);
+                }
+            }
+        }
+        let elt = mail_elt(stream, msgno);
+        if elt.is_null() {
+            return null_mut();
+        }
+        if !body.is_null() {
+            *body = (*elt).private.msg.body;
+        }
+        (*elt).private.msg.env
+    }
+}
+
+/// The header fields the original asks for with every envelope.
+const HDRS: &str = "BODY.PEEK[HEADER.FIELDS (Newsgroups Content-MD5 Content-Disposition Content-Language Content-Location Followup-To References)]";
+
+fn fetch_atts(uid: bool, body: bool, hdrs: bool, date: bool, size: bool) -> String {
+    let mut t = String::new();
+    if uid {
+        t.push_str(" UID");
+    }
+    t.push_str(" ENVELOPE");
+    if hdrs {
+        t.push(' ');
+        t.push_str(HDRS);
+    }
+    if body {
+        t.push_str(" BODYSTRUCTURE");
+    }
+    if date {
+        t.push_str(" INTERNALDATE");
+    }
+    if size {
+        t.push_str(" RFC822.SIZE");
+    }
+    format!("({} FLAGS)", &t[1..])
+}
+
+/// `imap_msgdata`: fetches a section into the cache.
+///
+/// # Safety
+/// `stream` live; `section` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_msgdata(
+    stream: *mut MAILSTREAM,
+    msgno: c_ulong,
+    section: *mut c_char,
+    first: c_ulong,
+    last: c_ulong,
+    lines: *mut STRINGLIST,
+    flags: c_long,
+) -> c_long {
+    super::guard("imap_msgdata", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            let sec = c_bytes(section).unwrap_or(b"").to_vec();
+            let peek = flags & FT_PEEK as c_long != 0;
+            let cmd = if flags & FT_UID as c_long != 0 {
+                "UID FETCH"
+            } else {
+                "FETCH"
+            };
+            let item = if peek { "BODY.PEEK" } else { "BODY" };
+            let mut att = String::new();
+            if sec == b"HEADER" && (!lines.is_null() || flags & FT_PREFETCHTEXT as c_long != 0) {
+                if !lines.is_null() {
+                    let not = if flags & FT_NOT as c_long != 0 {
+                        ".NOT"
+                    } else {
+                        ""
+                    };
+                    let mut names = Vec::new();
+                    let mut l = lines;
+                    while !l.is_null() {
+                        let t = std::slice::from_raw_parts((*l).text.data, (*l).text.size as usize);
+                        names.push(String::from_utf8_lossy(t).into_owned());
+                        l = (*l).next;
+                    }
+                    att = format!("{item}[HEADER.FIELDS{not} ({})]", names.join(" "));
+                } else if peek {
+                    att.push_str("(BODY.PEEK[HEADER] BODY.PEEK[TEXT])");
+                } else {
+                    att.push_str("(BODY[HEADER] BODY[TEXT])");
+                }
+            } else {
+                att = format!("{item}[{}]", String::from_utf8_lossy(&sec));
+            }
+            if first != 0 || last != 0 {
+                att.push_str(&format!(
+                    "<{first}.{}>",
+                    if last != 0 { last } else { c_ulong::MAX }
+                ));
+            }
+            let seq = format!("{msgno}");
+            let r = send(
+                stream,
+                cmd,
+                &[Arg::Atom(seq.as_bytes()), Arg::Atom(att.as_bytes())],
+            );
+            if !ok(stream, &r) {
+                log(&r.text, ERROR as c_long);
+                return 0;
+            }
+            1
+        }
+    })
+}
+
+/// `imap_uid`.
+///
+/// # Safety
+/// `stream` live.
+#[no_mangle]
+pub unsafe extern "C" fn imap_uid(stream: *mut MAILSTREAM, msgno: c_ulong) -> c_ulong {
+    super::guard("imap_uid", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            if msgno == 0 || msgno > (*stream).nmsgs {
+                return 0;
+            }
+            let elt = mail_elt(stream, msgno);
+            if (*elt).private.uid == 0 {
+                // Fetch UIDs of this and the following uncached messages.
+                let n = (*stream).nmsgs;
+                let k = super::params::number(
+                    crate::env::params::Owner::Imap,
+                    GET_UIDLOOKAHEAD as c_long,
+                )
+                .max(1) as c_ulong;
+                let mut j = msgno;
+                while j < n && j - msgno + 1 < k && (*mail_elt(stream, j + 1)).private.uid == 0 {
+                    j += 1;
+                }
+                let seq = if j > msgno {
+                    format!("{msgno}:{j}")
+                } else {
+                    format!("{msgno}")
+                };
+                let r = send(
+                    stream,
+                    "FETCH",
+                    &[Arg::Atom(seq.as_bytes()), Arg::Atom(b"(UID)")],
+                );
+                if !ok(stream, &r) {
+                    log(&r.text, ERROR as c_long);
+                }
+            }
+            let elt = mail_elt(stream, msgno);
+            if elt.is_null() {
+                0
+            } else {
+                (*elt).private.uid
+            }
+        }
+    })
+}
+
+/// `imap_msgno`.
+///
+/// # Safety
+/// `stream` live.
+#[no_mangle]
+pub unsafe extern "C" fn imap_msgno(stream: *mut MAILSTREAM, uid: c_ulong) -> c_ulong {
+    super::guard("imap_msgno", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            let n = (*stream).nmsgs;
+            if (1..=n).any(|i| (*mail_elt(stream, i)).private.uid == 0) {
+                let seq = format!("1:{n}");
+                if n > 0 {
+                    let r = send(
+                        stream,
+                        "FETCH",
+                        &[Arg::Atom(seq.as_bytes()), Arg::Atom(b"(UID)")],
+                    );
+                    if !ok(stream, &r) {
+                        log(&r.text, ERROR as c_long);
+                    }
+                }
+            }
+            (1..=(*stream).nmsgs)
+                .find(|&i| (*mail_elt(stream, i)).private.uid == uid)
+                .unwrap_or(0)
+        }
+    })
+}
+
+/// `imap_flag`: STORE.
+///
+/// # Safety
+/// `stream` live; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_flag(
+    stream: *mut MAILSTREAM,
+    sequence: *mut c_char,
+    flag: *mut c_char,
+    flags: c_long,
+) {
+    super::guard("imap_flag", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            let cmd = if flags & ST_UID as c_long != 0 {
+                "UID STORE"
+            } else {
+                "STORE"
+            };
+            let silent = flags & ST_SILENT as c_long != 0;
+            let op: &[u8] = match (flags & ST_SET as c_long != 0, silent) {
+                (true, true) => b"+Flags.silent",
+                (true, false) => b"+Flags",
+                (false, true) => b"-Flags.silent",
+                (false, false) => b"-Flags",
+            };
+            let seq = c_bytes(sequence).unwrap_or(b"");
+            let f = c_bytes(flag).unwrap_or(b"");
+            let mut list = b"(".to_vec();
+            list.extend_from_slice(f.strip_prefix(b"(").unwrap_or(f));
+            if list.last() != Some(&b')') {
+                list.push(b')');
+            }
+            let r = send(
+                stream,
+                cmd,
+                &[Arg::Atom(seq), Arg::Atom(op), Arg::Atom(&list)],
+            );
+            if !ok(stream, &r) {
+                log(&r.text, ERROR as c_long);
+            }
+        }
+    })
+}
+
+/// `imap_ping`: NOOP.
+///
+/// # Safety
+/// `stream` live.
+#[no_mangle]
+pub unsafe extern "C" fn imap_ping(stream: *mut MAILSTREAM) -> c_long {
+    super::guard("imap_ping", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            if local(stream).is_none_or(|l| l.session.dead) {
+                return 0;
+            }
+            let r = send(stream, "NOOP", &[]);
+            ok(stream, &r) as c_long
+        }
+    })
+}
+
+/// `imap_check`: CHECK.
+///
+/// # Safety
+/// `stream` live.
+#[no_mangle]
+pub unsafe extern "C" fn imap_check(stream: *mut MAILSTREAM) {
+    super::guard("imap_check", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            let r = send(stream, "CHECK", &[]);
+            let good = ok(stream, &r);
+            log(&r.text, if good { 0 } else { ERROR as c_long });
+        }
+    })
+}
+
+/// `imap_expunge`.
+///
+/// # Safety
+/// `stream` live; `sequence` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_expunge(
+    stream: *mut MAILSTREAM,
+    sequence: *mut c_char,
+    options: c_long,
+) -> c_long {
+    super::guard("imap_expunge", 0, || {
+        // SAFETY: per the contract.
+        unsafe { expunge(stream, sequence, options) }
+    })
+}
+
+unsafe fn expunge(stream: *mut MAILSTREAM, sequence: *mut c_char, options: c_long) -> c_long {
+    // SAFETY: per imap_expunge's contract.
+    unsafe {
+        let r;
+        if !sequence.is_null() {
+            if options & EX_UID as c_long != 0 {
+                if !local(stream).is_some_and(|l| l.session.has(b"UIDPLUS")) {
+                    log(
+                        b"[NOTUIDPLUS] Can't do UID EXPUNGE with this server",
+                        ERROR as c_long,
+                    );
+                    return 0;
+                }
+                let seq = c_bytes(sequence).unwrap_or(b"").to_vec();
+                r = send(stream, "UID EXPUNGE", &[Arg::Atom(&seq)]);
+            } else {
+                if mail_sequence(stream, sequence as *mut c_uchar) == 0 {
+                    return 0;
+                }
+                let n = (*stream).nmsgs;
+                let mut t = String::new();
+                let mut i = 1;
+                while i <= n {
+                    if (*mail_elt(stream, i)).sequence() != 0 {
+                        if !t.is_empty() {
+                            t.push(',');
+                        }
+                        let j = i;
+                        t.push_str(&mail_uid(stream, j).to_string());
+                        while i < n && (*mail_elt(stream, i + 1)).sequence() != 0 {
+                            i += 1;
+                        }
+                        if i != j {
+                            t.push_str(&format!(":{}", mail_uid(stream, i)));
+                        }
+                    }
+                    i += 1;
+                }
+                let mut t = cz(t.as_bytes());
+                return expunge(stream, t.as_mut_ptr() as *mut c_char, EX_UID as c_long);
+            }
+        } else {
+            r = send(stream, "EXPUNGE", &[]);
+        }
+        let good = ok(stream, &r);
+        log(&r.text, if good { 0 } else { ERROR as c_long });
+        good as c_long
+    }
+}
+
+/// The mailbox part of a `{host}mailbox` name.
+unsafe fn mailbox_part(name: *mut c_char) -> Option<Vec<u8>> {
+    // SAFETY: name NUL-terminated.
+    unsafe {
+        let mut tmp = [0 as c_char; MAILTMPLEN as usize];
+        if mail_valid_net(name, addr_of_mut!(imapdriver), null_mut(), tmp.as_mut_ptr()).is_null() {
+            return None;
+        }
+        Some(nm_bytes(&tmp))
+    }
+}
+
+/// `imap_copy`.
+///
+/// # Safety
+/// `stream` live; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_copy(
+    stream: *mut MAILSTREAM,
+    sequence: *mut c_char,
+    mailbox: *mut c_char,
+    flags: c_long,
+) -> c_long {
+    super::guard("imap_copy", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            let cmd = if flags & CP_UID as c_long != 0 {
+                "UID COPY"
+            } else {
+                "COPY"
+            };
+            let seq = c_bytes(sequence).unwrap_or(b"").to_vec();
+            let mbx = c_bytes(mailbox).unwrap_or(b"").to_vec();
+            if let Some(l) = local(stream) {
+                l.appendmailbox = Some(mbx.clone());
+            }
+            let r = send(stream, cmd, &[Arg::Atom(&seq), Arg::Str(&mbx)]);
+            let good = ok(stream, &r);
+            if let Some(l) = local(stream) {
+                l.appendmailbox = None;
+            }
+            if good {
+                if flags & CP_MOVE as c_long != 0 {
+                    let mut d = cz(b"\\Deleted");
+                    let st = ST_SET as c_long
+                        + if flags & CP_UID as c_long != 0 {
+                            ST_UID as c_long
+                        } else {
+                            0
+                        };
+                    imap_flag(stream, sequence, d.as_mut_ptr() as *mut c_char, st);
+                }
+                1
+            } else {
+                log(&r.text, ERROR as c_long);
+                0
+            }
+        }
+    })
+}
+
+/// Reads a STRING into a vector.
+unsafe fn read_string(s: *mut STRING) -> Vec<u8> {
+    // SAFETY: a STRING set up by the application's append callback.
+    unsafe {
+        let s = &mut *s;
+        let size = s.size as usize;
+        let mut out = Vec::with_capacity(size.min(1 << 26));
+        if let Some(setpos) = (*s.dtb).setpos {
+            setpos(s, 0);
+        }
+        while out.len() < size {
+            if s.cursize == 0 {
+                match (*s.dtb).next {
+                    Some(next) => {
+                        next(s);
+                    }
+                    None => break,
+                }
+                if s.cursize == 0 {
+                    break;
+                }
+            }
+            let n = (s.cursize as usize).min(size - out.len());
+            out.extend_from_slice(std::slice::from_raw_parts(s.curpos as *const u8, n));
+            s.curpos = s.curpos.add(n);
+            s.cursize -= n as c_ulong;
+        }
+        out
+    }
+}
+
+/// `imap_append`: APPEND (MULTIAPPEND when the server has it).
+///
+/// # Safety
+/// `stream` NULL or live; `mailbox` NUL-terminated; `af` the application's.
+#[no_mangle]
+pub unsafe extern "C" fn imap_append(
+    stream: *mut MAILSTREAM,
+    mailbox: *mut c_char,
+    af: append_t,
+    data: *mut c_void,
+) -> c_long {
+    super::guard("imap_append", 0, || {
+        // SAFETY: per the contract.
+        unsafe { append(stream, mailbox, af, data) }
+    })
+}
+
+unsafe fn append(
+    stream: *mut MAILSTREAM,
+    mailbox: *mut c_char,
+    af: append_t,
+    data: *mut c_void,
+) -> c_long {
+    // SAFETY: per imap_append's contract.
+    unsafe {
+        let Some(mbx) = mailbox_part(mailbox) else {
+            return 0;
+        };
+        let Some(af) = af else { return 0 };
+        let mut st = stream;
+        let usable = local(stream).is_some_and(|l| !l.session.dead);
+        if !usable {
+            st = mail_open(null_mut(), mailbox, (OP_HALFOPEN | OP_SILENT) as c_long);
+            if st.is_null() {
+                log(b"Can't access server for append", ERROR as c_long);
+                return 0;
+            }
+        }
+        if let Some(l) = local(st) {
+            l.appendmailbox = Some(c_bytes(mailbox).unwrap_or(b"").to_vec());
+        }
+        let multi = local(st).is_some_and(|l| l.session.has(b"MULTIAPPEND"));
+        let mut ret = 0;
+        let mut last: Option<Reply> = None;
+        loop {
+            let mut flags: *mut c_char = null_mut();
+            let mut date: *mut c_char = null_mut();
+            let mut msg: *mut STRING = null_mut();
+            if af(st, data, &mut flags, &mut date, &mut msg) == 0 || msg.is_null() {
+                break;
+            }
+            let f = c_bytes(flags).map(<[u8]>::to_vec);
+            let d = c_bytes(date).map(<[u8]>::to_vec);
+            let body = read_string(msg);
+            let mut args_store: Vec<Vec<u8>> = Vec::new();
+            if let Some(f) = f.filter(|f| !f.is_empty()) {
+                let mut l = b"(".to_vec();
+                l.extend_from_slice(f.strip_prefix(b"(").unwrap_or(&f));
+                if l.last() != Some(&b')') {
+                    l.push(b')');
+                }
+                args_store.push(l);
+            }
+            let mut args: Vec<Arg> = vec![Arg::Str(&mbx)];
+            for a in &args_store {
+                args.push(Arg::Atom(a));
+            }
+            if let Some(d) = &d {
+                args.push(Arg::Str(d));
+            }
+            args.push(Arg::Literal(&body));
+            let r = send(st, "APPEND", &args);
+            let good = ok(st, &r);
+            ret = good as c_long;
+            last = Some(r);
+            if !good {
+                break;
+            }
+            let _ = multi;
+        }
+        if let Some(l) = local(st) {
+            l.appendmailbox = None;
+        }
+        if ret == 0 {
+            if let Some(r) = &last {
+                log(&r.text, ERROR as c_long);
+            }
+        }
+        if st != stream {
+            mail_close_full(st, 0);
+        }
+        ret
+    }
+}
+
+/// Runs `f` on a stream connected to the server of `name`: `stream` when
+/// usable, else a temporary half-open one.
+unsafe fn with_server<R>(
+    stream: *mut MAILSTREAM,
+    name: *mut c_char,
+    fail: R,
+    f: impl FnOnce(*mut MAILSTREAM) -> R,
+) -> R {
+    // SAFETY: stream NULL or live; name NUL-terminated.
+    unsafe {
+        if local(stream).is_some_and(|l| !l.session.dead)
+            && mail_usable_network_stream(stream, name) != 0
+        {
+            return f(stream);
+        }
+        let t = mail_open(null_mut(), name, (OP_HALFOPEN | OP_SILENT) as c_long);
+        if t.is_null() {
+            return fail;
+        }
+        let r = f(t);
+        mail_close_full(t, 0);
+        r
+    }
+}
+
+/// `imap_status`.
+///
+/// # Safety
+/// `stream` NULL or live; `mbx` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_status(
+    stream: *mut MAILSTREAM,
+    mbx: *mut c_char,
+    flags: c_long,
+) -> c_long {
+    super::guard("imap_status", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            let Some(name) = mailbox_part(mbx) else {
+                return 0;
+            };
+            with_server(stream, mbx, 0, |st| {
+                let mut t = Vec::new();
+                if flags & SA_MESSAGES as c_long != 0 {
+                    t.push("MESSAGES");
+                }
+                if flags & SA_RECENT as c_long != 0 {
+                    t.push("RECENT");
+                }
+                if flags & SA_UNSEEN as c_long != 0 {
+                    t.push("UNSEEN");
+                }
+                if flags & SA_UIDNEXT as c_long != 0 {
+                    t.push("UIDNEXT");
+                }
+                if flags & SA_UIDVALIDITY as c_long != 0 {
+                    t.push("UIDVALIDITY");
+                }
+                let list = format!("({})", t.join(" "));
+                let r = send(st, "STATUS", &[Arg::Str(&name), Arg::Atom(list.as_bytes())]);
+                ok(st, &r) as c_long
+            })
+        }
+    })
+}
+
+unsafe fn list_work(stream: *mut MAILSTREAM, cmd: &str, r: *mut c_char, p: *mut c_char) {
+    // SAFETY: stream NULL or live; strings NULL or NUL-terminated.
+    unsafe {
+        let rb = c_bytes(r).unwrap_or(b"");
+        let pb = c_bytes(p).unwrap_or(b"");
+        let (server, refr, pat) = if !rb.is_empty() {
+            if imap_valid(r).is_null() {
+                return;
+            }
+            let pl = rb.iter().position(|&c| c == b'}').map_or(0, |i| i + 1);
+            (r, rb[pl..].to_vec(), pb.to_vec())
+        } else {
+            if imap_valid(p).is_null() {
+                return;
+            }
+            let pl = pb.iter().position(|&c| c == b'}').map_or(0, |i| i + 1);
+            (p, Vec::new(), pb[pl..].to_vec())
+        };
+        let sb = c_bytes(server).unwrap_or(b"");
+        let prefix = sb[..sb.iter().position(|&c| c == b'}').map_or(0, |i| i + 1)].to_vec();
+        let run = |st: *mut MAILSTREAM| {
+            if let Some(l) = local(st) {
+                l.prefix = Some(prefix.clone());
+            }
+            send(st, cmd, &[Arg::Str(&refr), Arg::Str(&pat)]);
+            if let Some(l) = local(st) {
+                l.prefix = None;
+            }
+        };
+        if local(stream).is_some_and(|l| !l.session.dead) {
+            run(stream);
+        } else {
+            let t = mail_open(null_mut(), server, (OP_HALFOPEN | OP_SILENT) as c_long);
+            if t.is_null() {
+                return;
+            }
+            run(t);
+            mail_close_full(t, 0);
+        }
+    }
+}
+
+/// `imap_list`.
+///
+/// # Safety
+/// `stream` NULL or live; strings NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_list(stream: *mut MAILSTREAM, r: *mut c_char, p: *mut c_char) {
+    // SAFETY: per the contract.
+    super::guard("imap_list", (), || unsafe {
+        list_work(stream, "LIST", r, p)
+    })
+}
+
+/// `imap_lsub`.
+///
+/// # Safety
+/// As [`imap_list`].
+#[no_mangle]
+pub unsafe extern "C" fn imap_lsub(stream: *mut MAILSTREAM, r: *mut c_char, p: *mut c_char) {
+    // SAFETY: per the contract.
+    super::guard("imap_lsub", (), || unsafe {
+        list_work(stream, "LSUB", r, p)
+    })
+}
+
+/// `imap_scan`: the server has no SCAN here; as the original without it.
+///
+/// # Safety
+/// As [`imap_list`].
+#[no_mangle]
+pub unsafe extern "C" fn imap_scan(
+    _stream: *mut MAILSTREAM,
+    _r: *mut c_char,
+    _p: *mut c_char,
+    _c: *mut c_char,
+) {
+    super::guard("imap_scan", (), || {
+        log(b"Scan not valid on this IMAP server", ERROR as c_long)
+    })
+}
+
+unsafe fn manage(
+    stream: *mut MAILSTREAM,
+    mailbox: *mut c_char,
+    cmd: &str,
+    arg2: Option<*mut c_char>,
+) -> c_long {
+    // SAFETY: stream NULL or live; names NUL-terminated.
+    unsafe {
+        let Some(name) = mailbox_part(mailbox) else {
+            return 0;
+        };
+        let second = match arg2 {
+            Some(a) => match mailbox_part(a) {
+                Some(n) => Some(n),
+                None => return 0,
+            },
+            None => None,
+        };
+        with_server(stream, mailbox, 0, |st| {
+            let mut args = vec![Arg::Str(&name)];
+            if let Some(s2) = &second {
+                args.push(Arg::Str(s2));
+            }
+            let r = send(st, cmd, &args);
+            let good = ok(st, &r);
+            log(&r.text, if good { 0 } else { ERROR as c_long });
+            good as c_long
+        })
+    }
+}
+
+/// `imap_manage`: CREATE/DELETE/RENAME/SUBSCRIBE/UNSUBSCRIBE.
+///
+/// # Safety
+/// `stream` NULL or live; strings NUL-terminated (`arg2` may be NULL).
+#[no_mangle]
+pub unsafe extern "C" fn imap_manage(
+    stream: *mut MAILSTREAM,
+    mailbox: *mut c_char,
+    command: *mut c_char,
+    arg2: *mut c_char,
+) -> c_long {
+    super::guard("imap_manage", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            let cmd = String::from_utf8_lossy(c_bytes(command).unwrap_or(b"")).into_owned();
+            let a2 = (!arg2.is_null()).then_some(arg2);
+            manage(stream, mailbox, &cmd, a2)
+        }
+    })
+}
+
+macro_rules! manage_fn {
+    ($name:ident, $cmd:expr) => {
+        /// See [`imap_manage`].
+        ///
+        /// # Safety
+        /// As [`imap_manage`].
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
+            // SAFETY: per the contract.
+            super::guard(stringify!($name), 0, || unsafe {
+                manage(stream, mailbox, $cmd, None)
+            })
+        }
+    };
+}
+manage_fn!(imap_create, "CREATE");
+manage_fn!(imap_delete, "DELETE");
+manage_fn!(imap_subscribe, "SUBSCRIBE");
+manage_fn!(imap_unsubscribe, "UNSUBSCRIBE");
+
+/// `imap_rename`.
+///
+/// # Safety
+/// As [`imap_manage`].
+#[no_mangle]
+pub unsafe extern "C" fn imap_rename(
+    stream: *mut MAILSTREAM,
+    old: *mut c_char,
+    new: *mut c_char,
+) -> c_long {
+    // SAFETY: per the contract.
+    super::guard("imap_rename", 0, || unsafe {
+        manage(stream, old, "RENAME", Some(new))
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Search, sort, thread.
+
+fn imap_date(d: u16) -> String {
+    const M: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let day = d & 0x1f;
+    let month = ((d >> 5) & 0xf).clamp(1, 12);
+    let year = (d >> 9) as u32 + 1970;
+    format!("{}-{}-{}", day, M[month as usize - 1], year)
+}
+
+/// The criteria of a search program as IMAP text; strings that need it go
+/// as literals (`lits`, referenced by index).
+struct Spgm {
+    text: Vec<u8>,
+}
+
+impl Spgm {
+    fn word(&mut self, w: &str) {
+        if !self.text.is_empty() {
+            self.text.push(b' ');
+        }
+        self.text.extend_from_slice(w.as_bytes());
+    }
+    fn string(&mut self, s: &[u8]) {
+        self.text.push(b' ');
+        if s.iter().all(|c| (0x20..0x7f).contains(c)) {
+            self.text.push(b'"');
+            for &c in s {
+                if c == b'"' || c == b'\\' {
+                    self.text.push(b'\\');
+                }
+                self.text.push(c);
+            }
+            self.text.push(b'"');
+        } else {
+            // A synchronising-free literal needs LITERAL+; quoted 8-bit
+            // text is what most servers accept in practice.
+            self.text
+                .extend_from_slice(format!("{{{}+}}\r\n", s.len()).as_bytes());
+            self.text.extend_from_slice(s);
+        }
+    }
+    unsafe fn set(&mut self, prefix: &str, mut set: *mut SEARCHSET) {
+        // SAFETY: a valid set list.
+        unsafe {
+            if !self.text.is_empty() {
+                self.text.push(b' ');
+            }
+            self.text.extend_from_slice(prefix.as_bytes());
+            let mut first = true;
+            while !set.is_null() {
+                if !first {
+                    self.text.push(b',');
+                }
+                first = false;
+                let f = (*set).first;
+                let l = (*set).last;
+                let num = |n: c_ulong| {
+                    if n == 0xffff_ffff {
+                        "*".to_string()
+                    } else {
+                        n.to_string()
+                    }
+                };
+                self.text.extend_from_slice(num(f).as_bytes());
+                if l != 0 {
+                    self.text.push(b':');
+                    self.text.extend_from_slice(num(l).as_bytes());
+                }
+                set = (*set).next;
+            }
+        }
+    }
+    unsafe fn list(&mut self, name: &str, mut l: *mut STRINGLIST) {
+        // SAFETY: a valid string list.
+        unsafe {
+            while !l.is_null() {
+                self.word(name);
+                let t = if (*l).text.data.is_null() {
+                    &[][..]
+                } else {
+                    std::slice::from_raw_parts((*l).text.data, (*l).text.size as usize)
+                };
+                self.string(t);
+                l = (*l).next;
+            }
+        }
+    }
+    unsafe fn pgm(&mut self, p: *mut SEARCHPGM, depth: usize) {
+        // SAFETY: a valid program.
+        unsafe {
+            if p.is_null() || depth > 50 {
+                self.word("ALL");
+                return;
+            }
+            let p = &*p;
+            let start = self.text.len();
+            if !p.msgno.is_null() {
+                self.set("", p.msgno);
+            }
+            if !p.uid.is_null() {
+                self.set("UID ", p.uid);
+            }
+            let flags: [(u32, &str); 12] = [
+                (p.deleted(), "DELETED"),
+                (p.undeleted(), "UNDELETED"),
+                (p.answered(), "ANSWERED"),
+                (p.unanswered(), "UNANSWERED"),
+                (p.flagged(), "FLAGGED"),
+                (p.unflagged(), "UNFLAGGED"),
+                (p.seen(), "SEEN"),
+                (p.unseen(), "UNSEEN"),
+                (p.draft(), "DRAFT"),
+                (p.undraft(), "UNDRAFT"),
+                (p.recent(), "RECENT"),
+                (p.old(), "OLD"),
+            ];
+            for (on, w) in flags {
+                if on != 0 {
+                    self.word(w);
+                }
+            }
+            for (d, w) in [
+                (p.before, "BEFORE"),
+                (p.on, "ON"),
+                (p.since, "SINCE"),
+                (p.sentbefore, "SENTBEFORE"),
+                (p.senton, "SENTON"),
+                (p.sentsince, "SENTSINCE"),
+            ] {
+                if d != 0 {
+                    self.word(&format!("{w} {}", imap_date(d)));
+                }
+            }
+            if p.larger != 0 {
+                self.word(&format!("LARGER {}", p.larger));
+            }
+            if p.smaller != 0 {
+                self.word(&format!("SMALLER {}", p.smaller));
+            }
+            if p.older != 0 {
+                self.word(&format!("OLDER {}", p.older));
+            }
+            if p.younger != 0 {
+                self.word(&format!("YOUNGER {}", p.younger));
+            }
+            self.list("BCC", p.bcc);
+            self.list("BODY", p.body);
+            self.list("CC", p.cc);
+            self.list("FROM", p.from);
+            self.list("KEYWORD", p.keyword);
+            self.list("UNKEYWORD", p.unkeyword);
+            self.list("SUBJECT", p.subject);
+            self.list("TEXT", p.text);
+            self.list("TO", p.to);
+            for (l, h) in [
+                (p.return_path, "Return-Path"),
+                (p.sender, "Sender"),
+                (p.reply_to, "Reply-To"),
+                (p.in_reply_to, "In-Reply-To"),
+                (p.message_id, "Message-ID"),
+                (p.newsgroups, "Newsgroups"),
+                (p.followup_to, "Followup-To"),
+                (p.references, "References"),
+            ] {
+                self.list(&format!("HEADER {h}"), l);
+            }
+            let mut h = p.header;
+            while !h.is_null() {
+                self.word("HEADER");
+                let line = std::slice::from_raw_parts((*h).line.data, (*h).line.size as usize);
+                let text = if (*h).text.data.is_null() {
+                    &[][..]
+                } else {
+                    std::slice::from_raw_parts((*h).text.data, (*h).text.size as usize)
+                };
+                self.string(line);
+                self.string(text);
+                h = (*h).next;
+            }
+            let mut o = p.or;
+            while !o.is_null() {
+                self.word("OR (");
+                let mut sub = Spgm { text: Vec::new() };
+                sub.pgm((*o).first, depth + 1);
+                self.text.extend_from_slice(&sub.text);
+                self.text.extend_from_slice(b") (");
+                let mut sub = Spgm { text: Vec::new() };
+                sub.pgm((*o).second, depth + 1);
+                self.text.extend_from_slice(&sub.text);
+                self.text.push(b')');
+                o = (*o).next;
+            }
+            let mut n = p.not;
+            while !n.is_null() {
+                self.word("NOT (");
+                let mut sub = Spgm { text: Vec::new() };
+                sub.pgm((*n).pgm, depth + 1);
+                self.text.extend_from_slice(&sub.text);
+                self.text.push(b')');
+                n = (*n).next;
+            }
+            if self.text.len() == start {
+                self.word("ALL");
+            }
+        }
+    }
+}
+
+/// `imap_search`: SEARCH on the server.
+///
+/// # Safety
+/// `stream` live; `charset` NULL or NUL-terminated; `pgm` a valid program.
+#[no_mangle]
+pub unsafe extern "C" fn imap_search(
+    stream: *mut MAILSTREAM,
+    charset: *mut c_char,
+    pgm: *mut SEARCHPGM,
+    flags: c_long,
+) -> c_long {
+    super::guard("imap_search", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            if flags & SE_NOSERVER as c_long != 0 {
+                return mail_search_default(stream, charset, pgm, flags);
+            }
+            let cmd = if flags & SE_UID as c_long != 0 {
+                "UID SEARCH"
+            } else {
+                "SEARCH"
+            };
+            let mut sp = Spgm { text: Vec::new() };
+            sp.pgm(pgm, 0);
+            let cs = c_bytes(charset).map(<[u8]>::to_vec);
+            if let Some(l) = local(stream) {
+                l.uidsearch = flags & SE_UID as c_long != 0;
+            }
+            let r = {
+                let mut args = Vec::new();
+                if let Some(c) = &cs {
+                    args.push(Arg::Atom(b"CHARSET"));
+                    args.push(Arg::Str(c));
+                }
+                args.push(Arg::Atom(&sp.text));
+                send(stream, cmd, &args)
+            };
+            // Retry without a charset when the server refuses it.
+            let r = if cs.is_some() && matches!(r.code, Some(Code::BadCharset)) {
+                send(stream, cmd, &[Arg::Atom(&sp.text)])
+            } else {
+                r
+            };
+            if let Some(l) = local(stream) {
+                l.uidsearch = false;
+            }
+            if r.cond == Cond::Bad {
+                if flags & SE_NOLOCAL as c_long != 0 {
+                    return 0;
+                }
+                return mail_search_default(stream, charset, pgm, flags | SE_NOSERVER as c_long);
+            }
+            if !ok(stream, &r) {
+                log(&r.text, ERROR as c_long);
+                return 0;
+            }
+            1
+        }
+    })
+}
+
+/// `imap_sort`: SORT on the server when it has it (else the generic sort).
+///
+/// # Safety
+/// `stream` live; `spg` and `pgm` valid.
+#[no_mangle]
+pub unsafe extern "C" fn imap_sort(
+    stream: *mut MAILSTREAM,
+    charset: *mut c_char,
+    spg: *mut SEARCHPGM,
+    pgm: *mut SORTPGM,
+    flags: c_long,
+) -> *mut c_ulong {
+    super::guard("imap_sort", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe {
+            if !local(stream).is_some_and(|l| l.session.has(b"SORT")) {
+                log(b"Server does not support SORT", ERROR as c_long);
+                return null_mut();
+            }
+            let mut keys = Vec::new();
+            let mut p = pgm;
+            while !p.is_null() {
+                let mut k = String::new();
+                if (*p).reverse() != 0 {
+                    k.push_str("REVERSE ");
+                }
+                k.push_str(match c_long::from((*p).function) {
+                    x if x == SORTDATE as c_long => "DATE",
+                    x if x == SORTARRIVAL as c_long => "ARRIVAL",
+                    x if x == SORTFROM as c_long => "FROM",
+                    x if x == SORTSUBJECT as c_long => "SUBJECT",
+                    x if x == SORTTO as c_long => "TO",
+                    x if x == SORTCC as c_long => "CC",
+                    x if x == SORTSIZE as c_long => "SIZE",
+                    _ => "ARRIVAL",
+                });
+                keys.push(k);
+                p = (*p).next;
+            }
+            let keys = format!("({})", keys.join(" "));
+            let mut sp = Spgm { text: Vec::new() };
+            sp.pgm(spg, 0);
+            let cs = c_bytes(charset).unwrap_or(b"US-ASCII").to_vec();
+            let cmd = if flags & SE_UID as c_long != 0 {
+                "UID SORT"
+            } else {
+                "SORT"
+            };
+            if let Some(l) = local(stream) {
+                l.sortdata.clear();
+            }
+            let r = send(
+                stream,
+                cmd,
+                &[
+                    Arg::Atom(keys.as_bytes()),
+                    Arg::Atom(&cs),
+                    Arg::Atom(&sp.text),
+                ],
+            );
+            if !ok(stream, &r) {
+                log(&r.text, ERROR as c_long);
+                return null_mut();
+            }
+            let data = local(stream)
+                .map(|l| std::mem::take(&mut l.sortdata))
+                .unwrap_or_default();
+            let out = fs_get((data.len() + 1) * std::mem::size_of::<c_ulong>()) as *mut c_ulong;
+            for (i, v) in data.iter().enumerate() {
+                *out.add(i) = *v;
+            }
+            *out.add(data.len()) = 0;
+            out
+        }
+    })
+}
+
+fn thread_to_c(nodes: &[ThreadNode], depth: usize) -> *mut THREADNODE {
+    // Siblings are linked through `branch`, a node's first child is `next`.
+    let mut head: *mut THREADNODE = null_mut();
+    let mut tail: *mut THREADNODE = null_mut();
+    for n in nodes {
+        // SAFETY: fresh nodes from mail_newthreadnode.
+        unsafe {
+            let c = mail_newthreadnode(null_mut());
+            (*c).num = c_ulong::from(n.num);
+            if depth < 1000 {
+                (*c).next = thread_to_c(&n.children, depth + 1);
+            }
+            if tail.is_null() {
+                head = c;
+            } else {
+                (*tail).branch = c;
+            }
+            tail = c;
+        }
+    }
+    head
+}
+
+/// `imap_thread`: THREAD on the server when it has the algorithm.
+///
+/// # Safety
+/// `stream` live; strings NUL-terminated; `spg` valid.
+#[no_mangle]
+pub unsafe extern "C" fn imap_thread(
+    stream: *mut MAILSTREAM,
+    type_: *mut c_char,
+    charset: *mut c_char,
+    spg: *mut SEARCHPGM,
+    flags: c_long,
+) -> *mut THREADNODE {
+    super::guard("imap_thread", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe {
+            let t = c_bytes(type_).unwrap_or(b"").to_ascii_uppercase();
+            let mut cap = b"THREAD=".to_vec();
+            cap.extend_from_slice(&t);
+            if !local(stream).is_some_and(|l| l.session.has(&cap)) {
+                log(
+                    b"Server does not support this threading algorithm",
+                    ERROR as c_long,
+                );
+                return null_mut();
+            }
+            let mut sp = Spgm { text: Vec::new() };
+            sp.pgm(spg, 0);
+            let cs = c_bytes(charset).unwrap_or(b"US-ASCII").to_vec();
+            let cmd = if flags & SE_UID as c_long != 0 {
+                "UID THREAD"
+            } else {
+                "THREAD"
+            };
+            if let Some(l) = local(stream) {
+                l.threaddata.clear();
+                l.got_thread = false;
+            }
+            let r = send(
+                stream,
+                cmd,
+                &[Arg::Atom(&t), Arg::Atom(&cs), Arg::Atom(&sp.text)],
+            );
+            if !ok(stream, &r) {
+                log(&r.text, ERROR as c_long);
+                return null_mut();
+            }
+            let data = local(stream)
+                .map(|l| std::mem::take(&mut l.threaddata))
+                .unwrap_or_default();
+            thread_to_c(&data, 0)
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Quota and ACL.
+
+unsafe fn simple(stream: *mut MAILSTREAM, cmd: &str, cap: &[u8], args: &[Arg]) -> c_long {
+    // SAFETY: stream NULL or live.
+    unsafe {
+        if !local(stream).is_some_and(|l| l.session.has(cap)) {
+            let m = format!("{cmd} illegal on this server");
+            log(m.as_bytes(), ERROR as c_long);
+            return 0;
+        }
+        let r = send(stream, cmd, args);
+        if ok(stream, &r) {
+            1
+        } else {
+            log(&r.text, ERROR as c_long);
+            0
+        }
+    }
+}
+
+unsafe fn arg<'a>(p: *mut c_char) -> &'a [u8] {
+    // SAFETY: NULL or NUL-terminated.
+    unsafe { c_bytes(p).unwrap_or(b"") }
+}
+
+/// `imap_getquota`.
+///
+/// # Safety
+/// `stream` live; `qroot` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_getquota(stream: *mut MAILSTREAM, qroot: *mut c_char) -> c_long {
+    // SAFETY: per the contract.
+    super::guard("imap_getquota", 0, || unsafe {
+        simple(stream, "GETQUOTA", b"QUOTA", &[Arg::Str(arg(qroot))])
+    })
+}
+
+/// `imap_getquotaroot`.
+///
+/// # Safety
+/// `stream` live; `mailbox` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_getquotaroot(
+    stream: *mut MAILSTREAM,
+    mailbox: *mut c_char,
+) -> c_long {
+    // SAFETY: per the contract.
+    super::guard("imap_getquotaroot", 0, || unsafe {
+        simple(stream, "GETQUOTAROOT", b"QUOTA", &[Arg::Str(arg(mailbox))])
+    })
+}
+
+/// `imap_setquota`.
+///
+/// # Safety
+/// `stream` live; `qroot` NUL-terminated; `limits` a valid list.
+#[no_mangle]
+pub unsafe extern "C" fn imap_setquota(
+    stream: *mut MAILSTREAM,
+    qroot: *mut c_char,
+    limits: *mut STRINGLIST,
+) -> c_long {
+    super::guard("imap_setquota", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            let mut t = b"(".to_vec();
+            let mut l = limits;
+            let mut first = true;
+            while !l.is_null() {
+                if !first {
+                    t.push(b' ');
+                }
+                first = false;
+                if !(*l).text.data.is_null() {
+                    t.extend_from_slice(std::slice::from_raw_parts(
+                        (*l).text.data,
+                        (*l).text.size as usize,
+                    ));
+                }
+                t.push(b' ');
+                t.extend_from_slice((*l).text.size.to_string().as_bytes());
+                l = (*l).next;
+            }
+            t.push(b')');
+            simple(
+                stream,
+                "SETQUOTA",
+                b"QUOTA",
+                &[Arg::Str(arg(qroot)), Arg::Atom(&t)],
+            )
+        }
+    })
+}
+
+/// `imap_getacl`.
+///
+/// # Safety
+/// `stream` live; `mailbox` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_getacl(stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
+    // SAFETY: per the contract.
+    super::guard("imap_getacl", 0, || unsafe {
+        simple(stream, "GETACL", b"ACL", &[Arg::Str(arg(mailbox))])
+    })
+}
+
+/// `imap_setacl`.
+///
+/// # Safety
+/// `stream` live; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_setacl(
+    stream: *mut MAILSTREAM,
+    mailbox: *mut c_char,
+    id: *mut c_char,
+    rights: *mut c_char,
+) -> c_long {
+    // SAFETY: per the contract.
+    super::guard("imap_setacl", 0, || unsafe {
+        simple(
+            stream,
+            "SETACL",
+            b"ACL",
+            &[
+                Arg::Str(arg(mailbox)),
+                Arg::Str(arg(id)),
+                Arg::Str(arg(rights)),
+            ],
+        )
+    })
+}
+
+/// `imap_deleteacl`.
+///
+/// # Safety
+/// `stream` live; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_deleteacl(
+    stream: *mut MAILSTREAM,
+    mailbox: *mut c_char,
+    id: *mut c_char,
+) -> c_long {
+    // SAFETY: per the contract.
+    super::guard("imap_deleteacl", 0, || unsafe {
+        simple(
+            stream,
+            "DELETEACL",
+            b"ACL",
+            &[Arg::Str(arg(mailbox)), Arg::Str(arg(id))],
+        )
+    })
+}
+
+/// `imap_listrights`.
+///
+/// # Safety
+/// `stream` live; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_listrights(
+    stream: *mut MAILSTREAM,
+    mailbox: *mut c_char,
+    id: *mut c_char,
+) -> c_long {
+    // SAFETY: per the contract.
+    super::guard("imap_listrights", 0, || unsafe {
+        simple(
+            stream,
+            "LISTRIGHTS",
+            b"ACL",
+            &[Arg::Str(arg(mailbox)), Arg::Str(arg(id))],
+        )
+    })
+}
+
+/// `imap_myrights`.
+///
+/// # Safety
+/// `stream` live; `mailbox` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_myrights(stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
+    // SAFETY: per the contract.
+    super::guard("imap_myrights", 0, || unsafe {
+        simple(stream, "MYRIGHTS", b"ACL", &[Arg::Str(arg(mailbox))])
+    })
+}
+
+/// `imap_cap`: the server's capabilities are kept in Rust form; programs
+/// that read the original's IMAPCAP record get NULL.
+///
+/// # Safety
+/// `stream` live.
+#[no_mangle]
+pub unsafe extern "C" fn imap_cap(_stream: *mut MAILSTREAM) -> *mut IMAPCAP {
+    null_mut()
+}
+
+/// `imap_host`: the server's host name.
+///
+/// # Safety
+/// `stream` live.
+#[no_mangle]
+pub unsafe extern "C" fn imap_host(stream: *mut MAILSTREAM) -> *mut c_char {
+    super::guard("imap_host", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe {
+            match local(stream) {
+                Some(l) => {
+                    static mut HOST: [u8; 256] = [0; 256];
+                    let h = &l.host[..l.host.len().min(255)];
+                    let p = addr_of_mut!(HOST) as *mut u8;
+                    std::ptr::copy_nonoverlapping(h.as_ptr(), p, h.len());
+                    *p.add(h.len()) = 0;
+                    p as *mut c_char
+                }
+                None => c"<closed>".as_ptr() as *mut c_char,
+            }
+        }
+    })
+}
+
+/// `imap_gc`: nothing is kept beyond the cache.
+///
+/// # Safety
+/// `stream` live.
+#[no_mangle]
+pub unsafe extern "C" fn imap_gc(_stream: *mut MAILSTREAM, _gcflags: c_long) {}
+
+/// Frees the thread data a stream may hold (unused: threads are built fresh).
+#[allow(dead_code)]
+unsafe fn free_thread(t: &mut *mut THREADNODE) {
+    // SAFETY: t from thread_to_c.
+    unsafe { mail_free_threadnode(t) };
+}
+
+#[allow(dead_code)]
+unsafe fn uid_seq(stream: *mut MAILSTREAM, s: *mut c_uchar) -> c_long {
+    // SAFETY: forwarded.
+    unsafe { mail_uid_sequence(stream, s) }
+}
+
+/// The IMAP driver.
+#[no_mangle]
+pub static mut imapdriver: DRIVER = DRIVER {
+    name: c"imap".as_ptr() as *mut c_char,
+    flags: 0x10a4c,
+    next: null_mut(),
+    valid: Some(imap_valid),
+    parameters: Some(super::params::imap_parameters),
+    scan: Some(imap_scan),
+    list: Some(imap_list),
+    lsub: Some(imap_lsub),
+    subscribe: Some(imap_subscribe),
+    unsubscribe: Some(imap_unsubscribe),
+    create: Some(imap_create),
+    mbxdel: Some(imap_delete),
+    mbxren: Some(imap_rename),
+    status: Some(imap_status),
+    open: Some(imap_open),
+    close: Some(imap_close),
+    fast: None,
+    msgflags: None,
+    overview: None,
+    structure: Some(imap_structure),
+    header: None,
+    text: None,
+    msgdata: Some(imap_msgdata),
+    uid: Some(imap_uid),
+    msgno: Some(imap_msgno),
+    flag: Some(imap_flag),
+    flagmsg: None,
+    search: Some(imap_search),
+    sort: Some(imap_sort),
+    thread: Some(imap_thread),
+    ping: Some(imap_ping),
+    check: Some(imap_check),
+    expunge: Some(imap_expunge),
+    copy: Some(imap_copy),
+    append: Some(imap_append),
+    gc: Some(imap_gc),
+};
+
+/// Prototype stream of the IMAP driver.
+#[no_mangle]
+pub static mut imapproto: MAILSTREAM = MAILSTREAM {
+    dtb: addr_of_mut!(imapdriver),
+    // SAFETY: MAILSTREAM is plain C data; all-zero is empty.
+    ..unsafe { std::mem::zeroed() }
+};

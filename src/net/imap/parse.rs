@@ -1,0 +1,1375 @@
+//! IMAP4rev1 response parser: a response is read as lines and literals
+//! (bounded in size), then parsed into [`Response`] values. Anything
+//! malformed becomes an error value or a warning, never a panic.
+
+use crate::message::model::{
+    Address, Body, Envelope, Message, NameTable, Nested, Parameter, ParseEnv, ENCOTHER,
+    TYPEMESSAGE, TYPEMULTIPART, TYPEOTHER, TYPETEXT,
+};
+
+/// Limits that keep a hostile server from exhausting memory or the stack.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Longest line (without literals).
+    pub line: usize,
+    /// Largest single literal.
+    pub literal: usize,
+    /// Largest whole response (lines and literals).
+    pub response: usize,
+    /// Deepest nesting of parentheses.
+    pub depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            line: 1 << 20,
+            literal: 256 << 20,
+            response: 512 << 20,
+            depth: 100,
+        }
+    }
+}
+
+/// One response as it came off the wire: text segments, each followed by
+/// the literal it announced (except the last).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RawResponse {
+    pub lines: Vec<Vec<u8>>,
+    pub literals: Vec<Vec<u8>>,
+}
+
+impl RawResponse {
+    /// The size announced at the end of `line` (`{n}` or `{n+}`), if any.
+    pub fn literal_size(line: &[u8]) -> Option<Result<usize, ()>> {
+        if line.last() != Some(&b'}') {
+            return None;
+        }
+        let open = line.iter().rposition(|&c| c == b'{')?;
+        let mut inner = &line[open + 1..line.len() - 1];
+        if inner.last() == Some(&b'+') {
+            inner = &inner[..inner.len() - 1];
+        }
+        if inner.is_empty() || inner.len() > 12 || !inner.iter().all(u8::is_ascii_digit) {
+            return Some(Err(()));
+        }
+        let n: u64 = std::str::from_utf8(inner).ok()?.parse().ok()?;
+        Some(usize::try_from(n).map_err(|_| ()))
+    }
+
+    /// The whole response text for logs, literals shown as `{n}`.
+    pub fn text(&self) -> Vec<u8> {
+        let mut t = Vec::new();
+        for (i, l) in self.lines.iter().enumerate() {
+            t.extend_from_slice(l);
+            if i < self.literals.len() {
+                t.extend_from_slice(b"\r\n");
+            }
+        }
+        t
+    }
+}
+
+/// A response code in brackets after OK/NO/BAD/BYE/PREAUTH.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Code {
+    Alert,
+    Parse,
+    ReadOnly,
+    ReadWrite,
+    TryCreate,
+    BadCharset,
+    UidValidity(u32),
+    UidNext(u32),
+    Unseen(u32),
+    PermanentFlags(Vec<Vec<u8>>),
+    Capability(Vec<Vec<u8>>),
+    AppendUid(u32, Vec<u32>),
+    CopyUid(u32, Vec<u32>, Vec<u32>),
+    Referral(Vec<u8>),
+    Other(Vec<u8>),
+}
+
+/// OK, NO, BAD, BYE or PREAUTH.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cond {
+    Ok,
+    No,
+    Bad,
+    Bye,
+    Preauth,
+}
+
+/// A node of a THREAD answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ThreadNode {
+    /// 0 for a dummy node.
+    pub num: u32,
+    pub children: Vec<ThreadNode>,
+}
+
+/// One FETCH data item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FetchItem {
+    Flags(Vec<Vec<u8>>),
+    Uid(u32),
+    InternalDate(Vec<u8>),
+    Size(u32),
+    Envelope(Box<Envelope>),
+    /// BODYSTRUCTURE, or BODY without a section.
+    Structure(Box<Body>),
+    /// `BODY[section]<origin>`; RFC822 is section "", RFC822.HEADER is
+    /// "HEADER", RFC822.TEXT is "TEXT". `None` data is NIL.
+    Section {
+        section: Vec<u8>,
+        origin: Option<u32>,
+        data: Option<Vec<u8>>,
+    },
+}
+
+/// An untagged response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Untagged {
+    Cond(Cond, Option<Code>, Vec<u8>),
+    Capability(Vec<Vec<u8>>),
+    Flags(Vec<Vec<u8>>),
+    Exists(u32),
+    Recent(u32),
+    Expunge(u32),
+    Fetch(u32, Vec<FetchItem>),
+    List {
+        lsub: bool,
+        attributes: Vec<Vec<u8>>,
+        delimiter: Option<u8>,
+        name: Vec<u8>,
+    },
+    Status(Vec<u8>, Vec<(Vec<u8>, u32)>),
+    Search(Vec<u32>),
+    Sort(Vec<u32>),
+    Thread(Vec<ThreadNode>),
+    Quota(Vec<u8>, Vec<(Vec<u8>, u64, u64)>),
+    QuotaRoot(Vec<u8>, Vec<Vec<u8>>),
+    Acl(Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>),
+    ListRights(Vec<u8>, Vec<u8>, Vec<u8>, Vec<Vec<u8>>),
+    MyRights(Vec<u8>, Vec<u8>),
+    Namespace(Vec<u8>),
+    Other(Vec<u8>),
+}
+
+/// A parsed response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Response {
+    Tagged(Vec<u8>, Cond, Option<Code>, Vec<u8>),
+    Continue(Vec<u8>),
+    Untagged(Untagged),
+}
+
+/// Why a response could not be parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError(pub Vec<u8>);
+
+type R<T> = Result<T, ParseError>;
+
+fn err<T>(what: &str, rest: &[u8]) -> R<T> {
+    let mut m = what.as_bytes().to_vec();
+    m.extend_from_slice(b": ");
+    m.extend_from_slice(&rest[..rest.len().min(80)]);
+    Err(ParseError(m))
+}
+
+/// A cursor over a raw response.
+pub struct Cursor<'a> {
+    raw: &'a RawResponse,
+    seg: usize,
+    pos: usize,
+    depth: usize,
+    limits: Limits,
+    /// Warnings met (the original's mm_notify WARN texts).
+    pub warnings: Vec<Vec<u8>>,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(raw: &'a RawResponse, limits: Limits) -> Self {
+        Cursor {
+            raw,
+            seg: 0,
+            pos: 0,
+            depth: 0,
+            limits,
+            warnings: Vec::new(),
+        }
+    }
+    fn line(&self) -> &'a [u8] {
+        self.raw.lines.get(self.seg).map_or(&[][..], |l| &l[..])
+    }
+    fn rest(&self) -> &'a [u8] {
+        let l = self.line();
+        &l[self.pos.min(l.len())..]
+    }
+    fn peek(&self) -> Option<u8> {
+        self.rest().first().copied()
+    }
+    fn bump(&mut self) {
+        self.pos += 1;
+    }
+    fn at_end(&self) -> bool {
+        self.rest().is_empty() && self.seg + 1 >= self.raw.lines.len()
+    }
+    fn skip_spaces(&mut self) {
+        while self.peek() == Some(b' ') {
+            self.bump();
+        }
+    }
+    fn expect(&mut self, c: u8) -> R<()> {
+        if self.peek() == Some(c) {
+            self.bump();
+            Ok(())
+        } else {
+            err(&format!("expected '{}'", c as char), self.rest())
+        }
+    }
+    fn enter(&mut self) -> R<()> {
+        self.depth += 1;
+        if self.depth > self.limits.depth {
+            return err("nesting too deep", self.rest());
+        }
+        Ok(())
+    }
+    fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+    /// An atom: up to a space, parenthesis, bracket or end of line.
+    pub fn atom(&mut self) -> &'a [u8] {
+        let r = self.rest();
+        let n = r
+            .iter()
+            .position(|&c| matches!(c, b' ' | b'(' | b')' | b'[' | b']' | b'{'))
+            .unwrap_or(r.len());
+        self.pos += n;
+        &r[..n]
+    }
+    /// An atom that may contain brackets (flags like `\*`, section specs).
+    fn flag_atom(&mut self) -> &'a [u8] {
+        let r = self.rest();
+        let n = r
+            .iter()
+            .position(|&c| matches!(c, b' ' | b'(' | b')'))
+            .unwrap_or(r.len());
+        self.pos += n;
+        &r[..n]
+    }
+    pub fn number(&mut self) -> R<u32> {
+        let r = self.rest();
+        let n = r.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 || n > 10 {
+            return err("expected a number", r);
+        }
+        self.pos += n;
+        let v: u64 = std::str::from_utf8(&r[..n])
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(u64::MAX);
+        u32::try_from(v).or_else(|_| err("number out of range", r))
+    }
+    fn number64(&mut self) -> R<u64> {
+        let r = self.rest();
+        let n = r.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 || n > 19 {
+            return err("expected a number", r);
+        }
+        self.pos += n;
+        std::str::from_utf8(&r[..n])
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map_or_else(|| err("number out of range", r), Ok)
+    }
+    fn is_nil(&self) -> bool {
+        let r = self.rest();
+        r.len() >= 3
+            && r[..3].eq_ignore_ascii_case(b"NIL")
+            && !r.get(3).is_some_and(|c| !matches!(c, b' ' | b')' | b'('))
+    }
+    /// nstring: NIL, a quoted string or a literal.
+    pub fn nstring(&mut self) -> R<Option<Vec<u8>>> {
+        self.skip_spaces();
+        match self.peek() {
+            Some(b'"') => {
+                self.bump();
+                let mut out = Vec::new();
+                loop {
+                    match self.peek() {
+                        None => return err("unterminated quoted string", b""),
+                        Some(b'"') => {
+                            self.bump();
+                            return Ok(Some(out));
+                        }
+                        Some(b'\\') => {
+                            self.bump();
+                            match self.peek() {
+                                Some(c) => {
+                                    out.push(c);
+                                    self.bump();
+                                }
+                                None => return err("unterminated quoted string", b""),
+                            }
+                        }
+                        Some(c) => {
+                            out.push(c);
+                            self.bump();
+                        }
+                    }
+                }
+            }
+            Some(b'{') => {
+                let r = self.rest();
+                if RawResponse::literal_size(r).is_none() {
+                    return err("bad literal", r);
+                }
+                let lit = self
+                    .raw
+                    .literals
+                    .get(self.seg)
+                    .ok_or_else(|| ParseError(b"missing literal".to_vec()))?;
+                self.seg += 1;
+                self.pos = 0;
+                Ok(Some(lit.clone()))
+            }
+            _ if self.is_nil() => {
+                self.pos += 3;
+                Ok(None)
+            }
+            _ => err("expected a string", self.rest()),
+        }
+    }
+    /// astring: an atom or a string.
+    pub fn astring(&mut self) -> R<Vec<u8>> {
+        self.skip_spaces();
+        match self.peek() {
+            Some(b'"') | Some(b'{') => Ok(self.nstring()?.unwrap_or_default()),
+            _ => {
+                let a = self.flag_atom();
+                if a.is_empty() {
+                    return err("expected an astring", self.rest());
+                }
+                Ok(a.to_vec())
+            }
+        }
+    }
+    /// A string or NIL where the original accepts an atom as well.
+    fn nastring(&mut self) -> R<Option<Vec<u8>>> {
+        self.skip_spaces();
+        match self.peek() {
+            Some(b'"') | Some(b'{') => self.nstring(),
+            _ if self.is_nil() => {
+                self.pos += 3;
+                Ok(None)
+            }
+            _ => {
+                let a = self.atom();
+                if a.is_empty() {
+                    return err("expected a string", self.rest());
+                }
+                Ok(Some(a.to_vec()))
+            }
+        }
+    }
+    /// `(a b c)` of flag atoms/astrings.
+    fn flag_list(&mut self) -> R<Vec<Vec<u8>>> {
+        self.skip_spaces();
+        self.expect(b'(')?;
+        let mut v = Vec::new();
+        loop {
+            self.skip_spaces();
+            match self.peek() {
+                Some(b')') => {
+                    self.bump();
+                    return Ok(v);
+                }
+                None => return err("unterminated list", b""),
+                Some(b'"') | Some(b'{') => v.push(self.nstring()?.unwrap_or_default()),
+                _ => {
+                    let a = self.flag_atom();
+                    if a.is_empty() {
+                        return err("bad list item", self.rest());
+                    }
+                    v.push(a.to_vec());
+                }
+            }
+        }
+    }
+    fn words_to_end(&mut self) -> Vec<Vec<u8>> {
+        let mut v = Vec::new();
+        loop {
+            self.skip_spaces();
+            let a = self.flag_atom();
+            if a.is_empty() {
+                break;
+            }
+            v.push(a.to_vec());
+        }
+        v
+    }
+    fn numbers_to_end(&mut self) -> R<Vec<u32>> {
+        let mut v = Vec::new();
+        loop {
+            self.skip_spaces();
+            match self.peek() {
+                None => return Ok(v),
+                Some(c) if c.is_ascii_digit() => v.push(self.number()?),
+                // ESEARCH-style or MODSEQ trailers end the list.
+                _ => return Ok(v),
+            }
+        }
+    }
+    fn text_to_end(&mut self) -> Vec<u8> {
+        self.skip_spaces();
+        let r = self.rest();
+        self.pos += r.len();
+        r.to_vec()
+    }
+
+    fn warn(&mut self, what: &str) {
+        let mut m = what.as_bytes().to_vec();
+        let r = self.rest();
+        if !r.is_empty() {
+            m.extend_from_slice(b": ");
+            m.extend_from_slice(&r[..r.len().min(80)]);
+        }
+        self.warnings.push(m);
+    }
+
+    /// Skips one value of any shape (extension data).
+    fn skip_value(&mut self) -> R<()> {
+        self.skip_spaces();
+        match self.peek() {
+            Some(b'(') => {
+                self.enter()?;
+                self.bump();
+                loop {
+                    self.skip_spaces();
+                    match self.peek() {
+                        Some(b')') => {
+                            self.bump();
+                            break;
+                        }
+                        None => return err("unterminated list", b""),
+                        _ => self.skip_value()?,
+                    }
+                }
+                self.leave();
+                Ok(())
+            }
+            Some(b'"') | Some(b'{') => self.nstring().map(|_| ()),
+            _ => {
+                if self.atom().is_empty() {
+                    return err("bad value", self.rest());
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// An address list: NIL or `((personal adl mailbox host) ...)`.
+    fn address_list(&mut self) -> R<Vec<Address>> {
+        self.skip_spaces();
+        if self.is_nil() {
+            self.pos += 3;
+            return Ok(Vec::new());
+        }
+        self.expect(b'(')?;
+        let mut v = Vec::new();
+        loop {
+            self.skip_spaces();
+            match self.peek() {
+                Some(b')') => {
+                    self.bump();
+                    return Ok(v);
+                }
+                Some(b'(') => {
+                    self.bump();
+                    let personal = self.nastring()?;
+                    let adl = self.nastring()?;
+                    let mailbox = self.nastring()?;
+                    let host = self.nastring()?;
+                    self.skip_spaces();
+                    self.expect(b')')?;
+                    v.push(Address {
+                        personal,
+                        adl,
+                        mailbox,
+                        host,
+                        ..Address::default()
+                    });
+                    if v.len() > 100_000 {
+                        return err("address list too long", b"");
+                    }
+                }
+                _ => return err("bogus address list", self.rest()),
+            }
+        }
+    }
+
+    /// ENVELOPE: `(date subject from sender reply-to to cc bcc in-reply-to
+    /// message-id)`; None for NIL.
+    pub fn envelope(&mut self) -> R<Option<Envelope>> {
+        self.skip_spaces();
+        if self.is_nil() {
+            self.pos += 3;
+            return Ok(None);
+        }
+        self.expect(b'(')?;
+        let mut e = Envelope {
+            imapenvonly: true,
+            ..Envelope::default()
+        };
+        e.date = self.nastring()?;
+        e.subject = self.nastring()?;
+        e.from = self.address_list()?;
+        e.sender = self.address_list()?;
+        e.reply_to = self.address_list()?;
+        e.to = self.address_list()?;
+        e.cc = self.address_list()?;
+        e.bcc = self.address_list()?;
+        e.in_reply_to = self.nastring()?;
+        e.message_id = self.nastring()?;
+        self.skip_spaces();
+        if self.peek() == Some(b')') {
+            self.bump();
+        } else {
+            self.warn("Junk at end of envelope");
+            // Skip whatever remains of the envelope.
+            while !matches!(self.peek(), Some(b')') | None) {
+                self.skip_value()?;
+                self.skip_spaces();
+            }
+            if self.peek() == Some(b')') {
+                self.bump();
+            }
+        }
+        Ok(Some(e))
+    }
+
+    fn parameters(&mut self) -> R<Vec<Parameter>> {
+        self.skip_spaces();
+        if self.is_nil() {
+            self.pos += 3;
+            return Ok(Vec::new());
+        }
+        if self.peek() != Some(b'(') {
+            self.warn("Bogus body parameter");
+            self.skip_value()?;
+            return Ok(Vec::new());
+        }
+        self.bump();
+        let mut v = Vec::new();
+        loop {
+            self.skip_spaces();
+            if self.peek() == Some(b')') {
+                self.bump();
+                return Ok(v);
+            }
+            if self.peek().is_none() {
+                return err("unterminated parameter list", b"");
+            }
+            let attribute = self.nastring()?.unwrap_or_else(|| b"UNKNOWN".to_vec());
+            let value = Some(self.nastring()?.unwrap_or_else(|| b"UNKNOWN".to_vec()));
+            v.push(Parameter { attribute, value });
+            if v.len() > 10_000 {
+                return err("too many parameters", b"");
+            }
+        }
+    }
+
+    fn disposition(&mut self, b: &mut Body) -> R<()> {
+        self.skip_spaces();
+        if self.is_nil() {
+            self.pos += 3;
+            return Ok(());
+        }
+        if self.peek() != Some(b'(') {
+            self.warn("Unknown body disposition");
+            return self.skip_value();
+        }
+        self.bump();
+        b.disposition_type = self.nastring()?;
+        b.disposition_parameter = self.parameters()?;
+        self.skip_spaces();
+        self.expect(b')')
+    }
+
+    fn language(&mut self) -> R<Option<Vec<Vec<u8>>>> {
+        self.skip_spaces();
+        if self.peek() == Some(b'(') {
+            self.bump();
+            let mut v = Vec::new();
+            loop {
+                self.skip_spaces();
+                if self.peek() == Some(b')') {
+                    self.bump();
+                    return Ok(Some(v));
+                }
+                if self.peek().is_none() {
+                    return err("unterminated language list", b"");
+                }
+                v.push(self.nastring()?.unwrap_or_default());
+            }
+        }
+        Ok(self.nastring()?.map(|s| vec![s]))
+    }
+
+    /// BODYSTRUCTURE (or BODY) into the model, looking type and encoding
+    /// names up in `env`'s tables.
+    pub fn body(&mut self, env: &mut dyn ParseEnv) -> R<Body> {
+        self.skip_spaces();
+        let mut b = Body::default();
+        if self.is_nil() {
+            self.pos += 3;
+            return Ok(b);
+        }
+        if self.peek() != Some(b'(') {
+            self.warn("Bogus body structure");
+            return err("bogus body structure", self.rest());
+        }
+        self.enter()?;
+        self.bump();
+        self.skip_spaces();
+        if self.peek() == Some(b'(') {
+            b.type_ = TYPEMULTIPART;
+            let mut parts = Vec::new();
+            while self.peek() == Some(b'(') {
+                parts.push(self.body(env)?);
+                self.skip_spaces();
+            }
+            b.nested = Nested::Parts(parts);
+            b.subtype = match self.nastring()? {
+                Some(mut s) => {
+                    s.make_ascii_uppercase();
+                    Some(s)
+                }
+                None => {
+                    self.warn("Missing multipart subtype");
+                    Some(b"MIXED".to_vec())
+                }
+            };
+            if self.peek() == Some(b' ') {
+                b.parameter = self.parameters()?;
+            }
+            if self.peek() == Some(b' ') {
+                self.disposition(&mut b)?;
+            }
+            if self.peek() == Some(b' ') {
+                b.language = self.language()?;
+            }
+            if self.peek() == Some(b' ') {
+                b.location = self.nastring()?;
+            }
+            while self.peek() == Some(b' ') {
+                self.skip_value()?;
+            }
+        } else if self.peek() == Some(b')') {
+            self.bump();
+            self.leave();
+            return Ok(b);
+        } else {
+            b.type_ = TYPEOTHER;
+            b.encoding = ENCOTHER;
+            if let Some(t) = self.nastring()? {
+                b.type_ = lookup(env.body_types(), &t, TYPEOTHER);
+            }
+            b.subtype = match self.nastring()? {
+                Some(mut s) => {
+                    s.make_ascii_uppercase();
+                    Some(s)
+                }
+                None => {
+                    self.warn("Missing body subtype");
+                    Some(default_subtype(b.type_).to_vec())
+                }
+            };
+            b.parameter = self.parameters()?;
+            b.id = self.nastring()?;
+            b.description = self.nastring()?;
+            if let Some(e) = self.nastring()? {
+                b.encoding = lookup(env.body_encodings(), &e, ENCOTHER);
+            }
+            self.skip_spaces();
+            b.size_bytes = u64::from(self.number().unwrap_or(0));
+            if b.type_ == TYPEMESSAGE && b.subtype.as_deref() == Some(b"RFC822") {
+                match self.envelope()? {
+                    Some(env_) => {
+                        let inner = self.body(env)?;
+                        b.nested = Nested::Msg(Box::new(Message {
+                            env: Some(Box::new(env_)),
+                            body: Some(Box::new(inner)),
+                            ..Message::default()
+                        }));
+                        self.skip_spaces();
+                        b.size_lines = u64::from(self.number().unwrap_or(0));
+                    }
+                    None => {
+                        self.warn("Missing body message envelope");
+                        b.subtype = Some(b"RFC822_MISSING_ENVELOPE".to_vec());
+                    }
+                }
+            } else if b.type_ == TYPETEXT {
+                self.skip_spaces();
+                b.size_lines = u64::from(self.number().unwrap_or(0));
+            }
+            if self.peek() == Some(b' ') {
+                b.md5 = self.nastring()?;
+            }
+            if self.peek() == Some(b' ') {
+                self.disposition(&mut b)?;
+            }
+            if self.peek() == Some(b' ') {
+                b.language = self.language()?;
+            }
+            if self.peek() == Some(b' ') {
+                b.location = self.nastring()?;
+            }
+            while self.peek() == Some(b' ') {
+                self.skip_value()?;
+            }
+        }
+        self.skip_spaces();
+        if self.peek() == Some(b')') {
+            self.bump();
+        } else {
+            self.warn("Junk at end of body part");
+            return err("junk at end of body part", self.rest());
+        }
+        self.leave();
+        Ok(b)
+    }
+
+    fn code(&mut self) -> R<Option<Code>> {
+        if self.peek() != Some(b'[') {
+            return Ok(None);
+        }
+        self.bump();
+        let name = self.atom().to_ascii_uppercase();
+        let c = match &name[..] {
+            b"ALERT" => Code::Alert,
+            b"PARSE" => Code::Parse,
+            b"READ-ONLY" => Code::ReadOnly,
+            b"READ-WRITE" => Code::ReadWrite,
+            b"TRYCREATE" => Code::TryCreate,
+            b"BADCHARSET" => Code::BadCharset,
+            b"UIDVALIDITY" => {
+                self.skip_spaces();
+                Code::UidValidity(self.number()?)
+            }
+            b"UIDNEXT" => {
+                self.skip_spaces();
+                Code::UidNext(self.number()?)
+            }
+            b"UNSEEN" => {
+                self.skip_spaces();
+                Code::Unseen(self.number()?)
+            }
+            b"PERMANENTFLAGS" => Code::PermanentFlags(self.flag_list()?),
+            b"CAPABILITY" => {
+                let r = self.rest();
+                let end = r.iter().position(|&c| c == b']').unwrap_or(r.len());
+                let caps = r[..end]
+                    .split(|&c| c == b' ')
+                    .filter(|w| !w.is_empty())
+                    .map(<[u8]>::to_vec)
+                    .collect();
+                self.pos += end;
+                Code::Capability(caps)
+            }
+            b"APPENDUID" => {
+                self.skip_spaces();
+                let v = self.number()?;
+                self.skip_spaces();
+                let set = self.atom();
+                Code::AppendUid(v, uid_set(set).unwrap_or_default())
+            }
+            b"COPYUID" => {
+                self.skip_spaces();
+                let v = self.number()?;
+                self.skip_spaces();
+                let s = uid_set(self.atom()).unwrap_or_default();
+                self.skip_spaces();
+                let d = uid_set(self.atom()).unwrap_or_default();
+                Code::CopyUid(v, s, d)
+            }
+            b"REFERRAL" => {
+                self.skip_spaces();
+                let r = self.rest();
+                let end = r.iter().position(|&c| c == b']').unwrap_or(r.len());
+                self.pos += end;
+                Code::Referral(r[..end].to_vec())
+            }
+            _ => {
+                let r = self.rest();
+                let end = r.iter().position(|&c| c == b']').unwrap_or(r.len());
+                self.pos += end;
+                let mut all = name.clone();
+                all.extend_from_slice(&r[..end]);
+                Code::Other(all)
+            }
+        };
+        // Skip to the closing bracket.
+        let r = self.rest();
+        match r.iter().position(|&c| c == b']') {
+            Some(i) => self.pos += i + 1,
+            None => self.pos += r.len(),
+        }
+        self.skip_spaces();
+        Ok(Some(c))
+    }
+
+    fn fetch_items(&mut self, env: &mut dyn ParseEnv) -> R<Vec<FetchItem>> {
+        self.skip_spaces();
+        self.expect(b'(')?;
+        let mut items = Vec::new();
+        loop {
+            self.skip_spaces();
+            match self.peek() {
+                Some(b')') => {
+                    self.bump();
+                    break;
+                }
+                None => return err("unterminated FETCH", b""),
+                _ => {}
+            }
+            let name = self.atom().to_ascii_uppercase();
+            let item = match &name[..] {
+                b"FLAGS" => FetchItem::Flags(self.flag_list()?),
+                b"UID" => {
+                    self.skip_spaces();
+                    FetchItem::Uid(self.number()?)
+                }
+                b"INTERNALDATE" => FetchItem::InternalDate(self.nastring()?.unwrap_or_default()),
+                b"RFC822.SIZE" => {
+                    self.skip_spaces();
+                    FetchItem::Size(self.number()?)
+                }
+                b"ENVELOPE" => match self.envelope()? {
+                    Some(e) => FetchItem::Envelope(Box::new(e)),
+                    None => FetchItem::Envelope(Box::default()),
+                },
+                b"RFC822" | b"RFC822.HEADER" | b"RFC822.TEXT" => FetchItem::Section {
+                    section: name.get(7..).map_or(Vec::new(), |s| s.to_vec()),
+                    origin: None,
+                    data: self.nstring()?,
+                },
+                b"BODY" | b"BODYSTRUCTURE" | b"BINARY" => {
+                    if self.peek() == Some(b'[') {
+                        self.bump();
+                        let r = self.rest();
+                        let end = r
+                            .iter()
+                            .position(|&c| c == b']')
+                            .ok_or_else(|| ParseError(b"unterminated section".to_vec()))?;
+                        let section = r[..end].to_ascii_uppercase();
+                        self.pos += end + 1;
+                        let mut origin = None;
+                        if self.peek() == Some(b'<') {
+                            self.bump();
+                            origin = Some(self.number()?);
+                            self.expect(b'>')?;
+                        }
+                        let data = self.nstring()?;
+                        FetchItem::Section {
+                            section,
+                            origin,
+                            data,
+                        }
+                    } else {
+                        let b = match self.body(env) {
+                            Ok(b) => b,
+                            Err(e) => {
+                                self.warnings.push(e.0.clone());
+                                return Err(e);
+                            }
+                        };
+                        FetchItem::Structure(Box::new(b))
+                    }
+                }
+                b"" => return err("bad FETCH item", self.rest()),
+                _ => {
+                    // Unknown item (MODSEQ, X-GM-*...): skip its value.
+                    self.skip_value()?;
+                    continue;
+                }
+            };
+            items.push(item);
+        }
+        Ok(items)
+    }
+
+    fn thread_list(&mut self) -> R<Vec<ThreadNode>> {
+        // One "(" ... ")" group: a chain of numbers, possibly ending in
+        // sub-threads.
+        self.enter()?;
+        self.expect(b'(')?;
+        let mut chain: Vec<ThreadNode> = Vec::new();
+        let mut branches: Vec<ThreadNode> = Vec::new();
+        loop {
+            self.skip_spaces();
+            match self.peek() {
+                Some(b')') => {
+                    self.bump();
+                    break;
+                }
+                Some(b'(') => {
+                    let mut sub = self.thread_list()?;
+                    if sub.len() == 1 {
+                        branches.push(sub.remove(0));
+                    } else {
+                        branches.push(ThreadNode {
+                            num: 0,
+                            children: sub,
+                        });
+                    }
+                }
+                Some(c) if c.is_ascii_digit() => {
+                    if !branches.is_empty() {
+                        return err("bad THREAD", self.rest());
+                    }
+                    chain.push(ThreadNode {
+                        num: self.number()?,
+                        children: Vec::new(),
+                    });
+                }
+                _ => return err("bad THREAD", self.rest()),
+            }
+        }
+        self.leave();
+        // Fold the chain: each node is the only child of the previous.
+        let mut tail = branches;
+        while let Some(mut n) = chain.pop() {
+            n.children = tail;
+            tail = vec![n];
+        }
+        Ok(tail)
+    }
+}
+
+fn default_subtype(t: u16) -> &'static [u8] {
+    match t {
+        TYPETEXT => b"PLAIN",
+        TYPEMULTIPART => b"MIXED",
+        TYPEMESSAGE => b"RFC822",
+        3 => b"OCTET-STREAM",
+        4 => b"BASIC",
+        _ => b"UNKNOWN",
+    }
+}
+
+/// Index of upper-cased `name` in `t`, adding it in the first free slot;
+/// `other` when the table is full.
+fn lookup(t: &mut dyn NameTable, name: &[u8], other: u16) -> u16 {
+    let up = name.to_ascii_uppercase();
+    for i in 0..=t.max() {
+        match t.get(i) {
+            Some(n) if n == &up[..] => return i as u16,
+            Some(_) => {}
+            None => {
+                t.set(i, up);
+                return i as u16;
+            }
+        }
+    }
+    other
+}
+
+/// A UID set `1:3,5` as a list (bounded).
+pub fn uid_set(s: &[u8]) -> Option<Vec<u32>> {
+    let mut v = Vec::new();
+    for part in s.split(|&c| c == b',') {
+        let num = |x: &[u8]| -> Option<u32> { std::str::from_utf8(x).ok()?.parse().ok() };
+        match part.iter().position(|&c| c == b':') {
+            Some(i) => {
+                let (a, b) = (num(&part[..i])?, num(&part[i + 1..])?);
+                let (lo, hi) = (a.min(b), a.max(b));
+                if (hi - lo) as usize + v.len() > 1_000_000 {
+                    return None;
+                }
+                v.extend(lo..=hi);
+            }
+            None => v.push(num(part)?),
+        }
+    }
+    Some(v)
+}
+
+/// Parses a whole raw response.
+pub fn parse(
+    raw: &RawResponse,
+    limits: Limits,
+    env: &mut dyn ParseEnv,
+) -> (R<Response>, Vec<Vec<u8>>) {
+    let mut c = Cursor::new(raw, limits);
+    let r = parse_with(&mut c, env);
+    (r, c.warnings)
+}
+
+fn cond_of(w: &[u8]) -> Option<Cond> {
+    Some(match &w.to_ascii_uppercase()[..] {
+        b"OK" => Cond::Ok,
+        b"NO" => Cond::No,
+        b"BAD" => Cond::Bad,
+        b"BYE" => Cond::Bye,
+        b"PREAUTH" => Cond::Preauth,
+        _ => return None,
+    })
+}
+
+fn parse_with(c: &mut Cursor, env: &mut dyn ParseEnv) -> R<Response> {
+    if c.peek() == Some(b'+') {
+        c.bump();
+        return Ok(Response::Continue(c.text_to_end()));
+    }
+    let tag = c.flag_atom().to_vec();
+    if tag.is_empty() {
+        return err("missing tag", c.rest());
+    }
+    c.skip_spaces();
+    if tag != b"*" {
+        let w = c.atom();
+        let cond = cond_of(w).map_or_else(|| err("bad tagged response", w), Ok)?;
+        c.skip_spaces();
+        let full = c.rest().to_vec();
+        let code = c.code().unwrap_or(None);
+        return Ok(Response::Tagged(tag, cond, code, full));
+    }
+    let first = c.atom().to_vec();
+    if first.is_empty() {
+        return err("empty untagged response", c.rest());
+    }
+    if first[0].is_ascii_digit() {
+        let n: u32 = std::str::from_utf8(&first)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map_or_else(|| err("bad number", &first), Ok)?;
+        c.skip_spaces();
+        let w = c.atom().to_ascii_uppercase();
+        let u = match &w[..] {
+            b"EXISTS" => Untagged::Exists(n),
+            b"RECENT" => Untagged::Recent(n),
+            b"EXPUNGE" => Untagged::Expunge(n),
+            b"FETCH" => {
+                if n == 0 {
+                    return err("FETCH of message 0", b"");
+                }
+                Untagged::Fetch(n, c.fetch_items(env)?)
+            }
+            _ => Untagged::Other(raw_text(c)),
+        };
+        return Ok(Response::Untagged(u));
+    }
+    let word = first.to_ascii_uppercase();
+    if let Some(cond) = cond_of(&word) {
+        c.skip_spaces();
+        let full = c.rest().to_vec();
+        let code = c.code().unwrap_or(None);
+        return Ok(Response::Untagged(Untagged::Cond(cond, code, full)));
+    }
+    let u = match &word[..] {
+        b"CAPABILITY" => Untagged::Capability(c.words_to_end()),
+        b"FLAGS" => Untagged::Flags(c.flag_list()?),
+        b"LIST" | b"LSUB" => {
+            let attributes = c.flag_list()?;
+            let d = c.nstring()?;
+            let delimiter = d.and_then(|d| d.first().copied());
+            let name = c.astring()?;
+            Untagged::List {
+                lsub: word == b"LSUB",
+                attributes,
+                delimiter,
+                name,
+            }
+        }
+        b"STATUS" => {
+            let name = c.astring()?;
+            c.skip_spaces();
+            c.expect(b'(')?;
+            let mut items = Vec::new();
+            loop {
+                c.skip_spaces();
+                if c.peek() == Some(b')') || c.peek().is_none() {
+                    break;
+                }
+                let k = c.atom().to_ascii_uppercase();
+                if k.is_empty() {
+                    return err("bad STATUS", c.rest());
+                }
+                c.skip_spaces();
+                let v = c.number64()?;
+                items.push((k, u32::try_from(v).unwrap_or(u32::MAX)));
+            }
+            Untagged::Status(name, items)
+        }
+        b"SEARCH" => Untagged::Search(c.numbers_to_end()?),
+        b"SORT" => Untagged::Sort(c.numbers_to_end()?),
+        b"THREAD" => {
+            let mut v = Vec::new();
+            loop {
+                c.skip_spaces();
+                if c.peek() != Some(b'(') {
+                    break;
+                }
+                let mut t = c.thread_list()?;
+                if t.len() == 1 {
+                    v.push(t.remove(0));
+                } else {
+                    v.push(ThreadNode {
+                        num: 0,
+                        children: t,
+                    });
+                }
+            }
+            Untagged::Thread(v)
+        }
+        b"QUOTA" => {
+            let root = c.astring()?;
+            c.skip_spaces();
+            c.expect(b'(')?;
+            let mut v = Vec::new();
+            loop {
+                c.skip_spaces();
+                if c.peek() == Some(b')') || c.peek().is_none() {
+                    break;
+                }
+                let name = c.atom().to_vec();
+                if name.is_empty() {
+                    return err("bad QUOTA", c.rest());
+                }
+                c.skip_spaces();
+                let usage = c.number64()?;
+                c.skip_spaces();
+                let limit = c.number64()?;
+                v.push((name, usage, limit));
+            }
+            Untagged::Quota(root, v)
+        }
+        b"QUOTAROOT" => {
+            let mailbox = c.astring()?;
+            let mut roots = Vec::new();
+            loop {
+                c.skip_spaces();
+                if c.peek().is_none() {
+                    break;
+                }
+                roots.push(c.astring()?);
+            }
+            Untagged::QuotaRoot(mailbox, roots)
+        }
+        b"ACL" => {
+            let mailbox = c.astring()?;
+            let mut v = Vec::new();
+            loop {
+                c.skip_spaces();
+                if c.peek().is_none() {
+                    break;
+                }
+                let id = c.astring()?;
+                let rights = c.astring()?;
+                v.push((id, rights));
+            }
+            Untagged::Acl(mailbox, v)
+        }
+        b"LISTRIGHTS" => {
+            let mailbox = c.astring()?;
+            let id = c.astring()?;
+            let req = c.astring()?;
+            let mut opt = Vec::new();
+            loop {
+                c.skip_spaces();
+                if c.peek().is_none() {
+                    break;
+                }
+                opt.push(c.astring()?);
+            }
+            Untagged::ListRights(mailbox, id, req, opt)
+        }
+        b"MYRIGHTS" => {
+            let mailbox = c.astring()?;
+            let rights = c.astring()?;
+            Untagged::MyRights(mailbox, rights)
+        }
+        b"NAMESPACE" => Untagged::Namespace(raw_text(c)),
+        _ => Untagged::Other(raw_text(c)),
+    };
+    Ok(Response::Untagged(u))
+}
+
+fn raw_text(c: &mut Cursor) -> Vec<u8> {
+    let mut t = c.text_to_end();
+    while !c.at_end() {
+        // Literals of an unknown response are skipped.
+        c.seg += 1;
+        c.pos = 0;
+        t.extend_from_slice(b" ");
+        t.extend_from_slice(c.rest());
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::model::Collect;
+
+    fn raw(lines: &[&[u8]], lits: &[&[u8]]) -> RawResponse {
+        RawResponse {
+            lines: lines.iter().map(|l| l.to_vec()).collect(),
+            literals: lits.iter().map(|l| l.to_vec()).collect(),
+        }
+    }
+    fn p(lines: &[&[u8]], lits: &[&[u8]]) -> Response {
+        let mut env = Collect::default();
+        parse(&raw(lines, lits), Limits::default(), &mut env)
+            .0
+            .unwrap()
+    }
+
+    #[test]
+    fn tagged_and_codes() {
+        assert_eq!(
+            p(&[b"A1 OK [READ-WRITE] SELECT completed"], &[]),
+            Response::Tagged(
+                b"A1".to_vec(),
+                Cond::Ok,
+                Some(Code::ReadWrite),
+                b"[READ-WRITE] SELECT completed".to_vec()
+            )
+        );
+        assert_eq!(
+            p(&[b"* OK [UIDVALIDITY 3857529045] UIDs valid"], &[]),
+            Response::Untagged(Untagged::Cond(
+                Cond::Ok,
+                Some(Code::UidValidity(3857529045)),
+                b"[UIDVALIDITY 3857529045] UIDs valid".to_vec()
+            ))
+        );
+        match p(&[b"A3 OK [COPYUID 38505 304,319:320 3956:3958] Done"], &[]) {
+            Response::Tagged(_, _, Some(Code::CopyUid(v, s, d)), _) => {
+                assert_eq!(v, 38505);
+                assert_eq!(s, vec![304, 319, 320]);
+                assert_eq!(d, vec![3956, 3957, 3958]);
+            }
+            r => panic!("{r:?}"),
+        }
+        match p(
+            &[b"* OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited"],
+            &[],
+        ) {
+            Response::Untagged(Untagged::Cond(_, Some(Code::PermanentFlags(f)), _)) => {
+                assert_eq!(f.len(), 3)
+            }
+            r => panic!("{r:?}"),
+        }
+    }
+
+    #[test]
+    fn fetch_with_literal_and_structure() {
+        let r = p(
+            &[
+                b"* 12 FETCH (FLAGS (\\Seen) UID 7 RFC822.SIZE 44827 BODY[HEADER]<0> {5}",
+                b" BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 1152 23)(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\" \"NAME\" \"cc.diff\") \"<960723163407.20117h@cac.washington.edu>\" \"Compiler diff\" \"BASE64\" 4554 73) \"MIXED\"))",
+            ],
+            &[b"ab\r\nc"],
+        );
+        let Response::Untagged(Untagged::Fetch(12, items)) = r else {
+            panic!()
+        };
+        assert_eq!(items[0], FetchItem::Flags(vec![b"\\Seen".to_vec()]));
+        assert_eq!(items[1], FetchItem::Uid(7));
+        assert_eq!(items[2], FetchItem::Size(44827));
+        assert_eq!(
+            items[3],
+            FetchItem::Section {
+                section: b"HEADER".to_vec(),
+                origin: Some(0),
+                data: Some(b"ab\r\nc".to_vec())
+            }
+        );
+        let FetchItem::Structure(b) = &items[4] else {
+            panic!()
+        };
+        assert_eq!(b.type_, TYPEMULTIPART);
+        let Nested::Parts(parts) = &b.nested else {
+            panic!()
+        };
+        assert_eq!(parts[1].encoding, 3);
+        assert_eq!(parts[1].size_lines, 73);
+    }
+
+    #[test]
+    fn envelope() {
+        let r = p(&[b"* 1 FETCH (ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \"IMAP4rev1 WG mtg summary\" ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) NIL NIL ((NIL NIL \"imap\" \"cac.washington.edu\")) ((NIL NIL \"minutes\" \"CNRI.Reston.VA.US\")(\"John Klensin\" NIL \"KLENSIN\" \"MIT.EDU\")) NIL NIL \"<B27397-0100000@cac.washington.edu>\"))"], &[]);
+        let Response::Untagged(Untagged::Fetch(1, items)) = r else {
+            panic!()
+        };
+        let FetchItem::Envelope(e) = &items[0] else {
+            panic!()
+        };
+        assert_eq!(e.from[0].mailbox.as_deref(), Some(&b"gray"[..]));
+        assert_eq!(e.cc.len(), 2);
+        assert!(e.sender.is_empty());
+    }
+
+    #[test]
+    fn lists_and_thread() {
+        assert_eq!(
+            p(&[b"* LIST (\\HasNoChildren) \"/\" \"a b\""], &[]),
+            Response::Untagged(Untagged::List {
+                lsub: false,
+                attributes: vec![b"\\HasNoChildren".to_vec()],
+                delimiter: Some(b'/'),
+                name: b"a b".to_vec()
+            })
+        );
+        let Response::Untagged(Untagged::Thread(t)) =
+            p(&[b"* THREAD (2)(3 6 (4 23)(44 7 96))"], &[])
+        else {
+            panic!()
+        };
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[1].num, 3);
+        assert_eq!(t[1].children[0].num, 6);
+        assert_eq!(t[1].children[0].children.len(), 2);
+        assert_eq!(
+            p(&[b"* SEARCH 2 84 882"], &[]),
+            Response::Untagged(Untagged::Search(vec![2, 84, 882]))
+        );
+        assert_eq!(
+            p(&[b"* QUOTA \"User quota\" (STORAGE 10 102400)"], &[]),
+            Response::Untagged(Untagged::Quota(
+                b"User quota".to_vec(),
+                vec![(b"STORAGE".to_vec(), 10, 102400)]
+            ))
+        );
+    }
+
+    #[test]
+    fn hostile_inputs_fail_cleanly() {
+        let mut env = Collect::default();
+        let deep = {
+            let mut s = b"* 1 FETCH (BODYSTRUCTURE ".to_vec();
+            s.extend(std::iter::repeat_n(b'(', 10_000));
+            s
+        };
+        for l in [
+            &b"* 1 FETCH (BODYSTRUCTURE (\"TEXT\""[..],
+            b"* 1 FETCH (ENVELOPE (",
+            b"* 99999999999 EXISTS",
+            b"* 1 FETCH (BODY[HEADER {5}",
+            b"* 1 FETCH (FLAGS",
+            b"A1 WHAT",
+            b"",
+            &deep,
+        ] {
+            let r = parse(&raw(&[l], &[]), Limits::default(), &mut env).0;
+            assert!(r.is_err(), "{:?}", String::from_utf8_lossy(l));
+        }
+        assert_eq!(RawResponse::literal_size(b"x {-1}"), Some(Err(())));
+        assert_eq!(RawResponse::literal_size(b"x {12}"), Some(Ok(12)));
+        assert_eq!(RawResponse::literal_size(b"x {12+}"), Some(Ok(12)));
+    }
+}

@@ -1,0 +1,589 @@
+//! One IMAP connection: sends tagged commands (with literals, synchronising
+//! or LITERAL+), reads responses through the bounded reader and hands back
+//! the untagged responses in the order they came.
+
+use super::parse::{self, Code, Cond, Limits, RawResponse, Response, Untagged};
+use crate::message::model::ParseEnv;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::Duration;
+
+/// What a session needs from the connection under it.
+pub trait Wire {
+    /// One line without its CRLF, at most `max` bytes (longer is an error).
+    fn getline(&mut self, max: usize) -> io::Result<Vec<u8>>;
+    /// Exactly `n` bytes.
+    fn getbuffer(&mut self, n: usize) -> io::Result<Vec<u8>>;
+    fn send(&mut self, b: &[u8]) -> io::Result<()>;
+    /// Starts TLS on the connection (STARTTLS); unsupported by default.
+    fn start_tls(&mut self, _opts: &crate::net::tls::TlsOptions) -> io::Result<()> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "TLS not available",
+        ))
+    }
+}
+
+fn net_err(e: crate::net::transport::NetError) -> io::Error {
+    use crate::net::transport::NetError;
+    match e {
+        NetError::Timeout => io::Error::new(io::ErrorKind::TimedOut, "timed out"),
+        NetError::Closed => io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed"),
+        NetError::LineTooLong => io::Error::new(io::ErrorKind::InvalidData, "line too long"),
+        NetError::Io(e) => e,
+        e => io::Error::other(e.to_string()),
+    }
+}
+
+/// A connection of the transport layer (plain, `/ssl` or after STARTTLS).
+pub struct NetWire(pub crate::net::transport::Connection);
+
+impl Wire for NetWire {
+    fn getline(&mut self, max: usize) -> io::Result<Vec<u8>> {
+        let mut l = self.0.getline().map_err(net_err)?;
+        if l.len() > max {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "line too long"));
+        }
+        if l.last() == Some(&b'\r') {
+            l.pop();
+        }
+        Ok(l)
+    }
+    fn getbuffer(&mut self, n: usize) -> io::Result<Vec<u8>> {
+        self.0.getbuffer(n).map_err(net_err)
+    }
+    fn send(&mut self, b: &[u8]) -> io::Result<()> {
+        self.0.write_all(b).map_err(net_err)
+    }
+    fn start_tls(&mut self, opts: &crate::net::tls::TlsOptions) -> io::Result<()> {
+        self.0.start_tls(opts).map_err(net_err)
+    }
+}
+
+/// A plain TCP connection with read and write timeouts.
+pub struct TcpWire {
+    reader: BufReader<TcpStream>,
+}
+
+impl TcpWire {
+    /// Connects to `host:port`, trying every address in turn.
+    pub fn open(host: &str, port: u16, timeout: Option<Duration>) -> io::Result<Self> {
+        let mut last = io::Error::new(io::ErrorKind::NotFound, "no address");
+        for a in (host, port).to_socket_addrs()? {
+            let s = match timeout {
+                Some(t) => TcpStream::connect_timeout(&a, t),
+                None => TcpStream::connect(a),
+            };
+            match s {
+                Ok(s) => {
+                    s.set_read_timeout(timeout)?;
+                    s.set_write_timeout(timeout)?;
+                    let _ = s.set_nodelay(true);
+                    return Ok(TcpWire {
+                        reader: BufReader::with_capacity(64 * 1024, s),
+                    });
+                }
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+}
+
+impl Wire for TcpWire {
+    fn getline(&mut self, max: usize) -> io::Result<Vec<u8>> {
+        let mut line = Vec::new();
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "connection closed",
+                ));
+            }
+            match memchr::memchr(b'\n', buf) {
+                Some(i) => {
+                    line.extend_from_slice(&buf[..i]);
+                    self.reader.consume(i + 1);
+                    if line.last() == Some(&b'\r') {
+                        line.pop();
+                    }
+                    if line.len() > max {
+                        return Err(io::Error::new(io::ErrorKind::InvalidData, "line too long"));
+                    }
+                    return Ok(line);
+                }
+                None => {
+                    let n = buf.len();
+                    line.extend_from_slice(buf);
+                    self.reader.consume(n);
+                    if line.len() > max {
+                        return Err(io::Error::new(io::ErrorKind::InvalidData, "line too long"));
+                    }
+                }
+            }
+        }
+    }
+    fn getbuffer(&mut self, n: usize) -> io::Result<Vec<u8>> {
+        let mut v = Vec::new();
+        // Grows as data arrives, so an announced size alone costs nothing.
+        let got = (&mut self.reader).take(n as u64).read_to_end(&mut v)?;
+        if got < n {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "connection closed in a literal",
+            ));
+        }
+        Ok(v)
+    }
+    fn send(&mut self, b: &[u8]) -> io::Result<()> {
+        let s = self.reader.get_mut();
+        s.write_all(b)?;
+        s.flush()
+    }
+}
+
+/// An argument of a command.
+#[derive(Clone, Copy, Debug)]
+pub enum Arg<'a> {
+    /// Sent as is.
+    Atom(&'a [u8]),
+    /// Sent quoted, or as a literal when it cannot be quoted.
+    Str(&'a [u8]),
+    /// Always a literal.
+    Literal(&'a [u8]),
+}
+
+/// The end of a command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Done {
+    pub cond: Cond,
+    pub code: Option<Code>,
+    pub text: Vec<u8>,
+}
+
+impl Done {
+    pub fn ok(&self) -> bool {
+        self.cond == Cond::Ok
+    }
+}
+
+/// A failure of the connection itself (the session is dead afterwards).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Broken(pub Vec<u8>);
+
+/// An untagged response, or a warning about one the parser met.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Untagged(Untagged),
+    /// A parse problem (the original's WARN notices / protocol errors).
+    Warning(Vec<u8>),
+}
+
+/// An IMAP session.
+pub struct Session {
+    wire: Box<dyn Wire>,
+    tag: u32,
+    pub limits: Limits,
+    pub capabilities: Vec<Vec<u8>>,
+    /// Set when the connection failed or the server said BYE.
+    pub dead: bool,
+}
+
+impl Session {
+    pub fn new(wire: Box<dyn Wire>) -> Self {
+        Session {
+            wire,
+            tag: 0,
+            limits: Limits::default(),
+            capabilities: Vec::new(),
+            dead: false,
+        }
+    }
+
+    pub fn has(&self, cap: &[u8]) -> bool {
+        self.capabilities
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(cap))
+    }
+
+    /// Reads one response (a line with its literals).
+    pub fn read_raw(&mut self) -> Result<RawResponse, Broken> {
+        let mut raw = RawResponse::default();
+        let mut total = 0usize;
+        loop {
+            let line = self
+                .wire
+                .getline(self.limits.line)
+                .map_err(|e| self.broke(e))?;
+            total += line.len();
+            let lit = RawResponse::literal_size(&line);
+            raw.lines.push(line);
+            match lit {
+                None => return Ok(raw),
+                // A malformed size is left for the parser to reject.
+                Some(Err(())) => return Ok(raw),
+                Some(Ok(n)) => {
+                    if n > self.limits.literal || total + n > self.limits.response {
+                        self.dead = true;
+                        return Err(Broken(
+                            format!("IMAP server sent an oversized literal ({n} bytes)")
+                                .into_bytes(),
+                        ));
+                    }
+                    let data = self.wire.getbuffer(n).map_err(|e| self.broke(e))?;
+                    total += n;
+                    raw.literals.push(data);
+                }
+            }
+        }
+    }
+
+    fn broke(&mut self, e: io::Error) -> Broken {
+        self.dead = true;
+        let t = match e.kind() {
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+                "IMAP connection timed out".to_string()
+            }
+            io::ErrorKind::UnexpectedEof => "IMAP connection broken (server response)".to_string(),
+            _ => format!("IMAP connection broken ({e})"),
+        };
+        Broken(t.into_bytes())
+    }
+
+    /// Reads and parses one response.
+    pub fn read(
+        &mut self,
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Response, Broken> {
+        loop {
+            let raw = self.read_raw()?;
+            let (r, warnings) = parse::parse(&raw, self.limits, env);
+            items.extend(warnings.into_iter().map(Item::Warning));
+            match r {
+                Ok(r) => return Ok(r),
+                Err(e) => {
+                    let mut m = b"IMAP protocol error: ".to_vec();
+                    m.extend_from_slice(&e.0);
+                    items.push(Item::Warning(m));
+                    // A tagged line we could not parse still ends the
+                    // command it answers.
+                    if let Some(l) = raw.lines.first() {
+                        if l.first() == Some(&b'A') {
+                            let tag_end = l.iter().position(|&c| c == b' ').unwrap_or(l.len());
+                            return Ok(Response::Tagged(
+                                l[..tag_end].to_vec(),
+                                Cond::Bad,
+                                None,
+                                b"unparseable response".to_vec(),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads the greeting.
+    pub fn greeting(
+        &mut self,
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Done, Broken> {
+        match self.read(env, items)? {
+            Response::Untagged(Untagged::Cond(cond, code, text)) => {
+                if let Some(Code::Capability(c)) = &code {
+                    self.capabilities = c.clone();
+                }
+                if cond == Cond::Bye {
+                    self.dead = true;
+                }
+                Ok(Done { cond, code, text })
+            }
+            _ => {
+                self.dead = true;
+                Err(Broken(b"IMAP server sent a bad greeting".to_vec()))
+            }
+        }
+    }
+
+    fn quotable(s: &[u8]) -> bool {
+        s.len() < 1000
+            && s.iter()
+                .all(|&c| c != 0 && c != b'\r' && c != b'\n' && c < 0x80)
+    }
+
+    /// Sends a command and reads until its tagged answer; untagged
+    /// responses go to `items` in order.
+    pub fn command(
+        &mut self,
+        name: &str,
+        args: &[Arg],
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Done, Broken> {
+        if self.dead {
+            return Err(Broken(b"IMAP connection lost".to_vec()));
+        }
+        self.tag += 1;
+        let tag = format!("A{:04}", self.tag).into_bytes();
+        let mut buf = tag.clone();
+        buf.push(b' ');
+        buf.extend_from_slice(name.as_bytes());
+        let plus = self.has(b"LITERAL+");
+        for a in args {
+            buf.push(b' ');
+            let lit = match *a {
+                Arg::Atom(s) => {
+                    buf.extend_from_slice(s);
+                    continue;
+                }
+                Arg::Str(s) if Self::quotable(s) => {
+                    buf.push(b'"');
+                    for &c in s {
+                        if c == b'"' || c == b'\\' {
+                            buf.push(b'\\');
+                        }
+                        buf.push(c);
+                    }
+                    buf.push(b'"');
+                    continue;
+                }
+                Arg::Str(s) | Arg::Literal(s) => s,
+            };
+            buf.extend_from_slice(
+                format!("{{{}{}}}\r\n", lit.len(), if plus { "+" } else { "" }).as_bytes(),
+            );
+            if !plus {
+                self.wire.send(&buf).map_err(|e| self.broke(e))?;
+                buf.clear();
+                // Wait for the go-ahead.
+                loop {
+                    match self.read(env, items)? {
+                        Response::Continue(_) => break,
+                        Response::Tagged(t, cond, code, text) if t == tag => {
+                            return Ok(Done { cond, code, text });
+                        }
+                        Response::Tagged(..) => {}
+                        Response::Untagged(u) => {
+                            if self.note(&u) {
+                                items.push(Item::Untagged(u));
+                                return Err(Broken(b"IMAP server said BYE".to_vec()));
+                            }
+                            items.push(Item::Untagged(u));
+                        }
+                    }
+                }
+            }
+            buf.extend_from_slice(lit);
+        }
+        buf.extend_from_slice(b"\r\n");
+        self.wire.send(&buf).map_err(|e| self.broke(e))?;
+        self.finish(&tag, env, items)
+    }
+
+    /// Remembers capabilities; true for BYE.
+    fn note(&mut self, u: &Untagged) -> bool {
+        match u {
+            Untagged::Capability(c) => self.capabilities = c.clone(),
+            Untagged::Cond(_, Some(Code::Capability(c)), _) => self.capabilities = c.clone(),
+            Untagged::Cond(Cond::Bye, ..) => {
+                self.dead = true;
+                return true;
+            }
+            _ => {}
+        }
+        false
+    }
+
+    fn finish(
+        &mut self,
+        tag: &[u8],
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Done, Broken> {
+        loop {
+            match self.read(env, items)? {
+                Response::Tagged(t, cond, code, text) if t == tag => {
+                    if let Some(Code::Capability(c)) = &code {
+                        self.capabilities = c.clone();
+                    }
+                    return Ok(Done { cond, code, text });
+                }
+                Response::Tagged(..) | Response::Continue(_) => {}
+                Response::Untagged(u) => {
+                    let bye = self.note(&u);
+                    items.push(Item::Untagged(u));
+                    if bye {
+                        // The server may still answer; if it closes, the
+                        // read fails and reports the break.
+                        self.dead = false;
+                        match self.read(env, items) {
+                            Ok(Response::Tagged(t, cond, code, text)) if t == tag => {
+                                self.dead = true;
+                                return Ok(Done { cond, code, text });
+                            }
+                            _ => {
+                                self.dead = true;
+                                return Err(Broken(b"IMAP server said BYE".to_vec()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts TLS under the session.
+    pub fn start_tls(&mut self, opts: &crate::net::tls::TlsOptions) -> Result<(), Broken> {
+        self.wire.start_tls(opts).map_err(|e| {
+            self.dead = true;
+            Broken(e.to_string().into_bytes())
+        })
+    }
+
+    /// AUTHENTICATE with `client`; SASL-IR when the server has it.
+    pub fn authenticate(
+        &mut self,
+        client: &mut crate::net::sasl::SaslClient,
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Done, Broken> {
+        use crate::net::sasl::{decode64, encode64};
+        if self.dead {
+            return Err(Broken(b"IMAP connection lost".to_vec()));
+        }
+        self.tag += 1;
+        let tag = format!("A{:04}", self.tag).into_bytes();
+        let mut line = tag.clone();
+        line.extend_from_slice(b" AUTHENTICATE ");
+        line.extend_from_slice(client.mechanism().name().as_bytes());
+        if self.has(b"SASL-IR") {
+            if let Some(ir) = client.initial_response() {
+                line.push(b' ');
+                if ir.is_empty() {
+                    line.push(b'=');
+                } else {
+                    line.extend_from_slice(encode64(&ir).as_bytes());
+                }
+            }
+        }
+        line.extend_from_slice(b"\r\n");
+        self.wire.send(&line).map_err(|e| self.broke(e))?;
+        loop {
+            match self.read(env, items)? {
+                Response::Continue(text) => {
+                    let reply = match decode64(&text).map(|c| client.step(&c)) {
+                        Some(Ok(r)) => encode64(&r).into_bytes(),
+                        // Cancel the exchange.
+                        _ => b"*".to_vec(),
+                    };
+                    self.send_line(&reply)?;
+                }
+                Response::Tagged(t, cond, code, text) if t == tag => {
+                    return Ok(Done { cond, code, text });
+                }
+                Response::Tagged(..) => {}
+                Response::Untagged(u) => {
+                    let bye = self.note(&u);
+                    items.push(Item::Untagged(u));
+                    if bye {
+                        return Err(Broken(b"IMAP server said BYE".to_vec()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends a continuation line (SASL) and reads the next response.
+    pub fn send_line(&mut self, line: &[u8]) -> Result<(), Broken> {
+        let mut b = line.to_vec();
+        b.extend_from_slice(b"\r\n");
+        self.wire.send(&b).map_err(|e| self.broke(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::model::Collect;
+    use std::collections::VecDeque;
+
+    /// A scripted server.
+    struct Script {
+        input: VecDeque<u8>,
+        sent: Vec<u8>,
+    }
+    impl Wire for Script {
+        fn getline(&mut self, max: usize) -> io::Result<Vec<u8>> {
+            let mut l = Vec::new();
+            loop {
+                match self.input.pop_front() {
+                    None => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "eof")),
+                    Some(b'\n') => {
+                        if l.last() == Some(&b'\r') {
+                            l.pop();
+                        }
+                        return Ok(l);
+                    }
+                    Some(c) => {
+                        l.push(c);
+                        if l.len() > max {
+                            return Err(io::Error::new(io::ErrorKind::InvalidData, "long"));
+                        }
+                    }
+                }
+            }
+        }
+        fn getbuffer(&mut self, n: usize) -> io::Result<Vec<u8>> {
+            if self.input.len() < n {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "eof"));
+            }
+            Ok(self.input.drain(..n).collect())
+        }
+        fn send(&mut self, b: &[u8]) -> io::Result<()> {
+            self.sent.extend_from_slice(b);
+            Ok(())
+        }
+    }
+
+    fn session(input: &[u8]) -> Session {
+        Session::new(Box::new(Script {
+            input: input.iter().copied().collect(),
+            sent: Vec::new(),
+        }))
+    }
+
+    #[test]
+    fn command_round_trip() {
+        let mut s = session(b"* OK [CAPABILITY IMAP4rev1 LITERAL+] hi\r\n* 3 EXISTS\r\n* 1 FETCH (BODY[] {3}\r\nabc)\r\nA0001 OK done\r\n");
+        let mut env = Collect::default();
+        let mut items = Vec::new();
+        let g = s.greeting(&mut env, &mut items).unwrap();
+        assert!(g.ok());
+        assert!(s.has(b"literal+"));
+        let d = s
+            .command("SELECT", &[Arg::Str(b"IN\"BOX")], &mut env, &mut items)
+            .unwrap();
+        assert!(d.ok());
+        assert_eq!(items.len(), 2);
+    }
+
+    #[test]
+    fn hostile_literal_and_eof() {
+        let mut env = Collect::default();
+        let mut items = Vec::new();
+        let mut s = session(b"* OK hi\r\n* 1 FETCH (BODY[] {999999999999}\r\n");
+        s.greeting(&mut env, &mut items).unwrap();
+        assert!(s.command("NOOP", &[], &mut env, &mut items).is_err());
+        assert!(s.dead);
+        let mut s = session(b"* OK hi\r\n* 1 FETCH (BODY[] {10}\r\nabc");
+        s.greeting(&mut env, &mut items).unwrap();
+        assert!(s.command("NOOP", &[], &mut env, &mut items).is_err());
+        let mut s =
+            session(b"* OK hi\r\n* garbage (((\r\n* 1 FETCH (BODYSTRUCTURE ((((\r\nA0001 OK x\r\n");
+        s.greeting(&mut env, &mut items).unwrap();
+        assert!(s.command("NOOP", &[], &mut env, &mut items).unwrap().ok());
+    }
+}
