@@ -92,7 +92,10 @@ pub static mut dummyproto: MAILSTREAM = MAILSTREAM {
 // src/abi/bridge.rs: one invocation per driver, its slots as in the
 // original's DRIVER object (`new` generates the export, `use` reuses one).
 use super::dummy::{dummy_create, dummy_delete, dummy_rename};
-use super::params::{mbx_parameters, mix_parameters, mmdf_parameters, mx_parameters, phile_parameters, unix_parameters};
+use super::params::{
+    mbx_parameters, mix_parameters, mmdf_parameters, mx_parameters, phile_parameters,
+    unix_parameters,
+};
 use super::stream::mail_status_default;
 super::bridge::core_driver!(unixdriver, unixproto, "unix", 0x9106, {
     valid: new unix_valid, parameters: use unix_parameters, scan: new unix_scan,

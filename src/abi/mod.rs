@@ -65,11 +65,11 @@ pub mod exports {
     pub use super::rfc822_parse::*;
     pub use super::search::*;
     pub use super::sort::*;
-    pub use super::thread::*;
     pub use super::stream::*;
     pub use super::strings::*;
     pub use super::stubs::*;
     pub use super::sysutil::*;
+    pub use super::thread::*;
     pub use super::utf8::*;
     pub use super::utf8x::*;
 }
