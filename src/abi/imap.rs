@@ -2231,11 +2231,23 @@ pub unsafe extern "C" fn imap_lsub(stream: *mut MAILSTREAM, r: *mut c_char, p: *
 #[no_mangle]
 pub unsafe extern "C" fn imap_scan(
     _stream: *mut MAILSTREAM,
-    _r: *mut c_char,
-    _p: *mut c_char,
+    r: *mut c_char,
+    p: *mut c_char,
     _c: *mut c_char,
 ) {
     super::guard("imap_scan", (), || {
+        // SAFETY: strings NULL or NUL-terminated per the contract.
+        let name = unsafe {
+            match c_bytes(r) {
+                Some(rb) if !rb.is_empty() => r,
+                _ => p,
+            }
+        };
+        // Only a network name is this driver's to answer.
+        // SAFETY: name NULL or NUL-terminated.
+        if name.is_null() || unsafe { imap_valid(name) }.is_null() {
+            return;
+        }
         log(b"Scan not valid on this IMAP server", ERROR as c_long)
     })
 }
@@ -2948,8 +2960,9 @@ pub unsafe extern "C" fn imap_myrights(stream: *mut MAILSTREAM, mailbox: *mut c_
 /// # Safety
 /// `stream` live.
 #[no_mangle]
+#[allow(clippy::redundant_closure)] // the guard checker wants a closure
 pub unsafe extern "C" fn imap_cap(_stream: *mut MAILSTREAM) -> *mut IMAPCAP {
-    null_mut()
+    super::guard("imap_cap", null_mut(), || null_mut())
 }
 
 /// `imap_host`: the server's host name.
@@ -2981,7 +2994,9 @@ pub unsafe extern "C" fn imap_host(stream: *mut MAILSTREAM) -> *mut c_char {
 /// # Safety
 /// `stream` live.
 #[no_mangle]
-pub unsafe extern "C" fn imap_gc(_stream: *mut MAILSTREAM, _gcflags: c_long) {}
+pub unsafe extern "C" fn imap_gc(_stream: *mut MAILSTREAM, _gcflags: c_long) {
+    super::guard("imap_gc", (), || ())
+}
 
 /// Frees the thread data a stream may hold (unused: threads are built fresh).
 #[allow(dead_code)]

@@ -119,7 +119,8 @@ pub unsafe extern "C" fn mail_sort(
         // SAFETY: per the contract.
         unsafe {
             let mut ret = null_mut();
-            if !(*stream).dtb.is_null() {
+            // A NULL stream crashes the original; here it is no stream.
+            if !stream.is_null() && !(*stream).dtb.is_null() {
                 ret = match (*(*stream).dtb).sort {
                     Some(f) => f(stream, charset, spg, pgm, flags),
                     None => mail_sort_msgs(stream, charset, spg, pgm, flags),

@@ -39,7 +39,8 @@ pub unsafe extern "C" fn mail_thread(
         // SAFETY: per the contract.
         unsafe {
             let mut ret = null_mut();
-            if !(*stream).dtb.is_null() {
+            // A NULL stream crashes the original; here it is no stream.
+            if !stream.is_null() && !(*stream).dtb.is_null() {
                 ret = match (*(*stream).dtb).thread {
                     Some(f) => f(stream, type_, charset, spg, flags),
                     None => {
