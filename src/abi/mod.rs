@@ -18,6 +18,7 @@ pub mod mail;
 pub mod mail_flags;
 pub mod memory;
 pub mod misc;
+pub mod net;
 pub mod params;
 pub mod phile;
 pub mod registry;
@@ -49,6 +50,7 @@ pub mod exports {
     pub use super::mail_flags::*;
     pub use super::memory::*;
     pub use super::misc::*;
+    pub use super::net::*;
     pub use super::params::*;
     pub use super::phile::*;
     pub use super::registry::*;
