@@ -31,6 +31,25 @@ static void sslfail(char *host, char *reason, unsigned long flags) {
   printf("sslfailure host=%s class=%s\n", host, strstr(reason, "certificate") || strstr(reason, "self") || strstr(reason, "mismatch") ? "certificate" : "other");
 }
 
+
+static TCPSTREAM *authstream;
+static char lastline[1024];
+static void *chal(void *st, unsigned long *len) {
+  char *l = tcp_getline(authstream);
+  if (!l) return NIL;
+  if (l[0] == '+') { void *r = rfc822_base64((unsigned char *) l + 2, strlen(l + 2), len); if (!r) { r = cpystr(""); *len = 0; } fs_give((void **) &l); return r; }
+  strncpy(lastline, l, sizeof lastline - 1); fs_give((void **) &l); return NIL;
+}
+static long resp(void *st, char *s, unsigned long n) {
+  unsigned long len; char *b, *t, *u;
+  if (!s) return tcp_soutr(authstream, "*\r\n");
+  b = n ? (char *) rfc822_binary(s, n, &len) : cpystr("");
+  for (t = u = b; *t; t++) if (*t != '\r' && *t != '\n') *u++ = *t;
+  *u = '\0';
+  tcp_soutr(authstream, b); fs_give((void **) &b);
+  return tcp_soutr(authstream, "\r\n");
+}
+
 int main(int argc, char **argv) {
   char *port = argv[2], *sport = argv[3], *silent = argv[4];
   unsigned long prt = strtoul(port, NIL, 10), sprt = strtoul(sport, NIL, 10);
@@ -73,6 +92,20 @@ int main(int argc, char **argv) {
       p("greeting-prefix", l ? (l[4] = '\0', l) : NIL);
       (*d->close)(s);
     }
+  } else if (!strcmp(what, "sasl")) {
+    AUTHENTICATOR *a; NETMBX mb; char user[NETMAXUSER], cmd[200]; unsigned long trial = 1; long r;
+    char *l;
+    mail_valid_net_parse("{127.0.0.1/tls}INBOX", &mb);
+    authstream = tcp_open("127.0.0.1", NIL, prt);
+    l = authstream ? tcp_getline(authstream) : NIL;
+    for (a = mail_lookup_auth(1); a; a = a->next) if (!strcmp(a->name, argv[5])) break;
+    if (!a || !a->client) { p("authenticator", "missing"); return 0; }
+    sprintf(cmd, "a AUTHENTICATE %s\r\n", argv[5]);
+    tcp_soutr(authstream, cmd);
+    user[0] = '\0'; lastline[0] = '\0';
+    r = (*a->client)(chal, resp, "imap", &mb, NIL, &trial, user);
+    if (r && !lastline[0]) { l = tcp_getline(authstream); if (l) strncpy(lastline, l, sizeof lastline - 1); }
+    printf("client=%ld trial=%lu user=%s tagged=%.4s\n", r, trial, user, lastline);
   } else if (!strcmp(what, "parse")) {
     char line[2048];
     while (fgets(line, sizeof line, stdin)) {

@@ -38,6 +38,7 @@ start=$(date +%s); compare timeout timeout 14190 0 0; end=$(date +%s)
 . "$root/c-tests/lib/dovecot.sh"
 if dovecot_available && dovecot_start "$work/dc" 14100 >/dev/null 2>&1; then
   compare plain plain $DOVECOT_IMAP_PORT 0 0
+  for m in PLAIN LOGIN CRAM-MD5; do compare "sasl $m" sasl $DOVECOT_IMAP_PORT 0 0 $m; done
   export SSL_CERT_FILE=$DOVECOT_CA
   compare "ssl validated" ssl 0 $DOVECOT_IMAPS_PORT 0 localhost
   other=$(hostname)

@@ -2,6 +2,7 @@
 //! Exports use the original's names and signatures; every entry point
 //! catches panics so none crosses into C.
 
+pub mod auth;
 pub mod bindings;
 pub mod bridge;
 pub mod cache;
@@ -37,6 +38,7 @@ pub mod utf8x;
 /// generated signature test, tests/abi_signatures.rs).
 #[doc(hidden)]
 pub mod exports {
+    pub use super::auth::*;
     pub use super::cache::*;
     pub use super::construct::*;
     pub use super::data::*;

@@ -11,24 +11,19 @@ use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_ushort, c_
 not_available! {
     fn anonymous_login(_a0: c_int, _a1: *mut *mut c_char) -> c_long = 0;
     fn apop_login(_a0: *mut c_char, _a1: *mut c_char, _a2: *mut c_char, _a3: c_int, _a4: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn auth_external_client(_a0: authchallenge_t, _a1: authrespond_t, _a2: *mut c_char, _a3: *mut NETMBX, _a4: *mut c_void, _a5: *mut c_ulong, _a6: *mut c_char) -> c_long = 0;
     fn auth_external_server(_a0: authresponse_t, _a1: c_int, _a2: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn auth_gssapi_client(_a0: authchallenge_t, _a1: authrespond_t, _a2: *mut c_char, _a3: *mut NETMBX, _a4: *mut c_void, _a5: *mut c_ulong, _a6: *mut c_char) -> c_long = 0;
     fn auth_gssapi_client_work(_a0: authchallenge_t, _a1: GssBuffer, _a2: authrespond_t, _a3: *mut c_char, _a4: *mut NETMBX, _a5: *mut c_void, _a6: *mut c_char, _a7: kinit_t) -> c_long = 0;
     fn auth_gssapi_server(_a0: authresponse_t, _a1: c_int, _a2: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn auth_gssapi_valid() -> c_long = 0;
-    fn auth_login_client(_a0: authchallenge_t, _a1: authrespond_t, _a2: *mut c_char, _a3: *mut NETMBX, _a4: *mut c_void, _a5: *mut c_ulong, _a6: *mut c_char) -> c_long = 0;
     fn auth_login_server(_a0: authresponse_t, _a1: c_int, _a2: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn auth_md5_client(_a0: authchallenge_t, _a1: authrespond_t, _a2: *mut c_char, _a3: *mut NETMBX, _a4: *mut c_void, _a5: *mut c_ulong, _a6: *mut c_char) -> c_long = 0;
     fn auth_md5_pwd(_a0: *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn auth_md5_server(_a0: authresponse_t, _a1: c_int, _a2: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn auth_md5_valid() -> c_long = 0;
-    fn auth_plain_client(_a0: authchallenge_t, _a1: authrespond_t, _a2: *mut c_char, _a3: *mut NETMBX, _a4: *mut c_void, _a5: *mut c_ulong, _a6: *mut c_char) -> c_long = 0;
     fn auth_plain_server(_a0: authresponse_t, _a1: c_int, _a2: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn authserver_login(_a0: *mut c_char, _a1: *mut c_char, _a2: c_int, _a3: *mut *mut c_char) -> c_long = 0;
     fn checkpw(_a0: *mut passwd, _a1: *mut c_char, _a2: c_int, _a3: *mut *mut c_char) -> *mut passwd = std::ptr::null_mut();
     fn grim_pid_reap_status(_a0: c_int, _a1: c_int, _a2: *mut c_void);
-    fn hmac_md5(_a0: *mut c_char, _a1: c_ulong, _a2: *mut c_char, _a3: c_ulong) -> *mut c_char = std::ptr::null_mut();
     fn imap_acl_work(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut *mut c_void) -> c_long = 0;
     fn imap_annotation_work() -> c_long = 0;
     fn imap_anon(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
