@@ -217,13 +217,25 @@ const fn authenticator(name: *mut c_char, flags: c_long) -> AUTHENTICATOR {
 #[no_mangle]
 pub static mut auth_gss: AUTHENTICATOR = authenticator(c_str!("GSSAPI"), 0x3);
 #[no_mangle]
-pub static mut auth_ext: AUTHENTICATOR = authenticator(c_str!("EXTERNAL"), 0x1000_0003);
+pub static mut auth_ext: AUTHENTICATOR = AUTHENTICATOR {
+    client: Some(super::auth::auth_external_client),
+    ..authenticator(c_str!("EXTERNAL"), 0x1000_0003)
+};
 #[no_mangle]
-pub static mut auth_md5: AUTHENTICATOR = authenticator(c_str!("CRAM-MD5"), 0x1);
+pub static mut auth_md5: AUTHENTICATOR = AUTHENTICATOR {
+    client: Some(super::auth::auth_md5_client),
+    ..authenticator(c_str!("CRAM-MD5"), 0x1)
+};
 #[no_mangle]
-pub static mut auth_pla: AUTHENTICATOR = authenticator(c_str!("PLAIN"), 0x1000_0002);
+pub static mut auth_pla: AUTHENTICATOR = AUTHENTICATOR {
+    client: Some(super::auth::auth_plain_client),
+    ..authenticator(c_str!("PLAIN"), 0x1000_0002)
+};
 #[no_mangle]
-pub static mut auth_log: AUTHENTICATOR = authenticator(c_str!("LOGIN"), 0x1000_0000);
+pub static mut auth_log: AUTHENTICATOR = AUTHENTICATOR {
+    client: Some(super::auth::auth_login_client),
+    ..authenticator(c_str!("LOGIN"), 0x1000_0000)
+};
 
 /// String drivers. Programs may copy these records into themselves (copy
 /// relocations) or define their own `file_string`; STRINGs always go

@@ -2,6 +2,7 @@
 //! Exports use the original's names and signatures; every entry point
 //! catches panics so none crosses into C.
 
+pub mod auth;
 pub mod bindings;
 pub mod bridge;
 pub mod cache;
@@ -23,6 +24,7 @@ pub mod memory;
 pub mod misc;
 pub mod mix;
 pub mod mx;
+pub mod net;
 pub mod params;
 pub mod phile;
 pub mod registry;
@@ -43,6 +45,7 @@ pub mod utf8x;
 /// generated signature test, tests/abi_signatures.rs).
 #[doc(hidden)]
 pub mod exports {
+    pub use super::auth::*;
     pub use super::cache::*;
     pub use super::construct::*;
     pub use super::data::*;
@@ -57,6 +60,7 @@ pub mod exports {
     pub use super::mail_flags::*;
     pub use super::memory::*;
     pub use super::misc::*;
+    pub use super::net::*;
     pub use super::params::*;
     pub use super::phile::*;
     pub use super::registry::*;

@@ -201,37 +201,6 @@ pub unsafe extern "C" fn mail_versioncheck(version: *mut c_char) {
     })
 }
 
-/// Stand-in network driver registered by `ssl_onceonlyinit` so that SSL
-/// switches in mailbox names parse as with the original; TLS itself is
-/// not available yet and opening through it reports so.
-static mut SSL_DRIVER: NETDRIVER = NETDRIVER {
-    open: Some(ssl_open_unavailable),
-    // SAFETY: NETDRIVER is plain C data; all-zero is its empty value.
-    ..unsafe { std::mem::zeroed() }
-};
-
-unsafe extern "C" fn ssl_open_unavailable(
-    _host: *mut c_char,
-    _service: *mut c_char,
-    _port: c_ulong,
-) -> *mut c_void {
-    super::guard("ssl_open_unavailable", std::ptr::null_mut(), || {
-        super::report_unavailable("ssl_open");
-        null_mut()
-    })
-}
-
-unsafe extern "C" fn ssl_start_unavailable(
-    _stream: *mut c_void,
-    _host: *mut c_char,
-    _flags: c_ulong,
-) -> *mut c_void {
-    super::guard("ssl_start_unavailable", std::ptr::null_mut(), || {
-        super::report_unavailable("ssl_start");
-        null_mut()
-    })
-}
-
 /// `ssl_onceonlyinit`: registers the SSL driver and start hook once.
 #[no_mangle]
 pub extern "C" fn ssl_onceonlyinit() {
@@ -240,14 +209,14 @@ pub extern "C" fn ssl_onceonlyinit() {
         if DONE.swap(true, Ordering::AcqRel) {
             return;
         }
-        let driver = std::ptr::addr_of_mut!(SSL_DRIVER) as *mut c_void;
+        let driver = std::ptr::addr_of_mut!(super::net::SSLDRIVER) as *mut c_void;
         // SAFETY: mail_parameters with SET codes that store the given words.
         unsafe {
             super::params::mail_parameters(null_mut(), SET_SSLDRIVER, driver);
             super::params::mail_parameters(
                 null_mut(),
                 SET_SSLSTART,
-                ssl_start_unavailable as *mut c_void,
+                super::net::ssl_start_hook as *mut c_void,
             );
         }
     })

@@ -155,6 +155,7 @@ pub static TABLE: &[Entry] = table! {
     Tcp 300 301 Word 0;             // OPENTIMEOUT
     Tcp 302 303 Word 0;             // READTIMEOUT
     Tcp 304 305 Word 0;             // WRITETIMEOUT
+    Tcp 306 307 Word 0;             // CLOSETIMEOUT (ours: the original has no home for it)
     Tcp 312 313 Word 1;             // ALLOWREVERSEDNS
     Tcp 149 150 Word 0;             // TCPDEBUG
     Tcp 310 311 Word 15;            // RSHTIMEOUT

@@ -319,12 +319,14 @@ impl Connection {
                     } else {
                         e
                     };
-                    last = format!(
-                        "Can't connect to {},{}: {}",
-                        clip(&official, 80),
-                        port,
-                        strerror(&e)
-                    );
+                    // The original's wording differs between its blocking
+                    // connect (no open timeout) and its polled one.
+                    let how = if opts.no_open_timeout {
+                        "Can't connect to"
+                    } else {
+                        "Connection failed to"
+                    };
+                    last = format!("{how} {},{}: {}", clip(&official, 80), port, strerror(&e));
                     if i + 1 < addrs.len() && !opts.silent {
                         log(LogKind::Warn, &last);
                     }
@@ -1014,7 +1016,7 @@ mod tests {
         let e = Connection::open(&opts).unwrap_err().to_string();
         assert_eq!(
             e,
-            format!("Can't connect to 127.0.0.1,{port}: Connection refused")
+            format!("Connection failed to 127.0.0.1,{port}: Connection refused")
         );
         let opts = OpenOptions {
             host: "no-such-host.invalid".into(),

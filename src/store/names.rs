@@ -32,6 +32,30 @@ pub struct NetMailbox {
     pub norsh: bool,
     pub loser: bool,
     pub tls_sslv23: bool,
+    /// The SASL mechanism forced by `/auth=NAME` (ours; kept in spare bits
+    /// of the C record's flag word).
+    pub auth: Option<crate::net::Mechanism>,
+}
+
+/// The 4-bit code of a forced mechanism in NETMBX's spare flag bits.
+pub fn mechanism_code(m: Option<crate::net::Mechanism>) -> u8 {
+    match m {
+        None => 0,
+        Some(m) => {
+            crate::net::Mechanism::ALL
+                .iter()
+                .position(|&x| x == m)
+                .unwrap_or(0) as u8
+                + 1
+        }
+    }
+}
+
+/// The mechanism of a code from `mechanism_code`.
+pub fn mechanism_from_code(c: u8) -> Option<crate::net::Mechanism> {
+    (c as usize)
+        .checked_sub(1)
+        .and_then(|i| crate::net::Mechanism::ALL.get(i).copied())
 }
 
 fn eq_nocase(a: &[u8], b: &str) -> bool {
@@ -169,6 +193,9 @@ fn parse_switches(text: &[u8], mb: &mut NetMailbox, ssl: bool) -> Option<()> {
                         && mb.authuser.is_empty()
                     {
                         mb.authuser = value;
+                    } else if eq_nocase(switch, "auth") && mb.auth.is_none() {
+                        // Ours: the original refuses any "/auth=" name.
+                        mb.auth = Some(crate::net::Mechanism::from_name(&value)?);
                     } else {
                         return None;
                     }
