@@ -135,7 +135,9 @@ static void stubs (void)
   printf ("smtp_open=%s\n",NN (smtp_open (NIL,-1)));
   printf ("mail_thread=%s\n",NN (mail_thread (NIL,NIL,NIL,NIL,-1)));
   printf ("mail_sort=%s\n",NN (mail_sort (NIL,NIL,NIL,NIL,-1)));
-  printf ("hmac_md5=%s\n",NN (hmac_md5 (NIL,0,NIL,0)));
+  printf ("pop3_open=%s\n",NN (pop3_open (NIL)));
+  printf ("auth_md5_pwd=%s\n",NN (auth_md5_pwd (NIL)));
+  printf ("newsrc_read=%ld\n",newsrc_read (NIL,NIL));
 }
 
 int main (int argc,char **argv)

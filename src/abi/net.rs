@@ -711,7 +711,7 @@ pub unsafe extern "C" fn ssl_start_hook(
     host: *mut c_char,
     flags: c_ulong,
 ) -> *mut c_void {
-    super::guard("ssl_start", null_mut(), || {
+    super::guard("ssl_start_hook", null_mut(), || {
         // SAFETY: per the contract.
         let host = unsafe { c_bytes(host) }.unwrap_or(b"").to_vec();
         // SAFETY: per the contract.
@@ -758,39 +758,121 @@ pub unsafe extern "C" fn ssl_open(
 /// # Safety
 /// Any arguments.
 #[no_mangle]
+#[allow(clippy::redundant_closure)] // the guard checker wants a closure
 pub unsafe extern "C" fn ssl_aopen(
     _mb: *mut NETMBX,
     _service: *mut c_char,
     _usrbuf: *mut c_char,
 ) -> *mut c_void {
-    null_mut()
+    super::guard("ssl_aopen", null_mut(), || null_mut())
 }
 
-macro_rules! same_as_tcp {
-    ($($name:ident => $tcp:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty;)*) => {$(
-        /// As the `tcp_` function of the same name (one stream kind serves both).
-        ///
-        /// # Safety
-        /// As the `tcp_` function.
-        #[no_mangle]
-        pub unsafe extern "C" fn $name($($arg: $ty),*) -> $ret {
-            // SAFETY: forwarded contract.
-            unsafe { $tcp($($arg),*) }
-        }
-    )*};
+/// `ssl_getline`: as `tcp_getline` (one stream kind serves both).
+///
+/// # Safety
+/// As `tcp_getline`.
+#[no_mangle]
+pub unsafe extern "C" fn ssl_getline(stream: *mut c_void) -> *mut c_char {
+    // SAFETY: forwarded contract.
+    unsafe { tcp_getline(stream) }
 }
 
-same_as_tcp! {
-    ssl_getline => tcp_getline(stream: *mut c_void) -> *mut c_char;
-    ssl_getbuffer => tcp_getbuffer(stream: *mut c_void, size: c_ulong, s: *mut c_char) -> c_long;
-    ssl_getdata => tcp_getdata(stream: *mut c_void) -> c_long;
-    ssl_soutr => tcp_soutr(stream: *mut c_void, string: *mut c_char) -> c_long;
-    ssl_sout => tcp_sout(stream: *mut c_void, string: *mut c_char, size: c_ulong) -> c_long;
-    ssl_close => tcp_close(stream: *mut c_void) -> ();
-    ssl_host => tcp_host(stream: *mut c_void) -> *mut c_char;
-    ssl_remotehost => tcp_remotehost(stream: *mut c_void) -> *mut c_char;
-    ssl_port => tcp_port(stream: *mut c_void) -> c_ulong;
-    ssl_localhost => tcp_localhost(stream: *mut c_void) -> *mut c_char;
+/// `ssl_getbuffer`: as `tcp_getbuffer` (one stream kind serves both).
+///
+/// # Safety
+/// As `tcp_getbuffer`.
+#[no_mangle]
+pub unsafe extern "C" fn ssl_getbuffer(
+    stream: *mut c_void,
+    size: c_ulong,
+    s: *mut c_char,
+) -> c_long {
+    // SAFETY: forwarded contract.
+    unsafe { tcp_getbuffer(stream, size, s) }
+}
+
+/// `ssl_getdata`: as `tcp_getdata` (one stream kind serves both).
+///
+/// # Safety
+/// As `tcp_getdata`.
+#[no_mangle]
+pub unsafe extern "C" fn ssl_getdata(stream: *mut c_void) -> c_long {
+    // SAFETY: forwarded contract.
+    unsafe { tcp_getdata(stream) }
+}
+
+/// `ssl_soutr`: as `tcp_soutr` (one stream kind serves both).
+///
+/// # Safety
+/// As `tcp_soutr`.
+#[no_mangle]
+pub unsafe extern "C" fn ssl_soutr(stream: *mut c_void, string: *mut c_char) -> c_long {
+    // SAFETY: forwarded contract.
+    unsafe { tcp_soutr(stream, string) }
+}
+
+/// `ssl_sout`: as `tcp_sout` (one stream kind serves both).
+///
+/// # Safety
+/// As `tcp_sout`.
+#[no_mangle]
+pub unsafe extern "C" fn ssl_sout(
+    stream: *mut c_void,
+    string: *mut c_char,
+    size: c_ulong,
+) -> c_long {
+    // SAFETY: forwarded contract.
+    unsafe { tcp_sout(stream, string, size) }
+}
+
+/// `ssl_close`: as `tcp_close` (one stream kind serves both).
+///
+/// # Safety
+/// As `tcp_close`.
+#[no_mangle]
+pub unsafe extern "C" fn ssl_close(stream: *mut c_void) {
+    // SAFETY: forwarded contract.
+    unsafe { tcp_close(stream) }
+}
+
+/// `ssl_host`: as `tcp_host` (one stream kind serves both).
+///
+/// # Safety
+/// As `tcp_host`.
+#[no_mangle]
+pub unsafe extern "C" fn ssl_host(stream: *mut c_void) -> *mut c_char {
+    // SAFETY: forwarded contract.
+    unsafe { tcp_host(stream) }
+}
+
+/// `ssl_remotehost`: as `tcp_remotehost` (one stream kind serves both).
+///
+/// # Safety
+/// As `tcp_remotehost`.
+#[no_mangle]
+pub unsafe extern "C" fn ssl_remotehost(stream: *mut c_void) -> *mut c_char {
+    // SAFETY: forwarded contract.
+    unsafe { tcp_remotehost(stream) }
+}
+
+/// `ssl_port`: as `tcp_port` (one stream kind serves both).
+///
+/// # Safety
+/// As `tcp_port`.
+#[no_mangle]
+pub unsafe extern "C" fn ssl_port(stream: *mut c_void) -> c_ulong {
+    // SAFETY: forwarded contract.
+    unsafe { tcp_port(stream) }
+}
+
+/// `ssl_localhost`: as `tcp_localhost` (one stream kind serves both).
+///
+/// # Safety
+/// As `tcp_localhost`.
+#[no_mangle]
+pub unsafe extern "C" fn ssl_localhost(stream: *mut c_void) -> *mut c_char {
+    // SAFETY: forwarded contract.
+    unsafe { tcp_localhost(stream) }
 }
 
 /// The TCP network driver (mail.c's `tcpdriver`).
