@@ -29,6 +29,11 @@ check() { # name flags
   if ! build "$1" "$2"; then echo "FAIL $1 (build)"; fail=$((fail+1)); return; fi
   run "$1" "" "$work/$1.orig"
   run "$1" "$ours" "$work/$1.ours"
+  # SET_CLOSETIMEOUT (307) is honoured by ours and ignored by the original:
+  # a listed deviation (docs/deviations.md), left out of the comparison.
+  if [ "$1" = params ]; then
+    sed -i '/^set 307(/d' "$work/$1.orig" "$work/$1.ours"
+  fi
   # Mailbox names in messages are relative; the scratch path never shows.
   if diff -u "$work/$1.orig" "$work/$1.ours" > "$work/$1.diff"; then
     echo "ok   $1 ($(wc -l < "$work/$1.orig") lines identical)"; pass=$((pass+1))
