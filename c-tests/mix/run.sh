@@ -171,9 +171,10 @@ pair() {
     A "set 2 newkeyword"
     B ping; B show
     A expunge; A show
-    echo quit >&3; echo quit >&4
-    exec 3>&- 4>&-
-    wait $pa $pb
+    # One at a time: the last session to close burps the data files only
+    # when it alone holds the metadata lock, so closing both at once races.
+    echo quit >&3; exec 3>&-; wait $pa
+    echo quit >&4; exec 4>&-; wait $pb
     { echo "== A"; cat "$W/sa"; echo "== B"; cat "$W/sb"; } > "$3"
     norm "$H/box" >> "$3"
 }
