@@ -86,6 +86,65 @@ pub trait AppendSource {
     fn next_message(&mut self, ev: &mut dyn Events) -> Option<Result<AppendMessage>>;
 }
 
+/// Messages the caller already holds, handed out one at a time: lets a
+/// driver that appends from an [`AppendSource`] serve the slice forms too.
+pub struct Given<'a>(pub std::slice::Iter<'a, AppendMessage>);
+
+impl AppendSource for Given<'_> {
+    fn next_message(&mut self, _ev: &mut dyn Events) -> Option<Result<AppendMessage>> {
+        self.0.next().cloned().map(Ok)
+    }
+}
+
+/// The three append methods of a [`Driver`] whose type has
+/// `fn append_work(&self, name, source: &mut dyn AppendSource, want_uids,
+/// ev) -> Result<Option<UidMap>>`: the slice forms go through it too, so
+/// each message is examined in the same order however it is given.
+#[macro_export]
+macro_rules! appends_through_work {
+    () => {
+        fn append(
+            &self,
+            name: &[u8],
+            messages: &[$crate::store::mailbox::AppendMessage],
+            ev: &mut dyn $crate::store::events::Events,
+        ) -> $crate::store::mailbox::Result<()> {
+            self.append_work(
+                name,
+                &mut $crate::store::mailbox::Given(messages.iter()),
+                false,
+                ev,
+            )
+            .map(|_| ())
+        }
+
+        fn append_uids(
+            &self,
+            name: &[u8],
+            messages: &[$crate::store::mailbox::AppendMessage],
+            want_uids: bool,
+            ev: &mut dyn $crate::store::events::Events,
+        ) -> $crate::store::mailbox::Result<Option<$crate::store::mailbox::UidMap>> {
+            self.append_work(
+                name,
+                &mut $crate::store::mailbox::Given(messages.iter()),
+                want_uids,
+                ev,
+            )
+        }
+
+        fn append_from(
+            &self,
+            name: &[u8],
+            source: &mut dyn $crate::store::mailbox::AppendSource,
+            want_uids: bool,
+            ev: &mut dyn $crate::store::events::Events,
+        ) -> $crate::store::mailbox::Result<Option<$crate::store::mailbox::UidMap>> {
+            self.append_work(name, source, want_uids, ev)
+        }
+    };
+}
+
 /// The UIDs appended or copied messages got (for the APPENDUID and COPYUID
 /// callbacks).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

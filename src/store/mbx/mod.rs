@@ -537,14 +537,6 @@ fn assign_missing_uids(t: &mut Target) -> bool {
 }
 
 /// A source over messages already at hand.
-struct Given<'a>(std::slice::Iter<'a, AppendMessage>);
-
-impl AppendSource for Given<'_> {
-    fn next_message(&mut self, _ev: &mut dyn Events) -> Option<Result<AppendMessage>> {
-        self.0.next().cloned().map(Ok)
-    }
-}
-
 impl Driver for MbxDriver {
     fn name(&self) -> &'static str {
         "mbx"
@@ -575,30 +567,7 @@ impl Driver for MbxDriver {
         self.rename_or_delete(old, Some(new), ev)
     }
 
-    fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()> {
-        self.append_work(name, &mut Given(messages.iter()), false, ev)
-            .map(|_| ())
-    }
-
-    fn append_uids(
-        &self,
-        name: &[u8],
-        messages: &[AppendMessage],
-        want_uids: bool,
-        ev: &mut dyn Events,
-    ) -> Result<Option<UidMap>> {
-        self.append_work(name, &mut Given(messages.iter()), want_uids, ev)
-    }
-
-    fn append_from(
-        &self,
-        name: &[u8],
-        source: &mut dyn AppendSource,
-        want_uids: bool,
-        ev: &mut dyn Events,
-    ) -> Result<Option<UidMap>> {
-        self.append_work(name, source, want_uids, ev)
-    }
+    crate::appends_through_work!();
 
     fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status> {
         let quiet = OpenOptions {

@@ -1549,7 +1549,12 @@ impl Mailbox for MixMailbox {
             .map(|&n| self.msgs[n as usize - 1].info.uid)
             .collect();
         ev.critical(true);
-        let r = append_work(target, &mut Given(messages.iter()), want_uids, ev);
+        let r = append_messages(
+            target,
+            &mut crate::store::mailbox::Given(messages.iter()),
+            want_uids,
+            ev,
+        );
         ev.critical(false);
         Some(r.map(|map| {
             map.map(|m| {
@@ -1713,14 +1718,6 @@ pub fn open_directory(
 }
 
 /// Messages already at hand, as an append's source.
-struct Given<'a>(std::slice::Iter<'a, AppendMessage>);
-
-impl AppendSource for Given<'_> {
-    fn next_message(&mut self, _ev: &mut dyn Events) -> Option<Result<AppendMessage>> {
-        self.0.next().cloned().map(Ok)
-    }
-}
-
 impl Driver for MixDriver {
     fn name(&self) -> &'static str {
         "mix"
@@ -1848,43 +1845,33 @@ impl Driver for MixDriver {
         }
     }
 
-    fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()> {
-        self.append_from(name, &mut Given(messages.iter()), false, ev)
-            .map(|_| ())
-    }
-
-    fn append_uids(
-        &self,
-        name: &[u8],
-        messages: &[AppendMessage],
-        want_uids: bool,
-        ev: &mut dyn Events,
-    ) -> Result<Option<UidMap>> {
-        self.append_from(name, &mut Given(messages.iter()), want_uids, ev)
-    }
-
-    fn append_from(
-        &self,
-        name: &[u8],
-        source: &mut dyn AppendSource,
-        want_uids: bool,
-        ev: &mut dyn Events,
-    ) -> Result<Option<UidMap>> {
-        let map = append_work(name, source, want_uids, ev)?;
-        if let Some(m) = map.as_ref() {
-            ev.append_uids(name, m.validity, &m.dest);
-        }
-        Ok(map)
-    }
+    crate::appends_through_work!();
 
     fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status> {
         status_work(name, ev)
     }
 }
 
+impl MixDriver {
+    /// [`append_messages`], then the APPENDUID report when UIDs were asked.
+    fn append_work(
+        &self,
+        name: &[u8],
+        source: &mut dyn AppendSource,
+        want_uids: bool,
+        ev: &mut dyn Events,
+    ) -> Result<Option<UidMap>> {
+        let map = append_messages(name, source, want_uids, ev)?;
+        if let Some(m) = map.as_ref() {
+            ev.append_uids(name, m.validity, &m.dest);
+        }
+        Ok(map)
+    }
+}
+
 /// `mix_append`: the messages of `source` appended to mailbox `name` as
 /// one operation; their UIDs when `want_uids`.
-fn append_work(
+fn append_messages(
     name: &[u8],
     source: &mut dyn AppendSource,
     want_uids: bool,

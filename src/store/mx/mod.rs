@@ -908,14 +908,6 @@ impl MxDriver {
 }
 
 /// Messages handed over all at once.
-struct Given<'a>(std::slice::Iter<'a, AppendMessage>);
-
-impl AppendSource for Given<'_> {
-    fn next_message(&mut self, _ev: &mut dyn Events) -> Option<Result<AppendMessage>> {
-        self.0.next().map(|m| Ok(m.clone()))
-    }
-}
-
 impl Driver for MxDriver {
     fn name(&self) -> &'static str {
         "mx"
@@ -1080,30 +1072,7 @@ impl Driver for MxDriver {
         self.create(b"INBOX", ev)
     }
 
-    fn append(&self, name: &[u8], messages: &[AppendMessage], ev: &mut dyn Events) -> Result<()> {
-        self.append_work(name, &mut Given(messages.iter()), false, ev)
-            .map(|_| ())
-    }
-
-    fn append_uids(
-        &self,
-        name: &[u8],
-        messages: &[AppendMessage],
-        want_uids: bool,
-        ev: &mut dyn Events,
-    ) -> Result<Option<UidMap>> {
-        self.append_work(name, &mut Given(messages.iter()), want_uids, ev)
-    }
-
-    fn append_from(
-        &self,
-        name: &[u8],
-        source: &mut dyn AppendSource,
-        want_uids: bool,
-        ev: &mut dyn Events,
-    ) -> Result<Option<UidMap>> {
-        self.append_work(name, source, want_uids, ev)
-    }
+    crate::appends_through_work!();
 
     fn status(&self, name: &[u8], ev: &mut dyn Events) -> Result<Status> {
         let mut mb = self.open_dir(
