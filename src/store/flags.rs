@@ -58,3 +58,9 @@ impl Flags {
 
 /// Most user keywords a mailbox can hold (bits of `user_flags`).
 pub const MAX_KEYWORDS: usize = 30;
+
+/// Where keyword `name` stands in `keywords`: names compare without regard
+/// to case, as the original's user-flag lookup does.
+pub fn find_keyword(keywords: &[Vec<u8>], name: &[u8]) -> Option<usize> {
+    keywords.iter().position(|k| k.eq_ignore_ascii_case(name))
+}

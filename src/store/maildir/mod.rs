@@ -898,11 +898,7 @@ impl Mailbox for MaildirBox {
         }
     }
     fn keyword_index(&mut self, kw: &[u8], create: bool) -> Option<usize> {
-        if let Some(i) = self
-            .keywords
-            .iter()
-            .position(|k| k.eq_ignore_ascii_case(kw))
-        {
+        if let Some(i) = crate::store::flags::find_keyword(&self.keywords, kw) {
             return Some(i);
         }
         if !create || self.read_only || self.keywords.len() >= MAX_KEYWORDS {

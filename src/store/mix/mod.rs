@@ -1431,11 +1431,7 @@ impl Mailbox for MixMailbox {
     }
 
     fn keyword_index(&mut self, name: &[u8], create: bool) -> Option<usize> {
-        if let Some(i) = self
-            .keywords
-            .iter()
-            .position(|k| k.eq_ignore_ascii_case(name))
-        {
+        if let Some(i) = crate::store::flags::find_keyword(&self.keywords, name) {
             return Some(i);
         }
         if !create
@@ -1451,11 +1447,7 @@ impl Mailbox for MixMailbox {
         let mut quiet = crate::store::events::Recorder::new();
         let locked = self.open_locked(b"index", true, &mut quiet)?;
         self.read_meta(&mut quiet)?;
-        if let Some(i) = self
-            .keywords
-            .iter()
-            .position(|k| k.eq_ignore_ascii_case(name))
-        {
+        if let Some(i) = crate::store::flags::find_keyword(&self.keywords, name) {
             return Some(i);
         }
         if self.keywords.len() >= MAX_KEYWORDS {

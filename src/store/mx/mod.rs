@@ -589,11 +589,7 @@ impl Mailbox for MxMailbox {
     }
 
     fn keyword_index(&mut self, name: &[u8], create: bool) -> Option<usize> {
-        if let Some(i) = self
-            .keywords
-            .iter()
-            .position(|k| k.eq_ignore_ascii_case(name))
-        {
+        if let Some(i) = crate::store::flags::find_keyword(&self.keywords, name) {
             return Some(i);
         }
         if !create
