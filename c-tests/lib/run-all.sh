@@ -32,16 +32,18 @@ run_suite() { # run_suite NAME LOG CMD...
     name=$1 log=$2
     shift 2
     echo "=== $name"
+    started=$SECONDS
     timeout --kill-after=10 "$SUITE_TIMEOUT" "$@" >"$log" 2>&1
     rc=$?
+    took="$((SECONDS - started))s"
     cat "$log"
     c=$(counts_of "$log")
     if [ -z "$c" ]; then
         # A suite that skips itself may say so without a count line.
         if [ "$rc" -eq 0 ] && grep -qiE '^(skipped|skip)[: ]' "$log"; then
-            add "$name" 0 0 "skipped: $(grep -iE '^(skipped|skip)[: ]' "$log" | head -n 1)"
+            add "$name" 0 0 "$took skipped: $(grep -iE '^(skipped|skip)[: ]' "$log" | head -n 1)"
         else
-            add "$name" 0 1 "(no count line; exit $rc)"
+            add "$name" 0 1 "$took (no count line; exit $rc)"
         fi
         return
     fi
@@ -52,7 +54,7 @@ run_suite() { # run_suite NAME LOG CMD...
         f=1
         note="exit $rc despite no failures"
     fi
-    add "$name" "$p" "$f" "$note"
+    add "$name" "$p" "$f" "$took $note"
 }
 
 # 1. cargo test: sum every "test result:" line.
