@@ -115,7 +115,7 @@ for fmt in tenex mtx; do
             "append:$W/msgs/m1:(nosuchkw)" check "fast:1,2,3" "flags:2" dump status close \
             >>"$W/$fmt-create-$w.out" 2>&1
         # The append without a date got the time of the run.
-        sed -E -i 's/date=\[[0-9]{2}-[A-Z][a-z]{2}-20[0-9]{2} [0-9:]{8} [-+][0-9]{4}\]/date=[now]/' "$W/$fmt-create-$w.out"
+        sed -E -i 's/date=\[[ 0-9][0-9]-[A-Z][a-z]{2}-20[0-9]{2} [0-9:]{8} [-+][0-9]{4}\]/date=[now]/' "$W/$fmt-create-$w.out"
         cp "$H/box" "$W/$fmt-box-$w"
     done
     same "($fmt a) the writers' logs match ($nmsg appends, flags, keywords, expunge)" "$W/$fmt-create-orig.out" "$W/$fmt-create-ours.out"
@@ -135,11 +135,11 @@ PY
         for r in orig ours; do
             reset_home; put "$W/$fmt-box-$w" box
             tool "$r" box open dump "fetch:2" "set:3:\\Flagged gamma" ping dump close >"$W/$fmt-read-$w-$r.out" 2>&1
-            sed -E -i 's/date=\[[0-9]{2}-[A-Z][a-z]{2}-20[0-9]{2} [0-9:]{8} [-+][0-9]{4}\]/date=[now]/' "$W/$fmt-read-$w-$r.out"
+            sed -E -i 's/date=\[[ 0-9][0-9]-[A-Z][a-z]{2}-20[0-9]{2} [0-9:]{8} [-+][0-9]{4}\]/date=[now]/' "$W/$fmt-read-$w-$r.out"
             cp "$H/box" "$W/$fmt-after-$w-$r"
             reset_home; put "$W/$fmt-box-$w" box
             tool "$r" box ro dump close >"$W/$fmt-ro-$w-$r.out" 2>&1
-            sed -E -i 's/date=\[[0-9]{2}-[A-Z][a-z]{2}-20[0-9]{2} [0-9:]{8} [-+][0-9]{4}\]/date=[now]/' "$W/$fmt-ro-$w-$r.out"
+            sed -E -i 's/date=\[[ 0-9][0-9]-[A-Z][a-z]{2}-20[0-9]{2} [0-9:]{8} [-+][0-9]{4}\]/date=[now]/' "$W/$fmt-ro-$w-$r.out"
             if cmp -s "$H/box" "$W/$fmt-box-$w"; then ok "($fmt b) read-only open by $r of $w's file leaves it alone"
             else fail "($fmt b) read-only open by $r of $w's file changed it"; fi
         done

@@ -1808,7 +1808,11 @@ pub unsafe fn with_core<R>(
 ///
 /// # Safety
 /// `stream` live; `sequence` NUL-terminated.
-pub unsafe fn selection(stream: *mut MAILSTREAM, sequence: *mut c_char, uid: bool) -> Option<Vec<u32>> {
+pub unsafe fn selection(
+    stream: *mut MAILSTREAM,
+    sequence: *mut c_char,
+    uid: bool,
+) -> Option<Vec<u32>> {
     // SAFETY: per the contract.
     unsafe { select(stream, sequence, uid).then(|| marked(stream)) }
 }

@@ -55,7 +55,13 @@ unsafe fn status(kind: Kind, stream: *mut MAILSTREAM, mbx: *mut c_char, flags: c
 ///
 /// # Safety
 /// `stream` NULL or live; `sequence` NULL or NUL-terminated.
-unsafe fn fetch_flags(kind: Kind, stream: *mut MAILSTREAM, sequence: *mut c_char, flags: c_long, ping: bool) {
+unsafe fn fetch_flags(
+    kind: Kind,
+    stream: *mut MAILSTREAM,
+    sequence: *mut c_char,
+    flags: c_long,
+    ping: bool,
+) {
     // SAFETY: per the contract.
     unsafe {
         if stream.is_null() || sequence.is_null() {
@@ -122,9 +128,15 @@ macro_rules! flagword_exports {
         /// # Safety
         /// `stream` NULL or live; `mbx` NUL-terminated.
         #[no_mangle]
-        pub unsafe extern "C" fn $status(stream: *mut MAILSTREAM, mbx: *mut c_char, flags: c_long) -> c_long {
+        pub unsafe extern "C" fn $status(
+            stream: *mut MAILSTREAM,
+            mbx: *mut c_char,
+            flags: c_long,
+        ) -> c_long {
             // SAFETY: forwarded contract.
-            super::guard(stringify!($status), 0, || unsafe { status($kind, stream, mbx, flags) })
+            super::guard(stringify!($status), 0, || unsafe {
+                status($kind, stream, mbx, flags)
+            })
         }
 
         /// The driver's fetch-fast slot: flags read again from the file.
@@ -132,7 +144,11 @@ macro_rules! flagword_exports {
         /// # Safety
         /// `stream` NULL or live; `sequence` NULL or NUL-terminated.
         #[no_mangle]
-        pub unsafe extern "C" fn $fast(stream: *mut MAILSTREAM, sequence: *mut c_char, flags: c_long) {
+        pub unsafe extern "C" fn $fast(
+            stream: *mut MAILSTREAM,
+            sequence: *mut c_char,
+            flags: c_long,
+        ) {
             // SAFETY: forwarded contract.
             super::guard(stringify!($fast), (), || unsafe {
                 fetch_flags($kind, stream, sequence, flags, $ping_first)
@@ -145,7 +161,12 @@ macro_rules! flagword_exports {
         /// # Safety
         /// `stream` NULL or live.
         #[no_mangle]
-        pub unsafe extern "C" fn $flag(stream: *mut MAILSTREAM, _sequence: *mut c_char, _flag: *mut c_char, _flags: c_long) {
+        pub unsafe extern "C" fn $flag(
+            stream: *mut MAILSTREAM,
+            _sequence: *mut c_char,
+            _flag: *mut c_char,
+            _flags: c_long,
+        ) {
             // SAFETY: forwarded contract.
             super::guard(stringify!($flag), (), || unsafe {
                 on(stream, $kind, |mb, _| mb.sync_times());
@@ -158,7 +179,10 @@ macro_rules! flagword_exports {
         /// # Safety
         /// `stream` live; `msgno` in range.
         #[no_mangle]
-        pub unsafe extern "C" fn $elt(stream: *mut MAILSTREAM, msgno: c_ulong) -> *mut MESSAGECACHE {
+        pub unsafe extern "C" fn $elt(
+            stream: *mut MAILSTREAM,
+            msgno: c_ulong,
+        ) -> *mut MESSAGECACHE {
             super::guard(stringify!($elt), null_mut(), || {
                 // SAFETY: forwarded contract.
                 unsafe {
@@ -181,7 +205,9 @@ macro_rules! flagword_exports {
             super::guard(stringify!($read_flags), (), || {
                 // SAFETY: forwarded contract.
                 unsafe {
-                    let Some(msgno) = elt.as_ref().map(|e| e.msgno) else { return };
+                    let Some(msgno) = elt.as_ref().map(|e| e.msgno) else {
+                        return;
+                    };
                     on(stream, $kind, |mb, _| {
                         if let Some(i) = index(mb, msgno) {
                             mb.read_flags(i, false);
@@ -197,7 +223,11 @@ macro_rules! flagword_exports {
         /// # Safety
         /// `stream` live.
         #[no_mangle]
-        pub unsafe extern "C" fn $update_status(stream: *mut MAILSTREAM, msgno: c_ulong, syncflag: c_long) {
+        pub unsafe extern "C" fn $update_status(
+            stream: *mut MAILSTREAM,
+            msgno: c_ulong,
+            syncflag: c_long,
+        ) {
             super::guard(stringify!($update_status), (), || {
                 // SAFETY: forwarded contract.
                 unsafe {
@@ -224,7 +254,11 @@ macro_rules! flagword_exports {
         /// # Safety
         /// `stream` live; `size` NULL or writable.
         #[no_mangle]
-        pub unsafe extern "C" fn $hdrpos(stream: *mut MAILSTREAM, msgno: c_ulong, size: *mut c_ulong) -> c_ulong {
+        pub unsafe extern "C" fn $hdrpos(
+            stream: *mut MAILSTREAM,
+            msgno: c_ulong,
+            size: *mut c_ulong,
+        ) -> c_ulong {
             super::guard(stringify!($hdrpos), 0, || {
                 // SAFETY: forwarded contract.
                 unsafe {
@@ -250,7 +284,9 @@ macro_rules! flagword_exports {
         #[no_mangle]
         pub unsafe extern "C" fn $file(dst: *mut c_char, name: *mut c_char) -> *mut c_char {
             // SAFETY: forwarded contract.
-            super::guard(stringify!($file), null_mut(), || unsafe { file($kind, dst, name) })
+            super::guard(stringify!($file), null_mut(), || unsafe {
+                file($kind, dst, name)
+            })
         }
 
         /// Whether `name` is a mailbox of the format (errno as the original
@@ -292,14 +328,34 @@ macro_rules! flagword_exports {
 }
 
 flagword_exports!(
-    Kind::Tenex, tenex_status, tenex_fast, tenex_flag, tenex_elt,
-    tenex_read_flags, tenex_update_status, tenex_hdrpos, tenex_file,
-    tenex_isvalid, tenex_parse, tenex_snarf, false
+    Kind::Tenex,
+    tenex_status,
+    tenex_fast,
+    tenex_flag,
+    tenex_elt,
+    tenex_read_flags,
+    tenex_update_status,
+    tenex_hdrpos,
+    tenex_file,
+    tenex_isvalid,
+    tenex_parse,
+    tenex_snarf,
+    false
 );
 flagword_exports!(
-    Kind::Mtx, mtx_status, mtx_flags, mtx_flag, mtx_elt,
-    mtx_read_flags, mtx_update_status, mtx_hdrpos, mtx_file,
-    mtx_isvalid, mtx_parse, mtx_snarf, true
+    Kind::Mtx,
+    mtx_status,
+    mtx_flags,
+    mtx_flag,
+    mtx_elt,
+    mtx_read_flags,
+    mtx_update_status,
+    mtx_hdrpos,
+    mtx_file,
+    mtx_isvalid,
+    mtx_parse,
+    mtx_snarf,
+    true
 );
 
 /// `tenex_flags`: the flags of the messages of `sequence` read again.
@@ -307,7 +363,11 @@ flagword_exports!(
 /// # Safety
 /// `stream` NULL or live; `sequence` NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn tenex_flags(stream: *mut MAILSTREAM, sequence: *mut c_char, flags: c_long) {
+pub unsafe extern "C" fn tenex_flags(
+    stream: *mut MAILSTREAM,
+    sequence: *mut c_char,
+    flags: c_long,
+) {
     // SAFETY: forwarded contract.
     super::guard("tenex_flags", (), || unsafe {
         fetch_flags(Kind::Tenex, stream, sequence, flags, false)
@@ -322,7 +382,11 @@ pub unsafe extern "C" fn tenex_flags(stream: *mut MAILSTREAM, sequence: *mut c_c
 pub unsafe extern "C" fn tenex_size(stream: *mut MAILSTREAM, m: c_ulong) -> c_ulong {
     super::guard("tenex_size", 0, || {
         // SAFETY: forwarded contract.
-        let r = unsafe { on(stream, Kind::Tenex, |mb, _| index(mb, m).map(|i| mb.internal_size(i))) };
+        let r = unsafe {
+            on(stream, Kind::Tenex, |mb, _| {
+                index(mb, m).map(|i| mb.internal_size(i))
+            })
+        };
         r.flatten().unwrap_or(0) as c_ulong
     })
 }

@@ -196,6 +196,9 @@ pub struct Record {
     pub date: Vec<u8>,
     /// The size field: the stored message's length.
     pub size: u64,
+    /// The size and flag fields as written (for error texts).
+    pub size_text: Vec<u8>,
+    pub word: Vec<u8>,
     /// The keyword part of the flag word (ten octal digits' value).
     pub user_word: u32,
     /// The system part of the flag word.
@@ -238,7 +241,10 @@ fn strtoul10(s: &[u8]) -> (u64, bool) {
     let mut v: u64 = 0;
     let mut over = false;
     while let Some(d) = s.get(i).filter(|d| d.is_ascii_digit()) {
-        match v.checked_mul(10).and_then(|x| x.checked_add(u64::from(d - b'0'))) {
+        match v
+            .checked_mul(10)
+            .and_then(|x| x.checked_add(u64::from(d - b'0')))
+        {
             Some(x) => v = x,
             None => over = true,
         }
@@ -271,7 +277,8 @@ fn octal(s: &[u8]) -> u32 {
 /// Reads the flag word's twelve characters: (keyword part, system part).
 pub fn parse_flag_word(t: &[u8]) -> (u32, u32) {
     let user = octal(&t[..t.len().min(10)]);
-    let digit = |i: usize| u32::from(t.get(i).copied().unwrap_or(b'0')).wrapping_sub(u32::from(b'0'));
+    let digit =
+        |i: usize| u32::from(t.get(i).copied().unwrap_or(b'0')).wrapping_sub(u32::from(b'0'));
     let system = digit(10).wrapping_mul(8).wrapping_add(digit(11));
     (user, system)
 }
@@ -290,7 +297,12 @@ pub fn parse_record(kind: Kind, chunk: &[u8]) -> Result<Record, RecordError> {
     };
     let line = &buf[..s];
     let comma = line.iter().position(|&c| c == b',');
-    let semi = comma.and_then(|c| line[c + 1..].iter().position(|&x| x == b';').map(|p| c + 1 + p));
+    let semi = comma.and_then(|c| {
+        line[c + 1..]
+            .iter()
+            .position(|&x| x == b';')
+            .map(|p| c + 1 + p)
+    });
     let (Some(c), Some(t)) = (comma, semi) else {
         return Err(RecordError::Fields(line.to_vec()));
     };
@@ -307,6 +319,8 @@ pub fn parse_record(kind: Kind, chunk: &[u8]) -> Result<Record, RecordError> {
     Ok(Record {
         date: date.to_vec(),
         size,
+        size_text: size_text.to_vec(),
+        word: word.to_vec(),
         user_word,
         system,
         line_len: next,
@@ -384,7 +398,13 @@ mod tests {
     #[test]
     fn lines_round_trip() {
         for kind in [Kind::Tenex, Kind::Mtx] {
-            let line = record_line(kind, b" 6-Dec-2026 20:45:49 +0000", 1234, 0o4000000001, 0o21);
+            let line = record_line(
+                kind,
+                b" 6-Dec-2026 20:45:49 +0000",
+                1234,
+                0o4000000001,
+                0o21,
+            );
             let r = parse_record(kind, &line).unwrap();
             assert_eq!((r.size, r.user_word, r.system), (1234, 0o4000000001, 0o21));
             assert_eq!(r.line_len, line.len());
@@ -406,8 +426,14 @@ mod tests {
 
     #[test]
     fn bad_lines() {
-        assert!(matches!(parse_record(Kind::Tenex, b"abc"), Err(RecordError::NoLine(_))));
-        assert!(matches!(parse_record(Kind::Tenex, b"abc\n"), Err(RecordError::Fields(_))));
+        assert!(matches!(
+            parse_record(Kind::Tenex, b"abc"),
+            Err(RecordError::NoLine(_))
+        ));
+        assert!(matches!(
+            parse_record(Kind::Tenex, b"abc\n"),
+            Err(RecordError::Fields(_))
+        ));
         assert!(matches!(
             parse_record(Kind::Tenex, b"d,0;000000000000\n"),
             Err(RecordError::Elements(..))

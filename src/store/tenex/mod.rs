@@ -75,7 +75,11 @@ fn now() -> i64 {
 /// Sets a file's access and modification times (seconds).
 fn touch(file: &File, atime: i64, mtime: i64) {
     let t = |s: i64| UNIX_EPOCH + Duration::from_secs(s.max(0) as u64);
-    let _ = file.set_times(fs::FileTimes::new().set_accessed(t(atime)).set_modified(t(mtime)));
+    let _ = file.set_times(
+        fs::FileTimes::new()
+            .set_accessed(t(atime))
+            .set_modified(t(mtime)),
+    );
 }
 
 fn os_error(e: &std::io::Error) -> Vec<u8> {
@@ -216,7 +220,10 @@ impl FlagWordDriver {
         match p {
             Probe::Missing => {
                 let what: &[u8] = if copy { b"copy" } else { b"append" };
-                ev.notify(&cat(&[b"[TRYCREATE] Must create mailbox before ", what]), Level::Info);
+                ev.notify(
+                    &cat(&[b"[TRYCREATE] Must create mailbox before ", what]),
+                    Level::Info,
+                );
                 Error::reported()
             }
             Probe::Access => failed(ev, &cat(&[b"Can't access destination: ", c80(name)])),
@@ -224,7 +231,10 @@ impl FlagWordDriver {
                 ev,
                 &cat(&[b"Invalid ", label, b"-format mailbox name: ", c80(name)]),
             ),
-            _ => failed(ev, &cat(&[b"Not a ", label, b"-format mailbox: ", c80(name)])),
+            _ => failed(
+                ev,
+                &cat(&[b"Not a ", label, b"-format mailbox: ", c80(name)]),
+            ),
         }
     }
 
@@ -251,7 +261,11 @@ impl FlagWordDriver {
             };
             return Err(failed(ev, &text));
         };
-        let f = match fs::OpenOptions::new().read(true).write(true).open(path_of(&file)) {
+        let f = match fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path_of(&file))
+        {
             Ok(f) => f,
             Err(e) => {
                 return Err(failed(
@@ -341,10 +355,10 @@ impl FlagWordDriver {
             Some(Err(e)) => return Err(e),
             Some(Ok(m)) => m,
         };
-        let opened = mailbox_file(kind, name).ok_or_else(|| {
-            std::io::Error::from_raw_os_error(libc::EINVAL)
-        });
-        let file = match opened.and_then(|p| fs::OpenOptions::new().append(true).open(path_of(&p))) {
+        let opened =
+            mailbox_file(kind, name).ok_or_else(|| std::io::Error::from_raw_os_error(libc::EINVAL));
+        let file = match opened.and_then(|p| fs::OpenOptions::new().append(true).open(path_of(&p)))
+        {
             Ok(f) => f,
             Err(e) => {
                 return Err(failed(
@@ -736,6 +750,7 @@ impl FlagWordMailbox {
         let mut curpos = base;
         let mut added = false;
         let mut fresh = Vec::new();
+        let mut doomed: Option<u64> = None;
         while curpos < size {
             let rel = (curpos - base) as usize;
             let chunk = &data[rel..(rel + LINE_PEEK).min(data.len())];
@@ -749,30 +764,32 @@ impl FlagWordMailbox {
             let when = match date::parse_date(&rec.date) {
                 Ok(d) => d,
                 Err(_) => {
-                    let e = RecordError::Elements(
-                        rec.date.clone(),
-                        rec.size.to_string().into_bytes(),
-                        Vec::new(),
-                    );
+                    let e = RecordError::Elements(rec.date, rec.size_text, rec.word);
                     let text = self.record_error(&e, curpos, chunk.len());
                     return Err(self.dead(ev, &text));
                 }
             };
-            let end = curpos
+            // The original adds in unsigned longs: a size that wraps the
+            // sum around sends it back into the file (a later line then
+            // fails), unless that makes no progress at all.
+            let sum = curpos
+                .wrapping_add(rec.line_len as u64)
+                .wrapping_add(rec.size);
+            let wrapped = curpos
                 .checked_add(rec.line_len as u64)
                 .and_then(|p| p.checked_add(rec.size))
-                .filter(|&e| e <= size);
-            let Some(end) = end else {
-                let text = format!(
-                    "Last message (at {}) runs past end of file ({} > {})",
-                    curpos,
-                    curpos
-                        .wrapping_add(rec.line_len as u64)
-                        .wrapping_add(rec.size),
-                    size
-                );
+                .is_none();
+            if sum > size || (wrapped && sum <= curpos) {
+                let text =
+                    format!("Last message (at {curpos}) runs past end of file ({sum} > {size})");
                 return Err(self.dead(ev, text.as_bytes()));
-            };
+            }
+            if wrapped {
+                doomed.get_or_insert(curpos);
+                curpos = sum;
+                continue;
+            }
+            let end = sum;
             added = true;
             let start = rel + rec.line_len;
             let stored = &data[start..start + rec.size as usize];
@@ -800,6 +817,10 @@ impl FlagWordMailbox {
                 stored: rec.size,
             });
             curpos = end;
+        }
+        if let Some(at) = doomed {
+            let text = format!("Last message (at {at}) runs past end of file");
+            return Err(self.dead(ev, text.as_bytes()));
         }
         for i in fresh {
             self.write_status(i, false, ev);
@@ -909,7 +930,10 @@ impl FlagWordMailbox {
         );
         let at = m.text_start() - self.kind.flag_word_back();
         if let Err(e) = file.write_all_at(&word, at) {
-            ev.log(&cat(&[b"Unable to write flags: ", &os_error(&e)]), Level::Error);
+            ev.log(
+                &cat(&[b"Unable to write flags: ", &os_error(&e)]),
+                Level::Error,
+            );
         }
         if sync {
             self.sync_times();
@@ -941,7 +965,10 @@ impl FlagWordMailbox {
     /// length.
     pub fn header_position(&mut self, i: usize) -> Result<(u64, u64)> {
         let data = self.stored_bytes(i)?;
-        Ok((self.msgs[i].text_start(), self.kind.header_len(&data) as u64))
+        Ok((
+            self.msgs[i].text_start(),
+            self.kind.header_len(&data) as u64,
+        ))
     }
 
     fn stored_bytes(&self, i: usize) -> Result<Vec<u8>> {
@@ -976,12 +1003,20 @@ impl FlagWordMailbox {
         if now() < self.lastsnarf + interval || sysinbox == self.path || self.file.is_none() {
             return;
         }
-        let Some(ld) = self.file.as_ref().and_then(|f| session(f, sys::LOCK_EX, ev)) else {
+        let Some(ld) = self
+            .file
+            .as_ref()
+            .and_then(|f| session(f, sys::LOCK_EX, ev))
+        else {
             return;
         };
         ev.critical(true);
         let nonempty = fs::metadata(path_of(&sysinbox)).is_ok_and(|m| m.len() > 0);
-        let current = self.file.as_ref().and_then(|f| f.metadata().ok()).map_or(0, |m| m.len());
+        let current = self
+            .file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map_or(0, |m| m.len());
         if nonempty && current == self.filesize {
             self.snarf_from(&sysinbox, current, ev);
         }
@@ -1051,7 +1086,10 @@ impl FlagWordMailbox {
                 let _ = sys_mb.expunge(None, &mut quiet);
             }
             Err(e) => {
-                ev.log(&cat(&[b"Can't copy new mail: ", &os_error(&e)]), Level::Warn);
+                ev.log(
+                    &cat(&[b"Can't copy new mail: ", &os_error(&e)]),
+                    Level::Warn,
+                );
                 let _ = file.set_len(size);
             }
         }
@@ -1358,16 +1396,28 @@ impl Mailbox for FlagWordMailbox {
         }
         let mut alive = true;
         if meta.len() != self.filesize {
-            if let Some(ld) = self.file.as_ref().and_then(|f| session(f, sys::LOCK_SH, ev)) {
+            if let Some(ld) = self
+                .file
+                .as_ref()
+                .and_then(|f| session(f, sys::LOCK_SH, ev))
+            {
                 alive = self.parse(ev).is_ok();
                 ld.unlock_shared();
             }
         }
         if self.file.is_some() && self.inbox && !self.read_only {
             self.snarf(ev);
-            let size = self.file.as_ref().and_then(|f| f.metadata().ok()).map_or(0, |m| m.len());
+            let size = self
+                .file
+                .as_ref()
+                .and_then(|f| f.metadata().ok())
+                .map_or(0, |m| m.len());
             if size != self.filesize {
-                if let Some(ld) = self.file.as_ref().and_then(|f| session(f, sys::LOCK_SH, ev)) {
+                if let Some(ld) = self
+                    .file
+                    .as_ref()
+                    .and_then(|f| session(f, sys::LOCK_SH, ev))
+                {
                     alive = self.parse(ev).is_ok();
                     ld.unlock_shared();
                 }
@@ -1421,7 +1471,11 @@ impl Mailbox for FlagWordMailbox {
         Ok(n)
     }
 
-    fn messages_for_copy(&mut self, set: MsgSet, _ev: &mut dyn Events) -> Result<Vec<AppendMessage>> {
+    fn messages_for_copy(
+        &mut self,
+        set: MsgSet,
+        _ev: &mut dyn Events,
+    ) -> Result<Vec<AppendMessage>> {
         let mut out = Vec::new();
         for &m in set {
             let i = m as usize - 1;
