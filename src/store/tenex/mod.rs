@@ -188,10 +188,7 @@ pub fn probe(kind: Kind, name: &[u8]) -> Probe {
         Err(e) => return probe_error(&e),
     };
     let mut head = [0u8; LINE_PEEK];
-    let got = match file.read_at(&mut head, 0) {
-        Ok(n) => Some(n),
-        Err(_) => None,
-    };
+    let got = file.read_at(&mut head, 0).ok();
     let answer = match got.map(|n| first_line(kind, &head[..n])) {
         Some(FirstLine::Valid) => Probe::Valid,
         Some(FirstLine::Misshapen) => Probe::Invalid,
