@@ -6,7 +6,8 @@
 # scratch home. Keywords of these formats come only from the system
 # configuration (`set keywords` in /etc/c-client.cf), so every run happens
 # in a private mount namespace where a copy of /etc with that file is
-# mounted over /etc (nothing outside the namespace sees it).
+# mounted over /etc, and a scratch spool over /var/mail (nothing outside
+# the namespace sees them).
 # For each format (tenex, mtx):
 #   (a) each library writes a mailbox (create through #driver.FORMAT/,
 #       appends with flags, keywords and dates, flag and keyword changes,
@@ -22,7 +23,10 @@
 #       flag changes and appends (steps ordered by acknowledgement files,
 #       closed one after the other);
 #   (e) damaged files (truncated, bad lines, bad sizes, garbage): the same
-#       messages and errors as the original, no crash, file left intact.
+#       messages and errors as the original, no crash, file left intact;
+#   (f) INBOX as the format's file in the home (mail.txt, INBOX.MTX): new
+#       mail is moved in from the system inbox as the original does, with
+#       the same files afterwards.
 # Last line: "N passed, M failed".
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/common.sh"
@@ -43,6 +47,8 @@ fi
 stage_lib "$W/lib"
 cp -a /etc "$W/etc"
 printf 'set keywords alpha,beta,gamma,delta\n' >"$W/etc/c-client.cf"
+# A private mail spool for the INBOX tests (mounted over /var/mail).
+mkdir -p "$W/spool"; chmod 1777 "$W/spool"
 unshare -m true 2>/dev/null || skip_suite "cannot make a mount namespace"
 
 # as LIB CMD...: CMD in the scratch home as the test user, with LIB's
@@ -51,8 +57,8 @@ as() {
     local lib=$1; shift
     local sel="CCT_LIB=original"
     [ "$lib" = ours ] && sel="LD_LIBRARY_PATH=$W/lib"
-    (cd "$H" && unshare -m sh -c 'mount --bind "$0" /etc && u=$1 && shift && exec runuser -u "$u" -- env "$@"' \
-        "$W/etc" "$CCT_USER" "$sel" HOME="$H" TZ=UTC "$@")
+    (cd "$H" && unshare -m sh -c 'mount --bind "$0/etc" /etc && mount --bind "$0/spool" /var/mail &&
+        u=$1 && shift && exec runuser -u "$u" -- env "$@"' "$W" "$CCT_USER" "$sel" HOME="$H" TZ=UTC "$@")
 }
 tool() { local lib=$1; shift; as "$lib" "$W/fwtool" "$@"; }
 reset_home() {
@@ -236,6 +242,28 @@ PY
         same "($fmt e) $v: same messages and errors as the original" "$W/$fmt-bad-$v-orig.out" "$W/$fmt-bad-$v-ours.out"
         same "($fmt e) $v: file afterwards as with the original" "$W/$fmt-bad-$v-orig.box" "$W/$fmt-bad-$v-ours.box"
     done
+
+    # ---- (f) INBOX and the system inbox ------------------------------------
+    ifile=mail.txt; [ $fmt = mtx ] && ifile=INBOX.MTX
+    reset_home
+    tool orig spool create "append:$W/msgs/m5:(\\Seen):05-May-2005 05:05:05 +0000" \
+        "append:$W/msgs/m6:(\\Flagged):06-Jun-2006 06:06:06 -0600" >/dev/null 2>&1
+    cp "$H/spool" "$W/$fmt-sysinbox"
+    for lib in orig ours; do
+        reset_home; put "$W/$fmt-shared-base" "$ifile"
+        cp "$W/$fmt-sysinbox" "$W/spool/$CCT_USER"; chown "$CCT_USER" "$W/spool/$CCT_USER"; chmod 600 "$W/spool/$CCT_USER"
+        tool "$lib" INBOX open dump "set:3:\\Answered alpha" ping dump close status >"$W/$fmt-inbox-$lib.out" 2>&1
+        cp "$H/$ifile" "$W/$fmt-inbox-$lib.box"
+        # The emptied system inbox keeps a pseudo-message made just now.
+        sed -E 's/^(From MAILER-DAEMON|Date:|Message-ID:|X-IMAP:).*/\1 (now)/' "$W/spool/$CCT_USER" >"$W/$fmt-inbox-$lib.sys"
+        rm -f "$W/spool/$CCT_USER"
+    done
+    grep -q "^driver=$fmt" "$W/$fmt-inbox-orig.out" && grep -q '^4 uid=4' "$W/$fmt-inbox-orig.out" &&
+        ok "($fmt f) reference: the original opens INBOX as $fmt and moves the new mail in" ||
+        fail "($fmt f) reference: the original did not open INBOX as $fmt with the new mail"
+    same "($fmt f) INBOX with new mail: same view" "$W/$fmt-inbox-orig.out" "$W/$fmt-inbox-ours.out"
+    same "($fmt f) INBOX with new mail: same $ifile" "$W/$fmt-inbox-orig.box" "$W/$fmt-inbox-ours.box"
+    same "($fmt f) INBOX with new mail: same system inbox afterwards" "$W/$fmt-inbox-orig.sys" "$W/$fmt-inbox-ours.sys"
 done
 
 echo "($(($(date +%s) - start))s)"

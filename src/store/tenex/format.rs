@@ -51,7 +51,7 @@ impl Kind {
     pub fn inbox_file(self) -> &'static [u8] {
         match self {
             Kind::Tenex => b"mail.txt",
-            Kind::Mtx => b"INBOX.mtx",
+            Kind::Mtx => b"INBOX.MTX",
         }
     }
     /// How the append refusals name the format.

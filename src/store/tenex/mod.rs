@@ -526,7 +526,7 @@ impl Driver for FlagWordDriver {
             inbox: name.eq_ignore_ascii_case(b"INBOX"),
             ..Default::default()
         };
-        let mut sink = Silent(ev);
+        let mut sink = Silent(ev, false);
         let mut mb = FlagWordMailbox::open(self.kind(), name, quiet, &mut sink)?;
         let unseen = mb
             .msgs
@@ -546,14 +546,19 @@ impl Driver for FlagWordDriver {
 }
 
 /// Passes on only logs, notices and disk errors (an internal session's
-/// message events are nobody's).
-struct Silent<'a>(&'a mut dyn Events);
+/// message events are nobody's), and flag reports when asked to (the
+/// original reports the flags it sets on the system inbox it empties).
+struct Silent<'a>(&'a mut dyn Events, bool);
 
 impl Events for Silent<'_> {
     fn exists(&mut self, _count: u32) {}
     fn recent(&mut self, _count: u32) {}
     fn expunged(&mut self, _msgno: u32) {}
-    fn flags(&mut self, _msgno: u32) {}
+    fn flags(&mut self, msgno: u32) {
+        if self.1 {
+            self.0.flags(msgno);
+        }
+    }
     fn notify(&mut self, text: &[u8], level: Level) {
         self.0.notify(text, level);
     }
@@ -1030,7 +1035,7 @@ impl FlagWordMailbox {
             silent: true,
             ..Default::default()
         };
-        let mut quiet = Silent(ev);
+        let mut quiet = Silent(ev, false);
         let Ok(mut sys_mb) = unix.open(sysinbox, options, &mut quiet) else {
             return;
         };
@@ -1069,17 +1074,18 @@ impl FlagWordMailbox {
         let written = file.write_all_at(&out, size).and_then(|()| file.sync_all());
         match written {
             Ok(()) => {
-                let all: Vec<u32> = (1..=n).collect();
-                for &m in &all {
+                quiet.1 = true;
+                for m in 1..=n {
                     let info = sys_mb.info(m).clone();
                     let _ = sys_mb.store_flags(
                         &[m],
                         info.flags.union(Flags::DELETED),
                         info.keywords,
-                        true,
+                        false,
                         &mut quiet,
                     );
                 }
+                quiet.1 = false;
                 let _ = sys_mb.expunge(None, &mut quiet);
             }
             Err(e) => {
@@ -1090,7 +1096,7 @@ impl FlagWordMailbox {
                 let _ = file.set_len(size);
             }
         }
-        let mut quiet = Silent(ev);
+        let mut quiet = Silent(ev, false);
         sys_mb.close(false, &mut quiet);
         self.filetime = self.mtime();
     }
@@ -1302,8 +1308,11 @@ impl Mailbox for FlagWordMailbox {
         Some(self)
     }
 
-    fn header(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
+    fn header(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         let i = msgno as usize - 1;
+        // The original finds the header through the message's element,
+        // which reads its flags again.
+        self.refresh(i, ev);
         let data = self.stored_bytes(i)?;
         let h = &data[..self.kind.header_len(&data)];
         Ok(Cow::Owned(match self.kind {
@@ -1312,8 +1321,9 @@ impl Mailbox for FlagWordMailbox {
         }))
     }
 
-    fn text(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
+    fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         let i = msgno as usize - 1;
+        self.refresh(i, ev);
         let data = self.stored_bytes(i)?;
         let t = &data[self.kind.header_len(&data)..];
         Ok(Cow::Owned(match self.kind {
@@ -1514,7 +1524,7 @@ impl Mailbox for FlagWordMailbox {
             return;
         }
         if expunge {
-            let mut quiet = Silent(ev);
+            let mut quiet = Silent(ev, false);
             let _ = self.expunge(None, &mut quiet);
         }
         self.abort();
