@@ -120,8 +120,10 @@ for fmt in tenex mtx; do
             "clear:1:beta" "append:$W/msgs/m3:(\\Seen alpha):05-May-2005 05:05:05 +0500" \
             "append:$W/msgs/m1:(nosuchkw)" check "fast:1,2,3" "flags:2" dump status close \
             >>"$W/$fmt-create-$w.out" 2>&1
-        # The append without a date got the time of the run.
-        sed -E -i 's/date=\[[ 0-9][0-9]-[A-Z][a-z]{2}-20[0-9]{2} [0-9:]{8} [-+][0-9]{4}\]/date=[now]/' "$W/$fmt-create-$w.out"
+        # The append without a date got the time of the run; the [CHECK]
+        # notice of the original's mtx depends on timing (see (b)).
+        sed -E -i -e 's/date=\[[ 0-9][0-9]-[A-Z][a-z]{2}-20[0-9]{2} [0-9:]{8} [-+][0-9]{4}\]/date=[now]/' \
+            -e '/^\* notify 0 \[CHECK\] Checking for flag updates$/d' "$W/$fmt-create-$w.out"
         cp "$H/box" "$W/$fmt-box-$w"
     done
     same "($fmt a) the writers' logs match ($nmsg appends, flags, keywords, expunge)" "$W/$fmt-create-orig.out" "$W/$fmt-create-ours.out"
@@ -141,7 +143,12 @@ PY
         for r in orig ours; do
             reset_home; put "$W/$fmt-box-$w" box
             tool "$r" box open dump "fetch:2" "set:3:\\Flagged gamma" ping dump close >"$W/$fmt-read-$w-$r.out" 2>&1
-            sed -E -i 's/date=\[[ 0-9][0-9]-[A-Z][a-z]{2}-20[0-9]{2} [0-9:]{8} [-+][0-9]{4}\]/date=[now]/' "$W/$fmt-read-$w-$r.out"
+            # The original's mtx marks a fetched message \Seen without noting
+            # the file's new time, so its next flag change takes the file
+            # for changed behind its back when a second boundary fell in
+            # between ("[CHECK] ..."): timing, not behaviour; dropped.
+            sed -E -i -e 's/date=\[[ 0-9][0-9]-[A-Z][a-z]{2}-20[0-9]{2} [0-9:]{8} [-+][0-9]{4}\]/date=[now]/' \
+                -e '/^\* notify 0 \[CHECK\] Checking for flag updates$/d' "$W/$fmt-read-$w-$r.out"
             cp "$H/box" "$W/$fmt-after-$w-$r"
             reset_home; put "$W/$fmt-box-$w" box
             tool "$r" box ro dump close >"$W/$fmt-ro-$w-$r.out" 2>&1

@@ -186,7 +186,6 @@ super::bridge::core_driver!(mxdriver, mxproto, "mx", 0x20326, {
 });
 // The legacy tenex and mtx formats (src/store/tenex); their own slots
 // (status, fast, msgflags, flag) are in src/abi/tenex.rs.
-use super::params::{mtx_parameters, tenex_parameters};
 use super::tenex::{
     mtx_flag, mtx_flags, mtx_status, tenex_fast, tenex_flag, tenex_flags, tenex_status,
 };

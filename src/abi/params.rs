@@ -3,6 +3,7 @@
 //! Plain values live in `crate::env::params`; this layer owns the C side:
 //! copied strings, hook addresses, the prohibited codes.
 
+use super::tenex::{mtx_parameters, tenex_parameters};
 use super::bindings::*;
 use super::memory::{c_bytes, c_string_from, fs_give};
 use super::registry;
@@ -586,8 +587,6 @@ macro_rules! home_inbox_driver {
 }
 home_inbox_driver! {
     mbx_parameters;
-    mtx_parameters;
-    tenex_parameters;
     mix_parameters, mix_dirfmttest, mix_scan_contents;
     mx_parameters, mx_dirfmttest, mx_scan_contents;
 }

@@ -120,9 +120,21 @@ unsafe fn isvalid(kind: Kind, name: *mut c_char) -> c_int {
 }
 
 macro_rules! flagword_exports {
-    ($kind:expr, $status:ident, $fast:ident, $flag:ident, $elt:ident,
+    ($kind:expr, $parameters:ident, $status:ident, $fast:ident, $flag:ident, $elt:ident,
      $read_flags:ident, $update_status:ident, $hdrpos:ident, $file:ident,
      $isvalid:ident, $parse:ident, $snarf:ident, $ping_first:expr) => {
+        /// Driver parameters: the INBOX path (`*_file` of INBOX).
+        #[no_mangle]
+        pub extern "C" fn $parameters(function: c_long, value: *mut std::os::raw::c_void) -> *mut std::os::raw::c_void {
+            super::guard(stringify!($parameters), null_mut(), || {
+                if function != GET_INBOXPATH || value.is_null() {
+                    return null_mut();
+                }
+                // SAFETY: GET_INBOXPATH callers pass a MAILTMPLEN buffer.
+                unsafe { file($kind, value as *mut c_char, c"INBOX".as_ptr() as *mut c_char) as *mut std::os::raw::c_void }
+            })
+        }
+
         /// The driver's status slot.
         ///
         /// # Safety
