@@ -187,7 +187,8 @@ super::bridge::core_driver!(mxdriver, mxproto, "mx", 0x20326, {
 // The legacy tenex and mtx formats (src/store/tenex); their own slots
 // (status, fast, msgflags, flag) are in src/abi/tenex.rs.
 use super::tenex::{
-    mtx_flag, mtx_flags, mtx_status, tenex_fast, tenex_flag, tenex_flags, tenex_status,
+    mtx_flag, mtx_flags, mtx_parameters, mtx_status, tenex_fast, tenex_flag, tenex_flags,
+    tenex_parameters, tenex_status,
 };
 super::bridge::core_driver!(tenexdriver, tenexproto, "tenex", 0x506, {
     valid: new tenex_valid, parameters: use tenex_parameters, scan: new tenex_scan,

@@ -3,11 +3,11 @@
 //! Plain values live in `crate::env::params`; this layer owns the C side:
 //! copied strings, hook addresses, the prohibited codes.
 
-use super::tenex::{mtx_parameters, tenex_parameters};
 use super::bindings::*;
 use super::memory::{c_bytes, c_string_from, fs_give};
 use super::registry;
 use super::sysutil::fatal_message as fatal;
+use super::tenex::{mtx_parameters, tenex_parameters};
 use crate::env::params::{self as store, Entry, Kind, Op, Owner};
 use std::collections::HashMap;
 use std::os::raw::{c_char, c_long, c_void};

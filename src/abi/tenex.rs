@@ -125,13 +125,22 @@ macro_rules! flagword_exports {
      $isvalid:ident, $parse:ident, $snarf:ident, $ping_first:expr) => {
         /// Driver parameters: the INBOX path (`*_file` of INBOX).
         #[no_mangle]
-        pub extern "C" fn $parameters(function: c_long, value: *mut std::os::raw::c_void) -> *mut std::os::raw::c_void {
+        pub extern "C" fn $parameters(
+            function: c_long,
+            value: *mut std::os::raw::c_void,
+        ) -> *mut std::os::raw::c_void {
             super::guard(stringify!($parameters), null_mut(), || {
                 if function != GET_INBOXPATH || value.is_null() {
                     return null_mut();
                 }
                 // SAFETY: GET_INBOXPATH callers pass a MAILTMPLEN buffer.
-                unsafe { file($kind, value as *mut c_char, c"INBOX".as_ptr() as *mut c_char) as *mut std::os::raw::c_void }
+                unsafe {
+                    file(
+                        $kind,
+                        value as *mut c_char,
+                        c"INBOX".as_ptr() as *mut c_char,
+                    ) as *mut std::os::raw::c_void
+                }
             })
         }
 
@@ -341,6 +350,7 @@ macro_rules! flagword_exports {
 
 flagword_exports!(
     Kind::Tenex,
+    tenex_parameters,
     tenex_status,
     tenex_fast,
     tenex_flag,
@@ -356,6 +366,7 @@ flagword_exports!(
 );
 flagword_exports!(
     Kind::Mtx,
+    mtx_parameters,
     mtx_status,
     mtx_flags,
     mtx_flag,
