@@ -11,8 +11,9 @@
 # For each format (tenex, mtx):
 #   (a) each library writes a mailbox (create through #driver.FORMAT/,
 #       appends with flags, keywords and dates, flag and keyword changes,
-#       a fetch that sets \Seen, expunge, another append, check): the
-#       logs and the resulting files must be identical;
+#       a fetch that sets \Seen, expunge, another append, check, copy and
+#       move into another mailbox of the format, copies refused): the logs
+#       and the resulting files must be identical;
 #   (b) each library opens the mailbox the other wrote (read-write and
 #       read-only) and prints the same messages, flags, keywords, UIDs,
 #       internal dates, sizes and hashes; the files stay identical and a
@@ -114,12 +115,16 @@ for fmt in tenex mtx; do
     # ---- (a) writers ------------------------------------------------------
     for w in orig ours; do
         reset_home
+        printf 'From x@y Mon Jan  1 00:00:00 2001\nSubject: u\n\nunix\n' >"$H/src"; chown "$CCT_USER" "$H/src"
         tool "$w" "#driver.$fmt/box" create "${appends[@]}" >"$W/$fmt-create-$w.out" 2>&1
         tool "$w" box open dump "set:1:\\Answered beta" "set:2:delta" "set:3:alpha beta gamma" \
             "clear:2:\\Seen alpha" "set:5:\\Deleted" "set:7:\\Deleted" fetch:4 expunge ping \
             "clear:1:beta" "append:$W/msgs/m3:(\\Seen alpha):05-May-2005 05:05:05 +0500" \
-            "append:$W/msgs/m1:(nosuchkw)" check "fast:1,2,3" "flags:2" dump status close \
-            >>"$W/$fmt-create-$w.out" 2>&1
+            "append:$W/msgs/m1:(nosuchkw)" check "fast:1,2,3" "flags:2" dump status \
+            "create:#driver.$fmt/box2" "copy:1,3:box2" "move:2:box2" "copy:1:nobox" "copy:1:src" \
+            "copy:1:#driver.$fmt/box2" dump close >>"$W/$fmt-create-$w.out" 2>&1
+        tool "$w" box2 open dump close >>"$W/$fmt-create-$w.out" 2>&1
+        cp "$H/box2" "$W/$fmt-box2-$w"
         # The append without a date got the time of the run; the [CHECK]
         # notice of the original's mtx depends on timing (see (b)).
         sed -E -i -e 's/date=\[[ 0-9][0-9]-[A-Z][a-z]{2}-20[0-9]{2} [0-9:]{8} [-+][0-9]{4}\]/date=[now]/' \
@@ -137,6 +142,7 @@ for src, tag in ((sys.argv[1], "orig"), (sys.argv[2], "ours")):
     open(sys.argv[3] + "-box-" + tag + ".norm", "wb").write(b)
 PY
     same "($fmt a) identical files (the time of the undated append aside)" "$W/$fmt-box-orig.norm" "$W/$fmt-box-ours.norm"
+    same "($fmt a) copy and move into another $fmt mailbox: identical files" "$W/$fmt-box2-orig" "$W/$fmt-box2-ours"
 
     # ---- (b) readers ------------------------------------------------------
     for w in orig ours; do
