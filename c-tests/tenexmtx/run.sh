@@ -19,7 +19,9 @@
 #       internal dates, sizes and hashes; the files stay identical and a
 #       read-only open leaves the file alone;
 #   (c) `mailutil copy` from a unix mailbox into #driver.FORMAT/dst and
-#       back with either library: same output, identical files;
+#       back, and `mailutil transfer` of a tree of unix mailboxes into
+#       #driver.FORMAT/t/, with either library: same output, identical
+#       files;
 #   (d) two processes, one per library, on one file: each sees the other's
 #       flag changes and appends (steps ordered by acknowledgement files,
 #       closed one after the other);
@@ -179,6 +181,16 @@ PY
         { as "$lib" mailutil copy -v dst back; echo "exit $?"; } >"$W/$fmt-mu-back-$lib.out" 2>&1
         tool orig back ro dump close >>"$W/$fmt-mu-back-$lib.out" 2>&1
     done
+    for lib in orig ours; do
+        reset_home; mkdir -p "$H/tree/sub"
+        cp "$W/unix-src" "$H/tree/a"; cp "$W/unix-src" "$H/tree/sub/b"; chown -R "$CCT_USER" "$H/tree"
+        { as "$lib" mailutil transfer -v tree/ "#driver.$fmt/t/"; echo "exit $?"; } 2>&1 | sort >"$W/$fmt-mt-$lib.out"
+        (cd "$H/t" && find . -type f | sort | while read -r f; do echo "== $f"; cat "$f"; done) >"$W/$fmt-mt-$lib.files" 2>&1
+    done
+    grep -q "Ok $nmsg messages" "$W/$fmt-mt-orig.out" && ok "($fmt c) reference: the original's mailutil transfer wrote the tree" ||
+        fail "($fmt c) reference: the original's mailutil transfer did not run"
+    same "($fmt c) mailutil transfer unix tree -> $fmt: same output" "$W/$fmt-mt-orig.out" "$W/$fmt-mt-ours.out"
+    same "($fmt c) mailutil transfer unix tree -> $fmt: identical files" "$W/$fmt-mt-orig.files" "$W/$fmt-mt-ours.files"
     grep -q "^driver=$fmt" "$W/$fmt-mu-orig.out" && ok "($fmt c) the original's mailutil made a $fmt mailbox" || fail "($fmt c) the original's mailutil did not make a $fmt mailbox"
     same "($fmt c) mailutil copy unix -> $fmt: same output and view" "$W/$fmt-mu-orig.out" "$W/$fmt-mu-ours.out"
     same "($fmt c) mailutil copy unix -> $fmt: identical files" "$W/$fmt-mu-orig.box" "$W/$fmt-mu-ours.box"
