@@ -24,7 +24,8 @@
 #       files;
 #   (d) two processes, one per library, on one file: each sees the other's
 #       flag changes and appends (steps ordered by acknowledgement files,
-#       closed one after the other);
+#       closed one after the other); expunge, rename and delete refused
+#       while the other process holds the file;
 #   (e) damaged files (truncated, bad lines, bad sizes, garbage): the same
 #       messages and errors as the original, no crash, file left intact;
 #   (f) INBOX as the format's file in the home (mail.txt, INBOX.MTX): new
@@ -212,6 +213,27 @@ PY
             >"$W/$fmt-share-$1-$2.b" 2>&1
         wait $pa
         cp "$H/box" "$W/$fmt-share-$1-$2.box"
+    done
+    # While one process has the file open, another may not expunge,
+    # rename or delete it.
+    for pair in "orig orig" "orig ours" "ours orig" "ours ours"; do
+        set -- $pair
+        reset_home; put "$W/$fmt-shared-base" box
+        tool "$1" box open signal:h1 wait:h2 dump close >"$W/$fmt-held-$1-$2.a" 2>&1 &
+        pa=$!
+        tool "$2" box wait:h1 open "set:1:\\Deleted" expunge dump close rename:box3 delete signal:h2 \
+            >"$W/$fmt-held-$1-$2.b" 2>&1
+        wait $pa
+        cp "$H/box" "$W/$fmt-held-$1-$2.box"
+    done
+    grep -q 'in use by another process' "$W/$fmt-held-orig-orig.b" &&
+        ok "($fmt d) reference: the original refuses to expunge a file another process holds" ||
+        fail "($fmt d) reference: the original did not refuse"
+    for pair in "orig ours" "ours orig" "ours ours"; do
+        set -- $pair
+        same "($fmt d) held file, holder $1 / other $2: holder's view" "$W/$fmt-held-orig-orig.a" "$W/$fmt-held-$1-$2.a"
+        same "($fmt d) held file, holder $1 / other $2: refusals" "$W/$fmt-held-orig-orig.b" "$W/$fmt-held-$1-$2.b"
+        same "($fmt d) held file, holder $1 / other $2: resulting file" "$W/$fmt-held-orig-orig.box" "$W/$fmt-held-$1-$2.box"
     done
     if grep -q 'flags=.*F.* kw=delta' "$W/$fmt-share-orig-orig.b" && grep -q '^3 uid=3' "$W/$fmt-share-orig-orig.a"; then
         ok "($fmt d) reference: the original in both processes sees the other's append and flags"
