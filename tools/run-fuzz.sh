@@ -31,7 +31,7 @@ targets=("$@")
 max_len() {
     case $1 in
     parse_date) echo 256 ;;
-    mbx_file) echo 8192 ;;
+    mbx_file | tenex_file | mtx_file) echo 8192 ;;
     parse_adrlist | adrlist_roundtrip) echo 4096 ;;
     parse_message) echo 65536 ;;
     *) echo 16384 ;;
@@ -74,6 +74,15 @@ rec = lambda uid, f: b" 1-Feb-2003 04:05:06 +0100,%d;00000001%04x-%08x\r\n" % (l
 open(d + "/mbx-1", "wb").write(block([b"kw1"], 42) + rec(1, 0x11) + rec(2, 0x8012) + rec(3, 0))
 open(d + "/mbx-2", "wb").write(block([], 0) + rec(0, 0))
 PY
+        ;;
+    tenex_file | mtx_file)
+        # Small files as the original writes them (tenex: LF lines and
+        # messages; mtx: CRLF).
+        if [ "$1" = tenex_file ]; then
+            printf ' 1-Feb-2003 04:05:06 +0100,17;000000000021\nSubject: x\n\nbody\n06-Dec-2026 20:57:45 +0000,3;400000000013\nx\n\n' >"$dir/tenex-seed"
+        else
+            printf ' 1-Feb-2003 04:05:06 +0100,20;000000000021\r\nSubject: x\r\n\r\nbody\r\n06-Dec-2026 20:57:45 +0000,5;400000000013\r\nx\r\n\r\n' >"$dir/mtx-seed"
+        fi
         ;;
     mix_files)
         # A small valid mix mailbox: metadata, index, status, data file.

@@ -1778,3 +1778,41 @@ macro_rules! core_driver {
     };
 }
 pub(crate) use core_driver;
+
+/// Runs `f` on the stream's open core mailbox for a driver's own helper
+/// exports (the original's internal routines), mirrors the messages into
+/// the cache and then delivers the events. None when the stream is not
+/// core-backed.
+///
+/// # Safety
+/// `stream` NULL or live.
+pub unsafe fn with_core<R>(
+    stream: *mut MAILSTREAM,
+    f: impl FnOnce(&mut dyn Mailbox, &mut dyn Events) -> R,
+) -> Option<R> {
+    // SAFETY: per the contract.
+    unsafe {
+        let l = local(stream)?;
+        let mut sink = Sink::new(stream);
+        let r = f(l.mailbox.as_mut(), &mut sink);
+        let events = sink.recorder.take();
+        mirror_all(stream);
+        deliver(stream, events);
+        mirror_all(stream);
+        Some(r)
+    }
+}
+
+/// The messages of `sequence` (UIDs with `uid`) as numbers, through the
+/// generic layer's sequence parser; None when the sequence is bad.
+///
+/// # Safety
+/// `stream` live; `sequence` NUL-terminated.
+pub unsafe fn selection(
+    stream: *mut MAILSTREAM,
+    sequence: *mut c_char,
+    uid: bool,
+) -> Option<Vec<u32>> {
+    // SAFETY: per the contract.
+    unsafe { select(stream, sequence, uid).then(|| marked(stream)) }
+}

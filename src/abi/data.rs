@@ -52,8 +52,6 @@ macro_rules! drivers {
 drivers! {
     nntpdriver, nntpproto, "nntp", 0x17a78;
     pop3driver, pop3proto, "pop3", 0x6624;
-    tenexdriver, tenexproto, "tenex", 0x506;
-    mtxdriver, mtxproto, "mtx", 0x706;
     mhdriver, mhproto, "mh", 0x20466;
     newsdriver, newsproto, "news", 0x24078;
 }
@@ -185,6 +183,32 @@ super::bridge::core_driver!(mxdriver, mxproto, "mx", 0x20326, {
     text: new mx_text, flagmsg: new mx_flagmsg, ping: new mx_ping,
     check: new mx_check, expunge: new mx_expunge, copy: new mx_copy,
     append: new mx_append,
+});
+// The legacy tenex and mtx formats (src/store/tenex); their own slots
+// (status, fast, msgflags, flag) are in src/abi/tenex.rs.
+use super::tenex::{
+    mtx_flag, mtx_flags, mtx_parameters, mtx_status, tenex_fast, tenex_flag, tenex_flags,
+    tenex_parameters, tenex_status,
+};
+super::bridge::core_driver!(tenexdriver, tenexproto, "tenex", 0x506, {
+    valid: new tenex_valid, parameters: use tenex_parameters, scan: new tenex_scan,
+    list: new tenex_list, lsub: new tenex_lsub, create: use dummy_create,
+    mbxdel: new tenex_delete, mbxren: new tenex_rename, status: use tenex_status,
+    open: new tenex_open, close: new tenex_close, fast: use tenex_fast,
+    msgflags: use tenex_flags, header: new tenex_header, text: new tenex_text,
+    flag: use tenex_flag, flagmsg: new tenex_flagmsg, ping: new tenex_ping,
+    check: new tenex_check, expunge: new tenex_expunge, copy: new tenex_copy,
+    append: new tenex_append,
+});
+super::bridge::core_driver!(mtxdriver, mtxproto, "mtx", 0x706, {
+    valid: new mtx_valid, parameters: use mtx_parameters, scan: new mtx_scan,
+    list: new mtx_list, lsub: new mtx_lsub, create: use dummy_create,
+    mbxdel: new mtx_delete, mbxren: new mtx_rename, status: use mtx_status,
+    open: new mtx_open, close: new mtx_close, fast: use mtx_flags,
+    msgflags: use mtx_flags, header: new mtx_header, text: new mtx_text,
+    flag: use mtx_flag, flagmsg: new mtx_flagmsg, ping: new mtx_ping,
+    check: new mtx_check, expunge: new mtx_expunge, copy: new mtx_copy,
+    append: new mtx_append,
 });
 
 // The Maildir driver, an addition of ours (the original has none): built

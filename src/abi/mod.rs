@@ -37,6 +37,7 @@ pub mod stream;
 pub mod strings;
 pub mod stubs;
 pub mod sysutil;
+pub mod tenex;
 pub mod thread;
 pub mod utf8;
 pub mod utf8x;

@@ -7,6 +7,7 @@ use super::bindings::*;
 use super::memory::{c_bytes, c_string_from, fs_give};
 use super::registry;
 use super::sysutil::fatal_message as fatal;
+use super::tenex::{mtx_parameters, tenex_parameters};
 use crate::env::params::{self as store, Entry, Kind, Op, Owner};
 use std::collections::HashMap;
 use std::os::raw::{c_char, c_long, c_void};
@@ -586,8 +587,6 @@ macro_rules! home_inbox_driver {
 }
 home_inbox_driver! {
     mbx_parameters;
-    mtx_parameters;
-    tenex_parameters;
     mix_parameters, mix_dirfmttest, mix_scan_contents;
     mx_parameters, mx_dirfmttest, mx_scan_contents;
 }

@@ -207,6 +207,12 @@ pub trait Mailbox {
         None
     }
 
+    /// The mailbox as `Any`, for the C adapter's driver-specific helper
+    /// exports (the original's internal routines). None by default.
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        None
+    }
+
     /// The envelope and body structure, for a driver that makes them itself
     /// rather than having them parsed from `header` and `text` (the
     /// original's `structure` slot). None: parse them as usual.

@@ -17,4 +17,5 @@ pub mod pattern;
 pub mod phile;
 pub mod registry;
 pub mod sequence;
+pub mod tenex;
 pub mod unix;

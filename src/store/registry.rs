@@ -38,6 +38,8 @@ static DRIVERS: &[&'static dyn Driver] = &[
     &super::mbx::MBX,
     &super::mix::MIX,
     &super::mx::MX,
+    &super::tenex::TENEX,
+    &super::tenex::MTX,
     #[cfg(feature = "driver-maildir")]
     &super::maildir::MAILDIR,
 ];
