@@ -38,6 +38,7 @@ static DRIVERS: &[&'static dyn Driver] = &[
     &super::mbx::MBX,
     &super::mix::MIX,
     &super::mx::MX,
+    &super::mh::MH,
     #[cfg(feature = "driver-maildir")]
     &super::maildir::MAILDIR,
 ];
