@@ -162,6 +162,7 @@ static void write_box (char *mbx,char **files,int n)
       mail_setflag (s,"4","\\Deleted");
       mail_clearflag (s,"1","\\Seen");
     }
+    sleep (1);			/* the appends come in a later second than the scan */
     printf ("append more=%ld\n",do_append (s,name,files,n > 3 ? 3 : n,n));
     sleep (1);			/* a new second: the directory's ctime shows the appends */
     mail_ping (s);
@@ -204,7 +205,7 @@ static void params (void)
   printf ("profile=%s\n",p ? p + strlen (getenv ("HOME")) : "NIL");
   {
     DRIVER *d = (DRIVER *) mail_parameters (NIL,GET_DRIVER,"mh");
-    if (d && d->parameters) {
+    if (d && d->parameters && mail_parameters (NIL,GET_MHPATH,NIL)) {
       tmp[0] = '\0';
       p = (*d->parameters) (GET_INBOXPATH,tmp);
       printf ("inboxpath=%s\n",p ? tmp + strlen (getenv ("HOME")) : "NIL");
@@ -238,6 +239,24 @@ int main (int argc,char **argv)
   else if (!strcmp (argv[1],"sub") && argc >= 3) printf ("subscribe=%ld\n",mail_subscribe (NIL,argv[2]));
   else if (!strcmp (argv[1],"ops") && argc >= 3) ops (argv[2]);
   else if (!strcmp (argv[1],"params")) params ();
+  else if (!strcmp (argv[1],"behind") && argc >= 4) {
+    MAILSTREAM *s = mail_open (NIL,argv[2],NIL);
+    if (s) {			/* the folder changes while it is open */
+      unsigned long i,hl;
+      printf ("open nmsgs=%lu\n",s->nmsgs);
+      fflush (stdout);
+      if (system (argv[3])) printf ("command failed\n");
+      sleep (1);		/* a new second for the directory's ctime */
+      printf ("ping=%ld nmsgs=%lu recent=%lu\n",mail_ping (s),s->nmsgs,s->recent);
+      show_flags (s);
+      for (i = 1; i <= s->nmsgs; i++) {
+	char *h = mail_fetch_header (s,i,NIL,NIL,&hl,FT_PEEK);
+	printf ("%lu h=%lu:%016llx size=%lu\n",i,hl,fnv ((unsigned char *) h,hl),
+		mail_elt (s,i)->rfc822_size);
+      }
+      mail_close (s);
+    }
+  }
   else return 2;
   return 0;
 }

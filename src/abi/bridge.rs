@@ -786,14 +786,16 @@ pub unsafe fn open(
             super::memory::fs_give(&mut old);
             s.mailbox = c_string_from(&n);
         }
-        s.set_inbox(options.inbox.into());
+        let inbox = local(stream).and_then(|l| l.mailbox.inbox());
+        s.set_inbox(inbox.unwrap_or(options.inbox).into());
         describe(stream);
         // The core reports the counts as events; a silent open may report
         // none, so the stream learns them here (the count first: a recent
         // count never exceeds it).
         let announced = events.iter().any(|e| matches!(e, Event::Exists(_)));
         let recent_told = events.iter().any(|e| matches!(e, Event::Recent(_)));
-        if !announced {
+        let untold = local(stream).is_some_and(|l| l.mailbox.counts_untold());
+        if !announced && !untold {
             mirror_new(stream, count);
             mail_exists(stream, c_ulong::from(count));
         }

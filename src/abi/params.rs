@@ -603,7 +603,10 @@ pub extern "C" fn mh_parameters(function: c_long, value: *mut c_void) -> *mut c_
             if value.is_null() {
                 return null_mut();
             }
-            let d = crate::store::mh::mh_file(b"INBOX").unwrap_or_default();
+            // The original stops the program here when MH is disabled.
+            let Some(d) = crate::store::mh::mh_file(b"INBOX") else {
+                return null_mut();
+            };
             let n = d.len().min(MAILTMPLEN as usize - 1);
             // SAFETY: the caller's MAILTMPLEN buffer, as for every driver's
             // GET_INBOXPATH.

@@ -426,6 +426,8 @@ pub struct MhMailbox {
     last: u32,
     messages: Vec<MessageInfo>,
     loaded: Vec<Loaded>,
+    /// The open made the missing INBOX folder (and so told no counts).
+    made_inbox: bool,
     /// ctime of the directory at the last scan (0: never scanned).
     scanned: i64,
     /// The last message read: number, presented bytes, header length.
@@ -597,6 +599,12 @@ impl Mailbox for MhMailbox {
     fn flags_in_cache(&self) -> bool {
         true
     }
+    fn counts_untold(&self) -> bool {
+        self.made_inbox
+    }
+    fn inbox(&self) -> Option<bool> {
+        Some(self.inbox)
+    }
 
     fn header(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         self.part(msgno, false)
@@ -763,11 +771,13 @@ impl MhDriver {
             last: 0,
             messages: Vec::new(),
             loaded: Vec::new(),
+            made_inbox: false,
             scanned: 0,
             cached: None,
         };
-        if mb.refresh(ev).is_err() {
-            return Err(Error::reported());
+        match mb.refresh(ev) {
+            Err(()) => return Err(Error::reported()),
+            Ok(made) => mb.made_inbox = !made,
         }
         if mb.messages.is_empty() && !options.silent {
             ev.log(b"Mailbox is empty", Level::Info);
