@@ -139,6 +139,10 @@ for lib in orig ours; do
     echo "list empty"; run $lib "$h" "$work/mh" list '#mh/a/' ''
     echo "list empty2"; run $lib "$h" "$work/mh" list '' ''
     echo "scan"; run $lib "$h" "$work/mh" scan '' '#mh/%' 'body'
+    # plain names: the dummy driver's walk, asking mh about its folders
+    echo "list plain"; run $lib "$h" "$work/mh" list '' '*'
+    echo "list plain2"; run $lib "$h" "$work/mh" list '' 'Mail/%'
+    echo "lsub plain"; run $lib "$h" "$work/mh" lsub '' '*'
   } > "$work/lists-$lib"
 done
 same "LIST, LSUB and SCAN of mh names" "$work/lists-orig" "$work/lists-ours"
