@@ -198,6 +198,7 @@ for lib in orig ours; do
     run $lib "$h" mailutil copy mbxbox '#mh/frommbx'
     run $lib "$h" mailutil check '#mh/frommbx'
     run $lib "$h" mailutil transfer '#mh/single' '#mh/again/'
+    run $lib "$h" mailutil transfer '#mh/dst/src/' out/
   } > "$work/mu-$lib.out"
   for b in single frommbx dst/src/box1; do run orig "$h" "$work/mh" dump "#mh/$b"; done >> "$work/mu-$lib.out"
   run orig "$h" "$work/mh" dump back >> "$work/mu-$lib.out"
