@@ -32,6 +32,7 @@ max_len() {
     case $1 in
     parse_date) echo 256 ;;
     mbx_file | tenex_file | mtx_file) echo 8192 ;;
+    mh_sequences) echo 4096 ;;
     parse_adrlist | adrlist_roundtrip) echo 4096 ;;
     parse_message) echo 65536 ;;
     *) echo 16384 ;;

@@ -786,14 +786,16 @@ pub unsafe fn open(
             super::memory::fs_give(&mut old);
             s.mailbox = c_string_from(&n);
         }
-        s.set_inbox(options.inbox.into());
+        let inbox = local(stream).and_then(|l| l.mailbox.inbox());
+        s.set_inbox(inbox.unwrap_or(options.inbox).into());
         describe(stream);
         // The core reports the counts as events; a silent open may report
         // none, so the stream learns them here (the count first: a recent
         // count never exceeds it).
         let announced = events.iter().any(|e| matches!(e, Event::Exists(_)));
         let recent_told = events.iter().any(|e| matches!(e, Event::Recent(_)));
-        if !announced {
+        let untold = local(stream).is_some_and(|l| l.mailbox.counts_untold());
+        if !announced && !untold {
             mirror_new(stream, count);
             mail_exists(stream, c_ulong::from(count));
         }
@@ -823,6 +825,9 @@ pub unsafe fn close(stream: *mut MAILSTREAM, options: c_long) {
             return;
         }
         let expunge = options & CL_EXPUNGE != 0;
+        if expunge {
+            pull_cache_flags(stream);
+        }
         let mut sink = Sink::new(stream);
         let raw = (*stream).local as *mut Local;
         (*stream).local = null_mut();
@@ -1178,12 +1183,207 @@ pub unsafe fn expunge(stream: *mut MAILSTREAM, sequence: *mut c_char, options: c
             }
             Some(marked(stream))
         };
+        pull_cache_flags(stream);
         let r = with_mailbox(stream, |mb, ev| mb.expunge(set.as_deref(), ev));
         mirror_all(stream);
         match r {
             Some(r) => ok(r),
             None => 0,
         }
+    }
+}
+
+/// The flags of the cache elements of a stream whose driver keeps none
+/// of its own, handed to the core before it acts on them (expunge).
+///
+/// # Safety
+/// `stream` NULL or live.
+unsafe fn pull_cache_flags(stream: *mut MAILSTREAM) {
+    // SAFETY: per the contract; the cache holds nmsgs elements.
+    unsafe {
+        if !local(stream).is_some_and(|l| l.mailbox.flags_in_cache()) {
+            return;
+        }
+        let n = (*stream).nmsgs;
+        let mut all = Vec::with_capacity(n as usize);
+        for i in 1..=n {
+            let Some(e) = mail_elt(stream, i).as_ref() else {
+                continue;
+            };
+            let mut f = Flags::NONE;
+            f = f.with(Flags::SEEN, e.seen() != 0);
+            f = f.with(Flags::DELETED, e.deleted() != 0);
+            f = f.with(Flags::FLAGGED, e.flagged() != 0);
+            f = f.with(Flags::ANSWERED, e.answered() != 0);
+            f = f.with(Flags::DRAFT, e.draft() != 0);
+            all.push((i as u32, f));
+        }
+        with_mailbox(stream, |mb, ev| {
+            for (m, f) in all {
+                if m <= mb.count() {
+                    let _ = mb.store_flags(&[m], f, 0, true, ev);
+                }
+            }
+        });
+    }
+}
+
+/// `fast` for a driver that learns dates and sizes as it reads messages:
+/// each message of `sequence` not known yet is read.
+///
+/// # Safety
+/// `stream` NULL or live; `sequence` NUL-terminated.
+pub unsafe fn fast(stream: *mut MAILSTREAM, sequence: *mut c_char, flags: c_long) {
+    // SAFETY: per the contract.
+    unsafe {
+        if local(stream).is_none() || !select(stream, sequence, flags & FT_UID != 0) {
+            return;
+        }
+        for m in marked(stream) {
+            let known = mail_elt(stream, c_ulong::from(m))
+                .as_ref()
+                .is_some_and(|e| e.day() != 0 && e.rfc822_size != 0);
+            if !known {
+                load(stream, m);
+            }
+        }
+    }
+}
+
+/// Reads message `msgno` so its date and size are known, and sets them in
+/// its element.
+///
+/// # Safety
+/// `stream` NULL or live.
+pub unsafe fn load(stream: *mut MAILSTREAM, msgno: u32) {
+    // SAFETY: per the contract.
+    unsafe {
+        with_mailbox(stream, |mb, ev| {
+            if msgno >= 1 && msgno <= mb.count() {
+                let _ = mb.header(msgno, ev);
+            }
+        });
+        if let Some(l) = local(stream) {
+            mirror(stream, l, msgno);
+        }
+    }
+}
+
+/// The header (`body` false) or body of `msgno` as the core presents it,
+/// None when it cannot be read; the message's date and size are then set
+/// in its element.
+///
+/// # Safety
+/// `stream` NULL or live.
+pub unsafe fn core_part(stream: *mut MAILSTREAM, msgno: u32, body: bool) -> Option<Vec<u8>> {
+    // SAFETY: per the contract.
+    unsafe {
+        let got = with_mailbox(stream, |mb, ev| {
+            if msgno < 1 || msgno > mb.count() {
+                return None;
+            }
+            let r = if body {
+                mb.text(msgno, ev)
+            } else {
+                mb.header(msgno, ev)
+            };
+            match r {
+                Ok(t) => Some(t.into_owned()),
+                Err(e) => {
+                    report(&e);
+                    None
+                }
+            }
+        })
+        .flatten();
+        if let Some(l) = local(stream) {
+            mirror(stream, l, msgno);
+        }
+        got
+    }
+}
+
+/// `copy` of a driver that keeps flags only in the cache, as the
+/// original's mh driver does it: each message of `sequence` is appended
+/// through the generic layer on its own (the stored bytes, the element's
+/// flags and date; no APPENDUID for the target meanwhile), the result that
+/// of the last append; CP_MOVE marks each copied message deleted. A
+/// message that cannot be read ends the copy with failure, unreported.
+///
+/// # Safety
+/// `stream` live; strings NUL-terminated.
+pub unsafe fn copy_each(
+    stream: *mut MAILSTREAM,
+    sequence: *mut c_char,
+    mailbox: *mut c_char,
+    options: c_long,
+) -> c_long {
+    // SAFETY: per the contract.
+    unsafe {
+        if local(stream).is_none() || !select(stream, sequence, options & CP_UID != 0) {
+            return 0;
+        }
+        let appenduid = super::params::hook(GET_APPENDUID);
+        let mut ret: c_long = 0;
+        for m in marked(stream) {
+            let got = with_mailbox_quiet(stream, |mb, ev| mb.messages_for_copy(&[m], ev));
+            let Some(Ok(mut messages)) = got else {
+                return 0;
+            };
+            let Some(mut message) = messages.pop() else {
+                return 0;
+            };
+            if let Some(l) = local(stream) {
+                mirror(stream, l, m);
+            }
+            let elt = mail_elt(stream, c_ulong::from(m));
+            let Some(e) = elt.as_mut() else { return 0 };
+            let mut flags = b"(".to_vec();
+            let names: [(bool, &[u8]); 5] = [
+                (e.seen() != 0, b"\\Seen"),
+                (e.deleted() != 0, b"\\Deleted"),
+                (e.flagged() != 0, b"\\Flagged"),
+                (e.answered() != 0, b"\\Answered"),
+                (e.draft() != 0, b"\\Draft"),
+            ];
+            let set: Vec<&[u8]> = names
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|&(_, n)| n)
+                .collect();
+            flags.extend_from_slice(&set.join(&b' '));
+            flags.extend_from_slice(b")\0");
+            let mut date = vec![0u8; MAILTMPLEN as usize];
+            super::dates::mail_date(date.as_mut_ptr() as *mut c_char, elt);
+            // SAFETY: STRING is plain C data; init fills it.
+            let mut st: STRING = std::mem::zeroed();
+            init_string(&mut st, &mut message.message);
+            if appenduid != 0 {
+                super::params::mail_parameters(null_mut(), SET_APPENDUID, null_mut());
+            }
+            ret = super::mail_flags::mail_append_full(
+                null_mut(),
+                mailbox,
+                flags.as_mut_ptr() as *mut c_char,
+                date.as_mut_ptr() as *mut c_char,
+                &mut st,
+            );
+            if ret != 0 && options & CP_MOVE != 0 {
+                if let Some(e) = mail_elt(stream, c_ulong::from(m)).as_mut() {
+                    e.set_deleted(1);
+                }
+            }
+            if appenduid != 0 {
+                super::params::mail_parameters(null_mut(), SET_APPENDUID, appenduid as *mut c_void);
+            }
+        }
+        if ret != 0 && wants_uids(GET_COPYUID) {
+            super::log_bytes(
+                b"Can not return meaningful COPYUID with this mailbox format",
+                WARN,
+            );
+        }
+        ret
     }
 }
 

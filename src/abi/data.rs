@@ -52,7 +52,6 @@ macro_rules! drivers {
 drivers! {
     nntpdriver, nntpproto, "nntp", 0x17a78;
     pop3driver, pop3proto, "pop3", 0x6624;
-    mhdriver, mhproto, "mh", 0x20466;
     newsdriver, newsproto, "news", 0x24078;
 }
 
@@ -91,8 +90,8 @@ pub static mut dummyproto: MAILSTREAM = MAILSTREAM {
 // original's DRIVER object (`new` generates the export, `use` reuses one).
 use super::dummy::{dummy_create, dummy_delete, dummy_rename};
 use super::params::{
-    mbx_parameters, mix_parameters, mmdf_parameters, mx_parameters, phile_parameters,
-    unix_parameters,
+    mbx_parameters, mh_parameters, mix_parameters, mmdf_parameters, mx_parameters,
+    phile_parameters, unix_parameters,
 };
 use super::stream::mail_status_default;
 super::bridge::core_driver!(unixdriver, unixproto, "unix", 0x9106, {
@@ -209,6 +208,22 @@ super::bridge::core_driver!(mtxdriver, mtxproto, "mtx", 0x706, {
     flag: use mtx_flag, flagmsg: new mtx_flagmsg, ping: new mtx_ping,
     check: new mtx_check, expunge: new mtx_expunge, copy: new mtx_copy,
     append: new mtx_append,
+});
+
+// The original's mh driver keeps flags only in the cache (no flag slots).
+use super::mh::{
+    mh_copy, mh_fast, mh_header, mh_list, mh_lsub, mh_scan, mh_subscribe, mh_text, mh_unsubscribe,
+    mh_valid,
+};
+super::bridge::core_driver!(mhdriver, mhproto, "mh", 0x20466, {
+    valid: use mh_valid, parameters: use mh_parameters, scan: use mh_scan,
+    list: use mh_list, lsub: use mh_lsub, subscribe: use mh_subscribe,
+    unsubscribe: use mh_unsubscribe, create: new mh_create,
+    mbxdel: new mh_delete, mbxren: new mh_rename, status: use mail_status_default,
+    open: new mh_open, close: new mh_close, fast: use mh_fast, header: use mh_header,
+    text: use mh_text, ping: new mh_ping,
+    check: new mh_check, expunge: new mh_expunge, copy: use mh_copy,
+    append: new mh_append,
 });
 
 // The Maildir driver, an addition of ours (the original has none): built

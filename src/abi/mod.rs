@@ -21,6 +21,7 @@ pub mod mail_flags;
 #[cfg(feature = "driver-maildir")]
 pub mod maildir;
 pub mod memory;
+pub mod mh;
 pub mod misc;
 pub mod mix;
 pub mod mx;
@@ -60,6 +61,7 @@ pub mod exports {
     pub use super::mail::*;
     pub use super::mail_flags::*;
     pub use super::memory::*;
+    pub use super::mh::*;
     pub use super::misc::*;
     pub use super::net::*;
     pub use super::params::*;

@@ -598,6 +598,23 @@ pub extern "C" fn mh_parameters(function: c_long, value: *mut c_void) -> *mut c_
         if function == GET_DIRFMTTEST {
             return mh_dirfmttest as *const () as *mut c_void;
         }
+        if function == GET_INBOXPATH {
+            if value.is_null() {
+                return null_mut();
+            }
+            // The original stops the program here when MH is disabled.
+            let Some(d) = crate::store::mh::mh_file(b"INBOX") else {
+                return null_mut();
+            };
+            let n = d.len().min(MAILTMPLEN as usize - 1);
+            // SAFETY: the caller's MAILTMPLEN buffer, as for every driver's
+            // GET_INBOXPATH.
+            unsafe {
+                std::ptr::copy_nonoverlapping(d.as_ptr(), value as *mut u8, n);
+                *(value as *mut u8).add(n) = 0;
+            }
+            return value;
+        }
         owned(Owner::Mh, function, value).unwrap_or(null_mut())
     })
 }

@@ -552,6 +552,12 @@ pub fn set_protections(path: &[u8]) {
 /// `/`), first creating missing superior directories with `dir_mode`.
 /// Modes are exact, as with the original's cleared umask.
 pub fn create_path(path: &[u8], dir_mode: u32, ev: &mut dyn Events) -> bool {
+    create_path_why(path, dir_mode, ev).is_ok()
+}
+
+/// [`create_path`], with the error of the step that failed (the `errno`
+/// the original's callers report after it).
+pub fn create_path_why(path: &[u8], dir_mode: u32, ev: &mut dyn Events) -> io::Result<()> {
     let want_dir = path.last() == Some(&b'/');
     let bare = if want_dir {
         &path[..path.len() - 1]
@@ -561,8 +567,8 @@ pub fn create_path(path: &[u8], dir_mode: u32, ev: &mut dyn Events) -> bool {
     if let Some(p) = bare.iter().rposition(|&c| c == b'/') {
         let superior = &bare[..=p];
         let exists = fs::metadata(os(superior)).is_ok_and(|m| m.is_dir());
-        if !exists && !create_path(superior, dir_mode, ev) {
-            return false;
+        if !exists {
+            create_path_why(superior, dir_mode, ev)?;
         }
     }
     let made = if want_dir {
@@ -577,21 +583,18 @@ pub fn create_path(path: &[u8], dir_mode: u32, ev: &mut dyn Events) -> bool {
             .open(os(bare))
             .and_then(|f| f.set_permissions(fs::Permissions::from_mode(mode)))
     };
-    match made {
-        Ok(()) => true,
-        Err(e) => {
-            ev.log(
-                &message(&[
-                    b"Can't create mailbox node ",
-                    cut(path),
-                    b": ",
-                    cut(&error_text(&e)),
-                ]),
-                Level::Error,
-            );
-            false
-        }
+    if let Err(e) = &made {
+        ev.log(
+            &message(&[
+                b"Can't create mailbox node ",
+                cut(path),
+                b": ",
+                cut(&error_text(e)),
+            ]),
+            Level::Error,
+        );
     }
+    made
 }
 
 /// `dummy_delete`: removes the file, or the (empty) directory, of

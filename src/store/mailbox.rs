@@ -186,6 +186,17 @@ pub trait Mailbox {
         }
     }
     fn read_only(&self) -> bool;
+    /// Whether the session is on an INBOX when the driver knows better
+    /// than the name "INBOX" (the stream's `inbox` bit); None: by the name.
+    fn inbox(&self) -> Option<bool> {
+        None
+    }
+    /// Whether the open said nothing of the mailbox's size on purpose (the
+    /// original's mh driver, making a missing INBOX as it opens it, reports
+    /// no count), so the adapter must not announce one either.
+    fn counts_untold(&self) -> bool {
+        false
+    }
     /// Whether the driver keeps no flags of its own, so the application's
     /// cache is their only record (the original's phile driver has no flag
     /// methods: the generic layer changes the cache, and reading a message

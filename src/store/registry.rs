@@ -40,6 +40,7 @@ static DRIVERS: &[&'static dyn Driver] = &[
     &super::mx::MX,
     &super::tenex::TENEX,
     &super::tenex::MTX,
+    &super::mh::MH,
     #[cfg(feature = "driver-maildir")]
     &super::maildir::MAILDIR,
 ];

@@ -114,26 +114,7 @@ fn libc_enoent() -> i32 {
 /// original's walk passes a name at the first node with a non-digit that
 /// has no further node after it.
 pub fn name_valid(name: &[u8]) -> bool {
-    original_name_valid(name.strip_prefix(b"/").unwrap_or(name))
-}
-
-/// The original's walk, node by node: a node that has a non-digit passes
-/// the whole name unless another node follows it.
-fn original_name_valid(s: &[u8]) -> bool {
-    let mut i = 0;
-    while i < s.len() {
-        if s[i].is_ascii_digit() {
-            i += 1;
-        } else if s[i] == b'/' {
-            return false;
-        } else {
-            match s[i + 1..].iter().position(|&c| c == b'/') {
-                Some(p) if i + 1 + p + 1 < s.len() => i = i + 1 + p + 1,
-                _ => return true,
-            }
-        }
-    }
-    false
+    super::numbered::nodes_valid(name.strip_prefix(b"/").unwrap_or(name))
 }
 
 /// `mx_dirfmttest`: whether a directory entry is the format's own (the
@@ -142,10 +123,7 @@ pub fn dirfmt_test(entry: &[u8]) -> bool {
     entry == INDEX_NAME || entry.iter().all(u8::is_ascii_digit)
 }
 
-/// A message file name: digits only.
-fn is_message_name(n: &[u8]) -> bool {
-    n.iter().all(u8::is_ascii_digit)
-}
+use super::numbered::is_message_name;
 
 /// The UIDs of the message files of `dir`, ascending (a name too large for
 /// a UID, or 0, is skipped).
@@ -183,23 +161,7 @@ pub fn scan_contents(dir: &[u8], contents: &[u8]) -> bool {
     })
 }
 
-/// Internal date of a modification time, in UTC as the original makes it.
-fn date_of(mtime: i64) -> MailDate {
-    match clock::utc(mtime) {
-        Some(t) => MailDate::from_fields(
-            t.mday as u32,
-            (t.mon + 1) as u32,
-            (t.year - 70).max(0) as u32,
-            t.hour as u32,
-            t.min as u32,
-            t.sec as u32,
-            false,
-            0,
-            0,
-        ),
-        None => MailDate::default(),
-    }
-}
+use super::numbered::date_of_mtime as date_of;
 
 fn flag_word(f: Flags) -> u32 {
     let mut w = 0;
