@@ -25,7 +25,8 @@
 #   (d) two processes, one per library, on one file: each sees the other's
 #       flag changes and appends (steps ordered by acknowledgement files,
 #       closed one after the other); expunge, rename and delete refused
-#       while the other process holds the file;
+#       while the other process holds the file; flags rewritten, a message
+#       added and the file cut behind an open session's back;
 #   (e) damaged files (truncated, bad lines, bad sizes, garbage): the same
 #       messages and errors as the original, no crash, file left intact;
 #   (f) INBOX as the format's file in the home (mail.txt, INBOX.MTX): new
@@ -235,6 +236,41 @@ PY
         same "($fmt d) held file, holder $1 / other $2: refusals" "$W/$fmt-held-orig-orig.b" "$W/$fmt-held-$1-$2.b"
         same "($fmt d) held file, holder $1 / other $2: resulting file" "$W/$fmt-held-orig-orig.box" "$W/$fmt-held-$1-$2.box"
     done
+    # Changes behind an open session's back (made here, the file's time
+    # set ahead so that the session must notice): flags rewritten in
+    # place, a message appended by hand, the file cut short.
+    for change in flags append shrink; do
+        for lib in orig ours; do
+            reset_home; put "$W/$fmt-shared-base" box
+            rm -f "$H/.c1" "$H/.c2"
+            tool "$lib" box open dump "signal:$H/.c1" "wait:$H/.c2" ping dump close >"$W/$fmt-behind-$change-$lib.out" 2>&1 &
+            pa=$!
+            for _ in $(seq 1 6000); do [ -e "$H/.c1" ] && break; sleep 0.01; done
+            python3 - "$H/box" "$fmt" "$change" <<'PY'
+import sys
+path, fmt, change = sys.argv[1:4]
+b = bytearray(open(path, "rb").read())
+eol = b"\n" if fmt == "tenex" else b"\r\n"
+end = b.index(eol)
+if change == "flags":
+    b[end - 12:end] = b"100000000035"     # alpha; \Seen \Flagged \Answered, old
+elif change == "append":
+    msg = b"Subject: by hand" + eol + eol + b"x" + eol
+    b += b" 3-Mar-2003 03:03:03 +0000,%d;000000000000" % len(msg) + eol + msg
+else:
+    b = b[: len(b) // 2]
+open(path, "r+b").write(b)
+if change == "shrink":
+    open(path, "r+b").truncate(len(b))
+PY
+            touch -m -d "@$(($(date +%s) + 100))" "$H/box"
+            touch "$H/.c2"
+            wait $pa
+        done
+        same "($fmt d) $change behind an open session's back: same view" "$W/$fmt-behind-$change-orig.out" "$W/$fmt-behind-$change-ours.out"
+    done
+    grep -q 'CHECK' "$W/$fmt-behind-flags-orig.out" && ok "($fmt d) reference: the original noticed the changed flags" ||
+        fail "($fmt d) reference: the original did not notice the changed flags"
     if grep -q 'flags=.*F.* kw=delta' "$W/$fmt-share-orig-orig.b" && grep -q '^3 uid=3' "$W/$fmt-share-orig-orig.a"; then
         ok "($fmt d) reference: the original in both processes sees the other's append and flags"
     else

@@ -617,6 +617,8 @@ pub struct FlagWordMailbox {
     /// don't compare).
     filetime: i64,
     lastsnarf: i64,
+    /// The flag word read or written last (see `read_flags`).
+    last_word: [u8; 12],
     /// A check of every message's flags is asked for.
     mustcheck: bool,
     /// The file changed behind our back: check the flags.
@@ -687,6 +689,7 @@ impl FlagWordMailbox {
             filesize: 0,
             filetime: 0,
             lastsnarf: 0,
+            last_word: *b"000000000000",
             mustcheck: false,
             shouldcheck: false,
         };
@@ -892,10 +895,16 @@ impl FlagWordMailbox {
         };
         let m = &self.msgs[i];
         let at = m.text_start() - self.kind.flag_word_back();
-        let mut b = [0u8; 12];
-        if file.read_exact_at(&mut b, at).is_err() {
-            return;
+        // Like the original's read into its buffer: a short read (the
+        // file cut behind our back) leaves the rest of the last flag word
+        // read or written in place.
+        let mut b = self.last_word;
+        let mut got = [0u8; 12];
+        match file.read_at(&mut got, at) {
+            Ok(n) => b[..n].copy_from_slice(&got[..n]),
+            Err(_) => return,
         }
+        self.last_word = b;
         let (user, system) = parse_flag_word(&b);
         let kw = self.known_keywords(keywords_of_word(user));
         let m = &mut self.msgs[i];
@@ -931,6 +940,7 @@ impl FlagWordMailbox {
             F_OLD | system_of(m.info.flags),
         );
         let at = m.text_start() - self.kind.flag_word_back();
+        self.last_word.copy_from_slice(&word[..12]);
         if let Err(e) = file.write_all_at(&word, at) {
             ev.log(
                 &cat(&[b"Unable to write flags: ", &os_error(&e)]),
@@ -975,10 +985,11 @@ impl FlagWordMailbox {
 
     fn stored_bytes(&self, i: usize) -> Result<Vec<u8>> {
         let m = &self.msgs[i];
-        let file = self
-            .file
-            .as_ref()
-            .ok_or_else(|| Error::new(b"Mailbox is closed".to_vec()))?;
+        // A session that died (the file changed beyond repair) has no
+        // texts left, as the original's dead stream has none.
+        let Some(file) = self.file.as_ref() else {
+            return Ok(Vec::new());
+        };
         let mut data = vec![0u8; m.stored as usize];
         file.read_exact_at(&mut data, m.text_start())
             .map_err(|e| Error::new(os_error(&e)))?;
