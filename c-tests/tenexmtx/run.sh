@@ -29,6 +29,9 @@
 #       added and the file cut behind an open session's back;
 #   (e) damaged files (truncated, bad lines, bad sizes, garbage): the same
 #       messages and errors as the original, no crash, file left intact;
+#   (g) the internal tenex_file/mtx_file, tenex_isvalid/mtx_isvalid (and
+#       the errno they leave) and the INBOX path of the drivers'
+#       parameters give the same answers;
 #   (f) INBOX as the format's file in the home (mail.txt, INBOX.MTX): new
 #       mail is moved in from the system inbox as the original does, with
 #       the same files afterwards.
@@ -348,6 +351,23 @@ PY
     same "($fmt f) INBOX with new mail: same $ifile" "$W/$fmt-inbox-orig.box" "$W/$fmt-inbox-ours.box"
     same "($fmt f) INBOX with new mail: same system inbox afterwards" "$W/$fmt-inbox-orig.sys" "$W/$fmt-inbox-ours.sys"
 done
+
+# ---- (g) the drivers' internal name routines ------------------------------
+reset_home
+put "$W/tenex-shared-base" tbox; put "$W/mtx-shared-base" mbox
+put "$W/unix-src" ubox
+: >"$H/empty"; chown "$CCT_USER" "$H/empty"
+mkdir "$H/dir"; chown "$CCT_USER" "$H/dir"
+for lib in orig ours; do
+    tool "$lib" x names:tbox names:mbox names:ubox names:empty names:dir names:missing names:INBOX \
+        names:../up "names:#bad/x" >"$W/names-$lib.out" 2>&1
+    put "$W/tenex-shared-base" mail.txt
+    tool "$lib" x names:INBOX >>"$W/names-$lib.out" 2>&1
+    put "$W/mtx-shared-base" INBOX
+    tool "$lib" x names:INBOX >>"$W/names-$lib.out" 2>&1
+    rm -f "$H/mail.txt" "$H/INBOX"
+done
+same "(g) tenex_file, mtx_file, *_isvalid (errno), INBOX paths: same answers" "$W/names-orig.out" "$W/names-ours.out"
 
 echo "($(($(date +%s) - start))s)"
 finish
