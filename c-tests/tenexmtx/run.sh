@@ -342,6 +342,10 @@ PY
         cp "$H/$ifile" "$W/$fmt-inbox-$lib.box"
         # The emptied system inbox keeps a pseudo-message made just now.
         sed -E 's/^(From MAILER-DAEMON|Date:|Message-ID:|X-IMAP:).*/\1 (now)/' "$W/spool/$CCT_USER" >"$W/$fmt-inbox-$lib.sys"
+        # New mail waiting again: STATUS counts it in, as the original's
+        # estimate does.
+        cp "$W/$fmt-sysinbox" "$W/spool/$CCT_USER"; chown "$CCT_USER" "$W/spool/$CCT_USER"; chmod 600 "$W/spool/$CCT_USER"
+        tool "$lib" INBOX status >>"$W/$fmt-inbox-$lib.out" 2>&1
         rm -f "$W/spool/$CCT_USER"
     done
     grep -q "^driver=$fmt" "$W/$fmt-inbox-orig.out" && grep -q '^4 uid=4' "$W/$fmt-inbox-orig.out" &&

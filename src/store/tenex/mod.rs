@@ -533,7 +533,7 @@ impl Driver for FlagWordDriver {
             .iter()
             .filter(|m| !m.info.flags.contains(Flags::SEEN))
             .count() as u32;
-        let st = Status {
+        let mut st = Status {
             messages: Some(mb.count()),
             recent: Some(mb.recent_count()),
             unseen: Some(unseen),
@@ -541,8 +541,47 @@ impl Driver for FlagWordDriver {
             uid_validity: Some(mb.uid_validity),
         };
         mb.close(false, &mut sink);
+        if mb.inbox && st.recent == Some(0) {
+            system_inbox_estimate(&mut st, &mut sink);
+        }
         Ok(st)
     }
+}
+
+/// The original's estimate of an INBOX's status after its next move of new
+/// mail: the system inbox's messages counted in (and the next UID moved on
+/// by as many).
+fn system_inbox_estimate(st: &mut Status, ev: &mut dyn Events) {
+    let Some(sys) = user::system_inbox() else {
+        return;
+    };
+    let Some(unix) = super::registry::driver("unix") else {
+        return;
+    };
+    if !unix.valid(&sys) {
+        return;
+    }
+    let quiet = OpenOptions {
+        read_only: true,
+        silent: true,
+        ..Default::default()
+    };
+    let Ok(mut mb) = unix.open(&sys, quiet, ev) else {
+        return;
+    };
+    let n = mb.count();
+    let recent = (1..=n)
+        .filter(|&m| mb.info(m).flags.contains(Flags::RECENT))
+        .count() as u32;
+    let unseen = (1..=n)
+        .filter(|&m| !mb.info(m).flags.contains(Flags::SEEN))
+        .count() as u32;
+    mb.close(false, ev);
+    let add = |v: &mut Option<u32>, k: u32| *v = Some(v.unwrap_or(0).wrapping_add(k));
+    add(&mut st.messages, n);
+    add(&mut st.recent, recent);
+    add(&mut st.unseen, unseen);
+    add(&mut st.uid_next, n);
 }
 
 /// Passes on only logs, notices and disk errors (an internal session's
