@@ -15,6 +15,9 @@
  *   fast:SEQ | flags:SEQ     mail_fetch_fast / mail_fetch_flags
  *   status | delete | rename:NEW
  *   dump                     everything the stream knows
+ *   names:NAME               the drivers' internal tenex_file/mtx_file,
+ *                            tenex_isvalid/mtx_isvalid (with errno) and
+ *                            the INBOX path their parameters give
  *   signal:FILE              create FILE (an acknowledgement for a peer)
  *   wait:FILE                wait until FILE exists (60 s at most)
  * Every callback and log line is printed as it comes. */
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
 #include "c-client.h"
 
 #define MM_OWN_EXISTS
@@ -46,6 +50,28 @@ void mm_status (MAILSTREAM *s,char *m,MAILSTATUS *st)
 {
   printf ("status messages=%lu recent=%lu unseen=%lu uidnext=%lu\n",
           st->messages,st->recent,st->unseen,st->uidnext);
+}
+
+/* The drivers' internal routines (exported by both libraries). */
+extern char *tenex_file (char *dst,char *name);
+extern char *mtx_file (char *dst,char *name);
+extern int tenex_isvalid (char *name,char *tmp);
+extern int mtx_isvalid (char *name,char *tmp);
+extern void *tenex_parameters (long function,void *value);
+extern void *mtx_parameters (long function,void *value);
+
+static void names (char *name)
+{
+  char tmp[MAILTMPLEN],scratch[MAILTMPLEN];
+  int r;
+  printf ("tenex_file=%s\n",tenex_file (tmp,name) ? tmp : "NIL");
+  printf ("mtx_file=%s\n",mtx_file (tmp,name) ? tmp : "NIL");
+  errno = 0; r = tenex_isvalid (name,scratch);
+  printf ("tenex_isvalid=%d errno=%d\n",r,r ? 0 : errno);
+  errno = 0; r = mtx_isvalid (name,scratch);
+  printf ("mtx_isvalid=%d errno=%d\n",r,r ? 0 : errno);
+  printf ("tenex inbox=%s\n",tenex_parameters (GET_INBOXPATH,tmp) ? tmp : "NIL");
+  printf ("mtx inbox=%s\n",mtx_parameters (GET_INBOXPATH,tmp) ? tmp : "NIL");
 }
 
 static unsigned long hash (unsigned char *s,unsigned long n)
@@ -137,6 +163,7 @@ int main (int argc,char *argv[])
       printf ("= %s\n",s ? "open" : "NIL");
       if (s) printf ("driver=%s\n",s->dtb ? s->dtb->name : "-");
     }
+    else if (!strcmp (a,"names")) names (p1);
     else if (!strcmp (a,"signal")) { FILE *f = fopen (p1,"w"); if (f) fclose (f); }
     else if (!strcmp (a,"wait")) {
       for (k = 0; k < 6000 && access (p1,F_OK); k++) usleep (10000);

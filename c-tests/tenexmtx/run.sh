@@ -25,9 +25,13 @@
 #   (d) two processes, one per library, on one file: each sees the other's
 #       flag changes and appends (steps ordered by acknowledgement files,
 #       closed one after the other); expunge, rename and delete refused
-#       while the other process holds the file;
+#       while the other process holds the file; flags rewritten, a message
+#       added and the file cut behind an open session's back;
 #   (e) damaged files (truncated, bad lines, bad sizes, garbage): the same
 #       messages and errors as the original, no crash, file left intact;
+#   (g) the internal tenex_file/mtx_file, tenex_isvalid/mtx_isvalid (and
+#       the errno they leave) and the INBOX path of the drivers'
+#       parameters give the same answers;
 #   (f) INBOX as the format's file in the home (mail.txt, INBOX.MTX): new
 #       mail is moved in from the system inbox as the original does, with
 #       the same files afterwards.
@@ -235,6 +239,41 @@ PY
         same "($fmt d) held file, holder $1 / other $2: refusals" "$W/$fmt-held-orig-orig.b" "$W/$fmt-held-$1-$2.b"
         same "($fmt d) held file, holder $1 / other $2: resulting file" "$W/$fmt-held-orig-orig.box" "$W/$fmt-held-$1-$2.box"
     done
+    # Changes behind an open session's back (made here, the file's time
+    # set ahead so that the session must notice): flags rewritten in
+    # place, a message appended by hand, the file cut short.
+    for change in flags append shrink; do
+        for lib in orig ours; do
+            reset_home; put "$W/$fmt-shared-base" box
+            rm -f "$H/.c1" "$H/.c2"
+            tool "$lib" box open dump "signal:$H/.c1" "wait:$H/.c2" ping dump close >"$W/$fmt-behind-$change-$lib.out" 2>&1 &
+            pa=$!
+            for _ in $(seq 1 6000); do [ -e "$H/.c1" ] && break; sleep 0.01; done
+            python3 - "$H/box" "$fmt" "$change" <<'PY'
+import sys
+path, fmt, change = sys.argv[1:4]
+b = bytearray(open(path, "rb").read())
+eol = b"\n" if fmt == "tenex" else b"\r\n"
+end = b.index(eol)
+if change == "flags":
+    b[end - 12:end] = b"100000000035"     # alpha; \Seen \Flagged \Answered, old
+elif change == "append":
+    msg = b"Subject: by hand" + eol + eol + b"x" + eol
+    b += b" 3-Mar-2003 03:03:03 +0000,%d;000000000000" % len(msg) + eol + msg
+else:
+    b = b[: len(b) // 2]
+open(path, "r+b").write(b)
+if change == "shrink":
+    open(path, "r+b").truncate(len(b))
+PY
+            touch -m -d "@$(($(date +%s) + 100))" "$H/box"
+            touch "$H/.c2"
+            wait $pa
+        done
+        same "($fmt d) $change behind an open session's back: same view" "$W/$fmt-behind-$change-orig.out" "$W/$fmt-behind-$change-ours.out"
+    done
+    grep -q 'CHECK' "$W/$fmt-behind-flags-orig.out" && ok "($fmt d) reference: the original noticed the changed flags" ||
+        fail "($fmt d) reference: the original did not notice the changed flags"
     if grep -q 'flags=.*F.* kw=delta' "$W/$fmt-share-orig-orig.b" && grep -q '^3 uid=3' "$W/$fmt-share-orig-orig.a"; then
         ok "($fmt d) reference: the original in both processes sees the other's append and flags"
     else
@@ -303,6 +342,10 @@ PY
         cp "$H/$ifile" "$W/$fmt-inbox-$lib.box"
         # The emptied system inbox keeps a pseudo-message made just now.
         sed -E 's/^(From MAILER-DAEMON|Date:|Message-ID:|X-IMAP:).*/\1 (now)/' "$W/spool/$CCT_USER" >"$W/$fmt-inbox-$lib.sys"
+        # New mail waiting again: STATUS counts it in, as the original's
+        # estimate does.
+        cp "$W/$fmt-sysinbox" "$W/spool/$CCT_USER"; chown "$CCT_USER" "$W/spool/$CCT_USER"; chmod 600 "$W/spool/$CCT_USER"
+        tool "$lib" INBOX status >>"$W/$fmt-inbox-$lib.out" 2>&1
         rm -f "$W/spool/$CCT_USER"
     done
     grep -q "^driver=$fmt" "$W/$fmt-inbox-orig.out" && grep -q '^4 uid=4' "$W/$fmt-inbox-orig.out" &&
@@ -312,6 +355,23 @@ PY
     same "($fmt f) INBOX with new mail: same $ifile" "$W/$fmt-inbox-orig.box" "$W/$fmt-inbox-ours.box"
     same "($fmt f) INBOX with new mail: same system inbox afterwards" "$W/$fmt-inbox-orig.sys" "$W/$fmt-inbox-ours.sys"
 done
+
+# ---- (g) the drivers' internal name routines ------------------------------
+reset_home
+put "$W/tenex-shared-base" tbox; put "$W/mtx-shared-base" mbox
+put "$W/unix-src" ubox
+: >"$H/empty"; chown "$CCT_USER" "$H/empty"
+mkdir "$H/dir"; chown "$CCT_USER" "$H/dir"
+for lib in orig ours; do
+    tool "$lib" x names:tbox names:mbox names:ubox names:empty names:dir names:missing names:INBOX \
+        names:../up "names:#bad/x" >"$W/names-$lib.out" 2>&1
+    put "$W/tenex-shared-base" mail.txt
+    tool "$lib" x names:INBOX >>"$W/names-$lib.out" 2>&1
+    put "$W/mtx-shared-base" INBOX
+    tool "$lib" x names:INBOX >>"$W/names-$lib.out" 2>&1
+    rm -f "$H/mail.txt" "$H/INBOX"
+done
+same "(g) tenex_file, mtx_file, *_isvalid (errno), INBOX paths: same answers" "$W/names-orig.out" "$W/names-ours.out"
 
 echo "($(($(date +%s) - start))s)"
 finish

@@ -533,7 +533,7 @@ impl Driver for FlagWordDriver {
             .iter()
             .filter(|m| !m.info.flags.contains(Flags::SEEN))
             .count() as u32;
-        let st = Status {
+        let mut st = Status {
             messages: Some(mb.count()),
             recent: Some(mb.recent_count()),
             unseen: Some(unseen),
@@ -541,8 +541,47 @@ impl Driver for FlagWordDriver {
             uid_validity: Some(mb.uid_validity),
         };
         mb.close(false, &mut sink);
+        if mb.inbox && st.recent == Some(0) {
+            system_inbox_estimate(&mut st, &mut sink);
+        }
         Ok(st)
     }
+}
+
+/// The original's estimate of an INBOX's status after its next move of new
+/// mail: the system inbox's messages counted in (and the next UID moved on
+/// by as many).
+fn system_inbox_estimate(st: &mut Status, ev: &mut dyn Events) {
+    let Some(sys) = user::system_inbox() else {
+        return;
+    };
+    let Some(unix) = super::registry::driver("unix") else {
+        return;
+    };
+    if !unix.valid(&sys) {
+        return;
+    }
+    let quiet = OpenOptions {
+        read_only: true,
+        silent: true,
+        ..Default::default()
+    };
+    let Ok(mut mb) = unix.open(&sys, quiet, ev) else {
+        return;
+    };
+    let n = mb.count();
+    let recent = (1..=n)
+        .filter(|&m| mb.info(m).flags.contains(Flags::RECENT))
+        .count() as u32;
+    let unseen = (1..=n)
+        .filter(|&m| !mb.info(m).flags.contains(Flags::SEEN))
+        .count() as u32;
+    mb.close(false, ev);
+    let add = |v: &mut Option<u32>, k: u32| *v = Some(v.unwrap_or(0).wrapping_add(k));
+    add(&mut st.messages, n);
+    add(&mut st.recent, recent);
+    add(&mut st.unseen, unseen);
+    add(&mut st.uid_next, n);
 }
 
 /// Passes on only logs, notices and disk errors (an internal session's
@@ -617,6 +656,8 @@ pub struct FlagWordMailbox {
     /// don't compare).
     filetime: i64,
     lastsnarf: i64,
+    /// The flag word read or written last (see `read_flags`).
+    last_word: [u8; 12],
     /// A check of every message's flags is asked for.
     mustcheck: bool,
     /// The file changed behind our back: check the flags.
@@ -687,6 +728,7 @@ impl FlagWordMailbox {
             filesize: 0,
             filetime: 0,
             lastsnarf: 0,
+            last_word: *b"000000000000",
             mustcheck: false,
             shouldcheck: false,
         };
@@ -892,10 +934,16 @@ impl FlagWordMailbox {
         };
         let m = &self.msgs[i];
         let at = m.text_start() - self.kind.flag_word_back();
-        let mut b = [0u8; 12];
-        if file.read_exact_at(&mut b, at).is_err() {
-            return;
+        // Like the original's read into its buffer: a short read (the
+        // file cut behind our back) leaves the rest of the last flag word
+        // read or written in place.
+        let mut b = self.last_word;
+        let mut got = [0u8; 12];
+        match file.read_at(&mut got, at) {
+            Ok(n) => b[..n].copy_from_slice(&got[..n]),
+            Err(_) => return,
         }
+        self.last_word = b;
         let (user, system) = parse_flag_word(&b);
         let kw = self.known_keywords(keywords_of_word(user));
         let m = &mut self.msgs[i];
@@ -931,6 +979,7 @@ impl FlagWordMailbox {
             F_OLD | system_of(m.info.flags),
         );
         let at = m.text_start() - self.kind.flag_word_back();
+        self.last_word.copy_from_slice(&word[..12]);
         if let Err(e) = file.write_all_at(&word, at) {
             ev.log(
                 &cat(&[b"Unable to write flags: ", &os_error(&e)]),
@@ -975,10 +1024,11 @@ impl FlagWordMailbox {
 
     fn stored_bytes(&self, i: usize) -> Result<Vec<u8>> {
         let m = &self.msgs[i];
-        let file = self
-            .file
-            .as_ref()
-            .ok_or_else(|| Error::new(b"Mailbox is closed".to_vec()))?;
+        // A session that died (the file changed beyond repair) has no
+        // texts left, as the original's dead stream has none.
+        let Some(file) = self.file.as_ref() else {
+            return Ok(Vec::new());
+        };
         let mut data = vec![0u8; m.stored as usize];
         file.read_exact_at(&mut data, m.text_start())
             .map_err(|e| Error::new(os_error(&e)))?;
