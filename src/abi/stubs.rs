@@ -257,17 +257,6 @@ not_available! {
     fn news_text(_a0: *mut MAILSTREAM, _a1: c_ulong, _a2: *mut STRING, _a3: c_long) -> c_long = 0;
     fn news_unsubscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn news_valid(_a0: *mut c_char) -> *mut DRIVER = std::ptr::null_mut();
-    fn newsrc_check_uid(_a0: *mut c_uchar, _a1: c_ulong, _a2: *mut c_ulong, _a3: *mut c_ulong);
-    fn newsrc_create(_a0: *mut MAILSTREAM, _a1: c_int) -> *mut libc::FILE = std::ptr::null_mut();
-    fn newsrc_error(_a0: *mut c_char, _a1: *mut c_char, _a2: c_long) -> c_long = 0;
-    fn newsrc_lsub(_a0: *mut MAILSTREAM, _a1: *mut c_char);
-    fn newsrc_newmessages(_a0: *mut libc::FILE, _a1: *mut MAILSTREAM, _a2: *mut c_char) -> c_long = 0;
-    fn newsrc_newstate(_a0: *mut libc::FILE, _a1: *mut c_char, _a2: c_char, _a3: *mut c_char) -> c_long = 0;
-    fn newsrc_read(_a0: *mut c_char, _a1: *mut MAILSTREAM) -> c_long = 0;
-    fn newsrc_state(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn newsrc_update(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: c_char) -> c_long = 0;
-    fn newsrc_write(_a0: *mut c_char, _a1: *mut MAILSTREAM) -> c_long = 0;
-    fn newsrc_write_error(_a0: *mut c_char, _a1: *mut libc::FILE, _a2: *mut libc::FILE) -> c_long = 0;
     fn nntp_append(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
     fn nntp_article(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_ulong, _a3: *mut c_ulong) -> *mut libc::FILE = std::ptr::null_mut();
     fn nntp_canonicalize(_a0: *mut c_char, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut c_char) -> c_long = 0;
