@@ -25,6 +25,7 @@ pub mod misc;
 pub mod mix;
 pub mod mx;
 pub mod net;
+pub mod news;
 pub mod newsrc;
 pub mod params;
 pub mod phile;
@@ -62,6 +63,7 @@ pub mod exports {
     pub use super::memory::*;
     pub use super::misc::*;
     pub use super::net::*;
+    pub use super::news::*;
     pub use super::newsrc::*;
     pub use super::params::*;
     pub use super::phile::*;

@@ -36,7 +36,7 @@ unsafe fn uids(stream: *mut MAILSTREAM) -> Vec<(u64, bool)> {
         (1..=(*stream).nmsgs)
             .map(|i| {
                 let e = &*mail_elt(stream, i);
-                (e.private.uid as u64, e.deleted() != 0)
+                (e.private.uid, e.deleted() != 0)
             })
             .collect()
     }
@@ -98,7 +98,7 @@ pub unsafe extern "C" fn newsrc_read(group: *mut c_char, stream: *mut MAILSTREAM
         // SAFETY: per the contract.
         unsafe {
             let Some(g) = c_bytes(group) else { return 0 };
-            read_into(&g.to_vec(), stream) as c_long
+            read_into(g, stream) as c_long
         }
     })
 }
@@ -114,7 +114,7 @@ pub unsafe extern "C" fn newsrc_write(group: *mut c_char, stream: *mut MAILSTREA
         // SAFETY: per the contract.
         unsafe {
             let Some(g) = c_bytes(group) else { return 0 };
-            c_long::from(write_from(&g.to_vec(), stream))
+            c_long::from(write_from(g, stream))
         }
     })
 }
@@ -200,10 +200,10 @@ pub unsafe extern "C" fn newsrc_check_uid(
             let Some(s) = c_bytes(state as *const c_char) else {
                 return;
             };
-            let (mut r, mut u) = (*recent as u64, *unseen as u64);
-            core::check_uid(s, uid as u64, &mut r, &mut u);
-            *recent = r as c_ulong;
-            *unseen = u as c_ulong;
+            let (mut r, mut u) = (*recent, *unseen);
+            core::check_uid(s, uid, &mut r, &mut u);
+            *recent = r;
+            *unseen = u;
         }
     })
 }

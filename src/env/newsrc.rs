@@ -12,8 +12,8 @@
 //!   from that copy (the copy step of the original turns the first CR of
 //!   the file into the byte that follows it; kept, since it is what lands
 //!   on disk);
-//! - a line without a delimiter loses its text (its newline stays) when an
-//!   entry is rewritten;
+//! - a line without a delimiter (a blank line, an `options` line) is
+//!   dropped when an entry is rewritten;
 //! - articles below the first one in the spool count as read.
 //!
 //! Every function reports through [`Events`] (log lines, the `[UNSEEN]`
@@ -112,6 +112,16 @@ pub struct Mark {
 /// messages. Reports "Bogus character" and "No state" log lines and the
 /// `[UNSEEN]` notice.
 pub fn read(file: &[u8], group: &[u8], uids: &[u64], ev: &mut dyn Events) -> (Vec<Mark>, u64) {
+    read_from(std::fs::read(path(file)).ok(), group, uids, ev)
+}
+
+/// [`read`] on the file's contents (None: no file).
+pub fn read_from(
+    data: Option<Vec<u8>>,
+    group: &[u8],
+    uids: &[u64],
+    ev: &mut dyn Events,
+) -> (Vec<Mark>, u64) {
     let n = uids.len();
     let mut marks = vec![Mark::default(); n];
     // m is 1-based as in the cache.
@@ -120,7 +130,7 @@ pub fn read(file: &[u8], group: &[u8], uids: &[u64], ev: &mut dyn Events) -> (Ve
     let mut unseen = 0usize;
     let uid = |m: usize| uids[m - 1];
     let mut open = false;
-    if let Ok(data) = std::fs::read(path(file)) {
+    if let Some(data) = data {
         open = true;
         let mut f = Cursor::new(data);
         let mut c: i32;
@@ -260,9 +270,10 @@ pub fn ranges(msgs: &[(u64, bool)], nl: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The newline convention of newsrc bytes, as the writer sniffs it while
-/// copying (and the copy it leaves in the backup file).
-fn backup_copy(data: &[u8]) -> (Vec<u8>, Vec<u8>, i32) {
+/// The backup copy the writer makes of newsrc bytes, the newline
+/// convention it sniffs on the way, and the last byte copied (EOF when
+/// none).
+pub fn backup_copy(data: &[u8]) -> (Vec<u8>, Vec<u8>, i32) {
     let mut f = Cursor::new(data.to_vec());
     let mut nl: Vec<u8> = Vec::new();
     let mut out = Vec::with_capacity(data.len());
@@ -361,7 +372,17 @@ pub fn write(file: &[u8], group: &[u8], msgs: &[(u64, bool)], ev: &mut dyn Event
             (None, Vec::new())
         }
     };
-    let nl: &[u8] = if nl.is_empty() { b"\n" } else { &nl };
+    let out = rebuild(source, &nl, group, msgs);
+    if std::fs::write(path(file), &out).is_err() {
+        return write_error(ev, file);
+    }
+    true
+}
+
+/// The newsrc after [`write`]: `source` (the backup's bytes, None for a
+/// new or empty file) with the entry of `group` replaced, or appended.
+pub fn rebuild(source: Option<Vec<u8>>, nl: &[u8], group: &[u8], msgs: &[(u64, bool)]) -> Vec<u8> {
+    let nl: &[u8] = if nl.is_empty() { b"\n" } else { nl };
     let mut out = Vec::new();
     let mut done = false;
     if let Some(source) = source {
@@ -398,16 +419,16 @@ pub fn write(file: &[u8], group: &[u8], msgs: &[(u64, bool)], ev: &mut dyn Event
                         out.push(c as u8);
                     }
                 }
-            }
-            if c == CR {
-                out.push(b'\r');
-                c = bf.getc();
-                if c != EOF && c != LF {
-                    bf.ungetc(c);
+                if c == CR {
+                    out.push(b'\r');
+                    c = bf.getc();
+                    if c != EOF && c != LF {
+                        bf.ungetc(c);
+                    }
                 }
-            }
-            if c == LF {
-                out.push(b'\n');
+                if c == LF {
+                    out.push(b'\n');
+                }
             }
             if c == EOF || done {
                 break;
@@ -419,10 +440,7 @@ pub fn write(file: &[u8], group: &[u8], msgs: &[(u64, bool)], ev: &mut dyn Event
         out.push(b':');
         out.extend_from_slice(&ranges(msgs, nl));
     }
-    if std::fs::write(path(file), &out).is_err() {
-        return write_error(ev, file);
-    }
-    true
+    out
 }
 
 /// `newsrc_update`: sets the subscription of `group` to `state` (`:`
@@ -497,9 +515,13 @@ pub fn update(file: &[u8], group: &[u8], state: u8, ev: &mut dyn Events) -> bool
 /// with a trailing `%`, the levels above a group that match, as
 /// `\NoSelect`.
 pub fn lsub(file: &[u8], pattern: &[u8], ev: &mut dyn Events) {
-    let Ok(data) = std::fs::read(path(file)) else {
-        return;
-    };
+    if let Ok(data) = std::fs::read(path(file)) {
+        lsub_from(data, pattern, ev);
+    }
+}
+
+/// [`lsub`] on the file's contents.
+pub fn lsub_from(data: Vec<u8>, pattern: &[u8], ev: &mut dyn Events) {
     let show_uppers = pattern.last() == Some(&b'%');
     let mut lcl = 0usize;
     if pattern.first() == Some(&b'{') {
@@ -550,7 +572,12 @@ pub fn lsub(file: &[u8], pattern: &[u8], ev: &mut dyn Events) {
 /// `group!` and its spaces, to the end of the line), or None after a
 /// "No state" warning.
 pub fn state(file: &[u8], group: &[u8], ev: &mut dyn Events) -> Option<Vec<u8>> {
-    if let Ok(data) = std::fs::read(path(file)) {
+    state_from(std::fs::read(path(file)).ok(), group, ev)
+}
+
+/// [`state`] on the file's contents (None: no file).
+pub fn state_from(data: Option<Vec<u8>>, group: &[u8], ev: &mut dyn Events) -> Option<Vec<u8>> {
+    if let Some(data) = data {
         let mut f = Cursor::new(data);
         let mut c: i32;
         loop {

@@ -13,6 +13,7 @@ pub mod mbx;
 pub mod mix;
 pub mod mx;
 pub mod names;
+pub mod news;
 pub mod pattern;
 pub mod phile;
 pub mod registry;
