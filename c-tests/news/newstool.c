@@ -23,6 +23,10 @@
  *   nlsub:PATTERN              newsrc_lsub (NIL stream)
  *   checkuid:STATE:UID...      newsrc_check_uid counts
  *   valid:NAME                 which driver mail_valid answers
+ * and, taking the whole rest of the argument (names with colons, tabs):
+ *   nvalid=NAME                nntp_valid / nntp_isvalid
+ *   ncanon=REF|PAT             nntp_canonicalize with and without wildmat
+ *   nover=TEXT                 nntp_parse_overview (\t in TEXT is a tab)
  * Every callback is printed as it comes. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +51,10 @@ long newsrc_update (MAILSTREAM *stream,char *group,char state);
 char *newsrc_state (MAILSTREAM *stream,char *group);
 void newsrc_check_uid (unsigned char *state,unsigned long uid,
                        unsigned long *recent,unsigned long *unseen);
+DRIVER *nntp_valid (char *name);
+DRIVER *nntp_isvalid (char *name,char *mbx);
+long nntp_canonicalize (char *ref,char *pat,char *pattern,char *wildmat);
+long nntp_parse_overview (OVERVIEW *ov,char *text,MESSAGECACHE *elt);
 
 void mm_exists (MAILSTREAM *s,unsigned long n) { printf ("* exists %lu\n",n); }
 void mm_expunged (MAILSTREAM *s,unsigned long n) { printf ("* expunged %lu\n",n); }
@@ -117,6 +125,59 @@ int main (int argc,char **argv)
   setvbuf (stdout,NIL,_IOLBF,0);
   for (i = 1; i < argc; i++) {
     char *a = strdup (argv[i]),*x = strchr (a,':'),*y = NIL,*z = NIL;
+    if (!strncmp (a,"nvalid=",7)) {
+      char mbx[MAILTMPLEN];
+      DRIVER *d;
+      printf ("> %s\n",argv[i]);
+      mbx[0] = '\0';
+      d = nntp_isvalid (a + 7,mbx);
+      printf ("nntp_valid %s nntp_isvalid %s mbx=%s\n",nntp_valid (a + 7) ? "nntp" : "NIL",
+              d ? d->name : "NIL",d ? mbx : "-");
+      free (a); continue;
+    }
+    if (!strncmp (a,"ncanon=",7)) {
+      char pattern[MAILTMPLEN],wildmat[MAILTMPLEN],*bar = strchr (a,'|');
+      long r;
+      printf ("> %s\n",argv[i]);
+      *bar++ = '\0';
+      pattern[0] = wildmat[0] = '\0';
+      r = nntp_canonicalize (a + 7,bar,pattern,NIL);
+      printf ("canon %ld pattern=%s\n",r,r ? pattern : "-");
+      pattern[0] = '\0';
+      r = nntp_canonicalize (a + 7,bar,pattern,wildmat);
+      printf ("canon+wildmat %ld pattern=%s wildmat=%s\n",r,r ? pattern : "-",r ? wildmat : "-");
+      free (a); continue;
+    }
+    if (!strncmp (a,"nover=",6)) {
+      OVERVIEW ov;
+      MESSAGECACHE elt;
+      char *t,*u,buf[MAILTMPLEN];
+      long r;
+      printf ("> %s\n",argv[i]);
+      for (t = a + 6,u = buf; *t; t++) {
+        if (t[0] == '\\' && t[1] == 't') { *u++ = '\t'; t++; }
+        else *u++ = *t;
+      }
+      *u = '\0';
+      memset (&elt,0,sizeof (elt));
+      r = nntp_parse_overview (&ov,buf,&elt);
+      printf ("parse_overview %ld subject=%s date=%s mid=%s refs=%s octets=%lu lines=%lu xref=%s\n",r,
+              ov.subject ? ov.subject : "(nil)",ov.date ? ov.date : "(nil)",
+              ov.message_id ? ov.message_id : "(nil)",ov.references ? ov.references : "(nil)",
+              ov.optional.octets,ov.optional.lines,ov.optional.xref ? ov.optional.xref : "(nil)");
+      if (ov.from) {
+        ADDRESS *ad;
+        for (ad = ov.from; ad; ad = ad->next)
+          printf ("  from personal=%s mailbox=%s host=%s\n",ad->personal ? ad->personal : "(nil)",
+                  ad->mailbox ? ad->mailbox : "(nil)",ad->host ? ad->host : "(nil)");
+        mail_free_address (&ov.from);
+      }
+      printf ("  elt day=%d month=%d year=%d %02d:%02d:%02d zone=%c%02d%02d\n",elt.day,elt.month,
+              elt.year + BASEYEAR,elt.hours,elt.minutes,elt.seconds,elt.zoccident ? '-' : '+',
+              elt.zhours,elt.zminutes);
+      if (ov.subject) fs_give ((void **) &ov.subject);
+      free (a); continue;
+    }
     if (x) { *x++ = '\0'; if ((y = strchr (x,':'))) { *y++ = '\0'; if ((z = strchr (y,':'))) *z++ = '\0'; } }
     printf ("> %s\n",argv[i]);
     if (!strcmp (a,"open")) {

@@ -171,4 +171,17 @@ case_ "search" beyond 'open:#news.comp.lang.c' 'search:ALL' 'search:UNSEEN' 'sea
     'search:RECENT' 'search:SUBJECT "art 9"'
 case_ "scan" lf 'scan::#news.*:art' 'scan::*:art'
 
+# ---- (e) the nntp exports that need no server --------------------------------------
+case_ "nntp names" none 'nvalid={news.example/nntp}#news.comp.lang.c' 'nvalid={news.example:119/nntp}comp.lang' \
+    'nvalid={news.example/nntp}#mh/x' 'nvalid={news.example/imap}#news.a' 'nvalid={news.example/nntp/anonymous}#news.a' \
+    'nvalid=#news.comp' 'nvalid={news.example/nntp}' \
+    'ncanon={news.example/nntp}#news.|comp.%' 'ncanon={news.example/nntp}#news.comp.|.lang.*' \
+    'ncanon={news.example/nntp}#news.|#news.alt.*' 'ncanon=|{h/nntp}#news.a?b' 'ncanon=|{h/nntp}#news.a,b%' \
+    'ncanon={h/imap}INBOX|x' 'ncanon=|#news.local'
+case_ "nntp overview lines" none \
+    'nover=hello one\tAlice <alice@example.org>\tSun, 6 Dec 2026 21:38:43 -0000\t<1@x>\t<0@x> <p@x>\t498\t2\tXref: h test.one:1\tNewsgroups: test.one' \
+    'nover=only a subject' 'nover=subj\tfrom@x' 'nover=subj\t"Q P" <q@p>, r@s\t6 Dec 2026 10:00 +0100' \
+    'nover=s\tf@x\tbad date\t<m@x>' 'nover=s\tf@x\tMon, 7 Dec 2026 01:02:03 +0530\t<m@x>\t\t12' \
+    'nover=\t\t\t\t\t\t\t\t' 'nover=s\tf\td\tm\tr\tx\ty\tz'
+
 finish

@@ -27,6 +27,7 @@ pub mod mx;
 pub mod net;
 pub mod news;
 pub mod newsrc;
+pub mod nntp;
 pub mod params;
 pub mod phile;
 pub mod registry;
@@ -65,6 +66,7 @@ pub mod exports {
     pub use super::net::*;
     pub use super::news::*;
     pub use super::newsrc::*;
+    pub use super::nntp::*;
     pub use super::params::*;
     pub use super::phile::*;
     pub use super::registry::*;

@@ -234,7 +234,6 @@ not_available! {
     fn netmsg_slurp(_a0: *mut NETSTREAM, _a1: *mut c_ulong, _a2: *mut c_ulong) -> *mut libc::FILE = std::ptr::null_mut();
     fn nntp_append(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
     fn nntp_article(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_ulong, _a3: *mut c_ulong) -> *mut libc::FILE = std::ptr::null_mut();
-    fn nntp_canonicalize(_a0: *mut c_char, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut c_char) -> c_long = 0;
     fn nntp_challenge(_a0: *mut c_void, _a1: *mut c_ulong) -> *mut c_void = std::ptr::null_mut();
     fn nntp_check(_a0: *mut MAILSTREAM);
     fn nntp_close(_a0: *mut SENDSTREAM) -> *mut SENDSTREAM = std::ptr::null_mut();
@@ -249,7 +248,6 @@ not_available! {
     fn nntp_flags(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: c_long);
     fn nntp_getmap(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: c_ulong, _a3: c_ulong, _a4: c_ulong, _a5: c_ulong, _a6: *mut c_char) -> c_long = 0;
     fn nntp_header(_a0: *mut MAILSTREAM, _a1: c_ulong, _a2: *mut c_ulong, _a3: c_long) -> *mut c_char = std::ptr::null_mut();
-    fn nntp_isvalid(_a0: *mut c_char, _a1: *mut c_char) -> *mut DRIVER = std::ptr::null_mut();
     fn nntp_list(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char);
     fn nntp_lsub(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char);
     fn nntp_mail(_a0: *mut SENDSTREAM, _a1: *mut ENVELOPE, _a2: *mut BODY) -> c_long = 0;
@@ -258,7 +256,6 @@ not_available! {
     fn nntp_open_full(_a0: *mut NETDRIVER, _a1: *mut *mut c_char, _a2: *mut c_char, _a3: c_ulong, _a4: c_long) -> *mut SENDSTREAM = std::ptr::null_mut();
     fn nntp_over(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn nntp_overview(_a0: *mut MAILSTREAM, _a1: overview_t) -> c_long = 0;
-    fn nntp_parse_overview(_a0: *mut OVERVIEW, _a1: *mut c_char, _a2: *mut MESSAGECACHE) -> c_long = 0;
     fn nntp_ping(_a0: *mut MAILSTREAM) -> c_long = 0;
     fn nntp_rename(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char) -> c_long = 0;
     fn nntp_reply(_a0: *mut SENDSTREAM) -> c_long = 0;
@@ -278,7 +275,6 @@ not_available! {
     fn nntp_text(_a0: *mut MAILSTREAM, _a1: c_ulong, _a2: *mut STRING, _a3: c_long) -> c_long = 0;
     fn nntp_thread(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut SEARCHPGM, _a4: c_long) -> *mut THREADNODE = std::ptr::null_mut();
     fn nntp_unsubscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
-    fn nntp_valid(_a0: *mut c_char) -> *mut DRIVER = std::ptr::null_mut();
     fn PBIN() -> c_int = 0;
     fn PBOUT(_a0: c_int) -> c_int = 0;
     fn PFLUSH() -> c_int = 0;

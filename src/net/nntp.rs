@@ -251,6 +251,58 @@ pub fn parse_overview(text: &[u8]) -> Option<(Overview, bool)> {
     Some((ov, complete))
 }
 
+/// Where the original cuts an overview text in place (`nntp_parse_overview`
+/// keeps one copy of the text and points into it): each field's start, and
+/// the tabs that become NULs, in the order it cuts them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OverviewCuts {
+    /// The tab after the Subject and the tab after the From (the From is
+    /// parsed, and the Date read, once both are cut).
+    pub first: Vec<usize>,
+    pub from: Option<usize>,
+    pub date: Option<usize>,
+    /// Tabs cut after the Date was read: after the Date, the Message-ID,
+    /// the References, and before the Xref.
+    pub later: Vec<usize>,
+    pub message_id: Option<usize>,
+    pub references: Option<usize>,
+    pub octets: i64,
+    pub lines: i64,
+    pub xref: Option<usize>,
+}
+
+/// The cuts of an overview text (see [`OverviewCuts`]).
+pub fn overview_cuts(text: &[u8]) -> OverviewCuts {
+    let tab = |from: usize| {
+        text[from.min(text.len())..]
+            .iter()
+            .position(|&b| b == b'\t')
+            .map(|p| p + from)
+    };
+    let mut c = OverviewCuts::default();
+    let Some(t1) = tab(0) else { return c };
+    c.first.push(t1);
+    let Some(t2) = tab(t1 + 1) else { return c };
+    c.first.push(t2);
+    c.from = Some(t1 + 1);
+    c.date = Some(t2 + 1);
+    let Some(t3) = tab(t2 + 1) else { return c };
+    c.later.push(t3);
+    c.message_id = Some(t3 + 1);
+    let Some(t4) = tab(t3 + 1) else { return c };
+    c.later.push(t4);
+    c.references = Some(t4 + 1);
+    let Some(t5) = tab(t4 + 1) else { return c };
+    c.later.push(t5);
+    c.octets = atol(&text[t5 + 1..]);
+    let Some(t6) = tab(t5 + 1) else { return c };
+    c.lines = atol(&text[t6 + 1..]);
+    let Some(t7) = tab(t6 + 1) else { return c };
+    c.later.push(t7);
+    c.xref = Some(t7 + 1);
+    c
+}
+
 /// Splits an overview line into its article number and the rest.
 pub fn overview_number(line: &[u8]) -> (u64, &[u8]) {
     let n = atol(line).max(0) as u64;
@@ -305,6 +357,11 @@ mod tests {
         assert_eq!(ov.octets, 498);
         assert_eq!(ov.lines, 2);
         assert_eq!(ov.xref.as_deref(), Some(&b"Xref: h test.one:1"[..]));
+        let c = overview_cuts(&line[2..]);
+        assert_eq!(
+            (c.octets, c.lines, c.first.len(), c.later.len()),
+            (498, 2, 2, 4)
+        );
         let (ov, ok) = parse_overview(b"only subject").unwrap();
         assert!(!ok);
         assert_eq!(ov.subject, b"only subject");
