@@ -137,7 +137,7 @@ static void stubs (void)
   printf ("mail_sort=%s\n",NN (mail_sort (NIL,NIL,NIL,NIL,-1)));
   printf ("pop3_open=%s\n",NN (pop3_open (NIL)));
   printf ("auth_md5_pwd=%s\n",NN (auth_md5_pwd (NIL)));
-  printf ("newsrc_read=%ld\n",newsrc_read (NIL,NIL));
+  printf ("nntp_close=%s\n",NN (nntp_close (NIL)));
 }
 
 int main (int argc,char **argv)

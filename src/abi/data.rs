@@ -52,8 +52,43 @@ macro_rules! drivers {
 drivers! {
     nntpdriver, nntpproto, "nntp", 0x17a78;
     pop3driver, pop3proto, "pop3", 0x6624;
-    newsdriver, newsproto, "news", 0x24078;
 }
+
+// The local news driver (src/abi/news.rs).
+#[no_mangle]
+pub static mut newsdriver: DRIVER = DRIVER {
+    valid: Some(super::news::news_valid),
+    parameters: Some(super::params::news_parameters),
+    scan: Some(super::news::news_scan),
+    list: Some(super::news::news_list),
+    lsub: Some(super::news::news_lsub),
+    subscribe: Some(super::news::news_subscribe),
+    unsubscribe: Some(super::news::news_unsubscribe),
+    create: Some(super::news::news_create),
+    mbxdel: Some(super::news::news_delete),
+    mbxren: Some(super::news::news_rename),
+    status: Some(super::stream::mail_status_default),
+    open: Some(super::news::news_open),
+    close: Some(super::news::news_close),
+    fast: Some(super::news::news_fast),
+    msgflags: Some(super::news::news_flags),
+    header: Some(super::news::news_header),
+    text: Some(super::news::news_text),
+    flagmsg: Some(super::news::news_flagmsg),
+    ping: Some(super::news::news_ping),
+    check: Some(super::news::news_check),
+    expunge: Some(super::news::news_expunge),
+    copy: Some(super::news::news_copy),
+    append: Some(super::news::news_append),
+    ..driver(c_str!("news"), 0x24078)
+};
+/// Prototype stream of the news driver.
+#[no_mangle]
+pub static mut newsproto: MAILSTREAM = MAILSTREAM {
+    dtb: addr_of_mut!(newsdriver),
+    // SAFETY: MAILSTREAM is plain C data; all-zero is empty.
+    ..unsafe { std::mem::zeroed() }
+};
 
 // The dummy driver has its methods (src/abi/dummy.rs).
 #[no_mangle]

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod newsrc;
 pub mod params;
 pub mod rc;
 pub mod subscriptions;

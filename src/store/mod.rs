@@ -15,6 +15,7 @@ pub mod mix;
 pub mod mx;
 pub mod names;
 pub mod numbered;
+pub mod news;
 pub mod pattern;
 pub mod phile;
 pub mod registry;

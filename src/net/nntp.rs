@@ -1,0 +1,369 @@
+//! NNTP (RFC 3977, with the older XOVER/XHDR forms): the protocol pieces
+//! of the client that do not depend on a connection: reply lines and their
+//! codes as the original reads them, multi-line data blocks (the final
+//! `.` and dot-stuffing), GROUP answers, overview lines (OVER/XOVER) split
+//! the way the original splits them, and dot-stuffing a message to POST.
+//!
+//! The session itself (connect, MODE READER, AUTHINFO, GROUP/LISTGROUP,
+//! ARTICLE/HEAD/BODY, LIST, POST) is not written yet: the `nntp_*`
+//! exports are still stubs (docs/status.md).
+
+/// The reply codes the client acts on.
+pub mod code {
+    pub const GREET: i64 = 200;
+    pub const GREET_NOPOST: i64 = 201;
+    pub const EXTENSIONS_OK: i64 = 202;
+    pub const GROUP_OK: i64 = 211;
+    pub const LIST_FOLLOWS: i64 = 215;
+    pub const ARTICLE: i64 = 220;
+    pub const HEAD: i64 = 221;
+    pub const BODY: i64 = 222;
+    pub const OVERVIEW: i64 = 224;
+    pub const POSTED: i64 = 240;
+    pub const AUTHENTICATED: i64 = 281;
+    pub const AUTHENTICATED_DATA: i64 = 282;
+    pub const SEND_ARTICLE: i64 = 340;
+    pub const WANT_AUTH_OLD: i64 = 380;
+    pub const WANT_PASSWORD: i64 = 381;
+    pub const TLS_START: i64 = 382;
+    pub const CHALLENGE: i64 = 383;
+    /// What the client makes up when the connection breaks.
+    pub const SOFT_FATAL: i64 = 400;
+    pub const WANT_AUTH: i64 = 480;
+    pub const BAD_COMMAND: i64 = 500;
+}
+
+/// `atol`: optional blanks, an optional sign, then digits (0 if none);
+/// saturates instead of overflowing.
+pub fn atol(s: &[u8]) -> i64 {
+    let mut i = 0;
+    while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+        i += 1;
+    }
+    let neg = match s.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let mut v: i64 = 0;
+    while let Some(d) = s.get(i).filter(|d| d.is_ascii_digit()) {
+        v = v.saturating_mul(10).saturating_add(i64::from(d - b'0'));
+        i += 1;
+    }
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+
+/// One reply line read from the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplyLine {
+    /// `NNN-...`: a continuation; the next line follows.
+    Continued,
+    /// The final line: its code (the line's `atol`).
+    Final(i64),
+}
+
+/// Classifies a reply line (without its CRLF) as the original does: a `-`
+/// in the fourth byte continues, anything else ends with the line's
+/// leading number as the code.
+pub fn reply_line(line: &[u8]) -> ReplyLine {
+    if line.get(3) == Some(&b'-') {
+        ReplyLine::Continued
+    } else {
+        ReplyLine::Final(atol(line))
+    }
+}
+
+/// The reply the client makes up when it cannot read one (`nntp_fake`):
+/// code 400 and the text after it.
+pub fn fake(text: &[u8]) -> (i64, Vec<u8>) {
+    let mut line = b"400 ".to_vec();
+    line.extend_from_slice(text);
+    (code::SOFT_FATAL, line)
+}
+
+/// The text of a reply line after its code and one space (empty when the
+/// line is only a code).
+pub fn reply_text(line: &[u8]) -> &[u8] {
+    match line.iter().position(|&b| b == b' ') {
+        Some(sp) => &line[sp + 1..],
+        None => &[],
+    }
+}
+
+/// A `211 count first last group` answer to GROUP.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupInfo {
+    pub count: u64,
+    pub first: u64,
+    pub last: u64,
+    pub name: Vec<u8>,
+}
+
+/// Parses the text of a GROUP reply (after the code); None when a number
+/// is missing.
+pub fn group_info(text: &[u8]) -> Option<GroupInfo> {
+    let mut words = text
+        .split(|&b| b == b' ' || b == b'\t')
+        .filter(|w| !w.is_empty());
+    let mut num = || -> Option<u64> {
+        let w = words.next()?;
+        w.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| atol(w).max(0) as u64)
+    };
+    let count = num()?;
+    let first = num()?;
+    let last = num()?;
+    let name = words.next().unwrap_or_default().to_vec();
+    Some(GroupInfo {
+        count,
+        first,
+        last,
+        name,
+    })
+}
+
+/// Collects a multi-line data block line by line: the line `.` ends it; a
+/// line starting with `.` loses that dot.
+#[derive(Debug, Default)]
+pub struct DataBlock {
+    pub lines: Vec<Vec<u8>>,
+    done: bool,
+}
+
+impl DataBlock {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Takes one line (without CRLF). True when the block is complete.
+    pub fn push(&mut self, line: &[u8]) -> bool {
+        if self.done {
+            return true;
+        }
+        if line == b"." {
+            self.done = true;
+            return true;
+        }
+        let line = line.strip_prefix(b".").unwrap_or(line);
+        self.lines.push(line.to_vec());
+        false
+    }
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+    /// The block as text with CRLF line ends.
+    pub fn text(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.lines.iter().map(|l| l.len() + 2).sum());
+        for l in &self.lines {
+            out.extend_from_slice(l);
+            out.extend_from_slice(b"\r\n");
+        }
+        out
+    }
+}
+
+/// A message as it goes on the wire after POST: CRLF line ends, lines
+/// starting with `.` doubled, the final `.` line. A message without a
+/// final line end gets one.
+pub fn dot_stuff(message: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(message.len() + message.len() / 32 + 5);
+    let mut at_line_start = true;
+    let mut prev = 0u8;
+    for &c in message {
+        if at_line_start && c == b'.' {
+            out.push(b'.');
+        }
+        if c == b'\n' && prev != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(c);
+        at_line_start = c == b'\n';
+        prev = c;
+    }
+    if !message.is_empty() && !at_line_start {
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b".\r\n");
+    out
+}
+
+/// One overview line, split as the original splits it: Subject, From,
+/// Date, Message-ID, References, then the octet and line counts and
+/// whatever follows (Xref and the extra fields).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Overview {
+    pub subject: Vec<u8>,
+    pub from: Option<Vec<u8>>,
+    pub date: Option<Vec<u8>>,
+    pub message_id: Option<Vec<u8>>,
+    pub references: Option<Vec<u8>>,
+    pub octets: i64,
+    pub lines: i64,
+    pub xref: Option<Vec<u8>>,
+}
+
+/// Parses the text of an overview line after the article number and its
+/// tab. The boolean is the original's answer: true when the line reached
+/// the References field. Empty text: None.
+pub fn parse_overview(text: &[u8]) -> Option<(Overview, bool)> {
+    if text.is_empty() {
+        return None;
+    }
+    let mut ov = Overview::default();
+    let mut fields = text.splitn(6, |&b| b == b'\t');
+    ov.subject = fields.next().unwrap_or_default().to_vec();
+    let from = fields.next();
+    let date = fields.next();
+    if let (Some(from), Some(date)) = (from, date) {
+        ov.from = Some(from.to_vec());
+        ov.date = Some(date.to_vec());
+        if let Some(mid) = fields.next() {
+            ov.message_id = Some(mid.to_vec());
+            if let Some(refs) = fields.next() {
+                ov.references = Some(refs.to_vec());
+                if let Some(rest) = fields.next() {
+                    // octets, then lines, then the Xref and any more.
+                    ov.octets = atol(rest);
+                    if let Some(t) = rest.iter().position(|&b| b == b'\t') {
+                        let after = &rest[t + 1..];
+                        ov.lines = atol(after);
+                        if let Some(x) = after.iter().position(|&b| b == b'\t') {
+                            ov.xref = Some(after[x + 1..].to_vec());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // A From with no tab after it is dropped, as the original keeps only
+    // the Subject then.
+    let complete = ov.references.is_some();
+    Some((ov, complete))
+}
+
+/// Where the original cuts an overview text in place (`nntp_parse_overview`
+/// keeps one copy of the text and points into it): each field's start, and
+/// the tabs that become NULs, in the order it cuts them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OverviewCuts {
+    /// The tab after the Subject and the tab after the From (the From is
+    /// parsed, and the Date read, once both are cut).
+    pub first: Vec<usize>,
+    pub from: Option<usize>,
+    pub date: Option<usize>,
+    /// Tabs cut after the Date was read: after the Date, the Message-ID,
+    /// the References, and before the Xref.
+    pub later: Vec<usize>,
+    pub message_id: Option<usize>,
+    pub references: Option<usize>,
+    pub octets: i64,
+    pub lines: i64,
+    pub xref: Option<usize>,
+}
+
+/// The cuts of an overview text (see [`OverviewCuts`]).
+pub fn overview_cuts(text: &[u8]) -> OverviewCuts {
+    let tab = |from: usize| {
+        text[from.min(text.len())..]
+            .iter()
+            .position(|&b| b == b'\t')
+            .map(|p| p + from)
+    };
+    let mut c = OverviewCuts::default();
+    let Some(t1) = tab(0) else { return c };
+    c.first.push(t1);
+    let Some(t2) = tab(t1 + 1) else { return c };
+    c.first.push(t2);
+    c.from = Some(t1 + 1);
+    c.date = Some(t2 + 1);
+    let Some(t3) = tab(t2 + 1) else { return c };
+    c.later.push(t3);
+    c.message_id = Some(t3 + 1);
+    let Some(t4) = tab(t3 + 1) else { return c };
+    c.later.push(t4);
+    c.references = Some(t4 + 1);
+    let Some(t5) = tab(t4 + 1) else { return c };
+    c.later.push(t5);
+    c.octets = atol(&text[t5 + 1..]);
+    let Some(t6) = tab(t5 + 1) else { return c };
+    c.lines = atol(&text[t6 + 1..]);
+    let Some(t7) = tab(t6 + 1) else { return c };
+    c.later.push(t7);
+    c.xref = Some(t7 + 1);
+    c
+}
+
+/// Splits an overview line into its article number and the rest.
+pub fn overview_number(line: &[u8]) -> (u64, &[u8]) {
+    let n = atol(line).max(0) as u64;
+    match line.iter().position(|&b| b == b'\t') {
+        Some(t) => (n, &line[t + 1..]),
+        None => (n, &[]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies() {
+        assert_eq!(reply_line(b"200 news ready"), ReplyLine::Final(200));
+        assert_eq!(reply_line(b"200-more"), ReplyLine::Continued);
+        assert_eq!(reply_line(b"xyz"), ReplyLine::Final(0));
+        assert_eq!(reply_text(b"211 3 1 3 test.one"), b"3 1 3 test.one");
+        assert_eq!(fake(b"NNTP connection broken (response)").0, 400);
+        assert_eq!(atol(b"  -12x"), -12);
+    }
+
+    #[test]
+    fn group() {
+        let g = group_info(b"3 1 3 test.one").unwrap();
+        assert_eq!(
+            (g.count, g.first, g.last, &g.name[..]),
+            (3, 1, 3, &b"test.one"[..])
+        );
+        assert!(group_info(b"x 1 2 g").is_none());
+    }
+
+    #[test]
+    fn blocks() {
+        let mut b = DataBlock::new();
+        assert!(!b.push(b"line"));
+        assert!(!b.push(b"..dotted"));
+        assert!(b.push(b"."));
+        assert_eq!(b.text(), b"line\r\n.dotted\r\n");
+        assert_eq!(dot_stuff(b"a\n.b\nc"), b"a\r\n..b\r\nc\r\n.\r\n");
+    }
+
+    #[test]
+    fn overview() {
+        let line = b"1\thello one\tAlice <a@b>\tSun, 6 Dec 2026 21:38:43 -0000\t<x@y>\t\t498\t2\tXref: h test.one:1";
+        let (n, rest) = overview_number(line);
+        assert_eq!(n, 1);
+        let (ov, ok) = parse_overview(rest).unwrap();
+        assert!(ok);
+        assert_eq!(ov.subject, b"hello one");
+        assert_eq!(ov.octets, 498);
+        assert_eq!(ov.lines, 2);
+        assert_eq!(ov.xref.as_deref(), Some(&b"Xref: h test.one:1"[..]));
+        let c = overview_cuts(&line[2..]);
+        assert_eq!(
+            (c.octets, c.lines, c.first.len(), c.later.len()),
+            (498, 2, 2, 4)
+        );
+        let (ov, ok) = parse_overview(b"only subject").unwrap();
+        assert!(!ok);
+        assert_eq!(ov.subject, b"only subject");
+    }
+}
