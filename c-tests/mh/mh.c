@@ -239,6 +239,12 @@ int main (int argc,char **argv)
   else if (!strcmp (argv[1],"sub") && argc >= 3) printf ("subscribe=%ld\n",mail_subscribe (NIL,argv[2]));
   else if (!strcmp (argv[1],"ops") && argc >= 3) ops (argv[2]);
   else if (!strcmp (argv[1],"params")) params ();
+  else if (!strcmp (argv[1],"snarf") && argc >= 4) {
+    char tmp[MAILTMPLEN];	/* the system inbox is a file in HOME */
+    sprintf (tmp,"%s/%s",getenv ("HOME"),argv[2]);
+    mail_parameters (NIL,SET_SYSINBOX,tmp);
+    dump (argv[3]);
+  }
   else if (!strcmp (argv[1],"behind") && argc >= 4) {
     MAILSTREAM *s = mail_open (NIL,argv[2],NIL);
     if (s) {			/* the folder changes while it is open */

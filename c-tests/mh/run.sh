@@ -180,6 +180,16 @@ same "and leave the same files" "$work/ops-orig.tree" "$work/ops-ours.tree"
 mkinbox() { :; }
 both "#mhinbox made on open" mkinbox "$work/mh" dump '#mhinbox'
 
+# #mhinbox takes in the system inbox's mail (here a Berkeley file in HOME)
+sysbox() {
+  printf 'From a@b Mon Jan  1 00:00:00 2001\nSubject: one\nStatus: RO\nX-Status: F\n\nbody one\n\nFrom a@b Tue Jan  2 03:04:05 2001\nSubject: two\n\nbody two\n' > "$1/sys"
+  chown "$owner" "$1/sys"
+  [ "$2" = skip ] || run orig "$1" "$work/mh" append '#mhinbox' $(first 1) > /dev/null
+}
+both "#mhinbox takes in the system inbox" sysbox "$work/mh" snarf sys '#mhinbox'
+emptyinbox() { sysbox "$1" skip; }
+both "#mhinbox made and filled from the system inbox" emptyinbox "$work/mh" snarf sys '#mhinbox'
+
 # (e) mailutil between mh and the Berkeley and mbx formats
 mbxs=$(find "$corpus" -type f -name "*.mail" -size -100k 2>/dev/null | sort | head -2)
 for lib in orig ours; do

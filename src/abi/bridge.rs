@@ -1303,6 +1303,36 @@ pub unsafe fn core_part(stream: *mut MAILSTREAM, msgno: u32, body: bool) -> Opti
     }
 }
 
+/// Hands the core a message stored behind its back for `uid` (see
+/// `Mailbox::adopt`); true when it took it.
+///
+/// # Safety
+/// `stream` NULL or live.
+pub unsafe fn adopt(stream: *mut MAILSTREAM, uid: u32, flags: Flags, date: MailDate) -> bool {
+    // SAFETY: per the contract.
+    unsafe { with_mailbox(stream, |mb, _| mb.adopt(uid, flags, date)) }.unwrap_or(false)
+}
+
+/// Tells the application the mailbox's size and recent count as the core
+/// now has them.
+///
+/// # Safety
+/// `stream` live and core-backed.
+pub unsafe fn announce(stream: *mut MAILSTREAM) {
+    // SAFETY: per the contract.
+    unsafe {
+        let Some(l) = local(stream) else { return };
+        let count = l.mailbox.count();
+        let recent = (1..=count)
+            .filter(|&m| l.mailbox.info(m).flags.contains(Flags::RECENT))
+            .count();
+        mirror_new(stream, count);
+        mail_exists(stream, c_ulong::from(count));
+        mail_recent(stream, recent as c_ulong);
+        describe(stream);
+    }
+}
+
 /// `copy` of a driver that keeps flags only in the cache, as the
 /// original's mh driver does it: each message of `sequence` is appended
 /// through the generic layer on its own (the stored bytes, the element's

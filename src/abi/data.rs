@@ -247,16 +247,16 @@ super::bridge::core_driver!(mtxdriver, mtxproto, "mtx", 0x706, {
 
 // The original's mh driver keeps flags only in the cache (no flag slots).
 use super::mh::{
-    mh_copy, mh_fast, mh_header, mh_list, mh_lsub, mh_scan, mh_subscribe, mh_text, mh_unsubscribe,
-    mh_valid,
+    mh_copy, mh_fast, mh_header, mh_list, mh_lsub, mh_open, mh_ping, mh_scan, mh_subscribe,
+    mh_text, mh_unsubscribe, mh_valid,
 };
 super::bridge::core_driver!(mhdriver, mhproto, "mh", 0x20466, {
     valid: use mh_valid, parameters: use mh_parameters, scan: use mh_scan,
     list: use mh_list, lsub: use mh_lsub, subscribe: use mh_subscribe,
     unsubscribe: use mh_unsubscribe, create: new mh_create,
     mbxdel: new mh_delete, mbxren: new mh_rename, status: use mail_status_default,
-    open: new mh_open, close: new mh_close, fast: use mh_fast, header: use mh_header,
-    text: use mh_text, ping: new mh_ping,
+    open: use mh_open, close: new mh_close, fast: use mh_fast, header: use mh_header,
+    text: use mh_text, ping: use mh_ping,
     check: new mh_check, expunge: new mh_expunge, copy: use mh_copy,
     append: new mh_append,
 });

@@ -461,3 +461,200 @@ pub unsafe extern "C" fn mh_text(
         }
     })
 }
+
+/// Whether `stream` (being opened or open) is an mh INBOX whose folder
+/// exists and whose system inbox (another file) has something in it: the
+/// original's ping then moves that mail in, telling the counts once.
+///
+/// # Safety
+/// `stream` NULL or live, its mailbox NULL or NUL-terminated.
+unsafe fn will_move_mail(stream: *mut MAILSTREAM) -> bool {
+    // SAFETY: per the contract.
+    unsafe {
+        let Some(s) = stream.as_ref() else {
+            return false;
+        };
+        let Some(name) = c_bytes(s.mailbox) else {
+            return false;
+        };
+        let inbox = name.eq_ignore_ascii_case(b"#mhinbox")
+            || name.eq_ignore_ascii_case(b"INBOX")
+            || (name.len() > 4
+                && name[..4].eq_ignore_ascii_case(b"#mh/")
+                && &name[4..] == b"inbox");
+        if !inbox {
+            return false;
+        }
+        let Some(sys) = c_bytes(super::env::sysinbox()) else {
+            return false;
+        };
+        let os =
+            |p: &[u8]| <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(p).to_owned();
+        sys != name
+            && mh::mh_file(name)
+                .is_some_and(|d| std::fs::metadata(os(&d)).is_ok_and(|m| m.is_dir()))
+            && std::fs::metadata(os(sys)).is_ok_and(|m| m.len() > 0)
+    }
+}
+
+/// `mh_open`: opens the folder; an INBOX then takes in the system inbox's
+/// mail.
+///
+/// # Safety
+/// `stream` NULL or being opened.
+#[no_mangle]
+pub unsafe extern "C" fn mh_open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
+    super::guard("mh_open", null_mut(), || {
+        let core = crate::store::registry::driver("mh");
+        let proto = std::ptr::addr_of_mut!(super::data::mhproto);
+        // SAFETY: forwarded contract.
+        unsafe {
+            if stream.is_null() || !will_move_mail(stream) {
+                return super::bridge::open(core, proto, stream);
+            }
+            // The counts are told once, after the move.
+            let silent = (*stream).silent();
+            (*stream).set_silent(1);
+            let r = super::bridge::open(core, proto, stream);
+            (*stream).set_silent(silent);
+            if !r.is_null() {
+                move_system_inbox(r);
+                super::bridge::announce(r);
+                if (*r).nmsgs == 0 && silent == 0 {
+                    super::log_bytes(b"Mailbox is empty", NIL as c_long);
+                }
+            }
+            r
+        }
+    })
+}
+
+/// `mh_ping`: looks for new message files; an INBOX then takes in the
+/// system inbox's mail.
+///
+/// # Safety
+/// `stream` live.
+#[no_mangle]
+pub unsafe extern "C" fn mh_ping(stream: *mut MAILSTREAM) -> c_long {
+    super::guard("mh_ping", 0, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            if !will_move_mail(stream) {
+                return super::bridge::ping(stream);
+            }
+            let silent = (*stream).silent();
+            (*stream).set_silent(1);
+            let r = super::bridge::ping(stream);
+            (*stream).set_silent(silent);
+            if r != 0 {
+                move_system_inbox(stream);
+                super::bridge::announce(stream);
+            }
+            r
+        }
+    })
+}
+
+/// The original's snarf: each message of the system inbox becomes the next
+/// message file of an INBOX stream's folder (its internal form, flags and
+/// date kept), is deleted there, and the system inbox is expunged.
+///
+/// # Safety
+/// `stream` live and mh-backed.
+unsafe fn move_system_inbox(stream: *mut MAILSTREAM) {
+    // SAFETY (whole body): per the contract; the system inbox stream is
+    // ours from open to close.
+    unsafe {
+        if stream.is_null() || (*stream).inbox() == 0 {
+            return;
+        }
+        let sys_ptr = super::env::sysinbox();
+        let (Some(sys), Some(name)) = (c_bytes(sys_ptr), c_bytes((*stream).mailbox)) else {
+            return;
+        };
+        if sys == name {
+            return;
+        }
+        let sys = sys.to_vec();
+        let Some(dir) = mh::mh_file(name) else { return };
+        super::callbacks::mm_critical(stream);
+        let nonempty =
+            std::fs::metadata(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&sys))
+                .is_ok_and(|m| m.len() > 0);
+        let mut moved = 0;
+        if nonempty {
+            let mut path = sys.clone();
+            path.push(0);
+            let sysibx =
+                super::stream::mail_open(null_mut(), path.as_mut_ptr() as *mut c_char, OP_SILENT);
+            if !sysibx.is_null() && (*sysibx).rdonly() == 0 {
+                let mut last = (*stream).uid_last as u32;
+                for i in 1..=(*sysibx).nmsgs {
+                    last += 1;
+                    let mut hl: c_ulong = 0;
+                    let h = super::mail::mail_fetch_header(
+                        sysibx,
+                        i,
+                        null_mut(),
+                        null_mut(),
+                        &mut hl,
+                        FT_PEEK,
+                    );
+                    let header = if h.is_null() {
+                        Vec::new()
+                    } else {
+                        std::slice::from_raw_parts(h as *const u8, hl as usize).to_vec()
+                    };
+                    let mut tl: c_ulong = 0;
+                    let t = super::mail::mail_fetch_text(sysibx, i, null_mut(), &mut tl, FT_PEEK);
+                    let text = if t.is_null() {
+                        &[][..]
+                    } else {
+                        std::slice::from_raw_parts(t as *const u8, tl as usize)
+                    };
+                    // The system inbox's own (LF) line ends, as the
+                    // original's internal fetch gives them.
+                    let header = crate::store::mh::lf_lines(&header);
+                    let text = crate::store::mh::lf_lines(text);
+                    match mh::store_moved(&dir, last, &header, &text) {
+                        Ok(file) => {
+                            let Some(e) = super::cache::mail_elt(sysibx, i).as_ref() else {
+                                break;
+                            };
+                            let mut f = crate::store::flags::Flags::NONE;
+                            use crate::store::flags::Flags as F;
+                            f = f.with(F::SEEN, e.seen() != 0);
+                            f = f.with(F::DELETED, e.deleted() != 0);
+                            f = f.with(F::FLAGGED, e.flagged() != 0);
+                            f = f.with(F::ANSWERED, e.answered() != 0);
+                            f = f.with(F::DRAFT, e.draft() != 0);
+                            let date = super::dates::read_fields(e);
+                            mh::set_date(&file, &date);
+                            super::bridge::adopt(stream, last, f, date);
+                            moved += 1;
+                            let mut seq = format!("{i}\0").into_bytes();
+                            super::mail_flags::mail_flag(
+                                sysibx,
+                                seq.as_mut_ptr() as *mut c_char,
+                                c"\\Deleted".as_ptr() as *mut c_char,
+                                ST_SET | ST_SILENT,
+                            );
+                        }
+                        Err(e) => {
+                            let mut t = b"Message copy to MH mailbox failed: ".to_vec();
+                            t.extend_from_slice(&crate::store::dummy::error_text(&e));
+                            super::log_bytes(&t, ERROR);
+                            break;
+                        }
+                    }
+                }
+                super::mail_flags::mail_expunge_full(sysibx, null_mut(), 0);
+            }
+            if !sysibx.is_null() {
+                super::stream::mail_close_full(sysibx, 0);
+            }
+        }
+        super::callbacks::mm_nocritical(stream);
+        let _ = moved;
+    }
+}

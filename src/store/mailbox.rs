@@ -191,6 +191,12 @@ pub trait Mailbox {
     fn inbox(&self) -> Option<bool> {
         None
     }
+    /// Takes in, as a new recent message, the file the adapter has just
+    /// stored for `uid` with `flags` and `date` (the original's mh INBOX
+    /// moves mail in from the system inbox so). False: not taken.
+    fn adopt(&mut self, _uid: u32, _flags: Flags, _date: MailDate) -> bool {
+        false
+    }
     /// Whether the open said nothing of the mailbox's size on purpose (the
     /// original's mh driver, making a missing INBOX as it opens it, reports
     /// no count), so the adapter must not announce one either.

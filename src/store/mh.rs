@@ -298,6 +298,39 @@ pub fn present(raw: &[u8]) -> (Vec<u8>, usize) {
     (text, header)
 }
 
+/// `text` with each CRLF made a bare LF (lone CRs stay).
+pub fn lf_lines(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    for (i, &c) in text.iter().enumerate() {
+        if c == b'\r' && text.get(i + 1) == Some(&b'\n') {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Stores a message moved in from the system inbox as file `number` of
+/// `dir` (a new file only, synced); its name.
+pub fn store_moved(dir: &[u8], number: u32, header: &[u8], text: &[u8]) -> io::Result<Vec<u8>> {
+    let file = cat(&[dir, b"/", number.to_string().as_bytes()]);
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(user::mailbox_protection(b"", None))
+        .open(path(&file))?;
+    let written = f
+        .write_all(header)
+        .and_then(|()| f.write_all(text))
+        .and_then(|()| f.sync_all());
+    if let Err(e) = written {
+        drop(f);
+        let _ = fs::remove_file(path(&file));
+        return Err(e);
+    }
+    Ok(file)
+}
+
 /// `mh_canonicalize`: the pattern made from `reference` and `pattern`,
 /// when it is an MH name with no more than ten wildcards.
 pub fn canonicalize(
@@ -604,6 +637,23 @@ impl Mailbox for MhMailbox {
     }
     fn inbox(&self) -> Option<bool> {
         Some(self.inbox)
+    }
+    fn adopt(&mut self, uid: u32, flags: Flags, date: MailDate) -> bool {
+        self.messages.push(MessageInfo {
+            uid,
+            flags: flags.union(Flags::RECENT),
+            internal_date: date,
+            ..MessageInfo::default()
+        });
+        self.loaded.push(Loaded {
+            date: true,
+            size: false,
+        });
+        self.last = self.last.max(uid);
+        if let Ok(m) = fs::metadata(path(&self.dir)) {
+            self.scanned = m.ctime();
+        }
+        true
     }
 
     fn header(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
