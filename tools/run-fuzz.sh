@@ -31,6 +31,7 @@ targets=("$@")
 max_len() {
     case $1 in
     parse_date) echo 256 ;;
+    pop3_replies) echo 8192 ;;
     mbx_file) echo 8192 ;;
     parse_adrlist | adrlist_roundtrip) echo 4096 ;;
     parse_message) echo 65536 ;;

@@ -51,7 +51,6 @@ macro_rules! drivers {
 // Flags are the original's DR_* combinations for each driver.
 drivers! {
     nntpdriver, nntpproto, "nntp", 0x17a78;
-    pop3driver, pop3proto, "pop3", 0x6624;
     tenexdriver, tenexproto, "tenex", 0x506;
     mtxdriver, mtxproto, "mtx", 0x706;
     mhdriver, mhproto, "mh", 0x20466;

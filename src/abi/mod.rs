@@ -27,6 +27,7 @@ pub mod mx;
 pub mod net;
 pub mod params;
 pub mod phile;
+pub mod pop3;
 pub mod registry;
 pub mod rfc822;
 pub mod rfc822_output;

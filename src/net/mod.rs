@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod imap;
+pub mod pop3;
 pub mod sasl;
 pub mod tls;
 pub mod transport;
