@@ -4,6 +4,7 @@
 pub mod imap;
 pub mod pop3;
 pub mod sasl;
+pub mod smtp;
 pub mod tls;
 pub mod transport;
 
