@@ -132,10 +132,10 @@ static void hostile (void)
  * arguments; each logs "not available" and returns its failure value. */
 static void stubs (void)
 {
-  printf ("smtp_open=%s\n",NN (smtp_open (NIL,-1)));
+  printf ("nntp_mail=%ld\n",nntp_mail (NIL,NIL,NIL));
   printf ("mail_thread=%s\n",NN (mail_thread (NIL,NIL,NIL,NIL,-1)));
   printf ("mail_sort=%s\n",NN (mail_sort (NIL,NIL,NIL,NIL,-1)));
-  printf ("pop3_open=%s\n",NN (pop3_open (NIL)));
+  printf ("nntp_valid=%s\n",NN (nntp_valid (NIL)));
   printf ("auth_md5_pwd=%s\n",NN (auth_md5_pwd (NIL)));
   printf ("newsrc_read=%ld\n",newsrc_read (NIL,NIL));
 }
