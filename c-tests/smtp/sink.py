@@ -4,7 +4,8 @@ peer, not a mail server). usage: sink.py PORT SCENARIO-FILE LOG-FILE
 Writes every byte received to LOG-FILE (one file per connection,
 appended); scenario: plain (ESMTP: SIZE 8BITMIME DSN PIPELINING), helo
 (EHLO refused), reject (RCPT of reject@ refused), drop-quit (no answer to
-QUIT, connection dropped), drop-data (dropped in the message data)."""
+QUIT, connection dropped), drop-data (dropped in the message data), auth
+(AUTH offered and accepted), auth-fail (AUTH always refused)."""
 import socket
 import sys
 
@@ -49,7 +50,14 @@ while True:
                 if sc == "helo":
                     c.sendall(b"502 5.5.2 no EHLO\r\n")
                 else:
-                    c.sendall(b"250-sink.example\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n250-DSN\r\n250-PIPELINING\r\n250 ENHANCEDSTATUSCODES\r\n")
+                    auth = b"250-AUTH PLAIN LOGIN CRAM-MD5\r\n" if sc.startswith("auth") else b""
+                    c.sendall(b"250-sink.example\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n250-DSN\r\n" + auth + b"250-PIPELINING\r\n250 ENHANCEDSTATUSCODES\r\n")
+            elif u.startswith(b"AUTH"):
+                # base64 of <12345@host> for CRAM-MD5, an empty challenge else.
+                c.sendall(b"334 PDEyMzQ1QGhvc3Q+\r\n" if b"CRAM-MD5" in u else b"334 \r\n")
+                if next(lines(), None) is None:
+                    break
+                c.sendall(b"535 5.7.8 authentication failed\r\n" if sc == "auth-fail" else b"235 2.7.0 accepted\r\n")
             elif u.startswith(b"HELO"):
                 c.sendall(b"250 sink.example\r\n")
             elif u.startswith(b"RCPT") and b"REJECT@" in u:
