@@ -31,7 +31,7 @@ targets=("$@")
 max_len() {
     case $1 in
     parse_date) echo 256 ;;
-    mbx_file | tenex_file | mtx_file) echo 8192 ;;
+    mbx_file | tenex_file | mtx_file | pop3_replies) echo 8192 ;;
     mh_sequences) echo 4096 ;;
     parse_adrlist | adrlist_roundtrip) echo 4096 ;;
     parse_message) echo 65536 ;;

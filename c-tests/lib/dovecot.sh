@@ -6,6 +6,8 @@
 #   dovecot_start DIR BASEPORT   start; ports BASEPORT (imap), +1 (imaps),
 #                                +2 (pop3), +3 (pop3s)
 #   dovecot_stop                 stop it and wait until it is gone
+#   DOVECOT_PASSDB_EXTRA         (optional) passdb extra fields for every user,
+#                                e.g. nodelay=y (no delay after a failed login)
 #
 # Users (passwords in clear for CRAM-MD5): alice/alicepw, bob/bobpw,
 # carol/carolpw. Mail: Maildir under $DOVECOT_DIR/home/USER/Maildir, files
@@ -40,7 +42,7 @@ dovecot_start() {
     local u
     : >"$dir/passwd"
     for u in alice bob carol; do
-        echo "$u:{PLAIN}${u}pw::::::" >>"$dir/passwd"
+        echo "$u:{PLAIN}${u}pw::::::${DOVECOT_PASSDB_EXTRA:-}" >>"$dir/passwd"
         mkdir -p "$dir/home/$u"
     done
     chown -R "$user:" "$dir/home"

@@ -51,7 +51,6 @@ macro_rules! drivers {
 // Flags are the original's DR_* combinations for each driver.
 drivers! {
     nntpdriver, nntpproto, "nntp", 0x17a78;
-    pop3driver, pop3proto, "pop3", 0x6624;
 }
 
 // The local news driver (src/abi/news.rs).

@@ -434,7 +434,10 @@ unsafe fn driver_proto(d: *mut DRIVER) -> Option<*mut MAILSTREAM> {
             addr_of_mut!(super::imap::imapproto),
         ),
         (addr_of_mut!(nntpdriver), addr_of_mut!(nntpproto)),
-        (addr_of_mut!(pop3driver), addr_of_mut!(pop3proto)),
+        (
+            addr_of_mut!(super::pop3::pop3driver),
+            addr_of_mut!(super::pop3::pop3proto),
+        ),
         (addr_of_mut!(mixdriver), addr_of_mut!(mixproto)),
         (addr_of_mut!(mxdriver), addr_of_mut!(mxproto)),
         (addr_of_mut!(mbxdriver), addr_of_mut!(mbxproto)),

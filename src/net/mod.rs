@@ -3,7 +3,9 @@
 
 pub mod imap;
 pub mod nntp;
+pub mod pop3;
 pub mod sasl;
+pub mod smtp;
 pub mod tls;
 pub mod transport;
 

@@ -1,0 +1,153 @@
+#!/bin/bash
+# POP3 client: one C program (built against the original's headers) run
+# with the original library and with ours against a private Dovecot
+# (plain, STLS, implicit TLS, USER/PASS and SASL, wrong password, expunge
+# on close, mail_status, mail_list); PHP's imap_open on /pop3 with both;
+# then scripted hostile servers (ours only: clean errors, no crash, no hang).
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/common.sh"
+. "$here/../lib/dovecot.sh"
+ours=$CCT_ROOT/build/lib
+[ -e "$ours/libc-client.so.2007e" ] || skip_suite "build/lib not staged (run make)"
+[ -e "$CCT_ORIG_SO" ] || skip_suite "the original libc-client2007e is not installed"
+dovecot_available || skip_suite "Dovecot (or root) not available"
+work=$(mktemp -d /tmp/pop3-suite.XXXXXX)
+chmod 755 "$work"
+trap 'dovecot_stop >/dev/null 2>&1; kill $hostile_pid 2>/dev/null; rm -rf "$work"' EXIT
+base=14300
+cc -w -I"$CCT_ORIG_INC" -o "$work/pop3" "$here/pop3.c" -lc-client 2>"$work/cc.err" \
+  || { cat "$work/cc.err"; echo "0 passed, 1 failed"; exit 1; }
+# No delay or penalty after a failed login (passdb field "nodelay"): the
+# wrong-password runs must not depend on how many failures came before.
+DOVECOT_PASSDB_EXTRA=nodelay=y dovecot_start "$work/dc" $base >"$work/dc.log" 2>&1 \
+  || { cat "$work/dc.log"; skip_suite "Dovecot did not start"; }
+P=$DOVECOT_POP3_PORT S=$DOVECOT_POP3S_PORT
+maildir=$DOVECOT_DIR/home/alice/Maildir
+
+# A fresh mailbox of three messages (the same before every run).
+fill() {
+  rm -rf "$maildir"; mkdir -p "$maildir/new" "$maildir/cur" "$maildir/tmp"
+  printf 'From: Alice Example <alice@example.org>\r\nTo: bob@example.org\r\nSubject: first\r\nDate: Mon, 7 Dec 2026 10:00:00 +0000\r\nMessage-ID: <1@example.org>\r\n\r\nHello Bob.\r\n.A line starting with a dot\r\n..two dots\r\n.\r\nlast line\r\n' >"$maildir/new/1.m:2,"
+  printf 'From: bob@example.org\r\nTo: alice@example.org\r\nSubject: =?UTF-8?Q?caf=C3=A9?=\r\nDate: Tue, 8 Dec 2026 11:30:00 +0100\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\npreamble\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\ncaf\303\251\r\n--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQ=\r\n--b1--\r\n' >"$maildir/new/2.m:2,"
+  printf 'From: carol@example.org\r\nSubject: no body\r\n\r\n' >"$maildir/new/3.m:2,"
+  chown -R "$CCT_USER:" "$maildir"
+}
+run() { # lib args...
+  local lib=$1; shift
+  if [ "$lib" = ours ]; then LD_LIBRARY_PATH=$ours timeout 60 "$work/pop3" "$@"; else timeout 60 "$work/pop3" "$@"; fi 2>&1
+  echo "exit=$?"
+}
+compare() { # name args...
+  local name=$1; shift
+  fill; run orig "$@" >"$work/o.txt"
+  fill; run ours "$@" >"$work/u.txt"
+  if cmp -s "$work/o.txt" "$work/u.txt"; then ok "$name"; else fail "$name"; diff -a "$work/o.txt" "$work/u.txt" | head -20; fi
+}
+H=127.0.0.1
+compare "plain, debug transcript (USER/PASS)" "{$H:$P/pop3/notls}INBOX" alice alicepw userpass debug
+compare "plain, SASL read" "{$H:$P/pop3/notls}INBOX" alice alicepw read
+# STLS: Debian's original speaks only TLS 1.0 after STLS, which this Dovecot
+# (TLS 1.2 at least) refuses (docs/deviations.md); ours is compared with the
+# original over implicit TLS, the transport fields masked.
+export SSL_CERT_FILE=$DOVECOT_CA
+mask() { sed -e 's/ port=[0-9]* trial/ trial/; s/ ssl=[01] tls=[01] notls=[01]//; s/^mailbox: .*/mailbox: -/' "$@"; }
+compare_tls() { # name ours-mailbox orig-mailbox args...
+  local name=$1 mo=$2 mr=$3; shift 3
+  fill; run orig "$mr" "$@" | mask >"$work/o.txt"
+  fill; run ours "$mo" "$@" | mask >"$work/u.txt"
+  if cmp -s "$work/o.txt" "$work/u.txt" && grep -q '^open => stream' "$work/u.txt"; then ok "$name"; else fail "$name"; diff -a "$work/o.txt" "$work/u.txt" | head -20; fi
+}
+compare_tls "STLS read" "{localhost:$P/pop3/novalidate-cert}INBOX" "{localhost:$S/pop3/ssl/novalidate-cert}INBOX" alice alicepw read
+compare_tls "STLS validated, USER/PASS" "{localhost:$P/pop3/tls}INBOX" "{localhost:$S/pop3/ssl}INBOX" alice alicepw userpass
+fill; run ours "{localhost:$P/pop3}INBOX" alice alicepw userpass debug >"$work/u.txt"
+if grep -q '^dlog: STLS$' "$work/u.txt" && grep -q '^mailbox: {localhost:[0-9]*/pop3/tls/user="alice"}INBOX' "$work/u.txt"; then ok "STLS used when offered"; else fail "STLS used when offered"; head -30 "$work/u.txt"; fi
+fill; run ours "{localhost:$P/pop3/notls}INBOX" alice alicepw userpass >"$work/u.txt"
+if grep -q '^mailbox: {localhost:[0-9]*/pop3/notls/user="alice"}INBOX' "$work/u.txt"; then ok "/notls: no STLS"; else fail "/notls: no STLS"; fi
+compare "/ssl validated" "{localhost:$S/pop3/ssl}INBOX" alice alicepw read
+compare "/ssl USER/PASS" "{localhost:$S/pop3/ssl}INBOX" alice alicepw userpass
+unset SSL_CERT_FILE
+export SSL_CERT_FILE=/nonexistent SSL_CERT_DIR=/nonexistent
+compare "/ssl untrusted CA" "{localhost:$S/pop3/ssl}INBOX" alice alicepw read
+fill; run ours "{localhost:$P/pop3}INBOX" alice alicepw read >"$work/u.txt"
+if grep -q '^log\[2\]: Certificate failure for localhost: ' "$work/u.txt" && grep -q '^open => NIL' "$work/u.txt"; then ok "STLS untrusted CA refused"; else fail "STLS untrusted CA"; cat "$work/u.txt"; fi
+compare "/ssl novalidate" "{localhost:$S/pop3/ssl/novalidate-cert}INBOX" alice alicepw read
+unset SSL_CERT_FILE SSL_CERT_DIR
+compare "/tls refused by /notls server" "{$H:$P/pop3/notls/tls}INBOX" alice alicepw read
+compare "loser" "{$H:$P/pop3/notls/loser}INBOX" alice alicepw read
+compare "fetch fast and status on stream" "{$H:$P/pop3/notls}INBOX" alice alicepw fast
+compare "noop, check, copy" "{$H:$P/pop3/notls}INBOX" alice alicepw noop
+compare "delete, expunge, close with CL_EXPUNGE" "{$H:$P/pop3/notls}INBOX" alice alicepw delete debug
+compare "mail_status" "{$H:$P/pop3/notls}INBOX" alice alicepw status
+# (Other drivers' not-yet-written list methods log a line: left out.)
+fill; run orig "{$H:$P/pop3/notls}INBOX" alice alicepw list | grep -v 'not available in this version' >"$work/o.txt"
+fill; run ours "{$H:$P/pop3/notls}INBOX" alice alicepw list | grep -v 'not available in this version' >"$work/u.txt"
+if cmp -s "$work/o.txt" "$work/u.txt" && grep -q '^list: ' "$work/u.txt"; then ok "list, scan, valid, create"; else fail "list, scan, valid, create"; diff -a "$work/o.txt" "$work/u.txt"; fi
+compare "not INBOX" "{$H:$P/pop3/notls}Other" alice alicepw read
+compare "/readonly refused" "{$H:$P/pop3/notls/readonly}INBOX" alice alicepw read
+compare "/anonymous refused" "{$H:$P/pop3/notls/anonymous}INBOX" alice alicepw read
+compare "refused port" "{$H:$((base+50))/pop3}INBOX" alice alicepw read
+# (Wrong passwords: in the hostile scenarios pass-reject and sasl-reject;
+# Dovecot slows down a client after failures, whatever its settings.)
+# What is left on the server after the delete run (both libraries).
+fill; run orig "{$H:$P/pop3/notls}INBOX" alice alicepw delete >/dev/null; ls "$maildir/new" "$maildir/cur" | sort >"$work/o.txt"
+fill; run ours "{$H:$P/pop3/notls}INBOX" alice alicepw delete >/dev/null; ls "$maildir/new" "$maildir/cur" | sort >"$work/u.txt"
+if cmp -s "$work/o.txt" "$work/u.txt" && [ "$(grep -c m: "$work/u.txt")" -eq 1 ]; then ok "server keeps the same message"; else fail "messages left"; diff "$work/o.txt" "$work/u.txt"; fi
+
+# PHP's imap extension on both libraries.
+if command -v php >/dev/null && php -m 2>/dev/null | grep -qi '^imap$'; then
+  cat >"$work/t.php" <<PHP
+<?php
+\$m = imap_open('{127.0.0.1:$P/pop3/notls}INBOX', 'alice', 'alicepw');
+if (!\$m) { echo "open failed\n"; print_r(imap_errors()); exit; }
+echo imap_num_msg(\$m), "\n";
+print_r(imap_check(\$m));
+print_r(imap_fetch_overview(\$m, '1:3'));
+print_r(imap_headerinfo(\$m, 2));
+print_r(imap_fetchstructure(\$m, 2));
+echo imap_body(\$m, 1), imap_fetchbody(\$m, 2, '1'), "\n";
+echo imap_uid(\$m, 3), "\n";
+print_r(imap_status(\$m, '{127.0.0.1:$P/pop3/notls}INBOX', SA_ALL));
+imap_delete(\$m, 3);
+imap_expunge(\$m);
+echo imap_num_msg(\$m), "\n";
+print_r(imap_errors()); print_r(imap_alerts());
+imap_close(\$m);
+\$b = @imap_open('{127.0.0.1:$P/pop3/notls}INBOX', 'alice', 'nope', 0, 1);
+var_dump(\$b); print_r(imap_errors());
+PHP
+  fill; timeout 60 php "$work/t.php" >"$work/o.txt" 2>&1
+  fill; LD_LIBRARY_PATH=$ours timeout 60 php "$work/t.php" >"$work/u.txt" 2>&1
+  sed -i 's/\[udate\] => [0-9]*/[udate] => X/; s/\[uidvalidity\] => [0-9]*/[uidvalidity] => X/; s/\[Date\] => .*/[Date] => X/' "$work/o.txt" "$work/u.txt"
+  if cmp -s "$work/o.txt" "$work/u.txt" && grep -q 'Hello Bob' "$work/u.txt"; then ok "PHP imap_open /pop3"; else fail "PHP imap_open /pop3"; diff -a "$work/o.txt" "$work/u.txt" | head -20; fi
+else
+  skip "PHP imap extension not installed"
+fi
+
+# Hostile servers, scripted in hostile.py. Ours must end cleanly and in
+# time; where the original copes too, both must give the same output (not
+# for no-greeting: the original's connect races with the peer's close and
+# sometimes reports a timeout).
+python3 "$here/hostile.py" $((base + 10)) "$work/scenario" >"$work/hostile.log" 2>&1 & hostile_pid=$!
+for i in $(seq 50); do grep -q ready "$work/hostile.log" && break; sleep 0.1; done
+hrun() { # lib scenario
+  printf '%s\n' "$2" >"$work/scenario"
+  run "$1" "{$H:$((base + 10))/pop3/notls}INBOX" alice alicepw hostile </dev/null
+}
+for sc in truncated-greeting no-greeting endless-line endless-multiline stall-greeting stall-stat \
+          bad-dot drop-after-user drop-after-pass drop-in-list drop-in-retr drop-in-top stall-retr \
+          err-greeting err-stat out-of-range-list nul-in-text huge-count bad-challenge sasl-reject pass-reject drop-at-quit; do
+  start=$(date +%s)
+  hrun ours $sc >"$work/h.txt" 2>&1
+  end=$(date +%s)
+  if grep -q '^exit=0$' "$work/h.txt" && grep -q '^open => ' "$work/h.txt" && [ $((end - start)) -le 20 ]; then
+    case $sc in
+      no-greeting|endless-line|endless-multiline|huge-count) ok "hostile $sc ($((end - start)) s)" ;;
+      *) hrun orig $sc >"$work/ho.txt" 2>&1
+         if cmp -s "$work/ho.txt" "$work/h.txt"; then ok "hostile $sc, same as the original"
+         else fail "hostile $sc differs from the original"; diff -a "$work/ho.txt" "$work/h.txt" | head -10; fi ;;
+    esac
+  else
+    fail "hostile $sc ($((end - start)) s)"; tail -5 "$work/h.txt"
+  fi
+done
+finish
