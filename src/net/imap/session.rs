@@ -30,6 +30,8 @@ fn net_err(e: crate::net::transport::NetError) -> io::Error {
         NetError::Timeout => io::Error::new(io::ErrorKind::TimedOut, "timed out"),
         NetError::Closed => io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed"),
         NetError::LineTooLong => io::Error::new(io::ErrorKind::InvalidData, "line too long"),
+        // Kept whole so that the driver can report it as the original.
+        e @ NetError::Tls(_) => io::Error::other(e),
         NetError::Io(e) => e,
         e => io::Error::other(e.to_string()),
     }
@@ -437,10 +439,14 @@ impl Session {
 
     /// Starts TLS under the session.
     pub fn start_tls(&mut self, opts: &crate::net::tls::TlsOptions) -> Result<(), Broken> {
-        self.wire.start_tls(opts).map_err(|e| {
-            self.dead = true;
-            Broken(e.to_string().into_bytes())
-        })
+        self.start_tls_io(opts)
+            .map_err(|e| Broken(e.to_string().into_bytes()))
+    }
+
+    /// As [`Session::start_tls`], with the wire's own error (a transport
+    /// TLS failure is an `io::Error` wrapping the `NetError`).
+    pub fn start_tls_io(&mut self, opts: &crate::net::tls::TlsOptions) -> io::Result<()> {
+        self.wire.start_tls(opts).inspect_err(|_| self.dead = true)
     }
 
     /// AUTHENTICATE with `client`; SASL-IR when the server has it.
