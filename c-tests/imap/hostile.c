@@ -5,7 +5,7 @@
  * an error came through mm_log/mm_notify, that the run ended ("done") and
  * that it did so before the timeouts.
  *
- *   hostile PORT SCENARIO
+ *   hostile PORT SCENARIO [NAME]   (NAME: a whole mailbox name instead)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +44,8 @@ int main (int argc,char **argv)
   mail_parameters (NIL,SET_READTIMEOUT,(void *) 3);
   mail_parameters (NIL,SET_WRITETIMEOUT,(void *) 3);
   mail_parameters (NIL,SET_TIMEOUT,(void *) tmo);
-  sprintf (name,"{127.0.0.1:%s/imap/notls/user=alice}%s",argv[1],argv[2]);
+  if (argc > 3) strcpy (name,argv[3]);
+  else sprintf (name,"{127.0.0.1:%s/imap/notls/user=alice}%s",argv[1],argv[2]);
   printf ("== %s\n",argv[2]);
   stream = mail_open (NIL,name,NIL);
   printf ("open %s\n",stream ? "ok" : "failed");

@@ -3,6 +3,9 @@
 
     hostile.py PORT READYFILE
 
+PORT+1 takes the first bytes of a TLS handshake and hangs up; PORT+2
+accepts and never says anything (a stalled TLS or plain peer).
+
 It answers CAPABILITY and LOGIN normally; the mailbox named in SELECT picks
 the misbehaviour, played when the client sends its first FETCH (or at
 SELECT for the names starting with "sel-"). Every connection is served in
@@ -139,17 +142,43 @@ def serve(conn):
             pass
 
 
-def main():
-    port = int(sys.argv[1])
+def tls_drop(conn):
+    try:
+        conn.settimeout(30)
+        conn.recv(5)  # the start of the ClientHello
+    except OSError:
+        pass
+    conn.close()
+
+
+def stalled(conn):
+    threading.Event().wait(60)
+    conn.close()
+
+
+def listener(port):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("127.0.0.1", port))
     s.listen(16)
-    with open(sys.argv[2], "w") as r:
-        r.write("ready\n")
+    return s
+
+
+def accept_loop(s, fn):
     while True:
         c, _ = s.accept()
-        threading.Thread(target=serve, args=(c,), daemon=True).start()
+        threading.Thread(target=fn, args=(c,), daemon=True).start()
+
+
+def main():
+    port = int(sys.argv[1])
+    socks = [(listener(port), serve), (listener(port + 1), tls_drop),
+             (listener(port + 2), stalled)]
+    with open(sys.argv[2], "w") as r:
+        r.write("ready\n")
+    for s, fn in socks[1:]:
+        threading.Thread(target=accept_loop, args=(s, fn), daemon=True).start()
+    accept_loop(*socks[0])
 
 
 if __name__ == "__main__":

@@ -49,7 +49,8 @@ void mm_login (NETMBX *mb,char *user,char *pwd,long trial)
   printf ("  mm_login host=%s user=%s mailbox=%s service=%s port=%lu trial=%ld\n",
 	  mb->host,mb->user,mb->mailbox,mb->service,mb->port,trial);
   strcpy (user,mb->user[0] ? mb->user : "alice");
-  strcpy (pwd,!strcmp (user,"alice") ? "alicepw" : "wrong");
+  if (!strcmp (user,"nopw")) *pwd = '\0';	/* the user gives none */
+  else strcpy (pwd,!strcmp (user,"alice") ? "alicepw" : "wrong");
 }
 
 static void pquota (MAILSTREAM *s,char *root,QUOTALIST *q)
@@ -71,6 +72,12 @@ static void pacl (MAILSTREAM *s,char *mbx,ACLLIST *a)
   printf ("\n");
 }
 static void pmyrights (MAILSTREAM *s,char *mbx,char *r) { printf ("  myrights %s %s\n",mbx,r); }
+static void plistrights (MAILSTREAM *s,char *mbx,char *id,char *always,STRINGLIST *p)
+{
+  printf ("  listrights %s %s %s:",mbx,id,always);
+  for (; p; p = p->next) printf (" [%s]",p->text.data);
+  printf ("\n");
+}
 
 static unsigned long hash (unsigned char *s,unsigned long n)
 {
@@ -223,6 +230,7 @@ int main (int argc,char **argv)
   mail_parameters (NIL,SET_QUOTAROOT,(void *) pquotaroot);
   mail_parameters (NIL,SET_ACL,(void *) pacl);
   mail_parameters (NIL,SET_MYRIGHTS,(void *) pmyrights);
+  mail_parameters (NIL,SET_LISTRIGHTS,(void *) plistrights);
   if (argc > 3 && !strcmp (argv[2],"open")) {
     int k;
     for (k = 4; k < argc; k++) mail_parameters (NIL,DISABLE_AUTHENTICATOR,argv[k]);
@@ -427,6 +435,23 @@ int main (int argc,char **argv)
   imap_getquotaroot (stream,"INBOX");
   imap_getacl (stream,"INBOX");
   imap_myrights (stream,"INBOX");
+  printf ("setacl %ld\n",imap_setacl (stream,"INBOX","bob","lrs"));
+  printf ("getacl %ld\n",imap_getacl (stream,"INBOX"));
+  printf ("listrights %ld\n",imap_listrights (stream,"INBOX","bob"));
+  printf ("deleteacl %ld\n",imap_deleteacl (stream,"INBOX","bob"));
+  printf ("getacl %ld\n",imap_getacl (stream,"INBOX"));
+  printf ("setacl missing %ld\n",imap_setacl (stream,"NoSuchBox","bob","lr"));
+  printf ("getquota %ld\n",imap_getquota (stream,"User quota"));
+  {
+    STRINGLIST *l = mail_newstringlist ();
+    l->text.data = (unsigned char *) cpystr ("STORAGE");
+    l->text.size = 7;
+    l->next = mail_newstringlist ();
+    l->next->text.data = (unsigned char *) cpystr ("1000");
+    l->next->text.size = 4;
+    printf ("setquota %ld\n",imap_setquota (stream,"User quota",l));
+    mail_free_stringlist (&l);
+  }
   printf ("== ping\n");
   printf ("ping %ld\n",mail_ping (stream));
   mail_check (stream);

@@ -167,8 +167,14 @@ unsafe fn finish(stream: *mut MAILSTREAM, r: Result<Done, Broken>) -> Reply {
             text: d.text,
             broken: false,
         },
-        Err(Broken(_)) => {
-            let text = b"[CLOSED] IMAP connection broken (server response)".to_vec();
+        Err(Broken(t)) => {
+            // As the original: the break itself, then "lost" for every
+            // command tried on the dead connection.
+            let text = if t == b"IMAP connection lost" {
+                b"[CLOSED] IMAP connection lost".to_vec()
+            } else {
+                b"[CLOSED] IMAP connection broken (server response)".to_vec()
+            };
             // SAFETY: stream live.
             unsafe { notify(stream, &text, BYE as c_long) };
             Reply {
@@ -1067,15 +1073,20 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         })) as *mut c_void;
         apply(stream, items);
         let preauth = match greeting {
-            Ok(d) if d.cond == Cond::Ok => false,
-            Ok(d) if d.cond == Cond::Preauth => true,
+            // The greeting's text reaches mm_notify as any untagged OK
+            // (unless its code is ordinary data such as CAPABILITY).
+            Ok(d) if d.cond == Cond::Ok || d.cond == Cond::Preauth => {
+                response(stream, d.code.as_ref(), &d.text, 0, true);
+                d.cond == Cond::Preauth
+            }
             Ok(d) => {
                 log(&d.text, ERROR as c_long);
                 close_local(stream, 1);
                 return null_mut();
             }
-            Err(Broken(t)) => {
-                log(&t, ERROR as c_long);
+            Err(b) => {
+                let r = finish(stream, Err(b));
+                log(&r.text, ERROR as c_long);
                 close_local(stream, 1);
                 return null_mut();
             }
@@ -1391,6 +1402,20 @@ unsafe fn sasl_login(stream: *mut MAILSTREAM, mb: &mut NETMBX, max: c_long) -> O
                 let pass = nm_bytes(&pwd);
                 pwd.iter_mut().for_each(|c| *c = 0);
                 if pass.is_empty() && m != Mechanism::External {
+                    // As the original: the exchange is cancelled with "*",
+                    // the server's answer reported, then the cancellation.
+                    let l = local(stream)?;
+                    let mut env = CEnv::new();
+                    let mut items = Vec::new();
+                    let r = l
+                        .session
+                        .authenticate_cancel(m.name(), &mut env, &mut items);
+                    drop(env);
+                    apply(stream, items);
+                    let r = finish(stream, r);
+                    if ok(stream, &r) {
+                        return Some(true);
+                    }
                     log(b"IMAP Authentication cancelled", ERROR as c_long);
                     return Some(false);
                 }
@@ -2988,11 +3013,11 @@ pub unsafe extern "C" fn imap_setquota(
                     t.push(b' ');
                 }
                 first = false;
-                if !(*l).text.data.is_null() {
-                    t.extend_from_slice(std::slice::from_raw_parts(
-                        (*l).text.data,
-                        (*l).text.size as usize,
-                    ));
+                // QUOTA's odd syntax, as the original: the resource name
+                // is the NUL-terminated text, the limit is the `size`
+                // field (so the text must not be read `size` bytes far).
+                if let Some(name) = c_bytes((*l).text.data as *mut c_char) {
+                    t.extend_from_slice(name);
                 }
                 t.push(b' ');
                 t.extend_from_slice((*l).text.size.to_string().as_bytes());

@@ -450,6 +450,43 @@ impl Session {
     }
 
     /// AUTHENTICATE with `client`; SASL-IR when the server has it.
+    /// AUTHENTICATE `mech` cancelled at the first challenge with `*`, as
+    /// the original does when the application gives no password; returns
+    /// the server's tagged answer.
+    pub fn authenticate_cancel(
+        &mut self,
+        mech: &str,
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Done, Broken> {
+        if self.dead {
+            return Err(Broken(b"IMAP connection lost".to_vec()));
+        }
+        self.tag += 1;
+        let tag = format!("A{:04}", self.tag).into_bytes();
+        let mut line = tag.clone();
+        line.extend_from_slice(b" AUTHENTICATE ");
+        line.extend_from_slice(mech.as_bytes());
+        line.extend_from_slice(b"\r\n");
+        self.wire.send(&line).map_err(|e| self.broke(e))?;
+        loop {
+            match self.read(env, items)? {
+                Response::Continue(_) => self.send_line(b"*")?,
+                Response::Tagged(t, cond, code, text) if t == tag => {
+                    return Ok(Done { cond, code, text });
+                }
+                Response::Tagged(..) => {}
+                Response::Untagged(u) => {
+                    let bye = self.note(&u);
+                    items.push(Item::Untagged(u));
+                    if bye {
+                        return Err(Broken(b"IMAP server said BYE".to_vec()));
+                    }
+                }
+            }
+        }
+    }
+
     pub fn authenticate(
         &mut self,
         client: &mut crate::net::sasl::SaslClient,
