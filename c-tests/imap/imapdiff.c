@@ -4,8 +4,13 @@
  * flags after stores, searches, sort and thread, status, list/lsub,
  * append/copy/expunge effects, quota and ACL answers.
  *
- *   imapdiff PORT            the whole session
+ *   imapdiff PORT                 the whole session
  *   imapdiff PORT populate F...   append files F (LF or CRLF) to INBOX
+ *                                 over one half-open stream
+ *   imapdiff PORT open NAME [DISABLED-AUTHENTICATOR...]
+ *                                 open NAME, show the stream, close
+ *   imapdiff PORT badpw [TRIALS]  wrong password for bob: the retry
+ *                                 sequence (mm_login, mm_log) and LOGOUT
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +49,8 @@ void mm_login (NETMBX *mb,char *user,char *pwd,long trial)
   printf ("  mm_login host=%s user=%s mailbox=%s service=%s port=%lu trial=%ld\n",
 	  mb->host,mb->user,mb->mailbox,mb->service,mb->port,trial);
   strcpy (user,mb->user[0] ? mb->user : "alice");
-  strcpy (pwd,!strcmp (user,"alice") ? "alicepw" : "wrong");
+  if (!strcmp (user,"nopw")) *pwd = '\0';	/* the user gives none */
+  else strcpy (pwd,!strcmp (user,"alice") ? "alicepw" : "wrong");
 }
 
 static void pquota (MAILSTREAM *s,char *root,QUOTALIST *q)
@@ -66,6 +72,12 @@ static void pacl (MAILSTREAM *s,char *mbx,ACLLIST *a)
   printf ("\n");
 }
 static void pmyrights (MAILSTREAM *s,char *mbx,char *r) { printf ("  myrights %s %s\n",mbx,r); }
+static void plistrights (MAILSTREAM *s,char *mbx,char *id,char *always,STRINGLIST *p)
+{
+  printf ("  listrights %s %s %s:",mbx,id,always);
+  for (; p; p = p->next) printf (" [%s]",p->text.data);
+  printf ("\n");
+}
 
 static unsigned long hash (unsigned char *s,unsigned long n)
 {
@@ -182,6 +194,19 @@ static long appender (MAILSTREAM *stream,void *data,char **flags,char **date,STR
   return T;
 }
 
+static void pov (MAILSTREAM *stream,unsigned long uid,OVERVIEW *ov,unsigned long msgno)
+{
+  ADDRESS *a;
+  printf ("  ov %lu uid=%lu subject=%s date=%s id=%s refs=%s bytes=%lu lines=%lu from=",msgno,uid,
+	  ov->subject ? ov->subject : "NIL",ov->date ? (char *) ov->date : "NIL",
+	  ov->message_id ? ov->message_id : "NIL",ov->references ? ov->references : "NIL",
+	  ov->optional.octets,ov->optional.lines);
+  for (a = ov->from; a; a = a->next)
+    printf ("(%s|%s|%s)",a->personal ? a->personal : "NIL",a->mailbox ? a->mailbox : "NIL",
+	    a->host ? a->host : "NIL");
+  printf ("\n");
+}
+
 static void pthread (THREADNODE *t,int depth)
 {
   for (; t; t = t->branch) {
@@ -205,8 +230,35 @@ int main (int argc,char **argv)
   mail_parameters (NIL,SET_QUOTAROOT,(void *) pquotaroot);
   mail_parameters (NIL,SET_ACL,(void *) pacl);
   mail_parameters (NIL,SET_MYRIGHTS,(void *) pmyrights);
+  mail_parameters (NIL,SET_LISTRIGHTS,(void *) plistrights);
+  if (argc > 3 && !strcmp (argv[2],"open")) {
+    int k;
+    for (k = 4; k < argc; k++) mail_parameters (NIL,DISABLE_AUTHENTICATOR,argv[k]);
+    printf ("== open %s\n",argv[3]);
+    stream = mail_open (NIL,argv[3],NIL);
+    if (stream) {
+      printf ("mailbox=%s nmsgs=%lu rdonly=%d\n",stream->mailbox,stream->nmsgs,stream->rdonly);
+      printf ("ping %ld\n",mail_ping (stream));
+      mail_close (stream);
+    }
+    else printf ("open failed\n");
+    printf ("== done\n");
+    return 0;
+  }
+  if (argc > 2 && !strcmp (argv[2],"badpw")) {
+    char bad[512];
+    if (argc > 3) mail_parameters (NIL,SET_MAXLOGINTRIALS,(void *) atol (argv[3]));
+    printf ("== bad password\n");
+    sprintf (bad,"{127.0.0.1:%d/imap/notls/user=bob}INBOX",port);
+    stream = mail_open (NIL,bad,NIL);
+    printf ("open %s\n",stream ? "succeeded" : "failed");
+    if (stream) mail_close (stream);
+    printf ("== done\n");
+    return 0;
+  }
   if (argc > 2 && !strcmp (argv[2],"populate")) {
     int k;
+    MAILSTREAM *hs = mail_open (NIL,srv,OP_HALFOPEN);
     for (k = 3; k < argc; k++) {
       FILE *f = fopen (argv[k],"rb");
       char *buf,*out;
@@ -221,10 +273,12 @@ int main (int argc,char **argv)
 	out[o++] = buf[j];
       }
       INIT (&s,mail_string,out,o);
-      if (!mail_append_full (NIL,name,NIL,"01-Jan-2020 00:00:00 +0000",&s))
+      if (!mail_append_full (hs,name,(k % 3) ? NIL : "\\Seen",
+			     "01-Jan-2020 00:00:00 +0000",&s))
 	fprintf (stderr,"append of %s failed\n",argv[k]);
       free (buf); free (out);
     }
+    if (hs) mail_close (hs);
     return 0;
   }
 
@@ -259,11 +313,39 @@ int main (int argc,char **argv)
     t = mail_fetchbody_full (stream,1,"1",&len,NIL);
     printf ("  body[1] (not peek) len=%lu\n",len);
   }
+  printf ("== overview\n");
+  mail_fetch_overview (stream,"1:*",pov);
+  printf ("== fast and header lines\n");
+  mail_fetch_fast (stream,"1:*",NIL);
+  for (i = 1; i <= stream->nmsgs && i <= 5; i++) {
+    STRINGLIST *sl = mail_newstringlist (),*sl2;
+    unsigned long len;
+    char *t;
+    sl->text.data = (unsigned char *) cpystr ("Subject");
+    sl->text.size = 7;
+    sl2 = sl->next = mail_newstringlist ();
+    sl2->text.data = (unsigned char *) cpystr ("From");
+    sl2->text.size = 4;
+    t = mail_fetch_header (stream,i,NIL,sl,&len,FT_PEEK);
+    printf ("  lines %lu len=%lu hash=%08lx\n",i,len,hash ((unsigned char *) t,len));
+    t = mail_fetch_header (stream,i,NIL,sl,&len,FT_PEEK | FT_NOT);
+    printf ("  not lines %lu len=%lu hash=%08lx\n",i,len,hash ((unsigned char *) t,len));
+    mail_free_stringlist (&sl);
+    printf ("  msgno of uid %lu = %lu\n",mail_uid (stream,i),mail_msgno (stream,mail_uid (stream,i)));
+  }
   printf ("== stores\n");
   mail_setflag_full (stream,"1:3","\\Flagged \\Seen",NIL);
   mail_clearflag_full (stream,"2","\\Seen",NIL);
   mail_setflag_full (stream,"4","\\Answered",NIL);
   mail_setflag_full (stream,"5","$Label1",NIL);
+  if (stream->nmsgs >= 7) {
+    char seq[64];
+    sprintf (seq,"%lu,%lu",mail_uid (stream,6),mail_uid (stream,7));
+    mail_setflag_full (stream,seq,"\\Draft \\Deleted",ST_UID);
+    sprintf (seq,"%lu",mail_uid (stream,7));
+    mail_clearflag_full (stream,seq,"\\Deleted",ST_UID | ST_SILENT);
+    mail_setflag_full (stream,"6:7","$Label2 \\Answered",ST_SILENT);
+  }
   mail_fetch_flags (stream,"1:*",NIL);
   pflags (stream);
   printf ("== searches\n");
@@ -276,6 +358,19 @@ int main (int argc,char **argv)
   dosearch (stream,NIL,"BODY test",SE_UID);
   dosearch (stream,"UTF-8","SUBJECT re",NIL);
   dosearch (stream,NIL,"SINCE 1-Jan-2000 UNANSWERED",NIL);
+  dosearch (stream,NIL,"OR FLAGGED ANSWERED",NIL);
+  dosearch (stream,NIL,"NOT SEEN LARGER 2000",NIL);
+  dosearch (stream,NIL,"SMALLER 3000 UNDELETED",SE_UID);
+  dosearch (stream,NIL,"HEADER Message-ID example",NIL);
+  dosearch (stream,NIL,"KEYWORD $Label1",NIL);
+  dosearch (stream,NIL,"UNKEYWORD $Label1 DRAFT",NIL);
+  dosearch (stream,NIL,"BEFORE 1-Jan-2030 TO alice",NIL);
+  dosearch (stream,NIL,"SENTSINCE 1-Jan-1990 SENTBEFORE 1-Jan-2030",NIL);
+  dosearch (stream,NIL,"CC a BCC b",NIL);
+  dosearch (stream,NIL,"NEW",NIL);
+  dosearch (stream,NIL,"OLD RECENT",NIL);
+  dosearch (stream,"ISO-8859-1","SUBJECT mail",NIL);
+  dosearch (stream,"UTF-8","BODY the",SE_UID);
   printf ("== sort\n");
   {
     SORTPGM *pg = mail_newsortpgm ();
@@ -316,6 +411,14 @@ int main (int argc,char **argv)
       "From: Someone <someone@example.com>\r\nTo: alice@example.com\r\nSubject: appended\r\nMessage-ID: <app1@example.com>\r\n\r\nHello there.\r\n"));
     mail_status (stream,box2,SA_MESSAGES|SA_UNSEEN);
     printf ("copy to missing %ld\n",mail_copy_full (stream,"1","NoSuchBox",NIL));
+    printf ("move %ld\n",mail_move (stream,"2","Test2"));
+    printf ("nmsgs=%lu\n",stream->nmsgs);
+    mail_status (stream,box2,SA_MESSAGES|SA_UNSEEN|SA_RECENT);
+    mail_status (NIL,box2,SA_MESSAGES);
+    mail_list (stream,srv,"%");
+    mail_list (stream,srv,"INBOX*");
+    mail_list (stream,srv,"NoSuch*");
+    mail_lsub (stream,srv,"T*");
     printf ("unsubscribe %ld\n",mail_unsubscribe (stream,box));
     printf ("delete %ld\n",mail_delete (stream,box2));
     printf ("delete missing %ld\n",mail_delete (stream,box2));
@@ -332,19 +435,28 @@ int main (int argc,char **argv)
   imap_getquotaroot (stream,"INBOX");
   imap_getacl (stream,"INBOX");
   imap_myrights (stream,"INBOX");
+  printf ("setacl %ld\n",imap_setacl (stream,"INBOX","bob","lrs"));
+  printf ("getacl %ld\n",imap_getacl (stream,"INBOX"));
+  printf ("listrights %ld\n",imap_listrights (stream,"INBOX","bob"));
+  printf ("deleteacl %ld\n",imap_deleteacl (stream,"INBOX","bob"));
+  printf ("getacl %ld\n",imap_getacl (stream,"INBOX"));
+  printf ("setacl missing %ld\n",imap_setacl (stream,"NoSuchBox","bob","lr"));
+  printf ("getquota %ld\n",imap_getquota (stream,"User quota"));
+  {
+    STRINGLIST *l = mail_newstringlist ();
+    l->text.data = (unsigned char *) cpystr ("STORAGE");
+    l->text.size = 7;
+    l->next = mail_newstringlist ();
+    l->next->text.data = (unsigned char *) cpystr ("1000");
+    l->next->text.size = 4;
+    printf ("setquota %ld\n",imap_setquota (stream,"User quota",l));
+    mail_free_stringlist (&l);
+  }
   printf ("== ping\n");
   printf ("ping %ld\n",mail_ping (stream));
   mail_check (stream);
   printf ("== close\n");
   mail_close (stream);
-  printf ("== bad password\n");
-  {
-    char bad[512];
-    sprintf (bad,"{127.0.0.1:%d/imap/notls/user=bob}INBOX",port);
-    stream = mail_open (NIL,bad,NIL);
-    printf ("open %s\n",stream ? "succeeded" : "failed");
-    if (stream) mail_close (stream);
-  }
   printf ("== done\n");
   return 0;
 }

@@ -58,6 +58,7 @@ ssl_cert = <$dir/server.pem
 ssl_key = <$dir/server.key
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
+auth_failure_delay = 0
 auth_mechanisms = plain login cram-md5
 mail_location = maildir:~/Maildir
 mail_plugins = \$mail_plugins quota acl
@@ -120,7 +121,9 @@ EOF
     DOVECOT_POP3_PORT=$((base + 2))
     DOVECOT_POP3S_PORT=$((base + 3))
     export DOVECOT_DIR DOVECOT_CA DOVECOT_IMAP_PORT DOVECOT_IMAPS_PORT DOVECOT_POP3_PORT DOVECOT_POP3S_PORT
-    dovecot -c "$dir/dovecot.conf" || { cat "$dir/log/dovecot.log" >&2 2>/dev/null; return 1; }
+    # Its own stdio: the daemon must not hold the caller's pipes open.
+    dovecot -c "$dir/dovecot.conf" </dev/null >/dev/null 2>"$dir/log/start.err" ||
+        { cat "$dir/log/start.err" "$dir/log/dovecot.log" >&2 2>/dev/null; return 1; }
     local i
     for i in $(seq 1 100); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$base") 2>/dev/null &&

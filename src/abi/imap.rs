@@ -167,8 +167,14 @@ unsafe fn finish(stream: *mut MAILSTREAM, r: Result<Done, Broken>) -> Reply {
             text: d.text,
             broken: false,
         },
-        Err(Broken(_)) => {
-            let text = b"[CLOSED] IMAP connection broken (server response)".to_vec();
+        Err(Broken(t)) => {
+            // As the original: the break itself, then "lost" for every
+            // command tried on the dead connection.
+            let text = if t == b"IMAP connection lost" {
+                b"[CLOSED] IMAP connection lost".to_vec()
+            } else {
+                b"[CLOSED] IMAP connection broken (server response)".to_vec()
+            };
             // SAFETY: stream live.
             unsafe { notify(stream, &text, BYE as c_long) };
             Reply {
@@ -992,11 +998,7 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         let host_s = String::from_utf8_lossy(&host).into_owned();
         let tcp = |code: c_long| super::params::number(crate::env::params::Owner::Tcp, code) as i64;
         let novalidate = mb.novalidate() != 0;
-        let tls_opts = move |name: &str| crate::net::tls::TlsOptions {
-            server_name: name.to_string(),
-            novalidate,
-            ..Default::default()
-        };
+        let tls_opts = move |name: &str| super::net::tls_options(name, novalidate);
         let opts = crate::net::transport::OpenOptions {
             host: host_s.clone(),
             port,
@@ -1008,6 +1010,8 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
             ),
             tls: (mb.sslflag() != 0).then(|| tls_opts(&host_s)),
             max_line: crate::net::imap::parse::Limits::default().line,
+            // SET_TIMEOUT is asked when a wait runs out, as the original.
+            timeout_hook: Some(super::net::timeout_hook()),
             log: Some(std::sync::Arc::new(|k, t: &str| {
                 let level = match k {
                     crate::net::transport::LogKind::Info => 0,
@@ -1020,17 +1024,29 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         };
         let conn = match crate::net::transport::Connection::open(&opts) {
             Ok(c) => c,
+            Err(crate::net::transport::NetError::Tls(f)) => {
+                super::net::report_tls_failure(&host, &f, 0);
+                return null_mut();
+            }
             Err(e) => {
                 log(e.to_string().as_bytes(), ERROR as c_long);
                 return null_mut();
             }
         };
-        // The name the original shows: the canonical name of the host.
-        let host = match crate::net::transport::parse_address(&host_s) {
-            Some(ip) => crate::os::host::reverse_name(&ip)
-                .map(String::into_bytes)
-                .unwrap_or_else(|| host.clone()),
-            None => host.clone(),
+        // The name used for authentication, as the original: with
+        // TRUSTDNS, the peer's name from a PTR lookup (SASLUSESPTRNAME) or
+        // else the resolver's canonical name; otherwise the name given.
+        let host = {
+            use crate::env::params::Owner;
+            let n = |o, c: c_long| super::params::number(o, c) != 0;
+            if !n(Owner::Mail, GET_TRUSTDNS) {
+                host.clone()
+            } else if n(Owner::Mail, GET_SASLUSESPTRNAME) {
+                conn.remote_host(n(Owner::Tcp, GET_ALLOWREVERSEDNS))
+                    .into_bytes()
+            } else {
+                conn.host().as_bytes().to_vec()
+            }
         };
         let wire = crate::net::imap::session::NetWire(conn);
         let mut session = Session::new(Box::new(wire));
@@ -1057,15 +1073,20 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         })) as *mut c_void;
         apply(stream, items);
         let preauth = match greeting {
-            Ok(d) if d.cond == Cond::Ok => false,
-            Ok(d) if d.cond == Cond::Preauth => true,
+            // The greeting's text reaches mm_notify as any untagged OK
+            // (unless its code is ordinary data such as CAPABILITY).
+            Ok(d) if d.cond == Cond::Ok || d.cond == Cond::Preauth => {
+                response(stream, d.code.as_ref(), &d.text, 0, true);
+                d.cond == Cond::Preauth
+            }
             Ok(d) => {
                 log(&d.text, ERROR as c_long);
                 close_local(stream, 1);
                 return null_mut();
             }
-            Err(Broken(t)) => {
-                log(&t, ERROR as c_long);
+            Err(b) => {
+                let r = finish(stream, Err(b));
+                log(&r.text, ERROR as c_long);
                 close_local(stream, 1);
                 return null_mut();
             }
@@ -1087,9 +1108,16 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
                 if ok(stream, &r) {
                     let name = String::from_utf8_lossy(&nm_bytes(&mb.host)).into_owned();
                     let o = tls_opts(&name);
-                    let started = local(stream).map(|l| l.session.start_tls(&o));
-                    if let Some(Err(Broken(t))) = started {
-                        log(&t, ERROR as c_long);
+                    let started = local(stream).map(|l| l.session.start_tls_io(&o));
+                    if let Some(Err(e)) = started {
+                        let tls = e
+                            .get_ref()
+                            .and_then(|x| x.downcast_ref::<crate::net::transport::NetError>());
+                        let f = match tls {
+                            Some(crate::net::transport::NetError::Tls(f)) => f.clone(),
+                            _ => crate::net::tls::TlsFailure::negotiation(),
+                        };
+                        super::net::report_tls_failure(&nm_bytes(&mb.host), &f, 0);
                         close_local(stream, 1);
                         return null_mut();
                     }
@@ -1113,7 +1141,8 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
             }
             mb.host = hostz;
             if !login(stream, &mut mb) {
-                close_local(stream, 1);
+                // As the original: the failed stream is closed with LOGOUT.
+                close_local(stream, 0);
                 return null_mut();
             }
         }
@@ -1178,7 +1207,7 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
                 ) != 0
                     || r.broken
                 {
-                    close_local(stream, 1);
+                    close_local(stream, 0);
                     return null_mut();
                 }
                 (*stream).set_halfopen(1);
@@ -1330,9 +1359,14 @@ unsafe fn sasl_login(stream: *mut MAILSTREAM, mb: &mut NETMBX, max: c_long) -> O
                 }
             }
         }
+        // The original never offers LOGIN when PLAIN is advertised too.
+        if mechs.contains(&Mechanism::Plain) {
+            mechs.retain(|&m| m != Mechanism::Login);
+        }
         if mechs.is_empty() {
             return None;
         }
+        let secured = local(stream).is_some_and(|l| l.ssl || l.tls);
         let mut lsterr: Option<Vec<u8>> = None;
         for m in mechs {
             if let Some(e) = lsterr.take() {
@@ -1348,6 +1382,12 @@ unsafe fn sasl_login(stream: *mut MAILSTREAM, mb: &mut NETMBX, max: c_long) -> O
                     t.extend_from_slice(&e[..e.len().min(80)]);
                     log(&t, WARN as c_long);
                 }
+                if m == Mechanism::Plain && !secured {
+                    log(
+                        b"SECURITY PROBLEM: insecure server advertised AUTH=PLAIN",
+                        WARN as c_long,
+                    );
+                }
                 let mut usr = [0 as c_char; MAILTMPLEN as usize];
                 let mut pwd = [0 as c_char; MAILTMPLEN as usize];
                 if m != Mechanism::External {
@@ -1362,6 +1402,20 @@ unsafe fn sasl_login(stream: *mut MAILSTREAM, mb: &mut NETMBX, max: c_long) -> O
                 let pass = nm_bytes(&pwd);
                 pwd.iter_mut().for_each(|c| *c = 0);
                 if pass.is_empty() && m != Mechanism::External {
+                    // As the original: the exchange is cancelled with "*",
+                    // the server's answer reported, then the cancellation.
+                    let l = local(stream)?;
+                    let mut env = CEnv::new();
+                    let mut items = Vec::new();
+                    let r = l
+                        .session
+                        .authenticate_cancel(m.name(), &mut env, &mut items);
+                    drop(env);
+                    apply(stream, items);
+                    let r = finish(stream, r);
+                    if ok(stream, &r) {
+                        return Some(true);
+                    }
                     log(b"IMAP Authentication cancelled", ERROR as c_long);
                     return Some(false);
                 }
@@ -1609,6 +1663,124 @@ fn fetch_atts(uid: bool, body: bool, hdrs: bool, date: bool, size: bool) -> Stri
         t.push_str(" RFC822.SIZE");
     }
     format!("({} FLAGS)", &t[1..])
+}
+
+/// Sends FETCH (UID FETCH with `uid`) of `seq` for `att`; a failure is
+/// logged as the original does.
+///
+/// # Safety
+/// `stream` live.
+unsafe fn fetch_cmd(stream: *mut MAILSTREAM, seq: &[u8], att: &str, uid: bool) {
+    // SAFETY: stream live.
+    unsafe {
+        let cmd = if uid { "UID FETCH" } else { "FETCH" };
+        let r = send(stream, cmd, &[Arg::Atom(seq), Arg::Atom(att.as_bytes())]);
+        if !ok(stream, &r) {
+            log(&r.text, ERROR as c_long);
+        }
+    }
+}
+
+/// `imap_fast`: UID, INTERNALDATE, RFC822.SIZE and FLAGS of a sequence.
+///
+/// # Safety
+/// `stream` live; `sequence` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_fast(stream: *mut MAILSTREAM, sequence: *mut c_char, flags: c_long) {
+    super::guard("imap_fast", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            if local(stream).is_none() {
+                return;
+            }
+            let seq = c_bytes(sequence).unwrap_or(b"").to_vec();
+            let uid = flags & FT_UID as c_long != 0;
+            fetch_cmd(stream, &seq, "(UID INTERNALDATE RFC822.SIZE FLAGS)", uid);
+        }
+    })
+}
+
+/// `imap_flags`: FLAGS of a sequence.
+///
+/// # Safety
+/// `stream` live; `sequence` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imap_flags(stream: *mut MAILSTREAM, sequence: *mut c_char, flags: c_long) {
+    super::guard("imap_flags", (), || {
+        // SAFETY: per the contract.
+        unsafe {
+            if local(stream).is_none() {
+                return;
+            }
+            let seq = c_bytes(sequence).unwrap_or(b"").to_vec();
+            fetch_cmd(stream, &seq, "FLAGS", flags & FT_UID as c_long != 0);
+        }
+    })
+}
+
+/// `imap_overview`: envelopes of the selected messages that lack one are
+/// fetched in one command, then `ofn` is called for each selected message.
+///
+/// # Safety
+/// `stream` live; `ofn` NULL or the application's callback.
+#[no_mangle]
+pub unsafe extern "C" fn imap_overview(stream: *mut MAILSTREAM, ofn: overview_t) -> c_long {
+    super::guard("imap_overview", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            if local(stream).is_none_or(|l| l.session.dead) {
+                return 0;
+            }
+            let n = (*stream).nmsgs;
+            let mut seq = String::new();
+            let mut i = 1;
+            while i <= n {
+                let e = mail_elt(stream, i);
+                if (*e).sequence() != 0 && (*e).private.msg.env.is_null() {
+                    let start = i;
+                    while i < n && {
+                        let f = mail_elt(stream, i + 1);
+                        (*f).sequence() != 0 && (*f).private.msg.env.is_null()
+                    } {
+                        i += 1;
+                    }
+                    if !seq.is_empty() {
+                        seq.push(',');
+                    }
+                    if i == start {
+                        seq.push_str(&format!("{start}"));
+                    } else {
+                        seq.push_str(&format!("{start}:{i}"));
+                    }
+                }
+                i += 1;
+            }
+            if !seq.is_empty() {
+                let att = fetch_atts(true, false, true, true, true);
+                fetch_cmd(stream, seq.as_bytes(), &att, false);
+            }
+            let Some(f) = ofn else { return 1 };
+            for i in 1..=(*stream).nmsgs {
+                let e = mail_elt(stream, i);
+                if (*e).sequence() == 0 {
+                    continue;
+                }
+                let env = super::mail::mail_fetch_structure(stream, i, null_mut(), 0);
+                if env.is_null() {
+                    continue;
+                }
+                let mut ov: OVERVIEW = std::mem::zeroed();
+                ov.subject = (*env).subject;
+                ov.from = (*env).from;
+                ov.date = (*env).date as *mut c_char;
+                ov.message_id = (*env).message_id;
+                ov.references = (*env).references;
+                ov.optional.octets = (*mail_elt(stream, i)).rfc822_size;
+                f(stream, mail_uid(stream, i), &mut ov, i);
+            }
+            1
+        }
+    })
 }
 
 /// `imap_msgdata`: fetches a section into the cache.
@@ -2841,11 +3013,11 @@ pub unsafe extern "C" fn imap_setquota(
                     t.push(b' ');
                 }
                 first = false;
-                if !(*l).text.data.is_null() {
-                    t.extend_from_slice(std::slice::from_raw_parts(
-                        (*l).text.data,
-                        (*l).text.size as usize,
-                    ));
+                // QUOTA's odd syntax, as the original: the resource name
+                // is the NUL-terminated text, the limit is the `size`
+                // field (so the text must not be read `size` bytes far).
+                if let Some(name) = c_bytes((*l).text.data as *mut c_char) {
+                    t.extend_from_slice(name);
                 }
                 t.push(b' ');
                 t.extend_from_slice((*l).text.size.to_string().as_bytes());
@@ -3030,9 +3202,9 @@ pub static mut imapdriver: DRIVER = DRIVER {
     status: Some(imap_status),
     open: Some(imap_open),
     close: Some(imap_close),
-    fast: None,
-    msgflags: None,
-    overview: None,
+    fast: Some(imap_fast),
+    msgflags: Some(imap_flags),
+    overview: Some(imap_overview),
     structure: Some(imap_structure),
     header: None,
     text: None,

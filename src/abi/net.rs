@@ -605,9 +605,26 @@ pub unsafe extern "C" fn tcp_name_valid(s: *mut c_char) -> *mut c_char {
 /// dead "dummy" stream so that the caller does not fall back).
 fn start_tls(h: &mut Handle, host: &[u8], flags: c_ulong) -> bool {
     let host_s = String::from_utf8_lossy(host).into_owned();
+    let opts = tls_options(&host_s, flags & NET_NOVALIDATECERT != 0);
+    let Some(conn) = h.conn.as_mut() else {
+        return false;
+    };
+    let failure = match conn.start_tls(&opts) {
+        Ok(()) => return true,
+        Err(NetError::Tls(f)) => f,
+        Err(_) => TlsFailure::negotiation(),
+    };
+    conn.abort();
+    report_tls_failure(host, &failure, flags)
+}
+
+/// The TLS options the original's `ssl_start` would use for `host`: the
+/// program's `SET_SSLCAPATH`, and its `SET_SSLCERTIFICATEQUERY` callback
+/// (when it has one) asked about a certificate that does not verify.
+pub fn tls_options(host: &str, novalidate: bool) -> TlsOptions {
     let opts = TlsOptions {
-        server_name: host_s.clone(),
-        novalidate: flags & NET_NOVALIDATECERT != 0,
+        server_name: host.to_string(),
+        novalidate,
         ca_path: crate::env::params::string(Owner::Env, GET_SSLCAPATH)
             .map(|p| String::from_utf8_lossy(&p).into_owned()),
         cert_query: Some(Arc::new(|reason: &str, host: &str, cert: &str| {
@@ -633,23 +650,24 @@ fn start_tls(h: &mut Handle, host: &[u8], flags: c_ulong) -> bool {
     };
     // Without a query callback, a verification failure is reported (not
     // asked about): the verifier records it as a certificate failure.
-    let opts = if super::params::hook(GET_SSLCERTIFICATEQUERY) == 0 {
+    if super::params::hook(GET_SSLCERTIFICATEQUERY) == 0 {
         TlsOptions {
             cert_query: None,
             ..opts
         }
     } else {
         opts
-    };
-    let Some(conn) = h.conn.as_mut() else {
-        return false;
-    };
-    let failure = match conn.start_tls(&opts) {
-        Ok(()) => return true,
-        Err(NetError::Tls(f)) => f,
-        Err(_) => TlsFailure::negotiation(),
-    };
-    conn.abort();
+    }
+}
+
+/// Reports a TLS failure for `host` as the original: through the
+/// program's `SET_SSLFAILURE` callback, else `mm_log` ("Certificate
+/// failure for HOST: ..." / "TLS/SSL failure for HOST: ..."). A failed
+/// `/tryssl` attempt (NET_TRYSSL in `flags`) is silent except for a
+/// certificate failure. Returns whether the caller keeps the dead stream
+/// (so that a `/tryssl` caller does not fall back).
+pub fn report_tls_failure(host: &[u8], failure: &TlsFailure, flags: c_ulong) -> bool {
+    let host_s = String::from_utf8_lossy(host).into_owned();
     let sf = super::params::hook(GET_SSLFAILURE);
     let report = |reason: &str, cert: bool| {
         if sf != 0 {
@@ -674,7 +692,7 @@ fn start_tls(h: &mut Handle, host: &[u8], flags: c_ulong) -> bool {
             ));
         }
     };
-    match &failure {
+    match failure {
         TlsFailure::Certificate { .. } => {
             report(&failure.reason(), true);
             flags & NET_TRYSSL != 0

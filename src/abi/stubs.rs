@@ -34,15 +34,12 @@ not_available! {
     fn imap_capability(_a0: *mut MAILSTREAM);
     fn imap_challenge(_a0: *mut c_void, _a1: *mut c_ulong) -> *mut c_void = std::ptr::null_mut();
     fn imap_fake(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char) -> *mut c_void = std::ptr::null_mut();
-    fn imap_fast(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: c_long);
     fn imap_fetch(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: c_long) -> *mut c_void = std::ptr::null_mut();
-    fn imap_flags(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: c_long);
     fn imap_gc_body(_a0: *mut BODY);
     fn imap_getannotation(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut STRINGLIST, _a3: *mut STRINGLIST) -> c_long = 0;
     fn imap_list_work(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut c_char, _a4: *mut c_char);
     fn imap_login(_a0: *mut MAILSTREAM, _a1: *mut NETMBX, _a2: *mut c_char, _a3: *mut c_char) -> c_long = 0;
     fn imap_OK(_a0: *mut MAILSTREAM, _a1: *mut c_void) -> c_long = 0;
-    fn imap_overview(_a0: *mut MAILSTREAM, _a1: overview_t) -> c_long = 0;
     fn imap_parse_address(_a0: *mut MAILSTREAM, _a1: *mut *mut c_uchar, _a2: *mut c_void) -> *mut ADDRESS = std::ptr::null_mut();
     fn imap_parse_adrlist(_a0: *mut MAILSTREAM, _a1: *mut *mut c_uchar, _a2: *mut c_void) -> *mut ADDRESS = std::ptr::null_mut();
     fn imap_parse_astring(_a0: *mut MAILSTREAM, _a1: *mut *mut c_uchar, _a2: *mut c_void, _a3: *mut c_ulong) -> *mut c_uchar = std::ptr::null_mut();

@@ -30,6 +30,8 @@ fn net_err(e: crate::net::transport::NetError) -> io::Error {
         NetError::Timeout => io::Error::new(io::ErrorKind::TimedOut, "timed out"),
         NetError::Closed => io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed"),
         NetError::LineTooLong => io::Error::new(io::ErrorKind::InvalidData, "line too long"),
+        // Kept whole so that the driver can report it as the original.
+        e @ NetError::Tls(_) => io::Error::other(e),
         NetError::Io(e) => e,
         e => io::Error::other(e.to_string()),
     }
@@ -437,13 +439,54 @@ impl Session {
 
     /// Starts TLS under the session.
     pub fn start_tls(&mut self, opts: &crate::net::tls::TlsOptions) -> Result<(), Broken> {
-        self.wire.start_tls(opts).map_err(|e| {
-            self.dead = true;
-            Broken(e.to_string().into_bytes())
-        })
+        self.start_tls_io(opts)
+            .map_err(|e| Broken(e.to_string().into_bytes()))
+    }
+
+    /// As [`Session::start_tls`], with the wire's own error (a transport
+    /// TLS failure is an `io::Error` wrapping the `NetError`).
+    pub fn start_tls_io(&mut self, opts: &crate::net::tls::TlsOptions) -> io::Result<()> {
+        self.wire.start_tls(opts).inspect_err(|_| self.dead = true)
     }
 
     /// AUTHENTICATE with `client`; SASL-IR when the server has it.
+    /// AUTHENTICATE `mech` cancelled at the first challenge with `*`, as
+    /// the original does when the application gives no password; returns
+    /// the server's tagged answer.
+    pub fn authenticate_cancel(
+        &mut self,
+        mech: &str,
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Done, Broken> {
+        if self.dead {
+            return Err(Broken(b"IMAP connection lost".to_vec()));
+        }
+        self.tag += 1;
+        let tag = format!("A{:04}", self.tag).into_bytes();
+        let mut line = tag.clone();
+        line.extend_from_slice(b" AUTHENTICATE ");
+        line.extend_from_slice(mech.as_bytes());
+        line.extend_from_slice(b"\r\n");
+        self.wire.send(&line).map_err(|e| self.broke(e))?;
+        loop {
+            match self.read(env, items)? {
+                Response::Continue(_) => self.send_line(b"*")?,
+                Response::Tagged(t, cond, code, text) if t == tag => {
+                    return Ok(Done { cond, code, text });
+                }
+                Response::Tagged(..) => {}
+                Response::Untagged(u) => {
+                    let bye = self.note(&u);
+                    items.push(Item::Untagged(u));
+                    if bye {
+                        return Err(Broken(b"IMAP server said BYE".to_vec()));
+                    }
+                }
+            }
+        }
+    }
+
     pub fn authenticate(
         &mut self,
         client: &mut crate::net::sasl::SaslClient,
