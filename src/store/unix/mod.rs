@@ -202,6 +202,10 @@ type ReadInto<'a> = &'a mut dyn FnMut(usize, usize, &mut Vec<u8>) -> std::io::Re
 /// Size of the windows a file is parsed in.
 const WINDOW: usize = 1 << 20;
 
+/// Size of the reads and writes of a rewrite or copy (small: the parse
+/// buffer is gone by then, the generic layer's cache is not).
+const CHUNK: usize = 256 << 10;
+
 /// Where the bytes of the messages are read from.
 #[derive(Debug)]
 enum Source {
@@ -272,7 +276,7 @@ impl<'a> OldBytes<'a> {
                 if start < *base || end > *base + buf.len() {
                     *base = start;
                     buf.clear();
-                    let want = (end - start).max(WINDOW).min(*size - start);
+                    let want = (end - start).max(CHUNK).min(*size - start);
                     read_append(file, start, want, buf)?;
                 }
                 let lo = start - *base;
@@ -300,7 +304,7 @@ impl ChunkWriter<'_> {
         }
         let skip = self.from.saturating_sub(pos);
         self.buf.extend_from_slice(&piece[skip..]);
-        if self.buf.len() >= WINDOW {
+        if self.buf.len() >= CHUNK {
             self.flush()?;
         }
         Ok(())
@@ -879,7 +883,8 @@ impl UnixMailbox {
         }
         let mut base = !pseudo;
         let mut recent = self.recent;
-        let mut kept = Vec::with_capacity(self.msgs.len());
+        let mut kept = Vec::with_capacity(if plan.is_none() { self.msgs.len() } else { 0 });
+        let mut nkept = 0;
         let mut expunged = Vec::new();
         let last_kept = (0..self.msgs.len())
             .rev()
@@ -897,10 +902,12 @@ impl UnixMailbox {
             }
             let last = last_kept == Some(i);
             if let Some((placed, total, from)) = plan {
-                let k = kept.len();
+                // The first run placed the messages: they are not kept
+                // again.
+                let k = nkept;
+                nkept += 1;
                 let end = placed.get(k + 1).map_or(total, |n| n.layout.offset);
                 if end <= from {
-                    kept.push(placed[k].clone());
                     cur = end;
                     base = false;
                     continue;
@@ -914,7 +921,9 @@ impl UnixMailbox {
                 self.write_message(bytes, l.offset, m.clone(), base, last, cur, &mut piece);
             sink(cur, &piece)?;
             cur += piece.len();
-            kept.push(placed);
+            if plan.is_none() {
+                kept.push(placed);
+            }
             base = false;
         }
         Ok(Rendered {
@@ -1149,7 +1158,7 @@ impl UnixMailbox {
         let mut done = 0;
         let mut chunk = Vec::new();
         while first + done < new_len {
-            let n = WINDOW.min(new_len - first - done);
+            let n = CHUNK.min(new_len - first - done);
             loop {
                 chunk.clear();
                 let step = read_append(file, src + done, n, &mut chunk).and_then(|_| {
@@ -1421,7 +1430,7 @@ impl UnixMailbox {
                 let l = &m.layout;
                 let bytes = old.get(l.offset, l.text_start() + l.text_len)?;
                 self.copy_message(bytes, m, uid, &mut out);
-                if out.len() >= WINDOW {
+                if out.len() >= CHUNK {
                     put(&out)?;
                     out.clear();
                 }
