@@ -692,12 +692,78 @@ pub fn parse(
     d: &[u8],
     start: usize,
     existing: u32,
-    mut prev_uid: u32,
+    prev_uid: u32,
     st: &mut MailboxState,
     sniff: bool,
     ev: &mut dyn Events,
 ) -> Result<ParseOutcome, ParseError> {
-    let mut out = ParseOutcome::default();
+    let mut carry = Carry::new(prev_uid);
+    parse_carry(d, start, existing, &mut carry, st, sniff, ev)
+}
+
+/// What a parse hands on to the parse of the data that follows, when a
+/// file is parsed a window at a time: the result is then the same as one
+/// parse of the whole (see [`last_cut`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Carry {
+    /// UID of the last message parsed.
+    pub prev_uid: u32,
+    /// Whether a continuation line may follow (the last header line kept).
+    pub retain: bool,
+    /// The pseudo-message was seen (as the first message).
+    pub pseudo_seen: bool,
+}
+
+impl Carry {
+    pub fn new(prev_uid: u32) -> Carry {
+        Carry {
+            prev_uid,
+            retain: true,
+            pseudo_seen: false,
+        }
+    }
+}
+
+/// Where a window `buf` of a Berkeley file (starting at a line start) can
+/// be cut so that parsing the part before and the part after one after the
+/// other gives what one parse of both gives: the start of the last valid
+/// "From " line, complete in `buf`, that follows a blank line (a blank line
+/// ends any header, and a valid "From " line after it always begins a
+/// message). 0 when there is none.
+pub fn last_cut(buf: &[u8]) -> usize {
+    let finder = memchr::memmem::FinderRev::new(b"\nFrom ");
+    let mut end = buf.len();
+    while let Some(p) = finder.rfind(&buf[..end]) {
+        let s = p + 1;
+        let blank_before = p >= 1
+            && (buf[p - 1] == b'\n' || (p >= 2 && buf[p - 1] == b'\r' && buf[p - 2] == b'\n'));
+        if blank_before
+            && memchr::memchr(b'\n', &buf[s..]).is_some()
+            && valid_from(&buf[..line_end(buf, s)], s).is_some()
+        {
+            return s;
+        }
+        end = p;
+    }
+    0
+}
+
+/// [`parse`] carrying state from and to the parse of the data before and
+/// after (`carry`).
+pub fn parse_carry(
+    d: &[u8],
+    start: usize,
+    existing: u32,
+    carry: &mut Carry,
+    st: &mut MailboxState,
+    sniff: bool,
+    ev: &mut dyn Events,
+) -> Result<ParseOutcome, ParseError> {
+    let mut prev_uid = carry.prev_uid;
+    let mut out = ParseOutcome {
+        pseudo_seen: carry.pseudo_seen,
+        ..Default::default()
+    };
     let mut pos = start;
     while pos < d.len() && matches!(d[pos], b'\n' | b'\r' | b' ' | b'\t') {
         pos += 1;
@@ -722,7 +788,7 @@ pub fn parse(
         }
     };
     let mut nmsgs = existing;
-    let mut retain = true;
+    let mut retain = carry.retain;
     let mut memo = DateMemo::default();
     let finder = memchr::memmem::Finder::new(b"\nFrom ");
     // The next CR at or after the header line being looked at (d.len():
@@ -869,6 +935,9 @@ pub fn parse(
             _ => break,
         }
     }
+    carry.prev_uid = prev_uid;
+    carry.retain = retain;
+    carry.pseudo_seen = out.pseudo_seen;
     Ok(out)
 }
 

@@ -89,7 +89,7 @@ impl MboxMailbox {
                     if !mb.reparse(file, ev) {
                         return;
                     }
-                    let at = mb.data.len() as u64;
+                    let at = mb.size as u64;
                     let moved = file.write_all_at(&text, at).and_then(|_| file.sync_all());
                     if let Err(e) = moved {
                         let t = format!("New mail move failed: {}", super::error_text(&e));

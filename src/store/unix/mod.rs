@@ -3,9 +3,11 @@
 //! X-UID headers and mailbox data in an X-IMAP pseudo-message or an
 //! X-IMAPbase header of the first message.
 //!
-//! The file is loaded whole and kept in memory as of the size last parsed;
-//! messages are byte ranges into it. Every operation on the file reopens
-//! it under the dot-lock and an `flock`, as the original does.
+//! Only an index of the messages is kept (where each one's "From " line,
+//! header and text lie, and its flags and UID); headers and texts are read
+//! from the file when asked for. The file is parsed a window at a time.
+//! Every operation on the file reopens it under the dot-lock and an
+//! `flock`, as the original does.
 
 pub mod format;
 pub mod mbox;
@@ -170,6 +172,152 @@ fn set_times(file: &File, atime: i64, mtime: i64) -> bool {
     .is_ok()
 }
 
+/// Bytes `start..end` of a file (fewer when it is shorter).
+fn read_range(file: &File, start: usize, end: usize) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    read_append(file, start, end.saturating_sub(start), &mut buf)?;
+    Ok(buf)
+}
+
+/// Appends up to `len` bytes of `file` from `offset` to `buf` (fewer at
+/// the end of the file).
+fn read_append(file: &File, offset: usize, len: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    let at = buf.len();
+    buf.resize(at + len, 0);
+    match read_some_at(file, &mut buf[at..], offset as u64) {
+        Ok(n) => {
+            buf.truncate(at + n);
+            Ok(())
+        }
+        Err(e) => {
+            buf.truncate(at);
+            Err(e)
+        }
+    }
+}
+
+/// `read(offset, len, buf)`: appends bytes of a file to `buf`.
+type ReadInto<'a> = &'a mut dyn FnMut(usize, usize, &mut Vec<u8>) -> std::io::Result<()>;
+
+/// Size of the windows a file is parsed in.
+const WINDOW: usize = 1 << 20;
+
+/// Size of the reads and writes of a rewrite or copy (small: the parse
+/// buffer is gone by then, the generic layer's cache is not).
+const CHUNK: usize = 256 << 10;
+
+/// Where the bytes of the messages are read from.
+#[derive(Debug)]
+enum Source {
+    /// Not opened yet.
+    None,
+    /// The mailbox file (a descriptor of the file parsed).
+    File(File),
+    /// Bytes at hand (tests and fuzzing).
+    Memory(Vec<u8>),
+}
+
+/// State of one parse run over new data, window after window.
+struct AbsorbRun {
+    /// Messages known before the run.
+    existing: usize,
+    recent: u32,
+    carry: format::Carry,
+}
+
+impl AbsorbRun {
+    fn new(mb: &UnixMailbox) -> AbsorbRun {
+        AbsorbRun {
+            existing: mb.msgs.len(),
+            recent: mb.recent,
+            carry: format::Carry::new(mb.msgs.last().map_or(0, |m| m.info.uid)),
+        }
+    }
+}
+
+/// How far past a message's text the rewrite looks (an MMDF delimiter).
+const MMDF_TAIL: usize = 5;
+
+/// The old bytes of a mailbox being rewritten, read in order.
+enum OldBytes<'a> {
+    Slice(&'a [u8]),
+    /// A file of `size` bytes, read through a window of it (`base`: the
+    /// offset of `buf`).
+    File {
+        file: &'a File,
+        size: usize,
+        base: usize,
+        buf: Vec<u8>,
+    },
+}
+
+impl<'a> OldBytes<'a> {
+    fn file(file: &'a File, size: usize) -> Self {
+        OldBytes::File {
+            file,
+            size,
+            base: 0,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Bytes `start..end` (fewer at the end of the data).
+    fn get(&mut self, start: usize, end: usize) -> std::io::Result<&[u8]> {
+        match self {
+            OldBytes::Slice(d) => Ok(&d[start.min(d.len())..end.min(d.len())]),
+            OldBytes::File {
+                file,
+                size,
+                base,
+                buf,
+            } => {
+                let end = end.min(*size);
+                let start = start.min(end);
+                if start < *base || end > *base + buf.len() {
+                    *base = start;
+                    buf.clear();
+                    let want = (end - start).max(CHUNK).min(*size - start);
+                    read_append(file, start, want, buf)?;
+                }
+                let lo = start - *base;
+                Ok(&buf[lo..(end - *base).min(buf.len())])
+            }
+        }
+    }
+}
+
+/// Writes the pieces of a new image from offset `from` on into `file` at
+/// `at`, in large writes.
+struct ChunkWriter<'a> {
+    file: &'a File,
+    at: usize,
+    from: usize,
+    buf: Vec<u8>,
+}
+
+impl ChunkWriter<'_> {
+    /// A piece of the new image at offset `pos` (pieces come in order).
+    fn put(&mut self, pos: usize, piece: &[u8]) -> std::io::Result<()> {
+        let end = pos + piece.len();
+        if end <= self.from {
+            return Ok(());
+        }
+        let skip = self.from.saturating_sub(pos);
+        self.buf.extend_from_slice(&piece[skip..]);
+        if self.buf.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.write_all_at(&self.buf, self.at as u64)?;
+        self.at += self.buf.len();
+        self.buf.clear();
+        Ok(())
+    }
+}
+
 /// Which of `count` messages a set names (numbers out of range ignored).
 fn members(set: MsgSet, count: usize) -> Vec<bool> {
     let mut chosen = vec![false; count];
@@ -200,7 +348,10 @@ fn first_difference(a: &[u8], b: &[u8]) -> usize {
 /// A mailbox as a rewrite would store it.
 #[derive(Debug)]
 struct Rendered {
+    /// The new file (only when rendered into memory).
     bytes: Vec<u8>,
+    /// Its length.
+    len: usize,
     msgs: Vec<Message>,
     /// Message numbers to report expunged, in order.
     expunged: Vec<u32>,
@@ -226,8 +377,11 @@ pub struct UnixMailbox {
     mtime: i64,
     /// The file (canonical name).
     path: Vec<u8>,
-    /// The file's bytes as of the last parse.
-    data: Vec<u8>,
+    /// How much of the file has been parsed (its size as of the last
+    /// parse or rewrite).
+    size: usize,
+    /// Where message bytes are read from.
+    source: Source,
     /// Modification time seen last (0: not yet).
     filetime: i64,
     msgs: Vec<Message>,
@@ -330,36 +484,50 @@ impl UnixMailbox {
             }
         };
         let size = meta.len() as usize;
-        let old = self.data.len();
+        let old = self.size;
         if size < old {
             let text = format!("Mailbox shrank from {} to {} bytes, aborted", old, size);
             ev.log(text.as_bytes(), Level::Error);
             self.dead = true;
             return false;
         }
-        if size > old {
-            // Only the new part: what was parsed before is kept in memory.
-            // Read into the vector's spare room (no zeroing first).
-            self.data.reserve_exact(size - old);
-            let read = {
-                use std::io::{Read, Seek, SeekFrom};
-                let mut f = file;
-                f.seek(SeekFrom::Start(old as u64))
-                    .and_then(|_| f.take((size - old) as u64).read_to_end(&mut self.data))
-            };
-            match read {
-                Ok(_) => {}
+        if matches!(self.source, Source::None) {
+            match file.try_clone() {
+                Ok(f) => self.source = Source::File(f),
                 Err(e) => {
-                    self.data.truncate(old);
+                    self.dead = true;
+                    let text = format!("Mailbox open failed, aborted: {}", error_text(&e));
+                    ev.log(text.as_bytes(), Level::Error);
+                    return false;
+                }
+            }
+        }
+        if size > old {
+            self.mtime = meta.mtime();
+            let parsed = match self.kind {
+                Kind::Unix => self.absorb_windows(
+                    &mut |at, len, buf| read_append(file, at, len, buf),
+                    old,
+                    size,
+                    WINDOW,
+                    ev,
+                ),
+                // The MMDF parse may look back before where it starts: it
+                // gets the whole file.
+                Kind::Mmdf => match read_range(file, 0, size) {
+                    Ok(d) => self.absorb(&d, old, WINDOW, ev),
+                    Err(e) => Err(e),
+                },
+            };
+            match parsed {
+                Ok(true) => self.size = size,
+                Ok(false) => return false,
+                Err(e) => {
                     let text = format!("Mailbox open failed, aborted: {}", error_text(&e));
                     ev.log(text.as_bytes(), Level::Error);
                     self.dead = true;
                     return false;
                 }
-            }
-            self.mtime = meta.mtime();
-            if !self.absorb(old, ev) {
-                return false;
             }
         } else if self.filetime != 0 && self.filetime != meta.mtime() {
             ev.log(
@@ -371,17 +539,116 @@ impl UnixMailbox {
         true
     }
 
-    /// Parses the data from `start` and adds the messages found.
-    fn absorb(&mut self, start: usize, ev: &mut dyn Events) -> bool {
+    /// Parses bytes `old..size` of a Berkeley file a window at a time
+    /// (each cut where [`format::last_cut`] allows, so that the result is
+    /// that of one parse of the whole), adding the messages found. Ok(false)
+    /// when the data did not parse (logged; the stream is dead).
+    /// `read(offset, len, buf)` appends file bytes to `buf`; `window` is
+    /// the size of the windows.
+    fn absorb_windows(
+        &mut self,
+        read: ReadInto<'_>,
+        old: usize,
+        size: usize,
+        window: usize,
+        ev: &mut dyn Events,
+    ) -> std::io::Result<bool> {
+        let mut run = AbsorbRun::new(self);
+        let mut buf: Vec<u8> = Vec::new();
+        let mut base = old;
+        let mut want = window;
+        loop {
+            let have = base + buf.len();
+            let goal = (base + want).min(size);
+            if goal > have {
+                read(have, goal - have, &mut buf)?;
+                if base + buf.len() < goal {
+                    // Shorter than it said: parse what is there.
+                    return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
+                }
+            }
+            let at_end = base + buf.len() >= size;
+            let cut = if at_end {
+                buf.len()
+            } else {
+                format::last_cut(&buf)
+            };
+            if cut == 0 && !at_end {
+                // One message larger than the window: take more.
+                want = want.saturating_mul(2);
+                continue;
+            }
+            if !self.absorb_window(&buf[..cut], base, &mut run, ev) {
+                return Ok(false);
+            }
+            if at_end || (self.sniff && self.msgs.len() > run.existing) {
+                break;
+            }
+            buf.drain(..cut);
+            base += cut;
+            want = window.max(buf.len());
+        }
+        Ok(self.absorb_finish(run, ev))
+    }
+
+    /// Parses `data` (the whole file) from `start` and adds the messages
+    /// found; a Berkeley file a `window` at a time.
+    fn absorb(
+        &mut self,
+        data: &[u8],
+        start: usize,
+        window: usize,
+        ev: &mut dyn Events,
+    ) -> std::io::Result<bool> {
+        if self.kind == Kind::Unix {
+            let mut read = |at: usize, len: usize, buf: &mut Vec<u8>| {
+                buf.extend_from_slice(&data[at..at + len]);
+                Ok(())
+            };
+            return self.absorb_windows(&mut read, start, data.len(), window, ev);
+        }
+        let mut run = AbsorbRun::new(self);
+        {
+            let existing = self.msgs.len() as u32;
+            let outcome = match format::parse_with(
+                self.kind,
+                self.mtime,
+                data,
+                start,
+                existing,
+                run.carry.prev_uid,
+                &mut self.st,
+                self.sniff,
+                ev,
+            ) {
+                Ok(o) => o,
+                Err(format::ParseError::Unexpected(text)) => {
+                    ev.log(&text, Level::Error);
+                    self.dead = true;
+                    return Ok(false);
+                }
+            };
+            run.carry.pseudo_seen = outcome.pseudo_seen;
+            self.add_parsed(outcome, 0, &mut run);
+        }
+        Ok(self.absorb_finish(run, ev))
+    }
+
+    /// Parses one window of a Berkeley file (`base`: its offset in the
+    /// file) and adds its messages. False when it did not parse (logged).
+    fn absorb_window(
+        &mut self,
+        window: &[u8],
+        base: usize,
+        run: &mut AbsorbRun,
+        ev: &mut dyn Events,
+    ) -> bool {
         let existing = self.msgs.len() as u32;
-        let prev_uid = self.msgs.last().map_or(0, |m| m.info.uid);
-        let outcome = match format::parse_with(
-            self.kind,
-            self.mtime,
-            &self.data,
-            start,
+        let outcome = match format::parse_carry(
+            window,
+            0,
             existing,
-            prev_uid,
+            &mut run.carry,
             &mut self.st,
             self.sniff,
             ev,
@@ -393,21 +660,25 @@ impl UnixMailbox {
                 return false;
             }
         };
-        if outcome.messages.is_empty() {
-            return true;
-        }
-        let mut recent = self.recent;
+        self.add_parsed(outcome, base, run);
+        true
+    }
+
+    /// Adds parsed messages (offsets relative to `base`).
+    fn add_parsed(&mut self, outcome: format::ParseOutcome, base: usize, run: &mut AbsorbRun) {
         for (m, r) in outcome.messages.into_iter().zip(outcome.recent) {
             if r {
-                recent += 1;
+                run.recent += 1;
             }
             let flags = if r {
                 m.flags.union(Flags::RECENT)
             } else {
                 m.flags
             };
+            let mut layout = m.layout;
+            layout.offset += base;
             self.msgs.push(Message {
-                layout: m.layout,
+                layout,
                 info: MessageInfo {
                     uid: m.uid,
                     flags,
@@ -418,8 +689,18 @@ impl UnixMailbox {
                 dirty: m.dirty,
             });
         }
-        if outcome.pseudo_seen {
-            let first = self.msgs.remove(existing as usize);
+    }
+
+    /// What follows a parse that found messages: the pseudo-message taken
+    /// out, UIDs made valid, new counts reported.
+    fn absorb_finish(&mut self, run: AbsorbRun, ev: &mut dyn Events) -> bool {
+        let existing = run.existing;
+        if self.msgs.len() == existing {
+            return true;
+        }
+        let mut recent = run.recent;
+        if run.carry.pseudo_seen {
+            let first = self.msgs.remove(existing);
             if first.info.flags.contains(Flags::RECENT) {
                 recent -= 1;
             }
@@ -467,10 +748,66 @@ impl UnixMailbox {
         set: Option<MsgSet>,
         ev: &mut dyn Events,
     ) -> Option<u32> {
-        let r = self.render(expunge, set, &Now::current(), &user::local_host());
+        let now = Now::current();
+        let host = user::local_host();
+        let old_len = self.size;
+        // Pass 1: where every message goes, how long the new file is and
+        // where it first differs from the old one, without keeping it.
+        let mut first = None;
+        let mut seen = Vec::new();
+        let planned = {
+            let mut compare = |pos: usize, piece: &[u8]| -> std::io::Result<()> {
+                if first.is_some() {
+                    return Ok(());
+                }
+                seen.clear();
+                read_append(
+                    file,
+                    pos,
+                    piece.len().min(old_len.saturating_sub(pos)),
+                    &mut seen,
+                )?;
+                let d = first_difference(&seen, piece);
+                if d < piece.len() {
+                    first = Some(pos + d);
+                }
+                Ok(())
+            };
+            let mut old = OldBytes::file(file, old_len);
+            self.render_with(&mut old, expunge, set, &now, &host, None, &mut compare)
+        };
+        let r = match planned {
+            Ok(r) => r,
+            Err(e) => {
+                let text = format!("Unable to read mailbox: {}", error_text(&e));
+                ev.log(text.as_bytes(), Level::Error);
+                return None;
+            }
+        };
+        let first = first.unwrap_or(r.len.min(old_len));
         let starts: Vec<usize> = r.msgs.iter().map(|m| m.layout.offset).collect();
+        let mut write_new = |from: usize, at: usize| -> std::io::Result<()> {
+            let mut out = ChunkWriter {
+                file,
+                at,
+                from,
+                buf: Vec::new(),
+            };
+            let mut old = OldBytes::file(file, old_len);
+            let mut sink = |pos: usize, piece: &[u8]| out.put(pos, piece);
+            self.render_with(
+                &mut old,
+                expunge,
+                set,
+                &now,
+                &host,
+                Some((&r.msgs, r.len, from)),
+                &mut sink,
+            )?;
+            out.flush()
+        };
         if self
-            .commit(file, &self.data, &r.bytes, &starts, ev)
+            .commit(file, old_len, r.len, first, &starts, &mut write_new, ev)
             .is_err()
         {
             // The old view stays: nothing was lost, the next checkpoint retries.
@@ -485,8 +822,47 @@ impl UnixMailbox {
         Some(nexp)
     }
 
-    /// The mailbox as a rewrite stores it, without touching the file.
-    fn render(&self, expunge: bool, set: Option<MsgSet>, now: &Now, host: &[u8]) -> Rendered {
+    /// The mailbox as a rewrite stores it, without touching the file
+    /// (`old`: the file's bytes).
+    fn render(
+        &self,
+        old: &[u8],
+        expunge: bool,
+        set: Option<MsgSet>,
+        now: &Now,
+        host: &[u8],
+    ) -> Rendered {
+        let mut bytes = Vec::with_capacity(old.len() + 4096);
+        let mut sink = |_pos: usize, piece: &[u8]| -> std::io::Result<()> {
+            bytes.extend_from_slice(piece);
+            Ok(())
+        };
+        let mut source = OldBytes::Slice(old);
+        let mut r = match self.render_with(&mut source, expunge, set, now, host, None, &mut sink) {
+            Ok(r) => r,
+            Err(_) => unreachable!("bytes in memory always read"),
+        };
+        r.bytes = bytes;
+        r
+    }
+
+    /// Renders the mailbox as a rewrite stores it, piece by piece (the
+    /// pseudo-message, then each message kept), handing each piece with its
+    /// offset in the new file to `sink`; the old bytes come from `old`.
+    /// With `plan` (the messages as a first run placed them, the new
+    /// length, and an offset) messages that end at or before the offset
+    /// are not rendered again.
+    #[allow(clippy::too_many_arguments)]
+    fn render_with(
+        &self,
+        old: &mut OldBytes,
+        expunge: bool,
+        set: Option<MsgSet>,
+        now: &Now,
+        host: &[u8],
+        plan: Option<(&[Message], usize, usize)>,
+        sink: &mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
+    ) -> std::io::Result<Rendered> {
         let chosen = set.map(|s| members(s, self.msgs.len()));
         let in_set = |n: u32| chosen.as_ref().is_none_or(|c| c[n as usize - 1]);
         let will_go =
@@ -499,18 +875,22 @@ impl UnixMailbox {
         // An empty mailbox keeps its data in a pseudo-message (unless the
         // user wants none).
         let pseudo = self.st.pseudo || (!any_kept && !user::user_has_no_life());
-        let old = &self.data;
-        let mut out = Vec::with_capacity(old.len() + 4096);
+        let mut cur = 0;
         if pseudo {
-            out.extend_from_slice(&format::pseudo_message_kind(self.kind, &self.st, now, host));
+            let p = format::pseudo_message_kind(self.kind, &self.st, now, host);
+            sink(0, &p)?;
+            cur = p.len();
         }
         let mut base = !pseudo;
         let mut recent = self.recent;
-        let mut kept = Vec::with_capacity(self.msgs.len());
+        let mut kept = Vec::with_capacity(if plan.is_none() { self.msgs.len() } else { 0 });
+        let mut nkept = 0;
         let mut expunged = Vec::new();
         let last_kept = (0..self.msgs.len())
             .rev()
             .find(|&i| !will_go(&self.msgs[i], i as u32 + 1));
+        let mut piece = Vec::new();
+        let trailer = self.kind.trailer().len();
         for (i, m) in self.msgs.iter().enumerate() {
             if will_go(m, i as u32 + 1) {
                 if m.info.flags.contains(Flags::RECENT) {
@@ -521,21 +901,47 @@ impl UnixMailbox {
                 continue;
             }
             let last = last_kept == Some(i);
-            kept.push(self.write_message(old, m.clone(), base, last, &mut out));
+            if let Some((placed, total, from)) = plan {
+                // The first run placed the messages: they are not kept
+                // again.
+                let k = nkept;
+                nkept += 1;
+                let end = placed.get(k + 1).map_or(total, |n| n.layout.offset);
+                if end <= from {
+                    cur = end;
+                    base = false;
+                    continue;
+                }
+            }
+            let l = &m.layout;
+            let hi = (l.text_start() + l.text_len + trailer.max(MMDF_TAIL)).min(self.size);
+            let bytes = old.get(l.offset, hi)?;
+            piece.clear();
+            let placed =
+                self.write_message(bytes, l.offset, m.clone(), base, last, cur, &mut piece);
+            sink(cur, &piece)?;
+            cur += piece.len();
+            if plan.is_none() {
+                kept.push(placed);
+            }
             base = false;
         }
-        Rendered {
-            bytes: out,
+        Ok(Rendered {
+            bytes: Vec::new(),
+            len: cur,
             msgs: kept,
             expunged,
             recent,
             pseudo,
-        }
+        })
     }
 
     /// Takes a rendered mailbox as the current state, reporting what went.
     fn apply(&mut self, r: Rendered, ev: &mut dyn Events) {
-        self.data = r.bytes;
+        self.size = r.len;
+        if let Source::Memory(d) = &mut self.source {
+            *d = r.bytes;
+        }
         self.msgs = r.msgs;
         self.st.pseudo = r.pseudo;
         let expunged = r.expunged;
@@ -555,16 +961,27 @@ impl UnixMailbox {
     }
 
     /// Appends message `m` in its rewritten form to `out`, deciding as the
-    /// original does whether its stored bytes can stay as they are.
+    /// original does whether its stored bytes can stay as they are. `old`
+    /// holds the file's bytes from offset `wbase` (the message's start) to
+    /// a few bytes past its text, or to the end of the file; `cur` is where
+    /// the message goes in the new file.
+    #[allow(clippy::too_many_arguments)]
     fn write_message(
         &self,
         old: &[u8],
+        wbase: usize,
         mut m: Message,
         base: bool,
         last: bool,
+        cur: usize,
         out: &mut Vec<u8>,
     ) -> Message {
         let l = m.layout.clone();
+        // The layout within `old`.
+        let w = Layout {
+            offset: l.offset - wbase,
+            ..l.clone()
+        };
         let status = format::xstatus(
             &self.st,
             m.info.flags,
@@ -575,17 +992,17 @@ impl UnixMailbox {
             base,
             true,
         );
-        let cur = out.len();
+        let start = out.len();
         let unchanged =
             !base && !m.dirty && cur == l.offset && l.header_len == l.header_lf_len + status.len();
         if unchanged {
-            let end = l.text_start() + l.text_len;
-            out.extend_from_slice(&old[l.offset..end]);
+            let end = w.text_start() + w.text_len;
+            out.extend_from_slice(&old[w.offset..end]);
             self.keep_trailer(old, end, last, out);
             m.layout.offset = cur;
             return m;
         }
-        let mut from = &old[l.offset..l.header_start()];
+        let mut from = &old[w.offset..w.header_start()];
         let squeezed: Vec<u8>;
         if from.len() >= 2 && from[from.len() - 2] == b'\r' {
             squeezed = [&from[..from.len() - 2], b"\n"].concat();
@@ -594,7 +1011,7 @@ impl UnixMailbox {
         out.extend_from_slice(from);
         let from_len = from.len();
         let header_at = out.len();
-        format::stored_header_into(old, &l, out);
+        format::stored_header_into(old, &w, out);
         let mut j = out.len() - header_at;
         if j < 2 || out[header_at + j - 2] == b'\n' {
             j = j.saturating_sub(1);
@@ -604,9 +1021,9 @@ impl UnixMailbox {
         out.truncate(header_at + j);
         out.extend_from_slice(&status);
         let header_len = j + status.len();
-        let old_text = l.text_start();
+        let old_text = w.text_start();
         let text_len;
-        if out.len() != old_text {
+        if cur + (out.len() - start) != l.text_start() {
             let text_at = out.len();
             format::strip_cr_into(&old[old_text..old_text + l.text_len], out);
             text_len = out.len() - text_at;
@@ -628,15 +1045,13 @@ impl UnixMailbox {
         m
     }
 
-    /// The end of a message whose stored bytes stay: a Berkeley message
-    /// gets its newline (written if it was missing); the MMDF original
-    /// leaves the delimiter's bytes as they are (zeros past the old end,
-    /// where it extended the file).
     /// The byte(s) after a message's text that stayed in place. The
     /// original writes a Berkeley message's closing newline only when the
     /// next message does not follow one byte on; after the last message it
     /// never does, so a file that ended without that newline keeps the zero
-    /// byte its extension put there.
+    /// byte its extension put there. The MMDF original leaves the
+    /// delimiter's bytes as they are (zeros past the old end, where it
+    /// extended the file).
     fn keep_trailer(&self, old: &[u8], end: usize, last: bool, out: &mut Vec<u8>) {
         match self.kind {
             Kind::Unix if last => out.push(old.get(end).copied().unwrap_or(0)),
@@ -650,40 +1065,44 @@ impl UnixMailbox {
         }
     }
 
-    /// Puts `new` into the file in place of `old` so that, whenever the
-    /// process dies, every message has one intact copy in the file (a
-    /// duplicate at worst; the original, which overwrites in place from a
-    /// memory buffer, can lose messages there):
+    /// Puts the new image into the file in place of the old one so that,
+    /// whenever the process dies, every message has one intact copy in the
+    /// file (a duplicate at worst; the original, which overwrites in place
+    /// from a memory buffer, can lose messages there):
     ///
     /// 1. the new image from the start of the first changed message (or
     ///    earlier, when the file grows) is first written after the end of
     ///    the file, so a full disk fails before anything is overwritten and
     ///    that copy is whole before step 2 begins;
-    /// 2. the new image is written over the old one from the first
-    ///    changed byte, front to back: what it destroys has its copy from
-    ///    step 1, and where it runs past the old end into the start of that
-    ///    copy, those messages are already whole in front of it;
+    /// 2. the new image is copied from there over the old one from the
+    ///    first changed byte, front to back: what it destroys has its copy
+    ///    from step 1, and where it runs past the old end into the start of
+    ///    that copy, those messages are already whole in front of it (and
+    ///    the copy is always read ahead of where it is written);
     /// 3. the file is cut to the new size, which drops the copy.
     ///
-    /// `starts` are the offsets in `new` where messages begin.
+    /// The old image is `old_len` bytes, the new one `new_len`, the first
+    /// differing at `first`; `starts` are the offsets in the new image where
+    /// messages begin; `write_new(from, at)` writes the new image from
+    /// offset `from` on into the file at `at`.
+    #[allow(clippy::too_many_arguments)]
     fn commit(
         &self,
         file: &File,
-        old: &[u8],
-        new: &[u8],
+        old_len: usize,
+        new_len: usize,
+        first: usize,
         starts: &[usize],
+        write_new: &mut dyn FnMut(usize, usize) -> std::io::Result<()>,
         ev: &mut dyn Events,
     ) -> std::result::Result<(), ()> {
-        let first = first_difference(old, new);
-        if first == new.len() && old.len() == new.len() {
+        if first == new_len && old_len == new_len {
             return Ok(());
         }
         // Step 1, or only growth (nothing overwritten): what goes past the
         // old end is written first, and taken back if it cannot all be.
-        // It is written straight from `new` (behind `gap` newlines), with
-        // no second copy of the image in memory.
-        let (gap, tail): (usize, &[u8]) = if first >= old.len() {
-            (0, &new[first..])
+        let (gap, copy_from) = if first >= old_len {
+            (0, first)
         } else {
             let start_at_or_before =
                 |limit: usize| starts.iter().copied().filter(|&s| s <= limit).max();
@@ -691,8 +1110,8 @@ impl UnixMailbox {
             // it runs over the first `grow` bytes of the copy: begin the copy
             // early enough that those bytes belong to messages that end
             // before the old end, which step 2 has rewritten by then.
-            let grow = new.len().saturating_sub(old.len());
-            let straddling = start_at_or_before(old.len() - 1).unwrap_or(0);
+            let grow = new_len.saturating_sub(old_len);
+            let straddling = start_at_or_before(old_len - 1).unwrap_or(0);
             let limit = first.min(straddling.saturating_sub(grow));
             let copy_from = start_at_or_before(limit).unwrap_or(0);
             // Only a mailbox too small for that needs the copy put further
@@ -700,20 +1119,22 @@ impl UnixMailbox {
             let gap = if grow > 0 && copy_from + grow > straddling {
                 grow
             } else {
-                usize::from(old.last().is_some_and(|&c| c != b'\n'))
+                let mut lastb = [b'\n'];
+                let _ = read_some_at(file, &mut lastb, old_len as u64 - 1);
+                usize::from(lastb[0] != b'\n')
             };
-            (gap, &new[copy_from..])
+            (gap, copy_from)
         };
-        let at = if first >= old.len() { first } else { old.len() };
+        let at = if first >= old_len { first } else { old_len };
         loop {
             match file
                 .write_all_at(&vec![b'\n'; gap], at as u64)
-                .and_then(|_| file.write_all_at(tail, (at + gap) as u64))
+                .and_then(|_| write_new(copy_from, at + gap))
                 .and_then(|_| file.sync_data())
             {
                 Ok(()) => break,
                 Err(e) => {
-                    let _ = file.set_len(old.len() as u64);
+                    let _ = file.set_len(old_len as u64);
                     let code = e.raw_os_error().unwrap_or(0);
                     if ev.disk_error(code, false) {
                         let _ = file.sync_all();
@@ -726,24 +1147,40 @@ impl UnixMailbox {
                 }
             }
         }
-        if first >= old.len() {
-            let _ = file.set_len(new.len() as u64);
+        if first >= old_len {
+            let _ = file.set_len(new_len as u64);
             let _ = file.sync_all();
             return Ok(());
         }
-        loop {
-            match file.write_all_at(&new[first..], first as u64) {
-                Ok(()) => break,
-                Err(e) => {
-                    let text = format!("Unable to write to mailbox: {}", error_text(&e));
-                    ev.log(text.as_bytes(), Level::Error);
-                    if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
-                        return Err(());
+        // Step 2: the copy (new bytes from `copy_from` on, at `at + gap`)
+        // over the old image from `first`, a chunk at a time.
+        let src = at + gap + (first - copy_from);
+        let mut done = 0;
+        let mut chunk = Vec::new();
+        while first + done < new_len {
+            let n = CHUNK.min(new_len - first - done);
+            loop {
+                chunk.clear();
+                let step = read_append(file, src + done, n, &mut chunk).and_then(|_| {
+                    if chunk.len() < n {
+                        return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
+                    }
+                    file.write_all_at(&chunk, (first + done) as u64)
+                });
+                match step {
+                    Ok(()) => break,
+                    Err(e) => {
+                        let text = format!("Unable to write to mailbox: {}", error_text(&e));
+                        ev.log(text.as_bytes(), Level::Error);
+                        if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
+                            return Err(());
+                        }
                     }
                 }
             }
+            done += n;
         }
-        let _ = file.set_len(new.len() as u64);
+        let _ = file.set_len(new_len as u64);
         let _ = file.sync_all();
         Ok(())
     }
@@ -776,7 +1213,8 @@ impl UnixMailbox {
             kind,
             mtime: 0,
             path,
-            data: Vec::new(),
+            size: 0,
+            source: Source::None,
             filetime: 0,
             msgs: Vec::new(),
             st: MailboxState::new(),
@@ -831,20 +1269,13 @@ impl UnixMailbox {
     /// into another Berkeley mailbox: the "From " line as stored, the header
     /// and text without CRs, and status lines with the next UIDs of the
     /// target when it could be opened for writing (`target_last`).
-    fn copy_bytes(&self, set: MsgSet, mut target_last: Option<&mut u32>) -> Vec<u8> {
+    #[cfg(test)]
+    fn copy_bytes(&self, data: &[u8], set: MsgSet, mut target_last: Option<&mut u32>) -> Vec<u8> {
         let mut out = Vec::new();
         let chosen = members(set, self.msgs.len());
         for (i, m) in self.msgs.iter().enumerate() {
             if !chosen[i] {
                 continue;
-            }
-            let l = &m.layout;
-            out.extend_from_slice(&self.data[l.offset..l.header_start()]);
-            let header_at = out.len();
-            format::stored_header_into(&self.data, l, &mut out);
-            let j = out.len() - header_at;
-            if j >= 2 && out[header_at + j - 2] == b'\n' {
-                out.pop();
             }
             let uid = match target_last.as_deref_mut() {
                 Some(last) => {
@@ -853,32 +1284,49 @@ impl UnixMailbox {
                 }
                 None => None,
             };
-            // Status lines with a UID given are always the sticky kind.
-            let sticky_st;
-            let st = if uid.is_some() && self.st.nosticky {
-                sticky_st = MailboxState {
-                    nosticky: false,
-                    ..self.st.clone()
-                };
-                &sticky_st
-            } else {
-                &self.st
-            };
-            out.extend_from_slice(&format::xstatus(
-                st,
-                m.info.flags,
-                m.info.keywords,
-                uid.unwrap_or(0),
-                m.info.flags.contains(Flags::RECENT),
-                self.appending,
-                false,
-                uid.is_some(),
-            ));
-            let t = l.text_start();
-            format::strip_cr_into(&self.data[t..t + l.text_len], &mut out);
-            out.extend_from_slice(self.kind.trailer());
+            self.copy_message(&data[m.layout.offset..], m, uid, &mut out);
         }
         out
+    }
+
+    /// Appends message `m` as [`UnixMailbox::copy_bytes`] writes it, with
+    /// target UID `uid`; `old` holds the file from the message's start.
+    fn copy_message(&self, old: &[u8], m: &Message, uid: Option<u32>, out: &mut Vec<u8>) {
+        let l = Layout {
+            offset: 0,
+            ..m.layout.clone()
+        };
+        out.extend_from_slice(&old[..l.header_start()]);
+        let header_at = out.len();
+        format::stored_header_into(old, &l, out);
+        let j = out.len() - header_at;
+        if j >= 2 && out[header_at + j - 2] == b'\n' {
+            out.pop();
+        }
+        // Status lines with a UID given are always the sticky kind.
+        let sticky_st;
+        let st = if uid.is_some() && self.st.nosticky {
+            sticky_st = MailboxState {
+                nosticky: false,
+                ..self.st.clone()
+            };
+            &sticky_st
+        } else {
+            &self.st
+        };
+        out.extend_from_slice(&format::xstatus(
+            st,
+            m.info.flags,
+            m.info.keywords,
+            uid.unwrap_or(0),
+            m.info.flags.contains(Flags::RECENT),
+            self.appending,
+            false,
+            uid.is_some(),
+        ));
+        let t = l.text_start();
+        format::strip_cr_into(&old[t..t + l.text_len], out);
+        out.extend_from_slice(self.kind.trailer());
     }
 
     /// `unix_copy`.
@@ -954,21 +1402,48 @@ impl UnixMailbox {
         let first_uid = tstream
             .as_ref()
             .map_or(0, |t| t.st.uid_last.wrapping_add(1));
-        let bytes = self.copy_bytes(set, tstream.as_mut().map(|t| &mut t.st.uid_last));
         let chosen = members(set, self.msgs.len());
         let source: Vec<u32> = (0..self.msgs.len())
             .filter(|&i| chosen[i])
             .map(|i| self.msgs[i].info.uid)
             .collect();
+        // The target's next UIDs are taken before anything is written.
+        let numbered = tstream.is_some();
+        if let Some(t) = tstream.as_mut() {
+            t.st.uid_last = t.st.uid_last.wrapping_add(source.len() as u32);
+        }
+        // The messages are rendered and written a window at a time.
+        let mut old = match &self.source {
+            Source::Memory(d) => OldBytes::Slice(d),
+            Source::File(f) => OldBytes::file(f, self.size),
+            Source::None => OldBytes::Slice(&[]),
+        };
+        let mut produce = |put: &mut dyn FnMut(&[u8]) -> std::io::Result<()>| {
+            let mut out = Vec::new();
+            let mut k = 0u32;
+            for (i, m) in self.msgs.iter().enumerate() {
+                if !chosen[i] {
+                    continue;
+                }
+                let uid = numbered.then(|| first_uid.wrapping_add(k));
+                k += 1;
+                let l = &m.layout;
+                let bytes = old.get(l.offset, l.text_start() + l.text_len)?;
+                self.copy_message(bytes, m, uid, &mut out);
+                if out.len() >= CHUNK {
+                    put(&out)?;
+                    out.clear();
+                }
+            }
+            put(&out)
+        };
         let result = write_at_end(
             &path,
-            &bytes,
+            &mut produce,
             ev,
             "Can't open destination mailbox: ",
             "Message copy failed: ",
         );
-        // The target's rewrite below reads it whole: don't hold this too.
-        drop(bytes);
         let mut uids = None;
         if let Some(t) = tstream.as_mut() {
             if t.st.uid_validity == 0 {
@@ -993,11 +1468,31 @@ impl UnixMailbox {
         result.map(|()| uids)
     }
 
-    /// The raw stored bytes of message `msgno` (From line to the end of its
-    /// text), for copying between Berkeley mailboxes.
-    pub fn stored(&self, msgno: u32) -> &[u8] {
+    /// Logs a failed read of message data.
+    fn read_failed(&self, e: &std::io::Error, ev: &mut dyn Events) -> Error {
+        let text = format!("Unable to read mailbox: {}", error_text(e));
+        fail(ev, text.as_bytes())
+    }
+
+    /// Bytes `start..end` of the mailbox as parsed.
+    fn bytes_at(&self, start: usize, end: usize) -> std::io::Result<Cow<'_, [u8]>> {
+        match &self.source {
+            Source::Memory(d) => Ok(Cow::Borrowed(&d[start.min(d.len())..end.min(d.len())])),
+            Source::File(f) => read_range(f, start, end).map(Cow::Owned),
+            Source::None => Ok(Cow::Borrowed(&[])),
+        }
+    }
+
+    /// The header of message `msgno` as stored.
+    fn raw_header(&self, msgno: u32) -> std::io::Result<Cow<'_, [u8]>> {
         let l = &self.msgs[msgno as usize - 1].layout;
-        &self.data[l.offset..l.text_start() + l.text_len]
+        self.bytes_at(l.header_start(), l.text_start())
+    }
+
+    /// The text of message `msgno` as stored.
+    fn raw_text(&self, msgno: u32) -> std::io::Result<Cow<'_, [u8]>> {
+        let l = &self.msgs[msgno as usize - 1].layout;
+        self.bytes_at(l.text_start(), l.text_start() + l.text_len)
     }
 }
 
@@ -1031,14 +1526,18 @@ impl Mailbox for UnixMailbox {
         self.session.is_none()
     }
 
-    fn header(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
-        let l = &self.msgs[msgno as usize - 1].layout;
-        Ok(Cow::Owned(format::client_header(&self.data, l)))
+    fn header(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
+        match self.raw_header(msgno) {
+            Ok(raw) => Ok(Cow::Owned(format::filter_internal(&format::to_crlf(&raw)))),
+            Err(e) => Err(self.read_failed(&e, ev)),
+        }
     }
 
-    fn text(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
-        let l = &self.msgs[msgno as usize - 1].layout;
-        Ok(Cow::Owned(format::client_text(&self.data, l)))
+    fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
+        match self.raw_text(msgno) {
+            Ok(raw) => Ok(Cow::Owned(format::to_crlf(&raw))),
+            Err(e) => Err(self.read_failed(&e, ev)),
+        }
     }
 
     fn store_flags(
@@ -1108,7 +1607,7 @@ impl Mailbox for UnixMailbox {
                 return Ok(false);
             }
         };
-        if self.st.ddirty || size != self.data.len() {
+        if self.st.ddirty || size != self.size {
             let _ = self.locked(FlockKind::Exclusive, ev, |mb, file, ev| {
                 if mb.reparse(file, ev) && mb.st.ddirty {
                     mb.rewrite(file, false, None, ev);
@@ -1177,15 +1676,19 @@ impl Mailbox for UnixMailbox {
     fn messages_for_copy(
         &mut self,
         set: MsgSet,
-        _ev: &mut dyn Events,
+        ev: &mut dyn Events,
     ) -> Result<Vec<AppendMessage>> {
-        Ok(set
-            .iter()
+        set.iter()
             .map(|&n| {
                 let m = &self.msgs[n as usize - 1];
-                let mut message = format::client_header(&self.data, &m.layout);
-                message.extend_from_slice(&format::client_text(&self.data, &m.layout));
-                AppendMessage {
+                let read = self.raw_header(n).and_then(|h| Ok((h, self.raw_text(n)?)));
+                let (h, t) = match read {
+                    Ok(parts) => parts,
+                    Err(e) => return Err(self.read_failed(&e, ev)),
+                };
+                let mut message = format::filter_internal(&format::to_crlf(&h));
+                message.extend_from_slice(&format::to_crlf(&t));
+                Ok(AppendMessage {
                     flags: m.info.flags.minus(Flags::RECENT),
                     keywords: (0..MAX_KEYWORDS)
                         .filter(|b| m.info.keywords & (1 << b) != 0)
@@ -1193,9 +1696,9 @@ impl Mailbox for UnixMailbox {
                         .collect(),
                     date: Some(m.info.internal_date),
                     message,
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 
     fn copy_to(&mut self, set: MsgSet, target: &[u8], ev: &mut dyn Events) -> Option<Result<()>> {
@@ -1713,7 +2216,7 @@ fn append_from_at(
     }
     let result = write_at_end(
         &path,
-        &stored,
+        &mut |put: &mut dyn FnMut(&[u8]) -> std::io::Result<()>| put(&stored),
         ev,
         "Can't open append mailbox: ",
         "Message append failed: ",
@@ -1748,11 +2251,16 @@ fn now_date() -> MailDate {
     date::parse_date(&text).unwrap_or_else(|d| d)
 }
 
-/// Appends `bytes` to the mailbox file under its locks; on failure the file
-/// is cut back to its old size.
+/// Something that hands the bytes to write, in pieces, to the function it
+/// is given.
+type WriteProducer<'a> =
+    &'a mut dyn FnMut(&mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()>;
+
+/// Appends the bytes `produce` gives to the mailbox file under its locks;
+/// on failure the file is cut back to its old size.
 fn write_at_end(
     path: &[u8],
-    bytes: &[u8],
+    produce: WriteProducer<'_>,
     ev: &mut dyn Events,
     open_failed: &str,
     write_failed: &str,
@@ -1770,7 +2278,8 @@ fn write_at_end(
     let meta = file.metadata().ok();
     let old_size = meta.as_ref().map_or(0, |m| m.len());
     let now = UnixMailbox::now_secs();
-    let written = std::io::Write::write_all(&mut &file, bytes).and_then(|_| file.sync_all());
+    let mut put = |bytes: &[u8]| std::io::Write::write_all(&mut &file, bytes);
+    let written = produce(&mut put).and_then(|_| file.sync_all());
     let result = match written {
         Ok(()) => {
             set_times(&file, now - 1, now);
@@ -1813,7 +2322,8 @@ pub fn rewritten_kind(kind: Kind, data: &[u8], now: &Now, host: &[u8]) -> Option
         kind,
         mtime: 0,
         path: Vec::new(),
-        data: data.to_vec(),
+        size: data.len(),
+        source: Source::Memory(data.to_vec()),
         filetime: 0,
         msgs: Vec::new(),
         st: MailboxState::new(),
@@ -1826,7 +2336,7 @@ pub fn rewritten_kind(kind: Kind, data: &[u8], now: &Now, host: &[u8]) -> Option
         kwd_create: false,
     };
     let mut ev = crate::store::events::Recorder::new();
-    if !mb.absorb(0, &mut ev) {
+    if !matches!(mb.absorb(data, 0, WINDOW, &mut ev), Ok(true)) {
         return None;
     }
     // A rewrite never happens without a UID validity (an empty file gets
@@ -1834,6 +2344,6 @@ pub fn rewritten_kind(kind: Kind, data: &[u8], now: &Now, host: &[u8]) -> Option
     if mb.st.uid_validity == 0 {
         mb.st.uid_validity = now.secs as u32;
     }
-    let r = mb.render(false, None, now, host);
+    let r = mb.render(data, false, None, now, host);
     Some((mb.count(), r.bytes))
 }

@@ -27,7 +27,8 @@ fn load_with_kind(
         kind,
         mtime: 0,
         path: Vec::new(),
-        data,
+        size: data.len(),
+        source: Source::Memory(data.clone()),
         filetime: 0,
         msgs: Vec::new(),
         st,
@@ -39,8 +40,20 @@ fn load_with_kind(
         dead: false,
         kwd_create: true,
     };
-    assert!(mb.absorb(0, ev), "parse failed: {:?}", ev.events);
+    assert!(
+        matches!(mb.absorb(&data, 0, WINDOW, ev), Ok(true)),
+        "parse failed: {:?}",
+        ev.events
+    );
     mb
+}
+
+/// The bytes of a mailbox loaded from memory.
+fn memory(mb: &UnixMailbox) -> Vec<u8> {
+    match &mb.source {
+        Source::Memory(d) => d.clone(),
+        _ => panic!("not in memory"),
+    }
 }
 
 fn load(data: &[u8]) -> (UnixMailbox, Recorder) {
@@ -63,7 +76,7 @@ fn fixed_now() -> Now {
 }
 
 fn render(mb: &UnixMailbox, expunge: bool) -> Rendered {
-    mb.render(expunge, None, &fixed_now(), b"host")
+    mb.render(&memory(mb), expunge, None, &fixed_now(), b"host")
 }
 
 fn unhex(s: &str) -> Vec<u8> {
@@ -568,7 +581,8 @@ fn check_case_dir(dir: &str) -> usize {
             // run.sh sets each case file's modification time to this.
             mtime: 1_000_000_000,
             path: Vec::new(),
-            data: input.clone(),
+            size: input.len(),
+            source: Source::Memory(input.clone()),
             filetime: 0,
             msgs: Vec::new(),
             st: MailboxState::new(),
@@ -580,7 +594,7 @@ fn check_case_dir(dir: &str) -> usize {
             dead: false,
             kwd_create: true,
         };
-        let opened = mb.absorb(0, &mut ev);
+        let opened = matches!(mb.absorb(&input, 0, WINDOW, &mut ev), Ok(true));
         if !opened || mb.count() == 0 {
             if !opened {
                 assert!(report.contains("open failed"), "{name}");
@@ -693,7 +707,7 @@ fn copy_writes_what_the_original_copies() {
     // rewritten when the original's target session closed.
     let (source, _) = load(&data_file("C.mbx"));
     let mut last = 0;
-    let copied = source.copy_bytes(&[2, 1], Some(&mut last));
+    let copied = source.copy_bytes(&memory(&source), &[2, 1], Some(&mut last));
     assert_eq!(last, 2);
     let mut target = format::create_pseudo(&fixed_now(), b"vm", &[]);
     target.extend_from_slice(&copied);
@@ -713,7 +727,7 @@ fn copy_writes_what_the_original_copies() {
         String::from_utf8_lossy(&messages(&d))
     );
     // Without a writable target there is no "O" and no X-UID.
-    let plain = String::from_utf8(source.copy_bytes(&[1], None)).unwrap();
+    let plain = String::from_utf8(source.copy_bytes(&memory(&source), &[1], None)).unwrap();
     assert!(
         plain.contains("\nStatus: \nX-Status: A\nX-Keywords: work $Label1"),
         "{plain}"
@@ -975,7 +989,7 @@ fn mmdf_stages_match_the_original() {
         ..fixed_now()
     };
     let mut target = format::create_pseudo_kind(mmdf, &made, host, &[]);
-    target.extend_from_slice(&source.copy_bytes(&[1, 2], Some(&mut last)));
+    target.extend_from_slice(&source.copy_bytes(&memory(&source), &[1, 2], Some(&mut last)));
     let mb = load_with_kind(mmdf, target, MailboxState::new(), true, &mut ev);
     assert_eq!(after_stamp(&render(&mb, false).bytes), after_stamp(&md));
 }
@@ -1088,5 +1102,64 @@ X-UID: 1\n\nline1\nbody--\n";
         mb.msgs[0].dirty = true;
         let r = render(&mb, false);
         assert_eq!(r.bytes, [head, &[end]].concat());
+    }
+}
+
+/// Parses `data` as a Berkeley file in windows of `window` bytes: the
+/// messages, mailbox state and events.
+fn parse_in_windows(data: &[u8], window: usize) -> (String, Vec<Event>) {
+    let mut ev = Recorder::new();
+    let mut mb = UnixMailbox {
+        kind: Kind::Unix,
+        mtime: 0,
+        path: Vec::new(),
+        size: data.len(),
+        source: Source::Memory(data.to_vec()),
+        filetime: 0,
+        msgs: Vec::new(),
+        st: MailboxState::new(),
+        recent: 0,
+        appending: false,
+        session: None,
+        silent: false,
+        sniff: false,
+        dead: false,
+        kwd_create: true,
+    };
+    let ok = matches!(mb.absorb(data, 0, window, &mut ev), Ok(true));
+    (
+        format!("{ok} {:?} {:?} {} {}", mb.msgs, mb.st, mb.recent, mb.dead),
+        ev.events,
+    )
+}
+
+#[test]
+fn parse_in_windows_is_one_parse() {
+    let mut inputs: Vec<Vec<u8>> = Vec::new();
+    let dir = format!("{}/tests/data/unix", env!("CARGO_MANIFEST_DIR"));
+    for stage in ["A", "B", "C", "D", "E"] {
+        inputs.push(data_file(&format!("{stage}.mbx")));
+    }
+    for entry in std::fs::read_dir(format!("{dir}/cases")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".in") && !name.starts_with("mmdf-") {
+            inputs.push(std::fs::read(&path).unwrap());
+        }
+    }
+    let from = "From someone Wed Dec  2 05:53:22 1992\n";
+    inputs.push(
+        format!(
+            "{from}Subject: a\n\nbody\n\n{from}Subject: no blank\n{from}X-UID: 7\n\
+             \n\n{from}\n{from}Status: RO\n \tbogus\n\nFrom in body\n\n{from}\r\n\
+             text\r\n\r\n{from}X-Status: F\n\nlast"
+        )
+        .into_bytes(),
+    );
+    for data in &inputs {
+        let whole = parse_in_windows(data, usize::MAX / 4);
+        for window in [1, 2, 7, 40, 41, 64, 100, 333, 1000, 4096] {
+            assert_eq!(parse_in_windows(data, window), whole, "window {window}");
+        }
     }
 }
