@@ -201,7 +201,7 @@ test: all
 bench: all
 	@sh bench/run.sh
 	@bash bench/mailbox.sh
-	@sh bench/sortthread.sh
+	@bash bench/sortthread.sh
 
 # Regenerates src/abi/bindings.rs from include/ and fails when the committed
 # file differs (needs libclang).

@@ -32,7 +32,7 @@ max_len() {
     case $1 in
     parse_date) echo 256 ;;
     mbx_file | tenex_file | mtx_file | pop3_replies) echo 8192 ;;
-    mh_sequences) echo 4096 ;;
+    mh_sequences | criteria) echo 4096 ;;
     parse_adrlist | adrlist_roundtrip) echo 4096 ;;
     parse_message) echo 65536 ;;
     *) echo 16384 ;;
@@ -96,6 +96,19 @@ PY
             '1 :1276528106.M1P2.host,S=10,W=11' '2 W99 :1276528107.M2P2.host,S=10:2,S' >"$dir/md-uidlist"
         printf '\001%s\n%s\n' '1 77 3' '1 x.y.z' >"$dir/md-uidlist1"
         printf '\002%s\n%s\n' '0 $Forwarded' '2 Junk' >"$dir/md-keywords"
+        ;;
+    criteria)
+        n=0
+        for c in 'ALL' 'SUBJECT "hello world" SINCE 1-Jan-2001' 'BODY {5}\r\nhello TEXT x' 'OR SEEN' \
+            'FROM a TO b CC c BCC d KEYWORD $x UNKEYWORD y' 'BEFORE 31-Dec-1999 ON 1-Feb-2000 UNSEEN NEW OLD'; do
+            n=$((n + 1))
+            printf "$c" >"$dir/crit-$n" 2>/dev/null || printf '%s' "$c" >"$dir/crit-$n"
+        done
+        ;;
+    thread_refs)
+        printf '%s\n' '<1@x>||topic|Mon, 1 Jan 2001 10:00:00 +0000' '<2@x>|<1@x>|Re: topic|Mon, 1 Jan 2001 11:00:00 -0500' \
+            '<3@x>|<1@x> <2@x> <3@x>|[list] Fwd: topic (fwd)|garbage' '<2@x>|<9@x>|[fwd: topic]|' \
+            '|<3@x> <1@x>|other|Tue, 2 Jan 2001 00:00:00 +1400' '<9@x>|<2@x>|other|1 Jan 1970' >"$dir/threads-1"
         ;;
     parse_date)
         n=0

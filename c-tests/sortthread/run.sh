@@ -88,6 +88,12 @@ runone() { # label mbox-path extra...
             (cd "$CCT_USER_HOME" && LD_LIBRARY_PATH=$_l as_user timeout -k 5 120 php "$CCT_TMP/st.php" box "$keys" "$@") >> "$CCT_TMP/$lib" 2>&1
         fi
     done
+    # Identifiers generated for messages without a Message-ID carry the
+    # UID validity, the time of the first open: the two runs may fall in
+    # different seconds.
+    for lib in orig ours; do
+        sed 's/\(box\.\)[0-9a-f]\{8\}\./\1VALIDITY./g' "$CCT_TMP/$lib" > "$CCT_TMP/$lib.n" && mv "$CCT_TMP/$lib.n" "$CCT_TMP/$lib"
+    done
     compare "$_label" "$CCT_TMP/orig" "$CCT_TMP/ours"
 }
 php_ok=0

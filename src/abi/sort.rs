@@ -320,6 +320,43 @@ unsafe fn header_value(
     }
 }
 
+/// `header_value` for a one-name line list without `again` (Date,
+/// Subject) on a local driver whose header is not cached: the driver's
+/// header scanned in place for the field (`core::field_value`) instead of
+/// copied and filtered (same answer; only the stream's scratch text,
+/// which the filtered copy would have occupied, is left alone).
+///
+/// # Safety
+/// `stream` live; `i` a valid message number.
+unsafe fn simple_value(
+    stream: *mut MAILSTREAM,
+    i: c_ulong,
+    lines: *mut STRINGLIST,
+    name: &[u8],
+) -> Option<Vec<u8>> {
+    // SAFETY: per the contract.
+    unsafe {
+        let dtb = (*stream).dtb;
+        let elt = mail_elt(stream, i);
+        if !dtb.is_null()
+            && (*dtb).msgdata.is_none()
+            && (*elt).private.msg.header.text.data.is_null()
+        {
+            if let Some(f) = (*dtb).header {
+                let mut len: c_ulong = 0;
+                let h = f(stream, i, &mut len, FT_INTERNAL | FT_PEEK);
+                if !h.is_null() {
+                    let hdr = std::slice::from_raw_parts(h as *const u8, len as usize);
+                    if let Some(v) = core::field_value(hdr, name) {
+                        return v;
+                    }
+                }
+            }
+        }
+        header_value(stream, i, lines, None)
+    }
+}
+
 /// The mailbox of the first address of a header value (a C copy).
 fn first_mailbox(value: &[u8]) -> *mut c_char {
     let buf = c_string_from(value);
@@ -417,7 +454,7 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
                             let text: Option<Vec<u8>> = if !env.is_null() {
                                 c_bytes((*env).date as *const c_char).map(<[u8]>::to_vec)
                             } else {
-                                header_value(stream, i, ls.date.as_mut_ptr(), None)
+                                simple_value(stream, i, ls.date.as_mut_ptr(), b"date")
                             };
                             let mut d = 0;
                             if let Some(t) = text {
@@ -478,7 +515,7 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
                             let text: Vec<u8> = if !env.is_null() {
                                 c_bytes((*env).subject).unwrap_or(b"").to_vec()
                             } else {
-                                header_value(stream, i, ls.subject.as_mut_ptr(), None)
+                                simple_value(stream, i, ls.subject.as_mut_ptr(), b"subject")
                                     .unwrap_or_default()
                             };
                             let (base, refwd) = strip(&text);

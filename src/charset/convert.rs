@@ -56,11 +56,16 @@ impl Canonicalize for Canon {
         if !self.decompose {
             return emit(c);
         }
-        let v = utf8::decompose_recursive(c);
-        emit(v[0]);
-        // The original stops chasing a decomposition at a zero value.
-        for &x in v.iter().skip(1).take_while(|&&x| x != 0) {
-            emit(x);
+        match utf8::decomposition(c) {
+            Some(v) if !v.is_empty() => {
+                emit(v[0]);
+                // The original stops chasing a decomposition at a zero value.
+                for &x in v.iter().skip(1).take_while(|&&x| x != 0) {
+                    emit(x);
+                }
+            }
+            Some(_) => emit(c),
+            None => emit(c),
         }
     }
 }

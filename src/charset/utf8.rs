@@ -170,7 +170,21 @@ pub fn validate(s: &[u8]) -> i64 {
 
 /// Title case of a code point (`ucs4_titlecase`).
 pub fn titlecase(c: u32) -> u32 {
+    // ASCII (most of any text searched) without the table lookup: the
+    // table maps exactly a-z to A-Z there (checked by a test).
+    if c < 0x80 {
+        return u32::from((c as u8).to_ascii_uppercase());
+    }
     tables::titlecase_map().get(&c).copied().unwrap_or(c)
+}
+
+/// The full recursive decomposition of `c` when it has one, borrowed
+/// (no ASCII character has one).
+pub fn decomposition(c: u32) -> Option<&'static [u32]> {
+    if c < 0x80 {
+        return None;
+    }
+    tables::decomp_full().get(&c).map(|v| v.as_slice())
 }
 
 /// One-level decomposition (`ucs4_decompose`), as the full list of values.
@@ -237,4 +251,20 @@ pub fn str_width(s: &[u8]) -> i64 {
         ret = ret.wrapping_add(width(c));
     }
     ret
+}
+
+#[cfg(test)]
+mod ascii_shortcuts {
+    use super::*;
+
+    #[test]
+    fn ascii_shortcuts_agree_with_the_tables() {
+        for c in 0..0x80u32 {
+            assert_eq!(
+                titlecase(c),
+                tables::titlecase_map().get(&c).copied().unwrap_or(c)
+            );
+            assert!(!tables::decomp_full().contains_key(&c));
+        }
+    }
 }

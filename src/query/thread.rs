@@ -165,6 +165,10 @@ struct Con {
     parent: Option<usize>,
     sibling: Option<usize>,
     child: Option<usize>,
+    /// Elder sister (kept during step 1 only, for O(1) unlinking).
+    prev: Option<usize>,
+    /// Youngest child (kept during step 1 only, for O(1) appending).
+    last: Option<usize>,
 }
 
 struct Containers {
@@ -188,8 +192,45 @@ impl Containers {
             None => self.add(key, None),
         }
     }
-    /// Whether `mother` is `daughter` or one of its descendants.
+    /// Whether `mother` is `daughter` or one of its descendants: walks up
+    /// from `mother` and through `daughter`'s subtree in turns, one step
+    /// each, so the cost is that of the shorter walk (the subtree alone,
+    /// as the original searches it, is quadratic over long chains; the
+    /// ancestry alone, over wide trees). Parent links mirror the child
+    /// lists during step 1, so both walks give the same answer.
     fn descends(&self, mother: Option<usize>, daughter: usize) -> bool {
+        let Some(m) = mother else {
+            return false;
+        };
+        let mut up = Some(m);
+        // Subtree walk: (node, whether its younger sisters follow).
+        let mut stack = vec![(daughter, false)];
+        loop {
+            match up {
+                Some(u) if u == daughter => return true,
+                Some(u) => up = self.c[u].parent,
+                None => return false,
+            }
+            match stack.pop() {
+                Some((d, _)) if d == m => return true,
+                Some((d, sisters)) => {
+                    if sisters {
+                        if let Some(s) = self.c[d].sibling {
+                            stack.push((s, true));
+                        }
+                    }
+                    if let Some(k) = self.c[d].child {
+                        stack.push((k, true));
+                    }
+                }
+                None => return false,
+            }
+        }
+    }
+
+    /// The original's form of `descends` (its subtree walk only).
+    #[cfg(test)]
+    fn descends_naive(&self, mother: Option<usize>, daughter: usize) -> bool {
         let Some(m) = mother else {
             return false;
         };
@@ -285,21 +326,21 @@ impl Containers {
 
 /// REFERENCES threading of `msgs` (in message order, uniques distinct).
 pub fn references(msgs: &[Msg]) -> Forest {
-    let mut cs = Containers {
-        c: Vec::with_capacity(msgs.len() * 2),
-        table: HashMap::new(),
-    };
-    for (i, m) in msgs.iter().enumerate() {
-        cs.add(m.unique, Some(i));
-    }
-    // Step 1: link each message's references, then the message itself.
+    references_impl(msgs, false)
+}
+
+/// Step 1 as the original words it: sister lists walked to append and
+/// unlink, the loop check through the whole subtree. Kept to check the
+/// linear version against.
+#[cfg(test)]
+fn link_naive(cs: &mut Containers, msgs: &[Msg]) {
     for m in msgs {
         let mut con = None;
         if let Some((first, rest)) = m.references.split_first() {
             let mut c = cs.lookup_or_add(first);
             for r in rest {
                 let nxc = cs.lookup_or_add(r);
-                if cs.c[nxc].parent.is_none() && !cs.descends(Some(c), nxc) {
+                if cs.c[nxc].parent.is_none() && !cs.descends_naive(Some(c), nxc) {
                     cs.c[nxc].parent = Some(c);
                     cs.c[nxc].sibling = cs.c[c].child;
                     cs.c[c].child = Some(nxc);
@@ -331,7 +372,7 @@ pub fn references(msgs: &[Msg]) -> Forest {
                 prc = None;
             }
         }
-        if prc.is_none() && !cs.descends(con, nxc) {
+        if prc.is_none() && !cs.descends_naive(con, nxc) {
             cs.c[nxc].parent = con;
             if let Some(p) = con {
                 match cs.c[p].child {
@@ -346,6 +387,94 @@ pub fn references(msgs: &[Msg]) -> Forest {
                 }
             }
         }
+    }
+}
+
+/// Step 1: link each message's references, then the message itself (a
+/// message's container leaving a parent it does not name). Elder-sister
+/// and youngest-child links make appending and unlinking O(1); the result
+/// is that of `link_naive`.
+fn link(cs: &mut Containers, msgs: &[Msg]) {
+    for m in msgs {
+        let mut con = None;
+        if let Some((first, rest)) = m.references.split_first() {
+            let mut c = cs.lookup_or_add(first);
+            for r in rest {
+                let nxc = cs.lookup_or_add(r);
+                if cs.c[nxc].parent.is_none() && !cs.descends(Some(c), nxc) {
+                    // Becomes the eldest child.
+                    let old = cs.c[c].child;
+                    cs.c[nxc].parent = Some(c);
+                    cs.c[nxc].sibling = old;
+                    cs.c[nxc].prev = None;
+                    match old {
+                        Some(o) => cs.c[o].prev = Some(nxc),
+                        None => cs.c[c].last = Some(nxc),
+                    }
+                    cs.c[c].child = Some(nxc);
+                }
+                c = nxc;
+            }
+            con = Some(c);
+        }
+        let Some(&nxc) = cs.table.get(m.unique) else {
+            continue;
+        };
+        let mut prc = cs.c[nxc].parent;
+        if let Some(p) = prc {
+            if Some(p) != con {
+                let (before, after) = (cs.c[nxc].prev, cs.c[nxc].sibling);
+                match before {
+                    Some(b) => cs.c[b].sibling = after,
+                    None => cs.c[p].child = after,
+                }
+                match after {
+                    Some(a) => cs.c[a].prev = before,
+                    None => cs.c[p].last = before,
+                }
+                cs.c[nxc].parent = None;
+                cs.c[nxc].sibling = None;
+                cs.c[nxc].prev = None;
+                prc = None;
+            }
+        }
+        if prc.is_none() && !cs.descends(con, nxc) {
+            cs.c[nxc].parent = con;
+            if let Some(p) = con {
+                match cs.c[p].last {
+                    Some(y) => {
+                        cs.c[y].sibling = Some(nxc);
+                        cs.c[nxc].prev = Some(y);
+                    }
+                    None => {
+                        cs.c[p].child = Some(nxc);
+                        cs.c[nxc].prev = None;
+                    }
+                }
+                cs.c[p].last = Some(nxc);
+            }
+        }
+    }
+}
+
+fn references_impl(msgs: &[Msg], naive: bool) -> Forest {
+    let mut cs = Containers {
+        c: Vec::with_capacity(msgs.len() * 2),
+        table: HashMap::new(),
+    };
+    for (i, m) in msgs.iter().enumerate() {
+        cs.add(m.unique, Some(i));
+    }
+    #[cfg(test)]
+    if naive {
+        link_naive(&mut cs, msgs);
+    } else {
+        link(&mut cs, msgs);
+    }
+    #[cfg(not(test))]
+    {
+        let _ = naive;
+        link(&mut cs, msgs);
     }
     // Step 2: the root set, chained as siblings.
     let mut head = None;
@@ -394,6 +523,31 @@ pub fn references(msgs: &[Msg]) -> Forest {
         }
         cur = f.nodes[c].branch;
     }
+    // Youngest child of a node, remembered once found: gathering many
+    // roots of one subject under a dummy appends each in turn, and the
+    // original walks the whole sister list every time.
+    let mut youngest: HashMap<usize, usize> = HashMap::new();
+    let last_child = |f: &Forest, youngest: &mut HashMap<usize, usize>, n: usize| {
+        if naive {
+            return f.nodes[n].next.map(|k| f.youngest(k));
+        }
+        if let Some(&y) = youngest.get(&n) {
+            return Some(y);
+        }
+        let y = f.nodes[n].next.map(|k| f.youngest(k))?;
+        youngest.insert(n, y);
+        Some(y)
+    };
+    // Elder sister of each root (None for the first), so taking a root
+    // out of the list does not walk it from the start.
+    let mut pred: Vec<Option<usize>> = vec![None; f.nodes.len()];
+    let mut k = f.root;
+    while let Some(x) = k {
+        if let Some(b) = f.nodes[x].branch {
+            pred[b] = Some(x);
+        }
+        k = f.nodes[x].branch;
+    }
     let mut cur = f.root;
     let mut sis: Option<usize> = None;
     while let Some(c) = cur {
@@ -414,12 +568,16 @@ pub fn references(msgs: &[Msg]) -> Forest {
                 msg = f.nodes[c].branch;
             }
             Some(l) if f.nodes[l].msg.is_none() => {
-                let y = f.nodes[l].next.map(|n| f.youngest(n));
+                let y = last_child(&f, &mut youngest, l);
                 if f.nodes[c].msg.is_none() {
                     let kids = f.nodes[c].next;
                     match y {
                         Some(y) => f.nodes[y].branch = kids,
                         None => f.nodes[l].next = kids,
+                    }
+                    if let Some(k) = kids {
+                        let z = f.youngest(k);
+                        youngest.insert(l, z);
                     }
                     msg = f.nodes[c].branch;
                     f.nodes[c].branch = None;
@@ -429,52 +587,74 @@ pub fn references(msgs: &[Msg]) -> Forest {
                         Some(y) => f.nodes[y].branch = Some(c),
                         None => f.nodes[l].next = Some(c),
                     }
+                    youngest.insert(l, c);
                     msg = f.nodes[c].branch;
                     f.nodes[c].branch = None;
                 }
             }
             Some(l) => {
                 if refwd(&f, c) && !refwd(&f, l) {
-                    match f.nodes[l].next {
-                        Some(n) => {
-                            let y = f.youngest(n);
-                            f.nodes[y].branch = Some(c);
-                        }
+                    match last_child(&f, &mut youngest, l) {
+                        Some(y) => f.nodes[y].branch = Some(c),
                         None => f.nodes[l].next = Some(c),
                     }
+                    youngest.insert(l, c);
                 } else {
                     let d = f.new_node(None);
+                    pred.push(None);
+                    let after = f.nodes[l].branch;
                     if Some(l) == f.root {
-                        f.root = f.nodes[l].branch;
+                        f.root = after;
+                        if let Some(a) = after {
+                            pred[a] = None;
+                        }
                         if Some(l) == sis {
                             sis = None;
                         }
                     } else {
-                        let mut n = f.root;
-                        while let Some(x) = n {
-                            if f.nodes[x].branch == Some(l) {
-                                f.nodes[x].branch = f.nodes[l].branch;
-                                break;
-                            }
-                            n = f.nodes[x].branch;
-                        }
-                    }
-                    f.nodes[d].next = Some(l);
-                    f.nodes[l].branch = Some(c);
-                    if let Some(mut s) = sis {
-                        if s == l {
+                        let before = if naive {
                             let mut n = f.root;
                             while let Some(x) = n {
-                                if f.nodes[x].branch == Some(c) {
+                                if f.nodes[x].branch == Some(l) {
                                     break;
                                 }
                                 n = f.nodes[x].branch;
                             }
-                            s = n.unwrap_or(s);
+                            n
+                        } else {
+                            pred[l]
+                        };
+                        if let Some(x) = before {
+                            f.nodes[x].branch = after;
+                            if let Some(a) = after {
+                                pred[a] = Some(x);
+                            }
+                        }
+                    }
+                    f.nodes[d].next = Some(l);
+                    f.nodes[l].branch = Some(c);
+                    youngest.insert(d, c);
+                    if let Some(mut s) = sis {
+                        if s == l {
+                            let found = if naive {
+                                let mut n = f.root;
+                                while let Some(x) = n {
+                                    if f.nodes[x].branch == Some(c) {
+                                        break;
+                                    }
+                                    n = f.nodes[x].branch;
+                                }
+                                n
+                            } else {
+                                pred[c]
+                            };
+                            s = found.unwrap_or(s);
                         }
                         f.nodes[s].branch = Some(d);
+                        pred[d] = Some(s);
                     } else {
                         f.root = Some(d);
+                        pred[d] = None;
                     }
                     subjects.insert(t, d);
                     sis = Some(d);
@@ -484,8 +664,18 @@ pub fn references(msgs: &[Msg]) -> Forest {
             }
         }
         match sis {
-            Some(s) => f.nodes[s].branch = msg,
-            None => f.root = msg,
+            Some(s) => {
+                f.nodes[s].branch = msg;
+                if let Some(m) = msg {
+                    pred[m] = Some(s);
+                }
+            }
+            None => {
+                f.root = msg;
+                if let Some(m) = msg {
+                    pred[m] = None;
+                }
+            }
         }
         cur = msg;
     }
@@ -553,6 +743,101 @@ mod tests {
         let mut s = String::new();
         show(&f, &msgs, f.root, &mut s);
         assert_eq!(s, "(-(4)(5))(1(2(3)))");
+    }
+
+    /// Small deterministic generator (xorshift64*).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) % n.max(1)
+        }
+    }
+
+    #[test]
+    fn linear_steps_match_the_original_walks() {
+        let ids: Vec<String> = (0..40).map(|i| format!("{i}@x")).collect();
+        let subjects = ["a", "b", "c", "", "d"];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for round in 0..3000 {
+            let n = 1 + rng.next(if round % 10 == 0 { 120 } else { 30 }) as usize;
+            let pool = 1 + rng.next(40) as usize;
+            let mut msgs = Vec::new();
+            let mut used = std::collections::HashSet::new();
+            for i in 0..n {
+                // Uniques are distinct, as the C side makes them.
+                let mut u = rng.next(pool as u64) as usize;
+                while !used.insert(u) {
+                    u = (u + 1) % 40;
+                }
+                let nrefs = rng.next(6) as usize;
+                let refs = (0..nrefs)
+                    .map(|_| ids[rng.next(pool as u64 + 3) as usize % 40].as_bytes())
+                    .collect();
+                msgs.push(Msg {
+                    num: i as u64 + 1,
+                    date: rng.next(8),
+                    subject: subjects[rng.next(5) as usize].as_bytes(),
+                    refwd: rng.next(2) == 1,
+                    unique: ids[u].as_bytes(),
+                    references: refs,
+                });
+                if used.len() >= 40 {
+                    break;
+                }
+            }
+            let (a, b) = (references_impl(&msgs, true), references_impl(&msgs, false));
+            let (mut sa, mut sb) = (String::new(), String::new());
+            show(&a, &msgs, a.root, &mut sa);
+            show(&b, &msgs, b.root, &mut sb);
+            assert_eq!(sa, sb, "round {round}");
+        }
+    }
+
+    #[test]
+    fn wide_and_deep_inputs_stay_linear() {
+        // 100,000 answers to one message, all of one subject, plus a chain
+        // as deep: quadratic steps would take minutes here.
+        let n = 100_000usize;
+        let ids: Vec<String> = (0..2 * n).map(|i| format!("{i}@x")).collect();
+        let mut msgs = Vec::new();
+        for i in 0..n {
+            let refs = if i == 0 {
+                vec![]
+            } else {
+                vec![ids[0].as_bytes()]
+            };
+            msgs.push(Msg {
+                num: i as u64 + 1,
+                date: (i % 7) as u64,
+                subject: b"same",
+                refwd: false,
+                unique: ids[i].as_bytes(),
+                references: refs,
+            });
+        }
+        for i in n..2 * n {
+            msgs.push(Msg {
+                num: i as u64 + 1,
+                date: 1,
+                subject: if i % 2 == 0 {
+                    &b"same"[..]
+                } else {
+                    &b"other"[..]
+                },
+                refwd: i % 3 == 0,
+                unique: ids[i].as_bytes(),
+                references: if i % 2 == 0 {
+                    vec![]
+                } else {
+                    vec![ids[i - 1].as_bytes()]
+                },
+            });
+        }
+        let f = with_deep_stack(|| references(&msgs));
+        assert!(f.root.is_some());
     }
 
     #[test]

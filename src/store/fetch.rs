@@ -166,7 +166,7 @@ pub fn lines_match(wanted: Option<&[&[u8]]>, cached: Option<&[&[u8]]>, not: bool
 }
 
 /// Longest field name `mail_filter` compares (`MAILTMPLEN` less one).
-const MAX_FIELD_NAME: usize = 1023;
+pub(crate) const MAX_FIELD_NAME: usize = 1023;
 
 /// `mail_filter`: keeps the header lines (with their continuation lines)
 /// whose field name is in `lines` — or, with `not`, those whose name is
