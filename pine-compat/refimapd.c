@@ -229,10 +229,14 @@ static void out_literal (unsigned char *s,unsigned long len)
   PSOUTR (&st);
 }
 
+/* NIL, a quoted string when that is safe, else a literal. */
 static void out_nstring (char *s)
 {
-  if (!s) out ("NIL");
-  else out_literal ((unsigned char *) s,strlen (s));
+  unsigned char *t;
+  if (!s) { out ("NIL"); return; }
+  for (t = (unsigned char *) s; *t && *t >= ' ' && *t < 0x7f && *t != '"' && *t != '\\'; t++);
+  if (*t || t - (unsigned char *) s > 256) out_literal ((unsigned char *) s,strlen (s));
+  else { out ("\""); out (s); out ("\""); }
 }
 
 static void out_addresses (ADDRESS *a)
@@ -366,7 +370,8 @@ static void do_select (int readonly)
   if (!is_string (2) || ntok != 3) { tagged ("BAD","Missing or extra arguments"); return; }
   lasterr[0] = '\0';
   nmsgs = 0; lastexists = 0xffffffff;
-  s = mail_open (stream,tok[2].s,readonly ? OP_READONLY : NIL);
+  if (stream) stream = mail_close (stream);
+  s = mail_open (NIL,tok[2].s,readonly ? OP_READONLY : NIL);
   if (!s) {
     stream = NIL;
     out (tag); out (" NO "); out (lasterr[0] ? lasterr : "Can't open mailbox"); out ("\015\012");
@@ -391,6 +396,35 @@ static int set_sequence (char *seq,int uid)
     mail_sequence (stream,(unsigned char *) seq);
 }
 
+/* BODY[HEADER.FIELDS (...)] and .NOT, with or without .PEEK: 1 if it
+ * is one; *lines gets the field names, *not is set for .NOT. */
+static int header_fields (char *it,STRINGLIST **lines,int *not)
+{
+  char *s,*e,name[MAILTMPLEN];
+  STRINGLIST *l,**tail = lines;
+  if (!strncasecmp (it,"BODY.PEEK[",10)) s = it + 10;
+  else if (!strncasecmp (it,"BODY[",5)) s = it + 5;
+  else return 0;
+  if (!strncasecmp (s,"HEADER.FIELDS.NOT (",19)) { *not = 1; s += 19; }
+  else if (!strncasecmp (s,"HEADER.FIELDS (",15)) { *not = 0; s += 15; }
+  else return 0;
+  if (!(e = strchr (s,')')) || strcmp (e,")]")) return 0;
+  *lines = NIL;
+  while (s < e) {
+    size_t n = strcspn (s," )");
+    if (n && n < sizeof (name)) {
+      memcpy (name,s,n); name[n] = '\0';
+      l = *tail = mail_newstringlist ();
+      l->text.data = (unsigned char *) cpystr (name);
+      l->text.size = n;
+      tail = &l->next;
+    }
+    s += n;
+    if (*s == ' ') s++;
+  }
+  return 1;
+}
+
 static void fetch_one (unsigned long i,char **items,int nitems,int uid)
 {
   int k,sep = 0,seen = 0;
@@ -404,7 +438,18 @@ static void fetch_one (unsigned long i,char **items,int nitems,int uid)
     if (uid && !strcasecmp (it,"UID")) continue;
     if (sep) out (" ");
     sep = 1;
-    if (!strcasecmp (it,"FLAGS")) out_flags (elt);
+    STRINGLIST *lines;
+    int not;
+    if (header_fields (it,&lines,&not)) {
+      char *p = strstr (it,".PEEK") ? strstr (it,".PEEK") : NIL;
+      t = mail_fetch_header (stream,i,NIL,lines,&len,FT_PEEK | (not ? FT_NOT : 0));
+      if (p) { out ("BODY"); out (p + 5); }
+      else out (it);
+      out (" ");
+      out_literal ((unsigned char *) t,len);
+      mail_free_stringlist (&lines);
+    }
+    else if (!strcasecmp (it,"FLAGS")) out_flags (elt);
     else if (!strcasecmp (it,"UID")) { out ("UID "); outn (mail_uid (stream,i)); }
     else if (!strcasecmp (it,"RFC822.SIZE")) {
       mail_fetchstructure (stream,i,NIL);
@@ -453,8 +498,10 @@ static int known_item (char *it)
   static char *known[] = {"FLAGS","UID","RFC822.SIZE","INTERNALDATE","ENVELOPE",
     "RFC822.HEADER","RFC822.TEXT","RFC822","BODY[]","BODY.PEEK[]","BODY[HEADER]",
     "BODY.PEEK[HEADER]","BODY[TEXT]","BODY.PEEK[TEXT]",NIL};
-  int i;
+  int i,not;
+  STRINGLIST *lines;
   for (i = 0; known[i]; i++) if (!strcasecmp (it,known[i])) return 1;
+  if (header_fields (it,&lines,&not)) { mail_free_stringlist (&lines); return 1; }
   return 0;
 }
 
