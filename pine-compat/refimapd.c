@@ -39,6 +39,7 @@ static unsigned long nmsgs = 0, lastexists = 0xffffffff;
 static int cancelled = 0;
 static int infetch = 0;
 static char lasterr[MAILTMPLEN];
+static char *pgm = "refimapd";	/* our name: syslog, certificate files */
 
 static char *up (char *s) { return (char *) ucase ((unsigned char *) s); }
 static void out (char *s) { PSOUT (s); }
@@ -629,7 +630,7 @@ static void dispatch (void)
     if (!strcmp (cmd,"LOGIN")) do_login ();
     else if (!strcmp (cmd,"AUTHENTICATE")) do_authenticate ();
     else if (!strcmp (cmd,"STARTTLS")) {
-      char *err = ssl_start_tls ("imapd");
+      char *err = ssl_start_tls (pgm);
       if (err) { out (tag); out (" NO STARTTLS failed: "); out (err); out ("\015\012"); fs_give ((void **) &err); }
       else tagged ("OK","Begin TLS negotiation now");
     }
@@ -656,8 +657,8 @@ static void dispatch (void)
 
 int main (int argc,char *argv[])
 {
-  char *pgm = strrchr (argv[0],'/') ? strrchr (argv[0],'/') + 1 : argv[0];
   (void) argc;
+  pgm = strrchr (argv[0],'/') ? strrchr (argv[0],'/') + 1 : argv[0];
 #include "linkage.c"
   mail_parameters (NIL,SET_SERVICENAME,(void *) "imap");
   server_init (pgm,"imap","imaps",clkint,kodint,hupint,trmint,NIL);

@@ -197,6 +197,8 @@ int main (int argc,char *argv[])
       out ("+OK Capability list follows:\015\012TOP\015\012UIDL\015\012");
       if (!stream) {
 	AUTHENTICATOR *auth;
+	if ((s = ssl_start_tls (NIL))) fs_give ((void **) &s);
+	else out ("STLS\015\012");
 	int plain = !mail_parameters (NIL,GET_DISABLEPLAINTEXT,NIL);
 	if (plain) out ("USER\015\012");
 	out ("SASL");
@@ -245,7 +247,7 @@ int main (int argc,char *argv[])
 	}
       }
       else if (!strcmp (cmd,"STLS")) {
-	if ((s = ssl_start_tls ("ipop3d"))) {
+	if ((s = ssl_start_tls (pgm))) {
 	  out ("-ERR STLS failed: "); out (s); out ("\015\012");
 	  fs_give ((void **) &s);
 	}

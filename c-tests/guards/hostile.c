@@ -136,7 +136,7 @@ static void stubs (void)
   printf ("mail_thread=%s\n",NN (mail_thread (NIL,NIL,NIL,NIL,-1)));
   printf ("mail_sort=%s\n",NN (mail_sort (NIL,NIL,NIL,NIL,-1)));
   printf ("pop3_open=%s\n",NN (pop3_open (NIL)));
-  printf ("auth_md5_pwd=%s\n",NN (auth_md5_pwd (NIL)));
+  printf ("tcp_isclienthost=%ld\n",tcp_isclienthost (NIL));
   printf ("newsrc_read=%ld\n",newsrc_read (NIL,NIL));
 }
 

@@ -169,6 +169,10 @@ def imap_sasl(port):
     r.close()
     r = Raw(port)
     r.line()
+    r.send(b"a0 STARTTLS\r\n")
+    l = r.line()
+    check("imap STARTTLS without a certificate: NO with the reason",
+          l.startswith(b"a0 NO STARTTLS failed: Server certificate not installed"), l)
     r.send(b"a1 AUTHENTICATE NOSUCHMECH\r\n")
     l = r.line()
     check("imap AUTHENTICATE of an unknown mechanism: NO", l.startswith(b"a1 NO"), l)
@@ -391,7 +395,7 @@ def defaults(iport, pport):
     g = caps(iport)
     check("imap default: LOGINDISABLED, no AUTH=PLAIN/LOGIN",
           b"LOGINDISABLED" in g and b"AUTH=PLAIN" not in g and b"AUTH=LOGIN" not in g, g)
-    check("imap default: no STARTTLS offered (server TLS not built)", b"STARTTLS" not in g, g)
+    check("imap default: STARTTLS offered", b"STARTTLS" in g, g)
     m = imaplib.IMAP4(HOST, iport)
     try:
         m.login(USER, PASS)
@@ -404,9 +408,6 @@ def defaults(iport, pport):
     r.send(b"a1 AUTHENTICATE PLAIN\r\n")
     l = r.line()
     check("imap default: AUTHENTICATE PLAIN refused without a challenge", l.startswith(b"a1 NO"), l)
-    r.send(b"a2 STARTTLS\r\n")
-    l = r.line()
-    check("imap STARTTLS: NO with the reason", l.startswith(b"a2 NO STARTTLS failed"), l)
     r.close()
     p = poplib.POP3(HOST, pport)
     p.user(USER)
@@ -431,6 +432,73 @@ def worldread(iport):
     m.shutdown()
 
 
+# ---- group "tls": certificates installed (the default configuration) ----
+
+def tls_context(version):
+    import ssl
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.minimum_version = ctx.maximum_version = version
+    return ctx
+
+
+@guarded
+def tls(iport, pport, implicit, nocert):
+    import ssl
+    for v, name in ((ssl.TLSVersion.TLSv1_3, "TLSv1.3"), (ssl.TLSVersion.TLSv1_2, "TLSv1.2")):
+        m = imaplib.IMAP4(HOST, iport)
+        typ, _ = m.starttls(tls_context(v))
+        check("imap STARTTLS with %s" % name, typ == "OK" and m.sock.version() == name, m.sock.version())
+        typ, d = m.capability()
+        check("imap after STARTTLS (%s): no LOGINDISABLED, AUTH=PLAIN" % name,
+              b"LOGINDISABLED" not in d[0] and b"AUTH=PLAIN" in d[0] and b"STARTTLS" not in d[0], d)
+        typ, _ = m.login(USER, PASS)
+        check("imap LOGIN inside STARTTLS (%s)" % name, typ == "OK")
+        typ, d = m.select("srvbox")
+        typ, d = m.fetch("1", "(BODY.PEEK[])")
+        check("imap FETCH inside STARTTLS (%s)" % name,
+              typ == "OK" and b"Body one." in d[0][1], d)
+        m.logout()
+        m = imaplib.IMAP4_SSL(HOST, implicit, ssl_context=tls_context(v))
+        check("imap implicit TLS (%s) by the server's name" % name,
+              m.sock.version() == name and m.welcome.startswith(b"* OK"), (m.sock.version(), m.welcome))
+        typ, _ = m.login(USER, PASS)
+        check("imap LOGIN inside implicit TLS (%s)" % name, typ == "OK")
+        m.logout()
+    p = poplib.POP3(HOST, pport)
+    capa = p.capa()
+    check("pop CAPA offers STLS", "STLS" in capa, capa)
+    p.stls(tls_context(ssl.TLSVersion.TLSv1_3))
+    p.user(USER)
+    r = p.pass_(PASS)
+    check("pop PASS inside STLS (TLSv1.3)", r.startswith(b"+OK") and p.sock.version() == "TLSv1.3", r)
+    p.quit()
+    # Clients that vanish mid-handshake or speak no TLS at all.
+    r = Raw(implicit)
+    r.send(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")
+    r.close()
+    r = Raw(implicit)
+    r.send(b"a1 LOGIN srvtest x\r\n")
+    got = r.s.recv(100)
+    r.close()
+    check("imap implicit TLS port: plaintext client gets no plaintext", b"OK" not in got and b"NO" not in got, got)
+    r = Raw(iport)
+    r.line()
+    r.send(b"a1 STARTTLS\r\n")
+    r.line()
+    r.send(b"\x16\x03\x01")
+    r.close()
+    m = imaplib.IMAP4_SSL(HOST, implicit, ssl_context=tls_context(ssl.TLSVersion.TLSv1_3))
+    typ, _ = m.login(USER, PASS)
+    check("imap implicit TLS serves after broken handshakes", typ == "OK")
+    m.logout()
+    r = Raw(nocert)
+    got = r.s.recv(100)
+    r.close()
+    check("implicit TLS without a certificate: the server hangs up, says nothing", got == b"", got)
+
+
 def main():
     group = sys.argv[1]
     ports = [int(p) for p in sys.argv[2:]]
@@ -446,6 +514,8 @@ def main():
         cram(ports[0], ports[1])
     elif group == "default":
         defaults(ports[0], ports[1])
+    elif group == "tls":
+        tls(ports[0], ports[1], ports[2], ports[3])
     elif group == "worldread":
         worldread(ports[0])
 

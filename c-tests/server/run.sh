@@ -49,7 +49,10 @@ for prog in refimapd refpop3d; do
     fi
     ok "$prog builds against our headers and library"
 done
-chmod 755 "$W"/refimapd "$W"/refpop3d
+# Implicit TLS is chosen by a server name beginning with "s".
+cp "$W/refimapd" "$W/srefimapd"
+cp "$W/refimapd" "$W/snocert"
+chmod 755 "$W"/refimapd "$W"/refpop3d "$W"/srefimapd "$W"/snocert
 
 # ---- mailboxes of the test user ----
 mkmsg() { # from subject body
@@ -80,6 +83,20 @@ chmod 600 "$W/etc-cram/cram-md5.pwd"
 printf '%s\nset disable-plaintext 0\n' "$CF" >"$W/etc-world/c-client.cf"
 printf '%s\t%s\n' "$SUSER" "$SCRAM" >"$W/etc-world/cram-md5.pwd"
 chmod 644 "$W/etc-world/cram-md5.pwd"
+# Certificates at the port's paths (SSLCERTS, SSLKEYS) for the default
+# configuration: <server>.pem in each.
+HAVE_TLS=0
+if command -v openssl >/dev/null && openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+    -subj /CN=localhost -keyout "$W/key.pem" -out "$W/cert.pem" >/dev/null 2>&1; then
+    certs=$(make -s --no-print-directory -C "$CCT_ROOT" config | sed -n 's/^SSLCERTS=\([^ ]*\) SSLKEYS=\(.*\)$/\1 \2/p')
+    cdir=${certs% *} kdir=${certs#* }
+    mkdir -p "$W/etc-default${cdir#/etc}" "$W/etc-default${kdir#/etc}"
+    for s in refimapd refpop3d srefimapd; do
+        cp "$W/cert.pem" "$W/etc-default${cdir#/etc}/$s.pem"
+        cp "$W/key.pem" "$W/etc-default${kdir#/etc}/$s.pem"
+    done
+    HAVE_TLS=1
+fi
 
 # start CONFIG PORT PROGRAM: one launcher in its own mount namespace.
 start() {
@@ -100,7 +117,8 @@ start() {
 start open 14501 refimapd && start open 14502 refpop3d &&
     start cram 14503 refimapd && start cram 14504 refpop3d &&
     start default 14505 refimapd && start default 14506 refpop3d &&
-    start world 14507 refimapd || finish
+    start world 14507 refimapd &&
+    start default 14508 srefimapd && start default 14509 snocert || finish
 
 export SRV_USER="$SUSER" SRV_PASS="$SPASS" SRV_CRAM="$SCRAM"
 count() { # file: add its ok/FAIL lines to the totals, show them
@@ -139,6 +157,13 @@ timeout 60 python3 "$HERE/drive.py" default 14505 14506 >"$W/default.out" 2>&1
 count "$W/default.out"
 timeout 30 python3 "$HERE/drive.py" worldread 14507 >"$W/world.out" 2>&1
 count "$W/world.out"
+if [ "$HAVE_TLS" = 1 ]; then
+    reset_boxes
+    timeout 60 python3 "$HERE/drive.py" tls 14505 14506 14508 14509 >"$W/tls.out" 2>&1
+    count "$W/tls.out"
+else
+    skip "TLS: openssl cannot make a test certificate"
+fi
 
 # PHP's imap extension, on our library, against the reference server.
 if php -m 2>/dev/null | grep -qi '^imap$'; then

@@ -11,14 +11,23 @@ use std::sync::Mutex;
 use super::bindings::*;
 use super::memory::{c_bytes, c_string_from};
 use crate::os::server as stdio;
-use crate::server::{self as core, login, sasl};
+use crate::server::{self as core, login, sasl, tls};
 
-// ---- the P* layer: plain stdio (TLS is not available yet) ----
+// ---- the P* layer: stdio, or TLS once it is on ----
+
+/// Starts a STARTTLS asked for by `ssl_start_tls`, at the first read after.
+fn start_pending_tls() {
+    if let Some(name) = tls::take_pending() {
+        let c = CString::new(name).unwrap_or_default();
+        // SAFETY: a NUL-terminated name.
+        unsafe { ssl_server_init(c.as_ptr() as *mut c_char) };
+    }
+}
 
 /// `PBIN`: the next byte from the client, EOF (-1) at end.
 #[no_mangle]
 pub extern "C" fn PBIN() -> c_int {
-    super::guard("PBIN", -1, stdio::stdin_getc)
+    super::guard("PBIN", -1, || tls::getc().unwrap_or_else(stdio::stdin_getc))
 }
 
 /// `PSIN`: a line of at most `n - 1` bytes (newline kept) into `s`, as
@@ -32,9 +41,10 @@ pub unsafe extern "C" fn PSIN(s: *mut c_char, n: c_int) -> *mut c_char {
         if s.is_null() || n <= 0 {
             return null_mut();
         }
+        start_pending_tls();
         // SAFETY: per the contract, s has n writable bytes.
         let buf = unsafe { std::slice::from_raw_parts_mut(s as *mut u8, n as usize) };
-        match stdio::stdin_gets(buf) {
+        match tls::gets(buf).unwrap_or_else(|| stdio::stdin_gets(buf)) {
             Some(_) => s,
             None => null_mut(),
         }
@@ -48,6 +58,7 @@ pub unsafe extern "C" fn PSIN(s: *mut c_char, n: c_int) -> *mut c_char {
 #[no_mangle]
 pub unsafe extern "C" fn PSINR(s: *mut c_char, n: c_ulong) -> c_long {
     super::guard("PSINR", 0, || {
+        start_pending_tls();
         if n == 0 {
             return 1;
         }
@@ -56,14 +67,16 @@ pub unsafe extern "C" fn PSINR(s: *mut c_char, n: c_ulong) -> c_long {
         }
         // SAFETY: per the contract, s has n writable bytes.
         let buf = unsafe { std::slice::from_raw_parts_mut(s as *mut u8, n as usize) };
-        c_long::from(stdio::stdin_read_exact(buf))
+        c_long::from(tls::read_exact(buf).unwrap_or_else(|| stdio::stdin_read_exact(buf)))
     })
 }
 
 /// `INWAIT`: whether client input arrives within `seconds`.
 #[no_mangle]
 pub extern "C" fn INWAIT(seconds: c_long) -> c_long {
-    super::guard("INWAIT", 1, || c_long::from(core::input_wait(seconds)))
+    super::guard("INWAIT", 1, || {
+        c_long::from(tls::input_wait(seconds).unwrap_or_else(|| core::input_wait(seconds)))
+    })
 }
 
 /// `server_input_wait`: whether stdin has input within `seconds`.
@@ -77,7 +90,11 @@ pub extern "C" fn server_input_wait(seconds: c_long) -> c_long {
 /// `PBOUT`: writes one byte; the byte, or EOF.
 #[no_mangle]
 pub extern "C" fn PBOUT(c: c_int) -> c_int {
-    super::guard("PBOUT", -1, || stdio::stdout_putc(c))
+    super::guard("PBOUT", -1, || match tls::write(&[c as u8]) {
+        Some(true) => c & 0xff,
+        Some(false) => -1,
+        None => stdio::stdout_putc(c),
+    })
 }
 
 /// `PSOUT`: writes a string; non-negative, or EOF.
@@ -89,7 +106,11 @@ pub unsafe extern "C" fn PSOUT(s: *mut c_char) -> c_int {
     super::guard("PSOUT", -1, || {
         // SAFETY: per the contract.
         match unsafe { c_bytes(s) } {
-            Some(b) => stdio::stdout_puts(b),
+            Some(b) => match tls::write(b) {
+                Some(true) => 0,
+                Some(false) => -1,
+                None => stdio::stdout_puts(b),
+            },
             None => -1,
         }
     })
@@ -115,7 +136,7 @@ pub unsafe extern "C" fn PSOUTR(s: *mut SIZEDTEXT) -> c_int {
         }
         // SAFETY: per the contract, data holds size bytes.
         let b = unsafe { std::slice::from_raw_parts(data as *const u8, size) };
-        if stdio::stdout_write(b) {
+        if tls::write(b).unwrap_or_else(|| stdio::stdout_write(b)) {
             0
         } else {
             -1
@@ -126,7 +147,11 @@ pub unsafe extern "C" fn PSOUTR(s: *mut SIZEDTEXT) -> c_int {
 /// `PFLUSH`: pushes buffered output to the client; 0, or EOF.
 #[no_mangle]
 pub extern "C" fn PFLUSH() -> c_int {
-    super::guard("PFLUSH", -1, stdio::stdout_flush)
+    super::guard("PFLUSH", -1, || match tls::flush() {
+        Some(true) => 0,
+        Some(false) => -1,
+        None => stdio::stdout_flush(),
+    })
 }
 
 // ---- server_init and the names of the connection ----
@@ -165,9 +190,11 @@ pub unsafe extern "C" fn server_init(
     })
 }
 
-/// `ssl_server_init`: starts TLS on stdin/stdout. Server TLS is not
-/// available in this build: logs it and exits, as the original does when
-/// it cannot set TLS up (it never talks plaintext on a TLS port).
+/// `ssl_server_init`: TLS on stdin/stdout (TLS 1.3 or 1.2, rustls) with
+/// the certificate and key files of `server`. On success plaintext logins
+/// are allowed if they were disabled only outside TLS (2), and PLAIN and
+/// LOGIN are unhidden; on failure the reason goes to syslog and the
+/// process ends, as the original does.
 ///
 /// # Safety
 /// `server` NULL or NUL-terminated.
@@ -175,28 +202,63 @@ pub unsafe extern "C" fn server_init(
 pub unsafe extern "C" fn ssl_server_init(server: *mut c_char) {
     super::guard("ssl_server_init", (), || {
         // SAFETY: per the contract.
-        let name = unsafe { c_bytes(server) }.unwrap_or(b"");
-        let text = format!(
-            "Unable to start TLS for {}: server TLS is not available, host={}",
-            String::from_utf8_lossy(name),
-            String::from_utf8_lossy(&core::client_host())
-        );
-        crate::os::syslog::log(libc::LOG_ALERT, text.as_bytes());
-        std::process::exit(1);
+        let name = unsafe { c_bytes(server) }.unwrap_or(b"").to_vec();
+        stdio::stdout_flush();
+        let cfg = crate::env::config::SSLCERTS;
+        let keys = crate::env::config::SSLKEYS;
+        match tls::server_init(&name, cfg, keys) {
+            Ok(()) => {
+                use crate::env::params::{number, Owner};
+                // SAFETY: library calls with constant arguments.
+                unsafe {
+                    if number(Owner::Env, GET_DISABLEPLAINTEXT) > 1 {
+                        super::params::mail_parameters(
+                            null_mut(),
+                            SET_DISABLEPLAINTEXT,
+                            null_mut(),
+                        );
+                    }
+                    for a in [c"PLAIN", c"LOGIN"] {
+                        super::params::mail_parameters(
+                            null_mut(),
+                            UNHIDE_AUTHENTICATOR,
+                            a.as_ptr() as *mut c_void,
+                        );
+                    }
+                }
+            }
+            Err((level, text)) => {
+                crate::os::syslog::log(level, text.as_bytes());
+                std::process::exit(1);
+            }
+        }
     })
 }
 
-/// `ssl_start_tls`: asks for STARTTLS on stdin/stdout. Server TLS is not
-/// available in this build, so this always answers with an error string
-/// (the caller frees it) and the session stays plaintext.
+/// `ssl_server_input_wait`: `INWAIT` for a TLS server.
+#[no_mangle]
+pub extern "C" fn ssl_server_input_wait(seconds: c_long) -> c_long {
+    super::guard("ssl_server_input_wait", 1, || {
+        c_long::from(tls::input_wait(seconds).unwrap_or_else(|| core::input_wait(seconds)))
+    })
+}
+
+/// `ssl_start_tls`: switches stdin/stdout to TLS at the server's next
+/// read (after its "go ahead" answer). NULL when it will; else an error
+/// text the caller frees ("Server certificate not installed", ...).
+/// With a NULL name only asks whether STARTTLS is possible.
 ///
 /// # Safety
 /// `server` NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn ssl_start_tls(server: *mut c_char) -> *mut c_char {
     super::guard("ssl_start_tls", null_mut(), || {
-        let _ = server;
-        c_string_from(b"Server TLS is not available")
+        // SAFETY: per the contract.
+        let name = unsafe { c_bytes(server) };
+        match tls::start_tls(name, crate::env::config::SSLCERTS) {
+            Some(err) => c_string_from(err.as_bytes()),
+            None => null_mut(),
+        }
     })
 }
 

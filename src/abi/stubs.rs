@@ -346,7 +346,6 @@ not_available! {
     fn smtp_send(_a0: *mut SENDSTREAM, _a1: *mut c_char, _a2: *mut c_char) -> c_long = 0;
     fn smtp_soutr(_a0: *mut c_void, _a1: *mut c_char) -> c_long = 0;
     fn smtp_verbose(_a0: *mut SENDSTREAM) -> c_long = 0;
-    fn ssl_server_input_wait(_a0: c_long) -> c_long = 0;
     fn tcp_isclienthost(_a0: *mut c_char) -> c_long = 0;
     fn tcp_name(_a0: *mut c_void, _a1: c_long) -> *mut c_char = std::ptr::null_mut();
     fn tcp_socket_open(_a0: c_int, _a1: *mut c_void, _a2: usize, _a3: c_ushort, _a4: *mut c_char, _a5: *mut c_int, _a6: *mut c_char) -> c_int = 0;

@@ -389,3 +389,34 @@ pub fn service_port(name: &[u8]) -> Option<u16> {
 pub fn arm(sig: i32, handler: usize) -> usize {
     crate::os::lock::arm_signal(sig, handler)
 }
+
+/// `read(fd, buf)`: bytes read, 0 at end, an error otherwise (EINTR is
+/// retried).
+pub fn fd_read(fd: i32, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        // SAFETY: reads at most buf.len() bytes into buf.
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr() as *mut c_void, buf.len()) };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
+/// `write(fd, buf)`: bytes written (EINTR is retried).
+pub fn fd_write(fd: i32, buf: &[u8]) -> std::io::Result<usize> {
+    loop {
+        // SAFETY: writes at most buf.len() bytes from buf.
+        let n = unsafe { libc::write(fd, buf.as_ptr() as *const c_void, buf.len()) };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}

@@ -15,6 +15,7 @@
 
 pub mod login;
 pub mod sasl;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard};
