@@ -26,6 +26,7 @@
 #define MAXAPPEND (20*1024*1024)/* APPEND message */
 #define IDLETIMEOUT 1800	/* seconds of silence before we hang up */
 #define LOGINTIMEOUT 120	/* seconds to log in */
+#define ANOFILE "/etc/anonymous.newsgroups"	/* anonymous logins allowed */
 
 enum { T_ATOM, T_STRING, T_LPAREN, T_RPAREN };
 typedef struct { int kind; char *s; unsigned long len; } TOKEN;
@@ -341,6 +342,14 @@ static void do_login (void)
   char *user,*pass,*admin;
   if (!is_string (2) || !is_string (3) || ntok != 4) { tagged ("BAD","Missing or extra arguments"); return; }
   user = tok[2].s; pass = tok[3].s;
+  /* anonymous logins, when the site allows them (as imapd does) */
+  if (!strcasecmp (user,"ANONYMOUS") && !access (ANOFILE,F_OK) &&
+      anonymous_login (0,NIL)) {
+    loggedin = 1;
+    syslog (LOG_INFO,"Login anonymous=%.80s host=%.80s",pass,tcp_clienthost ());
+    tagged ("OK","LOGIN completed (anonymous)");
+    return;
+  }
   if ((admin = strchr (user,'*'))) *admin++ = '\0';
   if (server_login (user,pass,admin,0,NIL)) {
     loggedin = 1;

@@ -215,6 +215,13 @@ def imap_failures(port):
     m.shutdown()
     m = imaplib.IMAP4(HOST, port)
     try:
+        m.login("anonymous", "guest")
+        fail("imap anonymous refused without /etc/anonymous.newsgroups", "accepted")
+    except imaplib.IMAP4.error:
+        ok("imap anonymous refused without /etc/anonymous.newsgroups")
+    m.shutdown()
+    m = imaplib.IMAP4(HOST, port)
+    try:
         m.login("root", "x")
         fail("imap root refused", "accepted")
     except imaplib.IMAP4.error:
@@ -372,6 +379,10 @@ def cram(iport, pport):
     except imaplib.IMAP4.error:
         ok("imap LOGIN with the system password refused when the file exists")
     m.shutdown()
+    m = imaplib.IMAP4(HOST, iport)
+    typ, d = m.login("anonymous", "guest@example.org")
+    check("imap anonymous login with /etc/anonymous.newsgroups", typ == "OK", d)
+    m.logout()
     p = poplib.POP3(HOST, pport)
     check("pop greeting carries the APOP challenge", b"<" in p.getwelcome(), p.getwelcome())
     r = p.apop(USER, CRAM)

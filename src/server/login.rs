@@ -370,3 +370,33 @@ pub fn pw_login(
     pwdb::close_database();
     Ok(ret)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crypt_and_constant_time_compare() {
+        let h = b"$6$saltsalt$cibYGUzQsDA/egMtxhQa0JeR0fd8rOv6WJUjNJ3W1s9y6o99GdjAsvXUYedeGilzUgT//eNmCtMCe2prmoT2t1";
+        let got = sys::crypt_hash(b"Srv-Pass-1", h).expect("crypt knows SHA-512");
+        assert!(same(&got, h));
+        let bad = sys::crypt_hash(b"Srv-Pass-2", h).expect("crypt knows SHA-512");
+        assert!(!same(&bad, h));
+        let h5 = b"$5$abcdefgh$ijtOJ//yvc/9bq1g0llFn9dB688BwBDRD90DlKKSKE1";
+        assert!(same(&sys::crypt_hash(b"pw", h5).unwrap(), h5));
+        // A locked or empty hash never matches.
+        assert!(sys::crypt_hash(b"pw", b"!").is_none_or(|x| !same(&x, b"!")));
+        assert!(!same(b"abc", b"abcd"));
+        assert!(same(b"", b""));
+    }
+
+    #[test]
+    fn user_lookup_folds_case() {
+        let me = crate::os::user::by_uid(crate::os::user::effective_uid()).unwrap();
+        assert_eq!(pw_user(&me.name).unwrap().uid, me.uid);
+        if me.name.iter().all(|c| c.is_ascii_lowercase()) {
+            assert_eq!(pw_user(&me.name.to_ascii_uppercase()).unwrap().uid, me.uid);
+        }
+        assert!(pw_user(b"no such user here").is_none());
+    }
+}
