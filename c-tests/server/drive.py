@@ -510,6 +510,58 @@ def tls(iport, pport, implicit, nocert):
     check("implicit TLS without a certificate: the server hangs up, says nothing", got == b"", got)
 
 
+# ---- group "load": many concurrent sessions on one shared mix mailbox ----
+
+def load(port, sessions, parallel):
+    import threading
+    m = imaplib.IMAP4(HOST, port)
+    m.login(USER, PASS)
+    for k in range(10):
+        m.append("mixbox", None, None,
+                 b"From: Load <load@example.org>\r\nSubject: load %d\r\n\r\nLoad body %d.\r\n" % (k, k))
+    m.logout()
+    done, errors, fetched = [0], [], [0]
+    lock = threading.Lock()
+    todo = list(range(sessions))
+
+    def worker():
+        while True:
+            with lock:
+                if not todo:
+                    return
+                k = todo.pop()
+            try:
+                c = imaplib.IMAP4(HOST, port)
+                c.login(USER, PASS)
+                typ, d = c.select("mixbox")
+                assert typ == "OK" and d[0] == b"10", d
+                typ, d = c.fetch("1:*", "(UID FLAGS BODY.PEEK[HEADER])")
+                assert typ == "OK", d
+                n = (k % 10) + 1
+                typ, d = c.store(str(n), "+FLAGS", "(\\Flagged)")
+                assert typ == "OK", d
+                typ, d = c.store(str(n), "-FLAGS", "(\\Flagged)")
+                assert typ == "OK", d
+                c.logout()
+                with lock:
+                    done[0] += 1
+                    fetched[0] += 10
+            except Exception as e:  # counted, reported below
+                with lock:
+                    errors.append(repr(e))
+
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(parallel)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.monotonic() - t0
+    check("load: %d sessions (%d at a time) on one mix mailbox all complete in %.1f s "
+          "(%.1f sessions/s, %d messages fetched)" % (sessions, parallel, took, sessions / took, fetched[0]),
+          done[0] == sessions and not errors, errors[:3])
+
+
 def main():
     group = sys.argv[1]
     ports = [int(p) for p in sys.argv[2:]]
@@ -525,6 +577,8 @@ def main():
         cram(ports[0], ports[1])
     elif group == "default":
         defaults(ports[0], ports[1])
+    elif group == "load":
+        load(ports[0], 60, 20)
     elif group == "tls":
         tls(ports[0], ports[1], ports[2], ports[3])
     elif group == "worldread":

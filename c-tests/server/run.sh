@@ -131,6 +131,16 @@ count() { # file: add its ok/FAIL lines to the totals, show them
 # The slow group (failed logins cost 3 s each) runs beside the others.
 timeout 80 python3 "$HERE/drive.py" failures 14501 >"$W/failures.out" 2>&1 &
 slow=$!
+# So does the load: concurrent sessions (each its own server process, as
+# inetd runs them) on one shared mix mailbox; the original checks the
+# mailbox afterwards.
+LOAD=0
+if [ -x /usr/bin/mailutil ]; then
+    rm -rf "$SHOME/mixbox"
+    runuser -u "$SUSER" -- env HOME="$SHOME" sh -c 'cd && /usr/bin/mailutil create "#driver.mix/mixbox"' >/dev/null 2>&1
+    timeout 80 python3 "$HERE/drive.py" load 14501 >"$W/load.out" 2>&1 &
+    LOAD=$!
+fi
 timeout 60 python3 "$HERE/drive.py" open 14501 14502 >"$W/open.out" 2>&1
 count "$W/open.out"
 
@@ -196,6 +206,17 @@ fi
 
 wait "$slow"
 count "$W/failures.out"
+if [ "$LOAD" != 0 ]; then
+    wait "$LOAD"
+    count "$W/load.out"
+    out=$(runuser -u "$SUSER" -- env HOME="$SHOME" /usr/bin/mailutil check mixbox 2>&1)
+    case $out in
+        *"10 total in mixbox"*) ok "the original reads the mix mailbox after the load: $out" ;;
+        *) fail "the original reads the mix mailbox after the load: $out" ;;
+    esac
+    rm -rf "$SHOME/mixbox"
+fi
+
 
 # No session of any server died by a signal.
 sleep 0.5
