@@ -161,6 +161,30 @@ else
     skip "mailutil (the original) not installed"
 fi
 
+# Differential: the same server binary, built once against the ORIGINAL
+# headers, runs one scripted session (c-tests/server/session.imap) on a
+# pipe with the original library and then with ours; transcripts must
+# match (UIDVALIDITY, a time stamp, masked).
+if [ -f "$CCT_ORIG_SO" ] && [ -f "$CCT_ORIG_INC/linkage.c" ] &&
+    cc -w -I"$CCT_ORIG_INC" -o "$W/refimapd.orig" "$CCT_ROOT/pine-compat/refimapd.c" "$CCT_ORIG_SO" 2>"$W/cc.log"; then
+    chmod 755 "$W/refimapd.orig"
+    for lib in orig ours; do
+        reset_boxes
+        ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
+        LD_LIBRARY_PATH=$ld timeout 30 unshare -m sh -c 'mount --bind "$1" /etc && exec "$2"' sh \
+            "$W/etc-open" "$W/refimapd.orig" <"$HERE/session.imap" 2>&1 |
+            sed 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/' >"$W/session.$lib"
+    done
+    if cmp -s "$W/session.orig" "$W/session.ours" && grep -q '^a10 OK' "$W/session.ours"; then
+        ok "scripted IMAP session: the server on our library answers as on the original ($(wc -l <"$W/session.ours") lines)"
+    else
+        fail "scripted IMAP session differs between the libraries"
+        diff "$W/session.orig" "$W/session.ours" | head -20
+    fi
+else
+    skip "differential session: the original library or its headers are missing"
+fi
+
 reset_boxes
 timeout 60 python3 "$HERE/drive.py" cram 14503 14504 >"$W/cram.out" 2>&1
 count "$W/cram.out"

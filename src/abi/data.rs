@@ -219,6 +219,7 @@ pub static mut auth_gss: AUTHENTICATOR = authenticator(c_str!("GSSAPI"), 0x3);
 #[no_mangle]
 pub static mut auth_ext: AUTHENTICATOR = AUTHENTICATOR {
     client: Some(super::auth::auth_external_client),
+    server: Some(super::server::auth_external_server),
     ..authenticator(c_str!("EXTERNAL"), 0x1000_0003)
 };
 #[no_mangle]

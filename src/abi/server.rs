@@ -600,6 +600,43 @@ pub unsafe extern "C" fn auth_plain_server(
     })
 }
 
+/// `auth_external_server`: the EXTERNAL mechanism: the identity the
+/// program established outside SASL (`SET_EXTERNALAUTHID`, e.g. a TLS
+/// client certificate) logs in, as the authorization identity the client
+/// names, if any (which must be the same user or one it administers).
+///
+/// # Safety
+/// `responder` a server responder.
+#[no_mangle]
+pub unsafe extern "C" fn auth_external_server(
+    responder: authresponse_t,
+    _argc: c_int,
+    _argv: *mut *mut c_char,
+) -> *mut c_char {
+    super::guard("auth_external_server", null_mut(), || {
+        // SAFETY: a GET of a string parameter.
+        let p =
+            unsafe { super::params::mail_parameters(null_mut(), GET_EXTERNALAUTHID, null_mut()) };
+        // SAFETY: the library keeps the string while it is set.
+        let Some(authenid) = (unsafe { c_bytes(p as *const c_char) }).map(<[u8]>::to_vec) else {
+            return null_mut();
+        };
+        let Some(authzid) = respond(responder, b"", 0) else {
+            return null_mut();
+        };
+        let ok = if authzid.is_empty() {
+            login_step(|_, _| login::authserver_login(&authenid, None))
+        } else {
+            login_step(|_, _| login::authserver_login(&authzid, Some(&authenid)))
+        };
+        if ok {
+            my_user_name()
+        } else {
+            null_mut()
+        }
+    })
+}
+
 /// `auth_md5_valid`: CRAM-MD5 is always valid for clients; its server
 /// half needs the CRAM-MD5 password file (see `auth_link`).
 #[no_mangle]

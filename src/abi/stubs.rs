@@ -9,7 +9,6 @@ use super::{not_available, GssBuffer};
 use std::os::raw::{c_char, c_int, c_long, c_uchar, c_ulong, c_ushort, c_void};
 
 not_available! {
-    fn auth_external_server(_a0: authresponse_t, _a1: c_int, _a2: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn auth_gssapi_client(_a0: authchallenge_t, _a1: authrespond_t, _a2: *mut c_char, _a3: *mut NETMBX, _a4: *mut c_void, _a5: *mut c_ulong, _a6: *mut c_char) -> c_long = 0;
     fn auth_gssapi_client_work(_a0: authchallenge_t, _a1: GssBuffer, _a2: authrespond_t, _a3: *mut c_char, _a4: *mut NETMBX, _a5: *mut c_void, _a6: *mut c_char, _a7: kinit_t) -> c_long = 0;
     fn auth_gssapi_server(_a0: authresponse_t, _a1: c_int, _a2: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
