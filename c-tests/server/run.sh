@@ -161,28 +161,38 @@ else
     skip "mailutil (the original) not installed"
 fi
 
-# Differential: the same server binary, built once against the ORIGINAL
-# headers, runs one scripted session (c-tests/server/session.imap) on a
-# pipe with the original library and then with ours; transcripts must
-# match (UIDVALIDITY, a time stamp, masked).
-if [ -f "$CCT_ORIG_SO" ] && [ -f "$CCT_ORIG_INC/linkage.c" ] &&
-    cc -w -I"$CCT_ORIG_INC" -o "$W/refimapd.orig" "$CCT_ROOT/pine-compat/refimapd.c" "$CCT_ORIG_SO" 2>"$W/cc.log"; then
-    chmod 755 "$W/refimapd.orig"
-    for lib in orig ours; do
-        reset_boxes
-        ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
-        LD_LIBRARY_PATH=$ld timeout 30 unshare -m sh -c 'mount --bind "$1" /etc && exec "$2"' sh \
-            "$W/etc-open" "$W/refimapd.orig" <"$HERE/session.imap" 2>&1 |
-            sed 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/' >"$W/session.$lib"
+# Differential: each server binary, built once against the ORIGINAL
+# headers, runs one scripted session (c-tests/server/session.imap,
+# session.pop3) on a pipe with the original library and then with ours;
+# transcripts (and for POP3 the mailbox left behind) must match
+# (UIDVALIDITY, a time stamp, masked).
+if [ -f "$CCT_ORIG_SO" ] && [ -f "$CCT_ORIG_INC/linkage.c" ]; then
+    for prog in refimapd:imap refpop3d:pop3; do
+        p=${prog%:*} proto=${prog#*:}
+        if ! cc -w -I"$CCT_ORIG_INC" -o "$W/$p.orig" "$CCT_ROOT/pine-compat/$p.c" "$CCT_ORIG_SO" 2>"$W/cc.log"; then
+            fail "$p builds against the original's headers: $(head -n 3 "$W/cc.log")"
+            continue
+        fi
+        chmod 755 "$W/$p.orig"
+        for lib in orig ours; do
+            reset_boxes
+            ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
+            LD_LIBRARY_PATH=$ld timeout 30 unshare -m sh -c 'mount --bind "$1" /etc && exec "$2"' sh \
+                "$W/etc-open" "$W/$p.orig" <"$HERE/session.$proto" 2>&1 |
+                sed -e 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/' -e 's/^\([0-9]* \)[0-9a-f]\{8\}\([0-9a-f]\{8\}\)/\1VALIDITY\2/' \
+                >"$W/session.$proto.$lib"
+            if [ $proto = pop3 ]; then grep '^Subject' "$SHOME/mbox" >>"$W/session.$proto.$lib"; fi
+        done
+        if cmp -s "$W/session.$proto.orig" "$W/session.$proto.ours" &&
+            grep -q -e '^a10 OK' -e '^+OK Sayonara' "$W/session.$proto.ours"; then
+            ok "scripted $proto session: $p on our library answers as on the original ($(wc -l <"$W/session.$proto.ours") lines)"
+        else
+            fail "scripted $proto session differs between the libraries"
+            diff "$W/session.$proto.orig" "$W/session.$proto.ours" | head -20
+        fi
     done
-    if cmp -s "$W/session.orig" "$W/session.ours" && grep -q '^a10 OK' "$W/session.ours"; then
-        ok "scripted IMAP session: the server on our library answers as on the original ($(wc -l <"$W/session.ours") lines)"
-    else
-        fail "scripted IMAP session differs between the libraries"
-        diff "$W/session.orig" "$W/session.ours" | head -20
-    fi
 else
-    skip "differential session: the original library or its headers are missing"
+    skip "differential sessions: the original library or its headers are missing"
 fi
 
 reset_boxes
