@@ -243,3 +243,40 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// The fuzz target's body over pseudo-random inputs (the fuzz build is
+    /// long; this keeps the same paths in `cargo test`).
+    #[test]
+    fn random_client_input_never_panics() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for round in 0..20_000 {
+            let len = round % 97;
+            let data: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Mostly the bytes the parsers care about.
+                    *[0u8, b' ', b'*', b'\t', b'\n', b'\r', b'#', b'a', b'f']
+                        .get((x % 12) as usize)
+                        .unwrap_or(&(x as u8))
+                })
+                .collect();
+            if let Some((aid, user, pass)) = parse_plain(&data) {
+                assert!(!pass.is_empty() && !pass.contains(&0));
+                let _ = plain_login_names(aid, user);
+            }
+            if let Some(r) = parse_cram(&data) {
+                let _ = secret_owner(r.user, r.authuser);
+                assert!(!cram_ok(b"<1.2@h>", b"secret", r.digest));
+            }
+            assert!(!apop_ok(b"<1.2@h>", b"secret", &data));
+            let _ = split_admin(&data);
+            let _ = lookup_md5_password(&data, b"fred");
+        }
+    }
+}
