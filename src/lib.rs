@@ -14,4 +14,5 @@ pub mod message;
 pub mod net;
 pub mod os;
 pub mod query;
+pub mod server;
 pub mod store;

@@ -292,21 +292,26 @@ pub static mut auth_gss: AUTHENTICATOR = authenticator(c_str!("GSSAPI"), 0x3);
 #[no_mangle]
 pub static mut auth_ext: AUTHENTICATOR = AUTHENTICATOR {
     client: Some(super::auth::auth_external_client),
+    server: Some(super::server::auth_external_server),
     ..authenticator(c_str!("EXTERNAL"), 0x1000_0003)
 };
 #[no_mangle]
 pub static mut auth_md5: AUTHENTICATOR = AUTHENTICATOR {
+    valid: Some(super::server::auth_md5_valid),
     client: Some(super::auth::auth_md5_client),
+    server: Some(super::server::auth_md5_server),
     ..authenticator(c_str!("CRAM-MD5"), 0x1)
 };
 #[no_mangle]
 pub static mut auth_pla: AUTHENTICATOR = AUTHENTICATOR {
     client: Some(super::auth::auth_plain_client),
+    server: Some(super::server::auth_plain_server),
     ..authenticator(c_str!("PLAIN"), 0x1000_0002)
 };
 #[no_mangle]
 pub static mut auth_log: AUTHENTICATOR = AUTHENTICATOR {
     client: Some(super::auth::auth_login_client),
+    server: Some(super::server::auth_login_server),
     ..authenticator(c_str!("LOGIN"), 0x1000_0000)
 };
 

@@ -86,7 +86,7 @@ pub fn deliver_log() {
 
 /// Runs an environment call, then delivers what it logged; a fatal error
 /// ends the process as the original's `fatal` does.
-fn with_env<R>(f: impl FnOnce() -> Result<R, user::Fatal>) -> R {
+pub(crate) fn with_env<R>(f: impl FnOnce() -> Result<R, user::Fatal>) -> R {
     register_host();
     let r = f();
     deliver_log();

@@ -38,6 +38,7 @@ pub mod rfc822_output;
 pub mod rfc822_parse;
 pub mod search;
 pub mod smtp;
+pub mod server;
 pub mod sort;
 pub mod stream;
 pub mod strings;
@@ -81,6 +82,7 @@ pub mod exports {
     pub use super::rfc822_parse::*;
     pub use super::search::*;
     pub use super::smtp::*;
+    pub use super::server::*;
     pub use super::sort::*;
     pub use super::stream::*;
     pub use super::strings::*;

@@ -116,6 +116,13 @@ pub unsafe extern "C" fn auth_link(auth: *mut AUTHENTICATOR) {
                 if valid() == 0 {
                     return;
                 }
+                // A program's own copy of auth_md5 (copy relocation) loses
+                // its server half too when the password file is missing.
+                if valid as usize == super::server::auth_md5_valid as *const () as usize
+                    && super::server::md5_server_unavailable()
+                {
+                    (*auth).server = None;
+                }
             }
             let head = authenticators();
             if head.is_null() {

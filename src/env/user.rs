@@ -696,6 +696,20 @@ pub fn login_tries() -> i32 {
     state().login_tries
 }
 
+/// Spends one server login attempt (the original's `logtry--`): the
+/// number left before this one.
+pub fn spend_login_try() -> i32 {
+    let mut st = state();
+    let left = st.login_tries;
+    st.login_tries = left.saturating_sub(1);
+    left
+}
+
+/// Leaves no login attempts (a break-in attempt makes the session useless).
+pub fn forfeit_login_tries() {
+    state().login_tries = 0;
+}
+
 /// The restrictBox bits in force.
 pub fn restrictions() -> i16 {
     state().restrict

@@ -4,5 +4,8 @@ pub mod clock;
 pub mod heap;
 pub mod host;
 pub mod lock;
+#[cfg(any(feature = "passwd-pam", feature = "passwd-pmb"))]
+pub mod pam;
+pub mod server;
 pub mod syslog;
 pub mod user;

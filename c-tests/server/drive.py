@@ -1,0 +1,589 @@
+#!/usr/bin/env python3
+"""Drives the reference servers (pine-compat/refimapd.c, refpop3d.c) with
+Python's imaplib and poplib and raw sockets. Prints "ok   - name" or
+"FAIL - name: why" per check; run.sh counts them.
+
+usage: drive.py GROUP PORT...   (GROUP: open, cram, default, worldread)
+environment: SRV_USER, SRV_PASS, SRV_CRAM (the CRAM-MD5 file's password)
+"""
+import imaplib
+import poplib
+import socket
+import sys
+import time
+
+USER = __import__("os").environ["SRV_USER"]
+PASS = __import__("os").environ["SRV_PASS"]
+CRAM = __import__("os").environ.get("SRV_CRAM", "")
+HOST = "127.0.0.1"
+
+
+def ok(name):
+    print("ok   - " + name, flush=True)
+
+
+def fail(name, why):
+    print("FAIL - %s: %s" % (name, why), flush=True)
+
+
+def check(name, cond, why=""):
+    if cond:
+        ok(name)
+    else:
+        fail(name, why)
+
+
+def guarded(fn):
+    def run(*a):
+        try:
+            fn(*a)
+        except Exception as e:  # one broken case must not hide the others
+            fail(fn.__name__, "exception %r" % (e,))
+    return run
+
+
+class Raw:
+    """A line-level IMAP/POP3 client on a plain socket."""
+
+    def __init__(self, port):
+        self.s = socket.create_connection((HOST, port), timeout=30)
+        self.f = self.s.makefile("rb")
+
+    def line(self):
+        return self.f.readline()
+
+    def send(self, b):
+        self.s.sendall(b)
+
+    def until(self, prefix):
+        """Lines up to and including the first starting with prefix."""
+        out = []
+        while True:
+            l = self.line()
+            if not l:
+                return out
+            out.append(l)
+            if l.startswith(prefix):
+                return out
+
+    def close(self):
+        try:
+            self.s.close()
+        except OSError:
+            pass
+
+
+def caps(port):
+    r = Raw(port)
+    g = r.line()
+    r.close()
+    return g
+
+
+# ---- group "open": plaintext allowed, system passwords ----
+
+@guarded
+def imap_session(port):
+    g = caps(port)
+    check("imap greeting advertises AUTH=PLAIN, no LOGINDISABLED",
+          b"AUTH=PLAIN" in g and b"LOGINDISABLED" not in g, g)
+    m = imaplib.IMAP4(HOST, port)
+    typ, _ = m.login(USER, PASS)
+    check("imap LOGIN with the system password", typ == "OK")
+    typ, d = m.select("srvbox")
+    check("imap SELECT srvbox: 2 messages", typ == "OK" and d[0] == b"2", d)
+    typ, d = m.fetch("1", "(UID FLAGS RFC822.SIZE)")
+    check("imap FETCH 1 (UID FLAGS RFC822.SIZE)",
+          typ == "OK" and b"UID 1" in d[0] and b"RFC822.SIZE" in d[0], d)
+    typ, d = m.fetch("2", "(BODY.PEEK[])")
+    body = d[0][1] if typ == "OK" and isinstance(d[0], tuple) else b""
+    check("imap FETCH 2 BODY.PEEK[] is the message (CRLF lines)",
+          body.startswith(b"From: Second <two@example.org>\r\n") and b"Body two.\r\n" in body, d)
+    typ, d = m.fetch("1", "(ENVELOPE)")
+    flat = b"".join(x if isinstance(x, bytes) else b"".join(x) for x in d)
+    check("imap FETCH ENVELOPE", typ == "OK" and b"first message" in flat, d)
+    typ, d = m.store("1", "+FLAGS", "(\\Deleted \\Flagged)")
+    check("imap STORE +FLAGS", typ == "OK" and b"\\Deleted" in d[0] and b"\\Flagged" in d[0], d)
+    typ, d = m.uid("FETCH", "2", "(FLAGS)")
+    check("imap UID FETCH", typ == "OK" and b"UID 2" in d[0], d)
+    typ, d = m.expunge()
+    check("imap EXPUNGE reports message 1", typ == "OK" and d == [b"1"], d)
+    msg = b"From: Appended <app@example.org>\r\nSubject: appended\r\n\r\nAppended body.\r\n"
+    typ, d = m.append("srvbox", "(\\Seen)", None, msg)
+    check("imap APPEND", typ == "OK", d)
+    typ, d = m.noop()
+    typ, d = m.select("srvbox")
+    check("imap SELECT after APPEND: 2 messages", typ == "OK" and d[0] == b"2", d)
+    typ, d = m.fetch("2", "(FLAGS BODY.PEEK[HEADER])")
+    check("imap the appended message, its flag kept",
+          typ == "OK" and b"Subject: appended" in d[0][1] and b"\\Seen" in d[0][0], d)
+    typ, d = m.select("nosuchbox")
+    check("imap SELECT of a missing mailbox: NO", typ == "NO", d)
+    typ, _ = m.logout()
+    check("imap LOGOUT", typ == "BYE")
+
+
+@guarded
+def imap_sasl(port):
+    m = imaplib.IMAP4(HOST, port)
+    typ, _ = m.authenticate("PLAIN", lambda _: ("\0%s\0%s" % (USER, PASS)).encode())
+    check("imap AUTHENTICATE PLAIN", typ == "OK")
+    m.logout()
+    m = imaplib.IMAP4(HOST, port)
+    answers = [USER.encode(), PASS.encode()]
+    prompts = []
+
+    def login_step(chal):
+        prompts.append(chal)
+        return answers.pop(0)
+    typ, _ = m.authenticate("LOGIN", login_step)
+    check("imap AUTHENTICATE LOGIN (prompts User Name, Password)",
+          typ == "OK" and prompts == [b"User Name\0", b"Password\0"], prompts)
+    m.logout()
+    # PLAIN naming another user as the authorization identity: only
+    # members of mailadm may do that.
+    m = imaplib.IMAP4(HOST, port)
+    try:
+        m.authenticate("PLAIN", lambda _: ("root\0%s\0%s" % (USER, PASS)).encode())
+        fail("imap PLAIN with a foreign authorization identity refused", "accepted")
+    except imaplib.IMAP4.error:
+        ok("imap PLAIN with a foreign authorization identity refused")
+    m.logout()
+    # The client cancels.
+    r = Raw(port)
+    r.line()
+    r.send(b"a1 AUTHENTICATE PLAIN\r\n")
+    l1 = r.line()
+    r.send(b"*\r\n")
+    l2 = r.line()
+    check("imap AUTHENTICATE cancelled with *", l1.startswith(b"+") and l2.startswith(b"a1 BAD"), (l1, l2))
+    # Not base64: a cancel too, and then the session goes on.
+    r.send(b"a2 AUTHENTICATE LOGIN\r\n")
+    r.line()
+    r.send(b"!!!! not base64 \x01\x02\r\n")
+    l3 = r.line()
+    r.send(b"a3 NOOP\r\n")
+    l4 = r.line()
+    check("imap SASL garbage answer: clean BAD, session goes on",
+          l3.startswith(b"a2 BAD") and l4.startswith(b"a3 OK"), (l3, l4))
+    r.close()
+    r = Raw(port)
+    r.line()
+    r.send(b"a0 STARTTLS\r\n")
+    l = r.line()
+    check("imap STARTTLS without a certificate: NO with the reason",
+          l.startswith(b"a0 NO STARTTLS failed: Server certificate not installed"), l)
+    r.send(b"a1 AUTHENTICATE NOSUCHMECH\r\n")
+    l = r.line()
+    check("imap AUTHENTICATE of an unknown mechanism: NO", l.startswith(b"a1 NO"), l)
+    r.close()
+
+
+@guarded
+def imap_failures(port):
+    m = imaplib.IMAP4(HOST, port)
+    t0 = time.monotonic()
+    try:
+        m.login(USER, PASS + "x")
+        fail("imap wrong password refused", "accepted")
+    except imaplib.IMAP4.error:
+        ok("imap wrong password refused")
+    took = time.monotonic() - t0
+    check("imap a failed login costs 3 s (took %.1f)" % took, took >= 2.9, took)
+    for _ in range(2):
+        try:
+            m.login(USER, PASS + "y")
+        except imaplib.IMAP4.error:
+            pass
+    try:
+        m.login(USER, PASS)
+        fail("imap after 3 failures even the right password is refused", "accepted")
+    except imaplib.IMAP4.error:
+        ok("imap after 3 failures even the right password is refused")
+    m.shutdown()
+    m = imaplib.IMAP4(HOST, port)
+    try:
+        m.login("x" * 70, "pw")
+        fail("imap overlong user name refused", "accepted")
+    except imaplib.IMAP4.error:
+        ok("imap overlong user name refused")
+    try:
+        m.login(USER, PASS)
+        fail("imap no login after a break-in attempt", "accepted")
+    except imaplib.IMAP4.error:
+        ok("imap no login after a break-in attempt")
+    m.shutdown()
+    m = imaplib.IMAP4(HOST, port)
+    try:
+        m.login("anonymous", "guest")
+        fail("imap anonymous refused without /etc/anonymous.newsgroups", "accepted")
+    except imaplib.IMAP4.error:
+        ok("imap anonymous refused without /etc/anonymous.newsgroups")
+    m.shutdown()
+    m = imaplib.IMAP4(HOST, port)
+    try:
+        m.login("root", "x")
+        fail("imap root refused", "accepted")
+    except imaplib.IMAP4.error:
+        ok("imap root refused")
+    m.shutdown()
+
+
+@guarded
+def imap_bad_input(port):
+    r = Raw(port)
+    r.line()
+    r.send(b"a0 SELECT INBOX\r\n")
+    l = r.line()
+    check("imap SELECT before login: BAD", l.startswith(b"a0 BAD"), l)
+    r.send(b"a1 " + b"X" * 100000 + b"\r\n")
+    l = r.line()
+    r.send(b"a2 NOOP\r\n")
+    l2 = r.line()
+    check("imap 100 kB command line: BAD, then the session goes on",
+          l.startswith(b"* BAD") and l2.startswith(b"a2 OK"), (l, l2))
+    r.send(b"\x00\xff\xfe garbage \x01\x02\x03\r\n")
+    l = r.line()
+    check("imap binary garbage: BAD", b"BAD" in l, l)
+    r.send(b"a3 NOOP " + b"x " * 2000 + b"\r\n")
+    l = r.line()
+    check("imap too many tokens: BAD", b"BAD" in l, l)
+    r.send(b"a4 LOGIN {99999999999}\r\n")
+    l = r.line()
+    check("imap absurd literal size: BAD", b"BAD" in l, l)
+    r.send(b"a5 LOGIN {200000}\r\n")
+    l = r.line()
+    check("imap too large literal outside APPEND: BAD", l.startswith(b"a5 BAD"), l)
+    r.send(b"a6 LOGIN \"unterminated\r\n")
+    l = r.line()
+    check("imap unterminated quoted string: BAD", b"BAD" in l, l)
+    # A literal that lies: announces 100 bytes, sends 10, then hangs up.
+    r.send(b"a7 LOGIN {100}\r\n")
+    l = r.line()
+    r.send(b"0123456789")
+    r.close()
+    check("imap lying literal gets its continuation", l.startswith(b"+"), l)
+    # Vanishing mid-command and mid-SASL.
+    r = Raw(port)
+    r.line()
+    r.send(b"a1 LOGIN srvtest")
+    r.close()
+    r = Raw(port)
+    r.line()
+    r.send(b"a1 AUTHENTICATE PLAIN\r\n")
+    r.line()
+    r.close()
+    # The server still serves.
+    m = imaplib.IMAP4(HOST, port)
+    typ, _ = m.login(USER, PASS)
+    check("imap serves after vanishing clients", typ == "OK")
+    m.logout()
+
+
+@guarded
+def pop_session(port):
+    p = poplib.POP3(HOST, port)
+    g = p.getwelcome()
+    check("pop greeting without an APOP challenge (no CRAM-MD5 file)", b"<" not in g, g)
+    p.user(USER)
+    r = p.pass_(PASS)
+    check("pop USER/PASS", r.startswith(b"+OK"), r)
+    n, size = p.stat()
+    check("pop STAT: 2 messages", n == 2 and size > 0, (n, size))
+    _, lst, _ = p.list()
+    check("pop LIST", len(lst) == 2 and lst[0].startswith(b"1 "), lst)
+    _, uidl, _ = p.uidl()
+    check("pop UIDL: distinct ids", len(uidl) == 2 and uidl[0].split()[1] != uidl[1].split()[1], uidl)
+    _, lines, _ = p.retr(1)
+    check("pop RETR 1 (dot-stuffing undone)",
+          b"Subject: pop one" in lines and b".dotted line" in lines, lines)
+    _, lines, _ = p.top(2, 0)
+    check("pop TOP 2 0: header only", b"Subject: pop two" in lines and b"Body two." not in lines, lines)
+    r = p.dele(1)
+    check("pop DELE 1", r.startswith(b"+OK"), r)
+    try:
+        p.retr(1)
+        fail("pop RETR of a deleted message refused", "accepted")
+    except poplib.error_proto:
+        ok("pop RETR of a deleted message refused")
+    r = p.quit()
+    check("pop QUIT", r.startswith(b"+OK"), r)
+    p = poplib.POP3(HOST, port)
+    p.user(USER)
+    p.pass_(PASS)
+    n, _ = p.stat()
+    check("pop the deleted message is gone after QUIT", n == 1, n)
+    p.quit()
+
+
+@guarded
+def pop_failures(port):
+    p = poplib.POP3(HOST, port)
+    p.user(USER)
+    t0 = time.monotonic()
+    try:
+        p.pass_(PASS + "x")
+        fail("pop wrong password refused", "accepted")
+    except poplib.error_proto:
+        ok("pop wrong password refused")
+    check("pop a failed login costs 3 s", time.monotonic() - t0 >= 2.9)
+    r = Raw(port)
+    r.line()
+    r.send(b"USER " + b"u" * 5000 + b"\r\n")
+    l = r.line()
+    r.send(b"NOOP\r\n")
+    l2 = r.line()
+    check("pop overlong line: -ERR, session goes on", l.startswith(b"-ERR") and l2.startswith(b"+OK"), (l, l2))
+    r.send(b"STAT\r\n")
+    l = r.line()
+    check("pop STAT before login: -ERR", l.startswith(b"-ERR"), l)
+    r.send(b"\x00\xff garbage\r\n")
+    l = r.line()
+    check("pop garbage: -ERR", l.startswith(b"-ERR"), l)
+    r.send(b"AUTH PLAIN\r\n")
+    r.line()
+    r.send(b"*\r\n")
+    l = r.line()
+    check("pop AUTH cancelled", l.startswith(b"-ERR"), l)
+    r.send(b"APOP srvtest 0123\r\n")
+    l = r.line()
+    check("pop APOP without a CRAM-MD5 file: -ERR", l.startswith(b"-ERR"), l)
+    r.close()
+
+
+# ---- group "cram": /etc/cram-md5.pwd present (0600) ----
+
+@guarded
+def cram(iport, pport):
+    g = caps(iport)
+    check("imap AUTH=CRAM-MD5 advertised with the password file", b"AUTH=CRAM-MD5" in g, g)
+    m = imaplib.IMAP4(HOST, iport)
+    typ, _ = m.login_cram_md5(USER, CRAM)
+    check("imap AUTHENTICATE CRAM-MD5", typ == "OK")
+    m.logout()
+    m = imaplib.IMAP4(HOST, iport)
+    try:
+        m.login_cram_md5(USER, CRAM + "x")
+        fail("imap CRAM-MD5 wrong secret refused", "accepted")
+    except imaplib.IMAP4.error:
+        ok("imap CRAM-MD5 wrong secret refused")
+    m.shutdown()
+    m = imaplib.IMAP4(HOST, iport)
+    typ, _ = m.login(USER, CRAM)
+    check("imap LOGIN checks the CRAM-MD5 file's password when it exists", typ == "OK")
+    m.logout()
+    m = imaplib.IMAP4(HOST, iport)
+    try:
+        m.login(USER, PASS)
+        fail("imap LOGIN with the system password refused when the file exists", "accepted")
+    except imaplib.IMAP4.error:
+        ok("imap LOGIN with the system password refused when the file exists")
+    m.shutdown()
+    m = imaplib.IMAP4(HOST, iport)
+    typ, d = m.login("anonymous", "guest@example.org")
+    check("imap anonymous login with /etc/anonymous.newsgroups", typ == "OK", d)
+    m.logout()
+    p = poplib.POP3(HOST, pport)
+    check("pop greeting carries the APOP challenge", b"<" in p.getwelcome(), p.getwelcome())
+    r = p.apop(USER, CRAM)
+    check("pop APOP", r.startswith(b"+OK"), r)
+    n, _ = p.stat()
+    check("pop STAT after APOP", n == 2, n)
+    p.quit()
+    p = poplib.POP3(HOST, pport)
+    try:
+        p.apop(USER, CRAM + "x")
+        fail("pop APOP wrong secret refused", "accepted")
+    except poplib.error_proto:
+        ok("pop APOP wrong secret refused")
+    p.quit()
+
+
+# ---- group "default": the library's default (plaintext disabled) ----
+
+@guarded
+def defaults(iport, pport):
+    g = caps(iport)
+    check("imap default: LOGINDISABLED, no AUTH=PLAIN/LOGIN",
+          b"LOGINDISABLED" in g and b"AUTH=PLAIN" not in g and b"AUTH=LOGIN" not in g, g)
+    check("imap default: STARTTLS offered", b"STARTTLS" in g, g)
+    m = imaplib.IMAP4(HOST, iport)
+    try:
+        m.login(USER, PASS)
+        fail("imap default: LOGIN refused", "accepted")
+    except imaplib.IMAP4.error:
+        ok("imap default: LOGIN refused")
+    m.shutdown()
+    r = Raw(iport)
+    r.line()
+    r.send(b"a1 AUTHENTICATE PLAIN\r\n")
+    l = r.line()
+    check("imap default: AUTHENTICATE PLAIN refused without a challenge", l.startswith(b"a1 NO"), l)
+    r.close()
+    p = poplib.POP3(HOST, pport)
+    p.user(USER)
+    try:
+        p.pass_(PASS)
+        fail("pop default: PASS refused", "accepted")
+    except poplib.error_proto:
+        ok("pop default: PASS refused")
+    p.quit()
+
+
+# ---- group "worldread": a CRAM-MD5 file everyone can read ----
+
+@guarded
+def worldread(iport):
+    m = imaplib.IMAP4(HOST, iport)
+    try:
+        m.login_cram_md5(USER, CRAM)
+        fail("imap CRAM-MD5 refused with a world-readable password file", "accepted")
+    except imaplib.IMAP4.error:
+        ok("imap CRAM-MD5 refused with a world-readable password file")
+    m.shutdown()
+
+
+# ---- group "tls": certificates installed (the default configuration) ----
+
+def tls_context(version):
+    import ssl
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.minimum_version = ctx.maximum_version = version
+    return ctx
+
+
+@guarded
+def tls(iport, pport, implicit, nocert):
+    import ssl
+    for v, name in ((ssl.TLSVersion.TLSv1_3, "TLSv1.3"), (ssl.TLSVersion.TLSv1_2, "TLSv1.2")):
+        m = imaplib.IMAP4(HOST, iport)
+        typ, _ = m.starttls(tls_context(v))
+        check("imap STARTTLS with %s" % name, typ == "OK" and m.sock.version() == name, m.sock.version())
+        typ, d = m.capability()
+        check("imap after STARTTLS (%s): no LOGINDISABLED, AUTH=PLAIN" % name,
+              b"LOGINDISABLED" not in d[0] and b"AUTH=PLAIN" in d[0] and b"STARTTLS" not in d[0], d)
+        typ, _ = m.login(USER, PASS)
+        check("imap LOGIN inside STARTTLS (%s)" % name, typ == "OK")
+        typ, d = m.select("srvbox")
+        typ, d = m.fetch("1", "(BODY.PEEK[])")
+        check("imap FETCH inside STARTTLS (%s)" % name,
+              typ == "OK" and b"Body one." in d[0][1], d)
+        m.logout()
+        m = imaplib.IMAP4_SSL(HOST, implicit, ssl_context=tls_context(v))
+        check("imap implicit TLS (%s) by the server's name" % name,
+              m.sock.version() == name and m.welcome.startswith(b"* OK"), (m.sock.version(), m.welcome))
+        typ, _ = m.login(USER, PASS)
+        check("imap LOGIN inside implicit TLS (%s)" % name, typ == "OK")
+        m.logout()
+    p = poplib.POP3(HOST, pport)
+    capa = p.capa()
+    check("pop CAPA offers STLS", "STLS" in capa, capa)
+    p.stls(tls_context(ssl.TLSVersion.TLSv1_3))
+    p.user(USER)
+    r = p.pass_(PASS)
+    check("pop PASS inside STLS (TLSv1.3)", r.startswith(b"+OK") and p.sock.version() == "TLSv1.3", r)
+    p.quit()
+    # Clients that vanish mid-handshake or speak no TLS at all.
+    r = Raw(implicit)
+    r.send(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")
+    r.close()
+    r = Raw(implicit)
+    r.send(b"a1 LOGIN srvtest x\r\n")
+    got = r.s.recv(100)
+    r.close()
+    check("imap implicit TLS port: plaintext client gets no plaintext", b"OK" not in got and b"NO" not in got, got)
+    r = Raw(iport)
+    r.line()
+    r.send(b"a1 STARTTLS\r\n")
+    r.line()
+    r.send(b"\x16\x03\x01")
+    r.close()
+    m = imaplib.IMAP4_SSL(HOST, implicit, ssl_context=tls_context(ssl.TLSVersion.TLSv1_3))
+    typ, _ = m.login(USER, PASS)
+    check("imap implicit TLS serves after broken handshakes", typ == "OK")
+    m.logout()
+    r = Raw(nocert)
+    got = r.s.recv(100)
+    r.close()
+    check("implicit TLS without a certificate: the server hangs up, says nothing", got == b"", got)
+
+
+# ---- group "load": many concurrent sessions on one shared mix mailbox ----
+
+def load(port, sessions, parallel):
+    import threading
+    m = imaplib.IMAP4(HOST, port)
+    m.login(USER, PASS)
+    for k in range(10):
+        m.append("mixbox", None, None,
+                 b"From: Load <load@example.org>\r\nSubject: load %d\r\n\r\nLoad body %d.\r\n" % (k, k))
+    m.logout()
+    done, errors, fetched = [0], [], [0]
+    lock = threading.Lock()
+    todo = list(range(sessions))
+
+    def worker():
+        while True:
+            with lock:
+                if not todo:
+                    return
+                k = todo.pop()
+            try:
+                c = imaplib.IMAP4(HOST, port)
+                c.login(USER, PASS)
+                typ, d = c.select("mixbox")
+                assert typ == "OK" and d[0] == b"10", d
+                typ, d = c.fetch("1:*", "(UID FLAGS BODY.PEEK[HEADER])")
+                assert typ == "OK", d
+                n = (k % 10) + 1
+                typ, d = c.store(str(n), "+FLAGS", "(\\Flagged)")
+                assert typ == "OK", d
+                typ, d = c.store(str(n), "-FLAGS", "(\\Flagged)")
+                assert typ == "OK", d
+                c.logout()
+                with lock:
+                    done[0] += 1
+                    fetched[0] += 10
+            except Exception as e:  # counted, reported below
+                with lock:
+                    errors.append(repr(e))
+
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(parallel)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.monotonic() - t0
+    check("load: %d sessions (%d at a time) on one mix mailbox all complete in %.1f s "
+          "(%.1f sessions/s, %d messages fetched)" % (sessions, parallel, took, sessions / took, fetched[0]),
+          done[0] == sessions and not errors, errors[:3])
+
+
+def main():
+    group = sys.argv[1]
+    ports = [int(p) for p in sys.argv[2:]]
+    if group == "open":
+        imap_session(ports[0])
+        imap_sasl(ports[0])
+        imap_bad_input(ports[0])
+        pop_session(ports[1])
+        pop_failures(ports[1])
+    elif group == "failures":
+        imap_failures(ports[0])
+    elif group == "cram":
+        cram(ports[0], ports[1])
+    elif group == "default":
+        defaults(ports[0], ports[1])
+    elif group == "load":
+        load(ports[0], 60, 20)
+    elif group == "tls":
+        tls(ports[0], ports[1], ports[2], ports[3])
+    elif group == "worldread":
+        worldread(ports[0])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+#!/bin/bash
+# The server side end to end: the reference servers pine-compat/refimapd.c
+# and refpop3d.c, built against our headers and library, run inetd-style on
+# 127.0.0.1 (c-tests/server/launch.py) and driven by Python's imaplib and
+# poplib, PHP's imap extension on our library, and raw sockets carrying bad
+# input. Logins go through the library's PASSWDTYPE back end against a test
+# user (srvtest, created here if missing, its password set each run).
+#
+# Each configuration runs in a private mount namespace whose /etc is a copy
+# of the real one plus the file under test (/etc/c-client.cf,
+# /etc/cram-md5.pwd): the machine's /etc is never changed.
+#
+# Ports 14501-14510.
+set -u
+. "$(dirname "$0")/../lib/common.sh"
+
+is_root || skip_suite "needs root (logins change identity; private mount namespaces)"
+command -v python3 >/dev/null || skip_suite "python3 missing"
+command -v unshare >/dev/null || skip_suite "unshare missing"
+unshare -m true 2>/dev/null || skip_suite "cannot make a mount namespace here"
+[ -f "$CCT_LIBDIR/libc-client.so.2007e.0" ] || { fail "build/lib staged (run make)"; finish; }
+
+HERE="$CCT_ROOT/c-tests/server"
+W=$(mktemp -d /tmp/server-suite.XXXXXX)
+chmod 755 "$W"
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    rm -rf "$W"
+}
+trap cleanup EXIT
+
+SUSER=srvtest
+SPASS='Srv-Pass-1'
+SCRAM='Cram-Secret-2'
+if ! id "$SUSER" >/dev/null 2>&1; then
+    useradd -m -s /bin/false "$SUSER" || { fail "create test user $SUSER"; finish; }
+fi
+echo "$SUSER:$SPASS" | chpasswd || { fail "set $SUSER's password"; finish; }
+SHOME=$(getent passwd "$SUSER" | cut -d: -f6)
+mkdir -p "$SHOME" && chown "$SUSER:" "$SHOME"
+
+# ---- build the servers against our headers, linked to our library ----
+for prog in refimapd refpop3d; do
+    if ! cc -Wall -Wno-pointer-sign -I"$CCT_INCDIR" -o "$W/$prog" "$CCT_ROOT/pine-compat/$prog.c" \
+        -L"$CCT_LIBDIR" -lc-client -Wl,-rpath,"$CCT_LIBDIR" 2>"$W/cc.log"; then
+        fail "$prog builds against our headers: $(head -n 5 "$W/cc.log")"
+        finish
+    fi
+    ok "$prog builds against our headers and library"
+done
+# Implicit TLS is chosen by a server name beginning with "s".
+cp "$W/refimapd" "$W/srefimapd"
+cp "$W/refimapd" "$W/snocert"
+chmod 755 "$W"/refimapd "$W"/refpop3d "$W"/srefimapd "$W"/snocert
+
+# ---- mailboxes of the test user ----
+mkmsg() { # from subject body
+    printf 'From %s Sun Dec  6 10:00:00 2026\nFrom: %s\nTo: srvtest@example.org\nSubject: %s\nDate: Sun, 6 Dec 2026 10:00:00 +0000\n\n%s\n\n' \
+        "${1#*<}" "$1" "$2" "$3" | sed '1s/>//'
+}
+reset_boxes() {
+    { mkmsg 'First <one@example.org>' 'first message' 'Body one.'
+      mkmsg 'Second <two@example.org>' 'second message' 'Body two.'; } >"$SHOME/srvbox"
+    { mkmsg 'Pop <one@example.org>' 'pop one' "Body one.
+.dotted line"
+      mkmsg 'Pop <two@example.org>' 'pop two' 'Body two.'; } >"$SHOME/mbox"
+    chown "$SUSER:" "$SHOME/srvbox" "$SHOME/mbox"
+    chmod 600 "$SHOME/srvbox" "$SHOME/mbox"
+}
+reset_boxes
+
+# ---- configurations: copies of /etc plus the file under test ----
+CF='I accept the risk for IMAP toolkit 4.1.'
+for c in open cram default world; do
+    cp -a /etc "$W/etc-$c"
+    rm -f "$W/etc-$c/c-client.cf" "$W/etc-$c/cram-md5.pwd"
+done
+printf '%s\nset disable-plaintext 0\n' "$CF" >"$W/etc-open/c-client.cf"
+printf '%s\nset disable-plaintext 0\n' "$CF" >"$W/etc-cram/c-client.cf"
+printf '# test\n%s\t%s\n' "$SUSER" "$SCRAM" >"$W/etc-cram/cram-md5.pwd"
+chmod 600 "$W/etc-cram/cram-md5.pwd"
+: >"$W/etc-cram/anonymous.newsgroups"
+printf '%s\nset disable-plaintext 0\n' "$CF" >"$W/etc-world/c-client.cf"
+printf '%s\t%s\n' "$SUSER" "$SCRAM" >"$W/etc-world/cram-md5.pwd"
+chmod 644 "$W/etc-world/cram-md5.pwd"
+# Certificates at the port's paths (SSLCERTS, SSLKEYS) for the default
+# configuration: <server>.pem in each.
+HAVE_TLS=0
+if command -v openssl >/dev/null && openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+    -subj /CN=localhost -keyout "$W/key.pem" -out "$W/cert.pem" >/dev/null 2>&1; then
+    certs=$(make -s --no-print-directory -C "$CCT_ROOT" config | sed -n 's/^SSLCERTS=\([^ ]*\) SSLKEYS=\(.*\)$/\1 \2/p')
+    cdir=${certs% *} kdir=${certs#* }
+    mkdir -p "$W/etc-default${cdir#/etc}" "$W/etc-default${kdir#/etc}"
+    for s in refimapd refpop3d srefimapd; do
+        cp "$W/cert.pem" "$W/etc-default${cdir#/etc}/$s.pem"
+        cp "$W/key.pem" "$W/etc-default${kdir#/etc}/$s.pem"
+    done
+    HAVE_TLS=1
+fi
+
+# start CONFIG PORT PROGRAM: one launcher in its own mount namespace.
+start() {
+    local out="$W/launch-$2.out"
+    LAUNCH_LOG="$W/sessions.log" unshare -m sh -c \
+        'mount --bind "$1" /etc && shift && exec python3 "$@"' sh \
+        "$W/etc-$1" "$HERE/launch.py" "$2" "$W/$3" >"$out" 2>&1 &
+    PIDS+=($!)
+    local i
+    for i in $(seq 1 200); do
+        grep -q '^ready' "$out" 2>/dev/null && return 0
+        kill -0 "$!" 2>/dev/null || break
+        sleep 0.1
+    done
+    fail "launcher on port $2 ($1): $(head -c 300 "$out")"
+    return 1
+}
+start open 14501 refimapd && start open 14502 refpop3d &&
+    start cram 14503 refimapd && start cram 14504 refpop3d &&
+    start default 14505 refimapd && start default 14506 refpop3d &&
+    start world 14507 refimapd &&
+    start default 14508 srefimapd && start default 14509 snocert || finish
+
+export SRV_USER="$SUSER" SRV_PASS="$SPASS" SRV_CRAM="$SCRAM"
+count() { # file: add its ok/FAIL lines to the totals, show them
+    cat "$1"
+    CCT_PASS=$((CCT_PASS + $(grep -c '^ok ' "$1")))
+    CCT_FAIL=$((CCT_FAIL + $(grep -c '^FAIL ' "$1")))
+}
+
+# The slow group (failed logins cost 3 s each) runs beside the others.
+timeout 80 python3 "$HERE/drive.py" failures 14501 >"$W/failures.out" 2>&1 &
+slow=$!
+# So does the load: concurrent sessions (each its own server process, as
+# inetd runs them) on one shared mix mailbox; the original checks the
+# mailbox afterwards.
+LOAD=0
+if [ -x /usr/bin/mailutil ]; then
+    rm -rf "$SHOME/mixbox"
+    runuser -u "$SUSER" -- env HOME="$SHOME" sh -c 'cd && /usr/bin/mailutil create "#driver.mix/mixbox"' >/dev/null 2>&1
+    timeout 80 python3 "$HERE/drive.py" load 14501 >"$W/load.out" 2>&1 &
+    LOAD=$!
+fi
+timeout 60 python3 "$HERE/drive.py" open 14501 14502 >"$W/open.out" 2>&1
+count "$W/open.out"
+
+# The mailbox the IMAP session changed, read back by the original library
+# (mailutil): one message expunged, one appended.
+if [ -x /usr/bin/mailutil ]; then
+    out=$(runuser -u "$SUSER" -- env HOME="$SHOME" /usr/bin/mailutil check srvbox 2>&1)
+    case $out in
+        *"2 total in srvbox"*) ok "the original reads srvbox after the IMAP session: $out" ;;
+        *) fail "the original reads srvbox after the IMAP session: $out" ;;
+    esac
+    if grep -q '^Subject: appended' "$SHOME/srvbox" && ! grep -q '^Subject: first message' "$SHOME/srvbox"; then
+        ok "srvbox on disk: message 1 expunged, the appended one there"
+    else
+        fail "srvbox on disk: $(grep '^Subject' "$SHOME/srvbox" | tr '\n' '|')"
+    fi
+else
+    skip "mailutil (the original) not installed"
+fi
+
+# Differential: each server binary, built once against the ORIGINAL
+# headers, runs one scripted session (c-tests/server/session.imap,
+# session.pop3) on a pipe with the original library and then with ours;
+# transcripts (and for POP3 the mailbox left behind) must match
+# (UIDVALIDITY, a time stamp, masked).
+if [ -f "$CCT_ORIG_SO" ] && [ -f "$CCT_ORIG_INC/linkage.c" ]; then
+    for prog in refimapd:imap refpop3d:pop3; do
+        p=${prog%:*} proto=${prog#*:}
+        if ! cc -w -I"$CCT_ORIG_INC" -o "$W/$p.orig" "$CCT_ROOT/pine-compat/$p.c" "$CCT_ORIG_SO" 2>"$W/cc.log"; then
+            fail "$p builds against the original's headers: $(head -n 3 "$W/cc.log")"
+            continue
+        fi
+        chmod 755 "$W/$p.orig"
+        for lib in orig ours; do
+            reset_boxes
+            ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
+            LD_LIBRARY_PATH=$ld timeout 30 unshare -m sh -c 'mount --bind "$1" /etc && exec "$2"' sh \
+                "$W/etc-open" "$W/$p.orig" <"$HERE/session.$proto" 2>&1 |
+                sed -e 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/' -e 's/^\([0-9]* \)[0-9a-f]\{8\}\([0-9a-f]\{8\}\)/\1VALIDITY\2/' \
+                >"$W/session.$proto.$lib"
+            if [ $proto = pop3 ]; then grep '^Subject' "$SHOME/mbox" >>"$W/session.$proto.$lib"; fi
+        done
+        if cmp -s "$W/session.$proto.orig" "$W/session.$proto.ours" &&
+            grep -q -e '^a10 OK' -e '^+OK Sayonara' "$W/session.$proto.ours"; then
+            ok "scripted $proto session: $p on our library answers as on the original ($(wc -l <"$W/session.$proto.ours") lines)"
+        else
+            fail "scripted $proto session differs between the libraries"
+            diff "$W/session.$proto.orig" "$W/session.$proto.ours" | head -20
+        fi
+    done
+else
+    skip "differential sessions: the original library or its headers are missing"
+fi
+
+reset_boxes
+timeout 60 python3 "$HERE/drive.py" cram 14503 14504 >"$W/cram.out" 2>&1
+count "$W/cram.out"
+timeout 60 python3 "$HERE/drive.py" default 14505 14506 >"$W/default.out" 2>&1
+count "$W/default.out"
+timeout 30 python3 "$HERE/drive.py" worldread 14507 >"$W/world.out" 2>&1
+count "$W/world.out"
+if [ "$HAVE_TLS" = 1 ]; then
+    reset_boxes
+    timeout 60 python3 "$HERE/drive.py" tls 14505 14506 14508 14509 >"$W/tls.out" 2>&1
+    count "$W/tls.out"
+else
+    skip "TLS: openssl cannot make a test certificate"
+fi
+
+# PHP's imap extension, on our library, against the reference server.
+if php -m 2>/dev/null | grep -qi '^imap$'; then
+    reset_boxes
+    out=$(LD_LIBRARY_PATH="$CCT_LIBDIR" timeout 60 php -r '
+        $m = imap_open("{127.0.0.1:14501/imap/notls}srvbox", getenv("SRV_USER"), getenv("SRV_PASS"), 0, 1);
+        if (!$m) { echo "open failed: ", imap_last_error(), "\n"; exit(1); }
+        echo "n=", imap_num_msg($m), "\n";
+        $h = imap_headerinfo($m, 2);
+        echo "subject=", $h->subject, "\n";
+        echo "body=", trim(imap_body($m, 1, FT_PEEK)), "\n";
+        imap_setflag_full($m, "1", "\\Flagged");
+        $o = imap_fetch_overview($m, "1");
+        echo "flagged=", $o[0]->flagged, "\n";
+        imap_close($m);
+        $m = imap_open("{127.0.0.1:14501/imap/notls}srvbox", getenv("SRV_USER"), "wrong", 0, 1);
+        echo "wrong=", $m ? "accepted" : "refused", "\n";
+        imap_errors(); imap_alerts();
+    ' 2>&1)
+    echo "$out" | sed 's/^/  /'
+    check "php imap_open/num_msg on our library against refimapd" grep -q '^n=2$' <<<"$out"
+    check "php imap_headerinfo (ENVELOPE)" grep -q '^subject=second message$' <<<"$out"
+    check "php imap_body" grep -q '^body=Body one.$' <<<"$out"
+    check "php imap_setflag_full + imap_fetch_overview" grep -q '^flagged=1$' <<<"$out"
+    check "php imap_open with a wrong password fails" grep -q '^wrong=refused$' <<<"$out"
+else
+    skip "php imap extension not installed"
+fi
+
+wait "$slow"
+count "$W/failures.out"
+if [ "$LOAD" != 0 ]; then
+    wait "$LOAD"
+    count "$W/load.out"
+    out=$(runuser -u "$SUSER" -- env HOME="$SHOME" /usr/bin/mailutil check mixbox 2>&1)
+    case $out in
+        *"10 total in mixbox"*) ok "the original reads the mix mailbox after the load: $out" ;;
+        *) fail "the original reads the mix mailbox after the load: $out" ;;
+    esac
+    rm -rf "$SHOME/mixbox"
+fi
+
+
+# No session of any server died by a signal.
+sleep 0.5
+if grep -q '^signal' "$W/sessions.log" 2>/dev/null; then
+    fail "server sessions killed by a signal: $(grep -c '^signal' "$W/sessions.log") ($(sort "$W/sessions.log" | uniq -c | tr '\n' ' '))"
+else
+    ok "no server session died by a signal ($(wc -l <"$W/sessions.log" 2>/dev/null || echo 0) sessions)"
+fi
+rm -f "$SHOME/srvbox"
+finish
