@@ -26,6 +26,7 @@ use crate::env::params::{self, Owner};
 use crate::env::user;
 use crate::message::date::{long_date, MailDate};
 use crate::os::clock;
+use crate::store::common::{cat, fail};
 use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::fs;
@@ -66,17 +67,8 @@ fn s80(s: &[u8]) -> &[u8] {
     cut(s, 80)
 }
 
-fn cat(parts: &[&[u8]]) -> Vec<u8> {
-    parts.concat()
-}
-
 fn err_text(e: &io::Error) -> Vec<u8> {
     dummy::error_text(e)
-}
-
-fn fail(ev: &mut dyn Events, text: &[u8]) -> Error {
-    ev.log(text, Level::Error);
-    Error::reported()
 }
 
 /// The path a profile names: the value of its first `Path:` line (the

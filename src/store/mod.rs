@@ -1,6 +1,7 @@
 //! Mailbox stores: name resolution, the driver traits and the local formats.
 #![forbid(unsafe_code)]
 
+pub(crate) mod common;
 pub mod dispatch;
 pub mod dummy;
 pub mod events;
@@ -14,8 +15,8 @@ pub mod mh;
 pub mod mix;
 pub mod mx;
 pub mod names;
-pub mod numbered;
 pub mod news;
+pub mod numbered;
 pub mod pattern;
 pub mod phile;
 pub mod registry;

@@ -22,14 +22,13 @@ use crate::env::params::{self, Owner};
 use crate::env::user;
 use crate::message::date::{self, NowFormat};
 use crate::os::lock as sys;
+use crate::store::common::{fail, open_mailbox_file, path_of, s80};
 use crate::store::names::LocalName;
 use format::*;
 use std::borrow::Cow;
 use std::fs::{self, File};
 use std::os::fd::AsRawFd;
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileExt, MetadataExt};
-use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// `GET_EXPUNGEATPING`.
@@ -40,19 +39,6 @@ pub struct MbxDriver;
 
 /// The one instance the registry lists.
 pub static MBX: MbxDriver = MbxDriver;
-
-fn path_of(p: &[u8]) -> &Path {
-    Path::new(std::ffi::OsStr::from_bytes(p))
-}
-
-fn s80(name: &[u8]) -> &[u8] {
-    &name[..name.len().min(80)]
-}
-
-fn fail(ev: &mut dyn Events, text: &[u8]) -> Error {
-    ev.log(text, Level::Error);
-    Error::reported()
-}
 
 fn now() -> i64 {
     SystemTime::now()
@@ -642,35 +628,14 @@ impl MbxMailbox {
             ));
         };
         let mut read_only = options.read_only;
-        let rw = if read_only {
-            None
-        } else {
-            fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .open(path_of(&path))
-                .ok()
-        };
-        let file = match rw {
-            Some(f) => f,
-            None => match File::open(path_of(&path)) {
-                Ok(f) => {
-                    if !read_only {
-                        ev.log(
-                            b"Can't get write access to mailbox, access is readonly",
-                            Level::Warn,
-                        );
-                        read_only = true;
-                    }
-                    f
-                }
-                Err(e) => {
-                    return Err(fail(
-                        ev,
-                        &[b"Can't open mailbox: ", &error_text(&e)[..]].concat(),
-                    ))
-                }
-            },
+        let file = match open_mailbox_file(path_of(&path), &mut read_only, ev) {
+            Ok(f) => f,
+            Err(e) => {
+                return Err(fail(
+                    ev,
+                    &[b"Can't open mailbox: ", &error_text(&e)[..]].concat(),
+                ))
+            }
         };
         let Some(ld) = lockfd(&file, ev) else {
             return Err(fail(ev, b"Unable to lock open mailbox"));

@@ -16,6 +16,7 @@ use crate::env::params::{number, Owner};
 use crate::env::user;
 use crate::message::date::{self, MailDate};
 use crate::os::lock as sys;
+use crate::store::common::{cat, fail};
 use crate::store::dummy;
 use crate::store::events::{Events, Level, Status};
 use crate::store::flags::{Flags, MAX_KEYWORDS};
@@ -55,15 +56,6 @@ fn os(p: &[u8]) -> &Path {
 
 fn cut(s: &[u8], n: usize) -> &[u8] {
     &s[..s.len().min(n)]
-}
-
-fn cat(parts: &[&[u8]]) -> Vec<u8> {
-    parts.concat()
-}
-
-fn fail(ev: &mut dyn Events, text: &[u8]) -> Error {
-    ev.log(text, Level::Error);
-    Error::reported()
 }
 
 fn now_secs() -> u64 {

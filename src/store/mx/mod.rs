@@ -36,26 +36,12 @@ fn path(p: &[u8]) -> &Path {
     Path::new(OsStr::from_bytes(p))
 }
 
-fn s80(s: &[u8]) -> &[u8] {
-    &s[..s.len().min(80)]
-}
-
-fn cat(parts: &[&[u8]]) -> Vec<u8> {
-    parts.concat()
-}
-
 fn err_text(e: &io::Error) -> Vec<u8> {
     super::dummy::error_text(e)
 }
 
 fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
     cat(&[dir, b"/", name])
-}
-
-/// Logs `text` as an error and returns the already-reported error.
-fn fail(ev: &mut dyn Events, text: &[u8]) -> Error {
-    ev.log(text, Level::Error);
-    Error::reported()
 }
 
 /// `mx_file`: the directory of mailbox `name` (INBOX is `~/INBOX`), with no
@@ -162,6 +148,7 @@ pub fn scan_contents(dir: &[u8], contents: &[u8]) -> bool {
 }
 
 use super::numbered::date_of_mtime as date_of;
+use crate::store::common::{cat, fail, s80};
 
 fn flag_word(f: Flags) -> u32 {
     let mut w = 0;

@@ -26,15 +26,14 @@ use crate::env::user;
 use crate::message::date::{self, NowFormat};
 use crate::message::encoding::to_crlf;
 use crate::os::lock as sys;
+use crate::store::common::{cat, fail as failed, open_mailbox_file, path_of, s80 as c80};
 use crate::store::names::LocalName;
 pub use format::Kind;
 use format::*;
 use std::borrow::Cow;
 use std::fs::{self, File};
 use std::os::fd::AsRawFd;
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileExt, MetadataExt};
-use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// `GET_SNARFINTERVAL`.
@@ -47,24 +46,6 @@ pub struct FlagWordDriver(pub Kind);
 pub static TENEX: FlagWordDriver = FlagWordDriver(Kind::Tenex);
 /// The mtx driver (CRLF lines, messages as given).
 pub static MTX: FlagWordDriver = FlagWordDriver(Kind::Mtx);
-
-fn path_of(p: &[u8]) -> &Path {
-    Path::new(std::ffi::OsStr::from_bytes(p))
-}
-
-/// `%.80s`.
-fn c80(s: &[u8]) -> &[u8] {
-    &s[..s.len().min(80)]
-}
-
-fn cat(parts: &[&[u8]]) -> Vec<u8> {
-    parts.concat()
-}
-
-fn failed(ev: &mut dyn Events, text: &[u8]) -> Error {
-    ev.log(text, Level::Error);
-    Error::reported()
-}
 
 fn now() -> i64 {
     SystemTime::now()
@@ -679,36 +660,15 @@ impl FlagWordMailbox {
             }
         };
         let mut read_only = options.read_only;
-        let rw = if read_only {
-            None
-        } else {
-            fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .open(path_of(&path))
-                .ok()
-        };
-        let file = match rw {
-            Some(f) => f,
-            None => match File::open(path_of(&path)) {
-                Ok(f) => {
-                    if !read_only {
-                        ev.log(
-                            b"Can't get write access to mailbox, access is readonly",
-                            Level::Warn,
-                        );
-                        read_only = true;
-                    }
-                    f
-                }
-                Err(e) => {
-                    let text = match kind {
-                        Kind::Tenex => os_error(&e),
-                        Kind::Mtx => c80(&os_error(&e)).to_vec(),
-                    };
-                    return Err(failed(ev, &cat(&[b"Can't open mailbox: ", &text])));
-                }
-            },
+        let file = match open_mailbox_file(path_of(&path), &mut read_only, ev) {
+            Ok(f) => f,
+            Err(e) => {
+                let text = match kind {
+                    Kind::Tenex => os_error(&e),
+                    Kind::Mtx => c80(&os_error(&e)).to_vec(),
+                };
+                return Err(failed(ev, &cat(&[b"Can't open mailbox: ", &text])));
+            }
         };
         let Some(ld) = session(&file, sys::LOCK_SH, ev) else {
             return Err(failed(ev, b"Unable to lock open mailbox"));

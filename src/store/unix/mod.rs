@@ -14,6 +14,7 @@ pub mod mbox;
 
 use crate::env::user;
 use crate::message::date::{self, MailDate};
+use crate::store::common::{cat as msg, fail, path_of, s80};
 use crate::store::events::{Events, Level, Status};
 use crate::store::flags::{Flags, MAX_KEYWORDS};
 use crate::store::lock::{self, FlockKind, SessionLock};
@@ -45,30 +46,12 @@ fn error_text(e: &std::io::Error) -> String {
     String::from_utf8_lossy(&lock::error_text(e)).into_owned()
 }
 
-fn path_of(p: &[u8]) -> &Path {
-    Path::new(std::ffi::OsStr::from_bytes(p))
-}
-
 /// `dummy_file`: the file of mailbox `name` (INBOX is the system inbox).
 fn mailbox_path(name: &[u8]) -> Option<Vec<u8>> {
     match user::mailbox_file(name)? {
         LocalName::Inbox => user::system_inbox(),
         LocalName::Path(p) => Some(p),
     }
-}
-
-/// First 80 bytes of a name, as "%.80s" prints it.
-fn s80(name: &[u8]) -> &[u8] {
-    &name[..name.len().min(80)]
-}
-
-fn msg(parts: &[&[u8]]) -> Vec<u8> {
-    parts.concat()
-}
-
-fn fail(ev: &mut dyn Events, text: &[u8]) -> Error {
-    ev.log(text, Level::Error);
-    Error::reported()
 }
 
 /// What `unix_valid` finds at a name (its errno cases).
