@@ -3,6 +3,7 @@
  * headers, run with either library against the same private INN.
  *
  *   nntppost HOST:PORT DEADPORT
+ *   nntppost HOST:PORT - hostile N  (against scenario N of c-tests/nntp/peer.py)
  *
  * Every callback is printed as it comes; after each attempt, the result
  * and the reply code the program reads from the SENDSTREAM. */
@@ -65,6 +66,15 @@ int main (int argc,char **argv)
 #include "linkage.c"
   if (argc < 3) return 2;
   setvbuf (stdout,NIL,_IOLBF,0);
+  if (argc > 4 && !strcmp (argv[3],"hostile")) {
+    /* scenario N of peer.py */
+    static const long opts[] = { NIL,NIL,NIL,NIL,NIL,NIL,NIL,NIL,NOP_READONLY,NIL };
+    int i = atoi (argv[4]);
+    if (i < 0 || i > 9) return 2;
+    post (argv[1],opts[i],"test.one","hostile","Sun, 6 Dec 2026 10:00:00 +0000",
+          ".line\r\n");
+    return 0;
+  }
   sprintf (host,"%s",argv[1]);
   sprintf (dead,"127.0.0.1:%s",argv[2]);
   post (host,NIL,"test.one","posted by the test","Sun, 6 Dec 2026 10:00:00 +0000",

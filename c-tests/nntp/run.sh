@@ -73,7 +73,43 @@ run() { # run LIB: fresh INN, the tool; output in $W/out.LIB, articles in $W/art
 }
 run original
 run ours
-[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$CCT_KEEP"/
+
+# hostile: peer.py (scripted scenarios, one connection each) with each library.
+HPORT=14422
+hostile() { # hostile LIB N: output in $W/hout.LIB.N, what was sent in $W/wire.LIB.N
+    local lib=$1 n=$2 H=$W/home.$1
+    rm -f "$W/ready"
+    timeout 60 python3 "$HERE/peer.py" "$HPORT" "$W/ready" "$W/wire.$lib.$n" "$n" &
+    local ppid=$!
+    for _ in $(seq 300); do [ -e "$W/ready" ] && break; sleep 0.1; done
+    local envlib="CCT_LIB=original"; [ "$lib" = ours ] && envlib="LD_LIBRARY_PATH=$W/lib"
+    (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
+        "$W/nntppost" "127.0.0.1:$HPORT" - hostile "$n" 2>&1; echo "exit $?") |
+        sed -e 's/^nntp_close .*/nntp_close/' >"$W/hout.$lib.$n"
+    wait "$ppid"
+}
+NAMES=("greeting refused" "dropped during LIST EXTENSIONS" "endless extension block"
+    "MODE READER wants AUTHINFO USER/PASS" "reply code out of range" "unexpected 2xx to the article"
+    "dropped after the article" "POST refused, QUIT dropped" "read-only server"
+    "continuation lines, POST wants auth, refused")
+for n in 0 1 2 3 4 5 6 7 8 9; do
+    hostile original "$n"
+    hostile ours "$n"
+    name="scripted peer: ${NAMES[$n]}"
+    if grep -q '^exit 139' "$W/hout.original.$n"; then
+        # The original dies here (nntp_mail builds its Path line from the
+        # dead session's NETSTREAM); ours must fail cleanly instead.
+        if grep -q '^exit 0' "$W/hout.ours.$n" && grep -q '^nntp_mail 0' "$W/hout.ours.$n" &&
+            grep -q '^reply 400' "$W/hout.ours.$n"; then ok "$name (the original crashes; ours fails cleanly)"
+        else fail "$name (the original crashes; ours fails cleanly)"; cat "$W/hout.ours.$n"; fi
+    elif cmp -s "$W/hout.original.$n" "$W/hout.ours.$n" && cmp -s "$W/wire.original.$n" "$W/wire.ours.$n"; then
+        ok "$name"
+    else
+        fail "$name"; diff "$W/hout.original.$n" "$W/hout.ours.$n" | head -n 20
+        diff "$W/wire.original.$n" "$W/wire.ours.$n" | head -n 20
+    fi
+done
+[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$W"/hout.* "$W"/wire.* "$CCT_KEEP"/
 grep -q '^nntp_mail 1' "$W/out.original" || fail "the original posted nothing (test bed broken?)"
 if cmp -s "$W/out.original" "$W/out.ours"; then ok "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"
 else fail "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"; diff "$W/out.original" "$W/out.ours" | head -n 40; fi
