@@ -68,9 +68,9 @@ int main (int argc,char **argv)
   setvbuf (stdout,NIL,_IOLBF,0);
   if (argc > 4 && !strcmp (argv[3],"hostile")) {
     /* scenario N of peer.py */
-    static const long opts[] = { NIL,NIL,NIL,NIL,NIL,NIL,NIL,NIL,NOP_READONLY,NIL };
+    static const long opts[] = { NIL,NIL,NIL,NIL,NIL,NIL,NIL,NIL,NOP_READONLY,NIL,NIL };
     int i = atoi (argv[4]);
-    if (i < 0 || i > 9) return 2;
+    if (i < 0 || i > 10) return 2;
     post (argv[1],opts[i],"test.one","hostile","Sun, 6 Dec 2026 10:00:00 +0000",
           ".line\r\n");
     return 0;

@@ -40,6 +40,11 @@ S = [
     # 9: continuation lines before the reply, then POST wants auth, refused
     {"greet": b"200-first\r\n200 peer\r\n", "LIST": EXT, "MODE": b"200 ok\r\n",
      "POST": [b"480 auth\r\n"], "AUTHINFO": [b"482 bad\r\n"], "QUIT": b"205 bye\r\n"},
+    # 10: AUTHINFO SASL PLAIN on 480 (challenge, response, 281)
+    {"greet": GOOD, "LIST": b"202 ext\r\nAUTHINFO USER SASL:PLAIN,LOGIN\r\n.\r\n",
+     "MODE": [b"480 auth first\r\n", b"200 reader ok\r\n"], "AUTHINFO": [b"383 \r\n"],
+     "*": b"281 sasl ok\r\n", "POST": b"340 send\r\n", ".": b"240 thanks\r\n",
+     "QUIT": b"205 bye\r\n"},
 ]
 
 port, ready, logname = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -64,7 +69,7 @@ for n, sc in list(enumerate(S))[first:first + 1]:
                 break
             log.write(b"> " + line)
             word = line.split(b" ")[0].strip().decode("latin-1")
-            ans = sc.get(word, b"500 what?\r\n")
+            ans = sc.get(word, sc.get("*", b"500 what?\r\n"))
             if isinstance(ans, list):
                 i = counts.get(word, 0)
                 counts[word] = i + 1

@@ -91,8 +91,8 @@ hostile() { # hostile LIB N: output in $W/hout.LIB.N, what was sent in $W/wire.L
 NAMES=("greeting refused" "dropped during LIST EXTENSIONS" "endless extension block"
     "MODE READER wants AUTHINFO USER/PASS" "reply code out of range" "unexpected 2xx to the article"
     "dropped after the article" "POST refused, QUIT dropped" "read-only server"
-    "continuation lines, POST wants auth, refused")
-for n in 0 1 2 3 4 5 6 7 8 9; do
+    "continuation lines, POST wants auth, refused" "AUTHINFO SASL PLAIN on 480")
+for n in 0 1 2 3 4 5 6 7 8 9 10; do
     hostile original "$n"
     hostile ours "$n"
     name="scripted peer: ${NAMES[$n]}"
