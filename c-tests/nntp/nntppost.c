@@ -18,6 +18,12 @@
 #define MM_OWN_DLOG
 #include "../lib/mm_callbacks.h"
 
+/* exported by both libraries, not declared in nntp.h */
+long nntp_create (MAILSTREAM *stream,char *mailbox);
+long nntp_delete (MAILSTREAM *stream,char *mailbox);
+long nntp_rename (MAILSTREAM *stream,char *old,char *newname);
+long nntp_append (MAILSTREAM *stream,char *mailbox,append_t af,void *data);
+
 static const char *password = "alicepw";
 
 void mm_notify (MAILSTREAM *s,char *t,long e) { printf ("* notify %ld %s\n",e,t); }
@@ -89,6 +95,11 @@ int main (int argc,char **argv)
   post (host,NOP_DEBUG,"test.empty","debugged","Sun, 6 Dec 2026 10:00:00 +0000","seen\r\n");
   post (dead,NIL,"test.one","no server","Sun, 6 Dec 2026 10:00:00 +0000","none\r\n");
   post ("bad{host",NIL,"test.one","bad host","Sun, 6 Dec 2026 10:00:00 +0000","none\r\n");
+  printf ("> the mailbox operations news refuses\n");
+  printf ("create %ld\n",nntp_create (NIL,"x"));
+  printf ("delete %ld\n",nntp_delete (NIL,"x"));
+  printf ("rename %ld\n",nntp_rename (NIL,"x","y"));
+  printf ("append %ld\n",nntp_append (NIL,"x",NIL,NIL));
   {
     char *none[1] = { NIL };
     printf ("> empty host list\n");

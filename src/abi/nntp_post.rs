@@ -1017,3 +1017,39 @@ pub unsafe extern "C" fn nntp_soutr(stream: *mut c_void, s: *mut c_char) -> c_lo
         }
     })
 }
+
+/// `nntp_create`: never valid for news; false.
+#[no_mangle]
+pub extern "C" fn nntp_create(_stream: *mut MAILSTREAM, _mailbox: *mut c_char) -> c_long {
+    super::guard("nntp_create", 0, || 0)
+}
+
+/// `nntp_delete`: never valid for news; false.
+#[no_mangle]
+pub extern "C" fn nntp_delete(_stream: *mut MAILSTREAM, _mailbox: *mut c_char) -> c_long {
+    super::guard("nntp_delete", 0, || 0)
+}
+
+/// `nntp_rename`: never valid for news; false.
+#[no_mangle]
+pub extern "C" fn nntp_rename(
+    _stream: *mut MAILSTREAM,
+    _old: *mut c_char,
+    _newname: *mut c_char,
+) -> c_long {
+    super::guard("nntp_rename", 0, || 0)
+}
+
+/// `nntp_append`: news takes no appends; logs the original's error.
+#[no_mangle]
+pub extern "C" fn nntp_append(
+    _stream: *mut MAILSTREAM,
+    _mailbox: *mut c_char,
+    _af: append_t,
+    _data: *mut c_void,
+) -> c_long {
+    super::guard("nntp_append", 0, || {
+        log(b"Append not valid for NNTP", ERROR as c_long);
+        0
+    })
+}

@@ -175,12 +175,9 @@ not_available! {
     fn mx_unsubscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn netmsg_read(_a0: *mut c_void, _a1: c_ulong, _a2: *mut c_char) -> c_long = 0;
     fn netmsg_slurp(_a0: *mut NETSTREAM, _a1: *mut c_ulong, _a2: *mut c_ulong) -> *mut libc::FILE = std::ptr::null_mut();
-    fn nntp_append(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void) -> c_long = 0;
     fn nntp_article(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_ulong, _a3: *mut c_ulong) -> *mut libc::FILE = std::ptr::null_mut();
     fn nntp_check(_a0: *mut MAILSTREAM);
     fn nntp_copy(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: c_long) -> c_long = 0;
-    fn nntp_create(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
-    fn nntp_delete(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn nntp_expunge(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: c_long) -> c_long = 0;
     fn nntp_fetchfast(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: c_long);
     fn nntp_flagmsg(_a0: *mut MAILSTREAM, _a1: *mut MESSAGECACHE);
@@ -194,7 +191,6 @@ not_available! {
     fn nntp_over(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn nntp_overview(_a0: *mut MAILSTREAM, _a1: overview_t) -> c_long = 0;
     fn nntp_ping(_a0: *mut MAILSTREAM) -> c_long = 0;
-    fn nntp_rename(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char) -> c_long = 0;
     fn nntp_scan(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut c_char);
     fn nntp_search(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut SEARCHPGM, _a3: c_long) -> c_long = 0;
     fn nntp_search_msg(_a0: *mut MAILSTREAM, _a1: c_ulong, _a2: *mut SEARCHPGM, _a3: *mut OVERVIEW) -> c_long = 0;
