@@ -1,6 +1,7 @@
 #!/bin/bash
-# nntp suite (manual until the nntp driver is written: our nntp_* exports
-# are still stubs, so this comparison fails today; run it by hand):
+# The reading half of the nntp suite (manual until the nntp driver is
+# written: posting works, see run.sh, but the nntpdriver slots are still
+# empty, so this comparison fails today; run it by hand):
 # nntpdiff.c, compiled once against the ORIGINAL headers, reads and posts
 # news on a private INN (c-tests/lib/inn.sh, 127.0.0.1:14420) with the
 # original library and with ours; the outputs and the .newsrc files left

@@ -29,6 +29,7 @@ pub mod net;
 pub mod news;
 pub mod newsrc;
 pub mod nntp;
+pub mod nntp_post;
 pub mod params;
 pub mod phile;
 pub mod pop3;
@@ -73,6 +74,7 @@ pub mod exports {
     pub use super::news::*;
     pub use super::newsrc::*;
     pub use super::nntp::*;
+    pub use super::nntp_post::*;
     pub use super::params::*;
     pub use super::phile::*;
     pub use super::pop3::*;

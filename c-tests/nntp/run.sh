@@ -1,0 +1,118 @@
+#!/bin/bash
+# nntp suite: the NNTP posting client. nntppost.c, compiled once against
+# the ORIGINAL headers, posts articles with nntp_open_full/nntp_mail/
+# nntp_close on a private INN (c-tests/lib/inn.sh, 127.0.0.1:14420) with
+# the original library and with ours: the program's output (callbacks,
+# results, reply codes) and the articles as the server stored them (read
+# back with ARTICLE, server-made headers blanked) must be the same. Each
+# library gets a fresh INN. The reading side (nntpdiff.c) is still run by
+# hand with run-manual.sh: the nntp mail driver is not written yet.
+# Last line: "N passed, M failed".
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lib/common.sh"
+. "$HERE/../lib/inn.sh"
+
+inn_available || skip_suite "INN (Debian inn2) not installed, or not root"
+have_test_user || skip_suite "no user $CCT_USER"
+[ -e "$CCT_LIBDIR/libc-client.so.2007e" ] || { fail "our library is not built (make)"; finish; }
+PORT=14420
+DEAD=14421
+W=$(mktemp -d /tmp/nntp_suite_XXXXXX)
+chmod 755 "$W"
+trap 'inn_stop; rm -rf "$W"' EXIT
+cc -w -I"$CCT_ORIG_INC" -o "$W/nntppost" "$HERE/nntppost.c" -lc-client || { fail "build nntppost.c"; finish; }
+stage_lib "$W/lib"
+
+# dump: every article of the test groups as the server holds it.
+dump() {
+    python3 - "$PORT" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+f = s.makefile("rwb")
+def cmd(c):
+    f.write(c.encode() + b"\r\n"); f.flush()
+    return f.readline()
+f.readline()
+cmd("MODE READER")
+for g in ("test.one", "test.two", "test.empty", "test.mod"):
+    r = cmd("GROUP " + g).split()
+    print("group", g, r[0].decode(), r[1].decode() if len(r) > 1 else "")
+    if r[0] != b"211" or r[1] == b"0":
+        continue
+    for n in range(int(r[2]), int(r[3]) + 1):
+        r = cmd("ARTICLE %d" % n)
+        print(" article", n, r[:3].decode())
+        if r[:3] != b"220":
+            continue
+        blank = False
+        while True:
+            line = f.readline()
+            if line in (b".\r\n", b""):
+                break
+            if line[:1] in (b" ", b"\t") and blank:
+                continue
+            key = line.split(b":", 1)[0]
+            blank = key in (b"Message-ID", b"Injection-Date", b"Injection-Info", b"Xref", b"NNTP-Posting-Date", b"NNTP-Posting-Host")
+            if key in (b"Message-ID", b"Injection-Date", b"Injection-Info", b"Xref", b"NNTP-Posting-Date", b"NNTP-Posting-Host"):
+                line = key + b": ...\r\n"
+            print("  " + repr(line))
+cmd("QUIT")
+PY
+}
+
+run() { # run LIB: fresh INN, the tool; output in $W/out.LIB, articles in $W/arts.LIB
+    local lib=$1 H=$W/home.$1
+    inn_start "$W/inn" "$PORT" || { fail "start INN"; return 1; }
+    rm -rf "$H"; mkdir -p "$H"; chown "$CCT_USER" "$H"
+    local envlib="CCT_LIB=original"; [ "$lib" = ours ] && envlib="LD_LIBRARY_PATH=$W/lib"
+    (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
+        "$W/nntppost" "127.0.0.1:$PORT" "$DEAD"; echo "exit $?") 2>&1 |
+        sed -e "s#$H#HOME#g" -e 's/^nntp_close .*/nntp_close/' -e 's/<[^<>@]*@[^<>]*>/<ID>/g' >"$W/out.$lib"
+    dump >"$W/arts.$lib" 2>&1
+    inn_stop
+}
+run original
+run ours
+
+# hostile: peer.py (scripted scenarios, one connection each) with each library.
+HPORT=14422
+hostile() { # hostile LIB N: output in $W/hout.LIB.N, what was sent in $W/wire.LIB.N
+    local lib=$1 n=$2 H=$W/home.$1
+    rm -f "$W/ready"
+    timeout 60 python3 "$HERE/peer.py" "$HPORT" "$W/ready" "$W/wire.$lib.$n" "$n" &
+    local ppid=$!
+    for _ in $(seq 300); do [ -e "$W/ready" ] && break; sleep 0.1; done
+    local envlib="CCT_LIB=original"; [ "$lib" = ours ] && envlib="LD_LIBRARY_PATH=$W/lib"
+    (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
+        "$W/nntppost" "127.0.0.1:$HPORT" - hostile "$n" 2>&1; echo "exit $?") |
+        sed -e 's/^nntp_close .*/nntp_close/' >"$W/hout.$lib.$n"
+    wait "$ppid"
+}
+NAMES=("greeting refused" "dropped during LIST EXTENSIONS" "endless extension block"
+    "MODE READER wants AUTHINFO USER/PASS" "reply code out of range" "unexpected 2xx to the article"
+    "dropped after the article" "POST refused, QUIT dropped" "read-only server"
+    "continuation lines, POST wants auth, refused" "AUTHINFO SASL PLAIN on 480")
+for n in 0 1 2 3 4 5 6 7 8 9 10; do
+    hostile original "$n"
+    hostile ours "$n"
+    name="scripted peer: ${NAMES[$n]}"
+    if grep -q '^exit 139' "$W/hout.original.$n"; then
+        # The original dies here (nntp_mail builds its Path line from the
+        # dead session's NETSTREAM); ours must fail cleanly instead.
+        if grep -q '^exit 0' "$W/hout.ours.$n" && grep -q '^nntp_mail 0' "$W/hout.ours.$n" &&
+            grep -q '^reply 400' "$W/hout.ours.$n"; then ok "$name (the original crashes; ours fails cleanly)"
+        else fail "$name (the original crashes; ours fails cleanly)"; cat "$W/hout.ours.$n"; fi
+    elif cmp -s "$W/hout.original.$n" "$W/hout.ours.$n" && cmp -s "$W/wire.original.$n" "$W/wire.ours.$n"; then
+        ok "$name"
+    else
+        fail "$name"; diff "$W/hout.original.$n" "$W/hout.ours.$n" | head -n 20
+        diff "$W/wire.original.$n" "$W/wire.ours.$n" | head -n 20
+    fi
+done
+[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$W"/hout.* "$W"/wire.* "$CCT_KEEP"/
+grep -q '^nntp_mail 1' "$W/out.original" || fail "the original posted nothing (test bed broken?)"
+if cmp -s "$W/out.original" "$W/out.ours"; then ok "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"
+else fail "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"; diff "$W/out.original" "$W/out.ours" | head -n 40; fi
+if cmp -s "$W/arts.original" "$W/arts.ours"; then ok "the posted articles as the server stored them"
+else fail "the posted articles as the server stored them"; diff "$W/arts.original" "$W/arts.ours" | head -n 40; fi
+finish
