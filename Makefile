@@ -162,8 +162,9 @@ linkage-only: check-knobs
 		'$(strip $(AUTHENTICATORS))' '$(PW_KIND)' '$(SSLTYPE)'
 
 # What a program linking libc-client.a statically needs besides it (rustc's
-# --print native-static-libs for this crate, less -lc).
-STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl
+# --print native-static-libs for this crate, less -lc): crypt(3) for the
+# server logins, and PAM when the password back end is PAM.
+STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lcrypt $(if $(filter pam pmb,$(PW_KIND)),-lpam)
 
 # Installed the way PHP's `./configure --with-imap=PREFIX` looks for it:
 # PREFIX/include/c-client/c-client.h and PREFIX/lib/libc-client.{a,so}.
