@@ -1166,6 +1166,57 @@ pub fn set_forced_mechanism(mb: &mut NETMBX, m: Option<crate::net::Mechanism>) {
         .set(12, 4, crate::store::names::mechanism_code(m) as u64);
 }
 
+/// A server's base64 SASL challenge as an authenticator takes it: an
+/// `fs_get` copy with a NUL after it, its length stored in `len`. Text that
+/// is not base64 is reported as "<PROTOCOL> SERVER BUG (invalid challenge):
+/// ..." (80 bytes of it) and gives NULL, as each of the original's
+/// protocol drivers does.
+///
+/// # Safety
+/// `len` NULL or writable.
+pub unsafe fn sasl_challenge(text: &[u8], len: *mut c_ulong, protocol: &[u8]) -> *mut c_void {
+    match crate::net::sasl::decode64(text) {
+        Some(v) => {
+            // SAFETY: fs_get gives v.len() + 1 writable bytes; `len` per
+            // the contract.
+            unsafe {
+                let p = super::memory::fs_get(v.len() + 1) as *mut u8;
+                std::ptr::copy_nonoverlapping(v.as_ptr(), p, v.len());
+                *p.add(v.len()) = 0;
+                if !len.is_null() {
+                    *len = v.len() as c_ulong;
+                }
+                p as *mut c_void
+            }
+        }
+        None => {
+            let mut m = [protocol, b" SERVER BUG (invalid challenge): "].concat();
+            m.extend(text.iter().take(80).take_while(|&&c| c != 0));
+            m.push(0);
+            // SAFETY: NUL-terminated, alive across the call.
+            unsafe { super::callbacks::mm_log(m.as_mut_ptr() as *mut c_char, ERROR as c_long) };
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// The line that carries a SASL response: "*" (cancel) for NULL, else the
+/// `size` bytes in base64 (an empty line for none).
+///
+/// # Safety
+/// `response` NULL or `size` readable bytes.
+pub unsafe fn sasl_response_line(response: *const c_char, size: c_ulong) -> Vec<u8> {
+    if response.is_null() {
+        b"*".to_vec()
+    } else if size == 0 {
+        Vec::new()
+    } else {
+        // SAFETY: per the contract.
+        let data = unsafe { std::slice::from_raw_parts(response as *const u8, size as usize) };
+        crate::net::sasl::encode64(data).into_bytes()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

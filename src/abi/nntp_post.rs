@@ -921,23 +921,7 @@ pub unsafe extern "C" fn nntp_challenge(s: *mut c_void, len: *mut c_ulong) -> *m
                 return null_mut();
             }
             let text = reply_text(stream).get(4..).unwrap_or(b"");
-            match crate::net::sasl::decode64(text) {
-                Some(v) => {
-                    let p = fs_get(v.len() + 1) as *mut u8;
-                    std::ptr::copy_nonoverlapping(v.as_ptr(), p, v.len());
-                    *p.add(v.len()) = 0;
-                    if !len.is_null() {
-                        *len = v.len() as c_ulong;
-                    }
-                    p as *mut c_void
-                }
-                None => {
-                    let mut m = b"NNTP SERVER BUG (invalid challenge): ".to_vec();
-                    m.extend_from_slice(clip(text, 80));
-                    log(&m, ERROR as c_long);
-                    null_mut()
-                }
-            }
+            super::net::sasl_challenge(text, len, b"NNTP")
         }
     })
 }
@@ -956,15 +940,13 @@ pub unsafe extern "C" fn nntp_response(
         let stream = s as *mut SENDSTREAM;
         // SAFETY: per the contract.
         unsafe {
+            send_work(
+                stream,
+                &super::net::sasl_response_line(response, size),
+                None,
+            );
             if response.is_null() {
-                send_work(stream, b"*", None);
                 (*stream).set_saslcancel(1);
-            } else if size != 0 {
-                let data = std::slice::from_raw_parts(response as *const u8, size as usize);
-                let t = crate::net::sasl::encode64(data);
-                send_work(stream, t.as_bytes(), None);
-            } else {
-                send_work(stream, b"", None);
             }
             1
         }

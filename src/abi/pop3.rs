@@ -1029,27 +1029,10 @@ pub unsafe extern "C" fn pop3_challenge(s: *mut c_void, len: *mut c_ulong) -> *m
             let Some(l) = local(stream) else {
                 return null_mut();
             };
-            let Some(r) = l.response.as_ref().filter(|r| r.is_challenge()) else {
+            if !l.response.as_ref().is_some_and(|r| r.is_challenge()) {
                 return null_mut();
-            };
-            match crate::net::sasl::decode64(&l.reply) {
-                Some(v) => {
-                    let p = fs_get(v.len() + 1) as *mut u8;
-                    std::ptr::copy_nonoverlapping(v.as_ptr(), p, v.len());
-                    *p.add(v.len()) = 0;
-                    if !len.is_null() {
-                        *len = v.len() as c_ulong;
-                    }
-                    let _ = r;
-                    p as *mut c_void
-                }
-                None => {
-                    let mut m = b"POP3 SERVER BUG (invalid challenge): ".to_vec();
-                    m.extend_from_slice(&l.reply[..l.reply.len().min(80)]);
-                    log(&m, ERROR as c_long);
-                    null_mut()
-                }
             }
+            super::net::sasl_challenge(&l.reply, len, b"POP3")
         }
     })
 }
