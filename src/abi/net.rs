@@ -1217,6 +1217,62 @@ pub unsafe fn sasl_response_line(response: *const c_char, size: c_ulong) -> Vec<
     }
 }
 
+/// Turns a send stream's connection into TLS after the server accepted
+/// STARTTLS: installs the SSL driver `ssld` and calls the SSL start hook
+/// `stls` with the mailbox's TLS flags. False (the connection closed and
+/// the failure logged, as the original's SMTP and NNTP clients do) when
+/// the handshake fails.
+///
+/// # Safety
+/// `stream` a live SENDSTREAM with a net stream; `ssld` and `stls` the
+/// installed SSL driver and start hook.
+pub unsafe fn sendstream_starttls(
+    stream: *mut SENDSTREAM,
+    mb: &mut NETMBX,
+    ssld: *mut NETDRIVER,
+    stls: usize,
+) -> bool {
+    // SAFETY: per the contract; the hook word is the installed sslstart_t.
+    unsafe {
+        mb.set_tlsflag(1);
+        (*(*stream).netstream).dtb = ssld;
+        let start: unsafe extern "C" fn(*mut c_void, *mut c_char, c_ulong) -> *mut c_void =
+            std::mem::transmute(stls);
+        let tls_client = if mb.tlssslv23() != 0 {
+            0
+        } else {
+            NET_TLSCLIENT
+        };
+        let novalidate = if mb.novalidate() != 0 {
+            NET_NOVALIDATECERT
+        } else {
+            0
+        };
+        let t = start(
+            (*(*stream).netstream).stream,
+            mb.host.as_mut_ptr(),
+            (tls_client | novalidate) as c_ulong,
+        );
+        (*(*stream).netstream).stream = t;
+        if t.is_null() {
+            let host: Vec<u8> = mb
+                .host
+                .iter()
+                .take_while(|&&c| c != 0)
+                .take(80)
+                .map(|&c| c as u8)
+                .collect();
+            let mut m = [&b"Unable to negotiate TLS with this server: "[..], &host].concat();
+            m.push(0);
+            super::callbacks::mm_log(m.as_mut_ptr() as *mut c_char, ERROR as c_long);
+            net_close((*stream).netstream);
+            (*stream).netstream = null_mut();
+            return false;
+        }
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -615,32 +615,7 @@ unsafe fn open(
                 },
             ) == NNTPTLSSTART
         {
-            mb.set_tlsflag(1);
-            (*(*stream).netstream).dtb = ssld;
-            // SAFETY: the word is the installed sslstart_t.
-            let start: unsafe extern "C" fn(*mut c_void, *mut c_char, c_ulong) -> *mut c_void =
-                std::mem::transmute(stls);
-            let tflags = (if mb.tlssslv23() != 0 {
-                0
-            } else {
-                NET_TLSCLIENT
-            }) | if mb.novalidate() != 0 {
-                NET_NOVALIDATECERT
-            } else {
-                0
-            };
-            let t = start(
-                (*(*stream).netstream).stream,
-                mb.host.as_mut_ptr(),
-                tflags as c_ulong,
-            );
-            (*(*stream).netstream).stream = t;
-            if t.is_null() {
-                let mut m = b"Unable to negotiate TLS with this server: ".to_vec();
-                m.extend_from_slice(clip(&mbhost, 80));
-                log(&m, ERROR as c_long);
-                net_close((*stream).netstream);
-                (*stream).netstream = null_mut();
+            if !super::net::sendstream_starttls(stream, &mut mb, ssld, stls) {
                 return close(stream);
             }
             extok = extensions(stream, auth_flags(&mb));
