@@ -350,7 +350,7 @@ unsafe fn send_auth_work(
         let mut auths = ext(stream).sasl() as c_ulong;
         (*stream).set_saslcancel(0);
         while !ret && !(*stream).netstream.is_null() && auths != 0 {
-            let bit = 63 - auths.leading_zeros() as c_ulong;
+            let bit = auths.trailing_zeros() as c_ulong;
             auths &= !(1 << bit);
             let at = mail_lookup_auth(bit + 1);
             if at.is_null() {
