@@ -15,6 +15,9 @@ SUITE_TIMEOUT=${SUITE_TIMEOUT:-900}
 total_pass=0
 total_fail=0
 report=""
+# The first failure lines of each failing suite, repeated after the
+# summary so that the tail of a CI log names what failed.
+digest=""
 
 add() { # add NAME PASS FAIL NOTE
     total_pass=$((total_pass + $2))
@@ -55,6 +58,11 @@ run_suite() { # run_suite NAME LOG CMD...
         note="exit $rc despite no failures"
     fi
     add "$name" "$p" "$f" "$took $note"
+    if [ "$f" -gt 0 ]; then
+        digest="$digest--- $name
+$(grep -E -A3 -m 8 '^(FAIL|not ok|BAD)' "$log" | cut -c1-200 | head -n 40)
+"
+    fi
 }
 
 # 1. cargo test: sum every "test result:" line.
@@ -95,5 +103,9 @@ echo
 echo "=== summary"
 printf '%s' "$report"
 echo "(logs in build/test-logs/)"
+if [ -n "$digest" ]; then
+    echo "=== failures (first lines of each failing suite)"
+    printf '%s' "$digest"
+fi
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
