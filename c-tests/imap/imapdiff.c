@@ -423,6 +423,41 @@ int main (int argc,char **argv)
     printf ("delete %ld\n",mail_delete (stream,box2));
     printf ("delete missing %ld\n",mail_delete (stream,box2));
   }
+  printf ("== read in order\n");
+  /* Peeking reads of whole headers and texts, in order, after the cache
+   * was emptied: header then text of each message, then whole messages
+   * (header and text in one request), then backwards; an expunge in the
+   * middle of an in-order walk. */
+  mail_gc (stream,GC_TEXTS);
+  for (i = 1; i <= stream->nmsgs; i++) {
+    unsigned long len,len2;
+    char *h = mail_fetchheader_full (stream,i,NIL,&len,FT_PEEK);
+    unsigned long hh = hash ((unsigned char *) h,len);
+    char *t = mail_fetchtext_full (stream,i,&len2,FT_PEEK);
+    printf ("  %lu header %lu %08lx text %lu %08lx\n",i,len,hh,len2,hash ((unsigned char *) t,len2));
+  }
+  mail_gc (stream,GC_TEXTS);
+  for (i = 1; i <= stream->nmsgs; i++) {
+    unsigned long len;
+    char *t = mail_fetch_message (stream,i,&len,FT_PEEK);
+    printf ("  %lu message %lu %08lx\n",i,len,hash ((unsigned char *) t,len));
+  }
+  mail_gc (stream,GC_TEXTS);
+  for (i = stream->nmsgs; i >= 1; i--) {
+    unsigned long len;
+    char *t = mail_fetchtext_full (stream,i,&len,FT_PEEK);
+    printf ("  %lu text %lu %08lx\n",i,len,hash ((unsigned char *) t,len));
+  }
+  mail_gc (stream,GC_TEXTS);
+  for (i = 1; i <= stream->nmsgs; i++) {
+    unsigned long len;
+    char *t = mail_fetchtext_full (stream,i,&len,FT_PEEK);
+    printf ("  %lu text %lu %08lx\n",i,len,hash ((unsigned char *) t,len));
+    if (i == 6 && stream->nmsgs > 12) {
+      mail_setflag_full (stream,"9","\\Deleted",NIL);
+      printf ("  expunge 9: %ld nmsgs=%lu\n",mail_expunge (stream),stream->nmsgs);
+    }
+  }
   printf ("== expunge\n");
   mail_setflag_full (stream,"3","\\Deleted",NIL);
   printf ("expunge %ld\n",mail_expunge (stream));

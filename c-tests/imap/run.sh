@@ -135,7 +135,7 @@ else
 fi
 for sec in "== open" "== messages" "== full fetch of 1" "== overview" "== fast and header lines" \
     "== stores" "== searches" "== sort" "== thread" "== status" "== mailboxes" "== expunge" \
-    "== quota and acl" "== ping" "== close"; do
+    "== quota and acl" "== ping" "== close" "== read in order"; do
     a=$(sed -n "/^$sec\$/,/^== /p" "$work/orig.txt" | md5sum)
     b=$(sed -n "/^$sec\$/,/^== /p" "$work/ours.txt" | md5sum)
     if [ "$(sed -n "/^$sec\$/p" "$work/orig.txt")" = "" ]; then

@@ -82,7 +82,35 @@ pub struct ImapLocal {
     /// STARTTLS was done.
     tls: bool,
     novalidate: bool,
+    /// Whole sections read ahead for a program that reads messages in
+    /// order (see `read_ahead`).
+    ahead: ReadAhead,
 }
+
+/// Read-ahead of whole `HEADER`/`TEXT` sections for a program that walks
+/// the mailbox in order: one FETCH brings the sections of the next
+/// messages instead of one round trip each. The sections are held here,
+/// by message number, and handed to the message cache only when the
+/// program asks for them, so the cache (and the envelope that a header
+/// completes) changes at the moment it would have without read-ahead.
+/// Only peeking reads are done ahead: a read that sets `\Seen` always
+/// goes to the server.
+#[derive(Default)]
+struct ReadAhead {
+    /// Sections kept, by message number: "HEADER" and "TEXT".
+    header: std::collections::HashMap<u32, Vec<u8>>,
+    text: std::collections::HashMap<u32, Vec<u8>>,
+    /// The message the current FETCH is for; other messages' sections of
+    /// that FETCH are kept above. 0: no read-ahead under way.
+    target: u32,
+    /// Per kind (header, text, both): the message a reader in order asks
+    /// for next, and the current window.
+    next: [u32; 3],
+    window: [u32; 3],
+}
+
+/// Most messages read ahead at once.
+const READ_AHEAD_MAX: u32 = 64;
 
 fn level_code(c: Cond) -> c_long {
     match c {
@@ -395,6 +423,12 @@ unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
             Untagged::Exists(n) if c_ulong::from(n) >= nmsgs => mail_exists(stream, n.into()),
             Untagged::Recent(n) if c_ulong::from(n) <= nmsgs => mail_recent(stream, n.into()),
             Untagged::Expunge(n) if n >= 1 && c_ulong::from(n) <= nmsgs => {
+                // Message numbers shift: what was read ahead is dropped.
+                if let Some(l) = local(stream) {
+                    l.ahead.header.clear();
+                    l.ahead.text.clear();
+                    l.ahead.next = [0; 3];
+                }
                 mail_expunged(stream, n.into())
             }
             Untagged::Exists(_) | Untagged::Recent(_) | Untagged::Expunge(_) => {}
@@ -723,7 +757,24 @@ unsafe fn fetch_items(stream: *mut MAILSTREAM, msgno: u32, items: Vec<FetchItem>
                     if origin.is_some() {
                         continue;
                     }
-                    cache(stream, msgno, &section, data.unwrap_or_default());
+                    let data = data.unwrap_or_default();
+                    if let Some(l) = local(stream) {
+                        let a = &mut l.ahead;
+                        if a.target != 0 && a.target != msgno {
+                            match &section[..] {
+                                b"HEADER" => {
+                                    a.header.insert(msgno, data);
+                                    continue;
+                                }
+                                b"TEXT" => {
+                                    a.text.insert(msgno, data);
+                                    continue;
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    cache(stream, msgno, &section, data);
                 }
             }
         }
@@ -1070,6 +1121,7 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
             ssl: mb.sslflag() != 0,
             tls: false,
             novalidate: mb.novalidate() != 0,
+            ahead: ReadAhead::default(),
         })) as *mut c_void;
         apply(stream, items);
         let preauth = match greeting {
@@ -1802,6 +1854,20 @@ pub unsafe extern "C" fn imap_msgdata(
         unsafe {
             let sec = c_bytes(section).unwrap_or(b"").to_vec();
             let peek = flags & FT_PEEK as c_long != 0;
+            let whole = first == 0 && last == 0 && lines.is_null();
+            let uid = flags & FT_UID as c_long != 0;
+            let both = flags & FT_PREFETCHTEXT as c_long != 0;
+            let kind = match &sec[..] {
+                b"HEADER" if both => Some(2),
+                b"HEADER" => Some(0),
+                b"TEXT" => Some(1),
+                _ => None,
+            };
+            if let (Some(kind), true, false, true) = (kind, peek, uid, whole) {
+                if let Some(r) = read_ahead(stream, msgno as u32, kind) {
+                    return r;
+                }
+            }
             let cmd = if flags & FT_UID as c_long != 0 {
                 "UID FETCH"
             } else {
@@ -1851,6 +1917,91 @@ pub unsafe extern "C" fn imap_msgdata(
             1
         }
     })
+}
+
+/// Serves a whole peeking `HEADER` (kind 0), `TEXT` (1) or both (2)
+/// read of `msgno` from what was read ahead, or, when the program reads
+/// in order, fetches the sections of the next messages with it. `None`:
+/// not handled here (a program that does not read in order, or a short
+/// cache), the caller fetches as the original does.
+///
+/// # Safety
+/// `stream` live.
+unsafe fn read_ahead(stream: *mut MAILSTREAM, msgno: u32, kind: usize) -> Option<c_long> {
+    // SAFETY: stream live.
+    unsafe {
+        let nmsgs = (*stream).nmsgs;
+        if (*stream).scache() != 0 || msgno == 0 || c_ulong::from(msgno) > nmsgs {
+            return None;
+        }
+        let l = local(stream)?;
+        let a = &mut l.ahead;
+        let in_order = a.next[kind] == msgno;
+        a.next[kind] = msgno.wrapping_add(1);
+        let have = match kind {
+            0 => a.header.contains_key(&msgno),
+            1 => a.text.contains_key(&msgno),
+            _ => a.header.contains_key(&msgno) && a.text.contains_key(&msgno),
+        };
+        if have {
+            let h = if kind != 1 {
+                a.header.remove(&msgno)
+            } else {
+                None
+            };
+            let t = if kind != 0 {
+                a.text.remove(&msgno)
+            } else {
+                None
+            };
+            if let Some(h) = h {
+                cache(stream, msgno, b"HEADER", h);
+            }
+            if let Some(t) = t {
+                cache(stream, msgno, b"TEXT", t);
+            }
+            return Some(1);
+        }
+        if !in_order {
+            a.window[kind] = 1;
+            return None;
+        }
+        a.window[kind] = (a.window[kind] * 2).clamp(2, READ_AHEAD_MAX);
+        let end = (u64::from(msgno) + u64::from(a.window[kind]) - 1).min(nmsgs) as u32;
+        // What is still held is of messages the program skipped: dropped,
+        // so that at most one window is held.
+        match kind {
+            0 => a.header.clear(),
+            1 => a.text.clear(),
+            _ => {
+                a.header.clear();
+                a.text.clear();
+            }
+        }
+        a.target = msgno;
+        let att = match kind {
+            0 => "BODY.PEEK[HEADER]",
+            1 => "BODY.PEEK[TEXT]",
+            _ => "(BODY.PEEK[HEADER] BODY.PEEK[TEXT])",
+        };
+        let seq = format!("{msgno}:{end}");
+        let r = send(
+            stream,
+            "FETCH",
+            &[Arg::Atom(seq.as_bytes()), Arg::Atom(att.as_bytes())],
+        );
+        if let Some(l) = local(stream) {
+            l.ahead.target = 0;
+        }
+        // A refused range (a message expunged meanwhile, say) falls back
+        // to the one-message fetch, whose answer the program then sees.
+        if r.cond == Cond::Ok {
+            ok(stream, &r);
+            Some(1)
+        } else {
+            None
+        }
+    }
 }
 
 /// `imap_uid`.
