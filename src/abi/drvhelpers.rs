@@ -272,6 +272,23 @@ unsafe fn read_string(s: *mut STRING) -> Vec<u8> {
     }
 }
 
+/// The flags and keywords of each element of the stream's cache.
+///
+/// # Safety
+/// `stream` live.
+unsafe fn cache_flags(stream: *mut MAILSTREAM) -> Vec<(Flags, u32)> {
+    // SAFETY: per the contract.
+    unsafe {
+        (1..=(*stream).nmsgs)
+            .map(|i| {
+                mail_elt(stream, i)
+                    .as_ref()
+                    .map_or((Flags::NONE, 0), |e| (elt_flags(e), e.user_flags as u32))
+            })
+            .collect()
+    }
+}
+
 /// The stream's cache flags into the core (what the original's routines
 /// read from the elements).
 ///
@@ -318,7 +335,12 @@ unsafe fn isvalid_fd(kind: Kind, fd: c_int, tmp: *mut c_char) -> c_long {
                 c = data[s];
                 s += 1;
             }
-            c_long::from(c == b'\n' && ufmt::valid_from(data, s).is_some())
+            // The original answers the offset of the time in the line (its
+            // VALID macro's `ti`), non-zero for a valid line.
+            match ufmt::valid_from(data, s) {
+                Some(v) if c == b'\n' => v.time as c_long,
+                _ => 0,
+            }
         }
     }
 }
@@ -1487,6 +1509,12 @@ pub unsafe extern "C" fn mbx_isvalid(
                     }
                 } else {
                     error = *libc::__errno_location();
+                    // INBOX that is not an mbx file.
+                    if error == libc::ENOENT
+                        && c_bytes(name).is_some_and(|n| n.eq_ignore_ascii_case(b"INBOX"))
+                    {
+                        error = -1;
+                    }
                 }
             }
             if ret < 0 {
@@ -2044,9 +2072,14 @@ pub unsafe extern "C" fn mix_status_update(
             {
                 return 0;
             }
-            push_cache_flags(stream);
+            // The flags written are the elements' (set here directly: the
+            // caller holds the status file's lock).
+            let flags = cache_flags(stream);
             let r = with_file(statf, |f| {
                 on_mix(stream, "mix_status_update", |m, ev| {
+                    for (i, (fl, k)) in flags.into_iter().enumerate() {
+                        m.helper_set_flags(i, fl, k);
+                    }
                     m.helper_status_update(f, flag != 0, ev)
                 })
             });
@@ -2643,7 +2676,16 @@ pub unsafe extern "C" fn mx_isvalid(name: *mut c_char, tmp: *mut c_char) -> c_in
         unsafe {
             set_errno(0);
             let Some(n) = c_bytes(name) else { return 0 };
-            put_path(tmp, &crate::store::mx::directory(n));
+            let dir = crate::store::mx::directory(n);
+            put_path(tmp, &dir);
+            // The original leaves the index's name there when the name is
+            // a directory.
+            let is_dir = !dir.is_empty()
+                && std::fs::metadata(std::ffi::OsStr::from_encoded_bytes_unchecked(&dir))
+                    .is_ok_and(|m| m.is_dir());
+            if is_dir {
+                put_path(tmp, &[&dir[..], b"/.mxindex"].concat());
+            }
             use crate::store::mx::Probe;
             match crate::store::mx::probe(n) {
                 Probe::Valid => 1,
@@ -2684,14 +2726,7 @@ unsafe fn unlock_index(stream: *mut MAILSTREAM, func: &str) {
         if ours(stream, &mx_drivers(), func, "mx").is_none() {
             return;
         }
-        let n = (*stream).nmsgs;
-        let flags: Vec<(Flags, u32)> = (1..=n)
-            .map(|i| {
-                mail_elt(stream, i)
-                    .as_ref()
-                    .map_or((Flags::NONE, 0), |e| (elt_flags(e), e.user_flags as u32))
-            })
-            .collect();
+        let flags = cache_flags(stream);
         on_mx(stream, func, |m, _| {
             for (i, (f, k)) in flags.into_iter().enumerate() {
                 m.helper_set_flags(i, f, k);

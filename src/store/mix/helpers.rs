@@ -87,6 +87,17 @@ impl MixMailbox {
         ev: &mut dyn Events,
     ) -> io::Result<(u32, u64)> {
         let end = self.append_msg(f, at, m, date, seq, ev)?;
+        ev.exists(self.msgs.len() as u32);
         Ok((self.last as u32, end))
+    }
+
+    /// Sets message `i`'s (0-based) flags and keywords as the application's
+    /// cache has them (what the original's status writer writes).
+    pub(crate) fn helper_set_flags(&mut self, i: usize, flags: Flags, keywords: u32) {
+        if let Some(m) = self.msgs.get_mut(i) {
+            let recent = m.info.flags.contains(Flags::RECENT);
+            m.info.flags = flags.minus(Flags::RECENT).with(Flags::RECENT, recent);
+            m.info.keywords = keywords;
+        }
     }
 }

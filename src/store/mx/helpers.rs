@@ -34,12 +34,17 @@ impl MxMailbox {
     /// `mx_append_msg`: one message file with the next UID, under the
     /// index lock (taken for the call when not held).
     pub(crate) fn helper_append(&mut self, m: &AppendMessage, ev: &mut dyn Events) -> Option<u32> {
-        if self.held.is_some() {
-            return self.append_one(m, ev).ok();
+        let r = if self.held.is_some() {
+            self.append_one(m, ev).ok()
+        } else {
+            let l = self.lock_index(ev)?;
+            let r = self.append_one(m, ev).ok();
+            self.unlock_index(l);
+            r
+        };
+        if r.is_some() {
+            ev.exists(self.messages.len() as u32);
         }
-        let l = self.lock_index(ev)?;
-        let r = self.append_one(m, ev).ok();
-        self.unlock_index(l);
         r
     }
 
