@@ -801,8 +801,7 @@ unsafe fn append_msgs(
         let write = |b: &[u8]| libc::fwrite(b.as_ptr() as *const c_void, 1, b.len(), df) == b.len();
         let user = c_bytes(myusername_full(null_mut())).unwrap_or(b"").to_vec();
         let host = c_bytes(mylocalhost()).unwrap_or(b"").to_vec();
-        let widget =
-            crate::env::params::number(crate::env::params::Owner::Unix, GET_FROMWIDGET as i64);
+        let widget = crate::env::params::number(crate::env::params::Owner::Unix, GET_FROMWIDGET);
         let mut hdrp = true;
         while let Some(meta) = fgets_line(sf, MAX) {
             if !(meta[0].is_ascii_digit() && meta.contains(&b'\n')) {
@@ -886,17 +885,16 @@ unsafe fn append_msgs(
                 }
                 if c == b'\n' {
                     match t[0] {
-                        b'F' if kind == Kind::Unix && t.len() > 4 && t.starts_with(b"From ") => {
-                            if widget != 0 || ufmt::valid_from(&t, 0).is_some() {
-                                if !write(b">") {
-                                    return 0;
-                                }
-                            }
+                        b'F' if kind == Kind::Unix
+                            && t.len() > 4
+                            && t.starts_with(b"From ")
+                            && (widget != 0 || ufmt::valid_from(&t, 0).is_some())
+                            && !write(b">") =>
+                        {
+                            return 0;
                         }
-                        b'S' | b's' => {
-                            if hdrp && own_header(&t) && !write(b"X-Original-") {
-                                return 0;
-                            }
+                        b'S' | b's' if hdrp && own_header(&t) && !write(b"X-Original-") => {
+                            return 0;
                         }
                         b'X' | b'x' => {
                             if hdrp && own_header(&t) && !write(b"X-Original-") {
@@ -1805,7 +1803,7 @@ pub unsafe extern "C" fn mix_append_msg(
                         date: Some(date),
                         message,
                     };
-                    m.helper_append_msg(file, at as u64, &am, date, seq as u64, ev)
+                    m.helper_append_msg(file, at as u64, &am, date, seq, ev)
                         .ok()
                 })
                 .flatten()
@@ -1902,7 +1900,7 @@ pub unsafe extern "C" fn mix_data_open(
                 *d = -1;
             }
             let got = on_mix(stream, "mix_data_open", |m, ev| {
-                m.helper_data_open(newsize as u64, ev).ok()
+                m.helper_data_open(newsize, ev).ok()
             })
             .flatten();
             let Some((file, len)) = got else {
@@ -1996,7 +1994,7 @@ pub unsafe extern "C" fn mix_file_data(
                 return dst;
             }
             let d = upto(c_bytes(dir).unwrap_or(b""), 500);
-            put(dst, &crate::store::mix::data_path(d, data as u64));
+            put(dst, &crate::store::mix::data_path(d, data));
             dst
         }
     })
