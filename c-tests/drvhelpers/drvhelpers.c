@@ -47,6 +47,12 @@ int unix_lock (char *file,int flags,int mode,DOTLOCK *lock,int op);
 void unix_unlock (int fd,MAILSTREAM *stream,DOTLOCK *lock);
 char *unix_mbxline (MAILSTREAM *stream,STRING *bs,unsigned long *size);
 unsigned long unix_pseudo (MAILSTREAM *stream,char *hdr);
+int unix_parse (MAILSTREAM *stream,DOTLOCK *lock,int op);
+long unix_rewrite (MAILSTREAM *stream,unsigned long *nexp,DOTLOCK *lock,
+                   long flags);
+int mmdf_parse (MAILSTREAM *stream,DOTLOCK *lock,int op);
+long mmdf_rewrite (MAILSTREAM *stream,unsigned long *nexp,DOTLOCK *lock,
+                   long flags);
 unsigned long unix_xstatus (MAILSTREAM *stream,char *status,MESSAGECACHE *elt,
                             unsigned long uid,long flag);
 char *unix_text_work (MAILSTREAM *stream,MESSAGECACHE *elt,
@@ -335,6 +341,28 @@ static void isvalid (void)
   close (open ("e1",O_CREAT|O_WRONLY,0600));
   mkdir ("a",0700);
   fill ("m1",1); fill ("f1",1); fill ("u1",1);
+  {				/* the mini-stream of the header block */
+    MAILSTREAM *ms = NIL;
+    int ld = 99,fd;
+    int k;
+    MAILSTREAM *o = mail_open (NIL,"m1",NIL);
+    if (o) { mail_setflag (o,"1","kwone kwtwo"); mail_close (o); }
+    fd = mbx_isvalid (&ms,"m1",tmp,&ld,lock,0);
+    printf ("mini fd>=0 %d ld=%d stream=%s",fd >= 0,ld,ms ? "set" : "NULL");
+    if (ms) {
+      printf (" validity>0 %d last=%lu dtb=%s",ms->uid_validity > 0,ms->uid_last,
+              ms->dtb ? "set" : "NIL");
+      for (k = 0; k < NUSERFLAGS; k++) if (ms->user_flags[k]) printf (" %s",ms->user_flags[k]);
+      ms = mail_close (ms);
+    }
+    printf (" pos=%ld\n",fd >= 0 ? (long) lseek (fd,0,SEEK_CUR) : -1L);
+    if (fd >= 0) close (fd);
+    fd = mbx_isvalid (&ms,"m1",tmp,&ld,lock,1);
+    printf ("mini locked fd>=0 %d ld>=0 %d stream=%s\n",fd >= 0,ld >= 0,ms ? "set" : "NULL");
+    if (ld >= 0) unlockfd (ld,lock);
+    if (ms) ms = mail_close (ms);
+    if (fd >= 0) close (fd);
+  }
   for (i = 0; i < sizeof names / sizeof *names; i++) {
     int ld = 99,fd;
     long r;
@@ -490,6 +518,21 @@ static void flat (int mmdf)
   printf ("append_msgs bad = %d\n",mmdf ? mmdf_append_msgs (s,sf,df,NIL) :
           unix_append_msgs (s,sf,df,NIL));
   fclose (sf); fclose (df);
+  /* an expunge the way the driver's own does it */
+  mail_setflag (s,"2","\\Deleted");
+  {
+    DOTLOCK lk;
+    int p = mmdf ? mmdf_parse (s,&lk,LOCK_EX) : unix_parse (s,&lk,LOCK_EX);
+    printf ("parse = %d locked=%d\n",p,s->lock);
+    if (p) {
+      long rw;
+      n = 99;
+      rw = mmdf ? mmdf_rewrite (s,&n,&lk,NIL) : unix_rewrite (s,&n,&lk,NIL);
+      printf ("rewrite = %ld expunged %lu\n",rw,n);
+      mail_unlock (s);
+    }
+    listing (s);
+  }
   /* abort: the stream is logged out of its driver */
   if (mmdf) mmdf_abort (s); else unix_abort (s);
   printf ("after abort dtb=%s local=%s\n",s->dtb ? "set" : "NIL",

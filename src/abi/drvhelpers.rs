@@ -458,8 +458,9 @@ unsafe fn unlock(kind: Kind, func: &str, fd: c_int, stream: *mut MAILSTREAM, loc
 }
 
 /// `*_parse`: takes in what was added to the file; 1 while the stream
-/// lives. The lock is not left held (see docs/deviations.md): `lock` is
-/// set to "no dot-lock".
+/// lives, the stream then locked (`mail_lock`) and critical as the
+/// original leaves it. The file locks are not left held (see
+/// docs/deviations.md): `lock` is set to "no dot-lock".
 ///
 /// # Safety
 /// `stream` NULL or live; `lock` NULL or writable.
@@ -471,10 +472,23 @@ unsafe fn parse(kind: Kind, func: &str, stream: *mut MAILSTREAM, lock: *mut DOTL
             l.pipei = -1;
             l.pipeo = -1;
         }
-        let r = on(stream, &drivers_of(kind), func, kind.name(), |mb, ev| {
-            mb.ping(ev).unwrap_or(false)
-        });
-        c_int::from(r == Some(true))
+        if ours(stream, &drivers_of(kind), func, kind.name()).is_none() {
+            return 0;
+        }
+        if (*stream).lock() != 0 {
+            super::log(&format!("{func}: stream already locked"), ERROR as c_long);
+            return 0;
+        }
+        let r = bridge::with_core(stream, |mb, ev| mb.ping(ev).unwrap_or(false));
+        if r != Some(true) {
+            return 0;
+        }
+        // As the original leaves it: the stream locked and the program in
+        // a critical section, which the caller ends with mail_unlock and
+        // its own mm_nocritical.
+        (*stream).set_lock(1);
+        super::callbacks::mm_critical(stream);
+        1
     }
 }
 
@@ -1473,7 +1487,7 @@ pub unsafe extern "C" fn mbx_isvalid(
     name: *mut c_char,
     tmp: *mut c_char,
     ld: *mut c_int,
-    _lock: *mut c_char,
+    lock: *mut c_char,
     flags: c_long,
 ) -> c_int {
     super::guard("mbx_isvalid", -1, || {
@@ -1502,8 +1516,14 @@ pub unsafe extern "C" fn mbx_isvalid(
                     let n = libc::read(fd, hdr.as_mut_ptr() as *mut c_void, hdr.len());
                     if n == hdr.len() as isize && crate::store::mbx::format::is_mbx(&hdr) {
                         ret = fd;
-                    } else {
+                        if !stream.is_null() && !mini_stream(stream, fd, ld, lock, flags) {
+                            ret = -1;
+                        }
+                    }
+                    if ret != fd {
                         libc::close(fd);
+                    } else {
+                        libc::lseek(fd, 0, libc::SEEK_SET);
                     }
                 } else {
                     error = *libc::__errno_location();
@@ -1521,6 +1541,62 @@ pub unsafe extern "C" fn mbx_isvalid(
             ret
         }
     })
+}
+
+/// The original's mini-stream of `mbx_isvalid`: the file locked shared
+/// (and, with `flags`, the parse/append lock taken into `*ld`/`lock`), a
+/// zeroed stream with the header block's UID validity, last UID and
+/// keywords (freed by the caller with `mail_close`). False on failure.
+///
+/// # Safety
+/// `stream` writable; `fd` open on an mbx file; `ld` NULL or writable;
+/// `lock` NULL or writable for MAILTMPLEN bytes.
+unsafe fn mini_stream(
+    stream: *mut *mut MAILSTREAM,
+    fd: c_int,
+    ld: *mut c_int,
+    lock: *mut c_char,
+    flags: c_long,
+) -> bool {
+    use crate::store::mbx::format::{parse_block, HDRSIZE};
+    // SAFETY: per the contract.
+    unsafe {
+        if libc::flock(fd, libc::LOCK_SH) != 0 {
+            return false;
+        }
+        if flags != 0 {
+            if ld.is_null() || lock.is_null() {
+                return false;
+            }
+            *ld = super::lock::lockfd(fd, lock, libc::LOCK_EX);
+            if *ld < 0 {
+                return false;
+            }
+        }
+        let mut hdr = vec![0u8; HDRSIZE];
+        let Some(block) = (libc::pread(fd, hdr.as_mut_ptr() as *mut c_void, HDRSIZE, 0)
+            == HDRSIZE as isize)
+            .then(|| parse_block(&hdr))
+            .flatten()
+        else {
+            if let Some(l) = ld.as_mut().filter(|l| **l >= 0) {
+                super::lock::unlockfd(*l, lock);
+                *l = -1;
+            }
+            return false;
+        };
+        let s = super::memory::fs_get(std::mem::size_of::<MAILSTREAM>()) as *mut MAILSTREAM;
+        std::ptr::write_bytes(s, 0, 1);
+        (*s).uid_validity = c_ulong::from(block.uid_validity);
+        (*s).uid_last = c_ulong::from(block.uid_last);
+        for (i, k) in block.keywords.iter().enumerate().take(NUSERFLAGS as usize) {
+            if let Some(name) = k {
+                (*s).user_flags[i] = super::memory::c_string_from(name);
+            }
+        }
+        *stream = s;
+        true
+    }
 }
 
 /// `mbx_parse`: takes in new messages; 1 while the stream lives.
