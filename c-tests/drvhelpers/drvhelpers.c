@@ -120,6 +120,7 @@ unsigned long *mix_sort (MAILSTREAM *stream,char *charset,SEARCHPGM *spg,
 THREADNODE *mix_thread (MAILSTREAM *stream,char *type,char *charset,
                         SEARCHPGM *spg,long flags);
 void mix_abort (MAILSTREAM *stream);
+long mix_burp (MAILSTREAM *stream,void *burp,unsigned long *reclaimed);
 int mx_isvalid (char *name,char *tmp);
 long mx_subscribe (MAILSTREAM *stream,char *mailbox);
 long mx_unsubscribe (MAILSTREAM *stream,char *mailbox);
@@ -592,6 +593,11 @@ static void mbx (void)
   rec = 12345;
   printf ("rewrite 0 = %lu",mbx_rewrite (s,&rec,0));
   printf (" reclaimed %lu\n",rec);
+  mail_setflag (s,"2","\\Deleted");
+  mail_sequence (s,"2");
+  printf ("rewrite -1 = %lu",mbx_rewrite (s,&rec,-1));
+  printf (" reclaimed %lu\n",rec);
+  listing (s);
   printf ("rewrite 1 = %lu",mbx_rewrite (s,&rec,1));
   printf (" reclaimed %lu\n",rec);
   printf ("nmsgs %lu\n",s->nmsgs);
@@ -790,6 +796,56 @@ static void hostile (void)
   printf ("mix_isvalid(NULL) = %ld\n",mix_isvalid (NIL,NIL));
   printf ("mx_isvalid(NULL) = %d\n",mx_isvalid (NIL,NIL));
   printf ("mx_select(NULL) = %d\n",mx_select (NIL));
+  /* every routine that takes a stream, with NULL and with a stream of
+     another driver */
+  mail_create (NIL,"#driver.mix/hx");
+  s = mail_open (NIL,"hx",NIL);
+  {
+    MAILSTREAM *v[2];
+    int k;
+    v[0] = NIL; v[1] = s;
+    for (k = 0; k < 2; k++) {
+      MAILSTREAM *t = k ? s : NIL;
+      SEARCHSET *set = mail_newsearchset ();
+      MESSAGECACHE elt;
+      int fd;
+      long sz;
+      memset (&elt,0,sizeof elt);
+      printf ("round %d\n",k);
+      mbx_flag (t,"1","\\Seen",ST_SET);
+      mbx_flags (t,"1",0);
+      printf (" mbx_flaglock %ld\n",mbx_flaglock (t));
+      printf (" mbx_read_flags %lu\n",mbx_read_flags (t,&elt));
+      printf (" mbx_rewrite %lu\n",mbx_rewrite (t,&n,1));
+      mbx_abort (t);
+      INIT (&bs,mail_string,"x\n",2);
+      printf (" mx_append_msg %ld\n",mx_append_msg (t,"",&elt,&bs,set));
+      mx_fast (t,"1",0);
+      mx_flag (t,"1","\\Seen",ST_SET);
+      printf (" mx_lockindex %ld\n",mx_lockindex (t));
+      mx_unlockindex (t);
+      printf (" unix_parse %d\n",unix_parse (t,&lock,LOCK_SH));
+      printf (" unix_rewrite %ld\n",unix_rewrite (t,&n,&lock,0));
+      printf (" mmdf_parse %d\n",mmdf_parse (t,&lock,LOCK_SH));
+      printf (" unix_text_work %p\n",(void *) unix_text_work (t,&elt,&n,0));
+      printf (" mmdf_text_work %p\n",(void *) mmdf_text_work (t,&elt,&n,0));
+      printf (" mmdf_mbxline [%s]\n",mmdf_mbxline (t,&bs,&n));
+      unix_abort (t);
+      mmdf_abort (t);
+      if (k == 0) {		/* these need no stream in the original */
+        mix_flag (t,"1","\\Seen",ST_SET);
+        printf (" mix_sort %p\n",(void *) mix_sort (t,NIL,NIL,NIL,0));
+        printf (" mix_thread %p\n",(void *) mix_thread (t,"ORDEREDSUBJECT",NIL,NIL,0));
+        printf (" mix_meta_update %ld\n",mix_meta_update (t));
+        printf (" mix_status_update %ld\n",mix_status_update (t,NIL,1));
+        printf (" mix_data_open %p\n",(void *) mix_data_open (t,&fd,&sz,10));
+        printf (" mix_parse %p\n",(void *) mix_parse (t,NIL,1,1));
+        mix_abort (t);
+      }
+    }
+    printf ("mix stream still open: %d\n",s && s->dtb != NIL);
+    if (s) { listing (s); mail_close (s); }
+  }
   printf ("done\n");
 }
 
