@@ -727,7 +727,11 @@ unsafe fn collect_msg(
             return 0;
         }
         let mut uf: c_ulong = 0;
-        let f = mail_parse_flags(stream, flags, &mut uf);
+        let f = if flags.is_null() {
+            0
+        } else {
+            mail_parse_flags(stream, flags, &mut uf)
+        };
         let date = c_bytes(date).unwrap_or(b"");
         let mut out = format!("{} {} ", f, super::strings::size(msg) + 1).into_bytes();
         out.extend_from_slice(date);
@@ -2378,7 +2382,8 @@ pub unsafe extern "C" fn mix_read_record(
             let n = buflen as usize;
             *buf.add(n - 2) = 0;
             *buf.add(n - 1) = 0;
-            while !libc::fgets(buf, (n - 1) as c_int, f).is_null() {
+            let room = (n - 1).min(c_int::MAX as usize) as c_int;
+            while !libc::fgets(buf, room, f).is_null() {
                 let got = std::ffi::CStr::from_ptr(buf).to_bytes();
                 if let Some(nl) = got.iter().position(|&c| c == b'\n') {
                     let end = if nl > 0 && got[nl - 1] == b'\r' {
