@@ -49,6 +49,9 @@ pub struct Local {
     /// Envelopes and bodies a driver made itself (the structure slot), by
     /// message number; stream-owned, freed at close.
     structures: Vec<(u32, *mut ENVELOPE, *mut BODY)>,
+    /// Backs the pointers the drivers' internal helpers return (a line,
+    /// a text, the metadata), valid until the next such call.
+    pub scratch: Vec<u8>,
 }
 
 /// The core driver a C driver object stands for, by its name.
@@ -777,6 +780,7 @@ pub unsafe fn open(
             header: Vec::new(),
             text: Vec::new(),
             structures: Vec::new(),
+            scratch: Vec::new(),
         })) as *mut c_void;
         // A driver may show the mailbox under another name (phile: the
         // file's path; mbox: "mbox").
@@ -2030,6 +2034,51 @@ pub unsafe fn with_core<R>(
         deliver(stream, events);
         mirror_all(stream);
         Some(r)
+    }
+}
+
+/// The stream's local state when the stream is open through one of the
+/// driver objects `drivers` (the library's own statics): a NULL stream, a
+/// closed one or one of another driver gives None.
+///
+/// # Safety
+/// `stream` NULL or live.
+pub unsafe fn local_of<'a>(
+    stream: *mut MAILSTREAM,
+    drivers: &[*const DRIVER],
+) -> Option<&'a mut Local> {
+    // SAFETY: per the contract; a stream whose driver is one of ours
+    // holds a `Local` made by `open` (or NULL).
+    unsafe {
+        let s = stream.as_ref()?;
+        if s.dtb.is_null() || !drivers.iter().any(|&d| std::ptr::eq(d, s.dtb)) {
+            return None;
+        }
+        local(stream)
+    }
+}
+
+/// `*_abort`: drops the session without writing anything and logs the
+/// driver out of the stream, as the original's abort routines do.
+///
+/// # Safety
+/// `stream` live and core-backed (checked by the caller).
+pub unsafe fn abort(stream: *mut MAILSTREAM, release: impl FnOnce(&mut dyn Mailbox)) {
+    // SAFETY: per the contract; `local` was made by Box::into_raw in open.
+    unsafe {
+        if local(stream).is_none() {
+            return;
+        }
+        let raw = (*stream).local as *mut Local;
+        (*stream).local = null_mut();
+        let mut l = Box::from_raw(raw);
+        release(l.mailbox.as_mut());
+        for (_, mut env, mut body) in l.structures.drain(..) {
+            super::construct::mail_free_envelope(&mut env);
+            super::construct::mail_free_body(&mut body);
+        }
+        drop(l);
+        (*stream).dtb = null_mut();
     }
 }
 

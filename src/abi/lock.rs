@@ -83,7 +83,7 @@ extern "C" {
 /// Tells the application's block-notify hook (`SET_BLOCKNOTIFY`) that we
 /// are about to wait for a file lock, or are done. The library's own
 /// default ignores file locks, so only a hook the program set is called.
-fn block_notify(reason: c_int) {
+pub(crate) fn block_notify(reason: c_int) {
     let Some(entry) = params::entry(Owner::Env, GET_BLOCKNOTIFY) else {
         return;
     };

@@ -10,6 +10,7 @@ pub mod callbacks;
 pub mod construct;
 pub mod data;
 pub mod dates;
+pub mod drvhelpers;
 pub mod dummy;
 pub mod encodings;
 pub mod env;

@@ -1240,6 +1240,10 @@ impl Mailbox for MbxMailbox {
     fn read_only(&self) -> bool {
         self.read_only
     }
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
+    }
+
     fn mailbox_name(&self) -> Option<&[u8]> {
         Some(&self.path)
     }
@@ -1586,3 +1590,5 @@ impl MbxMailbox {
         }
     }
 }
+
+mod helpers;

@@ -1323,6 +1323,10 @@ impl Mailbox for MixMailbox {
     fn read_only(&self) -> bool {
         self.read_only
     }
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
+    }
+
     fn mailbox_name(&self) -> Option<&[u8]> {
         Some(&self.dir)
     }
@@ -2011,3 +2015,5 @@ fn status_work(name: &[u8], ev: &mut dyn Events) -> Result<Status> {
         Ok(st)
     }
 }
+
+mod helpers;

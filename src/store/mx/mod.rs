@@ -202,6 +202,9 @@ pub struct MxMailbox {
     /// The last message read: number, bytes, header length.
     cached: Option<(u32, Vec<u8>, usize)>,
     dead: bool,
+    /// The index held locked across calls (`mx_lockindex` from a C
+    /// caller), until `mx_unlockindex`.
+    held: Option<Locked>,
 }
 
 /// The index file, open and locked, for one read-change-write round.
@@ -337,6 +340,11 @@ impl MxMailbox {
 
     /// One round with the index locked.
     fn with_index<R>(&mut self, ev: &mut dyn Events, f: impl FnOnce(&mut Self) -> R) -> Option<R> {
+        if self.held.is_some() {
+            // Already locked and read by `mx_lockindex`; written at
+            // `mx_unlockindex`.
+            return Some(f(self));
+        }
         let l = self.lock_index(ev)?;
         let r = f(self);
         self.unlock_index(l);
@@ -462,6 +470,10 @@ impl Mailbox for MxMailbox {
     fn read_only(&self) -> bool {
         self.read_only
     }
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
+    }
+
     fn mailbox_name(&self) -> Option<&[u8]> {
         Some(&self.dir)
     }
@@ -754,6 +766,7 @@ impl MxDriver {
             scanned: None,
             cached: None,
             dead: false,
+            held: None,
         };
         let _ = mb.inbox;
         mb.refresh(ev);
@@ -1047,3 +1060,5 @@ impl Driver for MxDriver {
 
 #[cfg(test)]
 mod tests;
+
+mod helpers;
