@@ -6,7 +6,7 @@
 # results, reply codes) and the articles as the server stored them (read
 # back with ARTICLE, server-made headers blanked) must be the same. Each
 # library gets a fresh INN. The reading side (nntpdiff.c) is still run by
-# hand with run-manual.sh: the nntp mail driver is not written yet.
+# nntpread.c and nntpdiff.c (below).
 # Last line: "N passed, M failed".
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/common.sh"
@@ -109,7 +109,48 @@ for n in 0 1 2 3 4 5 6 7 8 9 10; do
         diff "$W/wire.original.$n" "$W/wire.ours.$n" | head -n 20
     fi
 done
-[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$W"/hout.* "$W"/wire.* "$CCT_KEEP"/
+
+# reading: nntpread.c and nntpdiff.c, compiled once against the ORIGINAL
+# headers, on a fresh INN holding the corpus (corpus.py) with each
+# library; nntpread's output is compared section by section ("== name"),
+# then nntpdiff's and the .newsrc files left.
+cc -w -I"$CCT_ORIG_INC" -o "$W/nntpread" "$HERE/nntpread.c" -lc-client || fail "build nntpread.c"
+cc -w -I"$CCT_ORIG_INC" -o "$W/nntpdiff" "$HERE/nntpdiff.c" -lc-client || fail "build nntpdiff.c"
+reader() { # reader LIB: outputs in $W/read.LIB, $W/diff.LIB
+    local lib=$1 H=$W/rhome.$1
+    inn_start "$W/inn" "$PORT" || { fail "start INN"; return 1; }
+    python3 "$HERE/corpus.py" "$PORT" || fail "post the corpus ($lib)"
+    rm -rf "$H"; mkdir -p "$H"; chown "$CCT_USER" "$H"
+    local envlib="CCT_LIB=original"; [ "$lib" = ours ] && envlib="LD_LIBRARY_PATH=$W/lib"
+    (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
+        "$W/nntpread" "127.0.0.1:$PORT" test.one test.two; echo "exit $?") 2>&1 |
+        sed -e "s#$H#HOME#g" >"$W/read.$lib"
+    { echo "== .newsrc after nntpread"; cat "$H/.newsrc" 2>/dev/null; } >>"$W/read.$lib"
+    (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
+        "$W/nntpdiff" "127.0.0.1:$PORT" test.one; echo "exit $?") 2>&1 |
+        sed -e "s#$H#HOME#g" >"$W/diff.$lib"
+    { echo "== .newsrc"; cat "$H/.newsrc" 2>/dev/null; } >>"$W/diff.$lib"
+    inn_stop
+}
+reader original
+reader ours
+# sections NAME FILE: the lines of section NAME.
+sections() { awk -v want="$1" '/^== /{cur=substr($0,4); next} cur==want' "$2"; }
+grep -q '^== close' "$W/read.original" || fail "nntpread stopped early with the original (test bed broken?)"
+grep '^== ' "$W/read.original" | cut -c4- | while IFS= read -r sec; do echo "$sec"; done >"$W/sections"
+while IFS= read -r sec; do
+    if [ "$(sections "$sec" "$W/read.original")" = "$(sections "$sec" "$W/read.ours")" ]; then
+        ok "read over NNTP: $sec"
+    else
+        fail "read over NNTP: $sec"
+        diff <(sections "$sec" "$W/read.original") <(sections "$sec" "$W/read.ours") | head -n 30
+    fi
+done <"$W/sections"
+if cmp -s "$W/read.original" "$W/read.ours"; then ok "read over NNTP: the whole session (order of sections, exit)"
+else fail "read over NNTP: the whole session (order of sections, exit)"; diff "$W/read.original" "$W/read.ours" | head -n 20; fi
+if cmp -s "$W/diff.original" "$W/diff.ours"; then ok "nntpdiff: read, mark, close (.newsrc written), post"
+else fail "nntpdiff: read, mark, close (.newsrc written), post"; diff "$W/diff.original" "$W/diff.ours" | head -n 40; fi
+[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$W"/hout.* "$W"/wire.* "$W"/read.* "$W"/diff.* "$CCT_KEEP"/
 grep -q '^nntp_mail 1' "$W/out.original" || fail "the original posted nothing (test bed broken?)"
 if cmp -s "$W/out.original" "$W/out.ours"; then ok "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"
 else fail "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"; diff "$W/out.original" "$W/out.ours" | head -n 40; fi
