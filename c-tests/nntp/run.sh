@@ -1,12 +1,13 @@
 #!/bin/bash
-# nntp suite: the NNTP posting client. nntppost.c, compiled once against
+# nntp suite: the NNTP client, posting and reading. nntppost.c, compiled once against
 # the ORIGINAL headers, posts articles with nntp_open_full/nntp_mail/
 # nntp_close on a private INN (c-tests/lib/inn.sh, 127.0.0.1:14420) with
 # the original library and with ours: the program's output (callbacks,
 # results, reply codes) and the articles as the server stored them (read
 # back with ARTICLE, server-made headers blanked) must be the same. Each
-# library gets a fresh INN. The reading side (nntpdiff.c) is still run by
-# nntpread.c and nntpdiff.c (below).
+# library gets a fresh INN. The reading side: nntpread.c and nntpdiff.c
+# on a corpus (below), and nntpread.c against scripted hostile servers
+# (hostile-read.py).
 # Last line: "N passed, M failed".
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/common.sh"
