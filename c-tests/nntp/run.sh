@@ -151,7 +151,51 @@ if cmp -s "$W/read.original" "$W/read.ours"; then ok "read over NNTP: the whole 
 else fail "read over NNTP: the whole session (order of sections, exit)"; diff "$W/read.original" "$W/read.ours" | head -n 20; fi
 if cmp -s "$W/diff.original" "$W/diff.ours"; then ok "nntpdiff: read, mark, close (.newsrc written), post"
 else fail "nntpdiff: read, mark, close (.newsrc written), post"; diff "$W/diff.original" "$W/diff.ours" | head -n 40; fi
-[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$W"/hout.* "$W"/wire.* "$W"/read.* "$W"/diff.* "$CCT_KEEP"/
+
+# hostile reading: hostile-read.py (one scripted server per case) with
+# nntpread in its short mode (open, overviews, headers, texts, close).
+RPORT=15100
+hread() { # hread LIB N: output in $W/rout.LIB.N, what was sent in $W/rwire.LIB.N
+    local lib=$1 n=$2 H=$W/rhome.$1
+    rm -f "$W/ready"
+    timeout 60 python3 "$HERE/hostile-read.py" "$RPORT" "$W/ready" "$W/rwire.$lib.$n" "$n" &
+    local ppid=$!
+    for _ in $(seq 300); do [ -e "$W/ready" ] && break; sleep 0.1; done
+    local envlib="CCT_LIB=original"; [ "$lib" = ours ] && envlib="LD_LIBRARY_PATH=$W/lib"
+    (cd "$H" && timeout 30 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
+        "$W/nntpread" "127.0.0.1:$RPORT" test.h - hostile 2>&1; echo "exit $?") >"$W/rout.$lib.$n"
+    wait "$ppid"
+}
+RNAMES=("OVER truncated by a dropped connection" "endless OVER" "dropped during LISTGROUP"
+    "dropped at HEAD" "BODY truncated by a dropped connection"
+    "absurd count, out-of-range and missing article numbers" "overview lines that are not"
+    "endless BODY" "GROUP reply code out of range" "last article number below the first"
+    "no OVER, LISTGROUP or HDR: XOVER, range assumed" "dropped at MODE READER"
+    "article range past the cache's maximum")
+for n in "${!RNAMES[@]}"; do
+    name="hostile NNTP server: ${RNAMES[$n]}"
+    case $n in
+    1|7) # The original reads an endless reply as long as it comes; ours
+         # drops the connection past a bound and closes cleanly.
+        hread ours "$n"
+        if grep -q '^exit 0' "$W/rout.ours.$n" && grep -q 'endless reply' "$W/rout.ours.$n"; then
+            ok "$name (ours gives up)"
+        else fail "$name (ours gives up)"; tail -n 20 "$W/rout.ours.$n"; fi
+        continue;;
+    esac
+    hread original "$n"
+    hread ours "$n"
+    if died_by_signal "$(sed -n 's/^exit //p' "$W/rout.original.$n")"; then
+        if grep -q '^exit 0' "$W/rout.ours.$n"; then ok "$name (the original crashes; ours closes cleanly)"
+        else fail "$name (the original crashes; ours closes cleanly)"; tail -n 20 "$W/rout.ours.$n"; fi
+    elif cmp -s "$W/rout.original.$n" "$W/rout.ours.$n" && cmp -s "$W/rwire.original.$n" "$W/rwire.ours.$n"; then
+        ok "$name"
+    else
+        fail "$name"; diff "$W/rout.original.$n" "$W/rout.ours.$n" | head -n 20
+        diff "$W/rwire.original.$n" "$W/rwire.ours.$n" | head -n 20
+    fi
+done
+[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$W"/hout.* "$W"/wire.* "$W"/read.* "$W"/diff.* "$W"/rout.* "$W"/rwire.* "$CCT_KEEP"/
 grep -q '^nntp_mail 1' "$W/out.original" || fail "the original posted nothing (test bed broken?)"
 if cmp -s "$W/out.original" "$W/out.ours"; then ok "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"
 else fail "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"; diff "$W/out.original" "$W/out.ours" | head -n 40; fi

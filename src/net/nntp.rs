@@ -366,12 +366,6 @@ pub fn group_numbers(line: &[u8]) -> (u64, u64, u64) {
     (k, i, j)
 }
 
-/// Largest number of messages a group is opened with: a bigger article
-/// range is restricted to its newest articles, as `NNTPRANGE` would (the
-/// original believes any range, and allocates a cache element for each
-/// number in it).
-pub const MAX_RANGE: u64 = 1 << 24;
-
 /// The article range of a group as `mail_open` takes it from GROUP.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OpenRange {
@@ -391,7 +385,9 @@ pub struct OpenRange {
 
 /// The range `mail_open` uses for a GROUP answer; `range` is the
 /// `NNTPRANGE` setting (0: none). A last number below the first one less
-/// one makes an empty group (the original's count wraps around).
+/// one makes an empty group (the original's count wraps around, and it
+/// stops the program). A range past the cache's maximum is left to
+/// `mail_exists`, which cuts it (as the original's does).
 pub fn open_range(line: &[u8], range: u64) -> OpenRange {
     let (k, mut i, j) = group_numbers(line);
     let mut n = if (i | j) != 0 {
@@ -405,13 +401,8 @@ pub fn open_range(line: &[u8], range: u64) -> OpenRange {
     };
     let rn = n;
     let absurd = k > n;
-    let limit = if range != 0 {
-        range.min(MAX_RANGE)
-    } else {
-        MAX_RANGE
-    };
-    if n > limit {
-        n = limit;
+    if range != 0 && n > range {
+        n = range;
         i = 1 + j - n;
     }
     OpenRange {
