@@ -131,8 +131,17 @@ reader() { # reader LIB: outputs in $W/read.LIB, $W/diff.LIB
         "$W/nntpdiff" "127.0.0.1:$PORT" test.one; echo "exit $?") 2>&1 |
         sed -e "s#$H#HOME#g" >"$W/diff.$lib"
     { echo "== .newsrc"; cat "$H/.newsrc" 2>/dev/null; } >>"$W/diff.$lib"
+    if [ -n "$HAVE_PHP" ]; then
+        sed "s/@PORT@/$PORT/g" "$HERE/read.php" >"$W/read.php"; chmod 644 "$W/read.php"
+        (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
+            php "$W/read.php"; echo "exit $?") 2>&1 |
+            sed -e "s#$H#HOME#g" -e 's/\[\(date\|Date\|MailDate\|udate\)\] => .*/[\1] => X/' \
+                -e 's/<[^<>@]*@inntest[^<>]*>/<ID>/g' -e 's/<[^<>@ ]*\$[^<>@ ]*@[^<>]*>/<ID>/g' >"$W/php.$lib"
+    fi
     inn_stop
 }
+HAVE_PHP=
+command -v php >/dev/null && php -m 2>/dev/null | grep -qi '^imap$' && HAVE_PHP=1
 reader original
 reader ours
 # sections NAME FILE: the lines of section NAME.
@@ -149,6 +158,11 @@ while IFS= read -r sec; do
 done <"$W/sections"
 if cmp -s "$W/read.original" "$W/read.ours"; then ok "read over NNTP: the whole session (order of sections, exit)"
 else fail "read over NNTP: the whole session (order of sections, exit)"; diff "$W/read.original" "$W/read.ours" | head -n 20; fi
+if [ -z "$HAVE_PHP" ]; then skip "PHP imap extension not installed"
+elif cmp -s "$W/php.original" "$W/php.ours" && grep -q 'hello one' "$W/php.ours"; then
+    ok "PHP imap_open /nntp: overview, headerinfo, body, search, sort, status, list"
+else fail "PHP imap_open /nntp: overview, headerinfo, body, search, sort, status, list"
+    diff -a "$W/php.original" "$W/php.ours" | head -n 30; fi
 if cmp -s "$W/diff.original" "$W/diff.ours"; then ok "nntpdiff: read, mark, close (.newsrc written), post"
 else fail "nntpdiff: read, mark, close (.newsrc written), post"; diff "$W/diff.original" "$W/diff.ours" | head -n 40; fi
 
@@ -195,7 +209,7 @@ for n in "${!RNAMES[@]}"; do
         diff "$W/rwire.original.$n" "$W/rwire.ours.$n" | head -n 20
     fi
 done
-[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$W"/hout.* "$W"/wire.* "$W"/read.* "$W"/diff.* "$W"/rout.* "$W"/rwire.* "$CCT_KEEP"/
+[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$W"/hout.* "$W"/wire.* "$W"/read.* "$W"/diff.* "$W"/php.* "$W"/rout.* "$W"/rwire.* "$CCT_KEEP"/
 grep -q '^nntp_mail 1' "$W/out.original" || fail "the original posted nothing (test bed broken?)"
 if cmp -s "$W/out.original" "$W/out.ours"; then ok "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"
 else fail "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"; diff "$W/out.original" "$W/out.ours" | head -n 40; fi

@@ -553,6 +553,53 @@ mod tests {
     use super::*;
 
     #[test]
+    fn group_ranges() {
+        assert_eq!(strtoul(b" 12 x"), (12, &b" x"[..]));
+        assert_eq!(strtoul(b"x"), (0, &b"x"[..]));
+        assert_eq!(strtoul(b"-1").0, u64::MAX);
+        assert_eq!(group_numbers(b"211 3 1 3 test.h"), (3, 1, 3));
+        let r = open_range(b"211 3 1 3 test.h", 0);
+        assert_eq!(
+            (r.first, r.last, r.nmsgs, r.rnmsgs, r.absurd),
+            (1, 3, 3, 3, false)
+        );
+        let r = open_range(b"211 900 2 6 g", 0);
+        assert_eq!((r.nmsgs, r.absurd), (5, true));
+        let r = open_range(b"211 100 1 100 g", 10);
+        assert_eq!((r.first, r.nmsgs, r.rnmsgs), (91, 10, 100));
+        assert_eq!(open_range(b"211 5 10 2 g", 0).nmsgs, 0);
+        assert_eq!(open_range(b"211 0 0 0 g", 0).nmsgs, 0);
+        assert_eq!(open_range(b"211", 0), OpenRange::default());
+        let s = status_range(b"211 5 1 5 g", 2);
+        assert_eq!(
+            (s.first, s.uidnext, s.messages, s.claimed, s.rnmsgs),
+            (4, 6, 2, 2, 5)
+        );
+        assert_eq!(status_range(b"211 5 10 2 g", 0).messages, 0);
+    }
+
+    #[test]
+    fn map_and_over_lines() {
+        assert_eq!(map_line(b"9", 2, 6), MapLine::TooHigh(9));
+        assert_eq!(map_line(b"4", 2, 6), MapLine::Keep(4));
+        assert_eq!(map_line(b"1", 2, 6), MapLine::Skip);
+        assert_eq!(map_line(b"-1", 2, 6), MapLine::TooHigh(u64::MAX));
+        assert_eq!(
+            over_line(b"12\tsub\r\tfrom"),
+            (12, Some(b"sub\tfrom".to_vec()))
+        );
+        assert_eq!(over_line(b"2 no tab"), (2, None));
+        let f = sort_fields(b"3\tRe: s\tA <a@b>\tdate\t<id>\t<r>\t1234\t5");
+        assert_eq!(f.uid, 3);
+        assert_eq!(f.subject.as_deref(), Some(&b"Re: s"[..]));
+        assert_eq!(f.from.as_deref(), Some(&b"A <a@b>"[..]));
+        assert_eq!(f.date.as_deref(), Some(&b"date"[..]));
+        assert_eq!(f.size, Some(1234));
+        let f = sort_fields(b"3\tonly");
+        assert_eq!((f.subject, f.from), (None, None));
+    }
+
+    #[test]
     fn replies() {
         assert_eq!(reply_line(b"200 news ready"), ReplyLine::Final(200));
         assert_eq!(reply_line(b"200-more"), ReplyLine::Continued);
