@@ -203,6 +203,7 @@ bench: all
 	@sh bench/run.sh
 	@bash bench/mailbox.sh
 	@bash bench/sortthread.sh
+	@bash bench/nntp.sh
 
 # Regenerates src/abi/bindings.rs from include/ and fails when the committed
 # file differs (needs libclang).
