@@ -64,6 +64,12 @@ S = [
     {"MODE": "DROP"},
     # 12: an article range past the cache's maximum
     {"GROUP": b"211 5 1 5000000 test.h\r\n"},
+    # 13: an OVER that answers "OVER 0" with a format line (Netscape
+    # Collabra): the client falls back to XOVER
+    {"OVER 0": b"224 ok\r\nSubject:From:Date:Bytes:Lines\r\n.\r\n",
+     "XOVER": b"224 overview\r\n" + over(1, "one") + over(2, "two") + over(3, "three") + b".\r\n"},
+    # 14: articles gone: HEAD and BODY answered 430
+    {"HEAD": b"430 no such article\r\n", "BODY": b"430 no such article\r\n"},
 ]
 
 answers = dict(HEALTHY)

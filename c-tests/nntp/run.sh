@@ -185,7 +185,8 @@ RNAMES=("OVER truncated by a dropped connection" "endless OVER" "dropped during 
     "absurd count, out-of-range and missing article numbers" "overview lines that are not"
     "endless BODY" "GROUP reply code out of range" "last article number below the first"
     "no OVER, LISTGROUP or HDR: XOVER, range assumed" "dropped at MODE READER"
-    "article range past the cache's maximum")
+    "article range past the cache's maximum" "OVER 0 answered as by Netscape Collabra: XOVER"
+    "articles gone: HEAD and BODY answered 430")
 for n in "${!RNAMES[@]}"; do
     name="hostile NNTP server: ${RNAMES[$n]}"
     case $n in
