@@ -366,6 +366,15 @@ int main (int argc,char **argv)
   srch (s,"UNDELETED",SO_OVERVIEW);
   mail_setflag (s,"1:*","\\Deleted");
   mail_close (s);
+  section ("one newsrc per host");
+  if ((s = mail_open (NIL,mbx,OP_MULNEWSRC | OP_READONLY))) {
+    printf ("nmsgs=%lu recent=%lu newsrc=%s\n",s->nmsgs,s->recent,
+            (char *) mail_parameters (s,GET_NEWSRC,s));
+    flags (s);
+    mail_setflag (s,"1","\\Deleted");
+    mail_close (s);
+  }
+  mail_status (NIL,mbx,SA_MESSAGES|SA_UNSEEN|SA_RECENT|SA_MULNEWSRC);
   section ("half-open");
   sprintf (tmp,"{%s/nntp}",argv[1]);
   if ((s = mail_open (NIL,tmp,OP_HALFOPEN))) {

@@ -126,7 +126,8 @@ reader() { # reader LIB: outputs in $W/read.LIB, $W/diff.LIB
     (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
         "$W/nntpread" "127.0.0.1:$PORT" test.one test.two; echo "exit $?") 2>&1 |
         sed -e "s#$H#HOME#g" >"$W/read.$lib"
-    { echo "== .newsrc after nntpread"; cat "$H/.newsrc" 2>/dev/null; } >>"$W/read.$lib"
+    { echo "== .newsrc after nntpread"; cat "$H/.newsrc" 2>/dev/null
+      for f in "$H"/.newsrc-*; do [ -e "$f" ] && { echo "${f#"$H"/}:"; cat "$f"; }; done; } >>"$W/read.$lib"
     (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
         "$W/nntpdiff" "127.0.0.1:$PORT" test.one; echo "exit $?") 2>&1 |
         sed -e "s#$H#HOME#g" >"$W/diff.$lib"
