@@ -1991,7 +1991,7 @@ unsafe fn search_msg(
                     return false;
                 };
                 if h.text.size != 0 {
-                    let data = field_data(&tb[..(len as usize).min(tb.len())]);
+                    let data = proto::header_field_data(&tb[..(len as usize).min(tb.len())]);
                     let mut dz = data.clone();
                     dz.push(0);
                     let mut s = SIZEDTEXT {
@@ -2031,37 +2031,6 @@ unsafe fn search_msg(
         }
         true
     }
-}
-
-/// The data of header lines without their field names, one `\n` after
-/// each line (as the original gathers it for a HEADER search).
-fn field_data(t: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(t.len());
-    let e = t.len();
-    let mut i = 0;
-    while i < e {
-        if t[i] != b'\t' && t[i] != b' ' {
-            while i < e {
-                let c = t[i];
-                i += 1;
-                if c == b':' {
-                    break;
-                }
-            }
-            if i < e && t[i] == b':' {
-                i += 1;
-            }
-        }
-        while i < e && t[i] != b'\r' && t[i] != b'\n' {
-            out.push(t[i]);
-            i += 1;
-        }
-        out.push(b'\n');
-        while i < e && (t[i] == b'\r' || t[i] == b'\n') {
-            i += 1;
-        }
-    }
-    out
 }
 
 /// `nntp_sort`: searches, loads the sort keys from OVER, sorts.
@@ -2402,15 +2371,4 @@ pub unsafe extern "C" fn nntp_copy(
             0
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::field_data;
-
-    #[test]
-    fn header_field_data() {
-        assert_eq!(field_data(b"Subject: hi\r\n there\r\n"), b" hi\n there\n");
-        assert_eq!(field_data(b"X-A:b\r\n\r\n"), b"b\n");
-    }
 }

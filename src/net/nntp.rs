@@ -548,9 +548,49 @@ pub fn sort_fields(line: &[u8]) -> SortFields {
     f
 }
 
+/// The data of header lines without their field names, one `\n` after
+/// each line (as the original gathers it for a HEADER search).
+pub fn header_field_data(t: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(t.len());
+    let e = t.len();
+    let mut i = 0;
+    while i < e {
+        if t[i] != b'\t' && t[i] != b' ' {
+            while i < e {
+                let c = t[i];
+                i += 1;
+                if c == b':' {
+                    break;
+                }
+            }
+            if i < e && t[i] == b':' {
+                i += 1;
+            }
+        }
+        while i < e && t[i] != b'\r' && t[i] != b'\n' {
+            out.push(t[i]);
+            i += 1;
+        }
+        out.push(b'\n');
+        while i < e && (t[i] == b'\r' || t[i] == b'\n') {
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_fields() {
+        assert_eq!(
+            header_field_data(b"Subject: hi\r\n there\r\n"),
+            b" hi\n there\n"
+        );
+        assert_eq!(header_field_data(b"X-A:b\r\n\r\n"), b"b\n");
+    }
 
     #[test]
     fn group_ranges() {
