@@ -205,6 +205,7 @@ bench: all
 	@bash bench/mailbox.sh
 	@bash bench/sortthread.sh
 	@bash bench/imap.sh
+	@bash bench/nntp.sh
 
 # Regenerates src/abi/bindings.rs from include/ and fails when the committed
 # file differs (needs libclang).

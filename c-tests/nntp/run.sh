@@ -1,12 +1,13 @@
 #!/bin/bash
-# nntp suite: the NNTP posting client. nntppost.c, compiled once against
+# nntp suite: the NNTP client, posting and reading. nntppost.c, compiled once against
 # the ORIGINAL headers, posts articles with nntp_open_full/nntp_mail/
 # nntp_close on a private INN (c-tests/lib/inn.sh, 127.0.0.1:14420) with
 # the original library and with ours: the program's output (callbacks,
 # results, reply codes) and the articles as the server stored them (read
 # back with ARTICLE, server-made headers blanked) must be the same. Each
-# library gets a fresh INN. The reading side (nntpdiff.c) is still run by
-# hand with run-manual.sh: the nntp mail driver is not written yet.
+# library gets a fresh INN. The reading side: nntpread.c and nntpdiff.c
+# on a corpus (below), and nntpread.c against scripted hostile servers
+# (hostile-read.py).
 # Last line: "N passed, M failed".
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/common.sh"
@@ -109,7 +110,108 @@ for n in 0 1 2 3 4 5 6 7 8 9 10; do
         diff "$W/wire.original.$n" "$W/wire.ours.$n" | head -n 20
     fi
 done
-[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$W"/hout.* "$W"/wire.* "$CCT_KEEP"/
+
+# reading: nntpread.c and nntpdiff.c, compiled once against the ORIGINAL
+# headers, on a fresh INN holding the corpus (corpus.py) with each
+# library; nntpread's output is compared section by section ("== name"),
+# then nntpdiff's and the .newsrc files left.
+cc -w -I"$CCT_ORIG_INC" -o "$W/nntpread" "$HERE/nntpread.c" -lc-client || fail "build nntpread.c"
+cc -w -I"$CCT_ORIG_INC" -o "$W/nntpdiff" "$HERE/nntpdiff.c" -lc-client || fail "build nntpdiff.c"
+reader() { # reader LIB: outputs in $W/read.LIB, $W/diff.LIB
+    local lib=$1 H=$W/rhome.$1
+    inn_start "$W/inn" "$PORT" || { fail "start INN"; return 1; }
+    python3 "$HERE/corpus.py" "$PORT" || fail "post the corpus ($lib)"
+    rm -rf "$H"; mkdir -p "$H"; chown "$CCT_USER" "$H"
+    local envlib="CCT_LIB=original"; [ "$lib" = ours ] && envlib="LD_LIBRARY_PATH=$W/lib"
+    (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
+        "$W/nntpread" "127.0.0.1:$PORT" test.one test.two; echo "exit $?") 2>&1 |
+        sed -e "s#$H#HOME#g" >"$W/read.$lib"
+    { echo "== .newsrc after nntpread"; cat "$H/.newsrc" 2>/dev/null
+      for f in "$H"/.newsrc-*; do [ -e "$f" ] && { echo "${f#"$H"/}:"; cat "$f"; }; done; } >>"$W/read.$lib"
+    (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
+        "$W/nntpdiff" "127.0.0.1:$PORT" test.one; echo "exit $?") 2>&1 |
+        sed -e "s#$H#HOME#g" >"$W/diff.$lib"
+    { echo "== .newsrc"; cat "$H/.newsrc" 2>/dev/null; } >>"$W/diff.$lib"
+    if [ -n "$HAVE_PHP" ]; then
+        sed "s/@PORT@/$PORT/g" "$HERE/read.php" >"$W/read.php"; chmod 644 "$W/read.php"
+        (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
+            php "$W/read.php"; echo "exit $?") 2>&1 |
+            sed -e "s#$H#HOME#g" -e 's/\[\(date\|Date\|MailDate\|udate\)\] => .*/[\1] => X/' \
+                -e 's/<[^<>@]*@inntest[^<>]*>/<ID>/g' -e 's/<[^<>@ ]*\$[^<>@ ]*@[^<>]*>/<ID>/g' >"$W/php.$lib"
+    fi
+    inn_stop
+}
+HAVE_PHP=
+command -v php >/dev/null && php -m 2>/dev/null | grep -qi '^imap$' && HAVE_PHP=1
+reader original
+reader ours
+# sections NAME FILE: the lines of section NAME.
+sections() { awk -v want="$1" '/^== /{cur=substr($0,4); next} cur==want' "$2"; }
+grep -q '^== close' "$W/read.original" || fail "nntpread stopped early with the original (test bed broken?)"
+grep '^== ' "$W/read.original" | cut -c4- | while IFS= read -r sec; do echo "$sec"; done >"$W/sections"
+while IFS= read -r sec; do
+    if [ "$(sections "$sec" "$W/read.original")" = "$(sections "$sec" "$W/read.ours")" ]; then
+        ok "read over NNTP: $sec"
+    else
+        fail "read over NNTP: $sec"
+        diff <(sections "$sec" "$W/read.original") <(sections "$sec" "$W/read.ours") | head -n 30
+    fi
+done <"$W/sections"
+if cmp -s "$W/read.original" "$W/read.ours"; then ok "read over NNTP: the whole session (order of sections, exit)"
+else fail "read over NNTP: the whole session (order of sections, exit)"; diff "$W/read.original" "$W/read.ours" | head -n 20; fi
+if [ -z "$HAVE_PHP" ]; then skip "PHP imap extension not installed"
+elif cmp -s "$W/php.original" "$W/php.ours" && grep -q 'hello one' "$W/php.ours"; then
+    ok "PHP imap_open /nntp: overview, headerinfo, body, search, sort, status, list"
+else fail "PHP imap_open /nntp: overview, headerinfo, body, search, sort, status, list"
+    diff -a "$W/php.original" "$W/php.ours" | head -n 30; fi
+if cmp -s "$W/diff.original" "$W/diff.ours"; then ok "nntpdiff: read, mark, close (.newsrc written), post"
+else fail "nntpdiff: read, mark, close (.newsrc written), post"; diff "$W/diff.original" "$W/diff.ours" | head -n 40; fi
+
+# hostile reading: hostile-read.py (one scripted server per case) with
+# nntpread in its short mode (open, overviews, headers, texts, close).
+RPORT=15100
+hread() { # hread LIB N: output in $W/rout.LIB.N, what was sent in $W/rwire.LIB.N
+    local lib=$1 n=$2 H=$W/rhome.$1
+    rm -f "$W/ready"
+    timeout 60 python3 "$HERE/hostile-read.py" "$RPORT" "$W/ready" "$W/rwire.$lib.$n" "$n" &
+    local ppid=$!
+    for _ in $(seq 300); do [ -e "$W/ready" ] && break; sleep 0.1; done
+    local envlib="CCT_LIB=original"; [ "$lib" = ours ] && envlib="LD_LIBRARY_PATH=$W/lib"
+    (cd "$H" && timeout 30 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
+        "$W/nntpread" "127.0.0.1:$RPORT" test.h - hostile 2>&1; echo "exit $?") >"$W/rout.$lib.$n"
+    wait "$ppid"
+}
+RNAMES=("OVER truncated by a dropped connection" "endless OVER" "dropped during LISTGROUP"
+    "dropped at HEAD" "BODY truncated by a dropped connection"
+    "absurd count, out-of-range and missing article numbers" "overview lines that are not"
+    "endless BODY" "GROUP reply code out of range" "last article number below the first"
+    "no OVER, LISTGROUP or HDR: XOVER, range assumed" "dropped at MODE READER"
+    "article range past the cache's maximum" "OVER 0 answered as by Netscape Collabra: XOVER"
+    "articles gone: HEAD and BODY answered 430")
+for n in "${!RNAMES[@]}"; do
+    name="hostile NNTP server: ${RNAMES[$n]}"
+    case $n in
+    1|7) # The original reads an endless reply as long as it comes; ours
+         # drops the connection past a bound and closes cleanly.
+        hread ours "$n"
+        if grep -q '^exit 0' "$W/rout.ours.$n" && grep -q 'endless reply' "$W/rout.ours.$n"; then
+            ok "$name (ours gives up)"
+        else fail "$name (ours gives up)"; tail -n 20 "$W/rout.ours.$n"; fi
+        continue;;
+    esac
+    hread original "$n"
+    hread ours "$n"
+    if died_by_signal "$(sed -n 's/^exit //p' "$W/rout.original.$n")"; then
+        if grep -q '^exit 0' "$W/rout.ours.$n"; then ok "$name (the original crashes; ours closes cleanly)"
+        else fail "$name (the original crashes; ours closes cleanly)"; tail -n 20 "$W/rout.ours.$n"; fi
+    elif cmp -s "$W/rout.original.$n" "$W/rout.ours.$n" && cmp -s "$W/rwire.original.$n" "$W/rwire.ours.$n"; then
+        ok "$name"
+    else
+        fail "$name"; diff "$W/rout.original.$n" "$W/rout.ours.$n" | head -n 20
+        diff "$W/rwire.original.$n" "$W/rwire.ours.$n" | head -n 20
+    fi
+done
+[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$W"/hout.* "$W"/wire.* "$W"/read.* "$W"/diff.* "$W"/php.* "$W"/rout.* "$W"/rwire.* "$CCT_KEEP"/
 grep -q '^nntp_mail 1' "$W/out.original" || fail "the original posted nothing (test bed broken?)"
 if cmp -s "$W/out.original" "$W/out.ours"; then ok "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"
 else fail "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"; diff "$W/out.original" "$W/out.ours" | head -n 40; fi

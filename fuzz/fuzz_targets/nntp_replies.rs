@@ -1,6 +1,8 @@
 #![no_main]
 //! Any bytes as what an NNTP server sends: reply lines, GROUP answers,
-//! overview lines and data blocks must parse without panicking; a block
+//! overview lines (as cached, and as sort keys), the article ranges of
+//! GROUP answers and article-map lines and data blocks must parse
+//! without panicking; a block
 //! made by dot-stuffing reads back as the lines it was made from.
 use c_client::net::nntp;
 use libfuzzer_sys::fuzz_target;
@@ -13,6 +15,16 @@ fuzz_target!(|data: &[u8]| {
         let _ = nntp::group_info(nntp::reply_text(line));
         let (_, rest) = nntp::overview_number(line);
         let _ = nntp::parse_overview(rest);
+        let _ = nntp::open_range(line, 0);
+        let _ = nntp::open_range(line, 3);
+        let _ = nntp::status_range(line, 0);
+        let _ = nntp::status_range(line, 2);
+        let _ = nntp::map_line(line, 2, 6);
+        let (_, text) = nntp::over_line(line);
+        if let Some(t) = text {
+            let _ = nntp::overview_cuts(&t);
+        }
+        let _ = nntp::sort_fields(line);
         block.push(line);
     }
     let _ = block.text();

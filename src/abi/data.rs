@@ -32,26 +32,46 @@ const fn driver(name: *mut c_char, flags: u64) -> DRIVER {
     }
 }
 
-macro_rules! drivers {
-    ($($driver:ident, $proto:ident, $name:expr, $flags:expr;)*) => {
-        $(
-            #[no_mangle]
-            pub static mut $driver: DRIVER = driver(c_str!($name), $flags);
-            /// Prototype stream of the driver (what `OP_PROTOTYPE` returns).
-            #[no_mangle]
-            pub static mut $proto: MAILSTREAM = MAILSTREAM {
-                dtb: addr_of_mut!($driver),
-                // SAFETY: MAILSTREAM is plain C data; all-zero is empty.
-                ..unsafe { std::mem::zeroed() }
-            };
-        )*
-    };
-}
-
-// Flags are the original's DR_* combinations for each driver.
-drivers! {
-    nntpdriver, nntpproto, "nntp", 0x17a78;
-}
+// The NNTP driver (src/abi/nntp.rs, nntp_post.rs, nntp_read.rs); flags
+// are the original's DR_* combination.
+#[no_mangle]
+pub static mut nntpdriver: DRIVER = DRIVER {
+    valid: Some(super::nntp::nntp_valid),
+    parameters: Some(super::params::nntp_parameters),
+    scan: Some(super::nntp_read::nntp_scan),
+    list: Some(super::nntp_read::nntp_list),
+    lsub: Some(super::nntp_read::nntp_lsub),
+    subscribe: Some(super::nntp_read::nntp_subscribe),
+    unsubscribe: Some(super::nntp_read::nntp_unsubscribe),
+    create: Some(super::nntp_post::nntp_create),
+    mbxdel: Some(super::nntp_post::nntp_delete),
+    mbxren: Some(super::nntp_post::nntp_rename),
+    status: Some(super::nntp_read::nntp_status),
+    open: Some(super::nntp_read::nntp_mopen),
+    close: Some(super::nntp_read::nntp_mclose),
+    fast: Some(super::nntp_read::nntp_fetchfast),
+    msgflags: Some(super::nntp_read::nntp_flags),
+    overview: Some(super::nntp_read::nntp_overview),
+    header: Some(super::nntp_read::nntp_header),
+    text: Some(super::nntp_read::nntp_text),
+    flagmsg: Some(super::nntp_read::nntp_flagmsg),
+    search: Some(super::nntp_read::nntp_search),
+    sort: Some(super::nntp_read::nntp_sort),
+    thread: Some(super::nntp_read::nntp_thread),
+    ping: Some(super::nntp_read::nntp_ping),
+    check: Some(super::nntp_read::nntp_check),
+    expunge: Some(super::nntp_read::nntp_expunge),
+    copy: Some(super::nntp_read::nntp_copy),
+    append: Some(super::nntp_post::nntp_append),
+    ..driver(c_str!("nntp"), 0x17a78)
+};
+/// Prototype stream of the NNTP driver.
+#[no_mangle]
+pub static mut nntpproto: MAILSTREAM = MAILSTREAM {
+    dtb: addr_of_mut!(nntpdriver),
+    // SAFETY: MAILSTREAM is plain C data; all-zero is empty.
+    ..unsafe { std::mem::zeroed() }
+};
 
 // The local news driver (src/abi/news.rs).
 #[no_mangle]

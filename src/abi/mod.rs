@@ -31,6 +31,7 @@ pub mod news;
 pub mod newsrc;
 pub mod nntp;
 pub mod nntp_post;
+pub mod nntp_read;
 pub mod params;
 pub mod phile;
 pub mod pop3;
@@ -76,6 +77,7 @@ pub mod exports {
     pub use super::newsrc::*;
     pub use super::nntp::*;
     pub use super::nntp_post::*;
+    pub use super::nntp_read::*;
     pub use super::params::*;
     pub use super::phile::*;
     pub use super::pop3::*;

@@ -494,11 +494,21 @@ pub extern "C" fn pop3_parameters(function: c_long, value: *mut c_void) -> *mut 
     })
 }
 
-/// `nntp_parameters`. Stream-dependent codes answer NIL until NNTP exists.
+/// `nntp_parameters`: the driver's settings; with a stream as the value,
+/// its newsrc name (`GET_NEWSRC`) and its session's debugging.
 #[no_mangle]
 pub extern "C" fn nntp_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
     super::guard("nntp_parameters", std::ptr::null_mut(), || match function {
-        GET_NEWSRC | ENABLE_DEBUG | DISABLE_DEBUG => null_mut(),
+        // SAFETY: the value of these codes is a stream (or NULL); only an
+        // nntp stream's data is looked at.
+        GET_NEWSRC => unsafe { super::nntp_read::newsrc_of(value as *mut MAILSTREAM) },
+        ENABLE_DEBUG | DISABLE_DEBUG => {
+            // SAFETY: as above.
+            unsafe {
+                super::nntp_read::set_debug(value as *mut MAILSTREAM, function == ENABLE_DEBUG)
+            };
+            value
+        }
         _ => owned(Owner::Nntp, function, value).unwrap_or(null_mut()),
     })
 }

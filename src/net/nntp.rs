@@ -4,9 +4,12 @@
 //! `.` and dot-stuffing), GROUP answers, overview lines (OVER/XOVER) split
 //! the way the original splits them, and dot-stuffing a message to POST.
 //!
-//! The session itself (connect, MODE READER, AUTHINFO, GROUP/LISTGROUP,
-//! ARTICLE/HEAD/BODY, LIST, POST) is not written yet: the `nntp_*`
-//! exports are still stubs (docs/status.md).
+//! The reading driver's arithmetic lives here too: the article range a
+//! GROUP answer gives (as the original reads it with `strtoul`, with its
+//! absurd-count check and the `NNTPRANGE` restriction), which LISTGROUP
+//! lines make messages, OVER lines cleaned and split, and the sort keys
+//! taken from an OVER line. The connection itself is the SENDSTREAM of
+//! `src/abi/nntp_post.rs`; the driver adapter is `src/abi/nntp_read.rs`.
 
 /// The reply codes the client acts on.
 pub mod code {
@@ -312,9 +315,329 @@ pub fn overview_number(line: &[u8]) -> (u64, &[u8]) {
     }
 }
 
+/// `strtoul` on `s`: optional blanks, an optional sign, decimal digits;
+/// the value (wrapping as C's unsigned long does for a `-`) and the rest.
+pub fn strtoul(s: &[u8]) -> (u64, &[u8]) {
+    let mut i = 0;
+    while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+        i += 1;
+    }
+    let neg = match s.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let start = i;
+    let mut v: u64 = 0;
+    let mut overflow = false;
+    while let Some(d) = s.get(i).filter(|d| d.is_ascii_digit()) {
+        match v
+            .checked_mul(10)
+            .and_then(|x| x.checked_add(u64::from(d - b'0')))
+        {
+            Some(x) => v = x,
+            None => overflow = true,
+        }
+        i += 1;
+    }
+    if i == start {
+        return (0, s);
+    }
+    if overflow {
+        v = u64::MAX;
+    }
+    (if neg { v.wrapping_neg() } else { v }, &s[i..])
+}
+
+/// The three numbers of a `211 count first last` line as the original
+/// reads them (from the fifth byte on, `strtoul` each): the count the
+/// server claims, the first and the last article number.
+pub fn group_numbers(line: &[u8]) -> (u64, u64, u64) {
+    let rest = line.get(4..).unwrap_or(&[]);
+    let (k, rest) = strtoul(rest);
+    let (i, rest) = strtoul(rest);
+    let (j, _) = strtoul(rest);
+    (k, i, j)
+}
+
+/// The article range of a group as `mail_open` takes it from GROUP.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenRange {
+    /// The count the server claims.
+    pub claimed: u64,
+    /// First article number of the (restricted) range.
+    pub first: u64,
+    /// Last article number (the stream's `uid_last`).
+    pub last: u64,
+    /// Numbers in the whole range.
+    pub rnmsgs: u64,
+    /// Numbers in the restricted range.
+    pub nmsgs: u64,
+    /// The server claims more articles than its range holds.
+    pub absurd: bool,
+}
+
+/// The range `mail_open` uses for a GROUP answer; `range` is the
+/// `NNTPRANGE` setting (0: none). A last number below the first one less
+/// one makes an empty group (the original's count wraps around, and it
+/// stops the program). A range past the cache's maximum is left to
+/// `mail_exists`, which cuts it (as the original's does).
+pub fn open_range(line: &[u8], range: u64) -> OpenRange {
+    let (k, mut i, j) = group_numbers(line);
+    let mut n = if (i | j) != 0 {
+        if j.wrapping_add(1) < i || j == u64::MAX {
+            0
+        } else {
+            1 + j - i
+        }
+    } else {
+        0
+    };
+    let rn = n;
+    let absurd = k > n;
+    if range != 0 && n > range {
+        n = range;
+        i = 1 + j - n;
+    }
+    OpenRange {
+        claimed: k,
+        first: i,
+        last: j,
+        rnmsgs: rn,
+        nmsgs: n,
+        absurd,
+    }
+}
+
+/// The numbers `mail_status` reports from a GROUP answer before it counts
+/// articles: the claimed count (`k`, cut to the range restriction), the
+/// first number, the next UID, the range's size and the (restricted)
+/// count.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatusRange {
+    pub claimed: u64,
+    pub first: u64,
+    pub uidnext: u64,
+    pub rnmsgs: u64,
+    pub messages: u64,
+    /// The claimed count before the restriction (for the warning).
+    pub claimed_raw: u64,
+    /// The whole range's size before the restriction (for the warning).
+    pub range_raw: u64,
+}
+
+/// As [`open_range`], for `mail_status`.
+pub fn status_range(line: &[u8], range: u64) -> StatusRange {
+    let (k, mut i, j) = group_numbers(line);
+    let uidnext = j.wrapping_add(1);
+    let m = if (i | j) != 0 && uidnext >= i {
+        uidnext - i
+    } else {
+        0
+    };
+    let mut r = StatusRange {
+        claimed: k,
+        first: i,
+        uidnext,
+        rnmsgs: m,
+        messages: m,
+        claimed_raw: k,
+        range_raw: m,
+    };
+    if range != 0 && r.messages > range {
+        r.messages = range;
+        i = uidnext - range;
+        r.first = i;
+        if r.claimed > range {
+            r.claimed = range;
+        }
+    }
+    r
+}
+
+/// What one LISTGROUP (or HDR) line of the open's map means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MapLine {
+    /// An article number past the group's last: a server bug, reported.
+    TooHigh(u64),
+    /// A message with this UID.
+    Keep(u64),
+    /// Below the range: ignored silently.
+    Skip,
+}
+
+/// Classifies a map line for the range `first..=last` (the number is the
+/// line's `atol`, as unsigned).
+pub fn map_line(line: &[u8], first: u64, last: u64) -> MapLine {
+    let k = atol(line) as u64;
+    if k > last {
+        MapLine::TooHigh(k)
+    } else if k >= first {
+        MapLine::Keep(k)
+    } else {
+        MapLine::Skip
+    }
+}
+
+/// An OVER line as the original caches it: CR and LF bytes removed, then
+/// its article number and the text after the first tab (None when it has
+/// no tab).
+pub fn over_line(line: &[u8]) -> (u64, Option<Vec<u8>>) {
+    let clean: Vec<u8> = line
+        .iter()
+        .copied()
+        .filter(|&c| c != b'\r' && c != b'\n')
+        .collect();
+    let uid = atol(&clean) as u64;
+    let text = clean
+        .iter()
+        .position(|&b| b == b'\t')
+        .map(|t| clean[t + 1..].to_vec());
+    (uid, text)
+}
+
+/// The sort keys the original takes from an OVER line: article number,
+/// Subject, From, Date and the octet count (each present only as far as
+/// the line goes).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SortFields {
+    pub uid: u64,
+    pub subject: Option<Vec<u8>>,
+    pub from: Option<Vec<u8>>,
+    pub date: Option<Vec<u8>>,
+    pub size: Option<i64>,
+}
+
+/// Splits an OVER line for sorting: the Subject needs the tab after it,
+/// the From the one after that, the Date one more; the size is the field
+/// two tabs after the Date (the octets).
+pub fn sort_fields(line: &[u8]) -> SortFields {
+    let clean: Vec<u8> = line
+        .iter()
+        .copied()
+        .filter(|&c| c != b'\r' && c != b'\n')
+        .collect();
+    let mut f = SortFields {
+        uid: atol(&clean) as u64,
+        ..Default::default()
+    };
+    let tab = |from: usize| {
+        clean[from.min(clean.len())..]
+            .iter()
+            .position(|&b| b == b'\t')
+            .map(|p| p + from)
+    };
+    let Some(t1) = tab(0) else { return f };
+    let Some(t2) = tab(t1 + 1) else { return f };
+    f.subject = Some(clean[t1 + 1..t2].to_vec());
+    let Some(t3) = tab(t2 + 1) else { return f };
+    f.from = Some(clean[t2 + 1..t3].to_vec());
+    let Some(t4) = tab(t3 + 1) else { return f };
+    f.date = Some(clean[t3 + 1..t4].to_vec());
+    if let Some(t5) = tab(t4 + 1) {
+        if let Some(t6) = tab(t5 + 1) {
+            f.size = Some(atol(&clean[t6 + 1..]));
+        }
+    }
+    f
+}
+
+/// The data of header lines without their field names, one `\n` after
+/// each line (as the original gathers it for a HEADER search).
+pub fn header_field_data(t: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(t.len());
+    let e = t.len();
+    let mut i = 0;
+    while i < e {
+        if t[i] != b'\t' && t[i] != b' ' {
+            while i < e {
+                let c = t[i];
+                i += 1;
+                if c == b':' {
+                    break;
+                }
+            }
+            if i < e && t[i] == b':' {
+                i += 1;
+            }
+        }
+        while i < e && t[i] != b'\r' && t[i] != b'\n' {
+            out.push(t[i]);
+            i += 1;
+        }
+        out.push(b'\n');
+        while i < e && (t[i] == b'\r' || t[i] == b'\n') {
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_fields() {
+        assert_eq!(
+            header_field_data(b"Subject: hi\r\n there\r\n"),
+            b" hi\n there\n"
+        );
+        assert_eq!(header_field_data(b"X-A:b\r\n\r\n"), b"b\n");
+    }
+
+    #[test]
+    fn group_ranges() {
+        assert_eq!(strtoul(b" 12 x"), (12, &b" x"[..]));
+        assert_eq!(strtoul(b"x"), (0, &b"x"[..]));
+        assert_eq!(strtoul(b"-1").0, u64::MAX);
+        assert_eq!(group_numbers(b"211 3 1 3 test.h"), (3, 1, 3));
+        let r = open_range(b"211 3 1 3 test.h", 0);
+        assert_eq!(
+            (r.first, r.last, r.nmsgs, r.rnmsgs, r.absurd),
+            (1, 3, 3, 3, false)
+        );
+        let r = open_range(b"211 900 2 6 g", 0);
+        assert_eq!((r.nmsgs, r.absurd), (5, true));
+        let r = open_range(b"211 100 1 100 g", 10);
+        assert_eq!((r.first, r.nmsgs, r.rnmsgs), (91, 10, 100));
+        assert_eq!(open_range(b"211 5 10 2 g", 0).nmsgs, 0);
+        assert_eq!(open_range(b"211 0 0 0 g", 0).nmsgs, 0);
+        assert_eq!(open_range(b"211", 0), OpenRange::default());
+        let s = status_range(b"211 5 1 5 g", 2);
+        assert_eq!(
+            (s.first, s.uidnext, s.messages, s.claimed, s.rnmsgs),
+            (4, 6, 2, 2, 5)
+        );
+        assert_eq!(status_range(b"211 5 10 2 g", 0).messages, 0);
+    }
+
+    #[test]
+    fn map_and_over_lines() {
+        assert_eq!(map_line(b"9", 2, 6), MapLine::TooHigh(9));
+        assert_eq!(map_line(b"4", 2, 6), MapLine::Keep(4));
+        assert_eq!(map_line(b"1", 2, 6), MapLine::Skip);
+        assert_eq!(map_line(b"-1", 2, 6), MapLine::TooHigh(u64::MAX));
+        assert_eq!(
+            over_line(b"12\tsub\r\tfrom"),
+            (12, Some(b"sub\tfrom".to_vec()))
+        );
+        assert_eq!(over_line(b"2 no tab"), (2, None));
+        let f = sort_fields(b"3\tRe: s\tA <a@b>\tdate\t<id>\t<r>\t1234\t5");
+        assert_eq!(f.uid, 3);
+        assert_eq!(f.subject.as_deref(), Some(&b"Re: s"[..]));
+        assert_eq!(f.from.as_deref(), Some(&b"A <a@b>"[..]));
+        assert_eq!(f.date.as_deref(), Some(&b"date"[..]));
+        assert_eq!(f.size, Some(1234));
+        let f = sort_fields(b"3\tonly");
+        assert_eq!((f.subject, f.from), (None, None));
+    }
 
     #[test]
     fn replies() {
