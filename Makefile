@@ -198,11 +198,13 @@ run: demo
 test: all
 	@bash c-tests/lib/run-all.sh
 
-# Parse benchmark, then the mailbox benchmark (open/fetch/rewrite/copy).
+# Parse benchmark, then the mailbox benchmark (open/fetch/rewrite/copy),
+# sort/thread, and the network clients (POP3, NNTP, SMTP).
 bench: all
 	@sh bench/run.sh
 	@bash bench/mailbox.sh
 	@bash bench/sortthread.sh
+	@bash bench/net.sh
 
 # Regenerates src/abi/bindings.rs from include/ and fails when the committed
 # file differs (needs libclang).
