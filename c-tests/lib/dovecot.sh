@@ -8,6 +8,7 @@
 #   dovecot_stop                 stop it and wait until it is gone
 #   DOVECOT_PASSDB_EXTRA         (optional) passdb extra fields for every user,
 #                                e.g. nodelay=y (no delay after a failed login)
+#   DOVECOT_EXTRA_CONF           (optional) more configuration, appended
 #   DOVECOT_AUTH_MECHS           (optional) auth_mechanisms, default
 #                                "plain login cram-md5"; with "apop" in it the
 #                                POP3 greeting carries an APOP timestamp
@@ -116,6 +117,7 @@ namespace inbox {
   inbox = yes
   separator = /
 }
+${DOVECOT_EXTRA_CONF:-}
 EOF
     DOVECOT_DIR=$dir
     DOVECOT_CA=$dir/ca.pem
