@@ -7,8 +7,9 @@
 #   POP3: 1,000 messages fetched (header and text) from a private Dovecot
 #   NNTP: 1,000 overviews (mail_fetch_overview) from a private INN
 #   SMTP: 1,000 messages sent over one session to a recording peer
-#         (c-tests/smtp/sink.py, which offers PIPELINING)
-# Loopback ports 15300-15320.  Needs root for Dovecot and INN (skipped
+#         (c-tests/smtp/sink.py, which offers PIPELINING), then to a
+#         private Postfix (c-tests/lib/postfix.sh) when installed
+# Loopback ports 15300-15322.  Needs root for Dovecot and INN (skipped
 # without them).
 #   BENCH_NET_COUNT=1000   messages/articles
 #   BENCH_ROUNDS=2         timed runs per library (alternating; best counts)
@@ -17,6 +18,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/c-tests/lib/common.sh"
 . "$root/c-tests/lib/dovecot.sh"
 . "$root/c-tests/lib/inn.sh"
+. "$root/c-tests/lib/postfix.sh"
 N=${BENCH_NET_COUNT:-1000}
 ROUNDS=${BENCH_ROUNDS:-2}
 ours=$root/build/lib
@@ -24,13 +26,13 @@ ours=$root/build/lib
 W=$(mktemp -d /tmp/netbench.XXXXXX)
 chmod 755 "$W"
 sink_pid=
-trap 'dovecot_stop >/dev/null 2>&1; inn_stop >/dev/null 2>&1; [ -n "$sink_pid" ] && kill $sink_pid 2>/dev/null; rm -rf "$W"' EXIT
+trap 'postfix_stop >/dev/null 2>&1; dovecot_stop >/dev/null 2>&1; inn_stop >/dev/null 2>&1; [ -n "$sink_pid" ] && kill $sink_pid 2>/dev/null; rm -rf "$W"' EXIT
 gcc -O2 -w -I"$CCT_ORIG_INC" -o "$W/net_bench" "$root/bench/net_bench.c" -lc-client || exit 1
 
 val() { sed -n "s/^RESULT .*$2=\([^ ]*\).*/\1/p" "$1" 2>/dev/null; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
 min() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "") print b; else if (b == "") print a; else print (a + 0 < b + 0 ? a : b) }'; }
-printf '%-6s %6s %9s %9s %6s %9s %9s %6s %9s %9s %6s\n' bench items orig_s ours_s x orig_cpu ours_cpu x orig_rss ours_rss ratio
+printf '%-7s %6s %9s %9s %6s %9s %9s %6s %9s %9s %6s\n' bench items orig_s ours_s x orig_cpu ours_cpu x orig_rss ours_rss ratio
 # bench NAME ARGS...: both libraries, ROUNDS each, alternating; one line.
 bench() {
     local name=$1; shift
@@ -44,12 +46,12 @@ bench() {
     done
     if [ "$name" = nntp ] && grep -q 'open failed' "$W/u.out"; then skip=1; fi
     if [ -n "$skip" ]; then
-        printf '%-6s %6s %9s %9s %6s %9s %9s %6s %9s %9s %6s\n' "$name" "$(val "$W/o.out" items)" "$os" skipped - "$oc" - - \
+        printf '%-7s %6s %9s %9s %6s %9s %9s %6s %9s %9s %6s\n' "$name" "$(val "$W/o.out" items)" "$os" skipped - "$oc" - - \
             "$(val "$W/o.out" maxrss_kb)" - -
         echo "  ($name: our driver does not open the group yet: skipped)"
         return
     fi
-    printf '%-6s %6s %9s %9s %6s %9s %9s %6s %9s %9s %6s\n' "$name" "$(val "$W/u.out" items)" "$os" "$us" "$(ratio "$os" "$us")" \
+    printf '%-7s %6s %9s %9s %6s %9s %9s %6s %9s %9s %6s\n' "$name" "$(val "$W/u.out" items)" "$os" "$us" "$(ratio "$os" "$us")" \
         "$oc" "$uc" "$(ratio "$oc" "$uc")" "$(val "$W/o.out" maxrss_kb)" "$(val "$W/u.out" maxrss_kb)" \
         "$(ratio "$(val "$W/u.out" maxrss_kb)" "$(val "$W/o.out" maxrss_kb)")"
     [ "$(val "$W/o.out" items)" = "$(val "$W/u.out" items)" ] && [ "$(val "$W/o.out" sum)" = "$(val "$W/u.out" sum)" ] ||
@@ -121,4 +123,15 @@ echo plain >"$W/sc"
 python3 "$root/c-tests/smtp/sink.py" 15320 "$W/sc" "$W/wire" >"$W/sink.log" 2>&1 & sink_pid=$!
 for i in $(seq 50); do grep -q ready "$W/sink.log" && break; sleep 0.1; done
 bench smtp smtp "127.0.0.1:15320" "$N"
+kill $sink_pid 2>/dev/null; sink_pid=
+if postfix_available; then
+    if postfix_start "$W/pf" 15321 "" >"$W/pf.log" 2>&1; then
+        bench postfix smtp "127.0.0.1:15321/notls" "$N"
+        postfix_stop >/dev/null 2>&1
+    else
+        echo "postfix: did not start: skipped"
+    fi
+else
+    echo "postfix: not installed: skipped"
+fi
 exit 0
