@@ -134,4 +134,11 @@ fn apop_switch() {
             .apop
     );
     assert!(parse_net_mailbox(b"{h/apop=1}INBOX", b"imap", true).is_none());
+    assert!(parse_net_mailbox(b"{h/imap/apop}INBOX", b"imap", true).is_none());
+    assert!(parse_net_mailbox(b"{h/apop}INBOX", b"imap", true).is_none());
+    assert!(
+        parse_net_mailbox(b"{h/apop}INBOX", b"pop3", true)
+            .unwrap()
+            .apop
+    );
 }

@@ -110,6 +110,10 @@ pub fn parse_net_mailbox(
     if mb.norsh && mb.service != b"imap" {
         return None;
     }
+    // Ours: APOP exists only in POP3.
+    if mb.apop && mb.service != b"pop3" {
+        return None;
+    }
     Some(mb)
 }
 
