@@ -162,6 +162,33 @@ compare_apop() { # name args...
 }
 compare_apop "APOP server, no /apop: SASL as the original" "{$H:$P/pop3/notls}INBOX" alice alicepw read
 compare_apop "APOP server, no /apop: USER/PASS as the original" "{$H:$P/pop3/notls}INBOX" alice alicepw userpass debug
+# PHP: imap_open with /apop (ours) reads what the original reads with its login.
+if command -v php >/dev/null && php -m 2>/dev/null | grep -qi '^imap$'; then
+  cat >"$work/apop.php" <<PHP
+<?php
+\$m = imap_open('{127.0.0.1:$P/pop3/notls' . \$argv[1] . '}INBOX', 'alice', 'alicepw');
+if (!\$m) { echo "open failed\n"; print_r(imap_errors()); exit; }
+echo imap_num_msg(\$m), "\n";
+print_r(imap_fetch_overview(\$m, '1:3'));
+echo imap_body(\$m, 1), "\n";
+imap_close(\$m);
+PHP
+  logins=$(grep -c 'pop3-login: .*Login: user=<alice>' "$DOVECOT_DIR/log/dovecot.log")
+  fill; timeout 60 php "$work/apop.php" "" >"$work/o.txt" 2>&1
+  fill; LD_LIBRARY_PATH=$ours timeout 60 php "$work/apop.php" /apop >"$work/u.txt" 2>&1
+  sed -i 's/\[udate\] => [0-9]*/[udate] => X/' "$work/o.txt" "$work/u.txt"
+  # (Dovecot logs each login's method, through its log process: wait,
+  # bounded, until both PHP logins have been logged.)
+  for i in $(seq 50); do
+    [ "$(grep -c 'pop3-login: .*Login: user=<alice>' "$DOVECOT_DIR/log/dovecot.log")" -ge $((logins + 2)) ] && break
+    sleep 0.1
+  done
+  if cmp -s "$work/o.txt" "$work/u.txt" && grep -q 'Hello Bob' "$work/u.txt" &&
+     grep 'pop3-login: .*Login: user=<alice>' "$DOVECOT_DIR/log/dovecot.log" | tail -n 1 | grep -q 'method=APOP'; then ok "PHP imap_open /pop3/apop"
+  else fail "PHP imap_open /pop3/apop"; diff -a "$work/o.txt" "$work/u.txt" | head -20; fi
+else
+  skip "PHP imap extension not installed"
+fi
 dovecot_stop >/dev/null 2>&1
 
 # Hostile servers, scripted in hostile.py. Ours must end cleanly and in
