@@ -199,13 +199,15 @@ test: all
 	@bash c-tests/lib/run-all.sh
 
 # Parse benchmark, the mailbox benchmark (open/fetch/rewrite/copy), search/
-# sort/thread, and the IMAP client against a private Dovecot.
+# sort/thread, and the network clients (IMAP; POP3, NNTP, SMTP) against
+# private servers on loopback.
 bench: all
 	@sh bench/run.sh
 	@bash bench/mailbox.sh
 	@bash bench/sortthread.sh
 	@bash bench/imap.sh
 	@bash bench/nntp.sh
+	@bash bench/net.sh
 
 # Regenerates src/abi/bindings.rs from include/ and fails when the committed
 # file differs (needs libclang).

@@ -120,3 +120,25 @@ fn local_names() {
         );
     }
 }
+
+#[test]
+fn apop_switch() {
+    let mb = parse_net_mailbox(b"{h/pop3/apop}INBOX", b"imap", true).unwrap();
+    assert!(mb.apop);
+    assert_eq!(mb.service, b"pop3");
+    let mb = parse_net_mailbox(b"{h/APOP/pop3}INBOX", b"imap", true).unwrap();
+    assert!(mb.apop);
+    assert!(
+        !parse_net_mailbox(b"{h/pop3}INBOX", b"imap", true)
+            .unwrap()
+            .apop
+    );
+    assert!(parse_net_mailbox(b"{h/apop=1}INBOX", b"imap", true).is_none());
+    assert!(parse_net_mailbox(b"{h/imap/apop}INBOX", b"imap", true).is_none());
+    assert!(parse_net_mailbox(b"{h/apop}INBOX", b"imap", true).is_none());
+    assert!(
+        parse_net_mailbox(b"{h/apop}INBOX", b"pop3", true)
+            .unwrap()
+            .apop
+    );
+}

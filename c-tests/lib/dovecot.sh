@@ -8,6 +8,10 @@
 #   dovecot_stop                 stop it and wait until it is gone
 #   DOVECOT_PASSDB_EXTRA         (optional) passdb extra fields for every user,
 #                                e.g. nodelay=y (no delay after a failed login)
+#   DOVECOT_EXTRA_CONF           (optional) more configuration, appended
+#   DOVECOT_AUTH_MECHS           (optional) auth_mechanisms, default
+#                                "plain login cram-md5"; with "apop" in it the
+#                                POP3 greeting carries an APOP timestamp
 #
 # Users (passwords in clear for CRAM-MD5): alice/alicepw, bob/bobpw,
 # carol/carolpw. Mail: Maildir under $DOVECOT_DIR/home/USER/Maildir, files
@@ -59,7 +63,7 @@ ssl_key = <$dir/server.key
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
 auth_failure_delay = 0
-auth_mechanisms = plain login cram-md5
+auth_mechanisms = ${DOVECOT_AUTH_MECHS:-plain login cram-md5}
 mail_location = maildir:~/Maildir
 mail_plugins = \$mail_plugins quota acl
 first_valid_uid = 1
@@ -113,6 +117,7 @@ namespace inbox {
   inbox = yes
   separator = /
 }
+${DOVECOT_EXTRA_CONF:-}
 EOF
     DOVECOT_DIR=$dir
     DOVECOT_CA=$dir/ca.pem

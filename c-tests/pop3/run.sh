@@ -123,6 +123,74 @@ else
   skip "PHP imap extension not installed"
 fi
 
+# APOP (ours only: the original has no APOP and refuses "/apop" names).
+# Without a timestamp in the greeting (this Dovecot offers no APOP): a clean
+# error, and no login that shows the password.
+fill; run ours "{$H:$P/pop3/notls/apop}INBOX" alice alicepw read debug >"$work/u.txt"
+if grep -q "^log\[2\]: Can't do APOP with this server" "$work/u.txt" && grep -q '^open => NIL' "$work/u.txt" &&
+   ! grep -qE '^dlog: (USER|PASS|AUTH|APOP) ' "$work/u.txt"; then ok "/apop without a greeting timestamp refused"
+else fail "/apop without a greeting timestamp"; cat "$work/u.txt" | head -20; fi
+fill; run orig "{$H:$P/pop3/notls/apop}INBOX" alice alicepw read >"$work/o.txt"
+if grep -q '^open => NIL' "$work/o.txt"; then ok "the original refuses /apop names"; else fail "original and /apop"; head "$work/o.txt"; fi
+# A second Dovecot with APOP enabled (its greeting has a timestamp).
+dovecot_stop >/dev/null 2>&1
+DOVECOT_AUTH_MECHS="plain login cram-md5 apop" DOVECOT_PASSDB_EXTRA=nodelay=y dovecot_start "$work/dca" $((base + 20)) >"$work/dca.log" 2>&1 \
+  || { cat "$work/dca.log"; fail "Dovecot with APOP did not start"; }
+P=$DOVECOT_POP3_PORT
+maildir=$DOVECOT_DIR/home/alice/Maildir
+amask() { sed -e 's/^\(log\[0\]\|dlog\): \(.*\) <[^>]*>$/\1: \2 <TIMESTAMP>/; s,/apop/user=,/user=,' "$@"; }
+fill; run ours "{$H:$P/pop3/notls/apop}INBOX" alice alicepw read debug >"$work/u.txt"
+if grep -qE '^dlog: APOP alice [0-9a-f]{32}$' "$work/u.txt" && grep -q '^dlog: +OK' "$work/u.txt" &&
+   ! grep -qE '^dlog: (USER|PASS|AUTH) ' "$work/u.txt" && grep -q '^open => stream' "$work/u.txt" &&
+   grep -q '^mailbox: {127.0.0.1:[0-9]*/pop3/notls/apop/user="alice"}INBOX' "$work/u.txt"; then ok "/apop: APOP with the greeting's timestamp"
+else fail "/apop: APOP"; head -30 "$work/u.txt"; fi
+# The same mailbox read with APOP (ours) and with the original's login.
+fill; run orig "{$H:$P/pop3/notls}INBOX" alice alicepw read | amask >"$work/o.txt"
+fill; run ours "{$H:$P/pop3/notls/apop}INBOX" alice alicepw read | amask >"$work/u.txt"
+if cmp -s "$work/o.txt" "$work/u.txt" && grep -q 'Hello Bob' "$work/u.txt"; then ok "/apop read, same as the original's login"
+else fail "/apop read"; diff -a "$work/o.txt" "$work/u.txt" | head -20; fi
+fill; run ours "{$H:$P/pop3/notls/apop}INBOX" alice wrong read >"$work/u.txt"
+if [ "$(grep -c '^login: ' "$work/u.txt")" = 2 ] && grep -q '^log\[1\]: ' "$work/u.txt" &&
+   grep -q '^log\[2\]: Too many login failures' "$work/u.txt" && grep -q '^open => NIL' "$work/u.txt"; then ok "/apop wrong password: retried, then refused"
+else fail "/apop wrong password"; cat "$work/u.txt" | head -20; fi
+# Names without /apop behave on this server as on any other.
+compare_apop() { # name args...
+  local name=$1; shift
+  fill; run orig "$@" | amask >"$work/o.txt"
+  fill; run ours "$@" | amask >"$work/u.txt"
+  if cmp -s "$work/o.txt" "$work/u.txt" && grep -q '^open => stream' "$work/u.txt"; then ok "$name"; else fail "$name"; diff -a "$work/o.txt" "$work/u.txt" | head -20; fi
+}
+compare_apop "APOP server, no /apop: SASL as the original" "{$H:$P/pop3/notls}INBOX" alice alicepw read
+compare_apop "APOP server, no /apop: USER/PASS as the original" "{$H:$P/pop3/notls}INBOX" alice alicepw userpass debug
+# PHP: imap_open with /apop (ours) reads what the original reads with its login.
+if command -v php >/dev/null && php -m 2>/dev/null | grep -qi '^imap$'; then
+  cat >"$work/apop.php" <<PHP
+<?php
+\$m = imap_open('{127.0.0.1:$P/pop3/notls' . \$argv[1] . '}INBOX', 'alice', 'alicepw');
+if (!\$m) { echo "open failed\n"; print_r(imap_errors()); exit; }
+echo imap_num_msg(\$m), "\n";
+print_r(imap_fetch_overview(\$m, '1:3'));
+echo imap_body(\$m, 1), "\n";
+imap_close(\$m);
+PHP
+  logins=$(grep -c 'pop3-login: .*Login: user=<alice>' "$DOVECOT_DIR/log/dovecot.log")
+  fill; timeout 60 php "$work/apop.php" "" >"$work/o.txt" 2>&1
+  fill; LD_LIBRARY_PATH=$ours timeout 60 php "$work/apop.php" /apop >"$work/u.txt" 2>&1
+  sed -i 's/\[udate\] => [0-9]*/[udate] => X/' "$work/o.txt" "$work/u.txt"
+  # (Dovecot logs each login's method, through its log process: wait,
+  # bounded, until both PHP logins have been logged.)
+  for i in $(seq 50); do
+    [ "$(grep -c 'pop3-login: .*Login: user=<alice>' "$DOVECOT_DIR/log/dovecot.log")" -ge $((logins + 2)) ] && break
+    sleep 0.1
+  done
+  if cmp -s "$work/o.txt" "$work/u.txt" && grep -q 'Hello Bob' "$work/u.txt" &&
+     grep 'pop3-login: .*Login: user=<alice>' "$DOVECOT_DIR/log/dovecot.log" | tail -n 1 | grep -q 'method=APOP'; then ok "PHP imap_open /pop3/apop"
+  else fail "PHP imap_open /pop3/apop"; diff -a "$work/o.txt" "$work/u.txt" | head -20; fi
+else
+  skip "PHP imap extension not installed"
+fi
+dovecot_stop >/dev/null 2>&1
+
 # Hostile servers, scripted in hostile.py. Ours must end cleanly and in
 # time; where the original copes too, both must give the same output (not
 # for no-greeting: the original's connect races with the peer's close and

@@ -1,6 +1,8 @@
 /* SMTP differential: built against the original's headers, run with both
  * libraries against the recording server in sink.py; the bytes on the
- * wire and every callback are compared.  smtp HOST:PORT[/flags] MODE */
+ * wire and every callback are compared.  smtp HOST:PORT[/flags] MODE
+ * (MODE deliver, deliver-dsn: recipients that a real server accepts, for
+ * the Postfix cases) */
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -43,7 +45,8 @@ int main(int argc, char **argv) {
   hosts[0] = argv[1]; hosts[1] = NIL; mode = argv[2];
 #include "linkage.c"
   mail_parameters(NIL, SET_READTIMEOUT, (void *) 5);
-  if (!strcmp(mode, "dsn")) opts = SOP_DSN | SOP_DSN_NOTIFY_FAILURE | SOP_DSN_NOTIFY_DELAY | SOP_8BITMIME;
+  if (!strcmp(mode, "dsn") || !strcmp(mode, "deliver-dsn"))
+    opts = SOP_DSN | SOP_DSN_NOTIFY_FAILURE | SOP_DSN_NOTIFY_DELAY | SOP_8BITMIME;
   if (!strcmp(mode, "debug")) opts = SOP_DEBUG;
   s = smtp_open(hosts, opts);
   printf("open => %s\n", s ? "stream" : "NIL");
@@ -55,7 +58,8 @@ int main(int argc, char **argv) {
   adr(&env->from, "Alice Example <alice@example.org>");
   adr(&env->return_path, "alice@example.org");
   adr(&env->to, "bob@example.org, Carol <carol@example.org>");
-  if (strcmp(mode, "norcpt")) adr(&env->cc, "reject@example.org");
+  if (!strncmp(mode, "deliver", 7)) adr(&env->cc, "dave@example.org");
+  else if (strcmp(mode, "norcpt")) adr(&env->cc, "reject@example.org");
   else { mail_free_address(&env->to); }
   env->subject = cpystr("test message");
   env->date = (unsigned char *) cpystr("Mon, 7 Dec 2026 10:00:00 +0000");

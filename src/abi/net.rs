@@ -1153,17 +1153,31 @@ pub unsafe extern "C" fn net_close(stream: *mut NETSTREAM) {
     })
 }
 
+// The `/auth=` code takes bits 12 to 14: every mechanism's code fits.
+const _: () = assert!(crate::net::Mechanism::ALL.len() < 8);
+
 /// Which SASL mechanism a name's `/auth=` switch chose, kept in spare bits
-/// (12 to 15) of NETMBX's flag word, which the original leaves zero.
+/// (12 to 14) of NETMBX's flag word, which the original leaves zero.
 pub fn forced_mechanism(mb: &NETMBX) -> Option<crate::net::Mechanism> {
-    let bits = (mb._bitfield_1.get(12, 4)) as u8;
+    let bits = (mb._bitfield_1.get(12, 3)) as u8;
     crate::store::names::mechanism_from_code(bits)
 }
 
 /// Stores the `/auth=` choice in NETMBX's spare bits.
 pub fn set_forced_mechanism(mb: &mut NETMBX, m: Option<crate::net::Mechanism>) {
     mb._bitfield_1
-        .set(12, 4, crate::store::names::mechanism_code(m) as u64);
+        .set(12, 3, crate::store::names::mechanism_code(m) as u64);
+}
+
+/// Whether the name carried `/apop` (ours), kept in spare bit 15 of
+/// NETMBX's flag word.
+pub fn apop_flag(mb: &NETMBX) -> bool {
+    mb._bitfield_1.get(15, 1) != 0
+}
+
+/// Stores the `/apop` switch in NETMBX's spare bit 15.
+pub fn set_apop_flag(mb: &mut NETMBX, on: bool) {
+    mb._bitfield_1.set(15, 1, on as u64);
 }
 
 /// A server's base64 SASL challenge as an authenticator takes it: an

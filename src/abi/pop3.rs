@@ -84,6 +84,8 @@ pub struct Pop3Local {
     sensitive: bool,
     loser: bool,
     saslcancel: bool,
+    /// The server's greeting text (its `<...>` timestamp is APOP's salt).
+    greeting: Vec<u8>,
 }
 
 fn cz(t: &[u8]) -> Vec<u8> {
@@ -582,6 +584,7 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
             sensitive: false,
             loser: false,
             saslcancel: false,
+            greeting: Vec::new(),
         })) as *mut c_void;
         s.sequence += 1;
         s.set_perm_deleted(1);
@@ -610,6 +613,9 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         }
         let greeting = local(stream).map(|l| l.reply.clone()).unwrap_or_default();
         log(&greeting, 0);
+        if let Some(l) = local(stream) {
+            l.greeting = greeting;
+        }
         let mut pwd = [0 as c_char; MAILTMPLEN as usize];
         if !auth(stream, &mut mb, &mut pwd, &mut usr) {
             pop3_close(stream, 0);
@@ -656,6 +662,9 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         }
         if s.secure() != 0 {
             name.extend_from_slice(b"/secure");
+        }
+        if super::net::apop_flag(&mb) {
+            name.extend_from_slice(b"/apop");
         }
         name.extend_from_slice(b"/user=\"");
         name.extend_from_slice(&nm_bytes(&usr));
@@ -845,6 +854,14 @@ unsafe fn auth(
             log(b"Unable to negotiate TLS with this server", ERROR as c_long);
             return false;
         }
+        if super::net::apop_flag(mb) {
+            let ret = apop(stream, mb, pwd, usr);
+            pwd.fill(0);
+            if ret && capaok {
+                capa(stream);
+            }
+            return ret;
+        }
         let mut auths: c_ulong = 0;
         if capaok {
             let names = local(stream)
@@ -1013,6 +1030,68 @@ unsafe fn auth(
             capa(stream);
         }
         ret
+    }
+}
+
+/// APOP login (ours, asked for by `/apop`): the MD5 of the greeting's
+/// timestamp and the password that `mm_login` gives, tried as often as
+/// USER/PASS. Never falls back to a login that shows the password.
+unsafe fn apop(
+    stream: *mut MAILSTREAM,
+    mb: &mut NETMBX,
+    pwd: &mut [c_char],
+    usr: &mut [c_char],
+) -> bool {
+    // SAFETY: stream live; buffers of MAILTMPLEN.
+    unsafe {
+        let greeting = local(stream)
+            .map(|l| l.greeting.clone())
+            .unwrap_or_default();
+        if mb.authuser[0] != 0 {
+            log(b"Can't do /authuser with APOP", ERROR as c_long);
+            return false;
+        }
+        if proto::apop_digest(&greeting, b"").is_none() {
+            log(b"Can't do APOP with this server", ERROR as c_long);
+            return false;
+        }
+        // The host name mm_login sees: as for SASL.
+        if super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) != 0 {
+            if let Some(l) = local(stream) {
+                let h = if super::params::number(Owner::Mail, GET_SASLUSESPTRNAME as c_long) != 0 {
+                    net_remotehost(l.net)
+                } else {
+                    net_host(l.net)
+                };
+                set_field(&mut mb.host, c_bytes(h).unwrap_or(b""));
+            }
+        }
+        let maxtrials = super::params::number(Owner::Pop3, GET_MAXLOGINTRIALS as c_long) as c_ulong;
+        let mut trial: c_ulong = 0;
+        loop {
+            pwd[0] = 0;
+            mm_login(mb, usr.as_mut_ptr(), pwd.as_mut_ptr(), trial as c_long);
+            trial += 1;
+            if pwd[0] == 0 {
+                log(b"Login aborted", ERROR as c_long);
+                return false;
+            }
+            let digest = proto::apop_digest(&greeting, &nm_bytes(pwd)).unwrap_or_default();
+            let mut args = nm_bytes(usr);
+            args.push(b' ');
+            args.extend_from_slice(digest.as_bytes());
+            if send(stream, "APOP", Some(&args)) {
+                return true;
+            }
+            let t = local(stream).map(|l| l.reply.clone()).unwrap_or_default();
+            log(&t, WARN as c_long);
+            if trial == maxtrials {
+                log(b"Too many login failures", ERROR as c_long);
+            }
+            if trial >= maxtrials || local(stream).is_none_or(|l| l.net.is_null()) {
+                return false;
+            }
+        }
     }
 }
 

@@ -68,6 +68,7 @@ fn fill_netmbx(mb: &mut NETMBX, n: &NetMailbox) {
     mb.set_loser(n.loser.into());
     mb.set_tlssslv23(n.tls_sslv23.into());
     super::net::set_forced_mechanism(mb, n.auth);
+    super::net::set_apop_flag(mb, n.apop);
 }
 
 /// `mail_valid_net_parse_work`: parses a network name into `mb` (always

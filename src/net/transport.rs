@@ -244,6 +244,31 @@ pub struct Connection {
     timeout_hook: Option<TimeoutHook>,
     log: Option<LogHook>,
     debug: bool,
+    /// The socket's read and write timeouts as last set (None: unknown):
+    /// each read or write sets them only when they changed, not with two
+    /// more system calls every time.
+    applied: SocketTimeouts,
+}
+
+#[derive(Default)]
+struct SocketTimeouts {
+    read: std::cell::Cell<Option<Option<Duration>>>,
+    write: std::cell::Cell<Option<Option<Duration>>>,
+}
+
+impl SocketTimeouts {
+    fn read(&self, sock: &TcpStream, d: Option<Duration>) {
+        if self.read.get() != Some(d) {
+            let ok = sock.set_read_timeout(d).is_ok();
+            self.read.set(ok.then_some(d));
+        }
+    }
+    fn write(&self, sock: &TcpStream, d: Option<Duration>) {
+        if self.write.get() != Some(d) {
+            let ok = sock.set_write_timeout(d).is_ok();
+            self.write.set(ok.then_some(d));
+        }
+    }
 }
 
 impl fmt::Debug for Connection {
@@ -357,6 +382,7 @@ impl Connection {
             timeout_hook: opts.timeout_hook.clone(),
             log: opts.log.clone(),
             debug: opts.debug,
+            applied: SocketTimeouts::default(),
         };
         if let Some(t) = &opts.tls {
             conn.start_tls(t)?;
@@ -422,6 +448,7 @@ impl Connection {
             timeout_hook,
             log: None,
             debug: false,
+            applied: SocketTimeouts::default(),
         })
     }
 
@@ -485,7 +512,8 @@ impl Connection {
         start: Instant,
     ) -> Result<(), NetError> {
         loop {
-            let _ = sock.set_read_timeout(self.timeouts.read.map(Duration::from_secs));
+            self.applied
+                .read(sock, self.timeouts.read.map(Duration::from_secs));
             let wait = Instant::now();
             match s.conn.read_tls(sock) {
                 Ok(0) => return Err(NetError::Closed),
@@ -513,7 +541,8 @@ impl Connection {
         start: Instant,
     ) -> Result<(), NetError> {
         while s.conn.wants_write() {
-            let _ = sock.set_write_timeout(self.timeouts.write.map(Duration::from_secs));
+            self.applied
+                .write(sock, self.timeouts.write.map(Duration::from_secs));
             let wait = Instant::now();
             match s.conn.write_tls(sock) {
                 Ok(_) => {}
@@ -570,7 +599,7 @@ impl Connection {
         match io {
             Io::Gone => Err(NetError::Closed),
             Io::Plain(sock) => {
-                let _ = sock.set_read_timeout(rto);
+                self.applied.read(sock, rto);
                 let old = self.buf.len();
                 self.buf.resize(old + READ_CHUNK, 0);
                 loop {
@@ -734,7 +763,7 @@ impl Connection {
             match &mut io {
                 Io::Gone => Err(NetError::Closed),
                 Io::Plain(sock) => {
-                    let _ = sock.set_write_timeout(wto);
+                    self.applied.write(sock, wto);
                     let mut done = 0;
                     while done < bytes.len() {
                         let wait = Instant::now();
@@ -797,7 +826,8 @@ impl Connection {
         if let Io::Tls(s, sock) = &mut self.io {
             s.conn.send_close_notify();
             let t = self.timeouts.close.or(self.timeouts.write).unwrap_or(5);
-            let _ = sock.set_write_timeout(Some(Duration::from_secs(t.max(1))));
+            self.applied
+                .write(sock, Some(Duration::from_secs(t.max(1))));
             let _ = s.conn.write_tls(sock);
         }
         self.abort();

@@ -35,6 +35,9 @@ pub struct NetMailbox {
     /// The SASL mechanism forced by `/auth=NAME` (ours; kept in spare bits
     /// of the C record's flag word).
     pub auth: Option<crate::net::Mechanism>,
+    /// `/apop` (ours): POP3 logs in with APOP when the greeting carries a
+    /// timestamp (kept in a spare bit of the C record's flag word).
+    pub apop: bool,
 }
 
 /// The 4-bit code of a forced mechanism in NETMBX's spare flag bits.
@@ -105,6 +108,10 @@ pub fn parse_net_mailbox(
         mb.service = default_service.to_vec();
     }
     if mb.norsh && mb.service != b"imap" {
+        return None;
+    }
+    // Ours: APOP exists only in POP3.
+    if mb.apop && mb.service != b"pop3" {
         return None;
     }
     Some(mb)
@@ -224,6 +231,9 @@ fn flag_switch(s: &[u8], mb: &mut NetMailbox, ssl: bool) -> Option<()> {
         mb.norsh = true;
     } else if eq_nocase(s, "loser") {
         mb.loser = true;
+    } else if eq_nocase(s, "apop") {
+        // Ours: the original refuses any name with "/apop".
+        mb.apop = true;
     } else if eq_nocase(s, "tls") && !mb.notls {
         mb.tls = true;
     } else if eq_nocase(s, "tls-sslv23") && !mb.notls {
