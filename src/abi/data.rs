@@ -188,6 +188,7 @@ super::bridge::core_driver!(mboxdriver, mboxproto, "mbox", 0x8106, {
     check: new mbox_check, expunge: new mbox_expunge, copy: use unix_copy,
     append: new mbox_append,
 });
+use super::mix::{mix_sort, mix_thread};
 // The original's mix driver changes flags through its `flag` slot; ours
 // takes them one message at a time through the generic layer.
 super::bridge::core_driver!(mixdriver, mixproto, "mix", 0x60326, {
@@ -197,7 +198,7 @@ super::bridge::core_driver!(mixdriver, mixproto, "mix", 0x60326, {
     open: new mix_open, close: new mix_close, header: new mix_header,
     text: new mix_text, flagmsg: use unix_flagmsg, ping: new mix_ping,
     check: new mix_check, expunge: new mix_expunge, copy: new mix_copy,
-    append: new mix_append,
+    append: new mix_append, sort: use mix_sort, thread: use mix_thread,
 });
 super::bridge::core_driver!(philedriver, phileproto, "phile", 0x412, {
     valid: new phile_valid, parameters: use phile_parameters, scan: new phile_scan,

@@ -118,14 +118,11 @@ not_available! {
     fn mix_read_record(_a0: *mut libc::FILE, _a1: *mut c_char, _a2: c_ulong, _a3: *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn mix_read_sequence(_a0: *mut libc::FILE) -> c_ulong = 0;
     fn mix_rselect(_a0: *mut c_void) -> c_int = 0;
-    fn mix_scan_contents(_a0: *mut c_char, _a1: *mut c_char, _a2: c_ulong, _a3: c_ulong) -> c_long = 0;
     fn mix_select(_a0: *mut c_void) -> c_int = 0;
-    fn mix_sort(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut SEARCHPGM, _a3: *mut SORTPGM, _a4: c_long) -> *mut c_ulong = std::ptr::null_mut();
     fn mix_sortcache_open(_a0: *mut MAILSTREAM) -> *mut libc::FILE = std::ptr::null_mut();
     fn mix_sortcache_update(_a0: *mut MAILSTREAM, _a1: *mut *mut libc::FILE) -> c_long = 0;
     fn mix_status_update(_a0: *mut MAILSTREAM, _a1: *mut libc::FILE, _a2: c_long) -> c_long = 0;
     fn mix_subscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
-    fn mix_thread(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut SEARCHPGM, _a4: c_long) -> *mut THREADNODE = std::ptr::null_mut();
     fn mix_unsubscribe(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
     fn mmdf_abort(_a0: *mut MAILSTREAM);
     fn mmdf_append_msgs(_a0: *mut MAILSTREAM, _a1: *mut libc::FILE, _a2: *mut libc::FILE, _a3: *mut SEARCHSET) -> c_int = 0;
