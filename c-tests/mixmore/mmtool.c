@@ -144,6 +144,7 @@ int main (int argc,char *argv[])
       if (!s) { printf ("open failed\n"); if (argc == 3) return 1; continue; }
       dump (s);
       mail_close (s);
+      mine = NIL;		/* the next stream may reuse its memory */
     }
     return 0;
   }
