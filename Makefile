@@ -202,6 +202,7 @@ test: all
 bench: all
 	@sh bench/run.sh
 	@bash bench/mailbox.sh
+	@bash bench/formats.sh
 	@bash bench/sortthread.sh
 
 # Regenerates src/abi/bindings.rs from include/ and fails when the committed
