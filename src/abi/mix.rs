@@ -2,13 +2,17 @@
 
 use super::bindings::*;
 use super::cache::{cache_call, mail_elt};
+use super::callbacks::mm_flags;
 use super::construct::mail_newstringlist;
 use super::dates::mail_longdate;
-use super::mail_flags::mail_msgno;
+use super::mail_flags::{mail_msgno, mail_parse_flags, mail_sequence, mail_uid_sequence};
 use super::memory::{c_bytes, c_string_from};
 use super::sort::mail_sort_msgs;
 use super::thread::mail_thread_msgs;
 use crate::store::events::Events;
+use crate::store::fetch::bits;
+use crate::store::flags::Flags;
+use crate::store::mailbox::Mailbox;
 use crate::store::mix::{self, sortcache::Have, sortcache::SortKeys, MixMailbox, SortCacheFile};
 use std::os::raw::{c_char, c_long, c_ulong};
 
@@ -258,6 +262,117 @@ pub unsafe extern "C" fn mix_thread(
                 cache_update(stream, f);
             }
             ret
+        }
+    })
+}
+
+/// The system flags and keyword bits of an element.
+fn elt_flags(e: &MESSAGECACHE) -> (Flags, c_ulong) {
+    let mut f = Flags::NONE;
+    f = f.with(Flags::SEEN, e.seen() != 0);
+    f = f.with(Flags::DELETED, e.deleted() != 0);
+    f = f.with(Flags::FLAGGED, e.flagged() != 0);
+    f = f.with(Flags::ANSWERED, e.answered() != 0);
+    f = f.with(Flags::DRAFT, e.draft() != 0);
+    (f, e.user_flags)
+}
+
+/// `mix_flag`: the flags of the messages of `sequence` set or cleared in
+/// the session and written to the status file once for the whole change
+/// (one status sequence), as the original does.
+///
+/// # Safety
+/// `stream` NULL or live; `sequence` and `flag` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn mix_flag(
+    stream: *mut MAILSTREAM,
+    sequence: *mut c_char,
+    flag: *mut c_char,
+    flags: c_long,
+) {
+    super::guard("mix_flag", (), || {
+        // SAFETY (whole body): per the contract; elements are the stream's.
+        unsafe {
+            if stream.is_null() || (*stream).dtb.is_null() {
+                return;
+            }
+            let selected = if flags & ST_UID as c_long != 0 {
+                mail_uid_sequence(stream, sequence as *mut u8)
+            } else {
+                mail_sequence(stream, sequence as *mut u8)
+            } != 0;
+            if !selected {
+                return;
+            }
+            let mut uf: c_ulong = 0;
+            let f = mail_parse_flags(stream, flag, &mut uf);
+            if f == 0 && uf == 0 {
+                return;
+            }
+            let on = flags & ST_SET as c_long != 0;
+            let mut changes = Vec::new();
+            let mut changed = Vec::new();
+            for i in 1..=(*stream).nmsgs {
+                let e = &mut *mail_elt(stream, i);
+                if e.sequence() == 0 {
+                    continue;
+                }
+                let old = elt_flags(e);
+                let v = u32::from(on);
+                if f & bits::SEEN != 0 {
+                    e.set_seen(v);
+                }
+                if f & bits::DELETED != 0 {
+                    e.set_deleted(v);
+                }
+                if f & bits::FLAGGED != 0 {
+                    e.set_flagged(v);
+                }
+                if f & bits::ANSWERED != 0 {
+                    e.set_answered(v);
+                }
+                if f & bits::DRAFT != 0 {
+                    e.set_draft(v);
+                }
+                if on {
+                    e.user_flags |= uf;
+                } else {
+                    e.user_flags &= !uf;
+                }
+                let new = elt_flags(e);
+                if new != old {
+                    changed.push(i);
+                    changes.push((i as u32, new.0, new.1));
+                }
+            }
+            // The element's bits index the stream's keyword names; the core
+            // numbers its own.
+            let named: Vec<Option<Vec<u8>>> = (*stream)
+                .user_flags
+                .iter()
+                .map(|&p| c_bytes(p).map(<[u8]>::to_vec))
+                .collect();
+            with_mix(stream, |mix, ev| {
+                let mut core_changes = Vec::with_capacity(changes.len());
+                for &(m, f, bits) in &changes {
+                    let mut keywords = 0u32;
+                    for (i, name) in named.iter().enumerate() {
+                        if bits & (1 << i) == 0 {
+                            continue;
+                        }
+                        let index = name.as_deref().and_then(|n| mix.keyword_index(n, true));
+                        match index {
+                            Some(k) if k < 32 => keywords |= 1 << k,
+                            _ => {}
+                        }
+                    }
+                    core_changes.push((m, f, keywords));
+                }
+                mix.store_flags_each(&core_changes, ev).ok()
+            });
+            for i in changed {
+                mm_flags(stream, i);
+            }
         }
     })
 }

@@ -107,7 +107,6 @@ not_available! {
     fn mix_dir(_a0: *mut c_char, _a1: *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn mix_file(_a0: *mut c_char, _a1: *mut c_char, _a2: *mut c_char) -> *mut c_char = std::ptr::null_mut();
     fn mix_file_data(_a0: *mut c_char, _a1: *mut c_char, _a2: c_ulong) -> *mut c_char = std::ptr::null_mut();
-    fn mix_flag(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut c_char, _a3: c_long);
     fn mix_index_update(_a0: *mut MAILSTREAM, _a1: *mut libc::FILE, _a2: c_long) -> c_long = 0;
     fn mix_isvalid(_a0: *mut c_char, _a1: *mut c_char) -> c_long = 0;
     fn mix_meta_slurp(_a0: *mut MAILSTREAM, _a1: *mut c_ulong) -> *mut c_char = std::ptr::null_mut();

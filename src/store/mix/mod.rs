@@ -421,6 +421,39 @@ impl MixMailbox {
         self.lastsnarf = now_secs() as i64;
     }
 
+    /// `mix_flag`'s write: each message's new flags and keywords, under
+    /// one parse and one status sequence, the status file written once.
+    pub fn store_flags_each(
+        &mut self,
+        changes: &[(u32, Flags, u32)],
+        ev: &mut dyn Events,
+    ) -> Result<()> {
+        let locked = self.parse(false, true, ev);
+        let seq = modseq(self.statusseq);
+        for &(n, flags, keywords) in changes {
+            let read_only = self.read_only;
+            let Some(m) = self.msgs.get_mut((n as usize).wrapping_sub(1)) else {
+                continue;
+            };
+            let recent = m.recent();
+            let new = flags.minus(Flags::RECENT).with(Flags::RECENT, recent);
+            if new != m.info.flags || keywords != m.info.keywords {
+                m.info.flags = new;
+                m.info.keywords = keywords;
+                if !read_only {
+                    m.modseq = seq;
+                    self.statusseq = seq;
+                }
+            }
+        }
+        if let Some(l) = locked.as_ref() {
+            if self.statusseq == seq && !self.status_update(&l.status, false, ev) {
+                return Err(Error::reported());
+            }
+        }
+        Ok(())
+    }
+
     /// `mix_sortcache_open`: reads the sort cache file into the session's
     /// keys (through `known`/`found`, see [`sortcache::read_records`]) when
     /// another session has written it since this one last read it; the
