@@ -204,6 +204,7 @@ test: all
 bench: all
 	@sh bench/run.sh
 	@bash bench/mailbox.sh
+	@bash bench/formats.sh
 	@bash bench/sortthread.sh
 	@bash bench/imap.sh
 	@bash bench/nntp.sh

@@ -208,16 +208,17 @@ super::bridge::core_driver!(mboxdriver, mboxproto, "mbox", 0x8106, {
     check: new mbox_check, expunge: new mbox_expunge, copy: use unix_copy,
     append: new mbox_append,
 });
-// The original's mix driver changes flags through its `flag` slot; ours
-// takes them one message at a time through the generic layer.
+use super::mix::{mix_flag, mix_sort, mix_thread};
+// As the original's, the mix driver changes flags through its `flag` slot
+// only (one status file write for the whole change).
 super::bridge::core_driver!(mixdriver, mixproto, "mix", 0x60326, {
     valid: new mix_valid, parameters: use mix_parameters, scan: new mix_scan,
     list: new mix_list, lsub: new mix_lsub, create: new mix_create,
     mbxdel: new mix_delete, mbxren: new mix_rename, status: use mail_status_default,
     open: new mix_open, close: new mix_close, header: new mix_header,
-    text: new mix_text, flagmsg: use unix_flagmsg, ping: new mix_ping,
+    text: new mix_text, flag: use mix_flag, ping: new mix_ping,
     check: new mix_check, expunge: new mix_expunge, copy: new mix_copy,
-    append: new mix_append,
+    append: new mix_append, sort: use mix_sort, thread: use mix_thread,
 });
 super::bridge::core_driver!(philedriver, phileproto, "phile", 0x412, {
     valid: new phile_valid, parameters: use phile_parameters, scan: new phile_scan,

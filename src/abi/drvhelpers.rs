@@ -2080,31 +2080,6 @@ pub unsafe extern "C" fn mix_file_data(
     })
 }
 
-/// `mix_flag`: sets or clears `flag` on the messages of `sequence` (the
-/// original's flag routine; the status file is written as each changes).
-///
-/// # Safety
-/// `stream` NULL or live; `sequence`, `flag` NULL or NUL-terminated.
-#[no_mangle]
-pub unsafe extern "C" fn mix_flag(
-    stream: *mut MAILSTREAM,
-    sequence: *mut c_char,
-    flag: *mut c_char,
-    flags: c_long,
-) {
-    super::guard("mix_flag", (), || {
-        // SAFETY: forwarded contract.
-        unsafe {
-            if ours(stream, &mix_drivers(), "mix_flag", "mix").is_some()
-                && !sequence.is_null()
-                && !flag.is_null()
-            {
-                mail_flag(stream, sequence, flag, flags);
-            }
-        }
-    })
-}
-
 /// `mix_index_update`: the index written into `idxf` from the session
 /// (with `flag`, the file grown first so the write cannot fail midway).
 ///
@@ -2480,29 +2455,6 @@ pub unsafe extern "C" fn mix_select(name: *mut c_void) -> c_int {
     })
 }
 
-/// `mix_sort`: `mail_sort_msgs` on the stream.
-///
-/// # Safety
-/// As for `mail_sort_msgs`.
-#[no_mangle]
-pub unsafe extern "C" fn mix_sort(
-    stream: *mut MAILSTREAM,
-    charset: *mut c_char,
-    spg: *mut SEARCHPGM,
-    pgm: *mut SORTPGM,
-    flags: c_long,
-) -> *mut c_ulong {
-    super::guard("mix_sort", null_mut(), || {
-        // SAFETY: forwarded contract.
-        unsafe {
-            if ours(stream, &mix_drivers(), "mix_sort", "mix").is_none() {
-                return null_mut();
-            }
-            super::sort::mail_sort_msgs(stream, charset, spg, pgm, flags)
-        }
-    })
-}
-
 /// `mix_subscribe`: `sm_subscribe`.
 ///
 /// # Safety
@@ -2531,36 +2483,6 @@ pub unsafe extern "C" fn mix_unsubscribe(_stream: *mut MAILSTREAM, mailbox: *mut
             0
         } else {
             sm_unsubscribe(mailbox)
-        }
-    })
-}
-
-/// `mix_thread`: `mail_thread_msgs` on the stream.
-///
-/// # Safety
-/// As for `mail_thread_msgs`.
-#[no_mangle]
-pub unsafe extern "C" fn mix_thread(
-    stream: *mut MAILSTREAM,
-    type_: *mut c_char,
-    charset: *mut c_char,
-    spg: *mut SEARCHPGM,
-    flags: c_long,
-) -> *mut THREADNODE {
-    super::guard("mix_thread", null_mut(), || {
-        // SAFETY: forwarded contract.
-        unsafe {
-            if ours(stream, &mix_drivers(), "mix_thread", "mix").is_none() {
-                return null_mut();
-            }
-            super::thread::mail_thread_msgs(
-                stream,
-                type_,
-                charset,
-                spg,
-                flags,
-                Some(super::sort::mail_sort_msgs),
-            )
         }
     })
 }

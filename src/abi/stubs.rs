@@ -85,7 +85,6 @@ not_available! {
     fn md5_final(_a0: *mut c_uchar, _a1: *mut c_void);
     fn md5_init(_a0: *mut c_void);
     fn md5_update(_a0: *mut c_void, _a1: *mut c_uchar, _a2: c_ulong);
-    fn mix_scan_contents(_a0: *mut c_char, _a1: *mut c_char, _a2: c_ulong, _a3: c_ulong) -> c_long = 0;
     fn mix_sortcache_open(_a0: *mut MAILSTREAM) -> *mut libc::FILE = std::ptr::null_mut();
     fn mix_sortcache_update(_a0: *mut MAILSTREAM, _a1: *mut *mut libc::FILE) -> c_long = 0;
     fn pw_login(_a0: *mut passwd, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut c_char, _a4: c_int, _a5: *mut *mut c_char) -> c_long = 0;

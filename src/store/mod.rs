@@ -21,5 +21,6 @@ pub mod pattern;
 pub mod phile;
 pub mod registry;
 pub mod sequence;
+pub mod snarf;
 pub mod tenex;
 pub mod unix;

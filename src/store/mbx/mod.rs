@@ -18,6 +18,7 @@ use super::mailbox::{
     AppendMessage, AppendSource, Driver, Error, Mailbox, MessageInfo, MsgSet, OpenOptions, Result,
     UidMap,
 };
+use super::snarf;
 use crate::env::params::{self, Owner};
 use crate::env::user;
 use crate::message::date::{self, NowFormat};
@@ -33,6 +34,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// `GET_EXPUNGEATPING`.
 const GET_EXPUNGEATPING: i64 = 123;
+/// `GET_SNARFINTERVAL`.
+const GET_SNARFINTERVAL: i64 = 564;
 
 /// The mbx driver.
 pub struct MbxDriver;
@@ -559,6 +562,7 @@ impl Driver for MbxDriver {
         let quiet = OpenOptions {
             read_only: true,
             silent: true,
+            inbox: name.eq_ignore_ascii_case(b"INBOX"),
             ..Default::default()
         };
         let mut mb = MbxMailbox::open(name, quiet, ev)?;
@@ -567,7 +571,7 @@ impl Driver for MbxDriver {
             .iter()
             .filter(|m| !m.info.flags.contains(Flags::SEEN))
             .count() as u32;
-        let st = Status {
+        let mut st = Status {
             messages: Some(mb.count()),
             recent: Some(mb.recent_count()),
             unseen: Some(unseen),
@@ -575,6 +579,9 @@ impl Driver for MbxDriver {
             uid_validity: Some(mb.uid_validity),
         };
         mb.close(false, ev);
+        if mb.inbox && st.recent == Some(0) {
+            snarf::status_estimate(&mut st, ev);
+        }
         Ok(st)
     }
 }
@@ -617,6 +624,9 @@ pub struct MbxMailbox {
     /// The session lock held between the two halves of a flag change.
     flag_lock: Option<SessionLock>,
     buffer: Vec<u8>,
+    /// Opened as INBOX: new mail is moved in from the system inbox.
+    inbox: bool,
+    lastsnarf: i64,
 }
 
 impl MbxMailbox {
@@ -659,6 +669,8 @@ impl MbxMailbox {
             expunged: false,
             flag_lock: None,
             buffer: Vec::new(),
+            inbox: options.inbox || name.eq_ignore_ascii_case(b"INBOX"),
+            lastsnarf: 0,
         };
         let mut quiet = Quiet::new(ev);
         let alive = mb.ping(&mut quiet);
@@ -672,6 +684,81 @@ impl MbxMailbox {
         ev.exists(mb.msgs.len() as u32);
         ev.recent(mb.recent_count());
         Ok(mb)
+    }
+
+    /// `mbx_snarf`: appends the system inbox's messages to the file (with
+    /// UID 0, numbered by the next parse), then empties the system inbox;
+    /// at most once per snarf interval. Called under the parse lock.
+    fn snarf(&mut self, ev: &mut dyn Events) {
+        let interval = params::number(Owner::Mail, GET_SNARFINTERVAL);
+        let Some(sysinbox) = user::system_inbox() else {
+            return;
+        };
+        if now() < self.lastsnarf + interval || sysinbox == self.path {
+            return;
+        }
+        ev.critical(true);
+        let size = self
+            .file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map(|m| m.len());
+        if let (Some(_), Some(size)) = (snarf::pending(), size) {
+            if size == self.filesize {
+                if let Some(mut sys) = snarf::SystemInbox::open(&sysinbox, ev) {
+                    self.snarf_from(&mut sys, size, ev);
+                    sys.close(ev);
+                }
+            }
+        }
+        ev.critical(false);
+        self.lastsnarf = now();
+    }
+
+    fn snarf_from(&mut self, sys: &mut snarf::SystemInbox, size: u64, ev: &mut dyn Events) {
+        let n = sys.count();
+        let mut out = Vec::new();
+        for m in 1..=n {
+            let whole = sys.message(m, ev);
+            if whole.is_empty() {
+                continue;
+            }
+            let info = sys.info(m);
+            let f = info.flags;
+            let mut word = 0;
+            for (flag, bit) in [
+                (Flags::SEEN, F_SEEN),
+                (Flags::DELETED, F_DELETED),
+                (Flags::FLAGGED, F_FLAGGED),
+                (Flags::ANSWERED, F_ANSWERED),
+                (Flags::DRAFT, F_DRAFT),
+            ] {
+                if f.contains(flag) {
+                    word |= bit;
+                }
+            }
+            let when = date::imap_date(&info.internal_date).into_bytes();
+            out.extend_from_slice(&record_line(&when, whole.len() as u64, 0, word, 0));
+            out.extend_from_slice(&whole);
+        }
+        let Some(file) = self.file.as_ref() else {
+            return;
+        };
+        match file.write_all_at(&out, size).and_then(|()| file.sync_all()) {
+            Ok(()) => {
+                let all: Vec<u32> = (1..=n).collect();
+                sys.delete(&all, ev);
+                sys.expunge(ev);
+            }
+            Err(e) => {
+                let t = [b"Can't copy new mail: ", &error_text(&e)[..]].concat();
+                ev.log(&t, Level::Warn);
+                let _ = file.set_len(size);
+            }
+        }
+        if let Some(m) = self.file.as_ref().and_then(|f| f.metadata().ok()) {
+            self.filetime = m.mtime();
+        }
     }
 
     fn recent_count(&self) -> u32 {
@@ -1349,7 +1436,8 @@ impl Mailbox for MbxMailbox {
             self.flagcheck = true;
         }
         let mut ok = true;
-        if meta.len() != self.filesize || self.flagcheck || self.msgs.is_empty() {
+        let snarf = self.inbox && !self.read_only;
+        if meta.len() != self.filesize || self.flagcheck || self.msgs.is_empty() || snarf {
             if let Some(ld) = lockfd(file, ev) {
                 if !self.flagcheck {
                     ok = self.parse(ev).is_ok();
@@ -1366,6 +1454,10 @@ impl Mailbox for MbxMailbox {
                         ev.recent(self.recent_count());
                         self.flagcheck = false;
                     }
+                }
+                if ok && snarf {
+                    self.snarf(ev);
+                    ok = self.parse(ev).is_ok();
                 }
                 ld.unlock_shared();
             }

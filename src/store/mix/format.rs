@@ -114,6 +114,25 @@ impl<'a> Records<'a> {
         }
     }
 
+    /// Moves past `n` bytes (may go past the end, as a seek does).
+    pub fn skip(&mut self, n: u64) {
+        let n = usize::try_from(n).unwrap_or(usize::MAX);
+        self.pos = self.pos.saturating_add(n);
+    }
+
+    /// The next `n` raw bytes; None (and at the end) when fewer remain.
+    pub fn take(&mut self, n: u64) -> Option<&'a [u8]> {
+        let n = usize::try_from(n).ok()?;
+        let start = self.pos.min(self.data.len());
+        let end = start.checked_add(n)?;
+        if end > self.data.len() {
+            self.pos = self.data.len();
+            return None;
+        }
+        self.pos = end;
+        Some(&self.data[start..end])
+    }
+
     /// `mix_read_sequence`: the sequence record; 1 for an empty file, None
     /// when the record is not a sequence.
     pub fn sequence(&mut self) -> Option<u64> {

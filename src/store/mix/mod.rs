@@ -11,6 +11,7 @@
 //! when the file does, so a session rereads only what changed.
 
 pub mod format;
+pub mod sortcache;
 
 use crate::env::params::{number, Owner};
 use crate::env::user;
@@ -22,10 +23,11 @@ use crate::store::events::{Events, Level, Status};
 use crate::store::flags::{Flags, MAX_KEYWORDS};
 use crate::store::lock::{error_text, safe_flock};
 use crate::store::mailbox::{
-    AppendMessage, AppendSource, Driver, Error, Mailbox, MessageInfo, MsgSet, OpenOptions, Result,
-    UidMap,
+    AppendMessage, AppendSource, Driver, Error, Given, Mailbox, MessageInfo, MsgSet, OpenOptions,
+    Result, UidMap,
 };
 use crate::store::names::LocalName;
+use crate::store::snarf;
 use format::*;
 use std::borrow::Cow;
 use std::fs::{self, File};
@@ -114,6 +116,29 @@ pub fn data_path(dir: &[u8], n: u64) -> Vec<u8> {
 /// `mix_dirfmttest`: whether a directory entry belongs to the format.
 pub fn dirfmt_test(name: &[u8]) -> bool {
     name.starts_with(MIXNAME)
+}
+
+/// `mix_scan_contents`: whether a data file of directory `dir` holds
+/// `contents`, the files looked at in the order of their numbers.
+pub fn scan_contents(dir: &[u8], contents: &[u8]) -> bool {
+    let Ok(entries) = fs::read_dir(os(dir)) else {
+        return false;
+    };
+    let mut files: Vec<(u64, Vec<u8>)> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().as_bytes().to_vec();
+            data_file_number(&name).map(|n| (n, name))
+        })
+        .collect();
+    files.sort_by_key(|f| f.0);
+    files.into_iter().any(|(_, name)| {
+        let p = cat(&[dir, b"/", &name]);
+        match fs::metadata(os(&p)) {
+            Ok(m) if contents.len() as u64 <= m.len() => dummy::scan_file(&p, contents, m.len()),
+            _ => false,
+        }
+    })
 }
 
 /// What `mix_isvalid` finds at a name.
@@ -261,7 +286,24 @@ pub struct MixMailbox {
     msgs: Vec<Msg>,
     expok: bool,
     data: Option<(u64, File)>,
+    /// Opened as INBOX: new mail is moved in from the system inbox.
+    inbox: bool,
+    lastsnarf: i64,
+    sortcacheseq: u64,
 }
+
+/// The sort cache file of a session, open and locked for an update.
+pub struct SortCacheFile {
+    file: File,
+}
+
+thread_local! {
+    /// A move of new mail is under way (its appends open INBOX again).
+    static SNARFING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `GET_SNARFINTERVAL`.
+const GET_SNARFINTERVAL: i64 = 564;
 
 impl MixMailbox {
     /// `mix_open` on directory `dir`.
@@ -299,15 +341,24 @@ impl MixMailbox {
             msgs: Vec::new(),
             expok: false,
             data: None,
+            inbox: options.inbox,
+            lastsnarf: 0,
+            sortcacheseq: 0,
         };
-        if !mb.ping_work(ev) {
+        // The stream is silent while it is being opened: the counts are
+        // reported once, after (by the caller).
+        let mut quiet = snarf::Silent(ev, true);
+        if !mb.ping_work(&mut quiet) {
             return Err(Error::reported());
         }
         if !mb.read_only {
-            let _ = mb.expunge_work(Exp::BurpOnly, ev);
+            let _ = mb.expunge_work(Exp::BurpOnly, &mut quiet);
         }
         if mb.msgs.is_empty() && !options.silent {
             ev.log(b"Mailbox is empty", Level::Info);
+        }
+        if !options.silent {
+            ev.exists(mb.msgs.len() as u32);
         }
         Ok(mb)
     }
@@ -316,7 +367,214 @@ impl MixMailbox {
         mix_file(&self.dir, suffix)
     }
 
+    /// `mix_ping`'s move of new mail: each message of the system inbox
+    /// appended to INBOX as an application's append would, then marked
+    /// deleted; the system inbox is expunged when all went in.
+    fn snarf(&mut self, ev: &mut dyn Events) {
+        let interval = number(Owner::Mail, GET_SNARFINTERVAL);
+        let now = now_secs() as i64;
+        if !self.inbox || self.read_only || SNARFING.get() || now < self.lastsnarf + interval {
+            return;
+        }
+        ev.critical(true);
+        SNARFING.set(true);
+        if let Some(path) = snarf::pending() {
+            if let Some(mut sys) = snarf::SystemInbox::open(&path, ev) {
+                let n = sys.count();
+                let mut ok = true;
+                let mut at = 0;
+                for m in 1..=n {
+                    at = m;
+                    let info = sys.info(m).clone();
+                    if info.flags.contains(Flags::DELETED) {
+                        continue;
+                    }
+                    let message = sys.message(m, ev);
+                    if message.is_empty() {
+                        continue;
+                    }
+                    let one = [AppendMessage {
+                        flags: info.flags.minus(Flags::DELETED).minus(Flags::RECENT),
+                        keywords: Vec::new(),
+                        date: Some(info.internal_date),
+                        message,
+                    }];
+                    let mut source = Given(one.iter());
+                    let mut quiet = snarf::Silent(ev, false);
+                    ok = append_messages(b"INBOX", &mut source, false, &mut quiet).is_ok();
+                    if !ok {
+                        break;
+                    }
+                    sys.delete(&[m], ev);
+                }
+                if ok {
+                    sys.expunge(ev);
+                } else {
+                    let t = format!("Can't copy new mail at message: {}", at - 1);
+                    ev.log(t.as_bytes(), Level::Warn);
+                }
+                sys.close(ev);
+            }
+        }
+        SNARFING.set(false);
+        ev.critical(false);
+        self.lastsnarf = now_secs() as i64;
+    }
+
+    /// `mix_flag`'s write: each message's new flags and keywords, under
+    /// one parse and one status sequence, the status file written once.
+    pub fn store_flags_each(
+        &mut self,
+        changes: &[(u32, Flags, u32)],
+        ev: &mut dyn Events,
+    ) -> Result<()> {
+        let locked = self.parse(false, true, ev);
+        let seq = modseq(self.statusseq);
+        for &(n, flags, keywords) in changes {
+            let read_only = self.read_only;
+            let Some(m) = self.msgs.get_mut((n as usize).wrapping_sub(1)) else {
+                continue;
+            };
+            let recent = m.recent();
+            let new = flags.minus(Flags::RECENT).with(Flags::RECENT, recent);
+            if new != m.info.flags || keywords != m.info.keywords {
+                m.info.flags = new;
+                m.info.keywords = keywords;
+                if !read_only {
+                    m.modseq = seq;
+                    self.statusseq = seq;
+                }
+            }
+        }
+        if let Some(l) = locked.as_ref() {
+            if self.statusseq == seq && !self.status_update(&l.status, false, ev) {
+                return Err(Error::reported());
+            }
+        }
+        Ok(())
+    }
+
+    /// `mix_sortcache_open`: reads the sort cache file into the session's
+    /// keys (through `known`/`found`, see [`sortcache::read_records`]) when
+    /// another session has written it since this one last read it; the
+    /// file stays open and locked for [`Self::sortcache_update`] when it
+    /// could be opened for writing and read without error.
+    pub fn sortcache_open(
+        &mut self,
+        known: &mut dyn FnMut(u64) -> Option<sortcache::Have>,
+        found: &mut dyn FnMut(sortcache::SortKeys),
+        ev: &mut dyn Events,
+    ) -> Option<SortCacheFile> {
+        if self.msgs.is_empty() {
+            return None;
+        }
+        let mode = self
+            .meta
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map_or(0o600, |m| m.mode() & 0o7777);
+        let path = self.path(b"sortcache");
+        let mut read_only = false;
+        let file = match fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .mode(mode)
+            .open(os(&path))
+        {
+            Ok(f) => f,
+            Err(_) => match File::open(os(&path)) {
+                Ok(f) => {
+                    read_only = true;
+                    f
+                }
+                Err(_) => {
+                    ev.log(b"Error opening mix sortcache file", Level::Warn);
+                    return None;
+                }
+            },
+        };
+        let op = if read_only {
+            sys::LOCK_SH
+        } else {
+            sys::LOCK_EX
+        };
+        let _ = flock(&file, op, ev);
+        let data = read_all(&file).unwrap_or_default();
+        let mut recs = Records::new(&data);
+        let seq = recs.sequence();
+        let mut usable = true;
+        match seq {
+            Some(i) if i != 0 && i >= self.sortcacheseq => {
+                if i > self.sortcacheseq {
+                    self.sortcacheseq = i;
+                    let r = sortcache::read_records(&mut recs, known, found);
+                    for w in recs.warnings.drain(..) {
+                        ev.log(&w, Level::Warn);
+                    }
+                    match r {
+                        Ok(()) => {}
+                        Err(sortcache::ReadError::Oversize(l)) => {
+                            let t = cat(&[b"Oversize mix sortcache record: ", cut(&l, 512)]);
+                            ev.log(&t, Level::Error);
+                            usable = false;
+                        }
+                        Err(sortcache::ReadError::Bad(what, l)) => {
+                            let t = cat(&[
+                                b"Error in ",
+                                what.as_bytes(),
+                                b" in mix sortcache record: ",
+                                cut(&l, 500),
+                            ]);
+                            ev.log(&t, Level::Warn);
+                            usable = false;
+                        }
+                    }
+                }
+            }
+            _ => {
+                for w in recs.warnings.drain(..) {
+                    ev.log(&w, Level::Warn);
+                }
+                ev.log(b"Error in mix sortcache file sequence record", Level::Warn);
+            }
+        }
+        if !usable {
+            return None;
+        }
+        if read_only {
+            let _ = fs::remove_file(os(&path));
+            return None;
+        }
+        let _ = file.set_permissions(fs::Permissions::from_mode(mode));
+        Some(SortCacheFile { file })
+    }
+
+    /// `mix_sortcache_update`: when `entries` (every message's keys, in
+    /// order) is given, rewrites the file with them under a new sequence;
+    /// then closes it. False after a write error (reported).
+    pub fn sortcache_update(
+        &mut self,
+        sc: SortCacheFile,
+        entries: Option<&[sortcache::SortKeys]>,
+        ev: &mut dyn Events,
+    ) -> bool {
+        let Some(entries) = entries else {
+            return true;
+        };
+        self.sortcacheseq = modseq(self.sortcacheseq);
+        let text = sortcache::write(self.sortcacheseq, entries);
+        let f = &sc.file;
+        if f.write_all_at(&text, 0).is_err() {
+            ev.log(b"Error updating mix sortcache file", Level::Warn);
+            return false;
+        }
+        let _ = f.set_len(text.len() as u64);
+        true
+    }
+
     fn ping_work(&mut self, ev: &mut dyn Events) -> bool {
+        self.snarf(ev);
         // Expunges by others are taken in at a ping when the library
         // allows it (on by default).
         if number(Owner::Mail, GET_EXPUNGEATPING) != 0 {
@@ -1299,6 +1557,9 @@ fn libc_eio() -> i32 {
 }
 
 impl Mailbox for MixMailbox {
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
+    }
     fn driver_name(&self) -> &'static str {
         "mix"
     }
@@ -1891,6 +2152,7 @@ fn append_messages(
         let dir = mix_dir(name).unwrap_or_default();
         let quiet = OpenOptions {
             silent: true,
+            inbox: name.eq_ignore_ascii_case(b"INBOX"),
             ..Default::default()
         };
         let mut mb = match MixMailbox::open_dir(dir, quiet, ev) {
