@@ -47,7 +47,7 @@ fn mmdf_drivers() -> [*const DRIVER; 1] {
 fn mbx_drivers() -> [*const DRIVER; 1] {
     [addr_of!(super::data::mbxdriver)]
 }
-fn mix_drivers() -> [*const DRIVER; 1] {
+pub(crate) fn mix_drivers() -> [*const DRIVER; 1] {
     [addr_of!(super::data::mixdriver)]
 }
 fn mx_drivers() -> [*const DRIVER; 1] {
@@ -74,7 +74,7 @@ fn refuse(func: &str, driver: &str) {
 ///
 /// # Safety
 /// `stream` NULL or live.
-unsafe fn ours<'a>(
+pub(crate) unsafe fn ours<'a>(
     stream: *mut MAILSTREAM,
     drivers: &[*const DRIVER],
     func: &str,

@@ -230,6 +230,10 @@ pub unsafe extern "C" fn mix_sort(
     super::guard("mix_sort", std::ptr::null_mut(), || {
         // SAFETY: per the contract.
         unsafe {
+            let mix = super::drvhelpers::mix_drivers();
+            if super::drvhelpers::ours(stream, &mix, "mix_sort", "mix").is_none() {
+                return std::ptr::null_mut();
+            }
             let file = cache_open(stream);
             let ret = mail_sort_msgs(stream, charset, spg, pgm, flags);
             if let Some(f) = file {
@@ -256,6 +260,10 @@ pub unsafe extern "C" fn mix_thread(
     super::guard("mix_thread", std::ptr::null_mut(), || {
         // SAFETY: per the contract.
         unsafe {
+            let mix = super::drvhelpers::mix_drivers();
+            if super::drvhelpers::ours(stream, &mix, "mix_thread", "mix").is_none() {
+                return std::ptr::null_mut();
+            }
             let file = cache_open(stream);
             let ret = mail_thread_msgs(stream, type_, charset, spg, flags, Some(mail_sort_msgs));
             if let Some(f) = file {
@@ -293,7 +301,8 @@ pub unsafe extern "C" fn mix_flag(
     super::guard("mix_flag", (), || {
         // SAFETY (whole body): per the contract; elements are the stream's.
         unsafe {
-            if stream.is_null() || (*stream).dtb.is_null() {
+            let mix = super::drvhelpers::mix_drivers();
+            if super::drvhelpers::ours(stream, &mix, "mix_flag", "mix").is_none() {
                 return;
             }
             let selected = if flags & ST_UID as c_long != 0 {

@@ -1584,9 +1584,6 @@ impl Mailbox for MixMailbox {
     fn read_only(&self) -> bool {
         self.read_only
     }
-    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
-        Some(self)
-    }
 
     fn mailbox_name(&self) -> Option<&[u8]> {
         Some(&self.dir)
