@@ -13,6 +13,7 @@ pub mod dates;
 pub mod dummy;
 pub mod encodings;
 pub mod env;
+pub mod gss;
 pub mod hash;
 pub mod imap;
 pub mod lock;
@@ -55,6 +56,7 @@ pub mod utf8x;
 #[doc(hidden)]
 pub mod exports {
     pub use super::auth::*;
+    pub use super::gss::*;
     pub use super::cache::*;
     pub use super::construct::*;
     pub use super::data::*;
