@@ -590,6 +590,13 @@ def main():
         imap_bad_input(ports[0])
         pop_session(ports[1])
         pop_failures(ports[1])
+    elif group == "openimap":
+        imap_session(ports[0])
+        imap_sasl(ports[0])
+        imap_bad_input(ports[0])
+    elif group == "openpop":
+        pop_session(ports[0])
+        pop_failures(ports[0])
     elif group == "failures":
         imap_failures(ports[0])
     elif group == "cram":

@@ -142,8 +142,14 @@ if [ -x /usr/bin/mailutil ]; then
     timeout 80 python3 "$HERE/drive.py" load 14503 >"$W/load.out" 2>&1 &
     LOAD=$!
 fi
-timeout 60 python3 "$HERE/drive.py" open 14501 14502 >"$W/open.out" 2>&1
+# The IMAP and POP3 halves of the open configuration run side by side
+# (different mailboxes: srvbox and INBOX).
+timeout 60 python3 "$HERE/drive.py" openpop 14502 >"$W/openpop.out" 2>&1 &
+openpop=$!
+timeout 60 python3 "$HERE/drive.py" openimap 14501 >"$W/open.out" 2>&1
+wait "$openpop"
 count "$W/open.out"
+count "$W/openpop.out"
 
 # The mailbox the IMAP session changed, read back by the original library
 # (mailutil): one message expunged, one appended.
@@ -196,32 +202,75 @@ else
     skip "differential sessions: the original library or its headers are missing"
 fi
 
+# Syslog: refimapd built against the original headers runs scripted
+# sessions on a pipe (session-ok.imap: a login; session-fail.imap: a wrong
+# password, a failed AUTHENTICATE PLAIN, a break-in attempt, then the right
+# password after the attempts are used up) with the original library and
+# with ours, its /dev/log a private collector (logd.py, privlog.sh): the
+# syslog lines (priority, facility, identity, text; time and pid masked)
+# must be the same. In the background: the failures cost 3 s each.
+syslog_diff() {
+    local script lib ld out
+    for script in ok fail; do
+        for lib in orig ours; do
+            ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
+            rm -f "$W/log-$script-$lib.sock" "$W/log-$script-$lib.raw"
+            python3 "$HERE/logd.py" "$W/log-$script-$lib.sock" "$W/log-$script-$lib.raw" >"$W/logd-$script-$lib.out" 2>&1 &
+            local lp=$! i
+            for i in $(seq 1 100); do grep -q "^ready" "$W/logd-$script-$lib.out" && break; sleep 0.1; done
+            LD_LIBRARY_PATH=$ld timeout 60 sh "$HERE/privlog.sh" "$W/etc-open" "$W/log-$script-$lib.sock" \
+                "$W/refimapd.orig" <"$HERE/session-$script.imap" >"$W/log-$script-$lib.session" 2>&1
+            sleep 0.2
+            kill $lp 2>/dev/null; wait $lp 2>/dev/null
+            sed -E 's/^(<[0-9]+>)[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} /\1/; s/\[[0-9]+\]:/[PID]:/' \
+                "$W/log-$script-$lib.raw" >"$W/log-$script-$lib"
+        done
+        if cmp -s "$W/log-$script-orig" "$W/log-$script-ours" && [ -s "$W/log-$script-ours" ] &&
+            cmp -s "$W/log-$script-orig.session" "$W/log-$script-ours.session"; then
+            ok "syslog of session-$script.imap same on both libraries ($(tr '\n' '|' <"$W/log-$script-ours"))"
+        else
+            fail "syslog of session-$script.imap differs"
+            diff "$W/log-$script-orig" "$W/log-$script-ours" | head -20
+            diff "$W/log-$script-orig.session" "$W/log-$script-ours.session" | head -10
+        fi
+    done
+}
+SYSLOG=0
+if [ -x "$W/refimapd.orig" ]; then
+    syslog_diff >"$W/syslog.out" 2>&1 &
+    SYSLOG=$!
+fi
+
 # pw_login and grim_pid_reap_status, one program built against the
 # original headers, both libraries, identical output; in a copy of /etc
 # where group mailadm has the member nobody (administrator overrides).
-if [ -f "$CCT_ORIG_SO" ] && [ -f "$CCT_ORIG_INC/linkage.c" ] &&
-    cc -w -I"$CCT_ORIG_INC" -o "$W/pwlogin" "$HERE/pwlogin.c" "$CCT_ORIG_SO" 2>"$W/cc.log"; then
-    chmod 755 "$W/pwlogin"
-    cp -a /etc "$W/etc-admin"
-    sed -i '/^mailadm:/d' "$W/etc-admin/group"
-    echo "mailadm:x:4999:nobody" >>"$W/etc-admin/group"
-    for args in "reap" "$SUSER" "root" "$SUSER $SUSER" "$SUSER nobody" "nobody $SUSER" \
-        "no-such-user" "$SUSER - /tmp"; do
-        for lib in orig ours; do
-            ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
-            # shellcheck disable=SC2086
-            LD_LIBRARY_PATH=$ld timeout 20 unshare -m sh -c 'mount --bind "$1" /etc && shift && exec "$@"' sh \
-                "$W/etc-admin" "$W/pwlogin" $args >"$W/pw.$lib" 2>&1
+pwlogin_diff() {
+    if [ -f "$CCT_ORIG_SO" ] && [ -f "$CCT_ORIG_INC/linkage.c" ] &&
+        cc -w -I"$CCT_ORIG_INC" -o "$W/pwlogin" "$HERE/pwlogin.c" "$CCT_ORIG_SO" 2>"$W/pwcc.log"; then
+        chmod 755 "$W/pwlogin"
+        cp -a /etc "$W/etc-admin"
+        sed -i '/^mailadm:/d' "$W/etc-admin/group"
+        echo "mailadm:x:4999:nobody" >>"$W/etc-admin/group"
+        for args in "reap" "$SUSER" "root" "$SUSER $SUSER" "$SUSER nobody" "nobody $SUSER" \
+            "no-such-user" "$SUSER - /tmp"; do
+            for lib in orig ours; do
+                ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
+                # shellcheck disable=SC2086
+                LD_LIBRARY_PATH=$ld timeout 20 unshare -m sh -c 'mount --bind "$1" /etc && shift && exec "$@"' sh \
+                    "$W/etc-admin" "$W/pwlogin" $args >"$W/pw.$lib" 2>&1
+            done
+            if cmp -s "$W/pw.orig" "$W/pw.ours" && [ -s "$W/pw.ours" ]; then
+                ok "pwlogin $args: same on both libraries ($(tr '\n' '|' <"$W/pw.ours"))"
+            else
+                fail "pwlogin $args differs"; diff "$W/pw.orig" "$W/pw.ours" | head -10
+            fi
         done
-        if cmp -s "$W/pw.orig" "$W/pw.ours" && [ -s "$W/pw.ours" ]; then
-            ok "pwlogin $args: same on both libraries ($(tr '\n' '|' <"$W/pw.ours"))"
-        else
-            fail "pwlogin $args differs"; diff "$W/pw.orig" "$W/pw.ours" | head -10
-        fi
-    done
-else
-    skip "pw_login differential: the original or its headers are missing"
-fi
+    else
+        skip "pw_login differential: the original or its headers are missing"
+    fi
+}
+pwlogin_diff >"$W/pwlogin.out" 2>&1 &
+PWLOGIN=$!
 
 reset_boxes
 timeout 60 python3 "$HERE/drive.py" cram 14503 14504 >"$W/cram.out" 2>&1
@@ -268,6 +317,12 @@ fi
 
 wait "$slow"
 count "$W/failures.out"
+if [ "$SYSLOG" != 0 ]; then
+    wait "$SYSLOG"
+    count "$W/syslog.out"
+fi
+wait "$PWLOGIN"
+count "$W/pwlogin.out"
 if [ "$LOAD" != 0 ]; then
     wait "$LOAD"
     count "$W/load.out"

@@ -56,7 +56,6 @@ pub mod utf8x;
 #[doc(hidden)]
 pub mod exports {
     pub use super::auth::*;
-    pub use super::gss::*;
     pub use super::cache::*;
     pub use super::construct::*;
     pub use super::data::*;
@@ -64,6 +63,7 @@ pub mod exports {
     pub use super::dummy::*;
     pub use super::encodings::*;
     pub use super::env::*;
+    pub use super::gss::*;
     pub use super::hash::*;
     pub use super::imap::*;
     pub use super::lock::*;

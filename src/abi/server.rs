@@ -372,9 +372,19 @@ fn deliver(notices: Vec<login::Notice>) {
 
 /// Runs a login step with the environment's conventions (fatal errors go
 /// to the application's `fatal`), then delivers queued notices.
+/// Hands the program's service name (`SET_SERVICENAME`: PAM's service) to
+/// the login code.
+fn sync_service_name() {
+    // SAFETY: a GET of a string parameter.
+    let p = unsafe { super::params::mail_parameters(null_mut(), GET_SERVICENAME, null_mut()) };
+    // SAFETY: the string the program set stays alive while it is set.
+    login::set_service_name(unsafe { c_bytes(p as *const c_char) }.map(<[u8]>::to_vec));
+}
+
 pub(super) fn login_step(
     f: impl FnOnce(&login::Context, &mut Vec<login::Notice>) -> Result<bool, crate::env::user::Fatal>,
 ) -> bool {
+    sync_service_name();
     let md5_enabled = md5_file_exists();
     let cx = login::Context {
         md5_enabled,
@@ -465,6 +475,7 @@ pub unsafe extern "C" fn checkpw(
         let Some(rec) = passwd_of(pw) else {
             return null_mut();
         };
+        sync_service_name();
         let mut notices = Vec::new();
         let ok = login::check_password(&rec, p, &mut notices);
         deliver(notices);
