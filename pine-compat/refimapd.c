@@ -18,6 +18,7 @@
 #include <syslog.h>
 #include <unistd.h>
 #include <time.h>
+#include <sys/stat.h>
 #include "c-client.h"
 
 #define CMDLEN 8192		/* longest command line part */
@@ -27,6 +28,8 @@
 #define IDLETIMEOUT 1800	/* seconds of silence before we hang up */
 #define LOGINTIMEOUT 120	/* seconds to log in */
 #define ANOFILE "/etc/anonymous.newsgroups"	/* anonymous logins allowed */
+#define ALERTFILE "/etc/imapd.alert"	/* the system's alert, to every session */
+#define USERALERTFILE ".imapalert"	/* a user's own alert, in the home */
 
 enum { T_ATOM, T_STRING, T_LPAREN, T_RPAREN };
 typedef struct { int kind; char *s; unsigned long len; } TOKEN;
@@ -664,6 +667,37 @@ static void dispatch (void)
   else tagged ("BAD","Command unrecognized");
 }
 
+/* Alerts, as imapd gives them: each line of an alert file as an untagged
+ * "* OK [ALERT]" response, again only once the file has changed. The system
+ * file goes to every session, the user's (found with mailboxfile) after the
+ * login. (imapd looks at most once a minute; this server at each command.) */
+static time_t sysalert,useralert;
+
+static time_t show_alert (char *file,time_t shown)
+{
+  struct stat sb;
+  FILE *f;
+  int c,start = 1;
+  if (!file || stat (file,&sb) || sb.st_mtime <= shown || !(f = fopen (file,"r")))
+    return shown;
+  while ((c = getc (f)) != EOF) {
+    if (start) out ("* OK [ALERT] ");
+    start = (c == '\n');
+    if (start) out ("\015\012");
+    else if (c != '\r' && c != '\0') PBOUT (c);
+  }
+  fclose (f);
+  if (!start) out ("\015\012");
+  return sb.st_mtime;
+}
+
+static void alerts (void)
+{
+  char tmp[MAILTMPLEN];
+  sysalert = show_alert (ALERTFILE,sysalert);
+  if (loggedin) useralert = show_alert (mailboxfile (tmp,USERALERTFILE),useralert);
+}
+
 int main (int argc,char *argv[])
 {
   (void) argc;
@@ -684,7 +718,7 @@ int main (int argc,char *argv[])
       if (stream) mail_close (stream);
       return 0;
     }
-    if (r > 0) dispatch ();
+    if (r > 0) { alerts (); dispatch (); }
     if (stream) report_exists ();
     flush ();
   }

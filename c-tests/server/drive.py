@@ -581,6 +581,32 @@ def load(port, sessions, password):
           together, errors[:3])
 
 
+# ---- group "alerts": /etc/imapd.alert and the user's .imapalert ----
+
+def alerts(port):
+    r = Raw(port)
+    r.line()
+    r.send(b"a NOOP\r\n")
+    got = r.until(b"a ")
+    check("system alert: each line of /etc/imapd.alert as * OK [ALERT], before the tagged reply",
+          got[:2] == [b"* OK [ALERT] Maintenance tonight at 22:00\r\n",
+                      b"* OK [ALERT] Second line\r\n"] and got[-1].startswith(b"a OK"), got)
+    r.send(b"b NOOP\r\n")
+    got = r.until(b"b ")
+    check("system alert not repeated while the file is unchanged", len(got) == 1, got)
+    r.send(b"c LOGIN " + USER.encode() + b" " + PASS.encode() + b"\r\n")
+    got = r.until(b"c ")
+    check("login under alerts", got[-1].startswith(b"c OK"), got)
+    r.send(b"d NOOP\r\n")
+    got = r.until(b"d ")
+    check("user alert (~/.imapalert, found with mailboxfile) after the login",
+          got[:1] == [b"* OK [ALERT] Your mailbox is nearly full\r\n"] and got[-1].startswith(b"d OK"), got)
+    r.send(b"e NOOP\r\n")
+    got = r.until(b"e ")
+    check("user alert shown once", len(got) == 1, got)
+    r.close()
+
+
 def main():
     group = sys.argv[1]
     ports = [int(p) for p in sys.argv[2:]]
@@ -608,6 +634,8 @@ def main():
         load(ports[0], 200, CRAM)
     elif group == "tls":
         tls(ports[0], ports[1], ports[2], ports[3])
+    elif group == "alerts":
+        alerts(ports[0])
     elif group == "worldread":
         worldread(ports[0])
 

@@ -10,7 +10,7 @@
 # of the real one plus the file under test (/etc/c-client.cf,
 # /etc/cram-md5.pwd): the machine's /etc is never changed.
 #
-# Ports 14501-14510.
+# Ports 14501-14510, 15420.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -77,6 +77,11 @@ for c in open cram default world; do
     rm -f "$W/etc-$c/c-client.cf" "$W/etc-$c/cram-md5.pwd"
 done
 printf '%s\nset disable-plaintext 0\n' "$CF" >"$W/etc-open/c-client.cf"
+# Alerts (refimapd shows them as imapd does): the system's, in a copy of
+# the open configuration (port 15420), and the test user's own (made just
+# for that group).
+cp -a "$W/etc-open" "$W/etc-alert"
+printf 'Maintenance tonight at 22:00\r\nSecond line' >"$W/etc-alert/imapd.alert"
 printf '%s\nset disable-plaintext 0\n' "$CF" >"$W/etc-cram/c-client.cf"
 printf '# test\n%s\t%s\n' "$SUSER" "$SCRAM" >"$W/etc-cram/cram-md5.pwd"
 chmod 600 "$W/etc-cram/cram-md5.pwd"
@@ -119,7 +124,8 @@ start open 14501 refimapd && start open 14502 refpop3d &&
     start cram 14503 refimapd && start cram 14504 refpop3d &&
     start default 14505 refimapd && start default 14506 refpop3d &&
     start world 14507 refimapd &&
-    start default 14508 srefimapd && start default 14509 snocert || finish
+    start default 14508 srefimapd && start default 14509 snocert &&
+    start alert 15420 refimapd || finish
 
 export SRV_USER="$SUSER" SRV_PASS="$SPASS" SRV_CRAM="$SCRAM"
 count() { # file: add its ok/FAIL lines to the totals, show them
@@ -277,6 +283,11 @@ timeout 60 python3 "$HERE/drive.py" cram 14503 14504 >"$W/cram.out" 2>&1
 count "$W/cram.out"
 timeout 60 python3 "$HERE/drive.py" default 14505 14506 >"$W/default.out" 2>&1
 count "$W/default.out"
+printf 'Your mailbox is nearly full\n' >"$SHOME/.imapalert"
+chown "$SUSER:" "$SHOME/.imapalert"
+timeout 30 python3 "$HERE/drive.py" alerts 15420 >"$W/alerts.out" 2>&1
+rm -f "$SHOME/.imapalert"
+count "$W/alerts.out"
 timeout 30 python3 "$HERE/drive.py" worldread 14507 >"$W/world.out" 2>&1
 count "$W/world.out"
 if [ "$HAVE_TLS" = 1 ]; then
@@ -349,5 +360,5 @@ if [ "${n:-0}" -ge 200 ] && [ "${peak:-0}" -gt 0 ] && [ "$peak" -lt 49152 ]; the
 else
     fail "server memory: $n sessions, largest peak $peak KiB"
 fi
-rm -f "$SHOME/srvbox"
+rm -f "$SHOME/srvbox" "$SHOME/.imapalert"
 finish
