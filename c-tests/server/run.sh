@@ -127,6 +127,47 @@ start open 14501 refimapd && start open 14502 refpop3d &&
     start default 14508 srefimapd && start default 14509 snocert &&
     start alert 15420 refimapd || finish
 
+# Syslog: refimapd built against the original headers runs scripted
+# sessions on a pipe (session-ok.imap: a login; session-fail.imap: a wrong
+# password, a failed AUTHENTICATE PLAIN, a break-in attempt, then the right
+# password after the attempts are used up) with the original library and
+# with ours, its /dev/log a private collector (logd.py, privlog.sh): the
+# syslog lines (priority, facility, identity, text; time and pid masked)
+# must be the same. In the background: the failures cost 3 s each.
+syslog_diff() {
+    local script lib ld out
+    for script in ok fail; do
+        for lib in orig ours; do
+            ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
+            rm -f "$W/log-$script-$lib.sock" "$W/log-$script-$lib.raw"
+            python3 "$HERE/logd.py" "$W/log-$script-$lib.sock" "$W/log-$script-$lib.raw" >"$W/logd-$script-$lib.out" 2>&1 &
+            local lp=$! i
+            for i in $(seq 1 100); do grep -q "^ready" "$W/logd-$script-$lib.out" && break; sleep 0.1; done
+            LD_LIBRARY_PATH=$ld timeout 60 sh "$HERE/privlog.sh" "$W/etc-open" "$W/log-$script-$lib.sock" \
+                "$W/logimapd" <"$HERE/session-$script.imap" >"$W/log-$script-$lib.session" 2>&1
+            sleep 0.2
+            kill $lp 2>/dev/null; wait $lp 2>/dev/null
+            sed -E 's/^(<[0-9]+>)[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} /\1/; s/\[[0-9]+\]:/[PID]:/' \
+                "$W/log-$script-$lib.raw" >"$W/log-$script-$lib"
+        done
+        if cmp -s "$W/log-$script-orig" "$W/log-$script-ours" && [ -s "$W/log-$script-ours" ] &&
+            cmp -s "$W/log-$script-orig.session" "$W/log-$script-ours.session"; then
+            ok "syslog of session-$script.imap same on both libraries ($(tr '\n' '|' <"$W/log-$script-ours"))"
+        else
+            fail "syslog of session-$script.imap differs"
+            diff "$W/log-$script-orig" "$W/log-$script-ours" | head -20
+            diff "$W/log-$script-orig.session" "$W/log-$script-ours.session" | head -10
+        fi
+    done
+}
+SYSLOG=0
+if [ -f "$CCT_ORIG_SO" ] && [ -f "$CCT_ORIG_INC/linkage.c" ] &&
+    cc -w -I"$CCT_ORIG_INC" -o "$W/logimapd" "$CCT_ROOT/pine-compat/refimapd.c" "$CCT_ORIG_SO" 2>"$W/logcc.log" &&
+    chmod 755 "$W/logimapd"; then
+    syslog_diff >"$W/syslog.out" 2>&1 &
+    SYSLOG=$!
+fi
+
 export SRV_USER="$SUSER" SRV_PASS="$SPASS" SRV_CRAM="$SCRAM"
 count() { # file: add its ok/FAIL lines to the totals, show them
     cat "$1"
@@ -206,45 +247,6 @@ if [ -f "$CCT_ORIG_SO" ] && [ -f "$CCT_ORIG_INC/linkage.c" ]; then
     done
 else
     skip "differential sessions: the original library or its headers are missing"
-fi
-
-# Syslog: refimapd built against the original headers runs scripted
-# sessions on a pipe (session-ok.imap: a login; session-fail.imap: a wrong
-# password, a failed AUTHENTICATE PLAIN, a break-in attempt, then the right
-# password after the attempts are used up) with the original library and
-# with ours, its /dev/log a private collector (logd.py, privlog.sh): the
-# syslog lines (priority, facility, identity, text; time and pid masked)
-# must be the same. In the background: the failures cost 3 s each.
-syslog_diff() {
-    local script lib ld out
-    for script in ok fail; do
-        for lib in orig ours; do
-            ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
-            rm -f "$W/log-$script-$lib.sock" "$W/log-$script-$lib.raw"
-            python3 "$HERE/logd.py" "$W/log-$script-$lib.sock" "$W/log-$script-$lib.raw" >"$W/logd-$script-$lib.out" 2>&1 &
-            local lp=$! i
-            for i in $(seq 1 100); do grep -q "^ready" "$W/logd-$script-$lib.out" && break; sleep 0.1; done
-            LD_LIBRARY_PATH=$ld timeout 60 sh "$HERE/privlog.sh" "$W/etc-open" "$W/log-$script-$lib.sock" \
-                "$W/refimapd.orig" <"$HERE/session-$script.imap" >"$W/log-$script-$lib.session" 2>&1
-            sleep 0.2
-            kill $lp 2>/dev/null; wait $lp 2>/dev/null
-            sed -E 's/^(<[0-9]+>)[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} /\1/; s/\[[0-9]+\]:/[PID]:/' \
-                "$W/log-$script-$lib.raw" >"$W/log-$script-$lib"
-        done
-        if cmp -s "$W/log-$script-orig" "$W/log-$script-ours" && [ -s "$W/log-$script-ours" ] &&
-            cmp -s "$W/log-$script-orig.session" "$W/log-$script-ours.session"; then
-            ok "syslog of session-$script.imap same on both libraries ($(tr '\n' '|' <"$W/log-$script-ours"))"
-        else
-            fail "syslog of session-$script.imap differs"
-            diff "$W/log-$script-orig" "$W/log-$script-ours" | head -20
-            diff "$W/log-$script-orig.session" "$W/log-$script-ours.session" | head -10
-        fi
-    done
-}
-SYSLOG=0
-if [ -x "$W/refimapd.orig" ]; then
-    syslog_diff >"$W/syslog.out" 2>&1 &
-    SYSLOG=$!
 fi
 
 # pw_login and grim_pid_reap_status, one program built against the
