@@ -222,6 +222,7 @@ static void capability (void)
 	out (" AUTH=");
 	out (auth->name);
       }
+    if (!access (ANOFILE,F_OK)) out (" AUTH=ANONYMOUS");
   }
 }
 
@@ -367,6 +368,23 @@ static void do_authenticate (void)
   char *user;
   if (!is_string (2) || ntok != 3) { tagged ("BAD","Missing or extra arguments"); return; }
   cancelled = 0;
+  /* ANONYMOUS (RFC 4505) is the server's own, as in imapd: the trace
+   * string, then anonymous_login, when the site allows anonymous users */
+  if (!strcasecmp (tok[2].s,"ANONYMOUS") && !access (ANOFILE,F_OK)) {
+    unsigned long len;
+    char *trace = responder ("",0,&len);
+    if (!trace) tagged ("BAD","AUTHENTICATE ANONYMOUS cancelled");
+    else {
+      if (anonymous_login (0,NIL)) {
+	loggedin = 1;
+	syslog (LOG_INFO,"Authenticated anonymous=%.80s host=%.80s",trace,tcp_clienthost ());
+	tagged ("OK","AUTHENTICATE completed (anonymous)");
+      }
+      else tagged ("NO","AUTHENTICATE ANONYMOUS failed");
+      fs_give ((void **) &trace);
+    }
+    return;
+  }
   user = mail_auth (up (tok[2].s),responder,0,NIL);
   if (user) {
     loggedin = 1;

@@ -215,6 +215,8 @@ def imap_failures(port):
         ok("imap no login after a break-in attempt")
     m.shutdown()
     m = imaplib.IMAP4(HOST, port)
+    check("imap no AUTH=ANONYMOUS without /etc/anonymous.newsgroups",
+          "AUTH=ANONYMOUS" not in m.capabilities, m.capabilities)
     try:
         m.login("anonymous", "guest")
         fail("imap anonymous refused without /etc/anonymous.newsgroups", "accepted")
@@ -383,6 +385,12 @@ def cram(iport, pport):
     m = imaplib.IMAP4(HOST, iport)
     typ, d = m.login("anonymous", "guest@example.org")
     check("imap anonymous login with /etc/anonymous.newsgroups", typ == "OK", d)
+    m.logout()
+    m = imaplib.IMAP4(HOST, iport)
+    check("imap AUTH=ANONYMOUS advertised with /etc/anonymous.newsgroups",
+          "AUTH=ANONYMOUS" in m.capabilities, m.capabilities)
+    typ, d = m.authenticate("ANONYMOUS", lambda _: b"guest@example.org")
+    check("imap AUTHENTICATE ANONYMOUS (trace string, then anonymous_login)", typ == "OK", d)
     m.logout()
     p = poplib.POP3(HOST, pport)
     check("pop greeting carries the APOP challenge", b"<" in p.getwelcome(), p.getwelcome())
@@ -618,6 +626,7 @@ def main():
         pop_failures(ports[1])
     elif group == "openimap":
         imap_session(ports[0])
+    elif group == "openimapsasl":
         imap_sasl(ports[0])
         imap_bad_input(ports[0])
     elif group == "openpop":

@@ -189,13 +189,16 @@ if [ -x /usr/bin/mailutil ]; then
     timeout 80 python3 "$HERE/drive.py" load 14503 >"$W/load.out" 2>&1 &
     LOAD=$!
 fi
-# The IMAP and POP3 halves of the open configuration run side by side
-# (different mailboxes: srvbox and INBOX).
+# The open configuration's IMAP session (srvbox), its SASL and bad-input
+# cases (no mailbox) and its POP3 session (INBOX) run side by side.
 timeout 60 python3 "$HERE/drive.py" openpop 14502 >"$W/openpop.out" 2>&1 &
 openpop=$!
+timeout 60 python3 "$HERE/drive.py" openimapsasl 14501 >"$W/opensasl.out" 2>&1 &
+opensasl=$!
 timeout 60 python3 "$HERE/drive.py" openimap 14501 >"$W/open.out" 2>&1
-wait "$openpop"
+wait "$openpop" "$opensasl"
 count "$W/open.out"
+count "$W/opensasl.out"
 count "$W/openpop.out"
 
 # The mailbox the IMAP session changed, read back by the original library
