@@ -2,8 +2,9 @@
  * ORIGINAL headers and run on both libraries (c-tests/kerberos/run.sh).
  *
  *   gssc info                 kerberos_try_kinit on a set of codes,
- *                             kerberos_server_valid, and the linked
- *                             authenticators with their halves
+ *                             kerberos_server_valid, mylocalhost (the
+ *                             name in the GSSAPI service name), and the
+ *                             linked authenticators with their halves
  *   gssc open MAILBOX         mail_open of an IMAP mailbox (GSSAPI is the
  *                             only mechanism the server offers): the
  *                             callbacks in order, then the messages
@@ -41,6 +42,7 @@ int main (int argc,char *argv[])
       printf ("kerberos_try_kinit(%ld)=%ld\n",codes[i],
 	      kerberos_try_kinit ((unsigned int) codes[i]));
     printf ("kerberos_server_valid=%ld\n",kerberos_server_valid ());
+    printf ("mylocalhost=%s\n",mylocalhost ());
     for (i = 1; (a = mail_lookup_auth (i)); i++)
       printf ("auth %lu %s flags=%lx client=%s server=%s\n",i,a->name,
 	      a->flags,a->client ? "yes" : "no",a->server ? "yes" : "no");

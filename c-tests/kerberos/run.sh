@@ -159,6 +159,16 @@ for p in 15402:15403:keytab 15404:15405:no-keytab; do
     if [ "$a" = "$b" ]; then ok "CAPABILITY with $what same as the original's: $a"
     else fail "CAPABILITY with $what: ours '$a', original '$b'"; fi
 done
+greeting() {
+    python3 - "$1" <<'EOP'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+print(s.makefile("rb").readline().decode().strip())
+EOP
+}
+a=$(greeting 15402) b=$(greeting 15403)
+if [ "$a" = "$b" ]; then ok "greeting (tcp_serverhost of 127.0.0.1) same as the original's: $a"
+else fail "greeting: ours '$a', original '$b'"; fi
 case $(caps 15402) in *AUTH=GSSAPI*) ok "AUTH=GSSAPI offered with a keytab" ;; *) fail "AUTH=GSSAPI with a keytab" ;; esac
 case $(caps 15404) in *AUTH=GSSAPI*) fail "AUTH=GSSAPI offered without a keytab" ;; *) ok "no AUTH=GSSAPI without a keytab" ;; esac
 
