@@ -173,12 +173,13 @@ case $(caps 15402) in *AUTH=GSSAPI*) ok "AUTH=GSSAPI offered with a keytab" ;; *
 case $(caps 15404) in *AUTH=GSSAPI*) fail "AUTH=GSSAPI offered without a keytab" ;; *) ok "no AUTH=GSSAPI without a keytab" ;; esac
 
 # The original's client (gssc on the original library) against both servers.
+# (The client's [UIDVALIDITY] notice depends on the clock: left out.)
 session() { # LABEL MAILBOX-SUFFIX [env...]: original client vs server 15403 and 15402
     local label=$1 box=$2; shift 2
     env "$@" "$W/gssc" open "{localhost:15403/imap/notls$box" 2>&1 |
-        sed 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/' >"$W/$label.orig"
+        grep -v '^notify 0: \[UIDVALIDITY' >"$W/$label.orig"
     env "$@" "$W/gssc" open "{localhost:15402/imap/notls$box" 2>&1 |
-        sed 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/' >"$W/$label.ours"
+        grep -v '^notify 0: \[UIDVALIDITY' >"$W/$label.ours"
     if cmp -s "$W/$label.orig" "$W/$label.ours"; then
         ok "$label: our server answers as the original ($(tr '\n' '|' <"$W/$label.ours" | head -c 200))"
     else
@@ -191,6 +192,27 @@ session gssapi-wrong-authz "/user=root}krbbox"
 check "GSSAPI as root (another authorization identity) refused" grep -q '^open failed$' "$W/gssapi-wrong-authz.ours"
 session gssapi-no-ticket "/user=$SUSER}krbbox" KRB5CCNAME="FILE:$W/no-cache"
 check "GSSAPI without a ticket fails on the client" grep -q '^open failed$' "$W/gssapi-no-ticket.ours"
+
+# Both halves in one program (gsspair.c): auth_gssapi_client in the parent,
+# mail_auth ("GSSAPI") in a child over a socket pair, on each library; the
+# server's name is imap@<mylocalhost> (no socket on stdin).
+LH=$(sed -n 's/^mylocalhost=//p' "$W/info-keytab.ours")
+if [ -n "$LH" ] && kadmin.local -r CCTEST.LOCAL -q "addprinc -randkey imap/$LH@CCTEST.LOCAL" >>"$W/kadmin.log" 2>&1 &&
+    kadmin.local -r CCTEST.LOCAL -q "ktadd -k $W/keytab imap/$LH@CCTEST.LOCAL" >>"$W/kadmin.log" 2>&1 &&
+    cc -w -I"$CCT_ORIG_INC" -o "$W/gsspair" "$HERE/gsspair.c" "$CCT_ORIG_SO" 2>"$W/cc.log"; then
+    printf '[domain_realm]\n %s = CCTEST.LOCAL\n' "$LH" >>"$W/krb5.conf"
+    KRB5_KTNAME="FILE:$W/keytab" both pair-login timeout 30 "$W/gsspair" "$SUSER"
+    check "GSSAPI client and server halves of our library agree: $SUSER logged in" \
+        grep -q "^server: mail_auth=$SUSER\$" "$W/pair-login.ours"
+    KRB5_KTNAME="FILE:$W/keytab" KRB5CCNAME="FILE:$W/no-cache" both pair-no-ticket timeout 30 "$W/gsspair" "$SUSER"
+    check "GSSAPI client without a ticket cancels; the server logs nobody in" \
+        grep -q '^server: mail_auth=NIL$' "$W/pair-no-ticket.ours"
+    KRB5_KTNAME="FILE:$W/keytab" both pair-root timeout 30 "$W/gsspair" root
+    check "GSSAPI as root with $SUSER's ticket: refused by the server" \
+        grep -q '^server: mail_auth=NIL$' "$W/pair-root.ours"
+else
+    fail "gsspair set-up (mylocalhost '$LH'): $(tail -n 3 "$W/kadmin.log") $(head -n 3 "$W/cc.log")"
+fi
 
 sleep 0.3
 if grep -q '^signal' "$W/sessions.log" 2>/dev/null; then
