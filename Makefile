@@ -53,6 +53,18 @@ else
 KNOB_ERROR += PASSWDTYPE=$(PW_EFFECTIVE) is unknown (supported: std pam pmb nul).
 endif
 
+# PASSWDTYPE=nul refuses every plaintext password (FAQ 3.17): without a
+# secure authenticator that works without one (EXTRAAUTHENTICATORS=gss) or
+# the CRAM-MD5 database (MD5PWD) installed, nobody could log in to a server
+# built on the library, so the build stops.
+ifeq ($(PW_KIND),nul)
+ifeq ($(strip $(EXTRAAUTHENTICATORS)),)
+ifeq ($(wildcard $(MD5PWD)),)
+KNOB_ERROR += PASSWDTYPE=nul disables every plaintext login: name an extra authenticator (EXTRAAUTHENTICATORS=gss) or install the CRAM-MD5 database $(MD5PWD) first, else nobody can log in to a server.
+endif
+endif
+endif
+
 ifeq ($(SSLTYPE),none)
 SSL_FEATURE := ssl-none
 else ifeq ($(SSLTYPE),unix)

@@ -18,6 +18,7 @@
 #include <syslog.h>
 #include <unistd.h>
 #include <time.h>
+#include <sys/stat.h>
 #include "c-client.h"
 
 #define CMDLEN 8192		/* longest command line part */
@@ -27,6 +28,8 @@
 #define IDLETIMEOUT 1800	/* seconds of silence before we hang up */
 #define LOGINTIMEOUT 120	/* seconds to log in */
 #define ANOFILE "/etc/anonymous.newsgroups"	/* anonymous logins allowed */
+#define ALERTFILE "/etc/imapd.alert"	/* the system's alert, to every session */
+#define USERALERTFILE ".imapalert"	/* a user's own alert, in the home */
 
 enum { T_ATOM, T_STRING, T_LPAREN, T_RPAREN };
 typedef struct { int kind; char *s; unsigned long len; } TOKEN;
@@ -219,6 +222,7 @@ static void capability (void)
 	out (" AUTH=");
 	out (auth->name);
       }
+    if (!access (ANOFILE,F_OK)) out (" AUTH=ANONYMOUS");
   }
 }
 
@@ -364,6 +368,23 @@ static void do_authenticate (void)
   char *user;
   if (!is_string (2) || ntok != 3) { tagged ("BAD","Missing or extra arguments"); return; }
   cancelled = 0;
+  /* ANONYMOUS (RFC 4505) is the server's own, as in imapd: the trace
+   * string, then anonymous_login, when the site allows anonymous users */
+  if (!strcasecmp (tok[2].s,"ANONYMOUS") && !access (ANOFILE,F_OK)) {
+    unsigned long len;
+    char *trace = responder ("",0,&len);
+    if (!trace) tagged ("BAD","AUTHENTICATE ANONYMOUS cancelled");
+    else {
+      if (anonymous_login (0,NIL)) {
+	loggedin = 1;
+	syslog (LOG_INFO,"Authenticated anonymous=%.80s host=%.80s",trace,tcp_clienthost ());
+	tagged ("OK","AUTHENTICATE completed (anonymous)");
+      }
+      else tagged ("NO","AUTHENTICATE ANONYMOUS failed");
+      fs_give ((void **) &trace);
+    }
+    return;
+  }
   user = mail_auth (up (tok[2].s),responder,0,NIL);
   if (user) {
     loggedin = 1;
@@ -664,6 +685,37 @@ static void dispatch (void)
   else tagged ("BAD","Command unrecognized");
 }
 
+/* Alerts, as imapd gives them: each line of an alert file as an untagged
+ * "* OK [ALERT]" response, again only once the file has changed. The system
+ * file goes to every session, the user's (found with mailboxfile) after the
+ * login. (imapd looks at most once a minute; this server at each command.) */
+static time_t sysalert,useralert;
+
+static time_t show_alert (char *file,time_t shown)
+{
+  struct stat sb;
+  FILE *f;
+  int c,start = 1;
+  if (!file || stat (file,&sb) || sb.st_mtime <= shown || !(f = fopen (file,"r")))
+    return shown;
+  while ((c = getc (f)) != EOF) {
+    if (start) out ("* OK [ALERT] ");
+    start = (c == '\n');
+    if (start) out ("\015\012");
+    else if (c != '\r' && c != '\0') PBOUT (c);
+  }
+  fclose (f);
+  if (!start) out ("\015\012");
+  return sb.st_mtime;
+}
+
+static void alerts (void)
+{
+  char tmp[MAILTMPLEN];
+  sysalert = show_alert (ALERTFILE,sysalert);
+  if (loggedin) useralert = show_alert (mailboxfile (tmp,USERALERTFILE),useralert);
+}
+
 int main (int argc,char *argv[])
 {
   (void) argc;
@@ -684,7 +736,7 @@ int main (int argc,char *argv[])
       if (stream) mail_close (stream);
       return 0;
     }
-    if (r > 0) dispatch ();
+    if (r > 0) { alerts (); dispatch (); }
     if (stream) report_exists ();
     flush ();
   }

@@ -127,10 +127,10 @@ fn log_cuts_at_nul_and_reports_each_call() {
 /// failure value.
 #[test]
 fn stub_export_reports_and_fails() {
-    use c_client::abi::exports::auth_gssapi_valid;
-    assert_eq!(auth_gssapi_valid(), 0);
+    use c_client::abi::exports::imap_annotation_work;
+    assert_eq!(imap_annotation_work(), 0);
     assert_eq!(
-        logged_with("auth_gssapi_valid:"),
-        vec!["auth_gssapi_valid: not available in this version of c-client"]
+        logged_with("imap_annotation_work:"),
+        vec!["imap_annotation_work: not available in this version of c-client"]
     );
 }

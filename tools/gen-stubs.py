@@ -100,7 +100,10 @@ def main():
     print("#![allow(clippy::too_many_arguments)]")
     print()
     print("use super::bindings::*;")
-    print("use super::{not_available, GssBuffer};")
+    if any("GssBuffer" in line for line in out):
+        print("use super::{not_available, GssBuffer};")
+    else:
+        print("use super::not_available;")
     print("use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_ushort, c_void};")
     print()
     print("not_available! {")

@@ -92,6 +92,25 @@ expect_tail "PASSWDTYPE=nul SSLTYPE=none: plaintext never (1)" "$V $P1 " PASSWDT
 expect_tail "PASSWDTYPE=nul SSLTYPE=nopwd: 1, TLS init, then 2" "$V $P1 $S $P2 " PASSWDTYPE=nul SSLTYPE=nopwd
 
 # --- unsupported knobs stop make before anything is built ---
+# PASSWDTYPE=nul needs another way in (FAQ 3.17): an extra authenticator or
+# the CRAM-MD5 database.
+out=$(make --no-print-directory lib PORT=lnx PASSWDTYPE=nul MD5PWD="$W/no-cram-md5.pwd" 2>&1)
+if [ $? -ne 0 ] && echo "$out" | grep -q "PASSWDTYPE=nul disables every plaintext login" &&
+    ! echo "$out" | grep -q Compiling; then
+    ok "make PASSWDTYPE=nul without an extra authenticator or CRAM-MD5 database stops early"
+else
+    fail "make PASSWDTYPE=nul without another authenticator: $(echo "$out" | tail -n 3)"
+fi
+: >"$W/cram-md5.pwd"
+for knobs in "EXTRAAUTHENTICATORS=gss MD5PWD=$W/no-cram-md5.pwd" "MD5PWD=$W/cram-md5.pwd"; do
+    # shellcheck disable=SC2086
+    if make -s --no-print-directory config PORT=lnx PASSWDTYPE=nul $knobs >"$W/nul.log" 2>&1; then
+        ok "PASSWDTYPE=nul accepted with $knobs"
+    else
+        fail "PASSWDTYPE=nul with $knobs: $(tail -n 2 "$W/nul.log")"
+    fi
+done
+
 for pw in afs dce; do
     out=$(make --no-print-directory lib PASSWDTYPE=$pw 2>&1)
     rc=$?
@@ -156,7 +175,7 @@ else
 fi
 
 # --- the cargo features of a non-default configuration compile ---
-feats=$(make -s --no-print-directory config PORT=lnx PASSWDTYPE=nul SSLTYPE=none EXTRADRIVERS= | sed -n 's/^FEATURES=//p')
+feats=$(make -s --no-print-directory config PORT=lnx PASSWDTYPE=nul EXTRAAUTHENTICATORS=gss SSLTYPE=none EXTRADRIVERS= | sed -n 's/^FEATURES=//p')
 if cargo test -q --lib --no-default-features --features "$feats" env::config >"$W/cargo.log" 2>&1; then
     ok "crate builds and config tests pass with features '$feats'"
 else

@@ -9,6 +9,7 @@ environment: SRV_USER, SRV_PASS, SRV_CRAM (the CRAM-MD5 file's password)
 import imaplib
 import poplib
 import socket
+import os
 import sys
 import time
 
@@ -214,6 +215,8 @@ def imap_failures(port):
         ok("imap no login after a break-in attempt")
     m.shutdown()
     m = imaplib.IMAP4(HOST, port)
+    check("imap no AUTH=ANONYMOUS without /etc/anonymous.newsgroups",
+          "AUTH=ANONYMOUS" not in m.capabilities, m.capabilities)
     try:
         m.login("anonymous", "guest")
         fail("imap anonymous refused without /etc/anonymous.newsgroups", "accepted")
@@ -383,6 +386,12 @@ def cram(iport, pport):
     typ, d = m.login("anonymous", "guest@example.org")
     check("imap anonymous login with /etc/anonymous.newsgroups", typ == "OK", d)
     m.logout()
+    m = imaplib.IMAP4(HOST, iport)
+    check("imap AUTH=ANONYMOUS advertised with /etc/anonymous.newsgroups",
+          "AUTH=ANONYMOUS" in m.capabilities, m.capabilities)
+    typ, d = m.authenticate("ANONYMOUS", lambda _: b"guest@example.org")
+    check("imap AUTHENTICATE ANONYMOUS (trace string, then anonymous_login)", typ == "OK", d)
+    m.logout()
     p = poplib.POP3(HOST, pport)
     check("pop greeting carries the APOP challenge", b"<" in p.getwelcome(), p.getwelcome())
     r = p.apop(USER, CRAM)
@@ -512,54 +521,98 @@ def tls(iport, pport, implicit, nocert):
 
 # ---- group "load": many concurrent sessions on one shared mix mailbox ----
 
-def load(port, sessions, parallel):
+def load(port, sessions, password):
+    """SESSIONS clients at once, each its own server process: all log in
+    and SELECT, wait for each other (so every session is alive at the same
+    time), then FETCH and STORE. The launcher logs each server's peak
+    memory (run.sh checks it)."""
     import threading
     m = imaplib.IMAP4(HOST, port)
-    m.login(USER, PASS)
+    m.login(USER, password)
     for k in range(10):
         m.append("mixbox", None, None,
                  b"From: Load <load@example.org>\r\nSubject: load %d\r\n\r\nLoad body %d.\r\n" % (k, k))
     m.logout()
     done, errors, fetched = [0], [], [0]
     lock = threading.Lock()
-    todo = list(range(sessions))
+    barrier = threading.Barrier(sessions + 1)
 
-    def worker():
-        while True:
+    def worker(k):
+        c = None
+        try:
+            c = imaplib.IMAP4(HOST, port, timeout=70)
+            c.login(USER, password)
+            typ, d = c.select("mixbox")
+            assert typ == "OK" and d[0] == b"10", d
+        except Exception as e:  # counted, reported below
             with lock:
-                if not todo:
-                    return
-                k = todo.pop()
-            try:
-                c = imaplib.IMAP4(HOST, port)
-                c.login(USER, PASS)
-                typ, d = c.select("mixbox")
-                assert typ == "OK" and d[0] == b"10", d
-                typ, d = c.fetch("1:*", "(UID FLAGS BODY.PEEK[HEADER])")
-                assert typ == "OK", d
-                n = (k % 10) + 1
-                typ, d = c.store(str(n), "+FLAGS", "(\\Flagged)")
-                assert typ == "OK", d
-                typ, d = c.store(str(n), "-FLAGS", "(\\Flagged)")
-                assert typ == "OK", d
-                c.logout()
-                with lock:
-                    done[0] += 1
-                    fetched[0] += 10
-            except Exception as e:  # counted, reported below
-                with lock:
-                    errors.append(repr(e))
+                errors.append("login/select: " + repr(e))
+            barrier.abort()
+            return
+        try:
+            barrier.wait(timeout=70)
+        except threading.BrokenBarrierError:
+            pass
+        try:
+            typ, d = c.fetch("1:*", "(UID FLAGS BODY.PEEK[HEADER])")
+            assert typ == "OK" and len([x for x in d if isinstance(x, tuple)]) == 10, d
+            n = (k % 10) + 1
+            typ, d = c.store(str(n), "+FLAGS", "(\\Flagged)")
+            assert typ == "OK", d
+            typ, d = c.store(str(n), "-FLAGS", "(\\Flagged)")
+            assert typ == "OK", d
+            c.logout()
+            with lock:
+                done[0] += 1
+                fetched[0] += 10
+        except Exception as e:  # counted, reported below
+            with lock:
+                errors.append(repr(e))
 
     t0 = time.monotonic()
-    threads = [threading.Thread(target=worker) for _ in range(parallel)]
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(sessions)]
     for t in threads:
         t.start()
+    together = False
+    try:
+        barrier.wait(timeout=75)
+        together = True
+    except threading.BrokenBarrierError:
+        pass
     for t in threads:
         t.join()
     took = time.monotonic() - t0
-    check("load: %d sessions (%d at a time) on one mix mailbox all complete in %.1f s "
-          "(%.1f sessions/s, %d messages fetched)" % (sessions, parallel, took, sessions / took, fetched[0]),
+    check("load: %d concurrent sessions on one mix mailbox all complete in %.1f s "
+          "(%.1f sessions/s, %d messages fetched)" % (sessions, took, sessions / took, fetched[0]),
           done[0] == sessions and not errors, errors[:3])
+    check("load: all %d sessions logged in with the mailbox selected at the same time" % sessions,
+          together, errors[:3])
+
+
+# ---- group "alerts": /etc/imapd.alert and the user's .imapalert ----
+
+def alerts(port):
+    r = Raw(port)
+    r.line()
+    r.send(b"a NOOP\r\n")
+    got = r.until(b"a ")
+    check("system alert: each line of /etc/imapd.alert as * OK [ALERT], before the tagged reply",
+          got[:2] == [b"* OK [ALERT] Maintenance tonight at 22:00\r\n",
+                      b"* OK [ALERT] Second line\r\n"] and got[-1].startswith(b"a OK"), got)
+    r.send(b"b NOOP\r\n")
+    got = r.until(b"b ")
+    check("system alert not repeated while the file is unchanged", len(got) == 1, got)
+    r.send(b"c LOGIN " + USER.encode() + b" " + PASS.encode() + b"\r\n")
+    got = r.until(b"c ")
+    check("login under alerts", got[-1].startswith(b"c OK"), got)
+    r.send(b"d NOOP\r\n")
+    got = r.until(b"d ")
+    check("user alert (~/.imapalert, found with mailboxfile) after the login",
+          got[:1] == [b"* OK [ALERT] Your mailbox is nearly full\r\n"] and got[-1].startswith(b"d OK"), got)
+    r.send(b"e NOOP\r\n")
+    got = r.until(b"e ")
+    check("user alert shown once", len(got) == 1, got)
+    r.close()
 
 
 def main():
@@ -571,6 +624,14 @@ def main():
         imap_bad_input(ports[0])
         pop_session(ports[1])
         pop_failures(ports[1])
+    elif group == "openimap":
+        imap_session(ports[0])
+    elif group == "openimapsasl":
+        imap_sasl(ports[0])
+        imap_bad_input(ports[0])
+    elif group == "openpop":
+        pop_session(ports[0])
+        pop_failures(ports[0])
     elif group == "failures":
         imap_failures(ports[0])
     elif group == "cram":
@@ -578,9 +639,12 @@ def main():
     elif group == "default":
         defaults(ports[0], ports[1])
     elif group == "load":
-        load(ports[0], 60, 20)
+        # Logins against the CRAM-MD5 file (cheap: no password hashing).
+        load(ports[0], 200, CRAM)
     elif group == "tls":
         tls(ports[0], ports[1], ports[2], ports[3])
+    elif group == "alerts":
+        alerts(ports[0])
     elif group == "worldread":
         worldread(ports[0])
 

@@ -47,19 +47,20 @@ def main():
 
 def reap():
     """Collects finished sessions; with LAUNCH_LOG set, appends one line per
-    session: "exit N" or "signal N" (a crash shows as a signal)."""
+    session: "exit N maxrss K" or "signal N maxrss K" (a crash shows as a
+    signal; K: the session's peak resident memory in KiB)."""
     log = os.environ.get("LAUNCH_LOG")
     try:
         while True:
-            pid, status = os.waitpid(-1, os.WNOHANG)
+            pid, status, usage = os.wait4(-1, os.WNOHANG)
             if pid <= 0:
                 break
             if log:
                 with open(log, "a") as f:
                     if os.WIFSIGNALED(status):
-                        f.write("signal %d\n" % os.WTERMSIG(status))
+                        f.write("signal %d maxrss %d\n" % (os.WTERMSIG(status), usage.ru_maxrss))
                     else:
-                        f.write("exit %d\n" % os.WEXITSTATUS(status))
+                        f.write("exit %d maxrss %d\n" % (os.WEXITSTATUS(status), usage.ru_maxrss))
     except ChildProcessError:
         pass
 

@@ -10,7 +10,7 @@
 # of the real one plus the file under test (/etc/c-client.cf,
 # /etc/cram-md5.pwd): the machine's /etc is never changed.
 #
-# Ports 14501-14510.
+# Ports 14501-14510, 15420.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -77,6 +77,11 @@ for c in open cram default world; do
     rm -f "$W/etc-$c/c-client.cf" "$W/etc-$c/cram-md5.pwd"
 done
 printf '%s\nset disable-plaintext 0\n' "$CF" >"$W/etc-open/c-client.cf"
+# Alerts (refimapd shows them as imapd does): the system's, in a copy of
+# the open configuration (port 15420), and the test user's own (made just
+# for that group).
+cp -a "$W/etc-open" "$W/etc-alert"
+printf 'Maintenance tonight at 22:00\r\nSecond line' >"$W/etc-alert/imapd.alert"
 printf '%s\nset disable-plaintext 0\n' "$CF" >"$W/etc-cram/c-client.cf"
 printf '# test\n%s\t%s\n' "$SUSER" "$SCRAM" >"$W/etc-cram/cram-md5.pwd"
 chmod 600 "$W/etc-cram/cram-md5.pwd"
@@ -119,7 +124,49 @@ start open 14501 refimapd && start open 14502 refpop3d &&
     start cram 14503 refimapd && start cram 14504 refpop3d &&
     start default 14505 refimapd && start default 14506 refpop3d &&
     start world 14507 refimapd &&
-    start default 14508 srefimapd && start default 14509 snocert || finish
+    start default 14508 srefimapd && start default 14509 snocert &&
+    start alert 15420 refimapd || finish
+
+# Syslog: refimapd built against the original headers runs scripted
+# sessions on a pipe (session-ok.imap: a login; session-fail.imap: a wrong
+# password, a failed AUTHENTICATE PLAIN, a break-in attempt, then the right
+# password after the attempts are used up) with the original library and
+# with ours, its /dev/log a private collector (logd.py, privlog.sh): the
+# syslog lines (priority, facility, identity, text; time and pid masked)
+# must be the same. In the background: the failures cost 3 s each.
+syslog_diff() {
+    local script lib ld out
+    for script in ok fail; do
+        for lib in orig ours; do
+            ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
+            rm -f "$W/log-$script-$lib.sock" "$W/log-$script-$lib.raw"
+            python3 "$HERE/logd.py" "$W/log-$script-$lib.sock" "$W/log-$script-$lib.raw" >"$W/logd-$script-$lib.out" 2>&1 &
+            local lp=$! i
+            for i in $(seq 1 100); do grep -q "^ready" "$W/logd-$script-$lib.out" && break; sleep 0.1; done
+            LD_LIBRARY_PATH=$ld timeout 60 sh "$HERE/privlog.sh" "$W/etc-open" "$W/log-$script-$lib.sock" \
+                "$W/logimapd" <"$HERE/session-$script.imap" >"$W/log-$script-$lib.session" 2>&1
+            sleep 0.2
+            kill $lp 2>/dev/null; wait $lp 2>/dev/null
+            sed -E 's/^(<[0-9]+>)[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} /\1/; s/\[[0-9]+\]:/[PID]:/' \
+                "$W/log-$script-$lib.raw" >"$W/log-$script-$lib"
+        done
+        if cmp -s "$W/log-$script-orig" "$W/log-$script-ours" && [ -s "$W/log-$script-ours" ] &&
+            cmp -s "$W/log-$script-orig.session" "$W/log-$script-ours.session"; then
+            ok "syslog of session-$script.imap same on both libraries ($(tr '\n' '|' <"$W/log-$script-ours"))"
+        else
+            fail "syslog of session-$script.imap differs"
+            diff "$W/log-$script-orig" "$W/log-$script-ours" | head -20
+            diff "$W/log-$script-orig.session" "$W/log-$script-ours.session" | head -10
+        fi
+    done
+}
+SYSLOG=0
+if [ -f "$CCT_ORIG_SO" ] && [ -f "$CCT_ORIG_INC/linkage.c" ] &&
+    cc -w -I"$CCT_ORIG_INC" -o "$W/logimapd" "$CCT_ROOT/pine-compat/refimapd.c" "$CCT_ORIG_SO" 2>"$W/logcc.log" &&
+    chmod 755 "$W/logimapd"; then
+    syslog_diff >"$W/syslog.out" 2>&1 &
+    SYSLOG=$!
+fi
 
 export SRV_USER="$SUSER" SRV_PASS="$SPASS" SRV_CRAM="$SCRAM"
 count() { # file: add its ok/FAIL lines to the totals, show them
@@ -131,18 +178,28 @@ count() { # file: add its ok/FAIL lines to the totals, show them
 # The slow group (failed logins cost 3 s each) runs beside the others.
 timeout 80 python3 "$HERE/drive.py" failures 14501 >"$W/failures.out" 2>&1 &
 slow=$!
-# So does the load: concurrent sessions (each its own server process, as
-# inetd runs them) on one shared mix mailbox; the original checks the
-# mailbox afterwards.
+# So does the load: 200 concurrent sessions (each its own server process, as
+# inetd runs them) on one shared mix mailbox, logged in against the CRAM-MD5
+# file; the original checks the mailbox afterwards, and no server process
+# grew past 48 MiB (peak RSS per session, from the launcher's wait4).
 LOAD=0
 if [ -x /usr/bin/mailutil ]; then
     rm -rf "$SHOME/mixbox"
     runuser -u "$SUSER" -- env HOME="$SHOME" sh -c 'cd && /usr/bin/mailutil create "#driver.mix/mixbox"' >/dev/null 2>&1
-    timeout 80 python3 "$HERE/drive.py" load 14501 >"$W/load.out" 2>&1 &
+    timeout 80 python3 "$HERE/drive.py" load 14503 >"$W/load.out" 2>&1 &
     LOAD=$!
 fi
-timeout 60 python3 "$HERE/drive.py" open 14501 14502 >"$W/open.out" 2>&1
+# The open configuration's IMAP session (srvbox), its SASL and bad-input
+# cases (no mailbox) and its POP3 session (INBOX) run side by side.
+timeout 60 python3 "$HERE/drive.py" openpop 14502 >"$W/openpop.out" 2>&1 &
+openpop=$!
+timeout 60 python3 "$HERE/drive.py" openimapsasl 14501 >"$W/opensasl.out" 2>&1 &
+opensasl=$!
+timeout 60 python3 "$HERE/drive.py" openimap 14501 >"$W/open.out" 2>&1
+wait "$openpop" "$opensasl"
 count "$W/open.out"
+count "$W/opensasl.out"
+count "$W/openpop.out"
 
 # The mailbox the IMAP session changed, read back by the original library
 # (mailutil): one message expunged, one appended.
@@ -195,11 +252,47 @@ else
     skip "differential sessions: the original library or its headers are missing"
 fi
 
+# pw_login and grim_pid_reap_status, one program built against the
+# original headers, both libraries, identical output; in a copy of /etc
+# where group mailadm has the member nobody (administrator overrides).
+pwlogin_diff() {
+    if [ -f "$CCT_ORIG_SO" ] && [ -f "$CCT_ORIG_INC/linkage.c" ] &&
+        cc -w -I"$CCT_ORIG_INC" -o "$W/pwlogin" "$HERE/pwlogin.c" "$CCT_ORIG_SO" 2>"$W/pwcc.log"; then
+        chmod 755 "$W/pwlogin"
+        cp -a /etc "$W/etc-admin"
+        sed -i '/^mailadm:/d' "$W/etc-admin/group"
+        echo "mailadm:x:4999:nobody" >>"$W/etc-admin/group"
+        for args in "reap" "$SUSER" "root" "$SUSER $SUSER" "$SUSER nobody" "nobody $SUSER" \
+            "no-such-user" "$SUSER - /tmp"; do
+            for lib in orig ours; do
+                ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
+                # shellcheck disable=SC2086
+                LD_LIBRARY_PATH=$ld timeout 20 unshare -m sh -c 'mount --bind "$1" /etc && shift && exec "$@"' sh \
+                    "$W/etc-admin" "$W/pwlogin" $args >"$W/pw.$lib" 2>&1
+            done
+            if cmp -s "$W/pw.orig" "$W/pw.ours" && [ -s "$W/pw.ours" ]; then
+                ok "pwlogin $args: same on both libraries ($(tr '\n' '|' <"$W/pw.ours"))"
+            else
+                fail "pwlogin $args differs"; diff "$W/pw.orig" "$W/pw.ours" | head -10
+            fi
+        done
+    else
+        skip "pw_login differential: the original or its headers are missing"
+    fi
+}
+pwlogin_diff >"$W/pwlogin.out" 2>&1 &
+PWLOGIN=$!
+
 reset_boxes
 timeout 60 python3 "$HERE/drive.py" cram 14503 14504 >"$W/cram.out" 2>&1
 count "$W/cram.out"
 timeout 60 python3 "$HERE/drive.py" default 14505 14506 >"$W/default.out" 2>&1
 count "$W/default.out"
+printf 'Your mailbox is nearly full\n' >"$SHOME/.imapalert"
+chown "$SUSER:" "$SHOME/.imapalert"
+timeout 30 python3 "$HERE/drive.py" alerts 15420 >"$W/alerts.out" 2>&1
+rm -f "$SHOME/.imapalert"
+count "$W/alerts.out"
 timeout 30 python3 "$HERE/drive.py" worldread 14507 >"$W/world.out" 2>&1
 count "$W/world.out"
 if [ "$HAVE_TLS" = 1 ]; then
@@ -240,6 +333,12 @@ fi
 
 wait "$slow"
 count "$W/failures.out"
+if [ "$SYSLOG" != 0 ]; then
+    wait "$SYSLOG"
+    count "$W/syslog.out"
+fi
+wait "$PWLOGIN"
+count "$W/pwlogin.out"
 if [ "$LOAD" != 0 ]; then
     wait "$LOAD"
     count "$W/load.out"
@@ -255,9 +354,16 @@ fi
 # No session of any server died by a signal.
 sleep 0.5
 if grep -q '^signal' "$W/sessions.log" 2>/dev/null; then
-    fail "server sessions killed by a signal: $(grep -c '^signal' "$W/sessions.log") ($(sort "$W/sessions.log" | uniq -c | tr '\n' ' '))"
+    fail "server sessions killed by a signal: $(grep -c '^signal' "$W/sessions.log") ($(cut -d' ' -f1,2 "$W/sessions.log" | sort | uniq -c | tr '\n' ' '))"
 else
     ok "no server session died by a signal ($(wc -l <"$W/sessions.log" 2>/dev/null || echo 0) sessions)"
 fi
-rm -f "$SHOME/srvbox"
+peak=$(awk '$3 == "maxrss" && $4 > m { m = $4 } END { print m + 0 }' "$W/sessions.log" 2>/dev/null)
+n=$(grep -c maxrss "$W/sessions.log" 2>/dev/null)
+if [ "${n:-0}" -ge 200 ] && [ "${peak:-0}" -gt 0 ] && [ "$peak" -lt 49152 ]; then
+    ok "memory bounded: the largest of $n server sessions peaked at $peak KiB (< 48 MiB)"
+else
+    fail "server memory: $n sessions, largest peak $peak KiB"
+fi
+rm -f "$SHOME/srvbox" "$SHOME/.imapalert"
 finish

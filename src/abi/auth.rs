@@ -10,7 +10,7 @@ use super::memory::c_bytes;
 const PWDLEN: usize = MAILTMPLEN as usize;
 
 /// One challenge from the server (None: the exchange ended).
-unsafe fn challenge(ch: authchallenge_t, stream: *mut c_void) -> Option<Vec<u8>> {
+pub(super) unsafe fn challenge(ch: authchallenge_t, stream: *mut c_void) -> Option<Vec<u8>> {
     let f = ch?;
     let mut len: c_ulong = 0;
     // SAFETY: the driver's challenger with its own stream.
@@ -26,7 +26,7 @@ unsafe fn challenge(ch: authchallenge_t, stream: *mut c_void) -> Option<Vec<u8>>
     Some(v)
 }
 
-unsafe fn respond(rs: authrespond_t, stream: *mut c_void, data: Option<&[u8]>) -> bool {
+pub(super) unsafe fn respond(rs: authrespond_t, stream: *mut c_void, data: Option<&[u8]>) -> bool {
     let Some(f) = rs else { return false };
     // SAFETY: the driver's responder; a NULL response cancels.
     unsafe {

@@ -309,7 +309,12 @@ const fn authenticator(name: *mut c_char, flags: c_long) -> AUTHENTICATOR {
 }
 
 #[no_mangle]
-pub static mut auth_gss: AUTHENTICATOR = authenticator(c_str!("GSSAPI"), 0x3);
+pub static mut auth_gss: AUTHENTICATOR = AUTHENTICATOR {
+    valid: Some(super::gss::auth_gssapi_valid),
+    client: Some(super::gss::auth_gssapi_client),
+    server: Some(super::gss::auth_gssapi_server),
+    ..authenticator(c_str!("GSSAPI"), 0x3)
+};
 #[no_mangle]
 pub static mut auth_ext: AUTHENTICATOR = AUTHENTICATOR {
     client: Some(super::auth::auth_external_client),

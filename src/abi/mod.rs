@@ -14,6 +14,7 @@ pub mod drvhelpers;
 pub mod dummy;
 pub mod encodings;
 pub mod env;
+pub mod gss;
 pub mod hash;
 pub mod imap;
 pub mod lock;
@@ -64,6 +65,7 @@ pub mod exports {
     pub use super::dummy::*;
     pub use super::encodings::*;
     pub use super::env::*;
+    pub use super::gss::*;
     pub use super::hash::*;
     pub use super::imap::*;
     pub use super::lock::*;

@@ -123,6 +123,12 @@ pub unsafe extern "C" fn auth_link(auth: *mut AUTHENTICATOR) {
                 {
                     (*auth).server = None;
                 }
+                // Likewise a copy of auth_gss without a usable keytab.
+                if valid as usize == super::gss::auth_gssapi_valid as *const () as usize
+                    && super::gss::gss_server_unavailable()
+                {
+                    (*auth).server = None;
+                }
             }
             let head = authenticators();
             if head.is_null() {

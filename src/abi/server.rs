@@ -372,9 +372,19 @@ fn deliver(notices: Vec<login::Notice>) {
 
 /// Runs a login step with the environment's conventions (fatal errors go
 /// to the application's `fatal`), then delivers queued notices.
-fn login_step(
+/// Hands the program's service name (`SET_SERVICENAME`: PAM's service) to
+/// the login code.
+fn sync_service_name() {
+    // SAFETY: a GET of a string parameter.
+    let p = unsafe { super::params::mail_parameters(null_mut(), GET_SERVICENAME, null_mut()) };
+    // SAFETY: the string the program set stays alive while it is set.
+    login::set_service_name(unsafe { c_bytes(p as *const c_char) }.map(<[u8]>::to_vec));
+}
+
+pub(super) fn login_step(
     f: impl FnOnce(&login::Context, &mut Vec<login::Notice>) -> Result<bool, crate::env::user::Fatal>,
 ) -> bool {
+    sync_service_name();
     let md5_enabled = md5_file_exists();
     let cx = login::Context {
         md5_enabled,
@@ -465,6 +475,7 @@ pub unsafe extern "C" fn checkpw(
         let Some(rec) = passwd_of(pw) else {
             return null_mut();
         };
+        sync_service_name();
         let mut notices = Vec::new();
         let ok = login::check_password(&rec, p, &mut notices);
         deliver(notices);
@@ -496,11 +507,74 @@ pub unsafe extern "C" fn loginpw(pw: *mut passwd, _argc: c_int, _argv: *mut *mut
     })
 }
 
+/// The fields of a C `struct passwd` the login code uses.
+fn passwd_fields(pw: *mut passwd) -> Option<crate::os::user::Passwd> {
+    if pw.is_null() {
+        return None;
+    }
+    let pw = pw as *const libc::passwd;
+    // SAFETY: pw is a passwd record of the system's layout (the header's
+    // `struct passwd`); its strings are NULL or NUL-terminated.
+    unsafe {
+        Some(crate::os::user::Passwd {
+            name: c_bytes((*pw).pw_name)?.to_vec(),
+            home: c_bytes((*pw).pw_dir).unwrap_or(b"").to_vec(),
+            gecos: c_bytes((*pw).pw_gecos).unwrap_or(b"").to_vec(),
+            uid: (*pw).pw_uid,
+            gid: (*pw).pw_gid,
+        })
+    }
+}
+
+/// `pw_login`: finishes the login of `pw` (never root): an administrator
+/// `auser` other than the user must be in group `mailadm`; the process
+/// becomes the user (chroot into `home` first on a closed-box server) and
+/// the environment is set up with `home` (the passwd entry's when NULL).
+/// A NULL `user` sets the environment up without a user name, as for
+/// anonymous logins.
+///
+/// # Safety
+/// `pw` NULL or a passwd record; strings NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn pw_login(
+    pw: *mut passwd,
+    auser: *mut c_char,
+    user: *mut c_char,
+    home: *mut c_char,
+    _argc: c_int,
+    _argv: *mut *mut c_char,
+) -> c_long {
+    super::guard("pw_login", 0, || {
+        let rec = passwd_fields(pw);
+        // SAFETY: per the contract.
+        let (a, u, h) = unsafe { (c_bytes(auser), c_bytes(user), c_bytes(home)) };
+        c_long::from(login_step(|_, _| login::pw_login(rec, a, u, h)))
+    })
+}
+
+/// `grim_pid_reap_status`: reaps the child `pid` (sending it SIGHUP first
+/// when `killreq`), its wait status into `status` when not NULL.
+///
+/// # Safety
+/// `status` NULL or an `int` to write.
+#[no_mangle]
+pub unsafe extern "C" fn grim_pid_reap_status(pid: c_int, killreq: c_int, status: *mut c_void) {
+    super::guard("grim_pid_reap_status", (), || {
+        // SAFETY: per the contract, status is NULL or a writable int.
+        let st = unsafe { (status as *mut c_int).as_mut() };
+        stdio::reap_child(pid, killreq != 0, st)
+    })
+}
+
 // ---- server SASL ----
 
 /// A response from the server's responder: the bytes (None when the client
 /// cancelled or the exchange failed). The responder's buffer is freed.
-fn respond(responder: authresponse_t, challenge: &[u8], send_len: usize) -> Option<Vec<u8>> {
+pub(super) fn respond(
+    responder: authresponse_t,
+    challenge: &[u8],
+    send_len: usize,
+) -> Option<Vec<u8>> {
     let r = responder?;
     let mut chal = challenge.to_vec();
     chal.push(0);
@@ -531,7 +605,7 @@ fn respond(responder: authresponse_t, challenge: &[u8], send_len: usize) -> Opti
     Some(out)
 }
 
-fn my_user_name() -> *mut c_char {
+pub(super) fn my_user_name() -> *mut c_char {
     // SAFETY: NULL flags are allowed.
     unsafe { super::env::myusername_full(null_mut()) }
 }

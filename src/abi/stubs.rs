@@ -5,15 +5,10 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::bindings::*;
-use super::{not_available, GssBuffer};
+use super::not_available;
 use std::os::raw::{c_char, c_int, c_long, c_uchar, c_ulong, c_ushort, c_void};
 
 not_available! {
-    fn auth_gssapi_client(_a0: authchallenge_t, _a1: authrespond_t, _a2: *mut c_char, _a3: *mut NETMBX, _a4: *mut c_void, _a5: *mut c_ulong, _a6: *mut c_char) -> c_long = 0;
-    fn auth_gssapi_client_work(_a0: authchallenge_t, _a1: GssBuffer, _a2: authrespond_t, _a3: *mut c_char, _a4: *mut NETMBX, _a5: *mut c_void, _a6: *mut c_char, _a7: kinit_t) -> c_long = 0;
-    fn auth_gssapi_server(_a0: authresponse_t, _a1: c_int, _a2: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn auth_gssapi_valid() -> c_long = 0;
-    fn grim_pid_reap_status(_a0: c_int, _a1: c_int, _a2: *mut c_void);
     fn imap_acl_work(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut *mut c_void) -> c_long = 0;
     fn imap_annotation_work() -> c_long = 0;
     fn imap_anon(_a0: *mut MAILSTREAM, _a1: *mut c_char) -> c_long = 0;
@@ -74,9 +69,6 @@ not_available! {
     fn ip_sockaddrtoport(_a0: *mut c_void) -> c_long = 0;
     fn ip_sockaddrtostring(_a0: *mut c_void) -> *mut c_char = std::ptr::null_mut();
     fn ip_stringtoaddr(_a0: *mut c_char, _a1: *mut usize, _a2: *mut c_int) -> *mut c_void = std::ptr::null_mut();
-    fn kerberos_login(_a0: *mut c_char, _a1: *mut c_char, _a2: c_int, _a3: *mut *mut c_char) -> *mut c_char = std::ptr::null_mut();
-    fn kerberos_server_valid() -> c_long = 0;
-    fn kerberos_try_kinit(_a0: u32) -> c_long = 0;
     fn mail_thread_c2node(_a0: *mut MAILSTREAM, _a1: container_t, _a2: c_long) -> *mut THREADNODE = std::ptr::null_mut();
     fn mail_thread_check_child(_a0: container_t, _a1: container_t) -> c_long = 0;
     fn mail_thread_prune_dummy(_a0: container_t, _a1: container_t) -> container_t = std::ptr::null_mut();
@@ -87,7 +79,6 @@ not_available! {
     fn md5_update(_a0: *mut c_void, _a1: *mut c_uchar, _a2: c_ulong);
     fn mix_sortcache_open(_a0: *mut MAILSTREAM) -> *mut libc::FILE = std::ptr::null_mut();
     fn mix_sortcache_update(_a0: *mut MAILSTREAM, _a1: *mut *mut libc::FILE) -> c_long = 0;
-    fn pw_login(_a0: *mut passwd, _a1: *mut c_char, _a2: *mut c_char, _a3: *mut c_char, _a4: c_int, _a5: *mut *mut c_char) -> c_long = 0;
     fn tcp_isclienthost(_a0: *mut c_char) -> c_long = 0;
     fn tcp_name(_a0: *mut c_void, _a1: c_long) -> *mut c_char = std::ptr::null_mut();
     fn tcp_socket_open(_a0: c_int, _a1: *mut c_void, _a2: usize, _a3: c_ushort, _a4: *mut c_char, _a5: *mut c_int, _a6: *mut c_char) -> c_int = 0;

@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod heap;
 pub mod host;
+pub mod krb5;
 pub mod lock;
 #[cfg(any(feature = "passwd-pam", feature = "passwd-pmb"))]
 pub mod pam;

@@ -420,3 +420,25 @@ pub fn fd_write(fd: i32, buf: &[u8]) -> std::io::Result<usize> {
         }
     }
 }
+
+/// `grim_pid_reap_status` (the `waitpid` flavour of the Linux ports): with
+/// `kill` the child gets SIGHUP first; then waits for `pid` until it is
+/// reaped or there is no such child, leaving its status in `status` when
+/// that is given.
+pub fn reap_child(pid: i32, kill: bool, status: Option<&mut i32>) {
+    if kill {
+        // SAFETY: kill has no memory preconditions.
+        unsafe { libc::kill(pid, libc::SIGHUP) };
+    }
+    let mut local = 0;
+    let st: *mut i32 = match status {
+        Some(s) => s,
+        None => &mut local,
+    };
+    loop {
+        // SAFETY: st points at an int alive for the call.
+        if unsafe { libc::waitpid(pid, st, 0) } >= 0 || errno() == libc::ECHILD {
+            break;
+        }
+    }
+}

@@ -173,9 +173,21 @@ pub fn check_std(pw: &Passwd, pass: &[u8], notices: &mut Vec<Notice>) -> bool {
     ok
 }
 
+static SERVICE_NAME: std::sync::Mutex<Option<Vec<u8>>> = std::sync::Mutex::new(None);
+
+/// Records the program's service name (`SET_SERVICENAME`, a pointer the
+/// library keeps, read by the C layer before each login).
+pub fn set_service_name(name: Option<Vec<u8>>) {
+    *SERVICE_NAME.lock().unwrap_or_else(|e| e.into_inner()) = name;
+}
+
 /// The PAM service name (`SET_SERVICENAME`; "unknown" when never set).
 fn service_name() -> Vec<u8> {
-    params::string(Owner::Mail, 119).unwrap_or_else(|| b"unknown".to_vec())
+    SERVICE_NAME
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .unwrap_or_else(|| b"unknown".to_vec())
 }
 
 /// `checkpw`: the built-in back end's verdict on `pass` for `pw`.
