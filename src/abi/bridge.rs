@@ -1073,12 +1073,16 @@ pub unsafe fn flagmsg(stream: *mut MAILSTREAM, elt: *mut MESSAGECACHE) {
         f = f.with(Flags::RECENT, e.recent() != 0);
         // The element's bits index the stream's keyword names, which the
         // generic layer may have just extended; the core numbers its own.
-        let named: Vec<Option<Vec<u8>>> = (*stream)
-            .user_flags
-            .iter()
-            .map(|&p| c_bytes(p).map(<[u8]>::to_vec))
-            .collect();
         let bits = e.user_flags;
+        let named: Vec<Option<Vec<u8>>> = if bits == 0 {
+            Vec::new()
+        } else {
+            (*stream)
+                .user_flags
+                .iter()
+                .map(|&p| c_bytes(p).map(<[u8]>::to_vec))
+                .collect()
+        };
         with_mailbox(stream, |mb, ev| {
             if m >= 1 && m <= mb.count() {
                 let mut keywords = 0u32;

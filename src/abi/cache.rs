@@ -136,18 +136,16 @@ pub unsafe extern "C" fn mm_cache(
                 }
                 CH_EXPUNGE => {
                     // Slide everything above the expunged slot down one place.
-                    let mut i = slot;
-                    let mut m = msgno;
-                    while m < s.nmsgs {
-                        let elt = *s.cache.add(m as usize);
-                        *s.cache.add(i) = elt;
+                    let above = (s.nmsgs as usize).saturating_sub(msgno as usize);
+                    std::ptr::copy(s.cache.add(slot + 1), s.cache.add(slot), above);
+                    std::ptr::copy(s.sc.add(slot + 1), s.sc.add(slot), above);
+                    for k in 0..above {
+                        let elt = *s.cache.add(slot + k);
                         if !elt.is_null() {
-                            (*elt).msgno = m;
+                            (*elt).msgno = msgno + k as c_ulong;
                         }
-                        *s.sc.add(i) = *s.sc.add(m as usize);
-                        i += 1;
-                        m += 1;
                     }
+                    let i = slot + above;
                     *s.cache.add(i) = null_mut();
                     *s.sc.add(i) = null_mut();
                     null_mut()
@@ -223,23 +221,140 @@ pub unsafe extern "C" fn mail_elt(stream: *mut MAILSTREAM, msgno: c_ulong) -> *m
                     (*stream).nmsgs
                 ));
             }
-            // Our own manager with the element already made: read the slot
-            // here (mail_elt runs for every message of every sequence scan).
-            // Addresses compared as words: a mismatch only takes the long way.
-            let installed = cache_manager().map_or(0, |f| f as usize);
-            let s = &*stream;
-            if installed == mm_cache as *const () as usize
-                && !s.cache.is_null()
-                && msgno <= s.cachesize
-            {
-                let elt = *s.cache.add(msgno as usize - 1);
-                if !elt.is_null() {
-                    return elt;
-                }
-            }
-            cache_call(stream, msgno, CH_MAKEELT) as *mut MESSAGECACHE
+            slot_element(stream, msgno)
         }
     })
+}
+
+/// True when the library's own cache manager is the installed one.
+fn own_manager() -> bool {
+    // Addresses compared as words: a mismatch only takes the long way.
+    cache_manager().map_or(0, |f| f as usize) == mm_cache as *const () as usize
+}
+
+/// `mail_elt` for a message number known to be within the mailbox: with
+/// our own manager and the element already made the slot is read here
+/// (every sequence scan asks for every message), else the manager makes it.
+///
+/// # Safety
+/// `stream` live, `1 <= msgno <= nmsgs`.
+#[inline]
+pub unsafe fn element(stream: *mut MAILSTREAM, msgno: c_ulong) -> *mut MESSAGECACHE {
+    // SAFETY: per the contract; our manager's slot array holds `cachesize`
+    // entries.
+    unsafe {
+        if msgno < 1 || msgno > (*stream).nmsgs {
+            return mail_elt(stream, msgno);
+        }
+        slot_element(stream, msgno)
+    }
+}
+
+/// [`element`] without the range check (mail_elt's own).
+///
+/// # Safety
+/// `stream` live, `msgno` at least 1.
+#[inline]
+unsafe fn slot_element(stream: *mut MAILSTREAM, msgno: c_ulong) -> *mut MESSAGECACHE {
+    // SAFETY: per the contract; our manager's slot array holds `cachesize`
+    // entries.
+    unsafe {
+        let s = &*stream;
+        if !s.cache.is_null() && msgno <= s.cachesize && own_manager() {
+            let elt = *s.cache.add(msgno as usize - 1);
+            if !elt.is_null() {
+                return elt;
+            }
+        }
+        cache_call(stream, msgno, CH_MAKEELT) as *mut MESSAGECACHE
+    }
+}
+
+/// The first message from `from` on whose element satisfies `pred`, with
+/// that element, as a loop of `mail_elt` calls would find it (elements not
+/// made yet are made on the way).
+///
+/// # Safety
+/// `stream` live; `from` at least 1.
+pub unsafe fn next_element(
+    stream: *mut MAILSTREAM,
+    from: c_ulong,
+    pred: impl Fn(&MESSAGECACHE) -> bool,
+) -> Option<(c_ulong, *mut MESSAGECACHE)> {
+    // SAFETY: per the contract; slots below `cachesize` are readable and
+    // non-null ones point to live elements.
+    unsafe {
+        let n = (*stream).nmsgs;
+        let mut i = from;
+        if own_manager() {
+            let s = &*stream;
+            let top = if s.cache.is_null() {
+                0
+            } else {
+                n.min(s.cachesize)
+            };
+            while i <= top {
+                let elt = *s.cache.add(i as usize - 1);
+                if elt.is_null() {
+                    break;
+                }
+                if pred(&*elt) {
+                    return Some((i, elt));
+                }
+                i += 1;
+            }
+        }
+        while i <= n {
+            let elt = element(stream, i);
+            if let Some(e) = elt.as_ref() {
+                if pred(e) {
+                    return Some((i, elt));
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+/// Runs `f` on the element of every message, in order, as a loop of
+/// `mail_elt` calls would (elements not made yet are made), reading our
+/// own manager's slots directly. `f` must not call back into the
+/// application (the slot array may move under a callback).
+///
+/// # Safety
+/// `stream` live.
+pub unsafe fn each_element(stream: *mut MAILSTREAM, mut f: impl FnMut(&mut MESSAGECACHE)) {
+    // SAFETY: per the contract; slots below `cachesize` are readable and
+    // non-null ones point to live elements.
+    unsafe {
+        let n = (*stream).nmsgs;
+        let mut i: c_ulong = 1;
+        if own_manager() {
+            while i <= n {
+                let s = &*stream;
+                if s.cache.is_null() || i > s.cachesize {
+                    break;
+                }
+                let elt = *s.cache.add(i as usize - 1);
+                let elt = if elt.is_null() {
+                    cache_call(stream, i, CH_MAKEELT) as *mut MESSAGECACHE
+                } else {
+                    elt
+                };
+                if let Some(e) = elt.as_mut() {
+                    f(e);
+                }
+                i += 1;
+            }
+        }
+        while i <= n {
+            if let Some(e) = mail_elt(stream, i).as_mut() {
+                f(e);
+            }
+            i += 1;
+        }
+    }
 }
 
 fn log_text(text: &str, level: c_long) {

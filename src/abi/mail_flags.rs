@@ -4,7 +4,7 @@
 //! the stream lock. Drivers are reached only through their `DRIVER` slots.
 
 use super::bindings::*;
-use super::cache::mail_elt;
+use super::cache::{each_element, element, mail_elt, next_element};
 use super::callbacks::{mm_flags, mm_log, mm_notify};
 use super::construct::mail_newsearchset;
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
@@ -27,20 +27,14 @@ fn log(text: &[u8], level: c_long) {
 /// `stream` live.
 unsafe fn clear_sequence(stream: *mut MAILSTREAM) {
     // SAFETY: per the contract; elements come from the cache manager.
-    unsafe {
-        let mut i = 1;
-        while i <= (*stream).nmsgs {
-            (*mail_elt(stream, i)).set_sequence(0);
-            i += 1;
-        }
-    }
+    unsafe { each_element(stream, |e| e.set_sequence(0)) };
 }
 
 /// # Safety
 /// `stream` live, `msgno` within it.
 unsafe fn mark(stream: *mut MAILSTREAM, msgno: c_ulong) {
     // SAFETY: per the contract.
-    unsafe { (*mail_elt(stream, msgno)).set_sequence(1) };
+    unsafe { (*element(stream, msgno)).set_sequence(1) };
 }
 
 /// `mail_sequence`: lights the sequence bit of each message in a
@@ -334,45 +328,42 @@ pub unsafe extern "C" fn mail_flag(
                 };
                 if selected && (f != 0 || uf != 0) {
                     let on = u32::from(flags & ST_SET != 0);
-                    let mut i = 1;
-                    while i <= (*stream).nmsgs {
-                        let elt = mail_elt(stream, i);
-                        if (*elt).sequence() != 0 {
-                            let old = flag_state(&*elt);
-                            (*elt).set_valid(0);
-                            if let Some(h) = flagmsg {
-                                h(stream, elt);
-                            }
-                            let e = &mut *elt;
-                            if f & core::bits::SEEN != 0 {
-                                e.set_seen(on);
-                            }
-                            if f & core::bits::DELETED != 0 {
-                                e.set_deleted(on);
-                            }
-                            if f & core::bits::FLAGGED != 0 {
-                                e.set_flagged(on);
-                            }
-                            if f & core::bits::ANSWERED != 0 {
-                                e.set_answered(on);
-                            }
-                            if f & core::bits::DRAFT != 0 {
-                                e.set_draft(on);
-                            }
-                            if on != 0 {
-                                e.user_flags |= uf;
-                            } else {
-                                e.user_flags &= !uf;
-                            }
-                            e.set_valid(1);
-                            if old != flag_state(e) {
-                                mm_flags(stream, e.msgno);
-                            }
-                            if let Some(h) = flagmsg {
-                                h(stream, elt);
-                            }
+                    let mut from = 1;
+                    while let Some((i, elt)) = next_element(stream, from, |e| e.sequence() != 0) {
+                        from = i + 1;
+                        let old = flag_state(&*elt);
+                        (*elt).set_valid(0);
+                        if let Some(h) = flagmsg {
+                            h(stream, elt);
                         }
-                        i += 1;
+                        let e = &mut *elt;
+                        if f & core::bits::SEEN != 0 {
+                            e.set_seen(on);
+                        }
+                        if f & core::bits::DELETED != 0 {
+                            e.set_deleted(on);
+                        }
+                        if f & core::bits::FLAGGED != 0 {
+                            e.set_flagged(on);
+                        }
+                        if f & core::bits::ANSWERED != 0 {
+                            e.set_answered(on);
+                        }
+                        if f & core::bits::DRAFT != 0 {
+                            e.set_draft(on);
+                        }
+                        if on != 0 {
+                            e.user_flags |= uf;
+                        } else {
+                            e.user_flags &= !uf;
+                        }
+                        e.set_valid(1);
+                        if old != flag_state(e) {
+                            mm_flags(stream, e.msgno);
+                        }
+                        if let Some(h) = flagmsg {
+                            h(stream, elt);
+                        }
                     }
                 }
             }

@@ -885,7 +885,15 @@ pub fn parse_carry(
                 };
                 if candidate > pos {
                     let chunk = &d[pos..candidate];
-                    let crs = memchr::memchr_iter(b'\r', chunk).count() as u64;
+                    // Most files have no CR at all: one search tells.
+                    if next_cr < pos {
+                        next_cr = memchr::memchr(b'\r', &d[pos..]).map_or(d.len(), |p| pos + p);
+                    }
+                    let crs = if next_cr >= candidate {
+                        0
+                    } else {
+                        memchr::memchr_iter(b'\r', chunk).count() as u64
+                    };
                     let lfs = memchr::memchr_iter(b'\n', chunk).count() as u64;
                     size = size + chunk.len() as u64 - crs + lfs;
                     let last_start =

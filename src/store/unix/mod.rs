@@ -381,6 +381,31 @@ pub struct UnixMailbox {
     dead: bool,
     /// Whether keywords may be created.
     kwd_create: bool,
+    /// What the last fetches read and made.
+    fetched: Fetched,
+}
+
+/// How far a fetch reads ahead of the message asked for (a program that
+/// fetches every message in turn then reads the file in large pieces).
+const READ_AHEAD: usize = 256 << 10;
+
+/// The fetch side's memory: a read-ahead window of the file and the last
+/// header and text handed out, as clients see them (a structure fetch, a
+/// header fetch and a text fetch of one message read it once). Dropped
+/// whenever the file is locked for any other work or rewritten.
+#[derive(Debug, Default)]
+struct Fetched {
+    /// File bytes from offset `at`.
+    window: Vec<u8>,
+    at: usize,
+    header: Option<(u32, Vec<u8>)>,
+    text: Option<(u32, Vec<u8>)>,
+}
+
+impl Fetched {
+    fn clear(&mut self) {
+        *self = Fetched::default();
+    }
 }
 
 impl UnixMailbox {
@@ -397,6 +422,7 @@ impl UnixMailbox {
         ev: &mut dyn Events,
         work: impl FnOnce(&mut Self, &File, &mut dyn Events) -> R,
     ) -> Result<R> {
+        self.fetched.clear();
         // The original's parse goes critical before locking and its callers
         // leave the critical section after unlocking, on every path.
         ev.critical(true);
@@ -921,6 +947,7 @@ impl UnixMailbox {
 
     /// Takes a rendered mailbox as the current state, reporting what went.
     fn apply(&mut self, r: Rendered, ev: &mut dyn Events) {
+        self.fetched.clear();
         self.size = r.len;
         if let Source::Memory(d) = &mut self.source {
             *d = r.bytes;
@@ -1208,6 +1235,7 @@ impl UnixMailbox {
             sniff,
             dead: false,
             kwd_create: false,
+            fetched: Fetched::default(),
         };
         if !options.read_only {
             // Internal (silent) sessions try once and never send the kiss
@@ -1466,6 +1494,29 @@ impl UnixMailbox {
         }
     }
 
+    /// Bytes `start..end` of the mailbox as parsed, through the read-ahead
+    /// window (fewer when the file is shorter).
+    fn fetch_bytes(&mut self, start: usize, end: usize) -> std::io::Result<&[u8]> {
+        match &self.source {
+            Source::Memory(d) => Ok(&d[start.min(d.len())..end.min(d.len())]),
+            Source::None => Ok(&[]),
+            Source::File(f) => {
+                let w = &mut self.fetched;
+                if !(w.at <= start && end <= w.at + w.window.len()) {
+                    let upto = end.max((start + READ_AHEAD).min(self.size));
+                    w.window.clear();
+                    w.at = start;
+                    if let Err(e) = read_append(f, start, upto - start, &mut w.window) {
+                        w.window.clear();
+                        return Err(e);
+                    }
+                }
+                let len = w.window.len();
+                Ok(&w.window[(start - w.at).min(len)..(end - w.at).min(len)])
+            }
+        }
+    }
+
     /// The header of message `msgno` as stored.
     fn raw_header(&self, msgno: u32) -> std::io::Result<Cow<'_, [u8]>> {
         let l = &self.msgs[msgno as usize - 1].layout;
@@ -1510,17 +1561,31 @@ impl Mailbox for UnixMailbox {
     }
 
     fn header(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
-        match self.raw_header(msgno) {
-            Ok(raw) => Ok(Cow::Owned(format::filter_internal(&format::to_crlf(&raw)))),
-            Err(e) => Err(self.read_failed(&e, ev)),
+        if !matches!(&self.fetched.header, Some((n, _)) if *n == msgno) {
+            let l = self.msgs[msgno as usize - 1].layout.clone();
+            let made = match self.fetch_bytes(l.header_start(), l.text_start()) {
+                Ok(raw) => format::filter_internal(&format::to_crlf(raw)),
+                Err(e) => return Err(self.read_failed(&e, ev)),
+            };
+            self.fetched.header = Some((msgno, made));
         }
+        Ok(Cow::Borrowed(
+            self.fetched.header.as_ref().map_or(&[], |(_, h)| h),
+        ))
     }
 
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
-        match self.raw_text(msgno) {
-            Ok(raw) => Ok(Cow::Owned(format::to_crlf(&raw))),
-            Err(e) => Err(self.read_failed(&e, ev)),
+        if !matches!(&self.fetched.text, Some((n, _)) if *n == msgno) {
+            let l = self.msgs[msgno as usize - 1].layout.clone();
+            let made = match self.fetch_bytes(l.text_start(), l.text_start() + l.text_len) {
+                Ok(raw) => format::to_crlf(raw),
+                Err(e) => return Err(self.read_failed(&e, ev)),
+            };
+            self.fetched.text = Some((msgno, made));
         }
+        Ok(Cow::Borrowed(
+            self.fetched.text.as_ref().map_or(&[], |(_, t)| t),
+        ))
     }
 
     fn store_flags(
@@ -2317,6 +2382,7 @@ pub fn rewritten_kind(kind: Kind, data: &[u8], now: &Now, host: &[u8]) -> Option
         sniff: false,
         dead: false,
         kwd_create: false,
+        fetched: Fetched::default(),
     };
     let mut ev = crate::store::events::Recorder::new();
     if !matches!(mb.absorb(data, 0, WINDOW, &mut ev), Ok(true)) {

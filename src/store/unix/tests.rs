@@ -39,6 +39,7 @@ fn load_with_kind(
         sniff: false,
         dead: false,
         kwd_create: true,
+        fetched: Default::default(),
     };
     assert!(
         matches!(mb.absorb(&data, 0, WINDOW, ev), Ok(true)),
@@ -593,6 +594,7 @@ fn check_case_dir(dir: &str) -> usize {
             sniff: false,
             dead: false,
             kwd_create: true,
+            fetched: Default::default(),
         };
         let opened = matches!(mb.absorb(&input, 0, WINDOW, &mut ev), Ok(true));
         if !opened || mb.count() == 0 {
@@ -1125,6 +1127,7 @@ fn parse_in_windows(data: &[u8], window: usize) -> (String, Vec<Event>) {
         sniff: false,
         dead: false,
         kwd_create: true,
+        fetched: Default::default(),
     };
     let ok = matches!(mb.absorb(data, 0, window, &mut ev), Ok(true));
     (
