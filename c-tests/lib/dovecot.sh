@@ -8,6 +8,9 @@
 #   dovecot_stop                 stop it and wait until it is gone
 #   DOVECOT_PASSDB_EXTRA         (optional) passdb extra fields for every user,
 #                                e.g. nodelay=y (no delay after a failed login)
+#   DOVECOT_OAUTH2_URL           (optional) token introspection URL: adds an
+#                                oauth2 passdb (POST introspection) and the
+#                                XOAUTH2 and OAUTHBEARER mechanisms
 #
 # Users (passwords in clear for CRAM-MD5): alice/alicepw, bob/bobpw,
 # carol/carolpw. Mail: Maildir under $DOVECOT_DIR/home/USER/Maildir, files
@@ -46,6 +49,24 @@ dovecot_start() {
         mkdir -p "$dir/home/$u"
     done
     chown -R "$user:" "$dir/home"
+    local mechs="plain login cram-md5" oauth=""
+    if [ -n "${DOVECOT_OAUTH2_URL:-}" ]; then
+        mechs="$mechs xoauth2 oauthbearer"
+        cat >"$dir/oauth2.conf.ext" <<EOF
+introspection_mode = post
+introspection_url = $DOVECOT_OAUTH2_URL
+tokeninfo_url = $DOVECOT_OAUTH2_URL
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+EOF
+        oauth="passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $dir/oauth2.conf.ext
+}"
+    fi
     cat >"$dir/dovecot.conf" <<EOF
 base_dir = $dir/run
 instance_name = cclient-test-$base
@@ -59,10 +80,11 @@ ssl_key = <$dir/server.key
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
 auth_failure_delay = 0
-auth_mechanisms = plain login cram-md5
+auth_mechanisms = $mechs
 mail_location = maildir:~/Maildir
 mail_plugins = \$mail_plugins quota acl
 first_valid_uid = 1
+$oauth
 passdb {
   driver = passwd-file
   args = scheme=PLAIN $dir/passwd

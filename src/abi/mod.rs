@@ -15,6 +15,8 @@ pub mod encodings;
 pub mod env;
 pub mod hash;
 pub mod imap;
+pub mod imap_int;
+pub mod ip;
 pub mod lock;
 pub mod mail;
 pub mod mail_flags;
