@@ -260,6 +260,7 @@ int main (int argc,char **argv)
        password mm_login gives */
     sprintf (name,"{127.0.0.1:%d/imap/notls/user=alice/auth=%s}INBOX",port,argv[3]);
     password = argv[4];
+    if (argc > 5) mail_parameters (NIL,SET_MAXLOGINTRIALS,(void *) atol (argv[5]));
     printf ("== open %s with token %s\n",argv[3],argv[4]);
     stream = mail_open (NIL,name,NIL);
     printf ("open %s\n",stream ? "succeeded" : "failed");

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A token-introspection service for Dovecot's oauth2 passdb, on 127.0.0.1
-only: POST token=T answers {"active": true, "username": "alice"} for the
-token "alice-good-token" and {"active": false} for any other. Writes
+only: POST token=T answers {"active": "true", "username": "alice"} for the
+token "alice-good-token" and {"active": "false"} for any other (strings:
+Dovecot 2.3 compares the attribute as text). Writes
 "ready" to stdout once listening (the suite waits for it).
 
 usage: introspect.py PORT"""
@@ -14,9 +15,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 class Handler(BaseHTTPRequestHandler):
     def answer(self, token):
         if token == "alice-good-token":
-            body = {"active": True, "username": "alice"}
+            body = {"active": "true", "username": "alice"}
         else:
-            body = {"active": False}
+            body = {"active": "false"}
         data = json.dumps(body).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")

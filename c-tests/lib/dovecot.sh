@@ -8,9 +8,9 @@
 #   dovecot_stop                 stop it and wait until it is gone
 #   DOVECOT_PASSDB_EXTRA         (optional) passdb extra fields for every user,
 #                                e.g. nodelay=y (no delay after a failed login)
-#   DOVECOT_OAUTH2_URL           (optional) token introspection URL: adds an
-#                                oauth2 passdb (POST introspection) and the
-#                                XOAUTH2 and OAUTHBEARER mechanisms
+#   DOVECOT_OAUTH2_URL           (optional) token-info URL (GET, the token in
+#                                ?access_token=): adds an oauth2 passdb and
+#                                the XOAUTH2 and OAUTHBEARER mechanisms
 #
 # Users (passwords in clear for CRAM-MD5): alice/alicepw, bob/bobpw,
 # carol/carolpw. Mail: Maildir under $DOVECOT_DIR/home/USER/Maildir, files
@@ -53,10 +53,7 @@ dovecot_start() {
     if [ -n "${DOVECOT_OAUTH2_URL:-}" ]; then
         mechs="$mechs xoauth2 oauthbearer"
         cat >"$dir/oauth2.conf.ext" <<EOF
-introspection_mode = post
-introspection_url = $DOVECOT_OAUTH2_URL
-tokeninfo_url = $DOVECOT_OAUTH2_URL
-force_introspection = yes
+tokeninfo_url = $DOVECOT_OAUTH2_URL?access_token=
 username_attribute = username
 active_attribute = active
 active_value = true
