@@ -36,6 +36,13 @@ void mm_status (MAILSTREAM *s,char *m,MAILSTATUS *st)
   printf ("  mm_status %s flags=%ld msgs=%lu\n",m,st->flags,st->messages);
 }
 static char *password = "alicepw";
+static char *referto;
+
+static char *referral (MAILSTREAM *stream,char *url,long code)
+{
+  printf ("  referral hook: url=%s code=%ld -> %s\n",url,code,referto);
+  return cpystr (referto);
+}
 void mm_login (NETMBX *mb,char *user,char *pwd,long trial)
 {
   printf ("  mm_login user=%s trial=%ld\n",mb->user,trial);
@@ -267,6 +274,20 @@ int main (int argc,char **argv)
     if (stream) {
       printf ("mailbox=%s nmsgs=%lu\n",stream->mailbox,stream->nmsgs);
       mail_close (stream);
+    }
+    return 0;
+  }
+  if (argc > 4 && !strcmp (argv[2],"referral")) {
+    /* argv[1]: the real server; argv[3]: the referring one */
+    referto = name;
+    if (strcmp (argv[4],"nohook")) mail_parameters (NIL,SET_IMAPREFERRAL,(void *) referral);
+    for (i = 0; i < 2; i++) {
+      char ref[512];
+      sprintf (ref,"{127.0.0.1:%d/imap/notls/user=alice}INBOX",atoi (argv[3]) + i);
+      printf ("== open %s (%s referral)\n",ref,i ? "SELECT" : "LOGIN");
+      stream = mail_open (NIL,ref,NIL);
+      printf ("open %s\n",stream ? stream->mailbox : "failed");
+      if (stream) mail_close (stream);
     }
     return 0;
   }

@@ -77,6 +77,25 @@ grep -q '^== done' "$work/int.ours" && grep -q 'LEVELIMAP4rev1=1' "$work/int.our
     grep -q 'Reusing connection to' "$work/int.ours"
 check "intdiff: our run completed (IMAP4rev1 capabilities, connection reused)" test $? -eq 0
 
+# Referrals: referral.py (127.0.0.1:15260/15261) answers LOGIN, then
+# SELECT, with [REFERRAL imap://...]; the GET_IMAPREFERRAL hook sends the
+# stream to Dovecot; without a hook the open fails. Both libraries.
+rpid=""
+mkfifo "$work/rready"
+python3 "$here/referral.py" 15260 "imap://alice@127.0.0.1:15210/INBOX" >"$work/rready" 2>"$work/referral.err" &
+rpid=$!
+read -r -t 20 line <"$work/rready"
+if [ "$line" != ready ]; then
+    fail "start the referring server"; cat "$work/referral.err"
+else
+    for h in hook nohook; do
+        env -u LD_LIBRARY_PATH timeout $TMO "$work/intdiff" 15210 referral 15260 $h 2>&1 | mask >"$work/ref$h.orig"
+        LD_LIBRARY_PATH=$CCT_LIBDIR timeout $TMO "$work/intdiff" 15210 referral 15260 $h 2>&1 | mask >"$work/ref$h.ours"
+        compare "referrals ($h)" "$work/ref$h.orig" "$work/ref$h.ours"
+    done
+fi
+kill "$rpid" 2>/dev/null
+
 # XOAUTH2 and OAUTHBEARER (ours only: the original has neither and refuses
 # /auth=): Dovecot's oauth2 passdb asks introspect.py (127.0.0.1:15230)
 # which knows one good token for alice.

@@ -82,6 +82,8 @@ pub struct ImapLocal {
     /// STARTTLS was done.
     tls: bool,
     novalidate: bool,
+    /// The URL of a `[REFERRAL ...]` code of the last command.
+    referral: Option<Vec<u8>>,
     /// The IMAPCAP record `imap_cap` hands out (stable address).
     cap: Box<IMAPCAP>,
     /// The IMAPPARSEDREPLY record the internal exports hand out.
@@ -332,6 +334,12 @@ pub(super) unsafe fn response(
                             ntfy = false;
                             super::construct::mail_free_searchset(&mut b);
                         }
+                    }
+                }
+                Code::Referral(u) => {
+                    ntfy = true;
+                    if let Some(l) = local(stream) {
+                        l.referral = Some(u.clone());
                     }
                 }
                 Code::ReadOnly => s.set_rdonly(1),
@@ -1035,8 +1043,9 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         if mb.secflag() != 0 {
             s.set_secure(1);
         }
-        if !recycled && !connect(stream, &mut mb) {
-            return null_mut();
+        let mut redirect = None;
+        if !recycled && !connect(stream, &mut mb, &mut redirect) {
+            return redirect.unwrap_or(null_mut());
         }
         let s = &mut *stream;
         s.set_perm_seen(0);
@@ -1082,8 +1091,17 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         if s.halfopen() == 0 {
             s.nmsgs = 0;
             let cmd = if s.rdonly() != 0 { "EXAMINE" } else { "SELECT" };
+            if let Some(l) = local(stream) {
+                l.referral = None;
+            }
             let r = send(stream, cmd, &[Arg::Str(&mailbox)]);
-            if ok(stream, &r) {
+            let ok_select = ok(stream, &r);
+            if !ok_select {
+                if let Some(t) = referral(stream, REFSELECT) {
+                    return t;
+                }
+            }
+            if ok_select {
                 name.extend_from_slice(&mailbox);
                 let s = &mut *stream;
                 if s.nmsgs == 0 && s.silent() == 0 {
@@ -1123,7 +1141,11 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
 
 /// Connects, reads the greeting, starts TLS and logs in (a new stream or
 /// one whose connection could not be reused); false after reporting why.
-unsafe fn connect(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool {
+unsafe fn connect(
+    stream: *mut MAILSTREAM,
+    mb: &mut NETMBX,
+    redirect: &mut Option<*mut MAILSTREAM>,
+) -> bool {
     // SAFETY: stream live (being opened).
     unsafe {
         let s = &mut *stream;
@@ -1210,6 +1232,7 @@ unsafe fn connect(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool {
             ssl: mb.sslflag() != 0,
             tls: false,
             novalidate: mb.novalidate() != 0,
+            referral: None,
             // SAFETY: IMAPCAP is plain C data; all-zero is "nothing known".
             cap: Box::new(std::mem::zeroed()),
             reply: Box::default(),
@@ -1289,13 +1312,59 @@ unsafe fn connect(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool {
                 login(stream, mb)
             };
             if !logged_in {
+                // A referral the application follows: the stream is
+                // reopened on the name its hook gives.
+                if let Some(r) = referral(stream, REFAUTHFAILED) {
+                    *redirect = Some(r);
+                    return false;
+                }
                 // As the original: the failed stream is closed with LOGOUT.
                 close_local(stream, 0);
+                return false;
+            }
+            if let Some(r) = referral(stream, REFAUTH) {
+                *redirect = Some(r);
                 return false;
             }
         }
         capability(stream);
         true
+    }
+}
+
+/// Follows a `[REFERRAL url]` of the last command when the application's
+/// GET_IMAPREFERRAL hook gives a mailbox name for it (`code` REFAUTH or
+/// REFSELECT): the connection is closed and the stream reopened on that
+/// name, as the original does. None when there is nothing to follow.
+unsafe fn referral(stream: *mut MAILSTREAM, code: c_long) -> Option<*mut MAILSTREAM> {
+    thread_local! {
+        static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
+    // SAFETY: stream live; the hook word was stored by SET_IMAPREFERRAL.
+    unsafe {
+        let url = local(stream)?.referral.take()?;
+        let h = super::params::number(crate::env::params::Owner::Imap, GET_IMAPREFERRAL as c_long)
+            as usize;
+        let f = std::mem::transmute::<usize, imapreferral_t>(h)?;
+        let mut u = cz(&url);
+        let name = f(stream, u.as_mut_ptr() as *mut c_char, code);
+        if name.is_null() {
+            return None;
+        }
+        close_local(stream, 0);
+        let mut old = (*stream).mailbox as *mut c_void;
+        fs_give(&mut old);
+        (*stream).mailbox = name;
+        // A server that refers to itself for ever ends here.
+        let d = DEPTH.with(|d| d.get());
+        if d >= 20 {
+            log(b"Too many IMAP referrals", ERROR as c_long);
+            return Some(null_mut());
+        }
+        DEPTH.with(|x| x.set(d + 1));
+        let r = open(stream);
+        DEPTH.with(|x| x.set(d));
+        Some(r)
     }
 }
 
@@ -1421,7 +1490,8 @@ pub(super) unsafe fn login_cmd(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool
             if trial == max {
                 log(b"Too many login failures", ERROR as c_long);
             }
-            let alive = local(stream).is_some_and(|l| !l.session.dead && !l.byeseen);
+            let alive = local(stream)
+                .is_some_and(|l| !l.session.dead && !l.byeseen && l.referral.is_none());
             if trial >= max || !alive {
                 return false;
             }
@@ -1576,7 +1646,8 @@ pub(super) unsafe fn sasl_login(
                     return Some(true);
                 }
                 lsterr = Some(r.text.clone());
-                let alive = local(stream).is_some_and(|l| !l.session.dead && !l.byeseen);
+                let alive = local(stream)
+                    .is_some_and(|l| !l.session.dead && !l.byeseen && l.referral.is_none());
                 if !alive || trial >= max {
                     break;
                 }

@@ -66,6 +66,8 @@ pub mod exports {
     pub use super::env::*;
     pub use super::hash::*;
     pub use super::imap::*;
+    pub use super::imap_int::*;
+    pub use super::ip::*;
     pub use super::lock::*;
     pub use super::mail::*;
     pub use super::mail_flags::*;

@@ -476,6 +476,9 @@ pub extern "C" fn smtp_parameters(function: c_long, value: *mut c_void) -> *mut 
 
 /// `imap_parameters`. The stream-dependent codes (GET_NAMESPACE,
 /// GET_THREADERS, GET_FETCHLOOKAHEAD) take the stream as `value`.
+// The C prototype is the original's (a safe-looking `void *` function);
+// for those codes its contract is that `value` is NULL or a live stream.
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
 #[no_mangle]
 pub extern "C" fn imap_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
     super::guard("imap_parameters", std::ptr::null_mut(), || match function {
