@@ -1459,6 +1459,62 @@ mod tests {
     }
 
     #[test]
+    fn single_items_for_the_internal_exports() {
+        // NAMESPACE with extension data, the three lists in a row.
+        let r = raw(
+            &[b"((\"\" \"/\")(\"Mail/\" \"/\")) NIL ((\"#shared/\" \"/\" \"X-PARAM\" (\"v1\" \"v2\"))(\"#pub.\" NIL)) end"],
+            &[],
+        );
+        let mut c = Cursor::new(&r, Limits::default());
+        let personal = c.namespace().unwrap();
+        assert_eq!(personal.len(), 2);
+        assert_eq!(personal[1].name, b"Mail/");
+        assert_eq!(personal[1].delimiter, Some(b'/'));
+        assert!(c.namespace().unwrap().is_empty());
+        let shared = c.namespace().unwrap();
+        assert_eq!(shared.len(), 2);
+        assert_eq!(
+            shared[0].params,
+            vec![
+                (Some(b"X-PARAM".to_vec()), b"v1".to_vec()),
+                (None, b"v2".to_vec())
+            ]
+        );
+        assert_eq!(shared[1].delimiter, None);
+        assert_eq!(c.rest_text(), b"end");
+        // THREAD groups stop before what follows them.
+        let r = raw(&[b"(2)(3 6 (4 23)(44 7 96)) tail"], &[]);
+        let mut c = Cursor::new(&r, Limits::default());
+        let t = c.threads().unwrap();
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[1].num, 3);
+        assert_eq!(t[1].children[0].children.len(), 2);
+        assert_eq!(c.offset(), (0, 24));
+        // Addresses without the list's parentheses; a string list with a
+        // literal.
+        let r = raw(
+            &[b"(\"A\" NIL \"a\" \"x.org\")(NIL NIL \"b\" NIL)) more"],
+            &[],
+        );
+        let mut c = Cursor::new(&r, Limits::default());
+        let a = c.addresses().unwrap();
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[1].host, None);
+        assert_eq!(c.offset(), (0, 38));
+        let r = raw(&[b"(\"one\" {3}", b" atom)"], &[b"two"]);
+        let mut c = Cursor::new(&r, Limits::default());
+        assert_eq!(
+            c.string_list().unwrap(),
+            Some(vec![b"one".to_vec(), b"two".to_vec(), b"atom".to_vec()])
+        );
+        // Garbage fails cleanly.
+        for bad in [&b"((\"x\""[..], b"(((", b"(\"a\" \"/\" \"X\""] {
+            let r = raw(&[bad], &[]);
+            assert!(Cursor::new(&r, Limits::default()).namespace().is_err());
+        }
+    }
+
+    #[test]
     fn lists_and_thread() {
         assert_eq!(
             p(&[b"* LIST (\\HasNoChildren) \"/\" \"a b\""], &[]),
