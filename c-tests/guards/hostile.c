@@ -138,6 +138,19 @@ static void stubs (void)
   printf ("mail_thread=%s\n",NN (mail_thread (NIL,NIL,NIL,NIL,-1)));
   printf ("mail_sort=%s\n",NN (mail_sort (NIL,NIL,NIL,NIL,-1)));
   printf ("imap_setannotation=%ld\n",imap_setannotation (NIL,NIL));
+  /* internal, not in any header: the original's prototype */
+  {
+    extern long imap_append_referral (char *mailbox,char *tmp,append_t af,
+				      void *data,char *flags,char *date,
+				      STRING *message,void *map,
+				      long options);
+    char tmp[MAILTMPLEN];
+    printf ("imap_append_referral=%ld\n",
+	    imap_append_referral (NIL,NIL,NIL,NIL,NIL,NIL,NIL,NIL,0));
+    printf ("imap_append_referral(name)=%ld\n",
+	    imap_append_referral ("{",tmp,NIL,NIL,"(",NIL,NIL,NIL,-1));
+  }
+  /* implemented now: hostile arguments fail quietly */
   printf ("imap_cache=%ld\n",imap_cache (NIL,0,NIL,NIL,NIL));
   printf ("imap_cache(huge)=%ld\n",imap_cache (NIL,~0UL,"1.2.3",NIL,NIL));
 }

@@ -12,6 +12,9 @@
 #   DOVECOT_AUTH_MECHS           (optional) auth_mechanisms, default
 #                                "plain login cram-md5"; with "apop" in it the
 #                                POP3 greeting carries an APOP timestamp
+#   DOVECOT_OAUTH2_URL           (optional) token-info URL (GET, the token in
+#                                ?access_token=): adds an oauth2 passdb and
+#                                the XOAUTH2 and OAUTHBEARER mechanisms
 #
 # Users (passwords in clear for CRAM-MD5): alice/alicepw, bob/bobpw,
 # carol/carolpw. Mail: Maildir under $DOVECOT_DIR/home/USER/Maildir, files
@@ -50,6 +53,21 @@ dovecot_start() {
         mkdir -p "$dir/home/$u"
     done
     chown -R "$user:" "$dir/home"
+    local mechs=${DOVECOT_AUTH_MECHS:-plain login cram-md5} oauth=""
+    if [ -n "${DOVECOT_OAUTH2_URL:-}" ]; then
+        mechs="$mechs xoauth2 oauthbearer"
+        cat >"$dir/oauth2.conf.ext" <<EOF
+tokeninfo_url = $DOVECOT_OAUTH2_URL?access_token=
+username_attribute = username
+active_attribute = active
+active_value = true
+EOF
+        oauth="passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $dir/oauth2.conf.ext
+}"
+    fi
     cat >"$dir/dovecot.conf" <<EOF
 base_dir = $dir/run
 instance_name = cclient-test-$base
@@ -63,10 +81,11 @@ ssl_key = <$dir/server.key
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
 auth_failure_delay = 0
-auth_mechanisms = ${DOVECOT_AUTH_MECHS:-plain login cram-md5}
+auth_mechanisms = $mechs
 mail_location = maildir:~/Maildir
 mail_plugins = \$mail_plugins quota acl
 first_valid_uid = 1
+$oauth
 passdb {
   driver = passwd-file
   args = scheme=PLAIN $dir/passwd

@@ -2,7 +2,8 @@
 //! Untrusted IMAP server replies: the bytes a server sends, cut into lines
 //! and literals by the session and parsed (tagged/untagged responses,
 //! codes, FETCH items with envelopes and body structures, LIST, STATUS,
-//! SEARCH/SORT/THREAD, QUOTA/ACL); nothing panics, the session ends cleanly
+//! SEARCH/SORT/THREAD, QUOTA/ACL, and the single items the internal
+//! imap_parse_* exports parse); nothing panics, the session ends cleanly
 //! on garbage, and every limit holds.
 use c_client::message::model::Collect;
 use c_client::net::imap::parse::{self, Limits, RawResponse};
@@ -58,6 +59,33 @@ fuzz_target!(|data: &[u8]| {
             literals: Vec::new(),
         };
         let _ = parse::parse(&raw, limits, &mut env);
+        // The pieces the original's imap_parse_* exports reach one by one
+        // (src/abi/imap_int.rs), each from the start of the line.
+        for k in 0..12 {
+            let mut c = parse::Cursor::new(&raw, limits);
+            let _ = match k {
+                0 => c.envelope().map(|_| ()),
+                1 => c.body(&mut env).map(|_| ()),
+                2 => c.address_list().map(|_| ()),
+                3 => c.addresses().map(|_| ()),
+                4 => c.parameters().map(|_| ()),
+                5 => c.language().map(|_| ()),
+                6 => c.string_list().map(|_| ()),
+                7 => c.threads().map(|_| ()),
+                8 => c.flag_list().map(|_| ()),
+                9 => c.skip_value(),
+                10 => (0..3).try_for_each(|_| c.namespace().map(|_| ())),
+                _ => {
+                    let mut b = c_client::message::model::Body::default();
+                    c.disposition(&mut b)
+                }
+            };
+            let (seg, off) = c.offset();
+            assert!(
+                seg < raw.lines.len().max(1)
+                    && off <= raw.lines[seg.min(raw.lines.len() - 1)].len()
+            );
+        }
     }
     // A whole session: greeting, then commands until the replies run out.
     let mut s = Session::new(Box::new(Replay {
@@ -67,11 +95,23 @@ fuzz_target!(|data: &[u8]| {
     s.limits = limits;
     let mut items = Vec::new();
     let _ = s.greeting(&mut env, &mut items);
-    for cmd in ["CAPABILITY", "SELECT", "FETCH", "UID FETCH", "SEARCH", "LIST"] {
+    for cmd in [
+        "CAPABILITY",
+        "SELECT",
+        "FETCH",
+        "UID FETCH",
+        "SEARCH",
+        "LIST",
+    ] {
         if s.dead {
             break;
         }
-        let _ = s.command(cmd, &[Arg::Str(b"INBOX"), Arg::Literal(b"x")], &mut env, &mut items);
+        let _ = s.command(
+            cmd,
+            &[Arg::Str(b"INBOX"), Arg::Literal(b"x")],
+            &mut env,
+            &mut items,
+        );
         assert!(items.len() < 1 << 20);
     }
 });

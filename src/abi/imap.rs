@@ -64,10 +64,10 @@ extern "C" {
 
 /// What an IMAP stream keeps in `stream->local`.
 pub struct ImapLocal {
-    session: Session,
-    host: Vec<u8>,
+    pub(super) session: Session,
+    pub(super) host: Vec<u8>,
     port: u16,
-    user: Option<Vec<u8>>,
+    pub(super) user: Option<Vec<u8>>,
     byeseen: bool,
     /// Mailbox of the APPEND/COPY under way (for APPENDUID/COPYUID).
     appendmailbox: Option<Vec<u8>>,
@@ -82,9 +82,36 @@ pub struct ImapLocal {
     /// STARTTLS was done.
     tls: bool,
     novalidate: bool,
+    /// The URL of a `[REFERRAL ...]` code of the last command.
+    referral: Option<Vec<u8>>,
+    /// The IMAPCAP record `imap_cap` hands out (stable address).
+    cap: Box<IMAPCAP>,
+    /// The IMAPPARSEDREPLY record the internal exports hand out.
+    pub(super) reply: Box<super::imap_int::ReplyStore>,
     /// Whole sections read ahead for a program that reads messages in
     /// order (see `read_ahead`).
     ahead: ReadAhead,
+}
+
+impl Drop for ImapLocal {
+    fn drop(&mut self) {
+        free_threaders(&mut self.cap);
+    }
+}
+
+/// Frees the THREADER list of an IMAPCAP record.
+fn free_threaders(cap: &mut IMAPCAP) {
+    let mut t = std::mem::replace(&mut cap.threader, null_mut());
+    while !t.is_null() {
+        // SAFETY: nodes and names were malloc'ed by fill_cap.
+        unsafe {
+            let next = (*t).next;
+            fs_give(&mut (*t).name as *mut *mut c_char as *mut *mut c_void);
+            let mut p = t as *mut c_void;
+            fs_give(&mut p);
+            t = next;
+        }
+    }
 }
 
 /// Read-ahead of whole `HEADER`/`TEXT` sections for a program that walks
@@ -112,7 +139,7 @@ struct ReadAhead {
 /// Most messages read ahead at once.
 const READ_AHEAD_MAX: u32 = 64;
 
-fn level_code(c: Cond) -> c_long {
+pub(super) fn level_code(c: Cond) -> c_long {
     match c {
         Cond::Ok | Cond::Preauth => 0,
         Cond::No => WARN as c_long,
@@ -121,19 +148,19 @@ fn level_code(c: Cond) -> c_long {
     }
 }
 
-fn cz(t: &[u8]) -> Vec<u8> {
+pub(super) fn cz(t: &[u8]) -> Vec<u8> {
     let mut v: Vec<u8> = t.iter().copied().filter(|&c| c != 0).collect();
     v.push(0);
     v
 }
 
-fn log(text: &[u8], level: c_long) {
+pub(super) fn log(text: &[u8], level: c_long) {
     let mut t = cz(text);
     // SAFETY: NUL-terminated, alive across the call.
     unsafe { mm_log(t.as_mut_ptr() as *mut c_char, level) };
 }
 
-unsafe fn notify(stream: *mut MAILSTREAM, text: &[u8], level: c_long) {
+pub(super) unsafe fn notify(stream: *mut MAILSTREAM, text: &[u8], level: c_long) {
     let mut t = cz(text);
     // SAFETY: NUL-terminated, alive across the call; stream live or NULL.
     unsafe { mm_notify(stream, t.as_mut_ptr() as *mut c_char, level) };
@@ -143,7 +170,7 @@ unsafe fn notify(stream: *mut MAILSTREAM, text: &[u8], level: c_long) {
 ///
 /// # Safety
 /// `stream` NULL or live; its `local` NULL or set by [`imap_open`].
-unsafe fn local<'a>(stream: *mut MAILSTREAM) -> Option<&'a mut ImapLocal> {
+pub(super) unsafe fn local<'a>(stream: *mut MAILSTREAM) -> Option<&'a mut ImapLocal> {
     // SAFETY: per the contract; only imap_open stores into `local` of an
     // imapdriver stream.
     unsafe {
@@ -156,18 +183,18 @@ unsafe fn local<'a>(stream: *mut MAILSTREAM) -> Option<&'a mut ImapLocal> {
 }
 
 /// A finished command as the original sees it: key and text.
-struct Reply {
-    cond: Cond,
-    code: Option<Code>,
-    text: Vec<u8>,
-    broken: bool,
+pub(super) struct Reply {
+    pub(super) cond: Cond,
+    pub(super) code: Option<Code>,
+    pub(super) text: Vec<u8>,
+    pub(super) broken: bool,
 }
 
 /// Sends a command, applies what came back and returns the reply.
 ///
 /// # Safety
 /// `stream` live with IMAP local data.
-unsafe fn send(stream: *mut MAILSTREAM, cmd: &str, args: &[Arg]) -> Reply {
+pub(super) unsafe fn send(stream: *mut MAILSTREAM, cmd: &str, args: &[Arg]) -> Reply {
     // SAFETY: per the contract.
     unsafe {
         let Some(l) = local(stream) else {
@@ -187,7 +214,7 @@ unsafe fn send(stream: *mut MAILSTREAM, cmd: &str, args: &[Arg]) -> Reply {
     }
 }
 
-unsafe fn finish(stream: *mut MAILSTREAM, r: Result<Done, Broken>) -> Reply {
+pub(super) unsafe fn finish(stream: *mut MAILSTREAM, r: Result<Done, Broken>) -> Reply {
     match r {
         Ok(d) => Reply {
             cond: d.cond,
@@ -216,7 +243,7 @@ unsafe fn finish(stream: *mut MAILSTREAM, r: Result<Done, Broken>) -> Reply {
 }
 
 /// `imap_OK`: true for OK; reports NO/BAD as the original.
-unsafe fn ok(stream: *mut MAILSTREAM, r: &Reply) -> bool {
+pub(super) unsafe fn ok(stream: *mut MAILSTREAM, r: &Reply) -> bool {
     // SAFETY: stream live.
     unsafe {
         match r.cond {
@@ -249,7 +276,7 @@ unsafe fn ok(stream: *mut MAILSTREAM, r: &Reply) -> bool {
 
 /// `imap_parse_response`: acts on a response code, then tells the
 /// application unless the code was ordinary SELECT data.
-unsafe fn response(
+pub(super) unsafe fn response(
     stream: *mut MAILSTREAM,
     code: Option<&Code>,
     text: &[u8],
@@ -337,6 +364,12 @@ unsafe fn response(
                         }
                     }
                 }
+                Code::Referral(u) => {
+                    ntfy = true;
+                    if let Some(l) = local(stream) {
+                        l.referral = Some(u.clone());
+                    }
+                }
                 Code::ReadOnly => s.set_rdonly(1),
                 Code::ReadWrite => s.set_rdonly(0),
                 Code::Parse if errflg == 0 => errflg = PARSE as c_long,
@@ -384,7 +417,7 @@ fn set_of(v: &[u32]) -> *mut SEARCHSET {
 }
 
 /// `imap_parse_user_flag`.
-unsafe fn user_flag(stream: *mut MAILSTREAM, flag: &[u8]) -> c_ulong {
+pub(super) unsafe fn user_flag(stream: *mut MAILSTREAM, flag: &[u8]) -> c_ulong {
     // SAFETY: stream live.
     unsafe {
         for (i, f) in (*stream).user_flags.iter().enumerate() {
@@ -400,7 +433,7 @@ unsafe fn user_flag(stream: *mut MAILSTREAM, flag: &[u8]) -> c_ulong {
 
 /// Applies untagged responses in order (the original's
 /// `imap_parse_unsolicited`).
-unsafe fn apply(stream: *mut MAILSTREAM, items: Vec<Item>) {
+pub(super) unsafe fn apply(stream: *mut MAILSTREAM, items: Vec<Item>) {
     for it in items {
         // SAFETY: stream live throughout; callbacks may re-enter.
         unsafe {
@@ -415,7 +448,7 @@ unsafe fn apply(stream: *mut MAILSTREAM, items: Vec<Item>) {
     }
 }
 
-unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
+pub(super) unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
     // SAFETY: stream live.
     unsafe {
         let nmsgs = (*stream).nmsgs;
@@ -635,7 +668,8 @@ unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
                 }
                 response(stream, code.as_ref(), &text, level_code(cond), true);
             }
-            Untagged::Capability(_) | Untagged::Namespace(_) => {}
+            Untagged::Capability(_) => {}
+            Untagged::Namespace(t) => super::imap_int::set_namespace(stream, &t),
             Untagged::Other(t) => {
                 let key: Vec<u8> = t.split(|&c| c == b' ').next().unwrap_or(b"").to_vec();
                 let mut m = b"Unexpected untagged message: ".to_vec();
@@ -647,7 +681,13 @@ unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
     }
 }
 
-fn stringlist(v: &[Vec<u8>]) -> *mut STRINGLIST {
+/// `mail_free_stringlist`.
+pub(super) unsafe fn free_stringlist(l: *mut *mut STRINGLIST) {
+    // SAFETY: forwarded.
+    unsafe { mail_free_stringlist(l) };
+}
+
+pub(super) fn stringlist(v: &[Vec<u8>]) -> *mut STRINGLIST {
     let mut head: *mut STRINGLIST = null_mut();
     let mut tail: *mut STRINGLIST = null_mut();
     for s in v {
@@ -668,7 +708,7 @@ fn stringlist(v: &[Vec<u8>]) -> *mut STRINGLIST {
 }
 
 /// One FETCH response into the cache.
-unsafe fn fetch_items(stream: *mut MAILSTREAM, msgno: u32, items: Vec<FetchItem>) {
+pub(super) unsafe fn fetch_items(stream: *mut MAILSTREAM, msgno: u32, items: Vec<FetchItem>) {
     // SAFETY: stream live, msgno in range.
     unsafe {
         let elt = mail_elt(stream, msgno.into());
@@ -774,7 +814,7 @@ unsafe fn fetch_items(stream: *mut MAILSTREAM, msgno: u32, items: Vec<FetchItem>
                             }
                         }
                     }
-                    cache(stream, msgno, &section, data);
+                    cache(stream, msgno, &section, Some(data));
                 }
             }
         }
@@ -805,30 +845,36 @@ unsafe fn put(slot: *mut SIZEDTEXT, data: &[u8]) {
 }
 
 /// `imap_cache`: a fetched section into its place in the cache.
-unsafe fn cache(stream: *mut MAILSTREAM, msgno: u32, seg: &[u8], data: Vec<u8>) {
+pub(super) unsafe fn cache(
+    stream: *mut MAILSTREAM,
+    msgno: u32,
+    seg: &[u8],
+    data: Option<Vec<u8>>,
+) -> bool {
     // SAFETY: stream live, msgno in range.
     unsafe {
         let elt = mail_elt(stream, msgno.into());
         let is_header = |s: &[u8]| s == b"HEADER" || s == b"0" || s.starts_with(b"HEADER.FIELDS");
         if is_header(seg) {
-            put(&mut (*elt).private.msg.header.text, &data);
-            mail_free_stringlist(&mut (*elt).private.msg.lines);
-            (*elt).private.msg.lines = field_list(seg);
-            merge_header(
-                stream,
-                &mut (*elt).private.msg.env,
-                &data,
-                seg != b"HEADER" && seg != b"0",
-            );
-            return;
+            let slot = &mut (*elt).private.msg.header.text as *mut SIZEDTEXT;
+            if let Some(data) = &data {
+                put(slot, data);
+                mail_free_stringlist(&mut (*elt).private.msg.lines);
+                (*elt).private.msg.lines = field_list(seg);
+                merge_header(
+                    stream,
+                    &mut (*elt).private.msg.env,
+                    data,
+                    seg != b"HEADER" && seg != b"0",
+                );
+            }
+            return !(*slot).data.is_null();
         }
         if seg == b"TEXT" {
-            put(&mut (*elt).private.msg.text.text, &data);
-            return;
+            return store(&mut (*elt).private.msg.text.text, data);
         }
         if seg.is_empty() {
-            put(&mut (*elt).private.msg.full.text, &data);
-            return;
+            return store(&mut (*elt).private.msg.full.text, data);
         }
         // Nested: split the part number from a trailing specifier.
         let mut cut = seg.len();
@@ -856,36 +902,50 @@ unsafe fn cache(stream: *mut MAILSTREAM, msgno: u32, seg: &[u8], data: Vec<u8>) 
             m.extend_from_slice(&seg[..cut.min(80)]);
             notify(stream, &m, WARN as c_long);
             (*stream).set_unhealthy(1);
-            return;
+            return false;
         }
         if spec.is_empty() {
-            put(&mut (*b).contents.text, &data);
-            return;
+            return store(&mut (*b).contents.text, data);
         }
         let is_msg = (*b).type_ == TYPEMESSAGE as u16
             && c_bytes((*b).subtype) == Some(b"RFC822")
             && !(*b).nested.msg.is_null();
         if is_msg && is_header(spec) {
             let m = (*b).nested.msg;
-            put(&mut (*m).header.text, &data);
-            mail_free_stringlist(&mut (*m).lines);
-            (*m).lines = field_list(spec);
-            merge_header(
-                stream,
-                &mut (*m).env,
-                &data,
-                spec != b"HEADER" && spec != b"0",
-            );
+            if let Some(data) = &data {
+                put(&mut (*m).header.text, data);
+                mail_free_stringlist(&mut (*m).lines);
+                (*m).lines = field_list(spec);
+                merge_header(
+                    stream,
+                    &mut (*m).env,
+                    data,
+                    spec != b"HEADER" && spec != b"0",
+                );
+            }
+            !(*m).header.text.data.is_null()
         } else if is_msg && spec == b"TEXT" {
-            put(&mut (*(*b).nested.msg).text.text, &data);
+            store(&mut (*(*b).nested.msg).text.text, data)
         } else if spec == b"MIME" {
-            put(&mut (*b).mime.text, &data);
+            store(&mut (*b).mime.text, data)
         } else {
             let mut m = b"Unknown section specifier: ".to_vec();
             m.extend_from_slice(&seg[..seg.len().min(160)]);
             notify(stream, &m, WARN as c_long);
             (*stream).set_unhealthy(1);
+            false
         }
+    }
+}
+
+/// Puts `data` (if any) into a cache slot; whether the slot holds text.
+unsafe fn store(slot: *mut SIZEDTEXT, data: Option<Vec<u8>>) -> bool {
+    // SAFETY: slot points into the cache.
+    unsafe {
+        if let Some(d) = data {
+            put(slot, &d);
+        }
+        !(*slot).data.is_null()
     }
 }
 
@@ -924,7 +984,7 @@ fn field_list(seg: &[u8]) -> *mut STRINGLIST {
 }
 
 /// `imap_parse_header`: fields the envelope lacks come from a header.
-unsafe fn merge_header(
+pub(super) unsafe fn merge_header(
     stream: *mut MAILSTREAM,
     env: *mut *mut ENVELOPE,
     hdr: &[u8],
@@ -991,7 +1051,7 @@ pub unsafe extern "C" fn imap_valid(name: *mut c_char) -> *mut DRIVER {
     })
 }
 
-fn nm_bytes(b: &[c_char]) -> Vec<u8> {
+pub(super) fn nm_bytes(b: &[c_char]) -> Vec<u8> {
     b.iter()
         .take_while(|&&c| c != 0)
         .map(|&c| c as u8)
@@ -1020,11 +1080,7 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         if mail_valid_net_parse((*stream).mailbox, &mut mb) == 0 {
             return null_mut();
         }
-        if local(stream).is_some() {
-            // Recycling a connection: start afresh (the original may reuse
-            // it; the application sees the same result).
-            close_local(stream, 0);
-        }
+        let recycled = local(stream).is_some() && recycle(stream);
         let s = &mut *stream;
         if mb.dbgflag() != 0 {
             s.set_debug(1);
@@ -1038,167 +1094,10 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         if mb.secflag() != 0 {
             s.set_secure(1);
         }
-        let host = nm_bytes(&mb.host);
-        let port = if mb.port != 0 {
-            mb.port as u16
-        } else if mb.sslflag() != 0 {
-            993
-        } else {
-            143
-        };
-        let host_s = String::from_utf8_lossy(&host).into_owned();
-        let tcp = |code: c_long| super::params::number(crate::env::params::Owner::Tcp, code) as i64;
-        let novalidate = mb.novalidate() != 0;
-        let tls_opts = move |name: &str| super::net::tls_options(name, novalidate);
-        let opts = crate::net::transport::OpenOptions {
-            host: host_s.clone(),
-            port,
-            timeouts: crate::net::transport::Timeouts::from_secs(
-                tcp(GET_OPENTIMEOUT as c_long),
-                tcp(GET_READTIMEOUT as c_long),
-                tcp(GET_WRITETIMEOUT as c_long),
-                tcp(GET_CLOSETIMEOUT as c_long),
-            ),
-            tls: (mb.sslflag() != 0).then(|| tls_opts(&host_s)),
-            max_line: crate::net::imap::parse::Limits::default().line,
-            // SET_TIMEOUT is asked when a wait runs out, as the original.
-            timeout_hook: Some(super::net::timeout_hook()),
-            log: Some(std::sync::Arc::new(|k, t: &str| {
-                let level = match k {
-                    crate::net::transport::LogKind::Info => 0,
-                    crate::net::transport::LogKind::Warn => WARN as c_long,
-                    crate::net::transport::LogKind::Debug => TCPDEBUG as c_long,
-                };
-                log(t.as_bytes(), level);
-            })),
-            ..Default::default()
-        };
-        let conn = match crate::net::transport::Connection::open(&opts) {
-            Ok(c) => c,
-            Err(crate::net::transport::NetError::Tls(f)) => {
-                super::net::report_tls_failure(&host, &f, 0);
-                return null_mut();
-            }
-            Err(e) => {
-                log(e.to_string().as_bytes(), ERROR as c_long);
-                return null_mut();
-            }
-        };
-        // The name used for authentication, as the original: with
-        // TRUSTDNS, the peer's name from a PTR lookup (SASLUSESPTRNAME) or
-        // else the resolver's canonical name; otherwise the name given.
-        let host = {
-            use crate::env::params::Owner;
-            let n = |o, c: c_long| super::params::number(o, c) != 0;
-            if !n(Owner::Mail, GET_TRUSTDNS) {
-                host.clone()
-            } else if n(Owner::Mail, GET_SASLUSESPTRNAME) {
-                conn.remote_host(n(Owner::Tcp, GET_ALLOWREVERSEDNS))
-                    .into_bytes()
-            } else {
-                conn.host().as_bytes().to_vec()
-            }
-        };
-        let wire = crate::net::imap::session::NetWire(conn);
-        let mut session = Session::new(Box::new(wire));
-        let mut env = CEnv::new();
-        let mut items = Vec::new();
-        let greeting = session.greeting(&mut env, &mut items);
-        drop(env);
-        s.local = Box::into_raw(Box::new(ImapLocal {
-            session,
-            host: host_s.clone().into_bytes(),
-            port,
-            user: None,
-            byeseen: false,
-            appendmailbox: None,
-            uidsearch: false,
-            prefix: None,
-            sortdata: Vec::new(),
-            threaddata: Vec::new(),
-            got_thread: false,
-            notls: mb.notlsflag() != 0,
-            ssl: mb.sslflag() != 0,
-            tls: false,
-            novalidate: mb.novalidate() != 0,
-            ahead: ReadAhead::default(),
-        })) as *mut c_void;
-        apply(stream, items);
-        let preauth = match greeting {
-            // The greeting's text reaches mm_notify as any untagged OK
-            // (unless its code is ordinary data such as CAPABILITY).
-            Ok(d) if d.cond == Cond::Ok || d.cond == Cond::Preauth => {
-                response(stream, d.code.as_ref(), &d.text, 0, true);
-                d.cond == Cond::Preauth
-            }
-            Ok(d) => {
-                log(&d.text, ERROR as c_long);
-                close_local(stream, 1);
-                return null_mut();
-            }
-            Err(b) => {
-                let r = finish(stream, Err(b));
-                log(&r.text, ERROR as c_long);
-                close_local(stream, 1);
-                return null_mut();
-            }
-        };
-        if !preauth {
-            if !has_cap(stream) {
-                capability(stream);
-            }
-            if local(stream).is_some_and(|l| l.session.dead) {
-                close_local(stream, 1);
-                return null_mut();
-            }
-            // STARTTLS when the server offers it, unless /notls or /ssl.
-            let starttls = mb.sslflag() == 0
-                && mb.notlsflag() == 0
-                && local(stream).is_some_and(|l| l.session.has(b"STARTTLS"));
-            if starttls {
-                let r = send(stream, "STARTTLS", &[]);
-                if ok(stream, &r) {
-                    let name = String::from_utf8_lossy(&nm_bytes(&mb.host)).into_owned();
-                    let o = tls_opts(&name);
-                    let started = local(stream).map(|l| l.session.start_tls_io(&o));
-                    if let Some(Err(e)) = started {
-                        let tls = e
-                            .get_ref()
-                            .and_then(|x| x.downcast_ref::<crate::net::transport::NetError>());
-                        let f = match tls {
-                            Some(crate::net::transport::NetError::Tls(f)) => f.clone(),
-                            _ => crate::net::tls::TlsFailure::negotiation(),
-                        };
-                        super::net::report_tls_failure(&nm_bytes(&mb.host), &f, 0);
-                        close_local(stream, 1);
-                        return null_mut();
-                    }
-                    if let Some(l) = local(stream) {
-                        l.tls = true;
-                        l.session.capabilities.clear();
-                    }
-                    capability(stream);
-                }
-            } else if mb.tlsflag() != 0 {
-                log(b"Unable to negotiate TLS with this server", ERROR as c_long);
-                close_local(stream, 1);
-                return null_mut();
-            }
-            let mut hostz = [0 as c_char; NETMAXHOST as usize];
-            for (d, &c) in hostz
-                .iter_mut()
-                .zip(host.iter().take(NETMAXHOST as usize - 1))
-            {
-                *d = c as c_char;
-            }
-            mb.host = hostz;
-            if !login(stream, &mut mb) {
-                // As the original: the failed stream is closed with LOGOUT.
-                close_local(stream, 0);
-                return null_mut();
-            }
+        let mut redirect = None;
+        if !recycled && !connect(stream, &mut mb, &mut redirect) {
+            return redirect.unwrap_or(null_mut());
         }
-        capability(stream);
         let s = &mut *stream;
         s.set_perm_seen(0);
         s.set_perm_deleted(0);
@@ -1243,8 +1142,20 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         if s.halfopen() == 0 {
             s.nmsgs = 0;
             let cmd = if s.rdonly() != 0 { "EXAMINE" } else { "SELECT" };
+            if let Some(l) = local(stream) {
+                l.referral = None;
+                // A reused connection: what was read ahead was another
+                // mailbox's.
+                l.ahead = ReadAhead::default();
+            }
             let r = send(stream, cmd, &[Arg::Str(&mailbox)]);
-            if ok(stream, &r) {
+            let ok_select = ok(stream, &r);
+            if !ok_select {
+                if let Some(t) = referral(stream, REFSELECT) {
+                    return t;
+                }
+            }
+            if ok_select {
                 name.extend_from_slice(&mailbox);
                 let s = &mut *stream;
                 if s.nmsgs == 0 && s.silent() == 0 {
@@ -1282,12 +1193,281 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
     }
 }
 
-unsafe fn has_cap(stream: *mut MAILSTREAM) -> bool {
+/// Connects, reads the greeting, starts TLS and logs in (a new stream or
+/// one whose connection could not be reused); false after reporting why.
+unsafe fn connect(
+    stream: *mut MAILSTREAM,
+    mb: &mut NETMBX,
+    redirect: &mut Option<*mut MAILSTREAM>,
+) -> bool {
+    // SAFETY: stream live (being opened).
+    unsafe {
+        let s = &mut *stream;
+        let host = nm_bytes(&mb.host);
+        let port = if mb.port != 0 {
+            mb.port as u16
+        } else if mb.sslflag() != 0 {
+            993
+        } else {
+            143
+        };
+        let host_s = String::from_utf8_lossy(&host).into_owned();
+        let tcp = |code: c_long| super::params::number(crate::env::params::Owner::Tcp, code) as i64;
+        let novalidate = mb.novalidate() != 0;
+        let tls_opts = move |name: &str| super::net::tls_options(name, novalidate);
+        let opts = crate::net::transport::OpenOptions {
+            host: host_s.clone(),
+            port,
+            timeouts: crate::net::transport::Timeouts::from_secs(
+                tcp(GET_OPENTIMEOUT as c_long),
+                tcp(GET_READTIMEOUT as c_long),
+                tcp(GET_WRITETIMEOUT as c_long),
+                tcp(GET_CLOSETIMEOUT as c_long),
+            ),
+            tls: (mb.sslflag() != 0).then(|| tls_opts(&host_s)),
+            max_line: crate::net::imap::parse::Limits::default().line,
+            // SET_TIMEOUT is asked when a wait runs out, as the original.
+            timeout_hook: Some(super::net::timeout_hook()),
+            log: Some(std::sync::Arc::new(|k, t: &str| {
+                let level = match k {
+                    crate::net::transport::LogKind::Info => 0,
+                    crate::net::transport::LogKind::Warn => WARN as c_long,
+                    crate::net::transport::LogKind::Debug => TCPDEBUG as c_long,
+                };
+                log(t.as_bytes(), level);
+            })),
+            ..Default::default()
+        };
+        let conn = match crate::net::transport::Connection::open(&opts) {
+            Ok(c) => c,
+            Err(crate::net::transport::NetError::Tls(f)) => {
+                super::net::report_tls_failure(&host, &f, 0);
+                return false;
+            }
+            Err(e) => {
+                log(e.to_string().as_bytes(), ERROR as c_long);
+                return false;
+            }
+        };
+        // The name used for authentication, as the original: with
+        // TRUSTDNS, the peer's name from a PTR lookup (SASLUSESPTRNAME) or
+        // else the resolver's canonical name; otherwise the name given.
+        let host = {
+            use crate::env::params::Owner;
+            let n = |o, c: c_long| super::params::number(o, c) != 0;
+            if !n(Owner::Mail, GET_TRUSTDNS) {
+                host.clone()
+            } else if n(Owner::Mail, GET_SASLUSESPTRNAME) {
+                conn.remote_host(n(Owner::Tcp, GET_ALLOWREVERSEDNS))
+                    .into_bytes()
+            } else {
+                conn.host().as_bytes().to_vec()
+            }
+        };
+        let wire = crate::net::imap::session::NetWire(conn);
+        let mut session = Session::new(Box::new(wire));
+        let mut env = CEnv::new();
+        let mut items = Vec::new();
+        let greeting = session.greeting(&mut env, &mut items);
+        drop(env);
+        s.local = Box::into_raw(Box::new(ImapLocal {
+            session,
+            host: host_s.clone().into_bytes(),
+            port,
+            user: None,
+            byeseen: false,
+            appendmailbox: None,
+            uidsearch: false,
+            prefix: None,
+            sortdata: Vec::new(),
+            threaddata: Vec::new(),
+            got_thread: false,
+            notls: mb.notlsflag() != 0,
+            ssl: mb.sslflag() != 0,
+            tls: false,
+            novalidate: mb.novalidate() != 0,
+            referral: None,
+            // SAFETY: IMAPCAP is plain C data; all-zero is "nothing known".
+            cap: Box::new(std::mem::zeroed()),
+            reply: Box::default(),
+            ahead: ReadAhead::default(),
+        })) as *mut c_void;
+        apply(stream, items);
+        let preauth = match greeting {
+            // The greeting's text reaches mm_notify as any untagged OK
+            // (unless its code is ordinary data such as CAPABILITY).
+            Ok(d) if d.cond == Cond::Ok || d.cond == Cond::Preauth => {
+                response(stream, d.code.as_ref(), &d.text, 0, true);
+                d.cond == Cond::Preauth
+            }
+            Ok(d) => {
+                log(&d.text, ERROR as c_long);
+                close_local(stream, 1);
+                return false;
+            }
+            Err(b) => {
+                let r = finish(stream, Err(b));
+                log(&r.text, ERROR as c_long);
+                close_local(stream, 1);
+                return false;
+            }
+        };
+        if !preauth {
+            if !has_cap(stream) {
+                capability(stream);
+            }
+            if local(stream).is_some_and(|l| l.session.dead) {
+                close_local(stream, 1);
+                return false;
+            }
+            // STARTTLS when the server offers it, unless /notls or /ssl.
+            let starttls = mb.sslflag() == 0
+                && mb.notlsflag() == 0
+                && local(stream).is_some_and(|l| l.session.has(b"STARTTLS"));
+            if starttls {
+                let r = send(stream, "STARTTLS", &[]);
+                if ok(stream, &r) {
+                    let name = String::from_utf8_lossy(&nm_bytes(&mb.host)).into_owned();
+                    let o = tls_opts(&name);
+                    let started = local(stream).map(|l| l.session.start_tls_io(&o));
+                    if let Some(Err(e)) = started {
+                        let tls = e
+                            .get_ref()
+                            .and_then(|x| x.downcast_ref::<crate::net::transport::NetError>());
+                        let f = match tls {
+                            Some(crate::net::transport::NetError::Tls(f)) => f.clone(),
+                            _ => crate::net::tls::TlsFailure::negotiation(),
+                        };
+                        super::net::report_tls_failure(&nm_bytes(&mb.host), &f, 0);
+                        close_local(stream, 1);
+                        return false;
+                    }
+                    if let Some(l) = local(stream) {
+                        l.tls = true;
+                        l.session.capabilities.clear();
+                    }
+                    capability(stream);
+                }
+            } else if mb.tlsflag() != 0 {
+                log(b"Unable to negotiate TLS with this server", ERROR as c_long);
+                close_local(stream, 1);
+                return false;
+            }
+            let mut hostz = [0 as c_char; NETMAXHOST as usize];
+            for (d, &c) in hostz
+                .iter_mut()
+                .zip(host.iter().take(NETMAXHOST as usize - 1))
+            {
+                *d = c as c_char;
+            }
+            mb.host = hostz;
+            let logged_in = if (*stream).anonymous() != 0 {
+                anon(stream)
+            } else {
+                login(stream, mb)
+            };
+            if !logged_in {
+                // A referral the application follows: the stream is
+                // reopened on the name its hook gives.
+                if let Some(r) = referral(stream, REFAUTHFAILED) {
+                    *redirect = Some(r);
+                    return false;
+                }
+                // As the original: the failed stream is closed with LOGOUT.
+                close_local(stream, 0);
+                return false;
+            }
+            if let Some(r) = referral(stream, REFAUTH) {
+                *redirect = Some(r);
+                return false;
+            }
+        }
+        capability(stream);
+        true
+    }
+}
+
+/// Follows a `[REFERRAL url]` of the last command when the application's
+/// GET_IMAPREFERRAL hook gives a mailbox name for it (`code` REFAUTH or
+/// REFSELECT): the connection is closed and the stream reopened on that
+/// name, as the original does. None when there is nothing to follow.
+unsafe fn referral(stream: *mut MAILSTREAM, code: c_long) -> Option<*mut MAILSTREAM> {
+    thread_local! {
+        static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
+    // SAFETY: stream live; the hook word was stored by SET_IMAPREFERRAL.
+    unsafe {
+        let url = local(stream)?.referral.take()?;
+        let h = super::params::number(crate::env::params::Owner::Imap, GET_IMAPREFERRAL as c_long)
+            as usize;
+        let f = std::mem::transmute::<usize, imapreferral_t>(h)?;
+        let mut u = cz(&url);
+        let name = f(stream, u.as_mut_ptr() as *mut c_char, code);
+        if name.is_null() {
+            return None;
+        }
+        close_local(stream, 0);
+        let mut old = (*stream).mailbox as *mut c_void;
+        fs_give(&mut old);
+        (*stream).mailbox = name;
+        // A server that refers to itself for ever ends here.
+        let d = DEPTH.with(|d| d.get());
+        if d >= 20 {
+            log(b"Too many IMAP referrals", ERROR as c_long);
+            return Some(null_mut());
+        }
+        DEPTH.with(|x| x.set(d + 1));
+        let r = open(stream);
+        DEPTH.with(|x| x.set(d));
+        Some(r)
+    }
+}
+
+/// Recycling (`mail_open` on an open IMAP stream to the same server): the
+/// connection is kept when it still answers a NOOP (and the stream is not
+/// half-open, or the server can UNSELECT), as the original; otherwise it is
+/// closed.
+unsafe fn recycle(stream: *mut MAILSTREAM) -> bool {
+    // SAFETY: stream live with IMAP local data.
+    unsafe {
+        let usable = local(stream).is_some_and(|l| !l.session.dead && !l.byeseen)
+            && ((*stream).halfopen() == 0
+                || local(stream).is_some_and(|l| l.session.has(b"UNSELECT")));
+        if usable {
+            let silent = (*stream).silent();
+            (*stream).set_silent(1);
+            let alive = imap_ping(stream) != 0;
+            (*stream).set_silent(silent);
+            if alive {
+                if let Some(l) = local(stream) {
+                    let mut m = b"Reusing connection to ".to_vec();
+                    m.extend_from_slice(&l.host);
+                    if let Some(u) = &l.user {
+                        m.extend_from_slice(b"/user=\"");
+                        m.extend_from_slice(u);
+                        m.push(b'"');
+                    }
+                    if silent == 0 {
+                        log(&m, 0);
+                    }
+                }
+                if (*stream).halfopen() != 0 {
+                    send(stream, "UNSELECT", &[]);
+                }
+                return true;
+            }
+        }
+        close_local(stream, 0);
+        false
+    }
+}
+
+pub(super) unsafe fn has_cap(stream: *mut MAILSTREAM) -> bool {
     // SAFETY: stream live.
     unsafe { local(stream).is_some_and(|l| !l.session.capabilities.is_empty()) }
 }
 
-unsafe fn capability(stream: *mut MAILSTREAM) {
+pub(super) unsafe fn capability(stream: *mut MAILSTREAM) {
     // SAFETY: stream live.
     unsafe {
         let r = send(stream, "CAPABILITY", &[]);
@@ -1297,7 +1477,7 @@ unsafe fn capability(stream: *mut MAILSTREAM) {
 
 /// Logs in with LOGIN (SASL comes with the transport layer), asking the
 /// application for the password through `mm_login` as the original.
-unsafe fn login(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool {
+pub(super) unsafe fn login(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool {
     // SAFETY: stream live.
     unsafe {
         let maxt = super::params::number(
@@ -1308,6 +1488,16 @@ unsafe fn login(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool {
         if let Some(r) = sasl_login(stream, mb, maxt) {
             return r;
         }
+        login_cmd(stream, mb)
+    }
+}
+
+/// The LOGIN command (the original's `imap_login`): the refusals for
+/// /secure, LOGINDISABLED and /authuser, then `mm_login` and LOGIN up to
+/// the maximum number of trials.
+pub(super) unsafe fn login_cmd(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool {
+    // SAFETY: stream live.
+    unsafe {
         if (*stream).secure() != 0 {
             log(
                 b"Can't do secure authentication with this server",
@@ -1355,7 +1545,8 @@ unsafe fn login(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool {
             if trial == max {
                 log(b"Too many login failures", ERROR as c_long);
             }
-            let alive = local(stream).is_some_and(|l| !l.session.dead && !l.byeseen);
+            let alive = local(stream)
+                .is_some_and(|l| !l.session.dead && !l.byeseen && l.referral.is_none());
             if trial >= max || !alive {
                 return false;
             }
@@ -1366,7 +1557,11 @@ unsafe fn login(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool {
 /// AUTHENTICATE with each authenticator the server offers, in the order of
 /// the library's authenticator list, `max` tries each; None when the
 /// server offers none of them (then LOGIN is used).
-unsafe fn sasl_login(stream: *mut MAILSTREAM, mb: &mut NETMBX, max: c_long) -> Option<bool> {
+pub(super) unsafe fn sasl_login(
+    stream: *mut MAILSTREAM,
+    mb: &mut NETMBX,
+    max: c_long,
+) -> Option<bool> {
     use crate::net::sasl::{Credentials, Mechanism, SaslClient};
     // SAFETY: stream live.
     unsafe {
@@ -1414,6 +1609,17 @@ unsafe fn sasl_login(stream: *mut MAILSTREAM, mb: &mut NETMBX, max: c_long) -> O
         // The original never offers LOGIN when PLAIN is advertised too.
         if mechs.contains(&Mechanism::Plain) {
             mechs.retain(|&m| m != Mechanism::Login);
+        }
+        // `/auth=MECHANISM` (ours; docs/network.md): that mechanism only,
+        // when the server offers it (XOAUTH2 and OAUTHBEARER are not in the
+        // authenticator list, so they are reached only this way).
+        if let Some(m) = super::net::forced_mechanism(mb) {
+            if !offered(m.name().as_bytes()) {
+                let t = format!("IMAP server does not offer AUTH={}", m.name());
+                log(t.as_bytes(), ERROR as c_long);
+                return Some(false);
+            }
+            mechs = vec![m];
         }
         if mechs.is_empty() {
             return None;
@@ -1495,7 +1701,8 @@ unsafe fn sasl_login(stream: *mut MAILSTREAM, mb: &mut NETMBX, max: c_long) -> O
                     return Some(true);
                 }
                 lsterr = Some(r.text.clone());
-                let alive = local(stream).is_some_and(|l| !l.session.dead && !l.byeseen);
+                let alive = local(stream)
+                    .is_some_and(|l| !l.session.dead && !l.byeseen && l.referral.is_none());
                 if !alive || trial >= max {
                     break;
                 }
@@ -1510,6 +1717,80 @@ unsafe fn sasl_login(stream: *mut MAILSTREAM, mb: &mut NETMBX, max: c_long) -> O
             log(&t, ERROR as c_long);
         }
         Some(false)
+    }
+}
+
+/// Anonymous login (the original's `imap_anon`): AUTHENTICATE ANONYMOUS
+/// with the local host name when the server offers it, else LOGIN
+/// ANONYMOUS with that name.
+pub(super) unsafe fn anon(stream: *mut MAILSTREAM) -> bool {
+    // SAFETY: stream live.
+    unsafe {
+        let host = c_bytes(super::env::mylocalhost())
+            .unwrap_or_default()
+            .to_vec();
+        let Some(l) = local(stream) else {
+            return false;
+        };
+        let r = if l.session.has(b"AUTH=ANONYMOUS") {
+            let tag = l.session.next_tag();
+            let mut line = tag.clone();
+            line.extend_from_slice(b" AUTHENTICATE ANONYMOUS\r\n");
+            if l.session.send_raw(&line).is_err() {
+                log(
+                    b"[CLOSED] IMAP connection broken (anonymous auth)",
+                    ERROR as c_long,
+                );
+                return false;
+            }
+            let mut env = CEnv::new();
+            let mut items = Vec::new();
+            let mut res = l
+                .session
+                .read_until(Some(&tag), false, &mut env, &mut items);
+            if let Ok(crate::net::imap::parse::Response::Continue(_)) = res {
+                let mut resp = crate::net::sasl::encode64(&host).into_bytes();
+                resp.extend_from_slice(b"\r\n");
+                res = match l.session.send_raw(&resp) {
+                    Ok(()) => loop {
+                        match l
+                            .session
+                            .read_until(Some(&tag), false, &mut env, &mut items)
+                        {
+                            Ok(crate::net::imap::parse::Response::Continue(_)) => {
+                                let _ = l.session.send_raw(b"*\r\n");
+                            }
+                            other => break other,
+                        }
+                    },
+                    Err(e) => Err(e),
+                };
+            }
+            drop(env);
+            apply(stream, items);
+            match res {
+                Ok(crate::net::imap::parse::Response::Tagged(_, cond, code, text)) => Reply {
+                    cond,
+                    code,
+                    text,
+                    broken: false,
+                },
+                Ok(_) => Reply {
+                    cond: Cond::Bad,
+                    code: None,
+                    text: b"[CLOSED] IMAP connection broken (anonymous auth)".to_vec(),
+                    broken: true,
+                },
+                Err(b) => finish(stream, Err(b)),
+            }
+        } else {
+            send(stream, "LOGIN ANONYMOUS", &[Arg::Str(&host)])
+        };
+        if ok(stream, &r) {
+            return true;
+        }
+        log(&r.text, ERROR as c_long);
+        false
     }
 }
 
@@ -1693,9 +1974,9 @@ unsafe fn structure(
 }
 
 /// The header fields the original asks for with every envelope.
-const HDRS: &str = "BODY.PEEK[HEADER.FIELDS (Newsgroups Content-MD5 Content-Disposition Content-Language Content-Location Followup-To References)]";
+pub(super) const HDRS: &str = "BODY.PEEK[HEADER.FIELDS (Newsgroups Content-MD5 Content-Disposition Content-Language Content-Location Followup-To References)]";
 
-fn fetch_atts(uid: bool, body: bool, hdrs: bool, date: bool, size: bool) -> String {
+pub(super) fn fetch_atts(uid: bool, body: bool, hdrs: bool, date: bool, size: bool) -> String {
     let mut t = String::new();
     if uid {
         t.push_str(" UID");
@@ -1955,10 +2236,10 @@ unsafe fn read_ahead(stream: *mut MAILSTREAM, msgno: u32, kind: usize) -> Option
                 None
             };
             if let Some(h) = h {
-                cache(stream, msgno, b"HEADER", h);
+                cache(stream, msgno, b"HEADER", Some(h));
             }
             if let Some(t) = t {
-                cache(stream, msgno, b"TEXT", t);
+                cache(stream, msgno, b"TEXT", Some(t));
             }
             return Some(1);
         }
@@ -2290,7 +2571,7 @@ pub unsafe extern "C" fn imap_copy(
 }
 
 /// Reads a STRING into a vector.
-unsafe fn read_string(s: *mut STRING) -> Vec<u8> {
+pub(super) unsafe fn read_string(s: *mut STRING) -> Vec<u8> {
     // SAFETY: a STRING set up by the application's append callback.
     unsafe {
         let s = &mut *s;
@@ -2337,7 +2618,7 @@ pub unsafe extern "C" fn imap_append(
     })
 }
 
-unsafe fn append(
+pub(super) unsafe fn append(
     stream: *mut MAILSTREAM,
     mailbox: *mut c_char,
     af: append_t,
@@ -2481,7 +2762,13 @@ pub unsafe extern "C" fn imap_status(
     })
 }
 
-unsafe fn list_work(stream: *mut MAILSTREAM, cmd: &str, r: *mut c_char, p: *mut c_char) {
+pub(super) unsafe fn list_work(
+    stream: *mut MAILSTREAM,
+    cmd: &str,
+    r: *mut c_char,
+    p: *mut c_char,
+    contents: Option<&[u8]>,
+) {
     // SAFETY: stream NULL or live; strings NULL or NUL-terminated.
     unsafe {
         let rb = c_bytes(r).unwrap_or(b"");
@@ -2505,7 +2792,19 @@ unsafe fn list_work(stream: *mut MAILSTREAM, cmd: &str, r: *mut c_char, p: *mut 
             if let Some(l) = local(st) {
                 l.prefix = Some(prefix.clone());
             }
-            send(st, cmd, &[Arg::Str(&refr), Arg::Str(&pat)]);
+            match contents {
+                // SCAN (mail_scan) only where the server has it.
+                Some(c) => {
+                    if local(st).is_some_and(|l| l.session.has(b"SCAN")) {
+                        send(st, cmd, &[Arg::Str(&refr), Arg::Str(&pat), Arg::Str(c)]);
+                    } else {
+                        log(b"Scan not valid on this IMAP server", ERROR as c_long);
+                    }
+                }
+                None => {
+                    send(st, cmd, &[Arg::Str(&refr), Arg::Str(&pat)]);
+                }
+            }
             if let Some(l) = local(st) {
                 l.prefix = None;
             }
@@ -2531,7 +2830,7 @@ unsafe fn list_work(stream: *mut MAILSTREAM, cmd: &str, r: *mut c_char, p: *mut 
 pub unsafe extern "C" fn imap_list(stream: *mut MAILSTREAM, r: *mut c_char, p: *mut c_char) {
     // SAFETY: per the contract.
     super::guard("imap_list", (), || unsafe {
-        list_work(stream, "LIST", r, p)
+        list_work(stream, "LIST", r, p, None)
     })
 }
 
@@ -2543,7 +2842,7 @@ pub unsafe extern "C" fn imap_list(stream: *mut MAILSTREAM, r: *mut c_char, p: *
 pub unsafe extern "C" fn imap_lsub(stream: *mut MAILSTREAM, r: *mut c_char, p: *mut c_char) {
     // SAFETY: per the contract.
     super::guard("imap_lsub", (), || unsafe {
-        list_work(stream, "LSUB", r, p)
+        list_work(stream, "LSUB", r, p, None)
     })
 }
 
@@ -2553,25 +2852,17 @@ pub unsafe extern "C" fn imap_lsub(stream: *mut MAILSTREAM, r: *mut c_char, p: *
 /// As [`imap_list`].
 #[no_mangle]
 pub unsafe extern "C" fn imap_scan(
-    _stream: *mut MAILSTREAM,
+    stream: *mut MAILSTREAM,
     r: *mut c_char,
     p: *mut c_char,
-    _c: *mut c_char,
+    c: *mut c_char,
 ) {
     super::guard("imap_scan", (), || {
-        // SAFETY: strings NULL or NUL-terminated per the contract.
-        let name = unsafe {
-            match c_bytes(r) {
-                Some(rb) if !rb.is_empty() => r,
-                _ => p,
-            }
-        };
-        // Only a network name is this driver's to answer.
-        // SAFETY: name NULL or NUL-terminated.
-        if name.is_null() || unsafe { imap_valid(name) }.is_null() {
-            return;
+        // SAFETY: per the contract: the server's SCAN when it has it.
+        unsafe {
+            let contents = c_bytes(c).map(<[u8]>::to_vec);
+            list_work(stream, "SCAN", r, p, contents.as_deref())
         }
-        log(b"Scan not valid on this IMAP server", ERROR as c_long)
     })
 }
 
@@ -2666,7 +2957,7 @@ pub unsafe extern "C" fn imap_rename(
 // ---------------------------------------------------------------------------
 // Search, sort, thread.
 
-fn imap_date(d: u16) -> String {
+pub(super) fn imap_date(d: u16) -> String {
     const M: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
@@ -2678,8 +2969,8 @@ fn imap_date(d: u16) -> String {
 
 /// The criteria of a search program as IMAP text; strings that need it go
 /// as literals (`lits`, referenced by index).
-struct Spgm {
-    text: Vec<u8>,
+pub(super) struct Spgm {
+    pub(super) text: Vec<u8>,
 }
 
 impl Spgm {
@@ -2689,7 +2980,7 @@ impl Spgm {
         }
         self.text.extend_from_slice(w.as_bytes());
     }
-    fn string(&mut self, s: &[u8]) {
+    pub(super) fn string(&mut self, s: &[u8]) {
         self.text.push(b' ');
         if s.iter().all(|c| (0x20..0x7f).contains(c)) {
             self.text.push(b'"');
@@ -2708,7 +2999,7 @@ impl Spgm {
             self.text.extend_from_slice(s);
         }
     }
-    unsafe fn set(&mut self, prefix: &str, mut set: *mut SEARCHSET) {
+    pub(super) unsafe fn set(&mut self, prefix: &str, mut set: *mut SEARCHSET) {
         // SAFETY: a valid set list.
         unsafe {
             if !self.text.is_empty() {
@@ -2739,7 +3030,7 @@ impl Spgm {
             }
         }
     }
-    unsafe fn list(&mut self, name: &str, mut l: *mut STRINGLIST) {
+    pub(super) unsafe fn list(&mut self, name: &str, mut l: *mut STRINGLIST) {
         // SAFETY: a valid string list.
         unsafe {
             while !l.is_null() {
@@ -2754,7 +3045,7 @@ impl Spgm {
             }
         }
     }
-    unsafe fn pgm(&mut self, p: *mut SEARCHPGM, depth: usize) {
+    pub(super) unsafe fn pgm(&mut self, p: *mut SEARCHPGM, depth: usize) {
         // SAFETY: a valid program.
         unsafe {
             if p.is_null() || depth > 50 {
@@ -3013,7 +3304,7 @@ pub unsafe extern "C" fn imap_sort(
     })
 }
 
-fn thread_to_c(nodes: &[ThreadNode], depth: usize) -> *mut THREADNODE {
+pub(super) fn thread_to_c(nodes: &[ThreadNode], depth: usize) -> *mut THREADNODE {
     // Siblings are linked through `branch`, a node's first child is `next`.
     let mut head: *mut THREADNODE = null_mut();
     let mut tail: *mut THREADNODE = null_mut();
@@ -3054,13 +3345,57 @@ pub unsafe extern "C" fn imap_thread(
             let t = c_bytes(type_).unwrap_or(b"").to_ascii_uppercase();
             let mut cap = b"THREAD=".to_vec();
             cap.extend_from_slice(&t);
-            if !local(stream).is_some_and(|l| l.session.has(&cap)) {
-                log(
-                    b"Server does not support this threading algorithm",
-                    ERROR as c_long,
-                );
+            // As the original: the server's algorithm when it has it,
+            // else threading here (unless SE_NOLOCAL).
+            let server = flags & SE_NOSERVER as c_long == 0
+                && local(stream).is_some_and(|l| l.session.has(&cap));
+            if server {
+                return thread_work(stream, type_, charset, spg, flags);
+            }
+            if flags & SE_NOLOCAL as c_long != 0 {
                 return null_mut();
             }
+            super::thread::mail_thread_msgs(
+                stream,
+                type_,
+                charset,
+                spg,
+                flags | SE_NOSERVER as c_long,
+                Some(imap_sort),
+            )
+        }
+    })
+}
+
+/// `imap_thread_work`: THREAD (or UID THREAD) on the server.
+///
+/// # Safety
+/// `stream` live; strings NUL-terminated; `spg` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn imap_thread_work(
+    stream: *mut MAILSTREAM,
+    type_: *mut c_char,
+    charset: *mut c_char,
+    spg: *mut SEARCHPGM,
+    flags: c_long,
+) -> *mut THREADNODE {
+    super::guard("imap_thread_work", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe { thread_work(stream, type_, charset, spg, flags) }
+    })
+}
+
+unsafe fn thread_work(
+    stream: *mut MAILSTREAM,
+    type_: *mut c_char,
+    charset: *mut c_char,
+    spg: *mut SEARCHPGM,
+    flags: c_long,
+) -> *mut THREADNODE {
+    // SAFETY: per imap_thread_work's contract.
+    unsafe {
+        {
+            let t = c_bytes(type_).unwrap_or(b"").to_ascii_uppercase();
             let mut sp = Spgm { text: Vec::new() };
             sp.pgm(spg, 0);
             let cs = c_bytes(charset).unwrap_or(b"US-ASCII").to_vec();
@@ -3087,7 +3422,7 @@ pub unsafe extern "C" fn imap_thread(
                 .unwrap_or_default();
             thread_to_c(&data, 0)
         }
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -3277,15 +3612,110 @@ pub unsafe extern "C" fn imap_myrights(stream: *mut MAILSTREAM, mailbox: *mut c_
     })
 }
 
-/// `imap_cap`: the server's capabilities are kept in Rust form; programs
-/// that read the original's IMAPCAP record get NULL.
+/// Sets the IMAPCAP record from the capability list as the original's
+/// `imap_parse_capabilities` does (THREAD= values in reverse order, AUTH=
+/// as bits of the authenticator list, LOGIN dropped when PLAIN is there).
+pub(super) unsafe fn fill_cap(stream: *mut MAILSTREAM) -> *mut IMAPCAP {
+    // SAFETY: stream live.
+    unsafe {
+        let secure = (*stream).secure() != 0;
+        let Some(l) = local(stream) else {
+            return null_mut();
+        };
+        let extlevel = l.cap.extlevel;
+        free_threaders(&mut l.cap);
+        *l.cap = std::mem::zeroed();
+        l.cap.extlevel = extlevel;
+        let c = &mut *l.cap;
+        let authflags = if secure { AU_SECURE as c_long } else { 0 };
+        let auth_bit = |name: &[u8], flags: c_long| -> Option<u32> {
+            let mut z = cz(name);
+            let i = super::registry::mail_lookup_auth_name(z.as_mut_ptr() as *mut c_char, flags)
+                as c_long;
+            (i >= 1 && i - 1 < MAXAUTHENTICATORS as c_long).then(|| 1u32 << (i - 1))
+        };
+        for t in l.session.capabilities.clone() {
+            let u = t.to_ascii_uppercase();
+            match &u[..] {
+                b"IMAP4" => {
+                    c.set_imap4(1);
+                    c.set_imap2bis(1);
+                    c.set_rfc1176(1);
+                }
+                b"IMAP4REV1" => {
+                    c.set_imap4rev1(1);
+                    c.set_imap2bis(1);
+                    c.set_rfc1176(1);
+                }
+                b"IMAP2" => c.set_rfc1176(1),
+                b"IMAP2BIS" => {
+                    c.set_imap2bis(1);
+                    c.set_rfc1176(1);
+                }
+                b"ACL" => c.set_acl(1),
+                b"QUOTA" => c.set_quota(1),
+                b"LITERAL+" => c.set_litplus(1),
+                b"IDLE" => c.set_idle(1),
+                b"MAILBOX-REFERRALS" => c.set_mbx_ref(1),
+                b"LOGIN-REFERRALS" => c.set_log_ref(1),
+                b"NAMESPACE" => c.set_namespace(1),
+                b"UIDPLUS" => c.set_uidplus(1),
+                b"STARTTLS" => c.set_starttls(1),
+                b"LOGINDISABLED" => c.set_logindisabled(1),
+                b"ID" => c.set_id(1),
+                b"CHILDREN" => c.set_children(1),
+                b"MULTIAPPEND" => c.set_multiappend(1),
+                b"BINARY" => c.set_binary(1),
+                b"UNSELECT" => c.set_unselect(1),
+                b"SASL-IR" => c.set_sasl_ir(1),
+                b"SCAN" => c.set_scan(1),
+                b"URLAUTH" => c.set_urlauth(1),
+                b"CATENATE" => c.set_catenate(1),
+                b"CONDSTORE" => c.set_condstore(1),
+                b"ESEARCH" => c.set_esearch(1),
+                _ if u.starts_with(b"SORT") => c.set_sort(1),
+                _ => {
+                    let Some(eq) = t.iter().position(|&x| x == b'=') else {
+                        continue;
+                    };
+                    let (k, v) = (&u[..eq], &t[eq + 1..]);
+                    if k == b"THREAD" {
+                        let n = fs_get(std::mem::size_of::<THREADER>()) as *mut THREADER;
+                        std::ptr::write_bytes(n, 0, 1);
+                        (*n).name = c_string_from(v);
+                        (*n).next = c.threader;
+                        c.threader = n;
+                    } else if k == b"AUTH" {
+                        if let Some(b) = auth_bit(v, authflags) {
+                            c.set_auth(c.auth() | b);
+                        } else if v.eq_ignore_ascii_case(b"ANONYMOUS") {
+                            c.set_authanon(1);
+                        }
+                    }
+                }
+            }
+        }
+        if let (Some(p), Some(lg)) = (auth_bit(b"PLAIN", 0), auth_bit(b"LOGIN", 0)) {
+            if c.auth() & p != 0 {
+                c.set_auth(c.auth() & !lg);
+            }
+        }
+        &mut *l.cap as *mut IMAPCAP
+    }
+}
+
+/// `imap_cap`: the server's capabilities as the original's IMAPCAP record
+/// (owned by the stream), which the `LEVEL*` macros of imap4r1.h read;
+/// NULL for a stream that is not an open IMAP stream.
 ///
 /// # Safety
 /// `stream` live.
 #[no_mangle]
-#[allow(clippy::redundant_closure)] // the guard checker wants a closure
-pub unsafe extern "C" fn imap_cap(_stream: *mut MAILSTREAM) -> *mut IMAPCAP {
-    super::guard("imap_cap", null_mut(), || null_mut())
+pub unsafe extern "C" fn imap_cap(stream: *mut MAILSTREAM) -> *mut IMAPCAP {
+    super::guard("imap_cap", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe { fill_cap(stream) }
+    })
 }
 
 /// `imap_host`: the server's host name.

@@ -17,6 +17,8 @@ pub mod env;
 pub mod gss;
 pub mod hash;
 pub mod imap;
+pub mod imap_int;
+pub mod ip;
 pub mod lock;
 pub mod mail;
 pub mod mail_flags;
@@ -68,6 +70,8 @@ pub mod exports {
     pub use super::gss::*;
     pub use super::hash::*;
     pub use super::imap::*;
+    pub use super::imap_int::*;
+    pub use super::ip::*;
     pub use super::lock::*;
     pub use super::mail::*;
     pub use super::mail_flags::*;

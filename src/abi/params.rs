@@ -474,14 +474,20 @@ pub extern "C" fn smtp_parameters(function: c_long, value: *mut c_void) -> *mut 
     })
 }
 
-/// `imap_parameters`. Stream-dependent codes need an IMAP session, which
-/// this version does not have yet, so they answer NIL.
+/// `imap_parameters`. The stream-dependent codes (GET_NAMESPACE,
+/// GET_THREADERS, GET_FETCHLOOKAHEAD) take the stream as `value`.
+// The C prototype is the original's (a safe-looking `void *` function);
+// for those codes its contract is that `value` is NULL or a live stream.
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
 #[no_mangle]
 pub extern "C" fn imap_parameters(function: c_long, value: *mut c_void) -> *mut c_void {
     super::guard("imap_parameters", std::ptr::null_mut(), || match function {
         SET_FETCHLOOKAHEAD => fatal("SET_FETCHLOOKAHEAD not permitted"),
         SET_IDLETIMEOUT => fatal("SET_IDLETIMEOUT not permitted"),
-        GET_NAMESPACE | GET_THREADERS | GET_FETCHLOOKAHEAD => null_mut(),
+        // SAFETY: for these codes `value` is the stream, as in the original.
+        GET_NAMESPACE | GET_THREADERS | GET_FETCHLOOKAHEAD => unsafe {
+            super::imap_int::stream_parameter(function, value)
+        },
         _ => owned(Owner::Imap, function, value).unwrap_or(null_mut()),
     })
 }

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod imap;
+pub mod md5;
 pub mod nntp;
 pub mod pop3;
 pub mod sasl;

@@ -100,6 +100,16 @@ pub enum Cond {
     Preauth,
 }
 
+/// One namespace of a NAMESPACE answer: prefix, delimiter and extension
+/// values (attribute on the first value of each extension only, as the
+/// original lays them out).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NamespaceEntry {
+    pub name: Vec<u8>,
+    pub delimiter: Option<u8>,
+    pub params: Vec<(Option<Vec<u8>>, Vec<u8>)>,
+}
+
 /// A node of a THREAD answer.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ThreadNode {
@@ -238,6 +248,140 @@ impl<'a> Cursor<'a> {
     fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
     }
+    /// What is left of the current line, after spaces.
+    pub fn rest_text(&mut self) -> &'a [u8] {
+        self.skip_spaces();
+        self.rest()
+    }
+    /// Where the cursor is: segment (line) index and byte offset in it.
+    pub fn offset(&self) -> (usize, usize) {
+        (self.seg, self.pos)
+    }
+    /// The addresses of a list without its parentheses: `(a)(b)...`, up
+    /// to the closing parenthesis (not consumed) or the end.
+    pub fn addresses(&mut self) -> R<Vec<Address>> {
+        let mut v = Vec::new();
+        loop {
+            self.skip_spaces();
+            if self.peek() != Some(b'(') {
+                return Ok(v);
+            }
+            self.bump();
+            let personal = self.nastring()?;
+            let adl = self.nastring()?;
+            let mailbox = self.nastring()?;
+            let host = self.nastring()?;
+            self.skip_spaces();
+            self.expect(b')')?;
+            v.push(Address {
+                personal,
+                adl,
+                mailbox,
+                host,
+                ..Address::default()
+            });
+            if v.len() > 100_000 {
+                return err("address list too long", b"");
+            }
+        }
+    }
+    /// `(astring ...)` or NIL as a list of strings.
+    pub fn string_list(&mut self) -> R<Option<Vec<Vec<u8>>>> {
+        self.skip_spaces();
+        if self.is_nil() {
+            self.pos += 3;
+            return Ok(None);
+        }
+        self.expect(b'(')?;
+        let mut v = Vec::new();
+        loop {
+            self.skip_spaces();
+            match self.peek() {
+                Some(b')') => {
+                    self.bump();
+                    return Ok(Some(v));
+                }
+                None => return err("unterminated string list", b""),
+                _ => v.push(self.astring()?),
+            }
+        }
+    }
+    /// The THREAD groups `(...)(...)` up to the end or anything else.
+    pub fn threads(&mut self) -> R<Vec<ThreadNode>> {
+        let mut v = Vec::new();
+        self.skip_spaces();
+        loop {
+            if self.peek() != Some(b'(') {
+                return Ok(v);
+            }
+            let mut t = self.thread_list()?;
+            if t.len() == 1 {
+                v.push(t.remove(0));
+            } else {
+                v.push(ThreadNode {
+                    num: 0,
+                    children: t,
+                });
+            }
+        }
+    }
+    /// One namespace list of a NAMESPACE answer: NIL or
+    /// `(("prefix" "delim" ext...)...)`.
+    pub fn namespace(&mut self) -> R<Vec<NamespaceEntry>> {
+        self.skip_spaces();
+        if self.is_nil() {
+            self.pos += 3;
+            return Ok(Vec::new());
+        }
+        self.expect(b'(')?;
+        let mut v = Vec::new();
+        loop {
+            self.skip_spaces();
+            match self.peek() {
+                Some(b')') => {
+                    self.bump();
+                    return Ok(v);
+                }
+                Some(b'(') => self.bump(),
+                _ => return err("Not a namespace", self.rest()),
+            }
+            let name = self.nstring()?.unwrap_or_default();
+            let delimiter = match self.nstring() {
+                Ok(d) => d.and_then(|d| d.first().copied()),
+                Err(_) => return err("Missing delimiter in namespace", self.rest()),
+            };
+            let mut params = Vec::new();
+            loop {
+                self.skip_spaces();
+                if self.peek() == Some(b')') {
+                    self.bump();
+                    break;
+                }
+                if self.peek().is_none() {
+                    return err("Junk at end of namespace", b"");
+                }
+                let att = self.astring()?;
+                let vals = self.string_list()?.unwrap_or_default();
+                if vals.is_empty() {
+                    params.push((Some(att.clone()), b"UNKNOWN".to_vec()));
+                }
+                for (i, val) in vals.into_iter().enumerate() {
+                    params.push(((i == 0).then(|| att.clone()), val));
+                }
+                if params.len() > 10_000 {
+                    return err("too many namespace parameters", b"");
+                }
+            }
+            v.push(NamespaceEntry {
+                name,
+                delimiter,
+                params,
+            });
+            if v.len() > 10_000 {
+                return err("too many namespaces", b"");
+            }
+        }
+    }
     /// An atom: up to a space, parenthesis, bracket or end of line.
     pub fn atom(&mut self) -> &'a [u8] {
         let r = self.rest();
@@ -374,7 +518,7 @@ impl<'a> Cursor<'a> {
         }
     }
     /// `(a b c)` of flag atoms/astrings.
-    fn flag_list(&mut self) -> R<Vec<Vec<u8>>> {
+    pub fn flag_list(&mut self) -> R<Vec<Vec<u8>>> {
         self.skip_spaces();
         self.expect(b'(')?;
         let mut v = Vec::new();
@@ -439,7 +583,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Skips one value of any shape (extension data).
-    fn skip_value(&mut self) -> R<()> {
+    pub fn skip_value(&mut self) -> R<()> {
         self.skip_spaces();
         match self.peek() {
             Some(b'(') => {
@@ -470,7 +614,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// An address list: NIL or `((personal adl mailbox host) ...)`.
-    fn address_list(&mut self) -> R<Vec<Address>> {
+    pub fn address_list(&mut self) -> R<Vec<Address>> {
         self.skip_spaces();
         if self.is_nil() {
             self.pos += 3;
@@ -549,7 +693,7 @@ impl<'a> Cursor<'a> {
         Ok(Some(e))
     }
 
-    fn parameters(&mut self) -> R<Vec<Parameter>> {
+    pub fn parameters(&mut self) -> R<Vec<Parameter>> {
         self.skip_spaces();
         if self.is_nil() {
             self.pos += 3;
@@ -580,7 +724,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn disposition(&mut self, b: &mut Body) -> R<()> {
+    pub fn disposition(&mut self, b: &mut Body) -> R<()> {
         self.skip_spaces();
         if self.is_nil() {
             self.pos += 3;
@@ -597,7 +741,7 @@ impl<'a> Cursor<'a> {
         self.expect(b')')
     }
 
-    fn language(&mut self) -> R<Option<Vec<Vec<u8>>>> {
+    pub fn language(&mut self) -> R<Option<Vec<Vec<u8>>>> {
         self.skip_spaces();
         if self.peek() == Some(b'(') {
             self.bump();
@@ -901,7 +1045,7 @@ impl<'a> Cursor<'a> {
         Ok(items)
     }
 
-    fn thread_list(&mut self) -> R<Vec<ThreadNode>> {
+    pub fn thread_list(&mut self) -> R<Vec<ThreadNode>> {
         // One "(" ... ")" group: a chain of numbers, possibly ending in
         // sub-threads.
         self.enter()?;
@@ -1312,6 +1456,62 @@ mod tests {
         assert_eq!(e.from[0].mailbox.as_deref(), Some(&b"gray"[..]));
         assert_eq!(e.cc.len(), 2);
         assert!(e.sender.is_empty());
+    }
+
+    #[test]
+    fn single_items_for_the_internal_exports() {
+        // NAMESPACE with extension data, the three lists in a row.
+        let r = raw(
+            &[b"((\"\" \"/\")(\"Mail/\" \"/\")) NIL ((\"#shared/\" \"/\" \"X-PARAM\" (\"v1\" \"v2\"))(\"#pub.\" NIL)) end"],
+            &[],
+        );
+        let mut c = Cursor::new(&r, Limits::default());
+        let personal = c.namespace().unwrap();
+        assert_eq!(personal.len(), 2);
+        assert_eq!(personal[1].name, b"Mail/");
+        assert_eq!(personal[1].delimiter, Some(b'/'));
+        assert!(c.namespace().unwrap().is_empty());
+        let shared = c.namespace().unwrap();
+        assert_eq!(shared.len(), 2);
+        assert_eq!(
+            shared[0].params,
+            vec![
+                (Some(b"X-PARAM".to_vec()), b"v1".to_vec()),
+                (None, b"v2".to_vec())
+            ]
+        );
+        assert_eq!(shared[1].delimiter, None);
+        assert_eq!(c.rest_text(), b"end");
+        // THREAD groups stop before what follows them.
+        let r = raw(&[b"(2)(3 6 (4 23)(44 7 96)) tail"], &[]);
+        let mut c = Cursor::new(&r, Limits::default());
+        let t = c.threads().unwrap();
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[1].num, 3);
+        assert_eq!(t[1].children[0].children.len(), 2);
+        assert_eq!(c.offset(), (0, 24));
+        // Addresses without the list's parentheses; a string list with a
+        // literal.
+        let r = raw(
+            &[b"(\"A\" NIL \"a\" \"x.org\")(NIL NIL \"b\" NIL)) more"],
+            &[],
+        );
+        let mut c = Cursor::new(&r, Limits::default());
+        let a = c.addresses().unwrap();
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[1].host, None);
+        assert_eq!(c.offset(), (0, 38));
+        let r = raw(&[b"(\"one\" {3}", b" atom)"], &[b"two"]);
+        let mut c = Cursor::new(&r, Limits::default());
+        assert_eq!(
+            c.string_list().unwrap(),
+            Some(vec![b"one".to_vec(), b"two".to_vec(), b"atom".to_vec()])
+        );
+        // Garbage fails cleanly.
+        for bad in [&b"((\"x\""[..], b"(((", b"(\"a\" \"/\" \"X\""] {
+            let r = raw(&[bad], &[]);
+            assert!(Cursor::new(&r, Limits::default()).namespace().is_err());
+        }
     }
 
     #[test]

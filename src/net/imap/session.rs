@@ -190,6 +190,9 @@ pub struct Session {
     pub capabilities: Vec<Vec<u8>>,
     /// Set when the connection failed or the server said BYE.
     pub dead: bool,
+    /// The line of the last tagged or continuation response read (for
+    /// callers that want the server's words as sent).
+    pub last_line: Vec<u8>,
 }
 
 impl Session {
@@ -198,6 +201,7 @@ impl Session {
             wire,
             tag: 0,
             limits: Limits::default(),
+            last_line: Vec::new(),
             capabilities: Vec::new(),
             dead: false,
         }
@@ -264,7 +268,12 @@ impl Session {
             let (r, warnings) = parse::parse(&raw, self.limits, env);
             items.extend(warnings.into_iter().map(Item::Warning));
             match r {
-                Ok(r) => return Ok(r),
+                Ok(r) => {
+                    if matches!(r, Response::Tagged(..) | Response::Continue(_)) {
+                        self.last_line = raw.lines.first().cloned().unwrap_or_default();
+                    }
+                    return Ok(r);
+                }
                 Err(e) => {
                     let mut m = b"IMAP protocol error: ".to_vec();
                     m.extend_from_slice(&e.0);
@@ -530,6 +539,60 @@ impl Session {
                 Response::Tagged(..) => {}
                 Response::Untagged(u) => {
                     let bye = self.note(&u);
+                    items.push(Item::Untagged(u));
+                    if bye {
+                        return Err(Broken(b"IMAP server said BYE".to_vec()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A new command tag, as [`Session::command`] makes them.
+    pub fn next_tag(&mut self) -> Vec<u8> {
+        self.tag += 1;
+        format!("A{:04}", self.tag).into_bytes()
+    }
+
+    /// Sends bytes as they are.
+    pub fn send_raw(&mut self, b: &[u8]) -> Result<(), Broken> {
+        if self.dead {
+            return Err(Broken(b"IMAP connection lost".to_vec()));
+        }
+        self.wire.send(b).map_err(|e| self.broke(e))
+    }
+
+    /// Reads responses until a continuation, a tagged one (for `tag`, or
+    /// any with None) or, with `untagged_too`, the first untagged one;
+    /// untagged responses go to `items`. The line of the answer is in
+    /// `last_line` afterwards.
+    pub fn read_until(
+        &mut self,
+        tag: Option<&[u8]>,
+        untagged_too: bool,
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Response, Broken> {
+        if self.dead {
+            return Err(Broken(b"IMAP connection lost".to_vec()));
+        }
+        loop {
+            let r = self.read(env, items)?;
+            match r {
+                Response::Continue(_) => return Ok(r),
+                Response::Tagged(ref t, ..) => {
+                    if tag.is_none_or(|x| x.eq_ignore_ascii_case(t)) {
+                        return Ok(r);
+                    }
+                    let mut m = b"Unexpected tagged response: ".to_vec();
+                    m.extend_from_slice(&self.last_line[..self.last_line.len().min(160)]);
+                    items.push(Item::Warning(m));
+                }
+                Response::Untagged(u) => {
+                    let bye = self.note(&u);
+                    if untagged_too {
+                        return Ok(Response::Untagged(u));
+                    }
                     items.push(Item::Untagged(u));
                     if bye {
                         return Err(Broken(b"IMAP server said BYE".to_vec()));
