@@ -21,7 +21,6 @@ use std::ptr::{addr_of, null_mut};
 extern "C" {
     fn mail_parse_flags(stream: *mut MAILSTREAM, flag: *mut c_char, uf: *mut c_ulong) -> c_long;
     fn mail_append_set(set: *mut SEARCHSET, msgno: c_ulong) -> *mut SEARCHSET;
-    fn mail_flag(stream: *mut MAILSTREAM, sequence: *mut c_char, flag: *mut c_char, flags: c_long);
     fn mail_longdate(elt: *mut MESSAGECACHE) -> c_ulong;
     fn mylocalhost() -> *mut c_char;
     fn myusername_full(type_: *mut c_ulong) -> *mut c_char;

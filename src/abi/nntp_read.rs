@@ -357,31 +357,6 @@ unsafe fn slurp_session(nntp: *mut SENDSTREAM) -> Option<(Vec<u8>, usize)> {
     }
 }
 
-/// `netmsg_read`: `count` bytes of a FILE into `buffer`.
-///
-/// # Safety
-/// `stream` a FILE; `buffer` writable for `count` bytes.
-#[no_mangle]
-pub unsafe extern "C" fn netmsg_read(
-    stream: *mut c_void,
-    count: c_ulong,
-    buffer: *mut c_char,
-) -> c_long {
-    super::guard("netmsg_read", 0, || {
-        // SAFETY: per the contract.
-        unsafe {
-            c_long::from(
-                libc::fread(
-                    buffer as *mut c_void,
-                    1,
-                    count as usize,
-                    stream as *mut libc::FILE,
-                ) == count as usize,
-            )
-        }
-    })
-}
-
 /// `netmsg_slurp`: a dot-terminated text from the connection into a
 /// scratch file (rewound), with its size and its header's size.
 ///

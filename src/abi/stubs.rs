@@ -5,6 +5,8 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::bindings::*;
+use super::not_available;
+use std::os::raw::{c_char, c_long, c_void};
 
 not_available! {
     fn imap_annotation_work() -> c_long = 0;
