@@ -1516,6 +1516,47 @@ impl Mailbox for UnixMailbox {
         }
     }
 
+    /// The stored header, read in blocks of messages: `header` makes its
+    /// text by turning LFs into CRLF (dropping CRs) and removing the
+    /// bookkeeping lines, so a stored header without CR or NUL qualifies.
+    fn header_lookups(&mut self, msgnos: &[u32], f: &mut dyn FnMut(u32, Option<&[u8]>)) -> bool {
+        const BLOCK: usize = 1 << 20;
+        let fit = |h: &[u8]| memchr::memchr2(b'\r', 0, h).is_none();
+        // Read once into a buffer zeroed once; `valid` bytes of it hold the
+        // file from offset `at`.
+        let mut block: Vec<u8> = Vec::new();
+        let (mut at, mut valid) = (0usize, 0usize);
+        for &n in msgnos {
+            let Some(m) = (n as usize).checked_sub(1).and_then(|i| self.msgs.get(i)) else {
+                f(n, None);
+                continue;
+            };
+            let (start, end) = (m.layout.header_start(), m.layout.text_start());
+            match &self.source {
+                Source::File(file) => {
+                    if start < at || end > at + valid {
+                        let len = (end - start).max(BLOCK);
+                        if block.len() < len {
+                            block.resize(len, 0);
+                        }
+                        at = start;
+                        valid = read_some_at(file, &mut block[..len], start as u64).unwrap_or(0);
+                    }
+                    match block[..valid].get(start - at..end - at) {
+                        Some(h) if fit(h) => f(n, Some(h)),
+                        _ => f(n, None),
+                    }
+                }
+                Source::Memory(d) => match d.get(start..end) {
+                    Some(h) if fit(h) => f(n, Some(h)),
+                    _ => f(n, None),
+                },
+                Source::None => f(n, None),
+            }
+        }
+        true
+    }
+
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         match self.raw_text(msgno) {
             Ok(raw) => Ok(Cow::Owned(format::to_crlf(&raw))),
