@@ -228,8 +228,8 @@ pub unsafe extern "C" fn mail_sort_cache(
                     }
                 }
                 let program = steps(pgm);
-                let ks: Vec<core::Keys> = entries.iter().map(|&e| keys(e)).collect();
-                for (slot, i) in core::order(&ks, &program).into_iter().enumerate() {
+                let sorted = core::order_with(n, |i| keys(entries[i]), &program);
+                for (slot, i) in sorted.into_iter().enumerate() {
                     *sc.add(slot) = entries[i];
                 }
             }

@@ -93,7 +93,17 @@ pub fn compare(a: &Keys, b: &Keys, program: &[Step]) -> Ordering {
 
 /// The positions of `keys` in sorted order.
 pub fn order(keys: &[Keys], program: &[Step]) -> Vec<usize> {
-    if let Some(v) = order_numeric(keys, program) {
+    order_with(keys.len(), |i| keys[i].clone(), program)
+}
+
+/// [`order`] of `n` messages whose keys `key_of` gives (read once each,
+/// so that the caller need not hold them all).
+pub fn order_with<'a>(
+    n: usize,
+    key_of: impl Fn(usize) -> Keys<'a>,
+    program: &[Step],
+) -> Vec<usize> {
+    if let Some(v) = order_numeric(n, &key_of, program) {
         return v;
     }
     // Text keys are lowered once per message into one arena (compare_text
@@ -106,8 +116,12 @@ pub fn order(keys: &[Keys], program: &[Step]) -> Vec<usize> {
         .collect();
     let mut arena: Vec<u8> = Vec::new();
     // Per message and text step: (start, end) in the arena, None for no text.
-    let mut spans: Vec<Option<(usize, usize)>> = Vec::with_capacity(keys.len() * texts.len());
-    for k in keys {
+    let mut spans: Vec<Option<(usize, usize)>> = Vec::with_capacity(n * texts.len());
+    // Per message: date, arrival, size, number.
+    let mut nums: Vec<[u64; 4]> = Vec::with_capacity(n);
+    for m in 0..n {
+        let k = key_of(m);
+        nums.push([k.date, k.arrival, k.size, k.num]);
         for key in &texts {
             let t = match key {
                 Key::From => k.from,
@@ -135,7 +149,7 @@ pub fn order(keys: &[Keys], program: &[Step]) -> Vec<usize> {
     let lead = program
         .first()
         .is_some_and(|s| matches!(s.key, Key::From | Key::To | Key::Cc | Key::Subject));
-    let mut items: Vec<(Option<&[u8]>, usize)> = (0..keys.len())
+    let mut items: Vec<(Option<&[u8]>, usize)> = (0..n)
         .map(|m| (if lead { text(m, slots[0]) } else { None }, m))
         .collect();
     let skip = usize::from(lead);
@@ -150,12 +164,12 @@ pub fn order(keys: &[Keys], program: &[Step]) -> Vec<usize> {
                 return o;
             }
         }
-        let (a, b) = (&keys[x], &keys[y]);
+        let (a, b) = (&nums[x], &nums[y]);
         for (step, &j) in program.iter().zip(&slots).skip(skip) {
             let o = match step.key {
-                Key::Date => a.date.cmp(&b.date),
-                Key::Arrival => a.arrival.cmp(&b.arrival),
-                Key::Size => a.size.cmp(&b.size),
+                Key::Date => a[0].cmp(&b[0]),
+                Key::Arrival => a[1].cmp(&b[1]),
+                Key::Size => a[2].cmp(&b[2]),
                 _ => text(x, j).cmp(&text(y, j)),
             };
             let o = if step.reverse { o.reverse() } else { o };
@@ -163,7 +177,7 @@ pub fn order(keys: &[Keys], program: &[Step]) -> Vec<usize> {
                 return o;
             }
         }
-        a.num.cmp(&b.num).then(x.cmp(&y))
+        a[3].cmp(&b[3]).then(x.cmp(&y))
     });
     items.into_iter().map(|(_, m)| m).collect()
 }
@@ -173,7 +187,11 @@ pub fn order(keys: &[Keys], program: &[Step]) -> Vec<usize> {
 /// complemented, which reverses unsigned order exactly; the number last,
 /// then the position), sorted without comparing through the program.
 /// None for other programs.
-fn order_numeric(keys: &[Keys], program: &[Step]) -> Option<Vec<usize>> {
+fn order_numeric<'a>(
+    n: usize,
+    key_of: &impl Fn(usize) -> Keys<'a>,
+    program: &[Step],
+) -> Option<Vec<usize>> {
     if program.len() > 3
         || !program
             .iter()
@@ -181,9 +199,26 @@ fn order_numeric(keys: &[Keys], program: &[Step]) -> Option<Vec<usize>> {
     {
         return None;
     }
-    let mut flat: Vec<([u64; 4], usize)> = keys
-        .iter()
-        .enumerate()
+    if let [step] = program {
+        // One key: a narrower entry.
+        let mut flat: Vec<(u64, u64, u32)> = (0..n)
+            .map(|i| {
+                let k = key_of(i);
+                let v = match step.key {
+                    Key::Date => k.date,
+                    Key::Arrival => k.arrival,
+                    _ => k.size,
+                };
+                (if step.reverse { !v } else { v }, k.num, i as u32)
+            })
+            .collect();
+        if n <= u32::MAX as usize {
+            flat.sort_unstable();
+            return Some(flat.into_iter().map(|(_, _, i)| i as usize).collect());
+        }
+    }
+    let mut flat: Vec<([u64; 4], usize)> = (0..n)
+        .map(|i| (i, key_of(i)))
         .map(|(i, k)| {
             let mut f = [0u64; 4];
             for (slot, step) in f.iter_mut().zip(program) {
