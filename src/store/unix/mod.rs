@@ -1526,7 +1526,13 @@ impl Mailbox for UnixMailbox {
         // file from offset `at`.
         let mut block: Vec<u8> = Vec::new();
         let (mut at, mut valid) = (0usize, 0usize);
-        for &n in msgnos {
+        let span = |n: u32| {
+            (n as usize)
+                .checked_sub(1)
+                .and_then(|i| self.msgs.get(i))
+                .map(|m| (m.layout.header_start(), m.layout.text_start()))
+        };
+        for (k, &n) in msgnos.iter().enumerate() {
             let Some(m) = (n as usize).checked_sub(1).and_then(|i| self.msgs.get(i)) else {
                 f(n, None);
                 continue;
@@ -1535,7 +1541,18 @@ impl Mailbox for UnixMailbox {
             match &self.source {
                 Source::File(file) => {
                     if start < at || end > at + valid {
-                        let len = (end - start).max(BLOCK);
+                        // Up to the end of the last wanted header that fits
+                        // in a block (not a whole block for sparse messages).
+                        let mut stop = end;
+                        for &later in &msgnos[k + 1..] {
+                            match span(later) {
+                                Some((s2, e2)) if s2 >= start && e2 <= start + BLOCK => {
+                                    stop = stop.max(e2)
+                                }
+                                _ => break,
+                            }
+                        }
+                        let len = stop - start;
                         if block.len() < len {
                             block.resize(len, 0);
                         }
