@@ -7,8 +7,9 @@
 # the corpus). Operations, each in its own process on a freshly opened
 # stream (the open is not timed): search BODY and TEXT for a word, search a
 # header (SUBJECT), sort DATE and SUBJECT, thread REFERENCES and
-# ORDEREDSUBJECT. Prints the seconds of the operation (best of
-# BENCH_ROUNDS, default 2), the peak RSS of the process (KB, open
+# ORDEREDSUBJECT (BENCH_OPS narrows the list). Prints the wall and CPU
+# seconds of the operation (each the best of BENCH_ROUNDS, default 2), the
+# peak RSS of the process (KB, open
 # included) and the ratios original/ours. Reported, never asserted.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,18 +34,20 @@ cat > "$W/b.c" <<'CEOF'
 #include <sys/resource.h>
 #include "c-client.h"
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
+static double cpu(void) { struct timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec + t.tv_nsec / 1e9; }
 /* b MAILBOX OP: OP one of search-BODY search-TEXT search-SUBJECT
  * sort-DATE sort-SUBJECT thread-REFERENCES thread-ORDEREDSUBJECT */
 int main(int argc, char **argv) {
     const char *op = argv[2];
     unsigned long n = 0, i;
-    double t0, t1;
+    double t0, t1, c0, c1;
     struct rusage ru;
     MAILSTREAM *s;
 #include "linkage.c"
     s = mail_open(NIL, argv[1], OP_READONLY);
     if (!s) { printf("%s FAILED open\n", op); return 1; }
     t0 = now();
+    c0 = cpu();
     if (!strncmp(op, "search-", 7)) {
         char crit[100];
         sprintf(crit, "%s %s", op + 7, getenv("BENCH_WORD") ? getenv("BENCH_WORD") : "kernel");
@@ -64,8 +67,9 @@ int main(int argc, char **argv) {
         mail_free_threadnode(&t);
     }
     t1 = now();
+    c1 = cpu();
     getrusage(RUSAGE_SELF, &ru);
-    printf("%s seconds=%.4f maxrss_kb=%ld result=%lu messages=%lu\n", op, t1 - t0, ru.ru_maxrss, n, s->nmsgs);
+    printf("%s seconds=%.4f cpu=%.4f maxrss_kb=%ld result=%lu messages=%lu\n", op, t1 - t0, c1 - c0, ru.ru_maxrss, n, s->nmsgs);
     mail_close(s);
     return 0;
 }
@@ -104,29 +108,30 @@ done
 chmod a+r "$NL_HOME"/in.*
 is_root && chown "$CCT_USER" "$NL_HOME"/in.*
 
-OPS="search-BODY search-TEXT search-SUBJECT sort-DATE sort-SUBJECT thread-REFERENCES thread-ORDEREDSUBJECT"
+OPS=${BENCH_OPS:-"search-BODY search-TEXT search-SUBJECT sort-DATE sort-SUBJECT thread-REFERENCES thread-ORDEREDSUBJECT"}
 # field LINE NAME
 field() { echo "$1" | sed -n "s/.* $2=\([^ ]*\).*/\1/p"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.1f", a / b }'; }
 min() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "") print b; else if (b == "" || a + 0 < b + 0) print a; else print b }'; }
 
 echo "search/sort/thread benchmark: original vs ours; best of $ROUNDS; word \"${BENCH_WORD:-kernel}\""
-echo "(seconds of the operation on an open stream; rss: peak KB of the process, open included; ratio: original/ours)"
-printf '%-11s %-22s %8s %9s %9s %6s %9s %9s %6s\n' input operation messages orig_s ours_s x orig_rss ours_rss x
+echo "(wall and CPU seconds of the operation on an open stream; rss: peak KB of the process, open included; ratio: original/ours)"
+printf '%-11s %-22s %8s %9s %9s %6s %9s %9s %6s %9s %9s %6s\n' input operation messages orig_s ours_s x orig_cpu ours_cpu x orig_rss ours_rss x
 for in in $inputs; do
     for op in $OPS; do
-        ob=""; ub=""; orss=""; urss=""; msgs=""; ores=""; ures=""
+        ob=""; ub=""; oc=""; uc=""; orss=""; urss=""; msgs=""; ores=""; ures=""
         r=0
         while [ "$r" -lt "$ROUNDS" ]; do
             o=$(U env LD_LIBRARY_PATH="$NL_ORIG_DIR" BENCH_WORD="${BENCH_WORD:-kernel}" "$W/b" "in.$in" "$op" 2>/dev/null | tail -n 1)
             u=$(U env LD_LIBRARY_PATH="$W/lib" BENCH_WORD="${BENCH_WORD:-kernel}" "$W/b" "in.$in" "$op" 2>/dev/null | tail -n 1)
             ob=$(min "$ob" "$(field "$o" seconds)"); ub=$(min "$ub" "$(field "$u" seconds)")
+            oc=$(min "$oc" "$(field "$o" cpu)"); uc=$(min "$uc" "$(field "$u" cpu)")
             orss=$(field "$o" maxrss_kb); urss=$(field "$u" maxrss_kb)
             msgs=$(field "$o" messages); ores=$(field "$o" result); ures=$(field "$u" result)
             r=$((r + 1))
         done
-        printf '%-11s %-22s %8s %9s %9s %6s %9s %9s %6s' "$in" "$op" "${msgs:--}" "${ob:--}" "${ub:--}" \
-            "$(ratio "$ob" "$ub")" "${orss:--}" "${urss:--}" "$(ratio "$orss" "$urss")"
+        printf '%-11s %-22s %8s %9s %9s %6s %9s %9s %6s %9s %9s %6s' "$in" "$op" "${msgs:--}" "${ob:--}" "${ub:--}" \
+            "$(ratio "$ob" "$ub")" "${oc:--}" "${uc:--}" "$(ratio "$oc" "$uc")" "${orss:--}" "${urss:--}" "$(ratio "$orss" "$urss")"
         [ "$ores" = "$ures" ] || printf '   (results differ: %s vs %s)' "$ores" "$ures"
         echo
     done

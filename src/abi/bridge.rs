@@ -1311,6 +1311,29 @@ pub unsafe fn core_part(stream: *mut MAILSTREAM, msgno: u32, body: bool) -> Opti
     }
 }
 
+/// `Mailbox::header_lookups` on a core-backed stream (false, calling
+/// nothing, for any other stream or a driver without the lookup form).
+///
+/// # Safety
+/// `stream` NULL or live.
+pub unsafe fn header_lookups(
+    stream: *mut MAILSTREAM,
+    msgnos: &[u32],
+    f: &mut dyn FnMut(u32, Option<&[u8]>),
+) -> bool {
+    // SAFETY: per the contract; `local` is a `Local` only on the streams
+    // of the core drivers, which `core_of` recognises by the driver.
+    unsafe {
+        if stream.is_null() || core_of((*stream).dtb).is_none() {
+            return false;
+        }
+        match local(stream) {
+            Some(l) => l.mailbox.header_lookups(msgnos, f),
+            None => false,
+        }
+    }
+}
+
 /// Hands the core a message stored behind its back for `uid` (see
 /// `Mailbox::adopt`); true when it took it.
 ///

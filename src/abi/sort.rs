@@ -228,8 +228,8 @@ pub unsafe extern "C" fn mail_sort_cache(
                     }
                 }
                 let program = steps(pgm);
-                let ks: Vec<core::Keys> = entries.iter().map(|&e| keys(e)).collect();
-                for (slot, i) in core::order(&ks, &program).into_iter().enumerate() {
+                let sorted = core::order_with(n, |i| keys(entries[i]), &program);
+                for (slot, i) in sorted.into_iter().enumerate() {
                     *sc.add(slot) = entries[i];
                 }
             }
@@ -333,6 +333,7 @@ unsafe fn simple_value(
     i: c_ulong,
     lines: *mut STRINGLIST,
     name: &[u8],
+    hint: Option<Option<Vec<u8>>>,
 ) -> Option<Vec<u8>> {
     // SAFETY: per the contract.
     unsafe {
@@ -342,6 +343,10 @@ unsafe fn simple_value(
             && (*dtb).msgdata.is_none()
             && (*elt).private.msg.header.text.data.is_null()
         {
+            // The same lookup, made ahead on the driver's lookup form.
+            if let Some(v) = hint {
+                return v;
+            }
             if let Some(f) = (*dtb).header {
                 let mut len: c_ulong = 0;
                 let h = f(stream, i, &mut len, FT_INTERNAL | FT_PEEK);
@@ -383,6 +388,86 @@ fn first_mailbox(value: &[u8]) -> *mut c_char {
     ret
 }
 
+/// Date and Subject values found ahead for one message on the driver's
+/// header lookup form (`bridge::header_lookups`): `Some` is the answer
+/// `simple_value` would give (`core::field_value` gives the same on that
+/// form as on the driver's header), `None` asks `simple_value` itself.
+struct Hint {
+    num: c_ulong,
+    date: Option<Option<Vec<u8>>>,
+    subject: Option<Option<Vec<u8>>>,
+}
+
+/// How many messages one round of look-ahead covers.
+const HINT_BATCH: usize = 2048;
+
+/// Fills `hints` for the next searched messages from `from` (at most
+/// `left`, HINT_BATCH a round) whose keys would come from the header;
+/// returns the last message number considered.
+///
+/// # Safety
+/// `stream` live.
+unsafe fn fill_hints(
+    stream: *mut MAILSTREAM,
+    from: c_ulong,
+    left: c_ulong,
+    want: (bool, bool),
+    hints: &mut std::collections::VecDeque<Hint>,
+) -> c_ulong {
+    hints.clear();
+    let mut nums: Vec<u32> = Vec::with_capacity(HINT_BATCH);
+    let mut i = from;
+    // SAFETY (whole body): per the contract.
+    unsafe {
+        let nmsgs = (*stream).nmsgs;
+        let mut last = from;
+        while i <= nmsgs && nums.len() < HINT_BATCH && (nums.len() as c_ulong) < left {
+            let elt = mail_elt(stream, i);
+            last = i;
+            if (*elt).searched() != 0 {
+                let env_known = if (*stream).scache() != 0 {
+                    i == (*stream).msgno
+                } else {
+                    !(*elt).private.msg.env.is_null()
+                };
+                if !env_known && (*elt).private.msg.header.text.data.is_null() {
+                    if let Ok(n) = u32::try_from(i) {
+                        nums.push(n);
+                    }
+                }
+            }
+            i += 1;
+        }
+        if !nums.is_empty() {
+            let names: &[&[u8]] = match want {
+                (true, true) => &[b"date", b"subject"],
+                (true, false) => &[b"date"],
+                _ => &[b"subject"],
+            };
+            let mut out = [None, None];
+            super::bridge::header_lookups(stream, &nums, &mut |n, h| {
+                let mut hint = Hint {
+                    num: c_ulong::from(n),
+                    date: None,
+                    subject: None,
+                };
+                if let Some(h) = h {
+                    core::field_values_clean(h, names, &mut out[..names.len()]);
+                    let mut it = out.iter_mut();
+                    if want.0 {
+                        hint.date = it.next().and_then(Option::take);
+                    }
+                    if want.1 {
+                        hint.subject = it.next().and_then(Option::take);
+                    }
+                }
+                hints.push_back(hint);
+            });
+        }
+        last
+    }
+}
+
 /// `mail_sort_loadcache`: fills the sort cache of every searched message
 /// with the keys the program needs.
 ///
@@ -406,6 +491,22 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
         let bytes = (*pgm).nmsgs as usize * std::mem::size_of::<*mut SORTCACHE>();
         let sc = fs_get(bytes) as *mut *mut SORTCACHE;
         std::ptr::write_bytes(sc as *mut u8, 0, bytes);
+        // Date and Subject from the header are looked up ahead, a batch of
+        // messages at a time, when the driver can hand headers over in bulk.
+        let mut want = (false, false);
+        let mut pg = pgm;
+        while !pg.is_null() {
+            match (*pg).function as c_int {
+                SORTDATE => want.0 = true,
+                SORTSUBJECT => want.1 = true,
+                _ => {}
+            }
+            pg = (*pg).next;
+        }
+        let look_ahead =
+            (want.0 || want.1) && !(*stream).dtb.is_null() && (*(*stream).dtb).msgdata.is_none();
+        let mut hints = std::collections::VecDeque::new();
+        let mut hinted_to: c_ulong = 0;
         let mut i: c_ulong = 1;
         while (*pgm).abort() == 0 && i <= (*stream).nmsgs {
             let elt = mail_elt(stream, i);
@@ -413,6 +514,17 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
                 i += 1;
                 continue;
             }
+            if look_ahead && i > hinted_to {
+                let left = (*pgm).nmsgs - (*pgm).progress.cached;
+                hinted_to = fill_hints(stream, i, left, want, &mut hints);
+            }
+            while hints.front().is_some_and(|h: &Hint| h.num < i) {
+                hints.pop_front();
+            }
+            let mut hint = match hints.front() {
+                Some(h) if h.num == i => hints.pop_front(),
+                _ => None,
+            };
             let s = cache_call(stream, i, CH_SORTCACHE as c_long) as *mut SORTCACHE;
             *sc.add((*pgm).progress.cached as usize) = s;
             (*pgm).progress.cached += 1;
@@ -454,7 +566,8 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
                             let text: Option<Vec<u8>> = if !env.is_null() {
                                 c_bytes((*env).date as *const c_char).map(<[u8]>::to_vec)
                             } else {
-                                simple_value(stream, i, ls.date.as_mut_ptr(), b"date")
+                                let h = hint.as_mut().and_then(|h| h.date.take());
+                                simple_value(stream, i, ls.date.as_mut_ptr(), b"date", h)
                             };
                             let mut d = 0;
                             if let Some(t) = text {
@@ -515,7 +628,8 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
                             let text: Vec<u8> = if !env.is_null() {
                                 c_bytes((*env).subject).unwrap_or(b"").to_vec()
                             } else {
-                                simple_value(stream, i, ls.subject.as_mut_ptr(), b"subject")
+                                let h = hint.as_mut().and_then(|h| h.subject.take());
+                                simple_value(stream, i, ls.subject.as_mut_ptr(), b"subject", h)
                                     .unwrap_or_default()
                             };
                             let (base, refwd) = strip(&text);
@@ -545,7 +659,7 @@ pub(crate) fn strip(t: &[u8]) -> (Vec<u8>, bool) {
         super::log_bytes(m, PARSE as c_long)
     });
     if ok {
-        core::strip_subject(&out)
+        core::strip_subject_owned(out.into_owned())
     } else {
         core::strip_subject(t)
     }

@@ -468,38 +468,59 @@ pub unsafe extern "C" fn mail_thread_parse_msgid(
     super::guard("mail_thread_parse_msgid", null_mut(), || {
         // SAFETY: per the contract.
         unsafe {
-            let mut ret = null_mut();
-            let mut t: *mut c_char = null_mut();
-            let mut s = s;
-            if !s.is_null() {
-                rfc822_skipws(&mut s);
-                if *s != b'<' as c_char {
-                    s = rfc822_parse_phrase(s);
+            // The usual "<local@domain>" without the general parser.
+            if let Some((m, h, end)) = c_bytes(s).and_then(core::simple_msgid) {
+                let mut v = Vec::with_capacity(m.len() + h.len() + 1);
+                v.extend_from_slice(m);
+                v.push(b'@');
+                v.extend_from_slice(h);
+                if !ss.is_null() {
+                    *ss = end.map_or(null_mut(), |e| s.add(e));
                 }
-                if !s.is_null() {
-                    let mut adr = rfc822_parse_routeaddr(
-                        s,
-                        &mut t,
-                        c".MISSING-HOST-NAME.".as_ptr() as *mut c_char,
-                    );
-                    if !adr.is_null() {
-                        if let (Some(m), Some(h)) = (c_bytes((*adr).mailbox), c_bytes((*adr).host))
-                        {
-                            let mut v = m.to_vec();
-                            v.push(b'@');
-                            v.extend_from_slice(h);
-                            ret = c_string_from(&v);
-                        }
-                        mail_free_address(&mut adr);
-                    }
-                }
+                return c_string_from(&v);
             }
-            if !ss.is_null() {
-                *ss = t;
-            }
-            ret
+            parse_msgid_full(s, ss)
         }
     })
+}
+
+/// `mail_thread_parse_msgid` through the general address parser.
+///
+/// # Safety
+/// As `mail_thread_parse_msgid`.
+unsafe fn parse_msgid_full(s: *mut c_char, ss: *mut *mut c_char) -> *mut c_char {
+    // SAFETY (whole body): per the contract.
+    unsafe {
+        let mut ret = null_mut();
+        let mut t: *mut c_char = null_mut();
+        let mut s = s;
+        if !s.is_null() {
+            rfc822_skipws(&mut s);
+            if *s != b'<' as c_char {
+                s = rfc822_parse_phrase(s);
+            }
+            if !s.is_null() {
+                let mut adr = rfc822_parse_routeaddr(
+                    s,
+                    &mut t,
+                    c".MISSING-HOST-NAME.".as_ptr() as *mut c_char,
+                );
+                if !adr.is_null() {
+                    if let (Some(m), Some(h)) = (c_bytes((*adr).mailbox), c_bytes((*adr).host)) {
+                        let mut v = m.to_vec();
+                        v.push(b'@');
+                        v.extend_from_slice(h);
+                        ret = c_string_from(&v);
+                    }
+                    mail_free_address(&mut adr);
+                }
+            }
+        }
+        if !ss.is_null() {
+            *ss = t;
+        }
+        ret
+    }
 }
 
 /// `mail_thread_parse_references`: the identifiers of a References (all,

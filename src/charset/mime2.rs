@@ -111,6 +111,36 @@ pub fn mime2text_log<'a>(
     flags: i64,
     log: &mut dyn FnMut(&[u8]),
 ) -> (bool, Cow<'a, [u8]>) {
+    // Without any "=?" no encoded word can start: the text is copied,
+    // octet by octet canonicalised when asked (what `mime2text_words`
+    // does then, a test checks).
+    if flags & U8T_CANONICAL != 0
+        && !memchr::memchr_iter(b'=', src).any(|p| src.get(p + 1) == Some(&b'?'))
+    {
+        // Room for a terminator the caller may add.
+        let mut out = Vec::with_capacity(src.len() + 1);
+        if flags & U8T_CASECANON != 0 {
+            out.extend(src.iter().map(|&c| {
+                if c < 0x80 {
+                    c.to_ascii_uppercase()
+                } else {
+                    utf8::titlecase(u32::from(c)) as u8
+                }
+            }));
+        } else {
+            out.extend_from_slice(src);
+        }
+        return (true, Cow::Owned(out));
+    }
+    mime2text_words(src, flags, log)
+}
+
+/// [`mime2text_log`] word by word.
+fn mime2text_words<'a>(
+    src: &'a [u8],
+    flags: i64,
+    log: &mut dyn FnMut(&[u8]),
+) -> (bool, Cow<'a, [u8]>) {
     let se = src.len();
     let at = |i: usize| src.get(i).copied().unwrap_or(0);
     let mut dst: Option<Vec<u8>> = if flags & U8T_CANONICAL != 0 {
@@ -201,5 +231,40 @@ pub fn mime2text_log<'a>(
     match dst {
         Some(d) => (true, Cow::Owned(d)),
         None => (true, Cow::Borrowed(src)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_without_words_take_the_short_path() {
+        let parts: [&[u8]; 9] = [
+            b"a", b"Z", b"=", b"?", b" ", b"\xe9", b"\xff", b"\r\n", b"\t",
+        ];
+        let mut stack: Vec<(Vec<u8>, usize)> = vec![(Vec::new(), 0)];
+        let mut checked = 0;
+        while let Some((v, depth)) = stack.pop() {
+            for flags in [
+                U8T_CANONICAL,
+                U8T_CASECANON,
+                super::super::convert::U8T_DECOMPOSE,
+                0,
+            ] {
+                let got = mime2text_log(&v, flags, &mut |_| {});
+                let want = mime2text_words(&v, flags, &mut |_| {});
+                assert_eq!(got, want, "{v:?} {flags}");
+                checked += 1;
+            }
+            if depth < 5 {
+                for p in parts {
+                    let mut w = v.clone();
+                    w.extend_from_slice(p);
+                    stack.push((w, depth + 1));
+                }
+            }
+        }
+        assert!(checked > 10000);
     }
 }

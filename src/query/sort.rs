@@ -93,12 +93,93 @@ pub fn compare(a: &Keys, b: &Keys, program: &[Step]) -> Ordering {
 
 /// The positions of `keys` in sorted order.
 pub fn order(keys: &[Keys], program: &[Step]) -> Vec<usize> {
-    if let Some(v) = order_numeric(keys, program) {
+    order_with(keys.len(), |i| keys[i].clone(), program)
+}
+
+/// [`order`] of `n` messages whose keys `key_of` gives (read once each,
+/// so that the caller need not hold them all).
+pub fn order_with<'a>(
+    n: usize,
+    key_of: impl Fn(usize) -> Keys<'a>,
+    program: &[Step],
+) -> Vec<usize> {
+    if let Some(v) = order_numeric(n, &key_of, program) {
         return v;
     }
-    let mut idx: Vec<usize> = (0..keys.len()).collect();
-    idx.sort_by(|&x, &y| compare(&keys[x], &keys[y], program));
-    idx
+    // Text keys are lowered once per message into one arena (compare_text
+    // compares the lowered texts), so that a comparison is a plain slice
+    // comparison without allocation; numbers are read from the keys.
+    let texts: Vec<Key> = program
+        .iter()
+        .map(|s| s.key)
+        .filter(|k| matches!(k, Key::From | Key::To | Key::Cc | Key::Subject))
+        .collect();
+    let mut arena: Vec<u8> = Vec::new();
+    // Per message and text step: (start, end) in the arena, None for no text.
+    let mut spans: Vec<Option<(usize, usize)>> = Vec::with_capacity(n * texts.len());
+    // Per message: date, arrival, size, number.
+    let mut nums: Vec<[u64; 4]> = Vec::with_capacity(n);
+    for m in 0..n {
+        let k = key_of(m);
+        nums.push([k.date, k.arrival, k.size, k.num]);
+        for key in &texts {
+            let t = match key {
+                Key::From => k.from,
+                Key::To => k.to,
+                Key::Cc => k.cc,
+                _ => k.subject,
+            };
+            spans.push(t.map(|t| {
+                let start = arena.len();
+                arena.extend(t.iter().map(u8::to_ascii_lowercase));
+                (start, arena.len())
+            }));
+        }
+    }
+    let nt = texts.len();
+    // Each step's text slot.
+    let slots: Vec<usize> = program
+        .iter()
+        .map(|s| texts.iter().position(|&k| k == s.key).unwrap_or(0))
+        .collect();
+    let text =
+        |m: usize, j: usize| -> Option<&[u8]> { spans[m * nt + j].map(|(a, b)| &arena[a..b]) };
+    // A first text step's text is kept beside each position, the common
+    // case (SUBJECT, and ORDEREDSUBJECT's SUBJECT DATE) comparing it first.
+    let lead = program
+        .first()
+        .is_some_and(|s| matches!(s.key, Key::From | Key::To | Key::Cc | Key::Subject));
+    let mut items: Vec<(Option<&[u8]>, usize)> = (0..n)
+        .map(|m| (if lead { text(m, slots[0]) } else { None }, m))
+        .collect();
+    let skip = usize::from(lead);
+    let lead_reverse = lead && program[0].reverse;
+    // The position last makes the order total, as a stable sort's.
+    items.sort_unstable_by(|(ta, x), (tb, y)| {
+        let (x, y) = (*x, *y);
+        if lead {
+            let o = ta.cmp(tb);
+            let o = if lead_reverse { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        let (a, b) = (&nums[x], &nums[y]);
+        for (step, &j) in program.iter().zip(&slots).skip(skip) {
+            let o = match step.key {
+                Key::Date => a[0].cmp(&b[0]),
+                Key::Arrival => a[1].cmp(&b[1]),
+                Key::Size => a[2].cmp(&b[2]),
+                _ => text(x, j).cmp(&text(y, j)),
+            };
+            let o = if step.reverse { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        a[3].cmp(&b[3]).then(x.cmp(&y))
+    });
+    items.into_iter().map(|(_, m)| m).collect()
 }
 
 /// `order` for programs of at most three numeric keys (date, arrival,
@@ -106,7 +187,11 @@ pub fn order(keys: &[Keys], program: &[Step]) -> Vec<usize> {
 /// complemented, which reverses unsigned order exactly; the number last,
 /// then the position), sorted without comparing through the program.
 /// None for other programs.
-fn order_numeric(keys: &[Keys], program: &[Step]) -> Option<Vec<usize>> {
+fn order_numeric<'a>(
+    n: usize,
+    key_of: &impl Fn(usize) -> Keys<'a>,
+    program: &[Step],
+) -> Option<Vec<usize>> {
     if program.len() > 3
         || !program
             .iter()
@@ -114,9 +199,26 @@ fn order_numeric(keys: &[Keys], program: &[Step]) -> Option<Vec<usize>> {
     {
         return None;
     }
-    let mut flat: Vec<([u64; 4], usize)> = keys
-        .iter()
-        .enumerate()
+    if let [step] = program {
+        // One key: a narrower entry.
+        let mut flat: Vec<(u64, u64, u32)> = (0..n)
+            .map(|i| {
+                let k = key_of(i);
+                let v = match step.key {
+                    Key::Date => k.date,
+                    Key::Arrival => k.arrival,
+                    _ => k.size,
+                };
+                (if step.reverse { !v } else { v }, k.num, i as u32)
+            })
+            .collect();
+        if n <= u32::MAX as usize {
+            flat.sort_unstable();
+            return Some(flat.into_iter().map(|(_, _, i)| i as usize).collect());
+        }
+    }
+    let mut flat: Vec<([u64; 4], usize)> = (0..n)
+        .map(|i| (i, key_of(i)))
         .map(|(i, k)| {
             let mut f = [0u64; 4];
             for (slot, step) in f.iter_mut().zip(program) {
@@ -149,11 +251,10 @@ impl Buf {
         }
     }
     fn strlen(&self, from: usize) -> usize {
-        let mut n = 0;
-        while self.at(from + n) != 0 {
-            n += 1;
+        match self.0.get(from..) {
+            Some(t) => memchr::memchr(0, t).unwrap_or(t.len()),
+            None => 0,
         }
-        n
     }
     fn wsp(&self, mut i: usize) -> usize {
         while matches!(self.at(i), b' ' | b'\t') {
@@ -191,27 +292,39 @@ impl Buf {
 /// blanks; that pass is reproduced, bytes left behind by the folding
 /// included, so results are the same in every case.
 pub fn strip_subject(decoded: &[u8]) -> (Vec<u8>, bool) {
-    let size = decoded.len();
-    let mut b = Buf(decoded.to_vec());
-    b.0.push(0);
+    let mut v = Vec::with_capacity(decoded.len() + 1);
+    v.extend_from_slice(decoded);
+    strip_subject_owned(v)
+}
+
+/// [`strip_subject`] working in the text's own buffer.
+pub fn strip_subject_owned(mut v: Vec<u8>) -> (Vec<u8>, bool) {
+    let size = v.len();
+    v.push(0);
+    let mut b = Buf(v);
     let mut refwd = false;
-    // Fold runs of blanks, tabs becoming spaces.
-    let (mut x, mut prev) = (0usize, b'x');
-    let mut i = 0;
-    while b.at(i) != 0 {
-        let c = b.at(i);
-        if prev != b' ' {
-            prev = if c == b'\t' { b' ' } else { c };
-            b.put(x, prev);
-            x += 1;
-        } else if c != b'\t' && c != b' ' {
-            prev = c;
-            b.put(x, c);
-            x += 1;
+    // Fold runs of blanks, tabs becoming spaces (up to the first NUL).
+    let text_end = memchr::memchr(0, &b.0).unwrap_or(size);
+    let folds = b.0[..text_end]
+        .windows(2)
+        .any(|w| w[0] == b'\t' || (w[0] == b' ' && matches!(w[1], b' ' | b'\t')))
+        || b.0[..text_end].last() == Some(&b'\t');
+    if folds {
+        let (mut x, mut prev) = (0usize, b'x');
+        for i in 0..text_end {
+            let c = b.0[i];
+            if prev != b' ' {
+                prev = if c == b'\t' { b' ' } else { c };
+                b.0[x] = prev;
+                x += 1;
+            } else if c != b'\t' && c != b' ' {
+                prev = c;
+                b.0[x] = c;
+                x += 1;
+            }
         }
-        i += 1;
+        b.0[x] = 0;
     }
-    b.put(x, 0);
     let mut s = 0usize;
     let mut slen = size;
     loop {
@@ -299,7 +412,10 @@ pub fn strip_subject(decoded: &[u8]) -> (Vec<u8>, bool) {
         break;
     }
     let n = b.strlen(s);
-    (b.0[s..s + n].to_vec(), refwd)
+    let mut v = b.0;
+    v.truncate(s + n);
+    v.drain(..s);
+    (v, refwd)
 }
 
 /// The value of the first field of a fetched header block (text after its
@@ -348,46 +464,78 @@ pub fn field_value(hdr: &[u8], name: &[u8]) -> Option<Option<Vec<u8>>> {
     if memchr::memchr(0, hdr).is_some() {
         return None;
     }
+    let mut out = [None];
+    field_values_clean(hdr, &[name], &mut out);
+    out[0].take()
+}
+
+/// [`field_value`] for several (non-empty) names in one pass over a header
+/// known to hold no NUL: `out[k]` gets `field_value(hdr, names[k])`.
+pub fn field_values_clean(hdr: &[u8], names: &[&[u8]], out: &mut [Option<Option<Vec<u8>>>]) {
+    debug_assert!(memchr::memchr(0, hdr).is_none());
+    // Which names are still open.
+    let mut open: Vec<bool> = names.iter().map(|n| !n.is_empty()).collect();
+    out.iter_mut().for_each(|o| *o = None);
+    let mut left = open.iter().filter(|&&o| o).count();
     let end = hdr.len();
-    let mut src = 0;
-    while src < end {
+    // Where each field starts: a line start not opening with a blank
+    // (those continue the field before), the header's first line always.
+    let mut starts = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', hdr).map(|p| p + 1))
+        .filter(|&p| p == 0 || (p < end && !matches!(hdr[p], b' ' | b'\t')))
+        .peekable();
+    let stop = |c: u8| matches!(c, b':' | b' ' | b'\t' | b'\r' | b'\n');
+    while left > 0 {
+        let Some(src) = starts.next() else {
+            break;
+        };
+        if src >= end {
+            break;
+        }
+        let c = hdr[src];
+        let nameless = stop(c);
+        // A named field is only looked at when it may be one wanted.
+        if !nameless
+            && !names
+                .iter()
+                .zip(&open)
+                .any(|(n, &o)| o && n[0].eq_ignore_ascii_case(&c))
+        {
+            continue;
+        }
+        let next = starts.peek().copied().unwrap_or(end);
+        let field = &hdr[src..next];
+        if nameless {
+            if memchr::memchr(b':', field).is_some() {
+                // The shortcut does not model this: every open name
+                // takes the real filter.
+                return;
+            }
+            continue;
+        }
         let limit = (src + crate::store::fetch::MAX_FIELD_NAME).min(end);
-        let mut s = src;
-        while s < limit {
-            match hdr[s] {
-                0 => return None,
-                b':' | b' ' | b'\t' | b'\r' | b'\n' => break,
-                _ => s += 1,
+        let s = hdr[src..limit]
+            .iter()
+            .position(|&c| stop(c))
+            .map_or(limit, |k| src + k);
+        for k in 0..names.len() {
+            if open[k] && hdr[src..s].eq_ignore_ascii_case(names[k]) {
+                open[k] = false;
+                left -= 1;
+                // Without its line end (the header's last line) the
+                // filtered copy may or may not carry the filter's guard
+                // line end after it, which the joining quirk can see:
+                // filter for real.
+                out[k] = (memchr::memchr(b':', field).is_some() && field.last() == Some(&b'\n'))
+                    .then(|| header_value(field, None));
             }
         }
-        // The line and its continuation lines.
-        let mut next = src;
-        loop {
-            next = match memchr::memchr(b'\n', &hdr[next..]) {
-                Some(k) => next + k + 1,
-                None => end + 1,
-            };
-            if next >= end || !matches!(hdr[next], b' ' | b'\t') {
-                break;
-            }
-        }
-        let field = &hdr[src..next.min(end)];
-        if s == src {
-            if field.iter().any(|&c| c == b':' || c == 0) {
-                return None;
-            }
-        } else if hdr[src..s].eq_ignore_ascii_case(name) {
-            // Without its line end (the header's last line) the filtered
-            // copy may or may not carry the filter's guard line end after
-            // it, which the joining quirk can see: filter for real.
-            if !field.contains(&b':') || field.last() != Some(&b'\n') {
-                return None;
-            }
-            return Some(header_value(field, None));
-        }
-        src = next;
     }
-    Some(None)
+    for k in 0..names.len() {
+        if open[k] {
+            out[k] = Some(None);
+        }
+    }
 }
 
 /// The general case of `header_value`: `rest` is the text after the
@@ -518,6 +666,60 @@ mod tests {
     }
 
     #[test]
+    fn text_orders_match_the_comparator() {
+        let mut x = 777u64;
+        let mut rnd = |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        let words: [&[u8]; 9] = [b"", b"a", b"A", b"ab", b"aB", b"b", b"\xe9", b"Z", b"a b"];
+        let pick = |r: u64| -> Option<&[u8]> { (r != 9).then(|| words[r as usize % 9]) };
+        let keys: Vec<Keys> = (0..400)
+            .map(|i| Keys {
+                num: 1000 - (i % 300),
+                date: rnd(4),
+                size: rnd(3),
+                from: pick(rnd(10)),
+                to: pick(rnd(10)),
+                cc: pick(rnd(10)),
+                subject: pick(rnd(10)),
+                ..Default::default()
+            })
+            .collect();
+        let all = [
+            Key::Subject,
+            Key::Date,
+            Key::From,
+            Key::Size,
+            Key::To,
+            Key::Cc,
+        ];
+        for a in all {
+            for b in all {
+                for (ra, rb) in [(false, false), (true, false), (false, true)] {
+                    let p = [
+                        Step {
+                            key: a,
+                            reverse: ra,
+                        },
+                        Step {
+                            key: b,
+                            reverse: rb,
+                        },
+                    ];
+                    for p in [&p[..1], &p[..]] {
+                        let mut want: Vec<usize> = (0..keys.len()).collect();
+                        want.sort_by(|&x, &y| compare(&keys[x], &keys[y], p));
+                        assert_eq!(order(&keys, p), want, "{p:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn one_line_values_take_the_short_path() {
         let parts: [&[u8]; 8] = [b"a", b"\r\n", b"\n", b" ", b"\t", b"f", b"F: x", b"\r"];
         // Every header of up to five parts after "Date:": same as the
@@ -552,6 +754,11 @@ mod tests {
         let mut stack: Vec<(Vec<u8>, usize)> = vec![(Vec::new(), 0)];
         let mut checked = 0;
         while let Some((v, depth)) = stack.pop() {
+            if !v.contains(&0) {
+                let mut out = [None, None];
+                field_values_clean(&v, &[b"date", b"from"], &mut out);
+                assert_eq!(out, [field_value(&v, b"date"), field_value(&v, b"from")]);
+            }
             if let Some(fast) = field_value(&v, b"date") {
                 let mut buf = v.clone();
                 buf.push(0);

@@ -684,6 +684,66 @@ fn references_impl(msgs: &[Msg], naive: bool) -> Forest {
     f
 }
 
+/// The common shape of a message identifier, `<local@domain>` with both
+/// sides dot-separated runs of plain characters (letters, digits and
+/// `-_+$#&*/~%!`), optionally after blanks: the identifier as
+/// "local@domain" and where the text continues past the `>` and any
+/// blanks (None at its end), which is what the general parser
+/// (`mail_thread_parse_msgid`) gives for such text. None for anything
+/// else (comments, quotes, phrases, routes, ...): parse it in full.
+pub fn simple_msgid(s: &[u8]) -> Option<(&[u8], &[u8], Option<usize>)> {
+    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let plain = |c: u8| {
+        c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'-' | b'_' | b'+' | b'$' | b'#' | b'&' | b'*' | b'/' | b'~' | b'%' | b'!'
+            )
+    };
+    // A dot-separated run of plain words from `i`: its end.
+    let dotted = |mut i: usize| -> Option<usize> {
+        loop {
+            let start = i;
+            while i < s.len() && plain(s[i]) {
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+            if s.get(i) != Some(&b'.') {
+                return Some(i);
+            }
+            i += 1;
+        }
+    };
+    let mut i = 0;
+    while i < s.len() && blank(s[i]) {
+        i += 1;
+    }
+    if s.get(i) != Some(&b'<') {
+        return None;
+    }
+    let ls = i + 1;
+    let le = dotted(ls)?;
+    if s.get(le) != Some(&b'@') {
+        return None;
+    }
+    let ds = le + 1;
+    let de = dotted(ds)?;
+    if s.get(de) != Some(&b'>') {
+        return None;
+    }
+    let mut r = de + 1;
+    while r < s.len() && blank(s[r]) {
+        r += 1;
+    }
+    match s.get(r) {
+        None | Some(0) => Some((&s[ls..le], &s[ds..de], None)),
+        Some(b'(') => None,
+        Some(_) => Some((&s[ls..le], &s[ds..de], Some(r))),
+    }
+}
+
 /// Runs `work` on a thread with a stack deep enough for the recursive
 /// steps over very long reference chains.
 pub fn with_deep_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
@@ -704,6 +764,65 @@ pub fn with_deep_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `mail_thread_parse_msgid`'s general path on the core parsers: the
+    /// identifier and where the text continues.
+    fn msgid_in_full(text: &[u8]) -> (Option<Vec<u8>>, Option<usize>) {
+        use crate::message::{address, lex, model::Collect};
+        let mut b = text.to_vec();
+        b.push(0);
+        let mut env = Collect::default();
+        let mut s = 0;
+        lex::skipws(&mut b, &mut s, &mut env);
+        let mut s = Some(s);
+        if b[s.unwrap()] != b'<' {
+            s = lex::parse_phrase(&mut b, s, &mut env);
+        }
+        if s.is_none() {
+            return (None, None);
+        }
+        let mut r = None;
+        let Some(a) =
+            address::parse_routeaddr(&mut b, s, &mut r, Some(b".MISSING-HOST-NAME."), &mut env)
+        else {
+            return (None, None);
+        };
+        let id = match (&a[0].mailbox, &a[0].host) {
+            (Some(m), Some(h)) => Some([&m[..], b"@", &h[..]].concat()),
+            _ => None,
+        };
+        (id, r)
+    }
+
+    #[test]
+    fn simple_identifiers_parse_as_in_full() {
+        let parts: [&[u8]; 14] = [
+            b"<", b">", b"a", b"Z9", b"@", b".", b" ", b"\t", b"-_+", b"=", b"(c)", b"\"q\"",
+            b"\r\n", b"x>",
+        ];
+        let mut stack: Vec<(Vec<u8>, usize)> = vec![(Vec::new(), 0)];
+        let mut fast = 0;
+        while let Some((v, depth)) = stack.pop() {
+            if let Some((m, h, end)) = simple_msgid(&v) {
+                let id = [m, b"@", h].concat();
+                assert_eq!(
+                    (Some(id), end),
+                    msgid_in_full(&v),
+                    "{:?}",
+                    String::from_utf8_lossy(&v)
+                );
+                fast += 1;
+            }
+            if depth < 6 {
+                for p in parts {
+                    let mut w = v.clone();
+                    w.extend_from_slice(p);
+                    stack.push((w, depth + 1));
+                }
+            }
+        }
+        assert!(fast > 1000, "{fast}");
+    }
 
     fn m<'a>(num: u64, date: u64, subject: &'a str, unique: &'a str, refs: &[&'a str]) -> Msg<'a> {
         Msg {

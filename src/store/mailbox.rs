@@ -214,6 +214,18 @@ pub trait Mailbox {
     /// The header of `msgno` with CRLF line ends, ending with the blank
     /// line, as the driver presents it (bookkeeping headers removed).
     fn header(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>>;
+    /// Hands `f` the header of each of `msgnos` (ascending) in a form fit
+    /// for looking up ordinary fields (Date, Subject, ...), reading the
+    /// store in large blocks: either [`Mailbox::header`]'s text, or text
+    /// that turns into it when every bare LF becomes CRLF and the
+    /// bookkeeping fields (lines with a name, dropped with their
+    /// continuation lines) are removed, holding no CR and no NUL. `None`
+    /// for a message without such a form (or unreadable: the caller then
+    /// asks `header`, which reports the error). False, calling nothing,
+    /// when the driver has no such form (the default).
+    fn header_lookups(&mut self, _msgnos: &[u32], _f: &mut dyn FnMut(u32, Option<&[u8]>)) -> bool {
+        false
+    }
     /// The body of `msgno` with CRLF line ends. Does not mark it seen: the
     /// caller does, through [`Mailbox::store_flags`].
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>>;

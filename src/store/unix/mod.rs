@@ -1574,6 +1574,64 @@ impl Mailbox for UnixMailbox {
         ))
     }
 
+    /// The stored header, read in blocks of messages: `header` makes its
+    /// text by turning LFs into CRLF (dropping CRs) and removing the
+    /// bookkeeping lines, so a stored header without CR or NUL qualifies.
+    fn header_lookups(&mut self, msgnos: &[u32], f: &mut dyn FnMut(u32, Option<&[u8]>)) -> bool {
+        const BLOCK: usize = 1 << 20;
+        let fit = |h: &[u8]| memchr::memchr2(b'\r', 0, h).is_none();
+        // Read once into a buffer zeroed once; `valid` bytes of it hold the
+        // file from offset `at`.
+        let mut block: Vec<u8> = Vec::new();
+        let (mut at, mut valid) = (0usize, 0usize);
+        let span = |n: u32| {
+            (n as usize)
+                .checked_sub(1)
+                .and_then(|i| self.msgs.get(i))
+                .map(|m| (m.layout.header_start(), m.layout.text_start()))
+        };
+        for (k, &n) in msgnos.iter().enumerate() {
+            let Some(m) = (n as usize).checked_sub(1).and_then(|i| self.msgs.get(i)) else {
+                f(n, None);
+                continue;
+            };
+            let (start, end) = (m.layout.header_start(), m.layout.text_start());
+            match &self.source {
+                Source::File(file) => {
+                    if start < at || end > at + valid {
+                        // Up to the end of the last wanted header that fits
+                        // in a block (not a whole block for sparse messages).
+                        let mut stop = end;
+                        for &later in &msgnos[k + 1..] {
+                            match span(later) {
+                                Some((s2, e2)) if s2 >= start && e2 <= start + BLOCK => {
+                                    stop = stop.max(e2)
+                                }
+                                _ => break,
+                            }
+                        }
+                        let len = stop - start;
+                        if block.len() < len {
+                            block.resize(len, 0);
+                        }
+                        at = start;
+                        valid = read_some_at(file, &mut block[..len], start as u64).unwrap_or(0);
+                    }
+                    match block[..valid].get(start - at..end - at) {
+                        Some(h) if fit(h) => f(n, Some(h)),
+                        _ => f(n, None),
+                    }
+                }
+                Source::Memory(d) => match d.get(start..end) {
+                    Some(h) if fit(h) => f(n, Some(h)),
+                    _ => f(n, None),
+                },
+                Source::None => f(n, None),
+            }
+        }
+        true
+    }
+
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         if !matches!(&self.fetched.text, Some((n, _)) if *n == msgno) {
             let l = self.msgs[msgno as usize - 1].layout.clone();
