@@ -167,12 +167,15 @@ super::bridge::core_driver!(mmdfdriver, mmdfproto, "mmdf", 0x9106, {
     append: new mmdf_append,
 });
 
+use super::drvhelpers::mbx_flag;
+// As the original's: per-message writes through `flagmsg` under one flag
+// lock, synced and released once by the `flag` slot (`mbx_flag`).
 super::bridge::core_driver!(mbxdriver, mbxproto, "mbx", 0x306, {
     valid: new mbx_valid, parameters: use mbx_parameters, scan: new mbx_scan,
     list: new mbx_list, lsub: new mbx_lsub, create: new mbx_create,
     mbxdel: new mbx_delete, mbxren: new mbx_rename, status: use mbx_status,
     open: new mbx_open, close: new mbx_close, header: new mbx_header,
-    text: new mbx_text, flagmsg: new mbx_flagmsg, ping: new mbx_ping,
+    text: new mbx_text, flag: use mbx_flag, flagmsg: new mbx_flagmsg, ping: new mbx_ping,
     check: new mbx_check, expunge: new mbx_expunge, copy: new mbx_copy,
     append: new mbx_append,
 });
