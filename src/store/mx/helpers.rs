@@ -16,9 +16,21 @@ impl MxMailbox {
     /// `mx_unlockindex`: writes the index from the session and releases
     /// it; a no-op when not held.
     pub(crate) fn helper_unlock_index(&mut self) {
+        self.flag_held = false;
         if let Some(l) = self.held.take() {
             self.unlock_index(l);
         }
+    }
+
+    /// The end of a `mail_flag` whose per-message calls locked the index:
+    /// the index written from the session (which has every change) and
+    /// released; false when the index was not locked that way.
+    pub(crate) fn helper_flag_end(&mut self) -> bool {
+        if !std::mem::take(&mut self.flag_held) {
+            return false;
+        }
+        self.helper_unlock_index();
+        true
     }
 
     /// Sets message `i`'s (0-based) flags and keywords as the application's
