@@ -167,12 +167,15 @@ super::bridge::core_driver!(mmdfdriver, mmdfproto, "mmdf", 0x9106, {
     append: new mmdf_append,
 });
 
+use super::drvhelpers::mbx_flag;
+// As the original's: per-message writes through `flagmsg` under one flag
+// lock, synced and released once by the `flag` slot (`mbx_flag`).
 super::bridge::core_driver!(mbxdriver, mbxproto, "mbx", 0x306, {
     valid: new mbx_valid, parameters: use mbx_parameters, scan: new mbx_scan,
     list: new mbx_list, lsub: new mbx_lsub, create: new mbx_create,
     mbxdel: new mbx_delete, mbxren: new mbx_rename, status: use mbx_status,
     open: new mbx_open, close: new mbx_close, header: new mbx_header,
-    text: new mbx_text, flagmsg: new mbx_flagmsg, ping: new mbx_ping,
+    text: new mbx_text, flag: use mbx_flag, flagmsg: new mbx_flagmsg, ping: new mbx_ping,
     check: new mbx_check, expunge: new mbx_expunge, copy: new mbx_copy,
     append: new mbx_append,
 });
@@ -229,12 +232,15 @@ super::bridge::core_driver!(philedriver, phileproto, "phile", 0x412, {
     check: new phile_check, expunge: new phile_expunge, copy: new phile_copy,
     append: new phile_append,
 });
+use super::drvhelpers::mx_flag;
+// As the original's: the index locked by the first per-message call,
+// written and released once by the `flag` slot (`mx_flag`).
 super::bridge::core_driver!(mxdriver, mxproto, "mx", 0x20326, {
     valid: new mx_valid, parameters: use mx_parameters, scan: new mx_scan,
     list: new mx_list, lsub: new mx_lsub, create: new mx_create,
     mbxdel: new mx_delete, mbxren: new mx_rename, status: use mail_status_default,
     open: new mx_open, close: new mx_close, header: new mx_header,
-    text: new mx_text, flagmsg: new mx_flagmsg, ping: new mx_ping,
+    text: new mx_text, flag: use mx_flag, flagmsg: new mx_flagmsg, ping: new mx_ping,
     check: new mx_check, expunge: new mx_expunge, copy: new mx_copy,
     append: new mx_append,
 });

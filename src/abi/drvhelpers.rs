@@ -2659,8 +2659,18 @@ pub unsafe extern "C" fn mx_flag(
     _flag: *mut c_char,
     _flags: c_long,
 ) {
-    // SAFETY: forwarded contract.
-    super::guard("mx_flag", (), || unsafe { unlock_index(stream, "mx_flag") })
+    super::guard("mx_flag", (), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            // After the driver's own per-message calls the session has the
+            // change; else (a C caller's mx_lockindex) the cache is written.
+            let done = local_of(stream, &mx_drivers()).is_some()
+                && on_mx(stream, "mx_flag", |m, _| m.helper_flag_end()) == Some(true);
+            if !done {
+                unlock_index(stream, "mx_flag");
+            }
+        }
+    })
 }
 
 /// `mx_isvalid`: whether `name` is an mx mailbox (its directory goes to

@@ -1370,10 +1370,13 @@ impl Mailbox for MbxMailbox {
             .iter()
             .filter_map(|&m| self.msgs.get(m as usize - 1).map(|x| x.info.uid))
             .collect();
-        let ld = match self.flag_lock.take() {
-            Some(ld) => ld,
+        // A lock taken before the change (the per-message call of a
+        // `mail_flag`, or `mbx_flaglock`) stays held: the driver's flag
+        // slot syncs and releases it once for the whole change.
+        let (ld, held) = match self.flag_lock.take() {
+            Some(ld) => (ld, true),
             None => match self.flag_begin(ev) {
-                Some(ld) => ld,
+                Some(ld) => (ld, false),
                 None => return Err(Error::reported()),
             },
         };
@@ -1392,7 +1395,11 @@ impl Mailbox for MbxMailbox {
                 ev.flags(i as u32 + 1);
             }
         }
-        self.flag_end(ld, ev);
+        if held {
+            self.flag_lock = Some(ld);
+        } else {
+            self.flag_end(ld, ev);
+        }
         Ok(())
     }
 

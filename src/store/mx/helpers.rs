@@ -16,9 +16,23 @@ impl MxMailbox {
     /// `mx_unlockindex`: writes the index from the session and releases
     /// it; a no-op when not held.
     pub(crate) fn helper_unlock_index(&mut self) {
+        self.flag_held = false;
         if let Some(l) = self.held.take() {
             self.unlock_index(l);
         }
+    }
+
+    /// The end of a `mail_flag` whose per-message calls locked the index:
+    /// the index written from the session (which has every change) and
+    /// released.  False only when a C caller's `mx_lockindex` holds it
+    /// (its cache is then what gets written); with no index held there is
+    /// nothing to write, as in the original.
+    pub(crate) fn helper_flag_end(&mut self) -> bool {
+        if std::mem::take(&mut self.flag_held) {
+            self.helper_unlock_index();
+            return true;
+        }
+        self.held.is_none()
     }
 
     /// Sets message `i`'s (0-based) flags and keywords as the application's

@@ -205,6 +205,9 @@ pub struct MxMailbox {
     /// The index held locked across calls (`mx_lockindex` from a C
     /// caller), until `mx_unlockindex`.
     held: Option<Locked>,
+    /// `held` was taken by the per-message calls of a `mail_flag` (the
+    /// original's `mx_flagmsg`); its flag slot writes the index once.
+    flag_held: bool,
 }
 
 /// The index file, open and locked, for one read-change-write round.
@@ -549,6 +552,20 @@ impl Mailbox for MxMailbox {
         Ok(())
     }
 
+    fn before_flags(&mut self, _msgno: u32, ev: &mut dyn Events) -> bool {
+        // As `mx_flagmsg`: the index locked and read once for the whole
+        // change (the message then gets the index's flags before it
+        // changes); `mx_flag` writes it and lets it go.
+        if self.read_only || self.dead {
+            return false;
+        }
+        if self.held.is_none() {
+            self.held = self.lock_index(ev);
+            self.flag_held = self.held.is_some();
+        }
+        self.flag_held
+    }
+
     fn keyword_index(&mut self, name: &[u8], create: bool) -> Option<usize> {
         if let Some(i) = crate::store::flags::find_keyword(&self.keywords, name) {
             return Some(i);
@@ -767,6 +784,7 @@ impl MxDriver {
             cached: None,
             dead: false,
             held: None,
+            flag_held: false,
         };
         let _ = mb.inbox;
         mb.refresh(ev);

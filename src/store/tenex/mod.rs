@@ -643,6 +643,9 @@ pub struct FlagWordMailbox {
     mustcheck: bool,
     /// The file changed behind our back: check the flags.
     shouldcheck: bool,
+    /// A `mail_flag` is under way (its per-message calls began): the
+    /// writes are flushed once by the driver's flag slot.
+    flag_pending: bool,
 }
 
 impl FlagWordMailbox {
@@ -691,6 +694,7 @@ impl FlagWordMailbox {
             last_word: *b"000000000000",
             mustcheck: false,
             shouldcheck: false,
+            flag_pending: false,
         };
         let alive = mb.ping(ev)?;
         if !alive || mb.file.is_none() {
@@ -953,6 +957,7 @@ impl FlagWordMailbox {
 
     /// `tenex_flag`'s work: flushes and notes our own write time.
     pub fn sync_times(&mut self) {
+        self.flag_pending = false;
         if self.read_only {
             return;
         }
@@ -1366,7 +1371,9 @@ impl Mailbox for FlagWordMailbox {
                 ev.flags(m);
             }
         }
-        self.sync_times();
+        if !self.flag_pending {
+            self.sync_times();
+        }
         Ok(())
     }
 
@@ -1381,6 +1388,7 @@ impl Mailbox for FlagWordMailbox {
             self.filetime = 0;
         }
         self.read_flags(msgno as usize - 1, true);
+        self.flag_pending = true;
         true
     }
 
