@@ -60,7 +60,7 @@ run_suite() { # run_suite NAME LOG CMD...
     add "$name" "$p" "$f" "$took $note"
     if [ "$f" -gt 0 ]; then
         digest="$digest--- $name
-$(grep -E -A3 -m 8 '^(FAIL|not ok|BAD)' "$log" | cut -c1-200 | head -n 40)
+$(grep -E -A3 -m 8 '^(FAIL|not ok|BAD)| [1-9][0-9]* FAILED' "$log" | cut -c1-200 | head -n 40)
 "
     fi
 }
