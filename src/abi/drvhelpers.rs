@@ -111,6 +111,44 @@ fn concrete<T: 'static>(mb: &mut dyn Mailbox) -> Option<&mut T> {
     mb.as_any_mut()?.downcast_mut::<T>()
 }
 
+/// Runs `f` on the stream's session of concrete type `T` (a stream open
+/// on one of `drivers`); None otherwise.
+///
+/// # Safety
+/// `stream` NULL or live.
+unsafe fn on_as<T: 'static, R>(
+    stream: *mut MAILSTREAM,
+    drivers: &[*const DRIVER],
+    func: &str,
+    driver: &str,
+    f: impl FnOnce(&mut T, &mut dyn Events) -> R,
+) -> Option<R> {
+    // SAFETY: per the contract.
+    unsafe {
+        on(stream, drivers, func, driver, |mb, ev| {
+            concrete::<T>(mb).map(|m| f(m, ev))
+        })
+    }
+    .flatten()
+}
+
+/// `sm_subscribe` (or `sm_unsubscribe` when not `subscribe`) of
+/// `mailbox`; 0 when it is NULL.
+///
+/// # Safety
+/// `mailbox` NULL or NUL-terminated.
+unsafe fn subscription(mailbox: *mut c_char, subscribe: bool) -> c_long {
+    if mailbox.is_null() {
+        0
+    } else if subscribe {
+        // SAFETY: per the contract.
+        unsafe { sm_subscribe(mailbox) }
+    } else {
+        // SAFETY: per the contract.
+        unsafe { sm_unsubscribe(mailbox) }
+    }
+}
+
 /// Copies `bytes` and a NUL into `dst` (which the caller sized).
 ///
 /// # Safety
@@ -1294,12 +1332,7 @@ unsafe fn on_mbx<R>(
     f: impl FnOnce(&mut MbxMailbox, &mut dyn Events) -> R,
 ) -> Option<R> {
     // SAFETY: per the contract.
-    unsafe {
-        on(stream, &mbx_drivers(), func, "mbx", |mb, ev| {
-            concrete::<MbxMailbox>(mb).map(|m| f(m, ev))
-        })
-    }
-    .flatten()
+    unsafe { on_as(stream, &mbx_drivers(), func, "mbx", f) }
 }
 
 /// The 0-based index of `msgno` in the stream's cache, when valid.
@@ -1741,12 +1774,7 @@ unsafe fn on_mix<R>(
     f: impl FnOnce(&mut MixMailbox, &mut dyn Events) -> R,
 ) -> Option<R> {
     // SAFETY: per the contract.
-    unsafe {
-        on(stream, &mix_drivers(), func, "mix", |mb, ev| {
-            concrete::<MixMailbox>(mb).map(|m| f(m, ev))
-        })
-    }
-    .flatten()
+    unsafe { on_as(stream, &mix_drivers(), func, "mix", f) }
 }
 
 /// A FILE over `f` (which it then owns), NULL on failure.
@@ -2462,11 +2490,7 @@ pub unsafe extern "C" fn mix_select(name: *mut c_void) -> c_int {
 pub unsafe extern "C" fn mix_subscribe(_stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
     // SAFETY: forwarded contract.
     super::guard("mix_subscribe", 0, || unsafe {
-        if mailbox.is_null() {
-            0
-        } else {
-            sm_subscribe(mailbox)
-        }
+        subscription(mailbox, true)
     })
 }
 
@@ -2478,11 +2502,7 @@ pub unsafe extern "C" fn mix_subscribe(_stream: *mut MAILSTREAM, mailbox: *mut c
 pub unsafe extern "C" fn mix_unsubscribe(_stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
     // SAFETY: forwarded contract.
     super::guard("mix_unsubscribe", 0, || unsafe {
-        if mailbox.is_null() {
-            0
-        } else {
-            sm_unsubscribe(mailbox)
-        }
+        subscription(mailbox, false)
     })
 }
 
@@ -2501,12 +2521,7 @@ unsafe fn on_mx<R>(
     f: impl FnOnce(&mut MxMailbox, &mut dyn Events) -> R,
 ) -> Option<R> {
     // SAFETY: per the contract.
-    unsafe {
-        on(stream, &mx_drivers(), func, "mx", |mb, ev| {
-            concrete::<MxMailbox>(mb).map(|m| f(m, ev))
-        })
-    }
-    .flatten()
+    unsafe { on_as(stream, &mx_drivers(), func, "mx", f) }
 }
 
 /// `mx_append_msg`: one message file added to the stream's mailbox with
@@ -2849,13 +2864,7 @@ pub unsafe extern "C" fn mx_setdate(file: *mut c_char, elt: *mut MESSAGECACHE) {
 #[no_mangle]
 pub unsafe extern "C" fn mx_subscribe(_stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
     // SAFETY: forwarded contract.
-    super::guard("mx_subscribe", 0, || unsafe {
-        if mailbox.is_null() {
-            0
-        } else {
-            sm_subscribe(mailbox)
-        }
-    })
+    super::guard("mx_subscribe", 0, || unsafe { subscription(mailbox, true) })
 }
 
 /// `mx_unsubscribe`: `sm_unsubscribe`.
@@ -2866,10 +2875,6 @@ pub unsafe extern "C" fn mx_subscribe(_stream: *mut MAILSTREAM, mailbox: *mut c_
 pub unsafe extern "C" fn mx_unsubscribe(_stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
     // SAFETY: forwarded contract.
     super::guard("mx_unsubscribe", 0, || unsafe {
-        if mailbox.is_null() {
-            0
-        } else {
-            sm_unsubscribe(mailbox)
-        }
+        subscription(mailbox, false)
     })
 }
