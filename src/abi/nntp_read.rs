@@ -11,8 +11,11 @@
 
 use super::bindings::*;
 use super::cache::{mail_elt, mail_exists, mail_recent};
-use super::callbacks::{mm_flags, mm_list, mm_log, mm_lsub, mm_notify, mm_searched, mm_status};
+use super::callbacks::{mm_flags, mm_list, mm_log, mm_lsub, mm_searched, mm_status};
+use super::log_bytes as log;
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
+use super::net::c_field as nm_bytes;
+use super::net::{cz, notify};
 use super::net::{net_close, net_getline, net_host, net_port};
 use super::nntp_post::{nntp_close, nntp_open_full, nntp_send};
 use crate::env::params::Owner;
@@ -174,31 +177,6 @@ pub struct NntpLocal {
     /// Message whose text is in `txt`.
     msgno: c_ulong,
     txt: Option<Vec<u8>>,
-}
-
-fn cz(t: &[u8]) -> Vec<u8> {
-    let mut v: Vec<u8> = t.iter().copied().take_while(|&c| c != 0).collect();
-    v.push(0);
-    v
-}
-
-fn log(text: &[u8], level: c_long) {
-    let mut t = cz(text);
-    // SAFETY: NUL-terminated, alive across the call.
-    unsafe { mm_log(t.as_mut_ptr() as *mut c_char, level) };
-}
-
-unsafe fn notify(stream: *mut MAILSTREAM, text: &[u8], level: c_long) {
-    let mut t = cz(text);
-    // SAFETY: NUL-terminated, alive across the call; stream live.
-    unsafe { mm_notify(stream, t.as_mut_ptr() as *mut c_char, level) };
-}
-
-fn nm_bytes(b: &[c_char]) -> Vec<u8> {
-    b.iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
-        .collect()
 }
 
 /// The stream's NNTP state.
