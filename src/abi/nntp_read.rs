@@ -18,6 +18,8 @@ use super::net::c_field as nm_bytes;
 use super::net::{cz, notify};
 use super::net::{net_close, net_getline, net_host, net_port};
 use super::nntp_post::{nntp_close, nntp_open_full, nntp_send};
+use super::search::search_silently;
+use super::sort::sort_results;
 use crate::env::params::Owner;
 use crate::net::nntp as proto;
 use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_void};
@@ -57,12 +59,6 @@ extern "C" {
         msgno: c_ulong,
         section: *mut c_char,
         st: *mut STRINGLIST,
-        flags: c_long,
-    ) -> c_long;
-    fn mail_search_full(
-        stream: *mut MAILSTREAM,
-        charset: *mut c_char,
-        pgm: *mut SEARCHPGM,
         flags: c_long,
     ) -> c_long;
     fn mail_fetch_structure(
@@ -2024,12 +2020,7 @@ unsafe fn sort(
 ) -> *mut c_ulong {
     // SAFETY: per nntp_sort's contract.
     unsafe {
-        if !spg.is_null() {
-            let silent = (*stream).silent();
-            (*stream).set_silent(1);
-            mail_search_full(stream, charset, spg, 0);
-            (*stream).set_silent(silent);
-        }
+        search_silently(stream, charset, spg);
         (*pgm).nmsgs = 0;
         (*pgm).progress.cached = 0;
         let (mut start, mut last) = (0, 0);
@@ -2059,13 +2050,7 @@ unsafe fn sort(
             *p = 0;
             p
         };
-        let sr = super::params::hook(GET_SORTRESULTS);
-        if sr != 0 {
-            // SAFETY: installed as a sortresults_t.
-            let f: unsafe extern "C" fn(*mut MAILSTREAM, *mut c_ulong, c_ulong) =
-                std::mem::transmute(sr);
-            f(stream, ret, (*pgm).nmsgs);
-        }
+        sort_results(stream, ret, (*pgm).nmsgs);
         ret
     }
 }
