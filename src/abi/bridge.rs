@@ -1085,17 +1085,7 @@ pub unsafe fn flagmsg(stream: *mut MAILSTREAM, elt: *mut MESSAGECACHE) {
         };
         with_mailbox(stream, |mb, ev| {
             if m >= 1 && m <= mb.count() {
-                let mut keywords = 0u32;
-                for (i, name) in named.iter().enumerate() {
-                    if bits & (1 << i) == 0 {
-                        continue;
-                    }
-                    let index = name.as_deref().and_then(|n| mb.keyword_index(n, true));
-                    match index {
-                        Some(k) if k < 32 => keywords |= 1 << k,
-                        _ => {}
-                    }
-                }
+                let keywords = core_keywords(mb, &named, bits);
                 if let Err(e) = mb.store_flags(&[m], f, keywords, true, ev) {
                     report(&e);
                 }
@@ -1138,11 +1128,29 @@ pub unsafe fn check(stream: *mut MAILSTREAM) {
     }
 }
 
+/// The core's keyword bits for the element's user-flag `bits`: bit i
+/// names `named[i]`, looked up (or created) in `mb`; a keyword the core
+/// numbers past 31 is left out.
+pub(crate) fn core_keywords(mb: &mut dyn Mailbox, named: &[Option<Vec<u8>>], bits: c_ulong) -> u32 {
+    let mut keywords = 0u32;
+    for (i, name) in named.iter().enumerate() {
+        if bits & (1 << i) == 0 {
+            continue;
+        }
+        let index = name.as_deref().and_then(|n| mb.keyword_index(n, true));
+        match index {
+            Some(k) if k < 32 => keywords |= 1 << k,
+            _ => {}
+        }
+    }
+    keywords
+}
+
 /// The messages whose `sequence` bit is set.
 ///
 /// # Safety
 /// `stream` live.
-unsafe fn marked(stream: *mut MAILSTREAM) -> Vec<u32> {
+pub(crate) unsafe fn marked(stream: *mut MAILSTREAM) -> Vec<u32> {
     // SAFETY: per the contract.
     unsafe {
         (1..=(*stream).nmsgs)

@@ -274,25 +274,6 @@ unsafe fn state_of(stream: *mut MAILSTREAM) -> MailboxState {
     st
 }
 
-/// The messages whose elements have the sequence bit (what the original
-/// expunges "by sequence").
-///
-/// # Safety
-/// `stream` live.
-unsafe fn sequence_set(stream: *mut MAILSTREAM) -> Vec<u32> {
-    // SAFETY: per the contract.
-    unsafe {
-        (1..=(*stream).nmsgs)
-            .filter(|&i| {
-                mail_elt(stream, i)
-                    .as_ref()
-                    .is_some_and(|e| e.sequence() != 0)
-            })
-            .map(|i| i as u32)
-            .collect()
-    }
-}
-
 /// Reads a whole STRING from its current position.
 ///
 /// # Safety
@@ -720,7 +701,7 @@ unsafe fn rewrite(
             return 0;
         }
         push_cache_flags(stream);
-        let set = (flags != 0).then(|| sequence_set(stream));
+        let set = (flags != 0).then(|| bridge::marked(stream));
         let ok = bridge::with_core(stream, |mb, ev| {
             let mut quiet = NoInfo(ev);
             if nexp.is_null() {
@@ -1701,7 +1682,7 @@ pub unsafe extern "C" fn mbx_rewrite(
                 return 0;
             }
             push_cache_flags(stream);
-            let set = (flags < 0).then(|| sequence_set(stream));
+            let set = (flags < 0).then(|| bridge::marked(stream));
             let mode = flags.signum() as i32;
             let (n, rec) = on_mbx(stream, "mbx_rewrite", |m, ev| {
                 m.helper_rewrite(mode, set.as_deref(), ev)
