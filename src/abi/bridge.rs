@@ -1064,13 +1064,7 @@ pub unsafe fn flagmsg(stream: *mut MAILSTREAM, elt: *mut MESSAGECACHE) {
             return;
         }
         let m = e.msgno as u32;
-        let mut f = Flags::NONE;
-        f = f.with(Flags::SEEN, e.seen() != 0);
-        f = f.with(Flags::DELETED, e.deleted() != 0);
-        f = f.with(Flags::FLAGGED, e.flagged() != 0);
-        f = f.with(Flags::ANSWERED, e.answered() != 0);
-        f = f.with(Flags::DRAFT, e.draft() != 0);
-        f = f.with(Flags::RECENT, e.recent() != 0);
+        let f = elt_flags(e);
         // The element's bits index the stream's keyword names, which the
         // generic layer may have just extended; the core numbers its own.
         let bits = e.user_flags;
@@ -1144,6 +1138,18 @@ pub(crate) fn core_keywords(mb: &mut dyn Mailbox, named: &[Option<Vec<u8>>], bit
         }
     }
     keywords
+}
+
+/// The flags of a cache element.
+pub(crate) fn elt_flags(e: &MESSAGECACHE) -> Flags {
+    let mut f = Flags::NONE;
+    f = f.with(Flags::SEEN, e.seen() != 0);
+    f = f.with(Flags::DELETED, e.deleted() != 0);
+    f = f.with(Flags::FLAGGED, e.flagged() != 0);
+    f = f.with(Flags::ANSWERED, e.answered() != 0);
+    f = f.with(Flags::DRAFT, e.draft() != 0);
+    f = f.with(Flags::RECENT, e.recent() != 0);
+    f
 }
 
 /// The messages whose `sequence` bit is set.

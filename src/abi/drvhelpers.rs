@@ -8,6 +8,7 @@
 //! is the same; the few differences are in docs/deviations.md.
 
 use super::bindings::*;
+use super::bridge::elt_flags;
 use super::bridge::{self, local_of, Local};
 use super::cache::mail_elt;
 use super::memory::c_bytes;
@@ -228,18 +229,6 @@ impl Events for NoInfo<'_> {
     fn disk_error(&mut self, errno: i32, serious: bool) -> bool {
         self.0.disk_error(errno, serious)
     }
-}
-
-/// The flags of a cache element.
-fn elt_flags(e: &MESSAGECACHE) -> Flags {
-    let mut f = Flags::NONE;
-    f = f.with(Flags::SEEN, e.seen() != 0);
-    f = f.with(Flags::DELETED, e.deleted() != 0);
-    f = f.with(Flags::FLAGGED, e.flagged() != 0);
-    f = f.with(Flags::ANSWERED, e.answered() != 0);
-    f = f.with(Flags::DRAFT, e.draft() != 0);
-    f = f.with(Flags::RECENT, e.recent() != 0);
-    f
 }
 
 /// The stream's keyword names by slot (empty for an unused slot).
