@@ -1064,13 +1064,7 @@ pub unsafe fn flagmsg(stream: *mut MAILSTREAM, elt: *mut MESSAGECACHE) {
             return;
         }
         let m = e.msgno as u32;
-        let mut f = Flags::NONE;
-        f = f.with(Flags::SEEN, e.seen() != 0);
-        f = f.with(Flags::DELETED, e.deleted() != 0);
-        f = f.with(Flags::FLAGGED, e.flagged() != 0);
-        f = f.with(Flags::ANSWERED, e.answered() != 0);
-        f = f.with(Flags::DRAFT, e.draft() != 0);
-        f = f.with(Flags::RECENT, e.recent() != 0);
+        let f = elt_flags(e);
         // The element's bits index the stream's keyword names, which the
         // generic layer may have just extended; the core numbers its own.
         let bits = e.user_flags;
@@ -1085,17 +1079,7 @@ pub unsafe fn flagmsg(stream: *mut MAILSTREAM, elt: *mut MESSAGECACHE) {
         };
         with_mailbox(stream, |mb, ev| {
             if m >= 1 && m <= mb.count() {
-                let mut keywords = 0u32;
-                for (i, name) in named.iter().enumerate() {
-                    if bits & (1 << i) == 0 {
-                        continue;
-                    }
-                    let index = name.as_deref().and_then(|n| mb.keyword_index(n, true));
-                    match index {
-                        Some(k) if k < 32 => keywords |= 1 << k,
-                        _ => {}
-                    }
-                }
+                let keywords = core_keywords(mb, &named, bits);
                 if let Err(e) = mb.store_flags(&[m], f, keywords, true, ev) {
                     report(&e);
                 }
@@ -1138,11 +1122,41 @@ pub unsafe fn check(stream: *mut MAILSTREAM) {
     }
 }
 
+/// The core's keyword bits for the element's user-flag `bits`: bit i
+/// names `named[i]`, looked up (or created) in `mb`; a keyword the core
+/// numbers past 31 is left out.
+pub(crate) fn core_keywords(mb: &mut dyn Mailbox, named: &[Option<Vec<u8>>], bits: c_ulong) -> u32 {
+    let mut keywords = 0u32;
+    for (i, name) in named.iter().enumerate() {
+        if bits & (1 << i) == 0 {
+            continue;
+        }
+        let index = name.as_deref().and_then(|n| mb.keyword_index(n, true));
+        match index {
+            Some(k) if k < 32 => keywords |= 1 << k,
+            _ => {}
+        }
+    }
+    keywords
+}
+
+/// The flags of a cache element.
+pub(crate) fn elt_flags(e: &MESSAGECACHE) -> Flags {
+    let mut f = Flags::NONE;
+    f = f.with(Flags::SEEN, e.seen() != 0);
+    f = f.with(Flags::DELETED, e.deleted() != 0);
+    f = f.with(Flags::FLAGGED, e.flagged() != 0);
+    f = f.with(Flags::ANSWERED, e.answered() != 0);
+    f = f.with(Flags::DRAFT, e.draft() != 0);
+    f = f.with(Flags::RECENT, e.recent() != 0);
+    f
+}
+
 /// The messages whose `sequence` bit is set.
 ///
 /// # Safety
 /// `stream` live.
-unsafe fn marked(stream: *mut MAILSTREAM) -> Vec<u32> {
+pub(crate) unsafe fn marked(stream: *mut MAILSTREAM) -> Vec<u32> {
     // SAFETY: per the contract.
     unsafe {
         (1..=(*stream).nmsgs)

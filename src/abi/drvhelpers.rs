@@ -8,6 +8,7 @@
 //! is the same; the few differences are in docs/deviations.md.
 
 use super::bindings::*;
+use super::bridge::elt_flags;
 use super::bridge::{self, local_of, Local};
 use super::cache::mail_elt;
 use super::memory::c_bytes;
@@ -111,6 +112,44 @@ fn concrete<T: 'static>(mb: &mut dyn Mailbox) -> Option<&mut T> {
     mb.as_any_mut()?.downcast_mut::<T>()
 }
 
+/// Runs `f` on the stream's session of concrete type `T` (a stream open
+/// on one of `drivers`); None otherwise.
+///
+/// # Safety
+/// `stream` NULL or live.
+unsafe fn on_as<T: 'static, R>(
+    stream: *mut MAILSTREAM,
+    drivers: &[*const DRIVER],
+    func: &str,
+    driver: &str,
+    f: impl FnOnce(&mut T, &mut dyn Events) -> R,
+) -> Option<R> {
+    // SAFETY: per the contract.
+    unsafe {
+        on(stream, drivers, func, driver, |mb, ev| {
+            concrete::<T>(mb).map(|m| f(m, ev))
+        })
+    }
+    .flatten()
+}
+
+/// `sm_subscribe` (or `sm_unsubscribe` when not `subscribe`) of
+/// `mailbox`; 0 when it is NULL.
+///
+/// # Safety
+/// `mailbox` NULL or NUL-terminated.
+unsafe fn subscription(mailbox: *mut c_char, subscribe: bool) -> c_long {
+    if mailbox.is_null() {
+        0
+    } else if subscribe {
+        // SAFETY: per the contract.
+        unsafe { sm_subscribe(mailbox) }
+    } else {
+        // SAFETY: per the contract.
+        unsafe { sm_unsubscribe(mailbox) }
+    }
+}
+
 /// Copies `bytes` and a NUL into `dst` (which the caller sized).
 ///
 /// # Safety
@@ -192,18 +231,6 @@ impl Events for NoInfo<'_> {
     }
 }
 
-/// The flags of a cache element.
-fn elt_flags(e: &MESSAGECACHE) -> Flags {
-    let mut f = Flags::NONE;
-    f = f.with(Flags::SEEN, e.seen() != 0);
-    f = f.with(Flags::DELETED, e.deleted() != 0);
-    f = f.with(Flags::FLAGGED, e.flagged() != 0);
-    f = f.with(Flags::ANSWERED, e.answered() != 0);
-    f = f.with(Flags::DRAFT, e.draft() != 0);
-    f = f.with(Flags::RECENT, e.recent() != 0);
-    f
-}
-
 /// The stream's keyword names by slot (empty for an unused slot).
 ///
 /// # Safety
@@ -234,25 +261,6 @@ unsafe fn state_of(stream: *mut MAILSTREAM) -> MailboxState {
         st.nosticky = (*stream).uid_nosticky() != 0;
     }
     st
-}
-
-/// The messages whose elements have the sequence bit (what the original
-/// expunges "by sequence").
-///
-/// # Safety
-/// `stream` live.
-unsafe fn sequence_set(stream: *mut MAILSTREAM) -> Vec<u32> {
-    // SAFETY: per the contract.
-    unsafe {
-        (1..=(*stream).nmsgs)
-            .filter(|&i| {
-                mail_elt(stream, i)
-                    .as_ref()
-                    .is_some_and(|e| e.sequence() != 0)
-            })
-            .map(|i| i as u32)
-            .collect()
-    }
 }
 
 /// Reads a whole STRING from its current position.
@@ -682,7 +690,7 @@ unsafe fn rewrite(
             return 0;
         }
         push_cache_flags(stream);
-        let set = (flags != 0).then(|| sequence_set(stream));
+        let set = (flags != 0).then(|| bridge::marked(stream));
         let ok = bridge::with_core(stream, |mb, ev| {
             let mut quiet = NoInfo(ev);
             if nexp.is_null() {
@@ -1294,12 +1302,7 @@ unsafe fn on_mbx<R>(
     f: impl FnOnce(&mut MbxMailbox, &mut dyn Events) -> R,
 ) -> Option<R> {
     // SAFETY: per the contract.
-    unsafe {
-        on(stream, &mbx_drivers(), func, "mbx", |mb, ev| {
-            concrete::<MbxMailbox>(mb).map(|m| f(m, ev))
-        })
-    }
-    .flatten()
+    unsafe { on_as(stream, &mbx_drivers(), func, "mbx", f) }
 }
 
 /// The 0-based index of `msgno` in the stream's cache, when valid.
@@ -1668,7 +1671,7 @@ pub unsafe extern "C" fn mbx_rewrite(
                 return 0;
             }
             push_cache_flags(stream);
-            let set = (flags < 0).then(|| sequence_set(stream));
+            let set = (flags < 0).then(|| bridge::marked(stream));
             let mode = flags.signum() as i32;
             let (n, rec) = on_mbx(stream, "mbx_rewrite", |m, ev| {
                 m.helper_rewrite(mode, set.as_deref(), ev)
@@ -1741,12 +1744,7 @@ unsafe fn on_mix<R>(
     f: impl FnOnce(&mut MixMailbox, &mut dyn Events) -> R,
 ) -> Option<R> {
     // SAFETY: per the contract.
-    unsafe {
-        on(stream, &mix_drivers(), func, "mix", |mb, ev| {
-            concrete::<MixMailbox>(mb).map(|m| f(m, ev))
-        })
-    }
-    .flatten()
+    unsafe { on_as(stream, &mix_drivers(), func, "mix", f) }
 }
 
 /// A FILE over `f` (which it then owns), NULL on failure.
@@ -2462,11 +2460,7 @@ pub unsafe extern "C" fn mix_select(name: *mut c_void) -> c_int {
 pub unsafe extern "C" fn mix_subscribe(_stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
     // SAFETY: forwarded contract.
     super::guard("mix_subscribe", 0, || unsafe {
-        if mailbox.is_null() {
-            0
-        } else {
-            sm_subscribe(mailbox)
-        }
+        subscription(mailbox, true)
     })
 }
 
@@ -2478,11 +2472,7 @@ pub unsafe extern "C" fn mix_subscribe(_stream: *mut MAILSTREAM, mailbox: *mut c
 pub unsafe extern "C" fn mix_unsubscribe(_stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
     // SAFETY: forwarded contract.
     super::guard("mix_unsubscribe", 0, || unsafe {
-        if mailbox.is_null() {
-            0
-        } else {
-            sm_unsubscribe(mailbox)
-        }
+        subscription(mailbox, false)
     })
 }
 
@@ -2501,12 +2491,7 @@ unsafe fn on_mx<R>(
     f: impl FnOnce(&mut MxMailbox, &mut dyn Events) -> R,
 ) -> Option<R> {
     // SAFETY: per the contract.
-    unsafe {
-        on(stream, &mx_drivers(), func, "mx", |mb, ev| {
-            concrete::<MxMailbox>(mb).map(|m| f(m, ev))
-        })
-    }
-    .flatten()
+    unsafe { on_as(stream, &mx_drivers(), func, "mx", f) }
 }
 
 /// `mx_append_msg`: one message file added to the stream's mailbox with
@@ -2859,13 +2844,7 @@ pub unsafe extern "C" fn mx_setdate(file: *mut c_char, elt: *mut MESSAGECACHE) {
 #[no_mangle]
 pub unsafe extern "C" fn mx_subscribe(_stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
     // SAFETY: forwarded contract.
-    super::guard("mx_subscribe", 0, || unsafe {
-        if mailbox.is_null() {
-            0
-        } else {
-            sm_subscribe(mailbox)
-        }
-    })
+    super::guard("mx_subscribe", 0, || unsafe { subscription(mailbox, true) })
 }
 
 /// `mx_unsubscribe`: `sm_unsubscribe`.
@@ -2876,10 +2855,6 @@ pub unsafe extern "C" fn mx_subscribe(_stream: *mut MAILSTREAM, mailbox: *mut c_
 pub unsafe extern "C" fn mx_unsubscribe(_stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
     // SAFETY: forwarded contract.
     super::guard("mx_unsubscribe", 0, || unsafe {
-        if mailbox.is_null() {
-            0
-        } else {
-            sm_unsubscribe(mailbox)
-        }
+        subscription(mailbox, false)
     })
 }

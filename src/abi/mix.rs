@@ -12,7 +12,6 @@ use super::thread::mail_thread_msgs;
 use crate::store::events::Events;
 use crate::store::fetch::bits;
 use crate::store::flags::Flags;
-use crate::store::mailbox::Mailbox;
 use crate::store::mix::{self, sortcache::Have, sortcache::SortKeys, MixMailbox, SortCacheFile};
 use std::os::raw::{c_char, c_long, c_ulong};
 
@@ -364,17 +363,7 @@ pub unsafe extern "C" fn mix_flag(
             with_mix(stream, |mix, ev| {
                 let mut core_changes = Vec::with_capacity(changes.len());
                 for &(m, f, bits) in &changes {
-                    let mut keywords = 0u32;
-                    for (i, name) in named.iter().enumerate() {
-                        if bits & (1 << i) == 0 {
-                            continue;
-                        }
-                        let index = name.as_deref().and_then(|n| mix.keyword_index(n, true));
-                        match index {
-                            Some(k) if k < 32 => keywords |= 1 << k,
-                            _ => {}
-                        }
-                    }
+                    let keywords = super::bridge::core_keywords(mix, &named, bits);
                     core_changes.push((m, f, keywords));
                 }
                 mix.store_flags_each(&core_changes, ev).ok()

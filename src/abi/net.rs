@@ -44,8 +44,25 @@ impl Handle {
     }
 }
 
+/// `t` up to its first NUL, then a NUL.
+pub(crate) fn cz(t: &[u8]) -> Vec<u8> {
+    let mut v: Vec<u8> = t.iter().copied().take_while(|&c| c != 0).collect();
+    v.push(0);
+    v
+}
+
+/// `mm_notify` of `text` (up to its first NUL) at `level`.
+///
+/// # Safety
+/// `stream` NULL or live.
+pub(crate) unsafe fn notify(stream: *mut MAILSTREAM, text: &[u8], level: c_long) {
+    let mut t = cz(text);
+    // SAFETY: NUL-terminated, alive across the call; stream live.
+    unsafe { super::callbacks::mm_notify(stream, t.as_mut_ptr() as *mut c_char, level) };
+}
+
 /// The bytes of a fixed-size C field up to its NUL.
-fn c_field(f: &[c_char]) -> Vec<u8> {
+pub(crate) fn c_field(f: &[c_char]) -> Vec<u8> {
     f.iter()
         .take_while(|&&c| c != 0)
         .map(|&c| c as u8)

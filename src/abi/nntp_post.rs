@@ -7,7 +7,10 @@
 
 use super::bindings::*;
 use super::callbacks::mm_dlog;
+use super::log_bytes as log;
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
+use super::net::c_field as nm_bytes;
+use super::net::cz;
 use super::net::{
     net_close, net_getline, net_host, net_localhost, net_open, net_remotehost, net_sout,
 };
@@ -44,25 +47,6 @@ const NNTPCHALLENGE: c_long = 383;
 const NNTPSOFTFATAL: c_long = 400;
 const NNTPWANTAUTH: c_long = 480;
 const NNTPBADCMD: c_long = 500;
-
-fn cz(t: &[u8]) -> Vec<u8> {
-    let mut v: Vec<u8> = t.iter().copied().take_while(|&c| c != 0).collect();
-    v.push(0);
-    v
-}
-
-fn log(text: &[u8], level: c_long) {
-    let mut t = cz(text);
-    // SAFETY: NUL-terminated, alive across the call.
-    unsafe { super::callbacks::mm_log(t.as_mut_ptr() as *mut c_char, level) };
-}
-
-fn nm_bytes(b: &[c_char]) -> Vec<u8> {
-    b.iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
-        .collect()
-}
 
 fn clip(b: &[u8], n: usize) -> &[u8] {
     &b[..b.len().min(n)]

@@ -11,10 +11,15 @@
 
 use super::bindings::*;
 use super::cache::{mail_elt, mail_exists, mail_recent};
-use super::callbacks::{mm_flags, mm_list, mm_log, mm_lsub, mm_notify, mm_searched, mm_status};
+use super::callbacks::{mm_flags, mm_list, mm_log, mm_lsub, mm_searched, mm_status};
+use super::log_bytes as log;
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
+use super::net::c_field as nm_bytes;
+use super::net::{cz, notify};
 use super::net::{net_close, net_getline, net_host, net_port};
 use super::nntp_post::{nntp_close, nntp_open_full, nntp_send};
+use super::search::search_silently;
+use super::sort::sort_results;
 use crate::env::params::Owner;
 use crate::net::nntp as proto;
 use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_void};
@@ -54,12 +59,6 @@ extern "C" {
         msgno: c_ulong,
         section: *mut c_char,
         st: *mut STRINGLIST,
-        flags: c_long,
-    ) -> c_long;
-    fn mail_search_full(
-        stream: *mut MAILSTREAM,
-        charset: *mut c_char,
-        pgm: *mut SEARCHPGM,
         flags: c_long,
     ) -> c_long;
     fn mail_fetch_structure(
@@ -174,31 +173,6 @@ pub struct NntpLocal {
     /// Message whose text is in `txt`.
     msgno: c_ulong,
     txt: Option<Vec<u8>>,
-}
-
-fn cz(t: &[u8]) -> Vec<u8> {
-    let mut v: Vec<u8> = t.iter().copied().take_while(|&c| c != 0).collect();
-    v.push(0);
-    v
-}
-
-fn log(text: &[u8], level: c_long) {
-    let mut t = cz(text);
-    // SAFETY: NUL-terminated, alive across the call.
-    unsafe { mm_log(t.as_mut_ptr() as *mut c_char, level) };
-}
-
-unsafe fn notify(stream: *mut MAILSTREAM, text: &[u8], level: c_long) {
-    let mut t = cz(text);
-    // SAFETY: NUL-terminated, alive across the call; stream live.
-    unsafe { mm_notify(stream, t.as_mut_ptr() as *mut c_char, level) };
-}
-
-fn nm_bytes(b: &[c_char]) -> Vec<u8> {
-    b.iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
-        .collect()
 }
 
 /// The stream's NNTP state.
@@ -2046,12 +2020,7 @@ unsafe fn sort(
 ) -> *mut c_ulong {
     // SAFETY: per nntp_sort's contract.
     unsafe {
-        if !spg.is_null() {
-            let silent = (*stream).silent();
-            (*stream).set_silent(1);
-            mail_search_full(stream, charset, spg, 0);
-            (*stream).set_silent(silent);
-        }
+        search_silently(stream, charset, spg);
         (*pgm).nmsgs = 0;
         (*pgm).progress.cached = 0;
         let (mut start, mut last) = (0, 0);
@@ -2081,13 +2050,7 @@ unsafe fn sort(
             *p = 0;
             p
         };
-        let sr = super::params::hook(GET_SORTRESULTS);
-        if sr != 0 {
-            // SAFETY: installed as a sortresults_t.
-            let f: unsafe extern "C" fn(*mut MAILSTREAM, *mut c_ulong, c_ulong) =
-                std::mem::transmute(sr);
-            f(stream, ret, (*pgm).nmsgs);
-        }
+        sort_results(stream, ret, (*pgm).nmsgs);
         ret
     }
 }

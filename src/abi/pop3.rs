@@ -7,10 +7,11 @@
 
 use super::bindings::*;
 use super::cache::{mail_elt, mail_exists, mail_expunged, mail_recent};
-use super::callbacks::{
-    mm_dlog, mm_flags, mm_list, mm_log, mm_login, mm_lsub, mm_notify, mm_status,
-};
+use super::callbacks::{mm_dlog, mm_flags, mm_list, mm_login, mm_lsub, mm_status};
+use super::log_bytes as log;
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
+use super::net::c_field as nm_bytes;
+use super::net::{cz, notify};
 use super::net::{net_close, net_getline, net_host, net_open, net_port, net_remotehost, net_sout};
 use crate::env::params::Owner;
 use crate::net::pop3::{self as proto, Capabilities, Link, Reply};
@@ -86,31 +87,6 @@ pub struct Pop3Local {
     saslcancel: bool,
     /// The server's greeting text (its `<...>` timestamp is APOP's salt).
     greeting: Vec<u8>,
-}
-
-fn cz(t: &[u8]) -> Vec<u8> {
-    let mut v: Vec<u8> = t.iter().copied().take_while(|&c| c != 0).collect();
-    v.push(0);
-    v
-}
-
-fn log(text: &[u8], level: c_long) {
-    let mut t = cz(text);
-    // SAFETY: NUL-terminated, alive across the call.
-    unsafe { mm_log(t.as_mut_ptr() as *mut c_char, level) };
-}
-
-unsafe fn notify(stream: *mut MAILSTREAM, text: &[u8], level: c_long) {
-    let mut t = cz(text);
-    // SAFETY: NUL-terminated, alive across the call; stream live.
-    unsafe { mm_notify(stream, t.as_mut_ptr() as *mut c_char, level) };
-}
-
-fn nm_bytes(b: &[c_char]) -> Vec<u8> {
-    b.iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
-        .collect()
 }
 
 fn set_field(dst: &mut [c_char], src: &[u8]) {

@@ -203,6 +203,27 @@ pub unsafe extern "C" fn mail_criteria_string(
 
 // --- Search -----------------------------------------------------------------
 
+/// `mail_search_full(stream, charset, spg, 0)` with the stream silenced
+/// for the call, when `spg` is not NULL (sort and thread do this first).
+///
+/// # Safety
+/// As `mail_search_full`.
+pub(crate) unsafe fn search_silently(
+    stream: *mut MAILSTREAM,
+    charset: *mut c_char,
+    spg: *mut SEARCHPGM,
+) {
+    if !spg.is_null() {
+        // SAFETY: per the contract.
+        unsafe {
+            let silent = (*stream).silent();
+            (*stream).set_silent(1);
+            mail_search_full(stream, charset, spg, 0);
+            (*stream).set_silent(silent);
+        }
+    }
+}
+
 /// `mail_search_full`: clears the searched marks (unless SE_RETAIN) and
 /// runs the driver's search, or the generic one; frees the program when
 /// SE_FREE asks. Fails without a program or a driver.

@@ -13,7 +13,7 @@ use super::mail_flags::mail_uid;
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
 use super::params::hook;
 use super::rfc822_parse::rfc822_parse_address;
-use super::search::mail_search_full;
+use super::search::search_silently;
 use super::sysutil::fatal_message;
 use crate::query::sort as core;
 use std::os::raw::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
@@ -158,6 +158,23 @@ pub unsafe extern "C" fn mail_sort_msgs(
     })
 }
 
+/// Hands a sort's result to the application's GET_SORTRESULTS hook, if
+/// one is installed.
+///
+/// # Safety
+/// `ret` NULL or a zero-terminated result of `nmsgs` entries at most.
+pub(crate) unsafe fn sort_results(stream: *mut MAILSTREAM, ret: *mut c_ulong, nmsgs: c_ulong) {
+    let cb = hook(GET_SORTRESULTS as c_long);
+    if cb != 0 {
+        // SAFETY: installed as a sortresults_t.
+        unsafe {
+            let f: unsafe extern "C" fn(*mut MAILSTREAM, *mut c_ulong, c_ulong) =
+                std::mem::transmute(cb);
+            f(stream, ret, nmsgs);
+        }
+    }
+}
+
 unsafe fn sort_msgs(
     stream: *mut MAILSTREAM,
     charset: *mut c_char,
@@ -167,12 +184,7 @@ unsafe fn sort_msgs(
 ) -> *mut c_ulong {
     // SAFETY (whole body): per mail_sort_msgs' contract.
     unsafe {
-        if !spg.is_null() {
-            let silent = (*stream).silent();
-            (*stream).set_silent(1);
-            mail_search_full(stream, charset, spg, 0);
-            (*stream).set_silent(silent);
-        }
+        search_silently(stream, charset, spg);
         (*pgm).nmsgs = 0;
         (*pgm).progress.cached = 0;
         for i in 1..=(*stream).nmsgs {
@@ -193,12 +205,7 @@ unsafe fn sort_msgs(
             ret = fs_get(std::mem::size_of::<c_ulong>()) as *mut c_ulong;
             *ret = 0;
         }
-        let cb = hook(GET_SORTRESULTS as c_long);
-        if cb != 0 {
-            let f: unsafe extern "C" fn(*mut MAILSTREAM, *mut c_ulong, c_ulong) =
-                std::mem::transmute(cb);
-            f(stream, ret, (*pgm).nmsgs);
-        }
+        sort_results(stream, ret, (*pgm).nmsgs);
         ret
     }
 }

@@ -16,7 +16,7 @@ use super::memory::{c_bytes, c_string_from, fs_give};
 use super::misc::compare_cstring;
 use super::params::{hook, mail_parameters};
 use super::rfc822::{rfc822_parse_phrase, rfc822_parse_routeaddr, rfc822_skipws};
-use super::search::mail_search_full;
+use super::search::search_silently;
 use super::sort::{mail_sort_msgs, strip};
 use crate::query::thread as core;
 use std::os::raw::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
@@ -321,12 +321,7 @@ unsafe fn references(
 ) -> *mut THREADNODE {
     // SAFETY (whole body): per mail_thread_references' contract.
     unsafe {
-        if !spg.is_null() {
-            let silent = (*stream).silent();
-            (*stream).set_silent(1);
-            mail_search_full(stream, charset, spg, 0);
-            (*stream).set_silent(silent);
-        }
+        search_silently(stream, charset, spg);
         let mut sc: Vec<*mut SORTCACHE> = Vec::new();
         for i in 1..=(*stream).nmsgs {
             if (*mail_elt(stream, i)).searched() != 0 {

@@ -36,9 +36,9 @@ pub mod code {
     pub const BAD_COMMAND: i64 = 500;
 }
 
-/// `atol`: optional blanks, an optional sign, then digits (0 if none);
-/// saturates instead of overflowing.
-pub fn atol(s: &[u8]) -> i64 {
+/// Skips C's blanks and an optional sign at the start of `s`: where the
+/// digits would start, and whether the sign was `-`.
+fn blanks_and_sign(s: &[u8]) -> (usize, bool) {
     let mut i = 0;
     while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
         i += 1;
@@ -54,6 +54,13 @@ pub fn atol(s: &[u8]) -> i64 {
         }
         _ => false,
     };
+    (i, neg)
+}
+
+/// `atol`: optional blanks, an optional sign, then digits (0 if none);
+/// saturates instead of overflowing.
+pub fn atol(s: &[u8]) -> i64 {
+    let (mut i, neg) = blanks_and_sign(s);
     let mut v: i64 = 0;
     while let Some(d) = s.get(i).filter(|d| d.is_ascii_digit()) {
         v = v.saturating_mul(10).saturating_add(i64::from(d - b'0'));
@@ -318,21 +325,7 @@ pub fn overview_number(line: &[u8]) -> (u64, &[u8]) {
 /// `strtoul` on `s`: optional blanks, an optional sign, decimal digits;
 /// the value (wrapping as C's unsigned long does for a `-`) and the rest.
 pub fn strtoul(s: &[u8]) -> (u64, &[u8]) {
-    let mut i = 0;
-    while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
-        i += 1;
-    }
-    let neg = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (mut i, neg) = blanks_and_sign(s);
     let start = i;
     let mut v: u64 = 0;
     let mut overflow = false;

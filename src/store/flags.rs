@@ -39,6 +39,25 @@ impl Flags {
         self.0 == 0
     }
 
+    /// The flags as the files' system flag word (the original's `fSEEN`
+    /// 0x1, `fDELETED` 0x2, `fFLAGGED` 0x4, `fANSWERED` 0x8, `fDRAFT`
+    /// 0x20); `\Recent` has no bit there.
+    pub fn system_word(self) -> u32 {
+        let mut w = 0;
+        for (flag, bit) in [
+            (Flags::SEEN, 0x1),
+            (Flags::DELETED, 0x2),
+            (Flags::FLAGGED, 0x4),
+            (Flags::ANSWERED, 0x8),
+            (Flags::DRAFT, 0x20),
+        ] {
+            if self.contains(flag) {
+                w |= bit;
+            }
+        }
+        w
+    }
+
     /// The system flag named `name` (with its backslash), any case.
     pub fn by_name(name: &[u8]) -> Option<Flags> {
         const NAMES: [(&[u8], Flags); 6] = [

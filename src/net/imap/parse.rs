@@ -257,6 +257,28 @@ impl<'a> Cursor<'a> {
     pub fn offset(&self) -> (usize, usize) {
         (self.seg, self.pos)
     }
+    /// One address after its `(`: `personal adl mailbox host)`, added to
+    /// `v` (an error past 100,000 of them).
+    fn address_into(&mut self, v: &mut Vec<Address>) -> R<()> {
+        let personal = self.nastring()?;
+        let adl = self.nastring()?;
+        let mailbox = self.nastring()?;
+        let host = self.nastring()?;
+        self.skip_spaces();
+        self.expect(b')')?;
+        v.push(Address {
+            personal,
+            adl,
+            mailbox,
+            host,
+            ..Address::default()
+        });
+        if v.len() > 100_000 {
+            return err("address list too long", b"");
+        }
+        Ok(())
+    }
+
     /// The addresses of a list without its parentheses: `(a)(b)...`, up
     /// to the closing parenthesis (not consumed) or the end.
     pub fn addresses(&mut self) -> R<Vec<Address>> {
@@ -267,22 +289,7 @@ impl<'a> Cursor<'a> {
                 return Ok(v);
             }
             self.bump();
-            let personal = self.nastring()?;
-            let adl = self.nastring()?;
-            let mailbox = self.nastring()?;
-            let host = self.nastring()?;
-            self.skip_spaces();
-            self.expect(b')')?;
-            v.push(Address {
-                personal,
-                adl,
-                mailbox,
-                host,
-                ..Address::default()
-            });
-            if v.len() > 100_000 {
-                return err("address list too long", b"");
-            }
+            self.address_into(&mut v)?;
         }
     }
     /// `(astring ...)` or NIL as a list of strings.
@@ -631,22 +638,7 @@ impl<'a> Cursor<'a> {
                 }
                 Some(b'(') => {
                     self.bump();
-                    let personal = self.nastring()?;
-                    let adl = self.nastring()?;
-                    let mailbox = self.nastring()?;
-                    let host = self.nastring()?;
-                    self.skip_spaces();
-                    self.expect(b')')?;
-                    v.push(Address {
-                        personal,
-                        adl,
-                        mailbox,
-                        host,
-                        ..Address::default()
-                    });
-                    if v.len() > 100_000 {
-                        return err("address list too long", b"");
-                    }
+                    self.address_into(&mut v)?;
                 }
                 _ => return err("bogus address list", self.rest()),
             }

@@ -724,19 +724,7 @@ impl MbxMailbox {
                 continue;
             }
             let info = sys.info(m);
-            let f = info.flags;
-            let mut word = 0;
-            for (flag, bit) in [
-                (Flags::SEEN, F_SEEN),
-                (Flags::DELETED, F_DELETED),
-                (Flags::FLAGGED, F_FLAGGED),
-                (Flags::ANSWERED, F_ANSWERED),
-                (Flags::DRAFT, F_DRAFT),
-            ] {
-                if f.contains(flag) {
-                    word |= bit;
-                }
-            }
+            let word = info.flags.system_word();
             let when = date::imap_date(&info.internal_date).into_bytes();
             out.extend_from_slice(&record_line(&when, whole.len() as u64, 0, word, 0));
             out.extend_from_slice(&whole);

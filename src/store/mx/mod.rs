@@ -151,19 +151,7 @@ use super::numbered::date_of_mtime as date_of;
 use crate::store::common::{cat, fail, s80};
 
 fn flag_word(f: Flags) -> u32 {
-    let mut w = 0;
-    for (flag, bit) in [
-        (Flags::SEEN, F_SEEN),
-        (Flags::DELETED, F_DELETED),
-        (Flags::FLAGGED, F_FLAGGED),
-        (Flags::ANSWERED, F_ANSWERED),
-        (Flags::DRAFT, F_DRAFT),
-    ] {
-        if f.contains(flag) {
-            w |= bit;
-        }
-    }
-    w
+    f.system_word()
 }
 
 fn flags_of_word(w: u32) -> Flags {

@@ -362,19 +362,7 @@ pub fn flags_of(system: u32) -> Flags {
 
 /// The system part for `flags` (without `fOLD`).
 pub fn system_of(flags: Flags) -> u32 {
-    let mut w = 0;
-    for (f, bit) in [
-        (Flags::SEEN, F_SEEN),
-        (Flags::DELETED, F_DELETED),
-        (Flags::FLAGGED, F_FLAGGED),
-        (Flags::ANSWERED, F_ANSWERED),
-        (Flags::DRAFT, F_DRAFT),
-    ] {
-        if flags.contains(f) {
-            w |= bit;
-        }
-    }
-    w
+    flags.system_word()
 }
 
 /// The flag word's text.

@@ -28,6 +28,7 @@ use crate::message::encoding::to_crlf;
 use crate::os::lock as sys;
 use crate::store::common::{cat, fail as failed, open_mailbox_file, path_of, s80 as c80};
 use crate::store::names::LocalName;
+use crate::store::snarf::Silent;
 pub use format::Kind;
 use format::*;
 use std::borrow::Cow;
@@ -563,43 +564,6 @@ fn system_inbox_estimate(st: &mut Status, ev: &mut dyn Events) {
     add(&mut st.recent, recent);
     add(&mut st.unseen, unseen);
     add(&mut st.uid_next, n);
-}
-
-/// Passes on only logs, notices and disk errors (an internal session's
-/// message events are nobody's), and flag reports when asked to (the
-/// original reports the flags it sets on the system inbox it empties).
-struct Silent<'a>(&'a mut dyn Events, bool);
-
-impl Events for Silent<'_> {
-    fn exists(&mut self, _count: u32) {}
-    fn recent(&mut self, _count: u32) {}
-    fn expunged(&mut self, _msgno: u32) {}
-    fn flags(&mut self, msgno: u32) {
-        if self.1 {
-            self.0.flags(msgno);
-        }
-    }
-    fn notify(&mut self, text: &[u8], level: Level) {
-        self.0.notify(text, level);
-    }
-    fn log(&mut self, text: &[u8], level: Level) {
-        self.0.log(text, level);
-    }
-    fn list(&mut self, d: Option<u8>, name: &[u8], a: i64) {
-        self.0.list(d, name, a);
-    }
-    fn lsub(&mut self, d: Option<u8>, name: &[u8], a: i64) {
-        self.0.lsub(d, name, a);
-    }
-    fn status(&mut self, name: &[u8], status: &Status) {
-        self.0.status(name, status);
-    }
-    fn critical(&mut self, entering: bool) {
-        self.0.critical(entering);
-    }
-    fn disk_error(&mut self, errno: i32, serious: bool) -> bool {
-        self.0.disk_error(errno, serious)
-    }
 }
 
 /// One message of an open mailbox.
