@@ -1304,6 +1304,108 @@ pub unsafe fn sendstream_starttls(
     }
 }
 
+/// How a send-stream protocol (SMTP, NNTP posting) runs SASL: its
+/// command, reply codes, challenge/response hooks and names.
+pub(crate) struct SendSasl<'a> {
+    /// "AUTH" or "AUTHINFO SASL".
+    pub command: &'a [u8],
+    /// The reply that starts an exchange, and the one that ends it well.
+    pub ready: c_long,
+    pub authed: c_long,
+    pub challenge: authchallenge_t,
+    pub response: authrespond_t,
+    /// The service name the authenticators are given ("smtp", "nntp").
+    pub service: &'a std::ffi::CStr,
+    /// "SMTP" or "NNTP", for the cancellation message.
+    pub label: &'a str,
+    pub maxtrials: c_ulong,
+    /// Sends a command and returns the reply code.
+    pub send: unsafe fn(*mut SENDSTREAM, &[u8], Option<&[u8]>) -> c_long,
+}
+
+/// The original's SASL loop on a send stream: each mechanism of `auths`
+/// from the lowest bit up, each retried up to the maximum trials, with its
+/// "Retrying" messages. Returns whether one succeeded and the last failure
+/// text (the caller reports it, its wording being per protocol).
+///
+/// # Safety
+/// `stream` live; `usr` a MAILTMPLEN buffer.
+pub(crate) unsafe fn send_sasl_loop(
+    stream: *mut SENDSTREAM,
+    mb: &mut NETMBX,
+    usr: *mut c_char,
+    mut auths: c_ulong,
+    p: &SendSasl,
+) -> (bool, Option<Vec<u8>>) {
+    fn retrying(prefix: &[u8], name: &[u8], e: &[u8], level: c_long) {
+        let mut m = prefix.to_vec();
+        m.extend_from_slice(name);
+        m.extend_from_slice(b" authentication after ");
+        m.extend_from_slice(&e[..e.len().min(80)]);
+        super::log_bytes(&m, level);
+    }
+    // SAFETY: per the contract.
+    unsafe {
+        let mut lsterr: Option<Vec<u8>> = None;
+        let mut ret = false;
+        (*stream).set_saslcancel(0);
+        while !ret && !(*stream).netstream.is_null() && auths != 0 {
+            let bit = auths.trailing_zeros() as c_ulong;
+            auths &= !(1 << bit);
+            let at = super::registry::mail_lookup_auth(bit + 1);
+            if at.is_null() {
+                break;
+            }
+            let aname = c_bytes((*at).name).unwrap_or(b"").to_vec();
+            if let Some(e) = lsterr.take() {
+                retrying(b"Retrying using ", &aname, &e, 0);
+            }
+            let mut trial: c_ulong = 0;
+            if (*stream).netstream.is_null() {
+                continue;
+            }
+            loop {
+                if let Some(e) = lsterr.take() {
+                    retrying(b"Retrying ", &aname, &e, WARN as c_long);
+                }
+                (*stream).set_saslcancel(0);
+                if (p.send)(stream, p.command, Some(&aname)) == p.ready {
+                    if (*at).flags & AU_SECURE as c_long == 0 {
+                        (*stream).set_sensitive(1);
+                    }
+                    if let Some(client) = (*at).client {
+                        if client(
+                            p.challenge,
+                            p.response,
+                            p.service.as_ptr() as *mut c_char,
+                            mb,
+                            stream as *mut c_void,
+                            &mut trial,
+                            usr,
+                        ) != 0
+                        {
+                            if (*stream).replycode == p.authed {
+                                ret = true;
+                            } else if trial == 0 {
+                                let m = format!("{} Authentication cancelled", p.label);
+                                super::log_bytes(m.as_bytes(), ERROR as c_long);
+                            }
+                        }
+                    }
+                    (*stream).set_sensitive(0);
+                }
+                if !ret && trial != 0 {
+                    lsterr = Some(c_bytes((*stream).reply).unwrap_or(b"").to_vec());
+                }
+                if ret || (*stream).netstream.is_null() || trial == 0 || trial >= p.maxtrials {
+                    break;
+                }
+            }
+        }
+        (ret, lsterr)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

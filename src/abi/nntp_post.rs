@@ -23,7 +23,6 @@ extern "C" {
     fn mail_valid_net_parse(name: *mut c_char, mb: *mut NETMBX) -> c_long;
     fn mail_dlog(string: *mut c_char, flag: c_long);
     fn mail_lookup_auth_name(mechanism: *mut c_char, flags: c_long) -> std::os::raw::c_uint;
-    fn mail_lookup_auth(i: c_ulong) -> *mut AUTHENTICATOR;
     fn rfc822_output_full(
         buf: *mut RFC822BUFFER,
         env: *mut ENVELOPE,
@@ -329,74 +328,24 @@ unsafe fn send_auth_work(
     unsafe {
         let maxtrials = super::params::number(Owner::Nntp, GET_MAXLOGINTRIALS as c_long) as c_long;
         let mut usr = [0 as c_char; MAILTMPLEN as usize];
-        let mut lsterr: Option<Vec<u8>> = None;
-        let mut ret = false;
-        let mut auths = ext(stream).sasl() as c_ulong;
-        (*stream).set_saslcancel(0);
-        while !ret && !(*stream).netstream.is_null() && auths != 0 {
-            let bit = auths.trailing_zeros() as c_ulong;
-            auths &= !(1 << bit);
-            let at = mail_lookup_auth(bit + 1);
-            if at.is_null() {
-                break;
-            }
-            let aname = c_bytes((*at).name).unwrap_or(b"").to_vec();
-            if let Some(e) = lsterr.take() {
-                let mut m = b"Retrying using ".to_vec();
-                m.extend_from_slice(&aname);
-                m.extend_from_slice(b" authentication after ");
-                m.extend_from_slice(clip(&e, 80));
-                log(&m, 0);
-            }
-            let mut trial: c_ulong = 0;
-            if (*stream).netstream.is_null() {
-                continue;
-            }
-            loop {
-                if let Some(e) = lsterr.take() {
-                    let mut m = b"Retrying ".to_vec();
-                    m.extend_from_slice(&aname);
-                    m.extend_from_slice(b" authentication after ");
-                    m.extend_from_slice(clip(&e, 80));
-                    log(&m, WARN as c_long);
-                }
-                (*stream).set_saslcancel(0);
-                if send(stream, b"AUTHINFO SASL", Some(&aname)) == NNTPCHALLENGE {
-                    if (*at).flags & AU_SECURE as c_long == 0 {
-                        (*stream).set_sensitive(1);
-                    }
-                    if let Some(client) = (*at).client {
-                        if client(
-                            Some(nntp_challenge),
-                            Some(nntp_response),
-                            c"nntp".as_ptr() as *mut c_char,
-                            mb,
-                            stream as *mut c_void,
-                            &mut trial,
-                            usr.as_mut_ptr(),
-                        ) != 0
-                        {
-                            if (*stream).replycode == NNTPAUTHED {
-                                ret = true;
-                            } else if trial == 0 {
-                                log(b"NNTP Authentication cancelled", ERROR as c_long);
-                            }
-                        }
-                    }
-                    (*stream).set_sensitive(0);
-                }
-                if !ret && trial != 0 {
-                    lsterr = Some(reply_text(stream).to_vec());
-                }
-                if ret
-                    || (*stream).netstream.is_null()
-                    || trial == 0
-                    || trial as c_long >= maxtrials
-                {
-                    break;
-                }
-            }
-        }
+        let auths = ext(stream).sasl() as c_ulong;
+        let (mut ret, lsterr) = super::net::send_sasl_loop(
+            stream,
+            mb,
+            usr.as_mut_ptr(),
+            auths,
+            &super::net::SendSasl {
+                command: b"AUTHINFO SASL",
+                ready: NNTPCHALLENGE,
+                authed: NNTPAUTHED,
+                challenge: Some(nntp_challenge),
+                response: Some(nntp_response),
+                service: c"nntp",
+                label: "NNTP",
+                maxtrials: maxtrials as c_ulong,
+                send,
+            },
+        );
         if let Some(e) = lsterr {
             if (*stream).saslcancel() == 0 {
                 let mut m = b"Can not authenticate to NNTP server: ".to_vec();

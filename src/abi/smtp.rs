@@ -27,7 +27,6 @@ extern "C" {
     ) -> c_long;
     fn mail_dlog(string: *mut c_char, flag: c_long);
     fn mail_lookup_auth_name(mechanism: *mut c_char, flags: c_long) -> std::os::raw::c_uint;
-    fn mail_lookup_auth(i: c_ulong) -> *mut AUTHENTICATOR;
     fn rfc822_output_full(
         buf: *mut RFC822BUFFER,
         env: *mut ENVELOPE,
@@ -422,71 +421,27 @@ unsafe fn auth(stream: *mut SENDSTREAM, mb: &mut NETMBX) -> bool {
     // SAFETY: stream live.
     unsafe {
         let maxtrials = super::params::number(Owner::Smtp, GET_MAXLOGINTRIALS as c_long) as c_ulong;
-        let mut lsterr: Option<Vec<u8>> = None;
         let mut usr = [0 as c_char; MAILTMPLEN as usize];
-        let mut ret = false;
-        let mut auths = esmtp(stream).auth() as c_ulong;
-        (*stream).set_saslcancel(0);
-        while !ret && !(*stream).netstream.is_null() && auths != 0 {
-            let bit = auths.trailing_zeros() as c_ulong;
-            auths &= !(1 << bit);
-            let at = mail_lookup_auth(bit + 1);
-            if at.is_null() {
-                break;
-            }
-            let aname = c_bytes((*at).name).unwrap_or(b"").to_vec();
-            if let Some(e) = lsterr.take() {
-                let mut m = b"Retrying using ".to_vec();
-                m.extend_from_slice(&aname);
-                m.extend_from_slice(b" authentication after ");
-                m.extend_from_slice(clip(&e, 80));
-                log(&m, 0);
-            }
-            let mut trial: c_ulong = 0;
-            if (*stream).netstream.is_null() {
-                continue;
-            }
-            loop {
-                if let Some(e) = lsterr.take() {
-                    let mut m = b"Retrying ".to_vec();
-                    m.extend_from_slice(&aname);
-                    m.extend_from_slice(b" authentication after ");
-                    m.extend_from_slice(clip(&e, 80));
-                    log(&m, WARN as c_long);
-                }
-                (*stream).set_saslcancel(0);
-                if send(stream, b"AUTH", Some(&aname)) == SMTPAUTHREADY as c_long {
-                    if (*at).flags & AU_SECURE as c_long == 0 {
-                        (*stream).set_sensitive(1);
-                    }
-                    if let Some(client) = (*at).client {
-                        if client(
-                            Some(smtp_challenge),
-                            Some(smtp_response),
-                            c"smtp".as_ptr() as *mut c_char,
-                            mb,
-                            stream as *mut c_void,
-                            &mut trial,
-                            usr.as_mut_ptr(),
-                        ) != 0
-                        {
-                            if (*stream).replycode == SMTPAUTHED as c_long {
-                                esmtp(stream).set_auth(0);
-                                ret = true;
-                            } else if trial == 0 {
-                                log(b"SMTP Authentication cancelled", ERROR as c_long);
-                            }
-                        }
-                    }
-                    (*stream).set_sensitive(0);
-                }
-                if !ret && trial != 0 {
-                    lsterr = Some(reply_text(stream).to_vec());
-                }
-                if ret || (*stream).netstream.is_null() || trial == 0 || trial >= maxtrials {
-                    break;
-                }
-            }
+        let auths = esmtp(stream).auth() as c_ulong;
+        let (ret, lsterr) = super::net::send_sasl_loop(
+            stream,
+            mb,
+            usr.as_mut_ptr(),
+            auths,
+            &super::net::SendSasl {
+                command: b"AUTH",
+                ready: SMTPAUTHREADY as c_long,
+                authed: SMTPAUTHED as c_long,
+                challenge: Some(smtp_challenge),
+                response: Some(smtp_response),
+                service: c"smtp",
+                label: "SMTP",
+                maxtrials,
+                send,
+            },
+        );
+        if ret {
+            esmtp(stream).set_auth(0);
         }
         if let Some(e) = lsterr {
             if (*stream).saslcancel() == 0 {
