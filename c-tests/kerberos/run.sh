@@ -31,9 +31,10 @@ W=$(mktemp -d /tmp/kerberos-suite.XXXXXX)
 chmod 755 "$W"
 PIDS=()
 cleanup() {
+    type dovecot_stop >/dev/null 2>&1 && dovecot_stop >/dev/null 2>&1
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     [ -f "$W/kdc.pid" ] && kill "$(cat "$W/kdc.pid")" 2>/dev/null
-    rm -rf "$W"
+    [ -n "${KEEP:-}" ] || rm -rf "$W"
 }
 trap cleanup EXIT
 
@@ -192,6 +193,59 @@ session gssapi-wrong-authz "/user=root}krbbox"
 check "GSSAPI as root (another authorization identity) refused" grep -q '^open failed$' "$W/gssapi-wrong-authz.ours"
 session gssapi-no-ticket "/user=$SUSER}krbbox" KRB5CCNAME="FILE:$W/no-cache"
 check "GSSAPI without a ticket fails on the client" grep -q '^open failed$' "$W/gssapi-no-ticket.ours"
+
+# Our library as the GSSAPI client (auth_gssapi_client driven by the IMAP
+# driver): the same program on both libraries against the original's
+# server (15403): the same callbacks and the same mailbox.
+client() { # LABEL MAILBOX [env...]: gssc on the original and on ours
+    local label=$1 box=$2 rw=; shift 2
+    case $box in */pop3*) rw=rw ;; esac
+    env "$@" "$W/gssc" open "$box" $rw 2>&1 | grep -v '^notify 0: \[UIDVALIDITY' >"$W/$label.orig"
+    env "$@" LD_LIBRARY_PATH="$CCT_LIBDIR" "$W/gssc" open "$box" $rw 2>&1 |
+        grep -v '^notify 0: \[UIDVALIDITY' >"$W/$label.ours"
+    if cmp -s "$W/$label.orig" "$W/$label.ours"; then
+        ok "$label: our client as the original's ($(tr '\n' '|' <"$W/$label.ours" | head -c 200))"
+    else
+        fail "$label: the clients differ"; diff "$W/$label.orig" "$W/$label.ours" | head -20
+    fi
+}
+client client-gssapi-imap "{localhost:15403/imap/notls/user=$SUSER}krbbox"
+check "our IMAP client logged in through GSSAPI and read the mailbox" grep -q '^1: kerberos one$' "$W/client-gssapi-imap.ours"
+client client-gssapi-no-ticket "{localhost:15403/imap/notls/user=$SUSER}krbbox" KRB5CCNAME="FILE:$W/no-cache"
+check "our IMAP client without a ticket: GSSAPI fails, the open fails" grep -q '^open failed$' "$W/client-gssapi-no-ticket.ours"
+
+# Dovecot with GSSAPI (keytab imap/localhost and pop/localhost; ports
+# 17700-17703): our IMAP and POP3 clients against it, as the original.
+. "$CCT_ROOT/c-tests/lib/dovecot.sh"
+if ! dovecot_available; then
+    skip "GSSAPI against Dovecot: Dovecot not available"
+elif ! kadmin.local -r CCTEST.LOCAL -q "addprinc -randkey pop/localhost" >>"$W/kadmin.log" 2>&1 ||
+     ! kadmin.local -r CCTEST.LOCAL -q "ktadd -k $W/dkeytab -norandkey imap/localhost pop/localhost" >>"$W/kadmin.log" 2>&1; then
+    fail "keytab for Dovecot: $(tail -n 3 "$W/kadmin.log")"
+else
+    # Dovecot's auth process does not run as root: a readable test keytab.
+    chmod 644 "$W/dkeytab"
+    DOVECOT_AUTH_MECHS="gssapi" DOVECOT_EXTRA_CONF="auth_gssapi_hostname = \"\$ALL\"
+auth_krb5_keytab = $W/dkeytab
+import_environment = \$import_environment KRB5_CONFIG
+" \
+        dovecot_start "$W/dc" 17700 >"$W/dc.log" 2>&1
+    if [ $? != 0 ]; then
+        fail "Dovecot with GSSAPI did not start: $(tail -n 5 "$W/dc.log")"
+    else
+        echo "$SUSER:{PLAIN}unused::::::" >>"$W/dc/passwd"
+        mkdir -p "$W/dc/home/$SUSER/Maildir/new" "$W/dc/home/$SUSER/Maildir/cur" "$W/dc/home/$SUSER/Maildir/tmp"
+        printf 'From: a@example.org\nSubject: dovecot kerberos\n\nBody.\n' >"$W/dc/home/$SUSER/Maildir/new/1.dk"
+        chown -R "${CCLIENT_TEST_USER:-cloudsdk}:" "$W/dc/home/$SUSER"
+        client dovecot-gssapi-imap "{localhost:17700/imap/notls/user=$SUSER}INBOX"
+        check "Dovecot: our IMAP client logged in through GSSAPI" grep -q '^1: dovecot kerberos$' "$W/dovecot-gssapi-imap.ours"
+        client dovecot-gssapi-pop3 "{localhost:17702/pop3/notls/user=$SUSER}INBOX"
+        check "Dovecot: our POP3 client logged in through GSSAPI" grep -q '^1: dovecot kerberos$' "$W/dovecot-gssapi-pop3.ours"
+        client dovecot-gssapi-no-ticket "{localhost:17700/imap/notls/user=$SUSER}INBOX" KRB5CCNAME="FILE:$W/no-cache"
+        check "Dovecot: no ticket, no login" grep -q '^open failed$' "$W/dovecot-gssapi-no-ticket.ours"
+        dovecot_stop >/dev/null 2>&1
+    fi
+fi
 
 # Both halves in one program (gsspair.c): auth_gssapi_client in the parent,
 # mail_auth ("GSSAPI") in a child over a socket pair, on each library; the
