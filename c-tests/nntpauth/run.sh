@@ -72,4 +72,56 @@ both "/user=alice: AUTHINFO before MODE READER refused by innd (502)" "{127.0.0.
 both "AUTHINFO on 480 (no /user)" "{127.0.0.1:$PORT/nntp}#news.test.one" alicepw "2: auth article 2"
 both "wrong password: retried, then refused" "{127.0.0.1:$PORT/nntp/user=alice}#news.test.one" wrongpw
 both "wrong password on 480" "{127.0.0.1:$PORT/nntp}#news.test.one" wrongpw
+
+# nnrpd as its own daemon (127.0.0.1:17711, no transit server in front),
+# with a certificate: /user= authenticates at open, before MODE READER,
+# as readers do on most servers.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=nntpauth test CA" \
+    -keyout "$W/ca.key" -out "$W/ca.pem" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$INN_DIR/etc/key.pem" \
+    -out "$W/req.csr" >/dev/null 2>&1
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >"$W/ext.cnf"
+openssl x509 -req -in "$W/req.csr" -CA "$W/ca.pem" -CAkey "$W/ca.key" -CAcreateserial -days 2 \
+    -extfile "$W/ext.cnf" -out "$INN_DIR/etc/cert.pem" >/dev/null 2>&1
+chown news:news "$INN_DIR/etc/key.pem" "$INN_DIR/etc/cert.pem"; chmod 600 "$INN_DIR/etc/key.pem"
+printf 'tlscertfile: %s\ntlskeyfile: %s\ntlscafile: %s\n' "$INN_DIR/etc/cert.pem" \
+    "$INN_DIR/etc/key.pem" "$INN_DIR/etc/cert.pem" >>"$INN_DIR/etc/inn.conf"
+RPORT=$((PORT + 1))
+runuser -u news -- env INNCONF="$INN_DIR/etc/inn.conf" HOME="$INN_DIR" "$INN_BIN/nnrpd" -D -f \
+    -b 127.0.0.1 -p "$RPORT" >"$W/nnrpd.log" 2>&1 </dev/null &
+NNRPD_PID=$!
+trap 'kill $NNRPD_PID 2>/dev/null; inn_stop; [ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
+up=0
+for i in $(seq 100); do
+    if python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),timeout=5); sys.exit(0 if s.makefile("rb").readline()[:1]==b"2" else 1)' "$RPORT" 2>/dev/null; then up=1; break; fi
+    sleep 0.1
+done
+if [ $up = 0 ]; then
+    fail "nnrpd as a daemon did not answer: $(head -c 300 "$W/nnrpd.log")"
+else
+    both "nnrpd: /user=alice, AUTHINFO USER/PASS at open" "{127.0.0.1:$RPORT/nntp/notls/user=alice}#news.test.one" alicepw "2: auth article 2"
+    both "nnrpd: /user=alice, wrong password" "{127.0.0.1:$RPORT/nntp/notls/user=alice}#news.test.one" wrongpw "open failed"
+    # INN 2.7 answers LIST EXTENSIONS with 501 (it has CAPABILITIES), so
+    # neither library learns that STARTTLS is there: /tls fails alike.
+    both "nnrpd: /tls without LIST EXTENSIONS refused alike" "{127.0.0.1:$RPORT/nntp/tls/user=alice}#news.test.one" alicepw \
+        "log 2: Unable to negotiate TLS with this server"
+    # Implicit TLS (nnrpd -S, 127.0.0.1:17712), /ssl: both libraries.
+    SPORT=$((PORT + 2))
+    runuser -u news -- env INNCONF="$INN_DIR/etc/inn.conf" HOME="$INN_DIR" "$INN_BIN/nnrpd" -D -f -S \
+        -b 127.0.0.1 -p "$SPORT" >"$W/nnrpds.log" 2>&1 </dev/null &
+    NNRPDS_PID=$!
+    trap 'kill $NNRPD_PID $NNRPDS_PID 2>/dev/null; inn_stop; [ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
+    for i in $(seq 100); do
+        python3 -c 'import socket,ssl,sys; c=ssl.create_default_context(cafile=sys.argv[2]); s=c.wrap_socket(socket.create_connection(("127.0.0.1",int(sys.argv[1])),timeout=5),server_hostname="localhost"); sys.exit(0 if s.makefile("rb").readline()[:1]==b"2" else 1)' "$SPORT" "$W/ca.pem" 2>/dev/null && break
+        sleep 0.1
+    done
+    SSL_CERT_FILE="$W/ca.pem" both "nnrpd -S: implicit TLS (/ssl), then AUTHINFO" "{localhost:$SPORT/nntp/ssl/user=alice}#news.test.one" alicepw "2: auth article 2"
+    (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env LD_LIBRARY_PATH="$W/lib" HOME="$H" TZ=UTC \
+        SSL_CERT_FILE=/nonexistent SSL_CERT_DIR=/nonexistent "$W/nntpauth" "{localhost:$SPORT/nntp/ssl/user=alice}#news.test.one" alicepw; echo "exit $?") >"$W/tlsbad.ours" 2>&1
+    rm -f "$H"/.newsrc*
+    if grep -q 'Certificate failure for localhost' "$W/tlsbad.ours" && grep -qx 'open failed' "$W/tlsbad.ours" &&
+       ! grep -q '^login asked' "$W/tlsbad.ours"; then
+        ok "nnrpd -S: an untrusted certificate refused before any password (ours)"
+    else fail "nnrpd -S: untrusted certificate"; head -20 "$W/tlsbad.ours"; fi
+fi
 finish
