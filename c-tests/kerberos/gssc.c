@@ -5,9 +5,9 @@
  *                             kerberos_server_valid, mylocalhost (the
  *                             name in the GSSAPI service name), and the
  *                             linked authenticators with their halves
- *   gssc open MAILBOX         mail_open of an IMAP mailbox (GSSAPI is the
- *                             only mechanism the server offers): the
- *                             callbacks in order, then the messages
+ *   gssc open MAILBOX [rw]    mail_open of an IMAP or POP3 mailbox
+ *                             (read-only unless "rw"): the callbacks in
+ *                             order, then the messages
  */
 #include <stdio.h>
 #include <string.h>
@@ -49,7 +49,7 @@ int main (int argc,char *argv[])
     return 0;
   }
   if (argc > 2 && !strcmp (argv[1],"open")) {
-    MAILSTREAM *s = mail_open (NIL,argv[2],OP_READONLY);
+    MAILSTREAM *s = mail_open (NIL,argv[2],argc > 3 ? NIL : OP_READONLY);
     if (!s) { printf ("open failed\n"); return 1; }
     printf ("opened %lu messages\n",s->nmsgs);
     for (i = 1; i <= s->nmsgs; i++) {

@@ -15,7 +15,12 @@
 #   authserver_login) and reading a mailbox, a wrong authorization
 #   identity, and a client without tickets: identical transcripts.
 #
-# Ports 15401 (KDC), 15402-15405 (servers).
+# - our IMAP client against that server, and our IMAP, POP3 and SMTP
+#   clients against a Dovecot with GSSAPI (and a Postfix taking SASL from
+#   it): the same callbacks and results as the original's.
+#
+# Ports 15401 (KDC), 15402-15405 (servers), 17700-17703 (Dovecot),
+# 17720-17722 (Postfix).
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -31,9 +36,11 @@ W=$(mktemp -d /tmp/kerberos-suite.XXXXXX)
 chmod 755 "$W"
 PIDS=()
 cleanup() {
+    type postfix_stop >/dev/null 2>&1 && postfix_stop >/dev/null 2>&1
+    type dovecot_stop >/dev/null 2>&1 && dovecot_stop >/dev/null 2>&1
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     [ -f "$W/kdc.pid" ] && kill "$(cat "$W/kdc.pid")" 2>/dev/null
-    rm -rf "$W"
+    [ -n "${KEEP:-}" ] || rm -rf "$W"
 }
 trap cleanup EXIT
 
@@ -192,6 +199,93 @@ session gssapi-wrong-authz "/user=root}krbbox"
 check "GSSAPI as root (another authorization identity) refused" grep -q '^open failed$' "$W/gssapi-wrong-authz.ours"
 session gssapi-no-ticket "/user=$SUSER}krbbox" KRB5CCNAME="FILE:$W/no-cache"
 check "GSSAPI without a ticket fails on the client" grep -q '^open failed$' "$W/gssapi-no-ticket.ours"
+
+# Our library as the GSSAPI client (auth_gssapi_client driven by the IMAP
+# driver): the same program on both libraries against the original's
+# server (15403): the same callbacks and the same mailbox.
+client() { # LABEL MAILBOX [env...]: gssc on the original and on ours
+    local label=$1 box=$2 rw=; shift 2
+    case $box in */pop3*) rw=rw ;; esac
+    env "$@" "$W/gssc" open "$box" $rw 2>&1 | grep -v '^notify 0: \[UIDVALIDITY' >"$W/$label.orig"
+    env "$@" LD_LIBRARY_PATH="$CCT_LIBDIR" "$W/gssc" open "$box" $rw 2>&1 |
+        grep -v '^notify 0: \[UIDVALIDITY' >"$W/$label.ours"
+    if cmp -s "$W/$label.orig" "$W/$label.ours"; then
+        ok "$label: our client as the original's ($(tr '\n' '|' <"$W/$label.ours" | head -c 200))"
+    else
+        fail "$label: the clients differ"; diff "$W/$label.orig" "$W/$label.ours" | head -20
+    fi
+}
+client client-gssapi-imap "{localhost:15403/imap/notls/user=$SUSER}krbbox"
+check "our IMAP client logged in through GSSAPI and read the mailbox" grep -q '^1: kerberos one$' "$W/client-gssapi-imap.ours"
+client client-gssapi-no-ticket "{localhost:15403/imap/notls/user=$SUSER}krbbox" KRB5CCNAME="FILE:$W/no-cache"
+check "our IMAP client without a ticket: GSSAPI fails, the open fails" grep -q '^open failed$' "$W/client-gssapi-no-ticket.ours"
+
+# Dovecot with GSSAPI (keytab imap/localhost and pop/localhost; ports
+# 17700-17703): our IMAP and POP3 clients against it, as the original.
+. "$CCT_ROOT/c-tests/lib/dovecot.sh"
+if ! dovecot_available; then
+    skip "GSSAPI against Dovecot: Dovecot not available"
+elif ! kadmin.local -r CCTEST.LOCAL -q "addprinc -randkey pop/localhost" >>"$W/kadmin.log" 2>&1 ||
+     ! kadmin.local -r CCTEST.LOCAL -q "addprinc -randkey smtp/localhost" >>"$W/kadmin.log" 2>&1 ||
+     ! kadmin.local -r CCTEST.LOCAL -q "ktadd -k $W/dkeytab -norandkey imap/localhost pop/localhost smtp/localhost" >>"$W/kadmin.log" 2>&1; then
+    fail "keytab for Dovecot: $(tail -n 3 "$W/kadmin.log")"
+else
+    # Dovecot's auth process does not run as root: a readable test keytab.
+    chmod 644 "$W/dkeytab"
+    DOVECOT_AUTH_MECHS="gssapi" DOVECOT_EXTRA_CONF="auth_gssapi_hostname = \"\$ALL\"
+auth_krb5_keytab = $W/dkeytab
+import_environment = \$import_environment KRB5_CONFIG
+service auth {
+  unix_listener auth-postfix {
+    mode = 0666
+  }
+}
+" \
+        dovecot_start "$W/dc" 17700 >"$W/dc.log" 2>&1
+    if [ $? != 0 ]; then
+        fail "Dovecot with GSSAPI did not start: $(tail -n 5 "$W/dc.log")"
+    else
+        echo "$SUSER:{PLAIN}unused::::::" >>"$W/dc/passwd"
+        mkdir -p "$W/dc/home/$SUSER/Maildir/new" "$W/dc/home/$SUSER/Maildir/cur" "$W/dc/home/$SUSER/Maildir/tmp"
+        printf 'From: a@example.org\nSubject: dovecot kerberos\n\nBody.\n' >"$W/dc/home/$SUSER/Maildir/new/1.dk"
+        chown -R "${CCLIENT_TEST_USER:-cloudsdk}:" "$W/dc/home/$SUSER"
+        client dovecot-gssapi-imap "{localhost:17700/imap/notls/user=$SUSER}INBOX"
+        check "Dovecot: our IMAP client logged in through GSSAPI" grep -q '^1: dovecot kerberos$' "$W/dovecot-gssapi-imap.ours"
+        client dovecot-gssapi-pop3 "{localhost:17702/pop3/notls/user=$SUSER}INBOX"
+        check "Dovecot: our POP3 client logged in through GSSAPI" grep -q '^1: dovecot kerberos$' "$W/dovecot-gssapi-pop3.ours"
+        # SMTP: a private Postfix (c-tests/lib/postfix.sh, 17720-17722)
+        # taking SASL from this Dovecot; implicit TLS, AUTH GSSAPI, three
+        # recipients delivered. c-tests/smtp/smtp.c on both libraries.
+        . "$CCT_ROOT/c-tests/lib/postfix.sh"
+        if ! postfix_available; then
+            skip "SMTP through Postfix with GSSAPI: Postfix not available"
+        elif ! cc -w -I"$CCT_ORIG_INC" -o "$W/smtp" "$CCT_ROOT/c-tests/smtp/smtp.c" "$CCT_ORIG_SO" 2>"$W/cc.log"; then
+            fail "build c-tests/smtp/smtp.c: $(head -n 3 "$W/cc.log")"
+        elif ! postfix_start "$W/pf" 17720 "$W/dc/run/auth-postfix" >"$W/pf.log" 2>&1; then
+            fail "Postfix did not start: $(tail -n 5 "$W/pf.log")"
+        else
+            smtpgss() { # LIB [env]: the program's output, queue ids masked
+                local lib=$1; shift
+                if [ "$lib" = ours ]; then set -- LD_LIBRARY_PATH="$CCT_LIBDIR" "$@"; fi
+                env SSL_CERT_FILE="$POSTFIX_CA" "$@" timeout 30 "$W/smtp" "localhost:$POSTFIX_SMTPS_PORT/ssl/user=$SUSER" deliver 2>&1 |
+                    sed -e 's/queued as [0-9A-F]*/queued as QID/'
+            }
+            smtpgss orig >"$W/smtp-gss.orig"; smtpgss ours >"$W/smtp-gss.ours"
+            if cmp -s "$W/smtp-gss.orig" "$W/smtp-gss.ours" && grep -q '^mail => 1 ' "$W/smtp-gss.ours" &&
+               [ "$(grep -c "sasl_method=GSSAPI, sasl_username=$SUSER" "$POSTFIX_DIR"/log/postfix.log)" = 2 ]; then
+                ok "Postfix: SMTP AUTH GSSAPI (through Dovecot), mail sent, as the original ($(grep '^mail' "$W/smtp-gss.ours"))"
+            else fail "Postfix: SMTP AUTH GSSAPI"; diff "$W/smtp-gss.orig" "$W/smtp-gss.ours" | head; head "$W/smtp-gss.ours"; fi
+            smtpgss orig KRB5CCNAME="FILE:$W/no-cache" >"$W/smtp-nogss.orig"; smtpgss ours KRB5CCNAME="FILE:$W/no-cache" >"$W/smtp-nogss.ours"
+            if cmp -s "$W/smtp-nogss.orig" "$W/smtp-nogss.ours" && grep -q '^open => NIL' "$W/smtp-nogss.ours"; then
+                ok "Postfix: SMTP AUTH GSSAPI without a ticket, refused as the original"
+            else fail "Postfix: SMTP GSSAPI without a ticket"; diff "$W/smtp-nogss.orig" "$W/smtp-nogss.ours" | head; fi
+            postfix_stop >/dev/null 2>&1
+        fi
+        client dovecot-gssapi-no-ticket "{localhost:17700/imap/notls/user=$SUSER}INBOX" KRB5CCNAME="FILE:$W/no-cache"
+        check "Dovecot: no ticket, no login" grep -q '^open failed$' "$W/dovecot-gssapi-no-ticket.ours"
+        dovecot_stop >/dev/null 2>&1
+    fi
+fi
 
 # Both halves in one program (gsspair.c): auth_gssapi_client in the parent,
 # mail_auth ("GSSAPI") in a child over a socket pair, on each library; the

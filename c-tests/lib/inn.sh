@@ -12,6 +12,7 @@
 # (moderated), plus control and junk. Readers: everyone may read and post
 # without authenticating; with AUTHINFO USER/PASS, the users in
 # $INN_DIR/etc/passwd (alice/alicepw) are known to nnrpd (ckpasswd).
+# With INN_AUTH_ONLY set, nobody reads or posts before AUTHINFO.
 # After inn_start: INN_DIR, INN_PORT, INN_PID.
 
 INN_BIN=/usr/lib/news/bin
@@ -70,6 +71,20 @@ EOF
     printf 'method tradspool {\n  newsgroups: *\n  class: 0\n}\n' >"$d/etc/storage.conf"
     printf '/remember/:11\n*:A:never:never:never\n' >"$d/etc/expire.ctl"
     echo "alice:$(openssl passwd -1 alicepw)" >"$d/etc/passwd"
+    if [ -n "${INN_AUTH_ONLY:-}" ]; then
+        # Readers must authenticate (AUTHINFO USER/PASS) before anything.
+        cat >"$d/etc/readers.conf" <<EOF
+auth "users" {
+    hosts: "127.0.0.1, localhost"
+    auth: "ckpasswd -f $d/etc/passwd"
+}
+access "known" {
+    users: "alice"
+    newsgroups: "*"
+    access: RPA
+}
+EOF
+    else
     cat >"$d/etc/readers.conf" <<EOF
 auth "users" {
     hosts: "127.0.0.1, localhost"
@@ -82,6 +97,7 @@ access "all" {
     access: RPA
 }
 EOF
+    fi
     cat >"$d/db/active" <<EOF
 control 0000000000 0000000001 n
 control.cancel 0000000000 0000000001 n

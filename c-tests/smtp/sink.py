@@ -5,7 +5,13 @@ Writes every byte received to LOG-FILE (one file per connection,
 appended); scenario: plain (ESMTP: SIZE 8BITMIME DSN PIPELINING), helo
 (EHLO refused), reject (RCPT of reject@ refused), drop-quit (no answer to
 QUIT, connection dropped), drop-data (dropped in the message data), auth
-(AUTH offered and accepted), auth-fail (AUTH always refused)."""
+(AUTH offered and accepted), auth-fail (AUTH always refused), mailrej
+(MAIL refused; RCPT without a MAIL answered 503), datarej (DATA refused),
+droprcpt (dropped when the second RCPT is read), authlater (AUTH offered,
+MAIL answered 530 until authenticated). A second word "strict N" makes
+the peer hold its reply to MAIL until it has read N RCPT commands
+(RFC 2920 pipelining; a client that waits for each reply is logged as
+"[not pipelined]" after 3 s and then answered in lockstep)."""
 import os
 import socket
 import ssl
@@ -23,7 +29,9 @@ if os.environ.get("SINK_CERT"):
     tls.load_cert_chain(os.environ["SINK_CERT"], os.environ["SINK_KEY"])
 while True:
     c, _ = s.accept()
-    sc = open(scfile).read().strip()
+    words = open(scfile).read().split()
+    sc = words[0] if words else "plain"
+    strict = int(words[2]) if len(words) > 2 and words[1] == "strict" else 0
     if sc == "ssl":
         try:
             c = tls.wrap_socket(c, server_side=True)
@@ -33,6 +41,10 @@ while True:
     log = open(logfile, "ab")
     buf = b""
     data = False
+    held = []
+    mail_ok = False
+    authed = False
+    rcpts = 0
 
     def lines():
         global buf
@@ -47,9 +59,32 @@ while True:
             line, buf = buf.split(b"\r\n", 1)
             yield line
 
+    def commands():
+        """Lines as the peer answers them; in strict mode, MAIL's and the
+        following RCPTs' lines are all read before MAIL is answered."""
+        src = lines()
+        for line in src:
+            yield line
+            if strict and line.upper().startswith(b"MAIL") and not data:
+                got = []
+                c.settimeout(3)
+                try:
+                    while sum(1 for g in got if g.upper().startswith(b"RCPT")) < strict:
+                        n = next(src, None)
+                        if n is None:
+                            break
+                        got.append(n)
+                except socket.timeout:
+                    log.write(b"[not pipelined]\r\n")
+                    src = lines()
+                c.settimeout(None)
+                held.extend(got)
+                while held:
+                    yield held.pop(0)
+
     try:
         c.sendall(b"220 sink.example ESMTP ready\r\n")
-        for line in lines():
+        for line in commands():
             u = line.upper()
             if data:
                 if line == b".":
@@ -72,10 +107,33 @@ while True:
                 if next(lines(), None) is None:
                     break
                 c.sendall(b"535 5.7.8 authentication failed\r\n" if sc == "auth-fail" else b"235 2.7.0 accepted\r\n")
+                authed = sc != "auth-fail"
+            elif u.startswith(b"RSET"):
+                mail_ok = False
+                rcpts = 0
+                c.sendall(b"250 2.0.0 ok\r\n")
+            elif u.startswith(b"MAIL"):
+                if sc == "mailrej":
+                    c.sendall(b"553 5.1.8 sender refused\r\n")
+                elif sc == "authlater" and not authed:
+                    c.sendall(b"530 5.7.0 authentication required\r\n")
+                else:
+                    mail_ok = True
+                    c.sendall(b"250 2.1.0 ok\r\n")
+            elif u.startswith(b"RCPT") and not mail_ok:
+                c.sendall(b"503 5.5.1 need MAIL\r\n")
+            elif u.startswith(b"RCPT") and sc == "droprcpt" and rcpts == 1:
+                break
+            elif u.startswith(b"DATA") and sc == "datarej":
+                c.sendall(b"554 5.7.1 DATA refused\r\n")
             elif u.startswith(b"HELO"):
                 c.sendall(b"250 sink.example\r\n")
             elif u.startswith(b"RCPT") and b"REJECT@" in u:
+                rcpts += 1
                 c.sendall(b"550 5.1.1 no such user\r\n")
+            elif u.startswith(b"RCPT"):
+                rcpts += 1
+                c.sendall(b"250 2.1.5 ok\r\n")
             elif u.startswith(b"STARTTLS") and sc == "starttls":
                 c.sendall(b"220 2.0.0 go ahead\r\n")
                 log.write(b"[TLS]\r\n")

@@ -58,7 +58,16 @@ int main(int argc, char **argv) {
   adr(&env->from, "Alice Example <alice@example.org>");
   adr(&env->return_path, "alice@example.org");
   adr(&env->to, "bob@example.org, Carol <carol@example.org>");
-  if (!strncmp(mode, "deliver", 7)) adr(&env->cc, "dave@example.org");
+  if (!strcmp(mode, "many")) {	/* 250 recipients and a refused one */
+    char list[250 * 24];
+    int i;
+    for (*list = '\0', i = 1; i <= 250; i++)
+      sprintf(list + strlen(list), "%su%d@example.org", i > 1 ? ", " : "", i);
+    mail_free_address(&env->to);
+    adr(&env->to, list);
+    adr(&env->cc, "reject@example.org");
+  }
+  else if (!strncmp(mode, "deliver", 7)) adr(&env->cc, "dave@example.org");
   else if (strcmp(mode, "norcpt")) adr(&env->cc, "reject@example.org");
   else { mail_free_address(&env->to); }
   env->subject = cpystr("test message");
@@ -69,7 +78,8 @@ int main(int argc, char **argv) {
   body->contents.text.size = strlen((char *) body->contents.text.data);
   r = smtp_mail(s, "MAIL", env, body);
   printf("mail => %ld reply=%s\n", r, s->reply);
-  for (a = env->to; a; a = a->next) printf("to %s error=%s\n", a->mailbox, a->error ? a->error : "(nil)");
+  for (a = env->to; a; a = a->next)
+    if (a->error || strncmp(a->mailbox, "u", 1)) printf("to %s error=%s\n", a->mailbox, a->error ? a->error : "(nil)");
   for (a = env->cc; a; a = a->next) printf("cc %s error=%s\n", a->mailbox, a->error ? a->error : "(nil)");
   smtp_close(s);
   printf("closed\n");

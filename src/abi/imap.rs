@@ -84,6 +84,9 @@ pub struct ImapLocal {
     novalidate: bool,
     /// The URL of a `[REFERRAL ...]` code of the last command.
     referral: Option<Vec<u8>>,
+    /// An authenticator's client half cancelled the exchange
+    /// (`imap_response` with no response): no "Can not authenticate" log.
+    pub(super) saslcancel: bool,
     /// The IMAPCAP record `imap_cap` hands out (stable address).
     cap: Box<IMAPCAP>,
     /// The IMAPPARSEDREPLY record the internal exports hand out.
@@ -1287,6 +1290,7 @@ unsafe fn connect(
             tls: false,
             novalidate: mb.novalidate() != 0,
             referral: None,
+            saslcancel: false,
             // SAFETY: IMAPCAP is plain C data; all-zero is "nothing known".
             cap: Box::new(std::mem::zeroed()),
             reply: Box::default(),
@@ -1574,6 +1578,7 @@ pub(super) unsafe fn sasl_login(
             })
         };
         let mut mechs = Vec::new();
+        let mut gss_at: *mut AUTHENTICATOR = null_mut();
         let mut i: c_ulong = 1;
         loop {
             let a = super::registry::mail_lookup_auth(i);
@@ -1601,9 +1606,15 @@ pub(super) unsafe fn sasl_login(
                 continue;
             }
             if let Some(m) = Mechanism::from_name(name) {
-                if m != Mechanism::Gssapi {
-                    mechs.push(m);
+                // GSSAPI runs the authenticator object's client half (the
+                // system Kerberos library, loaded at run time).
+                if m == Mechanism::Gssapi {
+                    if (*a).client.is_none() {
+                        continue;
+                    }
+                    gss_at = a;
                 }
+                mechs.push(m);
             }
         }
         // The original never offers LOGIN when PLAIN is advertised too.
@@ -1633,6 +1644,41 @@ pub(super) unsafe fn sasl_login(
                 t.extend_from_slice(&e[..e.len().min(80)]);
                 log(&t, 0);
             }
+            if m == Mechanism::Gssapi {
+                use super::imap_int::{authenticate_with, AuthStep};
+                let mut trial: c_ulong = 0;
+                loop {
+                    if let Some(e) = lsterr.take() {
+                        let mut t = b"Retrying GSSAPI authentication after ".to_vec();
+                        t.extend_from_slice(&e[..e.len().min(80)]);
+                        log(&t, WARN as c_long);
+                    }
+                    let mut usr = [0 as c_char; MAILTMPLEN as usize];
+                    match authenticate_with(stream, gss_at, mb, &mut trial, usr.as_mut_ptr()) {
+                        AuthStep::Ok => {
+                            if let Some(l) = local(stream) {
+                                l.user = Some(nm_bytes(&usr));
+                            }
+                            return Some(true);
+                        }
+                        AuthStep::Cancelled => {
+                            log(b"IMAP Authentication cancelled", ERROR as c_long);
+                            return Some(false);
+                        }
+                        AuthStep::Failed(t) => lsterr = Some(t),
+                        AuthStep::Unsent => trial = 0,
+                    }
+                    let alive = local(stream)
+                        .is_some_and(|l| !l.session.dead && !l.byeseen && l.referral.is_none());
+                    if !alive || trial == 0 || trial >= max as c_ulong {
+                        break;
+                    }
+                }
+                if local(stream).is_none_or(|l| l.session.dead) {
+                    break;
+                }
+                continue;
+            }
             let mut trial: c_long = 0;
             loop {
                 if let Some(e) = lsterr.take() {
@@ -1645,6 +1691,9 @@ pub(super) unsafe fn sasl_login(
                         b"SECURITY PROBLEM: insecure server advertised AUTH=PLAIN",
                         WARN as c_long,
                     );
+                }
+                if let Some(l) = local(stream) {
+                    l.saslcancel = false;
                 }
                 let mut usr = [0 as c_char; MAILTMPLEN as usize];
                 let mut pwd = [0 as c_char; MAILTMPLEN as usize];
@@ -1703,7 +1752,9 @@ pub(super) unsafe fn sasl_login(
                 lsterr = Some(r.text.clone());
                 let alive = local(stream)
                     .is_some_and(|l| !l.session.dead && !l.byeseen && l.referral.is_none());
-                if !alive || trial >= max {
+                // EXTERNAL is never retried (the original's client half
+                // sets its trial count past any maximum).
+                if !alive || trial >= max || m == Mechanism::External {
                     break;
                 }
             }
@@ -1711,7 +1762,7 @@ pub(super) unsafe fn sasl_login(
                 break;
             }
         }
-        if let Some(e) = lsterr {
+        if let Some(e) = lsterr.filter(|_| local(stream).is_none_or(|l| !l.saslcancel)) {
             let mut t = b"Can not authenticate to IMAP server: ".to_vec();
             t.extend_from_slice(&e[..e.len().min(80)]);
             log(&t, ERROR as c_long);

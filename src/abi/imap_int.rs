@@ -1431,6 +1431,11 @@ pub unsafe extern "C" fn imap_response(
         // SAFETY: per the contract.
         unsafe {
             let stream = s as *mut MAILSTREAM;
+            if response.is_null() {
+                if let Some(l) = local(stream) {
+                    l.saslcancel = true;
+                }
+            }
             let mut line = if response.is_null() {
                 b"*".to_vec()
             } else {
@@ -1962,4 +1967,98 @@ pub unsafe extern "C" fn imap_send_literal(
             null_mut()
         }
     })
+}
+
+/// How one AUTHENTICATE through an authenticator object's client half
+/// ended (the original's `imap_auth` step).
+pub(super) enum AuthStep {
+    /// Authenticated.
+    Ok,
+    /// The program cancelled (the client left the trial count at 0).
+    Cancelled,
+    /// Refused, or the exchange cancelled by the protocol: the server's
+    /// text.
+    Failed(Vec<u8>),
+    /// The command could not be sent.
+    Unsent,
+}
+
+/// AUTHENTICATE with `at`'s client half (`imap_challenge` and
+/// `imap_response` on this stream, service "imap"), then the tagged
+/// answer as the original reads it: any other answer than the one for
+/// this command is cancelled with `*` until it comes.
+///
+/// # Safety
+/// `stream` a live IMAP stream; `at` an authenticator; `usr` a
+/// MAILTMPLEN buffer.
+pub(super) unsafe fn authenticate_with(
+    stream: *mut MAILSTREAM,
+    at: *mut AUTHENTICATOR,
+    mb: &mut NETMBX,
+    trial: &mut c_ulong,
+    usr: *mut c_char,
+) -> AuthStep {
+    // SAFETY: per the contract.
+    unsafe {
+        let Some(l) = local(stream) else {
+            return AuthStep::Unsent;
+        };
+        let Some(client) = (*at).client else {
+            return AuthStep::Unsent;
+        };
+        l.saslcancel = false;
+        let tag = l.session.next_tag();
+        let mut line = tag.clone();
+        line.extend_from_slice(b" AUTHENTICATE ");
+        line.extend_from_slice(c_bytes((*at).name).unwrap_or_default());
+        line.extend_from_slice(b"\r\n");
+        if l.session.send_raw(&line).is_err() {
+            return AuthStep::Unsent;
+        }
+        let ok = client(
+            Some(imap_challenge),
+            Some(imap_response),
+            c"imap".as_ptr() as *mut c_char,
+            mb,
+            stream as *mut c_void,
+            trial,
+            usr,
+        ) != 0;
+        let ctag = std::ffi::CString::new(tag.clone()).unwrap_or_default();
+        let mut r = match local(stream) {
+            Some(l) if !l.reply.c.tag.is_null() => &mut l.reply.c as *mut ParsedReply,
+            _ => fake(
+                stream,
+                ctag.as_ptr() as *mut c_char,
+                b"[CLOSED] IMAP connection broken (authenticate)",
+            ),
+        };
+        let same = |r: *mut ParsedReply| {
+            reply_parts(r).is_none_or(|(t, _, _)| t.eq_ignore_ascii_case(&tag))
+        };
+        if !same(r) {
+            loop {
+                r = reply(stream, ctag.as_ptr() as *mut c_char);
+                if same(r) {
+                    break;
+                }
+                if local(stream).is_none_or(|l| l.session.send_raw(b"*\r\n").is_err()) {
+                    r = fake(
+                        stream,
+                        ctag.as_ptr() as *mut c_char,
+                        b"[CLOSED] IMAP connection broken (authenticate)",
+                    );
+                    break;
+                }
+            }
+        }
+        if ok && !r.is_null() && imap_OK(stream, r as *mut c_void) != 0 {
+            return AuthStep::Ok;
+        }
+        if *trial == 0 {
+            return AuthStep::Cancelled;
+        }
+        let text = reply_parts(r).map(|(_, _, t)| t).unwrap_or_default();
+        AuthStep::Failed(text)
+    }
 }

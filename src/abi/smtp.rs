@@ -582,7 +582,11 @@ unsafe fn mail(
         let mut retry = false;
         let mut error: c_long = 0;
         loop {
-            send(stream, b"RSET", None);
+            let pipe = esmtp(stream).service.pipe() != 0;
+            let rset_in_group = pipe && !retry;
+            if !rset_in_group {
+                send(stream, b"RSET", None);
+            }
             if retry {
                 let trust = super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) != 0;
                 let host = if trust {
@@ -647,18 +651,30 @@ unsafe fn mail(
                     }
                 }
             }
-            match send(stream, &kind, Some(&from)) as u32 {
-                SMTPUNAVAIL | SMTPWANTAUTH | SMTPWANTAUTH2 => {
-                    if esmtp(stream).auth() != 0 {
+            if pipe {
+                let lists = [e.to, e.cc, e.bcc];
+                match pipelined(stream, &kind, &from, lists, rset_in_group, &mut error) {
+                    Round::Fail => return 0,
+                    Round::Retry => {
                         retry = true;
+                        continue;
                     }
+                    Round::Done => {}
                 }
-                SMTPOK => {}
-                _ => return 0,
-            }
-            for list in [e.to, e.cc, e.bcc] {
-                if !retry && !list.is_null() {
-                    retry = rcpt(stream, list, &mut error);
+            } else {
+                match send(stream, &kind, Some(&from)) as u32 {
+                    SMTPUNAVAIL | SMTPWANTAUTH | SMTPWANTAUTH2 => {
+                        if esmtp(stream).auth() != 0 {
+                            retry = true;
+                        }
+                    }
+                    SMTPOK => {}
+                    _ => return 0,
+                }
+                for list in [e.to, e.cc, e.bcc] {
+                    if !retry && !list.is_null() {
+                        retry = rcpt(stream, list, &mut error);
+                    }
                 }
             }
             if !retry && error != 0 {
@@ -732,66 +748,84 @@ pub unsafe extern "C" fn smtp_rcpt(
     })
 }
 
+/// The RCPT argument for one address (`TO:<...>` and the DSN options), or
+/// the error the original records without asking the server.
+unsafe fn rcpt_args(stream: *mut SENDSTREAM, ad: &ADDRESS) -> Result<Vec<u8>, &'static [u8]> {
+    // SAFETY: stream live; ad an address with a host.
+    unsafe {
+        let mbx = c_bytes(ad.mailbox).unwrap_or(b"");
+        let h = c_bytes(ad.host).unwrap_or(b"");
+        if mbx.len() > MAXLOCALPART {
+            return Err(b"501 Recipient name too long");
+        }
+        if h.len() > SMTPMAXDOMAIN {
+            return Err(b"501 Recipient domain too long");
+        }
+        let mut tmp = [0 as c_char; MAILTMPLEN as usize];
+        rfc822_cat(tmp.as_mut_ptr(), ad.mailbox, null_mut());
+        let mut t = b"TO:<".to_vec();
+        t.extend_from_slice(&nm_bytes(&tmp));
+        t.push(b'@');
+        t.extend_from_slice(h);
+        t.push(b'>');
+        let es = esmtp(stream);
+        if es.ok() != 0 && es.dsn.ok() != 0 && es.dsn.want() != 0 {
+            t.extend_from_slice(b" NOTIFY=");
+            let mut n: Vec<&[u8]> = Vec::new();
+            if es.dsn.notify.failure() != 0 {
+                n.push(b"FAILURE");
+            }
+            if es.dsn.notify.delay() != 0 {
+                n.push(b"DELAY");
+            }
+            if es.dsn.notify.success() != 0 {
+                n.push(b"SUCCESS");
+            }
+            if n.is_empty() {
+                t.extend_from_slice(b"NEVER");
+            } else {
+                t.extend_from_slice(&n.join(&b","[..]));
+            }
+            if !ad.orcpt.addr.is_null() {
+                let ty = if ad.orcpt.type_.is_null() {
+                    b"rfc822".to_vec()
+                } else {
+                    clip(c_bytes(ad.orcpt.type_).unwrap_or(b""), 498).to_vec()
+                };
+                let mut o = ty;
+                o.push(b';');
+                o.extend_from_slice(clip(c_bytes(ad.orcpt.addr).unwrap_or(b""), 498));
+                t.extend_from_slice(b" ORCPT=");
+                t.extend_from_slice(clip(&o, 500));
+            }
+        }
+        Ok(t)
+    }
+}
+
+unsafe fn clear_error(ad: &mut ADDRESS) {
+    if !ad.error.is_null() {
+        let mut q = ad.error as *mut c_void;
+        // SAFETY: the error text is the library's (fs_get).
+        unsafe { fs_give(&mut q) };
+        ad.error = null_mut();
+    }
+}
+
 unsafe fn rcpt(stream: *mut SENDSTREAM, adr: *mut ADDRESS, error: &mut c_long) -> bool {
     // SAFETY: stream live; adr a list.
     unsafe {
         let mut a = adr;
         while !a.is_null() {
             let ad = &mut *a;
-            if !ad.error.is_null() {
-                let mut q = ad.error as *mut c_void;
-                fs_give(&mut q);
-                ad.error = null_mut();
-            }
+            clear_error(ad);
             if !ad.host.is_null() {
-                let mbx = c_bytes(ad.mailbox).unwrap_or(b"");
-                let h = c_bytes(ad.host).unwrap_or(b"");
-                if mbx.len() > MAXLOCALPART {
-                    ad.error = c_string_from(b"501 Recipient name too long");
-                    *error = 1;
-                } else if h.len() > SMTPMAXDOMAIN {
-                    ad.error = c_string_from(b"501 Recipient domain too long");
-                    *error = 1;
-                } else {
-                    let mut tmp = [0 as c_char; MAILTMPLEN as usize];
-                    rfc822_cat(tmp.as_mut_ptr(), ad.mailbox, null_mut());
-                    let mut t = b"TO:<".to_vec();
-                    t.extend_from_slice(&nm_bytes(&tmp));
-                    t.push(b'@');
-                    t.extend_from_slice(h);
-                    t.push(b'>');
-                    let es = esmtp(stream);
-                    if es.ok() != 0 && es.dsn.ok() != 0 && es.dsn.want() != 0 {
-                        t.extend_from_slice(b" NOTIFY=");
-                        let mut n: Vec<&[u8]> = Vec::new();
-                        if es.dsn.notify.failure() != 0 {
-                            n.push(b"FAILURE");
-                        }
-                        if es.dsn.notify.delay() != 0 {
-                            n.push(b"DELAY");
-                        }
-                        if es.dsn.notify.success() != 0 {
-                            n.push(b"SUCCESS");
-                        }
-                        if n.is_empty() {
-                            t.extend_from_slice(b"NEVER");
-                        } else {
-                            t.extend_from_slice(&n.join(&b","[..]));
-                        }
-                        if !ad.orcpt.addr.is_null() {
-                            let ty = if ad.orcpt.type_.is_null() {
-                                b"rfc822".to_vec()
-                            } else {
-                                clip(c_bytes(ad.orcpt.type_).unwrap_or(b""), 498).to_vec()
-                            };
-                            let mut o = ty;
-                            o.push(b';');
-                            o.extend_from_slice(clip(c_bytes(ad.orcpt.addr).unwrap_or(b""), 498));
-                            t.extend_from_slice(b" ORCPT=");
-                            t.extend_from_slice(clip(&o, 500));
-                        }
+                match rcpt_args(stream, ad) {
+                    Err(msg) => {
+                        ad.error = c_string_from(msg);
+                        *error = 1;
                     }
-                    match send(stream, b"RCPT", Some(&t)) as u32 {
+                    Ok(t) => match send(stream, b"RCPT", Some(&t)) as u32 {
                         SMTPOK => {}
                         c => {
                             if matches!(c, SMTPUNAVAIL | SMTPWANTAUTH | SMTPWANTAUTH2)
@@ -802,12 +836,181 @@ unsafe fn rcpt(stream: *mut SENDSTREAM, adr: *mut ADDRESS, error: &mut c_long) -
                             *error = 1;
                             ad.error = c_string_from(reply_text(stream));
                         }
-                    }
+                    },
                 }
             }
             a = ad.next;
         }
         false
+    }
+}
+
+/// How a pipelined MAIL/RCPT round ended.
+enum Round {
+    /// Every recipient answered (some may have failed: `error`).
+    Done,
+    /// Authenticate and start again.
+    Retry,
+    /// MAIL was refused; its reply is the stream's.
+    Fail,
+}
+
+/// One entry of a pipelined group.
+enum Item {
+    Rset,
+    Mail,
+    /// RCPT for an address, with its argument.
+    Rcpt(*mut ADDRESS, Vec<u8>),
+    /// An address the original refuses without asking the server.
+    Local(*mut ADDRESS, &'static [u8]),
+    /// A group address (no host): only its former error is cleared.
+    Group(*mut ADDRESS),
+}
+
+/// RSET (first round only), MAIL and every RCPT written in groups of at
+/// most `PIPE_BATCH` commands before their replies are read (RFC 2920).
+/// The replies are then applied in order exactly as the original's
+/// lockstep exchange applies them: the same address errors, `error`, retry
+/// and reply text; replies to commands the original would not have sent
+/// (after MAIL was refused or authentication was asked for) are read and
+/// have no effect. A command's debug line is logged just before its reply
+/// is read, so the `mm_dlog` transcript reads as the original's.
+unsafe fn pipelined(
+    stream: *mut SENDSTREAM,
+    kind: &[u8],
+    from: &[u8],
+    lists: [*mut ADDRESS; 3],
+    rset: bool,
+    error: &mut c_long,
+) -> Round {
+    use proto::Round as R;
+    // SAFETY: stream live; lists NULL or address lists the caller owns.
+    unsafe {
+        let mut items = Vec::new();
+        if rset {
+            items.push(Item::Rset);
+        }
+        items.push(Item::Mail);
+        for list in lists {
+            let mut a = list;
+            while !a.is_null() {
+                let ad = &*a;
+                items.push(if ad.host.is_null() {
+                    Item::Group(a)
+                } else {
+                    match rcpt_args(stream, ad) {
+                        Ok(t) => Item::Rcpt(a, t),
+                        Err(m) => Item::Local(a, m),
+                    }
+                });
+                a = ad.next;
+            }
+        }
+        let line = |it: &Item| -> Option<Vec<u8>> {
+            let (cmd, args): (&[u8], Option<&[u8]>) = match it {
+                Item::Rset => (b"RSET", None),
+                Item::Mail => (kind, Some(from)),
+                Item::Rcpt(_, t) => (b"RCPT", Some(t)),
+                _ => return None,
+            };
+            let mut l = cmd.to_vec();
+            if let Some(a) = args {
+                l.push(b' ');
+                l.extend_from_slice(a);
+            }
+            Some(l)
+        };
+        let mut state = R::Going;
+        let mut failed: Option<(Vec<u8>, c_long)> = None;
+        let mut i = 0;
+        while i < items.len() && state == R::Going {
+            let mut j = i;
+            let mut n = 0;
+            let mut out = Vec::new();
+            while j < items.len() && n < proto::PIPE_BATCH {
+                if let Some(l) = line(&items[j]) {
+                    out.extend_from_slice(&l);
+                    out.extend_from_slice(b"\r\n");
+                    n += 1;
+                }
+                j += 1;
+            }
+            if !out.is_empty()
+                && ((*stream).netstream.is_null()
+                    || net_sout(
+                        (*stream).netstream,
+                        out.as_mut_ptr() as *mut c_char,
+                        out.len() as c_ulong,
+                    ) == 0)
+            {
+                // Every command of the group now reads as unsent.
+                if !(*stream).netstream.is_null() {
+                    net_close((*stream).netstream);
+                    (*stream).netstream = null_mut();
+                }
+            }
+            for it in &items[i..j] {
+                let code = match line(it) {
+                    Some(l) => {
+                        if (*stream).debug() != 0 {
+                            let mut t = cz(&l);
+                            mail_dlog(
+                                t.as_mut_ptr() as *mut c_char,
+                                (*stream).sensitive() as c_long,
+                            );
+                        }
+                        if (*stream).netstream.is_null() {
+                            fake(stream, b"SMTP connection broken (command)")
+                        } else {
+                            reply_all(stream)
+                        }
+                    }
+                    None => 0,
+                };
+                if state != R::Going {
+                    continue;
+                }
+                let auth = esmtp(stream).auth() != 0;
+                match *it {
+                    Item::Rset => {}
+                    Item::Mail => {
+                        state = proto::after_mail(code as i64, auth);
+                        if state == R::Failed {
+                            failed = Some((reply_text(stream).to_vec(), code));
+                        }
+                    }
+                    Item::Rcpt(a, _) => {
+                        let ad = &mut *a;
+                        clear_error(ad);
+                        let (next, bad) = proto::after_rcpt(code as i64, auth);
+                        state = next;
+                        if bad {
+                            *error = 1;
+                            ad.error = c_string_from(reply_text(stream));
+                        }
+                    }
+                    Item::Local(a, m) => {
+                        let ad = &mut *a;
+                        clear_error(ad);
+                        ad.error = c_string_from(m);
+                        *error = 1;
+                    }
+                    Item::Group(a) => clear_error(&mut *a),
+                }
+            }
+            i = j;
+        }
+        match state {
+            R::Going => Round::Done,
+            R::Retry => Round::Retry,
+            R::Failed => {
+                if let Some((text, code)) = failed {
+                    set_reply(stream, &text);
+                    (*stream).replycode = code;
+                }
+                Round::Fail
+            }
+        }
     }
 }
 

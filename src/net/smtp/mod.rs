@@ -50,6 +50,51 @@ pub fn stuff_chunk(s: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Commands of a pipelined group (RFC 2920) written before the first of
+/// their replies is read: small enough that neither side's socket buffer
+/// can fill while the other is still writing.
+pub const PIPE_BATCH: usize = 100;
+
+const OK: i64 = 250;
+const UNAVAIL: i64 = 550;
+const WANTAUTH: i64 = 505;
+const WANTAUTH2: i64 = 530;
+
+/// Where a pipelined MAIL/RCPT group stands, read reply by reply as the
+/// lockstep exchange of the original would have read them: once it is no
+/// longer `Going`, the remaining replies are read and have no effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Round {
+    /// Every reply so far lets the transaction go on.
+    Going,
+    /// The server asked for authentication (and it offered some): start
+    /// again after AUTH.
+    Retry,
+    /// MAIL was refused: the transaction ends with MAIL's reply.
+    Failed,
+}
+
+/// The state after MAIL's reply (`auth`: the server offered AUTH). A
+/// "wants authentication" code without AUTH offered goes on, as the
+/// original's fall-through does.
+pub fn after_mail(code: i64, auth: bool) -> Round {
+    match code {
+        UNAVAIL | WANTAUTH | WANTAUTH2 if auth => Round::Retry,
+        UNAVAIL | WANTAUTH | WANTAUTH2 | OK => Round::Going,
+        _ => Round::Failed,
+    }
+}
+
+/// A RCPT reply while the group is going: the next state and whether this
+/// recipient failed (its error is then the reply text).
+pub fn after_rcpt(code: i64, auth: bool) -> (Round, bool) {
+    match code {
+        OK => (Round::Going, false),
+        UNAVAIL | WANTAUTH | WANTAUTH2 if auth => (Round::Retry, false),
+        _ => (Round::Going, true),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +109,18 @@ mod tests {
         );
         assert_eq!(stuff_chunk(b".a\r\n.b\r\nc"), b"..a\r\n..b\r\nc");
         assert_eq!(stuff_chunk(b"a\r\n"), b"a\r\n");
+    }
+
+    #[test]
+    fn pipelined_replies() {
+        assert_eq!(after_mail(250, false), Round::Going);
+        assert_eq!(after_mail(530, true), Round::Retry);
+        assert_eq!(after_mail(530, false), Round::Going);
+        assert_eq!(after_mail(553, true), Round::Failed);
+        assert_eq!(after_mail(421, false), Round::Failed);
+        assert_eq!(after_rcpt(250, true), (Round::Going, false));
+        assert_eq!(after_rcpt(550, true), (Round::Retry, false));
+        assert_eq!(after_rcpt(550, false), (Round::Going, true));
+        assert_eq!(after_rcpt(503, true), (Round::Going, true));
     }
 }
