@@ -148,7 +148,10 @@ f=$(sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\
 if grep -qE '^error(\[|:)' "$log" && [ "$f" -eq 0 ]; then
     f=1
 fi
-record "cargo test" "$p" "$f" "$((SECONDS - t0))s (build ${build_took}s)"
+dg=""
+[ "$f" -gt 0 ] && dg="--- cargo test
+$(grep -E -A12 '^failures:$' "$log" | grep -E '^    [A-Za-z0-9_:]+$' | sort -u | head -n 20)"
+record "cargo test" "$p" "$f" "$((SECONDS - t0))s (build ${build_took}s)" "$dg"
 
 # 2. Generated bindings still match include/.
 echo "=== check-generated"
