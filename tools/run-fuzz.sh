@@ -52,6 +52,8 @@ seed() {
     mkdir -p "$dir"
     data=$ROOT/tests/data/message
     for f in "$data"/msg/*; do [ -f "$f" ] && cp "$f" "$dir/msg-$(basename "$f")"; done
+    # Inputs that once failed (tests/data/fuzz/<target>/): replayed first.
+    for f in "$ROOT/tests/data/fuzz/$1"/*; do [ -f "$f" ] && cp "$f" "$dir/regress-$(basename "$f")"; done
     case $1 in
     parse_adrlist | adrlist_roundtrip)
         n=0

@@ -68,7 +68,7 @@ fn now_secs() -> u64 {
 fn modseq(old: u64) -> u64 {
     let now = now_secs();
     if now <= old {
-        old + 1
+        old.saturating_add(1)
     } else {
         now
     }
@@ -249,7 +249,8 @@ impl Msg {
         self.info.flags = f;
     }
     fn end(&self) -> u64 {
-        self.pos + self.hoff + self.size
+        // Index fields come from disk: a hostile file may hold any value.
+        self.pos.saturating_add(self.hoff).saturating_add(self.size)
     }
 }
 
@@ -1232,7 +1233,7 @@ impl MixMailbox {
             };
             let set = &mut ranges[k];
             let start = m.pos;
-            let len = m.hoff + m.size;
+            let len = m.hoff.saturating_add(m.size);
             match set.last_mut() {
                 Some(last) if start < last.1 => {
                     let t = format!("Backwards-running mix index {} < {}", start, last.1);
@@ -1414,7 +1415,7 @@ impl MixMailbox {
         let mut at = 0u64;
         for m in self.msgs.iter_mut().filter(|m| m.file == number) {
             m.pos = at;
-            at += m.hoff + m.size;
+            at = at.saturating_add(m.hoff.saturating_add(m.size));
         }
         if at != wpos {
             ev.log(b"burp size consistency check!", Level::Error);
@@ -1496,7 +1497,7 @@ impl MixMailbox {
                 }
             }
         }
-        self.last += 1;
+        self.last = self.last.saturating_add(1);
         let uid = self.last;
         let size = m.message.len() as u64;
         let head = message_header(uid, &date, size);
@@ -1546,6 +1547,10 @@ impl MixMailbox {
 
     fn read_range(&mut self, file: u64, at: u64, len: u64) -> Option<Vec<u8>> {
         let f = self.data_file(file)?;
+        // Never allocate more than the file can hold: the length is from disk.
+        if at.checked_add(len)? > f.metadata().ok()?.len() {
+            return None;
+        }
         let mut buf = vec![0u8; usize::try_from(len).ok()?];
         f.read_exact_at(&mut buf, at).ok()?;
         Some(buf)
@@ -1591,7 +1596,7 @@ impl Mailbox for MixMailbox {
 
     fn header(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         let m = self.msgs[msgno as usize - 1].clone();
-        let want = m.hoff + m.hsize;
+        let want = m.hoff.saturating_add(m.hsize);
         let Some(buf) = self.read_some(m.file, m.pos, want) else {
             return Ok(Cow::Owned(Vec::new()));
         };
@@ -1639,7 +1644,7 @@ impl Mailbox for MixMailbox {
 
     fn text(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         let m = self.msgs[msgno as usize - 1].clone();
-        let at = m.pos + m.hoff + m.hsize;
+        let at = m.pos.saturating_add(m.hoff).saturating_add(m.hsize);
         let len = m.size.saturating_sub(m.hsize);
         // What a short file still holds (the original's read gives no more).
         match self.read_some(m.file, at, len) {
@@ -1746,7 +1751,8 @@ impl Mailbox for MixMailbox {
         let mut out = Vec::new();
         for &n in set {
             let m = self.msgs[n as usize - 1].clone();
-            let Some(message) = self.read_range(m.file, m.pos + m.hoff, m.size) else {
+            let Some(message) = self.read_range(m.file, m.pos.saturating_add(m.hoff), m.size)
+            else {
                 return Err(fail(ev, b"Error reading mix message for copy"));
             };
             let keywords = (0..32)
@@ -2167,10 +2173,10 @@ fn append_messages(
         };
         let mut seq = modseq(mb.metaseq);
         if mb.indexseq > seq {
-            seq = mb.indexseq + 1;
+            seq = mb.indexseq.saturating_add(1);
         }
         if mb.statusseq > seq {
-            seq = mb.statusseq + 1;
+            seq = mb.statusseq.saturating_add(1);
         }
         let count_before = mb.msgs.len();
         let last_before = mb.last;
@@ -2267,7 +2273,7 @@ fn status_work(name: &[u8], ev: &mut dyn Events) -> Result<Status> {
                     .filter(|m| !m.info.flags.contains(Flags::SEEN))
                     .count() as u32,
             ),
-            uid_next: Some(mb.last as u32 + 1),
+            uid_next: Some((mb.last as u32).wrapping_add(1)),
             uid_validity: Some(mb.validity as u32),
         };
         mb.close(false, ev);
