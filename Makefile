@@ -6,6 +6,7 @@
 #   make test            cargo test + every c-tests/*/run.sh + pine-compat/run.sh
 #   make install PREFIX=/usr/local [DESTDIR=...]
 #   make fuzz [FUZZ_SECONDS=20]   every fuzz target for a bounded time
+#   make fuzz-build               only build the fuzz targets (make fuzz reuses them)
 #   make bench | check-generated | linkage-only | config | clean
 #
 # Knobs (see docs/ports.md): PASSWDTYPE, EXTRAAUTHENTICATORS, EXTRADRIVERS, MAILDIR,
@@ -235,6 +236,8 @@ clean:
 # Every cargo-fuzz target in fuzz/ for FUZZ_SECONDS each (tools/run-fuzz.sh);
 # .ci/run calls it after `make test`.
 FUZZ_SECONDS ?= 20
-.PHONY: fuzz
+.PHONY: fuzz fuzz-build
 fuzz:
 	bash tools/run-fuzz.sh $(FUZZ_SECONDS)
+fuzz-build:
+	bash tools/run-fuzz.sh --build-only

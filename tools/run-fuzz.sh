@@ -2,6 +2,7 @@
 # Builds every cargo-fuzz target in fuzz/ and runs each for a bounded time.
 #
 #   tools/run-fuzz.sh [seconds-per-target] [target...]     (default 20 s, all)
+#   tools/run-fuzz.sh --build-only                          (`make fuzz-build`)
 #
 # Works on the stable toolchain: cargo fuzz needs nightly-only flags
 # (-Zsanitizer=address), which RUSTC_BOOTSTRAP=1 unlocks on stable.
@@ -13,6 +14,11 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT/fuzz" || exit 1
+BUILD_ONLY=0
+if [ "${1:-}" = --build-only ]; then
+    BUILD_ONLY=1
+    shift
+fi
 SECS=${1:-20}
 shift $(($# > 0 ? 1 : 0))
 export RUSTC_BOOTSTRAP=1
@@ -122,42 +128,91 @@ PY
     esac
 }
 
-echo "=== building fuzz targets (RUSTC_BOOTSTRAP=1, $(cargo --version))"
+# Targets run FUZZ_JOBS at a time (default: one per CPU, at most 2); each
+# is one single-threaded libFuzzer process, so on two cores two of them
+# get the same CPU time each as one alone would.
+JOBS=${FUZZ_JOBS:-$(n=$(nproc 2>/dev/null || echo 1); [ "$n" -ge 2 ] && echo 2 || echo 1)}
+# Codegen units: cargo fuzz's own default (1) unless FUZZ_CODEGEN_UNITS is
+# set. More units compile faster on two cores but run slower, since the
+# coverage instrumentation then keeps small functions from being inlined
+# across units (docs/testing.md, "Run time"): the default keeps the
+# executions per second.
+CGU=${FUZZ_CODEGEN_UNITS:-}
+cgu_args=()
+[ -n "$CGU" ] && cgu_args=(--codegen-units "$CGU")
+TRIPLE=$(rustc -vV | sed -n 's/^host: //p')
+BIN=${CARGO_TARGET_DIR:-$ROOT/fuzz/target}/$TRIPLE/release
+
+echo "=== building fuzz targets (RUSTC_BOOTSTRAP=1, $(cargo --version), codegen units ${CGU:-default})"
 t0=$(date +%s)
 mkdir -p artifacts
-if ! cargo fuzz build -O --debug-assertions >artifacts/build.log 2>&1; then
+if ! cargo fuzz build -O --debug-assertions "${cgu_args[@]}" >artifacts/build.log 2>&1; then
     tail -n 30 artifacts/build.log
     echo "build failed"
     echo "0 passed, ${#targets[@]} failed"
     exit 1
 fi
 echo "built in $(($(date +%s) - t0))s"
+[ "$BUILD_ONLY" = 1 ] && exit 0
+echo "running $JOBS target(s) at a time"
 
 extra=()
 [ -d "$ROOT/../shared/corpus" ] && extra=("$ROOT/../shared/corpus")
 
-pass=0
-fail=0
-for t in "${targets[@]}"; do
-    seed "$t"
+# fuzz_one TARGET: what `cargo fuzz run -O --debug-assertions TARGET` runs
+# once built (the binary, the artifact prefix, cargo fuzz's ASAN_OPTIONS),
+# without a cargo invocation per target; writes artifacts/TARGET.result.
+fuzz_one() {
+    t=$1
     log=$ROOT/fuzz/artifacts/$t.log
+    res=$ROOT/fuzz/artifacts/$t.result
     mkdir -p "artifacts/$t"
-    echo "=== $t (${SECS}s, max_len $(max_len "$t"))"
-    cargo fuzz run -O --debug-assertions "$t" "corpus/$t" "${extra[@]}" -- \
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_odr_violation=0" \
+        "$BIN/$t" -artifact_prefix="$ROOT/fuzz/artifacts/$t/" \
         -max_total_time="$SECS" -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
         -timeout="$INPUT_TIMEOUT" -print_final_stats=1 \
-        >"$log" 2>&1
+        "corpus/$t" "${extra[@]}" >"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1)
     if [ "$rc" -eq 0 ]; then
+        echo "ok   - $t: ${execs:-?} execs, $cov" >"$res"
+    else
+        repro=$(grep -oE 'artifacts/[^ ]*/(crash|timeout|oom|leak|slow-unit)-[0-9a-f]+' "$log" | tail -n 1)
+        {
+            echo "FAIL - $t: exit $rc; reproducer: ${repro:+fuzz/${repro#"$ROOT"/fuzz/}} (log $log;" \
+                "rerun: cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O --debug-assertions ${CGU:+--codegen-units $CGU }$t <reproducer>)"
+            grep -E '^(==[0-9]+==ERROR|thread .* panicked|SUMMARY)' "$log" | head -n 5
+        } >"$res"
+    fi
+    cat "$res"
+}
+
+running=0
+for t in "${targets[@]}"; do
+    if [ ! -x "$BIN/$t" ]; then
+        echo "FAIL - $t: no binary $BIN/$t after the build" | tee "artifacts/$t.result"
+        continue
+    fi
+    seed "$t"
+    rm -f "artifacts/$t.result"
+    echo "=== $t (${SECS}s, max_len $(max_len "$t"))"
+    fuzz_one "$t" &
+    running=$((running + 1))
+    if [ "$running" -ge "$JOBS" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+done
+wait
+
+pass=0
+fail=0
+for t in "${targets[@]}"; do
+    if grep -q '^ok ' "artifacts/$t.result" 2>/dev/null; then
         pass=$((pass + 1))
-        echo "ok   - $t: ${execs:-?} execs, $cov"
     else
         fail=$((fail + 1))
-        repro=$(grep -oE 'artifacts/[^ ]*/(crash|timeout|oom|leak|slow-unit)-[0-9a-f]+' "$log" | tail -n 1)
-        echo "FAIL - $t: exit $rc; reproducer: ${repro:+fuzz/$repro} (log $log)"
-        grep -E '^(==[0-9]+==ERROR|thread .* panicked|SUMMARY)' "$log" | head -n 5
     fi
 done
 echo "(fuzz: $(($(date +%s) - t0))s including the build)"
