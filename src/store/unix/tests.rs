@@ -1160,9 +1160,16 @@ fn parse_in_windows_is_one_parse() {
         .into_bytes(),
     );
     for data in &inputs {
-        let whole = parse_in_windows(data, usize::MAX / 4);
+        let mut whole = parse_in_windows(data, usize::MAX / 4);
         for window in [1, 2, 7, 40, 41, 64, 100, 333, 1000, 4096] {
-            assert_eq!(parse_in_windows(data, window), whole, "window {window}");
+            let mut got = parse_in_windows(data, window);
+            if got != whole {
+                // A new mailbox's UID validity is the current second: the
+                // clock may have moved on between the two parses. Once more.
+                whole = parse_in_windows(data, usize::MAX / 4);
+                got = parse_in_windows(data, window);
+            }
+            assert_eq!(got, whole, "window {window}");
         }
     }
 }
