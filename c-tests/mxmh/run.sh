@@ -135,12 +135,17 @@ for fmt in mx; do
 done
 
 # (e) damaged .mxindex files
+# One mailbox written by the original, copied for every case and both
+# libraries: both then read the very same files (the original's own mx
+# writer depends on timing and has given differing files under load).
+mxtemplate=$(home "mx-template")
+run orig "$mxtemplate" "$work/mxmh" write mx box $(echo $msgs | cut -d' ' -f1-4) > /dev/null
 n=0
 for damage in 'V5f000000L00000003M00000001;00000000.0001Mzz' 'V5f000000L00000001Kabc' 'garbage' 'V5f000000L000000' 'M00000002;00000001.0004M00000001;0.1' ''; do
   n=$((n + 1))
   for lib in orig ours; do
     h=$(home "mx-bad$n-$lib")
-    run orig "$h" "$work/mxmh" write mx box $(echo $msgs | cut -d' ' -f1-4) > /dev/null
+    cp -a "$mxtemplate/box" "$h/box"
     $runas sh -c "printf '%s' '$damage' > '$h/box/.mxindex'"
     (cd "$h/box" && for f in $(ls | sort); do echo "$f $(md5sum < $f)"; done) > "$work/mx-bad$n-$lib.before"
     KEEPV=1 run $lib "$h" "$work/mxmh" dump box > "$work/mx-bad$n-$lib.out"; rc=$?
