@@ -821,21 +821,31 @@ pub fn parse_carry(
             let le = line_end(d, pos);
             let line = &d[pos..le];
             pos = le;
-            let keep = header_line(
-                line,
-                &mut m,
-                &mut recent,
-                nmsgs,
-                &mut prev_uid,
-                &mut retain,
-                out.pseudo_seen,
-                st,
-                ev,
-            );
-            if let Some(pseudo) = keep.pseudo {
-                out.pseudo_seen |= pseudo;
-            }
-            if keep.count {
+            // Only lines starting with S, X (either case) or white space
+            // can be status, internal or dropped continuation lines; any
+            // other is an ordinary line, kept (what `header_line` says of
+            // it), and is not looked at further.
+            let count = if matches!(line[0], b'X' | b'x' | b'S' | b's' | b' ' | b'\t') {
+                let keep = header_line(
+                    line,
+                    &mut m,
+                    &mut recent,
+                    nmsgs,
+                    &mut prev_uid,
+                    &mut retain,
+                    out.pseudo_seen,
+                    st,
+                    ev,
+                );
+                if let Some(pseudo) = keep.pseudo {
+                    out.pseudo_seen |= pseudo;
+                }
+                keep.count
+            } else {
+                retain = true;
+                true
+            };
+            if count {
                 let start = le - line.len();
                 if next_cr < start {
                     next_cr = memchr::memchr(b'\r', &d[start..]).map_or(d.len(), |p| start + p);
