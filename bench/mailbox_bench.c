@@ -10,7 +10,8 @@
  *   flag      \Flagged on every message, then mail_check (a rewrite)
  *   expunge   \Deleted on every tenth message, then mail_expunge
  *   copy      every message to COPYDEST (created first, untimed)
- * For each: "STEP name messages=N seconds=S maxrss_kb=K" (peak RSS so far).
+ * For each: "STEP name messages=N seconds=S maxrss_kb=K cpu=C" (peak RSS
+ * so far; C is user + system CPU seconds of the step).
  * Before and after each step a write(2) to an invalid descriptor marks the
  * step in an strace log: "MARK+name" / "MARK-name".  A last line
  * "CHECKSUM x" hashes what was fetched, so two libraries can be compared. */
@@ -32,7 +33,16 @@ void mm_log (char *string,long errflg)
 
 static const int marker_fd = 987654;	/* never open: write fails EBADF */
 static struct timespec t0;
+static double cpu0;
 static const char *current;
+
+static double cpu_now (void)
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF,&ru);
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+    ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
 
 static void begin (const char *name)
 {
@@ -40,6 +50,7 @@ static void begin (const char *name)
   current = name;
   snprintf (m,sizeof m,"MARK+%s",name);
   if (write (marker_fd,m,strlen (m)) < 0) {}
+  cpu0 = cpu_now ();
   clock_gettime (CLOCK_MONOTONIC,&t0);
 }
 
@@ -48,12 +59,15 @@ static void end (unsigned long messages)
   struct timespec t1;
   struct rusage ru;
   char m[64];
+  double cpu;
   clock_gettime (CLOCK_MONOTONIC,&t1);
+  cpu = cpu_now () - cpu0;
   snprintf (m,sizeof m,"MARK-%s",current);
   if (write (marker_fd,m,strlen (m)) < 0) {}
   getrusage (RUSAGE_SELF,&ru);
-  printf ("STEP %s messages=%lu seconds=%.4f maxrss_kb=%ld\n",current,messages,
-	  (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,ru.ru_maxrss);
+  printf ("STEP %s messages=%lu seconds=%.4f maxrss_kb=%ld cpu=%.4f\n",current,
+	  messages,(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	  ru.ru_maxrss,cpu);
   fflush (stdout);
 }
 

@@ -251,8 +251,18 @@ pub fn parse_date_with(
     if end == 0 || end >= MAILTMPLEN {
         return Err(elt);
     }
-    let buf: Vec<u8> = input[..end].to_ascii_uppercase();
-    let cur = Cursor { b: &buf };
+    // Upper-cased in a stack buffer when short (most dates are).
+    let mut small = [0u8; 64];
+    let heap: Vec<u8>;
+    let buf: &[u8] = if end <= small.len() {
+        small[..end].copy_from_slice(&input[..end]);
+        small[..end].make_ascii_uppercase();
+        &small[..end]
+    } else {
+        heap = input[..end].to_ascii_uppercase();
+        &heap
+    };
+    let cur = Cursor { b: buf };
     let at = |i: usize| cur.at(i);
 
     let mut s = 0usize;

@@ -246,10 +246,10 @@ pub fn from_line_date_memo(
     date[8] = t(ti + 2);
     date[9] = t(ti + 3);
     date[10] = t(ti + 4);
-    let zone: Vec<u8> = if zn != 0 {
-        (1..=5).map(|k| t(zn + k)).collect()
+    let zone: [u8; 5] = if zn != 0 {
+        [t(zn + 1), t(zn + 2), t(zn + 3), t(zn + 4), t(zn + 5)]
     } else {
-        b"LCL\0\0".to_vec()
+        *b"LCL\0\0"
     };
     date[21] = zone[0];
     date[22] = zone[1];
@@ -814,28 +814,42 @@ pub fn parse_carry(
         // Header lines, up to and including the blank line.
         pos = line_stop;
         let mut ended = false;
+        // The header's line ends, from one search (cheaper than a search
+        // per line).
+        let header_base = pos;
+        let mut line_ends = memchr::memchr_iter(b'\n', &d[header_base..]);
         loop {
             if pos >= d.len() {
                 break;
             }
-            let le = line_end(d, pos);
+            let le = line_ends.next().map_or(d.len(), |p| header_base + p + 1);
             let line = &d[pos..le];
             pos = le;
-            let keep = header_line(
-                line,
-                &mut m,
-                &mut recent,
-                nmsgs,
-                &mut prev_uid,
-                &mut retain,
-                out.pseudo_seen,
-                st,
-                ev,
-            );
-            if let Some(pseudo) = keep.pseudo {
-                out.pseudo_seen |= pseudo;
-            }
-            if keep.count {
+            // Only lines starting with S, X (either case) or white space
+            // can be status, internal or dropped continuation lines; any
+            // other is an ordinary line, kept (what `header_line` says of
+            // it), and is not looked at further.
+            let count = if matches!(line[0], b'X' | b'x' | b'S' | b's' | b' ' | b'\t') {
+                let keep = header_line(
+                    line,
+                    &mut m,
+                    &mut recent,
+                    nmsgs,
+                    &mut prev_uid,
+                    &mut retain,
+                    out.pseudo_seen,
+                    st,
+                    ev,
+                );
+                if let Some(pseudo) = keep.pseudo {
+                    out.pseudo_seen |= pseudo;
+                }
+                keep.count
+            } else {
+                retain = true;
+                true
+            };
+            if count {
                 let start = le - line.len();
                 if next_cr < start {
                     next_cr = memchr::memchr(b'\r', &d[start..]).map_or(d.len(), |p| start + p);

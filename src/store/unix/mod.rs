@@ -165,18 +165,7 @@ fn read_range(file: &File, start: usize, end: usize) -> std::io::Result<Vec<u8>>
 /// Appends up to `len` bytes of `file` from `offset` to `buf` (fewer at
 /// the end of the file).
 fn read_append(file: &File, offset: usize, len: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
-    let at = buf.len();
-    buf.resize(at + len, 0);
-    match read_some_at(file, &mut buf[at..], offset as u64) {
-        Ok(n) => {
-            buf.truncate(at + n);
-            Ok(())
-        }
-        Err(e) => {
-            buf.truncate(at);
-            Err(e)
-        }
-    }
+    crate::os::file::read_append_at(file, offset as u64, len, buf).map(|_| ())
 }
 
 /// `read(offset, len, buf)`: appends bytes of a file to `buf`.
