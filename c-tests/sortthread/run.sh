@@ -5,7 +5,9 @@
 # the corpus (or, when the corpus is absent, over a small mailbox made
 # here), then a PHP script (imap_sort, imap_thread, imap_fetch_overview,
 # imap_search with a charset) under each library. Every section ("== name")
-# of the outputs must be identical. Runs as the unprivileged test user.
+# of the outputs must be identical. Then containers.c (the threader's
+# container helpers on trees it builds), same way. Runs as the unprivileged
+# test user.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
@@ -155,4 +157,22 @@ gen="$CCT_TMP/gen.mbox"
     m 14 "Mon, 1 Jan 2001 10:00:00 +0000" "re: re: topic one" "<14@x>" "<a@x> <b@x> <c@x>" "" "group: a@x, b@x;"
 } > "$gen"
 runone generated "$gen"
+# The container helpers of REFERENCES threading on container trees built by
+# the program (c2node with SE_UID over the generated mailbox, still in place).
+if cc -w -O1 -I"$CCT_ORIG_INC" -o "$CCT_TMP/containers" "$here/containers.c" -lc-client; then
+    chmod a+rx "$CCT_TMP/containers"
+    for lib in orig ours; do
+        _l=; [ $lib = ours ] && _l="$CCT_TMP/lib"
+        (cd "$CCT_USER_HOME" && LD_LIBRARY_PATH=$_l as_user timeout -k 5 60 "$CCT_TMP/containers" box) > "$CCT_TMP/c.$lib" 2>&1
+        echo "exit $?" >> "$CCT_TMP/c.$lib"
+    done
+    if grep -qx done "$CCT_TMP/c.orig" && cmp -s "$CCT_TMP/c.orig" "$CCT_TMP/c.ours"; then
+        ok "container helpers (check_child, prune_dummy, prune_dummy_work, c2node): $(wc -l < "$CCT_TMP/c.orig") lines identical"
+    else
+        fail "container helpers differ from the original"
+        diff "$CCT_TMP/c.orig" "$CCT_TMP/c.ours" | head -10
+    fi
+else
+    fail "containers.c builds against the original headers"
+fi
 finish

@@ -64,6 +64,23 @@ unsafe fn bounded_cstr<'a>(s: *const c_uchar, max: usize) -> &'a [u8] {
     unsafe { std::slice::from_raw_parts(s, n) }
 }
 
+/// `mail_parse_date` then `mail_longdate` on a scratch element, for the
+/// text of a C string made from `text` (up to its first NUL): the seconds,
+/// or 0 when the date does not parse. No copy, no C string.
+pub(super) fn date_key(text: &[u8]) -> c_ulong {
+    let text = &text[..memchr::memchr(0, text).unwrap_or(text.len())];
+    let text = &text[..text.len().min(MAILTMPLEN)];
+    match date::parse_date(text) {
+        Ok(fields) => {
+            // SAFETY: MESSAGECACHE is plain C data; all-zero is its empty state.
+            let mut telt: MESSAGECACHE = unsafe { std::mem::zeroed() };
+            write_fields(&mut telt, &fields);
+            date::long_date(&read_fields(&telt)) as c_ulong
+        }
+        Err(_) => 0,
+    }
+}
+
 /// # Safety
 /// `elt` must point to a writable MESSAGECACHE; `s` must be NULL or a
 /// NUL-terminated string.

@@ -7,7 +7,7 @@
 use super::bindings::*;
 use super::cache::{cache_call, mail_elt};
 use super::construct::{mail_free_address, mail_free_searchpgm, mail_free_sortpgm};
-use super::dates::{mail_longdate, mail_parse_date};
+use super::dates::mail_longdate;
 use super::mail::{mail_fetch_fast, mail_fetch_header};
 use super::mail_flags::mail_uid;
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
@@ -256,22 +256,6 @@ pub unsafe extern "C" fn mail_sort_cache(
             ret
         }
     })
-}
-
-/// Seconds of a date string, 0 when it does not parse (or is the epoch).
-///
-/// # Safety
-/// `t` a C string.
-unsafe fn date_seconds(t: *mut c_char) -> c_ulong {
-    // SAFETY: per the contract.
-    unsafe {
-        let mut telt: MESSAGECACHE = std::mem::zeroed();
-        if mail_parse_date(&mut telt, t as *mut u8) != 0 {
-            mail_longdate(&mut telt)
-        } else {
-            0
-        }
-    }
 }
 
 /// Asks the driver for a message's fast data.
@@ -582,10 +566,7 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
                                     .iter()
                                     .position(|&c| c != b' ' && c != b'\t')
                                     .unwrap_or(t.len());
-                                let ct = c_string_from(&t[start..]);
-                                d = date_seconds(ct);
-                                let mut b = ct as *mut c_void;
-                                fs_give(&mut b);
+                                d = super::dates::date_key(&t[start..]);
                             }
                             if d == 0 {
                                 d = (*s).arrival;

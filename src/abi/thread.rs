@@ -659,3 +659,254 @@ pub unsafe extern "C" fn mail_thread_sort(
         }
     })
 }
+
+// --- The original's container helpers ---------------------------------------
+//
+// mail.h exports four helpers of the original's REFERENCES threader that work
+// on its containers: `container_t` is a pointer to four words, the message's
+// sort cache entry (NULL for a dummy), then the parent, the next sibling and
+// the first child containers. Our threader does not use them (its tree lives
+// in `crate::query::thread`); they are here for programs that build
+// containers themselves.
+
+const CON_CACHE: usize = 0;
+const CON_PARENT: usize = 1;
+const CON_SIBLING: usize = 2;
+const CON_CHILD: usize = 3;
+
+/// Reads word `i` of container `c`.
+///
+/// # Safety
+/// `c` points to four readable words.
+unsafe fn con_get(c: container_t, i: usize) -> container_t {
+    // SAFETY: per the contract.
+    unsafe { *c.add(i) as container_t }
+}
+
+/// Writes word `i` of container `c`.
+///
+/// # Safety
+/// `c` points to four writable words.
+unsafe fn con_set(c: container_t, i: usize, v: container_t) {
+    // SAFETY: per the contract.
+    unsafe { *c.add(i) = v as *mut c_void }
+}
+
+/// `mail_thread_check_child`: whether `mother` is `daughter` or one of its
+/// descendants (following first-child and sibling links below `daughter`),
+/// i.e. whether making `daughter` a child of `mother` would close a loop.
+/// A NULL `mother` never is. Each container is visited once, so a caller's
+/// looping links end the walk instead of recursing forever.
+///
+/// # Safety
+/// `mother` NULL or a container; `daughter` a container whose links lead
+/// to containers or NULL.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread_check_child(
+    mother: container_t,
+    daughter: container_t,
+) -> c_long {
+    super::guard("mail_thread_check_child", 0, || {
+        if mother.is_null() {
+            return 0;
+        }
+        // Marked when queued: a container met again (only possible through
+        // looping or shared links) is not walked twice.
+        let mut seen = std::collections::HashSet::new();
+        seen.insert(daughter as usize);
+        let mut stack = vec![daughter];
+        while let Some(d) = stack.pop() {
+            if d == mother {
+                return 1;
+            }
+            if d.is_null() {
+                continue;
+            }
+            // SAFETY: `d` is a container per the contract.
+            let mut c = unsafe { con_get(d, CON_CHILD) };
+            while !c.is_null() && seen.insert(c as usize) {
+                stack.push(c);
+                // SAFETY: as above.
+                c = unsafe { con_get(c, CON_SIBLING) };
+            }
+        }
+        0
+    })
+}
+
+/// Prunes `msg` and its younger siblings (see `prune_work`); returns the
+/// container now in `msg`'s place.
+///
+/// # Safety
+/// `msg` NULL or a container of a well-formed container tree; `ane` NULL or
+/// its older sibling.
+unsafe fn prune(msg: container_t, ane: container_t) -> container_t {
+    if msg.is_null() {
+        return null_mut();
+    }
+    // SAFETY: per the contract.
+    unsafe {
+        let ret = prune_work(msg, ane);
+        let mut older = ret;
+        while !older.is_null() {
+            let next = con_get(older, CON_SIBLING);
+            if next.is_null() {
+                break;
+            }
+            older = prune_work(next, older);
+        }
+        ret
+    }
+}
+
+/// Prunes one container: its children first; a dummy (no cache entry)
+/// without children is unlinked (its younger sister takes its place); a
+/// dummy with children gives them to its parent in its place, unless it
+/// sits at the root and has several children; returns the container now in
+/// `msg`'s place.
+///
+/// # Safety
+/// As `prune`, `msg` not NULL.
+unsafe fn prune_work(mut msg: container_t, ane: container_t) -> container_t {
+    // SAFETY: per the contract.
+    unsafe {
+        let kids = prune(con_get(msg, CON_CHILD), null_mut());
+        if !con_get(msg, CON_CACHE).is_null() {
+            con_set(msg, CON_CHILD, kids);
+        } else if kids.is_null() {
+            let sister = con_get(msg, CON_SIBLING);
+            if !ane.is_null() {
+                con_set(ane, CON_SIBLING, sister);
+            }
+            msg = if sister.is_null() {
+                null_mut()
+            } else {
+                prune_work(sister, ane)
+            };
+        } else {
+            let parent = con_get(msg, CON_PARENT);
+            if !parent.is_null() || con_get(kids, CON_SIBLING).is_null() {
+                if !ane.is_null() {
+                    con_set(ane, CON_SIBLING, kids);
+                } else if !parent.is_null() {
+                    con_set(parent, CON_CHILD, kids);
+                }
+                con_set(kids, CON_PARENT, parent);
+                let mut last = kids;
+                loop {
+                    let s = con_get(last, CON_SIBLING);
+                    if s.is_null() {
+                        break;
+                    }
+                    last = s;
+                }
+                con_set(last, CON_SIBLING, con_get(msg, CON_SIBLING));
+                msg = prune_work(kids, ane);
+            } else {
+                con_set(msg, CON_CHILD, kids);
+            }
+        }
+        msg
+    }
+}
+
+/// `mail_thread_prune_dummy`: removes the dummy containers from `msg`, its
+/// descendants and its younger siblings (RFC 5256's pruning); `ane` is
+/// `msg`'s older sibling or NULL. Returns the container now first.
+///
+/// # Safety
+/// `msg` NULL or a container of a well-formed (loop-free) container tree;
+/// `ane` NULL or its older sibling.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread_prune_dummy(
+    msg: container_t,
+    ane: container_t,
+) -> container_t {
+    super::guard("mail_thread_prune_dummy", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe { prune(msg, ane) }
+    })
+}
+
+/// `mail_thread_prune_dummy_work`: prunes `msg` and its descendants (not its
+/// younger siblings, except those that take its place).
+///
+/// # Safety
+/// `msg` a container of a well-formed container tree; `ane` NULL or its
+/// older sibling.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread_prune_dummy_work(
+    msg: container_t,
+    ane: container_t,
+) -> container_t {
+    super::guard("mail_thread_prune_dummy_work", null_mut(), || {
+        if msg.is_null() {
+            return null_mut();
+        }
+        // SAFETY: per the contract.
+        unsafe { prune_work(msg, ane) }
+    })
+}
+
+/// `mail_thread_c2node`: thread nodes for `con` and its younger siblings,
+/// with their descendants; each node points at its container's sort cache
+/// entry and carries its message number (its UID with `SE_UID`), dummies 0.
+/// A container met twice (looping links) ends its chain.
+///
+/// # Safety
+/// `stream` live when any container has a cache entry and `SE_UID` is set;
+/// `con` NULL or a container whose links lead to containers or NULL, cache
+/// entries NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn mail_thread_c2node(
+    stream: *mut MAILSTREAM,
+    con: container_t,
+    flags: c_long,
+) -> *mut THREADNODE {
+    super::guard("mail_thread_c2node", null_mut(), || {
+        let mut seen = std::collections::HashSet::new();
+        let mut root: *mut THREADNODE = null_mut();
+        // (first container of a chain, the node whose `next` gets it)
+        let mut work: Vec<(container_t, *mut THREADNODE)> = vec![(con, null_mut())];
+        while let Some((first, owner)) = work.pop() {
+            let mut prev: *mut THREADNODE = null_mut();
+            let mut c = first;
+            while !c.is_null() && seen.insert(c as usize) {
+                // SAFETY: `c` is a container per the contract.
+                let sc = unsafe { con_get(c, CON_CACHE) } as *mut SORTCACHE;
+                let node = mail_newthreadnode(sc);
+                if !sc.is_null() {
+                    // SAFETY: a non-NULL cache entry is valid per the contract.
+                    let num = unsafe { (*sc).num };
+                    let num = if flags & SE_UID != 0 {
+                        // SAFETY: `stream` live per the contract.
+                        unsafe { mail_uid(stream, num) }
+                    } else {
+                        num
+                    };
+                    // SAFETY: `node` is fresh.
+                    unsafe { (*node).num = num };
+                }
+                // SAFETY: `prev`/`owner` are nodes made here; `root` is set once.
+                unsafe {
+                    if !prev.is_null() {
+                        (*prev).branch = node;
+                    } else if !owner.is_null() {
+                        (*owner).next = node;
+                    } else {
+                        root = node;
+                    }
+                }
+                prev = node;
+                // SAFETY: as above.
+                let child = unsafe { con_get(c, CON_CHILD) };
+                if !child.is_null() {
+                    work.push((child, node));
+                }
+                // SAFETY: as above.
+                c = unsafe { con_get(c, CON_SIBLING) };
+            }
+        }
+        root
+    })
+}

@@ -108,20 +108,38 @@ pub fn order_with<'a>(
     }
     // Text keys are lowered once per message into one arena (compare_text
     // compares the lowered texts), so that a comparison is a plain slice
-    // comparison without allocation; numbers are read from the keys.
+    // comparison without allocation. Compact per-message columns: each
+    // text's end in the arena (u32), the message number, and only the
+    // numeric keys the program uses.
     let texts: Vec<Key> = program
         .iter()
         .map(|s| s.key)
         .filter(|k| matches!(k, Key::From | Key::To | Key::Cc | Key::Subject))
         .collect();
+    let nt = texts.len();
+    let uses = |k: Key| program.iter().any(|s| s.key == k);
+    let mut date_col: Vec<u64> = Vec::with_capacity(if uses(Key::Date) { n } else { 0 });
+    let mut arrival_col: Vec<u64> = Vec::with_capacity(if uses(Key::Arrival) { n } else { 0 });
+    let mut size_col: Vec<u64> = Vec::with_capacity(if uses(Key::Size) { n } else { 0 });
+    let mut num_col: Vec<u64> = Vec::with_capacity(n);
     let mut arena: Vec<u8> = Vec::new();
-    // Per message and text step: (start, end) in the arena, None for no text.
-    let mut spans: Vec<Option<(usize, usize)>> = Vec::with_capacity(n * texts.len());
-    // Per message: date, arrival, size, number.
-    let mut nums: Vec<[u64; 4]> = Vec::with_capacity(n);
+    // Per message and text step: where its text ends in the arena (it
+    // starts where the previous one ended), ABSENT set for no text.
+    const ABSENT: u32 = 1 << 31;
+    const NONE: u32 = u32::MAX;
+    let mut ends: Vec<u32> = Vec::with_capacity(n * nt);
     for m in 0..n {
         let k = key_of(m);
-        nums.push([k.date, k.arrival, k.size, k.num]);
+        num_col.push(k.num);
+        if date_col.capacity() > 0 {
+            date_col.push(k.date);
+        }
+        if arrival_col.capacity() > 0 {
+            arrival_col.push(k.arrival);
+        }
+        if size_col.capacity() > 0 {
+            size_col.push(k.size);
+        }
         for key in &texts {
             let t = match key {
                 Key::From => k.from,
@@ -129,57 +147,80 @@ pub fn order_with<'a>(
                 Key::Cc => k.cc,
                 _ => k.subject,
             };
-            spans.push(t.map(|t| {
-                let start = arena.len();
-                arena.extend(t.iter().map(u8::to_ascii_lowercase));
-                (start, arena.len())
-            }));
+            let absent = match t {
+                Some(t) => {
+                    arena.extend(t.iter().map(u8::to_ascii_lowercase));
+                    0
+                }
+                None => ABSENT,
+            };
+            // Past 2 GiB the value is wrong, but the sort below is not run.
+            ends.push((arena.len() as u32 & !ABSENT) | absent);
         }
     }
-    let nt = texts.len();
+    if arena.len() >= ABSENT as usize || n >= NONE as usize {
+        // Beyond the compact form (4 GiB of texts): compare through the
+        // keys themselves.
+        let mut v: Vec<usize> = (0..n).collect();
+        v.sort_by(|&x, &y| compare(&key_of(x), &key_of(y), program));
+        return v;
+    }
     // Each step's text slot.
     let slots: Vec<usize> = program
         .iter()
         .map(|s| texts.iter().position(|&k| k == s.key).unwrap_or(0))
         .collect();
-    let text =
-        |m: usize, j: usize| -> Option<&[u8]> { spans[m * nt + j].map(|(a, b)| &arena[a..b]) };
-    // A first text step's text is kept beside each position, the common
-    // case (SUBJECT, and ORDEREDSUBJECT's SUBJECT DATE) comparing it first.
+    let span = |m: usize, j: usize| -> (u32, u32) {
+        let i = m * nt + j;
+        let end = ends[i];
+        if end & ABSENT != 0 {
+            return (NONE, 0);
+        }
+        let start = if i == 0 { 0 } else { ends[i - 1] & !ABSENT };
+        (start, end)
+    };
+    let text = |(a, b): (u32, u32)| -> Option<&[u8]> {
+        (a != NONE).then(|| &arena[a as usize..b as usize])
+    };
+    // A first text step's text span is kept beside each position, the
+    // common case (SUBJECT, and ORDEREDSUBJECT's SUBJECT DATE) comparing it
+    // first.
     let lead = program
         .first()
         .is_some_and(|s| matches!(s.key, Key::From | Key::To | Key::Cc | Key::Subject));
-    let mut items: Vec<(Option<&[u8]>, usize)> = (0..n)
-        .map(|m| (if lead { text(m, slots[0]) } else { None }, m))
+    let mut items: Vec<(u32, u32, u32)> = (0..n)
+        .map(|m| {
+            let (a, b) = if lead { span(m, slots[0]) } else { (NONE, 0) };
+            (a, b, m as u32)
+        })
         .collect();
     let skip = usize::from(lead);
     let lead_reverse = lead && program[0].reverse;
     // The position last makes the order total, as a stable sort's.
-    items.sort_unstable_by(|(ta, x), (tb, y)| {
-        let (x, y) = (*x, *y);
+    items.sort_unstable_by(|&(a0, a1, x), &(b0, b1, y)| {
+        let (x, y) = (x as usize, y as usize);
         if lead {
-            let o = ta.cmp(tb);
+            let o = text((a0, a1)).cmp(&text((b0, b1)));
             let o = if lead_reverse { o.reverse() } else { o };
             if o != Ordering::Equal {
                 return o;
             }
         }
-        let (a, b) = (&nums[x], &nums[y]);
         for (step, &j) in program.iter().zip(&slots).skip(skip) {
             let o = match step.key {
-                Key::Date => a[0].cmp(&b[0]),
-                Key::Arrival => a[1].cmp(&b[1]),
-                Key::Size => a[2].cmp(&b[2]),
-                _ => text(x, j).cmp(&text(y, j)),
+                Key::Date => date_col[x].cmp(&date_col[y]),
+                Key::Arrival => arrival_col[x].cmp(&arrival_col[y]),
+                Key::Size => size_col[x].cmp(&size_col[y]),
+                _ => text(span(x, j)).cmp(&text(span(y, j))),
             };
             let o = if step.reverse { o.reverse() } else { o };
             if o != Ordering::Equal {
                 return o;
             }
         }
-        a[3].cmp(&b[3]).then(x.cmp(&y))
+        num_col[x].cmp(&num_col[y]).then(x.cmp(&y))
     });
-    items.into_iter().map(|(_, m)| m).collect()
+    items.into_iter().map(|(_, _, m)| m as usize).collect()
 }
 
 /// `order` for programs of at most three numeric keys (date, arrival,
@@ -473,8 +514,18 @@ pub fn field_value(hdr: &[u8], name: &[u8]) -> Option<Option<Vec<u8>>> {
 /// known to hold no NUL: `out[k]` gets `field_value(hdr, names[k])`.
 pub fn field_values_clean(hdr: &[u8], names: &[&[u8]], out: &mut [Option<Option<Vec<u8>>>]) {
     debug_assert!(memchr::memchr(0, hdr).is_none());
-    // Which names are still open.
-    let mut open: Vec<bool> = names.iter().map(|n| !n.is_empty()).collect();
+    // Which names are still open (no allocation for the usual few names).
+    let mut few = [false; 8];
+    let mut many = Vec::new();
+    let open: &mut [bool] = if names.len() <= few.len() {
+        &mut few[..names.len()]
+    } else {
+        many.resize(names.len(), false);
+        &mut many
+    };
+    for (o, n) in open.iter_mut().zip(names) {
+        *o = !n.is_empty();
+    }
     out.iter_mut().for_each(|o| *o = None);
     let mut left = open.iter().filter(|&&o| o).count();
     let end = hdr.len();
@@ -498,7 +549,7 @@ pub fn field_values_clean(hdr: &[u8], names: &[&[u8]], out: &mut [Option<Option<
         if !nameless
             && !names
                 .iter()
-                .zip(&open)
+                .zip(open.iter())
                 .any(|(n, &o)| o && n[0].eq_ignore_ascii_case(&c))
         {
             continue;

@@ -51,15 +51,18 @@ pub struct Forest {
 /// `ids[i]` is None when the message has no Message-ID (it then takes the
 /// generated one, reported as true).
 pub fn duplicate_ids(ids: &[Option<&[u8]>], generated: &[&[u8]]) -> Vec<bool> {
-    let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    let mut seen: std::collections::HashSet<&[u8]> =
+        std::collections::HashSet::with_capacity(ids.len());
     let mut out = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
-        let gen = generated.get(i).copied().unwrap_or(b"");
-        let (use_gen, key) = match id {
-            Some(id) if !seen.contains(id) => (false, *id),
-            _ => (true, gen),
+        // One hash per message when its Message-ID is new.
+        let use_gen = match id {
+            Some(id) if seen.insert(id) => false,
+            _ => {
+                seen.insert(generated.get(i).copied().unwrap_or(b""));
+                true
+            }
         };
-        seen.insert(key);
         out.push(use_gen);
     }
     out
@@ -171,22 +174,22 @@ struct Con {
     last: Option<usize>,
 }
 
-struct Containers {
+struct Containers<'a> {
     c: Vec<Con>,
-    table: HashMap<Vec<u8>, usize>,
+    table: HashMap<&'a [u8], usize>,
 }
 
-impl Containers {
-    fn add(&mut self, key: &[u8], msg: Option<usize>) -> usize {
+impl<'a> Containers<'a> {
+    fn add(&mut self, key: &'a [u8], msg: Option<usize>) -> usize {
         self.c.push(Con {
             msg,
             ..Con::default()
         });
         let i = self.c.len() - 1;
-        self.table.insert(key.to_vec(), i);
+        self.table.insert(key, i);
         i
     }
-    fn lookup_or_add(&mut self, key: &[u8]) -> usize {
+    fn lookup_or_add(&mut self, key: &'a [u8]) -> usize {
         match self.table.get(key) {
             Some(&i) => i,
             None => self.add(key, None),
@@ -333,7 +336,7 @@ pub fn references(msgs: &[Msg]) -> Forest {
 /// unlink, the loop check through the whole subtree. Kept to check the
 /// linear version against.
 #[cfg(test)]
-fn link_naive(cs: &mut Containers, msgs: &[Msg]) {
+fn link_naive<'a>(cs: &mut Containers<'a>, msgs: &[Msg<'a>]) {
     for m in msgs {
         let mut con = None;
         if let Some((first, rest)) = m.references.split_first() {
@@ -394,7 +397,7 @@ fn link_naive(cs: &mut Containers, msgs: &[Msg]) {
 /// message's container leaving a parent it does not name). Elder-sister
 /// and youngest-child links make appending and unlinking O(1); the result
 /// is that of `link_naive`.
-fn link(cs: &mut Containers, msgs: &[Msg]) {
+fn link<'a>(cs: &mut Containers<'a>, msgs: &[Msg<'a>]) {
     for m in msgs {
         let mut con = None;
         if let Some((first, rest)) = m.references.split_first() {
@@ -460,7 +463,7 @@ fn link(cs: &mut Containers, msgs: &[Msg]) {
 fn references_impl(msgs: &[Msg], naive: bool) -> Forest {
     let mut cs = Containers {
         c: Vec::with_capacity(msgs.len() * 2),
-        table: HashMap::new(),
+        table: HashMap::with_capacity(msgs.len() * 2),
     };
     for (i, m) in msgs.iter().enumerate() {
         cs.add(m.unique, Some(i));
