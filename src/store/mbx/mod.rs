@@ -24,6 +24,7 @@ use crate::env::user;
 use crate::message::date::{self, NowFormat};
 use crate::os::lock as sys;
 use crate::store::common::{fail, open_mailbox_file, path_of, s80};
+use crate::store::compact;
 use crate::store::names::LocalName;
 use format::*;
 use std::borrow::Cow;
@@ -178,6 +179,12 @@ impl MbxDriver {
         ev: &mut dyn Events,
     ) -> std::result::Result<Target, Refusal> {
         let (file, path) = probe(name, true, fix_uids, ev)?;
+        if compact::pending(&path) {
+            if let Some(ld) = lockfd(&file, ev) {
+                recover(&file, &path, ev);
+                ld.unlock_shared();
+            }
+        }
         if !flock(&file, sys::LOCK_SH) {
             return Err(Refusal::NotMbx);
         }
@@ -185,6 +192,9 @@ impl MbxDriver {
             flock(&file, sys::LOCK_UN);
             return Err(Refusal::NotMbx);
         };
+        if !compact::pending(&path) {
+            cut_unfinished_tail(&file, ev);
+        }
         let mut t = Target {
             file,
             path,
@@ -357,6 +367,9 @@ impl MbxDriver {
             );
             ok = false;
         }
+        if ok {
+            compact::moved(&file, new.map(|_| &target[..]));
+        }
         flock(&f, sys::LOCK_UN);
         ld.unlock_shared();
         drop(f);
@@ -525,6 +538,70 @@ fn assign_missing_uids(t: &mut Target) -> bool {
     true
 }
 
+/// The warning for a record cut off (or, read-only, left unread) at the
+/// end of a mailbox.
+fn unfinished_text(at: u64, len: usize, read_only: bool) -> String {
+    let what = if read_only { "ignored" } else { "removed" };
+    format!("Unfinished message at the end of the mailbox (at {at}, {len} bytes, left by a writer that died) {what}")
+}
+
+/// Finishes a compaction a killed process left (`compact::recover`), if
+/// the session is alone on the file; the caller holds the session lock.
+fn recover(file: &File, path: &[u8], ev: &mut dyn Events) {
+    if !flock(file, sys::LOCK_EX | sys::LOCK_NB) {
+        return;
+    }
+    if let Err(e) = compact::recover(file, path) {
+        ev.log(
+            &[
+                b"Unable to finish interrupted compaction: ",
+                &error_text(&e)[..],
+            ]
+            .concat(),
+            Level::Error,
+        );
+    }
+    flock(file, sys::LOCK_UN);
+}
+
+/// Before an append or copy (under the session lock): a record left
+/// unfinished at the end by a writer that died is cut off, so the new
+/// messages follow the last complete one.
+fn cut_unfinished_tail(file: &File, ev: &mut dyn Events) {
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut pos = HDRSIZE as u64;
+    while pos < size {
+        let mut buf = vec![0u8; 64.min((size - pos) as usize)];
+        if file.read_exact_at(&mut buf, pos).is_err() {
+            return;
+        }
+        let next = parse_record(&buf).ok().and_then(|r| {
+            pos.checked_add(r.line_len as u64)
+                .and_then(|p| p.checked_add(r.size))
+                .filter(|&e| e <= size)
+        });
+        match next {
+            Some(e) => pos = e,
+            None => break,
+        }
+    }
+    if pos >= size {
+        return;
+    }
+    let mut rest = vec![0u8; (size - pos) as usize];
+    if file.read_exact_at(&mut rest, pos).is_err()
+        || !compact::unfinished(&rest, 64, |l| parse_record(l).is_ok())
+    {
+        return;
+    }
+    if file.set_len(pos).is_ok() {
+        ev.log(
+            unfinished_text(pos, rest.len(), false).as_bytes(),
+            Level::Warn,
+        );
+    }
+}
+
 /// A source over messages already at hand.
 impl Driver for MbxDriver {
     fn name(&self) -> &'static str {
@@ -650,6 +727,9 @@ impl MbxMailbox {
         let Some(ld) = lockfd(&file, ev) else {
             return Err(fail(ev, b"Unable to lock open mailbox"));
         };
+        if !read_only && compact::pending(&path) {
+            recover(&file, &path, ev);
+        }
         flock(&file, sys::LOCK_SH);
         ld.unlock_shared();
         let mut mb = MbxMailbox {
@@ -781,7 +861,7 @@ impl MbxMailbox {
     fn parse(&mut self, ev: &mut dyn Events) -> Result<()> {
         let file = self.file()?;
         let meta = file.metadata().map_err(|e| Error::new(error_text(&e)))?;
-        let size = meta.len();
+        let mut size = meta.len();
         if size < self.filesize {
             let text = format!("Mailbox shrank from {} to {}!", self.filesize, size);
             return Err(self.dead(ev, text.as_bytes()));
@@ -834,6 +914,10 @@ impl MbxMailbox {
             let rec = match parse_record(chunk) {
                 Ok(r) => r,
                 Err(e) => {
+                    if self.unfinished_at(curpos, &data[rel..], ev) {
+                        size = curpos;
+                        break;
+                    }
                     let text = record_error(&e, curpos, chunk);
                     return Err(self.dead(ev, &text));
                 }
@@ -843,6 +927,10 @@ impl MbxMailbox {
                 .and_then(|p| p.checked_add(rec.size));
             let end = match end {
                 Some(e) if e <= size && rec.size <= u64::from(u32::MAX) => e,
+                _ if self.unfinished_at(curpos, &data[rel..], ev) => {
+                    size = curpos;
+                    break;
+                }
                 _ => {
                     let text = format!(
                         "Last message (at {}) runs past end of file ({} > {})",
@@ -937,6 +1025,29 @@ impl MbxMailbox {
         ev.exists(self.msgs.len() as u32);
         ev.recent(self.recent_count());
         Ok(())
+    }
+
+    /// A record at `at` that cannot be read, `rest` the bytes from it to
+    /// the end: when an appender killed part-way left it (see
+    /// `compact::unfinished`), it is cut off (left unread when read-only)
+    /// and the parse ends there; else the mailbox is damaged (false).
+    fn unfinished_at(&mut self, at: u64, rest: &[u8], ev: &mut dyn Events) -> bool {
+        if compact::pending(&self.path)
+            || !compact::unfinished(rest, 64, |l| parse_record(l).is_ok())
+        {
+            return false;
+        }
+        if !self.read_only {
+            match self.file.as_ref().map(|f| f.set_len(at)) {
+                Some(Ok(())) => {}
+                _ => return false,
+            }
+        }
+        ev.log(
+            unfinished_text(at, rest.len(), self.read_only).as_bytes(),
+            Level::Warn,
+        );
+        true
     }
 
     /// `mbx_update_header`: rewrites the block from what we know.
@@ -1089,9 +1200,11 @@ impl MbxMailbox {
             ld.unlock_shared();
             return (0, 0);
         };
-        if flock(&file, sys::LOCK_EX | sys::LOCK_NB) {
+        // A compaction journal still waiting (see `recover`): only marks.
+        if !compact::pending(&self.path) && flock(&file, sys::LOCK_EX | sys::LOCK_NB) {
             ev.critical(true);
             let mut delta = 0u64;
+            let mut moves = Vec::new();
             let mut ppos = HDRSIZE as u64;
             let mut pos = HDRSIZE as u64;
             let mut i = 0;
@@ -1113,16 +1226,9 @@ impl MbxMailbox {
                     n += 1;
                 } else {
                     if delta != 0 {
-                        let mut moved = vec![0u8; k as usize];
                         let from = self.msgs[i].offset;
-                        let _ = file.read_exact_at(&mut moved, from);
                         let to = from - delta;
-                        while let Err(e) = file.write_all_at(&moved, to) {
-                            ev.notify(&error_text(&e), Level::Warn);
-                            if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
-                                break;
-                            }
-                        }
+                        moves.push(compact::Move { from, to, len: k });
                         self.msgs[i].offset = to;
                         pos = to + k;
                     } else {
@@ -1136,7 +1242,30 @@ impl MbxMailbox {
                 reclaimed += self.filesize.saturating_sub(pos);
                 self.filesize = pos;
             }
-            let _ = file.set_len(self.filesize);
+            // Through a journal (kill-safe), else in place as the original.
+            match compact::compact(&file, &self.path, &moves, self.filesize) {
+                Ok(true) => {}
+                Ok(false) => {
+                    for m in &moves {
+                        let mut moved = vec![0u8; m.len as usize];
+                        let _ = file.read_exact_at(&mut moved, m.from);
+                        while let Err(e) = file.write_all_at(&moved, m.to) {
+                            ev.notify(&error_text(&e), Level::Warn);
+                            if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
+                                break;
+                            }
+                        }
+                    }
+                    let _ = file.set_len(self.filesize);
+                }
+                Err(e) => {
+                    ev.log(
+                        &[b"Mailbox compaction failed: ", &error_text(&e)[..]].concat(),
+                        Level::Error,
+                    );
+                    ev.disk_error(e.raw_os_error().unwrap_or(0), false);
+                }
+            }
             let _ = file.sync_all();
             ev.critical(false);
             flock(&file, sys::LOCK_SH);

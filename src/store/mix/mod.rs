@@ -1326,10 +1326,11 @@ impl MixMailbox {
         let mut cuts: Vec<(Vec<u8>, Vec<u8>, u64)> = Vec::new();
         let mut made: Vec<Vec<u8>> = Vec::new();
         let mut moved = false;
-        let mut meta_changed = false;
+        // (new number, its path, old number, its path): the copies take
+        // the old names back at the end.
+        let mut renames: Vec<(u64, Vec<u8>, u64, Vec<u8>)> = Vec::new();
         let mut fresh = files.last().map_or(0, |f| f.0).max(self.newmsg);
         let saved: Vec<(u64, u64)> = self.msgs.iter().map(|m| (m.file, m.pos)).collect();
-        let saved_newmsg = self.newmsg;
         let mut ok = true;
         for (k, (number, name)) in files.iter().enumerate() {
             let path = data_path(&self.dir, *number);
@@ -1360,11 +1361,8 @@ impl MixMailbox {
                         m.pos = at;
                         at += m.hoff + m.size;
                     }
-                    if *number == self.newmsg {
-                        self.newmsg = to;
-                        meta_changed = true;
-                    }
-                    made.push(newpath);
+                    made.push(newpath.clone());
+                    renames.push((to, newpath, *number, path.clone()));
                     removes.push((path, name.clone()));
                     moved = true;
                 }
@@ -1379,7 +1377,6 @@ impl MixMailbox {
                 m.file = file;
                 m.pos = pos;
             }
-            self.newmsg = saved_newmsg;
             return (false, false);
         }
         self.data = None;
@@ -1400,15 +1397,11 @@ impl MixMailbox {
                 m.file = file;
                 m.pos = pos;
             }
-            self.newmsg = saved_newmsg;
             return (false, false);
         }
         self.statusseq = modseq(self.statusseq);
         let text = self.status_text();
         let status_ok = self.replace(b"status", &text, ev);
-        if meta_changed {
-            self.meta_update();
-        }
         self.sync_dir();
         for (path, name) in removes {
             if let Err(e) = fs::remove_file(os(&path)) {
@@ -1422,10 +1415,24 @@ impl MixMailbox {
             }
         }
         for (path, name, end) in cuts {
-            let r = fs::OpenOptions::new()
-                .write(true)
-                .open(os(&path))
-                .and_then(|f| f.set_len(end));
+            // A file emptied that is also a copy's second name (left by a
+            // kill in `rename_back`) is replaced, not cut.
+            let shared = fs::metadata(os(&path)).is_ok_and(|m| m.nlink() > 1);
+            let r = if shared && end == 0 {
+                fs::remove_file(os(&path)).and_then(|()| {
+                    fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .mode(0o600)
+                        .open(os(&path))
+                        .map(|_| ())
+                })
+            } else {
+                fs::OpenOptions::new()
+                    .write(true)
+                    .open(os(&path))
+                    .and_then(|f| f.set_len(end))
+            };
             if let Err(e) = r {
                 let what = if end == 0 {
                     "Can't delete empty message file "
@@ -1441,7 +1448,48 @@ impl MixMailbox {
                 ev.log(&t, Level::Warn);
             }
         }
+        if status_ok && !renames.is_empty() {
+            self.rename_back(&renames, ev);
+        }
         (status_ok, true)
+    }
+
+    /// The end of `burp`: each compacted copy takes its old file's name
+    /// (and number) back, so that the files are named as the original
+    /// names them: a second name (hard link) for the copy, the index
+    /// replaced again to use it, then the copy's own name removed. A kill
+    /// in between leaves two names for one file, the index naming either.
+    fn rename_back(&mut self, renames: &[(u64, Vec<u8>, u64, Vec<u8>)], ev: &mut dyn Events) {
+        let mut linked = Vec::new();
+        for (to, newpath, number, path) in renames {
+            if fs::hard_link(os(newpath), os(path)).is_ok() {
+                linked.push((*to, newpath, *number));
+            }
+        }
+        if linked.is_empty() {
+            return;
+        }
+        self.sync_dir();
+        for m in self.msgs.iter_mut() {
+            if let Some(l) = linked.iter().find(|l| l.0 == m.file) {
+                m.file = l.2;
+            }
+        }
+        self.indexseq = modseq(self.indexseq);
+        let text = self.index_text();
+        if !self.replace(b"index", &text, ev) {
+            // The index still names the copies: keep their names.
+            for m in self.msgs.iter_mut() {
+                if let Some(l) = linked.iter().find(|l| l.2 == m.file) {
+                    m.file = l.0;
+                }
+            }
+            return;
+        }
+        for (_, newpath, _) in linked {
+            let _ = fs::remove_file(os(newpath));
+        }
+        self.data = None;
     }
 
     /// One data file of `burp`: checks the kept ranges `set` against the

@@ -27,6 +27,7 @@ use crate::message::date::{self, NowFormat};
 use crate::message::encoding::to_crlf;
 use crate::os::lock as sys;
 use crate::store::common::{cat, fail as failed, open_mailbox_file, path_of, s80 as c80};
+use crate::store::compact;
 use crate::store::names::LocalName;
 use crate::store::snarf::Silent;
 pub use format::Kind;
@@ -301,6 +302,9 @@ impl FlagWordDriver {
                 }
             }
         }
+        if ok {
+            compact::moved(&file, new.map(|_| &target[..]));
+        }
         flock(&f, sys::LOCK_UN);
         drop(f);
         ld.unlock_shared();
@@ -336,8 +340,16 @@ impl FlagWordDriver {
         };
         let opened =
             mailbox_file(kind, name).ok_or_else(|| std::io::Error::from_raw_os_error(libc::EINVAL));
-        let file = match opened.and_then(|p| fs::OpenOptions::new().append(true).open(path_of(&p)))
-        {
+        let apath = opened.as_ref().map(|p| p.clone()).unwrap_or_default();
+        let file = match opened.and_then(|p| {
+            let o = |read| {
+                fs::OpenOptions::new()
+                    .read(read)
+                    .append(true)
+                    .open(path_of(&p))
+            };
+            o(true).or_else(|_| o(false))
+        }) {
             Ok(f) => f,
             Err(e) => {
                 return Err(failed(
@@ -354,6 +366,7 @@ impl FlagWordDriver {
         let Some(ld) = ld else {
             return Err(failed(ev, b"Unable to lock append mailbox"));
         };
+        before_append(kind, &file, &apath, ev);
         ev.critical(true);
         let meta = file.metadata().ok();
         let old_size = meta.as_ref().map_or(0, |m| m.len());
@@ -435,6 +448,72 @@ impl FlagWordDriver {
             );
         }
         result
+    }
+}
+
+/// The warning for a record left unfinished at the end of a mailbox.
+fn unfinished_text(at: u64, len: usize, read_only: bool) -> String {
+    let what = if read_only { "ignored" } else { "removed" };
+    format!("Unfinished message at the end of the mailbox (at {at}, {len} bytes, left by a writer that died) {what}")
+}
+
+/// Finishes a compaction a killed process left (`compact::recover`), if
+/// the session is alone on the file; the caller holds the session lock
+/// exclusively. Leaves the file's `flock` shared.
+fn recover(file: &File, path: &[u8], ev: &mut dyn Events) {
+    if flock(file, sys::LOCK_EX | sys::LOCK_NB) {
+        if let Err(e) = compact::recover(file, path) {
+            ev.log(
+                &cat(&[b"Unable to finish interrupted compaction: ", &os_error(&e)]),
+                Level::Error,
+            );
+        }
+    }
+    flock(file, sys::LOCK_SH);
+}
+
+/// Before an append or copy (session lock held exclusively, `flock`
+/// shared): finishes an interrupted compaction, then cuts off a record
+/// left unfinished at the end by a writer that died, so that the new
+/// messages follow the last complete one.
+fn before_append(kind: Kind, file: &File, path: &[u8], ev: &mut dyn Events) {
+    if compact::pending(path) {
+        recover(file, path, ev);
+        if compact::pending(path) {
+            return;
+        }
+    }
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut pos = 0u64;
+    while pos < size {
+        let mut buf = vec![0u8; (LINE_PEEK as u64).min(size - pos) as usize];
+        if file.read_exact_at(&mut buf, pos).is_err() {
+            return;
+        }
+        let next = parse_record(kind, &buf).ok().and_then(|r| {
+            pos.checked_add(r.line_len as u64)
+                .and_then(|p| p.checked_add(r.size))
+                .filter(|&e| e <= size)
+        });
+        match next {
+            Some(e) => pos = e,
+            None => break,
+        }
+    }
+    if pos >= size {
+        return;
+    }
+    let mut rest = vec![0u8; (size - pos) as usize];
+    if file.read_exact_at(&mut rest, pos).is_err()
+        || !compact::unfinished(&rest, LINE_PEEK, |l| parse_record(kind, l).is_ok())
+    {
+        return;
+    }
+    if file.set_len(pos).is_ok() {
+        ev.log(
+            unfinished_text(pos, rest.len(), false).as_bytes(),
+            Level::Warn,
+        );
     }
 }
 
@@ -610,6 +689,8 @@ pub struct FlagWordMailbox {
     /// A `mail_flag` is under way (its per-message calls began): the
     /// writes are flushed once by the driver's flag slot.
     flag_pending: bool,
+    /// The last parse stopped at a record left unfinished at the end.
+    unfinished_tail: bool,
 }
 
 impl FlagWordMailbox {
@@ -637,6 +718,12 @@ impl FlagWordMailbox {
                 return Err(failed(ev, &cat(&[b"Can't open mailbox: ", &text])));
             }
         };
+        if !read_only && compact::pending(&path) {
+            if let Some(ld) = session(&file, sys::LOCK_EX, ev) {
+                recover(&file, &path, ev);
+                ld.unlock_shared();
+            }
+        }
         let Some(ld) = session(&file, sys::LOCK_SH, ev) else {
             return Err(failed(ev, b"Unable to lock open mailbox"));
         };
@@ -659,6 +746,7 @@ impl FlagWordMailbox {
             mustcheck: false,
             shouldcheck: false,
             flag_pending: false,
+            unfinished_tail: false,
         };
         let alive = mb.ping(ev)?;
         if !alive || mb.file.is_none() {
@@ -703,7 +791,7 @@ impl FlagWordMailbox {
         let Some(file) = self.file.as_ref() else {
             return Err(Error::reported());
         };
-        let size = file.metadata().map_or(0, |m| m.len());
+        let mut size = file.metadata().map_or(0, |m| m.len());
         if size < self.filesize {
             let text = format!("Mailbox shrank from {} to {}!", self.filesize, size);
             return Err(self.dead(ev, text.as_bytes()));
@@ -729,6 +817,10 @@ impl FlagWordMailbox {
             let rec = match parse_record(self.kind, chunk) {
                 Ok(r) => r,
                 Err(e) => {
+                    if self.unfinished_at(curpos, &data[rel..], ev) {
+                        size = curpos;
+                        break;
+                    }
                     let text = self.record_error(&e, curpos, chunk.len());
                     return Err(self.dead(ev, &text));
                 }
@@ -751,6 +843,10 @@ impl FlagWordMailbox {
                 .checked_add(rec.line_len as u64)
                 .and_then(|p| p.checked_add(rec.size))
                 .is_none();
+            if sum > size && !wrapped && self.unfinished_at(curpos, &data[rel..], ev) {
+                size = curpos;
+                break;
+            }
             if sum > size || (wrapped && sum <= curpos) {
                 let text =
                     format!("Last message (at {curpos}) runs past end of file ({sum} > {size})");
@@ -810,6 +906,51 @@ impl FlagWordMailbox {
         ev.exists(self.msgs.len() as u32);
         ev.recent(self.recent_count());
         Ok(())
+    }
+
+    /// A record at `at` that cannot be read, `rest` the bytes from it to
+    /// the end: when an appender killed part-way left it (see
+    /// `compact::unfinished`), the parse ends there (`ping` then cuts it
+    /// off under the exclusive lock); else the mailbox is damaged (false).
+    fn unfinished_at(&mut self, at: u64, rest: &[u8], ev: &mut dyn Events) -> bool {
+        let kind = self.kind;
+        if compact::pending(&self.path)
+            || !compact::unfinished(rest, LINE_PEEK, |l| parse_record(kind, l).is_ok())
+        {
+            return false;
+        }
+        if !self.unfinished_tail {
+            ev.log(
+                unfinished_text(at, rest.len(), self.read_only).as_bytes(),
+                Level::Warn,
+            );
+        }
+        self.unfinished_tail = true;
+        true
+    }
+
+    /// Cuts off the unfinished record `parse` found after the last message.
+    fn cut_tail(&mut self, ev: &mut dyn Events) {
+        self.unfinished_tail = false;
+        let Some(file) = self.file.as_ref() else {
+            return;
+        };
+        let Some(ld) = session(file, sys::LOCK_EX, ev) else {
+            return;
+        };
+        let size = file.metadata().map_or(0, |m| m.len());
+        let at = self.filesize;
+        if size > at && !compact::pending(&self.path) {
+            let mut rest = vec![0u8; (size - at) as usize];
+            let kind = self.kind;
+            if file.read_exact_at(&mut rest, at).is_ok()
+                && compact::unfinished(&rest, LINE_PEEK, |l| parse_record(kind, l).is_ok())
+            {
+                let _ = file.set_len(at);
+                self.filetime = self.mtime();
+            }
+        }
+        ld.unlock_shared();
     }
 
     /// The keywords of `kw` that the user has configured.
@@ -1125,6 +1266,9 @@ impl FlagWordMailbox {
             ev.critical(false);
             return Err(failed(ev, b"Unable to lock copy mailbox"));
         };
+        if let Some(p) = mailbox_file(kind, target) {
+            before_append(kind, &dest, &p, ev);
+        }
         let meta = dest.metadata().ok();
         let old_size = meta.as_ref().map_or(0, |m| m.len());
         let (old_atime, old_mtime, old_ctime) = meta
@@ -1205,6 +1349,7 @@ impl FlagWordMailbox {
         };
         let mut n = 0u32;
         let mut delta = 0u64;
+        let mut moves = Vec::new();
         let mut i = 0;
         while i < self.msgs.len() {
             self.refresh(i, ev);
@@ -1224,21 +1369,41 @@ impl FlagWordMailbox {
             }
             if delta != 0 {
                 let from = self.msgs[i].offset;
-                let mut moved = vec![0u8; k as usize];
-                let _ = file.read_exact_at(&mut moved, from);
-                while let Err(e) = file.write_all_at(&moved, from - delta) {
-                    ev.notify(&os_error(&e), Level::Warn);
-                    if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
-                        break;
-                    }
-                }
+                moves.push(compact::Move {
+                    from,
+                    to: from - delta,
+                    len: k,
+                });
                 self.msgs[i].offset -= delta;
             }
             i += 1;
         }
         if n != 0 {
             self.filesize -= delta;
-            let _ = file.set_len(self.filesize);
+            // Through a journal (kill-safe), else in place as the original.
+            match compact::compact(file, &self.path, &moves, self.filesize) {
+                Ok(true) => {}
+                Ok(false) => {
+                    for m in &moves {
+                        let mut moved = vec![0u8; m.len as usize];
+                        let _ = file.read_exact_at(&mut moved, m.from);
+                        while let Err(e) = file.write_all_at(&moved, m.to) {
+                            ev.notify(&os_error(&e), Level::Warn);
+                            if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
+                                break;
+                            }
+                        }
+                    }
+                    let _ = file.set_len(self.filesize);
+                }
+                Err(e) => {
+                    ev.log(
+                        &cat(&[b"Mailbox compaction failed: ", &os_error(&e)]),
+                        Level::Error,
+                    );
+                    ev.disk_error(e.raw_os_error().unwrap_or(0), false);
+                }
+            }
             ev.log(format!("Expunged {n} messages").as_bytes(), Level::Info);
         } else {
             ev.log(b"No messages deleted, so no update needed", Level::Info);
@@ -1393,6 +1558,9 @@ impl Mailbox for FlagWordMailbox {
                 alive = self.parse(ev).is_ok();
                 ld.unlock_shared();
             }
+            if alive && !self.read_only && self.unfinished_tail {
+                self.cut_tail(ev);
+            }
         }
         if self.file.is_some() && self.inbox && !self.read_only {
             self.snarf(ev);
@@ -1451,6 +1619,18 @@ impl Mailbox for FlagWordMailbox {
                 b"Can't expunge because mailbox is in use by another process",
                 Level::Error,
             );
+            ld.unlock_shared();
+            return Ok(0);
+        }
+        if compact::pending(&self.path) {
+            // Left by a writer that died and not finished (another process
+            // had the file open): compacting over it would lose its copy.
+            recover(&file, &self.path, ev);
+            ev.log(
+                b"Can't expunge: an interrupted compaction of this mailbox was just finished, try again",
+                Level::Error,
+            );
+            self.abort();
             ld.unlock_shared();
             return Ok(0);
         }
