@@ -61,16 +61,25 @@ pub fn pending(path: &[u8]) -> bool {
 /// The mailbox file at `path` was renamed to `to` (or deleted, None): its
 /// journal, if any, follows it.
 pub fn moved(path: &[u8], to: Option<&[u8]>) {
-    let j = journal_path(path);
-    if fs::symlink_metadata(os(&j)).is_err() {
-        return;
-    }
-    match to {
-        Some(t) => {
-            let _ = fs::rename(os(&j), os(&journal_path(t)));
+    for which in 0..2 {
+        let f = |p: &[u8]| {
+            if which == 0 {
+                journal_path(p)
+            } else {
+                marker_path(p)
+            }
+        };
+        let j = f(path);
+        if fs::symlink_metadata(os(&j)).is_err() {
+            continue;
         }
-        None => {
-            let _ = fs::remove_file(os(&j));
+        match to {
+            Some(t) => {
+                let _ = fs::rename(os(&j), os(&f(t)));
+            }
+            None => {
+                let _ = fs::remove_file(os(&j));
+            }
         }
     }
 }
@@ -335,6 +344,115 @@ pub fn recover(file: &File, path: &[u8]) -> io::Result<bool> {
     Ok(true)
 }
 
+/// The append marker of the mailbox file at `path`.
+pub fn marker_path(path: &[u8]) -> Vec<u8> {
+    let j = journal_path(path);
+    let base = j.strip_suffix(b".compacting").unwrap_or(&j);
+    [base, b".appending"].concat()
+}
+
+/// Whether an append marker is left for the mailbox at `path` (an
+/// appender died before it finished).
+pub fn append_pending(path: &[u8]) -> bool {
+    fs::symlink_metadata(os(&marker_path(path))).is_ok()
+}
+
+/// An append under way: the marker file beside the mailbox that says
+/// where the mailbox ended before, so that the record a writer killed
+/// part-way leaves cut short can be told from damage and cut off
+/// (`repair_append`). Removed by `done`.
+pub struct AppendMark(Vec<u8>);
+
+/// Before an append or copy into the mailbox file `file` at `path` (the
+/// caller holds the session lock exclusively): writes the marker. None
+/// when it cannot be written (say the directory is not writable); the
+/// append goes on without it, as the original's.
+pub fn begin_append(file: &File, path: &[u8]) -> Option<AppendMark> {
+    let size = file.metadata().ok()?.len();
+    let (dev, ino) = file_id(file).ok()?;
+    let m = marker_path(path);
+    let _ = fs::remove_file(os(&m));
+    let f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(os(&m))
+        .ok()?;
+    if f.write_all_at(format!("{dev} {ino} {size}\n").as_bytes(), 0)
+        .is_err()
+    {
+        drop(f);
+        let _ = fs::remove_file(os(&m));
+        return None;
+    }
+    Some(AppendMark(m))
+}
+
+impl AppendMark {
+    /// The append is over (written and synced, or undone).
+    pub fn done(self) {
+        let _ = fs::remove_file(os(&self.0));
+    }
+}
+
+/// After an appender died (its marker is left; the caller holds the
+/// session lock exclusively): walks the records written since the marked
+/// size with `record_len` (a record's whole length from its first bytes,
+/// `peek` of them) and cuts off the last one if it is unfinished (see
+/// `unfinished`). Returns where the file was cut. The marker is removed
+/// unless something follows an unfinished record (left for a person to
+/// look at: nothing is cut then).
+pub fn repair_append(
+    file: &File,
+    path: &[u8],
+    peek: usize,
+    record_len: impl Fn(&[u8]) -> Option<u64>,
+) -> io::Result<Option<u64>> {
+    let m = marker_path(path);
+    let text = match fs::read(os(&m)) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let fields: Vec<u64> = std::str::from_utf8(&text)
+        .unwrap_or("")
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let size = file.metadata()?.len();
+    let (dev, ino) = file_id(file)?;
+    let old = match fields[..] {
+        [d, i, old] if (d, i) == (dev, ino) && old <= size => old,
+        _ => {
+            // Not this file's, or it shrank since: nothing to go by.
+            fs::remove_file(os(&m))?;
+            return Ok(None);
+        }
+    };
+    let mut pos = old;
+    while pos < size {
+        let mut buf = vec![0u8; (peek as u64).min(size - pos) as usize];
+        file.read_exact_at(&mut buf, pos)?;
+        match record_len(&buf).and_then(|n| pos.checked_add(n)) {
+            Some(e) if e <= size && e > pos => pos = e,
+            _ => break,
+        }
+    }
+    if pos >= size {
+        fs::remove_file(os(&m))?;
+        return Ok(None);
+    }
+    let mut rest = vec![0u8; (size - pos) as usize];
+    file.read_exact_at(&mut rest, pos)?;
+    if !unfinished(&rest, peek, |l| record_len(l).is_some()) {
+        return Ok(None);
+    }
+    file.set_len(pos)?;
+    file.sync_all()?;
+    fs::remove_file(os(&m))?;
+    Ok(Some(pos))
+}
+
 /// Whether `rest`, the bytes from a record's start to the end of the file,
 /// is one record an appender killed part-way left unfinished (and not
 /// damage to cut away): either the start of a header line with no end yet
@@ -439,6 +557,30 @@ mod tests {
         assert!(!unfinished(&[b'x'; 80], 64, rec));
         assert!(unfinished(b"R,100\nbody\nmore", 64, rec));
         assert!(!unfinished(b"R,100\nbody\nR,3\nabc", 64, rec));
+    }
+
+    #[test]
+    fn cuts_only_what_a_marked_append_left_unfinished() {
+        let p = scratch("marker");
+        let f = mailbox(&p, b"R,2\nabR,1\nc");
+        let len = |l: &[u8]| -> Option<u64> {
+            let t = std::str::from_utf8(l).ok()?;
+            let t = t.strip_prefix("R,")?;
+            let nl = t.find('\n')?;
+            Some(3 + nl as u64 + t[..nl].parse::<u64>().ok()?)
+        };
+        // No marker: a truncated file is left alone.
+        f.write_all_at(b"R,9\nxx", 11).unwrap();
+        assert_eq!(repair_append(&f, &p, 64, len).unwrap(), None);
+        assert_eq!(fs::read(os(&p)).unwrap(), b"R,2\nabR,1\ncR,9\nxx");
+        // Marked at 11: the unfinished record there goes.
+        let m = begin_append(&f, &p).unwrap();
+        std::mem::forget(m);
+        let (dev, ino) = file_id(&f).unwrap();
+        fs::write(os(&marker_path(&p)), format!("{dev} {ino} 11\n")).unwrap();
+        assert_eq!(repair_append(&f, &p, 64, len).unwrap(), Some(11));
+        assert_eq!(fs::read(os(&p)).unwrap(), b"R,2\nabR,1\nc");
+        assert!(!append_pending(&p));
     }
 
     #[test]

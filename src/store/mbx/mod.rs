@@ -192,8 +192,8 @@ impl MbxDriver {
             flock(&file, sys::LOCK_UN);
             return Err(Refusal::NotMbx);
         };
-        if !compact::pending(&path) {
-            cut_unfinished_tail(&file, ev);
+        if compact::append_pending(&path) && !compact::pending(&path) {
+            repair_append(&file, &path, ev);
         }
         let mut t = Target {
             file,
@@ -406,6 +406,7 @@ impl MbxDriver {
             Some(Ok(m)) => m,
         };
         ev.critical(true);
+        let mark = compact::begin_append(&t.file, &t.path);
         let meta = t.file.metadata().ok();
         let old_size = meta.as_ref().map_or(0, |m| m.len());
         let old_mtime = meta.as_ref().map_or(0, |m| m.mtime());
@@ -495,6 +496,9 @@ impl MbxDriver {
             set_times(&t.file, atime, old_mtime);
             None
         };
+        if let Some(m) = mark {
+            m.done();
+        }
         ev.critical(false);
         let _ = &t.path;
         drop(t);
@@ -538,11 +542,15 @@ fn assign_missing_uids(t: &mut Target) -> bool {
     true
 }
 
-/// The warning for a record cut off (or, read-only, left unread) at the
-/// end of a mailbox.
-fn unfinished_text(at: u64, len: usize, read_only: bool) -> String {
-    let what = if read_only { "ignored" } else { "removed" };
-    format!("Unfinished message at the end of the mailbox (at {at}, {len} bytes, left by a writer that died) {what}")
+/// The warning for a record an appender that died left unfinished at the
+/// end of a mailbox: cut off, or (`later`) left unread until then.
+fn unfinished_text(at: u64, later: bool) -> String {
+    let what = if later {
+        "left unread until the mailbox is opened for writing"
+    } else {
+        "removed"
+    };
+    format!("Unfinished message at the end of the mailbox (at {at}, left by an append that died) {what}")
 }
 
 /// Finishes a compaction a killed process left (`compact::recover`), if
@@ -564,41 +572,27 @@ fn recover(file: &File, path: &[u8], ev: &mut dyn Events) {
     flock(file, sys::LOCK_UN);
 }
 
-/// Before an append or copy (under the session lock): a record left
-/// unfinished at the end by a writer that died is cut off, so the new
-/// messages follow the last complete one.
-fn cut_unfinished_tail(file: &File, ev: &mut dyn Events) {
-    let size = file.metadata().map_or(0, |m| m.len());
-    let mut pos = HDRSIZE as u64;
-    while pos < size {
-        let mut buf = vec![0u8; 64.min((size - pos) as usize)];
-        if file.read_exact_at(&mut buf, pos).is_err() {
-            return;
-        }
-        let next = parse_record(&buf).ok().and_then(|r| {
-            pos.checked_add(r.line_len as u64)
-                .and_then(|p| p.checked_add(r.size))
-                .filter(|&e| e <= size)
-        });
-        match next {
-            Some(e) => pos = e,
-            None => break,
-        }
-    }
-    if pos >= size {
-        return;
-    }
-    let mut rest = vec![0u8; (size - pos) as usize];
-    if file.read_exact_at(&mut rest, pos).is_err()
-        || !compact::unfinished(&rest, 64, |l| parse_record(l).is_ok())
-    {
-        return;
-    }
-    if file.set_len(pos).is_ok() {
-        ev.log(
-            unfinished_text(pos, rest.len(), false).as_bytes(),
-            Level::Warn,
-        );
+/// The whole length of the record whose first bytes are `b`.
+fn record_len(b: &[u8]) -> Option<u64> {
+    let r = parse_record(b).ok()?;
+    (r.line_len as u64).checked_add(r.size)
+}
+
+/// After an appender died (its marker left, see `compact::begin_append`;
+/// the caller holds the session lock): the record it left unfinished at
+/// the end is cut off.
+fn repair_append(file: &File, path: &[u8], ev: &mut dyn Events) {
+    match compact::repair_append(file, path, 64, record_len) {
+        Ok(Some(at)) => ev.log(unfinished_text(at, false).as_bytes(), Level::Warn),
+        Ok(None) => {}
+        Err(e) => ev.log(
+            &[
+                b"Unable to repair after an interrupted append: ",
+                &error_text(&e)[..],
+            ]
+            .concat(),
+            Level::Error,
+        ),
     }
 }
 
@@ -729,6 +723,9 @@ impl MbxMailbox {
         };
         if !read_only && compact::pending(&path) {
             recover(&file, &path, ev);
+        }
+        if !read_only && compact::append_pending(&path) && !compact::pending(&path) {
+            repair_append(&file, &path, ev);
         }
         flock(&file, sys::LOCK_SH);
         ld.unlock_shared();
@@ -1028,25 +1025,17 @@ impl MbxMailbox {
     }
 
     /// A record at `at` that cannot be read, `rest` the bytes from it to
-    /// the end: when an appender killed part-way left it (see
-    /// `compact::unfinished`), it is cut off (left unread when read-only)
-    /// and the parse ends there; else the mailbox is damaged (false).
+    /// the end: when an appender that died left it (its marker is there,
+    /// see `compact::unfinished`), the parse ends before it (the next
+    /// open for writing cuts it off); else the mailbox is damaged (false).
     fn unfinished_at(&mut self, at: u64, rest: &[u8], ev: &mut dyn Events) -> bool {
-        if compact::pending(&self.path)
+        if !compact::append_pending(&self.path)
+            || compact::pending(&self.path)
             || !compact::unfinished(rest, 64, |l| parse_record(l).is_ok())
         {
             return false;
         }
-        if !self.read_only {
-            match self.file.as_ref().map(|f| f.set_len(at)) {
-                Some(Ok(())) => {}
-                _ => return false,
-            }
-        }
-        ev.log(
-            unfinished_text(at, rest.len(), self.read_only).as_bytes(),
-            Level::Warn,
-        );
+        ev.log(unfinished_text(at, true).as_bytes(), Level::Warn);
         true
     }
 
@@ -1711,6 +1700,7 @@ impl MbxMailbox {
             Err(r) => return Err(MBX.refusal(r, target, "copy", ev)),
         };
         ev.critical(true);
+        let mark = compact::begin_append(&t.file, &t.path);
         let meta = t.file.metadata().ok();
         let old_size = meta.as_ref().map_or(0, |m| m.len());
         let old_mtime = meta.as_ref().map_or(0, |m| m.mtime());
@@ -1798,6 +1788,9 @@ impl MbxMailbox {
             now()
         };
         set_times(&t.file, atime, old_mtime);
+        if let Some(m) = mark {
+            m.done();
+        }
         ev.critical(false);
         drop(t);
         match result {

@@ -366,7 +366,12 @@ impl FlagWordDriver {
         let Some(ld) = ld else {
             return Err(failed(ev, b"Unable to lock append mailbox"));
         };
-        before_append(kind, &file, &apath, ev);
+        let mark = if apath.is_empty() {
+            None
+        } else {
+            before_append(kind, &file, &apath, ev);
+            compact::begin_append(&file, &apath)
+        };
         ev.critical(true);
         let meta = file.metadata().ok();
         let old_size = meta.as_ref().map_or(0, |m| m.len());
@@ -438,6 +443,9 @@ impl FlagWordDriver {
             }
         };
         touch(&file, atime, old_mtime);
+        if let Some(m) = mark {
+            m.done();
+        }
         drop(file);
         ld.unlock_shared();
         ev.critical(false);
@@ -451,10 +459,15 @@ impl FlagWordDriver {
     }
 }
 
-/// The warning for a record left unfinished at the end of a mailbox.
-fn unfinished_text(at: u64, len: usize, read_only: bool) -> String {
-    let what = if read_only { "ignored" } else { "removed" };
-    format!("Unfinished message at the end of the mailbox (at {at}, {len} bytes, left by a writer that died) {what}")
+/// The warning for a record an appender that died left unfinished at the
+/// end of a mailbox: cut off, or (`later`) left unread until then.
+fn unfinished_text(at: u64, later: bool) -> String {
+    let what = if later {
+        "left unread until the mailbox is opened for writing"
+    } else {
+        "removed"
+    };
+    format!("Unfinished message at the end of the mailbox (at {at}, left by an append that died) {what}")
 }
 
 /// Finishes a compaction a killed process left (`compact::recover`), if
@@ -472,48 +485,37 @@ fn recover(file: &File, path: &[u8], ev: &mut dyn Events) {
     flock(file, sys::LOCK_SH);
 }
 
+/// After an appender died (its marker left, see `compact::begin_append`;
+/// the caller holds the session lock exclusively): the record it left
+/// unfinished at the end is cut off.
+fn repair_append(kind: Kind, file: &File, path: &[u8], ev: &mut dyn Events) {
+    let len = |b: &[u8]| {
+        let r = parse_record(kind, b).ok()?;
+        (r.line_len as u64).checked_add(r.size)
+    };
+    match compact::repair_append(file, path, LINE_PEEK, len) {
+        Ok(Some(at)) => ev.log(unfinished_text(at, false).as_bytes(), Level::Warn),
+        Ok(None) => {}
+        Err(e) => ev.log(
+            &cat(&[
+                b"Unable to repair after an interrupted append: ",
+                &os_error(&e),
+            ]),
+            Level::Error,
+        ),
+    }
+}
+
 /// Before an append or copy (session lock held exclusively, `flock`
-/// shared): finishes an interrupted compaction, then cuts off a record
-/// left unfinished at the end by a writer that died, so that the new
+/// shared): finishes an interrupted compaction, then cuts off a record an
+/// appender that died left unfinished at the end, so that the new
 /// messages follow the last complete one.
 fn before_append(kind: Kind, file: &File, path: &[u8], ev: &mut dyn Events) {
     if compact::pending(path) {
         recover(file, path, ev);
-        if compact::pending(path) {
-            return;
-        }
     }
-    let size = file.metadata().map_or(0, |m| m.len());
-    let mut pos = 0u64;
-    while pos < size {
-        let mut buf = vec![0u8; (LINE_PEEK as u64).min(size - pos) as usize];
-        if file.read_exact_at(&mut buf, pos).is_err() {
-            return;
-        }
-        let next = parse_record(kind, &buf).ok().and_then(|r| {
-            pos.checked_add(r.line_len as u64)
-                .and_then(|p| p.checked_add(r.size))
-                .filter(|&e| e <= size)
-        });
-        match next {
-            Some(e) => pos = e,
-            None => break,
-        }
-    }
-    if pos >= size {
-        return;
-    }
-    let mut rest = vec![0u8; (size - pos) as usize];
-    if file.read_exact_at(&mut rest, pos).is_err()
-        || !compact::unfinished(&rest, LINE_PEEK, |l| parse_record(kind, l).is_ok())
-    {
-        return;
-    }
-    if file.set_len(pos).is_ok() {
-        ev.log(
-            unfinished_text(pos, rest.len(), false).as_bytes(),
-            Level::Warn,
-        );
+    if compact::append_pending(path) && !compact::pending(path) {
+        repair_append(kind, file, path, ev);
     }
 }
 
@@ -718,9 +720,9 @@ impl FlagWordMailbox {
                 return Err(failed(ev, &cat(&[b"Can't open mailbox: ", &text])));
             }
         };
-        if !read_only && compact::pending(&path) {
+        if !read_only && (compact::pending(&path) || compact::append_pending(&path)) {
             if let Some(ld) = session(&file, sys::LOCK_EX, ev) {
-                recover(&file, &path, ev);
+                before_append(kind, &file, &path, ev);
                 ld.unlock_shared();
             }
         }
@@ -909,21 +911,20 @@ impl FlagWordMailbox {
     }
 
     /// A record at `at` that cannot be read, `rest` the bytes from it to
-    /// the end: when an appender killed part-way left it (see
-    /// `compact::unfinished`), the parse ends there (`ping` then cuts it
-    /// off under the exclusive lock); else the mailbox is damaged (false).
+    /// the end: when an appender that died left it (its marker is there,
+    /// see `compact::unfinished`), the parse ends before it (`ping` then
+    /// cuts it off under the exclusive lock); else the mailbox is damaged
+    /// (false).
     fn unfinished_at(&mut self, at: u64, rest: &[u8], ev: &mut dyn Events) -> bool {
         let kind = self.kind;
-        if compact::pending(&self.path)
+        if !compact::append_pending(&self.path)
+            || compact::pending(&self.path)
             || !compact::unfinished(rest, LINE_PEEK, |l| parse_record(kind, l).is_ok())
         {
             return false;
         }
         if !self.unfinished_tail {
-            ev.log(
-                unfinished_text(at, rest.len(), self.read_only).as_bytes(),
-                Level::Warn,
-            );
+            ev.log(unfinished_text(at, true).as_bytes(), Level::Warn);
         }
         self.unfinished_tail = true;
         true
@@ -938,17 +939,9 @@ impl FlagWordMailbox {
         let Some(ld) = session(file, sys::LOCK_EX, ev) else {
             return;
         };
-        let size = file.metadata().map_or(0, |m| m.len());
-        let at = self.filesize;
-        if size > at && !compact::pending(&self.path) {
-            let mut rest = vec![0u8; (size - at) as usize];
-            let kind = self.kind;
-            if file.read_exact_at(&mut rest, at).is_ok()
-                && compact::unfinished(&rest, LINE_PEEK, |l| parse_record(kind, l).is_ok())
-            {
-                let _ = file.set_len(at);
-                self.filetime = self.mtime();
-            }
+        if !compact::pending(&self.path) {
+            repair_append(self.kind, file, &self.path, ev);
+            self.filetime = self.mtime();
         }
         ld.unlock_shared();
     }
@@ -1266,9 +1259,10 @@ impl FlagWordMailbox {
             ev.critical(false);
             return Err(failed(ev, b"Unable to lock copy mailbox"));
         };
-        if let Some(p) = mailbox_file(kind, target) {
+        let mark = mailbox_file(kind, target).and_then(|p| {
             before_append(kind, &dest, &p, ev);
-        }
+            compact::begin_append(&dest, &p)
+        });
         let meta = dest.metadata().ok();
         let old_size = meta.as_ref().map_or(0, |m| m.len());
         let (old_atime, old_mtime, old_ctime) = meta
@@ -1319,6 +1313,9 @@ impl FlagWordMailbox {
             }
         };
         touch(&dest, atime, old_mtime);
+        if let Some(m) = mark {
+            m.done();
+        }
         drop(dest);
         ld.unlock_shared();
         ev.critical(false);
