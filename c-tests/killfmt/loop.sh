@@ -25,10 +25,12 @@ args() {
         rename)  echo "rename $(name box) $(name renamed)" ;;
     esac
 }
-# the compaction journal library L keeps beside a single-file mailbox
+# the compaction journal and the append marker library L keeps beside a
+# single-file mailbox
 journal() { local w; w=$(where "$1"); echo "$(dirname "$w")/.$(basename "$w").compacting"; }
+marker() { local w; w=$(where "$1"); echo "$(dirname "$w")/.$(basename "$w").appending"; }
 reset() {
-    rm -rf "$(where box)" "$(where src)" "$(where renamed)" "$(journal box)" "$out/repaired"
+    rm -rf "$(where box)" "$(where src)" "$(where renamed)" "$(journal box)" "$(marker box)" "$out/repaired"
     cp -a "$(pwhere box)" "$(where box)"
     [ "$OP" = copy ] && cp -a "$(pwhere src)" "$(where src)"
     :
@@ -53,9 +55,10 @@ check() {
             L "$W/nolose" touch "$(name box)" >> "$out/log" 2>&1 || { echo "library L cannot open it to repair it: $(name box)"; return 1; }
             echo repaired > "$out/repaired"
             O "$W/nolose" sums "$(name box)" > "$out/after" 2>>"$out/log" || { echo "unparseable by the original even after the repair: $(name box)"; return 1; }
-        elif [ -e "$(journal box)" ]; then
-            # Readable, but a compaction journal is left: library L
-            # finishes it at the next open, and that must lose nothing.
+        elif [ -e "$(journal box)" ] || [ -e "$(marker box)" ]; then
+            # Readable, but a compaction journal or an append marker is
+            # left: library L acts on it at the next open, and that must
+            # lose nothing.
             L "$W/nolose" touch "$(name box)" >> "$out/log" 2>&1 || { echo "library L cannot open it to finish the compaction: $(name box)"; return 1; }
             echo repaired > "$out/repaired"
             O "$W/nolose" sums "$(name box)" > "$out/after" 2>>"$out/log" || { echo "unparseable by the original after the compaction was finished: $(name box)"; return 1; }
