@@ -16,14 +16,14 @@
 # kill, or a journal is left, the trial opens it once with library L and
 # then the original must read every message: such trials are counted as
 # "repaired" (and pass if nothing is lost).
-#   KILLFMT_TRIALS=18  KILLFMT_MESSAGES=40  KILLFMT_FORMATS="mbx mix mx mh tenex mtx"
+#   KILLFMT_TRIALS=17  KILLFMT_MESSAGES=40  KILLFMT_FORMATS="mbx mix mx mh tenex mtx"
 #   KILLFMT_OPS="append flags expunge copy" (rename too on request)  OURS_LIB=dir|original
 # Last line: "N passed, M failed".
 set -u
 NL_HERE=$(cd "$(dirname "$0")/../nolose" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$NL_HERE/lib.sh"
-TRIALS=${KILLFMT_TRIALS:-18}
+TRIALS=${KILLFMT_TRIALS:-17}
 NMSG=${KILLFMT_MESSAGES:-40}
 FORMATS=${KILLFMT_FORMATS:-mbx mix mx mh tenex mtx}
 OPS=${KILLFMT_OPS:-append flags expunge copy}
