@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub(crate) mod common;
+pub mod compact;
 pub mod dispatch;
 pub mod dummy;
 pub mod events;

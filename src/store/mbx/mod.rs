@@ -24,6 +24,7 @@ use crate::env::user;
 use crate::message::date::{self, NowFormat};
 use crate::os::lock as sys;
 use crate::store::common::{fail, open_mailbox_file, path_of, s80};
+use crate::store::compact;
 use crate::store::names::LocalName;
 use format::*;
 use std::borrow::Cow;
@@ -178,6 +179,12 @@ impl MbxDriver {
         ev: &mut dyn Events,
     ) -> std::result::Result<Target, Refusal> {
         let (file, path) = probe(name, true, fix_uids, ev)?;
+        if compact::pending(&path) {
+            if let Some(ld) = lockfd(&file, ev) {
+                recover(&file, &path, ev);
+                ld.unlock_shared();
+            }
+        }
         if !flock(&file, sys::LOCK_SH) {
             return Err(Refusal::NotMbx);
         }
@@ -185,6 +192,9 @@ impl MbxDriver {
             flock(&file, sys::LOCK_UN);
             return Err(Refusal::NotMbx);
         };
+        if compact::append_pending(&path) && !compact::pending(&path) {
+            repair_append(&file, &path, ev);
+        }
         let mut t = Target {
             file,
             path,
@@ -357,6 +367,9 @@ impl MbxDriver {
             );
             ok = false;
         }
+        if ok {
+            compact::moved(&file, new.map(|_| &target[..]));
+        }
         flock(&f, sys::LOCK_UN);
         ld.unlock_shared();
         drop(f);
@@ -393,6 +406,7 @@ impl MbxDriver {
             Some(Ok(m)) => m,
         };
         ev.critical(true);
+        let mark = compact::begin_append(&t.file, &t.path);
         let meta = t.file.metadata().ok();
         let old_size = meta.as_ref().map_or(0, |m| m.len());
         let old_mtime = meta.as_ref().map_or(0, |m| m.mtime());
@@ -482,6 +496,9 @@ impl MbxDriver {
             set_times(&t.file, atime, old_mtime);
             None
         };
+        if let Some(m) = mark {
+            m.done();
+        }
         ev.critical(false);
         let _ = &t.path;
         drop(t);
@@ -523,6 +540,60 @@ fn assign_missing_uids(t: &mut Target) -> bool {
             .write_all_at(format!("{:08x}", t.uid_last).as_bytes(), UID_LAST_OFFSET);
     }
     true
+}
+
+/// The warning for a record an appender that died left unfinished at the
+/// end of a mailbox: cut off, or (`later`) left unread until then.
+fn unfinished_text(at: u64, later: bool) -> String {
+    let what = if later {
+        "left unread until the mailbox is opened for writing"
+    } else {
+        "removed"
+    };
+    format!("Unfinished message at the end of the mailbox (at {at}, left by an append that died) {what}")
+}
+
+/// Finishes a compaction a killed process left (`compact::recover`), if
+/// the session is alone on the file; the caller holds the session lock.
+fn recover(file: &File, path: &[u8], ev: &mut dyn Events) {
+    if !flock(file, sys::LOCK_EX | sys::LOCK_NB) {
+        return;
+    }
+    if let Err(e) = compact::recover(file, path) {
+        ev.log(
+            &[
+                b"Unable to finish interrupted compaction: ",
+                &error_text(&e)[..],
+            ]
+            .concat(),
+            Level::Error,
+        );
+    }
+    flock(file, sys::LOCK_UN);
+}
+
+/// The whole length of the record whose first bytes are `b`.
+fn record_len(b: &[u8]) -> Option<u64> {
+    let r = parse_record(b).ok()?;
+    (r.line_len as u64).checked_add(r.size)
+}
+
+/// After an appender died (its marker left, see `compact::begin_append`;
+/// the caller holds the session lock): the record it left unfinished at
+/// the end is cut off.
+fn repair_append(file: &File, path: &[u8], ev: &mut dyn Events) {
+    match compact::repair_append(file, path, 64, record_len) {
+        Ok(Some(at)) => ev.log(unfinished_text(at, false).as_bytes(), Level::Warn),
+        Ok(None) => {}
+        Err(e) => ev.log(
+            &[
+                b"Unable to repair after an interrupted append: ",
+                &error_text(&e)[..],
+            ]
+            .concat(),
+            Level::Error,
+        ),
+    }
 }
 
 /// A source over messages already at hand.
@@ -650,6 +721,12 @@ impl MbxMailbox {
         let Some(ld) = lockfd(&file, ev) else {
             return Err(fail(ev, b"Unable to lock open mailbox"));
         };
+        if !read_only && compact::pending(&path) {
+            recover(&file, &path, ev);
+        }
+        if !read_only && compact::append_pending(&path) && !compact::pending(&path) {
+            repair_append(&file, &path, ev);
+        }
         flock(&file, sys::LOCK_SH);
         ld.unlock_shared();
         let mut mb = MbxMailbox {
@@ -781,7 +858,7 @@ impl MbxMailbox {
     fn parse(&mut self, ev: &mut dyn Events) -> Result<()> {
         let file = self.file()?;
         let meta = file.metadata().map_err(|e| Error::new(error_text(&e)))?;
-        let size = meta.len();
+        let mut size = meta.len();
         if size < self.filesize {
             let text = format!("Mailbox shrank from {} to {}!", self.filesize, size);
             return Err(self.dead(ev, text.as_bytes()));
@@ -834,6 +911,10 @@ impl MbxMailbox {
             let rec = match parse_record(chunk) {
                 Ok(r) => r,
                 Err(e) => {
+                    if self.unfinished_at(curpos, &data[rel..], ev) {
+                        size = curpos;
+                        break;
+                    }
                     let text = record_error(&e, curpos, chunk);
                     return Err(self.dead(ev, &text));
                 }
@@ -843,6 +924,10 @@ impl MbxMailbox {
                 .and_then(|p| p.checked_add(rec.size));
             let end = match end {
                 Some(e) if e <= size && rec.size <= u64::from(u32::MAX) => e,
+                _ if self.unfinished_at(curpos, &data[rel..], ev) => {
+                    size = curpos;
+                    break;
+                }
                 _ => {
                     let text = format!(
                         "Last message (at {}) runs past end of file ({} > {})",
@@ -937,6 +1022,21 @@ impl MbxMailbox {
         ev.exists(self.msgs.len() as u32);
         ev.recent(self.recent_count());
         Ok(())
+    }
+
+    /// A record at `at` that cannot be read, `rest` the bytes from it to
+    /// the end: when an appender that died left it (its marker is there,
+    /// see `compact::unfinished`), the parse ends before it (the next
+    /// open for writing cuts it off); else the mailbox is damaged (false).
+    fn unfinished_at(&mut self, at: u64, rest: &[u8], ev: &mut dyn Events) -> bool {
+        if !compact::append_pending(&self.path)
+            || compact::pending(&self.path)
+            || !compact::unfinished(rest, 64, |l| parse_record(l).is_ok())
+        {
+            return false;
+        }
+        ev.log(unfinished_text(at, true).as_bytes(), Level::Warn);
+        true
     }
 
     /// `mbx_update_header`: rewrites the block from what we know.
@@ -1089,9 +1189,11 @@ impl MbxMailbox {
             ld.unlock_shared();
             return (0, 0);
         };
-        if flock(&file, sys::LOCK_EX | sys::LOCK_NB) {
+        // A compaction journal still waiting (see `recover`): only marks.
+        if !compact::pending(&self.path) && flock(&file, sys::LOCK_EX | sys::LOCK_NB) {
             ev.critical(true);
             let mut delta = 0u64;
+            let mut moves = Vec::new();
             let mut ppos = HDRSIZE as u64;
             let mut pos = HDRSIZE as u64;
             let mut i = 0;
@@ -1113,16 +1215,9 @@ impl MbxMailbox {
                     n += 1;
                 } else {
                     if delta != 0 {
-                        let mut moved = vec![0u8; k as usize];
                         let from = self.msgs[i].offset;
-                        let _ = file.read_exact_at(&mut moved, from);
                         let to = from - delta;
-                        while let Err(e) = file.write_all_at(&moved, to) {
-                            ev.notify(&error_text(&e), Level::Warn);
-                            if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
-                                break;
-                            }
-                        }
+                        moves.push(compact::Move { from, to, len: k });
                         self.msgs[i].offset = to;
                         pos = to + k;
                     } else {
@@ -1136,7 +1231,30 @@ impl MbxMailbox {
                 reclaimed += self.filesize.saturating_sub(pos);
                 self.filesize = pos;
             }
-            let _ = file.set_len(self.filesize);
+            // Through a journal (kill-safe), else in place as the original.
+            match compact::compact(&file, &self.path, &moves, self.filesize) {
+                Ok(true) => {}
+                Ok(false) => {
+                    for m in &moves {
+                        let mut moved = vec![0u8; m.len as usize];
+                        let _ = file.read_exact_at(&mut moved, m.from);
+                        while let Err(e) = file.write_all_at(&moved, m.to) {
+                            ev.notify(&error_text(&e), Level::Warn);
+                            if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
+                                break;
+                            }
+                        }
+                    }
+                    let _ = file.set_len(self.filesize);
+                }
+                Err(e) => {
+                    ev.log(
+                        &[b"Mailbox compaction failed: ", &error_text(&e)[..]].concat(),
+                        Level::Error,
+                    );
+                    ev.disk_error(e.raw_os_error().unwrap_or(0), false);
+                }
+            }
             let _ = file.sync_all();
             ev.critical(false);
             flock(&file, sys::LOCK_SH);
@@ -1582,6 +1700,7 @@ impl MbxMailbox {
             Err(r) => return Err(MBX.refusal(r, target, "copy", ev)),
         };
         ev.critical(true);
+        let mark = compact::begin_append(&t.file, &t.path);
         let meta = t.file.metadata().ok();
         let old_size = meta.as_ref().map_or(0, |m| m.len());
         let old_mtime = meta.as_ref().map_or(0, |m| m.mtime());
@@ -1669,6 +1788,9 @@ impl MbxMailbox {
             now()
         };
         set_times(&t.file, atime, old_mtime);
+        if let Some(m) = mark {
+            m.done();
+        }
         ev.critical(false);
         drop(t);
         match result {

@@ -254,6 +254,17 @@ impl Msg {
     }
 }
 
+/// What `burp` does with one data file.
+enum Burped {
+    /// Every byte is used.
+    Keep,
+    /// Only its tail is unused: (size, new size).
+    Cut(u64, u64),
+    /// Copied to a new file: (its number, its path, end of the last kept
+    /// range, bytes copied).
+    Copied(u64, Vec<u8>, u64, u64),
+}
+
 /// The index and status files, locked, while a session works on them.
 struct Locked {
     index: File,
@@ -1090,6 +1101,12 @@ impl MixMailbox {
         if self.read_only {
             return true;
         }
+        let text = self.index_text();
+        Self::rewrite(index, &text, expand, "index", ev)
+    }
+
+    /// The text of the index file for the messages as they are.
+    fn index_text(&self) -> Vec<u8> {
         let mut text = seq_line(self.indexseq);
         for m in self.msgs.iter().filter(|m| !m.ghost) {
             text.extend_from_slice(&index_line(
@@ -1102,7 +1119,7 @@ impl MixMailbox {
                 m.hsize,
             ));
         }
-        Self::rewrite(index, &text, expand, "index", ev)
+        text
     }
 
     /// `mix_status_update`.
@@ -1110,6 +1127,13 @@ impl MixMailbox {
         if self.read_only {
             return true;
         }
+        let text = self.status_text();
+        Self::rewrite(status, &text, expand, "status", ev)
+    }
+
+    /// The text of the status file (messages without a modseq get the
+    /// file's).
+    fn status_text(&mut self) -> Vec<u8> {
         let mut text = seq_line(self.statusseq);
         for m in self.msgs.iter_mut() {
             if m.modseq == 0 {
@@ -1124,7 +1148,51 @@ impl MixMailbox {
                 }));
             }
         }
-        Self::rewrite(status, &text, expand, "status", ev)
+        text
+    }
+
+    /// Replaces control file `suffix` as a whole: the new text goes to a
+    /// new file beside it, is synced, and is renamed over the old one, so
+    /// that a process killed at any point leaves either file complete.
+    /// Only for a session holding the metadata file exclusively (no other
+    /// process can hold the old file open then).
+    fn replace(&self, suffix: &[u8], text: &[u8], ev: &mut dyn Events) -> bool {
+        let path = self.path(suffix);
+        let tmp = cat(&[&path, b".new"]);
+        let mode = fs::metadata(os(&path)).map_or(0o600, |m| m.mode() & 0o7777);
+        let _ = fs::remove_file(os(&tmp));
+        let r = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(os(&tmp))
+            .and_then(|f| {
+                let _ = f.set_permissions(fs::Permissions::from_mode(mode));
+                f.write_all_at(text, 0)?;
+                f.sync_all()
+            })
+            .and_then(|()| fs::rename(os(&tmp), os(&path)));
+        match r {
+            Ok(()) => true,
+            Err(e) => {
+                let _ = fs::remove_file(os(&tmp));
+                let what = String::from_utf8_lossy(suffix).into_owned();
+                let t = cat(&[
+                    format!("Error updating mix {what} file: ").as_bytes(),
+                    cut(&error_text(&e), 80),
+                ]);
+                ev.log(&t, Level::Error);
+                false
+            }
+        }
+    }
+
+    /// Syncs the mailbox directory (after renames and new files).
+    fn sync_dir(&self) {
+        if let Ok(d) = File::open(os(&self.dir)) {
+            let _ = d.sync_all();
+        }
     }
 
     /// `mix_expunge`.
@@ -1167,15 +1235,16 @@ impl MixMailbox {
                         .meta
                         .as_ref()
                         .is_some_and(|f| flock(f, sys::LOCK_EX | sys::LOCK_NB, ev));
+                    let mut written = false;
                     if exclusive {
-                        ok = self.burp(&mut reclaimed, ev);
+                        (ok, written) = self.burp(&mut reclaimed, nexp > 0, ev);
                         if let Some(f) = self.meta.as_ref() {
                             if !flock(f, sys::LOCK_SH | sys::LOCK_NB, ev) {
                                 ev.log(b"Unable to re-acquire metadata shared lock!", Level::Error);
                             }
                         }
                     }
-                    if nexp > 0 || reclaimed > 0 {
+                    if !written && (nexp > 0 || reclaimed > 0) {
                         self.indexseq = modseq(self.indexseq);
                         if self.index_update(&locked.index, false, ev) {
                             self.statusseq = modseq(self.statusseq);
@@ -1205,9 +1274,18 @@ impl MixMailbox {
         Ok(nexp)
     }
 
-    /// The burp part of `mix_expunge`: with the session alone on the
-    /// mailbox, cuts what no message uses out of each data file.
-    fn burp(&mut self, reclaimed: &mut u64, ev: &mut dyn Events) -> bool {
+    /// The burp part of `mix_expunge`, with the session alone on the
+    /// mailbox (metadata file locked exclusively), ordered so that a kill
+    /// at any point loses nothing: the messages kept from a data file with
+    /// holes are copied to a new data file, which is synced; then the index
+    /// and status files are replaced whole (`replace`) to name the new
+    /// files; only then are old data files removed and files that only lose
+    /// their tail cut. Killed before the index is replaced, the old index
+    /// still names the old, untouched data files (the new file is unused and
+    /// goes at the next burp); killed after, the new index names complete
+    /// files. `changed`: messages were expunged. Returns (success, index
+    /// and status written).
+    fn burp(&mut self, reclaimed: &mut u64, changed: bool, ev: &mut dyn Events) -> (bool, bool) {
         let mut files: Vec<(u64, Vec<u8>)> = match fs::read_dir(os(&self.dir)) {
             Ok(rd) => rd
                 .filter_map(|e| e.ok())
@@ -1220,7 +1298,7 @@ impl MixMailbox {
         };
         if files.is_empty() {
             ev.log(b"No mix message files found during expunge", Level::Warn);
-            return true;
+            return (true, false);
         }
         files.sort_by_key(|f| f.0);
         // Ranges kept in each file, in file order.
@@ -1229,7 +1307,7 @@ impl MixMailbox {
             let Ok(k) = files.binary_search_by_key(&m.file, |f| f.0) else {
                 let t = format!("Can't locate mix message file {:08x}", m.file);
                 ev.log(t.as_bytes(), Level::Error);
-                return false;
+                return (false, false);
             };
             let set = &mut ranges[k];
             let start = m.pos;
@@ -1238,67 +1316,194 @@ impl MixMailbox {
                 Some(last) if start < last.1 => {
                     let t = format!("Backwards-running mix index {} < {}", start, last.1);
                     ev.log(t.as_bytes(), Level::Error);
-                    return false;
+                    return (false, false);
                 }
                 Some(last) if start == last.1 => last.1 = start + len,
                 _ => set.push((start, start + len)),
             }
         }
+        // What to do to the old files once the new index is in place.
+        let mut removes: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        let mut cuts: Vec<(Vec<u8>, Vec<u8>, u64)> = Vec::new();
+        let mut made: Vec<Vec<u8>> = Vec::new();
+        let mut moved = false;
+        // (new number, its path, old number, its path): the copies take
+        // the old names back at the end.
+        let mut renames: Vec<(u64, Vec<u8>, u64, Vec<u8>)> = Vec::new();
+        let mut fresh = files.last().map_or(0, |f| f.0).max(self.newmsg);
+        let saved: Vec<(u64, u64)> = self.msgs.iter().map(|m| (m.file, m.pos)).collect();
         let mut ok = true;
         for (k, (number, name)) in files.iter().enumerate() {
-            if !ok {
-                break;
-            }
             let path = data_path(&self.dir, *number);
-            if !ranges[k].is_empty() {
-                ok = self.burp_file(*number, name, &path, &ranges[k], reclaimed, ev);
-            } else {
-                let r = if *number == self.newmsg {
-                    fs::OpenOptions::new()
-                        .write(true)
-                        .open(os(&path))
-                        .and_then(|f| f.set_len(0))
+            let set = &ranges[k];
+            if set.is_empty() {
+                if *number == self.newmsg {
+                    cuts.push((path, name.clone(), 0));
                 } else {
-                    fs::remove_file(os(&path))
-                };
-                if let Err(e) = r {
-                    let t = cat(&[
-                        b"Can't delete empty message file ",
-                        cut(name, 80),
-                        b": ",
-                        cut(&error_text(&e), 80),
-                    ]);
-                    ev.log(&t, Level::Warn);
+                    removes.push((path, name.clone()));
+                }
+                continue;
+            }
+            match self.burp_copy(name, &path, set, &mut fresh, ev) {
+                Err(()) => {
+                    ok = false;
+                    break;
+                }
+                Ok(Burped::Keep) => {}
+                Ok(Burped::Cut(size, end)) => {
+                    *reclaimed += size - end;
+                    cuts.push((path, name.clone(), end));
+                }
+                Ok(Burped::Copied(to, newpath, last_end, total)) => {
+                    *reclaimed += last_end.saturating_sub(total);
+                    let mut at = 0u64;
+                    for m in self.msgs.iter_mut().filter(|m| m.file == *number) {
+                        m.file = to;
+                        m.pos = at;
+                        at = at.saturating_add(m.hoff.saturating_add(m.size));
+                    }
+                    made.push(newpath.clone());
+                    renames.push((to, newpath, *number, path.clone()));
+                    removes.push((path, name.clone()));
+                    moved = true;
                 }
             }
         }
-        ok
+        if !ok {
+            // Nothing names the new files yet.
+            for p in &made {
+                let _ = fs::remove_file(os(p));
+            }
+            for (m, (file, pos)) in self.msgs.iter_mut().zip(saved) {
+                m.file = file;
+                m.pos = pos;
+            }
+            return (false, false);
+        }
+        self.data = None;
+        if !(changed || moved || *reclaimed > 0) {
+            return (true, false);
+        }
+        if !made.is_empty() {
+            self.sync_dir();
+        }
+        self.indexseq = modseq(self.indexseq);
+        let text = self.index_text();
+        if !self.replace(b"index", &text, ev) {
+            // The old index stays: so do the old files.
+            for p in &made {
+                let _ = fs::remove_file(os(p));
+            }
+            for (m, (file, pos)) in self.msgs.iter_mut().zip(saved) {
+                m.file = file;
+                m.pos = pos;
+            }
+            return (false, false);
+        }
+        self.statusseq = modseq(self.statusseq);
+        let text = self.status_text();
+        let status_ok = self.replace(b"status", &text, ev);
+        self.sync_dir();
+        for (path, name) in removes {
+            if let Err(e) = fs::remove_file(os(&path)) {
+                let t = cat(&[
+                    b"Can't delete empty message file ",
+                    cut(&name, 80),
+                    b": ",
+                    cut(&error_text(&e), 80),
+                ]);
+                ev.log(&t, Level::Warn);
+            }
+        }
+        for (path, name, end) in cuts {
+            // A file emptied that is also a copy's second name (left by a
+            // kill in `rename_back`) is replaced, not cut.
+            let shared = fs::metadata(os(&path)).is_ok_and(|m| m.nlink() > 1);
+            let r = if shared && end == 0 {
+                fs::remove_file(os(&path)).and_then(|()| {
+                    fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .mode(0o600)
+                        .open(os(&path))
+                        .map(|_| ())
+                })
+            } else {
+                fs::OpenOptions::new()
+                    .write(true)
+                    .open(os(&path))
+                    .and_then(|f| f.set_len(end))
+            };
+            if let Err(e) = r {
+                let what = if end == 0 {
+                    "Can't delete empty message file "
+                } else {
+                    "Error truncating mix message file "
+                };
+                let t = cat(&[
+                    what.as_bytes(),
+                    cut(&name, 80),
+                    b": ",
+                    cut(&error_text(&e), 80),
+                ]);
+                ev.log(&t, Level::Warn);
+            }
+        }
+        if status_ok && !renames.is_empty() {
+            self.rename_back(&renames, ev);
+        }
+        (status_ok, true)
     }
 
-    /// `mix_burp`: one data file.
-    fn burp_file(
+    /// The end of `burp`: each compacted copy takes its old file's name
+    /// (and number) back, so that the files are named as the original
+    /// names them: a second name (hard link) for the copy, the index
+    /// replaced again to use it, then the copy's own name removed. A kill
+    /// in between leaves two names for one file, the index naming either.
+    fn rename_back(&mut self, renames: &[(u64, Vec<u8>, u64, Vec<u8>)], ev: &mut dyn Events) {
+        let mut linked = Vec::new();
+        for (to, newpath, number, path) in renames {
+            if fs::hard_link(os(newpath), os(path)).is_ok() {
+                linked.push((*to, newpath, *number));
+            }
+        }
+        if linked.is_empty() {
+            return;
+        }
+        self.sync_dir();
+        for m in self.msgs.iter_mut() {
+            if let Some(l) = linked.iter().find(|l| l.0 == m.file) {
+                m.file = l.2;
+            }
+        }
+        self.indexseq = modseq(self.indexseq);
+        let text = self.index_text();
+        if !self.replace(b"index", &text, ev) {
+            // The index still names the copies: keep their names.
+            for m in self.msgs.iter_mut() {
+                if let Some(l) = linked.iter().find(|l| l.2 == m.file) {
+                    m.file = l.0;
+                }
+            }
+            return;
+        }
+        for (_, newpath, _) in linked {
+            let _ = fs::remove_file(os(newpath));
+        }
+        self.data = None;
+    }
+
+    /// One data file of `burp`: checks the kept ranges `set` against the
+    /// file and, when they leave holes, copies them to a new data file
+    /// (number after `fresh`), synced.
+    fn burp_copy(
         &mut self,
-        number: u64,
         name: &[u8],
         path: &[u8],
         set: &[(u64, u64)],
-        reclaimed: &mut u64,
+        fresh: &mut u64,
         ev: &mut dyn Events,
-    ) -> bool {
-        let short = |size: u64, ev: &mut dyn Events| -> bool {
-            for r in set {
-                if r.1 > size {
-                    let t = cat(&[
-                        b"Unexpected short mix message file ",
-                        cut(path, 80),
-                        format!(" {} < {}", size, r.1).as_bytes(),
-                    ]);
-                    ev.log(&t, Level::Error);
-                    return true;
-                }
-            }
-            false
-        };
+    ) -> std::result::Result<Burped, ()> {
         let errtext = |what: &str, e: &io::Error| -> Vec<u8> {
             cat(&[
                 what.as_bytes(),
@@ -1307,122 +1512,112 @@ impl MixMailbox {
                 cut(&error_text(e), 80),
             ])
         };
-        if set.len() == 1 && set[0].0 == 0 {
-            let size = match fs::metadata(os(path)) {
-                Ok(m) => m.len(),
-                Err(e) => {
-                    ev.log(
-                        &errtext("Error in stat of mix message file ", &e),
-                        Level::Error,
-                    );
-                    return false;
-                }
-            };
-            if short(size, ev) {
-                return false;
-            }
-            if set[0].1 == size {
-                return true;
-            }
-            let r = fs::OpenOptions::new()
-                .write(true)
-                .open(os(path))
-                .and_then(|f| f.set_len(set[0].1));
-            return match r {
-                Ok(()) => {
-                    *reclaimed += size - set[0].1;
-                    true
-                }
-                Err(e) => {
-                    ev.log(
-                        &errtext("Error truncating mix message file ", &e),
-                        Level::Error,
-                    );
-                    false
-                }
-            };
-        }
-        let f = match fs::OpenOptions::new().read(true).write(true).open(os(path)) {
+        let f = match fs::File::open(os(path)) {
             Ok(f) => f,
             Err(e) => {
                 ev.log(
                     &errtext("Error opening mix message file ", &e),
                     Level::Error,
                 );
-                return false;
+                return Err(());
             }
         };
-        let size = match f.metadata() {
-            Ok(m) => m.len(),
+        let md = match f.metadata() {
+            Ok(m) => m,
             Err(e) => {
                 ev.log(
                     &errtext("Error in stat of mix message file ", &e),
                     Level::Error,
                 );
-                return false;
+                return Err(());
             }
         };
-        if short(size, ev) {
-            return false;
+        let size = md.len();
+        for r in set {
+            if r.1 > size {
+                let t = cat(&[
+                    b"Unexpected short mix message file ",
+                    cut(path, 80),
+                    format!(" {} < {}", size, r.1).as_bytes(),
+                ]);
+                ev.log(&t, Level::Error);
+                return Err(());
+            }
+        }
+        if set.len() == 1 && set[0].0 == 0 {
+            return Ok(if set[0].1 == size {
+                Burped::Keep
+            } else {
+                Burped::Cut(size, set[0].1)
+            });
         }
         for r in set {
             let mut tok = [0u8; 5];
             if f.read_exact_at(&mut tok, r.0).is_err() || tok != MSGTOK {
                 let t = format!("Bad message token in mix message file at {}", r.0);
                 ev.log(t.as_bytes(), Level::Error);
-                return false;
+                return Err(());
             }
         }
-        let mut wpos = 0u64;
-        let mut rpos = 0u64;
-        let mut buf = vec![0u8; 65536];
-        for r in set {
-            rpos = r.0;
-            let mut left = r.1 - r.0;
-            while left > 0 {
-                let n = left.min(buf.len() as u64) as usize;
-                if rpos != wpos {
-                    let mut tries = 0;
-                    loop {
-                        let res = f
-                            .read_exact_at(&mut buf[..n], rpos)
-                            .and_then(|_| f.write_all_at(&buf[..n], wpos));
-                        match res {
-                            Ok(()) => break,
-                            Err(e) => {
-                                let errno = e.raw_os_error().unwrap_or(libc_eio());
-                                ev.notify(&error_text(&e), Level::Warn);
-                                tries += 1;
-                                if ev.disk_error(errno, true) && tries > 5 {
-                                    return false;
-                                }
-                            }
-                        }
-                    }
+        let mode = md.mode() & 0o7777;
+        let mut made = None;
+        for _ in 0..1000 {
+            *fresh = modseq(*fresh);
+            let p = data_path(&self.dir, *fresh);
+            match fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .mode(mode)
+                .open(os(&p))
+            {
+                Ok(t) => {
+                    let _ = t.set_permissions(fs::Permissions::from_mode(mode));
+                    made = Some((t, p));
+                    break;
                 }
-                rpos += n as u64;
-                wpos += n as u64;
-                left -= n as u64;
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    ev.log(
+                        &errtext("Error creating mix message file for ", &e),
+                        Level::Error,
+                    );
+                    return Err(());
+                }
             }
         }
-        match f.set_len(wpos) {
-            Ok(()) => *reclaimed += rpos - wpos,
-            Err(e) => ev.log(
-                &errtext("Error truncating mix message file ", &e),
-                Level::Warn,
-            ),
+        let Some((t, newpath)) = made else {
+            ev.log(b"Error creating mix message file", Level::Error);
+            return Err(());
+        };
+        let mut wpos = 0u64;
+        let mut buf = vec![0u8; 65536];
+        let mut copy = || -> io::Result<()> {
+            for r in set {
+                let mut rpos = r.0;
+                while rpos < r.1 {
+                    let n = (r.1 - rpos).min(buf.len() as u64) as usize;
+                    f.read_exact_at(&mut buf[..n], rpos)?;
+                    t.write_all_at(&buf[..n], wpos)?;
+                    rpos += n as u64;
+                    wpos += n as u64;
+                }
+            }
+            t.sync_all()
+        };
+        if let Err(e) = copy() {
+            let errno = e.raw_os_error().unwrap_or(libc_eio());
+            ev.notify(&error_text(&e), Level::Warn);
+            ev.disk_error(errno, false);
+            ev.log(
+                &errtext("Error writing compacted copy of mix message file ", &e),
+                Level::Error,
+            );
+            let _ = fs::remove_file(os(&newpath));
+            return Err(());
         }
-        let mut at = 0u64;
-        for m in self.msgs.iter_mut().filter(|m| m.file == number) {
-            m.pos = at;
-            at = at.saturating_add(m.hoff.saturating_add(m.size));
-        }
-        if at != wpos {
-            ev.log(b"burp size consistency check!", Level::Error);
-            return false;
-        }
-        self.data = None;
-        true
+        let last_end = set.last().map_or(0, |r| r.1);
+        Ok(Burped::Copied(*fresh, newpath, last_end, wpos))
     }
 
     /// `mix_data_open`: the data file new messages go to, and its size.

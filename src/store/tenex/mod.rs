@@ -27,6 +27,7 @@ use crate::message::date::{self, NowFormat};
 use crate::message::encoding::to_crlf;
 use crate::os::lock as sys;
 use crate::store::common::{cat, fail as failed, open_mailbox_file, path_of, s80 as c80};
+use crate::store::compact;
 use crate::store::names::LocalName;
 use crate::store::snarf::Silent;
 pub use format::Kind;
@@ -301,6 +302,9 @@ impl FlagWordDriver {
                 }
             }
         }
+        if ok {
+            compact::moved(&file, new.map(|_| &target[..]));
+        }
         flock(&f, sys::LOCK_UN);
         drop(f);
         ld.unlock_shared();
@@ -336,8 +340,16 @@ impl FlagWordDriver {
         };
         let opened =
             mailbox_file(kind, name).ok_or_else(|| std::io::Error::from_raw_os_error(libc::EINVAL));
-        let file = match opened.and_then(|p| fs::OpenOptions::new().append(true).open(path_of(&p)))
-        {
+        let apath = opened.as_ref().map(|p| p.clone()).unwrap_or_default();
+        let file = match opened.and_then(|p| {
+            let o = |read| {
+                fs::OpenOptions::new()
+                    .read(read)
+                    .append(true)
+                    .open(path_of(&p))
+            };
+            o(true).or_else(|_| o(false))
+        }) {
             Ok(f) => f,
             Err(e) => {
                 return Err(failed(
@@ -353,6 +365,12 @@ impl FlagWordDriver {
         };
         let Some(ld) = ld else {
             return Err(failed(ev, b"Unable to lock append mailbox"));
+        };
+        let mark = if apath.is_empty() {
+            None
+        } else {
+            before_append(kind, &file, &apath, ev);
+            compact::begin_append(&file, &apath)
         };
         ev.critical(true);
         let meta = file.metadata().ok();
@@ -425,6 +443,9 @@ impl FlagWordDriver {
             }
         };
         touch(&file, atime, old_mtime);
+        if let Some(m) = mark {
+            m.done();
+        }
         drop(file);
         ld.unlock_shared();
         ev.critical(false);
@@ -435,6 +456,66 @@ impl FlagWordDriver {
             );
         }
         result
+    }
+}
+
+/// The warning for a record an appender that died left unfinished at the
+/// end of a mailbox: cut off, or (`later`) left unread until then.
+fn unfinished_text(at: u64, later: bool) -> String {
+    let what = if later {
+        "left unread until the mailbox is opened for writing"
+    } else {
+        "removed"
+    };
+    format!("Unfinished message at the end of the mailbox (at {at}, left by an append that died) {what}")
+}
+
+/// Finishes a compaction a killed process left (`compact::recover`), if
+/// the session is alone on the file; the caller holds the session lock
+/// exclusively. Leaves the file's `flock` shared.
+fn recover(file: &File, path: &[u8], ev: &mut dyn Events) {
+    if flock(file, sys::LOCK_EX | sys::LOCK_NB) {
+        if let Err(e) = compact::recover(file, path) {
+            ev.log(
+                &cat(&[b"Unable to finish interrupted compaction: ", &os_error(&e)]),
+                Level::Error,
+            );
+        }
+    }
+    flock(file, sys::LOCK_SH);
+}
+
+/// After an appender died (its marker left, see `compact::begin_append`;
+/// the caller holds the session lock exclusively): the record it left
+/// unfinished at the end is cut off.
+fn repair_append(kind: Kind, file: &File, path: &[u8], ev: &mut dyn Events) {
+    let len = |b: &[u8]| {
+        let r = parse_record(kind, b).ok()?;
+        (r.line_len as u64).checked_add(r.size)
+    };
+    match compact::repair_append(file, path, LINE_PEEK, len) {
+        Ok(Some(at)) => ev.log(unfinished_text(at, false).as_bytes(), Level::Warn),
+        Ok(None) => {}
+        Err(e) => ev.log(
+            &cat(&[
+                b"Unable to repair after an interrupted append: ",
+                &os_error(&e),
+            ]),
+            Level::Error,
+        ),
+    }
+}
+
+/// Before an append or copy (session lock held exclusively, `flock`
+/// shared): finishes an interrupted compaction, then cuts off a record an
+/// appender that died left unfinished at the end, so that the new
+/// messages follow the last complete one.
+fn before_append(kind: Kind, file: &File, path: &[u8], ev: &mut dyn Events) {
+    if compact::pending(path) {
+        recover(file, path, ev);
+    }
+    if compact::append_pending(path) && !compact::pending(path) {
+        repair_append(kind, file, path, ev);
     }
 }
 
@@ -610,6 +691,8 @@ pub struct FlagWordMailbox {
     /// A `mail_flag` is under way (its per-message calls began): the
     /// writes are flushed once by the driver's flag slot.
     flag_pending: bool,
+    /// The last parse stopped at a record left unfinished at the end.
+    unfinished_tail: bool,
 }
 
 impl FlagWordMailbox {
@@ -637,6 +720,12 @@ impl FlagWordMailbox {
                 return Err(failed(ev, &cat(&[b"Can't open mailbox: ", &text])));
             }
         };
+        if !read_only && (compact::pending(&path) || compact::append_pending(&path)) {
+            if let Some(ld) = session(&file, sys::LOCK_EX, ev) {
+                before_append(kind, &file, &path, ev);
+                ld.unlock_shared();
+            }
+        }
         let Some(ld) = session(&file, sys::LOCK_SH, ev) else {
             return Err(failed(ev, b"Unable to lock open mailbox"));
         };
@@ -659,6 +748,7 @@ impl FlagWordMailbox {
             mustcheck: false,
             shouldcheck: false,
             flag_pending: false,
+            unfinished_tail: false,
         };
         let alive = mb.ping(ev)?;
         if !alive || mb.file.is_none() {
@@ -703,7 +793,7 @@ impl FlagWordMailbox {
         let Some(file) = self.file.as_ref() else {
             return Err(Error::reported());
         };
-        let size = file.metadata().map_or(0, |m| m.len());
+        let mut size = file.metadata().map_or(0, |m| m.len());
         if size < self.filesize {
             let text = format!("Mailbox shrank from {} to {}!", self.filesize, size);
             return Err(self.dead(ev, text.as_bytes()));
@@ -729,6 +819,10 @@ impl FlagWordMailbox {
             let rec = match parse_record(self.kind, chunk) {
                 Ok(r) => r,
                 Err(e) => {
+                    if self.unfinished_at(curpos, &data[rel..], ev) {
+                        size = curpos;
+                        break;
+                    }
                     let text = self.record_error(&e, curpos, chunk.len());
                     return Err(self.dead(ev, &text));
                 }
@@ -751,6 +845,10 @@ impl FlagWordMailbox {
                 .checked_add(rec.line_len as u64)
                 .and_then(|p| p.checked_add(rec.size))
                 .is_none();
+            if sum > size && !wrapped && self.unfinished_at(curpos, &data[rel..], ev) {
+                size = curpos;
+                break;
+            }
             if sum > size || (wrapped && sum <= curpos) {
                 let text =
                     format!("Last message (at {curpos}) runs past end of file ({sum} > {size})");
@@ -810,6 +908,42 @@ impl FlagWordMailbox {
         ev.exists(self.msgs.len() as u32);
         ev.recent(self.recent_count());
         Ok(())
+    }
+
+    /// A record at `at` that cannot be read, `rest` the bytes from it to
+    /// the end: when an appender that died left it (its marker is there,
+    /// see `compact::unfinished`), the parse ends before it (`ping` then
+    /// cuts it off under the exclusive lock); else the mailbox is damaged
+    /// (false).
+    fn unfinished_at(&mut self, at: u64, rest: &[u8], ev: &mut dyn Events) -> bool {
+        let kind = self.kind;
+        if !compact::append_pending(&self.path)
+            || compact::pending(&self.path)
+            || !compact::unfinished(rest, LINE_PEEK, |l| parse_record(kind, l).is_ok())
+        {
+            return false;
+        }
+        if !self.unfinished_tail {
+            ev.log(unfinished_text(at, true).as_bytes(), Level::Warn);
+        }
+        self.unfinished_tail = true;
+        true
+    }
+
+    /// Cuts off the unfinished record `parse` found after the last message.
+    fn cut_tail(&mut self, ev: &mut dyn Events) {
+        self.unfinished_tail = false;
+        let Some(file) = self.file.as_ref() else {
+            return;
+        };
+        let Some(ld) = session(file, sys::LOCK_EX, ev) else {
+            return;
+        };
+        if !compact::pending(&self.path) {
+            repair_append(self.kind, file, &self.path, ev);
+            self.filetime = self.mtime();
+        }
+        ld.unlock_shared();
     }
 
     /// The keywords of `kw` that the user has configured.
@@ -1125,6 +1259,10 @@ impl FlagWordMailbox {
             ev.critical(false);
             return Err(failed(ev, b"Unable to lock copy mailbox"));
         };
+        let mark = mailbox_file(kind, target).and_then(|p| {
+            before_append(kind, &dest, &p, ev);
+            compact::begin_append(&dest, &p)
+        });
         let meta = dest.metadata().ok();
         let old_size = meta.as_ref().map_or(0, |m| m.len());
         let (old_atime, old_mtime, old_ctime) = meta
@@ -1175,6 +1313,9 @@ impl FlagWordMailbox {
             }
         };
         touch(&dest, atime, old_mtime);
+        if let Some(m) = mark {
+            m.done();
+        }
         drop(dest);
         ld.unlock_shared();
         ev.critical(false);
@@ -1205,6 +1346,7 @@ impl FlagWordMailbox {
         };
         let mut n = 0u32;
         let mut delta = 0u64;
+        let mut moves = Vec::new();
         let mut i = 0;
         while i < self.msgs.len() {
             self.refresh(i, ev);
@@ -1224,21 +1366,41 @@ impl FlagWordMailbox {
             }
             if delta != 0 {
                 let from = self.msgs[i].offset;
-                let mut moved = vec![0u8; k as usize];
-                let _ = file.read_exact_at(&mut moved, from);
-                while let Err(e) = file.write_all_at(&moved, from - delta) {
-                    ev.notify(&os_error(&e), Level::Warn);
-                    if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
-                        break;
-                    }
-                }
+                moves.push(compact::Move {
+                    from,
+                    to: from - delta,
+                    len: k,
+                });
                 self.msgs[i].offset -= delta;
             }
             i += 1;
         }
         if n != 0 {
             self.filesize -= delta;
-            let _ = file.set_len(self.filesize);
+            // Through a journal (kill-safe), else in place as the original.
+            match compact::compact(file, &self.path, &moves, self.filesize) {
+                Ok(true) => {}
+                Ok(false) => {
+                    for m in &moves {
+                        let mut moved = vec![0u8; m.len as usize];
+                        let _ = file.read_exact_at(&mut moved, m.from);
+                        while let Err(e) = file.write_all_at(&moved, m.to) {
+                            ev.notify(&os_error(&e), Level::Warn);
+                            if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
+                                break;
+                            }
+                        }
+                    }
+                    let _ = file.set_len(self.filesize);
+                }
+                Err(e) => {
+                    ev.log(
+                        &cat(&[b"Mailbox compaction failed: ", &os_error(&e)]),
+                        Level::Error,
+                    );
+                    ev.disk_error(e.raw_os_error().unwrap_or(0), false);
+                }
+            }
             ev.log(format!("Expunged {n} messages").as_bytes(), Level::Info);
         } else {
             ev.log(b"No messages deleted, so no update needed", Level::Info);
@@ -1393,6 +1555,9 @@ impl Mailbox for FlagWordMailbox {
                 alive = self.parse(ev).is_ok();
                 ld.unlock_shared();
             }
+            if alive && !self.read_only && self.unfinished_tail {
+                self.cut_tail(ev);
+            }
         }
         if self.file.is_some() && self.inbox && !self.read_only {
             self.snarf(ev);
@@ -1451,6 +1616,18 @@ impl Mailbox for FlagWordMailbox {
                 b"Can't expunge because mailbox is in use by another process",
                 Level::Error,
             );
+            ld.unlock_shared();
+            return Ok(0);
+        }
+        if compact::pending(&self.path) {
+            // Left by a writer that died and not finished (another process
+            // had the file open): compacting over it would lose its copy.
+            recover(&file, &self.path, ev);
+            ev.log(
+                b"Can't expunge: an interrupted compaction of this mailbox was just finished, try again",
+                Level::Error,
+            );
+            self.abort();
             ld.unlock_shared();
             return Ok(0);
         }

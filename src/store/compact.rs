@@ -1,0 +1,597 @@
+//! Compaction of the single-file formats with length-prefixed records
+//! (mbx, tenex, mtx) that survives the process being killed at any point.
+//!
+//! The original moves the kept messages down over the expunged ones in
+//! place: a process killed part-way leaves a message overwritten by the
+//! start of the next one, and since every record says how long it is, the
+//! file no longer parses after that point. Here the bytes that will end
+//! up from the first moved message to the new end of the file (the
+//! "image") are first written to a journal file beside the mailbox
+//! (`.NAME.compacting`), synced, and only then copied into place; the file
+//! is then cut and the journal removed. The mailbox keeps its inode (its
+//! session lock is named after it, and appenders of the original wait on
+//! that lock holding the file open).
+//!
+//! A session that opens the mailbox for writing and finds a journal
+//! finishes the work (`recover`): a complete journal is copied into place
+//! again (messages appended after the kill, past the old end, are kept
+//! after the image); an incomplete one (killed while writing it) is
+//! removed, the mailbox having not been touched yet.
+
+use std::fs::{self, File};
+use std::io;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::path::Path;
+
+/// One kept message moving down: `len` bytes from `from` to `to`.
+#[derive(Clone, Copy, Debug)]
+pub struct Move {
+    pub from: u64,
+    pub to: u64,
+    pub len: u64,
+}
+
+const MAGIC: &[u8] = b"c-client mailbox compaction journal 1\n";
+/// The journal's header: the magic line, then the image's place, its
+/// length, the mailbox size before, the image's hash, and the mailbox
+/// file's device and inode (a journal never goes to another file of the
+/// same name), fixed width.
+const HEADER_LEN: u64 = MAGIC.len() as u64 + 20 + 1 + 20 + 1 + 20 + 1 + 16 + 1 + 20 + 1 + 20 + 1;
+const CHUNK: usize = 1 << 16;
+
+fn os(p: &[u8]) -> &Path {
+    Path::new(std::ffi::OsStr::from_bytes(p))
+}
+
+/// The journal of the mailbox file at `path`.
+pub fn journal_path(path: &[u8]) -> Vec<u8> {
+    let (dir, base) = match path.iter().rposition(|&c| c == b'/') {
+        Some(i) => (&path[..=i], &path[i + 1..]),
+        None => (&b""[..], path),
+    };
+    [dir, b".", base, b".compacting"].concat()
+}
+
+/// Whether a journal is left for the mailbox at `path`.
+pub fn pending(path: &[u8]) -> bool {
+    fs::symlink_metadata(os(&journal_path(path))).is_ok()
+}
+
+/// The mailbox file at `path` was renamed to `to` (or deleted, None): its
+/// journal, if any, follows it.
+pub fn moved(path: &[u8], to: Option<&[u8]>) {
+    for which in 0..2 {
+        let f = |p: &[u8]| {
+            if which == 0 {
+                journal_path(p)
+            } else {
+                marker_path(p)
+            }
+        };
+        let j = f(path);
+        if fs::symlink_metadata(os(&j)).is_err() {
+            continue;
+        }
+        match to {
+            Some(t) => {
+                let _ = fs::rename(os(&j), os(&f(t)));
+            }
+            None => {
+                let _ = fs::remove_file(os(&j));
+            }
+        }
+    }
+}
+
+/// FNV-1a, 64 bits.
+struct Hash(u64);
+
+impl Hash {
+    fn new() -> Self {
+        Hash(0xcbf2_9ce4_8422_2325)
+    }
+    fn add(&mut self, data: &[u8]) {
+        for &b in data {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+fn header(at: u64, len: u64, old_size: u64, hash: u64, id: (u64, u64)) -> Vec<u8> {
+    let mut h = MAGIC.to_vec();
+    h.extend_from_slice(
+        format!(
+            "{at:020} {len:020} {old_size:020} {hash:016x} {:020} {:020}\n",
+            id.0, id.1
+        )
+        .as_bytes(),
+    );
+    h
+}
+
+/// The device and inode of a file.
+fn file_id(f: &File) -> io::Result<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = f.metadata()?;
+    Ok((m.dev(), m.ino()))
+}
+
+/// A journal's header.
+struct Header {
+    at: u64,
+    len: u64,
+    old_size: u64,
+    hash: u64,
+    id: (u64, u64),
+}
+
+fn parse_header(h: &[u8]) -> Option<Header> {
+    let rest = h.strip_prefix(MAGIC)?;
+    let text = std::str::from_utf8(rest.strip_suffix(b"\n")?).ok()?;
+    let mut it = text.split(' ');
+    let at = it.next()?.parse().ok()?;
+    let len = it.next()?.parse().ok()?;
+    let old_size = it.next()?.parse().ok()?;
+    let hash = u64::from_str_radix(it.next()?, 16).ok()?;
+    let dev = it.next()?.parse().ok()?;
+    let ino = it.next()?.parse().ok()?;
+    if it.next().is_some() {
+        return None;
+    }
+    Some(Header {
+        at,
+        len,
+        old_size,
+        hash,
+        id: (dev, ino),
+    })
+}
+
+fn sync_dir_of(path: &[u8]) {
+    let dir = match path.iter().rposition(|&c| c == b'/') {
+        Some(0) => &b"/"[..],
+        Some(i) => &path[..i],
+        None => &b"."[..],
+    };
+    if let Ok(d) = File::open(os(dir)) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Copies the journal's image (`len` bytes after the header) to `at` in
+/// the mailbox.
+fn put_image(file: &File, journal: &File, at: u64, len: u64) -> io::Result<()> {
+    let mut buf = vec![0u8; CHUNK];
+    let mut done = 0u64;
+    while done < len {
+        let n = (len - done).min(CHUNK as u64) as usize;
+        journal.read_exact_at(&mut buf[..n], HEADER_LEN + done)?;
+        file.write_all_at(&buf[..n], at + done)?;
+        done += n as u64;
+    }
+    Ok(())
+}
+
+/// Moves `moves` (in file order, each going down, together covering
+/// everything from the first one's destination to `new_size`) and cuts
+/// the mailbox file `file` (at `path`) to `new_size`, through a journal.
+/// `Ok(false)`: no journal could be made (say the directory is not
+/// writable) and nothing was changed: the caller compacts the old way.
+/// An error after the journal is complete leaves it for `recover`.
+pub fn compact(file: &File, path: &[u8], moves: &[Move], new_size: u64) -> io::Result<bool> {
+    let Some(first) = moves.first() else {
+        file.set_len(new_size)?;
+        return Ok(true);
+    };
+    let at = first.to;
+    let len = new_size.saturating_sub(at);
+    let old_size = file.metadata()?.len();
+    let jpath = journal_path(path);
+    let journal = match fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(os(&jpath))
+    {
+        Ok(j) => j,
+        Err(_) => return Ok(false),
+    };
+    let written = (|| -> io::Result<()> {
+        let mut hash = Hash::new();
+        let mut buf = vec![0u8; CHUNK];
+        let mut out = HEADER_LEN;
+        for m in moves {
+            let mut done = 0u64;
+            while done < m.len {
+                let n = (m.len - done).min(CHUNK as u64) as usize;
+                file.read_exact_at(&mut buf[..n], m.from + done)?;
+                hash.add(&buf[..n]);
+                journal.write_all_at(&buf[..n], out)?;
+                out += n as u64;
+                done += n as u64;
+            }
+        }
+        if out - HEADER_LEN != len {
+            return Err(io::Error::from(io::ErrorKind::InvalidInput));
+        }
+        journal.write_all_at(&header(at, len, old_size, hash.0, file_id(file)?), 0)?;
+        journal.sync_all()
+    })();
+    if written.is_err() {
+        drop(journal);
+        let _ = fs::remove_file(os(&jpath));
+        // Nothing in the mailbox was touched.
+        return Ok(false);
+    }
+    sync_dir_of(path);
+    put_image(file, &journal, at, len)?;
+    file.set_len(new_size)?;
+    fs::remove_file(os(&jpath))?;
+    file.sync_all()?;
+    Ok(true)
+}
+
+/// Finishes or drops a compaction left by a killed process, for the
+/// mailbox file `file` at `path` (the caller holds the mailbox's session
+/// lock and is alone on the file). True when the mailbox was changed.
+pub fn recover(file: &File, path: &[u8]) -> io::Result<bool> {
+    let jpath = journal_path(path);
+    let journal = match fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(os(&jpath))
+    {
+        Ok(j) => j,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if !journal.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "compaction journal is not a file",
+        ));
+    }
+    let jsize = journal.metadata()?.len();
+    let mut h = vec![0u8; HEADER_LEN.min(jsize) as usize];
+    journal.read_exact_at(&mut h, 0)?;
+    let id = file_id(file)?;
+    let valid = parse_header(&h).filter(|h| {
+        jsize.checked_sub(HEADER_LEN) == Some(h.len)
+            && h.at.checked_add(h.len).is_some_and(|e| e <= h.old_size)
+            && h.id == id
+    });
+    let Some(Header {
+        at,
+        len,
+        old_size,
+        hash,
+        ..
+    }) = valid
+    else {
+        // Killed while writing the journal (the mailbox is as it was), or
+        // left for a file since replaced.
+        drop(journal);
+        fs::remove_file(os(&jpath))?;
+        return Ok(false);
+    };
+    let mut sum = Hash::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut done = 0u64;
+    while done < len {
+        let n = (len - done).min(CHUNK as u64) as usize;
+        journal.read_exact_at(&mut buf[..n], HEADER_LEN + done)?;
+        sum.add(&buf[..n]);
+        done += n as u64;
+    }
+    if sum.0 != hash {
+        drop(journal);
+        fs::remove_file(os(&jpath))?;
+        return Ok(false);
+    }
+    let size = file.metadata()?.len();
+    if size < old_size {
+        // Cut already (killed just before the journal went): the image is
+        // in place, and the file may have been used since.
+        drop(journal);
+        fs::remove_file(os(&jpath))?;
+        return Ok(false);
+    }
+    // Messages appended after the kill (past the old end) go after the
+    // image; first into a new journal, so that they too survive a kill.
+    let tail = size - old_size;
+    let (journal, len) = if tail > 0 {
+        let npath = [&jpath[..], b".new"].concat();
+        let _ = fs::remove_file(os(&npath));
+        let nj = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(os(&npath))?;
+        let mut sum = Hash::new();
+        let mut out = HEADER_LEN;
+        let mut copy = |src: &File, from: u64, n_total: u64| -> io::Result<()> {
+            let mut done = 0u64;
+            while done < n_total {
+                let n = (n_total - done).min(CHUNK as u64) as usize;
+                src.read_exact_at(&mut buf[..n], from + done)?;
+                sum.add(&buf[..n]);
+                nj.write_all_at(&buf[..n], out)?;
+                out += n as u64;
+                done += n as u64;
+            }
+            Ok(())
+        };
+        copy(&journal, HEADER_LEN, len)?;
+        copy(file, old_size, tail)?;
+        let nlen = len + tail;
+        nj.write_all_at(&header(at, nlen, size, sum.0, id), 0)?;
+        nj.sync_all()?;
+        fs::rename(os(&npath), os(&jpath))?;
+        sync_dir_of(path);
+        (nj, nlen)
+    } else {
+        (journal, len)
+    };
+    put_image(file, &journal, at, len)?;
+    file.set_len(at + len)?;
+    drop(journal);
+    fs::remove_file(os(&jpath))?;
+    file.sync_all()?;
+    Ok(true)
+}
+
+/// The append marker of the mailbox file at `path`.
+pub fn marker_path(path: &[u8]) -> Vec<u8> {
+    let j = journal_path(path);
+    let base = j.strip_suffix(b".compacting").unwrap_or(&j);
+    [base, b".appending"].concat()
+}
+
+/// Whether an append marker is left for the mailbox at `path` (an
+/// appender died before it finished).
+pub fn append_pending(path: &[u8]) -> bool {
+    fs::symlink_metadata(os(&marker_path(path))).is_ok()
+}
+
+/// An append under way: the marker file beside the mailbox that says
+/// where the mailbox ended before, so that the record a writer killed
+/// part-way leaves cut short can be told from damage and cut off
+/// (`repair_append`). Removed by `done`.
+pub struct AppendMark(Vec<u8>);
+
+/// Before an append or copy into the mailbox file `file` at `path` (the
+/// caller holds the session lock exclusively): writes the marker. None
+/// when it cannot be written (say the directory is not writable); the
+/// append goes on without it, as the original's.
+pub fn begin_append(file: &File, path: &[u8]) -> Option<AppendMark> {
+    let size = file.metadata().ok()?.len();
+    let (dev, ino) = file_id(file).ok()?;
+    let m = marker_path(path);
+    let _ = fs::remove_file(os(&m));
+    let f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(os(&m))
+        .ok()?;
+    if f.write_all_at(format!("{dev} {ino} {size}\n").as_bytes(), 0)
+        .is_err()
+    {
+        drop(f);
+        let _ = fs::remove_file(os(&m));
+        return None;
+    }
+    Some(AppendMark(m))
+}
+
+impl AppendMark {
+    /// The append is over (written and synced, or undone).
+    pub fn done(self) {
+        let _ = fs::remove_file(os(&self.0));
+    }
+}
+
+/// After an appender died (its marker is left; the caller holds the
+/// session lock exclusively): walks the records written since the marked
+/// size with `record_len` (a record's whole length from its first bytes,
+/// `peek` of them) and cuts off the last one if it is unfinished (see
+/// `unfinished`). Returns where the file was cut. The marker is removed
+/// unless something follows an unfinished record (left for a person to
+/// look at: nothing is cut then).
+pub fn repair_append(
+    file: &File,
+    path: &[u8],
+    peek: usize,
+    record_len: impl Fn(&[u8]) -> Option<u64>,
+) -> io::Result<Option<u64>> {
+    let m = marker_path(path);
+    let text = match fs::read(os(&m)) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let fields: Vec<u64> = std::str::from_utf8(&text)
+        .unwrap_or("")
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let size = file.metadata()?.len();
+    let (dev, ino) = file_id(file)?;
+    let old = match fields[..] {
+        [d, i, old] if (d, i) == (dev, ino) && old <= size => old,
+        _ => {
+            // Not this file's, or it shrank since: nothing to go by.
+            fs::remove_file(os(&m))?;
+            return Ok(None);
+        }
+    };
+    let mut pos = old;
+    while pos < size {
+        let mut buf = vec![0u8; (peek as u64).min(size - pos) as usize];
+        file.read_exact_at(&mut buf, pos)?;
+        match record_len(&buf).and_then(|n| pos.checked_add(n)) {
+            Some(e) if e <= size && e > pos => pos = e,
+            _ => break,
+        }
+    }
+    if pos >= size {
+        fs::remove_file(os(&m))?;
+        return Ok(None);
+    }
+    let mut rest = vec![0u8; (size - pos) as usize];
+    file.read_exact_at(&mut rest, pos)?;
+    if !unfinished(&rest, peek, |l| record_len(l).is_some()) {
+        return Ok(None);
+    }
+    file.set_len(pos)?;
+    file.sync_all()?;
+    fs::remove_file(os(&m))?;
+    Ok(Some(pos))
+}
+
+/// Whether `rest`, the bytes from a record's start to the end of the file,
+/// is one record an appender killed part-way left unfinished (and not
+/// damage to cut away): either the start of a header line with no end yet
+/// (fewer than `peek` bytes), or a header line whose message runs past the
+/// end of the file, with no later line that `is_record` takes for a record
+/// header (a damaged size in the middle of a file is followed by more
+/// records; an unfinished message is the last thing in the file).
+pub fn unfinished(rest: &[u8], peek: usize, is_record: impl Fn(&[u8]) -> bool) -> bool {
+    let Some(first) = memchr::memchr(b'\n', rest) else {
+        return rest.len() < peek;
+    };
+    let mut i = first + 1;
+    while i < rest.len() {
+        if is_record(&rest[i..(i + peek).min(rest.len())]) {
+            return false;
+        }
+        match memchr::memchr(b'\n', &rest[i..]) {
+            Some(k) => i += k + 1,
+            None => break,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> Vec<u8> {
+        let d = std::env::temp_dir().join(format!("compact-{}-{}", std::process::id(), name));
+        let _ = fs::remove_dir_all(&d);
+        fs::create_dir_all(&d).unwrap();
+        d.join("box").as_os_str().as_bytes().to_vec()
+    }
+
+    fn mailbox(path: &[u8], bytes: &[u8]) -> File {
+        fs::write(os(path), bytes).unwrap();
+        fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(os(path))
+            .unwrap()
+    }
+
+    #[test]
+    fn compacts_and_leaves_no_journal() {
+        let p = scratch("plain");
+        let f = mailbox(&p, b"HHHHaaXXXbbbYcc");
+        let moves = [
+            Move {
+                from: 9,
+                to: 6,
+                len: 3,
+            },
+            Move {
+                from: 13,
+                to: 9,
+                len: 2,
+            },
+        ];
+        assert!(compact(&f, &p, &moves, 11).unwrap());
+        assert_eq!(fs::read(os(&p)).unwrap(), b"HHHHaabbbcc");
+        assert!(!pending(&p));
+    }
+
+    #[test]
+    fn recovers_a_torn_copy_and_keeps_later_appends() {
+        let p = scratch("torn");
+        let f = mailbox(&p, b"HHHHaaXXXbbbYcc");
+        let moves = [
+            Move {
+                from: 9,
+                to: 6,
+                len: 3,
+            },
+            Move {
+                from: 13,
+                to: 9,
+                len: 2,
+            },
+        ];
+        // A journal as compact writes it, then a torn in-place copy and a
+        // message appended by another process after the kill.
+        let image = b"bbbcc";
+        let mut h = Hash::new();
+        h.add(image);
+        let mut j = header(6, 5, 15, h.0, file_id(&f).unwrap());
+        j.extend_from_slice(image);
+        fs::write(os(&journal_path(&p)), &j).unwrap();
+        f.write_all_at(b"bb", 6).unwrap();
+        f.write_all_at(b"NEW", 15).unwrap();
+        let _ = moves;
+        assert!(recover(&f, &p).unwrap());
+        assert_eq!(fs::read(os(&p)).unwrap(), b"HHHHaabbbccNEW");
+        assert!(!pending(&p));
+    }
+
+    #[test]
+    fn tells_an_unfinished_record_from_damage() {
+        let rec = |l: &[u8]| l.starts_with(b"R,");
+        assert!(unfinished(b"R,1", 64, rec));
+        assert!(!unfinished(&[b'x'; 80], 64, rec));
+        assert!(unfinished(b"R,100\nbody\nmore", 64, rec));
+        assert!(!unfinished(b"R,100\nbody\nR,3\nabc", 64, rec));
+    }
+
+    #[test]
+    fn cuts_only_what_a_marked_append_left_unfinished() {
+        let p = scratch("marker");
+        let f = mailbox(&p, b"R,2\nabR,1\nc");
+        let len = |l: &[u8]| -> Option<u64> {
+            let t = std::str::from_utf8(l).ok()?;
+            let t = t.strip_prefix("R,")?;
+            let nl = t.find('\n')?;
+            Some(3 + nl as u64 + t[..nl].parse::<u64>().ok()?)
+        };
+        // No marker: a truncated file is left alone.
+        f.write_all_at(b"R,9\nxx", 11).unwrap();
+        assert_eq!(repair_append(&f, &p, 64, len).unwrap(), None);
+        assert_eq!(fs::read(os(&p)).unwrap(), b"R,2\nabR,1\ncR,9\nxx");
+        // Marked at 11: the unfinished record there goes.
+        let m = begin_append(&f, &p).unwrap();
+        std::mem::forget(m);
+        let (dev, ino) = file_id(&f).unwrap();
+        fs::write(os(&marker_path(&p)), format!("{dev} {ino} 11\n")).unwrap();
+        assert_eq!(repair_append(&f, &p, 64, len).unwrap(), Some(11));
+        assert_eq!(fs::read(os(&p)).unwrap(), b"R,2\nabR,1\nc");
+        assert!(!append_pending(&p));
+    }
+
+    #[test]
+    fn drops_an_incomplete_journal() {
+        let p = scratch("incomplete");
+        let f = mailbox(&p, b"HHHHaaXXXbbbYcc");
+        let mut j = MAGIC.to_vec();
+        j.extend_from_slice(b"0000");
+        fs::write(os(&journal_path(&p)), &j).unwrap();
+        assert!(!recover(&f, &p).unwrap());
+        assert_eq!(fs::read(os(&p)).unwrap(), b"HHHHaaXXXbbbYcc");
+        assert!(!pending(&p));
+    }
+}
