@@ -446,30 +446,34 @@ impl<'a> Cursor<'a> {
         match self.peek() {
             Some(b'"') => {
                 self.bump();
-                let mut out = Vec::new();
+                // Measured first: the value is made with its exact size
+                // plus one (the NUL the C side adds), so it becomes the
+                // cache's string as it is (see `abi::rfc822::vec_to_c`).
+                let r = self.rest();
+                let (mut end, mut n) = (0, 0);
                 loop {
-                    match self.peek() {
+                    match r.get(end) {
                         None => return err("unterminated quoted string", b""),
-                        Some(b'"') => {
-                            self.bump();
-                            return Ok(Some(out));
+                        Some(b'"') => break,
+                        Some(b'\\') if end + 1 >= r.len() => {
+                            return err("unterminated quoted string", b"")
                         }
-                        Some(b'\\') => {
-                            self.bump();
-                            match self.peek() {
-                                Some(c) => {
-                                    out.push(c);
-                                    self.bump();
-                                }
-                                None => return err("unterminated quoted string", b""),
-                            }
-                        }
-                        Some(c) => {
-                            out.push(c);
-                            self.bump();
-                        }
+                        Some(b'\\') => end += 2,
+                        Some(_) => end += 1,
                     }
+                    n += 1;
                 }
+                let mut out = Vec::with_capacity(n + 1);
+                let mut i = 0;
+                while i < end {
+                    if r[i] == b'\\' {
+                        i += 1;
+                    }
+                    out.push(r[i]);
+                    i += 1;
+                }
+                self.pos += end + 1;
+                Ok(Some(out))
             }
             Some(b'{') => {
                 let r = self.rest();
@@ -792,12 +796,15 @@ impl<'a> Cursor<'a> {
             }
             if self.peek() == Some(b' ') {
                 self.disposition(&mut b)?;
+                env.body_extension(2);
             }
             if self.peek() == Some(b' ') {
                 b.language = self.language()?;
+                env.body_extension(3);
             }
             if self.peek() == Some(b' ') {
                 b.location = self.nastring()?;
+                env.body_extension(4);
             }
             while self.peek() == Some(b' ') {
                 self.skip_value()?;
@@ -853,15 +860,19 @@ impl<'a> Cursor<'a> {
             }
             if self.peek() == Some(b' ') {
                 b.md5 = self.nastring()?;
+                env.body_extension(1);
             }
             if self.peek() == Some(b' ') {
                 self.disposition(&mut b)?;
+                env.body_extension(2);
             }
             if self.peek() == Some(b' ') {
                 b.language = self.language()?;
+                env.body_extension(3);
             }
             if self.peek() == Some(b' ') {
                 b.location = self.nastring()?;
+                env.body_extension(4);
             }
             while self.peek() == Some(b' ') {
                 self.skip_value()?;
