@@ -136,6 +136,10 @@ struct ReadAhead {
     /// for next, and the current window.
     next: [u32; 3],
     window: [u32; 3],
+    /// The FETCH under way also brings the texts of a program that reads
+    /// each message's header and then its text: every TEXT section of it
+    /// is held, the target's too.
+    with_text: bool,
 }
 
 /// Most messages read ahead at once.
@@ -864,6 +868,10 @@ pub(super) unsafe fn fetch_items(stream: *mut MAILSTREAM, msgno: u32, items: Vec
                     let data = data.unwrap_or_default();
                     if let Some(l) = local(stream) {
                         let a = &mut l.ahead;
+                        if a.target != 0 && a.with_text && section == b"TEXT" {
+                            a.text.insert(msgno, data);
+                            continue;
+                        }
                         if a.target != 0 && a.target != msgno {
                             match &section[..] {
                                 b"HEADER" => {
@@ -2501,10 +2509,14 @@ unsafe fn read_ahead(stream: *mut MAILSTREAM, msgno: u32, kind: usize) -> Option
         }
         a.window[kind] = (a.window[kind] * 2).clamp(2, READ_AHEAD_MAX);
         let end = (u64::from(msgno) + u64::from(a.window[kind]) - 1).min(nmsgs) as u32;
+        // A program that read the text of the message before this one
+        // (in order too) reads this one's text next: the texts come in
+        // the same FETCH (the server reads each message once, not twice).
+        let with_text = kind == 0 && a.next[1] == msgno;
         // What is still held is of messages the program skipped: dropped,
         // so that at most one window is held.
         match kind {
-            0 => a.header.clear(),
+            0 if !with_text => a.header.clear(),
             1 => a.text.clear(),
             _ => {
                 a.header.clear();
@@ -2512,8 +2524,9 @@ unsafe fn read_ahead(stream: *mut MAILSTREAM, msgno: u32, kind: usize) -> Option
             }
         }
         a.target = msgno;
+        a.with_text = with_text;
         let att = match kind {
-            0 => "BODY.PEEK[HEADER]",
+            0 if !with_text => "BODY.PEEK[HEADER]",
             1 => "BODY.PEEK[TEXT]",
             _ => "(BODY.PEEK[HEADER] BODY.PEEK[TEXT])",
         };
@@ -2525,6 +2538,7 @@ unsafe fn read_ahead(stream: *mut MAILSTREAM, msgno: u32, kind: usize) -> Option
         );
         if let Some(l) = local(stream) {
             l.ahead.target = 0;
+            l.ahead.with_text = false;
         }
         // A refused range (a message expunged meanwhile, say) falls back
         // to the one-message fetch, whose answer the program then sees.
