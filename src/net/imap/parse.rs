@@ -1376,6 +1376,57 @@ mod tests {
     }
 
     #[test]
+    fn quoted_strings_exact() {
+        let r = raw(&[b"\"a\\\"b\\\\c\" \"\" rest"], &[]);
+        let mut c = Cursor::new(&r, Limits::default());
+        let v = c.nstring().unwrap().unwrap();
+        assert_eq!(v, b"a\"b\\c");
+        assert_eq!(v.capacity(), v.len() + 1);
+        assert_eq!(c.nstring().unwrap().unwrap(), b"");
+        assert_eq!(c.rest(), b" rest");
+        for bad in [&b"\"abc"[..], b"\"ab\\", b"\""] {
+            let r = raw(&[bad], &[]);
+            assert!(Cursor::new(&r, Limits::default()).nstring().is_err());
+        }
+    }
+
+    #[test]
+    fn body_extension_levels() {
+        struct Lv(Collect, u32);
+        impl ParseEnv for Lv {
+            fn log_parse(&mut self, m: &[u8]) {
+                self.0.log_parse(m)
+            }
+            fn body_types(&mut self) -> &mut dyn crate::message::model::NameTable {
+                self.0.body_types()
+            }
+            fn body_encodings(&mut self) -> &mut dyn crate::message::model::NameTable {
+                self.0.body_encodings()
+            }
+            fn body_extension(&mut self, level: u32) {
+                self.1 = self.1.max(level);
+            }
+        }
+        for (text, level) in [
+            (&b"(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1)"[..], 0),
+            (b"(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1 NIL)", 1),
+            (
+                b"(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1 NIL NIL NIL NIL)",
+                4,
+            ),
+            (
+                b"((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1) \"MIXED\" NIL NIL)",
+                2,
+            ),
+        ] {
+            let r = raw(&[text], &[]);
+            let mut env = Lv(Collect::default(), 0);
+            Cursor::new(&r, Limits::default()).body(&mut env).unwrap();
+            assert_eq!(env.1, level, "{}", String::from_utf8_lossy(text));
+        }
+    }
+
+    #[test]
     fn tagged_and_codes() {
         assert_eq!(
             p(&[b"A1 OK [READ-WRITE] SELECT completed"], &[]),
