@@ -88,12 +88,14 @@ pub struct ImapLocal {
     /// (`imap_response` with no response): no "Can not authenticate" log.
     pub(super) saslcancel: bool,
     /// The IMAPCAP record `imap_cap` hands out (stable address).
-    cap: Box<IMAPCAP>,
+    pub(super) cap: Box<IMAPCAP>,
     /// The IMAPPARSEDREPLY record the internal exports hand out.
     pub(super) reply: Box<super::imap_int::ReplyStore>,
     /// Whole sections read ahead for a program that reads messages in
     /// order (see `read_ahead`).
     ahead: ReadAhead,
+    /// Envelopes and structures fetched ahead (see `env_ahead`).
+    env_ahead: EnvAhead,
 }
 
 impl Drop for ImapLocal {
@@ -137,10 +139,48 @@ struct ReadAhead {
     /// for next, and the current window.
     next: [u32; 3],
     window: [u32; 3],
+    /// The FETCH under way also brings the texts of a program that reads
+    /// each message's header and then its text: every TEXT section of it
+    /// is held, the target's too.
+    with_text: bool,
 }
 
 /// Most messages read ahead at once.
 const READ_AHEAD_MAX: u32 = 64;
+
+/// Envelope fetches beyond the original's lookahead, for a program that
+/// asks for the structures of the messages in order: the FETCH the
+/// original sends (the message and its lookahead) also names the next
+/// messages, up to a window that doubles to [`ENV_AHEAD_MAX`]. The answers
+/// for those messages are held here, unapplied, and applied when the
+/// program's request makes the original send the FETCH that names them,
+/// with the same attributes; so the cache, the `mm_flags` callbacks and
+/// their order are those the original's FETCH would give, without its
+/// round trip. Any other command in between (a flag change, a NOOP, an
+/// expunge...) makes what is held stale: it is dropped, the original's
+/// FETCH sent, and no more is fetched ahead on this mailbox (a program
+/// that mixes other commands with its structure requests gets the
+/// original's traffic rather than answers fetched twice).
+#[derive(Default)]
+struct EnvAhead {
+    /// The session's tag count after the FETCH that brought `held`.
+    tag: u32,
+    /// That FETCH's attribute list.
+    att: String,
+    /// Its FETCH responses for the messages past the original's
+    /// lookahead, by message number, in the order received.
+    held: std::collections::HashMap<u32, Vec<Vec<FetchItem>>>,
+    /// The first message the last request's FETCH did not name (where a
+    /// program reading in order asks next).
+    next: u32,
+    /// Messages named past the original's lookahead by the last FETCH.
+    window: u32,
+    /// Something held went stale: no more fetching ahead.
+    off: bool,
+}
+
+/// Most messages whose envelopes are fetched ahead at once.
+const ENV_AHEAD_MAX: u32 = 64;
 
 pub(super) fn level_code(c: Cond) -> c_long {
     match c {
@@ -211,6 +251,7 @@ pub(super) unsafe fn send(stream: *mut MAILSTREAM, cmd: &str, args: &[Arg]) -> R
         let mut env = CEnv::new();
         let mut items = Vec::new();
         let r = l.session.command(cmd, args, &mut env, &mut items);
+        note_extlevel(stream, env.extlevel);
         drop(env);
         apply(stream, items);
         finish(stream, r)
@@ -243,6 +284,30 @@ pub(super) unsafe fn finish(stream: *mut MAILSTREAM, r: Result<Done, Broken>) ->
             }
         }
     }
+}
+
+/// Raises `IMAPCAP.extlevel` to the body extension data a parse met, as
+/// the original's body structure parser does: the header fields the
+/// envelope FETCH asks for then leave out what the body structure tells.
+///
+/// # Safety
+/// `stream` NULL or live.
+pub(super) unsafe fn note_extlevel(stream: *mut MAILSTREAM, level: u32) {
+    // SAFETY: per the contract.
+    if let Some(l) = unsafe { local(stream) } {
+        if level > l.cap.extlevel {
+            l.cap.extlevel = level;
+        }
+    }
+}
+
+/// The extension level the envelope FETCH is built for.
+///
+/// # Safety
+/// `stream` NULL or live.
+pub(super) unsafe fn extlevel(stream: *mut MAILSTREAM) -> u32 {
+    // SAFETY: per the contract.
+    unsafe { local(stream) }.map_or(0, |l| l.cap.extlevel)
 }
 
 /// `imap_OK`: true for OK; reports NO/BAD as the original.
@@ -294,8 +359,11 @@ pub(super) unsafe fn response(
                 Code::UidValidity(v) if c_ulong::from(*v) != s.uid_validity => {
                     ntfy = false;
                     s.uid_validity = c_ulong::from(*v);
+                    // Elements not made yet have no UID to forget: looked
+                    // up without making them, as the original does.
                     for i in 1..=s.nmsgs {
-                        if let Some(e) = mail_elt(stream, i).as_mut() {
+                        let e = super::cache::cache_call(stream, i, CH_ELT) as *mut MESSAGECACHE;
+                        if let Some(e) = e.as_mut() {
                             e.private.uid = 0;
                         }
                     }
@@ -803,6 +871,10 @@ pub(super) unsafe fn fetch_items(stream: *mut MAILSTREAM, msgno: u32, items: Vec
                     let data = data.unwrap_or_default();
                     if let Some(l) = local(stream) {
                         let a = &mut l.ahead;
+                        if a.target != 0 && a.with_text && section == b"TEXT" {
+                            a.text.insert(msgno, data);
+                            continue;
+                        }
                         if a.target != 0 && a.target != msgno {
                             match &section[..] {
                                 b"HEADER" => {
@@ -1150,6 +1222,7 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
                 // A reused connection: what was read ahead was another
                 // mailbox's.
                 l.ahead = ReadAhead::default();
+                l.env_ahead = EnvAhead::default();
             }
             let r = send(stream, cmd, &[Arg::Str(&mailbox)]);
             let ok_select = ok(stream, &r);
@@ -1295,6 +1368,7 @@ unsafe fn connect(
             cap: Box::new(std::mem::zeroed()),
             reply: Box::default(),
             ahead: ReadAhead::default(),
+            env_ahead: EnvAhead::default(),
         })) as *mut c_void;
         apply(stream, items);
         let preauth = match greeting {
@@ -1919,7 +1993,7 @@ unsafe fn structure(
             let att = fetch_atts(
                 true,
                 !body.is_null(),
-                flags & FT_NOHDRS as c_long == 0,
+                (flags & FT_NOHDRS as c_long == 0).then(|| extlevel(stream)),
                 true,
                 true,
             );
@@ -1954,7 +2028,10 @@ unsafe fn structure(
         let need_env = env.is_null() || (**env).incomplete() != 0;
         let need_body = !body.is_null() && b.is_null();
         let mut seq = format!("{msgno}");
-        if flags & FT_NOLOOKAHEAD as c_long == 0 && (need_env || need_body) {
+        // The same list, one number a message.
+        let mut want: Vec<u32> = vec![msgno as u32];
+        let lookahead = flags & FT_NOLOOKAHEAD as c_long == 0 && (need_env || need_body);
+        if lookahead {
             let mut k =
                 super::params::number(crate::env::params::Owner::Imap, GET_LOOKAHEAD as c_long);
             let n = s.nmsgs;
@@ -1972,6 +2049,7 @@ unsafe fn structure(
                         k -= 1;
                     }
                     j -= 1;
+                    want.extend(i as u32..=j as u32);
                     if i != j {
                         seq.push_str(&format!(":{j}"));
                         i = j;
@@ -1989,7 +2067,7 @@ unsafe fn structure(
                 tmp.push_str(" ENVELOPE");
                 if flags & FT_NOHDRS as c_long == 0 {
                     tmp.push(' ');
-                    tmp.push_str(HDRS);
+                    tmp.push_str(&hdrs(extlevel(stream)));
                 }
             }
             if need_body {
@@ -2003,6 +2081,13 @@ unsafe fn structure(
             }
             if !tmp.is_empty() {
                 let att = format!("({} FLAGS)", &tmp[1..]);
+                if lookahead && env_ahead(stream, &want, &att) {
+                    let elt = mail_elt(stream, msgno);
+                    if !body.is_null() {
+                        *body = (*elt).private.msg.body;
+                    }
+                    return (*elt).private.msg.env;
+                }
                 let r = send(
                     stream,
                     "FETCH",
@@ -2024,18 +2109,193 @@ unsafe fn structure(
     }
 }
 
-/// The header fields the original asks for with every envelope.
-pub(super) const HDRS: &str = "BODY.PEEK[HEADER.FIELDS (Newsgroups Content-MD5 Content-Disposition Content-Language Content-Location Followup-To References)]";
+/// A sorted message list as a sequence set ("1:3,5").
+fn seq_set(v: &[u32]) -> String {
+    let mut s = String::new();
+    let mut i = 0;
+    while i < v.len() {
+        let mut j = i;
+        while j + 1 < v.len() && v[j + 1] == v[j].wrapping_add(1) {
+            j += 1;
+        }
+        if !s.is_empty() {
+            s.push(',');
+        }
+        if j > i {
+            s.push_str(&format!("{}:{}", v[i], v[j]));
+        } else {
+            s.push_str(&format!("{}", v[i]));
+        }
+        i = j + 1;
+    }
+    s
+}
 
-pub(super) fn fetch_atts(uid: bool, body: bool, hdrs: bool, date: bool, size: bool) -> String {
+/// The envelope FETCH of `want` (the original's list: the message asked
+/// for, then its lookahead) for `att`, through what [`EnvAhead`] holds:
+/// held answers are applied; the rest is fetched, with the next messages
+/// as well when the program asks in order. False: nothing done, the
+/// caller sends the original's FETCH.
+///
+/// # Safety
+/// `stream` live; `want` ascending and not empty.
+unsafe fn env_ahead(stream: *mut MAILSTREAM, want: &[u32], att: &str) -> bool {
+    // SAFETY: stream live; callbacks may re-enter, so the local data is
+    // looked up again after each.
+    unsafe {
+        if (*stream).scache() != 0 || (*stream).debug() != 0 || want.is_empty() {
+            return false;
+        }
+        let Some(l) = local(stream) else {
+            return false;
+        };
+        let last = want[want.len() - 1];
+        let tag = l.session.tag_count();
+        // Fetched ahead only once the body extension level is at its top:
+        // a held body structure can then not change the header fields the
+        // original asks for before it would have seen that structure.
+        let top = l.cap.extlevel >= 4;
+        let a = &mut l.env_ahead;
+        let in_order = want[0] == a.next;
+        a.next = last.wrapping_add(1);
+        // The held answers for the start of `want`, if the rest of it has
+        // none (else what is held does not fit and is dropped).
+        let mut now: Vec<Item> = Vec::new();
+        let mut used = 0;
+        if a.tag != tag && !a.held.is_empty() {
+            a.off = true;
+        }
+        if a.off {
+            a.held.clear();
+            return false;
+        }
+        if a.tag == tag && a.att == att && !a.held.is_empty() {
+            let p = want.iter().take_while(|m| a.held.contains_key(m)).count();
+            if p > 0 && want[p..].iter().all(|m| !a.held.contains_key(m)) {
+                for m in &want[..p] {
+                    for f in a.held.remove(m).unwrap_or_default() {
+                        now.push(Item::Untagged(Untagged::Fetch(*m, f)));
+                    }
+                }
+                used = p;
+            }
+        }
+        if used == 0 {
+            a.held.clear();
+            if !in_order || !top {
+                a.window = 0;
+                return false;
+            }
+        }
+        let rest = &want[used..];
+        if rest.is_empty() {
+            // All of it was held: the original's FETCH would have answered
+            // it (its OK has no code: nothing more to report).
+            apply(stream, now);
+            return true;
+        }
+        a.held.clear();
+        let lo = (want.len() as u32).min(ENV_AHEAD_MAX);
+        a.window = a.window.saturating_mul(2).clamp(lo, ENV_AHEAD_MAX);
+        let mut ext: Vec<u32> = Vec::new();
+        let nmsgs = (*stream).nmsgs;
+        let mut i = c_ulong::from(last) + 1;
+        while top && (ext.len() as u32) < a.window && i <= nmsgs {
+            let e = mail_elt(stream, i);
+            if e.is_null() || !(*e).private.msg.env.is_null() {
+                break;
+            }
+            ext.push(i as u32);
+            i += 1;
+        }
+        apply(stream, now);
+        let mut all = rest.to_vec();
+        all.extend_from_slice(&ext);
+        let seq = seq_set(&all);
+        let Some(l) = local(stream) else {
+            return true;
+        };
+        let mut env = CEnv::new();
+        let mut items = Vec::new();
+        let r = l.session.command(
+            "FETCH",
+            &[Arg::Atom(seq.as_bytes()), Arg::Atom(att.as_bytes())],
+            &mut env,
+            &mut items,
+        );
+        if env.extlevel > l.cap.extlevel {
+            l.cap.extlevel = env.extlevel;
+        }
+        drop(env);
+        let tag = l.session.tag_count();
+        let first_ext = ext.first().copied().unwrap_or(u32::MAX);
+        // Held only from a plain answer: the server's OK without a code,
+        // and nothing but FETCH responses for the messages named.
+        let clean = matches!(&r, Ok(d) if d.cond == Cond::Ok && d.code.is_none())
+            && items.iter().all(|it| {
+                matches!(it, Item::Untagged(Untagged::Fetch(n, _)) if all.binary_search(n).is_ok())
+            });
+        if clean && !ext.is_empty() {
+            let mut held: std::collections::HashMap<u32, Vec<Vec<FetchItem>>> =
+                std::collections::HashMap::new();
+            let mut now = Vec::new();
+            for it in items {
+                match it {
+                    Item::Untagged(Untagged::Fetch(n, f)) if n >= first_ext => {
+                        held.entry(n).or_default().push(f)
+                    }
+                    other => now.push(other),
+                }
+            }
+            l.env_ahead.tag = tag;
+            l.env_ahead.att = att.to_string();
+            l.env_ahead.held = held;
+            items = now;
+        }
+        apply(stream, items);
+        let r = finish(stream, r);
+        if !ok(stream, &r) {
+            log(&r.text, ERROR as c_long);
+        }
+        true
+    }
+}
+
+/// The header fields the original asks for with every envelope, less
+/// those that the body structure's extension data (up to `level`, see
+/// [`note_extlevel`]) already gives.
+pub(super) fn hdrs(level: u32) -> String {
+    let drop_ = level.min(4) as usize;
+    let mut t = String::from("BODY.PEEK[HEADER.FIELDS (Newsgroups");
+    for f in &[
+        "Content-MD5",
+        "Content-Disposition",
+        "Content-Language",
+        "Content-Location",
+    ][drop_..]
+    {
+        t.push(' ');
+        t.push_str(f);
+    }
+    t.push_str(" Followup-To References)]");
+    t
+}
+
+pub(super) fn fetch_atts(
+    uid: bool,
+    body: bool,
+    hdrs: Option<u32>,
+    date: bool,
+    size: bool,
+) -> String {
     let mut t = String::new();
     if uid {
         t.push_str(" UID");
     }
     t.push_str(" ENVELOPE");
-    if hdrs {
+    if let Some(level) = hdrs {
         t.push(' ');
-        t.push_str(HDRS);
+        t.push_str(&self::hdrs(level));
     }
     if body {
         t.push_str(" BODYSTRUCTURE");
@@ -2140,7 +2400,7 @@ pub unsafe extern "C" fn imap_overview(stream: *mut MAILSTREAM, ofn: overview_t)
                 i += 1;
             }
             if !seq.is_empty() {
-                let att = fetch_atts(true, false, true, true, true);
+                let att = fetch_atts(true, false, Some(extlevel(stream)), true, true);
                 fetch_cmd(stream, seq.as_bytes(), &att, false);
             }
             let Some(f) = ofn else { return 1 };
@@ -2300,10 +2560,14 @@ unsafe fn read_ahead(stream: *mut MAILSTREAM, msgno: u32, kind: usize) -> Option
         }
         a.window[kind] = (a.window[kind] * 2).clamp(2, READ_AHEAD_MAX);
         let end = (u64::from(msgno) + u64::from(a.window[kind]) - 1).min(nmsgs) as u32;
+        // A program that read the text of the message before this one
+        // (in order too) reads this one's text next: the texts come in
+        // the same FETCH (the server reads each message once, not twice).
+        let with_text = kind == 0 && a.next[1] == msgno;
         // What is still held is of messages the program skipped: dropped,
         // so that at most one window is held.
         match kind {
-            0 => a.header.clear(),
+            0 if !with_text => a.header.clear(),
             1 => a.text.clear(),
             _ => {
                 a.header.clear();
@@ -2311,8 +2575,9 @@ unsafe fn read_ahead(stream: *mut MAILSTREAM, msgno: u32, kind: usize) -> Option
             }
         }
         a.target = msgno;
+        a.with_text = with_text;
         let att = match kind {
-            0 => "BODY.PEEK[HEADER]",
+            0 if !with_text => "BODY.PEEK[HEADER]",
             1 => "BODY.PEEK[TEXT]",
             _ => "(BODY.PEEK[HEADER] BODY.PEEK[TEXT])",
         };
@@ -2324,6 +2589,7 @@ unsafe fn read_ahead(stream: *mut MAILSTREAM, msgno: u32, kind: usize) -> Option
         );
         if let Some(l) = local(stream) {
             l.ahead.target = 0;
+            l.ahead.with_text = false;
         }
         // A refused range (a message expunged meanwhile, say) falls back
         // to the one-message fetch, whose answer the program then sees.

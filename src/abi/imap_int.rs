@@ -425,7 +425,9 @@ pub unsafe extern "C" fn imap_parse_body_structure(
         // SAFETY: per the contract.
         unsafe {
             let mut env = CEnv::new();
-            if let Some(b) = with_text(stream, txtptr, |c| c.body(&mut env)) {
+            let b = with_text(stream, txtptr, |c| c.body(&mut env));
+            im::note_extlevel(stream, env.extlevel);
+            if let Some(b) = b {
                 drop(env);
                 if !body.is_null() {
                     body_fill_c(b, body, &mut Vec::new());
@@ -1066,6 +1068,7 @@ unsafe fn reply(stream: *mut MAILSTREAM, tag: *mut c_char) -> *mut ParsedReply {
         let r = l
             .session
             .read_until(t.as_deref(), t.is_none(), &mut env, &mut items);
+        l.cap.extlevel = l.cap.extlevel.max(env.extlevel);
         drop(env);
         let untagged = match &r {
             Ok(Response::Untagged(u)) => Some(u.clone()),
@@ -1249,6 +1252,7 @@ pub unsafe extern "C" fn imap_parse_unsolicited(stream: *mut MAILSTREAM, reply: 
             };
             let mut env = CEnv::new();
             let (r, warnings) = parse::parse(&raw, Limits::default(), &mut env);
+            im::note_extlevel(stream, env.extlevel);
             drop(env);
             let mut items: Vec<Item> = warnings.into_iter().map(Item::Warning).collect();
             match r {
@@ -1290,7 +1294,7 @@ pub unsafe extern "C" fn imap_fetch(
                 att.extend_from_slice(b" ENVELOPE");
                 if flags & FT_NOHDRS as c_long == 0 {
                     att.push(b' ');
-                    att.extend_from_slice(im::HDRS.as_bytes());
+                    att.extend_from_slice(im::hdrs(im::extlevel(stream)).as_bytes());
                 }
                 if flags & FT_NEEDBODY as c_long != 0 {
                     att.extend_from_slice(b" BODYSTRUCTURE");

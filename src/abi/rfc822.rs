@@ -384,6 +384,8 @@ pub(super) struct CEnv {
     /// The `GET_PARSELINE` hook, read at the first header line: the
     /// original reads it once per `rfc822_parse_msg_full` too.
     parseline: Option<usize>,
+    /// The highest body extension level seen (`IMAPCAP.extlevel`).
+    pub(super) extlevel: u32,
 }
 
 impl CEnv {
@@ -394,6 +396,7 @@ impl CEnv {
             open: Vec::new(),
             done: Vec::new(),
             parseline: None,
+            extlevel: 0,
         }
     }
 }
@@ -434,6 +437,9 @@ impl ParseEnv for CEnv {
     }
     fn streams_parts(&self) -> bool {
         true
+    }
+    fn body_extension(&mut self, level: u32) {
+        self.extlevel = self.extlevel.max(level);
     }
     fn begin_parts(&mut self) {
         self.open.push((null_mut(), null_mut()));

@@ -251,6 +251,9 @@ pub trait ParseEnv {
     fn streams_parts(&self) -> bool {
         false
     }
+    /// A body structure carried extension data up to `level` (1: MD5,
+    /// 2: disposition, 3: language, 4: location), present even if NIL.
+    fn body_extension(&mut self, _level: u32) {}
     fn begin_parts(&mut self) {}
     fn take_part(&mut self, _part: Body) {}
     fn end_parts(&mut self) {}

@@ -446,30 +446,34 @@ impl<'a> Cursor<'a> {
         match self.peek() {
             Some(b'"') => {
                 self.bump();
-                let mut out = Vec::new();
+                // Measured first: the value is made with its exact size
+                // plus one (the NUL the C side adds), so it becomes the
+                // cache's string as it is (see `abi::rfc822::vec_to_c`).
+                let r = self.rest();
+                let (mut end, mut n) = (0, 0);
                 loop {
-                    match self.peek() {
+                    match r.get(end) {
                         None => return err("unterminated quoted string", b""),
-                        Some(b'"') => {
-                            self.bump();
-                            return Ok(Some(out));
+                        Some(b'"') => break,
+                        Some(b'\\') if end + 1 >= r.len() => {
+                            return err("unterminated quoted string", b"")
                         }
-                        Some(b'\\') => {
-                            self.bump();
-                            match self.peek() {
-                                Some(c) => {
-                                    out.push(c);
-                                    self.bump();
-                                }
-                                None => return err("unterminated quoted string", b""),
-                            }
-                        }
-                        Some(c) => {
-                            out.push(c);
-                            self.bump();
-                        }
+                        Some(b'\\') => end += 2,
+                        Some(_) => end += 1,
                     }
+                    n += 1;
                 }
+                let mut out = Vec::with_capacity(n + 1);
+                let mut i = 0;
+                while i < end {
+                    if r[i] == b'\\' {
+                        i += 1;
+                    }
+                    out.push(r[i]);
+                    i += 1;
+                }
+                self.pos += end + 1;
+                Ok(Some(out))
             }
             Some(b'{') => {
                 let r = self.rest();
@@ -792,12 +796,15 @@ impl<'a> Cursor<'a> {
             }
             if self.peek() == Some(b' ') {
                 self.disposition(&mut b)?;
+                env.body_extension(2);
             }
             if self.peek() == Some(b' ') {
                 b.language = self.language()?;
+                env.body_extension(3);
             }
             if self.peek() == Some(b' ') {
                 b.location = self.nastring()?;
+                env.body_extension(4);
             }
             while self.peek() == Some(b' ') {
                 self.skip_value()?;
@@ -853,15 +860,19 @@ impl<'a> Cursor<'a> {
             }
             if self.peek() == Some(b' ') {
                 b.md5 = self.nastring()?;
+                env.body_extension(1);
             }
             if self.peek() == Some(b' ') {
                 self.disposition(&mut b)?;
+                env.body_extension(2);
             }
             if self.peek() == Some(b' ') {
                 b.language = self.language()?;
+                env.body_extension(3);
             }
             if self.peek() == Some(b' ') {
                 b.location = self.nastring()?;
+                env.body_extension(4);
             }
             while self.peek() == Some(b' ') {
                 self.skip_value()?;
@@ -1362,6 +1373,57 @@ mod tests {
         parse(&raw(lines, lits), Limits::default(), &mut env)
             .0
             .unwrap()
+    }
+
+    #[test]
+    fn quoted_strings_exact() {
+        let r = raw(&[b"\"a\\\"b\\\\c\" \"\" rest"], &[]);
+        let mut c = Cursor::new(&r, Limits::default());
+        let v = c.nstring().unwrap().unwrap();
+        assert_eq!(v, b"a\"b\\c");
+        assert_eq!(v.capacity(), v.len() + 1);
+        assert_eq!(c.nstring().unwrap().unwrap(), b"");
+        assert_eq!(c.rest(), b" rest");
+        for bad in [&b"\"abc"[..], b"\"ab\\", b"\""] {
+            let r = raw(&[bad], &[]);
+            assert!(Cursor::new(&r, Limits::default()).nstring().is_err());
+        }
+    }
+
+    #[test]
+    fn body_extension_levels() {
+        struct Lv(Collect, u32);
+        impl ParseEnv for Lv {
+            fn log_parse(&mut self, m: &[u8]) {
+                self.0.log_parse(m)
+            }
+            fn body_types(&mut self) -> &mut dyn crate::message::model::NameTable {
+                self.0.body_types()
+            }
+            fn body_encodings(&mut self) -> &mut dyn crate::message::model::NameTable {
+                self.0.body_encodings()
+            }
+            fn body_extension(&mut self, level: u32) {
+                self.1 = self.1.max(level);
+            }
+        }
+        for (text, level) in [
+            (&b"(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1)"[..], 0),
+            (b"(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1 NIL)", 1),
+            (
+                b"(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1 NIL NIL NIL NIL)",
+                4,
+            ),
+            (
+                b"((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1) \"MIXED\" NIL NIL)",
+                2,
+            ),
+        ] {
+            let r = raw(&[text], &[]);
+            let mut env = Lv(Collect::default(), 0);
+            Cursor::new(&r, Limits::default()).body(&mut env).unwrap();
+            assert_eq!(env.1, level, "{}", String::from_utf8_lossy(text));
+        }
     }
 
     #[test]

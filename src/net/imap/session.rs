@@ -548,6 +548,13 @@ impl Session {
         }
     }
 
+    /// How many commands were started (the number of the last tag): a
+    /// caller that keeps data from one command can tell whether any other
+    /// command ran since.
+    pub fn tag_count(&self) -> u32 {
+        self.tag
+    }
+
     /// A new command tag, as [`Session::command`] makes them.
     pub fn next_tag(&mut self) -> Vec<u8> {
         self.tag += 1;
