@@ -127,10 +127,13 @@ fn log_cuts_at_nul_and_reports_each_call() {
 /// failure value.
 #[test]
 fn stub_export_reports_and_fails() {
-    use c_client::abi::exports::imap_annotation_work;
-    assert_eq!(imap_annotation_work(), 0);
+    use c_client::abi::exports::mail_thread_check_child;
     assert_eq!(
-        logged_with("imap_annotation_work:"),
-        vec!["imap_annotation_work: not available in this version of c-client"]
+        mail_thread_check_child(std::ptr::null_mut(), std::ptr::null_mut()),
+        0
+    );
+    assert_eq!(
+        logged_with("mail_thread_check_child:"),
+        vec!["mail_thread_check_child: not available in this version of c-client"]
     );
 }

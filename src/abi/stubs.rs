@@ -6,14 +6,9 @@
 
 use super::bindings::*;
 use super::not_available;
-use std::os::raw::{c_char, c_long, c_void};
+use std::os::raw::c_long;
 
 not_available! {
-    fn imap_annotation_work() -> c_long = 0;
-    fn imap_append_referral(_a0: *mut c_char, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void, _a4: *mut c_char, _a5: *mut c_char, _a6: *mut STRING, _a7: *mut c_void, _a8: c_long) -> c_long = 0;
-    fn imap_getannotation(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut STRINGLIST, _a3: *mut STRINGLIST) -> c_long = 0;
-    fn imap_send_qstring() -> c_long = 0;
-    fn imap_setannotation(_a0: *mut MAILSTREAM, _a1: *mut ANNOTATION) -> c_long = 0;
     fn mail_thread_c2node(_a0: *mut MAILSTREAM, _a1: container_t, _a2: c_long) -> *mut THREADNODE = std::ptr::null_mut();
     fn mail_thread_check_child(_a0: container_t, _a1: container_t) -> c_long = 0;
     fn mail_thread_prune_dummy(_a0: container_t, _a1: container_t) -> container_t = std::ptr::null_mut();
