@@ -1,5 +1,5 @@
 #!/bin/bash
-# mailutil (uw-mailutils) and mailsync, the original's own programs (they
+# mailutil (uw-mailutils) and mailsync, the original's users (they
 # link libc-client.so.2007e dynamically), between local mailboxes and a
 # private Dovecot (c-tests/lib/dovecot.sh, 127.0.0.1:17410-17413): each
 # run once with the original library and once with ours. Compared: what
@@ -110,6 +110,56 @@ for lib in "$ORIGDIR" "$LIB"; do
     mu "$lib" delete delete "${S}dest"
     mu "$lib" check-gone check "${S}dest"
 done
+# mailsync between a local folder and the IMAP account: the first run
+# copies both ways, the second finds nothing to do; then the IMAP folder
+# is read back with the original.
+if command -v mailsync >/dev/null 2>&1; then
+    cat >"$H/cfg" <<CFG
+store local {
+	pat	mail/box
+	prefix	mail/
+}
+store remote {
+	server	{127.0.0.1:17410/imap/notls/user=alice}
+	ref	{127.0.0.1:17410/imap/notls/user=alice}
+	pat	box
+	passwd	alicepw
+}
+channel test local remote {
+	msinfo	msinfo
+}
+CFG
+    for lib in "$ORIGDIR" "$LIB"; do
+        t=$([ "$lib" = "$LIB" ] && echo ours || echo orig)
+        rm -rf "$H/mail" "$H/msinfo"
+        mkdir "$H/mail"
+        printf 'From x@example.com Thu Apr  4 04:04:04 2024\nFrom: X <x@example.com>\nSubject: local\nMessage-ID: <l1@example.com>\n\nlocal\n' >"$H/mail/box"
+        sed '/^From d@example.com/,$d' "$H/src" >"$H/src2"
+        chown -R "$CCT_USER" "$H/mail" "$H/cfg" "$H/src2"
+        mu "$ORIGDIR" "mscreate-$t" copy src2 "${S}box"
+        for n in 1 2; do
+            (cd "$H" && runuser -u "$CCT_USER" -- env HOME="$H" LD_LIBRARY_PATH="$lib" \
+                timeout $TMO setsid -w mailsync -f cfg test </dev/null) >"$CCT_TMP/mailsync$n.$t" 2>&1
+            echo "exit $?" >>"$CCT_TMP/mailsync$n.$t"
+        done
+        mu "$ORIGDIR" "mscheck-$t" check "${S}box"
+        rm -f "$H/back"
+        mu "$ORIGDIR" "msback-$t" copy "${S}box" back
+        normbox "$H/back" >"$CCT_TMP/msremote.$t" 2>&1
+        # (the local folder's UID validity is the time of the run)
+        sed -E 's/^X-IMAPbase: [0-9]+ /X-IMAPbase: V /' "$H/mail/box" >"$CCT_TMP/mslocal.$t" 2>&1
+        mu "$ORIGDIR" "msdelete-$t" delete "${S}box"
+    done
+    same mailsync1
+    same mailsync2
+    same mslocal
+    same msremote
+    grep -q 'copied' "$CCT_TMP/mailsync1.ours" && [ "$(grep -c '^From ' "$CCT_TMP/msremote.ours")" -eq 3 ] &&
+        [ "$(grep -c '^From ' "$CCT_TMP/mslocal.ours")" -eq 3 ]
+    check "mailsync (ours) copied both ways: 3 messages on each side" test $? -eq 0
+else
+    skip "mailsync not installed"
+fi
 same check-empty
 same copy
 same check-dest
