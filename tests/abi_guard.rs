@@ -127,10 +127,13 @@ fn log_cuts_at_nul_and_reports_each_call() {
 /// failure value.
 #[test]
 fn stub_export_reports_and_fails() {
-    use c_client::abi::exports::imap_annotation_work;
-    assert_eq!(imap_annotation_work(), 0);
+    use c_client::abi::exports::mix_sortcache_update;
     assert_eq!(
-        logged_with("imap_annotation_work:"),
-        vec!["imap_annotation_work: not available in this version of c-client"]
+        mix_sortcache_update(std::ptr::null_mut(), std::ptr::null_mut()),
+        0
+    );
+    assert_eq!(
+        logged_with("mix_sortcache_update:"),
+        vec!["mix_sortcache_update: not available in this version of c-client"]
     );
 }

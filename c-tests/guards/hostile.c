@@ -128,8 +128,10 @@ static void hostile (void)
   free (hugebrace);
 }
 
-/* Ours only: functions not implemented yet, called with hostile
- * arguments; each logs "not available" and returns its failure value. */
+/* Ours only: functions that were stubs once (the IMAP annotation and
+ * append-referral helpers, implemented now), called with hostile
+ * arguments the original would crash on: each fails quietly (no "not
+ * available" report is left). */
 static void stubs (void)
 {
   /* Internal IMAP helpers that no program of the toolkit's users

@@ -13,7 +13,7 @@ use super::callbacks::{
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
 use super::rfc822::CEnv;
 use crate::net::imap::parse::{Code, Cond, FetchItem, ThreadNode, Untagged};
-use crate::net::imap::session::{Arg, Broken, Done, Item, Session};
+use crate::net::imap::session::{Arg, Broken, Done, Item, More, OwnedArg, Session};
 use std::os::raw::{c_char, c_long, c_uchar, c_ulong, c_void};
 use std::ptr::{addr_of_mut, null_mut};
 
@@ -89,6 +89,9 @@ pub struct ImapLocal {
     pub(super) saslcancel: bool,
     /// The IMAPCAP record `imap_cap` hands out (stable address).
     pub(super) cap: Box<IMAPCAP>,
+    /// The server refused both FIND forms once: it is RFC 1064 IMAP2
+    /// (the original clears its rfc1176 capability bit).
+    no1176: bool,
     /// The IMAPPARSEDREPLY record the internal exports hand out.
     pub(super) reply: Box<super::imap_int::ReplyStore>,
     /// Whole sections read ahead for a program that reads messages in
@@ -538,7 +541,11 @@ pub(super) unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
             Untagged::Exists(_) | Untagged::Recent(_) | Untagged::Expunge(_) => {}
             Untagged::Fetch(n, items) => {
                 if c_ulong::from(n) <= nmsgs {
+                    let envelope = items.iter().any(|i| matches!(i, FetchItem::Envelope(_)));
                     fetch_items(stream, n, items);
+                    if envelope {
+                        envelope_hook(stream, n);
+                    }
                 }
             }
             Untagged::Flags(flags) => {
@@ -741,6 +748,17 @@ pub(super) unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
             }
             Untagged::Capability(_) => {}
             Untagged::Namespace(t) => super::imap_int::set_namespace(stream, &t),
+            Untagged::Annotation(mbx, entries) => annotation(stream, &mbx, entries),
+            Untagged::Mailbox(t) => {
+                // IMAP2's FIND answer: the name as sent, after the prefix.
+                let mut full = local(stream)
+                    .and_then(|l| l.prefix.clone())
+                    .filter(|p| p.len() + t.len() < 16 * MAILTMPLEN as usize)
+                    .unwrap_or_default();
+                full.extend_from_slice(&t);
+                let mut full = cz(&full);
+                mm_list(stream, 0, full.as_mut_ptr() as *mut c_char, 0);
+            }
             Untagged::Other(t) => {
                 let key: Vec<u8> = t.split(|&c| c == b' ').next().unwrap_or(b"").to_vec();
                 let mut m = b"Unexpected untagged message: ".to_vec();
@@ -748,6 +766,78 @@ pub(super) unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
                 notify(stream, &m, WARN as c_long);
                 (*stream).set_unhealthy(1);
             }
+        }
+    }
+}
+
+/// The SET_IMAPENVELOPE hook, after a FETCH that carried an envelope:
+/// the message's cached envelope, as the original.
+unsafe fn envelope_hook(stream: *mut MAILSTREAM, msgno: u32) {
+    let h = super::params::number(crate::env::params::Owner::Imap, GET_IMAPENVELOPE as c_long);
+    // SAFETY: stream live; the hook word was stored by SET_IMAPENVELOPE.
+    unsafe {
+        let Some(f) = std::mem::transmute::<usize, imapenvelope_t>(h as usize) else {
+            return;
+        };
+        let env = if (*stream).scache() != 0 {
+            (*stream).env
+        } else {
+            match mail_elt(stream, msgno.into()).as_ref() {
+                Some(e) => e.private.msg.env,
+                None => null_mut(),
+            }
+        };
+        if !env.is_null() {
+            f(stream, msgno.into(), env);
+        }
+    }
+}
+
+/// An untagged ANNOTATION: one ANNOTATION per entry to the GET_ANNOTATION
+/// hook (attributes and values pair up in order; an empty string is left
+/// NULL), freed after the call, as the original.
+unsafe fn annotation(stream: *mut MAILSTREAM, mbx: &[u8], entries: Vec<(Vec<u8>, Vec<Vec<u8>>)>) {
+    use super::construct::{mail_free_annotation, mail_newannotation, mail_newannotationvalue};
+    let h = super::params::number(crate::env::params::Owner::Imap, GET_ANNOTATION) as usize;
+    let some = |t: &Vec<u8>| {
+        if t.is_empty() {
+            null_mut()
+        } else {
+            c_string_from(t)
+        }
+    };
+    // SAFETY: stream live; the hook word was stored by SET_ANNOTATION; the
+    // records are fresh C-heap blocks freed by mail_free_annotation.
+    unsafe {
+        let f = std::mem::transmute::<usize, getannotation_t>(h);
+        for (entry, values) in entries {
+            let mut a = mail_newannotation();
+            if a.is_null() {
+                return;
+            }
+            (*a).mbox = c_string_from(mbx);
+            (*a).entry = c_string_from(&entry);
+            let mut tail: *mut ANNOTATION_VALUES = null_mut();
+            for pair in values.chunks(2) {
+                let v = mail_newannotationvalue();
+                if v.is_null() {
+                    break;
+                }
+                (*v).attr = some(&pair[0]);
+                if let Some(val) = pair.get(1) {
+                    (*v).value = some(val);
+                }
+                if tail.is_null() {
+                    (*a).values = v;
+                } else {
+                    (*tail).next = v;
+                }
+                tail = v;
+            }
+            if let Some(f) = f {
+                f(stream, a);
+            }
+            mail_free_annotation(&mut a);
         }
     }
 }
@@ -1173,12 +1263,15 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         if !recycled && !connect(stream, &mut mb, &mut redirect) {
             return redirect.unwrap_or(null_mut());
         }
+        // Before IMAP4 no PERMANENTFLAGS comes: everything is taken as
+        // permanent, as the original does.
+        let old = u32::from(!level(stream).imap4);
         let s = &mut *stream;
-        s.set_perm_seen(0);
-        s.set_perm_deleted(0);
-        s.set_perm_answered(0);
-        s.set_perm_draft(0);
-        s.perm_user_flags = 0;
+        s.set_perm_seen(old);
+        s.set_perm_deleted(old);
+        s.set_perm_answered(old);
+        s.set_perm_draft(old);
+        s.perm_user_flags = if old != 0 { 0xffff_ffff } else { 0 };
         s.sequence += 1;
         let Some(l) = local(stream) else {
             return null_mut();
@@ -1364,6 +1457,7 @@ unsafe fn connect(
             novalidate: mb.novalidate() != 0,
             referral: None,
             saslcancel: false,
+            no1176: false,
             // SAFETY: IMAPCAP is plain C data; all-zero is "nothing known".
             cap: Box::new(std::mem::zeroed()),
             reply: Box::default(),
@@ -1550,7 +1644,61 @@ pub(super) unsafe fn capability(stream: *mut MAILSTREAM) {
     unsafe {
         let r = send(stream, "CAPABILITY", &[]);
         let _ = r;
+        // A server that names no capabilities is taken for IMAP2bis, as
+        // the original does (fill_cap reads the word).
+        if let Some(l) = local(stream) {
+            if l.session.capabilities.is_empty() && !l.session.dead {
+                l.session.capabilities.push(b"IMAP2BIS".to_vec());
+            }
+        }
     }
+}
+
+/// The protocol level of a server, as the original's LEVEL* macros.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Level {
+    /// IMAP4rev1.
+    pub(super) rev1: bool,
+    /// IMAP4 or IMAP4rev1.
+    pub(super) imap4: bool,
+    /// IMAP2bis or later.
+    pub(super) imap2bis: bool,
+    /// RFC 1176 IMAP2 (FIND) or later.
+    pub(super) rfc1176: bool,
+}
+
+pub(super) unsafe fn level(stream: *mut MAILSTREAM) -> Level {
+    // SAFETY: stream NULL or live.
+    let Some(l) = (unsafe { local(stream) }) else {
+        return Level::default();
+    };
+    let mut v = Level::default();
+    for c in &l.session.capabilities {
+        let u = c.to_ascii_uppercase();
+        match &u[..] {
+            b"IMAP4REV1" => {
+                v.rev1 = true;
+                v.imap4 = true;
+                v.imap2bis = true;
+                v.rfc1176 = true;
+            }
+            b"IMAP4" => {
+                v.imap4 = true;
+                v.imap2bis = true;
+                v.rfc1176 = true;
+            }
+            b"IMAP2BIS" => {
+                v.imap2bis = true;
+                v.rfc1176 = true;
+            }
+            b"IMAP2" => v.rfc1176 = true,
+            _ => {}
+        }
+    }
+    if l.no1176 {
+        v.rfc1176 = false;
+    }
+    v
 }
 
 /// Logs in with LOGIN (SASL comes with the transport layer), asking the
@@ -1947,7 +2095,12 @@ pub unsafe extern "C" fn imap_close(stream: *mut MAILSTREAM, options: c_long) {
         unsafe {
             let Some(l) = local(stream) else { return };
             if !l.byeseen && !l.session.dead && options & CL_EXPUNGE as c_long != 0 {
-                send(stream, "CLOSE", &[]);
+                let c = if level(stream).imap4 {
+                    "CLOSE"
+                } else {
+                    "EXPUNGE"
+                };
+                send(stream, c, &[]);
             }
             close_local(stream, 0);
         }
@@ -2611,6 +2764,10 @@ pub unsafe extern "C" fn imap_uid(stream: *mut MAILSTREAM, msgno: c_ulong) -> c_
     super::guard("imap_uid", 0, || {
         // SAFETY: per the contract.
         unsafe {
+            // IMAP2 had no UIDs: the number stands for itself.
+            if local(stream).is_some() && !level(stream).imap4 {
+                return msgno;
+            }
             if msgno == 0 || msgno > (*stream).nmsgs {
                 return 0;
             }
@@ -2660,6 +2817,9 @@ pub unsafe extern "C" fn imap_msgno(stream: *mut MAILSTREAM, uid: c_ulong) -> c_
     super::guard("imap_msgno", 0, || {
         // SAFETY: per the contract.
         unsafe {
+            if local(stream).is_some() && !level(stream).imap4 {
+                return uid;
+            }
             let n = (*stream).nmsgs;
             if (1..=n).any(|i| (*mail_elt(stream, i)).private.uid == 0) {
                 let seq = format!("1:{n}");
@@ -2695,12 +2855,13 @@ pub unsafe extern "C" fn imap_flag(
     super::guard("imap_flag", (), || {
         // SAFETY: per the contract.
         unsafe {
-            let cmd = if flags & ST_UID as c_long != 0 {
+            let imap4 = level(stream).imap4;
+            let cmd = if imap4 && flags & ST_UID as c_long != 0 {
                 "UID STORE"
             } else {
                 "STORE"
             };
-            let silent = flags & ST_SILENT as c_long != 0;
+            let silent = imap4 && flags & ST_SILENT as c_long != 0;
             let op: &[u8] = match (flags & ST_SET as c_long != 0, silent) {
                 (true, true) => b"+Flags.silent",
                 (true, false) => b"+Flags",
@@ -2852,7 +3013,7 @@ pub unsafe extern "C" fn imap_copy(
     super::guard("imap_copy", 0, || {
         // SAFETY: per the contract.
         unsafe {
-            let cmd = if flags & CP_UID as c_long != 0 {
+            let cmd = if level(stream).imap4 && flags & CP_UID as c_long != 0 {
                 "UID COPY"
             } else {
                 "COPY"
@@ -2899,15 +3060,23 @@ pub(super) unsafe fn read_string(s: *mut STRING) -> Vec<u8> {
         }
         while out.len() < size {
             if s.cursize == 0 {
-                match (*s.dtb).next {
-                    Some(next) => {
-                        next(s);
-                    }
-                    None => break,
-                }
-                if s.cursize == 0 {
+                // The next chunk: by position where the driver can (a
+                // driver's `next` hands back a byte and moves past it, as
+                // mailutil's message strings do), else by `next`.
+                if let Some(setpos) = (*s.dtb).setpos {
+                    setpos(s, out.len() as c_ulong);
+                } else if let Some(next) = (*s.dtb).next {
+                    out.push(next(s) as u8);
+                    continue;
+                } else {
                     break;
                 }
+                if s.cursize == 0 || s.curpos.is_null() {
+                    break;
+                }
+            }
+            if s.curpos.is_null() {
+                break;
             }
             let n = (s.cursize as usize).min(size - out.len());
             out.extend_from_slice(std::slice::from_raw_parts(s.curpos as *const u8, n));
@@ -2943,14 +3112,28 @@ pub(super) unsafe fn append(
 ) -> c_long {
     // SAFETY: per imap_append's contract.
     unsafe {
-        let Some(mbx) = mailbox_part(mailbox) else {
+        let mut tmp = [0 as c_char; MAILTMPLEN as usize];
+        if mail_valid_net(
+            mailbox,
+            addr_of_mut!(imapdriver),
+            null_mut(),
+            tmp.as_mut_ptr(),
+        )
+        .is_null()
+        {
             return 0;
-        };
-        let Some(af) = af else { return 0 };
+        }
+        let mbx = nm_bytes(&tmp);
+        let debug = stream.as_ref().is_some_and(|s| s.debug() != 0);
         let mut st = stream;
         let usable = local(stream).is_some_and(|l| !l.session.dead);
         if !usable {
-            st = mail_open(null_mut(), mailbox, (OP_HALFOPEN | OP_SILENT) as c_long);
+            let dbg = if debug { OP_DEBUG as c_long } else { 0 };
+            st = mail_open(
+                null_mut(),
+                mailbox,
+                (OP_HALFOPEN | OP_SILENT) as c_long | dbg,
+            );
             if st.is_null() {
                 log(b"Can't access server for append", ERROR as c_long);
                 return 0;
@@ -2959,57 +3142,326 @@ pub(super) unsafe fn append(
         if let Some(l) = local(st) {
             l.appendmailbox = Some(c_bytes(mailbox).unwrap_or(b"").to_vec());
         }
-        let multi = local(st).is_some_and(|l| l.session.has(b"MULTIAPPEND"));
+        let mut map = AppendData {
+            af,
+            data,
+            flags: null_mut(),
+            date: null_mut(),
+            message: null_mut(),
+        };
         let mut ret = 0;
         let mut last: Option<Reply> = None;
-        loop {
-            let mut flags: *mut c_char = null_mut();
-            let mut date: *mut c_char = null_mut();
-            let mut msg: *mut STRING = null_mut();
-            if af(st, data, &mut flags, &mut date, &mut msg) == 0 || msg.is_null() {
-                break;
-            }
-            let f = c_bytes(flags).map(<[u8]>::to_vec);
-            let d = c_bytes(date).map(<[u8]>::to_vec);
-            let body = read_string(msg);
-            let mut args_store: Vec<Vec<u8>> = Vec::new();
-            if let Some(f) = f.filter(|f| !f.is_empty()) {
-                let mut l = b"(".to_vec();
-                l.extend_from_slice(f.strip_prefix(b"(").unwrap_or(&f));
-                if l.last() != Some(&b')') {
-                    l.push(b')');
-                }
-                args_store.push(l);
-            }
-            let mut args: Vec<Arg> = vec![Arg::Str(&mbx)];
-            for a in &args_store {
-                args.push(Arg::Atom(a));
-            }
-            if let Some(d) = &d {
-                args.push(Arg::Str(d));
-            }
-            args.push(Arg::Literal(&body));
-            let r = send(st, "APPEND", &args);
-            let good = ok(st, &r);
-            ret = good as c_long;
+        if local(st).is_some_and(|l| l.session.has(b"MULTIAPPEND")) {
+            let r = multiappend(st, &mbx, &mut map, false);
+            ret = ok(st, &r) as c_long;
             last = Some(r);
-            if !good {
-                break;
+        } else if let Some(f) = af {
+            while f(st, data, &mut map.flags, &mut map.date, &mut map.message) != 0
+                && !map.message.is_null()
+            {
+                let r = append_single(st, &mbx, map.flags, map.date, map.message);
+                ret = ok(st, &r) as c_long;
+                last = Some(r);
+                if ret == 0 {
+                    break;
+                }
             }
-            let _ = multi;
         }
         if let Some(l) = local(st) {
             l.appendmailbox = None;
         }
+        // A failure: a referral the application follows, else the error.
+        let mut next = None;
         if ret == 0 {
             if let Some(r) = &last {
-                log(&r.text, ERROR as c_long);
+                next = referred(st, REFAPPEND as c_long);
+                if next.is_none() {
+                    log(&r.text, ERROR as c_long);
+                }
             }
         }
         if st != stream {
             mail_close_full(st, 0);
         }
+        if let Some(m) = next {
+            ret = append_referral(
+                m,
+                tmp.as_mut_ptr(),
+                af,
+                data,
+                map.flags,
+                map.date,
+                map.message,
+                &mut map,
+                c_long::from(debug),
+            );
+        }
         ret
+    }
+}
+
+/// The original's APPENDDATA: the append callback and the message it
+/// gave last.
+#[repr(C)]
+pub struct AppendData {
+    pub af: append_t,
+    pub data: *mut c_void,
+    pub flags: *mut c_char,
+    pub date: *mut c_char,
+    pub message: *mut STRING,
+}
+
+/// A date in INTERNALDATE form; None when it does not parse.
+unsafe fn internal_date(d: *mut c_char) -> Option<Vec<u8>> {
+    // SAFETY: d NUL-terminated; the buffers are local.
+    unsafe {
+        let mut elt: MESSAGECACHE = std::mem::zeroed();
+        if super::dates::mail_parse_date(&mut elt, d as *mut c_uchar) == 0 {
+            return None;
+        }
+        let mut tmp = [0 as c_char; MAILTMPLEN as usize];
+        super::dates::mail_date(tmp.as_mut_ptr(), &mut elt);
+        Some(nm_bytes(&tmp))
+    }
+}
+
+/// A FLAGS argument as the original writes it: parenthesised unless it
+/// already is.
+fn flags_arg(f: &[u8]) -> Vec<u8> {
+    if f.first() == Some(&b'(') {
+        f.to_vec()
+    } else {
+        [&b"("[..], f, &b")"[..]].concat()
+    }
+}
+
+/// One message of an APPEND: flags, date and the text; None for a date
+/// that does not parse.
+unsafe fn message_args(
+    flags: *mut c_char,
+    date: *mut c_char,
+    msg: *mut STRING,
+) -> Option<Vec<OwnedArg>> {
+    // SAFETY: strings NULL or NUL-terminated; msg a valid STRING.
+    unsafe {
+        let mut v = Vec::new();
+        if let Some(f) = c_bytes(flags) {
+            v.push(OwnedArg::Atom(flags_arg(f)));
+        }
+        if !date.is_null() {
+            v.push(OwnedArg::Str(internal_date(date)?));
+        }
+        v.push(OwnedArg::Literal(read_string(msg)));
+        Some(v)
+    }
+}
+
+/// Sends a command whose later arguments `more` gives as it goes.
+unsafe fn send_more(
+    stream: *mut MAILSTREAM,
+    cmd: &str,
+    args: &[Arg],
+    more: &mut dyn FnMut(&mut Vec<Item>) -> More,
+) -> Reply {
+    // SAFETY: stream live.
+    unsafe {
+        let Some(l) = local(stream) else {
+            return send(stream, cmd, args);
+        };
+        let mut env = CEnv::new();
+        let mut items = Vec::new();
+        let r = l
+            .session
+            .command_more(cmd, args, more, &mut env, &mut items);
+        drop(env);
+        apply(stream, items);
+        match r {
+            Err(Broken(t)) if t == ZERO_LITERAL => {
+                notify(stream, &t, BYE as c_long);
+                Reply {
+                    cond: Cond::No,
+                    code: None,
+                    text: t,
+                    broken: true,
+                }
+            }
+            r => finish(stream, r),
+        }
+    }
+}
+
+/// What the original says when a MULTIAPPEND is abandoned.
+const ZERO_LITERAL: &[u8] = b"Server zero-length literal error";
+
+/// MULTIAPPEND: every message the callback gives in one APPEND, each asked
+/// for after the previous one is sent; `redo` starts with the message
+/// already in `map` (after a referral). A bad date or a callback that
+/// fails abandons the command as the original does.
+unsafe fn multiappend(st: *mut MAILSTREAM, mbx: &[u8], map: &mut AppendData, redo: bool) -> Reply {
+    // SAFETY: st live; map's callback is the application's.
+    unsafe {
+        let mut need = !redo;
+        let mut first = true;
+        let mut more = |_: &mut Vec<Item>| -> More {
+            if need {
+                let Some(f) = map.af else {
+                    return More::Abort(ZERO_LITERAL.to_vec());
+                };
+                if f(
+                    st,
+                    map.data,
+                    &mut map.flags,
+                    &mut map.date,
+                    &mut map.message,
+                ) == 0
+                {
+                    return More::Abort(ZERO_LITERAL.to_vec());
+                }
+                if map.message.is_null() {
+                    return if first {
+                        More::Abort(ZERO_LITERAL.to_vec())
+                    } else {
+                        More::End
+                    };
+                }
+            } else if map.message.is_null() {
+                return More::End;
+            }
+            need = true;
+            first = false;
+            match message_args(map.flags, map.date, map.message) {
+                Some(a) => More::Args(a),
+                None => More::Abort(ZERO_LITERAL.to_vec()),
+            }
+        };
+        send_more(st, "APPEND", &[Arg::Str(mbx)], &mut more)
+    }
+}
+
+/// One APPEND (the original's imap_append_single); IMAP2bis takes neither
+/// flags nor a date.
+unsafe fn append_single(
+    st: *mut MAILSTREAM,
+    mbx: &[u8],
+    flags: *mut c_char,
+    date: *mut c_char,
+    msg: *mut STRING,
+) -> Reply {
+    // SAFETY: st live; strings NULL or NUL-terminated; msg valid.
+    unsafe {
+        let Some(mut v) = message_args(flags, date, msg) else {
+            return Reply {
+                cond: Cond::Bad,
+                code: None,
+                text: b"Bad date in append".to_vec(),
+                broken: false,
+            };
+        };
+        if !level(st).imap4 {
+            v.drain(..v.len() - 1);
+        }
+        let args: Vec<Arg> = std::iter::once(Arg::Str(mbx))
+            .chain(v.iter().map(|a| match a {
+                OwnedArg::Atom(t) => Arg::Atom(t),
+                OwnedArg::Str(t) => Arg::Str(t),
+                OwnedArg::Literal(t) => Arg::Literal(t),
+            }))
+            .collect();
+        send(st, "APPEND", &args)
+    }
+}
+
+/// `imap_append_referral`: the append again at the server a referral
+/// named (and at the next one, while the application follows them),
+/// starting with the message of the failed attempt.
+///
+/// # Safety
+/// `mailbox` NULL or NUL-terminated; `tmp` NULL or MAILTMPLEN bytes;
+/// `message` and `map` as the failed attempt left them.
+#[no_mangle]
+pub unsafe extern "C" fn imap_append_referral(
+    mailbox: *mut c_char,
+    tmp: *mut c_char,
+    af: append_t,
+    data: *mut c_void,
+    flags: *mut c_char,
+    date: *mut c_char,
+    message: *mut STRING,
+    map: *mut AppendData,
+    options: c_long,
+) -> c_long {
+    super::guard("imap_append_referral", 0, || {
+        // SAFETY: per the contract.
+        unsafe { append_referral(mailbox, tmp, af, data, flags, date, message, map, options) }
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn append_referral(
+    mut mailbox: *mut c_char,
+    tmp: *mut c_char,
+    af: append_t,
+    data: *mut c_void,
+    mut flags: *mut c_char,
+    mut date: *mut c_char,
+    mut message: *mut STRING,
+    map: *mut AppendData,
+    options: c_long,
+) -> c_long {
+    // SAFETY: per imap_append_referral's contract.
+    unsafe {
+        let mut own = [0 as c_char; MAILTMPLEN as usize];
+        let tmp = if tmp.is_null() { own.as_mut_ptr() } else { tmp };
+        while !mailbox.is_null()
+            && !mail_valid_net(mailbox, addr_of_mut!(imapdriver), null_mut(), tmp).is_null()
+        {
+            let dbg = if options != 0 { OP_DEBUG as c_long } else { 0 };
+            let st = mail_open(
+                null_mut(),
+                mailbox,
+                (OP_HALFOPEN | OP_SILENT) as c_long | dbg,
+            );
+            if st.is_null() {
+                let mut m = b"Can't access referral server: ".to_vec();
+                let n = c_bytes(mailbox).unwrap_or(b"");
+                m.extend_from_slice(&n[..n.len().min(80)]);
+                log(&m, ERROR as c_long);
+                return 0;
+            }
+            let mbx = c_bytes(tmp).unwrap_or(b"").to_vec();
+            let reply;
+            if local(st).is_some_and(|l| l.session.has(b"MULTIAPPEND")) && !map.is_null() {
+                let r = multiappend(st, &mbx, &mut *map, true);
+                if ok(st, &r) {
+                    mail_close_full(st, 0);
+                    return 1;
+                }
+                reply = r;
+            } else {
+                loop {
+                    let r = append_single(st, &mbx, flags, date, message);
+                    if !ok(st, &r) {
+                        reply = r;
+                        break;
+                    }
+                    let more =
+                        af.is_some_and(|f| f(st, data, &mut flags, &mut date, &mut message) != 0);
+                    if !more || message.is_null() {
+                        mail_close_full(st, 0);
+                        return 1;
+                    }
+                }
+            }
+            mailbox = match referred(st, REFAPPEND as c_long) {
+                Some(m) => m,
+                None => {
+                    log(&reply.text, ERROR as c_long);
+                    null_mut()
+                }
+            };
+            mail_close_full(st, 0);
+        }
+        0
     }
 }
 
@@ -3054,7 +3506,20 @@ pub unsafe extern "C" fn imap_status(
             let Some(name) = mailbox_part(mbx) else {
                 return 0;
             };
-            with_server(stream, mbx, 0, |st| {
+            // The given stream serves when it speaks STATUS or is half
+            // open (EXAMINE would lose a selected mailbox).
+            let mut st = stream;
+            let usable = local(stream).is_some_and(|l| !l.session.dead)
+                && (level(stream).rev1 || (*stream).halfopen() != 0)
+                && mail_usable_network_stream(stream, mbx) != 0;
+            if !usable {
+                st = mail_open(null_mut(), mbx, (OP_HALFOPEN | OP_SILENT) as c_long);
+                if st.is_null() {
+                    return 0;
+                }
+            }
+            let mut ret = 0;
+            if level(st).rev1 {
                 let mut t = Vec::new();
                 if flags & SA_MESSAGES as c_long != 0 {
                     t.push("MESSAGES");
@@ -3073,8 +3538,49 @@ pub unsafe extern "C" fn imap_status(
                 }
                 let list = format!("({})", t.join(" "));
                 let r = send(st, "STATUS", &[Arg::Str(&name), Arg::Atom(list.as_bytes())]);
-                ok(st, &r) as c_long
-            })
+                if ok(st, &r) {
+                    ret = 1;
+                } else if let Some(m) = referred(st, REFSTATUS as c_long) {
+                    let debug = if (*st).debug() != 0 {
+                        SA_DEBUG as c_long
+                    } else {
+                        0
+                    };
+                    ret = imap_status(null_mut(), m, flags | debug);
+                }
+            } else if ok(st, &send(st, "EXAMINE", &[Arg::Str(&name)])) {
+                // The IMAP2 way: the counts of an EXAMINE, UNSEEN by a
+                // search.
+                let mut status: MAILSTATUS = std::mem::zeroed();
+                status.flags = flags & !((SA_UIDNEXT | SA_UIDVALIDITY) as c_long);
+                status.messages = (*st).nmsgs;
+                status.recent = (*st).recent;
+                if flags & SA_UNSEEN as c_long != 0 {
+                    for i in 1..=(*st).nmsgs {
+                        if let Some(e) = mail_elt(st, i).as_mut() {
+                            e.set_searched(0);
+                        }
+                    }
+                    if ok(st, &send(st, "SEARCH UNSEEN", &[])) {
+                        for i in 1..=(*st).nmsgs {
+                            if mail_elt(st, i).as_ref().is_some_and(|e| e.searched() != 0) {
+                                status.unseen += 1;
+                            }
+                        }
+                    }
+                }
+                let sm = c_bytes((*st).mailbox).unwrap_or(b"");
+                let mut full =
+                    sm[..sm.iter().position(|&c| c == b'}').map_or(0, |i| i + 1)].to_vec();
+                full.extend_from_slice(&name);
+                let mut full = cz(&full);
+                mm_status(st, full.as_mut_ptr() as *mut c_char, &mut status);
+                ret = 1;
+            }
+            if st != stream {
+                mail_close_full(st, 0);
+            }
+            ret
         }
     })
 }
@@ -3109,18 +3615,51 @@ pub(super) unsafe fn list_work(
             if let Some(l) = local(st) {
                 l.prefix = Some(prefix.clone());
             }
+            let lv = level(st);
             match contents {
                 // SCAN (mail_scan) only where the server has it.
                 Some(c) => {
                     if local(st).is_some_and(|l| l.session.has(b"SCAN")) {
-                        send(st, cmd, &[Arg::Str(&refr), Arg::Str(&pat), Arg::Str(c)]);
+                        send(st, cmd, &[Arg::Str(&refr), Arg::Wild(&pat), Arg::Str(c)]);
                     } else {
                         log(b"Scan not valid on this IMAP server", ERROR as c_long);
                     }
                 }
-                None => {
-                    send(st, cmd, &[Arg::Str(&refr), Arg::Str(&pat)]);
+                None if lv.imap4 => {
+                    // With referrals armed, RLIST/RLSUB (RFC 2193) so the
+                    // server may refer instead of hiding remote names.
+                    let armed = local(st).is_some_and(|l| l.session.has(b"MAILBOX-REFERRALS"))
+                        && super::params::number(
+                            crate::env::params::Owner::Imap,
+                            GET_IMAPREFERRAL as c_long,
+                        ) != 0;
+                    let c = match cmd {
+                        "LIST" if armed => "RLIST",
+                        "LSUB" if armed => "RLSUB",
+                        c => c,
+                    };
+                    send(st, c, &[Arg::Str(&refr), Arg::Wild(&pat)]);
                 }
+                None if lv.rfc1176 => {
+                    // IMAP2: FIND with the reference glued on and every
+                    // '%' made '*'; a LIST tries IMAP2bis's ALL.MAILBOXES
+                    // first; a server refusing both is RFC 1064.
+                    let mut mbx = refr.clone();
+                    mbx.extend_from_slice(&pat);
+                    for c in mbx.iter_mut() {
+                        if *c == b'%' {
+                            *c = b'*';
+                        }
+                    }
+                    let all = cmd.contains("LIST")
+                        && send(st, "FIND ALL.MAILBOXES", &[Arg::Wild(&mbx)]).cond != Cond::Bad;
+                    if !all && send(st, "FIND MAILBOXES", &[Arg::Wild(&mbx)]).cond == Cond::Bad {
+                        if let Some(l) = local(st) {
+                            l.no1176 = true;
+                        }
+                    }
+                }
+                None => {}
             }
             if let Some(l) = local(st) {
                 l.prefix = None;
@@ -3202,15 +3741,62 @@ unsafe fn manage(
             None => None,
         };
         with_server(stream, mailbox, 0, |st| {
+            // Before IMAP4, (UN)SUBSCRIBE took a MAILBOX keyword.
+            let legacy;
+            let cmd = if (cmd == "Subscribe" || cmd == "Unsubscribe") && !level(st).imap4 {
+                legacy = format!("{cmd} Mailbox");
+                &legacy[..]
+            } else {
+                cmd
+            };
             let mut args = vec![Arg::Str(&name)];
             if let Some(s2) = &second {
                 args.push(Arg::Str(s2));
             }
             let r = send(st, cmd, &args);
-            let good = ok(st, &r);
+            let mut good = ok(st, &r);
+            // A referral the application follows: the command again there
+            // (RENAME's new name follows the referred name's NUL).
+            if !good {
+                let code = match cmd.as_bytes().first() {
+                    Some(b'S') => REFSUBSCRIBE as c_long,
+                    Some(b'U') => REFUNSUBSCRIBE as c_long,
+                    Some(b'C') => REFCREATE as c_long,
+                    Some(b'D') => REFDELETE as c_long,
+                    Some(b'R') => REFRENAME as c_long,
+                    _ => -1,
+                };
+                if code >= 0 {
+                    if let Some(m) = referred(st, code) {
+                        let second = if cmd.starts_with('R') {
+                            Some(m.add(libc::strlen(m) + 1))
+                        } else {
+                            None
+                        };
+                        // (The name stays the application's, as the
+                        // original leaves it.)
+                        good = manage(null_mut(), m, cmd, second) != 0;
+                    }
+                }
+            }
             log(&r.text, if good { 0 } else { ERROR as c_long });
             good as c_long
         })
+    }
+}
+
+/// The mailbox name the GET_IMAPREFERRAL hook gives for the referral of
+/// the last command (`code` one of the REF* codes), if any.
+unsafe fn referred(stream: *mut MAILSTREAM, code: c_long) -> Option<*mut c_char> {
+    // SAFETY: stream live; the hook word was stored by SET_IMAPREFERRAL.
+    unsafe {
+        let h = super::params::number(crate::env::params::Owner::Imap, GET_IMAPREFERRAL as c_long)
+            as usize;
+        let f = std::mem::transmute::<usize, imapreferral_t>(h)?;
+        let url = local(stream)?.referral.clone()?;
+        let mut u = cz(&url);
+        let m = f(stream, u.as_mut_ptr() as *mut c_char, code);
+        (!m.is_null()).then_some(m)
     }
 }
 
@@ -3250,10 +3836,10 @@ macro_rules! manage_fn {
         }
     };
 }
-manage_fn!(imap_create, "CREATE");
-manage_fn!(imap_delete, "DELETE");
-manage_fn!(imap_subscribe, "SUBSCRIBE");
-manage_fn!(imap_unsubscribe, "UNSUBSCRIBE");
+manage_fn!(imap_create, "Create");
+manage_fn!(imap_delete, "Delete");
+manage_fn!(imap_subscribe, "Subscribe");
+manage_fn!(imap_unsubscribe, "Unsubscribe");
 
 /// `imap_rename`.
 ///
@@ -3267,7 +3853,7 @@ pub unsafe extern "C" fn imap_rename(
 ) -> c_long {
     // SAFETY: per the contract.
     super::guard("imap_rename", 0, || unsafe {
-        manage(stream, old, "RENAME", Some(new))
+        manage(stream, old, "Rename", Some(new))
     })
 }
 
@@ -4011,6 +4597,9 @@ pub(super) unsafe fn fill_cap(stream: *mut MAILSTREAM) -> *mut IMAPCAP {
                     }
                 }
             }
+        }
+        if l.no1176 {
+            c.set_rfc1176(0);
         }
         if let (Some(p), Some(lg)) = (auth_bit(b"PLAIN", 0), auth_bit(b"LOGIN", 0)) {
             if c.auth() & p != 0 {

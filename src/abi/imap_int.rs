@@ -872,6 +872,24 @@ unsafe fn list_text(l: *mut STRINGLIST) -> Vec<u8> {
     out
 }
 
+/// The texts of a STRINGLIST (a NULL text as empty).
+unsafe fn list_texts(l: *mut STRINGLIST) -> Vec<Vec<u8>> {
+    let mut v = Vec::new();
+    let mut p = l;
+    // SAFETY: a caller's list.
+    unsafe {
+        while let Some(n) = p.as_ref() {
+            v.push(if n.text.data.is_null() {
+                Vec::new()
+            } else {
+                std::slice::from_raw_parts(n.text.data, n.text.size as usize).to_vec()
+            });
+            p = n.next;
+        }
+    }
+    v
+}
+
 fn quote_into(out: &mut Vec<u8>, t: &[u8]) {
     out.push(b'"');
     for &c in t {
@@ -914,6 +932,8 @@ unsafe fn send_args(
         let cmd = String::from_utf8_lossy(c).into_owned();
         // Owned argument texts first, then the borrowed Arg list.
         let mut texts: Vec<(u8, Vec<u8>)> = Vec::new();
+        // The lists of the QLIST arguments, in order.
+        let mut qlists: Vec<Vec<Vec<u8>>> = Vec::new();
         let mut i = 0;
         while !args.is_null() {
             let a = *args.add(i) as *mut ImapArg;
@@ -942,7 +962,8 @@ unsafe fn send_args(
                 // NUMBER: the datum is the number itself.
                 1 => texts.push((b'a', (text as c_ulong).to_string().into_bytes())),
                 // ASTRING, LISTMAILBOX.
-                3 | 12 => texts.push((b's', s())),
+                3 => texts.push((b's', s())),
+                12 => texts.push((b'w', s())),
                 // LITERAL: a STRING.
                 4 => texts.push((b'l', im::read_string(text as *mut STRING))),
                 // LIST, SNLIST.
@@ -951,6 +972,13 @@ unsafe fn send_args(
                 8 => texts.push((b'a', [&b"BODY["[..], &s()].concat())),
                 9 => texts.push((b'a', [&b"BODY.PEEK["[..], &s()].concat())),
                 10 => texts.push((b'a', [&s()[..], &b"]"[..]].concat())),
+                // Debian's annotation types: QLIST, a STRINGLIST of strings
+                // each quoted as it is; QSTRING, one such string.
+                16 => {
+                    qlists.push(list_texts(text as *mut STRINGLIST));
+                    texts.push((b'Q', Vec::new()));
+                }
+                17 => texts.push((b'q', s())),
                 t => {
                     let m = format!("imap_send: argument type {t} not supported");
                     im::log(m.as_bytes(), ERROR as c_long);
@@ -976,11 +1004,15 @@ unsafe fn send_args(
                 .last()
                 .is_some_and(|l| l.1.ends_with(b"[") || l.1.ends_with(b"."));
         }
+        let mut ql = qlists.iter();
         let argv: Vec<Arg> = merged
             .iter()
             .map(|(k, t)| match k {
                 b'a' => Arg::Atom(t),
                 b'l' => Arg::Literal(t),
+                b'q' => Arg::QStr(t),
+                b'w' => Arg::Wild(t),
+                b'Q' => Arg::QList(ql.next().map_or(&[][..], |v| &v[..])),
                 _ => Arg::Str(t),
             })
             .collect();
@@ -2065,4 +2097,176 @@ pub(super) unsafe fn authenticate_with(
         let text = reply_parts(r).map(|(_, _, t)| t).unwrap_or_default();
         AuthStep::Failed(text)
     }
+}
+/// `imap_send_qstring` (Debian's annotation addition): writes `as_` at
+/// `*s` between double quotes exactly as it is (no escapes), or, when it
+/// would pass `limit`, as a literal the way [`imap_send_literal`] does.
+///
+/// # Safety
+/// As [`imap_send_astring`].
+#[no_mangle]
+pub unsafe extern "C" fn imap_send_qstring(
+    _stream: *mut MAILSTREAM,
+    _tag: *mut c_char,
+    s: *mut *mut c_char,
+    as_: *mut SIZEDTEXT,
+    limit: *mut c_char,
+) -> *mut c_void {
+    super::guard("imap_send_qstring", null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe {
+            let d = match as_.as_ref() {
+                Some(t) if !t.data.is_null() => std::slice::from_raw_parts(t.data, t.size as usize),
+                _ => &[][..],
+            };
+            if s.is_null() || (*s).is_null() {
+                return null_mut();
+            }
+            let t = if !limit.is_null() && (*s as usize).saturating_add(d.len()) > limit as usize {
+                let mut t = format!("{{{}+}}\r\n", d.len()).into_bytes();
+                t.extend_from_slice(d);
+                t
+            } else {
+                [&b"\""[..], d, &b"\""[..]].concat()
+            };
+            put_buf(s, null_mut(), &t);
+            null_mut()
+        }
+    })
+}
+
+/// `imap_annotation_work` (Debian's annotation addition): sends an
+/// annotation command with its arguments; true on OK, else the server's
+/// text through mm_log ERROR.
+///
+/// # Safety
+/// As [`imap_send`].
+#[no_mangle]
+pub unsafe extern "C" fn imap_annotation_work(
+    stream: *mut MAILSTREAM,
+    command: *mut c_char,
+    args: *mut *mut c_void,
+) -> c_long {
+    super::guard("imap_annotation_work", 0, || {
+        // SAFETY: per the contract.
+        unsafe { annotation_work(stream, command, args) }
+    })
+}
+
+unsafe fn annotation_work(
+    stream: *mut MAILSTREAM,
+    command: *mut c_char,
+    args: *mut *mut c_void,
+) -> c_long {
+    // SAFETY: per imap_annotation_work's contract.
+    unsafe {
+        let r = send_args(stream, command, args);
+        if r.is_null() {
+            return 0;
+        }
+        if imap_OK(stream, r as *mut c_void) != 0 {
+            return 1;
+        }
+        if let Some((_, _, t)) = reply_parts(r) {
+            im::log(&t, ERROR as c_long);
+        }
+        0
+    }
+}
+
+/// `imap_getannotation` (Debian's annotation addition): GETANNOTATION of
+/// `mailbox` for the `entries` and `attributes` lists; the answers go to
+/// the GET_ANNOTATION hook.
+///
+/// # Safety
+/// `stream` live; `mailbox` NUL-terminated; the lists valid.
+#[no_mangle]
+pub unsafe extern "C" fn imap_getannotation(
+    stream: *mut MAILSTREAM,
+    mailbox: *mut c_char,
+    entries: *mut STRINGLIST,
+    attributes: *mut STRINGLIST,
+) -> c_long {
+    super::guard("imap_getannotation", 0, || {
+        let mut a = [
+            ImapArg {
+                type_: 3,
+                text: mailbox as *mut c_void,
+            },
+            ImapArg {
+                type_: 16,
+                text: entries as *mut c_void,
+            },
+            ImapArg {
+                type_: 16,
+                text: attributes as *mut c_void,
+            },
+        ];
+        let mut v: [*mut c_void; 4] = [
+            &mut a[0] as *mut ImapArg as *mut c_void,
+            &mut a[1] as *mut ImapArg as *mut c_void,
+            &mut a[2] as *mut ImapArg as *mut c_void,
+            null_mut(),
+        ];
+        let mut cmd = *b"GETANNOTATION\0";
+        // SAFETY: the argument records live on this frame.
+        unsafe { annotation_work(stream, cmd.as_mut_ptr() as *mut c_char, v.as_mut_ptr()) }
+    })
+}
+
+/// `imap_setannotation` (Debian's annotation addition): SETANNOTATION of
+/// the annotation's mailbox and entry with its attribute/value pairs.
+///
+/// # Safety
+/// `stream` live; `annotation` a valid ANNOTATION.
+#[no_mangle]
+pub unsafe extern "C" fn imap_setannotation(
+    stream: *mut MAILSTREAM,
+    annotation: *mut ANNOTATION,
+) -> c_long {
+    super::guard("imap_setannotation", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            let Some(an) = annotation.as_ref() else {
+                return 0;
+            };
+            // attr, value, attr, value ... (an empty first element when
+            // there are no values, as the original).
+            let mut texts: Vec<Vec<u8>> = Vec::new();
+            let mut p = an.values;
+            while let Some(v) = p.as_ref() {
+                texts.push(c_bytes(v.attr).unwrap_or_default().to_vec());
+                texts.push(c_bytes(v.value).unwrap_or_default().to_vec());
+                p = v.next;
+            }
+            if texts.is_empty() {
+                texts.push(Vec::new());
+            }
+            let mut list = super::imap::stringlist(&texts);
+            let mut a = [
+                ImapArg {
+                    type_: 3,
+                    text: an.mbox as *mut c_void,
+                },
+                ImapArg {
+                    type_: 17,
+                    text: an.entry as *mut c_void,
+                },
+                ImapArg {
+                    type_: 16,
+                    text: list as *mut c_void,
+                },
+            ];
+            let mut v: [*mut c_void; 4] = [
+                &mut a[0] as *mut ImapArg as *mut c_void,
+                &mut a[1] as *mut ImapArg as *mut c_void,
+                &mut a[2] as *mut ImapArg as *mut c_void,
+                null_mut(),
+            ];
+            let mut cmd = *b"SETANNOTATION\0";
+            let r = annotation_work(stream, cmd.as_mut_ptr() as *mut c_char, v.as_mut_ptr());
+            im::free_stringlist(&mut list);
+            r
+        }
+    })
 }

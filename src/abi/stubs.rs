@@ -6,14 +6,9 @@
 
 use super::bindings::*;
 use super::not_available;
-use std::os::raw::{c_char, c_long, c_void};
+use std::os::raw::c_long;
 
 not_available! {
-    fn imap_annotation_work() -> c_long = 0;
-    fn imap_append_referral(_a0: *mut c_char, _a1: *mut c_char, _a2: append_t, _a3: *mut c_void, _a4: *mut c_char, _a5: *mut c_char, _a6: *mut STRING, _a7: *mut c_void, _a8: c_long) -> c_long = 0;
-    fn imap_getannotation(_a0: *mut MAILSTREAM, _a1: *mut c_char, _a2: *mut STRINGLIST, _a3: *mut STRINGLIST) -> c_long = 0;
-    fn imap_send_qstring() -> c_long = 0;
-    fn imap_setannotation(_a0: *mut MAILSTREAM, _a1: *mut ANNOTATION) -> c_long = 0;
     fn mbx_snarf(_a0: *mut MAILSTREAM);
     fn mix_sortcache_open(_a0: *mut MAILSTREAM) -> *mut libc::FILE = std::ptr::null_mut();
     fn mix_sortcache_update(_a0: *mut MAILSTREAM, _a1: *mut *mut libc::FILE) -> c_long = 0;

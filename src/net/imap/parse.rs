@@ -163,6 +163,11 @@ pub enum Untagged {
     ListRights(Vec<u8>, Vec<u8>, Vec<u8>, Vec<Vec<u8>>),
     MyRights(Vec<u8>, Vec<u8>),
     Namespace(Vec<u8>),
+    /// ANNOTATEMORE's `ANNOTATION mailbox entry (attr value ...) ...`:
+    /// the mailbox and, per entry, its attribute/value strings in order.
+    Annotation(Vec<u8>, Vec<(Vec<u8>, Vec<Vec<u8>>)>),
+    /// IMAP2's `MAILBOX name` (the answer to FIND), the name as sent.
+    Mailbox(Vec<u8>),
     Other(Vec<u8>),
 }
 
@@ -1340,6 +1345,24 @@ fn parse_with(c: &mut Cursor, env: &mut dyn ParseEnv) -> R<Response> {
             Untagged::MyRights(mailbox, rights)
         }
         b"NAMESPACE" => Untagged::Namespace(raw_text(c)),
+        b"MAILBOX" if c.peek() == Some(b' ') => {
+            c.bump();
+            Untagged::Mailbox(raw_text(c))
+        }
+        b"ANNOTATION" => {
+            let mailbox = c.astring()?;
+            let mut v = Vec::new();
+            loop {
+                c.skip_spaces();
+                if c.peek().is_none() {
+                    break;
+                }
+                let entry = c.astring()?;
+                let values = c.string_list()?.unwrap_or_default();
+                v.push((entry, values));
+            }
+            Untagged::Annotation(mailbox, v)
+        }
         _ => Untagged::Other(raw_text(c)),
     };
     Ok(Response::Untagged(u))

@@ -150,11 +150,74 @@ impl Wire for TcpWire {
 pub enum Arg<'a> {
     /// Sent as is.
     Atom(&'a [u8]),
-    /// Sent quoted, or as a literal when it cannot be quoted.
+    /// An astring as the original writes it: an atom when it can be, else
+    /// quoted, else (quote characters, CR, LF, NUL, 8-bit, or a command
+    /// line past 1000 bytes) a literal.
     Str(&'a [u8]),
+    /// As [`Arg::Str`] where `*` and `%` may stay in an atom (a LIST
+    /// pattern).
+    Wild(&'a [u8]),
     /// Always a literal.
     Literal(&'a [u8]),
+    /// Between double quotes as it is (no escapes), or a literal when the
+    /// command line would pass 1000 bytes (the annotation commands).
+    QStr(&'a [u8]),
+    /// `(q q ...)` of [`Arg::QStr`] strings.
+    QList(&'a [Vec<u8>]),
 }
+
+/// An owned argument, for [`Session::command_more`].
+#[derive(Clone, Debug)]
+pub enum OwnedArg {
+    Atom(Vec<u8>),
+    Str(Vec<u8>),
+    Literal(Vec<u8>),
+}
+
+/// What a [`Session::command_more`] source gives next.
+#[derive(Clone, Debug)]
+pub enum More {
+    /// Arguments to send now.
+    Args(Vec<OwnedArg>),
+    /// Nothing more: the command ends.
+    End,
+    /// Give up: an empty literal is sent and the session fails with this
+    /// text (as the original's MULTIAPPEND on a bad date or a callback
+    /// that refuses).
+    Abort(Vec<u8>),
+}
+
+/// How an astring goes on the wire.
+enum Form {
+    Atom,
+    Quoted,
+    Literal,
+}
+
+/// The original's choice: a literal for what a quoted string cannot hold
+/// (NUL, CR, LF, `"`, `\`, 8-bit), quoted for the empty string, blanks,
+/// controls and atom specials (`*` and `%` too unless `wild`), else an
+/// atom.
+fn astring_form(s: &[u8], wild: bool) -> Form {
+    let mut quoted = s.is_empty();
+    for &c in s {
+        match c {
+            0 | b'\n' | b'\r' | b'"' | b'\\' | 0x80..=0xff => return Form::Literal,
+            b'*' | b'%' if wild => {}
+            b'*' | b'%' | b'(' | b')' | b'{' | 0x7f => quoted = true,
+            c if c <= b' ' => quoted = true,
+            _ => {}
+        }
+    }
+    if quoted {
+        Form::Quoted
+    } else {
+        Form::Atom
+    }
+}
+
+/// The longest command line the quoted forms may make (RFC 2683).
+const MAX_COMMAND: usize = 1000;
 
 /// The end of a command.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -319,18 +382,26 @@ impl Session {
         }
     }
 
-    fn quotable(s: &[u8]) -> bool {
-        s.len() < 1000
-            && s.iter()
-                .all(|&c| c != 0 && c != b'\r' && c != b'\n' && c < 0x80)
-    }
-
     /// Sends a command and reads until its tagged answer; untagged
     /// responses go to `items` in order.
     pub fn command(
         &mut self,
         name: &str,
         args: &[Arg],
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Done, Broken> {
+        self.command_more(name, args, &mut |_| More::End, env, items)
+    }
+
+    /// As [`Session::command`], then the groups of arguments `more` gives
+    /// while the command is being sent (MULTIAPPEND's messages, asked for
+    /// one at a time as the original does).
+    pub fn command_more(
+        &mut self,
+        name: &str,
+        args: &[Arg],
+        more: &mut dyn FnMut(&mut Vec<Item>) -> More,
         env: &mut dyn ParseEnv,
         items: &mut Vec<Item>,
     ) -> Result<Done, Broken> {
@@ -344,54 +415,151 @@ impl Session {
         buf.extend_from_slice(name.as_bytes());
         let plus = self.has(b"LITERAL+");
         for a in args {
-            buf.push(b' ');
-            let lit = match *a {
-                Arg::Atom(s) => {
-                    buf.extend_from_slice(s);
-                    continue;
-                }
-                Arg::Str(s) if Self::quotable(s) => {
-                    buf.push(b'"');
-                    for &c in s {
-                        if c == b'"' || c == b'\\' {
-                            buf.push(b'\\');
-                        }
-                        buf.push(c);
-                    }
-                    buf.push(b'"');
-                    continue;
-                }
-                Arg::Str(s) | Arg::Literal(s) => s,
-            };
-            buf.extend_from_slice(
-                format!("{{{}{}}}\r\n", lit.len(), if plus { "+" } else { "" }).as_bytes(),
-            );
-            if !plus {
-                self.wire.send(&buf).map_err(|e| self.broke(e))?;
-                buf.clear();
-                // Wait for the go-ahead.
-                loop {
-                    match self.read(env, items)? {
-                        Response::Continue(_) => break,
-                        Response::Tagged(t, cond, code, text) if t == tag => {
-                            return Ok(Done { cond, code, text });
-                        }
-                        Response::Tagged(..) => {}
-                        Response::Untagged(u) => {
-                            if self.note(&u) {
-                                items.push(Item::Untagged(u));
-                                return Err(Broken(b"IMAP server said BYE".to_vec()));
-                            }
-                            items.push(Item::Untagged(u));
+            if let Some(d) = self.put_arg(&mut buf, *a, plus, &tag, env, items)? {
+                return Ok(d);
+            }
+        }
+        loop {
+            match more(items) {
+                More::End => break,
+                More::Args(group) => {
+                    for a in &group {
+                        let a = match a {
+                            OwnedArg::Atom(t) => Arg::Atom(t),
+                            OwnedArg::Str(t) => Arg::Str(t),
+                            OwnedArg::Literal(t) => Arg::Literal(t),
+                        };
+                        if let Some(d) = self.put_arg(&mut buf, a, plus, &tag, env, items)? {
+                            return Ok(d);
                         }
                     }
+                }
+                More::Abort(why) => {
+                    // An empty literal ends what was sent; the connection
+                    // cannot carry on after that.
+                    if let Some(d) = self.literal(&mut buf, b"", plus, &tag, env, items)? {
+                        return Ok(d);
+                    }
+                    let _ = self.wire.send(&buf);
+                    self.dead = true;
+                    return Err(Broken(why));
                 }
             }
-            buf.extend_from_slice(lit);
         }
         buf.extend_from_slice(b"\r\n");
         self.wire.send(&buf).map_err(|e| self.broke(e))?;
         self.finish(&tag, env, items)
+    }
+
+    /// Appends one argument (a space first) to the command being built;
+    /// `Some` when the server answered the command early.
+    fn put_arg(
+        &mut self,
+        buf: &mut Vec<u8>,
+        a: Arg,
+        plus: bool,
+        tag: &[u8],
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Option<Done>, Broken> {
+        buf.push(b' ');
+        let lit = match a {
+            Arg::Atom(s) => {
+                buf.extend_from_slice(s);
+                return Ok(None);
+            }
+            Arg::Str(s) | Arg::Wild(s) if buf.len().saturating_add(s.len()) <= MAX_COMMAND => {
+                match astring_form(s, matches!(a, Arg::Wild(_))) {
+                    Form::Atom => {
+                        buf.extend_from_slice(s);
+                        return Ok(None);
+                    }
+                    Form::Quoted => {
+                        buf.push(b'"');
+                        buf.extend_from_slice(s);
+                        buf.push(b'"');
+                        return Ok(None);
+                    }
+                    Form::Literal => s,
+                }
+            }
+            Arg::QStr(s) => return self.qstring(buf, s, plus, tag, env, items),
+            Arg::QList(l) => {
+                let mut open = b'(';
+                let empty = [Vec::new()];
+                for s in if l.is_empty() { &empty[..] } else { l } {
+                    buf.push(open);
+                    open = b' ';
+                    if let Some(d) = self.qstring(buf, s, plus, tag, env, items)? {
+                        return Ok(Some(d));
+                    }
+                }
+                buf.push(b')');
+                return Ok(None);
+            }
+            Arg::Str(s) | Arg::Wild(s) | Arg::Literal(s) => s,
+        };
+        self.literal(buf, lit, plus, tag, env, items)
+    }
+
+    /// `"s"` as it is, or a literal when the line would grow past
+    /// [`MAX_COMMAND`]; `Some` when the server answered the command early.
+    fn qstring(
+        &mut self,
+        buf: &mut Vec<u8>,
+        s: &[u8],
+        plus: bool,
+        tag: &[u8],
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Option<Done>, Broken> {
+        if buf.len().saturating_add(s.len()) > MAX_COMMAND {
+            return self.literal(buf, s, plus, tag, env, items);
+        }
+        buf.push(b'"');
+        buf.extend_from_slice(s);
+        buf.push(b'"');
+        Ok(None)
+    }
+
+    /// Appends `{n}` and the bytes of `lit` to the command, first sending
+    /// what is built and waiting for the go-ahead unless LITERAL+; `Some`
+    /// when the server answered the command instead.
+    fn literal(
+        &mut self,
+        buf: &mut Vec<u8>,
+        lit: &[u8],
+        plus: bool,
+        tag: &[u8],
+        env: &mut dyn ParseEnv,
+        items: &mut Vec<Item>,
+    ) -> Result<Option<Done>, Broken> {
+        buf.extend_from_slice(
+            format!("{{{}{}}}\r\n", lit.len(), if plus { "+" } else { "" }).as_bytes(),
+        );
+        if !plus {
+            self.wire.send(buf).map_err(|e| self.broke(e))?;
+            buf.clear();
+            // Wait for the go-ahead.
+            loop {
+                match self.read(env, items)? {
+                    Response::Continue(_) => break,
+                    Response::Tagged(t, cond, code, text) if t == tag => {
+                        return Ok(Some(Done { cond, code, text }));
+                    }
+                    Response::Tagged(..) => {}
+                    Response::Untagged(u) => {
+                        if self.note(&u) {
+                            items.push(Item::Untagged(u));
+                            return Err(Broken(b"IMAP server said BYE".to_vec()));
+                        }
+                        items.push(Item::Untagged(u));
+                    }
+                }
+            }
+        }
+        buf.extend_from_slice(lit);
+        Ok(None)
     }
 
     /// Remembers capabilities; true for BYE.
