@@ -18,7 +18,4 @@ not_available! {
     fn mail_thread_check_child(_a0: container_t, _a1: container_t) -> c_long = 0;
     fn mail_thread_prune_dummy(_a0: container_t, _a1: container_t) -> container_t = std::ptr::null_mut();
     fn mail_thread_prune_dummy_work(_a0: container_t, _a1: container_t) -> container_t = std::ptr::null_mut();
-    fn mbx_snarf(_a0: *mut MAILSTREAM);
-    fn mix_sortcache_open(_a0: *mut MAILSTREAM) -> *mut libc::FILE = std::ptr::null_mut();
-    fn mix_sortcache_update(_a0: *mut MAILSTREAM, _a1: *mut *mut libc::FILE) -> c_long = 0;
 }
