@@ -24,3 +24,4 @@ pub mod sequence;
 pub mod snarf;
 pub mod tenex;
 pub mod unix;
+pub mod window;

@@ -19,6 +19,7 @@ use super::mailbox::{
     UidMap,
 };
 use super::snarf;
+use super::window::Window;
 use crate::env::params::{self, Owner};
 use crate::env::user;
 use crate::message::date::{self, NowFormat};
@@ -794,16 +795,9 @@ impl MbxMailbox {
         else {
             return Err(self.dead(ev, b"Unable to read internal header of mailbox"));
         };
-        let mut data = vec![0u8; (size - self.filesize) as usize];
-        if let Err(e) = file.read_exact_at(&mut data, self.filesize) {
-            let text = format!(
-                "Unable to read internal header at {}, size = {}: {}",
-                self.filesize,
-                size,
-                String::from_utf8_lossy(&error_text(&e))
-            );
-            return Err(self.dead(ev, text.as_bytes()));
-        }
+        // The records are read through a small reused window (only each
+        // record's line is looked at), never the whole file.
+        let mut window = Window::new(size);
         self.uid_validity = hb.uid_validity;
         self.uid_last = if self.read_only {
             hb.uid_last.max(self.uid_last)
@@ -829,8 +823,22 @@ impl MbxMailbox {
         let mut uidwarn = true;
         let mut new_status: Vec<usize> = Vec::new();
         while curpos < size {
-            let rel = (curpos - base) as usize;
-            let chunk = &data[rel..(rel + 64).min(data.len())];
+            let read = match self.file.as_ref() {
+                Some(f) => window.at(f, curpos, 64),
+                None => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+            };
+            let chunk = match read {
+                Ok(c) => c,
+                Err(e) => {
+                    let text = format!(
+                        "Unable to read internal header at {}, size = {}: {}",
+                        curpos,
+                        size,
+                        String::from_utf8_lossy(&error_text(&e))
+                    );
+                    return Err(self.dead(ev, text.as_bytes()));
+                }
+            };
             let rec = match parse_record(chunk) {
                 Ok(r) => r,
                 Err(e) => {

@@ -29,6 +29,7 @@ use crate::os::lock as sys;
 use crate::store::common::{cat, fail as failed, open_mailbox_file, path_of, s80 as c80};
 use crate::store::names::LocalName;
 use crate::store::snarf::Silent;
+use crate::store::window::Window;
 pub use format::Kind;
 use format::*;
 use std::borrow::Cow;
@@ -708,24 +709,34 @@ impl FlagWordMailbox {
             let text = format!("Mailbox shrank from {} to {}!", self.filesize, size);
             return Err(self.dead(ev, text.as_bytes()));
         }
-        let mut data = vec![0u8; (size - self.filesize) as usize];
-        if let Err(e) = file.read_exact_at(&mut data, self.filesize) {
-            let text = format!(
+        // The file is read through a small reused window (each record's
+        // line, and for tenex the message bytes to count line ends),
+        // never whole.
+        let mut window = Window::new(size);
+        let unreadable = |at: u64, e: &std::io::Error| {
+            format!(
                 "Unable to read internal header at {}, size = {}: {}",
-                self.filesize,
+                at,
                 size,
-                String::from_utf8_lossy(&os_error(&e))
-            );
-            return Err(self.dead(ev, text.as_bytes()));
-        }
-        let base = self.filesize;
-        let mut curpos = base;
+                String::from_utf8_lossy(&os_error(e))
+            )
+        };
+        let mut curpos = self.filesize;
         let mut added = false;
         let mut fresh = Vec::new();
         let mut doomed: Option<u64> = None;
         while curpos < size {
-            let rel = (curpos - base) as usize;
-            let chunk = &data[rel..(rel + LINE_PEEK).min(data.len())];
+            let read = match self.file.as_ref() {
+                Some(f) => window.at(f, curpos, LINE_PEEK),
+                None => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+            };
+            let chunk = match read {
+                Ok(c) => c,
+                Err(e) => {
+                    let text = unreadable(curpos, &e);
+                    return Err(self.dead(ev, text.as_bytes()));
+                }
+            };
             let rec = match parse_record(self.kind, chunk) {
                 Ok(r) => r,
                 Err(e) => {
@@ -763,10 +774,24 @@ impl FlagWordMailbox {
             }
             let end = sum;
             added = true;
-            let start = rel + rec.line_len;
-            let stored = &data[start..start + rec.size as usize];
             let rfc822 = match self.kind {
-                Kind::Tenex => crlf_size(stored),
+                Kind::Tenex => {
+                    let start = curpos + rec.line_len as u64;
+                    let mut bare = 0u64;
+                    let mut prev = 0u8;
+                    let counted = match self.file.as_ref() {
+                        Some(f) => window.each(f, start, rec.size, |piece| {
+                            bare += bare_newlines(piece, prev);
+                            prev = piece[piece.len() - 1];
+                        }),
+                        None => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+                    };
+                    if let Err(e) = counted {
+                        let text = unreadable(start, &e);
+                        return Err(self.dead(ev, text.as_bytes()));
+                    }
+                    rec.size + bare
+                }
                 Kind::Mtx => rec.size,
             };
             self.uid_last = self.uid_last.wrapping_add(1);
