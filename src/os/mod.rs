@@ -1,6 +1,7 @@
 //! Thin, audited wrappers over the operating system.
 
 pub mod clock;
+pub mod fsat;
 pub mod heap;
 pub mod host;
 pub mod krb5;
