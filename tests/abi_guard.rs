@@ -122,18 +122,3 @@ fn log_cuts_at_nul_and_reports_each_call() {
         ]
     );
 }
-
-/// A stub export (made by `not_available!`) reports and returns its
-/// failure value.
-#[test]
-fn stub_export_reports_and_fails() {
-    use c_client::abi::exports::mix_sortcache_update;
-    assert_eq!(
-        mix_sortcache_update(std::ptr::null_mut(), std::ptr::null_mut()),
-        0
-    );
-    assert_eq!(
-        logged_with("mix_sortcache_update:"),
-        vec!["mix_sortcache_update: not available in this version of c-client"]
-    );
-}

@@ -11,12 +11,29 @@
  *   mmtool status SYS           with the system inbox SYS: STATUS of INBOX
  *   mmtool dump BOX...          each message of each BOX (UID, flags,
  *                               date, size, hash)
+ *   mmtool snarf SYS BOX        with the system inbox SYS: open BOX (an mbx
+ *                               mailbox, not INBOX), call mbx_snarf on it,
+ *                               ping, print every callback and message
+ *   mmtool sortcache BOX        mix_sortcache_open/_update called directly
+ *                               around a sort, twice (the second session
+ *                               reads the keys the first wrote)
+ *   mmtool onetime BOX          two sessions on BOX; with expunge at ping
+ *                               off, one expunges, the other pings before
+ *                               and after SET_ONETIMEEXPUNGEATPING
  *
  * Callbacks are printed as they come ("cb ..."). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 #include "c-client.h"
+
+/* internal routines of the drivers, not in any header: the original's
+   prototypes */
+void mbx_snarf (MAILSTREAM *stream);
+FILE *mix_sortcache_open (MAILSTREAM *stream);
+long mix_sortcache_update (MAILSTREAM *stream,FILE **sortcache);
 
 #define MM_OWN_LOG
 #define MM_OWN_NOTIFY
@@ -127,6 +144,119 @@ static int do_sort (char *box)
   return 0;
 }
 
+static void print_sortcache (MAILSTREAM *s)
+{
+  unsigned long i;
+  mailcache_t mc = (mailcache_t) mail_parameters (NIL,GET_CACHE,NIL);
+  for (i = 1; i <= s->nmsgs; i++) {
+    SORTCACHE *sc = (SORTCACHE *) (*mc) (s,i,CH_SORTCACHE);
+    STRINGLIST *sl;
+    printf ("sc %lu date %lu size %lu refwd %d dirty %d from [%s] to [%s] "
+	    "cc [%s] subject [%s] id [%s] refs",i,sc->date,sc->size,
+	    sc->refwd ? 1 : 0,sc->dirty ? 1 : 0,sc->from ? sc->from : "-",
+	    sc->to ? sc->to : "-",sc->cc ? sc->cc : "-",
+	    sc->subject ? sc->subject : "-",
+	    sc->message_id ? sc->message_id : "-");
+    for (sl = sc->references; sl && sl->text.data; sl = sl->next)
+      printf (" %s",(char *) sl->text.data);
+    printf ("\n");
+  }
+}
+
+static int do_sortcache (char *box)
+{
+  int round;
+  for (round = 1; round <= 2; round++) {
+    MAILSTREAM *s = mine = mail_open (NIL,box,NIL);
+    FILE *f;
+    SORTPGM *pgm;
+    unsigned long *r,*p;
+    if (!s) { printf ("open failed\n"); return 1; }
+    printf ("== round %d\n",round);
+    f = mix_sortcache_open (s);
+    printf ("open %s\n",f ? "file" : "NULL");
+    if (round == 2) print_sortcache (s);
+    pgm = mail_newsortpgm ();
+    pgm->function = SORTSUBJECT;
+    r = mail_sort_msgs (s,NIL,mail_newsearchpgm (),pgm,SE_FREE|SO_FREE);
+    printf ("sort subject:");
+    for (p = r; p && *p; p++) printf (" %lu",*p);
+    printf ("\n");
+    if (r) fs_give ((void **) &r);
+    printf ("update %ld\n",mix_sortcache_update (s,&f));
+    if (round == 2) print_sortcache (s);
+    mail_close (s);
+    mine = NIL;
+  }
+  {				/* an empty FILE pointer: nothing to do */
+    MAILSTREAM *s = mine = mail_open (NIL,box,NIL);
+    FILE *f = NIL;
+    printf ("update(NULL) %ld\n",mix_sortcache_update (s,&f));
+    mail_close (s);
+    mine = NIL;
+  }
+  return 0;
+}
+
+/* push the file's time forward so that a ping sees a change */
+static void touch_later (char *file,int secs)
+{
+  struct timeval tv[2];
+  gettimeofday (&tv[0],NIL);
+  tv[0].tv_sec += secs;
+  tv[1] = tv[0];
+  utimes (file,tv);
+}
+
+static void ping_print (MAILSTREAM *s)
+{
+  long r = mail_ping (s);
+  /* (stream->recent left out: after a flag sweep of mbx the original's
+     differs from the count of its recent elements, an open question) */
+  printf ("ping %ld nmsgs %lu\n",r,s->nmsgs);
+}
+
+static int do_onetime (char *box,char *file)
+{
+  MAILSTREAM *a = mine = mail_open (NIL,box,NIL);
+  MAILSTREAM *b = a ? mail_open (NIL,box,NIL) : NIL;
+  unsigned long i;
+  if (!a || !b) { printf ("open failed\n"); return 1; }
+  printf ("driver %s nmsgs %lu\n",a->dtb->name,a->nmsgs);
+  mail_parameters (NIL,SET_EXPUNGEATPING,NIL);
+  printf ("get before: %s\n",
+	  mail_parameters (a,GET_ONETIMEEXPUNGEATPING,a) ? "T" : "NIL");
+  printf ("== the other expunges 1\n");
+  mail_setflag (b,"1","\\Deleted");
+  mail_expunge (b);
+  printf ("== ping\n");
+  if (file) touch_later (file,10);
+  ping_print (a);
+  printf ("== one-time expunge at ping\n");
+  printf ("set: %s\n",
+	  mail_parameters (a,SET_ONETIMEEXPUNGEATPING,a) ? "T" : "NIL");
+  printf ("get: %s\n",
+	  mail_parameters (a,GET_ONETIMEEXPUNGEATPING,a) ? "T" : "NIL");
+  if (file) touch_later (file,20);
+  ping_print (a);
+  printf ("get after: %s\n",
+	  mail_parameters (a,GET_ONETIMEEXPUNGEATPING,a) ? "T" : "NIL");
+  printf ("== the other expunges 1 again, plain ping\n");
+  mail_setflag (b,"1","\\Deleted");
+  mail_expunge (b);
+  if (file) touch_later (file,30);
+  ping_print (a);
+  mail_close (b);
+  for (i = 1; i <= a->nmsgs; i++) {
+    MESSAGECACHE *e = mail_elt (a,i);
+    printf ("msg %lu uid %lu %s%s\n",i,mail_uid (a,i),e->deleted ? "D" : "-",
+	    e->recent ? "R" : "-");
+  }
+  mail_close (a);
+  mine = NIL;
+  return 0;
+}
+
 int main (int argc,char *argv[])
 {
 #include "linkage.c"
@@ -164,6 +294,30 @@ int main (int argc,char *argv[])
     mine = NIL;
     printf ("== status\n");
     mail_status (NIL,"INBOX",SA_MESSAGES|SA_RECENT|SA_UNSEEN|SA_UIDNEXT);
+    return 0;
+  }
+  if (!strcmp (argv[1],"sortcache")) return do_sortcache (argv[2]);
+  if (!strcmp (argv[1],"onetime"))
+    return do_onetime (argv[2],argc > 3 ? argv[3] : NIL);
+  if (!strcmp (argv[1],"snarf") && argc > 3) {
+    MAILSTREAM *s;
+    mail_parameters (NIL,SET_SYSINBOX,argv[2]);
+    printf ("== open\n");
+    s = mine = mail_open (NIL,argv[3],NIL);
+    if (!s) { printf ("open failed\n"); return 1; }
+    printf ("driver %s\n",s->dtb->name);
+    dump (s);
+    printf ("== mbx_snarf\n");
+    mbx_snarf (s);
+    printf ("== ping\n");
+    mail_ping (s);
+    dump (s);
+    printf ("== mbx_snarf again (within the snarf interval)\n");
+    mbx_snarf (s);
+    mail_ping (s);
+    printf ("nmsgs %lu\n",s->nmsgs);
+    mail_close (s);
+    mine = NIL;
     return 0;
   }
   if (!strcmp (argv[1],"status")) {

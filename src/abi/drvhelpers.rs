@@ -1685,6 +1685,55 @@ pub unsafe extern "C" fn mbx_rewrite(
     })
 }
 
+/// `mbx_snarf`: the system inbox's new mail appended to the file and the
+/// system inbox emptied (at most once per snarf interval; not when the
+/// stream is the system inbox). The caller holds the parse lock and
+/// parses afterwards, as the original's does.
+///
+/// # Safety
+/// `stream` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn mbx_snarf(stream: *mut MAILSTREAM) {
+    super::guard("mbx_snarf", (), || {
+        // SAFETY: forwarded contract.
+        unsafe { on_mbx(stream, "mbx_snarf", |m, ev| m.helper_snarf(ev)) };
+    })
+}
+
+/// SET/GET_ONETIMEEXPUNGEATPING of the mbx and mix drivers' parameters:
+/// `value` is the stream; with `set` its next ping takes in other
+/// sessions' expunges once. VOIDT when that is pending, else NULL (also
+/// for a stream of another driver, which the original would misread).
+///
+/// # Safety
+/// `value` NULL or a live stream.
+pub(crate) unsafe fn onetime_expunge(value: *mut c_void, set: bool, mix: bool) -> *mut c_void {
+    let stream = value as *mut MAILSTREAM;
+    // SAFETY: per the contract.
+    let pending = unsafe {
+        if mix {
+            if local_of(stream, &mix_drivers()).is_none() {
+                return null_mut();
+            }
+            bridge::with_core(stream, |mb, _| {
+                concrete::<crate::store::mix::MixMailbox>(mb).map(|m| m.helper_onetime_expunge(set))
+            })
+        } else {
+            if local_of(stream, &mbx_drivers()).is_none() {
+                return null_mut();
+            }
+            bridge::with_core(stream, |mb, _| {
+                concrete::<MbxMailbox>(mb).map(|m| m.helper_onetime_expunge(set))
+            })
+        }
+    };
+    if pending.flatten() == Some(true) {
+        super::params::voidt()
+    } else {
+        null_mut()
+    }
+}
+
 /// `mbx_update_header`: the header block rewritten (UID state, keywords).
 ///
 /// # Safety
@@ -1748,7 +1797,7 @@ unsafe fn on_mix<R>(
 }
 
 /// A FILE over `f` (which it then owns), NULL on failure.
-fn into_file(f: std::fs::File, mode: &std::ffi::CStr) -> *mut libc::FILE {
+pub(crate) fn into_file(f: std::fs::File, mode: &std::ffi::CStr) -> *mut libc::FILE {
     use std::os::fd::IntoRawFd;
     let fd = f.into_raw_fd();
     // SAFETY: `fd` is ours to give away.

@@ -171,7 +171,7 @@ unsafe fn cache_open(stream: *mut MAILSTREAM) -> Option<SortCacheFile> {
 ///
 /// # Safety
 /// `stream` live.
-unsafe fn cache_update(stream: *mut MAILSTREAM, file: SortCacheFile) {
+unsafe fn cache_update(stream: *mut MAILSTREAM, file: SortCacheFile) -> bool {
     // SAFETY (whole body): the stream is live; entries are the library's.
     unsafe {
         let n = (*stream).nmsgs;
@@ -209,8 +209,78 @@ unsafe fn cache_update(stream: *mut MAILSTREAM, file: SortCacheFile) {
         });
         with_mix(stream, |mix, ev| {
             Some(mix.sortcache_update(file, entries.as_deref(), ev))
-        });
+        })
+        .unwrap_or(false)
     }
+}
+
+/// `mix_sortcache_open`: the `.mixsortcache` file read into the stream's
+/// sort cache (where another session wrote it since), then handed back open
+/// and locked for `mix_sortcache_update`; NULL when the mailbox is empty,
+/// the file could only be read, or it was unusable (reported).
+///
+/// # Safety
+/// `stream` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn mix_sortcache_open(stream: *mut MAILSTREAM) -> *mut libc::FILE {
+    super::guard("mix_sortcache_open", std::ptr::null_mut(), || {
+        // SAFETY: per the contract.
+        unsafe {
+            let mix = super::drvhelpers::mix_drivers();
+            if super::drvhelpers::ours(stream, &mix, "mix_sortcache_open", "mix").is_none() {
+                return std::ptr::null_mut();
+            }
+            match cache_open(stream) {
+                Some(f) => super::drvhelpers::into_file(f.into_file(), c"r+b"),
+                None => std::ptr::null_mut(),
+            }
+        }
+    })
+}
+
+/// `mix_sortcache_update`: when any message's sort keys changed, all of
+/// them written to the file `*sortcache` (from `mix_sortcache_open`) under
+/// a new sequence; the FILE is closed in any case (NULL: nothing to do).
+/// 1 on success.
+///
+/// # Safety
+/// `stream` NULL or live; `sortcache` NULL or pointing at NULL or at a FILE
+/// from `mix_sortcache_open`.
+#[no_mangle]
+pub unsafe extern "C" fn mix_sortcache_update(
+    stream: *mut MAILSTREAM,
+    sortcache: *mut *mut libc::FILE,
+) -> c_long {
+    super::guard("mix_sortcache_update", 0, || {
+        // SAFETY: per the contract.
+        unsafe {
+            let Some(&fp) = sortcache.as_ref() else {
+                return 0;
+            };
+            if fp.is_null() {
+                return 1;
+            }
+            let mix = super::drvhelpers::mix_drivers();
+            if super::drvhelpers::ours(stream, &mix, "mix_sortcache_update", "mix").is_none() {
+                return 0;
+            }
+            libc::fflush(fp);
+            // A second descriptor on the same open file (its lock too),
+            // closed when the update is done; the FILE closes the first.
+            let fd = libc::dup(libc::fileno(fp));
+            let mut ok = fd >= 0;
+            if ok {
+                use std::os::fd::FromRawFd;
+                let file = std::fs::File::from_raw_fd(fd);
+                ok = cache_update(stream, SortCacheFile::from_file(file));
+            }
+            if libc::fclose(fp) != 0 {
+                super::log("Error closing mix sortcache file", WARN as c_long);
+                ok = false;
+            }
+            c_long::from(ok)
+        }
+    })
 }
 
 /// `mix_sort`: the generic sort, with the keys kept in `.mixsortcache`

@@ -36,7 +36,7 @@ extern "C" {
 /// The original's `VOIDT`: a non-NULL "true" that points at an empty string.
 static TRUE_WORD: [u8; 1] = [0];
 
-fn voidt() -> *mut c_void {
+pub(crate) fn voidt() -> *mut c_void {
     TRUE_WORD.as_ptr() as *mut c_void
 }
 
@@ -587,13 +587,25 @@ extern "C" {
 }
 
 macro_rules! home_inbox_driver {
-    ($($name:ident $(, $dirfmt:ident, $scan:ident)?;)*) => {$(
+    ($($name:ident $([onetime $mix:expr])? $(, $dirfmt:ident, $scan:ident)?;)*) => {$(
         /// Driver parameters: the INBOX path (`~/INBOX`) and, for the
         /// directory formats, their directory test and content scanner.
+        #[allow(clippy::not_unsafe_ptr_arg_deref)]
         #[no_mangle]
         pub extern "C" fn $name(function: c_long, value: *mut c_void) -> *mut c_void {
             super::guard(stringify!($name), null_mut(), || match function {
                 GET_INBOXPATH => inbox_path(value, false),
+                $(SET_ONETIMEEXPUNGEATPING | GET_ONETIMEEXPUNGEATPING => {
+                    // SAFETY: for these codes `value` is NULL or a live
+                    // stream, as the original requires.
+                    unsafe {
+                        super::drvhelpers::onetime_expunge(
+                            value,
+                            function == SET_ONETIMEEXPUNGEATPING,
+                            $mix,
+                        )
+                    }
+                })?
                 $(GET_DIRFMTTEST => $dirfmt as *const () as *mut c_void,
                 GET_SCANCONTENTS => $scan as *const () as *mut c_void,)?
                 _ => null_mut(),
@@ -602,8 +614,8 @@ macro_rules! home_inbox_driver {
     )*};
 }
 home_inbox_driver! {
-    mbx_parameters;
-    mix_parameters, mix_dirfmttest, mix_scan_contents;
+    mbx_parameters [onetime false];
+    mix_parameters [onetime true], mix_dirfmttest, mix_scan_contents;
     mx_parameters, mx_dirfmttest, mx_scan_contents;
 }
 

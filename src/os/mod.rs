@@ -2,6 +2,7 @@
 
 pub mod clock;
 pub mod file;
+pub mod fsat;
 pub mod heap;
 pub mod host;
 pub mod krb5;

@@ -497,6 +497,13 @@ impl MhMailbox {
         if meta.ctime() != self.scanned {
             self.scanned = meta.ctime();
             let old = self.last;
+            // The files' status is asked of the open directory (one name
+            // to look up each, not the whole path).
+            let dir = if old == 0 {
+                fs::File::open(path(&self.dir)).ok()
+            } else {
+                None
+            };
             for (number, file) in message_files(&self.dir).unwrap_or_default() {
                 // A number that does not fit a UID is left alone.
                 let Ok(uid) = u32::try_from(number) else {
@@ -508,8 +515,18 @@ impl MhMailbox {
                 let mut flags = Flags::NONE;
                 if old != 0 {
                     flags = Flags::RECENT;
-                } else if let Ok(m) = fs::metadata(path(&cat(&[&self.dir, b"/", &file]))) {
-                    if m.atime() > m.mtime() {
+                } else {
+                    let st = match dir.as_ref() {
+                        Some(d) => crate::os::fsat::stat_at(d, &file).ok(),
+                        None => fs::metadata(path(&cat(&[&self.dir, b"/", &file])))
+                            .ok()
+                            .map(|m| crate::os::fsat::Stat {
+                                size: m.len(),
+                                mtime: m.mtime(),
+                                atime: m.atime(),
+                            }),
+                    };
+                    if st.is_some_and(|m| m.atime > m.mtime) {
                         flags = Flags::SEEN;
                     }
                 }

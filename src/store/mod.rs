@@ -25,3 +25,4 @@ pub mod sequence;
 pub mod snarf;
 pub mod tenex;
 pub mod unix;
+pub mod window;

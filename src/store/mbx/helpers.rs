@@ -89,4 +89,21 @@ impl MbxMailbox {
     pub(crate) fn helper_abort(&mut self) {
         self.abort();
     }
+
+    /// `mbx_snarf`: the system inbox's new mail appended (the caller holds
+    /// the parse lock and parses afterwards, as the original's callers do).
+    pub(crate) fn helper_snarf(&mut self, ev: &mut dyn Events) {
+        if self.file.is_some() {
+            self.snarf(ev);
+        }
+    }
+
+    /// SET/GET_ONETIMEEXPUNGEATPING: with `set`, the next ping takes in
+    /// the expunges of other sessions once; whether it will.
+    pub(crate) fn helper_onetime_expunge(&mut self, set: bool) -> bool {
+        if set {
+            self.expok = true;
+        }
+        self.expok
+    }
 }

@@ -19,6 +19,7 @@ use super::mailbox::{
     UidMap,
 };
 use super::snarf;
+use super::window::Window;
 use crate::env::params::{self, Owner};
 use crate::env::user;
 use crate::message::date::{self, NowFormat};
@@ -871,16 +872,9 @@ impl MbxMailbox {
         else {
             return Err(self.dead(ev, b"Unable to read internal header of mailbox"));
         };
-        let mut data = vec![0u8; (size - self.filesize) as usize];
-        if let Err(e) = file.read_exact_at(&mut data, self.filesize) {
-            let text = format!(
-                "Unable to read internal header at {}, size = {}: {}",
-                self.filesize,
-                size,
-                String::from_utf8_lossy(&error_text(&e))
-            );
-            return Err(self.dead(ev, text.as_bytes()));
-        }
+        // The records are read through a small reused window (only each
+        // record's line is looked at), never the whole file.
+        let mut window = Window::new(size);
         self.uid_validity = hb.uid_validity;
         self.uid_last = if self.read_only {
             hb.uid_last.max(self.uid_last)
@@ -906,12 +900,26 @@ impl MbxMailbox {
         let mut uidwarn = true;
         let mut new_status: Vec<usize> = Vec::new();
         while curpos < size {
-            let rel = (curpos - base) as usize;
-            let chunk = &data[rel..(rel + 64).min(data.len())];
+            let read = match self.file.as_ref() {
+                Some(f) => window.at(f, curpos, 64),
+                None => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+            };
+            let chunk = match read {
+                Ok(c) => c,
+                Err(e) => {
+                    let text = format!(
+                        "Unable to read internal header at {}, size = {}: {}",
+                        curpos,
+                        size,
+                        String::from_utf8_lossy(&error_text(&e))
+                    );
+                    return Err(self.dead(ev, text.as_bytes()));
+                }
+            };
             let rec = match parse_record(chunk) {
                 Ok(r) => r,
                 Err(e) => {
-                    if self.unfinished_at(curpos, &data[rel..], ev) {
+                    if self.unfinished_at(curpos, size, ev) {
                         size = curpos;
                         break;
                     }
@@ -924,7 +932,7 @@ impl MbxMailbox {
                 .and_then(|p| p.checked_add(rec.size));
             let end = match end {
                 Some(e) if e <= size && rec.size <= u64::from(u32::MAX) => e,
-                _ if self.unfinished_at(curpos, &data[rel..], ev) => {
+                _ if self.unfinished_at(curpos, size, ev) => {
                     size = curpos;
                     break;
                 }
@@ -1028,10 +1036,25 @@ impl MbxMailbox {
     /// the end: when an appender that died left it (its marker is there,
     /// see `compact::unfinished`), the parse ends before it (the next
     /// open for writing cuts it off); else the mailbox is damaged (false).
-    fn unfinished_at(&mut self, at: u64, rest: &[u8], ev: &mut dyn Events) -> bool {
+    /// The bytes from `at` to `end` (the rest of the file), read only when
+    /// an append marker says a killed appender may have left them.
+    fn tail_from(&self, at: u64, end: u64) -> Option<Vec<u8>> {
+        let len = usize::try_from(end.checked_sub(at)?).ok()?;
+        let f = self.file.as_ref()?;
+        if f.metadata().ok()?.len() < end {
+            return None;
+        }
+        let mut rest = vec![0u8; len];
+        f.read_exact_at(&mut rest, at).ok()?;
+        Some(rest)
+    }
+
+    fn unfinished_at(&mut self, at: u64, end: u64, ev: &mut dyn Events) -> bool {
         if !compact::append_pending(&self.path)
             || compact::pending(&self.path)
-            || !compact::unfinished(rest, 64, |l| parse_record(l).is_ok())
+            || !self
+                .tail_from(at, end)
+                .is_some_and(|rest| compact::unfinished(&rest, 64, |l| parse_record(l).is_ok()))
         {
             return false;
         }

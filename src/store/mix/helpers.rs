@@ -100,4 +100,13 @@ impl MixMailbox {
             m.info.keywords = keywords;
         }
     }
+
+    /// SET/GET_ONETIMEEXPUNGEATPING: with `set`, the next ping takes in
+    /// the expunges of other sessions once; whether it will.
+    pub(crate) fn helper_onetime_expunge(&mut self, set: bool) -> bool {
+        if set {
+            self.expok = true;
+        }
+        self.expok
+    }
 }

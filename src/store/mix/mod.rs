@@ -309,6 +309,19 @@ pub struct SortCacheFile {
     file: File,
 }
 
+impl SortCacheFile {
+    /// The open file (for the exported `mix_sortcache_open`, which hands it
+    /// to the caller as a FILE).
+    pub fn into_file(self) -> File {
+        self.file
+    }
+
+    /// A file the caller had from [`Self::into_file`] (still locked).
+    pub fn from_file(file: File) -> Self {
+        SortCacheFile { file }
+    }
+}
+
 thread_local! {
     /// A move of new mail is under way (its appends open INBOX again).
     static SNARFING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };

@@ -17,7 +17,7 @@ use super::mailbox::{
 use super::names::LocalName;
 use crate::env::user;
 use crate::message::date::{long_date, MailDate};
-use crate::os::clock;
+use crate::os::{clock, fsat};
 use index::{Record, F_ANSWERED, F_DELETED, F_DRAFT, F_FLAGGED, F_SEEN, MAX_KEYWORDS};
 use std::borrow::Cow;
 use std::ffi::OsStr;
@@ -221,13 +221,26 @@ impl MxMailbox {
         self.scanned = Some(meta.ctime());
         let old = self.last;
         let mut recent = 0;
+        // Each file's status is asked of the open directory (one name to
+        // look up, not the whole path).
+        let dir = File::open(path(&self.dir)).ok();
         for uid in scan_uids(&self.dir) {
             if uid <= old {
                 continue;
             }
-            let (size, date) = match fs::metadata(path(&self.message_path(uid))) {
-                Ok(m) => (m.len() as u32, date_of(m.mtime())),
-                Err(_) => (0, MailDate::default()),
+            let st = match dir.as_ref() {
+                Some(d) => fsat::stat_at(d, uid.to_string().as_bytes()).ok(),
+                None => fs::metadata(path(&self.message_path(uid)))
+                    .ok()
+                    .map(|m| fsat::Stat {
+                        size: m.len(),
+                        mtime: m.mtime(),
+                        atime: m.atime(),
+                    }),
+            };
+            let (size, date) = match st {
+                Some(m) => (m.size as u32, date_of(m.mtime)),
+                None => (0, MailDate::default()),
             };
             let mut flags = Flags::NONE;
             if old != 0 {

@@ -121,6 +121,20 @@ pub fn crlf_size(msg: &[u8]) -> u64 {
     n
 }
 
+/// The LFs of `piece` without a CR before them (`prev`: the byte before
+/// the piece, 0 at the start): what [`crlf_size`] adds, counted piece by
+/// piece.
+pub fn bare_newlines(piece: &[u8], prev: u8) -> u64 {
+    let mut n = 0;
+    for i in memchr::memchr_iter(b'\n', piece) {
+        let before = if i == 0 { prev } else { piece[i - 1] };
+        if before != b'\r' {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// C's `strchr` on a NUL-padded buffer: the first `c` at or after `from`
 /// before a NUL (bytes past the end read as NUL).
 fn strchr(buf: &[u8], from: usize, c: u8) -> Option<usize> {
@@ -440,5 +454,27 @@ mod tests {
         assert_eq!(Kind::Mtx.header_len(b"a: b\r\n\r\nbody"), 8);
         assert_eq!(Kind::Mtx.header_len(b"a\r\r\n\r\nx"), 7);
         assert_eq!(crlf_size(b"a\nb\r\n"), 6);
+    }
+}
+
+#[cfg(test)]
+mod piece_tests {
+    use super::*;
+
+    #[test]
+    fn bare_newlines_in_pieces_match_crlf_size() {
+        let msg = b"a\nb\r\n\nc\r\r\n\n\nend\r";
+        for cut in 0..=msg.len() {
+            let (a, b) = msg.split_at(cut);
+            let mut n = msg.len() as u64;
+            let mut prev = 0u8;
+            for p in [a, b] {
+                if !p.is_empty() {
+                    n += bare_newlines(p, prev);
+                    prev = p[p.len() - 1];
+                }
+            }
+            assert_eq!(n, crlf_size(msg), "cut at {cut}");
+        }
     }
 }

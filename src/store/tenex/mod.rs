@@ -30,6 +30,7 @@ use crate::store::common::{cat, fail as failed, open_mailbox_file, path_of, s80 
 use crate::store::compact;
 use crate::store::names::LocalName;
 use crate::store::snarf::Silent;
+use crate::store::window::Window;
 pub use format::Kind;
 use format::*;
 use std::borrow::Cow;
@@ -798,28 +799,38 @@ impl FlagWordMailbox {
             let text = format!("Mailbox shrank from {} to {}!", self.filesize, size);
             return Err(self.dead(ev, text.as_bytes()));
         }
-        let mut data = vec![0u8; (size - self.filesize) as usize];
-        if let Err(e) = file.read_exact_at(&mut data, self.filesize) {
-            let text = format!(
+        // The file is read through a small reused window (each record's
+        // line, and for tenex the message bytes to count line ends),
+        // never whole.
+        let mut window = Window::new(size);
+        let unreadable = |at: u64, e: &std::io::Error| {
+            format!(
                 "Unable to read internal header at {}, size = {}: {}",
-                self.filesize,
+                at,
                 size,
-                String::from_utf8_lossy(&os_error(&e))
-            );
-            return Err(self.dead(ev, text.as_bytes()));
-        }
-        let base = self.filesize;
-        let mut curpos = base;
+                String::from_utf8_lossy(&os_error(e))
+            )
+        };
+        let mut curpos = self.filesize;
         let mut added = false;
         let mut fresh = Vec::new();
         let mut doomed: Option<u64> = None;
         while curpos < size {
-            let rel = (curpos - base) as usize;
-            let chunk = &data[rel..(rel + LINE_PEEK).min(data.len())];
+            let read = match self.file.as_ref() {
+                Some(f) => window.at(f, curpos, LINE_PEEK),
+                None => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+            };
+            let chunk = match read {
+                Ok(c) => c,
+                Err(e) => {
+                    let text = unreadable(curpos, &e);
+                    return Err(self.dead(ev, text.as_bytes()));
+                }
+            };
             let rec = match parse_record(self.kind, chunk) {
                 Ok(r) => r,
                 Err(e) => {
-                    if self.unfinished_at(curpos, &data[rel..], ev) {
+                    if self.unfinished_at(curpos, size, ev) {
                         size = curpos;
                         break;
                     }
@@ -845,7 +856,7 @@ impl FlagWordMailbox {
                 .checked_add(rec.line_len as u64)
                 .and_then(|p| p.checked_add(rec.size))
                 .is_none();
-            if sum > size && !wrapped && self.unfinished_at(curpos, &data[rel..], ev) {
+            if sum > size && !wrapped && self.unfinished_at(curpos, size, ev) {
                 size = curpos;
                 break;
             }
@@ -861,10 +872,24 @@ impl FlagWordMailbox {
             }
             let end = sum;
             added = true;
-            let start = rel + rec.line_len;
-            let stored = &data[start..start + rec.size as usize];
             let rfc822 = match self.kind {
-                Kind::Tenex => crlf_size(stored),
+                Kind::Tenex => {
+                    let start = curpos + rec.line_len as u64;
+                    let mut bare = 0u64;
+                    let mut prev = 0u8;
+                    let counted = match self.file.as_ref() {
+                        Some(f) => window.each(f, start, rec.size, |piece| {
+                            bare += bare_newlines(piece, prev);
+                            prev = piece[piece.len() - 1];
+                        }),
+                        None => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+                    };
+                    if let Err(e) = counted {
+                        let text = unreadable(start, &e);
+                        return Err(self.dead(ev, text.as_bytes()));
+                    }
+                    rec.size + bare
+                }
                 Kind::Mtx => rec.size,
             };
             self.uid_last = self.uid_last.wrapping_add(1);
@@ -915,11 +940,26 @@ impl FlagWordMailbox {
     /// see `compact::unfinished`), the parse ends before it (`ping` then
     /// cuts it off under the exclusive lock); else the mailbox is damaged
     /// (false).
-    fn unfinished_at(&mut self, at: u64, rest: &[u8], ev: &mut dyn Events) -> bool {
+    /// The bytes from `at` to `end` (the rest of the file), read only when
+    /// an append marker says a killed appender may have left them.
+    fn tail_from(&self, at: u64, end: u64) -> Option<Vec<u8>> {
+        let len = usize::try_from(end.checked_sub(at)?).ok()?;
+        let f = self.file.as_ref()?;
+        if f.metadata().ok()?.len() < end {
+            return None;
+        }
+        let mut rest = vec![0u8; len];
+        f.read_exact_at(&mut rest, at).ok()?;
+        Some(rest)
+    }
+
+    fn unfinished_at(&mut self, at: u64, end: u64, ev: &mut dyn Events) -> bool {
         let kind = self.kind;
         if !compact::append_pending(&self.path)
             || compact::pending(&self.path)
-            || !compact::unfinished(rest, LINE_PEEK, |l| parse_record(kind, l).is_ok())
+            || !self.tail_from(at, end).is_some_and(|rest| {
+                compact::unfinished(&rest, LINE_PEEK, |l| parse_record(kind, l).is_ok())
+            })
         {
             return false;
         }
