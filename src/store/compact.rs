@@ -18,6 +18,7 @@
 //! after the image); an incomplete one (killed while writing it) is
 //! removed, the mailbox having not been touched yet.
 
+use super::events::{Events, Level};
 use std::fs::{self, File};
 use std::io;
 use std::os::unix::ffi::OsStrExt;
@@ -232,6 +233,23 @@ pub fn compact(file: &File, path: &[u8], moves: &[Move], new_size: u64) -> io::R
     fs::remove_file(os(&jpath))?;
     file.sync_all()?;
     Ok(true)
+}
+
+/// The original's compaction, for when no journal can be made: each move
+/// done in place, the file cut to `new_size`; a write error goes to the
+/// program (`mm_diskerror`), which may have it retried.
+pub fn in_place(file: &File, moves: &[Move], new_size: u64, ev: &mut dyn Events) {
+    for m in moves {
+        let mut moved = vec![0u8; m.len as usize];
+        let _ = file.read_exact_at(&mut moved, m.from);
+        while let Err(e) = file.write_all_at(&moved, m.to) {
+            ev.notify(&super::dummy::error_text(&e), Level::Warn);
+            if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
+                break;
+            }
+        }
+    }
+    let _ = file.set_len(new_size);
 }
 
 /// Finishes or drops a compaction left by a killed process, for the

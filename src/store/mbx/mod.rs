@@ -1257,19 +1257,7 @@ impl MbxMailbox {
             // Through a journal (kill-safe), else in place as the original.
             match compact::compact(&file, &self.path, &moves, self.filesize) {
                 Ok(true) => {}
-                Ok(false) => {
-                    for m in &moves {
-                        let mut moved = vec![0u8; m.len as usize];
-                        let _ = file.read_exact_at(&mut moved, m.from);
-                        while let Err(e) = file.write_all_at(&moved, m.to) {
-                            ev.notify(&error_text(&e), Level::Warn);
-                            if ev.disk_error(e.raw_os_error().unwrap_or(0), true) {
-                                break;
-                            }
-                        }
-                    }
-                    let _ = file.set_len(self.filesize);
-                }
+                Ok(false) => compact::in_place(&file, &moves, self.filesize, ev),
                 Err(e) => {
                     ev.log(
                         &[b"Mailbox compaction failed: ", &error_text(&e)[..]].concat(),

@@ -1384,13 +1384,7 @@ impl MixMailbox {
         }
         if !ok {
             // Nothing names the new files yet.
-            for p in &made {
-                let _ = fs::remove_file(os(p));
-            }
-            for (m, (file, pos)) in self.msgs.iter_mut().zip(saved) {
-                m.file = file;
-                m.pos = pos;
-            }
+            self.undo_burp(&made, saved);
             return (false, false);
         }
         self.data = None;
@@ -1404,13 +1398,7 @@ impl MixMailbox {
         let text = self.index_text();
         if !self.replace(b"index", &text, ev) {
             // The old index stays: so do the old files.
-            for p in &made {
-                let _ = fs::remove_file(os(p));
-            }
-            for (m, (file, pos)) in self.msgs.iter_mut().zip(saved) {
-                m.file = file;
-                m.pos = pos;
-            }
+            self.undo_burp(&made, saved);
             return (false, false);
         }
         self.statusseq = modseq(self.statusseq);
@@ -1631,6 +1619,18 @@ impl MixMailbox {
         }
         let last_end = set.last().map_or(0, |r| r.1);
         Ok(Burped::Copied(*fresh, newpath, last_end, wpos))
+    }
+
+    /// A burp that did not finish: its new data files go, and the
+    /// messages point at their old places again.
+    fn undo_burp(&mut self, made: &[Vec<u8>], saved: Vec<(u64, u64)>) {
+        for p in made {
+            let _ = fs::remove_file(os(p));
+        }
+        for (m, (file, pos)) in self.msgs.iter_mut().zip(saved) {
+            m.file = file;
+            m.pos = pos;
+        }
     }
 
     /// `mix_data_open`: the data file new messages go to, and its size.
