@@ -1420,7 +1420,7 @@ impl FlagWordMailbox {
             // Through a journal (kill-safe), else in place as the original.
             match compact::compact(file, &self.path, &moves, self.filesize) {
                 Ok(true) => {}
-                Ok(false) => compact::in_place(&file, &moves, self.filesize, ev),
+                Ok(false) => compact::in_place(file, &moves, self.filesize, ev),
                 Err(e) => {
                     ev.log(
                         &cat(&[b"Mailbox compaction failed: ", &os_error(&e)]),
