@@ -471,6 +471,30 @@ pub fn repair_append(
     Ok(Some(pos))
 }
 
+/// The warning for a record an appender that died left unfinished at the
+/// end of a mailbox: cut off, or (`later`) left unread until then.
+pub fn unfinished_text(at: u64, later: bool) -> String {
+    let what = if later {
+        "left unread until the mailbox is opened for writing"
+    } else {
+        "removed"
+    };
+    format!("Unfinished message at the end of the mailbox (at {at}, left by an append that died) {what}")
+}
+
+/// The bytes of `file` from `at` to `end` (the rest of the file), for
+/// [`unfinished`]; read only when an append marker says a killed appender
+/// may have left them.
+pub fn read_tail(file: &File, at: u64, end: u64) -> Option<Vec<u8>> {
+    let len = usize::try_from(end.checked_sub(at)?).ok()?;
+    if file.metadata().ok()?.len() < end {
+        return None;
+    }
+    let mut rest = vec![0u8; len];
+    file.read_exact_at(&mut rest, at).ok()?;
+    Some(rest)
+}
+
 /// Whether `rest`, the bytes from a record's start to the end of the file,
 /// is one record an appender killed part-way left unfinished (and not
 /// damage to cut away): either the start of a header line with no end yet

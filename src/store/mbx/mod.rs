@@ -543,17 +543,6 @@ fn assign_missing_uids(t: &mut Target) -> bool {
     true
 }
 
-/// The warning for a record an appender that died left unfinished at the
-/// end of a mailbox: cut off, or (`later`) left unread until then.
-fn unfinished_text(at: u64, later: bool) -> String {
-    let what = if later {
-        "left unread until the mailbox is opened for writing"
-    } else {
-        "removed"
-    };
-    format!("Unfinished message at the end of the mailbox (at {at}, left by an append that died) {what}")
-}
-
 /// Finishes a compaction a killed process left (`compact::recover`), if
 /// the session is alone on the file; the caller holds the session lock.
 fn recover(file: &File, path: &[u8], ev: &mut dyn Events) {
@@ -584,7 +573,7 @@ fn record_len(b: &[u8]) -> Option<u64> {
 /// the end is cut off.
 fn repair_append(file: &File, path: &[u8], ev: &mut dyn Events) {
     match compact::repair_append(file, path, 64, record_len) {
-        Ok(Some(at)) => ev.log(unfinished_text(at, false).as_bytes(), Level::Warn),
+        Ok(Some(at)) => ev.log(compact::unfinished_text(at, false).as_bytes(), Level::Warn),
         Ok(None) => {}
         Err(e) => ev.log(
             &[
@@ -1036,29 +1025,18 @@ impl MbxMailbox {
     /// the end: when an appender that died left it (its marker is there,
     /// see `compact::unfinished`), the parse ends before it (the next
     /// open for writing cuts it off); else the mailbox is damaged (false).
-    /// The bytes from `at` to `end` (the rest of the file), read only when
-    /// an append marker says a killed appender may have left them.
-    fn tail_from(&self, at: u64, end: u64) -> Option<Vec<u8>> {
-        let len = usize::try_from(end.checked_sub(at)?).ok()?;
-        let f = self.file.as_ref()?;
-        if f.metadata().ok()?.len() < end {
-            return None;
-        }
-        let mut rest = vec![0u8; len];
-        f.read_exact_at(&mut rest, at).ok()?;
-        Some(rest)
-    }
-
     fn unfinished_at(&mut self, at: u64, end: u64, ev: &mut dyn Events) -> bool {
         if !compact::append_pending(&self.path)
             || compact::pending(&self.path)
             || !self
-                .tail_from(at, end)
+                .file
+                .as_ref()
+                .and_then(|f| compact::read_tail(f, at, end))
                 .is_some_and(|rest| compact::unfinished(&rest, 64, |l| parse_record(l).is_ok()))
         {
             return false;
         }
-        ev.log(unfinished_text(at, true).as_bytes(), Level::Warn);
+        ev.log(compact::unfinished_text(at, true).as_bytes(), Level::Warn);
         true
     }
 

@@ -460,17 +460,6 @@ impl FlagWordDriver {
     }
 }
 
-/// The warning for a record an appender that died left unfinished at the
-/// end of a mailbox: cut off, or (`later`) left unread until then.
-fn unfinished_text(at: u64, later: bool) -> String {
-    let what = if later {
-        "left unread until the mailbox is opened for writing"
-    } else {
-        "removed"
-    };
-    format!("Unfinished message at the end of the mailbox (at {at}, left by an append that died) {what}")
-}
-
 /// Finishes a compaction a killed process left (`compact::recover`), if
 /// the session is alone on the file; the caller holds the session lock
 /// exclusively. Leaves the file's `flock` shared.
@@ -495,7 +484,7 @@ fn repair_append(kind: Kind, file: &File, path: &[u8], ev: &mut dyn Events) {
         (r.line_len as u64).checked_add(r.size)
     };
     match compact::repair_append(file, path, LINE_PEEK, len) {
-        Ok(Some(at)) => ev.log(unfinished_text(at, false).as_bytes(), Level::Warn),
+        Ok(Some(at)) => ev.log(compact::unfinished_text(at, false).as_bytes(), Level::Warn),
         Ok(None) => {}
         Err(e) => ev.log(
             &cat(&[
@@ -940,31 +929,22 @@ impl FlagWordMailbox {
     /// see `compact::unfinished`), the parse ends before it (`ping` then
     /// cuts it off under the exclusive lock); else the mailbox is damaged
     /// (false).
-    /// The bytes from `at` to `end` (the rest of the file), read only when
-    /// an append marker says a killed appender may have left them.
-    fn tail_from(&self, at: u64, end: u64) -> Option<Vec<u8>> {
-        let len = usize::try_from(end.checked_sub(at)?).ok()?;
-        let f = self.file.as_ref()?;
-        if f.metadata().ok()?.len() < end {
-            return None;
-        }
-        let mut rest = vec![0u8; len];
-        f.read_exact_at(&mut rest, at).ok()?;
-        Some(rest)
-    }
-
     fn unfinished_at(&mut self, at: u64, end: u64, ev: &mut dyn Events) -> bool {
         let kind = self.kind;
         if !compact::append_pending(&self.path)
             || compact::pending(&self.path)
-            || !self.tail_from(at, end).is_some_and(|rest| {
-                compact::unfinished(&rest, LINE_PEEK, |l| parse_record(kind, l).is_ok())
-            })
+            || !self
+                .file
+                .as_ref()
+                .and_then(|f| compact::read_tail(f, at, end))
+                .is_some_and(|rest| {
+                    compact::unfinished(&rest, LINE_PEEK, |l| parse_record(kind, l).is_ok())
+                })
         {
             return false;
         }
         if !self.unfinished_tail {
-            ev.log(unfinished_text(at, true).as_bytes(), Level::Warn);
+            ev.log(compact::unfinished_text(at, true).as_bytes(), Level::Warn);
         }
         self.unfinished_tail = true;
         true
