@@ -21,6 +21,13 @@ static const char *describe (void *v)
   return "pointer";
 }
 
+/* A pointer to a structure: its first byte says nothing (VOIDT is only
+ * told apart by an empty string), so only NIL or not. */
+static const char *describe_struct (void *v)
+{
+  return v ? "pointer" : "NIL";
+}
+
 /* GET codes whose value is a hook (function or data pointer) */
 static long hooks[] = {
   GET_GETS, GET_CACHE, GET_SMTPVERBOSE, GET_RFC822OUTPUT,
@@ -69,7 +76,9 @@ int main (void)
 #include "linkage.c"
   printf ("-- defaults\n");
   for (i = 0; hooks[i]; i++)
-    printf ("get %ld = %s\n", hooks[i], describe (mail_parameters (NIL, hooks[i], NIL)));
+    printf ("get %ld = %s\n", hooks[i], hooks[i] == GET_SSLDRIVER ?
+            describe_struct (mail_parameters (NIL, hooks[i], NIL)) :
+            describe (mail_parameters (NIL, hooks[i], NIL)));
   for (i = 0; numbers[i]; i++)
     printf ("get %ld = %s\n", numbers[i], describe (mail_parameters (NIL, numbers[i], NIL)));
   for (i = 0; strings[i]; i++) {
@@ -77,9 +86,9 @@ int main (void)
     printf ("get %ld = %s\n", strings[i], v ? (char *) v : "NIL");
   }
   printf ("drivers %s threaders %s namespace %s\n",
-          describe (mail_parameters (NIL, GET_DRIVERS, NIL)),
+          describe_struct (mail_parameters (NIL, GET_DRIVERS, NIL)),
           ((THREADER *) mail_parameters (NIL, GET_THREADERS, NIL))->name,
-          describe (mail_parameters (NIL, GET_NAMESPACE, NIL)));
+          describe_struct (mail_parameters (NIL, GET_NAMESPACE, NIL)));
   printf ("threader 2 %s\n", ((THREADER *) mail_parameters (NIL, GET_THREADERS, NIL))->next->name);
   printf ("-- set/get\n");
   for (i = 0; hooks[i]; i++) {
