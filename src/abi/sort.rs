@@ -226,16 +226,19 @@ pub unsafe extern "C" fn mail_sort_cache(
         // SAFETY: per the contract.
         unsafe {
             let n = (*pgm).nmsgs as usize;
-            let entries: Vec<*mut SORTCACHE> = (0..n).map(|i| *sc.add(i)).collect();
             if n > 1 {
-                for &e in &entries {
+                for i in 0..n {
+                    let e = *sc.add(i);
                     if (*e).sorted() == 0 {
                         (*e).set_sorted(1);
                         (*pgm).progress.sorted += 1;
                     }
                 }
                 let program = steps(pgm);
-                let sorted = core::order_with(n, |i| keys(entries[i]), &program);
+                // The keys are read from the vector itself (no copy of it
+                // while the order is built), which is then permuted.
+                let sorted = core::order_with(n, |i| keys(*sc.add(i)), &program);
+                let entries: Vec<*mut SORTCACHE> = (0..n).map(|i| *sc.add(i)).collect();
                 for (slot, i) in sorted.into_iter().enumerate() {
                     *sc.add(slot) = entries[i];
                 }

@@ -41,6 +41,12 @@ pub trait Canonicalize {
     fn active(&self) -> bool;
     /// Hand `emit` the character(s) that replace `c`.
     fn expand(&mut self, c: u32, emit: &mut dyn FnMut(u32));
+    /// `Some(upper)` when every ASCII character is replaced by exactly
+    /// itself, upper-cased when `upper` (so runs of ASCII octets can be
+    /// written without calling [`Canonicalize::expand`] per character).
+    fn ascii_upper(&self) -> Option<bool> {
+        None
+    }
 }
 
 impl Canonicalize for Canon {
@@ -67,6 +73,11 @@ impl Canonicalize for Canon {
             Some(_) => emit(c),
             None => emit(c),
         }
+    }
+    fn ascii_upper(&self) -> Option<bool> {
+        // ASCII has no decomposition, and title case maps exactly a-z to
+        // A-Z there (`utf8::titlecase`, `utf8::decomposition`).
+        Some(self.titlecase)
     }
 }
 
@@ -208,16 +219,41 @@ struct Out<'c> {
     buf: Vec<u8>,
     canon: &'c mut dyn Canonicalize,
     active: bool,
+    /// What ASCII characters become: `Some(upper)` as
+    /// [`Canonicalize::ascii_upper`], or themselves when inactive.
+    ascii: Option<bool>,
 }
 
 impl<'c> Out<'c> {
     fn new(cap: usize, canon: &'c mut dyn Canonicalize) -> Out<'c> {
         let active = canon.active();
+        let ascii = if active {
+            canon.ascii_upper()
+        } else {
+            Some(false)
+        };
         Out {
             buf: Vec::with_capacity(cap),
             canon,
             active,
+            ascii,
         }
+    }
+    /// Writes the leading ASCII octets of `t` in one go when their
+    /// mapping is known; returns how many were written (0 when none, or
+    /// when the mapping is the caller's per character).
+    fn ascii_run(&mut self, t: &[u8]) -> usize {
+        let Some(upper) = self.ascii else {
+            return 0;
+        };
+        let n = t.iter().position(|&b| b >= 0x80).unwrap_or(t.len());
+        if upper {
+            self.buf
+                .extend(t[..n].iter().map(|b| b.to_ascii_uppercase()));
+        } else {
+            self.buf.extend_from_slice(&t[..n]);
+        }
+        n
     }
     /// The BMP-only writer used by most converters.
     fn bmp(&mut self, c: u32) {
@@ -276,6 +312,12 @@ pub fn decode(src: &[u8], source: &Source<'_>, canon: &mut dyn Canonicalize) -> 
         Source::Ascii | Source::Utf8 => {
             let mut t = src;
             while !t.is_empty() {
+                // A run of ASCII decodes octet for octet.
+                let n = out.ascii_run(t);
+                if n > 0 {
+                    t = &t[n..];
+                    continue;
+                }
                 let c = utf8::get(&mut t);
                 if c & U8G_ERROR != 0 {
                     return None;
@@ -283,15 +325,34 @@ pub fn decode(src: &[u8], source: &Source<'_>, canon: &mut dyn Canonicalize) -> 
                 out.full(c);
             }
         }
-        Source::OneByte0 => src.iter().for_each(|&b| out.bmp(u32::from(b))),
+        Source::OneByte0 => {
+            let mut i = 0;
+            while i < src.len() {
+                let n = out.ascii_run(&src[i..]);
+                if n > 0 {
+                    i += n;
+                    continue;
+                }
+                out.bmp(u32::from(src[i]));
+                i += 1;
+            }
+        }
         Source::OneByte(t) => {
-            for &b in src {
+            let mut i = 0;
+            while i < src.len() {
+                let n = out.ascii_run(&src[i..]);
+                if n > 0 {
+                    i += n;
+                    continue;
+                }
+                let b = src[i];
                 let c = if b & 0x80 != 0 {
                     t.get(usize::from(b & 0x7f))
                 } else {
                     u32::from(b)
                 };
                 out.bmp(c);
+                i += 1;
             }
         }
         Source::OneByte8(t) => src.iter().for_each(|&b| out.bmp(t.get(usize::from(b)))),
@@ -1085,4 +1146,72 @@ pub fn cs_get_src(source: &Source<'_>, s: &mut &[u8]) -> u32 {
     };
     *s = &buf[pos..];
     ret
+}
+
+#[cfg(test)]
+mod ascii_run_tests {
+    use super::*;
+
+    /// The library's canonicalisation without the ASCII shortcut: every
+    /// character goes through `expand`.
+    struct PerChar(Canon);
+
+    impl Canonicalize for PerChar {
+        fn active(&self) -> bool {
+            self.0.active()
+        }
+        fn expand(&mut self, c: u32, emit: &mut dyn FnMut(u32)) {
+            self.0.expand(c, emit)
+        }
+    }
+
+    #[test]
+    fn ascii_runs_match_per_character_conversion() {
+        let mut texts: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"Hello, World! kernel\r\n\0x".to_vec(),
+            "caf\u{e9} \u{1e9e} \u{130} ABC xyz \u{ff21}\u{1f600}"
+                .as_bytes()
+                .to_vec(),
+            vec![0xc3, 0x28, b'a', 0xe2, 0x82, b'b', 0xff, 0x80, b'z'],
+            (0u8..=255).collect(),
+        ];
+        // Pseudo-random mixtures of ASCII and high octets.
+        let mut x: u32 = 12345;
+        for len in 0..400 {
+            let mut t = Vec::with_capacity(len);
+            for _ in 0..len {
+                x = x.wrapping_mul(1103515245).wrapping_add(12345);
+                let r = (x >> 16) as u8;
+                t.push(if r & 3 == 0 { r | 0x80 } else { r & 0x7f });
+            }
+            texts.push(t);
+        }
+        let names: [&[u8]; 6] = [
+            b"US-ASCII",
+            b"UTF-8",
+            b"ISO-8859-1",
+            b"ISO-8859-5",
+            b"KOI8-R",
+            b"WINDOWS-1252",
+        ];
+        for flags in [0, U8T_CASECANON, U8T_DECOMPOSE, U8T_CANONICAL] {
+            for name in names {
+                let Some(cs) = charset(name) else { continue };
+                let Some(source) = Source::of(cs) else {
+                    continue;
+                };
+                for t in &texts {
+                    let mut fast = Canon::from_flags(flags);
+                    let mut slow = PerChar(Canon::from_flags(flags));
+                    assert_eq!(
+                        decode(t, &source, &mut fast),
+                        decode(t, &source, &mut slow),
+                        "{:?} flags {flags} {t:?}",
+                        String::from_utf8_lossy(name)
+                    );
+                }
+            }
+        }
+    }
 }

@@ -166,7 +166,7 @@ pub fn ssearch(base: &[u8], pat: &[u8]) -> bool {
     if base.is_empty() || base.len() < pat.len() {
         return false;
     }
-    pat.is_empty() || base.windows(pat.len()).any(|w| w == pat)
+    pat.is_empty() || memchr::memmem::find(base, pat).is_some()
 }
 
 /// Which of `keys` occur in `text` (already canonical UTF-8): the indices

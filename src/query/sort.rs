@@ -96,8 +96,9 @@ pub fn order(keys: &[Keys], program: &[Step]) -> Vec<usize> {
     order_with(keys.len(), |i| keys[i].clone(), program)
 }
 
-/// [`order`] of `n` messages whose keys `key_of` gives (read once each,
-/// so that the caller need not hold them all).
+/// [`order`] of `n` messages whose keys `key_of` gives (read once each
+/// while the order is built, and again for the texts of messages whose
+/// leading text keys tie; the caller need not hold them all).
 pub fn order_with<'a>(
     n: usize,
     key_of: impl Fn(usize) -> Keys<'a>,
@@ -106,31 +107,47 @@ pub fn order_with<'a>(
     if let Some(v) = order_numeric(n, &key_of, program) {
         return v;
     }
-    // Text keys are lowered once per message into one arena (compare_text
-    // compares the lowered texts), so that a comparison is a plain slice
-    // comparison without allocation. Compact per-message columns: each
-    // text's end in the arena (u32), the message number, and only the
-    // numeric keys the program uses.
-    let texts: Vec<Key> = program
-        .iter()
-        .map(|s| s.key)
-        .filter(|k| matches!(k, Key::From | Key::To | Key::Cc | Key::Subject))
-        .collect();
-    let nt = texts.len();
+    if n > u32::MAX as usize {
+        let mut v: Vec<usize> = (0..n).collect();
+        v.sort_by(|&x, &y| compare(&key_of(x), &key_of(y), program));
+        return v;
+    }
+    let text_of = |k: &Keys<'a>, key: Key| -> Option<&'a [u8]> {
+        match key {
+            Key::From => k.from,
+            Key::To => k.to,
+            Key::Cc => k.cc,
+            _ => k.subject,
+        }
+    };
+    let is_text = |k: Key| matches!(k, Key::From | Key::To | Key::Cc | Key::Subject);
+    // Compact per-message columns, no copy of any text: the first text
+    // step (SUBJECT, ORDEREDSUBJECT's SUBJECT DATE) keeps the first eight
+    // octets of its lowered text beside the position, which decides most
+    // comparisons; texts that tie on them are compared in place. Only the
+    // numeric keys the program uses get a column, and the message number
+    // only when it does not rise with the position (the loader's order),
+    // where the position breaks ties alike.
     let uses = |k: Key| program.iter().any(|s| s.key == k);
+    let lead = program.first().filter(|s| is_text(s.key)).copied();
     let mut date_col: Vec<u64> = Vec::with_capacity(if uses(Key::Date) { n } else { 0 });
     let mut arrival_col: Vec<u64> = Vec::with_capacity(if uses(Key::Arrival) { n } else { 0 });
     let mut size_col: Vec<u64> = Vec::with_capacity(if uses(Key::Size) { n } else { 0 });
-    let mut num_col: Vec<u64> = Vec::with_capacity(n);
-    let mut arena: Vec<u8> = Vec::new();
-    // Per message and text step: where its text ends in the arena (it
-    // starts where the previous one ended), ABSENT set for no text.
-    const ABSENT: u32 = 1 << 31;
-    const NONE: u32 = u32::MAX;
-    let mut ends: Vec<u32> = Vec::with_capacity(n * nt);
+    let mut num_col: Vec<u64> = Vec::new();
+    let mut rising = true;
+    let mut last_num = 0u64;
+    let mut items: Vec<Item> = Vec::with_capacity(n);
     for m in 0..n {
         let k = key_of(m);
-        num_col.push(k.num);
+        if rising && m > 0 && k.num <= last_num {
+            rising = false;
+            num_col.reserve_exact(n);
+            num_col.extend((0..m).map(|j| key_of(j).num));
+        }
+        last_num = k.num;
+        if !rising {
+            num_col.push(k.num);
+        }
         if date_col.capacity() > 0 {
             date_col.push(k.date);
         }
@@ -140,87 +157,92 @@ pub fn order_with<'a>(
         if size_col.capacity() > 0 {
             size_col.push(k.size);
         }
-        for key in &texts {
-            let t = match key {
-                Key::From => k.from,
-                Key::To => k.to,
-                Key::Cc => k.cc,
-                _ => k.subject,
-            };
-            let absent = match t {
-                Some(t) => {
-                    arena.extend(t.iter().map(u8::to_ascii_lowercase));
-                    0
-                }
-                None => ABSENT,
-            };
-            // Past 2 GiB the value is wrong, but the sort below is not run.
-            ends.push((arena.len() as u32 & !ABSENT) | absent);
-        }
+        let (present, pre) = match lead.and_then(|s| text_of(&k, s.key)) {
+            Some(t) => (true, lowered_prefix(t)),
+            None => (false, 0),
+        };
+        items.push(Item {
+            pre,
+            pos: m as u32,
+            present,
+        });
     }
-    if arena.len() >= ABSENT as usize || n >= NONE as usize {
-        // Beyond the compact form (4 GiB of texts): compare through the
-        // keys themselves.
-        let mut v: Vec<usize> = (0..n).collect();
-        v.sort_by(|&x, &y| compare(&key_of(x), &key_of(y), program));
-        return v;
-    }
-    // Each step's text slot.
-    let slots: Vec<usize> = program
-        .iter()
-        .map(|s| texts.iter().position(|&k| k == s.key).unwrap_or(0))
-        .collect();
-    let span = |m: usize, j: usize| -> (u32, u32) {
-        let i = m * nt + j;
-        let end = ends[i];
-        if end & ABSENT != 0 {
-            return (NONE, 0);
-        }
-        let start = if i == 0 { 0 } else { ends[i - 1] & !ABSENT };
-        (start, end)
-    };
-    let text = |(a, b): (u32, u32)| -> Option<&[u8]> {
-        (a != NONE).then(|| &arena[a as usize..b as usize])
-    };
-    // A first text step's text span is kept beside each position, the
-    // common case (SUBJECT, and ORDEREDSUBJECT's SUBJECT DATE) comparing it
-    // first.
-    let lead = program
-        .first()
-        .is_some_and(|s| matches!(s.key, Key::From | Key::To | Key::Cc | Key::Subject));
-    let mut items: Vec<(u32, u32, u32)> = (0..n)
-        .map(|m| {
-            let (a, b) = if lead { span(m, slots[0]) } else { (NONE, 0) };
-            (a, b, m as u32)
-        })
-        .collect();
-    let skip = usize::from(lead);
-    let lead_reverse = lead && program[0].reverse;
-    // The position last makes the order total, as a stable sort's.
-    items.sort_unstable_by(|&(a0, a1, x), &(b0, b1, y)| {
-        let (x, y) = (x as usize, y as usize);
-        if lead {
-            let o = text((a0, a1)).cmp(&text((b0, b1)));
-            let o = if lead_reverse { o.reverse() } else { o };
+    let skip = usize::from(lead.is_some());
+    items.sort_unstable_by(|a, b| {
+        let (x, y) = (a.pos as usize, b.pos as usize);
+        if let Some(step) = lead {
+            let mut o = (a.present, a.pre).cmp(&(b.present, b.pre));
+            if o == Ordering::Equal && a.present {
+                let (ta, tb) = (text_of(&key_of(x), step.key), text_of(&key_of(y), step.key));
+                o = compare_lowered_tail(ta.unwrap_or_default(), tb.unwrap_or_default());
+            }
+            let o = if step.reverse { o.reverse() } else { o };
             if o != Ordering::Equal {
                 return o;
             }
         }
-        for (step, &j) in program.iter().zip(&slots).skip(skip) {
+        for step in program.iter().skip(skip) {
             let o = match step.key {
                 Key::Date => date_col[x].cmp(&date_col[y]),
                 Key::Arrival => arrival_col[x].cmp(&arrival_col[y]),
                 Key::Size => size_col[x].cmp(&size_col[y]),
-                _ => text(span(x, j)).cmp(&text(span(y, j))),
+                key => compare_text(text_of(&key_of(x), key), text_of(&key_of(y), key)),
             };
             let o = if step.reverse { o.reverse() } else { o };
             if o != Ordering::Equal {
                 return o;
             }
         }
-        num_col[x].cmp(&num_col[y]).then(x.cmp(&y))
+        if rising {
+            x.cmp(&y)
+        } else {
+            num_col[x].cmp(&num_col[y]).then(x.cmp(&y))
+        }
     });
-    items.into_iter().map(|(_, _, m)| m as usize).collect()
+    items.into_iter().map(|it| it.pos as usize).collect()
+}
+
+/// One message in [`order_with`]'s text sort.
+struct Item {
+    /// The first eight octets of the lead text, lowered, big-endian, NUL
+    /// padded: unequal prefixes order as the texts do.
+    pre: u64,
+    /// The message's position.
+    pos: u32,
+    /// Whether the lead text is there (an absent one sorts first).
+    present: bool,
+}
+
+/// The first eight octets of `t` lowered into a big-endian word (zeros
+/// past the end): when two words differ they order as the lowered texts.
+fn lowered_prefix(t: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    for (d, s) in b.iter_mut().zip(t) {
+        *d = s.to_ascii_lowercase();
+    }
+    u64::from_be_bytes(b)
+}
+
+/// [`compare_text`] of two present texts whose lowered prefixes
+/// ([`lowered_prefix`]) are equal.
+fn compare_lowered_tail(a: &[u8], b: &[u8]) -> Ordering {
+    // Equal words over eight octets each mean equal lowered first eight.
+    let (a, b) = if a.len() >= 8 && b.len() >= 8 {
+        (&a[8..], &b[8..])
+    } else {
+        (a, b)
+    };
+    let n = a.len().min(b.len());
+    for i in 0..n {
+        let (x, y) = (a[i], b[i]);
+        if x != y {
+            let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+            if x != y {
+                return x.cmp(&y);
+            }
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// `order` for programs of at most three numeric keys (date, arrival,
@@ -240,20 +262,45 @@ fn order_numeric<'a>(
     {
         return None;
     }
+    let value = |k: &Keys, step: &Step| {
+        let v = match step.key {
+            Key::Date => k.date,
+            Key::Arrival => k.arrival,
+            _ => k.size,
+        };
+        if step.reverse {
+            !v
+        } else {
+            v
+        }
+    };
     if let [step] = program {
-        // One key: a narrower entry.
-        let mut flat: Vec<(u64, u64, u32)> = (0..n)
-            .map(|i| {
-                let k = key_of(i);
-                let v = match step.key {
-                    Key::Date => k.date,
-                    Key::Arrival => k.arrival,
-                    _ => k.size,
-                };
-                (if step.reverse { !v } else { v }, k.num, i as u32)
-            })
-            .collect();
         if n <= u32::MAX as usize {
+            // One key and numbers rising with the position (the loader's
+            // order): the value over the position in one 16-octet word.
+            let mut flat: Vec<u128> = Vec::with_capacity(n);
+            let mut last = 0u64;
+            let mut rising = true;
+            for i in 0..n {
+                let k = key_of(i);
+                if i > 0 && k.num <= last {
+                    rising = false;
+                    break;
+                }
+                last = k.num;
+                flat.push((u128::from(value(&k, step)) << 64) | i as u128);
+            }
+            if rising {
+                flat.sort_unstable();
+                return Some(flat.into_iter().map(|w| w as u32 as usize).collect());
+            }
+            drop(flat);
+            let mut flat: Vec<(u64, u64, u32)> = (0..n)
+                .map(|i| {
+                    let k = key_of(i);
+                    (value(&k, step), k.num, i as u32)
+                })
+                .collect();
             flat.sort_unstable();
             return Some(flat.into_iter().map(|(_, _, i)| i as usize).collect());
         }
@@ -263,12 +310,7 @@ fn order_numeric<'a>(
         .map(|(i, k)| {
             let mut f = [0u64; 4];
             for (slot, step) in f.iter_mut().zip(program) {
-                let v = match step.key {
-                    Key::Date => k.date,
-                    Key::Arrival => k.arrival,
-                    _ => k.size,
-                };
-                *slot = if step.reverse { !v } else { v };
+                *slot = value(&k, step);
             }
             f[program.len()] = k.num;
             (f, i)
@@ -764,6 +806,69 @@ mod tests {
                         let mut want: Vec<usize> = (0..keys.len()).collect();
                         want.sort_by(|&x, &y| compare(&keys[x], &keys[y], p));
                         assert_eq!(order(&keys, p), want, "{p:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_texts_and_rising_numbers_match_the_comparator() {
+        // Texts sharing their first eight octets (in either case), shorter
+        // than eight, with NULs; numbers rising with the position (the
+        // loader's order) and falling.
+        let mut x = 4242u64;
+        let mut rnd = |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        let words: [&[u8]; 12] = [
+            b"",
+            b"abcdefgh",
+            b"ABCDEFGH",
+            b"abcdefghi",
+            b"abcdefgHI",
+            b"abcdefgh\0",
+            b"abc",
+            b"abc\0",
+            b"abcdefgha long subject",
+            b"ABCDEFGHA LONG SUBJECT",
+            b"abcdefgh[z]",
+            b"\xe9abcdefgh",
+        ];
+        let pick = |r: u64| -> Option<&[u8]> { (r != 12).then(|| words[r as usize % 12]) };
+        for rising in [true, false] {
+            let keys: Vec<Keys> = (0..600u64)
+                .map(|i| Keys {
+                    num: if rising { 3 * i + 1 } else { 5000 - (i % 250) },
+                    date: rnd(3),
+                    arrival: rnd(2),
+                    from: pick(rnd(13)),
+                    subject: pick(rnd(13)),
+                    ..Default::default()
+                })
+                .collect();
+            let all = [Key::Subject, Key::Date, Key::From, Key::Arrival];
+            for a in all {
+                for b in all {
+                    for (ra, rb) in [(false, false), (true, false), (false, true)] {
+                        let p = [
+                            Step {
+                                key: a,
+                                reverse: ra,
+                            },
+                            Step {
+                                key: b,
+                                reverse: rb,
+                            },
+                        ];
+                        for p in [&p[..1], &p[..]] {
+                            let mut want: Vec<usize> = (0..keys.len()).collect();
+                            want.sort_by(|&x, &y| compare(&keys[x], &keys[y], p));
+                            assert_eq!(order(&keys, p), want, "{p:?} rising {rising}");
+                        }
                     }
                 }
             }
