@@ -172,23 +172,28 @@ pub unsafe extern "C" fn mail_thread_orderedsubject(
             if lst.is_null() {
                 return null_mut();
             }
-            let mut scs = Vec::new();
-            let mut p = lst;
-            while *p != 0 {
-                scs.push(cache_call(stream, *p, CH_SORTCACHE as c_long) as *mut SORTCACHE);
-                p = p.add(1);
+            let mut n = 0;
+            while *lst.add(n) != 0 {
+                n += 1;
             }
-            let msgs: Vec<core::Msg> = scs
-                .iter()
-                .map(|&s| core::Msg {
-                    num: (*s).num,
-                    date: (*s).date,
-                    subject: c_bytes((*s).subject).unwrap_or(b""),
-                    ..core::Msg::default()
-                })
-                .collect();
-            let order: Vec<usize> = (0..msgs.len()).collect();
-            let forest = core::ordered_subject(&msgs, &order);
+            let mut scs = Vec::with_capacity(n);
+            for i in 0..n {
+                scs.push(cache_call(stream, *lst.add(i), CH_SORTCACHE as c_long) as *mut SORTCACHE);
+            }
+            // The keys are read from the sort cache entries themselves (no
+            // per-message copy while the threads are built).
+            let scs_ref = &scs;
+            let forest = core::ordered_subject_by(
+                0..n,
+                |a, b| {
+                    let (sa, sb) = ((*scs_ref[a]).subject, (*scs_ref[b]).subject);
+                    crate::query::sort::compare_text(
+                        Some(c_bytes(sa).unwrap_or(b"")),
+                        Some(c_bytes(sb).unwrap_or(b"")),
+                    ) == std::cmp::Ordering::Equal
+                },
+                |m| ((*scs_ref[m]).date, (*scs_ref[m]).num),
+            );
             let ret = to_threadnodes(stream, &forest, &scs, flags);
             let mut l = lst as *mut c_void;
             fs_give(&mut l);

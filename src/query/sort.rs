@@ -124,7 +124,7 @@ pub fn order_with<'a>(
     // Compact per-message columns, no copy of any text: the first text
     // step (SUBJECT, ORDEREDSUBJECT's SUBJECT DATE) keeps the first eight
     // octets of its lowered text beside the position, which decides most
-    // comparisons; texts that tie on them are compared in place. Only the
+    // comparisons, and the borrowed text, compared in place when they tie. Only the
     // numeric keys the program uses get a column, and the message number
     // only when it does not rise with the position (the loader's order),
     // where the position breaks ties alike.
@@ -136,7 +136,7 @@ pub fn order_with<'a>(
     let mut num_col: Vec<u64> = Vec::new();
     let mut rising = true;
     let mut last_num = 0u64;
-    let mut items: Vec<Item> = Vec::with_capacity(n);
+    let mut items: Vec<Item<'a>> = Vec::with_capacity(n);
     for m in 0..n {
         let k = key_of(m);
         if rising && m > 0 && k.num <= last_num {
@@ -157,24 +157,22 @@ pub fn order_with<'a>(
         if size_col.capacity() > 0 {
             size_col.push(k.size);
         }
-        let (present, pre) = match lead.and_then(|s| text_of(&k, s.key)) {
-            Some(t) => (true, lowered_prefix(t)),
-            None => (false, 0),
-        };
+        let text = lead.and_then(|s| text_of(&k, s.key));
         items.push(Item {
-            pre,
+            pre: text.map_or(0, lowered_prefix),
+            text,
             pos: m as u32,
-            present,
         });
     }
     let skip = usize::from(lead.is_some());
     items.sort_unstable_by(|a, b| {
         let (x, y) = (a.pos as usize, b.pos as usize);
         if let Some(step) = lead {
-            let mut o = (a.present, a.pre).cmp(&(b.present, b.pre));
-            if o == Ordering::Equal && a.present {
-                let (ta, tb) = (text_of(&key_of(x), step.key), text_of(&key_of(y), step.key));
-                o = compare_lowered_tail(ta.unwrap_or_default(), tb.unwrap_or_default());
+            let mut o = (a.text.is_some(), a.pre).cmp(&(b.text.is_some(), b.pre));
+            if o == Ordering::Equal {
+                if let (Some(ta), Some(tb)) = (a.text, b.text) {
+                    o = compare_lowered_tail(ta, tb);
+                }
             }
             let o = if step.reverse { o.reverse() } else { o };
             if o != Ordering::Equal {
@@ -203,14 +201,14 @@ pub fn order_with<'a>(
 }
 
 /// One message in [`order_with`]'s text sort.
-struct Item {
+struct Item<'a> {
     /// The first eight octets of the lead text, lowered, big-endian, NUL
     /// padded: unequal prefixes order as the texts do.
     pre: u64,
+    /// The lead text, borrowed (an absent one sorts first).
+    text: Option<&'a [u8]>,
     /// The message's position.
     pos: u32,
-    /// Whether the lead text is there (an absent one sorts first).
-    present: bool,
 }
 
 /// The first eight octets of `t` lowered into a big-endian word (zeros

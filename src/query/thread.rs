@@ -80,10 +80,10 @@ impl Forest {
 
     /// The message whose date orders a node: its own, or its first
     /// child's for a dummy.
-    fn date_key(&self, msgs: &[Msg], mut n: usize) -> (u64, u64) {
+    fn date_key(&self, key: &impl Fn(usize) -> (u64, u64), mut n: usize) -> (u64, u64) {
         for _ in 0..self.nodes.len() + 1 {
             match self.nodes[n].msg {
-                Some(m) => return (msgs[m].date, msgs[m].num),
+                Some(m) => return key(m),
                 None => match self.nodes[n].next {
                     Some(c) => n = c,
                     None => return (0, 0),
@@ -95,6 +95,15 @@ impl Forest {
 
     /// Sorts a sibling chain by date (then number), returning its head.
     fn sort_chain(&mut self, msgs: &[Msg], head: Option<usize>) -> Option<usize> {
+        self.sort_chain_by(&|m| (msgs[m].date, msgs[m].num), head)
+    }
+
+    /// [`Forest::sort_chain`] with each message's date and number from `key`.
+    fn sort_chain_by(
+        &mut self,
+        key: &impl Fn(usize) -> (u64, u64),
+        head: Option<usize>,
+    ) -> Option<usize> {
         let mut v = Vec::new();
         let mut cur = head;
         while let Some(c) = cur {
@@ -104,7 +113,7 @@ impl Forest {
         if v.len() < 2 {
             return head;
         }
-        v.sort_by_key(|&a| self.date_key(msgs, a));
+        v.sort_by_key(|&a| self.date_key(key, a));
         for w in v.windows(2) {
             self.nodes[w[0]].branch = Some(w[1]);
         }
@@ -138,17 +147,34 @@ impl Forest {
 /// ORDEREDSUBJECT over messages already sorted by subject then date
 /// (`sorted` holds indexes into `msgs`).
 pub fn ordered_subject(msgs: &[Msg], sorted: &[usize]) -> Forest {
+    ordered_subject_by(
+        sorted.iter().copied(),
+        |a, b| compare_text(Some(msgs[a].subject), Some(msgs[b].subject)) == Ordering::Equal,
+        |m| (msgs[m].date, msgs[m].num),
+    )
+}
+
+/// [`ordered_subject`] of the messages `sorted` yields (by subject, then
+/// date), told apart through `same_subject` (whether two messages' base
+/// subjects compare equal) and `key` (a message's date and number), so
+/// that the caller need not build a [`Msg`] for each.
+pub fn ordered_subject_by(
+    mut sorted: impl ExactSizeIterator<Item = usize>,
+    same_subject: impl Fn(usize, usize) -> bool,
+    key: impl Fn(usize) -> (u64, u64),
+) -> Forest {
     let mut f = Forest::default();
-    let Some((&first, rest)) = sorted.split_first() else {
+    f.nodes.reserve_exact(sorted.len());
+    let Some(first) = sorted.next() else {
         return f;
     };
     let mut top = f.new_node(Some(first));
     f.root = Some(top);
     let mut cur = top;
-    for &m in rest {
+    for m in sorted {
         let n = f.new_node(Some(m));
         let top_msg = f.nodes[top].msg.unwrap_or(first);
-        if compare_text(Some(msgs[top_msg].subject), Some(msgs[m].subject)) != Ordering::Equal {
+        if !same_subject(top_msg, m) {
             f.nodes[top].branch = Some(n);
             top = n;
         } else if cur == top {
@@ -158,7 +184,7 @@ pub fn ordered_subject(msgs: &[Msg], sorted: &[usize]) -> Forest {
         }
         cur = n;
     }
-    f.root = f.sort_chain(msgs, f.root);
+    f.root = f.sort_chain_by(&key, f.root);
     f
 }
 
