@@ -74,15 +74,19 @@ fn passwd_backend() {
     };
     let src = format!("ports/passwd/ckp_{kind}.rs");
     println!("cargo:rerun-if-changed={src}");
+    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
     let obj = out.join("ckp.o");
     let lib = out.join("libcclient_ckp.a");
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    // Run in OUT_DIR: rustc leaves an intermediate file in its current
+    // directory.
     let status = Command::new(rustc)
+        .current_dir(&out)
         .args(["--edition", "2021", "--crate-type=lib", "-C", "opt-level=2"])
         .args(["-C", "relocation-model=pic", "--crate-name", "ckp"])
         .arg(format!("--emit=obj={}", obj.display()))
-        .arg(&src)
+        .arg(manifest.join(&src))
         .status()
         .expect("run rustc for the password back end object");
     assert!(status.success(), "compiling {src} failed");

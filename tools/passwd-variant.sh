@@ -41,9 +41,10 @@ SONAME=libc-client.so.2007e
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/passwd-variant.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-# The back end object (the same command as build.rs).
-"${RUSTC:-rustc}" --edition 2021 --crate-type=lib -C opt-level=2 -C relocation-model=pic \
-    --crate-name ckp --emit=obj="$tmp/ckp.o" "$src"
+# The back end object (the same command as build.rs), compiled in the
+# scratch directory: rustc leaves its intermediate file in the current one.
+(cd "$tmp" && "${RUSTC:-rustc}" --edition 2021 --crate-type=lib -C opt-level=2 \
+    -C relocation-model=pic --crate-name ckp --emit=obj="$tmp/ckp.o" "$src")
 
 # The exported interface: what the cargo-linked library exports, as a
 # version script (nothing else global) and as EXTERN() so that the linker

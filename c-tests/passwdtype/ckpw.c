@@ -5,7 +5,8 @@
  *   ckpw SERVICE USER PASSWORD LABEL [USER PASSWORD LABEL ...]
  *
  * For each triple: the verdict of checkpw (PAM service SERVICE when the
- * back end is PAM), and any mm_notify the check makes.
+ * back end is PAM), any mm_notify the check makes, and the logout hook it
+ * arms (PAM keeps its handle until then), which is then run and disarmed.
  */
 #include <stdio.h>
 #include <pwd.h>
@@ -26,8 +27,20 @@ int main (int argc,char *argv[])
   for (i = 2; i + 2 < argc; i += 3) {
     struct passwd *pw = getpwnam (argv[i]);
     if (!pw) printf ("%s %s: no such user\n",argv[i],argv[i+2]);
-    else printf ("%s %s: %s\n",argv[i],argv[i+2],
-		 checkpw (pw,argv[i+1],0,NIL) == pw ? "accepted" : "refused");
+    else {
+      logouthook_t lgoh;
+      printf ("%s %s: %s\n",argv[i],argv[i+2],
+	      checkpw (pw,argv[i+1],0,NIL) == pw ? "accepted" : "refused");
+				/* the back end's cleanup hook, as imapd runs
+				 * it at logout, then disarmed */
+      if ((lgoh = (logouthook_t) mail_parameters (NIL,GET_LOGOUTHOOK,NIL))) {
+	printf ("  logout hook armed, data %s\n",
+		mail_parameters (NIL,GET_LOGOUTDATA,NIL) ? "set" : "NIL");
+	(*lgoh) (mail_parameters (NIL,GET_LOGOUTDATA,NIL));
+	mail_parameters (NIL,SET_LOGOUTHOOK,NIL);
+	mail_parameters (NIL,SET_LOGOUTDATA,NIL);
+      }
+    }
     fflush (stdout);
   }
   return 0;

@@ -15,7 +15,8 @@
 #   default build and the pmb variant must follow PAM (unix: the oracle's
 #   verdicts; deny: nothing); the nul variant accepts nothing;
 # - refimapd (built against the original headers) logs in through
-#   server_login on the std variant with the transcript of the original;
+#   server_login on the std and nul variants with the transcripts of the
+#   original, and on the default build with `set chroot-server 1`;
 # - the std archive linked into a program; a non-PIE program's copies of
 #   the driver objects are the ones the std variant uses.
 #
@@ -47,16 +48,27 @@ if cmp -s "$REL/libc_client.so" "$CCT_LIBDIR/libc-client.so.2007e.0"; then
 else
     fail "build/lib/libc-client.so.2007e.0 is not $REL/libc_client.so (a PASSWDTYPE relink or a stale stage)"
 fi
-for kind in std nul pmb; do
+# The three relinks side by side; each reports its own time.
+relink() {
+    local t0 ms
     t0=$(date +%s%N)
-    if sh "$CCT_ROOT/tools/passwd-variant.sh" $kind "$REL" "$W/$kind" >"$W/relink-$kind.log" 2>&1; then
-        ms=$((($(date +%s%N) - t0) / 1000000))
-        ok "PASSWDTYPE=$kind library relinked from the default build in $ms ms"
+    sh "$CCT_ROOT/tools/passwd-variant.sh" "$1" "$REL" "$W/$1" >"$W/relink-$1.log" 2>&1 || return 1
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    echo "$ms" >"$W/relink-$1.ms"
+}
+rpids=()
+for kind in std nul pmb; do relink $kind & rpids+=($!); done
+i=0
+for kind in std nul pmb; do
+    if wait "${rpids[$i]}"; then
+        ok "PASSWDTYPE=$kind library relinked from the default build in $(cat "$W/relink-$kind.ms") ms"
     else
         fail "relink PASSWDTYPE=$kind: $(head -c 600 "$W/relink-$kind.log")"
-        finish
     fi
+    i=$((i + 1))
 done
+[ -f "$W/std/libc-client.so.2007e.0" ] && [ -f "$W/nul/libc-client.so.2007e.0" ] &&
+    [ -f "$W/pmb/libc-client.so.2007e.0" ] || finish
 nm -D --defined-only "$CCT_LIBDIR/libc-client.so.2007e.0" | awk 'NF == 3 { print $2, $3 }' | sort >"$W/exp.default"
 nm -D --defined-only "$W/std/libc-client.so.2007e.0" | awk 'NF == 3 { print $2, $3 }' | sort >"$W/exp.std"
 if cmp -s "$W/exp.default" "$W/exp.std" && [ "$(wc -l <"$W/exp.std")" -gt 500 ]; then
@@ -160,7 +172,7 @@ ckpw unix "$CCT_LIBDIR" pwdeny "$W/ck.ours-deny"
 ckpw unix "$W/nul" pwstd "$W/ck.nul-unix"
 ckpw unix "$W/pmb" pwstd "$W/ck.pmb-unix"
 ckpw unix "$W/pmb" pwdeny "$W/ck.pmb-deny"
-verdicts() { grep -v '^  notify' "$1"; }
+verdicts() { grep -v '^  ' "$1"; }
 nacc=$(grep -c ': accepted$' "$W/ck.orig-unix")
 nall=$(verdicts "$W/ck.orig-unix" | grep -c ': ')
 if [ "$nall" -eq $((${#CASES[@]} / 3)) ] && [ "$nacc" -ge 4 ]; then
@@ -190,19 +202,22 @@ if [ "$got_notes" = "$exp_notes" ]; then
 else
     fail "std variant's warnings: $(echo "$got_notes" | tr '\n' '|') (want $(echo "$exp_notes" | tr '\n' '|'))"
 fi
-if [ "$(verdicts "$W/ck.orig-unix")" = "$(verdicts "$W/ck.ours-unix")" ]; then
-    ok "default build with the pam_unix service: the original's verdicts"
+if cmp -s "$W/ck.orig-unix" "$W/ck.ours-unix"; then
+    ok "default build with the pam_unix service: the original's verdicts and logout hooks ($(grep -c 'hook armed' "$W/ck.ours-unix") armed)"
 else
     fail "default build (PAM) differs from the original"
-    diff <(verdicts "$W/ck.orig-unix") <(verdicts "$W/ck.ours-unix") | head -10
+    diff "$W/ck.orig-unix" "$W/ck.ours-unix" | head -10
 fi
+check "the original's PAM check arms its logout hook after each success" \
+    test "$(grep -c 'hook armed, data set' "$W/ck.orig-unix")" = "$nacc"
+check "std variant arms no logout hook (as the original's crypt check)" sh -c "! grep -q 'hook' '$W/ck.std-deny'"
 check "default build with a denying PAM service: nothing accepted" \
     sh -c "! grep -q ': accepted' '$W/ck.ours-deny' && [ \$(grep -c ': refused' '$W/ck.ours-deny') = $nall ]"
-if [ "$(verdicts "$W/ck.orig-unix")" = "$(verdicts "$W/ck.pmb-unix")" ]; then
-    ok "pmb variant (PAM, credentials kept aside) with the pam_unix service: the original's verdicts"
+if cmp -s "$W/ck.orig-unix" "$W/ck.pmb-unix"; then
+    ok "pmb variant (PAM, credentials kept aside) with the pam_unix service: the original's verdicts and hooks"
 else
     fail "pmb variant differs from the original"
-    diff <(verdicts "$W/ck.orig-unix") <(verdicts "$W/ck.pmb-unix") | head -10
+    diff "$W/ck.orig-unix" "$W/ck.pmb-unix" | head -10
 fi
 check "pmb variant with a denying PAM service: nothing accepted" \
     sh -c "! grep -q ': accepted' '$W/ck.pmb-deny' && [ \$(grep -c ': refused' '$W/ck.pmb-deny') = $nall ]"
@@ -244,6 +259,30 @@ if cc -w -I"$CCT_ORIG_INC" -o "$W/refimapd" "$CCT_ROOT/pine-compat/refimapd.c" "
         fail "refimapd refusals on the std variant"; diff "$W/s-bad.orig" "$W/s-bad.std" | head
     fi
     check "refimapd on the default build with a denying PAM stack: refused" grep -q '^a NO' "$W/s-ok.deny"
+    # chroot-server: after the login the session runs inside the user's
+    # home (a closed box): a mailbox opened by its name there, and one
+    # named by its full path outside, on both.
+    cp -a "$W/etc-unix" "$W/etc-chroot"
+    printf 'I accept the risk for IMAP toolkit 4.1.\nset disable-plaintext 0\nset chroot-server 1\n' \
+        >"$W/etc-chroot/c-client.cf"
+    sed -i "s|^\(pwsok:[^:]*:[^:]*:[^:]*:[^:]*\):/nonexistent:|\1:$W/home:|" "$W/etc-chroot/passwd"
+    suid=$(grep '^pwsok:' "$W/etc-chroot/passwd" | cut -d: -f3)
+    for lib in orig ours; do
+        rm -rf "$W/home" && mkdir -p "$W/home/sub"
+        printf 'From a@example.org Sun Dec  6 10:00:00 2026\nFrom: a@example.org\nSubject: in the box\n\nBody.\n\n' \
+            >"$W/home/box"
+        chown -R "$suid:$suid" "$W/home"
+        ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
+        session "$W/s-chroot.$lib" chroot "$ld" "a LOGIN pwsok $PASS" "c SELECT box" \
+            "d FETCH 1 (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])" 'e SELECT /box' "f LOGOUT"
+        sed -i 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/' "$W/s-chroot.$lib"
+    done
+    if grep -q '^a OK' "$W/s-chroot.ours" && grep -q 'in the box' "$W/s-chroot.ours" &&
+        cmp -s "$W/s-chroot.orig" "$W/s-chroot.ours"; then
+        ok "chroot-server: the session inside the home answers as the original's ($(grep -c . "$W/s-chroot.ours") lines)"
+    else
+        fail "chroot-server session differs"; diff "$W/s-chroot.orig" "$W/s-chroot.ours" | head
+    fi
     if grep -q '^a NO' "$W/s-nul.nul" && cmp -s "$W/s-nul.orig" "$W/s-nul.nul"; then
         ok "refimapd LOGIN on the nul variant: refused as the original refuses"
     else

@@ -38,6 +38,7 @@ const PAM_PROMPT_ECHO_ON: c_int = 2;
 const PAM_ERROR_MSG: c_int = 3;
 const PAM_TEXT_INFO: c_int = 4;
 const PAM_RHOST: c_int = 4;
+const PAM_CONV: c_int = 5;
 const PAM_ESTABLISH_CRED: c_int = 0x2;
 const PAM_DELETE_CRED: c_int = 0x4;
 
@@ -172,22 +173,30 @@ unsafe fn answer(
 
 /// Authenticates `user` with `pass` through PAM service `service`
 /// (`pam_authenticate`, `pam_acct_mgmt`, `pam_setcred`), the client's
-/// address as PAM_RHOST. Credentials are deleted and the handle ended
-/// before returning. False when libpam cannot be loaded.
+/// address as PAM_RHOST. On success the handle stays open with the
+/// credentials established, as the original keeps it for its logout hook:
+/// its address is returned, to be handed to [`logout_hook`] (the
+/// conversation is detached from the password first). On failure the
+/// handle is ended. None also when libpam cannot be loaded.
+///
 /// With `pmb`, the conversation takes the credentials from a static
 /// instead of PAM's application data pointer.
-pub fn authenticate(service: &[u8], user: &[u8], pass: &[u8], rhost: &[u8], pmb: bool) -> bool {
+pub fn authenticate(
+    service: &[u8],
+    user: &[u8],
+    pass: &[u8],
+    rhost: &[u8],
+    pmb: bool,
+) -> Option<usize> {
     let (Ok(svc), Ok(u), Ok(p), Ok(rh)) = (
         CString::new(service),
         CString::new(user),
         CString::new(pass),
         CString::new(rhost),
     ) else {
-        return false;
+        return None;
     };
-    let Some(pam) = lib() else {
-        return false;
-    };
+    let pam = lib()?;
     let cred = Box::new(Cred {
         user: u.clone(),
         pass: p,
@@ -206,23 +215,58 @@ pub fn authenticate(service: &[u8], user: &[u8], pass: &[u8], rhost: &[u8], pmb:
         }
     };
     let mut h: *mut c_void = std::ptr::null_mut();
-    // SAFETY: all strings NUL-terminated; conv and cred outlive the handle,
-    // which is ended below on every path.
+    // SAFETY: all strings NUL-terminated; conv and cred outlive every call
+    // that may converse: a kept handle gets a conversation without
+    // credentials (PAM copies the pam_conv record) before cred is dropped.
     unsafe {
         if (pam.start)(svc.as_ptr(), u.as_ptr(), &conv, &mut h) != PAM_SUCCESS {
             if !h.is_null() {
                 (pam.end)(h, PAM_SUCCESS);
             }
             PMB_CRED.store(std::ptr::null_mut(), Ordering::SeqCst);
-            return false;
+            return None;
         }
         let ok = (pam.set_item)(h, PAM_RHOST, rh.as_ptr() as *const c_void) == PAM_SUCCESS
             && (pam.authenticate)(h, 0) == PAM_SUCCESS
             && (pam.acct_mgmt)(h, 0) == PAM_SUCCESS
             && (pam.setcred)(h, PAM_ESTABLISH_CRED) == PAM_SUCCESS;
-        (pam.setcred)(h, PAM_DELETE_CRED);
-        (pam.end)(h, PAM_SUCCESS);
+        let detached = PamConv {
+            conv: Some(conversation),
+            appdata_ptr: std::ptr::null_mut(),
+        };
+        let kept = ok
+            && (pam.set_item)(h, PAM_CONV, &detached as *const PamConv as *const c_void)
+                == PAM_SUCCESS;
+        if !kept {
+            (pam.setcred)(h, PAM_DELETE_CRED);
+            (pam.end)(h, PAM_SUCCESS);
+        }
         PMB_CRED.store(std::ptr::null_mut(), Ordering::SeqCst);
-        ok
+        kept.then_some(h as usize)
     }
+}
+
+/// The logout hook for a handle [`authenticate`] kept (the original's PAM
+/// cleanup: credentials deleted, handle ended). Programs call it through
+/// `GET_LOGOUTHOOK` with `GET_LOGOUTDATA`, once.
+///
+/// # Safety
+/// `h` is a handle returned by [`authenticate`], not yet ended (NULL is
+/// ignored).
+pub unsafe extern "C" fn logout_hook(h: *mut c_void) {
+    if h.is_null() {
+        return;
+    }
+    if let Some(pam) = lib() {
+        // SAFETY: per the contract, a live handle of this library's PAM.
+        unsafe {
+            (pam.setcred)(h, PAM_DELETE_CRED);
+            (pam.end)(h, PAM_SUCCESS);
+        }
+    }
+}
+
+/// The address of [`logout_hook`], as `SET_LOGOUTHOOK` stores it.
+pub fn logout_hook_address() -> usize {
+    logout_hook as unsafe extern "C" fn(*mut c_void) as usize
 }

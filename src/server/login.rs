@@ -207,10 +207,31 @@ pub fn check_password(pw: &Passwd, pass: &[u8], notices: &mut Vec<Notice>) -> bo
     }
 }
 
+/// PAM's verdict; after a success the handle stays open until the logout
+/// hook the original arms (`GET_LOGOUTHOOK` with `GET_LOGOUTDATA`), which
+/// deletes the credentials. As in the original, a later login replaces
+/// the hook's data (the earlier handle is not ended: the program may
+/// already have called the hook for it).
 fn check_pam(pw: &Passwd, pass: &[u8]) -> bool {
+    use crate::os::pam;
     let pmb = crate::os::passwd::linked_type() == b"pmb";
-    crate::os::pam::authenticate(&service_name(), &pw.name, pass, &super::client_addr(), pmb)
+    let Some(h) = pam::authenticate(&service_name(), &pw.name, pass, &super::client_addr(), pmb)
+    else {
+        return false;
+    };
+    if let (Some(hook), Some(data)) = (
+        params::entry(Owner::Env, LOGOUTHOOK),
+        params::entry(Owner::Env, LOGOUTDATA),
+    ) {
+        params::store(hook, pam::logout_hook_address());
+        params::store(data, h);
+    }
+    true
 }
+
+/// `GET_LOGOUTHOOK` and `GET_LOGOUTDATA`.
+const LOGOUTHOOK: i64 = 225;
+const LOGOUTDATA: i64 = 227;
 
 /// `valpwd`: the passwd entry of `user` if `pwd` is its password, from the
 /// CRAM-MD5 file when that is enabled, else from the back end; a password
