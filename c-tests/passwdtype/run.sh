@@ -137,6 +137,10 @@ adduser_priv pwswarn x "pwswarn:$H:$((today - 85)):0:90:7:::"
 adduser_priv pwsacct x "pwsacct:$H:$((today - 10)):0:99999:7::$((today + 10)):"
 adduser_priv pwsinpw "$H2" ""
 adduser_priv pwsempty x "pwsempty::$((today - 10)):0:99999:7:::"
+# On a pipe the client's address is "UNKNOWN", which both libraries hand
+# PAM as PAM_RHOST, and PAM's audit record resolves it: a name in the hosts
+# file keeps that off the network (a slow resolver cost seconds a check).
+echo "127.0.0.2 UNKNOWN" >>"$W/etc-unix/hosts"
 mkdir -p "$W/etc-unix/pam.d"
 printf 'auth required pam_unix.so nodelay\naccount required pam_unix.so\n' >"$W/etc-unix/pam.d/pwstd"
 printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$W/etc-unix/pam.d/pwdeny"
