@@ -85,6 +85,7 @@ fn passwd_backend() {
         .current_dir(&out)
         .args(["--edition", "2021", "--crate-type=lib", "-C", "opt-level=2"])
         .args(["-C", "relocation-model=pic", "--crate-name", "ckp"])
+        .args(["--target", &env::var("TARGET").expect("TARGET")])
         .arg(format!("--emit=obj={}", obj.display()))
         .arg(manifest.join(&src))
         .status()

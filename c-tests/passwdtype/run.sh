@@ -16,7 +16,8 @@
 #   verdicts; deny: nothing); the nul variant accepts nothing;
 # - refimapd (built against the original headers) logs in through
 #   server_login on the std and nul variants with the transcripts of the
-#   original, and on the default build with `set chroot-server 1`;
+#   original, and on the default build with `set chroot-server 1` and
+#   as the anonymous user;
 # - the std archive linked into a program; a non-PIE program's copies of
 #   the driver objects are the ones the std variant uses.
 #
@@ -286,6 +287,21 @@ if cc -w -I"$CCT_ORIG_INC" -o "$W/refimapd" "$CCT_ROOT/pine-compat/refimapd.c" "
         ok "chroot-server: the session inside the home answers as the original's ($(grep -c . "$W/s-chroot.ours") lines)"
     else
         fail "chroot-server session differs"; diff "$W/s-chroot.orig" "$W/s-chroot.ours" | head
+    fi
+    # Anonymous logins (/etc/anonymous.newsgroups): what the anonymous user
+    # may open and what not, on both.
+    cp -a "$W/etc-unix" "$W/etc-anon"
+    : >"$W/etc-anon/anonymous.newsgroups"
+    for lib in orig ours; do
+        ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
+        session "$W/s-anon.$lib" anon "$ld" "a LOGIN anonymous guest@example.org" "b SELECT INBOX" \
+            "c SELECT box" "d SELECT ~/box" "e SELECT #ftp/box" "f SELECT #public/box" \
+            "g SELECT #shared/box" "h SELECT /etc/passwd" "i LOGOUT"
+    done
+    if grep -q '^a OK' "$W/s-anon.ours" && cmp -s "$W/s-anon.orig" "$W/s-anon.ours"; then
+        ok "anonymous session: the same mailboxes refused as by the original ($(grep -c '^[b-h] NO' "$W/s-anon.ours") of 7)"
+    else
+        fail "anonymous session differs"; diff "$W/s-anon.orig" "$W/s-anon.ours" | head
     fi
     if grep -q '^a NO' "$W/s-nul.nul" && cmp -s "$W/s-nul.orig" "$W/s-nul.nul"; then
         ok "refimapd LOGIN on the nul variant: refused as the original refuses"
