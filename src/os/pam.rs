@@ -270,3 +270,69 @@ pub unsafe extern "C" fn logout_hook(h: *mut c_void) {
 pub fn logout_hook_address() -> usize {
     logout_hook as unsafe extern "C" fn(*mut c_void) as usize
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs a conversation of one echoed and one hidden prompt; the two
+    /// answers, or None when the conversation fails.
+    fn converse(f: ConvFn, data: *mut c_void) -> Option<(Vec<u8>, Vec<u8>)> {
+        let m1 = PamMessage {
+            msg_style: PAM_PROMPT_ECHO_ON,
+            msg: c"login: ".as_ptr(),
+        };
+        let m2 = PamMessage {
+            msg_style: PAM_PROMPT_ECHO_OFF,
+            msg: c"Password: ".as_ptr(),
+        };
+        let mut msgs = [&m1 as *const PamMessage, &m2 as *const PamMessage];
+        let mut resp: *mut PamResponse = std::ptr::null_mut();
+        // SAFETY: two valid messages; the answers are read and freed here
+        // as PAM would.
+        unsafe {
+            if f(2, msgs.as_mut_ptr(), &mut resp, data) != PAM_SUCCESS {
+                return None;
+            }
+            let take = |i: usize| {
+                let r = (*resp.add(i)).resp;
+                let v = std::ffi::CStr::from_ptr(r).to_bytes().to_vec();
+                libc::free(r as *mut c_void);
+                v
+            };
+            let out = (take(0), take(1));
+            libc::free(resp as *mut c_void);
+            Some(out)
+        }
+    }
+
+    #[test]
+    fn pam_conversation_answers_from_its_data() {
+        let cred = Cred {
+            user: CString::new("fred").unwrap(),
+            pass: CString::new("secret").unwrap(),
+        };
+        let data = &cred as *const Cred as *mut c_void;
+        assert_eq!(
+            converse(conversation, data),
+            Some((b"fred".to_vec(), b"secret".to_vec()))
+        );
+        assert_eq!(converse(conversation, std::ptr::null_mut()), None);
+    }
+
+    #[test]
+    fn pmb_conversation_ignores_the_data_pointer() {
+        let cred = Cred {
+            user: CString::new("wilma").unwrap(),
+            pass: CString::new("pebbles").unwrap(),
+        };
+        // A stack that hands back something else than the data it got.
+        let mut junk = 0u64;
+        let junk = &mut junk as *mut u64 as *mut c_void;
+        assert_eq!(converse(conversation_pmb, junk), None);
+        PMB_CRED.store(&cred as *const Cred as *mut Cred, Ordering::SeqCst);
+        let got = converse(conversation_pmb, junk);
+        PMB_CRED.store(std::ptr::null_mut(), Ordering::SeqCst);
+        assert_eq!(got, Some((b"wilma".to_vec(), b"pebbles".to_vec())));
+    }
+}
