@@ -119,7 +119,12 @@ CONFIG_ENV := CCLIENT_PORT='$(PORT)' CCLIENT_SPOOLDIR='$(SPOOLDIR)' \
 	CCLIENT_SSLCERTS='$(SSLCERTS)' CCLIENT_SSLKEYS='$(SSLKEYS)' \
 	CCLIENT_CRXTYPE='$(CRXTYPE)' CCLIENT_EXTRALDFLAGS='$(EXTRALDFLAGS)'
 
-CARGO_BUILD_FLAGS := --release --lib --no-default-features --features '$(FEATURES)'
+# The password back end is not compiled in but linked: cargo always builds
+# with passwd-pam (its object bundled by build.rs), and `lib` relinks the
+# library with ports/passwd/ckp_$(PW_KIND).rs for the other types
+# (tools/passwd-variant.sh, seconds), so changing PASSWDTYPE rebuilds nothing.
+CARGO_FEATURES := $(strip $(filter-out passwd-%,$(FEATURES)) passwd-pam)
+CARGO_BUILD_FLAGS := --release --lib --no-default-features --features '$(CARGO_FEATURES)'
 
 .PHONY: all lib headers check-knobs linkage-only config install clean test run \
 	bench check-generated demo $(PORTS)
@@ -149,16 +154,21 @@ config: check-knobs
 	@echo "DRIVERS=$(strip $(DRIVERS))"
 	@echo "AUTHENTICATORS=$(strip $(AUTHENTICATORS))"
 	@echo "FEATURES=$(FEATURES)"
+	@echo "PASSWD_OBJECT=ports/passwd/ckp_$(PW_KIND).rs"
 
 lib: check-knobs
 	$(CONFIG_ENV) $(CARGO) build $(CARGO_BUILD_FLAGS)
 	mkdir -p $(LIBDIR)
+ifeq ($(PW_KIND),pam)
 	cp $(TARGET_DIR)/release/libc_client.so $(LIBDIR)/$(SONAME).0.tmp
 	mv -f $(LIBDIR)/$(SONAME).0.tmp $(LIBDIR)/$(SONAME).0
 	ln -sf $(SONAME).0 $(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(LIBDIR)/libc-client.so
 	cp $(TARGET_DIR)/release/libc_client.a $(LIBDIR)/libc-client.a.tmp
 	mv -f $(LIBDIR)/libc-client.a.tmp $(LIBDIR)/libc-client.a
+else
+	sh tools/passwd-variant.sh $(PW_KIND) $(TARGET_DIR)/release $(LIBDIR) '$(EXTRALDFLAGS)'
+endif
 
 # Every header of include/, then the three files that depend on the knobs.
 headers: check-knobs
@@ -176,8 +186,8 @@ linkage-only: check-knobs
 
 # What a program linking libc-client.a statically needs besides it (rustc's
 # --print native-static-libs for this crate, less -lc): crypt(3) for the
-# server logins, and PAM when the password back end is PAM.
-STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lcrypt $(if $(filter pam pmb,$(PW_KIND)),-lpam)
+# server logins (PAM is loaded at run time, libdl).
+STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lcrypt
 
 # Installed the way PHP's `./configure --with-imap=PREFIX` looks for it:
 # PREFIX/include/c-client/c-client.h and PREFIX/lib/libc-client.{a,so}.

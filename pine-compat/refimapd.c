@@ -52,8 +52,12 @@ static void flush (void) { PFLUSH (); }
 
 static void bye (char *why)
 {
+  logouthook_t lgoh;
   if (why) { out ("* BYE "); out (why); out ("\015\012"); flush (); }
   if (stream) mail_close (stream);
+				/* as imapd: the password back end's cleanup */
+  if ((lgoh = (logouthook_t) mail_parameters (NIL,GET_LOGOUTHOOK,NIL)))
+    (*lgoh) (mail_parameters (NIL,GET_LOGOUTDATA,NIL));
   syslog (LOG_INFO,"Logout host=%.80s",tcp_clienthost ());
   exit (0);
 }

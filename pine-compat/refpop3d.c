@@ -190,6 +190,10 @@ int main (int argc,char *argv[])
       out ("+OK Sayonara\015\012");
       flush ();
       if (stream) mail_close (stream);
+      {				/* the password back end's cleanup */
+	logouthook_t lgoh = (logouthook_t) mail_parameters (NIL,GET_LOGOUTHOOK,NIL);
+	if (lgoh) (*lgoh) (mail_parameters (NIL,GET_LOGOUTDATA,NIL));
+      }
       return 0;
     }
     if (!strcmp (cmd,"NOOP")) out ("+OK No-op\015\012");

@@ -1,6 +1,7 @@
 //! The build configuration: what the Makefile's port and knobs chose
-//! (docs/ports.md). Everything here is a compile-time constant so the rest
-//! of the crate reads one place instead of testing cargo features or
+//! (docs/ports.md). Everything here is a compile-time constant (except the
+//! password back end, chosen when the library is linked) so the rest of
+//! the crate reads one place instead of testing cargo features or
 //! environment variables itself.
 //!
 //! A plain `cargo build` gets the `ldb` port (Debian's build): see the
@@ -34,17 +35,17 @@ pub enum SslType {
 /// Port name the library was configured for (`ldb`, `lnp`, ...).
 pub const PORT: &str = env!("CCLIENT_PORT");
 
-/// Effective password check; several features together resolve to the
-/// strictest so that additive feature unification can only tighten it.
-pub const PASSWD_TYPE: PasswdType = if cfg!(feature = "passwd-nul") {
-    PasswdType::Nul
-} else if cfg!(feature = "passwd-pam") {
-    PasswdType::Pam
-} else if cfg!(feature = "passwd-pmb") {
-    PasswdType::Pmb
-} else {
-    PasswdType::Std
-};
+/// The password check this library is linked with: not a cargo feature
+/// but the back end object chosen at link time (src/os/passwd.rs), so the
+/// `PASSWDTYPE` variants are relinks of one build.
+pub fn passwd_type() -> PasswdType {
+    match crate::os::passwd::linked_type() {
+        b"std" => PasswdType::Std,
+        b"pam" => PasswdType::Pam,
+        b"pmb" => PasswdType::Pmb,
+        _ => PasswdType::Nul,
+    }
+}
 
 /// TLS configuration; `ssl-none` only applies when no TLS feature is on.
 pub const SSL_TYPE: SslType = if cfg!(any(feature = "ssl-nopwd", feature = "ssl-unix-nopwd")) {
@@ -61,11 +62,13 @@ pub const SSL_TYPE: SslType = if cfg!(any(feature = "ssl-nopwd", feature = "ssl-
 
 /// Value the generated linkage.c passes to `SET_DISABLEPLAINTEXT`
 /// last: 2 with `nopwd`, 1 with `PASSWDTYPE=nul` alone, else 0 (not set).
-pub const LINKAGE_DISABLE_PLAINTEXT: i64 = match (SSL_TYPE, PASSWD_TYPE) {
-    (SslType::NoPwd, _) => 2,
-    (_, PasswdType::Nul) => 1,
-    _ => 0,
-};
+pub fn linkage_disable_plaintext() -> i64 {
+    match (SSL_TYPE, passwd_type()) {
+        (SslType::NoPwd, _) => 2,
+        (_, PasswdType::Nul) => 1,
+        _ => 0,
+    }
+}
 
 /// Whether the mbox driver is linked (`EXTRADRIVERS=mbox`).
 pub const DRIVER_MBOX: bool = cfg!(feature = "driver-mbox");
@@ -124,12 +127,30 @@ mod tests {
             || !cfg!(any(feature = "ssl-none", feature = "ssl-unix"))
         {
             2
-        } else if cfg!(feature = "passwd-nul") {
+        } else if passwd_type() == PasswdType::Nul {
             1
         } else {
             0
         };
-        assert_eq!(LINKAGE_DISABLE_PLAINTEXT, expected);
+        assert_eq!(linkage_disable_plaintext(), expected);
+    }
+
+    #[test]
+    fn linked_password_backend_follows_the_feature() {
+        // build.rs links the object of the strictest passwd-* feature,
+        // pam when none is set.
+        let expected = if cfg!(feature = "passwd-nul") {
+            PasswdType::Nul
+        } else if cfg!(feature = "passwd-pam") {
+            PasswdType::Pam
+        } else if cfg!(feature = "passwd-pmb") {
+            PasswdType::Pmb
+        } else if cfg!(feature = "passwd-std") {
+            PasswdType::Std
+        } else {
+            PasswdType::Pam
+        };
+        assert_eq!(passwd_type(), expected);
     }
 
     #[test]

@@ -7,8 +7,8 @@ pub mod heap;
 pub mod host;
 pub mod krb5;
 pub mod lock;
-#[cfg(any(feature = "passwd-pam", feature = "passwd-pmb"))]
 pub mod pam;
+pub mod passwd;
 pub mod server;
 pub mod syslog;
 pub mod user;

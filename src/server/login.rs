@@ -45,14 +45,17 @@ pub enum Backend {
     Nul,
 }
 
-/// The back end selected by the cargo features (the strictest wins).
-pub const BACKEND: Backend = if cfg!(feature = "passwd-nul") {
-    Backend::Nul
-} else if cfg!(any(feature = "passwd-pam", feature = "passwd-pmb")) {
-    Backend::Pam
-} else {
-    Backend::Std
-};
+/// The back end this library is linked with: the password back end object
+/// (`ports/passwd/ckp_<type>.rs`) chosen at link time; `pmb` is PAM whose
+/// conversation does not rely on PAM's application data pointer.
+pub fn backend() -> Backend {
+    match crate::os::passwd::linked_type() {
+        b"std" => Backend::Std,
+        b"pam" | b"pmb" => Backend::Pam,
+        // "nul", or an object this library does not know: nothing passes.
+        _ => Backend::Nul,
+    }
+}
 
 /// An `mm_notify` the caller should deliver (text, WARN level or not).
 pub type Notice = (Vec<u8>, bool);
@@ -192,7 +195,7 @@ fn service_name() -> Vec<u8> {
 
 /// `checkpw`: the built-in back end's verdict on `pass` for `pw`.
 pub fn check_password(pw: &Passwd, pass: &[u8], notices: &mut Vec<Notice>) -> bool {
-    match BACKEND {
+    match backend() {
         Backend::Std => check_std(pw, pass, notices),
         Backend::Pam => {
             let ok = check_pam(pw, pass);
@@ -204,16 +207,31 @@ pub fn check_password(pw: &Passwd, pass: &[u8], notices: &mut Vec<Notice>) -> bo
     }
 }
 
-#[cfg(any(feature = "passwd-pam", feature = "passwd-pmb"))]
+/// PAM's verdict; after a success the handle stays open until the logout
+/// hook the original arms (`GET_LOGOUTHOOK` with `GET_LOGOUTDATA`), which
+/// deletes the credentials. As in the original, a later login replaces
+/// the hook's data (the earlier handle is not ended: the program may
+/// already have called the hook for it).
 fn check_pam(pw: &Passwd, pass: &[u8]) -> bool {
-    crate::os::pam::authenticate(&service_name(), &pw.name, pass, &super::client_addr())
+    use crate::os::pam;
+    let pmb = crate::os::passwd::linked_type() == b"pmb";
+    let Some(h) = pam::authenticate(&service_name(), &pw.name, pass, &super::client_addr(), pmb)
+    else {
+        return false;
+    };
+    if let (Some(hook), Some(data)) = (
+        params::entry(Owner::Env, LOGOUTHOOK),
+        params::entry(Owner::Env, LOGOUTDATA),
+    ) {
+        params::store(hook, pam::logout_hook_address());
+        params::store(data, h);
+    }
+    true
 }
 
-#[cfg(not(any(feature = "passwd-pam", feature = "passwd-pmb")))]
-fn check_pam(_pw: &Passwd, _pass: &[u8]) -> bool {
-    let _ = service_name;
-    false
-}
+/// `GET_LOGOUTHOOK` and `GET_LOGOUTDATA`.
+const LOGOUTHOOK: i64 = 225;
+const LOGOUTDATA: i64 = 227;
 
 /// `valpwd`: the passwd entry of `user` if `pwd` is its password, from the
 /// CRAM-MD5 file when that is enabled, else from the back end; a password

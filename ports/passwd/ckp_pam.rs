@@ -1,0 +1,12 @@
+//! Password back end object for `PASSWDTYPE=pam`: PAM through the
+//! program's service name (the original's ckp_pam).
+//!
+//! One such object is linked into the library and names the back end the
+//! library's `checkpw` uses (src/os/passwd.rs reads it). The checks
+//! themselves are in the library; changing the back end is a relink with
+//! another of these objects (tools/passwd-variant.sh), not a rebuild.
+#![no_std]
+
+/// The back end's name, NUL-terminated.
+#[no_mangle]
+pub static cclient_passwdtype: [u8; 4] = *b"pam\0";
