@@ -1,9 +1,11 @@
 //! The NNTP posting client (SENDSTREAM): `nntp_open_full`, `nntp_mail`,
-//! `nntp_close` and their helpers (commands, replies, AUTHINFO USER/PASS
-//! and AUTHINFO SASL, LIST EXTENSIONS, STARTTLS), with the original's
-//! reply codes, article format (a `Path:` line before the
-//! `rfc822_output_full` text, the date's comment dropped) and `mm_log`
-//! texts. Reply parsing and dot-stuffing are safe code in `crate::net`.
+//! `nntp_close` and the exported helpers. The dialogues (commands and
+//! replies, LIST EXTENSIONS, AUTHINFO, the opening sequence, POST) are in
+//! `crate::net::nntp::session`; this module gives them the SENDSTREAM
+//! (whose `reply`, `replycode` and extension bits programs read), runs the
+//! SASL exchanges through the library's authenticators, and builds the
+//! article with `rfc822_output_full` (the date's comment dropped while it
+//! goes out).
 
 use super::bindings::*;
 use super::callbacks::mm_dlog;
@@ -15,7 +17,8 @@ use super::net::{
     net_close, net_getline, net_host, net_localhost, net_open, net_remotehost, net_sout,
 };
 use crate::env::params::Owner;
-use crate::net::nntp as proto;
+use crate::net::nntp::code::CHALLENGE;
+use crate::net::nntp::session::{self, Extensions, Flags, Level, Opened, Opening, Peer};
 use std::os::raw::{c_char, c_long, c_ulong, c_void};
 use std::ptr::null_mut;
 
@@ -32,20 +35,8 @@ extern "C" {
 }
 
 const NNTPSSLPORT: c_ulong = 563;
-const NNTPGREET: c_long = 200;
-const NNTPGREETNOPOST: c_long = 201;
-const NNTPEXTOK: c_long = 202;
-const NNTPGLIST: c_long = 215;
-const NNTPOK: c_long = 240;
-const NNTPAUTHED: c_long = 281;
-const NNTPREADY: c_long = 340;
-const NNTPWANTAUTH2: c_long = 380;
-const NNTPWANTPASS: c_long = 381;
-const NNTPTLSSTART: c_long = 382;
-const NNTPCHALLENGE: c_long = 383;
-const NNTPSOFTFATAL: c_long = 400;
-const NNTPWANTAUTH: c_long = 480;
-const NNTPBADCMD: c_long = 500;
+const NNTPCHALLENGE: c_long = CHALLENGE as c_long;
+const NNTPAUTHED: c_long = crate::net::nntp::code::AUTHENTICATED as c_long;
 
 fn clip(b: &[u8], n: usize) -> &[u8] {
     &b[..b.len().min(n)]
@@ -64,23 +55,6 @@ unsafe fn reply_text<'a>(stream: *mut SENDSTREAM) -> &'a [u8] {
     unsafe { c_bytes((*stream).reply).unwrap_or(b"") }
 }
 
-unsafe fn ext<'a>(
-    stream: *mut SENDSTREAM,
-) -> &'a mut send_stream__bindgen_ty_1__bindgen_ty_2__bindgen_ty_1 {
-    // SAFETY: stream live; the nntp member is the one NNTP uses.
-    unsafe { &mut (*stream).protocol.nntp.ext }
-}
-
-unsafe fn set_post(stream: *mut SENDSTREAM, on: bool) {
-    // SAFETY: stream live.
-    unsafe { (*stream).protocol.nntp.set_post(on as u32) }
-}
-
-unsafe fn post_ok(stream: *mut SENDSTREAM) -> bool {
-    // SAFETY: stream live.
-    unsafe { (*stream).protocol.nntp.post() != 0 }
-}
-
 unsafe fn free_reply(stream: *mut SENDSTREAM) {
     // SAFETY: stream live; reply NULL or ours.
     unsafe {
@@ -92,98 +66,169 @@ unsafe fn free_reply(stream: *mut SENDSTREAM) {
     }
 }
 
-unsafe fn fake(stream: *mut SENDSTREAM, text: &[u8]) -> c_long {
-    // SAFETY: stream live.
-    unsafe {
-        if !(*stream).netstream.is_null() {
-            net_close((*stream).netstream);
-            (*stream).netstream = null_mut();
-        }
-        free_reply(stream);
-        let mut t = format!("{NNTPSOFTFATAL} ").into_bytes();
-        t.extend_from_slice(text);
-        (*stream).reply = c_string_from(&t);
-        NNTPSOFTFATAL
+/// A live SENDSTREAM as the session's peer. It holds nothing but the
+/// pointer, so that nested dialogues (authentication inside a command)
+/// each take their own.
+#[derive(Clone, Copy)]
+pub(crate) struct Sess(pub *mut SENDSTREAM);
+
+fn level(l: Level) -> c_long {
+    match l {
+        Level::Info => 0,
+        Level::Warn => WARN as c_long,
+        Level::Error => ERROR as c_long,
     }
+}
+
+impl Peer for Sess {
+    fn connected(&self) -> bool {
+        // SAFETY: a Sess is made from a live stream.
+        unsafe { !(*self.0).netstream.is_null() }
+    }
+    fn getline(&mut self) -> Option<Vec<u8>> {
+        // SAFETY: live stream; net_getline's line is ours to free.
+        unsafe {
+            let ns = (*self.0).netstream;
+            if ns.is_null() {
+                return None;
+            }
+            let mut p = net_getline(ns);
+            let line = c_bytes(p)?.to_vec();
+            fs_give(&mut p as *mut *mut c_char as *mut *mut c_void);
+            Some(line)
+        }
+    }
+    fn sout(&mut self, data: &[u8]) -> bool {
+        let mut v = data.to_vec();
+        // SAFETY: live stream with a connection (checked); v outlives the call.
+        unsafe {
+            let ns = (*self.0).netstream;
+            !ns.is_null() && net_sout(ns, v.as_mut_ptr() as *mut c_char, v.len() as c_ulong) != 0
+        }
+    }
+    fn hang_up(&mut self) {
+        // SAFETY: live stream.
+        unsafe {
+            if !(*self.0).netstream.is_null() {
+                net_close((*self.0).netstream);
+                (*self.0).netstream = null_mut();
+            }
+        }
+    }
+    fn reply(&self) -> Vec<u8> {
+        // SAFETY: live stream.
+        unsafe { reply_text(self.0).to_vec() }
+    }
+    fn set_reply(&mut self, line: Option<Vec<u8>>) {
+        // SAFETY: live stream; the reply is ours.
+        unsafe {
+            free_reply(self.0);
+            if let Some(l) = line {
+                (*self.0).reply = c_string_from(&l);
+            }
+        }
+    }
+    fn set_reply_code(&mut self, code: i64) {
+        // SAFETY: live stream.
+        unsafe { (*self.0).replycode = code as c_long }
+    }
+    fn flags(&self) -> Flags {
+        // SAFETY: live stream; the nntp member is the one NNTP uses.
+        unsafe {
+            let s = &*self.0;
+            Flags {
+                debug: s.debug() != 0,
+                sensitive: s.sensitive() != 0,
+                loser: s.loser() != 0,
+                post: s.protocol.nntp.post() != 0,
+            }
+        }
+    }
+    fn set_post(&mut self, on: bool) {
+        // SAFETY: live stream.
+        unsafe { (*self.0).protocol.nntp.set_post(on as u32) }
+    }
+    fn set_sensitive(&mut self, on: bool) {
+        // SAFETY: live stream.
+        unsafe { (*self.0).set_sensitive(on as u32) }
+    }
+    fn ext(&self) -> Extensions {
+        // SAFETY: live stream.
+        let e = unsafe { &(*self.0).protocol.nntp.ext };
+        Extensions {
+            ok: e.ok() != 0,
+            listgroup: e.listgroup() != 0,
+            over: e.over() != 0,
+            hdr: e.hdr() != 0,
+            pat: e.pat() != 0,
+            starttls: e.starttls() != 0,
+            multidomain: e.multidomain() != 0,
+            authuser: e.authuser() != 0,
+            sasl: e.sasl(),
+        }
+    }
+    fn set_ext(&mut self, x: Extensions) {
+        // SAFETY: live stream.
+        let e = unsafe { &mut (*self.0).protocol.nntp.ext };
+        // SAFETY: the bit-field struct is plain data; all zero is "none".
+        *e = unsafe { std::mem::zeroed() };
+        e.set_ok(x.ok as u32);
+        e.set_listgroup(x.listgroup as u32);
+        e.set_over(x.over as u32);
+        e.set_hdr(x.hdr as u32);
+        e.set_pat(x.pat as u32);
+        e.set_starttls(x.starttls as u32);
+        e.set_multidomain(x.multidomain as u32);
+        e.set_authuser(x.authuser as u32);
+        e.set_sasl(x.sasl);
+    }
+    fn dlog_in(&mut self, line: &[u8]) {
+        let mut t = cz(line);
+        // SAFETY: NUL-terminated copy alive across the call.
+        unsafe { mm_dlog(t.as_mut_ptr() as *mut c_char) }
+    }
+    fn dlog_out(&mut self, line: &[u8], sensitive: bool) {
+        let mut t = cz(line);
+        // SAFETY: NUL-terminated copy alive across the call.
+        unsafe { mail_dlog(t.as_mut_ptr() as *mut c_char, sensitive as c_long) }
+    }
+    fn log(&mut self, text: &[u8], l: Level) {
+        log(text, level(l));
+    }
+    fn notify(&mut self, text: &[u8]) {
+        let mut n = cz(text);
+        // SAFETY: NUL-terminated copy alive across the call.
+        unsafe { super::callbacks::mm_notify(null_mut(), n.as_mut_ptr() as *mut c_char, 0) }
+    }
+    fn reauthenticate(&mut self) -> bool {
+        // SAFETY: live stream.
+        unsafe { send_auth(self.0, true) }
+    }
+    fn mechanism(&mut self, name: &[u8], flags: i64) -> u32 {
+        let mut nz = cz(name);
+        // SAFETY: NUL-terminated copy alive across the call.
+        unsafe { mail_lookup_auth_name(nz.as_mut_ptr() as *mut c_char, flags as c_long) }
+    }
+}
+
+unsafe fn fake(stream: *mut SENDSTREAM, text: &[u8]) -> c_long {
+    session::fake(&mut Sess(stream), text) as c_long
 }
 
 unsafe fn reply(stream: *mut SENDSTREAM) -> c_long {
-    // SAFETY: stream live.
-    unsafe {
-        loop {
-            free_reply(stream);
-            let line = if (*stream).netstream.is_null() {
-                null_mut()
-            } else {
-                net_getline((*stream).netstream)
-            };
-            if line.is_null() {
-                return fake(stream, b"NNTP connection broken (response)");
-            }
-            (*stream).reply = line;
-            if (*stream).debug() != 0 {
-                mm_dlog(line);
-            }
-            let text = reply_text(stream);
-            if text.get(3) == Some(&b'-') {
-                continue;
-            }
-            let code = proto::atol(text) as c_long;
-            (*stream).replycode = code;
-            return code;
-        }
-    }
+    session::reply(&mut Sess(stream)) as c_long
 }
 
 unsafe fn send_work(stream: *mut SENDSTREAM, command: &[u8], args: Option<&[u8]>) -> c_long {
-    // SAFETY: stream live.
-    unsafe {
-        if (*stream).netstream.is_null() {
-            return fake(stream, b"NNTP connection lost");
-        }
-        let mut line = command.to_vec();
-        if let Some(a) = args {
-            line.push(b' ');
-            line.extend_from_slice(a);
-        }
-        if (*stream).debug() != 0 {
-            let mut t = cz(&line);
-            mail_dlog(
-                t.as_mut_ptr() as *mut c_char,
-                (*stream).sensitive() as c_long,
-            );
-        }
-        line.extend_from_slice(b"\r\n");
-        if net_sout(
-            (*stream).netstream,
-            line.as_mut_ptr() as *mut c_char,
-            line.len() as c_ulong,
-        ) != 0
-        {
-            reply(stream)
-        } else {
-            fake(stream, b"NNTP connection broken (command)")
-        }
-    }
+    session::send_work(&mut Sess(stream), command, args) as c_long
 }
 
-unsafe fn send(stream: *mut SENDSTREAM, command: &[u8], args: Option<&[u8]>) -> c_long {
-    // SAFETY: stream live.
-    unsafe {
-        let mut ret = send_work(stream, command, args);
-        if ret == NNTPWANTAUTH || ret == NNTPWANTAUTH2 {
-            if send_auth(stream, true) {
-                ret = send_work(stream, command, args);
-            } else {
-                send(stream, b"QUIT", None);
-                if !(*stream).netstream.is_null() {
-                    net_close((*stream).netstream);
-                }
-                (*stream).netstream = null_mut();
-            }
-        }
-        ret
-    }
+pub(crate) unsafe fn send(stream: *mut SENDSTREAM, command: &[u8], args: Option<&[u8]>) -> c_long {
+    session::send(&mut Sess(stream), command, args) as c_long
+}
+
+unsafe fn extensions(stream: *mut SENDSTREAM, flags: c_long) -> bool {
+    session::extensions(&mut Sess(stream), flags as i64)
 }
 
 /// The host name the session authenticates to.
@@ -224,88 +269,6 @@ unsafe fn send_auth(stream: *mut SENDSTREAM, flags: bool) -> bool {
     }
 }
 
-unsafe fn extensions(stream: *mut SENDSTREAM, flags: c_long) -> bool {
-    // SAFETY: stream live.
-    unsafe {
-        *ext(stream) = std::mem::zeroed();
-        if (*stream).loser() != 0 {
-            return false;
-        }
-        match send_work(stream, b"LIST", Some(b"EXTENSIONS")) {
-            NNTPEXTOK | NNTPGLIST => {}
-            _ => return false,
-        }
-        ext(stream).set_ok(1);
-        let mut sasl: u32 = 0;
-        loop {
-            if (*stream).netstream.is_null() {
-                break;
-            }
-            let t = net_getline((*stream).netstream);
-            if t.is_null() {
-                break;
-            }
-            if (*stream).debug() != 0 {
-                mm_dlog(t);
-            }
-            let line = c_bytes(t).unwrap_or(b"").to_vec();
-            let mut p = t as *mut c_void;
-            fs_give(&mut p);
-            if line == b"." {
-                break;
-            }
-            let (word, args) = match line.iter().position(|&c| c == b' ') {
-                Some(i) => (&line[..i], Some(&line[i + 1..])),
-                None => (&line[..], None),
-            };
-            let e = ext(stream);
-            if word.eq_ignore_ascii_case(b"LISTGROUP") {
-                e.set_listgroup(1);
-            } else if word.eq_ignore_ascii_case(b"OVER") {
-                e.set_over(1);
-            } else if word.eq_ignore_ascii_case(b"HDR") {
-                e.set_hdr(1);
-            } else if word.eq_ignore_ascii_case(b"PAT") {
-                e.set_pat(1);
-            } else if word.eq_ignore_ascii_case(b"STARTTLS") {
-                e.set_starttls(1);
-            } else if word.eq_ignore_ascii_case(b"MULTIDOMAIN") {
-                e.set_multidomain(1);
-            } else if let (true, Some(args)) = (word.eq_ignore_ascii_case(b"AUTHINFO"), args) {
-                let mut mechs: Option<&[u8]> = None;
-                for a in args.split(|&c| c == b' ').filter(|a| !a.is_empty()) {
-                    if a.eq_ignore_ascii_case(b"USER") {
-                        e.set_authuser(1);
-                    } else if a.len() >= 5 && a[..4].eq_ignore_ascii_case(b"SASL") && a[4] == b':' {
-                        mechs = Some(&a[5..]);
-                    }
-                }
-                if let Some(m) = mechs {
-                    for name in m.split(|&c| c == b',').filter(|a| !a.is_empty()) {
-                        let mut nz = cz(name);
-                        let i = mail_lookup_auth_name(nz.as_mut_ptr() as *mut c_char, flags);
-                        if i != 0 && i - 1 < MAXAUTHENTICATORS as u32 {
-                            sasl |= 1 << (i - 1);
-                        }
-                    }
-                    let p = mail_lookup_auth_name(c"PLAIN".as_ptr() as *mut c_char, 0);
-                    let l = mail_lookup_auth_name(c"LOGIN".as_ptr() as *mut c_char, 0);
-                    if p != 0
-                        && p - 1 < MAXAUTHENTICATORS as u32
-                        && sasl & (1 << (p - 1)) != 0
-                        && l != 0
-                        && l - 1 < MAXAUTHENTICATORS as u32
-                    {
-                        sasl &= !(1 << (l - 1));
-                    }
-                    e.set_sasl(sasl);
-                }
-            }
-        }
-        true
-    }
-}
-
 fn auth_flags(mb: &NETMBX) -> c_long {
     (if mb.secflag() != 0 {
         AU_SECURE as c_long
@@ -318,6 +281,8 @@ fn auth_flags(mb: &NETMBX) -> c_long {
     }
 }
 
+/// AUTHINFO SASL through the library's authenticators, then the
+/// session's AUTHINFO USER/PASS with `mm_login`'s answers.
 unsafe fn send_auth_work(
     stream: *mut SENDSTREAM,
     mb: &mut NETMBX,
@@ -328,8 +293,8 @@ unsafe fn send_auth_work(
     unsafe {
         let maxtrials = super::params::number(Owner::Nntp, GET_MAXLOGINTRIALS as c_long) as c_long;
         let mut usr = [0 as c_char; MAILTMPLEN as usize];
-        let auths = ext(stream).sasl() as c_ulong;
-        let (mut ret, lsterr) = super::net::send_sasl_loop(
+        let auths = (*stream).protocol.nntp.ext.sasl() as c_ulong;
+        let (sasl_ok, sasl_error) = super::net::send_sasl_loop(
             stream,
             mb,
             usr.as_mut_ptr(),
@@ -346,68 +311,79 @@ unsafe fn send_auth_work(
                 send,
             },
         );
-        if let Some(e) = lsterr {
-            if (*stream).saslcancel() == 0 {
-                let mut m = b"Can not authenticate to NNTP server: ".to_vec();
-                m.extend_from_slice(clip(&e, 80));
-                log(&m, ERROR as c_long);
-            }
-        } else if mb.secflag() != 0 {
-            log(
-                b"Can't do secure authentication with this server",
-                ERROR as c_long,
-            );
-        } else if mb.authuser[0] != 0 {
-            log(b"Can't do /authuser with this server", ERROR as c_long);
-        } else {
-            // AUTHINFO USER is tried even when not advertised.
-            let mut trial: c_long = 0;
-            *pwd = b'x' as c_char;
-            while !ret && *pwd != 0 && trial < maxtrials && !(*stream).netstream.is_null() {
-                *pwd = 0;
-                super::callbacks::mm_login(mb, usr.as_mut_ptr(), pwd, trial);
-                trial += 1;
-                if *pwd == 0 {
-                    log(b"Login aborted", ERROR as c_long);
-                    continue;
-                }
-                let user = nm_bytes(&usr);
-                let code = send_work(stream, b"AUTHINFO USER", Some(&user));
-                let mut failed = false;
-                match code {
-                    NNTPBADCMD => {
-                        if ext(stream).authuser() != 0 {
-                            log(reply_text(stream), ERROR as c_long);
-                        } else {
-                            log(b"Can't do AUTHINFO USER to this server", ERROR as c_long);
-                        }
-                        trial = maxtrials;
-                    }
-                    NNTPAUTHED => ret = true,
-                    NNTPWANTPASS => {
-                        (*stream).set_sensitive(1);
-                        let pw = c_bytes(pwd).unwrap_or(b"").to_vec();
-                        if send_work(stream, b"AUTHINFO PASS", Some(&pw)) == NNTPAUTHED {
-                            ret = true;
-                        }
-                        (*stream).set_sensitive(0);
-                        failed = !ret;
-                    }
-                    _ => failed = true,
-                }
-                if failed {
-                    log(reply_text(stream), WARN as c_long);
-                    if trial == maxtrials {
-                        log(b"Too many NNTP authentication failures", ERROR as c_long);
-                    }
-                }
-            }
-        }
+        let st = session::AuthState {
+            sasl_ok,
+            sasl_error,
+            sasl_cancelled: (*stream).saslcancel() != 0,
+            secure: mb.secflag() != 0,
+            authuser: mb.authuser[0] != 0,
+            maxtrials: maxtrials as i64,
+        };
+        let mbp: *mut NETMBX = mb;
+        let ret = session::authenticate(&mut Sess(stream), &st, &mut |trial| {
+            *pwd = 0;
+            super::callbacks::mm_login(mbp, usr.as_mut_ptr(), pwd, trial as c_long);
+            (nm_bytes(&usr), c_bytes(pwd).unwrap_or(b"").to_vec())
+        });
         std::ptr::write_bytes(pwd, 0, MAILTMPLEN as usize);
         if ret && flags {
             extensions(stream, auth_flags(mb));
         }
         ret
+    }
+}
+
+/// What `nntp_open_full` hands the opening sequence: the parsed name and
+/// the C-side steps (TLS hook, authentication with the name's choices).
+struct Open<'a> {
+    stream: *mut SENDSTREAM,
+    mb: &'a mut NETMBX,
+    dv: *mut NETDRIVER,
+    options: c_long,
+    pwd: [c_char; MAILTMPLEN as usize],
+}
+
+impl Opening for Open<'_> {
+    fn auth_flags(&self) -> i64 {
+        auth_flags(self.mb) as i64
+    }
+    fn may_starttls(&self) -> bool {
+        self.dv.is_null()
+            && super::params::hook(GET_SSLSTART as c_long) != 0
+            && self.mb.sslflag() == 0
+            && self.mb.notlsflag() == 0
+    }
+    fn tls_required(&self) -> bool {
+        self.mb.tlsflag() != 0
+    }
+    fn host(&self) -> Vec<u8> {
+        nm_bytes(&self.mb.host)
+    }
+    fn start_tls(&mut self) -> bool {
+        let ssld = super::params::hook(GET_SSLDRIVER as c_long) as *mut NETDRIVER;
+        let stls = super::params::hook(GET_SSLSTART as c_long);
+        // SAFETY: live stream with a connection; the hooks are installed.
+        unsafe { super::net::sendstream_starttls(self.stream, self.mb, ssld, stls) }
+    }
+    fn has_user(&self) -> bool {
+        self.mb.user[0] != 0
+    }
+    fn readonly(&self) -> bool {
+        self.options & NOP_READONLY != 0
+    }
+    fn authenticate(&mut self) -> bool {
+        // SAFETY: live stream; pwd a MAILTMPLEN buffer.
+        unsafe {
+            if super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) != 0 {
+                let h = auth_host(self.stream);
+                set_field(&mut self.mb.host[..NETMAXHOST as usize], &h);
+            }
+            send_auth_work(self.stream, self.mb, self.pwd.as_mut_ptr(), false)
+        }
+    }
+    fn send_auth(&mut self) -> bool {
+        // SAFETY: live stream.
+        unsafe { send_auth(self.stream, false) }
     }
 }
 
@@ -496,22 +472,8 @@ unsafe fn open(
                     if mb.loser() != 0 {
                         (*stream).set_loser(1);
                     }
-                    match reply(stream) {
-                        NNTPGREET => {
-                            set_post(stream, true);
-                            let t = reply_text(stream);
-                            let mut n = cz(t.get(4..).unwrap_or(b""));
-                            super::callbacks::mm_notify(
-                                null_mut(),
-                                n.as_mut_ptr() as *mut c_char,
-                                0,
-                            );
-                        }
-                        NNTPGREETNOPOST => set_post(stream, false),
-                        _ => {
-                            log(reply_text(stream), ERROR as c_long);
-                            stream = close(stream);
-                        }
+                    if !session::greeting(&mut Sess(stream)) {
+                        stream = close(stream);
                     }
                 }
             }
@@ -529,76 +491,21 @@ unsafe fn open(
             }
             return null_mut();
         }
-        let mut extok = extensions(stream, auth_flags(&mb));
-        let ssld = super::params::hook(GET_SSLDRIVER as c_long) as *mut NETDRIVER;
-        let stls = super::params::hook(GET_SSLSTART as c_long);
-        let mbhost = nm_bytes(&mb.host);
-        if dv.is_null()
-            && stls != 0
-            && ext(stream).starttls() != 0
-            && mb.sslflag() == 0
-            && mb.notlsflag() == 0
-            && send_work(
-                stream,
-                b"STARTTLS",
-                if ext(stream).multidomain() != 0 {
-                    Some(&mbhost)
-                } else {
-                    None
-                },
-            ) == NNTPTLSSTART
-        {
-            if !super::net::sendstream_starttls(stream, &mut mb, ssld, stls) {
-                return close(stream);
-            }
-            extok = extensions(stream, auth_flags(&mb));
-        } else if mb.tlsflag() != 0 {
-            log(b"Unable to negotiate TLS with this server", ERROR as c_long);
+        let mut o = Open {
+            stream,
+            mb: &mut mb,
+            dv,
+            options,
+            pwd: [0; MAILTMPLEN as usize],
+        };
+        let r = session::open(&mut Sess(stream), &mut o);
+        o.pwd.iter_mut().for_each(|c| *c = 0);
+        match r {
+            Opened::Ready => stream,
+            Opened::Close => close(stream),
             // The original returns here without closing the session.
-            return null_mut();
+            Opened::Abandon => null_mut(),
         }
-        let mut pwd = [0 as c_char; MAILTMPLEN as usize];
-        if mb.user[0] != 0 {
-            if super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) != 0 {
-                let h = auth_host(stream);
-                set_field(&mut mb.host[..NETMAXHOST as usize], &h);
-            }
-            if !send_auth_work(stream, &mut mb, pwd.as_mut_ptr(), false) {
-                stream = close(stream);
-            }
-        } else if !(post_ok(stream) || options & NOP_READONLY != 0 || send_auth(stream, false)) {
-            stream = close(stream);
-        }
-        if !stream.is_null() {
-            match send_work(stream, b"MODE", Some(b"READER")) {
-                NNTPGREET => set_post(stream, true),
-                NNTPGREETNOPOST => set_post(stream, false),
-                NNTPWANTAUTH | NNTPWANTAUTH2 => {
-                    if super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) != 0 {
-                        let h = auth_host(stream);
-                        set_field(&mut mb.host[..NETMAXHOST as usize], &h);
-                    }
-                    if send_auth_work(stream, &mut mb, pwd.as_mut_ptr(), false) {
-                        match send(stream, b"MODE", Some(b"READER")) {
-                            NNTPGREET => set_post(stream, true),
-                            NNTPGREETNOPOST => set_post(stream, false),
-                            _ => {}
-                        }
-                    } else {
-                        stream = close(stream);
-                    }
-                }
-                _ => {}
-            }
-        }
-        if !stream.is_null() {
-            if !(post_ok(stream) || options & NOP_READONLY != 0) {
-                stream = close(stream);
-            } else if extok {
-                extensions(stream, auth_flags(&mb));
-            }
-        }
-        stream
     }
 }
 
@@ -608,13 +515,7 @@ unsafe fn close(stream: *mut SENDSTREAM) -> *mut SENDSTREAM {
         if stream.is_null() {
             return null_mut();
         }
-        if !(*stream).netstream.is_null() {
-            send(stream, b"QUIT", None);
-        }
-        if !(*stream).netstream.is_null() {
-            net_close((*stream).netstream);
-            (*stream).netstream = null_mut();
-        }
+        session::quit(&mut Sess(stream));
         if !(*stream).host.is_null() {
             let mut q = (*stream).host as *mut c_void;
             fs_give(&mut q);
@@ -678,20 +579,18 @@ unsafe fn mail(stream: *mut SENDSTREAM, env: *mut ENVELOPE, body: *mut BODY) -> 
                 *cut = 0;
             }
         }
-        let mut ret;
-        loop {
-            ret = send_work(stream, b"POST", None);
-            if ret == NNTPREADY {
-                let mut path = if super::params::number(Owner::Nntp, GET_NNTPHIDEPATH) != 0 {
-                    b"Path: not-for-mail\r\n".to_vec()
+        let hide = super::params::number(Owner::Nntp, GET_NNTPHIDEPATH) != 0;
+        let ok = session::post(
+            &mut Sess(stream),
+            &mut || {
+                let here = if hide {
+                    &b""[..]
                 } else {
-                    let mut p = b"Path: ".to_vec();
-                    p.extend_from_slice(c_bytes(net_localhost((*stream).netstream)).unwrap_or(b""));
-                    p.push(b'!');
-                    p.extend_from_slice(&who);
-                    p.extend_from_slice(b"\r\n");
-                    p
+                    c_bytes(net_localhost((*stream).netstream)).unwrap_or(b"")
                 };
+                session::path_line(hide, here, &who)
+            },
+            &mut || {
                 let mut tmp = vec![0 as c_char; SENDBUFLEN as usize + 1];
                 let beg = tmp.as_mut_ptr();
                 let mut buf = RFC822BUFFER {
@@ -701,38 +600,13 @@ unsafe fn mail(stream: *mut SENDSTREAM, env: *mut ENVELOPE, body: *mut BODY) -> 
                     cur: beg,
                     end: beg.add(SENDBUFLEN as usize),
                 };
-                ret = if net_sout(
-                    (*stream).netstream,
-                    path.as_mut_ptr() as *mut c_char,
-                    path.len() as c_ulong,
-                ) != 0
-                    && rfc822_output_full(&mut buf, env, body, 1) != 0
-                {
-                    send_work(stream, b".", None)
-                } else {
-                    fake(stream, b"NNTP connection broken (message text)")
-                };
-            }
-            if !((ret == NNTPWANTAUTH || ret == NNTPWANTAUTH2) && send_auth(stream, true)) {
-                break;
-            }
-        }
+                rfc822_output_full(&mut buf, env, body, 1) != 0
+            },
+        );
         if !cut.is_null() {
             *cut = b' ' as c_char;
         }
-        if ret == NNTPOK {
-            return 1;
-        }
-        if ret < 400 {
-            log(
-                format!("Unexpected NNTP posting reply code {ret}").as_bytes(),
-                WARN as c_long,
-            );
-            if (200..300).contains(&ret) {
-                return 1;
-            }
-        }
-        0
+        c_long::from(ok)
     }
 }
 

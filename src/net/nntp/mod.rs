@@ -8,8 +8,12 @@
 //! GROUP answer gives (as the original reads it with `strtoul`, with its
 //! absurd-count check and the `NNTPRANGE` restriction), which LISTGROUP
 //! lines make messages, OVER lines cleaned and split, and the sort keys
-//! taken from an OVER line. The connection itself is the SENDSTREAM of
-//! `src/abi/nntp_post.rs`; the driver adapter is `src/abi/nntp_read.rs`.
+//! taken from an OVER line. The dialogues themselves (commands, replies,
+//! authentication, POST, the reading commands) are in [`session`], over
+//! the connection and state the C SENDSTREAM holds; `src/abi/nntp_post.rs`
+//! and `src/abi/nntp_read.rs` adapt them to the C objects.
+
+pub mod session;
 
 /// The reply codes the client acts on.
 pub mod code {
