@@ -7,7 +7,8 @@
 //! emulation over cached overviews. The arithmetic (GROUP ranges, map and
 //! OVER lines, sort keys) is safe code in `crate::net::nntp`; this module
 //! keeps the message cache and the `mm_*` callbacks in the original's
-//! order.
+//! order. The commands and replies are the session's
+//! (`crate::net::nntp::session`), spoken over the stream's SENDSTREAM.
 
 use super::bindings::*;
 use super::cache::{mail_elt, mail_exists, mail_recent};
@@ -16,12 +17,13 @@ use super::log_bytes as log;
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
 use super::net::c_field as nm_bytes;
 use super::net::{cz, notify};
-use super::net::{net_close, net_getline, net_host, net_port};
-use super::nntp_post::{nntp_close, nntp_open_full, nntp_send};
+use super::net::{net_getline, net_host, net_port};
+use super::nntp_post::{nntp_close, nntp_open_full, Sess};
 use super::search::search_silently;
 use super::sort::sort_results;
 use crate::env::params::Owner;
 use crate::net::nntp as proto;
+use crate::net::nntp::session::{self, Reader, LIST_SLACK, MAX_LIST_LINES, MAX_TEXT};
 use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_void};
 use std::ptr::{addr_of_mut, null_mut};
 
@@ -129,26 +131,12 @@ extern "C" {
 use super::nntp::nntp_parse_overview;
 
 const NNTPGOK: c_long = 211;
-const NNTPGLIST: c_long = 215;
 const NNTPARTICLE: c_long = 220;
 const NNTPHEAD: c_long = 221;
 const NNTPBODY: c_long = 222;
-const NNTPOVER: c_long = 224;
 const NNTPSOFTFATAL: c_long = 400;
-const NNTPBADCMD: c_long = 500;
 const BADHOST: &std::ffi::CStr = c".MISSING-HOST-NAME.";
 const UID_VALIDITY: c_ulong = 0xbeef_face;
-/// Largest article (or header) taken from one HEAD/BODY/ARTICLE: past it
-/// the connection is dropped rather than memory exhausted (the original
-/// spools any amount to a scratch file).
-const MAX_TEXT: usize = 256 << 20;
-/// Lines of a list (LIST, LISTGROUP, OVER, HDR) taken beyond what the
-/// request can legitimately bring back before the server is deemed never
-/// to end it: the connection is then dropped.
-const LIST_SLACK: u64 = 100_000;
-/// Lines of LIST ACTIVE taken at most (the same rule).
-const MAX_LIST_LINES: u64 = 4_000_000;
-
 static EMPTY: [c_char; 1] = [0];
 
 /// What an NNTP stream keeps in `stream->local`.
@@ -162,8 +150,8 @@ pub struct NntpLocal {
     notlsflag: bool,
     sslflag: bool,
     novalidate: bool,
-    xover: bool,
-    xhdr: bool,
+    /// Whether XOVER and XHDR are still worth trying.
+    reader: Reader,
     /// The newsgroup, NUL-terminated.
     name: Vec<u8>,
     user: Option<Vec<u8>>,
@@ -207,17 +195,7 @@ unsafe fn send_on(nntp: *mut SENDSTREAM, command: &[u8], args: Option<&[u8]>) ->
     if nntp.is_null() {
         return NNTPSOFTFATAL;
     }
-    let mut c = cz(command);
-    let mut a = args.map(cz);
-    // SAFETY: live session; NUL-terminated strings alive across the call.
-    unsafe {
-        nntp_send(
-            nntp,
-            c.as_mut_ptr() as *mut c_char,
-            a.as_mut()
-                .map_or(null_mut(), |a| a.as_mut_ptr() as *mut c_char),
-        )
-    }
+    session::send(&mut Sess(nntp), command, args) as c_long
 }
 
 /// The session's last reply line.
@@ -226,109 +204,51 @@ unsafe fn reply_of<'a>(nntp: *mut SENDSTREAM) -> &'a [u8] {
     unsafe { nntp.as_ref().and_then(|n| c_bytes(n.reply)).unwrap_or(b"") }
 }
 
-/// One line of the session's connection (None at its end).
-unsafe fn getline(nntp: *mut SENDSTREAM) -> Option<Vec<u8>> {
-    // SAFETY: live session; net_getline's line is ours to free.
-    unsafe {
-        let n = nntp.as_mut()?;
-        if n.netstream.is_null() {
-            return None;
-        }
-        let mut p = net_getline(n.netstream);
-        let line = c_bytes(p)?.to_vec();
-        fs_give(&mut p as *mut *mut c_char as *mut *mut c_void);
-        Some(line)
-    }
-}
-
-/// Drops the connection of a session (a server that never ends a reply).
-unsafe fn drop_connection(nntp: *mut SENDSTREAM) {
-    // SAFETY: live session.
-    unsafe {
-        if let Some(n) = nntp.as_mut() {
-            if !n.netstream.is_null() {
-                net_close(n.netstream);
-                n.netstream = null_mut();
-            }
-        }
-    }
-    log(b"NNTP server sent an endless reply", ERROR);
-}
-
-/// Reads the lines of a multi-line reply up to its final `.` (without
-/// unstuffing), each to `each`; at most `max` lines before the connection
-/// is dropped. True when the final `.` came.
+/// The lines of a multi-line reply (see `session::lines`), each to
+/// `each`; true when the final `.` came.
 unsafe fn lines(nntp: *mut SENDSTREAM, max: u64, mut each: impl FnMut(&[u8])) -> bool {
-    let mut n = 0u64;
-    // SAFETY: live session.
-    unsafe {
-        while let Some(l) = getline(nntp) {
-            if l == b"." {
-                return true;
-            }
-            n += 1;
-            if n > max {
-                drop_connection(nntp);
-                return false;
-            }
-            each(&l);
-        }
-    }
-    false
+    !nntp.is_null() && session::lines(&mut Sess(nntp), max, &mut |_, l| each(l))
 }
 
-/// A dot-terminated text as `netmsg_slurp` reads it: lines unstuffed with
-/// CRLF after each, the header's size (through its blank line; the whole
-/// text without one). None when it grew past [`MAX_TEXT`] (the connection
-/// is then dropped).
+/// A dot-terminated text from a bare connection (see
+/// `session::slurp_lines`).
 unsafe fn slurp(net: *mut NETSTREAM) -> Option<(Vec<u8>, usize)> {
-    let mut out = Vec::new();
-    let mut hsiz = 0usize;
-    // SAFETY: live NETSTREAM; each line is ours to free.
-    unsafe {
-        loop {
-            let mut p = net_getline(net);
-            let Some(line) = c_bytes(p) else { break };
-            let t = if line.first() == Some(&b'.') {
-                if line.len() == 1 {
-                    fs_give(&mut p as *mut *mut c_char as *mut *mut c_void);
-                    break;
-                }
-                &line[1..]
-            } else {
-                line
-            };
-            out.extend_from_slice(t);
-            out.extend_from_slice(b"\r\n");
-            if t.is_empty() && hsiz == 0 {
-                hsiz = out.len();
+    session::slurp_lines(
+        &mut || {
+            // SAFETY: live NETSTREAM; each line is ours to free.
+            unsafe {
+                let mut p = net_getline(net);
+                let line = c_bytes(p)?.to_vec();
+                fs_give(&mut p as *mut *mut c_char as *mut *mut c_void);
+                Some(line)
             }
-            fs_give(&mut p as *mut *mut c_char as *mut *mut c_void);
-            if out.len() > MAX_TEXT {
-                return None;
-            }
-        }
-    }
-    if hsiz == 0 {
-        hsiz = out.len();
-    }
-    Some((out, hsiz))
+        },
+        MAX_TEXT,
+    )
 }
 
-/// [`slurp`] on a session, dropping its connection on an endless text.
-unsafe fn slurp_session(nntp: *mut SENDSTREAM) -> Option<(Vec<u8>, usize)> {
-    // SAFETY: live session.
-    unsafe {
-        let n = nntp.as_mut()?;
-        if n.netstream.is_null() {
-            return Some((Vec::new(), 0));
-        }
-        let r = slurp(n.netstream);
-        if r.is_none() {
-            drop_connection(nntp);
-        }
-        r
+/// The session's SENDSTREAM as the dialogues' peer (not NULL).
+fn peer(nntp: *mut SENDSTREAM) -> Sess {
+    Sess(nntp)
+}
+
+/// `command id` on the stream's session and the text that follows on
+/// `expect` (a made-up 400 without a session).
+unsafe fn fetch(
+    stream: *mut MAILSTREAM,
+    command: &[u8],
+    id: &[u8],
+    expect: c_long,
+) -> session::Fetched {
+    // SAFETY: per local's contract.
+    let nntp = unsafe { session(stream) };
+    if nntp.is_null() {
+        return session::Fetched {
+            code: NNTPSOFTFATAL as i64,
+            text: None,
+        };
     }
+    session::fetch(&mut peer(nntp), command, id, expect as i64)
 }
 
 /// `netmsg_slurp`: a dot-terminated text from the connection into a
@@ -492,8 +412,8 @@ unsafe fn list(stream: *mut MAILSTREAM, reference: *mut c_char, pat: *mut c_char
             temp = true;
         }
         let w = nm_bytes(&wildmat);
-        let ok = send(st, b"LIST ACTIVE", (!w.is_empty()).then_some(&w[..])) == NNTPGLIST
-            || send(st, b"LIST", None) == NNTPGLIST;
+        let nntp = session(st);
+        let ok = !nntp.is_null() && session::list_active(&mut peer(nntp), &w);
         if ok {
             let pt = nm_bytes(&pattern);
             let mut pz = cz(&pt);
@@ -787,33 +707,17 @@ unsafe fn getmap(
     // SAFETY: stream live with a session.
     unsafe {
         let nntp = session(stream);
-        if nntp.is_null() {
+        let Some(l) = local(stream).filter(|_| !nntp.is_null()) else {
             return false;
-        }
-        let mut trylistgroup = false;
-        if rnmsgs > nmsgs.saturating_mul(8) {
-            trylistgroup = true;
-        } else if send(stream, b"LISTGROUP", Some(name)) == NNTPGOK {
-            return true;
-        } else if (*nntp).protocol.nntp.ext.listgroup() != 0 {
-            return false;
-        }
-        let range = format!("{first}-{last}");
-        if (*nntp).protocol.nntp.ext.hdr() != 0 {
-            return send(stream, b"HDR Date", Some(range.as_bytes())) == NNTPHEAD;
-        }
-        if local(stream).is_some_and(|l| l.xhdr) {
-            match send(stream, b"XHDR Date", Some(range.as_bytes())) {
-                NNTPHEAD => return true,
-                NNTPBADCMD => {
-                    if let Some(l) = local(stream) {
-                        l.xhdr = false;
-                    }
-                }
-                _ => {}
-            }
-        }
-        trylistgroup && send(stream, b"LISTGROUP", Some(name)) == NNTPGOK
+        };
+        session::getmap(
+            &mut peer(nntp),
+            &mut l.reader,
+            name,
+            (first, last),
+            rnmsgs,
+            nmsgs,
+        )
     }
 }
 
@@ -1034,8 +938,7 @@ unsafe fn mopen(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
             notlsflag: mb.notlsflag() != 0,
             sslflag: mb.sslflag() != 0,
             novalidate: mb.novalidate() != 0,
-            xover: true,
-            xhdr: true,
+            reader: Reader::default(),
             name: cz(&mbx),
             user: (!user.is_empty()).then_some(user),
             newsrc: cz(&newsrc),
@@ -1088,12 +991,8 @@ unsafe fn mopen(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         let mut old = s.mailbox as *mut c_void;
         fs_give(&mut old);
         s.mailbox = c_string_from(&name);
-        if (*nstream).protocol.nntp.ext.over() != 0
-            && send_on(nstream, b"LIST", Some(b"OVERVIEW.FMT")) == NNTPGLIST
-        {
-            if let Some((t, _)) = slurp_session(nstream) {
-                l.over_fmt = Some(t);
-            }
+        if let Some(t) = session::overview_format(&mut peer(nstream)) {
+            l.over_fmt = Some(t);
         }
         let nmsgs = range.nmsgs;
         if nmsgs != 0 {
@@ -1433,41 +1332,10 @@ unsafe fn over(stream: *mut MAILSTREAM, sequence: &[u8]) -> bool {
     // SAFETY: stream live with a session.
     unsafe {
         let nntp = session(stream);
-        if nntp.is_null() {
+        let Some(l) = local(stream).filter(|_| !nntp.is_null()) else {
             return false;
-        }
-        let ext_over = |n: *mut SENDSTREAM| (*n).protocol.nntp.ext.over() != 0;
-        if ext_over(nntp)
-            && local(stream).is_some_and(|l| l.xover)
-            && send(stream, b"OVER", Some(b"0")) == NNTPOVER
-        {
-            lines(nntp, LIST_SLACK, |s| {
-                if !s.first().is_some_and(|c| c.is_ascii_digit()) {
-                    (*nntp).protocol.nntp.ext.set_over(0);
-                    log(b"Working around Netscape Collabra bug", WARN);
-                }
-            });
-            if ext_over(nntp) {
-                if let Some(l) = local(stream) {
-                    l.xover = false;
-                }
-            }
-        }
-        if ext_over(nntp) {
-            return send(stream, b"OVER", Some(sequence)) == NNTPOVER;
-        }
-        if local(stream).is_some_and(|l| l.xover) {
-            match send(stream, b"XOVER", Some(sequence)) {
-                NNTPOVER => return true,
-                NNTPBADCMD => {
-                    if let Some(l) = local(stream) {
-                        l.xover = false;
-                    }
-                }
-                _ => {}
-            }
-        }
-        false
+        };
+        session::over(&mut peer(nntp), &mut l.reader, sequence)
     }
 }
 
@@ -1524,12 +1392,8 @@ unsafe fn header(
         let slot = &mut (*elt).private.msg.header.text as *mut SIZEDTEXT;
         if (*slot).data.is_null() {
             let uid = mail_uid(stream, msgno).to_string();
-            let code = send(stream, b"HEAD", Some(uid.as_bytes()));
-            let got = if code == NNTPHEAD {
-                slurp_session(session(stream))
-            } else {
-                None
-            };
+            let f = fetch(stream, b"HEAD", uid.as_bytes(), NNTPHEAD);
+            let (code, got) = (f.code as c_long, f.text);
             match got {
                 Some((mut t, _)) => {
                     t.extend_from_slice(b"\r\n");
@@ -1614,12 +1478,8 @@ unsafe fn text(stream: *mut MAILSTREAM, msgno: c_ulong, bs: *mut STRING, flags: 
         l.msgno = msgno;
         if l.txt.is_none() {
             let uid = (*elt).private.uid.to_string();
-            let code = send(stream, b"BODY", Some(uid.as_bytes()));
-            let got = if code == NNTPBODY {
-                slurp_session(session(stream))
-            } else {
-                None
-            };
+            let f = fetch(stream, b"BODY", uid.as_bytes(), NNTPBODY);
+            let (code, got) = (f.code as c_long, f.text);
             match got {
                 Some((t, _)) => {
                     if let Some(l) = local(stream) {
@@ -1665,7 +1525,7 @@ pub unsafe extern "C" fn nntp_article(
                 let nntp = session(stream);
                 let f = netmsg_slurp((*nntp).netstream, size, hsiz);
                 if f.is_null() {
-                    drop_connection(nntp);
+                    session::drop_endless(&mut peer(nntp));
                 }
                 f
             } else {
@@ -2229,7 +2089,10 @@ pub unsafe extern "C" fn nntp_thread(
 pub unsafe extern "C" fn nntp_ping(stream: *mut MAILSTREAM) -> c_long {
     super::guard("nntp_ping", 0, || {
         // SAFETY: per the contract.
-        unsafe { c_long::from(send(stream, b"STAT", None) != NNTPSOFTFATAL) }
+        unsafe {
+            let nntp = session(stream);
+            c_long::from(!nntp.is_null() && session::ping(&mut peer(nntp)))
+        }
     })
 }
 
