@@ -228,7 +228,7 @@ pub(crate) unsafe fn send(stream: *mut SENDSTREAM, command: &[u8], args: Option<
 }
 
 unsafe fn extensions(stream: *mut SENDSTREAM, flags: c_long) -> bool {
-    session::extensions(&mut Sess(stream), flags as i64)
+    session::extensions(&mut Sess(stream), flags)
 }
 
 /// The host name the session authenticates to.

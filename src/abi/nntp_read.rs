@@ -130,10 +130,6 @@ extern "C" {
 
 use super::nntp::nntp_parse_overview;
 
-const NNTPGOK: c_long = 211;
-const NNTPARTICLE: c_long = 220;
-const NNTPHEAD: c_long = 221;
-const NNTPBODY: c_long = 222;
 const NNTPSOFTFATAL: c_long = 400;
 const BADHOST: &std::ffi::CStr = c".MISSING-HOST-NAME.";
 const UID_VALIDITY: c_ulong = 0xbeef_face;
@@ -185,19 +181,6 @@ unsafe fn session(stream: *mut MAILSTREAM) -> *mut SENDSTREAM {
     unsafe { local(stream).map_or(null_mut(), |l| l.nntp) }
 }
 
-/// A command on the stream's session; 400 without one.
-unsafe fn send(stream: *mut MAILSTREAM, command: &[u8], args: Option<&[u8]>) -> c_long {
-    // SAFETY: the session is live while the stream holds it.
-    unsafe { send_on(session(stream), command, args) }
-}
-
-unsafe fn send_on(nntp: *mut SENDSTREAM, command: &[u8], args: Option<&[u8]>) -> c_long {
-    if nntp.is_null() {
-        return NNTPSOFTFATAL;
-    }
-    session::send(&mut Sess(nntp), command, args) as c_long
-}
-
 /// The session's last reply line.
 unsafe fn reply_of<'a>(nntp: *mut SENDSTREAM) -> &'a [u8] {
     // SAFETY: live session; reply NULL or a C string.
@@ -232,23 +215,26 @@ fn peer(nntp: *mut SENDSTREAM) -> Sess {
     Sess(nntp)
 }
 
-/// `command id` on the stream's session and the text that follows on
-/// `expect` (a made-up 400 without a session).
+/// GROUP on a session (false without one).
+fn select(nntp: *mut SENDSTREAM, name: &[u8]) -> bool {
+    !nntp.is_null() && session::group(&mut peer(nntp), name)
+}
+
+/// HEAD or BODY on the stream's session (a made-up 400 without one).
 unsafe fn fetch(
     stream: *mut MAILSTREAM,
-    command: &[u8],
+    how: fn(&mut dyn session::Peer, &[u8]) -> session::Fetched,
     id: &[u8],
-    expect: c_long,
 ) -> session::Fetched {
     // SAFETY: per local's contract.
     let nntp = unsafe { session(stream) };
     if nntp.is_null() {
         return session::Fetched {
-            code: NNTPSOFTFATAL as i64,
+            code: NNTPSOFTFATAL,
             text: None,
         };
     }
-    session::fetch(&mut peer(nntp), command, id, expect as i64)
+    how(&mut peer(nntp), id)
 }
 
 /// `netmsg_slurp`: a dot-terminated text from the connection into a
@@ -618,7 +604,7 @@ unsafe fn status(stream: *mut MAILSTREAM, mbx: *mut c_char, flags: c_long) -> c_
             temp = true;
         }
         let mut ret = 0;
-        if send(st, b"GROUP", Some(&name)) == NNTPGOK {
+        if select(session(st), &name) {
             let range = super::params::number(Owner::Nntp, GET_NNTPRANGE) as u64;
             let r = proto::status_range(reply_of(session(st)), range);
             let mut status: MAILSTATUS = std::mem::zeroed();
@@ -680,7 +666,7 @@ unsafe fn status(stream: *mut MAILSTREAM, mbx: *mut c_char, flags: c_long) -> c_
         if temp {
             mail_close_full(st, 0);
         } else if let Some(o) = old {
-            if send(st, b"GROUP", Some(&o)) != NNTPGOK {
+            if !select(session(st), &o) {
                 let r = reply_of(session(st)).to_vec();
                 log(&r, ERROR);
                 (*st).set_halfopen(1);
@@ -867,7 +853,7 @@ unsafe fn mopen(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         }
         let mut range = proto::OpenRange::default();
         if (*stream).halfopen() == 0 {
-            if send_on(nstream, b"GROUP", Some(&mbx)) == NNTPGOK {
+            if select(nstream, &mbx) {
                 let limit = super::params::number(Owner::Nntp, GET_NNTPRANGE) as u64;
                 range = proto::open_range(reply_of(nstream), limit);
                 (*stream).uid_last = range.last;
@@ -1392,7 +1378,7 @@ unsafe fn header(
         let slot = &mut (*elt).private.msg.header.text as *mut SIZEDTEXT;
         if (*slot).data.is_null() {
             let uid = mail_uid(stream, msgno).to_string();
-            let f = fetch(stream, b"HEAD", uid.as_bytes(), NNTPHEAD);
+            let f = fetch(stream, session::head, uid.as_bytes());
             let (code, got) = (f.code as c_long, f.text);
             match got {
                 Some((mut t, _)) => {
@@ -1478,7 +1464,7 @@ unsafe fn text(stream: *mut MAILSTREAM, msgno: c_ulong, bs: *mut STRING, flags: 
         l.msgno = msgno;
         if l.txt.is_none() {
             let uid = (*elt).private.uid.to_string();
-            let f = fetch(stream, b"BODY", uid.as_bytes(), NNTPBODY);
+            let f = fetch(stream, session::body, uid.as_bytes());
             let (code, got) = (f.code as c_long, f.text);
             match got {
                 Some((t, _)) => {
@@ -1521,8 +1507,8 @@ pub unsafe extern "C" fn nntp_article(
     super::guard("nntp_article", null_mut(), || {
         // SAFETY: per the contract.
         unsafe {
-            if send(stream, b"ARTICLE", c_bytes(msgid)) == NNTPARTICLE {
-                let nntp = session(stream);
+            let nntp = session(stream);
+            if !nntp.is_null() && session::article(&mut peer(nntp), c_bytes(msgid)) {
                 let f = netmsg_slurp((*nntp).netstream, size, hsiz);
                 if f.is_null() {
                     session::drop_endless(&mut peer(nntp));

@@ -685,10 +685,26 @@ pub struct Fetched {
 }
 
 /// `command id` and, on `expect`, the text that follows.
-pub fn fetch(p: &mut dyn Peer, command: &[u8], id: &[u8], expect: i64) -> Fetched {
+fn fetch(p: &mut dyn Peer, command: &[u8], id: &[u8], expect: i64) -> Fetched {
     let code = send(p, command, Some(id));
     let text = if code == expect { slurp(p) } else { None };
     Fetched { code, text }
+}
+
+/// HEAD of article `id` and the header that follows.
+pub fn head(p: &mut dyn Peer, id: &[u8]) -> Fetched {
+    fetch(p, b"HEAD", id, HEAD)
+}
+
+/// BODY of article `id` and the text that follows.
+pub fn body(p: &mut dyn Peer, id: &[u8]) -> Fetched {
+    fetch(p, b"BODY", id, BODY)
+}
+
+/// ARTICLE by number or message ID: true when the article follows (the
+/// caller reads it, to a file for `nntp_article`).
+pub fn article(p: &mut dyn Peer, id: Option<&[u8]>) -> bool {
+    send(p, b"ARTICLE", id) == ARTICLE
 }
 
 /// STAT as a keep-alive: false when the connection is gone.
@@ -1183,8 +1199,8 @@ mod tests {
         assert_eq!(s.sent(), "LIST ACTIVE comp.*\r\nLIST\r\n");
         // Texts.
         let mut s = script(&["423 no such article", "221 h", "A: b", "."]);
-        assert_eq!(fetch(&mut s, b"HEAD", b"7", HEAD).text, None);
-        let f = fetch(&mut s, b"HEAD", b"8", HEAD);
+        assert_eq!(head(&mut s, b"7").text, None);
+        let f = head(&mut s, b"8");
         assert_eq!(f.text, Some((b"A: b\r\n".to_vec(), 6)));
         assert!(!ping(&mut s));
         quit(&mut s);
