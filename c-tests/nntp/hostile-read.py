@@ -6,9 +6,10 @@ Serves scenario INDEX to one connection (a reader that opens a group,
 fetches overviews, headers and texts, and closes), then exits. Every
 scenario starts from a healthy group of three articles and changes some
 answers: an answer is bytes, a list of bytes (one per use, the last one
-repeated), "DROP" (close the connection instead), or a generator name
-for endless data. What the client sent is written to LOGFILE."""
-import socket, sys
+repeated), "DROP" (close the connection instead), "NOANSWER", "STALL" (say nothing for longer
+than the client's read timeout, then close), or a generator name for
+endless data. What the client sent is written to LOGFILE."""
+import socket, sys, time
 
 port, ready, logfile, index = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 
@@ -70,6 +71,20 @@ S = [
      "XOVER": b"224 overview\r\n" + over(1, "one") + over(2, "two") + over(3, "three") + b".\r\n"},
     # 14: articles gone: HEAD and BODY answered 430
     {"HEAD": b"430 no such article\r\n", "BODY": b"430 no such article\r\n"},
+    # 15: the connection closed before any greeting
+    {"greet": "DROP"},
+    # 16: dropped at GROUP
+    {"GROUP": "DROP"},
+    # 17: dot-stuffing errors: a leading dot not doubled, and a lone "."
+    # inside the first text, whose rest the client takes as the answer to
+    # its next command (HEAD 2, which the server then leaves unanswered)
+    {"BODY": [b"222 body\r\nline one\r\n.hidden dot\r\n.\r\n221 head\r\nX-Left: over\r\n.\r\n",
+              HEALTHY["BODY"]],
+     "HEAD": [HEALTHY["HEAD"], "NOANSWER", HEALTHY["HEAD"]]},
+    # 18: a stalled peer at GROUP (the client's read timeout ends the wait)
+    {"GROUP": "STALL"},
+    # 19: a stalled peer in the middle of OVER
+    {"OVER": b"224 overview\r\n" + over(1, "one"), "OVER.after": "STALL"},
 ]
 
 answers = dict(HEALTHY)
@@ -120,7 +135,28 @@ def answer(cmd):
     return None, b"500 unknown\r\n"
 
 
+def stall():
+    # Says nothing; the client's read timeout (3 s) should make it hang up
+    # long before the server gives up (the log tells which came first).
+    conn.settimeout(20)
+    try:
+        while True:
+            d = conn.recv(4096)
+            if not d:
+                log.write(b"== the client hung up on the stalled server\n")
+                break
+            log.write(d)
+    except socket.timeout:
+        log.write(b"== the server gave up waiting\n")
+    return "DROP"
+
+
 try:
+    if answers["greet"] == "DROP":
+        # Late enough that the client is waiting for the greeting (an
+        # earlier close makes the original's connect fail instead).
+        time.sleep(1)
+        raise ConnectionResetError
     f.write(answers["greet"])
     f.flush()
     while True:
@@ -132,12 +168,20 @@ try:
         key, a = answer(cmd)
         if a == "DROP":
             break
+        if a == "NOANSWER":
+            continue
+        if a == "STALL":
+            stall()
+            break
         if isinstance(a, str):
             endless(a)
             break
         f.write(a)
         f.flush()
         if key and answers.get(key + ".after") == "DROP":
+            break
+        if key and answers.get(key + ".after") == "STALL":
+            stall()
             break
         if cmd == "QUIT":
             break

@@ -74,9 +74,12 @@ int main (int argc,char **argv)
   setvbuf (stdout,NIL,_IOLBF,0);
   if (argc > 4 && !strcmp (argv[3],"hostile")) {
     /* scenario N of peer.py */
-    static const long opts[] = { NIL,NIL,NIL,NIL,NIL,NIL,NIL,NIL,NOP_READONLY,NIL,NIL };
+    static const long opts[] = { NIL,NIL,NIL,NIL,NIL,NIL,NIL,NIL,NOP_READONLY,NIL,NIL,
+                                 NIL,NIL,NIL,NIL };
     int i = atoi (argv[4]);
-    if (i < 0 || i > 10) return 2;
+    if (i < 0 || i > 14) return 2;
+    /* a stalled peer ends the wait after this many seconds */
+    mail_parameters (NIL,SET_READTIMEOUT,(void *) 3);
     post (argv[1],opts[i],"test.one","hostile","Sun, 6 Dec 2026 10:00:00 +0000",
           ".line\r\n");
     return 0;

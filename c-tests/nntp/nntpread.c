@@ -181,6 +181,8 @@ int main (int argc,char **argv)
 #include "linkage.c"
   if (argc < 4) return 2;
   hostile = argc > 4 && !strcmp (argv[4],"hostile");
+  /* a stalled hostile server ends the wait after this many seconds */
+  if (hostile) mail_parameters (NIL,SET_READTIMEOUT,(void *) 3);
   setvbuf (stdout,NIL,_IOLBF,0);
   myusername ();
   sprintf (ref,"{%s/nntp}#news.",argv[1]);

@@ -4,11 +4,12 @@
 
 Serves scenario INDEX to one connection, then exits. A
 scenario is the greeting and the answers to commands (by command word);
-"DROP" closes the connection instead of answering. After a 340 to POST,
+"DROP" closes the connection instead of answering; "STALL" keeps it
+open without a word for longer than the client's read timeout. After a 340 to POST,
 the article is read up to the lone "." and the "." entry answers. What
 each client sent is appended to LOGFILE (passwords included: the values
 are the test's own)."""
-import socket, sys
+import socket, sys, time
 
 GOOD = b"200 peer ready\r\n"
 EXT = b"202 extensions\r\nOVER\r\nAUTHINFO USER\r\n.\r\n"
@@ -45,6 +46,15 @@ S = [
      "MODE": [b"480 auth first\r\n", b"200 reader ok\r\n"], "AUTHINFO": [b"383 \r\n"],
      "*": b"281 sasl ok\r\n", "POST": b"340 send\r\n", ".": b"240 thanks\r\n",
      "QUIT": b"205 bye\r\n"},
+    # 11: the connection closed before any greeting
+    {"greet": "DROP"},
+    # 12: dropped at AUTHINFO (MODE READER wanted authentication)
+    {"greet": GOOD, "LIST": b"503 no\r\n", "MODE": [b"480 auth first\r\n"], "AUTHINFO": "DROP"},
+    # 13: dropped at POST
+    {"greet": GOOD, "LIST": EXT, "MODE": b"200 ok\r\n", "POST": "DROP"},
+    # 14: a stalled peer: the article taken, no answer to it (the client's
+    # read timeout ends the wait)
+    {"greet": GOOD, "LIST": EXT, "MODE": b"200 ok\r\n", "POST": b"340 send\r\n", ".": "STALL"},
 ]
 
 port, ready, logname = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -62,6 +72,11 @@ for n, sc in list(enumerate(S))[first:first + 1]:
     log.write(b"== connection %d\n" % n)
     counts = {}
     try:
+        if sc["greet"] == "DROP":
+            # Late enough that the client is waiting for the greeting (an
+            # earlier close makes the original's connect fail instead).
+            time.sleep(1)
+            raise OSError("dropped")
         f.write(sc["greet"]); f.flush()
         while True:
             line = f.readline()
@@ -88,6 +103,20 @@ for n, sc in list(enumerate(S))[first:first + 1]:
                     if d == b".\r\n":
                         break
                 ans = sc.get(".", b"240 ok\r\n")
+                if ans == "STALL":
+                    # The client's read timeout (3 s) should end it long
+                    # before the peer gives up (the log tells which).
+                    c.settimeout(20)
+                    try:
+                        while True:
+                            d = c.recv(4096)
+                            if not d:
+                                log.write(b"== the client hung up on the stalled peer\n")
+                                break
+                            log.write(b"> " + d)
+                    except socket.timeout:
+                        log.write(b"== the peer gave up waiting\n")
+                    break
                 if ans == "DROP":
                     break
                 f.write(ans); f.flush()

@@ -92,8 +92,10 @@ hostile() { # hostile LIB N: output in $W/hout.LIB.N, what was sent in $W/wire.L
 NAMES=("greeting refused" "dropped during LIST EXTENSIONS" "endless extension block"
     "MODE READER wants AUTHINFO USER/PASS" "reply code out of range" "unexpected 2xx to the article"
     "dropped after the article" "POST refused, QUIT dropped" "read-only server"
-    "continuation lines, POST wants auth, refused" "AUTHINFO SASL PLAIN on 480")
-for n in 0 1 2 3 4 5 6 7 8 9 10; do
+    "continuation lines, POST wants auth, refused" "AUTHINFO SASL PLAIN on 480"
+    "closed before the greeting" "dropped at AUTHINFO" "dropped at POST"
+    "stalled after the article (read timeout)")
+for n in "${!NAMES[@]}"; do
     hostile original "$n"
     hostile ours "$n"
     name="scripted peer: ${NAMES[$n]}"
@@ -190,7 +192,9 @@ RNAMES=("OVER truncated by a dropped connection" "endless OVER" "dropped during 
     "endless BODY" "GROUP reply code out of range" "last article number below the first"
     "no OVER, LISTGROUP or HDR: XOVER, range assumed" "dropped at MODE READER"
     "article range past the cache's maximum" "OVER 0 answered as by Netscape Collabra: XOVER"
-    "articles gone: HEAD and BODY answered 430")
+    "articles gone: HEAD and BODY answered 430" "closed before the greeting"
+    "dropped at GROUP" "dot-stuffing error in BODY (unstuffed dot, early lone dot)"
+    "stalled at GROUP (read timeout)" "stalled in the middle of OVER (read timeout)")
 for n in "${!RNAMES[@]}"; do
     name="hostile NNTP server: ${RNAMES[$n]}"
     case $n in

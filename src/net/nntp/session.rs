@@ -1154,6 +1154,73 @@ mod tests {
         assert_eq!(slurp(&mut s), Some((vec![], 0)));
     }
 
+    /// Servers that answer anything: made-up lines from fragments of
+    /// codes, dots and junk. Every dialogue ends (the script is finite)
+    /// without a panic, and what is kept stays bounded by what was sent.
+    #[test]
+    fn random_servers() {
+        const BITS: [&str; 16] = [
+            "200 hi",
+            "201 ro",
+            "202 ext",
+            "215 list",
+            "211 3 1 3 g",
+            "221 h",
+            "222 b",
+            "224 o",
+            "340 go",
+            "381 pw",
+            "480 auth",
+            ".",
+            "..",
+            "-1",
+            "999999999999999999999 x",
+            "OVER",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..400 {
+            let n = (next() % 40) as usize;
+            let mut lines = vec![];
+            for _ in 0..n {
+                let r = next();
+                let mut l = BITS[(r % 16) as usize].to_string();
+                if r & 0x100 != 0 {
+                    l.push_str(" \x01junk");
+                }
+                lines.push(l);
+            }
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let mut s = script(&refs);
+            s.reauth = next() % 2 == 0;
+            let sent: usize = refs.iter().map(|l| l.len() + 2).sum();
+            if greeting(&mut s) {
+                let _ = open(&mut s, &mut opener());
+            }
+            let mut r = Reader::default();
+            let _ = getmap(&mut s, &mut r, b"g", (1, 3), 3, 3);
+            let mut kept = 0;
+            let _ = lines_of(&mut s, &mut kept);
+            let _ = over(&mut s, &mut r, b"1-3");
+            if let Some((t, h)) = head(&mut s, b"1").text {
+                assert!(t.len() <= sent + 2 * n && h <= t.len());
+            }
+            let _ = post(&mut s, &mut Vec::new, &mut || true);
+            quit(&mut s);
+            assert!(kept <= sent);
+            assert!(!s.open);
+        }
+    }
+
+    fn lines_of(s: &mut Script, kept: &mut usize) -> bool {
+        lines(s, 10, &mut |_, l| *kept += l.len())
+    }
+
     #[test]
     fn reading_commands() {
         // LISTGROUP refused on a server that has it: no map.
