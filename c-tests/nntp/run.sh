@@ -6,7 +6,9 @@
 # results, reply codes) and the articles as the server stored them (read
 # back with ARTICLE, server-made headers blanked) must be the same. Each
 # library gets a fresh INN. The reading side: nntpread.c and nntpdiff.c
-# on a corpus (below), and nntpread.c against scripted hostile servers
+# on a corpus (below), through a recording relay (wiretap.py: the commands
+# INN received from each library are compared too), and nntpread.c against
+# scripted hostile servers
 # (hostile-read.py).
 # Last line: "N passed, M failed".
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -119,32 +121,45 @@ done
 # then nntpdiff's and the .newsrc files left.
 cc -w -I"$CCT_ORIG_INC" -o "$W/nntpread" "$HERE/nntpread.c" -lc-client || fail "build nntpread.c"
 cc -w -I"$CCT_ORIG_INC" -o "$W/nntpdiff" "$HERE/nntpdiff.c" -lc-client || fail "build nntpdiff.c"
-reader() { # reader LIB: outputs in $W/read.LIB, $W/diff.LIB
+# The readers reach INN through wiretap.py (port TAP), which records what
+# each library sends: the commands are compared byte for byte below.
+TAP=19150
+reader() { # reader LIB: outputs in $W/read.LIB, $W/diff.LIB, commands in $W/tap.LIB.N
     local lib=$1 H=$W/rhome.$1
     inn_start "$W/inn" "$PORT" || { fail "start INN"; return 1; }
     python3 "$HERE/corpus.py" "$PORT" || fail "post the corpus ($lib)"
+    rm -f "$W/ready" "$W/tap.$lib".*
+    python3 "$HERE/wiretap.py" "$TAP" "$PORT" "$W/tap.$lib" "$W/ready" & local tap=$!
+    for _ in $(seq 300); do [ -e "$W/ready" ] && break; sleep 0.1; done
     rm -rf "$H"; mkdir -p "$H"; chown "$CCT_USER" "$H"
     local envlib="CCT_LIB=original"; [ "$lib" = ours ] && envlib="LD_LIBRARY_PATH=$W/lib"
     (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
-        "$W/nntpread" "127.0.0.1:$PORT" test.one test.two; echo "exit $?") 2>&1 |
+        "$W/nntpread" "127.0.0.1:$TAP" test.one test.two; echo "exit $?") 2>&1 |
         sed -e "s#$H#HOME#g" >"$W/read.$lib"
     { echo "== .newsrc after nntpread"; cat "$H/.newsrc" 2>/dev/null
       for f in "$H"/.newsrc-*; do [ -e "$f" ] && { echo "${f#"$H"/}:"; cat "$f"; }; done; } >>"$W/read.$lib"
     (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
-        "$W/nntpdiff" "127.0.0.1:$PORT" test.one; echo "exit $?") 2>&1 |
+        "$W/nntpdiff" "127.0.0.1:$TAP" test.one; echo "exit $?") 2>&1 |
         sed -e "s#$H#HOME#g" >"$W/diff.$lib"
     { echo "== .newsrc"; cat "$H/.newsrc" 2>/dev/null; } >>"$W/diff.$lib"
     if [ -n "$HAVE_PHP" ]; then
         # Sizes are masked: each library reads its own INN, whose
         # Injection-Info and Injection-Date lines can differ in length (a
         # process number, a time), so the servers' sizes differ by a byte.
-        sed "s/@PORT@/$PORT/g" "$HERE/read.php" >"$W/read.php"; chmod 644 "$W/read.php"
+        sed "s/@PORT@/$TAP/g" "$HERE/read.php" >"$W/read.php"; chmod 644 "$W/read.php"
         (cd "$H" && timeout 60 runuser -u "$CCT_USER" -- env "$envlib" HOME="$H" TZ=UTC \
             php "$W/read.php"; echo "exit $?") 2>&1 |
             sed -e "s#$H#HOME#g" -e 's/\[\(date\|Date\|MailDate\|udate\|size\|Size\)\] => .*/[\1] => X/' \
                 -e 's/<[^<>@]*@inntest[^<>]*>/<ID>/g' -e 's/<[^<>@ ]*\$[^<>@ ]*@[^<>]*>/<ID>/g' >"$W/php.$lib"
     fi
+    kill "$tap" 2>/dev/null; wait "$tap" 2>/dev/null
     inn_stop
+    # Every connection's commands, in the order the connections came.
+    local i=0
+    : >"$W/cmds.$lib"
+    while [ -e "$W/tap.$lib.$i" ]; do
+        echo "== connection $i" >>"$W/cmds.$lib"; cat "$W/tap.$lib.$i" >>"$W/cmds.$lib"; i=$((i + 1))
+    done
 }
 HAVE_PHP=
 command -v php >/dev/null && php -m 2>/dev/null | grep -qi '^imap$' && HAVE_PHP=1
@@ -171,6 +186,9 @@ else fail "PHP imap_open /nntp: overview, headerinfo, body, search, sort, status
     diff -a "$W/php.original" "$W/php.ours" | head -n 30; fi
 if cmp -s "$W/diff.original" "$W/diff.ours"; then ok "nntpdiff: read, mark, close (.newsrc written), post"
 else fail "nntpdiff: read, mark, close (.newsrc written), post"; diff "$W/diff.original" "$W/diff.ours" | head -n 40; fi
+if [ "$(grep -c '^== connection' "$W/cmds.original")" -gt 3 ] && cmp -s "$W/cmds.original" "$W/cmds.ours"; then
+    ok "read over NNTP: the commands INN received, byte for byte ($(grep -c '^== connection' "$W/cmds.ours") connections)"
+else fail "read over NNTP: the commands INN received"; diff -a "$W/cmds.original" "$W/cmds.ours" | head -n 40; fi
 
 # hostile reading: hostile-read.py (one scripted server per case) with
 # nntpread in its short mode (open, overviews, headers, texts, close).
@@ -218,7 +236,7 @@ for n in "${!RNAMES[@]}"; do
         diff "$W/rwire.original.$n" "$W/rwire.ours.$n" | head -n 20
     fi
 done
-[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$W"/hout.* "$W"/wire.* "$W"/read.* "$W"/diff.* "$W"/php.* "$W"/rout.* "$W"/rwire.* "$CCT_KEEP"/
+[ -n "$CCT_KEEP" ] && cp "$W"/out.* "$W"/arts.* "$W"/hout.* "$W"/wire.* "$W"/read.* "$W"/diff.* "$W"/php.* "$W"/rout.* "$W"/rwire.* "$W"/cmds.* "$CCT_KEEP"/
 grep -q '^nntp_mail 1' "$W/out.original" || fail "the original posted nothing (test bed broken?)"
 if cmp -s "$W/out.original" "$W/out.ours"; then ok "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"
 else fail "nntp_open_full/nntp_mail/nntp_close: callbacks, results, replies"; diff "$W/out.original" "$W/out.ours" | head -n 40; fi
