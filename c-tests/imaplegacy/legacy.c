@@ -269,6 +269,14 @@ static void fetch (int k)
     printf ("searched 1=%d 2=%d env 1=%d 2=%d\n",mail_elt (stream,1)->searched,
 	    mail_elt (stream,2)->searched,mail_elt (stream,1)->private.msg.env != NIL,
 	    mail_elt (stream,2)->private.msg.env != NIL);
+    {				/* 8-bit text: a literal, or searched here */
+      char *u8[] = {"h\303\251",NIL};
+      pgm = mail_newsearchpgm ();
+      pgm->subject = sl (u8);
+      mail_search_full (stream,"UTF-8",pgm,SE_FREE);
+      printf ("searched utf-8 1=%d 2=%d\n",mail_elt (stream,1)->searched,
+	      mail_elt (stream,2)->searched);
+    }
     mail_fetch_fast (stream,"1:2",NIL);
     mail_fetchflags_full (stream,"2",FT_UID);
     env = mail_fetch_structure (stream,2,&b,FT_UID);

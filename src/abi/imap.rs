@@ -4239,9 +4239,13 @@ pub(super) fn imap_date(d: u16) -> String {
 /// The criteria of a search program as IMAP text; strings that need it go
 /// as literals (`lits`, referenced by index).
 pub(super) struct Spgm {
+    /// The text, without the literals.
     pub(super) text: Vec<u8>,
     /// The mailbox's size (a message set of 1:nmsgs is left out).
     pub(super) nmsgs: c_ulong,
+    /// Strings that go as literals: where each goes in `text` (after a
+    /// space) and its bytes.
+    lits: Vec<(usize, Vec<u8>)>,
 }
 
 impl Spgm {
@@ -4249,7 +4253,54 @@ impl Spgm {
         Spgm {
             text: Vec::new(),
             nmsgs,
+            lits: Vec::new(),
         }
+    }
+
+    /// Appends a sub-program (OR, NOT).
+    fn append(&mut self, sub: Spgm) {
+        let off = self.text.len();
+        self.text.extend_from_slice(&sub.text);
+        self.lits
+            .extend(sub.lits.into_iter().map(|(p, l)| (p + off, l)));
+    }
+
+    /// The program as command arguments: its text, with each literal an
+    /// argument of its own (synchronising unless the server has LITERAL+,
+    /// as the session sends any literal).
+    pub(super) fn args(&self) -> Vec<Arg<'_>> {
+        let mut v = Vec::new();
+        let mut at = 0;
+        for (p, l) in &self.lits {
+            if v.is_empty() {
+                v.push(Arg::Atom(&self.text[at..*p]));
+            } else {
+                v.push(Arg::Raw(&self.text[at..*p]));
+            }
+            v.push(Arg::Literal(l));
+            at = *p;
+        }
+        if v.is_empty() {
+            v.push(Arg::Atom(&self.text));
+        } else {
+            v.push(Arg::Raw(&self.text[at..]));
+        }
+        v
+    }
+
+    /// The program as one text, literals written in it as LITERAL+ ones
+    /// (`{n+}`), for the command-buffer writers of the internal exports.
+    pub(super) fn inline(&self) -> Vec<u8> {
+        let mut t = Vec::new();
+        let mut at = 0;
+        for (p, l) in &self.lits {
+            t.extend_from_slice(&self.text[at..*p]);
+            t.extend_from_slice(format!(" {{{}+}}\r\n", l.len()).as_bytes());
+            t.extend_from_slice(l);
+            at = *p;
+        }
+        t.extend_from_slice(&self.text[at..]);
+        t
     }
     fn word(&mut self, w: &str) {
         if !self.text.is_empty() {
@@ -4259,21 +4310,19 @@ impl Spgm {
     }
     pub(super) fn string(&mut self, s: &[u8]) {
         use crate::net::imap::session::{astring_form, Form};
-        self.text.push(b' ');
         // The original's astring: an atom when it can be, else quoted,
-        // else a literal (here LITERAL+, written in the text).
+        // else a literal.
         match astring_form(s, false) {
-            Form::Atom => self.text.extend_from_slice(s),
+            Form::Atom => {
+                self.text.push(b' ');
+                self.text.extend_from_slice(s);
+            }
             Form::Quoted => {
-                self.text.push(b'"');
+                self.text.extend_from_slice(b" \"");
                 self.text.extend_from_slice(s);
                 self.text.push(b'"');
             }
-            Form::Literal => {
-                self.text
-                    .extend_from_slice(format!("{{{}+}}\r\n", s.len()).as_bytes());
-                self.text.extend_from_slice(s);
-            }
+            Form::Literal => self.lits.push((self.text.len(), s.to_vec())),
         }
     }
     pub(super) unsafe fn set(&mut self, prefix: &str, mut set: *mut SEARCHSET) {
@@ -4423,11 +4472,11 @@ impl Spgm {
                 self.word("OR (");
                 let mut sub = Spgm::new(self.nmsgs);
                 sub.pgm((*o).first, depth + 1);
-                self.text.extend_from_slice(&sub.text);
+                self.append(sub);
                 self.text.extend_from_slice(b") (");
                 let mut sub = Spgm::new(self.nmsgs);
                 sub.pgm((*o).second, depth + 1);
-                self.text.extend_from_slice(&sub.text);
+                self.append(sub);
                 self.text.push(b')');
                 o = (*o).next;
             }
@@ -4436,7 +4485,7 @@ impl Spgm {
                 self.word("NOT (");
                 let mut sub = Spgm::new(self.nmsgs);
                 sub.pgm((*n).pgm, depth + 1);
-                self.text.extend_from_slice(&sub.text);
+                self.append(sub);
                 self.text.push(b')');
                 n = (*n).next;
             }
@@ -4592,12 +4641,12 @@ unsafe fn server_search(
                 args.push(Arg::Atom(b"CHARSET"));
                 args.push(Arg::Str(c));
             }
-            args.push(Arg::Atom(&sp.text));
+            args.extend(sp.args());
             send(stream, cmd, &args)
         };
         // Retry without a charset when the server refuses it.
         let r = if cs.is_some() && matches!(r.code, Some(Code::BadCharset)) {
-            send(stream, cmd, &[Arg::Atom(&sp.text)])
+            send(stream, cmd, &sp.args())
         } else {
             r
         };
@@ -4726,15 +4775,9 @@ pub unsafe extern "C" fn imap_sort(
             if let Some(l) = local(stream) {
                 l.sortdata.clear();
             }
-            let r = send(
-                stream,
-                cmd,
-                &[
-                    Arg::Atom(keys.as_bytes()),
-                    Arg::Atom(&cs),
-                    Arg::Atom(&sp.text),
-                ],
-            );
+            let mut args = vec![Arg::Atom(keys.as_bytes()), Arg::Atom(&cs)];
+            args.extend(sp.args());
+            let r = send(stream, cmd, &args);
             if !ok(stream, &r) {
                 log(&r.text, ERROR as c_long);
                 return null_mut();
@@ -4856,11 +4899,9 @@ unsafe fn thread_work(
                 l.threaddata.clear();
                 l.got_thread = false;
             }
-            let r = send(
-                stream,
-                cmd,
-                &[Arg::Atom(&t), Arg::Atom(&cs), Arg::Atom(&sp.text)],
-            );
+            let mut args = vec![Arg::Atom(&t), Arg::Atom(&cs)];
+            args.extend(sp.args());
+            let r = send(stream, cmd, &args);
             if !ok(stream, &r) {
                 log(&r.text, ERROR as c_long);
                 return null_mut();

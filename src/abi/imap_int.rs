@@ -957,7 +957,7 @@ unsafe fn send_args(
                 6 => {
                     let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
                     sp.pgm(text as *mut SEARCHPGM, 0);
-                    texts.push((b'a', sp.text));
+                    texts.push((b'a', sp.inline()));
                 }
                 // NUMBER: the datum is the number itself.
                 1 => texts.push((b'a', (text as c_ulong).to_string().into_bytes())),
@@ -1865,7 +1865,7 @@ pub unsafe extern "C" fn imap_send_spgm(
         unsafe {
             let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
             sp.pgm(pgm, 0);
-            if put_buf(s, limit, &sp.text) {
+            if put_buf(s, limit, &sp.inline()) {
                 null_mut()
             } else {
                 too_long(stream, tag)
@@ -1935,7 +1935,8 @@ pub unsafe extern "C" fn imap_send_slist(
                 let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
                 sp.string(d);
                 // Spgm puts a space before each string; the name ends in one.
-                t.extend_from_slice(sp.text.strip_prefix(b" ").unwrap_or(&sp.text));
+                let w = sp.inline();
+                t.extend_from_slice(w.strip_prefix(b" ").unwrap_or(&w));
                 p = e.next;
             }
             if put_buf(s, limit, &t) {
@@ -1970,7 +1971,8 @@ pub unsafe extern "C" fn imap_send_astring(
             };
             let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
             sp.string(d);
-            let t = sp.text.strip_prefix(b" ").unwrap_or(&sp.text).to_vec();
+            let w = sp.inline();
+            let t = w.strip_prefix(b" ").unwrap_or(&w).to_vec();
             if put_buf(s, limit, &t) {
                 null_mut()
             } else {

@@ -164,6 +164,9 @@ pub enum Arg<'a> {
     QStr(&'a [u8]),
     /// `(q q ...)` of [`Arg::QStr`] strings.
     QList(&'a [Vec<u8>]),
+    /// Sent as is, without the space that goes before other arguments
+    /// (the rest of a text broken by a literal).
+    Raw(&'a [u8]),
 }
 
 /// An owned argument, for [`Session::command_more`].
@@ -500,8 +503,13 @@ impl Session {
         env: &mut dyn ParseEnv,
         items: &mut Vec<Item>,
     ) -> Result<Option<Done>, Broken> {
+        if let Arg::Raw(s) = a {
+            buf.extend_from_slice(s);
+            return Ok(None);
+        }
         buf.push(b' ');
         let lit = match a {
+            Arg::Raw(_) => return Ok(None),
             Arg::Atom(s) => {
                 buf.extend_from_slice(s);
                 return Ok(None);
@@ -906,6 +914,57 @@ mod tests {
             .unwrap();
         assert!(d.ok());
         assert_eq!(items.len(), 2);
+    }
+
+    static TRACE: std::sync::Mutex<Vec<(Vec<u8>, bool)>> = std::sync::Mutex::new(Vec::new());
+    fn keep(line: &[u8], sensitive: bool) {
+        TRACE.lock().unwrap().push((line.to_vec(), sensitive));
+    }
+
+    #[test]
+    fn telemetry_lines_and_raw_after_literal() {
+        // No LITERAL+: the literal waits for the go-ahead; the telemetry
+        // shows the command up to the literal, the server's lines, and
+        // the rest of the command (here nothing) after the literal.
+        let mut s = session(
+            b"* OK hi\r\n+ go ahead\r\n* SEARCH 2\r\nA0001 OK done\r\n* 1 FETCH (BODY[] {3}\r\nabc)\r\nA0002 OK done\r\n",
+        );
+        s.trace = Some(keep);
+        s.debug = true;
+        let mut env = Collect::default();
+        let mut items = Vec::new();
+        s.greeting(&mut env, &mut items).unwrap();
+        let args = [
+            Arg::Atom(b"CHARSET UTF-8 SUBJECT"),
+            Arg::Literal("h\u{e9}".as_bytes()),
+            Arg::Raw(b""),
+        ];
+        assert!(s
+            .command("SEARCH", &args, &mut env, &mut items)
+            .unwrap()
+            .ok());
+        s.sensitive = true;
+        assert!(s
+            .command("FETCH", &[Arg::Atom(b"1 BODY[]")], &mut env, &mut items)
+            .unwrap()
+            .ok());
+        let t = TRACE.lock().unwrap().clone();
+        let lines: Vec<(&[u8], bool)> = t.iter().map(|(l, x)| (&l[..], *x)).collect();
+        assert_eq!(
+            lines,
+            vec![
+                (&b"* OK hi"[..], false),
+                (b"A0001 SEARCH CHARSET UTF-8 SUBJECT {3}", false),
+                (b"+ go ahead", false),
+                (b"", false),
+                (b"* SEARCH 2", false),
+                (b"A0001 OK done", false),
+                (b"A0002 FETCH 1 BODY[]", true),
+                (b"* 1 FETCH (BODY[] {3}", false),
+                (b")", false),
+                (b"A0002 OK done", false),
+            ]
+        );
     }
 
     #[test]
