@@ -9,6 +9,8 @@
  *   legacy PORT fetch K     envelope, structure and texts at level K
  *   legacy PORT referral    referrals from PORT+3 followed (hook) or not
  *   legacy PORT envelope    the SET_IMAPENVELOPE hook
+ *   legacy PORT lookahead   the application's lookahead set
+ *                           (GET_FETCHLOOKAHEAD) with SET_LOOKAHEAD 0
  */
 #include <stdio.h>
 #include <string.h>
@@ -353,6 +355,25 @@ int main (int argc,char **argv)
   else if (!strcmp (argv[2],"level") && argc > 3) level (atoi (argv[3]));
   else if (!strcmp (argv[2],"fetch") && argc > 3) fetch (atoi (argv[3]));
   else if (!strcmp (argv[2],"referral")) { referral (1); referral (0); }
+  else if (!strcmp (argv[2],"lookahead")) {
+    int r;			/* the application's lookahead set */
+    mail_parameters (NIL,SET_LOOKAHEAD,(void *) 0);
+    for (r = 0; r < 2; r++) {
+      MAILSTREAM *stream = op (port,"INBOX",NIL);
+      SEARCHSET *set = mail_newsearchset (),**la;
+      ENVELOPE *env;
+      if (!stream) break;
+      la = (SEARCHSET **) mail_parameters (stream,GET_FETCHLOOKAHEAD,(void *) stream);
+      set->first = 2; set->last = r ? 0 : 1;
+      if (la) *la = set;
+      env = mail_fetch_structure (stream,1,NIL,NIL);
+      printf ("lookahead %d: 1 subject=%s",r,env && env->subject ? env->subject : "(null)");
+      env = mail_fetch_structure (stream,2,NIL,NIL);
+      printf (" 2 subject=%s\n",env && env->subject ? env->subject : "(null)");
+      mail_close (stream);
+      mail_free_searchset (&set);
+    }
+  }
   else if (!strcmp (argv[2],"envelope")) {
     MAILSTREAM *stream;
     mail_parameters (NIL,SET_IMAPENVELOPE,(void *) envcb);

@@ -107,6 +107,9 @@ check "IMAP2 fetch: the body structure made up from the text" test $? -eq 0
 case_ "RFC 1176 server without BODY" fetch 5
 grep -aq '^TAG FETCH 1,2 ALL$' "$work/w.ours"
 check "RFC 1176 server without BODY: FETCH ALL, then IMAP2" test $? -eq 0
+case_ "GET_FETCHLOOKAHEAD set" lookahead
+grep -aq '^TAG FETCH 1,2 (UID ENVELOPE ' "$work/w.ours" && ! grep -aq '^TAG FETCH 2 ' "$work/w.ours"
+check "GET_FETCHLOOKAHEAD set: the set's messages fetched with the one asked for" test $? -eq 0
 case_ "SET_IMAPENVELOPE" envelope
 grep -q '^envelope hook 1 subject=hi' "$work/o.ours"
 check "SET_IMAPENVELOPE: the hook sees the envelope" test $? -eq 0

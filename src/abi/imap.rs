@@ -1726,26 +1726,22 @@ pub(super) unsafe fn level(stream: *mut MAILSTREAM) -> Level {
         return Level::default();
     };
     let mut v = Level::default();
+    // (Asked at every fetch: compared without allocating.)
     for c in &l.session.capabilities {
-        let u = c.to_ascii_uppercase();
-        match &u[..] {
-            b"IMAP4REV1" => {
-                v.rev1 = true;
-                v.imap4 = true;
-                v.imap2bis = true;
-                v.rfc1176 = true;
-            }
-            b"IMAP4" => {
-                v.imap4 = true;
-                v.imap2bis = true;
-                v.rfc1176 = true;
-            }
-            b"IMAP2BIS" => {
-                v.imap2bis = true;
-                v.rfc1176 = true;
-            }
-            b"IMAP2" => v.rfc1176 = true,
-            _ => {}
+        if c.eq_ignore_ascii_case(b"IMAP4REV1") {
+            v.rev1 = true;
+            v.imap4 = true;
+            v.imap2bis = true;
+            v.rfc1176 = true;
+        } else if c.eq_ignore_ascii_case(b"IMAP4") {
+            v.imap4 = true;
+            v.imap2bis = true;
+            v.rfc1176 = true;
+        } else if c.eq_ignore_ascii_case(b"IMAP2BIS") {
+            v.imap2bis = true;
+            v.rfc1176 = true;
+        } else if c.eq_ignore_ascii_case(b"IMAP2") {
+            v.rfc1176 = true;
         }
     }
     if l.no1176 {
@@ -2199,6 +2195,8 @@ unsafe fn structure(
 ) -> *mut ENVELOPE {
     // SAFETY: per imap_structure's contract.
     unsafe {
+        // The application's lookahead set (GET_FETCHLOOKAHEAD), used once.
+        let mut set = local(stream).map_or(null_mut(), |l| l.reply.take_lookahead());
         let s = &mut *stream;
         if flags & FT_UID as c_long != 0 {
             for i in 1..=s.nmsgs {
@@ -2247,7 +2245,69 @@ unsafe fn structure(
         // The same list, one number a message.
         let mut want: Vec<u32> = vec![msgno as u32];
         let lookahead = flags & FT_NOLOOKAHEAD as c_long == 0 && (need_env || need_body);
-        if lookahead {
+        let by_set = lookahead && !set.is_null();
+        if by_set {
+            // The original's walk of the set: up to FETCHLOOKAHEADLIMIT
+            // messages not cached (with their bodies when a body is
+            // wanted), in the set's order, while the command is short.
+            let n = s.nmsgs;
+            let cached = |i: c_ulong| -> bool {
+                if i == 0 || i > n {
+                    return true;
+                }
+                let e = mail_elt(stream, i);
+                e.is_null()
+                    || (!(*e).private.msg.env.is_null()
+                        && (body.is_null() || !(*e).private.msg.body.is_null()))
+            };
+            let mut k = super::params::number(
+                crate::env::params::Owner::Imap,
+                GET_FETCHLOOKAHEADLIMIT as c_long,
+            );
+            while k > 0 && !set.is_null() && seq.len() < MAXCOMMAND_ORIG - 30 {
+                let f = (*set).first;
+                let l = (*set).last;
+                let mut i = if f == 0xffff_ffff { n } else { f.min(n) };
+                let mut j = if l == 0xffff_ffff { n } else { l.min(n) };
+                if j != 0 {
+                    if i > j {
+                        std::mem::swap(&mut i, &mut j);
+                    }
+                    while i <= j && (i == msgno || cached(i)) {
+                        i += 1;
+                    }
+                    while k > 0 && i <= j {
+                        let mut x = i + 1;
+                        while x <= j && !cached(x) {
+                            x += 1;
+                        }
+                        x -= 1;
+                        if i == x {
+                            seq.push_str(&format!(",{i}"));
+                            i += 1;
+                            k -= 1;
+                        } else {
+                            seq.push_str(&format!(",{i}:{x}"));
+                            let m = (1 + x - i) as c_long;
+                            k = if k > m { k - m } else { 0 };
+                            if k > 0 {
+                                i = x + 2;
+                                while i <= j && (i == msgno || cached(i)) {
+                                    i += 1;
+                                }
+                            }
+                        }
+                    }
+                } else if i != msgno && i != 0 && {
+                    let e = mail_elt(stream, i);
+                    !e.is_null() && (*e).private.msg.env.is_null()
+                } {
+                    seq.push_str(&format!(",{i}"));
+                    k -= 1;
+                }
+                set = (*set).next;
+            }
+        } else if lookahead {
             let mut k =
                 super::params::number(crate::env::params::Owner::Imap, GET_LOOKAHEAD as c_long);
             let n = s.nmsgs;
@@ -2297,7 +2357,7 @@ unsafe fn structure(
             }
             if !tmp.is_empty() {
                 let att = format!("({} FLAGS)", &tmp[1..]);
-                if lookahead && lv.rev1 && env_ahead(stream, &want, &att) {
+                if lookahead && !by_set && lv.rev1 && env_ahead(stream, &want, &att) {
                     let elt = mail_elt(stream, msgno);
                     if !body.is_null() {
                         *body = (*elt).private.msg.body;
@@ -2745,6 +2805,9 @@ pub unsafe extern "C" fn imap_msgdata(
         unsafe { msgdata(stream, msgno, section, first, last, lines, flags) }
     })
 }
+
+/// The original's MAXCOMMAND (RFC 2683's command line guideline).
+const MAXCOMMAND_ORIG: usize = 1000;
 
 /// The original's IMAPLOOKAHEAD: messages after the one asked for that a
 /// search's header read takes along.

@@ -60,6 +60,15 @@ pub struct ReplyStore {
     lookahead: Box<c_long>,
 }
 
+impl ReplyStore {
+    /// The SEARCHSET an application hung on GET_FETCHLOOKAHEAD's word,
+    /// which is cleared (the next structure fetch uses it once, as the
+    /// original's `LOCAL->lookahead`).
+    pub(super) fn take_lookahead(&mut self) -> *mut SEARCHSET {
+        std::mem::replace(&mut *self.lookahead, 0) as *mut SEARCHSET
+    }
+}
+
 impl Drop for ReplyStore {
     fn drop(&mut self) {
         for n in self.namespace.iter_mut() {
