@@ -11,6 +11,8 @@
  *                                 open NAME, show the stream, close
  *   imapdiff PORT badpw [TRIALS]  wrong password for bob: the retry
  *                                 sequence (mm_login, mm_log) and LOGOUT
+ * With IMAPDIFF_DEBUG set in the environment, the names carry /debug and
+ * every mm_dlog line is printed ("  dlog ..."; c-tests/imaptrace).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +30,11 @@
 #define MM_OWN_STATUS
 #define MM_OWN_LOG
 #define MM_OWN_LOGIN
+#define MM_OWN_DLOG
 #include "../lib/mm_callbacks.h"
+
+static int trace = 0;
+void mm_dlog (char *t) { if (trace) printf ("  dlog %s\n",t); }
 
 static int quiet_flags = 0;
 void mm_searched (MAILSTREAM *s,unsigned long n) { printf ("  mm_searched %lu\n",n); }
@@ -224,7 +230,8 @@ int main (int argc,char **argv)
 #include "linkage.c"
   if (argc < 2) return 2;
   port = atoi (argv[1]);
-  sprintf (srv,"{127.0.0.1:%d/imap/notls/user=alice}",port);
+  trace = getenv ("IMAPDIFF_DEBUG") != NIL;
+  sprintf (srv,"{127.0.0.1:%d/imap/notls%s/user=alice}",port,trace ? "/debug" : "");
   sprintf (name,"%sINBOX",srv);
   mail_parameters (NIL,SET_QUOTA,(void *) pquota);
   mail_parameters (NIL,SET_QUOTAROOT,(void *) pquotaroot);

@@ -9,6 +9,8 @@
  *   legacy PORT fetch K     envelope, structure and texts at level K
  *   legacy PORT referral    referrals from PORT+3 followed (hook) or not
  *   legacy PORT envelope    the SET_IMAPENVELOPE hook
+ *   legacy PORT lookahead   the application's lookahead set
+ *                           (GET_FETCHLOOKAHEAD) with SET_LOOKAHEAD 0
  */
 #include <stdio.h>
 #include <string.h>
@@ -162,22 +164,129 @@ static void level (int k)
   mail_close_full (stream,CL_EXPUNGE);
 }
 
+static char *gets_cb (readfn_t f,void *stream,unsigned long size,GETS_DATA *md)
+{
+  char *s = (char *) fs_get (size + 1);
+  (*f) (stream,size,s);
+  s[size] = '\0';
+  printf ("mailgets msgno=%lu what=%s first=%lu last=%lu [%.*s]\n",md->msgno,
+	  md->what ? md->what : "(null)",md->first,md->last,(int) size,s);
+  return s;
+}
+
+static void pbody (BODY *b,char *pfx)
+{
+  PART *p;
+  PARAMETER *a;
+  int i = 1;
+  char sub[64];
+  if (!b) { printf ("%s (no body)\n",pfx); return; }
+  printf ("%s type=%d/%s enc=%d bytes=%lu lines=%lu",pfx,b->type,
+	  b->subtype ? b->subtype : "(null)",b->encoding,b->size.bytes,b->size.lines);
+  for (a = b->parameter; a; a = a->next) printf (" %s=%s",a->attribute,a->value);
+  printf ("\n");
+  if (b->type == TYPEMULTIPART) for (p = b->nested.part; p; p = p->next, i++) {
+    sprintf (sub,"%s.%d",pfx,i);
+    pbody (&p->body,sub);
+  }
+  else if (b->type == TYPEMESSAGE && b->nested.msg) {
+    ENVELOPE *e = b->nested.msg->env;
+    printf ("%s inner subject=%s\n",pfx,e && e->subject ? e->subject : "(null)");
+    sprintf (sub,"%s.x",pfx);
+    pbody (b->nested.msg->body,sub);
+  }
+}
+
+static void ptext (char *what,char *t,unsigned long len)
+{
+  printf ("%s %lu [%.*s]\n",what,len,(int) len,t ? t : "");
+}
+
+static void envcb (MAILSTREAM *stream,unsigned long msgno,ENVELOPE *env);
+static void ovcb (MAILSTREAM *stream,unsigned long uid,OVERVIEW *ov,unsigned long msgno);
+
 static void fetch (int k)
 {
   unsigned long len;
-  char *t;
+  char *t,*fl[] = {"Subject",NIL};
   BODY *b;
   ENVELOPE *env;
+  STRINGLIST *lines = sl (fl);
   MAILSTREAM *stream = op (port + k,"INBOX",NIL);
   if (!stream) { printf ("open failed\n"); return; }
   env = mail_fetch_structure (stream,1,&b,NIL);
-  printf ("subject=%s type=%d subtype=%s\n",env && env->subject ? env->subject : "(null)",
-	  b ? b->type : -1,b && b->subtype ? b->subtype : "(null)");
+  printf ("subject=%s\n",env && env->subject ? env->subject : "(null)");
+  pbody (b,"1");
   t = mail_fetch_header (stream,1,NIL,NIL,&len,FT_PEEK);
-  printf ("header %lu\n%.*s", len,(int) len,t ? t : "");
+  ptext ("header",t,len);
   t = mail_fetch_text (stream,1,NIL,&len,FT_PEEK);
-  printf ("text %lu [%.*s]\n", len,(int) len,t ? t : "");
+  ptext ("text",t,len);
+  env = mail_fetch_structure (stream,2,&b,NIL);
+  printf ("subject=%s\n",env && env->subject ? env->subject : "(null)");
+  pbody (b,"2");
+  t = mail_fetch_body (stream,2,"1",&len,FT_PEEK);
+  ptext ("body 2.1",t,len);
+  t = mail_fetch_mime (stream,2,"1",&len,FT_PEEK);
+  ptext ("mime 2.1",t,len);
+  t = mail_fetch_body (stream,2,"2",&len,FT_PEEK);
+  ptext ("body 2.2",t,len);
+  t = mail_fetch_header (stream,2,"2",NIL,&len,FT_PEEK);
+  ptext ("header 2.2",t,len);
+  t = mail_fetch_text (stream,2,"2",&len,FT_PEEK);
+  ptext ("text 2.2",t,len);
+  t = mail_fetch_header (stream,2,NIL,lines,&len,FT_PEEK);
+  ptext ("header lines 2",t,len);
+  t = mail_fetch_message (stream,2,&len,FT_PEEK);
+  printf ("message 2 %lu\n",len);
+  printf ("seen 1=%d 2=%d\n",mail_elt (stream,1)->seen,mail_elt (stream,2)->seen);
+  t = mail_fetch_header (stream,2,NIL,NIL,&len,FT_PREFETCHTEXT);
+  ptext ("header 2 (prefetch text, not peeking)",t,len);
+  printf ("seen 1=%d 2=%d\n",mail_elt (stream,1)->seen,mail_elt (stream,2)->seen);
+  mail_clearflag (stream,"2","\\Seen");
+  t = mail_fetch_body (stream,2,"1",&len,NIL);
+  ptext ("body 2.1 (not peeking)",t,len);
+  printf ("seen 1=%d 2=%d\n",mail_elt (stream,1)->seen,mail_elt (stream,2)->seen);
+  mail_parameters (NIL,SET_GETS,(void *) gets_cb);
+  printf ("partial text=%ld\n",mail_partial_text (stream,2,NIL,3,5,FT_PEEK));
+  printf ("partial body=%ld\n",mail_partial_body (stream,2,"1",0,4,FT_PEEK));
+  t = mail_fetch_body (stream,1,"1",&len,FT_PEEK);
+  ptext ("body 1.1 (mailgets)",t,len);
+  mail_parameters (NIL,SET_GETS,NIL);
   mail_close (stream);
+				/* fresh streams: overview, search, UID */
+  mail_parameters (NIL,SET_IMAPENVELOPE,(void *) envcb);
+  if ((stream = op (port + k,"INBOX",NIL))) {
+    mail_fetch_overview (stream,"1:2",ovcb);
+    mail_close (stream);
+  }
+  if ((stream = op (port + k,"INBOX",NIL))) {
+    char *hi[] = {"hi",NIL};
+    SEARCHPGM *pgm = mail_newsearchpgm ();
+    pgm->subject = sl (hi);
+    mail_search_full (stream,NIL,pgm,SE_FREE);
+    printf ("searched 1=%d 2=%d env 1=%d 2=%d\n",mail_elt (stream,1)->searched,
+	    mail_elt (stream,2)->searched,mail_elt (stream,1)->private.msg.env != NIL,
+	    mail_elt (stream,2)->private.msg.env != NIL);
+    mail_search_full (stream,NIL,mail_newsearchpgm (),SE_FREE);
+    printf ("searched 1=%d 2=%d env 1=%d 2=%d\n",mail_elt (stream,1)->searched,
+	    mail_elt (stream,2)->searched,mail_elt (stream,1)->private.msg.env != NIL,
+	    mail_elt (stream,2)->private.msg.env != NIL);
+    {				/* 8-bit text: a literal, or searched here */
+      char *u8[] = {"h\303\251",NIL};
+      pgm = mail_newsearchpgm ();
+      pgm->subject = sl (u8);
+      mail_search_full (stream,"UTF-8",pgm,SE_FREE);
+      printf ("searched utf-8 1=%d 2=%d\n",mail_elt (stream,1)->searched,
+	      mail_elt (stream,2)->searched);
+    }
+    mail_fetch_fast (stream,"1:2",NIL);
+    mail_fetchflags_full (stream,"2",FT_UID);
+    env = mail_fetch_structure (stream,2,&b,FT_UID);
+    printf ("uid subject=%s\n",env && env->subject ? env->subject : "(null)");
+    mail_close (stream);
+  }
+  mail_parameters (NIL,SET_IMAPENVELOPE,NIL);
+  mail_free_stringlist (&lines);
 }
 
 static char *refhook (MAILSTREAM *stream,char *url,long code)
@@ -246,6 +355,25 @@ int main (int argc,char **argv)
   else if (!strcmp (argv[2],"level") && argc > 3) level (atoi (argv[3]));
   else if (!strcmp (argv[2],"fetch") && argc > 3) fetch (atoi (argv[3]));
   else if (!strcmp (argv[2],"referral")) { referral (1); referral (0); }
+  else if (!strcmp (argv[2],"lookahead")) {
+    int r;			/* the application's lookahead set */
+    mail_parameters (NIL,SET_LOOKAHEAD,(void *) 0);
+    for (r = 0; r < 2; r++) {
+      MAILSTREAM *stream = op (port,"INBOX",NIL);
+      SEARCHSET *set = mail_newsearchset (),**la;
+      ENVELOPE *env;
+      if (!stream) break;
+      la = (SEARCHSET **) mail_parameters (stream,GET_FETCHLOOKAHEAD,(void *) stream);
+      set->first = 2; set->last = r ? 0 : 1;
+      if (la) *la = set;
+      env = mail_fetch_structure (stream,1,NIL,NIL);
+      printf ("lookahead %d: 1 subject=%s",r,env && env->subject ? env->subject : "(null)");
+      env = mail_fetch_structure (stream,2,NIL,NIL);
+      printf (" 2 subject=%s\n",env && env->subject ? env->subject : "(null)");
+      mail_close (stream);
+      mail_free_searchset (&set);
+    }
+  }
   else if (!strcmp (argv[2],"envelope")) {
     MAILSTREAM *stream;
     mail_parameters (NIL,SET_IMAPENVELOPE,(void *) envcb);

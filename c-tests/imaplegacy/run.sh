@@ -1,6 +1,6 @@
 #!/bin/bash
 # IMAP paths no real server of ours reaches, against a scripted server
-# (server.py, 127.0.0.1:17400-17403) that logs every command it receives:
+# (server.py, 127.0.0.1:17400-17405) that logs every command it receives:
 #   * ANNOTATEMORE (Debian's imap_getannotation/imap_setannotation/
 #     imap_annotation_work, the ANNOTATION untagged data to the
 #     SET_ANNOTATION hook, imap_send_qstring);
@@ -11,6 +11,13 @@
 #     permanent flags, UIDs as message numbers;
 #   * referrals: RLIST/RLSUB when the hook is set, CREATE and STATUS
 #     chased through SET_IMAPREFERRAL, imap_append_referral;
+#   * fetching from each generation (IMAP4rev1, IMAP4, IMAP2bis, IMAP2, an
+#     RFC 1176 server without BODY): envelopes, structures (BODY, made
+#     up for IMAP2), headers, texts, body parts, .MIME/.HEADER/.TEXT,
+#     header lines, whole messages, peeking simulated with FLAGS and
+#     STORE, partials and sections through the application's mailgets,
+#     overviews (RFC822.HEADER), the envelope prefetch after SEARCH,
+#     FAST, UID fetches;
 #   * the SET_IMAPENVELOPE hook; MULTIAPPEND.
 # legacy.c is built against the original's headers and run with both
 # libraries: its callback output and the server's log of what each
@@ -83,6 +90,26 @@ grep -aq '^TAG RLIST ' "$work/w.ours" && grep -q '^referral hook 3 imap://127.0.
     grep -q '^append_referral=1' "$work/o.ours"
 check "referrals: RLIST with the hook, CREATE chased, imap_append_referral" test $? -eq 0
 case_ "IMAP4rev1 fetch" fetch 0
+case_ "IMAP4 fetch" fetch 1
+grep -aq '^TAG FETCH 1 BODY.PEEK\[0\]$' "$work/w.ours" && grep -aq '^TAG FETCH 1 RFC822.TEXT.PEEK$' "$work/w.ours" &&
+    grep -aq '^TAG FETCH 2 BODY.PEEK\[2.0\]$' "$work/w.ours" && grep -aq '^TAG FETCH 2 RFC822.PEEK$' "$work/w.ours" &&
+    grep -q "^mm_notify 1 \[NOTIMAP4REV1\] IMAP4 server can't do partial fetch" "$work/o.ours"
+check "IMAP4 fetch: BODY[0], RFC822.TEXT.PEEK, part .0, RFC822.PEEK, no partials" test $? -eq 0
+case_ "IMAP2bis fetch" fetch 2
+grep -aq '^TAG FETCH 1,2 (ENVELOPE BODY INTERNALDATE RFC822.SIZE FLAGS)$' "$work/w.ours" &&
+    grep -aq '^TAG FETCH 1 RFC822.HEADER$' "$work/w.ours" && grep -aq '^TAG STORE 2 -FLAGS \\Seen$' "$work/w.ours" &&
+    grep -q '^mm_notify 0 \[NOTIMAP4\] Simulating peeking fetch in IMAP2bis' "$work/o.ours" &&
+    grep -q '^envelope hook 1 subject=hi' "$work/o.ours"
+check "IMAP2bis fetch: BODY, RFC822.HEADER (envelope hook), simulated peeking" test $? -eq 0
+case_ "IMAP2 fetch" fetch 4
+grep -q '^2 type=0/PLAIN enc=0 bytes=169 lines=14 CHARSET=US-ASCII' "$work/o.ours"
+check "IMAP2 fetch: the body structure made up from the text" test $? -eq 0
+case_ "RFC 1176 server without BODY" fetch 5
+grep -aq '^TAG FETCH 1,2 ALL$' "$work/w.ours"
+check "RFC 1176 server without BODY: FETCH ALL, then IMAP2" test $? -eq 0
+case_ "GET_FETCHLOOKAHEAD set" lookahead
+grep -aq '^TAG FETCH 1,2 (UID ENVELOPE ' "$work/w.ours" && ! grep -aq '^TAG FETCH 2 ' "$work/w.ours"
+check "GET_FETCHLOOKAHEAD set: the set's messages fetched with the one asked for" test $? -eq 0
 case_ "SET_IMAPENVELOPE" envelope
 grep -q '^envelope hook 1 subject=hi' "$work/o.ours"
 check "SET_IMAPENVELOPE: the hook sees the envelope" test $? -eq 0

@@ -9,6 +9,13 @@ Each port plays one server generation, chosen by the port's offset:
     PORT+2  IMAP2bis: CAPABILITY is BAD (the client must assume IMAP2bis)
     PORT+3  IMAP4rev1 that answers with referrals (LIST, CREATE, STATUS,
             APPEND name PORT's server)
+    PORT+4  IMAP2 (RFC 1176: CAPABILITY says IMAP2): no BODY, no UID
+    PORT+5  RFC 1176 without CAPABILITY: refuses BODY (the client must
+            fall back to FETCH ALL)
+FETCH answers what each generation knows of two messages (1: one text
+part; 2: multipart/mixed with a text part and a message/rfc822 part) and
+refuses (BAD) the items it does not know, so a client asking a server
+for more than it can do is seen. Non-peeking fetches set \\Seen.
 Every command line (and literal) a client sends is written, as received,
 to LOGDIR/<port>.log before the server answers, so a client that got its
 answer can rely on the log being complete. The server runs until killed;
@@ -27,6 +34,8 @@ CAPS = {
     1: "IMAP4 LITERAL+",
     2: None,
     3: "IMAP4rev1 LITERAL+ MAILBOX-REFERRALS",
+    4: "IMAP2",
+    5: None,
 }
 MSG = (b"From: A <a@example.com>\r\nTo: b@example.com\r\nSubject: hi\r\n"
        b"Date: Mon, 1 Jan 2024 10:00:00 +0000\r\nMessage-ID: <m1@example.com>\r\n\r\nbody\r\n")
@@ -35,6 +44,187 @@ ENV = (b'("Mon, 1 Jan 2024 10:00:00 +0000" "hi" (("A" NIL "a" "example.com")) '
        b'(("A" NIL "a" "example.com")) (("A" NIL "a" "example.com")) '
        b'((NIL NIL "b" "example.com")) NIL NIL NIL "<m1@example.com>")')
 BODY = b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 6 1)'
+
+
+MSG2 = (b"From: B <b@example.com>\r\nTo: a@example.com\r\nSubject: two parts\r\n"
+        b"Date: Tue, 2 Jan 2024 11:00:00 +0000\r\nMessage-ID: <m2@example.com>\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+        b"--b1\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nfirst part\r\n\r\n"
+        b"--b1\r\nContent-Type: message/rfc822\r\n\r\n"
+        b"From: C <c@example.com>\r\nSubject: inner\r\n\r\ninner body\r\n\r\n"
+        b"--b1--\r\n")
+INNER = b"From: C <c@example.com>\r\nSubject: inner\r\n\r\ninner body\r\n"
+ENV2 = (b'("Tue, 2 Jan 2024 11:00:00 +0000" "two parts" (("B" NIL "b" "example.com")) '
+        b'(("B" NIL "b" "example.com")) (("B" NIL "b" "example.com")) '
+        b'((NIL NIL "a" "example.com")) NIL NIL NIL "<m2@example.com>")')
+INNER_ENV = (b'(NIL "inner" (("C" NIL "c" "example.com")) (("C" NIL "c" "example.com")) '
+             b'(("C" NIL "c" "example.com")) NIL NIL NIL NIL NIL)')
+TEXTPART = b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 12 1)'
+BODY2 = (b'(' + TEXTPART + b'("MESSAGE" "RFC822" NIL NIL NIL "7BIT" %d ' % len(INNER) +
+         INNER_ENV + b' ' + TEXTPART + b' %d) "MIXED")' % INNER.count(b"\n"))
+MSGS = {1: (MSG, ENV, BODY), 2: (MSG2, ENV2, BODY2)}
+
+
+def split(m):
+    i = m.index(b"\r\n\r\n") + 4
+    return m[:i], m[i:]
+
+
+def section(n, sec):
+    """The data of a BODY[sec] (sec upper case), None for NIL."""
+    m = MSGS[n][0]
+    hdr, text = split(m)
+    if sec == "":
+        return m
+    if sec in ("HEADER", "0"):
+        return hdr
+    if sec == "TEXT":
+        return text
+    if sec.startswith("HEADER.FIELDS"):
+        names = sec[sec.index("(") + 1:sec.rindex(")")].replace('"', "").split()
+        names = [x.upper() for x in names]
+        out = b""
+        for l in hdr.split(b"\r\n"):
+            if not l:
+                continue
+            k = l.split(b":", 1)[0].decode().upper()
+            if (k in names) != sec.startswith("HEADER.FIELDS.NOT"):
+                out += l + b"\r\n"
+        return out + b"\r\n"
+    if n == 1:
+        return {"1": text, "1.MIME": None}.get(sec)
+    ih, it = split(INNER)
+    return {"1": b"first part\r\n", "1.MIME": b"Content-Type: text/plain; charset=us-ascii\r\n\r\n",
+            "2": INNER, "2.MIME": b"Content-Type: message/rfc822\r\n\r\n",
+            "2.HEADER": ih, "2.0": ih, "2.TEXT": it, "2.1": it}.get(sec)
+
+
+def literal(b):
+    return b"NIL" if b is None else b"{%d}\r\n" % len(b) + b
+
+
+def seqset(t):
+    out = []
+    for r in t.split(","):
+        a, _, b = r.partition(":")
+        a = 2 if a == "*" else int(a)
+        b = a if not b else (2 if b == "*" else int(b))
+        out += [x for x in range(min(a, b), max(a, b) + 1) if 1 <= x <= 2]
+    return sorted(set(out))
+
+
+def known(kind, item):
+    """Whether a server generation knows a FETCH item."""
+    u = item.upper()
+    if kind in (0, 3):
+        return True
+    if u in ("ALL", "FAST", "FLAGS", "ENVELOPE", "INTERNALDATE", "RFC822.SIZE",
+             "RFC822", "RFC822.HEADER", "RFC822.TEXT"):
+        return True
+    if kind == 1:
+        if u in ("UID", "BODY", "BODYSTRUCTURE", "RFC822.PEEK", "RFC822.TEXT.PEEK"):
+            return True
+        if u.startswith("BODY[") or u.startswith("BODY.PEEK["):
+            sec = u[u.index("[") + 1:u.index("]")]
+            return "<" not in u and all(p.isdigit() for p in sec.split(".")) if sec else True
+        return False
+    if kind == 2:
+        if u == "BODY":
+            return True
+        if u.startswith("BODY["):
+            sec = u[5:u.index("]")]
+            return "<" not in u and sec != "" and all(p.isdigit() for p in sec.split("."))
+        return False
+    return False            # IMAP2: none of the BODY forms
+
+
+def fetch(c, tag, first, kind, uid):
+    import re
+    parts = first.split(" ", 4 if uid else 3)
+    seq, att = parts[-2], parts[-1]
+    if att.startswith("(") and att.endswith(")"):
+        att = att[1:-1]
+    items = re.findall(r'BODY(?:\.PEEK)?\[[^\]]*\](?:<[0-9.]+>)?|[A-Za-z0-9.\-]+', att)
+    if uid and kind in (2, 4, 5) or not all(known(kind, i) for i in items):
+        c.send(("%s BAD unknown FETCH item\r\n" % tag).encode())
+        return
+    expanded = []
+    for i in items:
+        u = i.upper()
+        if u == "ALL":
+            expanded += ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"]
+        elif u == "FAST":
+            expanded += ["FLAGS", "INTERNALDATE", "RFC822.SIZE"]
+        else:
+            expanded.append(i)
+    if uid and "UID" not in [x.upper() for x in expanded]:
+        expanded.insert(0, "UID")
+    for n in seqset(seq):
+        m, env, body = MSGS[n]
+        out = []
+        marks = False
+        for i in expanded:
+            u = i.upper()
+            if u == "UID":
+                out.append(b"UID %d" % n)
+            elif u == "FLAGS":
+                out.append(b"FLAGS (%s)" % " ".join(sorted(c.flags[n])).encode())
+            elif u == "ENVELOPE":
+                out.append(b"ENVELOPE " + env)
+            elif u == "BODYSTRUCTURE":
+                out.append(b"BODYSTRUCTURE " + body)
+            elif u == "BODY":
+                out.append(b"BODY " + body)
+            elif u == "INTERNALDATE":
+                out.append(b'INTERNALDATE " %d-Jan-2024 10:00:00 +0000"' % n)
+            elif u == "RFC822.SIZE":
+                out.append(b"RFC822.SIZE %d" % len(m))
+            elif u == "RFC822.HEADER":
+                out.append(b"RFC822.HEADER " + literal(split(m)[0]))
+            elif u in ("RFC822.TEXT", "RFC822.TEXT.PEEK"):
+                out.append(b"RFC822.TEXT " + literal(split(m)[1]))
+                marks |= u == "RFC822.TEXT"
+            elif u in ("RFC822", "RFC822.PEEK"):
+                out.append(b"RFC822 " + literal(m))
+                marks |= u == "RFC822"
+            else:
+                peek = u.startswith("BODY.PEEK[")
+                sec = u[u.index("[") + 1:u.index("]")]
+                name = i[i.index("[") + 1:i.index("]")]
+                d = section(n, sec)
+                part = u[u.index("]") + 1:]
+                if part:
+                    a, b = [int(x) for x in part[1:-1].split(".")]
+                    d = None if d is None else d[a:a + b]
+                    part = "<%d>" % a
+                out.append(b"BODY[%s]%s " % (name.encode(), part.encode()) + literal(d))
+                marks |= not peek
+        if marks and "\\Seen" not in c.flags[n]:
+            c.flags[n].add("\\Seen")
+            if "FLAGS" not in [x.upper() for x in expanded]:
+                out.append(b"FLAGS (%s)" % " ".join(sorted(c.flags[n])).encode())
+        c.send(b"* %d FETCH (" % n + b" ".join(out) + b")\r\n")
+    c.send(("%s OK FETCH done\r\n" % tag).encode())
+
+
+def store(c, tag, first, kind, uid):
+    parts = first.split(" ", 5 if uid else 4)
+    seq, what, fl = parts[-3], parts[-2].upper(), parts[-1]
+    if (uid or ".SILENT" in what) and kind in (2, 4, 5):
+        c.send(("%s BAD no such STORE\r\n" % tag).encode())
+        return
+    fl = set(fl.strip("()").split())
+    for n in seqset(seq):
+        if what.startswith("+"):
+            c.flags[n] |= fl
+        elif what.startswith("-"):
+            c.flags[n] -= fl
+        else:
+            c.flags[n] = set(fl)
+        if ".SILENT" not in what:
+            u = b"UID %d " % n if uid else b""
+            c.send(b"* %d FETCH (%sFLAGS (%s))\r\n" % (n, u, " ".join(sorted(c.flags[n])).encode()))
+    c.send(("%s OK STORE done\r\n" % tag).encode())
 
 
 def log(port, data):
@@ -49,6 +239,7 @@ class Conn:
         self.f = sock.makefile("rb")
         self.kind = kind
         self.port = port
+        self.flags = {1: {"\\Seen"}, 2: set()}
 
     def send(self, b):
         self.s.sendall(b)
@@ -116,7 +307,7 @@ def serve(sock, kind, port):
             ok()
         elif verb in ("SELECT", "EXAMINE"):
             c.send(b"* 2 EXISTS\r\n* 1 RECENT\r\n* FLAGS (\\Seen \\Deleted \\Answered)\r\n")
-            if kind != 2:
+            if kind not in (2, 4, 5):
                 c.send(b"* OK [UIDVALIDITY 7] x\r\n* OK [UIDNEXT 3] x\r\n")
             ok("[READ-WRITE] selected" if verb == "SELECT" else "[READ-ONLY] examined")
         elif verb == "SEARCH":
@@ -168,37 +359,10 @@ def serve(sock, kind, port):
                 ok()
             else:
                 ok()
-        elif verb in ("FETCH", "UID"):
-            body = first.upper()
-            items = []
-            if verb == "UID" and kind != 2:
-                items.append(b"UID 1")
-            if "UID" in body and kind != 2 and verb != "UID":
-                items.append(b"UID 1")
-            if "ENVELOPE" in body:
-                items.append(b"ENVELOPE " + ENV)
-            if "BODYSTRUCTURE" in body:
-                items.append(b"BODYSTRUCTURE " + BODY)
-            elif " BODY " in body or body.endswith(" BODY)") or "(BODY " in body:
-                items.append(b"BODY " + BODY)
-            if "FLAGS" in body:
-                items.append(b"FLAGS (\\Seen)")
-            if "INTERNALDATE" in body:
-                items.append(b'INTERNALDATE " 1-Jan-2024 10:00:00 +0000"')
-            if "RFC822.SIZE" in body:
-                items.append(b"RFC822.SIZE %d" % len(MSG))
-            if "RFC822.HEADER" in body:
-                items.append(b"RFC822.HEADER {%d}\r\n" % len(HDR) + HDR)
-            if "RFC822.TEXT" in body:
-                t = MSG[len(HDR):]
-                items.append(b"RFC822.TEXT {%d}\r\n" % len(t) + t)
-            if "BODY[]" in body or "BODY.PEEK[]" in body or body.rstrip(")").endswith(" RFC822"):
-                items.append(b"BODY[] {%d}\r\n" % len(MSG) + MSG)
-            seq = 1
-            c.send(b"* %d FETCH (" % seq + b" ".join(items) + b")\r\n")
-            ok()
+        elif verb == "FETCH" or (verb == "UID" and cmd == "UID FETCH"):
+            fetch(c, tag, first, kind, verb == "UID")
         elif verb == "STORE" or (verb == "UID" and "STORE" in cmd):
-            ok()
+            store(c, tag, first, kind, verb == "UID")
         elif verb in ("COPY", "EXPUNGE", "CLOSE"):
             ok()
         else:
@@ -220,8 +384,8 @@ def loop(s, kind):
         threading.Thread(target=serve, args=(c, kind, PORT + kind), daemon=True).start()
 
 
-socks = [listen(k) for k in range(4)]
-for k in range(1, 4):
+socks = [listen(k) for k in range(6)]
+for k in range(1, 6):
     threading.Thread(target=loop, args=(socks[k], k), daemon=True).start()
 print("ready", flush=True)
 loop(socks[0], 0)

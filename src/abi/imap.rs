@@ -43,6 +43,7 @@ extern "C" {
     fn mail_free_threadnode(t: *mut *mut THREADNODE);
     fn mail_newthreadnode(sc: *mut SORTCACHE) -> *mut THREADNODE;
     fn mail_newbody() -> *mut BODY;
+    fn mail_newbody_parameter() -> *mut PARAMETER;
     fn mail_newacllist() -> *mut ACLLIST;
     fn mail_free_acllist(l: *mut *mut ACLLIST);
     fn mail_newquotalist() -> *mut QUOTALIST;
@@ -92,6 +93,9 @@ pub struct ImapLocal {
     /// The server refused both FIND forms once: it is RFC 1064 IMAP2
     /// (the original clears its rfc1176 capability bit).
     no1176: bool,
+    /// The server refused a FETCH of BODY but took ALL: it is RFC 1176
+    /// IMAP2 (the original clears its imap2bis capability bit).
+    no2bis: bool,
     /// The IMAPPARSEDREPLY record the internal exports hand out.
     pub(super) reply: Box<super::imap_int::ReplyStore>,
     /// Whole sections read ahead for a program that reads messages in
@@ -224,8 +228,20 @@ pub(super) unsafe fn local<'a>(stream: *mut MAILSTREAM) -> Option<&'a mut ImapLo
         if s.dtb != addr_of_mut!(imapdriver) {
             return None;
         }
-        (s.local as *mut ImapLocal).as_mut()
+        let l = (s.local as *mut ImapLocal).as_mut()?;
+        // Telemetry follows the stream's debug flag (mail_debug and
+        // mail_nodebug change it at any time).
+        l.session.debug = s.debug() != 0;
+        Some(l)
     }
+}
+
+/// The session's telemetry line to the application: `mail_dlog`, so a
+/// sensitive line reads "<suppressed>" unless SET_DEBUGSENSITIVE.
+fn dlog_line(line: &[u8], sensitive: bool) {
+    let mut z = cz(line);
+    // SAFETY: NUL-terminated, alive across the call.
+    unsafe { super::stream::mail_dlog(z.as_mut_ptr() as *mut c_char, sensitive as c_long) };
 }
 
 /// A finished command as the original sees it: key and text.
@@ -542,8 +558,8 @@ pub(super) unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
             Untagged::Fetch(n, items) => {
                 if c_ulong::from(n) <= nmsgs {
                     let envelope = items.iter().any(|i| matches!(i, FetchItem::Envelope(_)));
-                    fetch_items(stream, n, items);
-                    if envelope {
+                    let header = fetch_items(stream, n, items);
+                    if envelope || header {
                         envelope_hook(stream, n);
                     }
                 }
@@ -770,8 +786,9 @@ pub(super) unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
     }
 }
 
-/// The SET_IMAPENVELOPE hook, after a FETCH that carried an envelope:
-/// the message's cached envelope, as the original.
+/// The SET_IMAPENVELOPE hook, after a FETCH that carried an envelope or
+/// the whole top-level header (`BODY[HEADER]`, IMAP4's `BODY[0]`,
+/// `RFC822.HEADER`): the message's cached envelope, as the original.
 unsafe fn envelope_hook(stream: *mut MAILSTREAM, msgno: u32) {
     let h = super::params::number(crate::env::params::Owner::Imap, GET_IMAPENVELOPE as c_long);
     // SAFETY: stream live; the hook word was stored by SET_IMAPENVELOPE.
@@ -868,13 +885,19 @@ pub(super) fn stringlist(v: &[Vec<u8>]) -> *mut STRINGLIST {
     head
 }
 
-/// One FETCH response into the cache.
-pub(super) unsafe fn fetch_items(stream: *mut MAILSTREAM, msgno: u32, items: Vec<FetchItem>) {
+/// One FETCH response into the cache; true when it put the whole
+/// top-level header there (the SET_IMAPENVELOPE hook is then due).
+pub(super) unsafe fn fetch_items(
+    stream: *mut MAILSTREAM,
+    msgno: u32,
+    items: Vec<FetchItem>,
+) -> bool {
+    let mut header = false;
     // SAFETY: stream live, msgno in range.
     unsafe {
         let elt = mail_elt(stream, msgno.into());
         if elt.is_null() {
-            return;
+            return false;
         }
         for it in items {
             match it {
@@ -955,10 +978,28 @@ pub(super) unsafe fn fetch_items(stream: *mut MAILSTREAM, msgno: u32, items: Vec
                     origin,
                     data,
                 } => {
+                    let mut data = data.unwrap_or_default();
+                    let whole822 = section == b"RFC822";
+                    let section = if whole822 { Vec::new() } else { section };
+                    // Body sections, partials and RFC822 go through the
+                    // application's mailgets when it has one (headers and
+                    // BODY[] never do), as the original's string reader.
+                    if origin.is_some() || whole822 || section.first().is_some_and(|&c| c != b'H') {
+                        let first = origin.map_or(0, |o| c_ulong::from(o) + 1);
+                        if let Some(d) = super::mail::through_mailgets(
+                            stream,
+                            msgno.into(),
+                            &section,
+                            first,
+                            &data,
+                        ) {
+                            data = d;
+                        }
+                    }
                     if origin.is_some() {
+                        // A partial is the application's: never cached.
                         continue;
                     }
-                    let data = data.unwrap_or_default();
                     if let Some(l) = local(stream) {
                         let a = &mut l.ahead;
                         if a.target != 0 && a.with_text && section == b"TEXT" {
@@ -979,11 +1020,13 @@ pub(super) unsafe fn fetch_items(stream: *mut MAILSTREAM, msgno: u32, items: Vec
                             }
                         }
                     }
+                    header |= section == b"HEADER" || section == b"0";
                     cache(stream, msgno, &section, Some(data));
                 }
             }
         }
     }
+    header
 }
 
 fn fs_text(data: &[u8]) -> SIZEDTEXT {
@@ -1435,6 +1478,8 @@ unsafe fn connect(
         };
         let wire = crate::net::imap::session::NetWire(conn);
         let mut session = Session::new(Box::new(wire));
+        session.trace = Some(dlog_line);
+        session.debug = s.debug() != 0;
         let mut env = CEnv::new();
         let mut items = Vec::new();
         let greeting = session.greeting(&mut env, &mut items);
@@ -1458,6 +1503,7 @@ unsafe fn connect(
             referral: None,
             saslcancel: false,
             no1176: false,
+            no2bis: false,
             // SAFETY: IMAPCAP is plain C data; all-zero is "nothing known".
             cap: Box::new(std::mem::zeroed()),
             reply: Box::default(),
@@ -1533,6 +1579,11 @@ unsafe fn connect(
                 *d = c as c_char;
             }
             mb.host = hostz;
+            // New capabilities are due after the login (unless its answer
+            // brings them).
+            if let Some(l) = local(stream) {
+                l.session.got_caps = false;
+            }
             let logged_in = if (*stream).anonymous() != 0 {
                 anon(stream)
             } else {
@@ -1554,7 +1605,9 @@ unsafe fn connect(
                 return false;
             }
         }
-        capability(stream);
+        if local(stream).is_some_and(|l| !l.session.got_caps && !l.session.dead) {
+            capability(stream);
+        }
         true
     }
 }
@@ -1673,30 +1726,29 @@ pub(super) unsafe fn level(stream: *mut MAILSTREAM) -> Level {
         return Level::default();
     };
     let mut v = Level::default();
+    // (Asked at every fetch: compared without allocating.)
     for c in &l.session.capabilities {
-        let u = c.to_ascii_uppercase();
-        match &u[..] {
-            b"IMAP4REV1" => {
-                v.rev1 = true;
-                v.imap4 = true;
-                v.imap2bis = true;
-                v.rfc1176 = true;
-            }
-            b"IMAP4" => {
-                v.imap4 = true;
-                v.imap2bis = true;
-                v.rfc1176 = true;
-            }
-            b"IMAP2BIS" => {
-                v.imap2bis = true;
-                v.rfc1176 = true;
-            }
-            b"IMAP2" => v.rfc1176 = true,
-            _ => {}
+        if c.eq_ignore_ascii_case(b"IMAP4REV1") {
+            v.rev1 = true;
+            v.imap4 = true;
+            v.imap2bis = true;
+            v.rfc1176 = true;
+        } else if c.eq_ignore_ascii_case(b"IMAP4") {
+            v.imap4 = true;
+            v.imap2bis = true;
+            v.rfc1176 = true;
+        } else if c.eq_ignore_ascii_case(b"IMAP2BIS") {
+            v.imap2bis = true;
+            v.rfc1176 = true;
+        } else if c.eq_ignore_ascii_case(b"IMAP2") {
+            v.rfc1176 = true;
         }
     }
     if l.no1176 {
         v.rfc1176 = false;
+    }
+    if l.no2bis {
+        v.imap2bis = false;
     }
     v
 }
@@ -1760,7 +1812,14 @@ pub(super) unsafe fn login_cmd(stream: *mut MAILSTREAM, mb: &mut NETMBX) -> bool
                 log(b"Login aborted", ERROR as c_long);
                 return false;
             }
+            // The command is hidden from the telemetry.
+            if let Some(l) = local(stream) {
+                l.session.sensitive = true;
+            }
             let r = send(stream, "LOGIN", &[Arg::Str(&user), Arg::Str(&pass)]);
+            if let Some(l) = local(stream) {
+                l.session.sensitive = false;
+            }
             if ok(stream, &r) {
                 if let Some(l) = local(stream) {
                     l.user = Some(user);
@@ -1961,7 +2020,11 @@ pub(super) unsafe fn sasl_login(
                 let l = local(stream)?;
                 let mut env = CEnv::new();
                 let mut items = Vec::new();
+                // The client's responses are hidden from the telemetry
+                // unless the mechanism is one the original calls secure.
+                l.session.sensitive = !matches!(m, Mechanism::CramMd5 | Mechanism::External);
                 let r = l.session.authenticate(&mut client, &mut env, &mut items);
+                l.session.sensitive = false;
                 drop(env);
                 apply(stream, items);
                 let r = finish(stream, r);
@@ -2132,6 +2195,8 @@ unsafe fn structure(
 ) -> *mut ENVELOPE {
     // SAFETY: per imap_structure's contract.
     unsafe {
+        // The application's lookahead set (GET_FETCHLOOKAHEAD), used once.
+        let mut set = local(stream).map_or(null_mut(), |l| l.reply.take_lookahead());
         let s = &mut *stream;
         if flags & FT_UID as c_long != 0 {
             for i in 1..=s.nmsgs {
@@ -2141,23 +2206,17 @@ unsafe fn structure(
                 }
             }
         }
-        if flags & FT_UID as c_long != 0 {
+        let lv = level(stream);
+        if lv.imap4 && flags & FT_UID as c_long != 0 {
+            // The UID is not in the cache: the message is fetched by UID
+            // (the original assumes nothing of it is cached).
             let seq = format!("{msgno}");
-            let att = fetch_atts(
-                true,
-                !body.is_null(),
-                (flags & FT_NOHDRS as c_long == 0).then(|| extlevel(stream)),
-                true,
-                true,
-            );
-            let r = send(
-                stream,
-                "UID FETCH",
-                &[Arg::Atom(seq.as_bytes()), Arg::Atom(att.as_bytes())],
-            );
-            if !ok(stream, &r) {
-                log(&r.text, ERROR as c_long);
+            let mut f = (FT_NEEDENV as c_long) | (flags & (FT_UID | FT_NOHDRS) as c_long);
+            if !body.is_null() {
+                f |= FT_NEEDBODY as c_long;
             }
+            let (cmd, att) = fetch_spec(stream, f);
+            fetch_cmd_as(stream, cmd, seq.as_bytes(), &att);
             for i in 1..=(*stream).nmsgs {
                 let e = mail_elt(stream, i);
                 if (*e).private.uid == msgno {
@@ -2179,12 +2238,76 @@ unsafe fn structure(
         let env = &mut (*elt).private.msg.env;
         let b = &mut (*elt).private.msg.body;
         let need_env = env.is_null() || (**env).incomplete() != 0;
-        let need_body = !body.is_null() && b.is_null();
+        // A server before IMAP2bis has no body structure: it is made up
+        // below from the text.
+        let need_body = !body.is_null() && b.is_null() && lv.imap2bis;
         let mut seq = format!("{msgno}");
         // The same list, one number a message.
         let mut want: Vec<u32> = vec![msgno as u32];
         let lookahead = flags & FT_NOLOOKAHEAD as c_long == 0 && (need_env || need_body);
-        if lookahead {
+        let by_set = lookahead && !set.is_null();
+        if by_set {
+            // The original's walk of the set: up to FETCHLOOKAHEADLIMIT
+            // messages not cached (with their bodies when a body is
+            // wanted), in the set's order, while the command is short.
+            let n = s.nmsgs;
+            let cached = |i: c_ulong| -> bool {
+                if i == 0 || i > n {
+                    return true;
+                }
+                let e = mail_elt(stream, i);
+                e.is_null()
+                    || (!(*e).private.msg.env.is_null()
+                        && (body.is_null() || !(*e).private.msg.body.is_null()))
+            };
+            let mut k = super::params::number(
+                crate::env::params::Owner::Imap,
+                GET_FETCHLOOKAHEADLIMIT as c_long,
+            );
+            while k > 0 && !set.is_null() && seq.len() < MAXCOMMAND_ORIG - 30 {
+                let f = (*set).first;
+                let l = (*set).last;
+                let mut i = if f == 0xffff_ffff { n } else { f.min(n) };
+                let mut j = if l == 0xffff_ffff { n } else { l.min(n) };
+                if j != 0 {
+                    if i > j {
+                        std::mem::swap(&mut i, &mut j);
+                    }
+                    while i <= j && (i == msgno || cached(i)) {
+                        i += 1;
+                    }
+                    while k > 0 && i <= j {
+                        let mut x = i + 1;
+                        while x <= j && !cached(x) {
+                            x += 1;
+                        }
+                        x -= 1;
+                        if i == x {
+                            seq.push_str(&format!(",{i}"));
+                            i += 1;
+                            k -= 1;
+                        } else {
+                            seq.push_str(&format!(",{i}:{x}"));
+                            let m = (1 + x - i) as c_long;
+                            k = if k > m { k - m } else { 0 };
+                            if k > 0 {
+                                i = x + 2;
+                                while i <= j && (i == msgno || cached(i)) {
+                                    i += 1;
+                                }
+                            }
+                        }
+                    }
+                } else if i != msgno && i != 0 && {
+                    let e = mail_elt(stream, i);
+                    !e.is_null() && (*e).private.msg.env.is_null()
+                } {
+                    seq.push_str(&format!(",{i}"));
+                    k -= 1;
+                }
+                set = (*set).next;
+            }
+        } else if lookahead {
             let mut k =
                 super::params::number(crate::env::params::Owner::Imap, GET_LOOKAHEAD as c_long);
             let n = s.nmsgs;
@@ -2213,18 +2336,18 @@ unsafe fn structure(
         }
         if s.lock() == 0 {
             let mut tmp = String::new();
-            if (*elt).private.uid == 0 {
+            if (*elt).private.uid == 0 && lv.imap4 {
                 tmp.push_str(" UID");
             }
             if need_env {
                 tmp.push_str(" ENVELOPE");
-                if flags & FT_NOHDRS as c_long == 0 {
+                if flags & FT_NOHDRS as c_long == 0 && lv.rev1 {
                     tmp.push(' ');
                     tmp.push_str(&hdrs(extlevel(stream)));
                 }
             }
             if need_body {
-                tmp.push_str(" BODYSTRUCTURE");
+                tmp.push_str(if lv.imap4 { " BODYSTRUCTURE" } else { " BODY" });
             }
             if (*elt).day() == 0 {
                 tmp.push_str(" INTERNALDATE");
@@ -2234,7 +2357,7 @@ unsafe fn structure(
             }
             if !tmp.is_empty() {
                 let att = format!("({} FLAGS)", &tmp[1..]);
-                if lookahead && env_ahead(stream, &want, &att) {
+                if lookahead && !by_set && lv.rev1 && env_ahead(stream, &want, &att) {
                     let elt = mail_elt(stream, msgno);
                     if !body.is_null() {
                         *body = (*elt).private.msg.body;
@@ -2247,7 +2370,25 @@ unsafe fn structure(
                     &[Arg::Atom(seq.as_bytes()), Arg::Atom(att.as_bytes())],
                 );
                 if !ok(stream, &r) {
-                    log(&r.text, ERROR as c_long);
+                    // An RFC 1176 server that knows no BODY: FETCH ALL,
+                    // and the server is IMAP2 from now on.
+                    let b = &(*mail_elt(stream, msgno)).private.msg.body;
+                    if !lv.imap4 && lv.imap2bis && !body.is_null() && b.is_null() {
+                        let r = send(
+                            stream,
+                            "FETCH",
+                            &[Arg::Atom(seq.as_bytes()), Arg::Atom(b"ALL")],
+                        );
+                        if ok(stream, &r) {
+                            if let Some(l) = local(stream) {
+                                l.no2bis = true;
+                            }
+                        } else {
+                            log(&r.text, ERROR as c_long);
+                        }
+                    } else {
+                        log(&r.text, ERROR as c_long);
+                    }
                 }
             }
         }
@@ -2256,9 +2397,41 @@ unsafe fn structure(
             return null_mut();
         }
         if !body.is_null() {
-            *body = (*elt).private.msg.body;
+            if (*elt).private.msg.body.is_null() && !level(stream).imap2bis {
+                imap2_body(stream, msgno, flags);
+            }
+            *body = (*mail_elt(stream, msgno)).private.msg.body;
         }
-        (*elt).private.msg.env
+        (*mail_elt(stream, msgno)).private.msg.env
+    }
+}
+
+/// The body structure of a message from a server before IMAP2bis, made up
+/// as the original does: one TEXT/PLAIN part in US-ASCII whose size and
+/// lines are those of the message's text.
+///
+/// # Safety
+/// `stream` live, `msgno` in range.
+unsafe fn imap2_body(stream: *mut MAILSTREAM, msgno: c_ulong, flags: c_long) {
+    // SAFETY: per the contract; the text is fetched before the body is
+    // hung in the cache (the fetch may re-enter the cache).
+    unsafe {
+        let b = super::construct::mail_initbody(mail_newbody());
+        (*b).subtype = c_string_from(
+            c_bytes(super::rfc822::rfc822_default_subtype((*b).type_)).unwrap_or(b"PLAIN"),
+        );
+        let p = mail_newbody_parameter();
+        (*p).attribute = c_string_from(b"CHARSET");
+        (*p).value = c_string_from(b"US-ASCII");
+        (*b).parameter = p;
+        (*mail_elt(stream, msgno)).private.msg.body = b;
+        let mut len: c_ulong = 0;
+        let t = super::mail::mail_fetch_text(stream, msgno, null_mut(), &mut len, flags);
+        (*b).size.bytes = len;
+        if !t.is_null() && len > 0 {
+            let text = std::slice::from_raw_parts(t as *const u8, len as usize);
+            (*b).size.lines = text.iter().filter(|&&c| c == b'\n').count() as c_ulong;
+        }
     }
 }
 
@@ -2416,7 +2589,8 @@ unsafe fn env_ahead(stream: *mut MAILSTREAM, want: &[u32], att: &str) -> bool {
 
 /// The header fields the original asks for with every envelope, less
 /// those that the body structure's extension data (up to `level`, see
-/// [`note_extlevel`]) already gives.
+/// [`note_extlevel`]) already gives, with the application's
+/// `SET_IMAPEXTRAHEADERS` names before the last two.
 pub(super) fn hdrs(level: u32) -> String {
     let drop_ = level.min(4) as usize;
     let mut t = String::from("BODY.PEEK[HEADER.FIELDS (Newsgroups");
@@ -2430,51 +2604,83 @@ pub(super) fn hdrs(level: u32) -> String {
         t.push(' ');
         t.push_str(f);
     }
+    let extra = crate::env::params::string(crate::env::params::Owner::Imap, GET_IMAPEXTRAHEADERS);
+    if let Some(x) = extra {
+        t.push(' ');
+        t.push_str(&String::from_utf8_lossy(&x));
+    }
     t.push_str(" Followup-To References)]");
     t
 }
 
-pub(super) fn fetch_atts(
-    uid: bool,
-    body: bool,
-    hdrs: Option<u32>,
-    date: bool,
-    size: bool,
-) -> String {
-    let mut t = String::new();
-    if uid {
-        t.push_str(" UID");
+/// The original's `imap_fetch`: the command and attribute list that load
+/// the cache for `flags` (FT_UID, FT_NEEDENV, FT_NEEDBODY, FT_NOHDRS) at
+/// the server's level: IMAP4 and later by UID with ENVELOPE (the extra
+/// header fields on IMAP4rev1 only) and BODYSTRUCTURE; older servers
+/// without UIDs, with RFC822.HEADER and BODY, or FAST.
+///
+/// # Safety
+/// `stream` live.
+pub(super) unsafe fn fetch_spec(stream: *mut MAILSTREAM, flags: c_long) -> (&'static str, String) {
+    // SAFETY: stream live.
+    let lv = unsafe { level(stream) };
+    let env = flags & FT_NEEDENV as c_long != 0;
+    let body = flags & FT_NEEDBODY as c_long != 0;
+    if !lv.imap4 {
+        let att = match (env, body) {
+            (true, true) => "(RFC822.HEADER BODY INTERNALDATE RFC822.SIZE FLAGS)",
+            (true, false) => "(RFC822.HEADER INTERNALDATE RFC822.SIZE FLAGS)",
+            _ => "FAST",
+        };
+        return ("FETCH", att.to_string());
     }
-    t.push_str(" ENVELOPE");
-    if let Some(level) = hdrs {
-        t.push(' ');
-        t.push_str(&self::hdrs(level));
+    let mut t = String::from("(UID");
+    if env {
+        t.push_str(" ENVELOPE");
+        if flags & FT_NOHDRS as c_long == 0 && lv.rev1 {
+            t.push(' ');
+            // SAFETY: stream live.
+            t.push_str(&hdrs(unsafe { extlevel(stream) }));
+        }
+        if body {
+            t.push_str(" BODYSTRUCTURE");
+        }
     }
-    if body {
-        t.push_str(" BODYSTRUCTURE");
-    }
-    if date {
-        t.push_str(" INTERNALDATE");
-    }
-    if size {
-        t.push_str(" RFC822.SIZE");
-    }
-    format!("({} FLAGS)", &t[1..])
+    t.push_str(" INTERNALDATE RFC822.SIZE FLAGS)");
+    let cmd = if flags & FT_UID as c_long != 0 {
+        "UID FETCH"
+    } else {
+        "FETCH"
+    };
+    (cmd, t)
 }
 
-/// Sends FETCH (UID FETCH with `uid`) of `seq` for `att`; a failure is
+/// Sends `cmd` (FETCH or UID FETCH) of `seq` for `att`; a failure is
 /// logged as the original does.
 ///
 /// # Safety
 /// `stream` live.
-unsafe fn fetch_cmd(stream: *mut MAILSTREAM, seq: &[u8], att: &str, uid: bool) {
+unsafe fn fetch_cmd_as(stream: *mut MAILSTREAM, cmd: &str, seq: &[u8], att: &str) {
     // SAFETY: stream live.
     unsafe {
-        let cmd = if uid { "UID FETCH" } else { "FETCH" };
         let r = send(stream, cmd, &[Arg::Atom(seq), Arg::Atom(att.as_bytes())]);
         if !ok(stream, &r) {
             log(&r.text, ERROR as c_long);
         }
+    }
+}
+
+/// The FETCH command for `flags` at the server's level (UID FETCH only
+/// from IMAP4 on: older servers have no UIDs).
+///
+/// # Safety
+/// `stream` live.
+unsafe fn fetch_verb(stream: *mut MAILSTREAM, flags: c_long) -> &'static str {
+    // SAFETY: stream live.
+    if flags & FT_UID as c_long != 0 && unsafe { level(stream) }.imap4 {
+        "UID FETCH"
+    } else {
+        "FETCH"
     }
 }
 
@@ -2491,8 +2697,8 @@ pub unsafe extern "C" fn imap_fast(stream: *mut MAILSTREAM, sequence: *mut c_cha
                 return;
             }
             let seq = c_bytes(sequence).unwrap_or(b"").to_vec();
-            let uid = flags & FT_UID as c_long != 0;
-            fetch_cmd(stream, &seq, "(UID INTERNALDATE RFC822.SIZE FLAGS)", uid);
+            let (cmd, att) = fetch_spec(stream, flags & FT_UID as c_long);
+            fetch_cmd_as(stream, cmd, &seq, &att);
         }
     })
 }
@@ -2510,7 +2716,7 @@ pub unsafe extern "C" fn imap_flags(stream: *mut MAILSTREAM, sequence: *mut c_ch
                 return;
             }
             let seq = c_bytes(sequence).unwrap_or(b"").to_vec();
-            fetch_cmd(stream, &seq, "FLAGS", flags & FT_UID as c_long != 0);
+            fetch_cmd_as(stream, fetch_verb(stream, flags), &seq, "FLAGS");
         }
     })
 }
@@ -2553,8 +2759,8 @@ pub unsafe extern "C" fn imap_overview(stream: *mut MAILSTREAM, ofn: overview_t)
                 i += 1;
             }
             if !seq.is_empty() {
-                let att = fetch_atts(true, false, Some(extlevel(stream)), true, true);
-                fetch_cmd(stream, seq.as_bytes(), &att, false);
+                let (cmd, att) = fetch_spec(stream, FT_NEEDENV as c_long);
+                fetch_cmd_as(stream, cmd, seq.as_bytes(), &att);
             }
             let Some(f) = ofn else { return 1 };
             for i in 1..=(*stream).nmsgs {
@@ -2596,31 +2802,71 @@ pub unsafe extern "C" fn imap_msgdata(
 ) -> c_long {
     super::guard("imap_msgdata", 0, || {
         // SAFETY: per the contract.
-        unsafe {
-            let sec = c_bytes(section).unwrap_or(b"").to_vec();
-            let peek = flags & FT_PEEK as c_long != 0;
-            let whole = first == 0 && last == 0 && lines.is_null();
-            let uid = flags & FT_UID as c_long != 0;
-            let both = flags & FT_PREFETCHTEXT as c_long != 0;
-            let kind = match &sec[..] {
-                b"HEADER" if both => Some(2),
-                b"HEADER" => Some(0),
-                b"TEXT" => Some(1),
-                _ => None,
-            };
-            if let (Some(kind), true, false, true) = (kind, peek, uid, whole) {
-                if let Some(r) = read_ahead(stream, msgno as u32, kind) {
-                    return r;
-                }
+        unsafe { msgdata(stream, msgno, section, first, last, lines, flags) }
+    })
+}
+
+/// The original's MAXCOMMAND (RFC 2683's command line guideline).
+const MAXCOMMAND_ORIG: usize = 1000;
+
+/// The original's IMAPLOOKAHEAD: messages after the one asked for that a
+/// search's header read takes along.
+const SEARCH_LOOKAHEAD: c_ulong = 20;
+
+unsafe fn msgdata(
+    stream: *mut MAILSTREAM,
+    msgno: c_ulong,
+    section: *mut c_char,
+    first: c_ulong,
+    last: c_ulong,
+    lines: *mut STRINGLIST,
+    mut flags: c_long,
+) -> c_long {
+    // SAFETY: per imap_msgdata's contract.
+    unsafe {
+        let sec = c_bytes(section).unwrap_or(b"").to_vec();
+        let lv = level(stream);
+        let peek = flags & FT_PEEK as c_long != 0;
+        let whole = first == 0 && last == 0 && lines.is_null();
+        let uid = flags & FT_UID as c_long != 0;
+        let both = flags & FT_PREFETCHTEXT as c_long != 0;
+        let search_ahead = flags & FT_SEARCHLOOKAHEAD as c_long != 0
+            && msgno < (*stream).nmsgs
+            && (*stream).scache() == 0;
+        let kind = match &sec[..] {
+            b"HEADER" if both => Some(2),
+            b"HEADER" => Some(0),
+            b"TEXT" => Some(1),
+            _ => None,
+        };
+        if let (Some(kind), true, false, true, true, false) =
+            (kind, peek, uid, whole, lv.rev1, search_ahead)
+        {
+            if let Some(r) = read_ahead(stream, msgno as u32, kind) {
+                return r;
             }
-            let cmd = if flags & FT_UID as c_long != 0 {
-                "UID FETCH"
-            } else {
-                "FETCH"
-            };
-            let item = if peek { "BODY.PEEK" } else { "BODY" };
-            let mut att = String::new();
-            if sec == b"HEADER" && (!lines.is_null() || flags & FT_PREFETCHTEXT as c_long != 0) {
+        }
+        let cmd = fetch_verb(stream, flags);
+        let seq = if search_ahead {
+            format!(
+                "{msgno}:{}",
+                (msgno + SEARCH_LOOKAHEAD).min((*stream).nmsgs)
+            )
+        } else {
+            format!("{msgno}")
+        };
+        let item = if peek { "BODY.PEEK" } else { "BODY" };
+        let secs = String::from_utf8_lossy(&sec).into_owned();
+        let has = |w: &[u8]| sec.windows(w.len()).any(|x| x == w);
+        // What the server's level cannot do: the original's words.
+        let mut noextend: Option<&str> = None;
+        let mut nopartial: Option<&str> = None;
+        let mut nolines: Option<&str> = None;
+        let mut nopeek: Option<&str> = None;
+        let mut nononpeek: Option<&str> = None;
+        let mut att;
+        if lv.rev1 {
+            if sec == b"HEADER" && (!lines.is_null() || both) {
                 if !lines.is_null() {
                     let not = if flags & FT_NOT as c_long != 0 {
                         ".NOT"
@@ -2636,12 +2882,12 @@ pub unsafe extern "C" fn imap_msgdata(
                     }
                     att = format!("{item}[HEADER.FIELDS{not} ({})]", names.join(" "));
                 } else if peek {
-                    att.push_str("(BODY.PEEK[HEADER] BODY.PEEK[TEXT])");
+                    att = "(BODY.PEEK[HEADER] BODY.PEEK[TEXT])".to_string();
                 } else {
-                    att.push_str("(BODY[HEADER] BODY[TEXT])");
+                    att = "(BODY[HEADER] BODY[TEXT])".to_string();
                 }
             } else {
-                att = format!("{item}[{}]", String::from_utf8_lossy(&sec));
+                att = format!("{item}[{secs}]");
             }
             if first != 0 || last != 0 {
                 att.push_str(&format!(
@@ -2649,19 +2895,191 @@ pub unsafe extern "C" fn imap_msgdata(
                     if last != 0 { last } else { c_ulong::MAX }
                 ));
             }
-            let seq = format!("{msgno}");
+        } else if lv.imap4 {
+            // IMAP4 (RFC 1730): HEADER is part 0, TEXT and the whole
+            // message are the RFC822 items; no MIME, no partials, no
+            // header lines.
+            att = match &sec[..] {
+                b"HEADER" => match (both, peek) {
+                    (true, true) => "(BODY.PEEK[0] RFC822.TEXT.PEEK)",
+                    (true, false) => "(BODY[0] RFC822.TEXT)",
+                    (false, true) => "BODY.PEEK[0]",
+                    (false, false) => "BODY[0]",
+                }
+                .to_string(),
+                b"TEXT" if peek => "RFC822.TEXT.PEEK".to_string(),
+                b"TEXT" => "RFC822.TEXT".to_string(),
+                b"" if peek => "RFC822.PEEK".to_string(),
+                b"" => "RFC822".to_string(),
+                _ => match secs.find(".HEADER") {
+                    Some(i) => format!("{item}[{}.0]", &secs[..i]),
+                    None => format!("{item}[{secs}]"),
+                },
+            };
+            if has(b".MIME") || has(b".TEXT") {
+                noextend = Some("4");
+            }
+            if first != 0 || last != 0 {
+                nopartial = Some("4");
+            }
+            if !lines.is_null() {
+                nolines = Some("4");
+            }
+        } else if lv.imap2bis {
+            // IMAP2bis: RFC822.HEADER (which never sets \Seen), RFC822.TEXT
+            // and RFC822; body parts only without peeking.
+            att = match &sec[..] {
+                b"HEADER" => {
+                    if flags & FT_PEEK as c_long != 0 {
+                        flags &= !(FT_PEEK as c_long);
+                    } else {
+                        nononpeek = Some("2bis");
+                    }
+                    if both {
+                        "(RFC822.HEADER RFC822.TEXT)"
+                    } else {
+                        "RFC822.HEADER"
+                    }
+                    .to_string()
+                }
+                b"TEXT" => "RFC822.TEXT".to_string(),
+                b"" => "RFC822".to_string(),
+                _ => format!("BODY[{secs}]"),
+            };
+            if has(b".HEADER") || has(b".MIME") || has(b".TEXT") {
+                noextend = Some("2bis");
+            }
+            if first != 0 || last != 0 {
+                nopartial = Some("2bis");
+            }
+            if !lines.is_null() {
+                nolines = Some("2bis");
+            }
+            if flags & FT_PEEK as c_long != 0 {
+                nopeek = Some("2bis");
+            }
+        } else {
+            // IMAP2 (RFC 1176/1064): the RFC822 items only; part 1 is the
+            // text.
+            att = match &sec[..] {
+                b"HEADER" => {
+                    flags &= !(FT_PEEK as c_long);
+                    nononpeek = Some("2");
+                    if both {
+                        "(RFC822.HEADER RFC822.TEXT)"
+                    } else {
+                        "RFC822.HEADER"
+                    }
+                    .to_string()
+                }
+                b"TEXT" => "RFC822.TEXT".to_string(),
+                b"1" => {
+                    let elt = mail_elt(stream, msgno);
+                    let t = &(*elt).private.msg.text.text;
+                    if !t.data.is_null() {
+                        let d = std::slice::from_raw_parts(t.data, t.size as usize).to_vec();
+                        cache(stream, msgno as u32, b"1", Some(d));
+                        return 1;
+                    }
+                    "RFC822.TEXT".to_string()
+                }
+                b"" => "RFC822".to_string(),
+                _ => {
+                    noextend = Some("2");
+                    String::new()
+                }
+            };
+            if flags & FT_PEEK as c_long != 0 {
+                nopeek = Some("2");
+            }
+            if first != 0 || last != 0 {
+                nopartial = Some("2");
+            }
+            if !lines.is_null() {
+                nolines = Some("2");
+            }
+        }
+        if let Some(v) = noextend {
+            log(
+                format!("[NOTIMAP4REV1] IMAP{v} server can't do extended body fetch").as_bytes(),
+                ERROR as c_long,
+            );
+            return 0;
+        }
+        if let Some(v) = nopartial {
+            notify(
+                stream,
+                format!("[NOTIMAP4REV1] IMAP{v} server can't do partial fetch").as_bytes(),
+                WARN as c_long,
+            );
+        }
+        if let Some(v) = nolines {
+            notify(
+                stream,
+                format!("[NOTIMAP4REV1] IMAP{v} server can't do selective header fetch").as_bytes(),
+                WARN as c_long,
+            );
+        }
+        let args = [Arg::Atom(seq.as_bytes()), Arg::Atom(att.as_bytes())];
+        if let Some(v) = nopeek.or(nononpeek) {
+            // Peeking (or not) simulated around the fetch: the current
+            // \Seen first, then the fetch, then \Seen put back.
             let r = send(
                 stream,
                 cmd,
-                &[Arg::Atom(seq.as_bytes()), Arg::Atom(att.as_bytes())],
+                &[Arg::Atom(seq.as_bytes()), Arg::Atom(b"FLAGS")],
             );
+            if !ok(stream, &r) {
+                log(&r.text, WARN as c_long);
+            }
+            let seen = (*mail_elt(stream, msgno)).seen() != 0;
+            if !seen {
+                let t = if nopeek.is_some() {
+                    format!("[NOTIMAP4] Simulating peeking fetch in IMAP{v}")
+                } else {
+                    format!("[NOTIMAP4] Simulating non-peeking header fetch in IMAP{v}")
+                };
+                notify(stream, t.as_bytes(), 0);
+            }
+            let r = send(stream, cmd, &args);
             if !ok(stream, &r) {
                 log(&r.text, ERROR as c_long);
                 return 0;
             }
-            1
+            let now = (*mail_elt(stream, msgno)).seen() != 0;
+            let fix: Option<&[u8]> = if nopeek.is_some() && !seen && now {
+                Some(b"-FLAGS \\Seen")
+            } else if nononpeek.is_some() && !now {
+                Some(b"+FLAGS \\Seen")
+            } else {
+                None
+            };
+            if let Some(f) = fix {
+                let r = send(stream, "STORE", &[Arg::Atom(seq.as_bytes()), Arg::Atom(f)]);
+                if !ok(stream, &r) {
+                    log(&r.text, WARN as c_long);
+                }
+            }
+        } else {
+            let r = send(stream, cmd, &args);
+            if !ok(stream, &r) {
+                log(&r.text, ERROR as c_long);
+                return 0;
+            }
         }
-    })
+        if !lv.imap2bis && sec == b"1" {
+            // IMAP2 answered RFC822.TEXT: that is part 1 too.
+            let elt = mail_elt(stream, msgno);
+            let t = &(*elt).private.msg.text.text;
+            let d = if t.data.is_null() {
+                Vec::new()
+            } else {
+                std::slice::from_raw_parts(t.data, t.size as usize).to_vec()
+            };
+            cache(stream, msgno as u32, b"1", Some(d));
+        }
+        1
+    }
 }
 
 /// Serves a whole peeking `HEADER` (kind 0), `TEXT` (1) or both (2)
@@ -2676,7 +3094,13 @@ unsafe fn read_ahead(stream: *mut MAILSTREAM, msgno: u32, kind: usize) -> Option
     // SAFETY: stream live.
     unsafe {
         let nmsgs = (*stream).nmsgs;
-        if (*stream).scache() != 0 || msgno == 0 || c_ulong::from(msgno) > nmsgs {
+        if (*stream).scache() != 0
+            || msgno == 0
+            || c_ulong::from(msgno) > nmsgs
+            || super::params::hook(GET_GETS) != 0
+        {
+            // (With a mailgets the texts go to the application as they
+            // arrive: only the original's own fetches may bring them.)
             return None;
         }
         let l = local(stream)?;
@@ -2699,11 +3123,16 @@ unsafe fn read_ahead(stream: *mut MAILSTREAM, msgno: u32, kind: usize) -> Option
             } else {
                 None
             };
+            let hdr = h.is_some();
             if let Some(h) = h {
                 cache(stream, msgno, b"HEADER", Some(h));
             }
             if let Some(t) = t {
                 cache(stream, msgno, b"TEXT", Some(t));
+            }
+            if hdr {
+                // As when the original's own FETCH brings it.
+                envelope_hook(stream, msgno);
             }
             return Some(1);
         }
@@ -3873,10 +4302,69 @@ pub(super) fn imap_date(d: u16) -> String {
 /// The criteria of a search program as IMAP text; strings that need it go
 /// as literals (`lits`, referenced by index).
 pub(super) struct Spgm {
+    /// The text, without the literals.
     pub(super) text: Vec<u8>,
+    /// The mailbox's size (a message set of 1:nmsgs is left out).
+    pub(super) nmsgs: c_ulong,
+    /// Strings that go as literals: where each goes in `text` (after a
+    /// space) and its bytes.
+    lits: Vec<(usize, Vec<u8>)>,
 }
 
 impl Spgm {
+    pub(super) fn new(nmsgs: c_ulong) -> Self {
+        Spgm {
+            text: Vec::new(),
+            nmsgs,
+            lits: Vec::new(),
+        }
+    }
+
+    /// Appends a sub-program (OR, NOT).
+    fn append(&mut self, sub: Spgm) {
+        let off = self.text.len();
+        self.text.extend_from_slice(&sub.text);
+        self.lits
+            .extend(sub.lits.into_iter().map(|(p, l)| (p + off, l)));
+    }
+
+    /// The program as command arguments: its text, with each literal an
+    /// argument of its own (synchronising unless the server has LITERAL+,
+    /// as the session sends any literal).
+    pub(super) fn args(&self) -> Vec<Arg<'_>> {
+        let mut v = Vec::new();
+        let mut at = 0;
+        for (p, l) in &self.lits {
+            if v.is_empty() {
+                v.push(Arg::Atom(&self.text[at..*p]));
+            } else {
+                v.push(Arg::Raw(&self.text[at..*p]));
+            }
+            v.push(Arg::Literal(l));
+            at = *p;
+        }
+        if v.is_empty() {
+            v.push(Arg::Atom(&self.text));
+        } else {
+            v.push(Arg::Raw(&self.text[at..]));
+        }
+        v
+    }
+
+    /// The program as one text, literals written in it as LITERAL+ ones
+    /// (`{n+}`), for the command-buffer writers of the internal exports.
+    pub(super) fn inline(&self) -> Vec<u8> {
+        let mut t = Vec::new();
+        let mut at = 0;
+        for (p, l) in &self.lits {
+            t.extend_from_slice(&self.text[at..*p]);
+            t.extend_from_slice(format!(" {{{}+}}\r\n", l.len()).as_bytes());
+            t.extend_from_slice(l);
+            at = *p;
+        }
+        t.extend_from_slice(&self.text[at..]);
+        t
+    }
     fn word(&mut self, w: &str) {
         if !self.text.is_empty() {
             self.text.push(b' ');
@@ -3884,22 +4372,20 @@ impl Spgm {
         self.text.extend_from_slice(w.as_bytes());
     }
     pub(super) fn string(&mut self, s: &[u8]) {
-        self.text.push(b' ');
-        if s.iter().all(|c| (0x20..0x7f).contains(c)) {
-            self.text.push(b'"');
-            for &c in s {
-                if c == b'"' || c == b'\\' {
-                    self.text.push(b'\\');
-                }
-                self.text.push(c);
+        use crate::net::imap::session::{astring_form, Form};
+        // The original's astring: an atom when it can be, else quoted,
+        // else a literal.
+        match astring_form(s, false) {
+            Form::Atom => {
+                self.text.push(b' ');
+                self.text.extend_from_slice(s);
             }
-            self.text.push(b'"');
-        } else {
-            // A synchronising-free literal needs LITERAL+; quoted 8-bit
-            // text is what most servers accept in practice.
-            self.text
-                .extend_from_slice(format!("{{{}+}}\r\n", s.len()).as_bytes());
-            self.text.extend_from_slice(s);
+            Form::Quoted => {
+                self.text.extend_from_slice(b" \"");
+                self.text.extend_from_slice(s);
+                self.text.push(b'"');
+            }
+            Form::Literal => self.lits.push((self.text.len(), s.to_vec())),
         }
     }
     pub(super) unsafe fn set(&mut self, prefix: &str, mut set: *mut SEARCHSET) {
@@ -3925,7 +4411,7 @@ impl Spgm {
                     }
                 };
                 self.text.extend_from_slice(num(f).as_bytes());
-                if l != 0 {
+                if l != 0 && l != f {
                     self.text.push(b':');
                     self.text.extend_from_slice(num(l).as_bytes());
                 }
@@ -3957,48 +4443,54 @@ impl Spgm {
             }
             let p = &*p;
             let start = self.text.len();
-            if !p.msgno.is_null() {
+            // The original's order. A message set that is one range of
+            // the whole mailbox says nothing and is left out.
+            let m = p.msgno;
+            if !m.is_null() && (!(*m).next.is_null() || (*m).first != 1 || (*m).last != self.nmsgs)
+            {
                 self.set("", p.msgno);
             }
             if !p.uid.is_null() {
                 self.set("UID ", p.uid);
-            }
-            let flags: [(u32, &str); 12] = [
-                (p.deleted(), "DELETED"),
-                (p.undeleted(), "UNDELETED"),
-                (p.answered(), "ANSWERED"),
-                (p.unanswered(), "UNANSWERED"),
-                (p.flagged(), "FLAGGED"),
-                (p.unflagged(), "UNFLAGGED"),
-                (p.seen(), "SEEN"),
-                (p.unseen(), "UNSEEN"),
-                (p.draft(), "DRAFT"),
-                (p.undraft(), "UNDRAFT"),
-                (p.recent(), "RECENT"),
-                (p.old(), "OLD"),
-            ];
-            for (on, w) in flags {
-                if on != 0 {
-                    self.word(w);
-                }
-            }
-            for (d, w) in [
-                (p.before, "BEFORE"),
-                (p.on, "ON"),
-                (p.since, "SINCE"),
-                (p.sentbefore, "SENTBEFORE"),
-                (p.senton, "SENTON"),
-                (p.sentsince, "SENTSINCE"),
-            ] {
-                if d != 0 {
-                    self.word(&format!("{w} {}", imap_date(d)));
-                }
             }
             if p.larger != 0 {
                 self.word(&format!("LARGER {}", p.larger));
             }
             if p.smaller != 0 {
                 self.word(&format!("SMALLER {}", p.smaller));
+            }
+            let flags: [(u32, &str); 12] = [
+                (p.answered(), "ANSWERED"),
+                (p.unanswered(), "UNANSWERED"),
+                (p.deleted(), "DELETED"),
+                (p.undeleted(), "UNDELETED"),
+                (p.draft(), "DRAFT"),
+                (p.undraft(), "UNDRAFT"),
+                (p.flagged(), "FLAGGED"),
+                (p.unflagged(), "UNFLAGGED"),
+                (p.recent(), "RECENT"),
+                (p.old(), "OLD"),
+                (p.seen(), "SEEN"),
+                (p.unseen(), "UNSEEN"),
+            ];
+            for (on, w) in flags {
+                if on != 0 {
+                    self.word(w);
+                }
+            }
+            self.list("KEYWORD", p.keyword);
+            self.list("UNKEYWORD", p.unkeyword);
+            for (d, w) in [
+                (p.sentbefore, "SENTBEFORE"),
+                (p.senton, "SENTON"),
+                (p.sentsince, "SENTSINCE"),
+                (p.before, "BEFORE"),
+                (p.on, "ON"),
+                (p.since, "SINCE"),
+            ] {
+                if d != 0 {
+                    self.word(&format!("{w} {}", imap_date(d)));
+                }
             }
             if p.older != 0 {
                 self.word(&format!("OLDER {}", p.older));
@@ -4007,14 +4499,12 @@ impl Spgm {
                 self.word(&format!("YOUNGER {}", p.younger));
             }
             self.list("BCC", p.bcc);
-            self.list("BODY", p.body);
             self.list("CC", p.cc);
             self.list("FROM", p.from);
-            self.list("KEYWORD", p.keyword);
-            self.list("UNKEYWORD", p.unkeyword);
-            self.list("SUBJECT", p.subject);
-            self.list("TEXT", p.text);
             self.list("TO", p.to);
+            self.list("SUBJECT", p.subject);
+            self.list("BODY", p.body);
+            self.list("TEXT", p.text);
             for (l, h) in [
                 (p.return_path, "Return-Path"),
                 (p.sender, "Sender"),
@@ -4043,22 +4533,22 @@ impl Spgm {
             let mut o = p.or;
             while !o.is_null() {
                 self.word("OR (");
-                let mut sub = Spgm { text: Vec::new() };
+                let mut sub = Spgm::new(self.nmsgs);
                 sub.pgm((*o).first, depth + 1);
-                self.text.extend_from_slice(&sub.text);
+                self.append(sub);
                 self.text.extend_from_slice(b") (");
-                let mut sub = Spgm { text: Vec::new() };
+                let mut sub = Spgm::new(self.nmsgs);
                 sub.pgm((*o).second, depth + 1);
-                self.text.extend_from_slice(&sub.text);
+                self.append(sub);
                 self.text.push(b')');
                 o = (*o).next;
             }
             let mut n = p.not;
             while !n.is_null() {
                 self.word("NOT (");
-                let mut sub = Spgm { text: Vec::new() };
+                let mut sub = Spgm::new(self.nmsgs);
                 sub.pgm((*n).pgm, depth + 1);
-                self.text.extend_from_slice(&sub.text);
+                self.append(sub);
                 self.text.push(b')');
                 n = (*n).next;
             }
@@ -4083,52 +4573,219 @@ pub unsafe extern "C" fn imap_search(
     super::guard("imap_search", 0, || {
         // SAFETY: per the contract.
         unsafe {
-            if flags & SE_NOSERVER as c_long != 0 {
-                return mail_search_default(stream, charset, pgm, flags);
-            }
-            let cmd = if flags & SE_UID as c_long != 0 {
-                "UID SEARCH"
-            } else {
-                "SEARCH"
-            };
-            let mut sp = Spgm { text: Vec::new() };
-            sp.pgm(pgm, 0);
-            let cs = c_bytes(charset).map(<[u8]>::to_vec);
-            if let Some(l) = local(stream) {
-                l.uidsearch = flags & SE_UID as c_long != 0;
-            }
-            let r = {
-                let mut args = Vec::new();
-                if let Some(c) = &cs {
-                    args.push(Arg::Atom(b"CHARSET"));
-                    args.push(Arg::Str(c));
-                }
-                args.push(Arg::Atom(&sp.text));
-                send(stream, cmd, &args)
-            };
-            // Retry without a charset when the server refuses it.
-            let r = if cs.is_some() && matches!(r.code, Some(Code::BadCharset)) {
-                send(stream, cmd, &[Arg::Atom(&sp.text)])
-            } else {
-                r
-            };
-            if let Some(l) = local(stream) {
-                l.uidsearch = false;
-            }
-            if r.cond == Cond::Bad {
-                if flags & SE_NOLOCAL as c_long != 0 {
-                    return 0;
-                }
-                return mail_search_default(stream, charset, pgm, flags | SE_NOSERVER as c_long);
-            }
-            if !ok(stream, &r) {
-                log(&r.text, ERROR as c_long);
+            if pgm.is_null() || local(stream).is_none() {
                 return 0;
             }
+            let lv = level(stream);
+            let p = &*pgm;
+            let nz = |x: *const c_void| !x.is_null();
+            // What an IMAP2bis server cannot search for.
+            let old = !lv.imap4
+                && (!charset.is_null()
+                    || flags & SE_UID as c_long != 0
+                    || nz(p.msgno as _)
+                    || nz(p.uid as _)
+                    || nz(p.or as _)
+                    || nz(p.not as _)
+                    || nz(p.header as _)
+                    || p.larger != 0
+                    || p.smaller != 0
+                    || p.sentbefore != 0
+                    || p.senton != 0
+                    || p.sentsince != 0
+                    || p.draft() != 0
+                    || p.undraft() != 0
+                    || nz(p.return_path as _)
+                    || nz(p.sender as _)
+                    || nz(p.reply_to as _)
+                    || nz(p.message_id as _)
+                    || nz(p.in_reply_to as _)
+                    || nz(p.newsgroups as _)
+                    || nz(p.followup_to as _)
+                    || nz(p.references as _));
+            let within = !fill_cap_within(stream) && (p.older != 0 || p.younger != 0);
+            // A program with no criteria but message numbers (or none).
+            let silly = !(nz(p.uid as _)
+                || nz(p.or as _)
+                || nz(p.not as _)
+                || nz(p.header as _)
+                || nz(p.from as _)
+                || nz(p.to as _)
+                || nz(p.cc as _)
+                || nz(p.bcc as _)
+                || nz(p.subject as _)
+                || nz(p.body as _)
+                || nz(p.text as _)
+                || p.larger != 0
+                || p.smaller != 0
+                || p.sentbefore != 0
+                || p.senton != 0
+                || p.sentsince != 0
+                || p.before != 0
+                || p.on != 0
+                || p.since != 0
+                || p.answered() != 0
+                || p.unanswered() != 0
+                || p.deleted() != 0
+                || p.undeleted() != 0
+                || p.draft() != 0
+                || p.undraft() != 0
+                || p.flagged() != 0
+                || p.unflagged() != 0
+                || p.recent() != 0
+                || p.old() != 0
+                || p.seen() != 0
+                || p.unseen() != 0
+                || nz(p.keyword as _)
+                || nz(p.unkeyword as _)
+                || nz(p.return_path as _)
+                || nz(p.sender as _)
+                || nz(p.reply_to as _)
+                || nz(p.in_reply_to as _)
+                || nz(p.message_id as _)
+                || nz(p.newsgroups as _)
+                || nz(p.followup_to as _)
+                || nz(p.references as _));
+            if flags & SE_NOSERVER as c_long != 0 || old || within {
+                if flags & SE_NOLOCAL as c_long != 0
+                    || mail_search_default(stream, charset, pgm, flags | SE_NOSERVER as c_long) == 0
+                {
+                    return 0;
+                }
+            } else if flags & (SE_NOLOCAL | SE_SILLYOK) as c_long == 0 && silly {
+                // ALL or message numbers only: searched here, as the
+                // original does.
+                mail_search_default(stream, null_mut(), pgm, flags | SE_NOSERVER as c_long);
+            } else if !server_search(stream, charset, pgm, flags) {
+                return 0;
+            }
+            search_prefetch(stream, flags);
             1
         }
     })
 }
+
+/// Whether the server has WITHIN (OLDER/YOUNGER).
+///
+/// # Safety
+/// `stream` live.
+unsafe fn fill_cap_within(stream: *mut MAILSTREAM) -> bool {
+    // SAFETY: stream live.
+    unsafe { local(stream).is_some_and(|l| l.session.has(b"WITHIN")) }
+}
+
+/// SEARCH (or UID SEARCH) on the server; false when it failed (logged).
+/// A BAD answer makes the search local, as the original.
+///
+/// # Safety
+/// `stream` live with IMAP local data; `pgm` valid.
+unsafe fn server_search(
+    stream: *mut MAILSTREAM,
+    charset: *mut c_char,
+    pgm: *mut SEARCHPGM,
+    flags: c_long,
+) -> bool {
+    // SAFETY: per the contract.
+    unsafe {
+        let cmd = if flags & SE_UID as c_long != 0 {
+            "UID SEARCH"
+        } else {
+            "SEARCH"
+        };
+        let mut sp = Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
+        sp.pgm(pgm, 0);
+        let cs = c_bytes(charset).map(<[u8]>::to_vec);
+        if let Some(l) = local(stream) {
+            l.uidsearch = flags & SE_UID as c_long != 0;
+        }
+        let r = {
+            let mut args = Vec::new();
+            if let Some(c) = &cs {
+                args.push(Arg::Atom(b"CHARSET"));
+                args.push(Arg::Str(c));
+            }
+            args.extend(sp.args());
+            send(stream, cmd, &args)
+        };
+        // Retry without a charset when the server refuses it.
+        let r = if cs.is_some() && matches!(r.code, Some(Code::BadCharset)) {
+            send(stream, cmd, &sp.args())
+        } else {
+            r
+        };
+        if let Some(l) = local(stream) {
+            l.uidsearch = false;
+        }
+        if r.cond == Cond::Bad {
+            return flags & SE_NOLOCAL as c_long == 0
+                && mail_search_default(stream, charset, pgm, flags | SE_NOSERVER as c_long) != 0;
+        }
+        if !ok(stream, &r) {
+            log(&r.text, ERROR as c_long);
+            return false;
+        }
+        true
+    }
+}
+
+/// After a search, the envelopes of the first `SET_PREFETCH` messages
+/// found that have none are fetched (not for UID searches, short caches
+/// or `SE_NOPREFETCH`), as the original.
+///
+/// # Safety
+/// `stream` live.
+unsafe fn search_prefetch(stream: *mut MAILSTREAM, flags: c_long) {
+    // SAFETY: stream live.
+    unsafe {
+        let mut k = super::params::number(crate::env::params::Owner::Imap, GET_PREFETCH as c_long);
+        if k <= 0 || flags & (SE_NOPREFETCH | SE_UID) as c_long != 0 || (*stream).scache() != 0 {
+            return;
+        }
+        let n = (*stream).nmsgs;
+        let want = |i: c_ulong| {
+            let e = mail_elt(stream, i);
+            !e.is_null() && (*e).searched() != 0 && (*e).private.msg.env.is_null()
+        };
+        let mut seq = String::new();
+        let mut i: c_ulong = 1;
+        while k > 0 && i <= n {
+            if want(i) {
+                if !seq.is_empty() {
+                    seq.push(',');
+                }
+                let j = i;
+                seq.push_str(&format!("{j}"));
+                k -= 1;
+                while k > 0 && i < n && want(i + 1) {
+                    i += 1;
+                    k -= 1;
+                }
+                if i != j {
+                    seq.push_str(&format!(":{i}"));
+                }
+                if seq.len() > IMAPTMPLEN_ORIG - 50 {
+                    break;
+                }
+            }
+            i += 1;
+        }
+        if seq.is_empty() {
+            return;
+        }
+        let mut f = FT_NEEDENV as c_long;
+        if flags & SE_NOHDRS as c_long != 0 {
+            f |= FT_NOHDRS as c_long;
+        }
+        if flags & SE_NEEDBODY as c_long != 0 {
+            f |= FT_NEEDBODY as c_long;
+        }
+        let (cmd, att) = fetch_spec(stream, f);
+        fetch_cmd_as(stream, cmd, seq.as_bytes(), &att);
+    }
+}
+
+/// The original's IMAPTMPLEN (its sequence buffer for the prefetch).
+const IMAPTMPLEN_ORIG: usize = 16 * MAILTMPLEN as usize;
 
 /// `imap_sort`: SORT on the server when it has it (else the generic sort).
 ///
@@ -4170,7 +4827,7 @@ pub unsafe extern "C" fn imap_sort(
                 p = (*p).next;
             }
             let keys = format!("({})", keys.join(" "));
-            let mut sp = Spgm { text: Vec::new() };
+            let mut sp = Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
             sp.pgm(spg, 0);
             let cs = c_bytes(charset).unwrap_or(b"US-ASCII").to_vec();
             let cmd = if flags & SE_UID as c_long != 0 {
@@ -4181,15 +4838,9 @@ pub unsafe extern "C" fn imap_sort(
             if let Some(l) = local(stream) {
                 l.sortdata.clear();
             }
-            let r = send(
-                stream,
-                cmd,
-                &[
-                    Arg::Atom(keys.as_bytes()),
-                    Arg::Atom(&cs),
-                    Arg::Atom(&sp.text),
-                ],
-            );
+            let mut args = vec![Arg::Atom(keys.as_bytes()), Arg::Atom(&cs)];
+            args.extend(sp.args());
+            let r = send(stream, cmd, &args);
             if !ok(stream, &r) {
                 log(&r.text, ERROR as c_long);
                 return null_mut();
@@ -4299,7 +4950,7 @@ unsafe fn thread_work(
     unsafe {
         {
             let t = c_bytes(type_).unwrap_or(b"").to_ascii_uppercase();
-            let mut sp = Spgm { text: Vec::new() };
+            let mut sp = Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
             sp.pgm(spg, 0);
             let cs = c_bytes(charset).unwrap_or(b"US-ASCII").to_vec();
             let cmd = if flags & SE_UID as c_long != 0 {
@@ -4311,11 +4962,9 @@ unsafe fn thread_work(
                 l.threaddata.clear();
                 l.got_thread = false;
             }
-            let r = send(
-                stream,
-                cmd,
-                &[Arg::Atom(&t), Arg::Atom(&cs), Arg::Atom(&sp.text)],
-            );
+            let mut args = vec![Arg::Atom(&t), Arg::Atom(&cs)];
+            args.extend(sp.args());
+            let r = send(stream, cmd, &args);
             if !ok(stream, &r) {
                 log(&r.text, ERROR as c_long);
                 return null_mut();
@@ -4600,6 +5249,9 @@ pub(super) unsafe fn fill_cap(stream: *mut MAILSTREAM) -> *mut IMAPCAP {
         }
         if l.no1176 {
             c.set_rfc1176(0);
+        }
+        if l.no2bis {
+            c.set_imap2bis(0);
         }
         if let (Some(p), Some(lg)) = (auth_bit(b"PLAIN", 0), auth_bit(b"LOGIN", 0)) {
             if c.auth() & p != 0 {

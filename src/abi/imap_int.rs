@@ -60,6 +60,15 @@ pub struct ReplyStore {
     lookahead: Box<c_long>,
 }
 
+impl ReplyStore {
+    /// The SEARCHSET an application hung on GET_FETCHLOOKAHEAD's word,
+    /// which is cleared (the next structure fetch uses it once, as the
+    /// original's `LOCAL->lookahead`).
+    pub(super) fn take_lookahead(&mut self) -> *mut SEARCHSET {
+        std::mem::replace(&mut *self.lookahead, 0) as *mut SEARCHSET
+    }
+}
+
 impl Drop for ReplyStore {
     fn drop(&mut self) {
         for n in self.namespace.iter_mut() {
@@ -955,9 +964,9 @@ unsafe fn send_args(
                 }
                 // SEARCHPROGRAM.
                 6 => {
-                    let mut sp = im::Spgm { text: Vec::new() };
+                    let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
                     sp.pgm(text as *mut SEARCHPGM, 0);
-                    texts.push((b'a', sp.text));
+                    texts.push((b'a', sp.inline()));
                 }
                 // NUMBER: the datum is the number itself.
                 1 => texts.push((b'a', (text as c_ulong).to_string().into_bytes())),
@@ -1043,6 +1052,9 @@ pub unsafe extern "C" fn imap_sout(
             }
             let n = (*s).offset_from(base).max(0) as usize;
             let mut line = std::slice::from_raw_parts(base as *const u8, n).to_vec();
+            if let Some(l) = local(stream) {
+                l.session.tr(&line, l.session.sensitive);
+            }
             line.extend_from_slice(b"\r\n");
             *s = base;
             let sent = local(stream).map(|l| l.session.send_raw(&line));
@@ -1064,6 +1076,9 @@ pub unsafe extern "C" fn imap_soutr(stream: *mut MAILSTREAM, string: *mut c_char
         // SAFETY: per the contract.
         unsafe {
             let Some(t) = c_bytes(string) else { return 0 };
+            if let Some(l) = local(stream) {
+                l.session.tr(t, false);
+            }
             let mut line = t.to_vec();
             line.extend_from_slice(b"\r\n");
             match local(stream).map(|l| l.session.send_raw(&line)) {
@@ -1319,21 +1334,8 @@ pub unsafe extern "C" fn imap_fetch(
             let Some(seq) = c_bytes(sequence).map(<[u8]>::to_vec) else {
                 return null_mut();
             };
-            let uid = flags & FT_UID as c_long != 0;
-            let env = flags & FT_NEEDENV as c_long != 0;
-            let mut att = b"(UID".to_vec();
-            if env {
-                att.extend_from_slice(b" ENVELOPE");
-                if flags & FT_NOHDRS as c_long == 0 {
-                    att.push(b' ');
-                    att.extend_from_slice(im::hdrs(im::extlevel(stream)).as_bytes());
-                }
-                if flags & FT_NEEDBODY as c_long != 0 {
-                    att.extend_from_slice(b" BODYSTRUCTURE");
-                }
-            }
-            att.extend_from_slice(b" INTERNALDATE RFC822.SIZE FLAGS)");
-            let cmd = if uid { "UID FETCH" } else { "FETCH" };
+            let (cmd, att) = im::fetch_spec(stream, flags);
+            let att = att.into_bytes();
             let r = im::send(stream, cmd, &[Arg::Atom(&seq), Arg::Atom(&att)]);
             reply_record(stream, &r) as *mut c_void
         }
@@ -1478,6 +1480,11 @@ pub unsafe extern "C" fn imap_response(
                 let d = std::slice::from_raw_parts(response as *const u8, size as usize);
                 crate::net::sasl::encode64(d).into_bytes()
             };
+            if let Some(l) = local(stream) {
+                // Only a response with data may be hidden, as the original.
+                let hide = l.session.sensitive && !response.is_null() && size > 0;
+                l.session.tr(&line, hide);
+            }
             line.extend_from_slice(b"\r\n");
             match local(stream).map(|l| l.session.send_raw(&line)) {
                 Some(Ok(())) => 1,
@@ -1865,9 +1872,9 @@ pub unsafe extern "C" fn imap_send_spgm(
     super::guard("imap_send_spgm", null_mut(), || {
         // SAFETY: per the contract.
         unsafe {
-            let mut sp = im::Spgm { text: Vec::new() };
+            let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
             sp.pgm(pgm, 0);
-            if put_buf(s, limit, &sp.text) {
+            if put_buf(s, limit, &sp.inline()) {
                 null_mut()
             } else {
                 too_long(stream, tag)
@@ -1893,7 +1900,7 @@ pub unsafe extern "C" fn imap_send_sset(
     super::guard("imap_send_sset", null_mut(), || {
         // SAFETY: per the contract.
         unsafe {
-            let mut sp = im::Spgm { text: Vec::new() };
+            let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
             let p = String::from_utf8_lossy(c_bytes(prefix).unwrap_or_default()).into_owned();
             sp.set("", set);
             let mut t = p.into_bytes();
@@ -1934,10 +1941,11 @@ pub unsafe extern "C" fn imap_send_slist(
                 } else {
                     std::slice::from_raw_parts(e.text.data, e.text.size as usize)
                 };
-                let mut sp = im::Spgm { text: Vec::new() };
+                let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
                 sp.string(d);
                 // Spgm puts a space before each string; the name ends in one.
-                t.extend_from_slice(sp.text.strip_prefix(b" ").unwrap_or(&sp.text));
+                let w = sp.inline();
+                t.extend_from_slice(w.strip_prefix(b" ").unwrap_or(&w));
                 p = e.next;
             }
             if put_buf(s, limit, &t) {
@@ -1970,9 +1978,10 @@ pub unsafe extern "C" fn imap_send_astring(
                 Some(t) if !t.data.is_null() => std::slice::from_raw_parts(t.data, t.size as usize),
                 _ => &[][..],
             };
-            let mut sp = im::Spgm { text: Vec::new() };
+            let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
             sp.string(d);
-            let t = sp.text.strip_prefix(b" ").unwrap_or(&sp.text).to_vec();
+            let w = sp.inline();
+            let t = w.strip_prefix(b" ").unwrap_or(&w).to_vec();
             if put_buf(s, limit, &t) {
                 null_mut()
             } else {
@@ -2047,10 +2056,14 @@ pub(super) unsafe fn authenticate_with(
         let mut line = tag.clone();
         line.extend_from_slice(b" AUTHENTICATE ");
         line.extend_from_slice(c_bytes((*at).name).unwrap_or_default());
+        l.session.tr(&line, false);
         line.extend_from_slice(b"\r\n");
         if l.session.send_raw(&line).is_err() {
             return AuthStep::Unsent;
         }
+        // The client's responses are hidden from the telemetry unless the
+        // authenticator is a secure one.
+        l.session.sensitive = (*at).flags & AU_SECURE == 0;
         let ok = client(
             Some(imap_challenge),
             Some(imap_response),
@@ -2060,6 +2073,9 @@ pub(super) unsafe fn authenticate_with(
             trial,
             usr,
         ) != 0;
+        if let Some(l) = local(stream) {
+            l.session.sensitive = false;
+        }
         let ctag = std::ffi::CString::new(tag.clone()).unwrap_or_default();
         let mut r = match local(stream) {
             Some(l) if !l.reply.c.tag.is_null() => &mut l.reply.c as *mut ParsedReply,
@@ -2078,7 +2094,10 @@ pub(super) unsafe fn authenticate_with(
                 if same(r) {
                     break;
                 }
-                if local(stream).is_none_or(|l| l.session.send_raw(b"*\r\n").is_err()) {
+                if local(stream).is_none_or(|l| {
+                    l.session.tr(b"*", false);
+                    l.session.send_raw(b"*\r\n").is_err()
+                }) {
                     r = fake(
                         stream,
                         ctag.as_ptr() as *mut c_char,

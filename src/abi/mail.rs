@@ -61,6 +61,44 @@ fn unavailable(what: &str) {
     super::report_unavailable(what);
 }
 
+/// A network driver's section data through the application's mailgets,
+/// as the original's string reader hands it over: `what` is the section,
+/// `first` the origin plus one for a partial (else 0). None without a
+/// mailgets; else what it returned (copied, its block freed).
+///
+/// # Safety
+/// `stream` live.
+pub(super) unsafe fn through_mailgets(
+    stream: *mut MAILSTREAM,
+    msgno: c_ulong,
+    what: &[u8],
+    first: c_ulong,
+    data: &[u8],
+) -> Option<Vec<u8>> {
+    let gets = mailgets()?;
+    let mut w: Vec<u8> = what.iter().copied().filter(|&c| c != 0).collect();
+    w.push(0);
+    let mut md = gets_data(stream, msgno, w.as_mut_ptr() as *mut c_char, first, 0);
+    let mut bs = zeroed_string();
+    // SAFETY: `data` outlives the call; the hook returns a block of
+    // `data.len()` bytes from fs_get (the cache would own it), or NULL.
+    unsafe {
+        init_mail_string(&mut bs, data.as_ptr() as *mut c_void, data.len() as c_ulong);
+        let mut t = gets(
+            Some(mail_read),
+            &mut bs as *mut STRING as *mut c_void,
+            data.len() as c_ulong,
+            &mut md,
+        );
+        if t.is_null() {
+            return Some(Vec::new());
+        }
+        let v = std::slice::from_raw_parts(t as *const u8, data.len()).to_vec();
+        fs_give(&mut t as *mut *mut c_char as *mut *mut c_void);
+        Some(v)
+    }
+}
+
 /// `INIT(bs, mail_string, data, size)`.
 ///
 /// # Safety

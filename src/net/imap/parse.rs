@@ -128,8 +128,9 @@ pub enum FetchItem {
     Envelope(Box<Envelope>),
     /// BODYSTRUCTURE, or BODY without a section.
     Structure(Box<Body>),
-    /// `BODY[section]<origin>`; RFC822 is section "", RFC822.HEADER is
-    /// "HEADER", RFC822.TEXT is "TEXT". `None` data is NIL.
+    /// `BODY[section]<origin>`; RFC822.HEADER is "HEADER", RFC822.TEXT is
+    /// "TEXT", RFC822 is "RFC822" (the whole message, as `BODY[]`, but
+    /// handed to a mailgets hook as `BODY[]` is not). `None` data is NIL.
     Section {
         section: Vec<u8>,
         origin: Option<u32>,
@@ -1004,7 +1005,7 @@ impl<'a> Cursor<'a> {
                     None => FetchItem::Envelope(Box::default()),
                 },
                 b"RFC822" | b"RFC822.HEADER" | b"RFC822.TEXT" => FetchItem::Section {
-                    section: name.get(7..).map_or(Vec::new(), |s| s.to_vec()),
+                    section: name.get(7..).map_or(b"RFC822".to_vec(), |s| s.to_vec()),
                     origin: None,
                     data: self.nstring()?,
                 },

@@ -164,6 +164,9 @@ pub enum Arg<'a> {
     QStr(&'a [u8]),
     /// `(q q ...)` of [`Arg::QStr`] strings.
     QList(&'a [Vec<u8>]),
+    /// Sent as is, without the space that goes before other arguments
+    /// (the rest of a text broken by a literal).
+    Raw(&'a [u8]),
 }
 
 /// An owned argument, for [`Session::command_more`].
@@ -188,7 +191,7 @@ pub enum More {
 }
 
 /// How an astring goes on the wire.
-enum Form {
+pub enum Form {
     Atom,
     Quoted,
     Literal,
@@ -198,7 +201,7 @@ enum Form {
 /// (NUL, CR, LF, `"`, `\`, 8-bit), quoted for the empty string, blanks,
 /// controls and atom specials (`*` and `%` too unless `wild`), else an
 /// atom.
-fn astring_form(s: &[u8], wild: bool) -> Form {
+pub fn astring_form(s: &[u8], wild: bool) -> Form {
     let mut quoted = s.is_empty();
     for &c in s {
         match c {
@@ -251,11 +254,24 @@ pub struct Session {
     tag: u32,
     pub limits: Limits,
     pub capabilities: Vec<Vec<u8>>,
+    /// Capabilities arrived (a CAPABILITY response or code) since the
+    /// caller last cleared this.
+    pub got_caps: bool,
     /// Set when the connection failed or the server said BYE.
     pub dead: bool,
     /// The line of the last tagged or continuation response read (for
     /// callers that want the server's words as sent).
     pub last_line: Vec<u8>,
+    /// Telemetry: while `debug` is set, every command line sent (split at
+    /// each literal, whose bytes are not shown) and every response line
+    /// read (without literal data) goes to `trace`, with whether it
+    /// carries secrets (`sensitive`, or a client's SASL response).
+    pub trace: Option<fn(&[u8], bool)>,
+    pub debug: bool,
+    pub sensitive: bool,
+    /// Where the command line being built starts its current telemetry
+    /// line (after the last literal).
+    seg: usize,
 }
 
 impl Session {
@@ -266,7 +282,21 @@ impl Session {
             limits: Limits::default(),
             last_line: Vec::new(),
             capabilities: Vec::new(),
+            got_caps: false,
             dead: false,
+            trace: None,
+            debug: false,
+            sensitive: false,
+            seg: 0,
+        }
+    }
+
+    /// One telemetry line (see [`Session::trace`]).
+    pub fn tr(&self, line: &[u8], sensitive: bool) {
+        if self.debug {
+            if let Some(f) = self.trace {
+                f(line, sensitive);
+            }
         }
     }
 
@@ -286,6 +316,7 @@ impl Session {
                 .getline(self.limits.line)
                 .map_err(|e| self.broke(e))?;
             total += line.len();
+            self.tr(&line, false);
             let lit = RawResponse::literal_size(&line);
             raw.lines.push(line);
             match lit {
@@ -335,6 +366,12 @@ impl Session {
                     if matches!(r, Response::Tagged(..) | Response::Continue(_)) {
                         self.last_line = raw.lines.first().cloned().unwrap_or_default();
                     }
+                    // A tagged answer's capabilities count whatever reads
+                    // it (LOGIN, AUTHENTICATE, ...).
+                    if let Response::Tagged(_, _, Some(Code::Capability(c)), _) = &r {
+                        self.capabilities = c.clone();
+                        self.got_caps = true;
+                    }
                     return Ok(r);
                 }
                 Err(e) => {
@@ -369,6 +406,7 @@ impl Session {
             Response::Untagged(Untagged::Cond(cond, code, text)) => {
                 if let Some(Code::Capability(c)) = &code {
                     self.capabilities = c.clone();
+                    self.got_caps = true;
                 }
                 if cond == Cond::Bye {
                     self.dead = true;
@@ -413,6 +451,7 @@ impl Session {
         let mut buf = tag.clone();
         buf.push(b' ');
         buf.extend_from_slice(name.as_bytes());
+        self.seg = 0;
         let plus = self.has(b"LITERAL+");
         for a in args {
             if let Some(d) = self.put_arg(&mut buf, *a, plus, &tag, env, items)? {
@@ -440,12 +479,14 @@ impl Session {
                     if let Some(d) = self.literal(&mut buf, b"", plus, &tag, env, items)? {
                         return Ok(d);
                     }
+                    self.tr(&buf[self.seg.min(buf.len())..], self.sensitive);
                     let _ = self.wire.send(&buf);
                     self.dead = true;
                     return Err(Broken(why));
                 }
             }
         }
+        self.tr(&buf[self.seg.min(buf.len())..], self.sensitive);
         buf.extend_from_slice(b"\r\n");
         self.wire.send(&buf).map_err(|e| self.broke(e))?;
         self.finish(&tag, env, items)
@@ -462,8 +503,13 @@ impl Session {
         env: &mut dyn ParseEnv,
         items: &mut Vec<Item>,
     ) -> Result<Option<Done>, Broken> {
+        if let Arg::Raw(s) = a {
+            buf.extend_from_slice(s);
+            return Ok(None);
+        }
         buf.push(b' ');
         let lit = match a {
+            Arg::Raw(_) => return Ok(None),
             Arg::Atom(s) => {
                 buf.extend_from_slice(s);
                 return Ok(None);
@@ -535,8 +581,10 @@ impl Session {
         items: &mut Vec<Item>,
     ) -> Result<Option<Done>, Broken> {
         buf.extend_from_slice(
-            format!("{{{}{}}}\r\n", lit.len(), if plus { "+" } else { "" }).as_bytes(),
+            format!("{{{}{}}}", lit.len(), if plus { "+" } else { "" }).as_bytes(),
         );
+        self.tr(&buf[self.seg.min(buf.len())..], self.sensitive);
+        buf.extend_from_slice(b"\r\n");
         if !plus {
             self.wire.send(buf).map_err(|e| self.broke(e))?;
             buf.clear();
@@ -559,14 +607,17 @@ impl Session {
             }
         }
         buf.extend_from_slice(lit);
+        self.seg = buf.len();
         Ok(None)
     }
 
     /// Remembers capabilities; true for BYE.
     fn note(&mut self, u: &Untagged) -> bool {
         match u {
-            Untagged::Capability(c) => self.capabilities = c.clone(),
-            Untagged::Cond(_, Some(Code::Capability(c)), _) => self.capabilities = c.clone(),
+            Untagged::Capability(c) | Untagged::Cond(_, Some(Code::Capability(c)), _) => {
+                self.capabilities = c.clone();
+                self.got_caps = true;
+            }
             Untagged::Cond(Cond::Bye, ..) => {
                 self.dead = true;
                 return true;
@@ -587,6 +638,7 @@ impl Session {
                 Response::Tagged(t, cond, code, text) if t == tag => {
                     if let Some(Code::Capability(c)) = &code {
                         self.capabilities = c.clone();
+                        self.got_caps = true;
                     }
                     return Ok(Done { cond, code, text });
                 }
@@ -644,11 +696,15 @@ impl Session {
         let mut line = tag.clone();
         line.extend_from_slice(b" AUTHENTICATE ");
         line.extend_from_slice(mech.as_bytes());
+        self.tr(&line, false);
         line.extend_from_slice(b"\r\n");
         self.wire.send(&line).map_err(|e| self.broke(e))?;
         loop {
             match self.read(env, items)? {
-                Response::Continue(_) => self.send_line(b"*")?,
+                Response::Continue(_) => {
+                    self.tr(b"*", false);
+                    self.send_line(b"*")?
+                }
                 Response::Tagged(t, cond, code, text) if t == tag => {
                     return Ok(Done { cond, code, text });
                 }
@@ -679,13 +735,19 @@ impl Session {
         let mut line = tag.clone();
         line.extend_from_slice(b" AUTHENTICATE ");
         line.extend_from_slice(client.mechanism().name().as_bytes());
+        // The command, then the initial response as its own telemetry
+        // line (as a response would be).
+        self.tr(&line, false);
         if self.has(b"SASL-IR") {
             if let Some(ir) = client.initial_response() {
                 line.push(b' ');
                 if ir.is_empty() {
                     line.push(b'=');
+                    self.tr(b"=", false);
                 } else {
-                    line.extend_from_slice(encode64(&ir).as_bytes());
+                    let e = encode64(&ir);
+                    self.tr(e.as_bytes(), self.sensitive);
+                    line.extend_from_slice(e.as_bytes());
                 }
             }
         }
@@ -699,6 +761,9 @@ impl Session {
                         // Cancel the exchange.
                         _ => b"*".to_vec(),
                     };
+                    // An empty or cancelling response is shown as it is.
+                    let hide = self.sensitive && !reply.is_empty() && reply != b"*";
+                    self.tr(&reply, hide);
                     self.send_line(&reply)?;
                 }
                 Response::Tagged(t, cond, code, text) if t == tag => {
@@ -849,6 +914,57 @@ mod tests {
             .unwrap();
         assert!(d.ok());
         assert_eq!(items.len(), 2);
+    }
+
+    static TRACE: std::sync::Mutex<Vec<(Vec<u8>, bool)>> = std::sync::Mutex::new(Vec::new());
+    fn keep(line: &[u8], sensitive: bool) {
+        TRACE.lock().unwrap().push((line.to_vec(), sensitive));
+    }
+
+    #[test]
+    fn telemetry_lines_and_raw_after_literal() {
+        // No LITERAL+: the literal waits for the go-ahead; the telemetry
+        // shows the command up to the literal, the server's lines, and
+        // the rest of the command (here nothing) after the literal.
+        let mut s = session(
+            b"* OK hi\r\n+ go ahead\r\n* SEARCH 2\r\nA0001 OK done\r\n* 1 FETCH (BODY[] {3}\r\nabc)\r\nA0002 OK done\r\n",
+        );
+        s.trace = Some(keep);
+        s.debug = true;
+        let mut env = Collect::default();
+        let mut items = Vec::new();
+        s.greeting(&mut env, &mut items).unwrap();
+        let args = [
+            Arg::Atom(b"CHARSET UTF-8 SUBJECT"),
+            Arg::Literal("h\u{e9}".as_bytes()),
+            Arg::Raw(b""),
+        ];
+        assert!(s
+            .command("SEARCH", &args, &mut env, &mut items)
+            .unwrap()
+            .ok());
+        s.sensitive = true;
+        assert!(s
+            .command("FETCH", &[Arg::Atom(b"1 BODY[]")], &mut env, &mut items)
+            .unwrap()
+            .ok());
+        let t = TRACE.lock().unwrap().clone();
+        let lines: Vec<(&[u8], bool)> = t.iter().map(|(l, x)| (&l[..], *x)).collect();
+        assert_eq!(
+            lines,
+            vec![
+                (&b"* OK hi"[..], false),
+                (b"A0001 SEARCH CHARSET UTF-8 SUBJECT {3}", false),
+                (b"+ go ahead", false),
+                (b"", false),
+                (b"* SEARCH 2", false),
+                (b"A0001 OK done", false),
+                (b"A0002 FETCH 1 BODY[]", true),
+                (b"* 1 FETCH (BODY[] {3}", false),
+                (b")", false),
+                (b"A0002 OK done", false),
+            ]
+        );
     }
 
     #[test]
