@@ -48,10 +48,14 @@ esac
 # in /tmp named after its device and inode when its directory is not
 # writable), the expunge journal of a mix directory.
 dir=${WBOX%/*}
+# (Only with the directory not writable can they be in /tmp: the stat
+# that names those is made for those trials alone.)
+TMPOF=""; TMPSUF=""
 case $FMT in
-    mix) BESIDE="$WBOX/.mixjournal"; TMPOF=$WBOX/.mixindex; TMPSUF=".mixjournal" ;;
-    mbx|tenex|mtx) BESIDE="$dir/.k.box.compacting $dir/.k.box.appending"; TMPOF=$WBOX; TMPSUF=".compacting .appending" ;;
-    *) BESIDE=""; TMPOF=""; TMPSUF="" ;;
+    mix) BESIDE="$WBOX/.mixjournal" ;;
+    mbx|tenex|mtx) BESIDE="$dir/.k.box.compacting $dir/.k.box.appending"
+        [ "$OP" = expunge-rodir ] && { TMPOF=$WBOX; TMPSUF=".compacting .appending"; } ;;
+    *) BESIDE="" ;;
 esac
 leftovers() {
     echo $BESIDE
@@ -61,17 +65,24 @@ leftovers() {
     local t; t=$(printf '/tmp/.%x.%x' $((0x$1)) "$2")
     for s in $TMPSUF; do echo "$t$s"; done
 }
-left() { local f; for f in $(leftovers); do [ -e "$f" ] && return 0; done; return 1; }
+left() {
+    local f
+    if [ -z "$TMPOF" ]; then
+        for f in $BESIDE; do [ -e "$f" ] && return 0; done; return 1
+    fi
+    for f in $(leftovers); do [ -e "$f" ] && return 0; done; return 1
+}
 reset() {
     [ "$OP" = expunge-rodir ] && chmod u+w "$dir"
-    [ -n "$BESIDE$TMPOF" ] && rm -f $(leftovers)
-    rm -rf "$WBOX" "$WSRC" "${wpre}k.renamed" "$out/repaired"
+    [ -n "$TMPOF" ] && rm -f $(leftovers)
+    rm -rf "$WBOX" "$WSRC" "${wpre}k.renamed" "$out/repaired" $BESIDE
     cp -a "${wpre}pristine.box" "$WBOX"
     [ "$OP" = copy ] && cp -a "${wpre}pristine.src" "$WSRC"
     [ "$OP" = expunge-rodir ] && chmod a-w "$dir"
     :
 }
 holder=""
+trap 'hold_stop' EXIT
 hold_start() {
     [ "$OP" = expunge-shared ] || return 0
     : > "$out/hold.out"
@@ -122,8 +133,12 @@ check() {
         fi
         if left; then echo "a journal or marker is still there after the repair: $(leftovers | tr '\n' ' ')"; return 1; fi
     fi
-    awk -v tolfile="$out/tolerated" -f "$W/compare.awk" "$out/before" "$out/after" > "$out/cmp"
-    rc=$?
+    if [ "$(< "$out/after")" = "$(< "$out/before")" ]; then
+        echo "lost 0 damaged 0 padded 0 (unchanged)" > "$out/cmp"; rc=0
+    else
+        awk -v tolfile="$out/tolerated" -f "$W/compare.awk" "$out/before" "$out/after" > "$out/cmp"
+        rc=$?
+    fi
     if [ "$OP" = copy ] && [ $rc = 0 ]; then
         O $NOLOSE sums "$NSRC" > "$out/after.src" 2>>"$out/log" || { echo "source unparseable by the original"; return 1; }
         awk -f "$W/compare.awk" "$out/before.src" "$out/after.src" > "$out/cmp.src" || { echo "source: $(cat "$out/cmp.src")"; return 1; }
@@ -182,7 +197,9 @@ while [ $t -lt "$TRIALS" ]; do
         open) open=$((open + 1)) ;; mid) mid=$((mid + 1)) ;; after) after=$((after + 1)) ;;
         finished) finished=$((finished + 1)) ;; *) noready=$((noready + 1)) ;;
     esac
-    if res=$(check); then
+    check > "$out/res"; crc=$?
+    res=$(< "$out/res")
+    if [ $crc = 0 ]; then
         pass=$((pass + 1))
         [ -e "$out/repaired" ] && repaired=$((repaired + 1))
     else

@@ -102,4 +102,26 @@ for fmt in $FORMATS; do
     done
 done
 echo "total $total_trials kill trials, $(( $(date +%s) - start ))s"
+
+# Concurrent delivery and a full disk, per format, by the no-lose suites
+# (c-tests/nolose/concurrent.sh and fulldisk.sh with CONC_FORMAT /
+# FULL_FORMAT): tmail and dmail on one library deliver while a session on
+# the other checkpoints and expunges, both ways; append, flag changes,
+# copy and expunge on a full tmpfs (as root only) keep every message.
+# Not for mh (its folders are named #mh/...) nor Maildir (the original
+# has no driver for it).
+CONC_FORMATS=${KILLFMT_CONC_FORMATS-mbx mix mx tenex mtx}
+for fmt in $CONC_FORMATS; do
+    for suite in concurrent fulldisk; do
+        t0=$(date +%s)
+        log=$(CONC_FORMAT=$fmt CONC_MESSAGES=${KILLFMT_CONC_MESSAGES:-100} \
+              FULL_FORMAT=$fmt FULL_MESSAGES=${KILLFMT_FULL_MESSAGES:-400} \
+              bash "$NL_HERE/$suite.sh" 2>&1)
+        c=$(echo "$log" | tail -n 1 | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p')
+        echo "$log" | grep -E '^(FAIL|SKIPPED)|messages lost' | sed "s/^/  $fmt $suite: /"
+        if [ -z "$c" ]; then fail "$fmt $suite: no count line"; continue; fi
+        CCT_PASS=$((CCT_PASS + ${c% *})); CCT_FAIL=$((CCT_FAIL + ${c#* }))
+        printf '%-5s %-10s %s passed, %s failed | %ds\n' "$fmt" "$suite" "${c% *}" "${c#* }" $(( $(date +%s) - t0 ))
+    done
+done
 finish
