@@ -10,17 +10,20 @@
 # Afterwards (read with the original): every message delivered with exit 0
 # and every earlier message is there exactly once, unless churn marked it
 # for expunge (then at most once); nothing is there twice.
+# CONC_FORMAT=mbx|mix|mx|tenex|mtx|mmdf: the mailbox in that format
+# (made by the original's mailutil from the seed), default unix.
 # OURS_LIB=original validates the suite.  Last line "N passed, M failed".
 set -u
 NL_HERE=$(cd "$(dirname "$0")" && pwd)
 . "$NL_HERE/lib.sh"
 N=${CONC_MESSAGES:-300}
+FORMAT=${CONC_FORMAT:-unix}
 command -v tmail >/dev/null && command -v dmail >/dev/null ||
     skip_suite "tmail/dmail (uw-mailutils) are not installed"
 nl_setup conc
 nl_cc churn "$NL_HERE/churn.c" -lc-client
 chmod a+rx "$W/churn"
-echo "concurrent delivery: library L = $LLABEL; $N deliveries a direction"
+echo "concurrent delivery: library L = $LLABEL; $N deliveries a direction; $FORMAT format"
 nl_generate 100 "$W/seed" seed
 chmod a+r "$W/seed"
 
@@ -60,7 +63,14 @@ chmod a+r "$W/deliver.sh"
 direction() {
     name=$1; dlib=$2; clib=$3
     box=$REL/$name
-    U sh -c "cp '$W/seed' '$box' && chmod 600 '$box'"
+    if [ "$FORMAT" = unix ]; then
+        U sh -c "cp '$W/seed' '$box' && chmod 600 '$box'"
+    else
+        U sh -c "cp '$W/seed' '$box.seed'"
+        UO mailutil copy "$box.seed" "#driver.$FORMAT/$box" > /dev/null 2>&1 ||
+            { fail "$name: the original cannot make a $FORMAT mailbox"; return; }
+        U rm -f "$box.seed"
+    fi
     UO "$W/nolose" touch "$box" 2>/dev/null      # the seeds are no longer new
     UO "$W/nolose" sums "$box" > "$W/$name.seed" 2>/dev/null
     t0=$(date +%s)

@@ -13,6 +13,8 @@
  *   nolose expunge BOX         delete messages 1, 11, 21, ..., then expunge
  *   nolose copy SRC DST        copy every message of SRC to DST
  *   nolose rename OLD NEW      rename the mailbox
+ *   nolose hold BOX            open read-only, print READY, stay open
+ *                              until killed (another session on BOX)
  *
  * Writers print "READY" once everything before the operation is done,
  * "DONE <microseconds>" when the operation returned, then close.  The exit
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "c-client.h"
 
 #define MM_OWN_LOG
@@ -222,6 +225,14 @@ static int rename_box (char *old,char *new)
   return ok ? 0 : 1;
 }
 
+static int hold (char *box)
+{
+  MAILSTREAM *s = open_box (box,OP_READONLY);
+  printf ("READY %lu\n",s->nmsgs); fflush (stdout);
+  for (;;) sleep (60);
+  return 0;
+}
+
 static int touch (char *box)
 {
   MAILSTREAM *s = open_box (box,NIL);
@@ -235,6 +246,7 @@ int main (int argc,char **argv)
 #include "linkage.c"
   if (argc == 3 && !strcmp (argv[1],"sums")) return sums (argv[2]);
   if (argc == 3 && !strcmp (argv[1],"touch")) return touch (argv[2]);
+  if (argc == 3 && !strcmp (argv[1],"hold")) return hold (argv[2]);
   if (argc == 4 && !strcmp (argv[1],"append")) return append (argv[2],argv[3]);
   if (argc == 3 && !strcmp (argv[1],"flags")) return flags (argv[2],flag_list);
   if (argc == 3 && !strcmp (argv[1],"keywords"))

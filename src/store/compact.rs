@@ -12,6 +12,12 @@
 //! session lock is named after it, and appenders of the original wait on
 //! that lock holding the file open).
 //!
+//! When the mailbox's directory is not writable (a spool directory), the
+//! journal and the append marker go to `/tmp`, named after the mailbox
+//! file's device and inode as its session lock is (`/tmp/.<dev>.<ino>`
+//! with `.compacting` or `.appending` after it); such a file counts only
+//! when it is a plain file of the process's user or the mailbox's owner.
+//!
 //! A session that opens the mailbox for writing and finds a journal
 //! finishes the work (`recover`): a complete journal is copied into place
 //! again (messages appended after the kill, past the old end, are kept
@@ -33,12 +39,14 @@ pub struct Move {
     pub len: u64,
 }
 
-const MAGIC: &[u8] = b"c-client mailbox compaction journal 1\n";
+const MAGIC: &[u8] = b"c-client mailbox compaction journal 2\n";
 /// The journal's header: the magic line, then the image's place, its
 /// length, the mailbox size before, the image's hash, and the mailbox
-/// file's device and inode (a journal never goes to another file of the
-/// same name), fixed width.
-const HEADER_LEN: u64 = MAGIC.len() as u64 + 20 + 1 + 20 + 1 + 20 + 1 + 16 + 1 + 20 + 1 + 20 + 1;
+/// file's device, inode and birth time (a journal never goes to another
+/// file of the same name, nor to a later file that reuses the inode),
+/// fixed width.
+const HEADER_LEN: u64 =
+    MAGIC.len() as u64 + 20 + 1 + 20 + 1 + 20 + 1 + 16 + 1 + 20 + 1 + 20 + 1 + 20 + 1;
 const CHUNK: usize = 1 << 16;
 
 fn os(p: &[u8]) -> &Path {
@@ -54,14 +62,104 @@ pub fn journal_path(path: &[u8]) -> Vec<u8> {
     [dir, b".", base, b".compacting"].concat()
 }
 
-/// Whether a journal is left for the mailbox at `path`.
-pub fn pending(path: &[u8]) -> bool {
-    fs::symlink_metadata(os(&journal_path(path))).is_ok()
+/// Identity of a mailbox file: device, inode, birth time (ns; 0 where the
+/// file system keeps none).
+pub(crate) type Id = (u64, u64, u64);
+
+/// `/tmp/.<dev>.<ino><suffix>`: where the journal (`.compacting`) or the
+/// append marker (`.appending`) of the file with identity `id` goes when
+/// none can be made beside the mailbox.
+pub fn tmp_path(id: Id, suffix: &str) -> Vec<u8> {
+    let mut p = crate::store::lock::session_lock_name(b"/tmp", id.0, id.1);
+    p.extend_from_slice(suffix.as_bytes());
+    p
 }
 
-/// The mailbox file at `path` was renamed to `to` (or deleted, None): its
-/// journal, if any, follows it.
-pub fn moved(path: &[u8], to: Option<&[u8]>) {
+fn meta_id(m: &fs::Metadata) -> Id {
+    use std::os::unix::fs::MetadataExt;
+    let born = m
+        .created()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    (m.dev(), m.ino(), born)
+}
+
+/// Whether a file in `/tmp` may be taken for a journal or marker of the
+/// mailbox owned by `owner`: a plain file with one name, of this
+/// process's user or of the mailbox's owner (anybody may make files in
+/// `/tmp`).
+fn trusted(m: &fs::Metadata, owner: u32) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    m.file_type().is_file()
+        && m.nlink() == 1
+        && (m.uid() == crate::os::user::effective_uid() || m.uid() == owner)
+}
+
+/// The `/tmp` file for the mailbox at `path` with `suffix`, when there is
+/// a trusted one.
+fn tmp_left(path: &[u8], suffix: &str) -> Option<Vec<u8>> {
+    tmp_left_for(&fs::metadata(os(path)).ok()?, suffix)
+}
+
+/// The same for the file whose metadata is `m`.
+pub(crate) fn tmp_left_for(m: &fs::Metadata, suffix: &str) -> Option<Vec<u8>> {
+    use std::os::unix::fs::MetadataExt;
+    let t = tmp_path(meta_id(m), suffix);
+    let tm = fs::symlink_metadata(os(&t)).ok()?;
+    trusted(&tm, m.uid()).then_some(t)
+}
+
+/// Makes a new file for a journal or marker: beside the mailbox (`beside`)
+/// or, when that cannot be made, in `/tmp` after the mailbox file's
+/// identity. The file and its path, or None.
+pub(crate) fn create_aside(beside: &[u8], id: Id, suffix: &str) -> Option<(File, Vec<u8>)> {
+    let make = |p: &[u8]| {
+        fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(NOFOLLOW)
+            .open(os(p))
+    };
+    if let Ok(f) = make(beside) {
+        return Some((f, beside.to_vec()));
+    }
+    let t = tmp_path(id, suffix);
+    if let Ok(m) = fs::symlink_metadata(os(&t)) {
+        // Left by a process of ours that died after its mailbox went (a
+        // live one would hold the mailbox's lock): ours to replace.
+        if trusted(&m, u32::MAX) {
+            let _ = fs::remove_file(os(&t));
+        }
+    }
+    make(&t).ok().map(|f| (f, t))
+}
+
+/// `O_NOFOLLOW`: a journal or marker is never reached through a link.
+pub(crate) const NOFOLLOW: i32 = 0o400000;
+
+/// Whether a journal is left for the mailbox at `path`.
+pub fn pending(path: &[u8]) -> bool {
+    fs::symlink_metadata(os(&journal_path(path))).is_ok() || tmp_left(path, ".compacting").is_some()
+}
+
+/// The mailbox file at `path` was renamed to `to` (or deleted, None; the
+/// caller still has it open as `file`): its journal and marker, if any,
+/// follow it (those in `/tmp` are named after the file, not its name, and
+/// go only with the file).
+pub fn moved(path: &[u8], to: Option<&[u8]>, file: Option<&File>) {
+    if to.is_none() {
+        if let Some(id) = file.and_then(|f| f.metadata().ok()).map(|m| meta_id(&m)) {
+            for suffix in [".compacting", ".appending"] {
+                let t = tmp_path(id, suffix);
+                if fs::symlink_metadata(os(&t)).is_ok_and(|m| trusted(&m, u32::MAX)) {
+                    let _ = fs::remove_file(os(&t));
+                }
+            }
+        }
+    }
     for which in 0..2 {
         let f = |p: &[u8]| {
             if which == 0 {
@@ -86,13 +184,13 @@ pub fn moved(path: &[u8], to: Option<&[u8]>) {
 }
 
 /// FNV-1a, 64 bits.
-struct Hash(u64);
+pub(crate) struct Hash(pub(crate) u64);
 
 impl Hash {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Hash(0xcbf2_9ce4_8422_2325)
     }
-    fn add(&mut self, data: &[u8]) {
+    pub(crate) fn add(&mut self, data: &[u8]) {
         for &b in data {
             self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
@@ -100,23 +198,21 @@ impl Hash {
     }
 }
 
-fn header(at: u64, len: u64, old_size: u64, hash: u64, id: (u64, u64)) -> Vec<u8> {
+fn header(at: u64, len: u64, old_size: u64, hash: u64, id: Id) -> Vec<u8> {
     let mut h = MAGIC.to_vec();
     h.extend_from_slice(
         format!(
-            "{at:020} {len:020} {old_size:020} {hash:016x} {:020} {:020}\n",
-            id.0, id.1
+            "{at:020} {len:020} {old_size:020} {hash:016x} {:020} {:020} {:020}\n",
+            id.0, id.1, id.2
         )
         .as_bytes(),
     );
     h
 }
 
-/// The device and inode of a file.
-fn file_id(f: &File) -> io::Result<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    let m = f.metadata()?;
-    Ok((m.dev(), m.ino()))
+/// The identity of an open file.
+pub(crate) fn file_id(f: &File) -> io::Result<Id> {
+    Ok(meta_id(&f.metadata()?))
 }
 
 /// A journal's header.
@@ -125,7 +221,7 @@ struct Header {
     len: u64,
     old_size: u64,
     hash: u64,
-    id: (u64, u64),
+    id: Id,
 }
 
 fn parse_header(h: &[u8]) -> Option<Header> {
@@ -138,6 +234,7 @@ fn parse_header(h: &[u8]) -> Option<Header> {
     let hash = u64::from_str_radix(it.next()?, 16).ok()?;
     let dev = it.next()?.parse().ok()?;
     let ino = it.next()?.parse().ok()?;
+    let born = it.next()?.parse().ok()?;
     if it.next().is_some() {
         return None;
     }
@@ -146,11 +243,11 @@ fn parse_header(h: &[u8]) -> Option<Header> {
         len,
         old_size,
         hash,
-        id: (dev, ino),
+        id: (dev, ino, born),
     })
 }
 
-fn sync_dir_of(path: &[u8]) {
+pub(crate) fn sync_dir_of(path: &[u8]) {
     let dir = match path.iter().rposition(|&c| c == b'/') {
         Some(0) => &b"/"[..],
         Some(i) => &path[..i],
@@ -189,16 +286,9 @@ pub fn compact(file: &File, path: &[u8], moves: &[Move], new_size: u64) -> io::R
     let at = first.to;
     let len = new_size.saturating_sub(at);
     let old_size = file.metadata()?.len();
-    let jpath = journal_path(path);
-    let journal = match fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(os(&jpath))
-    {
-        Ok(j) => j,
-        Err(_) => return Ok(false),
+    let id = file_id(file)?;
+    let Some((journal, jpath)) = create_aside(&journal_path(path), id, ".compacting") else {
+        return Ok(false);
     };
     let written = (|| -> io::Result<()> {
         let mut hash = Hash::new();
@@ -218,7 +308,7 @@ pub fn compact(file: &File, path: &[u8], moves: &[Move], new_size: u64) -> io::R
         if out - HEADER_LEN != len {
             return Err(io::Error::from(io::ErrorKind::InvalidInput));
         }
-        journal.write_all_at(&header(at, len, old_size, hash.0, file_id(file)?), 0)?;
+        journal.write_all_at(&header(at, len, old_size, hash.0, id), 0)?;
         journal.sync_all()
     })();
     if written.is_err() {
@@ -227,7 +317,7 @@ pub fn compact(file: &File, path: &[u8], moves: &[Move], new_size: u64) -> io::R
         // Nothing in the mailbox was touched.
         return Ok(false);
     }
-    sync_dir_of(path);
+    sync_dir_of(&jpath);
     put_image(file, &journal, at, len)?;
     file.set_len(new_size)?;
     fs::remove_file(os(&jpath))?;
@@ -256,10 +346,17 @@ pub fn in_place(file: &File, moves: &[Move], new_size: u64, ev: &mut dyn Events)
 /// mailbox file `file` at `path` (the caller holds the mailbox's session
 /// lock and is alone on the file). True when the mailbox was changed.
 pub fn recover(file: &File, path: &[u8]) -> io::Result<bool> {
-    let jpath = journal_path(path);
+    let mut jpath = journal_path(path);
+    if fs::symlink_metadata(os(&jpath)).is_err() {
+        match tmp_left(path, ".compacting") {
+            Some(t) => jpath = t,
+            None => return Ok(false),
+        }
+    }
     let journal = match fs::OpenOptions::new()
         .read(true)
         .write(true)
+        .custom_flags(NOFOLLOW)
         .open(os(&jpath))
     {
         Ok(j) => j,
@@ -328,6 +425,7 @@ pub fn recover(file: &File, path: &[u8]) -> io::Result<bool> {
             .write(true)
             .create_new(true)
             .mode(0o600)
+            .custom_flags(NOFOLLOW)
             .open(os(&npath))?;
         let mut sum = Hash::new();
         let mut out = HEADER_LEN;
@@ -349,7 +447,7 @@ pub fn recover(file: &File, path: &[u8]) -> io::Result<bool> {
         nj.write_all_at(&header(at, nlen, size, sum.0, id), 0)?;
         nj.sync_all()?;
         fs::rename(os(&npath), os(&jpath))?;
-        sync_dir_of(path);
+        sync_dir_of(&jpath);
         (nj, nlen)
     } else {
         (journal, len)
@@ -372,7 +470,7 @@ pub fn marker_path(path: &[u8]) -> Vec<u8> {
 /// Whether an append marker is left for the mailbox at `path` (an
 /// appender died before it finished).
 pub fn append_pending(path: &[u8]) -> bool {
-    fs::symlink_metadata(os(&marker_path(path))).is_ok()
+    fs::symlink_metadata(os(&marker_path(path))).is_ok() || tmp_left(path, ".appending").is_some()
 }
 
 /// An append under way: the marker file beside the mailbox that says
@@ -387,15 +485,10 @@ pub struct AppendMark(Vec<u8>);
 /// append goes on without it, as the original's.
 pub fn begin_append(file: &File, path: &[u8]) -> Option<AppendMark> {
     let size = file.metadata().ok()?.len();
-    let (dev, ino) = file_id(file).ok()?;
-    let m = marker_path(path);
-    let _ = fs::remove_file(os(&m));
-    let f = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(os(&m))
-        .ok()?;
+    let id = file_id(file).ok()?;
+    let (dev, ino, _) = id;
+    let _ = fs::remove_file(os(&marker_path(path)));
+    let (f, m) = create_aside(&marker_path(path), id, ".appending")?;
     if f.write_all_at(format!("{dev} {ino} {size}\n").as_bytes(), 0)
         .is_err()
     {
@@ -426,7 +519,13 @@ pub fn repair_append(
     peek: usize,
     record_len: impl Fn(&[u8]) -> Option<u64>,
 ) -> io::Result<Option<u64>> {
-    let m = marker_path(path);
+    let mut m = marker_path(path);
+    if fs::symlink_metadata(os(&m)).is_err() {
+        match tmp_left(path, ".appending") {
+            Some(t) => m = t,
+            None => return Ok(None),
+        }
+    }
     let text = match fs::read(os(&m)) {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -438,7 +537,7 @@ pub fn repair_append(
         .filter_map(|w| w.parse().ok())
         .collect();
     let size = file.metadata()?.len();
-    let (dev, ino) = file_id(file)?;
+    let (dev, ino, _) = file_id(file)?;
     let old = match fields[..] {
         [d, i, old] if (d, i) == (dev, ino) && old <= size => old,
         _ => {
@@ -618,11 +717,40 @@ mod tests {
         // Marked at 11: the unfinished record there goes.
         let m = begin_append(&f, &p).unwrap();
         std::mem::forget(m);
-        let (dev, ino) = file_id(&f).unwrap();
+        let (dev, ino, _) = file_id(&f).unwrap();
         fs::write(os(&marker_path(&p)), format!("{dev} {ino} 11\n")).unwrap();
         assert_eq!(repair_append(&f, &p, 64, len).unwrap(), Some(11));
         assert_eq!(fs::read(os(&p)).unwrap(), b"R,2\nabR,1\nc");
         assert!(!append_pending(&p));
+    }
+
+    #[test]
+    fn journals_in_tmp_when_the_directory_is_not_writable() {
+        let p = scratch("rodir");
+        let f = mailbox(&p, b"HHHHaaXXXbbbYcc");
+        let id = file_id(&f).unwrap();
+        // A journal as compact writes it when the directory refuses one,
+        // then a torn in-place copy: found in /tmp and finished.
+        let image = b"bbbcc";
+        let mut h = Hash::new();
+        h.add(image);
+        let mut j = header(6, 5, 15, h.0, id);
+        j.extend_from_slice(image);
+        let t = tmp_path(id, ".compacting");
+        let _ = fs::remove_file(os(&t));
+        fs::write(os(&t), &j).unwrap();
+        f.write_all_at(b"bb", 6).unwrap();
+        assert!(pending(&p));
+        assert!(recover(&f, &p).unwrap());
+        assert_eq!(fs::read(os(&p)).unwrap(), b"HHHHaabbbcc");
+        assert!(!pending(&p));
+        // A journal for an earlier file with the same inode is not taken.
+        let mut j = header(6, 5, 15, h.0, (id.0, id.1, id.2 ^ 1));
+        j.extend_from_slice(image);
+        fs::write(os(&t), &j).unwrap();
+        assert!(!recover(&f, &p).unwrap());
+        assert_eq!(fs::read(os(&p)).unwrap(), b"HHHHaabbbcc");
+        assert!(!pending(&p));
     }
 
     #[test]

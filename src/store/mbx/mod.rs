@@ -369,7 +369,7 @@ impl MbxDriver {
             ok = false;
         }
         if ok {
-            compact::moved(&file, new.map(|_| &target[..]));
+            compact::moved(&file, new.map(|_| &target[..]), Some(&f));
         }
         flock(&f, sys::LOCK_UN);
         ld.unlock_shared();

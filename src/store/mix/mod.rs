@@ -11,6 +11,7 @@
 //! when the file does, so a session rereads only what changed.
 
 pub mod format;
+mod index_journal;
 pub mod sortcache;
 
 use crate::env::params::{number, Owner};
@@ -732,6 +733,9 @@ impl MixMailbox {
             ev.log(b"Error opening mix index file", Level::Error);
             return None;
         };
+        if iflags {
+            self.recover_index(&index, ev);
+        }
         let changed = self.read_meta(ev)?;
         let Ok(idata) = read_all(&index) else {
             ev.log(b"Error opening mix index file", Level::Error);
@@ -1258,11 +1262,7 @@ impl MixMailbox {
                         }
                     }
                     if !written && (nexp > 0 || reclaimed > 0) {
-                        self.indexseq = modseq(self.indexseq);
-                        if self.index_update(&locked.index, false, ev) {
-                            self.statusseq = modseq(self.statusseq);
-                            ok = self.status_update(&locked.status, false, ev);
-                        }
+                        ok = self.shared_update(&locked, ev);
                     }
                 }
             }
@@ -1285,6 +1285,61 @@ impl MixMailbox {
             ev.log(t, Level::Info);
         }
         Ok(nexp)
+    }
+
+    /// The index and status rewrite of an expunge while other sessions
+    /// have the mailbox open: in place, as the original (they, or an
+    /// appender of the original waiting for the index lock, hold the files
+    /// open, so no new file may be renamed over them), but so that a kill
+    /// loses nothing. The new index goes first to a journal
+    /// (`index_journal`), synced; then the index is rewritten with its
+    /// first byte spoiled until everything else is in place, so that a
+    /// reader (of either library) refuses the half-written file instead
+    /// of taking it for a list of messages; the next session that locks
+    /// the index for writing finds the journal and writes it again
+    /// (`recover_index`). The status file keeps the original's in-place
+    /// rewrite: its records are matched to messages by UID, so a
+    /// half-written one only repeats records. Without a journal (no place
+    /// to make one) it is the original's in-place rewrite.
+    fn shared_update(&mut self, locked: &Locked, ev: &mut dyn Events) -> bool {
+        self.indexseq = modseq(self.indexseq);
+        let text = self.index_text();
+        let journal = index_journal::begin(&self.dir, &locked.index, &text);
+        let ok = match &journal {
+            Some(_) => {
+                let r = index_journal::write_spoiled(&locked.index, &text);
+                if let Err(e) = &r {
+                    let t = cat(&[b"Error updating mix index file: ", cut(&error_text(e), 80)]);
+                    ev.log(&t, Level::Error);
+                }
+                r.is_ok()
+            }
+            None => self.index_update(&locked.index, false, ev),
+        };
+        if !ok {
+            // A journal stays for `recover_index` when the index may be
+            // half written.
+            return false;
+        }
+        self.statusseq = modseq(self.statusseq);
+        let ok = self.status_update(&locked.status, false, ev);
+        if let Some(j) = journal {
+            j.done();
+        }
+        ok
+    }
+
+    /// Finishes an index rewrite a killed session left half done
+    /// (`shared_update`); the caller holds the index locked exclusively,
+    /// so the journal's writer is gone.
+    fn recover_index(&self, index: &File, ev: &mut dyn Events) {
+        if let Err(e) = index_journal::recover(&self.dir, index) {
+            let t = cat(&[
+                b"Unable to finish interrupted mix index update: ",
+                cut(&error_text(&e), 80),
+            ]);
+            ev.log(&t, Level::Error);
+        }
     }
 
     /// The burp part of `mix_expunge`, with the session alone on the
@@ -1461,7 +1516,38 @@ impl MixMailbox {
     /// names them: a second name (hard link) for the copy, the index
     /// replaced again to use it, then the copy's own name removed. A kill
     /// in between leaves two names for one file, the index naming either.
+    ///
+    /// While a file has two names, the metadata's new-message file is
+    /// neither of them: the original's burp cuts an emptied new-message
+    /// file to nothing (where it unlinks any other emptied file), and the
+    /// name the index does not use looks emptied to it, so a kill there
+    /// followed by an expunge of the original would empty the copy.
     fn rename_back(&mut self, renames: &[(u64, Vec<u8>, u64, Vec<u8>)], ev: &mut dyn Events) {
+        let newmsg = self.newmsg;
+        let moved_newmsg = renames.iter().any(|r| r.2 == newmsg);
+        if moved_newmsg {
+            let mut spare = renames.iter().map(|r| r.0).max().unwrap_or(0).max(newmsg) + 1;
+            if spare == self.last {
+                spare += 1;
+            }
+            self.newmsg = spare;
+            if !self.meta_update() {
+                self.newmsg = newmsg;
+                return;
+            }
+        }
+        self.rename_back_linked(renames, ev);
+        if moved_newmsg {
+            self.newmsg = newmsg;
+            let _ = self.meta_update();
+        }
+    }
+
+    fn rename_back_linked(
+        &mut self,
+        renames: &[(u64, Vec<u8>, u64, Vec<u8>)],
+        ev: &mut dyn Events,
+    ) {
         let mut linked = Vec::new();
         for (to, newpath, number, path) in renames {
             if fs::hard_link(os(newpath), os(path)).is_ok() {

@@ -304,7 +304,7 @@ impl FlagWordDriver {
             }
         }
         if ok {
-            compact::moved(&file, new.map(|_| &target[..]));
+            compact::moved(&file, new.map(|_| &target[..]), Some(&f));
         }
         flock(&f, sys::LOCK_UN);
         drop(f);
