@@ -79,8 +79,9 @@ impl LockOptions {
 /// the usual places that exists (the original settles this the same way).
 pub fn lock_program() -> Option<Vec<u8>> {
     let exists = |p: &str| Path::new(p).exists();
-    if !config::LOCKPGM.is_empty() {
-        return exists(config::LOCKPGM).then(|| config::LOCKPGM.as_bytes().to_vec());
+    let configured = config::lockpgm();
+    if !configured.is_empty() {
+        return exists(configured).then(|| configured.as_bytes().to_vec());
     }
     config::LOCKPGM_CANDIDATES
         .iter()
@@ -195,7 +196,7 @@ fn create_new(name: &[u8], mode: u32) -> io::Result<File> {
 }
 
 /// Creates `name` only if it does not exist (`crexcl`). With
-/// `NFS_SAFE_CREATE` a uniquely named "hitching post" is made and linked
+/// `config::nfs_safe_create()` a uniquely named "hitching post" is made and linked
 /// to `name`, success read from its link count (O_EXCL is not atomic over
 /// old NFS); where links are refused (FAT) it falls back to O_EXCL.
 pub fn create_exclusive(name: &[u8]) -> Create {
@@ -206,7 +207,7 @@ pub fn create_exclusive(name: &[u8]) -> Create {
             Create::Failed(e)
         }
     };
-    if !config::NFS_SAFE_CREATE {
+    if !config::nfs_safe_create() {
         return match create_new(name, SHARED_LOCK_MODE) {
             Ok(_) => Create::Created,
             Err(e) => busy_or_failed(e),
