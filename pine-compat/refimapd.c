@@ -258,8 +258,22 @@ static int is_string (int i) { return i < ntok && tok[i].kind != T_LPAREN && tok
 
 /* ---- responses ---- */
 
+/* Warnings of the library (mm_log WARN), held until the command's tagged
+ * response and sent before it as untagged NO, as imapd sends them. */
+#define MAXWARN 8
+static char warned[MAXWARN][256];
+static int nwarned = 0;
+
+static void warnings (void)
+{
+  int i;
+  for (i = 0; i < nwarned; i++) { out ("* NO "); out (warned[i]); out ("\015\012"); }
+  nwarned = 0;
+}
+
 static void tagged (char *status,char *text)
 {
+  warnings ();
   out (tag); out (" "); out (status); out (" "); out (text); out ("\015\012");
 }
 
@@ -464,6 +478,7 @@ static void do_select (int readonly)
   s = mail_open (NIL,tok[2].s,readonly ? OP_READONLY : NIL);
   if (!s) {
     stream = NIL;
+    warnings ();
     out (tag); out (" NO "); out (lasterr[0] ? lasterr : "Can't open mailbox"); out ("\015\012");
     return;
   }
@@ -690,7 +705,7 @@ static void do_append (void)
   INIT (&msg,mail_string,(void *) tok[k].s,tok[k].len);
   lasterr[0] = '\0';
   if (mail_append_full (stream,mbx,flags,date,&msg)) tagged ("OK","APPEND completed");
-  else { out (tag); out (" NO "); out (lasterr[0] ? lasterr : "APPEND failed"); out ("\015\012"); }
+  else { warnings (); out (tag); out (" NO "); out (lasterr[0] ? lasterr : "APPEND failed"); out ("\015\012"); }
 }
 
 static void dispatch (void)
@@ -831,6 +846,13 @@ void mm_lsub (MAILSTREAM *s,int d,char *n,long a) { (void) s; (void) d; (void) n
 void mm_status (MAILSTREAM *s,char *m,MAILSTATUS *st) { (void) s; (void) m; (void) st; }
 void mm_log (char *string,long errflg)
 {
+				/* imapd ignores this one too */
+  if (errflg == WARN && strcmp (string,"Mailbox is empty") && nwarned < MAXWARN) {
+    size_t n = strcspn (string,"\015\012");
+    if (n > sizeof (warned[0]) - 1) n = sizeof (warned[0]) - 1;
+    memcpy (warned[nwarned],string,n);
+    warned[nwarned++][n] = '\0';
+  }
   if (errflg == ERROR || errflg == WARN) {
     strncpy (lasterr,string,sizeof (lasterr) - 1);
     lasterr[sizeof (lasterr) - 1] = '\0';

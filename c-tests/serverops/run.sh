@@ -14,6 +14,8 @@
 #   127.0.0.1) on our library, plain and implicit TLS 1.3, IMAP and POP3,
 #   before and after a login: the goodbye arrives and the server closes
 #   the connection; every session exits 0.
+# - The FAQ's spool protection message: a session whose user cannot make
+#   a lock file in the spool (mode 755), both libraries.
 # - AUTH EXTERNAL on refpop3d started as the test user (ipop3d's
 #   preauthenticated case), on both libraries.
 # - A c-client program (client.c) on our library and on the original as
@@ -108,10 +110,12 @@ logged() {
     rm -f "$W/$name.sock" "$W/$name.raw"
     python3 "$SRV/logd.py" "$W/$name.sock" "$W/$name.raw" >"$W/$name.logd" 2>&1 &
     local lp=$! i
-    for i in $(seq 1 100); do grep -q '^ready' "$W/$name.logd" && break; sleep 0.1; done
+    for i in $(seq 1 100); do grep -q '^ready' "$W/$name.logd" 2>/dev/null && break; sleep 0.1; done
     # Each run its own copy of the spool: a session sharing the mailbox
     # with another would be told to give it up (the kiss of death).
     rm -rf "$W/spool-$name" && cp -a "$W/spool" "$W/spool-$name"
+    # the FAQ's spool protection case: a spool directory not 1777
+    case $name in vuln-*) chmod 755 "$W/spool-$name" ;; esac
     { [ $# -gt 0 ] && printf '%s\r\n' "$@"; sleep "$quiet"; } |
         LD_LIBRARY_PATH=$ld REFSRV_TIMEOUT=2 REFSRV_LOGINTIMEOUT=2 TZ=UTC timeout 60 \
             unshare -m sh -c "mount --bind \"\$1\" /var/mail || exit 125; shift; exec sh \"\$@\"" sh \
@@ -128,6 +132,8 @@ for lib in orig ours; do
     logged imap-in-$lib $lib 6 "$W/refimapd" "a LOGIN opsuser $OPASS" "b SELECT INBOX" &
     logged pop-pre-$lib $lib 6 "$W/refpop3d" "CAPA" &
     logged pop-in-$lib $lib 6 "$W/refpop3d" "USER opsuser" "PASS $OPASS" "STAT" &
+    logged vuln-$lib $lib 0 "$W/refimapd" "a LOGIN opsuser $OPASS" "b SELECT INBOX" \
+        "c STORE 1 +FLAGS (\\Flagged)" "d EXPUNGE" "e LOGOUT" &
 done
 wait
 # same NAME WHAT EXPECTED-GOODBYE EXPECTED-SYSLOG
@@ -152,6 +158,16 @@ same pop-pre "refpop3d silent before a login" "-ERR Autologout; idle for too lon
     "Autologout user=??? host=UNKNOWN"
 same pop-in "refpop3d silent after USER/PASS and STAT" "-ERR Autologout; idle for too long" \
     "Autologout user=opsuser host=UNKNOWN"
+# The FAQ's "Mailbox vulnerable - directory ... must have 1777 protection":
+# the user cannot make the lock file in a spool directory of mode 755.
+if cmp -s "$W/vuln-orig.out" "$W/vuln-ours.out" && cmp -s "$W/vuln-orig.log" "$W/vuln-ours.log" &&
+    grep -q '^\* NO Mailbox vulnerable - directory /var/mail must have 1777 protection' "$W/vuln-ours.out" &&
+    grep -q '^e OK' "$W/vuln-ours.out"; then
+    ok "spool directory not 1777: the original's warning ($(grep -c 'Mailbox vulnerable' "$W/vuln-ours.out") times) and transcript"
+else
+    fail "spool protection warning differs from the original's or is missing"
+    diff "$W/vuln-orig.out" "$W/vuln-ours.out" | head -8
+fi
 out=
 for lib in orig ours; do
     # a copy the test user may read (the original refuses local mailboxes

@@ -330,6 +330,34 @@ pub fn dot_lock(mailbox: &[u8], ev: &mut dyn Events) -> Option<DotLock> {
     dot_lock_with(mailbox, None, &LockOptions::current(), ev).ok()
 }
 
+/// The dot-lock and the open mailbox file in the original's order
+/// (`unix_lock`): a quiet dot-lock first; failing that, the file opened
+/// and the dot-lock tried again with it, when the `mlock` helper may make
+/// it and a protection failure is reported ("Mailbox vulnerable -
+/// directory ... must have 1777 protection", the FAQ's message); after a
+/// lock made that way the file is opened afresh.
+pub fn dot_lock_open(
+    mailbox: &[u8],
+    open: impl Fn() -> io::Result<File>,
+    ev: &mut dyn Events,
+) -> (Option<DotLock>, io::Result<File>) {
+    if let Some(dot) = dot_lock(mailbox, ev) {
+        return (Some(dot), open());
+    }
+    let first = open();
+    let fd = match &first {
+        Ok(f) => f.as_raw_fd(),
+        Err(_) => return (None, first),
+    };
+    match dot_lock_with(mailbox, Some(fd), &LockOptions::current(), ev) {
+        Ok(dot) => {
+            drop(first);
+            (Some(dot), open())
+        }
+        Err(_) => (None, first),
+    }
+}
+
 /// `dotlock_lock`: the dot-lock of `mailbox`. `open_fd` is the mailbox
 /// open by the caller, or None for the quiet first attempt; only with it
 /// are failures reported and `mlock` tried.
