@@ -337,10 +337,10 @@ if cc -w -I"$CCT_ORIG_INC" -o "$W/refimapd" "$CCT_ROOT/pine-compat/refimapd.c" "
         ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
         session "$W/s-anon.$lib" anon "$ld" "a LOGIN anonymous guest@example.org" "b SELECT INBOX" \
             "c SELECT box" "d SELECT ~/box" "e SELECT #ftp/box" "f SELECT #public/box" \
-            "g SELECT #shared/box" "h SELECT /etc/passwd" "i LOGOUT"
+            "g SELECT #shared/box" "h SELECT /etc/passwd" "j SELECT #news.misc.test" "i LOGOUT"
     done
     if grep -q '^a OK' "$W/s-anon.ours" && cmp -s "$W/s-anon.orig" "$W/s-anon.ours"; then
-        ok "anonymous session: the same mailboxes refused as by the original ($(grep -c '^[b-h] NO' "$W/s-anon.ours") of 7)"
+        ok "anonymous session: the same mailboxes refused as by the original ($(grep -c '^[b-hj] NO' "$W/s-anon.ours") of 8)"
     else
         fail "anonymous session differs"; diff "$W/s-anon.orig" "$W/s-anon.ours" | head
     fi
