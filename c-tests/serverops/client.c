@@ -3,7 +3,8 @@
  * OPS_PASS through mm_login), prints the message count and the first
  * message's subject and, when it may write, flags message 1 and reads the
  * flag back. Built against the original headers and run on either
- * library; the output must not depend on which. */
+ * library; the output must not depend on which. With --localhost it
+ * prints mylocalhost () instead (the FAQ's fully qualified host name). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,10 @@ int main (int argc,char *argv[])
 {
   int i;
 #include "linkage.c"
+  if (argc > 1 && !strcmp (argv[1],"--localhost")) {
+    printf ("%s\n",mylocalhost ());
+    return 0;
+  }
   mail_parameters (NIL,SET_MAXLOGINTRIALS,(void *) 1);
   for (i = 1; i < argc; i++) {
     MAILSTREAM *s = mail_open (NIL,argv[i],NIL);

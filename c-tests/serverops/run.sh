@@ -20,6 +20,8 @@
 #   preauthenticated case), on both libraries.
 # - A c-client program (client.c) on our library and on the original as
 #   the client of the servers, IMAP and POP3, plain and TLS.
+# - The fully qualified host name (mylocalhost) against the /etc/hosts
+#   order, both libraries.
 # - Implicit TLS without a certificate: no byte to the client, exit status
 #   1, the original's LOG_ALERT line; a client that sends half a TLS
 #   ClientHello and goes away: exit status 1, no output, the original's
@@ -257,6 +259,35 @@ PY
     else
         fail "client gone mid-handshake: status $(st hs-orig)/$(st hs-ours)"
         diff "$W/hs-orig.log" "$W/hs-ours.log" | head
+    fi
+fi
+
+# ---- the fully qualified host name (mylocalhost) ----
+# The FAQ: the local host name is the resolver's canonical name of
+# gethostname (), so the order of names on its /etc/hosts line decides. In
+# a private UTS and mount namespace (host name "srvops") with each order,
+# both libraries.
+if cc -w -I"$CCT_ORIG_INC" -o "$W/client" "$HERE/client.c" "$CCT_ORIG_SO" 2>"$W/cc-client.log"; then
+    for order in fqdn-first short-first; do
+        cp -a "$W/etc" "$W/etc-$order"
+        sed -i '/srvops/d' "$W/etc-$order/hosts"
+        if [ $order = fqdn-first ]; then
+            echo "127.0.1.1 srvops.example.org srvops" >>"$W/etc-$order/hosts"
+        else
+            echo "127.0.1.1 srvops srvops.example.org" >>"$W/etc-$order/hosts"
+        fi
+        for lib in orig ours; do
+            ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
+            LD_LIBRARY_PATH=$ld timeout 30 unshare -mu sh -c 'hostname srvops && mount --bind "$1" /etc && exec "$2" --localhost' \
+                sh "$W/etc-$order" "$W/client" >"$W/fqdn-$order.$lib" 2>&1
+        done
+    done
+    if [ "$(cat "$W/fqdn-fqdn-first.ours")" = srvops.example.org ] && [ "$(cat "$W/fqdn-short-first.ours")" = srvops ] &&
+        cmp -s "$W/fqdn-fqdn-first.orig" "$W/fqdn-fqdn-first.ours" &&
+        cmp -s "$W/fqdn-short-first.orig" "$W/fqdn-short-first.ours"; then
+        ok "mylocalhost follows the /etc/hosts order as the original's (srvops.example.org, then srvops)"
+    else
+        fail "mylocalhost: ours $(cat "$W/fqdn-fqdn-first.ours")/$(cat "$W/fqdn-short-first.ours"), original $(cat "$W/fqdn-fqdn-first.orig")/$(cat "$W/fqdn-short-first.orig")"
     fi
 fi
 
