@@ -78,6 +78,11 @@ def main():
     idle("pop3, plain, silent after USER/PASS", pop, False, plogin, pbye)
     idle("pop3, implicit TLS 1.3, silent before a login", pops, True, [], pbye)
     idle("pop3, implicit TLS 1.3, silent after USER/PASS", pops, True, plogin, pbye)
+    # A SASL exchange the client never finishes: silent after the first
+    # challenge.
+    idle("imap, silent inside AUTHENTICATE LOGIN", imap, False,
+         [(b"a AUTHENTICATE LOGIN\r\n", b"+")], ibye)
+    idle("pop3, silent inside AUTH LOGIN", pop, False, [(b"AUTH LOGIN\r\n", b"+")], pbye)
 
 
 if __name__ == "__main__":

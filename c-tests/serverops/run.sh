@@ -378,7 +378,7 @@ if start 19001 refimapd && start 19002 srefimapd && start 19003 refpop3d && star
     fi
     sleep 0.5
     n=$(wc -l <"$W/sessions.log" 2>/dev/null || echo 0)
-    if [ "$n" -ge 12 ] && ! grep -qv '^exit 0 ' "$W/sessions.log"; then
+    if [ "$n" -ge 14 ] && ! grep -qv '^exit 0 ' "$W/sessions.log"; then
         ok "every TCP session ended by itself with status 0 ($n sessions)"
     else
         fail "TCP sessions' ends: $(sort "$W/sessions.log" 2>/dev/null | uniq -c | tr '\n' '|')"
