@@ -130,10 +130,10 @@ logged() {
         "$W/$name.raw" >"$W/$name.log" 2>/dev/null
 }
 for lib in orig ours; do
-    logged imap-pre-$lib $lib 6 "$W/refimapd" "a CAPABILITY" &
-    logged imap-in-$lib $lib 6 "$W/refimapd" "a LOGIN opsuser $OPASS" "b SELECT INBOX" &
-    logged pop-pre-$lib $lib 6 "$W/refpop3d" "CAPA" &
-    logged pop-in-$lib $lib 6 "$W/refpop3d" "USER opsuser" "PASS $OPASS" "STAT" &
+    logged imap-pre-$lib $lib 10 "$W/refimapd" "a CAPABILITY" &
+    logged imap-in-$lib $lib 10 "$W/refimapd" "a LOGIN opsuser $OPASS" "b SELECT INBOX" &
+    logged pop-pre-$lib $lib 10 "$W/refpop3d" "CAPA" &
+    logged pop-in-$lib $lib 10 "$W/refpop3d" "USER opsuser" "PASS $OPASS" "STAT" &
     logged vuln-$lib $lib 0 "$W/refimapd" "a LOGIN opsuser $OPASS" "b SELECT INBOX" \
         "c STORE 1 +FLAGS (\\Flagged)" "d EXPUNGE" "e LOGOUT" &
 done
