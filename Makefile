@@ -119,6 +119,8 @@ FEATURES := $(strip $(FEATURES))
 # it with the objects of this configuration (tools/passwd-variant.sh,
 # seconds), so neither the port nor PASSWDTYPE rebuilds anything. Only the
 # drivers compiled in (EXTRADRIVERS=mbox, MAILDIR) are cargo features.
+# No CCLIENT_* variable reaches cargo unless EXTRALDFLAGS is given, so a
+# `cargo test --release` beside it reuses the same build script run.
 PORTCONF := PORT=$(PORT) SPOOLDIR=$(SPOOLDIR) MAILSPOOL=$(MAILSPOOL) \
 	NEWSSPOOL=$(NEWSSPOOL) ACTIVEFILE=$(ACTIVEFILE) RSHPATH=$(RSHPATH) \
 	MD5PWD=$(MD5PWD) LOCKPGM=$(LOCKPGM) SSLCERTS=$(SSLCERTS) SSLKEYS=$(SSLKEYS) \
@@ -160,7 +162,7 @@ config: check-knobs
 	@echo "PORTCONF=$(strip $(PORTCONF))"
 
 lib: check-knobs
-	CCLIENT_EXTRALDFLAGS='$(EXTRALDFLAGS)' $(CARGO) build $(CARGO_BUILD_FLAGS)
+	$(if $(strip $(EXTRALDFLAGS)),CCLIENT_EXTRALDFLAGS='$(EXTRALDFLAGS)' )$(CARGO) build $(CARGO_BUILD_FLAGS)
 	mkdir -p $(LIBDIR)
 	printf '%s\n' $(PORTCONF) >$(PORTCONF_FILE)
 	sh tools/passwd-variant.sh $(PW_KIND) $(TARGET_DIR)/release $(LIBDIR) '$(EXTRALDFLAGS)' $(PORTCONF_FILE)
