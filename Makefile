@@ -111,19 +111,23 @@ FEATURES := passwd-$(PW_KIND) $(SSL_FEATURE) \
 	$(if $(filter 6,$(IP)),ipv6)
 FEATURES := $(strip $(FEATURES))
 
-# Paths reach the Rust code as compile-time constants (src/env/config.rs).
-CONFIG_ENV := CCLIENT_PORT='$(PORT)' CCLIENT_SPOOLDIR='$(SPOOLDIR)' \
-	CCLIENT_MAILSPOOL='$(MAILSPOOL)' CCLIENT_NEWSSPOOL='$(NEWSSPOOL)' \
-	CCLIENT_ACTIVEFILE='$(ACTIVEFILE)' CCLIENT_RSHPATH='$(RSHPATH)' \
-	CCLIENT_MD5PWD='$(MD5PWD)' CCLIENT_LOCKPGM='$(LOCKPGM)' \
-	CCLIENT_SSLCERTS='$(SSLCERTS)' CCLIENT_SSLKEYS='$(SSLKEYS)' \
-	CCLIENT_CRXTYPE='$(CRXTYPE)' CCLIENT_EXTRALDFLAGS='$(EXTRALDFLAGS)'
-
-# The password back end is not compiled in but linked: cargo always builds
-# with passwd-pam (its object bundled by build.rs), and `lib` relinks the
-# library with ports/passwd/ckp_$(PW_KIND).rs for the other types
-# (tools/passwd-variant.sh, seconds), so changing PASSWDTYPE rebuilds nothing.
-CARGO_FEATURES := $(strip $(filter-out passwd-%,$(FEATURES)) passwd-pam)
+# The port's settings are not compiled in but linked: one small object
+# (cclient_portconf, src/os/portconf.rs) holds the paths and the flags of
+# SSLTYPE, EXTRAAUTHENTICATORS, RESTRICTBOX and IP, and another
+# (ports/passwd/ckp_*.rs) the password back end. cargo always builds the
+# same crate (its bundled objects: the ldb port, PAM) and `lib` relinks
+# it with the objects of this configuration (tools/passwd-variant.sh,
+# seconds), so neither the port nor PASSWDTYPE rebuilds anything. Only the
+# drivers compiled in (EXTRADRIVERS=mbox, MAILDIR) are cargo features.
+# No CCLIENT_* variable reaches cargo unless EXTRALDFLAGS is given, so a
+# `cargo test --release` beside it reuses the same build script run.
+PORTCONF := PORT=$(PORT) SPOOLDIR=$(SPOOLDIR) MAILSPOOL=$(MAILSPOOL) \
+	NEWSSPOOL=$(NEWSSPOOL) ACTIVEFILE=$(ACTIVEFILE) RSHPATH=$(RSHPATH) \
+	MD5PWD=$(MD5PWD) LOCKPGM=$(LOCKPGM) SSLCERTS=$(SSLCERTS) SSLKEYS=$(SSLKEYS) \
+	CRXTYPE=$(CRXTYPE) SSLTYPE=$(subst unix.nopwd,nopwd,$(SSLTYPE)) \
+	AUTHGSS=$(if $(filter gss,$(EXTRAAUTHENTICATORS)),1,0) RESTRICTBOX=$(RESTRICTBOX) IP=$(IP)
+PORTCONF_FILE := $(BUILD)/portconf.txt
+CARGO_FEATURES := $(strip $(filter driver-%,$(FEATURES)) passwd-pam ssl-unix-nopwd auth-gss restrict-box ipv6)
 CARGO_BUILD_FLAGS := --release --lib --no-default-features --features '$(CARGO_FEATURES)'
 
 .PHONY: all lib headers check-knobs linkage-only config install clean test run \
@@ -155,20 +159,13 @@ config: check-knobs
 	@echo "AUTHENTICATORS=$(strip $(AUTHENTICATORS))"
 	@echo "FEATURES=$(FEATURES)"
 	@echo "PASSWD_OBJECT=ports/passwd/ckp_$(PW_KIND).rs"
+	@echo "PORTCONF=$(strip $(PORTCONF))"
 
 lib: check-knobs
-	$(CONFIG_ENV) $(CARGO) build $(CARGO_BUILD_FLAGS)
+	$(if $(strip $(EXTRALDFLAGS)),CCLIENT_EXTRALDFLAGS='$(EXTRALDFLAGS)' )$(CARGO) build $(CARGO_BUILD_FLAGS)
 	mkdir -p $(LIBDIR)
-ifeq ($(PW_KIND),pam)
-	cp $(TARGET_DIR)/release/libc_client.so $(LIBDIR)/$(SONAME).0.tmp
-	mv -f $(LIBDIR)/$(SONAME).0.tmp $(LIBDIR)/$(SONAME).0
-	ln -sf $(SONAME).0 $(LIBDIR)/$(SONAME)
-	ln -sf $(SONAME) $(LIBDIR)/libc-client.so
-	cp $(TARGET_DIR)/release/libc_client.a $(LIBDIR)/libc-client.a.tmp
-	mv -f $(LIBDIR)/libc-client.a.tmp $(LIBDIR)/libc-client.a
-else
-	sh tools/passwd-variant.sh $(PW_KIND) $(TARGET_DIR)/release $(LIBDIR) '$(EXTRALDFLAGS)'
-endif
+	printf '%s\n' $(PORTCONF) >$(PORTCONF_FILE)
+	sh tools/passwd-variant.sh $(PW_KIND) $(TARGET_DIR)/release $(LIBDIR) '$(EXTRALDFLAGS)' $(PORTCONF_FILE)
 
 # Every header of include/, then the three files that depend on the knobs.
 headers: check-knobs

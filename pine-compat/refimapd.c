@@ -25,8 +25,8 @@
 #define MAXTOKENS 512		/* tokens in one command */
 #define MAXLITERAL 65536	/* literal outside APPEND */
 #define MAXAPPEND (20*1024*1024)/* APPEND message */
-#define IDLETIMEOUT 1800	/* seconds of silence before we hang up */
-#define LOGINTIMEOUT 120	/* seconds to log in */
+#define IDLETIMEOUT 1800	/* seconds of silence before we hang up (imapd's 30 min) */
+#define LOGINTIMEOUT 180	/* seconds of silence before a login (imapd's 3 min) */
 #define ANOFILE "/etc/anonymous.newsgroups"	/* anonymous logins allowed */
 #define ALERTFILE "/etc/imapd.alert"	/* the system's alert, to every session */
 #define USERALERTFILE ".imapalert"	/* a user's own alert, in the home */
@@ -44,25 +44,78 @@ static int cancelled = 0;
 static int infetch = 0;
 static char lasterr[MAILTMPLEN];
 static char *pgm = "refimapd";	/* our name: syslog, certificate files */
+				/* REFSRV_TIMEOUT, REFSRV_LOGINTIMEOUT override */
+static long idletimeout = IDLETIMEOUT, logintimeout = LOGINTIMEOUT;
+static char who[128] = "???";	/* the user, for the autologout line */
+static char client[256] = "???";	/* tcp_clienthost (), for the same */
 
 static char *up (char *s) { return (char *) ucase ((unsigned char *) s); }
 static void out (char *s) { PSOUT (s); }
 static void outn (unsigned long n) { char t[32]; sprintf (t,"%lu",n); PSOUT (t); }
 static void flush (void) { PFLUSH (); }
 
-static void bye (char *why)
+/* Ends the session: the goodbye (if any), the mailbox closed, the
+ * password back end's cleanup (as imapd), a syslog line "<reason>
+ * user=... host=..." when a reason is given, else "Logout host=...". */
+static void leave (char *why,char *reason)
 {
   logouthook_t lgoh;
   if (why) { out ("* BYE "); out (why); out ("\015\012"); flush (); }
   if (stream) mail_close (stream);
-				/* as imapd: the password back end's cleanup */
+  stream = NIL;
   if ((lgoh = (logouthook_t) mail_parameters (NIL,GET_LOGOUTHOOK,NIL)))
     (*lgoh) (mail_parameters (NIL,GET_LOGOUTDATA,NIL));
-  syslog (LOG_INFO,"Logout host=%.80s",tcp_clienthost ());
+  if (reason) syslog (LOG_INFO,"%s user=%.80s host=%.80s",reason,who,tcp_clienthost ());
+  else syslog (LOG_INFO,"Logout host=%.80s",tcp_clienthost ());
   exit (0);
 }
 
-static void clkint (int sig) { (void) sig; alarm (0); bye ("Autologout; idle for too long"); }
+static void bye (char *why) { leave (why,NIL); }
+
+/* imapd's words when a client stays silent too long */
+static void autologout (void) { leave ("Autologout (idle for too long)","Autologout"); }
+
+/* Input already read into stdin's buffer, which INWAIT does not see (as
+ * in the original, it asks the descriptor); under TLS the library's own
+ * buffer counts. */
+static int stdin_buffered (void)
+{
+#ifdef __GLIBC__
+  return stdin->_IO_read_ptr < stdin->_IO_read_end;
+#else
+  return 0;
+#endif
+}
+
+/* Waits for the client's next line under a limit, with INWAIT
+ * (server_input_wait, or its TLS form): a silent client is logged out as
+ * imapd logs it out. Not in a signal handler, so the goodbye can go out
+ * through the TLS layer too. */
+static void await_input (long limit)
+{
+  time_t end = time (0) + limit;
+  long left;
+  if (stdin_buffered ()) return;
+  while ((left = (long) (end - time (0))) > 0)
+    if (INWAIT (left)) return;	/* input (or end of input) is there */
+  autologout ();
+}
+
+/* The clock interrupt server_init armed: the rest of a line or a literal
+ * did not come in time. The interrupted read may hold the library's TLS
+ * state, so nothing is written: a syslog line and an exit. */
+static void clkint (int sig)
+{
+  (void) sig;
+  syslog (LOG_INFO,"Autologout user=%.80s host=%.80s",who,client);
+  _exit (0);
+}
+
+static void remember_user (void)
+{
+  char *u = myusername ();
+  strncpy (who,u ? u : "???",sizeof (who) - 1);
+}
 static void kodint (int sig) { (void) sig; bye ("Lost mailbox lock"); }
 static void hupint (int sig) { (void) sig; if (stream) mail_close (stream); _exit (0); }
 static void trmint (int sig) { (void) sig; bye ("Killed"); }
@@ -161,7 +214,8 @@ static int read_command (void)
   tag = "*";
   for (;;) {
     char *copy;
-    alarm (loggedin ? IDLETIMEOUT : LOGINTIMEOUT);
+    if (!nstore) await_input (loggedin ? idletimeout : logintimeout);
+    alarm (loggedin ? idletimeout : logintimeout);
     n = getline_part (line);
     alarm (0);
     if (n == -1) return -1;
@@ -183,7 +237,7 @@ static int read_command (void)
     out ("+ Ready for argument\015\012");
     flush ();
     copy = store[nstore++] = malloc (lit + 1);
-    alarm (IDLETIMEOUT);
+    alarm (idletimeout);
     if (!copy || !PSINR (copy,(unsigned long) lit)) bye (NIL);
     alarm (0);
     copy[lit] = '\0';
@@ -204,8 +258,22 @@ static int is_string (int i) { return i < ntok && tok[i].kind != T_LPAREN && tok
 
 /* ---- responses ---- */
 
+/* Warnings of the library (mm_log WARN), held until the command's tagged
+ * response and sent before it as untagged NO, as imapd sends them. */
+#define MAXWARN 8
+static char warned[MAXWARN][256];
+static int nwarned = 0;
+
+static void warnings (void)
+{
+  int i;
+  for (i = 0; i < nwarned; i++) { out ("* NO "); out (warned[i]); out ("\015\012"); }
+  nwarned = 0;
+}
+
 static void tagged (char *status,char *text)
 {
+  warnings ();
   out (tag); out (" "); out (status); out (" "); out (text); out ("\015\012");
 }
 
@@ -329,7 +397,8 @@ static char *responder (void *challenge,unsigned long clen,unsigned long *rlen)
   }
   out ("\015\012");
   flush ();
-  alarm (LOGINTIMEOUT);
+  await_input (logintimeout);
+  alarm (logintimeout);
   n = getline_part (line);
   alarm (0);
   if (n == -1) bye (NIL);
@@ -353,14 +422,14 @@ static void do_login (void)
   /* anonymous logins, when the site allows them (as imapd does) */
   if (!strcasecmp (user,"ANONYMOUS") && !access (ANOFILE,F_OK) &&
       anonymous_login (0,NIL)) {
-    loggedin = 1;
+    loggedin = 1; remember_user ();
     syslog (LOG_INFO,"Login anonymous=%.80s host=%.80s",pass,tcp_clienthost ());
     tagged ("OK","LOGIN completed (anonymous)");
     return;
   }
   if ((admin = strchr (user,'*'))) *admin++ = '\0';
   if (server_login (user,pass,admin,0,NIL)) {
-    loggedin = 1;
+    loggedin = 1; remember_user ();
     syslog (LOG_INFO,"Login user=%.80s host=%.80s",user,tcp_clienthost ());
     tagged ("OK","LOGIN completed");
   }
@@ -380,7 +449,7 @@ static void do_authenticate (void)
     if (!trace) tagged ("BAD","AUTHENTICATE ANONYMOUS cancelled");
     else {
       if (anonymous_login (0,NIL)) {
-	loggedin = 1;
+	loggedin = 1; remember_user ();
 	syslog (LOG_INFO,"Authenticated anonymous=%.80s host=%.80s",trace,tcp_clienthost ());
 	tagged ("OK","AUTHENTICATE completed (anonymous)");
       }
@@ -391,7 +460,7 @@ static void do_authenticate (void)
   }
   user = mail_auth (up (tok[2].s),responder,0,NIL);
   if (user) {
-    loggedin = 1;
+    loggedin = 1; remember_user ();
     syslog (LOG_INFO,"Authenticated user=%.80s host=%.80s",user,tcp_clienthost ());
     tagged ("OK","AUTHENTICATE completed");
   }
@@ -409,6 +478,7 @@ static void do_select (int readonly)
   s = mail_open (NIL,tok[2].s,readonly ? OP_READONLY : NIL);
   if (!s) {
     stream = NIL;
+    warnings ();
     out (tag); out (" NO "); out (lasterr[0] ? lasterr : "Can't open mailbox"); out ("\015\012");
     return;
   }
@@ -635,7 +705,7 @@ static void do_append (void)
   INIT (&msg,mail_string,(void *) tok[k].s,tok[k].len);
   lasterr[0] = '\0';
   if (mail_append_full (stream,mbx,flags,date,&msg)) tagged ("OK","APPEND completed");
-  else { out (tag); out (" NO "); out (lasterr[0] ? lasterr : "APPEND failed"); out ("\015\012"); }
+  else { warnings (); out (tag); out (" NO "); out (lasterr[0] ? lasterr : "APPEND failed"); out ("\015\012"); }
 }
 
 static void dispatch (void)
@@ -724,9 +794,15 @@ int main (int argc,char *argv[])
 {
   (void) argc;
   pgm = strrchr (argv[0],'/') ? strrchr (argv[0],'/') + 1 : argv[0];
+  {				/* shorter limits, for tests */
+    char *e;
+    if ((e = getenv ("REFSRV_TIMEOUT")) && atol (e) > 0) idletimeout = atol (e);
+    if ((e = getenv ("REFSRV_LOGINTIMEOUT")) && atol (e) > 0) logintimeout = atol (e);
+  }
 #include "linkage.c"
   mail_parameters (NIL,SET_SERVICENAME,(void *) "imap");
   server_init (pgm,"imap","imaps",clkint,kodint,hupint,trmint,NIL);
+  strncpy (client,tcp_clienthost (),sizeof (client) - 1);
   out ("* OK [");
   capability ();
   out ("] ");
@@ -770,6 +846,13 @@ void mm_lsub (MAILSTREAM *s,int d,char *n,long a) { (void) s; (void) d; (void) n
 void mm_status (MAILSTREAM *s,char *m,MAILSTATUS *st) { (void) s; (void) m; (void) st; }
 void mm_log (char *string,long errflg)
 {
+				/* imapd ignores this one too */
+  if (errflg == WARN && strcmp (string,"Mailbox is empty") && nwarned < MAXWARN) {
+    size_t n = strcspn (string,"\015\012");
+    if (n > sizeof (warned[0]) - 1) n = sizeof (warned[0]) - 1;
+    memcpy (warned[nwarned],string,n);
+    warned[nwarned++][n] = '\0';
+  }
   if (errflg == ERROR || errflg == WARN) {
     strncpy (lasterr,string,sizeof (lasterr) - 1);
     lasterr[sizeof (lasterr) - 1] = '\0';

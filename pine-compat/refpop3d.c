@@ -16,6 +16,7 @@
 
 #define CMDLEN 512		/* RFC 1939 allows 255 bytes of arguments */
 #define TIMEOUT 600		/* RFC 1939's minimum autologout timer */
+#define LOGINTIMEOUT 180	/* before a login (ipop3d's 3 min) */
 
 /* ipop3d declares it itself: no public header has it */
 char *apop_login (char *chal,char *user,char *md5,int argc,char *argv[]);
@@ -27,6 +28,10 @@ static unsigned long nmsgs = 0;
 static unsigned long *msg = NIL;	/* message numbers still shown */
 static unsigned long ndele = 0;
 static int cancelled = 0;
+				/* REFSRV_TIMEOUT, REFSRV_LOGINTIMEOUT override */
+static long idletimeout = TIMEOUT, logintimeout = LOGINTIMEOUT;
+static char who[128] = "???";	/* the user, for the autologout line */
+static char client[256] = "???";	/* tcp_clienthost (), for the same */
 
 static void out (char *s) { PSOUT (s); }
 static void flush (void) { PFLUSH (); }
@@ -38,7 +43,55 @@ static void quit (char *why)
   exit (0);
 }
 
-static void clkint (int sig) { (void) sig; alarm (0); quit ("Autologout; idle for too long"); }
+/* As ipop3d: the goodbye, the mailbox closed without expunging, the
+ * password back end's cleanup, "Autologout user=... host=..." in syslog. */
+static void autologout (void)
+{
+  logouthook_t lgoh;
+  out ("-ERR Autologout; idle for too long\015\012");
+  flush ();
+  if (stream) mail_close (stream);
+  stream = NIL;
+  if ((lgoh = (logouthook_t) mail_parameters (NIL,GET_LOGOUTHOOK,NIL)))
+    (*lgoh) (mail_parameters (NIL,GET_LOGOUTDATA,NIL));
+  syslog (LOG_INFO,"Autologout user=%.80s host=%.80s",who,client);
+  exit (0);
+}
+
+/* Input already in stdin's buffer, which INWAIT does not see (it asks
+ * the descriptor, as the original's does); under TLS the library's own
+ * buffer counts. */
+static int stdin_buffered (void)
+{
+#ifdef __GLIBC__
+  return stdin->_IO_read_ptr < stdin->_IO_read_end;
+#else
+  return 0;
+#endif
+}
+
+/* Waits for the client's next line with INWAIT under the session's limit
+ * (the login limit until a login); outside a signal handler, so the
+ * goodbye can go out through the TLS layer as well. */
+static void await_input (void)
+{
+  time_t end = time (0) + (stream ? idletimeout : logintimeout);
+  long left;
+  if (stdin_buffered ()) return;
+  while ((left = (long) (end - time (0))) > 0)
+    if (INWAIT (left)) return;	/* input (or end of input) is there */
+  autologout ();
+}
+
+/* The clock interrupt: the rest of a line did not come in time. The
+ * interrupted read may hold the library's TLS state: only a syslog line
+ * and an exit. */
+static void clkint (int sig)
+{
+  (void) sig;
+  syslog (LOG_INFO,"Autologout user=%.80s host=%.80s",who,client);
+  _exit (0);
+}
 static void kodint (int sig) { (void) sig; quit ("Lost mailbox lock"); }
 static void hupint (int sig) { (void) sig; if (stream) mail_close (stream); _exit (0); }
 static void trmint (int sig) { (void) sig; quit ("Killed"); }
@@ -47,7 +100,8 @@ static void trmint (int sig) { (void) sig; quit ("Killed"); }
 static long getline_part (char *buf)
 {
   size_t n;
-  alarm (TIMEOUT);
+  await_input ();
+  alarm (stream ? idletimeout : logintimeout);
   if (!PSIN (buf,CMDLEN)) { alarm (0); return -1; }
   n = strlen (buf);
   if (n && buf[n-1] == '\012') {
@@ -100,10 +154,11 @@ static int open_inbox (void)
   return 1;
 }
 
-static void logged_in (char *who)
+static void logged_in (char *name)
 {
   char tmp[MAILTMPLEN];
-  syslog (LOG_INFO,"Login user=%.80s host=%.80s",who,tcp_clienthost ());
+  syslog (LOG_INFO,"Login user=%.80s host=%.80s",name,tcp_clienthost ());
+  strncpy (who,name,sizeof (who) - 1);
   if (!open_inbox ()) quit ("Can't open mailbox");
   sprintf (tmp,"+OK Mailbox open, %lu messages\015\012",nmsgs);
   out (tmp);
@@ -163,7 +218,26 @@ int main (int argc,char *argv[])
   (void) argc;
 #include "linkage.c"
   mail_parameters (NIL,SET_SERVICENAME,(void *) "pop");
+  {				/* shorter limits, for tests */
+    char *e;
+    if ((e = getenv ("REFSRV_TIMEOUT")) && atol (e) > 0) idletimeout = atol (e);
+    if ((e = getenv ("REFSRV_LOGINTIMEOUT")) && atol (e) > 0) logintimeout = atol (e);
+  }
   server_init (pgm,"pop3","pop3s",clkint,kodint,hupint,trmint,NIL);
+  strncpy (client,tcp_clienthost (),sizeof (client) - 1);
+  {				/* as ipop3d: a session started as its user
+				   (preauthenticated, e.g. over ssh) may log
+				   in as that user with AUTH EXTERNAL */
+    unsigned long flags;
+    char *me;
+    mail_parameters (NIL,SET_BLOCKENVINIT,VOIDT);
+    me = myusername_full (&flags);
+    mail_parameters (NIL,SET_BLOCKENVINIT,NIL);
+    if (flags == MU_LOGGEDIN) {
+      mail_parameters (NIL,UNHIDE_AUTHENTICATOR,(void *) "EXTERNAL");
+      mail_parameters (NIL,SET_EXTERNALAUTHID,(void *) me);
+    }
+  }
   /* the APOP challenge, offered only when APOP can work (a CRAM-MD5 file) */
   sprintf (challenge,"<%lx.%lx@%.128s>",(unsigned long) getpid (),
 	   (unsigned long) time (0),tcp_serverhost ());

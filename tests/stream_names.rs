@@ -116,7 +116,7 @@ fn local_names() {
     for name in restricted {
         assert_eq!(
             mailbox_file(name).is_none(),
-            c_client::env::config::RESTRICT_BOX
+            c_client::env::config::restrict_box()
         );
     }
 }

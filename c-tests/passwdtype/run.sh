@@ -100,13 +100,13 @@ if [ -n "$c_def" ] && [ "$c_def" = "$c_psx" ] && make_n PASSWDTYPE=psx | grep -q
 else
     fail "make PASSWDTYPE=psx cargo line: '$c_psx' (default: '$c_def')"
 fi
-for knobs in "PORT=slx" "PORT=lnp PASSWDTYPE=nul EXTRAAUTHENTICATORS=gss" "PASSWDTYPE=pmb"; do
+for knobs in "PORT=slx" "PORT=lnp PASSWDTYPE=nul EXTRAAUTHENTICATORS=gss" "PASSWDTYPE=pmb" "PORT=lnp PASSWDTYPE=pam"; do
     # shellcheck disable=SC2086
     out=$(make_n $knobs)
     kind=$(echo "$out" | sed -n 's/.*passwd-variant\.sh \([a-z]*\) .*/\1/p')
-    if echo "$out" | grep 'cargo.* build ' | grep -q "passwd-pam'" &&
-        ! echo "$out" | grep 'cargo.* build ' | grep -q 'passwd-[snp][tum][dlb]' && [ -n "$kind" ]; then
-        ok "make $knobs: cargo builds with passwd-pam only, then relinks with ckp_$kind"
+    if [ "$(echo "$out" | grep 'cargo.* build ')" = "$c_def" ] && echo "$c_def" | grep -q "passwd-pam" &&
+        ! echo "$c_def" | grep -q 'passwd-[snp][tum][dlb]' && [ -n "$kind" ]; then
+        ok "make $knobs: the default's cargo build (passwd-pam only), then the link with ckp_$kind and the port's settings"
     else
         fail "make $knobs: $(echo "$out" | grep -e 'cargo.* build ' -e passwd-variant)"
     fi
@@ -264,6 +264,47 @@ if cc -w -I"$CCT_ORIG_INC" -o "$W/refimapd" "$CCT_ROOT/pine-compat/refimapd.c" "
         fail "refimapd refusals on the std variant"; diff "$W/s-bad.orig" "$W/s-bad.std" | head
     fi
     check "refimapd on the default build with a denying PAM stack: refused" grep -q '^a NO' "$W/s-ok.deny"
+    # The syslog lines of std logins, through a private /dev/log
+    # (c-tests/server/privlog.sh, logd.py): a good login, and a session of
+    # failures (wrong password, failed AUTHENTICATE PLAIN, a break-in
+    # attempt, the right password once the attempts are used up). The
+    # original checks through PAM (pam_unix), whose own lines are left
+    # out; the library's lines must be the std variant's, which runs with
+    # PAM denying everything.
+    plain=$(printf '\0pwsok\0wrong-again' | base64)
+    long=$(printf 'x%.0s' $(seq 1 72))
+    stdlog() { # NAME ETC LIBDIR LINES...
+        local name=$1 etc=$2 ld=$3 i; shift 3
+        rm -f "$W/$name.sock" "$W/$name.raw"
+        python3 "$CCT_ROOT/c-tests/server/logd.py" "$W/$name.sock" "$W/$name.raw" >"$W/$name.logd" 2>&1 &
+        local lp=$!
+        for i in $(seq 1 100); do grep -q '^ready' "$W/$name.logd" 2>/dev/null && break; sleep 0.1; done
+        printf '%s\r\n' "$@" | LD_LIBRARY_PATH=$ld TZ=UTC timeout 60 sh "$CCT_ROOT/c-tests/server/privlog.sh" \
+            "$W/etc-$etc" "$W/$name.sock" "$W/refimapd" 2>&1 | sed 's/\r$//' >"$W/$name.session"
+        sleep 0.2
+        kill $lp 2>/dev/null; wait $lp 2>/dev/null
+        sed -E 's/^(<[0-9]+>)[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} /\1/; s/\[[0-9]+\]:/[PID]:/' "$W/$name.raw" |
+            grep -v -e 'pam_unix(' -e 'unix_chkpwd' >"$W/$name.log"
+    }
+    FAILS=("b1 CAPABILITY" "b2 LOGIN pwsok wrong-password" "b3 AUTHENTICATE PLAIN" "$plain"
+        "b4 LOGIN $long whatever" "b5 LOGIN pwsok $PASS" "b6 LOGOUT")
+    stdlog log-fail-orig unix "" "${FAILS[@]}" &
+    p5=$!
+    stdlog log-fail-std deny "$W/std" "${FAILS[@]}" &
+    p6=$!
+    stdlog log-ok-orig unix "" "c1 LOGIN pwsok $PASS" "c2 LOGOUT"
+    stdlog log-ok-std deny "$W/std" "c1 LOGIN pwsok $PASS" "c2 LOGOUT"
+    wait $p5 $p6
+    for k in ok fail; do
+        if [ -s "$W/log-$k-std.log" ] && cmp -s "$W/log-$k-orig.log" "$W/log-$k-std.log" &&
+            cmp -s "$W/log-$k-orig.session" "$W/log-$k-std.session"; then
+            ok "std variant: syslog of the $k session as the original's ($(tr '\n' '|' <"$W/log-$k-std.log"))"
+        else
+            fail "std variant: syslog of the $k session differs"
+            diff "$W/log-$k-orig.log" "$W/log-$k-std.log" | head
+            diff "$W/log-$k-orig.session" "$W/log-$k-std.session" | head -5
+        fi
+    done
     # chroot-server: after the login the session runs inside the user's
     # home (a closed box): a mailbox opened by its name there, and one
     # named by its full path outside, on both.
@@ -296,10 +337,12 @@ if cc -w -I"$CCT_ORIG_INC" -o "$W/refimapd" "$CCT_ROOT/pine-compat/refimapd.c" "
         ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
         session "$W/s-anon.$lib" anon "$ld" "a LOGIN anonymous guest@example.org" "b SELECT INBOX" \
             "c SELECT box" "d SELECT ~/box" "e SELECT #ftp/box" "f SELECT #public/box" \
-            "g SELECT #shared/box" "h SELECT /etc/passwd" "i LOGOUT"
+            "g SELECT #shared/box" "h SELECT /etc/passwd" "j SELECT #news.misc.test" "i LOGOUT"
+        # the empty anonymous INBOX's UIDVALIDITY is the time of the SELECT
+        sed -i 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/' "$W/s-anon.$lib"
     done
     if grep -q '^a OK' "$W/s-anon.ours" && cmp -s "$W/s-anon.orig" "$W/s-anon.ours"; then
-        ok "anonymous session: the same mailboxes refused as by the original ($(grep -c '^[b-h] NO' "$W/s-anon.ours") of 7)"
+        ok "anonymous session: the same mailboxes refused as by the original ($(grep -c '^[b-hj] NO' "$W/s-anon.ours") of 8)"
     else
         fail "anonymous session differs"; diff "$W/s-anon.orig" "$W/s-anon.ours" | head
     fi
@@ -310,6 +353,141 @@ if cc -w -I"$CCT_ORIG_INC" -o "$W/refimapd" "$CCT_ROOT/pine-compat/refimapd.c" "
     fi
 else
     fail "refimapd builds against the original headers: $(head -n 3 "$W/cc2.log")"
+fi
+
+# ---- make lnp PASSWDTYPE=pam: the lnp port's library, a PAM login ----
+# The port's paths and flags are a linked object like the back end
+# (src/os/portconf.rs), so `make lnp PASSWDTYPE=pam` links the default
+# build again with lnp's settings (spool /var/spool/mail, IPv4, no
+# restrictBox, no GSSAPI in linkage.c) into a scratch BUILD directory. A
+# refimapd built against that build's own headers logs in through PAM with
+# the dedicated service file /etc/pam.d/imap of the private /etc (pam_unix
+# for the test user) and reads the INBOX at lnp's spool path; the
+# original, Debian's ldb build, reads its own (/var/mail): the same
+# transcripts.
+t0=$(date +%s%N)
+if make --no-print-directory -C "$CCT_ROOT" lnp PASSWDTYPE=pam BUILD="$W/lnp" >"$W/lnp.log" 2>&1; then
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    if ! grep -q 'Compiling c-client' "$W/lnp.log" && grep -q 'passwd-variant.sh pam .*portconf' "$W/lnp.log"; then
+        ok "make lnp PASSWDTYPE=pam: the default build linked with lnp's settings, nothing compiled ($ms ms)"
+    else
+        fail "make lnp PASSWDTYPE=pam compiled or did not relink: $(grep -e Compiling -e passwd-variant "$W/lnp.log" | head -3 | tr '\n' '|')"
+    fi
+else
+    fail "make lnp PASSWDTYPE=pam: $(tail -n 5 "$W/lnp.log" | tr '\n' '|')"
+fi
+LNP=$W/lnp/lib
+if [ -f "$LNP/libc-client.so.2007e.0" ]; then
+    nm -D --defined-only "$LNP/libc-client.so.2007e.0" | awk 'NF == 3 { print $2, $3 }' | sort >"$W/exp.lnp"
+    check "lnp library: a relink (not cargo's file) exporting the default's symbols" \
+        sh -c "! cmp -s '$LNP/libc-client.so.2007e.0' '$REL/libc_client.so' && cmp -s '$W/exp.default' '$W/exp.lnp'"
+    check "lnp library carries lnp's settings (PORT=lnp, MAILSPOOL=/var/spool/mail, RESTRICTBOX=0)" sh -c \
+        "strings -a '$LNP/libc-client.so.2007e.0' | grep -qx PORT=lnp && strings -a '$LNP/libc-client.so.2007e.0' | grep -qx MAILSPOOL=/var/spool/mail && strings -a '$LNP/libc-client.so.2007e.0' | grep -qx RESTRICTBOX=0"
+    check "lnp linkage.c registers no GSSAPI (EXTRAAUTHENTICATORS empty on lnp)" \
+        sh -c "grep -q auth_md5 '$W/lnp/include/c-client/linkage.c' && ! grep -q auth_gss '$W/lnp/include/c-client/linkage.c'"
+    if cc -w -I"$W/lnp/include/c-client" -o "$W/refimapd-lnp" "$CCT_ROOT/pine-compat/refimapd.c" \
+        -L"$LNP" -lc-client 2>"$W/cc-lnp.log"; then
+        chmod 755 "$W/refimapd-lnp"
+        suid=$(grep '^pwsok:' "$W/etc-unix/passwd" | cut -d: -f3)
+        # lnp_session OUT ETC LIBDIR PROGRAM SPOOL(var-mail|var-spool-mail) LINES...
+        lnp_session() {
+            local out=$1 etc=$2 ld=$3 prog=$4 where=$5; shift 5
+            rm -rf "$W/spool-a" "$W/spool-b" && mkdir -p "$W/spool-a" "$W/spool-b"
+            chmod 1777 "$W/spool-a" "$W/spool-b"
+            local box="$W/spool-a/pwsok"; [ "$where" = var-spool-mail ] && box="$W/spool-b/pwsok"
+            printf 'From a@example.org Sun Dec  6 10:00:00 2026\nFrom: a@example.org\nSubject: in the spool\n\nBody.\n\n' >"$box"
+            chown "$suid:$suid" "$box" && chmod 600 "$box"
+            printf '%s\r\n' "$@" | LD_LIBRARY_PATH=$ld TZ=UTC timeout 30 unshare -m sh -c '
+                mount --bind "$1" /etc && mount --bind "$2" /var/mail &&
+                mount -t tmpfs tmpfs /var/spool && ln -s "$3" /var/spool/mail && exec "$4"' sh \
+                "$W/etc-$etc" "$W/spool-a" "$W/spool-b" "$prog" 2>&1 |
+                sed -e 's/\r$//' -e 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/' >"$out"
+        }
+        L=("a LOGIN pwsok $PASS" "b SELECT INBOX" "c FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])" "d LOGOUT")
+        lnp_session "$W/s-lnp.orig" unix "" "$W/refimapd" var-mail "${L[@]}"
+        lnp_session "$W/s-lnp.ours" unix "$LNP" "$W/refimapd-lnp" var-spool-mail "${L[@]}"
+        lnp_session "$W/s-lnp.ldbpath" unix "$LNP" "$W/refimapd-lnp" var-mail "${L[@]}"
+        lnp_session "$W/s-lnp.deny" deny "$LNP" "$W/refimapd-lnp" var-spool-mail "a LOGIN pwsok $PASS" "b LOGOUT"
+        if grep -q '^a OK' "$W/s-lnp.ours" && grep -q 'in the spool' "$W/s-lnp.ours" &&
+            cmp -s "$W/s-lnp.orig" "$W/s-lnp.ours"; then
+            ok "lnp PAM build: LOGIN through /etc/pam.d/imap, INBOX in /var/spool/mail, the original's transcript (its INBOX in /var/mail)"
+        else
+            fail "lnp PAM build session differs from the original's"; diff "$W/s-lnp.orig" "$W/s-lnp.ours" | head
+        fi
+        check "lnp PAM build: /var/mail (ldb's spool) is not its INBOX" \
+            sh -c "grep -q '^a OK' '$W/s-lnp.ldbpath' && ! grep -q 'in the spool' '$W/s-lnp.ldbpath'"
+        check "lnp PAM build with a denying /etc/pam.d/imap: the login refused" grep -q '^a NO' "$W/s-lnp.deny"
+        # restrict-mailbox-access (/etc/c-client.cf) through a server
+        # login. Debian's original is built with restrictBox "all", so it
+        # refuses a mailbox named by its path and another user's whatever
+        # the file says; the lnp build has none of its own, so the file
+        # decides: each keyword, then "all" and "root, otherusers", whose
+        # transcripts must be the original's.
+        rm -rf "$W/rhome" "$W/ohome" "$W/outside" && mkdir -p "$W/rhome" "$W/ohome" "$W/outside"
+        for d in rhome ohome outside; do
+            printf 'From a@example.org Sun Dec  6 10:00:00 2026\nFrom: a@example.org\nSubject: %s\n\nBody.\n\n' "$d" >"$W/$d/box"
+            chmod 755 "$W/$d" && chmod 644 "$W/$d/box"
+        done
+        chown -R "$suid:$suid" "$W/rhome"
+        R=("a LOGIN pwsok $PASS" "b EXAMINE box" "c EXAMINE $W/outside/box" "d EXAMINE ~pwsinpw/box" "e LOGOUT")
+        rmb() { # NAME SETTING PROGRAM LIBDIR
+            cp -a "$W/etc-unix" "$W/etc-rmb-$1"
+            sed -i -e "s|^\(pwsok:[^:]*:[^:]*:[^:]*:[^:]*\):/nonexistent:|\1:$W/rhome:|" \
+                -e "s|^\(pwsinpw:[^:]*:[^:]*:[^:]*:[^:]*\):/nonexistent:|\1:$W/ohome:|" "$W/etc-rmb-$1/passwd"
+            { printf 'I accept the risk for IMAP toolkit 4.1.\nset disable-plaintext 0\n'
+              [ -z "$2" ] || printf 'set restrict-mailbox-access %s\n' "$2"; } >"$W/etc-rmb-$1/c-client.cf"
+            printf '%s\r\n' "${R[@]}" | LD_LIBRARY_PATH=$4 TZ=UTC timeout 30 unshare -m sh -c \
+                'mount --bind "$1" /etc && exec "$2"' sh "$W/etc-rmb-$1" "$3" 2>&1 |
+                sed -e 's/\r$//' -e 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/' >"$W/rmb-$1"
+        }
+        rmb lnp-none "" "$W/refimapd-lnp" "$LNP" &
+        rmb lnp-root root "$W/refimapd-lnp" "$LNP" &
+        rmb lnp-other otherusers "$W/refimapd-lnp" "$LNP" &
+        rmb lnp-all all "$W/refimapd-lnp" "$LNP" &
+        rmb lnp-both "root, otherusers" "$W/refimapd-lnp" "$LNP" &
+        rmb orig-all all "$W/refimapd" "" &
+        rmb orig-none "" "$W/refimapd" "" &
+        wait
+        verdicts() { grep -o '^[bcd] [A-Z]*' "$W/rmb-$1" | tr '\n' ' '; }
+        check "restrict-mailbox-access unset on lnp: own box, a path outside, another user's all open ($(verdicts lnp-none))" \
+            test "$(verdicts lnp-none)" = "b OK c OK d OK "
+        check "restrict-mailbox-access root on lnp: the path outside refused, another user's open ($(verdicts lnp-root))" \
+            test "$(verdicts lnp-root)" = "b OK c NO d OK "
+        check "restrict-mailbox-access otherusers on lnp: another user's refused ($(verdicts lnp-other))" \
+            test "$(verdicts lnp-other)" = "b OK c OK d NO "
+        for v in all both; do
+            if [ "$(verdicts lnp-$v)" = "b OK c NO d NO " ] && cmp -s "$W/rmb-orig-all" "$W/rmb-lnp-$v" &&
+                cmp -s "$W/rmb-orig-none" "$W/rmb-lnp-$v"; then
+                ok "restrict-mailbox-access '$( [ $v = all ] && echo all || echo 'root, otherusers')' on lnp: the original's transcript"
+            else
+                fail "restrict-mailbox-access $v on lnp differs from the original"; diff "$W/rmb-orig-all" "$W/rmb-lnp-$v" | head
+            fi
+        done
+        # The lnp port's certificate directory (SSLCERTS=SSLKEYS=
+        # /usr/local/ssl/certs): STARTTLS is offered with the certificate
+        # there, refused with it only at the ldb port's /etc/ssl/certs.
+        if openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+            -keyout "$W/lnp-key.pem" -out "$W/lnp-cert.pem" >/dev/null 2>&1; then
+            cat "$W/lnp-cert.pem" "$W/lnp-key.pem" >"$W/lnp-both.pem"
+            cp -a "$W/etc-unix" "$W/etc-lnpcert"
+            cp "$W/lnp-both.pem" "$W/etc-lnpcert/ssl/certs/refimapd-lnp.pem"
+            # the certificate in lnp's directory (a tmpfs over /usr/local)
+            printf 'a STARTTLS\r\n' | LD_LIBRARY_PATH=$LNP timeout 30 unshare -m sh -c '
+                mount --bind "$1" /etc && mount -t tmpfs tmpfs /usr/local && mkdir -p /usr/local/ssl/certs &&
+                cp "$3" /usr/local/ssl/certs/refimapd-lnp.pem && exec "$2"' sh \
+                "$W/etc-unix" "$W/refimapd-lnp" "$W/lnp-both.pem" 2>&1 | sed 's/\r$//' >"$W/lnp-tls-usr-local"
+            # the certificate only in ldb's /etc/ssl/certs
+            printf 'a STARTTLS\r\n' | LD_LIBRARY_PATH=$LNP timeout 30 unshare -m sh -c '
+                mount --bind "$1" /etc && exec "$2"' sh "$W/etc-lnpcert" "$W/refimapd-lnp" 2>&1 |
+                sed 's/\r$//' >"$W/lnp-tls-etc"
+            check "lnp build: STARTTLS with the certificate in /usr/local/ssl/certs (lnp's SSLCERTS)" \
+                grep -q '^a OK Begin TLS' "$W/lnp-tls-usr-local"
+            check "lnp build: a certificate only in /etc/ssl/certs (ldb's) is not lnp's" \
+                grep -q '^a NO STARTTLS failed: Server certificate not installed' "$W/lnp-tls-etc"
+        fi
+    else
+        fail "refimapd builds against the lnp build's headers: $(head -n 3 "$W/cc-lnp.log")"
+    fi
 fi
 
 # ---- the std archive in a program; copy relocations ----

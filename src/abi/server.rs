@@ -204,8 +204,8 @@ pub unsafe extern "C" fn ssl_server_init(server: *mut c_char) {
         // SAFETY: per the contract.
         let name = unsafe { c_bytes(server) }.unwrap_or(b"").to_vec();
         stdio::stdout_flush();
-        let cfg = crate::env::config::SSLCERTS;
-        let keys = crate::env::config::SSLKEYS;
+        let cfg = crate::env::config::sslcerts();
+        let keys = crate::env::config::sslkeys();
         match tls::server_init(&name, cfg, keys) {
             Ok(()) => {
                 use crate::env::params::{number, Owner};
@@ -255,7 +255,7 @@ pub unsafe extern "C" fn ssl_start_tls(server: *mut c_char) -> *mut c_char {
     super::guard("ssl_start_tls", null_mut(), || {
         // SAFETY: per the contract.
         let name = unsafe { c_bytes(server) };
-        match tls::start_tls(name, crate::env::config::SSLCERTS) {
+        match tls::start_tls(name, crate::env::config::sslcerts()) {
             Some(err) => c_string_from(err.as_bytes()),
             None => null_mut(),
         }
@@ -334,7 +334,7 @@ pub extern "C" fn tcp_serverport() -> c_long {
 // ---- logins ----
 
 fn md5_file() -> &'static str {
-    crate::env::config::MD5PWD
+    crate::env::config::md5pwd()
 }
 
 fn md5_file_exists() -> bool {

@@ -1,8 +1,10 @@
 //! The build configuration: what the Makefile's port and knobs chose
-//! (docs/ports.md). Everything here is a compile-time constant (except the
-//! password back end, chosen when the library is linked) so the rest of
-//! the crate reads one place instead of testing cargo features or
-//! environment variables itself.
+//! (docs/ports.md), read from one place instead of the rest of the crate
+//! testing cargo features or environment variables itself. The port's
+//! paths and flags and the password back end come from small objects
+//! chosen when the library is linked (src/os/portconf.rs,
+//! src/os/passwd.rs), so another port or `PASSWDTYPE` is a relink of one
+//! build; only the drivers compiled in are cargo features.
 //!
 //! A plain `cargo build` gets the `ldb` port (Debian's build): see the
 //! `default` features in Cargo.toml and the defaults in build.rs.
@@ -32,8 +34,30 @@ pub enum SslType {
     NoPwd,
 }
 
+/// First record of the port object's block (src/os/portconf.rs).
+pub const PORTCONF_MAGIC: &[u8] = b"CCLIENT-PORTCONF";
+
+/// A setting of the linked port object; "" when absent (or not UTF-8).
+fn setting(key: &str) -> &'static str {
+    let mut records = crate::os::portconf::raw().split(|&c| c == 0);
+    if records.next() != Some(PORTCONF_MAGIC) {
+        return "";
+    }
+    for rec in records.take_while(|r| !r.is_empty()) {
+        if let Some(v) = rec
+            .strip_prefix(key.as_bytes())
+            .and_then(|r| r.strip_prefix(b"="))
+        {
+            return std::str::from_utf8(v).unwrap_or("");
+        }
+    }
+    ""
+}
+
 /// Port name the library was configured for (`ldb`, `lnp`, ...).
-pub const PORT: &str = env!("CCLIENT_PORT");
+pub fn port() -> &'static str {
+    setting("PORT")
+}
 
 /// The password check this library is linked with: not a cargo feature
 /// but the back end object chosen at link time (src/os/passwd.rs), so the
@@ -47,66 +71,86 @@ pub fn passwd_type() -> PasswdType {
     }
 }
 
-/// TLS configuration; `ssl-none` only applies when no TLS feature is on.
-pub const SSL_TYPE: SslType = if cfg!(any(feature = "ssl-nopwd", feature = "ssl-unix-nopwd")) {
-    SslType::NoPwd
-} else if cfg!(feature = "ssl-unix") {
-    SslType::Unix
-} else if cfg!(feature = "ssl-none") {
-    SslType::None
-} else {
-    // No SSL feature at all (e.g. `--no-default-features`): the original's
-    // own default, nopwd.
-    SslType::NoPwd
-};
+/// TLS configuration (`SSLTYPE`; linkage.c acts on it, this records it).
+pub fn ssl_type() -> SslType {
+    match setting("SSLTYPE") {
+        "none" => SslType::None,
+        "unix" => SslType::Unix,
+        _ => SslType::NoPwd,
+    }
+}
 
 /// Value the generated linkage.c passes to `SET_DISABLEPLAINTEXT`
 /// last: 2 with `nopwd`, 1 with `PASSWDTYPE=nul` alone, else 0 (not set).
 pub fn linkage_disable_plaintext() -> i64 {
-    match (SSL_TYPE, passwd_type()) {
+    match (ssl_type(), passwd_type()) {
         (SslType::NoPwd, _) => 2,
         (_, PasswdType::Nul) => 1,
         _ => 0,
     }
 }
 
-/// Whether the mbox driver is linked (`EXTRADRIVERS=mbox`).
+/// Whether the mbox driver is linked (`EXTRADRIVERS=mbox`; compiled in).
 pub const DRIVER_MBOX: bool = cfg!(feature = "driver-mbox");
 
 /// Whether the GSSAPI authenticator is linked (`EXTRAAUTHENTICATORS=gss`).
-pub const AUTH_GSS: bool = cfg!(feature = "auth-gss");
+pub fn auth_gss() -> bool {
+    setting("AUTHGSS") == "1"
+}
 
 /// Refuse mailbox names that begin with `/` or `..` (Debian's restrictBox).
-/// Mailbox-name validation must consult this; the `restrict_box` cfg is set
-/// alongside for code that wants to compile the check in or out.
-pub const RESTRICT_BOX: bool = cfg!(feature = "restrict-box");
+pub fn restrict_box() -> bool {
+    setting("RESTRICTBOX") == "1"
+}
 
 /// IPv6 as well as IPv4 (`IP=6`).
-pub const IPV6: bool = cfg!(feature = "ipv6");
+pub fn ipv6() -> bool {
+    setting("IP") == "6"
+}
 
 /// Parent of the mail and news spools.
-pub const SPOOLDIR: &str = env!("CCLIENT_SPOOLDIR");
+pub fn spooldir() -> &'static str {
+    setting("SPOOLDIR")
+}
 /// Directory of the system INBOX files (`/var/mail/<user>` on Debian).
-pub const MAILSPOOL: &str = env!("CCLIENT_MAILSPOOL");
+pub fn mailspool() -> &'static str {
+    setting("MAILSPOOL")
+}
 /// Local news spool.
-pub const NEWSSPOOL: &str = env!("CCLIENT_NEWSSPOOL");
+pub fn newsspool() -> &'static str {
+    setting("NEWSSPOOL")
+}
 /// The news active file.
-pub const ACTIVEFILE: &str = env!("CCLIENT_ACTIVEFILE");
+pub fn activefile() -> &'static str {
+    setting("ACTIVEFILE")
+}
 /// rsh used for `/rsh` IMAP preauthenticated sessions.
-pub const RSHPATH: &str = env!("CCLIENT_RSHPATH");
+pub fn rshpath() -> &'static str {
+    setting("RSHPATH")
+}
 /// CRAM-MD5 password file; its existence enables CRAM-MD5.
-pub const MD5PWD: &str = env!("CCLIENT_MD5PWD");
+pub fn md5pwd() -> &'static str {
+    setting("MD5PWD")
+}
 /// Lock helper program; empty means "try the usual places".
-pub const LOCKPGM: &str = env!("CCLIENT_LOCKPGM");
-/// Usual places of the lock helper, tried when `LOCKPGM` is empty.
+pub fn lockpgm() -> &'static str {
+    setting("LOCKPGM")
+}
+/// Usual places of the lock helper, tried when `lockpgm()` is empty.
 pub const LOCKPGM_CANDIDATES: [&str; 3] = ["/usr/libexec/mlock", "/usr/sbin/mlock", "/etc/mlock"];
 /// Directory of TLS certificates.
-pub const SSLCERTS: &str = env!("CCLIENT_SSLCERTS");
+pub fn sslcerts() -> &'static str {
+    setting("SSLCERTS")
+}
 /// Directory of TLS private keys.
-pub const SSLKEYS: &str = env!("CCLIENT_SSLKEYS");
+pub fn sslkeys() -> &'static str {
+    setting("SSLKEYS")
+}
 /// `true` when exclusive file creation must be NFS-safe (link-count
-/// dance) rather than a plain `O_EXCL` open.
-pub const NFS_SAFE_CREATE: bool = !matches!(env!("CCLIENT_CRXTYPE").as_bytes(), b"std");
+/// dance) rather than a plain `O_EXCL` open (`CRXTYPE`).
+pub fn nfs_safe_create() -> bool {
+    setting("CRXTYPE") != "std"
+}
 
 #[cfg(test)]
 mod tests {
@@ -115,7 +159,14 @@ mod tests {
     #[test]
     fn paths_are_absolute() {
         for p in [
-            SPOOLDIR, MAILSPOOL, NEWSSPOOL, ACTIVEFILE, RSHPATH, MD5PWD, SSLCERTS, SSLKEYS,
+            spooldir(),
+            mailspool(),
+            newsspool(),
+            activefile(),
+            rshpath(),
+            md5pwd(),
+            sslcerts(),
+            sslkeys(),
         ] {
             assert!(p.starts_with('/'), "{p} is not absolute");
         }
@@ -154,7 +205,12 @@ mod tests {
     }
 
     #[test]
-    fn restrict_box_cfg_matches_feature() {
-        assert_eq!(cfg!(restrict_box), RESTRICT_BOX);
+    fn bundled_port_object_follows_the_features() {
+        // build.rs writes the block from the features (and CCLIENT_*
+        // variables, the ldb port's paths when unset).
+        assert_eq!(restrict_box(), cfg!(feature = "restrict-box"));
+        assert_eq!(ipv6(), cfg!(feature = "ipv6"));
+        assert_eq!(auth_gss(), cfg!(feature = "auth-gss"));
+        assert!(!port().is_empty());
     }
 }

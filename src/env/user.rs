@@ -152,6 +152,9 @@ pub(crate) struct State {
     pub anonymous: bool,
     pub black_box: bool,
     pub restrict: i16,
+    /// The port's restrictBox default is still to be applied (it comes
+    /// from the linked port object, so not at compile time).
+    restrict_pending: bool,
     pub allow_user_config: bool,
     pub mail_subdir: Option<Vec<u8>>,
     pub black_box_dir: Option<Vec<u8>>,
@@ -173,8 +176,8 @@ impl State {
         State {
             anonymous: false,
             black_box: false,
-            // Debian's build sets restrictBox to "all" at compile time.
-            restrict: if config::RESTRICT_BOX { -1 } else { 0 },
+            restrict: 0,
+            restrict_pending: true,
             allow_user_config: false,
             mail_subdir: None,
             black_box_dir: None,
@@ -195,7 +198,15 @@ static STATE: Mutex<State> = Mutex::new(State::new());
 
 pub(crate) fn state() -> MutexGuard<'static, State> {
     // A poisoned lock only means a panic elsewhere; the state is still sound.
-    STATE.lock().unwrap_or_else(|e| e.into_inner())
+    let mut st = STATE.lock().unwrap_or_else(|e| e.into_inner());
+    if st.restrict_pending {
+        st.restrict_pending = false;
+        // Debian's build (RESTRICTBOX=1) sets restrictBox to "all".
+        if config::restrict_box() {
+            st.restrict = -1;
+        }
+    }
+    st
 }
 
 /// A failure the original reports through `fatal` (the C layer aborts).
@@ -348,10 +359,10 @@ fn init_locked(st: &mut State, user: Option<&[u8]>, home: Option<&[u8]>) -> Resu
         set_env_string(code::NEWSRC, &join(&home_dir, b".newsrc"));
     }
     if env_string(code::NEWSACTIVE).is_none() {
-        set_env_string(code::NEWSACTIVE, config::ACTIVEFILE.as_bytes());
+        set_env_string(code::NEWSACTIVE, config::activefile().as_bytes());
     }
     if env_string(code::NEWSSPOOL).is_none() {
-        set_env_string(code::NEWSSPOOL, config::NEWSSPOOL.as_bytes());
+        set_env_string(code::NEWSSPOOL, config::newsspool().as_bytes());
     }
     crate::os::user::close_database();
     Ok(true)
@@ -462,7 +473,7 @@ pub fn canonical_host(name: &[u8]) -> Vec<u8> {
     if name.len() >= MAILTMPLEN {
         return name.to_vec();
     }
-    crate::os::host::canonical_name(&name.to_ascii_lowercase(), config::IPV6)
+    crate::os::host::canonical_name(&name.to_ascii_lowercase(), config::ipv6())
         .unwrap_or_else(|| name.to_vec())
 }
 
@@ -472,7 +483,7 @@ pub fn anonymous_home() -> Vec<u8> {
     if let Some(h) = env_string(code::ANONYMOUSHOME) {
         return h;
     }
-    let h = join(config::MAILSPOOL.as_bytes(), b"anonymous");
+    let h = join(config::mailspool().as_bytes(), b"anonymous");
     set_env_string(code::ANONYMOUSHOME, &h);
     h
 }
@@ -501,7 +512,7 @@ fn system_inbox_locked(st: &mut State) -> Vec<u8> {
     let name = user_name_locked(st)
         .map(|(n, _)| n)
         .unwrap_or_else(|_| UNLOGGED_USER.to_vec());
-    let inbox = join(config::MAILSPOOL.as_bytes(), &name);
+    let inbox = join(config::mailspool().as_bytes(), &name);
     set_env_string(code::SYSINBOX, &inbox);
     inbox
 }
@@ -1000,7 +1011,7 @@ pub(crate) mod tests {
         params::set_string(Owner::Env, code::USERNAME, None);
         params::set_string(Owner::Env, code::SYSINBOX, None);
         assert_eq!(env_init(None, Some(b"/ignored")), Ok(true));
-        let home = join(config::MAILSPOOL.as_bytes(), b"anonymous");
+        let home = join(config::mailspool().as_bytes(), b"anonymous");
         assert_eq!(home_dir(), Some(home.clone()));
         assert_eq!(system_inbox(), Some(join(&home, b"INBOX")));
         assert_eq!(namespaces(), [None, None, Some(NamespaceList::Ftp)]);

@@ -9,6 +9,7 @@ pub mod krb5;
 pub mod lock;
 pub mod pam;
 pub mod passwd;
+pub mod portconf;
 pub mod server;
 pub mod syslog;
 pub mod user;

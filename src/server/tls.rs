@@ -163,9 +163,11 @@ pub fn server_init(server: &[u8], cert_dir: &str, key_dir: &str) -> Result<(), (
             format!("Unable to create SSL connection ({e})"),
         )
     })?;
-    let host = String::from_utf8_lossy(&super::client_host()).into_owned();
     while conn.is_handshaking() {
         if let Err(e) = conn.complete_io(&mut Stdio) {
+            // Asked only now, as the original asks: a client already gone
+            // is "UNKNOWN".
+            let host = String::from_utf8_lossy(&super::client_host()).into_owned();
             return Err((
                 libc::LOG_INFO,
                 format!(

@@ -79,8 +79,9 @@ impl LockOptions {
 /// the usual places that exists (the original settles this the same way).
 pub fn lock_program() -> Option<Vec<u8>> {
     let exists = |p: &str| Path::new(p).exists();
-    if !config::LOCKPGM.is_empty() {
-        return exists(config::LOCKPGM).then(|| config::LOCKPGM.as_bytes().to_vec());
+    let configured = config::lockpgm();
+    if !configured.is_empty() {
+        return exists(configured).then(|| configured.as_bytes().to_vec());
     }
     config::LOCKPGM_CANDIDATES
         .iter()
@@ -195,7 +196,7 @@ fn create_new(name: &[u8], mode: u32) -> io::Result<File> {
 }
 
 /// Creates `name` only if it does not exist (`crexcl`). With
-/// `NFS_SAFE_CREATE` a uniquely named "hitching post" is made and linked
+/// `config::nfs_safe_create()` a uniquely named "hitching post" is made and linked
 /// to `name`, success read from its link count (O_EXCL is not atomic over
 /// old NFS); where links are refused (FAT) it falls back to O_EXCL.
 pub fn create_exclusive(name: &[u8]) -> Create {
@@ -206,7 +207,7 @@ pub fn create_exclusive(name: &[u8]) -> Create {
             Create::Failed(e)
         }
     };
-    if !config::NFS_SAFE_CREATE {
+    if !config::nfs_safe_create() {
         return match create_new(name, SHARED_LOCK_MODE) {
             Ok(_) => Create::Created,
             Err(e) => busy_or_failed(e),
@@ -327,6 +328,34 @@ impl Drop for DotLock {
 /// on as the original does in that case.
 pub fn dot_lock(mailbox: &[u8], ev: &mut dyn Events) -> Option<DotLock> {
     dot_lock_with(mailbox, None, &LockOptions::current(), ev).ok()
+}
+
+/// The dot-lock and the open mailbox file in the original's order
+/// (`unix_lock`): a quiet dot-lock first; failing that, the file opened
+/// and the dot-lock tried again with it, when the `mlock` helper may make
+/// it and a protection failure is reported ("Mailbox vulnerable -
+/// directory ... must have 1777 protection", the FAQ's message); after a
+/// lock made that way the file is opened afresh.
+pub fn dot_lock_open(
+    mailbox: &[u8],
+    open: impl Fn() -> io::Result<File>,
+    ev: &mut dyn Events,
+) -> (Option<DotLock>, io::Result<File>) {
+    if let Some(dot) = dot_lock(mailbox, ev) {
+        return (Some(dot), open());
+    }
+    let first = open();
+    let fd = match &first {
+        Ok(f) => f.as_raw_fd(),
+        Err(_) => return (None, first),
+    };
+    match dot_lock_with(mailbox, Some(fd), &LockOptions::current(), ev) {
+        Ok(dot) => {
+            drop(first);
+            (Some(dot), open())
+        }
+        Err(_) => (None, first),
+    }
 }
 
 /// `dotlock_lock`: the dot-lock of `mailbox`. `open_fd` is the mailbox

@@ -95,7 +95,7 @@ pub fn prefixed_path(name: &[u8]) -> Option<Vec<u8>> {
         }
         let rest = rest.strip_prefix(b"~/").unwrap_or(rest);
         if rest.first() == Some(&b'/') {
-            return (!config::RESTRICT_BOX && safe_relative(&rest[1..])).then(|| rest.to_vec());
+            return (!config::restrict_box() && safe_relative(&rest[1..])).then(|| rest.to_vec());
         }
         let rest = rest.strip_suffix(b"/").unwrap_or(rest);
         return safe_relative(rest).then(|| join(&home, rest));

@@ -71,12 +71,17 @@ impl MboxMailbox {
             return;
         }
         ev.critical(true);
-        let dot = lock::dot_lock(&sysinbox, ev);
-        if let Ok(sf) = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path_of(&sysinbox))
-        {
+        let (dot, opened) = lock::dot_lock_open(
+            &sysinbox,
+            || {
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(path_of(&sysinbox))
+            },
+            ev,
+        );
+        if let Ok(sf) = opened {
             let held = lock::flock(&sf, FlockKind::Exclusive, false);
             let size = sf.metadata().map_or(0, |m| m.len()) as usize;
             let mut text = vec![0u8; size];

@@ -415,11 +415,17 @@ impl UnixMailbox {
         // The original's parse goes critical before locking and its callers
         // leave the critical section after unlocking, on every path.
         ev.critical(true);
-        let dot = lock::dot_lock(&self.path, ev);
-        let opened = std::fs::OpenOptions::new()
-            .read(true)
-            .write(self.session.is_some())
-            .open(path_of(&self.path));
+        let write = self.session.is_some();
+        let (dot, opened) = lock::dot_lock_open(
+            &self.path,
+            || {
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(write)
+                    .open(path_of(&self.path))
+            },
+            ev,
+        );
         let file = match opened {
             Ok(f) => f,
             Err(e) => {
@@ -1953,11 +1959,16 @@ impl UnixDriver {
                 b" is in use by another process",
             ]));
         }
-        let dot = lock::dot_lock(&file, ev);
-        let opened = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path_of(&file));
+        let (dot, opened) = lock::dot_lock_open(
+            &file,
+            || {
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(path_of(&file))
+            },
+            ev,
+        );
         let f = match opened {
             Ok(f) => f,
             Err(e) => {
@@ -2365,8 +2376,12 @@ fn write_at_end(
     open_failed: &str,
     write_failed: &str,
 ) -> Result<()> {
-    let dot = lock::dot_lock(path, ev);
-    let file = match std::fs::OpenOptions::new().append(true).open(path_of(path)) {
+    let (dot, opened) = lock::dot_lock_open(
+        path,
+        || std::fs::OpenOptions::new().append(true).open(path_of(path)),
+        ev,
+    );
+    let file = match opened {
         Ok(f) => f,
         Err(e) => {
             drop(dot);

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Idle clients of the reference servers over TCP: connects (plain or
+implicit TLS 1.3), optionally logs in, then says nothing; the server must
+send its autologout goodbye and close the connection by itself (the
+servers run with a 2 s limit; the 30 s socket timeout only guards against
+a hang). Prints "ok   - name" or "FAIL - name: why".
+
+usage: idle.py IMAP-PORT IMAPS-PORT POP3-PORT POP3S-PORT
+environment: OPS_USER, OPS_PASS
+"""
+import os
+import socket
+import ssl
+import sys
+
+HOST = "127.0.0.1"
+USER = os.environ["OPS_USER"]
+PASS = os.environ["OPS_PASS"]
+
+
+def ok(name):
+    print("ok   - " + name, flush=True)
+
+
+def fail(name, why):
+    print("FAIL - %s: %s" % (name, why), flush=True)
+
+
+def connect(port, tls):
+    s = socket.create_connection((HOST, port), timeout=30)
+    if tls:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_3
+        s = ctx.wrap_socket(s)
+    return s, s.makefile("rb")
+
+
+def idle(name, port, tls, login, bye):
+    try:
+        s, f = connect(port, tls)
+        greeting = f.readline()
+        if not greeting:
+            return fail(name, "no greeting")
+        for line, want in login:
+            s.sendall(line)
+            while True:
+                got = f.readline()
+                if not got or got.startswith(want):
+                    break
+            if not got.startswith(want):
+                return fail(name, "login step %r answered %r" % (line, got))
+        last = f.readline()
+        end = f.readline()
+        if last.rstrip(b"\r\n") == bye and end == b"":
+            ok("%s: '%s', then the server closed the connection" % (name, bye.decode()))
+        else:
+            fail(name, "got %r then %r" % (last, end))
+        s.close()
+    except Exception as e:  # one broken case must not hide the others
+        fail(name, "exception %r" % (e,))
+
+
+def main():
+    imap, imaps, pop, pops = (int(p) for p in sys.argv[1:5])
+    ibye = b"* BYE Autologout (idle for too long)"
+    pbye = b"-ERR Autologout; idle for too long"
+    ilogin = [(("a LOGIN %s %s\r\n" % (USER, PASS)).encode(), b"a OK"),
+              (b"b SELECT INBOX\r\n", b"b OK")]
+    plogin = [(("USER %s\r\n" % USER).encode(), b"+OK"),
+              (("PASS %s\r\n" % PASS).encode(), b"+OK")]
+    idle("imap, plain, silent before a login", imap, False, [], ibye)
+    idle("imap, plain, silent after LOGIN/SELECT", imap, False, ilogin, ibye)
+    idle("imap, implicit TLS 1.3, silent before a login", imaps, True, [], ibye)
+    idle("imap, implicit TLS 1.3, silent after LOGIN/SELECT", imaps, True, ilogin, ibye)
+    idle("pop3, plain, silent before a login", pop, False, [], pbye)
+    idle("pop3, plain, silent after USER/PASS", pop, False, plogin, pbye)
+    idle("pop3, implicit TLS 1.3, silent before a login", pops, True, [], pbye)
+    idle("pop3, implicit TLS 1.3, silent after USER/PASS", pops, True, plogin, pbye)
+    # A SASL exchange the client never finishes: silent after the first
+    # challenge.
+    idle("imap, silent inside AUTHENTICATE LOGIN", imap, False,
+         [(b"a AUTHENTICATE LOGIN\r\n", b"+")], ibye)
+    idle("pop3, silent inside AUTH LOGIN", pop, False, [(b"AUTH LOGIN\r\n", b"+")], pbye)
+
+
+if __name__ == "__main__":
+    main()
