@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
         .map(|(id, ..)| if id.is_empty() { None } else { Some(*id) })
         .collect();
     let gen_refs: Vec<&[u8]> = generated.iter().map(|g| g.as_slice()).collect();
-    let dup = duplicate_ids(&ids, &gen_refs);
+    let dup = duplicate_ids(&ids, |i| gen_refs[i].to_vec());
     let msgs: Vec<Msg> = fields
         .iter()
         .enumerate()

@@ -872,23 +872,30 @@ pub unsafe fn header(
         if flags & FT_UID != 0 {
             return c"".as_ptr() as *mut c_char;
         }
+        // The previous header's buffer takes the new one (the caller may
+        // not use a header after its next call): no allocation per message.
+        let mut buf = match local(stream) {
+            Some(l) => std::mem::take(&mut l.header),
+            None => return c"".as_ptr() as *mut c_char,
+        };
+        buf.clear();
         let got = with_mailbox(stream, |mb, ev| {
-            mb.header(msgno as u32, ev).map(|h| h.into_owned())
+            mb.header(msgno as u32, ev)
+                .map(|h| buf.extend_from_slice(&h))
         });
         let Some(l) = local(stream) else {
             return c"".as_ptr() as *mut c_char;
         };
         match got {
-            Some(Ok(h)) => {
-                l.header = h;
-                l.header.push(0);
-            }
+            Some(Ok(())) => {}
             Some(Err(e)) => {
                 report(&e);
-                l.header = vec![0];
+                buf.clear();
             }
-            None => l.header = vec![0],
+            None => buf.clear(),
         }
+        buf.push(0);
+        l.header = buf;
         if !length.is_null() {
             *length = (l.header.len() - 1) as c_ulong;
         }

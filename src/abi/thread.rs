@@ -337,39 +337,38 @@ unsafe fn references(
         }
         let host = c_bytes(mylocalhost()).unwrap_or(b"").to_vec();
         let mbx = c_bytes((*stream).mailbox).unwrap_or(b"").to_vec();
-        let mut generated: Vec<Vec<u8>> = Vec::with_capacity(sc.len());
+        // The UID of each message is asked as the original asks it (every
+        // message, in turn); the identifier made from it only when used.
+        let mut uids: Vec<c_ulong> = Vec::with_capacity(sc.len());
         for i in 0..sc.len() {
             load_entry(stream, &sc, i);
-            let s = sc[i];
-            let mut g = mbx.clone();
-            g.extend_from_slice(
-                format!(
-                    ".{:x}.{:x}@",
-                    (*stream).uid_validity,
-                    mail_uid(stream, (*s).num)
-                )
-                .as_bytes(),
-            );
-            g.extend_from_slice(&host);
-            generated.push(g);
+            uids.push(mail_uid(stream, (*sc[i]).num));
         }
+        let validity = (*stream).uid_validity;
+        let generated = |k: usize| {
+            let mut g = mbx.clone();
+            g.extend_from_slice(format!(".{:x}.{:x}@", validity, uids[k]).as_bytes());
+            g.extend_from_slice(&host);
+            g
+        };
         let ids: Vec<Option<&[u8]>> = sc.iter().map(|&s| c_bytes((*s).message_id)).collect();
-        let gens: Vec<&[u8]> = generated.iter().map(Vec::as_slice).collect();
-        let dup = core::duplicate_ids(&ids, &gens);
+        let dup = core::duplicate_ids(&ids, generated);
+        drop(ids);
         for (k, &s) in sc.iter().enumerate() {
             if !(*s).unique.is_null() && (*s).unique != (*s).message_id {
                 let mut u = (*s).unique as *mut c_void;
                 fs_give(&mut u);
             }
             (*s).unique = if (*s).message_id.is_null() {
-                (*s).message_id = c_string_from(&generated[k]);
+                (*s).message_id = c_string_from(&generated(k));
                 (*s).message_id
             } else if dup[k] {
-                c_string_from(&generated[k])
+                c_string_from(&generated(k))
             } else {
                 (*s).message_id
             };
         }
+        drop(uids);
         let msgs: Vec<core::Msg> = sc
             .iter()
             .map(|&s| {

@@ -184,23 +184,21 @@ pub fn decomposition(c: u32) -> Option<&'static [u32]> {
     if c < 0x80 {
         return None;
     }
-    tables::decomp_full().get(&c).map(|v| v.as_slice())
+    tables::decomp_full().get(c)
 }
 
 /// One-level decomposition (`ucs4_decompose`), as the full list of values.
 pub fn decompose(c: u32) -> Vec<u32> {
     tables::decomp_one()
-        .get(&c)
-        .cloned()
-        .unwrap_or_else(|| vec![c])
+        .get(c)
+        .map_or_else(|| vec![c], <[u32]>::to_vec)
 }
 
 /// Full recursive decomposition (`ucs4_decompose_recursive`).
 pub fn decompose_recursive(c: u32) -> Vec<u32> {
     tables::decomp_full()
-        .get(&c)
-        .cloned()
-        .unwrap_or_else(|| vec![c])
+        .get(c)
+        .map_or_else(|| vec![c], <[u32]>::to_vec)
 }
 
 /// Screen width of a code point (`ucs4_width`): 0, 1, 2 or a `U4W_*` code.
@@ -264,7 +262,7 @@ mod ascii_shortcuts {
                 titlecase(c),
                 tables::titlecase_map().get(&c).copied().unwrap_or(c)
             );
-            assert!(!tables::decomp_full().contains_key(&c));
+            assert!(!tables::decomp_full().contains(c));
         }
     }
 }

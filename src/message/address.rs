@@ -606,3 +606,232 @@ pub fn parse_domain(
     *end = Some(last_end);
     Some(r)
 }
+
+/// A byte an atom may hold (outside WSPECIALS, not NUL).
+#[inline]
+fn atom_byte(c: u8) -> bool {
+    c != 0 && !WSPECIALS.contains(c)
+}
+
+/// End of the atom starting at `i` (`i` itself when there is none).
+#[inline]
+fn atom_end(v: &[u8], mut i: usize) -> usize {
+    while i < v.len() && atom_byte(v[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// `local@domain` at `i`, both single atoms side by side with the "@":
+/// (mailbox, host, end).
+fn simple_addrspec(v: &[u8], i: usize) -> Option<(&[u8], &[u8], usize)> {
+    let l = atom_end(v, i);
+    if l == i || v.get(l) != Some(&b'@') {
+        return None;
+    }
+    let h = atom_end(v, l + 1);
+    if h == l + 1 {
+        return None;
+    }
+    Some((&v[i..l], &v[l + 1..h], h))
+}
+
+#[inline]
+fn skip_spaces(v: &[u8], mut i: usize) -> usize {
+    while v.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    i
+}
+
+/// One address of the shapes [`simple_adrlist`] takes, at `i` (not a
+/// space): the address and where it ends.
+fn simple_address(v: &[u8], i: usize) -> Option<(Address, usize)> {
+    let make = |personal: Option<Vec<u8>>, m: &[u8], h: &[u8]| Address {
+        personal,
+        mailbox: Some(owned(m)),
+        host: Some(owned(h)),
+        ..Address::default()
+    };
+    if v[i] == b'<' {
+        // <local@domain>
+        let (m, h, e) = simple_addrspec(v, i + 1)?;
+        return (v.get(e) == Some(&b'>')).then(|| (make(None, m, h), e + 1));
+    }
+    if let Some((m, h, e)) = simple_addrspec(v, i) {
+        // local@domain, perhaps followed by a plain comment: the original
+        // takes the comment, trimmed of blanks, as the personal name.
+        let c = skip_spaces(v, e);
+        if v.get(c) != Some(&b'(') {
+            return Some((make(None, m, h), e));
+        }
+        let close = c + 1 + v[c + 1..].iter().position(|&x| x == b')')?;
+        let text = &v[c + 1..close];
+        if text
+            .iter()
+            .any(|&x| matches!(x, b'(' | b'"' | b'\\') || x < 0x20 || x == 0x7f)
+        {
+            return None;
+        }
+        let lead = text.iter().take_while(|&&x| x == b' ').count();
+        let trail = text.iter().rev().take_while(|&&x| x == b' ').count();
+        let personal = (lead < text.len()).then(|| owned(&text[lead..text.len() - trail]));
+        return Some((make(personal, m, h), close + 1));
+    }
+    // phrase <local@domain>: words (atoms, or quoted strings without
+    // backslashes) separated by blanks.
+    let mut w = i;
+    let mut end;
+    loop {
+        if v[w] == b'"' {
+            let q = w + 1 + v[w + 1..].iter().position(|&x| x == b'"')?;
+            let inner = &v[w + 1..q];
+            if inner.is_empty() || inner.iter().any(|&x| x == b'\\' || x == 0) {
+                return None;
+            }
+            end = q + 1;
+        } else {
+            end = atom_end(v, w);
+            if end == w {
+                return None;
+            }
+        }
+        let next = skip_spaces(v, end);
+        match v.get(next) {
+            Some(&b'<') => {
+                let (m, h, e) = simple_addrspec(v, next + 1)?;
+                if v.get(e) != Some(&b'>') {
+                    return None;
+                }
+                return Some((make(Some(unquote(&v[i..end])), m, h), e + 1));
+            }
+            // Another word, after at least one blank.
+            Some(&c) if next > end && (c == b'"' || atom_byte(c)) => w = next,
+            _ => return None,
+        }
+    }
+}
+
+/// The usual address lists without the general parser: `local@domain`,
+/// `local@domain (comment)`, `<local@domain>` and `phrase <local@domain>`
+/// separated by commas, with blanks around them; each local part and
+/// domain one atom. The result is what [`parse_adrlist_buf`] makes of
+/// such a list (which logs nothing for it); `None` for anything else,
+/// which then goes to the general parser.
+pub fn simple_adrlist(v: &[u8]) -> Option<Vec<Address>> {
+    let mut out = Vec::new();
+    let mut i = skip_spaces(v, 0);
+    if i == v.len() {
+        return None;
+    }
+    loop {
+        // Commas before an address are passed over, blanks after each.
+        while v.get(i) == Some(&b',') {
+            i = skip_spaces(v, i + 1);
+        }
+        if i == v.len() {
+            break;
+        }
+        // Blanks alone after a comma are an error to the general parser
+        // ("Missing address after comma"), as is a second comma after them.
+        i = skip_spaces(v, i);
+        if i == v.len() {
+            return None;
+        }
+        let (a, e) = simple_address(v, i)?;
+        out.push(a);
+        i = skip_spaces(v, e);
+        match v.get(i) {
+            None => break,
+            Some(&b',') => i += 1,
+            Some(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod simple_lists {
+    use super::*;
+    use crate::message::model::Collect;
+
+    /// Every list the shortcut takes gives what the general parser gives,
+    /// without a warning: random lists made of the pieces that matter to
+    /// either parser.
+    #[test]
+    fn shortcut_lists_equal_the_general_parse() {
+        let pieces: [&[u8]; 30] = [
+            b"a",
+            b"bob",
+            b"x.y",
+            b"@",
+            b"<",
+            b">",
+            b",",
+            b" ",
+            b"  ",
+            b"\"",
+            b"\"J Q\"",
+            b"(",
+            b")",
+            b"(c d )",
+            b"( )",
+            b"at",
+            b":",
+            b";",
+            b"\\",
+            b".",
+            b"\xc3\xa9",
+            b"[",
+            b"]",
+            b"\t",
+            b"\x1b",
+            b"\"\"",
+            b"Jo",
+            b"e.com",
+            b"a@b.c",
+            b"N <m@h>",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut taken, mut total) = (0, 0);
+        for _ in 0..400_000 {
+            let mut v = Vec::new();
+            for _ in 0..1 + next(9) {
+                v.extend_from_slice(pieces[next(pieces.len())]);
+            }
+            total += 1;
+            let Some(fast) = simple_adrlist(&v) else {
+                continue;
+            };
+            taken += 1;
+            let mut env = Collect::default();
+            let mut slow = Vec::new();
+            parse_adrlist(&mut slow, &v, Some(b"def.host"), &mut env);
+            assert_eq!(fast, slow, "{:?}", String::from_utf8_lossy(&v));
+            assert!(env.warnings.is_empty(), "{:?}", String::from_utf8_lossy(&v));
+        }
+        assert!(taken > total / 50, "{taken} of {total}");
+    }
+
+    #[test]
+    fn shortcut_takes_the_usual_shapes() {
+        for v in [
+            &b"a@b.c"[..],
+            b"John Smith <js@ex.com>",
+            b"\"Smith, John\" <js@ex.com>, x@y (X Y)",
+            b"<a@b>,,  c@d ,",
+        ] {
+            assert!(
+                simple_adrlist(v).is_some(),
+                "{:?}",
+                String::from_utf8_lossy(v)
+            );
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! `rfc822_parse_parameter`) with the original's sizes, offsets and
 //! warnings.
 
-use super::address::parse_adrlist_buf;
+use super::address::{parse_adrlist_buf, simple_adrlist};
 use super::lex::{
     at, buffer, cpy_range, cstr, default_subtype, owned, parse_phrase, parse_word, skipws, trunc,
     TSPECIALS,
@@ -196,6 +196,15 @@ fn parse_header(
         ev.parse_line(&mut env, &name, value, host);
         let rest = name.get(1..).unwrap_or_default();
         let adr = |list: &mut Vec<Address>, ev: &mut dyn ParseEnv| {
+            // The usual shapes without the general parser (same result).
+            if let Some(l) = simple_adrlist(value) {
+                if list.is_empty() {
+                    *list = l;
+                } else {
+                    list.extend(l);
+                }
+                return;
+            }
             let mut b = buffer(value);
             parse_adrlist_buf(list, &mut b, Some(host), ev);
         };

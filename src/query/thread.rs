@@ -47,19 +47,27 @@ pub struct Forest {
 }
 
 /// For each message in order, whether its Message-ID must give way to a
-/// generated identifier because an earlier message already holds it.
-/// `ids[i]` is None when the message has no Message-ID (it then takes the
-/// generated one, reported as true).
-pub fn duplicate_ids(ids: &[Option<&[u8]>], generated: &[&[u8]]) -> Vec<bool> {
+/// generated identifier because an earlier message already holds it (or
+/// an earlier generated one equals it). `ids[i]` is None when the message
+/// has no Message-ID (it then takes the generated one, reported as true).
+/// `generated(i)` makes message `i`'s identifier; it is called only for
+/// the messages that take one (the original makes one for every message
+/// and keeps only those).
+pub fn duplicate_ids(ids: &[Option<&[u8]>], generated: impl Fn(usize) -> Vec<u8>) -> Vec<bool> {
     let mut seen: std::collections::HashSet<&[u8]> =
         std::collections::HashSet::with_capacity(ids.len());
+    // The few generated identifiers, owned here.
+    let mut made: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
         // One hash per message when its Message-ID is new.
         let use_gen = match id {
-            Some(id) if seen.insert(id) => false,
+            Some(id) if !made.contains(*id) && seen.insert(id) => false,
             _ => {
-                seen.insert(generated.get(i).copied().unwrap_or(b""));
+                let g = generated(i);
+                if !seen.contains(g.as_slice()) {
+                    made.insert(g);
+                }
                 true
             }
         };
@@ -188,17 +196,76 @@ pub fn ordered_subject_by(
     f
 }
 
+/// An optional container index in four bytes (`u32::MAX` for none): the
+/// containers are the larger part of REFERENCES' own memory.
+#[derive(Clone, Copy)]
+struct Link(u32);
+
+impl Default for Link {
+    fn default() -> Link {
+        Link(u32::MAX)
+    }
+}
+
+impl Link {
+    fn get(self) -> Option<usize> {
+        (self.0 != u32::MAX).then_some(self.0 as usize)
+    }
+    fn from(v: Option<usize>) -> Link {
+        // More than four thousand million containers cannot be allocated
+        // (24 bytes each); a panic is stopped at the C boundary anyway.
+        Link(v.map_or(u32::MAX, |v| {
+            u32::try_from(v)
+                .ok()
+                .filter(|&v| v != u32::MAX)
+                .expect("container index")
+        }))
+    }
+}
+
 #[derive(Clone, Copy, Default)]
 struct Con {
-    msg: Option<usize>,
-    parent: Option<usize>,
-    sibling: Option<usize>,
-    child: Option<usize>,
+    msg: Link,
+    parent: Link,
+    sibling: Link,
+    child: Link,
     /// Elder sister (kept during step 1 only, for O(1) unlinking).
-    prev: Option<usize>,
+    prev: Link,
     /// Youngest child (kept during step 1 only, for O(1) appending).
-    last: Option<usize>,
+    last: Link,
 }
+
+macro_rules! con_fields {
+    ($($get:ident $set:ident),*) => {
+        impl Con {
+            $(
+                #[inline]
+                fn $get(&self) -> Option<usize> {
+                    self.$get.get()
+                }
+                #[inline]
+                fn $set(&mut self, v: Option<usize>) {
+                    self.$get = Link::from(v);
+                }
+            )*
+        }
+    };
+}
+
+impl Con {
+    #[inline]
+    fn msg(&self) -> Option<usize> {
+        self.msg.get()
+    }
+}
+
+con_fields!(
+    parent set_parent,
+    sibling set_sibling,
+    child set_child,
+    prev set_prev,
+    last set_last
+);
 
 struct Containers<'a> {
     c: Vec<Con>,
@@ -208,7 +275,7 @@ struct Containers<'a> {
 impl<'a> Containers<'a> {
     fn add(&mut self, key: &'a [u8], msg: Option<usize>) -> usize {
         self.c.push(Con {
-            msg,
+            msg: Link::from(msg),
             ..Con::default()
         });
         let i = self.c.len() - 1;
@@ -237,18 +304,18 @@ impl<'a> Containers<'a> {
         loop {
             match up {
                 Some(u) if u == daughter => return true,
-                Some(u) => up = self.c[u].parent,
+                Some(u) => up = self.c[u].parent(),
                 None => return false,
             }
             match stack.pop() {
                 Some((d, _)) if d == m => return true,
                 Some((d, sisters)) => {
                     if sisters {
-                        if let Some(s) = self.c[d].sibling {
+                        if let Some(s) = self.c[d].sibling() {
                             stack.push((s, true));
                         }
                     }
-                    if let Some(k) = self.c[d].child {
+                    if let Some(k) = self.c[d].child() {
                         stack.push((k, true));
                     }
                 }
@@ -268,10 +335,10 @@ impl<'a> Containers<'a> {
             if d == m {
                 return true;
             }
-            let mut k = self.c[d].child;
+            let mut k = self.c[d].child();
             while let Some(x) = k {
                 stack.push(x);
-                k = self.c[x].sibling;
+                k = self.c[x].sibling();
             }
         }
         false
@@ -281,7 +348,7 @@ impl<'a> Containers<'a> {
         let ret = msg.and_then(|m| self.prune_work(m, ane));
         if let Some(r) = ret {
             let mut ane = r;
-            while let Some(m) = self.c[ane].sibling {
+            while let Some(m) = self.c[ane].sibling() {
                 match self.prune_work(m, Some(ane)) {
                     Some(x) => ane = x,
                     None => break,
@@ -293,39 +360,40 @@ impl<'a> Containers<'a> {
 
     fn prune_work(&mut self, mut msg: usize, ane: Option<usize>) -> Option<usize> {
         loop {
-            let nxt = self.prune(self.c[msg].child, None);
-            if self.c[msg].msg.is_some() {
-                self.c[msg].child = nxt;
+            let nxt = self.prune(self.c[msg].child(), None);
+            if self.c[msg].msg().is_some() {
+                self.c[msg].set_child(nxt);
                 return Some(msg);
             }
             match nxt {
                 None => {
                     // An empty dummy goes; its younger sister takes its place.
-                    let sis = self.c[msg].sibling;
+                    let sis = self.c[msg].sibling();
                     if let Some(a) = ane {
-                        self.c[a].sibling = sis;
+                        self.c[a].set_sibling(sis);
                     }
                     msg = sis?;
                 }
                 Some(n) => {
-                    let cur = self.c[msg].parent;
-                    if cur.is_none() && self.c[n].sibling.is_some() {
+                    let cur = self.c[msg].parent();
+                    if cur.is_none() && self.c[n].sibling().is_some() {
                         // A root dummy with several children stays.
-                        self.c[msg].child = Some(n);
+                        self.c[msg].set_child(Some(n));
                         return Some(msg);
                     }
                     // Promote the children in the dummy's place.
                     if let Some(a) = ane {
-                        self.c[a].sibling = Some(n);
+                        self.c[a].set_sibling(Some(n));
                     } else if let Some(p) = cur {
-                        self.c[p].child = Some(n);
+                        self.c[p].set_child(Some(n));
                     }
-                    self.c[n].parent = cur;
+                    self.c[n].set_parent(cur);
                     let mut last = n;
-                    while let Some(s) = self.c[last].sibling {
+                    while let Some(s) = self.c[last].sibling() {
                         last = s;
                     }
-                    self.c[last].sibling = self.c[msg].sibling;
+                    let after = self.c[msg].sibling();
+                    self.c[last].set_sibling(after);
                     msg = n;
                 }
             }
@@ -337,17 +405,17 @@ impl<'a> Containers<'a> {
         let mut prev: Option<usize> = None;
         let mut k = con;
         while let Some(c) = k {
-            let n = f.new_node(self.c[c].msg);
+            let n = f.new_node(self.c[c].msg());
             match prev {
                 Some(p) => f.nodes[p].branch = Some(n),
                 None => first = Some(n),
             }
             prev = Some(n);
-            if let Some(ch) = self.c[c].child {
+            if let Some(ch) = self.c[c].child() {
                 let sub = self.to_nodes(f, Some(ch));
                 f.nodes[n].next = sub;
             }
-            k = self.c[c].sibling;
+            k = self.c[c].sibling();
         }
         first
     }
@@ -369,10 +437,11 @@ fn link_naive<'a>(cs: &mut Containers<'a>, msgs: &[Msg<'a>]) {
             let mut c = cs.lookup_or_add(first);
             for r in rest {
                 let nxc = cs.lookup_or_add(r);
-                if cs.c[nxc].parent.is_none() && !cs.descends_naive(Some(c), nxc) {
-                    cs.c[nxc].parent = Some(c);
-                    cs.c[nxc].sibling = cs.c[c].child;
-                    cs.c[c].child = Some(nxc);
+                if cs.c[nxc].parent().is_none() && !cs.descends_naive(Some(c), nxc) {
+                    cs.c[nxc].set_parent(Some(c));
+                    let v = cs.c[c].child();
+                    cs.c[nxc].set_sibling(v);
+                    cs.c[c].set_child(Some(nxc));
                 }
                 c = nxc;
             }
@@ -381,38 +450,40 @@ fn link_naive<'a>(cs: &mut Containers<'a>, msgs: &[Msg<'a>]) {
         let Some(&nxc) = cs.table.get(m.unique) else {
             continue;
         };
-        let mut prc = cs.c[nxc].parent;
+        let mut prc = cs.c[nxc].parent();
         if let Some(p) = prc {
             if Some(p) != con {
-                cs.c[nxc].parent = None;
-                if cs.c[p].child == Some(nxc) {
-                    cs.c[p].child = cs.c[nxc].sibling;
+                cs.c[nxc].set_parent(None);
+                if cs.c[p].child() == Some(nxc) {
+                    let v = cs.c[nxc].sibling();
+                    cs.c[p].set_child(v);
                 } else {
-                    let mut sib = cs.c[p].child;
+                    let mut sib = cs.c[p].child();
                     while let Some(s) = sib {
-                        if cs.c[s].sibling == Some(nxc) {
-                            cs.c[s].sibling = cs.c[nxc].sibling;
+                        if cs.c[s].sibling() == Some(nxc) {
+                            let v = cs.c[nxc].sibling();
+                            cs.c[s].set_sibling(v);
                             break;
                         }
-                        sib = cs.c[s].sibling;
+                        sib = cs.c[s].sibling();
                     }
                 }
-                cs.c[nxc].sibling = None;
+                cs.c[nxc].set_sibling(None);
                 prc = None;
             }
         }
         if prc.is_none() && !cs.descends_naive(con, nxc) {
-            cs.c[nxc].parent = con;
+            cs.c[nxc].set_parent(con);
             if let Some(p) = con {
-                match cs.c[p].child {
+                match cs.c[p].child() {
                     Some(first) => {
                         let mut y = first;
-                        while let Some(s) = cs.c[y].sibling {
+                        while let Some(s) = cs.c[y].sibling() {
                             y = s;
                         }
-                        cs.c[y].sibling = Some(nxc);
+                        cs.c[y].set_sibling(Some(nxc));
                     }
-                    None => cs.c[p].child = Some(nxc),
+                    None => cs.c[p].set_child(Some(nxc)),
                 }
             }
         }
@@ -430,17 +501,17 @@ fn link<'a>(cs: &mut Containers<'a>, msgs: &[Msg<'a>]) {
             let mut c = cs.lookup_or_add(first);
             for r in rest {
                 let nxc = cs.lookup_or_add(r);
-                if cs.c[nxc].parent.is_none() && !cs.descends(Some(c), nxc) {
+                if cs.c[nxc].parent().is_none() && !cs.descends(Some(c), nxc) {
                     // Becomes the eldest child.
-                    let old = cs.c[c].child;
-                    cs.c[nxc].parent = Some(c);
-                    cs.c[nxc].sibling = old;
-                    cs.c[nxc].prev = None;
+                    let old = cs.c[c].child();
+                    cs.c[nxc].set_parent(Some(c));
+                    cs.c[nxc].set_sibling(old);
+                    cs.c[nxc].set_prev(None);
                     match old {
-                        Some(o) => cs.c[o].prev = Some(nxc),
-                        None => cs.c[c].last = Some(nxc),
+                        Some(o) => cs.c[o].set_prev(Some(nxc)),
+                        None => cs.c[c].set_last(Some(nxc)),
                     }
-                    cs.c[c].child = Some(nxc);
+                    cs.c[c].set_child(Some(nxc));
                 }
                 c = nxc;
             }
@@ -449,38 +520,38 @@ fn link<'a>(cs: &mut Containers<'a>, msgs: &[Msg<'a>]) {
         let Some(&nxc) = cs.table.get(m.unique) else {
             continue;
         };
-        let mut prc = cs.c[nxc].parent;
+        let mut prc = cs.c[nxc].parent();
         if let Some(p) = prc {
             if Some(p) != con {
-                let (before, after) = (cs.c[nxc].prev, cs.c[nxc].sibling);
+                let (before, after) = (cs.c[nxc].prev(), cs.c[nxc].sibling());
                 match before {
-                    Some(b) => cs.c[b].sibling = after,
-                    None => cs.c[p].child = after,
+                    Some(b) => cs.c[b].set_sibling(after),
+                    None => cs.c[p].set_child(after),
                 }
                 match after {
-                    Some(a) => cs.c[a].prev = before,
-                    None => cs.c[p].last = before,
+                    Some(a) => cs.c[a].set_prev(before),
+                    None => cs.c[p].set_last(before),
                 }
-                cs.c[nxc].parent = None;
-                cs.c[nxc].sibling = None;
-                cs.c[nxc].prev = None;
+                cs.c[nxc].set_parent(None);
+                cs.c[nxc].set_sibling(None);
+                cs.c[nxc].set_prev(None);
                 prc = None;
             }
         }
         if prc.is_none() && !cs.descends(con, nxc) {
-            cs.c[nxc].parent = con;
+            cs.c[nxc].set_parent(con);
             if let Some(p) = con {
-                match cs.c[p].last {
+                match cs.c[p].last() {
                     Some(y) => {
-                        cs.c[y].sibling = Some(nxc);
-                        cs.c[nxc].prev = Some(y);
+                        cs.c[y].set_sibling(Some(nxc));
+                        cs.c[nxc].set_prev(Some(y));
                     }
                     None => {
-                        cs.c[p].child = Some(nxc);
-                        cs.c[nxc].prev = None;
+                        cs.c[p].set_child(Some(nxc));
+                        cs.c[nxc].set_prev(None);
                     }
                 }
-                cs.c[p].last = Some(nxc);
+                cs.c[p].set_last(Some(nxc));
             }
         }
     }
@@ -505,13 +576,16 @@ fn references_impl(msgs: &[Msg], naive: bool) -> Forest {
         let _ = naive;
         link(&mut cs, msgs);
     }
+    // The identifier table is not needed past step 1; the tree and the
+    // threads made from it come on top of it otherwise.
+    cs.table = HashMap::new();
     // Step 2: the root set, chained as siblings.
     let mut head = None;
     let mut last: Option<usize> = None;
     for i in 0..cs.c.len() {
-        if cs.c[i].parent.is_none() {
+        if cs.c[i].parent().is_none() {
             match last {
-                Some(l) => cs.c[l].sibling = Some(i),
+                Some(l) => cs.c[l].set_sibling(Some(i)),
                 None => head = Some(i),
             }
             last = Some(i);
@@ -519,7 +593,10 @@ fn references_impl(msgs: &[Msg], naive: bool) -> Forest {
     }
     // Step 3: prune dummies, then make nodes.
     let pruned = cs.prune(head, None);
-    let mut f = Forest::default();
+    let mut f = Forest {
+        nodes: Vec::with_capacity(cs.c.len()),
+        root: None,
+    };
     f.root = cs.to_nodes(&mut f, pruned);
     drop(cs);
     // Step 4: roots by date.

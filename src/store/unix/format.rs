@@ -1189,6 +1189,42 @@ pub fn to_crlf(raw: &[u8]) -> Vec<u8> {
     out
 }
 
+/// `filter_internal(&to_crlf(raw))` into `out` (cleared first). A stored
+/// header without CR or NUL that ends in LF (the usual one) is done in one
+/// pass, the bookkeeping lines skipped while the line ends are doubled:
+/// the filter finds the same names and continuation lines in either form.
+pub fn header_crlf_into(raw: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    if raw.last() != Some(&b'\n') || memchr::memchr2(b'\r', 0, raw).is_some() {
+        out.extend_from_slice(&filter_internal(&to_crlf(raw)));
+        return;
+    }
+    out.reserve(raw.len() + raw.len() / 16 + 2);
+    let mut src = 0;
+    while src < raw.len() {
+        let end = line_end(raw, src);
+        if matches!(raw[src], b'S' | b's' | b'X' | b'x') {
+            let name = filter_name(&raw[src..]);
+            if INTERNAL_HEADERS
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(name))
+            {
+                // The line and its continuation lines go.
+                let mut e = end;
+                while e < raw.len() && matches!(raw[e], b' ' | b'\t') {
+                    e = line_end(raw, e);
+                }
+                src = e;
+                continue;
+            }
+        }
+        // `end` follows an LF: every stored line here ends in one.
+        out.extend_from_slice(&raw[src..end - 1]);
+        out.extend_from_slice(b"\r\n");
+        src = end;
+    }
+}
+
 /// Removes every CR (the stored form the rewrite uses).
 pub fn strip_cr(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
@@ -1725,6 +1761,55 @@ impl AppendWriter {
         }
         if mmdf {
             out.extend_from_slice(MMDF_DELIMITER);
+        }
+    }
+}
+
+#[cfg(test)]
+mod header_crlf {
+    use super::*;
+
+    /// The one-pass header against the two passes it replaces, on random
+    /// headers built from bookkeeping and ordinary lines, continuations,
+    /// odd cases of the names, lone CRs, NULs and missing final LFs.
+    #[test]
+    fn one_pass_header_equals_crlf_then_filter() {
+        let pieces: [&[u8]; 16] = [
+            b"Status: RO\n",
+            b"status: O\n",
+            b"X-Status: F\n",
+            b"X-Keywords: a b\n",
+            b"X-UID: 7\n",
+            b"X-IMAPbase: 1 2\n",
+            b"X-IMAP: 1 2\n",
+            b"Subject: hello\n",
+            b" folded\n",
+            b"\tfolded tab\n",
+            b"X-Other: 1\n",
+            b"Sender: a@b\n",
+            b"Status\n",
+            b"From: x\r\n",
+            b"Odd\0: 1\n",
+            b"\n",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) as usize) % n
+        };
+        let mut out = Vec::new();
+        for round in 0..20_000 {
+            let mut raw = Vec::new();
+            for _ in 0..next(12) {
+                raw.extend_from_slice(pieces[next(pieces.len())]);
+            }
+            if round % 7 == 0 {
+                raw.extend_from_slice(b"Tail: no LF");
+            }
+            header_crlf_into(&raw, &mut out);
+            assert_eq!(out, filter_internal(&to_crlf(&raw)), "{raw:?}");
         }
     }
 }

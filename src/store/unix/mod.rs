@@ -1558,8 +1558,16 @@ impl Mailbox for UnixMailbox {
     fn header(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         if !matches!(&self.fetched.header, Some((n, _)) if *n == msgno) {
             let l = self.msgs[msgno as usize - 1].layout.clone();
-            let made = match self.fetch_bytes(l.header_start(), l.text_start()) {
-                Ok(raw) => format::filter_internal(&format::to_crlf(raw)),
+            // The previous header's buffer is reused: one allocation for a
+            // whole search instead of two per message.
+            let mut made = self
+                .fetched
+                .header
+                .take()
+                .map(|(_, v)| v)
+                .unwrap_or_default();
+            match self.fetch_bytes(l.header_start(), l.text_start()) {
+                Ok(raw) => format::header_crlf_into(raw, &mut made),
                 Err(e) => return Err(self.read_failed(&e, ev)),
             };
             self.fetched.header = Some((msgno, made));
