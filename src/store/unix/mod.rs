@@ -264,18 +264,20 @@ struct ChunkWriter<'a> {
     file: &'a File,
     at: usize,
     from: usize,
+    /// Where the pieces wanted end (the rest is the file's already).
+    to: usize,
     buf: Vec<u8>,
 }
 
 impl ChunkWriter<'_> {
     /// A piece of the new image at offset `pos` (pieces come in order).
     fn put(&mut self, pos: usize, piece: &[u8]) -> std::io::Result<()> {
-        let end = pos + piece.len();
-        if end <= self.from {
+        let end = (pos + piece.len()).min(self.to);
+        if end <= self.from || pos >= end {
             return Ok(());
         }
         let skip = self.from.saturating_sub(pos);
-        self.buf.extend_from_slice(&piece[skip..]);
+        self.buf.extend_from_slice(&piece[skip..end - pos]);
         if self.buf.len() >= CHUNK {
             self.flush()?;
         }
@@ -324,6 +326,9 @@ struct Rendered {
     bytes: Vec<u8>,
     /// Its length.
     len: usize,
+    /// Where the last message that is not already stored as it stays ends:
+    /// from there on the new file is the old one, byte for byte.
+    changed_end: usize,
     msgs: Vec<Message>,
     /// Message numbers to report expunged, in order.
     expunged: Vec<u32>,
@@ -751,11 +756,11 @@ impl UnixMailbox {
         let old_len = self.size;
         // Pass 1: where every message goes, how long the new file is and
         // where it first differs from the old one, without keeping it.
-        let mut first = None;
+        let first = std::cell::Cell::new(None);
         let mut seen = Vec::new();
         let planned = {
             let mut compare = |pos: usize, piece: &[u8]| -> std::io::Result<()> {
-                if first.is_some() {
+                if first.get().is_some() {
                     return Ok(());
                 }
                 seen.clear();
@@ -767,12 +772,24 @@ impl UnixMailbox {
                 )?;
                 let d = first_difference(&seen, piece);
                 if d < piece.len() {
-                    first = Some(pos + d);
+                    first.set(Some(pos + d));
                 }
                 Ok(())
             };
+            // Once the first difference is known, messages that stay as
+            // they are stored need not be read.
+            let need = || first.get().is_none();
             let mut old = OldBytes::file(file, old_len);
-            self.render_with(&mut old, expunge, set, &now, &host, None, &mut compare)
+            self.render_with(
+                &mut old,
+                expunge,
+                set,
+                &now,
+                &host,
+                None,
+                &need,
+                &mut compare,
+            )
         };
         let r = match planned {
             Ok(r) => r,
@@ -782,13 +799,16 @@ impl UnixMailbox {
                 return None;
             }
         };
-        let first = first.unwrap_or(r.len.min(old_len));
+        let first = first.get().unwrap_or(r.len.min(old_len));
+        // Past the last message that changed, the file stays as it is.
+        let upto = r.changed_end.max(first).min(r.len);
         let starts: Vec<usize> = r.msgs.iter().map(|m| m.layout.offset).collect();
-        let mut write_new = |from: usize, at: usize| -> std::io::Result<()> {
+        let mut write_new = |from: usize, to: usize, at: usize| -> std::io::Result<()> {
             let mut out = ChunkWriter {
                 file,
                 at,
                 from,
+                to,
                 buf: Vec::new(),
             };
             let mut old = OldBytes::file(file, old_len);
@@ -799,13 +819,23 @@ impl UnixMailbox {
                 set,
                 &now,
                 &host,
-                Some((&r.msgs, r.len, from)),
+                Some((&r.msgs, r.len, from, to)),
+                &|| true,
                 &mut sink,
             )?;
             out.flush()
         };
         if self
-            .commit(file, old_len, r.len, first, &starts, &mut write_new, ev)
+            .commit(
+                file,
+                old_len,
+                r.len,
+                first,
+                upto,
+                &starts,
+                &mut write_new,
+                ev,
+            )
             .is_err()
         {
             // The old view stays: nothing was lost, the next checkpoint retries.
@@ -836,7 +866,16 @@ impl UnixMailbox {
             Ok(())
         };
         let mut source = OldBytes::Slice(old);
-        let mut r = match self.render_with(&mut source, expunge, set, now, host, None, &mut sink) {
+        let mut r = match self.render_with(
+            &mut source,
+            expunge,
+            set,
+            now,
+            host,
+            None,
+            &|| true,
+            &mut sink,
+        ) {
             Ok(r) => r,
             Err(_) => unreachable!("bytes in memory always read"),
         };
@@ -848,8 +887,9 @@ impl UnixMailbox {
     /// pseudo-message, then each message kept), handing each piece with its
     /// offset in the new file to `sink`; the old bytes come from `old`.
     /// With `plan` (the messages as a first run placed them, the new
-    /// length, and an offset) messages that end at or before the offset
-    /// are not rendered again.
+    /// length, and a range of it) only messages that reach into the range
+    /// are rendered again. Without a plan, while `need()` is false a
+    /// message that stays as it is stored is not read, nor handed on.
     #[allow(clippy::too_many_arguments)]
     fn render_with(
         &self,
@@ -858,7 +898,8 @@ impl UnixMailbox {
         set: Option<MsgSet>,
         now: &Now,
         host: &[u8],
-        plan: Option<(&[Message], usize, usize)>,
+        plan: Option<(&[Message], usize, usize, usize)>,
+        need: &dyn Fn() -> bool,
         sink: &mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
     ) -> std::io::Result<Rendered> {
         let chosen = set.map(|s| members(s, self.msgs.len()));
@@ -879,6 +920,7 @@ impl UnixMailbox {
             sink(0, &p)?;
             cur = p.len();
         }
+        let mut changed_end = cur;
         let mut base = !pseudo;
         let mut recent = self.recent;
         let mut kept = Vec::with_capacity(if plan.is_none() { self.msgs.len() } else { 0 });
@@ -899,11 +941,15 @@ impl UnixMailbox {
                 continue;
             }
             let last = last_kept == Some(i);
-            if let Some((placed, total, from)) = plan {
+            if let Some((placed, total, from, to)) = plan {
                 // The first run placed the messages: they are not kept
                 // again.
                 let k = nkept;
                 nkept += 1;
+                let start = placed.get(k).map_or(total, |n| n.layout.offset);
+                if start >= to {
+                    break;
+                }
                 let end = placed.get(k + 1).map_or(total, |n| n.layout.offset);
                 if end <= from {
                     cur = end;
@@ -912,13 +958,29 @@ impl UnixMailbox {
                 }
             }
             let l = &m.layout;
+            if plan.is_none() && !need() && self.stays(m, base, cur) {
+                // Same bytes at the same place: only its length counts.
+                let mut placed = m.clone();
+                placed.layout.offset = cur;
+                cur = l.text_start() + l.text_len + trailer;
+                kept.push(placed);
+                base = false;
+                continue;
+            }
             let hi = (l.text_start() + l.text_len + trailer.max(MMDF_TAIL)).min(self.size);
             let bytes = old.get(l.offset, hi)?;
             piece.clear();
-            let placed =
+            let (placed, stayed) =
                 self.write_message(bytes, l.offset, m.clone(), base, last, cur, &mut piece);
             sink(cur, &piece)?;
+            // A message rewritten to the bytes it had, where it was, did not
+            // change either (e.g. one marked for rewriting while recent in a
+            // mailbox being appended to).
+            let same = stayed || (cur == l.offset && bytes.get(..piece.len()) == Some(&piece[..]));
             cur += piece.len();
+            if !same {
+                changed_end = cur;
+            }
             if plan.is_none() {
                 kept.push(placed);
             }
@@ -927,6 +989,7 @@ impl UnixMailbox {
         Ok(Rendered {
             bytes: Vec::new(),
             len: cur,
+            changed_end,
             msgs: kept,
             expunged,
             recent,
@@ -963,7 +1026,8 @@ impl UnixMailbox {
     /// original does whether its stored bytes can stay as they are. `old`
     /// holds the file's bytes from offset `wbase` (the message's start) to
     /// a few bytes past its text, or to the end of the file; `cur` is where
-    /// the message goes in the new file.
+    /// the message goes in the new file. True with it when the message
+    /// stayed as it was stored, where it was.
     #[allow(clippy::too_many_arguments)]
     fn write_message(
         &self,
@@ -974,7 +1038,7 @@ impl UnixMailbox {
         last: bool,
         cur: usize,
         out: &mut Vec<u8>,
-    ) -> Message {
+    ) -> (Message, bool) {
         let l = m.layout.clone();
         // The layout within `old`.
         let w = Layout {
@@ -992,14 +1056,12 @@ impl UnixMailbox {
             true,
         );
         let start = out.len();
-        let unchanged =
-            !base && !m.dirty && cur == l.offset && l.header_len == l.header_lf_len + status.len();
-        if unchanged {
+        if self.stays_with(&m, base, cur, status.len()) {
             let end = w.text_start() + w.text_len;
             out.extend_from_slice(&old[w.offset..end]);
             self.keep_trailer(old, end, last, out);
             m.layout.offset = cur;
-            return m;
+            return (m, true);
         }
         let mut from = &old[w.offset..w.header_start()];
         let squeezed: Vec<u8>;
@@ -1041,7 +1103,32 @@ impl UnixMailbox {
             header_lf_len,
         };
         m.dirty = false;
-        m
+        (m, false)
+    }
+
+    /// Whether message `m`, going to offset `cur` of the new file, stays
+    /// as it is stored (its status lines unchanged, in the same place).
+    fn stays(&self, m: &Message, base: bool, cur: usize) -> bool {
+        if base || m.dirty || cur != m.layout.offset {
+            return false;
+        }
+        let status = format::xstatus(
+            &self.st,
+            m.info.flags,
+            m.info.keywords,
+            m.info.uid,
+            m.info.flags.contains(Flags::RECENT),
+            self.appending,
+            base,
+            true,
+        );
+        self.stays_with(m, base, cur, status.len())
+    }
+
+    /// [`UnixMailbox::stays`] with the length of its new status lines.
+    fn stays_with(&self, m: &Message, base: bool, cur: usize, status_len: usize) -> bool {
+        let l = &m.layout;
+        !base && !m.dirty && cur == l.offset && l.header_len == l.header_lf_len + status_len
     }
 
     /// The byte(s) after a message's text that stayed in place. The
@@ -1081,9 +1168,11 @@ impl UnixMailbox {
     /// 3. the file is cut to the new size, which drops the copy.
     ///
     /// The old image is `old_len` bytes, the new one `new_len`, the first
-    /// differing at `first`; `starts` are the offsets in the new image where
-    /// messages begin; `write_new(from, at)` writes the new image from
-    /// offset `from` on into the file at `at`.
+    /// differing at `first`; from `upto` (a message boundary) on the new
+    /// image is the old one, in place, so only `first..upto` is written
+    /// (and copied first); `starts` are the offsets in the new image where
+    /// messages begin; `write_new(from, to, at)` writes the new image from
+    /// offset `from` to `to` into the file at `at`.
     #[allow(clippy::too_many_arguments)]
     fn commit(
         &self,
@@ -1091,8 +1180,9 @@ impl UnixMailbox {
         old_len: usize,
         new_len: usize,
         first: usize,
+        upto: usize,
         starts: &[usize],
-        write_new: &mut dyn FnMut(usize, usize) -> std::io::Result<()>,
+        write_new: &mut dyn FnMut(usize, usize, usize) -> std::io::Result<()>,
         ev: &mut dyn Events,
     ) -> std::result::Result<(), ()> {
         if first == new_len && old_len == new_len {
@@ -1128,7 +1218,7 @@ impl UnixMailbox {
         loop {
             match file
                 .write_all_at(&vec![b'\n'; gap], at as u64)
-                .and_then(|_| write_new(copy_from, at + gap))
+                .and_then(|_| write_new(copy_from, upto, at + gap))
                 .and_then(|_| file.sync_data())
             {
                 Ok(()) => break,
@@ -1156,8 +1246,8 @@ impl UnixMailbox {
         let src = at + gap + (first - copy_from);
         let mut done = 0;
         let mut chunk = Vec::new();
-        while first + done < new_len {
-            let n = CHUNK.min(new_len - first - done);
+        while first + done < upto {
+            let n = CHUNK.min(upto - first - done);
             loop {
                 chunk.clear();
                 let step = read_append(file, src + done, n, &mut chunk).and_then(|_| {
@@ -1182,6 +1272,18 @@ impl UnixMailbox {
         let _ = file.set_len(new_len as u64);
         let _ = file.sync_all();
         Ok(())
+    }
+
+    /// Whether a rewrite now would store the pseudo-message with another
+    /// length than it has in the file.
+    fn pseudo_changes_length(&self) -> bool {
+        if !self.st.pseudo || self.dead {
+            return false;
+        }
+        let have = self.msgs.first().map_or(self.size, |m| m.layout.offset);
+        let p =
+            format::pseudo_message_kind(self.kind, &self.st, &Now::current(), &user::local_host());
+        p.len() != have
     }
 
     /// Checkpoint: parse, and rewrite if anything changed (`unix_check`).
@@ -1397,6 +1499,18 @@ impl UnixMailbox {
         if want_uids && tstream.is_none() {
             let text = msg(&[b"Unable to write-open mailbox for COPYUID: ", s80(target)]);
             ev.log(&text, Level::Warn);
+        }
+        // The closing checkpoint below rewrites the target's pseudo-message;
+        // when that changes its length (a mailbox just created gains a
+        // Message-ID line) every message copied in would move. Rewriting it
+        // now, while nothing follows it, leaves the closing checkpoint the
+        // pseudo-message alone to rewrite, in place.
+        if let Some(t) = tstream.as_mut() {
+            if t.pseudo_changes_length() {
+                t.st.dirty = true;
+                t.appending = true;
+                t.checkpoint(ev);
+            }
         }
         ev.critical(true);
         let first_uid = tstream
