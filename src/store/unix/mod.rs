@@ -1505,8 +1505,17 @@ impl UnixMailbox {
         // Message-ID line) every message copied in would move. Rewriting it
         // now, while nothing follows it, leaves the closing checkpoint the
         // pseudo-message alone to rewrite, in place.
+        // Not when the target is this mailbox: its messages are read from
+        // the file below, where they are now.
+        let same_file = |a: &[u8], b: &[u8]| match (
+            std::fs::metadata(path_of(a)),
+            std::fs::metadata(path_of(b)),
+        ) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => true,
+        };
         if let Some(t) = tstream.as_mut() {
-            if t.pseudo_changes_length() {
+            if t.pseudo_changes_length() && !same_file(&self.path, &path) {
                 t.st.dirty = true;
                 t.appending = true;
                 t.checkpoint(ev);
