@@ -292,6 +292,30 @@ impl ChunkWriter<'_> {
     }
 }
 
+/// Events of internal work the application is not to see: only logs,
+/// notices and disk errors (which need an answer) go through.
+struct Quiet<'a>(&'a mut dyn Events);
+
+impl Events for Quiet<'_> {
+    fn exists(&mut self, _count: u32) {}
+    fn recent(&mut self, _count: u32) {}
+    fn expunged(&mut self, _msgno: u32) {}
+    fn flags(&mut self, _msgno: u32) {}
+    fn notify(&mut self, text: &[u8], level: Level) {
+        self.0.notify(text, level);
+    }
+    fn log(&mut self, text: &[u8], level: Level) {
+        self.0.log(text, level);
+    }
+    fn list(&mut self, _delimiter: Option<u8>, _name: &[u8], _attributes: i64) {}
+    fn lsub(&mut self, _delimiter: Option<u8>, _name: &[u8], _attributes: i64) {}
+    fn status(&mut self, _name: &[u8], _status: &Status) {}
+    fn critical(&mut self, _entering: bool) {}
+    fn disk_error(&mut self, errno: i32, serious: bool) -> bool {
+        self.0.disk_error(errno, serious)
+    }
+}
+
 /// Which of `count` messages a set names (numbers out of range ignored).
 fn members(set: MsgSet, count: usize) -> Vec<bool> {
     let mut chosen = vec![false; count];
@@ -375,6 +399,9 @@ pub struct UnixMailbox {
     dead: bool,
     /// Whether keywords may be created.
     kwd_create: bool,
+    /// Messages found by a parse must be written anew at the next
+    /// rewrite, as if they had moved (see `copy_work`).
+    rewrite_new: bool,
     /// What the last fetches read and made.
     fetched: Fetched,
 }
@@ -689,7 +716,7 @@ impl UnixMailbox {
                     internal_date: m.date,
                     size: m.size,
                 },
-                dirty: m.dirty,
+                dirty: m.dirty || self.rewrite_new,
             });
         }
     }
@@ -1326,6 +1353,7 @@ impl UnixMailbox {
             sniff,
             dead: false,
             kwd_create: false,
+            rewrite_new: false,
             fetched: Fetched::default(),
         };
         if !options.read_only {
@@ -1500,6 +1528,7 @@ impl UnixMailbox {
             let text = msg(&[b"Unable to write-open mailbox for COPYUID: ", s80(target)]);
             ev.log(&text, Level::Warn);
         }
+        ev.critical(true);
         // The closing checkpoint below rewrites the target's pseudo-message;
         // when that changes its length (a mailbox just created gains a
         // Message-ID line) every message copied in would move. Rewriting it
@@ -1518,10 +1547,17 @@ impl UnixMailbox {
             if t.pseudo_changes_length() && !same_file(&self.path, &path) {
                 t.st.dirty = true;
                 t.appending = true;
-                t.checkpoint(ev);
+                // Inside this critical stretch, and otherwise unseen: what
+                // the application sees of the target is the closing
+                // checkpoint, as before.
+                t.checkpoint(&mut Quiet(ev));
+                // Without the early rewrite the closing one would have moved,
+                // and so rewritten, every message copied in (their keywords
+                // the target lacks dropped): it still renders each of them,
+                // and writes those whose bytes change.
+                t.rewrite_new = true;
             }
         }
-        ev.critical(true);
         let first_uid = tstream
             .as_ref()
             .map_or(0, |t| t.st.uid_last.wrapping_add(1));
@@ -2557,6 +2593,7 @@ pub fn rewritten_kind(kind: Kind, data: &[u8], now: &Now, host: &[u8]) -> Option
         sniff: false,
         dead: false,
         kwd_create: false,
+        rewrite_new: false,
         fetched: Fetched::default(),
     };
     let mut ev = crate::store::events::Recorder::new();
