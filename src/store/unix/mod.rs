@@ -264,18 +264,20 @@ struct ChunkWriter<'a> {
     file: &'a File,
     at: usize,
     from: usize,
+    /// Where the pieces wanted end (the rest is the file's already).
+    to: usize,
     buf: Vec<u8>,
 }
 
 impl ChunkWriter<'_> {
     /// A piece of the new image at offset `pos` (pieces come in order).
     fn put(&mut self, pos: usize, piece: &[u8]) -> std::io::Result<()> {
-        let end = pos + piece.len();
-        if end <= self.from {
+        let end = (pos + piece.len()).min(self.to);
+        if end <= self.from || pos >= end {
             return Ok(());
         }
         let skip = self.from.saturating_sub(pos);
-        self.buf.extend_from_slice(&piece[skip..]);
+        self.buf.extend_from_slice(&piece[skip..end - pos]);
         if self.buf.len() >= CHUNK {
             self.flush()?;
         }
@@ -287,6 +289,30 @@ impl ChunkWriter<'_> {
         self.at += self.buf.len();
         self.buf.clear();
         Ok(())
+    }
+}
+
+/// Events of internal work the application is not to see: only logs,
+/// notices and disk errors (which need an answer) go through.
+struct Quiet<'a>(&'a mut dyn Events);
+
+impl Events for Quiet<'_> {
+    fn exists(&mut self, _count: u32) {}
+    fn recent(&mut self, _count: u32) {}
+    fn expunged(&mut self, _msgno: u32) {}
+    fn flags(&mut self, _msgno: u32) {}
+    fn notify(&mut self, text: &[u8], level: Level) {
+        self.0.notify(text, level);
+    }
+    fn log(&mut self, text: &[u8], level: Level) {
+        self.0.log(text, level);
+    }
+    fn list(&mut self, _delimiter: Option<u8>, _name: &[u8], _attributes: i64) {}
+    fn lsub(&mut self, _delimiter: Option<u8>, _name: &[u8], _attributes: i64) {}
+    fn status(&mut self, _name: &[u8], _status: &Status) {}
+    fn critical(&mut self, _entering: bool) {}
+    fn disk_error(&mut self, errno: i32, serious: bool) -> bool {
+        self.0.disk_error(errno, serious)
     }
 }
 
@@ -324,6 +350,9 @@ struct Rendered {
     bytes: Vec<u8>,
     /// Its length.
     len: usize,
+    /// Where the last message that is not already stored as it stays ends:
+    /// from there on the new file is the old one, byte for byte.
+    changed_end: usize,
     msgs: Vec<Message>,
     /// Message numbers to report expunged, in order.
     expunged: Vec<u32>,
@@ -370,6 +399,9 @@ pub struct UnixMailbox {
     dead: bool,
     /// Whether keywords may be created.
     kwd_create: bool,
+    /// Messages found by a parse must be written anew at the next
+    /// rewrite, as if they had moved (see `copy_work`).
+    rewrite_new: bool,
     /// What the last fetches read and made.
     fetched: Fetched,
 }
@@ -690,7 +722,7 @@ impl UnixMailbox {
                     internal_date: m.date,
                     size: m.size,
                 },
-                dirty: m.dirty,
+                dirty: m.dirty || self.rewrite_new,
             });
         }
     }
@@ -757,11 +789,11 @@ impl UnixMailbox {
         let old_len = self.size;
         // Pass 1: where every message goes, how long the new file is and
         // where it first differs from the old one, without keeping it.
-        let mut first = None;
+        let first = std::cell::Cell::new(None);
         let mut seen = Vec::new();
         let planned = {
             let mut compare = |pos: usize, piece: &[u8]| -> std::io::Result<()> {
-                if first.is_some() {
+                if first.get().is_some() {
                     return Ok(());
                 }
                 seen.clear();
@@ -773,12 +805,24 @@ impl UnixMailbox {
                 )?;
                 let d = first_difference(&seen, piece);
                 if d < piece.len() {
-                    first = Some(pos + d);
+                    first.set(Some(pos + d));
                 }
                 Ok(())
             };
+            // Once the first difference is known, messages that stay as
+            // they are stored need not be read.
+            let need = || first.get().is_none();
             let mut old = OldBytes::file(file, old_len);
-            self.render_with(&mut old, expunge, set, &now, &host, None, &mut compare)
+            self.render_with(
+                &mut old,
+                expunge,
+                set,
+                &now,
+                &host,
+                None,
+                &need,
+                &mut compare,
+            )
         };
         let r = match planned {
             Ok(r) => r,
@@ -788,13 +832,16 @@ impl UnixMailbox {
                 return None;
             }
         };
-        let first = first.unwrap_or(r.len.min(old_len));
+        let first = first.get().unwrap_or(r.len.min(old_len));
+        // Past the last message that changed, the file stays as it is.
+        let upto = r.changed_end.max(first).min(r.len);
         let starts: Vec<usize> = r.msgs.iter().map(|m| m.layout.offset).collect();
-        let mut write_new = |from: usize, at: usize| -> std::io::Result<()> {
+        let mut write_new = |from: usize, to: usize, at: usize| -> std::io::Result<()> {
             let mut out = ChunkWriter {
                 file,
                 at,
                 from,
+                to,
                 buf: Vec::new(),
             };
             let mut old = OldBytes::file(file, old_len);
@@ -805,13 +852,23 @@ impl UnixMailbox {
                 set,
                 &now,
                 &host,
-                Some((&r.msgs, r.len, from)),
+                Some((&r.msgs, r.len, from, to)),
+                &|| true,
                 &mut sink,
             )?;
             out.flush()
         };
         if self
-            .commit(file, old_len, r.len, first, &starts, &mut write_new, ev)
+            .commit(
+                file,
+                old_len,
+                r.len,
+                first,
+                upto,
+                &starts,
+                &mut write_new,
+                ev,
+            )
             .is_err()
         {
             // The old view stays: nothing was lost, the next checkpoint retries.
@@ -842,7 +899,16 @@ impl UnixMailbox {
             Ok(())
         };
         let mut source = OldBytes::Slice(old);
-        let mut r = match self.render_with(&mut source, expunge, set, now, host, None, &mut sink) {
+        let mut r = match self.render_with(
+            &mut source,
+            expunge,
+            set,
+            now,
+            host,
+            None,
+            &|| true,
+            &mut sink,
+        ) {
             Ok(r) => r,
             Err(_) => unreachable!("bytes in memory always read"),
         };
@@ -854,8 +920,9 @@ impl UnixMailbox {
     /// pseudo-message, then each message kept), handing each piece with its
     /// offset in the new file to `sink`; the old bytes come from `old`.
     /// With `plan` (the messages as a first run placed them, the new
-    /// length, and an offset) messages that end at or before the offset
-    /// are not rendered again.
+    /// length, and a range of it) only messages that reach into the range
+    /// are rendered again. Without a plan, while `need()` is false a
+    /// message that stays as it is stored is not read, nor handed on.
     #[allow(clippy::too_many_arguments)]
     fn render_with(
         &self,
@@ -864,7 +931,8 @@ impl UnixMailbox {
         set: Option<MsgSet>,
         now: &Now,
         host: &[u8],
-        plan: Option<(&[Message], usize, usize)>,
+        plan: Option<(&[Message], usize, usize, usize)>,
+        need: &dyn Fn() -> bool,
         sink: &mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
     ) -> std::io::Result<Rendered> {
         let chosen = set.map(|s| members(s, self.msgs.len()));
@@ -885,6 +953,7 @@ impl UnixMailbox {
             sink(0, &p)?;
             cur = p.len();
         }
+        let mut changed_end = cur;
         let mut base = !pseudo;
         let mut recent = self.recent;
         let mut kept = Vec::with_capacity(if plan.is_none() { self.msgs.len() } else { 0 });
@@ -905,11 +974,15 @@ impl UnixMailbox {
                 continue;
             }
             let last = last_kept == Some(i);
-            if let Some((placed, total, from)) = plan {
+            if let Some((placed, total, from, to)) = plan {
                 // The first run placed the messages: they are not kept
                 // again.
                 let k = nkept;
                 nkept += 1;
+                let start = placed.get(k).map_or(total, |n| n.layout.offset);
+                if start >= to {
+                    break;
+                }
                 let end = placed.get(k + 1).map_or(total, |n| n.layout.offset);
                 if end <= from {
                     cur = end;
@@ -918,13 +991,29 @@ impl UnixMailbox {
                 }
             }
             let l = &m.layout;
+            if plan.is_none() && !need() && self.stays(m, base, cur) {
+                // Same bytes at the same place: only its length counts.
+                let mut placed = m.clone();
+                placed.layout.offset = cur;
+                cur = l.text_start() + l.text_len + trailer;
+                kept.push(placed);
+                base = false;
+                continue;
+            }
             let hi = (l.text_start() + l.text_len + trailer.max(MMDF_TAIL)).min(self.size);
             let bytes = old.get(l.offset, hi)?;
             piece.clear();
-            let placed =
+            let (placed, stayed) =
                 self.write_message(bytes, l.offset, m.clone(), base, last, cur, &mut piece);
             sink(cur, &piece)?;
+            // A message rewritten to the bytes it had, where it was, did not
+            // change either (e.g. one marked for rewriting while recent in a
+            // mailbox being appended to).
+            let same = stayed || (cur == l.offset && bytes.get(..piece.len()) == Some(&piece[..]));
             cur += piece.len();
+            if !same {
+                changed_end = cur;
+            }
             if plan.is_none() {
                 kept.push(placed);
             }
@@ -933,6 +1022,7 @@ impl UnixMailbox {
         Ok(Rendered {
             bytes: Vec::new(),
             len: cur,
+            changed_end,
             msgs: kept,
             expunged,
             recent,
@@ -969,7 +1059,8 @@ impl UnixMailbox {
     /// original does whether its stored bytes can stay as they are. `old`
     /// holds the file's bytes from offset `wbase` (the message's start) to
     /// a few bytes past its text, or to the end of the file; `cur` is where
-    /// the message goes in the new file.
+    /// the message goes in the new file. True with it when the message
+    /// stayed as it was stored, where it was.
     #[allow(clippy::too_many_arguments)]
     fn write_message(
         &self,
@@ -980,7 +1071,7 @@ impl UnixMailbox {
         last: bool,
         cur: usize,
         out: &mut Vec<u8>,
-    ) -> Message {
+    ) -> (Message, bool) {
         let l = m.layout.clone();
         // The layout within `old`.
         let w = Layout {
@@ -998,14 +1089,12 @@ impl UnixMailbox {
             true,
         );
         let start = out.len();
-        let unchanged =
-            !base && !m.dirty && cur == l.offset && l.header_len == l.header_lf_len + status.len();
-        if unchanged {
+        if self.stays_with(&m, base, cur, status.len()) {
             let end = w.text_start() + w.text_len;
             out.extend_from_slice(&old[w.offset..end]);
             self.keep_trailer(old, end, last, out);
             m.layout.offset = cur;
-            return m;
+            return (m, true);
         }
         let mut from = &old[w.offset..w.header_start()];
         let squeezed: Vec<u8>;
@@ -1047,7 +1136,32 @@ impl UnixMailbox {
             header_lf_len,
         };
         m.dirty = false;
-        m
+        (m, false)
+    }
+
+    /// Whether message `m`, going to offset `cur` of the new file, stays
+    /// as it is stored (its status lines unchanged, in the same place).
+    fn stays(&self, m: &Message, base: bool, cur: usize) -> bool {
+        if base || m.dirty || cur != m.layout.offset {
+            return false;
+        }
+        let status = format::xstatus(
+            &self.st,
+            m.info.flags,
+            m.info.keywords,
+            m.info.uid,
+            m.info.flags.contains(Flags::RECENT),
+            self.appending,
+            base,
+            true,
+        );
+        self.stays_with(m, base, cur, status.len())
+    }
+
+    /// [`UnixMailbox::stays`] with the length of its new status lines.
+    fn stays_with(&self, m: &Message, base: bool, cur: usize, status_len: usize) -> bool {
+        let l = &m.layout;
+        !base && !m.dirty && cur == l.offset && l.header_len == l.header_lf_len + status_len
     }
 
     /// The byte(s) after a message's text that stayed in place. The
@@ -1087,9 +1201,11 @@ impl UnixMailbox {
     /// 3. the file is cut to the new size, which drops the copy.
     ///
     /// The old image is `old_len` bytes, the new one `new_len`, the first
-    /// differing at `first`; `starts` are the offsets in the new image where
-    /// messages begin; `write_new(from, at)` writes the new image from
-    /// offset `from` on into the file at `at`.
+    /// differing at `first`; from `upto` (a message boundary) on the new
+    /// image is the old one, in place, so only `first..upto` is written
+    /// (and copied first); `starts` are the offsets in the new image where
+    /// messages begin; `write_new(from, to, at)` writes the new image from
+    /// offset `from` to `to` into the file at `at`.
     #[allow(clippy::too_many_arguments)]
     fn commit(
         &self,
@@ -1097,8 +1213,9 @@ impl UnixMailbox {
         old_len: usize,
         new_len: usize,
         first: usize,
+        upto: usize,
         starts: &[usize],
-        write_new: &mut dyn FnMut(usize, usize) -> std::io::Result<()>,
+        write_new: &mut dyn FnMut(usize, usize, usize) -> std::io::Result<()>,
         ev: &mut dyn Events,
     ) -> std::result::Result<(), ()> {
         if first == new_len && old_len == new_len {
@@ -1134,7 +1251,7 @@ impl UnixMailbox {
         loop {
             match file
                 .write_all_at(&vec![b'\n'; gap], at as u64)
-                .and_then(|_| write_new(copy_from, at + gap))
+                .and_then(|_| write_new(copy_from, upto, at + gap))
                 .and_then(|_| file.sync_data())
             {
                 Ok(()) => break,
@@ -1162,8 +1279,8 @@ impl UnixMailbox {
         let src = at + gap + (first - copy_from);
         let mut done = 0;
         let mut chunk = Vec::new();
-        while first + done < new_len {
-            let n = CHUNK.min(new_len - first - done);
+        while first + done < upto {
+            let n = CHUNK.min(upto - first - done);
             loop {
                 chunk.clear();
                 let step = read_append(file, src + done, n, &mut chunk).and_then(|_| {
@@ -1188,6 +1305,18 @@ impl UnixMailbox {
         let _ = file.set_len(new_len as u64);
         let _ = file.sync_all();
         Ok(())
+    }
+
+    /// Whether a rewrite now would store the pseudo-message with another
+    /// length than it has in the file.
+    fn pseudo_changes_length(&self) -> bool {
+        if !self.st.pseudo || self.dead {
+            return false;
+        }
+        let have = self.msgs.first().map_or(self.size, |m| m.layout.offset);
+        let p =
+            format::pseudo_message_kind(self.kind, &self.st, &Now::current(), &user::local_host());
+        p.len() != have
     }
 
     /// Checkpoint: parse, and rewrite if anything changed (`unix_check`).
@@ -1230,6 +1359,7 @@ impl UnixMailbox {
             sniff,
             dead: false,
             kwd_create: false,
+            rewrite_new: false,
             fetched: Fetched::default(),
         };
         if !options.read_only {
@@ -1405,6 +1535,35 @@ impl UnixMailbox {
             ev.log(&text, Level::Warn);
         }
         ev.critical(true);
+        // The closing checkpoint below rewrites the target's pseudo-message;
+        // when that changes its length (a mailbox just created gains a
+        // Message-ID line) every message copied in would move. Rewriting it
+        // now, while nothing follows it, leaves the closing checkpoint the
+        // pseudo-message alone to rewrite, in place.
+        // Not when the target is this mailbox: its messages are read from
+        // the file below, where they are now.
+        let same_file = |a: &[u8], b: &[u8]| match (
+            std::fs::metadata(path_of(a)),
+            std::fs::metadata(path_of(b)),
+        ) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => true,
+        };
+        if let Some(t) = tstream.as_mut() {
+            if t.pseudo_changes_length() && !same_file(&self.path, &path) {
+                t.st.dirty = true;
+                t.appending = true;
+                // Inside this critical stretch, and otherwise unseen: what
+                // the application sees of the target is the closing
+                // checkpoint, as before.
+                t.checkpoint(&mut Quiet(ev));
+                // Without the early rewrite the closing one would have moved,
+                // and so rewritten, every message copied in (their keywords
+                // the target lacks dropped): it still renders each of them,
+                // and writes those whose bytes change.
+                t.rewrite_new = true;
+            }
+        }
         let first_uid = tstream
             .as_ref()
             .map_or(0, |t| t.st.uid_last.wrapping_add(1));
@@ -2457,6 +2616,7 @@ pub fn rewritten_kind(kind: Kind, data: &[u8], now: &Now, host: &[u8]) -> Option
         sniff: false,
         dead: false,
         kwd_create: false,
+        rewrite_new: false,
         fetched: Fetched::default(),
     };
     let mut ev = crate::store::events::Recorder::new();

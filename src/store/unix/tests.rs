@@ -39,6 +39,7 @@ fn load_with_kind(
         sniff: false,
         dead: false,
         kwd_create: true,
+        rewrite_new: false,
         fetched: Default::default(),
     };
     assert!(
@@ -594,6 +595,7 @@ fn check_case_dir(dir: &str) -> usize {
             sniff: false,
             dead: false,
             kwd_create: true,
+            rewrite_new: false,
             fetched: Default::default(),
         };
         let opened = matches!(mb.absorb(&input, 0, WINDOW, &mut ev), Ok(true));
@@ -1107,6 +1109,52 @@ X-UID: 1\n\nline1\nbody--\n";
     }
 }
 
+#[test]
+fn rewrite_ends_after_the_last_message_that_changed() {
+    let msg = |n: u32| {
+        format!(
+            "From a@b Mon Feb  8 02:53:47 1993\nSubject: {n}\nStatus: RO\nX-Status: \n\
+X-Keywords:                 \nX-UID: {n}\n\nline {n}\n\n"
+        )
+    };
+    let pseudo = {
+        let (mb, _) = load(msg(1).as_bytes());
+        let mut st = mb.st.clone();
+        st.uid_last = 3;
+        format::pseudo_message_kind(Kind::Unix, &st, &fixed_now(), b"host")
+    };
+    let mut file = pseudo.clone();
+    for n in 1..=3 {
+        file.extend_from_slice(msg(n).as_bytes());
+    }
+    let (mut mb, _) = load(&file);
+    assert_eq!(mb.count(), 3);
+    // Nothing changed: nothing to write.
+    let r = render(&mb, false);
+    assert_eq!(r.bytes, file);
+    assert!(r.changed_end <= pseudo.len(), "{}", r.changed_end);
+    // Message 2 marked for rewriting but rendered to the bytes it has.
+    mb.msgs[1].dirty = true;
+    let r = render(&mb, false);
+    assert_eq!(r.bytes, file);
+    assert!(r.changed_end <= pseudo.len(), "{}", r.changed_end);
+    // A flag on message 1 that keeps its length: messages 2 and 3 stay.
+    mb.msgs[0].info.flags = mb.msgs[0].info.flags.union(Flags::FLAGGED);
+    mb.msgs[0].dirty = true;
+    let r = render(&mb, false);
+    assert_ne!(r.bytes, file);
+    if r.len == file.len() {
+        assert_eq!(r.changed_end, mb.msgs[1].layout.offset);
+        assert_eq!(r.bytes[r.changed_end..], file[r.changed_end..]);
+    } else {
+        assert_eq!(r.changed_end, r.len);
+    }
+    // Expunging message 2 moves message 3.
+    mb.msgs[1].info.flags = mb.msgs[1].info.flags.union(Flags::DELETED);
+    let r = render(&mb, true);
+    assert_eq!(r.changed_end, r.len);
+}
+
 /// Parses `data` as a Berkeley file in windows of `window` bytes: the
 /// messages, mailbox state and events.
 fn parse_in_windows(data: &[u8], window: usize) -> (String, Vec<Event>) {
@@ -1127,6 +1175,7 @@ fn parse_in_windows(data: &[u8], window: usize) -> (String, Vec<Event>) {
         sniff: false,
         dead: false,
         kwd_create: true,
+        rewrite_new: false,
         fetched: Default::default(),
     };
     let ok = matches!(mb.absorb(data, 0, window, &mut ev), Ok(true));
