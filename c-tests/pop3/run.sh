@@ -224,6 +224,11 @@ else
   if grep -q '^open => stream' "$work/u.txt" && grep -q '^dlog: AUTH CRAM-MD5' "$work/u.txt" &&
      ! grep -q '^dlog: AUTH PLAIN' "$work/u.txt"; then ok "/auth=cram-md5"
   else fail "/auth=cram-md5"; head -30 "$work/u.txt"; fi
+  # ... and not at all when the program disabled that authenticator.
+  fill; run ours "{$H:$DOVECOT_POP3_PORT/pop3/notls/auth=cram-md5}INBOX" alice alicepw userpass >"$work/u.txt"
+  if grep -q '^log\[2\]: CRAM-MD5 authentication is not available' "$work/u.txt" && grep -q '^open => NIL' "$work/u.txt" &&
+     ! grep -q '^login:' "$work/u.txt"; then ok "/auth= with a disabled authenticator"
+  else fail "/auth= with a disabled authenticator"; cat "$work/u.txt"; fi
   # The failures last, with a longer read timeout (each later login,
   # even a good one, is delayed by Dovecot's penalty).
   for mech in xoauth2 oauthbearer; do

@@ -337,7 +337,7 @@ oauth_authenticator!(auth_xoauth2_client, crate::net::Mechanism::XOAuth2);
 oauth_authenticator!(auth_oauthbearer_client, crate::net::Mechanism::OAuthBearer);
 
 /// The authenticator a `/auth=` choice names: the library's own for the
-/// registered mechanisms (NULL if unlinked), ours for the OAuth ones.
+/// registered mechanisms (NULL if unlinked or disabled), ours for the OAuth ones.
 pub(super) fn forced_authenticator(m: crate::net::Mechanism) -> *mut AUTHENTICATOR {
     use crate::net::Mechanism;
     match m {
@@ -345,8 +345,16 @@ pub(super) fn forced_authenticator(m: crate::net::Mechanism) -> *mut AUTHENTICAT
         Mechanism::OAuthBearer => std::ptr::addr_of_mut!(super::data::AUTH_OAUTHBEARER),
         _ => {
             let z = [m.name().as_bytes(), b"\0"].concat();
-            // SAFETY: NUL-terminated.
-            unsafe { super::registry::find_authenticator(z.as_ptr() as *const c_char) }
+            // SAFETY: NUL-terminated; the chain holds static records.
+            unsafe {
+                let a = super::registry::find_authenticator(z.as_ptr() as *const c_char);
+                // One the program disabled is not used either.
+                if a.is_null() || (*a).flags & AU_DISABLE != 0 {
+                    std::ptr::null_mut()
+                } else {
+                    a
+                }
+            }
         }
     }
 }

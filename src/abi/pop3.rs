@@ -867,6 +867,12 @@ unsafe fn auth(
                 pwd.fill(0);
                 return false;
             }
+            if super::auth::forced_authenticator(m).is_null() {
+                let t = format!("{} authentication is not available", m.name());
+                log(t.as_bytes(), ERROR as c_long);
+                pwd.fill(0);
+                return false;
+            }
             auths = 0;
         }
         let ats = match forced {

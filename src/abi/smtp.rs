@@ -373,6 +373,11 @@ unsafe fn open_one(
                 log(t.as_bytes(), ERROR as c_long);
                 return smtp_close(stream);
             }
+            if super::auth::forced_authenticator(m).is_null() {
+                let t = format!("{} authentication is not available", m.name());
+                log(t.as_bytes(), ERROR as c_long);
+                return smtp_close(stream);
+            }
         }
         if mb.secflag() != 0 || mb.user[0] != 0 || forced.is_some() {
             if esmtp(stream).auth() != 0 || forced.is_some() {
