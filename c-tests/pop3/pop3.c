@@ -109,6 +109,9 @@ int main(int argc, char **argv) {
   mail_parameters(NIL, SET_READTIMEOUT, (void *) 3);
   mail_parameters(NIL, SET_OPENTIMEOUT, (void *) 5);
   mail_parameters(NIL, SET_MAXLOGINTRIALS, (void *) 2);
+  /* Dovecot slows down every login after a failed one */
+  if (getenv("POP3_TIMEOUT")) mail_parameters(NIL, SET_READTIMEOUT, (void *) atol(getenv("POP3_TIMEOUT")));
+  if (getenv("POP3_TRIALS")) mail_parameters(NIL, SET_MAXLOGINTRIALS, (void *) atol(getenv("POP3_TRIALS")));
   if (!strcmp(mode, "userpass") || !strcmp(mode, "delete")) {
     mail_parameters(NIL, DISABLE_AUTHENTICATOR, "CRAM-MD5");
     mail_parameters(NIL, DISABLE_AUTHENTICATOR, "PLAIN");

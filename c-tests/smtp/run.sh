@@ -16,7 +16,7 @@ ours=$CCT_ROOT/build/lib
 [ -e "$CCT_ORIG_SO" ] || skip_suite "the original libc-client2007e is not installed"
 command -v python3 >/dev/null || skip_suite "python3 not installed"
 work=$(mktemp -d /tmp/smtp-suite.XXXXXX)
-trap 'kill $sink_pid 2>/dev/null; postfix_stop >/dev/null 2>&1; dovecot_stop >/dev/null 2>&1; rm -rf "$work"' EXIT
+trap 'kill $sink_pid $intro_pid 2>/dev/null; postfix_stop >/dev/null 2>&1; dovecot_stop >/dev/null 2>&1; rm -rf "$work"' EXIT
 port=14360
 cc -w -I"$CCT_ORIG_INC" -o "$work/smtp" "$here/smtp.c" -lc-client 2>"$work/cc.err" \
   || { cat "$work/cc.err"; echo "0 passed, 1 failed"; exit 1; }
@@ -125,7 +125,12 @@ elif ! dovecot_available; then
   skip "Postfix cases: Dovecot (for SASL) not available"
 else
   chmod 755 "$work"
-  DOVECOT_EXTRA_CONF='service auth {
+  # Its oauth2 passdb (XOAUTH2, OAUTHBEARER) asks ../imapint/introspect.py.
+  mkfifo "$work/ready"
+  python3 "$here/../imapint/introspect.py" 19411 >"$work/ready" 2>"$work/introspect.err" & intro_pid=$!
+  read -r -t 20 line <"$work/ready"
+  [ "$line" = ready ] || { fail "start the introspection service"; cat "$work/introspect.err"; }
+  DOVECOT_OAUTH2_URL=http://127.0.0.1:19411/tokeninfo DOVECOT_EXTRA_CONF='service auth {
   unix_listener auth-postfix {
     mode = 0666
   }
@@ -181,6 +186,32 @@ else
        sed -n '/^--- delivered/,$p' "$work/u.txt" | cmp -s - "$work/o.txt" &&
        grep -q 'with ESMTPSA id' "$POSTFIX_DIR"/mail/bob/new/*; then ok "postfix: submission, STARTTLS then AUTH"
     else fail "postfix: submission"; head -20 "$work/u.txt"; tail -5 "$POSTFIX_DIR/log/postfix.log"; fi
+    # XOAUTH2 and OAUTHBEARER by /auth= (ours only: the original has
+    # neither and refuses the name): the token is what mm_login gives.
+    prun orig "localhost:$POSTFIX_SMTPS_PORT/ssl/auth=xoauth2" deliver 0 >"$work/o.txt"
+    if grep -q '^open => NIL' "$work/o.txt" && ! grep -q '^login:' "$work/o.txt"; then ok "postfix: the original refuses /auth= names"
+    else fail "postfix: original and /auth="; head "$work/o.txt"; fi
+    for mech in xoauth2 oauthbearer; do
+      SMTP_PASSWORD=alice-good-token SMTP_TRIALS=1 prun ours "localhost:$POSTFIX_SMTPS_PORT/ssl/auth=$mech" deliver 3 >"$work/u.txt"
+      if grep -q '^mail => 1 reply=250 2.0.0 Ok: queued as QID' "$work/u.txt" && grep -q '^login: host=localhost user= trial=0' "$work/u.txt" &&
+         [ "$(grep -c '^--- delivered' "$work/u.txt")" = 3 ] &&
+         grep -q 'with ESMTPSA id' "$POSTFIX_DIR"/mail/bob/new/* && grep -qi "sasl_method=$mech, sasl_username=alice" "$POSTFIX_DIR/log/postfix.log"; then
+        ok "postfix: $mech with a good token, delivered"
+      else fail "postfix: $mech with a good token"; head -20 "$work/u.txt"; tail -5 "$POSTFIX_DIR/log/postfix.log"; fi
+    done
+    prun ours "localhost:$POSTFIX_SMTPS_PORT/ssl/auth=external" deliver 0 >"$work/u.txt"
+    if grep -q '^log\[2\]: SMTP server does not offer AUTH=EXTERNAL' "$work/u.txt" && grep -q '^open => NIL' "$work/u.txt" &&
+       ! grep -q '^login:' "$work/u.txt"; then ok "postfix: /auth= with a mechanism not offered"
+    else fail "postfix: /auth= not offered"; cat "$work/u.txt"; fi
+    # The failures last, with a longer read timeout (Dovecot delays each
+    # later login).
+    for mech in xoauth2 oauthbearer; do
+      SMTP_PASSWORD=wrong-token SMTP_TRIALS=1 SMTP_TIMEOUT=30 prun ours "localhost:$POSTFIX_SMTPS_PORT/ssl/auth=$mech" deliver 0 >"$work/u.txt"
+      if grep -q '^open => NIL' "$work/u.txt" && grep -q '^log\[2\]: Can not authenticate to SMTP server: 535 ' "$work/u.txt" &&
+         [ "$(grep -c '^login:' "$work/u.txt")" -eq 1 ] && ! grep -q '^--- delivered' "$work/u.txt"; then
+        ok "postfix: $mech with a wrong token refused with the server's text"
+      else fail "postfix: $mech with a wrong token"; cat "$work/u.txt"; fi
+    done
     unset SSL_CERT_FILE
   fi
 fi

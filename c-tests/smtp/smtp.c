@@ -20,7 +20,7 @@ void mm_lsub(MAILSTREAM *s, int d, char *n, long a) {}
 void mm_status(MAILSTREAM *s, char *m, MAILSTATUS *st) {}
 void mm_login(NETMBX *mb, char *u, char *pw, long t) {
   printf("login: host=%s user=%s trial=%ld\n", mb->host, mb->user, t);
-  strcpy(u, "alice"); strcpy(pw, "alicepw");
+  strcpy(u, "alice"); strcpy(pw, getenv("SMTP_PASSWORD") ? getenv("SMTP_PASSWORD") : "alicepw");
 }
 void mm_critical(MAILSTREAM *s) {}
 void mm_nocritical(MAILSTREAM *s) {}
@@ -45,6 +45,9 @@ int main(int argc, char **argv) {
   hosts[0] = argv[1]; hosts[1] = NIL; mode = argv[2];
 #include "linkage.c"
   mail_parameters(NIL, SET_READTIMEOUT, (void *) 5);
+  /* Dovecot slows down every login after a failed one */
+  if (getenv("SMTP_TIMEOUT")) mail_parameters(NIL, SET_READTIMEOUT, (void *) atol(getenv("SMTP_TIMEOUT")));
+  if (getenv("SMTP_TRIALS")) mail_parameters(NIL, SET_MAXLOGINTRIALS, (void *) atol(getenv("SMTP_TRIALS")));
   if (!strcmp(mode, "dsn") || !strcmp(mode, "deliver-dsn"))
     opts = SOP_DSN | SOP_DSN_NOTIFY_FAILURE | SOP_DSN_NOTIFY_DELAY | SOP_8BITMIME;
   if (!strcmp(mode, "debug")) opts = SOP_DEBUG;

@@ -242,3 +242,119 @@ pub unsafe extern "C" fn hmac_md5(
         }
     })
 }
+
+/// Client half shared by XOAUTH2 and OAUTHBEARER (ours, reached only
+/// through `/auth=`): the token is the password `mm_login` gives. An error
+/// challenge after the response (the server's JSON report) is answered as
+/// the mechanism asks, and the server then fails the command.
+unsafe fn oauth_client(
+    m: crate::net::Mechanism,
+    ch: authchallenge_t,
+    rs: authrespond_t,
+    mb: *mut NETMBX,
+    stream: *mut c_void,
+    trial: *mut c_ulong,
+    user: *mut c_char,
+) -> c_long {
+    use crate::net::sasl::{Credentials, SaslClient};
+    // SAFETY: per the authenticator contract, checked non-NULL by the
+    // macro's wrapper.
+    unsafe {
+        let Some(c) = challenge(ch, stream) else {
+            return 0;
+        };
+        let Some(token) = login(mb, user, *trial) else {
+            respond(rs, stream, None);
+            *trial = 0;
+            return 1;
+        };
+        let text = |b: &[c_char]| -> String {
+            let v: Vec<u8> = b
+                .iter()
+                .take_while(|&&c| c != 0)
+                .map(|&c| c as u8)
+                .collect();
+            String::from_utf8_lossy(&v).into_owned()
+        };
+        let creds = Credentials {
+            user: String::from_utf8_lossy(&user_bytes(user)).into_owned(),
+            authuser: text(&(*mb).authuser),
+            secret: token,
+            host: text(&(*mb).host),
+            port: (*mb).port as u16,
+        };
+        let Ok(mut client) = SaslClient::new(m, creds) else {
+            return 0;
+        };
+        let Ok(r) = client.step(&c) else { return 0 };
+        if !respond(rs, stream, Some(&r)) {
+            return 0;
+        }
+        if let Some(err) = challenge(ch, stream) {
+            let Ok(r) = client.step(&err) else { return 0 };
+            if !respond(rs, stream, Some(&r)) || challenge(ch, stream).is_some() {
+                return 0;
+            }
+        }
+        *trial += 1;
+        1
+    }
+}
+
+macro_rules! oauth_authenticator {
+    ($name:ident, $mech:expr) => {
+        /// Client half of an authenticator outside the library's list (not
+        /// exported; the POP3 and send-stream drivers call it for `/auth=`).
+        ///
+        /// # Safety
+        /// As the other client halves.
+        pub(super) unsafe extern "C" fn $name(
+            ch: authchallenge_t,
+            rs: authrespond_t,
+            _service: *mut c_char,
+            mb: *mut NETMBX,
+            stream: *mut c_void,
+            trial: *mut c_ulong,
+            user: *mut c_char,
+        ) -> c_long {
+            super::guard(stringify!($name), 0, || {
+                if trial.is_null() || user.is_null() || mb.is_null() {
+                    return 0;
+                }
+                // SAFETY: per the contract.
+                let ret = unsafe { oauth_client($mech, ch, rs, mb, stream, trial, user) };
+                if ret == 0 {
+                    // SAFETY: checked above.
+                    unsafe { *trial = 65535 };
+                }
+                ret
+            })
+        }
+    };
+}
+
+oauth_authenticator!(auth_xoauth2_client, crate::net::Mechanism::XOAuth2);
+oauth_authenticator!(auth_oauthbearer_client, crate::net::Mechanism::OAuthBearer);
+
+/// The authenticator a `/auth=` choice names: the library's own for the
+/// registered mechanisms (NULL if unlinked or disabled), ours for the OAuth ones.
+pub(super) fn forced_authenticator(m: crate::net::Mechanism) -> *mut AUTHENTICATOR {
+    use crate::net::Mechanism;
+    match m {
+        Mechanism::XOAuth2 => std::ptr::addr_of_mut!(super::data::AUTH_XOAUTH2),
+        Mechanism::OAuthBearer => std::ptr::addr_of_mut!(super::data::AUTH_OAUTHBEARER),
+        _ => {
+            let z = [m.name().as_bytes(), b"\0"].concat();
+            // SAFETY: NUL-terminated; the chain holds static records.
+            unsafe {
+                let a = super::registry::find_authenticator(z.as_ptr() as *const c_char);
+                // One the program disabled is not used either.
+                if a.is_null() || (*a).flags & AU_DISABLE != 0 {
+                    std::ptr::null_mut()
+                } else {
+                    a
+                }
+            }
+        }
+    }
+}

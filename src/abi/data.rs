@@ -347,6 +347,17 @@ pub static mut auth_log: AUTHENTICATOR = AUTHENTICATOR {
     ..authenticator(c_str!("LOGIN"), 0x1000_0000)
 };
 
+/// XOAUTH2 and OAUTHBEARER (ours): outside the authenticator list, so
+/// that nothing the original offers changes; `/auth=` reaches them.
+pub static mut AUTH_XOAUTH2: AUTHENTICATOR = AUTHENTICATOR {
+    client: Some(super::auth::auth_xoauth2_client),
+    ..authenticator(c_str!("XOAUTH2"), 0)
+};
+pub static mut AUTH_OAUTHBEARER: AUTHENTICATOR = AUTHENTICATOR {
+    client: Some(super::auth::auth_oauthbearer_client),
+    ..authenticator(c_str!("OAUTHBEARER"), 0)
+};
+
 /// String drivers. Programs may copy these records into themselves (copy
 /// relocations) or define their own `file_string`; STRINGs always go
 /// through the `dtb` they were initialised with.

@@ -1323,8 +1323,24 @@ pub(crate) struct SendSasl<'a> {
     pub send: unsafe fn(*mut SENDSTREAM, &[u8], Option<&[u8]>) -> c_long,
 }
 
-/// The original's SASL loop on a send stream: each mechanism of `auths`
-/// from the lowest bit up, each retried up to the maximum trials, with its
+/// The authenticators of a mask of the library's list, lowest bit first,
+/// up to the first one missing.
+pub(crate) fn authenticators_of(mut auths: c_ulong) -> Vec<*mut AUTHENTICATOR> {
+    let mut v = Vec::new();
+    while auths != 0 {
+        let bit = auths.trailing_zeros() as c_ulong;
+        auths &= !(1 << bit);
+        let at = super::registry::mail_lookup_auth(bit + 1);
+        if at.is_null() {
+            break;
+        }
+        v.push(at);
+    }
+    v
+}
+
+/// The original's SASL loop on a send stream: each authenticator of `ats`
+/// in turn, each retried up to the maximum trials, with its
 /// "Retrying" messages. Returns whether one succeeded and the last failure
 /// text (the caller reports it, its wording being per protocol).
 ///
@@ -1334,7 +1350,7 @@ pub(crate) unsafe fn send_sasl_loop(
     stream: *mut SENDSTREAM,
     mb: &mut NETMBX,
     usr: *mut c_char,
-    mut auths: c_ulong,
+    ats: &[*mut AUTHENTICATOR],
     p: &SendSasl,
 ) -> (bool, Option<Vec<u8>>) {
     fn retrying(prefix: &[u8], name: &[u8], e: &[u8], level: c_long) {
@@ -1349,11 +1365,8 @@ pub(crate) unsafe fn send_sasl_loop(
         let mut lsterr: Option<Vec<u8>> = None;
         let mut ret = false;
         (*stream).set_saslcancel(0);
-        while !ret && !(*stream).netstream.is_null() && auths != 0 {
-            let bit = auths.trailing_zeros() as c_ulong;
-            auths &= !(1 << bit);
-            let at = super::registry::mail_lookup_auth(bit + 1);
-            if at.is_null() {
+        for &at in ats {
+            if ret || (*stream).netstream.is_null() || at.is_null() {
                 break;
             }
             let aname = c_bytes((*at).name).unwrap_or(b"").to_vec();

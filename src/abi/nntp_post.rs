@@ -298,7 +298,7 @@ unsafe fn send_auth_work(
             stream,
             mb,
             usr.as_mut_ptr(),
-            auths,
+            &super::net::authenticators_of(auths),
             &super::net::SendSasl {
                 command: b"AUTHINFO SASL",
                 ready: NNTPCHALLENGE,

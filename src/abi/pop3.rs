@@ -39,7 +39,6 @@ extern "C" {
     fn mail_parse_date(elt: *mut MESSAGECACHE, s: *mut c_uchar) -> c_long;
     fn mail_free_envelope(env: *mut *mut ENVELOPE);
     fn mail_lookup_auth_name(mechanism: *mut c_char, flags: c_long) -> std::os::raw::c_uint;
-    fn mail_lookup_auth(i: c_ulong) -> *mut AUTHENTICATOR;
     fn pmatch_full(s: *mut c_uchar, pat: *mut c_uchar, delim: c_uchar) -> c_long;
     fn sm_read(sdb: *mut *mut c_void) -> *mut c_char;
     fn sm_subscribe(mailbox: *mut c_char) -> c_long;
@@ -838,17 +837,15 @@ unsafe fn auth(
             }
             return ret;
         }
-        let mut auths: c_ulong = 0;
+        let mut names = Vec::new();
         if capaok {
-            let names = local(stream)
+            names = local(stream)
                 .map(|l| l.cap.sasl.clone())
                 .unwrap_or_default();
-            auths = auth_bits(&names, flags);
         } else if send(stream, "AUTH", None) {
-            let mut names = Vec::new();
             lines(stream, MAX_LIST_LINES, &mut |t| names.push(t.to_vec()));
-            auths = auth_bits(&names, flags);
         }
+        let mut auths = auth_bits(&names, flags);
         // LOGIN is not used when PLAIN is offered too.
         let plain = mail_lookup_auth_name(c"PLAIN".as_ptr() as *mut c_char, 0) as c_ulong;
         if plain != 0 && plain - 1 < MAXAUTHENTICATORS as c_ulong && auths & (1 << (plain - 1)) != 0
@@ -858,9 +855,33 @@ unsafe fn auth(
                 auths &= !(1 << (login - 1));
             }
         }
+        // `/auth=MECHANISM` (ours): that mechanism only, if offered.
+        let forced = super::net::forced_mechanism(mb);
+        if let Some(m) = forced {
+            if !names
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(m.name().as_bytes()))
+            {
+                let t = format!("POP3 server does not offer AUTH={}", m.name());
+                log(t.as_bytes(), ERROR as c_long);
+                pwd.fill(0);
+                return false;
+            }
+            if super::auth::forced_authenticator(m).is_null() {
+                let t = format!("{} authentication is not available", m.name());
+                log(t.as_bytes(), ERROR as c_long);
+                pwd.fill(0);
+                return false;
+            }
+            auths = 0;
+        }
+        let ats = match forced {
+            Some(m) => vec![super::auth::forced_authenticator(m)],
+            None => super::net::authenticators_of(auths),
+        };
         let maxtrials = super::params::number(Owner::Pop3, GET_MAXLOGINTRIALS as c_long) as c_ulong;
         let mut ret = false;
-        if auths != 0 {
+        if !ats.is_empty() {
             if super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) != 0 {
                 if let Some(l) = local(stream) {
                     let h =
@@ -876,11 +897,8 @@ unsafe fn auth(
             if let Some(l) = local(stream) {
                 l.saslcancel = false;
             }
-            while !ret && auths != 0 && local(stream).is_some_and(|l| !l.net.is_null()) {
-                let bit = auths.trailing_zeros() as c_ulong;
-                auths &= !(1 << bit);
-                let at = mail_lookup_auth(bit + 1);
-                if at.is_null() {
+            for &at in &ats {
+                if ret || at.is_null() || local(stream).is_none_or(|l| l.net.is_null()) {
                     break;
                 }
                 let aname = c_bytes((*at).name).unwrap_or(b"").to_vec();

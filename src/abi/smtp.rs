@@ -319,6 +319,7 @@ unsafe fn open_one(
         } else {
             c_bytes(net_localhost(ns)).unwrap_or(b"").to_vec()
         };
+        let mut offered = Vec::new();
         let greet = reply_all(stream);
         if greet != SMTPGREET as c_long {
             let mut t = b"SMTP greeting failure: ".to_vec();
@@ -326,7 +327,7 @@ unsafe fn open_one(
             log(&t, ERROR as c_long);
             return smtp_close(stream);
         }
-        if ehlo(stream, &local, &mut mb) != SMTPOK as c_long
+        if ehlo(stream, &local, &mut mb, &mut offered) != SMTPOK as c_long
             && send(stream, b"HELO", Some(&local)) != SMTPOK as c_long
         {
             let mut t = b"SMTP hello failure: ".to_vec();
@@ -348,7 +349,7 @@ unsafe fn open_one(
             if !super::net::sendstream_starttls(stream, &mut mb, ssld, stls) {
                 return smtp_close(stream);
             }
-            if ehlo(stream, &local, &mut mb) != SMTPOK as c_long {
+            if ehlo(stream, &local, &mut mb, &mut offered) != SMTPOK as c_long {
                 let mut m = b"SMTP EHLO failure after STARTTLS: ".to_vec();
                 m.extend_from_slice(clip(reply_text(stream), 80));
                 log(&m, ERROR as c_long);
@@ -361,8 +362,25 @@ unsafe fn open_one(
             log(&m, ERROR as c_long);
             return smtp_close(stream);
         }
-        if mb.secflag() != 0 || mb.user[0] != 0 {
-            if esmtp(stream).auth() != 0 {
+        let forced = super::net::forced_mechanism(&mb);
+        if let Some(m) = forced {
+            // `/auth=MECHANISM` (ours): that mechanism only, if offered.
+            if !offered
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(m.name().as_bytes()))
+            {
+                let t = format!("SMTP server does not offer AUTH={}", m.name());
+                log(t.as_bytes(), ERROR as c_long);
+                return smtp_close(stream);
+            }
+            if super::auth::forced_authenticator(m).is_null() {
+                let t = format!("{} authentication is not available", m.name());
+                log(t.as_bytes(), ERROR as c_long);
+                return smtp_close(stream);
+            }
+        }
+        if mb.secflag() != 0 || mb.user[0] != 0 || forced.is_some() {
+            if esmtp(stream).auth() != 0 || forced.is_some() {
                 if trust {
                     let h =
                         if super::params::number(Owner::Mail, GET_SASLUSESPTRNAME as c_long) != 0 {
@@ -422,12 +440,15 @@ unsafe fn auth(stream: *mut SENDSTREAM, mb: &mut NETMBX) -> bool {
     unsafe {
         let maxtrials = super::params::number(Owner::Smtp, GET_MAXLOGINTRIALS as c_long) as c_ulong;
         let mut usr = [0 as c_char; MAILTMPLEN as usize];
-        let auths = esmtp(stream).auth() as c_ulong;
+        let ats = match super::net::forced_mechanism(mb) {
+            Some(m) => vec![super::auth::forced_authenticator(m)],
+            None => super::net::authenticators_of(esmtp(stream).auth() as c_ulong),
+        };
         let (ret, lsterr) = super::net::send_sasl_loop(
             stream,
             mb,
             usr.as_mut_ptr(),
-            auths,
+            &ats,
             &super::net::SendSasl {
                 command: b"AUTH",
                 ready: SMTPAUTHREADY as c_long,
@@ -1056,12 +1077,24 @@ pub unsafe extern "C" fn smtp_ehlo(
             if stream.is_null() || mb.is_null() {
                 return 0;
             }
-            ehlo(stream, c_bytes(host).unwrap_or(b""), &mut *mb)
+            ehlo(
+                stream,
+                c_bytes(host).unwrap_or(b""),
+                &mut *mb,
+                &mut Vec::new(),
+            )
         }
     })
 }
 
-unsafe fn ehlo(stream: *mut SENDSTREAM, host: &[u8], mb: &mut NETMBX) -> c_long {
+/// EHLO, its answer parsed into the stream's ESMTP record; the AUTH
+/// line's mechanism names also go to `offered` (for `/auth=`).
+unsafe fn ehlo(
+    stream: *mut SENDSTREAM,
+    host: &[u8],
+    mb: &mut NETMBX,
+    offered: &mut Vec<Vec<u8>>,
+) -> c_long {
     // SAFETY: stream live.
     unsafe {
         let flags = (if mb.secflag() != 0 {
@@ -1083,6 +1116,7 @@ unsafe fn ehlo(stream: *mut SENDSTREAM, host: &[u8], mb: &mut NETMBX) -> c_long 
             fs_give(&mut q);
         }
         *e = std::mem::zeroed();
+        offered.clear();
         if mb.loser() != 0 {
             return 500;
         }
@@ -1130,6 +1164,7 @@ unsafe fn ehlo(stream: *mut SENDSTREAM, host: &[u8], mb: &mut NETMBX) -> c_long 
                         e.atrn.set_ok(1);
                     } else if is("AUTH") {
                         let mut bits = e.auth() as c_ulong;
+                        offered.extend(words[1..].iter().map(|w| w.to_vec()));
                         for w in &words[1..] {
                             let mut z = cz(w);
                             let j = mail_lookup_auth_name(z.as_mut_ptr() as *mut c_char, flags)
