@@ -1121,8 +1121,10 @@ impl MixMailbox {
     /// The text of the index file for the messages as they are.
     fn index_text(&self) -> Vec<u8> {
         let mut text = seq_line(self.indexseq);
+        text.reserve(self.msgs.len() * 72);
         for m in self.msgs.iter().filter(|m| !m.ghost) {
-            text.extend_from_slice(&index_line(
+            push_index_line(
+                &mut text,
                 m.uid(),
                 &m.info.internal_date,
                 m.size,
@@ -1130,7 +1132,7 @@ impl MixMailbox {
                 m.pos,
                 m.hoff,
                 m.hsize,
-            ));
+            );
         }
         text
     }
@@ -1148,17 +1150,21 @@ impl MixMailbox {
     /// file's).
     fn status_text(&mut self) -> Vec<u8> {
         let mut text = seq_line(self.statusseq);
+        text.reserve(self.msgs.len() * 40);
         for m in self.msgs.iter_mut() {
             if m.modseq == 0 {
                 m.modseq = self.statusseq;
             }
             if !m.ghost {
-                text.extend_from_slice(&status_line(&StatusRecord {
-                    uid: m.uid(),
-                    user_flags: u64::from(m.info.keywords),
-                    flags: m.status_bits(),
-                    modseq: m.modseq,
-                }));
+                push_status_line(
+                    &mut text,
+                    &StatusRecord {
+                        uid: m.uid(),
+                        user_flags: u64::from(m.info.keywords),
+                        flags: m.status_bits(),
+                        modseq: m.modseq,
+                    },
+                );
             }
         }
         text

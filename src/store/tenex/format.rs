@@ -83,10 +83,7 @@ impl Kind {
     /// the whole message when there is none).
     pub fn header_len(self, msg: &[u8]) -> usize {
         match self {
-            Kind::Tenex => match msg.windows(2).position(|w| w == b"\n\n") {
-                Some(p) => p + 2,
-                None => msg.len(),
-            },
+            Kind::Tenex => memchr::memmem::find(msg, b"\n\n").map_or(msg.len(), |p| p + 2),
             Kind::Mtx => crlf_blank_line(msg).unwrap_or(msg.len()),
         }
     }
@@ -97,13 +94,21 @@ impl Kind {
 /// start. The length up to and with the blank line.
 fn crlf_blank_line(msg: &[u8]) -> Option<usize> {
     let mut q = 0;
-    for (i, &c) in msg.iter().enumerate() {
-        q = match (q, c) {
-            (0, b'\r') | (2, b'\r') => q + 1,
-            (1, b'\n') => 2,
-            (3, b'\n') => return Some(i + 1),
-            _ => 0,
-        };
+    let mut i = 0;
+    while i < msg.len() {
+        if q == 0 {
+            // Only a CR leaves the first state: skip to the next one.
+            i += memchr::memchr(b'\r', &msg[i..])?;
+            q = 1;
+        } else {
+            q = match (q, msg[i]) {
+                (2, b'\r') => 3,
+                (1, b'\n') => 2,
+                (3, b'\n') => return Some(i + 1),
+                _ => 0,
+            };
+        }
+        i += 1;
     }
     None
 }
