@@ -872,20 +872,19 @@ pub unsafe fn header(
         if flags & FT_UID != 0 {
             return c"".as_ptr() as *mut c_char;
         }
-        // The previous header's buffer takes the new one (the caller may
-        // not use a header after its next call): no allocation per message.
+        // The stream's buffer is reused from call to call: one copy of
+        // the header into it, no allocation once it is large enough.
         let mut buf = match local(stream) {
             Some(l) => std::mem::take(&mut l.header),
             None => return c"".as_ptr() as *mut c_char,
         };
         buf.clear();
         let got = with_mailbox(stream, |mb, ev| {
-            mb.header(msgno as u32, ev)
-                .map(|h| buf.extend_from_slice(&h))
+            mb.header(msgno as u32, ev).map(|h| {
+                buf.reserve_exact(h.len() + 1);
+                buf.extend_from_slice(&h);
+            })
         });
-        let Some(l) = local(stream) else {
-            return c"".as_ptr() as *mut c_char;
-        };
         match got {
             Some(Ok(())) => {}
             Some(Err(e)) => {
@@ -895,6 +894,9 @@ pub unsafe fn header(
             None => buf.clear(),
         }
         buf.push(0);
+        let Some(l) = local(stream) else {
+            return c"".as_ptr() as *mut c_char;
+        };
         l.header = buf;
         if !length.is_null() {
             *length = (l.header.len() - 1) as c_ulong;
@@ -1012,16 +1014,29 @@ pub unsafe fn text(
                 }
             });
         }
-        let got = with_mailbox(stream, |mb, ev| mb.text(m, ev).map(|t| t.into_owned()));
-        let Some(l) = local(stream) else { return 0 };
-        l.text = match got {
-            Some(Ok(t)) => t,
+        // A text the driver lends is copied into the stream's reused
+        // buffer; one it made is taken as it is.
+        let mut buf = match local(stream) {
+            Some(l) => std::mem::take(&mut l.text),
+            None => return 0,
+        };
+        buf.clear();
+        let got = with_mailbox(stream, |mb, ev| {
+            mb.text(m, ev).map(|t| match t {
+                std::borrow::Cow::Owned(v) => buf = v,
+                std::borrow::Cow::Borrowed(b) => buf.extend_from_slice(b),
+            })
+        });
+        match got {
+            Some(Ok(())) => {}
             Some(Err(e)) => {
                 report(&e);
-                Vec::new()
+                buf.clear();
             }
-            None => Vec::new(),
-        };
+            None => buf.clear(),
+        }
+        let Some(l) = local(stream) else { return 0 };
+        l.text = buf;
         init_string(bs, &mut l.text);
         1
     }

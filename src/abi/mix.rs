@@ -389,7 +389,6 @@ pub unsafe extern "C" fn mix_flag(
             }
             let on = flags & ST_SET as c_long != 0;
             let mut changes = Vec::new();
-            let mut changed = Vec::new();
             for i in 1..=(*stream).nmsgs {
                 let e = &mut *mail_elt(stream, i);
                 if e.sequence() == 0 {
@@ -419,7 +418,6 @@ pub unsafe extern "C" fn mix_flag(
                 }
                 let new = elt_flags(e);
                 if new != old {
-                    changed.push(i);
                     changes.push((i as u32, new.0, new.1));
                 }
             }
@@ -438,8 +436,8 @@ pub unsafe extern "C" fn mix_flag(
                 }
                 mix.store_flags_each(&core_changes, ev).ok()
             });
-            for i in changed {
-                mm_flags(stream, i);
+            for &(i, _, _) in &changes {
+                mm_flags(stream, c_ulong::from(i));
             }
         }
     })

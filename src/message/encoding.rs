@@ -296,37 +296,89 @@ pub fn qprint_encode(src: &[u8]) -> Vec<u8> {
 /// stays as it is, a lone CR too). Returns the bytes written; `out` must
 /// have room for `crlf_room(src)`.
 pub fn crlf_convert(src: &[u8], out: &mut [u8]) -> usize {
+    // Line by line: a whole line is one copy, and only its LF is looked at.
     let mut w = 0;
     let mut r = 0;
-    while r < src.len() {
-        let c = src[r];
-        r += 1;
-        if c == b'\n' {
+    for lf in memchr::memchr_iter(b'\n', src) {
+        let line = &src[r..lf];
+        out[w..w + line.len()].copy_from_slice(line);
+        w += line.len();
+        if !line.ends_with(b"\r") {
             out[w] = b'\r';
             w += 1;
-        } else if c == b'\r' && r < src.len() && src[r] == b'\n' {
-            out[w] = b'\r';
-            w += 1;
-            out[w] = b'\n';
-            w += 1;
-            r += 1;
-            continue;
         }
-        out[w] = c;
+        out[w] = b'\n';
         w += 1;
+        r = lf + 1;
     }
-    w
+    let rest = &src[r..];
+    out[w..w + rest.len()].copy_from_slice(rest);
+    w + rest.len()
 }
 
 /// The most `crlf_convert` can write for `src`: one byte more per LF.
 pub fn crlf_room(src: &[u8]) -> usize {
-    src.len() + src.iter().filter(|&&c| c == b'\n').count()
+    src.len() + memchr::memchr_iter(b'\n', src).count()
 }
 
 /// `src` with every bare LF made CRLF, as a new vector.
 pub fn to_crlf(src: &[u8]) -> Vec<u8> {
-    let mut out = vec![0; crlf_room(src)];
-    let n = crlf_convert(src, &mut out);
-    out.truncate(n);
+    let mut out = Vec::new();
+    to_crlf_into(src, &mut out);
     out
+}
+
+/// Appends `src` to `out` with every bare LF made CRLF; one pass, no
+/// zero fill (the room is reserved for the worst case first).
+pub fn to_crlf_into(src: &[u8], out: &mut Vec<u8>) {
+    out.reserve(src.len() + src.len() / 16 + 16);
+    let mut r = 0;
+    for lf in memchr::memchr_iter(b'\n', src) {
+        let line = &src[r..lf];
+        out.extend_from_slice(line);
+        if !line.ends_with(b"\r") {
+            out.push(b'\r');
+        }
+        out.push(b'\n');
+        r = lf + 1;
+    }
+    out.extend_from_slice(&src[r..]);
+}
+
+#[cfg(test)]
+mod crlf_tests {
+    use super::*;
+
+    /// The byte-at-a-time rule: LF becomes CRLF unless a CR is before it.
+    fn slow(src: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, &c) in src.iter().enumerate() {
+            if c == b'\n' && (i == 0 || src[i - 1] != b'\r') {
+                out.push(b'\r');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn bare_lfs_become_crlf() {
+        for src in [
+            &b""[..],
+            b"\n",
+            b"\r",
+            b"\r\n",
+            b"a\nb\r\nc\rd\n\n",
+            b"\r\r\n\n\r",
+            b"no line end",
+            b"\n\r\n\r\r\n\n",
+        ] {
+            let want = slow(src);
+            assert_eq!(to_crlf(src), want);
+            assert!(crlf_room(src) >= want.len());
+            let mut out = vec![0; crlf_room(src)];
+            let n = crlf_convert(src, &mut out);
+            assert_eq!(&out[..n], &want[..]);
+        }
+    }
 }

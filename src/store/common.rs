@@ -56,3 +56,47 @@ pub(crate) fn open_mailbox_file(
     }
     Ok(f)
 }
+
+/// `len` bytes of `file` from `at` in a new vector, read without filling
+/// it with zeros first; an error when the file ends before them (as
+/// `read_exact_at`).
+pub(crate) fn read_exact_vec(file: &File, at: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    let mut v = Vec::new();
+    read_exact_append(file, at, len, &mut v)?;
+    Ok(v)
+}
+
+/// [`read_exact_vec`] appending to `buf` (left as it was on an error).
+pub(crate) fn read_exact_append(
+    file: &File,
+    at: u64,
+    len: usize,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    let start = buf.len();
+    if crate::os::file::read_append_at(file, at, len, buf)? < len {
+        buf.truncate(start);
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(())
+}
+
+/// Appends `v` in lower-case hex, zero-padded to `width` digits (as
+/// `%0*lx`); the records are written with this rather than `format!`
+/// since an index or status file has a line for every message.
+pub(crate) fn push_hex(out: &mut Vec<u8>, v: u64, width: usize) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    let mut x = v;
+    loop {
+        buf[15 - n] = DIGITS[(x & 15) as usize];
+        n += 1;
+        x >>= 4;
+        if x == 0 {
+            break;
+        }
+    }
+    out.extend(std::iter::repeat_n(b'0', width.saturating_sub(n)));
+    out.extend_from_slice(&buf[16 - n..]);
+}

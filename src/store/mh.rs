@@ -271,22 +271,9 @@ pub fn set_date(file: &[u8], date: &MailDate) {
 /// there is none).
 pub fn present(raw: &[u8]) -> (Vec<u8>, usize) {
     let text = crate::message::encoding::to_crlf(raw);
-    let mut header = text.len();
-    let mut newline_seen = false;
-    let mut i = 0;
-    while i < text.len() {
-        if text[i] == b'\r' && text.get(i + 1) == Some(&b'\n') {
-            i += 2;
-            if newline_seen {
-                header = i;
-                break;
-            }
-            newline_seen = true;
-        } else {
-            newline_seen = false;
-            i += 1;
-        }
-    }
+    // Every line ends in CRLF now, so the first empty line is the first
+    // CRLF CRLF.
+    let header = memchr::memmem::find(&text, b"\r\n\r\n").map_or(text.len(), |i| i + 4);
     (text, header)
 }
 

@@ -10,6 +10,7 @@
 //! Each message: `<internal date>,<size>;<keywords:8 hex><flags:4 hex>-<uid:8 hex>`
 //! CRLF, then `size` bytes of message (CRLF line ends).
 
+use crate::store::common::push_hex;
 use crate::store::flags::Flags;
 
 /// Size of the block at the front of the file.
@@ -222,30 +223,17 @@ fn decimal(s: &[u8]) -> (Option<u64>, bool) {
 pub fn parse_record(buf: &[u8]) -> Result<Record, RecordError> {
     let buf = &buf[..buf.len().min(64)];
     // The original works on a C string: a NUL ends the data.
-    let buf = match buf.iter().position(|&c| c == 0) {
+    let buf = match memchr::memchr(0, buf) {
         Some(n) => &buf[..n],
         None => buf,
     };
-    let cr = buf
-        .iter()
-        .position(|&c| c == b'\r')
+    // strchr finds the first CR: if it is not followed by LF, no line.
+    let cr = memchr::memchr(b'\r', buf)
         .filter(|&p| buf.get(p + 1) == Some(&b'\n'))
         .ok_or(RecordError::NoCrlf)?;
-    // strchr finds the first CR: if it is not followed by LF, no line.
-    if buf.iter().position(|&c| c == b'\r') != Some(cr) {
-        return Err(RecordError::NoCrlf);
-    }
     let line = &buf[..cr];
-    let comma = line
-        .iter()
-        .position(|&c| c == b',')
-        .ok_or(RecordError::Header)?;
-    let semi = comma
-        + 1
-        + line[comma + 1..]
-            .iter()
-            .position(|&c| c == b';')
-            .ok_or(RecordError::Header)?;
+    let comma = memchr::memchr(b',', line).ok_or(RecordError::Header)?;
+    let semi = comma + 1 + memchr::memchr(b';', &line[comma + 1..]).ok_or(RecordError::Header)?;
     let t = &line[semi..];
     if t.len() < 13 || !t[1..13].iter().all(u8::is_ascii_hexdigit) {
         return Err(RecordError::Flags);
@@ -272,7 +260,12 @@ pub fn parse_record(buf: &[u8]) -> Result<Record, RecordError> {
 /// The status part of a message line (keywords, flags, `-`, UID: 21
 /// bytes), as written in place at `line_len - 23`.
 pub fn status_text(keywords: u32, flags: u32, uid: u32) -> Vec<u8> {
-    format!("{keywords:08x}{:04x}-{uid:08x}", flags & 0xffff).into_bytes()
+    let mut out = Vec::with_capacity(21);
+    push_hex(&mut out, u64::from(keywords), 8);
+    push_hex(&mut out, u64::from(flags & 0xffff), 4);
+    out.push(b'-');
+    push_hex(&mut out, u64::from(uid), 8);
+    out
 }
 
 /// A whole message line.
@@ -299,9 +292,7 @@ pub fn parse_status(b: &[u8]) -> Option<(u32, u32)> {
 /// Length of the header of a message: through the first blank line
 /// (CRLF CRLF), or the whole message when there is none.
 pub fn header_len(msg: &[u8]) -> usize {
-    msg.windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map_or(msg.len(), |p| p + 4)
+    memchr::memmem::find(msg, b"\r\n\r\n").map_or(msg.len(), |p| p + 4)
 }
 
 /// A whole file walked as the driver walks it: the block, then each

@@ -24,7 +24,9 @@ use crate::env::params::{self, Owner};
 use crate::env::user;
 use crate::message::date::{self, NowFormat};
 use crate::os::lock as sys;
-use crate::store::common::{fail, open_mailbox_file, path_of, s80};
+use crate::store::common::{
+    fail, open_mailbox_file, path_of, read_exact_append, read_exact_vec, s80,
+};
 use crate::store::compact;
 use crate::store::names::LocalName;
 use format::*;
@@ -1432,20 +1434,46 @@ impl Mailbox for MbxMailbox {
 
     fn header(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         let i = msgno as usize - 1;
-        let data = self.message_bytes(i)?;
-        let h = header_len(&data);
-        self.msgs[i].header_len = Some(h);
-        self.buffer = data;
-        self.buffer.truncate(h);
+        // Once the header's length is known only the header is read.
+        match self.msgs[i].header_len {
+            Some(h) => {
+                let m = &self.msgs[i];
+                let h = h.min(m.info.size as usize);
+                let at = m.offset + m.line_len;
+                let mut buf = std::mem::take(&mut self.buffer);
+                buf.clear();
+                let r = read_exact_append(self.file()?, at, h, &mut buf);
+                self.buffer = buf;
+                r.map_err(|e| Error::new(error_text(&e)))?;
+            }
+            None => {
+                let mut data = self.message_bytes(i)?;
+                let h = header_len(&data);
+                self.msgs[i].header_len = Some(h);
+                data.truncate(h);
+                self.buffer = data;
+            }
+        }
         Ok(Cow::Borrowed(&self.buffer))
     }
 
     fn text(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         let i = msgno as usize - 1;
-        let data = self.message_bytes(i)?;
-        let h = header_len(&data);
-        self.msgs[i].header_len = Some(h);
-        Ok(Cow::Owned(data[h..].to_vec()))
+        let size = self.msgs[i].info.size as usize;
+        match self.msgs[i].header_len {
+            Some(h) => Ok(Cow::Owned(self.message_range(
+                i,
+                h,
+                size.saturating_sub(h),
+            )?)),
+            None => {
+                let mut data = self.message_bytes(i)?;
+                let h = header_len(&data);
+                self.msgs[i].header_len = Some(h);
+                data.drain(..h);
+                Ok(Cow::Owned(data))
+            }
+        }
     }
 
     fn store_flags(
@@ -1461,9 +1489,12 @@ impl Mailbox for MbxMailbox {
         }
         // The change is for the messages as numbered now; parsing under
         // the lock may only add messages at the end.
-        let uids: Vec<u32> = set
+        let uids: Vec<(usize, u32)> = set
             .iter()
-            .filter_map(|&m| self.msgs.get(m as usize - 1).map(|x| x.info.uid))
+            .filter_map(|&m| {
+                let i = (m as usize).wrapping_sub(1);
+                self.msgs.get(i).map(|x| (i, x.info.uid))
+            })
             .collect();
         // A lock taken before the change (the per-message call of a
         // `mail_flag`, or `mbx_flaglock`) stays held: the driver's flag
@@ -1475,9 +1506,15 @@ impl Mailbox for MbxMailbox {
                 None => return Err(Error::reported()),
             },
         };
-        for uid in uids {
-            let Some(i) = self.msgs.iter().position(|m| m.info.uid == uid) else {
-                continue;
+        for (was, uid) in uids {
+            // The message usually kept its number; UIDs ascend otherwise.
+            let i = if self.msgs.get(was).is_some_and(|m| m.info.uid == uid) {
+                was
+            } else {
+                match self.msgs.binary_search_by_key(&uid, |m| m.info.uid) {
+                    Ok(i) => i,
+                    Err(_) => continue,
+                }
             };
             let m = &mut self.msgs[i];
             let recent = m.info.flags.contains(Flags::RECENT);
@@ -1668,12 +1705,15 @@ impl Mailbox for MbxMailbox {
 
 impl MbxMailbox {
     fn message_bytes(&self, i: usize) -> Result<Vec<u8>> {
+        self.message_range(i, 0, self.msgs[i].info.size as usize)
+    }
+
+    /// `len` bytes of message `i` from `from` (into its text).
+    fn message_range(&self, i: usize, from: usize, len: usize) -> Result<Vec<u8>> {
         let m = &self.msgs[i];
-        let mut data = vec![0u8; m.info.size as usize];
-        self.file()?
-            .read_exact_at(&mut data, m.offset + m.line_len)
-            .map_err(|e| Error::new(error_text(&e)))?;
-        Ok(data)
+        let len = len.min((m.info.size as usize).saturating_sub(from));
+        read_exact_vec(self.file()?, m.offset + m.line_len + from as u64, len)
+            .map_err(|e| Error::new(error_text(&e)))
     }
 
     /// `mbx_copy`: the target must be an mbx mailbox.

@@ -32,15 +32,44 @@ pub fn hex(s: &[u8]) -> (u64, &[u8]) {
     }
     let mut v: u64 = 0;
     let mut i = 0;
-    while i < s.len() && s[i].is_ascii_hexdigit() {
-        let d = (s[i] as char).to_digit(16).unwrap_or(0) as u64;
-        v = v
-            .checked_mul(16)
-            .and_then(|v| v.checked_add(d))
-            .unwrap_or(u64::MAX);
+    while let Some(d) = s.get(i).and_then(|&c| hex_digit(c)) {
+        // Saturates: once above what one more digit fits, the maximum.
+        v = if v > u64::MAX >> 4 {
+            u64::MAX
+        } else {
+            v << 4 | d
+        };
         i += 1;
     }
     (v, &s[i..])
+}
+
+fn hex_digit(c: u8) -> Option<u64> {
+    match c {
+        b'0'..=b'9' => Some(u64::from(c - b'0')),
+        b'a'..=b'f' => Some(u64::from(c - b'a' + 10)),
+        b'A'..=b'F' => Some(u64::from(c - b'A' + 10)),
+        _ => None,
+    }
+}
+
+pub(crate) use crate::store::common::push_hex;
+
+/// Appends `v` in decimal, zero-padded to `width` digits (as `%0*u`).
+fn push_dec(out: &mut Vec<u8>, v: u32, width: usize) {
+    let mut buf = [0u8; 10];
+    let mut n = 0;
+    let mut x = v;
+    loop {
+        buf[9 - n] = b'0' + (x % 10) as u8;
+        n += 1;
+        x /= 10;
+        if x == 0 {
+            break;
+        }
+    }
+    out.extend(std::iter::repeat_n(b'0', width.saturating_sub(n)));
+    out.extend_from_slice(&buf[10 - n..]);
 }
 
 fn starts_hex(s: &[u8]) -> bool {
@@ -88,7 +117,7 @@ impl<'a> Records<'a> {
                 return Record::Eof;
             }
             let rest = &self.data[self.pos..];
-            match rest.iter().position(|&c| c == b'\n') {
+            match memchr::memchr(b'\n', rest) {
                 Some(n) if n <= RECORDMAX => {
                     self.pos += n + 1;
                     let mut line = &rest[..n];
@@ -332,18 +361,20 @@ impl IndexRecord {
 
 /// Writes the date part `YYYYMMDDHHMMSS+ZZZZ` of a record.
 pub fn date_text(d: &MailDate) -> String {
-    format!(
-        "{:04}{:02}{:02}{:02}{:02}{:02}{}{:02}{:02}",
-        u32::from(d.year) + BASEYEAR,
-        d.month,
-        d.day,
-        d.hours,
-        d.minutes,
-        d.seconds,
-        if d.zoccident { '-' } else { '+' },
-        d.zhours,
-        d.zminutes
-    )
+    let mut out = Vec::with_capacity(19);
+    push_date(&mut out, d);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`date_text`] appended to `out`.
+pub fn push_date(out: &mut Vec<u8>, d: &MailDate) {
+    push_dec(out, u32::from(d.year) + BASEYEAR, 4);
+    for v in [d.month, d.day, d.hours, d.minutes, d.seconds] {
+        push_dec(out, u32::from(v), 2);
+    }
+    out.push(if d.zoccident { b'-' } else { b'+' });
+    push_dec(out, u32::from(d.zhours), 2);
+    push_dec(out, u32::from(d.zminutes), 2);
 }
 
 /// Parses an index record (the line without its CRLF). Err gives the
@@ -421,11 +452,32 @@ pub fn index_line(
     hpos: u64,
     hsize: u64,
 ) -> Vec<u8> {
-    format!(
-        ":{uid:08x}:{}:{size:08x}:{file:08x}:{pos:08x}:{hpos:08x}:{hsize:08x}:\r\n",
-        date_text(date)
-    )
-    .into_bytes()
+    let mut out = Vec::with_capacity(72);
+    push_index_line(&mut out, uid, date, size, file, pos, hpos, hsize);
+    out
+}
+
+/// [`index_line`] appended to `out`.
+#[allow(clippy::too_many_arguments)]
+pub fn push_index_line(
+    out: &mut Vec<u8>,
+    uid: u64,
+    date: &MailDate,
+    size: u64,
+    file: u64,
+    pos: u64,
+    hpos: u64,
+    hsize: u64,
+) {
+    out.push(b':');
+    push_hex(out, uid, 8);
+    out.push(b':');
+    push_date(out, date);
+    for v in [size, file, pos, hpos, hsize] {
+        out.push(b':');
+        push_hex(out, v, 8);
+    }
+    out.extend_from_slice(b":\r\n");
 }
 
 /// One status record: UID, keyword bits, system flag bits, modseq.
@@ -467,11 +519,22 @@ pub fn parse_status(line: &[u8]) -> Option<StatusRecord> {
 
 /// A status record line.
 pub fn status_line(r: &StatusRecord) -> Vec<u8> {
-    format!(
-        ":{:08x}:{:08x}:{:04x}:{:08x}:\r\n",
-        r.uid, r.user_flags, r.flags, r.modseq
-    )
-    .into_bytes()
+    let mut out = Vec::with_capacity(40);
+    push_status_line(&mut out, r);
+    out
+}
+
+/// [`status_line`] appended to `out`.
+pub fn push_status_line(out: &mut Vec<u8>, r: &StatusRecord) {
+    out.push(b':');
+    push_hex(out, r.uid, 8);
+    out.push(b':');
+    push_hex(out, r.user_flags, 8);
+    out.push(b':');
+    push_hex(out, r.flags, 4);
+    out.push(b':');
+    push_hex(out, r.modseq, 8);
+    out.extend_from_slice(b":\r\n");
 }
 
 /// The header each message has in a data file.
@@ -529,6 +592,43 @@ pub fn header_size(msg: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_as_printf_writes_them() {
+        for v in [
+            0u64,
+            1,
+            0xf,
+            0x10,
+            0xabcd,
+            0xffff_ffff,
+            0x1_0000_0000,
+            u64::MAX,
+        ] {
+            let r = StatusRecord {
+                uid: v,
+                user_flags: v ^ 0x55,
+                flags: v & 0x3f,
+                modseq: v.wrapping_add(7),
+            };
+            let want = format!(
+                ":{:08x}:{:08x}:{:04x}:{:08x}:\r\n",
+                r.uid, r.user_flags, r.flags, r.modseq
+            );
+            assert_eq!(status_line(&r), want.as_bytes());
+            assert_eq!(hex(&want.as_bytes()[1..]).0, v);
+        }
+        let d = MailDate::from_fields(7, 3, 2024 - BASEYEAR, 4, 5, 6, true, 1, 30);
+        let want = format!(
+            ":{:08x}:{:04}{:02}{:02}{:02}{:02}{:02}-{:02}{:02}:{:08x}:{:08x}:{:08x}:{:08x}:{:08x}:\r\n",
+            0x1234, 2024, 3, 7, 4, 5, 6, 1, 30, 99, 2, 0x1_0000_0000u64, 5, 6
+        );
+        assert_eq!(
+            index_line(0x1234, &d, 99, 2, 0x1_0000_0000, 5, 6),
+            want.as_bytes()
+        );
+        assert_eq!(hex(b"fffffffffffffffff").0, u64::MAX);
+    }
 
     #[test]
     fn meta_round_trip() {

@@ -176,17 +176,28 @@ fn flock(f: &File, op: i32, ev: &mut dyn Events) -> bool {
 
 fn read_all(f: &File) -> io::Result<Vec<u8>> {
     let len = f.metadata()?.len();
-    let mut buf = vec![0u8; usize::try_from(len).unwrap_or(0)];
-    let mut got = 0;
-    while got < buf.len() {
-        let n = f.read_at(&mut buf[got..], got as u64)?;
-        if n == 0 {
-            break;
-        }
-        got += n;
-    }
-    buf.truncate(got);
+    let mut buf = Vec::new();
+    crate::os::file::read_append_at(f, 0, usize::try_from(len).unwrap_or(0), &mut buf)?;
     Ok(buf)
+}
+
+/// How much of a control file is read first to see its sequence record.
+const HEAD: usize = 4096;
+
+/// The sequence of a control file when it can be told from its first
+/// `HEAD` bytes without a warning, and the file is longer than that (a
+/// shorter one is read whole anyway).
+fn head_sequence(f: &File) -> Option<u64> {
+    let len = f.metadata().ok()?.len();
+    if len <= HEAD as u64 {
+        return None;
+    }
+    let mut head = Vec::with_capacity(HEAD);
+    crate::os::file::read_append_at(f, 0, HEAD, &mut head).ok()?;
+    memchr::memchr(b'\n', &head)?;
+    let mut recs = Records::new(&head);
+    let seq = recs.sequence()?;
+    recs.warnings.is_empty().then_some(seq)
 }
 
 /// One message as the session knows it.
@@ -737,7 +748,17 @@ impl MixMailbox {
             self.recover_index(&index, ev);
         }
         let changed = self.read_meta(ev)?;
-        let Ok(idata) = read_all(&index) else {
+        // An index this session has parsed at its present sequence is not
+        // read again (a ping or a flag change of a large mailbox would
+        // otherwise read all of it each time).
+        let unchanged =
+            !changed && head_sequence(&index).is_some_and(|s| s != 0 && s == self.indexseq);
+        let idata = if unchanged {
+            Ok(seq_line(self.indexseq))
+        } else {
+            read_all(&index)
+        };
+        let Ok(idata) = idata else {
             ev.log(b"Error opening mix index file", Level::Error);
             return None;
         };
@@ -968,6 +989,10 @@ impl MixMailbox {
 
     /// The status part of `mix_parse`.
     fn parse_status(&mut self, status: &File, sflags: bool, ev: &mut dyn Events) {
+        // Nothing to take in when the sequence is the one last seen.
+        if head_sequence(status).is_some_and(|s| s != 0 && s == self.statusseq) {
+            return;
+        }
         let data = read_all(status).unwrap_or_default();
         let mut recs = Records::new(&data);
         let seq = recs.sequence();
@@ -1125,8 +1150,10 @@ impl MixMailbox {
     /// The text of the index file for the messages as they are.
     fn index_text(&self) -> Vec<u8> {
         let mut text = seq_line(self.indexseq);
+        text.reserve(self.msgs.len() * 72);
         for m in self.msgs.iter().filter(|m| !m.ghost) {
-            text.extend_from_slice(&index_line(
+            push_index_line(
+                &mut text,
                 m.uid(),
                 &m.info.internal_date,
                 m.size,
@@ -1134,7 +1161,7 @@ impl MixMailbox {
                 m.pos,
                 m.hoff,
                 m.hsize,
-            ));
+            );
         }
         text
     }
@@ -1152,17 +1179,21 @@ impl MixMailbox {
     /// file's).
     fn status_text(&mut self) -> Vec<u8> {
         let mut text = seq_line(self.statusseq);
+        text.reserve(self.msgs.len() * 40);
         for m in self.msgs.iter_mut() {
             if m.modseq == 0 {
                 m.modseq = self.statusseq;
             }
             if !m.ghost {
-                text.extend_from_slice(&status_line(&StatusRecord {
-                    uid: m.uid(),
-                    user_flags: u64::from(m.info.keywords),
-                    flags: m.status_bits(),
-                    modseq: m.modseq,
-                }));
+                push_status_line(
+                    &mut text,
+                    &StatusRecord {
+                        uid: m.uid(),
+                        user_flags: u64::from(m.info.keywords),
+                        flags: m.status_bits(),
+                        modseq: m.modseq,
+                    },
+                );
             }
         }
         text
@@ -1832,10 +1863,17 @@ impl MixMailbox {
     /// Up to `len` bytes at `at` of data file `file` (fewer at its end).
     fn read_some(&mut self, file: u64, at: u64, len: u64) -> Option<Vec<u8>> {
         let f = self.data_file(file)?;
-        let size = f.metadata().ok()?.len();
-        let len = len.min(size.saturating_sub(at));
-        let mut buf = vec![0u8; usize::try_from(len).ok()?];
-        f.read_exact_at(&mut buf, at).ok()?;
+        // A read stops at the file's end, so a range of ordinary size needs
+        // no status call to clip it; a large one (perhaps a damaged index's)
+        // is clipped first so that no room is reserved for bytes that are
+        // not there.
+        let len = if len > 1 << 20 {
+            len.min(f.metadata().ok()?.len().saturating_sub(at))
+        } else {
+            len
+        };
+        let mut buf = Vec::new();
+        crate::os::file::read_append_at(f, at, usize::try_from(len).ok()?, &mut buf).ok()?;
         Some(buf)
     }
 
@@ -1910,7 +1948,9 @@ impl Mailbox for MixMailbox {
                     );
                     ev.log(t.as_bytes(), Level::Warn);
                 }
-                Ok(Cow::Owned(buf[m.hoff as usize..].to_vec()))
+                let mut buf = buf;
+                buf.drain(..m.hoff as usize);
+                Ok(Cow::Owned(buf))
             }
             None => {
                 let mut h = cut(&buf, 100).to_vec();

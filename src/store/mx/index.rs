@@ -4,6 +4,8 @@
 //! per message, each number in hexadecimal (the writer pads the validity,
 //! last UID, UID and keyword words to 8 digits and the flag word to 4).
 
+use crate::store::common::push_hex;
+
 /// Flag bits of an `M` record (the original's `fSEEN` ... `fDRAFT`).
 pub const F_SEEN: u32 = 1;
 pub const F_DELETED: u32 = 2;
@@ -143,16 +145,23 @@ fn damaged(ix: &mut Index, data: &[u8], at: usize) -> usize {
 
 /// The index text for a mailbox state, as the original writes it.
 pub fn write(validity: u32, last: u32, keywords: &[Vec<u8>], messages: &[Record]) -> Vec<u8> {
-    let mut out = format!("V{validity:08x}L{last:08x}").into_bytes();
+    let mut out = Vec::with_capacity(18 + messages.len() * 23);
+    out.push(b'V');
+    push_hex(&mut out, u64::from(validity), 8);
+    out.push(b'L');
+    push_hex(&mut out, u64::from(last), 8);
     for k in keywords.iter().take(MAX_KEYWORDS) {
         out.push(b'K');
         out.extend_from_slice(k);
         out.push(b'\n');
     }
     for m in messages {
-        out.extend_from_slice(
-            format!("M{:08x};{:08x}.{:04x}", m.uid, m.keywords, m.flags & 0xffff).as_bytes(),
-        );
+        out.push(b'M');
+        push_hex(&mut out, u64::from(m.uid), 8);
+        out.push(b';');
+        push_hex(&mut out, u64::from(m.keywords), 8);
+        out.push(b'.');
+        push_hex(&mut out, u64::from(m.flags & 0xffff), 4);
     }
     out
 }

@@ -384,9 +384,7 @@ impl MxMailbox {
             let h = if data.len() < 4 {
                 0
             } else {
-                data.windows(4)
-                    .position(|w| w == b"\r\n\r\n")
-                    .map_or(data.len(), |p| p + 4)
+                memchr::memmem::find(&data, b"\r\n\r\n").map_or(data.len(), |p| p + 4)
             };
             self.cached = Some((msgno, data, h));
         }

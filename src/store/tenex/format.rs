@@ -83,10 +83,7 @@ impl Kind {
     /// the whole message when there is none).
     pub fn header_len(self, msg: &[u8]) -> usize {
         match self {
-            Kind::Tenex => match msg.windows(2).position(|w| w == b"\n\n") {
-                Some(p) => p + 2,
-                None => msg.len(),
-            },
+            Kind::Tenex => memchr::memmem::find(msg, b"\n\n").map_or(msg.len(), |p| p + 2),
             Kind::Mtx => crlf_blank_line(msg).unwrap_or(msg.len()),
         }
     }
@@ -97,13 +94,21 @@ impl Kind {
 /// start. The length up to and with the blank line.
 fn crlf_blank_line(msg: &[u8]) -> Option<usize> {
     let mut q = 0;
-    for (i, &c) in msg.iter().enumerate() {
-        q = match (q, c) {
-            (0, b'\r') | (2, b'\r') => q + 1,
-            (1, b'\n') => 2,
-            (3, b'\n') => return Some(i + 1),
-            _ => 0,
-        };
+    let mut i = 0;
+    while i < msg.len() {
+        if q == 0 {
+            // Only a CR leaves the first state: skip to the next one.
+            i += memchr::memchr(b'\r', &msg[i..])?;
+            q = 1;
+        } else {
+            q = match (q, msg[i]) {
+                (2, b'\r') => 3,
+                (1, b'\n') => 2,
+                (3, b'\n') => return Some(i + 1),
+                _ => 0,
+            };
+        }
+        i += 1;
     }
     None
 }
@@ -125,12 +130,20 @@ pub fn crlf_size(msg: &[u8]) -> u64 {
 /// the piece, 0 at the start): what [`crlf_size`] adds, counted piece by
 /// piece.
 pub fn bare_newlines(piece: &[u8], prev: u8) -> u64 {
-    let mut n = 0;
-    for i in memchr::memchr_iter(b'\n', piece) {
-        let before = if i == 0 { prev } else { piece[i - 1] };
-        if before != b'\r' {
-            n += 1;
-        }
+    let Some(&first) = piece.first() else {
+        return 0;
+    };
+    let mut n = u64::from(first == b'\n' && prev != b'\r');
+    // Each byte against the one before it, without branches, counted in
+    // byte-wide sums of at most 255 (a loop the compiler turns into vector
+    // compares: a message has a line end every few dozen bytes, too many
+    // for a search per line to pay).
+    let (cur, before) = (&piece[1..], &piece[..piece.len() - 1]);
+    for (c, b) in cur.chunks(255).zip(before.chunks(255)) {
+        let k = c.iter().zip(b).fold(0u8, |k, (&x, &y)| {
+            k.wrapping_add(u8::from(x == b'\n') & u8::from(y != b'\r'))
+        });
+        n += u64::from(k);
     }
     n
 }

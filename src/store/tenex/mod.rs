@@ -26,7 +26,9 @@ use crate::env::user;
 use crate::message::date::{self, NowFormat};
 use crate::message::encoding::to_crlf;
 use crate::os::lock as sys;
-use crate::store::common::{cat, fail as failed, open_mailbox_file, path_of, s80 as c80};
+use crate::store::common::{
+    cat, fail as failed, open_mailbox_file, path_of, read_exact_vec, s80 as c80,
+};
 use crate::store::compact;
 use crate::store::names::LocalName;
 use crate::store::snarf::Silent;
@@ -647,7 +649,12 @@ struct Msg {
     line_len: u64,
     /// The stored size (the line's size field).
     stored: u64,
+    /// The stored header's length once a read found it (`NO_HDR` before):
+    /// later reads of the header or the text then read only that part.
+    hdr: u32,
 }
+
+const NO_HDR: u32 = u32::MAX;
 
 impl Msg {
     fn text_start(&self) -> u64 {
@@ -899,6 +906,7 @@ impl FlagWordMailbox {
                 offset: curpos,
                 line_len: rec.line_len as u64,
                 stored: rec.size,
+                hdr: NO_HDR,
             });
             curpos = end;
         }
@@ -1098,23 +1106,63 @@ impl FlagWordMailbox {
     /// `tenex_hdrpos`: where message `i`'s header starts, and its stored
     /// length.
     pub fn header_position(&mut self, i: usize) -> Result<(u64, u64)> {
-        let data = self.stored_bytes(i)?;
-        Ok((
-            self.msgs[i].text_start(),
-            self.kind.header_len(&data) as u64,
-        ))
+        let h = self.stored_header_len(i)?;
+        Ok((self.msgs[i].text_start(), h as u64))
     }
 
     fn stored_bytes(&self, i: usize) -> Result<Vec<u8>> {
+        let m = &self.msgs[i];
+        self.stored_range(i, 0, m.stored as usize)
+    }
+
+    /// `len` stored bytes of message `i` from `from` (into its text).
+    fn stored_range(&self, i: usize, from: usize, len: usize) -> Result<Vec<u8>> {
         let m = &self.msgs[i];
         // A session that died (the file changed beyond repair) has no
         // texts left, as the original's dead stream has none.
         let Some(file) = self.file.as_ref() else {
             return Ok(Vec::new());
         };
-        let mut data = vec![0u8; m.stored as usize];
-        file.read_exact_at(&mut data, m.text_start())
-            .map_err(|e| Error::new(os_error(&e)))?;
+        read_exact_vec(file, m.text_start() + from as u64, len)
+            .map_err(|e| Error::new(os_error(&e)))
+    }
+
+    /// The stored header's length of message `i`, found once.
+    fn stored_header_len(&mut self, i: usize) -> Result<usize> {
+        if self.msgs[i].hdr != NO_HDR {
+            return Ok(self.msgs[i].hdr as usize);
+        }
+        let data = self.stored_bytes(i)?;
+        let h = self.kind.header_len(&data);
+        if self.file.is_some() {
+            self.msgs[i].hdr = u32::try_from(h).unwrap_or(NO_HDR);
+        }
+        Ok(h)
+    }
+
+    /// Message `i`'s stored header (`body` false) or text: the whole
+    /// message is read only while its header's length is unknown.
+    fn stored_part(&mut self, i: usize, body: bool) -> Result<Vec<u8>> {
+        let stored = self.msgs[i].stored as usize;
+        let hdr = self.msgs[i].hdr;
+        if hdr != NO_HDR && self.file.is_some() {
+            let h = (hdr as usize).min(stored);
+            return if body {
+                self.stored_range(i, h, stored - h)
+            } else {
+                self.stored_range(i, 0, h)
+            };
+        }
+        let mut data = self.stored_bytes(i)?;
+        let h = self.kind.header_len(&data);
+        if self.file.is_some() {
+            self.msgs[i].hdr = u32::try_from(h).unwrap_or(NO_HDR);
+        }
+        if body {
+            data.drain(..h);
+        } else {
+            data.truncate(h);
+        }
         Ok(data)
     }
 
@@ -1462,22 +1510,20 @@ impl Mailbox for FlagWordMailbox {
         // The original finds the header through the message's element,
         // which reads its flags again.
         self.refresh(i, ev);
-        let data = self.stored_bytes(i)?;
-        let h = &data[..self.kind.header_len(&data)];
+        let h = self.stored_part(i, false)?;
         Ok(Cow::Owned(match self.kind {
-            Kind::Tenex => to_crlf(h),
-            Kind::Mtx => h.to_vec(),
+            Kind::Tenex => to_crlf(&h),
+            Kind::Mtx => h,
         }))
     }
 
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         let i = msgno as usize - 1;
         self.refresh(i, ev);
-        let data = self.stored_bytes(i)?;
-        let t = &data[self.kind.header_len(&data)..];
+        let t = self.stored_part(i, true)?;
         Ok(Cow::Owned(match self.kind {
-            Kind::Tenex => to_crlf(t),
-            Kind::Mtx => t.to_vec(),
+            Kind::Tenex => to_crlf(&t),
+            Kind::Mtx => t,
         }))
     }
 
