@@ -1118,6 +1118,55 @@ mod tests {
         assert!(!c.is_open());
     }
 
+    fn deflate(c: &mut flate2::Compress, data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(data.len() + 1024);
+        c.compress_vec(data, &mut out, flate2::FlushCompress::Sync)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn compress_both_ways() {
+        let (mut c, mut s) = pair();
+        let mut sc = flate2::Compress::new(flate2::Compression::default(), false);
+        // The OK line and the first compressed bytes in one packet: what
+        // came with the OK must be inflated, not taken as text.
+        let mut first = b"a OK go\r\n".to_vec();
+        first.extend(deflate(&mut sc, b"* 1 EXISTS\r\n"));
+        s.write_all(&first).unwrap();
+        assert_eq!(c.getline().unwrap(), b"a OK go");
+        c.start_compress().unwrap();
+        assert!(c.is_compressed());
+        assert_eq!(c.getline().unwrap(), b"* 1 EXISTS");
+        // Far more than one read's worth from a few compressed bytes: the
+        // inflater's held-back output must come without another read.
+        let big = vec![b'x'; 300_000];
+        let mut msg = b"{300000}\r\n".to_vec();
+        msg.extend_from_slice(&big);
+        msg.extend_from_slice(b"\r\nb OK done\r\n");
+        s.write_all(&deflate(&mut sc, &msg)).unwrap();
+        assert_eq!(c.getline().unwrap(), b"{300000}");
+        assert_eq!(c.getbuffer(big.len()).unwrap(), big);
+        assert_eq!(c.getline().unwrap(), b"");
+        assert_eq!(c.getline().unwrap(), b"b OK done");
+        // Each write is flushed: the peer inflates it whole at once.
+        c.write_all(b"c NOOP\r\n").unwrap();
+        let mut d = flate2::Decompress::new(false);
+        let mut got = Vec::with_capacity(100);
+        while got.is_empty() {
+            let mut b = [0u8; 256];
+            let n = s.read(&mut b).unwrap();
+            d.decompress_vec(&b[..n], &mut got, flate2::FlushDecompress::None)
+                .unwrap();
+        }
+        assert_eq!(got, b"c NOOP\r\n");
+        assert!(c.start_tls(&TlsOptions::default()).is_err());
+        // Garbage instead of deflate: an error, the connection dropped.
+        s.write_all(&[0xff; 64]).unwrap();
+        assert!(c.getline().is_err());
+        assert!(!c.is_open());
+    }
+
     #[test]
     fn crlf_split_across_reads() {
         let (mut c, mut s) = pair();

@@ -297,3 +297,18 @@ pub enum LocalName {
 pub fn local_mailbox_file(name: &[u8], _home: &[u8]) -> Option<LocalName> {
     crate::env::user::mailbox_file(name)
 }
+
+#[cfg(test)]
+mod nocompress_tests {
+    use super::parse_net_mailbox;
+
+    #[test]
+    fn nocompress_switch() {
+        let mb = parse_net_mailbox(b"{h/imap/nocompress}INBOX", b"imap", true).unwrap();
+        assert!(mb.nocompress);
+        let mb = parse_net_mailbox(b"{h/imap}INBOX", b"imap", true).unwrap();
+        assert!(!mb.nocompress);
+        // Only IMAP compresses.
+        assert!(parse_net_mailbox(b"{h/pop3/nocompress}INBOX", b"imap", true).is_none());
+    }
+}
