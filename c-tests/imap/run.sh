@@ -13,7 +13,9 @@
 #   * the same program's wrong-password case (bob), each library against a
 #     Dovecot of its own (ports 14210 and 14220, run side by side: Dovecot
 #     delays every failed login more than the one before, per server);
-#   * PHP scripts (php8.2-imap) run with both libraries.
+#   * PHP scripts (php8.2-imap) run with both libraries;
+#   * COMPRESS=DEFLATE: the same session through a Dovecot with imap_zlib
+#     (port 19500) behind zrelay.py (19510), which proves the compression.
 # Every client run has a timeout. Masked: Dovecot's "(n.nnn + n.nnn secs)"
 # timings in response texts and the time stamps PHP prints from it.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -142,6 +144,55 @@ for sec in "== open" "== messages" "== full fetch of 1" "== overview" "== fast a
         fail "section $sec missing"
     elif [ "$a" = "$b" ]; then ok "section $sec"; else fail "section $sec"; fi
 done
+
+# COMPRESS=DEFLATE (ours, RFC 4978): a Dovecot with imap_zlib (port 19500)
+# behind a relay (19510) that inflates what it sees after COMPRESS. The
+# same session with both libraries must be identical (the original never
+# compresses), ours must have compressed it and the original must not have.
+if [ -e /usr/lib/dovecot/modules/lib30_imap_zlib_plugin.so ] &&
+    DOVECOT_IMAP_PLUGINS=imap_zlib start "$work/dz" 19500 >/dev/null 2>&1; then
+    python3 "$here/zrelay.py" 19510 19500 "$work/zrelay.log" "$work/zrelay.ready" 2>"$work/zrelay.err" &
+    pid_z=$!
+    for i in $(seq 1 100); do [ -s "$work/zrelay.ready" ] && break; sleep 0.1; done
+    zrun() { # LIBDIR OUT
+        rm -rf "$work/dz/home"
+        cp -a "$work/home.orig" "$work/dz/home"
+        : > "$work/zrelay.log"
+        LD_LIBRARY_PATH=$1 timeout $TMO "$work/imapdiff" 19510 > "$2.raw" 2>&1
+        echo "exit $?" >> "$2.raw"
+        mask "$2.raw" > "$2"
+        sleep 0.5
+        cp "$work/zrelay.log" "$2.relay"
+    }
+    zrun "" "$work/zorig.txt"
+    zrun "$CCT_LIBDIR" "$work/zours.txt"
+    if grep -q '^exit 0$' "$work/zorig.txt" && cmp -s "$work/zorig.txt" "$work/zours.txt"; then
+        ok "COMPRESS=DEFLATE session identical to the original's ($(wc -l < "$work/zours.txt") lines)"
+    else
+        fail "COMPRESS=DEFLATE session differs"; diff "$work/zorig.txt" "$work/zours.txt" | head -20
+    fi
+    # Same results as without compression (the main run), port aside.
+    if sed 's/19510/14200/g' "$work/zours.txt" | cmp -s - "$work/ours.txt"; then
+        ok "COMPRESS=DEFLATE session identical to the uncompressed one"
+    else
+        fail "COMPRESS=DEFLATE session differs from the uncompressed one"
+        sed 's/19510/14200/g' "$work/zours.txt" | diff "$work/ours.txt" - | head -10
+    fi
+    if grep -Eq '^compressed [0-9]+ [0-9]+ [1-9][0-9]* ok$' "$work/zours.txt.relay" &&
+        ! grep -q bad "$work/zours.txt.relay"; then
+        ok "ours compressed ($(sort -k2 -n "$work/zours.txt.relay" | tail -1): wire, inflated bytes, FETCH lines)"
+    else
+        fail "ours did not compress"; cat "$work/zours.txt.relay" "$work/zrelay.err"
+    fi
+    if [ -s "$work/zorig.txt.relay" ] && ! grep -q compressed "$work/zorig.txt.relay"; then
+        ok "the original did not compress"
+    else
+        fail "relay log of the original"; cat "$work/zorig.txt.relay"
+    fi
+    kill $pid_z 2>/dev/null; wait $pid_z 2>/dev/null
+else
+    skip "COMPRESS=DEFLATE: Dovecot's imap_zlib plugin missing"
+fi
 
 # Authenticators and TLS: one open each, both libraries, outputs compared.
 open_case() { # LABEL NAME [DISABLED...]

@@ -9,6 +9,8 @@
 #   DOVECOT_PASSDB_EXTRA         (optional) passdb extra fields for every user,
 #                                e.g. nodelay=y (no delay after a failed login)
 #   DOVECOT_EXTRA_CONF           (optional) more configuration, appended
+#   DOVECOT_IMAP_PLUGINS         (optional) more IMAP plugins, e.g. imap_zlib
+#                                (COMPRESS=DEFLATE)
 #   DOVECOT_AUTH_MECHS           (optional) auth_mechanisms, default
 #                                "plain login cram-md5"; with "apop" in it the
 #                                POP3 greeting carries an APOP timestamp
@@ -125,7 +127,7 @@ service stats {
   }
 }
 protocol imap {
-  mail_plugins = \$mail_plugins imap_quota imap_acl
+  mail_plugins = \$mail_plugins imap_quota imap_acl ${DOVECOT_IMAP_PLUGINS:-}
 }
 plugin {
   quota = maildir:User quota

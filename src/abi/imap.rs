@@ -79,6 +79,8 @@ pub struct ImapLocal {
     threaddata: Vec<ThreadNode>,
     got_thread: bool,
     notls: bool,
+    /// `/nocompress` (ours): no COMPRESS DEFLATE on this connection.
+    nocompress: bool,
     ssl: bool,
     /// STARTTLS was done.
     tls: bool,
@@ -1335,6 +1337,9 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         if l.novalidate {
             name.extend_from_slice(b"/novalidate-cert");
         }
+        if l.nocompress {
+            name.extend_from_slice(b"/nocompress");
+        }
         if s.secure() != 0 {
             name.extend_from_slice(b"/secure");
         }
@@ -1497,6 +1502,7 @@ unsafe fn connect(
             threaddata: Vec::new(),
             got_thread: false,
             notls: mb.notlsflag() != 0,
+            nocompress: super::net::nocompress_flag(mb),
             ssl: mb.sslflag() != 0,
             tls: false,
             novalidate: mb.novalidate() != 0,
@@ -1608,7 +1614,31 @@ unsafe fn connect(
         if local(stream).is_some_and(|l| !l.session.got_caps && !l.session.dead) {
             capability(stream);
         }
+        compress(stream, mb);
         true
+    }
+}
+
+/// Ours (RFC 4978): COMPRESS DEFLATE once logged in, when the server
+/// offers it and the name did not say `/nocompress`. The answer is not
+/// reported (the original sends no such command, so a program sees no
+/// extra callback); a refusal leaves the connection as it was.
+unsafe fn compress(stream: *mut MAILSTREAM, mb: &NETMBX) {
+    // SAFETY: stream live with IMAP local data.
+    unsafe {
+        if super::net::nocompress_flag(mb)
+            || !local(stream).is_some_and(|l| {
+                !l.session.dead && !l.byeseen && l.session.has(b"COMPRESS=DEFLATE")
+            })
+        {
+            return;
+        }
+        let r = send(stream, "COMPRESS", &[Arg::Atom(b"DEFLATE")]);
+        if r.cond == Cond::Ok && !r.broken {
+            if let Some(l) = local(stream) {
+                let _ = l.session.start_compress();
+            }
+        }
     }
 }
 

@@ -1197,6 +1197,18 @@ pub fn set_apop_flag(mb: &mut NETMBX, on: bool) {
     mb._bitfield_1.set(15, 1, on as u64);
 }
 
+/// Whether the name carried `/nocompress` (ours), kept in bit 16 of
+/// NETMBX's flag word (the `unsigned int` holding the flags: its upper
+/// half is what bindgen calls padding, and the parser clears it).
+pub fn nocompress_flag(mb: &NETMBX) -> bool {
+    mb.__bindgen_padding_0[0] & 1 != 0
+}
+
+/// Stores the `/nocompress` switch in bit 16 of NETMBX's flag word.
+pub fn set_nocompress_flag(mb: &mut NETMBX, on: bool) {
+    mb.__bindgen_padding_0[0] = (mb.__bindgen_padding_0[0] & !1) | u16::from(on);
+}
+
 /// A server's base64 SASL challenge as an authenticator takes it: an
 /// `fs_get` copy with a NUL after it, its length stored in `len`. Text that
 /// is not base64 is reported as "<PROTOCOL> SERVER BUG (invalid challenge):

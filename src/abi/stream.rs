@@ -69,6 +69,7 @@ fn fill_netmbx(mb: &mut NETMBX, n: &NetMailbox) {
     mb.set_tlssslv23(n.tls_sslv23.into());
     super::net::set_forced_mechanism(mb, n.auth);
     super::net::set_apop_flag(mb, n.apop);
+    super::net::set_nocompress_flag(mb, n.nocompress);
 }
 
 /// `mail_valid_net_parse_work`: parses a network name into `mb` (always

@@ -248,6 +248,20 @@ pub struct Connection {
     /// each read or write sets them only when they changed, not with two
     /// more system calls every time.
     applied: SocketTimeouts,
+    /// RFC 4978 deflate layered over the bytes of `io` (IMAP COMPRESS).
+    z: Option<Box<Deflate>>,
+}
+
+/// Raw deflate in both directions: what we send is compressed and flushed
+/// to a byte boundary at the end of each write (so that the peer can act
+/// on a command without waiting for more), what comes is inflated into the
+/// line buffer.
+struct Deflate {
+    out: flate2::Compress,
+    inp: flate2::Decompress,
+    /// Compressed bytes read from the peer and not yet inflated.
+    raw: Vec<u8>,
+    rpos: usize,
 }
 
 #[derive(Default)]
@@ -383,6 +397,7 @@ impl Connection {
             log: opts.log.clone(),
             debug: opts.debug,
             applied: SocketTimeouts::default(),
+            z: None,
         };
         if let Some(t) = &opts.tls {
             conn.start_tls(t)?;
@@ -449,6 +464,7 @@ impl Connection {
             log: None,
             debug: false,
             applied: SocketTimeouts::default(),
+            z: None,
         })
     }
 
@@ -456,6 +472,9 @@ impl Connection {
     /// implicit-TLS open). Bytes already buffered from the peer before the
     /// upgrade are discarded, as a server must not send any.
     pub fn start_tls(&mut self, opts: &TlsOptions) -> Result<(), NetError> {
+        if self.z.is_some() {
+            return Err(NetError::Unsupported("start_tls under compression"));
+        }
         let sock = match std::mem::replace(&mut self.io, Io::Gone) {
             Io::Plain(s) => s,
             other => {
@@ -586,12 +605,105 @@ impl Connection {
         }
         let start = Instant::now();
         let mut io = std::mem::replace(&mut self.io, Io::Gone);
-        let r = self.fill_from(&mut io, start);
+        let r = match self.z.take() {
+            None => self.fill_from(&mut io, start),
+            Some(mut z) => {
+                let r = self.fill_inflated(&mut io, &mut z, start);
+                self.z = Some(z);
+                r
+            }
+        };
         self.io = io;
         if r.is_err() {
             self.abort();
         }
         r
+    }
+
+    /// `fill` under COMPRESS: inflates what is pending, reading more
+    /// compressed bytes while that gives nothing.
+    fn fill_inflated(
+        &mut self,
+        io: &mut Io,
+        z: &mut Deflate,
+        start: Instant,
+    ) -> Result<(), NetError> {
+        loop {
+            // Tried even when no input is left: the inflater may hold output
+            // that did not fit last time.
+            {
+                let old = self.buf.len();
+                self.buf.reserve(READ_CHUNK);
+                let before = z.inp.total_in();
+                let st = z
+                    .inp
+                    .decompress_vec(
+                        &z.raw[z.rpos..],
+                        &mut self.buf,
+                        flate2::FlushDecompress::None,
+                    )
+                    .map_err(|_| {
+                        NetError::Io(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            "invalid compressed data from server",
+                        ))
+                    })?;
+                let took = (z.inp.total_in() - before) as usize;
+                z.rpos += took;
+                if self.buf.len() > old {
+                    return Ok(());
+                }
+                if took == 0 && z.rpos < z.raw.len() {
+                    // Input left that the inflater will not take.
+                    return Err(NetError::Io(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "invalid compressed data from server",
+                    )));
+                }
+                if st == flate2::Status::StreamEnd {
+                    return Err(NetError::Closed);
+                }
+                if z.rpos < z.raw.len() {
+                    // Input taken without output yet (block headers).
+                    continue;
+                }
+            }
+            // Read more compressed bytes: fill_from appends to self.buf, so
+            // it is given the compressed buffer in its place for the read.
+            z.raw.clear();
+            z.rpos = 0;
+            std::mem::swap(&mut self.buf, &mut z.raw);
+            let r = self.fill_from(io, start);
+            std::mem::swap(&mut self.buf, &mut z.raw);
+            r?;
+        }
+    }
+
+    /// Starts RFC 4978 deflate both ways (after the server's OK to
+    /// COMPRESS DEFLATE). Whatever is already buffered past that answer is
+    /// compressed data.
+    pub fn start_compress(&mut self) -> Result<(), NetError> {
+        if self.z.is_some() {
+            return Err(NetError::Unsupported("compression already active"));
+        }
+        if !self.is_open() {
+            return Err(NetError::Closed);
+        }
+        let raw = self.buf.split_off(self.pos);
+        self.buf.clear();
+        self.pos = 0;
+        self.z = Some(Box::new(Deflate {
+            out: flate2::Compress::new(flate2::Compression::default(), false),
+            inp: flate2::Decompress::new(false),
+            raw,
+            rpos: 0,
+        }));
+        Ok(())
+    }
+
+    /// Whether COMPRESS DEFLATE is in force.
+    pub fn is_compressed(&self) -> bool {
+        self.z.is_some()
     }
 
     fn fill_from(&mut self, io: &mut Io, start: Instant) -> Result<(), NetError> {
@@ -754,8 +866,36 @@ impl Connection {
         Ok(())
     }
 
-    /// Sends all of `bytes`.
+    /// Sends all of `bytes` (compressed and flushed when COMPRESS is on).
     pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), NetError> {
+        let Some(z) = self.z.as_mut() else {
+            return self.write_raw(bytes);
+        };
+        let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+        let mut done = 0;
+        loop {
+            if out.capacity() - out.len() < 64 {
+                out.reserve(out.capacity().max(4096));
+            }
+            let before = z.out.total_in();
+            let r = z
+                .out
+                .compress_vec(&bytes[done..], &mut out, flate2::FlushCompress::Sync);
+            if r.is_err() {
+                self.abort();
+                return Err(NetError::Io(io::Error::other("compression failed")));
+            }
+            done += (z.out.total_in() - before) as usize;
+            // The sync flush is complete once all input is taken and the
+            // compressor stopped short of filling the output.
+            if done == bytes.len() && out.len() < out.capacity() {
+                break;
+            }
+        }
+        self.write_raw(&out)
+    }
+
+    fn write_raw(&mut self, bytes: &[u8]) -> Result<(), NetError> {
         let start = Instant::now();
         let wto = self.timeouts.write.map(Duration::from_secs);
         let mut io = std::mem::replace(&mut self.io, Io::Gone);
@@ -816,6 +956,7 @@ impl Connection {
             }
             Io::Gone => {}
         }
+        self.z = None;
         self.buf.clear();
         self.pos = 0;
     }
@@ -974,6 +1115,55 @@ mod tests {
         assert_eq!(&b, b"a LOGOUT\r\n");
         drop(s);
         assert!(matches!(c.getline(), Err(NetError::Closed)));
+        assert!(!c.is_open());
+    }
+
+    fn deflate(c: &mut flate2::Compress, data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(data.len() + 1024);
+        c.compress_vec(data, &mut out, flate2::FlushCompress::Sync)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn compress_both_ways() {
+        let (mut c, mut s) = pair();
+        let mut sc = flate2::Compress::new(flate2::Compression::default(), false);
+        // The OK line and the first compressed bytes in one packet: what
+        // came with the OK must be inflated, not taken as text.
+        let mut first = b"a OK go\r\n".to_vec();
+        first.extend(deflate(&mut sc, b"* 1 EXISTS\r\n"));
+        s.write_all(&first).unwrap();
+        assert_eq!(c.getline().unwrap(), b"a OK go");
+        c.start_compress().unwrap();
+        assert!(c.is_compressed());
+        assert_eq!(c.getline().unwrap(), b"* 1 EXISTS");
+        // Far more than one read's worth from a few compressed bytes: the
+        // inflater's held-back output must come without another read.
+        let big = vec![b'x'; 300_000];
+        let mut msg = b"{300000}\r\n".to_vec();
+        msg.extend_from_slice(&big);
+        msg.extend_from_slice(b"\r\nb OK done\r\n");
+        s.write_all(&deflate(&mut sc, &msg)).unwrap();
+        assert_eq!(c.getline().unwrap(), b"{300000}");
+        assert_eq!(c.getbuffer(big.len()).unwrap(), big);
+        assert_eq!(c.getline().unwrap(), b"");
+        assert_eq!(c.getline().unwrap(), b"b OK done");
+        // Each write is flushed: the peer inflates it whole at once.
+        c.write_all(b"c NOOP\r\n").unwrap();
+        let mut d = flate2::Decompress::new(false);
+        let mut got = Vec::with_capacity(100);
+        while got.is_empty() {
+            let mut b = [0u8; 256];
+            let n = s.read(&mut b).unwrap();
+            d.decompress_vec(&b[..n], &mut got, flate2::FlushDecompress::None)
+                .unwrap();
+        }
+        assert_eq!(got, b"c NOOP\r\n");
+        assert!(c.start_tls(&TlsOptions::default()).is_err());
+        // Garbage instead of deflate: an error, the connection dropped.
+        s.write_all(&[0xff; 64]).unwrap();
+        assert!(c.getline().is_err());
         assert!(!c.is_open());
     }
 

@@ -38,6 +38,9 @@ pub struct NetMailbox {
     /// `/apop` (ours): POP3 logs in with APOP when the greeting carries a
     /// timestamp (kept in a spare bit of the C record's flag word).
     pub apop: bool,
+    /// `/nocompress` (ours): the IMAP driver does not ask for COMPRESS
+    /// DEFLATE even when the server offers it (a spare flag bit too).
+    pub nocompress: bool,
 }
 
 /// The 4-bit code of a forced mechanism in NETMBX's spare flag bits.
@@ -112,6 +115,10 @@ pub fn parse_net_mailbox(
     }
     // Ours: APOP exists only in POP3.
     if mb.apop && mb.service != b"pop3" {
+        return None;
+    }
+    // Ours: only IMAP compresses.
+    if mb.nocompress && mb.service != b"imap" {
         return None;
     }
     Some(mb)
@@ -234,6 +241,9 @@ fn flag_switch(s: &[u8], mb: &mut NetMailbox, ssl: bool) -> Option<()> {
     } else if eq_nocase(s, "apop") {
         // Ours: the original refuses any name with "/apop".
         mb.apop = true;
+    } else if eq_nocase(s, "nocompress") {
+        // Ours: the original refuses any name with "/nocompress".
+        mb.nocompress = true;
     } else if eq_nocase(s, "tls") && !mb.notls {
         mb.tls = true;
     } else if eq_nocase(s, "tls-sslv23") && !mb.notls {
@@ -286,4 +296,19 @@ pub enum LocalName {
 /// the home directory and the mail subdirectory.
 pub fn local_mailbox_file(name: &[u8], _home: &[u8]) -> Option<LocalName> {
     crate::env::user::mailbox_file(name)
+}
+
+#[cfg(test)]
+mod nocompress_tests {
+    use super::parse_net_mailbox;
+
+    #[test]
+    fn nocompress_switch() {
+        let mb = parse_net_mailbox(b"{h/imap/nocompress}INBOX", b"imap", true).unwrap();
+        assert!(mb.nocompress);
+        let mb = parse_net_mailbox(b"{h/imap}INBOX", b"imap", true).unwrap();
+        assert!(!mb.nocompress);
+        // Only IMAP compresses.
+        assert!(parse_net_mailbox(b"{h/pop3/nocompress}INBOX", b"imap", true).is_none());
+    }
 }

@@ -22,6 +22,13 @@ pub trait Wire {
             "TLS not available",
         ))
     }
+    /// Starts RFC 4978 deflate both ways; unsupported by default.
+    fn start_compress(&mut self) -> io::Result<()> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "compression not available",
+        ))
+    }
 }
 
 fn net_err(e: crate::net::transport::NetError) -> io::Error {
@@ -59,6 +66,9 @@ impl Wire for NetWire {
     }
     fn start_tls(&mut self, opts: &crate::net::tls::TlsOptions) -> io::Result<()> {
         self.0.start_tls(opts).map_err(net_err)
+    }
+    fn start_compress(&mut self) -> io::Result<()> {
+        self.0.start_compress().map_err(net_err)
     }
 }
 
@@ -676,6 +686,12 @@ impl Session {
     /// TLS failure is an `io::Error` wrapping the `NetError`).
     pub fn start_tls_io(&mut self, opts: &crate::net::tls::TlsOptions) -> io::Result<()> {
         self.wire.start_tls(opts).inspect_err(|_| self.dead = true)
+    }
+
+    /// Starts deflate both ways under the session (after the tagged OK to
+    /// COMPRESS DEFLATE); a failure leaves the session dead.
+    pub fn start_compress(&mut self) -> io::Result<()> {
+        self.wire.start_compress().inspect_err(|_| self.dead = true)
     }
 
     /// AUTHENTICATE with `client`; SASL-IR when the server has it.
