@@ -97,6 +97,9 @@ hold_start() {
 }
 hold_stop() {
     [ -n "$holder" ] || return 0
+    # $holder is the subshell that runs O; the reader is its child, which
+    # would live on after the subshell alone is killed.
+    pkill -9 -P $holder 2>/dev/null
     kill -9 $holder 2>/dev/null; wait $holder 2>/dev/null; holder=""
 }
 check() {
