@@ -1078,16 +1078,7 @@ impl UnixMailbox {
             offset: l.offset - wbase,
             ..l.clone()
         };
-        let status = format::xstatus(
-            &self.st,
-            m.info.flags,
-            m.info.keywords,
-            m.info.uid,
-            m.info.flags.contains(Flags::RECENT),
-            self.appending,
-            base,
-            true,
-        );
+        let status = self.status_lines(&m, base);
         let start = out.len();
         if self.stays_with(&m, base, cur, status.len()) {
             let end = w.text_start() + w.text_len;
@@ -1139,13 +1130,10 @@ impl UnixMailbox {
         (m, false)
     }
 
-    /// Whether message `m`, going to offset `cur` of the new file, stays
-    /// as it is stored (its status lines unchanged, in the same place).
-    fn stays(&self, m: &Message, base: bool, cur: usize) -> bool {
-        if base || m.dirty || cur != m.layout.offset {
-            return false;
-        }
-        let status = format::xstatus(
+    /// The status lines a rewrite gives message `m` (`base`: with the
+    /// X-IMAPbase line first).
+    fn status_lines(&self, m: &Message, base: bool) -> Vec<u8> {
+        format::xstatus(
             &self.st,
             m.info.flags,
             m.info.keywords,
@@ -1154,7 +1142,16 @@ impl UnixMailbox {
             self.appending,
             base,
             true,
-        );
+        )
+    }
+
+    /// Whether message `m`, going to offset `cur` of the new file, stays
+    /// as it is stored (its status lines unchanged, in the same place).
+    fn stays(&self, m: &Message, base: bool, cur: usize) -> bool {
+        if base || m.dirty || cur != m.layout.offset {
+            return false;
+        }
+        let status = self.status_lines(m, base);
         self.stays_with(m, base, cur, status.len())
     }
 
