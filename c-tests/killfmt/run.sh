@@ -118,7 +118,9 @@ for fmt in $CONC_FORMATS; do
               FULL_FORMAT=$fmt FULL_MESSAGES=${KILLFMT_FULL_MESSAGES:-400} \
               bash "$NL_HERE/$suite.sh" 2>&1)
         c=$(echo "$log" | tail -n 1 | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p')
-        echo "$log" | grep -E '^(FAIL|SKIPPED)|messages lost' | sed "s/^/  $fmt $suite: /"
+        # A failing line keeps "FAIL" first, so that make test's digest shows it.
+        echo "$log" | grep -E '^(FAIL|SKIPPED)|messages lost' |
+            sed "s/^FAIL - /FAIL - $fmt $suite: /; t; s/^/  $fmt $suite: /"
         if [ -z "$c" ]; then fail "$fmt $suite: no count line"; continue; fi
         CCT_PASS=$((CCT_PASS + ${c% *})); CCT_FAIL=$((CCT_FAIL + ${c#* }))
         printf '%-5s %-10s %s passed, %s failed | %ds\n' "$fmt" "$suite" "${c% *}" "${c#* }" $(( $(date +%s) - t0 ))

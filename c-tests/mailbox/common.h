@@ -54,12 +54,23 @@ static void text (const char *label,const char *s,unsigned long len)
  * opened, which differs between two runs: shown as "<now>" when it lies
  * between this program's start (or $MBX_SINCE, when a script runs several
  * programs in a row on the same files) and the present. */
-static void validity (unsigned long v)
+static int is_now (unsigned long v)
 {
   const char *since = getenv ("MBX_SINCE");
   unsigned long from = since ? strtoul (since,NIL,10) : (unsigned long) started;
-  if (v >= from && v <= (unsigned long) time (0)) fputs ("<now>",stdout);
+  return v >= from && v <= (unsigned long) time (0);
+}
+static void validity (unsigned long v)
+{
+  if (is_now (v)) fputs ("<now>",stdout);
   else printf ("%lu",v);
+}
+
+/* A message without a date of its own (an MMDF message with no "From "
+ * line, say) is given the time it was parsed: "<now>" as above. */
+static int elt_is_now (MESSAGECACHE *e)
+{
+  return is_now (mail_longdate (e));
 }
 
 /* ------------------------------------------------------------- callbacks */

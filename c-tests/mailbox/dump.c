@@ -256,7 +256,8 @@ static void message (MAILSTREAM *stream,unsigned long n,int private)
   e = mail_elt (stream,n);
   printf (" fast size=%lu",e->rfc822_size);
   flags (stream,e);
-  mail_date (tmp,e);
+  if (elt_is_now (e)) strcpy (tmp,"<now>");
+  else mail_date (tmp,e);
   fputs (" date=",stdout); str (tmp);
   putchar ('\n');
   sprintf (tmp,"%lu",n);
@@ -265,13 +266,16 @@ static void message (MAILSTREAM *stream,unsigned long n,int private)
   e = mail_elt (stream,n);
   printf (" elt msgno=%lu size=%lu",e->msgno,e->rfc822_size);
   flags (stream,e);
-  printf ("\n date=%u-%u-%u %u:%u:%u %c%u:%u",e->day,e->month,e->year,
-	  e->hours,e->minutes,e->seconds,e->zoccident ? '-' : '+',e->zhours,
-	  e->zminutes);
-  mail_date (tmp,e);
-  fputs (" mail_date=",stdout); str (tmp);
-  mail_cdate (tmp,e);
-  fputs (" cdate=",stdout); str (tmp);
+  if (elt_is_now (e)) fputs ("\n date=<now>",stdout);
+  else {
+    printf ("\n date=%u-%u-%u %u:%u:%u %c%u:%u",e->day,e->month,e->year,
+	    e->hours,e->minutes,e->seconds,e->zoccident ? '-' : '+',e->zhours,
+	    e->zminutes);
+    mail_date (tmp,e);
+    fputs (" mail_date=",stdout); str (tmp);
+    mail_cdate (tmp,e);
+    fputs (" cdate=",stdout); str (tmp);
+  }
   putchar ('\n');
   if (private) {
     printf (" private uid=%lu",e->private.uid);

@@ -188,7 +188,8 @@ static void summary (MAILSTREAM *stream)
     e = mail_elt (stream,i);
     printf (" msg %lu uid=%lu size=%lu",i,mail_uid (stream,i),e->rfc822_size);
     flags (stream,e);
-    mail_date (tmp,e);
+    if (elt_is_now (e)) strcpy (tmp,"<now>");
+    else mail_date (tmp,e);
     fputs (" date=",stdout); str (tmp);
     fputs (" subject=",stdout); str (env ? env->subject : NIL);
     putchar ('\n');
