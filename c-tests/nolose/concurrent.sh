@@ -92,7 +92,25 @@ direction() {
     grep -v '^ROUND\|^EXPUNGE' "$W/$name.churn" | sort | uniq -c | sort -rn | head -3 | sed 's/^/  churn said: /'
     [ -s "$BOXDIR/$name.deliver.err" ] && sort "$BOXDIR/$name.deliver.err" | uniq -c | sort -rn | head -3 | sed 's/^/  deliveries said: /'
     if [ $src != 0 ]; then fail "$name: the original cannot read the mailbox afterwards"; return; fi
-    [ "$faild" = 0 ] && ok "$name: every delivery succeeded" || fail "$name: $faild deliveries refused"
+    # The original's own appender can refuse a delivery while another
+    # process expunges an mbx mailbox: it takes the file's size before its
+    # locks and then reads records past the shrunken end ("Not a
+    # MBX-format mailbox"), or meets the session lock's name as the last
+    # holder unlinks it ("hard link to lock name"). It happens with the
+    # original on both sides too (OURS_LIB=original), so such refusals by
+    # the original are counted but tolerated; the message is not lost
+    # (tmail/dmail exit non-zero, the sender keeps it). Ours must not.
+    races=0
+    if [ "$dlib" = "$NL_ORIG_DIR" ] && [ -s "$BOXDIR/$name.deliver.err" ]; then
+        races=$(grep -c -E '^(Not a MBX-format mailbox: |hard link to lock name$)' "$BOXDIR/$name.deliver.err")
+    fi
+    if [ "$faild" = 0 ]; then
+        ok "$name: every delivery succeeded"
+    elif [ "$races" -ge "$faild" ]; then
+        ok "$name: every delivery succeeded but $faild refused by the original's own appender races"
+    else
+        fail "$name: $faild deliveries refused"
+    fi
     [ "$rounds" -gt 1 ] && [ "$bad" -lt "$rounds" ] && ok "$name: churn ran ($rounds rounds)" ||
         fail "$name: churn did not work ($rounds rounds, $bad failed opens)"
     awk -v expfile="$W/$name.churn" -v seed="$W/$name.seed" '

@@ -913,6 +913,10 @@ pub fn lock_work(
                     other => other,
                 },
                 LockNameState::Absent => open_lock_file(&name, true),
+                // The holder unlinked the name between our lookup and the
+                // stat (it does so when it lets go last): look again, where
+                // the original would call it a hard link and fail.
+                LockNameState::Links(0) => continue,
                 LockNameState::Symlink => return Err(SessionRefused::Unusable),
                 LockNameState::Links(_) => {
                     ev.log(b"hard link to lock name", Level::Error);
