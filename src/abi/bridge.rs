@@ -347,8 +347,12 @@ unsafe fn mirror(stream: *mut MAILSTREAM, l: &Local, msgno: u32) {
         let elt = mail_elt(stream, c_ulong::from(msgno));
         let Some(e) = elt.as_mut() else { return };
         e.private.uid = c_ulong::from(info.uid);
-        e.rfc822_size = c_ulong::from(info.size);
-        super::dates::write_fields(e, &info.internal_date);
+        // Size 0 and no date: not known yet (mx learns them on a fetch);
+        // what the element holds then stays.
+        if info.size != 0 || info.internal_date != MailDate::default() {
+            e.rfc822_size = c_ulong::from(info.size);
+            super::dates::write_fields(e, &info.internal_date);
+        }
         if l.mailbox.flags_in_cache() && e.valid() != 0 {
             // The cache is the only record of the flags once set up.
             return;
@@ -1304,7 +1308,7 @@ pub unsafe fn load(stream: *mut MAILSTREAM, msgno: u32) {
     unsafe {
         with_mailbox(stream, |mb, ev| {
             if msgno >= 1 && msgno <= mb.count() {
-                let _ = mb.header(msgno, ev);
+                mb.learn(msgno, ev);
             }
         });
         if let Some(l) = local(stream) {
