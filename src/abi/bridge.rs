@@ -369,6 +369,35 @@ unsafe fn mirror(stream: *mut MAILSTREAM, l: &Local, msgno: u32) {
     }
 }
 
+/// After a read of `msgno`: its size and date, when the core has just
+/// learnt them (mx learns them on the first read, as the original's
+/// `mx_header` through `mx_fast_work`) and the element has none yet.
+///
+/// # Safety
+/// `stream` live.
+unsafe fn learnt(stream: *mut MAILSTREAM, l: &Local, msgno: u32) {
+    if msgno == 0 || msgno > l.mailbox.count() {
+        return;
+    }
+    let info = l.mailbox.info(msgno);
+    if info.size == 0 && info.internal_date == MailDate::default() {
+        return;
+    }
+    // SAFETY: per the contract; the range is checked against the stream.
+    unsafe {
+        if c_ulong::from(msgno) > (*stream).nmsgs {
+            return;
+        }
+        let Some(e) = mail_elt(stream, c_ulong::from(msgno)).as_mut() else {
+            return;
+        };
+        if e.rfc822_size == 0 {
+            e.rfc822_size = c_ulong::from(info.size);
+            super::dates::write_fields(e, &info.internal_date);
+        }
+    }
+}
+
 /// Mirrors every message, and the mailbox-wide fields (new keywords, the
 /// last UID, a session turned read-only).
 ///
@@ -901,6 +930,7 @@ pub unsafe fn header(
         let Some(l) = local(stream) else {
             return c"".as_ptr() as *mut c_char;
         };
+        learnt(stream, l, msgno as u32);
         l.header = buf;
         if !length.is_null() {
             *length = (l.header.len() - 1) as c_ulong;
@@ -1040,6 +1070,7 @@ pub unsafe fn text(
             None => buf.clear(),
         }
         let Some(l) = local(stream) else { return 0 };
+        learnt(stream, l, m);
         l.text = buf;
         init_string(bs, &mut l.text);
         1
