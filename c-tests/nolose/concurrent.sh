@@ -12,6 +12,18 @@
 # for expunge (then at most once); nothing is there twice.
 # CONC_FORMAT=mbx|mix|mx|tenex|mtx|mmdf: the mailbox in that format
 # (made by the original's mailutil from the seed), default unix.
+# CONC_FORMAT=mh: an MH folder in a private HOME whose .mh_profile names the
+# scratch folder as its Path; the sessions call it #mh/NAME, the deliveries
+# +SCRATCH/NAME (a name inside the MH path, which mh takes as #mh/NAME).
+# Both deliverers are dmail there: tmail finds the home in the password
+# file, not in HOME.  The original's mh append fails when another writer
+# has just taken the number it chose (and dmail then delivers to INBOX),
+# so with the original delivering the two deliverers take turns; with
+# library L they race (it takes the next free number).
+# CONC_FORMAT=md: a Maildir (#md/SCRATCH/NAME; the deliveries +SCRATCH/NAME,
+# found by its cur/ and new/).  The original has no Maildir driver, so
+# library L, with mddriver registered by c-tests/maildir/shim.c, delivers,
+# churns and checks: one direction only.
 # OURS_LIB=original validates the suite.  Last line "N passed, M failed".
 set -u
 NL_HERE=$(cd "$(dirname "$0")" && pwd)
@@ -20,9 +32,42 @@ N=${CONC_MESSAGES:-300}
 FORMAT=${CONC_FORMAT:-unix}
 command -v tmail >/dev/null && command -v dmail >/dev/null ||
     skip_suite "tmail/dmail (uw-mailutils) are not installed"
+PRIV=""
+if [ "$FORMAT" = mh ]; then
+    # the mh driver finds its folders through ~/.mh_profile: a private HOME
+    have_test_user || skip_suite "test user $CCT_USER does not exist"
+    PRIV=$(mktemp -d /tmp/conc-home.XXXXXX)
+    chmod 755 "$PRIV"; is_root && chown "$CCT_USER" "$PRIV"
+    NL_HOME=$PRIV
+fi
 nl_setup conc
+trap 'nl_cleanup; [ -z "$PRIV" ] || [ -n "${NL_KEEP:-}" ] || rm -rf "$PRIV"' EXIT
 nl_cc churn "$NL_HERE/churn.c" -lc-client
 chmod a+rx "$W/churn"
+SHIM=""
+case $FORMAT in
+    mh) U sh -c "printf 'Path: %s\n' '$REL' > .mh_profile" ;;
+    md)
+        [ "$LDIR" = "$NL_ORIG_DIR" ] && skip_suite "the original has no Maildir driver (CONC_FORMAT=md needs library L)"
+        SHIM=$W/shim.so
+        cc -w -shared -fPIC -I"$CCT_INCDIR" -o "$SHIM" "$CCT_ROOT/c-tests/maildir/shim.c" \
+            "$LDIR/libc-client.so.2007e" || { fail "the Maildir shim does not build"; finish; }
+        chmod a+r "$SHIM" ;;
+esac
+# mailbox NAME: what the sessions call the mailbox; deliveries use
+# +$REL/NAME (for mh and md too, see above)
+mailbox() {
+    case $FORMAT in
+        mh) echo "#mh/$1" ;;
+        md) echo "#md/$REL/$1" ;;
+        *) echo "$REL/$1" ;;
+    esac
+}
+# C LIBDIR CMD...: as the test user on LIBDIR (for md with the shim too)
+C() { _l=$1; shift; U env LD_LIBRARY_PATH="$_l" ${SHIM:+LD_PRELOAD=$SHIM} "$@"; }
+# the checker and the maker of the mailboxes: the original, or L for md
+CHK=$NL_ORIG_DIR; CKNAME="the original"
+[ "$FORMAT" = md ] && { CHK=$LDIR; CKNAME="library L"; }
 echo "concurrent delivery: library L = $LLABEL; $N deliveries a direction; $FORMAT format"
 nl_generate 100 "$W/seed" seed
 chmod a+r "$W/seed"
@@ -30,9 +75,10 @@ chmod a+r "$W/seed"
 # deliverer, run as the test user: K from 1 to N of one parity, odd ones
 # by tmail (CRLF input, user+folder), even ones by dmail (+folder); two run
 # at once, so the deliveries also race each other; prints "OK id" or
-# "FAIL id rc"
+# "FAIL id rc".  TOOLS=dmail: dmail for both; PRE: a library to preload
+# into tmail and dmail
 cat > "$W/deliver.sh" <<'EOF'
-box=$1; n=$2; tag=$3; parity=$4
+box=$1; n=$2; tag=$3; parity=$4; tools=${5:-both}; pre=${6:-}
 k=$parity
 [ "$k" = 0 ] && k=2
 k=$((k - 2))
@@ -48,10 +94,10 @@ Date: Mon, 1 Jan 2001 00:00:00 +0000
 body of message $k
 From a line that looks like a separator inside the body
 end of $k"
-    if [ $((k % 2)) = 1 ]; then
-        printf '%s\n' "$msg" | sed 's/$/\r/' | tmail "$(id -un)+$box" > /dev/null 2>>"$box.deliver.err"
+    if [ $((k % 2)) = 1 ] && [ "$tools" = both ]; then
+        printf '%s\n' "$msg" | sed 's/$/\r/' | env ${pre:+LD_PRELOAD=$pre} tmail "$(id -un)+$box" > /dev/null 2>>"$box.deliver.err"
     else
-        printf '%s\n' "$msg" | dmail "+$box" > /dev/null 2>>"$box.deliver.err"
+        printf '%s\n' "$msg" | env ${pre:+LD_PRELOAD=$pre} dmail "+$box" > /dev/null 2>>"$box.deliver.err"
     fi
     rc=$?
     if [ $rc = 0 ]; then echo "OK $id"; else echo "FAIL $id $rc"; fi
@@ -62,36 +108,40 @@ chmod a+r "$W/deliver.sh"
 # direction NAME DELIVER-LIB CHURN-LIB
 direction() {
     name=$1; dlib=$2; clib=$3
-    box=$REL/$name
+    box=$REL/$name; mb=$(mailbox "$name")
     if [ "$FORMAT" = unix ]; then
         U sh -c "cp '$W/seed' '$box' && chmod 600 '$box'"
     else
         U sh -c "cp '$W/seed' '$box.seed'"
-        UO mailutil copy "$box.seed" "#driver.$FORMAT/$box" > /dev/null 2>&1 ||
-            { fail "$name: the original cannot make a $FORMAT mailbox"; return; }
+        case $FORMAT in mh|md) dst=$mb ;; *) dst="#driver.$FORMAT/$box" ;; esac
+        C "$CHK" mailutil copy "$box.seed" "$dst" > /dev/null 2>&1 ||
+            { fail "$name: $CKNAME cannot make a $FORMAT mailbox"; return; }
         U rm -f "$box.seed"
     fi
-    UO "$W/nolose" touch "$box" 2>/dev/null      # the seeds are no longer new
-    UO "$W/nolose" sums "$box" > "$W/$name.seed" 2>/dev/null
+    C "$CHK" "$W/nolose" touch "$mb" 2>/dev/null      # the seeds are no longer new
+    C "$CHK" "$W/nolose" sums "$mb" > "$W/$name.seed" 2>/dev/null
+    tools=both; [ "$FORMAT" = mh ] && tools=dmail
     t0=$(date +%s)
     UL true  # warm up runuser
-    U env LD_LIBRARY_PATH="$clib" "$W/churn" "$box" "$box.stop" > "$W/$name.churn" 2>&1 &
+    C "$clib" "$W/churn" "$mb" "$box.stop" > "$W/$name.churn" 2>&1 &
     churn_pid=$!
-    U env LD_LIBRARY_PATH="$dlib" bash "$W/deliver.sh" "$box" "$N" "$name" 1 > "$W/$name.deliver.1" &
+    U env LD_LIBRARY_PATH="$dlib" bash "$W/deliver.sh" "$box" "$N" "$name" 1 $tools "$SHIM" > "$W/$name.deliver.1" &
     d1=$!
-    U env LD_LIBRARY_PATH="$dlib" bash "$W/deliver.sh" "$box" "$N" "$name" 0 > "$W/$name.deliver.0"
+    # the original's mh deliverers take turns (see the top)
+    [ "$FORMAT" = mh ] && [ "$dlib" = "$NL_ORIG_DIR" ] && wait $d1
+    U env LD_LIBRARY_PATH="$dlib" bash "$W/deliver.sh" "$box" "$N" "$name" 0 $tools "$SHIM" > "$W/$name.deliver.0"
     wait $d1
     cat "$W/$name.deliver.1" "$W/$name.deliver.0" > "$W/$name.deliver"
     U touch "$box.stop"
     wait $churn_pid
-    UO "$W/nolose" sums "$box" > "$W/$name.final" 2> "$W/$name.final.err"
+    C "$CHK" "$W/nolose" sums "$mb" > "$W/$name.final" 2> "$W/$name.final.err"
     src=$?
     rounds=$(grep -c '^ROUND' "$W/$name.churn"); bad=$(grep -c 'open failed' "$W/$name.churn")
     okd=$(grep -c '^OK' "$W/$name.deliver"); faild=$(grep -c '^FAIL' "$W/$name.deliver")
     echo "$name: $okd delivered, $faild refused; churn $rounds rounds ($bad could not open); $(($(date +%s) - t0))s"
     grep -v '^ROUND\|^EXPUNGE' "$W/$name.churn" | sort | uniq -c | sort -rn | head -3 | sed 's/^/  churn said: /'
     [ -s "$BOXDIR/$name.deliver.err" ] && sort "$BOXDIR/$name.deliver.err" | uniq -c | sort -rn | head -3 | sed 's/^/  deliveries said: /'
-    if [ $src != 0 ]; then fail "$name: the original cannot read the mailbox afterwards"; return; fi
+    if [ $src != 0 ]; then fail "$name: $CKNAME cannot read the mailbox afterwards"; return; fi
     # The original's own appender can refuse a delivery while another
     # process expunges an mbx mailbox: it takes the file's size before its
     # locks and then reads records past the shrunken end ("Not a
@@ -141,6 +191,10 @@ direction() {
     [ "$9" -gt 0 ] && ok "$name: expunges happened ($9)" || fail "$name: churn expunged nothing"
 }
 
-direction deliver-original-churn-L "$NL_ORIG_DIR" "$LDIR"
-direction deliver-L-churn-original "$LDIR" "$NL_ORIG_DIR"
+if [ "$FORMAT" = md ]; then
+    direction deliver-L-churn-L "$LDIR" "$LDIR"
+else
+    direction deliver-original-churn-L "$NL_ORIG_DIR" "$LDIR"
+    direction deliver-L-churn-original "$LDIR" "$NL_ORIG_DIR"
+fi
 finish

@@ -16,13 +16,18 @@
 # FULL_FORMAT=mmdf uses MMDF mailboxes instead of unix ones; mbx, mix, mx,
 # tenex or mtx mailboxes are made from them by the original's mailutil
 # (there a keyword change need not grow anything: it may succeed).
+# FULL_FORMAT=mh: MH folders #mh/box and #mh/src (the tmpfs HOME's
+# .mh_profile names the scratch folder as its Path).  FULL_FORMAT=md:
+# Maildirs #md/SCRATCH/box and /src; the original has no Maildir driver, so
+# library L (mddriver registered by c-tests/maildir/shim.c) makes, writes
+# and checks them, and there is no "original says" line.
 # What the original reports is printed for each.  OURS_LIB=original
 # validates the suite.  Last line "N passed, M failed".
 set -u
 NL_HERE=$(cd "$(dirname "$0")" && pwd)
 . "$NL_HERE/lib.sh"
 NMSG=${FULL_MESSAGES:-2000}
-FORMAT=${FULL_FORMAT:-unix}     # or mmdf, mbx, mix, mx, tenex, mtx
+FORMAT=${FULL_FORMAT:-unix}     # or mmdf, mbx, mix, mx, mh, tenex, mtx, md
 is_root || skip_suite "fulldisk needs root to mount a tmpfs (run it as root; the programs run as $CCT_USER)"
 have_test_user || skip_suite "test user $CCT_USER does not exist"
 MNT=$(mktemp -d /tmp/nolose-full.XXXXXX)
@@ -42,6 +47,19 @@ if [ "$FORMAT" = mmdf ]; then
     for f in box src; do nl_to_mmdf < "$W/$f" > "$W/$f.mmdf"; mv "$W/$f.mmdf" "$W/$f"; done
 fi
 chmod a+r "$W/box" "$W/src"
+# the mailbox names; the checker and maker: the original, or L for md
+NB=$REL/box; NS=$REL/src; SHIM=""
+case $FORMAT in
+    mh) NB="#mh/box"; NS="#mh/src"; U sh -c "printf 'Path: %s\n' '$REL' > .mh_profile" ;;
+    md)
+        [ "$LDIR" = "$NL_ORIG_DIR" ] && skip_suite "the original has no Maildir driver (FULL_FORMAT=md needs library L)"
+        NB="#md/$REL/box"; NS="#md/$REL/src"; SHIM=$W/shim.so
+        cc -w -shared -fPIC -I"$CCT_INCDIR" -o "$SHIM" "$CCT_ROOT/c-tests/maildir/shim.c" \
+            "$LDIR/libc-client.so.2007e" || { fail "the Maildir shim does not build"; finish; }
+        chmod a+r "$SHIM" ;;
+esac
+CKNAME="the original"; [ -n "$SHIM" ] && CKNAME="library L"
+CK() { if [ -n "$SHIM" ]; then UL env LD_PRELOAD="$SHIM" "$@"; else UO "$@"; fi; }
 # original's own form first (UIDs, status), on the real disk
 case $FORMAT in
     unix|mmdf)
@@ -49,17 +67,19 @@ case $FORMAT in
     *)
         for f in box src; do
             cp "$W/$f" "$BOXDIR/$f.unix" && chown "$CCT_USER" "$BOXDIR/$f.unix"
-            UO mailutil copy "$REL/$f.unix" "#driver.$FORMAT/$REL/$f" > /dev/null 2>&1 ||
-                { fail "the original cannot make a $FORMAT mailbox"; finish; }
+            case $f in box) dst=$NB ;; *) dst=$NS ;; esac
+            case $FORMAT in mh|md) ;; *) dst="#driver.$FORMAT/$REL/$f" ;; esac
+            CK mailutil copy "$REL/$f.unix" "$dst" > /dev/null 2>&1 ||
+                { fail "$CKNAME cannot make a $FORMAT mailbox"; finish; }
             rm -f "$BOXDIR/$f.unix"
         done ;;
 esac
-UO "$W/nolose" touch "$REL/box" 2>/dev/null
-UO "$W/nolose" touch "$REL/src" 2>/dev/null
+CK "$W/nolose" touch "$NB" 2>/dev/null
+CK "$W/nolose" touch "$NS" 2>/dev/null
 cp -a "$BOXDIR/box" "$W/box.pristine"; cp -a "$BOXDIR/src" "$W/src.pristine"
 chmod -R a+rX "$W"/*.pristine
-UO "$W/nolose" sums "$REL/box" > "$W/before.box" 2>/dev/null
-UO "$W/nolose" sums "$REL/src" > "$W/before.src" 2>/dev/null
+CK "$W/nolose" sums "$NB" > "$W/before.box" 2>/dev/null
+CK "$W/nolose" sums "$NS" > "$W/before.src" 2>/dev/null
 awk 'NR % 10 == 1 { print $1 }' "$W/before.box" > "$W/tolerated.expunge"
 
 # fill: fresh mailbox and source, then a filler up to ENOSPC
@@ -73,23 +93,25 @@ fill() {
 op() {
     name=$1; shift
     # what the original says in the same place
-    fill >/dev/null
-    UO "$W/nolose" "$@" > /dev/null 2> "$W/$name.orig.err"
-    orc=$?
-    osaid=$(head -3 "$W/$name.orig.err" | tr '\n' ';')
-    echo "  $name: original: exit $orc: ${osaid:-(nothing said)}"
+    if [ -z "$SHIM" ]; then
+        fill >/dev/null
+        UO "$W/nolose" "$@" > /dev/null 2> "$W/$name.orig.err"
+        orc=$?
+        osaid=$(head -3 "$W/$name.orig.err" | tr '\n' ';')
+        echo "  $name: original: exit $orc: ${osaid:-(nothing said)}"
+    fi
     free=$(fill)
-    UL "$W/nolose" "$@" > "$W/$name.out" 2> "$W/$name.err"
+    UL env ${SHIM:+LD_PRELOAD=$SHIM} "$W/nolose" "$@" > "$W/$name.out" 2> "$W/$name.err"
     rc=$?
     said=$(head -3 "$W/$name.err" | tr '\n' ';')
     [ "$LDIR" = "$NL_ORIG_DIR" ] || echo "  $name: L: exit $rc: ${said:-(nothing said)}"
     U rm -f "$REL/filler" "$REL/filler2"
     # the mailbox and source keep their messages
     tol=/dev/null; [ "$name" = expunge ] && tol=$W/tolerated.expunge
-    UO "$W/nolose" sums "$REL/box" > "$W/after.box" 2>/dev/null || { fail "$name: the original cannot read the mailbox afterwards"; return; }
+    CK "$W/nolose" sums "$NB" > "$W/after.box" 2>/dev/null || { fail "$name: $CKNAME cannot read the mailbox afterwards"; return; }
     if r=$(nl_compare "$W/before.box" "$W/after.box" "$tol"); then ok "$name: mailbox intact on a full disk ($r)"
     else fail "$name: mailbox damaged on a full disk: $r"; fi
-    UO "$W/nolose" sums "$REL/src" > "$W/after.src" 2>/dev/null
+    CK "$W/nolose" sums "$NS" > "$W/after.src" 2>/dev/null
     if r=$(nl_compare "$W/before.src" "$W/after.src"); then :; else fail "$name: source damaged: $r"; fi
     if [ "$name" != expunge ]; then
         U diff -r -q "$REL/box" "$W/box.pristine" > /dev/null 2>&1 && echo "  $name: mailbox byte-identical afterwards" ||
@@ -114,9 +136,9 @@ op() {
     echo "  ($free KB were free before the operation)"
 }
 
-op append append "$REL/box" "$REL/src"
-op flags flags "$REL/box"
-op keywords keywords "$REL/box"
-op copy copy "$REL/src" "$REL/box"
-op expunge expunge "$REL/box"
+op append append "$NB" "$NS"
+op flags flags "$NB"
+op keywords keywords "$NB"
+op copy copy "$NS" "$NB"
+op expunge expunge "$NB"
 finish

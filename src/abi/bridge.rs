@@ -347,8 +347,12 @@ unsafe fn mirror(stream: *mut MAILSTREAM, l: &Local, msgno: u32) {
         let elt = mail_elt(stream, c_ulong::from(msgno));
         let Some(e) = elt.as_mut() else { return };
         e.private.uid = c_ulong::from(info.uid);
-        e.rfc822_size = c_ulong::from(info.size);
-        super::dates::write_fields(e, &info.internal_date);
+        // Size 0 and no date: not known yet (mx learns them on a fetch);
+        // what the element holds then stays.
+        if info.size != 0 || info.internal_date != MailDate::default() {
+            e.rfc822_size = c_ulong::from(info.size);
+            super::dates::write_fields(e, &info.internal_date);
+        }
         if l.mailbox.flags_in_cache() && e.valid() != 0 {
             // The cache is the only record of the flags once set up.
             return;
@@ -362,6 +366,35 @@ unsafe fn mirror(stream: *mut MAILSTREAM, l: &Local, msgno: u32) {
         e.set_recent(f.contains(Flags::RECENT).into());
         e.set_valid(1);
         e.user_flags = c_ulong::from(info.keywords);
+    }
+}
+
+/// After a read of `msgno`: its size and date, when the core has just
+/// learnt them (mx learns them on the first read, as the original's
+/// `mx_header` through `mx_fast_work`) and the element has none yet.
+///
+/// # Safety
+/// `stream` live.
+unsafe fn learnt(stream: *mut MAILSTREAM, l: &Local, msgno: u32) {
+    if msgno == 0 || msgno > l.mailbox.count() {
+        return;
+    }
+    let info = l.mailbox.info(msgno);
+    if info.size == 0 && info.internal_date == MailDate::default() {
+        return;
+    }
+    // SAFETY: per the contract; the range is checked against the stream.
+    unsafe {
+        if c_ulong::from(msgno) > (*stream).nmsgs {
+            return;
+        }
+        let Some(e) = mail_elt(stream, c_ulong::from(msgno)).as_mut() else {
+            return;
+        };
+        if e.rfc822_size == 0 {
+            e.rfc822_size = c_ulong::from(info.size);
+            super::dates::write_fields(e, &info.internal_date);
+        }
     }
 }
 
@@ -897,6 +930,7 @@ pub unsafe fn header(
         let Some(l) = local(stream) else {
             return c"".as_ptr() as *mut c_char;
         };
+        learnt(stream, l, msgno as u32);
         l.header = buf;
         if !length.is_null() {
             *length = (l.header.len() - 1) as c_ulong;
@@ -1036,6 +1070,7 @@ pub unsafe fn text(
             None => buf.clear(),
         }
         let Some(l) = local(stream) else { return 0 };
+        learnt(stream, l, m);
         l.text = buf;
         init_string(bs, &mut l.text);
         1
@@ -1304,7 +1339,7 @@ pub unsafe fn load(stream: *mut MAILSTREAM, msgno: u32) {
     unsafe {
         with_mailbox(stream, |mb, ev| {
             if msgno >= 1 && msgno <= mb.count() {
-                let _ = mb.header(msgno, ev);
+                mb.learn(msgno, ev);
             }
         });
         if let Some(l) = local(stream) {

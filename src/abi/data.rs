@@ -232,14 +232,14 @@ super::bridge::core_driver!(philedriver, phileproto, "phile", 0x412, {
     check: new phile_check, expunge: new phile_expunge, copy: new phile_copy,
     append: new phile_append,
 });
-use super::drvhelpers::mx_flag;
+use super::drvhelpers::{mx_fast, mx_flag};
 // As the original's: the index locked by the first per-message call,
 // written and released once by the `flag` slot (`mx_flag`).
 super::bridge::core_driver!(mxdriver, mxproto, "mx", 0x20326, {
     valid: new mx_valid, parameters: use mx_parameters, scan: new mx_scan,
     list: new mx_list, lsub: new mx_lsub, create: new mx_create,
     mbxdel: new mx_delete, mbxren: new mx_rename, status: use mail_status_default,
-    open: new mx_open, close: new mx_close, header: new mx_header,
+    open: new mx_open, close: new mx_close, fast: use mx_fast, header: new mx_header,
     text: new mx_text, flag: use mx_flag, flagmsg: new mx_flagmsg, ping: new mx_ping,
     check: new mx_check, expunge: new mx_expunge, copy: new mx_copy,
     append: new mx_append,

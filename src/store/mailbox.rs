@@ -213,6 +213,11 @@ pub trait Mailbox {
 
     /// The header of `msgno` with CRLF line ends, ending with the blank
     /// line, as the driver presents it (bookkeeping headers removed).
+    /// Makes the date and size of `msgno` known (`fast`); the default reads
+    /// the header, which teaches a driver that learns them as it reads.
+    fn learn(&mut self, msgno: u32, ev: &mut dyn Events) {
+        let _ = self.header(msgno, ev);
+    }
     fn header(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>>;
     /// Hands `f` the header of each of `msgnos` (ascending) in a form fit
     /// for looking up ordinary fields (Date, Subject, ...), reading the

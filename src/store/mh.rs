@@ -253,6 +253,33 @@ fn last_number(dir: &[u8]) -> i64 {
         .unwrap_or(0)
 }
 
+/// Creates the next message file after `last` (which it advances). A
+/// number another writer took since the directory was read is skipped:
+/// the original gives up there, so two deliveries at once lost one to an
+/// error (docs/deviations.md). Bounded, in case the name keeps failing for
+/// another reason.
+fn create_next(dir: &[u8], last: &mut i64) -> (Vec<u8>, io::Result<fs::File>) {
+    let mut tries = 0;
+    loop {
+        *last += 1;
+        let file = cat(&[dir, b"/", last.to_string().as_bytes()]);
+        let created = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(user::mailbox_protection(b"", None))
+            .open(path(&file));
+        match created {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 1000 => {
+                tries += 1;
+                // Whoever took it may have taken more: start from the
+                // directory's last number again.
+                *last = (*last).max(last_number(dir));
+            }
+            r => return (file, r),
+        }
+    }
+}
+
 /// `mh_setdate`: the file's access time becomes now, its modification
 /// time the internal date.
 pub fn set_date(file: &[u8], date: &MailDate) {
@@ -883,13 +910,7 @@ impl MhDriver {
                 result = Err(fail(ev, b"Append of zero-length message"));
                 break;
             }
-            last += 1;
-            let file = cat(&[&dir, b"/", last.to_string().as_bytes()]);
-            let created = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(user::mailbox_protection(b"", None))
-                .open(path(&file));
+            let (file, created) = create_next(&dir, &mut last);
             let mut f = match created {
                 Ok(f) => f,
                 Err(e) => {

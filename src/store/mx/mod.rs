@@ -17,7 +17,7 @@ use super::mailbox::{
 use super::names::LocalName;
 use crate::env::user;
 use crate::message::date::{long_date, MailDate};
-use crate::os::{clock, fsat};
+use crate::os::clock;
 use index::{Record, F_ANSWERED, F_DELETED, F_DRAFT, F_FLAGGED, F_SEEN, MAX_KEYWORDS};
 use std::borrow::Cow;
 use std::ffi::OsStr;
@@ -221,27 +221,13 @@ impl MxMailbox {
         self.scanned = Some(meta.ctime());
         let old = self.last;
         let mut recent = 0;
-        // Each file's status is asked of the open directory (one name to
-        // look up, not the whole path).
-        let dir = File::open(path(&self.dir)).ok();
+        // No file's status is asked here: its size and date are learnt when
+        // the message is first read or its fast data asked for (`learn`),
+        // as the original's `mx_fast_work` does; a size of 0 means unknown.
         for uid in scan_uids(&self.dir) {
             if uid <= old {
                 continue;
             }
-            let st = match dir.as_ref() {
-                Some(d) => fsat::stat_at(d, uid.to_string().as_bytes()).ok(),
-                None => fs::metadata(path(&self.message_path(uid)))
-                    .ok()
-                    .map(|m| fsat::Stat {
-                        size: m.len(),
-                        mtime: m.mtime(),
-                        atime: m.atime(),
-                    }),
-            };
-            let (size, date) = match st {
-                Some(m) => (m.size as u32, date_of(m.mtime)),
-                None => (0, MailDate::default()),
-            };
             let mut flags = Flags::NONE;
             if old != 0 {
                 flags = Flags::RECENT;
@@ -251,8 +237,8 @@ impl MxMailbox {
                 uid,
                 flags,
                 keywords: 0,
-                internal_date: date,
-                size,
+                internal_date: MailDate::default(),
+                size: 0,
             });
             self.last = uid;
         }
@@ -372,15 +358,38 @@ impl MxMailbox {
         true
     }
 
+    /// Sets the size and date of message `msgno` (1-based) from its file's
+    /// status when its size is not known yet (`mx_fast_work`).
+    fn learn_size(&mut self, msgno: u32, file: Option<&File>) {
+        let Some(info) = self.messages.get(msgno.wrapping_sub(1) as usize) else {
+            return;
+        };
+        if info.size != 0 {
+            return;
+        }
+        let meta = match file {
+            Some(f) => f.metadata(),
+            None => fs::metadata(path(&self.message_path(info.uid))),
+        };
+        if let Ok(m) = meta {
+            let info = &mut self.messages[msgno as usize - 1];
+            info.size = m.len() as u32;
+            info.internal_date = date_of(m.mtime());
+        }
+    }
+
     /// The bytes of message `msgno` and its header length.
     fn load(&mut self, msgno: u32) -> (&[u8], usize) {
         let fresh = !matches!(&self.cached, Some((n, _, _)) if *n == msgno);
         if fresh {
             let uid = self.messages[msgno as usize - 1].uid;
-            let size = self.messages[msgno as usize - 1].size as usize;
-            let mut data = fs::read(path(&self.message_path(uid))).unwrap_or_default();
+            let mut data = Vec::new();
+            if let Ok(mut f) = File::open(path(&self.message_path(uid))) {
+                self.learn_size(msgno, Some(&f));
+                let _ = f.read_to_end(&mut data);
+            }
             // The original reads the size it saw, no more.
-            data.truncate(size);
+            data.truncate(self.messages[msgno as usize - 1].size as usize);
             let h = if data.len() < 4 {
                 0
             } else {
@@ -478,6 +487,10 @@ impl Mailbox for MxMailbox {
 
     fn mailbox_name(&self) -> Option<&[u8]> {
         Some(&self.dir)
+    }
+
+    fn learn(&mut self, msgno: u32, _ev: &mut dyn Events) {
+        self.learn_size(msgno, None);
     }
 
     fn header(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
@@ -651,6 +664,7 @@ impl Mailbox for MxMailbox {
             if m == 0 || m > self.count() {
                 continue;
             }
+            self.learn_size(m, None);
             let info = self.messages[m as usize - 1].clone();
             let data = fs::read(path(&self.message_path(info.uid))).unwrap_or_default();
             out.push(AppendMessage {
