@@ -1212,7 +1212,15 @@ fn g2(s: &[u8], i: usize) -> u8 {
 /// Removes every CR and turns each LF into CRLF: how the driver presents
 /// stored text to clients.
 pub fn to_crlf(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len() + raw.len() / 32 + 2);
+    let mut out = Vec::new();
+    to_crlf_into(raw, &mut out);
+    out
+}
+
+/// [`to_crlf`] into `out` (cleared first).
+pub fn to_crlf_into(raw: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(raw.len() + raw.len() / 32 + 2);
     let mut rest = raw;
     while let Some(p) = memchr::memchr2(b'\r', b'\n', rest) {
         out.extend_from_slice(&rest[..p]);
@@ -1222,7 +1230,6 @@ pub fn to_crlf(raw: &[u8]) -> Vec<u8> {
         rest = &rest[p + 1..];
     }
     out.extend_from_slice(rest);
-    out
 }
 
 /// `filter_internal(&to_crlf(raw))` into `out` (cleared first). A stored

@@ -1806,8 +1806,10 @@ impl Mailbox for UnixMailbox {
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         if !matches!(&self.fetched.text, Some((n, _)) if *n == msgno) {
             let l = self.msgs[msgno as usize - 1].layout.clone();
-            let made = match self.fetch_bytes(l.text_start(), l.text_start() + l.text_len) {
-                Ok(raw) => format::to_crlf(raw),
+            // The previous text's buffer is reused, as the header's is.
+            let mut made = self.fetched.text.take().map(|(_, v)| v).unwrap_or_default();
+            match self.fetch_bytes(l.text_start(), l.text_start() + l.text_len) {
+                Ok(raw) => format::to_crlf_into(raw, &mut made),
                 Err(e) => return Err(self.read_failed(&e, ev)),
             };
             self.fetched.text = Some((msgno, made));
