@@ -336,12 +336,23 @@ pub unsafe fn each_element(stream: *mut MAILSTREAM, mut f: impl FnMut(&mut MESSA
                 if s.cache.is_null() || i > s.cachesize {
                     break;
                 }
-                let elt = *s.cache.add(i as usize - 1);
-                let elt = if elt.is_null() {
-                    cache_call(stream, i, CH_MAKEELT) as *mut MESSAGECACHE
-                } else {
-                    elt
-                };
+                // The slots that exist, in one run: `f` cannot move them
+                // (it makes no calls out), and an empty slot ends the run.
+                let (cache, top) = (s.cache, n.min(s.cachesize) as usize);
+                let mut k = i as usize - 1;
+                while k < top {
+                    let elt = *cache.add(k);
+                    if elt.is_null() {
+                        break;
+                    }
+                    f(&mut *elt);
+                    k += 1;
+                }
+                i = k as c_ulong + 1;
+                if k >= top {
+                    continue;
+                }
+                let elt = cache_call(stream, i, CH_MAKEELT) as *mut MESSAGECACHE;
                 if let Some(e) = elt.as_mut() {
                     f(e);
                 }

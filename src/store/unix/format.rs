@@ -307,6 +307,30 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The stored header as [`stored_header_into`] gives it, without the
+    /// scan, for a header the parser or a rewrite found to be its kept
+    /// lines (`header_lf_len` bytes, so each ends in LF), then bookkeeping
+    /// lines only, then the blank line (`canon`). None when that does not
+    /// hold or the header holds a CR or a NUL (the filter's other paths).
+    /// The filter then keeps the first part and the blank line: every
+    /// counted line's name is not a bookkeeping one (the parser drops
+    /// those), a counted continuation line follows a counted line, and
+    /// every line after the first part is dropped or is the blank line.
+    pub fn kept_header<'a>(&self, d: &'a [u8], canon: bool) -> Option<&'a [u8]> {
+        if !canon {
+            return None;
+        }
+        let raw = d.get(self.header_start()..self.text_start())?;
+        let k = self.header_lf_len;
+        let ok = k < raw.len()
+            && raw.ends_with(b"\n")
+            // Past an empty first part a dropped continuation line could
+            // start the header, which the filter keeps.
+            && ((k > 0 && raw[k - 1] == b'\n') || raw.len() == 1)
+            && memchr::memchr2(b'\r', 0, raw).is_none();
+        ok.then(|| &raw[..k])
+    }
+
     pub fn header_start(&self) -> usize {
         self.offset + self.from_len
     }
@@ -326,6 +350,9 @@ pub struct ParsedMessage {
     pub size: u32,
     /// Needs writing at the next checkpoint.
     pub dirty: bool,
+    /// The header is its kept lines, then only bookkeeping lines, then the
+    /// blank line: see [`Layout::kept_header`].
+    pub canon: bool,
 }
 
 /// Mailbox-wide state the parser reads and updates.
@@ -818,6 +845,9 @@ pub fn parse_carry(
         // per line).
         let header_base = pos;
         let mut line_ends = memchr::memchr_iter(b'\n', &d[header_base..]);
+        // Whether a line that does not count has been seen, and whether a
+        // counted line other than the blank one came after it.
+        let (mut skipped, mut mixed) = (false, false);
         loop {
             if pos >= d.len() {
                 break;
@@ -849,6 +879,11 @@ pub fn parse_carry(
                 retain = true;
                 true
             };
+            if !count {
+                skipped = true;
+            } else if skipped && !blank(line) {
+                mixed = true;
+            }
             if count {
                 let start = le - line.len();
                 if next_cr < start {
@@ -873,6 +908,7 @@ pub fn parse_carry(
             header_lf = header_lf.saturating_sub(1);
         }
         m.layout.header_lf_len = header_lf;
+        m.canon = ended && !mixed;
         if (nmsgs > 1 || !out.pseudo_seen) && m.uid == 0 {
             st.uid_last = st.uid_last.wrapping_add(1);
             m.uid = st.uid_last;
@@ -1176,7 +1212,15 @@ fn g2(s: &[u8], i: usize) -> u8 {
 /// Removes every CR and turns each LF into CRLF: how the driver presents
 /// stored text to clients.
 pub fn to_crlf(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len() + raw.len() / 32 + 2);
+    let mut out = Vec::new();
+    to_crlf_into(raw, &mut out);
+    out
+}
+
+/// [`to_crlf`] into `out` (cleared first).
+pub fn to_crlf_into(raw: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(raw.len() + raw.len() / 32 + 2);
     let mut rest = raw;
     while let Some(p) = memchr::memchr2(b'\r', b'\n', rest) {
         out.extend_from_slice(&rest[..p]);
@@ -1186,7 +1230,6 @@ pub fn to_crlf(raw: &[u8]) -> Vec<u8> {
         rest = &rest[p + 1..];
     }
     out.extend_from_slice(rest);
-    out
 }
 
 /// `filter_internal(&to_crlf(raw))` into `out` (cleared first). A stored
@@ -1359,12 +1402,17 @@ pub fn client_header(d: &[u8], l: &Layout) -> Vec<u8> {
 /// dropped.
 pub fn stored_header(d: &[u8], l: &Layout) -> Vec<u8> {
     let mut out = Vec::new();
-    stored_header_into(d, l, &mut out);
+    stored_header_into(d, l, false, &mut out);
     out
 }
 
 /// [`stored_header`] appending to `out` (no copy when there is no CR).
-pub fn stored_header_into(d: &[u8], l: &Layout, out: &mut Vec<u8>) {
+pub fn stored_header_into(d: &[u8], l: &Layout, canon: bool, out: &mut Vec<u8>) {
+    if let Some(kept) = l.kept_header(d, canon) {
+        out.extend_from_slice(kept);
+        out.push(b'\n');
+        return;
+    }
     let raw = &d[l.header_start()..l.text_start()];
     if memchr::memchr(b'\r', raw).is_some() {
         filter_internal_into(&strip_cr(raw), out);
@@ -1811,5 +1859,62 @@ mod header_crlf {
             header_crlf_into(&raw, &mut out);
             assert_eq!(out, filter_internal(&to_crlf(&raw)), "{raw:?}");
         }
+    }
+
+    /// The parser's "kept lines, then bookkeeping lines" verdict against
+    /// the filter itself, on random mailboxes of such headers (the first
+    /// header line may be a continuation, after a message whose header
+    /// ended with a bookkeeping line).
+    #[test]
+    fn kept_header_equals_filter() {
+        let pieces: [&[u8]; 15] = [
+            b"Status: RO\n",
+            b"status: O\n",
+            b"X-Status: F\n",
+            b"X-Keywords: a b\n",
+            b"X-UID: 7\n",
+            b"X-IMAPbase: 1 2\n",
+            b"Subject: hello\n",
+            b" folded\n",
+            b"\tfolded tab\n",
+            b"X-Other: 1\n",
+            b"Sender: a@b\n",
+            b"Status\n",
+            b"From: x\r\n",
+            b"Odd\0: 1\n",
+            b"x-uid: 9\n",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) as usize) % n
+        };
+        let (mut fast_seen, mut checked) = (0, 0);
+        for _ in 0..3_000 {
+            let mut d = Vec::new();
+            for _ in 0..1 + next(6) {
+                d.extend_from_slice(b"From a@b Mon Jan  1 00:00:00 2001\n");
+                for _ in 0..next(8) {
+                    d.extend_from_slice(pieces[next(pieces.len())]);
+                }
+                d.extend_from_slice(b"\ntext\n\n");
+            }
+            let mut st = MailboxState::new();
+            let mut ev = crate::store::events::Recorder::default();
+            let Ok(out) = parse(&d, 0, 0, 0, &mut st, false, &mut ev) else {
+                continue;
+            };
+            for m in &out.messages {
+                let (mut slow, mut fast) = (Vec::new(), Vec::new());
+                stored_header_into(&d, &m.layout, false, &mut slow);
+                stored_header_into(&d, &m.layout, m.canon, &mut fast);
+                assert_eq!(fast, slow, "{d:?}");
+                checked += 1;
+                fast_seen += usize::from(m.layout.kept_header(&d, m.canon).is_some());
+            }
+        }
+        assert!(fast_seen > checked / 10, "{fast_seen} of {checked}");
     }
 }

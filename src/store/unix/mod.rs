@@ -367,6 +367,8 @@ struct Message {
     info: MessageInfo,
     /// Must be written at the next checkpoint.
     dirty: bool,
+    /// See [`format::ParsedMessage::canon`].
+    canon: bool,
 }
 
 /// An open Berkeley mailbox.
@@ -723,6 +725,7 @@ impl UnixMailbox {
                     size: m.size,
                 },
                 dirty: m.dirty || self.rewrite_new,
+                canon: m.canon && self.kind == Kind::Unix,
             });
         }
     }
@@ -1096,11 +1099,14 @@ impl UnixMailbox {
         out.extend_from_slice(from);
         let from_len = from.len();
         let header_at = out.len();
-        format::stored_header_into(old, &w, out);
+        format::stored_header_into(old, &w, m.canon, out);
         let mut j = out.len() - header_at;
         if j < 2 || out[header_at + j - 2] == b'\n' {
             j = j.saturating_sub(1);
         }
+        // The kept lines, whole, then the status lines (bookkeeping lines
+        // and the blank line): the next rewrite may skip the filter.
+        let canon = self.kind == Kind::Unix && j > 0 && out[header_at + j - 1] == b'\n';
         // The original makes the recorded size match what it wrote (or dies).
         let header_lf_len = j;
         out.truncate(header_at + j);
@@ -1127,6 +1133,7 @@ impl UnixMailbox {
             header_lf_len,
         };
         m.dirty = false;
+        m.canon = canon;
         (m, false)
     }
 
@@ -1431,7 +1438,7 @@ impl UnixMailbox {
         };
         out.extend_from_slice(&old[..l.header_start()]);
         let header_at = out.len();
-        format::stored_header_into(old, &l, out);
+        format::stored_header_into(old, &l, m.canon, out);
         let j = out.len() - header_at;
         if j >= 2 && out[header_at + j - 2] == b'\n' {
             out.pop();
@@ -1799,8 +1806,10 @@ impl Mailbox for UnixMailbox {
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         if !matches!(&self.fetched.text, Some((n, _)) if *n == msgno) {
             let l = self.msgs[msgno as usize - 1].layout.clone();
-            let made = match self.fetch_bytes(l.text_start(), l.text_start() + l.text_len) {
-                Ok(raw) => format::to_crlf(raw),
+            // The previous text's buffer is reused, as the header's is.
+            let mut made = self.fetched.text.take().map(|(_, v)| v).unwrap_or_default();
+            match self.fetch_bytes(l.text_start(), l.text_start() + l.text_len) {
+                Ok(raw) => format::to_crlf_into(raw, &mut made),
                 Err(e) => return Err(self.read_failed(&e, ev)),
             };
             self.fetched.text = Some((msgno, made));
