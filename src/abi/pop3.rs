@@ -769,38 +769,21 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         } else {
             nm_bytes(&mb.host)
         };
-        let mut name = b"{".to_vec();
-        name.extend_from_slice(&host[..host.len().min(200)]);
-        name.extend_from_slice(format!(":{}/pop3", net_port(l.peer.net)).as_bytes());
-        if mb.tlsflag() != 0 {
-            name.extend_from_slice(b"/tls");
-        }
-        if mb.tlssslv23() != 0 {
-            name.extend_from_slice(b"/tls-sslv23");
-        }
-        if mb.notlsflag() != 0 {
-            name.extend_from_slice(b"/notls");
-        }
-        if mb.sslflag() != 0 {
-            name.extend_from_slice(b"/ssl");
-        }
-        if mb.novalidate() != 0 {
-            name.extend_from_slice(b"/novalidate-cert");
-        }
         l.sess.loser = mb.loser() != 0;
-        if l.sess.loser {
-            name.extend_from_slice(b"/loser");
-        }
-        if s.secure() != 0 {
-            name.extend_from_slice(b"/secure");
-        }
-        if super::net::apop_flag(&mb) {
-            name.extend_from_slice(b"/apop");
-        }
-        name.extend_from_slice(b"/user=\"");
-        name.extend_from_slice(&nm_bytes(&usr));
-        name.extend_from_slice(b"\"}");
-        name.extend_from_slice(&nm_bytes(&mb.mailbox));
+        let name = session::mailbox_name(&session::NameParts {
+            host: &host,
+            port: net_port(l.peer.net) as u64,
+            tls: mb.tlsflag() != 0,
+            tls_sslv23: mb.tlssslv23() != 0,
+            notls: mb.notlsflag() != 0,
+            ssl: mb.sslflag() != 0,
+            novalidate: mb.novalidate() != 0,
+            loser: l.sess.loser,
+            secure: s.secure() != 0,
+            apop: super::net::apop_flag(&mb),
+            user: &nm_bytes(&usr),
+            mailbox: &nm_bytes(&mb.mailbox),
+        });
         s.set_inbox(1);
         let mut old = s.mailbox as *mut c_void;
         fs_give(&mut old);

@@ -118,6 +118,53 @@ pub enum Loaded {
     Failed,
 }
 
+/// What the name of an open POP3 stream is made of.
+#[derive(Clone, Debug, Default)]
+pub struct NameParts<'a> {
+    /// The host as given (or as DNS names it, when trusted).
+    pub host: &'a [u8],
+    pub port: u64,
+    pub tls: bool,
+    pub tls_sslv23: bool,
+    pub notls: bool,
+    pub ssl: bool,
+    pub novalidate: bool,
+    pub loser: bool,
+    pub secure: bool,
+    /// `/apop` (ours).
+    pub apop: bool,
+    /// The user who logged in.
+    pub user: &'a [u8],
+    pub mailbox: &'a [u8],
+}
+
+/// The stream's name after the login, as the original writes it: the
+/// host (at most 200 bytes), port, the switches in use and the user.
+pub fn mailbox_name(n: &NameParts) -> Vec<u8> {
+    let mut name = b"{".to_vec();
+    name.extend_from_slice(&n.host[..n.host.len().min(200)]);
+    name.extend_from_slice(format!(":{}/pop3", n.port).as_bytes());
+    for (on, switch) in [
+        (n.tls, &b"/tls"[..]),
+        (n.tls_sslv23, b"/tls-sslv23"),
+        (n.notls, b"/notls"),
+        (n.ssl, b"/ssl"),
+        (n.novalidate, b"/novalidate-cert"),
+        (n.loser, b"/loser"),
+        (n.secure, b"/secure"),
+        (n.apop, b"/apop"),
+    ] {
+        if on {
+            name.extend_from_slice(switch);
+        }
+    }
+    name.extend_from_slice(b"/user=\"");
+    name.extend_from_slice(n.user);
+    name.extend_from_slice(b"\"}");
+    name.extend_from_slice(n.mailbox);
+    name
+}
+
 /// One POP3 connection's state.
 #[derive(Debug, Default)]
 pub struct Session {
@@ -1039,6 +1086,41 @@ mod tests {
         assert_eq!(p.wire(), "RETR 2\r\nTOP 1 0\r\n");
         s.loser = true;
         assert!(!s.uses_top());
+    }
+
+    #[test]
+    fn names() {
+        let n = NameParts {
+            host: b"pop.example.org",
+            port: 110,
+            notls: true,
+            loser: true,
+            apop: true,
+            user: b"alice",
+            mailbox: b"INBOX",
+            ..NameParts::default()
+        };
+        assert_eq!(
+            mailbox_name(&n),
+            b"{pop.example.org:110/pop3/notls/loser/apop/user=\"alice\"}INBOX"
+        );
+        let long = vec![b'h'; 300];
+        let n = NameParts {
+            host: &long,
+            port: 995,
+            ssl: true,
+            novalidate: true,
+            ..NameParts::default()
+        };
+        let v = mailbox_name(&n);
+        assert!(v.starts_with(
+            &[
+                &b"{"[..],
+                &long[..200],
+                b":995/pop3/ssl/novalidate-cert/user="
+            ]
+            .concat()
+        ));
     }
 
     #[test]
