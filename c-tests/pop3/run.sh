@@ -3,7 +3,9 @@
 # with the original library and with ours against a private Dovecot
 # (plain, STLS, implicit TLS, USER/PASS and SASL, wrong password, expunge
 # on close, mail_status, mail_list); PHP's imap_open on /pop3 with both;
-# then scripted hostile servers (ours only: clean errors, no crash, no hang).
+# the commands each library sends, recorded on the server's side by a relay
+# (../nntp/wiretap.py) and compared byte for byte; then scripted hostile
+# servers (clean errors, no crash, no hang).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
 . "$here/../lib/dovecot.sh"
@@ -13,7 +15,7 @@ ours=$CCT_ROOT/build/lib
 dovecot_available || skip_suite "Dovecot (or root) not available"
 work=$(mktemp -d /tmp/pop3-suite.XXXXXX)
 chmod 755 "$work"
-trap 'dovecot_stop >/dev/null 2>&1; kill $hostile_pid $intro_pid 2>/dev/null; rm -rf "$work"' EXIT
+trap 'dovecot_stop >/dev/null 2>&1; kill $hostile_pid $intro_pid $tap_pid 2>/dev/null; rm -rf "$work"' EXIT
 base=14300
 cc -w -I"$CCT_ORIG_INC" -o "$work/pop3" "$here/pop3.c" -lc-client 2>"$work/cc.err" \
   || { cat "$work/cc.err"; echo "0 passed, 1 failed"; exit 1; }
@@ -123,6 +125,69 @@ else
   skip "PHP imap extension not installed"
 fi
 
+# The bytes on the wire, seen from the server's side: the same runs go
+# through a relay in front of Dovecot (../nntp/wiretap.py) that records
+# what each client sends; the two libraries' commands must be the same
+# byte for byte. Only the CRAM-MD5 digest is masked (it answers the
+# server's challenge, which holds a timestamp): its line must still be
+# base64 of "alice" and 32 hex digits.
+TAP=19600
+python3 "$here/../nntp/wiretap.py" $TAP $P "$work/tap" "$work/tapready" & tap_pid=$!
+for i in $(seq 50); do [ -e "$work/tapready" ] && break; sleep 0.1; done
+tapn=0
+tapped() { # out-file command...: runs it; the connections it made, in order, into out-file
+  local out=$1; shift
+  "$@" >"$out.run" 2>&1
+  : >"$out"
+  while [ -e "$work/tap.$tapn" ]; do
+    printf '== connection\n' >>"$out"; cat "$work/tap.$tapn" >>"$out"; tapn=$((tapn + 1))
+  done
+  python3 - "$out" <<'PY'
+import base64, re, sys
+p = sys.argv[1]
+lines = open(p, "rb").read().split(b"\n")
+for i in range(1, len(lines)):
+    if lines[i - 1] == b"AUTH CRAM-MD5\r":
+        try:
+            t = base64.b64decode(lines[i].rstrip(b"\r"), validate=True)
+        except Exception:
+            continue
+        if re.fullmatch(rb"alice [0-9a-f]{32}", t):
+            lines[i] = b"<alice's CRAM-MD5 digest>\r"
+open(p, "wb").write(b"\n".join(lines))
+PY
+}
+wire() { # name flags mode [debug]
+  local name=$1 flags=$2; shift 2
+  fill; tapped "$work/wo" run orig "{$H:$TAP/pop3/notls$flags}INBOX" alice alicepw "$@"
+  fill; tapped "$work/wu" run ours "{$H:$TAP/pop3/notls$flags}INBOX" alice alicepw "$@"
+  if [ -e "$work/tapready" ] && cmp -s "$work/wo" "$work/wu" && grep -q '^STAT' "$work/wu" && grep -q '^QUIT' "$work/wu"; then ok "wire: $name"
+  else fail "wire: $name"; diff -a "$work/wo" "$work/wu" | head -20; fi
+}
+wire "SASL (CRAM-MD5) login and read" "" read
+wire "USER/PASS login and read" "" userpass debug
+wire "/loser (no LIST, no TOP)" /loser read
+wire "fetch fast" "" fast
+wire "noop, check" "" noop
+wire "DELE and expunge on close" "" delete
+wire "mail_status" "" status
+# STLS: the plain part (CAPA, STLS) before the handshake; the original's
+# TLS 1.0 is refused afterwards (see above), so only that part compares.
+fill; tapped "$work/wo" run orig "{localhost:$TAP/pop3/novalidate-cert}INBOX" alice alicepw read
+fill; tapped "$work/wu" run ours "{localhost:$TAP/pop3/novalidate-cert}INBOX" alice alicepw read
+head -c 26 "$work/wo" >"$work/wo.plain"; head -c 26 "$work/wu" >"$work/wu.plain"
+if cmp -s "$work/wo.plain" "$work/wu.plain" && [ "$(cat "$work/wu.plain")" = "$(printf '== connection\nCAPA\r\nSTLS\r\n')" ] &&
+   grep -q '^open => stream' "$work/wu.run"; then ok "wire: CAPA and STLS before TLS"
+else fail "wire: CAPA and STLS before TLS"; od -c "$work/wo.plain" | head; od -c "$work/wu.plain" | head; fi
+if command -v php >/dev/null && php -m 2>/dev/null | grep -qi '^imap$'; then
+  sed "s/:$P\\//:$TAP\\//g" "$work/t.php" >"$work/tt.php"
+  fill; tapped "$work/wo" timeout 60 php "$work/tt.php"
+  fill; tapped "$work/wu" env LD_LIBRARY_PATH=$ours timeout 60 php "$work/tt.php"
+  if cmp -s "$work/wo" "$work/wu" && grep -q '^DELE 3' "$work/wu" && grep -q 'Hello Bob' "$work/wu.run"; then ok "wire: PHP imap_open /pop3 script"
+  else fail "wire: PHP imap_open /pop3 script"; diff -a "$work/wo" "$work/wu" | head -20; fi
+fi
+kill $tap_pid 2>/dev/null; wait $tap_pid 2>/dev/null
+
 # APOP (ours only: the original has no APOP and refuses "/apop" names).
 # Without a timestamp in the greeting (this Dovecot offers no APOP): a clean
 # error, and no login that shows the password.
@@ -149,6 +214,24 @@ fill; run orig "{$H:$P/pop3/notls}INBOX" alice alicepw read | amask >"$work/o.tx
 fill; run ours "{$H:$P/pop3/notls/apop}INBOX" alice alicepw read | amask >"$work/u.txt"
 if cmp -s "$work/o.txt" "$work/u.txt" && grep -q 'Hello Bob' "$work/u.txt"; then ok "/apop read, same as the original's login"
 else fail "/apop read"; diff -a "$work/o.txt" "$work/u.txt" | head -20; fi
+# On the wire: APOP (its digest masked) where the original logs in its
+# own way, and then the same commands as the original's.
+python3 "$here/../nntp/wiretap.py" $((TAP + 1)) $P "$work/tapa" "$work/tapaready" & tap_pid=$!
+for i in $(seq 50); do [ -e "$work/tapaready" ] && break; sleep 0.1; done
+login_masked() { # capture: the exchange between the first two CAPAs becomes one line
+  python3 -c '
+import re, sys
+t = open(sys.argv[1], "rb").read()
+t = re.sub(rb"\A(== connection\nCAPA\r\n).*?(CAPA\r\n)", rb"\1<login>\r\n\2", t, count=1, flags=re.S)
+sys.stdout.buffer.write(t)' "$1"
+}
+fill; run orig "{$H:$((TAP + 1))/pop3/notls}INBOX" alice alicepw read >/dev/null; cat "$work/tapa.0" >"$work/wo.raw"
+fill; run ours "{$H:$((TAP + 1))/pop3/notls/apop}INBOX" alice alicepw read >/dev/null; cat "$work/tapa.1" >"$work/wu.raw"
+{ printf '== connection\n'; cat "$work/wo.raw"; } >"$work/wo"; { printf '== connection\n'; cat "$work/wu.raw"; } >"$work/wu"
+if grep -qaE '^APOP alice [0-9a-f]{32}'$'\r''$' "$work/wu" && ! grep -qaE '^(USER|PASS|AUTH)' "$work/wu" &&
+   cmp -s <(login_masked "$work/wo") <(login_masked "$work/wu") && grep -q '^RETR' "$work/wu"; then ok "wire: /apop, then the original's commands"
+else fail "wire: /apop"; diff -a <(login_masked "$work/wo") <(login_masked "$work/wu") | head; fi
+kill $tap_pid 2>/dev/null; wait $tap_pid 2>/dev/null
 fill; run ours "{$H:$P/pop3/notls/apop}INBOX" alice wrong read >"$work/u.txt"
 if [ "$(grep -c '^login: ' "$work/u.txt")" = 2 ] && grep -q '^log\[1\]: ' "$work/u.txt" &&
    grep -q '^log\[2\]: Too many login failures' "$work/u.txt" && grep -q '^open => NIL' "$work/u.txt"; then ok "/apop wrong password: retried, then refused"

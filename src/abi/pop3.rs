@@ -1,9 +1,10 @@
 //! The `pop3driver` and the `pop3_*` exports: the C face of the POP3
-//! client. The protocol pieces (replies, CAPA, dot-terminated text,
-//! numbers) are safe code in `crate::net::pop3`; this module runs the
-//! exchanges over the library's NETSTREAM (so TLS, timeouts and their
-//! callbacks are the same as every other network driver's) and keeps the
-//! message cache and `mm_*` callbacks in the original's order.
+//! client. The dialogues (replies, CAPA, STLS, the login, STAT/LIST,
+//! RETR/TOP and the text cache, DELE, QUIT, the limits on a hostile
+//! server) are safe code in `crate::net::pop3::session`; this module gives
+//! them the library's NETSTREAM (so TLS, timeouts and their callbacks are
+//! the same as every other network driver's), the authenticators and the
+//! `mm_*` callbacks, and keeps the message cache in the original's order.
 
 use super::bindings::*;
 use super::cache::{mail_elt, mail_exists, mail_expunged, mail_recent};
@@ -14,7 +15,9 @@ use super::net::c_field as nm_bytes;
 use super::net::{cz, notify};
 use super::net::{net_close, net_getline, net_host, net_open, net_port, net_remotehost, net_sout};
 use crate::env::params::Owner;
-use crate::net::pop3::{self as proto, Capabilities, Link, Reply};
+use crate::net::pop3::session::{self, AuthOptions, Events, Level, Loaded, Login, Peer, Session};
+use crate::store::events::Status;
+use std::cell::Cell;
 use std::os::raw::{c_char, c_long, c_uchar, c_ulong, c_void};
 use std::ptr::{addr_of_mut, null_mut};
 
@@ -57,35 +60,18 @@ extern "C" {
 
 const POP3TCPPORT: c_ulong = 110;
 const POP3SSLPORT: c_ulong = 995;
-/// Largest message (or header) kept from one RETR/TOP: past it the
-/// connection is dropped rather than memory exhausted (the original
-/// spools to a scratch file without a bound).
-const MAX_TEXT: usize = 1 << 30;
-/// Lines of a CAPA or AUTH list (and beyond the message count, of LIST)
-/// taken before a server is deemed never to end its answer.
-const MAX_LIST_LINES: usize = 100_000;
-/// Largest message count believed from STAT (each message costs a cache
-/// element; the original would try to allocate whatever it is told).
-const MAX_MESSAGES: c_ulong = 1_000_000;
 
 /// What a POP3 stream keeps in `stream->local`.
 pub struct Pop3Local {
-    /// The connection; NULL once it is gone.
+    peer: NetPeer,
+    sess: Session,
+}
+
+/// The stream's connection as the session's peer: the NETSTREAM (NULL
+/// once it is gone) and the stream the callbacks name.
+struct NetPeer {
+    stream: *mut MAILSTREAM,
     net: *mut NETSTREAM,
-    /// The last status line (None after a faked error).
-    response: Option<Reply>,
-    /// Text of the last reply (the faked error's text after one).
-    reply: Vec<u8>,
-    /// UID of the message in `txt` (0: none).
-    cached: c_ulong,
-    hdrsize: c_ulong,
-    txt: Option<Vec<u8>>,
-    cap: Capabilities,
-    sensitive: bool,
-    loser: bool,
-    saslcancel: bool,
-    /// The server's greeting text (its `<...>` timestamp is APOP's salt).
-    greeting: Vec<u8>,
 }
 
 fn set_field(dst: &mut [c_char], src: &[u8]) {
@@ -112,16 +98,72 @@ unsafe fn local<'a>(stream: *mut MAILSTREAM) -> Option<&'a mut Pop3Local> {
     }
 }
 
-/// The library's NETSTREAM as a line link.
-struct NetLink(*mut NETSTREAM);
+/// Runs `f` on the stream's session and peer (None: not a POP3 stream).
+///
+/// # Safety
+/// As [`local`].
+unsafe fn with<R>(
+    stream: *mut MAILSTREAM,
+    f: impl FnOnce(&mut Session, &mut NetPeer) -> R,
+) -> Option<R> {
+    // SAFETY: per the contract.
+    let l = unsafe { local(stream) }?;
+    Some(f(&mut l.sess, &mut l.peer))
+}
 
-impl Link for NetLink {
+fn level_code(l: Level) -> c_long {
+    (match l {
+        Level::Info => 0,
+        Level::Warn => WARN,
+        Level::Error => ERROR,
+        Level::Parse => PARSE,
+        Level::Bye => BYE,
+    }) as c_long
+}
+
+impl Events for NetPeer {
+    fn exists(&mut self, count: u32) {
+        // SAFETY: the peer's stream is live while its session works.
+        unsafe { mail_exists(self.stream, count as c_ulong) };
+    }
+    fn recent(&mut self, count: u32) {
+        // SAFETY: as above.
+        unsafe { mail_recent(self.stream, count as c_ulong) };
+    }
+    fn expunged(&mut self, msgno: u32) {
+        // SAFETY: as above.
+        unsafe { mail_expunged(self.stream, msgno as c_ulong) };
+    }
+    fn flags(&mut self, msgno: u32) {
+        // SAFETY: as above.
+        unsafe { mm_flags(self.stream, msgno as c_ulong) };
+    }
+    fn notify(&mut self, text: &[u8], level: Level) {
+        // SAFETY: as above.
+        unsafe { notify(self.stream, text, level_code(level)) };
+    }
+    fn log(&mut self, text: &[u8], level: Level) {
+        log(text, level_code(level));
+    }
+    fn list(&mut self, _: Option<u8>, _: &[u8], _: i64) {}
+    fn lsub(&mut self, _: Option<u8>, _: &[u8], _: i64) {}
+    fn status(&mut self, _: &[u8], _: &Status) {}
+    fn critical(&mut self, _: bool) {}
+    fn disk_error(&mut self, _: i32, _: bool) -> bool {
+        true
+    }
+}
+
+impl Peer for NetPeer {
+    fn connected(&self) -> bool {
+        !self.net.is_null()
+    }
     fn getline(&mut self) -> Option<Vec<u8>> {
-        if self.0.is_null() {
+        if self.net.is_null() {
             return None;
         }
         // SAFETY: a live NETSTREAM of this driver.
-        let p = unsafe { net_getline(self.0) };
+        let p = unsafe { net_getline(self.net) };
         if p.is_null() {
             return None;
         }
@@ -132,141 +174,271 @@ impl Link for NetLink {
         unsafe { fs_give(&mut q) };
         Some(v)
     }
-    fn send(&mut self, data: &[u8]) -> bool {
+    fn sout(&mut self, data: &[u8]) -> bool {
         // SAFETY: a live NETSTREAM; data alive across the call.
-        !self.0.is_null()
-            && unsafe { net_sout(self.0, data.as_ptr() as *mut c_char, data.len() as c_ulong) } != 0
+        !self.net.is_null()
+            && unsafe {
+                net_sout(
+                    self.net,
+                    data.as_ptr() as *mut c_char,
+                    data.len() as c_ulong,
+                )
+            } != 0
     }
-}
-
-/// Reports a lost connection as the original: a BYE notification, the
-/// connection closed, `text` as the reply. Always false.
-unsafe fn fake(stream: *mut MAILSTREAM, text: &[u8]) -> bool {
-    // SAFETY: stream live.
-    unsafe {
-        notify(stream, text, BYE as c_long);
-        if let Some(l) = local(stream) {
-            if !l.net.is_null() {
-                net_close(l.net);
-                l.net = null_mut();
-            }
-            l.response = None;
-            l.reply = text.to_vec();
+    fn hang_up(&mut self) {
+        if !self.net.is_null() {
+            // SAFETY: ours, closed once.
+            unsafe { net_close(self.net) };
+            self.net = null_mut();
         }
     }
-    false
-}
-
-/// Reads one status reply.
-unsafe fn reply(stream: *mut MAILSTREAM) -> bool {
-    // SAFETY: stream live.
-    unsafe {
-        let Some(l) = local(stream) else { return false };
-        l.response = None;
-        let Some(line) = NetLink(l.net).getline() else {
-            return fake(stream, b"POP3 connection broken in response");
-        };
-        let r = Reply::parse(line);
-        if (*stream).debug() != 0 {
-            let mut t = cz(&r.line);
-            mm_dlog(t.as_mut_ptr() as *mut c_char);
-        }
-        let ok = r.ok();
-        l.reply = r.text().to_vec();
-        l.response = Some(r);
-        ok
+    fn debug(&self) -> bool {
+        // SAFETY: the stream is live.
+        unsafe { (*self.stream).debug() != 0 }
     }
-}
-
-/// Sends `command` (with `args`) and reads its status reply.
-unsafe fn send(stream: *mut MAILSTREAM, command: &str, args: Option<&[u8]>) -> bool {
-    // SAFETY: stream live.
-    unsafe {
-        let Some(l) = local(stream) else { return false };
-        mail_lock(stream);
-        let ret = if l.net.is_null() {
-            fake(stream, b"POP3 connection lost")
-        } else {
-            let line = proto::command_line(command.as_bytes(), args);
-            if (*stream).debug() != 0 {
-                let mut t = cz(&line[..line.len() - 2]);
-                mail_dlog(t.as_mut_ptr() as *mut c_char, l.sensitive as c_long);
-            }
-            if NetLink(l.net).send(&line) {
-                reply(stream)
+    fn dlog_in(&mut self, line: &[u8]) {
+        let mut t = cz(line);
+        // SAFETY: NUL-terminated, alive across the call.
+        unsafe { mm_dlog(t.as_mut_ptr() as *mut c_char) };
+    }
+    fn dlog_out(&mut self, line: &[u8], sensitive: bool) {
+        let mut t = cz(line);
+        // SAFETY: NUL-terminated, alive across the call.
+        unsafe { mail_dlog(t.as_mut_ptr() as *mut c_char, sensitive as c_long) };
+    }
+    fn lock(&mut self, on: bool) {
+        // SAFETY: the stream is live.
+        unsafe {
+            if on {
+                mail_lock(self.stream)
             } else {
-                fake(stream, b"POP3 connection broken in command")
+                mail_unlock(self.stream)
             }
-        };
-        mail_unlock(stream);
-        ret
+        }
     }
 }
 
-unsafe fn send_num(stream: *mut MAILSTREAM, command: &str, msgno: c_ulong) -> bool {
-    // SAFETY: stream live.
-    unsafe {
-        let n = mail_uid(stream, msgno).to_string();
-        send(stream, command, Some(n.as_bytes()))
-    }
-}
-
-/// Reads the rest of a multi-line answer, line by line (debug-logged),
-/// at most `max` lines; false when it did not end properly.
-unsafe fn lines(stream: *mut MAILSTREAM, max: usize, f: &mut dyn FnMut(&[u8])) -> bool {
-    // SAFETY: stream live.
-    unsafe { lines_logged(stream, max, (*stream).debug() != 0, f) }
-}
-
-/// As [`lines`], debug-logging the lines only when `debug`.
-unsafe fn lines_logged(
+/// The session and peer of the SASL exchange under way, for the
+/// authenticator's calls to `pop3_challenge`/`pop3_response` (which name
+/// only the stream): pointers derived from the borrows the login holds.
+#[derive(Clone, Copy)]
+struct Exchange {
     stream: *mut MAILSTREAM,
-    max: usize,
-    debug: bool,
-    f: &mut dyn FnMut(&[u8]),
-) -> bool {
-    // SAFETY: stream live.
-    unsafe {
-        let Some(l) = local(stream) else { return false };
-        let mut link = NetLink(l.net);
-        let dl = |t: &[u8]| {
-            let mut z = cz(t);
-            mm_dlog(z.as_mut_ptr() as *mut c_char);
-        };
-        let r = proto::read_lines(&mut link, max, &mut |t| {
-            if debug {
-                dl(t);
-            }
-            f(t)
-        });
-        match r {
-            proto::LinesEnd::Done => {
-                if debug {
-                    dl(b".");
-                }
-                true
-            }
-            proto::LinesEnd::Lost => false,
-            proto::LinesEnd::TooMany => {
-                fake(stream, b"POP3 connection broken in response");
-                false
-            }
-        }
+    sess: *mut Session,
+    peer: *mut NetPeer,
+}
+
+thread_local! {
+    static EXCHANGE: Cell<Option<Exchange>> = const { Cell::new(None) };
+}
+
+/// Runs `f` on the session of `stream`: the one of the exchange under
+/// way, else the stream's own.
+///
+/// # Safety
+/// As [`local`].
+unsafe fn with_exchange<R>(
+    stream: *mut MAILSTREAM,
+    f: impl FnOnce(&mut Session, &mut NetPeer) -> R,
+) -> Option<R> {
+    match EXCHANGE.with(|e| e.get()) {
+        // SAFETY: set by Auth::sasl from live borrows, for the length of
+        // the authenticator's call, which runs on this thread.
+        Some(x) if x.stream == stream => Some(unsafe { f(&mut *x.sess, &mut *x.peer) }),
+        // SAFETY: per the contract.
+        _ => unsafe { with(stream, f) },
     }
 }
 
-/// Reads dot-terminated text (RETR/TOP) into memory.
-unsafe fn slurp(stream: *mut MAILSTREAM) -> proto::Slurped {
-    // SAFETY: stream live.
-    unsafe {
-        let Some(l) = local(stream) else {
-            return proto::Slurped::default();
+/// The login's view of the C objects: the peer, the NETMBX and the
+/// caller's user and password buffers (MAILTMPLEN each).
+struct Auth<'a> {
+    peer: &'a mut NetPeer,
+    mb: &'a mut NETMBX,
+    usr: &'a mut [c_char],
+    pwd: &'a mut [c_char],
+    flags: c_long,
+}
+
+impl Events for Auth<'_> {
+    fn exists(&mut self, count: u32) {
+        self.peer.exists(count)
+    }
+    fn recent(&mut self, count: u32) {
+        self.peer.recent(count)
+    }
+    fn expunged(&mut self, msgno: u32) {
+        self.peer.expunged(msgno)
+    }
+    fn flags(&mut self, msgno: u32) {
+        Events::flags(self.peer, msgno)
+    }
+    fn notify(&mut self, text: &[u8], level: Level) {
+        self.peer.notify(text, level)
+    }
+    fn log(&mut self, text: &[u8], level: Level) {
+        self.peer.log(text, level)
+    }
+    fn list(&mut self, _: Option<u8>, _: &[u8], _: i64) {}
+    fn lsub(&mut self, _: Option<u8>, _: &[u8], _: i64) {}
+    fn status(&mut self, _: &[u8], _: &Status) {}
+    fn critical(&mut self, _: bool) {}
+    fn disk_error(&mut self, _: i32, _: bool) -> bool {
+        true
+    }
+}
+
+impl Peer for Auth<'_> {
+    fn connected(&self) -> bool {
+        self.peer.connected()
+    }
+    fn getline(&mut self) -> Option<Vec<u8>> {
+        self.peer.getline()
+    }
+    fn sout(&mut self, data: &[u8]) -> bool {
+        self.peer.sout(data)
+    }
+    fn hang_up(&mut self) {
+        self.peer.hang_up()
+    }
+    fn debug(&self) -> bool {
+        self.peer.debug()
+    }
+    fn dlog_in(&mut self, line: &[u8]) {
+        self.peer.dlog_in(line)
+    }
+    fn dlog_out(&mut self, line: &[u8], sensitive: bool) {
+        self.peer.dlog_out(line, sensitive)
+    }
+    fn lock(&mut self, on: bool) {
+        self.peer.lock(on)
+    }
+}
+
+impl Login for Auth<'_> {
+    fn login(&mut self, trial: u64) -> (Vec<u8>, Vec<u8>) {
+        self.pwd[0] = 0;
+        // SAFETY: a live NETMBX and MAILTMPLEN buffers.
+        unsafe {
+            mm_login(
+                self.mb,
+                self.usr.as_mut_ptr(),
+                self.pwd.as_mut_ptr(),
+                trial as c_long,
+            )
         };
-        let s = proto::slurp(&mut NetLink(l.net), MAX_TEXT);
-        if s.too_big {
-            fake(stream, b"POP3 connection broken in response");
+        let pwd = nm_bytes(self.pwd);
+        self.pwd.fill(0);
+        (nm_bytes(self.usr), pwd)
+    }
+    fn mechanism(&mut self, name: &[u8], any: bool) -> u32 {
+        let mut z = cz(name);
+        let flags = if any { 0 } else { self.flags };
+        // SAFETY: NUL-terminated.
+        unsafe { mail_lookup_auth_name(z.as_mut_ptr() as *mut c_char, flags) }
+    }
+    fn authenticators(
+        &mut self,
+        bits: u64,
+        forced: Option<crate::net::Mechanism>,
+    ) -> Vec<session::Mechanism> {
+        let ats = match forced {
+            Some(m) => vec![super::auth::forced_authenticator(m)],
+            None => super::net::authenticators_of(bits as c_ulong),
+        };
+        ats.into_iter()
+            .take_while(|at| !at.is_null())
+            // SAFETY: registered authenticators live for the process.
+            .map(|at| unsafe {
+                session::Mechanism {
+                    name: c_bytes((*at).name).unwrap_or(b"").to_vec(),
+                    secure: (*at).flags & AU_SECURE as c_long != 0,
+                    id: at as usize,
+                }
+            })
+            .collect()
+    }
+    fn forced_available(&mut self, m: crate::net::Mechanism) -> bool {
+        !super::auth::forced_authenticator(m).is_null()
+    }
+    fn canonical_host(&mut self) {
+        if super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) == 0
+            || self.peer.net.is_null()
+        {
+            return;
         }
-        s
+        // SAFETY: a live NETSTREAM; the answers are NUL-terminated.
+        unsafe {
+            let h = if super::params::number(Owner::Mail, GET_SASLUSESPTRNAME as c_long) != 0 {
+                net_remotehost(self.peer.net)
+            } else {
+                net_host(self.peer.net)
+            };
+            set_field(&mut self.mb.host, c_bytes(h).unwrap_or(b""));
+        }
+    }
+    fn start_tls(&mut self) -> bool {
+        self.mb.set_tlsflag(1);
+        let ssld = super::params::hook(GET_SSLDRIVER as c_long) as *mut NETDRIVER;
+        let stls = super::params::hook(GET_SSLSTART as c_long);
+        let net = self.peer.net;
+        if stls == 0 || net.is_null() {
+            return false;
+        }
+        let tflags = (if self.mb.tlssslv23() != 0 {
+            0
+        } else {
+            NET_TLSCLIENT
+        }) | if self.mb.novalidate() != 0 {
+            NET_NOVALIDATECERT
+        } else {
+            0
+        };
+        // SAFETY: the word is the installed sslstart_t; the NETSTREAM is
+        // live and becomes the TLS one (or is closed on failure).
+        unsafe {
+            let start: unsafe extern "C" fn(*mut c_void, *mut c_char, c_ulong) -> *mut c_void =
+                std::mem::transmute(stls);
+            (*net).dtb = ssld;
+            let t = start((*net).stream, self.mb.host.as_mut_ptr(), tflags as c_ulong);
+            (*net).stream = t;
+            if t.is_null() {
+                self.peer.hang_up();
+                return false;
+            }
+        }
+        true
+    }
+    fn sasl(&mut self, s: &mut Session, m: &session::Mechanism, trial: &mut u64) -> bool {
+        let at = m.id as *mut AUTHENTICATOR;
+        // SAFETY: `id` is a registered authenticator (see authenticators).
+        let Some(client) = (unsafe { (*at).client }) else {
+            return false;
+        };
+        let stream = self.peer.stream;
+        let x = Exchange {
+            stream,
+            sess: s,
+            peer: &mut *self.peer,
+        };
+        let prev = EXCHANGE.with(|e| e.replace(Some(x)));
+        let mut t = *trial as c_ulong;
+        // SAFETY: the authenticator's client with our challenge/response
+        // functions, the live NETMBX and the MAILTMPLEN user buffer.
+        let r = unsafe {
+            client(
+                Some(pop3_challenge),
+                Some(pop3_response),
+                c"pop".as_ptr() as *mut c_char,
+                self.mb,
+                stream as *mut c_void,
+                &mut t,
+                self.usr.as_mut_ptr(),
+            )
+        };
+        EXCHANGE.with(|e| e.set(prev));
+        *trial = t as u64;
+        r != 0
     }
 }
 
@@ -473,7 +645,7 @@ pub unsafe extern "C" fn pop3_status(
     super::guard("pop3_status", 0, || {
         // SAFETY: per the contract.
         unsafe {
-            let usable = local(stream).is_some_and(|l| !l.net.is_null())
+            let usable = local(stream).is_some_and(|l| !l.peer.net.is_null())
                 && mail_usable_network_stream(stream, mbx) != 0;
             let t = if usable {
                 stream
@@ -549,17 +721,11 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         mb.set_trysslflag(tryssl as u32);
         s.set_tryssl(tryssl as u32);
         s.local = Box::into_raw(Box::new(Pop3Local {
-            net: null_mut(),
-            response: None,
-            reply: Vec::new(),
-            cached: 0,
-            hdrsize: 0,
-            txt: None,
-            cap: Capabilities::default(),
-            sensitive: false,
-            loser: false,
-            saslcancel: false,
-            greeting: Vec::new(),
+            peer: NetPeer {
+                stream,
+                net: null_mut(),
+            },
+            sess: Session::new(),
         })) as *mut c_void;
         s.sequence += 1;
         s.set_perm_deleted(1);
@@ -573,35 +739,25 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
             c"*pop3s".as_ptr() as *mut c_char,
             if sslport != 0 { sslport } else { POP3SSLPORT },
         );
-        if let Some(l) = local(stream) {
-            l.net = net;
-        }
-        if net.is_null() || !reply(stream) {
-            if let Some(l) = local(stream) {
-                if l.response.is_some() || !l.reply.is_empty() {
-                    let t = l.reply.clone();
-                    log(&t, ERROR as c_long);
-                }
-            }
+        let greeted = with(stream, |sess, peer| {
+            peer.net = net;
+            !net.is_null() && sess.greet(peer)
+        });
+        if greeted != Some(true) {
             pop3_close(stream, 0);
             return null_mut();
-        }
-        let greeting = local(stream).map(|l| l.reply.clone()).unwrap_or_default();
-        log(&greeting, 0);
-        if let Some(l) = local(stream) {
-            l.greeting = greeting;
         }
         let mut pwd = [0 as c_char; MAILTMPLEN as usize];
-        if !auth(stream, &mut mb, &mut pwd, &mut usr) {
+        let authed = auth(stream, &mut mb, &mut pwd, &mut usr);
+        pwd.fill(0);
+        if !authed {
             pop3_close(stream, 0);
             return null_mut();
         }
-        if !send(stream, "STAT", None) {
-            let t = local(stream).map(|l| l.reply.clone()).unwrap_or_default();
-            log(&t, ERROR as c_long);
+        let Some(Some(n)) = with(stream, |sess, peer| sess.stat(peer)) else {
             pop3_close(stream, 0);
             return null_mut();
-        }
+        };
         let Some(l) = local(stream) else {
             return null_mut();
         };
@@ -609,56 +765,30 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         let silent = s.silent();
         s.set_silent(1);
         let host = if super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) != 0 {
-            c_bytes(net_host(l.net)).unwrap_or(b"").to_vec()
+            c_bytes(net_host(l.peer.net)).unwrap_or(b"").to_vec()
         } else {
             nm_bytes(&mb.host)
         };
-        let mut name = b"{".to_vec();
-        name.extend_from_slice(&host[..host.len().min(200)]);
-        name.extend_from_slice(format!(":{}/pop3", net_port(l.net)).as_bytes());
-        if mb.tlsflag() != 0 {
-            name.extend_from_slice(b"/tls");
-        }
-        if mb.tlssslv23() != 0 {
-            name.extend_from_slice(b"/tls-sslv23");
-        }
-        if mb.notlsflag() != 0 {
-            name.extend_from_slice(b"/notls");
-        }
-        if mb.sslflag() != 0 {
-            name.extend_from_slice(b"/ssl");
-        }
-        if mb.novalidate() != 0 {
-            name.extend_from_slice(b"/novalidate-cert");
-        }
-        l.loser = mb.loser() != 0;
-        if l.loser {
-            name.extend_from_slice(b"/loser");
-        }
-        if s.secure() != 0 {
-            name.extend_from_slice(b"/secure");
-        }
-        if super::net::apop_flag(&mb) {
-            name.extend_from_slice(b"/apop");
-        }
-        name.extend_from_slice(b"/user=\"");
-        name.extend_from_slice(&nm_bytes(&usr));
-        name.extend_from_slice(b"\"}");
-        name.extend_from_slice(&nm_bytes(&mb.mailbox));
+        l.sess.loser = mb.loser() != 0;
+        let name = session::mailbox_name(&session::NameParts {
+            host: &host,
+            port: net_port(l.peer.net) as u64,
+            tls: mb.tlsflag() != 0,
+            tls_sslv23: mb.tlssslv23() != 0,
+            notls: mb.notlsflag() != 0,
+            ssl: mb.sslflag() != 0,
+            novalidate: mb.novalidate() != 0,
+            loser: l.sess.loser,
+            secure: s.secure() != 0,
+            apop: super::net::apop_flag(&mb),
+            user: &nm_bytes(&usr),
+            mailbox: &nm_bytes(&mb.mailbox),
+        });
         s.set_inbox(1);
         let mut old = s.mailbox as *mut c_void;
         fs_give(&mut old);
         s.mailbox = c_string_from(&name);
-        let n = proto::stat_count(&l.reply) as c_ulong;
-        if n > MAX_MESSAGES {
-            (*stream).set_silent(silent);
-            log(
-                b"POP3 server reports an impossible message count",
-                ERROR as c_long,
-            );
-            pop3_close(stream, 0);
-            return null_mut();
-        }
+        let n = n as c_ulong;
         s.uid_last = n;
         mail_exists(stream, n);
         mail_recent(stream, (*stream).nmsgs);
@@ -669,22 +799,16 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
             (*elt).set_recent(1);
             (*elt).private.uid = i;
         }
-        let capa = local(stream).is_some_and(|l| !l.loser && l.cap.capa);
-        if capa && send(stream, "LIST", None) {
-            let done = lines_logged(stream, nmsgs as usize + MAX_LIST_LINES, false, &mut |t| {
-                let (i, j) = proto::list_entry(t);
+        let listed = with(stream, |sess, peer| {
+            sess.list_sizes(peer, nmsgs, &mut |i, j| {
                 if i != 0 && i <= nmsgs && j != 0 {
                     (*mail_elt(stream, i as c_ulong)).rfc822_size = j as c_ulong;
                 }
-            });
-            if !done {
-                log(
-                    b"POP3 connection broken while itemizing messages",
-                    ERROR as c_long,
-                );
-                pop3_close(stream, 0);
-                return null_mut();
-            }
+            })
+        });
+        if listed != Some(true) {
+            pop3_close(stream, 0);
+            return null_mut();
         }
         (*stream).set_silent(silent);
         mail_exists(stream, (*stream).nmsgs);
@@ -708,45 +832,8 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
 pub unsafe extern "C" fn pop3_capa(stream: *mut MAILSTREAM, _flags: c_long) -> c_long {
     super::guard("pop3_capa", 0, || {
         // SAFETY: per the contract.
-        unsafe { capa(stream) as c_long }
+        unsafe { with(stream, |sess, peer| sess.capa(peer)) == Some(true) }.into()
     })
-}
-
-unsafe fn capa(stream: *mut MAILSTREAM) -> bool {
-    // SAFETY: stream live.
-    unsafe {
-        let Some(l) = local(stream) else { return false };
-        l.cap = Capabilities::default();
-        if !send(stream, "CAPA", None) {
-            if let Some(l) = local(stream) {
-                l.cap.user = true;
-            }
-            return false;
-        }
-        let mut cap = Capabilities {
-            capa: true,
-            ..Default::default()
-        };
-        lines(stream, MAX_LIST_LINES, &mut |t| cap.add_line(t));
-        if let Some(l) = local(stream) {
-            l.cap = cap;
-        }
-        true
-    }
-}
-
-/// The authenticators (bits by list position) among `names`.
-unsafe fn auth_bits(names: &[Vec<u8>], flags: c_long) -> c_ulong {
-    let mut bits: c_ulong = 0;
-    for n in names {
-        let mut z = cz(n);
-        // SAFETY: NUL-terminated.
-        let i = unsafe { mail_lookup_auth_name(z.as_mut_ptr() as *mut c_char, flags) } as c_ulong;
-        if i != 0 && i - 1 < MAXAUTHENTICATORS as c_ulong {
-            bits |= 1 << (i - 1);
-        }
-    }
-    bits
 }
 
 /// `pop3_auth`: STLS when offered, then SASL with the offered
@@ -770,11 +857,15 @@ pub unsafe extern "C" fn pop3_auth(
             }
             let p = std::slice::from_raw_parts_mut(pwd, MAILTMPLEN as usize);
             let u = std::slice::from_raw_parts_mut(usr, MAILTMPLEN as usize);
-            auth(stream, &mut *mb, p, u) as c_long
+            let ret = auth(stream, &mut *mb, p, u);
+            p.fill(0);
+            ret as c_long
         }
     })
 }
 
+/// The login with the name's choices (the password buffer is left for
+/// the caller to clear).
 unsafe fn auth(
     stream: *mut MAILSTREAM,
     mb: &mut NETMBX,
@@ -783,309 +874,34 @@ unsafe fn auth(
 ) -> bool {
     // SAFETY: stream live; buffers of MAILTMPLEN.
     unsafe {
-        let flags: c_long = (if (*stream).secure() != 0 {
-            AU_SECURE as c_long
-        } else {
-            0
-        }) | (if mb.authuser[0] != 0 {
-            AU_AUTHUSER as c_long
-        } else {
-            0
-        });
-        let capaok = capa(stream);
-        let ssld = super::params::hook(GET_SSLDRIVER as c_long) as *mut NETDRIVER;
-        let stls = super::params::hook(GET_SSLSTART as c_long);
-        let has_stls = local(stream).is_some_and(|l| l.cap.stls);
-        if stls != 0
-            && has_stls
-            && mb.sslflag() == 0
-            && mb.notlsflag() == 0
-            && send(stream, "STLS", None)
-        {
-            mb.set_tlsflag(1);
-            let Some(l) = local(stream) else { return false };
-            // SAFETY: the word is the installed sslstart_t.
-            let start: unsafe extern "C" fn(*mut c_void, *mut c_char, c_ulong) -> *mut c_void =
-                std::mem::transmute(stls);
-            (*l.net).dtb = ssld;
-            let tflags = (if mb.tlssslv23() != 0 {
-                0
-            } else {
-                NET_TLSCLIENT
-            }) | if mb.novalidate() != 0 {
-                NET_NOVALIDATECERT
+        let secure = (*stream).secure() != 0;
+        let flags: c_long = (if secure { AU_SECURE as c_long } else { 0 })
+            | (if mb.authuser[0] != 0 {
+                AU_AUTHUSER as c_long
             } else {
                 0
-            };
-            let t = start((*l.net).stream, mb.host.as_mut_ptr(), tflags as c_ulong);
-            (*l.net).stream = t;
-            if t.is_null() {
-                net_close(l.net);
-                l.net = null_mut();
-                return false;
-            }
-            capa(stream);
-        } else if mb.tlsflag() != 0 {
-            log(b"Unable to negotiate TLS with this server", ERROR as c_long);
-            return false;
-        }
-        if super::net::apop_flag(mb) {
-            let ret = apop(stream, mb, pwd, usr);
-            pwd.fill(0);
-            if ret && capaok {
-                capa(stream);
-            }
-            return ret;
-        }
-        let mut names = Vec::new();
-        if capaok {
-            names = local(stream)
-                .map(|l| l.cap.sasl.clone())
-                .unwrap_or_default();
-        } else if send(stream, "AUTH", None) {
-            lines(stream, MAX_LIST_LINES, &mut |t| names.push(t.to_vec()));
-        }
-        let mut auths = auth_bits(&names, flags);
-        // LOGIN is not used when PLAIN is offered too.
-        let plain = mail_lookup_auth_name(c"PLAIN".as_ptr() as *mut c_char, 0) as c_ulong;
-        if plain != 0 && plain - 1 < MAXAUTHENTICATORS as c_ulong && auths & (1 << (plain - 1)) != 0
-        {
-            let login = mail_lookup_auth_name(c"LOGIN".as_ptr() as *mut c_char, 0) as c_ulong;
-            if login != 0 && login - 1 < MAXAUTHENTICATORS as c_ulong {
-                auths &= !(1 << (login - 1));
-            }
-        }
-        // `/auth=MECHANISM` (ours): that mechanism only, if offered.
-        let forced = super::net::forced_mechanism(mb);
-        if let Some(m) = forced {
-            if !names
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(m.name().as_bytes()))
-            {
-                let t = format!("POP3 server does not offer AUTH={}", m.name());
-                log(t.as_bytes(), ERROR as c_long);
-                pwd.fill(0);
-                return false;
-            }
-            if super::auth::forced_authenticator(m).is_null() {
-                let t = format!("{} authentication is not available", m.name());
-                log(t.as_bytes(), ERROR as c_long);
-                pwd.fill(0);
-                return false;
-            }
-            auths = 0;
-        }
-        let ats = match forced {
-            Some(m) => vec![super::auth::forced_authenticator(m)],
-            None => super::net::authenticators_of(auths),
+            });
+        let o = AuthOptions {
+            secure,
+            authuser: mb.authuser[0] != 0,
+            ssl: mb.sslflag() != 0,
+            notls: mb.notlsflag() != 0,
+            tls: mb.tlsflag() != 0,
+            can_tls: super::params::hook(GET_SSLSTART as c_long) != 0,
+            apop: super::net::apop_flag(mb),
+            forced: super::net::forced_mechanism(mb),
+            maxtrials: super::params::number(Owner::Pop3, GET_MAXLOGINTRIALS as c_long) as u64,
         };
-        let maxtrials = super::params::number(Owner::Pop3, GET_MAXLOGINTRIALS as c_long) as c_ulong;
-        let mut ret = false;
-        if !ats.is_empty() {
-            if super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) != 0 {
-                if let Some(l) = local(stream) {
-                    let h =
-                        if super::params::number(Owner::Mail, GET_SASLUSESPTRNAME as c_long) != 0 {
-                            net_remotehost(l.net)
-                        } else {
-                            net_host(l.net)
-                        };
-                    set_field(&mut mb.host, c_bytes(h).unwrap_or(b""));
-                }
-            }
-            let mut lasterr: Option<Vec<u8>> = None;
-            if let Some(l) = local(stream) {
-                l.saslcancel = false;
-            }
-            for &at in &ats {
-                if ret || at.is_null() || local(stream).is_none_or(|l| l.net.is_null()) {
-                    break;
-                }
-                let aname = c_bytes((*at).name).unwrap_or(b"").to_vec();
-                if let Some(t) = lasterr.take() {
-                    let mut m = b"Retrying using ".to_vec();
-                    m.extend_from_slice(&aname[..aname.len().min(80)]);
-                    m.extend_from_slice(b" authentication after ");
-                    m.extend_from_slice(&t[..t.len().min(80)]);
-                    log(&m, 0);
-                }
-                let mut trial: c_ulong = 0;
-                loop {
-                    if let Some(t) = lasterr.take() {
-                        let mut m = b"Retrying ".to_vec();
-                        m.extend_from_slice(&aname);
-                        m.extend_from_slice(b" authentication after ");
-                        m.extend_from_slice(&t[..t.len().min(80)]);
-                        log(&m, WARN as c_long);
-                    }
-                    if let Some(l) = local(stream) {
-                        l.saslcancel = false;
-                    }
-                    if send(stream, "AUTH", Some(&aname)) {
-                        if let Some(l) = local(stream) {
-                            l.sensitive = (*at).flags & AU_SECURE as c_long == 0;
-                        }
-                        if let Some(client) = (*at).client {
-                            let r = client(
-                                Some(pop3_challenge),
-                                Some(pop3_response),
-                                c"pop".as_ptr() as *mut c_char,
-                                mb,
-                                stream as *mut c_void,
-                                &mut trial,
-                                usr.as_mut_ptr(),
-                            );
-                            let resp =
-                                local(stream).and_then(|l| l.response.as_ref().map(|r| r.ok()));
-                            if r != 0 {
-                                match resp {
-                                    Some(true) => ret = true,
-                                    Some(false) if trial == 0 => {
-                                        log(b"POP3 Authentication cancelled", ERROR as c_long)
-                                    }
-                                    _ => {}
-                                }
-                            }
-                        }
-                        if let Some(l) = local(stream) {
-                            l.sensitive = false;
-                        }
-                    }
-                    if !ret && trial != 0 {
-                        lasterr = local(stream).map(|l| l.reply.clone());
-                    }
-                    if ret
-                        || trial == 0
-                        || trial >= maxtrials
-                        || local(stream).is_none_or(|l| l.net.is_null())
-                    {
-                        break;
-                    }
-                }
-            }
-            if let Some(t) = lasterr {
-                if !local(stream).is_some_and(|l| l.saslcancel) {
-                    let mut m = b"Can not authenticate to POP3 server: ".to_vec();
-                    m.extend_from_slice(&t[..t.len().min(80)]);
-                    log(&m, ERROR as c_long);
-                }
-            }
-        } else if (*stream).secure() != 0 {
-            log(
-                b"Can't do secure authentication with this server",
-                ERROR as c_long,
-            );
-        } else if mb.authuser[0] != 0 {
-            log(b"Can't do /authuser with this server", ERROR as c_long);
-        } else if !local(stream).is_some_and(|l| l.cap.user) {
-            log(b"Can't login to this server", ERROR as c_long);
-        } else {
-            let mut trial: c_ulong = 0;
-            loop {
-                pwd[0] = 0;
-                mm_login(mb, usr.as_mut_ptr(), pwd.as_mut_ptr(), trial as c_long);
-                trial += 1;
-                let have = pwd[0] != 0;
-                if have {
-                    let user = nm_bytes(usr);
-                    if send(stream, "USER", Some(&user)) {
-                        if let Some(l) = local(stream) {
-                            l.sensitive = true;
-                        }
-                        let pass = nm_bytes(pwd);
-                        if send(stream, "PASS", Some(&pass)) {
-                            ret = true;
-                        }
-                        if let Some(l) = local(stream) {
-                            l.sensitive = false;
-                        }
-                    }
-                    if !ret {
-                        let t = local(stream).map(|l| l.reply.clone()).unwrap_or_default();
-                        log(&t, WARN as c_long);
-                        if trial == maxtrials {
-                            log(b"Too many login failures", ERROR as c_long);
-                        }
-                    }
-                } else {
-                    log(b"Login aborted", ERROR as c_long);
-                }
-                if ret
-                    || !have
-                    || trial >= maxtrials
-                    || local(stream).is_none_or(|l| l.net.is_null())
-                {
-                    break;
-                }
-            }
-        }
-        pwd.fill(0);
-        if ret && capaok {
-            capa(stream);
-        }
-        ret
-    }
-}
-
-/// APOP login (ours, asked for by `/apop`): the MD5 of the greeting's
-/// timestamp and the password that `mm_login` gives, tried as often as
-/// USER/PASS. Never falls back to a login that shows the password.
-unsafe fn apop(
-    stream: *mut MAILSTREAM,
-    mb: &mut NETMBX,
-    pwd: &mut [c_char],
-    usr: &mut [c_char],
-) -> bool {
-    // SAFETY: stream live; buffers of MAILTMPLEN.
-    unsafe {
-        let greeting = local(stream)
-            .map(|l| l.greeting.clone())
-            .unwrap_or_default();
-        if mb.authuser[0] != 0 {
-            log(b"Can't do /authuser with APOP", ERROR as c_long);
-            return false;
-        }
-        if proto::apop_digest(&greeting, b"").is_none() {
-            log(b"Can't do APOP with this server", ERROR as c_long);
-            return false;
-        }
-        // The host name mm_login sees: as for SASL.
-        if super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) != 0 {
-            if let Some(l) = local(stream) {
-                let h = if super::params::number(Owner::Mail, GET_SASLUSESPTRNAME as c_long) != 0 {
-                    net_remotehost(l.net)
-                } else {
-                    net_host(l.net)
-                };
-                set_field(&mut mb.host, c_bytes(h).unwrap_or(b""));
-            }
-        }
-        let maxtrials = super::params::number(Owner::Pop3, GET_MAXLOGINTRIALS as c_long) as c_ulong;
-        let mut trial: c_ulong = 0;
-        loop {
-            pwd[0] = 0;
-            mm_login(mb, usr.as_mut_ptr(), pwd.as_mut_ptr(), trial as c_long);
-            trial += 1;
-            if pwd[0] == 0 {
-                log(b"Login aborted", ERROR as c_long);
-                return false;
-            }
-            let digest = proto::apop_digest(&greeting, &nm_bytes(pwd)).unwrap_or_default();
-            let mut args = nm_bytes(usr);
-            args.push(b' ');
-            args.extend_from_slice(digest.as_bytes());
-            if send(stream, "APOP", Some(&args)) {
-                return true;
-            }
-            let t = local(stream).map(|l| l.reply.clone()).unwrap_or_default();
-            log(&t, WARN as c_long);
-            if trial == maxtrials {
-                log(b"Too many login failures", ERROR as c_long);
-            }
-            if trial >= maxtrials || local(stream).is_none_or(|l| l.net.is_null()) {
-                return false;
-            }
-        }
+        with(stream, |sess, peer| {
+            let mut a = Auth {
+                peer,
+                mb,
+                usr,
+                pwd,
+                flags,
+            };
+            sess.authenticate(&mut a, &o)
+        }) == Some(true)
     }
 }
 
@@ -1096,16 +912,13 @@ unsafe fn apop(
 #[no_mangle]
 pub unsafe extern "C" fn pop3_challenge(s: *mut c_void, len: *mut c_ulong) -> *mut c_void {
     super::guard("pop3_challenge", null_mut(), || {
-        let stream = s as *mut MAILSTREAM;
         // SAFETY: per the contract.
         unsafe {
-            let Some(l) = local(stream) else {
-                return null_mut();
-            };
-            if !l.response.as_ref().is_some_and(|r| r.is_challenge()) {
-                return null_mut();
-            }
-            super::net::sasl_challenge(&l.reply, len, b"POP3")
+            with_exchange(s as *mut MAILSTREAM, |sess, _| match sess.challenge() {
+                Some(t) => super::net::sasl_challenge(t, len, b"POP3"),
+                None => null_mut(),
+            })
+            .unwrap_or(null_mut())
         }
     })
 }
@@ -1122,31 +935,20 @@ pub unsafe extern "C" fn pop3_response(
     size: c_ulong,
 ) -> c_long {
     super::guard("pop3_response", 0, || {
-        let stream = s as *mut MAILSTREAM;
         // SAFETY: per the contract.
         unsafe {
-            let Some(l) = local(stream) else { return 0 };
-            let ret = if !response.is_null() {
-                let line = if size != 0 {
-                    let data = std::slice::from_raw_parts(response as *const u8, size as usize);
-                    let t = crate::net::sasl::encode64(data);
-                    if (*stream).debug() != 0 {
-                        let mut z = cz(t.as_bytes());
-                        mail_dlog(z.as_mut_ptr() as *mut c_char, l.sensitive as c_long);
-                    }
-                    let mut v = t.into_bytes();
-                    v.extend_from_slice(b"\r\n");
-                    v
-                } else {
-                    b"\r\n".to_vec()
-                };
-                NetLink(l.net).send(&line)
+            let data = if response.is_null() {
+                None
+            } else if size == 0 {
+                Some(&[][..])
             } else {
-                l.saslcancel = true;
-                NetLink(l.net).send(b"*\r\n")
+                Some(std::slice::from_raw_parts(
+                    response as *const u8,
+                    size as usize,
+                ))
             };
-            reply(stream);
-            ret as c_long
+            with_exchange(s as *mut MAILSTREAM, |sess, peer| sess.respond(peer, data))
+                .is_some_and(|r| r) as c_long
         }
     })
 }
@@ -1162,20 +964,16 @@ pub unsafe extern "C" fn pop3_close(stream: *mut MAILSTREAM, options: c_long) {
         unsafe {
             let Some(l) = local(stream) else { return };
             let silent = (*stream).silent();
-            if !l.net.is_null() {
+            if !l.peer.net.is_null() {
                 (*stream).set_silent(1);
                 if options & CL_EXPUNGE as c_long != 0 {
                     expunge(stream, null_mut(), 0);
                 }
                 (*stream).set_silent(silent);
-                send(stream, "QUIT", None);
-                let t = local(stream).map(|l| l.reply.clone()).unwrap_or_default();
-                notify(stream, &t, BYE as c_long);
+                with(stream, |sess, peer| sess.quit(peer));
             }
             let raw = (*stream).local as *mut Pop3Local;
-            if !(*raw).net.is_null() {
-                net_close((*raw).net);
-            }
+            (*raw).peer.hang_up();
             (*stream).local = null_mut();
             drop(Box::from_raw(raw));
             (*stream).dtb = null_mut();
@@ -1241,7 +1039,9 @@ pub unsafe extern "C" fn pop3_fetchfast(
                             // size + SIZE - GETPOS, the cursor standing after
                             // the message's own header.
                             let (total, pos) = match local(stream) {
-                                Some(l) if l.txt.is_some() => ((*elt).rfc822_size, l.hdrsize),
+                                Some(l) if l.sess.txt.is_some() => {
+                                    ((*elt).rfc822_size, l.sess.hdrsize as c_ulong)
+                                }
                                 _ => (0, 0),
                             };
                             (*elt).rfc822_size =
@@ -1311,19 +1111,16 @@ pub unsafe extern "C" fn pop3_header(
             let elt = mail_elt(stream, msgno);
             let slot = &mut (*elt).private.msg.header.text as *mut SIZEDTEXT;
             if (*slot).data.is_null() {
-                if !l.loser && l.cap.top {
-                    let cmd = format!("{} 0", mail_uid(stream, msgno));
-                    if send(stream, "TOP", Some(cmd.as_bytes())) {
-                        let s = slurp(stream);
-                        store_text(slot, &s.data[..s.header_size]);
+                if l.sess.uses_top() {
+                    let uid = mail_uid(stream, msgno) as u64;
+                    if let Some(h) = with(stream, |sess, peer| sess.top(peer, uid)).flatten() {
+                        store_text(slot, &h);
                     }
                 } else {
-                    let hs = cache(stream, elt);
-                    if hs != 0 {
-                        if let Some(t) = local(stream).and_then(|l| l.txt.as_ref()) {
-                            let n = (hs as usize).min(t.len());
-                            let v = t[..n].to_vec();
-                            store_text(slot, &v);
+                    cache(stream, elt);
+                    if let Some(l) = local(stream) {
+                        if let Some(h) = l.sess.cached_header() {
+                            store_text(slot, h);
                         }
                     }
                 }
@@ -1372,7 +1169,7 @@ pub unsafe extern "C" fn pop3_text(
             let elt = mail_elt(stream, msgno);
             cache(stream, elt);
             let Some(l) = local(stream) else { return 0 };
-            if l.txt.is_none() {
+            if l.sess.txt.is_none() {
                 return 0;
             }
             if flags & FT_PEEK as c_long == 0 {
@@ -1380,13 +1177,16 @@ pub unsafe extern "C" fn pop3_text(
                 mm_flags(stream, (*elt).msgno);
             }
             let Some(l) = local(stream) else { return 0 };
-            let Some(t) = l.txt.as_mut() else { return 0 };
+            let h = l.sess.hdrsize;
+            let Some(t) = l.sess.txt.as_mut() else {
+                return 0;
+            };
             // A memory string of the text alone (the original hands out
             // the whole message through a file string positioned after
             // the header; memory strings must start at the text, as the
             // generic fetch code takes their offsets from the cursor).
             let n = ((*elt).rfc822_size as usize).min(t.len());
-            let h = (l.hdrsize as usize).min(n);
+            let h = h.min(n);
             if let Some(init) = (*driver).init {
                 init(bs, t.as_mut_ptr().add(h) as *mut c_void, (n - h) as c_ulong);
             }
@@ -1411,28 +1211,14 @@ pub unsafe extern "C" fn pop3_cache(stream: *mut MAILSTREAM, elt: *mut MESSAGECA
 unsafe fn cache(stream: *mut MAILSTREAM, elt: *mut MESSAGECACHE) -> c_ulong {
     // SAFETY: stream live, elt its element.
     unsafe {
-        let Some(l) = local(stream) else { return 0 };
-        let uid = mail_uid(stream, (*elt).msgno);
-        if l.cached != uid {
-            l.txt = None;
-            l.cached = 0;
-            l.hdrsize = 0;
-            let mut got = false;
-            if send_num(stream, "RETR", (*elt).msgno) {
-                let s = slurp(stream);
-                if let Some(l) = local(stream) {
-                    (*elt).rfc822_size = s.data.len() as c_ulong;
-                    l.hdrsize = s.header_size as c_ulong;
-                    l.txt = Some(s.data);
-                    l.cached = uid;
-                    got = true;
-                }
-            }
-            if !got {
-                (*elt).set_deleted(1);
-            }
+        let uid = mail_uid(stream, (*elt).msgno) as u64;
+        match with(stream, |sess, peer| sess.load(peer, uid)) {
+            None => return 0,
+            Some(Loaded::Cached) => {}
+            Some(Loaded::Fetched(n)) => (*elt).rfc822_size = n as c_ulong,
+            Some(Loaded::Failed) => (*elt).set_deleted(1),
         }
-        local(stream).map_or(0, |l| l.hdrsize)
+        local(stream).map_or(0, |l| l.sess.hdrsize as c_ulong)
     }
 }
 
@@ -1444,7 +1230,7 @@ unsafe fn cache(stream: *mut MAILSTREAM, elt: *mut MESSAGECACHE) -> c_ulong {
 pub unsafe extern "C" fn pop3_ping(stream: *mut MAILSTREAM) -> c_long {
     // SAFETY: per the contract.
     super::guard("pop3_ping", 0, || unsafe {
-        send(stream, "NOOP", None) as c_long
+        (with(stream, |sess, peer| sess.noop(peer)) == Some(true)) as c_long
     })
 }
 
@@ -1456,7 +1242,7 @@ pub unsafe extern "C" fn pop3_ping(stream: *mut MAILSTREAM) -> c_long {
 pub unsafe extern "C" fn pop3_check(stream: *mut MAILSTREAM) {
     super::guard("pop3_check", (), || {
         // SAFETY: per the contract.
-        if unsafe { send(stream, "NOOP", None) } {
+        if unsafe { with(stream, |sess, peer| sess.noop(peer)) } == Some(true) {
             log(b"Check completed", 0);
         }
     })
@@ -1491,32 +1277,19 @@ unsafe fn expunge(stream: *mut MAILSTREAM, sequence: *mut c_char, options: c_lon
         if ret == 0 {
             return 0;
         }
-        let mut i: c_ulong = 1;
-        let mut n: c_ulong = 0;
-        while i <= (*stream).nmsgs {
-            let elt = mail_elt(stream, i);
-            if (*elt).deleted() != 0
-                && (sequence.is_null() || (*elt).sequence() != 0)
-                && send_num(stream, "DELE", i)
-            {
-                let uid = mail_uid(stream, i);
-                if let Some(l) = local(stream) {
-                    if l.cached == uid {
-                        l.txt = None;
-                        l.cached = 0;
-                        l.hdrsize = 0;
-                    }
-                }
-                mail_expunged(stream, i);
-                n += 1;
-            } else {
-                i += 1;
+        let silent = (*stream).silent() != 0;
+        let mut marked = |i: u32| -> Option<Option<u64>> {
+            let i = i as c_ulong;
+            if i > (*stream).nmsgs {
+                return None;
             }
-        }
-        if (*stream).silent() == 0 {
-            if n != 0 {
-                log(format!("Expunged {n} messages").as_bytes(), 0);
-            } else {
+            let elt = mail_elt(stream, i);
+            let hit = (*elt).deleted() != 0 && (sequence.is_null() || (*elt).sequence() != 0);
+            Some(hit.then(|| mail_uid(stream, i) as u64))
+        };
+        if with(stream, |sess, peer| sess.expunge(peer, &mut marked, silent)).is_none() {
+            // Not a POP3 stream: the original reports nothing deleted.
+            if !silent {
                 log(b"No messages deleted, so no update needed", 0);
             }
         }
@@ -1583,8 +1356,9 @@ pub unsafe extern "C" fn pop3_send_num(
     super::guard("pop3_send_num", 0, || {
         // SAFETY: per the contract.
         unsafe {
-            let c = String::from_utf8_lossy(c_bytes(command).unwrap_or(b"")).into_owned();
-            send_num(stream, &c, n) as c_long
+            let c = c_bytes(command).unwrap_or(b"").to_vec();
+            let uid = mail_uid(stream, n) as u64;
+            (with(stream, |sess, peer| sess.send_num(peer, &c, uid)) == Some(true)) as c_long
         }
     })
 }
@@ -1602,8 +1376,9 @@ pub unsafe extern "C" fn pop3_send(
     super::guard("pop3_send", 0, || {
         // SAFETY: per the contract.
         unsafe {
-            let c = String::from_utf8_lossy(c_bytes(command).unwrap_or(b"")).into_owned();
-            send(stream, &c, c_bytes(args)) as c_long
+            let c = c_bytes(command).unwrap_or(b"").to_vec();
+            let a = c_bytes(args).map(|a| a.to_vec());
+            (with(stream, |sess, peer| sess.send(peer, &c, a.as_deref())) == Some(true)) as c_long
         }
     })
 }
@@ -1615,7 +1390,9 @@ pub unsafe extern "C" fn pop3_send(
 #[no_mangle]
 pub unsafe extern "C" fn pop3_reply(stream: *mut MAILSTREAM) -> c_long {
     // SAFETY: per the contract.
-    super::guard("pop3_reply", 0, || unsafe { reply(stream) as c_long })
+    super::guard("pop3_reply", 0, || unsafe {
+        (with(stream, |sess, peer| sess.reply(peer)) == Some(true)) as c_long
+    })
 }
 
 /// `pop3_fake`: a lost connection with `text` as its reply.
@@ -1628,7 +1405,10 @@ pub unsafe extern "C" fn pop3_fake(stream: *mut MAILSTREAM, text: *mut c_char) -
         // SAFETY: per the contract.
         unsafe {
             let t = c_bytes(text).unwrap_or(b"").to_vec();
-            fake(stream, &t) as c_long
+            if with(stream, |sess, peer| sess.fake(peer, &t)).is_none() {
+                notify(stream, &t, BYE as c_long);
+            }
+            0
         }
     })
 }

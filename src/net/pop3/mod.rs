@@ -1,7 +1,10 @@
 //! The POP3 protocol (RFC 1939, 2449, 2595, 5034) as the client side of
 //! c-client speaks it: status replies, CAPA lists, dot-terminated
-//! multi-line data, LIST/STAT numbers. Safe code over a [`Link`] that the
-//! driver layer provides (the library's NETSTREAM, plain or TLS).
+//! multi-line data, LIST/STAT numbers, and in [`session`] the dialogues
+//! themselves over the connection the driver layer provides (the
+//! library's NETSTREAM, plain or TLS).
+
+pub mod session;
 
 /// A line-oriented connection to the server.
 pub trait Link {
