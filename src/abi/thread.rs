@@ -369,33 +369,54 @@ unsafe fn references(
             };
         }
         drop(uids);
+        // Every message's references in one list, sized by a first count
+        // (a vector per message cost more than the list itself).
+        let list = |s: *mut SORTCACHE| {
+            let mut st = (*s).references;
+            if st.is_null() || (*st).text.data.is_null() {
+                st = null_mut();
+            }
+            std::iter::from_fn(move || {
+                let cur = st.as_ref()?;
+                st = cur.next;
+                let t = &cur.text;
+                Some(if t.data.is_null() {
+                    &[][..]
+                } else {
+                    std::slice::from_raw_parts(t.data, t.size as usize)
+                })
+            })
+        };
+        let total: usize = sc.iter().map(|&s| list(s).count()).sum();
+        let mut flat: Vec<&[u8]> = Vec::with_capacity(total);
+        let mut ends: Vec<usize> = Vec::with_capacity(sc.len());
+        for &s in &sc {
+            flat.extend(list(s));
+            ends.push(flat.len());
+        }
+        let mut from = 0usize;
         let msgs: Vec<core::Msg> = sc
             .iter()
-            .map(|&s| {
-                let mut refs = Vec::new();
-                let mut st = (*s).references;
-                if !st.is_null() && !(*st).text.data.is_null() {
-                    while !st.is_null() {
-                        let t = &(*st).text;
-                        refs.push(if t.data.is_null() {
-                            &[][..]
-                        } else {
-                            std::slice::from_raw_parts(t.data, t.size as usize)
-                        });
-                        st = (*st).next;
-                    }
-                }
+            .zip(&ends)
+            .map(|(&s, &end)| {
+                let refs = &flat[from..end];
+                from = end;
                 core::Msg {
                     num: (*s).num,
                     date: (*s).date,
                     subject: c_bytes((*s).subject).unwrap_or(b""),
                     refwd: (*s).refwd() != 0,
                     unique: c_bytes((*s).unique).unwrap_or(b""),
-                    references: refs,
+                    references: refs.into(),
                 }
             })
             .collect();
-        let forest = core::with_deep_stack(|| core::references(&msgs));
+        drop(ends);
+        let forest = core::references(&msgs);
+        // The nodes name messages by index into `sc`: the inputs can go
+        // before the C tree is made.
+        drop(msgs);
+        drop(flat);
         to_threadnodes(stream, &forest, &sc, flags)
     }
 }
