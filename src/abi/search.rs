@@ -529,7 +529,7 @@ unsafe fn envelope_matches(
     // envelope is made and kept for it).
     if section.is_null() && !dated && lists.iter().enumerate().all(|(k, l)| k == 4 || l.is_null()) {
         // SAFETY: per the contract.
-        if let Some(subject) = unsafe { quiet_subject(stream, msgno) } {
+        if let Some(subject) = unsafe { quiet_fields(stream, msgno) }.map(|q| q.subject) {
             return subject.is_some_and(|s| {
                 // SAFETY: `p.subject` is a valid list.
                 core::search_header(&s, &unsafe { list_texts(p.subject) }, &mut parse_warning)
@@ -598,14 +598,18 @@ unsafe fn envelope_matches(
     }
 }
 
-/// What `mail_fetch_structure` would put in the envelope's subject of a
+/// What `mail_fetch_structure` would put in the envelope's subject, date,
+/// Message-ID, References and In-Reply-To of a
 /// message of a local driver whose envelope is not made yet, when making
 /// it would log nothing and change nothing else (no parse hook, the date
 /// and size already known); `None`: fetch the structure.
 ///
 /// # Safety
 /// `stream` live; `msgno` a valid message number.
-unsafe fn quiet_subject(stream: *mut MAILSTREAM, msgno: c_ulong) -> Option<Option<Vec<u8>>> {
+pub(super) unsafe fn quiet_fields(
+    stream: *mut MAILSTREAM,
+    msgno: c_ulong,
+) -> Option<crate::message::parse::QuietFields> {
     // SAFETY: per the contract; the driver's header is readable for its
     // length until the next fetch.
     unsafe {
@@ -628,7 +632,7 @@ unsafe fn quiet_subject(stream: *mut MAILSTREAM, msgno: c_ulong) -> Option<Optio
             return None;
         }
         let hdr = std::slice::from_raw_parts(h as *const u8, len as usize);
-        crate::message::parse::quiet_subject(hdr)
+        crate::message::parse::quiet_fields(hdr)
     }
 }
 

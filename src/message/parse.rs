@@ -295,13 +295,24 @@ fn parse_header(
     env
 }
 
-/// The Subject an envelope parse of header `h` (without a body) would
-/// give, when that parse would also report nothing: every address field
-/// takes the shortcut parser (which never warns) and there is no
-/// MIME-Version line. `None` when that is not so: parse in full then.
-/// Lines are split and names matched as in [`parse_header`]; hooks of the
-/// caller's (`ParseEnv::parse_line`) are the caller's to rule out.
-pub fn quiet_subject(h: &[u8]) -> Option<Option<Vec<u8>>> {
+/// The envelope fields of [`quiet_fields`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct QuietFields {
+    pub subject: Option<Vec<u8>>,
+    pub date: Option<Vec<u8>>,
+    pub message_id: Option<Vec<u8>>,
+    pub references: Option<Vec<u8>>,
+    pub in_reply_to: Option<Vec<u8>>,
+}
+
+/// Subject, Date, Message-ID, References and In-Reply-To as an envelope
+/// parse of header `h` (without a body) would give them, when that parse
+/// would also report nothing: every address field takes the shortcut
+/// parser (which never warns) and a MIME-Version line says just "1.0".
+/// `None` when that is not so: parse in full then. Lines are split and
+/// names matched as in [`parse_header`]; hooks of the caller's
+/// (`ParseEnv::parse_line`) are the caller's to rule out.
+pub fn quiet_fields(h: &[u8]) -> Option<QuietFields> {
     const ADDRESSES: [&[u8]; 7] = [
         b"FROM",
         b">FROM",
@@ -311,7 +322,15 @@ pub fn quiet_subject(h: &[u8]) -> Option<Option<Vec<u8>>> {
         b"SENDER",
         b"REPLY-TO",
     ];
-    let mut subject: Option<Vec<u8>> = None;
+    const KEPT: [&[u8]; 6] = [
+        b"SUBJECT",
+        b"DATE",
+        b"MESSAGE-ID",
+        b"REFERENCES",
+        b"IN-REPLY-TO",
+        b"MIME-VERSION",
+    ];
+    let mut q = QuietFields::default();
     let mut s = 0usize;
     let mut i = h.len();
     let mut buf: Vec<u8> = Vec::new();
@@ -329,9 +348,10 @@ pub fn quiet_subject(h: &[u8]) -> Option<Option<Vec<u8>>> {
                 nend -= 1;
             }
             let name = &first[..nend];
-            let wanted = name.eq_ignore_ascii_case(b"SUBJECT")
-                || name.eq_ignore_ascii_case(b"MIME-VERSION")
-                || ADDRESSES.iter().any(|n| name.eq_ignore_ascii_case(n));
+            let wanted = KEPT
+                .iter()
+                .chain(ADDRESSES.iter())
+                .any(|n| name.eq_ignore_ascii_case(n));
             if !wanted {
                 s = logical_line_end(h, s + colon + 1);
                 i = h.len() - s;
@@ -359,10 +379,21 @@ pub fn quiet_subject(h: &[u8]) -> Option<Option<Vec<u8>>> {
         }
         let name = &line[..nend];
         let value = &line[d.min(line.len())..];
-        if name.eq_ignore_ascii_case(b"SUBJECT") {
-            if subject.is_none() {
-                subject = Some(owned(value));
+        let first_of = |slot: &mut Option<Vec<u8>>| {
+            if slot.is_none() {
+                *slot = Some(owned(value));
             }
+        };
+        if name.eq_ignore_ascii_case(b"SUBJECT") {
+            first_of(&mut q.subject);
+        } else if name.eq_ignore_ascii_case(b"DATE") {
+            first_of(&mut q.date);
+        } else if name.eq_ignore_ascii_case(b"MESSAGE-ID") {
+            first_of(&mut q.message_id);
+        } else if name.eq_ignore_ascii_case(b"REFERENCES") {
+            first_of(&mut q.references);
+        } else if name.eq_ignore_ascii_case(b"IN-REPLY-TO") {
+            first_of(&mut q.in_reply_to);
         } else if ADDRESSES.iter().any(|n| name.eq_ignore_ascii_case(n)) {
             simple_adrlist(value)?;
         } else if name.eq_ignore_ascii_case(b"MIME-VERSION") && value != b"1.0" {
@@ -370,7 +401,7 @@ pub fn quiet_subject(h: &[u8]) -> Option<Option<Vec<u8>>> {
             return None;
         }
     }
-    Some(subject)
+    Some(q)
 }
 
 /// Where the logical header line containing `h[from..]` ends, as
@@ -1211,10 +1242,10 @@ mod tests {
     use super::{lf_counts, parse_msg_full, BodyText};
     use crate::message::model::*;
 
-    /// `quiet_subject` against the full parse on random headers: when it
-    /// answers, the parse gives that Subject and no warning.
+    /// `quiet_fields` against the full parse on random headers: when it
+    /// answers, the parse gives those fields and no warning.
     #[test]
-    fn quiet_subject_matches_the_parse() {
+    fn quiet_fields_match_the_parse() {
         let names: &[&[u8]] = &[
             b"Subject",
             b"subject",
@@ -1314,10 +1345,12 @@ mod tests {
             }
             let mut env = Collect::default();
             let (e, _) = parse_msg_full(&h, None, None, 0, 0, &mut env);
-            match super::quiet_subject(&h) {
-                Some(subject) => {
+            match super::quiet_fields(&h) {
+                Some(q) => {
                     answered += 1;
-                    assert_eq!(subject, e.subject, "{:?}", String::from_utf8_lossy(&h));
+                    let got = (q.subject, q.date, q.message_id, q.references, q.in_reply_to);
+                    let want = (e.subject, e.date, e.message_id, e.references, e.in_reply_to);
+                    assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&h));
                     assert!(env.warnings.is_empty(), "{:?}", String::from_utf8_lossy(&h));
                 }
                 None => declined += 1,
