@@ -171,7 +171,7 @@ unsafe fn real_msgno(
 ///
 /// # Safety
 /// `stream` live with a driver.
-unsafe fn driver_header(
+pub(super) unsafe fn driver_header(
     stream: *mut MAILSTREAM,
     msgno: c_ulong,
     len: &mut c_ulong,

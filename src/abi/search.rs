@@ -13,7 +13,7 @@ use super::construct::{
 use super::dates::read_fields;
 use super::encodings::{rfc822_base64, rfc822_qprint};
 use super::mail::{
-    mail_body, mail_fetch_body, mail_fetch_fast, mail_fetch_header, mail_fetch_mime,
+    driver_header, mail_body, mail_fetch_body, mail_fetch_fast, mail_fetch_header, mail_fetch_mime,
     mail_fetch_structure,
 };
 use super::mail_flags::mail_uid;
@@ -523,6 +523,19 @@ unsafe fn envelope_matches(
     if !dated && lists.iter().all(|l| l.is_null()) {
         return true;
     }
+    // SUBJECT alone, on a message without an envelope yet: its Subject
+    // read from the header the envelope parse would read, when that parse
+    // would report nothing either (the answer is the same, and no
+    // envelope is made and kept for it).
+    if section.is_null() && !dated && lists.iter().enumerate().all(|(k, l)| k == 4 || l.is_null()) {
+        // SAFETY: per the contract.
+        if let Some(subject) = unsafe { quiet_fields(stream, msgno) }.map(|q| q.subject) {
+            return subject.is_some_and(|s| {
+                // SAFETY: `p.subject` is a valid list.
+                core::search_header(&s, &unsafe { list_texts(p.subject) }, &mut parse_warning)
+            });
+        }
+    }
     // SAFETY: per the contract throughout.
     unsafe {
         let env = if !section.is_null() {
@@ -582,6 +595,44 @@ unsafe fn envelope_matches(
             && text(env.newsgroups, p.newsgroups)
             && text(env.followup_to, p.followup_to)
             && text(env.references, p.references)
+    }
+}
+
+/// What `mail_fetch_structure` would put in the envelope's subject, date,
+/// Message-ID, References and In-Reply-To of a
+/// message of a local driver whose envelope is not made yet, when making
+/// it would log nothing and change nothing else (no parse hook, the date
+/// and size already known); `None`: fetch the structure.
+///
+/// # Safety
+/// `stream` live; `msgno` a valid message number.
+pub(super) unsafe fn quiet_fields(
+    stream: *mut MAILSTREAM,
+    msgno: c_ulong,
+) -> Option<crate::message::parse::QuietFields> {
+    // SAFETY: per the contract; the driver's header is readable for its
+    // length until the next fetch.
+    unsafe {
+        let dtb = (*stream).dtb.as_ref()?;
+        if dtb.structure.is_some()
+            || dtb.flags as c_long & DR_LOCAL == 0
+            || (*stream).scache() != 0
+            || hook(GET_PARSELINE) != 0
+            || hook(GET_PARSEPHRASE) != 0
+        {
+            return None;
+        }
+        let elt = mail_elt(stream, msgno);
+        if !(*elt).private.msg.env.is_null() || (*elt).day() == 0 || (*elt).rfc822_size == 0 {
+            return None;
+        }
+        let mut len: c_ulong = 0;
+        let h = driver_header(stream, msgno, &mut len, FT_INTERNAL)?;
+        if h.is_null() || len == 0 {
+            return None;
+        }
+        let hdr = std::slice::from_raw_parts(h as *const u8, len as usize);
+        crate::message::parse::quiet_fields(hdr)
     }
 }
 

@@ -214,6 +214,38 @@ unsafe fn parsed_date(t: *mut c_char) -> Option<c_ulong> {
     }
 }
 
+/// A sort cache entry's missing thread keys from an envelope.
+///
+/// # Safety
+/// `s` a live entry; `env` NULL or a live envelope.
+unsafe fn load_from_envelope(s: *mut SORTCACHE, env: *mut ENVELOPE) {
+    // SAFETY (whole body): per the contract.
+    unsafe {
+        if !env.is_null() {
+            if (*s).date == 0 && !(*env).date.is_null() {
+                if let Some(d) = parsed_date((*env).date as *mut c_char) {
+                    (*s).date = d;
+                }
+            }
+            if (*s).subject.is_null() && !(*env).subject.is_null() {
+                let (base, refwd) = strip(c_bytes((*env).subject).unwrap_or(b""));
+                (*s).subject = c_string_from(&base);
+                (*s).set_refwd(refwd as c_uint);
+            }
+            if (*s).message_id.is_null() && !(*env).message_id.is_null() && *(*env).message_id != 0
+            {
+                (*s).message_id = mail_thread_parse_msgid((*env).message_id, null_mut());
+            }
+            if (*s).references.is_null() {
+                (*s).references = mail_thread_parse_references((*env).references, 1);
+                if (*s).references.is_null() {
+                    (*s).references = mail_thread_parse_references((*env).in_reply_to, 0);
+                }
+            }
+        }
+    }
+}
+
 /// Fills what REFERENCES needs of one sort cache entry.
 ///
 /// # Safety
@@ -251,28 +283,50 @@ unsafe fn load_entry(stream: *mut MAILSTREAM, sc: &[*mut SORTCACHE], i: usize) {
         if complete(s) {
             return;
         }
-        let env = mail_fetch_structure(stream, (*s).num, null_mut(), 0);
-        if !env.is_null() {
-            if (*s).date == 0 && !(*env).date.is_null() {
-                if let Some(d) = parsed_date((*env).date as *mut c_char) {
-                    (*s).date = d;
+        // The fields from the header when the envelope parse would log
+        // nothing (no envelope is made and kept for them).
+        if let Some(q) = super::search::quiet_fields(stream, (*s).num) {
+            let c = |v: Option<Vec<u8>>| {
+                v.map(|mut v| {
+                    v.push(0);
+                    v
+                })
+            };
+            let (date, subject) = (c(q.date), q.subject);
+            let (mut id, mut refs, mut irt) = (c(q.message_id), c(q.references), c(q.in_reply_to));
+            if (*s).date == 0 {
+                if let Some(mut d) = date {
+                    if let Some(d) = parsed_date(d.as_mut_ptr() as *mut c_char) {
+                        (*s).date = d;
+                    }
                 }
             }
-            if (*s).subject.is_null() && !(*env).subject.is_null() {
-                let (base, refwd) = strip(c_bytes((*env).subject).unwrap_or(b""));
-                (*s).subject = c_string_from(&base);
-                (*s).set_refwd(refwd as c_uint);
+            if (*s).subject.is_null() {
+                if let Some(t) = subject {
+                    let (base, refwd) = strip(&t);
+                    (*s).subject = c_string_from(&base);
+                    (*s).set_refwd(refwd as c_uint);
+                }
             }
-            if (*s).message_id.is_null() && !(*env).message_id.is_null() && *(*env).message_id != 0
-            {
-                (*s).message_id = mail_thread_parse_msgid((*env).message_id, null_mut());
+            if (*s).message_id.is_null() {
+                if let Some(m) = id.as_mut().filter(|m| m[0] != 0) {
+                    (*s).message_id =
+                        mail_thread_parse_msgid(m.as_mut_ptr() as *mut c_char, null_mut());
+                }
             }
             if (*s).references.is_null() {
-                (*s).references = mail_thread_parse_references((*env).references, 1);
+                let ptr = |v: &mut Option<Vec<u8>>| {
+                    v.as_mut()
+                        .map_or(null_mut(), |v| v.as_mut_ptr() as *mut c_char)
+                };
+                (*s).references = mail_thread_parse_references(ptr(&mut refs), 1);
                 if (*s).references.is_null() {
-                    (*s).references = mail_thread_parse_references((*env).in_reply_to, 0);
+                    (*s).references = mail_thread_parse_references(ptr(&mut irt), 0);
                 }
             }
+        } else {
+            let env = mail_fetch_structure(stream, (*s).num, null_mut(), 0);
+            load_from_envelope(s, env);
         }
         if (*s).date == 0 {
             (*s).date = (*s).arrival;
@@ -369,33 +423,54 @@ unsafe fn references(
             };
         }
         drop(uids);
+        // Every message's references in one list, sized by a first count
+        // (a vector per message cost more than the list itself).
+        let list = |s: *mut SORTCACHE| {
+            let mut st = (*s).references;
+            if st.is_null() || (*st).text.data.is_null() {
+                st = null_mut();
+            }
+            std::iter::from_fn(move || {
+                let cur = st.as_ref()?;
+                st = cur.next;
+                let t = &cur.text;
+                Some(if t.data.is_null() {
+                    &[][..]
+                } else {
+                    std::slice::from_raw_parts(t.data, t.size as usize)
+                })
+            })
+        };
+        let total: usize = sc.iter().map(|&s| list(s).count()).sum();
+        let mut flat: Vec<&[u8]> = Vec::with_capacity(total);
+        let mut ends: Vec<usize> = Vec::with_capacity(sc.len());
+        for &s in &sc {
+            flat.extend(list(s));
+            ends.push(flat.len());
+        }
+        let mut from = 0usize;
         let msgs: Vec<core::Msg> = sc
             .iter()
-            .map(|&s| {
-                let mut refs = Vec::new();
-                let mut st = (*s).references;
-                if !st.is_null() && !(*st).text.data.is_null() {
-                    while !st.is_null() {
-                        let t = &(*st).text;
-                        refs.push(if t.data.is_null() {
-                            &[][..]
-                        } else {
-                            std::slice::from_raw_parts(t.data, t.size as usize)
-                        });
-                        st = (*st).next;
-                    }
-                }
+            .zip(&ends)
+            .map(|(&s, &end)| {
+                let refs = &flat[from..end];
+                from = end;
                 core::Msg {
                     num: (*s).num,
                     date: (*s).date,
                     subject: c_bytes((*s).subject).unwrap_or(b""),
                     refwd: (*s).refwd() != 0,
                     unique: c_bytes((*s).unique).unwrap_or(b""),
-                    references: refs,
+                    references: refs.into(),
                 }
             })
             .collect();
-        let forest = core::with_deep_stack(|| core::references(&msgs));
+        drop(ends);
+        let forest = core::references(&msgs);
+        // The nodes name messages by index into `sc`: the inputs can go
+        // before the C tree is made.
+        drop(msgs);
+        drop(flat);
         to_threadnodes(stream, &forest, &sc, flags)
     }
 }

@@ -295,6 +295,139 @@ fn parse_header(
     env
 }
 
+/// The envelope fields of [`quiet_fields`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct QuietFields {
+    pub subject: Option<Vec<u8>>,
+    pub date: Option<Vec<u8>>,
+    pub message_id: Option<Vec<u8>>,
+    pub references: Option<Vec<u8>>,
+    pub in_reply_to: Option<Vec<u8>>,
+}
+
+/// Subject, Date, Message-ID, References and In-Reply-To as an envelope
+/// parse of header `h` (without a body) would give them, when that parse
+/// would also report nothing: every address field takes the shortcut
+/// parser (which never warns) and a MIME-Version line says just "1.0".
+/// `None` when that is not so: parse in full then. Lines are split and
+/// names matched as in [`parse_header`]; hooks of the caller's
+/// (`ParseEnv::parse_line`) are the caller's to rule out.
+pub fn quiet_fields(h: &[u8]) -> Option<QuietFields> {
+    const ADDRESSES: [&[u8]; 7] = [
+        b"FROM",
+        b">FROM",
+        b"TO",
+        b"CC",
+        b"BCC",
+        b"SENDER",
+        b"REPLY-TO",
+    ];
+    const KEPT: [&[u8]; 6] = [
+        b"SUBJECT",
+        b"DATE",
+        b"MESSAGE-ID",
+        b"REFERENCES",
+        b"IN-REPLY-TO",
+        b"MIME-VERSION",
+    ];
+    let mut q = QuietFields::default();
+    let mut s = 0usize;
+    let mut i = h.len();
+    let mut buf: Vec<u8> = Vec::new();
+    while i > 0 && at(h, s) != b'\n' {
+        // A name ending on the first physical line (no tab, CR, LF or NUL
+        // before its colon) is the name the unfolded line has: fields of
+        // no interest are passed over without unfolding them.
+        let first = &h[s..];
+        let stop = first
+            .iter()
+            .position(|&c| matches!(c, b':' | b'\t' | b'\r' | b'\n' | 0));
+        if let Some(colon) = stop.filter(|&k| first[k] == b':') {
+            let mut nend = colon;
+            while nend > 1 && first[nend - 1] == b' ' {
+                nend -= 1;
+            }
+            let name = &first[..nend];
+            let wanted = KEPT
+                .iter()
+                .chain(ADDRESSES.iter())
+                .any(|n| name.eq_ignore_ascii_case(n));
+            if !wanted {
+                s = logical_line_end(h, s + colon + 1);
+                i = h.len() - s;
+                continue;
+            }
+        }
+        let line: &[u8] = if let Some((l, next)) = plain_line(h, s) {
+            i -= next - s;
+            s = next;
+            l
+        } else {
+            collect_line(h, &mut s, &mut i, &mut buf);
+            &buf
+        };
+        let Some(colon) = line.iter().position(|&c| c == b':') else {
+            continue;
+        };
+        let mut d = colon + 1;
+        while at(line, d) == b' ' {
+            d += 1;
+        }
+        let mut nend = colon;
+        while nend > 1 && line[nend - 1] == b' ' {
+            nend -= 1;
+        }
+        let name = &line[..nend];
+        let value = &line[d.min(line.len())..];
+        let first_of = |slot: &mut Option<Vec<u8>>| {
+            if slot.is_none() {
+                *slot = Some(owned(value));
+            }
+        };
+        if name.eq_ignore_ascii_case(b"SUBJECT") {
+            first_of(&mut q.subject);
+        } else if name.eq_ignore_ascii_case(b"DATE") {
+            first_of(&mut q.date);
+        } else if name.eq_ignore_ascii_case(b"MESSAGE-ID") {
+            first_of(&mut q.message_id);
+        } else if name.eq_ignore_ascii_case(b"REFERENCES") {
+            first_of(&mut q.references);
+        } else if name.eq_ignore_ascii_case(b"IN-REPLY-TO") {
+            first_of(&mut q.in_reply_to);
+        } else if ADDRESSES.iter().any(|n| name.eq_ignore_ascii_case(n)) {
+            simple_adrlist(value)?;
+        } else if name.eq_ignore_ascii_case(b"MIME-VERSION") && value != b"1.0" {
+            // "1.0" is the one value known to parse without a word.
+            return None;
+        }
+    }
+    Some(q)
+}
+
+/// Where the logical header line containing `h[from..]` ends, as
+/// [`collect_line`] finds it: after a line end (LF, CRLF or a lone CR) not
+/// followed by a blank, after a NUL, or at the end of `h`.
+fn logical_line_end(h: &[u8], mut from: usize) -> usize {
+    loop {
+        let Some(k) = h
+            .get(from..)
+            .and_then(|r| memchr::memchr3(b'\r', b'\n', 0, r))
+        else {
+            return h.len();
+        };
+        let mut p = from + k;
+        match h[p] {
+            0 => return p + 1,
+            b'\r' if at(h, p + 1) == b'\n' => p += 1,
+            _ => {}
+        }
+        if !matches!(at(h, p + 1), b' ' | b'\t') {
+            return p + 1;
+        }
+        from = p + 1;
+    }
+}
+
 /// Look `name` up in a type/encoding table, adding it when there is room,
 /// as the original does. Returns the index or `None` on overflow.
 fn table_index(t: &mut dyn NameTable, name: &[u8]) -> Result<usize, ()> {
@@ -1108,6 +1241,126 @@ pub fn parse_content_of(
 mod tests {
     use super::{lf_counts, parse_msg_full, BodyText};
     use crate::message::model::*;
+
+    /// `quiet_fields` against the full parse on random headers: when it
+    /// answers, the parse gives those fields and no warning.
+    #[test]
+    fn quiet_fields_match_the_parse() {
+        let names: &[&[u8]] = &[
+            b"Subject",
+            b"subject",
+            b"SUBJECT ",
+            b"Subject  ",
+            b" Subject",
+            b"From",
+            b"from",
+            b">From",
+            b"To",
+            b"Cc",
+            b"BCC",
+            b"Sender",
+            b"Reply-To",
+            b"MIME-Version",
+            b"X-Foo",
+            b"Date",
+            b"Message-ID",
+            b"Content-Type",
+            b"Subjec",
+            b"",
+            b"S",
+            b"Subject\n ",
+            b"To\r\n\t",
+            b"X-Foo\tBar",
+            b"Received",
+            b"X\0Y",
+            b"Cc\r",
+        ];
+        let values: &[&[u8]] = &[
+            b"",
+            b" ",
+            b"hello world",
+            b"a\tb",
+            b"=?utf-8?q?caf=C3=A9?=",
+            b"a@b",
+            b"a@b, c@d",
+            b"Name <x@y>",
+            b"\"Q N\" <x@y>",
+            b"x@y (comment)",
+            b"bad <",
+            b"@@",
+            b"a@b,,c",
+            b"<a@b>",
+            b"one\0two",
+            b"cr\ralone",
+            b"1.0",
+            b"2.0",
+            b"group: a@b;",
+            b"x:y",
+            b"  lead",
+            b"trail  ",
+            b"\t\ttabs",
+            b"from a;\r\n\tby b",
+            b"x\r\n",
+            b"1.0 (x)",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut answered, mut declined) = (0, 0);
+        for _ in 0..60_000 {
+            let crlf = next(2) == 0;
+            let eol: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+            let mut h = Vec::new();
+            for _ in 0..next(7) {
+                match next(12) {
+                    0 => h.extend_from_slice(b"no colon here"),
+                    1 => h.extend_from_slice(b":lone"),
+                    _ => {
+                        h.extend_from_slice(names[next(names.len())]);
+                        h.push(b':');
+                        if next(3) > 0 {
+                            h.push(b' ');
+                        }
+                        h.extend_from_slice(values[next(values.len())]);
+                    }
+                }
+                for _ in 0..next(3).saturating_sub(1) {
+                    h.extend_from_slice(eol);
+                    h.extend_from_slice(if next(2) == 0 { b" " } else { b"\t" });
+                    h.extend_from_slice(values[next(values.len())]);
+                }
+                h.extend_from_slice(eol);
+            }
+            if next(4) == 0 {
+                h.extend_from_slice(eol);
+                h.extend_from_slice(b"Subject: after the end");
+                h.extend_from_slice(eol);
+            }
+            if next(8) == 0 {
+                h.truncate(h.len().saturating_sub(next(3)));
+            }
+            let mut env = Collect::default();
+            let (e, _) = parse_msg_full(&h, None, None, 0, 0, &mut env);
+            match super::quiet_fields(&h) {
+                Some(q) => {
+                    answered += 1;
+                    let got = (q.subject, q.date, q.message_id, q.references, q.in_reply_to);
+                    let want = (e.subject, e.date, e.message_id, e.references, e.in_reply_to);
+                    assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&h));
+                    assert!(env.warnings.is_empty(), "{:?}", String::from_utf8_lossy(&h));
+                }
+                None => declined += 1,
+            }
+        }
+        assert!(
+            answered > 10_000 && declined > 1_000,
+            "{answered} {declined}"
+        );
+    }
 
     /// Receives parts one by one and puts the tree back together by the
     /// rule the C ABI relies on: a multipart left empty takes the most

@@ -22,8 +22,9 @@ pub struct Msg<'a> {
     pub refwd: bool,
     /// Unique identifier (its Message-ID unless absent or duplicated).
     pub unique: &'a [u8],
-    /// Parsed References (or In-Reply-To), oldest first.
-    pub references: Vec<&'a [u8]>,
+    /// Parsed References (or In-Reply-To), oldest first; borrowed from one
+    /// list shared by all messages where the caller has one.
+    pub references: std::borrow::Cow<'a, [&'a [u8]]>,
 }
 
 /// A node of a thread tree: a message (index into the input) or a dummy.
@@ -344,6 +345,24 @@ impl<'a> Containers<'a> {
         false
     }
 
+    /// Whether the tree under the sibling chain `head` has more than
+    /// `limit` levels (a walk with its own stack: one entry a level).
+    fn deeper_than(&self, head: Option<usize>, limit: usize) -> bool {
+        let mut stack: Vec<(usize, usize)> = head.map(|h| (h, 1)).into_iter().collect();
+        while let Some((n, d)) = stack.pop() {
+            if d > limit {
+                return true;
+            }
+            if let Some(s) = self.c[n].sibling() {
+                stack.push((s, d));
+            }
+            if let Some(c) = self.c[n].child() {
+                stack.push((c, d + 1));
+            }
+        }
+        false
+    }
+
     fn prune(&mut self, msg: Option<usize>, ane: Option<usize>) -> Option<usize> {
         let ret = msg.and_then(|m| self.prune_work(m, ane));
         if let Some(r) = ret {
@@ -591,6 +610,27 @@ fn references_impl(msgs: &[Msg], naive: bool) -> Forest {
             last = Some(i);
         }
     }
+    // Steps 3 to 6 recurse once per level of the tree: on the caller's
+    // stack when the tree is shallow (as mail is), else on a thread with
+    // a deep stack (whose allocations would come from a fresh heap).
+    if cs.deeper_than(head, SHALLOW) {
+        with_deep_stack(move || finish(cs, head, msgs, naive))
+    } else {
+        finish(cs, head, msgs, naive)
+    }
+}
+
+/// Tree depth up to which the recursive steps run on the caller's stack
+/// (a few hundred bytes a level).
+const SHALLOW: usize = 200;
+
+/// Steps 3 to 6 of REFERENCES threading on the linked containers.
+fn finish<'a>(
+    mut cs: Containers<'a>,
+    head: Option<usize>,
+    msgs: &[Msg<'a>],
+    naive: bool,
+) -> Forest {
     // Step 3: prune dummies, then make nodes.
     let pruned = cs.prune(head, None);
     let mut f = Forest {
@@ -1040,7 +1080,7 @@ mod tests {
                 subject: b"same",
                 refwd: false,
                 unique: ids[i].as_bytes(),
-                references: refs,
+                references: refs.into(),
             });
         }
         for i in n..2 * n {
@@ -1055,9 +1095,9 @@ mod tests {
                 refwd: i % 3 == 0,
                 unique: ids[i].as_bytes(),
                 references: if i % 2 == 0 {
-                    vec![]
+                    vec![].into()
                 } else {
-                    vec![ids[i - 1].as_bytes()]
+                    vec![ids[i - 1].as_bytes()].into()
                 },
             });
         }
