@@ -11,6 +11,7 @@
  *                                 open NAME, show the stream, close
  *   imapdiff PORT badpw [TRIALS]  wrong password for bob: the retry
  *                                 sequence (mm_login, mm_log) and LOGOUT
+ * Every command the SET_SENDCOMMAND hook is told of is printed ("  sc").
  * With IMAPDIFF_DEBUG set in the environment, the names carry /debug and
  * every mm_dlog line is printed ("  dlog ..."; c-tests/imaptrace).
  */
@@ -84,6 +85,9 @@ static void plistrights (MAILSTREAM *s,char *mbx,char *id,char *always,STRINGLIS
   for (; p; p = p->next) printf (" [%s]",p->text.data);
   printf ("\n");
 }
+
+/* The SET_SENDCOMMAND hook: each command the driver tells of. */
+static void sendcmd (MAILSTREAM *s,char *cmd,long flags) { printf ("  sc %s %ld\n",cmd,flags); }
 
 static unsigned long hash (unsigned char *s,unsigned long n)
 {
@@ -238,6 +242,7 @@ int main (int argc,char **argv)
   mail_parameters (NIL,SET_ACL,(void *) pacl);
   mail_parameters (NIL,SET_MYRIGHTS,(void *) pmyrights);
   mail_parameters (NIL,SET_LISTRIGHTS,(void *) plistrights);
+  mail_parameters (NIL,SET_SENDCOMMAND,(void *) sendcmd);
   if (argc > 3 && !strcmp (argv[2],"open")) {
     int k;
     for (k = 4; k < argc; k++) mail_parameters (NIL,DISABLE_AUTHENTICATOR,argv[k]);

@@ -135,6 +135,17 @@ if cmp -s "$work/orig.txt" "$work/ours.txt"; then
 else
     fail "session differs"; diff "$work/orig.txt" "$work/ours.txt" | head -40
 fi
+# The SET_SENDCOMMAND hook: the original tells it of every command it
+# sends through imap_send (SC_EXPUNGEDEFERRED for FETCH/STORE/SEARCH).
+nsc=$(grep -c '^  sc ' "$work/orig.txt")
+ndef=$(grep -c '^  sc [A-Z]* 1$' "$work/orig.txt")
+if [ "$nsc" -gt 0 ] && [ "$ndef" -gt 0 ] &&
+    cmp -s <(grep '^  sc ' "$work/orig.txt") <(grep '^  sc ' "$work/ours.txt"); then
+    ok "SET_SENDCOMMAND: $nsc commands told ($ndef deferring expunges), identical"
+else
+    fail "SET_SENDCOMMAND calls differ ($nsc in the original)"
+    diff <(grep '^  sc ' "$work/orig.txt") <(grep '^  sc ' "$work/ours.txt") | head -20
+fi
 for sec in "== open" "== messages" "== full fetch of 1" "== overview" "== fast and header lines" \
     "== stores" "== searches" "== sort" "== thread" "== status" "== mailboxes" "== expunge" \
     "== quota and acl" "== ping" "== close" "== read in order"; do

@@ -42,6 +42,9 @@ void mm_fatal (char *s) { printf ("mm_fatal %s\n",s); }
 
 static int port;
 
+/* SET_SENDCOMMAND: each command the driver tells of */
+static void sendcmd (MAILSTREAM *s,char *cmd,long flags) { printf ("sc %s %ld\n",cmd,flags); }
+
 static void annot_cb (MAILSTREAM *stream,ANNOTATION *a)
 {
   ANNOTATION_VALUES *v;
@@ -351,6 +354,7 @@ int main (int argc,char **argv)
   if (argc < 3) return 2;
   port = atoi (argv[1]);
   mail_parameters (NIL,SET_RSHTIMEOUT,0);
+  mail_parameters (NIL,SET_SENDCOMMAND,(void *) sendcmd);
   if (!strcmp (argv[2],"annot")) annot ();
   else if (!strcmp (argv[2],"level") && argc > 3) level (atoi (argv[3]));
   else if (!strcmp (argv[2],"fetch") && argc > 3) fetch (atoi (argv[3]));

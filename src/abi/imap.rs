@@ -261,6 +261,50 @@ pub(super) struct Reply {
 pub(super) unsafe fn send(stream: *mut MAILSTREAM, cmd: &str, args: &[Arg]) -> Reply {
     // SAFETY: per the contract.
     unsafe {
+        tell_command(stream, cmd);
+        send_untold(stream, cmd, args)
+    }
+}
+
+/// The application's SET_SENDCOMMAND hook, told of a command about to go
+/// out as the original's `imap_send` tells it: the command's name, and
+/// SC_EXPUNGEDEFERRED for plain FETCH, STORE and SEARCH (during which a
+/// server may not report expunges). Not on a connection already lost.
+/// Commands the original sends without `imap_send` (AUTHENTICATE) and
+/// those it never sends (COMPRESS) are not told.
+///
+/// # Safety
+/// `stream` live or NULL.
+pub(super) unsafe fn tell_command(stream: *mut MAILSTREAM, cmd: &str) {
+    let h = super::params::hook(GET_SENDCOMMAND as c_long);
+    // SAFETY: stream live or NULL; the hook word was stored by
+    // SET_SENDCOMMAND, so it is a sendcommand_t or 0.
+    unsafe {
+        if h == 0 || local(stream).is_none_or(|l| l.session.dead) {
+            return;
+        }
+        let Some(f) = std::mem::transmute::<usize, sendcommand_t>(h) else {
+            return;
+        };
+        let deferred = ["FETCH", "STORE", "SEARCH"]
+            .iter()
+            .any(|c| cmd.eq_ignore_ascii_case(c));
+        let mut z = cz(cmd.as_bytes());
+        f(
+            stream,
+            z.as_mut_ptr() as *mut c_char,
+            if deferred { SC_EXPUNGEDEFERRED } else { 0 },
+        );
+    }
+}
+
+/// [`send`] without telling the SET_SENDCOMMAND hook.
+///
+/// # Safety
+/// `stream` live with IMAP local data.
+unsafe fn send_untold(stream: *mut MAILSTREAM, cmd: &str, args: &[Arg]) -> Reply {
+    // SAFETY: per the contract.
+    unsafe {
         let Some(l) = local(stream) else {
             return Reply {
                 cond: Cond::No,
@@ -1633,7 +1677,7 @@ unsafe fn compress(stream: *mut MAILSTREAM, mb: &NETMBX) {
         {
             return;
         }
-        let r = send(stream, "COMPRESS", &[Arg::Atom(b"DEFLATE")]);
+        let r = send_untold(stream, "COMPRESS", &[Arg::Atom(b"DEFLATE")]);
         if r.cond == Cond::Ok && !r.broken {
             if let Some(l) = local(stream) {
                 let _ = l.session.start_compress();
@@ -2547,6 +2591,7 @@ unsafe fn env_ahead(stream: *mut MAILSTREAM, want: &[u32], att: &str) -> bool {
         if rest.is_empty() {
             // All of it was held: the original's FETCH would have answered
             // it (its OK has no code: nothing more to report).
+            tell_command(stream, "FETCH");
             apply(stream, now);
             return true;
         }
@@ -2568,6 +2613,7 @@ unsafe fn env_ahead(stream: *mut MAILSTREAM, want: &[u32], att: &str) -> bool {
         let mut all = rest.to_vec();
         all.extend_from_slice(&ext);
         let seq = seq_set(&all);
+        tell_command(stream, "FETCH");
         let Some(l) = local(stream) else {
             return true;
         };
@@ -3154,6 +3200,8 @@ unsafe fn read_ahead(stream: *mut MAILSTREAM, msgno: u32, kind: usize) -> Option
                 None
             };
             let hdr = h.is_some();
+            // The original sends its FETCH here.
+            tell_command(stream, "FETCH");
             if let Some(h) = h {
                 cache(stream, msgno, b"HEADER", Some(h));
             }
@@ -3232,26 +3280,43 @@ pub unsafe extern "C" fn imap_uid(stream: *mut MAILSTREAM, msgno: c_ulong) -> c_
             }
             let elt = mail_elt(stream, msgno);
             if (*elt).private.uid == 0 {
-                // Fetch UIDs of this and the following uncached messages.
+                // The UIDs of this message and of up to GET_UIDLOOKAHEAD
+                // following ones not known yet, as the original lists
+                // them: runs of unknown ones as ranges, within its
+                // command buffer's bound.
                 let n = (*stream).nmsgs;
-                let k = super::params::number(
+                let mut k = super::params::number(
                     crate::env::params::Owner::Imap,
                     GET_UIDLOOKAHEAD as c_long,
                 )
-                .max(1) as c_ulong;
-                let mut j = msgno;
-                while j < n && j - msgno + 1 < k && (*mail_elt(stream, j + 1)).private.uid == 0 {
-                    j += 1;
+                .max(0) as c_ulong;
+                let unknown = |i: c_ulong| (*mail_elt(stream, i)).private.uid == 0;
+                let mut seq = msgno.to_string();
+                let mut i = msgno + 1;
+                while k > 0 && i <= n {
+                    if unknown(i) {
+                        if seq.len() > MAILTMPLEN as usize - 20 {
+                            break;
+                        }
+                        seq.push_str(&format!(",{i}"));
+                        let mut j = i + 1;
+                        k -= 1;
+                        while k > 0 && j <= n && unknown(j) {
+                            j += 1;
+                            k -= 1;
+                        }
+                        j -= 1;
+                        if j != i {
+                            seq.push_str(&format!(":{j}"));
+                            i = j;
+                        }
+                    }
+                    i += 1;
                 }
-                let seq = if j > msgno {
-                    format!("{msgno}:{j}")
-                } else {
-                    format!("{msgno}")
-                };
                 let r = send(
                     stream,
                     "FETCH",
-                    &[Arg::Atom(seq.as_bytes()), Arg::Atom(b"(UID)")],
+                    &[Arg::Atom(seq.as_bytes()), Arg::Atom(b"UID")],
                 );
                 if !ok(stream, &r) {
                     log(&r.text, ERROR as c_long);
@@ -3279,19 +3344,28 @@ pub unsafe extern "C" fn imap_msgno(stream: *mut MAILSTREAM, uid: c_ulong) -> c_
             if local(stream).is_some() && !level(stream).imap4 {
                 return uid;
             }
+            // Known already, else the server is asked for that UID when
+            // some UIDs are unknown, as the original.
             let n = (*stream).nmsgs;
-            if (1..=n).any(|i| (*mail_elt(stream, i)).private.uid == 0) {
-                let seq = format!("1:{n}");
-                if n > 0 {
-                    let r = send(
-                        stream,
-                        "FETCH",
-                        &[Arg::Atom(seq.as_bytes()), Arg::Atom(b"(UID)")],
-                    );
-                    if !ok(stream, &r) {
-                        log(&r.text, ERROR as c_long);
-                    }
+            let mut holes = false;
+            for i in 1..=n {
+                match (*mail_elt(stream, i)).private.uid {
+                    0 => holes = true,
+                    u if u == uid => return i,
+                    _ => {}
                 }
+            }
+            if !holes {
+                return 0;
+            }
+            let seq = uid.to_string();
+            let r = send(
+                stream,
+                "UID FETCH",
+                &[Arg::Atom(seq.as_bytes()), Arg::Atom(b"UID")],
+            );
+            if !ok(stream, &r) {
+                log(&r.text, ERROR as c_long);
             }
             (1..=(*stream).nmsgs)
                 .find(|&i| (*mail_elt(stream, i)).private.uid == uid)
@@ -3724,8 +3798,13 @@ unsafe fn send_more(
 ) -> Reply {
     // SAFETY: stream live.
     unsafe {
-        let Some(l) = local(stream) else {
+        if local(stream).is_none() {
             return send(stream, cmd, args);
+        }
+        // (Told before the local data is borrowed: the hook may re-enter.)
+        tell_command(stream, cmd);
+        let Some(l) = local(stream) else {
+            return send_untold(stream, cmd, args);
         };
         let mut env = CEnv::new();
         let mut items = Vec::new();
