@@ -156,6 +156,24 @@ for sec in "== open" "== messages" "== full fetch of 1" "== overview" "== fast a
     elif [ "$a" = "$b" ]; then ok "section $sec"; else fail "section $sec"; fi
 done
 
+# OP_SHORTCACHE: envelopes and bodies on the stream, one message at a
+# time, no lookahead or prefetch; each library on a fresh copy of the mail.
+run_scache() { # LIBDIR OUT
+    reset_mail
+    LD_LIBRARY_PATH=$1 timeout $TMO "$work/imapdiff" 14200 scache > "$2.raw" 2>&1
+    echo "exit $?" >> "$2.raw"
+    mask "$2.raw" > "$2"
+}
+run_scache "" "$work/sc.orig"
+run_scache "$CCT_LIBDIR" "$work/sc.ours"
+nsc=$(grep -c '^  stream msgno=[0-9]* env on stream body on stream; cache env NIL body NIL$' "$work/sc.orig")
+if grep -q '^exit 0$' "$work/sc.orig" && [ "$nsc" -gt 0 ] && cmp -s "$work/sc.orig" "$work/sc.ours"; then
+    ok "short cache: identical ($nsc structures on the stream, $(wc -l < "$work/sc.orig") lines)"
+else
+    fail "short cache differs ($nsc structures on the stream in the original)"
+    diff "$work/sc.orig" "$work/sc.ours" | head -30
+fi
+
 # COMPRESS=DEFLATE (ours, RFC 4978): a Dovecot with imap_zlib (port 19500)
 # behind a relay (19510) that inflates what it sees after COMPRESS. The
 # same session with both libraries must be identical (the original never

@@ -1040,12 +1040,28 @@ pub(super) unsafe fn fetch_items(
                 FetchItem::Uid(u) => (*elt).private.uid = u.into(),
                 FetchItem::Size(n) => (*elt).rfc822_size = n.into(),
                 FetchItem::Envelope(e) => {
-                    let slot = &mut (*elt).private.msg.env;
+                    // A short cache keeps one message's envelope and body
+                    // on the stream, as the original.
+                    let slot = if (*stream).scache() != 0 {
+                        mail_free_body(&mut (*stream).body);
+                        (*stream).msgno = msgno.into();
+                        &mut (*stream).env
+                    } else {
+                        &mut (*elt).private.msg.env
+                    };
                     mail_free_envelope(slot);
                     *slot = super::rfc822::envelope_to_c(*e);
                 }
                 FetchItem::Structure(b) => {
-                    let slot = &mut (*elt).private.msg.body;
+                    let slot = if (*stream).scache() != 0 {
+                        if (*stream).msgno != c_ulong::from(msgno) {
+                            mail_free_envelope(&mut (*stream).env);
+                            (*stream).msgno = msgno.into();
+                        }
+                        &mut (*stream).body
+                    } else {
+                        &mut (*elt).private.msg.body
+                    };
                     mail_free_body(slot);
                     let cb = mail_newbody();
                     super::rfc822::body_fill_c(*b, cb, &mut Vec::new());
@@ -1147,12 +1163,19 @@ pub(super) unsafe fn cache(
                 put(slot, data);
                 mail_free_stringlist(&mut (*elt).private.msg.lines);
                 (*elt).private.msg.lines = field_list(seg);
-                merge_header(
-                    stream,
-                    &mut (*elt).private.msg.env,
-                    data,
-                    seg != b"HEADER" && seg != b"0",
-                );
+                // A short cache merges into the stream's envelope (that
+                // of this message from now on).
+                let env = if (*stream).scache() != 0 {
+                    if (*stream).msgno != c_ulong::from(msgno) {
+                        mail_free_envelope(&mut (*stream).env);
+                        mail_free_body(&mut (*stream).body);
+                        (*stream).msgno = msgno.into();
+                    }
+                    &mut (*stream).env
+                } else {
+                    &mut (*elt).private.msg.env
+                };
+                merge_header(stream, env, data, seg != b"HEADER" && seg != b"0");
             }
             return !(*slot).data.is_null();
         }
@@ -2348,8 +2371,19 @@ unsafe fn structure(
             return null_mut();
         }
         let elt = mail_elt(stream, msgno);
-        let env = &mut (*elt).private.msg.env;
-        let b = &mut (*elt).private.msg.body;
+        // A short cache: the stream holds one message's envelope and body
+        // (another message's are dropped), and nothing is looked ahead.
+        let short = s.scache() != 0;
+        if short && s.msgno != msgno {
+            mail_free_envelope(&mut s.env);
+            mail_free_body(&mut s.body);
+            s.msgno = msgno;
+        }
+        let (env, b) = if short {
+            (&mut s.env, &mut s.body)
+        } else {
+            (&mut (*elt).private.msg.env, &mut (*elt).private.msg.body)
+        };
         let need_env = env.is_null() || (**env).incomplete() != 0;
         // A server before IMAP2bis has no body structure: it is made up
         // below from the text.
@@ -2357,7 +2391,7 @@ unsafe fn structure(
         let mut seq = format!("{msgno}");
         // The same list, one number a message.
         let mut want: Vec<u32> = vec![msgno as u32];
-        let lookahead = flags & FT_NOLOOKAHEAD as c_long == 0 && (need_env || need_body);
+        let lookahead = !short && flags & FT_NOLOOKAHEAD as c_long == 0 && (need_env || need_body);
         let by_set = lookahead && !set.is_null();
         if by_set {
             // The original's walk of the set: up to FETCHLOOKAHEADLIMIT
@@ -2485,7 +2519,11 @@ unsafe fn structure(
                 if !ok(stream, &r) {
                     // An RFC 1176 server that knows no BODY: FETCH ALL,
                     // and the server is IMAP2 from now on.
-                    let b = &(*mail_elt(stream, msgno)).private.msg.body;
+                    let b = if short {
+                        (*stream).body
+                    } else {
+                        (*mail_elt(stream, msgno)).private.msg.body
+                    };
                     if !lv.imap4 && lv.imap2bis && !body.is_null() && b.is_null() {
                         let r = send(
                             stream,
@@ -2509,13 +2547,21 @@ unsafe fn structure(
         if elt.is_null() {
             return null_mut();
         }
+        let slots = |stream: *mut MAILSTREAM| -> (*mut ENVELOPE, *mut BODY) {
+            if short {
+                ((*stream).env, (*stream).body)
+            } else {
+                let e = mail_elt(stream, msgno);
+                ((*e).private.msg.env, (*e).private.msg.body)
+            }
+        };
         if !body.is_null() {
-            if (*elt).private.msg.body.is_null() && !level(stream).imap2bis {
+            if slots(stream).1.is_null() && !level(stream).imap2bis {
                 imap2_body(stream, msgno, flags);
             }
-            *body = (*mail_elt(stream, msgno)).private.msg.body;
+            *body = slots(stream).1;
         }
-        (*mail_elt(stream, msgno)).private.msg.env
+        slots(stream).0
     }
 }
 
@@ -2537,7 +2583,11 @@ unsafe fn imap2_body(stream: *mut MAILSTREAM, msgno: c_ulong, flags: c_long) {
         (*p).attribute = c_string_from(b"CHARSET");
         (*p).value = c_string_from(b"US-ASCII");
         (*b).parameter = p;
-        (*mail_elt(stream, msgno)).private.msg.body = b;
+        if (*stream).scache() != 0 {
+            (*stream).body = b;
+        } else {
+            (*mail_elt(stream, msgno)).private.msg.body = b;
+        }
         let mut len: c_ulong = 0;
         let t = super::mail::mail_fetch_text(stream, msgno, null_mut(), &mut len, flags);
         (*b).size.bytes = len;
