@@ -9,8 +9,10 @@
  *                                 over one half-open stream
  *   imapdiff PORT open NAME [DISABLED-AUTHENTICATOR...]
  *                                 open NAME, show the stream, close
+ *   imapdiff PORT scache          a short-cache stream (OP_SHORTCACHE)
  *   imapdiff PORT badpw [TRIALS]  wrong password for bob: the retry
  *                                 sequence (mm_login, mm_log) and LOGOUT
+ * Every command the SET_SENDCOMMAND hook is told of is printed ("  sc").
  * With IMAPDIFF_DEBUG set in the environment, the names carry /debug and
  * every mm_dlog line is printed ("  dlog ..."; c-tests/imaptrace).
  */
@@ -84,6 +86,9 @@ static void plistrights (MAILSTREAM *s,char *mbx,char *id,char *always,STRINGLIS
   for (; p; p = p->next) printf (" [%s]",p->text.data);
   printf ("\n");
 }
+
+/* The SET_SENDCOMMAND hook: each command the driver tells of. */
+static void sendcmd (MAILSTREAM *s,char *cmd,long flags) { printf ("  sc %s %ld\n",cmd,flags); }
 
 static unsigned long hash (unsigned char *s,unsigned long n)
 {
@@ -238,6 +243,7 @@ int main (int argc,char **argv)
   mail_parameters (NIL,SET_ACL,(void *) pacl);
   mail_parameters (NIL,SET_MYRIGHTS,(void *) pmyrights);
   mail_parameters (NIL,SET_LISTRIGHTS,(void *) plistrights);
+  mail_parameters (NIL,SET_SENDCOMMAND,(void *) sendcmd);
   if (argc > 3 && !strcmp (argv[2],"open")) {
     int k;
     for (k = 4; k < argc; k++) mail_parameters (NIL,DISABLE_AUTHENTICATOR,argv[k]);
@@ -260,6 +266,40 @@ int main (int argc,char **argv)
     stream = mail_open (NIL,bad,NIL);
     printf ("open %s\n",stream ? "succeeded" : "failed");
     if (stream) mail_close (stream);
+    printf ("== done\n");
+    return 0;
+  }
+  if (argc > 2 && !strcmp (argv[2],"scache")) {
+    /* OP_SHORTCACHE: one message's envelope and body on the stream */
+    printf ("== short cache\n");
+    if (!(stream = mail_open (NIL,name,OP_SHORTCACHE))) { printf ("open failed\n"); return 1; }
+    printf ("nmsgs=%lu scache=%d\n",stream->nmsgs,stream->scache);
+    for (i = 1; i <= stream->nmsgs && i <= 16; i++) {
+      BODY *body;
+      ENVELOPE *env;
+      MESSAGECACHE *e;
+      char *t;
+      printf ("message %lu\n",i);
+      env = mail_fetchstructure (stream,i,&body);
+      e = mail_elt (stream,i);
+      printf ("  stream msgno=%lu env %s body %s; cache env %s body %s\n",stream->msgno,
+	      env && env == stream->env ? "on stream" : "elsewhere",
+	      body && body == stream->body ? "on stream" : "elsewhere",
+	      e->private.msg.env ? "set" : "NIL",e->private.msg.body ? "set" : "NIL");
+      penv (env);
+      pbody (stream,i,body,"",0);
+      t = mail_fetchheader (stream,i);
+      printf ("  header len=%lu hash=%08lx; env %s\n",(unsigned long) strlen (t),
+	      hash ((unsigned char *) t,strlen (t)),env == stream->env ? "kept" : "replaced");
+    }
+    if (stream->nmsgs > 1) {
+      ENVELOPE *env = mail_fetchenvelope (stream,1);
+      printf ("back to 1: stream msgno=%lu\n",stream->msgno);
+      penv (env);
+    }
+    dosearch (stream,NIL,"SUBJECT the",NIL);
+    printf ("after search: stream msgno=%lu\n",stream->msgno);
+    mail_close (stream);
     printf ("== done\n");
     return 0;
   }

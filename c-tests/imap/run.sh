@@ -135,6 +135,17 @@ if cmp -s "$work/orig.txt" "$work/ours.txt"; then
 else
     fail "session differs"; diff "$work/orig.txt" "$work/ours.txt" | head -40
 fi
+# The SET_SENDCOMMAND hook: the original tells it of every command it
+# sends through imap_send (SC_EXPUNGEDEFERRED for FETCH/STORE/SEARCH).
+nsc=$(grep -c '^  sc ' "$work/orig.txt")
+ndef=$(grep -c '^  sc [A-Z]* 1$' "$work/orig.txt")
+if [ "$nsc" -gt 0 ] && [ "$ndef" -gt 0 ] &&
+    cmp -s <(grep '^  sc ' "$work/orig.txt") <(grep '^  sc ' "$work/ours.txt"); then
+    ok "SET_SENDCOMMAND: $nsc commands told ($ndef deferring expunges), identical"
+else
+    fail "SET_SENDCOMMAND calls differ ($nsc in the original)"
+    diff <(grep '^  sc ' "$work/orig.txt") <(grep '^  sc ' "$work/ours.txt") | head -20
+fi
 for sec in "== open" "== messages" "== full fetch of 1" "== overview" "== fast and header lines" \
     "== stores" "== searches" "== sort" "== thread" "== status" "== mailboxes" "== expunge" \
     "== quota and acl" "== ping" "== close" "== read in order"; do
@@ -144,6 +155,24 @@ for sec in "== open" "== messages" "== full fetch of 1" "== overview" "== fast a
         fail "section $sec missing"
     elif [ "$a" = "$b" ]; then ok "section $sec"; else fail "section $sec"; fi
 done
+
+# OP_SHORTCACHE: envelopes and bodies on the stream, one message at a
+# time, no lookahead or prefetch; each library on a fresh copy of the mail.
+run_scache() { # LIBDIR OUT
+    reset_mail
+    LD_LIBRARY_PATH=$1 timeout $TMO "$work/imapdiff" 14200 scache > "$2.raw" 2>&1
+    echo "exit $?" >> "$2.raw"
+    mask "$2.raw" > "$2"
+}
+run_scache "" "$work/sc.orig"
+run_scache "$CCT_LIBDIR" "$work/sc.ours"
+nsc=$(grep -c '^  stream msgno=[0-9]* env on stream body on stream; cache env NIL body NIL$' "$work/sc.orig")
+if grep -q '^exit 0$' "$work/sc.orig" && [ "$nsc" -gt 0 ] && cmp -s "$work/sc.orig" "$work/sc.ours"; then
+    ok "short cache: identical ($nsc structures on the stream, $(wc -l < "$work/sc.orig") lines)"
+else
+    fail "short cache differs ($nsc structures on the stream in the original)"
+    diff "$work/sc.orig" "$work/sc.ours" | head -30
+fi
 
 # COMPRESS=DEFLATE (ours, RFC 4978): a Dovecot with imap_zlib (port 19500)
 # behind a relay (19510) that inflates what it sees after COMPRESS. The

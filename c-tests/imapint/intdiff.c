@@ -35,6 +35,8 @@ void mm_status (MAILSTREAM *s,char *m,MAILSTATUS *st)
 {
   printf ("  mm_status %s flags=%ld msgs=%lu\n",m,st->flags,st->messages);
 }
+/* SET_SENDCOMMAND: each command the driver tells of */
+static void sendcmd (MAILSTREAM *s,char *cmd,long flags) { printf ("  sc %s %ld\n",cmd,flags); }
 static char *password = "alicepw";
 static char *referto;
 
@@ -249,6 +251,7 @@ int main (int argc,char **argv)
   if (argc < 2) return 2;
   port = atoi (argv[1]);
   sprintf (name,"{127.0.0.1:%d/imap/notls/user=alice}INBOX",port);
+  mail_parameters (NIL,SET_SENDCOMMAND,(void *) sendcmd);
   if (argc > 2 && !strcmp (argv[2],"populate")) {
     static const char *msgs[] = {
       "From: Ann <ann@example.com>\r\nTo: alice@example.com\r\nSubject: first\r\nMessage-ID: <1@x>\r\n\r\none\r\n",

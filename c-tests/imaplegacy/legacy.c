@@ -9,6 +9,8 @@
  *   legacy PORT fetch K     envelope, structure and texts at level K
  *   legacy PORT referral    referrals from PORT+3 followed (hook) or not
  *   legacy PORT envelope    the SET_IMAPENVELOPE hook
+ *   legacy PORT loser LPORT the "/loser" workarounds against LPORT
+ *   legacy PORT retry LPORT SEARCH/SORT/THREAD refused with BAD at LPORT
  *   legacy PORT lookahead   the application's lookahead set
  *                           (GET_FETCHLOOKAHEAD) with SET_LOOKAHEAD 0
  */
@@ -41,6 +43,9 @@ long mm_diskerror (MAILSTREAM *stream,long e,long serious) { return T; }
 void mm_fatal (char *s) { printf ("mm_fatal %s\n",s); }
 
 static int port;
+
+/* SET_SENDCOMMAND: each command the driver tells of */
+static void sendcmd (MAILSTREAM *s,char *cmd,long flags) { printf ("sc %s %ld\n",cmd,flags); }
 
 static void annot_cb (MAILSTREAM *stream,ANNOTATION *a)
 {
@@ -344,6 +349,105 @@ static void ovcb (MAILSTREAM *stream,unsigned long uid,OVERVIEW *ov,unsigned lon
   printf ("overview %lu subject=%s\n",msgno,ov && ov->subject ? ov->subject : "(null)");
 }
 
+/* "/loser": descending ranges reformed, astrings quoted, search and
+ * thread done here, a personal name holding "@" dropped */
+static void pthr (THREADNODE *t,int d)
+{
+  for (; t; t = t->branch) {
+    printf ("thread %*s%lu\n",d * 2,"",t->num);
+    pthr (t->next,d + 1);
+  }
+}
+
+static void loser (int lport)
+{
+  char name[256],srv[128];
+  MAILSTREAM *stream;
+  ENVELOPE *env;
+  THREADNODE *thr;
+  SEARCHPGM *pgm;
+  sprintf (srv,"{127.0.0.1:%d/imap/notls/loser/user=alice}",lport);
+  sprintf (name,"%sINBOX",srv);
+  if (!(stream = mail_open (NIL,name,NIL))) { printf ("open failed\n"); return; }
+  printf ("mailbox %s\n",stream->mailbox);
+  mail_fetch_flags (stream,"2:1",NIL);
+  mail_fetch_fast (stream,"2:1",NIL);
+  mail_setflag (stream,"2:1","\\Flagged");
+  mail_clearflag_full (stream,"2:1","\\Flagged",ST_UID);
+  printf ("copy %ld\n",mail_copy (stream,"2:1","Saved"));
+  mail_status (stream,name,SA_MESSAGES | SA_UNSEEN);
+  mail_list (stream,srv,"*");
+  env = mail_fetchstructure (stream,1,NIL);
+  printf ("from personal %s sender personal %s\n",
+	  env && env->from && env->from->personal ? env->from->personal : "(null)",
+	  env && env->sender && env->sender->personal ? env->sender->personal : "(null)");
+  pgm = mail_criteria ("SUBJECT hi");
+  printf ("search %ld\n",mail_search_full (stream,NIL,pgm,SE_FREE));
+  thr = mail_thread (stream,"REFERENCES",NIL,mail_newsearchpgm (),SE_FREE);
+  pthr (thr,0);
+  if (thr) mail_free_threadnode (&thr);
+  mail_close (stream);
+}
+
+/* A server that refuses (BAD) message sets in SEARCH, SORT and THREAD
+ * programs: the retries without the set (results filtered) and the
+ * searches, sorts and threads done here instead */
+static void psort (const char *what,unsigned long *r)
+{
+  printf ("%s:",what);
+  if (r) { unsigned long *p; for (p = r; *p; p++) printf (" %lu",*p); fs_give ((void **) &r); }
+  else printf (" (null)");
+  printf ("\n");
+}
+
+static SEARCHPGM *setpgm (unsigned long first,unsigned long last)
+{
+  SEARCHPGM *pgm = mail_newsearchpgm ();
+  pgm->msgno = mail_newsearchset ();
+  pgm->msgno->first = first;
+  pgm->msgno->last = last;
+  return pgm;
+}
+
+static void retry (int lport)
+{
+  char name[256];
+  MAILSTREAM *stream;
+  SEARCHPGM *pgm;
+  SORTPGM *sp;
+  THREADNODE *thr;
+  sprintf (name,"{127.0.0.1:%d/imap/notls/user=alice}INBOX",lport);
+  if (!(stream = mail_open (NIL,name,NIL))) { printf ("open failed\n"); return; }
+  pgm = setpgm (1,0);
+  pgm->subject = mail_newstringlist ();
+  pgm->subject->text.data = (unsigned char *) cpystr ("hi");
+  pgm->subject->text.size = 2;
+  printf ("search set 1: %ld\n",mail_search_full (stream,NIL,pgm,SE_FREE));
+  sp = mail_newsortpgm (); sp->function = SORTDATE;
+  psort ("sort searched",mail_sort (stream,NIL,NIL,sp,NIL));
+  printf ("sort nmsgs %lu\n",sp->nmsgs);
+  mail_free_sortpgm (&sp);
+  thr = mail_thread (stream,"REFERENCES",NIL,NIL,NIL);
+  pthr (thr,0);
+  if (thr) mail_free_threadnode (&thr);
+  printf ("search badme: %ld\n",mail_search_full (stream,NIL,mail_criteria ("KEYWORD BADME"),SE_FREE));
+  pgm = setpgm (2,0);
+  pgm->subject = mail_newstringlist ();
+  pgm->subject->text.data = (unsigned char *) cpystr ("two");
+  pgm->subject->text.size = 3;
+  printf ("uid search set: %ld\n",mail_search_full (stream,NIL,pgm,SE_UID | SE_FREE));
+  sp = mail_newsortpgm (); sp->function = SORTSUBJECT;
+  psort ("sort set 2:1",mail_sort (stream,NIL,setpgm (2,1),sp,SE_FREE));
+  mail_free_sortpgm (&sp);
+  sp = mail_newsortpgm (); sp->function = SORTSIZE; sp->reverse = T;
+  psort ("sort set 2 nolocal",mail_sort (stream,NIL,setpgm (2,0),sp,SE_FREE | SE_NOLOCAL));
+  mail_free_sortpgm (&sp);
+  thr = mail_thread (stream,"ORDEREDSUBJECT",NIL,setpgm (2,0),SE_FREE);
+  pthr (thr,0);
+  if (thr) mail_free_threadnode (&thr);
+  mail_close (stream);
+}
+
 int main (int argc,char **argv)
 {
 #include "linkage.c"
@@ -351,10 +455,13 @@ int main (int argc,char **argv)
   if (argc < 3) return 2;
   port = atoi (argv[1]);
   mail_parameters (NIL,SET_RSHTIMEOUT,0);
+  mail_parameters (NIL,SET_SENDCOMMAND,(void *) sendcmd);
   if (!strcmp (argv[2],"annot")) annot ();
   else if (!strcmp (argv[2],"level") && argc > 3) level (atoi (argv[3]));
   else if (!strcmp (argv[2],"fetch") && argc > 3) fetch (atoi (argv[3]));
   else if (!strcmp (argv[2],"referral")) { referral (1); referral (0); }
+  else if (!strcmp (argv[2],"loser") && argc > 3) loser (atoi (argv[3]));
+  else if (!strcmp (argv[2],"retry") && argc > 3) retry (atoi (argv[3]));
   else if (!strcmp (argv[2],"lookahead")) {
     int r;			/* the application's lookahead set */
     mail_parameters (NIL,SET_LOOKAHEAD,(void *) 0);

@@ -12,6 +12,11 @@ Each port plays one server generation, chosen by the port's offset:
     PORT+4  IMAP2 (RFC 1176: CAPABILITY says IMAP2): no BODY, no UID
     PORT+5  RFC 1176 without CAPABILITY: refuses BODY (the client must
             fall back to FETCH ALL)
+    LOSER   (optional third argument) an IMAP4rev1 server with SORT and
+            THREAD for "/loser" names: message 1's From has an address
+            as its personal name; THREAD and SORT answered. It refuses
+            (BAD) a SEARCH, SORT or THREAD program holding a message set
+            or the keyword BADME
 FETCH answers what each generation knows of two messages (1: one text
 part; 2: multipart/mixed with a text part and a message/rfc822 part) and
 refuses (BAD) the items it does not know, so a client asking a server
@@ -36,6 +41,7 @@ CAPS = {
     3: "IMAP4rev1 LITERAL+ MAILBOX-REFERRALS",
     4: "IMAP2",
     5: None,
+    6: "IMAP4rev1 SORT THREAD=REFERENCES THREAD=ORDEREDSUBJECT",
 }
 MSG = (b"From: A <a@example.com>\r\nTo: b@example.com\r\nSubject: hi\r\n"
        b"Date: Mon, 1 Jan 2024 10:00:00 +0000\r\nMessage-ID: <m1@example.com>\r\n\r\nbody\r\n")
@@ -116,7 +122,7 @@ def seqset(t):
 def known(kind, item):
     """Whether a server generation knows a FETCH item."""
     u = item.upper()
-    if kind in (0, 3):
+    if kind in (0, 3, 6):
         return True
     if u in ("ALL", "FAST", "FLAGS", "ENVELOPE", "INTERNALDATE", "RFC822.SIZE",
              "RFC822", "RFC822.HEADER", "RFC822.TEXT"):
@@ -161,6 +167,8 @@ def fetch(c, tag, first, kind, uid):
         expanded.insert(0, "UID")
     for n in seqset(seq):
         m, env, body = MSGS[n]
+        if kind == 6 and n == 1:
+            env = env.replace(b'"A" NIL', b'"a@example.com" NIL', 1)
         out = []
         marks = False
         for i in expanded:
@@ -310,6 +318,26 @@ def serve(sock, kind, port):
             if kind not in (2, 4, 5):
                 c.send(b"* OK [UIDVALIDITY 7] x\r\n* OK [UIDNEXT 3] x\r\n")
             ok("[READ-WRITE] selected" if verb == "SELECT" else "[READ-ONLY] examined")
+        elif kind == 6 and (verb in ("THREAD", "SORT", "SEARCH") or
+                            (verb == "UID" and cmd in ("UID THREAD", "UID SORT", "UID SEARCH"))):
+            import re
+            words = first.split(" ")[2 if verb != "UID" else 3:]
+            if verb in ("THREAD", "SORT") or cmd in ("UID THREAD", "UID SORT"):
+                words = words[2:] if not words[0].startswith("(") else \
+                    " ".join(words).split(") ", 1)[1].split(" ")[1:]
+            elif words[:1] == ["CHARSET"]:
+                words = words[2:]
+            if any(re.fullmatch(r"[0-9*][0-9*,:]*", w) for w in words) or "BADME" in words:
+                bad("bad search program")
+            elif "THREAD" in cmd or verb == "THREAD":
+                c.send(b"* THREAD (1)(2)\r\n")
+                ok()
+            elif "SORT" in cmd or verb == "SORT":
+                c.send(b"* SORT 2 1\r\n")
+                ok()
+            else:
+                c.send(b"* SEARCH 1 2\r\n")
+                ok()
         elif verb == "SEARCH":
             c.send(b"* SEARCH 2\r\n")
             ok()
@@ -387,5 +415,16 @@ def loop(s, kind):
 socks = [listen(k) for k in range(6)]
 for k in range(1, 6):
     threading.Thread(target=loop, args=(socks[k], k), daemon=True).start()
+if len(sys.argv) > 3:
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", int(sys.argv[3])))
+    ls.listen(8)
+
+    def loop_at(s, kind, port):
+        while True:
+            c, _ = s.accept()
+            threading.Thread(target=serve, args=(c, kind, port), daemon=True).start()
+    threading.Thread(target=loop_at, args=(ls, 6, int(sys.argv[3])), daemon=True).start()
 print("ready", flush=True)
 loop(socks[0], 0)

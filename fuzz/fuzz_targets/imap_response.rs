@@ -50,6 +50,8 @@ fuzz_target!(|data: &[u8]| {
         literal: 8192,
         response: 16384,
         depth: 20,
+        // "/loser" address handling on for odd bytes, so both paths run.
+        loser: data.first().is_some_and(|b| b & 1 == 1),
     };
     // The parser alone, one line at a time.
     let mut env = Collect::default();

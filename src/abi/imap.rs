@@ -51,6 +51,15 @@ extern "C" {
     fn mail_newstringlist() -> *mut STRINGLIST;
     fn mail_free_stringlist(l: *mut *mut STRINGLIST);
     fn mail_uid(stream: *mut MAILSTREAM, msgno: c_ulong) -> c_ulong;
+    fn mail_newsearchpgm() -> *mut SEARCHPGM;
+    fn mail_newsearchset() -> *mut SEARCHSET;
+    fn mail_free_searchpgm(p: *mut *mut SEARCHPGM);
+    fn mail_search_full(
+        stream: *mut MAILSTREAM,
+        charset: *mut c_char,
+        pgm: *mut SEARCHPGM,
+        flags: c_long,
+    ) -> c_long;
     fn rfc822_parse_msg_full(
         en: *mut *mut ENVELOPE,
         bdy: *mut *mut BODY,
@@ -105,6 +114,11 @@ pub struct ImapLocal {
     ahead: ReadAhead,
     /// Envelopes and structures fetched ahead (see `env_ahead`).
     env_ahead: EnvAhead,
+    /// A search, sort or thread refused with a message set is being
+    /// retried without it: only these results count (SEARCH: the
+    /// messages marked here, by number; SORT and THREAD: the messages
+    /// with their `searched` bit), as the original.
+    filter: Option<Vec<bool>>,
 }
 
 impl Drop for ImapLocal {
@@ -259,6 +273,50 @@ pub(super) struct Reply {
 /// # Safety
 /// `stream` live with IMAP local data.
 pub(super) unsafe fn send(stream: *mut MAILSTREAM, cmd: &str, args: &[Arg]) -> Reply {
+    // SAFETY: per the contract.
+    unsafe {
+        tell_command(stream, cmd);
+        send_untold(stream, cmd, args)
+    }
+}
+
+/// The application's SET_SENDCOMMAND hook, told of a command about to go
+/// out as the original's `imap_send` tells it: the command's name, and
+/// SC_EXPUNGEDEFERRED for plain FETCH, STORE and SEARCH (during which a
+/// server may not report expunges). Not on a connection already lost.
+/// Commands the original sends without `imap_send` (AUTHENTICATE) and
+/// those it never sends (COMPRESS) are not told.
+///
+/// # Safety
+/// `stream` live or NULL.
+pub(super) unsafe fn tell_command(stream: *mut MAILSTREAM, cmd: &str) {
+    let h = super::params::hook(GET_SENDCOMMAND as c_long);
+    // SAFETY: stream live or NULL; the hook word was stored by
+    // SET_SENDCOMMAND, so it is a sendcommand_t or 0.
+    unsafe {
+        if h == 0 || local(stream).is_none_or(|l| l.session.dead) {
+            return;
+        }
+        let Some(f) = std::mem::transmute::<usize, sendcommand_t>(h) else {
+            return;
+        };
+        let deferred = ["FETCH", "STORE", "SEARCH"]
+            .iter()
+            .any(|c| cmd.eq_ignore_ascii_case(c));
+        let mut z = cz(cmd.as_bytes());
+        f(
+            stream,
+            z.as_mut_ptr() as *mut c_char,
+            if deferred { SC_EXPUNGEDEFERRED } else { 0 },
+        );
+    }
+}
+
+/// [`send`] without telling the SET_SENDCOMMAND hook.
+///
+/// # Safety
+/// `stream` live with IMAP local data.
+unsafe fn send_untold(stream: *mut MAILSTREAM, cmd: &str, args: &[Arg]) -> Reply {
     // SAFETY: per the contract.
     unsafe {
         let Some(l) = local(stream) else {
@@ -584,10 +642,15 @@ pub(super) unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
             }
             Untagged::Search(v) => {
                 let uidsearch = local(stream).is_some_and(|l| l.uidsearch);
+                let filter = local(stream).and_then(|l| l.filter.clone());
                 for i in v.into_iter().filter(|&i| i != 0) {
                     if uidsearch {
                         mm_searched(stream, i.into());
-                    } else if c_ulong::from(i) <= (*stream).nmsgs {
+                    } else if c_ulong::from(i) <= (*stream).nmsgs
+                        && filter
+                            .as_ref()
+                            .is_none_or(|f| f.get(i as usize).copied().unwrap_or(false))
+                    {
                         if let Some(e) = mail_elt(stream, i.into()).as_mut() {
                             e.set_searched(1);
                         }
@@ -598,13 +661,26 @@ pub(super) unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
                 }
             }
             Untagged::Sort(v) => {
+                let filtering = local(stream).is_some_and(|l| l.filter.is_some());
+                let mut data: Vec<c_ulong> = Vec::new();
+                for i in v.into_iter().filter(|&i| i != 0) {
+                    if data.len() >= nmsgs as usize {
+                        break;
+                    }
+                    let i = c_ulong::from(i);
+                    if filtering && (i > nmsgs || (*mail_elt(stream, i)).searched() == 0) {
+                        continue;
+                    }
+                    data.push(i);
+                }
+                // The application's GET_SORTRESULTS hook hears each SORT
+                // answer, as the original's.
+                let n = data.len() as c_ulong;
+                data.push(0);
+                super::sort::sort_results(stream, data.as_mut_ptr(), n);
+                data.pop();
                 if let Some(l) = local(stream) {
-                    l.sortdata = v
-                        .into_iter()
-                        .filter(|&i| i != 0)
-                        .take(nmsgs as usize)
-                        .map(c_ulong::from)
-                        .collect();
+                    l.sortdata = data;
                 }
             }
             Untagged::Thread(t) => {
@@ -964,12 +1040,28 @@ pub(super) unsafe fn fetch_items(
                 FetchItem::Uid(u) => (*elt).private.uid = u.into(),
                 FetchItem::Size(n) => (*elt).rfc822_size = n.into(),
                 FetchItem::Envelope(e) => {
-                    let slot = &mut (*elt).private.msg.env;
+                    // A short cache keeps one message's envelope and body
+                    // on the stream, as the original.
+                    let slot = if (*stream).scache() != 0 {
+                        mail_free_body(&mut (*stream).body);
+                        (*stream).msgno = msgno.into();
+                        &mut (*stream).env
+                    } else {
+                        &mut (*elt).private.msg.env
+                    };
                     mail_free_envelope(slot);
                     *slot = super::rfc822::envelope_to_c(*e);
                 }
                 FetchItem::Structure(b) => {
-                    let slot = &mut (*elt).private.msg.body;
+                    let slot = if (*stream).scache() != 0 {
+                        if (*stream).msgno != c_ulong::from(msgno) {
+                            mail_free_envelope(&mut (*stream).env);
+                            (*stream).msgno = msgno.into();
+                        }
+                        &mut (*stream).body
+                    } else {
+                        &mut (*elt).private.msg.body
+                    };
                     mail_free_body(slot);
                     let cb = mail_newbody();
                     super::rfc822::body_fill_c(*b, cb, &mut Vec::new());
@@ -1071,12 +1163,19 @@ pub(super) unsafe fn cache(
                 put(slot, data);
                 mail_free_stringlist(&mut (*elt).private.msg.lines);
                 (*elt).private.msg.lines = field_list(seg);
-                merge_header(
-                    stream,
-                    &mut (*elt).private.msg.env,
-                    data,
-                    seg != b"HEADER" && seg != b"0",
-                );
+                // A short cache merges into the stream's envelope (that
+                // of this message from now on).
+                let env = if (*stream).scache() != 0 {
+                    if (*stream).msgno != c_ulong::from(msgno) {
+                        mail_free_envelope(&mut (*stream).env);
+                        mail_free_body(&mut (*stream).body);
+                        (*stream).msgno = msgno.into();
+                    }
+                    &mut (*stream).env
+                } else {
+                    &mut (*elt).private.msg.env
+                };
+                merge_header(stream, env, data, seg != b"HEADER" && seg != b"0");
             }
             return !(*slot).data.is_null();
         }
@@ -1337,6 +1436,9 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         if l.novalidate {
             name.extend_from_slice(b"/novalidate-cert");
         }
+        if l.session.limits.loser {
+            name.extend_from_slice(b"/loser");
+        }
         if l.nocompress {
             name.extend_from_slice(b"/nocompress");
         }
@@ -1485,6 +1587,9 @@ unsafe fn connect(
         let mut session = Session::new(Box::new(wire));
         session.trace = Some(dlog_line);
         session.debug = s.debug() != 0;
+        // "/loser": astrings always quoted, personal names holding "@"
+        // dropped (see also `loser`).
+        session.limits.loser = mb.loser() != 0;
         let mut env = CEnv::new();
         let mut items = Vec::new();
         let greeting = session.greeting(&mut env, &mut items);
@@ -1515,6 +1620,7 @@ unsafe fn connect(
             reply: Box::default(),
             ahead: ReadAhead::default(),
             env_ahead: EnvAhead::default(),
+            filter: None,
         })) as *mut c_void;
         apply(stream, items);
         let preauth = match greeting {
@@ -1633,7 +1739,7 @@ unsafe fn compress(stream: *mut MAILSTREAM, mb: &NETMBX) {
         {
             return;
         }
-        let r = send(stream, "COMPRESS", &[Arg::Atom(b"DEFLATE")]);
+        let r = send_untold(stream, "COMPRESS", &[Arg::Atom(b"DEFLATE")]);
         if r.cond == Cond::Ok && !r.broken {
             if let Some(l) = local(stream) {
                 let _ = l.session.start_compress();
@@ -2265,8 +2371,19 @@ unsafe fn structure(
             return null_mut();
         }
         let elt = mail_elt(stream, msgno);
-        let env = &mut (*elt).private.msg.env;
-        let b = &mut (*elt).private.msg.body;
+        // A short cache: the stream holds one message's envelope and body
+        // (another message's are dropped), and nothing is looked ahead.
+        let short = s.scache() != 0;
+        if short && s.msgno != msgno {
+            mail_free_envelope(&mut s.env);
+            mail_free_body(&mut s.body);
+            s.msgno = msgno;
+        }
+        let (env, b) = if short {
+            (&mut s.env, &mut s.body)
+        } else {
+            (&mut (*elt).private.msg.env, &mut (*elt).private.msg.body)
+        };
         let need_env = env.is_null() || (**env).incomplete() != 0;
         // A server before IMAP2bis has no body structure: it is made up
         // below from the text.
@@ -2274,7 +2391,7 @@ unsafe fn structure(
         let mut seq = format!("{msgno}");
         // The same list, one number a message.
         let mut want: Vec<u32> = vec![msgno as u32];
-        let lookahead = flags & FT_NOLOOKAHEAD as c_long == 0 && (need_env || need_body);
+        let lookahead = !short && flags & FT_NOLOOKAHEAD as c_long == 0 && (need_env || need_body);
         let by_set = lookahead && !set.is_null();
         if by_set {
             // The original's walk of the set: up to FETCHLOOKAHEADLIMIT
@@ -2402,7 +2519,11 @@ unsafe fn structure(
                 if !ok(stream, &r) {
                     // An RFC 1176 server that knows no BODY: FETCH ALL,
                     // and the server is IMAP2 from now on.
-                    let b = &(*mail_elt(stream, msgno)).private.msg.body;
+                    let b = if short {
+                        (*stream).body
+                    } else {
+                        (*mail_elt(stream, msgno)).private.msg.body
+                    };
                     if !lv.imap4 && lv.imap2bis && !body.is_null() && b.is_null() {
                         let r = send(
                             stream,
@@ -2426,13 +2547,21 @@ unsafe fn structure(
         if elt.is_null() {
             return null_mut();
         }
+        let slots = |stream: *mut MAILSTREAM| -> (*mut ENVELOPE, *mut BODY) {
+            if short {
+                ((*stream).env, (*stream).body)
+            } else {
+                let e = mail_elt(stream, msgno);
+                ((*e).private.msg.env, (*e).private.msg.body)
+            }
+        };
         if !body.is_null() {
-            if (*elt).private.msg.body.is_null() && !level(stream).imap2bis {
+            if slots(stream).1.is_null() && !level(stream).imap2bis {
                 imap2_body(stream, msgno, flags);
             }
-            *body = (*mail_elt(stream, msgno)).private.msg.body;
+            *body = slots(stream).1;
         }
-        (*mail_elt(stream, msgno)).private.msg.env
+        slots(stream).0
     }
 }
 
@@ -2454,7 +2583,11 @@ unsafe fn imap2_body(stream: *mut MAILSTREAM, msgno: c_ulong, flags: c_long) {
         (*p).attribute = c_string_from(b"CHARSET");
         (*p).value = c_string_from(b"US-ASCII");
         (*b).parameter = p;
-        (*mail_elt(stream, msgno)).private.msg.body = b;
+        if (*stream).scache() != 0 {
+            (*stream).body = b;
+        } else {
+            (*mail_elt(stream, msgno)).private.msg.body = b;
+        }
         let mut len: c_ulong = 0;
         let t = super::mail::mail_fetch_text(stream, msgno, null_mut(), &mut len, flags);
         (*b).size.bytes = len;
@@ -2547,6 +2680,7 @@ unsafe fn env_ahead(stream: *mut MAILSTREAM, want: &[u32], att: &str) -> bool {
         if rest.is_empty() {
             // All of it was held: the original's FETCH would have answered
             // it (its OK has no code: nothing more to report).
+            tell_command(stream, "FETCH");
             apply(stream, now);
             return true;
         }
@@ -2568,6 +2702,7 @@ unsafe fn env_ahead(stream: *mut MAILSTREAM, want: &[u32], att: &str) -> bool {
         let mut all = rest.to_vec();
         all.extend_from_slice(&ext);
         let seq = seq_set(&all);
+        tell_command(stream, "FETCH");
         let Some(l) = local(stream) else {
             return true;
         };
@@ -2693,6 +2828,7 @@ pub(super) unsafe fn fetch_spec(stream: *mut MAILSTREAM, flags: c_long) -> (&'st
 unsafe fn fetch_cmd_as(stream: *mut MAILSTREAM, cmd: &str, seq: &[u8], att: &str) {
     // SAFETY: stream live.
     unsafe {
+        let seq = &loser_seq(stream, seq, cmd.starts_with("UID"))[..];
         let r = send(stream, cmd, &[Arg::Atom(seq), Arg::Atom(att.as_bytes())]);
         if !ok(stream, &r) {
             log(&r.text, ERROR as c_long);
@@ -3154,6 +3290,8 @@ unsafe fn read_ahead(stream: *mut MAILSTREAM, msgno: u32, kind: usize) -> Option
                 None
             };
             let hdr = h.is_some();
+            // The original sends its FETCH here.
+            tell_command(stream, "FETCH");
             if let Some(h) = h {
                 cache(stream, msgno, b"HEADER", Some(h));
             }
@@ -3232,26 +3370,43 @@ pub unsafe extern "C" fn imap_uid(stream: *mut MAILSTREAM, msgno: c_ulong) -> c_
             }
             let elt = mail_elt(stream, msgno);
             if (*elt).private.uid == 0 {
-                // Fetch UIDs of this and the following uncached messages.
+                // The UIDs of this message and of up to GET_UIDLOOKAHEAD
+                // following ones not known yet, as the original lists
+                // them: runs of unknown ones as ranges, within its
+                // command buffer's bound.
                 let n = (*stream).nmsgs;
-                let k = super::params::number(
+                let mut k = super::params::number(
                     crate::env::params::Owner::Imap,
                     GET_UIDLOOKAHEAD as c_long,
                 )
-                .max(1) as c_ulong;
-                let mut j = msgno;
-                while j < n && j - msgno + 1 < k && (*mail_elt(stream, j + 1)).private.uid == 0 {
-                    j += 1;
+                .max(0) as c_ulong;
+                let unknown = |i: c_ulong| (*mail_elt(stream, i)).private.uid == 0;
+                let mut seq = msgno.to_string();
+                let mut i = msgno + 1;
+                while k > 0 && i <= n {
+                    if unknown(i) {
+                        if seq.len() > MAILTMPLEN as usize - 20 {
+                            break;
+                        }
+                        seq.push_str(&format!(",{i}"));
+                        let mut j = i + 1;
+                        k -= 1;
+                        while k > 0 && j <= n && unknown(j) {
+                            j += 1;
+                            k -= 1;
+                        }
+                        j -= 1;
+                        if j != i {
+                            seq.push_str(&format!(":{j}"));
+                            i = j;
+                        }
+                    }
+                    i += 1;
                 }
-                let seq = if j > msgno {
-                    format!("{msgno}:{j}")
-                } else {
-                    format!("{msgno}")
-                };
                 let r = send(
                     stream,
                     "FETCH",
-                    &[Arg::Atom(seq.as_bytes()), Arg::Atom(b"(UID)")],
+                    &[Arg::Atom(seq.as_bytes()), Arg::Atom(b"UID")],
                 );
                 if !ok(stream, &r) {
                     log(&r.text, ERROR as c_long);
@@ -3279,25 +3434,78 @@ pub unsafe extern "C" fn imap_msgno(stream: *mut MAILSTREAM, uid: c_ulong) -> c_
             if local(stream).is_some() && !level(stream).imap4 {
                 return uid;
             }
+            // Known already, else the server is asked for that UID when
+            // some UIDs are unknown, as the original.
             let n = (*stream).nmsgs;
-            if (1..=n).any(|i| (*mail_elt(stream, i)).private.uid == 0) {
-                let seq = format!("1:{n}");
-                if n > 0 {
-                    let r = send(
-                        stream,
-                        "FETCH",
-                        &[Arg::Atom(seq.as_bytes()), Arg::Atom(b"(UID)")],
-                    );
-                    if !ok(stream, &r) {
-                        log(&r.text, ERROR as c_long);
-                    }
+            let mut holes = false;
+            for i in 1..=n {
+                match (*mail_elt(stream, i)).private.uid {
+                    0 => holes = true,
+                    u if u == uid => return i,
+                    _ => {}
                 }
+            }
+            if !holes {
+                return 0;
+            }
+            let seq = uid.to_string();
+            let r = send(
+                stream,
+                "UID FETCH",
+                &[Arg::Atom(seq.as_bytes()), Arg::Atom(b"UID")],
+            );
+            if !ok(stream, &r) {
+                log(&r.text, ERROR as c_long);
             }
             (1..=(*stream).nmsgs)
                 .find(|&i| (*mail_elt(stream, i)).private.uid == uid)
                 .unwrap_or(0)
         }
     })
+}
+
+/// The mailbox name said `/loser` (a server the original works around:
+/// no server SEARCH, no server THREAD, ascending ranges only, astrings
+/// always quoted, personal names holding "@" dropped).
+///
+/// # Safety
+/// `stream` NULL or live.
+pub(super) unsafe fn loser(stream: *mut MAILSTREAM) -> bool {
+    // SAFETY: per the contract.
+    unsafe { local(stream).is_some_and(|l| l.session.limits.loser) }
+}
+
+/// `imap_reform_sequence`'s work: every descending range `b:a` of `seq`
+/// written `a:b` (`*` is the last message, or its UID when `uid`); the
+/// sequence as it is for an empty mailbox.
+///
+/// # Safety
+/// `stream` live.
+pub(super) unsafe fn reform(stream: *mut MAILSTREAM, seq: &[u8], uid: bool) -> Vec<u8> {
+    // SAFETY: stream live.
+    unsafe {
+        let n = (*stream).nmsgs;
+        if n == 0 {
+            return seq.to_vec();
+        }
+        let star = if uid { mail_uid(stream, n) } else { n };
+        crate::net::imap::session::reform_sequence(seq, star as u64)
+    }
+}
+
+/// The sequence a command over `seq` sends: reformed for `/loser`.
+///
+/// # Safety
+/// `stream` live.
+unsafe fn loser_seq(stream: *mut MAILSTREAM, seq: &[u8], uid: bool) -> Vec<u8> {
+    // SAFETY: stream live.
+    unsafe {
+        if loser(stream) {
+            reform(stream, seq, uid)
+        } else {
+            seq.to_vec()
+        }
+    }
 }
 
 /// `imap_flag`: STORE.
@@ -3328,6 +3536,7 @@ pub unsafe extern "C" fn imap_flag(
                 (false, false) => b"-Flags",
             };
             let seq = c_bytes(sequence).unwrap_or(b"");
+            let seq = &loser_seq(stream, seq, flags & ST_UID as c_long != 0)[..];
             let f = c_bytes(flag).unwrap_or(b"");
             let mut list = b"(".to_vec();
             list.extend_from_slice(f.strip_prefix(b"(").unwrap_or(f));
@@ -3478,6 +3687,7 @@ pub unsafe extern "C" fn imap_copy(
                 "COPY"
             };
             let seq = c_bytes(sequence).unwrap_or(b"").to_vec();
+            let seq = loser_seq(stream, &seq, flags & CP_UID as c_long != 0);
             let mbx = c_bytes(mailbox).unwrap_or(b"").to_vec();
             if let Some(l) = local(stream) {
                 l.appendmailbox = Some(mbx.clone());
@@ -3724,8 +3934,13 @@ unsafe fn send_more(
 ) -> Reply {
     // SAFETY: stream live.
     unsafe {
-        let Some(l) = local(stream) else {
+        if local(stream).is_none() {
             return send(stream, cmd, args);
+        }
+        // (Told before the local data is borrowed: the hook may re-enter.)
+        tell_command(stream, cmd);
+        let Some(l) = local(stream) else {
+            return send_untold(stream, cmd, args);
         };
         let mut env = CEnv::new();
         let mut items = Vec::new();
@@ -4332,6 +4547,8 @@ pub(super) fn imap_date(d: u16) -> String {
 /// The criteria of a search program as IMAP text; strings that need it go
 /// as literals (`lits`, referenced by index).
 pub(super) struct Spgm {
+    /// "/loser": strings always quoted.
+    pub(super) loser: bool,
     /// The text, without the literals.
     pub(super) text: Vec<u8>,
     /// The mailbox's size (a message set of 1:nmsgs is left out).
@@ -4344,10 +4561,31 @@ pub(super) struct Spgm {
 impl Spgm {
     pub(super) fn new(nmsgs: c_ulong) -> Self {
         Spgm {
+            loser: false,
             text: Vec::new(),
             nmsgs,
             lits: Vec::new(),
         }
+    }
+
+    /// The program writer for a stream: its size and its `/loser`.
+    ///
+    /// # Safety
+    /// `stream` NULL or live.
+    pub(super) unsafe fn of(stream: *mut MAILSTREAM) -> Self {
+        // SAFETY: per the contract.
+        unsafe {
+            let mut p = Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
+            p.loser = loser(stream);
+            p
+        }
+    }
+
+    /// An empty program of the same kind (for OR and NOT).
+    fn sub(&self) -> Self {
+        let mut p = Spgm::new(self.nmsgs);
+        p.loser = self.loser;
+        p
     }
 
     /// Appends a sub-program (OR, NOT).
@@ -4405,7 +4643,7 @@ impl Spgm {
         use crate::net::imap::session::{astring_form, Form};
         // The original's astring: an atom when it can be, else quoted,
         // else a literal.
-        match astring_form(s, false) {
+        match astring_form(s, false, self.loser) {
             Form::Atom => {
                 self.text.push(b' ');
                 self.text.extend_from_slice(s);
@@ -4563,11 +4801,11 @@ impl Spgm {
             let mut o = p.or;
             while !o.is_null() {
                 self.word("OR (");
-                let mut sub = Spgm::new(self.nmsgs);
+                let mut sub = self.sub();
                 sub.pgm((*o).first, depth + 1);
                 self.append(sub);
                 self.text.extend_from_slice(b") (");
-                let mut sub = Spgm::new(self.nmsgs);
+                let mut sub = self.sub();
                 sub.pgm((*o).second, depth + 1);
                 self.append(sub);
                 self.text.push(b')');
@@ -4576,7 +4814,7 @@ impl Spgm {
             let mut n = p.not;
             while !n.is_null() {
                 self.word("NOT (");
-                let mut sub = Spgm::new(self.nmsgs);
+                let mut sub = self.sub();
                 sub.pgm((*n).pgm, depth + 1);
                 self.append(sub);
                 self.text.push(b')');
@@ -4676,7 +4914,7 @@ pub unsafe extern "C" fn imap_search(
                 || nz(p.newsgroups as _)
                 || nz(p.followup_to as _)
                 || nz(p.references as _));
-            if flags & SE_NOSERVER as c_long != 0 || old || within {
+            if flags & SE_NOSERVER as c_long != 0 || loser(stream) || old || within {
                 if flags & SE_NOLOCAL as c_long != 0
                     || mail_search_default(stream, charset, pgm, flags | SE_NOSERVER as c_long) == 0
                 {
@@ -4722,7 +4960,7 @@ unsafe fn server_search(
         } else {
             "SEARCH"
         };
-        let mut sp = Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
+        let mut sp = Spgm::of(stream);
         sp.pgm(pgm, 0);
         let cs = c_bytes(charset).map(<[u8]>::to_vec);
         if let Some(l) = local(stream) {
@@ -4737,9 +4975,57 @@ unsafe fn server_search(
             args.extend(sp.args());
             send(stream, cmd, &args)
         };
-        // Retry without a charset when the server refuses it.
-        let r = if cs.is_some() && matches!(r.code, Some(Code::BadCharset)) {
-            send(stream, cmd, &sp.args())
+        // Retry without a charset when the server refuses it (ours).
+        let (r, cs) = if cs.is_some() && matches!(r.code, Some(Code::BadCharset)) {
+            (send(stream, cmd, &sp.args()), None)
+        } else {
+            (r, cs)
+        };
+        // A server that refuses a message set (BAD) is asked again
+        // without it, and only the set's messages found count, as the
+        // original.
+        let set = if pgm.is_null() {
+            null_mut()
+        } else {
+            (*pgm).msgno
+        };
+        let r = if flags & SE_UID as c_long == 0 && !set.is_null() && r.cond == Cond::Bad {
+            let n = (*stream).nmsgs as usize;
+            let mut f = vec![false; n + 1];
+            let mut ss = set;
+            while !ss.is_null() {
+                let mut i = (*ss).first as usize;
+                if i != 0 {
+                    let mut j = (*ss).last as usize;
+                    if j == 0 {
+                        j = i;
+                    } else if j < i {
+                        std::mem::swap(&mut i, &mut j);
+                    }
+                    if i <= n {
+                        f[i..=j.min(n)].fill(true);
+                    }
+                }
+                ss = (*ss).next;
+            }
+            if let Some(l) = local(stream) {
+                l.filter = Some(f);
+            }
+            (*pgm).msgno = null_mut();
+            let mut sp = Spgm::of(stream);
+            sp.pgm(pgm, 0);
+            (*pgm).msgno = set;
+            let mut args = Vec::new();
+            if let Some(c) = &cs {
+                args.push(Arg::Atom(b"CHARSET"));
+                args.push(Arg::Str(c));
+            }
+            args.extend(sp.args());
+            let r = send(stream, cmd, &args);
+            if let Some(l) = local(stream) {
+                l.filter = None;
+            }
+            r
         } else {
             r
         };
@@ -4831,11 +5117,106 @@ pub unsafe extern "C" fn imap_sort(
 ) -> *mut c_ulong {
     super::guard("imap_sort", null_mut(), || {
         // SAFETY: per the contract.
-        unsafe {
-            if !local(stream).is_some_and(|l| l.session.has(b"SORT")) {
-                log(b"Server does not support SORT", ERROR as c_long);
-                return null_mut();
+        unsafe { sort(stream, charset, spg, pgm, flags) }
+    })
+}
+
+/// A search program of the messages whose `searched` bit is set (NULL
+/// when there is none), for SORT and THREAD without a program, as the
+/// original; freed with `mail_free_searchpgm`.
+///
+/// # Safety
+/// `stream` live.
+unsafe fn searched_pgm(stream: *mut MAILSTREAM) -> *mut SEARCHPGM {
+    // SAFETY: stream live; fresh nodes.
+    unsafe {
+        let mut tsp: *mut SEARCHPGM = null_mut();
+        let mut ss: *mut SEARCHSET = null_mut();
+        for i in 1..=(*stream).nmsgs {
+            if (*mail_elt(stream, i)).searched() == 0 {
+                continue;
             }
+            if ss.is_null() {
+                tsp = mail_newsearchpgm();
+                ss = mail_newsearchset();
+                (*tsp).msgno = ss;
+                (*ss).first = i;
+            } else if i == (*ss).last.max((*ss).first) + 1 {
+                (*ss).last = i;
+            } else {
+                let n = mail_newsearchset();
+                (*ss).next = n;
+                ss = n;
+                (*ss).first = i;
+            }
+        }
+        tsp
+    }
+}
+
+/// The SORT or THREAD command of `args` (the last a search program, a
+/// temporary one of the searched messages when `tsp`): a server that
+/// refuses the temporary one (BAD) is asked again for ALL, only the
+/// searched messages counting, as the original.
+///
+/// # Safety
+/// `stream` live.
+unsafe fn sort_or_thread(
+    stream: *mut MAILSTREAM,
+    cmd: &str,
+    lead: &[Arg],
+    spg: *mut SEARCHPGM,
+    tsp: bool,
+    flags: c_long,
+) -> Reply {
+    // SAFETY: stream live; spg valid or NULL.
+    unsafe {
+        let mut sp = Spgm::of(stream);
+        sp.pgm(spg, 0);
+        let mut args = lead.to_vec();
+        args.extend(sp.args());
+        let r = send(stream, cmd, &args);
+        if !tsp || flags & SE_UID as c_long != 0 || r.cond != Cond::Bad {
+            return r;
+        }
+        if let Some(l) = local(stream) {
+            l.filter = Some(Vec::new());
+        }
+        let mut sp = Spgm::of(stream);
+        sp.pgm(null_mut(), 0);
+        let mut args = lead.to_vec();
+        args.extend(sp.args());
+        let r = send(stream, cmd, &args);
+        if let Some(l) = local(stream) {
+            l.filter = None;
+        }
+        r
+    }
+}
+
+/// `imap_sort`'s work: SORT on the server when it has it (with the
+/// original's retry and its fall back to sorting here on BAD); else the
+/// search here, one FETCH of what the sort keys need and the sort.
+///
+/// # Safety
+/// `stream` live; `spg` NULL or valid; `pgm` a valid sort program.
+unsafe fn sort(
+    stream: *mut MAILSTREAM,
+    charset: *mut c_char,
+    spg: *mut SEARCHPGM,
+    pgm: *mut SORTPGM,
+    flags: c_long,
+) -> *mut c_ulong {
+    // SAFETY: per the contract.
+    unsafe {
+        if pgm.is_null() {
+            return null_mut();
+        }
+        (*pgm).nmsgs = 0;
+        let within =
+            spg.is_null() || fill_cap_within(stream) || ((*spg).older == 0 && (*spg).younger == 0);
+        let server = local(stream).is_some_and(|l| l.session.has(b"SORT"));
+        if server && flags & SE_NOSERVER as c_long == 0 && within {
             let mut keys = Vec::new();
             let mut p = pgm;
             while !p.is_null() {
@@ -4857,20 +5238,35 @@ pub unsafe extern "C" fn imap_sort(
                 p = (*p).next;
             }
             let keys = format!("({})", keys.join(" "));
-            let mut sp = Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
-            sp.pgm(spg, 0);
             let cs = c_bytes(charset).unwrap_or(b"US-ASCII").to_vec();
             let cmd = if flags & SE_UID as c_long != 0 {
                 "UID SORT"
             } else {
                 "SORT"
             };
+            let mut tsp = null_mut();
+            if spg.is_null() {
+                tsp = searched_pgm(stream);
+                if tsp.is_null() {
+                    return null_mut();
+                }
+            }
             if let Some(l) = local(stream) {
                 l.sortdata.clear();
             }
-            let mut args = vec![Arg::Atom(keys.as_bytes()), Arg::Atom(&cs)];
-            args.extend(sp.args());
-            let r = send(stream, cmd, &args);
+            let lead = [Arg::Atom(keys.as_bytes()), Arg::Str(&cs)];
+            let p = if tsp.is_null() { spg } else { tsp };
+            let r = sort_or_thread(stream, cmd, &lead, p, !tsp.is_null(), flags);
+            if !tsp.is_null() {
+                mail_free_searchpgm(&mut tsp);
+            }
+            if r.cond == Cond::Bad {
+                return if flags & SE_NOLOCAL as c_long != 0 {
+                    null_mut()
+                } else {
+                    sort(stream, charset, spg, pgm, flags | SE_NOSERVER as c_long)
+                };
+            }
             if !ok(stream, &r) {
                 log(&r.text, ERROR as c_long);
                 return null_mut();
@@ -4878,14 +5274,77 @@ pub unsafe extern "C" fn imap_sort(
             let data = local(stream)
                 .map(|l| std::mem::take(&mut l.sortdata))
                 .unwrap_or_default();
+            (*pgm).nmsgs = data.len() as c_ulong;
             let out = fs_get((data.len() + 1) * std::mem::size_of::<c_ulong>()) as *mut c_ulong;
             for (i, v) in data.iter().enumerate() {
                 *out.add(i) = *v;
             }
             *out.add(data.len()) = 0;
-            out
+            return out;
         }
-    })
+        if (*stream).scache() != 0 {
+            return super::sort::mail_sort_msgs(stream, charset, spg, pgm, flags);
+        }
+        // Sorted here: the keys that need envelopes, the search (quiet),
+        // one FETCH of what the searched messages lack, then the sort.
+        let mut ftflags: c_long = 0;
+        let mut p = pgm;
+        while !p.is_null() && ftflags == 0 {
+            let f = c_long::from((*p).function);
+            if [SORTDATE, SORTFROM, SORTSUBJECT, SORTTO, SORTCC]
+                .iter()
+                .any(|&k| k as c_long == f)
+            {
+                ftflags = FT_NEEDENV as c_long;
+                if flags & SE_NOHDRS as c_long != 0 {
+                    ftflags |= FT_NOHDRS as c_long;
+                }
+            }
+            p = (*p).next;
+        }
+        if !spg.is_null() {
+            let silent = (*stream).silent();
+            (*stream).set_silent(1);
+            mail_search_full(stream, charset, spg, flags & SE_NOSERVER as c_long);
+            (*stream).set_silent(silent);
+        }
+        (*pgm).nmsgs = 0;
+        (*pgm).progress.cached = 0;
+        let mut want: Vec<u32> = Vec::new();
+        for i in 1..=(*stream).nmsgs {
+            let e = mail_elt(stream, i);
+            if (*e).searched() == 0 {
+                continue;
+            }
+            (*pgm).nmsgs += 1;
+            let lacks = if ftflags != 0 {
+                (*e).private.msg.env.is_null()
+            } else {
+                (*e).day() == 0
+            };
+            if lacks {
+                want.push(i as u32);
+            }
+        }
+        if !want.is_empty() {
+            // (The original does not report how this FETCH went.)
+            let seq = loser_seq(stream, seq_set(&want).as_bytes(), false);
+            let (cmd, att) = fetch_spec(stream, ftflags);
+            send(stream, cmd, &[Arg::Atom(&seq), Arg::Atom(att.as_bytes())]);
+        }
+        if (*pgm).nmsgs == 0 {
+            return null_mut();
+        }
+        let sc = super::sort::mail_sort_loadcache(stream, pgm);
+        let mut ret = null_mut();
+        if (*pgm).abort() == 0 {
+            ret = super::sort::mail_sort_cache(stream, pgm, sc, flags);
+        }
+        let mut scp = sc as *mut c_void;
+        fs_give(&mut scp);
+        super::sort::sort_results(stream, ret, (*pgm).nmsgs);
+        ret
+    }
 }
 
 pub(super) fn thread_to_c(nodes: &[ThreadNode], depth: usize) -> *mut THREADNODE {
@@ -4931,8 +5390,12 @@ pub unsafe extern "C" fn imap_thread(
             cap.extend_from_slice(&t);
             // As the original: the server's algorithm when it has it,
             // else threading here (unless SE_NOLOCAL).
+            let within = spg.is_null()
+                || fill_cap_within(stream)
+                || ((*spg).older == 0 && (*spg).younger == 0);
             let server = flags & SE_NOSERVER as c_long == 0
-                && local(stream).is_some_and(|l| l.session.has(&cap));
+                && within
+                && local(stream).is_some_and(|l| !l.session.limits.loser && l.session.has(&cap));
             if server {
                 return thread_work(stream, type_, charset, spg, flags);
             }
@@ -4978,31 +5441,77 @@ unsafe fn thread_work(
 ) -> *mut THREADNODE {
     // SAFETY: per imap_thread_work's contract.
     unsafe {
-        {
-            let t = c_bytes(type_).unwrap_or(b"").to_ascii_uppercase();
-            let mut sp = Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
-            sp.pgm(spg, 0);
-            let cs = c_bytes(charset).unwrap_or(b"US-ASCII").to_vec();
-            let cmd = if flags & SE_UID as c_long != 0 {
-                "UID THREAD"
-            } else {
-                "THREAD"
-            };
-            if let Some(l) = local(stream) {
-                l.threaddata.clear();
-                l.got_thread = false;
-            }
-            let mut args = vec![Arg::Atom(&t), Arg::Atom(&cs)];
-            args.extend(sp.args());
-            let r = send(stream, cmd, &args);
-            if !ok(stream, &r) {
-                log(&r.text, ERROR as c_long);
+        let t = c_bytes(type_).unwrap_or(b"").to_vec();
+        let cs = c_bytes(charset).unwrap_or(b"US-ASCII").to_vec();
+        let cmd = if flags & SE_UID as c_long != 0 {
+            "UID THREAD"
+        } else {
+            "THREAD"
+        };
+        let mut tsp = null_mut();
+        if spg.is_null() {
+            tsp = searched_pgm(stream);
+            if tsp.is_null() {
                 return null_mut();
             }
-            let data = local(stream)
-                .map(|l| std::mem::take(&mut l.threaddata))
-                .unwrap_or_default();
-            thread_to_c(&data, 0)
+        }
+        if let Some(l) = local(stream) {
+            l.threaddata.clear();
+            l.got_thread = false;
+        }
+        let lead = [Arg::Atom(&t), Arg::Str(&cs)];
+        let p = if tsp.is_null() { spg } else { tsp };
+        let filtered = !tsp.is_null() && flags & SE_UID as c_long == 0;
+        let r = sort_or_thread(stream, cmd, &lead, p, !tsp.is_null(), flags);
+        if !tsp.is_null() {
+            mail_free_searchpgm(&mut tsp);
+        }
+        if r.cond == Cond::Bad {
+            return if flags & SE_NOLOCAL as c_long != 0 {
+                null_mut()
+            } else {
+                super::thread::mail_thread_msgs(
+                    stream,
+                    type_,
+                    charset,
+                    spg,
+                    flags | SE_NOSERVER as c_long,
+                    Some(imap_sort),
+                )
+            };
+        }
+        if !ok(stream, &r) {
+            log(&r.text, ERROR as c_long);
+            return null_mut();
+        }
+        let mut data = local(stream)
+            .map(|l| std::mem::take(&mut l.threaddata))
+            .unwrap_or_default();
+        // After a retry without the searched set, a message not searched
+        // is a dummy node, as the original makes it.
+        if filtered {
+            unsearched_dummies(stream, &mut data, 0);
+        }
+        thread_to_c(&data, 0)
+    }
+}
+
+/// Numbers of messages not searched become 0 (dummy nodes).
+///
+/// # Safety
+/// `stream` live.
+unsafe fn unsearched_dummies(stream: *mut MAILSTREAM, nodes: &mut [ThreadNode], depth: usize) {
+    for n in nodes {
+        let i = c_ulong::from(n.num);
+        // SAFETY: stream live; i in range.
+        if i != 0
+            && (i > unsafe { (*stream).nmsgs } || unsafe { (*mail_elt(stream, i)).searched() } == 0)
+        {
+            n.num = 0;
+        }
+        if depth < 1000 {
+            // SAFETY: as above.
+            unsafe { unsearched_dummies(stream, &mut n.children, depth + 1) };
         }
     }
 }
@@ -5262,6 +5771,10 @@ pub(super) unsafe fn fill_cap(stream: *mut MAILSTREAM) -> *mut IMAPCAP {
                     };
                     let (k, v) = (&u[..eq], &t[eq + 1..]);
                     if k == b"THREAD" {
+                        // (None for "/loser", as the original.)
+                        if l.session.limits.loser {
+                            continue;
+                        }
                         let n = fs_get(std::mem::size_of::<THREADER>()) as *mut THREADER;
                         std::ptr::write_bytes(n, 0, 1);
                         (*n).name = c_string_from(v);

@@ -287,7 +287,6 @@ pub unsafe extern "C" fn imap_parse_envelope(
 extern "C" {
     fn mail_free_envelope(env: *mut *mut ENVELOPE);
     fn mail_newbody_parameter() -> *mut PARAMETER;
-    fn mail_uid(stream: *mut MAILSTREAM, msgno: c_ulong) -> c_ulong;
     fn mail_free_namespace(n: *mut *mut NAMESPACE);
 }
 
@@ -964,7 +963,7 @@ unsafe fn send_args(
                 }
                 // SEARCHPROGRAM.
                 6 => {
-                    let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
+                    let mut sp = im::Spgm::of(stream);
                     sp.pgm(text as *mut SEARCHPGM, 0);
                     texts.push((b'a', sp.inline()));
                 }
@@ -1335,6 +1334,11 @@ pub unsafe extern "C" fn imap_fetch(
                 return null_mut();
             };
             let (cmd, att) = im::fetch_spec(stream, flags);
+            let seq = if im::loser(stream) {
+                im::reform(stream, &seq, flags & FT_UID as c_long != 0)
+            } else {
+                seq
+            };
             let att = att.into_bytes();
             let r = im::send(stream, cmd, &[Arg::Atom(&seq), Arg::Atom(&att)]);
             reply_record(stream, &r) as *mut c_void
@@ -1363,40 +1367,7 @@ pub unsafe extern "C" fn imap_reform_sequence(
             if (*stream).nmsgs == 0 {
                 return sequence;
             }
-            let star = if flags != 0 {
-                mail_uid(stream, (*stream).nmsgs)
-            } else {
-                (*stream).nmsgs
-            };
-            let num = |t: &[u8]| -> c_ulong {
-                if t.first() == Some(&b'*') {
-                    star
-                } else {
-                    let d: Vec<u8> = t
-                        .iter()
-                        .take_while(|c| c.is_ascii_digit())
-                        .copied()
-                        .collect();
-                    std::str::from_utf8(&d)
-                        .ok()
-                        .and_then(|x| x.parse().ok())
-                        .unwrap_or(0)
-                }
-            };
-            let mut out = Vec::with_capacity(seq.len());
-            for (i, part) in seq.split(|&c| c == b',').enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                match part.iter().position(|&c| c == b':') {
-                    Some(k) if num(&part[..k]) > num(&part[k + 1..]) => {
-                        out.extend_from_slice(&part[k + 1..]);
-                        out.push(b':');
-                        out.extend_from_slice(&part[..k]);
-                    }
-                    _ => out.extend_from_slice(part),
-                }
-            }
+            let out = im::reform(stream, seq, flags != 0);
             let Some(l) = local(stream) else {
                 return sequence;
             };
@@ -1872,7 +1843,7 @@ pub unsafe extern "C" fn imap_send_spgm(
     super::guard("imap_send_spgm", null_mut(), || {
         // SAFETY: per the contract.
         unsafe {
-            let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
+            let mut sp = im::Spgm::of(stream);
             sp.pgm(pgm, 0);
             if put_buf(s, limit, &sp.inline()) {
                 null_mut()
@@ -1900,7 +1871,7 @@ pub unsafe extern "C" fn imap_send_sset(
     super::guard("imap_send_sset", null_mut(), || {
         // SAFETY: per the contract.
         unsafe {
-            let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
+            let mut sp = im::Spgm::of(stream);
             let p = String::from_utf8_lossy(c_bytes(prefix).unwrap_or_default()).into_owned();
             sp.set("", set);
             let mut t = p.into_bytes();
@@ -1941,7 +1912,7 @@ pub unsafe extern "C" fn imap_send_slist(
                 } else {
                     std::slice::from_raw_parts(e.text.data, e.text.size as usize)
                 };
-                let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
+                let mut sp = im::Spgm::of(stream);
                 sp.string(d);
                 // Spgm puts a space before each string; the name ends in one.
                 let w = sp.inline();
@@ -1978,7 +1949,7 @@ pub unsafe extern "C" fn imap_send_astring(
                 Some(t) if !t.data.is_null() => std::slice::from_raw_parts(t.data, t.size as usize),
                 _ => &[][..],
             };
-            let mut sp = im::Spgm::new(stream.as_ref().map_or(0, |s| s.nmsgs));
+            let mut sp = im::Spgm::of(stream);
             sp.string(d);
             let w = sp.inline();
             let t = w.strip_prefix(b" ").unwrap_or(&w).to_vec();

@@ -18,6 +18,10 @@ pub struct Limits {
     pub response: usize,
     /// Deepest nesting of parentheses.
     pub depth: usize,
+    /// The mailbox name said `/loser`: a personal name holding `@` (a
+    /// broken server's way of writing an address there) is dropped, as
+    /// the original does for such servers.
+    pub loser: bool,
 }
 
 impl Default for Limits {
@@ -27,6 +31,7 @@ impl Default for Limits {
             literal: 256 << 20,
             response: 512 << 20,
             depth: 100,
+            loser: false,
         }
     }
 }
@@ -266,7 +271,10 @@ impl<'a> Cursor<'a> {
     /// One address after its `(`: `personal adl mailbox host)`, added to
     /// `v` (an error past 100,000 of them).
     fn address_into(&mut self, v: &mut Vec<Address>) -> R<()> {
-        let personal = self.nastring()?;
+        let mut personal = self.nastring()?;
+        if self.limits.loser && personal.as_ref().is_some_and(|p| p.contains(&b'@')) {
+            personal = None;
+        }
         let adl = self.nastring()?;
         let mailbox = self.nastring()?;
         let host = self.nastring()?;

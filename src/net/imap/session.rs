@@ -211,8 +211,11 @@ pub enum Form {
 /// (NUL, CR, LF, `"`, `\`, 8-bit), quoted for the empty string, blanks,
 /// controls and atom specials (`*` and `%` too unless `wild`), else an
 /// atom.
-pub fn astring_form(s: &[u8], wild: bool) -> Form {
-    let mut quoted = s.is_empty();
+///
+/// `loser` (the mailbox name's `/loser`): never an atom, as the original
+/// writes astrings for such servers.
+pub fn astring_form(s: &[u8], wild: bool, loser: bool) -> Form {
+    let mut quoted = s.is_empty() || loser;
     for &c in s {
         match c {
             0 | b'\n' | b'\r' | b'"' | b'\\' | 0x80..=0xff => return Form::Literal,
@@ -227,6 +230,37 @@ pub fn astring_form(s: &[u8], wild: bool) -> Form {
     } else {
         Form::Atom
     }
+}
+
+/// A message sequence with every descending range `b:a` written `a:b`,
+/// for servers that refuse descending ranges (`/loser`); `*` stands for
+/// `star` when ranges are compared and stays as written.
+pub fn reform_sequence(seq: &[u8], star: u64) -> Vec<u8> {
+    let num = |t: &[u8]| -> u64 {
+        if t.first() == Some(&b'*') {
+            return star;
+        }
+        t.iter()
+            .take_while(|c| c.is_ascii_digit())
+            .fold(0u64, |n, &c| {
+                n.saturating_mul(10).saturating_add(u64::from(c - b'0'))
+            })
+    };
+    let mut out = Vec::with_capacity(seq.len());
+    for (i, part) in seq.split(|&c| c == b',').enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match part.iter().position(|&c| c == b':') {
+            Some(k) if num(&part[..k]) > num(&part[k + 1..]) => {
+                out.extend_from_slice(&part[k + 1..]);
+                out.push(b':');
+                out.extend_from_slice(&part[..k]);
+            }
+            _ => out.extend_from_slice(part),
+        }
+    }
+    out
 }
 
 /// The longest command line the quoted forms may make (RFC 2683).
@@ -525,7 +559,7 @@ impl Session {
                 return Ok(None);
             }
             Arg::Str(s) | Arg::Wild(s) if buf.len().saturating_add(s.len()) <= MAX_COMMAND => {
-                match astring_form(s, matches!(a, Arg::Wild(_))) {
+                match astring_form(s, matches!(a, Arg::Wild(_)), self.limits.loser) {
                     Form::Atom => {
                         buf.extend_from_slice(s);
                         return Ok(None);
@@ -915,6 +949,20 @@ mod tests {
             input: input.iter().copied().collect(),
             sent: Vec::new(),
         }))
+    }
+
+    #[test]
+    fn reform_sequence_swaps_descending_ranges() {
+        assert_eq!(reform_sequence(b"1,5:3,7:*,*:2,9", 8), b"1,3:5,7:*,2:*,9");
+        assert_eq!(reform_sequence(b"9:*", 8), b"*:9");
+        assert_eq!(reform_sequence(b"", 8), b"");
+    }
+
+    #[test]
+    fn loser_quotes_every_astring() {
+        assert!(matches!(astring_form(b"INBOX", false, false), Form::Atom));
+        assert!(matches!(astring_form(b"INBOX", false, true), Form::Quoted));
+        assert!(matches!(astring_form(b"a\"b", false, true), Form::Literal));
     }
 
     #[test]
