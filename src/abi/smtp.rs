@@ -594,17 +594,8 @@ unsafe fn auth(stream: *mut SENDSTREAM, mb: &mut NETMBX) -> bool {
                 send,
             },
         );
-        if ret {
-            esmtp(stream).set_auth(0);
-        }
-        if let Some(e) = lsterr {
-            if (*stream).saslcancel() == 0 {
-                let mut m = b"Can not authenticate to SMTP server: ".to_vec();
-                m.extend_from_slice(clip(&e, 80));
-                log(&m, ERROR as c_long);
-            }
-        }
-        ret
+        let cancelled = (*stream).saslcancel() != 0;
+        session::authenticated(&mut Sess(stream), ret, lsterr.as_deref(), cancelled)
     }
 }
 

@@ -418,6 +418,24 @@ fn set_ok(p: &mut dyn Peer) {
     p.set_esmtp(e);
 }
 
+/// After the SASL exchanges: the last failure reported unless the user
+/// cancelled, and the AUTH offers cleared once authenticated (no second
+/// AUTH). True when authenticated.
+pub fn authenticated(p: &mut dyn Peer, ok: bool, error: Option<&[u8]>, cancelled: bool) -> bool {
+    if ok {
+        let mut e = p.esmtp();
+        e.auth = 0;
+        p.set_esmtp(e);
+    }
+    if let Some(t) = error {
+        if !cancelled {
+            let m = cat(&[b"Can not authenticate to SMTP server: ", clip(t, 80)]);
+            p.log(&m, Level::Error);
+        }
+    }
+    ok
+}
+
 /// What `smtp_open_full`'s options ask of the messages (`SOP_DSN*`,
 /// `SOP_8BITMIME`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
