@@ -14,6 +14,7 @@
 # without them).
 #   BENCH_NET_COUNT=1000   messages/articles
 #   BENCH_ROUNDS=2         timed runs per library (alternating; best counts)
+#   BENCH_NET_ONLY=smtp    only these (any of pop3 nntp smtp; default all)
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/c-tests/lib/common.sh"
@@ -59,8 +60,10 @@ bench() {
         echo "  note ($name): results differ: original $(head -c 200 "$W/o.out" "$W/o.err" | tr '\n' ' ') / ours $(head -c 200 "$W/u.out" "$W/u.err" | tr '\n' ' ')"
 }
 
+want() { [ -z "${BENCH_NET_ONLY:-}" ] || [[ " $BENCH_NET_ONLY " == *" $1 "* ]]; }
 # POP3 (Dovecot)
-if dovecot_available; then
+if ! want pop3; then :
+elif dovecot_available; then
     if dovecot_start "$W/dc" 15300 >"$W/dc.log" 2>&1; then
         md=$DOVECOT_DIR/home/alice/Maildir
         mkdir -p "$md/new" "$md/cur" "$md/tmp"
@@ -86,7 +89,8 @@ else
 fi
 
 # NNTP (INN)
-if inn_available; then
+if ! want nntp; then :
+elif inn_available; then
     if inn_start "$W/inn" 15310 >"$W/inn.log" 2>&1; then
         python3 - 15310 "$N" <<'PY'
 import socket, sys, email.utils
@@ -119,6 +123,7 @@ else
     echo "nntp: INN (or root) not available: skipped"
 fi
 
+want smtp || exit 0
 # SMTP (recording peer)
 echo plain >"$W/sc"
 python3 "$root/c-tests/smtp/sink.py" 15320 "$W/sc" "$W/wire" >"$W/sink.log" 2>&1 & sink_pid=$!

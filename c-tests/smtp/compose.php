@@ -5,8 +5,9 @@
 // the suite's recording peer by a plain SMTP dialogue written here (PHP's
 // imap extension has no SMTP client of its own). Run under both
 // libraries; the bytes the peer received must be the same.
-// usage: php compose.php HOST PORT
+// usage: php compose.php HOST PORT [RCPT,RCPT...]
 [, $host, $port] = $argv;
+$rcpts = isset($argv[3]) ? explode(',', $argv[3]) : ['bob@example.org', 'carol@example.net'];
 
 function reply($s) {
   $all = '';
@@ -70,6 +71,6 @@ foreach ($messages as $name => $body) {
   echo "== $name\n";
   if ($m === false) { echo "compose failed\n"; print_r(imap_errors()); continue; }
   echo strlen($m), " bytes composed\n";
-  send_smtp($host, $port, 'alice@example.org', ['bob@example.org', 'carol@example.net'], $m);
+  send_smtp($host, $port, 'alice@example.org', $rcpts, $m);
 }
 print_r(imap_errors());

@@ -16,7 +16,7 @@ ours=$CCT_ROOT/build/lib
 [ -e "$CCT_ORIG_SO" ] || skip_suite "the original libc-client2007e is not installed"
 command -v python3 >/dev/null || skip_suite "python3 not installed"
 work=$(mktemp -d /tmp/smtp-suite.XXXXXX)
-trap 'kill $sink_pid $intro_pid 2>/dev/null; postfix_stop >/dev/null 2>&1; dovecot_stop >/dev/null 2>&1; rm -rf "$work"' EXIT
+trap 'kill $sink_pid $intro_pid $tap_pid 2>/dev/null; postfix_stop >/dev/null 2>&1; dovecot_stop >/dev/null 2>&1; rm -rf "$work"' EXIT
 port=14360
 cc -w -I"$CCT_ORIG_INC" -o "$work/smtp" "$here/smtp.c" -lc-client 2>"$work/cc.err" \
   || { cat "$work/cc.err"; echo "0 passed, 1 failed"; exit 1; }
@@ -170,6 +170,75 @@ else
     pcompare "debug transcript, a refused recipient" "127.0.0.1:$PP/notls" debug 0 "^mail => 0 reply=554 One or more recipients failed"
     pcompare "a refused recipient, nothing delivered" "127.0.0.1:$PP/notls" send 0 "^mail => 0 reply=554 One or more recipients failed"
     pcompare "submission without TLS: no AUTH offered, refused" "127.0.0.1:$((PP + 1))/notls/user=alice" deliver 0 "^open => NIL"
+    # The bytes on the server's side: wiretap.py (port 19650) relays to
+    # Postfix's plain port and records what the client sent. Both
+    # libraries' bytes must be identical (EHLO, MAIL FROM with
+    # BODY/RET/ENVID, RCPT with NOTIFY/ORCPT, RSET, DATA and the message,
+    # QUIT; neither sends SIZE=), and so must the program's output and
+    # the delivered messages. Postfix offers PIPELINING: ours must write
+    # RSET, MAIL and the RCPTs as one group, the original one command per
+    # read.
+    TAP=19650
+    mkdir -p "$work/tap"
+    python3 "$here/wiretap.py" $TAP "$PP" "$work/tap/w" "$work/tap.ready" 2>"$work/tap.err" & tap_pid=$!
+    for i in $(seq 50); do [ -e "$work/tap.ready" ] && break; sleep 0.1; done
+    tapped() { # LIB MODE EXPECTED: one run through the relay; its files
+      rm -f "$work/tap"/w.*
+      prun "$1" "127.0.0.1:$TAP/notls" "$2" "$3" >"$work/$1.txt"
+      cat $(ls -v "$work/tap"/w.* | grep -v reads) >"$work/$1.wire" 2>/dev/null
+      cat $(ls -v "$work/tap"/w.*.reads) >"$work/$1.reads" 2>/dev/null
+    }
+    ptap() { # name mode expected-deliveries group-regex wire-line...
+      local name=$1 mode=$2 n=$3 group=$4 l bad=
+      shift 4
+      tapped orig "$mode" "$n"; tapped ours "$mode" "$n"
+      cmp -s "$work/orig.wire" "$work/ours.wire" || bad="wire bytes differ"
+      cmp -s "$work/orig.txt" "$work/ours.txt" || bad="$bad; output differs"
+      [ "$(grep -c '^--- delivered' "$work/ours.txt")" = "$n" ] || bad="$bad; not $n delivered"
+      for l in "$@"; do grep -qxF "$l"$'\r' "$work/ours.wire" || bad="$bad; no line $l"; done
+      ! grep -q ' SIZE=' "$work/ours.wire" || bad="$bad; SIZE= sent"
+      grep -q '^EHLO [^ ]' "$work/ours.wire" || bad="$bad; no EHLO"
+      grep -qxE "$group" "$work/ours.reads" || bad="$bad; ours did not pipeline"
+      ! grep -q 'MAIL|' "$work/orig.reads" || bad="$bad; the original pipelined?"
+      if [ -z "$bad" ]; then ok "postfix wiretap: $name: same bytes on the server's side"
+      else fail "postfix wiretap: $name: $bad"; diff -a "$work/orig.wire" "$work/ours.wire" | head -20
+        diff -a "$work/orig.txt" "$work/ours.txt" | head; cat "$work/ours.reads" "$work/orig.reads"; fi
+    }
+    ptap "plain" deliver 3 'RSET\|MAIL(\|RCPT){3}' "MAIL FROM:<alice@example.org>" \
+      "RCPT TO:<bob@example.org>" "RCPT TO:<dave@example.org>" "DATA" "..leading dot" "QUIT"
+    ptap "DSN (NOTIFY, ORCPT, RET, ENVID) and 8BITMIME" deliver-dsn 3 'RSET\|MAIL(\|RCPT){3}' \
+      "MAIL FROM:<alice@example.org> BODY=8BITMIME RET=HDRS ENVID=smtp-test+2B1" \
+      "RCPT TO:<bob@example.org> NOTIFY=FAILURE,DELAY ORCPT=rfc822;bob@example.org" \
+      "RCPT TO:<carol@example.org> NOTIFY=FAILURE,DELAY"
+    ptap "a refused recipient, RSET" send 0 'RSET\|MAIL(\|RCPT){3}' "RCPT TO:<reject@example.org>" "RSET"
+    ptap "debug transcript" debug 0 'RSET\|MAIL(\|RCPT){3}' "RCPT TO:<reject@example.org>"
+    # PHP: imap_mail_compose's messages sent to Postfix through the relay
+    # by compose.php (the message bytes are the library's).
+    if command -v php >/dev/null && php -m 2>/dev/null | grep -qi '^imap$'; then
+      for lib in orig ours; do
+        rm -f "$work/tap"/w.* ; rm -rf "$POSTFIX_DIR/mail"/*
+        if [ $lib = ours ]; then LD_LIBRARY_PATH=$ours timeout 60 php "$here/compose.php" 127.0.0.1 $TAP bob@example.org,carol@example.org
+        else timeout 60 php "$here/compose.php" 127.0.0.1 $TAP bob@example.org,carol@example.org; fi 2>&1 |
+          sed -E 's/[0-9]+-[0-9]+-[0-9]+=:[0-9]+/BOUNDARY/g; s/queued as [0-9A-F]*/queued as QID/' >"$work/$lib.txt"
+        for i in $(seq 300); do
+          [ "$(find "$POSTFIX_DIR/mail" -type f -path '*/new/*' | wc -l)" -ge 6 ] && break; sleep 0.1
+        done
+        cat $(ls -v "$work/tap"/w.* | grep -v reads) | sed -E 's/[0-9]+-[0-9]+-[0-9]+=:[0-9]+/BOUNDARY/g' >"$work/$lib.wire"
+        for f in $(ls "$POSTFIX_DIR"/mail/*/new/* | sort); do
+          awk '/^Received:/ { skip = 1; next } skip && /^[ \t]/ { next } { skip = 0; print }' "$f"
+        done | sed -E 's/[0-9]+-[0-9]+-[0-9]+=:[0-9]+/BOUNDARY/g' | sort >"$work/$lib.delivered"
+      done
+      if cmp -s "$work/orig.wire" "$work/ours.wire" && cmp -s "$work/orig.txt" "$work/ours.txt" &&
+         cmp -s "$work/orig.delivered" "$work/ours.delivered" && [ "$(grep -c '^DATA' "$work/ours.wire")" = 3 ] &&
+         [ "$(grep -c '^250 2.0.0 Ok: queued as QID' "$work/ours.txt")" = 3 ] &&
+         grep -q '^Content-Transfer-Encoding: BASE64' "$work/ours.delivered"; then
+        ok "postfix wiretap: PHP imap_mail_compose + SMTP: same bytes on the server's side and delivered"
+      else fail "postfix wiretap: PHP imap_mail_compose + SMTP"; diff -a "$work/orig.wire" "$work/ours.wire" | head -20
+        diff -a "$work/orig.txt" "$work/ours.txt" | head; fi
+    else
+      skip "postfix wiretap: PHP (php or its imap extension missing)"
+    fi
+    kill $tap_pid 2>/dev/null; wait $tap_pid 2>/dev/null
     export SSL_CERT_FILE=$POSTFIX_CA
     pcompare "implicit TLS (465-style) with AUTH through Dovecot" "localhost:$POSTFIX_SMTPS_PORT/ssl/user=alice" deliver 3 "^login: host=localhost user=alice"
     # STARTTLS: ours only (Debian's original fails its TLS handshake after

@@ -82,6 +82,22 @@ while True:
                 while held:
                     yield held.pop(0)
 
+    out = []
+
+    def flush():
+        if out:
+            c.sendall(b"".join(out))
+            out.clear()
+
+    def answer(reply):
+        """A reply goes out once no complete command is waiting, so the
+        replies to a pipelined group leave in one write, as an MTA sends
+        them (RFC 2920 section 3.1: Postfix flushes when its input is
+        empty)."""
+        out.append(reply)
+        if b"\r\n" not in buf and not held:
+            flush()
+
     try:
         c.sendall(b"220 sink.example ESMTP ready\r\n")
         for line in commands():
@@ -89,67 +105,72 @@ while True:
             if data:
                 if line == b".":
                     data = False
-                    c.sendall(b"250 2.0.0 queued as X1\r\n")
+                    answer(b"250 2.0.0 queued as X1\r\n")
                 elif sc == "drop-data":
                     break
                 continue
             if u.startswith(b"EHLO"):
                 if sc == "helo":
-                    c.sendall(b"502 5.5.2 no EHLO\r\n")
+                    answer(b"502 5.5.2 no EHLO\r\n")
                 else:
                     auth = b"250-AUTH PLAIN LOGIN CRAM-MD5\r\n" if sc.startswith("auth") else b""
                     if sc == "starttls" and not isinstance(c, ssl.SSLSocket):
                         auth += b"250-STARTTLS\r\n"
-                    c.sendall(b"250-sink.example\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n250-DSN\r\n" + auth + b"250-PIPELINING\r\n250 ENHANCEDSTATUSCODES\r\n")
+                    answer(b"250-sink.example\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n250-DSN\r\n" + auth + b"250-PIPELINING\r\n250 ENHANCEDSTATUSCODES\r\n")
             elif u.startswith(b"AUTH"):
                 # base64 of <12345@host> for CRAM-MD5, an empty challenge else.
-                c.sendall(b"334 PDEyMzQ1QGhvc3Q+\r\n" if b"CRAM-MD5" in u else b"334 \r\n")
+                answer(b"334 PDEyMzQ1QGhvc3Q+\r\n" if b"CRAM-MD5" in u else b"334 \r\n")
                 if next(lines(), None) is None:
                     break
-                c.sendall(b"535 5.7.8 authentication failed\r\n" if sc == "auth-fail" else b"235 2.7.0 accepted\r\n")
+                answer(b"535 5.7.8 authentication failed\r\n" if sc == "auth-fail" else b"235 2.7.0 accepted\r\n")
                 authed = sc != "auth-fail"
             elif u.startswith(b"RSET"):
                 mail_ok = False
                 rcpts = 0
-                c.sendall(b"250 2.0.0 ok\r\n")
+                answer(b"250 2.0.0 ok\r\n")
             elif u.startswith(b"MAIL"):
                 if sc == "mailrej":
-                    c.sendall(b"553 5.1.8 sender refused\r\n")
+                    answer(b"553 5.1.8 sender refused\r\n")
                 elif sc == "authlater" and not authed:
-                    c.sendall(b"530 5.7.0 authentication required\r\n")
+                    answer(b"530 5.7.0 authentication required\r\n")
                 else:
                     mail_ok = True
-                    c.sendall(b"250 2.1.0 ok\r\n")
+                    answer(b"250 2.1.0 ok\r\n")
             elif u.startswith(b"RCPT") and not mail_ok:
-                c.sendall(b"503 5.5.1 need MAIL\r\n")
+                answer(b"503 5.5.1 need MAIL\r\n")
             elif u.startswith(b"RCPT") and sc == "droprcpt" and rcpts == 1:
                 break
             elif u.startswith(b"DATA") and sc == "datarej":
-                c.sendall(b"554 5.7.1 DATA refused\r\n")
+                answer(b"554 5.7.1 DATA refused\r\n")
             elif u.startswith(b"HELO"):
-                c.sendall(b"250 sink.example\r\n")
+                answer(b"250 sink.example\r\n")
             elif u.startswith(b"RCPT") and b"REJECT@" in u:
                 rcpts += 1
-                c.sendall(b"550 5.1.1 no such user\r\n")
+                answer(b"550 5.1.1 no such user\r\n")
             elif u.startswith(b"RCPT"):
                 rcpts += 1
-                c.sendall(b"250 2.1.5 ok\r\n")
+                answer(b"250 2.1.5 ok\r\n")
             elif u.startswith(b"STARTTLS") and sc == "starttls":
-                c.sendall(b"220 2.0.0 go ahead\r\n")
+                answer(b"220 2.0.0 go ahead\r\n")
+                flush()
                 log.write(b"[TLS]\r\n")
                 buf = b""
                 c = tls.wrap_socket(c, server_side=True)
             elif u.startswith(b"DATA"):
                 data = True
-                c.sendall(b"354 go ahead\r\n")
+                answer(b"354 go ahead\r\n")
             elif u.startswith(b"VERB"):
-                c.sendall(b"252 verbose on\r\n")
+                answer(b"252 verbose on\r\n")
             elif u.startswith(b"QUIT"):
                 if sc != "drop-quit":
-                    c.sendall(b"221 2.0.0 bye\r\n")
+                    answer(b"221 2.0.0 bye\r\n")
                 break
             else:
-                c.sendall(b"250 2.0.0 ok\r\n")
+                answer(b"250 2.0.0 ok\r\n")
+    except OSError:
+        pass
+    try:
+        flush()
     except OSError:
         pass
     log.close()

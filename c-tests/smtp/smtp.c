@@ -55,6 +55,8 @@ int main(int argc, char **argv) {
   printf("open => %s\n", s ? "stream" : "NIL");
   if (!s) return 0;
   printf("host=%s\n", s->host);
+  /* an envelope id (xtext) for MAIL's ENVID= */
+  if (!strcmp(mode, "deliver-dsn")) s->protocol.esmtp.dsn.envid = cpystr("smtp-test+2B1");
   if (!strcmp(mode, "verbose")) { r = smtp_verbose(s); printf("verbose => %ld reply=%s\n", r, s->reply); }
   env = mail_newenvelope();
   body = mail_newbody();
@@ -73,6 +75,10 @@ int main(int argc, char **argv) {
   else if (!strncmp(mode, "deliver", 7)) adr(&env->cc, "dave@example.org");
   else if (strcmp(mode, "norcpt")) adr(&env->cc, "reject@example.org");
   else { mail_free_address(&env->to); }
+  if (!strcmp(mode, "deliver-dsn")) {	/* RCPT's ORCPT= */
+    env->to->orcpt.type = cpystr("rfc822");
+    env->to->orcpt.addr = cpystr("bob@example.org");
+  }
   env->subject = cpystr("test message");
   env->date = (unsigned char *) cpystr("Mon, 7 Dec 2026 10:00:00 +0000");
   env->message_id = cpystr("<smtp-test@example.org>");

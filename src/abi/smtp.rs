@@ -1,8 +1,11 @@
-//! The `smtp_*` exports: the SMTP client (SENDSTREAM) over the library's
-//! NETSTREAM, with the original's commands, reply handling, `mm_log`
-//! texts and message data (from `rfc822_output_full`, dot-stuffed per
-//! output buffer as the original). Reply and EHLO parsing and the
-//! stuffing are safe code in `crate::net::smtp`.
+//! The `smtp_*` exports: the SMTP client (SENDSTREAM). The dialogues
+//! (commands and replies, EHLO, the opening sequence, MAIL/RCPT/DATA,
+//! PIPELINING, QUIT) are in `crate::net::smtp::session`; this module gives
+//! them the SENDSTREAM (whose `reply`, `replycode` and ESMTP record
+//! programs read), runs the SASL exchanges through the library's
+//! authenticators, turns the ENVELOPE's addresses into the session's and
+//! back (their error texts), and writes the message with
+//! `rfc822_output_full`, dot-stuffed per output buffer as the original.
 
 use super::bindings::*;
 use super::callbacks::mm_dlog;
@@ -15,6 +18,9 @@ use super::net::{
 };
 use crate::env::params::Owner;
 use crate::net::smtp as proto;
+use crate::net::smtp::session::{
+    self, Envelope, Esmtp, Flags, Level, Opening, Outcome, Peer, Recipient, Wants,
+};
 use std::os::raw::{c_char, c_long, c_ulong, c_void};
 use std::ptr::null_mut;
 
@@ -33,26 +39,20 @@ extern "C" {
         body: *mut BODY,
         ok8bit: c_long,
     ) -> c_long;
-    fn rfc822_cat(dest: *mut c_char, src: *mut c_char, specials: *const c_char);
 }
 
 const SMTPSSLPORT: c_ulong = 465;
-const SMTPGREET: u32 = 220;
-const SMTPAUTHED: u32 = 235;
-const SMTPOK: u32 = 250;
-const SMTPAUTHREADY: u32 = 334;
-const SMTPREADY: u32 = 354;
-const SMTPSOFTFATAL: u32 = 421;
-const SMTPWANTAUTH: u32 = 505;
-const SMTPWANTAUTH2: u32 = 530;
-const SMTPUNAVAIL: u32 = 550;
-const SMTPHARDERROR: u32 = 554;
-const SMTPMAXLOCALPART: usize = 64;
-const SMTPMAXDOMAIN: usize = 255;
-const MAXLOCALPART: usize = (MAILTMPLEN as usize - (SMTPMAXDOMAIN + 256 + 32)) / 2;
 
 fn clip(b: &[u8], n: usize) -> &[u8] {
     &b[..b.len().min(n)]
+}
+
+fn set_field(dst: &mut [c_char], src: &[u8]) {
+    let n = src.len().min(dst.len() - 1);
+    for (d, &c) in dst.iter_mut().zip(&src[..n]) {
+        *d = c as c_char;
+    }
+    dst[n] = 0;
 }
 
 unsafe fn reply_text<'a>(stream: *mut SENDSTREAM) -> &'a [u8] {
@@ -60,33 +60,13 @@ unsafe fn reply_text<'a>(stream: *mut SENDSTREAM) -> &'a [u8] {
     unsafe { c_bytes((*stream).reply).unwrap_or(b"") }
 }
 
-unsafe fn set_reply(stream: *mut SENDSTREAM, text: &[u8]) {
-    // SAFETY: stream live; reply NULL or ours.
-    unsafe {
-        if !(*stream).reply.is_null() {
-            let mut p = (*stream).reply as *mut c_void;
-            fs_give(&mut p);
-        }
-        (*stream).reply = c_string_from(text);
-    }
-}
-
-unsafe fn seterror(stream: *mut SENDSTREAM, code: c_long, text: &[u8]) -> c_long {
-    let mut t = format!("{code} ").into_bytes();
-    t.extend_from_slice(text);
-    // SAFETY: stream live.
-    unsafe { set_reply(stream, &t) };
-    code
-}
-
-unsafe fn fake(stream: *mut SENDSTREAM, text: &[u8]) -> c_long {
-    // SAFETY: stream live.
-    unsafe {
-        if !(*stream).netstream.is_null() {
-            net_close((*stream).netstream);
-            (*stream).netstream = null_mut();
-        }
-        seterror(stream, SMTPSOFTFATAL as c_long, text)
+/// Frees a library string the SENDSTREAM holds and clears the pointer.
+unsafe fn free_string(p: &mut *mut c_char) {
+    if !p.is_null() {
+        let mut q = *p as *mut c_void;
+        // SAFETY: the string is the library's (fs_get).
+        unsafe { fs_give(&mut q) };
+        *p = null_mut();
     }
 }
 
@@ -95,77 +75,328 @@ unsafe fn esmtp<'a>(stream: *mut SENDSTREAM) -> &'a mut send_stream__bindgen_ty_
     unsafe { &mut (*stream).protocol.esmtp }
 }
 
-/// Reads one reply line; its code (or the faked error's).
-unsafe fn reply(stream: *mut SENDSTREAM) -> c_long {
-    // SAFETY: stream live.
-    unsafe {
-        let pv = super::params::hook(GET_SMTPVERBOSE as c_long);
-        let line = if (*stream).netstream.is_null() {
-            null_mut()
-        } else {
-            net_getline((*stream).netstream)
-        };
-        if line.is_null() {
-            return fake(stream, b"SMTP connection broken (reply)");
-        }
-        if !(*stream).reply.is_null() {
-            let mut p = (*stream).reply as *mut c_void;
-            fs_give(&mut p);
-        }
-        (*stream).reply = line;
-        if (*stream).debug() != 0 {
-            mm_dlog(line);
-        }
-        let code = proto::reply_code(c_bytes(line).unwrap_or(b"")) as c_long;
-        if pv != 0 && code < 100 {
-            // SAFETY: the word is the program's smtpverbose_t.
-            let f: unsafe extern "C" fn(*mut c_char) = std::mem::transmute(pv);
-            f(line);
-        }
-        code
+/// A live SENDSTREAM as the session's peer. It holds nothing but the
+/// pointer, so that nested dialogues (authentication inside a message)
+/// each take their own.
+#[derive(Clone, Copy)]
+struct Sess(*mut SENDSTREAM);
+
+fn level(l: Level) -> c_long {
+    match l {
+        Level::Info => 0,
+        Level::Warn => WARN as c_long,
+        Level::Error => ERROR as c_long,
     }
 }
 
-/// Reads a whole (possibly multi-line) reply.
-unsafe fn reply_all(stream: *mut SENDSTREAM) -> c_long {
-    // SAFETY: stream live.
+/// A string field of the ESMTP record set to `v`: kept when it already
+/// holds that text (a program may hold the pointer), else replaced.
+unsafe fn set_string(field: &mut *mut c_char, v: &Option<Vec<u8>>) {
+    // SAFETY: field NULL or a library string.
     unsafe {
-        loop {
-            let code = reply(stream);
-            (*stream).replycode = code;
-            if code >= 100 && !proto::continues(reply_text(stream)) {
-                return code;
+        if c_bytes(*field) == v.as_deref() {
+            return;
+        }
+        free_string(field);
+        if let Some(t) = v {
+            *field = c_string_from(t);
+        }
+    }
+}
+
+impl Peer for Sess {
+    fn connected(&self) -> bool {
+        // SAFETY: a Sess is made from a live stream.
+        unsafe { !(*self.0).netstream.is_null() }
+    }
+    fn getline(&mut self) -> Option<Vec<u8>> {
+        // SAFETY: live stream; net_getline's line is ours to free.
+        unsafe {
+            let ns = (*self.0).netstream;
+            if ns.is_null() {
+                return None;
+            }
+            let mut p = net_getline(ns);
+            let line = c_bytes(p)?.to_vec();
+            fs_give(&mut p as *mut *mut c_char as *mut *mut c_void);
+            Some(line)
+        }
+    }
+    fn sout(&mut self, data: &[u8]) -> bool {
+        let mut v = data.to_vec();
+        // SAFETY: live stream with a connection (checked); v outlives the call.
+        unsafe {
+            let ns = (*self.0).netstream;
+            !ns.is_null() && net_sout(ns, v.as_mut_ptr() as *mut c_char, v.len() as c_ulong) != 0
+        }
+    }
+    fn hang_up(&mut self) {
+        // SAFETY: live stream.
+        unsafe {
+            if !(*self.0).netstream.is_null() {
+                net_close((*self.0).netstream);
+                (*self.0).netstream = null_mut();
             }
         }
+    }
+    fn reply(&self) -> Vec<u8> {
+        // SAFETY: live stream.
+        unsafe { reply_text(self.0).to_vec() }
+    }
+    fn set_reply(&mut self, line: Vec<u8>) {
+        // SAFETY: live stream; the reply is ours.
+        unsafe {
+            free_string(&mut (*self.0).reply);
+            (*self.0).reply = c_string_from(&line);
+        }
+    }
+    fn set_reply_code(&mut self, code: i64) {
+        // SAFETY: live stream.
+        unsafe { (*self.0).replycode = code as c_long }
+    }
+    fn flags(&self) -> Flags {
+        // SAFETY: live stream.
+        unsafe {
+            Flags {
+                debug: (*self.0).debug() != 0,
+                sensitive: (*self.0).sensitive() != 0,
+            }
+        }
+    }
+    fn esmtp(&self) -> Esmtp {
+        // SAFETY: live stream; strings NULL or C strings.
+        unsafe {
+            let e = esmtp(self.0);
+            let s = &e.service;
+            Esmtp {
+                ok: e.ok() != 0,
+                send: s.send() != 0,
+                soml: s.soml() != 0,
+                saml: s.saml() != 0,
+                expn: s.expn() != 0,
+                help: s.help() != 0,
+                turn: s.turn() != 0,
+                etrn: s.etrn() != 0,
+                starttls: s.starttls() != 0,
+                relay: s.relay() != 0,
+                pipe: s.pipe() != 0,
+                ensc: s.ensc() != 0,
+                bmime: s.bmime() != 0,
+                chunk: s.chunk() != 0,
+                eightbit_ok: e.eightbit.ok() != 0,
+                eightbit_want: e.eightbit.want() != 0,
+                dsn_ok: e.dsn.ok() != 0,
+                dsn_want: e.dsn.want() != 0,
+                notify_failure: e.dsn.notify.failure() != 0,
+                notify_delay: e.dsn.notify.delay() != 0,
+                notify_success: e.dsn.notify.success() != 0,
+                dsn_full: e.dsn.full() != 0,
+                envid: c_bytes(e.dsn.envid).map(|t| t.to_vec()),
+                size_ok: e.size.ok() != 0,
+                size_limit: e.size.limit,
+                deliverby_ok: e.deliverby.ok() != 0,
+                minby: e.deliverby.minby,
+                atrn_ok: e.atrn.ok() != 0,
+                atrn_domains: c_bytes(e.atrn.domains).map(|t| t.to_vec()),
+                auth: e.auth(),
+            }
+        }
+    }
+    fn set_esmtp(&mut self, x: Esmtp) {
+        // SAFETY: live stream; the strings are the library's.
+        unsafe {
+            let e = esmtp(self.0);
+            let mut envid = e.dsn.envid;
+            let mut domains = e.atrn.domains;
+            set_string(&mut envid, &x.envid);
+            set_string(&mut domains, &x.atrn_domains);
+            // SAFETY: the record is plain data; all zero is "nothing".
+            *e = std::mem::zeroed();
+            e.dsn.envid = envid;
+            e.atrn.domains = domains;
+            e.set_ok(x.ok as u32);
+            let s = &mut e.service;
+            s.set_send(x.send as u32);
+            s.set_soml(x.soml as u32);
+            s.set_saml(x.saml as u32);
+            s.set_expn(x.expn as u32);
+            s.set_help(x.help as u32);
+            s.set_turn(x.turn as u32);
+            s.set_etrn(x.etrn as u32);
+            s.set_starttls(x.starttls as u32);
+            s.set_relay(x.relay as u32);
+            s.set_pipe(x.pipe as u32);
+            s.set_ensc(x.ensc as u32);
+            s.set_bmime(x.bmime as u32);
+            s.set_chunk(x.chunk as u32);
+            e.eightbit.set_ok(x.eightbit_ok as u32);
+            e.eightbit.set_want(x.eightbit_want as u32);
+            e.dsn.set_ok(x.dsn_ok as u32);
+            e.dsn.set_want(x.dsn_want as u32);
+            e.dsn.notify.set_failure(x.notify_failure as u32);
+            e.dsn.notify.set_delay(x.notify_delay as u32);
+            e.dsn.notify.set_success(x.notify_success as u32);
+            e.dsn.set_full(x.dsn_full as u32);
+            e.size.set_ok(x.size_ok as u32);
+            e.size.limit = x.size_limit as c_ulong;
+            e.deliverby.set_ok(x.deliverby_ok as u32);
+            e.deliverby.minby = x.minby as c_ulong;
+            e.atrn.set_ok(x.atrn_ok as u32);
+            e.set_auth(x.auth);
+        }
+    }
+    fn dlog(&mut self, line: &[u8]) {
+        let mut t = cz(line);
+        // SAFETY: NUL-terminated copy alive across the call.
+        unsafe { mm_dlog(t.as_mut_ptr() as *mut c_char) }
+    }
+    fn dlog_cmd(&mut self, line: &[u8], sensitive: bool) {
+        let mut t = cz(line);
+        // SAFETY: NUL-terminated copy alive across the call.
+        unsafe { mail_dlog(t.as_mut_ptr() as *mut c_char, sensitive as c_long) }
+    }
+    fn verbose(&mut self, line: &[u8]) {
+        let pv = super::params::hook(GET_SMTPVERBOSE as c_long);
+        if pv != 0 {
+            let mut t = cz(line);
+            // SAFETY: the word is the program's smtpverbose_t; the copy
+            // lives across the call.
+            unsafe {
+                let f: unsafe extern "C" fn(*mut c_char) = std::mem::transmute(pv);
+                f(t.as_mut_ptr() as *mut c_char);
+            }
+        }
+    }
+    fn log(&mut self, text: &[u8], l: Level) {
+        log(text, level(l));
+    }
+    fn reauthenticate(&mut self) -> bool {
+        // SAFETY: live stream.
+        unsafe { reauth(self.0) }
+    }
+    fn mechanism(&mut self, name: &[u8], flags: i64) -> u32 {
+        let mut nz = cz(name);
+        // SAFETY: NUL-terminated copy alive across the call.
+        unsafe { mail_lookup_auth_name(nz.as_mut_ptr() as *mut c_char, flags as c_long) }
     }
 }
 
 unsafe fn send(stream: *mut SENDSTREAM, command: &[u8], args: Option<&[u8]>) -> c_long {
+    session::send(&mut Sess(stream), command, args) as c_long
+}
+
+fn auth_flags(mb: &NETMBX) -> c_long {
+    (if mb.secflag() != 0 {
+        AU_SECURE as c_long
+    } else {
+        0
+    }) | if mb.authuser[0] != 0 {
+        AU_AUTHUSER as c_long
+    } else {
+        0
+    }
+}
+
+/// The host name the session authenticates to.
+unsafe fn auth_host(stream: *mut SENDSTREAM) -> Vec<u8> {
     // SAFETY: stream live.
     unsafe {
-        let mut line = command.to_vec();
-        if let Some(a) = args {
-            line.push(b' ');
-            line.extend_from_slice(a);
-        }
-        if (*stream).debug() != 0 {
-            let mut t = cz(&line);
-            mail_dlog(
-                t.as_mut_ptr() as *mut c_char,
-                (*stream).sensitive() as c_long,
-            );
-        }
-        line.extend_from_slice(b"\r\n");
-        let sent = !(*stream).netstream.is_null()
-            && net_sout(
-                (*stream).netstream,
-                line.as_mut_ptr() as *mut c_char,
-                line.len() as c_ulong,
-            ) != 0;
-        if sent {
-            reply_all(stream)
+        if super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) != 0 {
+            let ns = (*stream).netstream;
+            if ns.is_null() {
+                return Vec::new();
+            }
+            let h = if super::params::number(Owner::Mail, GET_SASLUSESPTRNAME as c_long) != 0 {
+                net_remotehost(ns)
+            } else {
+                net_host(ns)
+            };
+            c_bytes(h).unwrap_or(b"").to_vec()
         } else {
-            fake(stream, b"SMTP connection broken (command)")
+            c_bytes((*stream).host).unwrap_or(b"").to_vec()
+        }
+    }
+}
+
+/// Authentication asked for in the middle of a message: to the session's
+/// own host, as `{host/smtp[/ssl]}`.
+unsafe fn reauth(stream: *mut SENDSTREAM) -> bool {
+    // SAFETY: stream live.
+    unsafe {
+        let ssl = !(*stream).netstream.is_null()
+            && (*(*stream).netstream).dtb as usize == super::params::hook(GET_SSLDRIVER as c_long);
+        let mut n = b"{".to_vec();
+        n.extend_from_slice(clip(&auth_host(stream), 200));
+        n.extend_from_slice(b"/smtp");
+        if ssl {
+            n.extend_from_slice(b"/ssl");
+        }
+        n.extend_from_slice(b"}<none>");
+        let mut n = cz(&n);
+        let mut mb: NETMBX = std::mem::zeroed();
+        mail_valid_net_parse(n.as_mut_ptr() as *mut c_char, &mut mb);
+        auth(stream, &mut mb)
+    }
+}
+
+/// What `smtp_open_full` hands the opening sequence: the parsed name and
+/// the C-side steps (TLS hook, authentication with the name's choices).
+struct Open<'a> {
+    stream: *mut SENDSTREAM,
+    mb: &'a mut NETMBX,
+    dv: *mut NETDRIVER,
+    local: Vec<u8>,
+}
+
+impl Opening for Open<'_> {
+    fn local_host(&self) -> Vec<u8> {
+        self.local.clone()
+    }
+    fn loser(&self) -> bool {
+        self.mb.loser() != 0
+    }
+    fn auth_flags(&self) -> i64 {
+        auth_flags(self.mb) as i64
+    }
+    fn may_starttls(&self) -> bool {
+        self.dv.is_null()
+            && super::params::hook(GET_SSLSTART as c_long) != 0
+            && self.mb.sslflag() == 0
+            && self.mb.notlsflag() == 0
+    }
+    fn start_tls(&mut self) -> bool {
+        let ssld = super::params::hook(GET_SSLDRIVER as c_long) as *mut NETDRIVER;
+        let stls = super::params::hook(GET_SSLSTART as c_long);
+        // SAFETY: live stream with a connection; the hooks are installed.
+        unsafe { super::net::sendstream_starttls(self.stream, self.mb, ssld, stls) }
+    }
+    fn tls_required(&self) -> bool {
+        self.mb.tlsflag() != 0
+    }
+    fn host(&self) -> Vec<u8> {
+        nm_bytes(&self.mb.host)
+    }
+    fn forced(&self) -> Option<String> {
+        super::net::forced_mechanism(self.mb).map(|m| m.name().to_string())
+    }
+    fn forced_available(&self) -> bool {
+        super::net::forced_mechanism(self.mb)
+            .is_some_and(|m| !super::auth::forced_authenticator(m).is_null())
+    }
+    fn secure(&self) -> bool {
+        self.mb.secflag() != 0
+    }
+    fn has_user(&self) -> bool {
+        self.mb.user[0] != 0
+    }
+    fn authenticate(&mut self) -> bool {
+        // SAFETY: live stream.
+        unsafe {
+            if super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) != 0 {
+                let h = auth_host(self.stream);
+                set_field(&mut self.mb.host[..NETMAXHOST as usize], &h);
+            }
+            auth(self.stream, self.mb)
         }
     }
 }
@@ -207,7 +438,7 @@ unsafe fn open(
         let mut hl = hostlist;
         while !(*hl).is_null() {
             let host = c_bytes(*hl).unwrap_or(b"").to_vec();
-            if host.len() < SMTPMAXDOMAIN {
+            if host.len() < session::MAX_DOMAIN {
                 stream = open_one(dv, &host, service, port0, options);
             }
             if !stream.is_null() {
@@ -216,32 +447,18 @@ unsafe fn open(
             hl = hl.add(1);
         }
         if !stream.is_null() {
-            let e = esmtp(stream);
-            if options
-                & (SOP_DSN
-                    | SOP_DSN_NOTIFY_FAILURE
-                    | SOP_DSN_NOTIFY_DELAY
-                    | SOP_DSN_NOTIFY_SUCCESS
-                    | SOP_DSN_RETURN_FULL)
-                != 0
-            {
-                e.dsn.set_want(1);
-                if options & SOP_DSN_NOTIFY_FAILURE != 0 {
-                    e.dsn.notify.set_failure(1);
-                }
-                if options & SOP_DSN_NOTIFY_DELAY != 0 {
-                    e.dsn.notify.set_delay(1);
-                }
-                if options & SOP_DSN_NOTIFY_SUCCESS != 0 {
-                    e.dsn.notify.set_success(1);
-                }
-                if options & SOP_DSN_RETURN_FULL != 0 {
-                    e.dsn.set_full(1);
-                }
-            }
-            if options & SOP_8BITMIME != 0 {
-                e.eightbit.set_want(1);
-            }
+            let on = |bit: c_long| options & bit != 0;
+            session::want(
+                &mut Sess(stream),
+                Wants {
+                    dsn: on(SOP_DSN),
+                    notify_failure: on(SOP_DSN_NOTIFY_FAILURE),
+                    notify_delay: on(SOP_DSN_NOTIFY_DELAY),
+                    notify_success: on(SOP_DSN_NOTIFY_SUCCESS),
+                    full: on(SOP_DSN_RETURN_FULL),
+                    eightbit: on(SOP_8BITMIME),
+                },
+            );
         }
         stream
     }
@@ -275,16 +492,13 @@ unsafe fn open_one(
             log(&t, ERROR as c_long);
             return null_mut();
         }
-        mb.set_trysslflag((options & SOP_TRYSSL != 0) as u32);
+        mb.set_trysslflag((options & SOP_TRYSSL as c_long != 0) as u32);
         let mut port = port0;
         if mb.port != 0 {
             port = mb.port;
         } else if nm_bytes(&mb.service).eq_ignore_ascii_case(b"submit") {
             port = SUBMITTCPPORT as c_ulong;
-            let s = b"submission\0";
-            for (d, &c) in mb.service.iter_mut().zip(s.iter()) {
-                *d = c as c_char;
-            }
+            set_field(&mut mb.service, b"submission");
         } else if port == 0 {
             let p = super::params::number(Owner::Smtp, GET_SMTPPORT as c_long) as c_ulong;
             port = if p != 0 { p } else { SMTPTCPPORT as c_ulong };
@@ -311,7 +525,7 @@ unsafe fn open_one(
             c_string_from(&nm_bytes(&mb.host))
         };
         (*stream).set_debug((mb.dbgflag() != 0 || options & OP_DEBUG as c_long != 0) as u32);
-        if options & SOP_SECURE != 0 {
+        if options & SOP_SECURE as c_long != 0 {
             mb.set_secflag(1);
         }
         let local: Vec<u8> = if nm_bytes(&mb.host).eq_ignore_ascii_case(b"localhost") {
@@ -319,98 +533,17 @@ unsafe fn open_one(
         } else {
             c_bytes(net_localhost(ns)).unwrap_or(b"").to_vec()
         };
-        let mut offered = Vec::new();
-        let greet = reply_all(stream);
-        if greet != SMTPGREET as c_long {
-            let mut t = b"SMTP greeting failure: ".to_vec();
-            t.extend_from_slice(clip(reply_text(stream), 80));
-            log(&t, ERROR as c_long);
-            return smtp_close(stream);
+        let mut o = Open {
+            stream,
+            mb: &mut mb,
+            dv,
+            local,
+        };
+        if session::open(&mut Sess(stream), &mut o) {
+            stream
+        } else {
+            close(stream)
         }
-        if ehlo(stream, &local, &mut mb, &mut offered) != SMTPOK as c_long
-            && send(stream, b"HELO", Some(&local)) != SMTPOK as c_long
-        {
-            let mut t = b"SMTP hello failure: ".to_vec();
-            t.extend_from_slice(clip(reply_text(stream), 80));
-            log(&t, ERROR as c_long);
-            return smtp_close(stream);
-        }
-        let ssld = super::params::hook(GET_SSLDRIVER as c_long) as *mut NETDRIVER;
-        let stls = super::params::hook(GET_SSLSTART as c_long);
-        esmtp(stream).set_ok(1);
-        let mbhost = nm_bytes(&mb.host);
-        if dv.is_null()
-            && stls != 0
-            && esmtp(stream).service.starttls() != 0
-            && mb.sslflag() == 0
-            && mb.notlsflag() == 0
-            && send(stream, b"STARTTLS", None) == SMTPGREET as c_long
-        {
-            if !super::net::sendstream_starttls(stream, &mut mb, ssld, stls) {
-                return smtp_close(stream);
-            }
-            if ehlo(stream, &local, &mut mb, &mut offered) != SMTPOK as c_long {
-                let mut m = b"SMTP EHLO failure after STARTTLS: ".to_vec();
-                m.extend_from_slice(clip(reply_text(stream), 80));
-                log(&m, ERROR as c_long);
-                return smtp_close(stream);
-            }
-            esmtp(stream).set_ok(1);
-        } else if mb.tlsflag() != 0 {
-            let mut m = b"TLS unavailable with this server: ".to_vec();
-            m.extend_from_slice(clip(&mbhost, 80));
-            log(&m, ERROR as c_long);
-            return smtp_close(stream);
-        }
-        let forced = super::net::forced_mechanism(&mb);
-        if let Some(m) = forced {
-            // `/auth=MECHANISM` (ours): that mechanism only, if offered.
-            if !offered
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(m.name().as_bytes()))
-            {
-                let t = format!("SMTP server does not offer AUTH={}", m.name());
-                log(t.as_bytes(), ERROR as c_long);
-                return smtp_close(stream);
-            }
-            if super::auth::forced_authenticator(m).is_null() {
-                let t = format!("{} authentication is not available", m.name());
-                log(t.as_bytes(), ERROR as c_long);
-                return smtp_close(stream);
-            }
-        }
-        if mb.secflag() != 0 || mb.user[0] != 0 || forced.is_some() {
-            if esmtp(stream).auth() != 0 || forced.is_some() {
-                if trust {
-                    let h =
-                        if super::params::number(Owner::Mail, GET_SASLUSESPTRNAME as c_long) != 0 {
-                            net_remotehost(ns)
-                        } else {
-                            net_host(ns)
-                        };
-                    let hb = c_bytes(h).unwrap_or(b"").to_vec();
-                    let n = hb.len().min(NETMAXHOST as usize - 1);
-                    for (d, &c) in mb.host.iter_mut().zip(&hb[..n]) {
-                        *d = c as c_char;
-                    }
-                    mb.host[n] = 0;
-                }
-                if !auth(stream, &mut mb) {
-                    return smtp_close(stream);
-                }
-            } else {
-                let mut m = if mb.secflag() != 0 {
-                    b"Secure ".to_vec()
-                } else {
-                    Vec::new()
-                };
-                m.extend_from_slice(b"SMTP authentication not available: ");
-                m.extend_from_slice(clip(&nm_bytes(&mb.host), 80));
-                log(&m, ERROR as c_long);
-                return smtp_close(stream);
-            }
-        }
-        stream
     }
 }
 
@@ -451,8 +584,8 @@ unsafe fn auth(stream: *mut SENDSTREAM, mb: &mut NETMBX) -> bool {
             &ats,
             &super::net::SendSasl {
                 command: b"AUTH",
-                ready: SMTPAUTHREADY as c_long,
-                authed: SMTPAUTHED as c_long,
+                ready: session::AUTH_READY as c_long,
+                authed: session::AUTHED as c_long,
                 challenge: Some(smtp_challenge),
                 response: Some(smtp_response),
                 service: c"smtp",
@@ -461,17 +594,8 @@ unsafe fn auth(stream: *mut SENDSTREAM, mb: &mut NETMBX) -> bool {
                 send,
             },
         );
-        if ret {
-            esmtp(stream).set_auth(0);
-        }
-        if let Some(e) = lsterr {
-            if (*stream).saslcancel() == 0 {
-                let mut m = b"Can not authenticate to SMTP server: ".to_vec();
-                m.extend_from_slice(clip(&e, 80));
-                log(&m, ERROR as c_long);
-            }
-        }
-        ret
+        let cancelled = (*stream).saslcancel() != 0;
+        session::authenticated(&mut Sess(stream), ret, lsterr.as_deref(), cancelled)
     }
 }
 
@@ -485,7 +609,7 @@ pub unsafe extern "C" fn smtp_challenge(s: *mut c_void, len: *mut c_ulong) -> *m
         let stream = s as *mut SENDSTREAM;
         // SAFETY: per the contract.
         unsafe {
-            if stream.is_null() || (*stream).replycode != SMTPAUTHREADY as c_long {
+            if stream.is_null() || (*stream).replycode != session::AUTH_READY as c_long {
                 return null_mut();
             }
             let r = reply_text(stream);
@@ -522,6 +646,24 @@ pub unsafe extern "C" fn smtp_response(
     })
 }
 
+unsafe fn close(stream: *mut SENDSTREAM) -> *mut SENDSTREAM {
+    // SAFETY: stream NULL or live.
+    unsafe {
+        if stream.is_null() {
+            return null_mut();
+        }
+        session::quit(&mut Sess(stream));
+        free_string(&mut (*stream).host);
+        free_string(&mut (*stream).reply);
+        let e = esmtp(stream);
+        free_string(&mut e.dsn.envid);
+        free_string(&mut e.atrn.domains);
+        let mut q = stream as *mut c_void;
+        fs_give(&mut q);
+        null_mut()
+    }
+}
+
 /// `smtp_close`: QUIT and free; answers NULL.
 ///
 /// # Safety
@@ -530,38 +672,47 @@ pub unsafe extern "C" fn smtp_response(
 pub unsafe extern "C" fn smtp_close(stream: *mut SENDSTREAM) -> *mut SENDSTREAM {
     super::guard("smtp_close", null_mut(), || {
         // SAFETY: per the contract.
-        unsafe {
-            if stream.is_null() {
-                return null_mut();
-            }
-            if !(*stream).netstream.is_null() {
-                send(stream, b"QUIT", None);
-                if !(*stream).netstream.is_null() {
-                    net_close((*stream).netstream);
-                    (*stream).netstream = null_mut();
-                }
-            }
-            for p in [&mut (*stream).host, &mut (*stream).reply] {
-                if !p.is_null() {
-                    let mut q = *p as *mut c_void;
-                    fs_give(&mut q);
-                    *p = null_mut();
-                }
-            }
-            let e = esmtp(stream);
-            if !e.dsn.envid.is_null() {
-                let mut q = e.dsn.envid as *mut c_void;
-                fs_give(&mut q);
-            }
-            if !e.atrn.domains.is_null() {
-                let mut q = e.atrn.domains as *mut c_void;
-                fs_give(&mut q);
-            }
-            let mut q = stream as *mut c_void;
-            fs_give(&mut q);
-            null_mut()
-        }
+        unsafe { close(stream) }
     })
+}
+
+/// The addresses of the lists, in order, with the session's view of each.
+unsafe fn recipients(lists: &[*mut ADDRESS]) -> (Vec<*mut ADDRESS>, Vec<Recipient>) {
+    let mut ptrs = Vec::new();
+    let mut rs = Vec::new();
+    for &list in lists {
+        let mut a = list;
+        while !a.is_null() {
+            // SAFETY: a node of a list the caller owns.
+            let ad = unsafe { &*a };
+            // SAFETY: the strings are NULL or C strings.
+            let s = |p: *mut c_char| unsafe { c_bytes(p).map(|t| t.to_vec()) };
+            rs.push(Recipient {
+                mailbox: s(ad.mailbox).unwrap_or_default(),
+                host: s(ad.host),
+                orcpt: s(ad.orcpt.addr).map(|addr| (s(ad.orcpt.type_), addr)),
+            });
+            ptrs.push(a);
+            a = ad.next;
+        }
+    }
+    (ptrs, rs)
+}
+
+/// The recipients' outcomes into their addresses' error texts.
+unsafe fn set_errors(ptrs: &[*mut ADDRESS], out: &[Outcome]) {
+    for (&a, o) in ptrs.iter().zip(out) {
+        if *o == Outcome::Untouched {
+            continue;
+        }
+        // SAFETY: a node of a list the caller owns; its error the library's.
+        unsafe {
+            free_string(&mut (*a).error);
+            if let Outcome::Error(t) = o {
+                (*a).error = c_string_from(t);
+            }
+        }
+    }
 }
 
 /// `smtp_mail`: one message to its recipients (`type` is "MAIL", "SEND",
@@ -594,142 +745,37 @@ unsafe fn mail(
         if stream.is_null() || env.is_null() {
             return 0;
         }
-        let e = &mut *env;
-        if e.to.is_null() && e.cc.is_null() && e.bcc.is_null() {
-            seterror(stream, SMTPHARDERROR as c_long, b"No recipients specified");
-            return 0;
-        }
-        let kind = c_bytes(type_).unwrap_or(b"MAIL").to_vec();
-        let mut retry = false;
-        let mut error: c_long = 0;
-        loop {
-            let pipe = esmtp(stream).service.pipe() != 0;
-            let rset_in_group = pipe && !retry;
-            if !rset_in_group {
-                send(stream, b"RSET", None);
-            }
-            if retry {
-                let trust = super::params::number(Owner::Mail, GET_TRUSTDNS as c_long) != 0;
-                let host = if trust {
-                    if super::params::number(Owner::Mail, GET_SASLUSESPTRNAME as c_long) != 0 {
-                        c_bytes(net_remotehost((*stream).netstream))
-                            .unwrap_or(b"")
-                            .to_vec()
-                    } else {
-                        c_bytes(net_host((*stream).netstream))
-                            .unwrap_or(b"")
-                            .to_vec()
-                    }
-                } else {
-                    c_bytes((*stream).host).unwrap_or(b"").to_vec()
-                };
-                let ssl = !(*stream).netstream.is_null()
-                    && (*(*stream).netstream).dtb as usize
-                        == super::params::hook(GET_SSLDRIVER as c_long);
-                let mut n = b"{".to_vec();
-                n.extend_from_slice(clip(&host, 200));
-                n.extend_from_slice(b"/smtp");
-                if ssl {
-                    n.extend_from_slice(b"/ssl");
-                }
-                n.extend_from_slice(b"}<none>");
-                let mut n = cz(&n);
-                let mut mb: NETMBX = std::mem::zeroed();
-                mail_valid_net_parse(n.as_mut_ptr() as *mut c_char, &mut mb);
-                if !auth(stream, &mut mb) {
-                    return 0;
-                }
-                retry = false;
-            }
-            let mut tmp = [0 as c_char; MAILTMPLEN as usize];
-            let mut from = b"FROM:<".to_vec();
-            let rp = e.return_path;
-            if !rp.is_null() && !(*rp).host.is_null() {
-                let mbx = c_bytes((*rp).mailbox).unwrap_or(b"");
-                let h = c_bytes((*rp).host).unwrap_or(b"");
-                if mbx.len() <= SMTPMAXLOCALPART && h.len() <= SMTPMAXDOMAIN {
-                    rfc822_cat(tmp.as_mut_ptr(), (*rp).mailbox, null_mut());
-                    from.extend_from_slice(&nm_bytes(&tmp));
-                    from.push(b'@');
-                    from.extend_from_slice(h);
-                }
-            }
-            from.push(b'>');
-            let es = esmtp(stream);
-            if es.ok() != 0 {
-                if es.eightbit.ok() != 0 && es.eightbit.want() != 0 {
-                    from.extend_from_slice(b" BODY=8BITMIME");
-                }
-                if es.dsn.ok() != 0 && es.dsn.want() != 0 {
-                    from.extend_from_slice(if es.dsn.full() != 0 {
-                        b" RET=FULL"
-                    } else {
-                        b" RET=HDRS"
-                    });
-                    if !es.dsn.envid.is_null() {
-                        from.extend_from_slice(b" ENVID=");
-                        from.extend_from_slice(clip(c_bytes(es.dsn.envid).unwrap_or(b""), 100));
-                    }
-                }
-            }
-            if pipe {
-                let lists = [e.to, e.cc, e.bcc];
-                match pipelined(stream, &kind, &from, lists, rset_in_group, &mut error) {
-                    Round::Fail => return 0,
-                    Round::Retry => {
-                        retry = true;
-                        continue;
-                    }
-                    Round::Done => {}
-                }
-            } else {
-                match send(stream, &kind, Some(&from)) as u32 {
-                    SMTPUNAVAIL | SMTPWANTAUTH | SMTPWANTAUTH2 => {
-                        if esmtp(stream).auth() != 0 {
-                            retry = true;
-                        }
-                    }
-                    SMTPOK => {}
-                    _ => return 0,
-                }
-                for list in [e.to, e.cc, e.bcc] {
-                    if !retry && !list.is_null() {
-                        retry = rcpt(stream, list, &mut error);
-                    }
-                }
-            }
-            if !retry && error != 0 {
-                send(stream, b"RSET", None);
-                seterror(
-                    stream,
-                    SMTPHARDERROR as c_long,
-                    b"One or more recipients failed",
-                );
-                return 0;
-            }
-            if !retry {
-                break;
-            }
-        }
-        if send(stream, b"DATA", None) != SMTPREADY as c_long {
-            return 0;
-        }
-        let mut tmp = vec![0 as c_char; SENDBUFLEN as usize + 1];
-        let beg = tmp.as_mut_ptr();
-        let mut buf = RFC822BUFFER {
-            f: Some(smtp_soutr),
-            s: (*stream).netstream as *mut c_void,
-            beg,
-            cur: beg,
-            end: beg.add(SENDBUFLEN as usize),
+        let e = &*env;
+        let (ptrs, rs) = recipients(&[e.to, e.cc, e.bcc]);
+        let rp = e.return_path;
+        let return_path = if !rp.is_null() && !(*rp).host.is_null() {
+            Some((
+                c_bytes((*rp).mailbox).unwrap_or(b"").to_vec(),
+                c_bytes((*rp).host).unwrap_or(b"").to_vec(),
+            ))
+        } else {
+            None
         };
-        let es = esmtp(stream);
-        let ok8 = (es.eightbit.ok() != 0 && es.eightbit.want() != 0) as c_long;
-        if rfc822_output_full(&mut buf, env, body, ok8) == 0 {
-            fake(stream, b"SMTP connection broken (message data)");
-            return 0;
-        }
-        (send(stream, b".", None) == SMTPOK as c_long) as c_long
+        let m = Envelope {
+            kind: c_bytes(type_).unwrap_or(b"MAIL").to_vec(),
+            return_path,
+            recipients: rs,
+        };
+        let mut out = vec![Outcome::Untouched; ptrs.len()];
+        let ok = session::mail(&mut Sess(stream), &m, &mut out, &mut |_, ok8| {
+            let mut tmp = vec![0 as c_char; SENDBUFLEN as usize + 1];
+            let beg = tmp.as_mut_ptr();
+            let mut buf = RFC822BUFFER {
+                f: Some(smtp_soutr),
+                s: (*stream).netstream as *mut c_void,
+                beg,
+                cur: beg,
+                end: beg.add(SENDBUFLEN as usize),
+            };
+            rfc822_output_full(&mut buf, env, body, ok8 as c_long) != 0
+        });
+        set_errors(&ptrs, &out);
+        ok as c_long
     }
 }
 
@@ -740,8 +786,7 @@ unsafe fn mail(
 #[no_mangle]
 pub unsafe extern "C" fn smtp_verbose(stream: *mut SENDSTREAM) -> c_long {
     super::guard("smtp_verbose", 0, || {
-        // SAFETY: per the contract.
-        unsafe { (send(stream, b"VERB", Some(b"ON")) / 100 == 2) as c_long }
+        session::verbose(&mut Sess(stream)) as c_long
     })
 }
 
@@ -759,280 +804,17 @@ pub unsafe extern "C" fn smtp_rcpt(
     super::guard("smtp_rcpt", 0, || {
         // SAFETY: per the contract.
         unsafe {
-            let mut e: c_long = 0;
-            let r = rcpt(stream, adr, &mut e);
-            if e != 0 && !error.is_null() {
-                *error = e;
+            let (ptrs, rs) = recipients(&[adr]);
+            let mut out = vec![Outcome::Untouched; ptrs.len()];
+            let mut e = false;
+            let r = session::rcpt(&mut Sess(stream), &rs, &mut out, &mut e);
+            set_errors(&ptrs, &out);
+            if e && !error.is_null() {
+                *error = 1;
             }
             r as c_long
         }
     })
-}
-
-/// The RCPT argument for one address (`TO:<...>` and the DSN options), or
-/// the error the original records without asking the server.
-unsafe fn rcpt_args(stream: *mut SENDSTREAM, ad: &ADDRESS) -> Result<Vec<u8>, &'static [u8]> {
-    // SAFETY: stream live; ad an address with a host.
-    unsafe {
-        let mbx = c_bytes(ad.mailbox).unwrap_or(b"");
-        let h = c_bytes(ad.host).unwrap_or(b"");
-        if mbx.len() > MAXLOCALPART {
-            return Err(b"501 Recipient name too long");
-        }
-        if h.len() > SMTPMAXDOMAIN {
-            return Err(b"501 Recipient domain too long");
-        }
-        let mut tmp = [0 as c_char; MAILTMPLEN as usize];
-        rfc822_cat(tmp.as_mut_ptr(), ad.mailbox, null_mut());
-        let mut t = b"TO:<".to_vec();
-        t.extend_from_slice(&nm_bytes(&tmp));
-        t.push(b'@');
-        t.extend_from_slice(h);
-        t.push(b'>');
-        let es = esmtp(stream);
-        if es.ok() != 0 && es.dsn.ok() != 0 && es.dsn.want() != 0 {
-            t.extend_from_slice(b" NOTIFY=");
-            let mut n: Vec<&[u8]> = Vec::new();
-            if es.dsn.notify.failure() != 0 {
-                n.push(b"FAILURE");
-            }
-            if es.dsn.notify.delay() != 0 {
-                n.push(b"DELAY");
-            }
-            if es.dsn.notify.success() != 0 {
-                n.push(b"SUCCESS");
-            }
-            if n.is_empty() {
-                t.extend_from_slice(b"NEVER");
-            } else {
-                t.extend_from_slice(&n.join(&b","[..]));
-            }
-            if !ad.orcpt.addr.is_null() {
-                let ty = if ad.orcpt.type_.is_null() {
-                    b"rfc822".to_vec()
-                } else {
-                    clip(c_bytes(ad.orcpt.type_).unwrap_or(b""), 498).to_vec()
-                };
-                let mut o = ty;
-                o.push(b';');
-                o.extend_from_slice(clip(c_bytes(ad.orcpt.addr).unwrap_or(b""), 498));
-                t.extend_from_slice(b" ORCPT=");
-                t.extend_from_slice(clip(&o, 500));
-            }
-        }
-        Ok(t)
-    }
-}
-
-unsafe fn clear_error(ad: &mut ADDRESS) {
-    if !ad.error.is_null() {
-        let mut q = ad.error as *mut c_void;
-        // SAFETY: the error text is the library's (fs_get).
-        unsafe { fs_give(&mut q) };
-        ad.error = null_mut();
-    }
-}
-
-unsafe fn rcpt(stream: *mut SENDSTREAM, adr: *mut ADDRESS, error: &mut c_long) -> bool {
-    // SAFETY: stream live; adr a list.
-    unsafe {
-        let mut a = adr;
-        while !a.is_null() {
-            let ad = &mut *a;
-            clear_error(ad);
-            if !ad.host.is_null() {
-                match rcpt_args(stream, ad) {
-                    Err(msg) => {
-                        ad.error = c_string_from(msg);
-                        *error = 1;
-                    }
-                    Ok(t) => match send(stream, b"RCPT", Some(&t)) as u32 {
-                        SMTPOK => {}
-                        c => {
-                            if matches!(c, SMTPUNAVAIL | SMTPWANTAUTH | SMTPWANTAUTH2)
-                                && esmtp(stream).auth() != 0
-                            {
-                                return true;
-                            }
-                            *error = 1;
-                            ad.error = c_string_from(reply_text(stream));
-                        }
-                    },
-                }
-            }
-            a = ad.next;
-        }
-        false
-    }
-}
-
-/// How a pipelined MAIL/RCPT round ended.
-enum Round {
-    /// Every recipient answered (some may have failed: `error`).
-    Done,
-    /// Authenticate and start again.
-    Retry,
-    /// MAIL was refused; its reply is the stream's.
-    Fail,
-}
-
-/// One entry of a pipelined group.
-enum Item {
-    Rset,
-    Mail,
-    /// RCPT for an address, with its argument.
-    Rcpt(*mut ADDRESS, Vec<u8>),
-    /// An address the original refuses without asking the server.
-    Local(*mut ADDRESS, &'static [u8]),
-    /// A group address (no host): only its former error is cleared.
-    Group(*mut ADDRESS),
-}
-
-/// RSET (first round only), MAIL and every RCPT written in groups of at
-/// most `PIPE_BATCH` commands before their replies are read (RFC 2920).
-/// The replies are then applied in order exactly as the original's
-/// lockstep exchange applies them: the same address errors, `error`, retry
-/// and reply text; replies to commands the original would not have sent
-/// (after MAIL was refused or authentication was asked for) are read and
-/// have no effect. A command's debug line is logged just before its reply
-/// is read, so the `mm_dlog` transcript reads as the original's.
-unsafe fn pipelined(
-    stream: *mut SENDSTREAM,
-    kind: &[u8],
-    from: &[u8],
-    lists: [*mut ADDRESS; 3],
-    rset: bool,
-    error: &mut c_long,
-) -> Round {
-    use proto::Round as R;
-    // SAFETY: stream live; lists NULL or address lists the caller owns.
-    unsafe {
-        let mut items = Vec::new();
-        if rset {
-            items.push(Item::Rset);
-        }
-        items.push(Item::Mail);
-        for list in lists {
-            let mut a = list;
-            while !a.is_null() {
-                let ad = &*a;
-                items.push(if ad.host.is_null() {
-                    Item::Group(a)
-                } else {
-                    match rcpt_args(stream, ad) {
-                        Ok(t) => Item::Rcpt(a, t),
-                        Err(m) => Item::Local(a, m),
-                    }
-                });
-                a = ad.next;
-            }
-        }
-        let line = |it: &Item| -> Option<Vec<u8>> {
-            let (cmd, args): (&[u8], Option<&[u8]>) = match it {
-                Item::Rset => (b"RSET", None),
-                Item::Mail => (kind, Some(from)),
-                Item::Rcpt(_, t) => (b"RCPT", Some(t)),
-                _ => return None,
-            };
-            let mut l = cmd.to_vec();
-            if let Some(a) = args {
-                l.push(b' ');
-                l.extend_from_slice(a);
-            }
-            Some(l)
-        };
-        let mut state = R::Going;
-        let mut failed: Option<(Vec<u8>, c_long)> = None;
-        let mut i = 0;
-        while i < items.len() && state == R::Going {
-            let mut j = i;
-            let mut n = 0;
-            let mut out = Vec::new();
-            while j < items.len() && n < proto::PIPE_BATCH {
-                if let Some(l) = line(&items[j]) {
-                    out.extend_from_slice(&l);
-                    out.extend_from_slice(b"\r\n");
-                    n += 1;
-                }
-                j += 1;
-            }
-            if !out.is_empty()
-                && ((*stream).netstream.is_null()
-                    || net_sout(
-                        (*stream).netstream,
-                        out.as_mut_ptr() as *mut c_char,
-                        out.len() as c_ulong,
-                    ) == 0)
-            {
-                // Every command of the group now reads as unsent.
-                if !(*stream).netstream.is_null() {
-                    net_close((*stream).netstream);
-                    (*stream).netstream = null_mut();
-                }
-            }
-            for it in &items[i..j] {
-                let code = match line(it) {
-                    Some(l) => {
-                        if (*stream).debug() != 0 {
-                            let mut t = cz(&l);
-                            mail_dlog(
-                                t.as_mut_ptr() as *mut c_char,
-                                (*stream).sensitive() as c_long,
-                            );
-                        }
-                        if (*stream).netstream.is_null() {
-                            fake(stream, b"SMTP connection broken (command)")
-                        } else {
-                            reply_all(stream)
-                        }
-                    }
-                    None => 0,
-                };
-                if state != R::Going {
-                    continue;
-                }
-                let auth = esmtp(stream).auth() != 0;
-                match *it {
-                    Item::Rset => {}
-                    Item::Mail => {
-                        state = proto::after_mail(code as i64, auth);
-                        if state == R::Failed {
-                            failed = Some((reply_text(stream).to_vec(), code));
-                        }
-                    }
-                    Item::Rcpt(a, _) => {
-                        let ad = &mut *a;
-                        clear_error(ad);
-                        let (next, bad) = proto::after_rcpt(code as i64, auth);
-                        state = next;
-                        if bad {
-                            *error = 1;
-                            ad.error = c_string_from(reply_text(stream));
-                        }
-                    }
-                    Item::Local(a, m) => {
-                        let ad = &mut *a;
-                        clear_error(ad);
-                        ad.error = c_string_from(m);
-                        *error = 1;
-                    }
-                    Item::Group(a) => clear_error(&mut *a),
-                }
-            }
-            i = j;
-        }
-        match state {
-            R::Going => Round::Done,
-            R::Retry => Round::Retry,
-            R::Failed => {
-                if let Some((text, code)) = failed {
-                    set_reply(stream, &text);
-                    (*stream).replycode = code;
-                }
-                Round::Fail
-            }
-        }
-    }
 }
 
 /// `smtp_send`: a command and its whole reply; the reply code.
@@ -1057,8 +839,9 @@ pub unsafe extern "C" fn smtp_send(
 /// `stream` live.
 #[no_mangle]
 pub unsafe extern "C" fn smtp_reply(stream: *mut SENDSTREAM) -> c_long {
-    // SAFETY: per the contract.
-    super::guard("smtp_reply", 0, || unsafe { reply(stream) })
+    super::guard("smtp_reply", 0, || {
+        session::reply(&mut Sess(stream)) as c_long
+    })
 }
 
 /// `smtp_ehlo`: EHLO and the server's extensions.
@@ -1077,157 +860,16 @@ pub unsafe extern "C" fn smtp_ehlo(
             if stream.is_null() || mb.is_null() {
                 return 0;
             }
-            ehlo(
-                stream,
+            let mb = &*mb;
+            session::ehlo(
+                &mut Sess(stream),
                 c_bytes(host).unwrap_or(b""),
-                &mut *mb,
-                &mut Vec::new(),
+                mb.loser() != 0,
+                auth_flags(mb) as i64,
             )
+            .code as c_long
         }
     })
-}
-
-/// EHLO, its answer parsed into the stream's ESMTP record; the AUTH
-/// line's mechanism names also go to `offered` (for `/auth=`).
-unsafe fn ehlo(
-    stream: *mut SENDSTREAM,
-    host: &[u8],
-    mb: &mut NETMBX,
-    offered: &mut Vec<Vec<u8>>,
-) -> c_long {
-    // SAFETY: stream live.
-    unsafe {
-        let flags = (if mb.secflag() != 0 {
-            AU_SECURE as c_long
-        } else {
-            0
-        }) | if mb.authuser[0] != 0 {
-            AU_AUTHUSER as c_long
-        } else {
-            0
-        };
-        let e = esmtp(stream);
-        if !e.atrn.domains.is_null() {
-            let mut q = e.atrn.domains as *mut c_void;
-            fs_give(&mut q);
-        }
-        if !e.dsn.envid.is_null() {
-            let mut q = e.dsn.envid as *mut c_void;
-            fs_give(&mut q);
-        }
-        *e = std::mem::zeroed();
-        offered.clear();
-        if mb.loser() != 0 {
-            return 500;
-        }
-        let mut line = b"EHLO ".to_vec();
-        line.extend_from_slice(host);
-        if (*stream).debug() != 0 {
-            let mut t = cz(&line);
-            mm_dlog(t.as_mut_ptr() as *mut c_char);
-        }
-        line.extend_from_slice(b"\r\n");
-        if (*stream).netstream.is_null()
-            || net_sout(
-                (*stream).netstream,
-                line.as_mut_ptr() as *mut c_char,
-                line.len() as c_ulong,
-            ) == 0
-        {
-            return fake(stream, b"SMTP connection broken (EHLO)");
-        }
-        let mut i;
-        loop {
-            i = reply(stream);
-            if i == SMTPOK as c_long {
-                let words = proto::ehlo_words(reply_text(stream));
-                let e = esmtp(stream);
-                let kw = words
-                    .first()
-                    .map(|w| w.to_ascii_uppercase())
-                    .unwrap_or_default();
-                let arg = words.get(1);
-                let is = |n: &str| kw == n.as_bytes();
-                if let Some(t) = arg {
-                    if is("SIZE") {
-                        if t[0].is_ascii_digit() {
-                            e.size.limit = crate::net::pop3::strtoul(t).0 as c_ulong;
-                        }
-                        e.size.set_ok(1);
-                    } else if is("DELIVERBY") {
-                        if t[0].is_ascii_digit() {
-                            e.deliverby.minby = crate::net::pop3::strtoul(t).0 as c_ulong;
-                        }
-                        e.deliverby.set_ok(1);
-                    } else if is("ATRN") {
-                        e.atrn.domains = c_string_from(t);
-                        e.atrn.set_ok(1);
-                    } else if is("AUTH") {
-                        let mut bits = e.auth() as c_ulong;
-                        offered.extend(words[1..].iter().map(|w| w.to_vec()));
-                        for w in &words[1..] {
-                            let mut z = cz(w);
-                            let j = mail_lookup_auth_name(z.as_mut_ptr() as *mut c_char, flags)
-                                as c_ulong;
-                            if j != 0 && j - 1 < MAXAUTHENTICATORS as c_ulong {
-                                bits |= 1 << (j - 1);
-                            }
-                        }
-                        e.set_auth(bits as u32);
-                    }
-                } else if is("SIZE") {
-                    e.size.set_ok(1);
-                } else if is("8BITMIME") {
-                    e.eightbit.set_ok(1);
-                } else if is("DSN") {
-                    e.dsn.set_ok(1);
-                } else if is("ATRN") {
-                    e.atrn.set_ok(1);
-                } else if is("SEND") {
-                    e.service.set_send(1);
-                } else if is("SOML") {
-                    e.service.set_soml(1);
-                } else if is("SAML") {
-                    e.service.set_saml(1);
-                } else if is("EXPN") {
-                    e.service.set_expn(1);
-                } else if is("HELP") {
-                    e.service.set_help(1);
-                } else if is("TURN") {
-                    e.service.set_turn(1);
-                } else if is("ETRN") {
-                    e.service.set_etrn(1);
-                } else if is("STARTTLS") {
-                    e.service.set_starttls(1);
-                } else if is("RELAY") {
-                    e.service.set_relay(1);
-                } else if is("PIPELINING") {
-                    e.service.set_pipe(1);
-                } else if is("ENHANCEDSTATUSCODES") {
-                    e.service.set_ensc(1);
-                } else if is("BINARYMIME") {
-                    e.service.set_bmime(1);
-                } else if is("CHUNKING") {
-                    e.service.set_chunk(1);
-                }
-            }
-            if i >= 100 && !proto::continues(reply_text(stream)) {
-                break;
-            }
-        }
-        let plain = mail_lookup_auth_name(c"PLAIN".as_ptr() as *mut c_char, 0) as c_ulong;
-        let e = esmtp(stream);
-        if plain != 0
-            && plain - 1 < MAXAUTHENTICATORS as c_ulong
-            && (e.auth() as c_ulong) & (1 << (plain - 1)) != 0
-        {
-            let login = mail_lookup_auth_name(c"LOGIN".as_ptr() as *mut c_char, 0) as c_ulong;
-            if login != 0 && login - 1 < MAXAUTHENTICATORS as c_ulong {
-                e.set_auth(((e.auth() as c_ulong) & !(1 << (login - 1))) as u32);
-            }
-        }
-        i
-    }
 }
 
 /// `smtp_fake`: drops the connection, `text` as a 421 reply.
@@ -1238,7 +880,7 @@ unsafe fn ehlo(
 pub unsafe extern "C" fn smtp_fake(stream: *mut SENDSTREAM, text: *mut c_char) -> c_long {
     super::guard("smtp_fake", 0, || {
         // SAFETY: per the contract.
-        unsafe { fake(stream, c_bytes(text).unwrap_or(b"")) }
+        unsafe { session::fake(&mut Sess(stream), c_bytes(text).unwrap_or(b"")) as c_long }
     })
 }
 

@@ -1,6 +1,9 @@
 //! SMTP (RFC 5321) as the client side of c-client speaks it: reply codes,
 //! EHLO keywords, and the dot-stuffing of message data as it leaves each
-//! output buffer. Safe code; the driver layer owns the connection.
+//! output buffer; the dialogues themselves are in [`session`]. Safe code;
+//! the driver layer owns the connection.
+
+pub mod session;
 
 /// C `atol` of a reply line: its leading number (0 when none).
 pub fn reply_code(line: &[u8]) -> i64 {
