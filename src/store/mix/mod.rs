@@ -1291,6 +1291,14 @@ impl MixMailbox {
                                 ev.log(b"Unable to re-acquire metadata shared lock!", Level::Error);
                             }
                         }
+                    } else if let Some(f) = self.meta.as_ref() {
+                        // flock converts by unlocking first: the refused
+                        // upgrade has dropped our shared lock, and without
+                        // it another session could burp the data files
+                        // under our cached positions. Nobody can hold it
+                        // exclusively now (a burper holds the index lock,
+                        // which we hold), so this does not wait.
+                        let _ = flock(f, sys::LOCK_SH, ev);
                     }
                     if !written && (nexp > 0 || reclaimed > 0) {
                         ok = self.shared_update(&locked, ev);
