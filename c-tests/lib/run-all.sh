@@ -26,7 +26,7 @@ if [ -z "${TEST_JOBS:-}" ]; then
     TEST_JOBS=1
     [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ] && TEST_JOBS=2
 fi
-SIDE_SUITES=${SIDE_SUITES-c-tests/nolose|c-tests/mailbox writeback|c-tests/unix|c-tests/mailbox|c-tests/sortthread|c-tests/mxmh}
+SIDE_SUITES=${SIDE_SUITES-c-tests/nolose|c-tests/killfmt|c-tests/mailbox writeback|c-tests/unix|c-tests/mailbox|c-tests/sortthread|c-tests/mxmh}
 
 # One result file per suite (counts, note, first failure lines), read back
 # in a fixed order for the summary whichever lane ran the suite.
