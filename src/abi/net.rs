@@ -1392,9 +1392,9 @@ impl crate::net::sasl_loop::Exchange for SendExchange<'_> {
         *trial = t;
         r != 0
     }
-    fn authenticated(&self) -> bool {
+    fn outcome(&self) -> Option<bool> {
         // SAFETY: the stream is live for the loop.
-        unsafe { (*self.stream).replycode == self.p.authed }
+        Some(unsafe { (*self.stream).replycode == self.p.authed })
     }
     fn reply(&self) -> Vec<u8> {
         // SAFETY: the reply is NULL or NUL-terminated.

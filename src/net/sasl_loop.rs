@@ -33,8 +33,9 @@ pub trait Exchange {
     /// gave up); true when the client went through to the server's
     /// final answer.
     fn client(&mut self, at: &Authenticator, trial: &mut u64) -> bool;
-    /// The last reply says the session is authenticated.
-    fn authenticated(&self) -> bool;
+    /// What the server's last reply said of the login: authenticated,
+    /// refused, or None when there was no reply to judge.
+    fn outcome(&self) -> Option<bool>;
     /// The last reply's text.
     fn reply(&self) -> Vec<u8>;
     /// Telemetry hides the lines sent while on (a secret in the clear).
@@ -95,11 +96,13 @@ pub fn run(x: &mut dyn Exchange, ats: &[Authenticator], o: Options) -> Outcome {
                     x.set_sensitive(true);
                 }
                 if x.client(at, &mut trial) {
-                    if x.authenticated() {
-                        ok = true;
-                    } else if trial == 0 {
-                        let m = format!("{} Authentication cancelled", o.label);
-                        x.log(m.as_bytes(), Level::Error);
+                    match x.outcome() {
+                        Some(true) => ok = true,
+                        Some(false) if trial == 0 => {
+                            let m = format!("{} Authentication cancelled", o.label);
+                            x.log(m.as_bytes(), Level::Error);
+                        }
+                        _ => {}
                     }
                 }
                 x.set_sensitive(false);
@@ -207,8 +210,8 @@ mod tests {
             }
             true
         }
-        fn authenticated(&self) -> bool {
-            self.authed
+        fn outcome(&self) -> Option<bool> {
+            Some(self.authed)
         }
         fn reply(&self) -> Vec<u8> {
             self.reply.clone()
