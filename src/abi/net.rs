@@ -1233,8 +1233,7 @@ pub unsafe fn sasl_challenge(text: &[u8], len: *mut c_ulong, protocol: &[u8]) ->
             }
         }
         None => {
-            let mut m = [protocol, b" SERVER BUG (invalid challenge): "].concat();
-            m.extend(text.iter().take(80).take_while(|&&c| c != 0));
+            let mut m = crate::net::sasl_loop::invalid_challenge(protocol, text);
             m.push(0);
             // SAFETY: NUL-terminated, alive across the call.
             unsafe { super::callbacks::mm_log(m.as_mut_ptr() as *mut c_char, ERROR as c_long) };
@@ -1249,15 +1248,15 @@ pub unsafe fn sasl_challenge(text: &[u8], len: *mut c_ulong, protocol: &[u8]) ->
 /// # Safety
 /// `response` NULL or `size` readable bytes.
 pub unsafe fn sasl_response_line(response: *const c_char, size: c_ulong) -> Vec<u8> {
-    if response.is_null() {
-        b"*".to_vec()
+    let data = if response.is_null() {
+        None
     } else if size == 0 {
-        Vec::new()
+        Some(&[][..])
     } else {
         // SAFETY: per the contract.
-        let data = unsafe { std::slice::from_raw_parts(response as *const u8, size as usize) };
-        crate::net::sasl::encode64(data).into_bytes()
-    }
+        Some(unsafe { std::slice::from_raw_parts(response as *const u8, size as usize) })
+    };
+    crate::net::sasl_loop::response_line(data)
 }
 
 /// Turns a send stream's connection into TLS after the server accepted
@@ -1351,13 +1350,83 @@ pub(crate) fn authenticators_of(mut auths: c_ulong) -> Vec<*mut AUTHENTICATOR> {
     v
 }
 
-/// The original's SASL loop on a send stream: each authenticator of `ats`
-/// in turn, each retried up to the maximum trials, with its
-/// "Retrying" messages. Returns whether one succeeded and the last failure
-/// text (the caller reports it, its wording being per protocol).
+/// A send stream's side of the SASL loop (`crate::net::sasl_loop`): the
+/// command and reply codes, and the authenticator's client function.
+struct SendExchange<'a> {
+    stream: *mut SENDSTREAM,
+    mb: &'a mut NETMBX,
+    usr: *mut c_char,
+    p: &'a SendSasl<'a>,
+}
+
+impl crate::net::sasl_loop::Exchange for SendExchange<'_> {
+    fn connected(&self) -> bool {
+        // SAFETY: the stream is live for the loop.
+        unsafe { !(*self.stream).netstream.is_null() }
+    }
+    fn begin(&mut self, at: &crate::net::sasl_loop::Authenticator) -> bool {
+        // SAFETY: the stream is live for the loop.
+        unsafe { (self.p.send)(self.stream, self.p.command, Some(&at.name)) == self.p.ready }
+    }
+    fn client(&mut self, at: &crate::net::sasl_loop::Authenticator, trial: &mut u64) -> bool {
+        let a = at.id as *mut AUTHENTICATOR;
+        // SAFETY: `id` is a registered authenticator (see send_sasl_loop).
+        let Some(client) = (unsafe { (*a).client }) else {
+            return false;
+        };
+        let mut t: c_ulong = *trial;
+        // SAFETY: the authenticator's client with the protocol's
+        // challenge/response functions, the live NETMBX and stream, and
+        // the MAILTMPLEN user buffer.
+        let r = unsafe {
+            client(
+                self.p.challenge,
+                self.p.response,
+                self.p.service.as_ptr() as *mut c_char,
+                self.mb,
+                self.stream as *mut c_void,
+                &mut t,
+                self.usr,
+            )
+        };
+        *trial = t;
+        r != 0
+    }
+    fn outcome(&self) -> Option<bool> {
+        // SAFETY: the stream is live for the loop.
+        Some(unsafe { (*self.stream).replycode == self.p.authed })
+    }
+    fn reply(&self) -> Vec<u8> {
+        // SAFETY: the reply is NULL or NUL-terminated.
+        unsafe { c_bytes((*self.stream).reply).unwrap_or(b"").to_vec() }
+    }
+    fn set_sensitive(&mut self, on: bool) {
+        // SAFETY: the stream is live for the loop.
+        unsafe { (*self.stream).set_sensitive(on as _) }
+    }
+    fn clear_cancel(&mut self) {
+        // SAFETY: the stream is live for the loop.
+        unsafe { (*self.stream).set_saslcancel(0) }
+    }
+    fn log(&mut self, text: &[u8], level: crate::net::sasl_loop::Level) {
+        use crate::net::sasl_loop::Level;
+        let l = match level {
+            Level::Info => 0,
+            Level::Warn => WARN as c_long,
+            Level::Error => ERROR as c_long,
+        };
+        super::log_bytes(text, l);
+    }
+}
+
+/// The library's SASL loop (`crate::net::sasl_loop::run`) on a send
+/// stream over the authenticators `ats` (up to the first NULL). Returns
+/// whether one succeeded and the last failure text (the caller reports
+/// it, its wording being per protocol).
 ///
 /// # Safety
-/// `stream` live; `usr` a MAILTMPLEN buffer.
+/// `stream` live; `usr` a MAILTMPLEN buffer; `ats` registered
+/// authenticators or NULL.
 pub(crate) unsafe fn send_sasl_loop(
     stream: *mut SENDSTREAM,
     mb: &mut NETMBX,
@@ -1365,70 +1434,28 @@ pub(crate) unsafe fn send_sasl_loop(
     ats: &[*mut AUTHENTICATOR],
     p: &SendSasl,
 ) -> (bool, Option<Vec<u8>>) {
-    fn retrying(prefix: &[u8], name: &[u8], e: &[u8], level: c_long) {
-        let mut m = prefix.to_vec();
-        m.extend_from_slice(name);
-        m.extend_from_slice(b" authentication after ");
-        m.extend_from_slice(&e[..e.len().min(80)]);
-        super::log_bytes(&m, level);
-    }
-    // SAFETY: per the contract.
-    unsafe {
-        let mut lsterr: Option<Vec<u8>> = None;
-        let mut ret = false;
-        (*stream).set_saslcancel(0);
-        for &at in ats {
-            if ret || (*stream).netstream.is_null() || at.is_null() {
-                break;
+    let list: Vec<crate::net::sasl_loop::Authenticator> = ats
+        .iter()
+        .take_while(|at| !at.is_null())
+        // SAFETY: registered authenticators live for the process.
+        .map(|&at| unsafe {
+            crate::net::sasl_loop::Authenticator {
+                name: c_bytes((*at).name).unwrap_or(b"").to_vec(),
+                secure: (*at).flags & AU_SECURE as c_long != 0,
+                id: at as usize,
             }
-            let aname = c_bytes((*at).name).unwrap_or(b"").to_vec();
-            if let Some(e) = lsterr.take() {
-                retrying(b"Retrying using ", &aname, &e, 0);
-            }
-            let mut trial: c_ulong = 0;
-            if (*stream).netstream.is_null() {
-                continue;
-            }
-            loop {
-                if let Some(e) = lsterr.take() {
-                    retrying(b"Retrying ", &aname, &e, WARN as c_long);
-                }
-                (*stream).set_saslcancel(0);
-                if (p.send)(stream, p.command, Some(&aname)) == p.ready {
-                    if (*at).flags & AU_SECURE as c_long == 0 {
-                        (*stream).set_sensitive(1);
-                    }
-                    if let Some(client) = (*at).client {
-                        if client(
-                            p.challenge,
-                            p.response,
-                            p.service.as_ptr() as *mut c_char,
-                            mb,
-                            stream as *mut c_void,
-                            &mut trial,
-                            usr,
-                        ) != 0
-                        {
-                            if (*stream).replycode == p.authed {
-                                ret = true;
-                            } else if trial == 0 {
-                                let m = format!("{} Authentication cancelled", p.label);
-                                super::log_bytes(m.as_bytes(), ERROR as c_long);
-                            }
-                        }
-                    }
-                    (*stream).set_sensitive(0);
-                }
-                if !ret && trial != 0 {
-                    lsterr = Some(c_bytes((*stream).reply).unwrap_or(b"").to_vec());
-                }
-                if ret || (*stream).netstream.is_null() || trial == 0 || trial >= p.maxtrials {
-                    break;
-                }
-            }
-        }
-        (ret, lsterr)
-    }
+        })
+        .collect();
+    let mut x = SendExchange { stream, mb, usr, p };
+    let o = crate::net::sasl_loop::run(
+        &mut x,
+        &list,
+        crate::net::sasl_loop::Options {
+            label: p.label,
+            maxtrials: p.maxtrials,
+        },
+    );
+    (o.ok, o.error)
 }
 
 #[cfg(test)]

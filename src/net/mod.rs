@@ -6,6 +6,7 @@ pub mod md5;
 pub mod nntp;
 pub mod pop3;
 pub mod sasl;
+pub mod sasl_loop;
 pub mod smtp;
 pub mod tls;
 pub mod transport;

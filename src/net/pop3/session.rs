@@ -49,14 +49,7 @@ pub trait Peer: Events {
 }
 
 /// An authenticator of the library, as the login sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mechanism {
-    pub name: Vec<u8>,
-    /// It sends no secret in the clear (`AU_SECURE`).
-    pub secure: bool,
-    /// The adapter's handle on it.
-    pub id: usize,
-}
+pub type Mechanism = crate::net::sasl_loop::Authenticator;
 
 /// What the login needs from the one who opens: the application's
 /// answers and the library's authenticators and TLS.
@@ -204,6 +197,45 @@ fn cat80(a: &[u8], t: &[u8]) -> Vec<u8> {
     let mut m = a.to_vec();
     m.extend_from_slice(&t[..t.len().min(80)]);
     m
+}
+
+/// A session and its login as the SASL loop sees them.
+struct SaslExchange<'a> {
+    s: &'a mut Session,
+    p: &'a mut dyn Login,
+}
+
+impl crate::net::sasl_loop::Exchange for SaslExchange<'_> {
+    fn connected(&self) -> bool {
+        self.p.connected()
+    }
+    fn begin(&mut self, at: &Mechanism) -> bool {
+        self.s.send(&mut *self.p, b"AUTH", Some(&at.name))
+    }
+    fn client(&mut self, at: &Mechanism, trial: &mut u64) -> bool {
+        self.p.sasl(self.s, at, trial)
+    }
+    fn outcome(&self) -> Option<bool> {
+        self.s.response.as_ref().map(|r| r.ok())
+    }
+    fn reply(&self) -> Vec<u8> {
+        self.s.reply.clone()
+    }
+    fn set_sensitive(&mut self, on: bool) {
+        self.s.sensitive = on;
+    }
+    fn clear_cancel(&mut self) {
+        self.s.saslcancel = false;
+    }
+    fn log(&mut self, text: &[u8], level: crate::net::sasl_loop::Level) {
+        use crate::net::sasl_loop::Level as L;
+        let l = match level {
+            L::Info => Level::Info,
+            L::Warn => Level::Warn,
+            L::Error => Level::Error,
+        };
+        self.p.log(text, l);
+    }
 }
 
 impl Session {
@@ -464,52 +496,22 @@ impl Session {
         ret
     }
 
-    /// AUTH with each mechanism in turn, each tried up to `maxtrials` times.
+    /// AUTH with each mechanism in turn, each tried up to `maxtrials`
+    /// times (the loop of `crate::net::sasl_loop`).
     fn sasl(&mut self, p: &mut dyn Login, ats: &[Mechanism], maxtrials: u64) -> bool {
         p.canonical_host();
-        let mut ret = false;
-        let mut lasterr: Option<Vec<u8>> = None;
-        self.saslcancel = false;
-        for at in ats {
-            if ret || !p.connected() {
-                break;
-            }
-            if let Some(t) = lasterr.take() {
-                let mut m = cat80(b"Retrying using ", &at.name);
-                m.extend_from_slice(&cat80(b" authentication after ", &t));
-                p.log(&m, Level::Info);
-            }
-            let mut trial = 0u64;
-            loop {
-                if let Some(t) = lasterr.take() {
-                    let mut m = b"Retrying ".to_vec();
-                    m.extend_from_slice(&at.name);
-                    m.extend_from_slice(&cat80(b" authentication after ", &t));
-                    p.log(&m, Level::Warn);
-                }
-                self.saslcancel = false;
-                if self.send(p, b"AUTH", Some(&at.name)) {
-                    self.sensitive = !at.secure;
-                    if p.sasl(self, at, &mut trial) {
-                        match self.response.as_ref().map(|r| r.ok()) {
-                            Some(true) => ret = true,
-                            Some(false) if trial == 0 => {
-                                p.log(b"POP3 Authentication cancelled", Level::Error)
-                            }
-                            _ => {}
-                        }
-                    }
-                    self.sensitive = false;
-                }
-                if !ret && trial != 0 {
-                    lasterr = Some(self.reply.clone());
-                }
-                if ret || trial == 0 || trial >= maxtrials || !p.connected() {
-                    break;
-                }
-            }
-        }
-        if let Some(t) = lasterr {
+        let o = crate::net::sasl_loop::run(
+            &mut SaslExchange {
+                s: self,
+                p: &mut *p,
+            },
+            ats,
+            crate::net::sasl_loop::Options {
+                label: "POP3",
+                maxtrials,
+            },
+        );
+        if let Some(t) = o.error {
             if !self.saslcancel {
                 p.log(
                     &cat80(b"Can not authenticate to POP3 server: ", &t),
@@ -517,7 +519,7 @@ impl Session {
                 );
             }
         }
-        ret
+        o.ok
     }
 
     /// USER and PASS with the application's answers.
