@@ -5,8 +5,9 @@
 # program's output must be identical. Then the same program against a
 # private Postfix (c-tests/lib/postfix.sh; SASL through a private Dovecot's
 # auth socket, STARTTLS, implicit TLS): the same SENDSTREAM replies and the
-# same delivered messages (queue ids and Received: masked); skipped
-# without Postfix.
+# same delivered messages (queue ids and Received: masked), and the same
+# bytes at Postfix's side (wiretap.py), AUTH included; skipped without
+# Postfix.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
 . "$here/../lib/dovecot.sh"
