@@ -11,6 +11,9 @@
 #
 # Ports: BASEPORT plain SMTP (no AUTH needed from 127.0.0.1), +1 submission
 # (STARTTLS required, then AUTH required), +2 implicit TLS (AUTH required).
+# With POSTFIX_AUTH_PLAIN_PORT set (and AUTH given), one more submission
+# listener there: no TLS at all, AUTH offered in the clear and required
+# (only for recording a client's AUTH bytes; loopback only like the rest).
 # Mail for bob, carol and dave @example.org is delivered by Postfix's
 # virtual agent into Maildirs under $POSTFIX_DIR/mail/USER/ (files owned by
 # $CCLIENT_TEST_USER); other recipients there are refused (550). The TLS
@@ -42,6 +45,11 @@ postfix_start() {
         sasl="smtpd_sasl_type = dovecot
 smtpd_sasl_path = $auth"
         saslon="-o smtpd_sasl_auth_enable=yes"
+    fi
+    local authplain="" waitports="$base $((base + 2))"
+    if [ -n "$auth" ] && [ -n "${POSTFIX_AUTH_PLAIN_PORT:-}" ]; then
+        authplain="127.0.0.1:$POSTFIX_AUTH_PLAIN_PORT inet n - n - - smtpd -o syslog_name=postfix/submission-clear -o smtpd_tls_security_level=none $saslon -o smtpd_tls_auth_only=no -o mynetworks= -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject"
+        waitports="$waitports $POSTFIX_AUTH_PLAIN_PORT"
     fi
     cat >"$d/etc/main.cf" <<MAINCF
 compatibility_level = 3.6
@@ -86,6 +94,7 @@ MAINCF
 127.0.0.1:$base inet n - n - - smtpd
 127.0.0.1:$((base + 1)) inet n - n - - smtpd -o syslog_name=postfix/submission -o smtpd_tls_security_level=encrypt $saslon -o smtpd_tls_auth_only=yes -o mynetworks= -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
 127.0.0.1:$((base + 2)) inet n - n - - smtpd -o syslog_name=postfix/smtps -o smtpd_tls_wrappermode=yes $saslon -o mynetworks= -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
+$authplain
 cleanup   unix n - n - 0 cleanup
 qmgr      unix n - n 300 1 qmgr
 tlsmgr    unix - - n 1000? 1 tlsmgr
@@ -121,12 +130,13 @@ MASTERCF
     # (postfix reports to stderr only on a terminal: script gives it one)
     script -qec "postfix -c $d/etc start" /dev/null </dev/null >"$d/log/start.out" 2>&1 ||
         { cat "$d/log/start.out" "$d/log/postfix.log" >&2 2>/dev/null; return 1; }
-    local i
+    local i p up
     for i in $(seq 1 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$base") 2>/dev/null &&
-            (exec 3<>"/dev/tcp/127.0.0.1/$((base + 2))") 2>/dev/null; then
-            return 0
-        fi
+        up=y
+        for p in $waitports; do
+            (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { up=; break; }
+        done
+        [ -n "$up" ] && return 0
         sleep 0.1
     done
     echo "postfix.sh: Postfix did not start; its log:" >&2

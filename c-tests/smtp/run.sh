@@ -5,8 +5,9 @@
 # program's output must be identical. Then the same program against a
 # private Postfix (c-tests/lib/postfix.sh; SASL through a private Dovecot's
 # auth socket, STARTTLS, implicit TLS): the same SENDSTREAM replies and the
-# same delivered messages (queue ids and Received: masked); skipped
-# without Postfix.
+# same delivered messages (queue ids and Received: masked), and the same
+# bytes at Postfix's side (wiretap.py), AUTH included; skipped without
+# Postfix.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
 . "$here/../lib/dovecot.sh"
@@ -16,7 +17,7 @@ ours=$CCT_ROOT/build/lib
 [ -e "$CCT_ORIG_SO" ] || skip_suite "the original libc-client2007e is not installed"
 command -v python3 >/dev/null || skip_suite "python3 not installed"
 work=$(mktemp -d /tmp/smtp-suite.XXXXXX)
-trap 'kill $sink_pid $intro_pid $tap_pid 2>/dev/null; postfix_stop >/dev/null 2>&1; dovecot_stop >/dev/null 2>&1; rm -rf "$work"' EXIT
+trap 'kill $sink_pid $intro_pid $tap_pid $atap_pid 2>/dev/null; postfix_stop >/dev/null 2>&1; dovecot_stop >/dev/null 2>&1; rm -rf "$work"' EXIT
 port=14360
 cc -w -I"$CCT_ORIG_INC" -o "$work/smtp" "$here/smtp.c" -lc-client 2>"$work/cc.err" \
   || { cat "$work/cc.err"; echo "0 passed, 1 failed"; exit 1; }
@@ -118,7 +119,8 @@ unset SSL_CERT_FILE SSL_CERT_DIR HOST
 if grep -q '^log\[2\]: Certificate failure for localhost' "$work/u.txt" && grep -q '^open => NIL' "$work/u.txt"; then ok "STARTTLS with an untrusted certificate refused"; else fail "STARTTLS untrusted"; head "$work/u.txt"; fi
 run ours plain send "/tls" >"$work/u.txt"; run orig plain send "/tls" >"$work/o.txt"
 if cmp -s "$work/o.txt" "$work/u.txt" && grep -q 'TLS unavailable with this server' "$work/u.txt"; then ok "/tls without STARTTLS offered"; else fail "/tls"; diff -a "$work/o.txt" "$work/u.txt"; fi
-# Postfix as the real peer (ports 15330-15332, its Dovecot 15340-15343).
+# Postfix as the real peer (ports 15330-15332 and 19800, its Dovecot
+# 15340-15343, relays 19650 and 19801).
 if ! postfix_available; then
   skip "Postfix cases: postfix (or root) not available"
 elif ! dovecot_available; then
@@ -135,7 +137,9 @@ else
     mode = 0666
   }
 }' dovecot_start "$work/dc" 15340 >"$work/dc.log" 2>&1 || { cat "$work/dc.log"; fail "Dovecot for Postfix's SASL did not start"; }
-  if ! postfix_start "$work/pf" 15330 "$DOVECOT_DIR/run/auth-postfix" >"$work/pf.log" 2>&1; then
+  # (19800: a submission listener offering AUTH without TLS, for the
+  # AUTH bytes at the server's side below)
+  if ! POSTFIX_AUTH_PLAIN_PORT=19800 postfix_start "$work/pf" 15330 "$DOVECOT_DIR/run/auth-postfix" >"$work/pf.log" 2>&1; then
     cat "$work/pf.log"; fail "Postfix did not start"
   else
     PP=$POSTFIX_PORT
@@ -239,6 +243,62 @@ else
       skip "postfix wiretap: PHP (php or its imap extension missing)"
     fi
     kill $tap_pid 2>/dev/null; wait $tap_pid 2>/dev/null
+    # AUTH at the server's side: wiretap.py (port 19801) in front of the
+    # listener on 19800 that offers AUTH without TLS, so that the relay
+    # sees the SASL exchange in the clear. The original never sends an
+    # initial response with AUTH (no SASL-IR) and takes the first
+    # mechanism of its list that Postfix offers; SMTP_DISABLE_AUTH steers
+    # both libraries to each of CRAM-MD5, PLAIN and LOGIN. Then a message
+    # to three recipients. Everything the client sends must be identical
+    # but the CRAM-MD5 digest (it answers a challenge that holds a
+    # timestamp): that line must be base64 of "alice" and 32 hex digits.
+    ATAP=19801
+    python3 "$here/wiretap.py" $ATAP 19800 "$work/tap/a" "$work/atap.ready" 2>"$work/atap.err" & atap_pid=$!
+    for i in $(seq 50); do [ -e "$work/atap.ready" ] && break; sleep 0.1; done
+    cram_mask() { # FILE, in place
+      python3 - "$1" <<'PY'
+import base64, re, sys
+p = sys.argv[1]
+lines = open(p, "rb").read().split(b"\n")
+for i in range(1, len(lines)):
+    if lines[i - 1] == b"AUTH CRAM-MD5\r":
+        try:
+            t = base64.b64decode(lines[i].rstrip(b"\r"), validate=True)
+        except Exception:
+            continue
+        if re.fullmatch(rb"alice [0-9a-f]{32}", t):
+            lines[i] = b"<alice's CRAM-MD5 digest>\r"
+open(p, "wb").write(b"\n".join(lines))
+PY
+    }
+    atapped() { # LIB DISABLED-MECHANISMS: one run through the relay
+      rm -f "$work/tap"/a.*
+      SMTP_DISABLE_AUTH=$2 prun "$1" "127.0.0.1:$ATAP/user=alice" deliver 3 >"$work/$1.txt"
+      cat $(ls -v "$work/tap"/a.* | grep -v reads) >"$work/$1.wire" 2>/dev/null
+      cram_mask "$work/$1.wire"
+    }
+    pauth() { # MECH DISABLED-MECHANISMS CREDENTIAL-LINE...
+      local mech=$1 dis=$2 l bad=
+      shift 2
+      atapped orig "$dis"; atapped ours "$dis"
+      cmp -s "$work/orig.wire" "$work/ours.wire" || bad="wire bytes differ"
+      cmp -s "$work/orig.txt" "$work/ours.txt" || bad="$bad; output differs"
+      [ "$(grep -c '^--- delivered' "$work/ours.txt")" = 3 ] || bad="$bad; not 3 delivered"
+      [ "$(grep -c '^AUTH ' "$work/ours.wire")" = 1 ] && grep -qxF "AUTH $mech"$'\r' "$work/ours.wire" || bad="$bad; not one AUTH $mech"
+      for l in "$@" "MAIL FROM:<alice@example.org>" "RCPT TO:<dave@example.org>" "..leading dot" "QUIT"; do
+        grep -qxF "$l"$'\r' "$work/ours.wire" || bad="$bad; no line $l"
+      done
+      grep -qE "^login: host=(localhost|127.0.0.1) user=alice trial=0" "$work/ours.txt" || bad="$bad; no mm_login"
+      grep -q 'with ESMTPA id' "$POSTFIX_DIR"/mail/bob/new/* 2>/dev/null || bad="$bad; not delivered as authenticated"
+      grep -qi "sasl_method=$mech, sasl_username=alice" "$POSTFIX_DIR/log/postfix.log" || bad="$bad; Postfix logged no $mech login"
+      if [ -z "$bad" ]; then ok "postfix wiretap: AUTH $mech without TLS, then a message: same bytes on the server's side"
+      else fail "postfix wiretap: AUTH $mech: $bad"; head -5 "$work/ours.txt"; diff -a "$work/orig.wire" "$work/ours.wire" | head -20
+        diff -a "$work/orig.txt" "$work/ours.txt" | head; cat "$work/atap.err"; fi
+    }
+    pauth CRAM-MD5 "" "<alice's CRAM-MD5 digest>"
+    pauth PLAIN "CRAM-MD5" "$(printf '\0alice\0alicepw' | base64)"
+    pauth LOGIN "CRAM-MD5 PLAIN" "$(printf alice | base64)" "$(printf alicepw | base64)"
+    kill $atap_pid 2>/dev/null; wait $atap_pid 2>/dev/null
     export SSL_CERT_FILE=$POSTFIX_CA
     pcompare "implicit TLS (465-style) with AUTH through Dovecot" "localhost:$POSTFIX_SMTPS_PORT/ssl/user=alice" deliver 3 "^login: host=localhost user=alice"
     # STARTTLS: ours only (Debian's original fails its TLS handshake after

@@ -47,6 +47,12 @@ int main(int argc, char **argv) {
   mail_parameters(NIL, SET_READTIMEOUT, (void *) 5);
   /* Dovecot slows down every login after a failed one */
   if (getenv("SMTP_TIMEOUT")) mail_parameters(NIL, SET_READTIMEOUT, (void *) atol(getenv("SMTP_TIMEOUT")));
+  /* SMTP_DISABLE_AUTH="CRAM-MD5 PLAIN": steer the choice of mechanism */
+  if (getenv("SMTP_DISABLE_AUTH")) {
+    char *names = cpystr(getenv("SMTP_DISABLE_AUTH")), *t;
+    for (t = strtok(names, " "); t; t = strtok(NIL, " ")) mail_parameters(NIL, DISABLE_AUTHENTICATOR, t);
+    fs_give((void **) &names);
+  }
   if (getenv("SMTP_TRIALS")) mail_parameters(NIL, SET_MAXLOGINTRIALS, (void *) atol(getenv("SMTP_TRIALS")));
   if (!strcmp(mode, "dsn") || !strcmp(mode, "deliver-dsn"))
     opts = SOP_DSN | SOP_DSN_NOTIFY_FAILURE | SOP_DSN_NOTIFY_DELAY | SOP_8BITMIME;
