@@ -1478,3 +1478,68 @@ mod tests {
         assert!(safe_remote_host(b"mail.example.com"));
     }
 }
+
+/// The connection calls of a SENDSTREAM that the SMTP and NNTP-posting
+/// peers share (each implements its own protocol's `Peer` over them).
+pub(crate) mod sendstream {
+    use super::super::bindings::SENDSTREAM;
+    use super::super::memory::{c_bytes, fs_give};
+    use super::{net_close, net_getline, net_sout};
+    use std::os::raw::{c_char, c_ulong, c_void};
+    use std::ptr::null_mut;
+
+    /// Whether the stream still has its connection.
+    ///
+    /// # Safety
+    /// `s` a live SENDSTREAM.
+    pub(crate) unsafe fn connected(s: *mut SENDSTREAM) -> bool {
+        // SAFETY: per the contract.
+        unsafe { !(*s).netstream.is_null() }
+    }
+
+    /// One reply line, without its CRLF; `None` when the connection is
+    /// gone or broke.
+    ///
+    /// # Safety
+    /// `s` a live SENDSTREAM.
+    pub(crate) unsafe fn getline(s: *mut SENDSTREAM) -> Option<Vec<u8>> {
+        // SAFETY: per the contract; net_getline's line is ours to free.
+        unsafe {
+            let ns = (*s).netstream;
+            if ns.is_null() {
+                return None;
+            }
+            let mut p = net_getline(ns);
+            let line = c_bytes(p)?.to_vec();
+            fs_give(&mut p as *mut *mut c_char as *mut *mut c_void);
+            Some(line)
+        }
+    }
+
+    /// Writes `data`; false when there is no connection or it failed.
+    ///
+    /// # Safety
+    /// `s` a live SENDSTREAM.
+    pub(crate) unsafe fn sout(s: *mut SENDSTREAM, data: &[u8]) -> bool {
+        let mut v = data.to_vec();
+        // SAFETY: per the contract; v outlives the call.
+        unsafe {
+            let ns = (*s).netstream;
+            !ns.is_null() && net_sout(ns, v.as_mut_ptr() as *mut c_char, v.len() as c_ulong) != 0
+        }
+    }
+
+    /// Closes the connection, if any.
+    ///
+    /// # Safety
+    /// `s` a live SENDSTREAM.
+    pub(crate) unsafe fn hang_up(s: *mut SENDSTREAM) {
+        // SAFETY: per the contract.
+        unsafe {
+            if !(*s).netstream.is_null() {
+                net_close((*s).netstream);
+                (*s).netstream = null_mut();
+            }
+        }
+    }
+}

@@ -13,9 +13,8 @@ use super::log_bytes as log;
 use super::memory::{c_bytes, c_string_from, fs_get, fs_give};
 use super::net::c_field as nm_bytes;
 use super::net::cz;
-use super::net::{
-    net_close, net_getline, net_host, net_localhost, net_open, net_remotehost, net_sout,
-};
+use super::net::sendstream;
+use super::net::{net_host, net_localhost, net_open, net_remotehost, net_sout};
 use crate::env::params::Owner;
 use crate::net::smtp as proto;
 use crate::net::smtp::session::{
@@ -107,37 +106,19 @@ unsafe fn set_string(field: &mut *mut c_char, v: &Option<Vec<u8>>) {
 impl Peer for Sess {
     fn connected(&self) -> bool {
         // SAFETY: a Sess is made from a live stream.
-        unsafe { !(*self.0).netstream.is_null() }
+        unsafe { sendstream::connected(self.0) }
     }
     fn getline(&mut self) -> Option<Vec<u8>> {
-        // SAFETY: live stream; net_getline's line is ours to free.
-        unsafe {
-            let ns = (*self.0).netstream;
-            if ns.is_null() {
-                return None;
-            }
-            let mut p = net_getline(ns);
-            let line = c_bytes(p)?.to_vec();
-            fs_give(&mut p as *mut *mut c_char as *mut *mut c_void);
-            Some(line)
-        }
+        // SAFETY: as above.
+        unsafe { sendstream::getline(self.0) }
     }
     fn sout(&mut self, data: &[u8]) -> bool {
-        let mut v = data.to_vec();
-        // SAFETY: live stream with a connection (checked); v outlives the call.
-        unsafe {
-            let ns = (*self.0).netstream;
-            !ns.is_null() && net_sout(ns, v.as_mut_ptr() as *mut c_char, v.len() as c_ulong) != 0
-        }
+        // SAFETY: as above.
+        unsafe { sendstream::sout(self.0, data) }
     }
     fn hang_up(&mut self) {
-        // SAFETY: live stream.
-        unsafe {
-            if !(*self.0).netstream.is_null() {
-                net_close((*self.0).netstream);
-                (*self.0).netstream = null_mut();
-            }
-        }
+        // SAFETY: as above.
+        unsafe { sendstream::hang_up(self.0) }
     }
     fn reply(&self) -> Vec<u8> {
         // SAFETY: live stream.
