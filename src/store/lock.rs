@@ -900,6 +900,9 @@ pub fn lock_work(
     ev: &mut dyn Events,
 ) -> Result<SessionLock, SessionRefused> {
     let name = session_lock_name(&opts.session_dir, dev, ino);
+    // Looks again at a name seen with no links, a bounded number of times:
+    // a file system that always reports none must not make us spin.
+    let mut unlinked_retries = 0u32;
     loop {
         let file = loop {
             let attempt = match check_not_symlink(&name, ev).0 {
@@ -916,7 +919,10 @@ pub fn lock_work(
                 // The holder unlinked the name between our lookup and the
                 // stat (it does so when it lets go last): look again, where
                 // the original would call it a hard link and fail.
-                LockNameState::Links(0) => continue,
+                LockNameState::Links(0) if unlinked_retries < 100 => {
+                    unlinked_retries += 1;
+                    continue;
+                }
                 LockNameState::Symlink => return Err(SessionRefused::Unusable),
                 LockNameState::Links(_) => {
                     ev.log(b"hard link to lock name", Level::Error);
