@@ -1817,6 +1817,16 @@ impl AppendWriter {
 mod header_crlf {
     use super::*;
 
+    /// A small deterministic generator: `next(n)` picks from `0..n`.
+    fn picker(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) as usize) % n
+        }
+    }
+
     /// The one-pass header against the two passes it replaces, on random
     /// headers built from bookkeeping and ordinary lines, continuations,
     /// odd cases of the names, lone CRs, NULs and missing final LFs.
@@ -1840,13 +1850,7 @@ mod header_crlf {
             b"Odd\0: 1\n",
             b"\n",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            ((seed >> 33) as usize) % n
-        };
+        let mut next = picker(0x9e37_79b9_7f4a_7c15);
         let mut out = Vec::new();
         for round in 0..20_000 {
             let mut raw = Vec::new();
@@ -1884,13 +1888,7 @@ mod header_crlf {
             b"Odd\0: 1\n",
             b"x-uid: 9\n",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            ((seed >> 33) as usize) % n
-        };
+        let mut next = picker(0x2545_f491_4f6c_dd1d);
         let (mut fast_seen, mut checked) = (0, 0);
         for _ in 0..3_000 {
             let mut d = Vec::new();
