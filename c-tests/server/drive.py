@@ -224,6 +224,16 @@ def imap_failures(port):
         ok("imap anonymous refused without /etc/anonymous.newsgroups")
     m.shutdown()
     m = imaplib.IMAP4(HOST, port)
+    t0 = time.monotonic()
+    try:
+        m.authenticate("PLAIN", lambda _: ("\0%s\0%s" % (USER, PASS + "z")).encode())
+        fail("imap AUTHENTICATE PLAIN with a wrong password refused", "accepted")
+    except imaplib.IMAP4.error:
+        took = time.monotonic() - t0
+        check("imap AUTHENTICATE PLAIN with a wrong password refused after the 3 s delay (took %.1f)" % took,
+              took >= 2.9, took)
+    m.shutdown()
+    m = imaplib.IMAP4(HOST, port)
     try:
         m.login("root", "x")
         fail("imap root refused", "accepted")
@@ -248,6 +258,12 @@ def imap_bad_input(port):
     r.send(b"\x00\xff\xfe garbage \x01\x02\x03\r\n")
     l = r.line()
     check("imap binary garbage: BAD", b"BAD" in l, l)
+    r.send(b"T" * 100000 + b" NOOP\r\n")
+    l = r.line()
+    r.send(b"a2b NOOP\r\n")
+    l2 = r.line()
+    check("imap 100 kB tag: BAD, then the session goes on",
+          l.startswith(b"* BAD") and l2.startswith(b"a2b OK"), (l, l2))
     r.send(b"a3 NOOP " + b"x " * 2000 + b"\r\n")
     l = r.line()
     check("imap too many tokens: BAD", b"BAD" in l, l)
@@ -276,10 +292,32 @@ def imap_bad_input(port):
     r.send(b"a1 AUTHENTICATE PLAIN\r\n")
     r.line()
     r.close()
-    # The server still serves.
+    # Literals that lie about their size, logged in, in APPEND to liebox
+    # (one message; run.sh has the original read it afterwards): a literal
+    # shorter than the data that follows it (the rest is not a valid end
+    # of the command), then one announcing 100 bytes of which 10 come
+    # before the client hangs up. Nothing may be appended.
+    r = Raw(port)
+    r.line()
+    r.send(b"a1 LOGIN " + USER.encode() + b" " + PASS.encode() + b"\r\n")
+    r.until(b"a1 ")
+    r.send(b"a2 APPEND liebox {10}\r\n")
+    l1 = r.line()
+    r.send(b"Subject: xyz, and more than ten bytes\r\n")
+    l2 = r.until(b"a2 ")
+    check("imap APPEND literal shorter than its data: BAD",
+          l1.startswith(b"+") and l2 and l2[-1].startswith(b"a2 BAD"), (l1, l2))
+    r.send(b"a3 APPEND liebox {100}\r\n")
+    l3 = r.line()
+    r.send(b"Subject: y\r\n")
+    r.close()
+    check("imap APPEND literal longer than its data gets its continuation", l3.startswith(b"+"), l3)
+    # The server still serves, and liebox has only its one message.
     m = imaplib.IMAP4(HOST, port)
     typ, _ = m.login(USER, PASS)
     check("imap serves after vanishing clients", typ == "OK")
+    typ, d = m.select("liebox", readonly=True)
+    check("imap liebox after the lying literals: still 1 message", typ == "OK" and d[0] == b"1", d)
     m.logout()
 
 

@@ -65,8 +65,10 @@ reset_boxes() {
     { mkmsg 'Pop <one@example.org>' 'pop one' "Body one.
 .dotted line"
       mkmsg 'Pop <two@example.org>' 'pop two' 'Body two.'; } >"$SHOME/mbox"
-    chown "$SUSER:" "$SHOME/srvbox" "$SHOME/mbox"
-    chmod 600 "$SHOME/srvbox" "$SHOME/mbox"
+    mkmsg 'Lie <lie@example.org>' 'the only message' 'Body.' >"$SHOME/liebox"
+    cp "$SHOME/liebox" "$W/liebox.before"
+    chown "$SUSER:" "$SHOME/srvbox" "$SHOME/mbox" "$SHOME/liebox"
+    chmod 600 "$SHOME/srvbox" "$SHOME/mbox" "$SHOME/liebox"
 }
 reset_boxes
 
@@ -213,6 +215,14 @@ if [ -x /usr/bin/mailutil ]; then
         ok "srvbox on disk: message 1 expunged, the appended one there"
     else
         fail "srvbox on disk: $(grep '^Subject' "$SHOME/srvbox" | tr '\n' '|')"
+    fi
+    # The lying literals of the bad-input group (drive.py) wrote nothing.
+    out=$(runuser -u "$SUSER" -- env HOME="$SHOME" /usr/bin/mailutil check liebox 2>&1)
+    case $out in *" 1 total in liebox"*) lie=1 ;; *) lie=0 ;; esac
+    if cmp -s "$SHOME/liebox" "$W/liebox.before" && [ $lie = 1 ]; then
+        ok "liebox after the lying APPEND literals: unchanged on disk, the original reads its 1 message"
+    else
+        fail "liebox after the lying APPEND literals: $out; $(cmp "$SHOME/liebox" "$W/liebox.before" 2>&1)"
     fi
 else
     skip "mailutil (the original) not installed"
@@ -365,5 +375,5 @@ if [ "${n:-0}" -ge 200 ] && [ "${peak:-0}" -gt 0 ] && [ "$peak" -lt 49152 ]; the
 else
     fail "server memory: $n sessions, largest peak $peak KiB"
 fi
-rm -f "$SHOME/srvbox" "$SHOME/.imapalert"
+rm -f "$SHOME/srvbox" "$SHOME/liebox" "$SHOME/.imapalert"
 finish
