@@ -30,7 +30,7 @@
 #
 # Everything runs in private mount namespaces whose /etc is a copy with a
 # test user (opsuser) and PAM service files; the machine's /etc is not
-# changed. Ports 19001-19008.
+# changed. Ports 19001-19008, 19850-19853.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -334,6 +334,145 @@ for k in self:"+OK Mailbox open" other:"-ERR" root:"-ERR"; do
         diff "$W/ext-$c-orig.log" "$W/ext-$c-ours.log" | head -6
     fi
 done
+
+# ---- the signal handlers server_init arms ----
+# refimapd hands server_init its handlers as imapd does: SIGTERM says
+# "* BYE Killed", SIGUSR2 (another process wants the mailbox: the kiss of
+# death) "* BYE Lost mailbox lock", SIGHUP closes the mailbox and ends
+# without a word. Sent in a session with INBOX selected, on a pipe, both
+# libraries: the transcripts, how the server ended and the syslog lines
+# must be the same (a handler left unarmed ends the server by the signal).
+sigrun() { # NAME LIB SIGNAL
+    local name=$1 ld= i; [ "$2" = ours ] && ld=$CCT_LIBDIR
+    rm -rf "$W/spool-$name" && cp -a "$W/spool" "$W/spool-$name"
+    rm -f "$W/$name.sock" "$W/$name.raw"
+    python3 "$SRV/logd.py" "$W/$name.sock" "$W/$name.raw" >"$W/$name.logd" 2>&1 &
+    local lp=$!
+    for i in $(seq 1 100); do grep -q '^ready' "$W/$name.logd" 2>/dev/null && break; sleep 0.1; done
+    LD_LIBRARY_PATH=$ld TZ=UTC timeout 60 python3 "$HERE/sig.py" "$3" "a LOGIN opsuser $OPASS" "b SELECT INBOX" -- \
+        unshare -m sh -c "mount --bind \"\$1\" /var/mail || exit 125; shift; exec sh \"\$@\"" sh \
+        "$W/spool-$name" "$SRV/privlog.sh" "$W/etc" "$W/$name.sock" "$W/refimapd" |
+        sed 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/' >"$W/$name.out"
+    sleep 0.2
+    kill $lp 2>/dev/null; wait $lp 2>/dev/null
+    sed -E 's/^(<[0-9]+>)[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} /\1/; s/\[[0-9]+\]:/[PID]:/' "$W/$name.raw" >"$W/$name.log"
+}
+spids=()
+for sg in TERM USR2 HUP; do
+    for lib in orig ours; do sigrun sig-$sg-$lib $lib $sg & spids+=($!); done
+done
+wait "${spids[@]}"
+for k in "TERM:* BYE Killed" "USR2:* BYE Lost mailbox lock" "HUP:b OK"; do
+    sg=${k%%:*} want=${k#*:}
+    if cmp -s "$W/sig-$sg-orig.out" "$W/sig-$sg-ours.out" && cmp -s "$W/sig-$sg-orig.log" "$W/sig-$sg-ours.log" &&
+        [ "$(tail -n 2 "$W/sig-$sg-ours.out" | head -n 1 | cut -c1-${#want})" = "$want" ] &&
+        [ "$(tail -n 1 "$W/sig-$sg-ours.out")" = "status exit 0" ]; then
+        ok "SIG$sg in a session: the handler server_init armed answers as on the original ('$want', exit 0, $(grep -c . "$W/sig-$sg-ours.log") syslog lines)"
+    else
+        fail "SIG$sg in a session differs from the original or lacks '$want'"
+        diff "$W/sig-$sg-orig.out" "$W/sig-$sg-ours.out" | head -6
+        diff "$W/sig-$sg-orig.log" "$W/sig-$sg-ours.log" | head -6
+        tail -n 2 "$W/sig-$sg-ours.out"
+    fi
+done
+
+# ---- implicit TLS by the port's service (/etc/services) ----
+# server_init names two services: on the port of the first the session is
+# plaintext even for a server name beginning with "s", on the port of the
+# second it is TLS whatever the name. A copy of /etc per library whose
+# /etc/services puts imap and imaps on test ports (19850/19851 for the
+# original, 19852/19853 for ours); srvinit.c, built against the original
+# headers, reports the connection's names through the P* layer; its
+# LOG_DEBUG lines ("imaps SSL service init from ...") go to a private
+# /dev/log. Both libraries: the same answers and syslog lines.
+if cc -w -I"$CCT_ORIG_INC" -o "$W/srvinit" "$HERE/srvinit.c" "$CCT_ORIG_SO" 2>"$W/cc-srvinit.log"; then
+    cp "$W/srvinit" "$W/ssrvinit" && chmod 755 "$W/srvinit" "$W/ssrvinit"
+    for lib in orig ours; do
+        p=19850; [ $lib = ours ] && p=19852
+        cp -a "$W/etc" "$W/etc-svc-$lib"
+        sed -i -E '/^imap[2s]?[[:space:]]/d' "$W/etc-svc-$lib/services"
+        printf 'imap\t\t%s/tcp\nimaps\t\t%s/tcp\n' $p $((p + 1)) >>"$W/etc-svc-$lib/services"
+        cp "$W/cert.pem" "$W/etc-svc-$lib/ssl/certs/srvinit.pem"
+        cp "$W/key.pem" "$W/etc-svc-$lib/ssl/private/srvinit.pem"
+    done
+    svcd() { # NAME LIB PORT PROGRAM
+        local name=$1 ld= i; [ "$2" = ours ] && ld=$CCT_LIBDIR
+        rm -f "$W/$name.sock" "$W/$name.raw"
+        python3 "$SRV/logd.py" "$W/$name.sock" "$W/$name.raw" >"$W/$name.logd" 2>&1 &
+        PIDS+=($!)
+        for i in $(seq 1 100); do grep -q '^ready' "$W/$name.logd" 2>/dev/null && break; sleep 0.1; done
+        LAUNCH_LOG="$W/$name.sessions" LD_LIBRARY_PATH=$ld TZ=UTC sh "$SRV/privlog.sh" "$W/etc-svc-$2" \
+            "$W/$name.sock" python3 "$SRV/launch.py" "$3" "$W/$4" >"$W/$name.launch" 2>&1 &
+        PIDS+=($!)
+        for i in $(seq 1 200); do grep -q '^ready' "$W/$name.launch" 2>/dev/null && return 0; sleep 0.1; done
+        fail "launcher $name on port $3: $(head -c 300 "$W/$name.launch")"
+        return 1
+    }
+    if svcd svc-plain-orig orig 19850 ssrvinit && svcd svc-tls-orig orig 19851 srvinit &&
+        svcd svc-plain-ours ours 19852 ssrvinit && svcd svc-tls-ours ours 19853 srvinit; then
+        python3 - >"$W/svc.out" 2>&1 <<'PY'
+import socket, ssl
+def talk(lib, port, tls):
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    if tls:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        s = ctx.wrap_socket(s)
+    f = s.makefile("rb")
+    lines = []
+    while True:
+        l = f.readline()
+        if not l:
+            break
+        l = l.decode().rstrip("\r\n").replace(str(port), "PORT")
+        lines.append(l)
+        if l.startswith("clientport"):
+            break
+    s.close()
+    kind = "tls " + s.version() if tls else "plain"
+    print("%s %s: %s" % (lib, kind, " | ".join(lines)))
+for lib, base in (("orig", 19850), ("ours", 19852)):
+    for port, tls in ((base, False), (base + 1, True)):
+        try:
+            talk(lib, port, tls)
+        except Exception as e:
+            print("%s %s: %r" % (lib, "tls" if tls else "plain", e))
+PY
+        for i in $(seq 1 50); do
+            [ "$(cat "$W"/svc-*.sessions 2>/dev/null | wc -l)" -ge 4 ] && break
+            sleep 0.2
+        done
+        sleep 0.3
+        for n in svc-plain-orig svc-tls-orig svc-plain-ours svc-tls-ours; do
+            sed -E 's/^(<[0-9]+>)[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} /\1/; s/\[[0-9]+\]:/[PID]:/' "$W/$n.raw" >"$W/$n.log" 2>/dev/null
+        done
+        sed -n 's/^orig //p' "$W/svc.out" >"$W/svc.orig"
+        sed -n 's/^ours //p' "$W/svc.out" >"$W/svc.ours"
+        cat "$W/svc.ours"
+        if cmp -s "$W/svc.orig" "$W/svc.ours" && grep -q '^plain: clienthost .*serverport PORT | clientport ephemeral' "$W/svc.ours"; then
+            ok "a server named s... on the port of the plain service: plaintext, as on the original"
+        else
+            fail "server_init on the plain service's port: $(tr '\n' '|' <"$W/svc.out")"
+        fi
+        if cmp -s "$W/svc.orig" "$W/svc.ours" && grep -q '^tls TLSv1.[23]: clienthost .*serverport PORT | clientport ephemeral' "$W/svc.ours"; then
+            ok "a server not named s... on the port of the SSL service: implicit TLS, the same names as on the original"
+        else
+            fail "server_init on the SSL service's port: $(tr '\n' '|' <"$W/svc.out")"
+        fi
+        for k in plain tls; do
+            if cmp -s "$W/svc-$k-orig.log" "$W/svc-$k-ours.log" && [ -s "$W/svc-$k-ours.log" ]; then
+                ok "server_init's syslog on the $k service's port as the original's ($(tr '\n' '|' <"$W/svc-$k-ours.log"))"
+            else
+                fail "server_init's syslog on the $k service's port differs"
+                diff "$W/svc-$k-orig.log" "$W/svc-$k-ours.log" | head -6
+            fi
+        done
+        check "srvinit sessions all ended with status 0" sh -c "! cat '$W'/svc-*.sessions | grep -qv '^exit 0 '"
+    fi
+else
+    fail "srvinit.c builds against the original headers: $(head -n 3 "$W/cc-srvinit.log")"
+fi
 
 # ---- idle timeouts over TCP, plain and implicit TLS, on our library ----
 start() { # PORT PROGRAM
