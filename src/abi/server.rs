@@ -156,8 +156,9 @@ pub extern "C" fn PFLUSH() -> c_int {
 
 // ---- server_init and the names of the connection ----
 
-/// `server_init`: see `crate::server::init`. An implicit-TLS port ends the
-/// process with a syslog line, as TLS servers are not available yet.
+/// `server_init`: see `crate::server::init`. When it chooses implicit TLS
+/// (the SSL service's port, or another port and a server name beginning
+/// with "s") the handshake happens here, through `ssl_server_init`.
 ///
 /// # Safety
 /// Names NULL or NUL-terminated; handlers NULL or functions of one int.
