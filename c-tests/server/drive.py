@@ -468,6 +468,8 @@ def defaults(iport, pport):
     check("imap default: AUTHENTICATE PLAIN refused without a challenge", l.startswith(b"a1 NO"), l)
     r.close()
     p = poplib.POP3(HOST, pport)
+    capa = p.capa()
+    check("pop default: CAPA without USER (FAQ 3.17/3.18), with STLS", "USER" not in capa and "STLS" in capa, capa)
     p.user(USER)
     try:
         p.pass_(PASS)
@@ -528,6 +530,8 @@ def tls(iport, pport, implicit, nocert):
     capa = p.capa()
     check("pop CAPA offers STLS", "STLS" in capa, capa)
     p.stls(tls_context(ssl.TLSVersion.TLSv1_3))
+    capa = p.capa()
+    check("pop CAPA after STLS offers USER", "USER" in capa and "STLS" not in capa, capa)
     p.user(USER)
     r = p.pass_(PASS)
     check("pop PASS inside STLS (TLSv1.3)", r.startswith(b"+OK") and p.sock.version() == "TLSv1.3", r)
