@@ -5,7 +5,8 @@
  * ones UW imapd makes (server_init, server_login, mail_auth, the P* I/O
  * layer, the local drivers through mail_open & co.), in a much smaller
  * program.  Subset: CAPABILITY NOOP LOGOUT STARTTLS LOGIN AUTHENTICATE
- * SELECT EXAMINE FETCH STORE EXPUNGE CLOSE CHECK APPEND and UID FETCH/STORE.
+ * NAMESPACE SELECT EXAMINE FETCH STORE EXPUNGE CLOSE CHECK APPEND and UID
+ * FETCH/STORE.
  * FETCH items: FLAGS UID RFC822.SIZE INTERNALDATE ENVELOPE RFC822
  * RFC822.HEADER RFC822.TEXT BODY[] BODY[HEADER] BODY[TEXT] (and .PEEK).
  */
@@ -708,6 +709,27 @@ static void do_append (void)
   else { warnings (); out (tag); out (" NO "); out (lasterr[0] ? lasterr : "APPEND failed"); out ("\015\012"); }
 }
 
+/* One of NAMESPACE's three lists (RFC 2342): (("prefix" "delimiter")...)
+ * or NIL; the library's GET_NAMESPACE answer differs for an anonymous
+ * session, as imapd shows it. */
+static void out_namespace (NAMESPACE *n)
+{
+  if (!n) { out ("NIL"); return; }
+  out ("(");
+  for (; n; n = n->next) {
+    out ("(\""); out (n->name); out ("\" ");
+    if (!n->delimiter) out ("NIL");
+    else {
+      char d[5] = "\"\\x\"";	/* quoted, escaped when it must be */
+      if (n->delimiter == '"' || n->delimiter == '\\') d[2] = n->delimiter;
+      else { d[1] = n->delimiter; d[2] = '"'; d[3] = '\0'; }
+      out (d);
+    }
+    out (")");
+  }
+  out (")");
+}
+
 static void dispatch (void)
 {
   char *cmd = up (tok[1].s);
@@ -739,6 +761,14 @@ static void dispatch (void)
       else tagged ("OK","Begin TLS negotiation now");
     }
     else tagged ("BAD","Command unrecognized or not valid before login");
+  }
+  else if (!uid && !strcmp (cmd,"NAMESPACE")) {
+    NAMESPACE **ns = (NAMESPACE **) mail_parameters (NIL,GET_NAMESPACE,NIL);
+    out ("* NAMESPACE ");
+    out_namespace (ns ? ns[0] : NIL); out (" ");
+    out_namespace (ns ? ns[1] : NIL); out (" ");
+    out_namespace (ns ? ns[2] : NIL); out ("\015\012");
+    tagged ("OK","NAMESPACE completed");
   }
   else if (!uid && (!strcmp (cmd,"SELECT") || !strcmp (cmd,"EXAMINE")))
     do_select (!strcmp (cmd,"EXAMINE"));

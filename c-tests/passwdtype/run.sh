@@ -249,12 +249,12 @@ if cc -w -I"$CCT_ORIG_INC" -o "$W/refimapd" "$CCT_ROOT/pine-compat/refimapd.c" "
     p3=$!
     session "$W/s-nul.nul" unix "$W/nul" "a LOGIN pwsok $PASS" "b LOGOUT" &
     p4=$!
-    session "$W/s-ok.orig" unix "" "a LOGIN pwsok $PASS" "b LOGOUT"
-    session "$W/s-ok.std" deny "$W/std" "a LOGIN pwsok $PASS" "b LOGOUT"
+    session "$W/s-ok.orig" unix "" "a LOGIN pwsok $PASS" "n NAMESPACE" "b LOGOUT"
+    session "$W/s-ok.std" deny "$W/std" "a LOGIN pwsok $PASS" "n NAMESPACE" "b LOGOUT"
     session "$W/s-ok.deny" deny "$CCT_LIBDIR" "a LOGIN pwsok $PASS" "b LOGOUT"
     wait $p1 $p2 $p3 $p4
-    if grep -q '^a OK' "$W/s-ok.std" && cmp -s "$W/s-ok.orig" "$W/s-ok.std"; then
-        ok "refimapd LOGIN on the std variant: the original's transcript ($(grep '^a ' "$W/s-ok.std"))"
+    if grep -q '^a OK' "$W/s-ok.std" && grep -q '^\* NAMESPACE ((' "$W/s-ok.std" && cmp -s "$W/s-ok.orig" "$W/s-ok.std"; then
+        ok "refimapd LOGIN and NAMESPACE (GET_NAMESPACE) on the std variant: the original's transcript ($(grep '^a ' "$W/s-ok.std"))"
     else
         fail "refimapd LOGIN on the std variant"; diff "$W/s-ok.orig" "$W/s-ok.std" | head
     fi
@@ -337,12 +337,13 @@ if cc -w -I"$CCT_ORIG_INC" -o "$W/refimapd" "$CCT_ROOT/pine-compat/refimapd.c" "
         ld=; [ $lib = ours ] && ld=$CCT_LIBDIR
         session "$W/s-anon.$lib" anon "$ld" "a LOGIN anonymous guest@example.org" "b SELECT INBOX" \
             "c SELECT box" "d SELECT ~/box" "e SELECT #ftp/box" "f SELECT #public/box" \
-            "g SELECT #shared/box" "h SELECT /etc/passwd" "j SELECT #news.misc.test" "i LOGOUT"
+            "g SELECT #shared/box" "h SELECT /etc/passwd" "j SELECT #news.misc.test" "k NAMESPACE" "i LOGOUT"
         # the empty anonymous INBOX's UIDVALIDITY is the time of the SELECT
         sed -i 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/' "$W/s-anon.$lib"
     done
-    if grep -q '^a OK' "$W/s-anon.ours" && cmp -s "$W/s-anon.orig" "$W/s-anon.ours"; then
-        ok "anonymous session: the same mailboxes refused as by the original ($(grep -c '^[b-hj] NO' "$W/s-anon.ours") of 8)"
+    if grep -q '^a OK' "$W/s-anon.ours" && cmp -s "$W/s-anon.orig" "$W/s-anon.ours" &&
+        grep -q '^\* NAMESPACE' "$W/s-anon.ours" && [ "$(grep '^\* NAMESPACE' "$W/s-anon.ours")" != "$(grep '^\* NAMESPACE' "$W/s-ok.std")" ]; then
+        ok "anonymous session: the same mailboxes refused as by the original ($(grep -c '^[b-hj] NO' "$W/s-anon.ours") of 8), its own NAMESPACE answer ($(grep '^\* NAMESPACE' "$W/s-anon.ours" | tr -d '\r'))"
     else
         fail "anonymous session differs"; diff "$W/s-anon.orig" "$W/s-anon.ours" | head
     fi
