@@ -5,7 +5,8 @@
  *   pwlogin reap               a child's exit status; a child killed by
  *                              grim_pid_reap_status's SIGHUP
  *   pwlogin USER [AUSER [HOME]] pw_login of USER (as AUSER, "-" none), then who
- *                              the process is and its environment
+ *                              the process is (user and groups) and its
+ *                              environment
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,7 @@ int main (int argc,char *argv[])
   long r;
   char *auser,*home;
   uid_t uid;
+  gid_t gid;
 #include "linkage.c"
   if (argc > 1 && !strcmp (argv[1],"reap")) {
     int st = -1, p[2];
@@ -51,11 +53,18 @@ int main (int argc,char *argv[])
   auser = argc > 2 && strcmp (argv[2],"-") ? argv[2] : NIL;
   home = argc > 3 ? argv[3] : NIL;
   uid = pw ? pw->pw_uid : 0;
+  gid = pw ? pw->pw_gid : 0;	/* pw's storage may be reused by the call */
   r = pw_login (pw,auser,pw ? pw->pw_name : NIL,home,0,NIL);
   printf ("pw_login=%ld euid=%s\n",r,geteuid () == 0 ? "root" :
 	  (pw && geteuid () == uid && getuid () == uid) ? "user" : "other");
   if (r) {
     char cwd[1024];
+    gid_t groups[256];
+    int i,n = getgroups (256,groups),primary = 0;
+    for (i = 0; i < n; i++) if (groups[i] == gid) primary = 1;
+				/* the user's groups (initgroups), not root's */
+    printf ("gid=%s groups=%d primary-in-groups=%d\n",
+	    (getgid () == gid && getegid () == gid) ? "user" : "other",n,primary);
     printf ("myusername=%s\n",myusername ());
     printf ("myhomedir=%s\n",myhomedir ());
     printf ("cwd=%s\n",getcwd (cwd,sizeof (cwd)) ? cwd : "?");
