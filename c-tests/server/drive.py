@@ -456,6 +456,41 @@ def cram(iport, pport):
     p.quit()
 
 
+# ---- group "trylimit": CRAM-MD5's and APOP's own three attempts ----
+
+def trylimit(iport, pport, lib):
+    """Three wrong CRAM-MD5 secrets, then the right one, in one IMAP
+    session; the same with APOP in one POP3 session. Each failure costs
+    3 s. Prints the verdicts as "seq LIB ..." for run.sh to compare with
+    the original's."""
+    import hashlib
+    verdicts = []
+    m = imaplib.IMAP4(HOST, iport)
+    for secret in (CRAM + "a", CRAM + "b", CRAM + "c", CRAM):
+        try:
+            m.login_cram_md5(USER, secret)
+            verdicts.append("OK")
+            break
+        except imaplib.IMAP4.error:
+            verdicts.append("NO")
+    m.shutdown()
+    p = poplib.POP3(HOST, pport)
+    chal = p.getwelcome().split(b" ")[-1]
+    for secret in (CRAM + "a", CRAM + "b", CRAM + "c", CRAM):
+        digest = hashlib.md5(chal + secret.encode()).hexdigest()
+        try:
+            p._shortcmd("APOP %s %s" % (USER, digest))
+            verdicts.append("+OK")
+            break
+        except poplib.error_proto:
+            verdicts.append("-ERR")
+    p.quit()
+    print("seq %s %s" % (lib, " ".join(verdicts)), flush=True)
+    check("%s: CRAM-MD5 and APOP refuse even the right secret after three failures (%s)"
+          % (lib, " ".join(verdicts)),
+          verdicts == ["NO"] * 4 + ["-ERR"] * 4, verdicts)
+
+
 # ---- group "default": the library's default (plaintext disabled) ----
 
 @guarded
@@ -689,6 +724,8 @@ def main():
         imap_failures(ports[0])
     elif group == "cram":
         cram(ports[0], ports[1])
+    elif group == "trylimit":
+        trylimit(ports[0], ports[1], os.environ.get("SRV_LIB", "ours"))
     elif group == "default":
         defaults(ports[0], ports[1])
     elif group == "load":

@@ -10,7 +10,7 @@
 # of the real one plus the file under test (/etc/c-client.cf,
 # /etc/cram-md5.pwd): the machine's /etc is never changed.
 #
-# Ports 14501-14510, 15420.
+# Ports 14501-14510, 15420, 19854-19857.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -109,7 +109,7 @@ fi
 # start CONFIG PORT PROGRAM: one launcher in its own mount namespace.
 start() {
     local out="$W/launch-$2.out"
-    LAUNCH_LOG="$W/sessions.log" unshare -m sh -c \
+    LD_LIBRARY_PATH=${START_LD:-} LAUNCH_LOG="$W/sessions.log" unshare -m sh -c \
         'mount --bind "$1" /etc && shift && exec python3 "$@"' sh \
         "$W/etc-$1" "$HERE/launch.py" "$2" "$W/$3" >"$out" 2>&1 &
     PIDS+=($!)
@@ -128,6 +128,18 @@ start open 14501 refimapd && start open 14502 refpop3d &&
     start world 14507 refimapd &&
     start default 14508 srefimapd && start default 14509 snocert &&
     start alert 15420 refimapd || finish
+# CRAM-MD5's and APOP's own attempt limit, against the original: the
+# servers built once against the original headers, on the original
+# library (19854, 19855) and on ours (19856, 19857), CRAM-MD5 file present.
+TRYLIMIT=0
+if [ -f "$CCT_ORIG_SO" ] && [ -f "$CCT_ORIG_INC/linkage.c" ] &&
+    cc -w -I"$CCT_ORIG_INC" -o "$W/orefimapd" "$CCT_ROOT/pine-compat/refimapd.c" "$CCT_ORIG_SO" 2>"$W/occ.log" &&
+    cc -w -I"$CCT_ORIG_INC" -o "$W/orefpop3d" "$CCT_ROOT/pine-compat/refpop3d.c" "$CCT_ORIG_SO" 2>>"$W/occ.log"; then
+    chmod 755 "$W/orefimapd" "$W/orefpop3d"
+    start cram 19854 orefimapd && start cram 19855 orefpop3d &&
+        START_LD=$CCT_LIBDIR start cram 19856 orefimapd && START_LD=$CCT_LIBDIR start cram 19857 orefpop3d &&
+        TRYLIMIT=1
+fi
 
 # Syslog: refimapd built against the original headers runs scripted
 # sessions on a pipe (session-ok.imap: a login; session-fail.imap: a wrong
@@ -177,9 +189,15 @@ count() { # file: add its ok/FAIL lines to the totals, show them
     CCT_FAIL=$((CCT_FAIL + $(grep -c '^FAIL ' "$1")))
 }
 
-# The slow group (failed logins cost 3 s each) runs beside the others.
+# The slow groups (failed logins cost 3 s each) run beside the others.
 timeout 80 python3 "$HERE/drive.py" failures 14501 >"$W/failures.out" 2>&1 &
 slow=$!
+if [ "$TRYLIMIT" = 1 ]; then
+    SRV_LIB=orig timeout 80 python3 "$HERE/drive.py" trylimit 19854 19855 >"$W/try-orig.out" 2>&1 &
+    tryo=$!
+    SRV_LIB=ours timeout 80 python3 "$HERE/drive.py" trylimit 19856 19857 >"$W/try-ours.out" 2>&1 &
+    tryu=$!
+fi
 # So does the load: 200 concurrent sessions (each its own server process, as
 # inetd runs them) on one shared mix mailbox, logged in against the CRAM-MD5
 # file; the original checks the mailbox afterwards, and no server process
@@ -343,6 +361,16 @@ fi
 
 wait "$slow"
 count "$W/failures.out"
+if [ "$TRYLIMIT" = 1 ]; then
+    wait "$tryo" "$tryu"
+    count "$W/try-ours.out"
+    if [ -n "$(sed -n 's/^seq orig //p' "$W/try-orig.out")" ] &&
+        [ "$(sed -n 's/^seq orig //p' "$W/try-orig.out")" = "$(sed -n 's/^seq ours //p' "$W/try-ours.out")" ]; then
+        ok "CRAM-MD5 and APOP attempt limits: the original's verdicts ($(sed -n 's/^seq orig //p' "$W/try-orig.out"))"
+    else
+        fail "CRAM-MD5/APOP attempt limits: original '$(tr '\n' '|' <"$W/try-orig.out")', ours '$(tr '\n' '|' <"$W/try-ours.out")'"
+    fi
+fi
 if [ "$SYSLOG" != 0 ]; then
     wait "$SYSLOG"
     count "$W/syslog.out"
