@@ -384,7 +384,8 @@ done
 # original, 19852/19853 for ours); srvinit.c, built against the original
 # headers, reports the connection's names through the P* layer; its
 # LOG_DEBUG lines ("imaps SSL service init from ...") go to a private
-# /dev/log. Both libraries: the same answers and syslog lines.
+# /dev/log. The certificate is only at <server>-<address>.pem. Both
+# libraries: the same answers and syslog lines.
 if cc -w -I"$CCT_ORIG_INC" -o "$W/srvinit" "$HERE/srvinit.c" "$CCT_ORIG_SO" 2>"$W/cc-srvinit.log"; then
     cp "$W/srvinit" "$W/ssrvinit" && chmod 755 "$W/srvinit" "$W/ssrvinit"
     for lib in orig ours; do
@@ -392,8 +393,10 @@ if cc -w -I"$CCT_ORIG_INC" -o "$W/srvinit" "$HERE/srvinit.c" "$CCT_ORIG_SO" 2>"$
         cp -a "$W/etc" "$W/etc-svc-$lib"
         sed -i -E '/^imap[2s]?[[:space:]]/d' "$W/etc-svc-$lib/services"
         printf 'imap\t\t%s/tcp\nimaps\t\t%s/tcp\n' $p $((p + 1)) >>"$W/etc-svc-$lib/services"
-        cp "$W/cert.pem" "$W/etc-svc-$lib/ssl/certs/srvinit.pem"
-        cp "$W/key.pem" "$W/etc-svc-$lib/ssl/private/srvinit.pem"
+        # the certificate by server name and address only (the form a
+        # server with several addresses uses)
+        cp "$W/cert.pem" "$W/etc-svc-$lib/ssl/certs/srvinit-127.0.0.1.pem"
+        cp "$W/key.pem" "$W/etc-svc-$lib/ssl/private/srvinit-127.0.0.1.pem"
     done
     svcd() { # NAME LIB PORT PROGRAM
         local name=$1 ld= i; [ "$2" = ours ] && ld=$CCT_LIBDIR
@@ -456,7 +459,7 @@ PY
             fail "server_init on the plain service's port: $(tr '\n' '|' <"$W/svc.out")"
         fi
         if cmp -s "$W/svc.orig" "$W/svc.ours" && grep -q '^tls TLSv1.[23]: clienthost .*serverport PORT | clientport ephemeral' "$W/svc.ours"; then
-            ok "a server not named s... on the port of the SSL service: implicit TLS, the same names as on the original"
+            ok "a server not named s... on the port of the SSL service: implicit TLS with <server>-<address>.pem, the same names as on the original"
         else
             fail "server_init on the SSL service's port: $(tr '\n' '|' <"$W/svc.out")"
         fi
