@@ -226,6 +226,36 @@ else
 fi
 check "pmb variant with a denying PAM service: nothing accepted" \
     sh -c "! grep -q ': accepted' '$W/ck.pmb-deny' && [ \$(grep -c ': refused' '$W/ck.pmb-deny') = $nall ]"
+# The PAM stacks pmb exists for: a module (pam_lostptr.c) that calls the
+# conversation without the application's data pointer. The pmb variant
+# still answers it (right password accepted, wrong refused); the PAM
+# build refuses without crashing; the original's PAM check dies there,
+# which shows the module really loses the pointer.
+if cc -shared -fPIC -w -o "$W/pam_lostptr.so" "$HERE/pam_lostptr.c" 2>"$W/cc-pam.log"; then
+    printf 'auth required %s\naccount required %s\n' "$W/pam_lostptr.so" "$W/pam_lostptr.so" \
+        >"$W/etc-unix/pam.d/pwlost"
+    LOST=(pwsok Lost-Ptr-5 right pwsok "$PASS" wrong)
+    lost() { # LIBDIR OUT: ckpw with the pwlost service; the exit status last
+        LD_LIBRARY_PATH=$1 TZ=UTC timeout 60 unshare -m sh -c 'mount --bind "$1" /etc && shift && exec "$@"' sh \
+            "$W/etc-unix" "$W/ckpw" pwlost "${LOST[@]}" >"$2" 2>&1
+        echo "status $?" >>"$2"
+    }
+    lost "" "$W/lost.orig"
+    lost "$CCT_LIBDIR" "$W/lost.ours"
+    lost "$W/pmb" "$W/lost.pmb"
+    if grep -q '^pwsok right: accepted' "$W/lost.pmb" && grep -q '^pwsok wrong: refused' "$W/lost.pmb" &&
+        grep -q '^status 0' "$W/lost.pmb"; then
+        ok "pmb variant with a PAM module that drops the data pointer: the right password accepted, a wrong one refused"
+    else
+        fail "pmb variant with the pointer-losing PAM module: $(tr '\n' '|' <"$W/lost.pmb")"
+    fi
+    check "PAM build with that module: both refused, no crash ($(tr '\n' '|' <"$W/lost.ours"))" \
+        sh -c "grep -q '^pwsok right: refused' '$W/lost.ours' && grep -q '^pwsok wrong: refused' '$W/lost.ours' && grep -q '^status 0' '$W/lost.ours'"
+    check "the module really drops the pointer: the original's PAM check does not survive it ($(tail -n 1 "$W/lost.orig"))" \
+        sh -c "! grep -q '^status 0' '$W/lost.orig'"
+else
+    fail "build the test PAM module: $(head -n 3 "$W/cc-pam.log")"
+fi
 check "nul variant: nothing accepted" \
     sh -c "! grep -q ': accepted' '$W/ck.nul-unix' && [ \$(grep -c ': refused' '$W/ck.nul-unix') = $nall ]"
 
