@@ -83,6 +83,30 @@ def main():
     idle("imap, silent inside AUTHENTICATE LOGIN", imap, False,
          [(b"a AUTHENTICATE LOGIN\r\n", b"+")], ibye)
     idle("pop3, silent inside AUTH LOGIN", pop, False, [(b"AUTH LOGIN\r\n", b"+")], pbye)
+    # Half a line, then silence: the servers' alarm backstop ends the
+    # session without a goodbye (their SIGALRM handler must not write
+    # under TLS), and the connection closes.
+    half("imap, plain, half a command then silent", imap, False, b"a LOGIN opsuser")
+    half("imap, implicit TLS 1.3, half a command then silent", imaps, True, b"a LOGIN opsuser")
+
+
+def half(name, port, tls, part):
+    try:
+        s, f = connect(port, tls)
+        if not f.readline():
+            return fail(name, "no greeting")
+        s.sendall(part)
+        try:
+            rest = f.read()
+        except (ConnectionResetError, ssl.SSLError):
+            rest = b""
+        if rest == b"":
+            ok("%s: the server hung up without a word" % name)
+        else:
+            fail(name, "got %r" % rest)
+        s.close()
+    except Exception as e:  # one broken case must not hide the others
+        fail(name, "exception %r" % (e,))
 
 
 if __name__ == "__main__":
