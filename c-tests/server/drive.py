@@ -491,6 +491,29 @@ def trylimit(iport, pport, lib):
           verdicts == ["NO"] * 4 + ["-ERR"] * 4, verdicts)
 
 
+# ---- group "admin": srvtest in group mailadm logs in as another user ----
+
+def admin(port, lib, target):
+    """An administrator's logins as TARGET: AUTHENTICATE PLAIN with TARGET
+    as the authorization identity, LOGIN with "TARGET*admin" as the user
+    name, and PLAIN as root (never). Prints "seq LIB ..." for run.sh."""
+    verdicts = []
+    for authz, how in ((target, "plain"), (target, "login"), ("root", "plain")):
+        m = imaplib.IMAP4(HOST, port)
+        try:
+            if how == "plain":
+                m.authenticate("PLAIN", lambda _: ("%s\0%s\0%s" % (authz, USER, PASS)).encode())
+            else:
+                m.login("%s*%s" % (authz, USER), PASS)
+            verdicts.append("OK")
+        except imaplib.IMAP4.error:
+            verdicts.append("NO")
+        m.shutdown()
+    print("seq %s %s" % (lib, " ".join(verdicts)), flush=True)
+    check("%s: a mailadm member logs in as %s (PLAIN authorization identity, user*admin), never as root (%s)"
+          % (lib, target, " ".join(verdicts)), verdicts == ["OK", "OK", "NO"], verdicts)
+
+
 # ---- group "default": the library's default (plaintext disabled) ----
 
 @guarded
@@ -726,6 +749,8 @@ def main():
         cram(ports[0], ports[1])
     elif group == "trylimit":
         trylimit(ports[0], ports[1], os.environ.get("SRV_LIB", "ours"))
+    elif group == "admin":
+        admin(ports[0], os.environ.get("SRV_LIB", "ours"), os.environ["SRV_TARGET"])
     elif group == "default":
         defaults(ports[0], ports[1])
     elif group == "load":

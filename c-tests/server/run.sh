@@ -10,7 +10,7 @@
 # of the real one plus the file under test (/etc/c-client.cf,
 # /etc/cram-md5.pwd): the machine's /etc is never changed.
 #
-# Ports 14501-14510, 15420, 19854-19857.
+# Ports 14501-14510, 15420, 19854-19859.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -74,7 +74,7 @@ reset_boxes
 
 # ---- configurations: copies of /etc plus the file under test ----
 CF='I accept the risk for IMAP toolkit 4.1.'
-for c in open cram default world; do
+for c in open cram default world mgr; do
     cp -a /etc "$W/etc-$c"
     rm -f "$W/etc-$c/c-client.cf" "$W/etc-$c/cram-md5.pwd"
 done
@@ -89,6 +89,15 @@ printf '# test\n%s\t%s\n' "$SUSER" "$SCRAM" >"$W/etc-cram/cram-md5.pwd"
 chmod 600 "$W/etc-cram/cram-md5.pwd"
 : >"$W/etc-cram/anonymous.newsgroups"
 printf '%s\nset disable-plaintext 0\n' "$CF" >"$W/etc-world/c-client.cf"
+# Administrators: srvtest in group mailadm; srvtgt, a user of this copy
+# only, the one it logs in as.
+printf '%s\nset disable-plaintext 0\n' "$CF" >"$W/etc-mgr/c-client.cf"
+sed -i -e '/^mailadm:/d' -e '/^srvtgt:/d' "$W/etc-mgr/group"
+sed -i '/^srvtgt:/d' "$W/etc-mgr/passwd"
+echo "mailadm:x:4998:$SUSER" >>"$W/etc-mgr/group"
+mkdir -p "$W/tgthome" && chown 47320:47320 "$W/tgthome"
+echo "srvtgt:x:47320:47320::$W/tgthome:/bin/false" >>"$W/etc-mgr/passwd"
+echo "srvtgt:x:47320:" >>"$W/etc-mgr/group"
 printf '%s\t%s\n' "$SUSER" "$SCRAM" >"$W/etc-world/cram-md5.pwd"
 chmod 644 "$W/etc-world/cram-md5.pwd"
 # Certificates at the port's paths (SSLCERTS, SSLKEYS) for the default
@@ -138,6 +147,7 @@ if [ -f "$CCT_ORIG_SO" ] && [ -f "$CCT_ORIG_INC/linkage.c" ] &&
     chmod 755 "$W/orefimapd" "$W/orefpop3d"
     start cram 19854 orefimapd && start cram 19855 orefpop3d &&
         START_LD=$CCT_LIBDIR start cram 19856 orefimapd && START_LD=$CCT_LIBDIR start cram 19857 orefpop3d &&
+        start mgr 19858 orefimapd && START_LD=$CCT_LIBDIR start mgr 19859 orefimapd &&
         TRYLIMIT=1
 fi
 
@@ -197,6 +207,10 @@ if [ "$TRYLIMIT" = 1 ]; then
     tryo=$!
     SRV_LIB=ours timeout 80 python3 "$HERE/drive.py" trylimit 19856 19857 >"$W/try-ours.out" 2>&1 &
     tryu=$!
+    SRV_LIB=orig SRV_TARGET=srvtgt timeout 60 python3 "$HERE/drive.py" admin 19858 >"$W/admin-orig.out" 2>&1 &
+    admo=$!
+    SRV_LIB=ours SRV_TARGET=srvtgt timeout 60 python3 "$HERE/drive.py" admin 19859 >"$W/admin-ours.out" 2>&1 &
+    admu=$!
 fi
 # So does the load: 200 concurrent sessions (each its own server process, as
 # inetd runs them) on one shared mix mailbox, logged in against the CRAM-MD5
@@ -362,8 +376,15 @@ fi
 wait "$slow"
 count "$W/failures.out"
 if [ "$TRYLIMIT" = 1 ]; then
-    wait "$tryo" "$tryu"
+    wait "$tryo" "$tryu" "$admo" "$admu"
     count "$W/try-ours.out"
+    count "$W/admin-ours.out"
+    if [ -n "$(sed -n 's/^seq orig //p' "$W/admin-orig.out")" ] &&
+        [ "$(sed -n 's/^seq orig //p' "$W/admin-orig.out")" = "$(sed -n 's/^seq ours //p' "$W/admin-ours.out")" ]; then
+        ok "administrator logins: the original's verdicts ($(sed -n 's/^seq orig //p' "$W/admin-orig.out"))"
+    else
+        fail "administrator logins: original '$(tr '\n' '|' <"$W/admin-orig.out")', ours '$(tr '\n' '|' <"$W/admin-ours.out")'"
+    fi
     if [ -n "$(sed -n 's/^seq orig //p' "$W/try-orig.out")" ] &&
         [ "$(sed -n 's/^seq orig //p' "$W/try-orig.out")" = "$(sed -n 's/^seq ours //p' "$W/try-ours.out")" ]; then
         ok "CRAM-MD5 and APOP attempt limits: the original's verdicts ($(sed -n 's/^seq orig //p' "$W/try-orig.out"))"
