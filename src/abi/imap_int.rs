@@ -370,6 +370,12 @@ pub unsafe fn stream_parameter(function: c_long, value: *mut c_void) -> *mut c_v
                 let c = im::fill_cap(stream);
                 c.as_ref().map_or(null_mut(), |c| c.threader as *mut c_void)
             }
+            // Ours: the server's ID answer (NUL-terminated, kept by the
+            // stream), NIL when none came.
+            GET_IMAPSERVERID => match local(stream).and_then(|l| l.server_id.as_mut()) {
+                Some(t) => t.as_mut_ptr() as *mut c_void,
+                None => null_mut(),
+            },
             GET_FETCHLOOKAHEAD => match local(stream) {
                 Some(l) => &mut *l.reply.lookahead as *mut c_long as *mut c_void,
                 None => null_mut(),

@@ -174,6 +174,11 @@ pub enum Untagged {
     Annotation(Vec<u8>, Vec<(Vec<u8>, Vec<Vec<u8>>)>),
     /// IMAP2's `MAILBOX name` (the answer to FIND), the name as sent.
     Mailbox(Vec<u8>),
+    /// RFC 2971's `ID (field value ...)` (a NIL value as None), or None
+    /// for `ID NIL`.
+    Id(Option<Vec<(Vec<u8>, Option<Vec<u8>>)>>),
+    /// RFC 5161's `ENABLED cap ...`.
+    Enabled(Vec<Vec<u8>>),
     Other(Vec<u8>),
 }
 
@@ -324,6 +329,34 @@ impl<'a> Cursor<'a> {
                 }
                 None => return err("unterminated string list", b""),
                 _ => v.push(self.astring()?),
+            }
+        }
+    }
+    /// ID's field/value list (RFC 2971) or NIL; at most 1,000 pairs.
+    pub fn id_list(&mut self) -> R<Option<Vec<(Vec<u8>, Option<Vec<u8>>)>>> {
+        self.skip_spaces();
+        if self.is_nil() {
+            self.pos += 3;
+            return Ok(None);
+        }
+        self.expect(b'(')?;
+        let mut v = Vec::new();
+        loop {
+            self.skip_spaces();
+            match self.peek() {
+                Some(b')') => {
+                    self.bump();
+                    return Ok(Some(v));
+                }
+                None => return err("unterminated ID list", b""),
+                _ => {
+                    let field = self.nstring()?.unwrap_or_default();
+                    let value = self.nstring()?;
+                    v.push((field, value));
+                    if v.len() > 1000 {
+                        return err("ID list too long", b"");
+                    }
+                }
             }
         }
     }
@@ -1354,6 +1387,8 @@ fn parse_with(c: &mut Cursor, env: &mut dyn ParseEnv) -> R<Response> {
             Untagged::MyRights(mailbox, rights)
         }
         b"NAMESPACE" => Untagged::Namespace(raw_text(c)),
+        b"ID" => Untagged::Id(c.id_list()?),
+        b"ENABLED" => Untagged::Enabled(c.words_to_end()),
         b"MAILBOX" if c.peek() == Some(b' ') => {
             c.bump();
             Untagged::Mailbox(raw_text(c))
