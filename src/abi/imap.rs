@@ -1765,7 +1765,7 @@ unsafe fn extensions(stream: *mut MAILSTREAM, mb: &NETMBX) {
         let usable = |cap: &[u8]| {
             local(stream).is_some_and(|l| !l.session.dead && !l.byeseen && l.session.has(cap))
         };
-        if let Some(spec) = string(Owner::Imap, GET_IMAPID as i64) {
+        if let Some(spec) = string(Owner::Imap, GET_IMAPID) {
             if usable(b"ID") {
                 let list = crate::net::imap::ext::id_argument(&spec);
                 send_untold(stream, "ID", &[Arg::Atom(&list)]);
@@ -3969,20 +3969,24 @@ unsafe fn message_args(
     // SAFETY: strings NULL or NUL-terminated; msg a valid STRING.
     unsafe {
         let mut v = Vec::new();
+        let text = read_string(msg);
+        // Ours: a UTF8=ACCEPT session sends an 8-bit header as RFC 6855
+        // asks (`UTF8 (~{n}...)`), with an empty flag list when there is
+        // none (Courier takes the form only after one).
+        let utf8 = utf8 && crate::net::imap::ext::header_has_8bit(&text);
         if let Some(f) = c_bytes(flags) {
             v.push(OwnedArg::Atom(flags_arg(f)));
+        } else if utf8 {
+            v.push(OwnedArg::Atom(b"()".to_vec()));
         }
         if !date.is_null() {
             v.push(OwnedArg::Str(internal_date(date)?));
         }
-        let text = read_string(msg);
-        // Ours: a UTF8=ACCEPT session sends an 8-bit header as RFC 6855
-        // asks (`UTF8 (~{n}...)`).
-        if utf8 && crate::net::imap::ext::header_has_8bit(&text) {
-            v.push(OwnedArg::Utf8Literal(text));
+        v.push(if utf8 {
+            OwnedArg::Utf8Literal(text)
         } else {
-            v.push(OwnedArg::Literal(text));
-        }
+            OwnedArg::Literal(text)
+        });
         Some(v)
     }
 }

@@ -319,7 +319,11 @@ mod nocompress_tests {
         assert!(!mb.nocompress);
         // Only IMAP compresses.
         assert!(parse_net_mailbox(b"{h/pop3/nocompress}INBOX", b"imap", true).is_none());
-        assert!(parse_net_mailbox(b"{h/imap/utf8}INBOX", b"imap", true).unwrap().utf8);
+        assert!(
+            parse_net_mailbox(b"{h/imap/utf8}INBOX", b"imap", true)
+                .unwrap()
+                .utf8
+        );
         assert!(parse_net_mailbox(b"{h/pop3/utf8}INBOX", b"imap", true).is_none());
     }
 }

@@ -4,7 +4,7 @@
 //! way out and back on the way in, so a program sees the same names with
 //! and without it.
 
-use super::parse::{Code, Response, Untagged};
+use super::parse::{Code, IdPairs, Response, Untagged};
 use crate::charset::mutf7;
 
 /// RFC 2971's limits: 30 pairs, fields of 30 octets, values of 1024.
@@ -64,7 +64,7 @@ pub fn id_argument(spec: &[u8]) -> Vec<u8> {
 /// A server's ID answer as the program reads it: `field=value` lines
 /// (`field` alone for a NIL value; line ends, NULs and `=` in a field
 /// become blanks), empty for `ID NIL`.
-pub fn id_text(pairs: &Option<Vec<(Vec<u8>, Option<Vec<u8>>)>>) -> Vec<u8> {
+pub fn id_text(pairs: &Option<IdPairs>) -> Vec<u8> {
     let clean = |s: &[u8], eq: bool| -> Vec<u8> {
         s.iter()
             .map(|&c| match c {
@@ -170,7 +170,9 @@ mod tests {
         assert_eq!(id_argument(b"x=a\"b\\c"), b"(\"x\" \"a\\\"b\\\\c\")");
         // Bad pairs are left out.
         assert_eq!(id_argument(b"=v\nn=\xc3\xa9\nok=1"), b"(\"ok\" \"1\")");
-        let many: Vec<u8> = (0..40).flat_map(|i| format!("f{i}=v\n").into_bytes()).collect();
+        let many: Vec<u8> = (0..40)
+            .flat_map(|i| format!("f{i}=v\n").into_bytes())
+            .collect();
         assert_eq!(
             id_argument(&many).iter().filter(|&&c| c == b'"').count(),
             30 * 4
