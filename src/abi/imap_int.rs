@@ -1788,7 +1788,7 @@ pub unsafe extern "C" fn imap_append_single(
             });
             let d = c_bytes(date).filter(|d| !d.is_empty()).map(<[u8]>::to_vec);
             let body = im::read_string(msg);
-            let mut args = vec![Arg::Str(&mbx)];
+            let mut args = vec![Arg::Mbx(&mbx)];
             if let Some(f) = &f {
                 args.push(Arg::Atom(f));
             }
