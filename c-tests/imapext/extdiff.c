@@ -14,6 +14,8 @@
  *                        message, SELECT, envelopes, RENAME, DELETE; the
  *                        mailbox names carry FLAG (e.g. "/utf8"). With
  *                        EXTDIFF_DEBUG set, the mm_dlog lines too.
+ *   extdiff unsol PORT   unsol.py: open INBOX (its SELECT answer carries an
+ *                        unasked ID and ENABLED), list, close.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,13 +163,29 @@ static int utf8_session (char *port,char *flag)
   return 0;
 }
 
+static int unsol_session (char *port)
+{
+  char name[256],ref[256];
+  MAILSTREAM *s;
+  sprintf (ref,"{127.0.0.1:%s/imap/notls}",port);
+  sprintf (name,"%sINBOX",ref);
+  printf ("open\n");
+  if (!(s = mail_open (NIL,name,NIL))) { printf ("open failed\n"); return 1; }
+  printf ("list\n");
+  mail_list (s,ref,"%");
+  printf ("close\n");
+  mail_close (s);
+  return 0;
+}
+
 int main (int argc,char *argv[])
 {
 #include "linkage.c"
   setvbuf (stdout,NIL,_IONBF,0);
   if (argc >= 3 && !strcmp (argv[1],"id")) return id_session (argv[2]);
+  if (argc >= 3 && !strcmp (argv[1],"unsol")) return unsol_session (argv[2]);
   if (argc >= 3 && !strcmp (argv[1],"utf8"))
     return utf8_session (argv[2],argc > 3 ? argv[3] : "");
-  fprintf (stderr,"usage: extdiff id|utf8 PORT [FLAG]\n");
+  fprintf (stderr,"usage: extdiff id|utf8|unsol PORT [FLAG]\n");
   return 2;
 }

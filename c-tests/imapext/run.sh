@@ -11,6 +11,8 @@
 # session (callbacks; transcript without the ID exchange, tags masked) is
 # the same as without.
 #
+# An unasked `* ID` and `* ENABLED` (unsol.py, 127.0.0.1:19876).
+#
 # UTF8=ACCEPT, against Courier-IMAP (Debian's courier-imap 5.0.13 offers
 # it; Dovecot 2.3 does not), pre-authenticated on a private Maildir
 # through courier.py (127.0.0.1:19875): names with non-ASCII characters
@@ -105,6 +107,24 @@ if dovecot_available && DOVECOT_DIR= dovecot_start "$work/dc" $DPORT >/dev/null 
 else
     skip "Dovecot not available: ID not tested"
 fi
+
+# ---- an unasked ID and ENABLED (unsol.py) --------------------------------------
+# The original reports each as "Unexpected untagged message" (WARN); ours
+# parses both without a notice, and an unasked ENABLED UTF8=ACCEPT does not
+# switch the names to UTF-8 ("A&-B" stays "A&-B").
+python3 "$here/unsol.py" 19876 2>"$work/unsol.err" &
+upid=$!
+for _ in $(seq 50); do
+    (exec 3<>/dev/tcp/127.0.0.1/19876) 2>/dev/null && break
+    sleep 0.1
+done
+env -u LD_LIBRARY_PATH timeout $TMO "$work/extdiff" unsol 19876 > "$work/n.orig" 2>&1
+LD_LIBRARY_PATH=$CCT_LIBDIR timeout $TMO "$work/extdiff" unsol 19876 > "$work/n.ours" 2>&1
+kill $upid 2>/dev/null
+grep -c 'Unexpected untagged message: \(ID\|ENABLED\)$' "$work/n.orig" | grep -qx 2
+check "unasked ID and ENABLED: the original warns about both" test $? -eq 0
+grep -v 'Unexpected untagged message: \(ID\|ENABLED\)$' "$work/n.orig" > "$work/n.orig2"
+same "unasked ID and ENABLED: ours parses both, the rest as the original's" "$work/n.orig2" "$work/n.ours"
 
 # ---- UTF8=ACCEPT against Courier ---------------------------------------------
 imapd=""

@@ -92,6 +92,8 @@ pub struct ImapLocal {
     nocompress: bool,
     /// `/utf8` (ours): the name asked for ENABLE UTF8=ACCEPT.
     utf8name: bool,
+    /// ENABLE UTF8=ACCEPT was sent: only then does `* ENABLED` count.
+    utf8asked: bool,
     /// The server's ID answer (ours, GET_IMAPSERVERID): `field=value`
     /// lines with a NUL after them.
     pub(super) server_id: Option<Vec<u8>>,
@@ -855,8 +857,10 @@ pub(super) unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
                     l.server_id = Some(t);
                 }
             }
+            // Ours: taken only as the answer to our ENABLE (a server that
+            // says it unasked does not switch the names to UTF-8).
             Untagged::Enabled(caps) => {
-                if let Some(l) = local(stream) {
+                if let Some(l) = local(stream).filter(|l| l.utf8asked) {
                     if caps.iter().any(|c| c.eq_ignore_ascii_case(b"UTF8=ACCEPT")) {
                         l.session.utf8 = true;
                     }
@@ -1632,6 +1636,7 @@ unsafe fn connect(
             notls: mb.notlsflag() != 0,
             nocompress: super::net::nocompress_flag(mb),
             utf8name: super::net::utf8_flag(mb),
+            utf8asked: false,
             server_id: None,
             ssl: mb.sslflag() != 0,
             tls: false,
@@ -1774,6 +1779,9 @@ unsafe fn extensions(stream: *mut MAILSTREAM, mb: &NETMBX) {
         let wanted = super::net::utf8_flag(mb)
             || super::params::number(Owner::Imap, GET_IMAPUTF8 as c_long) != 0;
         if wanted && usable(b"UTF8=ACCEPT") {
+            if let Some(l) = local(stream) {
+                l.utf8asked = true;
+            }
             send_untold(stream, "ENABLE", &[Arg::Atom(b"UTF8=ACCEPT")]);
         }
     }
