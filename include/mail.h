@@ -481,6 +481,19 @@
 #define fSEEN 1
 /* END GENERATED constants */
 
+/* mail_parameters codes of this library's own IMAP extensions (the
+ * original has no such codes and answers NIL to them); see docs/imap.md.
+ * SET_IMAPID: the ID (RFC 2971) to send after login, as "field=value"
+ * lines (NIL: none, the default; "": ID NIL).  GET_IMAPSERVERID with the
+ * stream: the server's ID answer in the same form, NIL when none came.
+ * SET_IMAPUTF8: ENABLE UTF8=ACCEPT (RFC 6855) after login on servers that
+ * offer it (as the "/utf8" mailbox-name flag does for one name). */
+#define GET_IMAPID ((long) 456)
+#define SET_IMAPID ((long) 457)
+#define GET_IMAPSERVERID ((long) 458)
+#define GET_IMAPUTF8 ((long) 460)
+#define SET_IMAPUTF8 ((long) 461)
+
 /* ---- Sized text and string lists --------------------------------- */
 
 #define SIZEDTEXT struct mail_sizedtext

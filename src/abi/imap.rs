@@ -90,6 +90,13 @@ pub struct ImapLocal {
     notls: bool,
     /// `/nocompress` (ours): no COMPRESS DEFLATE on this connection.
     nocompress: bool,
+    /// `/utf8` (ours): the name asked for ENABLE UTF8=ACCEPT.
+    utf8name: bool,
+    /// ENABLE UTF8=ACCEPT was sent: only then does `* ENABLED` count.
+    utf8asked: bool,
+    /// The server's ID answer (ours, GET_IMAPSERVERID): `field=value`
+    /// lines with a NUL after them.
+    pub(super) server_id: Option<Vec<u8>>,
     ssl: bool,
     /// STARTTLS was done.
     tls: bool,
@@ -842,6 +849,23 @@ pub(super) unsafe fn untagged(stream: *mut MAILSTREAM, u: Untagged) {
             }
             Untagged::Capability(_) => {}
             Untagged::Namespace(t) => super::imap_int::set_namespace(stream, &t),
+            // Ours: kept for GET_IMAPSERVERID, never reported.
+            Untagged::Id(pairs) => {
+                if let Some(l) = local(stream) {
+                    let mut t = crate::net::imap::ext::id_text(&pairs);
+                    t.push(0);
+                    l.server_id = Some(t);
+                }
+            }
+            // Ours: taken only as the answer to our ENABLE (a server that
+            // says it unasked does not switch the names to UTF-8).
+            Untagged::Enabled(caps) => {
+                if let Some(l) = local(stream).filter(|l| l.utf8asked) {
+                    if caps.iter().any(|c| c.eq_ignore_ascii_case(b"UTF8=ACCEPT")) {
+                        l.session.utf8 = true;
+                    }
+                }
+            }
             Untagged::Annotation(mbx, entries) => annotation(stream, &mbx, entries),
             Untagged::Mailbox(t) => {
                 // IMAP2's FIND answer: the name as sent, after the prefix.
@@ -1442,6 +1466,9 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
         if l.nocompress {
             name.extend_from_slice(b"/nocompress");
         }
+        if l.utf8name {
+            name.extend_from_slice(b"/utf8");
+        }
         if s.secure() != 0 {
             name.extend_from_slice(b"/secure");
         }
@@ -1467,7 +1494,7 @@ unsafe fn open(stream: *mut MAILSTREAM) -> *mut MAILSTREAM {
                 l.ahead = ReadAhead::default();
                 l.env_ahead = EnvAhead::default();
             }
-            let r = send(stream, cmd, &[Arg::Str(&mailbox)]);
+            let r = send(stream, cmd, &[Arg::Mbx(&mailbox)]);
             let ok_select = ok(stream, &r);
             if !ok_select {
                 if let Some(t) = referral(stream, REFSELECT) {
@@ -1608,6 +1635,9 @@ unsafe fn connect(
             got_thread: false,
             notls: mb.notlsflag() != 0,
             nocompress: super::net::nocompress_flag(mb),
+            utf8name: super::net::utf8_flag(mb),
+            utf8asked: false,
+            server_id: None,
             ssl: mb.sslflag() != 0,
             tls: false,
             novalidate: mb.novalidate() != 0,
@@ -1720,8 +1750,40 @@ unsafe fn connect(
         if local(stream).is_some_and(|l| !l.session.got_caps && !l.session.dead) {
             capability(stream);
         }
+        extensions(stream, mb);
         compress(stream, mb);
         true
+    }
+}
+
+/// Ours, opt-in, once logged in (or pre-authenticated) and before any
+/// mailbox is selected: `ID` (RFC 2971) when the program set SET_IMAPID
+/// and the server lists ID, then `ENABLE UTF8=ACCEPT` (RFC 6855) when the
+/// name says `/utf8` or SET_IMAPUTF8 is on and the server lists
+/// UTF8=ACCEPT. Neither answer reaches the program's callbacks (the
+/// original sends neither command); `* ID` is kept for GET_IMAPSERVERID,
+/// `* ENABLED UTF8=ACCEPT` switches the session's mailbox names to UTF-8.
+unsafe fn extensions(stream: *mut MAILSTREAM, mb: &NETMBX) {
+    use crate::env::params::{string, Owner};
+    // SAFETY: stream live with IMAP local data.
+    unsafe {
+        let usable = |cap: &[u8]| {
+            local(stream).is_some_and(|l| !l.session.dead && !l.byeseen && l.session.has(cap))
+        };
+        if let Some(spec) = string(Owner::Imap, GET_IMAPID) {
+            if usable(b"ID") {
+                let list = crate::net::imap::ext::id_argument(&spec);
+                send_untold(stream, "ID", &[Arg::Atom(&list)]);
+            }
+        }
+        let wanted = super::net::utf8_flag(mb)
+            || super::params::number(Owner::Imap, GET_IMAPUTF8 as c_long) != 0;
+        if wanted && usable(b"UTF8=ACCEPT") {
+            if let Some(l) = local(stream) {
+                l.utf8asked = true;
+            }
+            send_untold(stream, "ENABLE", &[Arg::Atom(b"UTF8=ACCEPT")]);
+        }
     }
 }
 
@@ -3692,7 +3754,7 @@ pub unsafe extern "C" fn imap_copy(
             if let Some(l) = local(stream) {
                 l.appendmailbox = Some(mbx.clone());
             }
-            let r = send(stream, cmd, &[Arg::Atom(&seq), Arg::Str(&mbx)]);
+            let r = send(stream, cmd, &[Arg::Atom(&seq), Arg::Mbx(&mbx)]);
             let good = ok(stream, &r);
             if let Some(l) = local(stream) {
                 l.appendmailbox = None;
@@ -3910,17 +3972,29 @@ unsafe fn message_args(
     flags: *mut c_char,
     date: *mut c_char,
     msg: *mut STRING,
+    utf8: bool,
 ) -> Option<Vec<OwnedArg>> {
     // SAFETY: strings NULL or NUL-terminated; msg a valid STRING.
     unsafe {
         let mut v = Vec::new();
+        let text = read_string(msg);
+        // Ours: a UTF8=ACCEPT session sends an 8-bit header as RFC 6855
+        // asks (`UTF8 (~{n}...)`), with an empty flag list when there is
+        // none (Courier takes the form only after one).
+        let utf8 = utf8 && crate::net::imap::ext::header_has_8bit(&text);
         if let Some(f) = c_bytes(flags) {
             v.push(OwnedArg::Atom(flags_arg(f)));
+        } else if utf8 {
+            v.push(OwnedArg::Atom(b"()".to_vec()));
         }
         if !date.is_null() {
             v.push(OwnedArg::Str(internal_date(date)?));
         }
-        v.push(OwnedArg::Literal(read_string(msg)));
+        v.push(if utf8 {
+            OwnedArg::Utf8Literal(text)
+        } else {
+            OwnedArg::Literal(text)
+        });
         Some(v)
     }
 }
@@ -4003,12 +4077,13 @@ unsafe fn multiappend(st: *mut MAILSTREAM, mbx: &[u8], map: &mut AppendData, red
             }
             need = true;
             first = false;
-            match message_args(map.flags, map.date, map.message) {
+            let utf8 = local(st).is_some_and(|l| l.session.utf8);
+            match message_args(map.flags, map.date, map.message, utf8) {
                 Some(a) => More::Args(a),
                 None => More::Abort(ZERO_LITERAL.to_vec()),
             }
         };
-        send_more(st, "APPEND", &[Arg::Str(mbx)], &mut more)
+        send_more(st, "APPEND", &[Arg::Mbx(mbx)], &mut more)
     }
 }
 
@@ -4023,7 +4098,8 @@ unsafe fn append_single(
 ) -> Reply {
     // SAFETY: st live; strings NULL or NUL-terminated; msg valid.
     unsafe {
-        let Some(mut v) = message_args(flags, date, msg) else {
+        let utf8 = local(st).is_some_and(|l| l.session.utf8);
+        let Some(mut v) = message_args(flags, date, msg, utf8) else {
             return Reply {
                 cond: Cond::Bad,
                 code: None,
@@ -4034,12 +4110,8 @@ unsafe fn append_single(
         if !level(st).imap4 {
             v.drain(..v.len() - 1);
         }
-        let args: Vec<Arg> = std::iter::once(Arg::Str(mbx))
-            .chain(v.iter().map(|a| match a {
-                OwnedArg::Atom(t) => Arg::Atom(t),
-                OwnedArg::Str(t) => Arg::Str(t),
-                OwnedArg::Literal(t) => Arg::Literal(t),
-            }))
+        let args: Vec<Arg> = std::iter::once(Arg::Mbx(mbx))
+            .chain(v.iter().map(OwnedArg::as_arg))
             .collect();
         send(st, "APPEND", &args)
     }
@@ -4211,7 +4283,7 @@ pub unsafe extern "C" fn imap_status(
                     t.push("UIDVALIDITY");
                 }
                 let list = format!("({})", t.join(" "));
-                let r = send(st, "STATUS", &[Arg::Str(&name), Arg::Atom(list.as_bytes())]);
+                let r = send(st, "STATUS", &[Arg::Mbx(&name), Arg::Atom(list.as_bytes())]);
                 if ok(st, &r) {
                     ret = 1;
                 } else if let Some(m) = referred(st, REFSTATUS as c_long) {
@@ -4222,7 +4294,7 @@ pub unsafe extern "C" fn imap_status(
                     };
                     ret = imap_status(null_mut(), m, flags | debug);
                 }
-            } else if ok(st, &send(st, "EXAMINE", &[Arg::Str(&name)])) {
+            } else if ok(st, &send(st, "EXAMINE", &[Arg::Mbx(&name)])) {
                 // The IMAP2 way: the counts of an EXAMINE, UNSEEN by a
                 // search.
                 let mut status: MAILSTATUS = std::mem::zeroed();
@@ -4294,7 +4366,7 @@ pub(super) unsafe fn list_work(
                 // SCAN (mail_scan) only where the server has it.
                 Some(c) => {
                     if local(st).is_some_and(|l| l.session.has(b"SCAN")) {
-                        send(st, cmd, &[Arg::Str(&refr), Arg::Wild(&pat), Arg::Str(c)]);
+                        send(st, cmd, &[Arg::Mbx(&refr), Arg::MbxWild(&pat), Arg::Str(c)]);
                     } else {
                         log(b"Scan not valid on this IMAP server", ERROR as c_long);
                     }
@@ -4312,7 +4384,7 @@ pub(super) unsafe fn list_work(
                         "LSUB" if armed => "RLSUB",
                         c => c,
                     };
-                    send(st, c, &[Arg::Str(&refr), Arg::Wild(&pat)]);
+                    send(st, c, &[Arg::Mbx(&refr), Arg::MbxWild(&pat)]);
                 }
                 None if lv.rfc1176 => {
                     // IMAP2: FIND with the reference glued on and every
@@ -4423,9 +4495,9 @@ unsafe fn manage(
             } else {
                 cmd
             };
-            let mut args = vec![Arg::Str(&name)];
+            let mut args = vec![Arg::Mbx(&name)];
             if let Some(s2) = &second {
-                args.push(Arg::Str(s2));
+                args.push(Arg::Mbx(s2));
             }
             let r = send(st, cmd, &args);
             let mut good = ok(st, &r);
@@ -5565,7 +5637,7 @@ pub unsafe extern "C" fn imap_getquotaroot(
 ) -> c_long {
     // SAFETY: per the contract.
     super::guard("imap_getquotaroot", 0, || unsafe {
-        simple(stream, "GETQUOTAROOT", b"QUOTA", &[Arg::Str(arg(mailbox))])
+        simple(stream, "GETQUOTAROOT", b"QUOTA", &[Arg::Mbx(arg(mailbox))])
     })
 }
 
@@ -5619,7 +5691,7 @@ pub unsafe extern "C" fn imap_setquota(
 pub unsafe extern "C" fn imap_getacl(stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
     // SAFETY: per the contract.
     super::guard("imap_getacl", 0, || unsafe {
-        simple(stream, "GETACL", b"ACL", &[Arg::Str(arg(mailbox))])
+        simple(stream, "GETACL", b"ACL", &[Arg::Mbx(arg(mailbox))])
     })
 }
 
@@ -5641,7 +5713,7 @@ pub unsafe extern "C" fn imap_setacl(
             "SETACL",
             b"ACL",
             &[
-                Arg::Str(arg(mailbox)),
+                Arg::Mbx(arg(mailbox)),
                 Arg::Str(arg(id)),
                 Arg::Str(arg(rights)),
             ],
@@ -5665,7 +5737,7 @@ pub unsafe extern "C" fn imap_deleteacl(
             stream,
             "DELETEACL",
             b"ACL",
-            &[Arg::Str(arg(mailbox)), Arg::Str(arg(id))],
+            &[Arg::Mbx(arg(mailbox)), Arg::Str(arg(id))],
         )
     })
 }
@@ -5686,7 +5758,7 @@ pub unsafe extern "C" fn imap_listrights(
             stream,
             "LISTRIGHTS",
             b"ACL",
-            &[Arg::Str(arg(mailbox)), Arg::Str(arg(id))],
+            &[Arg::Mbx(arg(mailbox)), Arg::Str(arg(id))],
         )
     })
 }
@@ -5699,7 +5771,7 @@ pub unsafe extern "C" fn imap_listrights(
 pub unsafe extern "C" fn imap_myrights(stream: *mut MAILSTREAM, mailbox: *mut c_char) -> c_long {
     // SAFETY: per the contract.
     super::guard("imap_myrights", 0, || unsafe {
-        simple(stream, "MYRIGHTS", b"ACL", &[Arg::Str(arg(mailbox))])
+        simple(stream, "MYRIGHTS", b"ACL", &[Arg::Mbx(arg(mailbox))])
     })
 }
 

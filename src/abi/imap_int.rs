@@ -370,6 +370,12 @@ pub unsafe fn stream_parameter(function: c_long, value: *mut c_void) -> *mut c_v
                 let c = im::fill_cap(stream);
                 c.as_ref().map_or(null_mut(), |c| c.threader as *mut c_void)
             }
+            // Ours: the server's ID answer (NUL-terminated, kept by the
+            // stream), NIL when none came.
+            GET_IMAPSERVERID => match local(stream).and_then(|l| l.server_id.as_mut()) {
+                Some(t) => t.as_mut_ptr() as *mut c_void,
+                None => null_mut(),
+            },
             GET_FETCHLOOKAHEAD => match local(stream) {
                 Some(l) => &mut *l.reply.lookahead as *mut c_long as *mut c_void,
                 None => null_mut(),
@@ -1782,7 +1788,7 @@ pub unsafe extern "C" fn imap_append_single(
             });
             let d = c_bytes(date).filter(|d| !d.is_empty()).map(<[u8]>::to_vec);
             let body = im::read_string(msg);
-            let mut args = vec![Arg::Str(&mbx)];
+            let mut args = vec![Arg::Mbx(&mbx)];
             if let Some(f) = &f {
                 args.push(Arg::Atom(f));
             }

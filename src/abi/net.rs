@@ -1209,6 +1209,17 @@ pub fn set_nocompress_flag(mb: &mut NETMBX, on: bool) {
     mb.__bindgen_padding_0[0] = (mb.__bindgen_padding_0[0] & !1) | u16::from(on);
 }
 
+/// Whether the name carried `/utf8` (ours), kept in bit 17 of NETMBX's
+/// flag word (next to `/nocompress`).
+pub fn utf8_flag(mb: &NETMBX) -> bool {
+    mb.__bindgen_padding_0[0] & 2 != 0
+}
+
+/// Stores the `/utf8` switch in bit 17 of NETMBX's flag word.
+pub fn set_utf8_flag(mb: &mut NETMBX, on: bool) {
+    mb.__bindgen_padding_0[0] = (mb.__bindgen_padding_0[0] & !2) | (u16::from(on) << 1);
+}
+
 /// A server's base64 SASL challenge as an authenticator takes it: an
 /// `fs_get` copy with a NUL after it, its length stored in `len`. Text that
 /// is not base64 is reported as "<PROTOCOL> SERVER BUG (invalid challenge):

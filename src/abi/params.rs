@@ -317,6 +317,15 @@ unsafe fn parameters(
                     env_parameters(function, value)
                 }
             }
+            // Ours: the stream's own answer (the driver takes the stream
+            // as the value, as for GET_NAMESPACE).
+            GET_IMAPSERVERID => {
+                if dtb.is_null() {
+                    null_mut()
+                } else {
+                    driver_parameters(dtb, function, stream as *mut c_void)
+                }
+            }
             ENABLE_DEBUG => not_permitted("ENABLE_DEBUG"),
             DISABLE_DEBUG => not_permitted("DISABLE_DEBUG"),
             SET_DIRFMTTEST => not_permitted("SET_DIRFMTTEST"),
@@ -485,7 +494,7 @@ pub extern "C" fn imap_parameters(function: c_long, value: *mut c_void) -> *mut 
         SET_FETCHLOOKAHEAD => fatal("SET_FETCHLOOKAHEAD not permitted"),
         SET_IDLETIMEOUT => fatal("SET_IDLETIMEOUT not permitted"),
         // SAFETY: for these codes `value` is the stream, as in the original.
-        GET_NAMESPACE | GET_THREADERS | GET_FETCHLOOKAHEAD => unsafe {
+        GET_NAMESPACE | GET_THREADERS | GET_FETCHLOOKAHEAD | GET_IMAPSERVERID => unsafe {
             super::imap_int::stream_parameter(function, value)
         },
         _ => owned(Owner::Imap, function, value).unwrap_or(null_mut()),

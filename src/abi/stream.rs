@@ -70,6 +70,7 @@ fn fill_netmbx(mb: &mut NETMBX, n: &NetMailbox) {
     super::net::set_forced_mechanism(mb, n.auth);
     super::net::set_apop_flag(mb, n.apop);
     super::net::set_nocompress_flag(mb, n.nocompress);
+    super::net::set_utf8_flag(mb, n.utf8);
 }
 
 /// `mail_valid_net_parse_work`: parses a network name into `mb` (always

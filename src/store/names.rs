@@ -41,6 +41,9 @@ pub struct NetMailbox {
     /// `/nocompress` (ours): the IMAP driver does not ask for COMPRESS
     /// DEFLATE even when the server offers it (a spare flag bit too).
     pub nocompress: bool,
+    /// `/utf8` (ours): the IMAP driver enables UTF8=ACCEPT when the server
+    /// offers it (a spare flag bit too).
+    pub utf8: bool,
 }
 
 /// The 4-bit code of a forced mechanism in NETMBX's spare flag bits.
@@ -119,6 +122,9 @@ pub fn parse_net_mailbox(
     }
     // Ours: only IMAP compresses.
     if mb.nocompress && mb.service != b"imap" {
+        return None;
+    }
+    if mb.utf8 && mb.service != b"imap" {
         return None;
     }
     Some(mb)
@@ -244,6 +250,9 @@ fn flag_switch(s: &[u8], mb: &mut NetMailbox, ssl: bool) -> Option<()> {
     } else if eq_nocase(s, "nocompress") {
         // Ours: the original refuses any name with "/nocompress".
         mb.nocompress = true;
+    } else if eq_nocase(s, "utf8") {
+        // Ours: the original refuses any name with "/utf8".
+        mb.utf8 = true;
     } else if eq_nocase(s, "tls") && !mb.notls {
         mb.tls = true;
     } else if eq_nocase(s, "tls-sslv23") && !mb.notls {
@@ -310,5 +319,11 @@ mod nocompress_tests {
         assert!(!mb.nocompress);
         // Only IMAP compresses.
         assert!(parse_net_mailbox(b"{h/pop3/nocompress}INBOX", b"imap", true).is_none());
+        assert!(
+            parse_net_mailbox(b"{h/imap/utf8}INBOX", b"imap", true)
+                .unwrap()
+                .utf8
+        );
+        assert!(parse_net_mailbox(b"{h/pop3/utf8}INBOX", b"imap", true).is_none());
     }
 }

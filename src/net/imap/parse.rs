@@ -143,6 +143,9 @@ pub enum FetchItem {
     },
 }
 
+/// ID's field/value pairs (a NIL value as None).
+pub type IdPairs = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
 /// An untagged response.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Untagged {
@@ -174,6 +177,11 @@ pub enum Untagged {
     Annotation(Vec<u8>, Vec<(Vec<u8>, Vec<Vec<u8>>)>),
     /// IMAP2's `MAILBOX name` (the answer to FIND), the name as sent.
     Mailbox(Vec<u8>),
+    /// RFC 2971's `ID (field value ...)` (a NIL value as None), or None
+    /// for `ID NIL`.
+    Id(Option<IdPairs>),
+    /// RFC 5161's `ENABLED cap ...`.
+    Enabled(Vec<Vec<u8>>),
     Other(Vec<u8>),
 }
 
@@ -324,6 +332,34 @@ impl<'a> Cursor<'a> {
                 }
                 None => return err("unterminated string list", b""),
                 _ => v.push(self.astring()?),
+            }
+        }
+    }
+    /// ID's field/value list (RFC 2971) or NIL; at most 1,000 pairs.
+    pub fn id_list(&mut self) -> R<Option<IdPairs>> {
+        self.skip_spaces();
+        if self.is_nil() {
+            self.pos += 3;
+            return Ok(None);
+        }
+        self.expect(b'(')?;
+        let mut v = Vec::new();
+        loop {
+            self.skip_spaces();
+            match self.peek() {
+                Some(b')') => {
+                    self.bump();
+                    return Ok(Some(v));
+                }
+                None => return err("unterminated ID list", b""),
+                _ => {
+                    let field = self.nstring()?.unwrap_or_default();
+                    let value = self.nstring()?;
+                    v.push((field, value));
+                    if v.len() > 1000 {
+                        return err("ID list too long", b"");
+                    }
+                }
             }
         }
     }
@@ -1354,6 +1390,8 @@ fn parse_with(c: &mut Cursor, env: &mut dyn ParseEnv) -> R<Response> {
             Untagged::MyRights(mailbox, rights)
         }
         b"NAMESPACE" => Untagged::Namespace(raw_text(c)),
+        b"ID" => Untagged::Id(c.id_list()?),
+        b"ENABLED" => Untagged::Enabled(c.words_to_end()),
         b"MAILBOX" if c.peek() == Some(b' ') => {
             c.bump();
             Untagged::Mailbox(raw_text(c))
@@ -1657,5 +1695,37 @@ mod tests {
         assert_eq!(RawResponse::literal_size(b"x {-1}"), Some(Err(())));
         assert_eq!(RawResponse::literal_size(b"x {12}"), Some(Ok(12)));
         assert_eq!(RawResponse::literal_size(b"x {12+}"), Some(Ok(12)));
+    }
+
+    #[test]
+    fn id_and_enabled() {
+        assert_eq!(
+            p(&[b"* ID NIL"], &[]),
+            Response::Untagged(Untagged::Id(None))
+        );
+        assert_eq!(
+            p(
+                &[b"* ID (\"name\" \"Dovecot\" \"os\" NIL \"x\" {2}", b")"],
+                &[b"ab"]
+            ),
+            Response::Untagged(Untagged::Id(Some(vec![
+                (b"name".to_vec(), Some(b"Dovecot".to_vec())),
+                (b"os".to_vec(), None),
+                (b"x".to_vec(), Some(b"ab".to_vec())),
+            ])))
+        );
+        assert_eq!(
+            p(&[b"* ENABLED UTF8=ACCEPT CONDSTORE"], &[]),
+            Response::Untagged(Untagged::Enabled(vec![
+                b"UTF8=ACCEPT".to_vec(),
+                b"CONDSTORE".to_vec()
+            ]))
+        );
+        let mut env = Collect::default();
+        assert!(
+            parse(&raw(&[b"* ID (\"a\""], &[]), Limits::default(), &mut env)
+                .0
+                .is_err()
+        );
     }
 }

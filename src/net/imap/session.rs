@@ -177,6 +177,14 @@ pub enum Arg<'a> {
     /// Sent as is, without the space that goes before other arguments
     /// (the rest of a text broken by a literal).
     Raw(&'a [u8]),
+    /// A mailbox name (modified UTF-7): as [`Arg::Str`], in UTF-8 once
+    /// UTF8=ACCEPT is enabled (see [`Session::utf8`]).
+    Mbx(&'a [u8]),
+    /// A LIST pattern: as [`Arg::Wild`], converted as [`Arg::Mbx`].
+    MbxWild(&'a [u8]),
+    /// A message with an 8-bit header for a UTF8=ACCEPT session: RFC
+    /// 6855's `UTF8 (~{n}...)`.
+    Utf8Literal(&'a [u8]),
 }
 
 /// An owned argument, for [`Session::command_more`].
@@ -185,6 +193,18 @@ pub enum OwnedArg {
     Atom(Vec<u8>),
     Str(Vec<u8>),
     Literal(Vec<u8>),
+    Utf8Literal(Vec<u8>),
+}
+
+impl OwnedArg {
+    pub fn as_arg(&self) -> Arg<'_> {
+        match self {
+            OwnedArg::Atom(t) => Arg::Atom(t),
+            OwnedArg::Str(t) => Arg::Str(t),
+            OwnedArg::Literal(t) => Arg::Literal(t),
+            OwnedArg::Utf8Literal(t) => Arg::Utf8Literal(t),
+        }
+    }
 }
 
 /// What a [`Session::command_more`] source gives next.
@@ -316,6 +336,10 @@ pub struct Session {
     /// Where the command line being built starts its current telemetry
     /// line (after the last literal).
     seg: usize,
+    /// UTF8=ACCEPT is enabled (ours, opt-in): mailbox names go out in
+    /// UTF-8 and come back converted to modified UTF-7
+    /// (`super::ext`).
+    pub utf8: bool,
 }
 
 impl Session {
@@ -332,6 +356,7 @@ impl Session {
             debug: false,
             sensitive: false,
             seg: 0,
+            utf8: false,
         }
     }
 
@@ -406,7 +431,10 @@ impl Session {
             let (r, warnings) = parse::parse(&raw, self.limits, env);
             items.extend(warnings.into_iter().map(Item::Warning));
             match r {
-                Ok(r) => {
+                Ok(mut r) => {
+                    if self.utf8 {
+                        super::ext::response_from_wire(&mut r);
+                    }
                     if matches!(r, Response::Tagged(..) | Response::Continue(_)) {
                         self.last_line = raw.lines.first().cloned().unwrap_or_default();
                     }
@@ -507,11 +535,7 @@ impl Session {
                 More::End => break,
                 More::Args(group) => {
                     for a in &group {
-                        let a = match a {
-                            OwnedArg::Atom(t) => Arg::Atom(t),
-                            OwnedArg::Str(t) => Arg::Str(t),
-                            OwnedArg::Literal(t) => Arg::Literal(t),
-                        };
+                        let a = a.as_arg();
                         if let Some(d) = self.put_arg(&mut buf, a, plus, &tag, env, items)? {
                             return Ok(d);
                         }
@@ -551,9 +575,50 @@ impl Session {
             buf.extend_from_slice(s);
             return Ok(None);
         }
+        let conv;
+        let a = match a {
+            Arg::Mbx(s) | Arg::MbxWild(s) => {
+                let wild = matches!(a, Arg::MbxWild(_));
+                let s = if self.utf8 {
+                    conv = super::ext::name_to_wire(s);
+                    conv.as_deref().unwrap_or(s)
+                } else {
+                    s
+                };
+                // UTF-8 may be quoted once enabled (RFC 6855).
+                let quotable = self.utf8
+                    && s.iter().any(|&c| c >= 0x80)
+                    && !s
+                        .iter()
+                        .any(|&c| c < b' ' || c == 0x7f || c == b'"' || c == b'\\');
+                if quotable && buf.len().saturating_add(s.len()) < MAX_COMMAND {
+                    buf.extend_from_slice(b" \"");
+                    buf.extend_from_slice(s);
+                    buf.push(b'"');
+                    return Ok(None);
+                }
+                if wild {
+                    Arg::Wild(s)
+                } else {
+                    Arg::Str(s)
+                }
+            }
+            a => a,
+        };
         buf.push(b' ');
         let lit = match a {
-            Arg::Raw(_) => return Ok(None),
+            Arg::Raw(_) | Arg::Mbx(_) | Arg::MbxWild(_) => return Ok(None),
+            Arg::Utf8Literal(s) => {
+                // Non-synchronising only where LITERAL+ covers literal8
+                // (with BINARY, RFC 7888).
+                buf.extend_from_slice(b"UTF8 (~");
+                let plus8 = plus && self.has(b"BINARY");
+                if let Some(d) = self.literal(buf, s, plus8, tag, env, items)? {
+                    return Ok(Some(d));
+                }
+                buf.push(b')');
+                return Ok(None);
+            }
             Arg::Atom(s) => {
                 buf.extend_from_slice(s);
                 return Ok(None);
@@ -1029,6 +1094,98 @@ mod tests {
                 (b"A0002 OK done", false),
             ]
         );
+    }
+
+    /// A scripted server whose sent bytes the test can read.
+    struct Shared(Script, std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+    impl Wire for Shared {
+        fn getline(&mut self, max: usize) -> io::Result<Vec<u8>> {
+            self.0.getline(max)
+        }
+        fn getbuffer(&mut self, n: usize) -> io::Result<Vec<u8>> {
+            self.0.getbuffer(n)
+        }
+        fn send(&mut self, b: &[u8]) -> io::Result<()> {
+            self.1.borrow_mut().extend_from_slice(b);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn utf8_accept_names_and_append() {
+        let input = "* PREAUTH hi\r\n\
+            * ID (\"name\" \"Srv\" \"x\" NIL)\r\nA0001 OK id\r\n\
+            * ENABLED UTF8=ACCEPT\r\nA0002 OK on\r\n\
+            * LIST () \"/\" \"Caf\u{e9}\"\r\n* LIST () \"/\" A&B\r\n\
+            * STATUS \"Caf\u{e9}\" (MESSAGES 2)\r\nA0003 OK list\r\n\
+            + go\r\nA0004 OK appended\r\nA0005 OK plain\r\n";
+        let sent = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let script = Script {
+            input: input.bytes().collect(),
+            sent: Vec::new(),
+        };
+        let mut s = Session::new(Box::new(Shared(script, sent.clone())));
+        let mut env = Collect::default();
+        let mut items = Vec::new();
+        s.greeting(&mut env, &mut items).unwrap();
+        s.command("ID", &[Arg::Atom(b"NIL")], &mut env, &mut items)
+            .unwrap();
+        assert!(items.iter().any(|i| matches!(
+            i,
+            Item::Untagged(Untagged::Id(Some(p))) if p.len() == 2 && p[1].1.is_none()
+        )));
+        s.command("ENABLE", &[Arg::Atom(b"UTF8=ACCEPT")], &mut env, &mut items)
+            .unwrap();
+        assert!(items.iter().any(|i| matches!(
+            i,
+            Item::Untagged(Untagged::Enabled(c)) if c == &[b"UTF8=ACCEPT".to_vec()]
+        )));
+        s.utf8 = true;
+        items.clear();
+        s.command(
+            "LIST",
+            &[Arg::Mbx(b""), Arg::MbxWild(b"Caf&AOk-*")],
+            &mut env,
+            &mut items,
+        )
+        .unwrap();
+        let names: Vec<Vec<u8>> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Untagged(Untagged::List { name, .. }) => Some(name.clone()),
+                Item::Untagged(Untagged::Status(name, _)) => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            names,
+            vec![b"Caf&AOk-".to_vec(), b"A&-B".to_vec(), b"Caf&AOk-".to_vec()]
+        );
+        let msg = "Subject: caf\u{e9}\r\n\r\nx".as_bytes();
+        s.command(
+            "APPEND",
+            &[Arg::Mbx(b"A&-B"), Arg::Utf8Literal(msg)],
+            &mut env,
+            &mut items,
+        )
+        .unwrap();
+        s.utf8 = false;
+        s.command("SELECT", &[Arg::Mbx(b"Caf&AOk-")], &mut env, &mut items)
+            .unwrap();
+        let out = sent.borrow().clone();
+        let want = [
+            "A0003 LIST \"\" \"Caf\u{e9}*\"\r\n".as_bytes(),
+            b"A0004 APPEND A&B UTF8 (~{19}\r\nSubject: ",
+            "caf\u{e9}\r\n\r\nx)\r\nA0005 SELECT Caf&AOk-\r\n".as_bytes(),
+        ];
+        for w in want {
+            assert!(
+                memchr::memmem::find(&out, w).is_some(),
+                "{:?} not in {:?}",
+                String::from_utf8_lossy(w),
+                String::from_utf8_lossy(&out)
+            );
+        }
     }
 
     #[test]
