@@ -385,8 +385,8 @@ const CANON: u32 = 1 << 30;
 const MAX_HEADER: usize = 1 << 29;
 
 impl Message {
-    /// None when a length does not fit (a text of 4 GB or more, a header or
-    /// "From " line of 1 GB or more).
+    /// None when a length does not fit (a text or header of 4 GiB or more,
+    /// a "From " line of 1 GiB or more).
     fn new(l: &Layout, info: MessageInfo, dirty: bool, canon: bool) -> Option<Message> {
         let from = u32::try_from(l.from_len).ok().filter(|&n| n < CANON)?;
         Some(Message {
