@@ -1228,3 +1228,28 @@ fn parse_in_windows_is_one_parse() {
 fn message_index_is_packed() {
     assert_eq!(std::mem::size_of::<Message>(), 48);
 }
+
+/// Lengths past the packed fields are refused, not cut.
+#[test]
+fn message_index_refuses_what_does_not_fit() {
+    let l = |from_len, header_len, text_len| format::Layout {
+        offset: 1 << 40,
+        from_len,
+        header_len,
+        text_len,
+        header_lf_len: 0,
+    };
+    let info = MessageInfo::default();
+    let m = Message::new(&l(40, 1000, (1 << 32) - 1), info.clone(), true, true).unwrap();
+    assert_eq!(m.layout(), l(40, 1000, (1 << 32) - 1));
+    assert!(m.dirty() && m.canon());
+    assert!(Message::new(&l(40, 1000, 1 << 32), info.clone(), false, false).is_none());
+    assert!(Message::new(&l(40, 1 << 32, 0), info.clone(), false, false).is_none());
+    assert!(Message::new(&l(1 << 30, 0, 0), info.clone(), false, false).is_none());
+    let mut m = Message::new(&l((1 << 30) - 1, 0, 0), info, false, true).unwrap();
+    m.set_dirty(true);
+    assert_eq!(m.layout().from_len, (1 << 30) - 1);
+    assert!(m.dirty() && m.canon());
+    m.set_dirty(false);
+    assert!(!m.dirty() && m.canon());
+}
