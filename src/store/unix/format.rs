@@ -786,6 +786,22 @@ pub fn parse_carry(
     sniff: bool,
     ev: &mut dyn Events,
 ) -> Result<ParseOutcome, ParseError> {
+    parse_carry_with(d, start, existing, carry, st, sniff, true, ev)
+}
+
+/// [`parse_carry`]; `quick` lets headers take [`quick_header`] (the
+/// line-by-line walk alone otherwise, which tests compare it with).
+#[allow(clippy::too_many_arguments)]
+fn parse_carry_with(
+    d: &[u8],
+    start: usize,
+    existing: u32,
+    carry: &mut Carry,
+    st: &mut MailboxState,
+    sniff: bool,
+    quick: bool,
+    ev: &mut dyn Events,
+) -> Result<ParseOutcome, ParseError> {
     let mut prev_uid = carry.prev_uid;
     let mut out = ParseOutcome {
         pseudo_seen: carry.pseudo_seen,
@@ -818,6 +834,7 @@ pub fn parse_carry(
     let mut retain = carry.retain;
     let mut memo = DateMemo::default();
     let finder = memchr::memmem::Finder::new(b"\nFrom ");
+    let mut starts = Vec::new();
     // The next CR at or after the header line being looked at (d.len():
     // none): lines before it are counted without a byte loop.
     let mut next_cr = 0usize;
@@ -848,7 +865,35 @@ pub fn parse_carry(
         // Whether a line that does not count has been seen, and whether a
         // counted line other than the blank one came after it.
         let (mut skipped, mut mixed) = (false, false);
-        loop {
+        let quick = if quick && retain {
+            let mut seen = out.pseudo_seen;
+            let q = quick_header(
+                d,
+                header_base,
+                &mut next_cr,
+                &mut starts,
+                &mut m,
+                &mut recent,
+                nmsgs,
+                &mut prev_uid,
+                &mut retain,
+                &mut seen,
+                st,
+                ev,
+            );
+            out.pseudo_seen = seen;
+            q
+        } else {
+            None
+        };
+        if let Some(q) = quick {
+            pos = q.end;
+            ended = true;
+            header_lf = q.header_lf;
+            size = q.size;
+            mixed = q.mixed;
+        }
+        while quick.is_none() {
             if pos >= d.len() {
                 break;
             }
@@ -997,6 +1042,138 @@ pub fn parse_carry(
     carry.retain = retain;
     carry.pseudo_seen = out.pseudo_seen;
     Ok(out)
+}
+
+/// A header taken by [`quick_header`].
+#[derive(Clone, Copy)]
+struct QuickHeader {
+    /// Just past its blank line.
+    end: usize,
+    header_lf: usize,
+    size: u64,
+    mixed: bool,
+}
+
+/// The header starting at `hb` (just after a "From " line's LF) without
+/// the line walk's work on every line, when it ends in a blank line, holds
+/// no CR, and a continuation line may follow (`retain`). Only a line
+/// starting with S or s (Status and a bogus copy of it) or X- or x- (the
+/// other bookkeeping names) can be dropped, and a continuation line only
+/// right after a dropped one; every other line is counted (and leaves
+/// `retain` set). So one pass over the line ends notes those lines, which
+/// are then looked at as the line walk does, and the rest are counted in
+/// bulk. None, having done nothing, when the header does not qualify.
+/// `starts` is scratch space.
+#[allow(clippy::too_many_arguments)]
+fn quick_header(
+    d: &[u8],
+    hb: usize,
+    next_cr: &mut usize,
+    starts: &mut Vec<usize>,
+    m: &mut ParsedMessage,
+    recent: &mut bool,
+    nmsgs: u32,
+    prev_uid: &mut u32,
+    retain: &mut bool,
+    pseudo_seen: &mut bool,
+    st: &mut MailboxState,
+    ev: &mut dyn Events,
+) -> Option<QuickHeader> {
+    if hb >= d.len() || !*retain {
+        return None;
+    }
+    starts.clear();
+    let mut lines = 0usize;
+    let mut s = hb;
+    let mut blank = None;
+    for p in memchr::memchr_iter(b'\n', &d[hb..]) {
+        lines += 1;
+        match d[s] {
+            b'\n' => {
+                blank = Some(s);
+                break;
+            }
+            b'S' | b's' => starts.push(s),
+            b'X' | b'x' if d[s + 1] == b'-' => starts.push(s),
+            _ => {}
+        }
+        s = hb + p + 1;
+    }
+    let blank = blank?;
+    let end = blank + 1;
+    if *next_cr < hb {
+        *next_cr = memchr::memchr(b'\r', &d[hb..]).map_or(d.len(), |p| hb + p);
+    }
+    if *next_cr < end {
+        return None;
+    }
+    let (mut dropped_bytes, mut dropped_lines) = (0usize, 0usize);
+    let (mut skipped, mut mixed) = (false, false);
+    let line_end = |s: usize| memchr::memchr(b'\n', &d[s..end]).map_or(end, |p| s + p + 1);
+    // The next line not yet looked at.
+    let mut q = hb;
+    for &c in starts.iter() {
+        // Lines from q to c are ordinary (counted); a candidate is never
+        // a continuation line, so none was taken by the walk below.
+        mixed |= skipped && c > q;
+        let le = line_end(c);
+        let v = header_line(
+            &d[c..le],
+            m,
+            recent,
+            nmsgs,
+            prev_uid,
+            retain,
+            *pseudo_seen,
+            st,
+            ev,
+        );
+        if let Some(p) = v.pseudo {
+            *pseudo_seen |= p;
+        }
+        q = le;
+        if v.count {
+            mixed |= skipped;
+            continue;
+        }
+        skipped = true;
+        dropped_bytes += le - c;
+        dropped_lines += 1;
+        // Continuation lines after a dropped line are the line walk's.
+        while q < blank && matches!(d[q], b' ' | b'\t') {
+            let le = line_end(q);
+            let v = header_line(
+                &d[q..le],
+                m,
+                recent,
+                nmsgs,
+                prev_uid,
+                retain,
+                *pseudo_seen,
+                st,
+                ev,
+            );
+            let start = q;
+            q = le;
+            if v.count {
+                mixed = true;
+                break;
+            }
+            dropped_bytes += le - start;
+            dropped_lines += 1;
+        }
+    }
+    // Ordinary lines from q to the blank line.
+    mixed |= skipped && q < blank;
+    // The blank line is counted, which leaves `retain` set.
+    *retain = true;
+    let header_lf = (end - hb) - dropped_bytes;
+    Some(QuickHeader {
+        end,
+        header_lf,
+        size: (header_lf + lines - dropped_lines) as u64,
+        mixed,
+    })
 }
 
 /// What the parser made of one header line.
@@ -1914,5 +2091,73 @@ mod header_crlf {
             }
         }
         assert!(fast_seen > checked / 10, "{fast_seen} of {checked}");
+    }
+
+    /// Headers taken by `quick_header` against the line walk: messages,
+    /// mailbox state, what is carried on, and every event, on random
+    /// mailboxes of bookkeeping, ordinary, continuation, CR and NUL lines
+    /// (pseudo-messages, UIDs in and out of order, headers without a blank
+    /// line, first lines that are continuations).
+    #[test]
+    fn quick_header_equals_line_walk() {
+        let pieces: [&[u8]; 24] = [
+            b"Status: RO\n",
+            b"status: O\n",
+            b"X-Status: F\n",
+            b"X-Status: DA\n",
+            b"X-Keywords: a b\n",
+            b"X-UID: 7\n",
+            b"X-UID: 3\n",
+            b"X-IMAPbase: 1 2 a b\n",
+            b"X-IMAP: 5 20 a\n",
+            b"Subject: hello\n",
+            b" folded\n",
+            b"\tfolded tab\n",
+            b"X-Other: 1\n",
+            b"x-other: 1\n",
+            b"Xylophone: 1\n",
+            b"Sender: a@b\n",
+            b"Status\n",
+            b"STATUS: R\n",
+            b"From: x\r\n",
+            b"Odd\0: 1\n",
+            b"x-uid: 9\n",
+            b"X-Keywords:\n",
+            b"S\n",
+            b"X-\n",
+        ];
+        let mut next = picker(0x6a09_e667_f3bc_c908);
+        let mut quick_taken = 0;
+        for round in 0..4_000 {
+            let mut d = Vec::new();
+            for _ in 0..1 + next(6) {
+                d.extend_from_slice(b"From a@b Mon Jan  1 00:00:00 2001\n");
+                for _ in 0..next(9) {
+                    d.extend_from_slice(pieces[next(pieces.len())]);
+                }
+                match next(8) {
+                    0 => d.extend_from_slice(b"\r\ntext\r\n\n"),
+                    1 => {}
+                    _ => d.extend_from_slice(b"\ntext\nmore\n\n"),
+                }
+            }
+            if round % 5 == 0 {
+                d.extend_from_slice(b"Tail: no LF");
+            }
+            let run = |quick: bool| {
+                let mut st = MailboxState::new();
+                let mut ev = crate::store::events::Recorder::default();
+                let mut carry = Carry::new(0);
+                let out = parse_carry_with(&d, 0, 0, &mut carry, &mut st, false, quick, &mut ev);
+                format!(
+                    "{out:?} {st:?} {} {} {} {:?}",
+                    carry.prev_uid, carry.retain, carry.pseudo_seen, ev.events
+                )
+            };
+            let (slow, quick) = (run(false), run(true));
+            assert_eq!(quick, slow, "{:?}", String::from_utf8_lossy(&d));
+            quick_taken += usize::from(!d.contains(&b'\r'));
+        }
+        assert!(quick_taken > 1_000, "{quick_taken}");
     }
 }

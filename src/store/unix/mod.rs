@@ -360,15 +360,66 @@ struct Rendered {
     pseudo: bool,
 }
 
-/// One message of an open mailbox.
+/// One message of an open mailbox. The index is most of what the driver
+/// keeps (the original keeps only its cache elements), so its layout is
+/// packed: 48 bytes a message where a [`Layout`] and two flags took 72.
+/// The lengths are 32-bit (see [`Message::new`]).
 #[derive(Clone, Debug)]
 struct Message {
-    layout: Layout,
     info: MessageInfo,
-    /// Must be written at the next checkpoint.
-    dirty: bool,
-    /// See [`format::ParsedMessage::canon`].
-    canon: bool,
+    /// Offset of the "From " line.
+    offset: usize,
+    /// The "From " line's length (below [`DIRTY`]), [`DIRTY`] and [`CANON`].
+    from: u32,
+    header_len: u32,
+    text_len: u32,
+    header_lf_len: u32,
+}
+
+/// Must be written at the next checkpoint.
+const DIRTY: u32 = 1 << 31;
+/// See [`format::ParsedMessage::canon`].
+const CANON: u32 = 1 << 30;
+/// The largest header (and "From " line) a parse takes: a rewrite adds
+/// status lines to a header, which must still fit in 32 bits.
+const MAX_HEADER: usize = 1 << 29;
+
+impl Message {
+    /// None when a length does not fit (a text or header of 4 GiB or more,
+    /// a "From " line of 1 GiB or more).
+    fn new(l: &Layout, info: MessageInfo, dirty: bool, canon: bool) -> Option<Message> {
+        let from = u32::try_from(l.from_len).ok().filter(|&n| n < CANON)?;
+        Some(Message {
+            info,
+            offset: l.offset,
+            from: from | if dirty { DIRTY } else { 0 } | if canon { CANON } else { 0 },
+            header_len: u32::try_from(l.header_len).ok()?,
+            text_len: u32::try_from(l.text_len).ok()?,
+            header_lf_len: u32::try_from(l.header_lf_len).ok()?,
+        })
+    }
+
+    fn layout(&self) -> Layout {
+        Layout {
+            offset: self.offset,
+            from_len: (self.from & !(DIRTY | CANON)) as usize,
+            header_len: self.header_len as usize,
+            text_len: self.text_len as usize,
+            header_lf_len: self.header_lf_len as usize,
+        }
+    }
+
+    fn dirty(&self) -> bool {
+        self.from & DIRTY != 0
+    }
+
+    fn set_dirty(&mut self, dirty: bool) {
+        self.from = (self.from & !DIRTY) | if dirty { DIRTY } else { 0 };
+    }
+
+    fn canon(&self) -> bool {
+        self.from & CANON != 0
+    }
 }
 
 /// An open Berkeley mailbox.
@@ -667,7 +718,9 @@ impl UnixMailbox {
                 }
             };
             run.carry.pseudo_seen = outcome.pseudo_seen;
-            self.add_parsed(outcome, 0, &mut run);
+            if !self.add_parsed(outcome, 0, &mut run, ev) {
+                return Ok(false);
+            }
         }
         Ok(self.absorb_finish(run, ev))
     }
@@ -698,12 +751,18 @@ impl UnixMailbox {
                 return false;
             }
         };
-        self.add_parsed(outcome, base, run);
-        true
+        self.add_parsed(outcome, base, run, ev)
     }
 
-    /// Adds parsed messages (offsets relative to `base`).
-    fn add_parsed(&mut self, outcome: format::ParseOutcome, base: usize, run: &mut AbsorbRun) {
+    /// Adds parsed messages (offsets relative to `base`). False, logged
+    /// and with the stream dead, for a message too large for the index.
+    fn add_parsed(
+        &mut self,
+        outcome: format::ParseOutcome,
+        base: usize,
+        run: &mut AbsorbRun,
+        ev: &mut dyn Events,
+    ) -> bool {
         for (m, r) in outcome.messages.into_iter().zip(outcome.recent) {
             if r {
                 run.recent += 1;
@@ -715,19 +774,31 @@ impl UnixMailbox {
             };
             let mut layout = m.layout;
             layout.offset += base;
-            self.msgs.push(Message {
-                layout,
-                info: MessageInfo {
-                    uid: m.uid,
-                    flags,
-                    keywords: m.keywords,
-                    internal_date: m.date,
-                    size: m.size,
-                },
-                dirty: m.dirty || self.rewrite_new,
-                canon: m.canon && self.kind == Kind::Unix,
-            });
+            let info = MessageInfo {
+                uid: m.uid,
+                flags,
+                keywords: m.keywords,
+                internal_date: m.date,
+                size: m.size,
+            };
+            let kept = Message::new(
+                &layout,
+                info,
+                m.dirty || self.rewrite_new,
+                m.canon && self.kind == Kind::Unix,
+            );
+            match kept {
+                Some(k) if layout.header_len <= MAX_HEADER && layout.from_len <= MAX_HEADER => {
+                    self.msgs.push(k)
+                }
+                _ => {
+                    ev.log(b"Mailbox message too large, aborted", Level::Error);
+                    self.dead = true;
+                    return false;
+                }
+            }
         }
+        true
     }
 
     /// What follows a parse that found messages: the pseudo-message taken
@@ -752,7 +823,7 @@ impl UnixMailbox {
                 self.st.dirty = true;
                 self.st.ddirty = true;
                 if !self.st.pseudo {
-                    self.msgs[0].dirty = true;
+                    self.msgs[0].set_dirty(true);
                 }
                 ev.log(
                     b"Assigning new unique identifiers to all messages",
@@ -838,7 +909,7 @@ impl UnixMailbox {
         let first = first.get().unwrap_or(r.len.min(old_len));
         // Past the last message that changed, the file stays as it is.
         let upto = r.changed_end.max(first).min(r.len);
-        let starts: Vec<usize> = r.msgs.iter().map(|m| m.layout.offset).collect();
+        let starts: Vec<usize> = r.msgs.iter().map(|m| m.offset).collect();
         let mut write_new = |from: usize, to: usize, at: usize| -> std::io::Result<()> {
             let mut out = ChunkWriter {
                 file,
@@ -982,22 +1053,22 @@ impl UnixMailbox {
                 // again.
                 let k = nkept;
                 nkept += 1;
-                let start = placed.get(k).map_or(total, |n| n.layout.offset);
+                let start = placed.get(k).map_or(total, |n| n.offset);
                 if start >= to {
                     break;
                 }
-                let end = placed.get(k + 1).map_or(total, |n| n.layout.offset);
+                let end = placed.get(k + 1).map_or(total, |n| n.offset);
                 if end <= from {
                     cur = end;
                     base = false;
                     continue;
                 }
             }
-            let l = &m.layout;
+            let l = &m.layout();
             if plan.is_none() && !need() && self.stays(m, base, cur) {
                 // Same bytes at the same place: only its length counts.
                 let mut placed = m.clone();
-                placed.layout.offset = cur;
+                placed.offset = cur;
                 cur = l.text_start() + l.text_len + trailer;
                 kept.push(placed);
                 base = false;
@@ -1006,8 +1077,9 @@ impl UnixMailbox {
             let hi = (l.text_start() + l.text_len + trailer.max(MMDF_TAIL)).min(self.size);
             let bytes = old.get(l.offset, hi)?;
             piece.clear();
-            let (placed, stayed) =
-                self.write_message(bytes, l.offset, m.clone(), base, last, cur, &mut piece);
+            let (placed, stayed) = self
+                .write_message(bytes, l.offset, m.clone(), base, last, cur, &mut piece)
+                .ok_or_else(|| std::io::Error::other("message too large"))?;
             sink(cur, &piece)?;
             // A message rewritten to the bytes it had, where it was, did not
             // change either (e.g. one marked for rewriting while recent in a
@@ -1074,8 +1146,8 @@ impl UnixMailbox {
         last: bool,
         cur: usize,
         out: &mut Vec<u8>,
-    ) -> (Message, bool) {
-        let l = m.layout.clone();
+    ) -> Option<(Message, bool)> {
+        let l = m.layout();
         // The layout within `old`.
         let w = Layout {
             offset: l.offset - wbase,
@@ -1087,8 +1159,8 @@ impl UnixMailbox {
             let end = w.text_start() + w.text_len;
             out.extend_from_slice(&old[w.offset..end]);
             self.keep_trailer(old, end, last, out);
-            m.layout.offset = cur;
-            return (m, true);
+            m.offset = cur;
+            return Some((m, true));
         }
         let mut from = &old[w.offset..w.header_start()];
         let squeezed: Vec<u8>;
@@ -1099,7 +1171,7 @@ impl UnixMailbox {
         out.extend_from_slice(from);
         let from_len = from.len();
         let header_at = out.len();
-        format::stored_header_into(old, &w, m.canon, out);
+        format::stored_header_into(old, &w, m.canon(), out);
         let mut j = out.len() - header_at;
         if j < 2 || out[header_at + j - 2] == b'\n' {
             j = j.saturating_sub(1);
@@ -1125,16 +1197,14 @@ impl UnixMailbox {
             out.extend_from_slice(&old[old_text..end]);
             self.keep_trailer(old, end, last, out);
         }
-        m.layout = Layout {
+        let layout = Layout {
             offset: cur,
             from_len,
             header_len,
             text_len,
             header_lf_len,
         };
-        m.dirty = false;
-        m.canon = canon;
-        (m, false)
+        Some((Message::new(&layout, m.info, false, canon)?, false))
     }
 
     /// The status lines a rewrite gives message `m` (`base`: with the
@@ -1155,7 +1225,7 @@ impl UnixMailbox {
     /// Whether message `m`, going to offset `cur` of the new file, stays
     /// as it is stored (its status lines unchanged, in the same place).
     fn stays(&self, m: &Message, base: bool, cur: usize) -> bool {
-        if base || m.dirty || cur != m.layout.offset {
+        if base || m.dirty() || cur != m.offset {
             return false;
         }
         let status = self.status_lines(m, base);
@@ -1164,8 +1234,10 @@ impl UnixMailbox {
 
     /// [`UnixMailbox::stays`] with the length of its new status lines.
     fn stays_with(&self, m: &Message, base: bool, cur: usize, status_len: usize) -> bool {
-        let l = &m.layout;
-        !base && !m.dirty && cur == l.offset && l.header_len == l.header_lf_len + status_len
+        !base
+            && !m.dirty()
+            && cur == m.offset
+            && m.header_len as usize == m.header_lf_len as usize + status_len
     }
 
     /// The byte(s) after a message's text that stayed in place. The
@@ -1317,7 +1389,7 @@ impl UnixMailbox {
         if !self.st.pseudo || self.dead {
             return false;
         }
-        let have = self.msgs.first().map_or(self.size, |m| m.layout.offset);
+        let have = self.msgs.first().map_or(self.size, |m| m.offset);
         let p =
             format::pseudo_message_kind(self.kind, &self.st, &Now::current(), &user::local_host());
         p.len() != have
@@ -1424,7 +1496,7 @@ impl UnixMailbox {
                 }
                 None => None,
             };
-            self.copy_message(&data[m.layout.offset..], m, uid, &mut out);
+            self.copy_message(&data[m.offset..], m, uid, &mut out);
         }
         out
     }
@@ -1434,11 +1506,11 @@ impl UnixMailbox {
     fn copy_message(&self, old: &[u8], m: &Message, uid: Option<u32>, out: &mut Vec<u8>) {
         let l = Layout {
             offset: 0,
-            ..m.layout.clone()
+            ..m.layout()
         };
         out.extend_from_slice(&old[..l.header_start()]);
         let header_at = out.len();
-        format::stored_header_into(old, &l, m.canon, out);
+        format::stored_header_into(old, &l, m.canon(), out);
         let j = out.len() - header_at;
         if j >= 2 && out[header_at + j - 2] == b'\n' {
             out.pop();
@@ -1596,7 +1668,7 @@ impl UnixMailbox {
                 }
                 let uid = numbered.then(|| first_uid.wrapping_add(k));
                 k += 1;
-                let l = &m.layout;
+                let l = &m.layout();
                 let bytes = old.get(l.offset, l.text_start() + l.text_len)?;
                 self.copy_message(bytes, m, uid, &mut out);
                 if out.len() >= CHUNK {
@@ -1677,13 +1749,13 @@ impl UnixMailbox {
 
     /// The header of message `msgno` as stored.
     fn raw_header(&self, msgno: u32) -> std::io::Result<Cow<'_, [u8]>> {
-        let l = &self.msgs[msgno as usize - 1].layout;
+        let l = &self.msgs[msgno as usize - 1].layout();
         self.bytes_at(l.header_start(), l.text_start())
     }
 
     /// The text of message `msgno` as stored.
     fn raw_text(&self, msgno: u32) -> std::io::Result<Cow<'_, [u8]>> {
-        let l = &self.msgs[msgno as usize - 1].layout;
+        let l = &self.msgs[msgno as usize - 1].layout();
         self.bytes_at(l.text_start(), l.text_start() + l.text_len)
     }
 }
@@ -1720,7 +1792,7 @@ impl Mailbox for UnixMailbox {
 
     fn header(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         if !matches!(&self.fetched.header, Some((n, _)) if *n == msgno) {
-            let l = self.msgs[msgno as usize - 1].layout.clone();
+            let l = self.msgs[msgno as usize - 1].layout();
             // The previous header's buffer is reused: one allocation for a
             // whole search instead of two per message.
             let mut made = self
@@ -1757,14 +1829,18 @@ impl Mailbox for UnixMailbox {
             (n as usize)
                 .checked_sub(1)
                 .and_then(|i| self.msgs.get(i))
-                .map(|m| (m.layout.header_start(), m.layout.text_start()))
+                .map(|m| {
+                    let l = m.layout();
+                    (l.header_start(), l.text_start())
+                })
         };
         for (k, &n) in msgnos.iter().enumerate() {
             let Some(m) = (n as usize).checked_sub(1).and_then(|i| self.msgs.get(i)) else {
                 f(n, None);
                 continue;
             };
-            let (start, end) = (m.layout.header_start(), m.layout.text_start());
+            let l = m.layout();
+            let (start, end) = (l.header_start(), l.text_start());
             match &self.source {
                 Source::File(file) => {
                     if start < at || end > at + valid {
@@ -1805,7 +1881,7 @@ impl Mailbox for UnixMailbox {
 
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         if !matches!(&self.fetched.text, Some((n, _)) if *n == msgno) {
-            let l = self.msgs[msgno as usize - 1].layout.clone();
+            let l = self.msgs[msgno as usize - 1].layout();
             // The previous text's buffer is reused, as the header's is.
             let mut made = self.fetched.text.take().map(|(_, v)| v).unwrap_or_default();
             match self.fetch_bytes(l.text_start(), l.text_start() + l.text_len) {
@@ -1839,7 +1915,7 @@ impl Mailbox for UnixMailbox {
             m.info.flags = new;
             m.info.keywords = keywords;
             // The original marks every message of the set, changed or not.
-            m.dirty = true;
+            m.set_dirty(true);
             self.st.dirty = true;
             if changed && !silent {
                 ev.flags(n);

@@ -1103,7 +1103,7 @@ X-IMAPbase: 1796531541 1\nStatus: RO\nX-Status: \nX-Keywords:                   
 X-UID: 1\n\nline1\nbody--\n";
     for (file, end) in [(head.to_vec(), 0u8), ([head, b"\n"].concat(), b'\n')] {
         let (mut mb, _) = load(&file);
-        mb.msgs[0].dirty = true;
+        mb.msgs[0].set_dirty(true);
         let r = render(&mb, false);
         assert_eq!(r.bytes, [head, &[end]].concat());
     }
@@ -1134,17 +1134,17 @@ X-Keywords:                 \nX-UID: {n}\n\nline {n}\n\n"
     assert_eq!(r.bytes, file);
     assert!(r.changed_end <= pseudo.len(), "{}", r.changed_end);
     // Message 2 marked for rewriting but rendered to the bytes it has.
-    mb.msgs[1].dirty = true;
+    mb.msgs[1].set_dirty(true);
     let r = render(&mb, false);
     assert_eq!(r.bytes, file);
     assert!(r.changed_end <= pseudo.len(), "{}", r.changed_end);
     // A flag on message 1 that keeps its length: messages 2 and 3 stay.
     mb.msgs[0].info.flags = mb.msgs[0].info.flags.union(Flags::FLAGGED);
-    mb.msgs[0].dirty = true;
+    mb.msgs[0].set_dirty(true);
     let r = render(&mb, false);
     assert_ne!(r.bytes, file);
     if r.len == file.len() {
-        assert_eq!(r.changed_end, mb.msgs[1].layout.offset);
+        assert_eq!(r.changed_end, mb.msgs[1].offset);
         assert_eq!(r.bytes[r.changed_end..], file[r.changed_end..]);
     } else {
         assert_eq!(r.changed_end, r.len);
@@ -1221,4 +1221,35 @@ fn parse_in_windows_is_one_parse() {
             assert_eq!(got, whole, "window {window}");
         }
     }
+}
+
+/// The index stays packed (its size is most of the driver's memory).
+#[test]
+fn message_index_is_packed() {
+    assert_eq!(std::mem::size_of::<Message>(), 48);
+}
+
+/// Lengths past the packed fields are refused, not cut.
+#[test]
+fn message_index_refuses_what_does_not_fit() {
+    let l = |from_len, header_len, text_len| format::Layout {
+        offset: 1 << 40,
+        from_len,
+        header_len,
+        text_len,
+        header_lf_len: 0,
+    };
+    let info = MessageInfo::default();
+    let m = Message::new(&l(40, 1000, (1 << 32) - 1), info.clone(), true, true).unwrap();
+    assert_eq!(m.layout(), l(40, 1000, (1 << 32) - 1));
+    assert!(m.dirty() && m.canon());
+    assert!(Message::new(&l(40, 1000, 1 << 32), info.clone(), false, false).is_none());
+    assert!(Message::new(&l(40, 1 << 32, 0), info.clone(), false, false).is_none());
+    assert!(Message::new(&l(1 << 30, 0, 0), info.clone(), false, false).is_none());
+    let mut m = Message::new(&l((1 << 30) - 1, 0, 0), info, false, true).unwrap();
+    m.set_dirty(true);
+    assert_eq!(m.layout().from_len, (1 << 30) - 1);
+    assert!(m.dirty() && m.canon());
+    m.set_dirty(false);
+    assert!(!m.dirty() && m.canon());
 }
