@@ -95,9 +95,11 @@ if [ -d "$CORPUS" ]; then
         cp -p "$f" "$d/src/$name"
         echo "$rel" >"$d/rel"
         for lib in $LIBS; do
-            fresh_home "$d/src"
-            # Validities made by the dump are "<now>" for the ops after it too.
+            # Validities made by the dump are "<now>" for the ops after it
+            # too; so are the dates of MMDF messages without a "From " line,
+            # which both libraries take from the time of the copy made here.
             MBX_SINCE=$(date +%s)
+            fresh_home "$d/src"
             in_home "${lib%2}" "$W/bin/dump" -w -s -m 3 "$name" >"$d/out-$lib" 2>&1
             echo "exit $?" >>"$d/out-$lib"
             in_home "${lib%2}" "$W/bin/ops" session "$name" >>"$d/out-$lib" 2>&1
