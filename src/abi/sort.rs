@@ -363,7 +363,6 @@ unsafe fn simple_value(
     i: c_ulong,
     lines: *mut STRINGLIST,
     name: &[u8],
-    hint: Option<Option<Vec<u8>>>,
 ) -> Option<Vec<u8>> {
     // SAFETY: per the contract.
     unsafe {
@@ -373,10 +372,6 @@ unsafe fn simple_value(
             && (*dtb).msgdata.is_none()
             && (*elt).private.msg.header.text.data.is_null()
         {
-            // The same lookup, made ahead on the driver's lookup form.
-            if let Some(v) = hint {
-                return v;
-            }
             if let Some(f) = (*dtb).header {
                 let mut len: c_ulong = 0;
                 let h = f(stream, i, &mut len, FT_INTERNAL | FT_PEEK);
@@ -426,7 +421,21 @@ struct Hint {
     num: c_ulong,
     /// The sort key of the Date value (`date_key` of it, 0 without one).
     date: Option<c_ulong>,
-    subject: Option<Option<Vec<u8>>>,
+    /// The Subject value, as where it lies in the round's text arena.
+    subject: Option<Option<std::ops::Range<u32>>>,
+}
+
+/// A found value (or its absence) kept for later: the value appended to
+/// `arena`, as where it lies there. None past 4 GiB (the message is then
+/// looked up on its own).
+fn kept(arena: &mut Vec<u8>, v: Option<&[u8]>) -> Option<Option<std::ops::Range<u32>>> {
+    let Some(v) = v else {
+        return Some(None);
+    };
+    let start = u32::try_from(arena.len()).ok()?;
+    let end = u32::try_from(arena.len() + v.len()).ok()?;
+    arena.extend_from_slice(v);
+    Some(Some(start..end))
 }
 
 /// `date_key` of a Date value as the loader takes it (past leading
@@ -444,8 +453,9 @@ fn date_value_key(t: Option<&[u8]>) -> c_ulong {
     }
 }
 
-/// How many messages one round of look-ahead covers.
-const HINT_BATCH: usize = 2048;
+/// How many messages one round of look-ahead covers (the round's
+/// values and the driver's block are the loader's own memory).
+const HINT_BATCH: usize = 512;
 
 /// Fills `hints` for the next searched messages from `from` (at most
 /// `left`, HINT_BATCH a round) whose keys would come from the header;
@@ -459,8 +469,10 @@ unsafe fn fill_hints(
     left: c_ulong,
     want: (bool, bool),
     hints: &mut std::collections::VecDeque<Hint>,
+    arena: &mut Vec<u8>,
 ) -> c_ulong {
     hints.clear();
+    arena.clear();
     let mut nums: Vec<u32> = Vec::with_capacity(HINT_BATCH);
     let mut i = from;
     // SAFETY (whole body): per the contract.
@@ -515,8 +527,9 @@ unsafe fn fill_hints(
                         if want.1 {
                             hint.subject = match it.next().copied().flatten() {
                                 None => Some(None),
-                                Some(f) => core::field_value_of(f)
-                                    .map(|v| v.map(std::borrow::Cow::into_owned)),
+                                Some(f) => {
+                                    core::field_value_of(f).and_then(|v| kept(arena, v.as_deref()))
+                                }
                             };
                         }
                     } else {
@@ -529,7 +542,10 @@ unsafe fn fill_hints(
                                 .map(|v| date_value_key(v.as_deref()));
                         }
                         if want.1 {
-                            hint.subject = it.next().and_then(Option::take);
+                            hint.subject = it
+                                .next()
+                                .and_then(Option::take)
+                                .and_then(|v| kept(arena, v.as_deref()));
                         }
                     }
                 }
@@ -578,6 +594,7 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
         let look_ahead =
             (want.0 || want.1) && !(*stream).dtb.is_null() && (*(*stream).dtb).msgdata.is_none();
         let mut hints = std::collections::VecDeque::new();
+        let mut arena = Vec::new();
         let mut hinted_to: c_ulong = 0;
         let mut i: c_ulong = 1;
         while (*pgm).abort() == 0 && i <= (*stream).nmsgs {
@@ -588,7 +605,7 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
             }
             if look_ahead && i > hinted_to {
                 let left = (*pgm).nmsgs - (*pgm).progress.cached;
-                hinted_to = fill_hints(stream, i, left, want, &mut hints);
+                hinted_to = fill_hints(stream, i, left, want, &mut hints, &mut arena);
             }
             while hints.front().is_some_and(|h: &Hint| h.num < i) {
                 hints.pop_front();
@@ -646,7 +663,7 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
                                     date_value_key(c_bytes((*env).date as *const c_char))
                                 }
                                 None => date_value_key(
-                                    simple_value(stream, i, ls.date.as_mut_ptr(), b"date", None)
+                                    simple_value(stream, i, ls.date.as_mut_ptr(), b"date")
                                         .as_deref(),
                                 ),
                             };
@@ -695,14 +712,23 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
                     }
                     SORTSUBJECT => {
                         if (*s).subject.is_null() {
-                            let text: Vec<u8> = if !env.is_null() {
-                                c_bytes((*env).subject).unwrap_or(b"").to_vec()
-                            } else {
-                                let h = hint.as_mut().and_then(|h| h.subject.take());
-                                simple_value(stream, i, ls.subject.as_mut_ptr(), b"subject", h)
-                                    .unwrap_or_default()
+                            // The look-ahead's value stands for simple_value's,
+                            // under the same conditions.
+                            let ahead = hint.as_mut().and_then(|h| h.subject.take()).filter(|_| {
+                                env.is_null() && (*elt).private.msg.header.text.data.is_null()
+                            });
+                            let (base, refwd) = match ahead {
+                                Some(r) => strip(r.map_or(&[][..], |r| {
+                                    arena.get(r.start as usize..r.end as usize).unwrap_or(b"")
+                                })),
+                                None if !env.is_null() => {
+                                    strip(c_bytes((*env).subject).unwrap_or(b""))
+                                }
+                                None => strip(
+                                    &simple_value(stream, i, ls.subject.as_mut_ptr(), b"subject")
+                                        .unwrap_or_default(),
+                                ),
                             };
-                            let (base, refwd) = strip(&text);
                             (*s).subject = c_string_from(&base);
                             (*s).set_refwd(refwd as c_uint);
                             (*s).set_dirty(1);
