@@ -279,36 +279,66 @@ pub fn order_into<'a>(
     const POS: u64 = 0xff_ffff;
     // By the first five lowered octets (then the position) as plain
     // words; each run of equal octets is then ordered by the whole texts
-    // and the later steps, from a copy of its keys when it is not large.
+    // and the later steps, from a copy of its leading keys when it is not
+    // large.
     out.sort_unstable();
-    let same = |a: &Keys<'a>, b: &Keys<'a>| {
-        let (ta, tb) = (text_of(a, lead.key), text_of(b, lead.key));
+    // The second step's value when it is numeric (ORDEREDSUBJECT's date):
+    // with the lead text, what a run's copy keeps of each message.
+    let second = program.get(1).copied();
+    let numeric = |k: &Keys<'a>| match second.map(|s| s.key) {
+        Some(Key::Date) => k.date,
+        Some(Key::Arrival) => k.arrival,
+        Some(Key::Size) => k.size,
+        _ => 0,
+    };
+    let later = if second.is_some_and(|s| matches!(s.key, Key::Date | Key::Arrival | Key::Size)) {
+        2
+    } else {
+        1
+    };
+    // (lead text, second numeric value, position)
+    type Entry<'t> = (Option<&'t [u8]>, u64, u32);
+    let entry = |w: u64| -> Entry<'a> {
+        let k = key_of(w as usize);
+        (text_of(&k, lead.key), numeric(&k), w as u32)
+    };
+    let same = |a: &Entry<'a>, b: &Entry<'a>| {
         // Equal octets need no lowering (thread members mostly).
-        let o = if ta == tb {
+        let o = if a.0 == b.0 {
             Ordering::Equal
         } else {
-            compare_text(ta, tb)
+            compare_text(a.0, b.0)
         };
         let o = if lead.reverse { o.reverse() } else { o };
         if o != Ordering::Equal {
             return o;
         }
-        for step in &program[1..] {
-            let o = match step.key {
-                Key::Date => a.date.cmp(&b.date),
-                Key::Arrival => a.arrival.cmp(&b.arrival),
-                Key::Size => a.size.cmp(&b.size),
-                key => compare_text(text_of(a, key), text_of(b, key)),
-            };
-            let o = if step.reverse { o.reverse() } else { o };
+        if later == 2 {
+            let o = a.1.cmp(&b.1);
+            let o = if program[1].reverse { o.reverse() } else { o };
             if o != Ordering::Equal {
                 return o;
             }
         }
-        Ordering::Equal
+        if program.len() > later {
+            let (ka, kb) = (key_of(a.2 as usize), key_of(b.2 as usize));
+            for step in &program[later..] {
+                let o = match step.key {
+                    Key::Date => ka.date.cmp(&kb.date),
+                    Key::Arrival => ka.arrival.cmp(&kb.arrival),
+                    Key::Size => ka.size.cmp(&kb.size),
+                    key => compare_text(text_of(&ka, key), text_of(&kb, key)),
+                };
+                let o = if step.reverse { o.reverse() } else { o };
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+        }
+        a.2.cmp(&b.2)
     };
     const COPIED: usize = 4096;
-    let mut run_keys: Vec<(Keys<'a>, u32)> = Vec::new();
+    let mut run_keys: Vec<Entry<'a>> = Vec::new();
     let mut start = 0;
     while start < n {
         let pre = out[start] & !POS;
@@ -319,15 +349,13 @@ pub fn order_into<'a>(
         let run = &mut out[start..start + len];
         run.iter_mut().for_each(|w| *w &= POS);
         if len > COPIED {
-            run.sort_unstable_by(|&a, &b| {
-                same(&key_of(a as usize), &key_of(b as usize)).then(a.cmp(&b))
-            });
+            run.sort_unstable_by(|&a, &b| same(&entry(a), &entry(b)));
         } else if len > 1 {
             run_keys.clear();
-            run_keys.extend(run.iter().map(|&w| (key_of(w as usize), w as u32)));
-            run_keys.sort_unstable_by(|a, b| same(&a.0, &b.0).then(a.1.cmp(&b.1)));
+            run_keys.extend(run.iter().map(|&w| entry(w)));
+            run_keys.sort_unstable_by(&same);
             for (w, k) in run.iter_mut().zip(&run_keys) {
-                *w = u64::from(k.1);
+                *w = u64::from(k.2);
             }
         }
         start += len;
