@@ -216,12 +216,42 @@ pub(crate) unsafe fn search_silently(
     if !spg.is_null() {
         // SAFETY: per the contract.
         unsafe {
+            // A program without any criterion (what sorting and threading a
+            // whole mailbox pass) matches every message; the generic search
+            // would mark them all, one test each.
+            if charset.is_null() && generic_search(stream) && empty_program(spg) {
+                for i in 1..=(*stream).nmsgs {
+                    (*mail_elt(stream, i)).set_searched(1);
+                }
+                return;
+            }
             let silent = (*stream).silent();
             (*stream).set_silent(1);
             mail_search_full(stream, charset, spg, 0);
             (*stream).set_silent(silent);
         }
     }
+}
+
+/// Whether the stream's driver searches through `mail_search_default`.
+///
+/// # Safety
+/// `stream` live.
+unsafe fn generic_search(stream: *mut MAILSTREAM) -> bool {
+    // SAFETY: per the contract.
+    unsafe { (*stream).dtb.as_ref().is_some_and(|d| d.search.is_none()) }
+}
+
+/// Whether a search program holds no criterion at all (every field zero,
+/// as `mail_newsearchpgm` makes it).
+///
+/// # Safety
+/// `pgm` a valid program.
+unsafe fn empty_program(pgm: *const SEARCHPGM) -> bool {
+    // SAFETY: a valid program is readable as its bytes (plain C data).
+    let bytes =
+        unsafe { std::slice::from_raw_parts(pgm as *const u8, std::mem::size_of::<SEARCHPGM>()) };
+    bytes.iter().all(|&b| b == 0)
 }
 
 /// `mail_search_full`: clears the searched marks (unless SE_RETAIN) and

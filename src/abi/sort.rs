@@ -226,6 +226,9 @@ pub unsafe extern "C" fn mail_sort_cache(
         // SAFETY: per the contract.
         unsafe {
             let n = (*pgm).nmsgs as usize;
+            // The result's own block holds the order while it is built (no
+            // other memory for the usual programs).
+            let ret = fs_get((n + 1) * std::mem::size_of::<c_ulong>()) as *mut c_ulong;
             if n > 1 {
                 for i in 0..n {
                     let e = *sc.add(i);
@@ -237,16 +240,20 @@ pub unsafe extern "C" fn mail_sort_cache(
                 let program = steps(pgm);
                 // The keys are read from the vector itself (no copy of it
                 // while the order is built), which is then permuted.
-                let sorted = core::order_with(n, |i| keys(*sc.add(i)), &program);
-                let entries: Vec<*mut SORTCACHE> = (0..n).map(|i| *sc.add(i)).collect();
-                for (slot, i) in sorted.into_iter().enumerate() {
-                    *sc.add(slot) = entries[i];
+                let order = std::slice::from_raw_parts_mut(ret, n);
+                if core::order_into(order, |i| keys(*sc.add(i)), &program) {
+                    permute(sc, order);
+                } else {
+                    let sorted = core::order_with(n, |i| keys(*sc.add(i)), &program);
+                    let entries: Vec<*mut SORTCACHE> = (0..n).map(|i| *sc.add(i)).collect();
+                    for (slot, i) in sorted.into_iter().enumerate() {
+                        *sc.add(slot) = entries[i];
+                    }
                 }
             }
             if let Some(post) = (*pgm).postsort {
                 post(sc as *mut c_void);
             }
-            let ret = fs_get((n + 1) * std::mem::size_of::<c_ulong>()) as *mut c_ulong;
             for i in 0..n {
                 let num = (**sc.add(i)).num;
                 *ret.add(i) = if flags & SE_UID != 0 {
@@ -259,6 +266,35 @@ pub unsafe extern "C" fn mail_sort_cache(
             ret
         }
     })
+}
+
+/// Puts `sc[order[k]]` at `sc[k]` for every k, following each cycle of
+/// the permutation (`order` is marked as it goes, no other memory).
+///
+/// # Safety
+/// `sc` holds `order.len()` entries; `order` a permutation of 0..len.
+unsafe fn permute(sc: *mut *mut SORTCACHE, order: &mut [u64]) {
+    const SEEN: u64 = 1 << 63;
+    // SAFETY: every index is below order.len() per the contract.
+    unsafe {
+        for start in 0..order.len() {
+            if order[start] & SEEN != 0 {
+                continue;
+            }
+            let first = *sc.add(start);
+            let mut k = start;
+            loop {
+                let from = order[k] as usize;
+                order[k] |= SEEN;
+                if from == start {
+                    *sc.add(k) = first;
+                    break;
+                }
+                *sc.add(k) = *sc.add(from);
+                k = from;
+            }
+        }
+    }
 }
 
 /// Asks the driver for a message's fast data.
@@ -327,7 +363,6 @@ unsafe fn simple_value(
     i: c_ulong,
     lines: *mut STRINGLIST,
     name: &[u8],
-    hint: Option<Option<Vec<u8>>>,
 ) -> Option<Vec<u8>> {
     // SAFETY: per the contract.
     unsafe {
@@ -337,10 +372,6 @@ unsafe fn simple_value(
             && (*dtb).msgdata.is_none()
             && (*elt).private.msg.header.text.data.is_null()
         {
-            // The same lookup, made ahead on the driver's lookup form.
-            if let Some(v) = hint {
-                return v;
-            }
             if let Some(f) = (*dtb).header {
                 let mut len: c_ulong = 0;
                 let h = f(stream, i, &mut len, FT_INTERNAL | FT_PEEK);
@@ -388,12 +419,43 @@ fn first_mailbox(value: &[u8]) -> *mut c_char {
 /// form as on the driver's header), `None` asks `simple_value` itself.
 struct Hint {
     num: c_ulong,
-    date: Option<Option<Vec<u8>>>,
-    subject: Option<Option<Vec<u8>>>,
+    /// The sort key of the Date value (`date_key` of it, 0 without one).
+    date: Option<c_ulong>,
+    /// The Subject value, as where it lies in the round's text arena.
+    subject: Option<Option<std::ops::Range<u32>>>,
 }
 
-/// How many messages one round of look-ahead covers.
-const HINT_BATCH: usize = 2048;
+/// A found value (or its absence) kept for later: the value appended to
+/// `arena`, as where it lies there. None past 4 GiB (the message is then
+/// looked up on its own).
+fn kept(arena: &mut Vec<u8>, v: Option<&[u8]>) -> Option<Option<std::ops::Range<u32>>> {
+    let Some(v) = v else {
+        return Some(None);
+    };
+    let start = u32::try_from(arena.len()).ok()?;
+    let end = u32::try_from(arena.len() + v.len()).ok()?;
+    arena.extend_from_slice(v);
+    Some(Some(start..end))
+}
+
+/// `date_key` of a Date value as the loader takes it (past leading
+/// blanks); 0 without a value.
+fn date_value_key(t: Option<&[u8]>) -> c_ulong {
+    match t {
+        Some(t) => {
+            let start = t
+                .iter()
+                .position(|&c| c != b' ' && c != b'\t')
+                .unwrap_or(t.len());
+            super::dates::date_key(&t[start..])
+        }
+        None => 0,
+    }
+}
+
+/// How many messages one round of look-ahead covers (the round's
+/// values and the driver's block are the loader's own memory).
+const HINT_BATCH: usize = 512;
 
 /// Fills `hints` for the next searched messages from `from` (at most
 /// `left`, HINT_BATCH a round) whose keys would come from the header;
@@ -407,8 +469,10 @@ unsafe fn fill_hints(
     left: c_ulong,
     want: (bool, bool),
     hints: &mut std::collections::VecDeque<Hint>,
+    arena: &mut Vec<u8>,
 ) -> c_ulong {
     hints.clear();
+    arena.clear();
     let mut nums: Vec<u32> = Vec::with_capacity(HINT_BATCH);
     let mut i = from;
     // SAFETY (whole body): per the contract.
@@ -439,6 +503,7 @@ unsafe fn fill_hints(
                 _ => &[b"subject"],
             };
             let mut out = [None, None];
+            let search = core::FieldSearch::new(names);
             super::bridge::header_lookups(stream, &nums, &mut |n, h| {
                 let mut hint = Hint {
                     num: c_ulong::from(n),
@@ -446,13 +511,42 @@ unsafe fn fill_hints(
                     subject: None,
                 };
                 if let Some(h) = h {
-                    core::field_values_clean(h, names, &mut out[..names.len()]);
-                    let mut it = out.iter_mut();
-                    if want.0 {
-                        hint.date = it.next().and_then(Option::take);
-                    }
-                    if want.1 {
-                        hint.subject = it.next().and_then(Option::take);
+                    let mut spans = [None, None];
+                    let spans = &mut spans[..names.len()];
+                    if search.spans(h, spans) {
+                        // The Date value is parsed where it lies.
+                        let mut it = spans.iter();
+                        if want.0 {
+                            hint.date = match it.next().copied().flatten() {
+                                None => Some(0),
+                                Some(f) => {
+                                    core::field_value_of(f).map(|v| date_value_key(v.as_deref()))
+                                }
+                            };
+                        }
+                        if want.1 {
+                            hint.subject = match it.next().copied().flatten() {
+                                None => Some(None),
+                                Some(f) => {
+                                    core::field_value_of(f).and_then(|v| kept(arena, v.as_deref()))
+                                }
+                            };
+                        }
+                    } else {
+                        core::field_values_clean(h, names, &mut out[..names.len()]);
+                        let mut it = out.iter_mut();
+                        if want.0 {
+                            hint.date = it
+                                .next()
+                                .and_then(Option::take)
+                                .map(|v| date_value_key(v.as_deref()));
+                        }
+                        if want.1 {
+                            hint.subject = it
+                                .next()
+                                .and_then(Option::take)
+                                .and_then(|v| kept(arena, v.as_deref()));
+                        }
                     }
                 }
                 hints.push_back(hint);
@@ -500,6 +594,7 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
         let look_ahead =
             (want.0 || want.1) && !(*stream).dtb.is_null() && (*(*stream).dtb).msgdata.is_none();
         let mut hints = std::collections::VecDeque::new();
+        let mut arena = Vec::new();
         let mut hinted_to: c_ulong = 0;
         let mut i: c_ulong = 1;
         while (*pgm).abort() == 0 && i <= (*stream).nmsgs {
@@ -510,7 +605,7 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
             }
             if look_ahead && i > hinted_to {
                 let left = (*pgm).nmsgs - (*pgm).progress.cached;
-                hinted_to = fill_hints(stream, i, left, want, &mut hints);
+                hinted_to = fill_hints(stream, i, left, want, &mut hints, &mut arena);
             }
             while hints.front().is_some_and(|h: &Hint| h.num < i) {
                 hints.pop_front();
@@ -557,20 +652,21 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
                     }
                     SORTDATE => {
                         if (*s).date == 0 {
-                            let text: Option<Vec<u8>> = if !env.is_null() {
-                                c_bytes((*env).date as *const c_char).map(<[u8]>::to_vec)
-                            } else {
-                                let h = hint.as_mut().and_then(|h| h.date.take());
-                                simple_value(stream, i, ls.date.as_mut_ptr(), b"date", h)
+                            // The look-ahead's key stands for simple_value's
+                            // text, under the same conditions.
+                            let ahead = hint.as_mut().and_then(|h| h.date.take()).filter(|_| {
+                                env.is_null() && (*elt).private.msg.header.text.data.is_null()
+                            });
+                            let mut d = match ahead {
+                                Some(k) => k,
+                                None if !env.is_null() => {
+                                    date_value_key(c_bytes((*env).date as *const c_char))
+                                }
+                                None => date_value_key(
+                                    simple_value(stream, i, ls.date.as_mut_ptr(), b"date")
+                                        .as_deref(),
+                                ),
                             };
-                            let mut d = 0;
-                            if let Some(t) = text {
-                                let start = t
-                                    .iter()
-                                    .position(|&c| c != b' ' && c != b'\t')
-                                    .unwrap_or(t.len());
-                                d = super::dates::date_key(&t[start..]);
-                            }
                             if d == 0 {
                                 d = (*s).arrival;
                                 if d == 0 {
@@ -616,14 +712,23 @@ unsafe fn loadcache(stream: *mut MAILSTREAM, pgm: *mut SORTPGM) -> *mut *mut SOR
                     }
                     SORTSUBJECT => {
                         if (*s).subject.is_null() {
-                            let text: Vec<u8> = if !env.is_null() {
-                                c_bytes((*env).subject).unwrap_or(b"").to_vec()
-                            } else {
-                                let h = hint.as_mut().and_then(|h| h.subject.take());
-                                simple_value(stream, i, ls.subject.as_mut_ptr(), b"subject", h)
-                                    .unwrap_or_default()
+                            // The look-ahead's value stands for simple_value's,
+                            // under the same conditions.
+                            let ahead = hint.as_mut().and_then(|h| h.subject.take()).filter(|_| {
+                                env.is_null() && (*elt).private.msg.header.text.data.is_null()
+                            });
+                            let (base, refwd) = match ahead {
+                                Some(r) => strip(r.map_or(&[][..], |r| {
+                                    arena.get(r.start as usize..r.end as usize).unwrap_or(b"")
+                                })),
+                                None if !env.is_null() => {
+                                    strip(c_bytes((*env).subject).unwrap_or(b""))
+                                }
+                                None => strip(
+                                    &simple_value(stream, i, ls.subject.as_mut_ptr(), b"subject")
+                                        .unwrap_or_default(),
+                                ),
                             };
-                            let (base, refwd) = strip(&text);
                             (*s).subject = c_string_from(&base);
                             (*s).set_refwd(refwd as c_uint);
                             (*s).set_dirty(1);

@@ -176,25 +176,60 @@ pub unsafe extern "C" fn mail_thread_orderedsubject(
             while *lst.add(n) != 0 {
                 n += 1;
             }
-            let mut scs = Vec::with_capacity(n);
+            // The list's own block takes each message's sort cache entry in
+            // place of its number (no other per-message memory but the
+            // nodes): the keys are read from the entries themselves.
             for i in 0..n {
-                scs.push(cache_call(stream, *lst.add(i), CH_SORTCACHE as c_long) as *mut SORTCACHE);
+                *lst.add(i) = cache_call(stream, *lst.add(i), CH_SORTCACHE as c_long) as c_ulong;
             }
-            // The keys are read from the sort cache entries themselves (no
-            // per-message copy while the threads are built).
-            let scs_ref = &scs;
-            let forest = core::ordered_subject_by(
-                0..n,
+            let scs = std::slice::from_raw_parts(lst as *const *mut SORTCACHE, n);
+            let runs = core::ordered_subject_runs(
+                n,
                 |a, b| {
-                    let (sa, sb) = ((*scs_ref[a]).subject, (*scs_ref[b]).subject);
+                    let (sa, sb) = ((*scs[a]).subject, (*scs[b]).subject);
                     crate::query::sort::compare_text(
                         Some(c_bytes(sa).unwrap_or(b"")),
                         Some(c_bytes(sb).unwrap_or(b"")),
                     ) == std::cmp::Ordering::Equal
                 },
-                |m| ((*scs_ref[m]).date, (*scs_ref[m]).num),
+                |m| ((*scs[m]).date, (*scs[m]).num),
             );
-            let ret = to_threadnodes(stream, &forest, &scs, flags);
+            let node = |m: usize| {
+                let sc = scs[m];
+                let t = mail_newthreadnode(sc);
+                (*t).num = if flags & SE_UID != 0 {
+                    mail_uid(stream, (*sc).num)
+                } else {
+                    (*sc).num
+                };
+                t
+            };
+            // Each thread: its first message, the first reply as `next`,
+            // the other replies chained by `branch`; the threads chained by
+            // `branch`.
+            let mut ret: *mut THREADNODE = null_mut();
+            let mut prev: *mut THREADNODE = null_mut();
+            for &(s, l) in &runs {
+                let (s, l) = (s as usize, l as usize);
+                let head = node(s);
+                let mut cur = head;
+                for j in s + 1..s + l {
+                    let t = node(j);
+                    if cur == head {
+                        (*cur).next = t;
+                    } else {
+                        (*cur).branch = t;
+                    }
+                    cur = t;
+                }
+                if prev.is_null() {
+                    ret = head;
+                } else {
+                    (*prev).branch = head;
+                }
+                prev = head;
+            }
+            drop(runs);
             let mut l = lst as *mut c_void;
             fs_give(&mut l);
             ret

@@ -200,6 +200,169 @@ pub fn order_with<'a>(
     items.into_iter().map(|it| it.pos as usize).collect()
 }
 
+/// [`order_with`] written into `out` (one slot per message, `n` =
+/// `out.len()`), using no other memory than `out`, for the usual
+/// programs: one numeric key whose values fit in 32 bits, or a text key
+/// first (each message's text present) over fewer than 2^24 messages,
+/// numbers rising with the position (the loader's order). Each slot holds
+/// a packed key (value or leading text octets, then the position) while
+/// the order is built, then the position. False, with `out` unspecified,
+/// for other programs and keys: [`order_with`] orders those.
+pub fn order_into<'a>(
+    out: &mut [u64],
+    key_of: impl Fn(usize) -> Keys<'a>,
+    program: &[Step],
+) -> bool {
+    let n = out.len();
+    let Some(&lead) = program.first() else {
+        return false;
+    };
+    let mut last = 0u64;
+    for (i, slot) in out.iter_mut().enumerate() {
+        let k = key_of(i);
+        if i > 0 && k.num <= last {
+            return false;
+        }
+        last = k.num;
+        *slot = match lead.key {
+            Key::Date | Key::Arrival | Key::Size => {
+                let v = match lead.key {
+                    Key::Date => k.date,
+                    Key::Arrival => k.arrival,
+                    _ => k.size,
+                };
+                if program.len() > 1 || v > u64::from(u32::MAX) || i > u32::MAX as usize {
+                    return false;
+                }
+                // Reversed: the complement in 32 bits reverses the order.
+                let v = if lead.reverse {
+                    u64::from(u32::MAX) - v
+                } else {
+                    v
+                };
+                (v << 32) | i as u64
+            }
+            key => {
+                let text = match key {
+                    Key::From => k.from,
+                    Key::To => k.to,
+                    Key::Cc => k.cc,
+                    _ => k.subject,
+                };
+                match text {
+                    Some(t) if i < 1 << 24 => {
+                        // Reversed: the complemented prefix, positions
+                        // still rising within equal ones.
+                        let pre = lowered_prefix(t);
+                        let pre = if lead.reverse { !pre } else { pre };
+                        (pre & !0xff_ffff) | i as u64
+                    }
+                    _ => return false,
+                }
+            }
+        };
+    }
+    if matches!(lead.key, Key::Date | Key::Arrival | Key::Size) {
+        // Positions break ties, as the numbers (rising) would.
+        out.sort_unstable();
+        out.iter_mut().for_each(|w| *w &= u64::from(u32::MAX));
+        return true;
+    }
+    let text_of = |k: &Keys<'a>, key: Key| -> Option<&'a [u8]> {
+        match key {
+            Key::From => k.from,
+            Key::To => k.to,
+            Key::Cc => k.cc,
+            _ => k.subject,
+        }
+    };
+    const POS: u64 = 0xff_ffff;
+    // By the first five lowered octets (then the position) as plain
+    // words; each run of equal octets is then ordered by the whole texts
+    // and the later steps, from a copy of its leading keys when it is not
+    // large.
+    out.sort_unstable();
+    // The second step's value when it is numeric (ORDEREDSUBJECT's date):
+    // with the lead text, what a run's copy keeps of each message.
+    let second = program.get(1).copied();
+    let numeric = |k: &Keys<'a>| match second.map(|s| s.key) {
+        Some(Key::Date) => k.date,
+        Some(Key::Arrival) => k.arrival,
+        Some(Key::Size) => k.size,
+        _ => 0,
+    };
+    let later = if second.is_some_and(|s| matches!(s.key, Key::Date | Key::Arrival | Key::Size)) {
+        2
+    } else {
+        1
+    };
+    // (lead text, second numeric value, position)
+    type Entry<'t> = (Option<&'t [u8]>, u64, u32);
+    let entry = |w: u64| -> Entry<'a> {
+        let k = key_of(w as usize);
+        (text_of(&k, lead.key), numeric(&k), w as u32)
+    };
+    let same = |a: &Entry<'a>, b: &Entry<'a>| {
+        // Equal octets need no lowering (thread members mostly).
+        let o = if a.0 == b.0 {
+            Ordering::Equal
+        } else {
+            compare_text(a.0, b.0)
+        };
+        let o = if lead.reverse { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return o;
+        }
+        if later == 2 {
+            let o = a.1.cmp(&b.1);
+            let o = if program[1].reverse { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        if program.len() > later {
+            let (ka, kb) = (key_of(a.2 as usize), key_of(b.2 as usize));
+            for step in &program[later..] {
+                let o = match step.key {
+                    Key::Date => ka.date.cmp(&kb.date),
+                    Key::Arrival => ka.arrival.cmp(&kb.arrival),
+                    Key::Size => ka.size.cmp(&kb.size),
+                    key => compare_text(text_of(&ka, key), text_of(&kb, key)),
+                };
+                let o = if step.reverse { o.reverse() } else { o };
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+        }
+        a.2.cmp(&b.2)
+    };
+    const COPIED: usize = 4096;
+    let mut run_keys: Vec<Entry<'a>> = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let pre = out[start] & !POS;
+        let len = out[start..]
+            .iter()
+            .take_while(|&&w| w & !POS == pre)
+            .count();
+        let run = &mut out[start..start + len];
+        run.iter_mut().for_each(|w| *w &= POS);
+        if len > COPIED {
+            run.sort_unstable_by(|&a, &b| same(&entry(a), &entry(b)));
+        } else if len > 1 {
+            run_keys.clear();
+            run_keys.extend(run.iter().map(|&w| entry(w)));
+            run_keys.sort_unstable_by(&same);
+            for (w, k) in run.iter_mut().zip(&run_keys) {
+                *w = u64::from(k.2);
+            }
+        }
+        start += len;
+    }
+    true
+}
+
 /// One message in [`order_with`]'s text sort.
 struct Item<'a> {
     /// The first eight octets of the lead text, lowered, big-endian, NUL
@@ -507,14 +670,21 @@ pub fn strip_subject_owned(mut v: Vec<u8>) -> (Vec<u8>, bool) {
 /// line whose first letter matches continues the value after its colon;
 /// any other line break ends the value. None when there is no colon.
 pub fn header_value(hdr: &[u8], again: Option<u8>) -> Option<Vec<u8>> {
-    let end = hdr.iter().position(|&c| c == 0).unwrap_or(hdr.len());
+    header_value_cow(hdr, again).map(std::borrow::Cow::into_owned)
+}
+
+/// [`header_value`], borrowing the one-line values (most of them) from
+/// `hdr` instead of copying them.
+pub fn header_value_cow(hdr: &[u8], again: Option<u8>) -> Option<std::borrow::Cow<'_, [u8]>> {
+    use std::borrow::Cow;
+    let end = memchr::memchr(0, hdr).unwrap_or(hdr.len());
     let hdr = &hdr[..end];
-    let colon = hdr.iter().position(|&c| c == b':')?;
+    let colon = memchr::memchr(b':', hdr)?;
     // Most values are one line: when the first line break is not followed
     // by a continuation, the value is the text up to it.
     let rest = &hdr[colon + 1..];
-    match rest.iter().position(|&c| c == b'\r' || c == b'\n') {
-        None => return Some(rest.to_vec()),
+    match memchr::memchr2(b'\r', b'\n', rest) {
+        None => return Some(Cow::Borrowed(rest)),
         Some(x) => {
             let v = if rest[x] == b'\r' && rest.get(x + 1) == Some(&b'\n') {
                 x + 2
@@ -523,11 +693,11 @@ pub fn header_value(hdr: &[u8], again: Option<u8>) -> Option<Vec<u8>> {
             };
             let c = rest.get(v).copied().unwrap_or(0);
             if !matches!(c, b' ' | b'\t') && !again.is_some_and(|a| c.eq_ignore_ascii_case(&a)) {
-                return Some(rest[..x].to_vec());
+                return Some(Cow::Borrowed(&rest[..x]));
             }
         }
     }
-    Some(joined_value(rest, again))
+    Some(Cow::Owned(joined_value(rest, again)))
 }
 
 /// `header_value(h, None)` of the header `hdr` filtered to the fields
@@ -627,6 +797,142 @@ pub fn field_values_clean(hdr: &[u8], names: &[&[u8]], out: &mut [Option<Option<
             out[k] = Some(None);
         }
     }
+}
+
+/// Where [`field_values_clean`] finds each of `names` (non-empty) in a
+/// header of the driver's lookup form (no CR, no NUL): each name's line
+/// is searched for (a line break and the name's first letter in either
+/// case) instead of walking every line, which is what sorting by Date or
+/// Subject spent its time on. The searchers are made once for many
+/// headers.
+pub struct FieldSearch<'n> {
+    names: &'n [&'n [u8]],
+    /// Per name: the searchers of its line start in either case (None
+    /// for a name the search does not model).
+    starts: Vec<Option<Vec<memchr::memmem::Finder<'static>>>>,
+    nameless_colon: memchr::memmem::Finder<'static>,
+    blank_line: memchr::memmem::Finder<'static>,
+}
+
+impl<'n> FieldSearch<'n> {
+    /// The search for `names`.
+    pub fn new(names: &'n [&'n [u8]]) -> Self {
+        let starts = names
+            .iter()
+            .map(|name| match name.first() {
+                Some(&c) if !field_stop(c) && name.len() < crate::store::fetch::MAX_FIELD_NAME => {
+                    let (u, l) = (c.to_ascii_uppercase(), c.to_ascii_lowercase());
+                    let mut v = vec![memchr::memmem::Finder::new(&[b'\n', u]).into_owned()];
+                    if u != l {
+                        v.push(memchr::memmem::Finder::new(&[b'\n', l]).into_owned());
+                    }
+                    Some(v)
+                }
+                _ => None,
+            })
+            .collect();
+        FieldSearch {
+            names,
+            starts,
+            nameless_colon: memchr::memmem::Finder::new(b"\n:").into_owned(),
+            blank_line: memchr::memmem::Finder::new(b"\n\n").into_owned(),
+        }
+    }
+
+    /// `out[k]`: the lines (continuations included) of the field of
+    /// `names[k]` that [`field_values_clean`] would take, None when the
+    /// header has none. False, with `out` unspecified, when a nameless
+    /// line (opening with a colon or a line break, other than the
+    /// header's closing blank line) comes before a wanted field, or a
+    /// name is not modelled: the walk decides those.
+    pub fn spans<'h>(&self, hdr: &'h [u8], out: &mut [Option<&'h [u8]>]) -> bool {
+        debug_assert!(memchr::memchr2(0, b'\r', hdr).is_none());
+        let end = hdr.len();
+        // The first line is a field start whatever it opens with.
+        if hdr.first().is_some_and(|&c| field_stop(c)) {
+            return false;
+        }
+        let named = |p: usize, name: &[u8]| {
+            hdr.get(p..p + name.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(name))
+                && hdr.get(p + name.len()).is_none_or(|&c| field_stop(c))
+        };
+        // How far the walk would have looked: up to the last wanted field.
+        let mut reach = 0;
+        for ((slot, name), starts) in out.iter_mut().zip(self.names).zip(&self.starts) {
+            let Some(starts) = starts else {
+                return false;
+            };
+            let mut found = named(0, name).then_some(0);
+            if found.is_none() {
+                for f in starts {
+                    // A later case only matters before the line found so far.
+                    let hay = &hdr[..found.unwrap_or(end)];
+                    found = f
+                        .find_iter(hay)
+                        .map(|q| q + 1)
+                        .find(|&p| named(p, name))
+                        .or(found);
+                }
+            }
+            *slot = found.map(|f| {
+                let mut from = f;
+                let next = loop {
+                    match memchr::memchr(b'\n', &hdr[from..]) {
+                        Some(e) if from + e + 1 < end => {
+                            let p = from + e + 1;
+                            if matches!(hdr[p], b' ' | b'\t') {
+                                from = p;
+                            } else {
+                                break p;
+                            }
+                        }
+                        _ => break end,
+                    }
+                };
+                &hdr[f..next]
+            });
+            reach = reach.max(found.unwrap_or(end));
+        }
+        // Nameless lines before `reach`; the closing blank line is harmless
+        // (its field is a line break, no colon).
+        let before = &hdr[..reach];
+        self.nameless_colon.find(before).is_none()
+            && self
+                .blank_line
+                .find(&before[..reach.min(end.saturating_sub(1))])
+                .is_none()
+    }
+}
+
+/// Whether an octet ends a field name (`mail_filter`'s rule).
+fn field_stop(c: u8) -> bool {
+    matches!(c, b':' | b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// [`field_values_clean`] on a header of the lookup form (no CR, no
+/// NUL), through [`FieldSearch`] when it can decide.
+pub fn field_values_lf(hdr: &[u8], names: &[&[u8]], out: &mut [Option<Option<Vec<u8>>>]) {
+    let mut spans = [None; 4];
+    if names.len() <= spans.len() && FieldSearch::new(names).spans(hdr, &mut spans[..names.len()]) {
+        for (o, span) in out.iter_mut().zip(spans) {
+            *o = match span {
+                None => Some(None),
+                Some(f) => field_value_of(f).map(|v| v.map(std::borrow::Cow::into_owned)),
+            };
+        }
+    } else {
+        field_values_clean(hdr, names, out);
+    }
+}
+
+/// What [`field_values_clean`] makes of a field found in the lookup
+/// form: its value (None when it has no colon), or None (outer) when
+/// the walk would leave it to the real filter (no colon, or no line end
+/// after it).
+pub fn field_value_of(field: &[u8]) -> Option<Option<std::borrow::Cow<'_, [u8]>>> {
+    (memchr::memchr(b':', field).is_some() && field.last() == Some(&b'\n'))
+        .then(|| header_value_cow(field, None))
 }
 
 /// The general case of `header_value`: `rest` is the text after the
@@ -936,6 +1242,164 @@ mod tests {
             }
         }
         assert!(checked > 1000);
+    }
+
+    #[test]
+    fn orders_in_place_match_the_comparator() {
+        let mut x = 99u64;
+        let mut rnd = |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        // Texts sharing their first five octets in either case, shorter
+        // and longer than five, with NULs and high octets.
+        let words: [&[u8]; 12] = [
+            b"",
+            b"a",
+            b"abcde",
+            b"ABCDE",
+            b"abcdef",
+            b"abcdeF",
+            b"abcdeg",
+            b"abcd",
+            b"abcd\0",
+            b"abcde\0x",
+            b"\xe9t\xe9",
+            b"Z",
+        ];
+        let mut taken = 0;
+        for round in 0..40 {
+            let big = round % 3 == 0;
+            let keys: Vec<Keys> = (0..300)
+                .map(|i| Keys {
+                    num: 10 + 2 * i,
+                    date: if big { rnd(3) << 31 } else { rnd(5) },
+                    size: rnd(3),
+                    from: Some(words[rnd(12) as usize]),
+                    // An absent text now and then.
+                    subject: (rnd(40) != 0 || round % 2 == 0).then(|| words[rnd(12) as usize]),
+                    ..Default::default()
+                })
+                .collect();
+            let all = [Key::Subject, Key::Date, Key::From, Key::Size];
+            for a in all {
+                for b in all {
+                    for (ra, rb) in [(false, false), (true, false), (false, true), (true, true)] {
+                        let p = [
+                            Step {
+                                key: a,
+                                reverse: ra,
+                            },
+                            Step {
+                                key: b,
+                                reverse: rb,
+                            },
+                        ];
+                        for p in [&p[..1], &p[..]] {
+                            let mut out = vec![0u64; keys.len()];
+                            if order_into(&mut out, |i| keys[i].clone(), p) {
+                                taken += 1;
+                                let got: Vec<usize> = out.iter().map(|&w| w as usize).collect();
+                                assert_eq!(got, order(&keys, p), "{p:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(taken > 1000, "{taken}");
+        // A run of equal leading octets too long to copy.
+        let keys: Vec<Keys> = (0..9000)
+            .map(|i| Keys {
+                num: i + 1,
+                date: rnd(7),
+                subject: Some(words[2 + rnd(4) as usize]),
+                ..Default::default()
+            })
+            .collect();
+        for reverse in [false, true] {
+            let p = [
+                Step {
+                    key: Key::Subject,
+                    reverse,
+                },
+                Step {
+                    key: Key::Date,
+                    reverse: !reverse,
+                },
+            ];
+            let mut out = vec![0u64; keys.len()];
+            assert!(order_into(&mut out, |i| keys[i].clone(), &p));
+            let got: Vec<usize> = out.iter().map(|&w| w as usize).collect();
+            assert_eq!(got, order(&keys, &p));
+        }
+    }
+
+    #[test]
+    fn field_search_matches_the_line_walk() {
+        // Random headers of the lookup form (no CR, no NUL) built from
+        // the pieces either way can trip on: names in any case, with
+        // blanks before the colon, prefixes of other names, continuation
+        // lines, nameless lines, blank lines, no final line end.
+        let mut x = 4242u64;
+        let mut rnd = |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        let parts: [&[u8]; 24] = [
+            b"Date: Mon, 1 Jan 2001 00:00:00 +0000\n",
+            b"date:x\n",
+            b"DATE :y\n",
+            b"Date\n",
+            b"Dated: no\n",
+            b"Delivered-To: a@b\n",
+            b"Subject: Re: hello\n",
+            b"subject:\n",
+            b"SUBJECT\t: [x] y\n",
+            b"Subjects: no\n",
+            b"Sender: s\n",
+            b" folded: on\n",
+            b"\tmore\n",
+            b": nameless\n",
+            b"\n",
+            b"X-Date: z\n",
+            b"From: f\n",
+            b"d",
+            b"s",
+            b"Date: ",
+            b"Subject:",
+            b" ",
+            b"\xe9t\xe9: w\n",
+            b"Received: from x\n\tby y; Tue, 2 Jan 2001\n",
+        ];
+        let names: [&[&[u8]]; 3] = [&[b"date"], &[b"subject"], &[b"date", b"subject"]];
+        let mut decided = 0;
+        for round in 0..60_000 {
+            let mut h = Vec::new();
+            for _ in 0..rnd(12) {
+                h.extend_from_slice(parts[rnd(parts.len() as u64) as usize]);
+            }
+            // Most stored headers end with their blank line.
+            if round % 4 != 0 {
+                h.push(b'\n');
+            }
+            for ns in names {
+                let mut walk = [None, None];
+                field_values_clean(&h, ns, &mut walk[..ns.len()]);
+                let mut fast = [None, None];
+                field_values_lf(&h, ns, &mut fast[..ns.len()]);
+                assert_eq!(walk, fast, "{:?} {ns:?}", String::from_utf8_lossy(&h));
+                let mut spans = [None, None];
+                if FieldSearch::new(ns).spans(&h, &mut spans[..ns.len()]) {
+                    decided += 1;
+                }
+            }
+        }
+        assert!(decided > 100_000, "{decided}");
     }
 
     #[test]

@@ -168,33 +168,70 @@ pub fn ordered_subject(msgs: &[Msg], sorted: &[usize]) -> Forest {
 /// subjects compare equal) and `key` (a message's date and number), so
 /// that the caller need not build a [`Msg`] for each.
 pub fn ordered_subject_by(
-    mut sorted: impl ExactSizeIterator<Item = usize>,
+    sorted: impl ExactSizeIterator<Item = usize>,
     same_subject: impl Fn(usize, usize) -> bool,
     key: impl Fn(usize) -> (u64, u64),
 ) -> Forest {
-    let mut f = Forest::default();
-    f.nodes.reserve_exact(sorted.len());
-    let Some(first) = sorted.next() else {
-        return f;
+    let msgs: Vec<usize> = sorted.collect();
+    let runs = ordered_subject_runs(
+        msgs.len(),
+        |a, b| same_subject(msgs[a], msgs[b]),
+        |p| key(msgs[p]),
+    );
+    // Node k is the k-th sorted message: each thread's first message, its
+    // first reply as `next`, the other replies chained by `branch`, the
+    // threads chained by `branch` in thread order.
+    let mut f = Forest {
+        nodes: msgs
+            .iter()
+            .map(|&m| Node {
+                msg: Some(m),
+                branch: None,
+                next: None,
+            })
+            .collect(),
+        root: None,
     };
-    let mut top = f.new_node(Some(first));
-    f.root = Some(top);
-    let mut cur = top;
-    for m in sorted {
-        let n = f.new_node(Some(m));
-        let top_msg = f.nodes[top].msg.unwrap_or(first);
-        if !same_subject(top_msg, m) {
-            f.nodes[top].branch = Some(n);
-            top = n;
-        } else if cur == top {
-            f.nodes[cur].next = Some(n);
-        } else {
-            f.nodes[cur].branch = Some(n);
+    let mut prev: Option<usize> = None;
+    for &(s, l) in &runs {
+        let (s, l) = (s as usize, l as usize);
+        if l > 1 {
+            f.nodes[s].next = Some(s + 1);
         }
-        cur = n;
+        for j in s + 1..s + l - 1 {
+            f.nodes[j].branch = Some(j + 1);
+        }
+        match prev {
+            None => f.root = Some(s),
+            Some(p) => f.nodes[p].branch = Some(s),
+        }
+        prev = Some(s);
     }
-    f.root = f.sort_chain_by(&key, f.root);
     f
+}
+
+/// ORDEREDSUBJECT's threads over `n` messages sorted by subject then
+/// date (positions 0..n): a thread is a run of messages whose base
+/// subject equals the run's first one (`same_subject(first, position)`).
+/// The runs as (first position, length), in thread order: by the date and
+/// number `key` gives for each run's first message, equal keys in sorted
+/// order. Only the runs are kept (the caller makes the nodes).
+pub fn ordered_subject_runs(
+    n: usize,
+    same_subject: impl Fn(usize, usize) -> bool,
+    key: impl Fn(usize) -> (u64, u64),
+) -> Vec<(u32, u32)> {
+    let pos = |p: usize| u32::try_from(p).expect("message position");
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for p in 1..=n {
+        if p == n || !same_subject(start, p) {
+            runs.push((pos(start), pos(p - start)));
+            start = p;
+        }
+    }
+    runs.sort_by_key(|&(s, _)| key(s as usize));
+    runs
 }
 
 /// An optional container index in four bytes (`u32::MAX` for none): the
