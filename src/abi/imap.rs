@@ -1136,13 +1136,32 @@ fn fs_text(data: &[u8]) -> SIZEDTEXT {
     }
 }
 
-unsafe fn put(slot: *mut SIZEDTEXT, data: &[u8]) {
-    // SAFETY: slot points into the cache.
+/// Puts `data` into a cache slot (freeing what it held) and returns the
+/// bytes as cached. A vector with room for the NUL becomes the slot's
+/// block itself (it came from malloc, see `crate::os::heap`), as the
+/// original reads a literal straight into the block it caches: no copy,
+/// and no freed temporary of the literal's size left in the heap.
+unsafe fn put<'a>(slot: *mut SIZEDTEXT, mut data: Vec<u8>) -> &'a [u8] {
+    // SAFETY: slot points into the cache; the vector's block is malloc'ed.
     unsafe {
         if !(*slot).data.is_null() {
             fs_give(&mut (*slot).data as *mut *mut c_uchar as *mut *mut c_void);
         }
-        *slot = fs_text(data);
+        // (Only when the spare room costs nothing: a block with slack would
+        // keep it for as long as the cache keeps the text.)
+        *slot = if data.len() < data.capacity()
+            && super::rfc822::fits_exactly(data.len() + 1, data.capacity())
+        {
+            let size = data.len();
+            data.push(0);
+            SIZEDTEXT {
+                data: std::mem::ManuallyDrop::new(data).as_mut_ptr(),
+                size: size as c_ulong,
+            }
+        } else {
+            fs_text(&data)
+        };
+        std::slice::from_raw_parts((*slot).data, (*slot).size as usize)
     }
 }
 
@@ -1159,8 +1178,8 @@ pub(super) unsafe fn cache(
         let is_header = |s: &[u8]| s == b"HEADER" || s == b"0" || s.starts_with(b"HEADER.FIELDS");
         if is_header(seg) {
             let slot = &mut (*elt).private.msg.header.text as *mut SIZEDTEXT;
-            if let Some(data) = &data {
-                put(slot, data);
+            if let Some(data) = data {
+                let data = put(slot, data);
                 mail_free_stringlist(&mut (*elt).private.msg.lines);
                 (*elt).private.msg.lines = field_list(seg);
                 // A short cache merges into the stream's envelope (that
@@ -1221,8 +1240,8 @@ pub(super) unsafe fn cache(
             && !(*b).nested.msg.is_null();
         if is_msg && is_header(spec) {
             let m = (*b).nested.msg;
-            if let Some(data) = &data {
-                put(&mut (*m).header.text, data);
+            if let Some(data) = data {
+                let data = put(&mut (*m).header.text, data);
                 mail_free_stringlist(&mut (*m).lines);
                 (*m).lines = field_list(spec);
                 merge_header(
@@ -1252,7 +1271,7 @@ unsafe fn store(slot: *mut SIZEDTEXT, data: Option<Vec<u8>>) -> bool {
     // SAFETY: slot points into the cache.
     unsafe {
         if let Some(d) = data {
-            put(slot, &d);
+            put(slot, d);
         }
         !(*slot).data.is_null()
     }
@@ -1302,14 +1321,23 @@ pub(super) unsafe fn merge_header(
     // SAFETY: env points into the cache.
     unsafe {
         let mut nenv: *mut ENVELOPE = null_mut();
-        let mut h = cz(hdr);
+        // The parser reads `len` bytes and stops at a NUL: a header without
+        // one is parsed where it lies (a copy of a large header would be a
+        // large temporary block).
+        let mut copy;
+        let (text, len) = if memchr::memchr(0, hdr).is_none() {
+            (hdr.as_ptr() as *mut c_char, hdr.len())
+        } else {
+            copy = cz(hdr);
+            (copy.as_mut_ptr() as *mut c_char, copy.len() - 1)
+        };
         let mut host = cz(&local(stream).map(|l| l.host.clone()).unwrap_or_default());
         let flags = (*(*stream).dtb).flags;
         rfc822_parse_msg_full(
             &mut nenv,
             null_mut(),
-            h.as_mut_ptr() as *mut c_char,
-            hdr.len() as c_ulong,
+            text,
+            len as c_ulong,
             null_mut(),
             host.as_mut_ptr() as *mut c_char,
             0,
