@@ -5871,13 +5871,41 @@ pub unsafe extern "C" fn imap_host(stream: *mut MAILSTREAM) -> *mut c_char {
     })
 }
 
-/// `imap_gc`: nothing is kept beyond the cache.
+/// `imap_gc`: with `GC_TEXTS`, the body part texts of every cached body
+/// and of the short cache's body on the stream; with `GC_ELT`, the
+/// elements nobody else holds. (The generic `mail_gc` does the rest.)
 ///
 /// # Safety
 /// `stream` live.
 #[no_mangle]
-pub unsafe extern "C" fn imap_gc(_stream: *mut MAILSTREAM, _gcflags: c_long) {
-    super::guard("imap_gc", (), || ())
+pub unsafe extern "C" fn imap_gc(stream: *mut MAILSTREAM, gcflags: c_long) {
+    super::guard("imap_gc", (), || {
+        // SAFETY: stream live; the elements come from the cache manager.
+        unsafe {
+            use super::cache::cache_call;
+            let n = (*stream).nmsgs;
+            cache_call(stream, n, CH_SIZE);
+            if gcflags & GC_TEXTS != 0 {
+                if (*stream).scache() == 0 {
+                    for i in 1..=n {
+                        let elt = cache_call(stream, i, CH_ELT) as *mut MESSAGECACHE;
+                        if !elt.is_null() {
+                            super::imap_int::imap_gc_body((*elt).private.msg.body);
+                        }
+                    }
+                }
+                super::imap_int::imap_gc_body((*stream).body);
+            }
+            if gcflags & GC_ELT != 0 {
+                for i in 1..=n {
+                    let elt = cache_call(stream, i, CH_ELT) as *mut MESSAGECACHE;
+                    if !elt.is_null() && (*elt).lockcount() == 1 {
+                        cache_call(stream, i, CH_FREE);
+                    }
+                }
+            }
+        }
+    })
 }
 
 /// Frees the thread data a stream may hold (unused: threads are built fresh).
