@@ -2011,18 +2011,20 @@ pub(super) unsafe fn sasl_login(
     mb: &mut NETMBX,
     max: c_long,
 ) -> Option<bool> {
-    use crate::net::sasl::{Credentials, Mechanism, SaslClient};
-    // SAFETY: stream live.
+    use crate::net::imap::auth::{authenticate, Login, Registered};
+    // SAFETY: stream live; the authenticators live for the process.
     unsafe {
         let caps = local(stream)?.session.capabilities.clone();
-        let offered = |n: &[u8]| {
-            caps.iter().any(|c| {
-                c.len() > 5
-                    && c[..5].eq_ignore_ascii_case(b"AUTH=")
-                    && c[5..].eq_ignore_ascii_case(n)
-            })
+        let flags = if (*stream).secure() != 0 {
+            AU_SECURE as c_long
+        } else {
+            0
+        } | if mb.authuser[0] != 0 {
+            AU_AUTHUSER as c_long
+        } else {
+            0
         };
-        let mut mechs = Vec::new();
+        let mut registered = Vec::new();
         let mut gss_at: *mut AUTHENTICATOR = null_mut();
         let mut i: c_ulong = 1;
         loop {
@@ -2034,189 +2036,166 @@ pub(super) unsafe fn sasl_login(
             let Some(name) = c_bytes((*a).name) else {
                 continue;
             };
-            if !offered(name) {
-                continue;
-            }
             let mut z = cz(name);
-            let flags = if (*stream).secure() != 0 {
-                AU_SECURE as c_long
-            } else {
-                0
-            } | if mb.authuser[0] != 0 {
-                AU_AUTHUSER as c_long
-            } else {
-                0
+            let usable =
+                super::registry::mail_lookup_auth_name(z.as_mut_ptr() as *mut c_char, flags) != 0;
+            let has_client = (*a).client.is_some();
+            if usable && has_client && name.eq_ignore_ascii_case(b"GSSAPI") && gss_at.is_null() {
+                gss_at = a;
+            }
+            registered.push(Registered {
+                name: name.to_vec(),
+                usable,
+                has_client,
+            });
+        }
+        let login = Login {
+            capabilities: &caps,
+            registered: &registered,
+            forced: super::net::forced_mechanism(mb),
+            secured: local(stream).is_some_and(|l| l.ssl || l.tls),
+            maxtrials: max.max(1) as u64,
+            authuser: nm_bytes(&mb.authuser),
+            host: nm_bytes(&mb.host),
+            port: mb.port as u16,
+        };
+        let mut peer = AuthPeer { stream, mb, gss_at };
+        authenticate(&mut peer, &login)
+    }
+}
+
+/// The session and the application as the SASL login of
+/// `crate::net::imap::auth` sees them.
+struct AuthPeer<'a> {
+    stream: *mut MAILSTREAM,
+    mb: &'a mut NETMBX,
+    /// The GSSAPI authenticator object, if it can run.
+    gss_at: *mut AUTHENTICATOR,
+}
+
+impl crate::net::imap::auth::Peer for AuthPeer<'_> {
+    fn log(&mut self, text: &[u8], level: crate::net::sasl_loop::Level) {
+        use crate::net::sasl_loop::Level as L;
+        let l = match level {
+            L::Info => 0,
+            L::Warn => WARN as c_long,
+            L::Error => ERROR as c_long,
+        };
+        log(text, l);
+    }
+    fn alive(&self) -> bool {
+        // SAFETY: the stream is live for the login.
+        unsafe { local(self.stream) }
+            .is_some_and(|l| !l.session.dead && !l.byeseen && l.referral.is_none())
+    }
+    fn dead(&self) -> bool {
+        // SAFETY: as above.
+        unsafe { local(self.stream) }.is_none_or(|l| l.session.dead)
+    }
+    fn cancelled(&self) -> bool {
+        // SAFETY: as above.
+        unsafe { local(self.stream) }.is_some_and(|l| l.saslcancel)
+    }
+    fn clear_cancel(&mut self) {
+        // SAFETY: as above.
+        if let Some(l) = unsafe { local(self.stream) } {
+            l.saslcancel = false;
+        }
+    }
+    fn login(&mut self, trial: u64) -> (Vec<u8>, Vec<u8>) {
+        let mut usr = [0 as c_char; MAILTMPLEN as usize];
+        let mut pwd = [0 as c_char; MAILTMPLEN as usize];
+        // SAFETY: mm_login fills the two MAILTMPLEN buffers.
+        unsafe { mm_login(self.mb, usr.as_mut_ptr(), pwd.as_mut_ptr(), trial as c_long) };
+        let r = (nm_bytes(&usr), nm_bytes(&pwd));
+        pwd.iter_mut().for_each(|c| *c = 0);
+        r
+    }
+    fn mailbox_user(&self) -> Vec<u8> {
+        nm_bytes(&self.mb.user)
+    }
+    fn object_client(&mut self, trial: &mut u64) -> crate::net::imap::auth::Step {
+        use super::imap_int::{authenticate_with, AuthStep};
+        use crate::net::imap::auth::Step;
+        if self.gss_at.is_null() {
+            return Step::Unsent;
+        }
+        let mut usr = [0 as c_char; MAILTMPLEN as usize];
+        let mut t = *trial as c_ulong;
+        // SAFETY: the stream is live, the authenticator registered, usr a
+        // MAILTMPLEN buffer.
+        let r = unsafe {
+            authenticate_with(self.stream, self.gss_at, self.mb, &mut t, usr.as_mut_ptr())
+        };
+        *trial = t as u64;
+        match r {
+            AuthStep::Ok => {
+                // SAFETY: as above.
+                if let Some(l) = unsafe { local(self.stream) } {
+                    l.user = Some(nm_bytes(&usr));
+                }
+                Step::Ok
+            }
+            AuthStep::Cancelled => Step::Cancelled,
+            AuthStep::Failed(t) => Step::Failed(t),
+            AuthStep::Unsent => Step::Unsent,
+        }
+    }
+    fn exchange(
+        &mut self,
+        m: crate::net::sasl::Mechanism,
+        creds: crate::net::sasl::Credentials,
+    ) -> Result<(), Option<Vec<u8>>> {
+        use crate::net::sasl::{Mechanism, SaslClient};
+        let stream = self.stream;
+        let Ok(mut client) = SaslClient::new(m, creds) else {
+            return Err(None);
+        };
+        // SAFETY: the stream is live for the login.
+        unsafe {
+            let Some(l) = local(stream) else {
+                return Err(None);
             };
-            if super::registry::mail_lookup_auth_name(z.as_mut_ptr() as *mut c_char, flags) == 0 {
-                continue;
-            }
-            if let Some(m) = Mechanism::from_name(name) {
-                // GSSAPI runs the authenticator object's client half (the
-                // system Kerberos library, loaded at run time).
-                if m == Mechanism::Gssapi {
-                    if (*a).client.is_none() {
-                        continue;
-                    }
-                    gss_at = a;
-                }
-                mechs.push(m);
-            }
-        }
-        // The original never offers LOGIN when PLAIN is advertised too.
-        if mechs.contains(&Mechanism::Plain) {
-            mechs.retain(|&m| m != Mechanism::Login);
-        }
-        // `/auth=MECHANISM` (ours; docs/network.md): that mechanism only,
-        // when the server offers it (XOAUTH2 and OAUTHBEARER are not in the
-        // authenticator list, so they are reached only this way).
-        if let Some(m) = super::net::forced_mechanism(mb) {
-            if !offered(m.name().as_bytes()) {
-                let t = format!("IMAP server does not offer AUTH={}", m.name());
-                log(t.as_bytes(), ERROR as c_long);
-                return Some(false);
-            }
-            mechs = vec![m];
-        }
-        if mechs.is_empty() {
-            return None;
-        }
-        let secured = local(stream).is_some_and(|l| l.ssl || l.tls);
-        let mut lsterr: Option<Vec<u8>> = None;
-        for m in mechs {
-            if let Some(e) = lsterr.take() {
-                let mut t =
-                    format!("Retrying using {} authentication after ", m.name()).into_bytes();
-                t.extend_from_slice(&e[..e.len().min(80)]);
-                log(&t, 0);
-            }
-            if m == Mechanism::Gssapi {
-                use super::imap_int::{authenticate_with, AuthStep};
-                let mut trial: c_ulong = 0;
-                loop {
-                    if let Some(e) = lsterr.take() {
-                        let mut t = b"Retrying GSSAPI authentication after ".to_vec();
-                        t.extend_from_slice(&e[..e.len().min(80)]);
-                        log(&t, WARN as c_long);
-                    }
-                    let mut usr = [0 as c_char; MAILTMPLEN as usize];
-                    match authenticate_with(stream, gss_at, mb, &mut trial, usr.as_mut_ptr()) {
-                        AuthStep::Ok => {
-                            if let Some(l) = local(stream) {
-                                l.user = Some(nm_bytes(&usr));
-                            }
-                            return Some(true);
-                        }
-                        AuthStep::Cancelled => {
-                            log(b"IMAP Authentication cancelled", ERROR as c_long);
-                            return Some(false);
-                        }
-                        AuthStep::Failed(t) => lsterr = Some(t),
-                        AuthStep::Unsent => trial = 0,
-                    }
-                    let alive = local(stream)
-                        .is_some_and(|l| !l.session.dead && !l.byeseen && l.referral.is_none());
-                    if !alive || trial == 0 || trial >= max as c_ulong {
-                        break;
-                    }
-                }
-                if local(stream).is_none_or(|l| l.session.dead) {
-                    break;
-                }
-                continue;
-            }
-            let mut trial: c_long = 0;
-            loop {
-                if let Some(e) = lsterr.take() {
-                    let mut t = format!("Retrying {} authentication after ", m.name()).into_bytes();
-                    t.extend_from_slice(&e[..e.len().min(80)]);
-                    log(&t, WARN as c_long);
-                }
-                if m == Mechanism::Plain && !secured {
-                    log(
-                        b"SECURITY PROBLEM: insecure server advertised AUTH=PLAIN",
-                        WARN as c_long,
-                    );
-                }
-                if let Some(l) = local(stream) {
-                    l.saslcancel = false;
-                }
-                let mut usr = [0 as c_char; MAILTMPLEN as usize];
-                let mut pwd = [0 as c_char; MAILTMPLEN as usize];
-                if m != Mechanism::External {
-                    mm_login(mb, usr.as_mut_ptr(), pwd.as_mut_ptr(), trial);
-                } else {
-                    for (d, &c) in usr.iter_mut().zip(mb.user.iter()) {
-                        *d = c;
-                    }
-                }
-                trial += 1;
-                let user = nm_bytes(&usr);
-                let pass = nm_bytes(&pwd);
-                pwd.iter_mut().for_each(|c| *c = 0);
-                if pass.is_empty() && m != Mechanism::External {
-                    // As the original: the exchange is cancelled with "*",
-                    // the server's answer reported, then the cancellation.
-                    let l = local(stream)?;
-                    let mut env = CEnv::new();
-                    let mut items = Vec::new();
-                    let r = l
-                        .session
-                        .authenticate_cancel(m.name(), &mut env, &mut items);
-                    drop(env);
-                    apply(stream, items);
-                    let r = finish(stream, r);
-                    if ok(stream, &r) {
-                        return Some(true);
-                    }
-                    log(b"IMAP Authentication cancelled", ERROR as c_long);
-                    return Some(false);
-                }
-                let creds = Credentials {
-                    user: String::from_utf8_lossy(&user).into_owned(),
-                    authuser: String::from_utf8_lossy(&nm_bytes(&mb.authuser)).into_owned(),
-                    secret: pass,
-                    host: String::from_utf8_lossy(&nm_bytes(&mb.host)).into_owned(),
-                    port: mb.port as u16,
-                };
-                let Ok(mut client) = SaslClient::new(m, creds) else {
-                    break;
-                };
-                let l = local(stream)?;
-                let mut env = CEnv::new();
-                let mut items = Vec::new();
-                // The client's responses are hidden from the telemetry
-                // unless the mechanism is one the original calls secure.
-                l.session.sensitive = !matches!(m, Mechanism::CramMd5 | Mechanism::External);
-                let r = l.session.authenticate(&mut client, &mut env, &mut items);
-                l.session.sensitive = false;
-                drop(env);
-                apply(stream, items);
-                let r = finish(stream, r);
-                if ok(stream, &r) {
-                    if let Some(l) = local(stream) {
-                        l.user = Some(user);
-                    }
-                    return Some(true);
-                }
-                lsterr = Some(r.text.clone());
-                let alive = local(stream)
-                    .is_some_and(|l| !l.session.dead && !l.byeseen && l.referral.is_none());
-                // EXTERNAL is never retried (the original's client half
-                // sets its trial count past any maximum).
-                if !alive || trial >= max || m == Mechanism::External {
-                    break;
-                }
-            }
-            if local(stream).is_none_or(|l| l.session.dead) {
-                break;
+            let mut env = CEnv::new();
+            let mut items = Vec::new();
+            // The client's responses are hidden from the telemetry unless
+            // the mechanism is one the original calls secure.
+            l.session.sensitive = !matches!(m, Mechanism::CramMd5 | Mechanism::External);
+            let r = l.session.authenticate(&mut client, &mut env, &mut items);
+            l.session.sensitive = false;
+            drop(env);
+            apply(stream, items);
+            let r = finish(stream, r);
+            if ok(stream, &r) {
+                Ok(())
+            } else {
+                Err(Some(r.text.clone()))
             }
         }
-        if let Some(e) = lsterr.filter(|_| local(stream).is_none_or(|l| !l.saslcancel)) {
-            let mut t = b"Can not authenticate to IMAP server: ".to_vec();
-            t.extend_from_slice(&e[..e.len().min(80)]);
-            log(&t, ERROR as c_long);
+    }
+    fn cancel(&mut self, m: crate::net::sasl::Mechanism) -> bool {
+        let stream = self.stream;
+        // SAFETY: the stream is live for the login.
+        unsafe {
+            let Some(l) = local(stream) else {
+                return false;
+            };
+            let mut env = CEnv::new();
+            let mut items = Vec::new();
+            let r = l
+                .session
+                .authenticate_cancel(m.name(), &mut env, &mut items);
+            drop(env);
+            apply(stream, items);
+            let r = finish(stream, r);
+            ok(stream, &r)
         }
-        Some(false)
+    }
+    fn logged_in(&mut self, user: Vec<u8>) {
+        // SAFETY: the stream is live for the login.
+        if let Some(l) = unsafe { local(self.stream) } {
+            l.user = Some(user);
+        }
     }
 }
 

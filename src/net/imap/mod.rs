@@ -1,3 +1,4 @@
-//! The IMAP4rev1 client: response parser and session.
+//! The IMAP4rev1 client: response parser, session and SASL login.
+pub mod auth;
 pub mod parse;
 pub mod session;
