@@ -292,6 +292,19 @@ int main (int argc,char **argv)
       printf ("  header len=%lu hash=%08lx; env %s\n",(unsigned long) strlen (t),
 	      hash ((unsigned char *) t,strlen (t)),env == stream->env ? "kept" : "replaced");
     }
+    {
+      /* mail_gc with GC_TEXTS drops the part texts of the stream's body */
+      BODY *body,*p;
+      unsigned long len;
+      mail_fetchstructure (stream,1,&body);
+      mail_fetchbody_full (stream,1,"1",&len,FT_PEEK);
+      p = mail_body (stream,1,"1");
+      printf ("gc: part 1 of 1 %s\n",p && p->contents.text.data ? "cached" : "not cached");
+      mail_gc (stream,GC_TEXTS);
+      printf ("gc texts: part 1 of 1 %s, body %s, stream msgno=%lu\n",
+	      p && p->contents.text.data ? "cached" : "not cached",
+	      stream->body == body ? "kept" : "freed",stream->msgno);
+    }
     if (stream->nmsgs > 1) {
       ENVELOPE *env = mail_fetchenvelope (stream,1);
       printf ("back to 1: stream msgno=%lu\n",stream->msgno);
@@ -299,6 +312,18 @@ int main (int argc,char **argv)
     }
     dosearch (stream,NIL,"SUBJECT the",NIL);
     printf ("after search: stream msgno=%lu\n",stream->msgno);
+    if (stream->nmsgs > 1) {
+      /* GC_ELT frees the elements only the cache holds */
+      MESSAGECACHE *held = mail_elt (stream,2);
+      unsigned long size = mail_elt (stream,1)->rfc822_size;
+      held->lockcount++;
+      printf ("gc elt: size of 1 %s, of 2 %lu\n",size ? "known" : "0",held->rfc822_size);
+      mail_gc (stream,GC_ELT);
+      printf ("after gc elt: size of 1 %lu, element 2 %s, size %lu\n",
+	      mail_elt (stream,1)->rfc822_size,mail_elt (stream,2) == held ? "kept" : "freed",
+	      held->rfc822_size);
+      held->lockcount--;
+    }
     mail_close (stream);
     printf ("== done\n");
     return 0;

@@ -173,6 +173,16 @@ else
     fail "short cache differs ($nsc structures on the stream in the original)"
     diff "$work/sc.orig" "$work/sc.ours" | head -30
 fi
+# mail_gc on the short-cache stream: GC_TEXTS frees the part texts of the
+# stream's body (imap_gc), GC_ELT the elements held by the cache alone.
+if grep -q '^gc: part 1 of 1 cached$' "$work/sc.orig" &&
+    grep -q '^gc texts: part 1 of 1 not cached, body kept' "$work/sc.orig" &&
+    grep -q '^after gc elt: size of 1 0, element 2 kept' "$work/sc.orig" &&
+    [ "$(grep '^gc\|^after gc' "$work/sc.orig")" = "$(grep '^gc\|^after gc' "$work/sc.ours")" ]; then
+    ok "short cache: mail_gc frees the stream body's texts and the unheld elements"
+else
+    fail "short cache: mail_gc"; grep '^gc\|^after gc' "$work/sc.orig" "$work/sc.ours"
+fi
 
 # COMPRESS=DEFLATE (ours, RFC 4978): a Dovecot with imap_zlib (port 19500)
 # behind a relay (19510) that inflates what it sees after COMPRESS. The

@@ -1160,13 +1160,32 @@ fn fs_text(data: &[u8]) -> SIZEDTEXT {
     }
 }
 
-unsafe fn put(slot: *mut SIZEDTEXT, data: &[u8]) {
-    // SAFETY: slot points into the cache.
+/// Puts `data` into a cache slot (freeing what it held) and returns the
+/// bytes as cached. A vector with room for the NUL becomes the slot's
+/// block itself (it came from malloc, see `crate::os::heap`), as the
+/// original reads a literal straight into the block it caches: no copy,
+/// and no freed temporary of the literal's size left in the heap.
+unsafe fn put<'a>(slot: *mut SIZEDTEXT, mut data: Vec<u8>) -> &'a [u8] {
+    // SAFETY: slot points into the cache; the vector's block is malloc'ed.
     unsafe {
         if !(*slot).data.is_null() {
             fs_give(&mut (*slot).data as *mut *mut c_uchar as *mut *mut c_void);
         }
-        *slot = fs_text(data);
+        // (Only when the spare room costs nothing: a block with slack would
+        // keep it for as long as the cache keeps the text.)
+        *slot = if data.len() < data.capacity()
+            && super::rfc822::fits_exactly(data.len() + 1, data.capacity())
+        {
+            let size = data.len();
+            data.push(0);
+            SIZEDTEXT {
+                data: std::mem::ManuallyDrop::new(data).as_mut_ptr(),
+                size: size as c_ulong,
+            }
+        } else {
+            fs_text(&data)
+        };
+        std::slice::from_raw_parts((*slot).data, (*slot).size as usize)
     }
 }
 
@@ -1183,8 +1202,8 @@ pub(super) unsafe fn cache(
         let is_header = |s: &[u8]| s == b"HEADER" || s == b"0" || s.starts_with(b"HEADER.FIELDS");
         if is_header(seg) {
             let slot = &mut (*elt).private.msg.header.text as *mut SIZEDTEXT;
-            if let Some(data) = &data {
-                put(slot, data);
+            if let Some(data) = data {
+                let data = put(slot, data);
                 mail_free_stringlist(&mut (*elt).private.msg.lines);
                 (*elt).private.msg.lines = field_list(seg);
                 // A short cache merges into the stream's envelope (that
@@ -1245,8 +1264,8 @@ pub(super) unsafe fn cache(
             && !(*b).nested.msg.is_null();
         if is_msg && is_header(spec) {
             let m = (*b).nested.msg;
-            if let Some(data) = &data {
-                put(&mut (*m).header.text, data);
+            if let Some(data) = data {
+                let data = put(&mut (*m).header.text, data);
                 mail_free_stringlist(&mut (*m).lines);
                 (*m).lines = field_list(spec);
                 merge_header(
@@ -1276,7 +1295,7 @@ unsafe fn store(slot: *mut SIZEDTEXT, data: Option<Vec<u8>>) -> bool {
     // SAFETY: slot points into the cache.
     unsafe {
         if let Some(d) = data {
-            put(slot, &d);
+            put(slot, d);
         }
         !(*slot).data.is_null()
     }
@@ -1326,14 +1345,23 @@ pub(super) unsafe fn merge_header(
     // SAFETY: env points into the cache.
     unsafe {
         let mut nenv: *mut ENVELOPE = null_mut();
-        let mut h = cz(hdr);
+        // The parser reads `len` bytes and stops at a NUL: a header without
+        // one is parsed where it lies (a copy of a large header would be a
+        // large temporary block).
+        let mut copy;
+        let (text, len) = if memchr::memchr(0, hdr).is_none() {
+            (hdr.as_ptr() as *mut c_char, hdr.len())
+        } else {
+            copy = cz(hdr);
+            (copy.as_mut_ptr() as *mut c_char, copy.len() - 1)
+        };
         let mut host = cz(&local(stream).map(|l| l.host.clone()).unwrap_or_default());
         let flags = (*(*stream).dtb).flags;
         rfc822_parse_msg_full(
             &mut nenv,
             null_mut(),
-            h.as_mut_ptr() as *mut c_char,
-            hdr.len() as c_ulong,
+            text,
+            len as c_ulong,
             null_mut(),
             host.as_mut_ptr() as *mut c_char,
             0,
@@ -2045,18 +2073,20 @@ pub(super) unsafe fn sasl_login(
     mb: &mut NETMBX,
     max: c_long,
 ) -> Option<bool> {
-    use crate::net::sasl::{Credentials, Mechanism, SaslClient};
-    // SAFETY: stream live.
+    use crate::net::imap::auth::{authenticate, Login, Registered};
+    // SAFETY: stream live; the authenticators live for the process.
     unsafe {
         let caps = local(stream)?.session.capabilities.clone();
-        let offered = |n: &[u8]| {
-            caps.iter().any(|c| {
-                c.len() > 5
-                    && c[..5].eq_ignore_ascii_case(b"AUTH=")
-                    && c[5..].eq_ignore_ascii_case(n)
-            })
+        let flags = if (*stream).secure() != 0 {
+            AU_SECURE as c_long
+        } else {
+            0
+        } | if mb.authuser[0] != 0 {
+            AU_AUTHUSER as c_long
+        } else {
+            0
         };
-        let mut mechs = Vec::new();
+        let mut registered = Vec::new();
         let mut gss_at: *mut AUTHENTICATOR = null_mut();
         let mut i: c_ulong = 1;
         loop {
@@ -2068,189 +2098,166 @@ pub(super) unsafe fn sasl_login(
             let Some(name) = c_bytes((*a).name) else {
                 continue;
             };
-            if !offered(name) {
-                continue;
-            }
             let mut z = cz(name);
-            let flags = if (*stream).secure() != 0 {
-                AU_SECURE as c_long
-            } else {
-                0
-            } | if mb.authuser[0] != 0 {
-                AU_AUTHUSER as c_long
-            } else {
-                0
+            let usable =
+                super::registry::mail_lookup_auth_name(z.as_mut_ptr() as *mut c_char, flags) != 0;
+            let has_client = (*a).client.is_some();
+            if usable && has_client && name.eq_ignore_ascii_case(b"GSSAPI") && gss_at.is_null() {
+                gss_at = a;
+            }
+            registered.push(Registered {
+                name: name.to_vec(),
+                usable,
+                has_client,
+            });
+        }
+        let login = Login {
+            capabilities: &caps,
+            registered: &registered,
+            forced: super::net::forced_mechanism(mb),
+            secured: local(stream).is_some_and(|l| l.ssl || l.tls),
+            maxtrials: max.max(1) as u64,
+            authuser: nm_bytes(&mb.authuser),
+            host: nm_bytes(&mb.host),
+            port: mb.port as u16,
+        };
+        let mut peer = AuthPeer { stream, mb, gss_at };
+        authenticate(&mut peer, &login)
+    }
+}
+
+/// The session and the application as the SASL login of
+/// `crate::net::imap::auth` sees them.
+struct AuthPeer<'a> {
+    stream: *mut MAILSTREAM,
+    mb: &'a mut NETMBX,
+    /// The GSSAPI authenticator object, if it can run.
+    gss_at: *mut AUTHENTICATOR,
+}
+
+impl crate::net::imap::auth::Peer for AuthPeer<'_> {
+    fn log(&mut self, text: &[u8], level: crate::net::sasl_loop::Level) {
+        use crate::net::sasl_loop::Level as L;
+        let l = match level {
+            L::Info => 0,
+            L::Warn => WARN as c_long,
+            L::Error => ERROR as c_long,
+        };
+        log(text, l);
+    }
+    fn alive(&self) -> bool {
+        // SAFETY: the stream is live for the login.
+        unsafe { local(self.stream) }
+            .is_some_and(|l| !l.session.dead && !l.byeseen && l.referral.is_none())
+    }
+    fn dead(&self) -> bool {
+        // SAFETY: as above.
+        unsafe { local(self.stream) }.is_none_or(|l| l.session.dead)
+    }
+    fn cancelled(&self) -> bool {
+        // SAFETY: as above.
+        unsafe { local(self.stream) }.is_some_and(|l| l.saslcancel)
+    }
+    fn clear_cancel(&mut self) {
+        // SAFETY: as above.
+        if let Some(l) = unsafe { local(self.stream) } {
+            l.saslcancel = false;
+        }
+    }
+    fn login(&mut self, trial: u64) -> (Vec<u8>, Vec<u8>) {
+        let mut usr = [0 as c_char; MAILTMPLEN as usize];
+        let mut pwd = [0 as c_char; MAILTMPLEN as usize];
+        // SAFETY: mm_login fills the two MAILTMPLEN buffers.
+        unsafe { mm_login(self.mb, usr.as_mut_ptr(), pwd.as_mut_ptr(), trial as c_long) };
+        let r = (nm_bytes(&usr), nm_bytes(&pwd));
+        pwd.iter_mut().for_each(|c| *c = 0);
+        r
+    }
+    fn mailbox_user(&self) -> Vec<u8> {
+        nm_bytes(&self.mb.user)
+    }
+    fn object_client(&mut self, trial: &mut u64) -> crate::net::imap::auth::Step {
+        use super::imap_int::{authenticate_with, AuthStep};
+        use crate::net::imap::auth::Step;
+        if self.gss_at.is_null() {
+            return Step::Unsent;
+        }
+        let mut usr = [0 as c_char; MAILTMPLEN as usize];
+        let mut t = *trial as c_ulong;
+        // SAFETY: the stream is live, the authenticator registered, usr a
+        // MAILTMPLEN buffer.
+        let r = unsafe {
+            authenticate_with(self.stream, self.gss_at, self.mb, &mut t, usr.as_mut_ptr())
+        };
+        *trial = t as u64;
+        match r {
+            AuthStep::Ok => {
+                // SAFETY: as above.
+                if let Some(l) = unsafe { local(self.stream) } {
+                    l.user = Some(nm_bytes(&usr));
+                }
+                Step::Ok
+            }
+            AuthStep::Cancelled => Step::Cancelled,
+            AuthStep::Failed(t) => Step::Failed(t),
+            AuthStep::Unsent => Step::Unsent,
+        }
+    }
+    fn exchange(
+        &mut self,
+        m: crate::net::sasl::Mechanism,
+        creds: crate::net::sasl::Credentials,
+    ) -> Result<(), Option<Vec<u8>>> {
+        use crate::net::sasl::{Mechanism, SaslClient};
+        let stream = self.stream;
+        let Ok(mut client) = SaslClient::new(m, creds) else {
+            return Err(None);
+        };
+        // SAFETY: the stream is live for the login.
+        unsafe {
+            let Some(l) = local(stream) else {
+                return Err(None);
             };
-            if super::registry::mail_lookup_auth_name(z.as_mut_ptr() as *mut c_char, flags) == 0 {
-                continue;
-            }
-            if let Some(m) = Mechanism::from_name(name) {
-                // GSSAPI runs the authenticator object's client half (the
-                // system Kerberos library, loaded at run time).
-                if m == Mechanism::Gssapi {
-                    if (*a).client.is_none() {
-                        continue;
-                    }
-                    gss_at = a;
-                }
-                mechs.push(m);
-            }
-        }
-        // The original never offers LOGIN when PLAIN is advertised too.
-        if mechs.contains(&Mechanism::Plain) {
-            mechs.retain(|&m| m != Mechanism::Login);
-        }
-        // `/auth=MECHANISM` (ours; docs/network.md): that mechanism only,
-        // when the server offers it (XOAUTH2 and OAUTHBEARER are not in the
-        // authenticator list, so they are reached only this way).
-        if let Some(m) = super::net::forced_mechanism(mb) {
-            if !offered(m.name().as_bytes()) {
-                let t = format!("IMAP server does not offer AUTH={}", m.name());
-                log(t.as_bytes(), ERROR as c_long);
-                return Some(false);
-            }
-            mechs = vec![m];
-        }
-        if mechs.is_empty() {
-            return None;
-        }
-        let secured = local(stream).is_some_and(|l| l.ssl || l.tls);
-        let mut lsterr: Option<Vec<u8>> = None;
-        for m in mechs {
-            if let Some(e) = lsterr.take() {
-                let mut t =
-                    format!("Retrying using {} authentication after ", m.name()).into_bytes();
-                t.extend_from_slice(&e[..e.len().min(80)]);
-                log(&t, 0);
-            }
-            if m == Mechanism::Gssapi {
-                use super::imap_int::{authenticate_with, AuthStep};
-                let mut trial: c_ulong = 0;
-                loop {
-                    if let Some(e) = lsterr.take() {
-                        let mut t = b"Retrying GSSAPI authentication after ".to_vec();
-                        t.extend_from_slice(&e[..e.len().min(80)]);
-                        log(&t, WARN as c_long);
-                    }
-                    let mut usr = [0 as c_char; MAILTMPLEN as usize];
-                    match authenticate_with(stream, gss_at, mb, &mut trial, usr.as_mut_ptr()) {
-                        AuthStep::Ok => {
-                            if let Some(l) = local(stream) {
-                                l.user = Some(nm_bytes(&usr));
-                            }
-                            return Some(true);
-                        }
-                        AuthStep::Cancelled => {
-                            log(b"IMAP Authentication cancelled", ERROR as c_long);
-                            return Some(false);
-                        }
-                        AuthStep::Failed(t) => lsterr = Some(t),
-                        AuthStep::Unsent => trial = 0,
-                    }
-                    let alive = local(stream)
-                        .is_some_and(|l| !l.session.dead && !l.byeseen && l.referral.is_none());
-                    if !alive || trial == 0 || trial >= max as c_ulong {
-                        break;
-                    }
-                }
-                if local(stream).is_none_or(|l| l.session.dead) {
-                    break;
-                }
-                continue;
-            }
-            let mut trial: c_long = 0;
-            loop {
-                if let Some(e) = lsterr.take() {
-                    let mut t = format!("Retrying {} authentication after ", m.name()).into_bytes();
-                    t.extend_from_slice(&e[..e.len().min(80)]);
-                    log(&t, WARN as c_long);
-                }
-                if m == Mechanism::Plain && !secured {
-                    log(
-                        b"SECURITY PROBLEM: insecure server advertised AUTH=PLAIN",
-                        WARN as c_long,
-                    );
-                }
-                if let Some(l) = local(stream) {
-                    l.saslcancel = false;
-                }
-                let mut usr = [0 as c_char; MAILTMPLEN as usize];
-                let mut pwd = [0 as c_char; MAILTMPLEN as usize];
-                if m != Mechanism::External {
-                    mm_login(mb, usr.as_mut_ptr(), pwd.as_mut_ptr(), trial);
-                } else {
-                    for (d, &c) in usr.iter_mut().zip(mb.user.iter()) {
-                        *d = c;
-                    }
-                }
-                trial += 1;
-                let user = nm_bytes(&usr);
-                let pass = nm_bytes(&pwd);
-                pwd.iter_mut().for_each(|c| *c = 0);
-                if pass.is_empty() && m != Mechanism::External {
-                    // As the original: the exchange is cancelled with "*",
-                    // the server's answer reported, then the cancellation.
-                    let l = local(stream)?;
-                    let mut env = CEnv::new();
-                    let mut items = Vec::new();
-                    let r = l
-                        .session
-                        .authenticate_cancel(m.name(), &mut env, &mut items);
-                    drop(env);
-                    apply(stream, items);
-                    let r = finish(stream, r);
-                    if ok(stream, &r) {
-                        return Some(true);
-                    }
-                    log(b"IMAP Authentication cancelled", ERROR as c_long);
-                    return Some(false);
-                }
-                let creds = Credentials {
-                    user: String::from_utf8_lossy(&user).into_owned(),
-                    authuser: String::from_utf8_lossy(&nm_bytes(&mb.authuser)).into_owned(),
-                    secret: pass,
-                    host: String::from_utf8_lossy(&nm_bytes(&mb.host)).into_owned(),
-                    port: mb.port as u16,
-                };
-                let Ok(mut client) = SaslClient::new(m, creds) else {
-                    break;
-                };
-                let l = local(stream)?;
-                let mut env = CEnv::new();
-                let mut items = Vec::new();
-                // The client's responses are hidden from the telemetry
-                // unless the mechanism is one the original calls secure.
-                l.session.sensitive = !matches!(m, Mechanism::CramMd5 | Mechanism::External);
-                let r = l.session.authenticate(&mut client, &mut env, &mut items);
-                l.session.sensitive = false;
-                drop(env);
-                apply(stream, items);
-                let r = finish(stream, r);
-                if ok(stream, &r) {
-                    if let Some(l) = local(stream) {
-                        l.user = Some(user);
-                    }
-                    return Some(true);
-                }
-                lsterr = Some(r.text.clone());
-                let alive = local(stream)
-                    .is_some_and(|l| !l.session.dead && !l.byeseen && l.referral.is_none());
-                // EXTERNAL is never retried (the original's client half
-                // sets its trial count past any maximum).
-                if !alive || trial >= max || m == Mechanism::External {
-                    break;
-                }
-            }
-            if local(stream).is_none_or(|l| l.session.dead) {
-                break;
+            let mut env = CEnv::new();
+            let mut items = Vec::new();
+            // The client's responses are hidden from the telemetry unless
+            // the mechanism is one the original calls secure.
+            l.session.sensitive = !matches!(m, Mechanism::CramMd5 | Mechanism::External);
+            let r = l.session.authenticate(&mut client, &mut env, &mut items);
+            l.session.sensitive = false;
+            drop(env);
+            apply(stream, items);
+            let r = finish(stream, r);
+            if ok(stream, &r) {
+                Ok(())
+            } else {
+                Err(Some(r.text.clone()))
             }
         }
-        if let Some(e) = lsterr.filter(|_| local(stream).is_none_or(|l| !l.saslcancel)) {
-            let mut t = b"Can not authenticate to IMAP server: ".to_vec();
-            t.extend_from_slice(&e[..e.len().min(80)]);
-            log(&t, ERROR as c_long);
+    }
+    fn cancel(&mut self, m: crate::net::sasl::Mechanism) -> bool {
+        let stream = self.stream;
+        // SAFETY: the stream is live for the login.
+        unsafe {
+            let Some(l) = local(stream) else {
+                return false;
+            };
+            let mut env = CEnv::new();
+            let mut items = Vec::new();
+            let r = l
+                .session
+                .authenticate_cancel(m.name(), &mut env, &mut items);
+            drop(env);
+            apply(stream, items);
+            let r = finish(stream, r);
+            ok(stream, &r)
         }
-        Some(false)
+    }
+    fn logged_in(&mut self, user: Vec<u8>) {
+        // SAFETY: the stream is live for the login.
+        if let Some(l) = unsafe { local(self.stream) } {
+            l.user = Some(user);
+        }
     }
 }
 
@@ -5915,13 +5922,41 @@ pub unsafe extern "C" fn imap_host(stream: *mut MAILSTREAM) -> *mut c_char {
     })
 }
 
-/// `imap_gc`: nothing is kept beyond the cache.
+/// `imap_gc`: with `GC_TEXTS`, the body part texts of every cached body
+/// and of the short cache's body on the stream; with `GC_ELT`, the
+/// elements nobody else holds. (The generic `mail_gc` does the rest.)
 ///
 /// # Safety
 /// `stream` live.
 #[no_mangle]
-pub unsafe extern "C" fn imap_gc(_stream: *mut MAILSTREAM, _gcflags: c_long) {
-    super::guard("imap_gc", (), || ())
+pub unsafe extern "C" fn imap_gc(stream: *mut MAILSTREAM, gcflags: c_long) {
+    super::guard("imap_gc", (), || {
+        // SAFETY: stream live; the elements come from the cache manager.
+        unsafe {
+            use super::cache::cache_call;
+            let n = (*stream).nmsgs;
+            cache_call(stream, n, CH_SIZE);
+            if gcflags & GC_TEXTS != 0 {
+                if (*stream).scache() == 0 {
+                    for i in 1..=n {
+                        let elt = cache_call(stream, i, CH_ELT) as *mut MESSAGECACHE;
+                        if !elt.is_null() {
+                            super::imap_int::imap_gc_body((*elt).private.msg.body);
+                        }
+                    }
+                }
+                super::imap_int::imap_gc_body((*stream).body);
+            }
+            if gcflags & GC_ELT != 0 {
+                for i in 1..=n {
+                    let elt = cache_call(stream, i, CH_ELT) as *mut MESSAGECACHE;
+                    if !elt.is_null() && (*elt).lockcount() == 1 {
+                        cache_call(stream, i, CH_FREE);
+                    }
+                }
+            }
+        }
+    })
 }
 
 /// Frees the thread data a stream may hold (unused: threads are built fresh).

@@ -18,15 +18,24 @@ use std::ptr::{addr_of, addr_of_mut, null_mut};
 /// Hands a byte vector to C as a NUL-terminated string the application may
 /// `free()`: no copy, the vector's own block is used.
 pub(super) fn vec_to_c(mut v: Vec<u8>) -> *mut c_char {
-    if v.len() == v.capacity() {
+    if v.len() == v.capacity() || !fits_exactly(v.len() + 1, v.capacity()) {
         // No room for the NUL: growing would be a realloc, dearer than a
         // fresh exact block (the core leaves room where it can, see
-        // `lex::owned`).
+        // `lex::owned`). Too much room: the cache would keep the slack
+        // for as long as it keeps the string.
         return c_string_from(&v);
     }
     v.push(0);
     // The block came from malloc (see `crate::os::heap`); from here C owns it.
     std::mem::ManuallyDrop::new(v).as_mut_ptr() as *mut c_char
+}
+
+/// Whether a malloc block of `cap` bytes takes no more memory than one of
+/// `need` bytes (glibc's blocks: 8 bytes of header, 16-byte steps, 32
+/// at least), so that handing over the larger one wastes nothing.
+pub(super) fn fits_exactly(need: usize, cap: usize) -> bool {
+    let block = |n: usize| (n.saturating_add(8 + 15) & !15).max(32);
+    block(cap) <= block(need)
 }
 
 pub(super) fn opt_vec_c(s: Option<Vec<u8>>) -> *mut c_char {

@@ -128,6 +128,15 @@ fn collect_line(h: &[u8], s: &mut usize, i: &mut usize, line: &mut Vec<u8>) {
         let n = memchr::memchr3(b'\r', b'\n', b'\t', run).unwrap_or(run.len());
         let n = memchr::memchr(0, &run[..n]).unwrap_or(n);
         if n > 0 {
+            // Grown as a vector would, but never past what is left of the
+            // header (the most the line can take): a large header's
+            // temporary stays the header's size, not twice it.
+            if line.capacity() - line.len() < n {
+                let room = (line.capacity() * 2)
+                    .max(line.len() + n)
+                    .min(line.len() + *i);
+                line.reserve_exact(room - line.len());
+            }
             line.extend_from_slice(&run[..n]);
             *s += n;
             *i -= n;

@@ -63,12 +63,18 @@ pub struct Outcome {
     pub error: Option<Vec<u8>>,
 }
 
-fn retrying(x: &mut dyn Exchange, prefix: &[u8], name: &[u8], e: &[u8], level: Level) {
+/// "`prefix``name` authentication after `e`" (at most 80 bytes of it):
+/// the message before another try, every protocol's (IMAP's too).
+pub fn retrying_text(prefix: &[u8], name: &[u8], e: &[u8]) -> Vec<u8> {
     let mut m = prefix.to_vec();
     m.extend_from_slice(name);
     m.extend_from_slice(b" authentication after ");
     m.extend_from_slice(&e[..e.len().min(80)]);
-    x.log(&m, level);
+    m
+}
+
+fn retrying(x: &mut dyn Exchange, prefix: &[u8], name: &[u8], e: &[u8], level: Level) {
+    x.log(&retrying_text(prefix, name, e), level);
 }
 
 /// Each authenticator of `ats` in turn, each tried up to the maximum

@@ -22,6 +22,17 @@ pub const DEFAULT_MAX_LINE: usize = 64 * 1024 * 1024;
 /// Size of one read from the peer.
 const READ_CHUNK: usize = 64 * 1024;
 
+/// The buffer's length for a read after `len` bytes kept: one chunk when
+/// a quarter of it is still free (the buffer then never grows past it),
+/// else a chunk more.
+fn grown(len: usize) -> usize {
+    if len <= READ_CHUNK - READ_CHUNK / 4 {
+        READ_CHUNK
+    } else {
+        len + READ_CHUNK
+    }
+}
+
 /// Severity of a progress line the transport reports while opening.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogKind {
@@ -599,6 +610,12 @@ impl Connection {
         if self.pos > 0 && self.pos == self.buf.len() {
             self.buf.clear();
             self.pos = 0;
+        } else if self.pos > 0 && self.buf.len() - self.pos <= READ_CHUNK - READ_CHUNK / 4 {
+            // What is left (a partial line, a literal's start) moves to
+            // the front, so that the next read fits in the one chunk the
+            // buffer has instead of growing it.
+            self.buf.drain(..self.pos);
+            self.pos = 0;
         } else if self.pos > READ_CHUNK && self.pos * 2 > self.buf.len() {
             self.buf.drain(..self.pos);
             self.pos = 0;
@@ -713,7 +730,7 @@ impl Connection {
             Io::Plain(sock) => {
                 self.applied.read(sock, rto);
                 let old = self.buf.len();
-                self.buf.resize(old + READ_CHUNK, 0);
+                self.buf.resize(grown(old), 0);
                 loop {
                     let wait = Instant::now();
                     match sock.read(&mut self.buf[old..]) {
@@ -741,7 +758,7 @@ impl Connection {
             }
             Io::Tls(s, sock) => loop {
                 let old = self.buf.len();
-                self.buf.resize(old + READ_CHUNK, 0);
+                self.buf.resize(grown(old), 0);
                 let r = s.conn.reader().read(&mut self.buf[old..]);
                 match r {
                     Ok(0) => {
@@ -807,15 +824,24 @@ impl Connection {
     /// One line from the peer, its CRLF removed. Only CR LF ends a line
     /// (a bare LF is data), as with the original.
     pub fn getline(&mut self) -> Result<Vec<u8>, NetError> {
+        let mut line = Vec::new();
+        self.getline_into(&mut line)?;
+        Ok(line)
+    }
+
+    /// [`Connection::getline`] into `line` (emptied first), so that a
+    /// caller can use one buffer for every line.
+    pub fn getline_into(&mut self, line: &mut Vec<u8>) -> Result<(), NetError> {
+        line.clear();
         let mut scan = self.pos;
         loop {
             let avail = &self.buf[scan..];
             if let Some(p) = memchr::memchr(b'\n', avail) {
                 let nl = scan + p;
                 if nl > self.pos && self.buf[nl - 1] == b'\r' {
-                    let line = self.buf[self.pos..nl - 1].to_vec();
+                    line.extend_from_slice(&self.buf[self.pos..nl - 1]);
                     self.pos = nl + 1;
-                    return Ok(line);
+                    return Ok(());
                 }
                 scan = nl + 1;
                 continue;
@@ -836,7 +862,9 @@ impl Connection {
 
     /// Exactly `n` bytes from the peer (an IMAP literal).
     pub fn getbuffer(&mut self, n: usize) -> Result<Vec<u8>, NetError> {
-        let mut out = Vec::with_capacity(n.min(16 * 1024 * 1024));
+        // One byte spare: a literal handed to C as it is gets its NUL
+        // without growing.
+        let mut out = Vec::with_capacity(n.saturating_add(1).min(16 * 1024 * 1024));
         while out.len() < n {
             if self.pos == self.buf.len() {
                 self.fill()?;

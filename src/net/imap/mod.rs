@@ -1,4 +1,5 @@
-//! The IMAP4rev1 client: response parser and session.
+//! The IMAP4rev1 client: response parser, session and SASL login.
+pub mod auth;
 pub mod ext;
 pub mod parse;
 pub mod session;

@@ -209,6 +209,9 @@ fn err<T>(what: &str, rest: &[u8]) -> R<T> {
 /// A cursor over a raw response.
 pub struct Cursor<'a> {
     raw: &'a RawResponse,
+    /// The literals when the caller gave them away (`parse_owned`): each
+    /// is moved out once read instead of copied.
+    lits: Option<Vec<Vec<u8>>>,
     seg: usize,
     pos: usize,
     depth: usize,
@@ -221,6 +224,7 @@ impl<'a> Cursor<'a> {
     pub fn new(raw: &'a RawResponse, limits: Limits) -> Self {
         Cursor {
             raw,
+            lits: None,
             seg: 0,
             pos: 0,
             depth: 0,
@@ -530,14 +534,15 @@ impl<'a> Cursor<'a> {
                 if RawResponse::literal_size(r).is_none() {
                     return err("bad literal", r);
                 }
-                let lit = self
-                    .raw
-                    .literals
-                    .get(self.seg)
-                    .ok_or_else(|| ParseError(b"missing literal".to_vec()))?;
+                let seg = self.seg;
+                let lit = match self.lits.as_mut() {
+                    Some(l) => l.get_mut(seg).map(std::mem::take),
+                    None => self.raw.literals.get(seg).cloned(),
+                }
+                .ok_or_else(|| ParseError(b"missing literal".to_vec()))?;
                 self.seg += 1;
                 self.pos = 0;
-                Ok(Some(lit.clone()))
+                Ok(Some(lit))
             }
             _ if self.is_nil() => {
                 self.pos += 3;
@@ -1201,6 +1206,20 @@ pub fn parse(
     env: &mut dyn ParseEnv,
 ) -> (R<Response>, Vec<Vec<u8>>) {
     let mut c = Cursor::new(raw, limits);
+    let r = parse_with(&mut c, env);
+    (r, c.warnings)
+}
+
+/// [`parse`] taking the literals of `raw` (left empty): each literal's
+/// bytes become the parsed string without a copy.
+pub fn parse_owned(
+    raw: &mut RawResponse,
+    limits: Limits,
+    env: &mut dyn ParseEnv,
+) -> (R<Response>, Vec<Vec<u8>>) {
+    let lits = std::mem::take(&mut raw.literals);
+    let mut c = Cursor::new(raw, limits);
+    c.lits = Some(lits);
     let r = parse_with(&mut c, env);
     (r, c.warnings)
 }

@@ -12,6 +12,11 @@ use std::time::Duration;
 pub trait Wire {
     /// One line without its CRLF, at most `max` bytes (longer is an error).
     fn getline(&mut self, max: usize) -> io::Result<Vec<u8>>;
+    /// [`Wire::getline`] into `line` (replaced).
+    fn getline_into(&mut self, max: usize, line: &mut Vec<u8>) -> io::Result<()> {
+        *line = self.getline(max)?;
+        Ok(())
+    }
     /// Exactly `n` bytes.
     fn getbuffer(&mut self, n: usize) -> io::Result<Vec<u8>>;
     fn send(&mut self, b: &[u8]) -> io::Result<()>;
@@ -57,6 +62,16 @@ impl Wire for NetWire {
             l.pop();
         }
         Ok(l)
+    }
+    fn getline_into(&mut self, max: usize, l: &mut Vec<u8>) -> io::Result<()> {
+        self.0.getline_into(l).map_err(net_err)?;
+        if l.len() > max {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "line too long"));
+        }
+        if l.last() == Some(&b'\r') {
+            l.pop();
+        }
+        Ok(())
     }
     fn getbuffer(&mut self, n: usize) -> io::Result<Vec<u8>> {
         self.0.getbuffer(n).map_err(net_err)
@@ -340,6 +355,19 @@ pub struct Session {
     /// UTF-8 and come back converted to modified UTF-7
     /// (`super::ext`).
     pub utf8: bool,
+    /// The buffers of responses already parsed, reused for the next ones:
+    /// a FETCH answer's short lines would otherwise leave small freed
+    /// blocks between the message texts the cache keeps.
+    spare: Spare,
+}
+
+/// See [`Session::spare`].
+#[derive(Default)]
+struct Spare {
+    /// Line buffers, emptied.
+    lines: Vec<Vec<u8>>,
+    /// A response's containers, emptied.
+    raw: RawResponse,
 }
 
 impl Session {
@@ -357,6 +385,7 @@ impl Session {
             sensitive: false,
             seg: 0,
             utf8: false,
+            spare: Spare::default(),
         }
     }
 
@@ -377,21 +406,20 @@ impl Session {
 
     /// Reads one response (a line with its literals).
     pub fn read_raw(&mut self) -> Result<RawResponse, Broken> {
-        let mut raw = RawResponse::default();
+        let mut raw = std::mem::take(&mut self.spare.raw);
         let mut total = 0usize;
         loop {
-            let line = self
-                .wire
-                .getline(self.limits.line)
-                .map_err(|e| self.broke(e))?;
+            let mut line = self.spare.lines.pop().unwrap_or_default();
+            if let Err(e) = self.wire.getline_into(self.limits.line, &mut line) {
+                return Err(self.broke(e));
+            }
             total += line.len();
             self.tr(&line, false);
             let lit = RawResponse::literal_size(&line);
             raw.lines.push(line);
             match lit {
-                None => return Ok(raw),
                 // A malformed size is left for the parser to reject.
-                Some(Err(())) => return Ok(raw),
+                None | Some(Err(())) => return Ok(raw),
                 Some(Ok(n)) => {
                     if n > self.limits.literal || total + n > self.limits.response {
                         self.dead = true;
@@ -406,6 +434,19 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Keeps a parsed response's buffers for the next one (a few short
+    /// lines; a long one is let go).
+    fn recycle(&mut self, mut raw: RawResponse) {
+        raw.literals.clear();
+        for mut l in raw.lines.drain(..) {
+            if self.spare.lines.len() < 8 && l.capacity() <= 1024 {
+                l.clear();
+                self.spare.lines.push(l);
+            }
+        }
+        self.spare.raw = raw;
     }
 
     fn broke(&mut self, e: io::Error) -> Broken {
@@ -427,8 +468,8 @@ impl Session {
         items: &mut Vec<Item>,
     ) -> Result<Response, Broken> {
         loop {
-            let raw = self.read_raw()?;
-            let (r, warnings) = parse::parse(&raw, self.limits, env);
+            let mut raw = self.read_raw()?;
+            let (r, warnings) = parse::parse_owned(&mut raw, self.limits, env);
             items.extend(warnings.into_iter().map(Item::Warning));
             match r {
                 Ok(mut r) => {
@@ -438,6 +479,7 @@ impl Session {
                     if matches!(r, Response::Tagged(..) | Response::Continue(_)) {
                         self.last_line = raw.lines.first().cloned().unwrap_or_default();
                     }
+                    self.recycle(raw);
                     // A tagged answer's capabilities count whatever reads
                     // it (LOGIN, AUTHENTICATE, ...).
                     if let Response::Tagged(_, _, Some(Code::Capability(c)), _) = &r {
