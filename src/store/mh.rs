@@ -569,7 +569,7 @@ impl MhMailbox {
             return true;
         }
         let file = self.message_path(self.messages[i].uid);
-        let Ok(mut f) = fs::File::open(path(&file)) else {
+        let Ok(f) = fs::File::open(path(&file)) else {
             return false;
         };
         let Ok(meta) = f.metadata() else { return false };
@@ -577,9 +577,9 @@ impl MhMailbox {
             self.messages[i].internal_date = date_of_mtime(meta.mtime());
             self.loaded[i].date = true;
         }
+        // The size the status gave, in one read (none to find the end).
         let mut raw = Vec::new();
-        let _ = io::Read::read_to_end(&mut f, &mut raw);
-        raw.truncate(meta.len() as usize);
+        let _ = crate::os::file::read_append_at(&f, 0, meta.len() as usize, &mut raw);
         let (text, header) = present(&raw);
         if !known.size {
             self.messages[i].size = text.len() as u32;
