@@ -383,7 +383,15 @@ impl MxMailbox {
         let fresh = !matches!(&self.cached, Some((n, _, _)) if *n == msgno);
         if fresh {
             let uid = self.messages[msgno as usize - 1].uid;
-            let mut data = Vec::new();
+            // The last message's buffer is reused (one allocation and its
+            // page faults a message otherwise), unless it grew large.
+            let mut data = match self.cached.take() {
+                Some((_, mut d, _)) if d.capacity() <= 1 << 20 => {
+                    d.clear();
+                    d
+                }
+                _ => Vec::new(),
+            };
             if let Ok(f) = File::open(path(&self.message_path(uid))) {
                 self.learn_size(msgno, Some(&f));
                 // The original reads the size it saw, no more (one read: no
