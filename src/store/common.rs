@@ -100,3 +100,59 @@ pub(crate) fn push_hex(out: &mut Vec<u8>, v: u64, width: usize) {
     out.extend(std::iter::repeat_n(b'0', width.saturating_sub(n)));
     out.extend_from_slice(&buf[16 - n..]);
 }
+
+/// The last message read whole, kept for the header and text requests
+/// that follow it (a structure fetch asks for both, and a client then
+/// usually asks for each again): one read a message instead of four.
+/// `key` names the bytes (number, UID and place in the file), so a message
+/// renumbered or moved since is read again.
+#[derive(Default)]
+pub(crate) struct LastRead {
+    key: Option<[u64; 3]>,
+    data: Vec<u8>,
+    header: usize,
+}
+
+impl LastRead {
+    /// Messages up to this size are read whole; a bigger one's header is
+    /// read alone (a header fetch must not read a large attachment).
+    pub(crate) const WHOLE: usize = 256 * 1024;
+
+    pub(crate) fn holds(&self, key: [u64; 3]) -> bool {
+        self.key == Some(key)
+    }
+
+    /// Drops what is kept (and a large buffer with it).
+    pub(crate) fn forget(&mut self) {
+        self.key = None;
+        self.data.clear();
+        if self.data.capacity() > Self::WHOLE {
+            self.data = Vec::new();
+        }
+    }
+
+    /// An empty buffer to fill for `key`; [`Self::keep`] then says where
+    /// the header ends.
+    pub(crate) fn start(&mut self) -> &mut Vec<u8> {
+        self.forget();
+        &mut self.data
+    }
+
+    pub(crate) fn keep(&mut self, key: [u64; 3], header: usize) {
+        self.header = header.min(self.data.len());
+        self.key = Some(key);
+    }
+
+    pub(crate) fn header(&self) -> &[u8] {
+        &self.data[..self.header]
+    }
+
+    pub(crate) fn text(&self) -> &[u8] {
+        &self.data[self.header..]
+    }
+
+    /// Everything kept, for a format whose record precedes the header.
+    pub(crate) fn data(&self) -> &[u8] {
+        &self.data
+    }
+}

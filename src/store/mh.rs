@@ -298,10 +298,14 @@ pub fn set_date(file: &[u8], date: &MailDate) {
 /// there is none).
 pub fn present(raw: &[u8]) -> (Vec<u8>, usize) {
     let text = crate::message::encoding::to_crlf(raw);
-    // Every line ends in CRLF now, so the first empty line is the first
-    // CRLF CRLF.
-    let header = memchr::memmem::find(&text, b"\r\n\r\n").map_or(text.len(), |i| i + 4);
+    let header = header_end(&text);
     (text, header)
+}
+
+/// Where the header of a CRLF text ends: every line ends in CRLF, so the
+/// first empty line is the first CRLF CRLF.
+fn header_end(text: &[u8]) -> usize {
+    memchr::memmem::find(text, b"\r\n\r\n").map_or(text.len(), |i| i + 4)
 }
 
 /// `text` with each CRLF made a bare LF (lone CRs stay).
@@ -471,6 +475,8 @@ pub struct MhMailbox {
     scanned: i64,
     /// The last message read: number, presented bytes, header length.
     cached: Option<(u32, Vec<u8>, usize)>,
+    /// The file bytes of the last message read (a reused buffer).
+    raw: Vec<u8>,
 }
 
 impl MhMailbox {
@@ -569,7 +575,7 @@ impl MhMailbox {
             return true;
         }
         let file = self.message_path(self.messages[i].uid);
-        let Ok(mut f) = fs::File::open(path(&file)) else {
+        let Ok(f) = fs::File::open(path(&file)) else {
             return false;
         };
         let Ok(meta) = f.metadata() else { return false };
@@ -577,10 +583,25 @@ impl MhMailbox {
             self.messages[i].internal_date = date_of_mtime(meta.mtime());
             self.loaded[i].date = true;
         }
-        let mut raw = Vec::new();
-        let _ = io::Read::read_to_end(&mut f, &mut raw);
-        raw.truncate(meta.len() as usize);
-        let (text, header) = present(&raw);
+        // The size the status gave, in one read (none to find the end);
+        // the buffers of the last message are reused unless they grew
+        // large.
+        let mut raw = std::mem::take(&mut self.raw);
+        raw.clear();
+        let _ = crate::os::file::read_append_at(&f, 0, meta.len() as usize, &mut raw);
+        let reuse = if keep { self.cached.take() } else { None };
+        let mut text = match reuse {
+            Some((_, mut t, _)) if t.capacity() <= 1 << 20 => {
+                t.clear();
+                t
+            }
+            _ => Vec::new(),
+        };
+        crate::message::encoding::to_crlf_into(&raw, &mut text);
+        let header = header_end(&text);
+        if raw.capacity() <= 1 << 20 {
+            self.raw = raw;
+        }
         if !known.size {
             self.messages[i].size = text.len() as u32;
             self.loaded[i].size = true;
@@ -847,6 +868,7 @@ impl MhDriver {
             made_inbox: false,
             scanned: 0,
             cached: None,
+            raw: Vec::new(),
         };
         match mb.refresh(ev) {
             Err(()) => return Err(Error::reported()),

@@ -25,7 +25,7 @@ use crate::env::user;
 use crate::message::date::{self, NowFormat};
 use crate::os::lock as sys;
 use crate::store::common::{
-    fail, open_mailbox_file, path_of, read_exact_append, read_exact_vec, s80,
+    fail, open_mailbox_file, path_of, read_exact_append, read_exact_vec, s80, LastRead,
 };
 use crate::store::compact;
 use crate::store::names::LocalName;
@@ -687,6 +687,7 @@ pub struct MbxMailbox {
     /// The session lock held between the two halves of a flag change.
     flag_lock: Option<SessionLock>,
     buffer: Vec<u8>,
+    last: LastRead,
     /// Opened as INBOX: new mail is moved in from the system inbox.
     inbox: bool,
     lastsnarf: i64,
@@ -738,6 +739,7 @@ impl MbxMailbox {
             expunged: false,
             flag_lock: None,
             buffer: Vec::new(),
+            last: LastRead::default(),
             inbox: options.inbox || name.eq_ignore_ascii_case(b"INBOX"),
             lastsnarf: 0,
         };
@@ -1434,7 +1436,10 @@ impl Mailbox for MbxMailbox {
 
     fn header(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         let i = msgno as usize - 1;
-        // Once the header's length is known only the header is read.
+        if self.read_whole(i)? {
+            return Ok(Cow::Borrowed(self.last.header()));
+        }
+        // A large message: only the header is read.
         match self.msgs[i].header_len {
             Some(h) => {
                 let m = &self.msgs[i];
@@ -1459,6 +1464,9 @@ impl Mailbox for MbxMailbox {
 
     fn text(&mut self, msgno: u32, _ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         let i = msgno as usize - 1;
+        if self.read_whole(i)? {
+            return Ok(Cow::Borrowed(self.last.text()));
+        }
         let size = self.msgs[i].info.size as usize;
         match self.msgs[i].header_len {
             Some(h) => Ok(Cow::Owned(self.message_range(
@@ -1706,6 +1714,34 @@ impl Mailbox for MbxMailbox {
 impl MbxMailbox {
     fn message_bytes(&self, i: usize) -> Result<Vec<u8>> {
         self.message_range(i, 0, self.msgs[i].info.size as usize)
+    }
+
+    /// Message `i` read whole into `last` (kept there for the requests
+    /// that follow), unless it is too large for that: false then.
+    fn read_whole(&mut self, i: usize) -> Result<bool> {
+        let m = &self.msgs[i];
+        let size = m.info.size as usize;
+        if size > LastRead::WHOLE {
+            return Ok(false);
+        }
+        let key = [i as u64, u64::from(m.info.uid), m.offset];
+        if self.last.holds(key) {
+            return Ok(true);
+        }
+        let at = m.offset + m.line_len;
+        let file = self
+            .file
+            .as_ref()
+            .ok_or_else(|| Error::new(b"Mailbox is closed".to_vec()))?;
+        let buf = self.last.start();
+        read_exact_append(file, at, size, buf).map_err(|e| Error::new(error_text(&e)))?;
+        let h = match self.msgs[i].header_len {
+            Some(h) => h.min(size),
+            None => header_len(buf),
+        };
+        self.msgs[i].header_len = Some(h);
+        self.last.keep(key, h);
+        Ok(true)
     }
 
     /// `len` bytes of message `i` from `from` (into its text).

@@ -18,7 +18,7 @@ use crate::env::params::{number, Owner};
 use crate::env::user;
 use crate::message::date::{self, MailDate};
 use crate::os::lock as sys;
-use crate::store::common::{cat, fail};
+use crate::store::common::{cat, fail, LastRead};
 use crate::store::dummy;
 use crate::store::events::{Events, Level, Status};
 use crate::store::flags::{Flags, MAX_KEYWORDS};
@@ -314,6 +314,8 @@ pub struct MixMailbox {
     inbox: bool,
     lastsnarf: i64,
     sortcacheseq: u64,
+    /// The message read last, record included (see `read_whole`).
+    last_read: LastRead,
 }
 
 /// The sort cache file of a session, open and locked for an update.
@@ -381,6 +383,7 @@ impl MixMailbox {
             inbox: options.inbox,
             lastsnarf: 0,
             sortcacheseq: 0,
+            last_read: LastRead::default(),
         };
         // The stream is silent while it is being opened: the counts are
         // reported once, after (by the caller).
@@ -1868,6 +1871,34 @@ impl MixMailbox {
         self.data.as_ref().map(|d| &d.1)
     }
 
+    /// Message `m` read whole, its record included, into `last` (what a
+    /// short file holds), for the header and text requests that follow;
+    /// false when it is too large for that or its file cannot be read.
+    fn read_whole(&mut self, m: &Msg) -> bool {
+        let len = m.hoff.saturating_add(m.size.max(m.hsize));
+        if len > LastRead::WHOLE as u64 {
+            return false;
+        }
+        let key = [m.uid(), m.file, m.pos];
+        if self.last_read.holds(key) {
+            return true;
+        }
+        self.last_read.forget();
+        if self.data_file(m.file).is_none() {
+            return false;
+        }
+        let Some((_, f)) = self.data.as_ref() else {
+            return false;
+        };
+        let buf = self.last_read.start();
+        if crate::os::file::read_append_at(f, m.pos, len as usize, buf).is_err() {
+            self.last_read.forget();
+            return false;
+        }
+        self.last_read.keep(key, 0);
+        true
+    }
+
     /// Up to `len` bytes at `at` of data file `file` (fewer at its end).
     fn read_some(&mut self, file: u64, at: u64, len: u64) -> Option<Vec<u8>> {
         let f = self.data_file(file)?;
@@ -1937,11 +1968,20 @@ impl Mailbox for MixMailbox {
     fn header(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         let m = self.msgs[msgno as usize - 1].clone();
         let want = m.hoff.saturating_add(m.hsize);
-        let Some(buf) = self.read_some(m.file, m.pos, want) else {
-            return Ok(Cow::Owned(Vec::new()));
+        let whole = self.read_whole(&m);
+        let owned;
+        let buf: &[u8] = if whole {
+            let d = self.last_read.data();
+            &d[..d.len().min(want as usize)]
+        } else {
+            let Some(b) = self.read_some(m.file, m.pos, want) else {
+                return Ok(Cow::Owned(Vec::new()));
+            };
+            owned = b;
+            &owned
         };
         let checked = if buf.len() as u64 == want {
-            check_message_header(&buf, m.uid(), m.hoff as usize)
+            check_message_header(buf, m.uid(), m.hoff as usize)
         } else {
             None
         };
@@ -1956,12 +1996,15 @@ impl Mailbox for MixMailbox {
                     );
                     ev.log(t.as_bytes(), Level::Warn);
                 }
-                let mut buf = buf;
-                buf.drain(..m.hoff as usize);
-                Ok(Cow::Owned(buf))
+                if whole {
+                    return Ok(Cow::Borrowed(
+                        &self.last_read.data()[m.hoff as usize..want as usize],
+                    ));
+                }
+                Ok(Cow::Owned(buf[m.hoff as usize..].to_vec()))
             }
             None => {
-                let mut h = cut(&buf, 100).to_vec();
+                let mut h = cut(buf, 100).to_vec();
                 if let Some(p) = h.iter().position(|&c| c == b'\r' || c == b'\n' || c == 0) {
                     h.truncate(p);
                 }
@@ -1988,6 +2031,12 @@ impl Mailbox for MixMailbox {
         let m = self.msgs[msgno as usize - 1].clone();
         let at = m.pos.saturating_add(m.hoff).saturating_add(m.hsize);
         let len = m.size.saturating_sub(m.hsize);
+        if self.read_whole(&m) {
+            let d = self.last_read.data();
+            let from = (m.hoff.saturating_add(m.hsize) as usize).min(d.len());
+            let to = from.saturating_add(len as usize).min(d.len());
+            return Ok(Cow::Borrowed(&d[from..to]));
+        }
         // What a short file still holds (the original's read gives no more).
         match self.read_some(m.file, at, len) {
             Some(b) => Ok(Cow::Owned(b)),

@@ -383,13 +383,22 @@ impl MxMailbox {
         let fresh = !matches!(&self.cached, Some((n, _, _)) if *n == msgno);
         if fresh {
             let uid = self.messages[msgno as usize - 1].uid;
-            let mut data = Vec::new();
-            if let Ok(mut f) = File::open(path(&self.message_path(uid))) {
+            // The last message's buffer is reused (one allocation and its
+            // page faults a message otherwise), unless it grew large.
+            let mut data = match self.cached.take() {
+                Some((_, mut d, _)) if d.capacity() <= 1 << 20 => {
+                    d.clear();
+                    d
+                }
+                _ => Vec::new(),
+            };
+            if let Ok(f) = File::open(path(&self.message_path(uid))) {
                 self.learn_size(msgno, Some(&f));
-                let _ = f.read_to_end(&mut data);
+                // The original reads the size it saw, no more (one read: no
+                // status call to size the buffer, no read to find the end).
+                let size = self.messages[msgno as usize - 1].size as usize;
+                let _ = crate::os::file::read_append_at(&f, 0, size, &mut data);
             }
-            // The original reads the size it saw, no more.
-            data.truncate(self.messages[msgno as usize - 1].size as usize);
             let h = if data.len() < 4 {
                 0
             } else {

@@ -24,10 +24,11 @@ use super::mailbox::{
 use crate::env::params::{self, Owner};
 use crate::env::user;
 use crate::message::date::{self, NowFormat};
-use crate::message::encoding::to_crlf;
+use crate::message::encoding::{to_crlf, to_crlf_into};
 use crate::os::lock as sys;
 use crate::store::common::{
-    cat, fail as failed, open_mailbox_file, path_of, read_exact_vec, s80 as c80,
+    cat, fail as failed, open_mailbox_file, path_of, read_exact_append, read_exact_vec, s80 as c80,
+    LastRead,
 };
 use crate::store::compact;
 use crate::store::names::LocalName;
@@ -690,6 +691,10 @@ pub struct FlagWordMailbox {
     flag_pending: bool,
     /// The last parse stopped at a record left unfinished at the end.
     unfinished_tail: bool,
+    /// The message read last (see `read_whole`), and the stored bytes
+    /// it was made from.
+    last: LastRead,
+    raw: Vec<u8>,
 }
 
 impl FlagWordMailbox {
@@ -746,6 +751,8 @@ impl FlagWordMailbox {
             shouldcheck: false,
             flag_pending: false,
             unfinished_tail: false,
+            last: LastRead::default(),
+            raw: Vec::new(),
         };
         let alive = mb.ping(ev)?;
         if !alive || mb.file.is_none() {
@@ -1140,6 +1147,52 @@ impl FlagWordMailbox {
         Ok(h)
     }
 
+    /// Message `i` read whole into `last` as its header and text are
+    /// served (CRLF for tenex), unless it is too large for that or the
+    /// session has no file: false then.
+    fn read_whole(&mut self, i: usize) -> Result<bool> {
+        let m = &self.msgs[i];
+        let stored = m.stored as usize;
+        let Some(file) = self.file.as_ref() else {
+            return Ok(false);
+        };
+        if stored > LastRead::WHOLE {
+            return Ok(false);
+        }
+        let key = [i as u64, u64::from(m.info.uid), m.offset];
+        if self.last.holds(key) {
+            return Ok(true);
+        }
+        let mut raw = std::mem::take(&mut self.raw);
+        raw.clear();
+        let r = read_exact_append(file, m.text_start(), stored, &mut raw);
+        if let Err(e) = r {
+            self.raw = raw;
+            return Err(Error::new(os_error(&e)));
+        }
+        let h = match m.hdr {
+            NO_HDR => self.kind.header_len(&raw),
+            h => (h as usize).min(stored),
+        };
+        self.msgs[i].hdr = u32::try_from(h).unwrap_or(NO_HDR);
+        let buf = self.last.start();
+        let hh = match self.kind {
+            Kind::Tenex => {
+                to_crlf_into(&raw[..h], buf);
+                let hh = buf.len();
+                to_crlf_into(&raw[h..], buf);
+                hh
+            }
+            Kind::Mtx => {
+                buf.extend_from_slice(&raw);
+                h
+            }
+        };
+        self.last.keep(key, hh);
+        self.raw = raw;
+        Ok(true)
+    }
+
     /// Message `i`'s stored header (`body` false) or text: the whole
     /// message is read only while its header's length is unknown.
     fn stored_part(&mut self, i: usize, body: bool) -> Result<Vec<u8>> {
@@ -1510,6 +1563,9 @@ impl Mailbox for FlagWordMailbox {
         // The original finds the header through the message's element,
         // which reads its flags again.
         self.refresh(i, ev);
+        if self.read_whole(i)? {
+            return Ok(Cow::Borrowed(self.last.header()));
+        }
         let h = self.stored_part(i, false)?;
         Ok(Cow::Owned(match self.kind {
             Kind::Tenex => to_crlf(&h),
@@ -1520,6 +1576,9 @@ impl Mailbox for FlagWordMailbox {
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         let i = msgno as usize - 1;
         self.refresh(i, ev);
+        if self.read_whole(i)? {
+            return Ok(Cow::Borrowed(self.last.text()));
+        }
         let t = self.stored_part(i, true)?;
         Ok(Cow::Owned(match self.kind {
             Kind::Tenex => to_crlf(&t),
