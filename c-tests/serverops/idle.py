@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Idle clients of the reference servers over TCP: connects (plain or
-implicit TLS 1.3), optionally logs in, then says nothing; the server must
+implicit TLS 1.3 or 1.2), optionally logs in, then says nothing; the server must
 send its autologout goodbye and close the connection by itself (the
 servers run with a 2 s limit; the 30 s socket timeout only guards against
 a hang). Prints "ok   - name" or "FAIL - name: why".
@@ -27,13 +27,16 @@ def fail(name, why):
 
 
 def connect(port, tls):
+    """TLS: False, or the one TLS version to speak."""
     s = socket.create_connection((HOST, port), timeout=30)
     if tls:
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
-        ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_3
+        ctx.minimum_version = ctx.maximum_version = tls
         s = ctx.wrap_socket(s)
+        if s.version() != {ssl.TLSVersion.TLSv1_3: "TLSv1.3", ssl.TLSVersion.TLSv1_2: "TLSv1.2"}[tls]:
+            raise ssl.SSLError("negotiated %s" % s.version())
     return s, s.makefile("rb")
 
 
@@ -72,12 +75,16 @@ def main():
               (("PASS %s\r\n" % PASS).encode(), b"+OK")]
     idle("imap, plain, silent before a login", imap, False, [], ibye)
     idle("imap, plain, silent after LOGIN/SELECT", imap, False, ilogin, ibye)
-    idle("imap, implicit TLS 1.3, silent before a login", imaps, True, [], ibye)
-    idle("imap, implicit TLS 1.3, silent after LOGIN/SELECT", imaps, True, ilogin, ibye)
+    t13, t12 = ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2
+    idle("imap, implicit TLS 1.3, silent before a login", imaps, t13, [], ibye)
+    idle("imap, implicit TLS 1.3, silent after LOGIN/SELECT", imaps, t13, ilogin, ibye)
     idle("pop3, plain, silent before a login", pop, False, [], pbye)
     idle("pop3, plain, silent after USER/PASS", pop, False, plogin, pbye)
-    idle("pop3, implicit TLS 1.3, silent before a login", pops, True, [], pbye)
-    idle("pop3, implicit TLS 1.3, silent after USER/PASS", pops, True, plogin, pbye)
+    idle("pop3, implicit TLS 1.3, silent before a login", pops, t13, [], pbye)
+    idle("pop3, implicit TLS 1.3, silent after USER/PASS", pops, t13, plogin, pbye)
+    # TLS 1.2 on the implicit ports too (IMAP's STARTTLS and implicit
+    # port, and POP3's STLS, are driven with both in c-tests/server).
+    idle("pop3, implicit TLS 1.2, silent after USER/PASS", pops, t12, plogin, pbye)
     # A SASL exchange the client never finishes: silent after the first
     # challenge.
     idle("imap, silent inside AUTHENTICATE LOGIN", imap, False,
@@ -87,7 +94,7 @@ def main():
     # session without a goodbye (their SIGALRM handler must not write
     # under TLS), and the connection closes.
     half("imap, plain, half a command then silent", imap, False, b"a LOGIN opsuser")
-    half("imap, implicit TLS 1.3, half a command then silent", imaps, True, b"a LOGIN opsuser")
+    half("imap, implicit TLS 1.3, half a command then silent", imaps, t13, b"a LOGIN opsuser")
 
 
 def half(name, port, tls, part):
