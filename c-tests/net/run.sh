@@ -48,6 +48,13 @@ if dovecot_available && dovecot_start "$work/dc" 14100 >/dev/null 2>&1; then
     echo "SKIP: no second name for 127.0.0.1; wrong-host-name case not run"
   fi
   unset SSL_CERT_FILE
+  # The test CA found only through SSL_CERT_DIR (a hashed directory, as
+  # OpenSSL reads it; the trust store file made unusable).
+  mkdir -p "$work/cadir" && cp "$DOVECOT_CA" "$work/cadir/testca.pem" &&
+    openssl rehash "$work/cadir" 2>/dev/null
+  export SSL_CERT_FILE=/nonexistent SSL_CERT_DIR=$work/cadir
+  compare "ssl validated through SSL_CERT_DIR" ssl 0 $DOVECOT_IMAPS_PORT 0 localhost
+  grep -q '^sslopen: T' "$work/u.txt" && ok "SSL_CERT_DIR: ours opened" || bad "SSL_CERT_DIR: ours did not open"
   export SSL_CERT_FILE=/nonexistent SSL_CERT_DIR=/nonexistent
   compare "ssl untrusted CA" sslcb 0 $DOVECOT_IMAPS_PORT 0 localhost
   compare "ssl novalidate" sslnv 0 $DOVECOT_IMAPS_PORT 0 localhost
