@@ -380,6 +380,40 @@ if [ -x "$work/hostile" ] && [ -s "$work/hostile.ready" ]; then
 else
     fail "hostile server did not start"; cat "$work/hostile.err"
 fi
+# PHP's imap_timeout on the same peers: a plain server that stalls at the
+# first FETCH (both libraries end after the 2 s read timeout with the same
+# output) and a TLS peer that never speaks (ours must give up after the
+# read timeout; the original ignores timeouts during its TLS handshake and
+# waits for ever, so it is not run there).
+if [ $have_php = 1 ] && [ -s "$work/hostile.ready" ]; then
+    env -u LD_LIBRARY_PATH timeout 20 php -n -d extension=imap \
+        "$here/php-timeout.php" 14250 plain > "$work/php-timeout.orig" 2>&1
+    echo "exit $?" >> "$work/php-timeout.orig"
+    t0=$(date +%s)
+    LD_LIBRARY_PATH=$CCT_LIBDIR timeout 20 php -n -d extension=imap \
+        "$here/php-timeout.php" 14250 plain > "$work/php-timeout.ours" 2>&1
+    echo "exit $?" >> "$work/php-timeout.ours"
+    t1=$(date +%s)
+    if grep -q '^== end' "$work/php-timeout.ours" && [ $((t1 - t0)) -le 10 ] &&
+        cmp -s "$work/php-timeout.orig" "$work/php-timeout.ours"; then
+        ok "php imap_timeout, stalled plain peer: identical, ended by the read timeout ($((t1 - t0)) s)"
+    else
+        fail "php imap_timeout, stalled plain peer"; diff "$work/php-timeout.orig" "$work/php-timeout.ours" | head
+    fi
+    t0=$(date +%s)
+    LD_LIBRARY_PATH=$CCT_LIBDIR timeout 20 php -n -d extension=imap \
+        "$here/php-timeout.php" 14250 ssl > "$work/php-timeout-ssl.ours" 2>&1
+    rc=$?
+    t1=$(date +%s)
+    if [ $rc -eq 0 ] && [ $((t1 - t0)) -le 10 ] && grep -q '^open /ssl to a silent peer: false' "$work/php-timeout-ssl.ours" &&
+        grep -q 'error: TLS/SSL failure for 127.0.0.1' "$work/php-timeout-ssl.ours"; then
+        ok "php imap_timeout, silent TLS peer: ours gave up after the read timeout ($((t1 - t0)) s)"
+    else
+        fail "php imap_timeout, silent TLS peer (exit $rc, $((t1 - t0)) s)"; cat "$work/php-timeout-ssl.ours"
+    fi
+else
+    skip "php imap_timeout: php or the hostile server missing"
+fi
 kill $pid_h 2>/dev/null; wait $pid_h 2>/dev/null
 
 wait $pid_bo; echo "exit $?" >> "$work/badpw.orig"

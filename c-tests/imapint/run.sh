@@ -133,4 +133,28 @@ for mech in xoauth2 oauthbearer; do
         fail "$mech with a wrong token"; cat "$work/$mech.bad"
     fi
 done
+# The same from PHP (php8.2-imap, unmodified): imap_open with /auth= and
+# the token as the password.
+if command -v php >/dev/null 2>&1 && php -n -d extension=imap -r 'exit(function_exists("imap_open") ? 0 : 1);' 2>/dev/null; then
+    for mech in xoauth2 oauthbearer; do
+        LD_LIBRARY_PATH=$CCT_LIBDIR timeout $TMO php -n -d extension=imap "$here/oauth.php" 15240 $mech alice-good-token \
+            >"$work/php-$mech.good" 2>&1
+        if grep -qx 'open: true' "$work/php-$mech.good" &&
+            grep -q '^mailbox: {127.0.0.1:15240/imap/notls/user="alice"}INBOX' "$work/php-$mech.good"; then
+            ok "php imap_open /auth=$mech with a good token logs in"
+        else
+            fail "php imap_open /auth=$mech with a good token"; cat "$work/php-$mech.good"
+        fi
+        LD_LIBRARY_PATH=$CCT_LIBDIR timeout $TMO php -n -d extension=imap "$here/oauth.php" 15240 $mech wrong-token \
+            >"$work/php-$mech.bad" 2>&1
+        if grep -qx 'open: false' "$work/php-$mech.bad" &&
+            grep -q '^error: Can not authenticate to IMAP server: .*\(AUTHENTICATIONFAILED\|failed\)' "$work/php-$mech.bad"; then
+            ok "php imap_open /auth=$mech with a wrong token: the server's text in imap_errors"
+        else
+            fail "php imap_open /auth=$mech with a wrong token"; cat "$work/php-$mech.bad"
+        fi
+    done
+else
+    skip "php OAuth cases: php or its imap extension missing"
+fi
 finish

@@ -31,6 +31,15 @@ static void sslfail(char *host, char *reason, unsigned long flags) {
   printf("sslfailure host=%s class=%s\n", host, strstr(reason, "certificate") || strstr(reason, "self") || strstr(reason, "mismatch") ? "certificate" : "other");
 }
 
+/* SET_SSLCERTIFICATEQUERY: asked with (reason, host, certificate subject);
+   its answer decides. The reason's wording is OpenSSL's: print its class. */
+static long cqanswer = 0;
+static long certquery(char *reason, char *host, char *cert) {
+  printf("certquery host=%s class=%s cert=%s answer=%ld\n", host,
+         reason && (strstr(reason, "certificate") || strstr(reason, "self")) ? "certificate" : "other",
+         cert ? cert : "(nil)", cqanswer);
+  return cqanswer;
+}
 
 static TCPSTREAM *authstream;
 static char lastline[1024];
@@ -80,11 +89,17 @@ int main(int argc, char **argv) {
     p("open", t ? "T" : "NIL");
     p("getline", t ? tcp_getline(t) : NIL);
     printf("timeout-callbacks: %d\n", timeouts);
-  } else if (!strcmp(what, "ssl") || !strcmp(what, "sslnv") || !strcmp(what, "sslcb")) {
+  } else if (!strcmp(what, "ssl") || !strcmp(what, "sslnv") || !strcmp(what, "sslcb") ||
+             !strcmp(what, "sslcq")) {
     NETDRIVER *d = (NETDRIVER *) mail_parameters(NIL, GET_SSLDRIVER, NIL);
     unsigned long flags = !strcmp(what, "sslnv") ? NET_NOVALIDATECERT : 0;
     void *s;
     if (!strcmp(what, "sslcb")) mail_parameters(NIL, SET_SSLFAILURE, (void *) sslfail);
+    if (!strcmp(what, "sslcq")) {
+      cqanswer = argc > 6 && !strcmp(argv[6], "yes");
+      mail_parameters(NIL, SET_SSLCERTIFICATEQUERY, (void *) certquery);
+      mail_parameters(NIL, SET_SSLFAILURE, (void *) sslfail);
+    }
     s = d ? (*d->open)(argv[5], NIL, sprt | flags) : NIL;
     p("sslopen", s ? "T" : "NIL");
     if (s) {
