@@ -878,7 +878,7 @@ unsafe fn list_text(l: *mut STRINGLIST) -> Vec<u8> {
             } else {
                 std::slice::from_raw_parts(n.text.data, n.text.size as usize)
             };
-            quote_into(&mut out, t);
+            crate::net::imap::ext::quoted(&mut out, t);
             p = n.next;
         }
     }
@@ -902,17 +902,6 @@ unsafe fn list_texts(l: *mut STRINGLIST) -> Vec<Vec<u8>> {
         }
     }
     v
-}
-
-fn quote_into(out: &mut Vec<u8>, t: &[u8]) {
-    out.push(b'"');
-    for &c in t {
-        if c == b'"' || c == b'\\' {
-            out.push(b'\\');
-        }
-        out.push(c);
-    }
-    out.push(b'"');
 }
 
 /// `imap_send`: sends `cmd` with its IMAPARG arguments (NULL-terminated

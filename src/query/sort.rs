@@ -988,6 +988,17 @@ fn joined_value(rest: &[u8], again: Option<u8>) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    /// A small seeded generator: `rnd(n)` is in `0..n`.
+    fn lcg(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut x = seed;
+        move |n| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        }
+    }
+
     fn st(s: &str) -> (String, bool) {
         let (v, r) = strip_subject(s.as_bytes());
         (String::from_utf8(v).unwrap(), r)
@@ -1017,13 +1028,7 @@ mod tests {
 
     #[test]
     fn numeric_orders_match_the_comparator() {
-        let mut x = 12345u64;
-        let mut rnd = |n: u64| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) % n
-        };
+        let mut rnd = lcg(12345);
         let keys: Vec<Keys> = (0..500)
             .map(|i| Keys {
                 num: i + 1,
@@ -1064,13 +1069,7 @@ mod tests {
 
     #[test]
     fn text_orders_match_the_comparator() {
-        let mut x = 777u64;
-        let mut rnd = |n: u64| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) % n
-        };
+        let mut rnd = lcg(777);
         let words: [&[u8]; 9] = [b"", b"a", b"A", b"ab", b"aB", b"b", b"\xe9", b"Z", b"a b"];
         let pick = |r: u64| -> Option<&[u8]> { (r != 9).then(|| words[r as usize % 9]) };
         let keys: Vec<Keys> = (0..400)
@@ -1121,13 +1120,7 @@ mod tests {
         // Texts sharing their first eight octets (in either case), shorter
         // than eight, with NULs; numbers rising with the position (the
         // loader's order) and falling.
-        let mut x = 4242u64;
-        let mut rnd = |n: u64| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) % n
-        };
+        let mut rnd = lcg(4242);
         let words: [&[u8]; 12] = [
             b"",
             b"abcdefgh",
@@ -1246,13 +1239,7 @@ mod tests {
 
     #[test]
     fn orders_in_place_match_the_comparator() {
-        let mut x = 99u64;
-        let mut rnd = |n: u64| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) % n
-        };
+        let mut rnd = lcg(99);
         // Texts sharing their first five octets in either case, shorter
         // and longer than five, with NULs and high octets.
         let words: [&[u8]; 12] = [
@@ -1343,13 +1330,7 @@ mod tests {
         // the pieces either way can trip on: names in any case, with
         // blanks before the colon, prefixes of other names, continuation
         // lines, nameless lines, blank lines, no final line end.
-        let mut x = 4242u64;
-        let mut rnd = |n: u64| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) % n
-        };
+        let mut rnd = lcg(4242);
         let parts: [&[u8]; 24] = [
             b"Date: Mon, 1 Jan 2001 00:00:00 +0000\n",
             b"date:x\n",

@@ -12,7 +12,8 @@ const ID_PAIRS: usize = 30;
 const ID_FIELD: usize = 30;
 const ID_VALUE: usize = 1024;
 
-fn quoted(out: &mut Vec<u8>, s: &[u8]) {
+/// Appends S as an IMAP quoted string (`"` and `\\` escaped).
+pub fn quoted(out: &mut Vec<u8>, s: &[u8]) {
     out.push(b'"');
     for &c in s {
         if c == b'"' || c == b'\\' {

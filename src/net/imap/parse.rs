@@ -320,27 +320,23 @@ impl<'a> Cursor<'a> {
     }
     /// `(astring ...)` or NIL as a list of strings.
     pub fn string_list(&mut self) -> R<Option<Vec<Vec<u8>>>> {
-        self.skip_spaces();
-        if self.is_nil() {
-            self.pos += 3;
-            return Ok(None);
-        }
-        self.expect(b'(')?;
-        let mut v = Vec::new();
-        loop {
-            self.skip_spaces();
-            match self.peek() {
-                Some(b')') => {
-                    self.bump();
-                    return Ok(Some(v));
-                }
-                None => return err("unterminated string list", b""),
-                _ => v.push(self.astring()?),
-            }
-        }
+        self.nil_or_list("string list", usize::MAX, |p| p.astring())
     }
     /// ID's field/value list (RFC 2971) or NIL; at most 1,000 pairs.
     pub fn id_list(&mut self) -> R<Option<IdPairs>> {
+        self.nil_or_list("ID list", 1000, |p| {
+            let field = p.nstring()?.unwrap_or_default();
+            Ok((field, p.nstring()?))
+        })
+    }
+    /// NIL, or a parenthesized list of ITEMs separated by blanks, with at
+    /// most MAX of them; WHAT names the list in errors.
+    fn nil_or_list<T>(
+        &mut self,
+        what: &str,
+        max: usize,
+        mut item: impl FnMut(&mut Self) -> R<T>,
+    ) -> R<Option<Vec<T>>> {
         self.skip_spaces();
         if self.is_nil() {
             self.pos += 3;
@@ -355,13 +351,11 @@ impl<'a> Cursor<'a> {
                     self.bump();
                     return Ok(Some(v));
                 }
-                None => return err("unterminated ID list", b""),
+                None => return err(&format!("unterminated {what}"), b""),
                 _ => {
-                    let field = self.nstring()?.unwrap_or_default();
-                    let value = self.nstring()?;
-                    v.push((field, value));
-                    if v.len() > 1000 {
-                        return err("ID list too long", b"");
+                    v.push(item(self)?);
+                    if v.len() > max {
+                        return err(&format!("{what} too long"), b"");
                     }
                 }
             }
