@@ -35,6 +35,31 @@ sleep 0.3
 compare refused refused 0 14191 0
 start=$(date +%s); compare timeout timeout 14190 0 0; end=$(date +%s)
 [ $((end-start)) -le 8 ] && ok "timeout bounded" || bad "timeout took $((end-start))s"
+# rsh pre-authentication (tcp_aopen) through fake-rsh, which writes down
+# its argument vector. An ordinary host: the same vector from both (no
+# shell: the host is one argument). The timeout left at its default:
+# Debian's original runs rsh, ours never does. A host beginning with `-`:
+# the original passes it as an option, ours refuses it without running.
+cp "$here/fake-rsh" "$work/fake-rsh"
+rshrun() { # lib name timeout
+  rm -f "$work/rsh.log"
+  RSH_LOG=$work/rsh.log run $1 rsh "$2" $3 "$work/fake-rsh" > "$work/rsh.out"
+  [ -e "$work/rsh.log" ] && cat "$work/rsh.log" >> "$work/rsh.out" || echo "(not run)" >> "$work/rsh.out"
+}
+want=$(printf '%s\n' 'aopen: T' "[$work/fake-rsh]" '[localhost]' '[-l]' '[alice]' '[exec]' '[/usr/sbin/rimapd]')
+for lib in orig ours; do
+  rshrun $lib '{localhost/imap/user=alice}INBOX' 5
+  [ "$(cat "$work/rsh.out")" = "$want" ] && ok "rsh: $lib runs the argument vector" || { bad "rsh: $lib argv"; cat "$work/rsh.out"; }
+done
+rshrun orig '{localhost/imap/user=alice}INBOX' 0
+[ "$(cat "$work/rsh.out")" = "$want" ] && ok "rsh: the original runs it by default" || { bad "rsh: orig default"; cat "$work/rsh.out"; }
+rshrun ours '{localhost/imap/user=alice}INBOX' 0
+[ "$(cat "$work/rsh.out")" = "$(printf 'aopen: NIL\n(not run)')" ] && ok "rsh: ours off by default (not run)" || { bad "rsh: ours default"; cat "$work/rsh.out"; }
+rshrun orig '{-oProxyCommand=x/imap/user=alice}INBOX' 5
+grep -qx '\[-oProxyCommand=x\]' "$work/rsh.out" && ok "rsh: the original passes a host beginning with - as an option" || { bad "rsh: orig -host"; cat "$work/rsh.out"; }
+rshrun ours '{-oProxyCommand=x/imap/user=alice}INBOX' 5
+grep -q '^aopen: NIL$' "$work/rsh.out" && grep -qx '(not run)' "$work/rsh.out" && grep -q 'Refusing remote shell' "$work/rsh.out" &&
+  ok "rsh: ours refuses a host beginning with - (not run)" || { bad "rsh: ours -host"; cat "$work/rsh.out"; }
 . "$root/c-tests/lib/dovecot.sh"
 if dovecot_available && dovecot_start "$work/dc" 14100 >/dev/null 2>&1; then
   compare plain plain $DOVECOT_IMAP_PORT 0 0
