@@ -487,12 +487,17 @@
  * lines (NIL: none, the default; "": ID NIL).  GET_IMAPSERVERID with the
  * stream: the server's ID answer in the same form, NIL when none came.
  * SET_IMAPUTF8: ENABLE UTF8=ACCEPT (RFC 6855) after login on servers that
- * offer it (as the "/utf8" mailbox-name flag does for one name). */
+ * offer it (as the "/utf8" mailbox-name flag does for one name).
+ * SET_IMAPMOVE: CP_MOVE (mail_move) sends MOVE (RFC 6851) on servers that
+ * list it, instead of COPY and STORE +FLAGS (\Deleted); the moved messages
+ * are then expunged at once (mm_expunged). */
 #define GET_IMAPID ((long) 456)
 #define SET_IMAPID ((long) 457)
 #define GET_IMAPSERVERID ((long) 458)
 #define GET_IMAPUTF8 ((long) 460)
 #define SET_IMAPUTF8 ((long) 461)
+#define GET_IMAPMOVE ((long) 462)
+#define SET_IMAPMOVE ((long) 463)
 
 /* ---- Sized text and string lists --------------------------------- */
 

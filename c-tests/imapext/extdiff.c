@@ -14,6 +14,11 @@
  *                        message, SELECT, envelopes, RENAME, DELETE; the
  *                        mailbox names carry FLAG (e.g. "/utf8"). With
  *                        EXTDIFF_DEBUG set, the mm_dlog lines too.
+ *   extdiff move PORT    Dovecot as alice: three messages in INBOX, mail_move
+ *                        of 2:3 to Dest, then of the first by UID, expunge;
+ *                        callbacks, flags and mm_dlog lines, then the
+ *                        final contents of INBOX and Dest. With EXTDIFF_MOVE
+ *                        set, SET_IMAPMOVE first.
  *   extdiff unsol PORT   unsol.py: open INBOX (its SELECT answer carries an
  *                        unasked ID and ENABLED), list, close.
  */
@@ -37,6 +42,7 @@
 
 #define X_SET_IMAPID 457L
 #define X_GET_IMAPSERVERID 458L
+#define X_SET_IMAPMOVE 463L
 
 static int trace = 0;
 void mm_dlog (char *t) { if (trace) printf ("  dlog %s\n",t); }
@@ -177,12 +183,65 @@ static int unsol_session (char *port)
   mail_close (s);
   return 0;
 }
+static void states (MAILSTREAM *s)
+{
+  unsigned long i;
+  for (i = 1; i <= s->nmsgs; i++) {
+    MESSAGECACHE *e = mail_elt (s,i);
+    printf ("  msg %lu deleted=%d\n",i,e->deleted);
+  }
+}
+
+static int move_session (char *port)
+{
+  char name[256],ref[256],uid[32];
+  MAILSTREAM *s;
+  long r;
+  int i;
+  if (getenv ("EXTDIFF_MOVE")) mail_parameters (NIL,X_SET_IMAPMOVE,(void *) T);
+  sprintf (ref,"{127.0.0.1:%s/imap/notls/user=alice}",port);
+  sprintf (name,"{127.0.0.1:%s/imap/notls/user=alice/debug}INBOX",port);
+  trace = 1;
+  printf ("open\n");
+  if (!(s = mail_open (NIL,name,NIL))) { printf ("open failed\n"); return 1; }
+  sprintf (name,"%sDest",ref);
+  printf ("create -> %ld\n",mail_create (s,name));
+  sprintf (name,"%sINBOX",ref);
+  for (i = 1; i <= 3; i++) {
+    char text[128];
+    sprintf (text,"From: a@example.com\r\nSubject: move %d\r\n\r\nbody %d\r\n",i,i);
+    printf ("append -> %ld\n",append (s,name,text));
+  }
+  printf ("ping -> %ld nmsgs=%lu\n",mail_ping (s),s->nmsgs);
+  envelopes (s);
+  r = mail_copy_full (s,"2:3","Dest",CP_MOVE);
+  printf ("move 2:3 -> %ld nmsgs=%lu\n",r,s->nmsgs);
+  states (s);
+  sprintf (uid,"%lu",mail_uid (s,1));
+  r = mail_copy_full (s,uid,"Dest",CP_MOVE | CP_UID);
+  printf ("uid move of 1 -> %ld nmsgs=%lu\n",r,s->nmsgs);
+  states (s);
+  printf ("expunge\n");
+  mail_expunge (s);
+  trace = 0;
+  printf ("final INBOX nmsgs=%lu\n",s->nmsgs);
+  envelopes (s);
+  sprintf (name,"%sDest",ref);
+  mail_close (s);
+  if (!(s = mail_open (NIL,name,OP_READONLY))) { printf ("open Dest failed\n"); return 1; }
+  printf ("final Dest nmsgs=%lu\n",s->nmsgs);
+  envelopes (s);
+  states (s);
+  mail_close (s);
+  return 0;
+}
 
 int main (int argc,char *argv[])
 {
 #include "linkage.c"
   setvbuf (stdout,NIL,_IONBF,0);
   if (argc >= 3 && !strcmp (argv[1],"id")) return id_session (argv[2]);
+  if (argc >= 3 && !strcmp (argv[1],"move")) return move_session (argv[2]);
   if (argc >= 3 && !strcmp (argv[1],"unsol")) return unsol_session (argv[2]);
   if (argc >= 3 && !strcmp (argv[1],"utf8"))
     return utf8_session (argv[2],argc > 3 ? argv[3] : "");

@@ -11,6 +11,11 @@
 # session (callbacks; transcript without the ID exchange, tags masked) is
 # the same as without.
 #
+# MOVE (RFC 6851), same Dovecot: without SET_IMAPMOVE the callbacks and
+# transcript of mail_move (COPY, STORE +FLAGS (\Deleted), EXPUNGE) are the
+# original's; with it, MOVE and UID MOVE go out, the moved messages come
+# back as mm_expunged at once, and INBOX and Dest end the same.
+#
 # An unasked `* ID` and `* ENABLED` (unsol.py, 127.0.0.1:19876).
 #
 # UTF8=ACCEPT, against Courier-IMAP (Debian's courier-imap 5.0.13 offers
@@ -104,6 +109,42 @@ if dovecot_available && DOVECOT_DIR= dovecot_start "$work/dc" $DPORT >/dev/null 
     same "ID on: callbacks as without (no notice of the ID answer)" "$work/c.ours2" "$work/c.on2"
     dlogs "$work/id.on" | grep -v -e '^  dlog TAG ID (' -e '^  dlog \* ID (' -e '^  dlog TAG OK ID' > "$work/t.on"
     same "ID on: transcript as without, the ID exchange aside" "$work/t.ours" "$work/t.on"
+
+    # MOVE (RFC 6851; Dovecot lists it), opt-in through SET_IMAPMOVE.
+    mvrun() { # OUT [LIBDIR] (EXTDIFF_MOVE from the caller)
+        rm -rf "$work/dc/home/alice/Maildir"
+        if [ -n "${2:-}" ]; then
+            LD_LIBRARY_PATH=$2 timeout $TMO "$work/extdiff" move $DPORT > "$1" 2>&1
+        else
+            env -u LD_LIBRARY_PATH timeout $TMO "$work/extdiff" move $DPORT > "$1" 2>&1
+        fi
+        echo "exit $?" >> "$1"
+    }
+    # mail_open starts a stream's UIDVALIDITY at the clock, so a SELECT in
+    # the second Dovecot created the mailbox gets "UIDs valid" notified.
+    mvcalls() { calls "$1" | grep -v '^  mm_notify 0 \[UIDVALIDITY N\] UIDs valid$'; }
+    mvrun "$work/mv.orig"
+    mvrun "$work/mv.ours" "$CCT_LIBDIR"
+    EXTDIFF_MOVE=1 mvrun "$work/mv.on" "$CCT_LIBDIR"
+    mvcalls "$work/mv.orig" > "$work/mc.orig"; mvcalls "$work/mv.ours" > "$work/mc.ours"
+    dlogs "$work/mv.orig" > "$work/mt.orig"; dlogs "$work/mv.ours" > "$work/mt.ours"
+    same "MOVE off: callbacks as the original's" "$work/mc.orig" "$work/mc.ours"
+    same "MOVE off: /debug transcript as the original's (COPY, STORE)" "$work/mt.orig" "$work/mt.ours"
+    grep -aq '^  dlog TAG COPY 2:3 Dest$' "$work/mt.ours" && ! grep -aq 'dlog TAG \(UID \)\?MOVE' "$work/mt.ours"
+    check "MOVE off: COPY sent, no MOVE" test $? -eq 0
+    dlogs "$work/mv.on" > "$work/mt.on"
+    grep -aq '^  dlog TAG MOVE 2:3 Dest$' "$work/mt.on" && grep -aq '^  dlog TAG UID MOVE [0-9]* Dest$' "$work/mt.on" &&
+        ! grep -aq 'dlog TAG \(UID \)\?\(COPY\|STORE\)' "$work/mt.on"
+    check "MOVE on: MOVE and UID MOVE sent, no COPY or STORE" test $? -eq 0
+    mvcalls "$work/mv.on" | awk '/^  envelope 3 /{p=1; next} p; /^move 2:3/{exit}' > "$work/mc.on.mv"
+    printf '%s\n' '  mm_notify 0 [COPYUID N 2:3 1:2] Moved UIDs.' '  mm_expunged 3' '  mm_expunged 2' \
+        'move 2:3 -> 1 nmsgs=1' > "$work/mc.want"
+    same "MOVE on: the moved messages expunged at once (mm_expunged)" "$work/mc.want" "$work/mc.on.mv"
+    mvcalls "$work/mv.orig" | sed -n '/^final INBOX/,$p' > "$work/mf.orig"
+    mvcalls "$work/mv.on" | sed -n '/^final INBOX/,$p' > "$work/mf.on"
+    same "MOVE on: INBOX and Dest end as with the original's COPY and STORE" "$work/mf.orig" "$work/mf.on"
+    grep -q '^final Dest nmsgs=3$' "$work/mf.on"
+    check "MOVE on: three messages in Dest" test $? -eq 0
 else
     skip "Dovecot not available: ID not tested"
 fi
@@ -114,7 +155,7 @@ fi
 # switch the names to UTF-8 ("A&-B" stays "A&-B").
 python3 "$here/unsol.py" 19876 2>"$work/unsol.err" &
 upid=$!
-for _ in $(seq 50); do
+for _ in $(seq 200); do
     (exec 3<>/dev/tcp/127.0.0.1/19876) 2>/dev/null && break
     sleep 0.1
 done

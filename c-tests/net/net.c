@@ -5,8 +5,9 @@
 #include "c-client.h"
 
 static void p(const char *tag, const char *s) { printf("%s: %s\n", tag, s ? s : "(nil)"); }
+static int showtrying = 0;
 void mm_log(char *s, long e) {
-  if (!strncmp(s, "Trying IP address", 17)) return;
+  if (!showtrying && !strncmp(s, "Trying IP address", 17)) return;
   printf("log[%ld]: %s\n", e, s);
 }
 void mm_dlog(char *s) {}
@@ -121,6 +122,26 @@ int main(int argc, char **argv) {
     r = (*a->client)(chal, resp, "imap", &mb, NIL, &trial, user);
     if (r && !lastline[0]) { l = tcp_getline(authstream); if (l) strncpy(lastline, l, sizeof lastline - 1); }
     printf("client=%ld trial=%lu user=%s tagged=%.4s\n", r, trial, user, lastline);
+  } else if (!strcmp(what, "rsh")) {
+    /* rsh NAME TIMEOUT SCRIPT: tcp_aopen on NAME's host with SCRIPT as
+       the rsh program and TIMEOUT (0: left at the default). */
+    NETMBX mb;
+    char usr[MAILTMPLEN];
+    long secs = strtol(argv[3], NIL, 10);
+    memset(&mb, 0, sizeof mb);
+    mail_parameters(NIL, SET_RSHPATH, (void *) argv[4]);
+    if (secs) mail_parameters(NIL, SET_RSHTIMEOUT, (void *) secs);
+    if (!mail_valid_net_parse(argv[2], &mb)) { p("parse", "NIL"); return 0; }
+    p("aopen", tcp_aopen(&mb, "imap", usr) ? "T" : "NIL");
+  } else if (!strcmp(what, "multi")) {
+    /* multi HOST PORT: tcp_open on a name with several addresses. */
+    TCPSTREAM *t;
+    showtrying = 1;
+    t = tcp_open(argv[2], NIL, strtoul(argv[3], NIL, 10));
+    p("open", t ? "T" : "NIL");
+    p("greeting", t ? tcp_getline(t) : NIL);
+    p("remote", t ? tcp_remotehost(t) : NIL);
+    if (t) tcp_close(t);
   } else if (!strcmp(what, "parse")) {
     char line[2048];
     while (fgets(line, sizeof line, stdin)) {

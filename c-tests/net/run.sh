@@ -35,6 +35,63 @@ sleep 0.3
 compare refused refused 0 14191 0
 start=$(date +%s); compare timeout timeout 14190 0 0; end=$(date +%s)
 [ $((end-start)) -le 8 ] && ok "timeout bounded" || bad "timeout took $((end-start))s"
+# rsh pre-authentication (tcp_aopen) through fake-rsh, which writes down
+# its argument vector. An ordinary host: the same vector from both (no
+# shell: the host is one argument). The timeout left at its default:
+# Debian's original runs rsh, ours never does. A host beginning with `-`:
+# the original passes it as an option, ours refuses it without running.
+cp "$here/fake-rsh" "$work/fake-rsh"
+rshrun() { # lib name timeout
+  rm -f "$work/rsh.log"
+  RSH_LOG=$work/rsh.log run $1 rsh "$2" $3 "$work/fake-rsh" > "$work/rsh.out"
+  [ -e "$work/rsh.log" ] && cat "$work/rsh.log" >> "$work/rsh.out" || echo "(not run)" >> "$work/rsh.out"
+}
+want=$(printf '%s\n' 'aopen: T' "[$work/fake-rsh]" '[localhost]' '[-l]' '[alice]' '[exec]' '[/usr/sbin/rimapd]')
+for lib in orig ours; do
+  rshrun $lib '{localhost/imap/user=alice}INBOX' 5
+  [ "$(cat "$work/rsh.out")" = "$want" ] && ok "rsh: $lib runs the argument vector" || { bad "rsh: $lib argv"; cat "$work/rsh.out"; }
+done
+rshrun orig '{localhost/imap/user=alice}INBOX' 0
+[ "$(cat "$work/rsh.out")" = "$want" ] && ok "rsh: the original runs it by default" || { bad "rsh: orig default"; cat "$work/rsh.out"; }
+rshrun ours '{localhost/imap/user=alice}INBOX' 0
+[ "$(cat "$work/rsh.out")" = "$(printf 'aopen: NIL\n(not run)')" ] && ok "rsh: ours off by default (not run)" || { bad "rsh: ours default"; cat "$work/rsh.out"; }
+rshrun orig '{-oProxyCommand=x/imap/user=alice}INBOX' 5
+grep -qx '\[-oProxyCommand=x\]' "$work/rsh.out" && ok "rsh: the original passes a host beginning with - as an option" || { bad "rsh: orig -host"; cat "$work/rsh.out"; }
+rshrun ours '{-oProxyCommand=x/imap/user=alice}INBOX' 5
+grep -q '^aopen: NIL$' "$work/rsh.out" && grep -qx '(not run)' "$work/rsh.out" && grep -q 'Refusing remote shell' "$work/rsh.out" &&
+  ok "rsh: ours refuses a host beginning with - (not run)" || { bad "rsh: ours -host"; cat "$work/rsh.out"; }
+# Every address of a name tried in turn: in a private mount namespace a
+# hosts file gives twoaddr.test 127.0.0.1 (nothing listens on the port:
+# refused; getaddrinfo sorts it first anyway) and 127.0.0.2, where a
+# listener greets. Both libraries try 127.0.0.1, warn that it refused,
+# then connect to 127.0.0.2.
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+  printf '127.0.0.1 twoaddr.test\n127.0.0.2 twoaddr.test\n127.0.0.1 localhost\n' > "$work/hosts"
+  python3 -c 'import socket
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.2",19931)); s.listen(5)
+while True:
+  c=s.accept()[0]; c.sendall(b"* OK second address\r\n"); c.close()' & multi_pid=$!
+  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.2/19931) 2>/dev/null && break; sleep 0.1; done
+  if (exec 3<>/dev/tcp/127.0.0.1/19931) 2>/dev/null; then
+    bad "multi: 127.0.0.1:19931 is taken"
+  else
+    for lib in orig ours; do
+      if [ $lib = ours ]; then l=$ours; else l=; fi
+      unshare -m sh -c 'mount --bind "$1" /etc/hosts && LD_LIBRARY_PATH=$2 exec timeout 20 "$3" multi twoaddr.test 19931' \
+        sh "$work/hosts" "$l" "$work/net" > "$work/multi.$lib" 2>&1
+    done
+    printf '%s\n' 'log[0]: Trying IP address [127.0.0.1]' \
+      'log[1]: Connection failed to twoaddr.test,19931: Connection refused' \
+      'log[0]: Trying IP address [127.0.0.2]' 'open: T' 'greeting: * OK second address' 'remote: twoaddr.test' > "$work/multi.want"
+    for lib in orig ours; do
+      cmp -s "$work/multi.want" "$work/multi.$lib" && ok "multi: $lib connects through the second address" ||
+        { bad "multi: $lib"; diff "$work/multi.want" "$work/multi.$lib"; }
+    done
+  fi
+  kill $multi_pid 2>/dev/null
+else
+  echo "SKIP: not root or no unshare; every-address case not run"
+fi
 . "$root/c-tests/lib/dovecot.sh"
 if dovecot_available && dovecot_start "$work/dc" 14100 >/dev/null 2>&1; then
   compare plain plain $DOVECOT_IMAP_PORT 0 0

@@ -3750,10 +3750,17 @@ pub unsafe extern "C" fn imap_copy(
     super::guard("imap_copy", 0, || {
         // SAFETY: per the contract.
         unsafe {
-            let cmd = if level(stream).imap4 && flags & CP_UID as c_long != 0 {
-                "UID COPY"
-            } else {
-                "COPY"
+            // Ours, opt-in: MOVE where the server has it. Off by default
+            // because MOVE expunges at once, which the original never does.
+            let mv = flags & CP_MOVE as c_long != 0
+                && super::params::number(crate::env::params::Owner::Imap, GET_IMAPMOVE as c_long)
+                    != 0
+                && local(stream).is_some_and(|l| l.session.has(b"MOVE"));
+            let cmd = match (level(stream).imap4 && flags & CP_UID as c_long != 0, mv) {
+                (true, true) => "UID MOVE",
+                (true, false) => "UID COPY",
+                (false, true) => "MOVE",
+                (false, false) => "COPY",
             };
             let seq = c_bytes(sequence).unwrap_or(b"").to_vec();
             let seq = loser_seq(stream, &seq, flags & CP_UID as c_long != 0);
@@ -3767,7 +3774,7 @@ pub unsafe extern "C" fn imap_copy(
                 l.appendmailbox = None;
             }
             if good {
-                if flags & CP_MOVE as c_long != 0 {
+                if flags & CP_MOVE as c_long != 0 && !mv {
                     let mut d = cz(b"\\Deleted");
                     let st = ST_SET as c_long
                         + if flags & CP_UID as c_long != 0 {

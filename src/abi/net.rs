@@ -198,7 +198,7 @@ fn safe_user(u: &[u8]) -> bool {
 }
 
 /// Builds the argument vector of an rsh/ssh command from its template
-/// ("%s %s -l %s exec /etc/r%sd"): split at blanks first, then each `%s`
+/// (Debian's "%s %s -l %s exec /usr/sbin/r%sd"): split at blanks first, then each `%s`
 /// replaced by the next argument, which therefore can never add words.
 pub fn command_argv(template: &str, args: &[&str]) -> Vec<String> {
     let mut next = args.iter();
@@ -259,7 +259,7 @@ pub unsafe extern "C" fn tcp_aopen(
             .unwrap_or_else(|| default_path.to_string());
         let template = crate::env::params::string(Owner::Tcp, cget)
             .map(|p| String::from_utf8_lossy(&p).into_owned())
-            .unwrap_or_else(|| "%s %s -l %s exec /etc/r%sd".to_string());
+            .unwrap_or_else(|| "%s %s -l %s exec /usr/sbin/r%sd".to_string());
         let host = c_field(&mb.host);
         let host = if host.first() == Some(&b'[') && host.last() == Some(&b']') {
             let inner = &host[1..host.len() - 1];

@@ -185,6 +185,7 @@ pub static TABLE: &[Entry] = table! {
     Imap 576 577 Word 0;            // ANNOTATION
     Imap 456 457 CopiedString 0;    // IMAPID (ours: ID after login, RFC 2971)
     Imap 460 461 Flag 0;            // IMAPUTF8 (ours: ENABLE UTF8=ACCEPT, RFC 6855)
+    Imap 462 463 Flag 0;            // IMAPMOVE (ours: MOVE for CP_MOVE, RFC 6851)
     // pop3.c
     Pop3 400 401 Word 3;            // MAXLOGINTRIALS
     Pop3 410 411 Word 0;            // POP3PORT
