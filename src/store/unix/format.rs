@@ -1110,15 +1110,10 @@ fn quick_header(
     let (mut dropped_bytes, mut dropped_lines) = (0usize, 0usize);
     let (mut skipped, mut mixed) = (false, false);
     let line_end = |s: usize| memchr::memchr(b'\n', &d[s..end]).map_or(end, |p| s + p + 1);
-    // The next line not yet looked at.
-    let mut q = hb;
-    for &c in starts.iter() {
-        // Lines from q to c are ordinary (counted); a candidate is never
-        // a continuation line, so none was taken by the walk below.
-        mixed |= skipped && c > q;
-        let le = line_end(c);
+    // One line through the line walk's own check.
+    let mut look = |from: usize, to: usize| {
         let v = header_line(
-            &d[c..le],
+            &d[from..to],
             m,
             recent,
             nmsgs,
@@ -1131,6 +1126,16 @@ fn quick_header(
         if let Some(p) = v.pseudo {
             *pseudo_seen |= p;
         }
+        v
+    };
+    // The next line not yet looked at.
+    let mut q = hb;
+    for &c in starts.iter() {
+        // Lines from q to c are ordinary (counted); a candidate is never
+        // a continuation line, so none was taken by the walk below.
+        mixed |= skipped && c > q;
+        let le = line_end(c);
+        let v = look(c, le);
         q = le;
         if v.count {
             mixed |= skipped;
@@ -1142,17 +1147,7 @@ fn quick_header(
         // Continuation lines after a dropped line are the line walk's.
         while q < blank && matches!(d[q], b' ' | b'\t') {
             let le = line_end(q);
-            let v = header_line(
-                &d[q..le],
-                m,
-                recent,
-                nmsgs,
-                prev_uid,
-                retain,
-                *pseudo_seen,
-                st,
-                ev,
-            );
+            let v = look(q, le);
             let start = q;
             q = le;
             if v.count {
