@@ -1428,8 +1428,10 @@ impl MixMailbox {
                     ev.log(t.as_bytes(), Level::Error);
                     return (false, false);
                 }
-                Some(last) if start == last.1 => last.1 = start + len,
-                _ => set.push((start, start + len)),
+                // A corrupt index may hold any position: saturate, and the size
+                // check in burp_copy refuses the range.
+                Some(last) if start == last.1 => last.1 = start.saturating_add(len),
+                _ => set.push((start, start.saturating_add(len))),
             }
         }
         // What to do to the old files once the new index is in place.

@@ -125,3 +125,37 @@ fn damaged_metadata_is_refused_untouched() {
         let _ = fs::remove_dir_all(os(&dir));
     }
 }
+
+#[test]
+fn expunge_with_a_position_near_the_top_of_u64_is_refused() {
+    // A fuzzed index put a message at a position where position plus
+    // size overflows: the expunge must refuse with an error, not panic,
+    // and leave the data file as it was.
+    let dir = mailbox("farpos", 2);
+    let index_path = mix_file(&dir, b"index");
+    let text = fs::read(os(&index_path)).unwrap();
+    let lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+    let r = parse_index(&lines[2][..lines[2].len() - 2]).unwrap();
+    let far = u64::MAX - 4;
+    let mut index = [lines[0], lines[1]].concat();
+    index.extend(index_line(
+        r.uid,
+        &r.date(),
+        r.size,
+        r.file,
+        far,
+        r.hpos,
+        r.hsize,
+    ));
+    fs::write(os(&index_path), &index).unwrap();
+    let data = mix_file(&dir, b"00000001");
+    let before = fs::read(os(&data)).unwrap();
+    let mut ev = Recorder::new();
+    let mut mb = open(&dir, &mut ev);
+    mb.store_flags(&[1], Flags::DELETED, 0, true, &mut ev)
+        .unwrap();
+    let _ = mb.expunge(None, &mut ev);
+    mb.close(false, &mut ev);
+    assert_eq!(fs::read(os(&data)).unwrap(), before);
+    let _ = fs::remove_dir_all(os(&dir));
+}
