@@ -110,13 +110,13 @@ nm -D --defined-only "$so" | awk 'NF == 3 { print $3 }' | sort -u >"$tmp/exports
 { echo '{ global:'; sed 's/$/;/' "$tmp/exports"; echo '  local: *; };'; } >"$tmp/exports.map"
 { printf 'EXTERN('; tr '\n' ' ' <"$tmp/exports"; echo ')'; } >"$tmp/exports.ld"
 
-# Linked as rustc links the cdylib: full RELRO, bind now, unused sections
-# dropped, the libraries of `rustc --print native-static-libs`. The mm_*
+# Linked as rustc links the cdylib: full RELRO, bind now, relative
+# relocations packed (build.rs), unused sections dropped, the libraries of `rustc --print native-static-libs`. The mm_*
 # callbacks stay undefined (they live in the program).
 # shellcheck disable=SC2086
 "${CC:-cc}" -shared -o "$tmp/lib.so" -Wl,-soname,$SONAME \
     -Wl,--version-script="$tmp/exports.map" -Wl,--gc-sections -Wl,--eh-frame-hdr \
-    -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
+    -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,-z,pack-relative-relocs \
     $objs "$tmp/exports.ld" "$ar" $extra \
     -Wl,--as-needed -lcrypt -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 

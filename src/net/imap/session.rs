@@ -361,6 +361,12 @@ pub struct Session {
     spare: Spare,
 }
 
+/// The longest line buffer kept for reuse. An envelope FETCH line (an
+/// ENVELOPE and a BODYSTRUCTURE) is often 1-4 KB: a buffer let go after
+/// each such line leaves a block of that size free between the envelopes
+/// the cache keeps, which the next small blocks only fill in part.
+const SPARE_LINE_MAX: usize = 8 * 1024;
+
 /// See [`Session::spare`].
 #[derive(Default)]
 struct Spare {
@@ -436,12 +442,12 @@ impl Session {
         }
     }
 
-    /// Keeps a parsed response's buffers for the next one (a few short
-    /// lines; a long one is let go).
+    /// Keeps a parsed response's buffers for the next one (a few lines of
+    /// up to [`SPARE_LINE_MAX`]; a longer one is let go).
     fn recycle(&mut self, mut raw: RawResponse) {
         raw.literals.clear();
         for mut l in raw.lines.drain(..) {
-            if self.spare.lines.len() < 8 && l.capacity() <= 1024 {
+            if self.spare.lines.len() < 8 && l.capacity() <= SPARE_LINE_MAX {
                 l.clear();
                 self.spare.lines.push(l);
             }
