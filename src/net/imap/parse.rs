@@ -681,7 +681,10 @@ impl<'a> Cursor<'a> {
             return Ok(Vec::new());
         }
         self.expect(b'(')?;
-        let mut v = Vec::new();
+        // Most lists hold one address: room for one, not the four a first
+        // push reserves (504 bytes that would stay unused while a held
+        // envelope waits, and then be a gap among the cached strings).
+        let mut v = Vec::with_capacity(1);
         loop {
             self.skip_spaces();
             match self.peek() {
