@@ -153,7 +153,8 @@ fn per_user_number(args: &[u8]) -> i64 {
         return 65535;
     }
     if per_user {
-        -atoi(num)
+        // atoi wraps like C's: its i64::MIN has no negative.
+        atoi(num).wrapping_neg()
     } else {
         atoi(num)
     }
@@ -372,6 +373,17 @@ mod tests {
         assert_eq!(c.expire, Some(-30));
         assert_eq!(c.delaysecs, Some(900));
         assert_eq!(c.implementation.as_deref(), Some(&b"x y"[..]));
+    }
+
+    #[test]
+    fn capa_per_user_time_at_the_bottom_of_i64() {
+        // A server's number that wraps to i64::MIN, per user: negating it
+        // must not overflow.
+        let mut c = Capabilities::default();
+        c.add_line(b"EXPIRE 9223372036854775808 USER");
+        c.add_line(b"LOGIN-DELAY -9223372036854775808 USER");
+        assert_eq!(c.expire, Some(i64::MIN));
+        assert_eq!(c.delaysecs, Some(i64::MIN));
     }
 
     #[test]

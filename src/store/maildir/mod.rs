@@ -1404,32 +1404,38 @@ impl Driver for MaildirDriver {
     }
     fn status(&self, name: &[u8], _ev: &mut dyn Events) -> Result<Status> {
         let root = mailbox_dir(name).ok_or_else(|| no_such(name, b"get status of"))?;
-        let files = list_files(&root)?;
-        let (validity, next, known) = match read_uidlist(&root) {
-            ListState::Good(l, _) => {
-                let known: std::collections::HashSet<Vec<u8>> =
-                    l.entries.into_iter().map(|e| e.base).collect();
-                (l.validity, l.next_uid, known)
-            }
-            _ => (now_secs() as u32, 1, Default::default()),
-        };
-        let unknown = files
-            .iter()
-            .filter(|f| !known.contains(&f.parsed.base))
-            .count() as u32;
-        Ok(Status {
-            messages: Some(files.len() as u32),
-            recent: Some(files.iter().filter(|f| f.in_new).count() as u32),
-            unseen: Some(
-                files
-                    .iter()
-                    .filter(|f| !f.parsed.flags.contains(Flags::SEEN))
-                    .count() as u32,
-            ),
-            uid_next: Some(next + unknown),
-            uid_validity: Some(validity),
-        })
+        status_of(&root)
     }
+}
+
+/// STATUS of the Maildir at `root`, from its files and uidlist alone.
+fn status_of(root: &[u8]) -> Result<Status> {
+    let files = list_files(root)?;
+    let (validity, next, known) = match read_uidlist(root) {
+        ListState::Good(l, _) => {
+            let known: std::collections::HashSet<Vec<u8>> =
+                l.entries.into_iter().map(|e| e.base).collect();
+            (l.validity, l.next_uid, known)
+        }
+        _ => (now_secs() as u32, 1, Default::default()),
+    };
+    let unknown = files
+        .iter()
+        .filter(|f| !known.contains(&f.parsed.base))
+        .count() as u32;
+    Ok(Status {
+        messages: Some(files.len() as u32),
+        recent: Some(files.iter().filter(|f| f.in_new).count() as u32),
+        unseen: Some(
+            files
+                .iter()
+                .filter(|f| !f.parsed.flags.contains(Flags::SEEN))
+                .count() as u32,
+        ),
+        // The list's next UID is from disk: it may be the last there is.
+        uid_next: Some(next.saturating_add(unknown)),
+        uid_validity: Some(validity),
+    })
 }
 
 /// Appends `messages` to the Maildir in `root`, all or none; the UIDs they

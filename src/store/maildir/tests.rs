@@ -145,3 +145,26 @@ fn corrupt_uidlist_is_rebuilt_and_missing_cur_refused() {
     assert!(String::from_utf8_lossy(&e.text).contains("cur/"));
     let _ = fs::remove_dir_all(os(&root));
 }
+
+#[test]
+fn next_uid_at_the_top_of_u32_does_not_overflow() {
+    // A hostile uidlist's next UID is the largest there is, and two files
+    // are not in the list: STATUS adds them to UIDNEXT without
+    // overflowing, and a read-only open numbers them for the session.
+    let root = scratch("topuid");
+    put(&root, "cur", "1.x.h:2,S", "a\n");
+    put(&root, "cur", "2.y.h:2,S", "b\n");
+    let list = "3 V9 N4294967295\n";
+    fs::write(os(&join(&root, b"dovecot-uidlist")), list).unwrap();
+    let mut ev = Recorder::new();
+    let st = status_of(&root).unwrap();
+    assert_eq!(st.uid_next, Some(u32::MAX));
+    let options = OpenOptions {
+        read_only: true,
+        ..Default::default()
+    };
+    let b = open_dir(root.clone(), b"t", options, &mut ev).unwrap();
+    assert_eq!(b.count(), 2);
+    assert_eq!(b.info(1).uid, u32::MAX);
+    let _ = fs::remove_dir_all(os(&root));
+}

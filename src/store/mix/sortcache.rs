@@ -92,7 +92,12 @@ pub fn read_records(
         }
         let lens = [fromlen, tolen, cclen, subjlen, msgidlen, reflen];
         let Some(have) = known(uid) else {
-            let skip: u64 = lens.iter().map(|&l| if l != 0 { l + 2 } else { 0 }).sum();
+            // Lengths are from disk: a hostile one saturates, and the skip
+            // then ends the file.
+            let skip = lens
+                .iter()
+                .filter(|&&l| l != 0)
+                .fold(0u64, |t, &l| t.saturating_add(l.saturating_add(2)));
             recs.skip(skip);
             continue;
         };
@@ -114,7 +119,7 @@ pub fn read_records(
                 continue;
             }
             if has {
-                recs.skip(len + 2);
+                recs.skip(len.saturating_add(2));
                 continue;
             }
             let Some(text) = data_line(recs, letter, len) else {
@@ -132,7 +137,7 @@ pub fn read_records(
         }
         if reflen != 0 {
             if have.references {
-                recs.skip(reflen + 2);
+                recs.skip(reflen.saturating_add(2));
             } else {
                 let Some(text) = data_line(recs, b'R', reflen) else {
                     found(keys);
@@ -154,7 +159,7 @@ pub fn read_records(
 /// A data line: `letter`, `len - 1` bytes, CRLF; the bytes up to the
 /// first NUL (the original keeps them as a C string).
 fn data_line(recs: &mut Records<'_>, letter: u8, len: u64) -> Option<Vec<u8>> {
-    let raw = recs.take(len + 2)?;
+    let raw = recs.take(len.checked_add(2)?)?;
     let n = raw.len();
     if raw[0] != letter || raw[n - 2] != b'\r' || raw[n - 1] != b'\n' {
         return None;
@@ -173,7 +178,10 @@ fn parse_references(mut s: &[u8]) -> Option<Vec<Vec<u8>>> {
         }
         let (len, rest) = hex(s);
         let len = usize::try_from(len).ok()?;
-        if len == 0 || rest.first() != Some(&b':') || rest.len() < len + 2 || rest[len + 1] != b':'
+        if len == 0
+            || rest.first() != Some(&b':')
+            || rest.len() < len.saturating_add(2)
+            || rest[len + 1] != b':'
         {
             return None;
         }
@@ -274,6 +282,50 @@ mod tests {
         })
         .unwrap();
         assert_eq!(got, e[1..]);
+    }
+
+    #[test]
+    fn lengths_at_the_top_of_u64_end_the_read() {
+        // Hostile lengths (hex saturates at u64::MAX): skipping or reading
+        // the data lines must not overflow.
+        let max = "ffffffffffffffff";
+        let rec = |lens: [&str; 6]| {
+            format!(
+                "S1\r\n:1:2:{}:{}:{}: {}:{}:{}:\r\nFab\r\n",
+                lens[0], lens[1], lens[2], lens[3], lens[4], lens[5]
+            )
+        };
+        let all = rec([max; 6]);
+        let from = rec([max, "0", "0", "0", "0", "0"]);
+        let refs = rec(["0", "0", "0", "0", "0", max]);
+        let have_all = Have {
+            from: true,
+            to: true,
+            cc: true,
+            subject: true,
+            message_id: true,
+            references: true,
+        };
+        for (text, known) in [
+            (&all, None),
+            (&all, Some(have_all)),
+            (&from, Some(Have::default())),
+            (&refs, Some(Have::default())),
+            (&refs, Some(have_all)),
+        ] {
+            let mut recs = Records::new(text.as_bytes());
+            recs.sequence();
+            let _ = read_records(&mut recs, &mut |_| known, &mut |_| {});
+        }
+        // A reference length that wraps when its separators are added.
+        let text = format!("S1\r\n:1:2:0:0:0: 0:0:16:\r\nR{max}:abc:\r\n");
+        let mut recs = Records::new(text.as_bytes());
+        recs.sequence();
+        let r = read_records(&mut recs, &mut |_| Some(Have::default()), &mut |_| {});
+        assert!(matches!(
+            r,
+            Err(ReadError::Bad("references length consistency check", _))
+        ));
     }
 
     #[test]

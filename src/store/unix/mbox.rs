@@ -328,10 +328,12 @@ impl Driver for MboxDriver {
                     let unseen = (1..=n)
                         .filter(|&i| !sys.info(i).flags.contains(Flags::SEEN))
                         .count() as u32;
-                    st.messages = st.messages.map(|m| m + n);
-                    st.recent = st.recent.map(|r| r + sys.recent);
-                    st.unseen = st.unseen.map(|u| u + unseen);
-                    st.uid_next = st.uid_next.map(|u| u + n);
+                    // UIDNEXT comes from ~/mbox's X-IMAPbase: it may be the
+                    // last UID there is. Added as the snarf estimate adds.
+                    st.messages = st.messages.map(|m| m.wrapping_add(n));
+                    st.recent = st.recent.map(|r| r.wrapping_add(sys.recent));
+                    st.unseen = st.unseen.map(|u| u.wrapping_add(unseen));
+                    st.uid_next = st.uid_next.map(|u| u.wrapping_add(n));
                     sys.close(false, ev);
                 }
             }

@@ -1253,3 +1253,35 @@ fn message_index_refuses_what_does_not_fit() {
     m.set_dirty(false);
     assert!(!m.dirty() && m.canon());
 }
+
+#[test]
+fn mbox_status_adds_the_system_inbox_to_a_uidnext_at_the_top_of_u32() {
+    // ~/mbox's X-IMAPbase leaves the last UID but one to its message
+    // (UIDNEXT is then the last UID there is), and the system inbox has a
+    // message: STATUS adds it to UIDNEXT as the snarf estimate does
+    // (wrapping), without an overflow.
+    use crate::env::user::{set_env_string, tests::logged_in};
+    use std::os::unix::ffi::OsStrExt;
+    let dir = std::env::temp_dir().join(format!("mbox-topuid-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let _g = logged_in(b"me", dir.as_os_str().as_bytes());
+    let spool = dir.join("spool");
+    set_env_string(
+        crate::env::user::code::SYSINBOX,
+        spool.as_os_str().as_bytes(),
+    );
+    let from = "From a@b Mon Jan  1 00:00:00 2001\n";
+    std::fs::write(
+        dir.join("mbox"),
+        format!("{from}X-IMAPbase: 1 4294967293\nStatus: RO\n\nx\n"),
+    )
+    .unwrap();
+    std::fs::write(&spool, format!("{from}Subject: new\n\ny\n")).unwrap();
+    let mut ev = Recorder::new();
+    let st = mbox::MBOX.status(b"mbox", &mut ev).unwrap();
+    assert_eq!(st.recent, Some(1));
+    assert_eq!(st.messages, Some(2));
+    assert_eq!(st.uid_next, Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
