@@ -796,7 +796,8 @@ pub unsafe extern "C" fn mail_status_default(
                     }
                 }
             }
-            status.uidnext = (*stream).uid_last + 1;
+            // Wraps as the C arithmetic does: a server may put uid_last anywhere.
+            status.uidnext = (*stream).uid_last.wrapping_add(1);
             status.uidvalidity = (*stream).uid_validity;
             mm_status(stream, mbx, &mut status);
             if !tstream.is_null() {
