@@ -140,11 +140,12 @@ fn collect_line(h: &[u8], s: &mut usize, i: &mut usize, line: &mut Vec<u8>) {
             line.extend_from_slice(&run[..n]);
             *s += n;
             *i -= n;
-            c = run[n - 1];
             if *i == 0 {
                 break;
             }
-            continue;
+            // The run stopped at a CR, LF, tab or NUL, or at the end of
+            // the header: a new search would find nothing before it, so
+            // the byte is taken as it is.
         }
         c = at(h, *s);
         *s += 1;
@@ -1490,5 +1491,54 @@ mod tests {
         }
         assert_eq!(lf_counts(b"\n"), (1, 1));
         assert_eq!(lf_counts(b"\r\n\r\r\n\n"), (3, 1));
+    }
+
+    /// `collect_line` against the byte-at-a-time loop it stands for, on
+    /// random headers of letters, blanks, CRs, LFs and NULs, from every
+    /// start and with every count of bytes left.
+    #[test]
+    fn collect_line_equals_byte_loop() {
+        fn byte_loop(h: &[u8], mut s: usize, mut i: usize) -> (Vec<u8>, usize, usize) {
+            let at = |k: usize| h.get(k).copied().unwrap_or(0);
+            let mut line = Vec::new();
+            let mut c = b' ';
+            while i > 0 && c != 0 {
+                c = at(s);
+                s += 1;
+                match c {
+                    b'\r' if at(s) == b'\n' => {}
+                    b'\r' | b'\n' if at(s) != b' ' && at(s) != b'\t' => c = 0,
+                    b'\r' | b'\n' => {}
+                    b'\t' => line.push(b' '),
+                    0 => {}
+                    _ => line.push(c),
+                }
+                i -= 1;
+            }
+            (line, s, i)
+        }
+        let alphabet = b"ab: \t\r\n\0";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3_000 {
+            let len = next(40);
+            let h: Vec<u8> = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            for start in 0..=h.len() {
+                for left in [h.len() - start, (h.len() - start) / 2, h.len() - start + 3] {
+                    let (mut s, mut i, mut line) = (start, left, b"stale".to_vec());
+                    super::collect_line(&h, &mut s, &mut i, &mut line);
+                    assert_eq!(
+                        (line, s, i),
+                        byte_loop(&h, start, left),
+                        "{h:?} {start} {left}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -1076,6 +1076,17 @@ impl UnixMailbox {
             }
             let hi = (l.text_start() + l.text_len + trailer.max(MMDF_TAIL)).min(self.size);
             let bytes = old.get(l.offset, hi)?;
+            if plan.is_none() && !need() {
+                // Only the placing counts here (the piece would be thrown
+                // away): a message that moves is measured, not copied.
+                if let Some((placed, len)) = self.measure_message(bytes, l.offset, m, base, cur) {
+                    cur += len;
+                    changed_end = cur;
+                    kept.push(placed);
+                    base = false;
+                    continue;
+                }
+            }
             piece.clear();
             let (placed, stayed) = self
                 .write_message(bytes, l.offset, m.clone(), base, last, cur, &mut piece)
@@ -1205,6 +1216,60 @@ impl UnixMailbox {
             header_lf_len,
         };
         Some((Message::new(&layout, m.info, false, canon)?, false))
+    }
+
+    /// What [`UnixMailbox::write_message`] would make of message `m` when
+    /// it moves (`cur` is not its offset) and its header is canonical,
+    /// without making it: the message as placed and its length. None in the
+    /// other cases, which the caller writes out. `old` and `wbase` as there.
+    fn measure_message(
+        &self,
+        old: &[u8],
+        wbase: usize,
+        m: &Message,
+        base: bool,
+        cur: usize,
+    ) -> Option<(Message, usize)> {
+        let l = m.layout();
+        if cur == l.offset {
+            return None;
+        }
+        let w = Layout {
+            offset: l.offset - wbase,
+            ..l.clone()
+        };
+        let from = old.get(w.offset..w.header_start())?;
+        let from_len = if from.len() >= 2 && from[from.len() - 2] == b'\r' {
+            from.len() - 1
+        } else {
+            from.len()
+        };
+        // `stored_header_into` gives the kept lines and an LF; the written
+        // header keeps the kept lines (the LF only when there are none, as
+        // `write_message` cuts it), then the status lines.
+        let kept = w.kept_header(old, m.canon())?.len();
+        let status = self.status_lines(m, base).len();
+        let header_len = kept + status;
+        // The text stays as stored (CRs and all) only where it starts where
+        // it did; `write_message` handles that case.
+        if cur + from_len + header_len == l.text_start() {
+            return None;
+        }
+        let text = old.get(w.text_start()..w.text_start() + l.text_len)?;
+        let text_len = l.text_len - memchr::memchr_iter(b'\r', text).count();
+        let layout = Layout {
+            offset: cur,
+            from_len,
+            header_len,
+            text_len,
+            header_lf_len: kept,
+        };
+        let canon = self.kind == Kind::Unix && kept > 0;
+        let placed = Message::new(&layout, m.info.clone(), false, canon)?;
+        Some((
+            placed,
+            from_len + header_len + text_len + self.kind.trailer().len(),
+        ))
     }
 
     /// The status lines a rewrite gives message `m` (`base`: with the
@@ -1801,8 +1866,13 @@ impl Mailbox for UnixMailbox {
                 .take()
                 .map(|(_, v)| v)
                 .unwrap_or_default();
+            let canon = self.msgs[msgno as usize - 1].canon();
             match self.fetch_bytes(l.header_start(), l.text_start()) {
-                Ok(raw) => format::header_crlf_into(raw, &mut made),
+                Ok(raw) => {
+                    if !format::kept_header_crlf_into(raw, &l, canon, &mut made) {
+                        format::header_crlf_into(raw, &mut made)
+                    }
+                }
                 Err(e) => return Err(self.read_failed(&e, ev)),
             };
             self.fetched.header = Some((msgno, made));
