@@ -800,7 +800,7 @@ impl Mailbox for Empty {
         0
     }
     fn info(&self, _msgno: u32) -> MessageInfo {
-        self.none
+        self.none.clone()
     }
     fn uid_validity(&self) -> u32 {
         0

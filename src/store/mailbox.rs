@@ -42,7 +42,7 @@ impl Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// What a mailbox knows of one message, mirrored into `MESSAGECACHE`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MessageInfo {
     pub uid: u32,
     pub flags: Flags,

@@ -652,7 +652,7 @@ impl Mailbox for MhMailbox {
         self.messages.len() as u32
     }
     fn info(&self, msgno: u32) -> MessageInfo {
-        self.messages[msgno as usize - 1]
+        self.messages[msgno as usize - 1].clone()
     }
     fn uid_validity(&self) -> u32 {
         self.validity

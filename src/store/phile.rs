@@ -320,7 +320,7 @@ impl Mailbox for PhileMailbox {
         1
     }
     fn info(&self, _msgno: u32) -> MessageInfo {
-        self.info
+        self.info.clone()
     }
     fn uid_validity(&self) -> u32 {
         self.uid_validity

@@ -834,7 +834,7 @@ impl Mailbox for MaildirBox {
         self.msgs.len() as u32
     }
     fn info(&self, msgno: u32) -> MessageInfo {
-        self.msgs[msgno as usize - 1].info
+        self.msgs[msgno as usize - 1].info.clone()
     }
     fn uid_validity(&self) -> u32 {
         self.validity

@@ -1402,7 +1402,7 @@ impl Mailbox for MbxMailbox {
         self.msgs.len() as u32
     }
     fn info(&self, msgno: u32) -> MessageInfo {
-        self.msgs[msgno as usize - 1].info
+        self.msgs[msgno as usize - 1].info.clone()
     }
     fn uid_validity(&self) -> u32 {
         self.uid_validity

@@ -1945,7 +1945,7 @@ impl Mailbox for MixMailbox {
         self.msgs.len() as u32
     }
     fn info(&self, msgno: u32) -> MessageInfo {
-        self.msgs[msgno as usize - 1].info
+        self.msgs[msgno as usize - 1].info.clone()
     }
     fn uid_validity(&self) -> u32 {
         self.validity as u32

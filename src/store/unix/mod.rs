@@ -421,9 +421,9 @@ fn date_bits(d: &MailDate) -> u64 {
         (d.zhours, 4),
         (d.zminutes, 6),
     ];
-    fields
-        .iter()
-        .fold(0u64, |acc, &(v, bits)| (acc << bits) | (v as u64 & ((1 << bits) - 1)))
+    fields.iter().fold(0u64, |acc, &(v, bits)| {
+        (acc << bits) | (v as u64 & ((1 << bits) - 1))
+    })
 }
 
 fn date_from_bits(mut b: u64) -> MailDate {
@@ -459,7 +459,10 @@ impl Packed {
     fn pack(f: &Full) -> Option<Packed> {
         let from_len = f.from & !(DIRTY | CANON);
         let header_loss = f.header_len.wrapping_sub(f.header_lf_len);
-        let excess = f.info.size.wrapping_sub(f.header_lf_len.wrapping_add(f.text_len));
+        let excess = f
+            .info
+            .size
+            .wrapping_sub(f.header_lf_len.wrapping_add(f.text_len));
         let hi = date_bits(&f.info.internal_date)
             | (f.info.flags.0 as u64) << P_FLAGS
             | ((f.from & DIRTY != 0) as u64) << P_DIRTY
@@ -580,7 +583,7 @@ impl Message {
     fn info(&self) -> MessageInfo {
         match self {
             Message::Packed(p) => p.unpack().info,
-            Message::Full(f) => f.info,
+            Message::Full(f) => f.info.clone(),
         }
     }
 
@@ -606,7 +609,8 @@ impl Message {
         *self = Message::from_full(full);
     }
 
-    fn from_word(&self) -> u32 {
+    /// The "From " line's length with [`DIRTY`] and [`CANON`].
+    fn bits_word(&self) -> u32 {
         match self {
             Message::Packed(p) => p.unpack().from,
             Message::Full(f) => f.from,
@@ -614,7 +618,7 @@ impl Message {
     }
 
     fn dirty(&self) -> bool {
-        self.from_word() & DIRTY != 0
+        self.bits_word() & DIRTY != 0
     }
 
     fn set_dirty(&mut self, dirty: bool) {
@@ -628,7 +632,7 @@ impl Message {
     }
 
     fn canon(&self) -> bool {
-        self.from_word() & CANON != 0
+        self.bits_word() & CANON != 0
     }
 }
 
@@ -1705,7 +1709,7 @@ impl UnixMailbox {
                 }
                 None => None,
             };
-            self.copy_message(&data[m.offset..], m, uid, &mut out);
+            self.copy_message(&data[m.offset()..], m, uid, &mut out);
         }
         out
     }
@@ -2199,12 +2203,7 @@ impl Mailbox for UnixMailbox {
             if !mb.reparse(file, ev) {
                 return Err(());
             }
-            if !mb.st.dirty
-                && mb
-                    .msgs
-                    .iter()
-                    .any(|m| m.flags().contains(Flags::DELETED))
-            {
+            if !mb.st.dirty && mb.msgs.iter().any(|m| m.flags().contains(Flags::DELETED)) {
                 mb.st.dirty = true;
             }
             if !mb.st.dirty {
