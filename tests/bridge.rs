@@ -174,8 +174,8 @@ impl Mailbox for Open {
     fn count(&self) -> u32 {
         self.messages.len() as u32
     }
-    fn info(&self, msgno: u32) -> &MessageInfo {
-        &self.messages[msgno as usize - 1].info
+    fn info(&self, msgno: u32) -> MessageInfo {
+        self.messages[msgno as usize - 1].info.clone()
     }
     fn uid_validity(&self) -> u32 {
         1_234_567

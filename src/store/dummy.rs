@@ -799,8 +799,8 @@ impl Mailbox for Empty {
     fn count(&self) -> u32 {
         0
     }
-    fn info(&self, _msgno: u32) -> &MessageInfo {
-        &self.none
+    fn info(&self, _msgno: u32) -> MessageInfo {
+        self.none.clone()
     }
     fn uid_validity(&self) -> u32 {
         0

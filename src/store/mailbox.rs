@@ -166,8 +166,9 @@ pub trait Mailbox {
     fn driver_name(&self) -> &'static str;
     /// Number of messages.
     fn count(&self) -> u32;
-    /// State of message `msgno` (1-based; callers keep it in range).
-    fn info(&self, msgno: u32) -> &MessageInfo;
+    /// State of message `msgno` (1-based; callers keep it in range). By
+    /// value: a driver may keep it packed.
+    fn info(&self, msgno: u32) -> MessageInfo;
     fn uid_validity(&self) -> u32;
     /// Last UID assigned.
     fn uid_last(&self) -> u32;

@@ -651,8 +651,8 @@ impl Mailbox for MhMailbox {
     fn count(&self) -> u32 {
         self.messages.len() as u32
     }
-    fn info(&self, msgno: u32) -> &MessageInfo {
-        &self.messages[msgno as usize - 1]
+    fn info(&self, msgno: u32) -> MessageInfo {
+        self.messages[msgno as usize - 1].clone()
     }
     fn uid_validity(&self) -> u32 {
         self.validity

@@ -319,8 +319,8 @@ impl Mailbox for PhileMailbox {
     fn count(&self) -> u32 {
         1
     }
-    fn info(&self, _msgno: u32) -> &MessageInfo {
-        &self.info
+    fn info(&self, _msgno: u32) -> MessageInfo {
+        self.info.clone()
     }
     fn uid_validity(&self) -> u32 {
         self.uid_validity

@@ -82,7 +82,7 @@ impl SystemInbox {
         self.mb.count()
     }
 
-    pub fn info(&self, msgno: u32) -> &MessageInfo {
+    pub fn info(&self, msgno: u32) -> MessageInfo {
         self.mb.info(msgno)
     }
 

@@ -1532,8 +1532,8 @@ impl Mailbox for FlagWordMailbox {
     fn count(&self) -> u32 {
         self.msgs.len() as u32
     }
-    fn info(&self, msgno: u32) -> &MessageInfo {
-        &self.msgs[msgno as usize - 1].info
+    fn info(&self, msgno: u32) -> MessageInfo {
+        self.msgs[msgno as usize - 1].info.clone()
     }
     fn uid_validity(&self) -> u32 {
         self.uid_validity

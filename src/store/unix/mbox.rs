@@ -145,7 +145,7 @@ impl Mailbox for MboxMailbox {
     fn count(&self) -> u32 {
         self.inner.count()
     }
-    fn info(&self, msgno: u32) -> &MessageInfo {
+    fn info(&self, msgno: u32) -> MessageInfo {
         self.inner.info(msgno)
     }
     fn uid_validity(&self) -> u32 {

@@ -202,7 +202,7 @@ impl AbsorbRun {
         AbsorbRun {
             existing: mb.msgs.len(),
             recent: mb.recent,
-            carry: format::Carry::new(mb.msgs.last().map_or(0, |m| m.info.uid)),
+            carry: format::Carry::new(mb.msgs.last().map_or(0, |m| m.uid())),
         }
     }
 }
@@ -361,11 +361,19 @@ struct Rendered {
 }
 
 /// One message of an open mailbox. The index is most of what the driver
-/// keeps (the original keeps only its cache elements), so its layout is
-/// packed: 48 bytes a message where a [`Layout`] and two flags took 72.
-/// The lengths are 32-bit (see [`Message::new`]).
+/// keeps (the original keeps only its cache elements), so it is packed: a
+/// message whose values fit the [`Packed`] fields (nearly all) takes 32
+/// bytes; any other one is kept whole out of line ([`Full`], 48 bytes more).
+/// The lengths are 32-bit either way (see [`Message::new`]).
 #[derive(Clone, Debug)]
-struct Message {
+enum Message {
+    Packed(Packed),
+    Full(Box<Full>),
+}
+
+/// Every value of a message (the out-of-line form).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Full {
     info: MessageInfo,
     /// Offset of the "From " line.
     offset: usize,
@@ -376,6 +384,16 @@ struct Message {
     header_lf_len: u32,
 }
 
+/// A message in 28 bytes: `[0]` the offset's low 32 bits, `[1]` the UID,
+/// `[2]` the text's length, `[3..5]` the internal date (44 bits), the
+/// flags (6), dirty, canonical, the offset's high 4 bits and the high 8 bits
+/// of the size's excess; `[5..7]` the "From " line's length (10 bits), the
+/// header's (22), what the header loses in its LF form (16) and the low 16
+/// bits of the size's excess (RFC822.SIZE less the header's LF length and
+/// the text's, 24 bits in all). No keywords: a message with any is [`Full`].
+#[derive(Clone, Copy, Debug)]
+struct Packed([u32; 7]);
+
 /// Must be written at the next checkpoint.
 const DIRTY: u32 = 1 << 31;
 /// See [`format::ParsedMessage::canon`].
@@ -384,41 +402,237 @@ const CANON: u32 = 1 << 30;
 /// status lines to a header, which must still fit in 32 bits.
 const MAX_HEADER: usize = 1 << 29;
 
+/// Bit positions in the high word pair of [`Packed`].
+const P_FLAGS: u32 = 44;
+const P_DIRTY: u32 = 50;
+const P_CANON: u32 = 51;
+const P_OFFSET_HI: u32 = 52;
+const P_EXCESS_HI: u32 = 56;
+
+fn date_bits(d: &MailDate) -> u64 {
+    let fields = [
+        (d.day, 5),
+        (d.month, 4),
+        (d.year, 7),
+        (d.hours, 5),
+        (d.minutes, 6),
+        (d.seconds, 6),
+        (d.zoccident as u8, 1),
+        (d.zhours, 4),
+        (d.zminutes, 6),
+    ];
+    fields.iter().fold(0u64, |acc, &(v, bits)| {
+        (acc << bits) | (v as u64 & ((1 << bits) - 1))
+    })
+}
+
+fn date_from_bits(mut b: u64) -> MailDate {
+    let mut take = |bits: u32| {
+        let v = (b & ((1 << bits) - 1)) as u8;
+        b >>= bits;
+        v
+    };
+    let zminutes = take(6);
+    let zhours = take(4);
+    let zoccident = take(1) != 0;
+    let seconds = take(6);
+    let minutes = take(6);
+    let hours = take(5);
+    let year = take(7);
+    let month = take(4);
+    let day = take(5);
+    MailDate {
+        day,
+        month,
+        year,
+        hours,
+        minutes,
+        seconds,
+        zoccident,
+        zhours,
+        zminutes,
+    }
+}
+
+impl Packed {
+    /// None when a value does not fit (then `unpack` would differ).
+    fn pack(f: &Full) -> Option<Packed> {
+        let from_len = f.from & !(DIRTY | CANON);
+        let header_loss = f.header_len.wrapping_sub(f.header_lf_len);
+        let excess = f
+            .info
+            .size
+            .wrapping_sub(f.header_lf_len.wrapping_add(f.text_len));
+        let hi = date_bits(&f.info.internal_date)
+            | (f.info.flags.0 as u64) << P_FLAGS
+            | ((f.from & DIRTY != 0) as u64) << P_DIRTY
+            | ((f.from & CANON != 0) as u64) << P_CANON
+            | ((f.offset >> 32) as u64) << P_OFFSET_HI
+            | ((excess >> 16) as u64) << P_EXCESS_HI;
+        let lo = from_len as u64
+            | (f.header_len as u64) << 10
+            | (header_loss as u64) << 32
+            | ((excess & 0xffff) as u64) << 48;
+        let p = Packed([
+            f.offset as u32,
+            f.info.uid,
+            f.text_len,
+            hi as u32,
+            (hi >> 32) as u32,
+            lo as u32,
+            (lo >> 32) as u32,
+        ]);
+        // Whatever was cut off shows as a difference.
+        (p.unpack() == *f).then_some(p)
+    }
+
+    fn hi(&self) -> u64 {
+        self.0[3] as u64 | (self.0[4] as u64) << 32
+    }
+
+    fn lo(&self) -> u64 {
+        self.0[5] as u64 | (self.0[6] as u64) << 32
+    }
+
+    fn flags(&self) -> Flags {
+        Flags((self.hi() >> P_FLAGS) as u8 & 0x3f)
+    }
+
+    fn unpack(&self) -> Full {
+        let (hi, lo) = (self.hi(), self.lo());
+        let from_len = (lo & 0x3ff) as u32;
+        let header_len = (lo >> 10) as u32 & 0x3f_ffff;
+        let header_lf_len = header_len.wrapping_sub((lo >> 32) as u32 & 0xffff);
+        let excess = ((hi >> P_EXCESS_HI) as u32) << 16 | (lo >> 48) as u32;
+        let text_len = self.0[2];
+        Full {
+            info: MessageInfo {
+                uid: self.0[1],
+                flags: self.flags(),
+                keywords: 0,
+                internal_date: date_from_bits(hi & ((1 << P_FLAGS) - 1)),
+                size: excess.wrapping_add(header_lf_len.wrapping_add(text_len)),
+            },
+            offset: self.0[0] as usize | (((hi >> P_OFFSET_HI) & 0xf) as usize) << 32,
+            from: from_len
+                | if hi >> P_DIRTY & 1 != 0 { DIRTY } else { 0 }
+                | if hi >> P_CANON & 1 != 0 { CANON } else { 0 },
+            header_len,
+            text_len,
+            header_lf_len,
+        }
+    }
+}
+
 impl Message {
     /// None when a length does not fit (a text or header of 4 GiB or more,
     /// a "From " line of 1 GiB or more).
     fn new(l: &Layout, info: MessageInfo, dirty: bool, canon: bool) -> Option<Message> {
         let from = u32::try_from(l.from_len).ok().filter(|&n| n < CANON)?;
-        Some(Message {
+        let full = Full {
             info,
             offset: l.offset,
             from: from | if dirty { DIRTY } else { 0 } | if canon { CANON } else { 0 },
             header_len: u32::try_from(l.header_len).ok()?,
             text_len: u32::try_from(l.text_len).ok()?,
             header_lf_len: u32::try_from(l.header_lf_len).ok()?,
-        })
+        };
+        Some(Message::from_full(full))
+    }
+
+    fn from_full(full: Full) -> Message {
+        match Packed::pack(&full) {
+            Some(p) => Message::Packed(p),
+            None => Message::Full(Box::new(full)),
+        }
+    }
+
+    fn full(&self) -> Cow<'_, Full> {
+        match self {
+            Message::Packed(p) => Cow::Owned(p.unpack()),
+            Message::Full(f) => Cow::Borrowed(f),
+        }
     }
 
     fn layout(&self) -> Layout {
+        let f = self.full();
         Layout {
-            offset: self.offset,
-            from_len: (self.from & !(DIRTY | CANON)) as usize,
-            header_len: self.header_len as usize,
-            text_len: self.text_len as usize,
-            header_lf_len: self.header_lf_len as usize,
+            offset: f.offset,
+            from_len: (f.from & !(DIRTY | CANON)) as usize,
+            header_len: f.header_len as usize,
+            text_len: f.text_len as usize,
+            header_lf_len: f.header_lf_len as usize,
+        }
+    }
+
+    /// Offset of the "From " line.
+    fn offset(&self) -> usize {
+        match self {
+            Message::Packed(p) => p.0[0] as usize | ((p.hi() >> P_OFFSET_HI) as usize & 0xf) << 32,
+            Message::Full(f) => f.offset,
+        }
+    }
+
+    fn set_offset(&mut self, offset: usize) {
+        let mut full = self.full().into_owned();
+        full.offset = offset;
+        *self = Message::from_full(full);
+    }
+
+    /// The message's state (what `Mailbox::info` gives).
+    fn info(&self) -> MessageInfo {
+        match self {
+            Message::Packed(p) => p.unpack().info,
+            Message::Full(f) => f.info.clone(),
+        }
+    }
+
+    fn flags(&self) -> Flags {
+        match self {
+            Message::Packed(p) => p.flags(),
+            Message::Full(f) => f.info.flags,
+        }
+    }
+
+    fn uid(&self) -> u32 {
+        match self {
+            Message::Packed(p) => p.0[1],
+            Message::Full(f) => f.info.uid,
+        }
+    }
+
+    /// Replaces the flags and keywords.
+    fn set_flags(&mut self, flags: Flags, keywords: u32) {
+        let mut full = self.full().into_owned();
+        full.info.flags = flags;
+        full.info.keywords = keywords;
+        *self = Message::from_full(full);
+    }
+
+    /// The "From " line's length with [`DIRTY`] and [`CANON`].
+    fn bits_word(&self) -> u32 {
+        match self {
+            Message::Packed(p) => p.unpack().from,
+            Message::Full(f) => f.from,
         }
     }
 
     fn dirty(&self) -> bool {
-        self.from & DIRTY != 0
+        self.bits_word() & DIRTY != 0
     }
 
     fn set_dirty(&mut self, dirty: bool) {
-        self.from = (self.from & !DIRTY) | if dirty { DIRTY } else { 0 };
+        match self {
+            Message::Packed(p) => {
+                let bit = 1 << (P_DIRTY - 32);
+                p.0[4] = (p.0[4] & !bit) | if dirty { bit } else { 0 };
+            }
+            Message::Full(f) => f.from = (f.from & !DIRTY) | if dirty { DIRTY } else { 0 },
+        }
     }
 
     fn canon(&self) -> bool {
-        self.from & CANON != 0
+        self.bits_word() & CANON != 0
     }
 }
 
@@ -811,7 +1025,7 @@ impl UnixMailbox {
         let mut recent = run.recent;
         if run.carry.pseudo_seen {
             let first = self.msgs.remove(existing);
-            if first.info.flags.contains(Flags::RECENT) {
+            if first.flags().contains(Flags::RECENT) {
                 recent -= 1;
             }
         }
@@ -909,7 +1123,7 @@ impl UnixMailbox {
         let first = first.get().unwrap_or(r.len.min(old_len));
         // Past the last message that changed, the file stays as it is.
         let upto = r.changed_end.max(first).min(r.len);
-        let starts: Vec<usize> = r.msgs.iter().map(|m| m.offset).collect();
+        let starts: Vec<usize> = r.msgs.iter().map(|m| m.offset()).collect();
         let mut write_new = |from: usize, to: usize, at: usize| -> std::io::Result<()> {
             let mut out = ChunkWriter {
                 file,
@@ -1012,7 +1226,7 @@ impl UnixMailbox {
         let chosen = set.map(|s| members(s, self.msgs.len()));
         let in_set = |n: u32| chosen.as_ref().is_none_or(|c| c[n as usize - 1]);
         let will_go =
-            |m: &Message, n: u32| expunge && m.info.flags.contains(Flags::DELETED) && in_set(n);
+            |m: &Message, n: u32| expunge && m.flags().contains(Flags::DELETED) && in_set(n);
         let any_kept = self
             .msgs
             .iter()
@@ -1040,7 +1254,7 @@ impl UnixMailbox {
         let trailer = self.kind.trailer().len();
         for (i, m) in self.msgs.iter().enumerate() {
             if will_go(m, i as u32 + 1) {
-                if m.info.flags.contains(Flags::RECENT) {
+                if m.flags().contains(Flags::RECENT) {
                     recent -= 1;
                 }
                 // Numbers shift down as messages go.
@@ -1053,11 +1267,11 @@ impl UnixMailbox {
                 // again.
                 let k = nkept;
                 nkept += 1;
-                let start = placed.get(k).map_or(total, |n| n.offset);
+                let start = placed.get(k).map_or(total, |n| n.offset());
                 if start >= to {
                     break;
                 }
-                let end = placed.get(k + 1).map_or(total, |n| n.offset);
+                let end = placed.get(k + 1).map_or(total, |n| n.offset());
                 if end <= from {
                     cur = end;
                     base = false;
@@ -1068,7 +1282,7 @@ impl UnixMailbox {
             if plan.is_none() && !need() && self.stays(m, base, cur) {
                 // Same bytes at the same place: only its length counts.
                 let mut placed = m.clone();
-                placed.offset = cur;
+                placed.set_offset(cur);
                 cur = l.text_start() + l.text_len + trailer;
                 kept.push(placed);
                 base = false;
@@ -1170,7 +1384,7 @@ impl UnixMailbox {
             let end = w.text_start() + w.text_len;
             out.extend_from_slice(&old[w.offset..end]);
             self.keep_trailer(old, end, last, out);
-            m.offset = cur;
+            m.set_offset(cur);
             return Some((m, true));
         }
         let mut from = &old[w.offset..w.header_start()];
@@ -1215,7 +1429,7 @@ impl UnixMailbox {
             text_len,
             header_lf_len,
         };
-        Some((Message::new(&layout, m.info, false, canon)?, false))
+        Some((Message::new(&layout, m.info(), false, canon)?, false))
     }
 
     /// What [`UnixMailbox::write_message`] would make of message `m` when
@@ -1265,7 +1479,7 @@ impl UnixMailbox {
             header_lf_len: kept,
         };
         let canon = self.kind == Kind::Unix && kept > 0;
-        let placed = Message::new(&layout, m.info.clone(), false, canon)?;
+        let placed = Message::new(&layout, m.info(), false, canon)?;
         Some((
             placed,
             from_len + header_len + text_len + self.kind.trailer().len(),
@@ -1275,12 +1489,13 @@ impl UnixMailbox {
     /// The status lines a rewrite gives message `m` (`base`: with the
     /// X-IMAPbase line first).
     fn status_lines(&self, m: &Message, base: bool) -> Vec<u8> {
+        let info = m.info();
         format::xstatus(
             &self.st,
-            m.info.flags,
-            m.info.keywords,
-            m.info.uid,
-            m.info.flags.contains(Flags::RECENT),
+            info.flags,
+            info.keywords,
+            info.uid,
+            info.flags.contains(Flags::RECENT),
             self.appending,
             base,
             true,
@@ -1290,7 +1505,7 @@ impl UnixMailbox {
     /// Whether message `m`, going to offset `cur` of the new file, stays
     /// as it is stored (its status lines unchanged, in the same place).
     fn stays(&self, m: &Message, base: bool, cur: usize) -> bool {
-        if base || m.dirty() || cur != m.offset {
+        if base || m.dirty() || cur != m.offset() {
             return false;
         }
         let status = self.status_lines(m, base);
@@ -1299,10 +1514,8 @@ impl UnixMailbox {
 
     /// [`UnixMailbox::stays`] with the length of its new status lines.
     fn stays_with(&self, m: &Message, base: bool, cur: usize, status_len: usize) -> bool {
-        !base
-            && !m.dirty()
-            && cur == m.offset
-            && m.header_len as usize == m.header_lf_len as usize + status_len
+        let l = m.layout();
+        !base && !m.dirty() && cur == l.offset && l.header_len == l.header_lf_len + status_len
     }
 
     /// The byte(s) after a message's text that stayed in place. The
@@ -1454,7 +1667,7 @@ impl UnixMailbox {
         if !self.st.pseudo || self.dead {
             return false;
         }
-        let have = self.msgs.first().map_or(self.size, |m| m.offset);
+        let have = self.msgs.first().map_or(self.size, |m| m.offset());
         let p =
             format::pseudo_message_kind(self.kind, &self.st, &Now::current(), &user::local_host());
         p.len() != have
@@ -1561,7 +1774,7 @@ impl UnixMailbox {
                 }
                 None => None,
             };
-            self.copy_message(&data[m.offset..], m, uid, &mut out);
+            self.copy_message(&data[m.offset()..], m, uid, &mut out);
         }
         out
     }
@@ -1591,12 +1804,13 @@ impl UnixMailbox {
         } else {
             &self.st
         };
+        let info = m.info();
         out.extend_from_slice(&format::xstatus(
             st,
-            m.info.flags,
-            m.info.keywords,
+            info.flags,
+            info.keywords,
             uid.unwrap_or(0),
-            m.info.flags.contains(Flags::RECENT),
+            info.flags.contains(Flags::RECENT),
             self.appending,
             false,
             uid.is_some(),
@@ -1711,7 +1925,7 @@ impl UnixMailbox {
         let chosen = members(set, self.msgs.len());
         let source: Vec<u32> = (0..self.msgs.len())
             .filter(|&i| chosen[i])
-            .map(|i| self.msgs[i].info.uid)
+            .map(|i| self.msgs[i].uid())
             .collect();
         // The target's next UIDs are taken before anything is written.
         let numbered = tstream.is_some();
@@ -1836,8 +2050,8 @@ impl Mailbox for UnixMailbox {
     fn count(&self) -> u32 {
         self.msgs.len() as u32
     }
-    fn info(&self, msgno: u32) -> &MessageInfo {
-        &self.msgs[msgno as usize - 1].info
+    fn info(&self, msgno: u32) -> MessageInfo {
+        self.msgs[msgno as usize - 1].info()
     }
     fn uid_validity(&self) -> u32 {
         self.st.uid_validity
@@ -1980,10 +2194,10 @@ impl Mailbox for UnixMailbox {
             else {
                 continue;
             };
-            let new = Flags((flags.0 & Flags::SETTABLE.0) | (m.info.flags.0 & Flags::RECENT.0));
-            let changed = new != m.info.flags || keywords != m.info.keywords;
-            m.info.flags = new;
-            m.info.keywords = keywords;
+            let old = m.info();
+            let new = Flags((flags.0 & Flags::SETTABLE.0) | (old.flags.0 & Flags::RECENT.0));
+            let changed = new != old.flags || keywords != old.keywords;
+            m.set_flags(new, keywords);
             // The original marks every message of the set, changed or not.
             m.set_dirty(true);
             self.st.dirty = true;
@@ -2059,12 +2273,7 @@ impl Mailbox for UnixMailbox {
             if !mb.reparse(file, ev) {
                 return Err(());
             }
-            if !mb.st.dirty
-                && mb
-                    .msgs
-                    .iter()
-                    .any(|m| m.info.flags.contains(Flags::DELETED))
-            {
+            if !mb.st.dirty && mb.msgs.iter().any(|m| m.flags().contains(Flags::DELETED)) {
                 mb.st.dirty = true;
             }
             if !mb.st.dirty {
@@ -2113,13 +2322,14 @@ impl Mailbox for UnixMailbox {
                 };
                 let mut message = format::filter_internal(&format::to_crlf(&h));
                 message.extend_from_slice(&format::to_crlf(&t));
+                let info = m.info();
                 Ok(AppendMessage {
-                    flags: m.info.flags.minus(Flags::RECENT),
+                    flags: info.flags.minus(Flags::RECENT),
                     keywords: (0..MAX_KEYWORDS)
-                        .filter(|b| m.info.keywords & (1 << b) != 0)
+                        .filter(|b| info.keywords & (1 << b) != 0)
                         .map(|b| self.st.keywords[b].clone())
                         .collect(),
-                    date: Some(m.info.internal_date),
+                    date: Some(info.internal_date),
                     message,
                 })
             })
@@ -2427,7 +2637,7 @@ impl Driver for UnixDriver {
         let unseen = mb
             .msgs
             .iter()
-            .filter(|m| !m.info.flags.contains(Flags::SEEN))
+            .filter(|m| !m.flags().contains(Flags::SEEN))
             .count() as u32;
         let st = Status {
             messages: Some(mb.count()),
