@@ -1286,6 +1286,8 @@ fn mbox_status_adds_the_system_inbox_to_a_uidnext_at_the_top_of_u32() {
     assert_eq!(st.messages, Some(2));
     assert_eq!(st.uid_next, Some(0));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Every message reads back as given, packed or not, and through the
 /// setters; ordinary values take the packed form, values past its fields
 /// (and keywords) the out-of-line one.
