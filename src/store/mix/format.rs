@@ -526,6 +526,23 @@ pub fn status_line(r: &StatusRecord) -> Vec<u8> {
 
 /// [`status_line`] appended to `out`.
 pub fn push_status_line(out: &mut Vec<u8>, r: &StatusRecord) {
+    // Every field within its width (the usual case): the line has a fixed
+    // shape and is built in place, a tenth of the digit-by-digit cost (the
+    // status file is rewritten whole at every flag change).
+    let small = |v: u64, max: u64| v <= max;
+    if small(r.uid, 0xffff_ffff)
+        && small(r.user_flags, 0xffff_ffff)
+        && small(r.flags, 0xffff)
+        && small(r.modseq, 0xffff_ffff)
+    {
+        let mut line = *b":00000000:00000000:0000:00000000:\r\n";
+        line[1..9].copy_from_slice(&hex8(r.uid as u32));
+        line[10..18].copy_from_slice(&hex8(r.user_flags as u32));
+        line[19..23].copy_from_slice(&hex8(r.flags as u32)[4..]);
+        line[24..32].copy_from_slice(&hex8(r.modseq as u32));
+        out.extend_from_slice(&line);
+        return;
+    }
     out.push(b':');
     push_hex(out, r.uid, 8);
     out.push(b':');
@@ -535,6 +552,18 @@ pub fn push_status_line(out: &mut Vec<u8>, r: &StatusRecord) {
     out.push(b':');
     push_hex(out, r.modseq, 8);
     out.extend_from_slice(b":\r\n");
+}
+
+/// `x` as eight lower-case hex digits, all at once: each nibble is spread
+/// into a byte of its own (most significant first), then turned into its
+/// digit with a carry that marks the nibbles above 9.
+fn hex8(x: u32) -> [u8; 8] {
+    let x = u64::from(x);
+    let mut v = ((x & 0xffff_0000) << 16) | (x & 0xffff);
+    v = ((v & 0x0000_ff00_0000_ff00) << 8) | (v & 0x0000_00ff_0000_00ff);
+    v = ((v & 0x00f0_00f0_00f0_00f0) << 4) | (v & 0x000f_000f_000f_000f);
+    let above9 = ((v + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    (v + 0x3030_3030_3030_3030 + above9 * (b'a' - b'0' - 10) as u64).to_be_bytes()
 }
 
 /// The header each message has in a data file.
@@ -628,6 +657,38 @@ mod tests {
             want.as_bytes()
         );
         assert_eq!(hex(b"fffffffffffffffff").0, u64::MAX);
+    }
+
+    #[test]
+    fn status_lines_in_place_match_printf() {
+        // Every nibble value in every place, and fields at and past their
+        // widths (past: the digit-by-digit path).
+        let mut values: Vec<u64> = (0..16u64).map(|d| d * 0x1111_1111).collect();
+        values.extend([
+            0x0123_4567,
+            0x89ab_cdef,
+            0xfedc_ba98,
+            0xffff,
+            0x1_0000,
+            0x1_0000_0000,
+        ]);
+        for &v in &values {
+            for flags in [0u64, 0x9, 0xa, 0xabcd, 0xffff, 0x1_0000] {
+                let r = StatusRecord {
+                    uid: v,
+                    user_flags: v.rotate_left(4) & 0xffff_ffff,
+                    flags,
+                    modseq: v ^ 0x0f0f_0f0f,
+                };
+                let want = format!(
+                    ":{:08x}:{:08x}:{:04x}:{:08x}:\r\n",
+                    r.uid, r.user_flags, r.flags, r.modseq
+                );
+                let mut got = b"x".to_vec();
+                push_status_line(&mut got, &r);
+                assert_eq!(&got[1..], want.as_bytes(), "{r:?}");
+            }
+        }
     }
 
     #[test]
