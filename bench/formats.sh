@@ -15,6 +15,9 @@
 #
 #   OURS_LIB=dir            library compared with the original (build/lib)
 #   BENCH_ROUNDS=2          timed runs per library (alternating; best counts)
+#   BENCH_TIME=wall|cpu     what the seconds columns show: wall time of the
+#                           step, or its CPU time (user + system; steadier
+#                           on a loaded machine)
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 NL_HERE=$root/c-tests/nolose
@@ -22,6 +25,7 @@ NL_HERE=$root/c-tests/nolose
 SIZE=${BENCH_FORMAT_SIZE:-10000}
 ROUNDS=${BENCH_ROUNDS:-2}
 FORMATS=${BENCH_FORMATS:-mbx mix mx mh tenex mtx}
+case ${BENCH_TIME:-wall} in cpu) TFIELD=cpu ;; *) TFIELD=seconds ;; esac
 have_test_user || { echo "format bench: test user $CCT_USER missing; skipped"; exit 0; }
 command -v mailutil >/dev/null || { echo "format bench: mailutil missing; skipped"; exit 0; }
 
@@ -58,7 +62,7 @@ value() { sed -n "s/^STEP $2 .*$3=\([^ ]*\).*/\1/p" "$W/$1.out" 2>/dev/null; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a + 0 == 0 || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
 
 echo "format benchmark: original vs ours, $SIZE messages, best of $ROUNDS round(s)"
-echo "(seconds: wall time of the step; speedup: original/ours; rss: peak KB at the step's end, ratio ours/original)"
+echo "(seconds: $([ $TFIELD = cpu ] && echo CPU || echo wall) time of the step; speedup: original/ours; rss: peak KB at the step's end, ratio ours/original)"
 printf '%-6s %-8s %8s %10s %10s %8s %10s %10s %6s\n' format step messages orig_s ours_s speedup orig_rss ours_rss ratio
 for f in $FORMATS; do
     if [ $f = mh ]; then dst="#mh/bench.box"; else dst="#driver.$f/bench.box"; fi
@@ -77,8 +81,8 @@ for f in $FORMATS; do
         ob=""; ub=""
         r=0
         while [ $r -lt "$ROUNDS" ]; do
-            v=$(value "o$r" $step seconds); [ -n "$v" ] && { [ -z "$ob" ] || awk -v a="$v" -v b="$ob" 'BEGIN{exit !(a<b)}'; } && ob=$v
-            v=$(value "u$r" $step seconds); [ -n "$v" ] && { [ -z "$ub" ] || awk -v a="$v" -v b="$ub" 'BEGIN{exit !(a<b)}'; } && ub=$v
+            v=$(value "o$r" $step $TFIELD); [ -n "$v" ] && { [ -z "$ob" ] || awk -v a="$v" -v b="$ob" 'BEGIN{exit !(a<b)}'; } && ob=$v
+            v=$(value "u$r" $step $TFIELD); [ -n "$v" ] && { [ -z "$ub" ] || awk -v a="$v" -v b="$ub" 'BEGIN{exit !(a<b)}'; } && ub=$v
             r=$((r + 1))
         done
         msgs=$(value o0 $step messages)

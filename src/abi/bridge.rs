@@ -2129,8 +2129,12 @@ pub unsafe fn with_core<R>(
         let r = f(l.mailbox.as_mut(), &mut sink);
         let events = sink.recorder.take();
         mirror_all(stream);
-        deliver(stream, events);
-        mirror_all(stream);
+        // With nothing to deliver no callback runs in between, so a second
+        // mirror would write what the first just wrote.
+        if !events.is_empty() {
+            deliver(stream, events);
+            mirror_all(stream);
+        }
         Some(r)
     }
 }

@@ -56,20 +56,27 @@ fn hex(data: &[u8], at: usize) -> (u32, usize) {
         }
     }
     let start = i;
+    // Past 32 bits the value only grows, so it is held just above them
+    // (no overflow of its own) and read as the saturated maximum.
+    const ABOVE: u64 = 1 << 32;
     let mut v: u64 = 0;
-    let mut overflow = false;
-    while i < data.len() && data[i].is_ascii_hexdigit() {
-        let d = (data[i] as char).to_digit(16).unwrap_or(0) as u64;
-        v = v.saturating_mul(16).saturating_add(d);
-        if v > u64::from(u32::MAX) {
-            overflow = true;
-        }
+    while let Some(d) = data.get(i).and_then(|&c| hex_value(c)) {
+        v = (v << 4 | d).min(ABOVE);
         i += 1;
     }
     if i == start {
         return (0, at);
     }
-    (if overflow { u32::MAX } else { v as u32 }, i)
+    (v.min(u64::from(u32::MAX)) as u32, i)
+}
+
+fn hex_value(c: u8) -> Option<u64> {
+    match c {
+        b'0'..=b'9' => Some(u64::from(c - b'0')),
+        b'a'..=b'f' => Some(u64::from(c - b'a' + 10)),
+        b'A'..=b'F' => Some(u64::from(c - b'A' + 10)),
+        _ => None,
+    }
 }
 
 /// Reads an index. Damage is recorded in `errors` and skipped.
@@ -223,5 +230,24 @@ mod tests {
         assert_eq!(ix.errors.len(), 2);
         assert!(parse(b"Kunterminated").records.is_empty());
         assert!(parse(b"").validity.is_none());
+    }
+
+    #[test]
+    fn numbers_read_as_strtoul_reads_them() {
+        for (text, want) in [
+            (&b"0"[..], (0, 1)),
+            (b"fFaA09;", (0xffaa09, 6)),
+            (b"ffffffff.", (u32::MAX, 8)),
+            // Past 32 bits: the maximum, however long.
+            (b"100000000", (u32::MAX, 9)),
+            (b"fffffffffffffffffffffffff", (u32::MAX, 25)),
+            (b"0x1f;", (0x1f, 4)),
+            (b"0xg", (0, 1)),
+            (b" +7", (7, 3)),
+            (b"g", (0, 0)),
+            (b"", (0, 0)),
+        ] {
+            assert_eq!(hex(text, 0), want, "{}", String::from_utf8_lossy(text));
+        }
     }
 }
