@@ -401,30 +401,8 @@ fn parse_index_general(line: &[u8]) -> Result<IndexRecord, (&'static str, &[u8])
     let Some(t) = t.strip_prefix(b":") else {
         return Err(("internaldate", t));
     };
-    let ok = t.len() >= 19
-        && t[..14].iter().all(u8::is_ascii_digit)
-        && (t[14] == b'+' || t[14] == b'-')
-        && t[15..19].iter().all(u8::is_ascii_digit);
-    if !ok {
+    let Some(mut r) = dated_record(uid, t) else {
         return Err(("internaldate", t));
-    }
-    let n = |a: usize, b: usize| -> u32 {
-        t[a..b]
-            .iter()
-            .fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'))
-    };
-    let mut r = IndexRecord {
-        uid,
-        year: n(0, 4),
-        month: n(4, 6),
-        day: n(6, 8),
-        hours: n(8, 10),
-        minutes: n(10, 12),
-        seconds: n(12, 14),
-        zoccident: t[14] == b'-',
-        zhours: n(15, 17),
-        zminutes: n(17, 19),
-        ..Default::default()
     };
     let mut s = &t[19..];
     let fields: [(&'static str, &mut u64); 5] = [
@@ -450,6 +428,36 @@ fn parse_index_general(line: &[u8]) -> Result<IndexRecord, (&'static str, &[u8])
     Ok(r)
 }
 
+/// A record with `uid` and the internal date `YYYYMMDDHHMMSS+ZZZZ` at the
+/// start of `t` (both parsers); None when `t` does not start with one.
+fn dated_record(uid: u64, t: &[u8]) -> Option<IndexRecord> {
+    let ok = t.len() >= 19
+        && t[..14].iter().all(u8::is_ascii_digit)
+        && (t[14] == b'+' || t[14] == b'-')
+        && t[15..19].iter().all(u8::is_ascii_digit);
+    if !ok {
+        return None;
+    }
+    let n = |a: usize, b: usize| -> u32 {
+        t[a..b]
+            .iter()
+            .fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'))
+    };
+    Some(IndexRecord {
+        uid,
+        year: n(0, 4),
+        month: n(4, 6),
+        day: n(6, 8),
+        hours: n(8, 10),
+        minutes: n(10, 12),
+        seconds: n(12, 14),
+        zoccident: t[14] == b'-',
+        zhours: n(15, 17),
+        zminutes: n(17, 19),
+        ..Default::default()
+    })
+}
+
 /// `n` hex digits, all of them digits: their value. With a ':' after
 /// them (the callers check) this is what [`hex`] reads there.
 fn hex_digits(s: &[u8], n: usize) -> Option<u64> {
@@ -468,35 +476,14 @@ fn parse_index_fixed(line: &[u8]) -> Option<IndexRecord> {
         return None;
     }
     let uid = hex_digits(&line[1..], 8).filter(|&u| u != 0)?;
-    let t = &line[10..29];
-    let ok = t[..14].iter().all(u8::is_ascii_digit)
-        && (t[14] == b'+' || t[14] == b'-')
-        && t[15..19].iter().all(u8::is_ascii_digit);
-    if !ok {
-        return None;
-    }
-    let n = |a: usize, b: usize| -> u32 {
-        t[a..b]
-            .iter()
-            .fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'))
-    };
     let field = |at: usize| hex_digits(&line[at..], 8);
     Some(IndexRecord {
-        uid,
-        year: n(0, 4),
-        month: n(4, 6),
-        day: n(6, 8),
-        hours: n(8, 10),
-        minutes: n(10, 12),
-        seconds: n(12, 14),
-        zoccident: t[14] == b'-',
-        zhours: n(15, 17),
-        zminutes: n(17, 19),
         size: field(30)?,
         file: field(39)?,
         pos: field(48)?,
         hpos: field(57)?,
         hsize: field(66)?,
+        ..dated_record(uid, &line[10..29])?
     })
 }
 
