@@ -16,3 +16,5 @@ pub mod os;
 pub mod query;
 pub mod server;
 pub mod store;
+#[cfg(test)]
+mod test_rand;

@@ -792,13 +792,7 @@ mod simple_lists {
             b"a@b.c",
             b"N <m@h>",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rand::below(0x2545_f491_4f6c_dd1d);
         let (mut taken, mut total) = (0, 0);
         for _ in 0..400_000 {
             let mut v = Vec::new();

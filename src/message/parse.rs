@@ -1313,13 +1313,7 @@ mod tests {
             b"x\r\n",
             b"1.0 (x)",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rand::below(0x2545_f491_4f6c_dd1d);
         let (mut answered, mut declined) = (0, 0);
         for _ in 0..60_000 {
             let crlf = next(2) == 0;
@@ -1518,13 +1512,7 @@ mod tests {
             (line, s, i)
         }
         let alphabet = b"ab: \t\r\n\0";
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rand::below(0x2545_f491_4f6c_dd1d);
         for _ in 0..3_000 {
             let len = next(40);
             let h: Vec<u8> = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();

@@ -1177,13 +1177,7 @@ mod tests {
             "999999999999999999999 x",
             "OVER",
         ];
-        let mut seed = 0x2545_f491_u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_rand::xorshift(0x2545_f491);
         for _ in 0..400 {
             let n = (next() % 40) as usize;
             let mut lines = vec![];
@@ -1197,7 +1191,7 @@ mod tests {
             }
             let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
             let mut s = script(&refs);
-            s.reauth = next() % 2 == 0;
+            s.reauth = next().is_multiple_of(2);
             let sent: usize = refs.iter().map(|l| l.len() + 2).sum();
             if greeting(&mut s) {
                 let _ = open(&mut s, &mut opener());

@@ -1383,13 +1383,7 @@ mod tests {
     #[test]
     fn random_servers_never_hang() {
         // Whatever a server answers, a message ends within the script.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_rand::xorshift(0x2545_f491_4f6c_dd1d);
         let pool = [
             "250 ok",
             "250-more",
@@ -1409,9 +1403,9 @@ mod tests {
             let n = (next() % 12) as usize;
             let lines: Vec<&str> = (0..n).map(|_| pool[(next() % 13) as usize]).collect();
             let mut s = script(&lines);
-            s.esmtp.pipe = next() % 2 == 0;
+            s.esmtp.pipe = next().is_multiple_of(2);
             s.esmtp.auth = (next() % 2) as u32;
-            s.reauth = next() % 2 == 0;
+            s.reauth = next().is_multiple_of(2);
             let mut o = Opener::default();
             if open(&mut s, &mut o) {
                 send_message(&mut s, &envelope(&["a", "b", "c"]));
