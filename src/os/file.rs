@@ -56,3 +56,51 @@ pub fn read_append_at(
     unsafe { buf.set_len(start + n) };
     Ok(n)
 }
+
+/// Copies `len` bytes of `src` from `src_at` to `dst` at `dst_at` inside
+/// the kernel with `copy_file_range(2)` (no pass through a user buffer).
+/// `src` and `dst` may be the same file when the two ranges do not
+/// overlap. Returns how many bytes were copied, all of them unless an
+/// error stopped the copy part-way; `Err` only when nothing was copied.
+/// The caller finishes a short copy its own way (EINVAL, EXDEV, ENOSYS,
+/// EOPNOTSUPP: file systems or kernels without the call).
+pub fn copy_range(src: &File, src_at: u64, dst: &File, dst_at: u64, len: u64) -> io::Result<u64> {
+    let mut done = 0u64;
+    while done < len {
+        let (Ok(mut from), Ok(mut to)) =
+            (i64::try_from(src_at + done), i64::try_from(dst_at + done))
+        else {
+            break;
+        };
+        // At most 1 GiB a call (the kernel caps a call near 2 GiB).
+        let want = (len - done).min(1 << 30) as usize;
+        // SAFETY: both descriptors are open files that outlive the call;
+        // the offsets are local variables the kernel reads and updates.
+        let got = unsafe {
+            libc::copy_file_range(
+                src.as_raw_fd(),
+                &mut from,
+                dst.as_raw_fd(),
+                &mut to,
+                want,
+                0,
+            )
+        };
+        if got < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            if done == 0 {
+                return Err(e);
+            }
+            break;
+        }
+        if got == 0 {
+            // The source ended early.
+            break;
+        }
+        done += got as u64;
+    }
+    Ok(done)
+}

@@ -177,6 +177,8 @@ const WINDOW: usize = 1 << 20;
 /// Size of the reads and writes of a rewrite or copy (small: the parse
 /// buffer is gone by then, the generic layer's cache is not).
 const CHUNK: usize = 256 << 10;
+/// The most one in-kernel copy of a rewrite's copy back moves at once.
+const KERNEL_CHUNK: usize = 64 << 20;
 
 /// Where the bytes of the messages are read from.
 #[derive(Debug)]
@@ -1633,7 +1635,31 @@ impl UnixMailbox {
         let src = at + gap + (first - copy_from);
         let mut done = 0;
         let mut chunk = Vec::new();
+        // The copy is made inside the kernel while it can be: each call's
+        // two ranges apart (at most the distance between them), front to
+        // back as below, so a kill leaves what a kill between two writes
+        // here leaves. What it does not copy goes the read-and-write way,
+        // which also reports any error.
+        let apart = src - first;
+        let mut in_kernel = true;
         while first + done < upto {
+            if in_kernel {
+                let n = (upto - first - done).min(apart).min(KERNEL_CHUNK);
+                match crate::os::file::copy_range(
+                    file,
+                    (src + done) as u64,
+                    file,
+                    (first + done) as u64,
+                    n as u64,
+                ) {
+                    Ok(k) => {
+                        done += k as usize;
+                        in_kernel = k as usize == n;
+                        continue;
+                    }
+                    Err(_) => in_kernel = false,
+                }
+            }
             let n = CHUNK.min(upto - first - done);
             loop {
                 chunk.clear();
