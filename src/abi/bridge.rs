@@ -2139,6 +2139,36 @@ pub unsafe fn with_core<R>(
     }
 }
 
+/// [`with_core`] for a `flag` slot's work after a flag change (sync the
+/// file, update its header, release the lock): that changes no message,
+/// so when it reports nothing only the mailbox-wide fields are mirrored,
+/// not every element (the original's `flag` slots touch no element either;
+/// mirroring 10,000 after each one-message `mail_setflag` was most of its
+/// cost). With events, as [`with_core`].
+///
+/// # Safety
+/// `stream` NULL or live.
+pub unsafe fn with_core_flag_end<R>(
+    stream: *mut MAILSTREAM,
+    f: impl FnOnce(&mut dyn Mailbox, &mut dyn Events) -> R,
+) -> Option<R> {
+    // SAFETY: per the contract.
+    unsafe {
+        let l = local(stream)?;
+        let mut sink = Sink::new(stream);
+        let r = f(l.mailbox.as_mut(), &mut sink);
+        let events = sink.recorder.take();
+        if events.is_empty() {
+            describe(stream);
+        } else {
+            mirror_all(stream);
+            deliver(stream, events);
+            mirror_all(stream);
+        }
+        Some(r)
+    }
+}
+
 /// The stream's local state when the stream is open through one of the
 /// driver objects `drivers` (the library's own statics): a NULL stream, a
 /// closed one or one of another driver gives None.

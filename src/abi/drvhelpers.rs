@@ -1391,7 +1391,15 @@ pub unsafe extern "C" fn mbx_flag(
 ) {
     super::guard("mbx_flag", (), || {
         // SAFETY: forwarded contract.
-        unsafe { on_mbx(stream, "mbx_flag", |m, ev| m.helper_flag_end(ev)) };
+        unsafe {
+            if ours(stream, &mbx_drivers(), "mbx_flag", "mbx").is_some() {
+                bridge::with_core_flag_end(stream, |mb, ev| {
+                    if let Some(m) = concrete::<MbxMailbox>(mb) {
+                        m.helper_flag_end(ev);
+                    }
+                });
+            }
+        };
     })
 }
 

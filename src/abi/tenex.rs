@@ -4,7 +4,7 @@
 //! `store::tenex` (the other slots come from `core_driver!` in data.rs).
 
 use super::bindings::*;
-use super::bridge::{selection, with_core};
+use super::bridge::{selection, with_core, with_core_flag_end};
 use super::cache::mail_elt;
 use super::memory::c_bytes;
 use crate::store::mailbox::Mailbox;
@@ -190,7 +190,11 @@ macro_rules! flagword_exports {
         ) {
             // SAFETY: forwarded contract.
             super::guard(stringify!($flag), (), || unsafe {
-                on(stream, $kind, |mb, _| mb.sync_times());
+                with_core_flag_end(stream, |mb, _| {
+                    if let Some(m) = as_flagword(mb, $kind) {
+                        m.sync_times();
+                    }
+                });
             })
         }
 
