@@ -1171,17 +1171,18 @@ impl MbxMailbox {
             self.flagcheck = false;
         }
         // Which messages go, by UID (numbers shift as they go).
-        let chosen: Vec<u32> = match set {
+        let mut chosen: Vec<u32> = match set {
             Some(s) => s
                 .iter()
                 .filter_map(|&m| self.msgs.get(m as usize - 1).map(|x| x.info.uid))
                 .collect(),
             None => Vec::new(),
         };
+        chosen.sort_unstable();
         let goes = |m: &Msg| {
             mode != 0
                 && m.info.flags.contains(Flags::DELETED)
-                && (mode > 0 || chosen.contains(&m.info.uid))
+                && (mode > 0 || chosen.binary_search(&m.info.uid).is_ok())
         };
         let file = match self.file.as_ref() {
             Some(f) => f.try_clone(),
@@ -1201,8 +1202,13 @@ impl MbxMailbox {
             let mut moves = Vec::new();
             let mut ppos = HDRSIZE as u64;
             let mut pos = HDRSIZE as u64;
+            // The kept messages slide down in one pass (`i`: the message's
+            // place, and number less one, as the expunges before it shift
+            // it; `r`: where it was): removing each expunged message from
+            // the vector on its own moved the rest every time.
             let mut i = 0;
-            while i < self.msgs.len() {
+            for r in 0..self.msgs.len() {
+                self.msgs.swap(i, r);
                 self.refresh(i, false, ev);
                 let m = &self.msgs[i];
                 let gap = m.offset - ppos;
@@ -1215,7 +1221,6 @@ impl MbxMailbox {
                 ppos += k;
                 if goes(m) {
                     delta += k;
-                    self.msgs.remove(i);
                     ev.expunged(i as u32 + 1);
                     n += 1;
                 } else {
@@ -1231,6 +1236,7 @@ impl MbxMailbox {
                     i += 1;
                 }
             }
+            self.msgs.truncate(i);
             self.filesize -= delta.min(self.filesize);
             if self.filesize != pos {
                 reclaimed += self.filesize.saturating_sub(pos);

@@ -1458,29 +1458,37 @@ impl FlagWordMailbox {
     fn compact(&mut self, set: Option<MsgSet>, file: &File, ev: &mut dyn Events) -> u32 {
         ev.critical(true);
         let mut recent = self.recent_count();
-        let chosen: Vec<u32> = match set {
+        let mut chosen: Vec<u32> = match set {
             Some(s) => s
                 .iter()
                 .filter_map(|&m| self.msgs.get(m as usize - 1).map(|x| x.info.uid))
                 .collect(),
             None => Vec::new(),
         };
+        chosen.sort_unstable();
         let mut n = 0u32;
         let mut delta = 0u64;
         let mut moves = Vec::new();
+        // The kept messages slide down in one pass (`i`: the message's
+        // place, and number less one, as the expunges before it shift it;
+        // `r`: where it was): removing each expunged message from the
+        // vector on its own moved the rest every time.
         let mut i = 0;
-        while i < self.msgs.len() {
+        let count = self.msgs.len();
+        for r in 0..count {
+            // Its stored size runs to the next message (not yet moved).
+            let next = self.msgs.get(r + 1).map_or(self.filesize, |n| n.offset);
+            self.msgs.swap(i, r);
             self.refresh(i, ev);
-            let k = self.msgs[i].line_len + self.internal_size(i);
             let m = &self.msgs[i];
+            let k = m.line_len + next.saturating_sub(m.text_start());
             let goes = m.info.flags.contains(Flags::DELETED)
-                && (set.is_none() || chosen.contains(&m.info.uid));
+                && (set.is_none() || chosen.binary_search(&m.info.uid).is_ok());
             if goes {
                 if m.info.flags.contains(Flags::RECENT) {
                     recent -= 1;
                 }
                 delta += k;
-                self.msgs.remove(i);
                 ev.expunged(i as u32 + 1);
                 n += 1;
                 continue;
@@ -1496,6 +1504,7 @@ impl FlagWordMailbox {
             }
             i += 1;
         }
+        self.msgs.truncate(i);
         if n != 0 {
             self.filesize -= delta;
             // Through a journal (kill-safe), else in place as the original.
