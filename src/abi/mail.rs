@@ -368,6 +368,14 @@ pub unsafe extern "C" fn mail_fetch_structure(
     })
 }
 
+thread_local! {
+    /// `fetch_structure`'s copy of a header, kept between calls.
+    static HEADER_COPY: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// The largest header copy kept for the next call.
+const HEADER_COPY_KEPT: usize = 64 * 1024;
+
 unsafe fn fetch_structure(
     stream: *mut MAILSTREAM,
     msgno: c_ulong,
@@ -409,11 +417,20 @@ unsafe fn fetch_structure(
                     return null_mut();
                 };
                 // Copy first: the text fetch may reuse the driver's buffer.
-                let hdr = fs_get(hdrsize as usize + 1) as *mut c_char;
+                // The copy lives in a buffer kept for the next message (a
+                // fresh header-sized block each time made malloc merge its
+                // free small blocks for every message). Taken out while in
+                // use: a callback during the parse may fetch again.
+                let mut copy = HEADER_COPY.take();
+                copy.clear();
                 if hdrsize > 0 {
-                    std::ptr::copy_nonoverlapping(s, hdr, hdrsize as usize);
+                    copy.extend_from_slice(std::slice::from_raw_parts(
+                        s as *const u8,
+                        hdrsize as usize,
+                    ));
                 }
-                *hdr.add(hdrsize as usize) = 0;
+                copy.push(0);
+                let hdr = copy.as_mut_ptr() as *mut c_char;
                 let mut bs = zeroed_string();
                 driver_text(stream, msgno, &mut bs, (flags & !FT_INTERNAL) | FT_PEEK);
                 if (*elt).rfc822_size == 0 {
@@ -437,8 +454,9 @@ unsafe fn fetch_structure(
                         parse_flags,
                     );
                 }
-                let mut hdr = hdr as *mut c_void;
-                fs_give(&mut hdr);
+                if copy.capacity() <= HEADER_COPY_KEPT {
+                    HEADER_COPY.set(copy);
+                }
             } else {
                 let Some(hdr) = driver_header(stream, msgno, &mut hdrsize, flags | FT_INTERNAL)
                 else {

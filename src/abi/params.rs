@@ -204,7 +204,30 @@ pub fn cache_manager() -> mailcache_t {
 
 /// A hook word from the core table (NULL if none).
 pub fn hook(code: c_long) -> usize {
-    store::entry(Owner::Mail, code).map_or(0, word)
+    // Asked on every parse and fetch: a word read stays good until a
+    // parameter store happens (the generation moves), so each thread keeps
+    // the words it read with the generation it read them at.
+    thread_local! {
+        static KNOWN: std::cell::RefCell<Vec<(c_long, u64, usize)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let generation = store::generation();
+    let known = KNOWN.with_borrow(|k| {
+        k.iter()
+            .find(|&&(c, g, _)| c == code && g == generation)
+            .map(|&(_, _, w)| w)
+    });
+    if let Some(w) = known {
+        return w;
+    }
+    let w = store::entry(Owner::Mail, code).map_or(0, word);
+    // A store meanwhile (installing a default is one) leaves this
+    // generation behind: the next call reads again.
+    KNOWN.with_borrow_mut(|k| match k.iter_mut().find(|e| e.0 == code) {
+        Some(e) => *e = (code, generation, w),
+        None => k.push((code, generation, w)),
+    });
+    w
 }
 
 /// Whether an SSL driver is installed (affects `/ssl` in names).

@@ -441,6 +441,12 @@ impl ParseEnv for CEnv {
             .get_or_insert_with(|| super::params::hook(GET_PARSELINE));
         super::rfc822_parse::call_parseline(w, env, name, value, host);
     }
+    fn sees_every_line(&mut self) -> bool {
+        *self
+            .parseline
+            .get_or_insert_with(|| super::params::hook(GET_PARSELINE))
+            != 0
+    }
     fn parse_phrase(&mut self, phrase: &[u8], host: &[u8]) -> Option<Vec<Address>> {
         super::rfc822_parse::call_parsephrase(phrase, host)
     }

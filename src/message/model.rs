@@ -238,6 +238,11 @@ pub trait ParseEnv {
     /// Called for every header line (upper-cased name, value) before the
     /// built-in handling, as the original's `parseline_t` hook.
     fn parse_line(&mut self, _env: &mut Envelope, _name: &[u8], _value: &[u8], _host: &[u8]) {}
+    /// True when `parse_line` does something with lines the parse itself
+    /// ignores: the parser then unfolds and hands over every line.
+    fn sees_every_line(&mut self) -> bool {
+        false
+    }
     /// `parsephrase_t` hook: turn a bare phrase into an address list.
     fn parse_phrase(&mut self, _phrase: &[u8], _host: &[u8]) -> Option<Vec<Address>> {
         None

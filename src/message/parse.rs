@@ -161,6 +161,54 @@ fn collect_line(h: &[u8], s: &mut usize, i: &mut usize, line: &mut Vec<u8>) {
     }
 }
 
+/// Whether `name` (as the header line has it, trailing blanks removed) is
+/// one [`parse_header`] acts on: the names of its `match`, in any case.
+fn field_used(name: &[u8]) -> bool {
+    let Some((&first, rest)) = name.split_first() else {
+        return false;
+    };
+    let is = |w: &[u8]| rest.eq_ignore_ascii_case(w);
+    match first.to_ascii_uppercase() {
+        b'>' => is(b"FROM"),
+        b'B' => is(b"CC"),
+        b'C' => {
+            is(b"C")
+                || rest
+                    .get(..7)
+                    .is_some_and(|p| p.eq_ignore_ascii_case(b"ONTENT-"))
+        }
+        b'D' => is(b"ATE"),
+        b'F' => is(b"ROM") || is(b"OLLOWUP-TO"),
+        b'I' => is(b"N-REPLY-TO"),
+        b'M' => is(b"ESSAGE-ID") || is(b"IME-VERSION"),
+        b'N' => is(b"EWSGROUPS"),
+        b'R' => is(b"EPLY-TO") || is(b"EFERENCES"),
+        b'S' => is(b"UBJECT") || is(b"ENDER"),
+        b'T' => is(b"O"),
+        _ => false,
+    }
+}
+
+/// Where the header line at `h[s..]` ends when its name is known from the
+/// first physical line (a colon before any tab, CR, LF or NUL: the
+/// unfolded line then has the same name) and is not one [`field_used`]
+/// takes; `None` when the line must be unfolded and looked at.
+fn unused_field_end(h: &[u8], s: usize) -> Option<usize> {
+    let first = h.get(s..)?;
+    let colon = first
+        .iter()
+        .position(|&c| matches!(c, b':' | b'\t' | b'\r' | b'\n' | 0))
+        .filter(|&k| first[k] == b':')?;
+    let mut nend = colon;
+    while nend > 1 && first[nend - 1] == b' ' {
+        nend -= 1;
+    }
+    if field_used(&first[..nend]) {
+        return None;
+    }
+    Some(logical_line_end(h, s + colon + 1))
+}
+
 /// The header half of `rfc822_parse_msg_full`.
 fn parse_header(
     h: &[u8],
@@ -176,7 +224,17 @@ fn parse_header(
     // grow.
     let mut buf: Vec<u8> = Vec::with_capacity(h.len().min(512));
     let mut name: Vec<u8> = Vec::with_capacity(64);
+    // Without a hook to see them, lines of no field the parse keeps
+    // (Received, X-..., List-...) are passed over without unfolding.
+    let every_line = ev.sees_every_line();
     while i > 0 && at(h, s) != b'\n' {
+        if !every_line {
+            if let Some(next) = unused_field_end(h, s) {
+                i -= next - s;
+                s = next;
+                continue;
+            }
+        }
         let line: &[u8] = if let Some((l, next)) = plain_line(h, s) {
             // An unfolded line without tabs, lone CRs or NULs is its own
             // unfolded form: use it in place.
@@ -203,7 +261,9 @@ fn parse_header(
         name.extend_from_slice(&line[..nend]);
         name.make_ascii_uppercase();
         let value = &line[d.min(line.len())..];
-        ev.parse_line(&mut env, &name, value, host);
+        if every_line {
+            ev.parse_line(&mut env, &name, value, host);
+        }
         let rest = name.get(1..).unwrap_or_default();
         let adr = |list: &mut Vec<Address>, ev: &mut dyn ParseEnv| {
             // The usual shapes without the general parser (same result).
@@ -1252,10 +1312,10 @@ mod tests {
     use super::{lf_counts, parse_msg_full, BodyText};
     use crate::message::model::*;
 
-    /// `quiet_fields` against the full parse on random headers: when it
-    /// answers, the parse gives those fields and no warning.
-    #[test]
-    fn quiet_fields_match_the_parse() {
+    /// A random header of field names and values the parse treats in
+    /// different ways: folded, with CRLF or LF ends, tabs, NULs, lines
+    /// without a colon, a blank line inside, truncated.
+    fn random_header(next: &mut impl FnMut(usize) -> usize) -> Vec<u8> {
         let names: &[&[u8]] = &[
             b"Subject",
             b"subject",
@@ -1284,6 +1344,17 @@ mod tests {
             b"Received",
             b"X\0Y",
             b"Cc\r",
+            b"Content-Transfer-Encoding",
+            b"content-type ",
+            b"CONTENT-",
+            b"Content",
+            b"In-Reply-To",
+            b"References",
+            b"Newsgroups",
+            b"Followup-To",
+            b"Return-Path",
+            b"Received ",
+            b"Mime-Version\r\n ",
         ];
         let values: &[&[u8]] = &[
             b"",
@@ -1312,41 +1383,53 @@ mod tests {
             b"from a;\r\n\tby b",
             b"x\r\n",
             b"1.0 (x)",
+            b"text/plain; charset=us-ascii",
+            b"multipart/mixed;\r\n boundary=b",
+            b"base64",
+            b"x-new",
         ];
+        let crlf = next(2) == 0;
+        let eol: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+        let mut h = Vec::new();
+        for _ in 0..next(7) {
+            match next(12) {
+                0 => h.extend_from_slice(b"no colon here"),
+                1 => h.extend_from_slice(b":lone"),
+                _ => {
+                    h.extend_from_slice(names[next(names.len())]);
+                    h.push(b':');
+                    if next(3) > 0 {
+                        h.push(b' ');
+                    }
+                    h.extend_from_slice(values[next(values.len())]);
+                }
+            }
+            for _ in 0..next(3).saturating_sub(1) {
+                h.extend_from_slice(eol);
+                h.extend_from_slice(if next(2) == 0 { b" " } else { b"\t" });
+                h.extend_from_slice(values[next(values.len())]);
+            }
+            h.extend_from_slice(eol);
+        }
+        if next(4) == 0 {
+            h.extend_from_slice(eol);
+            h.extend_from_slice(b"Subject: after the end");
+            h.extend_from_slice(eol);
+        }
+        if next(8) == 0 {
+            h.truncate(h.len().saturating_sub(next(3)));
+        }
+        h
+    }
+
+    /// `quiet_fields` against the full parse on random headers: when it
+    /// answers, the parse gives those fields and no warning.
+    #[test]
+    fn quiet_fields_match_the_parse() {
         let mut next = crate::test_rand::below(0x2545_f491_4f6c_dd1d);
         let (mut answered, mut declined) = (0, 0);
         for _ in 0..60_000 {
-            let crlf = next(2) == 0;
-            let eol: &[u8] = if crlf { b"\r\n" } else { b"\n" };
-            let mut h = Vec::new();
-            for _ in 0..next(7) {
-                match next(12) {
-                    0 => h.extend_from_slice(b"no colon here"),
-                    1 => h.extend_from_slice(b":lone"),
-                    _ => {
-                        h.extend_from_slice(names[next(names.len())]);
-                        h.push(b':');
-                        if next(3) > 0 {
-                            h.push(b' ');
-                        }
-                        h.extend_from_slice(values[next(values.len())]);
-                    }
-                }
-                for _ in 0..next(3).saturating_sub(1) {
-                    h.extend_from_slice(eol);
-                    h.extend_from_slice(if next(2) == 0 { b" " } else { b"\t" });
-                    h.extend_from_slice(values[next(values.len())]);
-                }
-                h.extend_from_slice(eol);
-            }
-            if next(4) == 0 {
-                h.extend_from_slice(eol);
-                h.extend_from_slice(b"Subject: after the end");
-                h.extend_from_slice(eol);
-            }
-            if next(8) == 0 {
-                h.truncate(h.len().saturating_sub(next(3)));
-            }
+            let h = random_header(&mut next);
             let mut env = Collect::default();
             let (e, _) = parse_msg_full(&h, None, None, 0, 0, &mut env);
             match super::quiet_fields(&h) {
@@ -1364,6 +1447,52 @@ mod tests {
             answered > 10_000 && declined > 1_000,
             "{answered} {declined}"
         );
+    }
+
+    /// Collect, but asking for every header line as a `parseline` hook
+    /// does: the parse then unfolds and looks at each line.
+    #[derive(Default)]
+    struct EveryLine(Collect);
+
+    impl ParseEnv for EveryLine {
+        fn log_parse(&mut self, msg: &[u8]) {
+            self.0.log_parse(msg);
+        }
+        fn body_types(&mut self) -> &mut dyn NameTable {
+            &mut self.0.types
+        }
+        fn body_encodings(&mut self) -> &mut dyn NameTable {
+            &mut self.0.encodings
+        }
+        fn sees_every_line(&mut self) -> bool {
+            true
+        }
+    }
+
+    /// Passing over unused lines without unfolding them gives the parse of
+    /// every line: same envelope, body and warnings.
+    #[test]
+    fn unused_lines_passed_over_equal_the_full_parse() {
+        let mut next = crate::test_rand::below(0x1b87_3593_cc9e_2d51);
+        let text = BodyText {
+            data: b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n",
+            base: 0,
+        };
+        for _ in 0..60_000 {
+            let h = random_header(&mut next);
+            let body = (next(2) == 0).then_some(text);
+            let mut fast = Collect::default();
+            let got = parse_msg_full(&h, body, None, 0, 0, &mut fast);
+            let mut every = EveryLine::default();
+            let want = parse_msg_full(&h, body, None, 0, 0, &mut every);
+            assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&h));
+            assert_eq!(
+                fast.warnings,
+                every.0.warnings,
+                "{:?}",
+                String::from_utf8_lossy(&h)
+            );
+        }
     }
 
     /// Receives parts one by one and puts the tree back together by the

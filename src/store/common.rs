@@ -7,6 +7,7 @@ use super::mailbox::Error;
 use std::fs::File;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// A mailbox name's bytes as a path (names are bytes, not UTF-8).
 pub(crate) fn path_of(p: &[u8]) -> &Path {
@@ -16,6 +17,23 @@ pub(crate) fn path_of(p: &[u8]) -> &Path {
 /// The first 80 bytes, as the original's "%.80s" prints a name.
 pub(crate) fn s80(s: &[u8]) -> &[u8] {
     &s[..s.len().min(80)]
+}
+
+/// Where the first CRLF CRLF (a CRLF text's blank line) in `hay` starts.
+/// The searcher is built once: building one costs more than searching a
+/// message header with it.
+pub(crate) fn find_crlf_crlf(hay: &[u8]) -> Option<usize> {
+    static FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"\r\n\r\n"));
+    FINDER.find(hay)
+}
+
+/// Where the first LF LF (an LF text's blank line) in `hay` starts, as
+/// [`find_crlf_crlf`].
+pub(crate) fn find_lf_lf(hay: &[u8]) -> Option<usize> {
+    static FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"\n\n"));
+    FINDER.find(hay)
 }
 
 /// The parts of a message text, joined.

@@ -305,7 +305,7 @@ pub fn present(raw: &[u8]) -> (Vec<u8>, usize) {
 /// Where the header of a CRLF text ends: every line ends in CRLF, so the
 /// first empty line is the first CRLF CRLF.
 fn header_end(text: &[u8]) -> usize {
-    memchr::memmem::find(text, b"\r\n\r\n").map_or(text.len(), |i| i + 4)
+    crate::store::common::find_crlf_crlf(text).map_or(text.len(), |i| i + 4)
 }
 
 /// `text` with each CRLF made a bare LF (lone CRs stay).

@@ -292,7 +292,7 @@ pub fn parse_status(b: &[u8]) -> Option<(u32, u32)> {
 /// Length of the header of a message: through the first blank line
 /// (CRLF CRLF), or the whole message when there is none.
 pub fn header_len(msg: &[u8]) -> usize {
-    memchr::memmem::find(msg, b"\r\n\r\n").map_or(msg.len(), |p| p + 4)
+    crate::store::common::find_crlf_crlf(msg).map_or(msg.len(), |p| p + 4)
 }
 
 /// A whole file walked as the driver walks it: the block, then each

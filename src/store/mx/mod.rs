@@ -402,7 +402,7 @@ impl MxMailbox {
             let h = if data.len() < 4 {
                 0
             } else {
-                memchr::memmem::find(&data, b"\r\n\r\n").map_or(data.len(), |p| p + 4)
+                crate::store::common::find_crlf_crlf(&data).map_or(data.len(), |p| p + 4)
             };
             self.cached = Some((msgno, data, h));
         }

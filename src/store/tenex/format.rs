@@ -83,7 +83,7 @@ impl Kind {
     /// the whole message when there is none).
     pub fn header_len(self, msg: &[u8]) -> usize {
         match self {
-            Kind::Tenex => memchr::memmem::find(msg, b"\n\n").map_or(msg.len(), |p| p + 2),
+            Kind::Tenex => crate::store::common::find_lf_lf(msg).map_or(msg.len(), |p| p + 2),
             Kind::Mtx => crlf_blank_line(msg).unwrap_or(msg.len()),
         }
     }
