@@ -1051,7 +1051,18 @@ pub(super) unsafe fn fetch_items(
                     }
                 }
                 FetchItem::InternalDate(d) => {
-                    let mut z = cz(&d);
+                    let d = d.as_bytes();
+                    // On the stack when short: a heap copy here would be
+                    // freed among the cache's records (a gap per message).
+                    let mut short = [0u8; 64];
+                    let mut long: Vec<u8>;
+                    let z: &mut [u8] = if d.len() < short.len() && !d.contains(&0) {
+                        short[..d.len()].copy_from_slice(d);
+                        &mut short
+                    } else {
+                        long = cz(d);
+                        &mut long
+                    };
                     if mail_parse_date(elt, z.as_mut_ptr()) == 0 {
                         let mut m = b"Bogus date: ".to_vec();
                         m.extend_from_slice(&d[..d.len().min(80)]);
@@ -1097,8 +1108,8 @@ pub(super) unsafe fn fetch_items(
                     data,
                 } => {
                     let mut data = data.unwrap_or_default();
-                    let whole822 = section == b"RFC822";
-                    let section = if whole822 { Vec::new() } else { section };
+                    let whole822 = *section == *b"RFC822";
+                    let section: &[u8] = if whole822 { b"" } else { &section };
                     // Body sections, partials and RFC822 go through the
                     // application's mailgets when it has one (headers and
                     // BODY[] never do), as the original's string reader.
@@ -1107,7 +1118,7 @@ pub(super) unsafe fn fetch_items(
                         if let Some(d) = super::mail::through_mailgets(
                             stream,
                             msgno.into(),
-                            &section,
+                            section,
                             first,
                             &data,
                         ) {
@@ -1125,7 +1136,7 @@ pub(super) unsafe fn fetch_items(
                             continue;
                         }
                         if a.target != 0 && a.target != msgno {
-                            match &section[..] {
+                            match section {
                                 b"HEADER" => {
                                     a.header.insert(msgno, data);
                                     continue;
@@ -1139,7 +1150,7 @@ pub(super) unsafe fn fetch_items(
                         }
                     }
                     header |= section == b"HEADER" || section == b"0";
-                    cache(stream, msgno, &section, Some(data));
+                    cache(stream, msgno, section, Some(data));
                 }
             }
         }

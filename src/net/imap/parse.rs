@@ -2,6 +2,8 @@
 //! (bounded in size), then parsed into [`Response`] values. Anything
 //! malformed becomes an error value or a warning, never a panic.
 
+use std::borrow::Cow;
+
 use crate::message::model::{
     Address, Body, Envelope, Message, NameTable, Nested, Parameter, ParseEnv, ENCOTHER,
     TYPEMESSAGE, TYPEMULTIPART, TYPEOTHER, TYPETEXT,
@@ -128,7 +130,7 @@ pub struct ThreadNode {
 pub enum FetchItem {
     Flags(Vec<Vec<u8>>),
     Uid(u32),
-    InternalDate(Vec<u8>),
+    InternalDate(DateText),
     Size(u32),
     Envelope(Box<Envelope>),
     /// BODYSTRUCTURE, or BODY without a section.
@@ -137,10 +139,66 @@ pub enum FetchItem {
     /// "TEXT", RFC822 is "RFC822" (the whole message, as `BODY[]`, but
     /// handed to a mailgets hook as `BODY[]` is not). `None` data is NIL.
     Section {
-        section: Vec<u8>,
+        /// The common names (`HEADER`, `TEXT`, `RFC822`, the empty one)
+        /// are borrowed, not allocated: a name block per message, alive
+        /// until the cache takes the answer, would leave a gap among the
+        /// cached texts once freed (peak RSS, docs/performance.md).
+        section: Cow<'static, [u8]>,
         origin: Option<u32>,
         data: Option<Vec<u8>>,
     },
+}
+
+/// An INTERNALDATE value, held inline when it is short (a well-formed one
+/// is 26 bytes). A heap block per message, alive from the parse until the
+/// cache takes the answer, would be freed among the cache's records and
+/// leave small gaps there (peak RSS of a large fetch; docs/performance.md).
+#[derive(Clone, PartialEq, Eq)]
+pub enum DateText {
+    Inline { len: u8, bytes: [u8; DATE_INLINE] },
+    Long(Vec<u8>),
+}
+
+/// Longest INTERNALDATE held inline; the enum stays no larger than the
+/// biggest `FetchItem` variant.
+const DATE_INLINE: usize = 40;
+
+impl DateText {
+    pub fn new(text: Vec<u8>) -> Self {
+        if text.len() <= DATE_INLINE {
+            let mut bytes = [0; DATE_INLINE];
+            bytes[..text.len()].copy_from_slice(&text);
+            DateText::Inline {
+                len: text.len() as u8,
+                bytes,
+            }
+        } else {
+            DateText::Long(text)
+        }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            DateText::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            DateText::Long(v) => v,
+        }
+    }
+}
+
+impl std::fmt::Debug for DateText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", String::from_utf8_lossy(self.as_bytes()))
+    }
+}
+
+/// A section name as `FetchItem::Section` holds it: borrowed when it is
+/// one of the names a whole-message fetch uses; upper case either way.
+fn section_name(name: &[u8]) -> Cow<'static, [u8]> {
+    const COMMON: [&[u8]; 4] = [b"HEADER", b"TEXT", b"RFC822", b""];
+    match COMMON.iter().find(|c| c.eq_ignore_ascii_case(name)) {
+        Some(c) => Cow::Borrowed(c),
+        None => Cow::Owned(name.to_ascii_uppercase()),
+    }
 }
 
 /// ID's field/value pairs (a NIL value as None).
@@ -1041,7 +1099,9 @@ impl<'a> Cursor<'a> {
                     self.skip_spaces();
                     FetchItem::Uid(self.number()?)
                 }
-                b"INTERNALDATE" => FetchItem::InternalDate(self.nastring()?.unwrap_or_default()),
+                b"INTERNALDATE" => {
+                    FetchItem::InternalDate(DateText::new(self.nastring()?.unwrap_or_default()))
+                }
                 b"RFC822.SIZE" => {
                     self.skip_spaces();
                     FetchItem::Size(self.number()?)
@@ -1051,7 +1111,7 @@ impl<'a> Cursor<'a> {
                     None => FetchItem::Envelope(Box::default()),
                 },
                 b"RFC822" | b"RFC822.HEADER" | b"RFC822.TEXT" => FetchItem::Section {
-                    section: name.get(7..).map_or(b"RFC822".to_vec(), |s| s.to_vec()),
+                    section: section_name(name.get(7..).unwrap_or(b"RFC822")),
                     origin: None,
                     data: self.nstring()?,
                 },
@@ -1063,7 +1123,7 @@ impl<'a> Cursor<'a> {
                             .iter()
                             .position(|&c| c == b']')
                             .ok_or_else(|| ParseError(b"unterminated section".to_vec()))?;
-                        let section = r[..end].to_ascii_uppercase();
+                        let section = section_name(&r[..end]);
                         self.pos += end + 1;
                         let mut origin = None;
                         if self.peek() == Some(b'<') {
@@ -1568,7 +1628,7 @@ mod tests {
         assert_eq!(
             items[3],
             FetchItem::Section {
-                section: b"HEADER".to_vec(),
+                section: b"HEADER"[..].into(),
                 origin: Some(0),
                 data: Some(b"ab\r\nc".to_vec())
             }
@@ -1582,6 +1642,34 @@ mod tests {
         };
         assert_eq!(parts[1].encoding, 3);
         assert_eq!(parts[1].size_lines, 73);
+    }
+
+    #[test]
+    fn internaldate_and_section_names() {
+        let long = "17-Jul-1996 02:44:25 -0700 and more than forty bytes";
+        let line = "* 3 FETCH (INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" BODY[header] {2}";
+        let tail = format!(
+            " INTERNALDATE \"{long}\" BODY[1.mime] NIL RFC822.TEXT NIL BODY[] NIL RFC822 NIL)"
+        );
+        let r = p(&[line.as_bytes(), tail.as_bytes()], &[b"h\n"]);
+        let Response::Untagged(Untagged::Fetch(3, items)) = r else {
+            panic!()
+        };
+        let date = |i: usize| match &items[i] {
+            FetchItem::InternalDate(d) => d.as_bytes().to_vec(),
+            other => panic!("{other:?}"),
+        };
+        let section = |i: usize| match &items[i] {
+            FetchItem::Section { section, .. } => section.to_vec(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(date(0), b"17-Jul-1996 02:44:25 -0700");
+        assert_eq!(section(1), b"HEADER");
+        assert_eq!(date(2), long.as_bytes());
+        assert_eq!(section(3), b"1.MIME");
+        assert_eq!(section(4), b"TEXT");
+        assert_eq!(section(5), b"");
+        assert_eq!(section(6), b"RFC822");
     }
 
     #[test]
