@@ -9,7 +9,9 @@
  *                             them, expunge the deleted ones, close
  *   mh dump NAME              print everything about the folder
  *   mh status NAME            mail_status
- *   mh copy FROM TO SEQ [move]  mail_copy (or mail_move)
+ *   mh copy FROM TO SEQ [move]  mail_copy (or mail_move); with
+ *                             MH_CRITICAL_AT and MH_CRITICAL_CMD set, the
+ *                             command runs at that critical section
  *   mh list REF PAT / lsub REF PAT / scan REF PAT TEXT / sub NAME
  *   mh ops NAME               create/rename/delete refusals and successes
  *   mh params                 the MH settings before and after a look
@@ -288,7 +290,14 @@ void mm_log (char *t,long l)
 }
 void mm_dlog (char *t) {}
 void mm_login (NETMBX *mb,char *u,char *p,long t) {}
-void mm_critical (MAILSTREAM *s) {}
+/* MH_CRITICAL_AT=N MH_CRITICAL_CMD=CMD: CMD runs at the Nth critical
+ * section (each append of a copy has one), as another process would */
+void mm_critical (MAILSTREAM *s)
+{
+  static int calls = 0;
+  const char *at = getenv ("MH_CRITICAL_AT"),*cmd = getenv ("MH_CRITICAL_CMD");
+  if (at && cmd && ++calls == atoi (at) && system (cmd)) printf ("command failed\n");
+}
 void mm_nocritical (MAILSTREAM *s) {}
 long mm_diskerror (MAILSTREAM *s,long e,long sr) { return 1; }
 void mm_fatal (char *t) { printf ("* fatal %s\n",t); }

@@ -293,6 +293,7 @@ pub unsafe extern "C" fn mh_copy(
     options: c_long,
 ) -> c_long {
     super::guard("mh_copy", 0, || {
+        let _batch = crate::store::mh::copy_batch();
         // SAFETY: forwarded contract.
         unsafe { super::bridge::copy_each(stream, sequence, mailbox, options) }
     })

@@ -253,6 +253,107 @@ fn last_number(dir: &[u8]) -> i64 {
         .unwrap_or(0)
 }
 
+/// A directory's identity and times: any entry added, removed or renamed
+/// since changes its modification and change times.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct DirStamp {
+    dev: u64,
+    ino: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+fn dir_stamp(dir: &[u8]) -> Option<DirStamp> {
+    let m = fs::metadata(path(dir)).ok()?;
+    Some(DirStamp {
+        dev: m.dev(),
+        ino: m.ino(),
+        mtime: (m.mtime(), m.mtime_nsec()),
+        ctime: (m.ctime(), m.ctime_nsec()),
+    })
+}
+
+/// The last number of a folder as our last append left it.
+struct LastAppended {
+    dir: Vec<u8>,
+    stamp: DirStamp,
+    last: i64,
+}
+
+thread_local! {
+    /// Set while a copy appends its messages one call at a time (the
+    /// original's mh copy): each append would read the whole target
+    /// directory again for its highest number (quadratic in the copy);
+    /// instead the number the previous append ended with is taken while
+    /// the directory is unchanged since. Outside a copy every append reads
+    /// the directory, as the original does.
+    static COPY_BATCH: std::cell::RefCell<Option<Option<LastAppended>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Scope of a copy's appends (see `COPY_BATCH`); ends when dropped.
+pub struct CopyBatch {
+    outermost: bool,
+}
+
+/// Starts a copy's run of appends.
+pub fn copy_batch() -> CopyBatch {
+    COPY_BATCH.with(|b| {
+        let mut b = b.borrow_mut();
+        let outermost = b.is_none();
+        if outermost {
+            *b = Some(None);
+        }
+        CopyBatch { outermost }
+    })
+}
+
+impl Drop for CopyBatch {
+    fn drop(&mut self) {
+        if self.outermost {
+            COPY_BATCH.with(|b| *b.borrow_mut() = None);
+        }
+    }
+}
+
+/// The highest message number of `dir` and, inside a copy, the
+/// directory's stamp now: the number is remembered from the previous append
+/// of the copy when the directory has not changed since, else read from
+/// the directory.
+fn append_start(dir: &[u8]) -> (i64, Option<DirStamp>) {
+    let (batch, remembered) = COPY_BATCH.with(|b| match &*b.borrow() {
+        None => (false, None),
+        Some(None) => (true, None),
+        Some(Some(l)) => (true, (l.dir == dir).then_some((l.last, l.stamp))),
+    });
+    if !batch {
+        return (last_number(dir), None);
+    }
+    let now = dir_stamp(dir);
+    match remembered {
+        Some((last, stamp)) if now == Some(stamp) => (last, now),
+        _ => (last_number(dir), now),
+    }
+}
+
+/// After an append inside a copy: remembers `last` (the number of the last
+/// file made) with the directory's stamp taken right after that file was
+/// made; forgets it when the append failed (a removed file leaves its
+/// number free again) or when the directory changed by another hand while
+/// the append ran (the next append reads it again, as the original's
+/// does).
+fn append_end(dir: &[u8], last: Option<(i64, DirStamp)>) {
+    COPY_BATCH.with(|b| {
+        if let Some(slot) = b.borrow_mut().as_mut() {
+            *slot = last.map(|(last, stamp)| LastAppended {
+                dir: dir.to_vec(),
+                stamp,
+                last,
+            });
+        }
+    });
+}
+
 /// Creates the next message file after `last` (which it advances). A
 /// number another writer took since the directory was read is skipped:
 /// the original gives up there, so two deliveries at once lost one to an
@@ -924,7 +1025,7 @@ impl MhDriver {
             Some(Err(e)) => return Err(e),
             Some(Ok(m)) => Some(m),
         };
-        let mut last = last_number(&dir);
+        let (mut last, mut stamp) = append_start(&dir);
         ev.critical(true);
         let mut result = Ok(());
         while let Some(m) = next.take() {
@@ -932,9 +1033,16 @@ impl MhDriver {
                 result = Err(fail(ev, b"Append of zero-length message"));
                 break;
             }
+            // Inside a copy: the directory must be as the last look left
+            // it (no one else's file since), and the look after our file
+            // goes in is what the next append compares with.
+            let unchanged = stamp.is_some() && dir_stamp(&dir) == stamp;
             let (file, created) = create_next(&dir, &mut last);
             let mut f = match created {
-                Ok(f) => f,
+                Ok(f) => {
+                    stamp = if unchanged { dir_stamp(&dir) } else { None };
+                    f
+                }
                 Err(e) => {
                     let t = cat(&[b"Can't open append message: ", &err_text(&e)]);
                     result = Err(fail(ev, &t));
@@ -963,6 +1071,7 @@ impl MhDriver {
             }
         }
         ev.critical(false);
+        append_end(&dir, stamp.filter(|_| result.is_ok()).map(|s| (last, s)));
         if result.is_ok() && want_uids {
             ev.log(
                 b"Can not return meaningful APPENDUID with this mailbox format",

@@ -1494,15 +1494,23 @@ impl MixMailbox {
             self.sync_dir();
         }
         self.indexseq = modseq(self.indexseq);
-        let text = self.index_text();
-        if !self.replace(b"index", &text, ev) {
+        // Each text is dropped once written (a mailbox's index is large;
+        // held on, it would stay beside the next one).
+        let index_ok = {
+            let text = self.index_text();
+            self.replace(b"index", &text, ev)
+        };
+        if !index_ok {
             // The old index stays: so do the old files.
             self.undo_burp(&made, saved);
             return (false, false);
         }
+        drop(saved);
         self.statusseq = modseq(self.statusseq);
-        let text = self.status_text();
-        let status_ok = self.replace(b"status", &text, ev);
+        let status_ok = {
+            let text = self.status_text();
+            self.replace(b"status", &text, ev)
+        };
         self.sync_dir();
         for (path, name) in removes {
             if let Err(e) = fs::remove_file(os(&path)) {
@@ -2141,25 +2149,7 @@ impl Mailbox for MixMailbox {
         set: MsgSet,
         ev: &mut dyn Events,
     ) -> Result<Vec<AppendMessage>> {
-        let mut out = Vec::new();
-        for &n in set {
-            let m = self.msgs[n as usize - 1].clone();
-            let Some(message) = self.read_range(m.file, m.pos.saturating_add(m.hoff), m.size)
-            else {
-                return Err(fail(ev, b"Error reading mix message for copy"));
-            };
-            let keywords = (0..32)
-                .filter(|i| m.info.keywords & (1 << i) != 0)
-                .filter_map(|i| self.keywords.get(i).cloned())
-                .collect();
-            out.push(AppendMessage {
-                flags: m.info.flags.minus(Flags::RECENT),
-                keywords,
-                date: Some(m.info.internal_date),
-                message,
-            });
-        }
-        Ok(out)
+        set.iter().map(|&n| self.copy_message(n, ev)).collect()
     }
 
     fn copy_to_uids(
@@ -2185,18 +2175,25 @@ impl Mailbox for MixMailbox {
             .copied()
             .filter(|&n| self.msgs.get(n as usize - 1).is_some_and(|m| m.size > 0))
             .collect();
-        let messages = match self.messages_for_copy(&chosen, ev) {
-            Ok(m) => m,
-            Err(e) => return Some(Err(e)),
-        };
         let source: Vec<u32> = chosen
             .iter()
             .map(|&n| self.msgs[n as usize - 1].info.uid)
             .collect();
+        // The room the copy needs in the target's data file, as the
+        // original reckons it (every message of the set, a header each).
+        let newsize = set
+            .iter()
+            .filter_map(|&n| self.msgs.get(n as usize - 1))
+            .map(|m| message_header_len() + m.size)
+            .sum();
         ev.critical(true);
-        let r = append_messages(
+        let r = append_messages_sized(
             target,
-            &mut crate::store::mailbox::Given(messages.iter()),
+            &mut CopySource {
+                mailbox: self,
+                set: chosen.iter(),
+            },
+            Some(newsize),
             want_uids,
             ev,
         );
@@ -2522,6 +2519,55 @@ fn append_messages(
     want_uids: bool,
     ev: &mut dyn Events,
 ) -> Result<Option<UidMap>> {
+    append_messages_sized(name, source, None, want_uids, ev)
+}
+
+/// The messages of a mix copy, each read from the source only when the
+/// target takes it: a copy holds one message at a time, not the set.
+struct CopySource<'a> {
+    mailbox: &'a mut MixMailbox,
+    set: std::slice::Iter<'a, u32>,
+}
+
+impl AppendSource for CopySource<'_> {
+    fn next_message(&mut self, ev: &mut dyn Events) -> Option<Result<AppendMessage>> {
+        let &n = self.set.next()?;
+        Some(self.mailbox.copy_message(n, ev))
+    }
+}
+
+impl MixMailbox {
+    /// Message `n` as a copy hands it on: its stored bytes, flags (not
+    /// `\Recent`), keywords and internal date.
+    fn copy_message(&mut self, n: u32, ev: &mut dyn Events) -> Result<AppendMessage> {
+        let m = &self.msgs[n as usize - 1];
+        let (file, at, size, info) = (m.file, m.pos.saturating_add(m.hoff), m.size, m.info.clone());
+        let Some(message) = self.read_range(file, at, size) else {
+            return Err(fail(ev, b"Error reading mix message for copy"));
+        };
+        let keywords = (0..32)
+            .filter(|i| info.keywords & (1 << i) != 0)
+            .filter_map(|i| self.keywords.get(i).cloned())
+            .collect();
+        Ok(AppendMessage {
+            flags: info.flags.minus(Flags::RECENT),
+            keywords,
+            date: Some(info.internal_date),
+            message,
+        })
+    }
+}
+
+/// [`append_messages`]; `newsize` is the room a copy asks of the data file
+/// (the original's copy sizes the whole set up front, its append the first
+/// message only).
+fn append_messages_sized(
+    name: &[u8],
+    source: &mut dyn AppendSource,
+    newsize: Option<u64>,
+    want_uids: bool,
+    ev: &mut dyn Events,
+) -> Result<Option<UidMap>> {
     {
         match probe(name) {
             Probe::Valid => {}
@@ -2575,8 +2621,8 @@ fn append_messages(
         let last_before = mb.last;
         ev.critical(true);
         let hdrsize = message_header_len();
-        let result: Result<Vec<u32>> = match mb.data_open(hdrsize + first.message.len() as u64, ev)
-        {
+        let wanted = newsize.unwrap_or(hdrsize + first.message.len() as u64);
+        let result: Result<Vec<u32>> = match mb.data_open(wanted, ev) {
             Err(e) => Err(fail(
                 ev,
                 &cat(&[

@@ -668,25 +668,12 @@ impl Mailbox for MxMailbox {
         set: MsgSet,
         _ev: &mut dyn Events,
     ) -> Result<Vec<AppendMessage>> {
-        let mut out = Vec::new();
-        for &m in set {
-            if m == 0 || m > self.count() {
-                continue;
-            }
-            self.learn_size(m, None);
-            let info = self.messages[m as usize - 1].clone();
-            let data = fs::read(path(&self.message_path(info.uid))).unwrap_or_default();
-            out.push(AppendMessage {
-                flags: info.flags.minus(Flags::RECENT),
-                keywords: (0..32)
-                    .filter(|b| info.keywords & (1 << b) != 0)
-                    .filter_map(|b| self.keywords.get(b).cloned())
-                    .collect(),
-                date: Some(info.internal_date),
-                message: data,
-            });
-        }
-        Ok(out)
+        let count = self.count();
+        Ok(set
+            .iter()
+            .filter(|&&m| m >= 1 && m <= count)
+            .map(|&m| self.copy_message(m))
+            .collect())
     }
 
     fn copy_to_uids(
@@ -712,6 +699,23 @@ impl Mailbox for MxMailbox {
 }
 
 impl MxMailbox {
+    /// Message `m` as a copy hands it on: the file's bytes (none when it
+    /// cannot be read), flags (not `\Recent`), keywords and internal date.
+    fn copy_message(&mut self, m: u32) -> AppendMessage {
+        self.learn_size(m, None);
+        let info = &self.messages[m as usize - 1];
+        let data = fs::read(path(&self.message_path(info.uid))).unwrap_or_default();
+        AppendMessage {
+            flags: info.flags.minus(Flags::RECENT),
+            keywords: (0..32)
+                .filter(|b| info.keywords & (1 << b) != 0)
+                .filter_map(|b| self.keywords.get(b).cloned())
+                .collect(),
+            date: Some(info.internal_date),
+            message: data,
+        }
+    }
+
     /// `mx_copy`: only into another mx mailbox.
     fn copy_work(
         &mut self,
@@ -731,10 +735,13 @@ impl MxMailbox {
                 return Err(Error::reported());
             }
         }
-        let messages = self.messages_for_copy(set, ev)?;
-        let source: Vec<u32> = set
+        let chosen: Vec<u32> = set
             .iter()
-            .filter(|&&m| m >= 1 && m <= self.count())
+            .copied()
+            .filter(|&m| m >= 1 && m <= self.count())
+            .collect();
+        let source: Vec<u32> = chosen
+            .iter()
             .map(|&m| self.messages[m as usize - 1].uid)
             .collect();
         let mut target_box = match MX.open_dir(
@@ -755,8 +762,10 @@ impl MxMailbox {
         };
         let mut dest = Vec::new();
         let mut result = Ok(());
-        for m in &messages {
-            match target_box.append_one(m, ev) {
+        // One message read at a time as it goes in (the set is never held).
+        for &n in &chosen {
+            let m = self.copy_message(n);
+            match target_box.append_one(&m, ev) {
                 Ok(uid) => dest.push(uid),
                 Err(e) => {
                     result = Err(e);
