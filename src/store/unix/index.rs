@@ -7,10 +7,11 @@
 //! lengths, UID, date, ...) as its difference from the chunk's least value,
 //! in as many bits as the chunk's largest difference needs. Neighbouring
 //! messages have close offsets, equal "From " line lengths, runs of UIDs
-//! and dates, so a message takes about 6–10 bytes, and every value stays
+//! and near dates, and a text nearly always fills the room to the next
+//! message's offset, so a message takes 8–11 bytes, and every value stays
 //! exact whatever its size. Flags and the bookkeeping bits change often
-//! and sit in a plain vector beside the chunks. The last, unfilled chunk
-//! is kept unpacked.
+//! and sit in a byte a message beside the chunks. The last, unfilled
+//! chunk is kept unpacked.
 
 use crate::message::date::MailDate;
 use crate::store::flags::Flags;
@@ -34,28 +35,91 @@ pub(super) struct Message {
 }
 
 /// Messages a packed chunk holds.
-const CHUNK: usize = 64;
+const CHUNK: usize = 128;
 /// Columns of a packed chunk.
-const COLS: usize = 10;
-/// Columns read alone.
+const COLS: usize = 11;
 const OFFSET: usize = 0;
+const FROM: usize = 1;
+const HEADER: usize = 2;
+const TEXT: usize = 4;
 const UID: usize = 6;
 const KEYWORDS: usize = 7;
+const FLAGS_HI: usize = 10;
 
-/// A column's value (what is packed) for message `j` of its chunk.
-fn columns(m: &Message, j: usize) -> [u64; COLS] {
+/// The room the next message's offset `next` leaves after `m`'s "From "
+/// line and header: its text and what ends it.
+fn room(offset: usize, from_len: u32, header_len: u32, next: usize) -> u32 {
+    next.wrapping_sub(offset)
+        .wrapping_sub(from_len as usize)
+        .wrapping_sub(header_len as usize) as u32
+}
+
+/// An internal date as one number that grows with the date: the fields
+/// at their C bit-field widths, or (a value past them) all of each byte.
+fn when(d: &MailDate) -> u64 {
+    let fits = d.day < 32
+        && d.month < 16
+        && d.year < 128
+        && d.hours < 32
+        && d.minutes < 64
+        && d.seconds < 64;
+    let fields = [d.year, d.month, d.day, d.hours, d.minutes, d.seconds];
+    if fits {
+        [7, 4, 5, 5, 6, 6]
+            .iter()
+            .zip(fields)
+            .fold(0u64, |acc, (&bits, v)| acc << bits | v as u64)
+    } else {
+        fields.iter().fold(1u64, |acc, &v| acc << 8 | v as u64)
+    }
+}
+
+fn date_of(when: u64, zone: u64) -> MailDate {
+    let mut f = [0u8; 6];
+    let mut v = when;
+    if when >> 48 == 0 {
+        for (k, bits) in [6, 6, 5, 5, 4, 7].into_iter().enumerate() {
+            f[5 - k] = (v & ((1 << bits) - 1)) as u8;
+            v >>= bits;
+        }
+    } else {
+        for k in 0..6 {
+            f[5 - k] = v as u8;
+            v >>= 8;
+        }
+    }
+    MailDate {
+        year: f[0],
+        month: f[1],
+        day: f[2],
+        hours: f[3],
+        minutes: f[4],
+        seconds: f[5],
+        zoccident: zone >> 16 & 1 != 0,
+        zhours: (zone >> 8) as u8,
+        zminutes: zone as u8,
+    }
+}
+
+/// The columns of message `j` of its chunk; `next` is the offset of the
+/// message after it in the chunk (None for the last one, whose text length
+/// the chunk keeps apart).
+fn columns(m: &Message, j: usize, next: Option<usize>) -> [u64; COLS] {
     let d = &m.info.internal_date;
-    let when = [d.year, d.month, d.day, d.hours, d.minutes, d.seconds]
-        .iter()
-        .fold(0u64, |acc, &v| acc << 8 | v as u64);
     let zone = (d.zoccident as u64) << 16 | (d.zhours as u64) << 8 | d.zminutes as u64;
+    let text = next.map_or(0, |next| {
+        // Nearly always the same for every message: the text fills the
+        // room to the next message but for its ending.
+        m.text_len
+            .wrapping_sub(room(m.offset, m.from_len, m.header_len, next)) as u64
+    });
     [
         m.offset as u64,
         m.from_len as u64,
         m.header_len as u64,
         // What the header loses in its LF form.
         m.header_len.wrapping_sub(m.header_lf_len) as u64,
-        m.text_len as u64,
+        text,
         // RFC822.SIZE beyond the header's LF length and the text's.
         m.info
             .size
@@ -63,37 +127,27 @@ fn columns(m: &Message, j: usize) -> [u64; COLS] {
         // A run of UIDs is one value.
         m.info.uid.wrapping_sub(j as u32) as u64,
         m.info.keywords as u64,
-        when,
+        when(d),
         zone,
+        (m.info.flags.0 >> 6) as u64,
     ]
 }
 
-/// Inverse of [`columns`]; `state` from [`state_of`].
-fn message(c: &[u64; COLS], j: usize, state: u16) -> Message {
-    let header_len = c[2] as u32;
+/// Inverse of [`columns`]: `text_len` is the message's text length,
+/// `state` from [`state_of`].
+fn message(c: &[u64; COLS], j: usize, text_len: u32, state: u8) -> Message {
+    let header_len = c[HEADER] as u32;
     let header_lf_len = header_len.wrapping_sub(c[3] as u32);
-    let text_len = c[4] as u32;
-    let byte = |v: u64, at: u32| (v >> at) as u8;
     Message {
         info: MessageInfo {
-            uid: (c[6] as u32).wrapping_add(j as u32),
-            flags: Flags(state as u8),
-            keywords: c[7] as u32,
-            internal_date: MailDate {
-                year: byte(c[8], 40),
-                month: byte(c[8], 32),
-                day: byte(c[8], 24),
-                hours: byte(c[8], 16),
-                minutes: byte(c[8], 8),
-                seconds: byte(c[8], 0),
-                zoccident: c[9] >> 16 & 1 != 0,
-                zhours: byte(c[9], 8),
-                zminutes: byte(c[9], 0),
-            },
+            uid: (c[UID] as u32).wrapping_add(j as u32),
+            flags: Flags(state & LOW_FLAGS | (c[FLAGS_HI] as u8) << 6),
+            keywords: c[KEYWORDS] as u32,
+            internal_date: date_of(c[8], c[9]),
             size: (c[5] as u32).wrapping_add(header_lf_len.wrapping_add(text_len)),
         },
-        offset: c[0] as usize,
-        from_len: c[1] as u32,
+        offset: c[OFFSET] as usize,
+        from_len: c[FROM] as u32,
         header_len,
         text_len,
         header_lf_len,
@@ -102,11 +156,14 @@ fn message(c: &[u64; COLS], j: usize, state: u16) -> Message {
     }
 }
 
-const DIRTY: u16 = 1 << 8;
-const CANON: u16 = 1 << 9;
+/// The flags kept in the state byte (all there are; any higher bits are a
+/// column).
+const LOW_FLAGS: u8 = 0x3f;
+const DIRTY: u8 = 1 << 6;
+const CANON: u8 = 1 << 7;
 
-fn state_of(m: &Message) -> u16 {
-    m.info.flags.0 as u16 | if m.dirty { DIRTY } else { 0 } | if m.canon { CANON } else { 0 }
+fn state_of(m: &Message) -> u8 {
+    m.info.flags.0 & LOW_FLAGS | if m.dirty { DIRTY } else { 0 } | if m.canon { CANON } else { 0 }
 }
 
 /// [`CHUNK`] messages, column by column.
@@ -119,6 +176,8 @@ struct Chunk {
     shift: [u16; COLS],
     /// A message's bits (the widths' sum).
     stride: u16,
+    /// The last message's text length.
+    last_text: u32,
     /// Message `j`'s bits from bit `j * stride`; one spare word at the end
     /// so that any field reads as two words.
     bits: Box<[u64]>,
@@ -126,11 +185,13 @@ struct Chunk {
 
 impl Chunk {
     fn pack(msgs: &[Message]) -> Chunk {
-        let cols: Vec<[u64; COLS]> = msgs
+        let mut cols: Vec<[u64; COLS]> = msgs
             .iter()
             .enumerate()
-            .map(|(j, m)| columns(m, j))
+            .map(|(j, m)| columns(m, j, msgs.get(j + 1).map(|n| n.offset)))
             .collect();
+        // The last message's text column repeats the first's (no wider).
+        cols[CHUNK - 1][TEXT] = cols[0][TEXT];
         let mut base = [u64::MAX; COLS];
         let mut top = [0u64; COLS];
         for c in &cols {
@@ -153,6 +214,7 @@ impl Chunk {
             width,
             shift,
             stride,
+            last_text: msgs[CHUNK - 1].text_len,
             bits: vec![0; words].into_boxed_slice(),
         };
         for (j, c) in cols.iter().enumerate() {
@@ -214,6 +276,21 @@ impl Chunk {
     fn columns(&self, j: usize) -> [u64; COLS] {
         std::array::from_fn(|k| self.read(j, k))
     }
+
+    fn message(&self, j: usize, state: u8) -> Message {
+        let c = self.columns(j);
+        message(&c, j, self.text_len(j, &c), state)
+    }
+
+    /// Message `j`'s text length, `c` its columns.
+    fn text_len(&self, j: usize, c: &[u64; COLS]) -> u32 {
+        if j == CHUNK - 1 {
+            return self.last_text;
+        }
+        let next = self.read(j + 1, OFFSET) as usize;
+        let room = room(c[OFFSET] as usize, c[FROM] as u32, c[HEADER] as u32, next);
+        (c[TEXT] as u32).wrapping_add(room)
+    }
 }
 
 /// The index: packed chunks, then the last messages unpacked.
@@ -221,8 +298,9 @@ impl Chunk {
 pub(super) struct Index {
     chunks: Vec<Chunk>,
     tail: Vec<Message>,
-    /// Flags, [`DIRTY`] and [`CANON`] of every message.
-    state: Vec<u16>,
+    /// Flags, [`DIRTY`] and [`CANON`] of every message (those of the tail
+    /// also in `tail`).
+    state: Vec<u8>,
 }
 
 impl Index {
@@ -252,13 +330,8 @@ impl Index {
         let state = self.state[i];
         let (c, j) = (i / CHUNK, i % CHUNK);
         match self.chunks.get(c) {
-            Some(chunk) => message(&chunk.columns(j), j, state),
-            None => {
-                let mut m = self.tail[j].clone();
-                m.info.flags = Flags(state as u8);
-                m.dirty = state & DIRTY != 0;
-                m
-            }
+            Some(chunk) => chunk.message(j, state),
+            None => self.tail[j].clone(),
         }
     }
 
@@ -270,47 +343,62 @@ impl Index {
         self.len().checked_sub(1).map(|i| self.get(i))
     }
 
+    /// Column `k` of message `i` (in a chunk), else `in_tail` of it.
+    fn column<T>(&self, i: usize, k: usize, in_tail: impl Fn(&Message) -> T) -> Result<u64, T> {
+        let (c, j) = (i / CHUNK, i % CHUNK);
+        match self.chunks.get(c) {
+            Some(chunk) => Ok(chunk.read(j, k)),
+            None => Err(in_tail(&self.tail[j])),
+        }
+    }
+
     pub fn flags(&self, i: usize) -> Flags {
-        Flags(self.state[i] as u8)
+        match self.column(i, FLAGS_HI, |m| m.info.flags) {
+            Ok(hi) => Flags(self.state[i] & LOW_FLAGS | (hi as u8) << 6),
+            Err(f) => f,
+        }
     }
 
     pub fn offset(&self, i: usize) -> usize {
-        let (c, j) = (i / CHUNK, i % CHUNK);
-        match self.chunks.get(c) {
-            Some(chunk) => chunk.read(j, OFFSET) as usize,
-            None => self.tail[j].offset,
-        }
+        self.column(i, OFFSET, |m| m.offset)
+            .map_or_else(|o| o, |v| v as usize)
     }
 
     pub fn uid(&self, i: usize) -> u32 {
-        let (c, j) = (i / CHUNK, i % CHUNK);
-        match self.chunks.get(c) {
-            Some(chunk) => (chunk.read(j, UID) as u32).wrapping_add(j as u32),
-            None => self.tail[j].info.uid,
-        }
+        self.column(i, UID, |m| m.info.uid)
+            .map_or_else(|u| u, |v| (v as u32).wrapping_add((i % CHUNK) as u32))
+    }
+
+    pub fn keywords(&self, i: usize) -> u32 {
+        self.column(i, KEYWORDS, |m| m.info.keywords)
+            .map_or_else(|k| k, |v| v as u32)
     }
 
     pub fn set_dirty(&mut self, i: usize, dirty: bool) {
         let s = &mut self.state[i];
         *s = (*s & !DIRTY) | if dirty { DIRTY } else { 0 };
+        if let Some(m) = self.tail_mut(i) {
+            m.dirty = dirty;
+        }
     }
 
-    pub fn keywords(&self, i: usize) -> u32 {
+    fn tail_mut(&mut self, i: usize) -> Option<&mut Message> {
         let (c, j) = (i / CHUNK, i % CHUNK);
-        match self.chunks.get(c) {
-            Some(chunk) => chunk.read(j, KEYWORDS) as u32,
-            None => self.tail[j].info.keywords,
-        }
+        (c == self.chunks.len()).then(|| &mut self.tail[j])
     }
 
     /// Replaces the flags and keywords of message `i`.
     pub fn set_flags(&mut self, i: usize, flags: Flags, keywords: u32) {
-        let s = &mut self.state[i];
-        *s = (*s & !0xff) | flags.0 as u16;
-        if self.keywords(i) != keywords {
+        if flags.0 & !LOW_FLAGS != self.flags(i).0 & !LOW_FLAGS || keywords != self.keywords(i) {
             let mut m = self.get(i);
+            m.info.flags = flags;
             m.info.keywords = keywords;
-            self.set(i, m);
+            return self.set(i, m);
+        }
+        let s = &mut self.state[i];
+        *s = (*s & !LOW_FLAGS) | flags.0 & LOW_FLAGS;
+        if let Some(m) = self.tail_mut(i) {
+            m.info.flags = flags;
         }
     }
 
@@ -318,14 +406,22 @@ impl Index {
     pub fn set(&mut self, i: usize, m: Message) {
         self.state[i] = state_of(&m);
         let (c, j) = (i / CHUNK, i % CHUNK);
-        let Some(chunk) = self.chunks.get_mut(c) else {
+        if c == self.chunks.len() {
             self.tail[j] = m;
             return;
-        };
-        let cols = columns(&m, j);
-        let mut fits = true;
-        for (k, &v) in cols.iter().enumerate() {
-            fits &= chunk.try_write(j, k, v);
+        }
+        let now = self.get(i);
+        let chunk = &mut self.chunks[c];
+        // The text lengths hang on the offsets: a new place or length
+        // repacks the chunk (it happens only in tests; rewrites build a
+        // new index).
+        let mut fits = (now.offset, now.from_len, now.header_len, now.text_len)
+            == (m.offset, m.from_len, m.header_len, m.text_len);
+        if fits {
+            let cols = columns(&m, j, None);
+            for (k, &v) in cols.iter().enumerate() {
+                fits &= k == TEXT || chunk.try_write(j, k, v);
+            }
         }
         if !fits {
             let mut all: Vec<Message> = (c * CHUNK..(c + 1) * CHUNK).map(|n| self.get(n)).collect();
@@ -340,26 +436,22 @@ impl Index {
         let from = i / CHUNK;
         let moved = self.chunks.split_off(from);
         let tail = std::mem::take(&mut self.tail);
-        let states = self.state.split_off(from * CHUNK);
+        let mut states = self.state.split_off(from * CHUNK).into_iter();
         let mut n = from * CHUNK;
-        let mut put = |ix: &mut Index, mut m: Message, state: u16| {
+        let mut put = |ix: &mut Index, m: Message| {
             if n != i {
-                m.info.flags = Flags(state as u8);
-                m.dirty = state & DIRTY != 0;
                 ix.push(m);
             }
             n += 1;
         };
-        let mut state = states.into_iter();
         for chunk in moved {
             for j in 0..CHUNK {
-                let s = state.next().unwrap_or(0);
-                put(self, message(&chunk.columns(j), j, s), s);
+                let s = states.next().unwrap_or(0);
+                put(self, chunk.message(j, s));
             }
         }
         for m in tail {
-            let s = state.next().unwrap_or(0);
-            put(self, m, s);
+            put(self, m);
         }
         gone
     }
@@ -373,20 +465,7 @@ impl Index {
             .map(|c| chunk + c.bits.len() * 8)
             .sum::<usize>()
             + self.tail.len() * std::mem::size_of::<Message>()
-            + self.state.len() * 2
-    }
-
-    /// The columns' mean widths in bits (for measuring).
-    #[cfg(test)]
-    pub fn widths(&self) -> String {
-        let mut sum = [0usize; COLS];
-        for c in &self.chunks {
-            for k in 0..COLS {
-                sum[k] += c.width[k] as usize;
-            }
-        }
-        let n = self.chunks.len().max(1) as f64;
-        format!("{:?}", sum.map(|s| (s as f64 / n * 10.0).round() / 10.0))
+            + self.state.len()
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = Message> + ExactSizeIterator + '_ {
@@ -506,13 +585,17 @@ mod tests {
                 }
                 1 => {
                     let flags = Flags(next() as u8);
-                    let keywords = if next() % 2 == 0 { 0 } else { next() as u32 };
+                    let keywords = if next().is_multiple_of(2) {
+                        0
+                    } else {
+                        next() as u32
+                    };
                     ix.set_flags(i, flags, keywords);
                     model[i].info.flags = flags;
                     model[i].info.keywords = keywords;
                 }
                 2 => {
-                    let dirty = next() % 2 == 0;
+                    let dirty = next().is_multiple_of(2);
                     ix.set_dirty(i, dirty);
                     model[i].dirty = dirty;
                 }
