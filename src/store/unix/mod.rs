@@ -10,6 +10,7 @@
 //! `flock`, as the original does.
 
 pub mod format;
+mod index;
 pub mod mbox;
 
 use crate::env::user;
@@ -24,6 +25,7 @@ use crate::store::mailbox::{
 };
 use crate::store::names::LocalName;
 use format::{Kind, Layout, MailboxState, Now};
+use index::{Index, Message};
 use std::borrow::Cow;
 use std::fs::{File, FileTimes};
 use std::os::unix::ffi::OsStrExt;
@@ -355,289 +357,74 @@ struct Rendered {
     /// Where the last message that is not already stored as it stays ends:
     /// from there on the new file is the old one, byte for byte.
     changed_end: usize,
-    msgs: Vec<Message>,
+    msgs: Index,
     /// Message numbers to report expunged, in order.
     expunged: Vec<u32>,
     recent: u32,
     pseudo: bool,
 }
 
-/// One message of an open mailbox. The index is most of what the driver
-/// keeps (the original keeps only its cache elements), so it is packed: a
-/// message whose values fit the [`Packed`] fields (nearly all) takes 32
-/// bytes; any other one is kept whole out of line ([`Full`], 48 bytes more).
-/// The lengths are 32-bit either way (see [`Message::new`]).
-#[derive(Clone, Debug)]
-enum Message {
-    Packed(Packed),
-    Full(Box<Full>),
-}
-
-/// Every value of a message (the out-of-line form).
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Full {
-    info: MessageInfo,
-    /// Offset of the "From " line.
-    offset: usize,
-    /// The "From " line's length (below [`DIRTY`]), [`DIRTY`] and [`CANON`].
-    from: u32,
-    header_len: u32,
-    text_len: u32,
-    header_lf_len: u32,
-}
-
-/// A message in 28 bytes: `[0]` the offset's low 32 bits, `[1]` the UID,
-/// `[2]` the text's length, `[3..5]` the internal date (44 bits), the
-/// flags (6), dirty, canonical, the offset's high 4 bits and the high 8 bits
-/// of the size's excess; `[5..7]` the "From " line's length (10 bits), the
-/// header's (22), what the header loses in its LF form (16) and the low 16
-/// bits of the size's excess (RFC822.SIZE less the header's LF length and
-/// the text's, 24 bits in all). No keywords: a message with any is [`Full`].
-#[derive(Clone, Copy, Debug)]
-struct Packed([u32; 7]);
-
-/// Must be written at the next checkpoint.
-const DIRTY: u32 = 1 << 31;
-/// See [`format::ParsedMessage::canon`].
-const CANON: u32 = 1 << 30;
 /// The largest header (and "From " line) a parse takes: a rewrite adds
 /// status lines to a header, which must still fit in 32 bits.
 const MAX_HEADER: usize = 1 << 29;
 
-/// Bit positions in the high word pair of [`Packed`].
-const P_FLAGS: u32 = 44;
-const P_DIRTY: u32 = 50;
-const P_CANON: u32 = 51;
-const P_OFFSET_HI: u32 = 52;
-const P_EXCESS_HI: u32 = 56;
-
-fn date_bits(d: &MailDate) -> u64 {
-    let fields = [
-        (d.day, 5),
-        (d.month, 4),
-        (d.year, 7),
-        (d.hours, 5),
-        (d.minutes, 6),
-        (d.seconds, 6),
-        (d.zoccident as u8, 1),
-        (d.zhours, 4),
-        (d.zminutes, 6),
-    ];
-    fields.iter().fold(0u64, |acc, &(v, bits)| {
-        (acc << bits) | (v as u64 & ((1 << bits) - 1))
-    })
-}
-
-fn date_from_bits(mut b: u64) -> MailDate {
-    let mut take = |bits: u32| {
-        let v = (b & ((1 << bits) - 1)) as u8;
-        b >>= bits;
-        v
-    };
-    let zminutes = take(6);
-    let zhours = take(4);
-    let zoccident = take(1) != 0;
-    let seconds = take(6);
-    let minutes = take(6);
-    let hours = take(5);
-    let year = take(7);
-    let month = take(4);
-    let day = take(5);
-    MailDate {
-        day,
-        month,
-        year,
-        hours,
-        minutes,
-        seconds,
-        zoccident,
-        zhours,
-        zminutes,
-    }
-}
-
-impl Packed {
-    /// None when a value does not fit (then `unpack` would differ).
-    fn pack(f: &Full) -> Option<Packed> {
-        let from_len = f.from & !(DIRTY | CANON);
-        let header_loss = f.header_len.wrapping_sub(f.header_lf_len);
-        let excess = f
-            .info
-            .size
-            .wrapping_sub(f.header_lf_len.wrapping_add(f.text_len));
-        let hi = date_bits(&f.info.internal_date)
-            | (f.info.flags.0 as u64) << P_FLAGS
-            | ((f.from & DIRTY != 0) as u64) << P_DIRTY
-            | ((f.from & CANON != 0) as u64) << P_CANON
-            | ((f.offset >> 32) as u64) << P_OFFSET_HI
-            | ((excess >> 16) as u64) << P_EXCESS_HI;
-        let lo = from_len as u64
-            | (f.header_len as u64) << 10
-            | (header_loss as u64) << 32
-            | ((excess & 0xffff) as u64) << 48;
-        let p = Packed([
-            f.offset as u32,
-            f.info.uid,
-            f.text_len,
-            hi as u32,
-            (hi >> 32) as u32,
-            lo as u32,
-            (lo >> 32) as u32,
-        ]);
-        // Whatever was cut off shows as a difference.
-        (p.unpack() == *f).then_some(p)
-    }
-
-    fn hi(&self) -> u64 {
-        self.0[3] as u64 | (self.0[4] as u64) << 32
-    }
-
-    fn lo(&self) -> u64 {
-        self.0[5] as u64 | (self.0[6] as u64) << 32
-    }
-
-    fn flags(&self) -> Flags {
-        Flags((self.hi() >> P_FLAGS) as u8 & 0x3f)
-    }
-
-    fn unpack(&self) -> Full {
-        let (hi, lo) = (self.hi(), self.lo());
-        let from_len = (lo & 0x3ff) as u32;
-        let header_len = (lo >> 10) as u32 & 0x3f_ffff;
-        let header_lf_len = header_len.wrapping_sub((lo >> 32) as u32 & 0xffff);
-        let excess = ((hi >> P_EXCESS_HI) as u32) << 16 | (lo >> 48) as u32;
-        let text_len = self.0[2];
-        Full {
-            info: MessageInfo {
-                uid: self.0[1],
-                flags: self.flags(),
-                keywords: 0,
-                internal_date: date_from_bits(hi & ((1 << P_FLAGS) - 1)),
-                size: excess.wrapping_add(header_lf_len.wrapping_add(text_len)),
-            },
-            offset: self.0[0] as usize | (((hi >> P_OFFSET_HI) & 0xf) as usize) << 32,
-            from: from_len
-                | if hi >> P_DIRTY & 1 != 0 { DIRTY } else { 0 }
-                | if hi >> P_CANON & 1 != 0 { CANON } else { 0 },
-            header_len,
-            text_len,
-            header_lf_len,
-        }
-    }
-}
-
 impl Message {
-    /// None when a length does not fit (a text or header of 4 GiB or more,
-    /// a "From " line of 1 GiB or more).
+    /// None when a length does not fit 32 bits (a text or header of 4 GiB
+    /// or more; a "From " line of 1 GiB or more, as before the index was
+    /// packed by columns).
     fn new(l: &Layout, info: MessageInfo, dirty: bool, canon: bool) -> Option<Message> {
-        let from = u32::try_from(l.from_len).ok().filter(|&n| n < CANON)?;
-        let full = Full {
+        Some(Message {
             info,
             offset: l.offset,
-            from: from | if dirty { DIRTY } else { 0 } | if canon { CANON } else { 0 },
+            from_len: u32::try_from(l.from_len).ok().filter(|&n| n < 1 << 30)?,
             header_len: u32::try_from(l.header_len).ok()?,
             text_len: u32::try_from(l.text_len).ok()?,
             header_lf_len: u32::try_from(l.header_lf_len).ok()?,
-        };
-        Some(Message::from_full(full))
-    }
-
-    fn from_full(full: Full) -> Message {
-        match Packed::pack(&full) {
-            Some(p) => Message::Packed(p),
-            None => Message::Full(Box::new(full)),
-        }
-    }
-
-    fn full(&self) -> Cow<'_, Full> {
-        match self {
-            Message::Packed(p) => Cow::Owned(p.unpack()),
-            Message::Full(f) => Cow::Borrowed(f),
-        }
+            dirty,
+            canon,
+        })
     }
 
     fn layout(&self) -> Layout {
-        let f = self.full();
         Layout {
-            offset: f.offset,
-            from_len: (f.from & !(DIRTY | CANON)) as usize,
-            header_len: f.header_len as usize,
-            text_len: f.text_len as usize,
-            header_lf_len: f.header_lf_len as usize,
+            offset: self.offset,
+            from_len: self.from_len as usize,
+            header_len: self.header_len as usize,
+            text_len: self.text_len as usize,
+            header_lf_len: self.header_lf_len as usize,
         }
     }
 
     /// Offset of the "From " line.
     fn offset(&self) -> usize {
-        match self {
-            Message::Packed(p) => p.0[0] as usize | ((p.hi() >> P_OFFSET_HI) as usize & 0xf) << 32,
-            Message::Full(f) => f.offset,
-        }
+        self.offset
     }
 
     fn set_offset(&mut self, offset: usize) {
-        let mut full = self.full().into_owned();
-        full.offset = offset;
-        *self = Message::from_full(full);
+        self.offset = offset;
     }
 
     /// The message's state (what `Mailbox::info` gives).
     fn info(&self) -> MessageInfo {
-        match self {
-            Message::Packed(p) => p.unpack().info,
-            Message::Full(f) => f.info.clone(),
-        }
+        self.info.clone()
     }
 
     fn flags(&self) -> Flags {
-        match self {
-            Message::Packed(p) => p.flags(),
-            Message::Full(f) => f.info.flags,
-        }
+        self.info.flags
     }
 
     fn uid(&self) -> u32 {
-        match self {
-            Message::Packed(p) => p.0[1],
-            Message::Full(f) => f.info.uid,
-        }
-    }
-
-    /// Replaces the flags and keywords.
-    fn set_flags(&mut self, flags: Flags, keywords: u32) {
-        let mut full = self.full().into_owned();
-        full.info.flags = flags;
-        full.info.keywords = keywords;
-        *self = Message::from_full(full);
-    }
-
-    /// The "From " line's length with [`DIRTY`] and [`CANON`].
-    fn bits_word(&self) -> u32 {
-        match self {
-            Message::Packed(p) => p.unpack().from,
-            Message::Full(f) => f.from,
-        }
+        self.info.uid
     }
 
     fn dirty(&self) -> bool {
-        self.bits_word() & DIRTY != 0
-    }
-
-    fn set_dirty(&mut self, dirty: bool) {
-        match self {
-            Message::Packed(p) => {
-                let bit = 1 << (P_DIRTY - 32);
-                p.0[4] = (p.0[4] & !bit) | if dirty { bit } else { 0 };
-            }
-            Message::Full(f) => f.from = (f.from & !DIRTY) | if dirty { DIRTY } else { 0 },
-        }
+        self.dirty
     }
 
     fn canon(&self) -> bool {
-        self.bits_word() & CANON != 0
+        self.canon
     }
 }
-
 /// An open Berkeley mailbox.
 #[derive(Debug)]
 pub struct UnixMailbox {
@@ -654,7 +441,7 @@ pub struct UnixMailbox {
     source: Source,
     /// Modification time seen last (0: not yet).
     filetime: i64,
-    msgs: Vec<Message>,
+    msgs: Index,
     st: MailboxState,
     recent: u32,
     /// Don't mark recent messages old when rewriting (after an append).
@@ -1039,7 +826,7 @@ impl UnixMailbox {
                 self.st.dirty = true;
                 self.st.ddirty = true;
                 if !self.st.pseudo {
-                    self.msgs[0].set_dirty(true);
+                    self.msgs.set_dirty(0, true);
                 }
                 ev.log(
                     b"Assigning new unique identifiers to all messages",
@@ -1125,7 +912,6 @@ impl UnixMailbox {
         let first = first.get().unwrap_or(r.len.min(old_len));
         // Past the last message that changed, the file stays as it is.
         let upto = r.changed_end.max(first).min(r.len);
-        let starts: Vec<usize> = r.msgs.iter().map(|m| m.offset()).collect();
         let mut write_new = |from: usize, to: usize, at: usize| -> std::io::Result<()> {
             let mut out = ChunkWriter {
                 file,
@@ -1155,7 +941,7 @@ impl UnixMailbox {
                 r.len,
                 first,
                 upto,
-                &starts,
+                &r.msgs,
                 &mut write_new,
                 ev,
             )
@@ -1221,7 +1007,7 @@ impl UnixMailbox {
         set: Option<MsgSet>,
         now: &Now,
         host: &[u8],
-        plan: Option<(&[Message], usize, usize, usize)>,
+        plan: Option<(&Index, usize, usize, usize)>,
         need: &dyn Fn() -> bool,
         sink: &mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
     ) -> std::io::Result<Rendered> {
@@ -1233,7 +1019,7 @@ impl UnixMailbox {
             .msgs
             .iter()
             .enumerate()
-            .any(|(i, m)| !will_go(m, i as u32 + 1));
+            .any(|(i, m)| !will_go(&m, i as u32 + 1));
         // An empty mailbox keeps its data in a pseudo-message (unless the
         // user wants none).
         let pseudo = self.st.pseudo || (!any_kept && !user::user_has_no_life());
@@ -1246,16 +1032,16 @@ impl UnixMailbox {
         let mut changed_end = cur;
         let mut base = !pseudo;
         let mut recent = self.recent;
-        let mut kept = Vec::with_capacity(if plan.is_none() { self.msgs.len() } else { 0 });
+        let mut kept = Index::new();
         let mut nkept = 0;
         let mut expunged = Vec::new();
         let last_kept = (0..self.msgs.len())
             .rev()
-            .find(|&i| !will_go(&self.msgs[i], i as u32 + 1));
+            .find(|&i| !will_go(&self.msgs.get(i), i as u32 + 1));
         let mut piece = Vec::new();
         let trailer = self.kind.trailer().len();
         for (i, m) in self.msgs.iter().enumerate() {
-            if will_go(m, i as u32 + 1) {
+            if will_go(&m, i as u32 + 1) {
                 if m.flags().contains(Flags::RECENT) {
                     recent -= 1;
                 }
@@ -1269,11 +1055,19 @@ impl UnixMailbox {
                 // again.
                 let k = nkept;
                 nkept += 1;
-                let start = placed.get(k).map_or(total, |n| n.offset());
+                let start = if k < placed.len() {
+                    placed.offset(k)
+                } else {
+                    total
+                };
                 if start >= to {
                     break;
                 }
-                let end = placed.get(k + 1).map_or(total, |n| n.offset());
+                let end = if k + 1 < placed.len() {
+                    placed.offset(k + 1)
+                } else {
+                    total
+                };
                 if end <= from {
                     cur = end;
                     base = false;
@@ -1281,7 +1075,7 @@ impl UnixMailbox {
                 }
             }
             let l = &m.layout();
-            if plan.is_none() && !need() && self.stays(m, base, cur) {
+            if plan.is_none() && !need() && self.stays(&m, base, cur) {
                 // Same bytes at the same place: only its length counts.
                 let mut placed = m.clone();
                 placed.set_offset(cur);
@@ -1295,7 +1089,7 @@ impl UnixMailbox {
             if plan.is_none() && !need() {
                 // Only the placing counts here (the piece would be thrown
                 // away): a message that moves is measured, not copied.
-                if let Some((placed, len)) = self.measure_message(bytes, l.offset, m, base, cur) {
+                if let Some((placed, len)) = self.measure_message(bytes, l.offset, &m, base, cur) {
                     cur += len;
                     changed_end = cur;
                     kept.push(placed);
@@ -1559,8 +1353,8 @@ impl UnixMailbox {
     /// The old image is `old_len` bytes, the new one `new_len`, the first
     /// differing at `first`; from `upto` (a message boundary) on the new
     /// image is the old one, in place, so only `first..upto` is written
-    /// (and copied first); `starts` are the offsets in the new image where
-    /// messages begin; `write_new(from, to, at)` writes the new image from
+    /// (and copied first); `starts` gives the offsets in the new image
+    /// where messages begin; `write_new(from, to, at)` writes the new image from
     /// offset `from` to `to` into the file at `at`.
     #[allow(clippy::too_many_arguments)]
     fn commit(
@@ -1570,7 +1364,7 @@ impl UnixMailbox {
         new_len: usize,
         first: usize,
         upto: usize,
-        starts: &[usize],
+        starts: &Index,
         write_new: &mut dyn FnMut(usize, usize, usize) -> std::io::Result<()>,
         ev: &mut dyn Events,
     ) -> std::result::Result<(), ()> {
@@ -1582,8 +1376,12 @@ impl UnixMailbox {
         let (gap, copy_from) = if first >= old_len {
             (0, first)
         } else {
-            let start_at_or_before =
-                |limit: usize| starts.iter().copied().filter(|&s| s <= limit).max();
+            let start_at_or_before = |limit: usize| {
+                (0..starts.len())
+                    .map(|i| starts.offset(i))
+                    .filter(|&s| s <= limit)
+                    .max()
+            };
             // Where the overwrite reaches past the old end (the file grows),
             // it runs over the first `grow` bytes of the copy: begin the copy
             // early enough that those bytes belong to messages that end
@@ -1693,7 +1491,11 @@ impl UnixMailbox {
         if !self.st.pseudo || self.dead {
             return false;
         }
-        let have = self.msgs.first().map_or(self.size, |m| m.offset());
+        let have = if self.msgs.is_empty() {
+            self.size
+        } else {
+            self.msgs.offset(0)
+        };
         let p =
             format::pseudo_message_kind(self.kind, &self.st, &Now::current(), &user::local_host());
         p.len() != have
@@ -1730,7 +1532,7 @@ impl UnixMailbox {
             size: 0,
             source: Source::None,
             filetime: 0,
-            msgs: Vec::new(),
+            msgs: Index::new(),
             st: MailboxState::new(),
             recent: 0,
             appending: false,
@@ -1800,7 +1602,7 @@ impl UnixMailbox {
                 }
                 None => None,
             };
-            self.copy_message(&data[m.offset()..], m, uid, &mut out);
+            self.copy_message(&data[m.offset()..], &m, uid, &mut out);
         }
         out
     }
@@ -1951,7 +1753,7 @@ impl UnixMailbox {
         let chosen = members(set, self.msgs.len());
         let source: Vec<u32> = (0..self.msgs.len())
             .filter(|&i| chosen[i])
-            .map(|i| self.msgs[i].uid())
+            .map(|i| self.msgs.uid(i))
             .collect();
         // The target's next UIDs are taken before anything is written.
         let numbered = tstream.is_some();
@@ -1975,7 +1777,7 @@ impl UnixMailbox {
                 k += 1;
                 let l = &m.layout();
                 let bytes = old.get(l.offset, l.text_start() + l.text_len)?;
-                self.copy_message(bytes, m, uid, &mut out);
+                self.copy_message(bytes, &m, uid, &mut out);
                 if out.len() >= CHUNK {
                     put(&out)?;
                     out.clear();
@@ -2054,13 +1856,13 @@ impl UnixMailbox {
 
     /// The header of message `msgno` as stored.
     fn raw_header(&self, msgno: u32) -> std::io::Result<Cow<'_, [u8]>> {
-        let l = &self.msgs[msgno as usize - 1].layout();
+        let l = &self.msgs.get(msgno as usize - 1).layout();
         self.bytes_at(l.header_start(), l.text_start())
     }
 
     /// The text of message `msgno` as stored.
     fn raw_text(&self, msgno: u32) -> std::io::Result<Cow<'_, [u8]>> {
-        let l = &self.msgs[msgno as usize - 1].layout();
+        let l = &self.msgs.get(msgno as usize - 1).layout();
         self.bytes_at(l.text_start(), l.text_start() + l.text_len)
     }
 }
@@ -2077,7 +1879,7 @@ impl Mailbox for UnixMailbox {
         self.msgs.len() as u32
     }
     fn info(&self, msgno: u32) -> MessageInfo {
-        self.msgs[msgno as usize - 1].info()
+        self.msgs.get(msgno as usize - 1).info
     }
     fn uid_validity(&self) -> u32 {
         self.st.uid_validity
@@ -2097,7 +1899,7 @@ impl Mailbox for UnixMailbox {
 
     fn header(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         if !matches!(&self.fetched.header, Some((n, _)) if *n == msgno) {
-            let l = self.msgs[msgno as usize - 1].layout();
+            let l = self.msgs.get(msgno as usize - 1).layout();
             // The previous header's buffer is reused: one allocation for a
             // whole search instead of two per message.
             let mut made = self
@@ -2106,7 +1908,7 @@ impl Mailbox for UnixMailbox {
                 .take()
                 .map(|(_, v)| v)
                 .unwrap_or_default();
-            let canon = self.msgs[msgno as usize - 1].canon();
+            let canon = self.msgs.get(msgno as usize - 1).canon();
             match self.fetch_bytes(l.header_start(), l.text_start()) {
                 Ok(raw) => {
                     if !format::kept_header_crlf_into(raw, &l, canon, &mut made) {
@@ -2138,14 +1940,14 @@ impl Mailbox for UnixMailbox {
         let span = |n: u32| {
             (n as usize)
                 .checked_sub(1)
-                .and_then(|i| self.msgs.get(i))
+                .and_then(|i| self.msgs.at(i))
                 .map(|m| {
                     let l = m.layout();
                     (l.header_start(), l.text_start())
                 })
         };
         for (k, &n) in msgnos.iter().enumerate() {
-            let Some(m) = (n as usize).checked_sub(1).and_then(|i| self.msgs.get(i)) else {
+            let Some(m) = (n as usize).checked_sub(1).and_then(|i| self.msgs.at(i)) else {
                 f(n, None);
                 continue;
             };
@@ -2191,7 +1993,7 @@ impl Mailbox for UnixMailbox {
 
     fn text(&mut self, msgno: u32, ev: &mut dyn Events) -> Result<Cow<'_, [u8]>> {
         if !matches!(&self.fetched.text, Some((n, _)) if *n == msgno) {
-            let l = self.msgs[msgno as usize - 1].layout();
+            let l = self.msgs.get(msgno as usize - 1).layout();
             // The previous text's buffer is reused, as the header's is.
             let mut made = self.fetched.text.take().map(|(_, v)| v).unwrap_or_default();
             match self.fetch_bytes(l.text_start(), l.text_start() + l.text_len) {
@@ -2214,18 +2016,15 @@ impl Mailbox for UnixMailbox {
         ev: &mut dyn Events,
     ) -> Result<()> {
         for &n in set {
-            let Some(m) = (n as usize)
-                .checked_sub(1)
-                .and_then(|i| self.msgs.get_mut(i))
-            else {
+            let Some(i) = (n as usize).checked_sub(1).filter(|&i| i < self.msgs.len()) else {
                 continue;
             };
-            let old = m.info();
-            let new = Flags((flags.0 & Flags::SETTABLE.0) | (old.flags.0 & Flags::RECENT.0));
-            let changed = new != old.flags || keywords != old.keywords;
-            m.set_flags(new, keywords);
+            let (old_flags, old_keywords) = (self.msgs.flags(i), self.msgs.keywords(i));
+            let new = Flags((flags.0 & Flags::SETTABLE.0) | (old_flags.0 & Flags::RECENT.0));
+            let changed = new != old_flags || keywords != old_keywords;
+            self.msgs.set_flags(i, new, keywords);
             // The original marks every message of the set, changed or not.
-            m.set_dirty(true);
+            self.msgs.set_dirty(i, true);
             self.st.dirty = true;
             if changed && !silent {
                 ev.flags(n);
@@ -2340,7 +2139,7 @@ impl Mailbox for UnixMailbox {
     ) -> Result<Vec<AppendMessage>> {
         set.iter()
             .map(|&n| {
-                let m = &self.msgs[n as usize - 1];
+                let m = &self.msgs.get(n as usize - 1);
                 let read = self.raw_header(n).and_then(|h| Ok((h, self.raw_text(n)?)));
                 let (h, t) = match read {
                     Ok(parts) => parts,
@@ -2995,7 +2794,7 @@ pub fn rewritten_kind(kind: Kind, data: &[u8], now: &Now, host: &[u8]) -> Option
         size: data.len(),
         source: Source::Memory(data.to_vec()),
         filetime: 0,
-        msgs: Vec::new(),
+        msgs: Index::new(),
         st: MailboxState::new(),
         recent: 0,
         appending: false,
