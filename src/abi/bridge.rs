@@ -2122,21 +2122,10 @@ pub unsafe fn with_core<R>(
     stream: *mut MAILSTREAM,
     f: impl FnOnce(&mut dyn Mailbox, &mut dyn Events) -> R,
 ) -> Option<R> {
+    // With nothing to deliver no callback runs in between, so a second
+    // mirror would write what the first just wrote: one mirror is enough.
     // SAFETY: per the contract.
-    unsafe {
-        let l = local(stream)?;
-        let mut sink = Sink::new(stream);
-        let r = f(l.mailbox.as_mut(), &mut sink);
-        let events = sink.recorder.take();
-        mirror_all(stream);
-        // With nothing to deliver no callback runs in between, so a second
-        // mirror would write what the first just wrote.
-        if !events.is_empty() {
-            deliver(stream, events);
-            mirror_all(stream);
-        }
-        Some(r)
-    }
+    unsafe { run_core(stream, f, mirror_all) }
 }
 
 /// [`with_core`] for a `flag` slot's work after a flag change (sync the
@@ -2153,13 +2142,28 @@ pub unsafe fn with_core_flag_end<R>(
     f: impl FnOnce(&mut dyn Mailbox, &mut dyn Events) -> R,
 ) -> Option<R> {
     // SAFETY: per the contract.
+    unsafe { run_core(stream, f, describe) }
+}
+
+/// The body of [`with_core`] and [`with_core_flag_end`]: `quiet` mirrors
+/// the cache when the call reported no events; with events every element
+/// is mirrored before and after their delivery (callbacks may read it).
+///
+/// # Safety
+/// `stream` NULL or live.
+unsafe fn run_core<R>(
+    stream: *mut MAILSTREAM,
+    f: impl FnOnce(&mut dyn Mailbox, &mut dyn Events) -> R,
+    quiet: unsafe fn(*mut MAILSTREAM),
+) -> Option<R> {
+    // SAFETY: per the contract.
     unsafe {
         let l = local(stream)?;
         let mut sink = Sink::new(stream);
         let r = f(l.mailbox.as_mut(), &mut sink);
         let events = sink.recorder.take();
         if events.is_empty() {
-            describe(stream);
+            quiet(stream);
         } else {
             mirror_all(stream);
             deliver(stream, events);
