@@ -67,9 +67,9 @@ pub fn read_append_at(
 pub fn copy_range(src: &File, src_at: u64, dst: &File, dst_at: u64, len: u64) -> io::Result<u64> {
     let mut done = 0u64;
     while done < len {
-        let (Ok(mut from), Ok(mut to)) =
-            (i64::try_from(src_at + done), i64::try_from(dst_at + done))
-        else {
+        // Offsets past i64 (or u64) are left to the caller's own path.
+        let offset = |at: u64| at.checked_add(done).and_then(|v| i64::try_from(v).ok());
+        let (Some(mut from), Some(mut to)) = (offset(src_at), offset(dst_at)) else {
             break;
         };
         // At most 1 GiB a call (the kernel caps a call near 2 GiB).
