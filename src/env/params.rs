@@ -250,11 +250,15 @@ pub fn generation() -> u64 {
 
 /// Stores a word for an entry, returning the previous one.
 pub fn store(entry: &Entry, word: usize) -> usize {
-    GENERATION.fetch_add(1, Ordering::AcqRel);
-    with_values(|v| {
+    let previous = with_values(|v| {
         v.insert((entry.owner, entry.get), word)
             .unwrap_or(entry.default)
-    })
+    });
+    // Bumped after the word is in place: a reader on another thread that
+    // sees the new generation also sees the new word, so it cannot keep
+    // the old word under the new generation.
+    GENERATION.fetch_add(1, Ordering::AcqRel);
+    previous
 }
 
 /// Whether a value was ever stored for an entry.
